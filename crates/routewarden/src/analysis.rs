@@ -1,0 +1,371 @@
+//! The pipeline: walk, read, parse and check in parallel, then filter, locate and sort.
+
+use crate::selection::Selection;
+use crate::suppress;
+use crate::walk::{self, Excludes};
+use globset::{Glob, GlobMatcher};
+use rayon::prelude::*;
+use routewarden_model::{InputFile, ProjectModel};
+use routewarden_python::ast::Span;
+use routewarden_python::source::Position;
+use routewarden_rules::rules::meta::{
+    SYNTAX_ERROR, UNDECODABLE_FILE, UNKNOWN_SUPPRESSION_CODE, UNREADABLE_FILE, UNUSED_SUPPRESSION,
+};
+use routewarden_rules::{Finding, Findings, Rule, RuleMeta, RuleSettings, Severity, checker};
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Everything that decides what an analysis does, merged from configuration and flags.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub selection: Selection,
+    pub fail_on: Severity,
+    pub excludes: Vec<String>,
+    /// `(glob, codes)`: findings of these codes are dropped in matching files.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
+    /// Import roots, absolute.
+    pub src: Vec<PathBuf>,
+    pub rules: RuleSettings,
+    pub report_unused_suppressions: bool,
+    /// Worker threads; 0 for one per core.
+    pub threads: usize,
+    /// The folder exclude and per-file-ignore globs are relative to.
+    pub base: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            selection: Selection::default(),
+            fail_on: Severity::Low,
+            excludes: Vec::new(),
+            per_file_ignores: Vec::new(),
+            src: Vec::new(),
+            rules: RuleSettings::default(),
+            report_unused_suppressions: false,
+            threads: 0,
+            base: std::env::current_dir().unwrap_or_default(),
+        }
+    }
+}
+
+/// A finding ready to print.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub filename: String,
+    pub file: usize,
+    pub span: Span,
+    pub location: Position,
+    pub end_location: Position,
+    pub fingerprint: String,
+}
+
+pub struct Analysis {
+    pub model: ProjectModel,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub enum AnalysisError {
+    MissingPath(PathBuf),
+    BadGlob(String),
+    ThreadPool(String),
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisError::MissingPath(p) => write!(f, "path does not exist: {}", p.display()),
+            AnalysisError::BadGlob(e) => write!(f, "bad glob: {e}"),
+            AnalysisError::ThreadPool(e) => write!(f, "could not start worker threads: {e}"),
+        }
+    }
+}
+
+/// Stack for worker threads: parsing deeply nested code recurses, and a dropped syntax tree of
+/// a pathological file is freed recursively. The memory is reserved, not committed.
+const WORKER_STACK: usize = 256 * 1024 * 1024;
+
+/// Runs a closure on a pool of `threads` workers with large stacks.
+pub fn with_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, AnalysisError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| AnalysisError::ThreadPool(e.to_string()))?;
+    Ok(pool.install(f))
+}
+
+/// Reads, parses and models the Python files under `paths`. `problems` receives the files that
+/// could not be read or decoded, by index.
+pub fn build_model(
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> Result<(ProjectModel, Vec<(usize, &'static RuleMeta, String)>), AnalysisError> {
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(AnalysisError::MissingPath(p.clone()));
+        }
+    }
+    let excludes = Excludes::new(&settings.excludes).map_err(|e| AnalysisError::BadGlob(e.to_string()))?;
+    let threads = if settings.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        settings.threads
+    };
+    let files = walk::python_files(paths, &excludes, &settings.base, threads);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let loaded: Vec<(InputFile, Option<(&'static RuleMeta, String)>)> = files
+        .into_par_iter()
+        .map(|path| {
+            let display = display_name(&path, &cwd);
+            let (text, problem) = read_source(&path);
+            (InputFile { path, display, text }, problem)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut inputs = Vec::with_capacity(loaded.len());
+    for (i, (input, problem)) in loaded.into_iter().enumerate() {
+        if let Some((rule, message)) = problem {
+            problems.push((i, rule, message));
+        }
+        inputs.push(input);
+    }
+    let model = ProjectModel::build(inputs, &settings.src);
+    Ok((model, problems))
+}
+
+/// The whole analysis. Runs on its own thread pool.
+pub fn analyze(paths: &[PathBuf], settings: &Settings, rules: &[&dyn Rule]) -> Result<Analysis, AnalysisError> {
+    let threads = settings.threads;
+    with_pool(threads, || analyze_in_pool(paths, settings, rules))?
+}
+
+fn analyze_in_pool(paths: &[PathBuf], settings: &Settings, rules: &[&dyn Rule]) -> Result<Analysis, AnalysisError> {
+    let (model, problems) = build_model(paths, settings)?;
+    let skipped: HashSet<usize> = problems.iter().map(|(i, _, _)| *i).collect();
+    let enabled: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| settings.selection.is_enabled(r.meta()))
+        .collect();
+    let mut findings = checker::check_project(&model, &enabled, &settings.rules, &|i| skipped.contains(&i));
+    for (i, rule, message) in problems {
+        let mut f = Findings::new(i);
+        f.report(rule, Span::default(), message);
+        findings.extend(f.into_vec());
+    }
+    for (i, file) in model.files.iter().enumerate() {
+        if let Some(first) = file.parsed.syntax_errors.first() {
+            let more = file.parsed.syntax_errors.len() - 1;
+            let message = if more > 0 {
+                format!("syntax error: {} (and {more} more)", first.message)
+            } else {
+                format!("syntax error: {}", first.message)
+            };
+            let mut f = Findings::new(i);
+            f.report(&SYNTAX_ERROR, first.span, message);
+            findings.extend(f.into_vec());
+        }
+    }
+    let diagnostics = finish(&model, findings, settings)?;
+    Ok(Analysis { model, diagnostics })
+}
+
+/// Applies selection, per-file ignores and suppressions, then locates and sorts.
+fn finish(model: &ProjectModel, findings: Vec<Finding>, settings: &Settings) -> Result<Vec<Diagnostic>, AnalysisError> {
+    let per_file: Vec<(GlobMatcher, &Vec<String>)> = settings
+        .per_file_ignores
+        .iter()
+        .map(|(g, codes)| {
+            Glob::new(g)
+                .map(|glob| (glob.compile_matcher(), codes))
+                .map_err(|e| AnalysisError::BadGlob(e.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut by_file: Vec<Vec<Finding>> = vec![Vec::new(); model.files.len().max(1)];
+    for f in findings {
+        let slot = f.file.min(by_file.len() - 1);
+        by_file[slot].push(f);
+    }
+    let selection = &settings.selection;
+    let mut diagnostics: Vec<Diagnostic> = by_file
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, findings)| {
+            let Some(file) = model.files.get(index) else { return Vec::new() };
+            let relative = std::path::absolute(&file.path)
+                .ok()
+                .and_then(|p| p.strip_prefix(&settings.base).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| file.path.clone());
+            let ignored_here: Vec<&String> = per_file
+                .iter()
+                .filter(|(m, _)| m.is_match(&relative) || m.is_match(&file.display))
+                .flat_map(|(_, codes)| codes.iter())
+                .collect();
+            let suppressions = suppress::collect(file);
+            let mut used_rows = HashSet::new();
+            let mut kept = Vec::new();
+            for finding in findings {
+                if finding.rule.code != "INTERNAL001"
+                    && (!selection.is_enabled(finding.rule)
+                        || ignored_here.iter().any(|c| finding.rule.code.starts_with(c.to_ascii_uppercase().as_str())))
+                {
+                    continue;
+                }
+                let row = file.lines.row(finding.span.start);
+                let suppressed_at = [Some(row), suppress::statement_start_row(file, row)]
+                    .into_iter()
+                    .flatten()
+                    .find(|r| {
+                        suppressions
+                            .get(r)
+                            .is_some_and(|s| s.codes.iter().any(|c| c == finding.rule.code))
+                    });
+                if let Some(r) = suppressed_at {
+                    used_rows.insert((r, finding.rule.code));
+                    continue;
+                }
+                kept.push(finding);
+            }
+            let mut extra = Findings::new(index);
+            let mut rows: Vec<&suppress::Suppression> = suppressions.values().collect();
+            rows.sort_by_key(|s| s.row);
+            for s in rows {
+                if selection.is_enabled(&UNKNOWN_SUPPRESSION_CODE) {
+                    for code in &s.unknown {
+                        extra.report(
+                            &UNKNOWN_SUPPRESSION_CODE,
+                            s.span,
+                            format!("suppression names {code}, which is not a routewarden rule"),
+                        );
+                    }
+                }
+                if settings.report_unused_suppressions {
+                    for code in &s.codes {
+                        if !used_rows.contains(&(s.row, code.as_str())) {
+                            extra.report(&UNUSED_SUPPRESSION, s.span, format!("suppression of {code} suppresses nothing"));
+                        }
+                    }
+                }
+            }
+            kept.extend(extra.into_vec());
+            kept.into_iter()
+                .filter(|f| selection.shows(f.severity, f.rule.confidence))
+                .map(|f| locate(file, f))
+                .collect()
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| {
+        (&a.filename, a.location, a.rule.code, &a.message).cmp(&(&b.filename, b.location, b.rule.code, &b.message))
+    });
+    Ok(diagnostics)
+}
+
+fn locate(file: &routewarden_model::SourceModule, f: Finding) -> Diagnostic {
+    let location = file.position(f.span.start);
+    let end_location = file.position(f.span.end.max(f.span.start));
+    let fingerprint = fingerprint(f.rule.code, flagged_text(&file.text, f.span), &f.message);
+    Diagnostic {
+        rule: f.rule,
+        severity: f.severity,
+        filename: file.display.clone(),
+        file: f.file,
+        span: f.span,
+        location,
+        end_location,
+        fingerprint,
+        message: f.message,
+    }
+}
+
+fn flagged_text(text: &str, span: Span) -> &str {
+    text.get(span.start as usize..span.end as usize).unwrap_or("")
+}
+
+/// A hash of the rule and the flagged code with white space folded: stable when other lines
+/// move, different when the flagged code changes. Empty spans (file-level findings) hash the
+/// message instead.
+pub fn fingerprint(code: &str, flagged: &str, message: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(code.as_bytes());
+    feed(&[0]);
+    if flagged.trim().is_empty() {
+        feed(message.as_bytes());
+    } else {
+        for word in flagged.split_whitespace().take(400) {
+            feed(word.as_bytes());
+            feed(b" ");
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// The name a file is printed under: relative to the current folder when below it.
+pub fn display_name(path: &Path, cwd: &Path) -> String {
+    let shown = if path.is_absolute() {
+        path.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    shown.to_string_lossy().into_owned()
+}
+
+/// The file's text, or the finding that says why it cannot be analysed.
+fn read_source(path: &Path) -> (String, Option<(&'static RuleMeta, String)>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return (String::new(), Some((&UNREADABLE_FILE, format!("file could not be read: {e}")))),
+    };
+    if bytes.contains(&0) {
+        return (
+            String::new(),
+            Some((&UNDECODABLE_FILE, "file contains a NUL byte; Python refuses such source".to_string())),
+        );
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            match declared_encoding(&bytes).as_deref() {
+                Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1") => {
+                    (bytes.iter().map(|&b| char::from(b)).collect(), None)
+                }
+                _ => (
+                    String::new(),
+                    Some((
+                        &UNDECODABLE_FILE,
+                        "file is not valid UTF-8 and declares no encoding routewarden can read".to_string(),
+                    )),
+                ),
+            }
+        }
+    }
+}
+
+/// The PEP 263 encoding named on one of the first two lines.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    bytes.split(|&b| b == b'\n').take(2).find_map(|line| {
+        let line = String::from_utf8_lossy(line);
+        let comment = &line[line.find('#')?..];
+        let at = comment.find("coding")?;
+        let rest = comment[at + 6..].strip_prefix([':', '='])?.trim_start();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        Some(name.to_ascii_lowercase().replace('_', "-"))
+    })
+}

@@ -1,0 +1,151 @@
+use crate::modules::module_name;
+use rayon::prelude::*;
+use routewarden_python::ast::{Expr, ExprKind, Stmt};
+use routewarden_python::names::Imports;
+use routewarden_python::source::{LineMap, Position};
+use routewarden_python::{ParsedModule, parse};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// A file handed to the model: its path on disk, the name to print, and its text.
+#[derive(Debug)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub display: String,
+    pub text: String,
+}
+
+/// One parsed Python file.
+#[derive(Debug)]
+pub struct SourceModule {
+    pub path: PathBuf,
+    pub display: String,
+    pub module_name: String,
+    pub is_package: bool,
+    pub text: String,
+    pub lines: LineMap,
+    pub parsed: ParsedModule,
+    pub imports: Imports,
+    /// Top-level names bound by `def`, `class` and assignments: index into `parsed.module.body`
+    /// of the last statement that binds each.
+    top_level: HashMap<String, usize>,
+}
+
+impl SourceModule {
+    fn new(input: InputFile, module_name: String, is_package: bool) -> Self {
+        let parsed = parse(&input.text);
+        let imports = Imports::collect(&parsed.module.body, &module_name, is_package);
+        let mut top_level = HashMap::new();
+        for (i, stmt) in parsed.module.body.iter().enumerate() {
+            for name in bound_names(stmt) {
+                top_level.insert(name.to_string(), i);
+            }
+        }
+        let lines = LineMap::new(&input.text);
+        SourceModule {
+            path: input.path,
+            display: input.display,
+            module_name,
+            is_package,
+            text: input.text,
+            lines,
+            parsed,
+            imports,
+            top_level,
+        }
+    }
+
+    pub fn body(&self) -> &[Stmt] {
+        &self.parsed.module.body
+    }
+
+    pub fn position(&self, offset: u32) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// The top-level statement that last binds `name`.
+    pub fn top_level(&self, name: &str) -> Option<&Stmt> {
+        self.top_level.get(name).map(|&i| &self.parsed.module.body[i])
+    }
+
+    pub fn imports_module(&self, prefix: &str) -> bool {
+        self.imports
+            .iter()
+            .any(|(_, q)| q == prefix || q.starts_with(prefix) && q[prefix.len()..].starts_with('.'))
+    }
+}
+
+/// Names a statement binds at its own level.
+pub fn bound_names(stmt: &Stmt) -> Vec<&str> {
+    match stmt {
+        Stmt::FunctionDef(f) => vec![f.name.as_str()],
+        Stmt::ClassDef(c) => vec![c.name.as_str()],
+        Stmt::Assign { targets, .. } => targets.iter().flat_map(target_names).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn target_names(target: &Expr) -> Vec<&str> {
+    match &target.kind {
+        ExprKind::Name(n) => vec![n.as_str()],
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().flat_map(target_names).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every analysed file, and the module index that links them.
+#[derive(Debug, Default)]
+pub struct ProjectModel {
+    pub files: Vec<SourceModule>,
+    modules: HashMap<String, usize>,
+}
+
+impl ProjectModel {
+    /// Parses every file in parallel and indexes them by module name. `inputs` keep their order.
+    pub fn build(inputs: Vec<InputFile>, src_roots: &[PathBuf]) -> Self {
+        let package_dirs: HashSet<PathBuf> = inputs
+            .iter()
+            .filter(|f| f.path.file_name().is_some_and(|n| n == "__init__.py"))
+            .filter_map(|f| f.path.parent().map(PathBuf::from))
+            .collect();
+        let files: Vec<SourceModule> = inputs
+            .into_par_iter()
+            .map(|input| {
+                let (name, is_package) = module_name(&input.path, &package_dirs, src_roots);
+                SourceModule::new(input, name, is_package)
+            })
+            .collect();
+        let mut modules = HashMap::new();
+        for (i, f) in files.iter().enumerate() {
+            // With duplicate module names (scripts in different folders), the first file wins.
+            modules.entry(f.module_name.clone()).or_insert(i);
+        }
+        ProjectModel { files, modules }
+    }
+
+    pub fn module(&self, name: &str) -> Option<(usize, &SourceModule)> {
+        self.modules.get(name).map(|&i| (i, &self.files[i]))
+    }
+
+    /// The project statement defining `qualified` (`pkg.mod.NAME`), following re-exports
+    /// through `__init__.py` and other modules' imports.
+    pub fn definition(&self, qualified: &str) -> Option<(usize, &Stmt)> {
+        self.definition_at_depth(qualified, 0)
+    }
+
+    fn definition_at_depth(&self, qualified: &str, depth: u32) -> Option<(usize, &Stmt)> {
+        if depth > 8 {
+            return None;
+        }
+        let (module, name) = qualified.rsplit_once('.')?;
+        let (index, file) = self.module(module)?;
+        if let Some(stmt) = file.top_level(name) {
+            return Some((index, stmt));
+        }
+        let reexported = file.imports.get(name)?;
+        if reexported == qualified {
+            return None;
+        }
+        self.definition_at_depth(reexported, depth + 1)
+    }
+}

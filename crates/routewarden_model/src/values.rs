@@ -1,0 +1,266 @@
+//! Following a name to the value it was given: what class an object was made from, what a
+//! constant holds. Within a function, its module, and across imports into other project files.
+
+use crate::project::ProjectModel;
+use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
+
+/// The functions enclosing a point in a file, outermost first.
+pub type Scope<'a> = [&'a Function];
+
+/// Where a followed value was found: the expression, the file it is in, and the functions that
+/// enclose it (so it can be followed further).
+#[derive(Clone, Debug)]
+pub struct ValueOrigin<'a> {
+    pub file: usize,
+    pub expr: &'a Expr,
+    pub scope: Vec<&'a Function>,
+}
+
+const MAX_FOLLOW: u32 = 12;
+
+impl ProjectModel {
+    /// The qualified class an object was instantiated from: `flask.Flask` for `app` after
+    /// `app = Flask(__name__)`, also when `app` comes from a factory or another module.
+    /// A project class is reported as its first base that resolves outside the project.
+    pub fn instance_class(&self, file: usize, scope: &Scope, expr: &Expr) -> Option<String> {
+        self.instance_class_at(file, scope, expr, 0)
+    }
+
+    fn instance_class_at(&self, file: usize, scope: &Scope, expr: &Expr, depth: u32) -> Option<String> {
+        if depth > MAX_FOLLOW {
+            return None;
+        }
+        match &expr.kind {
+            ExprKind::Call(call) => self.call_result_class(file, &call.func, depth + 1),
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                if let Some(q) = self.files[file].imports.resolve(expr) {
+                    if q == "flask.current_app" {
+                        return Some("flask.Flask".into());
+                    }
+                }
+                if let ExprKind::Name(name) = &expr.kind {
+                    if let Some(annotation) = param_annotation(scope, name) {
+                        if let Some(q) = self.class_name(file, annotation) {
+                            return Some(q);
+                        }
+                    }
+                }
+                let origin = self.follow_at(file, scope, expr, depth + 1)?;
+                if std::ptr::eq(origin.expr, expr) {
+                    return None;
+                }
+                self.instance_class_at(origin.file, &origin.scope, origin.expr, depth + 1)
+            }
+            ExprKind::Await(inner) => self.instance_class_at(file, scope, inner, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// The class a callee builds: a class itself, or a project factory function's return value.
+    fn call_result_class(&self, file: usize, func: &Expr, depth: u32) -> Option<String> {
+        if depth > MAX_FOLLOW {
+            return None;
+        }
+        let (def_file, stmt, qualified) = self.resolve_definition(file, func)?;
+        match stmt {
+            None => qualified,
+            Some(Stmt::ClassDef(class)) => {
+                for base in &class.bases {
+                    if let Some(q) = self.class_name(def_file, base) {
+                        return Some(q);
+                    }
+                }
+                qualified
+            }
+            Some(Stmt::FunctionDef(factory)) => {
+                let scope = [factory.as_ref()];
+                let mut result = None;
+                for_each_return(&factory.body, &mut |value| {
+                    if result.is_none() {
+                        result = self.instance_class_at(def_file, &scope, value, depth + 1);
+                    }
+                });
+                result
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The qualified class an annotation or base names, through project classes to their
+    /// first external base.
+    pub fn class_name(&self, file: usize, expr: &Expr) -> Option<String> {
+        let (def_file, stmt, qualified) = self.resolve_definition(file, expr)?;
+        match stmt {
+            None => qualified,
+            Some(Stmt::ClassDef(class)) => class
+                .bases
+                .iter()
+                .find_map(|b| {
+                    // A class is never its own base; guard against `class A(A)` loops.
+                    if b.as_name() == Some(class.name.as_str()) {
+                        None
+                    } else {
+                        self.class_name(def_file, b)
+                    }
+                })
+                .or(qualified),
+            Some(_) => None,
+        }
+    }
+
+    /// What a name or attribute chain in `file` refers to: `(file, Some(statement), qualified)`
+    /// for a project definition, `(file, None, Some(qualified))` for an outside one.
+    pub fn resolve_definition<'a>(
+        &'a self,
+        file: usize,
+        expr: &Expr,
+    ) -> Option<(usize, Option<&'a Stmt>, Option<String>)> {
+        let module = &self.files[file];
+        if let Some(q) = module.imports.resolve(expr) {
+            return Some(match self.definition(&q) {
+                Some((f, stmt)) => (f, Some(stmt), Some(q)),
+                None => (file, None, Some(q)),
+            });
+        }
+        let name = expr.as_name()?;
+        let stmt = module.top_level(name)?;
+        let qualified = if module.module_name.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{}", module.module_name, name)
+        };
+        Some((file, Some(stmt), Some(qualified)))
+    }
+
+    /// The expression a name was last given: a local assignment of an enclosing function, a
+    /// module-level assignment, or one in the module it was imported from.
+    pub fn follow<'a>(&'a self, file: usize, scope: &Scope<'a>, expr: &'a Expr) -> Option<ValueOrigin<'a>> {
+        self.follow_at(file, scope, expr, 0)
+    }
+
+    fn follow_at<'a>(
+        &'a self,
+        file: usize,
+        scope: &Scope<'a>,
+        expr: &Expr,
+        depth: u32,
+    ) -> Option<ValueOrigin<'a>> {
+        if depth > MAX_FOLLOW {
+            return None;
+        }
+        let name = match &expr.kind {
+            ExprKind::Name(name) => name.as_str(),
+            ExprKind::Attribute { .. } => {
+                // `module.CONSTANT` where `module` is an imported project module.
+                let q = self.files[file].imports.resolve(expr)?;
+                let (f, stmt) = self.definition(&q)?;
+                let value = assigned_value(stmt)?;
+                return Some(ValueOrigin {
+                    file: f,
+                    expr: value,
+                    scope: Vec::new(),
+                });
+            }
+            _ => return None,
+        };
+        for (i, function) in scope.iter().enumerate().rev() {
+            if let Some(value) = last_assignment(&function.body, name) {
+                return Some(ValueOrigin {
+                    file,
+                    expr: value,
+                    scope: scope[..=i].to_vec(),
+                });
+            }
+        }
+        let module = &self.files[file];
+        if let Some(stmt) = module.top_level(name) {
+            let value = assigned_value(stmt)?;
+            return Some(ValueOrigin {
+                file,
+                expr: value,
+                scope: Vec::new(),
+            });
+        }
+        let q = module.imports.get(name)?;
+        let (f, stmt) = self.definition(q)?;
+        let value = assigned_value(stmt)?;
+        Some(ValueOrigin {
+            file: f,
+            expr: value,
+            scope: Vec::new(),
+        })
+    }
+
+    /// Follows names until a non-name expression (a literal, a call, ...) is reached.
+    pub fn resolve_value<'a>(&'a self, file: usize, scope: &Scope<'a>, expr: &'a Expr) -> ValueOrigin<'a> {
+        let mut current = ValueOrigin {
+            file,
+            expr,
+            scope: scope.to_vec(),
+        };
+        for _ in 0..MAX_FOLLOW {
+            if !matches!(current.expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                break;
+            }
+            match self.follow(current.file, &current.scope, current.expr) {
+                Some(next) if !std::ptr::eq(next.expr, current.expr) => current = next,
+                _ => break,
+            }
+        }
+        current
+    }
+}
+
+fn assigned_value(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::Assign { value, .. } => value.as_ref(),
+        _ => None,
+    }
+}
+
+fn param_annotation<'a>(scope: &Scope<'a>, name: &str) -> Option<&'a Expr> {
+    scope
+        .iter()
+        .rev()
+        .flat_map(|f| f.params.iter())
+        .find(|p| p.name == name)
+        .and_then(|p| p.annotation.as_ref())
+}
+
+/// The value of the last `name = value` in `body`, not looking into nested functions/classes.
+pub fn last_assignment<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
+    let mut found = None;
+    for stmt in body {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => found = Some(value),
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    if let Some(v) = last_assignment(child, name) {
+                        found = Some(v);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Calls `f` with each `return` value in `body`, not looking into nested functions.
+pub fn for_each_return<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
+    for stmt in body {
+        match stmt {
+            Stmt::Return { value: Some(v), .. } => f(v),
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    for_each_return(child, f);
+                }
+            }
+        }
+    }
+}

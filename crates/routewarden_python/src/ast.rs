@@ -1,0 +1,565 @@
+//! routewarden's own syntax tree: a simplified, owned copy of the parts of Python that the
+//! rules look at. Every other crate sees only these types, never ruff's.
+
+/// A byte range in the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    FunctionDef(Box<Function>),
+    ClassDef(Box<Class>),
+    Return {
+        value: Option<Expr>,
+        span: Span,
+    },
+    /// `a = b = value`; also `target: T = value` with its annotation.
+    Assign {
+        targets: Vec<Expr>,
+        annotation: Option<Expr>,
+        value: Option<Expr>,
+        span: Span,
+    },
+    AugAssign {
+        target: Expr,
+        value: Expr,
+        span: Span,
+    },
+    Expr {
+        value: Expr,
+        span: Span,
+    },
+    /// `elif` chains are nested `If`s in `orelse`.
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+        span: Span,
+    },
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+        span: Span,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+        span: Span,
+    },
+    With {
+        items: Vec<WithItem>,
+        body: Vec<Stmt>,
+        span: Span,
+    },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<ExceptHandler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+        span: Span,
+    },
+    Match {
+        subject: Expr,
+        cases: Vec<Vec<Stmt>>,
+        span: Span,
+    },
+    Raise {
+        exc: Option<Expr>,
+        cause: Option<Expr>,
+        span: Span,
+    },
+    Import {
+        names: Vec<ImportAlias>,
+        span: Span,
+    },
+    ImportFrom {
+        module: Option<String>,
+        level: u32,
+        names: Vec<ImportAlias>,
+        span: Span,
+    },
+    /// `pass`, `del`, `global`, `assert` and anything deeper than the nesting limit.
+    Other {
+        span: Span,
+    },
+}
+
+impl Stmt {
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::FunctionDef(f) => f.span,
+            Stmt::ClassDef(c) => c.span,
+            Stmt::Return { span, .. }
+            | Stmt::Assign { span, .. }
+            | Stmt::AugAssign { span, .. }
+            | Stmt::Expr { span, .. }
+            | Stmt::If { span, .. }
+            | Stmt::For { span, .. }
+            | Stmt::While { span, .. }
+            | Stmt::With { span, .. }
+            | Stmt::Try { span, .. }
+            | Stmt::Match { span, .. }
+            | Stmt::Raise { span, .. }
+            | Stmt::Import { span, .. }
+            | Stmt::ImportFrom { span, .. }
+            | Stmt::Other { span } => *span,
+        }
+    }
+
+    /// The statements nested directly inside this one, in source order.
+    pub fn child_bodies(&self) -> Vec<&[Stmt]> {
+        match self {
+            Stmt::FunctionDef(f) => vec![&f.body],
+            Stmt::ClassDef(c) => vec![&c.body],
+            Stmt::If { body, orelse, .. }
+            | Stmt::For { body, orelse, .. }
+            | Stmt::While { body, orelse, .. } => vec![body, orelse],
+            Stmt::With { body, .. } => vec![body],
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => {
+                let mut v: Vec<&[Stmt]> = vec![body];
+                v.extend(handlers.iter().map(|h| h.body.as_slice()));
+                v.push(orelse);
+                v.push(finalbody);
+                v
+            }
+            Stmt::Match { cases, .. } => cases.iter().map(Vec::as_slice).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportAlias {
+    pub name: String,
+    pub asname: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct WithItem {
+    pub context: Expr,
+    pub target: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExceptHandler {
+    pub type_: Option<Expr>,
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    pub is_async: bool,
+    pub decorators: Vec<Expr>,
+    pub params: Vec<Param>,
+    pub returns: Option<Expr>,
+    pub body: Vec<Stmt>,
+    /// From the first decorator (or `def`) to the end of the body.
+    pub span: Span,
+    /// The `def` line: from `def`/`async` to the name's end.
+    pub def_span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    PositionalOnly,
+    Positional,
+    VarArgs,
+    KeywordOnly,
+    VarKeywords,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: String,
+    pub kind: ParamKind,
+    pub annotation: Option<Expr>,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Class {
+    pub name: String,
+    pub decorators: Vec<Expr>,
+    pub bases: Vec<Expr>,
+    pub keywords: Vec<Keyword>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+    pub def_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtE,
+    Gt,
+    GtE,
+    Is,
+    IsNot,
+    In,
+    NotIn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mult,
+    Div,
+    Mod,
+    BitOr,
+    BitAnd,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub enum FStringPart {
+    Literal(String),
+    Value(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub struct DictEntry {
+    /// `None` for `**spread`.
+    pub key: Option<Expr>,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Keyword {
+    /// `None` for `**kwargs`.
+    pub arg: Option<String>,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub func: Expr,
+    pub args: Vec<Expr>,
+    pub keywords: Vec<Keyword>,
+}
+
+impl Call {
+    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+        self.keywords
+            .iter()
+            .find(|k| k.arg.as_deref() == Some(name))
+            .map(|k| &k.value)
+    }
+
+    /// The argument given by keyword `name` or else at `position`.
+    pub fn argument(&self, name: &str, position: usize) -> Option<&Expr> {
+        self.keyword(name).or_else(|| {
+            self.args
+                .iter()
+                .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+                .nth(position)
+        })
+    }
+
+    pub fn has_kwargs_spread(&self) -> bool {
+        self.keywords.iter().any(|k| k.arg.is_none())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Generator {
+    pub target: Expr,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Name(String),
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+    },
+    Call(Box<Call>),
+    Str(String),
+    Bytes(Vec<u8>),
+    FString(Vec<FStringPart>),
+    /// Integers too large for `i64` are `None`.
+    Int(Option<i64>),
+    Float(f64),
+    Bool(bool),
+    NoneLiteral,
+    Ellipsis,
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Set(Vec<Expr>),
+    Dict(Vec<DictEntry>),
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+    },
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
+    BinOp {
+        left: Box<Expr>,
+        op: BinOp,
+        right: Box<Expr>,
+    },
+    UnaryOp {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Subscript {
+        value: Box<Expr>,
+        slice: Box<Expr>,
+    },
+    Await(Box<Expr>),
+    Starred(Box<Expr>),
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
+    Lambda {
+        body: Box<Expr>,
+    },
+    /// List, set, dict comprehensions and generator expressions. `value` holds a dict
+    /// comprehension's value; `element` its key or the element.
+    Comprehension {
+        element: Box<Expr>,
+        value: Option<Box<Expr>>,
+        generators: Vec<Generator>,
+    },
+    Named {
+        target: Box<Expr>,
+        value: Box<Expr>,
+    },
+    Yield(Option<Box<Expr>>),
+    /// A slice, an unsupported construct, or an expression beyond the nesting limit.
+    Other,
+}
+
+impl Expr {
+    pub fn as_name(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_call(&self) -> Option<&Call> {
+        match &self.kind {
+            ExprKind::Call(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            ExprKind::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// `a.b.c` as `["a", "b", "c"]` when the chain is made of names only.
+    pub fn dotted_parts(&self) -> Option<Vec<&str>> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(vec![n.as_str()]),
+            ExprKind::Attribute { value, attr } => {
+                let mut parts = value.dotted_parts()?;
+                parts.push(attr);
+                Some(parts)
+            }
+            _ => None,
+        }
+    }
+
+    /// The last name of a call target or attribute chain: `limit` for `limiter.limit`.
+    pub fn last_name(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n),
+            ExprKind::Attribute { attr, .. } => Some(attr),
+            ExprKind::Call(c) => c.func.last_name(),
+            _ => None,
+        }
+    }
+
+    pub fn is_string_literal(&self) -> bool {
+        matches!(self.kind, ExprKind::Str(_) | ExprKind::Bytes(_))
+    }
+
+    /// The text of a `str` or `bytes` literal (bytes decoded lossily).
+    pub fn literal_text(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::Str(s) => Some(s.clone()),
+            ExprKind::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            _ => None,
+        }
+    }
+
+    /// Items of a list, tuple or set literal.
+    pub fn elements(&self) -> Option<&[Expr]> {
+        match &self.kind {
+            ExprKind::List(e) | ExprKind::Tuple(e) | ExprKind::Set(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` on each direct sub-expression.
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::Attribute { value, .. }
+            | ExprKind::Await(value)
+            | ExprKind::Starred(value)
+            | ExprKind::Lambda { body: value }
+            | ExprKind::UnaryOp { operand: value, .. } => f(value),
+            ExprKind::Call(call) => {
+                f(&call.func);
+                call.args.iter().for_each(&mut f);
+                call.keywords.iter().for_each(|k| f(&k.value));
+            }
+            ExprKind::FString(parts) => {
+                for p in parts {
+                    if let FStringPart::Value(e) = p {
+                        f(e);
+                    }
+                }
+            }
+            ExprKind::List(e) | ExprKind::Tuple(e) | ExprKind::Set(e) => e.iter().for_each(f),
+            ExprKind::Dict(entries) => {
+                for entry in entries {
+                    if let Some(k) = &entry.key {
+                        f(k);
+                    }
+                    f(&entry.value);
+                }
+            }
+            ExprKind::Compare {
+                left, comparators, ..
+            } => {
+                f(left);
+                comparators.iter().for_each(f);
+            }
+            ExprKind::BoolOp { values, .. } => values.iter().for_each(f),
+            ExprKind::BinOp { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            ExprKind::Subscript { value, slice } => {
+                f(value);
+                f(slice);
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                f(test);
+                f(body);
+                f(orelse);
+            }
+            ExprKind::Comprehension {
+                element,
+                value,
+                generators,
+            } => {
+                f(element);
+                if let Some(v) = value {
+                    f(v);
+                }
+                for g in generators {
+                    f(&g.target);
+                    f(&g.iter);
+                    g.ifs.iter().for_each(&mut f);
+                }
+            }
+            ExprKind::Named { target, value } => {
+                f(target);
+                f(value);
+            }
+            ExprKind::Yield(v) => {
+                if let Some(v) = v {
+                    f(v);
+                }
+            }
+            ExprKind::Name(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bytes(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLiteral
+            | ExprKind::Ellipsis
+            | ExprKind::Other => {}
+        }
+    }
+
+    /// True when `pred` holds for this expression or any expression inside it.
+    pub fn any(&self, pred: &mut impl FnMut(&Expr) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
+        let mut found = false;
+        self.for_each_child(|child| {
+            if !found && child.any(pred) {
+                found = true;
+            }
+        });
+        found
+    }
+}

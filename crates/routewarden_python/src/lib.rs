@@ -1,0 +1,96 @@
+//! The only crate that touches ruff's parser: it parses Python source into routewarden's own
+//! syntax tree (`ast`), binds imported names (`names`) and maps offsets to positions (`source`).
+
+pub mod ast;
+mod lower;
+pub mod names;
+pub mod source;
+
+use ast::{Module, Span, Stmt};
+use ruff_python_ast::token::TokenKind;
+use ruff_text_size::Ranged;
+
+#[derive(Clone, Debug)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct ParsedModule {
+    pub module: Module,
+    pub syntax_errors: Vec<SyntaxError>,
+    pub comments: Vec<Comment>,
+    /// Spans of simple statements and of compound-statement headers, in source order: the
+    /// "statement" a suppression comment on its first line applies to.
+    pub statement_spans: Vec<Span>,
+}
+
+/// Parses with error recovery: a syntax error yields `syntax_errors` and whatever tree could be
+/// built around it.
+pub fn parse(source: &str) -> ParsedModule {
+    let parsed = ruff_python_parser::parse_unchecked_source(
+        source,
+        ruff_python_ast::PySourceType::Python,
+    );
+    let syntax_errors = parsed
+        .errors()
+        .iter()
+        .map(|e| SyntaxError {
+            message: e.error.to_string(),
+            span: Span::new(e.location.start().to_u32(), e.location.end().to_u32()),
+        })
+        .collect();
+    let comments = parsed
+        .tokens()
+        .iter()
+        .filter(|t| t.kind() == TokenKind::Comment)
+        .map(|t| {
+            let r = t.range();
+            Comment {
+                text: source[r.start().to_usize()..r.end().to_usize()].to_string(),
+                span: Span::new(r.start().to_u32(), r.end().to_u32()),
+            }
+        })
+        .collect();
+    let module = lower::Lowerer::new(source).module(parsed.syntax());
+    let mut statement_spans = Vec::new();
+    collect_statement_spans(&module.body, &mut statement_spans);
+    statement_spans.sort();
+    ParsedModule {
+        module,
+        syntax_errors,
+        comments,
+        statement_spans,
+    }
+}
+
+fn collect_statement_spans(body: &[Stmt], out: &mut Vec<Span>) {
+    for stmt in body {
+        let header = match stmt {
+            Stmt::FunctionDef(f) => Span::new(f.span.start, f.def_span.end),
+            Stmt::ClassDef(c) => Span::new(c.span.start, c.def_span.end),
+            Stmt::If { test, span, .. } | Stmt::While { test, span, .. } => {
+                Span::new(span.start, test.span.end)
+            }
+            Stmt::For { iter, span, .. } => Span::new(span.start, iter.span.end),
+            Stmt::With { items, span, .. } => Span::new(
+                span.start,
+                items.last().map_or(span.start, |i| i.context.span.end),
+            ),
+            Stmt::Match { subject, span, .. } => Span::new(span.start, subject.span.end),
+            Stmt::Try { span, .. } => Span::new(span.start, span.start),
+            other => other.span(),
+        };
+        out.push(header);
+        for child in stmt.child_bodies() {
+            collect_statement_spans(child, out);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The name binder: which qualified name each imported local name stands for.
+
+use crate::ast::{Expr, ExprKind, Stmt};
+use std::collections::HashMap;
+
+/// Local names bound by `import` statements anywhere in a module, mapped to qualified names.
+/// Relative imports are resolved against the module's own name.
+#[derive(Clone, Debug, Default)]
+pub struct Imports {
+    bindings: HashMap<String, String>,
+}
+
+const BUILTINS: &[&str] = &[
+    "getattr", "setattr", "vars", "dict", "repr", "str", "type", "isinstance", "print", "open",
+    "eval", "exec", "hasattr", "list", "tuple", "set", "len", "id", "format",
+];
+
+impl Imports {
+    /// `module` is the dotted module name of the file, `is_package` true for `__init__.py`.
+    pub fn collect(body: &[Stmt], module: &str, is_package: bool) -> Self {
+        let mut imports = Imports::default();
+        imports.visit(body, module, is_package);
+        imports
+    }
+
+    fn visit(&mut self, body: &[Stmt], module: &str, is_package: bool) {
+        for stmt in body {
+            match stmt {
+                Stmt::Import { names, .. } => {
+                    for alias in names {
+                        match &alias.asname {
+                            Some(asname) => {
+                                self.bindings.insert(asname.clone(), alias.name.clone());
+                            }
+                            None => {
+                                let head = alias.name.split('.').next().unwrap_or(&alias.name);
+                                self.bindings.insert(head.to_string(), head.to_string());
+                            }
+                        }
+                    }
+                }
+                Stmt::ImportFrom {
+                    module: from,
+                    level,
+                    names,
+                    ..
+                } => {
+                    let Some(base) = absolute_module(module, is_package, from.as_deref(), *level)
+                    else {
+                        continue;
+                    };
+                    for alias in names {
+                        if alias.name == "*" {
+                            continue;
+                        }
+                        let local = alias.asname.as_ref().unwrap_or(&alias.name);
+                        let qualified = if base.is_empty() {
+                            alias.name.clone()
+                        } else {
+                            format!("{base}.{}", alias.name)
+                        };
+                        self.bindings.insert(local.clone(), qualified);
+                    }
+                }
+                _ => {
+                    for child in stmt.child_bodies() {
+                        self.visit(child, module, is_package);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, local: &str) -> Option<&str> {
+        self.bindings.get(local).map(String::as_str)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.bindings.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The qualified name of a name or attribute chain whose head is imported, or a builtin.
+    /// `None` for local variables: those are followed by the model, not here.
+    pub fn resolve(&self, expr: &Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Name(name) => match self.get(name) {
+                Some(q) => Some(q.to_string()),
+                None if BUILTINS.contains(&name.as_str()) => Some(format!("builtins.{name}")),
+                None => None,
+            },
+            ExprKind::Attribute { value, attr } => {
+                let base = self.resolve(value)?;
+                Some(format!("{base}.{attr}"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The absolute module an `ImportFrom` refers to; `None` when a relative import climbs above
+/// the top-level package.
+pub fn absolute_module(
+    module: &str,
+    is_package: bool,
+    from: Option<&str>,
+    level: u32,
+) -> Option<String> {
+    if level == 0 {
+        return Some(from.unwrap_or_default().to_string());
+    }
+    let mut parts: Vec<&str> = if module.is_empty() {
+        Vec::new()
+    } else {
+        module.split('.').collect()
+    };
+    // For a plain module, level 1 is its package; for a package's `__init__`, itself.
+    let drop = if is_package { level - 1 } else { level };
+    for _ in 0..drop {
+        parts.pop()?;
+    }
+    if let Some(from) = from {
+        parts.extend(from.split('.'));
+    }
+    Some(parts.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_modules() {
+        assert_eq!(absolute_module("a.b.c", false, Some("d"), 1).unwrap(), "a.b.d");
+        assert_eq!(absolute_module("a.b", true, Some("d"), 1).unwrap(), "a.b.d");
+        assert_eq!(absolute_module("a.b.c", false, None, 2).unwrap(), "a");
+        assert_eq!(absolute_module("a", false, Some("x"), 3), None);
+        assert_eq!(absolute_module("m", false, Some("x.y"), 0).unwrap(), "x.y");
+    }
+}

@@ -1,0 +1,227 @@
+//! Runs the rules: one walk of each file's tree calling every rule's hooks, then the project
+//! hooks. A rule that panics on a file loses that file, and the panic becomes a finding.
+
+use crate::context::FileContext;
+use crate::findings::{Finding, Findings};
+use crate::rule::Rule;
+use crate::rules::meta::INTERNAL_ERROR;
+use crate::settings::RuleSettings;
+use rayon::prelude::*;
+use routewarden_model::ProjectModel;
+use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Runs `rules` over every file of `model` in parallel, and their project hooks.
+/// `skip_file` marks files that were not analysed (unreadable, undecodable).
+pub fn check_project(
+    model: &ProjectModel,
+    rules: &[&dyn Rule],
+    settings: &RuleSettings,
+    skip_file: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = (0..model.files.len())
+        .into_par_iter()
+        .filter(|&i| !skip_file(i))
+        .flat_map_iter(|i| check_file(model, i, rules, settings))
+        .collect();
+    let project: Vec<Finding> = rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            let result = catch_unwind(AssertUnwindSafe(|| rule.check_project(model, settings, &mut out)));
+            if let Err(payload) = result {
+                out.clear();
+                let mut f = Findings::new(0);
+                f.report(
+                    &INTERNAL_ERROR,
+                    Span::default(),
+                    format!(
+                        "rule {} failed on the project: {}; its project findings are missing",
+                        rule.meta().code,
+                        panic_message(&payload)
+                    ),
+                );
+                out.extend(f.into_vec());
+            }
+            out
+        })
+        .collect();
+    findings.extend(project);
+    findings
+}
+
+fn check_file(model: &ProjectModel, index: usize, rules: &[&dyn Rule], settings: &RuleSettings) -> Vec<Finding> {
+    let file = &model.files[index];
+    let mut walker = Walker {
+        cx: FileContext {
+            model,
+            settings,
+            file_index: index,
+            file,
+            functions: Vec::new(),
+            classes: Vec::new(),
+        },
+        rules: rules.iter().map(|r| (*r, true)).collect(),
+        out: Findings::new(index),
+    };
+    walker.stmts(file.body());
+    walker.out.into_vec()
+}
+
+struct Walker<'a> {
+    cx: FileContext<'a>,
+    /// Each rule with whether it is still live for this file.
+    rules: Vec<(&'a dyn Rule, bool)>,
+    out: Findings,
+}
+
+impl<'a> Walker<'a> {
+    fn each_rule(&mut self, hook: impl Fn(&dyn Rule, &FileContext<'a>, &mut Findings)) {
+        for slot in self.rules.iter_mut() {
+            let (rule, live) = *slot;
+            if !live {
+                continue;
+            }
+            let before = self.out.len();
+            let cx = &self.cx;
+            let out = &mut self.out;
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(rule, cx, out))) {
+                self.out.truncate(before);
+                slot.1 = false;
+                self.out.report(
+                    &INTERNAL_ERROR,
+                    Span::default(),
+                    format!(
+                        "rule {} failed on this file: {}; its findings for the file are missing",
+                        rule.meta().code,
+                        panic_message(&payload)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn stmts(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt) {
+        self.each_rule(|rule, cx, out| rule.on_stmt(cx, stmt, out));
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                self.each_rule(|rule, cx, out| rule.on_function(cx, function, out));
+                for d in &function.decorators {
+                    self.expr(d);
+                }
+                for p in &function.params {
+                    if let Some(default) = &p.default {
+                        self.expr(default);
+                    }
+                }
+                self.cx.functions.push(function);
+                self.stmts(&function.body);
+                self.cx.functions.pop();
+            }
+            Stmt::ClassDef(class) => {
+                self.each_rule(|rule, cx, out| rule.on_class(cx, class, out));
+                for e in class.decorators.iter().chain(&class.bases) {
+                    self.expr(e);
+                }
+                for k in &class.keywords {
+                    self.expr(&k.value);
+                }
+                self.cx.classes.push(class);
+                self.stmts(&class.body);
+                self.cx.classes.pop();
+            }
+            Stmt::Return { value, .. } => self.opt_expr(value.as_ref()),
+            Stmt::Assign { targets, value, .. } => {
+                for t in targets {
+                    self.expr(t);
+                }
+                self.opt_expr(value.as_ref());
+            }
+            Stmt::AugAssign { target, value, .. } => {
+                self.expr(target);
+                self.expr(value);
+            }
+            Stmt::Expr { value, .. } => self.expr(value),
+            Stmt::If { test, body, orelse, .. } | Stmt::While { test, body, orelse, .. } => {
+                self.expr(test);
+                self.stmts(body);
+                self.stmts(orelse);
+            }
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+                ..
+            } => {
+                self.expr(target);
+                self.expr(iter);
+                self.stmts(body);
+                self.stmts(orelse);
+            }
+            Stmt::With { items, body, .. } => {
+                for item in items {
+                    self.expr(&item.context);
+                    self.opt_expr(item.target.as_ref());
+                }
+                self.stmts(body);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => {
+                self.stmts(body);
+                for h in handlers {
+                    self.opt_expr(h.type_.as_ref());
+                    self.stmts(&h.body);
+                }
+                self.stmts(orelse);
+                self.stmts(finalbody);
+            }
+            Stmt::Match { subject, cases, .. } => {
+                self.expr(subject);
+                for case in cases {
+                    self.stmts(case);
+                }
+            }
+            Stmt::Raise { exc, cause, .. } => {
+                self.opt_expr(exc.as_ref());
+                self.opt_expr(cause.as_ref());
+            }
+            Stmt::Import { .. } | Stmt::ImportFrom { .. } | Stmt::Other { .. } => {}
+        }
+    }
+
+    fn opt_expr(&mut self, expr: Option<&'a Expr>) {
+        if let Some(e) = expr {
+            self.expr(e);
+        }
+    }
+
+    fn expr(&mut self, expr: &'a Expr) {
+        match &expr.kind {
+            ExprKind::Call(call) => self.each_rule(|rule, cx, out| rule.on_call(cx, expr, call, out)),
+            ExprKind::Compare { .. } => self.each_rule(|rule, cx, out| rule.on_compare(cx, expr, out)),
+            ExprKind::BoolOp { .. } => self.each_rule(|rule, cx, out| rule.on_bool_op(cx, expr, out)),
+            _ => {}
+        }
+        expr.for_each_child(|child| self.expr(child));
+    }
+}
+
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}

@@ -1,0 +1,52 @@
+use crate::settings::RuleSettings;
+use routewarden_model::{ProjectModel, SourceModule, ValueOrigin};
+use routewarden_python::ast::{Class, Expr, Function};
+
+/// What a per-file hook knows: the project, the file, and where in the file it is.
+pub struct FileContext<'a> {
+    pub model: &'a ProjectModel,
+    pub settings: &'a RuleSettings,
+    pub file_index: usize,
+    pub file: &'a SourceModule,
+    /// Enclosing functions, outermost first.
+    pub functions: Vec<&'a Function>,
+    /// Enclosing classes, outermost first.
+    pub classes: Vec<&'a Class>,
+}
+
+impl<'a> FileContext<'a> {
+    /// The qualified name of an imported name or attribute chain (`fastapi.FastAPI`).
+    pub fn resolve(&self, expr: &Expr) -> Option<String> {
+        self.file.imports.resolve(expr)
+    }
+
+    /// True when `expr` resolves to one of `names`.
+    pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
+        self.resolve(expr).is_some_and(|q| names.contains(&q.as_str()))
+    }
+
+    /// The class `expr` is an instance of, followed through assignments and factories.
+    pub fn instance_class(&self, expr: &Expr) -> Option<String> {
+        self.model.instance_class(self.file_index, &self.functions, expr)
+    }
+
+    /// The value `expr` holds after following names to their assignments.
+    pub fn resolve_value<'e>(&'e self, expr: &'e Expr) -> ValueOrigin<'e> {
+        self.model.resolve_value(self.file_index, &self.functions, expr)
+    }
+
+    /// The innermost enclosing function.
+    pub fn function(&self) -> Option<&'a Function> {
+        self.functions.last().copied()
+    }
+
+    /// True when the hook runs directly in a class body (not in one of its methods).
+    pub fn in_class_body(&self) -> Option<&'a Class> {
+        let class = *self.classes.last()?;
+        let inside_method = self
+            .functions
+            .last()
+            .is_some_and(|f| f.span.start >= class.span.start && f.span.end <= class.span.end);
+        (!inside_method).then_some(class)
+    }
+}

@@ -1,0 +1,64 @@
+use crate::rule::{RuleMeta, Severity};
+use routewarden_python::ast::Span;
+
+/// One reported problem, before positions are computed for output.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub file: usize,
+    pub span: Span,
+    pub message: String,
+    pub severity: Severity,
+}
+
+/// Collects the findings of one file.
+#[derive(Debug)]
+pub struct Findings {
+    file: usize,
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    pub fn new(file: usize) -> Self {
+        Self {
+            file,
+            items: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, rule: &'static RuleMeta, span: Span, message: impl Into<String>) {
+        self.report_with_severity(rule, span, message, rule.severity);
+    }
+
+    pub fn report_with_severity(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+        severity: Severity,
+    ) {
+        self.items.push(Finding {
+            rule,
+            file: self.file,
+            span,
+            message: message.into(),
+            severity,
+        });
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.items
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.items.truncate(len);
+    }
+}

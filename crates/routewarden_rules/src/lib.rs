@@ -1,0 +1,15 @@
+//! The rule table and the rules. Each rule is one file under `rules/<family>/`, declared with
+//! `declare_rule!` so that its documentation is the doc comment above it.
+
+pub mod checker;
+pub mod context;
+pub mod findings;
+pub mod helpers;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod settings;
+
+pub use findings::{Finding, Findings};
+pub use rule::{Confidence, Rule, RuleMeta, Severity};
+pub use settings::RuleSettings;

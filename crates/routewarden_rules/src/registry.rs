@@ -1,0 +1,43 @@
+//! The rule table: every rule, in code order.
+
+use crate::rule::{Rule, RuleMeta};
+use crate::rules::{debug, meta, secret};
+
+/// Every family prefix of the catalogue; part of the public interface.
+pub const FAMILIES: &[&str] = &[
+    "AUTH", "JWT", "SECRET", "VAL", "RESP", "SESS", "CORS", "RATE", "DEBUG", "ERR", "CSRF", "PARSE", "NOQA",
+    "INTERNAL",
+];
+
+static RULES: &[&dyn Rule] = &[
+    &debug::debug_mode_enabled::DebugModeEnabled,
+    &debug::interactive_debugger_exposed::InteractiveDebuggerExposed,
+    &secret::hardcoded_secret_key::HardcodedSecretKey,
+    &secret::secret_with_literal_fallback::SecretWithLiteralFallback,
+];
+
+/// Rules whose findings come from the pipeline itself (parsing, suppressions, panics).
+static PIPELINE_RULES: &[&RuleMeta] = &[
+    &meta::SYNTAX_ERROR,
+    &meta::UNDECODABLE_FILE,
+    &meta::UNREADABLE_FILE,
+    &meta::UNKNOWN_SUPPRESSION_CODE,
+    &meta::UNUSED_SUPPRESSION,
+    &meta::INTERNAL_ERROR,
+];
+
+/// The rules that check code.
+pub fn rules() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// Every rule's metadata, checking rules and pipeline rules, sorted by family then code.
+pub fn all_metas() -> Vec<&'static RuleMeta> {
+    let mut metas: Vec<&'static RuleMeta> = RULES.iter().map(|r| r.meta()).chain(PIPELINE_RULES.iter().copied()).collect();
+    metas.sort_by_key(|m| m.code);
+    metas
+}
+
+pub fn find(code: &str) -> Option<&'static RuleMeta> {
+    all_metas().into_iter().find(|m| m.code.eq_ignore_ascii_case(code))
+}

@@ -1,0 +1,2 @@
+pub mod debug_mode_enabled;
+pub mod interactive_debugger_exposed;

@@ -1,0 +1,3 @@
+pub mod debug;
+pub mod meta;
+pub mod secret;

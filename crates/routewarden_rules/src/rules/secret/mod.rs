@@ -1,0 +1,2 @@
+pub mod hardcoded_secret_key;
+pub mod secret_with_literal_fallback;
