@@ -91,7 +91,10 @@ impl fmt::Display for AnalysisError {
 const WORKER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs a closure on a pool of `threads` workers with large stacks.
-pub fn with_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, AnalysisError> {
+pub fn with_pool<T: Send>(
+    threads: usize,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, AnalysisError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(WORKER_STACK)
@@ -111,7 +114,8 @@ pub fn build_model(
             return Err(AnalysisError::MissingPath(p.clone()));
         }
     }
-    let excludes = Excludes::new(&settings.excludes).map_err(|e| AnalysisError::BadGlob(e.to_string()))?;
+    let excludes =
+        Excludes::new(&settings.excludes).map_err(|e| AnalysisError::BadGlob(e.to_string()))?;
     let threads = if settings.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -124,7 +128,14 @@ pub fn build_model(
         .map(|path| {
             let display = display_name(&path, &cwd);
             let (text, problem) = read_source(&path);
-            (InputFile { path, display, text }, problem)
+            (
+                InputFile {
+                    path,
+                    display,
+                    text,
+                },
+                problem,
+            )
         })
         .collect();
     let mut problems = Vec::new();
@@ -140,12 +151,20 @@ pub fn build_model(
 }
 
 /// The whole analysis. Runs on its own thread pool.
-pub fn analyze(paths: &[PathBuf], settings: &Settings, rules: &[&dyn Rule]) -> Result<Analysis, AnalysisError> {
+pub fn analyze(
+    paths: &[PathBuf],
+    settings: &Settings,
+    rules: &[&dyn Rule],
+) -> Result<Analysis, AnalysisError> {
     let threads = settings.threads;
     with_pool(threads, || analyze_in_pool(paths, settings, rules))?
 }
 
-fn analyze_in_pool(paths: &[PathBuf], settings: &Settings, rules: &[&dyn Rule]) -> Result<Analysis, AnalysisError> {
+fn analyze_in_pool(
+    paths: &[PathBuf],
+    settings: &Settings,
+    rules: &[&dyn Rule],
+) -> Result<Analysis, AnalysisError> {
     let (model, problems) = build_model(paths, settings)?;
     let skipped: HashSet<usize> = problems.iter().map(|(i, _, _)| *i).collect();
     let enabled: Vec<&dyn Rule> = rules
@@ -153,7 +172,8 @@ fn analyze_in_pool(paths: &[PathBuf], settings: &Settings, rules: &[&dyn Rule]) 
         .copied()
         .filter(|r| settings.selection.is_enabled(r.meta()))
         .collect();
-    let mut findings = checker::check_project(&model, &enabled, &settings.rules, &|i| skipped.contains(&i));
+    let mut findings =
+        checker::check_project(&model, &enabled, &settings.rules, &|i| skipped.contains(&i));
     for (i, rule, message) in problems {
         let mut f = Findings::new(i);
         f.report(rule, Span::default(), message);
@@ -177,7 +197,11 @@ fn analyze_in_pool(paths: &[PathBuf], settings: &Settings, rules: &[&dyn Rule]) 
 }
 
 /// Applies selection, per-file ignores and suppressions, then locates and sorts.
-fn finish(model: &ProjectModel, findings: Vec<Finding>, settings: &Settings) -> Result<Vec<Diagnostic>, AnalysisError> {
+fn finish(
+    model: &ProjectModel,
+    findings: Vec<Finding>,
+    settings: &Settings,
+) -> Result<Vec<Diagnostic>, AnalysisError> {
     let per_file: Vec<(GlobMatcher, &Vec<String>)> = settings
         .per_file_ignores
         .iter()
@@ -197,7 +221,9 @@ fn finish(model: &ProjectModel, findings: Vec<Finding>, settings: &Settings) -> 
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(index, findings)| {
-            let Some(file) = model.files.get(index) else { return Vec::new() };
+            let Some(file) = model.files.get(index) else {
+                return Vec::new();
+            };
             let relative = std::path::absolute(&file.path)
                 .ok()
                 .and_then(|p| p.strip_prefix(&settings.base).ok().map(Path::to_path_buf))
@@ -213,7 +239,12 @@ fn finish(model: &ProjectModel, findings: Vec<Finding>, settings: &Settings) -> 
             for finding in findings {
                 if finding.rule.code != "INTERNAL001"
                     && (!selection.is_enabled(finding.rule)
-                        || ignored_here.iter().any(|c| finding.rule.code.starts_with(c.to_ascii_uppercase().as_str())))
+                        || ignored_here.iter().any(|c| {
+                            finding
+                                .rule
+                                .code
+                                .starts_with(c.to_ascii_uppercase().as_str())
+                        }))
                 {
                     continue;
                 }
@@ -248,7 +279,11 @@ fn finish(model: &ProjectModel, findings: Vec<Finding>, settings: &Settings) -> 
                 if settings.report_unused_suppressions {
                     for code in &s.codes {
                         if !used_rows.contains(&(s.row, code.as_str())) {
-                            extra.report(&UNUSED_SUPPRESSION, s.span, format!("suppression of {code} suppresses nothing"));
+                            extra.report(
+                                &UNUSED_SUPPRESSION,
+                                s.span,
+                                format!("suppression of {code} suppresses nothing"),
+                            );
                         }
                     }
                 }
@@ -261,7 +296,12 @@ fn finish(model: &ProjectModel, findings: Vec<Finding>, settings: &Settings) -> 
         })
         .collect();
     diagnostics.sort_by(|a, b| {
-        (&a.filename, a.location, a.rule.code, &a.message).cmp(&(&b.filename, b.location, b.rule.code, &b.message))
+        (&a.filename, a.location, a.rule.code, &a.message).cmp(&(
+            &b.filename,
+            b.location,
+            b.rule.code,
+            &b.message,
+        ))
     });
     Ok(diagnostics)
 }
@@ -284,7 +324,8 @@ fn locate(file: &routewarden_model::SourceModule, f: Finding) -> Diagnostic {
 }
 
 fn flagged_text(text: &str, span: Span) -> &str {
-    text.get(span.start as usize..span.end as usize).unwrap_or("")
+    text.get(span.start as usize..span.end as usize)
+        .unwrap_or("")
 }
 
 /// A hash of the rule and the flagged code with white space folded: stable when other lines
@@ -314,7 +355,9 @@ pub fn fingerprint(code: &str, flagged: &str, message: &str) -> String {
 /// The name a file is printed under: relative to the current folder when below it.
 pub fn display_name(path: &Path, cwd: &Path) -> String {
     let shown = if path.is_absolute() {
-        path.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+        path.strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
     } else {
         path.components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
@@ -327,12 +370,20 @@ pub fn display_name(path: &Path, cwd: &Path) -> String {
 fn read_source(path: &Path) -> (String, Option<(&'static RuleMeta, String)>) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return (String::new(), Some((&UNREADABLE_FILE, format!("file could not be read: {e}")))),
+        Err(e) => {
+            return (
+                String::new(),
+                Some((&UNREADABLE_FILE, format!("file could not be read: {e}"))),
+            );
+        }
     };
     if bytes.contains(&0) {
         return (
             String::new(),
-            Some((&UNDECODABLE_FILE, "file contains a NUL byte; Python refuses such source".to_string())),
+            Some((
+                &UNDECODABLE_FILE,
+                "file contains a NUL byte; Python refuses such source".to_string(),
+            )),
         );
     }
     match String::from_utf8(bytes) {
@@ -347,7 +398,8 @@ fn read_source(path: &Path) -> (String, Option<(&'static RuleMeta, String)>) {
                     String::new(),
                     Some((
                         &UNDECODABLE_FILE,
-                        "file is not valid UTF-8 and declares no encoding routewarden can read".to_string(),
+                        "file is not valid UTF-8 and declares no encoding routewarden can read"
+                            .to_string(),
                     )),
                 ),
             }

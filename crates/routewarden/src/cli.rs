@@ -11,7 +11,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "routewarden", version, about = "Finds the security holes of FastAPI, Starlette and Flask applications")]
+#[command(
+    name = "routewarden",
+    version,
+    about = "Finds the security holes of FastAPI, Starlette and Flask applications"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -109,11 +113,13 @@ pub struct CheckArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(&s.to_ascii_lowercase()).ok_or_else(|| format!("`{s}` is not one of critical, high, medium, low"))
+    Severity::parse(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("`{s}` is not one of critical, high, medium, low"))
 }
 
 fn parse_confidence(s: &str) -> Result<Confidence, String> {
-    Confidence::parse(&s.to_ascii_lowercase()).ok_or_else(|| format!("`{s}` is not one of high, medium, low"))
+    Confidence::parse(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("`{s}` is not one of high, medium, low"))
 }
 
 /// Runs the command line and returns the exit code.
@@ -144,9 +150,17 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
     let file = &loaded.config;
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let base = loaded.root.clone().unwrap_or_else(|| cwd.clone());
-    for code in args.select.iter().flatten().chain(&args.ignore).chain(&args.extend_select) {
+    for code in args
+        .select
+        .iter()
+        .flatten()
+        .chain(&args.ignore)
+        .chain(&args.extend_select)
+    {
         if !is_known_selector(code) {
-            return Err(format!("`{code}` is neither a rule code nor a family (see `routewarden rules`)"));
+            return Err(format!(
+                "`{code}` is neither a rule code nor a family (see `routewarden rules`)"
+            ));
         }
     }
     let parse_sev = |v: &Option<String>| v.as_deref().and_then(Severity::parse);
@@ -156,9 +170,24 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
             .clone()
             .or_else(|| file.select.clone())
             .unwrap_or_else(|| vec!["ALL".to_string()]),
-        extend_select: file.extend_select.clone().unwrap_or_default().into_iter().chain(args.extend_select.clone()).collect(),
-        ignore: file.ignore.clone().unwrap_or_default().into_iter().chain(args.ignore.clone()).collect(),
-        min_severity: args.severity.or(parse_sev(&file.severity)).unwrap_or(Severity::Low),
+        extend_select: file
+            .extend_select
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .chain(args.extend_select.clone())
+            .collect(),
+        ignore: file
+            .ignore
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .chain(args.ignore.clone())
+            .collect(),
+        min_severity: args
+            .severity
+            .or(parse_sev(&file.severity))
+            .unwrap_or(Severity::Low),
         min_confidence: args
             .confidence
             .or(file.confidence.as_deref().and_then(Confidence::parse))
@@ -167,9 +196,23 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
     let auth = file.auth.clone().unwrap_or_default();
     let settings = Settings {
         selection,
-        fail_on: args.fail_on.or(parse_sev(&file.fail_on)).unwrap_or(Severity::Low),
-        excludes: file.exclude.iter().flatten().chain(file.extend_exclude.iter().flatten()).cloned().collect(),
-        per_file_ignores: file.per_file_ignores.clone().unwrap_or_default().into_iter().collect(),
+        fail_on: args
+            .fail_on
+            .or(parse_sev(&file.fail_on))
+            .unwrap_or(Severity::Low),
+        excludes: file
+            .exclude
+            .iter()
+            .flatten()
+            .chain(file.extend_exclude.iter().flatten())
+            .cloned()
+            .collect(),
+        per_file_ignores: file
+            .per_file_ignores
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
         src: file.src.iter().flatten().map(|p| base.join(p)).collect(),
         rules: RuleSettings {
             auth_decorators: auth.decorators,
@@ -178,7 +221,8 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
             login_paths: file.rate.clone().unwrap_or_default().login_paths,
             secret_key_names: file.secret.clone().unwrap_or_default().key_names,
         },
-        report_unused_suppressions: args.report_unused_suppressions || file.report_unused_suppressions.unwrap_or(false),
+        report_unused_suppressions: args.report_unused_suppressions
+            || file.report_unused_suppressions.unwrap_or(false),
         threads: args.threads.unwrap_or(0),
         base,
     };
@@ -218,7 +262,9 @@ pub fn run_check(args: &CheckArgs) -> i32 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let report = if args.statistics {
         output::text::statistics(diagnostics)
@@ -238,10 +284,14 @@ pub fn run_check(args: &CheckArgs) -> i32 {
         }
     };
     let written = match &args.output {
-        Some(path) => std::fs::write(path, report.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => std::fs::write(path, report.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(report.as_bytes()).and_then(|_| stdout.flush()).map_err(|e| e.to_string())
+            stdout
+                .write_all(report.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| e.to_string())
         }
     };
     if let Err(e) = written {
@@ -294,10 +344,16 @@ fn run_rules(format: ListFormat) -> i32 {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
         }
         ListFormat::Text => {
-            println!("{:<12} {:<36} {:<9} {:<10} family", "code", "name", "severity", "confidence");
+            println!(
+                "{:<12} {:<36} {:<9} {:<10} family",
+                "code", "name", "severity", "confidence"
+            );
             for m in metas {
                 println!(
                     "{:<12} {:<36} {:<9} {:<10} {}",

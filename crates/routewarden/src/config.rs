@@ -58,7 +58,12 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid configuration in {}: {}", self.file.display(), self.message)
+        write!(
+            f,
+            "invalid configuration in {}: {}",
+            self.file.display(),
+            self.message
+        )
     }
 }
 
@@ -110,19 +115,20 @@ fn clean_toml_error(e: &toml::de::Error) -> String {
 }
 
 fn validate(config: &FileConfig) -> Result<(), String> {
-    for (key, value) in [
-        ("severity", &config.severity),
-        ("fail-on", &config.fail_on),
-    ] {
+    for (key, value) in [("severity", &config.severity), ("fail-on", &config.fail_on)] {
         if let Some(v) = value {
             if routewarden_rules::Severity::parse(v).is_none() {
-                return Err(format!("`{key}` must be one of critical, high, medium, low; found `{v}`"));
+                return Err(format!(
+                    "`{key}` must be one of critical, high, medium, low; found `{v}`"
+                ));
             }
         }
     }
     if let Some(v) = &config.confidence {
         if routewarden_rules::Confidence::parse(v).is_none() {
-            return Err(format!("`confidence` must be one of high, medium, low; found `{v}`"));
+            return Err(format!(
+                "`confidence` must be one of high, medium, low; found `{v}`"
+            ));
         }
     }
     let selectors = [
@@ -133,19 +139,29 @@ fn validate(config: &FileConfig) -> Result<(), String> {
     for (key, list) in selectors {
         for code in list.iter().flatten() {
             if !crate::selection::is_known_selector(code) {
-                return Err(format!("`{key}` names `{code}`, which is neither a rule code nor a family"));
+                return Err(format!(
+                    "`{key}` names `{code}`, which is neither a rule code nor a family"
+                ));
             }
         }
     }
     for (glob, codes) in config.per_file_ignores.iter().flatten() {
-        globset::Glob::new(glob).map_err(|e| format!("`per-file-ignores` has a bad glob `{glob}`: {e}"))?;
+        globset::Glob::new(glob)
+            .map_err(|e| format!("`per-file-ignores` has a bad glob `{glob}`: {e}"))?;
         for code in codes {
             if !crate::selection::is_known_selector(code) {
-                return Err(format!("`per-file-ignores` names `{code}`, which is neither a rule code nor a family"));
+                return Err(format!(
+                    "`per-file-ignores` names `{code}`, which is neither a rule code nor a family"
+                ));
             }
         }
     }
-    for glob in config.exclude.iter().chain(&config.extend_exclude).flatten() {
+    for glob in config
+        .exclude
+        .iter()
+        .chain(&config.extend_exclude)
+        .flatten()
+    {
         globset::Glob::new(glob).map_err(|e| format!("bad exclude glob `{glob}`: {e}"))?;
     }
     Ok(())

@@ -49,7 +49,12 @@ impl Selection {
         if meta.code == "INTERNAL001" {
             return true;
         }
-        let best = |list: &[String]| list.iter().filter(|s| matches(s, meta)).map(|s| specificity(s)).max();
+        let best = |list: &[String]| {
+            list.iter()
+                .filter(|s| matches(s, meta))
+                .map(|s| specificity(s))
+                .max()
+        };
         let selected = best(&self.select).max(best(&self.extend_select));
         let ignored = best(&self.ignore);
         match (selected, ignored) {
@@ -65,5 +70,9 @@ impl Selection {
 }
 
 fn specificity(selector: &str) -> usize {
-    if selector.eq_ignore_ascii_case("ALL") { 0 } else { selector.len() }
+    if selector.eq_ignore_ascii_case("ALL") {
+        0
+    } else {
+        selector.len()
+    }
 }

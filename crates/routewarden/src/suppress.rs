@@ -57,13 +57,18 @@ fn is_our_style(code: &str) -> bool {
 pub fn collect(file: &SourceModule) -> HashMap<u32, Suppression> {
     let mut by_row = HashMap::new();
     for comment in &file.parsed.comments {
-        let Some((codes, ours)) = parse_comment(&comment.text) else { continue };
+        let Some((codes, ours)) = parse_comment(&comment.text) else {
+            continue;
+        };
         let unknown = codes
             .iter()
             .filter(|c| (ours || is_our_style(c)) && registry::find(c).is_none())
             .cloned()
             .collect();
-        let codes: Vec<String> = codes.into_iter().filter(|c| registry::find(c).is_some()).collect();
+        let codes: Vec<String> = codes
+            .into_iter()
+            .filter(|c| registry::find(c).is_some())
+            .collect();
         let row = file.lines.row(comment.span.start);
         by_row.insert(
             row,
@@ -101,12 +106,20 @@ mod tests {
     #[test]
     fn parses_both_forms() {
         assert_eq!(
-            parse_comment("# routewarden: ignore[CORS001, debug001] reviewed").unwrap().0,
+            parse_comment("# routewarden: ignore[CORS001, debug001] reviewed")
+                .unwrap()
+                .0,
             vec!["CORS001", "DEBUG001"]
         );
-        assert_eq!(parse_comment("# noqa: S105, SECRET001").unwrap().0, vec!["S105", "SECRET001"]);
+        assert_eq!(
+            parse_comment("# noqa: S105, SECRET001").unwrap().0,
+            vec!["S105", "SECRET001"]
+        );
         assert_eq!(parse_comment("# noqa").map(|p| p.0.len()), None);
         assert!(parse_comment("# an ordinary comment").is_none());
-        assert_eq!(parse_comment("# type: ignore  # noqa: DEBUG001").unwrap().0, vec!["DEBUG001"]);
+        assert_eq!(
+            parse_comment("# type: ignore  # noqa: DEBUG001").unwrap().0,
+            vec!["DEBUG001"]
+        );
     }
 }

@@ -8,9 +8,27 @@ use std::sync::Mutex;
 
 /// Folder names never descended into.
 const SKIPPED_DIRS: &[&str] = &[
-    ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", ".direnv", ".eggs", ".mypy_cache",
-    ".pytest_cache", ".ruff_cache", ".pytype", "__pycache__", "__pypackages__", "node_modules", "site-packages",
-    "dist-packages", "_build", "buck-out",
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    ".direnv",
+    ".eggs",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".pytype",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+    "dist-packages",
+    "_build",
+    "buck-out",
 ];
 
 pub struct Excludes {
@@ -31,7 +49,9 @@ impl Excludes {
                 }
             }
         }
-        Ok(Self { set: builder.build()? })
+        Ok(Self {
+            set: builder.build()?,
+        })
     }
 
     pub fn is_excluded(&self, relative: &Path) -> bool {
@@ -47,7 +67,12 @@ fn is_virtualenv(dir: &Path) -> bool {
 /// The `.py` files under `paths`, sorted. `base` is the folder exclude globs are relative to.
 /// Files named explicitly are kept even when ignore files would skip them, but not when an
 /// exclude glob matches them.
-pub fn python_files(paths: &[PathBuf], excludes: &Excludes, base: &Path, threads: usize) -> Vec<PathBuf> {
+pub fn python_files(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    base: &Path,
+    threads: usize,
+) -> Vec<PathBuf> {
     let relative = |p: &Path| -> PathBuf {
         let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         abs.strip_prefix(base).map(Path::to_path_buf).unwrap_or(abs)
@@ -57,7 +82,10 @@ pub fn python_files(paths: &[PathBuf], excludes: &Excludes, base: &Path, threads
     for p in paths {
         if p.is_file() {
             if !excludes.is_excluded(&relative(p)) {
-                found.lock().unwrap_or_else(|e| e.into_inner()).push(p.clone());
+                found
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(p.clone());
             }
         } else {
             dirs.push(p.clone());
@@ -78,7 +106,9 @@ pub fn python_files(paths: &[PathBuf], excludes: &Excludes, base: &Path, threads
             .follow_links(false)
             .threads(threads)
             .filter_entry(|entry| {
-                let Some(ft) = entry.file_type() else { return true };
+                let Some(ft) = entry.file_type() else {
+                    return true;
+                };
                 if ft.is_dir() && entry.depth() > 0 {
                     let name = entry.file_name().to_string_lossy();
                     return !SKIPPED_DIRS.contains(&name.as_ref()) && !is_virtualenv(entry.path());
@@ -87,17 +117,25 @@ pub fn python_files(paths: &[PathBuf], excludes: &Excludes, base: &Path, threads
             });
         builder.build_parallel().run(|| {
             Box::new(|entry| {
-                let Ok(entry) = entry else { return WalkState::Continue };
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
                 let path = entry.path();
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if entry.file_type().is_some_and(|t| t.is_dir()) && entry.depth() > 0 && excludes.is_excluded(&relative(path)) {
+                if entry.file_type().is_some_and(|t| t.is_dir())
+                    && entry.depth() > 0
+                    && excludes.is_excluded(&relative(path))
+                {
                     return WalkState::Skip;
                 }
                 if is_file
                     && path.extension().is_some_and(|e| e == "py")
                     && !excludes.is_excluded(&relative(path))
                 {
-                    found.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
+                    found
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(path.to_path_buf());
                 }
                 WalkState::Continue
             })

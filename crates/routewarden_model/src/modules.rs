@@ -6,8 +6,15 @@ use std::path::{Path, PathBuf};
 /// The dotted module name of `path` and whether it is a package `__init__`.
 /// `package_dirs` holds every folder that has an `__init__.py` among the analysed files;
 /// `src_roots` are configured import roots, which win when they contain the file.
-pub fn module_name(path: &Path, package_dirs: &HashSet<PathBuf>, src_roots: &[PathBuf]) -> (String, bool) {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+pub fn module_name(
+    path: &Path,
+    package_dirs: &HashSet<PathBuf>,
+    src_roots: &[PathBuf],
+) -> (String, bool) {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let is_package = stem == "__init__";
     let mut parts: Vec<String> = Vec::new();
     if !is_package {
@@ -55,9 +62,16 @@ mod tests {
             module_name(Path::new("p/app/__init__.py"), &dirs, &[]),
             ("app".to_string(), true)
         );
-        assert_eq!(module_name(Path::new("p/main.py"), &dirs, &[]), ("main".to_string(), false));
         assert_eq!(
-            module_name(Path::new("r/src/pkg/x.py"), &dirs, &[PathBuf::from("r/src")]),
+            module_name(Path::new("p/main.py"), &dirs, &[]),
+            ("main".to_string(), false)
+        );
+        assert_eq!(
+            module_name(
+                Path::new("r/src/pkg/x.py"),
+                &dirs,
+                &[PathBuf::from("r/src")]
+            ),
             ("pkg.x".to_string(), false)
         );
     }

@@ -65,13 +65,15 @@ impl SourceModule {
 
     /// The top-level statement that last binds `name`.
     pub fn top_level(&self, name: &str) -> Option<&Stmt> {
-        self.top_level.get(name).map(|&i| &self.parsed.module.body[i])
+        self.top_level
+            .get(name)
+            .map(|&i| &self.parsed.module.body[i])
     }
 
     pub fn imports_module(&self, prefix: &str) -> bool {
-        self.imports
-            .iter()
-            .any(|(_, q)| q == prefix || q.starts_with(prefix) && q[prefix.len()..].starts_with('.'))
+        self.imports.iter().any(|(_, q)| {
+            q == prefix || q.starts_with(prefix) && q[prefix.len()..].starts_with('.')
+        })
     }
 }
 
@@ -88,7 +90,9 @@ pub fn bound_names(stmt: &Stmt) -> Vec<&str> {
 fn target_names(target: &Expr) -> Vec<&str> {
     match &target.kind {
         ExprKind::Name(n) => vec![n.as_str()],
-        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().flat_map(target_names).collect(),
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            items.iter().flat_map(target_names).collect()
+        }
         _ => Vec::new(),
     }
 }

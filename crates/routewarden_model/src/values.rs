@@ -26,7 +26,13 @@ impl ProjectModel {
         self.instance_class_at(file, scope, expr, 0)
     }
 
-    fn instance_class_at(&self, file: usize, scope: &Scope, expr: &Expr, depth: u32) -> Option<String> {
+    fn instance_class_at(
+        &self,
+        file: usize,
+        scope: &Scope,
+        expr: &Expr,
+        depth: u32,
+    ) -> Option<String> {
         if depth > MAX_FOLLOW {
             return None;
         }
@@ -134,7 +140,12 @@ impl ProjectModel {
 
     /// The expression a name was last given: a local assignment of an enclosing function, a
     /// module-level assignment, or one in the module it was imported from.
-    pub fn follow<'a>(&'a self, file: usize, scope: &Scope<'a>, expr: &'a Expr) -> Option<ValueOrigin<'a>> {
+    pub fn follow<'a>(
+        &'a self,
+        file: usize,
+        scope: &Scope<'a>,
+        expr: &'a Expr,
+    ) -> Option<ValueOrigin<'a>> {
         self.follow_at(file, scope, expr, 0)
     }
 
@@ -192,14 +203,22 @@ impl ProjectModel {
     }
 
     /// Follows names until a non-name expression (a literal, a call, ...) is reached.
-    pub fn resolve_value<'a>(&'a self, file: usize, scope: &Scope<'a>, expr: &'a Expr) -> ValueOrigin<'a> {
+    pub fn resolve_value<'a>(
+        &'a self,
+        file: usize,
+        scope: &Scope<'a>,
+        expr: &'a Expr,
+    ) -> ValueOrigin<'a> {
         let mut current = ValueOrigin {
             file,
             expr,
             scope: scope.to_vec(),
         };
         for _ in 0..MAX_FOLLOW {
-            if !matches!(current.expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            if !matches!(
+                current.expr.kind,
+                ExprKind::Name(_) | ExprKind::Attribute { .. }
+            ) {
                 break;
             }
             match self.follow(current.file, &current.scope, current.expr) {

@@ -35,10 +35,8 @@ pub struct ParsedModule {
 /// Parses with error recovery: a syntax error yields `syntax_errors` and whatever tree could be
 /// built around it.
 pub fn parse(source: &str) -> ParsedModule {
-    let parsed = ruff_python_parser::parse_unchecked_source(
-        source,
-        ruff_python_ast::PySourceType::Python,
-    );
+    let parsed =
+        ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
     let syntax_errors = parsed
         .errors()
         .iter()

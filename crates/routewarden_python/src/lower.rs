@@ -87,13 +87,9 @@ impl<'src> Lowerer<'src> {
                 value: self.expr(&e.value),
                 span: sp,
             },
-            ra::Stmt::If(i) => self.if_chain(
-                &i.test,
-                &i.body,
-                &i.elif_else_clauses,
-                sp.start,
-                sp.end,
-            ),
+            ra::Stmt::If(i) => {
+                self.if_chain(&i.test, &i.body, &i.elif_else_clauses, sp.start, sp.end)
+            }
             ra::Stmt::For(f) => Stmt::For {
                 target: self.expr(&f.target),
                 iter: self.expr(&f.iter),
@@ -321,7 +317,9 @@ impl<'src> Lowerer<'src> {
                 let mut parts = Vec::new();
                 for part in f.value.as_slice() {
                     match part {
-                        ra::FStringPart::Literal(l) => parts.push(FStringPart::Literal(l.value.to_string())),
+                        ra::FStringPart::Literal(l) => {
+                            parts.push(FStringPart::Literal(l.value.to_string()))
+                        }
                         ra::FStringPart::FString(fs) => {
                             for el in &fs.elements {
                                 match el {

@@ -11,8 +11,25 @@ pub struct Imports {
 }
 
 const BUILTINS: &[&str] = &[
-    "getattr", "setattr", "vars", "dict", "repr", "str", "type", "isinstance", "print", "open",
-    "eval", "exec", "hasattr", "list", "tuple", "set", "len", "id", "format",
+    "getattr",
+    "setattr",
+    "vars",
+    "dict",
+    "repr",
+    "str",
+    "type",
+    "isinstance",
+    "print",
+    "open",
+    "eval",
+    "exec",
+    "hasattr",
+    "list",
+    "tuple",
+    "set",
+    "len",
+    "id",
+    "format",
 ];
 
 impl Imports {
@@ -130,7 +147,10 @@ mod tests {
 
     #[test]
     fn relative_modules() {
-        assert_eq!(absolute_module("a.b.c", false, Some("d"), 1).unwrap(), "a.b.d");
+        assert_eq!(
+            absolute_module("a.b.c", false, Some("d"), 1).unwrap(),
+            "a.b.d"
+        );
         assert_eq!(absolute_module("a.b", true, Some("d"), 1).unwrap(), "a.b.d");
         assert_eq!(absolute_module("a.b.c", false, None, 2).unwrap(), "a");
         assert_eq!(absolute_module("a", false, Some("x"), 3), None);

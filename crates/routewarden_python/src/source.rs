@@ -24,9 +24,7 @@ impl LineMap {
 
     pub fn position(&self, text: &str, offset: u32) -> Position {
         let offset = (offset as usize).min(text.len());
-        let lc = self
-            .index
-            .line_column(TextSize::new(offset as u32), text);
+        let lc = self.index.line_column(TextSize::new(offset as u32), text);
         Position {
             row: lc.line.get() as u32,
             column: lc.column.get() as u32,

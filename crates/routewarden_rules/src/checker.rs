@@ -28,7 +28,9 @@ pub fn check_project(
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
-            let result = catch_unwind(AssertUnwindSafe(|| rule.check_project(model, settings, &mut out)));
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                rule.check_project(model, settings, &mut out)
+            }));
             if let Err(payload) = result {
                 out.clear();
                 let mut f = Findings::new(0);
@@ -50,7 +52,12 @@ pub fn check_project(
     findings
 }
 
-fn check_file(model: &ProjectModel, index: usize, rules: &[&dyn Rule], settings: &RuleSettings) -> Vec<Finding> {
+fn check_file(
+    model: &ProjectModel,
+    index: usize,
+    rules: &[&dyn Rule],
+    settings: &RuleSettings,
+) -> Vec<Finding> {
     let file = &model.files[index];
     let mut walker = Walker {
         cx: FileContext {
@@ -148,7 +155,12 @@ impl<'a> Walker<'a> {
                 self.expr(value);
             }
             Stmt::Expr { value, .. } => self.expr(value),
-            Stmt::If { test, body, orelse, .. } | Stmt::While { test, body, orelse, .. } => {
+            Stmt::If {
+                test, body, orelse, ..
+            }
+            | Stmt::While {
+                test, body, orelse, ..
+            } => {
                 self.expr(test);
                 self.stmts(body);
                 self.stmts(orelse);
@@ -209,9 +221,15 @@ impl<'a> Walker<'a> {
 
     fn expr(&mut self, expr: &'a Expr) {
         match &expr.kind {
-            ExprKind::Call(call) => self.each_rule(|rule, cx, out| rule.on_call(cx, expr, call, out)),
-            ExprKind::Compare { .. } => self.each_rule(|rule, cx, out| rule.on_compare(cx, expr, out)),
-            ExprKind::BoolOp { .. } => self.each_rule(|rule, cx, out| rule.on_bool_op(cx, expr, out)),
+            ExprKind::Call(call) => {
+                self.each_rule(|rule, cx, out| rule.on_call(cx, expr, call, out))
+            }
+            ExprKind::Compare { .. } => {
+                self.each_rule(|rule, cx, out| rule.on_compare(cx, expr, out))
+            }
+            ExprKind::BoolOp { .. } => {
+                self.each_rule(|rule, cx, out| rule.on_bool_op(cx, expr, out))
+            }
             _ => {}
         }
         expr.for_each_child(|child| self.expr(child));

@@ -22,17 +22,20 @@ impl<'a> FileContext<'a> {
 
     /// True when `expr` resolves to one of `names`.
     pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
-        self.resolve(expr).is_some_and(|q| names.contains(&q.as_str()))
+        self.resolve(expr)
+            .is_some_and(|q| names.contains(&q.as_str()))
     }
 
     /// The class `expr` is an instance of, followed through assignments and factories.
     pub fn instance_class(&self, expr: &Expr) -> Option<String> {
-        self.model.instance_class(self.file_index, &self.functions, expr)
+        self.model
+            .instance_class(self.file_index, &self.functions, expr)
     }
 
     /// The value `expr` holds after following names to their assignments.
     pub fn resolve_value<'e>(&'e self, expr: &'e Expr) -> ValueOrigin<'e> {
-        self.model.resolve_value(self.file_index, &self.functions, expr)
+        self.model
+            .resolve_value(self.file_index, &self.functions, expr)
     }
 
     /// The innermost enclosing function.

@@ -34,8 +34,22 @@ pub fn is_non_production_name(name: &str) -> bool {
     identifier_words(name).iter().any(|w| {
         matches!(
             w.as_str(),
-            "dev" | "devel" | "develop" | "development" | "test" | "tests" | "testing" | "unittest"
-                | "local" | "debug" | "ci" | "example" | "sample" | "demo" | "mock" | "fake"
+            "dev"
+                | "devel"
+                | "develop"
+                | "development"
+                | "test"
+                | "tests"
+                | "testing"
+                | "unittest"
+                | "local"
+                | "debug"
+                | "ci"
+                | "example"
+                | "sample"
+                | "demo"
+                | "mock"
+                | "fake"
         )
     })
 }
@@ -66,7 +80,10 @@ pub fn is_falsy_literal(expr: &Expr) -> bool {
         ExprKind::Bool(b) => !*b,
         ExprKind::Int(Some(i)) => *i == 0,
         ExprKind::NoneLiteral => true,
-        ExprKind::Str(s) => matches!(s.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"),
+        ExprKind::Str(s) => matches!(
+            s.to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        ),
         _ => false,
     }
 }
@@ -106,14 +123,60 @@ pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
 }
 
 const WEAK_SECRETS: &[&str] = &[
-    "", "dev", "development", "secret", "secret-key", "secret_key", "secretkey", "changeme",
-    "change-me", "change_me", "changethis", "change-this", "changeit", "default", "test",
-    "testing", "key", "password", "supersecret", "super-secret", "super_secret", "mysecret",
-    "my-secret", "my_secret", "my-secret-key", "mysecretkey", "your-secret-key", "your_secret_key",
-    "yoursecretkey", "s3cr3t", "replace-me", "replaceme", "xxx", "abc123", "123456", "12345",
-    "please-change", "insecure", "notsecret", "not-secret", "dev-secret", "dev_secret",
-    "dev-key", "devkey", "flask", "fastapi", "jwt-secret", "jwt_secret", "jwtsecret", "hard to guess string",
-    "hard-to-guess", "you-will-never-guess", "keyboard cat", "qwerty",
+    "",
+    "dev",
+    "development",
+    "secret",
+    "secret-key",
+    "secret_key",
+    "secretkey",
+    "changeme",
+    "change-me",
+    "change_me",
+    "changethis",
+    "change-this",
+    "changeit",
+    "default",
+    "test",
+    "testing",
+    "key",
+    "password",
+    "supersecret",
+    "super-secret",
+    "super_secret",
+    "mysecret",
+    "my-secret",
+    "my_secret",
+    "my-secret-key",
+    "mysecretkey",
+    "your-secret-key",
+    "your_secret_key",
+    "yoursecretkey",
+    "s3cr3t",
+    "replace-me",
+    "replaceme",
+    "xxx",
+    "abc123",
+    "123456",
+    "12345",
+    "please-change",
+    "insecure",
+    "notsecret",
+    "not-secret",
+    "dev-secret",
+    "dev_secret",
+    "dev-key",
+    "devkey",
+    "flask",
+    "fastapi",
+    "jwt-secret",
+    "jwt_secret",
+    "jwtsecret",
+    "hard to guess string",
+    "hard-to-guess",
+    "you-will-never-guess",
+    "keyboard cat",
+    "qwerty",
 ];
 
 /// True for the placeholder values that tutorials, templates and defaults use.
@@ -174,7 +237,12 @@ mod tests {
 }
 
 /// Classes whose instances are Flask-style applications with a `config` mapping.
-pub const FLASK_APP_CLASSES: &[&str] = &["flask.Flask", "flask.app.Flask", "quart.Quart", "apiflask.APIFlask"];
+pub const FLASK_APP_CLASSES: &[&str] = &[
+    "flask.Flask",
+    "flask.app.Flask",
+    "quart.Quart",
+    "apiflask.APIFlask",
+];
 
 /// True when `expr` is an application object of one of the Flask-like classes.
 pub fn is_flask_app(cx: &FileContext, expr: &Expr) -> bool {
@@ -192,7 +260,9 @@ pub fn is_flask_config(cx: &FileContext, expr: &Expr) -> bool {
 
 /// The `(key, value)` pairs a configuration call sets: `update(K=v)`, `update({"K": v})`,
 /// `from_mapping(K=v)`, `from_mapping({"K": v})`, also through `dict(K=v)`.
-pub fn mapping_items(call: &routewarden_python::ast::Call) -> Vec<(&str, &Expr, routewarden_python::ast::Span)> {
+pub fn mapping_items(
+    call: &routewarden_python::ast::Call,
+) -> Vec<(&str, &Expr, routewarden_python::ast::Span)> {
     let mut items = Vec::new();
     for k in &call.keywords {
         if let Some(arg) = &k.arg {
@@ -205,12 +275,22 @@ pub fn mapping_items(call: &routewarden_python::ast::Call) -> Vec<(&str, &Expr, 
     items
 }
 
-fn dict_items<'a>(expr: &'a Expr, items: &mut Vec<(&'a str, &'a Expr, routewarden_python::ast::Span)>) {
+fn dict_items<'a>(
+    expr: &'a Expr,
+    items: &mut Vec<(&'a str, &'a Expr, routewarden_python::ast::Span)>,
+) {
     match &expr.kind {
         ExprKind::Dict(entries) => {
             for entry in entries {
                 if let Some(key) = entry.key.as_ref().and_then(|k| k.as_str()) {
-                    items.push((key, &entry.value, entry.key.as_ref().map_or(expr.span, |k| k.span.cover(entry.value.span))));
+                    items.push((
+                        key,
+                        &entry.value,
+                        entry
+                            .key
+                            .as_ref()
+                            .map_or(expr.span, |k| k.span.cover(entry.value.span)),
+                    ));
                 }
             }
         }

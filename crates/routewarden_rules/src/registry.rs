@@ -5,8 +5,8 @@ use crate::rules::{debug, meta, secret};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
-    "AUTH", "JWT", "SECRET", "VAL", "RESP", "SESS", "CORS", "RATE", "DEBUG", "ERR", "CSRF", "PARSE", "NOQA",
-    "INTERNAL",
+    "AUTH", "JWT", "SECRET", "VAL", "RESP", "SESS", "CORS", "RATE", "DEBUG", "ERR", "CSRF",
+    "PARSE", "NOQA", "INTERNAL",
 ];
 
 static RULES: &[&dyn Rule] = &[
@@ -33,11 +33,17 @@ pub fn rules() -> &'static [&'static dyn Rule] {
 
 /// Every rule's metadata, checking rules and pipeline rules, sorted by family then code.
 pub fn all_metas() -> Vec<&'static RuleMeta> {
-    let mut metas: Vec<&'static RuleMeta> = RULES.iter().map(|r| r.meta()).chain(PIPELINE_RULES.iter().copied()).collect();
+    let mut metas: Vec<&'static RuleMeta> = RULES
+        .iter()
+        .map(|r| r.meta())
+        .chain(PIPELINE_RULES.iter().copied())
+        .collect();
     metas.sort_by_key(|m| m.code);
     metas
 }
 
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
-    all_metas().into_iter().find(|m| m.code.eq_ignore_ascii_case(code))
+    all_metas()
+        .into_iter()
+        .find(|m| m.code.eq_ignore_ascii_case(code))
 }

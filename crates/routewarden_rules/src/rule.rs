@@ -15,7 +15,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -138,5 +143,11 @@ pub trait Rule: Send + Sync {
     fn on_compare(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {}
     fn on_bool_op(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {}
 
-    fn check_project(&self, _model: &ProjectModel, _settings: &RuleSettings, _out: &mut Vec<crate::Finding>) {}
+    fn check_project(
+        &self,
+        _model: &ProjectModel,
+        _settings: &RuleSettings,
+        _out: &mut Vec<crate::Finding>,
+    ) {
+    }
 }

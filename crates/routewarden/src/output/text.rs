@@ -40,7 +40,9 @@ pub struct TextOptions {
 }
 
 pub fn render(diagnostics: &[Diagnostic], model: &ProjectModel, options: &TextOptions) -> String {
-    let style = Style { color: options.color };
+    let style = Style {
+        color: options.color,
+    };
     let mut out = String::new();
     for d in diagnostics {
         let _ = writeln!(
@@ -59,7 +61,12 @@ pub fn render(diagnostics: &[Diagnostic], model: &ProjectModel, options: &TextOp
             d.location.column
         );
         if let Some(file) = model.files.get(d.file) {
-            frame(&mut out, &style, &file.lines.line_text(&file.text, d.location.row), d);
+            frame(
+                &mut out,
+                &style,
+                &file.lines.line_text(&file.text, d.location.row),
+                d,
+            );
         }
         let _ = writeln!(out, "  {} {}", style.paint("32", "= fix:"), d.rule.fix);
         out.push('\n');
@@ -76,15 +83,26 @@ fn frame(out: &mut String, style: &Style, line: &str, d: &Diagnostic) {
     }
     let gutter = d.location.row.to_string();
     let pad = " ".repeat(gutter.len());
-    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-    let start = (d.location.column as usize).saturating_sub(1).min(chars.len());
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let start = (d.location.column as usize)
+        .saturating_sub(1)
+        .min(chars.len());
     let end = if d.end_location.row == d.location.row {
-        (d.end_location.column as usize).saturating_sub(1).clamp(start + 1, chars.len().max(start + 1))
+        (d.end_location.column as usize)
+            .saturating_sub(1)
+            .clamp(start + 1, chars.len().max(start + 1))
     } else {
         chars.len().max(start + 1)
     };
     // Keep the frame within the width, starting at the flagged column when the line is long.
-    let offset = if end > FRAME_WIDTH && start > 8 { start - 8 } else { 0 };
+    let offset = if end > FRAME_WIDTH && start > 8 {
+        start - 8
+    } else {
+        0
+    };
     let visible_end = (offset + FRAME_WIDTH).min(chars.len());
     let mut shown: String = chars[offset..visible_end].iter().collect();
     if offset > 0 {
@@ -103,7 +121,12 @@ fn frame(out: &mut String, style: &Style, line: &str, d: &Diagnostic) {
     };
     let bar = style.paint("34", "|");
     let _ = writeln!(out, "  {pad} {bar}");
-    let _ = writeln!(out, "  {} {bar} {}", style.paint("34", &gutter), shown.trim_end());
+    let _ = writeln!(
+        out,
+        "  {} {bar} {}",
+        style.paint("34", &gutter),
+        shown.trim_end()
+    );
     let _ = writeln!(
         out,
         "  {pad} {bar} {}{}{}",
@@ -123,7 +146,11 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
         .map(|(s, n)| format!("{n} {}", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    let findings_word = if diagnostics.len() == 1 { "finding" } else { "findings" };
+    let findings_word = if diagnostics.len() == 1 {
+        "finding"
+    } else {
+        "findings"
+    };
     format!(
         "Found {} {findings_word} in {files} {files_word}: {counts}.\n",
         diagnostics.len()
@@ -134,7 +161,9 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
 pub fn statistics(diagnostics: &[Diagnostic]) -> String {
     let mut counts: std::collections::BTreeMap<&str, (usize, &str, Severity)> = Default::default();
     for d in diagnostics {
-        let e = counts.entry(d.rule.code).or_insert((0, d.rule.name, d.rule.severity));
+        let e = counts
+            .entry(d.rule.code)
+            .or_insert((0, d.rule.name, d.rule.severity));
         e.0 += 1;
     }
     let mut rows: Vec<_> = counts.into_iter().collect();

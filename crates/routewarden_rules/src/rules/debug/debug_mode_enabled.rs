@@ -2,8 +2,8 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    is_enabled, is_flask_app, is_flask_config, is_non_production_name, is_public_host, mapping_items,
-    subscript_key,
+    is_enabled, is_flask_app, is_flask_config, is_non_production_name, is_public_host,
+    mapping_items, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Stmt};
@@ -72,16 +72,26 @@ impl Rule for DebugModeEnabled {
         let meta = &DEBUG_MODE_ENABLED;
         if cx.resolves_to(&call.func, ASGI_APPS) {
             if call.keyword("debug").is_some_and(|d| is_enabled(cx, d)) {
-                out.report(meta, expr.span, "application created with debug=True: tracebacks are sent to clients");
+                out.report(
+                    meta,
+                    expr.span,
+                    "application created with debug=True: tracebacks are sent to clients",
+                );
             }
             return;
         }
-        let ExprKind::Attribute { value: receiver, attr } = &call.func.kind else {
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
             return;
         };
         match attr.as_str() {
             "run" => {
-                let Some(debug) = call.keyword("debug") else { return };
+                let Some(debug) = call.keyword("debug") else {
+                    return;
+                };
                 if !is_enabled(cx, debug) {
                     return;
                 }
@@ -100,13 +110,21 @@ impl Rule for DebugModeEnabled {
                         Severity::Critical,
                     );
                 } else {
-                    out.report(meta, expr.span, "server runs with debug=True: the Werkzeug debugger is enabled");
+                    out.report(
+                        meta,
+                        expr.span,
+                        "server runs with debug=True: the Werkzeug debugger is enabled",
+                    );
                 }
             }
             "update" | "from_mapping" if is_flask_config(cx, receiver) => {
                 for (key, value, _) in mapping_items(call) {
                     if key == "DEBUG" && is_enabled(cx, value) {
-                        out.report(meta, expr.span, format!("configuration sets DEBUG=True through {attr}()"));
+                        out.report(
+                            meta,
+                            expr.span,
+                            format!("configuration sets DEBUG=True through {attr}()"),
+                        );
                     }
                 }
             }
@@ -117,7 +135,10 @@ impl Rule for DebugModeEnabled {
                         _ => Vec::new(),
                     }
                 } else {
-                    mapping_items(call).into_iter().map(|(k, v, _)| (k, v)).collect()
+                    mapping_items(call)
+                        .into_iter()
+                        .map(|(k, v, _)| (k, v))
+                        .collect()
                 };
                 for (key, value) in pairs {
                     if let Some(message) = flask_env_message(key, value) {
@@ -144,13 +165,17 @@ impl Rule for DebugModeEnabled {
             match &target.kind {
                 ExprKind::Attribute { value: app, attr } if attr == "debug" => {
                     let is_app = is_flask_app(cx, app)
-                        || cx.instance_class(app).is_some_and(|c| ASGI_APPS.contains(&c.as_str()));
+                        || cx
+                            .instance_class(app)
+                            .is_some_and(|c| ASGI_APPS.contains(&c.as_str()));
                     if is_app && is_enabled(cx, value) {
                         out.report(meta, *span, "application debug attribute set to True");
                     }
                 }
                 ExprKind::Subscript { .. } => {
-                    let Some((mapping, key)) = subscript_key(target) else { continue };
+                    let Some((mapping, key)) = subscript_key(target) else {
+                        continue;
+                    };
                     if key == "DEBUG" && is_flask_config(cx, mapping) && is_enabled(cx, value) {
                         out.report(meta, *span, "configuration sets DEBUG=True");
                     } else if is_os_environ(cx, mapping) {
@@ -161,7 +186,9 @@ impl Rule for DebugModeEnabled {
                 }
                 ExprKind::Name(name) if name == "DEBUG" => {
                     if let Some(class) = cx.in_class_body() {
-                        if is_config_class(class) && !is_non_production_name(&class.name) && is_enabled(cx, value)
+                        if is_config_class(class)
+                            && !is_non_production_name(&class.name)
+                            && is_enabled(cx, value)
                         {
                             out.report(
                                 meta,
@@ -198,7 +225,9 @@ fn flask_env_message(key: &str, value: &Expr) -> Option<String> {
 fn is_config_class(class: &Class) -> bool {
     let named = |n: &str| {
         let words = crate::helpers::identifier_words(n);
-        words.iter().any(|w| w == "config" || w == "settings" || w == "configuration")
+        words
+            .iter()
+            .any(|w| w == "config" || w == "settings" || w == "configuration")
     };
     named(&class.name) || class.bases.iter().any(|b| b.last_name().is_some_and(named))
 }

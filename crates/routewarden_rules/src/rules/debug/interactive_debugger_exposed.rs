@@ -47,19 +47,30 @@ impl Rule for InteractiveDebuggerExposed {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         let meta = &INTERACTIVE_DEBUGGER_EXPOSED;
-        let Some(callee) = cx.resolve(&call.func) else { return };
+        let Some(callee) = cx.resolve(&call.func) else {
+            return;
+        };
         match callee.as_str() {
             "werkzeug.debug.DebuggedApplication" | "werkzeug.DebuggedApplication" => {
-                if call.argument("evalex", 1).is_some_and(|e| is_enabled(cx, e)) {
+                if call
+                    .argument("evalex", 1)
+                    .is_some_and(|e| is_enabled(cx, e))
+                {
                     out.report(meta, expr.span, "DebuggedApplication wraps the app with evalex=True: an in-browser Python console");
                 }
             }
             "werkzeug.serving.run_simple" | "werkzeug.run_simple" => {
-                let debugger = call.argument("use_debugger", 4).is_some_and(|e| is_enabled(cx, e));
+                let debugger = call
+                    .argument("use_debugger", 4)
+                    .is_some_and(|e| is_enabled(cx, e));
                 let evalex_off = call.argument("use_evalex", 5).is_some_and(is_falsy_literal);
                 if debugger && !evalex_off {
                     let public = call.argument("hostname", 0).is_some_and(is_public_host);
-                    let severity = if public { Severity::Critical } else { meta.severity };
+                    let severity = if public {
+                        Severity::Critical
+                    } else {
+                        meta.severity
+                    };
                     out.report_with_severity(
                         meta,
                         expr.span,

@@ -2,8 +2,8 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    describe_secret, is_config_mapping, is_settings_class, is_non_production_name, is_signing_key_name, literal_secret, mapping_items,
-    subscript_key,
+    describe_secret, is_config_mapping, is_non_production_name, is_settings_class,
+    is_signing_key_name, literal_secret, mapping_items, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
@@ -81,8 +81,17 @@ const SIGNERS: &[&str] = &[
 const SESSION_MIDDLEWARE: &[&str] = &["starlette.middleware.sessions.SessionMiddleware"];
 
 impl HardcodedSecretKey {
-    fn check_value(&self, cx: &FileContext, value: &Expr, span: Span, what: &str, out: &mut Findings) {
-        let Some((text, _)) = literal_secret(cx, value) else { return };
+    fn check_value(
+        &self,
+        cx: &FileContext,
+        value: &Expr,
+        span: Span,
+        what: &str,
+        out: &mut Findings,
+    ) {
+        let Some((text, _)) = literal_secret(cx, value) else {
+            return;
+        };
         out.report(
             &HARDCODED_SECRET_KEY,
             span,
@@ -100,35 +109,75 @@ impl Rule for HardcodedSecretKey {
         if let Some(callee) = cx.resolve(&call.func) {
             if JWT_FUNCTIONS.contains(&callee.as_str()) {
                 if let Some(key) = call.argument("key", 1) {
-                    self.check_value(cx, key, expr.span, &format!("the key passed to {callee}"), out);
+                    self.check_value(
+                        cx,
+                        key,
+                        expr.span,
+                        &format!("the key passed to {callee}"),
+                        out,
+                    );
                 }
                 return;
             }
             if SIGNERS.contains(&callee.as_str()) {
                 if let Some(key) = call.argument("secret_key", 0) {
-                    self.check_value(cx, key, expr.span, &format!("the secret key of {callee}"), out);
+                    self.check_value(
+                        cx,
+                        key,
+                        expr.span,
+                        &format!("the secret key of {callee}"),
+                        out,
+                    );
                 }
                 return;
             }
             if SESSION_MIDDLEWARE.contains(&callee.as_str()) {
                 if let Some(key) = call.argument("secret_key", 1) {
-                    self.check_value(cx, key, expr.span, "the session middleware's secret_key", out);
+                    self.check_value(
+                        cx,
+                        key,
+                        expr.span,
+                        "the session middleware's secret_key",
+                        out,
+                    );
                 }
                 return;
             }
         }
         // `app.add_middleware(SessionMiddleware, secret_key=...)`, `Middleware(SessionMiddleware, ...)`
-        if call.args.first().is_some_and(|a| cx.resolves_to(a, SESSION_MIDDLEWARE)) {
+        if call
+            .args
+            .first()
+            .is_some_and(|a| cx.resolves_to(a, SESSION_MIDDLEWARE))
+        {
             if let Some(key) = call.keyword("secret_key") {
-                self.check_value(cx, key, expr.span, "the session middleware's secret_key", out);
+                self.check_value(
+                    cx,
+                    key,
+                    expr.span,
+                    "the session middleware's secret_key",
+                    out,
+                );
             }
             return;
         }
-        let ExprKind::Attribute { value: receiver, attr } = &call.func.kind else { return };
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
+            return;
+        };
         if matches!(attr.as_str(), "update" | "from_mapping") && is_config_mapping(cx, receiver) {
             for (key, value, _) in mapping_items(call) {
                 if is_signing_key_name(key, &cx.settings.secret_key_names) {
-                    self.check_value(cx, value, expr.span, &format!("configuration key {key}"), out);
+                    self.check_value(
+                        cx,
+                        value,
+                        expr.span,
+                        &format!("configuration key {key}"),
+                        out,
+                    );
                 }
             }
         }
@@ -151,14 +200,26 @@ impl Rule for HardcodedSecretKey {
                 }
                 ExprKind::Subscript { .. } => {
                     if let Some((mapping, key)) = subscript_key(target) {
-                        if is_signing_key_name(key, &cx.settings.secret_key_names) && is_config_mapping(cx, mapping) {
-                            self.check_value(cx, value, *span, &format!("configuration key {key}"), out);
+                        if is_signing_key_name(key, &cx.settings.secret_key_names)
+                            && is_config_mapping(cx, mapping)
+                        {
+                            self.check_value(
+                                cx,
+                                value,
+                                *span,
+                                &format!("configuration key {key}"),
+                                out,
+                            );
                         }
                     }
                 }
                 ExprKind::Name(name) => {
-                    let Some(class) = cx.in_class_body() else { continue };
-                    let upper_key = name.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
+                    let Some(class) = cx.in_class_body() else {
+                        continue;
+                    };
+                    let upper_key = name
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
                     if upper_key
                         && is_signing_key_name(name, &cx.settings.secret_key_names)
                         && is_config_class_name(&class.name)

@@ -47,7 +47,12 @@ declare_rule! {
 
 pub struct SecretWithLiteralFallback;
 
-const ENV_GETTERS: &[&str] = &["os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config"];
+const ENV_GETTERS: &[&str] = &[
+    "os.environ.get",
+    "os.getenv",
+    "os.environ.setdefault",
+    "decouple.config",
+];
 
 /// The variable name a call reads from the environment, if it is an environment read.
 fn env_read<'c>(cx: &FileContext, call: &'c Call) -> Option<&'c str> {
@@ -74,7 +79,9 @@ impl Rule for SecretWithLiteralFallback {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        let Some(var) = env_read(cx, call) else { return };
+        let Some(var) = env_read(cx, call) else {
+            return;
+        };
         if !is_signing_key_name(var, &cx.settings.secret_key_names) {
             return;
         }
@@ -82,24 +89,42 @@ impl Rule for SecretWithLiteralFallback {
             out.report(
                 &SECRET_WITH_LITERAL_FALLBACK,
                 expr.span,
-                format!("{var} falls back to {} when the variable is unset", describe_secret(&text)),
+                format!(
+                    "{var} falls back to {} when the variable is unset",
+                    describe_secret(&text)
+                ),
             );
         }
     }
 
     fn on_bool_op(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
-        let ExprKind::BoolOp { op: BoolOp::Or, values } = &expr.kind else { return };
+        let ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } = &expr.kind
+        else {
+            return;
+        };
         for pair in values.windows(2) {
-            let Some(call) = pair[0].as_call() else { continue };
-            let Some(var) = env_read(cx, call) else { continue };
-            if call.argument("default", 1).is_some() || !is_signing_key_name(var, &cx.settings.secret_key_names) {
+            let Some(call) = pair[0].as_call() else {
+                continue;
+            };
+            let Some(var) = env_read(cx, call) else {
+                continue;
+            };
+            if call.argument("default", 1).is_some()
+                || !is_signing_key_name(var, &cx.settings.secret_key_names)
+            {
                 continue;
             }
             if let Some(text) = literal_fallback(&pair[1]) {
                 out.report(
                     &SECRET_WITH_LITERAL_FALLBACK,
                     expr.span,
-                    format!("{var} falls back to {} when the variable is unset", describe_secret(&text)),
+                    format!(
+                        "{var} falls back to {} when the variable is unset",
+                        describe_secret(&text)
+                    ),
                 );
             }
         }
@@ -119,12 +144,16 @@ impl Rule for SecretWithLiteralFallback {
             else {
                 continue;
             };
-            let Some(name) = targets.first().and_then(Expr::as_name) else { continue };
+            let Some(name) = targets.first().and_then(Expr::as_name) else {
+                continue;
+            };
             if !is_signing_key_name(name, &cx.settings.secret_key_names) {
                 continue;
             }
             let default = match &value.kind {
-                ExprKind::Call(call) if call.func.last_name() == Some("Field") => call.argument("default", 0),
+                ExprKind::Call(call) if call.func.last_name() == Some("Field") => {
+                    call.argument("default", 0)
+                }
                 _ => Some(value),
             };
             if let Some(text) = default.and_then(literal_fallback) {
