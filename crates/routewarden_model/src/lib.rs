@@ -1,10 +1,13 @@
-//! The project model: every analysed file with its module name, syntax tree and imports, and
-//! the lookups that follow names across files.
+//! The project model: every analysed file with its module name, syntax tree and imports, the
+//! lookups that follow names across files, and the application model built on them.
 
+pub mod apps;
+pub mod frameworks;
 mod modules;
 mod project;
+pub mod security;
 mod values;
 
 pub use modules::module_name;
-pub use project::{InputFile, ProjectModel, SourceModule};
-pub use values::{Scope, ValueOrigin};
+pub use project::{InputFile, ProjectModel, SourceModule, bound_names};
+pub use values::{Scope, ValueOrigin, for_each_return, last_assignment};

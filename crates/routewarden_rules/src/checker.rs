@@ -3,11 +3,12 @@
 
 use crate::context::FileContext;
 use crate::findings::{Finding, Findings};
-use crate::rule::Rule;
+use crate::rule::{ProjectContext, Rule};
 use crate::rules::meta::INTERNAL_ERROR;
 use crate::settings::RuleSettings;
 use rayon::prelude::*;
 use routewarden_model::ProjectModel;
+use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -24,13 +25,17 @@ pub fn check_project(
         .filter(|&i| !skip_file(i))
         .flat_map_iter(|i| check_file(model, i, rules, settings))
         .collect();
+    let surface = AttackSurface::build(model, &settings.security_names(), skip_file);
+    let cx = ProjectContext {
+        model,
+        surface: &surface,
+        settings,
+    };
     let project: Vec<Finding> = rules
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
-            let result = catch_unwind(AssertUnwindSafe(|| {
-                rule.check_project(model, settings, &mut out)
-            }));
+            let result = catch_unwind(AssertUnwindSafe(|| rule.check_project(&cx, &mut out)));
             if let Err(payload) = result {
                 out.clear();
                 let mut f = Findings::new(0);

@@ -6,6 +6,7 @@ pub mod context;
 pub mod findings;
 pub mod helpers;
 pub mod registry;
+pub mod route_paths;
 pub mod rule;
 pub mod rules;
 pub mod settings;

@@ -1,7 +1,7 @@
 //! The rule table: every rule, in code order.
 
 use crate::rule::{Rule, RuleMeta};
-use crate::rules::{debug, meta, secret};
+use crate::rules::{auth, debug, meta, rate, secret};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
@@ -10,10 +10,16 @@ pub const FAMILIES: &[&str] = &[
 ];
 
 static RULES: &[&dyn Rule] = &[
+    &auth::route_without_auth::RouteWithoutAuth,
+    &auth::auth_decorator_order::AuthDecoratorOrder,
+    &auth::admin_route_without_role_check::AdminRouteWithoutRoleCheck,
     &debug::debug_mode_enabled::DebugModeEnabled,
     &debug::interactive_debugger_exposed::InteractiveDebuggerExposed,
     &secret::hardcoded_secret_key::HardcodedSecretKey,
     &secret::secret_with_literal_fallback::SecretWithLiteralFallback,
+    &rate::auth_endpoint_without_rate_limit::AuthEndpointWithoutRateLimit,
+    &rate::ineffective_rate_limit::IneffectiveRateLimit,
+    &rate::spoofable_rate_limit_key::SpoofableRateLimitKey,
 ];
 
 /// Rules whose findings come from the pipeline itself (parsing, suppressions, panics).

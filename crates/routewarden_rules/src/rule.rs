@@ -4,6 +4,7 @@ use crate::context::FileContext;
 use crate::findings::Findings;
 use crate::settings::RuleSettings;
 use routewarden_model::ProjectModel;
+use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Call, Class, Expr, Function, Stmt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -143,11 +144,13 @@ pub trait Rule: Send + Sync {
     fn on_compare(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {}
     fn on_bool_op(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {}
 
-    fn check_project(
-        &self,
-        _model: &ProjectModel,
-        _settings: &RuleSettings,
-        _out: &mut Vec<crate::Finding>,
-    ) {
-    }
+    fn check_project(&self, _cx: &ProjectContext, _out: &mut Vec<crate::Finding>) {}
+}
+
+/// What a project hook sees: the files, the applications with every route's security, and the
+/// user's settings.
+pub struct ProjectContext<'a> {
+    pub model: &'a ProjectModel,
+    pub surface: &'a AttackSurface<'a>,
+    pub settings: &'a RuleSettings,
 }

@@ -12,3 +12,12 @@ pub struct RuleSettings {
     /// Extra configuration keys that hold signing keys.
     pub secret_key_names: Vec<String>,
 }
+
+impl RuleSettings {
+    pub fn security_names(&self) -> routewarden_model::security::SecurityNames {
+        routewarden_model::security::SecurityNames {
+            auth_decorators: self.auth_decorators.clone(),
+            auth_dependencies: self.auth_dependencies.clone(),
+        }
+    }
+}

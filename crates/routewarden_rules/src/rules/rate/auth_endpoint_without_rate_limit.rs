@@ -1,0 +1,99 @@
+use crate::declare_rule;
+use crate::findings::{Finding, Findings};
+use crate::route_paths::credential_endpoint;
+use crate::rule::{ProjectContext, Rule, RuleMeta};
+use std::collections::HashSet;
+
+declare_rule! {
+    /// ## What it finds
+    /// A credential-handling endpoint without a rate limit. Credential-handling: login, token,
+    /// password reset and recovery, OTP and two-factor verification, registration; recognised by
+    /// path, by the configured `login-paths`, by an `OAuth2PasswordRequestForm` parameter, and by
+    /// what the handler calls (`check_password_hash`, `verify_password`, `authenticate`,
+    /// `login_user`). Limits are recognised from slowapi (`@limiter.limit`, `default_limits`
+    /// with `SlowAPIMiddleware`), fastapi-limiter (a `RateLimiter` dependency on the route,
+    /// router or app) and Flask-Limiter (`@limiter.limit`, `default_limits` of a limiter attached
+    /// to the app, a limit applied to the blueprint); `@limiter.exempt` removes a limit. Only
+    /// methods that submit credentials (POST, PUT, PATCH) are considered.
+    ///
+    /// ## Why is this dangerous
+    /// Without a limit an attacker can try passwords, one-time codes or reset tokens as fast as
+    /// the server answers: a six-digit code falls in minutes, and leaked password lists are
+    /// tried against every account (credential stuffing).
+    ///
+    /// ## Example
+    /// ```python
+    /// @app.post("/login")
+    /// def login(form: OAuth2PasswordRequestForm = Depends()): ...
+    /// ```
+    ///
+    /// ## Fix
+    /// Limit attempts per client and per account:
+    /// ```python
+    /// limiter = Limiter(key_func=get_remote_address)
+    /// app.state.limiter = limiter
+    ///
+    /// @app.post("/login")
+    /// @limiter.limit("5/minute")
+    /// def login(request: Request, form: OAuth2PasswordRequestForm = Depends()): ...
+    /// ```
+    pub static AUTH_ENDPOINT_WITHOUT_RATE_LIMIT = {
+        code: "RATE001",
+        name: "auth-endpoint-without-rate-limit",
+        severity: Medium,
+        confidence: Medium,
+        cwe: 307,
+        fix: "Apply a rate limit to the endpoint (slowapi, fastapi-limiter or Flask-Limiter)",
+    }
+}
+
+pub struct AuthEndpointWithoutRateLimit;
+
+impl Rule for AuthEndpointWithoutRateLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &AUTH_ENDPOINT_WITHOUT_RATE_LIMIT
+    }
+
+    fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
+        let surface = cx.surface;
+        let mut reported = HashSet::new();
+        for (i, mounted) in surface.mounted.iter().enumerate() {
+            let route = surface.route(mounted);
+            if !route
+                .methods
+                .iter()
+                .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH"))
+            {
+                continue;
+            }
+            let security = &surface.security[i];
+            if security.is_rate_limited() || security.misordered_limit.is_some() {
+                continue;
+            }
+            let imports = &cx.model.files[route.handler_file].imports;
+            let resolve = |e: &routewarden_python::ast::Expr| imports.resolve(e);
+            let Some(why) = credential_endpoint(
+                route,
+                &mounted.full_path,
+                &cx.settings.login_paths,
+                &resolve,
+            ) else {
+                continue;
+            };
+            if !reported.insert(mounted.route) {
+                continue;
+            }
+            let mut f = Findings::new(route.file);
+            f.report(
+                &AUTH_ENDPOINT_WITHOUT_RATE_LIMIT,
+                route.span,
+                format!(
+                    "{} {} handles credentials ({why}) but has no rate limit",
+                    route.methods.join(","),
+                    mounted.full_path
+                ),
+            );
+            out.extend(f.into_vec());
+        }
+    }
+}

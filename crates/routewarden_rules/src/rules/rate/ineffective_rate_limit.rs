@@ -1,0 +1,134 @@
+use crate::declare_rule;
+use crate::findings::{Finding, Findings};
+use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::frameworks::ObjectKind;
+use routewarden_python::ast::ExprKind;
+use std::collections::HashSet;
+
+declare_rule! {
+    /// ## What it finds
+    /// A rate limit that cannot take effect: a limiter decorator placed above the route
+    /// decorator (the route registers the unlimited function); a slowapi-limited handler without
+    /// a `request` parameter (slowapi needs it to identify the client and fails); a limiter that
+    /// is never attached to an application (a slowapi `Limiter` never stored in
+    /// `app.state.limiter`, a Flask-Limiter `Limiter` created without `app` and never passed to
+    /// `init_app`).
+    ///
+    /// ## Why is this dangerous
+    /// The code reads as protected against brute force and abuse, reviewers accept it, and the
+    /// endpoint is unlimited in production.
+    ///
+    /// ## Example
+    /// ```python
+    /// @limiter.limit("5/minute")
+    /// @app.route("/login", methods=["POST"])
+    /// def login(): ...
+    /// ```
+    ///
+    /// ## Fix
+    /// Put the route decorator first, give slowapi handlers a `request: Request` parameter, and
+    /// attach the limiter: `app.state.limiter = limiter` (slowapi) or `limiter.init_app(app)`
+    /// (Flask-Limiter).
+    pub static INEFFECTIVE_RATE_LIMIT = {
+        code: "RATE002",
+        name: "ineffective-rate-limit",
+        severity: Medium,
+        confidence: High,
+        cwe: 770,
+        fix: "Put the route decorator first, pass the request, and attach the limiter to the app",
+    }
+}
+
+pub struct IneffectiveRateLimit;
+
+impl Rule for IneffectiveRateLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &INEFFECTIVE_RATE_LIMIT
+    }
+
+    fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
+        let surface = cx.surface;
+        let apps = &surface.apps;
+        let mut reported = HashSet::new();
+        for (i, mounted) in surface.mounted.iter().enumerate() {
+            let route = surface.route(mounted);
+            let security = &surface.security[i];
+            if security.misordered_limit.is_some() && reported.insert(mounted.route) {
+                let mut f = Findings::new(route.file);
+                f.report(
+                    &INEFFECTIVE_RATE_LIMIT,
+                    route.span,
+                    format!("the limiter decorator is above the route decorator, so {} {} is registered unlimited", route.methods.join(","), mounted.full_path),
+                );
+                out.extend(f.into_vec());
+            }
+        }
+        // slowapi handlers need a `request` parameter.
+        let mut seen = HashSet::new();
+        for route in &apps.routes {
+            if !seen.insert(route.handler.span.start as usize + route.handler_file * 1_000_000_007)
+            {
+                continue;
+            }
+            let has_request = route
+                .handler
+                .params
+                .iter()
+                .any(|p| p.name == "request" || p.name == "websocket");
+            if has_request {
+                continue;
+            }
+            for decorator in &route.handler.decorators {
+                let ExprKind::Call(call) = &decorator.kind else {
+                    continue;
+                };
+                let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                    continue;
+                };
+                if attr != "limit" && attr != "shared_limit" {
+                    continue;
+                }
+                let kind = apps
+                    .resolve_object(route.handler_file, &route.handler_scope, value)
+                    .and_then(|id| apps.kind(&id));
+                if kind == Some(ObjectKind::SlowapiLimiter) {
+                    let mut f = Findings::new(route.handler_file);
+                    f.report(
+                        &INEFFECTIVE_RATE_LIMIT,
+                        decorator.span,
+                        format!(
+                            "slowapi limit on {}() which has no `request` parameter",
+                            route.handler.name
+                        ),
+                    );
+                    out.extend(f.into_vec());
+                }
+            }
+        }
+        // Limiters never attached to an application.
+        for (id, object) in &apps.objects {
+            let attached = match object.kind {
+                ObjectKind::SlowapiLimiter => apps.state_limiters.iter().any(|(_, l)| l == id),
+                ObjectKind::FlaskLimiter => {
+                    object
+                        .call
+                        .is_some_and(|c| c.keyword("app").is_some() || c.args.len() >= 2)
+                        || apps
+                            .calls
+                            .iter()
+                            .any(|c| &c.receiver == id && c.method == "init_app")
+                }
+                _ => continue,
+            };
+            if !attached {
+                let mut f = Findings::new(id.file);
+                f.report(
+                    &INEFFECTIVE_RATE_LIMIT,
+                    object.span,
+                    format!("limiter `{}` is never attached to an application, so its limits do nothing", id.name),
+                );
+                out.extend(f.into_vec());
+            }
+        }
+    }
+}
