@@ -30,11 +30,35 @@ pub enum Command {
         /// The rule code, such as CORS001.
         code: String,
     },
+    /// List every route with what protects it: the attack surface.
+    Routes(RoutesArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+}
+
+#[derive(clap::Args, Debug, Default)]
+pub struct RoutesArgs {
+    /// Files and folders to analyse.
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
+    pub format: RoutesFormat,
+    /// Read this configuration file instead of searching for one.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
+pub enum RoutesFormat {
+    #[default]
+    Table,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -136,8 +160,43 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Rule { code } => run_rule(&code),
+        Command::Routes(args) => run_routes(&args),
         Command::Rules { format } => run_rules(format),
     }
+}
+
+fn run_routes(args: &RoutesArgs) -> i32 {
+    let check = CheckArgs {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        no_config: args.no_config,
+        ..CheckArgs::default()
+    };
+    let paths = if check.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        check.paths.clone()
+    };
+    let loaded = match load_config(&check, &paths) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let settings = match settings_for(&check, &loaded) {
+        Ok((s, _)) => s,
+        Err(e) => return fail(e),
+    };
+    let rows = match crate::routes::route_rows(&paths, &settings) {
+        Ok(rows) => rows,
+        Err(e) => return fail(e),
+    };
+    let text = match args.format {
+        RoutesFormat::Table => crate::routes::render_table(&rows),
+        RoutesFormat::Json => crate::routes::render_json(&rows),
+        RoutesFormat::Markdown => crate::routes::render_markdown(&rows),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    0
 }
 
 fn fail(message: impl std::fmt::Display) -> i32 {

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod output;
+pub mod routes;
 pub mod selection;
 pub mod suppress;
 pub mod walk;

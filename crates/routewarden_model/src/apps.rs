@@ -319,13 +319,18 @@ impl<'a> AppModel<'a> {
             .collect()
     }
 
+    /// `pkg.module.router`, or `pkg.create_app().app` for an object made inside a function.
     pub fn display_object(&self, id: &ObjectId) -> String {
         let file = &self.model.files[id.file];
-        if file.module_name.is_empty() {
-            id.name.clone()
-        } else {
-            format!("{}.{}", file.module_name, id.name)
+        let mut parts: Vec<String> = Vec::new();
+        if !file.module_name.is_empty() {
+            parts.push(file.module_name.clone());
         }
+        if let Some(function) = id.scope.and_then(|start| find_function(file.body(), start)) {
+            parts.push(format!("{}()", function.name));
+        }
+        parts.push(id.name.clone());
+        parts.join(".")
     }
 
     /// The object an expression denotes at a point of a file, followed through assignments,

@@ -1,0 +1,192 @@
+//! `routewarden routes`: the attack surface, one row per route with what protects it.
+
+use crate::analysis::{self, Settings};
+use routewarden_model::security::{AttackSurface, Protection};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Handler {
+    pub file: String,
+    pub line: u32,
+    pub name: String,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Guard {
+    pub mechanism: String,
+    pub level: String,
+    pub via: Option<String>,
+    pub checks_role: bool,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RouteRow {
+    pub app: Option<String>,
+    pub path: String,
+    pub methods: Vec<String>,
+    pub handler: Handler,
+    pub authenticated: bool,
+    pub auth: Vec<Guard>,
+    pub rate_limited: bool,
+    pub rate_limits: Vec<Guard>,
+    pub response_model: Option<String>,
+}
+
+fn guard(p: &Protection) -> Guard {
+    Guard {
+        mechanism: p.mechanism.clone(),
+        level: p.level.as_str().to_string(),
+        via: p.via.clone(),
+        checks_role: p.checks_role,
+    }
+}
+
+fn source_text(text: &str, span: routewarden_python::ast::Span) -> String {
+    text.get(span.start as usize..span.end as usize)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every route of the project, sorted by app, path and method.
+pub fn route_rows(
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> Result<Vec<RouteRow>, analysis::AnalysisError> {
+    analysis::with_pool(settings.threads, || {
+        let (model, problems) = analysis::build_model(paths, settings)?;
+        let skipped: HashSet<usize> = problems.iter().map(|(i, _, _)| *i).collect();
+        let surface = AttackSurface::build(&model, &settings.rules.security_names(), &|i| {
+            skipped.contains(&i)
+        });
+        let mut rows: Vec<RouteRow> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(mounted, security)| {
+                let route = surface.route(mounted);
+                let file = &model.files[route.handler_file];
+                let response_model = route
+                    .keyword("response_model")
+                    .map(|e| source_text(&file.text, e.span))
+                    .or_else(|| {
+                        route
+                            .handler
+                            .returns
+                            .as_ref()
+                            .map(|r| source_text(&file.text, r.span))
+                    });
+                RouteRow {
+                    app: surface
+                        .apps
+                        .app_of(mounted)
+                        .map(|id| surface.apps.display_object(id)),
+                    methods: route.methods.clone(),
+                    path: mounted.full_path.clone(),
+                    handler: Handler {
+                        file: file.display.clone(),
+                        line: file.lines.row(route.handler.def_span.start),
+                        name: route.handler.name.clone(),
+                    },
+                    authenticated: security.is_authenticated(),
+                    auth: security.auth.iter().map(guard).collect(),
+                    rate_limited: security.is_rate_limited(),
+                    rate_limits: if security.rate_limit_exempt {
+                        Vec::new()
+                    } else {
+                        security.rate_limits.iter().map(guard).collect()
+                    },
+                    response_model,
+                }
+            })
+            .collect();
+        rows.sort();
+        rows.dedup();
+        Ok(rows)
+    })?
+}
+
+fn describe(guards: &[Guard]) -> String {
+    if guards.is_empty() {
+        return "none".to_string();
+    }
+    guards
+        .iter()
+        .map(|g| match &g.via {
+            Some(via) => format!("{} [{} {}]", g.mechanism, g.level, via),
+            None => format!("{} [{}]", g.mechanism, g.level),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn render_json(rows: &[RouteRow]) -> String {
+    let mut s = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_string());
+    s.push('\n');
+    s
+}
+
+pub fn render_markdown(rows: &[RouteRow]) -> String {
+    let mut out = String::from(
+        "| method | path | auth | rate limit | response model | handler |\n|---|---|---|---|---|---|\n",
+    );
+    let cell = |s: &str| s.replace('|', "\\|");
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} | `{}:{}` {} |",
+            r.methods.join(", "),
+            cell(&r.path),
+            cell(&describe(&r.auth)),
+            cell(&describe(&r.rate_limits)),
+            cell(r.response_model.as_deref().unwrap_or("-")),
+            r.handler.file,
+            r.handler.line,
+            r.handler.name
+        );
+    }
+    out
+}
+
+pub fn render_table(rows: &[RouteRow]) -> String {
+    let mut out = String::new();
+    let mut current_app: Option<Option<&String>> = None;
+    for r in rows {
+        if current_app != Some(r.app.as_ref()) {
+            current_app = Some(r.app.as_ref());
+            let title = r
+                .app
+                .as_deref()
+                .unwrap_or("(not mounted in an application found in the analysed code)");
+            let _ = writeln!(out, "{}{title}", if out.is_empty() { "" } else { "\n" });
+        }
+        let _ = writeln!(out, "  {:<7} {}", r.methods.join(","), r.path);
+        let _ = writeln!(
+            out,
+            "          handler  {}:{} {}()",
+            r.handler.file, r.handler.line, r.handler.name
+        );
+        let auth = if r.authenticated {
+            describe(&r.auth)
+        } else {
+            "NONE: anyone can call it".to_string()
+        };
+        let _ = writeln!(out, "          auth     {auth}");
+        let _ = writeln!(out, "          limit    {}", describe(&r.rate_limits));
+        if let Some(model) = &r.response_model {
+            let _ = writeln!(out, "          returns  {model}");
+        }
+    }
+    let open = rows.iter().filter(|r| !r.authenticated).count();
+    let _ = writeln!(
+        out,
+        "\n{} routes, {} without authentication.",
+        rows.len(),
+        open
+    );
+    out
+}
