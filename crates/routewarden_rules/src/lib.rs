@@ -3,8 +3,10 @@
 
 pub mod checker;
 pub mod context;
+pub mod credentials;
 pub mod findings;
 pub mod helpers;
+pub mod jwt_calls;
 pub mod registry;
 pub mod route_paths;
 pub mod rule;

@@ -1,7 +1,7 @@
 //! The rule table: every rule, in code order.
 
 use crate::rule::{Rule, RuleMeta};
-use crate::rules::{auth, debug, meta, rate, secret};
+use crate::rules::{auth, debug, jwt, meta, rate, secret};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
@@ -11,10 +11,15 @@ pub const FAMILIES: &[&str] = &[
 
 static RULES: &[&dyn Rule] = &[
     &auth::route_without_auth::RouteWithoutAuth,
+    &auth::hardcoded_credential_check::HardcodedCredentialCheck,
+    &auth::non_constant_time_secret_compare::NonConstantTimeSecretCompare,
     &auth::auth_decorator_order::AuthDecoratorOrder,
     &auth::admin_route_without_role_check::AdminRouteWithoutRoleCheck,
     &debug::debug_mode_enabled::DebugModeEnabled,
     &debug::interactive_debugger_exposed::InteractiveDebuggerExposed,
+    &jwt::jwt_signature_not_verified::JwtSignatureNotVerified,
+    &jwt::jwt_unsafe_algorithms::JwtUnsafeAlgorithms,
+    &jwt::jwt_claims_not_verified::JwtClaimsNotVerified,
     &secret::hardcoded_secret_key::HardcodedSecretKey,
     &secret::secret_with_literal_fallback::SecretWithLiteralFallback,
     &rate::auth_endpoint_without_rate_limit::AuthEndpointWithoutRateLimit,

@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod debug;
+pub mod jwt;
 pub mod meta;
 pub mod rate;
 pub mod secret;

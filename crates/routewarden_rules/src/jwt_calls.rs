@@ -1,0 +1,65 @@
+//! JWT library calls: which call decodes or encodes, and how its options are spelled.
+
+use crate::context::FileContext;
+use routewarden_python::ast::{Call, Expr, ExprKind};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JwtLibrary {
+    PyJwt,
+    Jose,
+    Authlib,
+}
+
+pub const DECODERS: &[(&str, JwtLibrary)] = &[
+    ("jwt.decode", JwtLibrary::PyJwt),
+    ("jwt.api_jwt.decode", JwtLibrary::PyJwt),
+    ("jwt.decode_complete", JwtLibrary::PyJwt),
+    ("jose.jwt.decode", JwtLibrary::Jose),
+    ("authlib.jose.jwt.decode", JwtLibrary::Authlib),
+];
+
+pub const ENCODERS: &[(&str, JwtLibrary)] = &[
+    ("jwt.encode", JwtLibrary::PyJwt),
+    ("jwt.api_jwt.encode", JwtLibrary::PyJwt),
+    ("jose.jwt.encode", JwtLibrary::Jose),
+    ("authlib.jose.jwt.encode", JwtLibrary::Authlib),
+];
+
+pub fn decoder(cx: &FileContext, call: &Call) -> Option<JwtLibrary> {
+    let q = cx.resolve(&call.func)?;
+    DECODERS.iter().find(|(n, _)| *n == q).map(|(_, l)| *l)
+}
+
+pub fn encoder(cx: &FileContext, call: &Call) -> Option<JwtLibrary> {
+    let q = cx.resolve(&call.func)?;
+    ENCODERS.iter().find(|(n, _)| *n == q).map(|(_, l)| *l)
+}
+
+/// The entries of the `options` mapping of a decode call, followed through a variable or
+/// constant: `(key, value)`.
+pub fn options<'e>(cx: &'e FileContext, call: &'e Call) -> Vec<(String, &'e Expr)> {
+    let Some(options) = call.keyword("options") else {
+        return Vec::new();
+    };
+    let origin = cx.resolve_value(options);
+    dict_entries(origin.expr)
+}
+
+pub fn dict_entries(expr: &Expr) -> Vec<(String, &Expr)> {
+    match &expr.kind {
+        ExprKind::Dict(entries) => entries
+            .iter()
+            .filter_map(|e| Some((e.key.as_ref()?.as_str()?.to_string(), &e.value)))
+            .collect(),
+        ExprKind::Call(call) if call.func.as_name() == Some("dict") => call
+            .keywords
+            .iter()
+            .filter_map(|k| Some((k.arg.clone()?, &k.value)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn is_false(expr: &Expr) -> bool {
+    matches!(expr.kind, ExprKind::Bool(false)) || matches!(expr.kind, ExprKind::Int(Some(0)))
+}

@@ -1,0 +1,156 @@
+use crate::context::FileContext;
+use crate::credentials::{credential_label, is_constant_name};
+use crate::declare_rule;
+use crate::findings::Findings;
+use crate::rule::{Rule, RuleMeta};
+use routewarden_python::ast::{CmpOp, Expr, ExprKind};
+
+declare_rule! {
+    /// ## What it finds
+    /// A credential compared with a string literal: `token == "admin123"`,
+    /// `x_api_key != "sk-live-..."`, `request.headers.get("X-API-Key") == "..."`,
+    /// `password in ("a", "b")`, with the literal on either side. Credentials are recognised by
+    /// the name of the variable, parameter, attribute, header or key (`token`, `password`,
+    /// `api_key`, `authorization`, `secret`, `signature`, ...). Names that only look like
+    /// credentials (`token_type == "bearer"`, `grant_type`, `TOKEN_URL`, `password_length`),
+    /// constants compared with literals, and literals that are not secrets (`"bearer"`,
+    /// `"basic"`, `""`) are not reported.
+    ///
+    /// ## Why is this dangerous
+    /// The credential is in the source code, so everyone with the repository, a leaked wheel or
+    /// an image knows it; it is the same in every deployment, cannot be rotated without a
+    /// release, and usually grants administrative access. The comparison is also not constant
+    /// time.
+    ///
+    /// ## Example
+    /// ```python
+    /// @app.get("/admin")
+    /// def admin(token: str = Header()):
+    ///     if token == "admin123":
+    ///         return {"admin": True}
+    /// ```
+    ///
+    /// ## Fix
+    /// Authenticate through a real mechanism (a user lookup, a signed token). Where a shared
+    /// secret is unavoidable, read it from the environment and compare in constant time:
+    /// ```python
+    /// if not secrets.compare_digest(token, os.environ["ADMIN_TOKEN"]):
+    ///     raise HTTPException(status_code=401)
+    /// ```
+    pub static HARDCODED_CREDENTIAL_CHECK = {
+        code: "AUTH002",
+        name: "hardcoded-credential-check",
+        severity: Critical,
+        confidence: High,
+        cwe: 798,
+        fix: "Check credentials against a user store or a secret from the environment, in constant time",
+    }
+}
+
+pub struct HardcodedCredentialCheck;
+
+const NOT_SECRETS: &[&str] = &[
+    "",
+    "bearer",
+    "basic",
+    "digest",
+    "token",
+    "none",
+    "null",
+    "undefined",
+    "true",
+    "false",
+    "access",
+    "refresh",
+    "password",
+    "jwt",
+    "api_key",
+    "apikey",
+    "session",
+    "cookie",
+    "header",
+    "query",
+    "oauth",
+    "oauth2",
+    "hmac",
+    "sha256",
+    "hs256",
+    "rs256",
+    "secret",
+    "unset",
+    "changeme",
+    "***",
+    "******",
+    "********",
+    "-",
+    "n/a",
+];
+
+/// A literal that could be a secret: not empty, not a scheme or placeholder word.
+pub fn secret_like_literal(expr: &Expr) -> Option<&str> {
+    let s = expr.as_str()?;
+    let trimmed = s.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    if trimmed.len() < 3
+        || NOT_SECRETS.contains(&lower.as_str())
+        || lower.starts_with("bearer ") && trimmed.len() < 10
+    {
+        return None;
+    }
+    Some(s)
+}
+
+fn literals(expr: &Expr) -> Vec<&str> {
+    match expr.elements() {
+        Some(items) => items.iter().filter_map(secret_like_literal).collect(),
+        None => secret_like_literal(expr).into_iter().collect(),
+    }
+}
+
+impl Rule for HardcodedCredentialCheck {
+    fn meta(&self) -> &'static RuleMeta {
+        &HARDCODED_CREDENTIAL_CHECK
+    }
+
+    fn on_compare(&self, _cx: &FileContext, expr: &Expr, out: &mut Findings) {
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &expr.kind
+        else {
+            return;
+        };
+        let mut lhs: &Expr = left;
+        for (op, rhs) in ops.iter().zip(comparators) {
+            let pair = match op {
+                CmpOp::Eq | CmpOp::NotEq => {
+                    [(lhs, rhs), (rhs, lhs)]
+                        .into_iter()
+                        .find_map(|(value, literal)| {
+                            let label = credential_label(value)?;
+                            let lits = literals(literal);
+                            (literal.as_str().is_some() && !lits.is_empty()).then_some(label)
+                        })
+                }
+                CmpOp::In | CmpOp::NotIn => credential_label(lhs)
+                    .filter(|_| rhs.elements().is_some() && !literals(rhs).is_empty()),
+                _ => None,
+            };
+            if let Some(label) = pair {
+                let value_side_constant = is_constant_name(lhs) && is_constant_name(rhs)
+                    || is_constant_name(lhs) && rhs.as_str().is_some()
+                    || is_constant_name(rhs) && lhs.as_str().is_some();
+                if !value_side_constant {
+                    out.report(
+                        &HARDCODED_CREDENTIAL_CHECK,
+                        expr.span,
+                        format!("`{label}` is compared with a hard-coded credential"),
+                    );
+                    return;
+                }
+            }
+            lhs = rhs;
+        }
+    }
+}

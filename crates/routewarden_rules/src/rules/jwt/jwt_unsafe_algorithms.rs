@@ -1,0 +1,143 @@
+use crate::context::FileContext;
+use crate::declare_rule;
+use crate::findings::Findings;
+use crate::jwt_calls::{JwtLibrary, decoder, encoder, is_false, options};
+use crate::rule::{Rule, RuleMeta};
+use routewarden_python::ast::{Call, Expr, ExprKind};
+
+declare_rule! {
+    /// ## What it finds
+    /// JWT algorithm choices an attacker can exploit: `none` accepted in `algorithms` or used to
+    /// sign; the algorithm list taken from the token's own header
+    /// (`algorithms=[header["alg"]]` after `get_unverified_header`); python-jose `decode` without
+    /// an `algorithms` list (any algorithm the key allows is accepted); and symmetric (`HS*`) and
+    /// asymmetric (`RS*`, `ES*`, `PS*`, `EdDSA`) algorithms allowed together for one key.
+    ///
+    /// ## Why is this dangerous
+    /// With `none` a token needs no signature at all. Taking the algorithm from the token lets
+    /// the attacker choose it. Allowing HS256 next to RS256 enables algorithm confusion: the
+    /// attacker signs with HMAC using the public key, which is public, as the secret.
+    ///
+    /// ## Example
+    /// ```python
+    /// header = jwt.get_unverified_header(token)
+    /// claims = jwt.decode(token, key, algorithms=[header["alg"]])
+    /// ```
+    ///
+    /// ## Fix
+    /// Pin the one algorithm you issue:
+    /// ```python
+    /// claims = jwt.decode(token, key, algorithms=["RS256"])
+    /// ```
+    pub static JWT_UNSAFE_ALGORITHMS = {
+        code: "JWT002",
+        name: "jwt-unsafe-algorithms",
+        severity: High,
+        confidence: High,
+        cwe: 327,
+        fix: "Pin the algorithms list to the single algorithm you issue tokens with",
+    }
+}
+
+pub struct JwtUnsafeAlgorithms;
+
+fn is_alg_from_header(expr: &Expr) -> bool {
+    expr.clone().any(&mut |e| match &e.kind {
+        ExprKind::Subscript { slice, .. } => slice.as_str() == Some("alg"),
+        ExprKind::Call(c) => {
+            matches!(c.func.last_name(), Some("get"))
+                && c.args.first().and_then(Expr::as_str) == Some("alg")
+        }
+        _ => false,
+    })
+}
+
+fn family(alg: &str) -> Option<bool> {
+    let upper = alg.to_ascii_uppercase();
+    if upper.starts_with("HS") {
+        Some(true)
+    } else if upper.starts_with("RS")
+        || upper.starts_with("ES")
+        || upper.starts_with("PS")
+        || upper == "EDDSA"
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+impl Rule for JwtUnsafeAlgorithms {
+    fn meta(&self) -> &'static RuleMeta {
+        &JWT_UNSAFE_ALGORITHMS
+    }
+
+    fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+        let meta = &JWT_UNSAFE_ALGORITHMS;
+        if encoder(cx, call).is_some() {
+            let alg = call
+                .keyword("algorithm")
+                .map(|a| cx.resolve_value(a).expr)
+                .and_then(Expr::as_str);
+            if alg.is_some_and(|a| a.eq_ignore_ascii_case("none")) {
+                out.report(
+                    meta,
+                    expr.span,
+                    "token signed with algorithm \"none\": it carries no signature",
+                );
+            }
+            return;
+        }
+        let Some(library) = decoder(cx, call) else {
+            return;
+        };
+        if options(cx, call)
+            .iter()
+            .any(|(k, v)| k == "verify_signature" && is_false(v))
+        {
+            return;
+        }
+        let Some(algorithms) = call.keyword("algorithms") else {
+            if library == JwtLibrary::Jose {
+                out.report(
+                    meta,
+                    expr.span,
+                    "python-jose decode without algorithms accepts any algorithm the key allows",
+                );
+            }
+            return;
+        };
+        let origin = cx.resolve_value(algorithms);
+        if is_alg_from_header(algorithms) || is_alg_from_header(origin.expr) {
+            out.report(
+                meta,
+                expr.span,
+                "the accepted algorithm is taken from the token's own header",
+            );
+            return;
+        }
+        let names: Vec<&str> = match origin.expr.elements() {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| cx.resolve_value(i).expr.as_str())
+                .collect(),
+            None => origin.expr.as_str().into_iter().collect(),
+        };
+        if names.iter().any(|a| a.eq_ignore_ascii_case("none")) {
+            out.report(
+                meta,
+                expr.span,
+                "algorithm \"none\" is accepted: unsigned tokens pass",
+            );
+            return;
+        }
+        let families: Vec<bool> = names.iter().filter_map(|a| family(a)).collect();
+        if families.contains(&true) && families.contains(&false) {
+            out.report(
+                meta,
+                expr.span,
+                format!("HMAC and public-key algorithms are accepted together ({}): algorithm confusion", names.join(", ")),
+            );
+        }
+    }
+}
