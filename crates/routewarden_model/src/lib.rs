@@ -2,6 +2,7 @@
 //! lookups that follow names across files, and the application model built on them.
 
 pub mod apps;
+pub mod config;
 pub mod frameworks;
 mod modules;
 mod project;

@@ -8,6 +8,7 @@ use crate::rules::meta::INTERNAL_ERROR;
 use crate::settings::RuleSettings;
 use rayon::prelude::*;
 use routewarden_model::ProjectModel;
+use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -26,9 +27,11 @@ pub fn check_project(
         .flat_map_iter(|i| check_file(model, i, rules, settings))
         .collect();
     let surface = AttackSurface::build(model, &settings.security_names(), skip_file);
+    let config = ConfigModel::build(model);
     let cx = ProjectContext {
         model,
         surface: &surface,
+        config: &config,
         settings,
     };
     let project: Vec<Finding> = rules

@@ -22,6 +22,7 @@ static RULES: &[&dyn Rule] = &[
     &jwt::jwt_claims_not_verified::JwtClaimsNotVerified,
     &secret::hardcoded_secret_key::HardcodedSecretKey,
     &secret::secret_with_literal_fallback::SecretWithLiteralFallback,
+    &secret::missing_secret_key::MissingSecretKey,
     &rate::auth_endpoint_without_rate_limit::AuthEndpointWithoutRateLimit,
     &rate::ineffective_rate_limit::IneffectiveRateLimit,
     &rate::spoofable_rate_limit_key::SpoofableRateLimitKey,

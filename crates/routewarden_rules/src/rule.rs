@@ -4,6 +4,7 @@ use crate::context::FileContext;
 use crate::findings::Findings;
 use crate::settings::RuleSettings;
 use routewarden_model::ProjectModel;
+use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Call, Class, Expr, Function, Stmt};
 
@@ -152,5 +153,6 @@ pub trait Rule: Send + Sync {
 pub struct ProjectContext<'a> {
     pub model: &'a ProjectModel,
     pub surface: &'a AttackSurface<'a>,
+    pub config: &'a ConfigModel<'a>,
     pub settings: &'a RuleSettings,
 }

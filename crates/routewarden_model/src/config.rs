@@ -1,0 +1,428 @@
+//! Flask-style configuration: which classes and modules `app.config.from_object(...)` (and
+//! `from_pyfile`) load, and the value each configuration key takes in the configurations that
+//! production may use, through inheritance.
+
+use crate::project::ProjectModel;
+use routewarden_python::ast::{Class, Expr, ExprKind, Span, Stmt};
+use routewarden_python::names::Imports;
+use std::collections::{BTreeSet, HashSet};
+
+/// A configuration class or module loaded into an application.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConfigTarget {
+    /// `(file, class start)`.
+    Class(usize, u32),
+    /// A module loaded as a whole: its top-level upper-case names.
+    Module(usize),
+}
+
+/// How an application loads configuration from outside the code (`from_envvar`, ...).
+#[derive(Clone, Debug)]
+pub struct ConfigLoad {
+    pub file: usize,
+    pub span: Span,
+    pub method: String,
+    pub targets: Vec<ConfigTarget>,
+}
+
+/// A configuration key's value in a class or module that production may load.
+#[derive(Clone, Debug)]
+pub struct ConfigValue<'a> {
+    /// The file of the assignment.
+    pub file: usize,
+    /// The assignment statement.
+    pub span: Span,
+    pub value: &'a Expr,
+    /// The class (or module) the assignment is written in.
+    pub defined_in: String,
+    /// The production class that inherits it (the same as `defined_in` when not inherited).
+    pub used_by: String,
+}
+
+pub struct ConfigModel<'a> {
+    model: &'a ProjectModel,
+    pub loads: Vec<ConfigLoad>,
+    /// Classes and modules loaded with `from_object`/`from_pyfile`.
+    pub loaded: BTreeSet<ConfigTarget>,
+    /// Project classes that look like configuration: named `*Config`/`*Settings`/`*Configuration`
+    /// (pydantic settings excluded), loaded, or deriving from one of those.
+    config_classes: Vec<(usize, &'a Class)>,
+}
+
+/// Words of a class or module name that mark development, testing or local configuration.
+pub fn is_non_production_name(name: &str) -> bool {
+    name_words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "dev"
+                | "devel"
+                | "develop"
+                | "development"
+                | "test"
+                | "tests"
+                | "testing"
+                | "unittest"
+                | "local"
+                | "debug"
+                | "ci"
+                | "example"
+                | "sample"
+                | "demo"
+                | "mock"
+                | "fake"
+        )
+    })
+}
+
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn is_config_name(name: &str) -> bool {
+    name_words(name)
+        .iter()
+        .any(|w| matches!(w.as_str(), "config" | "configuration" | "settings" | "conf"))
+}
+
+const LOADERS: &[&str] = &[
+    "from_object",
+    "from_pyfile",
+    "from_envvar",
+    "from_prefixed_env",
+    "from_file",
+    "from_mapping",
+];
+
+impl<'a> ConfigModel<'a> {
+    pub fn build(model: &'a ProjectModel) -> Self {
+        let mut loads = Vec::new();
+        for (file, module) in model.files.iter().enumerate() {
+            crate::security::walk_exprs(module.body(), &mut |e| {
+                e.any(&mut |x| {
+                    if let ExprKind::Call(call) = &x.kind {
+                        if let ExprKind::Attribute { value, attr } = &call.func.kind {
+                            let on_config = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "config");
+                            if on_config && LOADERS.contains(&attr.as_str()) {
+                                let targets = match attr.as_str() {
+                                    "from_object" => call
+                                        .args
+                                        .first()
+                                        .map(|a| targets_of(model, file, a))
+                                        .unwrap_or_default(),
+                                    "from_pyfile" => call
+                                        .args
+                                        .first()
+                                        .and_then(Expr::as_str)
+                                        .and_then(|p| pyfile_module(model, file, p))
+                                        .map(|m| vec![ConfigTarget::Module(m)])
+                                        .unwrap_or_default(),
+                                    _ => Vec::new(),
+                                };
+                                loads.push(ConfigLoad {
+                                    file,
+                                    span: x.span,
+                                    method: attr.clone(),
+                                    targets,
+                                });
+                            }
+                        }
+                    }
+                    false
+                });
+            });
+        }
+        let loaded: BTreeSet<ConfigTarget> = loads
+            .iter()
+            .flat_map(|l| l.targets.iter().cloned())
+            .collect();
+        let mut config = ConfigModel {
+            model,
+            loads,
+            loaded,
+            config_classes: Vec::new(),
+        };
+        config.config_classes = config.find_config_classes();
+        config
+    }
+
+    fn find_config_classes(&self) -> Vec<(usize, &'a Class)> {
+        let mut all: Vec<(usize, &'a Class)> = Vec::new();
+        for (file, module) in self.model.files.iter().enumerate() {
+            for stmt in module.body() {
+                if let Stmt::ClassDef(class) = stmt {
+                    all.push((file, class));
+                }
+            }
+        }
+        let mut chosen: HashSet<(usize, u32)> = all
+            .iter()
+            .filter(|(f, c)| {
+                self.loaded.contains(&ConfigTarget::Class(*f, c.span.start))
+                    || is_config_name(&c.name) && !self.is_pydantic_or_framework(*f, c)
+            })
+            .map(|(f, c)| (*f, c.span.start))
+            .collect();
+        // Subclasses of configuration classes are configuration too.
+        loop {
+            let before = chosen.len();
+            for (f, c) in &all {
+                if chosen.contains(&(*f, c.span.start)) {
+                    continue;
+                }
+                if self
+                    .bases(*f, c)
+                    .iter()
+                    .any(|(bf, b)| chosen.contains(&(*bf, b.span.start)))
+                {
+                    chosen.insert((*f, c.span.start));
+                }
+            }
+            if chosen.len() == before {
+                break;
+            }
+        }
+        all.into_iter()
+            .filter(|(f, c)| chosen.contains(&(*f, c.span.start)))
+            .collect()
+    }
+
+    /// Classes deriving from something outside the project that is not `object`: pydantic
+    /// settings, ORM models, framework classes. Their attributes are not Flask configuration.
+    fn is_pydantic_or_framework(&self, file: usize, class: &Class) -> bool {
+        class
+            .bases
+            .iter()
+            .any(|b| match self.model.resolve_definition(file, b) {
+                Some((_, None, Some(q))) => q != "builtins.object" && q != "object",
+                _ => false,
+            })
+    }
+
+    /// The project base classes of a class, in order.
+    pub fn bases(&self, file: usize, class: &Class) -> Vec<(usize, &'a Class)> {
+        class
+            .bases
+            .iter()
+            .filter_map(|b| match self.model.resolve_definition(file, b) {
+                Some((f, Some(Stmt::ClassDef(c)), _)) if c.name != class.name || f != file => {
+                    Some((f, c.as_ref()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Configuration classes production may load: loaded by `from_object` or, when the loading
+    /// cannot be followed, every configuration class; never those named for development or
+    /// testing, nor bases other configuration classes extend (unless loaded themselves).
+    pub fn production_classes(&self) -> Vec<(usize, &'a Class)> {
+        let extended: HashSet<(usize, u32)> = self
+            .config_classes
+            .iter()
+            .flat_map(|(f, c)| self.bases(*f, c))
+            .map(|(f, c)| (f, c.span.start))
+            .collect();
+        self.config_classes
+            .iter()
+            .copied()
+            .filter(|(f, c)| {
+                let loaded = self.loaded.contains(&ConfigTarget::Class(*f, c.span.start));
+                !is_non_production_name(&c.name)
+                    && (loaded || !extended.contains(&(*f, c.span.start)))
+            })
+            .collect()
+    }
+
+    pub fn is_config_class(&self, file: usize, class: &Class) -> bool {
+        self.config_classes
+            .iter()
+            .any(|(f, c)| *f == file && c.span.start == class.span.start)
+    }
+
+    /// The value `key` takes in each production configuration (class, through its bases, or a
+    /// loaded module), one entry per assignment, with the first class that uses it.
+    pub fn production_values(&self, key: &str) -> Vec<ConfigValue<'a>> {
+        let mut out: Vec<ConfigValue<'a>> = Vec::new();
+        let mut seen = HashSet::new();
+        for (file, class) in self.production_classes() {
+            if let Some((def_file, def_class, span, value)) = self.lookup(file, class, key, 0) {
+                if seen.insert((def_file, span)) {
+                    out.push(ConfigValue {
+                        file: def_file,
+                        span,
+                        value,
+                        defined_in: def_class.name.clone(),
+                        used_by: class.name.clone(),
+                    });
+                }
+            }
+        }
+        for target in &self.loaded {
+            let ConfigTarget::Module(m) = target else {
+                continue;
+            };
+            let module = &self.model.files[*m];
+            if is_non_production_name(module.module_name.rsplit('.').next().unwrap_or("")) {
+                continue;
+            }
+            if let Some(Stmt::Assign {
+                value: Some(value),
+                span,
+                ..
+            }) = module.top_level(key)
+            {
+                if seen.insert((*m, *span)) {
+                    out.push(ConfigValue {
+                        file: *m,
+                        span: *span,
+                        value,
+                        defined_in: module.module_name.clone(),
+                        used_by: module.module_name.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// `key` in a class body or, failing that, its bases in order.
+    fn lookup(
+        &self,
+        file: usize,
+        class: &'a Class,
+        key: &str,
+        depth: u32,
+    ) -> Option<(usize, &'a Class, Span, &'a Expr)> {
+        if depth > 12 {
+            return None;
+        }
+        for stmt in class.body.iter().rev() {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                span,
+                ..
+            } = stmt
+            {
+                if targets.iter().any(|t| t.as_name() == Some(key)) {
+                    return Some((file, class, *span, value));
+                }
+            }
+        }
+        self.bases(file, class)
+            .into_iter()
+            .find_map(|(f, base)| self.lookup(f, base, key, depth + 1))
+    }
+
+    /// Whether any application loads configuration from outside the code: `from_envvar`,
+    /// `from_pyfile`, `from_prefixed_env`, `from_file`, or `from_object` of something that
+    /// could not be followed.
+    pub fn loads_external_config(&self) -> bool {
+        self.loads.iter().any(|l| match l.method.as_str() {
+            "from_object" => l.targets.is_empty(),
+            "from_mapping" => false,
+            _ => true,
+        })
+    }
+}
+
+/// What `from_object(x)` loads: a class, a dotted string, a module, or the values of a dict
+/// of configurations indexed by name.
+fn targets_of(model: &ProjectModel, file: usize, expr: &Expr) -> Vec<ConfigTarget> {
+    let imports: &Imports = &model.files[file].imports;
+    match &expr.kind {
+        ExprKind::Str(dotted) => target_of_qualified(model, dotted).into_iter().collect(),
+        ExprKind::Subscript { .. } | ExprKind::Call(_) if dict_of(model, file, expr).is_some() => {
+            dict_of(model, file, expr)
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|(f, v)| targets_of(model, f, v))
+                .collect()
+        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            if let Some(q) = imports.resolve(expr) {
+                if let Some(t) = target_of_qualified(model, &q) {
+                    return vec![t];
+                }
+            }
+            match model.resolve_definition(file, expr) {
+                Some((f, Some(Stmt::ClassDef(c)), _)) => vec![ConfigTarget::Class(f, c.span.start)],
+                Some((f, Some(Stmt::Assign { value: Some(v), .. }), _))
+                    if !std::ptr::eq(v, expr) =>
+                {
+                    targets_of(model, f, v)
+                }
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The `(file, value)` entries of the dict that `configs[name]` or `configs.get(name)` indexes.
+fn dict_of<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    expr: &'m Expr,
+) -> Option<Vec<(usize, &'m Expr)>> {
+    let container = match &expr.kind {
+        ExprKind::Subscript { value, .. } => value.as_ref(),
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "get" => value.as_ref(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let origin = model.resolve_value(file, &[], container);
+    match &origin.expr.kind {
+        ExprKind::Dict(entries) => Some(entries.iter().map(|e| (origin.file, &e.value)).collect()),
+        _ => None,
+    }
+}
+
+fn target_of_qualified(model: &ProjectModel, qualified: &str) -> Option<ConfigTarget> {
+    if let Some((f, _)) = model.module(qualified) {
+        return Some(ConfigTarget::Module(f));
+    }
+    match model.definition(qualified)? {
+        (f, Stmt::ClassDef(c)) => Some(ConfigTarget::Class(f, c.span.start)),
+        _ => None,
+    }
+}
+
+/// The project module a `from_pyfile("settings.py")` names, looked up by file name next to the
+/// calling file or anywhere in the project.
+fn pyfile_module(model: &ProjectModel, file: usize, path: &str) -> Option<usize> {
+    let name = std::path::Path::new(path).file_name()?;
+    let caller_dir = model.files[file].path.parent();
+    let all: Vec<(usize, &crate::project::SourceModule)> = model
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.path.file_name() == Some(name))
+        .collect();
+    all.iter()
+        .find(|(_, f)| f.path.parent() == caller_dir)
+        .or_else(|| all.first())
+        .map(|(i, _)| *i)
+}
