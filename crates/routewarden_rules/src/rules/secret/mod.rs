@@ -1,2 +1,3 @@
 pub mod hardcoded_secret_key;
+pub mod missing_secret_key;
 pub mod secret_with_literal_fallback;
