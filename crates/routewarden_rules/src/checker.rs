@@ -11,6 +11,7 @@ use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Runs `rules` over every file of `model` in parallel, and their project hooks.
@@ -21,13 +22,26 @@ pub fn check_project(
     settings: &RuleSettings,
     skip_file: &(dyn Fn(usize) -> bool + Sync),
 ) -> Vec<Finding> {
+    let surface = AttackSurface::build(model, &settings.security_names(), skip_file);
+    let config = ConfigModel::build(model);
+    let handlers: HashSet<(usize, u32)> = surface
+        .apps
+        .routes
+        .iter()
+        .map(|r| (r.handler_file, r.handler.span.start))
+        .collect();
+    let shared = Shared {
+        model,
+        settings,
+        surface: &surface,
+        config: &config,
+        handlers: &handlers,
+    };
     let mut findings: Vec<Finding> = (0..model.files.len())
         .into_par_iter()
         .filter(|&i| !skip_file(i))
-        .flat_map_iter(|i| check_file(model, i, rules, settings))
+        .flat_map_iter(|i| check_file(&shared, i, rules))
         .collect();
-    let surface = AttackSurface::build(model, &settings.security_names(), skip_file);
-    let config = ConfigModel::build(model);
     let cx = ProjectContext {
         model,
         surface: &surface,
@@ -60,17 +74,24 @@ pub fn check_project(
     findings
 }
 
-fn check_file(
-    model: &ProjectModel,
-    index: usize,
-    rules: &[&dyn Rule],
-    settings: &RuleSettings,
-) -> Vec<Finding> {
-    let file = &model.files[index];
+/// What every file's walk shares: the project and the models built from it.
+struct Shared<'a> {
+    model: &'a ProjectModel,
+    settings: &'a RuleSettings,
+    surface: &'a AttackSurface<'a>,
+    config: &'a ConfigModel<'a>,
+    handlers: &'a HashSet<(usize, u32)>,
+}
+
+fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding> {
+    let file = &shared.model.files[index];
     let mut walker = Walker {
         cx: FileContext {
-            model,
-            settings,
+            model: shared.model,
+            settings: shared.settings,
+            surface: shared.surface,
+            config: shared.config,
+            handlers: shared.handlers,
             file_index: index,
             file,
             functions: Vec::new(),

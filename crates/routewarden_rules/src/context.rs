@@ -1,11 +1,18 @@
 use crate::settings::RuleSettings;
+use routewarden_model::config::ConfigModel;
+use routewarden_model::security::AttackSurface;
 use routewarden_model::{ProjectModel, SourceModule, ValueOrigin};
 use routewarden_python::ast::{Class, Expr, Function};
+use std::collections::HashSet;
 
 /// What a per-file hook knows: the project, the file, and where in the file it is.
 pub struct FileContext<'a> {
     pub model: &'a ProjectModel,
     pub settings: &'a RuleSettings,
+    pub surface: &'a AttackSurface<'a>,
+    pub config: &'a ConfigModel<'a>,
+    /// Route handlers of the project as `(file, function start)`.
+    pub handlers: &'a HashSet<(usize, u32)>,
     pub file_index: usize,
     pub file: &'a SourceModule,
     /// Enclosing functions, outermost first.
@@ -36,6 +43,15 @@ impl<'a> FileContext<'a> {
     pub fn resolve_value<'e>(&'e self, expr: &'e Expr) -> ValueOrigin<'e> {
         self.model
             .resolve_value(self.file_index, &self.functions, expr)
+    }
+
+    /// The innermost enclosing function that is a route handler.
+    pub fn route_handler(&self) -> Option<&'a Function> {
+        self.functions
+            .iter()
+            .rev()
+            .find(|f| self.handlers.contains(&(self.file_index, f.span.start)))
+            .copied()
     }
 
     /// The innermost enclosing function.
