@@ -7,7 +7,7 @@ pub mod frameworks;
 mod modules;
 mod project;
 pub mod security;
-mod values;
+pub mod values;
 
 pub use modules::module_name;
 pub use project::{InputFile, ProjectModel, SourceModule, bound_names};

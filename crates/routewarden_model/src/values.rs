@@ -283,3 +283,95 @@ pub fn for_each_return<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
         }
     }
 }
+
+/// The default of a settings field read as `settings.FIELD`: `settings` is followed to the
+/// call that built it (`Settings()`, or a factory such as `get_settings()`), and the field's
+/// default is read from the class body (also `Field(default=...)`) or its project bases.
+pub fn settings_field_default<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &Scope<'a>,
+    expr: &'a Expr,
+) -> Option<(usize, &'a Expr)> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    let (class_file, class) = constructed_class(model, file, scope, value, 0)?;
+    class_field_default(model, class_file, class, attr, 0)
+}
+
+fn constructed_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &Scope<'a>,
+    expr: &'a Expr,
+    depth: u32,
+) -> Option<(usize, &'a routewarden_python::ast::Class)> {
+    if depth > MAX_FOLLOW {
+        return None;
+    }
+    let origin = match &expr.kind {
+        ExprKind::Call(_) => ValueOrigin {
+            file,
+            expr,
+            scope: scope.to_vec(),
+        },
+        _ => model.resolve_value(file, scope, expr),
+    };
+    let ExprKind::Call(call) = &origin.expr.kind else {
+        return None;
+    };
+    match model.resolve_definition(origin.file, &call.func)? {
+        (f, Some(Stmt::ClassDef(class)), _) => Some((f, class)),
+        (f, Some(Stmt::FunctionDef(factory)), _) => {
+            let scope = [factory.as_ref()];
+            let mut found = None;
+            for_each_return(&factory.body, &mut |v| {
+                if found.is_none() {
+                    found = constructed_class(model, f, &scope, v, depth + 1);
+                }
+            });
+            found
+        }
+        _ => None,
+    }
+}
+
+fn class_field_default<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a routewarden_python::ast::Class,
+    field: &str,
+    depth: u32,
+) -> Option<(usize, &'a Expr)> {
+    if depth > MAX_FOLLOW {
+        return None;
+    }
+    for stmt in class.body.iter().rev() {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        {
+            if targets.iter().any(|t| t.as_name() == Some(field)) {
+                let default = match &value.kind {
+                    ExprKind::Call(c) if c.func.last_name() == Some("Field") => c
+                        .argument("default", 0)
+                        .or_else(|| c.keyword("default_factory"))?,
+                    _ => value,
+                };
+                return Some((file, default));
+            }
+        }
+    }
+    class
+        .bases
+        .iter()
+        .find_map(|b| match model.resolve_definition(file, b) {
+            Some((f, Some(Stmt::ClassDef(base)), _)) if !std::ptr::eq(base.as_ref(), class) => {
+                class_field_default(model, f, base, field, depth + 1)
+            }
+            _ => None,
+        })
+}

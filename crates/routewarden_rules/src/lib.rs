@@ -3,6 +3,7 @@
 
 pub mod checker;
 pub mod context;
+pub mod cors_policy;
 pub mod credentials;
 pub mod findings;
 pub mod helpers;

@@ -1,7 +1,7 @@
 //! The rule table: every rule, in code order.
 
 use crate::rule::{Rule, RuleMeta};
-use crate::rules::{auth, debug, jwt, meta, rate, secret};
+use crate::rules::{auth, cors, debug, jwt, meta, rate, secret};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
@@ -15,6 +15,10 @@ static RULES: &[&dyn Rule] = &[
     &auth::non_constant_time_secret_compare::NonConstantTimeSecretCompare,
     &auth::auth_decorator_order::AuthDecoratorOrder,
     &auth::admin_route_without_role_check::AdminRouteWithoutRoleCheck,
+    &cors::cors_any_origin_with_credentials::CorsAnyOriginWithCredentials,
+    &cors::cors_reflected_origin::CorsReflectedOrigin,
+    &cors::cors_any_origin::CorsAnyOrigin,
+    &cors::cors_permissive_origin_pattern::CorsPermissiveOriginPattern,
     &debug::debug_mode_enabled::DebugModeEnabled,
     &debug::interactive_debugger_exposed::InteractiveDebuggerExposed,
     &jwt::jwt_signature_not_verified::JwtSignatureNotVerified,

@@ -1,4 +1,5 @@
 pub mod auth;
+pub mod cors;
 pub mod debug;
 pub mod jwt;
 pub mod meta;

@@ -1,0 +1,339 @@
+//! The CORS policy a call configures: Starlette/FastAPI `CORSMiddleware` in every registration
+//! form and flask-cors `CORS(...)`/`@cross_origin(...)`, with origins followed through
+//! variables, constants, settings defaults and environment fallbacks.
+
+use crate::context::FileContext;
+use routewarden_model::values::settings_field_default;
+use routewarden_python::ast::{Call, Expr, ExprKind, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorsLibrary {
+    Starlette,
+    FlaskCors,
+}
+
+/// One origin the policy admits.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub text: String,
+    /// The literal's position: in the call or in another file.
+    pub span: Span,
+    /// Reached only through an environment or settings default.
+    pub via_default: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CorsPolicy {
+    pub library: CorsLibrary,
+    /// Literal origins that could be found; empty when none are literal.
+    pub origins: Vec<Origin>,
+    /// `origins` could not all be followed to literals.
+    pub origins_unknown: bool,
+    /// Origin regular expressions (`allow_origin_regex`, flask-cors regex-looking origins).
+    pub regexes: Vec<String>,
+    pub credentials: bool,
+    /// flask-cors per-resource dicts each form their own policy; this is the path, if any.
+    pub resource: Option<String>,
+}
+
+impl CorsPolicy {
+    pub fn any_origin(&self) -> Option<&Origin> {
+        self.origins.iter().find(|o| o.text == "*")
+    }
+
+    /// A regular expression that matches every origin.
+    pub fn regex_matches_everything(&self) -> Option<&str> {
+        self.regexes
+            .iter()
+            .map(String::as_str)
+            .find(|r| matches_everything(r))
+    }
+}
+
+const CORS_MIDDLEWARE: &[&str] = &[
+    "starlette.middleware.cors.CORSMiddleware",
+    "fastapi.middleware.cors.CORSMiddleware",
+];
+const FLASK_CORS: &[&str] = &[
+    "flask_cors.CORS",
+    "flask_cors.extension.CORS",
+    "flask_cors.cross_origin",
+    "flask_cors.decorator.cross_origin",
+];
+
+/// The policies a call configures (several for flask-cors `resources={...}`).
+pub fn policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
+    let callee = cx.resolve(&call.func);
+    let is_middleware = callee
+        .as_deref()
+        .is_some_and(|q| CORS_MIDDLEWARE.contains(&q))
+        || call
+            .args
+            .first()
+            .is_some_and(|a| cx.resolves_to(a, CORS_MIDDLEWARE));
+    if is_middleware {
+        return vec![starlette_policy(cx, call)];
+    }
+    if callee.as_deref().is_some_and(|q| FLASK_CORS.contains(&q)) {
+        return flask_policies(cx, call);
+    }
+    Vec::new()
+}
+
+fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
+    let mut policy = CorsPolicy {
+        library: CorsLibrary::Starlette,
+        origins: Vec::new(),
+        origins_unknown: false,
+        regexes: Vec::new(),
+        credentials: call
+            .keyword("allow_credentials")
+            .is_some_and(|v| is_true(cx, v)),
+        resource: None,
+    };
+    if let Some(origins) = call.keyword("allow_origins") {
+        collect_origins(cx, origins, false, &mut policy, 0);
+    }
+    if let Some(regex) = call.keyword("allow_origin_regex") {
+        if let Some(r) = literal_string(cx, regex) {
+            policy.regexes.push(r);
+        }
+    }
+    policy
+}
+
+fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
+    let credentials = call
+        .keyword("supports_credentials")
+        .is_some_and(|v| is_true(cx, v));
+    let base = |origins_expr: Option<&Expr>, credentials: bool, resource: Option<String>| {
+        let mut policy = CorsPolicy {
+            library: CorsLibrary::FlaskCors,
+            origins: Vec::new(),
+            origins_unknown: false,
+            regexes: Vec::new(),
+            credentials,
+            resource,
+        };
+        match origins_expr {
+            Some(o) => collect_origins(cx, o, false, &mut policy, 0),
+            // flask-cors allows every origin when none are given.
+            None => policy.origins.push(Origin {
+                text: "*".to_string(),
+                span: call.func.span,
+                via_default: true,
+            }),
+        }
+        let regexes: Vec<String> = policy
+            .origins
+            .iter()
+            .filter(|o| looks_like_regex(&o.text))
+            .map(|o| o.text.clone())
+            .collect();
+        policy.regexes.extend(regexes);
+        policy
+    };
+    if let Some(resources) = call.keyword("resources") {
+        let origin = cx.resolve_value(resources);
+        if let ExprKind::Dict(entries) = &origin.expr.kind {
+            return entries
+                .iter()
+                .filter_map(|e| {
+                    let path = e.key.as_ref()?.as_str()?.to_string();
+                    let ExprKind::Dict(opts) = &e.value.kind else {
+                        return None;
+                    };
+                    let get = |k: &str| {
+                        opts.iter()
+                            .find(|o| o.key.as_ref().and_then(|x| x.as_str()) == Some(k))
+                            .map(|o| &o.value)
+                    };
+                    let creds = get("supports_credentials").map_or(credentials, |v| is_true(cx, v));
+                    Some(base(
+                        get("origins").or(call.keyword("origins")),
+                        creds,
+                        Some(path),
+                    ))
+                })
+                .collect();
+        }
+    }
+    vec![base(call.keyword("origins"), credentials, None)]
+}
+
+fn is_true(cx: &FileContext, expr: &Expr) -> bool {
+    crate::helpers::is_enabled(cx, expr)
+}
+
+fn literal_string(cx: &FileContext, expr: &Expr) -> Option<String> {
+    let origin = cx.resolve_value(expr);
+    origin.expr.as_str().map(String::from)
+}
+
+/// Follows an origins expression to literal origins.
+fn collect_origins(
+    cx: &FileContext,
+    expr: &Expr,
+    via_default: bool,
+    policy: &mut CorsPolicy,
+    depth: u32,
+) {
+    if depth > 8 {
+        policy.origins_unknown = true;
+        return;
+    }
+    let origin = cx.resolve_value(expr);
+    let value = origin.expr;
+    match &value.kind {
+        ExprKind::Str(s) => {
+            // A comma-separated string read from the environment or a default.
+            for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                policy.origins.push(Origin {
+                    text: part.to_string(),
+                    span: value.span,
+                    via_default,
+                });
+            }
+        }
+        ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
+            for item in items {
+                collect_origins(cx, item, via_default, policy, depth + 1);
+            }
+        }
+        ExprKind::Comprehension { generators, .. } => {
+            for g in generators {
+                collect_origins(cx, &g.iter, via_default, policy, depth + 1);
+            }
+        }
+        ExprKind::Call(call) => {
+            let callee = cx.resolve(&call.func);
+            match callee.as_deref() {
+                Some("os.getenv" | "os.environ.get") => match call.argument("default", 1) {
+                    Some(default) => collect_origins(cx, default, true, policy, depth + 1),
+                    None => policy.origins_unknown = true,
+                },
+                _ => match &call.func.kind {
+                    // `os.getenv("ORIGINS", "*").split(",")`, `value.strip()`
+                    ExprKind::Attribute {
+                        value: receiver,
+                        attr,
+                    } if matches!(attr.as_str(), "split" | "strip") => {
+                        collect_origins(cx, receiver, via_default, policy, depth + 1)
+                    }
+                    _ => policy.origins_unknown = true,
+                },
+            }
+        }
+        ExprKind::Attribute { .. } => {
+            match settings_field_default(cx.model, origin.file, &origin.scope, value) {
+                Some((file, default)) if file == cx.file_index => {
+                    collect_origins(cx, default, true, policy, depth + 1)
+                }
+                Some((_, default)) => collect_default_elsewhere(default, policy),
+                None => policy.origins_unknown = true,
+            }
+        }
+        _ => policy.origins_unknown = true,
+    }
+}
+
+/// Literal origins of a settings default defined in another file.
+fn collect_default_elsewhere(expr: &Expr, policy: &mut CorsPolicy) {
+    match &expr.kind {
+        ExprKind::Str(s) => policy.origins.extend(
+            s.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| Origin {
+                    text: p.to_string(),
+                    span: expr.span,
+                    via_default: true,
+                }),
+        ),
+        ExprKind::List(items) | ExprKind::Tuple(items) => items
+            .iter()
+            .for_each(|i| collect_default_elsewhere(i, policy)),
+        _ => policy.origins_unknown = true,
+    }
+}
+
+fn looks_like_regex(origin: &str) -> bool {
+    origin
+        .chars()
+        .any(|c| matches!(c, '*' | '\\' | ']' | '?' | '$' | '^' | '[' | '(' | ')'))
+        && origin != "*"
+}
+
+/// `.*`, `^.*$`, `https?://.*` and the like.
+pub fn matches_everything(regex: &str) -> bool {
+    let r = regex.trim_start_matches('^').trim_end_matches('$');
+    matches!(
+        r,
+        ".*" | ".+"
+            | "(.*)"
+            | "https?://.*"
+            | "https?://.+"
+            | "http.*"
+            | "https://.*"
+            | "https://.+"
+            | "http://.*"
+            | "(https?://)?.*"
+    )
+}
+
+/// Problems of an origin pattern: an unescaped dot in the host, a wildcard directly before a
+/// domain label, a missing end anchor (flask-cors matches from the start only).
+pub fn pattern_problems(regex: &str, library: CorsLibrary) -> Vec<String> {
+    let mut problems = Vec::new();
+    if matches_everything(regex) {
+        return problems;
+    }
+    let bytes = regex.as_bytes();
+    let host_start = regex.find("://").map_or(0, |i| i + 3);
+    for i in host_start..bytes.len() {
+        if bytes[i] != b'.' || i > 0 && bytes[i - 1] == b'\\' {
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        match next {
+            Some(b'*' | b'+') => {
+                // `.*` followed directly by a label: `.*example.com` admits `evilexample.com`.
+                if bytes.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                    problems.push(format!("`{}` lets any prefix run into the domain name (e.g. attacker-registered `evil{}`)", &regex[i..(i + 2)], &regex[i + 2..].trim_end_matches('$')));
+                }
+            }
+            Some(c) if c.is_ascii_alphanumeric() && i > host_start => {
+                problems.push(
+                    "an unescaped `.` matches any character, so look-alike domains match"
+                        .to_string(),
+                );
+            }
+            _ => {}
+        }
+    }
+    if library == CorsLibrary::FlaskCors && !regex.ends_with('$') && regex.contains("://") {
+        problems.push(
+            "without a `$` anchor, `https://example.com.attacker.net` matches too".to_string(),
+        );
+    }
+    problems.dedup();
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(matches_everything(".*"));
+        assert!(matches_everything("^https?://.*$"));
+        assert!(!pattern_problems(r"https://.*example.com", CorsLibrary::Starlette).is_empty());
+        assert!(!pattern_problems(r"https://app.example.com", CorsLibrary::Starlette).is_empty());
+        assert!(
+            pattern_problems(r"https://([a-z]+\.)?example\.com", CorsLibrary::Starlette).is_empty()
+        );
+        assert!(!pattern_problems(r"https://example\.com", CorsLibrary::FlaskCors).is_empty());
+        assert!(pattern_problems(r"https://example\.com$", CorsLibrary::FlaskCors).is_empty());
+    }
+}

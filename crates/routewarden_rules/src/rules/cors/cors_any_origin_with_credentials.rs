@@ -1,0 +1,93 @@
+use crate::context::FileContext;
+use crate::cors_policy::{CorsLibrary, policies};
+use crate::declare_rule;
+use crate::findings::Findings;
+use crate::rule::{Rule, RuleMeta};
+use routewarden_python::ast::{Call, Expr};
+
+declare_rule! {
+    /// ## What it finds
+    /// A CORS policy that allows credentials together with any origin: Starlette/FastAPI
+    /// `CORSMiddleware` (through `add_middleware`, a `Middleware(...)` list or wrapping the app)
+    /// with `allow_origins` containing `"*"` or an `allow_origin_regex` that matches everything,
+    /// plus `allow_credentials=True`; flask-cors `CORS(...)` or `@cross_origin(...)` with origins
+    /// `"*"` (also when `origins` is omitted, flask-cors's default, and in per-resource
+    /// `resources={...}` entries) plus `supports_credentials=True`. Origins read from settings or
+    /// the environment are followed to the value that applies when nothing is configured
+    /// (`os.getenv("CORS_ORIGINS", "*")`, a settings field defaulting to `["*"]`, also in another
+    /// module); an origins list read from configuration with no wildcard default is not reported.
+    ///
+    /// ## Why is this dangerous
+    /// With credentials allowed, both libraries answer a wildcard by reflecting the caller's
+    /// `Origin`, so every website a logged-in user visits can send requests with the user's
+    /// cookies and read the responses: profile data, CSRF tokens, API keys.
+    ///
+    /// ## Example
+    /// ```python
+    /// app.add_middleware(
+    ///     CORSMiddleware,
+    ///     allow_origins=["*"],
+    ///     allow_credentials=True,
+    /// )
+    /// ```
+    ///
+    /// ## Fix
+    /// List the trusted front-end origins:
+    /// ```python
+    /// app.add_middleware(
+    ///     CORSMiddleware,
+    ///     allow_origins=["https://app.example.com"],
+    ///     allow_credentials=True,
+    /// )
+    /// ```
+    pub static CORS_ANY_ORIGIN_WITH_CREDENTIALS = {
+        code: "CORS001",
+        name: "cors-any-origin-with-credentials",
+        severity: Critical,
+        confidence: High,
+        cwe: 942,
+        fix: "List the trusted origins explicitly when credentials are allowed",
+    }
+}
+
+pub struct CorsAnyOriginWithCredentials;
+
+impl Rule for CorsAnyOriginWithCredentials {
+    fn meta(&self) -> &'static RuleMeta {
+        &CORS_ANY_ORIGIN_WITH_CREDENTIALS
+    }
+
+    fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+        for policy in policies(cx, call) {
+            if !policy.credentials {
+                continue;
+            }
+            let how = if let Some(origin) = policy.any_origin() {
+                match (policy.library, origin.via_default) {
+                    (CorsLibrary::FlaskCors, true)
+                        if policy.origins.len() == 1 && !policy.origins_unknown =>
+                    {
+                        "flask-cors allows every origin by default".to_string()
+                    }
+                    (_, true) => "origins default to \"*\" when none are configured".to_string(),
+                    _ => "origins include \"*\"".to_string(),
+                }
+            } else if let Some(regex) = policy.regex_matches_everything() {
+                format!("the origin pattern `{regex}` matches every origin")
+            } else {
+                continue;
+            };
+            let resource = policy
+                .resource
+                .as_deref()
+                .map(|r| format!(" for {r}"))
+                .unwrap_or_default();
+            out.report(
+                &CORS_ANY_ORIGIN_WITH_CREDENTIALS,
+                expr.span,
+                format!("CORS allows credentials from any origin{resource} ({how}): any website can read responses with the user's cookies"),
+            );
+            return;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+use crate::context::FileContext;
+use crate::declare_rule;
+use crate::findings::Findings;
+use crate::rule::{Rule, RuleMeta};
+use routewarden_model::last_assignment;
+use routewarden_model::security::walk_exprs;
+use routewarden_python::ast::{CmpOp, Expr, ExprKind, Stmt};
+
+declare_rule! {
+    /// ## What it finds
+    /// `Access-Control-Allow-Origin` set by hand to the request's own `Origin` header, directly
+    /// or through a local variable, with no allow-list check of that value in the same function
+    /// (`if origin in ALLOWED_ORIGINS`, a regex match, a comparison). Covers
+    /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)` and header
+    /// dicts passed to responses.
+    ///
+    /// ## Why is this dangerous
+    /// Echoing the caller's origin is "allow every origin", written so that it also works with
+    /// credentials: any website can read the responses with the user's cookies.
+    ///
+    /// ## Example
+    /// ```python
+    /// @app.after_request
+    /// def add_cors(response):
+    ///     response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin")
+    ///     response.headers["Access-Control-Allow-Credentials"] = "true"
+    ///     return response
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// origin = request.headers.get("Origin")
+    /// if origin in ALLOWED_ORIGINS:
+    ///     response.headers["Access-Control-Allow-Origin"] = origin
+    ///     response.headers["Vary"] = "Origin"
+    /// ```
+    /// or use `CORSMiddleware`/flask-cors with an explicit list.
+    pub static CORS_REFLECTED_ORIGIN = {
+        code: "CORS002",
+        name: "cors-reflected-origin",
+        severity: High,
+        confidence: High,
+        cwe: 942,
+        fix: "Check the Origin against an allow-list before echoing it",
+    }
+}
+
+pub struct CorsReflectedOrigin;
+
+const HEADER: &str = "access-control-allow-origin";
+
+/// `request.headers.get("Origin")`, `request.headers["origin"]`, `environ["HTTP_ORIGIN"]`.
+fn reads_origin(expr: &Expr) -> bool {
+    expr.clone().any(&mut |e| match &e.kind {
+        ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(is_origin_key),
+        ExprKind::Call(c) => {
+            matches!(c.func.last_name(), Some("get"))
+                && c.args
+                    .first()
+                    .and_then(Expr::as_str)
+                    .is_some_and(is_origin_key)
+        }
+        _ => false,
+    })
+}
+
+fn is_origin_key(k: &str) -> bool {
+    k.eq_ignore_ascii_case("origin") || k == "HTTP_ORIGIN"
+}
+
+/// Whether `value` is the request's Origin, directly or through a local variable.
+fn origin_source<'a>(
+    function: Option<&'a routewarden_python::ast::Function>,
+    value: &'a Expr,
+) -> Option<Option<&'a str>> {
+    if reads_origin(value) {
+        return Some(None);
+    }
+    let name = value.as_name()?;
+    let assigned = last_assignment(&function?.body, name)?;
+    reads_origin(assigned).then_some(Some(name))
+}
+
+/// Whether the function checks `name` against something before use.
+fn checked(function: &routewarden_python::ast::Function, name: &str) -> bool {
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| match &x.kind {
+            ExprKind::Compare { left, ops, comparators } => {
+                let mentions = left.as_name() == Some(name) || comparators.iter().any(|c| c.as_name() == Some(name));
+                mentions && ops.iter().any(|op| matches!(op, CmpOp::In | CmpOp::Eq | CmpOp::NotIn | CmpOp::NotEq))
+            }
+            ExprKind::Call(c) => {
+                matches!(c.func.last_name(), Some("match" | "fullmatch" | "search" | "endswith" | "startswith" | "is_allowed_origin" | "is_allowed"))
+                    && (c.args.iter().any(|a| a.as_name() == Some(name))
+                        || matches!(&c.func.kind, ExprKind::Attribute { value, .. } if value.as_name() == Some(name)))
+            }
+            _ => false,
+        });
+    });
+    found
+}
+
+impl CorsReflectedOrigin {
+    fn judge(
+        &self,
+        cx: &FileContext,
+        value: &Expr,
+        span: routewarden_python::ast::Span,
+        out: &mut Findings,
+    ) {
+        let function = cx.function();
+        let Some(variable) = origin_source(function, value) else {
+            return;
+        };
+        if let (Some(name), Some(f)) = (variable, function) {
+            if checked(f, name) {
+                return;
+            }
+        }
+        out.report(
+            &CORS_REFLECTED_ORIGIN,
+            span,
+            "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check",
+        );
+    }
+}
+
+impl Rule for CorsReflectedOrigin {
+    fn meta(&self) -> &'static RuleMeta {
+        &CORS_REFLECTED_ORIGIN
+    }
+
+    fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        let Stmt::Assign {
+            targets,
+            value: Some(value),
+            span,
+            ..
+        } = stmt
+        else {
+            return;
+        };
+        for t in targets {
+            if let ExprKind::Subscript { slice, .. } = &t.kind {
+                if slice
+                    .as_str()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
+                {
+                    self.judge(cx, value, *span, out);
+                }
+            }
+        }
+    }
+
+    fn on_call(
+        &self,
+        cx: &FileContext,
+        expr: &Expr,
+        call: &routewarden_python::ast::Call,
+        out: &mut Findings,
+    ) {
+        // `headers.set("Access-Control-Allow-Origin", origin)`, `.add(...)`, `.setdefault(...)`
+        if matches!(
+            call.func.last_name(),
+            Some("set" | "add" | "setdefault" | "__setitem__")
+        ) {
+            if let (Some(k), Some(v)) = (call.args.first().and_then(Expr::as_str), call.args.get(1))
+            {
+                if k.eq_ignore_ascii_case(HEADER) {
+                    self.judge(cx, v, expr.span, out);
+                    return;
+                }
+            }
+        }
+        // `headers={"Access-Control-Allow-Origin": origin}` and `headers.update({...})`
+        for arg in call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+        {
+            if let ExprKind::Dict(entries) = &arg.kind {
+                for e in entries {
+                    if e.key
+                        .as_ref()
+                        .and_then(|k| k.as_str())
+                        .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
+                    {
+                        self.judge(cx, &e.value, expr.span, out);
+                    }
+                }
+            }
+        }
+    }
+}
