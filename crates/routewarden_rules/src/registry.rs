@@ -1,7 +1,7 @@
 //! The rule table: every rule, in code order.
 
 use crate::rule::{Rule, RuleMeta};
-use crate::rules::{auth, cors, debug, jwt, meta, rate, secret};
+use crate::rules::{auth, cors, debug, err, jwt, meta, rate, secret};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
@@ -21,6 +21,8 @@ static RULES: &[&dyn Rule] = &[
     &cors::cors_permissive_origin_pattern::CorsPermissiveOriginPattern,
     &debug::debug_mode_enabled::DebugModeEnabled,
     &debug::interactive_debugger_exposed::InteractiveDebuggerExposed,
+    &err::exception_details_in_response::ExceptionDetailsInResponse,
+    &err::unhandled_lookup_in_route::UnhandledLookupInRoute,
     &jwt::jwt_signature_not_verified::JwtSignatureNotVerified,
     &jwt::jwt_unsafe_algorithms::JwtUnsafeAlgorithms,
     &jwt::jwt_claims_not_verified::JwtClaimsNotVerified,

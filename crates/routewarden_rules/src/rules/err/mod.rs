@@ -1,0 +1,2 @@
+pub mod exception_details_in_response;
+pub mod unhandled_lookup_in_route;
