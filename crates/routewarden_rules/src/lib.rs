@@ -2,10 +2,12 @@
 //! `declare_rule!` so that its documentation is the doc comment above it.
 
 pub mod checker;
+pub mod config_writes;
 pub mod context;
 pub mod cors_policy;
 pub mod credentials;
 pub mod findings;
+pub mod flask_usage;
 pub mod helpers;
 pub mod jwt_calls;
 pub mod registry;

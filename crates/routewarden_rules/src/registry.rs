@@ -1,7 +1,7 @@
 //! The rule table: every rule, in code order.
 
 use crate::rule::{Rule, RuleMeta};
-use crate::rules::{auth, cors, debug, err, jwt, meta, rate, secret};
+use crate::rules::{auth, cors, csrf, debug, err, jwt, meta, rate, secret, sess};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
@@ -19,6 +19,8 @@ static RULES: &[&dyn Rule] = &[
     &cors::cors_reflected_origin::CorsReflectedOrigin,
     &cors::cors_any_origin::CorsAnyOrigin,
     &cors::cors_permissive_origin_pattern::CorsPermissiveOriginPattern,
+    &csrf::csrf_protection_disabled::CsrfProtectionDisabled,
+    &csrf::form_post_without_csrf::FormPostWithoutCsrf,
     &debug::debug_mode_enabled::DebugModeEnabled,
     &debug::interactive_debugger_exposed::InteractiveDebuggerExposed,
     &err::exception_details_in_response::ExceptionDetailsInResponse,
@@ -32,6 +34,9 @@ static RULES: &[&dyn Rule] = &[
     &rate::auth_endpoint_without_rate_limit::AuthEndpointWithoutRateLimit,
     &rate::ineffective_rate_limit::IneffectiveRateLimit,
     &rate::spoofable_rate_limit_key::SpoofableRateLimitKey,
+    &sess::sensitive_data_in_client_session::SensitiveDataInClientSession,
+    &sess::insecure_session_cookie_config::InsecureSessionCookieConfig,
+    &sess::insecure_cookie::InsecureCookie,
 ];
 
 /// Rules whose findings come from the pipeline itself (parsing, suppressions, panics).

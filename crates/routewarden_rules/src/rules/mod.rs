@@ -1,8 +1,10 @@
 pub mod auth;
 pub mod cors;
+pub mod csrf;
 pub mod debug;
 pub mod err;
 pub mod jwt;
 pub mod meta;
 pub mod rate;
 pub mod secret;
+pub mod sess;

@@ -1,0 +1,169 @@
+//! Configuration values set in code, in every form: `app.config["K"] = v`,
+//! `config.update(K=v)`/`update({"K": v})`, `from_mapping(...)`, `config.setdefault("K", v)`,
+//! attributes of configuration classes production may load, and loaded modules.
+
+use crate::flask_usage::is_test_file;
+use crate::helpers::mapping_items;
+use crate::rule::ProjectContext;
+use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
+
+/// One configuration value found in code.
+pub struct ConfigWrite<'a> {
+    pub file: usize,
+    pub span: Span,
+    pub key: String,
+    pub value: &'a Expr,
+    /// `Config.KEY` or `config["KEY"]`, for messages.
+    pub place: String,
+}
+
+fn is_config_receiver(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Attribute { attr, .. } if attr == "config")
+        || expr
+            .as_name()
+            .is_some_and(|n| n == "config" || n.ends_with("_config"))
+}
+
+/// Every write of a key accepted by `wanted`, outside test files; class attributes only from
+/// production configuration classes.
+pub fn config_writes<'a>(
+    cx: &ProjectContext<'a>,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<ConfigWrite<'a>> {
+    let mut out = Vec::new();
+    for (index, file) in cx.model.files.iter().enumerate() {
+        if is_test_file(&file.path) {
+            continue;
+        }
+        direct_writes(index, file.body(), wanted, &mut out);
+    }
+    for key in [
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "REMEMBER_COOKIE_SECURE",
+        "REMEMBER_COOKIE_HTTPONLY",
+        "REMEMBER_COOKIE_SAMESITE",
+        "WTF_CSRF_ENABLED",
+        "SESSION_TYPE",
+        "WTF_CSRF_CHECK_DEFAULT",
+    ] {
+        if !wanted(key) {
+            continue;
+        }
+        for v in cx.config.production_values(key) {
+            if is_test_file(&cx.model.files[v.file].path) {
+                continue;
+            }
+            out.push(ConfigWrite {
+                file: v.file,
+                span: v.span,
+                key: key.to_string(),
+                value: v.value,
+                place: if v.defined_in == v.used_by {
+                    format!("{}.{key}", v.defined_in)
+                } else {
+                    format!("{}.{key} (used by {})", v.defined_in, v.used_by)
+                },
+            });
+        }
+    }
+    out
+}
+
+fn direct_writes<'a>(
+    file: usize,
+    body: &'a [Stmt],
+    wanted: &dyn Fn(&str) -> bool,
+    out: &mut Vec<ConfigWrite<'a>>,
+) {
+    for stmt in body {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            span,
+            ..
+        } = stmt
+        {
+            for t in targets {
+                if let ExprKind::Subscript {
+                    value: mapping,
+                    slice,
+                } = &t.kind
+                {
+                    if let Some(key) = slice.as_str().filter(|k| wanted(k)) {
+                        if is_config_receiver(mapping) {
+                            out.push(ConfigWrite {
+                                file,
+                                span: *span,
+                                key: key.to_string(),
+                                value,
+                                place: format!("config[\"{key}\"]"),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if let Stmt::Expr { value, span } = stmt {
+            collect_calls(file, value, *span, wanted, out);
+        }
+        if let Stmt::ClassDef(_) = stmt {
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            direct_writes(file, child, wanted, out);
+        }
+    }
+}
+
+fn collect_calls<'a>(
+    file: usize,
+    expr: &'a Expr,
+    span: Span,
+    wanted: &dyn Fn(&str) -> bool,
+    out: &mut Vec<ConfigWrite<'a>>,
+) {
+    let Some(call) = expr.as_call() else { return };
+    let ExprKind::Attribute {
+        value: receiver,
+        attr,
+    } = &call.func.kind
+    else {
+        return;
+    };
+    if !is_config_receiver(receiver) {
+        return;
+    }
+    match attr.as_str() {
+        "update" | "from_mapping" => {
+            for (key, value, _) in mapping_items(call) {
+                if wanted(key) {
+                    out.push(ConfigWrite {
+                        file,
+                        span,
+                        key: key.to_string(),
+                        value,
+                        place: format!("config.{attr}({key}=...)"),
+                    });
+                }
+            }
+        }
+        "setdefault" => {
+            if let (Some(key), Some(value)) =
+                (call.args.first().and_then(Expr::as_str), call.args.get(1))
+            {
+                if wanted(key) {
+                    out.push(ConfigWrite {
+                        file,
+                        span,
+                        key: key.to_string(),
+                        value,
+                        place: format!("config.setdefault(\"{key}\")"),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+}

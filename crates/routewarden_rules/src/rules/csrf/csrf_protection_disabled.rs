@@ -1,0 +1,148 @@
+use crate::config_writes::config_writes;
+use crate::declare_rule;
+use crate::findings::{Finding, Findings};
+use crate::flask_usage::uses_cookie_sessions;
+use crate::helpers::is_falsy_literal;
+use crate::route_paths::is_state_changing;
+use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_python::ast::{Expr, ExprKind};
+use std::collections::HashSet;
+
+declare_rule! {
+    /// ## What it finds
+    /// CSRF protection switched off: `WTF_CSRF_ENABLED = False` (or `WTF_CSRF_CHECK_DEFAULT =
+    /// False`) in any configuration form outside test code and test or development
+    /// configuration classes; `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a
+    /// blueprint, of an application that keeps users in cookie sessions (Flask's `session` or
+    /// Flask-Login), unless the route authenticates with a token rather than the cookie.
+    ///
+    /// ## Why is this dangerous
+    /// With CSRF checks off, any website a logged-in user visits can submit forms to the
+    /// application with the user's cookies: change the email address, the password, make
+    /// purchases.
+    ///
+    /// ## Example
+    /// ```python
+    /// @app.route("/account/email", methods=["POST"])
+    /// @csrf.exempt
+    /// def change_email(): ...
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep `WTF_CSRF_ENABLED` on outside tests; exempt only endpoints that authenticate with a
+    /// header token (not a cookie), such as webhooks that verify a signature.
+    pub static CSRF_PROTECTION_DISABLED = {
+        code: "CSRF001",
+        name: "csrf-protection-disabled",
+        severity: High,
+        confidence: Medium,
+        cwe: 352,
+        fix: "Keep CSRF protection on; exempt only routes that do not authenticate by cookie",
+    }
+}
+
+pub struct CsrfProtectionDisabled;
+
+const CSRF_CLASSES: &[&str] = &["flask_wtf.CSRFProtect", "flask_wtf.csrf.CSRFProtect"];
+
+fn token_authenticated(mechanisms: &[String]) -> bool {
+    mechanisms.iter().any(|m| {
+        let l = m.to_ascii_lowercase();
+        l.contains("jwt")
+            || l.contains("token")
+            || l.contains("api_key")
+            || l.contains("apikey")
+            || l.contains("signature")
+    })
+}
+
+impl Rule for CsrfProtectionDisabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &CSRF_PROTECTION_DISABLED
+    }
+
+    fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
+        for write in config_writes(cx, &|k| {
+            k == "WTF_CSRF_ENABLED" || k == "WTF_CSRF_CHECK_DEFAULT"
+        }) {
+            if is_falsy_literal(write.value) && !matches!(write.value.kind, ExprKind::NoneLiteral) {
+                let mut f = Findings::new(write.file);
+                f.report(
+                    &CSRF_PROTECTION_DISABLED,
+                    write.span,
+                    format!("{} turns CSRF protection off", write.place),
+                );
+                out.extend(f.into_vec());
+            }
+        }
+        if !uses_cookie_sessions(cx.model) {
+            return;
+        }
+        let surface = cx.surface;
+        let is_csrf = |file: usize, scope: &[&routewarden_python::ast::Function], e: &Expr| {
+            cx.model
+                .instance_class(file, scope, e)
+                .is_some_and(|c| CSRF_CLASSES.contains(&c.as_str()))
+        };
+        let mut seen = HashSet::new();
+        for (i, mounted) in surface.mounted.iter().enumerate() {
+            let route = surface.route(mounted);
+            if !is_state_changing(&route.methods) || !seen.insert(mounted.route) {
+                continue;
+            }
+            let exempt = route.handler.decorators.iter().any(|d| match &d.kind {
+                ExprKind::Attribute { value, attr } => {
+                    attr == "exempt" && is_csrf(route.handler_file, &route.handler_scope, value)
+                }
+                _ => false,
+            });
+            let mechanisms: Vec<String> = surface.security[i]
+                .auth
+                .iter()
+                .map(|p| p.mechanism.clone())
+                .collect();
+            if exempt && !token_authenticated(&mechanisms) {
+                let mut f = Findings::new(route.file);
+                f.report(
+                    &CSRF_PROTECTION_DISABLED,
+                    route.span,
+                    format!(
+                        "{} {} is exempt from CSRF protection in a cookie-session app",
+                        route.methods.join(","),
+                        mounted.full_path
+                    ),
+                );
+                out.extend(f.into_vec());
+            }
+        }
+        // `csrf.exempt(bp)`: a whole blueprint exempted.
+        for call in &surface.apps.calls {
+            if call.method != "exempt" {
+                continue;
+            }
+            let Some(target) = call.call.args.first() else {
+                continue;
+            };
+            let Some(bp) = surface.apps.resolve_object(call.file, &call.scope, target) else {
+                continue;
+            };
+            let is_protect = surface.apps.objects.get(&call.receiver).is_none()
+                && cx.model.files[call.receiver.file]
+                    .imports
+                    .iter()
+                    .any(|(_, q)| CSRF_CLASSES.contains(&q));
+            let changes_state = surface.mounted.iter().any(|m| {
+                m.chain.first() == Some(&bp) && is_state_changing(&surface.route(m).methods)
+            });
+            if is_protect && changes_state {
+                let mut f = Findings::new(call.file);
+                f.report(
+                    &CSRF_PROTECTION_DISABLED,
+                    call.span,
+                    format!("blueprint `{}` is exempt from CSRF protection", bp.name),
+                );
+                out.extend(f.into_vec());
+            }
+        }
+    }
+}

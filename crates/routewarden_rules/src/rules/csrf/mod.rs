@@ -1,0 +1,2 @@
+pub mod csrf_protection_disabled;
+pub mod form_post_without_csrf;

@@ -1,0 +1,135 @@
+use crate::context::FileContext;
+use crate::credentials::is_credential_name;
+use crate::declare_rule;
+use crate::findings::Findings;
+use crate::helpers::{identifier_words, is_falsy_literal};
+use crate::rule::{Rule, RuleMeta, Severity};
+use routewarden_python::ast::{Call, Expr, ExprKind};
+
+declare_rule! {
+    /// ## What it finds
+    /// `set_cookie(...)` on a Flask/Werkzeug or Starlette/FastAPI response (from
+    /// `make_response`, `Response`, `JSONResponse`, `redirect`, or the injected
+    /// `response: Response` parameter) without `secure=True`, without `httponly=True`, or
+    /// without a `samesite` value; the message names what is missing. High severity when the
+    /// cookie's name or value looks like a session, token or credential.
+    ///
+    /// ## Why is this dangerous
+    /// A cookie without `Secure` travels over plain HTTP and can be copied on the network;
+    /// without `HttpOnly` injected scripts read it; without `SameSite` browsers attach it to
+    /// cross-site requests. For a session or token cookie each of these is an account takeover.
+    ///
+    /// ## Example
+    /// ```python
+    /// response.set_cookie("access_token", token)
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// response.set_cookie(
+    ///     "access_token", token, secure=True, httponly=True, samesite="lax",
+    /// )
+    /// ```
+    pub static INSECURE_COOKIE = {
+        code: "SESS003",
+        name: "insecure-cookie",
+        severity: Medium,
+        confidence: High,
+        cwe: 614,
+        fix: "Set secure=True, httponly=True and samesite on the cookie",
+    }
+}
+
+pub struct InsecureCookie;
+
+const WEB_MODULES: &[&str] = &["flask", "werkzeug", "starlette", "fastapi", "quart"];
+
+fn sensitive_cookie(name: Option<&Expr>, value: Option<&Expr>) -> bool {
+    let name_sensitive = name.and_then(Expr::as_str).is_some_and(|n| {
+        is_credential_name(n)
+            || identifier_words(n).iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "session"
+                        | "sid"
+                        | "sessionid"
+                        | "auth"
+                        | "jwt"
+                        | "remember"
+                        | "csrf"
+                        | "refresh"
+                        | "access"
+                )
+            })
+    });
+    let value_sensitive = value.is_some_and(|v| match &v.kind {
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => is_credential_name(n),
+        _ => false,
+    });
+    name_sensitive || value_sensitive
+}
+
+impl Rule for InsecureCookie {
+    fn meta(&self) -> &'static RuleMeta {
+        &INSECURE_COOKIE
+    }
+
+    fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+        let ExprKind::Attribute { attr, .. } = &call.func.kind else {
+            return;
+        };
+        if attr != "set_cookie" || call.has_kwargs_spread() {
+            return;
+        }
+        if !WEB_MODULES.iter().any(|m| cx.file.imports_module(m)) {
+            return;
+        }
+        let mut missing = Vec::new();
+        // Positions follow Werkzeug and Starlette alike:
+        // set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite).
+        let set = |name: &str, position: usize| {
+            call.argument(name, position)
+                .is_some_and(|v| !is_falsy_literal(v))
+        };
+        if !set("secure", 6) {
+            missing.push("secure");
+        }
+        if !set("httponly", 7) {
+            missing.push("httponly");
+        }
+        // Starlette defaults `samesite` to "lax"; Werkzeug sends none.
+        let starlette = !cx.file.imports_module("flask")
+            && !cx.file.imports_module("werkzeug")
+            && !cx.file.imports_module("quart");
+        match call.argument("samesite", 8) {
+            None if starlette => {}
+            None => missing.push("samesite"),
+            Some(v)
+                if matches!(v.kind, ExprKind::NoneLiteral)
+                    || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("none")) =>
+            {
+                missing.push("samesite")
+            }
+            Some(_) => {}
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let sensitive = sensitive_cookie(call.argument("key", 0), call.argument("value", 1));
+        let name = call
+            .argument("key", 0)
+            .and_then(Expr::as_str)
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
+        out.report_with_severity(
+            &INSECURE_COOKIE,
+            expr.span,
+            format!("cookie{name} is set without {}", missing.join(", ")),
+            if sensitive {
+                Severity::High
+            } else {
+                INSECURE_COOKIE.severity
+            },
+        );
+    }
+}
