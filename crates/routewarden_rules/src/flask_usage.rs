@@ -32,7 +32,7 @@ pub fn references(body: &[Stmt], name: &str) -> bool {
 }
 
 fn mentions(expr: &Expr, name: &str) -> bool {
-    expr.clone().any(&mut |x| x.as_name() == Some(name))
+    expr.any(&mut |x| x.as_name() == Some(name))
 }
 
 /// An application that keeps users in Flask's cookie session: it uses `session` or Flask-Login.

@@ -6,6 +6,7 @@ pub mod config_writes;
 pub mod context;
 pub mod cors_policy;
 pub mod credentials;
+pub mod data_models;
 pub mod findings;
 pub mod flask_usage;
 pub mod helpers;
@@ -15,7 +16,21 @@ pub mod route_paths;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+pub mod untrusted;
 
 pub use findings::{Finding, Findings};
 pub use rule::{Confidence, Rule, RuleMeta, Severity};
 pub use settings::RuleSettings;
+
+/// Calls `f` with every expression node under `body`, nested functions included.
+pub(crate) fn untrusted_walk(
+    body: &[routewarden_python::ast::Stmt],
+    f: &mut impl FnMut(&routewarden_python::ast::Expr),
+) {
+    routewarden_model::security::walk_exprs(body, &mut |e| {
+        e.any(&mut |x| {
+            f(x);
+            false
+        });
+    });
+}

@@ -1,7 +1,7 @@
 //! The rule table: every rule, in code order.
 
 use crate::rule::{Rule, RuleMeta};
-use crate::rules::{auth, cors, csrf, debug, err, jwt, meta, rate, secret, sess};
+use crate::rules::{auth, cors, csrf, debug, err, jwt, meta, rate, resp, secret, sess, val};
 
 /// Every family prefix of the catalogue; part of the public interface.
 pub const FAMILIES: &[&str] = &[
@@ -28,6 +28,7 @@ static RULES: &[&dyn Rule] = &[
     &jwt::jwt_signature_not_verified::JwtSignatureNotVerified,
     &jwt::jwt_unsafe_algorithms::JwtUnsafeAlgorithms,
     &jwt::jwt_claims_not_verified::JwtClaimsNotVerified,
+    &resp::sensitive_field_in_response::SensitiveFieldInResponse,
     &secret::hardcoded_secret_key::HardcodedSecretKey,
     &secret::secret_with_literal_fallback::SecretWithLiteralFallback,
     &secret::missing_secret_key::MissingSecretKey,
@@ -37,6 +38,9 @@ static RULES: &[&dyn Rule] = &[
     &sess::sensitive_data_in_client_session::SensitiveDataInClientSession,
     &sess::insecure_session_cookie_config::InsecureSessionCookieConfig,
     &sess::insecure_cookie::InsecureCookie,
+    &val::unvalidated_request_body::UnvalidatedRequestBody,
+    &val::mass_assignment::MassAssignment,
+    &val::permissive_request_model::PermissiveRequestModel,
 ];
 
 /// Rules whose findings come from the pipeline itself (parsing, suppressions, panics).

@@ -6,5 +6,7 @@ pub mod err;
 pub mod jwt;
 pub mod meta;
 pub mod rate;
+pub mod resp;
 pub mod secret;
 pub mod sess;
+pub mod val;

@@ -51,7 +51,7 @@ const HEADER: &str = "access-control-allow-origin";
 
 /// `request.headers.get("Origin")`, `request.headers["origin"]`, `environ["HTTP_ORIGIN"]`.
 fn reads_origin(expr: &Expr) -> bool {
-    expr.clone().any(&mut |e| match &e.kind {
+    expr.any(&mut |e| match &e.kind {
         ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(is_origin_key),
         ExprKind::Call(c) => {
             matches!(c.func.last_name(), Some("get"))

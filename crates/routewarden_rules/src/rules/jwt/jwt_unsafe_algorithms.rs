@@ -42,7 +42,7 @@ declare_rule! {
 pub struct JwtUnsafeAlgorithms;
 
 fn is_alg_from_header(expr: &Expr) -> bool {
-    expr.clone().any(&mut |e| match &e.kind {
+    expr.any(&mut |e| match &e.kind {
         ExprKind::Subscript { slice, .. } => slice.as_str() == Some("alg"),
         ExprKind::Call(c) => {
             matches!(c.func.last_name(), Some("get"))

@@ -1,0 +1,1 @@
+pub mod sensitive_field_in_response;

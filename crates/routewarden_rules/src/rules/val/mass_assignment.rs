@@ -1,0 +1,231 @@
+use crate::context::FileContext;
+use crate::data_models::{ModelKind, model_kind};
+use crate::declare_rule;
+use crate::findings::Findings;
+use crate::rule::{Rule, RuleMeta};
+use crate::untrusted::{Untrusted, raw_body_params};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+
+declare_rule! {
+    /// ## What it finds
+    /// An untrusted mapping spread into a model, an ORM object or an update: `Model(**data)`,
+    /// `Model.objects.create(**data)`, `obj.update(**data)`, `query.update(data)`,
+    /// `obj.__dict__.update(data)`, and `setattr(obj, key, value)` in a loop over the data.
+    /// Untrusted: `dict`/`Any` body parameters of route handlers, Flask `request.json`,
+    /// `get_json()`, `form`, `args`, `values`, Starlette `await request.json()`/`form()`, dumps of
+    /// Pydantic models that accept extra fields, followed through local assignments, `dict(...)`,
+    /// `.copy()` and `{**data}`. Constructing a Pydantic model from the data is validation and is
+    /// not reported; neither is `model_dump(exclude_unset=True)` of a strict model.
+    ///
+    /// ## Why is this dangerous
+    /// The client chooses which attributes are set. A sign-up form that also posts
+    /// `"is_admin": true`, `"role": "owner"`, `"balance": 1e9` or another user's `"id"` gets it
+    /// written to the database.
+    ///
+    /// ## Example
+    /// ```python
+    /// @bp.route("/profile", methods=["POST"])
+    /// def update_profile():
+    ///     for key, value in request.get_json().items():
+    ///         setattr(current_user, key, value)
+    /// ```
+    ///
+    /// ## Fix
+    /// Validate into a model that lists the writable fields, and copy only those:
+    /// ```python
+    /// data = ProfileUpdate.model_validate(request.get_json())
+    /// current_user.display_name = data.display_name
+    /// ```
+    pub static MASS_ASSIGNMENT = {
+        code: "VAL002",
+        name: "mass-assignment",
+        severity: High,
+        confidence: Medium,
+        cwe: 915,
+        fix: "Validate the input into a model of writable fields and assign those explicitly",
+    }
+}
+
+pub struct MassAssignment;
+
+const WRITERS: &[&str] = &[
+    "create",
+    "update",
+    "insert",
+    "values",
+    "get_or_create",
+    "update_or_create",
+    "create_user",
+    "bulk_create",
+    "add",
+];
+
+impl MassAssignment {
+    fn check_call(
+        &self,
+        cx: &FileContext,
+        untrusted: &Untrusted,
+        call: &Call,
+        span: routewarden_python::ast::Span,
+        out: &mut Findings,
+    ) {
+        // `X(**data)` and `x.create(**data)`
+        if let Some(why) = call
+            .keywords
+            .iter()
+            .filter(|k| k.arg.is_none())
+            .find_map(|k| untrusted.source(&k.value))
+        {
+            let constructor = call
+                .func
+                .last_name()
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
+            let writer = matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if WRITERS.contains(&attr.as_str()));
+            if constructor {
+                if let Some((f, Some(Stmt::ClassDef(class)), _)) =
+                    cx.model.resolve_definition(cx.file_index, &call.func)
+                {
+                    if model_kind(cx.model, f, class) == Some(ModelKind::Pydantic) {
+                        return;
+                    }
+                }
+            }
+            if constructor || writer {
+                let target = call.func.last_name().unwrap_or("the call");
+                out.report(
+                    &MASS_ASSIGNMENT,
+                    span,
+                    format!(
+                        "{why} is spread into {target}(): the client chooses which fields are set"
+                    ),
+                );
+                return;
+            }
+        }
+        // `query.update(data)`, `obj.__dict__.update(data)`
+        if let ExprKind::Attribute { value, attr } = &call.func.kind {
+            if attr == "update" {
+                if let Some(why) = call.args.first().and_then(|a| untrusted.source(a)) {
+                    let object_dict = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "__dict__");
+                    let query = value
+                        .as_call()
+                        .and_then(|c| c.func.last_name())
+                        .is_some_and(|n| {
+                            matches!(
+                                n,
+                                "filter" | "filter_by" | "where" | "query" | "objects" | "select"
+                            )
+                        });
+                    if object_dict || query {
+                        out.report(
+                            &MASS_ASSIGNMENT,
+                            span,
+                            format!(
+                                "{why} is written into {} as is",
+                                if object_dict {
+                                    "the object's __dict__"
+                                } else {
+                                    "the query's update"
+                                }
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_body(
+        &self,
+        cx: &FileContext,
+        untrusted: &Untrusted,
+        body: &[Stmt],
+        out: &mut Findings,
+    ) {
+        for stmt in body {
+            match stmt {
+                Stmt::For {
+                    iter,
+                    body: loop_body,
+                    span,
+                    ..
+                } => {
+                    let iterable = match &iter.kind {
+                        ExprKind::Call(c) => match &c.func.kind {
+                            ExprKind::Attribute { value, attr }
+                                if matches!(attr.as_str(), "items" | "keys") =>
+                            {
+                                value.as_ref()
+                            }
+                            _ => iter,
+                        },
+                        _ => iter,
+                    };
+                    if let Some(why) = untrusted.source(iterable) {
+                        let mut sets = false;
+                        crate::untrusted_walk(loop_body, &mut |e| {
+                            sets |= e
+                                .as_call()
+                                .is_some_and(|c| c.func.as_name() == Some("setattr"));
+                        });
+                        if sets {
+                            out.report(&MASS_ASSIGNMENT, *span, format!("setattr() in a loop over {why}: the client chooses which attributes are set"));
+                            continue;
+                        }
+                    }
+                    self.check_body(cx, untrusted, loop_body, out);
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    let exprs: Vec<&Expr> = match other {
+                        Stmt::Expr { value, .. }
+                        | Stmt::Return {
+                            value: Some(value), ..
+                        }
+                        | Stmt::Assign {
+                            value: Some(value), ..
+                        } => vec![value],
+                        _ => Vec::new(),
+                    };
+                    for e in exprs {
+                        let span = other.span();
+                        e.any(&mut |x| {
+                            let inner = match &x.kind {
+                                ExprKind::Await(i) => i.as_ref(),
+                                _ => x,
+                            };
+                            if let Some(call) = inner.as_call() {
+                                self.check_call(cx, untrusted, call, span, out);
+                            }
+                            false
+                        });
+                    }
+                    for child in other.child_bodies() {
+                        self.check_body(cx, untrusted, child, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Rule for MassAssignment {
+    fn meta(&self) -> &'static RuleMeta {
+        &MASS_ASSIGNMENT
+    }
+
+    fn on_function(&self, cx: &FileContext, f: &Function, out: &mut Findings) {
+        let is_handler = cx.handlers.contains(&(cx.file_index, f.span.start));
+        let raw = if is_handler {
+            raw_body_params(cx.model, cx.file_index, f, "")
+        } else {
+            Vec::new()
+        };
+        let untrusted = Untrusted::new(cx.model, cx.file_index, f, &raw);
+        let reads_request = !untrusted.names.is_empty()
+            || cx.file.imports.iter().any(|(_, q)| q == "flask.request");
+        if reads_request {
+            self.check_body(cx, &untrusted, &f.body, out);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Request data that no model validated, followed through a function's local assignments.
+
+use crate::data_models::{allows_extra, named_class};
+use routewarden_model::ProjectModel;
+use routewarden_python::ast::{Expr, ExprKind, Function, Param, Stmt};
+use std::collections::HashMap;
+
+/// Annotations that accept any JSON body: `dict`, `Dict[...]`, `Any`, `object`, `Mapping`.
+pub fn is_raw_annotation(model: &ProjectModel, file: usize, annotation: &Expr) -> bool {
+    let base = match &annotation.kind {
+        ExprKind::Subscript { value, .. } => value.as_ref(),
+        _ => annotation,
+    };
+    if let Some(q) = model.files[file].imports.resolve(base) {
+        return matches!(
+            q.as_str(),
+            "builtins.dict"
+                | "typing.Dict"
+                | "typing.Any"
+                | "typing.Mapping"
+                | "typing.MutableMapping"
+                | "collections.abc.Mapping"
+                | "typing_extensions.Any"
+        );
+    }
+    matches!(base.as_name(), Some("dict" | "object"))
+}
+
+/// Parameters that take the body as an unvalidated mapping.
+pub fn raw_body_params<'f>(
+    model: &ProjectModel,
+    file: usize,
+    function: &'f Function,
+    path: &str,
+) -> Vec<&'f Param> {
+    function
+        .params
+        .iter()
+        .filter(|p| {
+            let in_path = path.contains(&format!("{{{}}}", p.name))
+                || path.contains(&format!("{{{}:", p.name));
+            let injected = p
+                .default
+                .as_ref()
+                .and_then(|d| d.as_call())
+                .is_some_and(|c| {
+                    matches!(
+                        c.func.last_name(),
+                        Some("Depends" | "Security" | "Query" | "Header" | "Cookie" | "Path")
+                    )
+                });
+            !in_path
+                && !injected
+                && p.annotation
+                    .as_ref()
+                    .is_some_and(|a| is_raw_annotation(model, file, a))
+        })
+        .collect()
+}
+
+/// Where each untrusted local came from, for one function.
+pub struct Untrusted<'m> {
+    model: &'m ProjectModel,
+    file: usize,
+    function: &'m Function,
+    pub names: HashMap<String, String>,
+}
+
+impl<'m> Untrusted<'m> {
+    /// `raw_params` are parameters already known to carry raw bodies.
+    pub fn new(
+        model: &'m ProjectModel,
+        file: usize,
+        function: &'m Function,
+        raw_params: &[&Param],
+    ) -> Self {
+        let mut u = Untrusted {
+            model,
+            file,
+            function,
+            names: raw_params
+                .iter()
+                .map(|p| (p.name.clone(), format!("parameter `{}`", p.name)))
+                .collect(),
+        };
+        for _ in 0..2 {
+            u.learn(&function.body);
+        }
+        u
+    }
+
+    fn learn(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    if let Some(why) = self.source(value) {
+                        for t in targets {
+                            if let Some(n) = t.as_name() {
+                                self.names.insert(n.to_string(), why.clone());
+                            }
+                        }
+                    }
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    for child in other.child_bodies() {
+                        self.learn(child);
+                    }
+                }
+            }
+        }
+    }
+
+    fn resolve(&self, expr: &Expr) -> Option<String> {
+        self.model.files[self.file].imports.resolve(expr)
+    }
+
+    fn is_starlette_request(&self, expr: &Expr) -> bool {
+        let Some(name) = expr.as_name() else {
+            return false;
+        };
+        self.function.params.iter().any(|p| {
+            p.name == name
+                && p.annotation
+                    .as_ref()
+                    .and_then(|a| self.resolve(a))
+                    .is_some_and(|q| {
+                        matches!(
+                            q.as_str(),
+                            "fastapi.Request"
+                                | "starlette.requests.Request"
+                                | "fastapi.requests.Request"
+                        )
+                    })
+        })
+    }
+
+    /// Why an expression is untrusted request data, if it is.
+    pub fn source(&self, expr: &Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Name(n) => self.names.get(n).cloned(),
+            ExprKind::Attribute { value, attr } => {
+                if matches!(attr.as_str(), "json" | "form" | "args" | "values")
+                    && self.resolve(value).as_deref() == Some("flask.request")
+                {
+                    return Some(format!("request.{attr}"));
+                }
+                None
+            }
+            ExprKind::Await(inner) => {
+                let call = inner.as_call()?;
+                let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                    return None;
+                };
+                (matches!(attr.as_str(), "json" | "form" | "body")
+                    && self.is_starlette_request(value))
+                .then(|| format!("await request.{attr}()"))
+            }
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, attr } = &call.func.kind {
+                    if attr == "get_json" && self.resolve(value).as_deref() == Some("flask.request")
+                    {
+                        return Some("request.get_json()".to_string());
+                    }
+                    if matches!(attr.as_str(), "copy" | "to_dict" | "dict" | "model_dump") {
+                        if let Some(why) = self.source(value) {
+                            return Some(why);
+                        }
+                        if matches!(attr.as_str(), "dict" | "model_dump") {
+                            return self.permissive_model_dump(value, call);
+                        }
+                    }
+                }
+                if self.resolve(&call.func).as_deref() == Some("builtins.dict") {
+                    return call.args.first().and_then(|a| self.source(a));
+                }
+                None
+            }
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .filter(|e| e.key.is_none())
+                .find_map(|e| self.source(&e.value)),
+            _ => None,
+        }
+    }
+
+    /// `payload.model_dump()` of a parameter whose model accepts extra fields.
+    fn permissive_model_dump(
+        &self,
+        value: &Expr,
+        _call: &routewarden_python::ast::Call,
+    ) -> Option<String> {
+        let name = value.as_name()?;
+        let param = self.function.params.iter().find(|p| p.name == name)?;
+        let (f, class) = named_class(self.model, self.file, param.annotation.as_ref()?)?;
+        allows_extra(self.model, f, class)
+            .map(|_| format!("`{name}`, a {} that accepts extra fields", class.name))
+    }
+}
