@@ -11,7 +11,9 @@ use routewarden_python::source::Position;
 use routewarden_rules::rules::meta::{
     SYNTAX_ERROR, UNDECODABLE_FILE, UNKNOWN_SUPPRESSION_CODE, UNREADABLE_FILE, UNUSED_SUPPRESSION,
 };
-use routewarden_rules::{Finding, Findings, Rule, RuleMeta, RuleSettings, Severity, checker};
+use routewarden_rules::{
+    Finding, Findings, Rule, RuleMeta, RuleSettings, Severity, checker, registry,
+};
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -103,14 +105,18 @@ pub fn with_pool<T: Send>(
     Ok(pool.install(f))
 }
 
+/// A file that could not be analysed: its index, the rule that reports it, and why.
+pub type FileProblem = (usize, &'static RuleMeta, String);
+
 /// Reads, parses and models the Python files under `paths`. `problems` receives the files that
 /// could not be read or decoded, by index.
 pub fn build_model(
     paths: &[PathBuf],
     settings: &Settings,
-) -> Result<(ProjectModel, Vec<(usize, &'static RuleMeta, String)>), AnalysisError> {
+) -> Result<(ProjectModel, Vec<FileProblem>), AnalysisError> {
     for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
+        // `exists` follows symlinks: a dangling link is as missing as a misspelt path.
+        if !p.exists() {
             return Err(AnalysisError::MissingPath(p.clone()));
         }
     }
@@ -202,12 +208,15 @@ fn finish(
     findings: Vec<Finding>,
     settings: &Settings,
 ) -> Result<Vec<Diagnostic>, AnalysisError> {
-    let per_file: Vec<(GlobMatcher, &Vec<String>)> = settings
+    // A pattern without a slash (`test_*.py`) names files in any folder, as in `.gitignore`;
+    // one with a slash is matched against the path relative to the configuration's folder.
+    let per_file: Vec<(GlobMatcher, bool, &Vec<String>)> = settings
         .per_file_ignores
         .iter()
         .map(|(g, codes)| {
-            Glob::new(g)
-                .map(|glob| (glob.compile_matcher(), codes))
+            let basename_only = !g.contains('/');
+            Glob::new(g.trim_start_matches("./"))
+                .map(|glob| (glob.compile_matcher(), basename_only, codes))
                 .map_err(|e| AnalysisError::BadGlob(e.to_string()))
         })
         .collect::<Result<_, _>>()?;
@@ -228,12 +237,21 @@ fn finish(
                 .ok()
                 .and_then(|p| p.strip_prefix(&settings.base).ok().map(Path::to_path_buf))
                 .unwrap_or_else(|| file.path.clone());
+            let file_name = file.path.file_name().map(Path::new);
             let ignored_here: Vec<&String> = per_file
                 .iter()
-                .filter(|(m, _)| m.is_match(&relative) || m.is_match(&file.display))
-                .flat_map(|(_, codes)| codes.iter())
+                .filter(|(m, basename_only, _)| {
+                    if *basename_only {
+                        file_name.is_some_and(|n| m.is_match(n))
+                    } else {
+                        m.is_match(&relative) || m.is_match(&file.display)
+                    }
+                })
+                .flat_map(|(_, _, codes)| codes.iter())
                 .collect();
             let suppressions = suppress::collect(file);
+            let statement_starts =
+                (!suppressions.is_empty()).then(|| suppress::StatementStarts::new(file));
             let mut used_rows = HashSet::new();
             let mut kept = Vec::new();
             for finding in findings {
@@ -248,15 +266,17 @@ fn finish(
                 {
                     continue;
                 }
-                let row = file.lines.row(finding.span.start);
-                let suppressed_at = [Some(row), suppress::statement_start_row(file, row)]
-                    .into_iter()
-                    .flatten()
-                    .find(|r| {
-                        suppressions
-                            .get(r)
-                            .is_some_and(|s| s.codes.iter().any(|c| c == finding.rule.code))
-                    });
+                let suppressed_at = statement_starts.as_ref().and_then(|starts| {
+                    let row = file.lines.row(finding.span.start);
+                    [Some(row), starts.earlier_start(row)]
+                        .into_iter()
+                        .flatten()
+                        .find(|r| {
+                            suppressions
+                                .get(r)
+                                .is_some_and(|s| s.codes.iter().any(|c| c == finding.rule.code))
+                        })
+                });
                 if let Some(r) = suppressed_at {
                     used_rows.insert((r, finding.rule.code));
                     continue;
@@ -276,9 +296,12 @@ fn finish(
                         );
                     }
                 }
-                if settings.report_unused_suppressions {
+                if settings.report_unused_suppressions && selection.is_enabled(&UNUSED_SUPPRESSION)
+                {
                     for code in &s.codes {
-                        if !used_rows.contains(&(s.row, code.as_str())) {
+                        // A rule that did not run cannot have been suppressed: say nothing.
+                        let ran = registry::find(code).is_some_and(|m| selection.is_enabled(m));
+                        if ran && !used_rows.contains(&(s.row, code.as_str())) {
                             extra.report(
                                 &UNUSED_SUPPRESSION,
                                 s.span,
@@ -352,18 +375,37 @@ pub fn fingerprint(code: &str, flagged: &str, message: &str) -> String {
     format!("{hash:016x}")
 }
 
-/// The name a file is printed under: relative to the current folder when below it.
+/// The name a file is printed under: relative to the current folder when below it, absolute
+/// otherwise (`../lib/app.py` is printed as an absolute path).
 pub fn display_name(path: &Path, cwd: &Path) -> String {
-    let shown = if path.is_absolute() {
-        path.strip_prefix(cwd)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf())
+    let absolute = normalize(&if path.is_absolute() {
+        path.to_path_buf()
     } else {
-        path.components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
+        cwd.join(path)
+    });
+    let shown = match absolute.strip_prefix(normalize(cwd)) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => absolute,
     };
     shown.to_string_lossy().into_owned()
+}
+
+/// Removes `.` and resolves `..` lexically (without touching the file system).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() && !out.has_root() {
+                    out.push(c);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The file's text, or the finding that says why it cannot be analysed.

@@ -222,7 +222,10 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
             ));
         }
     }
-    let parse_sev = |v: &Option<String>| v.as_deref().and_then(Severity::parse);
+    let parse_sev = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|v| Severity::parse(&v.to_ascii_lowercase()))
+    };
     let selection = Selection {
         select: args
             .select
@@ -249,7 +252,10 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
             .unwrap_or(Severity::Low),
         min_confidence: args
             .confidence
-            .or(file.confidence.as_deref().and_then(Confidence::parse))
+            .or(file
+                .confidence
+                .as_deref()
+                .and_then(|v| Confidence::parse(&v.to_ascii_lowercase())))
             .unwrap_or(Confidence::Low),
     };
     let auth = file.auth.clone().unwrap_or_default();

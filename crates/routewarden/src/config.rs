@@ -82,7 +82,7 @@ struct PyProject {
 
 #[derive(Deserialize)]
 struct PyProjectTool {
-    routewarden: Option<toml::Value>,
+    routewarden: Option<FileConfig>,
 }
 
 /// Parses one configuration file: a `pyproject.toml` (its `[tool.routewarden]` table, `None` when
@@ -94,42 +94,55 @@ pub fn load_file(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
-    let table = if is_pyproject {
-        let pyproject: PyProject = toml::from_str(&text).map_err(|e| err(clean_toml_error(&e)))?;
+    // Deserialised straight from the text, so that an error carries the place it was found.
+    let config = if is_pyproject {
+        let pyproject: PyProject =
+            toml::from_str(&text).map_err(|e| err(describe_toml_error(&e, &text)))?;
         match pyproject.tool.and_then(|t| t.routewarden) {
-            Some(table) => table,
+            Some(config) => config,
             None => return Ok(None),
         }
     } else {
-        toml::from_str::<toml::Value>(&text).map_err(|e| err(clean_toml_error(&e)))?
+        toml::from_str::<FileConfig>(&text).map_err(|e| err(describe_toml_error(&e, &text)))?
     };
-    let config: FileConfig = table
-        .try_into()
-        .map_err(|e: toml::de::Error| err(clean_toml_error(&e)))?;
     validate(&config).map_err(err)?;
     Ok(Some(config))
 }
 
-fn clean_toml_error(e: &toml::de::Error) -> String {
-    e.message().trim().replace('\n', " ")
+/// The parser's message on one line, with the line number and the offending line's text.
+fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    let row = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[line_start..line_end].trim();
+    if line.is_empty() {
+        format!("{message} (line {row})")
+    } else {
+        format!("{message} (line {row}: `{line}`)")
+    }
 }
 
 fn validate(config: &FileConfig) -> Result<(), String> {
     for (key, value) in [("severity", &config.severity), ("fail-on", &config.fail_on)] {
-        if let Some(v) = value {
-            if routewarden_rules::Severity::parse(v).is_none() {
-                return Err(format!(
-                    "`{key}` must be one of critical, high, medium, low; found `{v}`"
-                ));
-            }
-        }
-    }
-    if let Some(v) = &config.confidence {
-        if routewarden_rules::Confidence::parse(v).is_none() {
+        if let Some(v) = value
+            && routewarden_rules::Severity::parse(&v.to_ascii_lowercase()).is_none()
+        {
             return Err(format!(
-                "`confidence` must be one of high, medium, low; found `{v}`"
+                "`{key}` must be one of critical, high, medium, low; found `{v}`"
             ));
         }
+    }
+    if let Some(v) = &config.confidence
+        && routewarden_rules::Confidence::parse(&v.to_ascii_lowercase()).is_none()
+    {
+        return Err(format!(
+            "`confidence` must be one of high, medium, low; found `{v}`"
+        ));
     }
     let selectors = [
         ("select", &config.select),
@@ -179,14 +192,14 @@ pub fn discover(start: &Path) -> Result<LoadedConfig, ConfigError> {
     while let Some(d) = dir {
         for name in ["routewarden.toml", "pyproject.toml"] {
             let candidate = d.join(name);
-            if candidate.is_file() {
-                if let Some(config) = load_file(&candidate)? {
-                    return Ok(LoadedConfig {
-                        config,
-                        root: Some(d.to_path_buf()),
-                        file: Some(candidate),
-                    });
-                }
+            if candidate.is_file()
+                && let Some(config) = load_file(&candidate)?
+            {
+                return Ok(LoadedConfig {
+                    config,
+                    root: Some(d.to_path_buf()),
+                    file: Some(candidate),
+                });
             }
         }
         dir = d.parent();

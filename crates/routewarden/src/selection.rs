@@ -11,7 +11,13 @@ pub fn is_known_selector(selector: &str) -> bool {
     }
     let family = s.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = s.len() - family.len();
-    registry::FAMILIES.contains(&family) && digits <= 3
+    match digits {
+        // A family or a code prefix (`SECRET`, `SECRET00`).
+        0..=2 => registry::FAMILIES.contains(&family),
+        // A whole code must name a rule: `SECRET999` is a typo, not a selection of nothing.
+        3 => registry::find(&s).is_some(),
+        _ => false,
+    }
 }
 
 fn matches(selector: &str, meta: &RuleMeta) -> bool {

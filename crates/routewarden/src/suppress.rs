@@ -25,19 +25,28 @@ pub fn parse_comment(text: &str) -> Option<(Vec<String>, bool)> {
         let end = inner.find(']')?;
         return Some((split_codes(&inner[..end]), true));
     }
-    // `# noqa: A, B` may follow other text in the same comment (`# type: ignore  # noqa: X`).
+    // `# noqa: A, B` may follow other text in the same comment (`# type: ignore  # noqa: X`),
+    // and free text may follow the codes (`# noqa: DEBUG001 reviewed`): the list ends at the
+    // first word that is not a code (letters then digits).
     let lower = body.to_ascii_lowercase();
     let at = lower.find("noqa")?;
     let rest = body[at + 4..].trim_start();
     let rest = rest.strip_prefix(':')?;
     let codes = rest
         .split(|c: char| c == ',' || c.is_whitespace())
-        .map(str::trim)
-        .take_while(|c| c.is_empty() || c.chars().all(|ch| ch.is_ascii_alphanumeric()))
         .filter(|c| !c.is_empty())
+        .take_while(|c| looks_like_code(c))
         .map(|c| c.to_ascii_uppercase())
         .collect::<Vec<_>>();
     Some((codes, false))
+}
+
+/// Letters followed by at least one digit: `E501`, `SECRET001`.
+fn looks_like_code(word: &str) -> bool {
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    letters.len() < word.len()
+        && !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 fn split_codes(list: &str) -> Vec<String> {
@@ -83,20 +92,43 @@ pub fn collect(file: &SourceModule) -> HashMap<u32, Suppression> {
     by_row
 }
 
+/// For every row, the first row of the innermost statement that contains it: where a
+/// suppression comment for a finding on that row may also stand. Built in one pass over the
+/// statements, so a file with many findings costs no more than one with a few.
+pub struct StatementStarts {
+    /// Indexed by row; 0 where no statement covers the row.
+    start_of: Vec<u32>,
+}
+
+impl StatementStarts {
+    pub fn new(file: &SourceModule) -> Self {
+        let mut start_of = vec![0u32; file.lines.line_count() + 2];
+        // Sorted by start: an inner statement comes after the one containing it and wins.
+        for span in &file.parsed.statement_spans {
+            let start = file.lines.row(span.start);
+            let end = file.lines.row(span.end.max(span.start));
+            let last = (end as usize).min(start_of.len() - 1);
+            for slot in start_of.iter_mut().take(last + 1).skip(start as usize) {
+                if *slot <= start {
+                    *slot = start;
+                }
+            }
+        }
+        Self { start_of }
+    }
+
+    /// The first row of the innermost statement containing `row`, if it starts earlier.
+    pub fn earlier_start(&self, row: u32) -> Option<u32> {
+        self.start_of
+            .get(row as usize)
+            .copied()
+            .filter(|&s| s != 0 && s != row)
+    }
+}
+
 /// The first row of the innermost statement containing `row`, if it starts earlier.
 pub fn statement_start_row(file: &SourceModule, row: u32) -> Option<u32> {
-    let mut best: Option<(u32, u32)> = None;
-    for span in &file.parsed.statement_spans {
-        let start = file.lines.row(span.start);
-        if start > row {
-            break;
-        }
-        let end = file.lines.row(span.end.max(span.start));
-        if end >= row && best.is_none_or(|(s, _)| start >= s) {
-            best = Some((start, end));
-        }
-    }
-    best.map(|(s, _)| s).filter(|&s| s != row)
+    StatementStarts::new(file).earlier_start(row)
 }
 
 #[cfg(test)]
@@ -120,6 +152,16 @@ mod tests {
         assert_eq!(
             parse_comment("# type: ignore  # noqa: DEBUG001").unwrap().0,
             vec!["DEBUG001"]
+        );
+        assert_eq!(
+            parse_comment("# noqa: DEBUG001 reviewed by ops2")
+                .unwrap()
+                .0,
+            vec!["DEBUG001"]
+        );
+        assert_eq!(
+            parse_comment("# noqa:DEBUG001,SECRET002").unwrap().0,
+            vec!["DEBUG001", "SECRET002"]
         );
     }
 }

@@ -81,15 +81,20 @@ pub fn python_files(
     let mut dirs = Vec::new();
     for p in paths {
         if p.is_file() {
-            if !excludes.is_excluded(&relative(p)) {
+            // Named explicitly, a file is read whatever its extension, except a stub: `.pyi`
+            // files hold no code that runs.
+            let stub = p.extension().is_some_and(|e| e == "pyi");
+            if !stub && !excludes.is_excluded(&relative(p)) {
                 found
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push(p.clone());
             }
-        } else {
+        } else if p.is_dir() {
             dirs.push(p.clone());
         }
+        // Anything else named explicitly (a FIFO, a socket, a device) is not source: reading
+        // a FIFO would block the run.
     }
     if let Some((first, rest)) = dirs.split_first() {
         let mut builder = WalkBuilder::new(first);
@@ -143,6 +148,9 @@ pub fn python_files(
     }
     let mut files = found.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort();
-    files.dedup();
+    // Overlapping arguments (`check . app.py`, `check .. .`) name one file under several
+    // paths: analyse it once, under the first of them.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     files
 }

@@ -6,8 +6,9 @@ use routewarden_model::ProjectModel;
 use routewarden_rules::Severity;
 use std::fmt::Write;
 
-/// Columns of source shown in a code frame before it is cut.
-const FRAME_WIDTH: usize = 72;
+/// The width the report is laid out for: every line of a finding's block fits in it for
+/// ordinary code (a long file path is the exception).
+pub const WIDTH: usize = 80;
 
 struct Style {
     color: bool,
@@ -45,12 +46,19 @@ pub fn render(diagnostics: &[Diagnostic], model: &ProjectModel, options: &TextOp
     };
     let mut out = String::new();
     for d in diagnostics {
-        let _ = writeln!(
-            out,
-            "{} [{}] {}",
+        // `CODE [severity] message`, the message wrapped under a small indent.
+        let head = format!("{} [{}] ", d.rule.code, d.severity.as_str());
+        let styled_head = format!(
+            "{} [{}] ",
             style.paint("1", d.rule.code),
-            style.severity(d.severity),
-            d.message
+            style.severity(d.severity)
+        );
+        write_wrapped(
+            &mut out,
+            &styled_head,
+            head.chars().count(),
+            "    ",
+            &d.message,
         );
         let _ = writeln!(
             out,
@@ -64,11 +72,19 @@ pub fn render(diagnostics: &[Diagnostic], model: &ProjectModel, options: &TextOp
             frame(
                 &mut out,
                 &style,
-                &file.lines.line_text(&file.text, d.location.row),
+                file.lines.line_text(&file.text, d.location.row),
                 d,
             );
         }
-        let _ = writeln!(out, "  {} {}", style.paint("32", "= fix:"), d.rule.fix);
+        let fix_head = "  = fix: ";
+        let styled_fix = format!("  {} ", style.paint("32", "= fix:"));
+        write_wrapped(
+            &mut out,
+            &styled_fix,
+            fix_head.len(),
+            &" ".repeat(fix_head.len()),
+            d.rule.fix,
+        );
         out.push('\n');
     }
     if !options.quiet {
@@ -77,13 +93,42 @@ pub fn render(diagnostics: &[Diagnostic], model: &ProjectModel, options: &TextOp
     out
 }
 
+/// Writes `head` then `text` word-wrapped to `WIDTH`, continuation lines starting with
+/// `indent`. `head_width` is the printed width of `head` (which may hold colour codes). A word
+/// longer than a line is not broken.
+fn write_wrapped(out: &mut String, head: &str, head_width: usize, indent: &str, text: &str) {
+    out.push_str(head);
+    let mut column = head_width;
+    let mut line_start = true;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if !line_start && column + 1 + len > WIDTH {
+            out.push('\n');
+            out.push_str(indent);
+            column = indent.len();
+            line_start = true;
+        }
+        if !line_start {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+        line_start = false;
+    }
+    out.push('\n');
+}
+
 fn frame(out: &mut String, style: &Style, line: &str, d: &Diagnostic) {
     if line.trim().is_empty() {
         return;
     }
     let gutter = d.location.row.to_string();
     let pad = " ".repeat(gutter.len());
+    // `  12 | ` precedes the source text.
+    let avail = WIDTH.saturating_sub(gutter.len() + 5).max(20);
     let chars: Vec<char> = line
+        .trim_end()
         .chars()
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
@@ -97,13 +142,21 @@ fn frame(out: &mut String, style: &Style, line: &str, d: &Diagnostic) {
     } else {
         chars.len().max(start + 1)
     };
-    // Keep the frame within the width, starting at the flagged column when the line is long.
-    let offset = if end > FRAME_WIDTH && start > 8 {
-        start - 8
+    // Keep the frame within the width, starting near the flagged column when the line is long;
+    // an ellipsis marks each side that was cut.
+    let (offset, visible_end) = if chars.len() <= avail {
+        (0, chars.len())
+    } else if end < avail || start <= 8 {
+        (0, avail - 1)
     } else {
-        0
+        let offset = (start - 8).min(chars.len().saturating_sub(avail - 1));
+        let room = if offset + avail > chars.len() {
+            avail - 1
+        } else {
+            avail - 2
+        };
+        (offset, (offset + room).min(chars.len()))
     };
-    let visible_end = (offset + FRAME_WIDTH).min(chars.len());
     let mut shown: String = chars[offset..visible_end].iter().collect();
     if offset > 0 {
         shown.insert(0, '…');
@@ -112,13 +165,17 @@ fn frame(out: &mut String, style: &Style, line: &str, d: &Diagnostic) {
         shown.push('…');
     }
     let lead = usize::from(offset > 0);
-    let caret_start = start - offset + lead;
-    let caret_len = end.min(visible_end).saturating_sub(start).max(1);
-    let more = if d.end_location.row > d.location.row {
-        format!(" (+{} lines)", d.end_location.row - d.location.row)
-    } else {
-        String::new()
+    let caret_start = start.saturating_sub(offset) + lead;
+    let more = match d.end_location.row.saturating_sub(d.location.row) {
+        0 => String::new(),
+        1 => " (+1 line)".to_string(),
+        n => format!(" (+{n} lines)"),
     };
+    let caret_len = end
+        .min(visible_end)
+        .saturating_sub(start)
+        .min(avail.saturating_sub(caret_start + more.len()))
+        .max(1);
     let bar = style.paint("34", "|");
     let _ = writeln!(out, "  {pad} {bar}");
     let _ = writeln!(

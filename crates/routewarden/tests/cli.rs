@@ -1,0 +1,287 @@
+//! The options of `check` that decide what is shown and how the run exits.
+
+mod support;
+
+use routewarden::analysis;
+use routewarden::cli::{Cli, Command};
+use routewarden::config::LoadedConfig;
+use routewarden_python::ast::{Call, Expr};
+use routewarden_rules::context::FileContext;
+use routewarden_rules::{Confidence, Findings, Rule, RuleMeta};
+use support::*;
+
+/// SECRET001 (critical), DEBUG001 and SECRET002 (high) and PARSE001 (low).
+fn mixed() -> Project {
+    let p = Project::new();
+    p.write("app.py", FLASK_SECRET);
+    p.write("api.py", FASTAPI_DEBUG);
+    p.write("config.py", ENV_FALLBACK);
+    p.write("broken.py", "def f(:\n");
+    p
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let p = mixed();
+    p.check(&["."]).assert_code(1);
+    p.check(&["--fail-on", "low", "."]).assert_code(1);
+    p.check(&["--fail-on", "high", "."]).assert_code(1);
+    p.check(&["--fail-on", "critical", "."]).assert_code(1);
+    let q = Project::new();
+    q.write("api.py", FASTAPI_DEBUG);
+    q.write("broken.py", "def f(:\n");
+    // Only high and low findings: below critical, so exit 0; but they are still reported.
+    let run = q.check(&["--fail-on", "critical", "."]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("DEBUG001") && run.stdout.contains("PARSE001"));
+    q.check(&["--fail-on", "HIGH", "."]).assert_code(1);
+    q.check(&["--fail-on", "medium", "."]).assert_code(1);
+    let clean = Project::new();
+    clean.write("ok.py", "x = 1\n");
+    clean.check(&["."]).assert_code(0);
+    let run = q.check(&["--fail-on", "urgent", "."]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("urgent"), "{}", run.stderr);
+}
+
+#[test]
+fn exit_zero_exits_zero_whatever_is_found_but_not_when_the_run_fails() {
+    let p = mixed();
+    let run = p.check(&["--exit-zero", "."]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("SECRET001"));
+    p.check(&["--exit-zero", "missing.py"]).assert_code(2);
+    p.check(&["--exit-zero", "--select", "NOPE", "."])
+        .assert_code(2);
+}
+
+#[test]
+fn severity_floor_hides_what_is_below_it() {
+    let p = mixed();
+    let all = p.json(&["."]);
+    assert_eq!(
+        codes(&all).len(),
+        4,
+        "{:?}",
+        codes(&all) // SECRET001, DEBUG001, SECRET002, PARSE001
+    );
+    assert_eq!(
+        codes(&p.json(&["--severity", "critical", "."])),
+        ["SECRET001"]
+    );
+    let high = p.json(&["--severity", "high", "."]);
+    let mut high_codes = codes(&high);
+    high_codes.sort();
+    assert_eq!(high_codes, ["DEBUG001", "SECRET001", "SECRET002"]);
+    assert_eq!(p.json(&["--severity", "medium", "."]).len(), 3);
+    assert_eq!(p.json(&["--severity", "low", "."]).len(), 4);
+    // What is hidden does not fail the run.
+    let q = Project::new();
+    q.write("broken.py", "def f(:\n");
+    q.check(&["--severity", "medium", "."]).assert_code(0);
+    q.check(&["--severity", "bogus", "."]).assert_code(2);
+}
+
+#[test]
+fn confidence_floor_is_parsed_and_rejects_bad_values() {
+    let p = mixed();
+    // Every finding here is high confidence.
+    assert_eq!(p.json(&["--confidence", "high", "."]).len(), 4);
+    let run = p.check(&["--confidence", "certain", "."]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("certain"), "{}", run.stderr);
+}
+
+routewarden_rules::declare_rule! {
+    /// ## What it finds
+    /// Every call, with low confidence.
+    ///
+    /// ## Why is this dangerous
+    /// It is a test.
+    ///
+    /// ## Example
+    /// ```python
+    /// f()
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    static UNSURE = {
+        code: "DEBUG991",
+        name: "unsure-test-rule",
+        severity: High,
+        confidence: Low,
+        cwe: 1,
+        fix: "Nothing",
+    }
+}
+
+struct Unsure;
+
+impl Rule for Unsure {
+    fn meta(&self) -> &'static RuleMeta {
+        &UNSURE
+    }
+    fn on_call(&self, _cx: &FileContext, expr: &Expr, _call: &Call, out: &mut Findings) {
+        out.report(&UNSURE, expr.span, "a call");
+    }
+}
+
+/// `--confidence` as the command line builds it, applied to a rule of low confidence.
+#[test]
+fn confidence_floor_hides_less_confident_findings() {
+    let p = Project::new();
+    p.write("app.py", "f()\n");
+    let run_with = |flags: &[&str]| -> Vec<&'static str> {
+        let mut argv = vec!["routewarden", "check", "--no-config"];
+        argv.extend_from_slice(flags);
+        let cli = <Cli as clap::Parser>::try_parse_from(argv).unwrap();
+        let Command::Check(args) = cli.command else {
+            panic!("not check")
+        };
+        let (mut settings, _) =
+            routewarden::cli::settings_for(&args, &LoadedConfig::default()).unwrap();
+        settings.base = p.root();
+        let analysis = analysis::analyze(&[p.root()], &settings, &[&Unsure]).unwrap();
+        analysis.diagnostics.iter().map(|d| d.rule.code).collect()
+    };
+    assert_eq!(run_with(&[]), ["DEBUG991"]);
+    assert_eq!(run_with(&["--confidence", "low"]), ["DEBUG991"]);
+    assert!(run_with(&["--confidence", "medium"]).is_empty());
+    assert!(run_with(&["--confidence", "high"]).is_empty());
+    assert_eq!(UNSURE.confidence, Confidence::Low);
+}
+
+#[test]
+fn select_ignore_and_extend_select_by_code_and_family() {
+    let p = mixed();
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(codes(&p.json(&["--select", "SECRET", "."]))),
+        ["SECRET001", "SECRET002"]
+    );
+    assert_eq!(
+        codes(&p.json(&["--select", "SECRET001", "."])),
+        ["SECRET001"]
+    );
+    assert_eq!(
+        sorted(codes(&p.json(&["--select", "secret001,debug", "."]))),
+        ["DEBUG001", "SECRET001"]
+    );
+    assert_eq!(
+        sorted(codes(
+            &p.json(&["--select", "SECRET", "--select", "PARSE", "."])
+        )),
+        ["PARSE001", "SECRET001", "SECRET002"]
+    );
+    assert_eq!(
+        sorted(codes(&p.json(&["--ignore", "SECRET", "."]))),
+        ["DEBUG001", "PARSE001"]
+    );
+    assert_eq!(
+        sorted(codes(&p.json(&["--ignore", "SECRET002,PARSE", "."]))),
+        ["DEBUG001", "SECRET001"]
+    );
+    assert_eq!(
+        sorted(codes(&p.json(&[
+            "--select",
+            "DEBUG",
+            "--extend-select",
+            "SECRET002",
+            "."
+        ]))),
+        ["DEBUG001", "SECRET002"]
+    );
+    // The more specific selector wins.
+    assert_eq!(
+        codes(&p.json(&["--ignore", "SECRET", "--select", "SECRET002", "."])),
+        ["SECRET002"]
+    );
+    assert_eq!(
+        codes(&p.json(&["--select", "SECRET", "--ignore", "SECRET001", "."])),
+        ["SECRET002"]
+    );
+    assert_eq!(
+        sorted(codes(
+            &p.json(&["--select", "ALL", "--ignore", "PARSE", "."])
+        )),
+        ["DEBUG001", "SECRET001", "SECRET002"]
+    );
+    // Ignored findings do not fail the run.
+    p.check(&["--ignore", "SECRET,DEBUG,PARSE", "."])
+        .assert_code(0);
+}
+
+#[test]
+fn an_unknown_selector_is_an_error() {
+    let p = mixed();
+    for flag in ["--select", "--ignore", "--extend-select"] {
+        for selector in ["NOPE", "SECRET999", "SECRET0001", "SECRET001X", "S105"] {
+            let run = p.check(&[flag, selector, "."]);
+            run.assert_code(2);
+            assert!(
+                run.stderr.contains(selector),
+                "{flag} {selector}: {}",
+                run.stderr
+            );
+            assert!(run.stdout.is_empty());
+        }
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2_and_help_exits_0() {
+    let p = mixed();
+    let run = p.check(&["--format", "yaml", "."]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("yaml"), "{}", run.stderr);
+    p.run(&["check", "--no-such-flag"]).assert_code(2);
+    p.run(&["check", "--config", "x.toml", "--no-config"])
+        .assert_code(2);
+    let help = p.run(&["check", "--help"]);
+    help.assert_code(0);
+    assert!(help.stdout.contains("--fail-on"));
+    let version = p.run(&["--version"]);
+    version.assert_code(0);
+    assert!(version.stdout.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn the_default_path_is_the_current_folder() {
+    let p = mixed();
+    let run = p.check(&["--format", "json"]);
+    run.assert_code(1);
+    assert_eq!(run.json().len(), 4);
+}
+
+#[test]
+fn rule_and_rules_describe_the_catalogue() {
+    let p = Project::new();
+    let run = p.run(&["rule", "SECRET001"]);
+    run.assert_code(0);
+    assert!(run.stdout.starts_with("SECRET001 hardcoded-secret-key"));
+    for section in [
+        "## What it finds",
+        "## Why is this dangerous",
+        "## Example",
+        "## Fix",
+    ] {
+        assert!(run.stdout.contains(section), "{section}");
+    }
+    p.run(&["rule", "secret001"]).assert_code(0);
+    let run = p.run(&["rule", "NOPE001"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("NOPE001"));
+    let run = p.run(&["rules", "--format", "json"]);
+    run.assert_code(0);
+    let rules = run.json();
+    assert!(rules.iter().any(|r| r["code"] == "DEBUG001"));
+    for r in &rules {
+        for key in ["code", "name", "family", "severity", "confidence", "cwe"] {
+            assert!(!r[key].is_null(), "{key} in {r}");
+        }
+    }
+}
