@@ -1,0 +1,1 @@
+"""Ledger: a small invoicing API (FastAPI, SQLAlchemy, JWT bearer tokens)."""
