@@ -1,7 +1,9 @@
 //! Small judgements several rules share.
 
 use crate::context::FileContext;
-use routewarden_python::ast::{Expr, ExprKind};
+use routewarden_model::config::ConfigValue;
+use routewarden_model::{ProjectModel, for_each_return};
+use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
 /// The lower-case words of an identifier: `DevelopmentConfig` and `dev_config` both give
 /// `["development", "config"]`-style lists.
@@ -31,27 +33,42 @@ pub fn identifier_words(name: &str) -> Vec<String> {
 
 /// Class and module names that mark development, testing or local configuration.
 pub fn is_non_production_name(name: &str) -> bool {
-    identifier_words(name).iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "dev"
-                | "devel"
-                | "develop"
-                | "development"
-                | "test"
-                | "tests"
-                | "testing"
-                | "unittest"
-                | "local"
-                | "debug"
-                | "ci"
-                | "example"
-                | "sample"
-                | "demo"
-                | "mock"
-                | "fake"
-        )
-    })
+    identifier_words(name)
+        .iter()
+        .any(|w| is_non_production_word(w))
+}
+
+fn is_non_production_word(word: &str) -> bool {
+    matches!(
+        word,
+        "dev"
+            | "devel"
+            | "develop"
+            | "development"
+            | "test"
+            | "tests"
+            | "testing"
+            | "unittest"
+            | "conftest"
+            | "local"
+            | "debug"
+            | "ci"
+            | "example"
+            | "examples"
+            | "sample"
+            | "demo"
+            | "mock"
+            | "fake"
+    )
+}
+
+/// A module whose own name marks development, testing or local configuration
+/// (`config/dev.py`, `settings/local.py`, `conftest.py`): what it defines is not what
+/// production runs with.
+pub fn is_non_production_module(model: &ProjectModel, file: usize) -> bool {
+    let module = &model.files[file];
+    let last = module.module_name.rsplit('.').next().unwrap_or_default();
+    is_non_production_name(last)
 }
 
 /// A literal that is truthy as a Python value or as an environment string.
@@ -93,33 +110,93 @@ pub fn is_public_host(expr: &Expr) -> bool {
     matches!(expr.as_str(), Some("0.0.0.0" | "::" | "[::]" | ""))
 }
 
-/// Configuration keys and setting names that hold signing keys.
+/// Configuration keys and setting names that hold signing keys: `SECRET_KEY`, `JWT_SECRET`,
+/// `SECURITY_PASSWORD_SALT`, `*_SIGNING_KEY`, ... and the user's own names. A name whose last
+/// word describes the secret rather than holding it (`SECRET_KEY_FILE`, `SECRETS_DIR`,
+/// `JWT_SECRET_HEADER`) is not one.
 pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
-    let upper = name.to_ascii_uppercase();
     if extra.iter().any(|e| e.eq_ignore_ascii_case(name)) {
         return true;
     }
-    let upper = upper.trim_start_matches('_');
-    // Names that describe a secret without being one.
-    if upper.ends_with("_NAME")
-        || upper.ends_with("_FILE")
-        || upper.ends_with("_PATH")
-        || upper.ends_with("_LENGTH")
-        || upper.ends_with("_HEADER")
-        || upper.ends_with("_ENV")
-        || upper.ends_with("_VAR")
-        || upper.ends_with("_ID")
-        || upper.ends_with("_URL")
-    {
+    let words = identifier_words(name);
+    let Some(last) = words.last() else {
+        return false;
+    };
+    if matches!(
+        last.as_str(),
+        "name"
+            | "names"
+            | "file"
+            | "path"
+            | "dir"
+            | "folder"
+            | "length"
+            | "len"
+            | "size"
+            | "bytes"
+            | "header"
+            | "env"
+            | "var"
+            | "id"
+            | "url"
+            | "uri"
+            | "prefix"
+            | "suffix"
+            | "backend"
+            | "manager"
+            | "arn"
+            | "type"
+            | "location"
+            | "algorithm"
+            | "algorithms"
+            | "expires"
+            | "expiry"
+            | "ttl"
+            | "field"
+            | "fields"
+            | "store"
+            | "provider"
+            | "version"
+            | "enabled"
+            | "mask"
+            | "placeholder"
+            | "pattern"
+            | "regex"
+            | "label"
+            | "hint"
+            | "message"
+            | "msg"
+            | "template"
+            | "format"
+            | "route"
+            | "endpoint"
+            | "param"
+            | "question"
+            | "count"
+            | "days"
+            | "hours"
+            | "minutes"
+            | "seconds"
+            | "timeout"
+            | "policy"
+            | "mode"
+            | "scheme"
+    ) {
         return false;
     }
-    upper.contains("SECRET")
-        || upper.ends_with("SIGNING_KEY")
-        || upper.ends_with("JWT_KEY")
-        || upper.ends_with("SESSION_KEY")
-        || upper.ends_with("PRIVATE_KEY")
-        || upper.ends_with("PASSWORD_SALT")
-        || upper == "SALT"
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let ends = |tail: &[&str]| {
+        words.len() >= tail.len() && words[words.len() - tail.len()..].iter().eq(tail.iter())
+    };
+    has("secret")
+        || has("secrets")
+        || has("secretkey")
+        || ends(&["signing", "key"])
+        || ends(&["jwt", "key"])
+        || ends(&["session", "key"])
+        || ends(&["private", "key"])
+        || ends(&["password", "salt"])
+        || words.len() == 1 && last == "salt"
 }
 
 const WEAK_SECRETS: &[&str] = &[
@@ -177,12 +254,31 @@ const WEAK_SECRETS: &[&str] = &[
     "you-will-never-guess",
     "keyboard cat",
     "qwerty",
+    "some-random-string",
+    "development key",
+    "dev key",
+    "secret key",
+    "my secret key",
+    "super secret key",
+    "super-secret-key",
+    "topsecret",
+    "top-secret",
+    "secret123",
+    "password123",
+    "123456789",
+];
+
+/// The example keys of the FastAPI and Flask documentation, copied into many projects.
+const DOCUMENTATION_KEYS: &[&str] = &[
+    "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+    "_5#y2L\"F4Q8z\n\u{fffd}]/",
 ];
 
 /// True for the placeholder values that tutorials, templates and defaults use.
 pub fn is_weak_secret(value: &str) -> bool {
     let lower = value.trim().to_ascii_lowercase();
-    WEAK_SECRETS.contains(&lower.as_str())
+    DOCUMENTATION_KEYS.contains(&value)
+        || WEAK_SECRETS.contains(&lower.as_str())
         || lower.contains("change") && lower.contains("me")
         || lower.starts_with("your") && lower.contains("secret")
         || lower.contains("insecure")
@@ -190,12 +286,12 @@ pub fn is_weak_secret(value: &str) -> bool {
 
 /// How a message describes a literal secret without repeating a real one.
 pub fn describe_secret(value: &str) -> String {
-    if is_weak_secret(value) {
-        if value.is_empty() {
-            "an empty string, a well-known weak value".to_string()
-        } else {
-            format!("\"{value}\", a well-known weak value")
-        }
+    if value.is_empty() {
+        "an empty string".to_string()
+    } else if DOCUMENTATION_KEYS.contains(&value) {
+        "the example key of the framework's documentation, known to everyone".to_string()
+    } else if is_weak_secret(value) {
+        format!("{value:?}, a well-known weak value")
     } else {
         format!("a literal of {} characters", value.chars().count())
     }
@@ -206,33 +302,6 @@ pub fn subscript_key(expr: &Expr) -> Option<(&Expr, &str)> {
     match &expr.kind {
         ExprKind::Subscript { value, slice } => Some((value, slice.as_str()?)),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn production_names() {
-        assert!(is_non_production_name("DevelopmentConfig"));
-        assert!(is_non_production_name("TestingConfig"));
-        assert!(is_non_production_name("local_settings"));
-        assert!(is_non_production_name("CIConfig") || is_non_production_name("CiConfig"));
-        assert!(!is_non_production_name("CityConfig"));
-        assert!(!is_non_production_name("ProductionConfig"));
-        assert!(!is_non_production_name("Config"));
-        assert!(!is_non_production_name("LatestConfig"));
-    }
-
-    #[test]
-    fn signing_key_names() {
-        assert!(is_signing_key_name("SECRET_KEY", &[]));
-        assert!(is_signing_key_name("JWT_SECRET_KEY", &[]));
-        assert!(is_signing_key_name("secret_key", &[]));
-        assert!(!is_signing_key_name("SECRET_KEY_FILE", &[]));
-        assert!(!is_signing_key_name("DEBUG", &[]));
-        assert!(is_signing_key_name("MY_KEY", &["my_key".to_string()]));
     }
 }
 
@@ -260,25 +329,31 @@ pub fn is_flask_config(cx: &FileContext, expr: &Expr) -> bool {
 
 /// The `(key, value)` pairs a configuration call sets: `update(K=v)`, `update({"K": v})`,
 /// `from_mapping(K=v)`, `from_mapping({"K": v})`, also through `dict(K=v)`.
-pub fn mapping_items(
-    call: &routewarden_python::ast::Call,
-) -> Vec<(&str, &Expr, routewarden_python::ast::Span)> {
-    let mut items = Vec::new();
-    for k in &call.keywords {
-        if let Some(arg) = &k.arg {
-            items.push((arg.as_str(), &k.value, k.span));
-        }
-    }
+pub fn mapping_items(call: &Call) -> Vec<(&str, &Expr, Span)> {
+    let mut items = keyword_items(call);
     for arg in &call.args {
         dict_items(arg, &mut items);
     }
     items
 }
 
-fn dict_items<'a>(
-    expr: &'a Expr,
-    items: &mut Vec<(&'a str, &'a Expr, routewarden_python::ast::Span)>,
-) {
+/// [`mapping_items`], also through a name bound to a mapping (`config.update(defaults)`).
+pub fn mapping_items_in<'e>(cx: &'e FileContext, call: &'e Call) -> Vec<(&'e str, &'e Expr, Span)> {
+    let mut items = keyword_items(call);
+    for arg in &call.args {
+        dict_items(cx.resolve_value(arg).expr, &mut items);
+    }
+    items
+}
+
+fn keyword_items(call: &Call) -> Vec<(&str, &Expr, Span)> {
+    call.keywords
+        .iter()
+        .filter_map(|k| Some((k.arg.as_deref()?, &k.value, k.span)))
+        .collect()
+}
+
+fn dict_items<'a>(expr: &'a Expr, items: &mut Vec<(&'a str, &'a Expr, Span)>) {
     match &expr.kind {
         ExprKind::Dict(entries) => {
             for entry in entries {
@@ -305,25 +380,12 @@ fn dict_items<'a>(
     }
 }
 
-/// The text of a literal secret: a string or bytes literal, `"...".encode()`, or a name that
-/// leads to one (a module constant, also in another module). Returns the literal's expression.
-pub fn literal_secret<'e>(cx: &'e FileContext, expr: &'e Expr) -> Option<(String, &'e Expr)> {
-    let origin = cx.resolve_value(expr);
-    literal_text_of(origin.expr).map(|t| (t, origin.expr))
+/// The `(key, value)` a `setdefault(K, v)` call sets.
+pub fn setdefault_item(call: &Call) -> Option<(&str, &Expr)> {
+    Some((call.args.first()?.as_str()?, call.args.get(1)?))
 }
 
-fn literal_text_of(expr: &Expr) -> Option<String> {
-    match &expr.kind {
-        ExprKind::Str(_) | ExprKind::Bytes(_) => expr.literal_text(),
-        ExprKind::Call(call) if call.args.is_empty() => match &call.func.kind {
-            ExprKind::Attribute { value, attr } if attr == "encode" => value.literal_text(),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// True when `expr` is `X.config` or a bare `config` mapping (Flask-style configuration).
+/// True when `expr` is a Flask-style configuration mapping: `<anything>.config`.
 pub fn is_config_mapping(cx: &FileContext, expr: &Expr) -> bool {
     match &expr.kind {
         ExprKind::Attribute { attr, .. } if attr == "config" => true,
@@ -341,10 +403,591 @@ pub const SETTINGS_BASES: &[&str] = &[
     "pydantic.env_settings.BaseSettings",
 ];
 
-pub fn is_settings_class(cx: &FileContext, class: &routewarden_python::ast::Class) -> bool {
+pub fn is_settings_class(cx: &FileContext, class: &Class) -> bool {
+    is_settings_class_in(cx.model, cx.file_index, class)
+}
+
+/// [`is_settings_class`] for a class of any file.
+pub fn is_settings_class_in(model: &ProjectModel, file: usize, class: &Class) -> bool {
     class.bases.iter().any(|b| {
-        cx.model
-            .class_name(cx.file_index, b)
+        model
+            .class_name(file, b)
             .is_some_and(|q| SETTINGS_BASES.contains(&q.as_str()))
     })
+}
+
+const PYDANTIC_FIELD: &[&str] = &["pydantic.Field", "pydantic.fields.Field"];
+const PYDANTIC_SECRETS: &[&str] = &[
+    "pydantic.SecretStr",
+    "pydantic.SecretBytes",
+    "pydantic.types.SecretStr",
+    "pydantic.types.SecretBytes",
+];
+
+/// The default a pydantic field declaration gives: the value itself, `Field(default)`,
+/// `Field(default=...)`, and the wrapped value of `SecretStr(...)`. `None` for required
+/// fields (`Field(...)`, `Field(default_factory=...)`).
+pub fn field_default<'a>(model: &ProjectModel, file: usize, value: &'a Expr) -> Option<&'a Expr> {
+    let ExprKind::Call(call) = &value.kind else {
+        return Some(value);
+    };
+    let callee = model.files[file].imports.resolve(&call.func);
+    let callee = callee.as_deref().unwrap_or_default();
+    let default = if PYDANTIC_FIELD.contains(&callee) {
+        call.argument("default", 0)?
+    } else if PYDANTIC_SECRETS.contains(&callee) {
+        call.args.first()?
+    } else {
+        return Some(value);
+    };
+    if matches!(default.kind, ExprKind::Ellipsis) {
+        return None;
+    }
+    field_default(model, file, default)
+}
+
+/// True when a pydantic settings field holds a signing key: its name or its alias
+/// (`Field(..., alias="JWT_SECRET")`) is named for one.
+pub fn is_key_setting(name: &str, value: &Expr, extra: &[String]) -> bool {
+    is_signing_key_name(name, extra)
+        || value.as_call().is_some_and(|call| {
+            ["alias", "validation_alias", "env"].iter().any(|k| {
+                call.keyword(k)
+                    .and_then(Expr::as_str)
+                    .is_some_and(|alias| is_signing_key_name(alias, extra))
+            })
+        })
+}
+
+const MAX_CLASS_DEPTH: u32 = 8;
+
+/// The configuration value that the assignment at `span` of `file` gives `key` in a
+/// configuration production can load: a class loaded with `config.from_object` or named for
+/// configuration (not for development or testing), also when a subclass inherits it, or a
+/// module loaded with `from_object`/`from_pyfile`. `None` when production never sees it, for
+/// instance because every production subclass assigns the key again.
+pub fn production_value<'a>(
+    cx: &FileContext<'a>,
+    key: &str,
+    file: usize,
+    span: Span,
+) -> Option<ConfigValue<'a>> {
+    cx.config
+        .production_values(key)
+        .into_iter()
+        .find(|v| v.file == file && v.span == span)
+}
+
+/// True when the module loads itself as configuration: `app.config.from_object(__name__)`.
+pub fn loads_itself_as_config(model: &ProjectModel, file: usize) -> bool {
+    let mut found = false;
+    for_each_call(
+        model.files[file].body(),
+        &mut Vec::new(),
+        &mut |_, _, call| {
+            found |= matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if attr == "from_object")
+                && call.args.first().and_then(Expr::as_name) == Some("__name__");
+        },
+    );
+    found
+}
+
+/// The last assignment of `attr` in the class body (`NAME = v` or `NAME: T = v`): the
+/// statement's span and the value.
+pub fn class_attribute<'a>(class: &'a Class, attr: &str) -> Option<(Span, &'a Expr)> {
+    class.body.iter().rev().find_map(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            span,
+            ..
+        } if targets.iter().any(|t| t.as_name() == Some(attr)) => Some((*span, value)),
+        _ => None,
+    })
+}
+
+/// `attr` looked up on `class` and then on its project bases: the file and class that assign
+/// it, the assignment's span and the value.
+pub fn lookup_class_attribute<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    attr: &str,
+) -> Option<ClassAttribute<'a>> {
+    lookup_class_attribute_at(model, file, class, attr, 0)
+}
+
+/// Where a class attribute is assigned.
+#[derive(Clone, Copy, Debug)]
+pub struct ClassAttribute<'a> {
+    pub file: usize,
+    pub class: &'a Class,
+    pub span: Span,
+    pub value: &'a Expr,
+}
+
+fn lookup_class_attribute_at<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    attr: &str,
+    depth: u32,
+) -> Option<ClassAttribute<'a>> {
+    if let Some((span, value)) = class_attribute(class, attr) {
+        return Some(ClassAttribute {
+            file,
+            class,
+            span,
+            value,
+        });
+    }
+    if depth > MAX_CLASS_DEPTH {
+        return None;
+    }
+    class
+        .bases
+        .iter()
+        .find_map(|base| match model.resolve_definition(file, base) {
+            Some((f, Some(Stmt::ClassDef(parent)), _)) if !std::ptr::eq(&**parent, class) => {
+                lookup_class_attribute_at(model, f, parent, attr, depth + 1)
+            }
+            _ => None,
+        })
+}
+
+/// The project class `expr` names or is an instance of: `Config`, `settings` after
+/// `settings = Settings()` or `settings = get_settings()`, a parameter annotated
+/// `config: Settings` (also `Annotated[Settings, Depends(...)]`).
+pub fn project_class_of<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> Option<(usize, &'a Class)> {
+    project_class_at(model, file, scope, expr, 0)
+}
+
+fn project_class_at<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    depth: u32,
+) -> Option<(usize, &'a Class)> {
+    if depth > MAX_CLASS_DEPTH {
+        return None;
+    }
+    if let ExprKind::Name(name) = &expr.kind {
+        let annotation = scope
+            .iter()
+            .rev()
+            .flat_map(|f| f.params.iter())
+            .find(|p| &p.name == name)
+            .map(|p| p.annotation.as_ref());
+        if let Some(annotation) = annotation {
+            return project_class_at(model, file, scope, annotation?, depth + 1);
+        }
+    }
+    match &expr.kind {
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            if let Some((f, Some(Stmt::ClassDef(class)), _)) = model.resolve_definition(file, expr)
+            {
+                return Some((f, &**class));
+            }
+            let origin = model.follow(file, scope, expr)?;
+            if std::ptr::eq(origin.expr, expr) {
+                return None;
+            }
+            project_class_at(model, origin.file, &origin.scope, origin.expr, depth + 1)
+        }
+        ExprKind::Call(call) => match model.resolve_definition(file, &call.func)? {
+            (f, Some(Stmt::ClassDef(class)), _) => Some((f, &**class)),
+            (f, Some(Stmt::FunctionDef(factory)), _) => {
+                if let Some(found) = factory
+                    .returns
+                    .as_ref()
+                    .and_then(|r| project_class_at(model, f, &[], r, depth + 1))
+                {
+                    return Some(found);
+                }
+                let scope = [&**factory];
+                let mut found = None;
+                for_each_return(&factory.body, &mut |value| {
+                    if found.is_none() {
+                        found = project_class_at(model, f, &scope, value, depth + 1);
+                    }
+                });
+                found
+            }
+            _ => None,
+        },
+        // `Annotated[Settings, Depends(get_settings)]`
+        ExprKind::Subscript { value, slice } => {
+            let first = slice.elements().and_then(|e| e.first())?;
+            let annotated = model.files[file]
+                .imports
+                .resolve(value)
+                .is_some_and(|q| q == "typing.Annotated" || q == "typing_extensions.Annotated");
+            annotated
+                .then(|| project_class_at(model, file, scope, first, depth + 1))
+                .flatten()
+        }
+        ExprKind::Await(inner) => project_class_at(model, file, scope, inner, depth + 1),
+        _ => None,
+    }
+}
+
+/// Where the literal of a signing key was written.
+#[derive(Clone, Copy, Debug)]
+pub enum SecretSource<'a> {
+    /// At the use, or in a local variable.
+    Inline,
+    /// A module-level constant.
+    ModuleConstant {
+        file: usize,
+        name: &'a str,
+        /// The assignment statement.
+        span: Span,
+    },
+    /// A class attribute; `settings` when the class is a pydantic settings class, whose value is
+    /// the default of an environment variable.
+    ClassAttribute {
+        file: usize,
+        class: &'a Class,
+        name: &'a str,
+        /// The assignment statement.
+        span: Span,
+        settings: bool,
+    },
+}
+
+/// A literal secret and where it was written.
+#[derive(Clone, Debug)]
+pub struct LiteralSecret<'a> {
+    pub text: String,
+    pub source: SecretSource<'a>,
+}
+
+/// The literal a signing key holds: a string or bytes literal, `"...".encode()`, or a name that
+/// leads to one: a local variable, a module constant (also of another module), a class
+/// attribute or a pydantic settings default reached through the class, an instance, a factory
+/// or an annotated parameter. Public keys and certificates are not secrets.
+pub fn literal_secret<'a>(cx: &'a FileContext, expr: &'a Expr) -> Option<LiteralSecret<'a>> {
+    let secret = literal_secret_at(cx.model, cx.file_index, &cx.functions, expr, 0)?;
+    (!is_public_key_text(&secret.text)).then_some(secret)
+}
+
+fn literal_secret_at<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    depth: u32,
+) -> Option<LiteralSecret<'a>> {
+    if depth > MAX_CLASS_DEPTH {
+        return None;
+    }
+    let origin = model.resolve_value(file, scope, expr);
+    if let Some(text) = literal_text_of(origin.expr) {
+        let constant = (origin.scope.is_empty() && !std::ptr::eq(origin.expr, expr))
+            .then(|| module_constant_name(model, origin.file, origin.expr))
+            .flatten();
+        let source = match constant {
+            Some((name, span)) => SecretSource::ModuleConstant {
+                file: origin.file,
+                name,
+                span,
+            },
+            None => SecretSource::Inline,
+        };
+        return Some(LiteralSecret { text, source });
+    }
+    let ExprKind::Attribute {
+        value: object,
+        attr,
+    } = &origin.expr.kind
+    else {
+        return None;
+    };
+    let (class_file, class) = project_class_of(model, origin.file, &origin.scope, object)?;
+    let found = lookup_class_attribute(model, class_file, class, attr)?;
+    let settings = is_settings_class_in(model, found.file, found.class);
+    let value = if settings {
+        field_default(model, found.file, found.value)?
+    } else {
+        found.value
+    };
+    let inner = literal_secret_at(model, found.file, &[], value, depth + 1)?;
+    Some(LiteralSecret {
+        text: inner.text,
+        source: SecretSource::ClassAttribute {
+            file: found.file,
+            class: found.class,
+            name: attr,
+            span: found.span,
+            settings,
+        },
+    })
+}
+
+/// The name and statement of the module-level constant whose value is `value`.
+fn module_constant_name<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    value: &Expr,
+) -> Option<(&'a str, Span)> {
+    model.files[file].body().iter().find_map(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(v),
+            span,
+            ..
+        } if std::ptr::eq(v, value) => Some((targets.first()?.as_name()?, *span)),
+        _ => None,
+    })
+}
+
+fn literal_text_of(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Str(_) | ExprKind::Bytes(_) => expr.literal_text(),
+        ExprKind::Call(call) if call.args.is_empty() => match &call.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "encode" => value.literal_text(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// PEM public keys and certificates: verifying with a published key is not a secret in code.
+fn is_public_key_text(text: &str) -> bool {
+    let text = text.trim_start();
+    [
+        "-----BEGIN PUBLIC KEY",
+        "-----BEGIN RSA PUBLIC KEY",
+        "-----BEGIN CERTIFICATE",
+        "ssh-rsa ",
+        "ssh-ed25519 ",
+    ]
+    .iter()
+    .any(|p| text.starts_with(p))
+}
+
+/// Host strings that bind every interface, after following a name to its literal.
+pub fn binds_public(cx: &FileContext, host: &Expr) -> bool {
+    is_public_host(cx.resolve_value(host).expr)
+}
+
+/// True when `span` lies in the branch of an `if` that runs only with debug mode on:
+/// `if app.debug:`, `if app.config["DEBUG"]:`, `if settings.DEBUG:`,
+/// `if os.environ.get("FLASK_DEBUG") == "1":`, or the `else` of `if not ...:`.
+pub fn under_debug_guard(cx: &FileContext, span: Span) -> bool {
+    let body = cx.function().map_or(cx.file.body(), |f| f.body.as_slice());
+    guarded(body, span)
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+fn guarded(body: &[Stmt], span: Span) -> bool {
+    let Some(stmt) = body.iter().find(|s| contains(s.span(), span)) else {
+        return false;
+    };
+    if let Stmt::If {
+        test, body, orelse, ..
+    } = stmt
+    {
+        let (negated, test) = match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => (true, &**operand),
+            _ => (false, test),
+        };
+        if is_debug_switch(test) {
+            let branch = if negated { orelse } else { body };
+            if branch.iter().any(|s| contains(s.span(), span)) {
+                return true;
+            }
+        }
+    }
+    if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+        return false;
+    }
+    stmt.child_bodies().into_iter().any(|b| guarded(b, span))
+}
+
+fn is_debug_switch(test: &Expr) -> bool {
+    let is_key = |s: &str| matches!(s, "DEBUG" | "FLASK_DEBUG");
+    test.any(&mut |e| match &e.kind {
+        ExprKind::Attribute { attr, .. } => attr == "debug" || attr == "DEBUG",
+        ExprKind::Name(n) => n == "debug" || n == "DEBUG",
+        ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(is_key),
+        ExprKind::Call(call) => call.args.first().and_then(Expr::as_str).is_some_and(is_key),
+        _ => false,
+    })
+}
+
+/// Calls `f` with every call in `body` and the functions enclosing it.
+pub fn for_each_call<'a>(
+    body: &'a [Stmt],
+    scope: &mut Vec<&'a Function>,
+    f: &mut impl FnMut(&[&'a Function], &'a Expr, &'a Call),
+) {
+    for stmt in body {
+        let mut exprs: Vec<&'a Expr> = Vec::new();
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                exprs.extend(&function.decorators);
+                exprs.extend(function.params.iter().filter_map(|p| p.default.as_ref()));
+                visit_calls(&exprs, scope, f);
+                scope.push(function);
+                for_each_call(&function.body, scope, f);
+                scope.pop();
+                continue;
+            }
+            Stmt::ClassDef(class) => {
+                exprs.extend(class.decorators.iter().chain(&class.bases));
+                exprs.extend(class.keywords.iter().map(|k| &k.value));
+            }
+            Stmt::Return { value, .. } => exprs.extend(value),
+            Stmt::Assign { targets, value, .. } => {
+                exprs.extend(targets);
+                exprs.extend(value);
+            }
+            Stmt::AugAssign { target, value, .. } => exprs.extend([target, value]),
+            Stmt::Expr { value, .. } => exprs.push(value),
+            Stmt::If { test, .. } | Stmt::While { test, .. } => exprs.push(test),
+            Stmt::For { target, iter, .. } => exprs.extend([target, iter]),
+            Stmt::With { items, .. } => {
+                for item in items {
+                    exprs.push(&item.context);
+                    exprs.extend(&item.target);
+                }
+            }
+            Stmt::Match { subject, .. } => exprs.push(subject),
+            Stmt::Raise { exc, cause, .. } => exprs.extend(exc.iter().chain(cause)),
+            Stmt::Try { handlers, .. } => {
+                exprs.extend(handlers.iter().filter_map(|h| h.type_.as_ref()))
+            }
+            Stmt::Import { .. } | Stmt::ImportFrom { .. } | Stmt::Other { .. } => {}
+        }
+        visit_calls(&exprs, scope, f);
+        for child in stmt.child_bodies() {
+            for_each_call(child, scope, f);
+        }
+    }
+}
+
+fn visit_calls<'a>(
+    exprs: &[&'a Expr],
+    scope: &[&'a Function],
+    f: &mut impl FnMut(&[&'a Function], &'a Expr, &'a Call),
+) {
+    fn visit<'a>(
+        expr: &'a Expr,
+        scope: &[&'a Function],
+        f: &mut impl FnMut(&[&'a Function], &'a Expr, &'a Call),
+    ) {
+        if let ExprKind::Call(call) = &expr.kind {
+            f(scope, expr, call);
+        }
+        expr.for_each_child(|child| visit(child, scope, f));
+    }
+    for expr in exprs {
+        visit(expr, scope, f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_names() {
+        assert!(is_non_production_name("DevelopmentConfig"));
+        assert!(is_non_production_name("TestingConfig"));
+        assert!(is_non_production_name("local_settings"));
+        assert!(is_non_production_name("CIConfig") || is_non_production_name("CiConfig"));
+        assert!(!is_non_production_name("CityConfig"));
+        assert!(!is_non_production_name("ProductionConfig"));
+        assert!(!is_non_production_name("Config"));
+        assert!(!is_non_production_name("LatestConfig"));
+    }
+
+    #[test]
+    fn signing_key_names() {
+        assert!(is_signing_key_name("SECRET_KEY", &[]));
+        assert!(is_signing_key_name("JWT_SECRET_KEY", &[]));
+        assert!(is_signing_key_name("secret_key", &[]));
+        assert!(!is_signing_key_name("SECRET_KEY_FILE", &[]));
+        assert!(!is_signing_key_name("DEBUG", &[]));
+        assert!(is_signing_key_name("MY_KEY", &["my_key".to_string()]));
+        assert!(is_signing_key_name("SECURITY_PASSWORD_SALT", &[]));
+        assert!(is_signing_key_name("jwtSecret", &[]));
+        assert!(is_signing_key_name("SESSION_SIGNING_KEY", &[]));
+        assert!(!is_signing_key_name("SECRETS_DIR", &[]));
+        assert!(!is_signing_key_name("JWT_SECRET_KEY_ENV", &[]));
+        assert!(!is_signing_key_name("SECRET_MASK", &[]));
+        assert!(!is_signing_key_name("API_KEY", &[]));
+        assert!(!is_signing_key_name("PASSWORD_HASH", &[]));
+    }
+
+    #[test]
+    fn secret_descriptions() {
+        assert_eq!(describe_secret("dev"), "\"dev\", a well-known weak value");
+        assert_eq!(describe_secret("Zq81mW0pLx"), "a literal of 10 characters");
+        assert!(
+            describe_secret("09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7")
+                .contains("documentation")
+        );
+        assert!(is_weak_secret("CHANGE-ME-in-production"));
+        assert!(!is_weak_secret("k7#Qz!2mW9"));
+    }
+}
+
+/// Runs one rule on in-memory files, for rule unit tests that check what fixtures cannot
+/// (severities, messages).
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::checker::check_project;
+    use crate::rule::{Rule, Severity};
+    use crate::settings::RuleSettings;
+    use routewarden_model::{InputFile, ProjectModel};
+    use std::path::PathBuf;
+
+    #[derive(Debug)]
+    pub struct Found {
+        pub file: String,
+        pub line: u32,
+        pub severity: Severity,
+        pub message: String,
+    }
+
+    pub fn findings_of(rule: &dyn Rule, files: &[(&str, &str)]) -> Vec<Found> {
+        let inputs = files
+            .iter()
+            .map(|(path, text)| InputFile {
+                path: PathBuf::from("/project").join(path),
+                display: path.to_string(),
+                text: text.to_string(),
+            })
+            .collect();
+        let model = ProjectModel::build(inputs, &[]);
+        let mut found: Vec<Found> =
+            check_project(&model, &[rule], &RuleSettings::default(), &|_| false)
+                .into_iter()
+                .map(|f| {
+                    let module = &model.files[f.file];
+                    Found {
+                        file: module.display.clone(),
+                        line: module.position(f.span.start).row,
+                        severity: f.severity,
+                        message: f.message,
+                    }
+                })
+                .collect();
+        found.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        found
+    }
 }

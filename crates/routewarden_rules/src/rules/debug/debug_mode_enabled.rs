@@ -2,21 +2,37 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    is_enabled, is_flask_app, is_flask_config, is_non_production_name, is_public_host,
-    mapping_items, subscript_key,
+    FLASK_APP_CLASSES, binds_public, field_default, for_each_call, is_enabled, is_flask_app,
+    is_flask_config, is_non_production_module, is_non_production_name, is_public_host,
+    is_settings_class, is_truthy_literal, loads_itself_as_config, mapping_items_in,
+    production_value, setdefault_item, subscript_key, under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
-use routewarden_python::ast::{Call, Class, Expr, ExprKind, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
-    /// Debug mode switched on in code: `FastAPI(debug=True)`, `Starlette(debug=True)`, Flask's
-    /// `app.run(debug=True)`, `app.debug = True`, `app.config["DEBUG"] = True`,
-    /// `app.config.update(DEBUG=True)` or `from_mapping(DEBUG=True)`, `DEBUG = True` in a
-    /// configuration class that is not named for development or testing, and `FLASK_DEBUG` or
-    /// `FLASK_ENV=development` set through `os.environ`. The application object may have any
-    /// name, come from a factory or another module, and the framework may be imported under
-    /// any alias. The finding is critical when the same `run` call binds every interface.
+    /// Debug mode switched on in code. Forms: `FastAPI(debug=True)` and `Starlette(debug=True)` (also
+    /// of a subclass), Flask's `app.run(debug=True)` (also positional) and Flask-SocketIO's
+    /// `socketio.run(app, debug=True)`, `app.debug = True`, `app.config["DEBUG"] = True`,
+    /// `app.config.update(DEBUG=True)`, `from_mapping(DEBUG=True)` and `setdefault("DEBUG", True)`
+    /// (also with a mapping bound to a name), `DEBUG = True` in a configuration class
+    /// production loads (loaded with `config.from_object`, or named `*Config`/`*Settings`;
+    /// reported where it is assigned, also when a production subclass inherits it) or at the top
+    /// of a module loaded with `from_object`/`from_pyfile`, a pydantic settings field `debug` that
+    /// defaults to `True`, and `FLASK_DEBUG` or `FLASK_ENV=development` set through
+    /// `os.environ[...]`, `setdefault`, `update` or `os.putenv`. The application object may have
+    /// any name, come from a factory or another module, and the framework may be imported under
+    /// any alias; `True` may come through a constant.
+    ///
+    /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`), or,
+    /// for the other forms, when the same file starts a server on every interface.
+    ///
+    /// Not reported: configuration classes and modules named for development, testing or local
+    /// use (`DevelopmentConfig`, `config/local.py`), a base class whose production subclasses
+    /// all assign `DEBUG` again, and code in an `if` that runs only when debug is already on
+    /// (`if app.debug:`, `if settings.DEBUG:`). Test code is analysed like any other; silence it
+    /// with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// In debug mode Starlette and FastAPI send the full traceback of every unhandled error,
@@ -60,8 +76,10 @@ const ASGI_APPS: &[&str] = &[
     "starlette.Starlette",
 ];
 
-/// Classes whose `run(app, debug=True)`-style methods start a debugging server.
+/// Classes whose `run(app, debug=True)` starts Flask's development server in debug mode.
 const FLASK_RUNNERS: &[&str] = &["flask_socketio.SocketIO"];
+
+const ASGI_SERVERS: &[&str] = &["uvicorn.run", "uvicorn.main.run"];
 
 impl Rule for DebugModeEnabled {
     fn meta(&self) -> &'static RuleMeta {
@@ -69,14 +87,25 @@ impl Rule for DebugModeEnabled {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        let meta = &DEBUG_MODE_ENABLED;
-        if cx.resolves_to(&call.func, ASGI_APPS) {
+        if cx
+            .model
+            .class_name(cx.file_index, &call.func)
+            .is_some_and(|q| ASGI_APPS.contains(&q.as_str()))
+        {
             if call.keyword("debug").is_some_and(|d| is_enabled(cx, d)) {
-                out.report(
-                    meta,
+                report(
+                    cx,
                     expr.span,
-                    "application created with debug=True: tracebacks are sent to clients",
+                    "application created with debug=True: tracebacks are sent to clients".into(),
+                    out,
                 );
+            }
+            return;
+        }
+        if cx.resolves_to(&call.func, &["os.putenv"]) {
+            if let Some(message) = setdefault_item(call).and_then(|(k, v)| flask_env_message(k, v))
+            {
+                report(cx, expr.span, message, out);
             }
             return;
         }
@@ -88,62 +117,39 @@ impl Rule for DebugModeEnabled {
             return;
         };
         match attr.as_str() {
-            "run" => {
-                let Some(debug) = call.keyword("debug") else {
-                    return;
-                };
-                if !is_enabled(cx, debug) {
-                    return;
-                }
-                let is_runner = is_flask_app(cx, receiver)
-                    || cx
-                        .instance_class(receiver)
-                        .is_some_and(|c| FLASK_RUNNERS.contains(&c.as_str()));
-                if !is_runner {
-                    return;
-                }
-                if call.keyword("host").is_some_and(is_public_host) {
-                    out.report_with_severity(
-                        meta,
-                        expr.span,
-                        "server runs with debug=True on every interface: the Werkzeug debugger is reachable from the network",
-                        Severity::Critical,
-                    );
+            "run" => check_run(cx, expr, receiver, call, out),
+            "update" | "from_mapping" | "setdefault" if is_flask_config(cx, receiver) => {
+                let items: Vec<(&str, &Expr)> = if attr == "setdefault" {
+                    setdefault_item(call).into_iter().collect()
                 } else {
-                    out.report(
-                        meta,
-                        expr.span,
-                        "server runs with debug=True: the Werkzeug debugger is enabled",
-                    );
-                }
-            }
-            "update" | "from_mapping" if is_flask_config(cx, receiver) => {
-                for (key, value, _) in mapping_items(call) {
-                    if key == "DEBUG" && is_enabled(cx, value) {
-                        out.report(
-                            meta,
-                            expr.span,
-                            format!("configuration sets DEBUG=True through {attr}()"),
-                        );
-                    }
-                }
-            }
-            "setdefault" | "update" if is_os_environ(cx, receiver) => {
-                let pairs: Vec<(&str, &Expr)> = if attr == "setdefault" {
-                    match (call.args.first().and_then(Expr::as_str), call.args.get(1)) {
-                        (Some(k), Some(v)) => vec![(k, v)],
-                        _ => Vec::new(),
-                    }
-                } else {
-                    mapping_items(call)
+                    mapping_items_in(cx, call)
                         .into_iter()
                         .map(|(k, v, _)| (k, v))
                         .collect()
                 };
-                for (key, value) in pairs {
-                    if let Some(message) = flask_env_message(key, value) {
-                        out.report(meta, expr.span, message);
-                    }
+                if items
+                    .iter()
+                    .any(|(key, value)| *key == "DEBUG" && is_enabled(cx, value))
+                {
+                    report(
+                        cx,
+                        expr.span,
+                        format!("configuration sets DEBUG=True through {attr}()"),
+                        out,
+                    );
+                }
+            }
+            "setdefault" | "update" if is_os_environ(cx, receiver) => {
+                let items: Vec<(&str, &Expr)> = if attr == "setdefault" {
+                    setdefault_item(call).into_iter().collect()
+                } else {
+                    mapping_items_in(cx, call)
+                        .into_iter()
+                        .map(|(k, v, _)| (k, v))
+                        .collect()
+                };
+                if let Some(message) = items.iter().find_map(|(k, v)| flask_env_message(k, v)) {
+                    report(cx, expr.span, message, out);
                 }
             }
             _ => {}
@@ -160,7 +166,6 @@ impl Rule for DebugModeEnabled {
         else {
             return;
         };
-        let meta = &DEBUG_MODE_ENABLED;
         for target in targets {
             match &target.kind {
                 ExprKind::Attribute { value: app, attr } if attr == "debug" => {
@@ -169,7 +174,12 @@ impl Rule for DebugModeEnabled {
                             .instance_class(app)
                             .is_some_and(|c| ASGI_APPS.contains(&c.as_str()));
                     if is_app && is_enabled(cx, value) {
-                        out.report(meta, *span, "application debug attribute set to True");
+                        report(
+                            cx,
+                            *span,
+                            "application debug attribute set to True".into(),
+                            out,
+                        );
                     }
                 }
                 ExprKind::Subscript { .. } => {
@@ -177,25 +187,16 @@ impl Rule for DebugModeEnabled {
                         continue;
                     };
                     if key == "DEBUG" && is_flask_config(cx, mapping) && is_enabled(cx, value) {
-                        out.report(meta, *span, "configuration sets DEBUG=True");
-                    } else if is_os_environ(cx, mapping) {
-                        if let Some(message) = flask_env_message(key, value) {
-                            out.report(meta, *span, message);
-                        }
+                        report(cx, *span, "configuration sets DEBUG=True".into(), out);
+                    } else if is_os_environ(cx, mapping)
+                        && let Some(message) = flask_env_message(key, value)
+                    {
+                        report(cx, *span, message, out);
                     }
                 }
-                ExprKind::Name(name) if name == "DEBUG" => {
-                    if let Some(class) = cx.in_class_body() {
-                        if is_config_class(class)
-                            && !is_non_production_name(&class.name)
-                            && is_enabled(cx, value)
-                        {
-                            out.report(
-                                meta,
-                                *span,
-                                format!("configuration class {} sets DEBUG = True", class.name),
-                            );
-                        }
+                ExprKind::Name(name) => {
+                    if let Some(message) = config_debug(cx, *span, name, value) {
+                        report(cx, *span, message, out);
                     }
                 }
                 _ => {}
@@ -204,13 +205,147 @@ impl Rule for DebugModeEnabled {
     }
 }
 
+/// `app.run(debug=True)` on a Flask-style app or a Flask-SocketIO server.
+fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &mut Findings) {
+    let (debug, host) = if is_flask_app(cx, receiver) {
+        (call.argument("debug", 2), call.argument("host", 0))
+    } else if cx
+        .instance_class(receiver)
+        .is_some_and(|c| FLASK_RUNNERS.contains(&c.as_str()))
+    {
+        (call.keyword("debug"), call.argument("host", 1))
+    } else {
+        return;
+    };
+    if !debug.is_some_and(|d| is_enabled(cx, d)) {
+        return;
+    }
+    if !reported_here(cx, expr.span) {
+        return;
+    }
+    if host.is_some_and(|h| binds_public(cx, h)) {
+        out.report_with_severity(
+            &DEBUG_MODE_ENABLED,
+            expr.span,
+            "server runs with debug=True on every interface: the Werkzeug debugger is reachable from the network",
+            Severity::Critical,
+        );
+    } else {
+        out.report(
+            &DEBUG_MODE_ENABLED,
+            expr.span,
+            "server runs with debug=True: the Werkzeug debugger is enabled",
+        );
+    }
+}
+
+/// Not in a branch that runs only in debug mode.
+fn reported_here(cx: &FileContext, span: Span) -> bool {
+    !under_debug_guard(cx, span)
+}
+
+/// `DEBUG = True` in a configuration class or module production loads, or a pydantic settings
+/// field `debug` defaulting to `True`.
+fn config_debug(cx: &FileContext, span: Span, name: &str, value: &Expr) -> Option<String> {
+    if is_non_production_module(cx.model, cx.file_index) {
+        return None;
+    }
+    match cx.in_class_body() {
+        Some(class) if is_settings_class(cx, class) => {
+            let default = field_default(cx.model, cx.file_index, value)?;
+            (name.eq_ignore_ascii_case("debug")
+                && !is_non_production_name(&class.name)
+                && is_enabled(cx, default))
+            .then(|| {
+                format!(
+                    "settings field {}.{name} defaults to True: debug mode is on wherever the variable is unset",
+                    class.name
+                )
+            })
+        }
+        Some(_) => {
+            if name != "DEBUG" || !is_enabled(cx, value) {
+                return None;
+            }
+            let used = production_value(cx, name, cx.file_index, span)?;
+            Some(if used.used_by == used.defined_in {
+                format!("configuration class {} sets DEBUG = True", used.defined_in)
+            } else {
+                format!(
+                    "configuration class {} sets DEBUG = True, which {} inherits",
+                    used.defined_in, used.used_by
+                )
+            })
+        }
+        None => {
+            let top_level = cx.functions.is_empty();
+            let loaded = top_level
+                && name == "DEBUG"
+                && is_enabled(cx, value)
+                && (loads_itself_as_config(cx.model, cx.file_index)
+                    || production_value(cx, name, cx.file_index, span).is_some());
+            loaded.then(|| {
+                format!(
+                    "module {} is loaded as configuration and sets DEBUG = True",
+                    cx.file.module_name
+                )
+            })
+        }
+    }
+}
+
+/// Reports a debug switch; critical when the same file also serves on every interface.
+fn report(cx: &FileContext, span: Span, message: String, out: &mut Findings) {
+    if !reported_here(cx, span) {
+        return;
+    }
+    if file_binds_public(cx) {
+        out.report_with_severity(
+            &DEBUG_MODE_ENABLED,
+            span,
+            format!("{message}; the server binds every interface"),
+            Severity::Critical,
+        );
+    } else {
+        out.report(&DEBUG_MODE_ENABLED, span, message);
+    }
+}
+
+/// True when the file starts a server on every interface: `run(host="0.0.0.0")` on a
+/// Flask-style app or Flask-SocketIO, `uvicorn.run(..., host="0.0.0.0")`.
+fn file_binds_public(cx: &FileContext) -> bool {
+    let mut public = false;
+    for_each_call(cx.file.body(), &mut Vec::new(), &mut |scope, _, call| {
+        if public {
+            return;
+        }
+        let host = if cx.resolves_to(&call.func, ASGI_SERVERS) {
+            call.keyword("host")
+        } else if let ExprKind::Attribute { value, attr } = &call.func.kind {
+            if attr != "run" {
+                return;
+            }
+            match cx.model.instance_class(cx.file_index, scope, value) {
+                Some(c) if FLASK_APP_CLASSES.contains(&c.as_str()) => call.argument("host", 0),
+                Some(c) if FLASK_RUNNERS.contains(&c.as_str()) => call.argument("host", 1),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        public = host
+            .is_some_and(|h| is_public_host(cx.model.resolve_value(cx.file_index, scope, h).expr));
+    });
+    public
+}
+
 fn is_os_environ(cx: &FileContext, expr: &Expr) -> bool {
     cx.resolves_to(expr, &["os.environ"])
 }
 
 fn flask_env_message(key: &str, value: &Expr) -> Option<String> {
     match key {
-        "FLASK_DEBUG" if crate::helpers::is_truthy_literal(value) => {
+        "FLASK_DEBUG" if is_truthy_literal(value) => {
             Some("FLASK_DEBUG enabled from code".to_string())
         }
         "FLASK_ENV" if value.as_str() == Some("development") => {
@@ -220,14 +355,34 @@ fn flask_env_message(key: &str, value: &Expr) -> Option<String> {
     }
 }
 
-/// A class that holds framework configuration: named `*Config`/`*Settings`, or deriving from
-/// such a class.
-fn is_config_class(class: &Class) -> bool {
-    let named = |n: &str| {
-        let words = crate::helpers::identifier_words(n);
-        words
-            .iter()
-            .any(|w| w == "config" || w == "settings" || w == "configuration")
-    };
-    named(&class.name) || class.bases.iter().any(|b| b.last_name().is_some_and(named))
+#[cfg(test)]
+mod tests {
+    use crate::helpers::test_support::findings_of;
+    use crate::rule::Severity;
+
+    #[test]
+    fn public_bind_is_critical() {
+        let found = findings_of(
+            &super::DebugModeEnabled,
+            &[(
+                "app.py",
+                "from flask import Flask\napp = Flask(__name__)\napp.run(host='0.0.0.0', debug=True)\napp.run(debug=True)\n",
+            )],
+        );
+        let severities: Vec<_> = found.iter().map(|f| (f.line, f.severity)).collect();
+        assert_eq!(severities, [(3, Severity::Critical), (4, Severity::High)]);
+    }
+
+    #[test]
+    fn debug_app_in_a_file_that_binds_every_interface_is_critical() {
+        let found = findings_of(
+            &super::DebugModeEnabled,
+            &[(
+                "main.py",
+                "import uvicorn\nfrom fastapi import FastAPI\nHOST = '0.0.0.0'\napp = FastAPI(debug=True)\nuvicorn.run(app, host=HOST)\n",
+            )],
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Critical);
+    }
 }

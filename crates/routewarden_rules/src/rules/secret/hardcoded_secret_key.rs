@@ -2,22 +2,42 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    describe_secret, is_config_mapping, is_non_production_name, is_settings_class,
-    is_signing_key_name, literal_secret, mapping_items, subscript_key,
+    SecretSource, class_attribute, describe_secret, is_config_mapping, is_key_setting,
+    is_non_production_module, is_non_production_name, is_signing_key_name, literal_secret,
+    loads_itself_as_config, mapping_items_in, production_value, setdefault_item, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
-    /// A string or bytes literal used as a signing key: Flask's `app.secret_key`,
-    /// `app.config["SECRET_KEY"]` (and `JWT_SECRET_KEY`, `SECURITY_PASSWORD_SALT` and other
-    /// signing-key names), `config.update(...)`, `config.from_mapping(...)`, `SECRET_KEY` in a
-    /// configuration class not named for development or testing, the key argument of
-    /// `jwt.encode`/`jwt.decode` (PyJWT, python-jose), itsdangerous serializers and signers, and
-    /// Starlette's `SessionMiddleware(secret_key=...)`. A key passed through a module constant,
-    /// also one imported from another module, counts. The message says when the value is a
-    /// well-known weak one such as `dev` or `changeme`; other values are not repeated.
+    /// A string or bytes literal used as a signing key. Forms: Flask's `app.secret_key`,
+    /// `app.config["SECRET_KEY"]` (and `JWT_SECRET_KEY`, `SECURITY_PASSWORD_SALT`,
+    /// `WTF_CSRF_SECRET_KEY` and other signing-key names, plus the configured ones),
+    /// `config.update(...)`, `config.from_mapping(...)`, `config.setdefault(...)`, a signing-key
+    /// constant of a configuration production loads (a class loaded with `config.from_object` or
+    /// named `*Config`/`*Settings`, a module loaded with `from_object`/`from_pyfile` or
+    /// `from_object(__name__)`; reported where it is assigned, also when a production subclass
+    /// inherits it), the key argument of `jwt.encode`/`jwt.decode` (PyJWT, python-jose,
+    /// authlib), itsdangerous serializers and signers, Starlette's
+    /// `SessionMiddleware(secret_key=...)` (direct, through `add_middleware` or `Middleware`),
+    /// and a signing key written into `os.environ`.
+    ///
+    /// The key may come through a local variable, a module constant (also imported from another
+    /// module), a class attribute, or the default of a pydantic settings field reached through
+    /// an instance, a factory such as `get_settings()` or a parameter annotated with the settings
+    /// class. A literal already reported where it is defined (a configuration constant by this
+    /// rule, a settings field named for a key by SECRET002) is not reported again at its uses.
+    /// The message says when the value is a well-known weak one such as `dev`, `changeme` or a
+    /// documentation example; other values are not repeated.
+    ///
+    /// Not reported: empty Flask keys (Flask then refuses to sign), PEM public keys and
+    /// certificates, `jwt.decode` with `verify_signature` off, names that describe a key rather
+    /// than hold it (`SECRET_KEY_FILE`, `SECRETS_DIR`), configuration classes and modules named
+    /// for development or testing (`TestingConfig`, `config/local.py`), a base class whose
+    /// production subclasses all assign the key again, and pydantic settings classes (their
+    /// defaults are SECRET002's). Test code is analysed like any other; silence it with
+    /// `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// Whoever knows the signing key can forge what it signs: Flask and Starlette session cookies
@@ -53,14 +73,20 @@ declare_rule! {
 
 pub struct HardcodedSecretKey;
 
-const JWT_FUNCTIONS: &[&str] = &[
-    "jwt.encode",
-    "jwt.decode",
-    "jwt.api_jwt.encode",
-    "jwt.api_jwt.decode",
-    "jose.jwt.encode",
-    "jose.jwt.decode",
-    "jwt.PyJWT.encode",
+/// Functions that sign or verify with a key, and the position of the key argument.
+const KEY_FUNCTIONS: &[(&str, usize)] = &[
+    ("jwt.encode", 1),
+    ("jwt.decode", 1),
+    ("jwt.api_jwt.encode", 1),
+    ("jwt.api_jwt.decode", 1),
+    ("jwt.api_jws.encode", 1),
+    ("jwt.api_jws.decode", 1),
+    ("jose.jwt.encode", 1),
+    ("jose.jwt.decode", 1),
+    ("jose.jws.sign", 1),
+    ("jose.jws.verify", 1),
+    ("authlib.jose.jwt.encode", 2),
+    ("authlib.jose.jwt.decode", 1),
 ];
 
 const SIGNERS: &[&str] = &[
@@ -70,34 +96,120 @@ const SIGNERS: &[&str] = &[
     "itsdangerous.Serializer",
     "itsdangerous.TimestampSigner",
     "itsdangerous.Signer",
+    "itsdangerous.TimedJSONWebSignatureSerializer",
+    "itsdangerous.JSONWebSignatureSerializer",
     "itsdangerous.url_safe.URLSafeTimedSerializer",
     "itsdangerous.url_safe.URLSafeSerializer",
     "itsdangerous.serializer.Serializer",
     "itsdangerous.timed.TimedSerializer",
     "itsdangerous.timed.TimestampSigner",
     "itsdangerous.signer.Signer",
+    "itsdangerous.jws.TimedJSONWebSignatureSerializer",
+    "itsdangerous.jws.JSONWebSignatureSerializer",
 ];
 
 const SESSION_MIDDLEWARE: &[&str] = &["starlette.middleware.sessions.SessionMiddleware"];
 
-impl HardcodedSecretKey {
-    fn check_value(
-        &self,
-        cx: &FileContext,
-        value: &Expr,
-        span: Span,
-        what: &str,
-        out: &mut Findings,
-    ) {
-        let Some((text, _)) = literal_secret(cx, value) else {
-            return;
-        };
-        out.report(
-            &HARDCODED_SECRET_KEY,
-            span,
-            format!("{what} is hard-coded: {}", describe_secret(&text)),
-        );
+/// What an empty literal means where the key is used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Empty {
+    /// Flask treats an empty secret key as none and refuses to sign.
+    Unset,
+    /// Signing libraries sign with the empty key.
+    Weak,
+}
+
+fn check_value(
+    cx: &FileContext,
+    value: &Expr,
+    span: Span,
+    what: &str,
+    empty: Empty,
+    out: &mut Findings,
+) {
+    let Some(secret) = literal_secret(cx, value) else {
+        return;
+    };
+    let skip = if secret.text.is_empty() {
+        empty == Empty::Unset
+    } else {
+        reported_at_definition(cx, &secret.source)
+    };
+    if skip {
+        return;
     }
+    let described = describe_secret(&secret.text);
+    let message = match secret.source {
+        SecretSource::ClassAttribute {
+            class,
+            name,
+            settings: true,
+            ..
+        } => format!(
+            "{what} is the default of settings field {}.{name}, hard-coded: {described}",
+            class.name
+        ),
+        SecretSource::ClassAttribute { class, name, .. } => {
+            format!("{what} is {}.{name}, hard-coded: {described}", class.name)
+        }
+        SecretSource::ModuleConstant { name, .. } => {
+            format!("{what} is the constant {name}, hard-coded: {described}")
+        }
+        SecretSource::Inline => format!("{what} is hard-coded: {described}"),
+    };
+    out.report(&HARDCODED_SECRET_KEY, span, message);
+}
+
+/// True when the literal is reported where it is written, so its uses are not reported again:
+/// a signing-key constant of a configuration class or module production loads (by this rule),
+/// or the default of a pydantic settings field named for a key (by SECRET002).
+fn reported_at_definition(cx: &FileContext, source: &SecretSource) -> bool {
+    let model = cx.model;
+    let names = &cx.settings.secret_key_names;
+    match *source {
+        SecretSource::Inline => false,
+        SecretSource::ModuleConstant { file, name, span } => {
+            module_constant_reported(cx, file, name, span)
+        }
+        SecretSource::ClassAttribute {
+            file,
+            class,
+            name,
+            settings: true,
+            ..
+        } => {
+            class_attribute(class, name).is_some_and(|(_, v)| is_key_setting(name, v, names))
+                && !is_non_production_name(&class.name)
+                && !is_non_production_module(model, file)
+        }
+        SecretSource::ClassAttribute {
+            file, name, span, ..
+        } => config_constant_reported(cx, file, name, span),
+    }
+}
+
+/// True when the module-level assignment at `span` gives a signing key to a module loaded as
+/// configuration (`from_object`, `from_pyfile`, `from_object(__name__)`).
+fn module_constant_reported(cx: &FileContext, file: usize, name: &str, span: Span) -> bool {
+    config_constant_reported(cx, file, name, span)
+        || is_constant_key_name(name, &cx.settings.secret_key_names)
+            && !is_non_production_module(cx.model, file)
+            && loads_itself_as_config(cx.model, file)
+}
+
+/// An upper-case constant named for a signing key: `SECRET_KEY`, `JWT_SECRET`.
+fn is_constant_key_name(name: &str, extra: &[String]) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        && is_signing_key_name(name, extra)
+}
+
+/// True when the assignment at `span` gives a signing key to a configuration class or module
+/// that production loads (see [`production_value`]), which this rule reports where it is.
+fn config_constant_reported(cx: &FileContext, file: usize, name: &str, span: Span) -> bool {
+    is_constant_key_name(name, &cx.settings.secret_key_names)
+        && !is_non_production_module(cx.model, file)
+        && production_value(cx, name, file, span).is_some()
 }
 
 impl Rule for HardcodedSecretKey {
@@ -107,39 +219,26 @@ impl Rule for HardcodedSecretKey {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         if let Some(callee) = cx.resolve(&call.func) {
-            if JWT_FUNCTIONS.contains(&callee.as_str()) {
-                if let Some(key) = call.argument("key", 1) {
-                    self.check_value(
-                        cx,
-                        key,
-                        expr.span,
-                        &format!("the key passed to {callee}"),
-                        out,
-                    );
+            if let Some((_, position)) = KEY_FUNCTIONS.iter().find(|(f, _)| *f == callee) {
+                if !skips_verification(call)
+                    && let Some(key) = call.argument("key", *position)
+                {
+                    let what = format!("the key passed to {callee}");
+                    check_value(cx, key, expr.span, &what, Empty::Weak, out);
                 }
                 return;
             }
             if SIGNERS.contains(&callee.as_str()) {
                 if let Some(key) = call.argument("secret_key", 0) {
-                    self.check_value(
-                        cx,
-                        key,
-                        expr.span,
-                        &format!("the secret key of {callee}"),
-                        out,
-                    );
+                    let what = format!("the secret key of {callee}");
+                    check_value(cx, key, expr.span, &what, Empty::Weak, out);
                 }
                 return;
             }
             if SESSION_MIDDLEWARE.contains(&callee.as_str()) {
                 if let Some(key) = call.argument("secret_key", 1) {
-                    self.check_value(
-                        cx,
-                        key,
-                        expr.span,
-                        "the session middleware's secret_key",
-                        out,
-                    );
+                    let what = "the session middleware's secret_key";
+                    check_value(cx, key, expr.span, what, Empty::Weak, out);
                 }
                 return;
             }
@@ -151,13 +250,8 @@ impl Rule for HardcodedSecretKey {
             .is_some_and(|a| cx.resolves_to(a, SESSION_MIDDLEWARE))
         {
             if let Some(key) = call.keyword("secret_key") {
-                self.check_value(
-                    cx,
-                    key,
-                    expr.span,
-                    "the session middleware's secret_key",
-                    out,
-                );
+                let what = "the session middleware's secret_key";
+                check_value(cx, key, expr.span, what, Empty::Weak, out);
             }
             return;
         }
@@ -168,17 +262,23 @@ impl Rule for HardcodedSecretKey {
         else {
             return;
         };
-        if matches!(attr.as_str(), "update" | "from_mapping") && is_config_mapping(cx, receiver) {
-            for (key, value, _) in mapping_items(call) {
-                if is_signing_key_name(key, &cx.settings.secret_key_names) {
-                    self.check_value(
-                        cx,
-                        value,
-                        expr.span,
-                        &format!("configuration key {key}"),
-                        out,
-                    );
-                }
+        if !matches!(attr.as_str(), "update" | "from_mapping" | "setdefault")
+            || !is_config_mapping(cx, receiver)
+        {
+            return;
+        }
+        let items: Vec<(&str, &Expr)> = if attr == "setdefault" {
+            setdefault_item(call).into_iter().collect()
+        } else {
+            mapping_items_in(cx, call)
+                .into_iter()
+                .map(|(k, v, _)| (k, v))
+                .collect()
+        };
+        for (key, value) in items {
+            if is_signing_key_name(key, &cx.settings.secret_key_names) {
+                let what = format!("configuration key {key}");
+                check_value(cx, value, expr.span, &what, Empty::Unset, out);
             }
         }
     }
@@ -196,37 +296,58 @@ impl Rule for HardcodedSecretKey {
         for target in targets {
             match &target.kind {
                 ExprKind::Attribute { attr, .. } if attr == "secret_key" => {
-                    self.check_value(cx, value, *span, "the application's secret_key", out);
+                    let what = "the application's secret_key";
+                    check_value(cx, value, *span, what, Empty::Unset, out);
                 }
                 ExprKind::Subscript { .. } => {
-                    if let Some((mapping, key)) = subscript_key(target) {
-                        if is_signing_key_name(key, &cx.settings.secret_key_names)
-                            && is_config_mapping(cx, mapping)
-                        {
-                            self.check_value(
-                                cx,
-                                value,
-                                *span,
-                                &format!("configuration key {key}"),
-                                out,
-                            );
-                        }
+                    let Some((mapping, key)) = subscript_key(target) else {
+                        continue;
+                    };
+                    if !is_signing_key_name(key, &cx.settings.secret_key_names) {
+                        continue;
+                    }
+                    if is_config_mapping(cx, mapping) {
+                        let what = format!("configuration key {key}");
+                        check_value(cx, value, *span, &what, Empty::Unset, out);
+                    } else if cx.resolves_to(mapping, &["os.environ"]) {
+                        let what = format!("environment variable {key}, set from code,");
+                        check_value(cx, value, *span, &what, Empty::Unset, out);
                     }
                 }
                 ExprKind::Name(name) => {
-                    let Some(class) = cx.in_class_body() else {
+                    let reported = match cx.in_class_body() {
+                        Some(class) => config_constant_reported(cx, cx.file_index, name, *span)
+                            .then(|| {
+                                let used = production_value(cx, name, cx.file_index, *span);
+                                match used {
+                                    Some(v) if v.used_by != v.defined_in => format!(
+                                        "{}.{name}, which {} inherits,",
+                                        class.name, v.used_by
+                                    ),
+                                    _ => format!("{}.{name}", class.name),
+                                }
+                            }),
+                        None if cx.functions.is_empty() => {
+                            module_constant_reported(cx, cx.file_index, name, *span).then(|| {
+                                format!("{name} of configuration module {}", cx.file.module_name)
+                            })
+                        }
+                        None => None,
+                    };
+                    let Some(what) = reported else {
                         continue;
                     };
-                    let upper_key = name
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
-                    if upper_key
-                        && is_signing_key_name(name, &cx.settings.secret_key_names)
-                        && is_config_class_name(&class.name)
-                        && !is_non_production_name(&class.name)
-                        && !is_settings_class(cx, class)
+                    if let Some(secret) = literal_secret(cx, value)
+                        && !secret.text.is_empty()
                     {
-                        self.check_value(cx, value, *span, &format!("{}.{name}", class.name), out);
+                        out.report(
+                            &HARDCODED_SECRET_KEY,
+                            *span,
+                            format!(
+                                "{what} holds a hard-coded signing key: {}",
+                                describe_secret(&secret.text)
+                            ),
+                        );
                     }
                 }
                 _ => {}
@@ -235,8 +356,37 @@ impl Rule for HardcodedSecretKey {
     }
 }
 
-fn is_config_class_name(name: &str) -> bool {
-    crate::helpers::identifier_words(name)
-        .iter()
-        .any(|w| w == "config" || w == "configuration" || w == "settings")
+/// `jwt.decode(token, key, options={"verify_signature": False})`: the key is not used.
+fn skips_verification(call: &Call) -> bool {
+    let Some(ExprKind::Dict(entries)) = call.keyword("options").map(|o| &o.kind) else {
+        return false;
+    };
+    entries.iter().any(|e| {
+        e.key.as_ref().and_then(Expr::as_str) == Some("verify_signature")
+            && e.value.as_bool() == Some(false)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::helpers::test_support::findings_of;
+
+    #[test]
+    fn messages_name_weak_values_only() {
+        let found = findings_of(
+            &super::HardcodedSecretKey,
+            &[(
+                "app.py",
+                "import jwt\nfrom flask import Flask\napp = Flask(__name__)\napp.secret_key = 'changeme'\nKEY = 'f81d4fae7dec11d0a76500a0c91e6bf6'\ndef t():\n    return jwt.encode({}, KEY)\n",
+            )],
+        );
+        assert_eq!(found.len(), 2);
+        assert!(
+            found[0]
+                .message
+                .contains("\"changeme\", a well-known weak value")
+        );
+        assert!(found[1].message.contains("a literal of 32 characters"));
+        assert!(!found[1].message.contains("f81d4fae"));
+    }
 }

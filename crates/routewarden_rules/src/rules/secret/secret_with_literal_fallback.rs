@@ -1,18 +1,31 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::helpers::{describe_secret, is_settings_class, is_signing_key_name};
+use crate::helpers::{
+    describe_secret, field_default, is_config_mapping, is_key_setting, is_non_production_module,
+    is_non_production_name, is_settings_class, is_signing_key_name, mapping_items_in,
+    subscript_key,
+};
 use crate::rule::{Rule, RuleMeta};
 use routewarden_python::ast::{BoolOp, Call, Class, Expr, ExprKind, Stmt};
 
 declare_rule! {
     /// ## What it finds
-    /// A signing key read from the environment with a literal to fall back on:
-    /// `os.environ.get("SECRET_KEY", "dev")`, `os.getenv("SECRET_KEY", "dev")`,
-    /// `os.getenv("SECRET_KEY") or "dev"`, python-decouple's and Starlette's
-    /// `config("SECRET_KEY", default="dev")`, and a pydantic `BaseSettings` field named for a
-    /// signing key with a literal default. An empty-string or `None` fallback is not reported: it
-    /// makes the framework refuse to sign rather than sign with a known key.
+    /// A signing key read from the environment with a literal to fall back on. Forms:
+    /// `os.environ.get("SECRET_KEY", "dev")` (also `default=`), `os.getenv("SECRET_KEY", "dev")`,
+    /// `os.getenv("SECRET_KEY") or "dev"`, `os.environ.setdefault("SECRET_KEY", "dev")`,
+    /// python-decouple's `config("SECRET_KEY", default="dev")`, Starlette's
+    /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, and a
+    /// pydantic `BaseSettings` field named for a signing key (or with such an alias) whose
+    /// default is a literal, also through `Field(default=...)` and `SecretStr(...)`. The variable
+    /// is recognised by its name, or by where the value is stored
+    /// (`app.secret_key = os.getenv("APP_KEY", "dev")`); the fallback may be a constant.
+    ///
+    /// Not reported: an empty-string or `None` fallback (the framework then refuses to sign
+    /// rather than sign with a known key), generated fallbacks (`secrets.token_hex()`,
+    /// `os.urandom()`), classes named for development or testing, and settings classes of modules
+    /// named for them (`settings/local.py`). Test code is analysed like any other; silence it
+    /// with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// The fallback is what runs whenever the variable is missing: a forgotten variable in one
@@ -54,23 +67,109 @@ const ENV_GETTERS: &[&str] = &[
     "decouple.config",
 ];
 
-/// The variable name a call reads from the environment, if it is an environment read.
-fn env_read<'c>(cx: &FileContext, call: &'c Call) -> Option<&'c str> {
+/// Classes whose instances are called to read the environment: `config("K", default=...)`.
+const CONFIG_READERS: &[&str] = &["decouple.AutoConfig", "decouple.Config", "environs.Env"];
+
+/// Methods of an `environs.Env` that read a string.
+const ENVIRONS_READERS: &[&str] = &["str", "bytes"];
+
+/// An environment read: the variable and the fallback argument, if any.
+fn env_read<'c>(cx: &FileContext, call: &'c Call) -> Option<(&'c str, Option<&'c Expr>)> {
+    let var = call.args.first()?.as_str()?;
     let callee = cx.resolve(&call.func);
-    let is_getter = callee.as_deref().is_some_and(|c| ENV_GETTERS.contains(&c))
-        || cx
-            .instance_class(&call.func)
-            .is_some_and(|c| c == "starlette.config.Config" || c == "decouple.AutoConfig");
-    if !is_getter {
-        return None;
+    if callee.as_deref().is_some_and(|c| ENV_GETTERS.contains(&c)) {
+        return Some((var, call.argument("default", 1)));
     }
-    call.args.first()?.as_str()
+    let class = cx.instance_class(&call.func);
+    if class.as_deref() == Some("starlette.config.Config") {
+        // `config(key, cast=None, default=...)`
+        return Some((var, call.argument("default", 2)));
+    }
+    if class.is_some_and(|c| CONFIG_READERS.contains(&c.as_str())) {
+        return Some((var, call.argument("default", 1)));
+    }
+    if let ExprKind::Attribute { value, attr } = &call.func.kind
+        && ENVIRONS_READERS.contains(&attr.as_str())
+        && cx.instance_class(value).as_deref() == Some("environs.Env")
+    {
+        return Some((var, call.argument("default", 1)));
+    }
+    None
 }
 
-/// A non-empty literal fallback.
-fn literal_fallback(expr: &Expr) -> Option<String> {
-    let text = expr.literal_text()?;
+/// A non-empty literal, after following a name to its value.
+fn literal_fallback(cx: &FileContext, expr: &Expr) -> Option<String> {
+    let text = cx.resolve_value(expr).expr.literal_text()?;
     (!text.is_empty()).then_some(text)
+}
+
+/// An environment read with a literal to fall back on, `os.getenv("K", "dev")` or
+/// `os.getenv("K") or "dev"`: the variable and the literal.
+fn read_with_fallback<'e>(cx: &FileContext, expr: &'e Expr) -> Option<(&'e str, String)> {
+    match &expr.kind {
+        ExprKind::Call(call) => {
+            let (var, fallback) = env_read(cx, call)?;
+            Some((var, literal_fallback(cx, fallback?)?))
+        }
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => values.windows(2).find_map(|pair| {
+            let (var, fallback) = env_read(cx, pair[0].as_call()?)?;
+            // A read with its own literal fallback is reported as a call.
+            if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) {
+                return None;
+            }
+            Some((var, literal_fallback(cx, &pair[1])?))
+        }),
+        _ => None,
+    }
+}
+
+fn message(var: &str, text: &str) -> String {
+    format!(
+        "{var} falls back to a hard-coded key when it is unset: {}",
+        describe_secret(text)
+    )
+}
+
+impl SecretWithLiteralFallback {
+    /// Reads of a signing-key variable, reported where they are.
+    fn check_read(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
+        if let Some((var, text)) = read_with_fallback(cx, expr)
+            && is_signing_key_name(var, &cx.settings.secret_key_names)
+            && !exempt(cx)
+        {
+            out.report(
+                &SECRET_WITH_LITERAL_FALLBACK,
+                expr.span,
+                message(var, &text),
+            );
+        }
+    }
+
+    /// A read of a variable not named for a key, stored under a signing-key name
+    /// (`app.secret_key = os.getenv("APP_KEY", "dev")`).
+    fn check_stored(&self, cx: &FileContext, key: &str, value: &Expr, out: &mut Findings) {
+        let Some((var, text)) = read_with_fallback(cx, value) else {
+            return;
+        };
+        if !is_signing_key_name(var, &cx.settings.secret_key_names) && !exempt(cx) {
+            out.report(
+                &SECRET_WITH_LITERAL_FALLBACK,
+                value.span,
+                format!(
+                    "{key} is read from {var}, which falls back to a hard-coded key when it is unset: {}",
+                    describe_secret(&text)
+                ),
+            );
+        }
+    }
+}
+
+/// Inside a class named for development or testing (`class TestingConfig:`).
+fn exempt(cx: &FileContext) -> bool {
+    cx.classes.iter().any(|c| is_non_production_name(&c.name))
 }
 
 impl Rule for SecretWithLiteralFallback {
@@ -79,61 +178,61 @@ impl Rule for SecretWithLiteralFallback {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        let Some(var) = env_read(cx, call) else {
+        self.check_read(cx, expr, out);
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
             return;
         };
-        if !is_signing_key_name(var, &cx.settings.secret_key_names) {
-            return;
-        }
-        if let Some(text) = call.argument("default", 1).and_then(literal_fallback) {
-            out.report(
-                &SECRET_WITH_LITERAL_FALLBACK,
-                expr.span,
-                format!(
-                    "{var} falls back to {} when the variable is unset",
-                    describe_secret(&text)
-                ),
-            );
+        if matches!(attr.as_str(), "update" | "from_mapping") && is_config_mapping(cx, receiver) {
+            for (key, value, _) in mapping_items_in(cx, call) {
+                if is_signing_key_name(key, &cx.settings.secret_key_names) {
+                    self.check_stored(cx, key, value, out);
+                }
+            }
         }
     }
 
     fn on_bool_op(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
-        let ExprKind::BoolOp {
-            op: BoolOp::Or,
-            values,
-        } = &expr.kind
+        self.check_read(cx, expr, out);
+    }
+
+    fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
         else {
             return;
         };
-        for pair in values.windows(2) {
-            let Some(call) = pair[0].as_call() else {
-                continue;
+        let names = &cx.settings.secret_key_names;
+        for target in targets {
+            let key = match &target.kind {
+                ExprKind::Name(name) => name.as_str(),
+                ExprKind::Attribute { attr, .. } => attr.as_str(),
+                ExprKind::Subscript { .. } => match subscript_key(target) {
+                    Some((mapping, key)) if is_config_mapping(cx, mapping) => key,
+                    _ => continue,
+                },
+                _ => continue,
             };
-            let Some(var) = env_read(cx, call) else {
-                continue;
-            };
-            if call.argument("default", 1).is_some()
-                || !is_signing_key_name(var, &cx.settings.secret_key_names)
-            {
-                continue;
-            }
-            if let Some(text) = literal_fallback(&pair[1]) {
-                out.report(
-                    &SECRET_WITH_LITERAL_FALLBACK,
-                    expr.span,
-                    format!(
-                        "{var} falls back to {} when the variable is unset",
-                        describe_secret(&text)
-                    ),
-                );
+            if is_signing_key_name(key, names) {
+                self.check_stored(cx, key, value, out);
             }
         }
     }
 
     fn on_class(&self, cx: &FileContext, class: &Class, out: &mut Findings) {
-        if !is_settings_class(cx, class) {
+        if !is_settings_class(cx, class)
+            || is_non_production_name(&class.name)
+            || is_non_production_module(cx.model, cx.file_index)
+        {
             return;
         }
+        let names = &cx.settings.secret_key_names;
         for stmt in &class.body {
             let Stmt::Assign {
                 targets,
@@ -147,21 +246,18 @@ impl Rule for SecretWithLiteralFallback {
             let Some(name) = targets.first().and_then(Expr::as_name) else {
                 continue;
             };
-            if !is_signing_key_name(name, &cx.settings.secret_key_names) {
+            if !is_key_setting(name, value, names) {
                 continue;
             }
-            let default = match &value.kind {
-                ExprKind::Call(call) if call.func.last_name() == Some("Field") => {
-                    call.argument("default", 0)
-                }
-                _ => Some(value),
+            let Some(default) = field_default(cx.model, cx.file_index, value) else {
+                continue;
             };
-            if let Some(text) = default.and_then(literal_fallback) {
+            if let Some(text) = literal_fallback(cx, default) {
                 out.report(
                     &SECRET_WITH_LITERAL_FALLBACK,
                     *span,
                     format!(
-                        "settings field {}.{name} defaults to {}, used whenever the variable is unset",
+                        "settings field {}.{name} has a hard-coded default, used whenever its variable is unset: {}",
                         class.name,
                         describe_secret(&text)
                     ),
