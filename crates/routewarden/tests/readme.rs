@@ -284,3 +284,59 @@ fn the_suppression_example_works() {
         );
     }
 }
+
+/// The sample report is real: running the command the README names gives the same findings
+/// (code and location) and the same summary line. The wording of messages may drift; paste
+/// the new output when it does.
+#[test]
+fn the_sample_report_is_what_the_command_prints() {
+    let text = readme();
+    let intro = text
+        .lines()
+        .find(|l| l.starts_with("`routewarden check ") && l.ends_with("` prints:"))
+        .expect("a line introducing the sample report: `routewarden check ...` prints:");
+    let args: Vec<&str> = intro
+        .trim_start_matches("`routewarden ")
+        .trim_end_matches("` prints:")
+        .split_whitespace()
+        .collect();
+    let sample = text[text.find(intro).unwrap()..]
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the sample report in a text block after its command");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_routewarden"))
+        .current_dir(workspace_root())
+        .args(&args)
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    let actual = String::from_utf8(output.stdout).unwrap();
+    let shape = |report: &str| -> Vec<String> {
+        let mut code = String::new();
+        let mut lines = Vec::new();
+        for line in report.lines() {
+            if let Some(first) = line.split_whitespace().next()
+                && line.starts_with(first)
+                && first.len() > 3
+                && first.chars().all(|c| c.is_ascii_alphanumeric())
+                && first.chars().rev().take(3).all(|c| c.is_ascii_digit())
+            {
+                code = first.to_string();
+            }
+            if let Some(location) = line.trim_start().strip_prefix("--> ") {
+                lines.push(format!("{code} {location}"));
+            }
+            if line.starts_with("Found ") || line.starts_with("No findings") {
+                lines.push(line.to_string());
+            }
+        }
+        lines
+    };
+    assert_eq!(
+        shape(sample),
+        shape(&actual),
+        "the sample report in README.md no longer matches `routewarden {}`; paste its output:\n{actual}",
+        args.join(" ")
+    );
+}
