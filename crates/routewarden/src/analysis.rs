@@ -76,6 +76,8 @@ pub enum AnalysisError {
     MissingPath(PathBuf),
     BadGlob(String),
     ThreadPool(String),
+    /// A failure of routewarden itself outside any rule.
+    Internal(String),
 }
 
 impl fmt::Display for AnalysisError {
@@ -84,8 +86,33 @@ impl fmt::Display for AnalysisError {
             AnalysisError::MissingPath(p) => write!(f, "path does not exist: {}", p.display()),
             AnalysisError::BadGlob(e) => write!(f, "bad glob: {e}"),
             AnalysisError::ThreadPool(e) => write!(f, "could not start worker threads: {e}"),
+            AnalysisError::Internal(e) => write!(
+                f,
+                "internal error: {e} (please report it with the file that caused it)"
+            ),
         }
     }
+}
+
+/// The number of worker threads for a requested count (0: one per core). Idle workers of the
+/// walker and of rayon spin while looking for work, so far more threads than cores makes a run
+/// slower by orders of magnitude: the count is capped at four per core (at least 8). The
+/// output does not depend on it.
+pub fn effective_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if requested == 0 {
+        cores
+    } else {
+        requested.min((cores * 4).max(8))
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 /// Stack for worker threads: parsing deeply nested code recurses, and a dropped syntax tree of
@@ -122,11 +149,7 @@ pub fn build_model(
     }
     let excludes =
         Excludes::new(&settings.excludes).map_err(|e| AnalysisError::BadGlob(e.to_string()))?;
-    let threads = if settings.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        settings.threads
-    };
+    let threads = effective_threads(settings.threads);
     let files = walk::python_files(paths, &excludes, &settings.base, threads);
     let cwd = std::env::current_dir().unwrap_or_default();
     let loaded: Vec<(InputFile, Option<(&'static RuleMeta, String)>)> = files
@@ -162,8 +185,15 @@ pub fn analyze(
     settings: &Settings,
     rules: &[&dyn Rule],
 ) -> Result<Analysis, AnalysisError> {
-    let threads = settings.threads;
-    with_pool(threads, || analyze_in_pool(paths, settings, rules))?
+    let threads = effective_threads(settings.threads);
+    // A panic outside the rules (which catch their own) ends the analysis with an error that
+    // says so, rather than unwinding through the caller.
+    with_pool(threads, || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analyze_in_pool(paths, settings, rules)
+        }))
+        .unwrap_or_else(|payload| Err(AnalysisError::Internal(panic_message(payload.as_ref()))))
+    })?
 }
 
 fn analyze_in_pool(
@@ -432,10 +462,20 @@ fn read_source(path: &Path) -> (String, Option<(&'static RuleMeta, String)>) {
         Ok(text) => (text, None),
         Err(e) => {
             let bytes = e.into_bytes();
-            match declared_encoding(&bytes).as_deref() {
-                Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1") => {
-                    (bytes.iter().map(|&b| char::from(b)).collect(), None)
-                }
+            let declared = declared_encoding(&bytes);
+            let decoded = declared.as_deref().and_then(|name| decode(name, &bytes));
+            match (decoded, declared) {
+                (Some(text), _) => (text, None),
+                (None, Some(name)) if !is_utf8_name(&name) => (
+                    String::new(),
+                    Some((
+                        &UNDECODABLE_FILE,
+                        format!(
+                            "file declares the encoding `{name}`, which routewarden cannot decode \
+                             (or its bytes are not valid in it)"
+                        ),
+                    )),
+                ),
                 _ => (
                     String::new(),
                     Some((
@@ -449,17 +489,98 @@ fn read_source(path: &Path) -> (String, Option<(&'static RuleMeta, String)>) {
     }
 }
 
-/// The PEP 263 encoding named on one of the first two lines.
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    bytes.split(|&b| b == b'\n').take(2).find_map(|line| {
-        let line = String::from_utf8_lossy(line);
-        let comment = &line[line.find('#')?..];
-        let at = comment.find("coding")?;
-        let rest = comment[at + 6..].strip_prefix([':', '='])?.trim_start();
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+fn is_utf8_name(name: &str) -> bool {
+    name == "utf-8" || name == "utf8" || name.starts_with("utf-8-")
+}
+
+/// Characters of the bytes 0x80 to 0x9F in Windows-1252; `None` where it defines none.
+const CP1252_HIGH: [Option<char>; 32] = [
+    Some('\u{20AC}'),
+    None,
+    Some('\u{201A}'),
+    Some('\u{0192}'),
+    Some('\u{201E}'),
+    Some('\u{2026}'),
+    Some('\u{2020}'),
+    Some('\u{2021}'),
+    Some('\u{02C6}'),
+    Some('\u{2030}'),
+    Some('\u{0160}'),
+    Some('\u{2039}'),
+    Some('\u{0152}'),
+    None,
+    Some('\u{017D}'),
+    None,
+    None,
+    Some('\u{2018}'),
+    Some('\u{2019}'),
+    Some('\u{201C}'),
+    Some('\u{201D}'),
+    Some('\u{2022}'),
+    Some('\u{2013}'),
+    Some('\u{2014}'),
+    Some('\u{02DC}'),
+    Some('\u{2122}'),
+    Some('\u{0161}'),
+    Some('\u{203A}'),
+    Some('\u{0153}'),
+    None,
+    Some('\u{017E}'),
+    Some('\u{0178}'),
+];
+
+/// Decodes `bytes` in the single-byte encodings legacy Python source uses: Latin-1 and
+/// Windows-1252. `None` for another encoding or a byte the encoding does not define.
+fn decode(name: &str, bytes: &[u8]) -> Option<String> {
+    // Python's own aliases, and the `-unix`/`-dos` style suffixes its tokenizer accepts.
+    let latin1 = matches!(
+        name,
+        "latin-1" | "latin1" | "latin" | "l1" | "iso-latin-1" | "iso8859-1" | "iso-8859-1"
+    ) || ["latin-1-", "iso-8859-1-", "iso-latin-1-"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix));
+    if latin1 {
+        return Some(bytes.iter().map(|&b| char::from(b)).collect());
+    }
+    if matches!(name, "cp1252" | "windows-1252") {
+        return bytes
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+                _ => Some(char::from(b)),
+            })
             .collect();
-        Some(name.to_ascii_lowercase().replace('_', "-"))
-    })
+    }
+    None
+}
+
+/// The PEP 263 encoding named on one of the first two lines (normalised: lower case, `-`):
+/// a comment matching `coding[:=]\s*([-\w.]+)`, on line 2 only after a blank or comment line.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+        if !trimmed.starts_with('#') {
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            return None;
+        }
+        let mut rest = trimmed;
+        while let Some(at) = rest.find("coding") {
+            let after = &rest[at + 6..];
+            if let Some(value) = after.strip_prefix([':', '=']) {
+                let name: String = value
+                    .trim_start_matches([' ', '\t'])
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !name.is_empty() {
+                    return Some(name.to_ascii_lowercase().replace('_', "-"));
+                }
+            }
+            rest = after;
+        }
+    }
+    None
 }

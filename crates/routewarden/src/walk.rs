@@ -39,6 +39,8 @@ impl Excludes {
     pub fn new(globs: &[String]) -> Result<Self, globset::Error> {
         let mut builder = GlobSetBuilder::new();
         for g in globs {
+            // Globs are relative to the configuration's folder: `./build` means `build`.
+            let g = g.strip_prefix("./").unwrap_or(g);
             builder.add(Glob::new(g)?);
             // A bare name or folder glob also excludes everything below it.
             if !g.ends_with("/**") {

@@ -110,11 +110,54 @@ fn a_latin1_file_with_a_coding_line_is_analysed() {
 
     // The same bytes without the declaration are not Python.
     let q = Project::new();
+    let body = b"K = (\"caf\xe9\", os.environ.get(\"SECRET_KEY\", \"dev\"))\n";
+    q.write("legacy.py", [b"import os\n".as_slice(), body].concat());
+    assert_eq!(codes(&q.json(&["."])), vec!["PARSE002"]);
+    // Other spellings of the declaration, on line 1 or on line 2 after a comment.
+    for header in [
+        b"# vim: set fileencoding=iso-8859-1 :\nimport os\n".as_slice(),
+        b"#!/usr/bin/env python\n# coding=latin_1\nimport os\n",
+        b"# -*- coding: cp1252 -*-\nimport os\n",
+    ] {
+        q.write("legacy.py", [header, body].concat());
+        assert_eq!(
+            codes(&q.json(&["."])),
+            vec!["SECRET002"],
+            "{}",
+            String::from_utf8_lossy(header)
+        );
+    }
+    // Windows-1252 is decoded as such: 0x80 is the euro sign, one character.
     q.write(
         "legacy.py",
-        b"import os\nK = (\"caf\xe9\", os.environ.get(\"SECRET_KEY\", \"dev\"))\n",
+        b"# coding: windows-1252\nimport os\nK = (\"\x80\x93\", os.environ.get(\"SECRET_KEY\", \"dev\"))\n",
     );
-    assert_eq!(codes(&q.json(&["."])), vec!["PARSE002"]);
+    let findings = q.json(&["."]);
+    assert_eq!(triples(&findings), vec![t("legacy.py", 3, "SECRET002")]);
+    assert_eq!(findings[0]["location"]["column"], 12);
+    // Not a declaration: after code on line 1, or on line 2 after a line of code.
+    for header in [
+        b"import os  # coding: latin-1\n".as_slice(),
+        b"import os\n# coding: latin-1\n",
+    ] {
+        q.write("legacy.py", [header, body].concat());
+        assert_eq!(codes(&q.json(&["."])), vec!["PARSE002"]);
+    }
+    // An encoding routewarden cannot decode is named in the message.
+    q.write(
+        "legacy.py",
+        [b"# coding: shift_jis\nimport os\n".as_slice(), body].concat(),
+    );
+    let findings = q.json(&["."]);
+    assert_eq!(codes(&findings), vec!["PARSE002"]);
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("shift-jis"),
+        "{}",
+        findings[0]
+    );
 }
 
 #[test]
@@ -480,4 +523,35 @@ fn a_panicking_rule_is_reported_and_the_run_continues() {
         "{}",
         internal[0].message
     );
+}
+
+/// A rule that cannot even say what it is: the failure is outside the per-file hooks.
+struct Nameless;
+
+impl Rule for Nameless {
+    fn meta(&self) -> &'static RuleMeta {
+        panic!("no metadata today")
+    }
+}
+
+#[test]
+fn a_panic_outside_the_rule_hooks_is_an_error_not_an_unwind() {
+    let p = Project::new();
+    p.write("app.py", FASTAPI_DEBUG);
+    let settings = Settings {
+        base: p.root(),
+        threads: 1,
+        ..Settings::default()
+    };
+    let result = analysis::analyze(&[p.root()], &settings, &[&Nameless]);
+    match result {
+        Err(e) => {
+            let message = e.to_string();
+            assert!(
+                message.contains("internal error") && message.contains("no metadata today"),
+                "{message}"
+            );
+        }
+        Ok(_) => panic!("the analysis cannot succeed without the rule's metadata"),
+    }
 }

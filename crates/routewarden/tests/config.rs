@@ -207,7 +207,7 @@ fn exclude_and_extend_exclude_skip_files_and_folders() {
     p.write("src/schema_pb2.py", FASTAPI_DEBUG);
     p.write(
         "pyproject.toml",
-        "[tool.routewarden]\nexclude = [\"tests\"]\nextend-exclude = [\"*_pb2.py\", \"generated/\"]\n",
+        "[tool.routewarden]\nexclude = [\"tests\"]\nextend-exclude = [\"*_pb2.py\", \"./generated/\"]\n",
     );
     assert_eq!(
         found(&p, &["."]),

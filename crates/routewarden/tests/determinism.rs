@@ -92,3 +92,23 @@ fn reports_are_identical_for_every_thread_count() {
         .collect();
     assert_eq!(stats[0], stats[1]);
 }
+
+/// More threads than cores cost nothing and change nothing: the count is capped (idle workers
+/// spin, and thousands of them once made a run take minutes).
+#[test]
+fn an_absurd_thread_count_is_harmless() {
+    let p = Project::new();
+    for i in 0..20 {
+        p.write(&format!("m{i}.py"), FASTAPI_DEBUG);
+    }
+    let expected = p.check(&["--format", "json", "--threads", "1", "."]).stdout;
+    let started = std::time::Instant::now();
+    let run = p.check(&["--format", "json", "--threads", "5000", "."]);
+    run.assert_code(1);
+    assert_eq!(run.stdout, expected);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}
