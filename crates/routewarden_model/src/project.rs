@@ -102,6 +102,11 @@ fn target_names(target: &Expr) -> Vec<&str> {
 pub struct ProjectModel {
     pub files: Vec<SourceModule>,
     modules: HashMap<String, usize>,
+    /// Dotted path suffixes of every file (`pkg.utils.auth` for `.../pkg/utils/auth.py`),
+    /// for imports through folders without `__init__.py` (namespace packages, wheels that
+    /// ship without them). Consulted only when no package-based name matches; an ambiguous
+    /// suffix maps to nothing.
+    suffixes: HashMap<String, Option<usize>>,
 }
 
 impl ProjectModel {
@@ -124,11 +129,32 @@ impl ProjectModel {
             // With duplicate module names (scripts in different folders), the first file wins.
             modules.entry(f.module_name.clone()).or_insert(i);
         }
-        ProjectModel { files, modules }
+        let mut suffixes: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, f) in files.iter().enumerate() {
+            for suffix in path_suffixes(&f.path) {
+                suffixes
+                    .entry(suffix)
+                    .and_modify(|slot| {
+                        if *slot != Some(i) {
+                            *slot = None;
+                        }
+                    })
+                    .or_insert(Some(i));
+            }
+        }
+        ProjectModel {
+            files,
+            modules,
+            suffixes,
+        }
     }
 
     pub fn module(&self, name: &str) -> Option<(usize, &SourceModule)> {
-        self.modules.get(name).map(|&i| (i, &self.files[i]))
+        let index = match self.modules.get(name) {
+            Some(&i) => i,
+            None => (*self.suffixes.get(name)?)?,
+        };
+        Some((index, &self.files[index]))
     }
 
     /// The project statement defining `qualified` (`pkg.mod.NAME`), following re-exports
@@ -152,4 +178,36 @@ impl ProjectModel {
         }
         self.definition_at_depth(reexported, depth + 1)
     }
+}
+
+/// The dotted suffixes of a file's path with at least two parts: `a/b/c.py` gives `b.c` and
+/// `a.b.c`; `pkg/__init__.py` stands for `pkg`'s parent-qualified names.
+fn path_suffixes(path: &std::path::Path) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if stem != "__init__" {
+        parts.push(stem.to_string());
+    }
+    let mut dir = path.parent();
+    let mut out = Vec::new();
+    while let Some(d) = dir {
+        let Some(name) = d.file_name().and_then(|n| n.to_str()) else {
+            break;
+        };
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            break;
+        }
+        parts.push(name.to_string());
+        if parts.len() >= 2 {
+            out.push(parts.iter().rev().cloned().collect::<Vec<_>>().join("."));
+        }
+        if out.len() >= 8 {
+            break;
+        }
+        dir = d.parent();
+    }
+    out
 }
