@@ -119,8 +119,8 @@ impl<'a> ConfigModel<'a> {
         for (file, module) in model.files.iter().enumerate() {
             crate::security::walk_exprs(module.body(), &mut |e| {
                 e.any(&mut |x| {
-                    if let ExprKind::Call(call) = &x.kind {
-                        if let ExprKind::Attribute { value, attr } = &call.func.kind {
+                    if let ExprKind::Call(call) = &x.kind
+                        && let ExprKind::Attribute { value, attr } = &call.func.kind {
                             let on_config = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "config");
                             if on_config && LOADERS.contains(&attr.as_str()) {
                                 let targets = match attr.as_str() {
@@ -146,7 +146,6 @@ impl<'a> ConfigModel<'a> {
                                 });
                             }
                         }
-                    }
                     false
                 });
             });
@@ -265,16 +264,16 @@ impl<'a> ConfigModel<'a> {
         let mut out: Vec<ConfigValue<'a>> = Vec::new();
         let mut seen = HashSet::new();
         for (file, class) in self.production_classes() {
-            if let Some((def_file, def_class, span, value)) = self.lookup(file, class, key, 0) {
-                if seen.insert((def_file, span)) {
-                    out.push(ConfigValue {
-                        file: def_file,
-                        span,
-                        value,
-                        defined_in: def_class.name.clone(),
-                        used_by: class.name.clone(),
-                    });
-                }
+            if let Some((def_file, def_class, span, value)) = self.lookup(file, class, key, 0)
+                && seen.insert((def_file, span))
+            {
+                out.push(ConfigValue {
+                    file: def_file,
+                    span,
+                    value,
+                    defined_in: def_class.name.clone(),
+                    used_by: class.name.clone(),
+                });
             }
         }
         for target in &self.loaded {
@@ -290,16 +289,15 @@ impl<'a> ConfigModel<'a> {
                 span,
                 ..
             }) = module.top_level(key)
+                && seen.insert((*m, *span))
             {
-                if seen.insert((*m, *span)) {
-                    out.push(ConfigValue {
-                        file: *m,
-                        span: *span,
-                        value,
-                        defined_in: module.module_name.clone(),
-                        used_by: module.module_name.clone(),
-                    });
-                }
+                out.push(ConfigValue {
+                    file: *m,
+                    span: *span,
+                    value,
+                    defined_in: module.module_name.clone(),
+                    used_by: module.module_name.clone(),
+                });
             }
         }
         out
@@ -323,10 +321,9 @@ impl<'a> ConfigModel<'a> {
                 span,
                 ..
             } = stmt
+                && targets.iter().any(|t| t.as_name() == Some(key))
             {
-                if targets.iter().any(|t| t.as_name() == Some(key)) {
-                    return Some((file, class, *span, value));
-                }
+                return Some((file, class, *span, value));
             }
         }
         self.bases(file, class)
@@ -360,10 +357,10 @@ fn targets_of(model: &ProjectModel, file: usize, expr: &Expr) -> Vec<ConfigTarge
                 .collect()
         }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-            if let Some(q) = imports.resolve(expr) {
-                if let Some(t) = target_of_qualified(model, &q) {
-                    return vec![t];
-                }
+            if let Some(q) = imports.resolve(expr)
+                && let Some(t) = target_of_qualified(model, &q)
+            {
+                return vec![t];
             }
             match model.resolve_definition(file, expr) {
                 Some((f, Some(Stmt::ClassDef(c)), _)) => vec![ConfigTarget::Class(f, c.span.start)],

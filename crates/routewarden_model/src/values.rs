@@ -39,17 +39,16 @@ impl ProjectModel {
         match &expr.kind {
             ExprKind::Call(call) => self.call_result_class(file, &call.func, depth + 1),
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                if let Some(q) = self.files[file].imports.resolve(expr) {
-                    if q == "flask.current_app" {
-                        return Some("flask.Flask".into());
-                    }
+                if let Some(q) = self.files[file].imports.resolve(expr)
+                    && q == "flask.current_app"
+                {
+                    return Some("flask.Flask".into());
                 }
-                if let ExprKind::Name(name) = &expr.kind {
-                    if let Some(annotation) = param_annotation(scope, name) {
-                        if let Some(q) = self.class_name(file, annotation) {
-                            return Some(q);
-                        }
-                    }
+                if let ExprKind::Name(name) = &expr.kind
+                    && let Some(annotation) = param_annotation(scope, name)
+                    && let Some(q) = self.class_name(file, annotation)
+                {
+                    return Some(q);
                 }
                 let origin = self.follow_at(file, scope, expr, depth + 1)?;
                 if std::ptr::eq(origin.expr, expr) {
@@ -353,16 +352,15 @@ fn class_field_default<'a>(
             value: Some(value),
             ..
         } = stmt
+            && targets.iter().any(|t| t.as_name() == Some(field))
         {
-            if targets.iter().any(|t| t.as_name() == Some(field)) {
-                let default = match &value.kind {
-                    ExprKind::Call(c) if c.func.last_name() == Some("Field") => c
-                        .argument("default", 0)
-                        .or_else(|| c.keyword("default_factory"))?,
-                    _ => value,
-                };
-                return Some((file, default));
-            }
+            let default = match &value.kind {
+                ExprKind::Call(c) if c.func.last_name() == Some("Field") => c
+                    .argument("default", 0)
+                    .or_else(|| c.keyword("default_factory"))?,
+                _ => value,
+            };
+            return Some((file, default));
         }
     }
     class
