@@ -83,6 +83,12 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
     "changed",
     "reset",
     "hash_method",
+    // Pagination cursors and cache fingerprints: `next_page_token`, `options_signature`.
+    "page",
+    "cursor",
+    "continuation",
+    "options",
+    "option",
 ];
 
 /// `api_key`, `x-api-key`, `secret_key`, `access_key`: keys that are credentials.
@@ -111,6 +117,19 @@ pub fn is_credential_name(name: &str) -> bool {
             .any(|w| DESCRIPTIVE_WORDS.contains(&w.as_str()))
 }
 
+/// True for names with a credential word that say they hold something else: `token_type`,
+/// `next_page_token`, `options_signature`. A value compared with one of these is of the same
+/// non-secret kind.
+pub fn is_descriptive_credential_name(expr: &Expr) -> bool {
+    let name = match &expr.kind {
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => n,
+        _ => return false,
+    };
+    let words = identifier_words(name);
+    (words.iter().any(|w| CREDENTIAL_WORDS.contains(&w.as_str())) || key_compound(&words))
+        && !is_credential_name(name)
+}
+
 /// The name an expression is known by: a variable, an attribute, a subscript or `.get()` key.
 pub fn credential_label(expr: &Expr) -> Option<String> {
     let label = match &expr.kind {
@@ -127,6 +146,21 @@ pub fn credential_label(expr: &Expr) -> Option<String> {
         _ => return None,
     };
     is_credential_name(&label).then_some(label)
+}
+
+/// `User.api_key`, `Client.client_secret`, `MCPAuth.token`, `models.User.token`: a member of
+/// a class named in the code. Comparing a model column builds a query (`filter(User.api_key ==
+/// key)`), comparing an enum member checks a kind; neither compares secret values.
+pub fn is_class_member(expr: &Expr) -> bool {
+    let ExprKind::Attribute { value, .. } = &expr.kind else {
+        return false;
+    };
+    if !matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+        return false;
+    }
+    value.last_name().is_some_and(|n| {
+        n.starts_with(|c: char| c.is_ascii_uppercase()) && n.chars().any(|c| c.is_ascii_lowercase())
+    })
 }
 
 /// True for ALL_CAPS names: constants, not values from a request.
@@ -153,6 +187,7 @@ mod tests {
             "authorization",
             "apiKey",
             "signature",
+            "password_hash",
         ] {
             assert!(is_credential_name(yes), "{yes}");
         }
@@ -165,6 +200,8 @@ mod tests {
             "monkey",
             "tokenizer",
             "user",
+            "next_page_token",
+            "options_signature",
         ] {
             assert!(!is_credential_name(no), "{no}");
         }

@@ -148,10 +148,10 @@ fn collect_fields(
         });
     }
     for base in &class.bases {
-        if let Some((f, Some(Stmt::ClassDef(b)), _)) = model.resolve_definition(file, base) {
-            if !std::ptr::eq(b.as_ref(), class) {
-                collect_fields(model, f, b, out, depth + 1);
-            }
+        if let Some((f, Some(Stmt::ClassDef(b)), _)) = model.resolve_definition(file, base)
+            && !std::ptr::eq(b.as_ref(), class)
+        {
+            collect_fields(model, f, b, out, depth + 1);
         }
     }
 }
@@ -159,6 +159,22 @@ fn collect_fields(
 /// Field names that hold secrets and must not be sent to clients.
 pub fn is_sensitive_field(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    // Flags about a credential, not the credential: `has_api_key`, `password_set`.
+    let words = crate::helpers::identifier_words(name);
+    let flag = words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "has" | "is" | "needs" | "requires" | "uses" | "use" | "can" | "should" | "must"
+        )
+    }) || words.last().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "set" | "configured" | "present" | "exists" | "missing" | "valid" | "verified"
+        )
+    });
+    if flag {
+        return false;
+    }
     crate::credentials::is_credential_name(name)
         || [
             "ssn",
@@ -255,10 +271,9 @@ fn allows_extra_at(
                         span,
                         ..
                     } = s
+                        && targets.iter().any(|t| t.as_name() == Some("extra"))
                     {
-                        if targets.iter().any(|t| t.as_name() == Some("extra")) {
-                            return is_allow(v).then_some((file, *span));
-                        }
+                        return is_allow(v).then_some((file, *span));
                     }
                 }
             }

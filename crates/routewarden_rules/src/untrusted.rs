@@ -12,6 +12,10 @@ pub fn is_raw_annotation(model: &ProjectModel, file: usize, annotation: &Expr) -
         _ => annotation,
     };
     if let Some(q) = model.files[file].imports.resolve(base) {
+        if is_annotated(&q) {
+            return annotated_parts(annotation)
+                .is_some_and(|(inner, _)| is_raw_annotation(model, file, inner));
+        }
         return matches!(
             q.as_str(),
             "builtins.dict"
@@ -24,6 +28,32 @@ pub fn is_raw_annotation(model: &ProjectModel, file: usize, annotation: &Expr) -
         );
     }
     matches!(base.as_name(), Some("dict" | "object"))
+}
+
+fn is_annotated(qualified: &str) -> bool {
+    matches!(
+        qualified,
+        "typing.Annotated" | "typing_extensions.Annotated"
+    )
+}
+
+/// `Annotated[T, meta...]`: the type and the metadata.
+fn annotated_parts(annotation: &Expr) -> Option<(&Expr, &[Expr])> {
+    let ExprKind::Subscript { slice, .. } = &annotation.kind else {
+        return None;
+    };
+    let (first, rest) = slice.elements()?.split_first()?;
+    Some((first, rest))
+}
+
+/// `Depends(...)`, `Query()`, ...: a value FastAPI takes from somewhere other than the body.
+fn is_injected(expr: &Expr) -> bool {
+    expr.as_call().is_some_and(|c| {
+        matches!(
+            c.func.last_name(),
+            Some("Depends" | "Security" | "Query" | "Header" | "Cookie" | "Path")
+        )
+    })
 }
 
 /// Parameters that take the body as an unvalidated mapping.
@@ -39,16 +69,11 @@ pub fn raw_body_params<'f>(
         .filter(|p| {
             let in_path = path.contains(&format!("{{{}}}", p.name))
                 || path.contains(&format!("{{{}:", p.name));
-            let injected = p
-                .default
-                .as_ref()
-                .and_then(|d| d.as_call())
-                .is_some_and(|c| {
-                    matches!(
-                        c.func.last_name(),
-                        Some("Depends" | "Security" | "Query" | "Header" | "Cookie" | "Path")
-                    )
-                });
+            let injected = p.default.as_ref().is_some_and(is_injected)
+                || p.annotation
+                    .as_ref()
+                    .and_then(|a| annotated_parts(a))
+                    .is_some_and(|(_, meta)| meta.iter().any(is_injected));
             !in_path
                 && !injected
                 && p.annotation

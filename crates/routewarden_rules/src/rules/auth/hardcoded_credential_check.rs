@@ -1,5 +1,5 @@
 use crate::context::FileContext;
-use crate::credentials::{credential_label, is_constant_name};
+use crate::credentials::{credential_label, is_class_member, is_constant_name};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
@@ -13,8 +13,11 @@ declare_rule! {
     /// the name of the variable, parameter, attribute, header or key (`token`, `password`,
     /// `api_key`, `authorization`, `secret`, `signature`, ...). Names that only look like
     /// credentials (`token_type == "bearer"`, `grant_type`, `TOKEN_URL`, `password_length`),
-    /// constants compared with literals, and literals that are not secrets (`"bearer"`,
-    /// `"basic"`, `""`) are not reported.
+    /// constants compared with literals, model columns and enum members (`User.api_key ==
+    /// "..."` builds a query), and literals that are not secrets are not reported: schemes and
+    /// kinds (`"bearer"`, `"basic"`, `""`), placeholders (`"fake-api-key"`, `"dummy"`,
+    /// `"test-token"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`)
+    /// and sentinels (`credential == "present"`, `"none"`).
     ///
     /// ## Why is this dangerous
     /// The credential is in the source code, so everyone with the repository, a leaked wheel or
@@ -86,13 +89,64 @@ const NOT_SECRETS: &[&str] = &[
     "n/a",
 ];
 
-/// A literal that could be a secret: not empty, not a scheme or placeholder word.
+/// Words that open a placeholder: `fake-api-key`, `dummy`, `test-token`, `your-api-key-here`.
+const PLACEHOLDER_PREFIXES: &[&str] = &[
+    "fake",
+    "dummy",
+    "test",
+    "example",
+    "sample",
+    "placeholder",
+    "mock",
+    "your",
+    "redacted",
+    "xxx",
+    "insert",
+    "replace",
+    "todo",
+];
+
+/// Sentinels that say whether a credential is there, not what it is.
+const STATE_WORDS: &[&str] = &[
+    "present",
+    "missing",
+    "set",
+    "not-set",
+    "not_set",
+    "notset",
+    "configured",
+    "empty",
+    "default",
+    "masked",
+    "hidden",
+    "invalid",
+    "expired",
+    "revoked",
+    "anonymous",
+];
+
+/// A literal that only stands in for a credential: a placeholder, a mask, a sentinel.
+fn is_placeholder(lower: &str) -> bool {
+    STATE_WORDS.contains(&lower)
+        || PLACEHOLDER_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || lower.contains("...")
+        || lower.contains('\u{2026}')
+        || lower.starts_with('<') && lower.ends_with('>')
+        || lower.starts_with('{') && lower.ends_with('}')
+        || lower.starts_with("${")
+        || lower
+            .chars()
+            .all(|c| matches!(c, '*' | 'x' | '\u{2022}' | '#' | '-' | '.'))
+}
+
+/// A literal that could be a secret: not empty, not a scheme, placeholder or sentinel word.
 pub fn secret_like_literal(expr: &Expr) -> Option<&str> {
     let s = expr.as_str()?;
     let trimmed = s.trim();
     let lower = trimmed.to_ascii_lowercase();
     if trimmed.len() < 3
         || NOT_SECRETS.contains(&lower.as_str())
+        || is_placeholder(&lower)
         || lower.starts_with("bearer ") && trimmed.len() < 10
     {
         return None;
@@ -128,13 +182,17 @@ impl Rule for HardcodedCredentialCheck {
                     [(lhs, rhs), (rhs, lhs)]
                         .into_iter()
                         .find_map(|(value, literal)| {
+                            if is_class_member(value) {
+                                return None;
+                            }
                             let label = credential_label(value)?;
                             let lits = literals(literal);
                             (literal.as_str().is_some() && !lits.is_empty()).then_some(label)
                         })
                 }
-                CmpOp::In | CmpOp::NotIn => credential_label(lhs)
-                    .filter(|_| rhs.elements().is_some() && !literals(rhs).is_empty()),
+                CmpOp::In | CmpOp::NotIn => credential_label(lhs).filter(|_| {
+                    !is_class_member(lhs) && rhs.elements().is_some() && !literals(rhs).is_empty()
+                }),
                 _ => None,
             };
             if let Some(label) = pair {

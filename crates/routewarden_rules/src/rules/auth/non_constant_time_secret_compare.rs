@@ -1,5 +1,7 @@
 use crate::context::FileContext;
-use crate::credentials::{credential_label, is_constant_name};
+use crate::credentials::{
+    credential_label, is_class_member, is_constant_name, is_descriptive_credential_name,
+};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
@@ -11,7 +13,12 @@ declare_rule! {
     /// `!=` against another non-literal value, instead of with `hmac.compare_digest` or
     /// `secrets.compare_digest`: `if signature != expected`, `if api_key == settings.api_key`,
     /// `hmac.new(...).hexdigest() == received`. Comparisons with a literal are AUTH002;
-    /// comparisons with `None`, numbers, booleans and lengths are not reported.
+    /// comparisons with `None`, numbers, booleans and lengths are not reported, nor are
+    /// comparisons with a constant holding a literal (`password == PASSWORD_MASK`), SQLAlchemy
+    /// column expressions and enum members (`where(Client.client_secret == secret)`,
+    /// `auth_type == MCPAuth.token`: they build queries or check kinds), two password fields
+    /// of a form, and names that only contain a credential word (`next_page_token`,
+    /// `options_signature`, `token_type`).
     ///
     /// ## Why is this dangerous
     /// `==` on strings stops at the first differing character, so the response time leaks how
@@ -47,6 +54,12 @@ fn is_digest_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Call(c) if matches!(c.func.last_name(), Some("hexdigest" | "digest")))
 }
 
+/// An ALL_CAPS constant that holds a literal: a mask or sentinel (`PASSWORD_MASK =
+/// "********"`). A hard-coded credential behind a constant is AUTH002's and SECRET001's.
+fn is_literal_constant(cx: &FileContext, expr: &Expr) -> bool {
+    is_constant_name(expr) && is_plain_value(cx.resolve_value(expr).expr)
+}
+
 /// Values that cannot be secrets: literals, `None`, numbers, lengths, booleans.
 fn is_plain_value(expr: &Expr) -> bool {
     match &expr.kind {
@@ -73,7 +86,7 @@ impl Rule for NonConstantTimeSecretCompare {
         &NON_CONSTANT_TIME_SECRET_COMPARE
     }
 
-    fn on_compare(&self, _cx: &FileContext, expr: &Expr, out: &mut Findings) {
+    fn on_compare(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
         let ExprKind::Compare {
             left,
             ops,
@@ -87,6 +100,12 @@ impl Rule for NonConstantTimeSecretCompare {
             if matches!(op, CmpOp::Eq | CmpOp::NotEq)
                 && !is_plain_value(lhs)
                 && !is_plain_value(rhs)
+                && !is_class_member(lhs)
+                && !is_class_member(rhs)
+                && !is_literal_constant(cx, lhs)
+                && !is_literal_constant(cx, rhs)
+                && !is_descriptive_credential_name(lhs)
+                && !is_descriptive_credential_name(rhs)
             {
                 let secret = credential_label(lhs)
                     .or_else(|| credential_label(rhs))
@@ -94,11 +113,13 @@ impl Rule for NonConstantTimeSecretCompare {
                         (is_digest_call(lhs) || is_digest_call(rhs)).then(|| "a digest".to_string())
                     });
                 let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
-                // `password == confirm_password`: a form's two fields, not a secret check.
+                // `password == confirm_password`: a form's two fields, not a secret check. A
+                // stored hash (`user.password_hash == password_hash`) is a secret.
                 let is_password = |e: &Expr| {
                     credential_label(e).is_some_and(|l| {
                         let l = l.to_ascii_lowercase();
-                        l.contains("password") || l.contains("passwd") || l.contains("pwd")
+                        (l.contains("password") || l.contains("passwd") || l.contains("pwd"))
+                            && !l.contains("hash")
                     })
                 };
                 if is_password(lhs) && is_password(rhs) {

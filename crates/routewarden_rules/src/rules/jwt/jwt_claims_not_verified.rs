@@ -12,7 +12,9 @@ declare_rule! {
     /// `verify_iss` or `verify_nbf` set to false, or `require` emptied (PyJWT, python-jose; the
     /// options inline or through a variable or constant); and tokens issued with no `exp` claim
     /// (`jwt.encode` of a payload whose keys are all known and include no `exp`, also when the
-    /// payload is built in a local variable and extended before encoding).
+    /// payload is built in a local variable and extended before encoding with `payload["exp"] =`,
+    /// `payload.update(...)` or `payload |= {...}`; payloads built elsewhere or merged from
+    /// other mappings are not judged).
     ///
     /// ## Why is this dangerous
     /// A token that never expires stays valid forever once stolen, from a log, a browser or a
@@ -56,24 +58,43 @@ fn keys_added_later(body: &[Stmt], name: &str) -> (Vec<String>, bool) {
             }
         }
         ExprKind::Call(call) => {
-            if let ExprKind::Attribute { value, attr } = &call.func.kind {
-                if value.as_name() == Some(name) && (attr == "update" || attr == "setdefault") {
-                    keys.extend(call.keywords.iter().filter_map(|k| k.arg.clone()));
-                    for a in &call.args {
-                        match &a.kind {
-                            ExprKind::Str(s) => keys.push(s.clone()),
-                            ExprKind::Dict(_) => {
-                                keys.extend(dict_entries(a).into_iter().map(|(k, _)| k))
-                            }
-                            _ => unknown = true,
+            if let ExprKind::Attribute { value, attr } = &call.func.kind
+                && value.as_name() == Some(name)
+                && (attr == "update" || attr == "setdefault")
+            {
+                keys.extend(call.keywords.iter().filter_map(|k| k.arg.clone()));
+                for a in &call.args {
+                    match &a.kind {
+                        ExprKind::Str(s) => keys.push(s.clone()),
+                        ExprKind::Dict(_) => {
+                            keys.extend(dict_entries(a).into_iter().map(|(k, _)| k))
                         }
+                        _ => unknown = true,
                     }
                 }
             }
         }
         _ => {}
     });
+    augmented_keys(body, name, &mut keys, &mut unknown);
     (keys, unknown)
+}
+
+/// `payload |= {"exp": ...}`, in any nested block.
+fn augmented_keys(body: &[Stmt], name: &str, keys: &mut Vec<String>, unknown: &mut bool) {
+    for stmt in body {
+        if let Stmt::AugAssign { target, value, .. } = stmt
+            && target.as_name() == Some(name)
+        {
+            match &value.kind {
+                ExprKind::Dict(_) => keys.extend(dict_entries(value).into_iter().map(|(k, _)| k)),
+                _ => *unknown = true,
+            }
+        }
+        for child in stmt.child_bodies() {
+            augmented_keys(child, name, keys, unknown);
+        }
+    }
 }
 
 impl Rule for JwtClaimsNotVerified {

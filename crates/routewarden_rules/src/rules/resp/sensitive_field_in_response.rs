@@ -18,7 +18,8 @@ declare_rule! {
     /// project base classes (Pydantic, SQLModel, dataclasses, SQLAlchemy `Column` and
     /// `Mapped[...]`). Fields typed `SecretStr` or declared with `Field(exclude=True)`, routes
     /// with `response_model_exclude`/`response_model_include`, and token fields of login and
-    /// token endpoints are not reported.
+    /// token endpoints are not reported, nor are flags about a credential (`has_api_key`,
+    /// `password_set`) and dict entries whose value is a boolean, number or `None`.
     ///
     /// ## Why is this dangerous
     /// Password hashes sent to the browser can be cracked offline; tokens and API keys in
@@ -123,22 +124,21 @@ impl Rule for SensitiveFieldInResponse {
                     continue;
                 }
                 if let Some((f, class)) = named_class(cx.model, declared_in, declared) {
-                    if model_kind(cx.model, f, class).is_some() {
-                        if let Some(field) = fields(cx.model, f, class)
+                    if model_kind(cx.model, f, class).is_some()
+                        && let Some(field) = fields(cx.model, f, class)
                             .into_iter()
                             .find(|fl| !fl.hidden && reportable(&fl.name, path))
-                        {
-                            report(
-                                route.span,
-                                format!(
-                                    "{} {} responds with {}, which has the field `{}`",
-                                    route.methods.join(","),
-                                    path,
-                                    class.name,
-                                    field.name
-                                ),
-                            );
-                        }
+                    {
+                        report(
+                            route.span,
+                            format!(
+                                "{} {} responds with {}, which has the field `{}`",
+                                route.methods.join(","),
+                                path,
+                                class.name,
+                                field.name
+                            ),
+                        );
                     }
                     continue;
                 }
@@ -196,8 +196,15 @@ fn returned_secret(
             return Some("returns vars(obj): every attribute, secrets included".to_string());
         }
         ExprKind::Dict(entries) => {
+            // A literal value (`"has_token": False`) carries no secret.
             let key = entries
                 .iter()
+                .filter(|e| {
+                    !matches!(
+                        e.value.kind,
+                        ExprKind::Bool(_) | ExprKind::NoneLiteral | ExprKind::Int(_)
+                    )
+                })
                 .filter_map(|e| e.key.as_ref()?.as_str())
                 .find(|k| reportable(k, path))?;
             return Some(format!("returns a dict with the key `{key}`"));
@@ -221,22 +228,18 @@ fn returned_secret(
     };
     let mut class_found = None;
     origin_expr.any(&mut |x| {
-        if class_found.is_none() {
-            if let Some((f, class)) = named_class(cx.model, file, x)
+        if class_found.is_none()
+            && let Some((f, class)) = named_class(cx.model, file, x)
                 .filter(|_| matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }))
-            {
-                if model_kind(cx.model, f, class) == Some(ModelKind::Orm) {
-                    if let Some(field) = fields(cx.model, f, class)
-                        .into_iter()
-                        .find(|fl| !fl.hidden && reportable(&fl.name, path))
-                    {
-                        class_found = Some(format!(
-                            "returns a {} object with no response model, including the field `{}`",
-                            class.name, field.name
-                        ));
-                    }
-                }
-            }
+            && model_kind(cx.model, f, class) == Some(ModelKind::Orm)
+            && let Some(field) = fields(cx.model, f, class)
+                .into_iter()
+                .find(|fl| !fl.hidden && reportable(&fl.name, path))
+        {
+            class_found = Some(format!(
+                "returns a {} object with no response model, including the field `{}`",
+                class.name, field.name
+            ));
         }
         class_found.is_some()
     });

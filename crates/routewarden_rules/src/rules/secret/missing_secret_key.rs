@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
+use crate::flask_usage::is_test_file;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
@@ -11,7 +12,8 @@ declare_rule! {
     /// Flask-WTF forms or `CSRFProtect`) while nothing in the project sets `SECRET_KEY` or
     /// `secret_key` and no configuration is loaded that could: `from_envvar`, `from_pyfile`,
     /// `from_prefixed_env`, `from_file`, or a `from_object` that routewarden cannot follow all
-    /// count as possible sources and silence the rule.
+    /// count as possible sources and silence the rule. A key set only by test code (`tests/`,
+    /// `conftest.py`, `test_*.py`) does not count: production still runs without one.
     ///
     /// ## Why is this dangerous
     /// Without a key Flask refuses to sign sessions, so the first login fails in production;
@@ -89,8 +91,9 @@ fn sets_secret_key(cx: &ProjectContext) -> bool {
     if cx.config.loads_external_config() {
         return true;
     }
+    // A key that only the test suite sets (`conftest.py`, `tests/`) leaves production without one.
     for file in &cx.model.files {
-        if sets_in(file.body()) {
+        if !is_test_file(&file.path) && sets_in(file.body()) {
             return true;
         }
     }

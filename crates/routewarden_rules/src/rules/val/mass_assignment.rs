@@ -81,14 +81,12 @@ impl MassAssignment {
                 .last_name()
                 .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
             let writer = matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if WRITERS.contains(&attr.as_str()));
-            if constructor {
-                if let Some((f, Some(Stmt::ClassDef(class)), _)) =
+            if constructor
+                && let Some((f, Some(Stmt::ClassDef(class)), _)) =
                     cx.model.resolve_definition(cx.file_index, &call.func)
-                {
-                    if model_kind(cx.model, f, class) == Some(ModelKind::Pydantic) {
-                        return;
-                    }
-                }
+                && model_kind(cx.model, f, class) == Some(ModelKind::Pydantic)
+            {
+                return;
             }
             if constructor || writer {
                 let target = call.func.last_name().unwrap_or("the call");
@@ -103,34 +101,34 @@ impl MassAssignment {
             }
         }
         // `query.update(data)`, `obj.__dict__.update(data)`
-        if let ExprKind::Attribute { value, attr } = &call.func.kind {
-            if attr == "update" {
-                if let Some(why) = call.args.first().and_then(|a| untrusted.source(a)) {
-                    let object_dict = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "__dict__");
-                    let query = value
-                        .as_call()
-                        .and_then(|c| c.func.last_name())
-                        .is_some_and(|n| {
-                            matches!(
-                                n,
-                                "filter" | "filter_by" | "where" | "query" | "objects" | "select"
-                            )
-                        });
-                    if object_dict || query {
-                        out.report(
-                            &MASS_ASSIGNMENT,
-                            span,
-                            format!(
-                                "{why} is written into {} as is",
-                                if object_dict {
-                                    "the object's __dict__"
-                                } else {
-                                    "the query's update"
-                                }
-                            ),
-                        );
-                    }
-                }
+        if let ExprKind::Attribute { value, attr } = &call.func.kind
+            && attr == "update"
+            && let Some(why) = call.args.first().and_then(|a| untrusted.source(a))
+        {
+            let object_dict =
+                matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "__dict__");
+            let query = value
+                .as_call()
+                .and_then(|c| c.func.last_name())
+                .is_some_and(|n| {
+                    matches!(
+                        n,
+                        "filter" | "filter_by" | "where" | "query" | "objects" | "select"
+                    )
+                });
+            if object_dict || query {
+                out.report(
+                    &MASS_ASSIGNMENT,
+                    span,
+                    format!(
+                        "{why} is written into {} as is",
+                        if object_dict {
+                            "the object's __dict__"
+                        } else {
+                            "the query's update"
+                        }
+                    ),
+                );
             }
         }
     }
@@ -221,11 +219,9 @@ impl Rule for MassAssignment {
         } else {
             Vec::new()
         };
+        // Every function is checked: besides request reads, a parameter typed with a model that
+        // accepts extra fields makes `Model(**payload.model_dump())` untrusted without any read.
         let untrusted = Untrusted::new(cx.model, cx.file_index, f, &raw);
-        let reads_request = !untrusted.names.is_empty()
-            || cx.file.imports.iter().any(|(_, q)| q == "flask.request");
-        if reads_request {
-            self.check_body(cx, &untrusted, &f.body, out);
-        }
+        self.check_body(cx, &untrusted, &f.body, out);
     }
 }

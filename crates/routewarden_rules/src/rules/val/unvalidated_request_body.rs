@@ -104,16 +104,13 @@ impl Rule for UnvalidatedRequestBody {
             let mut reads = Vec::new();
             walk_exprs(&route.handler.body, &mut |e| {
                 e.any(&mut |x| {
-                    if let ExprKind::Await(inner) = &x.kind {
-                        if let Some(call) = inner.as_call() {
-                            if let ExprKind::Attribute { value, attr } = &call.func.kind {
-                                if matches!(attr.as_str(), "json" | "form" | "body")
-                                    && value.as_name().is_some_and(|n| request_params.contains(&n))
-                                {
-                                    reads.push((x.span, attr.clone()));
-                                }
-                            }
-                        }
+                    if let ExprKind::Await(inner) = &x.kind
+                        && let Some(call) = inner.as_call()
+                        && let ExprKind::Attribute { value, attr } = &call.func.kind
+                        && matches!(attr.as_str(), "json" | "form" | "body")
+                        && value.as_name().is_some_and(|n| request_params.contains(&n))
+                    {
+                        reads.push((x.span, attr.clone()));
                     }
                     false
                 });
