@@ -90,18 +90,16 @@ fn direct_writes<'a>(
                     value: mapping,
                     slice,
                 } = &t.kind
+                    && let Some(key) = slice.as_str().filter(|k| wanted(k))
+                    && is_config_receiver(mapping)
                 {
-                    if let Some(key) = slice.as_str().filter(|k| wanted(k)) {
-                        if is_config_receiver(mapping) {
-                            out.push(ConfigWrite {
-                                file,
-                                span: *span,
-                                key: key.to_string(),
-                                value,
-                                place: format!("config[\"{key}\"]"),
-                            });
-                        }
-                    }
+                    out.push(ConfigWrite {
+                        file,
+                        span: *span,
+                        key: key.to_string(),
+                        value,
+                        place: format!("config[\"{key}\"]"),
+                    });
                 }
             }
         }
@@ -152,16 +150,15 @@ fn collect_calls<'a>(
         "setdefault" => {
             if let (Some(key), Some(value)) =
                 (call.args.first().and_then(Expr::as_str), call.args.get(1))
+                && wanted(key)
             {
-                if wanted(key) {
-                    out.push(ConfigWrite {
-                        file,
-                        span,
-                        key: key.to_string(),
-                        value,
-                        place: format!("config.setdefault(\"{key}\")"),
-                    });
-                }
+                out.push(ConfigWrite {
+                    file,
+                    span,
+                    key: key.to_string(),
+                    value,
+                    place: format!("config.setdefault(\"{key}\")"),
+                });
             }
         }
         _ => {}

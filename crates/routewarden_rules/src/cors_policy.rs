@@ -3,8 +3,10 @@
 //! variables, constants, settings defaults and environment fallbacks.
 
 use crate::context::FileContext;
+use routewarden_model::ProjectModel;
+use routewarden_model::security::walk_exprs;
 use routewarden_model::values::settings_field_default;
-use routewarden_python::ast::{Call, Expr, ExprKind, Span};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CorsLibrary {
@@ -92,12 +94,12 @@ fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
         resource: None,
     };
     if let Some(origins) = call.keyword("allow_origins") {
-        collect_origins(cx, origins, false, &mut policy, 0);
+        collect_origins_of_call(cx, origins, &mut policy);
     }
-    if let Some(regex) = call.keyword("allow_origin_regex") {
-        if let Some(r) = literal_string(cx, regex) {
-            policy.regexes.push(r);
-        }
+    if let Some(regex) = call.keyword("allow_origin_regex")
+        && let Some(r) = literal_string(cx, regex)
+    {
+        policy.regexes.push(r);
     }
     policy
 }
@@ -116,7 +118,7 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
             resource,
         };
         match origins_expr {
-            Some(o) => collect_origins(cx, o, false, &mut policy, 0),
+            Some(o) => collect_origins_of_call(cx, o, &mut policy),
             // flask-cors allows every origin when none are given.
             None => policy.origins.push(Origin {
                 text: "*".to_string(),
@@ -161,8 +163,14 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
     vec![base(call.keyword("origins"), credentials, None)]
 }
 
+/// `True`, directly, through a name, or as the default of a settings field.
 fn is_true(cx: &FileContext, expr: &Expr) -> bool {
-    crate::helpers::is_enabled(cx, expr)
+    if crate::helpers::is_enabled(cx, expr) {
+        return true;
+    }
+    let origin = cx.resolve_value(expr);
+    settings_field_default(cx.model, origin.file, &origin.scope, origin.expr)
+        .is_some_and(|(_, default)| matches!(default.kind, ExprKind::Bool(true)))
 }
 
 fn literal_string(cx: &FileContext, expr: &Expr) -> Option<String> {
@@ -170,10 +178,60 @@ fn literal_string(cx: &FileContext, expr: &Expr) -> Option<String> {
     origin.expr.as_str().map(String::from)
 }
 
-/// Follows an origins expression to literal origins.
-fn collect_origins(
-    cx: &FileContext,
-    expr: &Expr,
+/// Follows the origins expression of the call in `cx`, then drops a wildcard the code rejects.
+fn collect_origins_of_call(cx: &FileContext, expr: &Expr, policy: &mut CorsPolicy) {
+    collect_origins(
+        cx.model,
+        cx.file_index,
+        &cx.functions,
+        expr,
+        false,
+        policy,
+        0,
+    );
+    if rejects_wildcard(cx, expr) {
+        policy.origins.retain(|o| o.text != "*");
+    }
+}
+
+/// The code compares the origins variable with `"*"` before use (`if "*" in origins: raise`).
+fn rejects_wildcard(cx: &FileContext, expr: &Expr) -> bool {
+    let Some(name) = expr.as_name() else {
+        return false;
+    };
+    let body = cx.function().map_or(cx.file.body(), |f| &f.body[..]);
+    let mut found = false;
+    walk_exprs(body, &mut |e| {
+        found |= e.any(&mut |x| compares_with_wildcard(x, Some(name)));
+    });
+    found
+}
+
+/// `x != "*"`, `"*" in x`, `x == "*"`; with `name`, only comparisons that mention it.
+fn compares_with_wildcard(expr: &Expr, name: Option<&str>) -> bool {
+    let ExprKind::Compare {
+        left, comparators, ..
+    } = &expr.kind
+    else {
+        return false;
+    };
+    let operands: Vec<&Expr> = std::iter::once(left.as_ref())
+        .chain(comparators.iter())
+        .collect();
+    operands.iter().any(|o| o.as_str() == Some("*"))
+        && name.is_none_or(|n| {
+            operands
+                .iter()
+                .any(|o| o.any(&mut |x| x.as_name() == Some(n)))
+        })
+}
+
+/// Follows an origins expression to literal origins, resolving names in the file they are in.
+fn collect_origins<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
     via_default: bool,
     policy: &mut CorsPolicy,
     depth: u32,
@@ -182,8 +240,8 @@ fn collect_origins(
         policy.origins_unknown = true;
         return;
     }
-    let origin = cx.resolve_value(expr);
-    let value = origin.expr;
+    let origin = model.resolve_value(file, scope, expr);
+    let (file, scope, value) = (origin.file, &origin.scope[..], origin.expr);
     match &value.kind {
         ExprKind::Str(s) => {
             // A comma-separated string read from the environment or a default.
@@ -197,62 +255,70 @@ fn collect_origins(
         }
         ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
             for item in items {
-                collect_origins(cx, item, via_default, policy, depth + 1);
+                collect_origins(model, file, scope, item, via_default, policy, depth + 1);
             }
         }
         ExprKind::Comprehension { generators, .. } => {
+            let before = policy.origins.len();
             for g in generators {
-                collect_origins(cx, &g.iter, via_default, policy, depth + 1);
+                collect_origins(model, file, scope, &g.iter, via_default, policy, depth + 1);
+            }
+            // `[o for o in origins if o != "*"]`
+            let filtered = generators
+                .iter()
+                .flat_map(|g| &g.ifs)
+                .any(|c| c.any(&mut |x| compares_with_wildcard(x, None)));
+            if filtered {
+                let mut i = 0;
+                policy.origins.retain(|o| {
+                    i += 1;
+                    i <= before || o.text != "*"
+                });
             }
         }
         ExprKind::Call(call) => {
-            let callee = cx.resolve(&call.func);
+            let callee = model.files[file].imports.resolve(&call.func);
             match callee.as_deref() {
                 Some("os.getenv" | "os.environ.get") => match call.argument("default", 1) {
-                    Some(default) => collect_origins(cx, default, true, policy, depth + 1),
+                    Some(default) => {
+                        collect_origins(model, file, scope, default, true, policy, depth + 1)
+                    }
                     None => policy.origins_unknown = true,
                 },
+                // `str(origin)`
+                Some("builtins.str") if call.args.len() == 1 => collect_origins(
+                    model,
+                    file,
+                    scope,
+                    &call.args[0],
+                    via_default,
+                    policy,
+                    depth + 1,
+                ),
                 _ => match &call.func.kind {
                     // `os.getenv("ORIGINS", "*").split(",")`, `value.strip()`
                     ExprKind::Attribute {
                         value: receiver,
                         attr,
-                    } if matches!(attr.as_str(), "split" | "strip") => {
-                        collect_origins(cx, receiver, via_default, policy, depth + 1)
-                    }
+                    } if matches!(attr.as_str(), "split" | "strip") => collect_origins(
+                        model,
+                        file,
+                        scope,
+                        receiver,
+                        via_default,
+                        policy,
+                        depth + 1,
+                    ),
                     _ => policy.origins_unknown = true,
                 },
             }
         }
-        ExprKind::Attribute { .. } => {
-            match settings_field_default(cx.model, origin.file, &origin.scope, value) {
-                Some((file, default)) if file == cx.file_index => {
-                    collect_origins(cx, default, true, policy, depth + 1)
-                }
-                Some((_, default)) => collect_default_elsewhere(default, policy),
-                None => policy.origins_unknown = true,
+        ExprKind::Attribute { .. } => match settings_field_default(model, file, scope, value) {
+            Some((def_file, default)) => {
+                collect_origins(model, def_file, &[], default, true, policy, depth + 1)
             }
-        }
-        _ => policy.origins_unknown = true,
-    }
-}
-
-/// Literal origins of a settings default defined in another file.
-fn collect_default_elsewhere(expr: &Expr, policy: &mut CorsPolicy) {
-    match &expr.kind {
-        ExprKind::Str(s) => policy.origins.extend(
-            s.split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(|p| Origin {
-                    text: p.to_string(),
-                    span: expr.span,
-                    via_default: true,
-                }),
-        ),
-        ExprKind::List(items) | ExprKind::Tuple(items) => items
-            .iter()
-            .for_each(|i| collect_default_elsewhere(i, policy)),
+            None => policy.origins_unknown = true,
+        },
         _ => policy.origins_unknown = true,
     }
 }
@@ -296,12 +362,11 @@ pub fn pattern_problems(regex: &str, library: CorsLibrary) -> Vec<String> {
         }
         let next = bytes.get(i + 1).copied();
         match next {
-            Some(b'*' | b'+') => {
+            Some(b'*' | b'+')
                 // `.*` followed directly by a label: `.*example.com` admits `evilexample.com`.
-                if bytes.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                if bytes.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric()) => {
                     problems.push(format!("`{}` lets any prefix run into the domain name (e.g. attacker-registered `evil{}`)", &regex[i..(i + 2)], &regex[i + 2..].trim_end_matches('$')));
                 }
-            }
             Some(c) if c.is_ascii_alphanumeric() && i > host_start => {
                 problems.push(
                     "an unescaped `.` matches any character, so look-alike domains match"

@@ -73,17 +73,17 @@ impl Rule for CorsPermissiveOriginPattern {
                         .to_string(),
                 );
             }
-            if policy.credentials {
-                if let Some(o) = policy.origins.iter().find(|o| {
+            if policy.credentials
+                && let Some(o) = policy.origins.iter().find(|o| {
                     o.text.starts_with("http://")
                         && !o.text.starts_with("http://localhost")
                         && !o.text.starts_with("http://127.0.0.1")
-                }) {
-                    problems.push(format!(
-                        "`{}` is a plain-http origin trusted with credentials",
-                        o.text
-                    ));
-                }
+                })
+            {
+                problems.push(format!(
+                    "`{}` is a plain-http origin trusted with credentials",
+                    o.text
+                ));
             }
             if let Some(first) = problems.first() {
                 out.report_with_severity(meta, expr.span, first.clone(), severity);

@@ -11,8 +11,8 @@ declare_rule! {
     /// `Access-Control-Allow-Origin` set by hand to the request's own `Origin` header, directly
     /// or through a local variable, with no allow-list check of that value in the same function
     /// (`if origin in ALLOWED_ORIGINS`, a regex match, a comparison). Covers
-    /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)` and header
-    /// dicts passed to responses.
+    /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)`, header
+    /// dicts passed to responses and the headers of a Flask `return body, status, headers` tuple.
     ///
     /// ## Why is this dangerous
     /// Echoing the caller's origin is "allow every origin", written so that it also works with
@@ -113,10 +113,10 @@ impl CorsReflectedOrigin {
         let Some(variable) = origin_source(function, value) else {
             return;
         };
-        if let (Some(name), Some(f)) = (variable, function) {
-            if checked(f, name) {
-                return;
-            }
+        if let (Some(name), Some(f)) = (variable, function)
+            && checked(f, name)
+        {
+            return;
         }
         out.report(
             &CORS_REFLECTED_ORIGIN,
@@ -132,6 +132,27 @@ impl Rule for CorsReflectedOrigin {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        // Flask's `return body, status, {"Access-Control-Allow-Origin": origin}`
+        if let Stmt::Return {
+            value: Some(value),
+            span,
+        } = stmt
+        {
+            if let ExprKind::Tuple(items) = &value.kind
+                && let Some(ExprKind::Dict(entries)) = items.last().map(|i| &i.kind)
+            {
+                for e in entries {
+                    if e.key
+                        .as_ref()
+                        .and_then(|k| k.as_str())
+                        .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
+                    {
+                        self.judge(cx, &e.value, *span, out);
+                    }
+                }
+            }
+            return;
+        }
         let Stmt::Assign {
             targets,
             value: Some(value),
@@ -142,13 +163,12 @@ impl Rule for CorsReflectedOrigin {
             return;
         };
         for t in targets {
-            if let ExprKind::Subscript { slice, .. } = &t.kind {
-                if slice
+            if let ExprKind::Subscript { slice, .. } = &t.kind
+                && slice
                     .as_str()
                     .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
-                {
-                    self.judge(cx, value, *span, out);
-                }
+            {
+                self.judge(cx, value, *span, out);
             }
         }
     }
@@ -164,14 +184,12 @@ impl Rule for CorsReflectedOrigin {
         if matches!(
             call.func.last_name(),
             Some("set" | "add" | "setdefault" | "__setitem__")
-        ) {
-            if let (Some(k), Some(v)) = (call.args.first().and_then(Expr::as_str), call.args.get(1))
-            {
-                if k.eq_ignore_ascii_case(HEADER) {
-                    self.judge(cx, v, expr.span, out);
-                    return;
-                }
-            }
+        ) && let (Some(k), Some(v)) =
+            (call.args.first().and_then(Expr::as_str), call.args.get(1))
+            && k.eq_ignore_ascii_case(HEADER)
+        {
+            self.judge(cx, v, expr.span, out);
+            return;
         }
         // `headers={"Access-Control-Allow-Origin": origin}` and `headers.update({...})`
         for arg in call

@@ -14,7 +14,8 @@ declare_rule! {
     /// False`) in any configuration form outside test code and test or development
     /// configuration classes; `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a
     /// blueprint, of an application that keeps users in cookie sessions (Flask's `session` or
-    /// Flask-Login), unless the route authenticates with a token rather than the cookie.
+    /// Flask-Login), unless the route authenticates with a token or signature rather than the
+    /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature).
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -126,13 +127,23 @@ impl Rule for CsrfProtectionDisabled {
             let Some(bp) = surface.apps.resolve_object(call.file, &call.scope, target) else {
                 continue;
             };
-            let is_protect = surface.apps.objects.get(&call.receiver).is_none()
+            let is_protect = !surface.apps.objects.contains_key(&call.receiver)
                 && cx.model.files[call.receiver.file]
                     .imports
                     .iter()
                     .any(|(_, q)| CSRF_CLASSES.contains(&q));
-            let changes_state = surface.mounted.iter().any(|m| {
-                m.chain.first() == Some(&bp) && is_state_changing(&surface.route(m).methods)
+            // State-changing routes of the blueprint that a cookie session authenticates (not a
+            // token or signature check, e.g. a webhook blueprint's `before_request`).
+            let changes_state = surface.mounted.iter().enumerate().any(|(i, m)| {
+                m.chain.first() == Some(&bp)
+                    && is_state_changing(&surface.route(m).methods)
+                    && !token_authenticated(
+                        &surface.security[i]
+                            .auth
+                            .iter()
+                            .map(|p| p.mechanism.clone())
+                            .collect::<Vec<_>>(),
+                    )
             });
             if is_protect && changes_state {
                 let mut f = Findings::new(call.file);

@@ -338,24 +338,23 @@ impl ExceptionDetailsInResponse {
                     span,
                     ..
                 } => {
-                    if let Some(call) = exc.as_call() {
-                        if analysis
+                    if let Some(call) = exc.as_call()
+                        && analysis
                             .cx
                             .resolve(&call.func)
                             .is_some_and(|q| HTTP_EXCEPTIONS.contains(&q.as_str()))
+                    {
+                        let status = call.argument("status_code", 0).and_then(status_of);
+                        if let Some(taint) =
+                            call.argument("detail", 1).and_then(|d| analysis.taint(d))
                         {
-                            let status = call.argument("status_code", 0).and_then(status_of);
-                            if let Some(taint) =
-                                call.argument("detail", 1).and_then(|d| analysis.taint(d))
-                            {
-                                self.report(
-                                    taint,
-                                    status,
-                                    *span,
-                                    "put in the HTTPException detail",
-                                    out,
-                                );
-                            }
+                            self.report(
+                                taint,
+                                status,
+                                *span,
+                                "put in the HTTPException detail",
+                                out,
+                            );
                         }
                     }
                 }

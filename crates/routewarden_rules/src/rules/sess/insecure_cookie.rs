@@ -2,6 +2,7 @@ use crate::context::FileContext;
 use crate::credentials::is_credential_name;
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::flask_usage::is_test_file;
 use crate::helpers::{identifier_words, is_falsy_literal};
 use crate::rule::{Rule, RuleMeta, Severity};
 use routewarden_python::ast::{Call, Expr, ExprKind};
@@ -12,7 +13,9 @@ declare_rule! {
     /// `make_response`, `Response`, `JSONResponse`, `redirect`, or the injected
     /// `response: Response` parameter) without `secure=True`, without `httponly=True`, or
     /// without a `samesite` value; the message names what is missing. High severity when the
-    /// cookie's name or value looks like a session, token or credential.
+    /// cookie's name or value looks like a session, token or credential. Starlette's default
+    /// `samesite="lax"` counts as set; non-literal flags (`secure=settings.cookie_secure`) are
+    /// trusted; test files and `set_cookie` methods of the project's own classes are skipped.
     ///
     /// ## Why is this dangerous
     /// A cookie without `Secure` travels over plain HTTP and can be copied on the network;
@@ -75,13 +78,26 @@ impl Rule for InsecureCookie {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        let ExprKind::Attribute { attr, .. } = &call.func.kind else {
+        let ExprKind::Attribute {
+            attr,
+            value: receiver,
+        } = &call.func.kind
+        else {
             return;
         };
         if attr != "set_cookie" || call.has_kwargs_spread() {
             return;
         }
-        if !WEB_MODULES.iter().any(|m| cx.file.imports_module(m)) {
+        if !WEB_MODULES.iter().any(|m| cx.file.imports_module(m)) || is_test_file(&cx.file.path) {
+            return;
+        }
+        // A project class of its own (`Jar().set_cookie(...)`), not a response.
+        if cx.instance_class(receiver).is_some_and(|c| {
+            !c.ends_with("Response")
+                && !WEB_MODULES
+                    .iter()
+                    .any(|m| c == *m || c.starts_with(&format!("{m}.")))
+        }) {
             return;
         }
         let mut missing = Vec::new();

@@ -78,14 +78,16 @@ fn sensitive_value(expr: &Expr) -> Option<String> {
 }
 
 struct Writes<'a> {
-    session_names: Vec<&'a str>,
+    imports: &'a routewarden_python::names::Imports,
     out: Vec<(Span, String)>,
 }
 
 impl Writes<'_> {
+    /// `session` imported from Flask or Quart, under any alias, or `flask.session`.
     fn is_session(&self, expr: &Expr) -> bool {
-        expr.as_name()
-            .is_some_and(|n| self.session_names.contains(&n))
+        self.imports
+            .resolve(expr)
+            .is_some_and(|q| q == "flask.session" || q == "quart.session")
     }
 
     fn body(&mut self, body: &[Stmt]) {
@@ -118,32 +120,30 @@ impl Writes<'_> {
                     }
                 }
                 Stmt::Expr { value, span } => {
-                    if let ExprKind::Call(call) = &value.kind {
-                        if let ExprKind::Attribute { value: s, attr } = &call.func.kind {
-                            if self.is_session(s) && (attr == "update" || attr == "setdefault") {
-                                let mut keys: Vec<String> =
-                                    call.keywords.iter().filter_map(|k| k.arg.clone()).collect();
-                                if attr == "setdefault" {
-                                    keys.extend(
-                                        call.args.first().and_then(Expr::as_str).map(String::from),
-                                    );
-                                }
-                                for a in &call.args {
-                                    if let ExprKind::Dict(entries) = &a.kind {
-                                        keys.extend(entries.iter().filter_map(|e| {
-                                            e.key.as_ref()?.as_str().map(String::from)
-                                        }));
-                                    }
-                                }
-                                if let Some(k) = keys.iter().find(|k| sensitive_key(k)) {
-                                    self.out.push((
-                                        *span,
-                                        format!(
-                                            "`{k}` is stored in the client-side session cookie"
-                                        ),
-                                    ));
-                                }
+                    if let ExprKind::Call(call) = &value.kind
+                        && let ExprKind::Attribute { value: s, attr } = &call.func.kind
+                        && self.is_session(s)
+                        && (attr == "update" || attr == "setdefault")
+                    {
+                        let mut keys: Vec<String> =
+                            call.keywords.iter().filter_map(|k| k.arg.clone()).collect();
+                        if attr == "setdefault" {
+                            keys.extend(call.args.first().and_then(Expr::as_str).map(String::from));
+                        }
+                        for a in &call.args {
+                            if let ExprKind::Dict(entries) = &a.kind {
+                                keys.extend(
+                                    entries
+                                        .iter()
+                                        .filter_map(|e| e.key.as_ref()?.as_str().map(String::from)),
+                                );
                             }
+                        }
+                        if let Some(k) = keys.iter().find(|k| sensitive_key(k)) {
+                            self.out.push((
+                                *span,
+                                format!("`{k}` is stored in the client-side session cookie"),
+                            ));
                         }
                     }
                 }
@@ -169,17 +169,11 @@ impl Rule for SensitiveDataInClientSession {
             return;
         }
         for (index, file) in cx.model.files.iter().enumerate() {
-            let session_names: Vec<&str> = file
-                .imports
-                .iter()
-                .filter(|(_, q)| *q == "flask.session" || *q == "quart.session")
-                .map(|(l, _)| l)
-                .collect();
-            if session_names.is_empty() {
+            if !file.imports_module("flask") && !file.imports_module("quart") {
                 continue;
             }
             let mut writes = Writes {
-                session_names,
+                imports: &file.imports,
                 out: Vec::new(),
             };
             writes.body(file.body());
