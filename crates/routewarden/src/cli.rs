@@ -72,6 +72,8 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
@@ -86,12 +88,20 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     /// Files and folders to analyse.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the report to this file instead of standard output.
+    /// Output format. Repeat it with `--output` to write several reports from one analysis:
+    /// formats and outputs pair in order, and a first format without an output goes to
+    /// standard output.
+    #[arg(long, alias = "output-format", value_enum)]
+    pub format: Vec<Format>,
+    /// Write the report to this file instead of standard output (repeatable, see `--format`).
     #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Write every finding to this baseline file (and report as usual).
+    #[arg(long)]
+    pub write_baseline: Option<PathBuf>,
     /// Codes or families to run (replaces the configuration's `select`).
     #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -291,7 +301,10 @@ pub fn settings_for(args: &CheckArgs, loaded: &LoadedConfig) -> Result<(Settings
         threads: args.threads.unwrap_or(0),
         base,
     };
-    Ok((settings, args.format.unwrap_or(Format::Text)))
+    Ok((
+        settings,
+        args.format.first().copied().unwrap_or(Format::Text),
+    ))
 }
 
 fn load_config(args: &CheckArgs, paths: &[PathBuf]) -> Result<LoadedConfig, config::ConfigError> {
@@ -304,6 +317,39 @@ fn load_config(args: &CheckArgs, paths: &[PathBuf]) -> Result<LoadedConfig, conf
     }
 }
 
+/// Pairs `--format` and `--output` values: each report and where it goes (`None`: standard
+/// output).
+pub fn report_targets(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let formats = if args.format.is_empty() {
+        vec![Format::Text]
+    } else {
+        args.format.clone()
+    };
+    let outputs = &args.output;
+    if outputs.len() > formats.len() {
+        return Err("more --output than --format values".to_string());
+    }
+    let to_stdout = formats.len() - outputs.len();
+    if to_stdout > 1 {
+        return Err(format!(
+            "{} formats but {} outputs: at most one report can go to standard output",
+            formats.len(),
+            outputs.len()
+        ));
+    }
+    let mut targets = Vec::new();
+    let mut files = outputs.iter();
+    for (i, f) in formats.into_iter().enumerate() {
+        let target = if i == 0 && to_stdout == 1 {
+            None
+        } else {
+            files.next().cloned()
+        };
+        targets.push((f, target));
+    }
+    Ok(targets)
+}
+
 pub fn run_check(args: &CheckArgs) -> i32 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -314,55 +360,81 @@ pub fn run_check(args: &CheckArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return fail(e),
     };
-    let (settings, format) = match settings_for(args, &loaded) {
+    let (settings, _) = match settings_for(args, &loaded) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let analysis = match analysis::analyze(&paths, &settings, registry::rules()) {
+    let reports = match report_targets(args) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let baseline = match &args.baseline {
+        Some(path) => match crate::baseline::read(path) {
+            Ok(b) => Some(b),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let mut analysis = match analysis::analyze(&paths, &settings, registry::rules()) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
-    let diagnostics = &analysis.diagnostics;
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let report = if args.statistics {
-        output::text::statistics(diagnostics)
-    } else {
-        match format {
-            Format::Text => output::text::render(
-                diagnostics,
-                &analysis.model,
-                &output::text::TextOptions {
-                    color,
-                    quiet: args.quiet,
-                    files_analysed: analysis.model.files.len(),
-                },
-            ),
-            Format::Json => output::json::render(diagnostics),
-            Format::Sarif => output::sarif::render(diagnostics),
-        }
-    };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, report.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(report.as_bytes())
-                .and_then(|_| stdout.flush())
-                .map_err(|e| e.to_string())
-        }
-    };
-    if let Err(e) = written {
-        // A closed pipe (`routewarden check | head`) is not a failure of the analysis.
-        if !e.contains("Broken pipe") {
+    if let Some(path) = &args.write_baseline {
+        if let Err(e) = crate::baseline::write(path, &analysis.diagnostics) {
             return fail(e);
+        }
+    }
+    if let Some(baseline) = &baseline {
+        let diagnostics = std::mem::take(&mut analysis.diagnostics);
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let renamed = crate::baseline::git_renames(baseline, &cwd);
+        analysis.diagnostics = crate::baseline::filter(diagnostics, baseline, &renamed);
+    }
+    let diagnostics = &analysis.diagnostics;
+    for (format, target) in reports {
+        let to_terminal = target.is_none() && std::io::stdout().is_terminal();
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let report = if args.statistics && format == Format::Text {
+            output::text::statistics(diagnostics)
+        } else {
+            match format {
+                Format::Text => output::text::render(
+                    diagnostics,
+                    &analysis.model,
+                    &output::text::TextOptions {
+                        color,
+                        quiet: args.quiet,
+                        files_analysed: analysis.model.files.len(),
+                    },
+                ),
+                Format::Json => output::json::render(diagnostics),
+                Format::Sarif => output::sarif::render(diagnostics),
+                Format::Github => output::github::render(diagnostics),
+                Format::Junit => output::junit::render(diagnostics),
+            }
+        };
+        let written = match &target {
+            Some(path) => std::fs::write(path, report.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(report.as_bytes())
+                    .and_then(|_| stdout.flush())
+                    .map_err(|e| e.to_string())
+            }
+        };
+        if let Err(e) = written {
+            // A closed pipe (`routewarden check | head`) is not a failure of the analysis.
+            if !e.contains("Broken pipe") {
+                return fail(e);
+            }
         }
     }
     if !args.exit_zero && diagnostics.iter().any(|d| d.severity >= settings.fail_on) {
@@ -385,7 +457,7 @@ fn run_rule(code: &str) -> i32 {
         meta.family()
     );
     println!();
-    print!("{}", meta.doc.trim_end());
+    print!("{}", meta.documentation().trim_end());
     println!();
     0
 }

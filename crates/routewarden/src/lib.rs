@@ -2,6 +2,7 @@
 //! report formats. The library is what the tests and the binary share.
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod output;

@@ -91,6 +91,15 @@ impl RuleMeta {
         Some(rest[..end].trim())
     }
 
+    /// The documentation as written, without the space `///` leaves at each line's start.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The first sentence of "What it finds": the rule's one-line description.
     pub fn summary(&self) -> &'static str {
         let what = self.doc_section(DOC_SECTIONS[0]).unwrap_or(self.name);

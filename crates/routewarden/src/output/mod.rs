@@ -1,6 +1,8 @@
 //! Report formats. Each takes the sorted diagnostics and writes one document.
 
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 

@@ -41,7 +41,7 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
         "fullDescription": { "text": meta.doc_section("What it finds").unwrap_or(meta.name) },
         "help": {
             "text": format!("{}\n\nFix: {}", meta.doc_section("Why is this dangerous").unwrap_or(""), meta.fix),
-            "markdown": meta.doc,
+            "markdown": meta.documentation(),
         },
         "helpUri": rule_url(meta.code),
         "defaultConfiguration": { "level": level(meta.severity) },
