@@ -4,12 +4,14 @@ use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Expr, ExprKind, Stmt};
 
-/// Whether any file uses one of `qualified` names (imported and referenced).
+/// Whether any file outside test code uses one of `qualified` names (imported and referenced).
 pub fn uses_any(model: &ProjectModel, qualified: &[&str]) -> bool {
     model.files.iter().any(|file| {
-        file.imports
-            .iter()
-            .any(|(local, q)| qualified.contains(&q) && references(file.body(), local))
+        !is_test_file(&file.path)
+            && file
+                .imports
+                .iter()
+                .any(|(local, q)| qualified.contains(&q) && references(file.body(), local))
     })
 }
 
@@ -49,9 +51,12 @@ pub fn uses_cookie_sessions(model: &ProjectModel) -> bool {
 }
 
 /// Whether any statement assigns `value` to a configuration key `key` in any form, or a
-/// class/module attribute named `key`, anywhere in the project.
+/// class/module attribute named `key`, anywhere in the project outside test code.
 pub fn sets_key_anywhere(model: &ProjectModel, key: &str) -> bool {
-    model.files.iter().any(|f| sets_key_in(f.body(), key))
+    model
+        .files
+        .iter()
+        .any(|f| !is_test_file(&f.path) && sets_key_in(f.body(), key))
 }
 
 fn sets_key_in(body: &[Stmt], key: &str) -> bool {

@@ -2,6 +2,7 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
+use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Call, Expr, ExprKind, FStringPart, Function, Span, Stmt};
 use std::collections::HashMap;
 
@@ -11,7 +12,9 @@ declare_rule! {
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
     /// `sys.exc_info()`), followed through local variables, returned from a route handler, put in
     /// `HTTPException(detail=...)` or `abort(...)`, passed to `JSONResponse`, `jsonify`,
-    /// `make_response` or `Response`, or returned by an `exception_handler`/`errorhandler`.
+    /// `make_response` or `Response`, or returned by an exception handler (decorated with
+    /// `exception_handler`/`errorhandler`, or registered with `add_exception_handler`/
+    /// `register_error_handler`).
     /// Logging calls are never sinks. Not reported for deliberate client-error messages: a
     /// narrow exception (`ValueError`, validation errors, the project's own exception classes)
     /// answered with a 4xx status; re-raised `HTTPException`s are not reported either.
@@ -428,7 +431,47 @@ impl ExceptionDetailsInResponse {
                 return Some(narrow);
             }
         }
-        None
+        // `app.add_exception_handler(Exception, handler)`, `app.register_error_handler(500, h)`;
+        // only for functions shaped like a handler (last parameter an exception), and only when
+        // the file can hold such a call.
+        let takes_exception = (1..=3).contains(&f.params.len())
+            && f.params.last().is_some_and(|p| {
+                matches!(
+                    p.name.as_str(),
+                    "e" | "ex" | "exc" | "err" | "error" | "exception"
+                ) || p
+                    .annotation
+                    .as_ref()
+                    .and_then(|a| a.last_name())
+                    .is_some_and(|n| n.ends_with("Exception") || n.ends_with("Error"))
+            });
+        let text = &cx.file.text;
+        if !takes_exception
+            || !(text.contains("add_exception_handler") || text.contains("register_error_handler"))
+        {
+            return None;
+        }
+        let mut registered = None;
+        walk_exprs(cx.file.body(), &mut |e| {
+            e.any(&mut |x| {
+                if let ExprKind::Call(call) = &x.kind
+                    && matches!(
+                        call.func.last_name(),
+                        Some("add_exception_handler" | "register_error_handler")
+                    )
+                    && call.args.get(1).and_then(Expr::as_name) == Some(f.name.as_str())
+                    && let Some(a) = call.args.first()
+                {
+                    let narrow = match a.kind {
+                        ExprKind::Int(Some(n)) => (400..500).contains(&n),
+                        _ => Self::classify(cx, Some(a)).0 || Self::classify(cx, Some(a)).1,
+                    };
+                    registered = Some(registered.unwrap_or(true) && narrow);
+                }
+                false
+            });
+        });
+        registered
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::credentials::is_credential_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::sets_key_anywhere;
+use crate::flask_usage::{is_test_file, sets_key_anywhere};
 use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
@@ -15,7 +15,8 @@ declare_rule! {
     /// (`session["user"] = user.password_hash`). Credentials: passwords and hashes, tokens,
     /// API keys, secrets, card numbers, SSNs; authorisation state: roles, admin flags,
     /// permissions, scopes. Not reported when a server-side session is configured anywhere in
-    /// the project (Flask-Session's `SESSION_TYPE`, or a custom `session_interface`).
+    /// the project's non-test code (Flask-Session's `SESSION_TYPE`, or a custom
+    /// `session_interface`), nor in test files.
     ///
     /// ## Why is this dangerous
     /// Flask's session is a signed, not encrypted, cookie: anyone holding it (the user, a
@@ -169,7 +170,9 @@ impl Rule for SensitiveDataInClientSession {
             return;
         }
         for (index, file) in cx.model.files.iter().enumerate() {
-            if !file.imports_module("flask") && !file.imports_module("quart") {
+            if !file.imports_module("flask") && !file.imports_module("quart")
+                || is_test_file(&file.path)
+            {
                 continue;
             }
             let mut writes = Writes {
@@ -191,7 +194,7 @@ fn server_side_interface(cx: &ProjectContext) -> bool {
     cx.model
         .files
         .iter()
-        .any(|f| assigns_attr(f.body(), "session_interface"))
+        .any(|f| !is_test_file(&f.path) && assigns_attr(f.body(), "session_interface"))
 }
 
 fn assigns_attr(body: &[Stmt], attr_name: &str) -> bool {
