@@ -61,7 +61,7 @@ def update_invoice(
     invoice_id: int, changes: InvoiceUpdate, user: CurrentUser, db: DB
 ) -> Invoice:
     invoice = _own_invoice(db, user, invoice_id)
-    for field, value in changes.model_dump(exclude_unset=True).items():
+    for field, value in changes.model_dump(exclude_unset=True).items():  # expect: VAL002
         setattr(invoice, field, value)
     db.commit()
     return invoice
