@@ -2,6 +2,7 @@
 
 use crate::analysis::{self, Settings};
 use routewarden_model::security::{AttackSurface, Protection};
+use routewarden_python::ast::ExprKind;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -70,16 +71,23 @@ pub fn route_rows(
             .map(|(mounted, security)| {
                 let route = surface.route(mounted);
                 let file = &model.files[route.handler_file];
-                let response_model = route
-                    .keyword("response_model")
-                    .map(|e| source_text(&file.text, e.span))
-                    .or_else(|| {
-                        route
-                            .handler
-                            .returns
-                            .as_ref()
-                            .map(|r| source_text(&file.text, r.span))
-                    });
+                // `response_model=None` turns the model off; `-> None` declares no body.
+                let registering = &model.files[route.file];
+                let response_model = match route.keyword("response_model") {
+                    Some(e) => Some(e)
+                        .filter(|e| !matches!(e.kind, ExprKind::NoneLiteral))
+                        .map(|e| source_text(&registering.text, e.span)),
+                    None => route
+                        .handler
+                        .returns
+                        .as_ref()
+                        .filter(|r| !matches!(r.kind, ExprKind::NoneLiteral))
+                        .map(|r| source_text(&file.text, r.span)),
+                };
+                let name = match route.view_class {
+                    Some(class) => format!("{}.{}", class.name, route.handler.name),
+                    None => route.handler.name.clone(),
+                };
                 RouteRow {
                     app: surface
                         .apps
@@ -90,7 +98,7 @@ pub fn route_rows(
                     handler: Handler {
                         file: file.display.clone(),
                         line: file.lines.row(route.handler.def_span.start),
-                        name: route.handler.name.clone(),
+                        name,
                     },
                     authenticated: security.is_authenticated(),
                     auth: security.auth.iter().map(guard).collect(),
@@ -116,9 +124,12 @@ fn describe(guards: &[Guard]) -> String {
     }
     guards
         .iter()
-        .map(|g| match &g.via {
-            Some(via) => format!("{} [{} {}]", g.mechanism, g.level, via),
-            None => format!("{} [{}]", g.mechanism, g.level),
+        .map(|g| {
+            let role = if g.checks_role { ", checks role" } else { "" };
+            match &g.via {
+                Some(via) => format!("{} [{} {via}{role}]", g.mechanism, g.level),
+                None => format!("{} [{}{role}]", g.mechanism, g.level),
+            }
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -132,13 +143,14 @@ pub fn render_json(rows: &[RouteRow]) -> String {
 
 pub fn render_markdown(rows: &[RouteRow]) -> String {
     let mut out = String::from(
-        "| method | path | auth | rate limit | response model | handler |\n|---|---|---|---|---|---|\n",
+        "| app | method | path | auth | rate limit | response model | handler |\n|---|---|---|---|---|---|---|\n",
     );
     let cell = |s: &str| s.replace('|', "\\|");
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | `{}:{}` {} |",
+            "| {} | {} | `{}` | {} | {} | {} | `{}:{}` {} |",
+            cell(r.app.as_deref().unwrap_or("-")),
             r.methods.join(", "),
             cell(&r.path),
             cell(&describe(&r.auth)),

@@ -6,7 +6,9 @@ use crate::frameworks::{ObjectKind, object_kind, route_method};
 use crate::project::ProjectModel;
 use crate::values::{for_each_return, last_assignment};
 use rayon::prelude::*;
-use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{
+    BinOp, Call, Class, Expr, ExprKind, Function, ParamKind, Span, Stmt,
+};
 use std::collections::BTreeMap;
 
 /// A framework object: the variable it is bound to, in a file and a function (or the module).
@@ -47,9 +49,10 @@ pub struct RouteDecl<'a> {
     pub decorator_index: Option<usize>,
     /// The registering call: the decorator call or `add_api_route(...)`.
     pub call: Option<&'a Call>,
-    /// Decorators that apply to the view besides the handler's own (`decorators = [...]` of a
-    /// class-based view).
-    pub view_decorators: Vec<&'a Expr>,
+    /// Decorators that apply to the view besides the handler's own, with the file each is
+    /// written in: `decorators = [...]` of a class-based view, `login_required(view)` wrapped
+    /// around the view where it is registered.
+    pub view_decorators: Vec<(usize, &'a Expr)>,
     pub view_class: Option<&'a Class>,
     /// Where findings about the route are reported: the route decorator, or the registering call.
     pub span: Span,
@@ -70,6 +73,12 @@ pub struct Include<'a> {
     /// `None` when the call gives none, so the child's own prefix applies (Flask replaces it).
     pub prefix: Option<String>,
     pub dependencies: Vec<&'a Expr>,
+    /// `mount(...)`/`Mount(...)`: a separate ASGI application, which the parent's route
+    /// dependencies do not reach (its middleware does).
+    pub is_mount: bool,
+    /// `register_blueprints(app)`: the child is the parameter of a project function that the
+    /// parent object is passed to, the same object under another name.
+    pub is_parameter: bool,
     pub file: usize,
     pub scope: Vec<&'a Function>,
     pub span: Span,
@@ -168,6 +177,7 @@ impl<'a> AppModel<'a> {
                         model,
                         file: i,
                         scope: Vec::new(),
+                        loops: Vec::new(),
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
@@ -186,19 +196,79 @@ impl<'a> AppModel<'a> {
             state_limiters: Vec::new(),
             unresolved_mounts: 0,
         };
+        let mut parameter_links = Vec::new();
         for f in per_file {
             for o in f.objects {
                 apps.objects.insert(o.id.clone(), o);
             }
             apps.routes.extend(f.routes);
-            apps.includes.extend(f.includes);
+            let (links, includes): (Vec<_>, Vec<_>) =
+                f.includes.into_iter().partition(|i| i.is_parameter);
+            apps.includes.extend(includes);
+            parameter_links.extend(links);
             apps.hooks.extend(f.hooks);
             apps.middleware.extend(f.middleware);
             apps.calls.extend(f.calls);
             apps.state_limiters.extend(f.state_limiters);
             apps.unresolved_mounts += f.unresolved_mounts;
         }
+        apps.link_parameters(parameter_links);
         apps
+    }
+
+    /// Keeps the parameter links that matter: those whose parameter has routes, blueprints,
+    /// hooks or middleware registered on it, passed a framework object (or another such
+    /// parameter, for helpers that call helpers).
+    fn link_parameters(&mut self, links: Vec<Include<'a>>) {
+        use std::collections::HashSet;
+        let mut used: HashSet<ObjectId> = HashSet::new();
+        used.extend(self.routes.iter().filter_map(|r| r.owner.clone()));
+        used.extend(self.includes.iter().map(|i| i.parent.clone()));
+        used.extend(self.hooks.iter().map(|h| h.owner.clone()));
+        used.extend(self.middleware.iter().filter_map(|m| m.owner.clone()));
+        used.extend(self.calls.iter().map(|c| c.receiver.clone()));
+        used.extend(self.state_limiters.iter().map(|(a, _)| a.clone()));
+        // `limiter.init_app(app)`, `db.init_app(app)` in a `register_extensions(app)` helper.
+        used.extend(
+            self.calls
+                .iter()
+                .filter(|c| c.method == "init_app")
+                .filter_map(|c| {
+                    let arg = c.call.argument("app", 0)?;
+                    resolve_object(self.model, c.file, &c.scope, arg, 0)
+                }),
+        );
+        // Backwards: a parameter passed on to a used parameter is used.
+        loop {
+            let before = used.len();
+            for l in &links {
+                if used.contains(&l.child) {
+                    used.insert(l.parent.clone());
+                }
+            }
+            if used.len() == before {
+                break;
+            }
+        }
+        // Forwards: from framework objects through the parameters they reach.
+        let mut reached: HashSet<ObjectId> = self.objects.keys().cloned().collect();
+        let mut kept: Vec<Include<'a>> = Vec::new();
+        let mut pending: Vec<Include<'a>> = links
+            .into_iter()
+            .filter(|l| used.contains(&l.child))
+            .collect();
+        loop {
+            let (take, rest): (Vec<_>, Vec<_>) = pending
+                .into_iter()
+                .partition(|l| reached.contains(&l.parent));
+            if take.is_empty() {
+                break;
+            }
+            reached.extend(take.iter().map(|l| l.child.clone()));
+            kept.extend(take);
+            pending = rest;
+        }
+        self.includes.extend(kept);
     }
 
     pub fn kind(&self, id: &ObjectId) -> Option<ObjectKind> {
@@ -297,6 +367,22 @@ impl<'a> AppModel<'a> {
         }
     }
 
+    /// Whether what protects a route cannot be known: its router reaches no application and
+    /// may be mounted where the analysis cannot see, with dependencies it cannot see. That is
+    /// the case for routes registered on nothing known (Flask-AppBuilder views, registered by
+    /// `appbuilder.add_view`), for routers built and returned by a factory function that no
+    /// analysed code mounts (a library's `get_auth_router()`), and for every unmounted router
+    /// when some `include_router` could not be followed.
+    pub fn context_unknown(&self, mounted: &MountedRoute) -> bool {
+        if self.app_of(mounted).is_some() {
+            return false;
+        }
+        let Some(root) = mounted.chain.last() else {
+            return true;
+        };
+        self.unresolved_mounts > 0 || root.scope.is_some()
+    }
+
     /// The root object of a chain when it is an application.
     pub fn app_of<'m>(&self, mounted: &'m MountedRoute) -> Option<&'m ObjectId> {
         mounted
@@ -311,12 +397,121 @@ impl<'a> AppModel<'a> {
             .iter()
             .enumerate()
             .filter(|(_, m)| {
-                m.route != of.route
-                    && m.chain.first().is_some()
-                    && m.chain.first() == of.chain.first()
+                m.route != of.route && !m.chain.is_empty() && m.chain.first() == of.chain.first()
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Whether `id` denotes `target`: the same object, or a parameter that `target` is passed to
+    /// (through any number of helper functions).
+    pub fn denotes(&self, id: &ObjectId, target: &ObjectId) -> bool {
+        let mut frontier = vec![id.clone()];
+        let mut seen: Vec<ObjectId> = Vec::new();
+        while let Some(current) = frontier.pop() {
+            if &current == target {
+                return true;
+            }
+            if seen.contains(&current) || seen.len() > 32 {
+                continue;
+            }
+            frontier.extend(
+                self.includes
+                    .iter()
+                    .filter(|i| i.is_parameter && i.child == current)
+                    .map(|i| i.parent.clone()),
+            );
+            seen.push(current);
+        }
+        false
+    }
+
+    /// Whether a limiter is attached to an application: slowapi's through `app.state.limiter`,
+    /// Flask-Limiter's through `Limiter(app=app)`, `Limiter(app)` (before 3.0) or
+    /// `limiter.init_app(app)`.
+    pub fn limiter_is_attached(&self, limiter: &ObjectId) -> bool {
+        let Some(object) = self.objects.get(limiter) else {
+            return true;
+        };
+        match object.kind {
+            ObjectKind::SlowapiLimiter => {
+                self.state_limiters.iter().any(|(_, l)| l == limiter) || self.escapes(limiter)
+            }
+            ObjectKind::FlaskLimiter => {
+                let by_argument = object.call.is_some_and(|c| {
+                    c.keyword("app")
+                        .is_some_and(|a| !matches!(a.kind, ExprKind::NoneLiteral))
+                        || c.args.iter().any(|a| {
+                            self.resolve_object(limiter.file, &object.scope, a)
+                                .and_then(|id| self.kind(&id))
+                                .is_some_and(ObjectKind::is_app)
+                        })
+                });
+                by_argument
+                    || self
+                        .calls
+                        .iter()
+                        .any(|c| &c.receiver == limiter && c.method == "init_app")
+                    || self.escapes(limiter)
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether an object is handed to code the analysis does not follow, which may attach it:
+    /// passed as an argument (`GatewayAPI(limiter=limiter)`), stored in an attribute or a
+    /// subscript (`self.limiter = limiter`), or returned.
+    fn escapes(&self, id: &ObjectId) -> bool {
+        let defining = &self.model.files[id.file];
+        let qualified = format!("{}.{}", defining.module_name, id.name);
+        for (index, file) in self.model.files.iter().enumerate() {
+            let body: &[Stmt] = if index == id.file {
+                match id.scope.and_then(|start| find_function(file.body(), start)) {
+                    Some(function) => &function.body,
+                    None => file.body(),
+                }
+            } else if id.scope.is_none()
+                && file.imports.iter().any(|(_, q)| {
+                    q == qualified
+                        || qualified.starts_with(q) && qualified[q.len()..].starts_with('.')
+                })
+            {
+                file.body()
+            } else {
+                continue;
+            };
+            let is_ref = |e: &Expr| match &e.kind {
+                ExprKind::Name(n) if index == id.file && n == &id.name => true,
+                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                    file.imports.resolve(e).as_deref() == Some(qualified.as_str())
+                }
+                _ => false,
+            };
+            let mut found = false;
+            visit_stmts(body, &mut |stmt| match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    found |= is_ref(value)
+                        && targets.iter().any(|t| {
+                            matches!(
+                                t.kind,
+                                ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
+                            )
+                        });
+                    found |= passes(value, &is_ref);
+                }
+                Stmt::Return { value: Some(v), .. } => found |= is_ref(v) || passes(v, &is_ref),
+                Stmt::Expr { value, .. } => found |= passes(value, &is_ref),
+                _ => {}
+            });
+            if found {
+                return true;
+            }
+        }
+        false
     }
 
     /// `pkg.module.router`, or `pkg.create_app().app` for an object made inside a function.
@@ -410,10 +605,10 @@ pub fn resolve_object<'a>(
             resolve_qualified(model, &qualified, depth)
         }
         ExprKind::Attribute { value, attr } => {
-            if attr == "router" {
-                if let Some(id) = resolve_object(model, file, scope, value, depth + 1) {
-                    return Some(id);
-                }
+            if attr == "router"
+                && let Some(id) = resolve_object(model, file, scope, value, depth + 1)
+            {
+                return Some(id);
             }
             let qualified = model.files[file].imports.resolve(expr)?;
             resolve_qualified(model, &qualified, depth)
@@ -537,12 +732,56 @@ struct Extractor<'a> {
     model: &'a ProjectModel,
     file: usize,
     scope: Vec<&'a Function>,
+    /// `for name in [a, b]:` loops enclosing the current statement: the name, and the items
+    /// with the file and scope they are written in.
+    loops: Vec<LoopBinding<'a>>,
     out: FileApps<'a>,
 }
+
+struct LoopBinding<'a> {
+    name: &'a str,
+    file: usize,
+    scope: Vec<&'a Function>,
+    items: &'a [Expr],
+}
+
+/// What a view expression registers: a function or a class-based view, and the decorators
+/// wrapped around it at registration (`login_required(view)`).
+enum ViewTarget<'a> {
+    Function {
+        file: usize,
+        function: &'a Function,
+        scope: Vec<&'a Function>,
+    },
+    Class {
+        file: usize,
+        class: &'a Class,
+    },
+}
+
+const HTTP_VERBS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 impl<'a> Extractor<'a> {
     fn resolve(&self, expr: &'a Expr) -> Option<ObjectId> {
         resolve_object(self.model, self.file, &self.scope, expr, 0)
+    }
+
+    /// The objects a call receiver denotes: one, or each item of an enclosing
+    /// `for ext in (db, limiter): ext.init_app(app)` loop.
+    fn resolve_receivers(&self, receiver: &'a Expr) -> Vec<ObjectId> {
+        if let Some(binding) = receiver
+            .as_name()
+            .and_then(|name| self.loops.iter().rev().find(|b| b.name == name))
+        {
+            return binding
+                .items
+                .iter()
+                .filter_map(|item| {
+                    resolve_object(self.model, binding.file, &binding.scope, item, 0)
+                })
+                .collect();
+        }
+        self.resolve(receiver).into_iter().collect()
     }
 
     fn qualified(&self, expr: &Expr) -> Option<String> {
@@ -563,7 +802,10 @@ impl<'a> Extractor<'a> {
                 self.stmts(&f.body);
                 self.scope.pop();
             }
-            Stmt::ClassDef(c) => self.stmts(&c.body),
+            Stmt::ClassDef(c) => {
+                self.appbuilder_view(c);
+                self.stmts(&c.body);
+            }
             Stmt::Assign {
                 targets,
                 value: Some(value),
@@ -576,6 +818,32 @@ impl<'a> Extractor<'a> {
                 self.expr(value, *span);
             }
             Stmt::Expr { value, span } => self.expr(value, *span),
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+                ..
+            } => {
+                let binding = target.as_name().and_then(|name| {
+                    let origin = self.model.resolve_value(self.file, &self.scope, iter);
+                    origin.expr.elements().map(|items| LoopBinding {
+                        name,
+                        file: origin.file,
+                        scope: origin.scope.clone(),
+                        items,
+                    })
+                });
+                let bound = binding.is_some();
+                if let Some(b) = binding {
+                    self.loops.push(b);
+                }
+                self.stmts(body);
+                if bound {
+                    self.loops.pop();
+                }
+                self.stmts(orelse);
+            }
             other => {
                 for child in other.child_bodies() {
                     self.stmts(child);
@@ -605,6 +873,10 @@ impl<'a> Extractor<'a> {
                     for item in list_items(Some(mw)) {
                         self.middleware_item(Some(id.clone()), item);
                     }
+                }
+                if let Some(routes) = call.keyword("routes") {
+                    let scope = self.scope.clone();
+                    self.route_list(&id, "", self.file, &scope, routes, 0);
                 }
                 self.out.objects.push(FrameworkObject {
                     id,
@@ -662,6 +934,62 @@ impl<'a> Extractor<'a> {
         collect_calls(expr, &mut calls);
         for (call_expr, call) in calls {
             self.call(call_expr, call, stmt_span);
+            self.passed_objects(call, stmt_span);
+        }
+    }
+
+    /// `register_blueprints(app)`: the project function's parameter is this object, so what
+    /// the function registers on its parameter is registered on the object.
+    fn passed_objects(&mut self, call: &'a Call, span: Span) {
+        if call.args.is_empty() && call.keywords.is_empty() {
+            return;
+        }
+        let Some((def_file, function, _)) =
+            function_in(self.model, self.file, &self.scope, &call.func)
+        else {
+            return;
+        };
+        let positional = function
+            .params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional));
+        let mut bound: Vec<(&'a str, &'a Expr)> = positional
+            .zip(
+                call.args
+                    .iter()
+                    .take_while(|a| !matches!(a.kind, ExprKind::Starred(_))),
+            )
+            .map(|(p, a)| (p.name.as_str(), a))
+            .collect();
+        for k in &call.keywords {
+            if let Some(name) = &k.arg
+                && let Some(p) = function.params.iter().find(|p| &p.name == name)
+            {
+                bound.push((p.name.as_str(), &k.value));
+            }
+        }
+        for (param, arg) in bound {
+            if !matches!(arg.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                continue;
+            }
+            let Some(object) = self.resolve(arg) else {
+                continue;
+            };
+            self.out.includes.push(Include {
+                parent: object,
+                child: ObjectId {
+                    file: def_file,
+                    scope: Some(function.span.start),
+                    name: param.to_string(),
+                },
+                prefix: None,
+                dependencies: Vec::new(),
+                is_mount: false,
+                is_parameter: true,
+                file: self.file,
+                scope: self.scope.clone(),
+                span,
+            });
         }
     }
 
@@ -673,6 +1001,35 @@ impl<'a> Extractor<'a> {
                 attr,
             } = &inner.func.kind
             {
+                // `bp.route("/login", methods=["GET", "POST"])(login)`: a route decorator
+                // applied by hand.
+                if let (Some(implied), Some(view)) = (route_method(attr), call.args.first())
+                    && let Some(owner) = self.resolve(receiver).filter(|o| self.could_route(o))
+                {
+                    let methods = match implied {
+                        Some(m) => Some(vec![m.to_string()]),
+                        None => methods_argument(inner.keyword("methods")),
+                    };
+                    let path = path_text(
+                        self.model,
+                        self.file,
+                        &self.scope,
+                        inner.argument("path", 0).or(inner.keyword("rule")),
+                    );
+                    let scope = self.scope.clone();
+                    self.view_routes(
+                        self.file,
+                        &scope,
+                        Some(owner),
+                        path,
+                        view,
+                        inner,
+                        methods,
+                        "GET",
+                        stmt_span,
+                    );
+                    return;
+                }
                 if let Some(id) = self.resolve(receiver) {
                     self.out.calls.push(ObjectCall {
                         receiver: id,
@@ -702,9 +1059,7 @@ impl<'a> Extractor<'a> {
                     _ => (call.argument("app", 1), "path"),
                 };
                 let Some(child_expr) = child_expr else { return };
-                let (Some(parent), Some(child)) =
-                    (self.resolve(receiver), self.resolve(child_expr))
-                else {
+                let Some(parent) = self.resolve(receiver) else {
                     self.out.unresolved_mounts += 1;
                     return;
                 };
@@ -715,15 +1070,41 @@ impl<'a> Extractor<'a> {
                 };
                 let prefix =
                     prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)));
-                self.out.includes.push(Include {
-                    parent,
-                    child,
-                    prefix,
-                    dependencies: list_items(call.keyword("dependencies")),
-                    file: self.file,
-                    scope: self.scope.clone(),
-                    span,
+                let dependencies = list_items(call.keyword("dependencies"));
+                // `for router in [a.router, b.router]: app.include_router(router)`
+                let looped = child_expr.as_name().and_then(|name| {
+                    self.loops
+                        .iter()
+                        .rev()
+                        .find(|b| b.name == name)
+                        .map(|b| (b.file, b.scope.clone(), b.items))
                 });
+                let children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match looped {
+                    Some((file, scope, items)) => items
+                        .iter()
+                        .map(|item| (file, scope.clone(), item))
+                        .collect(),
+                    None => vec![(self.file, self.scope.clone(), child_expr)],
+                };
+                for (file, scope, child_expr) in children {
+                    match resolve_object(self.model, file, &scope, child_expr, 0) {
+                        Some(child) => self.out.includes.push(Include {
+                            parent: parent.clone(),
+                            child,
+                            prefix: prefix.clone(),
+                            dependencies: dependencies.clone(),
+                            is_mount: attr == "mount",
+                            is_parameter: false,
+                            file: self.file,
+                            scope: self.scope.clone(),
+                            span,
+                        }),
+                        None if self.could_be_project_router(file, child_expr) => {
+                            self.out.unresolved_mounts += 1;
+                        }
+                        None => {}
+                    }
+                }
             }
             "add_api_route" | "add_route" | "add_url_rule" | "add_api_websocket_route" => {
                 self.registered_route(receiver, attr, call, span);
@@ -764,7 +1145,7 @@ impl<'a> Extractor<'a> {
                 });
             }
             _ => {
-                if let Some(id) = self.resolve(receiver) {
+                for id in self.resolve_receivers(receiver) {
                     self.out.calls.push(ObjectCall {
                         receiver: id,
                         method: attr.clone(),
@@ -780,106 +1161,183 @@ impl<'a> Extractor<'a> {
 
     /// The project function an expression names (in this file or imported).
     fn function_of(&self, expr: &'a Expr) -> Option<(usize, &'a Function)> {
-        if let ExprKind::Name(name) = &expr.kind {
-            for f in self.scope.iter().rev() {
-                for stmt in &f.body {
-                    if let Stmt::FunctionDef(inner) = stmt {
-                        if &inner.name == name {
-                            return Some((self.file, inner));
-                        }
-                    }
-                }
-            }
+        function_in(self.model, self.file, &self.scope, expr).map(|(f, func, _)| (f, func))
+    }
+
+    /// An `include_router`/`register_blueprint` argument that could not be followed but may be
+    /// a project router: anything but a call to a library (`fastapi_users.get_auth_router()`,
+    /// `StaticFiles(...)`).
+    fn could_be_project_router(&self, file: usize, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Call(call) => matches!(
+                self.model.resolve_definition(file, &call.func),
+                Some((_, Some(_), _))
+            ),
+            _ => true,
         }
-        match self.model.resolve_definition(self.file, expr)? {
-            (f, Some(Stmt::FunctionDef(function)), _) => Some((f, function)),
+    }
+
+    /// The function or class a view expression registers, through variables, `as_view()` and
+    /// wrapping decorators, which are collected in `wrappers`.
+    fn view_of(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        expr: &'a Expr,
+        wrappers: &mut Vec<(usize, &'a Expr)>,
+        depth: u32,
+    ) -> Option<ViewTarget<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match &expr.kind {
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && attr == "as_view"
+                {
+                    let (file, class) = class_in(self.model, file, value)?;
+                    return Some(ViewTarget::Class { file, class });
+                }
+                // `login_required(view)`, `jwt_required()(view)`
+                if call.args.len() == 1 && call.keywords.is_empty() {
+                    wrappers.push((file, &call.func));
+                    return self.view_of(file, scope, &call.args[0], wrappers, depth + 1);
+                }
+                None
+            }
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                if let Some((file, function, scope)) = function_in(self.model, file, scope, expr) {
+                    return Some(ViewTarget::Function {
+                        file,
+                        function,
+                        scope,
+                    });
+                }
+                if let Some((file, class)) = class_in(self.model, file, expr) {
+                    return Some(ViewTarget::Class { file, class });
+                }
+                let origin = self.model.resolve_value(file, scope, expr);
+                if std::ptr::eq(origin.expr, expr) {
+                    return None;
+                }
+                self.view_of(origin.file, &origin.scope, origin.expr, wrappers, depth + 1)
+            }
             _ => None,
         }
     }
 
-    fn class_of(&self, expr: &'a Expr) -> Option<(usize, &'a Class)> {
-        match self.model.resolve_definition(self.file, expr)? {
-            (f, Some(Stmt::ClassDef(class)), _) => Some((f, class)),
-            _ => None,
+    /// Routes for a view registered by a call (`add_url_rule`, `add_api_route`, `Route(...)`).
+    #[allow(clippy::too_many_arguments)]
+    fn view_routes(
+        &mut self,
+        file: usize,
+        scope: &[&'a Function],
+        owner: Option<ObjectId>,
+        path: String,
+        view: &'a Expr,
+        call: &'a Call,
+        methods: Option<Vec<String>>,
+        default_method: &str,
+        span: Span,
+    ) {
+        let mut wrappers = Vec::new();
+        match self.view_of(file, scope, view, &mut wrappers, 0) {
+            Some(ViewTarget::Function {
+                file: handler_file,
+                function,
+                scope: handler_scope,
+            }) => self.out.routes.push(RouteDecl {
+                file,
+                handler: function,
+                handler_file,
+                handler_scope,
+                owner,
+                methods: methods.unwrap_or_else(|| vec![default_method.to_string()]),
+                path,
+                decorator_index: None,
+                call: Some(call),
+                view_decorators: wrappers,
+                view_class: None,
+                span,
+            }),
+            Some(ViewTarget::Class {
+                file: class_file,
+                class,
+            }) => {
+                let view = ClassView {
+                    file,
+                    owner,
+                    path,
+                    class_file,
+                    class,
+                    call,
+                    methods,
+                    wrappers,
+                    span,
+                };
+                self.class_view_routes(view);
+            }
+            None => {}
         }
     }
 
     fn registered_route(&mut self, receiver: &'a Expr, attr: &str, call: &'a Call, span: Span) {
         let owner = self.resolve(receiver);
-        let path = path_text(
-            self.model,
-            self.file,
-            &self.scope,
-            call.argument(
-                if attr == "add_url_rule" {
-                    "rule"
-                } else {
-                    "path"
-                },
-                0,
-            ),
+        let path_arg = call.argument(
+            if attr == "add_url_rule" {
+                "rule"
+            } else {
+                "path"
+            },
+            0,
         );
+        // `for rule in [A, B]: app.add_url_rule(rule, ...)` registers each path.
+        let looped = path_arg.and_then(Expr::as_name).and_then(|name| {
+            self.loops
+                .iter()
+                .rev()
+                .find(|b| b.name == name)
+                .map(|b| (b.file, b.scope.clone(), b.items))
+        });
+        let paths: Vec<String> = match looped {
+            Some((file, scope, items)) => items
+                .iter()
+                .map(|item| path_text(self.model, file, &scope, Some(item)))
+                .collect(),
+            None => vec![path_text(self.model, self.file, &self.scope, path_arg)],
+        };
         let view = match attr {
             "add_url_rule" => call.argument("view_func", 2),
             _ => call.argument("endpoint", 1),
         };
         let Some(view) = view else { return };
         let methods = methods_argument(call.keyword("methods"));
-        // `SomeView.as_view("name")`: one route per HTTP method the class defines.
-        if let ExprKind::Call(as_view) = &view.kind {
-            if let ExprKind::Attribute {
-                value: class_expr,
-                attr,
-            } = &as_view.func.kind
-            {
-                if attr == "as_view" {
-                    if let Some((class_file, class)) = self.class_of(class_expr) {
-                        self.class_view_routes(owner, path, class_file, class, call, span);
-                    }
-                }
-            }
-            return;
-        }
-        let Some((handler_file, handler)) = self.function_of(view) else {
-            return;
+        let default_method = if attr == "add_api_websocket_route" {
+            "WS"
+        } else {
+            "GET"
         };
-        let methods = methods.unwrap_or_else(|| {
-            if attr == "add_api_websocket_route" {
-                vec!["WS".to_string()]
-            } else {
-                vec!["GET".to_string()]
-            }
-        });
-        self.out.routes.push(RouteDecl {
-            file: self.file,
-            handler,
-            handler_file,
-            handler_scope: if handler_file == self.file {
-                self.scope.clone()
-            } else {
-                Vec::new()
-            },
-            owner,
-            methods,
-            path,
-            decorator_index: None,
-            call: Some(call),
-            view_decorators: Vec::new(),
-            view_class: None,
-            span,
-        });
+        let scope = self.scope.clone();
+        for path in paths {
+            self.view_routes(
+                self.file,
+                &scope,
+                owner.clone(),
+                path,
+                view,
+                call,
+                methods.clone(),
+                default_method,
+                span,
+            );
+        }
     }
 
-    fn class_view_routes(
-        &mut self,
-        owner: Option<ObjectId>,
-        path: String,
-        class_file: usize,
-        class: &'a Class,
-        call: &'a Call,
-        span: Span,
-    ) {
-        let view_decorators: Vec<&'a Expr> = class
+    /// One route per HTTP method a class-based view defines (`MethodView`, `HTTPEndpoint`), or
+    /// one for `dispatch_request` of a plain `View`. `methods=` of the registration narrows them.
+    fn class_view_routes(&mut self, view: ClassView<'a>) {
+        let mut view_decorators: Vec<(usize, &'a Expr)> = view
+            .class
             .body
             .iter()
             .find_map(|s| match s {
@@ -887,34 +1345,172 @@ impl<'a> Extractor<'a> {
                     targets,
                     value: Some(v),
                     ..
-                } if targets.iter().any(|t| t.as_name() == Some("decorators")) => {
-                    v.elements().map(|e| e.iter().collect())
-                }
+                } if targets.iter().any(|t| t.as_name() == Some("decorators")) => v
+                    .elements()
+                    .map(|e| e.iter().map(|d| (view.class_file, d)).collect()),
                 _ => None,
             })
             .unwrap_or_default();
-        for stmt in &class.body {
+        view_decorators.extend(view.wrappers.iter().copied());
+        let mut handlers: Vec<(Vec<String>, &'a Function)> = Vec::new();
+        let mut dispatch = None;
+        for stmt in &view.class.body {
             let Stmt::FunctionDef(method) = stmt else {
                 continue;
             };
-            let verb = method.name.to_ascii_uppercase();
-            if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&verb.as_str()) {
-                continue;
+            if HTTP_VERBS.contains(&method.name.as_str()) {
+                let verb = method.name.to_ascii_uppercase();
+                if view.methods.as_ref().is_none_or(|m| m.contains(&verb)) {
+                    handlers.push((vec![verb], method));
+                }
+            } else if method.name == "dispatch_request" {
+                dispatch = Some(method.as_ref());
             }
-            self.out.routes.push(RouteDecl {
-                file: self.file,
-                handler: method,
-                handler_file: class_file,
-                handler_scope: Vec::new(),
-                owner: owner.clone(),
-                methods: vec![verb],
-                path: path.clone(),
-                decorator_index: None,
-                call: Some(call),
-                view_decorators: view_decorators.clone(),
-                view_class: Some(class),
-                span,
+        }
+        if handlers.is_empty()
+            && let Some(method) = dispatch
+        {
+            let class_methods = view.class.body.iter().find_map(|s| match s {
+                Stmt::Assign {
+                    targets,
+                    value: Some(v),
+                    ..
+                } if targets.iter().any(|t| t.as_name() == Some("methods")) => {
+                    methods_argument(Some(v))
+                }
+                _ => None,
             });
+            let methods = view
+                .methods
+                .clone()
+                .or(class_methods)
+                .unwrap_or_else(|| vec!["GET".to_string()]);
+            handlers.push((methods, method));
+        }
+        for (methods, handler) in handlers {
+            self.out.routes.push(RouteDecl {
+                file: view.file,
+                handler,
+                handler_file: view.class_file,
+                handler_scope: Vec::new(),
+                owner: view.owner.clone(),
+                methods,
+                path: view.path.clone(),
+                decorator_index: None,
+                call: Some(view.call),
+                view_decorators: view_decorators.clone(),
+                view_class: Some(view.class),
+                span: view.span,
+            });
+        }
+    }
+
+    /// The items of a Starlette `routes=[...]` list (also through variables, `+` and `*rest`).
+    fn route_list(
+        &mut self,
+        owner: &ObjectId,
+        prefix: &str,
+        file: usize,
+        scope: &[&'a Function],
+        list: &'a Expr,
+        depth: u32,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let origin = self.model.resolve_value(file, scope, list);
+        let (file, scope, list) = (origin.file, origin.scope, origin.expr);
+        match &list.kind {
+            ExprKind::BinOp {
+                left,
+                op: BinOp::Add,
+                right,
+            } => {
+                self.route_list(owner, prefix, file, &scope, left, depth + 1);
+                self.route_list(owner, prefix, file, &scope, right, depth + 1);
+            }
+            ExprKind::List(items) | ExprKind::Tuple(items) => {
+                for item in items {
+                    self.route_item(owner, prefix, file, &scope, item, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `Route(path, endpoint, methods=[...])`, `WebSocketRoute(...)`, `Mount(path, routes=...)`
+    /// and `Mount(path, app=...)`.
+    fn route_item(
+        &mut self,
+        owner: &ObjectId,
+        prefix: &str,
+        file: usize,
+        scope: &[&'a Function],
+        item: &'a Expr,
+        depth: u32,
+    ) {
+        if let ExprKind::Starred(inner) = &item.kind {
+            self.route_list(owner, prefix, file, scope, inner, depth + 1);
+            return;
+        }
+        let Some(call) = item.as_call() else { return };
+        let Some(q) = self.model.files[file].imports.resolve(&call.func) else {
+            return;
+        };
+        match q.as_str() {
+            "starlette.routing.Route"
+            | "starlette.routing.WebSocketRoute"
+            | "fastapi.routing.APIRoute"
+            | "fastapi.routing.APIWebSocketRoute" => {
+                let path = join_paths(
+                    prefix,
+                    &path_text(self.model, file, scope, call.argument("path", 0)),
+                );
+                let Some(endpoint) = call.argument("endpoint", 1) else {
+                    return;
+                };
+                let default_method = if q.ends_with("WebSocketRoute") {
+                    "WS"
+                } else {
+                    "GET"
+                };
+                let methods = methods_argument(call.keyword("methods"));
+                self.view_routes(
+                    file,
+                    scope,
+                    Some(owner.clone()),
+                    path,
+                    endpoint,
+                    call,
+                    methods,
+                    default_method,
+                    item.span,
+                );
+            }
+            "starlette.routing.Mount" => {
+                let path = join_paths(
+                    prefix,
+                    &path_text(self.model, file, scope, call.argument("path", 0)),
+                );
+                if let Some(routes) = call.keyword("routes") {
+                    self.route_list(owner, &path, file, scope, routes, depth + 1);
+                } else if let Some(app) = call.argument("app", 1)
+                    && let Some(child) = resolve_object(self.model, file, scope, app, 0)
+                {
+                    self.out.includes.push(Include {
+                        parent: owner.clone(),
+                        child,
+                        prefix: Some(path),
+                        dependencies: Vec::new(),
+                        is_mount: true,
+                        is_parameter: false,
+                        file,
+                        scope: scope.to_vec(),
+                        span: item.span,
+                    });
+                }
+            }
+            _ => {}
         }
     }
 
@@ -961,16 +1557,16 @@ impl<'a> Extractor<'a> {
                             view_class: None,
                             span: self.decorator_span(decorator),
                         });
-                    } else if attr == "middleware" {
-                        if let Some(owner) = self.resolve(receiver) {
-                            self.out.hooks.push(Hook {
-                                owner,
-                                kind: HookKind::HttpMiddleware,
-                                function: f,
-                                function_file: self.file,
-                                span: decorator.span,
-                            });
-                        }
+                    } else if attr == "middleware"
+                        && let Some(owner) = self.resolve(receiver)
+                    {
+                        self.out.hooks.push(Hook {
+                            owner,
+                            kind: HookKind::HttpMiddleware,
+                            function: f,
+                            function_file: self.file,
+                            span: decorator.span,
+                        });
                     }
                 }
                 ExprKind::Attribute {
@@ -992,6 +1588,70 @@ impl<'a> Extractor<'a> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Flask-AppBuilder views and APIs: `@expose(url, methods=[...])` methods under the class's
+    /// `route_base`. Registered later by `appbuilder.add_view`, which is not followed, so the
+    /// routes have no owner.
+    fn appbuilder_view(&mut self, class: &'a Class) {
+        let base = class.bases.iter().find_map(|b| {
+            self.model
+                .class_name(self.file, b)
+                .filter(|q| q.starts_with("flask_appbuilder."))
+        });
+        let Some(base) = base else { return };
+        let is_api = base.contains(".api.") || base.ends_with("Api");
+        let class_attr = |name: &str| {
+            class.body.iter().find_map(|s| match s {
+                Stmt::Assign {
+                    targets,
+                    value: Some(v),
+                    ..
+                } if targets.iter().any(|t| t.as_name() == Some(name)) => v.as_str(),
+                _ => None,
+            })
+        };
+        let lower_name = class.name.to_ascii_lowercase();
+        let route_base = match class_attr("route_base") {
+            Some(b) => b.to_string(),
+            None if is_api => format!(
+                "/api/v1/{}",
+                class_attr("resource_name").unwrap_or(&lower_name)
+            ),
+            None => format!("/{lower_name}"),
+        };
+        for stmt in &class.body {
+            let Stmt::FunctionDef(method) = stmt else {
+                continue;
+            };
+            for (index, decorator) in method.decorators.iter().enumerate() {
+                let Some(call) = decorator.as_call() else {
+                    continue;
+                };
+                let is_expose = self
+                    .qualified(&call.func)
+                    .is_some_and(|q| q.starts_with("flask_appbuilder") && q.ends_with(".expose"));
+                if !is_expose {
+                    continue;
+                }
+                let path = path_text(self.model, self.file, &self.scope, call.argument("url", 0));
+                self.out.routes.push(RouteDecl {
+                    file: self.file,
+                    handler: method,
+                    handler_file: self.file,
+                    handler_scope: Vec::new(),
+                    owner: None,
+                    methods: methods_argument(call.keyword("methods"))
+                        .unwrap_or_else(|| vec!["GET".to_string()]),
+                    path: join_paths(&route_base, &path),
+                    decorator_index: Some(index),
+                    call: Some(call),
+                    view_decorators: Vec::new(),
+                    view_class: Some(class),
+                    span: self.decorator_span(decorator),
+                });
             }
         }
     }
@@ -1055,10 +1715,10 @@ pub fn find_function(body: &[Stmt], start: u32) -> Option<&Function> {
         if span.start > start || span.end < start {
             continue;
         }
-        if let Stmt::FunctionDef(f) = stmt {
-            if f.span.start == start {
-                return Some(f);
-            }
+        if let Stmt::FunctionDef(f) = stmt
+            && f.span.start == start
+        {
+            return Some(f);
         }
         for child in stmt.child_bodies() {
             if let Some(f) = find_function(child, start) {
@@ -1078,4 +1738,83 @@ fn collect_calls<'a>(expr: &'a Expr, out: &mut Vec<(&'a Expr, &'a Call)>) {
         return;
     }
     expr.for_each_child(|child| collect_calls(child, out));
+}
+
+/// A class-based view being registered.
+struct ClassView<'a> {
+    file: usize,
+    owner: Option<ObjectId>,
+    path: String,
+    class_file: usize,
+    class: &'a Class,
+    call: &'a Call,
+    methods: Option<Vec<String>>,
+    wrappers: Vec<(usize, &'a Expr)>,
+    span: Span,
+}
+
+/// The project function a name denotes: one defined in an enclosing function (with the scope
+/// it is defined in), at module level, or imported.
+fn function_in<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &Expr,
+) -> Option<(usize, &'a Function, Vec<&'a Function>)> {
+    if let ExprKind::Name(name) = &expr.kind {
+        for (i, f) in scope.iter().enumerate().rev() {
+            if let Some(inner) = local_function(&f.body, name) {
+                return Some((file, inner, scope[..=i].to_vec()));
+            }
+        }
+    }
+    match model.resolve_definition(file, expr)? {
+        (f, Some(Stmt::FunctionDef(function)), _) => Some((f, function, Vec::new())),
+        _ => None,
+    }
+}
+
+/// The last `def name` in a function body, also inside `if`/`try`, not in nested functions.
+pub(crate) fn local_function<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Function> {
+    let mut found = None;
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(f) if f.name == name => found = Some(f.as_ref()),
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    if let Some(f) = local_function(child, name) {
+                        found = Some(f);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+fn class_in<'a>(model: &'a ProjectModel, file: usize, expr: &Expr) -> Option<(usize, &'a Class)> {
+    match model.resolve_definition(file, expr)? {
+        (f, Some(Stmt::ClassDef(class)), _) => Some((f, class)),
+        _ => None,
+    }
+}
+
+/// Calls `f` with every statement in `body` and nested in it, nested functions included.
+fn visit_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
+    for stmt in body {
+        f(stmt);
+        for child in stmt.child_bodies() {
+            visit_stmts(child, f);
+        }
+    }
+}
+
+/// Whether a call in `expr` takes something `is_ref` accepts as an argument.
+fn passes(expr: &Expr, is_ref: &impl Fn(&Expr) -> bool) -> bool {
+    expr.any(&mut |e| {
+        e.as_call().is_some_and(|c| {
+            c.args.iter().any(is_ref) || c.keywords.iter().any(|k| is_ref(&k.value))
+        })
+    })
 }

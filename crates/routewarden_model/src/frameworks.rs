@@ -7,6 +7,8 @@ pub enum ObjectKind {
     StarletteApp,
     FlaskApp,
     ApiRouter,
+    /// `starlette.routing.Router`.
+    StarletteRouter,
     Blueprint,
     SlowapiLimiter,
     FlaskLimiter,
@@ -39,6 +41,7 @@ impl ObjectKind {
             ObjectKind::StarletteApp => "Starlette app",
             ObjectKind::FlaskApp => "Flask app",
             ObjectKind::ApiRouter => "APIRouter",
+            ObjectKind::StarletteRouter => "Starlette Router",
             ObjectKind::Blueprint => "Blueprint",
             ObjectKind::SlowapiLimiter => "slowapi Limiter",
             ObjectKind::FlaskLimiter => "Flask-Limiter Limiter",
@@ -55,6 +58,7 @@ pub fn object_kind(qualified: &str) -> Option<ObjectKind> {
             ObjectKind::FlaskApp
         }
         "fastapi.APIRouter" | "fastapi.routing.APIRouter" => ObjectKind::ApiRouter,
+        "starlette.routing.Router" => ObjectKind::StarletteRouter,
         "flask.Blueprint"
         | "flask.blueprints.Blueprint"
         | "apiflask.APIBlueprint"
@@ -84,75 +88,89 @@ pub fn route_method(attr: &str) -> Option<Option<&'static str>> {
     })
 }
 
-/// FastAPI's security scheme classes: a dependency on an instance authenticates.
-pub const SECURITY_SCHEMES: &[&str] = &[
-    "fastapi.security.OAuth2PasswordBearer",
-    "fastapi.security.OAuth2AuthorizationCodeBearer",
-    "fastapi.security.OAuth2",
-    "fastapi.security.HTTPBearer",
-    "fastapi.security.HTTPBasic",
-    "fastapi.security.HTTPDigest",
-    "fastapi.security.APIKeyHeader",
-    "fastapi.security.APIKeyQuery",
-    "fastapi.security.APIKeyCookie",
-    "fastapi.security.OpenIdConnect",
-    "fastapi.security.oauth2.OAuth2PasswordBearer",
-    "fastapi.security.http.HTTPBearer",
-    "fastapi.security.http.HTTPBasic",
-    "fastapi.security.api_key.APIKeyHeader",
+/// `pkg.sub.name` is `name` exported by `pkg` from whichever module re-exports it.
+fn from_package(qualified: &str, package: &str, name: &str) -> bool {
+    qualified
+        .strip_prefix(package)
+        .is_some_and(|rest| rest.starts_with('.') && rest.ends_with(name))
+        && qualified.rsplit('.').next() == Some(name)
+}
+
+/// Security scheme classes: a dependency on an instance authenticates.
+const SECURITY_SCHEMES: &[(&str, &str)] = &[
+    ("fastapi", "OAuth2PasswordBearer"),
+    ("fastapi", "OAuth2AuthorizationCodeBearer"),
+    ("fastapi", "OAuth2"),
+    ("fastapi", "HTTPBearer"),
+    ("fastapi", "HTTPBasic"),
+    ("fastapi", "HTTPDigest"),
+    ("fastapi", "APIKeyHeader"),
+    ("fastapi", "APIKeyQuery"),
+    ("fastapi", "APIKeyCookie"),
+    ("fastapi", "OpenIdConnect"),
+    ("fastapi_login", "LoginManager"),
 ];
 
-/// Flask decorators that authenticate, by qualified name.
-pub const FLASK_AUTH_DECORATORS: &[&str] = &[
-    "flask_login.login_required",
-    "flask_login.fresh_login_required",
-    "flask_login.utils.login_required",
-    "flask_jwt_extended.jwt_required",
-    "flask_jwt_extended.fresh_jwt_required",
-    "flask_jwt_extended.view_decorators.jwt_required",
-    "flask_security.auth_required",
-    "flask_security.login_required",
-    "flask_security.roles_required",
-    "flask_security.roles_accepted",
-    "flask_security.permissions_required",
-    "flask_security.permissions_accepted",
-    "flask_security.http_auth_required",
-    "flask_security.auth_token_required",
-    "flask_security.decorators.auth_required",
-    "flask_appbuilder.security.decorators.protect",
-    "flask_appbuilder.security.decorators.has_access",
-    "flask_appbuilder.security.decorators.has_access_api",
-    "flask_appbuilder.security.decorators.permission_name",
-    "flask_praetorian.auth_required",
-    "flask_praetorian.roles_required",
-    "flask_praetorian.roles_accepted",
-    "flask_user.login_required",
-    "flask_user.roles_required",
-    "flask_oidc.OpenIDConnect.require_login",
-    "starlette.authentication.requires",
+pub fn is_security_scheme(class: &str) -> bool {
+    SECURITY_SCHEMES
+        .iter()
+        .any(|(package, name)| from_package(class, package, name))
+}
+
+/// Authentication decorators by package and name, and whether each also checks a role or
+/// permission.
+const AUTH_DECORATORS: &[(&str, &str, bool)] = &[
+    ("flask_login", "login_required", false),
+    ("flask_login", "fresh_login_required", false),
+    ("flask_jwt_extended", "jwt_required", false),
+    ("flask_jwt_extended", "fresh_jwt_required", false),
+    ("flask_jwt", "jwt_required", false),
+    ("flask_security", "auth_required", false),
+    ("flask_security", "login_required", false),
+    ("flask_security", "http_auth_required", false),
+    ("flask_security", "auth_token_required", false),
+    ("flask_security", "roles_required", true),
+    ("flask_security", "roles_accepted", true),
+    ("flask_security", "permissions_required", true),
+    ("flask_security", "permissions_accepted", true),
+    ("flask_appbuilder", "has_access", true),
+    ("flask_appbuilder", "has_access_api", true),
+    ("flask_appbuilder", "protect", true),
+    ("flask_praetorian", "auth_required", false),
+    ("flask_praetorian", "roles_required", true),
+    ("flask_praetorian", "roles_accepted", true),
+    ("flask_user", "login_required", false),
+    ("flask_user", "roles_required", true),
+    ("flask_user", "roles_accepted", true),
+    ("flask_simplelogin", "login_required", false),
+    ("flask_dance", "login_required", false),
 ];
 
-/// Flask decorators (and arguments) that check a role or permission, not only identity.
-pub const ROLE_DECORATORS: &[&str] = &[
-    "flask_security.roles_required",
-    "flask_security.roles_accepted",
-    "flask_security.permissions_required",
-    "flask_security.permissions_accepted",
-    "flask_appbuilder.security.decorators.protect",
-    "flask_appbuilder.security.decorators.has_access",
-    "flask_appbuilder.security.decorators.has_access_api",
-    "flask_praetorian.roles_required",
-    "flask_praetorian.roles_accepted",
-    "flask_user.roles_required",
+/// `Some(checks_role)` for an authentication decorator of a Flask extension.
+pub fn auth_decorator(qualified: &str) -> Option<bool> {
+    AUTH_DECORATORS
+        .iter()
+        .find(|(package, name, _)| from_package(qualified, package, name))
+        .map(|&(_, _, role)| role)
+}
+
+/// Classes whose instances give `@auth.login_required` (Flask-HTTPAuth and APIFlask) or
+/// `@oidc.require_login` (Flask-OIDC).
+const AUTH_OBJECT_CLASSES: &[(&str, &str)] = &[
+    ("flask_httpauth", "HTTPBasicAuth"),
+    ("flask_httpauth", "HTTPTokenAuth"),
+    ("flask_httpauth", "HTTPDigestAuth"),
+    ("flask_httpauth", "MultiAuth"),
+    ("apiflask", "HTTPBasicAuth"),
+    ("apiflask", "HTTPTokenAuth"),
+    ("flask_oidc", "OpenIDConnect"),
 ];
 
-/// Flask-HTTPAuth classes: `@auth.login_required` on an instance authenticates.
-pub const HTTPAUTH_CLASSES: &[&str] = &[
-    "flask_httpauth.HTTPBasicAuth",
-    "flask_httpauth.HTTPTokenAuth",
-    "flask_httpauth.HTTPDigestAuth",
-    "flask_httpauth.MultiAuth",
-];
+pub fn is_auth_object_class(class: &str) -> bool {
+    AUTH_OBJECT_CLASSES
+        .iter()
+        .any(|(package, name)| from_package(class, package, name))
+}
 
 /// Names of project functions that, by convention, authenticate. Used only for project
 /// functions whose bodies could not be judged.

@@ -3,11 +3,12 @@
 
 use crate::apps::{AppModel, HookKind, MountedRoute, ObjectId, RouteDecl};
 use crate::frameworks::{
-    FLASK_AUTH_DECORATORS, HTTPAUTH_CLASSES, ObjectKind, ROLE_DECORATORS, SECURITY_SCHEMES,
-    is_auth_function_name,
+    ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
-use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{
+    Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
+};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -72,6 +73,9 @@ pub struct RouteSecurity {
     pub misordered_limit: Option<Span>,
     /// The handler's body or dependencies check a role, permission, scope or superuser flag.
     pub role_in_body: bool,
+    /// A guard hook that would protect the route lets it through by name or path
+    /// (`if request.endpoint in PUBLIC: return`): public by the developer's decision.
+    pub hook_exempt: bool,
 }
 
 impl RouteSecurity {
@@ -108,6 +112,8 @@ impl<'a> AttackSurface<'a> {
             apps: &apps,
             names,
             memo: Mutex::new(HashMap::new()),
+            guard_memo: Mutex::new(HashMap::new()),
+            limiter_calls: limiter_calls(&apps),
         };
         let security = mounted.iter().map(|m| judge.route_security(m)).collect();
         AttackSurface {
@@ -122,6 +128,27 @@ impl<'a> AttackSurface<'a> {
     }
 }
 
+fn limiter_calls(apps: &AppModel) -> HashMap<ObjectId, Vec<usize>> {
+    let mut by_target: HashMap<ObjectId, Vec<usize>> = HashMap::new();
+    for (i, call) in apps.calls.iter().enumerate() {
+        if !apps
+            .kind(&call.receiver)
+            .is_some_and(ObjectKind::is_limiter)
+        {
+            continue;
+        }
+        if let Some(target) = call
+            .call
+            .args
+            .first()
+            .and_then(|a| apps.resolve_object(call.file, &call.scope, a))
+        {
+            by_target.entry(target).or_default().push(i);
+        }
+    }
+    by_target
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct Verdict {
     authenticates: bool,
@@ -134,6 +161,10 @@ struct Judge<'a, 'm> {
     names: &'m SecurityNames,
     /// Judgements of project functions by (file, start); `None` while one is being judged.
     memo: Mutex<HashMap<(usize, u32), Option<Verdict>>>,
+    /// Whether project functions called from handler bodies refuse unauthenticated callers.
+    guard_memo: Mutex<HashMap<(usize, u32), Verdict>>,
+    /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
+    limiter_calls: HashMap<ObjectId, Vec<usize>>,
 }
 
 fn is_depends(q: &str) -> bool {
@@ -177,21 +208,15 @@ impl<'a> Judge<'a, '_> {
 
         // Parameters: `Depends(...)`, `Security(...)`, `Annotated[..., Depends(...)]`.
         for param in &handler.params {
-            let mut deps: Vec<&Expr> = Vec::new();
-            if let Some(default) = &param.default {
-                deps.push(default);
-            }
-            if let Some(annotation) = &param.annotation {
-                self.annotated_dependencies(hf, scope, annotation, &mut deps, 0);
-            }
-            for dep in deps {
+            for pd in self.param_dependencies(hf, scope, param) {
                 self.dependency(
-                    hf,
-                    scope,
-                    dep,
+                    pd.file,
+                    &pd.scope,
+                    pd.dep,
                     Level::Parameter,
                     None,
-                    param.annotation.as_ref(),
+                    pd.annotation,
+                    Some(pd.shown),
                     &mut sec,
                 );
             }
@@ -199,7 +224,16 @@ impl<'a> Judge<'a, '_> {
         // `dependencies=[...]` on the route decorator or `add_api_route`.
         if let Some(list) = route.keyword("dependencies").and_then(Expr::elements) {
             for dep in list {
-                self.dependency(route.file, scope, dep, Level::Route, None, None, &mut sec);
+                self.dependency(
+                    route.file,
+                    scope,
+                    dep,
+                    Level::Route,
+                    None,
+                    None,
+                    None,
+                    &mut sec,
+                );
             }
         }
         // Decorators of the handler, and of a class-based view.
@@ -238,10 +272,10 @@ impl<'a> Judge<'a, '_> {
                 None => {}
             }
         }
-        for decorator in &route.view_decorators {
-            if let Some(v) = self.auth_decorator(route.file, &[], decorator) {
+        for &(file, decorator) in &route.view_decorators {
+            if let Some(v) = self.auth_decorator(file, &[], decorator) {
                 sec.auth.push(Protection {
-                    mechanism: format!("{} in decorators", self.text(route.file, decorator.span)),
+                    mechanism: format!("@{}", self.text(file, decorator.span)),
                     level: Level::View,
                     via: route.view_class.map(|c| c.name.clone()),
                     checks_role: v.checks_role,
@@ -251,8 +285,12 @@ impl<'a> Judge<'a, '_> {
         if let Some(class) = route.view_class {
             self.view_class_security(route, class, &mut sec);
         }
-        // The handler's own body.
-        let body = self.body_verdict(hf, &handler.body, 0);
+        // The handler's own body; in a login handler, refusals answer bad credentials.
+        let body = if self.handles_credentials(hf, handler) {
+            Verdict::default()
+        } else {
+            self.body_verdict(hf, &handler.body, 0)
+        };
         if body.authenticates {
             sec.auth.push(Protection {
                 mechanism: "checks in the handler body".to_string(),
@@ -262,8 +300,18 @@ impl<'a> Judge<'a, '_> {
             });
         }
         sec.role_in_body |= body.checks_role;
+        if let Some(call) = body_rate_limit(&handler.body) {
+            sec.rate_limits.push(Protection {
+                mechanism: format!("{} in the handler body", self.text(hf, call)),
+                level: Level::Body,
+                via: None,
+                checks_role: false,
+            });
+        }
 
         // Every object along the mount chain: its dependencies, hooks, middleware, limits.
+        // Above a `mount`, only what wraps the whole application (middleware) still applies.
+        let mut beyond_mount = false;
         for (level, object) in mounted.chain.iter().enumerate() {
             let via = Some(self.apps.display_object(object));
             let kind = self.apps.kind(object);
@@ -272,7 +320,7 @@ impl<'a> Judge<'a, '_> {
             } else {
                 Level::Router
             };
-            if let Some(o) = self.apps.objects.get(object) {
+            if let Some(o) = self.apps.objects.get(object).filter(|_| !beyond_mount) {
                 for dep in &o.dependencies {
                     self.dependency(
                         object.file,
@@ -281,52 +329,56 @@ impl<'a> Judge<'a, '_> {
                         object_level,
                         via.clone(),
                         None,
+                        None,
                         &mut sec,
                     );
                 }
             }
             if let Some(&inc) = mounted.includes.get(level) {
                 let include = &self.apps.includes[inc];
-                for dep in &include.dependencies {
+                let parent = Some(self.apps.display_object(&include.parent));
+                for dep in include.dependencies.iter().filter(|_| !beyond_mount) {
                     self.dependency(
                         include.file,
                         &include.scope,
                         dep,
                         Level::Include,
-                        via.clone(),
+                        parent.clone(),
+                        None,
                         None,
                         &mut sec,
                     );
                 }
             }
-            for hook in self.apps.hooks.iter().filter(|h| &h.owner == object) {
+            // A parameter standing for the app it is passed is judged once, as that app:
+            // what is registered on any of the app's parameters applies there.
+            let alias_of_next = mounted
+                .includes
+                .get(level)
+                .is_some_and(|&i| self.apps.includes[i].is_parameter);
+            for hook in self
+                .apps
+                .hooks
+                .iter()
+                .filter(|_| !alias_of_next)
+                .filter(|h| self.apps.denotes(&h.owner, object))
+                .filter(|h| !beyond_mount || h.kind == HookKind::HttpMiddleware)
+            {
                 self.hook(
                     hook.function_file,
                     hook.function,
                     hook.kind,
                     via.clone(),
+                    mounted,
                     &mut sec,
                 );
             }
-            if kind.is_some_and(ObjectKind::is_app) {
+            if kind.is_some_and(ObjectKind::is_app) && !alias_of_next {
                 self.app_level(object, mounted, &mut sec);
             }
-            for call in self.apps.calls.iter() {
-                // `limiter.limit("...")(bp)` and `limiter.exempt(bp)`.
-                let targets_object = call
-                    .call
-                    .args
-                    .first()
-                    .and_then(|a| self.apps.resolve_object(call.file, &call.scope, a))
-                    .is_some_and(|id| &id == object);
-                if !targets_object
-                    || !self
-                        .apps
-                        .kind(&call.receiver)
-                        .is_some_and(ObjectKind::is_limiter)
-                {
-                    continue;
-                }
+            // `limiter.limit("...")(bp)` and `limiter.exempt(bp)`.
+            for &c in self.limiter_calls.get(object).into_iter().flatten() {
+                let call = &self.apps.calls[c];
                 if call.method.starts_with("limit") || call.method.starts_with("shared_limit") {
                     sec.rate_limits.push(Protection {
                         mechanism: format!("{} on the blueprint", self.text(call.file, call.span)),
@@ -338,8 +390,34 @@ impl<'a> Judge<'a, '_> {
                     sec.rate_limit_exempt = true;
                 }
             }
+            if let Some(&inc) = mounted.includes.get(level) {
+                beyond_mount |= self.apps.includes[inc].is_mount;
+            }
         }
         sec
+    }
+
+    /// A handler that checks submitted credentials: a login, not an authenticated route.
+    fn handles_credentials(&self, file: usize, handler: &Function) -> bool {
+        let imports = &self.model.files[file].imports;
+        let form = handler.params.iter().any(|p| {
+            p.annotation.as_ref().is_some_and(|a| {
+                a.any(&mut |x| {
+                    imports
+                        .resolve(x)
+                        .is_some_and(|q| q.ends_with("OAuth2PasswordRequestForm"))
+                })
+            })
+        });
+        let mut checks = false;
+        walk_exprs(&handler.body, &mut |e| {
+            checks |= e.any(&mut |x| {
+                x.as_call()
+                    .and_then(|c| c.func.last_name())
+                    .is_some_and(|n| CREDENTIAL_CALL_NAMES.contains(&n))
+            });
+        });
+        form || checks
     }
 
     /// Flask-AppBuilder registers `@expose` methods after the class is built, so decorators
@@ -378,6 +456,7 @@ impl<'a> Judge<'a, '_> {
                     hook.function,
                     hook.kind,
                     via.clone(),
+                    mounted,
                     sec,
                 );
             }
@@ -386,16 +465,19 @@ impl<'a> Judge<'a, '_> {
             .apps
             .middleware
             .iter()
-            .filter(|m| m.owner.as_ref() == Some(app))
+            .filter(|m| m.owner.as_ref().is_some_and(|o| self.apps.denotes(o, app)))
         {
             let qualified = self.model.files[mw.file].imports.resolve(mw.class);
             if qualified
                 .as_deref()
                 .is_some_and(|q| q.starts_with("slowapi.middleware"))
             {
-                if self.limiter_has_defaults_for(app) {
+                if let Some((file, limits)) = self.slowapi_defaults_for(app) {
                     sec.rate_limits.push(Protection {
-                        mechanism: "slowapi default_limits with SlowAPIMiddleware".to_string(),
+                        mechanism: format!(
+                            "default_limits={} with SlowAPIMiddleware",
+                            self.text(file, limits.span)
+                        ),
                         level: Level::Middleware,
                         via: via.clone(),
                         checks_role: false,
@@ -421,13 +503,19 @@ impl<'a> Judge<'a, '_> {
                 continue;
             }
             let Some(call) = object.call else { continue };
-            let has_defaults = ["default_limits", "application_limits"].iter().any(|k| {
-                call.keyword(k)
-                    .is_some_and(|v| v.elements().is_none_or(|e| !e.is_empty()))
-            });
-            if has_defaults && self.limiter_attached_to(id, app) {
+            let defaults = ["default_limits", "application_limits"]
+                .iter()
+                .find_map(|k| {
+                    call.keyword(k)
+                        .filter(|v| v.elements().is_none_or(|e| !e.is_empty()))
+                        .map(|v| (k, v))
+                });
+            let Some((key, limits)) = defaults else {
+                continue;
+            };
+            if self.limiter_attached_to(id, app) {
                 sec.rate_limits.push(Protection {
-                    mechanism: format!("{} default_limits", id.name),
+                    mechanism: format!("{} {key}={}", id.name, self.text(id.file, limits.span)),
                     level: Level::App,
                     via: via.clone(),
                     checks_role: false,
@@ -436,32 +524,32 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
-    fn limiter_has_defaults_for(&self, app: &ObjectId) -> bool {
+    /// The `default_limits` of a slowapi limiter stored in `app.state.limiter`.
+    fn slowapi_defaults_for(&self, app: &ObjectId) -> Option<(usize, &'a Expr)> {
         self.apps
             .state_limiters
             .iter()
-            .filter(|(a, _)| a == app)
-            .filter_map(|(_, l)| self.apps.objects.get(l))
-            .any(|l| {
-                l.call
-                    .is_some_and(|c| c.keyword("default_limits").is_some())
+            .filter(|(a, _)| self.apps.denotes(a, app))
+            .find_map(|(_, l)| {
+                let object = self.apps.objects.get(l)?;
+                let limits = object.call?.keyword("default_limits")?;
+                Some((l.file, limits))
             })
     }
 
-    /// `Limiter(..., app=app)` or `limiter.init_app(app)`.
+    /// `Limiter(app=app)`, `Limiter(app)` (Flask-Limiter before 3.0) or `limiter.init_app(app)`.
     pub fn limiter_attached_to(&self, limiter: &ObjectId, app: &ObjectId) -> bool {
         let object = &self.apps.objects[limiter];
+        let names_app = |file: usize, scope: &[&'a Function], e: &'a Expr| {
+            self.apps
+                .resolve_object(file, scope, e)
+                .is_some_and(|id| self.apps.denotes(&id, app))
+        };
         let by_argument = object.call.is_some_and(|c| {
             c.keyword("app")
-                .or_else(|| {
-                    if object.kind == ObjectKind::FlaskLimiter {
-                        c.args.get(1)
-                    } else {
-                        None
-                    }
-                })
-                .and_then(|a| self.apps.resolve_object(limiter.file, &object.scope, a))
-                .is_some_and(|id| &id == app)
+                .into_iter()
+                .chain(c.args.iter())
+                .any(|a| names_app(limiter.file, &object.scope, a))
         });
         by_argument
             || self.apps.calls.iter().any(|call| {
@@ -469,10 +557,8 @@ impl<'a> Judge<'a, '_> {
                     && call.method == "init_app"
                     && call
                         .call
-                        .args
-                        .first()
-                        .and_then(|a| self.apps.resolve_object(call.file, &call.scope, a))
-                        .is_some_and(|id| &id == app)
+                        .argument("app", 0)
+                        .is_some_and(|a| names_app(call.file, &call.scope, a))
             })
     }
 
@@ -501,9 +587,10 @@ impl<'a> Judge<'a, '_> {
     fn hook(
         &self,
         file: usize,
-        function: &Function,
+        function: &'a Function,
         kind: HookKind,
         via: Option<String>,
+        mounted: &MountedRoute,
         sec: &mut RouteSecurity,
     ) {
         let mut v = self.body_verdict(file, &function.body, 0);
@@ -513,7 +600,14 @@ impl<'a> Judge<'a, '_> {
                 v.checks_role |= dv.checks_role;
             }
         }
-        if v.authenticates {
+        if !v.authenticates {
+            return;
+        }
+        if !self.hook_applies(file, function, mounted) {
+            sec.hook_exempt = true;
+            return;
+        }
+        {
             let what = match kind {
                 HookKind::HttpMiddleware => "http middleware",
                 _ => "before_request",
@@ -531,75 +625,277 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
+    /// Whether a guard hook covers a route, given the exemptions written at its top:
+    /// `if request.endpoint in PUBLIC: return`, `if request.path not in OPEN and not user:
+    /// abort(401)`, or a guard limited to `request.path.startswith("/admin")`.
+    fn hook_applies(&self, file: usize, function: &'a Function, mounted: &MountedRoute) -> bool {
+        let names = self.endpoint_names(mounted);
+        let mut applies = true;
+        self.hook_exemptions(
+            file,
+            function,
+            &function.body,
+            &names,
+            mounted,
+            &mut applies,
+        );
+        applies
+    }
+
+    /// Looks at every `if` of a hook (also down `elif` chains) that tests the request's
+    /// endpoint, path or blueprint, and clears `applies` when the route is let through.
+    fn hook_exemptions(
+        &self,
+        file: usize,
+        function: &'a Function,
+        body: &[Stmt],
+        names: &[String],
+        mounted: &MountedRoute,
+        applies: &mut bool,
+    ) {
+        for stmt in body {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            else {
+                continue;
+            };
+            if self.exempts(file, function, test, then, names, &mounted.full_path) {
+                *applies = false;
+                return;
+            }
+            self.hook_exemptions(file, function, then, names, mounted, applies);
+            self.hook_exemptions(file, function, orelse, names, mounted, applies);
+        }
+    }
+
+    fn exempts(
+        &self,
+        file: usize,
+        function: &'a Function,
+        test: &Expr,
+        then: &[Stmt],
+        names: &[String],
+        path: &str,
+    ) -> bool {
+        let about_target = test.any(&mut |e| {
+            matches!(&e.kind, ExprKind::Attribute { attr, .. }
+                if matches!(attr.as_str(), "endpoint" | "path" | "blueprint" | "url_rule" | "full_path"))
+        });
+        if !about_target {
+            return false;
+        }
+        let scope = [function];
+        // Each literal, and whether it is tested as a substring (`"login" in request.endpoint`).
+        let mut literals: Vec<(String, bool)> = Vec::new();
+        test.any(&mut |e| {
+            match &e.kind {
+                ExprKind::Compare {
+                    left,
+                    ops,
+                    comparators,
+                } => {
+                    if let (Some(lit), [CmpOp::In | CmpOp::NotIn]) = (left.as_str(), ops.as_slice())
+                        && !comparators.iter().any(|c| c.as_str().is_some())
+                    {
+                        literals.push((lit.to_string(), true));
+                    }
+                }
+                ExprKind::Str(s) if !literals.iter().any(|(l, sub)| *sub && l == s) => {
+                    literals.push((s.clone(), false));
+                }
+                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                    let origin = self.model.resolve_value(file, &scope, e);
+                    if !std::ptr::eq(origin.expr, e)
+                        && let Some(items) = origin.expr.elements()
+                    {
+                        literals.extend(
+                            items
+                                .iter()
+                                .filter_map(Expr::as_str)
+                                .map(|s| (s.to_string(), false)),
+                        );
+                    }
+                }
+                _ => {}
+            }
+            false
+        });
+        if literals.is_empty() {
+            return false;
+        }
+        let negated = test.any(&mut |e| match &e.kind {
+            ExprKind::Compare { ops, .. } => ops
+                .iter()
+                .any(|op| matches!(op, CmpOp::NotIn | CmpOp::NotEq)),
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => matches!(operand.kind, ExprKind::Call(_)),
+            _ => false,
+        });
+        let matches = literals.iter().any(|(l, substring)| {
+            if *substring {
+                names.iter().any(|n| n.contains(l.as_str()))
+            } else {
+                names.iter().any(|n| n == l)
+                    || l.starts_with('/')
+                        && (path == l.as_str()
+                            || path.starts_with(&format!("{}/", l.trim_end_matches('/'))))
+            }
+        });
+        let mut refuses = false;
+        walk_stmts(then, &mut |st| {
+            let e = match st {
+                Stmt::Raise { exc: Some(e), .. }
+                | Stmt::Return { value: Some(e), .. }
+                | Stmt::Expr { value: e, .. } => e,
+                _ => return,
+            };
+            refuses |= self.refusal(file, &function.body, e, 0).is_some();
+        });
+        // `return`, `pass`, `return await call_next(request)`: let the request through.
+        let early_return =
+            !refuses && matches!(then.first(), Some(Stmt::Return { .. } | Stmt::Other { .. }));
+        match (early_return, negated) {
+            (true, false) => matches,
+            (true, true) => !matches,
+            (false, true) => refuses && matches,
+            (false, false) => refuses && !matches,
+        }
+    }
+
+    /// The endpoint names Flask gives a route (`view`, `bp.view`, `parent.child.view`) and the
+    /// names of the blueprints it is in, for matching `request.endpoint` and `request.blueprint`.
+    fn endpoint_names(&self, mounted: &MountedRoute) -> Vec<String> {
+        let route = &self.apps.routes[mounted.route];
+        let view = route
+            .keyword("endpoint")
+            .and_then(Expr::as_str)
+            .map(str::to_string)
+            .or_else(|| {
+                route
+                    .call
+                    .filter(|_| route.decorator_index.is_none())
+                    .and_then(|c| c.args.get(1))
+                    .and_then(Expr::as_str)
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| route.handler.name.clone());
+        let blueprints: Vec<String> = mounted
+            .chain
+            .iter()
+            .filter_map(|id| self.apps.objects.get(id))
+            .filter(|o| o.kind == ObjectKind::Blueprint)
+            .filter_map(|o| o.call?.args.first()?.as_str().map(str::to_string))
+            .collect();
+        let mut names = blueprints.clone();
+        let mut qualified = view.clone();
+        for bp in &blueprints {
+            qualified = format!("{bp}.{qualified}");
+        }
+        names.push(qualified);
+        names.push(view);
+        names
+    }
+
     fn view_class_security(&self, route: &RouteDecl, class: &Class, sec: &mut RouteSecurity) {
         // Flask-AppBuilder and similar: a `dispatch_request` or base class that checks.
         for stmt in &class.body {
-            if let Stmt::FunctionDef(f) = stmt {
-                if f.name == "dispatch_request" {
-                    let v = self.body_verdict(route.handler_file, &f.body, 0);
-                    if v.authenticates {
-                        sec.auth.push(Protection {
-                            mechanism: format!("{}.dispatch_request", class.name),
-                            level: Level::View,
-                            via: None,
-                            checks_role: v.checks_role,
-                        });
-                    }
+            if let Stmt::FunctionDef(f) = stmt
+                && f.name == "dispatch_request"
+            {
+                let v = self.body_verdict(route.handler_file, &f.body, 0);
+                if v.authenticates {
+                    sec.auth.push(Protection {
+                        mechanism: format!("{}.dispatch_request", class.name),
+                        level: Level::View,
+                        via: None,
+                        checks_role: v.checks_role,
+                    });
                 }
             }
         }
     }
 
-    /// Dependencies inside `Annotated[T, Depends(...)]`, also through a type alias.
-    fn annotated_dependencies<'e>(
+    /// A parameter's dependencies: its default (`= Depends(...)`) and those inside
+    /// `Annotated[T, Depends(...)]`, also through type aliases defined in other modules.
+    fn param_dependencies(
         &self,
         file: usize,
-        scope: &[&'e Function],
-        annotation: &'e Expr,
-        out: &mut Vec<&'e Expr>,
+        scope: &[&'a Function],
+        param: &'a Param,
+    ) -> Vec<ParamDep<'a>> {
+        let mut out = Vec::new();
+        if let Some(default) = &param.default {
+            out.push(ParamDep {
+                file,
+                scope: scope.to_vec(),
+                dep: default,
+                annotation: param.annotation.as_ref(),
+                shown: (file, default.span),
+            });
+        }
+        if let Some(annotation) = &param.annotation {
+            self.annotated_dependencies(file, scope, annotation, None, &mut out, 0);
+        }
+        out
+    }
+
+    /// `shown` is the alias the dependencies were reached through, printed instead of them.
+    fn annotated_dependencies(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        annotation: &'a Expr,
+        shown: Option<(usize, Span)>,
+        out: &mut Vec<ParamDep<'a>>,
         depth: u32,
-    ) where
-        'a: 'e,
-    {
+    ) {
         if depth > 4 {
             return;
         }
         match &annotation.kind {
             ExprKind::Subscript { value, slice } => {
                 let q = self.model.files[file].imports.resolve(value);
-                if q.as_deref().is_some_and(|q| q.ends_with("Annotated")) {
-                    if let Some(items) = slice.elements() {
-                        out.extend(items.iter().skip(1));
-                    }
+                if !q.as_deref().is_some_and(|q| q.ends_with("Annotated")) {
+                    return;
+                }
+                let Some(items) = slice.elements() else {
+                    return;
+                };
+                for item in items.iter().skip(1) {
+                    out.push(ParamDep {
+                        file,
+                        scope: scope.to_vec(),
+                        dep: item,
+                        annotation: items.first(),
+                        shown: shown.unwrap_or((file, item.span)),
+                    });
                 }
             }
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
                 let origin = self.model.resolve_value(file, scope, annotation);
                 if !std::ptr::eq(origin.expr, annotation) {
-                    let scope = origin.scope.clone();
-                    let mut inner = Vec::new();
                     self.annotated_dependencies(
                         origin.file,
-                        &scope,
+                        &origin.scope,
                         origin.expr,
-                        &mut inner,
+                        Some(shown.unwrap_or((file, annotation.span))),
+                        out,
                         depth + 1,
                     );
-                    // Dependencies found through an alias are judged in the alias's file.
-                    for dep in inner {
-                        if let Some(v) = self.dependency_verdict(origin.file, &scope, dep, None, 0)
-                        {
-                            if v.authenticates {
-                                out.push(annotation);
-                            }
-                        }
-                    }
                 }
             }
             _ => {}
         }
     }
 
+    /// Judges one dependency and records it as authentication or a rate limit. `shown` is what
+    /// to print for it (an alias), the dependency itself by default.
     #[allow(clippy::too_many_arguments)]
     fn dependency(
         &self,
@@ -609,26 +905,28 @@ impl<'a> Judge<'a, '_> {
         level: Level,
         via: Option<String>,
         annotation: Option<&Expr>,
+        shown: Option<(usize, Span)>,
         sec: &mut RouteSecurity,
     ) {
+        let (shown_file, shown_span) = shown.unwrap_or((file, dep.span));
         if self.is_rate_limit_dependency(file, dep) {
             sec.rate_limits.push(Protection {
-                mechanism: self.text(file, dep.span),
+                mechanism: self.text(shown_file, shown_span),
                 level,
                 via,
                 checks_role: false,
             });
             return;
         }
-        if let Some(v) = self.dependency_verdict(file, scope, dep, annotation, 0) {
-            if v.authenticates {
-                sec.auth.push(Protection {
-                    mechanism: self.text(file, dep.span),
-                    level,
-                    via,
-                    checks_role: v.checks_role,
-                });
-            }
+        if let Some(v) = self.dependency_verdict(file, scope, dep, annotation, 0)
+            && v.authenticates
+        {
+            sec.auth.push(Protection {
+                mechanism: self.text(shown_file, shown_span),
+                level,
+                via,
+                checks_role: v.checks_role,
+            });
         }
     }
 
@@ -660,7 +958,7 @@ impl<'a> Judge<'a, '_> {
         annotation: Option<&Expr>,
         depth: u32,
     ) -> Option<Verdict> {
-        if depth > 6 {
+        if depth > MAX_CHAIN {
             return None;
         }
         let imports = &self.model.files[file].imports;
@@ -682,13 +980,6 @@ impl<'a> Judge<'a, '_> {
                 v.checks_role |= scopes;
                 Some(v)
             }
-            // An alias that resolved to an authenticating `Annotated`.
-            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
-                Some(Verdict {
-                    authenticates: true,
-                    checks_role: false,
-                })
-            }
             _ => None,
         }
     }
@@ -702,34 +993,49 @@ impl<'a> Judge<'a, '_> {
         depth: u32,
     ) -> Verdict {
         let mut v = Verdict::default();
-        if depth > 8 {
+        if depth > MAX_CHAIN {
             return v;
         }
-        // An instance of a security scheme.
-        if let Some(class) = self.model.instance_class(file, scope, target) {
-            if SECURITY_SCHEMES.contains(&class.as_str()) {
-                v.authenticates = true;
-                return v;
+        // A name bound inside an enclosing function (a router factory): a nested `def`, or
+        // `combined_auth = get_combined_auth_dependency(api_key)`.
+        if let ExprKind::Name(name) = &target.kind {
+            for (i, function) in scope.iter().enumerate().rev() {
+                if let Some(nested) = crate::apps::local_function(&function.body, name) {
+                    return self.function_verdict(file, nested, depth + 1);
+                }
+                if let Some(value) = crate::values::last_assignment(&function.body, name) {
+                    if std::ptr::eq(value, target) {
+                        break;
+                    }
+                    return self.callable_verdict(file, &scope[..=i], value, depth + 1);
+                }
             }
+        }
+        // An instance of a security scheme.
+        if let Some(class) = self.model.instance_class(file, scope, target)
+            && is_security_scheme(&class)
+        {
+            v.authenticates = true;
+            return v;
         }
         let imports = &self.model.files[file].imports;
         if let ExprKind::Call(call) = &target.kind {
             // fastapi-users: `fastapi_users.current_user(active=True, superuser=True)`.
-            if let ExprKind::Attribute { value, attr } = &call.func.kind {
-                if attr == "current_user" || attr == "current_user_token" {
-                    let owner = self.model.instance_class(file, scope, value);
-                    if owner
-                        .as_deref()
-                        .is_some_and(|c| c.starts_with("fastapi_users"))
-                        || imports.iter().any(|(_, q)| q.starts_with("fastapi_users"))
-                    {
-                        v.authenticates = true;
-                        v.checks_role = call
-                            .keyword("superuser")
-                            .and_then(Expr::as_bool)
-                            .unwrap_or(false);
-                        return v;
-                    }
+            if let ExprKind::Attribute { value, attr } = &call.func.kind
+                && (attr == "current_user" || attr == "current_user_token")
+            {
+                let owner = self.model.instance_class(file, scope, value);
+                if owner
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("fastapi_users"))
+                    || imports.iter().any(|(_, q)| q.starts_with("fastapi_users"))
+                {
+                    v.authenticates = true;
+                    v.checks_role = call
+                        .keyword("superuser")
+                        .and_then(Expr::as_bool)
+                        .unwrap_or(false);
+                    return v;
                 }
             }
             // A factory such as `require_role("admin")`: judge what it builds.
@@ -793,22 +1099,21 @@ impl<'a> Judge<'a, '_> {
 
     fn role_name(&self, name: &str) -> bool {
         let lower = name.to_ascii_lowercase();
-        [
-            "admin",
-            "superuser",
-            "role",
-            "permission",
-            "scope",
-            "staff",
-            "owner",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+        ["admin", "superuser", "role", "permission", "scope", "staff"]
+            .iter()
+            .any(|w| lower.contains(w))
     }
 
     /// Judges a project function used as a dependency or decorator: its own dependencies, its
     /// body (and nested wrappers), its name.
     fn function_verdict(&self, file: usize, function: &Function, depth: u32) -> Verdict {
+        if depth > MAX_CHAIN {
+            // Not memoised: a judgement cut short is not the function's verdict.
+            return Verdict {
+                authenticates: is_auth_function_name(&function.name),
+                checks_role: false,
+            };
+        }
         let key = (file, function.span.start);
         {
             let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
@@ -825,16 +1130,9 @@ impl<'a> Judge<'a, '_> {
         let scope = [function];
         let mut v = Verdict::default();
         for param in &function.params {
-            let mut deps = Vec::new();
-            if let Some(d) = &param.default {
-                deps.push(d);
-            }
-            if let Some(a) = &param.annotation {
-                self.annotated_dependencies(file, &scope, a, &mut deps, 0);
-            }
-            for dep in deps {
+            for pd in self.param_dependencies(file, &scope, param) {
                 if let Some(dv) =
-                    self.dependency_verdict(file, &scope, dep, param.annotation.as_ref(), depth + 1)
+                    self.dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, depth + 1)
                 {
                     v.authenticates |= dv.authenticates;
                     v.checks_role |= dv.checks_role;
@@ -855,12 +1153,12 @@ impl<'a> Judge<'a, '_> {
     fn class_verdict(&self, file: usize, class: &Class) -> Verdict {
         let mut v = Verdict::default();
         for stmt in &class.body {
-            if let Stmt::FunctionDef(f) = stmt {
-                if matches!(f.name.as_str(), "__call__" | "dispatch" | "__init__") {
-                    let fv = self.function_verdict(file, f, 0);
-                    v.authenticates |= fv.authenticates && f.name != "__init__";
-                    v.checks_role |= fv.checks_role;
-                }
+            if let Stmt::FunctionDef(f) = stmt
+                && matches!(f.name.as_str(), "__call__" | "dispatch" | "__init__")
+            {
+                let fv = self.function_verdict(file, f, 0);
+                v.authenticates |= fv.authenticates && f.name != "__init__";
+                v.checks_role |= fv.checks_role;
             }
         }
         if !v.authenticates && is_auth_function_name(&class.name) {
@@ -906,10 +1204,10 @@ impl<'a> Judge<'a, '_> {
                     checks_role: scopes.iter().any(|s| *s != "authenticated"),
                 });
             }
-            if FLASK_AUTH_DECORATORS.contains(&q.as_str()) {
+            if let Some(checks_role) = auth_decorator(&q) {
                 return Some(Verdict {
                     authenticates: true,
-                    checks_role: ROLE_DECORATORS.contains(&q.as_str()),
+                    checks_role,
                 });
             }
         }
@@ -919,20 +1217,27 @@ impl<'a> Judge<'a, '_> {
                 checks_role: has_args || self.role_name(callee.last_name().unwrap_or("")),
             });
         }
-        // `@auth.login_required` / `@auth.login_required(role="admin")` on Flask-HTTPAuth.
-        if let ExprKind::Attribute { value, attr } = &callee.kind {
-            if attr == "login_required" {
-                let class = self.model.instance_class(file, scope, value);
-                if class
-                    .as_deref()
-                    .is_some_and(|c| HTTPAUTH_CLASSES.contains(&c))
-                    || class.is_none()
-                {
-                    return Some(Verdict {
-                        authenticates: true,
-                        checks_role: call.is_some_and(|c| c.keyword("role").is_some()),
-                    });
-                }
+        // `@auth.login_required(role="admin")` (Flask-HTTPAuth, APIFlask), `@oidc.require_login`
+        // (Flask-OIDC), `@app.auth_required(auth)` (APIFlask).
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && matches!(
+                attr.as_str(),
+                "login_required" | "require_login" | "accept_token" | "auth_required"
+            )
+        {
+            let class = self.model.instance_class(file, scope, value);
+            let framework_object = self
+                .apps
+                .resolve_object(file, scope, value)
+                .and_then(|id| self.apps.kind(&id))
+                .is_some_and(|k| k.is_app() || k.is_flask());
+            if class.as_deref().is_none_or(is_auth_object_class) || framework_object {
+                let role = call
+                    .is_some_and(|c| c.keyword("role").is_some() || c.keyword("roles").is_some());
+                return Some(Verdict {
+                    authenticates: true,
+                    checks_role: role,
+                });
             }
         }
         match self.model.resolve_definition(file, callee) {
@@ -996,106 +1301,478 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
-    /// Whether a body (with nested functions) refuses unauthenticated requests or checks roles.
+    /// Whether a body (with nested functions, such as a decorator's wrapper) refuses
+    /// unauthenticated requests or checks roles. A refusal counts when it is conditional on
+    /// the caller's identity: `if not current_user.is_authenticated: abort(401)`,
+    /// `except JWTError: raise credentials_exception`, `if "user_id" not in session: return
+    /// redirect(url_for("auth.login"))`. Calls that verify by themselves
+    /// (`verify_jwt_in_request()`, a project guard such as `require_login()`) count anywhere.
     fn body_verdict(&self, file: usize, body: &[Stmt], depth: u32) -> Verdict {
         let mut v = Verdict::default();
-        if depth > 3 {
+        if depth > MAX_CHAIN {
             return v;
         }
+        self.gates(file, body, body, None, depth, &mut v);
         let imports = &self.model.files[file].imports;
-        let mut visit = |e: &Expr| {
-            match &e.kind {
-                ExprKind::Attribute { attr, .. } => match attr.as_str() {
-                    "is_authenticated" | "is_anonymous" => v.authenticates = true,
-                    "is_superuser" | "is_admin" | "is_staff" | "role" | "roles" | "permissions"
-                    | "scopes" | "has_role" | "has_permission" | "has_roles" | "has_perm"
-                    | "can" => v.checks_role = true,
-                    "HTTP_401_UNAUTHORIZED"
-                    | "HTTP_403_FORBIDDEN"
-                    | "UNAUTHORIZED"
-                    | "FORBIDDEN" => v.authenticates = true,
-                    _ => {}
-                },
-                ExprKind::Call(call) => {
-                    let q = imports.resolve(&call.func).unwrap_or_default();
-                    let last = call.func.last_name().unwrap_or("");
-                    let status = call
-                        .argument("status_code", 0)
-                        .or_else(|| call.keyword("code"))
-                        .and_then(|a| match a.kind {
-                            ExprKind::Int(Some(n)) => Some(n),
-                            _ => None,
-                        });
-                    let refusing = matches!(status, Some(401 | 403));
-                    if (last == "abort" || last == "HTTPException") && refusing {
-                        v.authenticates = true;
-                    }
-                    if matches!(
-                        q.as_str(),
-                        "flask_jwt_extended.verify_jwt_in_request"
-                            | "flask_jwt_extended.get_jwt_identity"
-                            | "jwt.decode"
-                            | "jose.jwt.decode"
-                            | "werkzeug.exceptions.Unauthorized"
-                            | "werkzeug.exceptions.Forbidden"
-                    ) {
-                        v.authenticates = true;
-                    }
-                    if last.contains("Unauthorized")
-                        || last.contains("Forbidden")
-                        || last.contains("NotAuthenticated")
-                        || last.contains("PermissionDenied")
-                        || last.contains("AuthenticationFailed")
-                    {
-                        v.authenticates = true;
-                    }
-                    if is_auth_function_name(last) {
-                        v.authenticates = true;
-                    }
-                    if last.contains("has_role")
-                        || last.contains("has_permission")
-                        || last.contains("check_permission")
-                        || last.contains("require_role")
-                        || last.contains("check_role")
-                    {
-                        v.checks_role = true;
-                    }
-                    if last == "redirect" {
-                        // `redirect(url_for("auth.login"))`
-                        let to_login = call.args.first().is_some_and(|a| {
-                            a.any(&mut |x| {
-                                x.as_str()
-                                    .is_some_and(|s| s.to_ascii_lowercase().contains("login"))
-                            })
-                        });
-                        v.authenticates |= to_login;
-                    }
-                }
-                ExprKind::Tuple(items) => {
-                    if items
-                        .iter()
-                        .any(|i| matches!(i.kind, ExprKind::Int(Some(401 | 403))))
-                    {
-                        v.authenticates = true;
-                    }
-                }
-                ExprKind::Name(n) if n.contains("Unauthorized") || n.contains("Forbidden") => {
-                    v.authenticates = true
-                }
-                _ => {}
-            }
-            false
-        };
         walk_exprs(body, &mut |e| {
-            e.any(&mut visit);
+            e.any(&mut |x| {
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                let q = imports.resolve(&call.func).unwrap_or_default();
+                if VERIFYING_CALLS.contains(&q.as_str())
+                    && call.keyword("optional").and_then(Expr::as_bool) != Some(true)
+                {
+                    v.authenticates = true;
+                }
+                let last = call.func.last_name().unwrap_or("");
+                if is_role_guard_name(last) {
+                    v.authenticates = true;
+                    v.checks_role = true;
+                }
+                if (q.is_empty() || !q.contains('.') || self.model.definition(&q).is_some())
+                    && let Some(cv) = self.called_guard(file, &call.func, depth)
+                {
+                    v.authenticates |= cv.authenticates;
+                    v.checks_role |= cv.checks_role;
+                }
+                false
+            });
         });
         v
     }
+
+    /// A project function called in a body that authenticates by itself (raises or aborts when
+    /// there is no user): `user = get_current_user()`, `require_admin()`.
+    fn called_guard(&self, file: usize, func: &Expr, depth: u32) -> Option<Verdict> {
+        match self.model.resolve_definition(file, func) {
+            Some((def_file, Some(Stmt::FunctionDef(function)), _)) => {
+                let key = (def_file, function.span.start);
+                let known = self
+                    .guard_memo
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&key)
+                    .copied();
+                let v = match known {
+                    Some(v) => v,
+                    None if depth >= MAX_CHAIN => return None,
+                    None => {
+                        self.guard_memo
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(key, Verdict::default());
+                        let v = self.body_verdict(def_file, &function.body, depth + 1);
+                        self.guard_memo
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(key, v);
+                        v
+                    }
+                };
+                v.authenticates.then_some(v)
+            }
+            Some((_, None, Some(_))) => None,
+            _ => {
+                let name = func.last_name().unwrap_or("");
+                is_guard_call_name(name).then(|| Verdict {
+                    authenticates: true,
+                    checks_role: self.role_name(name),
+                })
+            }
+        }
+    }
+
+    /// Walks statements looking for refusals under a condition (`gate` is the test of the
+    /// innermost enclosing `if`, or the exception type of an `except`).
+    fn gates(
+        &self,
+        file: usize,
+        root: &[Stmt],
+        body: &[Stmt],
+        gate: Option<Gate>,
+        depth: u32,
+        v: &mut Verdict,
+    ) {
+        for stmt in body {
+            match stmt {
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    // Conditions accumulate: an `else` deep in an `elif` chain under
+                    // `if not current_user.is_authenticated:` is still about identity.
+                    let mut g = self.gate_of(file, test);
+                    if let Some(outer) = gate {
+                        g.identity |= outer.identity;
+                        g.role |= outer.role;
+                        g.credentials |= outer.credentials;
+                    }
+                    self.gates(file, root, body, Some(g), depth, v);
+                    self.gates(file, root, orelse, Some(g), depth, v);
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                    ..
+                } => {
+                    self.gates(file, root, body, gate, depth, v);
+                    for h in handlers {
+                        let g = Gate {
+                            identity: true,
+                            role: false,
+                            credentials: false,
+                        };
+                        self.gates(file, root, &h.body, Some(g), depth, v);
+                    }
+                    self.gates(file, root, orelse, gate, depth, v);
+                    self.gates(file, root, finalbody, gate, depth, v);
+                }
+                Stmt::FunctionDef(f) => self.gates(file, &f.body, &f.body, None, depth, v),
+                Stmt::ClassDef(_) => {}
+                Stmt::Raise { exc: Some(e), .. } | Stmt::Return { value: Some(e), .. } => {
+                    let Some(g) = gate else { continue };
+                    if g.credentials {
+                        continue;
+                    }
+                    if let Some(refusal) = self.refusal(file, root, e, depth) {
+                        let counts = match refusal {
+                            Refusal::Unauthorized | Refusal::Forbidden => g.identity || g.role,
+                            Refusal::ToLogin => g.identity,
+                        };
+                        if counts {
+                            v.authenticates = true;
+                            v.checks_role |= g.role;
+                        }
+                    }
+                }
+                Stmt::Expr { value, .. } => {
+                    // `abort(401)` as a statement.
+                    let Some(g) = gate else { continue };
+                    if g.credentials {
+                        continue;
+                    }
+                    if let Some(refusal) = self.refusal(file, root, value, depth)
+                        && !matches!(refusal, Refusal::ToLogin)
+                        && (g.identity || g.role)
+                    {
+                        v.authenticates = true;
+                        v.checks_role |= g.role;
+                    }
+                }
+                other => {
+                    for child in other.child_bodies() {
+                        self.gates(file, root, child, gate, depth, v);
+                    }
+                }
+            }
+        }
+    }
+
+    fn gate_of(&self, file: usize, test: &Expr) -> Gate {
+        let imports = &self.model.files[file].imports;
+        let mut g = Gate::default();
+        test.any(&mut |e| {
+            let word = match &e.kind {
+                ExprKind::Name(n) => Some(n.as_str()),
+                ExprKind::Attribute { attr, .. } => Some(attr.as_str()),
+                ExprKind::Str(s) => Some(s.as_str()),
+                _ => None,
+            };
+            if let Some(word) = word {
+                let lower = word.to_ascii_lowercase();
+                g.identity |= IDENTITY_WORDS.iter().any(|w| lower.contains(w));
+                g.role |= ROLE_WORDS.iter().any(|w| lower.contains(w));
+            }
+            if let ExprKind::Call(call) = &e.kind {
+                let q = imports.resolve(&call.func);
+                if q.as_deref().is_some_and(|q| CREDENTIAL_CHECKS.contains(&q))
+                    || call
+                        .func
+                        .last_name()
+                        .is_some_and(|n| CREDENTIAL_CALL_NAMES.contains(&n))
+                {
+                    g.credentials = true;
+                }
+            }
+            false
+        });
+        g
+    }
+
+    /// What a raised or returned expression does to the request, if it refuses it.
+    fn refusal(&self, file: usize, root: &[Stmt], expr: &Expr, depth: u32) -> Option<Refusal> {
+        match &expr.kind {
+            ExprKind::Call(call) => {
+                let last = call.func.last_name().unwrap_or("");
+                if last == "redirect" || last == "RedirectResponse" {
+                    let to_login = call.args.first().or(call.keyword("url")).is_some_and(|a| {
+                        a.any(&mut |x| {
+                            x.as_str().is_some_and(|s| {
+                                let lower = s.to_ascii_lowercase();
+                                lower.contains("login") || lower.contains("signin")
+                            })
+                        })
+                    });
+                    return to_login.then_some(Refusal::ToLogin);
+                }
+                if last == "unauthorized" {
+                    return Some(Refusal::Unauthorized);
+                }
+                let status = call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().filter_map(|k| {
+                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                            .then_some(&k.value)
+                    }))
+                    .find_map(status_of);
+                if let Some(r) = status {
+                    return Some(r);
+                }
+                if let Some(r) = refusal_class(last) {
+                    return Some(r);
+                }
+                // `return auth_error()`: a project helper that refuses.
+                if let Some((def_file, Some(Stmt::FunctionDef(f)), _)) =
+                    self.model.resolve_definition(file, &call.func)
+                    && depth < 3
+                {
+                    let mut found = None;
+                    crate::values::for_each_return(&f.body, &mut |r| {
+                        if found.is_none() {
+                            found = self.refusal(def_file, &f.body, r, depth + 1);
+                        }
+                    });
+                    return found;
+                }
+                None
+            }
+            // `return jsonify(error="..."), 401`
+            ExprKind::Tuple(items) => items.iter().skip(1).find_map(status_of),
+            // `raise credentials_exception`, assigned earlier in the function.
+            ExprKind::Name(name) => {
+                if let Some(r) = refusal_class(name) {
+                    return Some(r);
+                }
+                let value = crate::values::last_assignment(root, name)?;
+                if std::ptr::eq(value, expr) || depth > 3 {
+                    return None;
+                }
+                self.refusal(file, root, value, depth + 1)
+            }
+            ExprKind::Attribute { attr, .. } => refusal_class(attr),
+            _ => None,
+        }
+    }
+}
+
+/// How deep chains of dependencies, guards and helpers are followed. Judgements are memoised
+/// and cycles cut by an in-progress mark, so this only bounds the stack.
+const MAX_CHAIN: u32 = 48;
+
+/// A dependency of a parameter, with the file and scope it is written in.
+struct ParamDep<'a> {
+    file: usize,
+    scope: Vec<&'a Function>,
+    dep: &'a Expr,
+    /// The parameter's type, which `Depends()` without an argument instantiates.
+    annotation: Option<&'a Expr>,
+    shown: (usize, Span),
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Gate {
+    /// The condition is about who the caller is.
+    identity: bool,
+    /// The condition is about a role, permission, scope or superuser flag.
+    role: bool,
+    /// The condition checks a submitted password: a login handler, not a guard.
+    credentials: bool,
+}
+
+enum Refusal {
+    Unauthorized,
+    Forbidden,
+    ToLogin,
+}
+
+/// A 401 or 403 status: a literal, `status.HTTP_401_UNAUTHORIZED`, `HTTPStatus.FORBIDDEN`.
+fn status_of(expr: &Expr) -> Option<Refusal> {
+    match &expr.kind {
+        ExprKind::Int(Some(401)) => Some(Refusal::Unauthorized),
+        ExprKind::Int(Some(403)) => Some(Refusal::Forbidden),
+        ExprKind::Attribute { attr, .. } => match attr.as_str() {
+            "HTTP_401_UNAUTHORIZED" | "UNAUTHORIZED" => Some(Refusal::Unauthorized),
+            "HTTP_403_FORBIDDEN" | "FORBIDDEN" => Some(Refusal::Forbidden),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Exception classes that refuse a request by their name.
+fn refusal_class(name: &str) -> Option<Refusal> {
+    if name.contains("Unauthorized")
+        || name.contains("NotAuthenticated")
+        || name.contains("AuthenticationFailed")
+        || name.contains("InvalidToken")
+        || name == "AuthError"
+    {
+        Some(Refusal::Unauthorized)
+    } else if name.contains("Forbidden") || name.contains("PermissionDenied") {
+        Some(Refusal::Forbidden)
+    } else {
+        None
+    }
+}
+
+/// Words in a condition that show it is about the caller's identity.
+const IDENTITY_WORDS: &[&str] = &[
+    "user",
+    "session",
+    "auth",
+    "token",
+    "login",
+    "logged",
+    "identity",
+    "principal",
+    "api_key",
+    "apikey",
+    "api-key",
+    "credential",
+    "jwt",
+    "anonymous",
+    "signature",
+    "hmac",
+    "bearer",
+];
+
+/// Words in a condition that show it checks a role or permission.
+const ROLE_WORDS: &[&str] = &[
+    "admin",
+    "superuser",
+    "is_staff",
+    "role",
+    "permission",
+    "scope",
+    "has_perm",
+    "privilege",
+    "is_owner",
+];
+
+/// Calls that check a submitted password: the condition of a login handler.
+const CREDENTIAL_CHECKS: &[&str] = &[
+    "werkzeug.security.check_password_hash",
+    "django.contrib.auth.hashers.check_password",
+];
+
+/// Calls that check submitted credentials: what a login handler does.
+const CREDENTIAL_CALL_NAMES: &[&str] = &[
+    "authenticate",
+    "authenticate_user",
+    "verify_password",
+    "check_password",
+    "check_password_hash",
+    "login_user",
+    "verify_otp",
+    "verify_totp",
+];
+
+/// Calls that authenticate the request by themselves, raising when it is not.
+const VERIFYING_CALLS: &[&str] = &[
+    "flask_jwt_extended.verify_jwt_in_request",
+    "flask_jwt_extended.view_decorators.verify_jwt_in_request",
+    "flask_praetorian.current_user",
+];
+
+/// Unresolved calls whose names say they refuse a caller without a role: `require_role("x")`.
+fn is_role_guard_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "require_role",
+        "require_permission",
+        "check_permission",
+        "check_role",
+        "ensure_admin",
+    ]
+    .iter()
+    .any(|w| lower.starts_with(w))
+}
+
+/// Unresolved calls whose names say they authenticate: `require_login()`, `verify_token(t)`.
+fn is_guard_call_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "require_login",
+        "require_auth",
+        "require_user",
+        "require_admin",
+        "login_required",
+        "verify_token",
+        "verify_jwt",
+        "verify_api_key",
+        "authenticate_request",
+    ]
+    .iter()
+    .any(|w| lower.starts_with(w))
 }
 
 enum LimitDecorator {
     Limit,
     Exempt,
+}
+
+/// A call in a handler body that enforces a rate limit by hand: `limiter.is_limited(key)`,
+/// `check_rate_limit(request)`, `throttle(user)`. Its span.
+fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
+    let mut found = None;
+    walk_exprs(body, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        e.any(&mut |x| {
+            let Some(call) = x.as_call() else {
+                return false;
+            };
+            let name = call.func.last_name().unwrap_or("").to_ascii_lowercase();
+            let receiver = match &call.func.kind {
+                ExprKind::Attribute { value, .. } => {
+                    value.last_name().unwrap_or("").to_ascii_lowercase()
+                }
+                _ => String::new(),
+            };
+            let limits = ["rate_limit", "ratelimit", "throttle", "is_limited"]
+                .iter()
+                .any(|w| name.contains(w))
+                || ["limiter", "ratelimit", "rate_limit", "throttl"]
+                    .iter()
+                    .any(|w| receiver.contains(w))
+                    && matches!(
+                        name.as_str(),
+                        "hit" | "check" | "consume" | "acquire" | "test" | "allow" | "is_allowed"
+                    );
+            if limits {
+                found = Some(x.span);
+            }
+            limits
+        });
+    });
+    found
+}
+
+/// Calls `f` with every statement in `body` and in the statements nested in it, not in nested
+/// functions or classes.
+fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
+    for stmt in body {
+        f(stmt);
+        if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            for child in stmt.child_bodies() {
+                walk_stmts(child, f);
+            }
+        }
+    }
 }
 
 /// Calls `f` with every top-level expression in `body`, including nested functions' bodies.

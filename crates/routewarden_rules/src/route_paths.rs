@@ -13,9 +13,11 @@ pub fn literal_segments(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// A path parameter (`{id}`, `<int:id>`); not the `{…}` of an f-string or `<dynamic>`, which
+/// stand for parts of the path the analysis could not read.
 pub fn has_parameter(path: &str) -> bool {
     path.split('/')
-        .any(|s| s.starts_with('{') || s.starts_with('<'))
+        .any(|s| (s.starts_with('{') || s.starts_with('<')) && !s.contains('…') && s != "<dynamic>")
 }
 
 /// Words of a segment: `reset-password` gives `reset`, `password`.
@@ -23,73 +25,135 @@ fn words(segment: &str) -> impl Iterator<Item = &str> {
     segment.split(['-', '_', '.']).filter(|w| !w.is_empty())
 }
 
+/// Segments that are public by design on their own.
 const PUBLIC_SEGMENTS: &[&str] = &[
-    "login",
-    "logout",
-    "signin",
-    "sign-in",
-    "sign_in",
-    "signout",
-    "sign-out",
-    "log-in",
-    "log-out",
     "token",
+    "access-token",
+    "access_token",
     "refresh",
+    "refresh-token",
+    "refresh_token",
+    "token-refresh",
     "register",
     "registration",
     "signup",
     "sign-up",
     "sign_up",
-    "forgot-password",
-    "forgot_password",
-    "reset-password",
-    "reset_password",
-    "password-reset",
-    "password_reset",
-    "recover",
-    "recovery",
-    "verify",
-    "verify-email",
-    "verify_email",
-    "verification",
-    "confirm",
-    "confirm-email",
-    "activate",
-    "callback",
-    "oauth",
-    "oauth2",
-    "authorize",
-    "sso",
-    "saml",
-    "oidc",
-    "health",
-    "healthz",
-    "healthcheck",
-    "health-check",
-    "livez",
-    "readyz",
-    "ready",
-    "readiness",
-    "live",
-    "liveness",
+    "join",
     "ping",
     "version",
     "docs",
     "redoc",
     "openapi.json",
+    "openapi.yaml",
     "openapi",
     "swagger",
     "swagger.json",
+    "swagger-ui",
     "static",
     "assets",
     "favicon.ico",
     "robots.txt",
     "webhook",
     "webhooks",
+    "ready",
+    "live",
 ];
 
+/// Words that make a segment public wherever they appear in it: `login`, `sso-login`,
+/// `health-check`.
+const PUBLIC_WORDS: &[&str] = &[
+    "login",
+    "logout",
+    "signin",
+    "signout",
+    "health",
+    "healthz",
+    "healthcheck",
+    "livez",
+    "readyz",
+    "readiness",
+    "liveness",
+    "oauth",
+    "oauth2",
+    "sso",
+    "saml",
+    "oidc",
+];
+
+/// Words of an authentication flow's step that is public only in the context of accounts,
+/// e-mail or passwords: `/auth/verify`, `/verify-email`, `/password-recovery`, but not
+/// `/orders/{id}/confirm`.
+const FLOW_WORDS: &[&str] = &[
+    "verify",
+    "verification",
+    "confirm",
+    "confirmation",
+    "activate",
+    "activation",
+    "callback",
+    "recover",
+    "recovery",
+    "reset",
+    "forgot",
+    "lost",
+    "magic",
+    "validate",
+    "validation",
+];
+
+const FLOW_CONTEXT: &[&str] = &[
+    "auth",
+    "otp",
+    "totp",
+    "2fa",
+    "mfa",
+    "factor",
+    "email",
+    "mail",
+    "password",
+    "account",
+    "accounts",
+    "registration",
+    "signup",
+    "oauth",
+    "oauth2",
+    "sso",
+    "login",
+];
+
+/// Words that turn a public-looking segment into a record about users (`login-history`).
+const RECORD_WORDS: &[&str] = &["history", "attempts", "events", "logs", "audit", "stats"];
+
+fn is_public_segment_words(words: &[&str]) -> bool {
+    if words.iter().any(|w| RECORD_WORDS.contains(w)) {
+        return false;
+    }
+    words.iter().any(|w| PUBLIC_WORDS.contains(w))
+}
+
+/// Whether the path is about accounts, e-mail or passwords (`/auth/verify`), or starts with a
+/// flow step after any `api`/`v1` prefix (`/recover/reset`, `/api/v1/verify/<token>`).
+fn has_flow_context(segments: &[String]) -> bool {
+    let mut all = segments.iter().flat_map(|s| words(s));
+    if all.any(|w| FLOW_CONTEXT.contains(&w)) {
+        return true;
+    }
+    segments
+        .iter()
+        .find(|s| !is_version_prefix(s))
+        .is_some_and(|first| words(first).any(|w| FLOW_WORDS.contains(&w)))
+}
+
+fn is_version_prefix(segment: &str) -> bool {
+    segment == "api"
+        || segment
+            .strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Public by design: authentication flows, health checks, documentation, static files, the
-/// index, and the user's `public-paths`.
+/// index, and the user's `public-paths` (exact, or a prefix ending in `*`).
 pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
     if extra
         .iter()
@@ -98,32 +162,36 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         return true;
     }
     let segments = literal_segments(path);
-    if segments.is_empty() && !has_parameter(path) {
+    // The index: nothing but slashes (a path the analysis could not read is not the index).
+    if path.chars().all(|c| c == '/') {
         return true;
     }
-    if segments
-        .iter()
-        .any(|s| PUBLIC_SEGMENTS.contains(&s.as_str()))
-    {
-        return true;
+    let flow_context = has_flow_context(&segments);
+    for segment in &segments {
+        let segment_words: Vec<&str> = words(segment).collect();
+        if PUBLIC_SEGMENTS.contains(&segment.as_str()) || is_public_segment_words(&segment_words) {
+            return true;
+        }
+        if flow_context && segment_words.iter().any(|w| FLOW_WORDS.contains(w)) {
+            return true;
+        }
     }
+    // The handler's name read like a path segment: `forgot_password`, `us_signin`.
     let lower = handler.to_ascii_lowercase();
-    [
-        "login",
-        "logout",
-        "signup",
-        "register",
-        "health",
-        "healthcheck",
-        "readiness",
-        "liveness",
-        "index",
-        "home",
-    ]
-    .iter()
-    .any(|w| {
-        lower == *w || lower.starts_with(&format!("{w}_")) || lower.ends_with(&format!("_{w}"))
-    })
+    let handler_words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    if handler_words.iter().any(|w| RECORD_WORDS.contains(w)) {
+        return false;
+    }
+    let handler_context = flow_context || handler_words.iter().any(|w| FLOW_CONTEXT.contains(w));
+    PUBLIC_SEGMENTS.contains(&lower.replace('_', "-").as_str())
+        || is_public_segment_words(&handler_words)
+        || handler_words.iter().any(|w| {
+            matches!(
+                *w,
+                "signup" | "register" | "registration" | "healthcheck" | "readiness" | "liveness"
+            )
+        })
+        || handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w))
 }
 
 const SENSITIVE_WORDS: &[&str] = &[
@@ -208,37 +276,30 @@ pub fn is_admin(path: &str, handler: &str) -> bool {
             .any(|w| w == "admin")
 }
 
-const CREDENTIAL_SEGMENTS: &[&str] = &[
+/// Words of a path segment that name a credential-handling step on their own.
+const CREDENTIAL_WORDS: &[&str] = &[
     "login",
     "signin",
-    "sign-in",
-    "sign_in",
-    "log-in",
+    "logon",
     "token",
-    "access-token",
-    "access_token",
-    "jwt",
-    "forgot-password",
-    "forgot_password",
-    "reset-password",
-    "reset_password",
-    "password-reset",
-    "password_reset",
-    "recover",
-    "recovery",
     "otp",
     "2fa",
     "mfa",
     "totp",
-    "verify-otp",
     "register",
-    "signup",
-    "sign-up",
-    "sign_up",
     "registration",
+    "signup",
     "authenticate",
     "password",
+    "passcode",
 ];
+
+/// Flow steps that take a secret a guesser could try (a reset or recovery code), unlike
+/// e-mail verification or OAuth callbacks, whose tokens are long and single-use.
+const RECOVERY_WORDS: &[&str] = &["reset", "forgot", "recover", "recovery", "lost"];
+
+/// Whole segments that name a credential-handling step (`sign-in`, `access-token`).
+const CREDENTIAL_SEGMENTS: &[&str] = &["sign-in", "sign_in", "log-in", "sign-up", "sign_up"];
 
 /// Handler calls that reveal credential checking.
 const CREDENTIAL_CALLS: &[&str] = &[
@@ -263,21 +324,23 @@ pub fn credential_endpoint(
     if login_paths.iter().any(|p| p == full_path) {
         return Some(format!("{full_path} is configured as a login path"));
     }
-    if let Some(seg) = literal_segments(full_path)
-        .into_iter()
-        .find(|s| CREDENTIAL_SEGMENTS.contains(&s.as_str()))
-    {
+    let segments = literal_segments(full_path);
+    let flow_context = has_flow_context(&segments);
+    let credential_segment = segments.iter().find(|s| {
+        let segment_words: Vec<&str> = words(s).collect();
+        CREDENTIAL_SEGMENTS.contains(&s.as_str())
+            || !segment_words.iter().any(|w| RECORD_WORDS.contains(w))
+                && (segment_words.iter().any(|w| CREDENTIAL_WORDS.contains(w))
+                    || flow_context && segment_words.iter().any(|w| RECOVERY_WORDS.contains(w)))
+    });
+    if let Some(seg) = credential_segment {
         return Some(format!("its path has a `{seg}` segment"));
     }
     for p in &route.handler.params {
-        if p.annotation
-            .as_ref()
-            .and_then(|a| resolve(a))
-            .is_some_and(|q| {
-                q.ends_with("OAuth2PasswordRequestForm")
-                    || q.ends_with("OAuth2PasswordRequestFormStrict")
-            })
-        {
+        if p.annotation.as_ref().and_then(resolve).is_some_and(|q| {
+            q.ends_with("OAuth2PasswordRequestForm")
+                || q.ends_with("OAuth2PasswordRequestFormStrict")
+        }) {
             return Some("it takes an OAuth2PasswordRequestForm".to_string());
         }
     }
@@ -287,13 +350,12 @@ pub fn credential_endpoint(
             return;
         }
         e.any(&mut |x| {
-            if let routewarden_python::ast::ExprKind::Call(c) = &x.kind {
-                if let Some(name) = c.func.last_name() {
-                    if CREDENTIAL_CALLS.contains(&name) {
-                        found = Some(format!("the handler calls {name}()"));
-                        return true;
-                    }
-                }
+            if let routewarden_python::ast::ExprKind::Call(c) = &x.kind
+                && let Some(name) = c.func.last_name()
+                && CREDENTIAL_CALLS.contains(&name)
+            {
+                found = Some(format!("the handler calls {name}()"));
+                return true;
             }
             false
         });
@@ -312,6 +374,32 @@ mod tests {
         assert!(is_public("/healthz", "x", &[]));
         assert!(!is_public("/users/{id}", "get_user", &[]));
         assert!(is_public("/status", "s", &["/status".to_string()]));
+        assert!(is_public(
+            "/api/v1/password-recovery/{email}",
+            "recover",
+            &[]
+        ));
+        assert!(is_public("/auth/verify", "verify", &[]));
+        assert!(is_public("/health-check/", "check", &[]));
+        assert!(!is_public("/orders/{id}/confirm", "confirm_order", &[]));
+        assert!(!is_public(
+            "/users/{id}/login-history",
+            "login_history",
+            &[]
+        ));
+        assert!(!is_public("/me/change-password", "change_password", &[]));
+        assert!(!is_public("/users/", "index", &[]));
+        assert!(is_public("/recover/reset", "reset", &[]));
+        assert!(is_public("/api/v1/verify/{token}", "verify", &[]));
+        assert!(!is_public("/api/v1/orders/{id}/verify", "verify", &[]));
+        assert!(has_parameter("/orders/<int:order_id>"));
+        assert!(!has_parameter("{…}/webui/"));
+        assert!(!has_parameter("<dynamic>"));
+        assert!(!is_public("<dynamic>", "create_run", &[]));
+        assert!(is_public("", "root", &[]));
+        assert!(is_public("<dynamic>", "forgot_password", &[]));
+        assert!(is_public("<dynamic>", "two_factor_token_validation", &[]));
+        assert!(!is_public("<dynamic>", "change_password", &[]));
         assert_eq!(
             names_protected_resource("/api/v1/users/{id}").as_deref(),
             Some("users")
@@ -320,5 +408,18 @@ mod tests {
         assert!(is_admin("/admin/stats", "stats"));
         assert!(is_admin("/x", "admin_dashboard"));
         assert!(!is_admin("/administration-guide", "guide"));
+    }
+
+    #[test]
+    fn credential_paths() {
+        let words_of = |p: &str| {
+            literal_segments(p)
+                .iter()
+                .any(|s| words(s).any(|w| CREDENTIAL_WORDS.contains(&w)))
+        };
+        assert!(words_of("/auth/jwt/login"));
+        assert!(words_of("/api/v1/access-token"));
+        assert!(!words_of("/documents/recovery/force_reset"));
+        assert!(!words_of("/api/tokens"));
     }
 }

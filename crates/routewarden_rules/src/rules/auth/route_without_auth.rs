@@ -2,23 +2,27 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{has_parameter, is_public, is_state_changing, names_protected_resource};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::frameworks::ObjectKind;
-use std::collections::HashSet;
+use routewarden_python::ast::{Function, Stmt};
+use std::collections::{HashMap, HashSet};
 
 declare_rule! {
     /// ## What it finds
     /// A sensitive route that no authentication reaches. Sensitive means a state-changing method
     /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
-    /// the same router are protected, or any route of a router whose other routes are all
-    /// protected. Authentication is looked for at every level and across modules: `Depends` and
+    /// the same router are protected, or any route of a router or blueprint whose other routes
+    /// (two or more) are all protected. A read-only route whose handler only redirects is not
+    /// sensitive. Authentication is looked for at every level and across modules: `Depends` and
     /// `Security` parameters (also inside `Annotated` and type aliases, and through nested
     /// dependencies), `dependencies=[...]` on the route, the `APIRouter`, each `include_router`
     /// and the `FastAPI` app, FastAPI security schemes, fastapi-users, Starlette's `@requires`,
     /// Flask-Login, Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder,
-    /// `before_request` hooks of the blueprint or app that refuse anonymous requests, HTTP
-    /// middleware that does, checks in the handler itself, and the names configured in
-    /// `[tool.routewarden.auth]`. Login, logout, token, registration, password reset, email
+    /// `before_request` hooks of the blueprint (or a parent blueprint) or app that refuse
+    /// anonymous requests, HTTP middleware that does, checks in the handler itself, and the names
+    /// configured in `[tool.routewarden.auth]`. A sub-application attached with `mount()` does not
+    /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
+    /// lets through by name or path (`if request.endpoint in PUBLIC: return`) is public by the
+    /// developer's decision and reported only when its path names a protected resource. Login, logout, token, registration, password reset, email
     /// verification, OAuth callbacks, health, version, documentation, static files, the index
     /// and the configured `public-paths` are public by design and never reported.
     ///
@@ -78,39 +82,34 @@ impl Rule for RouteWithoutAuth {
             {
                 continue;
             }
-            // A router that reaches no application may be mounted where we cannot see, with
-            // dependencies we cannot see.
-            let reaches_app = apps.app_of(mounted).is_some();
-            if !reaches_app && (apps.unresolved_mounts > 0 || mounted.chain.is_empty()) {
-                continue;
-            }
-            if !reaches_app
-                && mounted
-                    .chain
-                    .last()
-                    .and_then(|id| apps.kind(id))
-                    .is_some_and(|k| k == ObjectKind::ParameterApp)
-            {
+            if apps.context_unknown(mounted) {
                 continue;
             }
             let path = &mounted.full_path;
-            if is_public(path, &route.handler.name, &cx.settings.public_paths) {
+            // The view's endpoint name (`endpoint="refresh_token"`) names it as well as its
+            // function does.
+            let endpoint = route.keyword("endpoint").and_then(|e| e.as_str());
+            if is_public(path, &route.handler.name, &cx.settings.public_paths)
+                || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
+                || !is_state_changing(&route.methods) && only_redirects(route.handler)
+            {
                 continue;
             }
-            let siblings: Vec<usize> = surface
-                .mounted
-                .iter()
-                .enumerate()
-                .filter(|(j, m)| {
-                    *j != i && m.route != mounted.route && m.chain.first() == mounted.chain.first()
+            // Other routes of the same router or blueprint, each counted once.
+            let mut siblings: HashMap<usize, bool> = HashMap::new();
+            for (j, m) in surface.mounted.iter().enumerate() {
+                if m.route != mounted.route && m.chain.first() == mounted.chain.first() {
+                    *siblings.entry(m.route).or_default() |= surface.security[j].is_authenticated();
+                }
+            }
+            let protected_siblings = siblings.values().filter(|&&p| p).count();
+            // A route its app's guard deliberately lets through is public by decision; report
+            // it only when it exposes a protected resource.
+            let reason = if security.hook_exempt {
+                names_protected_resource(path).map(|resource| {
+                    format!("its path names a protected resource (`{resource}`) and the authentication hook lets it through")
                 })
-                .map(|(j, _)| j)
-                .collect();
-            let protected_siblings = siblings
-                .iter()
-                .filter(|&&j| surface.security[j].is_authenticated())
-                .count();
-            let reason = if is_state_changing(&route.methods) {
+            } else if is_state_changing(&route.methods) {
                 Some(format!("{} changes state", route.methods.join("/")))
             } else if let Some(resource) = names_protected_resource(path) {
                 Some(format!(
@@ -122,7 +121,10 @@ impl Rule for RouteWithoutAuth {
                         .to_string(),
                 )
             } else if siblings.len() >= 2 && protected_siblings == siblings.len() {
-                Some("every other route of its router is protected".to_string())
+                Some(format!(
+                    "the {} other routes of its router all require authentication",
+                    siblings.len()
+                ))
             } else {
                 None
             };
@@ -142,5 +144,22 @@ impl Rule for RouteWithoutAuth {
             );
             out.extend(f.into_vec());
         }
+    }
+}
+
+/// A handler whose body (after its docstring) is a single `return redirect(...)` or
+/// `return RedirectResponse(...)`: it reveals nothing.
+fn only_redirects(handler: &Function) -> bool {
+    let body: Vec<&Stmt> = handler
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+        .collect();
+    match body.as_slice() {
+        [Stmt::Return { value: Some(v), .. }] => v
+            .as_call()
+            .and_then(|c| c.func.last_name())
+            .is_some_and(|n| matches!(n, "redirect" | "RedirectResponse")),
+        _ => false,
     }
 }

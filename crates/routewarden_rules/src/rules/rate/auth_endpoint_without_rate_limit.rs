@@ -14,7 +14,9 @@ declare_rule! {
     /// with `SlowAPIMiddleware`), fastapi-limiter (a `RateLimiter` dependency on the route,
     /// router or app) and Flask-Limiter (`@limiter.limit`, `default_limits` of a limiter attached
     /// to the app, a limit applied to the blueprint); `@limiter.exempt` removes a limit. Only
-    /// methods that submit credentials (POST, PUT, PATCH) are considered.
+    /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
+    /// to anonymous callers (an authenticated route that issues or changes credentials is not a
+    /// brute-force target) whose router is mounted in an application the analysis sees.
     ///
     /// ## Why is this dangerous
     /// Without a limit an attacker can try passwords, one-time codes or reset tokens as fast as
@@ -67,7 +69,13 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 continue;
             }
             let security = &surface.security[i];
-            if security.is_rate_limited() || security.misordered_limit.is_some() {
+            // Brute force needs an open door: an authenticated route that mints or changes
+            // credentials is not one.
+            if security.is_rate_limited()
+                || security.misordered_limit.is_some()
+                || security.is_authenticated()
+                || surface.apps.context_unknown(mounted)
+            {
                 continue;
             }
             let imports = &cx.model.files[route.handler_file].imports;

@@ -107,28 +107,19 @@ impl Rule for IneffectiveRateLimit {
         }
         // Limiters never attached to an application.
         for (id, object) in &apps.objects {
-            let attached = match object.kind {
-                ObjectKind::SlowapiLimiter => apps.state_limiters.iter().any(|(_, l)| l == id),
-                ObjectKind::FlaskLimiter => {
-                    object
-                        .call
-                        .is_some_and(|c| c.keyword("app").is_some() || c.args.len() >= 2)
-                        || apps
-                            .calls
-                            .iter()
-                            .any(|c| &c.receiver == id && c.method == "init_app")
-                }
-                _ => continue,
-            };
-            if !attached {
-                let mut f = Findings::new(id.file);
-                f.report(
-                    &INEFFECTIVE_RATE_LIMIT,
-                    object.span,
-                    format!("limiter `{}` is never attached to an application, so its limits do nothing", id.name),
-                );
-                out.extend(f.into_vec());
+            if !object.kind.is_limiter() || apps.limiter_is_attached(id) {
+                continue;
             }
+            let mut f = Findings::new(id.file);
+            f.report(
+                &INEFFECTIVE_RATE_LIMIT,
+                object.span,
+                format!(
+                    "limiter `{}` is never attached to an application, so its limits do nothing",
+                    id.name
+                ),
+            );
+            out.extend(f.into_vec());
         }
     }
 }
