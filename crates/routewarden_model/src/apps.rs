@@ -371,16 +371,21 @@ impl<'a> AppModel<'a> {
     /// may be mounted where the analysis cannot see, with dependencies it cannot see. That is
     /// the case for routes registered on nothing known (Flask-AppBuilder views, registered by
     /// `appbuilder.add_view`), for routers built and returned by a factory function that no
-    /// analysed code mounts (a library's `get_auth_router()`), and for every unmounted router
-    /// when some `include_router` could not be followed.
+    /// analysed code mounts (a library's `get_auth_router()`), for blueprints registered on a
+    /// function's `app` parameter that no analysed code passes an application to (an
+    /// extension's `init_app`), and for every unmounted router when some `include_router` could
+    /// not be followed.
     pub fn context_unknown(&self, mounted: &MountedRoute) -> bool {
-        if self.app_of(mounted).is_some() {
-            return false;
-        }
         let Some(root) = mounted.chain.last() else {
             return true;
         };
-        self.unresolved_mounts > 0 || root.scope.is_some()
+        match self.kind(root) {
+            // `def init_app(app): app.register_blueprint(bp)` that no analysed code calls with
+            // an application: an extension's views, whose app is the user's.
+            Some(ObjectKind::ParameterApp) => true,
+            Some(kind) if kind.is_app() => false,
+            _ => self.unresolved_mounts > 0 || root.scope.is_some(),
+        }
     }
 
     /// The root object of a chain when it is an application.
@@ -655,8 +660,7 @@ fn object_from_value<'a>(
 ) -> Option<ObjectId> {
     match &value.kind {
         ExprKind::Call(call) => {
-            let callee = model.files[file].imports.resolve(&call.func);
-            if callee.as_deref().and_then(object_kind).is_some() {
+            if constructed_kind(model, file, &call.func).is_some() {
                 return Some(id);
             }
             factory_result(model, file, &call.func, depth + 1).or(Some(id))
@@ -856,7 +860,7 @@ impl<'a> Extractor<'a> {
         match &target.kind {
             ExprKind::Name(name) => {
                 let Some(call) = value.as_call() else { return };
-                let Some(kind) = self.qualified(&call.func).as_deref().and_then(object_kind) else {
+                let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
                     return;
                 };
                 let prefix_arg = match kind {
@@ -1701,10 +1705,27 @@ impl<'a> Extractor<'a> {
             }
         };
         let call = value.as_call()?;
-        file.imports
-            .resolve(&call.func)
+        constructed_kind(self.model, id.file, &call.func)
+    }
+}
+
+/// What calling `func` builds: a framework class, or a project class derived from one
+/// (`class GatewayAPI(FastAPI)`, `class AirflowRouter(APIRouter)`).
+fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<ObjectKind> {
+    if let Some(kind) = model.files[file]
+        .imports
+        .resolve(func)
+        .as_deref()
+        .and_then(object_kind)
+    {
+        return Some(kind);
+    }
+    match model.resolve_definition(file, func)? {
+        (_, Some(Stmt::ClassDef(_)), _) => model
+            .class_name(file, func)
             .as_deref()
-            .and_then(object_kind)
+            .and_then(object_kind),
+        _ => None,
     }
 }
 

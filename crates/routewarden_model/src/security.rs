@@ -1152,6 +1152,10 @@ impl<'a> Judge<'a, '_> {
     /// A class used as a dependency (`__call__`) or middleware (`dispatch`, `__call__`).
     fn class_verdict(&self, file: usize, class: &Class) -> Verdict {
         let mut v = Verdict::default();
+        let lower = class.name.to_ascii_lowercase();
+        if lower.contains("csrf") || lower.contains("xsrf") {
+            return v;
+        }
         for stmt in &class.body {
             if let Stmt::FunctionDef(f) = stmt
                 && matches!(f.name.as_str(), "__call__" | "dispatch" | "__init__")
@@ -1314,7 +1318,7 @@ impl<'a> Judge<'a, '_> {
         }
         self.gates(file, body, body, None, depth, &mut v);
         let imports = &self.model.files[file].imports;
-        walk_exprs(body, &mut |e| {
+        walk_unswallowed_exprs(body, &mut |e| {
             e.any(&mut |x| {
                 let ExprKind::Call(call) = &x.kind else {
                     return false;
@@ -1482,7 +1486,9 @@ impl<'a> Judge<'a, '_> {
             };
             if let Some(word) = word {
                 let lower = word.to_ascii_lowercase();
-                g.identity |= IDENTITY_WORDS.iter().any(|w| lower.contains(w));
+                // A CSRF token proves where a request comes from, not who sends it.
+                let csrf = lower.contains("csrf") || lower.contains("xsrf");
+                g.identity |= !csrf && IDENTITY_WORDS.iter().any(|w| lower.contains(w));
                 g.role |= ROLE_WORDS.iter().any(|w| lower.contains(w));
             }
             if let ExprKind::Call(call) = &e.kind {
@@ -1519,6 +1525,18 @@ impl<'a> Judge<'a, '_> {
                 }
                 if last == "unauthorized" {
                     return Some(Refusal::Unauthorized);
+                }
+                // `HTTPException(307, headers={"Location": url_for("auth:login")})`
+                let location_to_login = call.keyword("headers").is_some_and(|h| {
+                    h.any(&mut |x| {
+                        x.as_str().is_some_and(|s| {
+                            let lower = s.to_ascii_lowercase();
+                            lower.contains("login") || lower.contains("signin")
+                        })
+                    })
+                });
+                if location_to_login {
+                    return Some(Refusal::ToLogin);
                 }
                 let status = call
                     .args
@@ -1725,7 +1743,8 @@ enum LimitDecorator {
 }
 
 /// A call in a handler body that enforces a rate limit by hand: `limiter.is_limited(key)`,
-/// `check_rate_limit(request)`, `throttle(user)`. Its span.
+/// `login_rate_limiter.reserve_attempt(key)`, `check_rate_limit(request)`, `throttle(user)`.
+/// Its span.
 fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
     let mut found = None;
     walk_exprs(body, &mut |e| {
@@ -1748,11 +1767,7 @@ fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
                 .any(|w| name.contains(w))
                 || ["limiter", "ratelimit", "rate_limit", "throttl"]
                     .iter()
-                    .any(|w| receiver.contains(w))
-                    && matches!(
-                        name.as_str(),
-                        "hit" | "check" | "consume" | "acquire" | "test" | "allow" | "is_allowed"
-                    );
+                    .any(|w| receiver.contains(w));
             if limits {
                 found = Some(x.span);
             }
@@ -1775,12 +1790,33 @@ fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
     }
 }
 
+/// Like [`walk_exprs`], but skips the body of a `try` whose handlers all swallow the error
+/// (none raises or returns): a guard called there only identifies the caller when it can.
+fn walk_unswallowed_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    walk_exprs_in(body, f, true);
+}
+
+fn swallows(handlers: &[routewarden_python::ast::ExceptHandler]) -> bool {
+    !handlers.is_empty()
+        && handlers.iter().all(|h| {
+            let mut exits = false;
+            walk_stmts(&h.body, &mut |s| {
+                exits |= matches!(s, Stmt::Raise { .. } | Stmt::Return { .. });
+            });
+            !exits
+        })
+}
+
 /// Calls `f` with every top-level expression in `body`, including nested functions' bodies.
 pub fn walk_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    walk_exprs_in(body, f, false);
+}
+
+fn walk_exprs_in<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr), skip_swallowed: bool) {
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(func) => {
-                walk_exprs(&func.body, f);
+                walk_exprs_in(&func.body, f, skip_swallowed);
                 continue;
             }
             Stmt::ClassDef(_) => continue,
@@ -1800,17 +1836,34 @@ pub fn walk_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
             Stmt::With { items, .. } => items.iter().for_each(|i| f(&i.context)),
             Stmt::Raise { exc: Some(e), .. } => f(e),
             Stmt::Match { subject, .. } => f(subject),
-            Stmt::Try { handlers, .. } => {
+            Stmt::Try {
+                body: tried,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => {
                 for h in handlers {
                     if let Some(t) = &h.type_ {
                         f(t);
                     }
                 }
+                if skip_swallowed {
+                    if !swallows(handlers) {
+                        walk_exprs_in(tried, f, skip_swallowed);
+                    }
+                    for h in handlers {
+                        walk_exprs_in(&h.body, f, skip_swallowed);
+                    }
+                    walk_exprs_in(orelse, f, skip_swallowed);
+                    walk_exprs_in(finalbody, f, skip_swallowed);
+                    continue;
+                }
             }
             _ => {}
         }
         for child in stmt.child_bodies() {
-            walk_exprs(child, f);
+            walk_exprs_in(child, f, skip_swallowed);
         }
     }
 }

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::is_admin;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::security::Level;
 use std::collections::HashSet;
 
 declare_rule! {
@@ -11,7 +12,9 @@ declare_rule! {
     /// flag: not in its dependencies (followed transitively), not in its decorators
     /// (`roles_required`, `@auth.login_required(role=...)`, `Security(..., scopes=[...])`,
     /// fastapi-users' `current_user(superuser=True)`), not in a router- or app-level guard and not
-    /// in the handler body (`user.is_superuser`, `has_role(...)`, `.permissions`).
+    /// in the handler body (`user.is_superuser`, `has_role(...)`, `.permissions`). Routes whose
+    /// only authentication is an app-wide middleware (a shared API token) are not reported: no
+    /// user is identified whose role could be checked.
     ///
     /// ## Why is this dangerous
     /// Authentication answers who the caller is, not what they may do. Every registered user can
@@ -60,6 +63,11 @@ impl Rule for AdminRouteWithoutRoleCheck {
             let route = surface.route(mounted);
             let security = &surface.security[i];
             if !security.is_authenticated() || security.checks_role() {
+                continue;
+            }
+            // An app-wide middleware (a shared API token, an SSO proxy header) identifies no user
+            // whose role the route could check.
+            if security.auth.iter().all(|p| p.level == Level::Middleware) {
                 continue;
             }
             if !is_admin(&mounted.full_path, &route.handler.name) || !reported.insert(mounted.route)

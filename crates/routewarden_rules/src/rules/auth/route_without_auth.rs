@@ -10,21 +10,32 @@ declare_rule! {
     /// A sensitive route that no authentication reaches. Sensitive means a state-changing method
     /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
-    /// the same router are protected, or any route of a router or blueprint whose other routes
-    /// (two or more) are all protected. A read-only route whose handler only redirects is not
-    /// sensitive. Authentication is looked for at every level and across modules: `Depends` and
-    /// `Security` parameters (also inside `Annotated` and type aliases, and through nested
-    /// dependencies), `dependencies=[...]` on the route, the `APIRouter`, each `include_router`
-    /// and the `FastAPI` app, FastAPI security schemes, fastapi-users, Starlette's `@requires`,
-    /// Flask-Login, Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder,
-    /// `before_request` hooks of the blueprint (or a parent blueprint) or app that refuse
-    /// anonymous requests, HTTP middleware that does, checks in the handler itself, and the names
-    /// configured in `[tool.routewarden.auth]`. A sub-application attached with `mount()` does not
-    /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
-    /// lets through by name or path (`if request.endpoint in PUBLIC: return`) is public by the
-    /// developer's decision and reported only when its path names a protected resource. Login, logout, token, registration, password reset, email
-    /// verification, OAuth callbacks, health, version, documentation, static files, the index
-    /// and the configured `public-paths` are public by design and never reported.
+    /// the same router are protected, or any route of a router, blueprint or app whose other
+    /// routes (two or more) are all protected. A read-only route whose handler only redirects is
+    /// not sensitive.
+    ///
+    /// Authentication is looked for at every level and across modules: `Depends` and `Security`
+    /// parameters (also inside `Annotated` and module-level type aliases, and through nested
+    /// dependencies, closures and dependency factories), `dependencies=[...]` on the route, the
+    /// `APIRouter`, each `include_router` and the `FastAPI` app; FastAPI security schemes,
+    /// fastapi-users, Starlette's `@requires`, Flask-Login, Flask-JWT-Extended, Flask-HTTPAuth,
+    /// Flask-Security, Flask-AppBuilder; `before_request` hooks of the blueprint, a parent
+    /// blueprint or the app (also registered in helpers such as `register_hooks(app)`) and HTTP
+    /// middleware that refuse anonymous requests; checks in the handler itself; and the names
+    /// configured in `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard
+    /// whose failure is caught and ignored protects nothing. A sub-application attached with
+    /// `mount()` does not inherit its parent's `dependencies=`, so it must protect itself. A
+    /// route that a guard hook lets through by name or path (`if request.endpoint in PUBLIC:
+    /// return`) is public by the developer's decision and reported only when its path names a
+    /// protected resource.
+    ///
+    /// Login, logout, token, registration, password reset and recovery, e-mail verification,
+    /// OAuth callbacks, health, version, documentation, static files, webhooks, the index and the
+    /// configured `public-paths` are public by design and never reported, recognised by path and
+    /// by the view's name. Routes whose protection cannot be known are not reported either: a
+    /// router that reaches no application when some `include_router` could not be followed, a
+    /// router built by a factory that no analysed code mounts, a blueprint registered on the
+    /// `app` parameter of an extension's `init_app`.
     ///
     /// ## Why is this dangerous
     /// Anyone who can reach the server can call the route: read other people's records by

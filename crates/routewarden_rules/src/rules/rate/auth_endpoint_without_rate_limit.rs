@@ -12,8 +12,10 @@ declare_rule! {
     /// what the handler calls (`check_password_hash`, `verify_password`, `authenticate`,
     /// `login_user`). Limits are recognised from slowapi (`@limiter.limit`, `default_limits`
     /// with `SlowAPIMiddleware`), fastapi-limiter (a `RateLimiter` dependency on the route,
-    /// router or app) and Flask-Limiter (`@limiter.limit`, `default_limits` of a limiter attached
-    /// to the app, a limit applied to the blueprint); `@limiter.exempt` removes a limit. Only
+    /// router, include or app), Flask-Limiter (`@limiter.limit`, `default_limits` of a limiter
+    /// attached to the app, also with `init_app` in a factory or helper, a limit applied to the
+    /// blueprint) and limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
+    /// `@limiter.exempt` removes a limit. Only
     /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
     /// brute-force target) whose router is mounted in an application the analysis sees.

@@ -11,8 +11,11 @@ declare_rule! {
     /// decorator (the route registers the unlimited function); a slowapi-limited handler without
     /// a `request` parameter (slowapi needs it to identify the client and fails); a limiter that
     /// is never attached to an application (a slowapi `Limiter` never stored in
-    /// `app.state.limiter`, a Flask-Limiter `Limiter` created without `app` and never passed to
-    /// `init_app`).
+    /// `app.state.limiter`, a Flask-Limiter `Limiter` created without the app, positional or
+    /// `app=`, and never passed to `init_app`, also through `for ext in (db, limiter):
+    /// ext.init_app(app)`). A limiter handed to code the analysis does not follow (passed to a
+    /// custom app class, stored in an attribute, returned) may be attached there and is not
+    /// reported.
     ///
     /// ## Why is this dangerous
     /// The code reads as protected against brute force and abuse, reviewers accept it, and the
