@@ -142,10 +142,10 @@ pub fn git_renames(baseline: &Baseline, cwd: &Path) -> BTreeMap<String, String> 
     }
     if let Some(status) = git(&["status", "--porcelain=v1", "-M"]) {
         for line in status.lines() {
-            if let Some((old, new)) = line.get(3..).and_then(|rest| rest.split_once(" -> ")) {
-                if line.starts_with('R') {
-                    pairs.push((old.to_string(), new.to_string()));
-                }
+            if let Some((old, new)) = line.get(3..).and_then(|rest| rest.split_once(" -> "))
+                && line.starts_with('R')
+            {
+                pairs.push((old.to_string(), new.to_string()));
             }
         }
     }

@@ -379,10 +379,10 @@ pub fn run_check(args: &CheckArgs) -> i32 {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
-    if let Some(path) = &args.write_baseline {
-        if let Err(e) = crate::baseline::write(path, &analysis.diagnostics) {
-            return fail(e);
-        }
+    if let Some(path) = &args.write_baseline
+        && let Err(e) = crate::baseline::write(path, &analysis.diagnostics)
+    {
+        return fail(e);
     }
     if let Some(baseline) = &baseline {
         let diagnostics = std::mem::take(&mut analysis.diagnostics);
