@@ -49,9 +49,9 @@ pub struct ConfigModel<'a> {
     config_classes: Vec<(usize, &'a Class)>,
 }
 
-/// Words of a class or module name that mark development, testing or local configuration.
+/// Class and module names that mark development, testing or local configuration.
 pub fn is_non_production_name(name: &str) -> bool {
-    name_words(name).iter().any(|w| {
+    identifier_words(name).iter().any(|w| {
         matches!(
             w.as_str(),
             "dev"
@@ -62,10 +62,12 @@ pub fn is_non_production_name(name: &str) -> bool {
                 | "tests"
                 | "testing"
                 | "unittest"
+                | "conftest"
                 | "local"
                 | "debug"
                 | "ci"
                 | "example"
+                | "examples"
                 | "sample"
                 | "demo"
                 | "mock"
@@ -74,7 +76,9 @@ pub fn is_non_production_name(name: &str) -> bool {
     })
 }
 
-fn name_words(name: &str) -> Vec<String> {
+/// The lower-case words of an identifier: `DevelopmentConfig` and `dev_config` both give
+/// `["development", "config"]`-style lists.
+pub fn identifier_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;
@@ -99,7 +103,7 @@ fn name_words(name: &str) -> Vec<String> {
 }
 
 fn is_config_name(name: &str) -> bool {
-    name_words(name)
+    identifier_words(name)
         .iter()
         .any(|w| matches!(w.as_str(), "config" | "configuration" | "settings" | "conf"))
 }

@@ -5,62 +5,7 @@ use routewarden_model::config::ConfigValue;
 use routewarden_model::{ProjectModel, for_each_return};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
-/// The lower-case words of an identifier: `DevelopmentConfig` and `dev_config` both give
-/// `["development", "config"]`-style lists.
-pub fn identifier_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
-/// Class and module names that mark development, testing or local configuration.
-pub fn is_non_production_name(name: &str) -> bool {
-    identifier_words(name)
-        .iter()
-        .any(|w| is_non_production_word(w))
-}
-
-fn is_non_production_word(word: &str) -> bool {
-    matches!(
-        word,
-        "dev"
-            | "devel"
-            | "develop"
-            | "development"
-            | "test"
-            | "tests"
-            | "testing"
-            | "unittest"
-            | "conftest"
-            | "local"
-            | "debug"
-            | "ci"
-            | "example"
-            | "examples"
-            | "sample"
-            | "demo"
-            | "mock"
-            | "fake"
-    )
-}
+pub use routewarden_model::config::{identifier_words, is_non_production_name};
 
 /// A module whose own name marks development, testing or local configuration
 /// (`config/dev.py`, `settings/local.py`, `conftest.py`): what it defines is not what
