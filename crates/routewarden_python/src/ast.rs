@@ -420,6 +420,25 @@ impl Expr {
         }
     }
 
+    /// The pairwise comparisons of a comparison chain: `a < b <= c` gives `(a, <, b)` and
+    /// `(b, <=, c)`; nothing for other expressions.
+    pub fn comparisons(&self) -> Vec<(&Expr, CmpOp, &Expr)> {
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &self.kind
+        else {
+            return Vec::new();
+        };
+        let lefts = std::iter::once(left.as_ref()).chain(comparators.iter());
+        lefts
+            .zip(ops.iter().copied())
+            .zip(comparators.iter())
+            .map(|((l, op), r)| (l, op, r))
+            .collect()
+    }
+
     /// `a.b.c` as `["a", "b", "c"]` when the chain is made of names only.
     pub fn dotted_parts(&self) -> Option<Vec<&str>> {
         match &self.kind {

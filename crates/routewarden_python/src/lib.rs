@@ -92,3 +92,29 @@ fn collect_statement_spans(body: &[Stmt], out: &mut Vec<Span>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{CmpOp, ExprKind};
+
+    #[test]
+    fn comparison_chains_split_into_pairs() {
+        let parsed = parse("a < b <= c\n");
+        let Stmt::Expr { value, .. } = &parsed.module.body[0] else {
+            panic!("an expression")
+        };
+        let pairs: Vec<(&str, CmpOp, &str)> = value
+            .comparisons()
+            .into_iter()
+            .map(|(l, op, r)| (l.as_name().unwrap(), op, r.as_name().unwrap()))
+            .collect();
+        assert_eq!(pairs, vec![("a", CmpOp::Lt, "b"), ("b", CmpOp::LtE, "c")]);
+        assert!(matches!(value.kind, ExprKind::Compare { .. }));
+        let parsed = parse("x + 1\n");
+        let Stmt::Expr { value, .. } = &parsed.module.body[0] else {
+            panic!("an expression")
+        };
+        assert!(value.comparisons().is_empty());
+    }
+}

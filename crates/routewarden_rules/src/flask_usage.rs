@@ -59,6 +59,22 @@ pub fn sets_key_anywhere(model: &ProjectModel, key: &str) -> bool {
         .any(|f| !is_test_file(&f.path) && sets_key_in(f.body(), key))
 }
 
+/// Whether any non-test statement assigns an attribute named `attribute`
+/// (`app.secret_key = ...`, `app.session_interface = ...`).
+pub fn assigns_attribute_anywhere(model: &ProjectModel, attribute: &str) -> bool {
+    model
+        .files
+        .iter()
+        .any(|f| !is_test_file(&f.path) && assigns_attribute(f.body(), attribute))
+}
+
+fn assigns_attribute(body: &[Stmt], name: &str) -> bool {
+    body.iter().any(|s| {
+        matches!(s, Stmt::Assign { targets, .. } if targets.iter().any(|t| matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == name)))
+            || s.child_bodies().iter().any(|b| assigns_attribute(b, name))
+    })
+}
+
 fn sets_key_in(body: &[Stmt], key: &str) -> bool {
     for stmt in body {
         if let Stmt::Assign { targets, .. } = stmt {
@@ -78,7 +94,11 @@ fn sets_key_in(body: &[Stmt], key: &str) -> bool {
     let mut found = false;
     walk_exprs(body, &mut |e| {
         found |= e.any(&mut |x| match &x.kind {
-            ExprKind::Call(c) => c.keywords.iter().any(|k| k.arg.as_deref() == Some(key)),
+            // `update(KEY=...)`, `setdefault("KEY", ...)`, `environ.get("KEY")`
+            ExprKind::Call(c) => {
+                c.keywords.iter().any(|k| k.arg.as_deref() == Some(key))
+                    || c.args.iter().any(|a| a.as_str() == Some(key))
+            }
             ExprKind::Dict(entries) => entries
                 .iter()
                 .any(|en| en.key.as_ref().and_then(|k| k.as_str()) == Some(key)),

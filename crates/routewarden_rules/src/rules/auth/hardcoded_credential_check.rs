@@ -3,7 +3,7 @@ use crate::credentials::{credential_label, is_class_member, is_constant_name};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
-use routewarden_python::ast::{CmpOp, Expr, ExprKind};
+use routewarden_python::ast::{CmpOp, Expr};
 
 declare_rule! {
     /// ## What it finds
@@ -167,16 +167,7 @@ impl Rule for HardcodedCredentialCheck {
     }
 
     fn on_compare(&self, _cx: &FileContext, expr: &Expr, out: &mut Findings) {
-        let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &expr.kind
-        else {
-            return;
-        };
-        let mut lhs: &Expr = left;
-        for (op, rhs) in ops.iter().zip(comparators) {
+        for (lhs, op, rhs) in expr.comparisons() {
             let pair = match op {
                 CmpOp::Eq | CmpOp::NotEq => {
                     [(lhs, rhs), (rhs, lhs)]
@@ -208,7 +199,6 @@ impl Rule for HardcodedCredentialCheck {
                     return;
                 }
             }
-            lhs = rhs;
         }
     }
 }

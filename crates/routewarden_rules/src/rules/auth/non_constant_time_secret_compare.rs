@@ -87,16 +87,7 @@ impl Rule for NonConstantTimeSecretCompare {
     }
 
     fn on_compare(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
-        let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &expr.kind
-        else {
-            return;
-        };
-        let mut lhs: &Expr = left;
-        for (op, rhs) in ops.iter().zip(comparators) {
+        for (lhs, op, rhs) in expr.comparisons() {
             if matches!(op, CmpOp::Eq | CmpOp::NotEq)
                 && !is_plain_value(lhs)
                 && !is_plain_value(rhs)
@@ -123,7 +114,6 @@ impl Rule for NonConstantTimeSecretCompare {
                     })
                 };
                 if is_password(lhs) && is_password(rhs) {
-                    lhs = rhs;
                     continue;
                 }
                 if let Some(secret) = secret.filter(|_| !both_constants) {
@@ -132,13 +122,12 @@ impl Rule for NonConstantTimeSecretCompare {
                         expr.span,
                         format!(
                             "`{secret}` is compared with {}, which leaks timing",
-                            if *op == CmpOp::Eq { "==" } else { "!=" }
+                            if op == CmpOp::Eq { "==" } else { "!=" }
                         ),
                     );
                     return;
                 }
             }
-            lhs = rhs;
         }
     }
 }

@@ -1,10 +1,10 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::is_test_file;
+use crate::flask_usage::{assigns_attribute_anywhere, sets_key_anywhere};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Expr, ExprKind, Stmt};
+use routewarden_python::ast::Stmt;
 
 declare_rule! {
     /// ## What it finds
@@ -82,74 +82,12 @@ fn name_is_used(body: &[Stmt], name: &str) -> bool {
     })
 }
 
-fn is_secret_key(key: &str) -> bool {
-    key == "SECRET_KEY"
-}
-
-/// Whether any statement of the project sets the key in any form.
+/// Whether any non-test statement sets the key in any form, or configuration is loaded from
+/// outside the code. A key only the test suite sets leaves production without one.
 fn sets_secret_key(cx: &ProjectContext) -> bool {
-    if cx.config.loads_external_config() {
-        return true;
-    }
-    // A key that only the test suite sets (`conftest.py`, `tests/`) leaves production without one.
-    for file in &cx.model.files {
-        if !is_test_file(&file.path) && sets_in(file.body()) {
-            return true;
-        }
-    }
-    false
-}
-
-fn sets_in(body: &[Stmt]) -> bool {
-    for stmt in body {
-        match stmt {
-            Stmt::Assign { targets, .. } => {
-                for t in targets {
-                    let hit = match &t.kind {
-                        ExprKind::Attribute { attr, .. } => attr == "secret_key",
-                        ExprKind::Subscript { slice, .. } => {
-                            slice.as_str().is_some_and(is_secret_key)
-                        }
-                        ExprKind::Name(n) => is_secret_key(n),
-                        _ => false,
-                    };
-                    if hit {
-                        return true;
-                    }
-                }
-            }
-            Stmt::ClassDef(c) if sets_in(&c.body) => return true,
-            Stmt::FunctionDef(f) if sets_in(&f.body) => return true,
-            _ => {}
-        }
-        for child in stmt.child_bodies() {
-            if sets_in(child) {
-                return true;
-            }
-        }
-    }
-    let mut found = false;
-    walk_exprs(body, &mut |e| {
-        found |= e.any(&mut |x: &Expr| match &x.kind {
-            ExprKind::Call(call) => {
-                call.keywords
-                    .iter()
-                    .any(|k| k.arg.as_deref().is_some_and(is_secret_key))
-                    || call
-                        .args
-                        .iter()
-                        .any(|a| a.as_str().is_some_and(is_secret_key))
-            }
-            ExprKind::Dict(entries) => entries.iter().any(|en| {
-                en.key
-                    .as_ref()
-                    .and_then(|k| k.as_str())
-                    .is_some_and(is_secret_key)
-            }),
-            _ => false,
-        });
-    });
-    found
+    cx.config.loads_external_config()
+        || sets_key_anywhere(cx.model, "SECRET_KEY")
+        || assigns_attribute_anywhere(cx.model, "secret_key")
 }
 
 impl Rule for MissingSecretKey {

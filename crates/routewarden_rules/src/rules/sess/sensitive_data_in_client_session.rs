@@ -1,7 +1,7 @@
 use crate::credentials::is_credential_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{is_test_file, sets_key_anywhere};
+use crate::flask_usage::{assigns_attribute_anywhere, is_test_file, sets_key_anywhere};
 use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
@@ -165,7 +165,7 @@ impl Rule for SensitiveDataInClientSession {
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         if sets_key_anywhere(cx.model, "SESSION_TYPE")
             || sets_key_anywhere(cx.model, "session_interface")
-            || server_side_interface(cx)
+            || assigns_attribute_anywhere(cx.model, "session_interface")
         {
             return;
         }
@@ -187,19 +187,4 @@ impl Rule for SensitiveDataInClientSession {
             }
         }
     }
-}
-
-/// `app.session_interface = ...` anywhere.
-fn server_side_interface(cx: &ProjectContext) -> bool {
-    cx.model
-        .files
-        .iter()
-        .any(|f| !is_test_file(&f.path) && assigns_attr(f.body(), "session_interface"))
-}
-
-fn assigns_attr(body: &[Stmt], attr_name: &str) -> bool {
-    body.iter().any(|s| {
-        matches!(s, Stmt::Assign { targets, .. } if targets.iter().any(|t| matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == attr_name)))
-            || s.child_bodies().iter().any(|b| assigns_attr(b, attr_name))
-    })
 }
