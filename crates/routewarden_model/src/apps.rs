@@ -220,8 +220,8 @@ impl<'a> AppModel<'a> {
     /// hooks or middleware registered on it, passed a framework object (or another such
     /// parameter, for helpers that call helpers).
     fn link_parameters(&mut self, links: Vec<Include<'a>>) {
-        use std::collections::HashSet;
-        let mut used: HashSet<ObjectId> = HashSet::new();
+        use rustc_hash::FxHashSet as HashSet;
+        let mut used: HashSet<ObjectId> = HashSet::default();
         used.extend(self.routes.iter().filter_map(|r| r.owner.clone()));
         used.extend(self.includes.iter().map(|i| i.parent.clone()));
         used.extend(self.hooks.iter().map(|h| h.owner.clone()));

@@ -5,7 +5,8 @@
 use crate::project::ProjectModel;
 use routewarden_python::ast::{Class, Expr, ExprKind, Span, Stmt};
 use routewarden_python::names::Imports;
-use std::collections::{BTreeSet, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeSet;
 
 /// A configuration class or module loaded into an application.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -266,7 +267,7 @@ impl<'a> ConfigModel<'a> {
     /// loaded module), one entry per assignment, with the first class that uses it.
     pub fn production_values(&self, key: &str) -> Vec<ConfigValue<'a>> {
         let mut out: Vec<ConfigValue<'a>> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (file, class) in self.production_classes() {
             if let Some((def_file, def_class, span, value)) = self.lookup(file, class, key, 0)
                 && seen.insert((def_file, span))

@@ -1,6 +1,6 @@
 //! Module names from paths: package roots are found by `__init__.py` chains.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::path::{Path, PathBuf};
 
 /// The dotted module name of `path` and whether it is a package `__init__`.

@@ -4,7 +4,7 @@ use routewarden_python::ast::{Expr, ExprKind, Stmt};
 use routewarden_python::names::Imports;
 use routewarden_python::source::{LineMap, Position};
 use routewarden_python::{ParsedModule, parse};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 
 /// A file handed to the model: its path on disk, the name to print, and its text.
@@ -35,7 +35,7 @@ impl SourceModule {
     fn new(input: InputFile, module_name: String, is_package: bool) -> Self {
         let parsed = parse(&input.text);
         let imports = Imports::collect(&parsed.module.body, &module_name, is_package);
-        let mut top_level = HashMap::new();
+        let mut top_level = HashMap::default();
         for (i, stmt) in parsed.module.body.iter().enumerate() {
             for name in bound_names(stmt) {
                 top_level.insert(name.to_string(), i);
@@ -124,12 +124,12 @@ impl ProjectModel {
                 SourceModule::new(input, name, is_package)
             })
             .collect();
-        let mut modules = HashMap::new();
+        let mut modules = HashMap::default();
         for (i, f) in files.iter().enumerate() {
             // With duplicate module names (scripts in different folders), the first file wins.
             modules.entry(f.module_name.clone()).or_insert(i);
         }
-        let mut suffixes: HashMap<String, Option<usize>> = HashMap::new();
+        let mut suffixes: HashMap<String, Option<usize>> = HashMap::default();
         for (i, f) in files.iter().enumerate() {
             for suffix in path_suffixes(&f.path) {
                 suffixes

@@ -9,7 +9,7 @@ use crate::project::ProjectModel;
 use routewarden_python::ast::{
     Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Mutex;
 
 /// The user's own names for authentication mechanisms.
@@ -111,8 +111,9 @@ impl<'a> AttackSurface<'a> {
             model,
             apps: &apps,
             names,
-            memo: Mutex::new(HashMap::new()),
-            guard_memo: Mutex::new(HashMap::new()),
+            memo: Mutex::new(HashMap::default()),
+            guard_memo: Mutex::new(HashMap::default()),
+            hook_memo: Mutex::new(HashMap::default()),
             limiter_calls: limiter_calls(&apps),
         };
         let security = mounted.iter().map(|m| judge.route_security(m)).collect();
@@ -129,7 +130,7 @@ impl<'a> AttackSurface<'a> {
 }
 
 fn limiter_calls(apps: &AppModel) -> HashMap<ObjectId, Vec<usize>> {
-    let mut by_target: HashMap<ObjectId, Vec<usize>> = HashMap::new();
+    let mut by_target: HashMap<ObjectId, Vec<usize>> = HashMap::default();
     for (i, call) in apps.calls.iter().enumerate() {
         if !apps
             .kind(&call.receiver)
@@ -163,6 +164,8 @@ struct Judge<'a, 'm> {
     memo: Mutex<HashMap<(usize, u32), Option<Verdict>>>,
     /// Whether project functions called from handler bodies refuse unauthenticated callers.
     guard_memo: Mutex<HashMap<(usize, u32), Verdict>>,
+    /// What each hook function checks, whatever the route: hooks are judged once per route.
+    hook_memo: Mutex<HashMap<(usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
     limiter_calls: HashMap<ObjectId, Vec<usize>>,
 }
@@ -593,13 +596,27 @@ impl<'a> Judge<'a, '_> {
         mounted: &MountedRoute,
         sec: &mut RouteSecurity,
     ) {
-        let mut v = self.body_verdict(file, &function.body, 0);
-        for d in &function.decorators {
-            if let Some(dv) = self.auth_decorator(file, &[], d) {
-                v.authenticates = true;
-                v.checks_role |= dv.checks_role;
+        let key = (file, function.span.start);
+        let known = self
+            .hook_memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .copied();
+        let v = known.unwrap_or_else(|| {
+            let mut v = self.body_verdict(file, &function.body, 0);
+            for d in &function.decorators {
+                if let Some(dv) = self.auth_decorator(file, &[], d) {
+                    v.authenticates = true;
+                    v.checks_role |= dv.checks_role;
+                }
             }
-        }
+            self.hook_memo
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, v);
+            v
+        });
         if !v.authenticates {
             return;
         }

@@ -128,30 +128,75 @@ impl Stmt {
     }
 
     /// The statements nested directly inside this one, in source order.
-    pub fn child_bodies(&self) -> Vec<&[Stmt]> {
-        match self {
-            Stmt::FunctionDef(f) => vec![&f.body],
-            Stmt::ClassDef(c) => vec![&c.body],
-            Stmt::If { body, orelse, .. }
-            | Stmt::For { body, orelse, .. }
-            | Stmt::While { body, orelse, .. } => vec![body, orelse],
-            Stmt::With { body, .. } => vec![body],
-            Stmt::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-                ..
-            } => {
-                let mut v: Vec<&[Stmt]> = vec![body];
-                v.extend(handlers.iter().map(|h| h.body.as_slice()));
-                v.push(orelse);
-                v.push(finalbody);
-                v
-            }
-            Stmt::Match { cases, .. } => cases.iter().map(Vec::as_slice).collect(),
-            _ => Vec::new(),
+    pub fn child_bodies(&self) -> ChildBodies<'_> {
+        let none: &[Stmt] = &[];
+        let (first, second, handlers, rest, cases): (_, _, &[ExceptHandler], _, &[Vec<Stmt>]) =
+            match self {
+                Stmt::FunctionDef(f) => (Some(&f.body[..]), None, &[], [none; 2], &[]),
+                Stmt::ClassDef(c) => (Some(&c.body[..]), None, &[], [none; 2], &[]),
+                Stmt::If { body, orelse, .. }
+                | Stmt::For { body, orelse, .. }
+                | Stmt::While { body, orelse, .. } => {
+                    (Some(&body[..]), Some(&orelse[..]), &[], [none; 2], &[])
+                }
+                Stmt::With { body, .. } => (Some(&body[..]), None, &[], [none; 2], &[]),
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                    ..
+                } => (
+                    Some(&body[..]),
+                    None,
+                    &handlers[..],
+                    [&orelse[..], &finalbody[..]],
+                    &[],
+                ),
+                Stmt::Match { cases, .. } => (None, None, &[], [none; 2], &cases[..]),
+                _ => (None, None, &[], [none; 2], &[]),
+            };
+        let tail = usize::from(matches!(self, Stmt::Try { .. })) * 2;
+        ChildBodies {
+            head: [first, second],
+            head_at: 0,
+            handlers: handlers.iter(),
+            tail: rest,
+            tail_at: 2 - tail,
+            cases: cases.iter(),
         }
+    }
+}
+
+/// The bodies nested directly in a statement, in source order, without allocating.
+#[derive(Clone, Debug)]
+pub struct ChildBodies<'a> {
+    head: [Option<&'a [Stmt]>; 2],
+    head_at: usize,
+    handlers: std::slice::Iter<'a, ExceptHandler>,
+    tail: [&'a [Stmt]; 2],
+    tail_at: usize,
+    cases: std::slice::Iter<'a, Vec<Stmt>>,
+}
+
+impl<'a> Iterator for ChildBodies<'a> {
+    type Item = &'a [Stmt];
+
+    fn next(&mut self) -> Option<&'a [Stmt]> {
+        while self.head_at < 2 {
+            self.head_at += 1;
+            if let Some(body) = self.head[self.head_at - 1] {
+                return Some(body);
+            }
+        }
+        if let Some(h) = self.handlers.next() {
+            return Some(&h.body);
+        }
+        if self.tail_at < 2 {
+            self.tail_at += 1;
+            return Some(self.tail[self.tail_at - 1]);
+        }
+        self.cases.next().map(Vec::as_slice)
     }
 }
 

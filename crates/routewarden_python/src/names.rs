@@ -1,7 +1,7 @@
 //! The name binder: which qualified name each imported local name stands for.
 
 use crate::ast::{Expr, ExprKind, Stmt};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Local names bound by `import` statements anywhere in a module, mapped to qualified names.
 /// Relative imports are resolved against the module's own name.
@@ -10,27 +10,31 @@ pub struct Imports {
     bindings: HashMap<String, String>,
 }
 
-const BUILTINS: &[&str] = &[
-    "getattr",
-    "setattr",
-    "vars",
-    "dict",
-    "repr",
-    "str",
-    "type",
-    "isinstance",
-    "print",
-    "open",
-    "eval",
-    "exec",
-    "hasattr",
-    "list",
-    "tuple",
-    "set",
-    "len",
-    "id",
-    "format",
-];
+/// Builtins the rules recognise when they are not shadowed by an import.
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "getattr"
+            | "setattr"
+            | "vars"
+            | "dict"
+            | "repr"
+            | "str"
+            | "type"
+            | "isinstance"
+            | "print"
+            | "open"
+            | "eval"
+            | "exec"
+            | "hasattr"
+            | "list"
+            | "tuple"
+            | "set"
+            | "len"
+            | "id"
+            | "format"
+    )
+}
 
 impl Imports {
     /// `module` is the dotted module name of the file, `is_package` true for `__init__.py`.
@@ -99,18 +103,37 @@ impl Imports {
     /// The qualified name of a name or attribute chain whose head is imported, or a builtin.
     /// `None` for local variables: those are followed by the model, not here.
     pub fn resolve(&self, expr: &Expr) -> Option<String> {
-        match &expr.kind {
-            ExprKind::Name(name) => match self.get(name) {
-                Some(q) => Some(q.to_string()),
-                None if BUILTINS.contains(&name.as_str()) => Some(format!("builtins.{name}")),
-                None => None,
-            },
-            ExprKind::Attribute { value, attr } => {
-                let base = self.resolve(value)?;
-                Some(format!("{base}.{attr}"))
+        // Called for most calls and attribute reads of every file: find the head first and
+        // build the result once, so that chains on local variables cost no allocation.
+        let mut attrs: [&str; 16] = [""; 16];
+        let mut depth = 0;
+        let mut head = expr;
+        while let ExprKind::Attribute { value, attr } = &head.kind {
+            if depth == attrs.len() {
+                return None;
             }
-            _ => None,
+            attrs[depth] = attr;
+            depth += 1;
+            head = value;
         }
+        let ExprKind::Name(name) = &head.kind else {
+            return None;
+        };
+        let (prefix, base) = match self.get(name) {
+            Some(q) => ("", q),
+            None if is_builtin(name) => ("builtins.", name.as_str()),
+            None => return None,
+        };
+        let attrs = &attrs[..depth];
+        let len = prefix.len() + base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(prefix);
+        out.push_str(base);
+        for attr in attrs.iter().rev() {
+            out.push('.');
+            out.push_str(attr);
+        }
+        Some(out)
     }
 }
 

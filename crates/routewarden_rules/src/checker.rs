@@ -11,7 +11,7 @@ use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Runs `rules` over every file of `model` in parallel, and their project hooks.
@@ -47,6 +47,7 @@ pub fn check_project(
         surface: &surface,
         config: &config,
         settings,
+        set_keys: std::sync::OnceLock::new(),
     };
     let project: Vec<Finding> = rules
         .par_iter()
@@ -96,6 +97,7 @@ fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding
             file,
             functions: Vec::new(),
             classes: Vec::new(),
+            callee: None,
         },
         rules: rules.iter().map(|r| (*r, true)).collect(),
         out: Findings::new(index),
@@ -251,7 +253,10 @@ impl<'a> Walker<'a> {
     fn expr(&mut self, expr: &'a Expr) {
         match &expr.kind {
             ExprKind::Call(call) => {
-                self.each_rule(|rule, cx, out| rule.on_call(cx, expr, call, out))
+                let callee = self.cx.file.imports.resolve(&call.func);
+                self.cx.callee = Some((call.func.span, callee));
+                self.each_rule(|rule, cx, out| rule.on_call(cx, expr, call, out));
+                self.cx.callee = None;
             }
             ExprKind::Compare { .. } => {
                 self.each_rule(|rule, cx, out| rule.on_compare(cx, expr, out))

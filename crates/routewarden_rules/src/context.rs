@@ -2,8 +2,9 @@ use crate::settings::RuleSettings;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_model::{ProjectModel, SourceModule, ValueOrigin};
-use routewarden_python::ast::{Class, Expr, Function};
-use std::collections::HashSet;
+use routewarden_python::ast::{Class, Expr, ExprKind, Function, Span};
+use rustc_hash::FxHashSet as HashSet;
+use std::borrow::Cow;
 
 /// What a per-file hook knows: the project, the file, and where in the file it is.
 pub struct FileContext<'a> {
@@ -19,18 +20,27 @@ pub struct FileContext<'a> {
     pub functions: Vec<&'a Function>,
     /// Enclosing classes, outermost first.
     pub classes: Vec<&'a Class>,
+    /// The callee of the call whose `on_call` hooks are running, resolved once for all of
+    /// them: its span and qualified name.
+    pub(crate) callee: Option<(Span, Option<String>)>,
 }
 
 impl<'a> FileContext<'a> {
     /// The qualified name of an imported name or attribute chain (`fastapi.FastAPI`).
-    pub fn resolve(&self, expr: &Expr) -> Option<String> {
-        self.file.imports.resolve(expr)
+    pub fn resolve(&self, expr: &Expr) -> Option<Cow<'_, str>> {
+        // Two name or attribute chains with the same span in one file are the same text.
+        if let Some((span, callee)) = &self.callee
+            && *span == expr.span
+            && matches!(expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+        {
+            return callee.as_deref().map(Cow::Borrowed);
+        }
+        self.file.imports.resolve(expr).map(Cow::Owned)
     }
 
     /// True when `expr` resolves to one of `names`.
     pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
-        self.resolve(expr)
-            .is_some_and(|q| names.contains(&q.as_str()))
+        self.resolve(expr).is_some_and(|q| names.contains(&&*q))
     }
 
     /// The class `expr` is an instance of, followed through assignments and factories.

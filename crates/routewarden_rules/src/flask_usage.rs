@@ -1,12 +1,14 @@
 //! Project-wide facts about Flask usage that session and CSRF rules share.
 
+use rayon::prelude::*;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Expr, ExprKind, Stmt};
+use rustc_hash::FxHashSet as HashSet;
 
 /// Whether any file outside test code uses one of `qualified` names (imported and referenced).
 pub fn uses_any(model: &ProjectModel, qualified: &[&str]) -> bool {
-    model.files.iter().any(|file| {
+    model.files.par_iter().any(|file| {
         !is_test_file(&file.path)
             && file
                 .imports
@@ -29,7 +31,7 @@ pub fn references(body: &[Stmt], name: &str) -> bool {
             Stmt::FunctionDef(f) => {
                 f.decorators.iter().any(|d| mentions(d, name)) || references(&f.body, name)
             }
-            other => other.child_bodies().iter().any(|b| references(b, name)),
+            other => other.child_bodies().any(|b| references(b, name)),
         })
 }
 
@@ -50,62 +52,134 @@ pub fn uses_cookie_sessions(model: &ProjectModel) -> bool {
     )
 }
 
-/// Whether any statement assigns `value` to a configuration key `key` in any form, or a
-/// class/module attribute named `key`, anywhere in the project outside test code.
-pub fn sets_key_anywhere(model: &ProjectModel, key: &str) -> bool {
-    model
-        .files
-        .iter()
-        .any(|f| !is_test_file(&f.path) && sets_key_in(f.body(), key))
+/// The configuration keys and attributes a project sets outside test code, in any form:
+/// `KEY = ...`, `config["KEY"] = ...`, `update(KEY=...)`, `setdefault("KEY", ...)`,
+/// `environ.get("KEY")`, `{"KEY": ...}`, and `obj.attribute = ...`. Built once, in parallel,
+/// for every rule that asks.
+#[derive(Default)]
+pub struct SetKeys<'a> {
+    keys: HashSet<&'a str>,
+    attributes: HashSet<&'a str>,
 }
 
-/// Whether any non-test statement assigns an attribute named `attribute`
-/// (`app.secret_key = ...`, `app.session_interface = ...`).
-pub fn assigns_attribute_anywhere(model: &ProjectModel, attribute: &str) -> bool {
-    model
-        .files
-        .iter()
-        .any(|f| !is_test_file(&f.path) && assigns_attribute(f.body(), attribute))
+impl<'a> SetKeys<'a> {
+    pub fn build(model: &'a ProjectModel) -> Self {
+        let per_file: Vec<(Vec<&'a str>, Vec<&'a str>)> = model
+            .files
+            .par_iter()
+            .filter(|f| !is_test_file(&f.path))
+            .map(|f| {
+                let mut keys = Vec::new();
+                let mut attributes = Vec::new();
+                collect_set_keys(f.body(), &mut keys, &mut attributes);
+                (keys, attributes)
+            })
+            .collect();
+        let mut out = SetKeys::default();
+        for (keys, attributes) in per_file {
+            out.keys.extend(keys);
+            out.attributes.extend(attributes);
+        }
+        out
+    }
+
+    /// Whether a configuration key or a class/module attribute named `key` is set.
+    pub fn sets_key(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// Whether an attribute named `attribute` is assigned (`app.secret_key = ...`).
+    pub fn assigns_attribute(&self, attribute: &str) -> bool {
+        self.attributes.contains(attribute)
+    }
 }
 
-fn assigns_attribute(body: &[Stmt], name: &str) -> bool {
-    body.iter().any(|s| {
-        matches!(s, Stmt::Assign { targets, .. } if targets.iter().any(|t| matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == name)))
-            || s.child_bodies().iter().any(|b| assigns_attribute(b, name))
-    })
-}
-
-fn sets_key_in(body: &[Stmt], key: &str) -> bool {
+fn collect_set_keys<'a>(body: &'a [Stmt], keys: &mut Vec<&'a str>, attributes: &mut Vec<&'a str>) {
     for stmt in body {
         if let Stmt::Assign { targets, .. } = stmt {
-            let hit = targets.iter().any(|t| match &t.kind {
-                ExprKind::Name(n) => n == key,
-                ExprKind::Subscript { slice, .. } => slice.as_str() == Some(key),
-                _ => false,
-            });
-            if hit {
-                return true;
+            for target in targets {
+                match &target.kind {
+                    ExprKind::Name(n) => keys.push(n),
+                    ExprKind::Subscript { slice, .. } => keys.extend(slice.as_str()),
+                    ExprKind::Attribute { attr, .. } => attributes.push(attr),
+                    _ => {}
+                }
             }
         }
-        if stmt.child_bodies().iter().any(|b| sets_key_in(b, key)) {
-            return true;
+        for_each_stmt_expr(stmt, &mut |e| collect_expr_keys(e, keys));
+        for child in stmt.child_bodies() {
+            collect_set_keys(child, keys, attributes);
         }
     }
-    let mut found = false;
-    walk_exprs(body, &mut |e| {
-        found |= e.any(&mut |x| match &x.kind {
-            // `update(KEY=...)`, `setdefault("KEY", ...)`, `environ.get("KEY")`
-            ExprKind::Call(c) => {
-                c.keywords.iter().any(|k| k.arg.as_deref() == Some(key))
-                    || c.args.iter().any(|a| a.as_str() == Some(key))
+}
+
+fn collect_expr_keys<'a>(expr: &'a Expr, keys: &mut Vec<&'a str>) {
+    match &expr.kind {
+        ExprKind::Call(c) => {
+            keys.extend(c.keywords.iter().filter_map(|k| k.arg.as_deref()));
+            keys.extend(c.args.iter().filter_map(Expr::as_str));
+        }
+        ExprKind::Dict(entries) => {
+            keys.extend(
+                entries
+                    .iter()
+                    .filter_map(|en| en.key.as_ref().and_then(|k| k.as_str())),
+            );
+        }
+        _ => {}
+    }
+    expr.for_each_child(|child| collect_expr_keys(child, keys));
+}
+
+/// The expressions a statement holds itself, not those of nested bodies.
+fn for_each_stmt_expr<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
+    match stmt {
+        Stmt::FunctionDef(func) => {
+            func.decorators.iter().for_each(&mut *f);
+            for p in &func.params {
+                p.annotation.iter().chain(&p.default).for_each(&mut *f);
             }
-            ExprKind::Dict(entries) => entries
+            func.returns.iter().for_each(&mut *f);
+        }
+        Stmt::ClassDef(class) => {
+            class
+                .decorators
                 .iter()
-                .any(|en| en.key.as_ref().and_then(|k| k.as_str()) == Some(key)),
-            _ => false,
-        });
-    });
-    found
+                .chain(&class.bases)
+                .for_each(&mut *f);
+            class.keywords.iter().for_each(|k| f(&k.value));
+        }
+        Stmt::Return { value, .. } => value.iter().for_each(f),
+        Stmt::Assign {
+            targets,
+            annotation,
+            value,
+            ..
+        } => {
+            targets.iter().for_each(&mut *f);
+            annotation.iter().chain(value).for_each(f);
+        }
+        Stmt::AugAssign { target, value, .. } => {
+            f(target);
+            f(value);
+        }
+        Stmt::Expr { value, .. } => f(value),
+        Stmt::If { test, .. } | Stmt::While { test, .. } => f(test),
+        Stmt::For { target, iter, .. } => {
+            f(target);
+            f(iter);
+        }
+        Stmt::With { items, .. } => {
+            for i in items {
+                f(&i.context);
+                i.target.iter().for_each(&mut *f);
+            }
+        }
+        Stmt::Try { handlers, .. } => handlers.iter().filter_map(|h| h.type_.as_ref()).for_each(f),
+        Stmt::Match { subject, .. } => f(subject),
+        Stmt::Raise { exc, cause, .. } => exc.iter().chain(cause).for_each(f),
+        Stmt::Import { .. } | Stmt::ImportFrom { .. } | Stmt::Other { .. } => {}
+    }
 }
 
 /// Test code: files under a `tests` folder, `test_*.py`, `*_test.py`, `conftest.py`.

@@ -759,7 +759,7 @@ fn guarded(body: &[Stmt], span: Span) -> bool {
     if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
         return false;
     }
-    stmt.child_bodies().into_iter().any(|b| guarded(b, span))
+    stmt.child_bodies().any(|b| guarded(b, span))
 }
 
 fn is_debug_switch(test: &Expr) -> bool {

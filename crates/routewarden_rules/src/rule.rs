@@ -164,4 +164,14 @@ pub struct ProjectContext<'a> {
     pub surface: &'a AttackSurface<'a>,
     pub config: &'a ConfigModel<'a>,
     pub settings: &'a RuleSettings,
+    /// Built on first use, by whichever rule asks first.
+    pub(crate) set_keys: std::sync::OnceLock<crate::flask_usage::SetKeys<'a>>,
+}
+
+impl<'a> ProjectContext<'a> {
+    /// The configuration keys and attributes the project sets outside test code.
+    pub fn set_keys(&self) -> &crate::flask_usage::SetKeys<'a> {
+        self.set_keys
+            .get_or_init(|| crate::flask_usage::SetKeys::build(self.model))
+    }
 }

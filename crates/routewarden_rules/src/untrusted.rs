@@ -3,7 +3,7 @@
 use crate::data_models::{allows_extra, named_class};
 use routewarden_model::ProjectModel;
 use routewarden_python::ast::{Expr, ExprKind, Function, Param, Stmt};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Annotations that accept any JSON body: `dict`, `Dict[...]`, `Any`, `object`, `Mapping`.
 pub fn is_raw_annotation(model: &ProjectModel, file: usize, annotation: &Expr) -> bool {

@@ -3,7 +3,7 @@ use crate::findings::{Finding, Findings};
 use crate::route_paths::is_admin;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::security::Level;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -58,7 +58,7 @@ impl Rule for AdminRouteWithoutRoleCheck {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             let security = &surface.security[i];

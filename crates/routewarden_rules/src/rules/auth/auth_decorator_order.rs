@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -49,7 +49,7 @@ impl Rule for AuthDecoratorOrder {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let Some((_, decorator)) = &surface.security[i].misordered_auth else {
                 continue;

@@ -3,7 +3,7 @@ use crate::findings::{Finding, Findings};
 use crate::route_paths::{has_parameter, is_public, is_state_changing, names_protected_resource};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_python::ast::{Function, Stmt};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 declare_rule! {
     /// ## What it finds
@@ -79,7 +79,7 @@ impl Rule for RouteWithoutAuth {
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
         let apps = &surface.apps;
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             let security = &surface.security[i];
@@ -107,7 +107,7 @@ impl Rule for RouteWithoutAuth {
                 continue;
             }
             // Other routes of the same router or blueprint, each counted once.
-            let mut siblings: HashMap<usize, bool> = HashMap::new();
+            let mut siblings: HashMap<usize, bool> = HashMap::default();
             for (j, m) in surface.mounted.iter().enumerate() {
                 if m.route != mounted.route && m.chain.first() == mounted.chain.first() {
                     *siblings.entry(m.route).or_default() |= surface.security[j].is_authenticated();

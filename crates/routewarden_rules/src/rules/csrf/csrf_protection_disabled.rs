@@ -6,7 +6,7 @@ use crate::helpers::is_falsy_literal;
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_python::ast::{Expr, ExprKind};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -85,7 +85,7 @@ impl Rule for CsrfProtectionDisabled {
                 .instance_class(file, scope, e)
                 .is_some_and(|c| CSRF_CLASSES.contains(&c.as_str()))
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             if !is_state_changing(&route.methods) || !seen.insert(mounted.route) {

@@ -6,7 +6,7 @@ use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::ExprKind;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -73,7 +73,7 @@ impl Rule for FormPostWithoutCsrf {
         if !flask || !uses_cookie_sessions(cx.model) || uses_any(cx.model, CSRF_PROVIDERS) {
             return;
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             if !is_state_changing(&route.methods) || !seen.insert(mounted.route) {

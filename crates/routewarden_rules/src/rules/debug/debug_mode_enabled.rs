@@ -87,12 +87,15 @@ impl Rule for DebugModeEnabled {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        if cx
-            .model
-            .class_name(cx.file_index, &call.func)
-            .is_some_and(|q| ASGI_APPS.contains(&q.as_str()))
+        // Following the callee to a class costs more than the keyword test: do it last.
+        let debug_keyword = call.keyword("debug");
+        if debug_keyword.is_some()
+            && cx
+                .model
+                .class_name(cx.file_index, &call.func)
+                .is_some_and(|q| ASGI_APPS.contains(&q.as_str()))
         {
-            if call.keyword("debug").is_some_and(|d| is_enabled(cx, d)) {
+            if debug_keyword.is_some_and(|d| is_enabled(cx, d)) {
                 report(
                     cx,
                     expr.span,

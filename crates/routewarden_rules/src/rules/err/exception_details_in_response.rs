@@ -4,7 +4,7 @@ use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Call, Expr, ExprKind, FStringPart, Function, Span, Stmt};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
     /// ## What it finds
@@ -203,7 +203,7 @@ impl Analysis<'_, '_> {
     fn is_response_builder(&self, call: &Call) -> bool {
         self.cx
             .resolve(&call.func)
-            .is_some_and(|q| RESPONSE_BUILDERS.contains(&q.as_str()))
+            .is_some_and(|q| RESPONSE_BUILDERS.contains(&&*q))
     }
 
     fn learn_assignments(&mut self, body: &[Stmt]) {
@@ -345,7 +345,7 @@ impl ExceptionDetailsInResponse {
                         && analysis
                             .cx
                             .resolve(&call.func)
-                            .is_some_and(|q| HTTP_EXCEPTIONS.contains(&q.as_str()))
+                            .is_some_and(|q| HTTP_EXCEPTIONS.contains(&&*q))
                     {
                         let status = call.argument("status_code", 0).and_then(status_of);
                         if let Some(taint) =
@@ -485,7 +485,7 @@ impl Rule for ExceptionDetailsInResponse {
         let handler_kind = Self::exception_handler(cx, f);
         let mut analysis = Analysis {
             cx,
-            tainted: HashMap::new(),
+            tainted: HashMap::default(),
         };
         if let Some(narrow) = handler_kind {
             // Starlette passes `(request, exc)`, Flask `(error)`.

@@ -4,7 +4,7 @@ use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Expr, ExprKind, Stmt};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -109,7 +109,7 @@ fn decorated(body: &[Stmt], registers: &dyn Fn(&routewarden_python::ast::Call) -
                 || decorated(&f.body, registers)
         }
         Stmt::ClassDef(c) => decorated(&c.body, registers),
-        other => other.child_bodies().iter().any(|b| decorated(b, registers)),
+        other => other.child_bodies().any(|b| decorated(b, registers)),
     })
 }
 
@@ -207,7 +207,7 @@ impl Rule for UnhandledLookupInRoute {
         if cx.surface.apps.routes.is_empty() || has_global_handler(cx.model) {
             return;
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for route in &cx.surface.apps.routes {
             if !seen.insert((route.handler_file, route.handler.span.start)) {
                 continue;

@@ -72,7 +72,7 @@ impl Rule for JwtSignatureNotVerified {
         let Some(callee) = cx.resolve(&call.func) else {
             return;
         };
-        match callee.as_str() {
+        match &*callee {
             "jose.jwt.get_unverified_claims" => {
                 out.report(
                     meta,

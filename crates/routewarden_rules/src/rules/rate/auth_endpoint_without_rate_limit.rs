@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::credential_endpoint;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -60,7 +60,7 @@ impl Rule for AuthEndpointWithoutRateLimit {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             if !route

@@ -3,7 +3,7 @@ use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_python::ast::ExprKind;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -52,7 +52,7 @@ impl Rule for IneffectiveRateLimit {
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
         let apps = &surface.apps;
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             let security = &surface.security[i];
@@ -67,7 +67,7 @@ impl Rule for IneffectiveRateLimit {
             }
         }
         // slowapi handlers need a `request` parameter.
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for route in &apps.routes {
             if !seen.insert(route.handler.span.start as usize + route.handler_file * 1_000_000_007)
             {

@@ -218,7 +218,7 @@ impl Rule for SpoofableRateLimitKey {
         let Some(key) = key else { return };
         if cx
             .resolve(key)
-            .is_some_and(|q| SPOOFABLE_HELPERS.contains(&q.as_str()))
+            .is_some_and(|q| SPOOFABLE_HELPERS.contains(&&*q))
         {
             out.report(
                 meta,

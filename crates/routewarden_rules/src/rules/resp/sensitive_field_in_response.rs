@@ -6,7 +6,7 @@ use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::last_assignment;
 use routewarden_model::values::for_each_return;
 use routewarden_python::ast::{Expr, ExprKind, Span};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -91,7 +91,7 @@ impl Rule for SensitiveFieldInResponse {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             if !seen.insert(mounted.route) {

@@ -228,14 +228,14 @@ impl Rule for HardcodedSecretKey {
                 }
                 return;
             }
-            if SIGNERS.contains(&callee.as_str()) {
+            if SIGNERS.contains(&&*callee) {
                 if let Some(key) = call.argument("secret_key", 0) {
                     let what = format!("the secret key of {callee}");
                     check_value(cx, key, expr.span, &what, Empty::Weak, out);
                 }
                 return;
             }
-            if SESSION_MIDDLEWARE.contains(&callee.as_str()) {
+            if SESSION_MIDDLEWARE.contains(&&*callee) {
                 if let Some(key) = call.argument("secret_key", 1) {
                     let what = "the session middleware's secret_key";
                     check_value(cx, key, expr.span, what, Empty::Weak, out);

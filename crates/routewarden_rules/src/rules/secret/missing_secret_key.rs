@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{assigns_attribute_anywhere, sets_key_anywhere};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
@@ -86,8 +85,8 @@ fn name_is_used(body: &[Stmt], name: &str) -> bool {
 /// outside the code. A key only the test suite sets leaves production without one.
 fn sets_secret_key(cx: &ProjectContext) -> bool {
     cx.config.loads_external_config()
-        || sets_key_anywhere(cx.model, "SECRET_KEY")
-        || assigns_attribute_anywhere(cx.model, "secret_key")
+        || cx.set_keys().sets_key("SECRET_KEY")
+        || cx.set_keys().assigns_attribute("secret_key")
 }
 
 impl Rule for MissingSecretKey {

@@ -1,7 +1,7 @@
 use crate::credentials::is_credential_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{assigns_attribute_anywhere, is_test_file, sets_key_anywhere};
+use crate::flask_usage::is_test_file;
 use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
@@ -163,16 +163,22 @@ impl Rule for SensitiveDataInClientSession {
     }
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
-        if sets_key_anywhere(cx.model, "SESSION_TYPE")
-            || sets_key_anywhere(cx.model, "session_interface")
-            || assigns_attribute_anywhere(cx.model, "session_interface")
+        let flask_files = |file: &&routewarden_model::SourceModule| {
+            (file.imports_module("flask") || file.imports_module("quart"))
+                && !is_test_file(&file.path)
+        };
+        if !cx.model.files.iter().any(|f| flask_files(&f)) {
+            return;
+        }
+        let set = cx.set_keys();
+        if set.sets_key("SESSION_TYPE")
+            || set.sets_key("session_interface")
+            || set.assigns_attribute("session_interface")
         {
             return;
         }
         for (index, file) in cx.model.files.iter().enumerate() {
-            if !file.imports_module("flask") && !file.imports_module("quart")
-                || is_test_file(&file.path)
-            {
+            if !flask_files(&file) {
                 continue;
             }
             let mut writes = Writes {

@@ -4,7 +4,7 @@ use crate::findings::{Finding, Findings};
 use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_python::ast::{ExprKind, Stmt};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -63,7 +63,7 @@ impl Rule for PermissiveRequestModel {
     }
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
-        let mut used: HashSet<(usize, u32)> = HashSet::new();
+        let mut used: HashSet<(usize, u32)> = HashSet::default();
         for route in &cx.surface.apps.routes {
             for p in &route.handler.params {
                 let Some(annotation) = &p.annotation else {
@@ -80,7 +80,7 @@ impl Rule for PermissiveRequestModel {
                 }
             }
         }
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for (file, module) in cx.model.files.iter().enumerate() {
             for stmt in module.body() {
                 let Stmt::ClassDef(class) = stmt else {

@@ -5,7 +5,7 @@ use crate::untrusted::raw_body_params;
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::ExprKind;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -54,7 +54,7 @@ impl Rule for UnvalidatedRequestBody {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             let fastapi = mounted
