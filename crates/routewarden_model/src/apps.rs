@@ -4,7 +4,7 @@
 
 use crate::frameworks::{ObjectKind, object_kind, route_method};
 use crate::project::ProjectModel;
-use crate::values::{for_each_return, last_assignment};
+use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, Call, Class, Expr, ExprKind, Function, ParamKind, Span, Stmt,
@@ -574,7 +574,7 @@ pub fn resolve_object<'a>(
     match &expr.kind {
         ExprKind::Name(name) => {
             for (i, f) in scope.iter().enumerate().rev() {
-                if let Some(value) = last_assignment(&f.body, name) {
+                if let Some(value) = crate::values::local_assignment(f, name) {
                     let id = ObjectId {
                         file,
                         scope: Some(f.span.start),
@@ -1701,7 +1701,7 @@ impl<'a> Extractor<'a> {
             },
             Some(start) => {
                 let function = find_function(file.body(), start)?;
-                last_assignment(&function.body, &id.name)?
+                crate::values::local_assignment(function, &id.name)?
             }
         };
         let call = value.as_call()?;

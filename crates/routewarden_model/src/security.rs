@@ -1020,7 +1020,7 @@ impl<'a> Judge<'a, '_> {
                 if let Some(nested) = crate::apps::local_function(&function.body, name) {
                     return self.function_verdict(file, nested, depth + 1);
                 }
-                if let Some(value) = crate::values::last_assignment(&function.body, name) {
+                if let Some(value) = crate::values::local_assignment(function, name) {
                     if std::ptr::eq(value, target) {
                         break;
                     }

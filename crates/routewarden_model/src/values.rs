@@ -174,7 +174,7 @@ impl ProjectModel {
             _ => return None,
         };
         for (i, function) in scope.iter().enumerate().rev() {
-            if let Some(value) = last_assignment(&function.body, name) {
+            if let Some(value) = local_assignment(function, name) {
                 return Some(ValueOrigin {
                     file,
                     expr: value,
@@ -243,6 +243,15 @@ fn param_annotation<'a>(scope: &Scope<'a>, name: &str) -> Option<&'a Expr> {
         .flat_map(|f| f.params.iter())
         .find(|p| p.name == name)
         .and_then(|p| p.annotation.as_ref())
+}
+
+/// The value of the last `name = value` in a function's body, not looking into nested
+/// functions/classes.
+pub fn local_assignment<'a>(function: &'a Function, name: &str) -> Option<&'a Expr> {
+    if !function.assigned.may_contain(name) {
+        return None;
+    }
+    last_assignment(&function.body, name)
 }
 
 /// The value of the last `name = value` in `body`, not looking into nested functions/classes.

@@ -233,6 +233,57 @@ pub struct Function {
     pub span: Span,
     /// The `def` line: from `def`/`async` to the name's end.
     pub def_span: Span,
+    /// The names the body assigns (`name = ...`), outside nested functions and classes.
+    pub assigned: NameFilter,
+}
+
+/// A 64-bit Bloom filter of names: following a local variable asks whether a function assigns
+/// it for nearly every name it meets, and nearly always the answer is no.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameFilter(u64);
+
+impl NameFilter {
+    fn bits(name: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        name.hash(&mut h);
+        let h = h.finish();
+        (1 << (h & 63)) | (1 << ((h >> 6) & 63))
+    }
+
+    /// The names assigned by plain `name = ...` statements in `body`, at any depth outside
+    /// nested functions and classes.
+    pub fn assigned_in(body: &[Stmt]) -> Self {
+        let mut filter = NameFilter::default();
+        filter.add_assigned(body);
+        filter
+    }
+
+    fn add_assigned(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign { targets, .. } => {
+                    for t in targets {
+                        if let ExprKind::Name(n) = &t.kind {
+                            self.0 |= Self::bits(n);
+                        }
+                    }
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    for child in other.child_bodies() {
+                        self.add_assigned(child);
+                    }
+                }
+            }
+        }
+    }
+
+    /// False only when `name` is certainly not in the filter.
+    pub fn may_contain(&self, name: &str) -> bool {
+        let bits = Self::bits(name);
+        self.0 & bits == bits
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -229,12 +229,14 @@ impl<'src> Lowerer<'src> {
             .iter()
             .map(|d| self.expr(&d.expression))
             .collect();
+        let body = self.suite(&f.body);
         Function {
             name: f.name.id.to_string(),
             is_async: f.is_async,
             params,
             returns: f.returns.as_deref().map(|r| self.expr(r)),
-            body: self.suite(&f.body),
+            assigned: crate::ast::NameFilter::assigned_in(&body),
+            body,
             span: span(f.range),
             def_span: self.header_span(f.name.range),
             decorators,
