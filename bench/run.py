@@ -90,7 +90,10 @@ def ensure_tools():
 
 def build_routewarden():
     run(["cargo", "build", "--release", "--locked", "-p", "routewarden"], cwd=ROOT)
-    return ROOT / "target" / "release" / "routewarden"
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    if not target.is_absolute():
+        target = ROOT / target
+    return target / "release" / "routewarden"
 
 
 def count(paths):

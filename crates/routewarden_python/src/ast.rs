@@ -128,6 +128,7 @@ impl Stmt {
     }
 
     /// The statements nested directly inside this one, in source order.
+    #[inline]
     pub fn child_bodies(&self) -> ChildBodies<'_> {
         let none: &[Stmt] = &[];
         let (first, second, handlers, rest, cases): (_, _, &[ExceptHandler], _, &[Vec<Stmt>]) =
@@ -182,6 +183,7 @@ pub struct ChildBodies<'a> {
 impl<'a> Iterator for ChildBodies<'a> {
     type Item = &'a [Stmt];
 
+    #[inline]
     fn next(&mut self) -> Option<&'a [Stmt]> {
         while self.head_at < 2 {
             self.head_at += 1;

@@ -22,8 +22,11 @@ pub fn check_project(
     settings: &RuleSettings,
     skip_file: &(dyn Fn(usize) -> bool + Sync),
 ) -> Vec<Finding> {
-    let surface = AttackSurface::build(model, &settings.security_names(), skip_file);
-    let config = ConfigModel::build(model);
+    // The two models are independent: build them side by side.
+    let (surface, config) = rayon::join(
+        || AttackSurface::build(model, &settings.security_names(), skip_file),
+        || ConfigModel::build(model),
+    );
     let handlers: HashSet<(usize, u32)> = surface
         .apps
         .routes
@@ -37,11 +40,6 @@ pub fn check_project(
         config: &config,
         handlers: &handlers,
     };
-    let mut findings: Vec<Finding> = (0..model.files.len())
-        .into_par_iter()
-        .filter(|&i| !skip_file(i))
-        .flat_map_iter(|i| check_file(&shared, i, rules))
-        .collect();
     let cx = ProjectContext {
         model,
         surface: &surface,
@@ -49,28 +47,42 @@ pub fn check_project(
         settings,
         set_keys: std::sync::OnceLock::new(),
     };
-    let project: Vec<Finding> = rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            let result = catch_unwind(AssertUnwindSafe(|| rule.check_project(&cx, &mut out)));
-            if let Err(payload) = result {
-                out.clear();
-                let mut f = Findings::new(0);
-                f.report(
-                    &INTERNAL_ERROR,
-                    Span::default(),
-                    format!(
-                        "rule {} failed on the project: {}; its project findings are missing",
-                        rule.meta().code,
-                        panic_message(&payload)
-                    ),
-                );
-                out.extend(f.into_vec());
-            }
-            out
-        })
-        .collect();
+    // The per-file walks and the project hooks read the same models and nothing else: run
+    // them side by side, so a slow project hook does not leave a core idle.
+    let (mut findings, project): (Vec<Finding>, Vec<Finding>) = rayon::join(
+        || {
+            (0..model.files.len())
+                .into_par_iter()
+                .filter(|&i| !skip_file(i))
+                .flat_map_iter(|i| check_file(&shared, i, rules))
+                .collect()
+        },
+        || {
+            rules
+                .par_iter()
+                .flat_map_iter(|rule| {
+                    let mut out = Vec::new();
+                    let result =
+                        catch_unwind(AssertUnwindSafe(|| rule.check_project(&cx, &mut out)));
+                    if let Err(payload) = result {
+                        out.clear();
+                        let mut f = Findings::new(0);
+                        f.report(
+                            &INTERNAL_ERROR,
+                            Span::default(),
+                            format!(
+                                "rule {} failed on the project: {}; its project findings are missing",
+                                rule.meta().code,
+                                panic_message(&payload)
+                            ),
+                        );
+                        out.extend(f.into_vec());
+                    }
+                    out
+                })
+                .collect()
+        },
+    );
     findings.extend(project);
     findings
 }
