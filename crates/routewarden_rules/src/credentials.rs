@@ -503,10 +503,17 @@ pub fn is_request_data(cx: &FileContext, expr: &Expr) -> bool {
 /// `user.password_hash`) is a record the server built; computed values (digests, MACs, OTPs)
 /// are not the caller's either.
 pub fn is_caller_supplied(cx: &FileContext, expr: &Expr) -> bool {
-    caller_supplied_at(cx, expr, 0)
+    caller_supplied_at(cx, expr, 0, true)
 }
 
-fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
+/// Like [`is_caller_supplied`], but parameters of ordinary functions do not count: only the
+/// request, route-handler parameters, request-parameter getters (`get_required(params,
+/// "otp")`) and WTForms field data, and locals holding them.
+pub fn is_request_supplied(cx: &FileContext, expr: &Expr) -> bool {
+    caller_supplied_at(cx, expr, 0, false)
+}
+
+fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -> bool {
     if depth > 4 {
         return false;
     }
@@ -515,10 +522,13 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
     }
     match &expr.kind {
         ExprKind::Name(name) => match binding(cx, name) {
-            Binding::Param(function, param) => param_role(cx, function, param) == ParamRole::Value,
+            Binding::Param(function, param) => {
+                param_role(cx, function, param) == ParamRole::Value
+                    && (params || cx.handlers.contains(&(cx.file_index, function.span.start)))
+            }
             Binding::Local(function) => assigned_values(&function.body, name)
                 .into_iter()
-                .any(|v| caller_supplied_at(cx, v, depth + 1)),
+                .any(|v| caller_supplied_at(cx, v, depth + 1, params)),
             Binding::Outside => false,
         },
         // `field.data` of a WTForms field passed to an inline validator.
@@ -533,12 +543,14 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
                 )
         }
         ExprKind::Subscript { value, .. } => {
-            is_mapping_value(cx, value) || caller_supplied_at(cx, value, depth + 1)
+            params && is_mapping_value(cx, value)
+                || caller_supplied_at(cx, value, depth + 1, params)
         }
         ExprKind::Call(call) => {
             if let ExprKind::Attribute { value, attr } = &call.func.kind
                 && PASSTHROUGH_METHODS.contains(&attr.as_str())
-                && (is_mapping_value(cx, value) || caller_supplied_at(cx, value, depth + 1))
+                && (params && is_mapping_value(cx, value)
+                    || caller_supplied_at(cx, value, depth + 1, params))
             {
                 return true;
             }
@@ -552,17 +564,18 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
             call.func
                 .last_name()
                 .is_some_and(|f| PASSTHROUGH_FUNCTIONS.contains(&f))
-                && call
-                    .args
-                    .iter()
-                    .any(|a| is_mapping_value(cx, a) || caller_supplied_at(cx, a, depth + 1))
+                && call.args.iter().any(|a| {
+                    params && is_mapping_value(cx, a)
+                        || caller_supplied_at(cx, a, depth + 1, params)
+                })
         }
-        ExprKind::Await(inner) => caller_supplied_at(cx, inner, depth + 1),
-        ExprKind::BoolOp { values, .. } => {
-            values.iter().any(|v| caller_supplied_at(cx, v, depth + 1))
-        }
+        ExprKind::Await(inner) => caller_supplied_at(cx, inner, depth + 1, params),
+        ExprKind::BoolOp { values, .. } => values
+            .iter()
+            .any(|v| caller_supplied_at(cx, v, depth + 1, params)),
         ExprKind::IfExp { body, orelse, .. } => {
-            caller_supplied_at(cx, body, depth + 1) || caller_supplied_at(cx, orelse, depth + 1)
+            caller_supplied_at(cx, body, depth + 1, params)
+                || caller_supplied_at(cx, orelse, depth + 1, params)
         }
         _ => false,
     }

@@ -1,7 +1,7 @@
 use crate::context::FileContext;
 use crate::credentials::{
     credential_label, derives_from, is_caller_supplied, is_class_member, is_constant_name,
-    is_credential_name, is_descriptive_credential_name, is_test_module,
+    is_credential_name, is_descriptive_credential_name, is_request_supplied, is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
@@ -20,7 +20,11 @@ declare_rule! {
     /// A timing attack needs an attacker who chooses one side and a secret on the other, so one
     /// operand must be what a caller supplied (request data, a string parameter, an entry of a
     /// mapping parameter, a WTForms field's `data`, or a local holding one of these) and the
-    /// other must not: comparisons of two server-side values (cache and staleness checks, a
+    /// other must not. A parameter of an ordinary function (not a route handler) counts as the
+    /// caller's only in a function named for a check (`check_*`, `verify_*`, `validate*`,
+    /// `is_*`, `*_auth`, `login`, `__eq__`, ...): helpers that refresh, rotate or route with
+    /// the server's own credentials take them as parameters too. Comparisons of two
+    /// server-side values (cache and staleness checks, a
     /// stored row against another stored value, two configuration values, an attribute of an
     /// object parameter such as `session.token`) and of two caller values are not reported,
     /// nor is a value compared with a transformation of itself (`b64encode(b64decode(sig))
@@ -396,6 +400,50 @@ fn is_change_detection(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) 
     })
 }
 
+/// Verbs and predicates of functions that check a value: `check_client_secret`,
+/// `validateSignature`, `is_previous_otp`, `user_api_key_auth`, `__eq__`.
+const CHECK_WORDS: &[&str] = &[
+    "check",
+    "checks",
+    "verify",
+    "verifies",
+    "verification",
+    "validate",
+    "validates",
+    "validation",
+    "valid",
+    "is",
+    "has",
+    "auth",
+    "authenticate",
+    "authentication",
+    "authorize",
+    "authorise",
+    "authorization",
+    "login",
+    "logon",
+    "signin",
+    "confirm",
+    "match",
+    "matches",
+    "compare",
+    "equal",
+    "equals",
+    "eq",
+    "ne",
+    "accept",
+    "allow",
+    "allowed",
+    "permit",
+    "permitted",
+];
+
+fn names_a_check(name: &str) -> bool {
+    identifier_words(name)
+        .iter()
+        .any(|w| CHECK_WORDS.contains(&w.as_str()))
+}
+
 impl NonConstantTimeSecretCompare {
     /// True when comparing `lhs` with `rhs` checks a caller's value against a secret.
     fn is_secret_check(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
@@ -414,6 +462,14 @@ impl NonConstantTimeSecretCompare {
         };
         if let Some(name) = caller.as_name()
             && derives_from(cx, reference, name)
+        {
+            return false;
+        }
+        // A parameter of an ordinary function is a caller's guess only where the function
+        // checks it; helpers that refresh, rotate or route with the server's own credentials
+        // take them as parameters too.
+        if !is_request_supplied(cx, caller)
+            && !cx.function().is_some_and(|f| names_a_check(&f.name))
         {
             return false;
         }
