@@ -359,7 +359,7 @@ fn is_secret_collection(iter: &Expr) -> bool {
 /// `if user.totp_secret != secret: user.totp_secret = secret`: a change check before an
 /// update, not an access decision.
 fn is_change_detection(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
-    fn find<'a>(body: &'a [Stmt], compare: Span) -> Option<&'a [Stmt]> {
+    fn find(body: &[Stmt], compare: Span) -> Option<&[Stmt]> {
         for stmt in body {
             if !contains(stmt.span(), compare) {
                 continue;

@@ -241,14 +241,12 @@ impl Rule for JwtSignatureNotVerified {
             return;
         };
         match &*callee {
-            "jose.jwt.get_unverified_claims" => {
-                if claims_are_trusted(cx, expr, call) {
-                    out.report(
-                        meta,
-                        expr.span,
-                        "get_unverified_claims returns claims whose signature was never checked",
-                    );
-                }
+            "jose.jwt.get_unverified_claims" if claims_are_trusted(cx, expr, call) => {
+                out.report(
+                    meta,
+                    expr.span,
+                    "get_unverified_claims returns claims whose signature was never checked",
+                );
             }
             "python_jwt.process_jwt" => {
                 let verified_nearby = cx.function().is_some_and(|f| {
