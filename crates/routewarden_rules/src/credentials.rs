@@ -1,7 +1,8 @@
 //! Recognising credentials by name: variables, parameters, attributes, header and dict keys.
 
+use crate::context::FileContext;
 use crate::helpers::identifier_words;
-use routewarden_python::ast::{Expr, ExprKind};
+use routewarden_python::ast::{Expr, ExprKind, Function, Param, Stmt};
 
 /// Words that make a name a credential.
 const CREDENTIAL_WORDS: &[&str] = &[
@@ -171,6 +172,477 @@ pub fn is_constant_name(expr: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// A test module: `test_*.py`, `*_test.py`, `conftest.py`, or a file under a `test`, `tests`
+/// or `testing` package or directory. Its comparisons check mocks and fixtures, not callers.
+pub fn is_test_module(cx: &FileContext) -> bool {
+    let segment_is_test = |s: &str| {
+        let s = s.strip_suffix(".py").unwrap_or(s);
+        matches!(s, "test" | "tests" | "testing" | "conftest")
+            || s.starts_with("test_")
+            || s.ends_with("_test")
+            || s.ends_with("_tests")
+    };
+    cx.file.module_name.split('.').any(segment_is_test)
+        || cx.file.display.split(['/', '\\']).any(segment_is_test)
+}
+
+/// How a parameter's value reaches the function, as far as its declaration tells.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ParamRole {
+    /// A string-like value (unannotated, `str`, `bytes`, `Optional[str]`, ...) or a
+    /// non-injected parameter of a route handler: what the caller sent.
+    Value,
+    /// A mapping (`dict`, `Mapping[...]`): its entries are what the caller sent.
+    Mapping,
+    /// The request object itself (`request: Request`, an unannotated `request`).
+    Request,
+    /// An object of a class, a number, an injected dependency: something the server built.
+    Other,
+}
+
+const STRING_TYPES: &[&str] = &[
+    "str",
+    "bytes",
+    "Any",
+    "AnyStr",
+    "SecretStr",
+    "SecretBytes",
+    "Optional",
+    "Union",
+    "Final",
+    "Annotated",
+    "None",
+];
+
+const MAPPING_TYPES: &[&str] = &[
+    "dict",
+    "Dict",
+    "Mapping",
+    "MutableMapping",
+    "MultiDict",
+    "ImmutableMultiDict",
+    "QueryParams",
+    "Headers",
+];
+
+/// HTTP client libraries: their `Request` objects are requests the application sends.
+const OUTGOING_CLIENTS: &[&str] = &[
+    "httpx.",
+    "httpx2.",
+    "requests.",
+    "aiohttp.client",
+    "aiohttp.ClientRequest",
+    "urllib.",
+    "urllib3.",
+    "botocore.",
+];
+
+const REQUEST_TYPES: &[&str] = &["Request", "HTTPConnection", "WebSocket", "LocalProxy"];
+
+fn annotation_role(annotation: &Expr) -> ParamRole {
+    match &annotation.kind {
+        ExprKind::Str(_) => ParamRole::Other,
+        ExprKind::NoneLiteral => ParamRole::Value,
+        ExprKind::BinOp { left, right, .. } => {
+            let (l, r) = (annotation_role(left), annotation_role(right));
+            if matches!(left.kind, ExprKind::NoneLiteral) {
+                r
+            } else if matches!(right.kind, ExprKind::NoneLiteral) || l == r {
+                l
+            } else {
+                ParamRole::Other
+            }
+        }
+        ExprKind::Subscript { value, slice } => {
+            let Some(base) = value.last_name() else {
+                return ParamRole::Other;
+            };
+            if MAPPING_TYPES.contains(&base) {
+                return ParamRole::Mapping;
+            }
+            if matches!(base, "Optional" | "Final" | "Annotated") {
+                let first = slice.elements().and_then(<[Expr]>::first).unwrap_or(slice);
+                return annotation_role(first);
+            }
+            if base == "Union" {
+                let roles: Vec<ParamRole> = slice
+                    .elements()
+                    .unwrap_or(std::slice::from_ref(slice))
+                    .iter()
+                    .filter(|e| !matches!(e.kind, ExprKind::NoneLiteral))
+                    .map(annotation_role)
+                    .collect();
+                return match roles.split_first() {
+                    Some((first, rest)) if rest.iter().all(|r| r == first) => *first,
+                    _ => ParamRole::Other,
+                };
+            }
+            ParamRole::Other
+        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            let Some(name) = annotation.last_name() else {
+                return ParamRole::Other;
+            };
+            if MAPPING_TYPES.contains(&name) {
+                ParamRole::Mapping
+            } else if REQUEST_TYPES.contains(&name) {
+                ParamRole::Request
+            } else if STRING_TYPES.contains(&name) {
+                ParamRole::Value
+            } else {
+                ParamRole::Other
+            }
+        }
+        _ => ParamRole::Other,
+    }
+}
+
+/// `Depends(...)`, `Security(...)`, also inside `Annotated[...]`: a value the framework
+/// builds, not one the caller sends.
+fn is_injected_param(param: &Param) -> bool {
+    let injected = |e: &Expr| {
+        e.as_call()
+            .is_some_and(|c| matches!(c.func.last_name(), Some("Depends" | "Security")))
+    };
+    param.default.as_ref().is_some_and(injected)
+        || param.annotation.as_ref().is_some_and(|a| match &a.kind {
+            ExprKind::Subscript { value, slice } if value.last_name() == Some("Annotated") => slice
+                .elements()
+                .is_some_and(|items| items.iter().any(injected)),
+            _ => false,
+        })
+}
+
+fn param_role(cx: &FileContext, function: &Function, param: &Param) -> ParamRole {
+    if matches!(param.name.as_str(), "self" | "cls") {
+        return ParamRole::Other;
+    }
+    let annotated = param.annotation.as_ref().map(annotation_role);
+    if matches!(param.name.as_str(), "request" | "req") && annotated.is_none() {
+        return ParamRole::Request;
+    }
+    if annotated == Some(ParamRole::Request) {
+        // An incoming request; `httpx.Request` and the like are requests we send.
+        let base = param.annotation.as_ref().map(|a| match &a.kind {
+            ExprKind::Subscript { value, .. } => value.as_ref(),
+            _ => a,
+        });
+        let outgoing = base
+            .and_then(|b| cx.resolve(b))
+            .is_some_and(|q| OUTGOING_CLIENTS.iter().any(|c| q.starts_with(c)));
+        return if outgoing {
+            ParamRole::Other
+        } else {
+            ParamRole::Request
+        };
+    }
+    if cx.handlers.contains(&(cx.file_index, function.span.start)) {
+        // Path, query, header, cookie and body parameters of a route: all the caller's.
+        return if is_injected_param(param) {
+            ParamRole::Other
+        } else {
+            ParamRole::Value
+        };
+    }
+    annotated.unwrap_or(ParamRole::Value)
+}
+
+/// What a local name is bound to where it is used: a parameter of an enclosing function, a
+/// local assignment (with the function that makes it), or something outside.
+enum Binding<'a> {
+    Param(&'a Function, &'a Param),
+    Local(&'a Function),
+    Outside,
+}
+
+fn binding<'a>(cx: &FileContext<'a>, name: &str) -> Binding<'a> {
+    for function in cx.functions.iter().rev() {
+        if let Some(p) = function.params.iter().find(|p| p.name == name) {
+            return Binding::Param(function, p);
+        }
+        if !assigned_values(&function.body, name).is_empty() {
+            return Binding::Local(function);
+        }
+    }
+    Binding::Outside
+}
+
+/// Every value a function's own statements assign to `name` (the whole right-hand side for a
+/// tuple target, the context of a `with ... as name`). Nested functions and classes are
+/// not entered.
+pub fn assigned_values<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
+    fn binds(target: &Expr, name: &str) -> bool {
+        match &target.kind {
+            ExprKind::Name(n) => n == name,
+            ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().any(|t| binds(t, name)),
+            ExprKind::Starred(inner) => binds(inner, name),
+            _ => false,
+        }
+    }
+    fn walk<'a>(body: &'a [Stmt], name: &str, out: &mut Vec<&'a Expr>) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if targets.iter().any(|t| binds(t, name)) => out.push(value),
+                Stmt::With { items, .. } => {
+                    for item in items {
+                        if item.target.as_ref().is_some_and(|t| binds(t, name)) {
+                            out.push(&item.context);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for child in stmt.child_bodies() {
+                walk(child, name, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(body, name, &mut out);
+    out
+}
+
+/// Calls that hand back (part of) their argument: `str(x)`, `unquote(x)`.
+const PASSTHROUGH_FUNCTIONS: &[&str] = &["str", "bytes", "unquote", "unquote_plus"];
+
+/// Helpers that read a parameter of the call being served: `get_required(params, "otp")`.
+const PARAMETER_GETTERS: &[&str] = &[
+    "get_required",
+    "get_optional",
+    "getParam",
+    "get_param",
+    "get_query_parameter",
+    "get_query_param",
+    "get_request_param",
+];
+
+/// Methods that hand back (part of) their receiver: `token.strip()`, `params.get("key")`.
+const PASSTHROUGH_METHODS: &[&str] = &[
+    "get",
+    "getlist",
+    "pop",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "casefold",
+    "encode",
+    "decode",
+    "split",
+    "rsplit",
+    "partition",
+    "rpartition",
+    "removeprefix",
+    "removesuffix",
+    "replace",
+    "get_json",
+    "get_data",
+];
+
+/// Module-level request proxies (`from flask import request`).
+const REQUEST_PROXIES: &[&str] = &[
+    "flask.request",
+    "flask.globals.request",
+    "quart.request",
+    "werkzeug.local.request",
+];
+
+/// The name an attribute, subscript or method-call chain starts from: `request` for
+/// `request.headers.get("X")["a"]`.
+fn chain_root(expr: &Expr) -> Option<&Expr> {
+    match &expr.kind {
+        ExprKind::Name(_) => Some(expr),
+        ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => chain_root(value),
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, .. } => chain_root(value),
+            _ => None,
+        },
+        ExprKind::Await(inner) => chain_root(inner),
+        _ => None,
+    }
+}
+
+/// True when `expr` reads the incoming request: `request.headers.get(...)`, `request.args`,
+/// `await request.json()`, an attribute of a non-injected route-handler parameter.
+pub fn is_request_data(cx: &FileContext, expr: &Expr) -> bool {
+    let Some(root) = chain_root(expr) else {
+        return false;
+    };
+    if std::ptr::eq(root, expr) {
+        return false;
+    }
+    if cx.resolves_to(root, REQUEST_PROXIES) {
+        return true;
+    }
+    let Some(name) = root.as_name() else {
+        return false;
+    };
+    match binding(cx, name) {
+        Binding::Param(function, param) => {
+            let role = param_role(cx, function, param);
+            role == ParamRole::Request
+                || role == ParamRole::Value
+                    && cx.handlers.contains(&(cx.file_index, function.span.start))
+        }
+        _ => false,
+    }
+}
+
+/// True when a compared value is what a caller supplied: request data, a string parameter
+/// (whose value a caller chooses), an entry of a mapping parameter, a WTForms field's `data`,
+/// or a local holding one of these, directly or through a pass-through call (`.strip()`,
+/// `.get(...)`, `str(...)`). An attribute of an object parameter (`session.token`,
+/// `user.password_hash`) is a record the server built; computed values (digests, MACs, OTPs)
+/// are not the caller's either.
+pub fn is_caller_supplied(cx: &FileContext, expr: &Expr) -> bool {
+    caller_supplied_at(cx, expr, 0, true)
+}
+
+/// Like [`is_caller_supplied`], but parameters of ordinary functions do not count: only the
+/// request, route-handler parameters, request-parameter getters (`get_required(params,
+/// "otp")`) and WTForms field data, and locals holding them.
+pub fn is_request_supplied(cx: &FileContext, expr: &Expr) -> bool {
+    caller_supplied_at(cx, expr, 0, false)
+}
+
+fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    if is_request_data(cx, expr) {
+        return true;
+    }
+    match &expr.kind {
+        ExprKind::Name(name) => match binding(cx, name) {
+            Binding::Param(function, param) => {
+                param_role(cx, function, param) == ParamRole::Value
+                    && (params || cx.handlers.contains(&(cx.file_index, function.span.start)))
+            }
+            Binding::Local(function) => assigned_values(&function.body, name)
+                .into_iter()
+                .any(|v| caller_supplied_at(cx, v, depth + 1, params)),
+            Binding::Outside => false,
+        },
+        // `field.data` of a WTForms field passed to an inline validator.
+        ExprKind::Attribute { value, attr } => {
+            attr == "data"
+                && value
+                    .as_name()
+                    .is_some_and(|n| n == "field" || n.ends_with("_field"))
+                && matches!(
+                    binding(cx, value.as_name().unwrap_or_default()),
+                    Binding::Param(..)
+                )
+        }
+        ExprKind::Subscript { value, .. } => {
+            params && is_mapping_value(cx, value)
+                || caller_supplied_at(cx, value, depth + 1, params)
+        }
+        ExprKind::Call(call) => {
+            if let ExprKind::Attribute { value, attr } = &call.func.kind
+                && PASSTHROUGH_METHODS.contains(&attr.as_str())
+                && (params && is_mapping_value(cx, value)
+                    || caller_supplied_at(cx, value, depth + 1, params))
+            {
+                return true;
+            }
+            if call
+                .func
+                .last_name()
+                .is_some_and(|f| PARAMETER_GETTERS.contains(&f))
+            {
+                return true;
+            }
+            call.func
+                .last_name()
+                .is_some_and(|f| PASSTHROUGH_FUNCTIONS.contains(&f))
+                && call.args.iter().any(|a| {
+                    params && is_mapping_value(cx, a)
+                        || caller_supplied_at(cx, a, depth + 1, params)
+                })
+        }
+        ExprKind::Await(inner) => caller_supplied_at(cx, inner, depth + 1, params),
+        ExprKind::BoolOp { values, .. } => values
+            .iter()
+            .any(|v| caller_supplied_at(cx, v, depth + 1, params)),
+        ExprKind::IfExp { body, orelse, .. } => {
+            caller_supplied_at(cx, body, depth + 1, params)
+                || caller_supplied_at(cx, orelse, depth + 1, params)
+        }
+        _ => false,
+    }
+}
+
+/// True when `expr` is a local computed by a call that is given the request or its data:
+/// `token = extract_token(request)`, `key = parse_key(request.headers)`.
+pub fn is_extracted_from_request(cx: &FileContext, expr: &Expr) -> bool {
+    let Some(name) = expr.as_name() else {
+        return false;
+    };
+    let Binding::Local(function) = binding(cx, name) else {
+        return false;
+    };
+    let is_request = |a: &Expr| {
+        is_request_data(cx, a)
+            || cx.resolves_to(a, REQUEST_PROXIES)
+            || a.as_name().is_some_and(|n| match binding(cx, n) {
+                Binding::Param(f, p) => param_role(cx, f, p) == ParamRole::Request,
+                _ => false,
+            })
+    };
+    assigned_values(&function.body, name).into_iter().any(|v| {
+        let v = match &v.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => v,
+        };
+        v.as_call().is_some_and(|c| {
+            c.args.iter().any(is_request) || c.keywords.iter().any(|k| is_request(&k.value))
+        })
+    })
+}
+
+/// A mapping parameter (`params: dict`, `**kwargs`): its entries are the caller's.
+fn is_mapping_value(cx: &FileContext, expr: &Expr) -> bool {
+    let Some(name) = expr.as_name() else {
+        return false;
+    };
+    match binding(cx, name) {
+        Binding::Param(function, param) => {
+            matches!(param.kind, routewarden_python::ast::ParamKind::VarKeywords)
+                || param_role(cx, function, param) == ParamRole::Mapping
+        }
+        _ => false,
+    }
+}
+
+/// True when `expr` is computed from the local variable `name`, directly or through the
+/// local assignments it reads (`b64encode(b64decode(signature))` derives from `signature`).
+pub fn derives_from(cx: &FileContext, expr: &Expr, name: &str) -> bool {
+    derives_at(cx, expr, name, 0)
+}
+
+fn derives_at(cx: &FileContext, expr: &Expr, name: &str, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    expr.any(&mut |e| match &e.kind {
+        ExprKind::Name(n) if n == name => true,
+        ExprKind::Name(n) => match binding(cx, n) {
+            Binding::Local(function) => assigned_values(&function.body, n)
+                .into_iter()
+                .any(|v| derives_at(cx, v, name, depth + 1)),
+            _ => false,
+        },
+        _ => false,
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 use crate::context::FileContext;
-use crate::credentials::{credential_label, is_class_member, is_constant_name};
+use crate::credentials::{
+    credential_label, is_caller_supplied, is_class_member, is_constant_name,
+    is_extracted_from_request, is_test_module,
+};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
@@ -7,17 +10,29 @@ use routewarden_python::ast::{CmpOp, Expr};
 
 declare_rule! {
     /// ## What it finds
-    /// A credential compared with a string literal: `token == "admin123"`,
+    /// A credential a caller supplies compared with a string literal: `token == "admin123"`,
     /// `x_api_key != "sk-live-..."`, `request.headers.get("X-API-Key") == "..."`,
     /// `password in ("a", "b")`, with the literal on either side. Credentials are recognised by
     /// the name of the variable, parameter, attribute, header or key (`token`, `password`,
-    /// `api_key`, `authorization`, `secret`, `signature`, ...). Names that only look like
-    /// credentials (`token_type == "bearer"`, `grant_type`, `TOKEN_URL`, `password_length`),
-    /// constants compared with literals, model columns and enum members (`User.api_key ==
-    /// "..."` builds a query), and literals that are not secrets are not reported: schemes and
-    /// kinds (`"bearer"`, `"basic"`, `""`), placeholders (`"fake-api-key"`, `"dummy"`,
-    /// `"test-token"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`)
-    /// and sentinels (`credential == "present"`, `"none"`).
+    /// `api_key`, `authorization`, `secret`, `signature`, ...); the compared value must be what
+    /// a caller sends: request data, a string parameter, an entry of a mapping parameter, a
+    /// local holding one of these or computed from the request (`token =
+    /// extract_token(request)`). A credential-named attribute of a configuration or record
+    /// object (`cfg.api_key != "ollama"`, `server.token_exchange_profile == "entra_obo"`) or
+    /// the result of another call (`credential = await lookup(...)`, compared with a status
+    /// word such as `"unavailable"`) is the server's own value: comparing it with a literal
+    /// tests a placeholder, a mode or a status, not a caller.
+    ///
+    /// Also not reported: names that only look like credentials (`token_type == "bearer"`,
+    /// `grant_type`, `TOKEN_URL`, `password_length`, `credential_provider`), constants compared
+    /// with literals, model columns and enum members (`User.api_key == "..."` builds a query),
+    /// literals that are not secrets: schemes and kinds (`"bearer"`, `"basic"`, `""`), hash
+    /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
+    /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"invalid-api-key"`,
+    /// `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
+    /// (`credential == "present"`, `"none"`, `"unavailable"`); and test modules
+    /// (`test_*.py`, `*_test.py`, `conftest.py`, files under `tests/`), whose literals are
+    /// fixtures compared with mocks.
     ///
     /// ## Why is this dangerous
     /// The credential is in the source code, so everyone with the repository, a leaked wheel or
@@ -87,6 +102,20 @@ const NOT_SECRETS: &[&str] = &[
     "********",
     "-",
     "n/a",
+    "sha1",
+    "sha224",
+    "sha384",
+    "sha512",
+    "sha3_256",
+    "sha3_512",
+    "md5",
+    "hs384",
+    "hs512",
+    "rs384",
+    "rs512",
+    "es256",
+    "es384",
+    "es512",
 ];
 
 /// Words that open a placeholder: `fake-api-key`, `dummy`, `test-token`, `your-api-key-here`.
@@ -104,6 +133,7 @@ const PLACEHOLDER_PREFIXES: &[&str] = &[
     "insert",
     "replace",
     "todo",
+    "invalid",
 ];
 
 /// Sentinels that say whether a credential is there, not what it is.
@@ -123,6 +153,10 @@ const STATE_WORDS: &[&str] = &[
     "expired",
     "revoked",
     "anonymous",
+    "unavailable",
+    "unknown",
+    "error",
+    "pending",
 ];
 
 /// A literal that only stands in for a credential: a placeholder, a mask, a sentinel.
@@ -144,7 +178,7 @@ pub fn secret_like_literal(expr: &Expr) -> Option<&str> {
     let s = expr.as_str()?;
     let trimmed = s.trim();
     let lower = trimmed.to_ascii_lowercase();
-    if trimmed.len() < 3
+    if trimmed.chars().count() < 3
         || NOT_SECRETS.contains(&lower.as_str())
         || is_placeholder(&lower)
         || lower.starts_with("bearer ") && trimmed.len() < 10
@@ -166,14 +200,19 @@ impl Rule for HardcodedCredentialCheck {
         &HARDCODED_CREDENTIAL_CHECK
     }
 
-    fn on_compare(&self, _cx: &FileContext, expr: &Expr, out: &mut Findings) {
+    fn on_compare(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
+        if is_test_module(cx) {
+            return;
+        }
+        // What a caller sends, not the server's own configuration or records.
+        let supplied = |e: &Expr| is_caller_supplied(cx, e) || is_extracted_from_request(cx, e);
         for (lhs, op, rhs) in expr.comparisons() {
             let pair = match op {
                 CmpOp::Eq | CmpOp::NotEq => {
                     [(lhs, rhs), (rhs, lhs)]
                         .into_iter()
                         .find_map(|(value, literal)| {
-                            if is_class_member(value) {
+                            if is_class_member(value) || !supplied(value) {
                                 return None;
                             }
                             let label = credential_label(value)?;
@@ -182,7 +221,10 @@ impl Rule for HardcodedCredentialCheck {
                         })
                 }
                 CmpOp::In | CmpOp::NotIn => credential_label(lhs).filter(|_| {
-                    !is_class_member(lhs) && rhs.elements().is_some() && !literals(rhs).is_empty()
+                    !is_class_member(lhs)
+                        && supplied(lhs)
+                        && rhs.elements().is_some()
+                        && !literals(rhs).is_empty()
                 }),
                 _ => None,
             };

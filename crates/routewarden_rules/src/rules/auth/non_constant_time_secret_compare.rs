@@ -1,24 +1,49 @@
 use crate::context::FileContext;
 use crate::credentials::{
-    credential_label, is_class_member, is_constant_name, is_descriptive_credential_name,
+    credential_label, derives_from, is_caller_supplied, is_class_member, is_constant_name,
+    is_credential_name, is_descriptive_credential_name, is_request_supplied, is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::helpers::identifier_words;
 use crate::rule::{Rule, RuleMeta};
-use routewarden_python::ast::{CmpOp, Expr, ExprKind};
+use routewarden_model::security::walk_exprs;
+use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
-    /// A secret (token, API key, signature, HMAC, digest, password hash) compared with `==` or
-    /// `!=` against another non-literal value, instead of with `hmac.compare_digest` or
-    /// `secrets.compare_digest`: `if signature != expected`, `if api_key == settings.api_key`,
-    /// `hmac.new(...).hexdigest() == received`. Comparisons with a literal are AUTH002;
-    /// comparisons with `None`, numbers, booleans and lengths are not reported, nor are
-    /// comparisons with a constant holding a literal (`password == PASSWORD_MASK`), SQLAlchemy
-    /// column expressions and enum members (`where(Client.client_secret == secret)`,
-    /// `auth_type == MCPAuth.token`: they build queries or check kinds), two password fields
-    /// of a form, and names that only contain a credential word (`next_page_token`,
-    /// `options_signature`, `token_type`).
+    /// A secret (token, API key, signature, HMAC, digest, password hash) that a caller supplies
+    /// compared with `==` or `!=` against the value it must match, instead of with
+    /// `hmac.compare_digest` or `secrets.compare_digest`: `if signature != expected`,
+    /// `if api_key == settings.api_key`, `hmac.new(...).hexdigest() == received`.
+    ///
+    /// A timing attack needs an attacker who chooses one side and a secret on the other, so one
+    /// operand must be what a caller supplied (request data, a string parameter, an entry of a
+    /// mapping parameter, a WTForms field's `data`, or a local holding one of these) and the
+    /// other must not. A parameter of an ordinary function (not a route handler) counts as the
+    /// caller's only in a function named for a check (`check_*`, `verify_*`, `validate*`,
+    /// `is_*`, `*_auth`, `login`, `__eq__`, ...): helpers that refresh, rotate or route with
+    /// the server's own credentials take them as parameters too. Comparisons of two
+    /// server-side values (cache and staleness checks, a
+    /// stored row against another stored value, two configuration values, an attribute of an
+    /// object parameter such as `session.token`) and of two caller values are not reported,
+    /// nor is a value compared with a transformation of itself (`b64encode(b64decode(sig))
+    /// != sig`), a field compared right before it is overwritten with the same value (change
+    /// detection: `if user.totp_secret != secret: user.totp_secret = secret`), a filter or
+    /// search over a collection of records (`[k for k in keys if k.token != hashed]`), and
+    /// lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
+    /// functions named for them), which identify a holder inside the process. A hash of the
+    /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
+    /// is not reported either: timing reveals only the hash of the guess.
+    ///
+    /// Comparisons with a literal are AUTH002's; comparisons with `None`, numbers (also `-1`),
+    /// booleans and lengths are not reported, nor are comparisons with a constant holding a
+    /// literal (`password == PASSWORD_MASK`, `api_key == self._DEFAULT_API_KEY`, an entry of a
+    /// constant table), SQLAlchemy column expressions, classes and enum members
+    /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
+    /// two password fields of a form, names that only contain a credential word
+    /// (`next_page_token`, `options_signature`, `token_type`, `token_filename`, `token_issuer`,
+    /// `token_kid`, `token_owner`), and test modules.
     ///
     /// ## Why is this dangerous
     /// `==` on strings stops at the first differing character, so the response time leaks how
@@ -54,13 +79,68 @@ fn is_digest_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Call(c) if matches!(c.func.last_name(), Some("hexdigest" | "digest")))
 }
 
-/// An ALL_CAPS constant that holds a literal: a mask or sentinel (`PASSWORD_MASK =
-/// "********"`). A hard-coded credential behind a constant is AUTH002's and SECRET001's.
-fn is_literal_constant(cx: &FileContext, expr: &Expr) -> bool {
-    is_constant_name(expr) && is_plain_value(cx.resolve_value(expr).expr)
+/// A value written in the code: a literal, an ALL_CAPS constant holding one (`PASSWORD_MASK =
+/// "X" * 10`), a class constant reached through `self`/`cls` (`self._DEFAULT_API_KEY`), an
+/// entry of a constant table (`SIGNATURES[task]`), or a local holding any of these. A
+/// hard-coded credential behind a constant is AUTH002's and SECRET001's.
+fn is_code_constant(cx: &FileContext, expr: &Expr) -> bool {
+    if is_plain_value(expr) || is_class_constant(cx, expr) {
+        return true;
+    }
+    let origin = cx.resolve_value(expr);
+    let value = origin.expr;
+    if !std::ptr::eq(value, expr) {
+        if is_constant_name(expr) && is_plain_value(value) || is_class_constant(cx, value) {
+            return true;
+        }
+        // A local holding a literal; an f-string may interpolate a secret.
+        if is_literal(value) {
+            return true;
+        }
+    }
+    // `TABLE[key]`, `TABLE.get(key)` of a constant table.
+    let table = match &value.kind {
+        ExprKind::Subscript { value: table, .. } => Some(table.as_ref()),
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value: table, attr } if attr == "get" => Some(table.as_ref()),
+            _ => None,
+        },
+        _ => None,
+    };
+    table.is_some_and(|t| {
+        is_constant_name(t)
+            && matches!(
+                cx.model
+                    .resolve_value(origin.file, &origin.scope, t)
+                    .expr
+                    .kind,
+                ExprKind::Dict(_) | ExprKind::List(_) | ExprKind::Tuple(_)
+            )
+    })
 }
 
-/// Values that cannot be secrets: literals, `None`, numbers, lengths, booleans.
+/// `self.X`, `cls.X`, `Class.X` with an ALL_CAPS `X` the enclosing class assigns a literal.
+fn is_class_constant(cx: &FileContext, expr: &Expr) -> bool {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return false;
+    };
+    if !is_constant_name(expr) || !matches!(value.kind, ExprKind::Name(_)) {
+        return false;
+    }
+    cx.classes.iter().rev().any(|class| {
+        class.body.iter().any(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } => targets.iter().any(|t| t.as_name() == Some(attr)) && is_plain_value(v),
+            _ => false,
+        })
+    })
+}
+
+/// Values that cannot be secrets: literals, `None`, numbers (also `-1`), lengths, booleans,
+/// and expressions of literals (`"X" * 10`).
 fn is_plain_value(expr: &Expr) -> bool {
     match &expr.kind {
         ExprKind::Str(_)
@@ -73,11 +153,329 @@ fn is_plain_value(expr: &Expr) -> bool {
         | ExprKind::List(_)
         | ExprKind::Tuple(_)
         | ExprKind::Dict(_) => true,
+        ExprKind::UnaryOp { operand, .. } => is_plain_value(operand),
+        ExprKind::BinOp { left, right, .. } => is_plain_value(left) && is_plain_value(right),
         ExprKind::Call(c) => matches!(
             c.func.last_name(),
             Some("len" | "int" | "bool" | "type" | "isinstance")
         ),
         _ => false,
+    }
+}
+
+/// A literal number, string or bytes, or an expression of them (`"X" * 10`, `-1`).
+fn is_literal(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Str(_)
+        | ExprKind::Bytes(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLiteral => true,
+        ExprKind::UnaryOp { operand, .. } => is_literal(operand),
+        ExprKind::BinOp { left, right, .. } => is_literal(left) && is_literal(right),
+        _ => false,
+    }
+}
+
+/// A class, a member of one, or a SQLAlchemy column: `SecretDict`, `Client.client_secret`,
+/// `SqlModel.name.key`, `table.c.id`. Comparing them builds a query or checks a kind.
+fn is_class_reference(expr: &Expr) -> bool {
+    if is_class_member(expr) {
+        return true;
+    }
+    let Some(parts) = expr.dotted_parts() else {
+        return false;
+    };
+    let is_class_name = |n: &str| {
+        n.starts_with(|c: char| c.is_ascii_uppercase()) && n.chars().any(|c| c.is_ascii_lowercase())
+    };
+    is_class_name(parts[0])
+        || parts.len() > 2
+            && parts[1..parts.len() - 1]
+                .iter()
+                .any(|p| matches!(*p, "c" | "columns"))
+}
+
+/// Words that say a token or signature is not a secret: lock, lease and reservation owner
+/// tokens identify a holder inside the process; a token's filename, issuer, key id,
+/// audience or owner are public; order and sort tokens are words of a query; a digest
+/// compared with a checksum (`expected_sha256`) checks the integrity of public data.
+const NON_SECRET_WORDS: &[&str] = &[
+    "owner",
+    "owners",
+    "holder",
+    "reservation",
+    "reservations",
+    "lock",
+    "locks",
+    "lease",
+    "leases",
+    "fencing",
+    "filename",
+    "issuer",
+    "kid",
+    "audience",
+    "order",
+    "sort",
+    "provider",
+];
+
+/// Words that name a checksum of public data: `expected_sha256`, `source.checksum`.
+const CHECKSUM_WORDS: &[&str] = &[
+    "checksum",
+    "sha1",
+    "sha256",
+    "sha384",
+    "sha512",
+    "md5",
+    "etag",
+    "integrity",
+];
+
+/// The name the operand itself is known by: `expected_sha256`, `source.sha256`,
+/// `manifest.get("sha256", "").lower()`.
+fn operand_name(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => Some(n),
+        ExprKind::Subscript { slice, .. } => slice.as_str(),
+        ExprKind::Call(c) => match &c.func.kind {
+            ExprKind::Attribute { attr, .. } if attr == "get" => c.args.first()?.as_str(),
+            ExprKind::Attribute { value, attr }
+                if matches!(
+                    attr.as_str(),
+                    "lower" | "upper" | "strip" | "decode" | "encode"
+                ) =>
+            {
+                operand_name(value)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A value named for a checksum and not for a credential (`expected_sha256`, not
+/// `signature_sha256`): compared with a digest, it checks the integrity of public data.
+fn is_checksum(expr: &Expr) -> bool {
+    operand_name(expr).is_some_and(|n| {
+        !is_credential_name(n)
+            && identifier_words(n)
+                .iter()
+                .any(|w| CHECKSUM_WORDS.contains(&w.as_str()))
+    })
+}
+
+fn has_non_secret_word(name: &str) -> bool {
+    identifier_words(name)
+        .iter()
+        .any(|w| NON_SECRET_WORDS.contains(&w.as_str()))
+}
+
+/// The names an operand is spelled with: variables, attributes, called functions, string keys.
+fn mentions_non_secret_name(expr: &Expr) -> bool {
+    expr.any(&mut |e| match &e.kind {
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => has_non_secret_word(n),
+        ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(has_non_secret_word),
+        ExprKind::Call(c) if c.func.last_name() == Some("get") => c
+            .args
+            .first()
+            .and_then(Expr::as_str)
+            .is_some_and(has_non_secret_word),
+        _ => false,
+    })
+}
+
+/// The statements the comparison is in: its function's body, or the module's.
+fn enclosing_body<'a>(cx: &FileContext<'a>) -> &'a [Stmt] {
+    match cx.function() {
+        Some(f) => &f.body,
+        None => &cx.file.parsed.module.body,
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// True when `operand` is a comprehension variable of a comprehension around `compare` (or
+/// a field of one), and the comprehension filters or searches records rather than a
+/// collection of secrets: `[k for k in keys if k.token != hashed]`, `sum(c for t, c in
+/// counts.items() if t != term)`. `any(k == key for k in API_KEYS)` is still a secret check.
+fn searches_records(cx: &FileContext, compare: Span, operand: &Expr) -> bool {
+    let Some(root) = operand.dotted_parts().map(|p| p[0]) else {
+        return false;
+    };
+    let mut found = false;
+    walk_exprs(enclosing_body(cx), &mut |e| {
+        found |= e.any(&mut |x| {
+            let ExprKind::Comprehension { generators, .. } = &x.kind else {
+                return false;
+            };
+            if !contains(x.span, compare) {
+                return false;
+            }
+            generators.iter().any(|g| {
+                binds(&g.target, root)
+                    && (operand.as_name().is_none() || !is_secret_collection(&g.iter))
+            })
+        });
+    });
+    found
+}
+
+fn binds(target: &Expr, name: &str) -> bool {
+    match &target.kind {
+        ExprKind::Name(n) => n == name,
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().any(|t| binds(t, name)),
+        _ => false,
+    }
+}
+
+/// `API_KEYS`, `valid_tokens`, `settings.api_keys.items()`: a collection of credentials.
+fn is_secret_collection(iter: &Expr) -> bool {
+    let base = match &iter.kind {
+        ExprKind::Call(c) => match &c.func.kind {
+            ExprKind::Attribute { value, attr }
+                if matches!(attr.as_str(), "items" | "keys" | "values") =>
+            {
+                value.as_ref()
+            }
+            _ => iter,
+        },
+        _ => iter,
+    };
+    base.last_name().is_some_and(|n| {
+        is_credential_name(n)
+            || identifier_words(n).iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "tokens" | "keys" | "secrets" | "passwords" | "credentials" | "signatures"
+                )
+            })
+    })
+}
+
+/// `if user.totp_secret != secret: user.totp_secret = secret`: a change check before an
+/// update, not an access decision.
+fn is_change_detection(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
+    fn find(body: &[Stmt], compare: Span) -> Option<&[Stmt]> {
+        for stmt in body {
+            if !contains(stmt.span(), compare) {
+                continue;
+            }
+            if let Stmt::If { test, body, .. } = stmt
+                && contains(test.span, compare)
+            {
+                return Some(body);
+            }
+            for child in stmt.child_bodies() {
+                if let Some(found) = find(child, compare) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    let (Some(l), Some(r)) = (lhs.dotted_parts(), rhs.dotted_parts()) else {
+        return false;
+    };
+    let Some(body) = find(enclosing_body(cx), compare) else {
+        return false;
+    };
+    body.iter().any(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => {
+            let v = value.dotted_parts();
+            targets.iter().any(|t| {
+                let t = t.dotted_parts();
+                t.as_ref() == Some(&l) && v.as_ref() == Some(&r)
+                    || t.as_ref() == Some(&r) && v.as_ref() == Some(&l)
+            })
+        }
+        _ => false,
+    })
+}
+
+/// Verbs and predicates of functions that check a value: `check_client_secret`,
+/// `validateSignature`, `is_previous_otp`, `user_api_key_auth`, `__eq__`.
+const CHECK_WORDS: &[&str] = &[
+    "check",
+    "checks",
+    "verify",
+    "verifies",
+    "verification",
+    "validate",
+    "validates",
+    "validation",
+    "valid",
+    "is",
+    "has",
+    "auth",
+    "authenticate",
+    "authentication",
+    "authorize",
+    "authorise",
+    "authorization",
+    "login",
+    "logon",
+    "signin",
+    "confirm",
+    "match",
+    "matches",
+    "compare",
+    "equal",
+    "equals",
+    "eq",
+    "ne",
+    "accept",
+    "allow",
+    "allowed",
+    "permit",
+    "permitted",
+];
+
+fn names_a_check(name: &str) -> bool {
+    identifier_words(name)
+        .iter()
+        .any(|w| CHECK_WORDS.contains(&w.as_str()))
+}
+
+impl NonConstantTimeSecretCompare {
+    /// True when comparing `lhs` with `rhs` checks a caller's value against a secret.
+    fn is_secret_check(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
+        if mentions_non_secret_name(lhs)
+            || mentions_non_secret_name(rhs)
+            || is_checksum(lhs)
+            || is_checksum(rhs)
+            || cx.function().is_some_and(|f| has_non_secret_word(&f.name))
+        {
+            return false;
+        }
+        let (caller, reference) = match (is_caller_supplied(cx, lhs), is_caller_supplied(cx, rhs)) {
+            (true, false) => (lhs, rhs),
+            (false, true) => (rhs, lhs),
+            _ => return false,
+        };
+        if let Some(name) = caller.as_name()
+            && derives_from(cx, reference, name)
+        {
+            return false;
+        }
+        // A parameter of an ordinary function is a caller's guess only where the function
+        // checks it; helpers that refresh, rotate or route with the server's own credentials
+        // take them as parameters too.
+        if !is_request_supplied(cx, caller)
+            && !cx.function().is_some_and(|f| names_a_check(&f.name))
+        {
+            return false;
+        }
+        !searches_records(cx, compare, lhs)
+            && !searches_records(cx, compare, rhs)
+            && !is_change_detection(cx, compare, lhs, rhs)
     }
 }
 
@@ -91,10 +489,8 @@ impl Rule for NonConstantTimeSecretCompare {
             if matches!(op, CmpOp::Eq | CmpOp::NotEq)
                 && !is_plain_value(lhs)
                 && !is_plain_value(rhs)
-                && !is_class_member(lhs)
-                && !is_class_member(rhs)
-                && !is_literal_constant(cx, lhs)
-                && !is_literal_constant(cx, rhs)
+                && !is_class_reference(lhs)
+                && !is_class_reference(rhs)
                 && !is_descriptive_credential_name(lhs)
                 && !is_descriptive_credential_name(rhs)
             {
@@ -116,17 +512,25 @@ impl Rule for NonConstantTimeSecretCompare {
                 if is_password(lhs) && is_password(rhs) {
                     continue;
                 }
-                if let Some(secret) = secret.filter(|_| !both_constants) {
-                    out.report(
-                        &NON_CONSTANT_TIME_SECRET_COMPARE,
-                        expr.span,
-                        format!(
-                            "`{secret}` is compared with {}, which leaks timing",
-                            if op == CmpOp::Eq { "==" } else { "!=" }
-                        ),
-                    );
-                    return;
+                let Some(secret) = secret.filter(|_| !both_constants) else {
+                    continue;
+                };
+                if is_code_constant(cx, lhs)
+                    || is_code_constant(cx, rhs)
+                    || is_test_module(cx)
+                    || !Self::is_secret_check(cx, expr.span, lhs, rhs)
+                {
+                    continue;
                 }
+                out.report(
+                    &NON_CONSTANT_TIME_SECRET_COMPARE,
+                    expr.span,
+                    format!(
+                        "`{secret}` is compared with {}, which leaks timing",
+                        if op == CmpOp::Eq { "==" } else { "!=" }
+                    ),
+                );
+                return;
             }
         }
     }

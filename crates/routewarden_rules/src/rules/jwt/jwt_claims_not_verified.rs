@@ -16,6 +16,12 @@ declare_rule! {
     /// `payload.update(...)` or `payload |= {...}`; payloads built elsewhere or merged from
     /// other mappings are not judged).
     ///
+    /// Switching off the library's time checks (`verify_exp`, `verify_iat`, `verify_nbf`) is
+    /// not reported when the code checks time itself: `exp` is in the `require` list (the
+    /// token must carry it, so the code that disabled the library's wall-clock check compares
+    /// it, typically against an injected clock), or the function compares the decoded `exp`
+    /// (`claims["exp"] < now`). Audience and issuer checks switched off are still reported.
+    ///
     /// ## Why is this dangerous
     /// A token that never expires stays valid forever once stolen, from a log, a browser or a
     /// proxy; there is no logout. Skipping the audience or issuer check accepts tokens minted for
@@ -97,6 +103,50 @@ fn augmented_keys(body: &[Stmt], name: &str, keys: &mut Vec<String>, unknown: &m
     }
 }
 
+/// `options={"require": [..., "exp"]}`: the token must carry an expiry.
+fn requires_exp(cx: &FileContext, opts: &[(String, &Expr)]) -> bool {
+    opts.iter().any(|(k, v)| {
+        k == "require"
+            && cx
+                .resolve_value(v)
+                .expr
+                .elements()
+                .is_some_and(|items| items.iter().any(|i| i.as_str() == Some("exp")))
+    })
+}
+
+/// The enclosing function compares an `exp` claim: `claims["exp"] < now`,
+/// `now < payload.get("exp")`, `claims.exp <= now`.
+fn compares_exp(cx: &FileContext) -> bool {
+    let Some(function) = cx.function() else {
+        return false;
+    };
+    let is_exp = |e: &Expr| match &e.kind {
+        ExprKind::Subscript { slice, .. } => slice.as_str() == Some("exp"),
+        ExprKind::Attribute { attr, .. } => attr == "exp",
+        ExprKind::Call(c) => {
+            c.func.last_name() == Some("get")
+                && c.args.first().and_then(Expr::as_str) == Some("exp")
+        }
+        _ => false,
+    };
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let ExprKind::Compare {
+                left, comparators, ..
+            } = &x.kind
+            else {
+                return false;
+            };
+            std::iter::once(left.as_ref())
+                .chain(comparators)
+                .any(|o| o.any(&mut |y| is_exp(y)))
+        });
+    });
+    found
+}
+
 impl Rule for JwtClaimsNotVerified {
     fn meta(&self) -> &'static RuleMeta {
         &JWT_CLAIMS_NOT_VERIFIED
@@ -112,13 +162,13 @@ impl Rule for JwtClaimsNotVerified {
             {
                 return;
             }
+            let own_time_checks = requires_exp(cx, &opts) || compares_exp(cx);
             let off: Vec<&str> = opts
                 .iter()
                 .filter(|(k, v)| {
-                    matches!(
-                        k.as_str(),
-                        "verify_exp" | "verify_aud" | "verify_iss" | "verify_nbf" | "verify_iat"
-                    ) && is_false(v)
+                    let time = matches!(k.as_str(), "verify_exp" | "verify_nbf" | "verify_iat");
+                    (time && !own_time_checks || matches!(k.as_str(), "verify_aud" | "verify_iss"))
+                        && is_false(v)
                 })
                 .map(|(k, _)| k.as_str())
                 .collect();

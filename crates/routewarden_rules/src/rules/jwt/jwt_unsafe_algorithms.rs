@@ -9,9 +9,12 @@ declare_rule! {
     /// ## What it finds
     /// JWT algorithm choices an attacker can exploit: `none` accepted in `algorithms` or used to
     /// sign; the algorithm list taken from the token's own header
-    /// (`algorithms=[header["alg"]]` after `get_unverified_header`); python-jose `decode` without
-    /// an `algorithms` list (any algorithm the key allows is accepted); and symmetric (`HS*`) and
-    /// asymmetric (`RS*`, `ES*`, `PS*`, `EdDSA`) algorithms allowed together for one key.
+    /// (`algorithms=[header["alg"]]` after `get_unverified_header`); `decode` with a key but
+    /// without an `algorithms` list: python-jose then accepts any algorithm the key allows, and
+    /// PyJWT 1.x the algorithm the token's own header names (PyJWT 2 refuses the call, so there
+    /// the finding marks a decode that fails, or code written for 1.x); and symmetric (`HS*`)
+    /// and asymmetric (`RS*`, `ES*`, `PS*`, `EdDSA`) algorithms allowed together for one key.
+    /// PyJWT decodes without a key or with `verify=False` are JWT001's.
     ///
     /// ## Why is this dangerous
     /// With `none` a token needs no signature at all. Taking the algorithm from the token lets
@@ -103,6 +106,16 @@ impl Rule for JwtUnsafeAlgorithms {
                     meta,
                     expr.span,
                     "python-jose decode without algorithms accepts any algorithm the key allows",
+                );
+            } else if library == JwtLibrary::PyJwt
+                && call.argument("key", 1).is_some()
+                && !call.keyword("verify").is_some_and(is_false)
+                && !call.has_kwargs_spread()
+            {
+                out.report(
+                    meta,
+                    expr.span,
+                    "PyJWT decode without algorithms: PyJWT 1.x accepts the algorithm the token's header names (PyJWT 2 raises)",
                 );
             }
             return;

@@ -2,9 +2,10 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    SecretSource, class_attribute, describe_secret, is_config_mapping, is_key_setting,
-    is_non_production_module, is_non_production_name, is_signing_key_name, literal_secret,
-    loads_itself_as_config, mapping_items_in, production_value, setdefault_item, subscript_key,
+    SecretSource, class_attribute, describe_secret, identifier_words, is_config_mapping,
+    is_key_setting, is_non_production_module, is_non_production_name, is_signing_key_name,
+    literal_secret, loads_itself_as_config, mapping_items_in, production_value, setdefault_item,
+    subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
@@ -36,8 +37,11 @@ declare_rule! {
     /// than hold it (`SECRET_KEY_FILE`, `SECRETS_DIR`), configuration classes and modules named
     /// for development or testing (`TestingConfig`, `config/local.py`), a base class whose
     /// production subclasses all assign the key again, and pydantic settings classes (their
-    /// defaults are SECRET002's). Test code is analysed like any other; silence it with
-    /// `per-file-ignores`.
+    /// defaults are SECRET002's), a key a class only inherits from a testing configuration
+    /// (`class AltUIConfig(TestingConfig)` is a test fixture too; development configurations
+    /// are not excused), and upper-case literals that name the key itself (`class ConfigKey:
+    /// SECRET_KEY = "SECRET_KEY"`, a table of configuration key names). Test code is analysed
+    /// like any other; silence it with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// Whoever knows the signing key can forge what it signs: Flask and Starlette session cookies
@@ -209,7 +213,41 @@ fn is_constant_key_name(name: &str, extra: &[String]) -> bool {
 fn config_constant_reported(cx: &FileContext, file: usize, name: &str, span: Span) -> bool {
     is_constant_key_name(name, &cx.settings.secret_key_names)
         && !is_non_production_module(cx.model, file)
-        && production_value(cx, name, file, span).is_some()
+        && production_value(cx, name, file, span)
+            .is_some_and(|v| !inherited_from_test_config(&v.defined_in, &v.used_by))
+}
+
+/// A test configuration's key that a production-looking class only inherits: a class that
+/// derives from a testing configuration (`class AltUIConfig(TestingConfig)`) inherits its
+/// `TESTING = True` and is a test fixture itself, unless its own name says production.
+/// Development configurations are not excused: production classes do derive from them.
+fn inherited_from_test_config(defined_in: &str, used_by: &str) -> bool {
+    let words = identifier_words(defined_in);
+    let testing = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "test" | "tests" | "testing" | "unittest" | "conftest" | "mock" | "fake"
+        )
+    });
+    let production = identifier_words(used_by)
+        .iter()
+        .any(|w| matches!(w.as_str(), "prod" | "production" | "live" | "release"));
+    defined_in != used_by && testing && !production
+}
+
+/// `class ConfigKey: SECRET_KEY = "SECRET_KEY"`: an upper-case identifier naming the key
+/// itself (its words include the attribute's), as tables of configuration key names hold.
+/// Key names are spelled this way; a signing key never is.
+fn is_key_name_literal(name: &str, text: &str) -> bool {
+    let is_identifier = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let text_words = identifier_words(text);
+    is_identifier
+        && identifier_words(name)
+            .iter()
+            .all(|w| text_words.contains(w))
 }
 
 impl Rule for HardcodedSecretKey {
@@ -339,6 +377,7 @@ impl Rule for HardcodedSecretKey {
                     };
                     if let Some(secret) = literal_secret(cx, value)
                         && !secret.text.is_empty()
+                        && !is_key_name_literal(name, &secret.text)
                     {
                         out.report(
                             &HARDCODED_SECRET_KEY,

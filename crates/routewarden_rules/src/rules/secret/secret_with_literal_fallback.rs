@@ -7,7 +7,8 @@ use crate::helpers::{
     subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
-use routewarden_python::ast::{BoolOp, Call, Class, Expr, ExprKind, Stmt};
+use routewarden_model::ProjectModel;
+use routewarden_python::ast::{BoolOp, Call, Class, CmpOp, Expr, ExprKind, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -23,8 +24,10 @@ declare_rule! {
     ///
     /// Not reported: an empty-string or `None` fallback (the framework then refuses to sign
     /// rather than sign with a known key), generated fallbacks (`secrets.token_hex()`,
-    /// `os.urandom()`), classes named for development or testing, and settings classes of modules
-    /// named for them (`settings/local.py`). Test code is analysed like any other; silence it
+    /// `os.urandom()`), classes named for development or testing, settings classes of modules
+    /// named for them (`settings/local.py`), and a fallback constant the application refuses to
+    /// start with (`if config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY: sys.exit(1)` anywhere in the
+    /// project, also when the refusal is skipped in debug or testing mode). Test code is analysed like any other; silence it
     /// with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
@@ -104,12 +107,14 @@ fn literal_fallback(cx: &FileContext, expr: &Expr) -> Option<String> {
 }
 
 /// An environment read with a literal to fall back on, `os.getenv("K", "dev")` or
-/// `os.getenv("K") or "dev"`: the variable and the literal.
+/// `os.getenv("K") or "dev"`: the variable and the literal. A fallback constant the
+/// application refuses to start with (see [`refused_at_startup`]) is not one.
 fn read_with_fallback<'e>(cx: &FileContext, expr: &'e Expr) -> Option<(&'e str, String)> {
-    match &expr.kind {
+    let (var, fallback, text) = match &expr.kind {
         ExprKind::Call(call) => {
             let (var, fallback) = env_read(cx, call)?;
-            Some((var, literal_fallback(cx, fallback?)?))
+            let fallback = fallback?;
+            (var, fallback, literal_fallback(cx, fallback)?)
         }
         ExprKind::BoolOp {
             op: BoolOp::Or,
@@ -120,10 +125,90 @@ fn read_with_fallback<'e>(cx: &FileContext, expr: &'e Expr) -> Option<(&'e str, 
             if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) {
                 return None;
             }
-            Some((var, literal_fallback(cx, &pair[1])?))
-        }),
-        _ => None,
+            Some((var, &pair[1], literal_fallback(cx, &pair[1])?))
+        })?,
+        _ => return None,
+    };
+    (!refused_at_startup(cx, fallback)).then_some((var, text))
+}
+
+/// The qualified name of a module-level constant as `file` sees it: imported, or its own.
+fn constant_in(model: &ProjectModel, file: usize, expr: &Expr) -> Option<String> {
+    let module = &model.files[file];
+    if let Some(q) = module.imports.resolve(expr) {
+        return Some(q);
     }
+    let name = expr.as_name()?;
+    module.top_level(name)?;
+    Some(if module.module_name.is_empty() {
+        name.to_string()
+    } else {
+        format!("{}.{}", module.module_name, name)
+    })
+}
+
+/// True when the fallback is a named constant the application refuses to run with: somewhere
+/// in the project the configured value is compared with the same constant and the branch
+/// exits or raises (`if config["SECRET_KEY"] == CHANGE_ME: ... sys.exit(1)`). A fallback
+/// that stops the application is a required variable in disguise. Only runs for a fallback
+/// about to be reported, and only reads files that mention the constant.
+fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
+    let Some(short) = fallback.last_name() else {
+        return false;
+    };
+    let Some(qualified) = constant_in(cx.model, cx.file_index, fallback) else {
+        return false;
+    };
+    cx.model.files.iter().enumerate().any(|(file, module)| {
+        module.text.contains(short) && refuses_in(cx.model, file, module.body(), &qualified)
+    })
+}
+
+fn refuses_in(model: &ProjectModel, file: usize, body: &[Stmt], constant: &str) -> bool {
+    body.iter().any(|stmt| {
+        if let Stmt::If { test, body, .. } = stmt
+            && compares_with(model, file, test, constant)
+            && stops(model, file, body)
+        {
+            return true;
+        }
+        stmt.child_bodies()
+            .any(|child| refuses_in(model, file, child, constant))
+    })
+}
+
+/// `x == CONSTANT` (either side, also inside `and`/`or`).
+fn compares_with(model: &ProjectModel, file: usize, test: &Expr, constant: &str) -> bool {
+    test.any(&mut |e| {
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &e.kind
+        else {
+            return false;
+        };
+        ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
+            && std::iter::once(left.as_ref())
+                .chain(comparators)
+                .any(|o| constant_in(model, file, o).as_deref() == Some(constant))
+    })
+}
+
+/// The block raises or exits the process, at any depth.
+fn stops(model: &ProjectModel, file: usize, body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Raise { .. } => true,
+        Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+            let q = model.files[file].imports.resolve(&c.func);
+            matches!(
+                q.as_deref(),
+                Some("sys.exit" | "os._exit" | "builtins.exit" | "builtins.quit")
+            ) || matches!(c.func.as_name(), Some("exit" | "quit"))
+        }),
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+        other => other.child_bodies().any(|child| stops(model, file, child)),
+    })
 }
 
 fn message(var: &str, text: &str) -> String {
