@@ -6,7 +6,9 @@
 //! These tests need python3 with its `venv` module, git, and access to PyPI. A machine without
 //! them fails here, loudly, rather than skipping the tests. The Rust build is shared between
 //! the tests and between runs (a folder under the cargo target directory), so only the first
-//! build of a checkout compiles the dependencies.
+//! build of a checkout compiles the dependencies. It is the release profile, as users get it,
+//! but without optimisation (`CARGO_PROFILE_RELEASE_OPT_LEVEL=0`): what is tested here is the
+//! packaging, and a cold optimised build takes longer than the rest of the test suite.
 
 mod common;
 
@@ -76,12 +78,23 @@ fn command(program: impl AsRef<OsStr>, scratch: &Path) -> Command {
     }
     cmd.env("PATH", path_with(&[]))
         .env("CARGO_TARGET_DIR", packaging_target())
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .env("PIP_CONSTRAINT", &constraints)
         .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         .env("PIP_NO_INPUT", "1")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
     cmd
+}
+
+/// Held by a test while it builds: maturin moves the binary cargo built out of the shared
+/// target directory to stage it, so two builds at once would take it from each other.
+static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn build_lock() -> std::sync::MutexGuard<'static, ()> {
+    BUILD
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The PATH for the tools: `first`, then the folder of the cargo running the tests, then the
@@ -189,6 +202,7 @@ fn the_wheel_installs_a_working_routewarden_command() {
         command(build_bin.join("pip"), scratch).args(["install", "--quiet", MATURIN]),
     );
     let dist = scratch.join("dist");
+    let building = build_lock();
     ok(
         "maturin build --release",
         command(build_bin.join("maturin"), scratch)
@@ -196,6 +210,7 @@ fn the_wheel_installs_a_working_routewarden_command() {
             .arg(&dist)
             .current_dir(&root),
     );
+    drop(building);
     let wheels: Vec<PathBuf> = std::fs::read_dir(&dist)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -540,7 +555,9 @@ fn pre_commit_runs_the_hooks_on_a_git_repository() {
     assert_eq!(first.code, Some(0), "{}", first.output());
 
     // Installing builds routewarden from the hook repository (pip, maturin, cargo).
+    let building = build_lock();
     let installed = pre_commit(&["install", "--install-hooks"]);
+    drop(building);
     assert_eq!(installed.code, Some(0), "{}", installed.output());
 
     // The good file passes; an excluded file passes even when pre-commit names it.
