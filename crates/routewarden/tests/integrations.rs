@@ -174,3 +174,65 @@ fn bad_baselines_are_errors() {
     p.write("bad.json", "{\"version\": 9, \"findings\": []}");
     p.check(&["--baseline", "bad.json"]).assert_code(2);
 }
+
+/// GitHub code scanning matches alerts across commits by `partialFingerprints`: inserting
+/// lines above a finding moves it but keeps its fingerprints, so the alert is not closed and
+/// reopened as a new one; changing the flagged code gives new ones.
+#[test]
+fn sarif_partial_fingerprints_survive_lines_inserted_above() {
+    let p = Project::new();
+    let sarif = |p: &Project| -> Vec<(String, u64, serde_json::Value)> {
+        let run = p.check(&["--format", "sarif", "."]);
+        run.assert_code(1);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let fingerprints = &r["partialFingerprints"];
+                assert!(
+                    fingerprints.as_object().is_some_and(|o| !o.is_empty()),
+                    "{r}"
+                );
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                    fingerprints.clone(),
+                )
+            })
+            .collect()
+    };
+    p.write("app.py", TWO_SECRETS);
+    let before = sarif(&p);
+    assert_eq!(before.len(), 2);
+    assert_ne!(before[0].2, before[1].2, "two findings, two fingerprints");
+
+    p.write(
+        "app.py",
+        format!("\"\"\"The app.\"\"\"\nimport logging\n\nlog = logging.getLogger(__name__)\n{TWO_SECRETS}"),
+    );
+    let after = sarif(&p);
+    assert_eq!(after.len(), 2);
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(old.0, new.0);
+        assert_eq!(new.1, old.1 + 4, "the finding moved down four lines");
+        assert_eq!(old.2, new.2, "{} kept its partialFingerprints", old.0);
+    }
+
+    p.write(
+        "app.py",
+        TWO_SECRETS.replace("\"changeme\"", "\"another-hard-coded-key\""),
+    );
+    let changed = sarif(&p);
+    assert_eq!(
+        changed[0].2, before[0].2,
+        "the untouched finding keeps its own"
+    );
+    assert_ne!(
+        changed[1].2, before[1].2,
+        "a changed flagged line is a new alert"
+    );
+}
