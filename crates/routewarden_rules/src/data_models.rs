@@ -148,7 +148,9 @@ fn rewrites_value(function: &routewarden_python::ast::Function) -> bool {
         let itself = v.as_name() == Some(value)
             || matches!(v.kind, ExprKind::NoneLiteral)
             || v.as_call().is_some_and(|c| match &c.func.kind {
-                ExprKind::Attribute { value: receiver, .. } => receiver.as_name() == Some(value),
+                ExprKind::Attribute {
+                    value: receiver, ..
+                } => receiver.as_name() == Some(value),
                 ExprKind::Name(f) => {
                     matches!(f.as_str(), "str" | "bytes")
                         && c.args.first().and_then(Expr::as_name) == Some(value)
@@ -308,7 +310,16 @@ pub fn secret_kind(name: &str) -> Option<SecretKind> {
     let flag = words.first().is_some_and(|w| {
         matches!(
             w.as_str(),
-            "has" | "is" | "needs" | "requires" | "uses" | "use" | "can" | "should" | "must" | "change"
+            "has"
+                | "is"
+                | "needs"
+                | "requires"
+                | "uses"
+                | "use"
+                | "can"
+                | "should"
+                | "must"
+                | "change"
         )
     }) || words.last().is_some_and(|w| {
         matches!(

@@ -292,7 +292,7 @@ fn is_untyped(model: &ProjectModel, file: usize, t: &Expr) -> bool {
             match q.as_deref() {
                 Some("typing.Union" | "typing.Optional") => slice
                     .elements()
-                    .map_or(true, |items| items.iter().any(|i| is_untyped(model, file, i))),
+                    .is_none_or(|items| items.iter().any(|i| is_untyped(model, file, i))),
                 _ => is_raw_annotation(model, file, t) && !has_typed_values(model, file, t),
             }
         }
@@ -311,7 +311,10 @@ fn is_untyped(model: &ProjectModel, file: usize, t: &Expr) -> bool {
                         | "pydantic.JsonValue"
                         | "pydantic.types.JsonValue"
                 )
-            ) || matches!(t.as_name(), Some("object" | "dict" | "list" | "Any" | "JsonValue"))
+            ) || matches!(
+                t.as_name(),
+                Some("object" | "dict" | "list" | "Any" | "JsonValue")
+            )
         }
     }
 }

@@ -32,8 +32,9 @@ declare_rule! {
     /// passed through a redaction helper (`_redact_*`, `mask_*`, `sanitize_*`) or dumped with
     /// `exclude=`; the caller's own input returned, or a row looked up by the very value it
     /// returns; token-like fields of routes whose path is about credentials (`/token`,
-    /// `/login`, `/auth/...`, `/mfa/...`, `/csrf-token`, `/api_key`, `/webhooks/{id}/secret`)
-    /// or of a row the handler itself creates (a new secret shown once to its creator);
+    /// `/login`, `/auth/...`, `/mfa/...`, `/csrf-token`, `/api_key`, `/webhooks/{id}/secret`),
+    /// of a row the handler itself creates, or whose secret it sets anew
+    /// (`row.secret = ...`, `row.regenerate_secret()`): a new secret shown once to its owner;
     /// password-like fields of a model that routes also take as input (a settings form read
     /// back by those who write it) unless a stored row fills them; names that describe
     /// something else (`input_cost_per_token`, `TOKEN_THRESHOLD`, `api_key_masked`,
@@ -101,8 +102,6 @@ fn about_credentials(path: &str) -> bool {
                     | "otp"
                     | "totp"
                     | "sso"
-                    | "session"
-                    | "sessions"
                     | "authorize"
             )
         })
@@ -210,11 +209,15 @@ impl<'a> Handler<'a> {
         if is_dependency_param(p) {
             return Some((self.file, annotated_inner(annotation).unwrap_or(annotation)));
         }
-        if matches!(annotation.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
-            && let Some((f, Some(Stmt::Assign { value: Some(v), .. }), _)) =
-                self.model.resolve_definition(self.file, annotation)
+        if matches!(
+            annotation.kind,
+            ExprKind::Name(_) | ExprKind::Attribute { .. }
+        ) && let Some((f, Some(Stmt::Assign { value: Some(v), .. }), _)) =
+            self.model.resolve_definition(self.file, annotation)
             && let ExprKind::Subscript { slice, .. } = &v.kind
-            && slice.elements().is_some_and(|items| items.iter().skip(1).any(is_dependency_call))
+            && slice
+                .elements()
+                .is_some_and(|items| items.iter().skip(1).any(is_dependency_call))
         {
             return Some((f, annotated_inner(v)?));
         }
@@ -285,9 +288,7 @@ impl<'a> Handler<'a> {
                 // `[Out.model_validate(row) for row in rows]`: the rows.
                 let element = validated_arg(element);
                 if let Some(name) = element.as_name()
-                    && let Some(g) = generators
-                        .iter()
-                        .find(|g| g.target.as_name() == Some(name))
+                    && let Some(g) = generators.iter().find(|g| g.target.as_name() == Some(name))
                 {
                     return self.row(&g.iter, depth + 1);
                 }
@@ -319,7 +320,9 @@ impl<'a> Handler<'a> {
                 if self.model.files[self.file]
                     .imports
                     .resolve(&call.func)
-                    .is_some_and(|q| q.starts_with("sqlalchemy.func.") || q.starts_with("sqlalchemy.sql.func"))
+                    .is_some_and(|q| {
+                        q.starts_with("sqlalchemy.func.") || q.starts_with("sqlalchemy.sql.func")
+                    })
                 {
                     return None;
                 }
@@ -372,9 +375,8 @@ impl<'a> Handler<'a> {
             ExprKind::Compare {
                 left, comparators, ..
             } => {
-                let names_attr = |e: &Expr| {
-                    matches!(&e.kind, ExprKind::Attribute { attr: a, .. } if a == attr)
-                };
+                let names_attr =
+                    |e: &Expr| matches!(&e.kind, ExprKind::Attribute { attr: a, .. } if a == attr);
                 (names_attr(left) && comparators.iter().any(from_request))
                     || (from_request(left) && comparators.iter().any(names_attr))
             }
@@ -386,13 +388,9 @@ impl<'a> Handler<'a> {
     /// `user_api_key_cache.cache_dict` (a global whose name says it holds credentials).
     fn server_held(&self, expr: &Expr) -> Option<String> {
         let mut root = expr;
-        loop {
-            match &root.kind {
-                ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => {
-                    root = value
-                }
-                _ => break,
-            }
+        while let ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } = &root.kind
+        {
+            root = value;
         }
         let name = root.as_name()?;
         (self.param(name).is_none()
@@ -411,16 +409,37 @@ impl<'a> Handler<'a> {
         }
     }
 
+    /// Whether the handler gives `field` a new value before responding: `row.secret = ...`,
+    /// `row.regenerate_secret()`. The response then issues the new secret.
+    fn reissued(&self, field: &str) -> bool {
+        let field_words = identifier_words(field);
+        let mut found = false;
+        crate::untrusted_walk(&self.function.body, &mut |e| {
+            if let Some(call) = e.as_call()
+                && let ExprKind::Attribute { attr, .. } = &call.func.kind
+            {
+                let words = identifier_words(attr);
+                found |= words.len() > field_words.len()
+                    && field_words.iter().all(|w| words.contains(w));
+            }
+        });
+        found || assigns_attribute(&self.function.body, field)
+    }
+
     /// A secret an explicit entry (`"key": value` or `key=value`) carries from storage:
     /// `user.hashed_password` of a loaded row, or a server-held credential.
     fn entry_secret(&self, key: Option<&str>, value: &'a Expr) -> Option<String> {
-        if let ExprKind::Attribute { value: object, attr } = &value.kind
+        if let ExprKind::Attribute {
+            value: object,
+            attr,
+        } = &value.kind
             && let Some(row) = self.row(object, 0)
             && let Some(kind) = secret_kind(attr)
             && fields(self.model, row.file, row.class)
                 .iter()
                 .any(|f| f.name == *attr && !f.hidden)
             && self.leaks(kind, Some(row))
+            && (kind == SecretKind::Verifier || !self.reissued(attr))
             && !self.looked_up_by(row, attr)
         {
             return Some(format!("{}.{attr}", row.class.name));
@@ -447,11 +466,25 @@ impl<'a> Handler<'a> {
             .into_iter()
             .find(|f| {
                 !f.hidden
-                    && secret_kind(&f.name).is_some_and(|kind| self.leaks(kind, Some(row)))
+                    && secret_kind(&f.name).is_some_and(|kind| {
+                        self.leaks(kind, Some(row))
+                            && (kind == SecretKind::Verifier || !self.reissued(&f.name))
+                    })
                     && !self.looked_up_by(row, &f.name)
             })
             .map(|f| f.name)
     }
+}
+
+/// Whether a body assigns `<something>.field = ...`.
+fn assigns_attribute(body: &[Stmt], field: &str) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Assign { targets, .. } => targets
+            .iter()
+            .any(|t| matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == field)),
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+        other => other.child_bodies().any(|b| assigns_attribute(b, field)),
+    })
 }
 
 /// `Depends(...)`/`Security(...)`: a value the application computes, not one the client sent.
@@ -560,8 +593,11 @@ impl Rule for SensitiveFieldInResponse {
                     continue;
                 }
                 if let Some(a) = &p.annotation
-                    && let Some((f, class)) =
-                        named_class(cx.model, route.handler_file, annotated_inner(a).unwrap_or(a))
+                    && let Some((f, class)) = named_class(
+                        cx.model,
+                        route.handler_file,
+                        annotated_inner(a).unwrap_or(a),
+                    )
                 {
                     inputs.insert((f, class.span.start));
                 }
@@ -620,9 +656,7 @@ fn check_route<'a>(
         }
     });
     // Values that say nothing of storage: the caller's own body, or a redacted copy.
-    returns.retain(|v| {
-        !h.is_echo(v) && !v.as_call().is_some_and(is_redaction) && !is_none(v)
-    });
+    returns.retain(|v| !h.is_echo(v) && !v.as_call().is_some_and(is_redaction) && !is_none(v));
     let declared_class = declared.and_then(|(e, f)| {
         named_class(h.model, f, e).filter(|(df, c)| model_kind(h.model, *df, c).is_some())
     });
@@ -706,7 +740,9 @@ fn declared_leak<'a>(
             let leaks = match kind {
                 SecretKind::Verifier => !input || stored.is_some(),
                 SecretKind::Token => {
-                    stored.is_some_and(|r| !h.looked_up_by(r, name)) && h.leaks(*kind, stored)
+                    stored.is_some_and(|r| !h.looked_up_by(r, name))
+                        && h.leaks(*kind, stored)
+                        && !h.reissued(name)
                 }
             };
             if leaks {

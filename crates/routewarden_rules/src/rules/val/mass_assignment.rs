@@ -232,8 +232,7 @@ fn orm_receiver(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
             attr == "objects" || is_orm_class(cx, expr) || orm_receiver(cx, value, depth + 1)
         }
         ExprKind::Call(c) => {
-            orm_receiver(cx, &c.func, depth + 1)
-                || c.args.iter().any(|a| is_orm_class(cx, a))
+            orm_receiver(cx, &c.func, depth + 1) || c.args.iter().any(|a| is_orm_class(cx, a))
         }
         ExprKind::Await(inner) => orm_receiver(cx, inner, depth + 1),
         _ => false,

@@ -79,7 +79,8 @@ fn annotation_classes<'a>(
             }
         }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-            if let Some((f, Some(Stmt::ClassDef(c)), _)) = model.resolve_definition(file, annotation)
+            if let Some((f, Some(Stmt::ClassDef(c)), _)) =
+                model.resolve_definition(file, annotation)
             {
                 out.push((f, c));
             }
@@ -95,7 +96,10 @@ fn holds_dependency_result(p: &Param) -> bool {
     let dependency = |e: &Expr| {
         e.as_call().is_some_and(|c| {
             matches!(c.func.last_name(), Some("Depends" | "Security"))
-                && (!c.args.is_empty() || c.keywords.iter().any(|k| k.arg.as_deref() == Some("dependency")))
+                && (!c.args.is_empty()
+                    || c.keywords
+                        .iter()
+                        .any(|k| k.arg.as_deref() == Some("dependency")))
         })
     };
     p.default.as_ref().is_some_and(dependency)
@@ -143,7 +147,10 @@ impl Rule for PermissiveRequestModel {
                         ExprKind::Attribute { value, attr }
                             if matches!(
                                 attr.as_str(),
-                                "model_validate" | "parse_obj" | "model_validate_json" | "parse_raw"
+                                "model_validate"
+                                    | "parse_obj"
+                                    | "model_validate_json"
+                                    | "parse_raw"
                             ) =>
                         {
                             (value.as_ref(), call.args.first())

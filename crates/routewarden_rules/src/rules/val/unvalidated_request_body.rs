@@ -24,7 +24,8 @@ declare_rule! {
     /// against a JSON schema (`jsonschema`, directly or in a project helper), parses as
     /// protobuf, or forwards as is to an upstream HTTP API (`client.post(url, content=body)`);
     /// raw bytes never decoded as JSON (uploads, protobuf, signed webhooks) and a read whose
-    /// value is discarded; mappings whose values are typed (`dict[str, str]`), which FastAPI
+    /// value is discarded; a form of which the handler only picks single fields
+    /// (`form.get("username")`), which is what `Form()` parameters do; mappings whose values are typed (`dict[str, str]`), which FastAPI
     /// checks value by value. Picking single fields (`data["name"]`) is not validation of the
     /// body.
     ///
@@ -201,8 +202,13 @@ impl<'a> Flow<'a> {
         if let ExprKind::Attribute { attr, .. } = &call.func.kind {
             match attr.as_str() {
                 // Pydantic validation, protobuf parsing.
-                "model_validate" | "model_validate_json" | "parse_obj" | "parse_raw"
-                | "ParseFromString" | "FromString" | "MergeFromString" => return Check::Args,
+                "model_validate"
+                | "model_validate_json"
+                | "parse_obj"
+                | "parse_raw"
+                | "ParseFromString"
+                | "FromString"
+                | "MergeFromString" => return Check::Args,
                 // `TypeAdapter(T).validate_python(data)`, unless `T` is itself free-form
                 // (`TypeAdapter(dict[str, Any])` checks nothing).
                 "validate_python" | "validate_json" | "validate_strings" => {
@@ -234,11 +240,13 @@ impl<'a> Flow<'a> {
         // a class the analysis cannot see (a star import, a plugin's `Valves`, a library
         // model): possibly validation, so not reported. A project class that is not a
         // Pydantic model (an ORM table, a dataclass) validates nothing.
-        if matches!(call.func.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
-            && call
-                .func
-                .last_name()
-                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        if matches!(
+            call.func.kind,
+            ExprKind::Name(_) | ExprKind::Attribute { .. }
+        ) && call
+            .func
+            .last_name()
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
         {
             return match self.model.resolve_definition(self.file, &call.func) {
                 Some((f, Some(Stmt::ClassDef(class)), _)) => {
@@ -255,10 +263,81 @@ impl<'a> Flow<'a> {
         Check::None
     }
 
+    /// Whether the handler only picks single fields out of the data (`form.get("username")`,
+    /// `form["code"]`, `"x" in form`) and never uses it as a whole.
+    fn only_fields(&self, function: &Function) -> bool {
+        !self.body_uses_whole(&function.body)
+    }
+
+    fn body_uses_whole(&self, body: &[Stmt]) -> bool {
+        body.iter().any(|stmt| {
+            let own = match stmt {
+                // `form = await request.form()`: the binding itself is no use.
+                Stmt::Assign { targets, value, .. } => {
+                    targets
+                        .iter()
+                        .any(|t| t.as_name().is_none() && self.used_whole(t))
+                        || value
+                            .as_ref()
+                            .is_some_and(|v| Some(v.span) != self.read && self.used_whole(v))
+                }
+                Stmt::Return { value: Some(v), .. } | Stmt::Expr { value: v, .. } => {
+                    self.used_whole(v)
+                }
+                Stmt::AugAssign { target, value, .. } => {
+                    self.used_whole(target) || self.used_whole(value)
+                }
+                Stmt::If { test, .. } | Stmt::While { test, .. } => self.used_whole(test),
+                Stmt::For { iter, .. } => self.used_whole(iter),
+                Stmt::With { items, .. } => items.iter().any(|i| self.used_whole(&i.context)),
+                Stmt::Raise { exc: Some(e), .. } => self.used_whole(e),
+                Stmt::Match { subject, .. } => self.used_whole(subject),
+                Stmt::FunctionDef(f) => self.body_uses_whole(&f.body),
+                _ => false,
+            };
+            own || stmt.child_bodies().any(|b| {
+                !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) && self.body_uses_whole(b)
+            })
+        })
+    }
+
+    fn used_whole(&self, expr: &Expr) -> bool {
+        let tainted = |e: &Expr| {
+            Some(e.span) == self.read
+                || matches!(&e.kind, ExprKind::Name(n) if self.names.contains(n))
+        };
+        match &expr.kind {
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && tainted(value)
+                    && matches!(attr.as_str(), "get" | "getlist" | "getall")
+                {
+                    return call.args.iter().any(|a| self.used_whole(a));
+                }
+                self.used_whole(&call.func)
+                    || call.args.iter().any(|a| self.used_whole(a))
+                    || call.keywords.iter().any(|k| self.used_whole(&k.value))
+            }
+            ExprKind::Subscript { value, slice } if tainted(value) => self.used_whole(slice),
+            ExprKind::Compare {
+                left, comparators, ..
+            } if comparators.iter().any(&tainted) => self.used_whole(left),
+            _ if tainted(expr) => true,
+            _ => {
+                let mut whole = false;
+                expr.for_each_child(|child| whole = whole || self.used_whole(child));
+                whole
+            }
+        }
+    }
+
     /// `TypeAdapter(T).validate_python` where `T` accepts any mapping or value; the adapter
     /// is followed to a module-level `ADAPTER = TypeAdapter(T)`.
     fn free_form_adapter(&self, func: &Expr) -> bool {
-        let ExprKind::Attribute { value: receiver, .. } = &func.kind else {
+        let ExprKind::Attribute {
+            value: receiver, ..
+        } = &func.kind
+        else {
             return false;
         };
         let origin = self.model.resolve_value(self.file, &[], receiver);
@@ -395,8 +474,7 @@ impl Rule for UnvalidatedRequestBody {
             let file = route.handler_file;
             let handler = route.handler;
             for p in raw_body_params(cx.model, file, handler, &route.path) {
-                if p
-                    .annotation
+                if p.annotation
                     .as_ref()
                     .is_some_and(|a| has_typed_values(cx.model, file, a))
                 {
@@ -462,7 +540,9 @@ impl Rule for UnvalidatedRequestBody {
                 if attr == "body" && !flow.json_decoded(handler) {
                     continue;
                 }
-                if flow.checked(handler) {
+                // Form values are strings and files: picking the fields it reads is what
+                // `Form()` parameters would do.
+                if flow.checked(handler) || (attr == "form" && flow.only_fields(handler)) {
                     continue;
                 }
                 let mut f = Findings::new(file);
