@@ -79,10 +79,87 @@ pub struct Field {
 }
 
 /// Fields declared in the class and its project bases.
+/// A field rewritten on the way out by a validator or serializer of the class or a base
+/// (`@field_validator("password")` that returns a mask, `@field_serializer("token")`), and every
+/// field of a class with a `@model_serializer`, counts as hidden.
 pub fn fields(model: &ProjectModel, file: usize, class: &Class) -> Vec<Field> {
     let mut out = Vec::new();
-    collect_fields(model, file, class, &mut out, 0);
+    let mut masked = Vec::new();
+    collect_fields(model, file, class, &mut out, &mut masked, 0);
+    let everything = masked.iter().any(|m| m == "*");
+    for f in &mut out {
+        if everything || masked.contains(&f.name) {
+            f.hidden = true;
+        }
+    }
     out
+}
+
+/// Fields whose value a validator or serializer of `class` replaces: `@field_serializer(...)`
+/// always decides the output; a `@field_validator`/`@validator` does when one of its `return`s
+/// gives something other than the value it received (or `None`). `*` for a `@model_serializer`.
+fn rewritten_fields(class: &Class) -> Vec<String> {
+    let mut out = Vec::new();
+    for stmt in &class.body {
+        let Stmt::FunctionDef(function) = stmt else {
+            continue;
+        };
+        for decorator in &function.decorators {
+            let (name, call) = match &decorator.kind {
+                ExprKind::Call(c) => (c.func.last_name(), Some(c.as_ref())),
+                _ => (decorator.last_name(), None),
+            };
+            let rewrites = match name {
+                Some("field_serializer" | "model_serializer" | "serializer") => true,
+                Some("field_validator" | "validator") => rewrites_value(function),
+                _ => false,
+            };
+            if !rewrites {
+                continue;
+            }
+            if name == Some("model_serializer") {
+                out.push("*".to_string());
+                continue;
+            }
+            for arg in call.map(|c| c.args.as_slice()).unwrap_or_default() {
+                if let Some(field) = arg.as_str() {
+                    out.push(field.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a validator returns something other than the value it was given.
+fn rewrites_value(function: &routewarden_python::ast::Function) -> bool {
+    // The value is the first parameter after `cls`/`self`.
+    let Some(value) = function
+        .params
+        .iter()
+        .find(|p| p.name != "cls" && p.name != "self")
+        .map(|p| p.name.as_str())
+    else {
+        return false;
+    };
+    let mut rewrites = false;
+    routewarden_model::values::for_each_return(&function.body, &mut |v| {
+        // `v`, `None`, `v.strip()`, `str(v)`: the value itself, normalised at most.
+        let itself = v.as_name() == Some(value)
+            || matches!(v.kind, ExprKind::NoneLiteral)
+            || v.as_call().is_some_and(|c| match &c.func.kind {
+                ExprKind::Attribute {
+                    value: receiver, ..
+                } => receiver.as_name() == Some(value),
+                ExprKind::Name(f) => {
+                    matches!(f.as_str(), "str" | "bytes")
+                        && c.args.first().and_then(Expr::as_name) == Some(value)
+                }
+                _ => false,
+            });
+        rewrites |= !itself;
+    });
+    rewrites
 }
 
 fn collect_fields(
@@ -90,6 +167,7 @@ fn collect_fields(
     file: usize,
     class: &Class,
     out: &mut Vec<Field>,
+    masked: &mut Vec<String>,
     depth: u32,
 ) {
     if depth > 10 {
@@ -147,24 +225,101 @@ fn collect_fields(
             hidden: secret_type || excluded,
         });
     }
+    for name in rewritten_fields(class) {
+        if !masked.contains(&name) {
+            masked.push(name);
+        }
+    }
     for base in &class.bases {
         if let Some((f, Some(Stmt::ClassDef(b)), _)) = model.resolve_definition(file, base)
             && !std::ptr::eq(b.as_ref(), class)
         {
-            collect_fields(model, f, b, out, depth + 1);
+            collect_fields(model, f, b, out, masked, depth + 1);
         }
     }
 }
 
+/// What kind of secret a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    /// A stored verifier or personal secret that no endpoint hands out: a password or its
+    /// hash, a salt, a private key, an OTP seed, a card or social-security number.
+    Verifier,
+    /// A token, API key, client or signing secret, credentials: values that endpoints do issue
+    /// (login, API-key creation, webhook secrets), so a field of this kind in a response is a
+    /// leak only when the value is shown to come from storage.
+    Token,
+}
+
+/// Words that make a credential-looking field name describe something else in a response:
+/// prices and limits per token (`input_cost_per_token`, `TOKEN_THRESHOLD`), counts
+/// (`num_items_in_user_api_key_cache`), an already masked value (`api_key_masked`), scopes and
+/// aliases of a key.
+const NON_SECRET_WORDS: &[&str] = &[
+    "cost",
+    "costs",
+    "price",
+    "prices",
+    "pricing",
+    "per",
+    "threshold",
+    "thresholds",
+    "limit",
+    "limits",
+    "budget",
+    "quota",
+    "masked",
+    "redacted",
+    "obfuscated",
+    "preview",
+    "last4",
+    "num",
+    "estimate",
+    "scope",
+    "scopes",
+    "alias",
+];
+
+/// The same, as the last word only (the thing the name denotes): the servers that issue tokens
+/// (`authorization_servers`), timestamps (`token_created_at`), totals.
+const NON_SECRET_HEADS: &[&str] = &[
+    "server",
+    "servers",
+    "created",
+    "updated",
+    "rotated",
+    "at",
+    "date",
+    "time",
+    "timestamp",
+    "total",
+    "supported",
+];
+
 /// Field names that hold secrets and must not be sent to clients.
 pub fn is_sensitive_field(name: &str) -> bool {
+    secret_kind(name).is_some()
+}
+
+/// The kind of secret a field name says it holds, if any.
+pub fn secret_kind(name: &str) -> Option<SecretKind> {
     let lower = name.to_ascii_lowercase();
-    // Flags about a credential, not the credential: `has_api_key`, `password_set`.
     let words = crate::helpers::identifier_words(name);
+    // Flags about a credential, not the credential: `has_api_key`, `password_set`; capability
+    // names: `changePassword` (SCIM's "password change is supported").
     let flag = words.first().is_some_and(|w| {
         matches!(
             w.as_str(),
-            "has" | "is" | "needs" | "requires" | "uses" | "use" | "can" | "should" | "must"
+            "has"
+                | "is"
+                | "needs"
+                | "requires"
+                | "uses"
+                | "use"
+                | "can"
+                | "should"
+                | "must"
+                | "change"
         )
     }) || words.last().is_some_and(|w| {
         matches!(
@@ -172,23 +327,45 @@ pub fn is_sensitive_field(name: &str) -> bool {
             "set" | "configured" | "present" | "exists" | "missing" | "valid" | "verified"
         )
     });
-    if flag {
-        return false;
+    if flag
+        || words.iter().any(|w| NON_SECRET_WORDS.contains(&w.as_str()))
+        || words
+            .last()
+            .is_some_and(|w| NON_SECRET_HEADS.contains(&w.as_str()))
+    {
+        return None;
     }
-    crate::credentials::is_credential_name(name)
-        || [
-            "ssn",
-            "card_number",
-            "credit_card",
-            "cvv",
-            "private_key",
-            "salt",
-            "otp_secret",
-            "totp_secret",
-            "mfa_secret",
-        ]
-        .iter()
-        .any(|w| lower == *w || lower.ends_with(&format!("_{w}")))
+    let compound = |a: &str, b: &str| words.windows(2).any(|w| w[0] == a && w[1] == b);
+    let verifier = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "password" | "passwd" | "pwd" | "passphrase" | "salt" | "ssn" | "cvv"
+        )
+    }) || compound("private", "key")
+        || compound("card", "number")
+        || compound("credit", "card")
+        || ["otp", "totp", "mfa"].iter().any(|w| compound(w, "secret"));
+    let extra = [
+        "ssn",
+        "card_number",
+        "credit_card",
+        "cvv",
+        "private_key",
+        "salt",
+        "otp_secret",
+        "totp_secret",
+        "mfa_secret",
+    ]
+    .iter()
+    .any(|w| lower == *w || lower.ends_with(&format!("_{w}")));
+    if !(crate::credentials::is_credential_name(name) || extra) {
+        return None;
+    }
+    Some(if verifier {
+        SecretKind::Verifier
+    } else {
+        SecretKind::Token
+    })
 }
 
 /// The project class an annotation or expression names: `User`, `List[User]`, `Optional[User]`,

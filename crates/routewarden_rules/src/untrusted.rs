@@ -56,6 +56,16 @@ fn is_injected(expr: &Expr) -> bool {
     })
 }
 
+/// A parameter FastAPI fills from somewhere other than the body: `Depends(...)`, `Query()`,
+/// also through `Annotated[T, Depends(...)]`.
+pub fn is_injected_param(p: &Param) -> bool {
+    p.default.as_ref().is_some_and(is_injected)
+        || p.annotation
+            .as_ref()
+            .and_then(|a| annotated_parts(a))
+            .is_some_and(|(_, meta)| meta.iter().any(is_injected))
+}
+
 /// Parameters that take the body as an unvalidated mapping.
 pub fn raw_body_params<'f>(
     model: &ProjectModel,
@@ -69,11 +79,7 @@ pub fn raw_body_params<'f>(
         .filter(|p| {
             let in_path = path.contains(&format!("{{{}}}", p.name))
                 || path.contains(&format!("{{{}:", p.name));
-            let injected = p.default.as_ref().is_some_and(is_injected)
-                || p.annotation
-                    .as_ref()
-                    .and_then(|a| annotated_parts(a))
-                    .is_some_and(|(_, meta)| meta.iter().any(is_injected));
+            let injected = is_injected_param(p);
             !in_path
                 && !injected
                 && p.annotation
@@ -88,21 +94,27 @@ pub struct Untrusted<'m> {
     model: &'m ProjectModel,
     file: usize,
     function: &'m Function,
+    /// Whether the function is a route handler, whose model-typed parameters are request
+    /// bodies (elsewhere a parameter typed with a model may hold the application's own data).
+    handler: bool,
     pub names: HashMap<String, String>,
 }
 
 impl<'m> Untrusted<'m> {
-    /// `raw_params` are parameters already known to carry raw bodies.
+    /// `raw_params` are parameters already known to carry raw bodies; `handler` says whether
+    /// `function` is a route handler.
     pub fn new(
         model: &'m ProjectModel,
         file: usize,
         function: &'m Function,
         raw_params: &[&Param],
+        handler: bool,
     ) -> Self {
         let mut u = Untrusted {
             model,
             file,
             function,
+            handler,
             names: raw_params
                 .iter()
                 .map(|p| (p.name.clone(), format!("parameter `{}`", p.name)))
@@ -219,10 +231,90 @@ impl<'m> Untrusted<'m> {
         value: &Expr,
         _call: &routewarden_python::ast::Call,
     ) -> Option<String> {
+        if !self.handler {
+            return None;
+        }
         let name = value.as_name()?;
         let param = self.function.params.iter().find(|p| p.name == name)?;
+        let dependency = |e: &Expr| {
+            e.as_call()
+                .is_some_and(|c| matches!(c.func.last_name(), Some("Depends" | "Security")))
+        };
+        if param.default.as_ref().is_some_and(dependency) {
+            return None;
+        }
         let (f, class) = named_class(self.model, self.file, param.annotation.as_ref()?)?;
         allows_extra(self.model, f, class)
             .map(|_| format!("`{name}`, a {} that accepts extra fields", class.name))
+    }
+}
+
+/// A mapping annotation whose values are typed (`Dict[str, str]`, `dict[str, int | float]`):
+/// FastAPI checks every value, so the body is a validated free-form map, not an unvalidated
+/// one. `Dict[str, Any]`, `dict[str, object]`, `dict[str, JsonValue]`, bare `dict` are not.
+pub fn has_typed_values(model: &ProjectModel, file: usize, annotation: &Expr) -> bool {
+    let annotation = match annotated_parts(annotation) {
+        Some((inner, _))
+            if model.files[file]
+                .imports
+                .resolve(match &annotation.kind {
+                    ExprKind::Subscript { value, .. } => value,
+                    _ => annotation,
+                })
+                .is_some_and(|q| is_annotated(&q)) =>
+        {
+            inner
+        }
+        _ => annotation,
+    };
+    let ExprKind::Subscript { slice, .. } = &annotation.kind else {
+        return false;
+    };
+    let Some([_, value]) = slice.elements() else {
+        return false;
+    };
+    !is_untyped(model, file, value)
+}
+
+/// A type that accepts any mapping or value: `Any`, `dict[str, Any]`, `Mapping[str, JsonValue]`.
+pub fn is_untyped_type(model: &ProjectModel, file: usize, t: &Expr) -> bool {
+    is_untyped(model, file, t)
+}
+
+/// `Any`, `object`, `JsonValue`, `dict`, `list` without arguments, or a union containing one.
+fn is_untyped(model: &ProjectModel, file: usize, t: &Expr) -> bool {
+    match &t.kind {
+        ExprKind::BinOp { left, right, .. } => {
+            is_untyped(model, file, left) || is_untyped(model, file, right)
+        }
+        ExprKind::Subscript { value, slice } => {
+            let q = model.files[file].imports.resolve(value);
+            match q.as_deref() {
+                Some("typing.Union" | "typing.Optional") => slice
+                    .elements()
+                    .is_none_or(|items| items.iter().any(|i| is_untyped(model, file, i))),
+                _ => is_raw_annotation(model, file, t) && !has_typed_values(model, file, t),
+            }
+        }
+        _ => {
+            let q = model.files[file].imports.resolve(t);
+            matches!(
+                q.as_deref(),
+                Some(
+                    "typing.Any"
+                        | "typing_extensions.Any"
+                        | "builtins.object"
+                        | "builtins.dict"
+                        | "builtins.list"
+                        | "typing.Dict"
+                        | "typing.List"
+                        | "pydantic.JsonValue"
+                        | "pydantic.types.JsonValue"
+                )
+            ) || matches!(
+                t.as_name(),
+                Some("object" | "dict" | "list" | "Any" | "JsonValue")
+            )
+        }
     }
 }

@@ -1,25 +1,44 @@
-use crate::data_models::{ModelKind, fields, is_sensitive_field, model_kind, named_class};
+use crate::data_models::{
+    ModelKind, SecretKind, fields, is_sensitive_field, model_kind, named_class, secret_kind,
+};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
+use crate::helpers::identifier_words;
 use crate::route_paths::literal_segments;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::last_assignment;
 use routewarden_model::values::for_each_return;
-use routewarden_python::ast::{Expr, ExprKind, Span};
+use routewarden_model::{ProjectModel, last_assignment};
+use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Param, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
-    /// A route that can send a password, password hash, secret, token, API key or similar field
-    /// to the client: a `response_model` (or return annotation) that itself has such a field; an
-    /// ORM or Pydantic object returned with no `response_model` or return annotation to filter
-    /// it; Flask `jsonify(obj.__dict__)`, `vars(obj)`, a dump of every column; a returned dict
-    /// literal carrying such a key. Models are read across modules, with fields inherited from
-    /// project base classes (Pydantic, SQLModel, dataclasses, SQLAlchemy `Column` and
-    /// `Mapped[...]`). Fields typed `SecretStr` or declared with `Field(exclude=True)`, routes
-    /// with `response_model_exclude`/`response_model_include`, and token fields of login and
-    /// token endpoints are not reported, nor are flags about a credential (`has_api_key`,
-    /// `password_set`) and dict entries whose value is a boolean, number or `None`.
+    /// A route that sends a stored secret to the client. Password-like fields (a password or
+    /// its hash, a salt, a private key, an OTP seed, card and social-security numbers) are
+    /// reported when the route's `response_model` (or return annotation) has one and the
+    /// returned value may fill it. Token-like fields (tokens, API keys, client and signing
+    /// secrets, credentials), which endpoints also legitimately issue, are reported only when
+    /// the value is shown to come from storage: an ORM row loaded by the handler (a query, or a
+    /// dependency typed with the table class, also through an `Annotated` alias) that has the
+    /// same column, or a server-held secret (a module-level value whose name says it is one).
+    /// Also reported: an ORM row returned with no filtering model (`response_model=None`
+    /// included) whose table has a secret column; Flask `jsonify(obj.__dict__)`, `vars(obj)`,
+    /// a dump of every column; a returned dict whose entry reads a secret column of a row.
+    /// Models are read across modules, with fields inherited from project base classes.
+    ///
+    /// Not reported: fields typed `SecretStr`, declared with `Field(exclude=True)`, rewritten by
+    /// a `@field_serializer` or by a `@field_validator` that returns something other than the
+    /// value (a mask); routes with `response_model_exclude`/`response_model_include`; values
+    /// passed through a redaction helper (`_redact_*`, `mask_*`, `sanitize_*`) or dumped with
+    /// `exclude=`; the caller's own input returned, or a row looked up by the very value it
+    /// returns; token-like fields of routes whose path is about credentials (`/token`,
+    /// `/login`, `/auth/...`, `/mfa/...`, `/csrf-token`, `/api_key`, `/webhooks/{id}/secret`),
+    /// of a row the handler itself creates, or whose secret it sets anew
+    /// (`row.secret = ...`, `row.regenerate_secret()`): a new secret shown once to its owner;
+    /// password-like fields of a model that routes also take as input (a settings form read
+    /// back by those who write it) unless a stored row fills them; names that describe
+    /// something else (`input_cost_per_token`, `TOKEN_THRESHOLD`, `api_key_masked`,
+    /// `has_api_key`, `changePassword`, `authorization_servers`).
     ///
     /// ## Why is this dangerous
     /// Password hashes sent to the browser can be cracked offline; tokens and API keys in
@@ -53,35 +72,510 @@ declare_rule! {
 
 pub struct SensitiveFieldInResponse;
 
-fn issues_tokens(path: &str) -> bool {
+/// A path whose purpose is a credential: issuing one (`/token`, `/login`, `/auth/...`, `/mfa`,
+/// `/csrf-token`) or showing one to the caller that manages it (`/api_key`,
+/// `/webhooks/{id}/secret`). A token, key or secret in its response is what it is for.
+fn about_credentials(path: &str) -> bool {
     literal_segments(path).iter().any(|s| {
-        matches!(
-            s.as_str(),
-            "token"
-                | "login"
-                | "signin"
-                | "refresh"
-                | "auth"
-                | "jwt"
-                | "access-token"
-                | "oauth"
-                | "oauth2"
-                | "api-keys"
-                | "apikeys"
-                | "tokens"
-                | "keys"
-        )
+        identifier_words(s).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "token"
+                    | "tokens"
+                    | "secret"
+                    | "secrets"
+                    | "key"
+                    | "keys"
+                    | "apikey"
+                    | "apikeys"
+                    | "csrf"
+                    | "login"
+                    | "signin"
+                    | "logon"
+                    | "auth"
+                    | "auths"
+                    | "oauth"
+                    | "oauth2"
+                    | "jwt"
+                    | "refresh"
+                    | "mfa"
+                    | "otp"
+                    | "totp"
+                    | "sso"
+                    | "authorize"
+            )
+        })
     })
 }
 
-/// A field that may appear in this route's responses.
-fn reportable(field: &str, path: &str) -> bool {
-    if !is_sensitive_field(field) {
-        return false;
+/// Words of a function that removes or masks secrets: `_redact_credentials`,
+/// `get_masked_values`, `sanitize_user`.
+fn is_redaction(call: &Call) -> bool {
+    // `obj.model_dump(exclude={...})`, `obj.dict(exclude=...)`: the caller picks what leaves.
+    if matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if matches!(attr.as_str(), "model_dump" | "dict" | "model_dump_json" | "json"))
+        && call.keyword("exclude").is_some()
+    {
+        return true;
     }
-    let token_field =
-        field.to_ascii_lowercase().contains("token") || field.to_ascii_lowercase().contains("key");
-    !(token_field && issues_tokens(path))
+    call.func.last_name().is_some_and(|n| {
+        identifier_words(n).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "redact"
+                    | "redacted"
+                    | "redaction"
+                    | "mask"
+                    | "masked"
+                    | "masking"
+                    | "sanitize"
+                    | "sanitized"
+                    | "sanitise"
+                    | "sanitised"
+                    | "scrub"
+                    | "scrubbed"
+                    | "obfuscate"
+                    | "obfuscated"
+                    | "censor"
+                    | "censored"
+                    | "anonymize"
+                    | "anonymise"
+                    | "anonymized"
+            )
+        })
+    })
+}
+
+fn is_none(expr: &Expr) -> bool {
+    expr.as_name() == Some("None") || matches!(expr.kind, ExprKind::NoneLiteral)
+}
+
+/// A value that carries nothing secret: a literal, a comparison, a negation.
+fn is_inert(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Bool(_)
+            | ExprKind::NoneLiteral
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Compare { .. }
+            | ExprKind::UnaryOp { .. }
+            | ExprKind::List(_)
+    ) && !matches!(&expr.kind, ExprKind::List(items) if !items.is_empty())
+}
+
+/// An ORM object the handler returns: its class, and whether the handler built it (a new row,
+/// whose freshly generated secret is handed to its creator) rather than loaded it.
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    file: usize,
+    class: &'a Class,
+    constructed: bool,
+    /// The query that loaded it, when known.
+    query: Option<&'a Expr>,
+}
+
+struct Handler<'a> {
+    model: &'a ProjectModel,
+    file: usize,
+    function: &'a Function,
+    path: &'a str,
+}
+
+impl<'a> Handler<'a> {
+    fn orm_class(&self, expr: &'a Expr) -> Option<(usize, &'a Class)> {
+        if !matches!(expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            return None;
+        }
+        let (f, class) = named_class(self.model, self.file, expr)?;
+        (model_kind(self.model, f, class) == Some(ModelKind::Orm)).then_some((f, class))
+    }
+
+    fn param(&self, name: &str) -> Option<&'a Param> {
+        self.function.params.iter().find(|p| p.name == name)
+    }
+
+    /// A request parameter returned as is: the caller's own input echoed back.
+    fn is_echo(&self, expr: &Expr) -> bool {
+        expr.as_name()
+            .and_then(|n| self.param(n))
+            .is_some_and(|p| self.dependency_type(p).is_none() && !is_dependency_param(p))
+    }
+
+    /// The type a dependency parameter holds: `user: User = Depends(...)`,
+    /// `Annotated[User, Depends(...)]`, or an alias `CurrentUser = Annotated[User, Depends(...)]`.
+    fn dependency_type(&self, p: &'a Param) -> Option<(usize, &'a Expr)> {
+        let annotation = p.annotation.as_ref()?;
+        if is_dependency_param(p) {
+            return Some((self.file, annotated_inner(annotation).unwrap_or(annotation)));
+        }
+        if matches!(
+            annotation.kind,
+            ExprKind::Name(_) | ExprKind::Attribute { .. }
+        ) && let Some((f, Some(Stmt::Assign { value: Some(v), .. }), _)) =
+            self.model.resolve_definition(self.file, annotation)
+            && let ExprKind::Subscript { slice, .. } = &v.kind
+            && slice
+                .elements()
+                .is_some_and(|items| items.iter().skip(1).any(is_dependency_call))
+        {
+            return Some((f, annotated_inner(v)?));
+        }
+        None
+    }
+
+    /// The ORM row an expression evaluates to, followed through local assignments, dependency
+    /// parameters typed with a table class, `Out.model_validate(row)` and comprehensions.
+    fn row(&self, expr: &'a Expr, depth: u32) -> Option<Row<'a>> {
+        if depth > 8 {
+            return None;
+        }
+        match &expr.kind {
+            ExprKind::Await(inner) => self.row(inner, depth + 1),
+            ExprKind::Name(name) => {
+                if let Some(p) = self.param(name) {
+                    // `user: User = Depends(get_current_user)`: a row a dependency loaded.
+                    let (f, annotation) = self.dependency_type(p)?;
+                    return named_class(self.model, f, annotation)
+                        .filter(|(f, c)| model_kind(self.model, *f, c) == Some(ModelKind::Orm))
+                        .map(|(file, class)| Row {
+                            file,
+                            class,
+                            constructed: false,
+                            query: None,
+                        });
+                }
+                let value = last_assignment(&self.function.body, name)?;
+                self.row(value, depth + 1)
+            }
+            ExprKind::Call(call) => {
+                if is_redaction(call) {
+                    return None;
+                }
+                if let Some((file, class)) = self.orm_class(&call.func) {
+                    return Some(Row {
+                        file,
+                        class,
+                        constructed: true,
+                        query: None,
+                    });
+                }
+                if let ExprKind::Attribute { attr, .. } = &call.func.kind
+                    && matches!(
+                        attr.as_str(),
+                        "model_validate" | "from_orm" | "parse_obj" | "validate"
+                    )
+                {
+                    return self.row(call.args.first()?, depth + 1);
+                }
+                self.queried(expr, 0).map(|r| Row {
+                    query: Some(expr),
+                    ..r
+                })
+            }
+            ExprKind::IfExp { body, orelse, .. } => self
+                .row(body, depth + 1)
+                .or_else(|| self.row(orelse, depth + 1)),
+            ExprKind::BoolOp { values, .. } => values.iter().find_map(|v| self.row(v, depth + 1)),
+            ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
+                items.iter().find_map(|v| self.row(v, depth + 1))
+            }
+            ExprKind::Comprehension {
+                element,
+                generators,
+                value: None,
+            } => {
+                // `[Out.model_validate(row) for row in rows]`: the rows.
+                let element = validated_arg(element);
+                if let Some(name) = element.as_name()
+                    && let Some(g) = generators.iter().find(|g| g.target.as_name() == Some(name))
+                {
+                    return self.row(&g.iter, depth + 1);
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// The table class a query names: `db.get(User, id)`, `db.query(User).first()`,
+    /// `User.query.get(id)`, `session.scalars(select(User)).all()`, `User.objects.get(...)`.
+    fn queried(&self, expr: &'a Expr, depth: u32) -> Option<Row<'a>> {
+        if depth > 12 {
+            return None;
+        }
+        let found = |(file, class)| Row {
+            file,
+            class,
+            constructed: false,
+            query: None,
+        };
+        match &expr.kind {
+            ExprKind::Call(call) => {
+                if self.orm_class(&call.func).is_some() {
+                    // A row built here, as an argument: not what is returned.
+                    return None;
+                }
+                // `func.count(User.id)`: an aggregate, not a row.
+                if self.model.files[self.file]
+                    .imports
+                    .resolve(&call.func)
+                    .is_some_and(|q| {
+                        q.starts_with("sqlalchemy.func.") || q.starts_with("sqlalchemy.sql.func")
+                    })
+                {
+                    return None;
+                }
+                let receiver = match &call.func.kind {
+                    ExprKind::Attribute { value, .. } => self.queried(value, depth + 1),
+                    _ => None,
+                };
+                // An argument names the table itself (`db.get(User, id)`, `select(User)`), or
+                // is a query (`session.scalars(select(User))`); `User.id` is a column.
+                receiver.or_else(|| {
+                    call.args
+                        .iter()
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .find_map(|a| match &a.kind {
+                            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                                self.orm_class(a).map(found)
+                            }
+                            _ => self.queried(a, depth + 1),
+                        })
+                })
+            }
+            ExprKind::Attribute { value, .. } => self
+                .orm_class(expr)
+                .map(found)
+                .or_else(|| self.queried(value, depth + 1)),
+            ExprKind::Name(_) => self.orm_class(expr).map(found),
+            ExprKind::Await(inner) => self.queried(inner, depth + 1),
+            ExprKind::Subscript { value, .. } => self.queried(value, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// Whether the row was looked up by the caller's own value of `attr`
+    /// (`filter_by(token=token_header)`, `Model.token == token_header`): sending it back
+    /// tells the caller nothing new.
+    fn looked_up_by(&self, row: Row, attr: &str) -> bool {
+        let Some(query) = row.query else {
+            return false;
+        };
+        let from_request = |e: &Expr| {
+            e.as_name()
+                .and_then(|n| self.param(n))
+                .is_some_and(|p| !is_dependency_param(p))
+        };
+        query.any(&mut |x| match &x.kind {
+            ExprKind::Call(c) => c
+                .keywords
+                .iter()
+                .any(|k| k.arg.as_deref() == Some(attr) && from_request(&k.value)),
+            ExprKind::Compare {
+                left, comparators, ..
+            } => {
+                let names_attr =
+                    |e: &Expr| matches!(&e.kind, ExprKind::Attribute { attr: a, .. } if a == attr);
+                (names_attr(left) && comparators.iter().any(from_request))
+                    || (from_request(left) && comparators.iter().any(names_attr))
+            }
+            _ => false,
+        })
+    }
+
+    /// A secret the server holds for itself, read from module state: `API_KEY`,
+    /// `user_api_key_cache.cache_dict` (a global whose name says it holds credentials).
+    fn server_held(&self, expr: &Expr) -> Option<String> {
+        let mut root = expr;
+        while let ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } = &root.kind
+        {
+            root = value;
+        }
+        let name = root.as_name()?;
+        (self.param(name).is_none()
+            && last_assignment(&self.function.body, name).is_none()
+            && is_sensitive_field(name))
+        .then(|| name.to_string())
+    }
+
+    /// Whether a secret of `kind` read from storage leaves through this route.
+    fn leaks(&self, kind: SecretKind, row: Option<Row>) -> bool {
+        match kind {
+            SecretKind::Verifier => true,
+            SecretKind::Token => {
+                !about_credentials(self.path) && row.is_none_or(|r| !r.constructed)
+            }
+        }
+    }
+
+    /// Whether the handler gives `field` a new value before responding: `row.secret = ...`,
+    /// `row.regenerate_secret()`. The response then issues the new secret.
+    fn reissued(&self, field: &str) -> bool {
+        let field_words = identifier_words(field);
+        let mut found = false;
+        crate::untrusted_walk(&self.function.body, &mut |e| {
+            if let Some(call) = e.as_call()
+                && let ExprKind::Attribute { attr, .. } = &call.func.kind
+            {
+                let words = identifier_words(attr);
+                found |= words.len() > field_words.len()
+                    && field_words.iter().all(|w| words.contains(w));
+            }
+        });
+        found || assigns_attribute(&self.function.body, field)
+    }
+
+    /// A secret an explicit entry (`"key": value` or `key=value`) carries from storage:
+    /// `user.hashed_password` of a loaded row, or a server-held credential.
+    fn entry_secret(&self, key: Option<&str>, value: &'a Expr) -> Option<String> {
+        if let ExprKind::Attribute {
+            value: object,
+            attr,
+        } = &value.kind
+            && let Some(row) = self.row(object, 0)
+            && let Some(kind) = secret_kind(attr)
+            && fields(self.model, row.file, row.class)
+                .iter()
+                .any(|f| f.name == *attr && !f.hidden)
+            && self.leaks(kind, Some(row))
+            && (kind == SecretKind::Verifier || !self.reissued(attr))
+            && !self.looked_up_by(row, attr)
+        {
+            return Some(format!("{}.{attr}", row.class.name));
+        }
+        if let Some(key) = key
+            && let Some(kind) = secret_kind(key)
+            && let Some(root) = self.server_held(value)
+            && self.leaks(kind, None)
+        {
+            return Some(format!("the server-side `{root}`"));
+        }
+        // A whole row nested in the payload: `{"user": user}`.
+        if let Some(row) = self.row(value, 0)
+            && let Some(field) = self.row_secret(row)
+        {
+            return Some(format!("{}.{field}", row.class.name));
+        }
+        None
+    }
+
+    /// The first field of a row that leaks when the whole row is sent.
+    fn row_secret(&self, row: Row) -> Option<String> {
+        fields(self.model, row.file, row.class)
+            .into_iter()
+            .find(|f| {
+                !f.hidden
+                    && secret_kind(&f.name).is_some_and(|kind| {
+                        self.leaks(kind, Some(row))
+                            && (kind == SecretKind::Verifier || !self.reissued(&f.name))
+                    })
+                    && !self.looked_up_by(row, &f.name)
+            })
+            .map(|f| f.name)
+    }
+}
+
+/// Whether a body assigns `<something>.field = ...`.
+fn assigns_attribute(body: &[Stmt], field: &str) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Assign { targets, .. } => targets
+            .iter()
+            .any(|t| matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == field)),
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+        other => other.child_bodies().any(|b| assigns_attribute(b, field)),
+    })
+}
+
+/// `Depends(...)`/`Security(...)`: a value the application computes, not one the client sent.
+fn is_dependency_param(p: &Param) -> bool {
+    p.default.as_ref().is_some_and(is_dependency_call)
+        || p.annotation.as_ref().is_some_and(|a| {
+            matches!(&a.kind, ExprKind::Subscript { slice, .. }
+                if slice.elements().is_some_and(|items| items.iter().skip(1).any(is_dependency_call)))
+        })
+}
+
+fn is_dependency_call(e: &Expr) -> bool {
+    e.as_call()
+        .is_some_and(|c| matches!(c.func.last_name(), Some("Depends" | "Security")))
+}
+
+/// `Out.model_validate(x)` -> `x`; anything else as is.
+fn validated_arg(expr: &Expr) -> &Expr {
+    if let ExprKind::Call(call) = &expr.kind
+        && let ExprKind::Attribute { attr, .. } = &call.func.kind
+        && matches!(attr.as_str(), "model_validate" | "from_orm" | "parse_obj")
+        && let Some(first) = call.args.first()
+    {
+        return first;
+    }
+    expr
+}
+
+/// `Annotated[T, ...]` -> `T`.
+fn annotated_inner(annotation: &Expr) -> Option<&Expr> {
+    let ExprKind::Subscript { value, slice } = &annotation.kind else {
+        return None;
+    };
+    if value.last_name() != Some("Annotated") {
+        return None;
+    }
+    slice.elements()?.first()
+}
+
+/// The payload of a returned value: `jsonify(x)`, `JSONResponse(content=x)`, `(x, 200)`.
+fn payload(value: &Expr) -> Option<&Expr> {
+    match &value.kind {
+        ExprKind::Call(c)
+            if matches!(
+                c.func.last_name(),
+                Some(
+                    "jsonify"
+                        | "make_response"
+                        | "JSONResponse"
+                        | "ORJSONResponse"
+                        | "UJSONResponse"
+                )
+            ) =>
+        {
+            c.args.first().or_else(|| c.keyword("content"))
+        }
+        ExprKind::Tuple(items) => items.first(),
+        ExprKind::Await(inner) => payload(inner),
+        _ => Some(value),
+    }
+}
+
+/// The explicit entries of a payload built in place: a dict literal without `**`, or keyword
+/// arguments of a model constructor. `None` for anything else.
+fn explicit_entries<'e>(
+    model: &ProjectModel,
+    file: usize,
+    payload: &'e Expr,
+) -> Option<Vec<(Option<&'e str>, &'e Expr)>> {
+    match &payload.kind {
+        ExprKind::Dict(entries) if entries.iter().all(|e| e.key.is_some()) => Some(
+            entries
+                .iter()
+                .map(|e| (e.key.as_ref().and_then(|k| k.as_str()), &e.value))
+                .collect(),
+        ),
+        ExprKind::Call(call)
+            if call.keywords.iter().all(|k| k.arg.is_some())
+                && call.args.is_empty()
+                && named_class(model, file, &call.func)
+                    .is_some_and(|(f, c)| model_kind(model, f, c).is_some()) =>
+        {
+            Some(
+                call.keywords
+                    .iter()
+                    .map(|k| (k.arg.as_deref(), &k.value))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
 }
 
 impl Rule for SensitiveFieldInResponse {
@@ -91,101 +585,183 @@ impl Rule for SensitiveFieldInResponse {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let surface = cx.surface;
+        // Models that routes take as input: settings forms that callers write and read back.
+        let mut inputs: HashSet<(usize, u32)> = HashSet::default();
+        for route in &surface.apps.routes {
+            for p in &route.handler.params {
+                if is_dependency_param(p) {
+                    continue;
+                }
+                if let Some(a) = &p.annotation
+                    && let Some((f, class)) = named_class(
+                        cx.model,
+                        route.handler_file,
+                        annotated_inner(a).unwrap_or(a),
+                    )
+                {
+                    inputs.insert((f, class.span.start));
+                }
+            }
+        }
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             if !seen.insert(mounted.route) {
                 continue;
             }
-            let file = route.handler_file;
-            let path = &mounted.full_path;
             if route.keyword("response_model_exclude").is_some()
                 || route.keyword("response_model_include").is_some()
             {
                 continue;
             }
-            let declared = route
-                .keyword("response_model")
-                .or(route.handler.returns.as_ref());
-            let declared_in = if route.keyword("response_model").is_some() {
-                route.file
-            } else {
-                file
+            // `response_model=None` turns filtering off; the return annotation is then unused.
+            let declared = match route.keyword("response_model") {
+                Some(e) if is_none(e) => None,
+                Some(e) => Some((e, route.file)),
+                None => match route.handler.returns.as_ref() {
+                    Some(r) if is_none(r) => continue,
+                    Some(r) => Some((r, route.handler_file)),
+                    None => None,
+                },
             };
-            let mut report = |span: Span, message: String| {
+            let handler = Handler {
+                model: cx.model,
+                file: route.handler_file,
+                function: route.handler,
+                path: &mounted.full_path,
+            };
+            if let Some(what) = check_route(&handler, declared, &inputs) {
                 let mut f = Findings::new(route.file);
-                f.report(&SENSITIVE_FIELD_IN_RESPONSE, span, message);
-                out.extend(f.into_vec());
-            };
-            if let Some(declared) = declared {
-                if declared.as_name() == Some("None")
-                    || matches!(declared.kind, ExprKind::NoneLiteral)
-                {
-                    continue;
-                }
-                if let Some((f, class)) = named_class(cx.model, declared_in, declared) {
-                    if model_kind(cx.model, f, class).is_some()
-                        && let Some(field) = fields(cx.model, f, class)
-                            .into_iter()
-                            .find(|fl| !fl.hidden && reportable(&fl.name, path))
-                    {
-                        report(
-                            route.span,
-                            format!(
-                                "{} {} responds with {}, which has the field `{}`",
-                                route.methods.join(","),
-                                path,
-                                class.name,
-                                field.name
-                            ),
-                        );
-                    }
-                    continue;
-                }
-            }
-            // No filtering model: look at what the handler returns.
-            let fastapi_filtered = declared.is_some();
-            let scope = [route.handler];
-            let mut found: Option<String> = None;
-            for_each_return(&route.handler.body, &mut |value| {
-                if found.is_some() {
-                    return;
-                }
-                found = returned_secret(cx, file, &scope, value, path, fastapi_filtered);
-            });
-            if let Some(what) = found {
-                report(
+                f.report(
+                    &SENSITIVE_FIELD_IN_RESPONSE,
                     route.span,
-                    format!("{} {} {what}", route.methods.join(","), path),
+                    format!("{} {} {what}", route.methods.join(","), mounted.full_path),
                 );
+                out.extend(f.into_vec());
             }
         }
     }
 }
 
-/// What sensitive data a returned expression carries, if any.
-fn returned_secret(
-    cx: &ProjectContext,
-    file: usize,
-    scope: &[&routewarden_python::ast::Function],
-    value: &Expr,
-    path: &str,
-    filtered: bool,
+/// What a route sends that it should not, if anything.
+fn check_route<'a>(
+    h: &Handler<'a>,
+    declared: Option<(&'a Expr, usize)>,
+    inputs: &HashSet<(usize, u32)>,
 ) -> Option<String> {
-    let imports = &cx.model.files[file].imports;
-    // `jsonify(...)`, `make_response(...)`, `JSONResponse(...)`: look at the payload.
-    let payload = match &value.kind {
-        ExprKind::Call(c)
-            if matches!(
-                c.func.last_name(),
-                Some("jsonify" | "make_response" | "JSONResponse" | "ORJSONResponse")
-            ) =>
-        {
-            c.args.first().or_else(|| c.keyword("content"))
+    let mut returns: Vec<&'a Expr> = Vec::new();
+    for_each_return(&h.function.body, &mut |v| {
+        if let Some(p) = payload(v) {
+            returns.push(p);
         }
-        ExprKind::Tuple(items) => items.first(),
-        _ => Some(value),
-    }?;
+    });
+    // Values that say nothing of storage: the caller's own body, or a redacted copy.
+    returns.retain(|v| !h.is_echo(v) && !v.as_call().is_some_and(is_redaction) && !is_none(v));
+    let declared_class = declared.and_then(|(e, f)| {
+        named_class(h.model, f, e).filter(|(df, c)| model_kind(h.model, *df, c).is_some())
+    });
+    if let Some((df, class)) = declared_class {
+        let input = inputs.contains(&(df, class.span.start));
+        return declared_leak(h, df, class, input, &returns);
+    }
+    // Without a model, or with one the analysis cannot read (then trusted to filter, unless it
+    // is a plain mapping).
+    let filtered = declared.is_some_and(|(e, f)| {
+        let q = h.model.files[f].imports.resolve(e);
+        let base = match &e.kind {
+            ExprKind::Subscript { value, .. } => h.model.files[f].imports.resolve(value),
+            _ => q.clone(),
+        };
+        !matches!(
+            base.as_deref(),
+            Some(
+                "builtins.dict"
+                    | "typing.Dict"
+                    | "typing.Any"
+                    | "typing.Mapping"
+                    | "builtins.object"
+            )
+        ) && !matches!(e.as_name(), Some("dict" | "object"))
+    });
+    for value in returns {
+        if let Some(what) = returned_secret(h, value, filtered) {
+            return Some(what);
+        }
+    }
+    None
+}
+
+/// A declared response model's sensitive field that the returned values fill from storage.
+/// Password-like fields leak whenever a returned value may fill them (unless the model is also
+/// a request model: a settings form read back by those who write it); token-like fields only
+/// when the value is shown to come from a stored row or a server-held secret.
+fn declared_leak<'a>(
+    h: &Handler<'a>,
+    df: usize,
+    class: &'a Class,
+    input: bool,
+    returns: &[&'a Expr],
+) -> Option<String> {
+    let sensitive: Vec<(String, SecretKind)> = fields(h.model, df, class)
+        .into_iter()
+        .filter(|f| !f.hidden)
+        .filter_map(|f| secret_kind(&f.name).map(|k| (f.name, k)))
+        .collect();
+    if sensitive.is_empty() {
+        return None;
+    }
+    for value in returns {
+        if let Some(entries) = explicit_entries(h.model, h.file, value) {
+            for (name, kind) in &sensitive {
+                let Some((_, v)) = entries.iter().find(|(k, _)| *k == Some(name.as_str())) else {
+                    continue;
+                };
+                if is_inert(v) || v.as_call().is_some_and(is_redaction) {
+                    continue;
+                }
+                let source = h.entry_secret(Some(name), v);
+                if (*kind == SecretKind::Verifier && !input) || source.is_some() {
+                    let from = source.map(|s| format!(" (from {s})")).unwrap_or_default();
+                    return Some(format!(
+                        "responds with {}, which has the field `{name}`{from}",
+                        class.name
+                    ));
+                }
+            }
+            continue;
+        }
+        let row = h.row(value, 0);
+        for (name, kind) in &sensitive {
+            let stored = row.filter(|r| {
+                fields(h.model, r.file, r.class)
+                    .iter()
+                    .any(|f| f.name == *name && !f.hidden)
+            });
+            let leaks = match kind {
+                SecretKind::Verifier => !input || stored.is_some(),
+                SecretKind::Token => {
+                    stored.is_some_and(|r| !h.looked_up_by(r, name))
+                        && h.leaks(*kind, stored)
+                        && !h.reissued(name)
+                }
+            };
+            if leaks {
+                let from = stored
+                    .map(|r| format!(" (from a {} row)", r.class.name))
+                    .unwrap_or_default();
+                return Some(format!(
+                    "responds with {}, which has the field `{name}`{from}",
+                    class.name
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// What sensitive data a returned expression carries, if any.
+fn returned_secret<'a>(h: &Handler<'a>, payload: &'a Expr, filtered: bool) -> Option<String> {
+    let imports = &h.model.files[h.file].imports;
     match &payload.kind {
         ExprKind::Attribute { attr, .. } if attr == "__dict__" => {
             return Some(
@@ -194,20 +770,6 @@ fn returned_secret(
         }
         ExprKind::Call(c) if imports.resolve(&c.func).as_deref() == Some("builtins.vars") => {
             return Some("returns vars(obj): every attribute, secrets included".to_string());
-        }
-        ExprKind::Dict(entries) => {
-            // A literal value (`"has_token": False`) carries no secret.
-            let key = entries
-                .iter()
-                .filter(|e| {
-                    !matches!(
-                        e.value.kind,
-                        ExprKind::Bool(_) | ExprKind::NoneLiteral | ExprKind::Int(_)
-                    )
-                })
-                .filter_map(|e| e.key.as_ref()?.as_str())
-                .find(|k| reportable(k, path))?;
-            return Some(format!("returns a dict with the key `{key}`"));
         }
         ExprKind::Comprehension { generators, .. } => {
             let every_column = generators.iter().any(|g| {
@@ -218,30 +780,26 @@ fn returned_secret(
         }
         _ => {}
     }
+    if let Some(entries) = explicit_entries(h.model, h.file, payload) {
+        return entries.iter().find_map(|(key, value)| {
+            if is_inert(value) || value.as_call().is_some_and(is_redaction) {
+                return None;
+            }
+            let from = h.entry_secret(*key, value)?;
+            Some(match key {
+                Some(k) => format!("returns a dict with the key `{k}` (from {from})"),
+                None => format!("returns {from}"),
+            })
+        });
+    }
     if filtered {
         return None;
     }
     // An ORM object returned as is: `return user` where `user` came from a query on `User`.
-    let origin_expr = match payload.as_name() {
-        Some(name) => last_assignment(&scope[0].body, name).unwrap_or(payload),
-        None => payload,
-    };
-    let mut class_found = None;
-    origin_expr.any(&mut |x| {
-        if class_found.is_none()
-            && let Some((f, class)) = named_class(cx.model, file, x)
-                .filter(|_| matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }))
-            && model_kind(cx.model, f, class) == Some(ModelKind::Orm)
-            && let Some(field) = fields(cx.model, f, class)
-                .into_iter()
-                .find(|fl| !fl.hidden && reportable(&fl.name, path))
-        {
-            class_found = Some(format!(
-                "returns a {} object with no response model, including the field `{}`",
-                class.name, field.name
-            ));
-        }
-        class_found.is_some()
-    });
-    class_found
+    let row = h.row(payload, 0)?;
+    let field = h.row_secret(row)?;
+    Some(format!(
+        "returns a {} object with no response model, including the field `{field}`",
+        row.class.name
+    ))
 }

@@ -8,14 +8,22 @@ use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 declare_rule! {
     /// ## What it finds
-    /// An untrusted mapping spread into a model, an ORM object or an update: `Model(**data)`,
-    /// `Model.objects.create(**data)`, `obj.update(**data)`, `query.update(data)`,
-    /// `obj.__dict__.update(data)`, and `setattr(obj, key, value)` in a loop over the data.
-    /// Untrusted: `dict`/`Any` body parameters of route handlers, Flask `request.json`,
-    /// `get_json()`, `form`, `args`, `values`, Starlette `await request.json()`/`form()`, dumps of
-    /// Pydantic models that accept extra fields, followed through local assignments, `dict(...)`,
-    /// `.copy()` and `{**data}`. Constructing a Pydantic model from the data is validation and is
-    /// not reported; neither is `model_dump(exclude_unset=True)` of a strict model.
+    /// An untrusted mapping written into database rows: spread into a table class
+    /// (`Model(**data)`), into a write through a table class, its manager or a query on it
+    /// (`Model.objects.create(**data)`, `insert(Model).values(**data)`, `query.update(data)`),
+    /// into `obj.__dict__.update(data)`, or applied by `setattr(obj, key, value)` in a loop over
+    /// the data. Untrusted: `dict`/`Any` body parameters of route handlers, Flask
+    /// `request.json`, `get_json()`, `form`, `args`, `values`, Starlette
+    /// `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
+    /// Pydantic model accepts extra fields, followed through local assignments, `dict(...)`,
+    /// `.copy()` and `{**data}`.
+    ///
+    /// Not reported: constructing a Pydantic model from the data (that is validation), a class
+    /// the analysis cannot see (a plugin's settings model reached through a module attribute,
+    /// a library's object: nothing shows it is a table), calls that are not writes to a table
+    /// (`client.chat.completions.create(**data)`, `dict.update`), `model_dump(exclude_unset=True)`
+    /// of a strict model, and dumps of models outside route handlers or of dependency
+    /// parameters (the application's own objects, not request bodies).
     ///
     /// ## Why is this dangerous
     /// The client chooses which attributes are set. A sign-up form that also posts
@@ -76,18 +84,12 @@ impl MassAssignment {
             .filter(|k| k.arg.is_none())
             .find_map(|k| untrusted.source(&k.value))
         {
-            let constructor = call
-                .func
-                .last_name()
-                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
-            let writer = matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if WRITERS.contains(&attr.as_str()));
-            if constructor
-                && let Some((f, Some(Stmt::ClassDef(class)), _)) =
-                    cx.model.resolve_definition(cx.file_index, &call.func)
-                && model_kind(cx.model, f, class) == Some(ModelKind::Pydantic)
-            {
-                return;
-            }
+            // The sink must be established: a constructor of a table class, or a write
+            // through a table class, its manager or a query on it. A class the analysis cannot
+            // see (a plugin's settings model, a library's response object) may validate.
+            let constructor = is_orm_class(cx, &call.func);
+            let writer = matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                if WRITERS.contains(&attr.as_str()) && orm_receiver(cx, value, 0));
             if constructor || writer {
                 let target = call.func.last_name().unwrap_or("the call");
                 out.report(
@@ -188,11 +190,8 @@ impl MassAssignment {
                     for e in exprs {
                         let span = other.span();
                         e.any(&mut |x| {
-                            let inner = match &x.kind {
-                                ExprKind::Await(i) => i.as_ref(),
-                                _ => x,
-                            };
-                            if let Some(call) = inner.as_call() {
+                            // Every call, also one under `await`, is visited once.
+                            if let Some(call) = x.as_call() {
                                 self.check_call(cx, untrusted, call, span, out);
                             }
                             false
@@ -204,6 +203,39 @@ impl MassAssignment {
                 }
             }
         }
+    }
+}
+
+/// A table class: a project ORM model, or Django's user model.
+fn is_orm_class(cx: &FileContext, func: &Expr) -> bool {
+    if !matches!(func.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+        return false;
+    }
+    match cx.model.resolve_definition(cx.file_index, func) {
+        Some((f, Some(Stmt::ClassDef(class)), _)) => {
+            model_kind(cx.model, f, class) == Some(ModelKind::Orm)
+        }
+        Some((_, None, Some(q))) => q.starts_with("django.contrib.auth.models."),
+        _ => false,
+    }
+}
+
+/// A receiver that writes rows: `User.objects`, `User`, `db.query(User).filter(...)`,
+/// `insert(User)`, `update(User).where(...)`.
+fn orm_receiver(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match &expr.kind {
+        ExprKind::Name(_) => is_orm_class(cx, expr),
+        ExprKind::Attribute { value, attr } => {
+            attr == "objects" || is_orm_class(cx, expr) || orm_receiver(cx, value, depth + 1)
+        }
+        ExprKind::Call(c) => {
+            orm_receiver(cx, &c.func, depth + 1) || c.args.iter().any(|a| is_orm_class(cx, a))
+        }
+        ExprKind::Await(inner) => orm_receiver(cx, inner, depth + 1),
+        _ => false,
     }
 }
 
@@ -221,7 +253,7 @@ impl Rule for MassAssignment {
         };
         // Every function is checked: besides request reads, a parameter typed with a model that
         // accepts extra fields makes `Model(**payload.model_dump())` untrusted without any read.
-        let untrusted = Untrusted::new(cx.model, cx.file_index, f, &raw);
+        let untrusted = Untrusted::new(cx.model, cx.file_index, f, &raw, is_handler);
         self.check_body(cx, &untrusted, &f.body, out);
     }
 }

@@ -1,18 +1,27 @@
-use crate::data_models::{ModelKind, allows_extra, model_kind, named_class};
+use crate::data_models::{ModelKind, allows_extra, model_kind};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_python::ast::{ExprKind, Stmt};
-use rustc_hash::FxHashSet as HashSet;
+use crate::untrusted::{Untrusted, raw_body_params};
+use routewarden_model::ProjectModel;
+use routewarden_model::security::walk_exprs;
+use routewarden_python::ast::{Class, Expr, ExprKind, Param, Stmt};
+use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
     /// ## What it finds
-    /// A Pydantic request model that accepts unknown fields: `extra="allow"` in a v2
-    /// `model_config = ConfigDict(...)` or dict, a v1 `class Config: extra = Extra.allow`, or the
-    /// class keyword `class M(BaseModel, extra="allow")`, also inherited from a base model. A
-    /// model counts as a request model when a route handler takes it as a parameter, or when its
-    /// name says so (`...Create`, `...Update`, `...In`, `...Request`, `...Input`, `...Payload`).
+    /// A Pydantic model that receives request data and accepts unknown fields: `extra="allow"`
+    /// in a v2 `model_config = ConfigDict(...)` or dict, a v1 `class Config: extra =
+    /// Extra.allow`, or the class keyword `class M(BaseModel, extra="allow")`, also inherited
+    /// from a base model (reported at the base's setting). A model receives request data when a
+    /// route handler takes it as a parameter (body, form or query model; not a `Depends(...)`
+    /// result), or when a handler validates the raw request into it (`Model(**await
+    /// request.json())`, `Model.model_validate(request.get_json())`); annotations are followed
+    /// across modules. A model only named like a request (`...Request`, `...Payload`) that no
+    /// route receives is not reported: it may be an internal type or the wire format of another
+    /// service's responses. Models nested in a request model's fields are not reported either
+    /// (free-form metadata by design, most often); where the extra fields reach a table,
+    /// VAL002 reports the write.
     ///
     /// ## Why is this dangerous
     /// Extra fields are kept on the model and come back out of `model_dump()`: a validated
@@ -40,21 +49,64 @@ declare_rule! {
 
 pub struct PermissiveRequestModel;
 
-fn request_named(name: &str) -> bool {
-    identifier_words(name).last().is_some_and(|w| {
-        matches!(
-            w.as_str(),
-            "create"
-                | "update"
-                | "in"
-                | "request"
-                | "input"
-                | "payload"
-                | "body"
-                | "form"
-                | "patch"
-        )
-    })
+/// Project classes an annotation names anywhere: `Item`, `list[Item]`, `Item | None`,
+/// `Annotated[Item, Body()]`, `dict[str, Item]`.
+fn annotation_classes<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    annotation: &Expr,
+    out: &mut Vec<(usize, &'a Class)>,
+) {
+    match &annotation.kind {
+        ExprKind::Subscript { value, slice } => {
+            annotation_classes(model, file, value, out);
+            match slice.elements() {
+                Some(items) => {
+                    for item in items {
+                        annotation_classes(model, file, item, out);
+                    }
+                }
+                None => annotation_classes(model, file, slice, out),
+            }
+        }
+        ExprKind::BinOp { left, right, .. } => {
+            annotation_classes(model, file, left, out);
+            annotation_classes(model, file, right, out);
+        }
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            for item in items {
+                annotation_classes(model, file, item, out);
+            }
+        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            if let Some((f, Some(Stmt::ClassDef(c)), _)) =
+                model.resolve_definition(file, annotation)
+            {
+                out.push((f, c));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `Depends(get_x)`/`Security(...)` with a callable: the parameter holds what the dependency
+/// returns. `Depends()` alone makes the annotated class itself the dependency, filled from
+/// the request's query.
+fn holds_dependency_result(p: &Param) -> bool {
+    let dependency = |e: &Expr| {
+        e.as_call().is_some_and(|c| {
+            matches!(c.func.last_name(), Some("Depends" | "Security"))
+                && (!c.args.is_empty()
+                    || c.keywords
+                        .iter()
+                        .any(|k| k.arg.as_deref() == Some("dependency")))
+        })
+    };
+    p.default.as_ref().is_some_and(dependency)
+        || p.annotation.as_ref().is_some_and(|a| {
+            matches!(&a.kind, ExprKind::Subscript { slice, .. }
+                if slice.elements().is_some_and(|items| items.iter().skip(1).any(dependency)))
+        })
 }
 
 impl Rule for PermissiveRequestModel {
@@ -63,36 +115,81 @@ impl Rule for PermissiveRequestModel {
     }
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
-        let mut used: HashSet<(usize, u32)> = HashSet::default();
+        let model = cx.model;
+        // Each model that receives request data, with the handler that first receives it.
+        let mut received: HashMap<(usize, u32), String> = HashMap::default();
+        let mut queue: Vec<(usize, &Class, String)> = Vec::new();
+        let mut seen_handlers = rustc_hash::FxHashSet::default();
         for route in &cx.surface.apps.routes {
-            for p in &route.handler.params {
-                let Some(annotation) = &p.annotation else {
+            let file = route.handler_file;
+            let handler = route.handler;
+            if !seen_handlers.insert((file, handler.span.start)) {
+                continue;
+            }
+            let mut found = Vec::new();
+            for p in &handler.params {
+                if holds_dependency_result(p) {
                     continue;
-                };
-                let mut candidates = vec![annotation];
-                if let ExprKind::Subscript { slice, .. } = &annotation.kind {
-                    candidates.extend(slice.elements().into_iter().flatten());
                 }
-                for c in candidates {
-                    if let Some((f, class)) = named_class(cx.model, route.handler_file, c) {
-                        used.insert((f, class.span.start));
-                    }
+                if let Some(annotation) = &p.annotation {
+                    annotation_classes(model, file, annotation, &mut found);
                 }
             }
+            // `Model(**await request.json())`, `Model.model_validate(request.get_json())`.
+            let raw = raw_body_params(model, file, handler, &route.path);
+            let untrusted = Untrusted::new(model, file, handler, &raw, true);
+            walk_exprs(&handler.body, &mut |e| {
+                e.any(&mut |x| {
+                    let Some(call) = x.as_call() else {
+                        return false;
+                    };
+                    let (class_expr, data) = match &call.func.kind {
+                        ExprKind::Attribute { value, attr }
+                            if matches!(
+                                attr.as_str(),
+                                "model_validate"
+                                    | "parse_obj"
+                                    | "model_validate_json"
+                                    | "parse_raw"
+                            ) =>
+                        {
+                            (value.as_ref(), call.args.first())
+                        }
+                        _ => (
+                            &call.func,
+                            call.keywords
+                                .iter()
+                                .find(|k| k.arg.is_none())
+                                .map(|k| &k.value),
+                        ),
+                    };
+                    if let Some(data) = data
+                        && untrusted.source(data).is_some()
+                    {
+                        annotation_classes(model, file, class_expr, &mut found);
+                    }
+                    false
+                });
+            });
+            for (f, class) in found {
+                queue.push((f, class, handler.name.clone()));
+            }
         }
-        let mut reported = HashSet::default();
-        for (file, module) in cx.model.files.iter().enumerate() {
+        for (file, class, handler) in queue {
+            if model_kind(model, file, class) == Some(ModelKind::Pydantic) {
+                received.entry((file, class.span.start)).or_insert(handler);
+            }
+        }
+        let mut reported = rustc_hash::FxHashSet::default();
+        for (file, module) in model.files.iter().enumerate() {
             for stmt in module.body() {
                 let Stmt::ClassDef(class) = stmt else {
                     continue;
                 };
-                if model_kind(cx.model, file, class) != Some(ModelKind::Pydantic) {
+                let Some(handler) = received.get(&(file, class.span.start)) else {
                     continue;
-                }
-                if !used.contains(&(file, class.span.start)) && !request_named(&class.name) {
-                    continue;
-                }
-                let Some((at_file, span)) = allows_extra(cx.model, file, class) else {
+                };
+                let Some((at_file, span)) = allows_extra(model, file, class) else {
                     continue;
                 };
                 if !reported.insert((at_file, span)) {
@@ -103,7 +200,7 @@ impl Rule for PermissiveRequestModel {
                     &PERMISSIVE_REQUEST_MODEL,
                     span,
                     format!(
-                        "request model {} accepts unknown fields (extra=\"allow\")",
+                        "request model {} (received by {handler}()) accepts unknown fields (extra=\"allow\")",
                         class.name
                     ),
                 );
