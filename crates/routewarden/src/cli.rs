@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use routewarden_rules::registry;
 use routewarden_rules::{Confidence, RuleSettings, Severity};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -88,6 +88,10 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     /// Files and folders to analyse.
     pub paths: Vec<PathBuf>,
+    /// Also analyse these files and folders, without reporting their findings: the project
+    /// around the changed files a pre-commit hook names (repeatable).
+    #[arg(long)]
+    pub context: Vec<PathBuf>,
     /// Output format. Repeat it with `--output` to write several reports from one analysis:
     /// formats and outputs pair in order, and a first format without an output goes to
     /// standard output.
@@ -350,6 +354,11 @@ pub fn report_targets(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>
     Ok(targets)
 }
 
+/// A path as the file system names it, to compare paths given in different forms.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 pub fn run_check(args: &CheckArgs) -> i32 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -375,10 +384,22 @@ pub fn run_check(args: &CheckArgs) -> i32 {
         },
         None => None,
     };
-    let mut analysis = match analysis::analyze(&paths, &settings, registry::rules()) {
+    let mut analysed = args.context.clone();
+    analysed.extend(paths.iter().cloned());
+    let mut analysis = match analysis::analyze(&analysed, &settings, registry::rules()) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
+    if !args.context.is_empty() {
+        let reported: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+        let model = &analysis.model;
+        analysis.diagnostics.retain(|d| {
+            model
+                .files
+                .get(d.file)
+                .is_some_and(|f| reported.iter().any(|r| canonical(&f.path).starts_with(r)))
+        });
+    }
     if let Some(path) = &args.write_baseline
         && let Err(e) = crate::baseline::write(path, &analysis.diagnostics)
     {

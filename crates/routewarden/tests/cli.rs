@@ -285,3 +285,49 @@ fn rule_and_rules_describe_the_catalogue() {
         }
     }
 }
+
+#[test]
+fn context_is_analysed_but_only_the_named_files_are_reported() {
+    let p = Project::new();
+    p.write(
+        "app/main.py",
+        "from fastapi import Depends, FastAPI\n\
+         from app.auth import current_user\n\
+         from app import admin\n\
+         app = FastAPI()\n\
+         app.include_router(admin.router, dependencies=[Depends(current_user)])\n",
+    );
+    p.write("app/__init__.py", "");
+    p.write(
+        "app/auth.py",
+        "from fastapi import HTTPException, Request\n\
+         def current_user(request: Request):\n    \
+             if not request.headers.get(\"authorization\"):\n        \
+                 raise HTTPException(status_code=401)\n",
+    );
+    p.write(
+        "app/admin.py",
+        "from fastapi import APIRouter\n\
+         router = APIRouter()\n\
+         @router.delete(\"/users/{user_id}\")\n\
+         def delete_user(user_id: int):\n    \
+             return None\n",
+    );
+    p.write("app/config.py", FLASK_SECRET);
+    // Alone, the router looks unprotected: its authentication is set up in another module.
+    let alone = p.json(&["--select", "AUTH001", "app/admin.py"]);
+    assert_eq!(alone.len(), 1, "{alone:?}");
+    // With the project as context the router is known to be mounted behind `current_user`.
+    let run = p.check(&["--context", ".", "app/admin.py"]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("AUTH001"), "{}", run.stdout);
+    // Findings of context files are not reported, but those of named files are.
+    assert!(!run.stdout.contains("SECRET001"), "{}", run.stdout);
+    let named = p.json(&["--context", ".", "app/config.py"]);
+    assert!(
+        named
+            .iter()
+            .all(|f| f["filename"].as_str().unwrap().ends_with("config.py"))
+    );
+    assert!(named.iter().any(|f| f["code"] == "SECRET001"), "{named:?}");
+}

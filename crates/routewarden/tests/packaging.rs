@@ -588,7 +588,7 @@ fn pre_commit_runs_the_hooks_on_a_git_repository() {
         "--> app.py:4:1",
         "DEBUG001",
         "--> app.py:13:5",
-        "Found 2 findings in 2 files",
+        "Found 2 findings",
     ] {
         assert!(
             bad.stdout.contains(expected),
