@@ -662,13 +662,24 @@ impl InputOnly<'_> {
     /// `Some(1)` for a parsing step, `Some(0)` for a pure computation, `None` otherwise.
     fn call(&self, file: usize, params: &[Param], call: &Call, depth: u32) -> Option<usize> {
         let imports = &self.model.files[file].imports;
+        // Builtins the name table does not list (`int`, `enumerate`, `ValueError`), unless the
+        // module binds the name itself.
+        if let Some(n) = call.func.as_name()
+            && imports.get(n).is_none()
+            && self.model.files[file].top_level(n).is_none()
+            && !params.iter().any(|p| p.name == n)
+            && (PURE_BUILTINS.contains(&n) || n.ends_with("Error") || n == "Exception")
+        {
+            // `int(value)`, `float(value)` parse.
+            return Some(usize::from(matches!(n, "int" | "float" | "complex")));
+        }
         if let Some(q) = imports.resolve(&call.func) {
             if PARSE_FUNCTIONS.contains(&q.as_str()) {
                 return Some(1);
             }
             if let Some(b) = q.strip_prefix("builtins.") {
                 return (PURE_BUILTINS.contains(&b) || b.ends_with("Error") || b == "Exception")
-                    .then_some(0);
+                    .then_some(usize::from(matches!(b, "int" | "float" | "complex")));
             }
             if matches!(
                 q.as_str(),

@@ -13,7 +13,9 @@ declare_rule! {
     /// `make_response`, `Response`, `JSONResponse`, `redirect`, or the injected
     /// `response: Response` parameter) without `secure=True`, without `httponly=True`, or
     /// without a `samesite` value; the message names what is missing. High severity when the
-    /// cookie's name or value looks like a session, token or credential. Starlette's default
+    /// cookie's name or value looks like a session, token or credential; low for other cookies
+    /// (preferences, UI state, download markers), which carry nothing to steal and are reported
+    /// for review only. Starlette's default
     /// `samesite="lax"` counts as set; non-literal flags (`secure=settings.cookie_secure`) are
     /// trusted; test files and `set_cookie` methods of the project's own classes are skipped.
     ///
@@ -132,6 +134,7 @@ impl Rule for InsecureCookie {
             return;
         }
         let sensitive = sensitive_cookie(call.argument("key", 0), call.argument("value", 1));
+
         let name = call
             .argument("key", 0)
             .and_then(Expr::as_str)
@@ -144,7 +147,8 @@ impl Rule for InsecureCookie {
             if sensitive {
                 Severity::High
             } else {
-                INSECURE_COOKIE.severity
+                // A preference or UI-state cookie: for review.
+                Severity::Low
             },
         );
     }
