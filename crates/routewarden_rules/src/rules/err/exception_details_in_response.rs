@@ -4,8 +4,11 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
+use routewarden_model::config::identifier_words;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Call, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt};
+use routewarden_python::ast::{
+    Call, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
+};
 use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
@@ -25,8 +28,9 @@ declare_rule! {
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
     ///   answer (no status: `return {"error": str(e)}`);
     /// - the project's own exception answered with the status it carries itself
-    ///   (`status_code=e.status_code`, `e.get_http_status_code()`): an API error designed for
-    ///   clients;
+    ///   (`status_code=e.status_code`, `e.get_http_status_code()`) or with a status chosen for
+    ///   it other than the generic 500 (`502` for "the source could not be reached", `503`):
+    ///   an API error designed for clients;
     /// - any exception, even `except Exception`, when the `try` block does nothing but read and
     ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
     ///   `Model.model_validate(...)`, `base64.b64decode`, `uuid.UUID`, the project's
@@ -36,6 +40,8 @@ declare_rule! {
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); its
     ///   `original_exception` still counts;
+    /// - details sent only in the branch of an operator's opt-in (`if settings.DEBUG:`,
+    ///   `if conf.get("api", "expose_stacktrace") == "True":`);
     /// - an upstream service's reply relayed by a gateway: the reason phrase (`e.message` of
     ///   aiohttp's `ClientResponseError`), status and body of the upstream response. The
     ///   exception's own text (`str(e)`), which names the URL the server called, is still
@@ -145,6 +151,8 @@ const NARROW: &[&str] = &[
 struct Taint {
     /// A narrow exception: its text is written for clients when answered with a 4xx.
     narrow: bool,
+    /// Only the project's own exception classes.
+    project: bool,
     /// Raised only by reading and validating input: its text describes that input.
     input_error: bool,
     /// An HTTP client's error-status exception: its reason phrase and status are the
@@ -379,6 +387,13 @@ impl Analysis<'_, '_> {
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_some() => {
+                    if let Some(branch) = unexposed_branch(test, body, orelse) {
+                        self.learn_assignments(branch);
+                    }
+                }
                 other => {
                     for child in other.child_bodies() {
                         self.learn_assignments(child);
@@ -387,6 +402,36 @@ impl Analysis<'_, '_> {
             }
         }
     }
+}
+
+/// A test that switches on exposing error details, the operator's opt-in: `if settings.DEBUG:`,
+/// `if conf.get("api", "expose_stacktrace") == "True":`; `Some(negated)` for `if not ...:`.
+fn exposure_switch(test: &Expr) -> Option<bool> {
+    let (negated, test) = match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => (true, &**operand),
+        _ => (false, test),
+    };
+    let opt_in = |text: &str| {
+        identifier_words(text).iter().any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "debug" | "expose" | "stacktrace" | "traceback"
+            )
+        })
+    };
+    test.any(&mut |e| match &e.kind {
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } | ExprKind::Str(n) => opt_in(n),
+        _ => false,
+    })
+    .then_some(negated)
+}
+
+/// The branch of an `if` that runs without the opt-in, when the test is one.
+fn unexposed_branch<'s>(test: &Expr, body: &'s [Stmt], orelse: &'s [Stmt]) -> Option<&'s [Stmt]> {
+    exposure_switch(test).map(|negated| if negated { body } else { orelse })
 }
 
 /// The code of a status constant's name: `HTTP_422_UNPROCESSABLE_ENTITY`, `BAD_REQUEST`.
@@ -801,6 +846,8 @@ fn is_request(imports: &routewarden_python::names::Imports, params: &[Param], ex
 #[derive(Clone, Copy, Default)]
 struct Caught {
     narrow: bool,
+    /// Only the project's own exception classes.
+    project: bool,
     /// Only the framework's HTTP exceptions.
     http: bool,
     /// Some of it is an HTTP framework exception (an `except` clause then drops the name).
@@ -820,6 +867,7 @@ impl ExceptionDetailsInResponse {
         };
         let mut caught = Caught {
             narrow: true,
+            project: true,
             http: true,
             any_http: false,
             upstream: true,
@@ -829,6 +877,7 @@ impl ExceptionDetailsInResponse {
                 // Both frameworks hand a 4xx handler an `HTTPException`.
                 let client = (400..500).contains(&n);
                 caught.narrow &= client;
+                caught.project = false;
                 caught.http &= client;
                 caught.any_http |= client;
                 caught.upstream = false;
@@ -858,6 +907,7 @@ impl ExceptionDetailsInResponse {
                 || last.ends_with("ValidationError")
                 || last.starts_with("Invalid")
                 || last.ends_with("NotFound");
+            caught.project &= project;
             if !(project || named_narrow) {
                 caught.narrow = false;
             }
@@ -901,6 +951,7 @@ impl ExceptionDetailsInResponse {
                                     name.clone(),
                                     Taint {
                                         narrow: caught.narrow,
+                                        project: caught.project && !caught.any_http,
                                         input_error,
                                         upstream: caught.upstream,
                                         framework_http: false,
@@ -951,6 +1002,14 @@ impl ExceptionDetailsInResponse {
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                // Details sent only when the operator switched debugging or exposure on.
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_some() => {
+                    if let Some(branch) = unexposed_branch(test, body, orelse) {
+                        self.check_body(analysis, branch, is_handler, out);
+                    }
+                }
                 other => {
                     // Response builders and `abort(...)` anywhere in the statement.
                     if let Stmt::Expr { value, span }
@@ -1006,6 +1065,11 @@ impl ExceptionDetailsInResponse {
         // A deliberate client message (a 4xx, or an error field of a normal answer), or the
         // project's own API error with the status it carries.
         if taint.narrow && (not_server_error || status == Status::FromException) {
+            return;
+        }
+        // The project's own exception answered with a status chosen for it (an upstream or
+        // service failure, 501-504), not the generic 500.
+        if taint.project && matches!(status, Status::Code(501..=504)) {
             return;
         }
         out.report(
@@ -1068,6 +1132,7 @@ impl ExceptionDetailsInResponse {
                         None => c,
                         Some(r) => Caught {
                             narrow: r.narrow && c.narrow,
+                            project: r.project && c.project,
                             http: r.http && c.http,
                             any_http: r.any_http || c.any_http,
                             upstream: r.upstream && c.upstream,
@@ -1101,6 +1166,7 @@ impl Rule for ExceptionDetailsInResponse {
                     p.name.clone(),
                     Taint {
                         narrow: caught.narrow || caught.http,
+                        project: caught.project && !caught.any_http,
                         input_error: false,
                         upstream: caught.upstream,
                         framework_http: caught.http,
