@@ -28,9 +28,11 @@ declare_rule! {
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
     ///   answer (no status: `return {"error": str(e)}`);
     /// - the project's own exception answered with the status it carries itself
-    ///   (`status_code=e.status_code`, `e.get_http_status_code()`) or with a status chosen for
-    ///   it other than the generic 500 (`502` for "the source could not be reached", `503`):
-    ///   an API error designed for clients;
+    ///   (`status_code=e.status_code`, `e.get_http_status_code()`): an API error designed for
+    ///   clients;
+    /// - a narrow exception answered with a status chosen for it other than the generic 500
+    ///   (`502` for "the source could not be reached" or "the upstream sent invalid JSON",
+    ///   `503`);
     /// - any exception, even `except Exception`, when the `try` block does nothing but read and
     ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
     ///   `Model.model_validate(...)`, `base64.b64decode`, `uuid.UUID`, the project's
@@ -151,8 +153,6 @@ const NARROW: &[&str] = &[
 struct Taint {
     /// A narrow exception: its text is written for clients when answered with a 4xx.
     narrow: bool,
-    /// Only the project's own exception classes.
-    project: bool,
     /// Raised only by reading and validating input: its text describes that input.
     input_error: bool,
     /// An HTTP client's error-status exception: its reason phrase and status are the
@@ -846,8 +846,6 @@ fn is_request(imports: &routewarden_python::names::Imports, params: &[Param], ex
 #[derive(Clone, Copy, Default)]
 struct Caught {
     narrow: bool,
-    /// Only the project's own exception classes.
-    project: bool,
     /// Only the framework's HTTP exceptions.
     http: bool,
     /// Some of it is an HTTP framework exception (an `except` clause then drops the name).
@@ -867,7 +865,6 @@ impl ExceptionDetailsInResponse {
         };
         let mut caught = Caught {
             narrow: true,
-            project: true,
             http: true,
             any_http: false,
             upstream: true,
@@ -877,7 +874,6 @@ impl ExceptionDetailsInResponse {
                 // Both frameworks hand a 4xx handler an `HTTPException`.
                 let client = (400..500).contains(&n);
                 caught.narrow &= client;
-                caught.project = false;
                 caught.http &= client;
                 caught.any_http |= client;
                 caught.upstream = false;
@@ -907,7 +903,6 @@ impl ExceptionDetailsInResponse {
                 || last.ends_with("ValidationError")
                 || last.starts_with("Invalid")
                 || last.ends_with("NotFound");
-            caught.project &= project;
             if !(project || named_narrow) {
                 caught.narrow = false;
             }
@@ -951,7 +946,6 @@ impl ExceptionDetailsInResponse {
                                     name.clone(),
                                     Taint {
                                         narrow: caught.narrow,
-                                        project: caught.project && !caught.any_http,
                                         input_error,
                                         upstream: caught.upstream,
                                         framework_http: false,
@@ -1067,9 +1061,9 @@ impl ExceptionDetailsInResponse {
         if taint.narrow && (not_server_error || status == Status::FromException) {
             return;
         }
-        // The project's own exception answered with a status chosen for it (an upstream or
-        // service failure, 501-504), not the generic 500.
-        if taint.project && matches!(status, Status::Code(501..=504)) {
+        // A narrow exception answered with a status chosen for it (an upstream or service
+        // failure, 501-504), not the generic 500.
+        if taint.narrow && matches!(status, Status::Code(501..=504)) {
             return;
         }
         out.report(
@@ -1132,7 +1126,6 @@ impl ExceptionDetailsInResponse {
                         None => c,
                         Some(r) => Caught {
                             narrow: r.narrow && c.narrow,
-                            project: r.project && c.project,
                             http: r.http && c.http,
                             any_http: r.any_http || c.any_http,
                             upstream: r.upstream && c.upstream,
@@ -1166,7 +1159,6 @@ impl Rule for ExceptionDetailsInResponse {
                     p.name.clone(),
                     Taint {
                         narrow: caught.narrow || caught.http,
-                        project: caught.project && !caught.any_http,
                         input_error: false,
                         upstream: caught.upstream,
                         framework_http: caught.http,
