@@ -7,7 +7,7 @@ use routewarden_model::ProjectModel;
 use routewarden_model::config::identifier_words;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{
-    Call, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
+    Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -42,6 +42,9 @@ declare_rule! {
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); its
     ///   `original_exception` still counts;
+    /// - a message the code recognised by its text before answering with a 4xx
+    ///   (`if "not found" in str(e).lower(): raise HTTPException(404, str(e))`): the known,
+    ///   deliberate message, not whatever the exception happens to say;
     /// - details sent only in the branch of an operator's opt-in (`if settings.DEBUG:`,
     ///   `if conf.get("api", "expose_stacktrace") == "True":`);
     /// - an upstream service's reply relayed by a gateway: the reason phrase (`e.message` of
@@ -323,6 +326,45 @@ impl Analysis<'_, '_> {
         }
     }
 
+    /// The exception variables whose text a test recognises as a known message:
+    /// `if "not found" in str(e).lower():`, `if str(e) == "quota exceeded":`.
+    fn recognised_messages(&self, test: &Expr) -> Vec<String> {
+        let mut names = Vec::new();
+        test.any(&mut |x| {
+            if let ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } = &x.kind
+                && let ([op], [right]) = (ops.as_slice(), comparators.as_slice())
+                && matches!(op, CmpOp::In | CmpOp::Eq)
+            {
+                let literal = |e: &Expr| e.as_str().is_some_and(|t| !t.trim().is_empty());
+                let text = if literal(left) {
+                    Some(right)
+                } else if literal(right) && *op == CmpOp::Eq {
+                    Some(&**left)
+                } else {
+                    None
+                };
+                if let Some(text) = text.map(strip_case_methods)
+                    && self.taint(text).is_some()
+                {
+                    text.any(&mut |n| {
+                        if let Some(n) = n.as_name()
+                            && self.tainted.contains_key(n)
+                        {
+                            names.push(n.to_string());
+                        }
+                        false
+                    });
+                }
+            }
+            false
+        });
+        names
+    }
+
     /// Whether an expression reads the caught exception (`e.status_code`).
     fn mentions_exception(&self, expr: &Expr) -> bool {
         expr.any(&mut |x| x.as_name().is_some_and(|n| self.tainted.contains_key(n)))
@@ -432,6 +474,25 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
 /// The branch of an `if` that runs without the opt-in, when the test is one.
 fn unexposed_branch<'s>(test: &Expr, body: &'s [Stmt], orelse: &'s [Stmt]) -> Option<&'s [Stmt]> {
     exposure_switch(test).map(|negated| if negated { body } else { orelse })
+}
+
+/// `str(e).lower().strip()` → `str(e)`.
+fn strip_case_methods(expr: &Expr) -> &Expr {
+    match &expr.kind {
+        ExprKind::Call(call)
+            if call.args.is_empty()
+                && matches!(
+                    call.func.last_name(),
+                    Some("lower" | "upper" | "casefold" | "strip")
+                ) =>
+        {
+            match &call.func.kind {
+                ExprKind::Attribute { value, .. } => strip_case_methods(value),
+                _ => expr,
+            }
+        }
+        _ => expr,
+    }
 }
 
 /// The code of a status constant's name: `HTTP_422_UNPROCESSABLE_ENTITY`, `BAD_REQUEST`.
@@ -996,6 +1057,23 @@ impl ExceptionDetailsInResponse {
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                // A message the code recognised by its text before sending it on: the known,
+                // deliberate one.
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_none()
+                    && !analysis.recognised_messages(test).is_empty() =>
+                {
+                    let saved = analysis.tainted.clone();
+                    for name in analysis.recognised_messages(test) {
+                        if let Some(t) = analysis.tainted.get_mut(&name) {
+                            t.narrow = true;
+                        }
+                    }
+                    self.check_body(analysis, body, is_handler, out);
+                    analysis.tainted = saved;
+                    self.check_body(analysis, orelse, is_handler, out);
+                }
                 // Details sent only when the operator switched debugging or exposure on.
                 Stmt::If {
                     test, body, orelse, ..
