@@ -6,7 +6,7 @@ use crate::context::FileContext;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
 use routewarden_model::values::settings_field_default;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span};
+use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CorsLibrary {
@@ -63,8 +63,140 @@ const FLASK_CORS: &[&str] = &[
     "flask_cors.decorator.cross_origin",
 ];
 
-/// The policies a call configures (several for flask-cors `resources={...}`).
+/// The policies a call configures (several for flask-cors `resources={...}`). A wildcard is
+/// dropped when the call only runs where the operator configured `*` themselves.
 pub fn policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
+    let mut policies = configured_policies(cx, call);
+    if policies.iter().any(|p| p.any_origin().is_some())
+        && let Some(span) = call_span(call)
+        && operator_chose_wildcard(cx, span)
+    {
+        for p in &mut policies {
+            p.origins.retain(|o| o.text != "*");
+        }
+    }
+    policies
+}
+
+/// The span of a whole call, from its callee to its last argument.
+fn call_span(call: &Call) -> Option<Span> {
+    let end = call
+        .args
+        .iter()
+        .map(|a| a.span.end)
+        .chain(call.keywords.iter().map(|k| k.value.span.end))
+        .max()
+        .unwrap_or(call.func.span.end);
+    Some(Span::new(call.func.span.start, end))
+}
+
+fn encloses(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Whether the statement at `span` runs only in the branch where configured origins contain
+/// `*` (`if "*" in allowed: ...`, or the `else` of `if "*" not in allowed`), and those origins
+/// are not a wildcard when nothing is configured.
+fn operator_chose_wildcard(cx: &FileContext, span: Span) -> bool {
+    let body = cx.function().map_or(cx.file.body(), |f| &f.body[..]);
+    guarded_by_wildcard_test(cx, body, span)
+}
+
+fn guarded_by_wildcard_test(cx: &FileContext, body: &[Stmt], span: Span) -> bool {
+    let Some(stmt) = body.iter().find(|s| encloses(s.span(), span)) else {
+        return false;
+    };
+    if let Stmt::If {
+        test, body, orelse, ..
+    } = stmt
+    {
+        let in_body = body.iter().any(|s| encloses(s.span(), span));
+        let in_orelse = orelse.iter().any(|s| encloses(s.span(), span));
+        let configured = if in_body {
+            wildcard_membership(test, true)
+        } else if in_orelse {
+            wildcard_membership(test, false)
+        } else {
+            None
+        };
+        if let Some(origins) = configured
+            && !default_is_wildcard(cx, origins)
+        {
+            return true;
+        }
+    }
+    stmt.child_bodies()
+        .any(|b| guarded_by_wildcard_test(cx, b, span))
+}
+
+/// The origins variable a test finds `*` in: with `positive`, a conjunct `"*" in x`/`x == "*"`
+/// (the test holds only if it does); otherwise the test is `"*" not in x`/`x != "*"` (its `else`
+/// runs only if it does).
+fn wildcard_membership(test: &Expr, positive: bool) -> Option<&Expr> {
+    if positive
+        && let ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } = &test.kind
+    {
+        return values.iter().find_map(|v| wildcard_membership(v, true));
+    }
+    let ExprKind::Compare {
+        left,
+        ops,
+        comparators,
+    } = &test.kind
+    else {
+        return None;
+    };
+    let [op] = ops.as_slice() else { return None };
+    let [right] = comparators.as_slice() else {
+        return None;
+    };
+    let wanted = if positive {
+        matches!(op, CmpOp::In | CmpOp::Eq)
+    } else {
+        matches!(op, CmpOp::NotIn | CmpOp::NotEq)
+    };
+    if !wanted {
+        return None;
+    }
+    let is_wildcard = |e: &Expr| {
+        e.as_str() == Some("*")
+            || matches!(&e.kind, ExprKind::List(items) if items.len() == 1 && items[0].as_str() == Some("*"))
+    };
+    if is_wildcard(left) && !is_wildcard(right) {
+        Some(right)
+    } else if is_wildcard(right) && !is_wildcard(left) && !matches!(op, CmpOp::In | CmpOp::NotIn) {
+        Some(left)
+    } else {
+        None
+    }
+}
+
+/// Whether an origins variable holds `*` when nothing is configured.
+fn default_is_wildcard(cx: &FileContext, origins: &Expr) -> bool {
+    let mut probe = CorsPolicy {
+        library: CorsLibrary::Starlette,
+        origins: Vec::new(),
+        origins_unknown: false,
+        regexes: Vec::new(),
+        credentials: false,
+        resource: None,
+    };
+    collect_origins(
+        cx.model,
+        cx.file_index,
+        &cx.functions,
+        origins,
+        false,
+        &mut probe,
+        0,
+    );
+    probe.any_origin().is_some()
+}
+
+fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
     let callee = cx.resolve(&call.func);
     let is_middleware = callee
         .as_deref()

@@ -1,20 +1,29 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{uses_any, uses_cookie_sessions};
+use crate::flask_usage::{is_test_file, references, uses_any, uses_cookie_sessions};
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::apps::ObjectId;
 use routewarden_model::frameworks::ObjectKind;
-use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::ExprKind;
+use routewarden_model::security::{AttackSurface, walk_exprs};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
     /// A Flask application that keeps users in cookie sessions (Flask's `session` or
     /// Flask-Login) and has state-changing routes reading form data (`request.form`,
-    /// `request.values`, `request.files`), while CSRF protection is enabled nowhere: no
-    /// `CSRFProtect`, no Flask-WTF form (`FlaskForm`, which checks its own token), no
-    /// Flask-SeaSurf. Each such route is reported.
+    /// `request.values`, `request.files`), while CSRF protection is not enabled for that
+    /// application: no `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or
+    /// with `init_app`), and no Flask-WTF form anywhere (`FlaskForm`, which checks its own
+    /// token). Each such route is reported.
+    ///
+    /// Applications are judged one by one: in a project with several Flask applications, one
+    /// protected application does not cover the others, and an application counts as keeping
+    /// cookie sessions when Flask-Login is attached to it or its route modules use `session` or
+    /// Flask-Login. An extension attached to an application the analysis cannot identify is
+    /// taken to protect every application.
     ///
     /// ## Why is this dangerous
     /// Browsers attach the session cookie to form posts from any site. Without a CSRF token the
@@ -48,15 +57,151 @@ declare_rule! {
 
 pub struct FormPostWithoutCsrf;
 
-const CSRF_PROVIDERS: &[&str] = &[
+/// Extensions that protect every form post of the application they are attached to.
+const CSRF_EXTENSIONS: &[&str] = &[
     "flask_wtf.CSRFProtect",
     "flask_wtf.csrf.CSRFProtect",
-    "flask_wtf.FlaskForm",
-    "flask_wtf.Form",
     "flask_seasurf.SeaSurf",
-    "flask_wtf.csrf.generate_csrf",
     "flask_security.Security",
 ];
+
+/// Forms and helpers that check or issue their own token.
+const FORM_PROTECTION: &[&str] = &[
+    "flask_wtf.FlaskForm",
+    "flask_wtf.Form",
+    "flask_wtf.csrf.generate_csrf",
+];
+
+const LOGIN_MANAGERS: &[&str] = &["flask_login.LoginManager"];
+
+const SESSION_NAMES: &[&str] = &[
+    "flask.session",
+    "flask_login.LoginManager",
+    "flask_login.login_user",
+    "flask_login.current_user",
+    "flask_login.login_required",
+];
+
+/// The applications an extension is attached to: `Ext(app)`, `Ext(app=app)`,
+/// `ext.init_app(app)`; `unknown` when an attachment's application cannot be identified or the
+/// extension is never seen attached.
+#[derive(Default)]
+struct Attachments {
+    apps: Vec<ObjectId>,
+    unknown: bool,
+}
+
+impl Attachments {
+    fn collect(surface: &AttackSurface, extensions: &[&str]) -> Attachments {
+        let model = surface.apps.model;
+        let mut out = Attachments::default();
+        for (index, file) in model.files.iter().enumerate() {
+            // Only files that can hold a construction or an `init_app` call.
+            if is_test_file(&file.path)
+                || !(file.text.contains("init_app")
+                    || file.imports.iter().any(|(_, q)| extensions.contains(&q)))
+            {
+                continue;
+            }
+            let mut scope: Vec<&Function> = Vec::new();
+            visit(file.body(), &mut scope, &mut |scope, call| {
+                let callee = file.imports.resolve(&call.func);
+                let target = if callee.as_deref().is_some_and(|q| extensions.contains(&q)) {
+                    call.argument("app", 0)
+                } else if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && attr == "init_app"
+                    && is_extension(model, index, scope, value, extensions)
+                {
+                    call.argument("app", 0)
+                } else {
+                    return;
+                };
+                if let Some(target) = target {
+                    match surface.apps.resolve_object(index, scope, target) {
+                        Some(id) => out.apps.push(id),
+                        None => out.unknown = true,
+                    }
+                }
+            });
+        }
+        // Used, but attached nowhere the analysis can see.
+        if out.apps.is_empty() && uses_any(model, extensions) {
+            out.unknown = true;
+        }
+        out
+    }
+
+    /// Whether an extension is attached to `app`; one attached to none of the known
+    /// applications (a parameter no analysed code passes an application to) may be on any.
+    fn covers(&self, surface: &AttackSurface, app: &ObjectId, apps: &HashSet<&ObjectId>) -> bool {
+        self.unknown
+            || self.apps.iter().any(|id| {
+                surface.apps.denotes(id, app) || !apps.iter().any(|a| surface.apps.denotes(id, a))
+            })
+    }
+}
+
+/// Whether `expr` holds an extension object: `csrf` after `csrf = CSRFProtect()`.
+fn is_extension(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    extensions: &[&str],
+) -> bool {
+    let origin = model.resolve_value(file, scope, expr);
+    origin.expr.as_call().is_some_and(|c| {
+        model.files[origin.file]
+            .imports
+            .resolve(&c.func)
+            .is_some_and(|q| extensions.contains(&q.as_str()))
+    })
+}
+
+/// Calls `f` with every call of `body` and the functions enclosing it.
+fn visit<'a>(
+    body: &'a [Stmt],
+    scope: &mut Vec<&'a Function>,
+    f: &mut impl FnMut(&[&'a Function], &'a Call),
+) {
+    for stmt in body {
+        if let Stmt::FunctionDef(function) = stmt {
+            scope.push(function);
+            visit(&function.body, scope, f);
+            scope.pop();
+            continue;
+        }
+        let mut calls: Vec<&'a Call> = Vec::new();
+        let mut push = |e: &'a Expr| {
+            collect_calls(e, &mut calls);
+        };
+        match stmt {
+            Stmt::Expr { value, .. } => push(value),
+            Stmt::Assign {
+                value: Some(value), ..
+            }
+            | Stmt::Return {
+                value: Some(value), ..
+            } => push(value),
+            _ => {}
+        }
+        for call in calls {
+            f(scope, call);
+        }
+        if !matches!(stmt, Stmt::ClassDef(_)) {
+            for child in stmt.child_bodies() {
+                visit(child, scope, f);
+            }
+        }
+    }
+}
+
+fn collect_calls<'a>(expr: &'a Expr, out: &mut Vec<&'a Call>) {
+    if let ExprKind::Call(call) = &expr.kind {
+        out.push(call);
+    }
+    expr.for_each_child(|c| collect_calls(c, out));
+}
 
 impl Rule for FormPostWithoutCsrf {
     fn meta(&self) -> &'static RuleMeta {
@@ -70,14 +215,71 @@ impl Rule for FormPostWithoutCsrf {
             .objects
             .values()
             .any(|o| o.kind == ObjectKind::FlaskApp);
-        if !flask || !uses_cookie_sessions(cx.model) || uses_any(cx.model, CSRF_PROVIDERS) {
+        if !flask || !uses_cookie_sessions(cx.model) || uses_any(cx.model, FORM_PROTECTION) {
             return;
+        }
+        let protection = Attachments::collect(surface, CSRF_EXTENSIONS);
+        if protection.unknown {
+            return;
+        }
+        // The Flask applications routes end up in; with several, each is judged on its own.
+        let apps: HashSet<&ObjectId> = surface
+            .mounted
+            .iter()
+            .filter_map(|m| surface.apps.app_of(m))
+            .filter(|id| surface.apps.kind(id) == Some(ObjectKind::FlaskApp))
+            .collect();
+        let per_app = apps.len() > 1;
+        let login = if per_app {
+            Attachments::collect(surface, LOGIN_MANAGERS)
+        } else {
+            Attachments::default()
+        };
+        let mut file_uses_sessions: HashMap<usize, bool> = HashMap::default();
+        let mut app_sessions: HashMap<ObjectId, bool> = HashMap::default();
+        if per_app {
+            for app in &apps {
+                let mut sessions = login.covers(surface, app, &apps);
+                for m in surface
+                    .mounted
+                    .iter()
+                    .filter(|m| surface.apps.app_of(m) == Some(*app))
+                {
+                    if sessions {
+                        break;
+                    }
+                    let file = surface.route(m).handler_file;
+                    sessions = *file_uses_sessions.entry(file).or_insert_with(|| {
+                        let module = &cx.model.files[file];
+                        module.imports.iter().any(|(local, q)| {
+                            SESSION_NAMES.contains(&q) && references(module.body(), local)
+                        })
+                    });
+                }
+                app_sessions.insert((*app).clone(), sessions);
+            }
         }
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             if !is_state_changing(&route.methods) || !seen.insert(mounted.route) {
                 continue;
+            }
+            match surface.apps.app_of(mounted) {
+                Some(app) if per_app && surface.apps.kind(app) == Some(ObjectKind::FlaskApp) => {
+                    if protection.covers(surface, app, &apps)
+                        || !app_sessions.get(app).copied().unwrap_or(true)
+                    {
+                        continue;
+                    }
+                }
+                // One application, or one the analysis cannot identify: any attached protection
+                // may be its.
+                _ => {
+                    if !protection.apps.is_empty() {
+                        continue;
+                    }
+                }
             }
             let imports = &cx.model.files[route.handler_file].imports;
             let mut reads_form = false;

@@ -1,9 +1,14 @@
 use crate::context::FileContext;
+use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
+use routewarden_model::ProjectModel;
+use routewarden_model::config::identifier_words;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Call, Expr, ExprKind, FStringPart, Function, Span, Stmt};
+use routewarden_python::ast::{
+    Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
+};
 use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
@@ -15,9 +20,37 @@ declare_rule! {
     /// `make_response` or `Response`, or returned by an exception handler (decorated with
     /// `exception_handler`/`errorhandler`, or registered with `add_exception_handler`/
     /// `register_error_handler`).
-    /// Logging calls are never sinks. Not reported for deliberate client-error messages: a
-    /// narrow exception (`ValueError`, validation errors, the project's own exception classes)
-    /// answered with a 4xx status; re-raised `HTTPException`s are not reported either.
+    ///
+    /// Logging calls are never sinks. Not reported for deliberate client-error messages:
+    /// - a narrow exception (`ValueError`, `TypeError`, validation and decoding errors, the
+    ///   project's own exception classes) answered with a 4xx status, whether the status is a
+    ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
+    ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
+    ///   answer (no status: `return {"error": str(e)}`);
+    /// - the project's own exception answered with the status it carries itself
+    ///   (`status_code=e.status_code`, `e.get_http_status_code()`): an API error designed for
+    ///   clients;
+    /// - a narrow exception answered with a status chosen for it other than the generic 500
+    ///   (`502` for "the source could not be reached" or "the upstream sent invalid JSON",
+    ///   `503`);
+    /// - any exception, even `except Exception`, when the `try` block does nothing but read and
+    ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
+    ///   `Model.model_validate(...)`, `base64.b64decode`, `uuid.UUID`, the project's
+    ///   `validate_*`/`parse_*` functions or helpers that only do such steps) and the answer is
+    ///   not a 5xx: the text describes what was wrong with the client's own input;
+    /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
+    ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
+    ///   which may return it as is (it is the prepared error response); its
+    ///   `original_exception` still counts;
+    /// - a message the code recognised by its text before answering with a 4xx
+    ///   (`if "not found" in str(e).lower(): raise HTTPException(404, str(e))`): the known,
+    ///   deliberate message, not whatever the exception happens to say;
+    /// - details sent only in the branch of an operator's opt-in (`if settings.DEBUG:`,
+    ///   `if conf.get("api", "expose_stacktrace") == "True":`);
+    /// - an upstream service's reply relayed by a gateway: the reason phrase (`e.message` of
+    ///   aiohttp's `ClientResponseError`), status and body of the upstream response. The
+    ///   exception's own text (`str(e)`), which names the URL the server called, is still
+    ///   reported.
     ///
     /// ## Why is this dangerous
     /// Exception text carries what the server knows: SQL statements and table names from the
@@ -80,6 +113,15 @@ const HTTP_EXCEPTIONS: &[&str] = &[
     "werkzeug.exceptions.HTTPException",
 ];
 
+/// HTTP clients' "the upstream answered with an error status" exceptions.
+const UPSTREAM_STATUS_ERRORS: &[&str] = &[
+    "aiohttp.ClientResponseError",
+    "aiohttp.client_exceptions.ClientResponseError",
+    "requests.HTTPError",
+    "requests.exceptions.HTTPError",
+    "httpx.HTTPStatusError",
+];
+
 const TRACEBACK_CALLS: &[&str] = &[
     "traceback.format_exc",
     "traceback.format_exception",
@@ -89,28 +131,65 @@ const TRACEBACK_CALLS: &[&str] = &[
     "sys.exc_info",
 ];
 
-/// Exception types whose messages are written for clients.
+/// Exception types whose messages are written for clients, or describe the client's input.
 const NARROW: &[&str] = &[
     "ValueError",
+    "TypeError",
     "KeyError",
     "ValidationError",
     "RequestValidationError",
     "JSONDecodeError",
     "DecodeError",
+    "UnicodeError",
     "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "BadZipFile",
+    "YAMLError",
+    "TOMLDecodeError",
     "InvalidToken",
     "ExpiredSignatureError",
     "InvalidTokenError",
 ];
 
 /// What a name holding exception data came from.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Taint {
+    /// A narrow exception: its text is written for clients when answered with a 4xx.
     narrow: bool,
+    /// Raised only by reading and validating input: its text describes that input.
+    input_error: bool,
+    /// An HTTP client's error-status exception: its reason phrase and status are the
+    /// upstream's reply.
+    upstream: bool,
+    /// A framework HTTP exception handed to an error handler: it is the prepared response.
+    framework_http: bool,
+}
+
+/// The status a response is sent with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Status {
+    /// No status given: the framework's 200.
+    Unspecified,
+    Unknown,
+    Code(i64),
+    /// Taken from the caught exception itself (`e.status_code`).
+    FromException,
+}
+
+impl Status {
+    fn or(self, other: Status) -> Status {
+        if self == Status::Unspecified {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 struct Analysis<'c, 'a> {
     cx: &'c FileContext<'a>,
+    /// The parameters of the function analysed.
+    params: &'c [Param],
     tainted: HashMap<String, Taint>,
 }
 
@@ -118,13 +197,27 @@ impl Analysis<'_, '_> {
     /// The taint of an expression: the exception, its text, args, repr, or a traceback.
     fn taint(&self, expr: &Expr) -> Option<Taint> {
         match &expr.kind {
-            ExprKind::Name(n) => self.tainted.get(n).copied(),
+            ExprKind::Name(n) => self.tainted.get(n).copied().filter(|t| !t.framework_http),
             ExprKind::Attribute { value, attr } => {
+                // The exception a framework error wraps, or the one that caused this one.
+                if matches!(
+                    attr.as_str(),
+                    "original_exception" | "__cause__" | "__context__"
+                ) && let Some(n) = value.as_name()
+                    && self.tainted.contains_key(n)
+                {
+                    return Some(Taint::default());
+                }
                 if matches!(
                     attr.as_str(),
                     "args" | "message" | "msg" | "orig" | "statement" | "params" | "__traceback__"
                 ) {
-                    self.taint(value)
+                    let t = self.taint(value)?;
+                    // aiohttp's `message` is the upstream's reason phrase.
+                    if t.upstream && matches!(attr.as_str(), "message" | "msg") {
+                        return None;
+                    }
+                    Some(t)
                 } else {
                     None
                 }
@@ -132,7 +225,7 @@ impl Analysis<'_, '_> {
             ExprKind::Call(call) => {
                 let q = self.cx.resolve(&call.func);
                 if q.as_deref().is_some_and(|q| TRACEBACK_CALLS.contains(&q)) {
-                    return Some(Taint { narrow: false });
+                    return Some(Taint::default());
                 }
                 if matches!(
                     q.as_deref(),
@@ -164,11 +257,124 @@ impl Analysis<'_, '_> {
         }
     }
 
-    /// A response-carrying expression: its taint and status code, if literal.
-    fn response_taint(&self, expr: &Expr) -> Option<(Taint, Option<i64>)> {
+    /// The status an expression gives: `400`, `status.HTTP_400_BAD_REQUEST`, an imported
+    /// `HTTP_422_UNPROCESSABLE_ENTITY`, `HTTPStatus.BAD_REQUEST(.value)`, a project constant,
+    /// `404 if missing else 400`, or the caught exception's own status.
+    fn status_of(&self, expr: &Expr) -> Status {
+        self.status_at(expr, 0)
+    }
+
+    fn status_at(&self, expr: &Expr, depth: u32) -> Status {
+        if depth > 4 {
+            return Status::Unknown;
+        }
+        match &expr.kind {
+            ExprKind::Int(Some(n)) => Status::Code(*n),
+            ExprKind::IfExp { body, orelse, .. } => {
+                match (
+                    self.status_at(body, depth + 1),
+                    self.status_at(orelse, depth + 1),
+                ) {
+                    (Status::Code(a), Status::Code(b)) => Status::Code(a.max(b)),
+                    (a, b) if a == b => a,
+                    _ => Status::Unknown,
+                }
+            }
+            ExprKind::Call(call) => {
+                // `HTTPStatus(400)`
+                if self
+                    .cx
+                    .resolve(&call.func)
+                    .is_some_and(|q| q == "http.HTTPStatus")
+                    && let Some(a) = call.args.first()
+                {
+                    return self.status_at(a, depth + 1);
+                }
+                // `getattr(e, "status_code", 500)`, `e.get_http_status_code()`
+                if self.mentions_exception(expr) {
+                    return Status::FromException;
+                }
+                Status::Unknown
+            }
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                if self.mentions_exception(expr) {
+                    return Status::FromException;
+                }
+                if let ExprKind::Attribute { value, attr } = &expr.kind
+                    && matches!(attr.as_str(), "value")
+                {
+                    return self.status_at(value, depth + 1);
+                }
+                let name = self
+                    .cx
+                    .resolve(expr)
+                    .map(|q| q.rsplit('.').next().map(str::to_string).unwrap_or_default());
+                let name = name.as_deref().or_else(|| expr.last_name());
+                if let Some(code) = name.and_then(status_name) {
+                    return Status::Code(code);
+                }
+                // `BAD_REQUEST = 400` in the project.
+                let origin = self.cx.resolve_value(expr);
+                if !std::ptr::eq(origin.expr, expr)
+                    && let ExprKind::Int(Some(n)) = origin.expr.kind
+                {
+                    return Status::Code(n);
+                }
+                Status::Unknown
+            }
+            _ => Status::Unknown,
+        }
+    }
+
+    /// The exception variables whose text a test recognises as a known message:
+    /// `if "not found" in str(e).lower():`, `if str(e) == "quota exceeded":`.
+    fn recognised_messages(&self, test: &Expr) -> Vec<String> {
+        let mut names = Vec::new();
+        test.any(&mut |x| {
+            if let ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } = &x.kind
+                && let ([op], [right]) = (ops.as_slice(), comparators.as_slice())
+                && matches!(op, CmpOp::In | CmpOp::Eq)
+            {
+                let literal = |e: &Expr| e.as_str().is_some_and(|t| !t.trim().is_empty());
+                let text = if literal(left) {
+                    Some(right)
+                } else if literal(right) && *op == CmpOp::Eq {
+                    Some(&**left)
+                } else {
+                    None
+                };
+                if let Some(text) = text.map(strip_case_methods)
+                    && self.taint(text).is_some()
+                {
+                    text.any(&mut |n| {
+                        if let Some(n) = n.as_name()
+                            && self.tainted.contains_key(n)
+                        {
+                            names.push(n.to_string());
+                        }
+                        false
+                    });
+                }
+            }
+            false
+        });
+        names
+    }
+
+    /// Whether an expression reads the caught exception (`e.status_code`).
+    fn mentions_exception(&self, expr: &Expr) -> bool {
+        expr.any(&mut |x| x.as_name().is_some_and(|n| self.tainted.contains_key(n)))
+    }
+
+    /// A response-carrying expression: its taint and status code.
+    fn response_taint(&self, expr: &Expr) -> Option<(Taint, Status)> {
         match &expr.kind {
             ExprKind::Tuple(items) if items.len() >= 2 => {
-                let status = status_of(&items[1]);
+                let status = self.status_of(&items[1]);
                 self.response_taint(&items[0])
                     .map(|(t, s)| (t, s.or(status)))
             }
@@ -177,7 +383,7 @@ impl Analysis<'_, '_> {
                     .keyword("status_code")
                     .or_else(|| call.keyword("status"))
                     .or_else(|| call.args.get(1))
-                    .and_then(status_of);
+                    .map_or(Status::Unspecified, |s| self.status_of(s));
                 let args = call.args.first().into_iter().chain(
                     call.keywords
                         .iter()
@@ -196,7 +402,7 @@ impl Analysis<'_, '_> {
                     .or_else(|| call.keywords.iter().find_map(|k| self.taint(&k.value)));
                 taint.map(|t| (t, status))
             }
-            _ => self.taint(expr).map(|t| (t, None)),
+            _ => self.taint(expr).map(|t| (t, Status::Unspecified)),
         }
     }
 
@@ -223,6 +429,13 @@ impl Analysis<'_, '_> {
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_some() => {
+                    if let Some(branch) = unexposed_branch(test, body, orelse) {
+                        self.learn_assignments(branch);
+                    }
+                }
                 other => {
                     for child in other.child_bodies() {
                         self.learn_assignments(child);
@@ -233,51 +446,515 @@ impl Analysis<'_, '_> {
     }
 }
 
-/// The literal status of `400`, `status.HTTP_400_BAD_REQUEST`, `HTTPStatus.BAD_REQUEST`.
-fn status_of(expr: &Expr) -> Option<i64> {
+/// A test that switches on exposing error details, the operator's opt-in: `if settings.DEBUG:`,
+/// `if conf.get("api", "expose_stacktrace") == "True":`; `Some(negated)` for `if not ...:`.
+fn exposure_switch(test: &Expr) -> Option<bool> {
+    let (negated, test) = match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => (true, &**operand),
+        _ => (false, test),
+    };
+    let opt_in = |text: &str| {
+        identifier_words(text).iter().any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "debug" | "expose" | "stacktrace" | "traceback"
+            )
+        })
+    };
+    test.any(&mut |e| match &e.kind {
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } | ExprKind::Str(n) => opt_in(n),
+        _ => false,
+    })
+    .then_some(negated)
+}
+
+/// The branch of an `if` that runs without the opt-in, when the test is one.
+fn unexposed_branch<'s>(test: &Expr, body: &'s [Stmt], orelse: &'s [Stmt]) -> Option<&'s [Stmt]> {
+    exposure_switch(test).map(|negated| if negated { body } else { orelse })
+}
+
+/// `str(e).lower().strip()` → `str(e)`.
+fn strip_case_methods(expr: &Expr) -> &Expr {
     match &expr.kind {
-        ExprKind::Int(Some(n)) => Some(*n),
-        ExprKind::Attribute { attr, .. } => {
-            if let Some(rest) = attr.strip_prefix("HTTP_") {
-                return rest.get(..3).and_then(|d| d.parse().ok());
-            }
-            match attr.as_str() {
-                "BAD_REQUEST" => Some(400),
-                "UNAUTHORIZED" => Some(401),
-                "FORBIDDEN" => Some(403),
-                "NOT_FOUND" => Some(404),
-                "CONFLICT" => Some(409),
-                "UNPROCESSABLE_ENTITY" | "UNPROCESSABLE_CONTENT" => Some(422),
-                "INTERNAL_SERVER_ERROR" => Some(500),
-                _ => None,
+        ExprKind::Call(call)
+            if call.args.is_empty()
+                && matches!(
+                    call.func.last_name(),
+                    Some("lower" | "upper" | "casefold" | "strip")
+                ) =>
+        {
+            match &call.func.kind {
+                ExprKind::Attribute { value, .. } => strip_case_methods(value),
+                _ => expr,
             }
         }
-        _ => None,
+        _ => expr,
     }
 }
 
-fn is_client_error(status: Option<i64>) -> bool {
-    status.is_some_and(|s| (400..500).contains(&s))
+/// The code of a status constant's name: `HTTP_422_UNPROCESSABLE_ENTITY`, `BAD_REQUEST`.
+fn status_name(name: &str) -> Option<i64> {
+    if let Some(rest) = name.strip_prefix("HTTP_") {
+        return rest.get(..3).and_then(|d| d.parse().ok());
+    }
+    Some(match name {
+        "BAD_REQUEST" => 400,
+        "UNAUTHORIZED" => 401,
+        "PAYMENT_REQUIRED" => 402,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "METHOD_NOT_ALLOWED" => 405,
+        "NOT_ACCEPTABLE" => 406,
+        "REQUEST_TIMEOUT" => 408,
+        "CONFLICT" => 409,
+        "GONE" => 410,
+        "LENGTH_REQUIRED" => 411,
+        "PRECONDITION_FAILED" => 412,
+        "REQUEST_ENTITY_TOO_LARGE" | "CONTENT_TOO_LARGE" => 413,
+        "UNSUPPORTED_MEDIA_TYPE" => 415,
+        "UNPROCESSABLE_ENTITY" | "UNPROCESSABLE_CONTENT" => 422,
+        "LOCKED" => 423,
+        "FAILED_DEPENDENCY" => 424,
+        "PRECONDITION_REQUIRED" => 428,
+        "TOO_MANY_REQUESTS" => 429,
+        "INTERNAL_SERVER_ERROR" => 500,
+        "NOT_IMPLEMENTED" => 501,
+        "BAD_GATEWAY" => 502,
+        "SERVICE_UNAVAILABLE" => 503,
+        "GATEWAY_TIMEOUT" => 504,
+        _ => return None,
+    })
+}
+
+/// Functions that read, decode or validate a value and raise on bad input.
+const PARSE_FUNCTIONS: &[&str] = &[
+    "json.loads",
+    "orjson.loads",
+    "ujson.loads",
+    "simplejson.loads",
+    "yaml.safe_load",
+    "yaml.load",
+    "tomllib.loads",
+    "tomli.loads",
+    "ast.literal_eval",
+    "base64.b64decode",
+    "base64.urlsafe_b64decode",
+    "base64.standard_b64decode",
+    "base64.b32decode",
+    "base64.b16decode",
+    "base64.decodebytes",
+    "binascii.unhexlify",
+    "binascii.a2b_base64",
+    "zlib.decompress",
+    "gzip.decompress",
+    "uuid.UUID",
+    "datetime.datetime.fromisoformat",
+    "datetime.datetime.strptime",
+    "datetime.date.fromisoformat",
+    "datetime.time.fromisoformat",
+    "datetime.datetime.fromtimestamp",
+    "dateutil.parser.parse",
+    "dateutil.parser.isoparse",
+    "decimal.Decimal",
+    "fractions.Fraction",
+    "ipaddress.ip_address",
+    "ipaddress.ip_network",
+    "ipaddress.ip_interface",
+    "urllib.parse.urlparse",
+    "urllib.parse.urlsplit",
+    "urllib.parse.parse_qs",
+    "urllib.parse.parse_qsl",
+    "urllib.parse.unquote",
+    "httpx.URL",
+    "yarl.URL",
+    "re.compile",
+    "re.match",
+    "re.fullmatch",
+    "re.search",
+    "shlex.split",
+    "packaging.version.Version",
+    "pydantic.TypeAdapter",
+    "pydantic.parse_obj_as",
+    "jsonschema.validate",
+    "email_validator.validate_email",
+    "bson.ObjectId",
+    "bson.objectid.ObjectId",
+];
+
+/// Validation entry points of model classes and type adapters.
+const VALIDATE_METHODS: &[&str] = &[
+    "model_validate",
+    "model_validate_json",
+    "model_validate_strings",
+    "parse_obj",
+    "parse_raw",
+    "validate_python",
+    "validate_json",
+    "validate_strings",
+];
+
+/// Request reads: the client's own body.
+const REQUEST_READS: &[&str] = &["json", "body", "form", "get_json", "get_data"];
+
+/// Builtins without side effects.
+const PURE_BUILTINS: &[&str] = &[
+    "int",
+    "float",
+    "str",
+    "bool",
+    "bytes",
+    "bytearray",
+    "dict",
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "len",
+    "isinstance",
+    "issubclass",
+    "enumerate",
+    "zip",
+    "range",
+    "sorted",
+    "reversed",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "abs",
+    "round",
+    "repr",
+    "hasattr",
+    "getattr",
+    "type",
+    "iter",
+    "next",
+    "map",
+    "filter",
+    "ord",
+    "chr",
+];
+
+/// Methods of strings, bytes, lists, dicts and regex matches that only compute.
+const PURE_METHODS: &[&str] = &[
+    "decode",
+    "decompress",
+    "encode",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "casefold",
+    "title",
+    "capitalize",
+    "split",
+    "rsplit",
+    "splitlines",
+    "partition",
+    "rpartition",
+    "join",
+    "replace",
+    "startswith",
+    "endswith",
+    "format",
+    "isdigit",
+    "isnumeric",
+    "isdecimal",
+    "isalpha",
+    "isalnum",
+    "isidentifier",
+    "isspace",
+    "find",
+    "rfind",
+    "removeprefix",
+    "removesuffix",
+    "zfill",
+    "items",
+    "keys",
+    "values",
+    "copy",
+    "append",
+    "extend",
+    "match",
+    "fullmatch",
+    "search",
+    "group",
+    "groups",
+    "groupdict",
+    "errors",
+];
+
+/// Prefixes of project functions whose purpose is checking or decoding a value.
+fn names_a_validator(name: &str) -> bool {
+    let n = name.trim_start_matches('_');
+    ["validate", "parse", "decode", "deserialize"]
+        .iter()
+        .any(|p| n.starts_with(p))
+}
+
+/// Whether a `try` block does nothing but read and validate input: each statement only
+/// computes, and at least one call parses or validates. Project helpers are followed.
+struct InputOnly<'m> {
+    model: &'m ProjectModel,
+}
+
+impl InputOnly<'_> {
+    /// `Some(steps)` when `body` only computes; `steps` counts the parsing calls.
+    fn body(&self, file: usize, params: &[Param], body: &[Stmt], depth: u32) -> Option<usize> {
+        let mut steps = 0;
+        for stmt in body {
+            steps += match stmt {
+                Stmt::Assign { targets, value, .. } => {
+                    let mut n = 0;
+                    for t in targets {
+                        n += self.expr(file, params, t, depth)?;
+                    }
+                    n + value
+                        .as_ref()
+                        .map_or(Some(0), |v| self.expr(file, params, v, depth))?
+                }
+                Stmt::AugAssign { value, .. } => self.expr(file, params, value, depth)?,
+                Stmt::Expr { value, .. } => self.expr(file, params, value, depth)?,
+                Stmt::Return { value, .. } => value
+                    .as_ref()
+                    .map_or(Some(0), |v| self.expr(file, params, v, depth))?,
+                Stmt::If {
+                    test, body, orelse, ..
+                }
+                | Stmt::While {
+                    test, body, orelse, ..
+                } => {
+                    self.expr(file, params, test, depth)?
+                        + self.body(file, params, body, depth)?
+                        + self.body(file, params, orelse, depth)?
+                }
+                Stmt::For {
+                    iter, body, orelse, ..
+                } => {
+                    self.expr(file, params, iter, depth)?
+                        + self.body(file, params, body, depth)?
+                        + self.body(file, params, orelse, depth)?
+                }
+                // The developer's own message.
+                Stmt::Raise { .. } | Stmt::Other { .. } => 0,
+                _ => return None,
+            };
+        }
+        Some(steps)
+    }
+
+    fn expr(&self, file: usize, params: &[Param], expr: &Expr, depth: u32) -> Option<usize> {
+        let mut steps = 0;
+        let impure = expr.any(&mut |x| {
+            let ExprKind::Call(call) = &x.kind else {
+                return matches!(x.kind, ExprKind::Lambda { .. } | ExprKind::Yield(_));
+            };
+            match self.call(file, params, call, depth) {
+                Some(n) => {
+                    steps += n;
+                    false
+                }
+                None => true,
+            }
+        });
+        (!impure).then_some(steps)
+    }
+
+    /// `Some(1)` for a parsing step, `Some(0)` for a pure computation, `None` otherwise.
+    fn call(&self, file: usize, params: &[Param], call: &Call, depth: u32) -> Option<usize> {
+        let imports = &self.model.files[file].imports;
+        // Builtins the name table does not list (`int`, `enumerate`, `ValueError`), unless the
+        // module binds the name itself.
+        if let Some(n) = call.func.as_name()
+            && imports.get(n).is_none()
+            && self.model.files[file].top_level(n).is_none()
+            && !params.iter().any(|p| p.name == n)
+            && (PURE_BUILTINS.contains(&n) || n.ends_with("Error") || n == "Exception")
+        {
+            // `int(value)`, `float(value)` parse.
+            return Some(usize::from(matches!(n, "int" | "float" | "complex")));
+        }
+        if let Some(q) = imports.resolve(&call.func) {
+            if PARSE_FUNCTIONS.contains(&q.as_str()) {
+                return Some(1);
+            }
+            if let Some(b) = q.strip_prefix("builtins.") {
+                return (PURE_BUILTINS.contains(&b) || b.ends_with("Error") || b == "Exception")
+                    .then_some(usize::from(matches!(b, "int" | "float" | "complex")));
+            }
+            if matches!(
+                q.as_str(),
+                "flask.request.get_json" | "quart.request.get_json"
+            ) {
+                return Some(1);
+            }
+            if let ExprKind::Attribute { attr, .. } = &call.func.kind
+                && VALIDATE_METHODS.contains(&attr.as_str())
+            {
+                return Some(1);
+            }
+        }
+        match &call.func.kind {
+            ExprKind::Attribute { value, attr } => {
+                let attr = attr.as_str();
+                if VALIDATE_METHODS.contains(&attr) {
+                    return Some(1);
+                }
+                if REQUEST_READS.contains(&attr) && is_request(imports, params, value) {
+                    return Some(1);
+                }
+                if imports.resolve(&call.func).is_none() {
+                    if PURE_METHODS.contains(&attr) {
+                        return Some(0);
+                    }
+                    // `data.get("key")`, not `client.get("/path")`.
+                    if attr == "get"
+                        && call
+                            .args
+                            .first()
+                            .and_then(Expr::as_str)
+                            .is_some_and(|k| !k.contains('/') && !k.contains(':'))
+                    {
+                        return Some(0);
+                    }
+                    // `self._validate_payload(...)`
+                    if matches!(value.kind, ExprKind::Name(ref n) if n == "self" || n == "cls")
+                        && names_a_validator(attr)
+                    {
+                        return Some(1);
+                    }
+                }
+            }
+            // `model_class(**body)` with `model_class: type[BaseModel]`.
+            ExprKind::Name(n) if params.iter().any(|p| &p.name == n) => {
+                let p = params.iter().find(|p| &p.name == n)?;
+                let ann = p.annotation.as_ref()?;
+                if let ExprKind::Subscript { value, slice } = &ann.kind
+                    && matches!(value.last_name(), Some("type" | "Type"))
+                    && self.is_data_model(file, slice)
+                {
+                    return Some(1);
+                }
+                return None;
+            }
+            _ => {}
+        }
+        match self.model.resolve_definition(file, &call.func)? {
+            (f, Some(Stmt::ClassDef(class)), _) => {
+                if matches!(
+                    model_kind(self.model, f, class),
+                    Some(ModelKind::Pydantic | ModelKind::Dataclass)
+                ) {
+                    return Some(1);
+                }
+                // A project exception built for a `raise`.
+                self.model
+                    .class_name(f, &call.func)
+                    .is_some_and(|q| q.ends_with("Error") || q.ends_with("Exception"))
+                    .then_some(0)
+            }
+            (f, Some(Stmt::FunctionDef(function)), _) => {
+                if names_a_validator(&function.name) {
+                    return Some(1);
+                }
+                if depth >= 2 {
+                    return None;
+                }
+                // A helper that itself only reads and validates.
+                self.body(f, &function.params, &function.body, depth + 1)
+                    .map(|_| 1)
+            }
+            _ => None,
+        }
+    }
+
+    fn is_data_model(&self, file: usize, expr: &Expr) -> bool {
+        match self.model.resolve_definition(file, expr) {
+            Some((f, Some(Stmt::ClassDef(class)), _)) => matches!(
+                model_kind(self.model, f, class),
+                Some(ModelKind::Pydantic | ModelKind::Dataclass)
+            ),
+            Some((_, None, Some(q))) => q.starts_with("pydantic.") && q.ends_with("BaseModel"),
+            _ => false,
+        }
+    }
+}
+
+/// The incoming request: Flask's `request`, or a `request`/`Request`-typed parameter.
+fn is_request(imports: &routewarden_python::names::Imports, params: &[Param], expr: &Expr) -> bool {
+    if let Some(q) = imports.resolve(expr) {
+        return matches!(q.as_str(), "flask.request" | "quart.request");
+    }
+    let Some(name) = expr.as_name() else {
+        return false;
+    };
+    name == "request"
+        || params.iter().any(|p| {
+            p.name == name
+                && p.annotation
+                    .as_ref()
+                    .and_then(|a| a.last_name())
+                    .is_some_and(|n| n == "Request")
+        })
+}
+
+/// What an `except` clause or error-handler registration catches.
+#[derive(Clone, Copy, Default)]
+struct Caught {
+    narrow: bool,
+    /// Only the framework's HTTP exceptions.
+    http: bool,
+    /// Some of it is an HTTP framework exception (an `except` clause then drops the name).
+    any_http: bool,
+    upstream: bool,
 }
 
 impl ExceptionDetailsInResponse {
-    /// Exception types a handler catches: `(narrow, is_http_exception)`.
-    fn classify(cx: &FileContext, type_: Option<&Expr>) -> (bool, bool) {
+    /// What the exception types of an `except` clause or a handler registration are.
+    fn classify(cx: &FileContext, type_: Option<&Expr>) -> Caught {
         let Some(t) = type_ else {
-            return (false, false);
+            return Caught::default();
         };
         let items: Vec<&Expr> = match t.elements() {
             Some(items) => items.iter().collect(),
             None => vec![t],
         };
-        let mut narrow = true;
-        let mut http = false;
+        let mut caught = Caught {
+            narrow: true,
+            http: true,
+            any_http: false,
+            upstream: true,
+        };
         for item in items {
-            let q = cx.resolve(item);
-            if q.as_deref().is_some_and(|q| HTTP_EXCEPTIONS.contains(&q)) {
-                http = true;
+            if let ExprKind::Int(Some(n)) = item.kind {
+                // Both frameworks hand a 4xx handler an `HTTPException`.
+                let client = (400..500).contains(&n);
+                caught.narrow &= client;
+                caught.http &= client;
+                caught.any_http |= client;
+                caught.upstream = false;
                 continue;
             }
+            let q = cx.resolve(item);
+            let base = cx.model.class_name(cx.file_index, item);
+            let is_http = [q.as_deref(), base.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|q| HTTP_EXCEPTIONS.contains(&q) || q.starts_with("werkzeug.exceptions."));
+            if is_http {
+                caught.any_http = true;
+                caught.upstream = false;
+                continue;
+            }
+            caught.http = false;
+            caught.upstream &= q
+                .as_deref()
+                .is_some_and(|q| UPSTREAM_STATUS_ERRORS.contains(&q));
             let last = item.last_name().unwrap_or("");
             let project = matches!(
                 cx.model.resolve_definition(cx.file_index, item),
@@ -288,10 +965,10 @@ impl ExceptionDetailsInResponse {
                 || last.starts_with("Invalid")
                 || last.ends_with("NotFound");
             if !(project || named_narrow) {
-                narrow = false;
+                caught.narrow = false;
             }
         }
-        (narrow, http)
+        caught
     }
 
     fn check_body(
@@ -311,14 +988,30 @@ impl ExceptionDetailsInResponse {
                     ..
                 } => {
                     self.check_body(analysis, body, is_handler, out);
+                    let mut input_only: Option<bool> = None;
                     for h in handlers {
-                        let (narrow, http) = Self::classify(analysis.cx, h.type_.as_ref());
+                        let caught = Self::classify(analysis.cx, h.type_.as_ref());
                         let saved = analysis.tainted.clone();
                         if let Some(name) = &h.name {
-                            if http {
+                            if caught.any_http {
                                 analysis.tainted.remove(name);
                             } else {
-                                analysis.tainted.insert(name.clone(), Taint { narrow });
+                                let input_error = *input_only.get_or_insert_with(|| {
+                                    InputOnly {
+                                        model: analysis.cx.model,
+                                    }
+                                    .body(analysis.cx.file_index, analysis.params, body, 0)
+                                    .is_some_and(|steps| steps > 0)
+                                });
+                                analysis.tainted.insert(
+                                    name.clone(),
+                                    Taint {
+                                        narrow: caught.narrow,
+                                        input_error,
+                                        upstream: caught.upstream,
+                                        framework_http: false,
+                                    },
+                                );
                             }
                         }
                         analysis.learn_assignments(&h.body);
@@ -347,7 +1040,9 @@ impl ExceptionDetailsInResponse {
                             .resolve(&call.func)
                             .is_some_and(|q| HTTP_EXCEPTIONS.contains(&&*q))
                     {
-                        let status = call.argument("status_code", 0).and_then(status_of);
+                        let status = call
+                            .argument("status_code", 0)
+                            .map_or(Status::Unknown, |s| analysis.status_of(s));
                         if let Some(taint) =
                             call.argument("detail", 1).and_then(|d| analysis.taint(d))
                         {
@@ -362,6 +1057,31 @@ impl ExceptionDetailsInResponse {
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                // A message the code recognised by its text before sending it on: the known,
+                // deliberate one.
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_none()
+                    && !analysis.recognised_messages(test).is_empty() =>
+                {
+                    let saved = analysis.tainted.clone();
+                    for name in analysis.recognised_messages(test) {
+                        if let Some(t) = analysis.tainted.get_mut(&name) {
+                            t.narrow = true;
+                        }
+                    }
+                    self.check_body(analysis, body, is_handler, out);
+                    analysis.tainted = saved;
+                    self.check_body(analysis, orelse, is_handler, out);
+                }
+                // Details sent only when the operator switched debugging or exposure on.
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_some() => {
+                    if let Some(branch) = unexposed_branch(test, body, orelse) {
+                        self.check_body(analysis, branch, is_handler, out);
+                    }
+                }
                 other => {
                     // Response builders and `abort(...)` anywhere in the statement.
                     if let Stmt::Expr { value, span }
@@ -395,7 +1115,10 @@ impl ExceptionDetailsInResponse {
                 self.report(taint, status, span, "sent in a response", out);
             }
         } else if analysis.cx.resolve(&call.func).as_deref() == Some("flask.abort") {
-            let status = call.args.first().and_then(status_of);
+            let status = call
+                .args
+                .first()
+                .map_or(Status::Unknown, |s| analysis.status_of(s));
             let detail = call.args.get(1).or_else(|| call.keyword("description"));
             if let Some(taint) = detail.and_then(|d| analysis.taint(d)) {
                 self.report(taint, status, span, "sent through abort()", out);
@@ -403,8 +1126,22 @@ impl ExceptionDetailsInResponse {
         }
     }
 
-    fn report(&self, taint: Taint, status: Option<i64>, span: Span, how: &str, out: &mut Findings) {
-        if taint.narrow && is_client_error(status) {
+    fn report(&self, taint: Taint, status: Status, span: Span, how: &str, out: &mut Findings) {
+        let server_error = matches!(status, Status::Code(s) if s >= 500);
+        let not_server_error = status == Status::Unspecified
+            || matches!(status, Status::Code(s) if (200..500).contains(&s));
+        // The client is told what was wrong with its own input.
+        if taint.input_error && !server_error {
+            return;
+        }
+        // A deliberate client message (a 4xx, or an error field of a normal answer), or the
+        // project's own API error with the status it carries.
+        if taint.narrow && (not_server_error || status == Status::FromException) {
+            return;
+        }
+        // A narrow exception answered with a status chosen for it (an upstream or service
+        // failure, 501-504), not the generic 500.
+        if taint.narrow && matches!(status, Status::Code(501..=504)) {
             return;
         }
         out.report(
@@ -414,8 +1151,8 @@ impl ExceptionDetailsInResponse {
         );
     }
 
-    /// An `exception_handler`/`errorhandler` function and whether it handles client errors only.
-    fn exception_handler(cx: &FileContext, f: &Function) -> Option<bool> {
+    /// An `exception_handler`/`errorhandler` function and what it handles.
+    fn exception_handler(cx: &FileContext, f: &Function) -> Option<Caught> {
         for d in &f.decorators {
             let ExprKind::Call(call) = &d.kind else {
                 continue;
@@ -424,11 +1161,11 @@ impl ExceptionDetailsInResponse {
                 call.func.last_name(),
                 Some("exception_handler" | "errorhandler" | "app_errorhandler")
             ) {
-                let narrow = call.args.first().is_some_and(|a| match a.kind {
-                    ExprKind::Int(Some(n)) => (400..500).contains(&n),
-                    _ => Self::classify(cx, Some(a)).0 || Self::classify(cx, Some(a)).1,
-                });
-                return Some(narrow);
+                return Some(
+                    call.args
+                        .first()
+                        .map_or_else(Caught::default, |a| Self::classify(cx, Some(a))),
+                );
             }
         }
         // `app.add_exception_handler(Exception, handler)`, `app.register_error_handler(500, h)`;
@@ -451,7 +1188,7 @@ impl ExceptionDetailsInResponse {
         {
             return None;
         }
-        let mut registered = None;
+        let mut registered: Option<Caught> = None;
         walk_exprs(cx.file.body(), &mut |e| {
             e.any(&mut |x| {
                 if let ExprKind::Call(call) = &x.kind
@@ -462,11 +1199,16 @@ impl ExceptionDetailsInResponse {
                     && call.args.get(1).and_then(Expr::as_name) == Some(f.name.as_str())
                     && let Some(a) = call.args.first()
                 {
-                    let narrow = match a.kind {
-                        ExprKind::Int(Some(n)) => (400..500).contains(&n),
-                        _ => Self::classify(cx, Some(a)).0 || Self::classify(cx, Some(a)).1,
-                    };
-                    registered = Some(registered.unwrap_or(true) && narrow);
+                    let c = Self::classify(cx, Some(a));
+                    registered = Some(match registered {
+                        None => c,
+                        Some(r) => Caught {
+                            narrow: r.narrow && c.narrow,
+                            http: r.http && c.http,
+                            any_http: r.any_http || c.any_http,
+                            upstream: r.upstream && c.upstream,
+                        },
+                    });
                 }
                 false
             });
@@ -485,12 +1227,21 @@ impl Rule for ExceptionDetailsInResponse {
         let handler_kind = Self::exception_handler(cx, f);
         let mut analysis = Analysis {
             cx,
+            params: &f.params,
             tainted: HashMap::default(),
         };
-        if let Some(narrow) = handler_kind {
+        if let Some(caught) = handler_kind {
             // Starlette passes `(request, exc)`, Flask `(error)`.
             if let Some(p) = f.params.iter().rev().find(|p| p.name != "self") {
-                analysis.tainted.insert(p.name.clone(), Taint { narrow });
+                analysis.tainted.insert(
+                    p.name.clone(),
+                    Taint {
+                        narrow: caught.narrow || caught.http,
+                        input_error: false,
+                        upstream: caught.upstream,
+                        framework_http: caught.http,
+                    },
+                );
             }
         }
         analysis.learn_assignments(&f.body);

@@ -3,17 +3,25 @@ use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Expr, ExprKind, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
     /// A lookup that raises when the row is missing, inside a route handler with nothing to
     /// handle that error: SQLAlchemy's `.one()` and `.scalar_one()`, Django-style
-    /// `Model.objects.get(...)`, Tortoise and peewee `Model.get(...)`. Not reported inside a
-    /// `try` that catches `NoResultFound`/`DoesNotExist` (or a broader exception), nor when the
-    /// project registers an exception handler for those errors (`exception_handler`,
-    /// `errorhandler`, `add_exception_handler`, `register_error_handler`).
+    /// `Model.objects.get(...)`, Tortoise and peewee `Model.get(...)`, in the handler itself or
+    /// in a project helper function it calls directly (reported at the call in the handler;
+    /// helpers of helpers are not followed, their rows are often written by the caller first).
+    ///
+    /// Not reported inside a `try` that catches `NoResultFound`/`DoesNotExist` (or a broader
+    /// exception), nor when the project registers an exception handler for those errors
+    /// (`exception_handler`, `errorhandler`, `add_exception_handler`, `register_error_handler`),
+    /// nor for queries that always return exactly one row (an aggregate
+    /// `select(func.count(...))`, `query(func.sum(...))`, `with_only_columns(func.count(...))` or
+    /// `select(exists(...))` without `group_by`, also when the statement is built in a variable
+    /// and refined later), nor for lookups after the function built an INSERT or upsert: they
+    /// read back the row just written.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
@@ -113,8 +121,152 @@ fn decorated(body: &[Stmt], registers: &dyn Fn(&routewarden_python::ast::Call) -
     })
 }
 
+/// Aggregates that make a query return exactly one row when it has no `GROUP BY`.
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "max",
+    "min",
+    "avg",
+    "coalesce",
+    "bool_and",
+    "bool_or",
+    "array_agg",
+    "string_agg",
+    "group_concat",
+    "json_agg",
+    "jsonb_agg",
+    "every",
+    "exists",
+];
+
+/// `func.count(...)`, `func.coalesce(func.sum(x), 0)`, `func.count().label("n")`, `exists(...)`.
+fn is_aggregate(expr: &Expr) -> bool {
+    let ExprKind::Call(call) = &expr.kind else {
+        return false;
+    };
+    match &call.func.kind {
+        // `func.count(...).label("n")`, `exists().where(...)`
+        ExprKind::Attribute { value, attr }
+            if matches!(
+                attr.as_str(),
+                "label" | "where" | "filter" | "scalar_subquery"
+            ) && is_aggregate(value) =>
+        {
+            true
+        }
+        ExprKind::Attribute { value, attr } => {
+            AGGREGATES.contains(&attr.as_str()) && value.last_name() == Some("func")
+        }
+        ExprKind::Name(n) => n == "exists",
+        _ => false,
+    }
+}
+
+/// Whether a query expression returns exactly one row: an aggregate `select(...)`/`query(...)`
+/// with no `group_by`, followed down the method chain, into `execute(statement)`, and through a
+/// local variable holding the statement.
+fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    let aggregate_args = |call: &Call| !call.args.is_empty() && call.args.iter().all(is_aggregate);
+    let mut current = expr;
+    loop {
+        match &current.kind {
+            ExprKind::Await(inner) => current = inner,
+            ExprKind::Attribute { value, .. } => current = value,
+            ExprKind::Name(n) => {
+                // Every assignment of the statement variable builds a one-row query; those that
+                // refine it (`query = query.where(...)`, `query = await apply_filters(query)`)
+                // keep it one row unless they group it.
+                let mut values = Vec::new();
+                assignments(body, n, &mut values);
+                let mut builds = 0;
+                for v in values {
+                    let refines = v.any(&mut |x| x.as_name() == Some(n.as_str()));
+                    if refines {
+                        if v.any(&mut |x| matches!(&x.kind, ExprKind::Attribute { attr, .. } if attr == "group_by")) {
+                            return false;
+                        }
+                    } else if always_one_row(v, body, depth + 1) {
+                        builds += 1;
+                    } else {
+                        return false;
+                    }
+                }
+                return builds > 0;
+            }
+            ExprKind::Call(call) => match &call.func.kind {
+                ExprKind::Attribute { value, attr } => match attr.as_str() {
+                    "group_by" => return false,
+                    "select" | "query" | "with_only_columns" => return aggregate_args(call),
+                    "execute" | "exec" => {
+                        return call
+                            .args
+                            .first()
+                            .is_some_and(|s| always_one_row(s, body, depth + 1));
+                    }
+                    _ => current = value,
+                },
+                ExprKind::Name(n) if n == "select" => return aggregate_args(call),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
+/// The values assigned to `name` in `body`, in order, not looking into nested functions.
+fn assignments<'a>(body: &'a [Stmt], name: &str, out: &mut Vec<&'a Expr>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => out.push(value),
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    assignments(child, name, out);
+                }
+            }
+        }
+    }
+}
+
+/// Where a function first builds an INSERT (or upsert): lookups after it read back the row it
+/// wrote, which exists.
+fn first_insert(body: &[Stmt]) -> Option<u32> {
+    let mut first: Option<u32> = None;
+    walk_exprs(body, &mut |e| {
+        e.any(&mut |x| {
+            if let ExprKind::Call(call) = &x.kind
+                && matches!(
+                    call.func.last_name(),
+                    Some(
+                        "insert"
+                            | "on_conflict_do_nothing"
+                            | "on_conflict_do_update"
+                            | "on_duplicate_key_update"
+                    )
+                )
+            {
+                first = Some(first.map_or(x.span.start, |f| f.min(x.span.start)));
+            }
+            false
+        });
+    });
+    first
+}
+
 /// A raising lookup call: `.one()`, `.scalar_one()`, `X.objects.get(...)`, `await Model.get(...)`.
-fn raising_lookup(expr: &Expr, model_classes: &dyn Fn(&Expr) -> bool) -> Option<&'static str> {
+fn raising_lookup(
+    expr: &Expr,
+    body: &[Stmt],
+    model_classes: &dyn Fn(&Expr) -> bool,
+) -> Option<&'static str> {
     let ExprKind::Call(call) = &expr.kind else {
         return None;
     };
@@ -122,6 +274,7 @@ fn raising_lookup(expr: &Expr, model_classes: &dyn Fn(&Expr) -> bool) -> Option<
         return None;
     };
     match attr.as_str() {
+        "one" | "scalar_one" if call.args.is_empty() && always_one_row(value, body, 0) => None,
         "one" if call.args.is_empty() => Some(".one()"),
         "scalar_one" if call.args.is_empty() => Some(".scalar_one()"),
         "get" => {
@@ -137,13 +290,65 @@ fn raising_lookup(expr: &Expr, model_classes: &dyn Fn(&Expr) -> bool) -> Option<
     }
 }
 
-struct Search<'a> {
-    model_classes: &'a dyn Fn(&Expr) -> bool,
-    found: Vec<(routewarden_python::ast::Span, &'static str)>,
+const MODEL_BASES: &[&str] = &["tortoise.models.Model", "tortoise.Model", "peewee.Model"];
+
+/// How deep project helpers called from a route are followed.
+const MAX_HELPER_DEPTH: u32 = 1;
+
+/// An unhandled raising lookup, and the helper it is in when it is not in the route itself.
+struct Found {
+    span: Span,
+    what: &'static str,
+    helper: Option<String>,
 }
 
-impl Search<'_> {
-    fn body(&mut self, body: &[Stmt]) {
+struct Search<'a> {
+    model: &'a ProjectModel,
+    file: usize,
+    /// The function being searched (for local statement variables).
+    function_body: &'a [Stmt],
+    /// Where the function first writes a row: later lookups read it back.
+    inserted_at: Option<u32>,
+    depth: u32,
+    found: Vec<Found>,
+}
+
+impl<'a> Search<'a> {
+    fn is_model(&self, e: &Expr) -> bool {
+        self.model
+            .class_name(self.file, e)
+            .is_some_and(|q| MODEL_BASES.contains(&q.as_str()))
+    }
+
+    /// The first unhandled raising lookup in a project helper called by `call`.
+    fn in_helper(&self, call: &Call) -> Option<(&'static str, String)> {
+        if self.depth >= MAX_HELPER_DEPTH {
+            return None;
+        }
+        let (file, Some(Stmt::FunctionDef(helper)), _) =
+            self.model.resolve_definition(self.file, &call.func)?
+        else {
+            return None;
+        };
+        let mut inner = Search {
+            model: self.model,
+            file,
+            function_body: &helper.body,
+            inserted_at: first_insert(&helper.body),
+            depth: self.depth + 1,
+            found: Vec::new(),
+        };
+        inner.body(&helper.body);
+        let first = inner.found.into_iter().next()?;
+        // Innermost helper first: `load_order() (called through order_summary())`.
+        let name = match first.helper {
+            Some(deeper) => format!("{deeper} (called through {}())", helper.name),
+            None => format!("{}()", helper.name),
+        };
+        Some((first.what, name))
+    }
+
+    fn body(&mut self, body: &'a [Stmt]) {
         for stmt in body {
             match stmt {
                 Stmt::Try {
@@ -175,16 +380,43 @@ impl Search<'_> {
                         } => vec![value],
                         Stmt::If { test, .. } | Stmt::While { test, .. } => vec![test],
                         Stmt::For { iter, .. } => vec![iter],
+                        Stmt::With { items, .. } => items.iter().map(|i| &i.context).collect(),
                         _ => Vec::new(),
                     };
+                    if self.inserted_at.is_some_and(|at| at < span.start) {
+                        // Reading back a row the function wrote.
+                        for child in other.child_bodies() {
+                            self.body(child);
+                        }
+                        continue;
+                    }
                     for e in exprs {
                         let mut what = None;
                         e.any(&mut |x| {
-                            what = raising_lookup(x, self.model_classes);
+                            what = raising_lookup(x, self.function_body, &|c| self.is_model(c));
                             what.is_some()
                         });
                         if let Some(w) = what {
-                            self.found.push((span, w));
+                            self.found.push(Found {
+                                span,
+                                what: w,
+                                helper: None,
+                            });
+                            continue;
+                        }
+                        let mut in_helper = None;
+                        e.any(&mut |x| {
+                            if let ExprKind::Call(call) = &x.kind {
+                                in_helper = self.in_helper(call);
+                            }
+                            in_helper.is_some()
+                        });
+                        if let Some((w, helper)) = in_helper {
+                            self.found.push(Found {
+                                span,
+                                what: w,
+                                helper: Some(helper),
+                            });
                         }
                     }
                     for child in other.child_bodies() {
@@ -195,8 +427,6 @@ impl Search<'_> {
         }
     }
 }
-
-const MODEL_BASES: &[&str] = &["tortoise.models.Model", "tortoise.Model", "peewee.Model"];
 
 impl Rule for UnhandledLookupInRoute {
     fn meta(&self) -> &'static RuleMeta {
@@ -213,21 +443,28 @@ impl Rule for UnhandledLookupInRoute {
                 continue;
             }
             let file = route.handler_file;
-            let is_model = |e: &Expr| {
-                cx.model
-                    .class_name(file, e)
-                    .is_some_and(|q| MODEL_BASES.contains(&q.as_str()))
-            };
             let mut search = Search {
-                model_classes: &is_model,
+                model: cx.model,
+                file,
+                function_body: &route.handler.body,
+                inserted_at: first_insert(&route.handler.body),
+                depth: 0,
                 found: Vec::new(),
             };
             search.body(&route.handler.body);
-            for (span, what) in search.found {
+            let mut reported = HashSet::default();
+            for found in search.found {
+                if !reported.insert(found.span.start) {
+                    continue;
+                }
+                let what = match &found.helper {
+                    Some(helper) => format!("{} in {helper}", found.what),
+                    None => found.what.to_string(),
+                };
                 let mut f = Findings::new(file);
                 f.report(
                     &UNHANDLED_LOOKUP_IN_ROUTE,
-                    span,
+                    found.span,
                     format!("{what} raises when nothing matches, and {}() does not handle it: a 500 instead of a 404", route.handler.name),
                 );
                 out.extend(f.into_vec());

@@ -13,9 +13,12 @@ declare_rule! {
     /// `make_response`, `Response`, `JSONResponse`, `redirect`, or the injected
     /// `response: Response` parameter) without `secure=True`, without `httponly=True`, or
     /// without a `samesite` value; the message names what is missing. High severity when the
-    /// cookie's name or value looks like a session, token or credential. Starlette's default
-    /// `samesite="lax"` counts as set; non-literal flags (`secure=settings.cookie_secure`) are
-    /// trusted; test files and `set_cookie` methods of the project's own classes are skipped.
+    /// cookie's name or value looks like a session, token or credential (also a name read from
+    /// a setting such as `app.session_cookie_name`, a value such as `session.sid`); low for
+    /// other cookies (preferences, UI state, download markers), which carry nothing to steal
+    /// and are reported for review only. Starlette's default `samesite="lax"` counts as set;
+    /// non-literal flags (`secure=settings.cookie_secure`) are trusted; test files and
+    /// `set_cookie` methods of the project's own classes are skipped.
     ///
     /// ## Why is this dangerous
     /// A cookie without `Secure` travels over plain HTTP and can be copied on the network;
@@ -47,26 +50,39 @@ pub struct InsecureCookie;
 
 const WEB_MODULES: &[&str] = &["flask", "werkzeug", "starlette", "fastapi", "quart"];
 
+/// Words of a cookie name that make it a session or authentication cookie.
+fn session_words(name: &str) -> bool {
+    identifier_words(name).iter().any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "session"
+                | "sid"
+                | "sessionid"
+                | "auth"
+                | "jwt"
+                | "remember"
+                | "csrf"
+                | "refresh"
+                | "access"
+        )
+    })
+}
+
 fn sensitive_cookie(name: Option<&Expr>, value: Option<&Expr>) -> bool {
-    let name_sensitive = name.and_then(Expr::as_str).is_some_and(|n| {
-        is_credential_name(n)
-            || identifier_words(n).iter().any(|w| {
-                matches!(
-                    w.as_str(),
-                    "session"
-                        | "sid"
-                        | "sessionid"
-                        | "auth"
-                        | "jwt"
-                        | "remember"
-                        | "csrf"
-                        | "refresh"
-                        | "access"
-                )
-            })
+    let name_sensitive = name.is_some_and(|n| match &n.kind {
+        ExprKind::Str(n) => is_credential_name(n) || session_words(n),
+        // `app.session_cookie_name`, `settings.login_session_cookie_name`: the setting's name
+        // says what the cookie is (a variable merely called `token` does not).
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => session_words(n),
+        _ => false,
     });
     let value_sensitive = value.is_some_and(|v| match &v.kind {
-        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => is_credential_name(n),
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => {
+            is_credential_name(n)
+                || identifier_words(n)
+                    .iter()
+                    .any(|w| matches!(w.to_ascii_lowercase().as_str(), "sid" | "sessionid"))
+        }
         _ => false,
     });
     name_sensitive || value_sensitive
@@ -132,6 +148,7 @@ impl Rule for InsecureCookie {
             return;
         }
         let sensitive = sensitive_cookie(call.argument("key", 0), call.argument("value", 1));
+
         let name = call
             .argument("key", 0)
             .and_then(Expr::as_str)
@@ -144,8 +161,49 @@ impl Rule for InsecureCookie {
             if sensitive {
                 Severity::High
             } else {
-                INSECURE_COOKIE.severity
+                // A preference or UI-state cookie: for review.
+                Severity::Low
             },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::helpers::test_support::findings_of;
+
+    #[test]
+    fn severity_follows_what_the_cookie_carries() {
+        let found = findings_of(
+            &InsecureCookie,
+            &[(
+                "views.py",
+                r#"from flask import Flask, make_response, request, session
+
+app = Flask(__name__)
+
+
+@app.route("/export")
+def export():
+    resp = make_response("ok")
+    resp.set_cookie(request.args["download_token"], "done")
+    resp.set_cookie("sort", request.args.get("sort"))
+    resp.set_cookie(app.session_cookie_name, session.sid, httponly=True, secure=True)
+    resp.set_cookie("access_token", token)
+    return resp
+"#,
+            )],
+        );
+        let severities: Vec<(u32, Severity)> = found.iter().map(|f| (f.line, f.severity)).collect();
+        assert_eq!(
+            severities,
+            vec![
+                (9, Severity::Low),
+                (10, Severity::Low),
+                (11, Severity::High),
+                (12, Severity::High),
+            ]
         );
     }
 }

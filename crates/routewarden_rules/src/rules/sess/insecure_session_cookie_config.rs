@@ -3,7 +3,8 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_python::ast::{Expr, ExprKind};
+use routewarden_model::ProjectModel;
+use routewarden_python::ast::{CmpOp, Expr, ExprKind};
 
 declare_rule! {
     /// ## What it finds
@@ -12,8 +13,12 @@ declare_rule! {
     /// `SESSION_COOKIE_SAMESITE = None` or `"None"`, and the same for `REMEMBER_COOKIE_*`
     /// (Flask-Login), in every configuration form: `app.config[...]`, `config.update(...)`,
     /// `from_mapping(...)`, `setdefault`, and configuration classes loaded with `from_object`
-    /// (inherited values included). Classes named for development or testing and test files are
-    /// not reported.
+    /// (inherited values included). A value read from the environment is judged by its fallback,
+    /// the value that applies when the variable is not set:
+    /// `os.getenv("SESSION_COOKIE_SECURE", "false").lower() == "true"`,
+    /// `os.environ.get("REMEMBER_COOKIE_HTTPONLY", False)`, `env.bool(...)`/decouple
+    /// `config(..., default=False)`, also through a module constant. Classes named for
+    /// development or testing and test files are not reported.
     ///
     /// ## Why is this dangerous
     /// Without `Secure` the session cookie is sent over plain HTTP, where anyone on the network
@@ -45,6 +50,179 @@ declare_rule! {
 
 pub struct InsecureSessionCookieConfig;
 
+/// A literal value a setting can take.
+#[derive(Clone, Debug, PartialEq)]
+enum Lit {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    None,
+}
+
+impl Lit {
+    fn of(expr: &Expr) -> Option<Lit> {
+        Some(match &expr.kind {
+            ExprKind::Bool(b) => Lit::Bool(*b),
+            ExprKind::Int(Some(n)) => Lit::Int(*n),
+            ExprKind::Str(s) => Lit::Str(s.clone()),
+            ExprKind::NoneLiteral => Lit::None,
+            _ => return None,
+        })
+    }
+
+    fn truthy(&self) -> bool {
+        match self {
+            Lit::Bool(b) => *b,
+            Lit::Int(n) => *n != 0,
+            Lit::Str(s) => !s.is_empty(),
+            Lit::None => false,
+        }
+    }
+
+    fn as_expr(&self) -> Expr {
+        let kind = match self {
+            Lit::Bool(b) => ExprKind::Bool(*b),
+            Lit::Int(n) => ExprKind::Int(Some(*n)),
+            Lit::Str(s) => ExprKind::Str(s.clone()),
+            Lit::None => ExprKind::NoneLiteral,
+        };
+        Expr {
+            kind,
+            span: Default::default(),
+        }
+    }
+}
+
+/// `"false"`, `"0"`, `"no"`, `"off"` as a boolean setting string (strtobool, decouple).
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "y" | "on" | "t" => Some(true),
+        "false" | "0" | "no" | "n" | "off" | "f" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// The value a setting read from the environment takes when the variable is not set:
+/// `os.getenv("K", "false").lower() == "true"`, `os.environ.get("K", False)`,
+/// `bool(int(os.getenv("K", "0")))`, `env.bool("K", False)`, `config("K", default=False,
+/// cast=bool)`, also through module constants. `None` when no environment read with an explicit
+/// default is involved.
+fn unset_value(model: &ProjectModel, file: usize, expr: &Expr, depth: u32) -> Option<Lit> {
+    if depth > 8 {
+        return None;
+    }
+    let imports = &model.files[file].imports;
+    match &expr.kind {
+        ExprKind::Name(_) => {
+            let origin = model.resolve_value(file, &[], expr);
+            if std::ptr::eq(origin.expr, expr) {
+                return None;
+            }
+            let value = unset_value(model, origin.file, origin.expr, depth + 1)?;
+            Some(value)
+        }
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } => {
+            let ([op], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+                return None;
+            };
+            let value = unset_value(model, file, left, depth + 1)?;
+            let result = match op {
+                CmpOp::Eq | CmpOp::NotEq => {
+                    let other = Lit::of(right)?;
+                    (value == other) == (*op == CmpOp::Eq)
+                }
+                CmpOp::In | CmpOp::NotIn => {
+                    let items = right.elements()?;
+                    let mut found = false;
+                    for item in items {
+                        found |= Lit::of(item)? == value;
+                    }
+                    found == (*op == CmpOp::In)
+                }
+                _ => return None,
+            };
+            Some(Lit::Bool(result))
+        }
+        ExprKind::Call(call) => {
+            // `bool`, `int`: builtins unless the module binds the name itself.
+            let q = match call.func.as_name() {
+                Some(n @ ("bool" | "int"))
+                    if imports.get(n).is_none() && model.files[file].top_level(n).is_none() =>
+                {
+                    Some(format!("builtins.{n}"))
+                }
+                _ => imports.resolve(&call.func),
+            };
+            match q.as_deref() {
+                Some("os.getenv" | "os.environ.get") => {
+                    let default = call.argument("default", 1)?;
+                    Lit::of(default).or_else(|| unset_value(model, file, default, depth + 1))
+                }
+                Some("builtins.bool") => {
+                    let v = unset_value(model, file, call.args.first()?, depth + 1)?;
+                    Some(Lit::Bool(v.truthy()))
+                }
+                Some("builtins.int") => {
+                    match unset_value(model, file, call.args.first()?, depth + 1)? {
+                        Lit::Str(s) => s.trim().parse().ok().map(Lit::Int),
+                        Lit::Bool(b) => Some(Lit::Int(i64::from(b))),
+                        other @ Lit::Int(_) => Some(other),
+                        Lit::None => None,
+                    }
+                }
+                Some("distutils.util.strtobool" | "str2bool.str2bool") => {
+                    match unset_value(model, file, call.args.first()?, depth + 1)? {
+                        Lit::Str(s) => parse_bool(&s).map(Lit::Bool),
+                        other => Some(other),
+                    }
+                }
+                // python-decouple: `config("K", default="False", cast=bool)`
+                Some("decouple.config") => {
+                    let default = Lit::of(call.argument("default", 1)?)?;
+                    let cast_bool = call
+                        .keyword("cast")
+                        .and_then(Expr::as_name)
+                        .is_some_and(|n| n == "bool");
+                    match default {
+                        Lit::Str(s) if cast_bool => parse_bool(&s).map(Lit::Bool),
+                        other => Some(other),
+                    }
+                }
+                _ => {
+                    let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                        return None;
+                    };
+                    match attr.as_str() {
+                        "lower" | "upper" | "strip" | "casefold" => {
+                            match unset_value(model, file, value, depth + 1)? {
+                                Lit::Str(s) => Some(Lit::Str(match attr.as_str() {
+                                    "lower" | "casefold" => s.to_lowercase(),
+                                    "upper" => s.to_uppercase(),
+                                    _ => s.trim().to_string(),
+                                })),
+                                _ => None,
+                            }
+                        }
+                        // environs: `env.bool("K", False)`, `env.bool("K", default=False)`
+                        "bool" if call.args.first().is_some_and(Expr::is_string_literal) => {
+                            match Lit::of(call.argument("default", 1)?)? {
+                                Lit::Str(s) => parse_bool(&s).map(Lit::Bool),
+                                other => Some(other),
+                            }
+                        }
+                        _ => None,
+                    }
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
 fn insecure(key: &str, value: &Expr) -> bool {
     if key.ends_with("_SAMESITE") {
         matches!(value.kind, ExprKind::NoneLiteral)
@@ -72,9 +250,26 @@ impl Rule for InsecureSessionCookieConfig {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         for write in config_writes(cx, &|k| KEYS.contains(&k)) {
-            if !insecure(&write.key, write.value) {
+            // Read from the environment: judged by the value that applies when it is not set.
+            let fallback = if Lit::of(write.value).is_none() {
+                unset_value(cx.model, write.file, write.value, 0)
+            } else {
+                None
+            };
+            let insecure = match &fallback {
+                // The raw string `"false"` is truthy to Flask: only a falsy Python value counts.
+                Some(value) if !write.key.ends_with("_SAMESITE") => !value.truthy(),
+                Some(value) => insecure(&write.key, &value.as_expr()),
+                None => insecure(&write.key, write.value),
+            };
+            if !insecure {
                 continue;
             }
+            let unless = if fallback.is_some() {
+                " unless the environment sets it"
+            } else {
+                ""
+            };
             let what = if write.key.ends_with("_SAMESITE") {
                 "SameSite=None sends the cookie on cross-site requests"
             } else if write.key.ends_with("_SECURE") {
@@ -86,7 +281,7 @@ impl Rule for InsecureSessionCookieConfig {
             f.report(
                 &INSECURE_SESSION_COOKIE_CONFIG,
                 write.span,
-                format!("{} is switched off: {what}", write.place),
+                format!("{} is switched off{unless}: {what}", write.place),
             );
             out.extend(f.into_vec());
         }
