@@ -331,3 +331,37 @@ fn context_is_analysed_but_only_the_named_files_are_reported() {
     );
     assert!(named.iter().any(|f| f["code"] == "SECRET001"), "{named:?}");
 }
+
+#[test]
+fn folders_above_the_project_do_not_make_it_test_code() {
+    // A checkout under `~/test/`: its files are not test code, so session rules still apply.
+    let p = Project::new();
+    p.write(
+        "test/shop/app.py",
+        "from flask import Flask, make_response\n\
+         app = Flask(__name__)\n\
+         @app.route(\"/\")\n\
+         def index():\n    \
+             response = make_response(\"hi\")\n    \
+             response.set_cookie(\"session_id\", \"x\")\n    \
+             return response\n",
+    );
+    let elsewhere = Project::new();
+    let project = p.path("test/shop");
+    let run = run_in(
+        &elsewhere.root(),
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "SESS003",
+            project.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.stdout.contains("SESS003"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}

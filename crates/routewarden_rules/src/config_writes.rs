@@ -32,7 +32,7 @@ pub fn config_writes<'a>(
 ) -> Vec<ConfigWrite<'a>> {
     let mut out = Vec::new();
     for (index, file) in cx.model.files.iter().enumerate() {
-        if is_test_file(&file.path) {
+        if is_test_file(file) {
             continue;
         }
         direct_writes(index, file.body(), wanted, &mut out);
@@ -52,7 +52,7 @@ pub fn config_writes<'a>(
             continue;
         }
         for v in cx.config.production_values(key) {
-            if is_test_file(&cx.model.files[v.file].path) {
+            if is_test_file(&cx.model.files[v.file]) {
                 continue;
             }
             out.push(ConfigWrite {

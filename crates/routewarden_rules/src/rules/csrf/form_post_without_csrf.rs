@@ -97,7 +97,7 @@ impl Attachments {
         let mut out = Attachments::default();
         for (index, file) in model.files.iter().enumerate() {
             // Only files that can hold a construction or an `init_app` call.
-            if is_test_file(&file.path)
+            if is_test_file(file)
                 || !(file.text.contains("init_app")
                     || file.imports.iter().any(|(_, q)| extensions.contains(&q)))
             {

@@ -104,7 +104,7 @@ impl Rule for InsecureCookie {
         if attr != "set_cookie" || call.has_kwargs_spread() {
             return;
         }
-        if !WEB_MODULES.iter().any(|m| cx.file.imports_module(m)) || is_test_file(&cx.file.path) {
+        if !WEB_MODULES.iter().any(|m| cx.file.imports_module(m)) || is_test_file(cx.file) {
             return;
         }
         // A project class of its own (`Jar().set_cookie(...)`), not a response.

@@ -164,8 +164,7 @@ impl Rule for SensitiveDataInClientSession {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let flask_files = |file: &&routewarden_model::SourceModule| {
-            (file.imports_module("flask") || file.imports_module("quart"))
-                && !is_test_file(&file.path)
+            (file.imports_module("flask") || file.imports_module("quart")) && !is_test_file(file)
         };
         if !cx.model.files.iter().any(|f| flask_files(&f)) {
             return;
