@@ -32,7 +32,7 @@ fn guards(specs: &[GuardSpec]) -> Value {
     specs
         .iter()
         .map(|(mechanism, level, via, checks_role)| {
-            json!({"mechanism": mechanism, "level": level, "via": via, "checks_role": checks_role})
+            json!({"mechanism": mechanism, "level": level, "via": via, "checks_role": checks_role, "condition": null})
         })
         .collect()
 }
