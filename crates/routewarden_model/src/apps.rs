@@ -189,6 +189,19 @@ struct FileApps<'a> {
     unresolved_mounts: usize,
     local_servers: Vec<ObjectId>,
     plain_instances: Vec<ObjectId>,
+    hook_calls: Vec<PluginHookCall<'a>>,
+}
+
+/// `app.pluggy.hook.load_blueprints(app=app)`: pluggy calls every plugin function of that name
+/// with these keyword arguments.
+#[derive(Debug)]
+struct PluginHookCall<'a> {
+    name: String,
+    arguments: Vec<(String, ObjectId)>,
+    when: When,
+    file: usize,
+    scope: Vec<&'a Function>,
+    span: Span,
 }
 
 /// Every application of the project and what is registered on it.
@@ -259,7 +272,9 @@ impl<'a> AppModel<'a> {
             plain_instances: Vec::new(),
         };
         let mut parameter_links = Vec::new();
+        let mut hook_calls = Vec::new();
         for f in per_file {
+            hook_calls.extend(f.hook_calls);
             for o in f.objects {
                 apps.objects.insert(o.id.clone(), o);
             }
@@ -276,6 +291,7 @@ impl<'a> AppModel<'a> {
             apps.local_servers.extend(f.local_servers);
             apps.plain_instances.extend(f.plain_instances);
         }
+        parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
         apps.keep_used_instances();
         apps
@@ -683,6 +699,46 @@ impl<'a> AppModel<'a> {
     ) -> Option<ObjectId> {
         resolve_object(self.model, file, scope, expr, 0)
     }
+}
+
+/// The parameters of the plugin functions a pluggy hook call reaches: project functions of the
+/// hook's name with a decorator (`@hookimpl`), each keyword argument bound to the parameter of
+/// the same name.
+fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> Vec<Include<'a>> {
+    let mut out = Vec::new();
+    for call in calls {
+        for (index, file) in model.files.iter().enumerate() {
+            let Some(Stmt::FunctionDef(function)) = file.top_level(&call.name) else {
+                continue;
+            };
+            if function.decorators.is_empty() {
+                continue;
+            }
+            for (keyword, object) in &call.arguments {
+                if !function.params.iter().any(|p| &p.name == keyword) {
+                    continue;
+                }
+                out.push(Include {
+                    parent: object.clone(),
+                    child: ObjectId {
+                        file: index,
+                        scope: Some(function.span.start),
+                        name: keyword.clone(),
+                    },
+                    prefix: None,
+                    dependencies: Vec::new(),
+                    is_mount: false,
+                    is_parameter: true,
+                    is_instance: false,
+                    when: call.when.clone(),
+                    file: call.file,
+                    scope: call.scope.clone(),
+                    span: call.span,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Joins URL path pieces with exactly one slash between them.
@@ -1520,6 +1576,35 @@ impl<'a> Extractor<'a> {
             return;
         };
         let span = call_expr.span;
+        // `app.pluggy.hook.load_blueprints(app=app)`
+        if let ExprKind::Attribute { attr: hook, .. } = &receiver.kind
+            && hook == "hook"
+            && !call.keywords.is_empty()
+        {
+            let arguments: Vec<(String, ObjectId)> = call
+                .keywords
+                .iter()
+                .filter_map(|k| {
+                    let name = k.arg.clone()?;
+                    if !matches!(k.value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                        return None;
+                    }
+                    Some((name, self.resolve(&k.value)?))
+                })
+                .collect();
+            if !arguments.is_empty() {
+                let when = self.when();
+                self.out.hook_calls.push(PluginHookCall {
+                    name: attr.clone(),
+                    arguments,
+                    when,
+                    file: self.file,
+                    scope: self.scope.clone(),
+                    span,
+                });
+            }
+            return;
+        }
         match attr.as_str() {
             // Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_api(Api)`.
             "add_view" | "add_view_no_menu" | "add_api" => {

@@ -161,6 +161,7 @@ const AUTH_DECORATORS: &[(&str, &str, bool)] = &[
     ("flask_user", "roles_accepted", true),
     ("flask_simplelogin", "login_required", false),
     ("flask_dance", "login_required", false),
+    ("flask_allows", "requires", true),
 ];
 
 /// `Some(checks_role)` for an authentication decorator of a Flask extension.
@@ -182,6 +183,11 @@ const AUTH_OBJECT_CLASSES: &[(&str, &str)] = &[
     ("apiflask", "HTTPTokenAuth"),
     ("flask_oidc", "OpenIDConnect"),
 ];
+
+/// Classes whose instances give `@allows.requires(IsAdmin)` (Flask-Allows): a permission check.
+pub fn is_permission_object_class(class: &str) -> bool {
+    from_package(class, "flask_allows", "Allows")
+}
 
 pub fn is_auth_object_class(class: &str) -> bool {
     AUTH_OBJECT_CLASSES

@@ -5,7 +5,8 @@ use crate::apps::{
     AppModel, HookKind, MountedRoute, ObjectId, RouteDecl, When, class_hierarchy, find_method,
 };
 use crate::frameworks::{
-    ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class, is_security_scheme,
+    ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
+    is_permission_object_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
 use routewarden_python::ast::{
@@ -1750,6 +1751,20 @@ impl<'a> Judge<'a, '_> {
                 ..Default::default()
             });
         }
+        // `@allows.requires(IsAdmin)` (Flask-Allows).
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && attr == "requires"
+            && self
+                .model
+                .instance_class(file, scope, value)
+                .is_some_and(|c| is_permission_object_class(&c))
+        {
+            return Some(Verdict {
+                authenticates: true,
+                checks_role: true,
+                ..Default::default()
+            });
+        }
         // `@auth.login_required(role="admin")` (Flask-HTTPAuth, APIFlask), `@oidc.require_login`
         // (Flask-OIDC), `@app.auth_required(auth)` (APIFlask).
         if let ExprKind::Attribute { value, attr } = &callee.kind
@@ -2066,13 +2081,17 @@ impl<'a> Judge<'a, '_> {
                         g.identity |= outer.identity;
                         g.role |= outer.role;
                         g.credentials |= outer.credentials;
-                        if own.polarity == Polarity::Unknown {
+                        // Under `if token:` every refusal answers credentials the caller chose
+                        // to present: without them the request goes through (optional auth).
+                        if own.polarity == Polarity::Unknown || outer.polarity == Polarity::Has {
                             g.polarity = outer.polarity;
                         }
                     }
                     self.gates(file, root, body, Some(g), depth, v);
                     let mut otherwise = g;
-                    if own.polarity != Polarity::Unknown {
+                    if own.polarity != Polarity::Unknown
+                        && gate.is_none_or(|o| o.polarity != Polarity::Has)
+                    {
                         otherwise.polarity = own.polarity.flip();
                     }
                     self.gates(file, root, orelse, Some(otherwise), depth, v);
@@ -2118,11 +2137,18 @@ impl<'a> Judge<'a, '_> {
                 } => {
                     self.gates(file, root, body, gate, depth, v);
                     for h in handlers {
+                        // A failed verification; under `if token:` only for callers who
+                        // presented a token.
+                        let presented = gate.is_some_and(|o| o.polarity == Polarity::Has);
                         let g = Gate {
                             identity: true,
                             role: false,
                             credentials: false,
-                            polarity: Polarity::Lacks,
+                            polarity: if presented {
+                                Polarity::Has
+                            } else {
+                                Polarity::Lacks
+                            },
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -2243,7 +2269,8 @@ impl<'a> Judge<'a, '_> {
                     });
                     return to_login.then_some(Refusal::ToLogin);
                 }
-                if last == "unauthorized" {
+                // Flask-Login's `login_manager.unauthorized()` and `needs_refresh()`.
+                if last == "unauthorized" || last == "needs_refresh" {
                     return Some(Refusal::Unauthorized);
                 }
                 // `redirect_to_login()`, `redirect_to_signin(next=...)`.
@@ -2834,17 +2861,29 @@ fn credential_parameter(model: &ProjectModel, file: usize, function: &Function) 
         let Some(annotation) = &p.annotation else {
             continue;
         };
+        let form = annotation.any(&mut |x| {
+            matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && imports
+                    .resolve(x)
+                    .is_some_and(|q| q.contains("OAuth2PasswordRequestForm"))
+        });
+        if form {
+            return Some("it takes an OAuth2PasswordRequestForm".to_string());
+        }
+        // A request body is a parameter without a dependency default; `user: User =
+        // Depends(...)` is the logged-in user, whose model may well have a password field.
+        let dependency = p.default.as_ref().is_some_and(|d| {
+            d.as_call()
+                .and_then(|c| c.func.last_name())
+                .is_some_and(|n| matches!(n, "Depends" | "Security"))
+        });
+        if dependency {
+            continue;
+        }
         let mut why = None;
         annotation.any(&mut |x| {
             if !matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
                 return false;
-            }
-            if imports
-                .resolve(x)
-                .is_some_and(|q| q.contains("OAuth2PasswordRequestForm"))
-            {
-                why = Some("it takes an OAuth2PasswordRequestForm".to_string());
-                return true;
             }
             if let Some((cf, Some(Stmt::ClassDef(class)), _)) = model.resolve_definition(file, x) {
                 let field = class_hierarchy(model, cf, class).iter().find_map(|(_, c)| {
@@ -2870,15 +2909,25 @@ fn credential_parameter(model: &ProjectModel, file: usize, function: &Function) 
     None
 }
 
-/// A name made of words of which one is a password, passphrase or one-time code.
+/// A name for a submitted password, passphrase or one-time code: `password`, `new_password`,
+/// `otp`; not a stored hash (`hashed_password`) nor a setting (`enable_password_change`).
 fn is_password_word(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.split('_').any(|w| {
+    if !lower
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return false;
+    }
+    let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    words.last().is_some_and(|w| {
         matches!(
-            w,
+            *w,
             "password" | "passwd" | "passphrase" | "pwd" | "passcode" | "otp" | "totp" | "hotp"
         )
-    })
+    }) && !words
+        .iter()
+        .any(|w| matches!(*w, "hash" | "hashed" | "salt" | "encrypted"))
 }
 
 /// A request key holding a password or a one-time code (`"password"`, `"pass"`, `"otp"`).

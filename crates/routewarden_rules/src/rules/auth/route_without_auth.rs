@@ -14,7 +14,7 @@ declare_rule! {
     /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
     /// the same router are protected, or any route of a router, blueprint or app whose other
     /// routes (two or more) are all protected. A read-only route whose handler only redirects is
-    /// not sensitive.
+    /// not sensitive, and a search form posted with POST (`POST /search`) changes no state.
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
@@ -150,7 +150,9 @@ impl Rule for RouteWithoutAuth {
                 names_protected_resource(path).map(|resource| {
                     format!("its path names a protected resource (`{resource}`) and the authentication hook lets it through")
                 })
-            } else if is_state_changing(&route.methods) {
+            } else if is_state_changing(&route.methods)
+                && !only_searches(path, &route.handler.name, &route.methods)
+            {
                 Some(format!("{} changes state", route.methods.join("/")))
             } else if let Some(resource) = names_protected_resource(path) {
                 Some(format!(
@@ -317,4 +319,21 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
         });
     });
     issues
+}
+
+/// A search form posted with POST (`POST /search`, a handler named `search`): it reads.
+fn only_searches(path: &str, handler: &str, methods: &[String]) -> bool {
+    let searches = |name: &str| {
+        name.to_ascii_lowercase()
+            .split(['_', '-'])
+            .any(|w| w == "search")
+    };
+    methods
+        .iter()
+        .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST"))
+        && (path
+            .rsplit('/')
+            .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
+            .is_some_and(searches)
+            || searches(handler))
 }
