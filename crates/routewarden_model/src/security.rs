@@ -834,7 +834,9 @@ impl<'a> Judge<'a, '_> {
                 | Stmt::Expr { value: e, .. } => e,
                 _ => return,
             };
-            refuses |= self.refusal(file, root, e, 0).is_some();
+            refuses |= self
+                .refusal(file, root, e, 0)
+                .is_some_and(|r| !matches!(r, Refusal::Away));
         });
         refuses
     }
@@ -2086,6 +2088,9 @@ impl<'a> Judge<'a, '_> {
                         if own.polarity == Polarity::Unknown || outer.polarity == Polarity::Has {
                             g.polarity = outer.polarity;
                         }
+                        if own.role_polarity == Polarity::Unknown {
+                            g.role_polarity = outer.role_polarity;
+                        }
                     }
                     self.gates(file, root, body, Some(g), depth, v);
                     let mut otherwise = g;
@@ -2093,6 +2098,9 @@ impl<'a> Judge<'a, '_> {
                         && gate.is_none_or(|o| o.polarity != Polarity::Has)
                     {
                         otherwise.polarity = own.polarity.flip();
+                    }
+                    if own.role_polarity != Polarity::Unknown {
+                        otherwise.role_polarity = own.role_polarity.flip();
                     }
                     self.gates(file, root, orelse, Some(otherwise), depth, v);
                     // `if current_user.is_authenticated: return f(*args)`: what follows
@@ -2149,6 +2157,7 @@ impl<'a> Judge<'a, '_> {
                             } else {
                                 Polarity::Lacks
                             },
+                            role_polarity: Polarity::Unknown,
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -2166,6 +2175,9 @@ impl<'a> Judge<'a, '_> {
                         let counts = match refusal {
                             Refusal::Unauthorized | Refusal::Forbidden => g.identity || g.role,
                             Refusal::ToLogin => g.identity,
+                            // `else: flash("denied"); return redirect(".")` after a failed
+                            // permission check.
+                            Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
                         };
                         if counts && (g.role || g.polarity != Polarity::Has) {
                             v.authenticates = true;
@@ -2180,7 +2192,7 @@ impl<'a> Judge<'a, '_> {
                         continue;
                     }
                     if let Some(refusal) = self.refusal(file, root, value, depth)
-                        && !matches!(refusal, Refusal::ToLogin)
+                        && !matches!(refusal, Refusal::ToLogin | Refusal::Away)
                         && (g.identity || g.role)
                         && (g.role || g.polarity != Polarity::Has)
                     {
@@ -2235,6 +2247,9 @@ impl<'a> Judge<'a, '_> {
         if g.identity {
             g.polarity = identity_polarity(test);
         }
+        if g.role {
+            g.role_polarity = polarity_of(test, &mentions_role);
+        }
         g
     }
 
@@ -2267,7 +2282,11 @@ impl<'a> Judge<'a, '_> {
                             })
                         })
                     });
-                    return to_login.then_some(Refusal::ToLogin);
+                    return Some(if to_login {
+                        Refusal::ToLogin
+                    } else {
+                        Refusal::Away
+                    });
                 }
                 // Flask-Login's `login_manager.unauthorized()` and `needs_refresh()`.
                 if last == "unauthorized" || last == "needs_refresh" {
@@ -2364,6 +2383,8 @@ struct Gate {
     credentials: bool,
     /// Whether the condition holds for callers who lack an identity or for those who have one.
     polarity: Polarity,
+    /// The same for the role or permission the condition checks.
+    role_polarity: Polarity,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -2424,19 +2445,29 @@ fn mentions_identity(e: &Expr) -> bool {
     })
 }
 
+fn mentions_role(e: &Expr) -> bool {
+    words_in(e, &mut |w| ROLE_WORDS.iter().any(|r| w.contains(r)))
+}
+
 fn mentions_lacking(e: &Expr) -> bool {
     words_in(e, &mut |w| LACKING_WORDS.iter().any(|l| w.contains(l)))
 }
 
 /// Whether an identity test holds for callers lacking an identity or for those having one.
 fn identity_polarity(e: &Expr) -> Polarity {
+    polarity_of(e, &mentions_identity)
+}
+
+/// Whether a test holds for callers lacking what `mentions` is about (an identity, a role) or
+/// for those having it.
+fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
     match &e.kind {
         ExprKind::UnaryOp {
             op: UnaryOp::Not,
             operand,
-        } => identity_polarity(operand).flip(),
+        } => polarity_of(operand, mentions).flip(),
         ExprKind::BoolOp { values, .. } => {
-            let ps: Vec<Polarity> = values.iter().map(identity_polarity).collect();
+            let ps: Vec<Polarity> = values.iter().map(|v| polarity_of(v, mentions)).collect();
             if ps.contains(&Polarity::Lacks) {
                 Polarity::Lacks
             } else if ps.contains(&Polarity::Has) {
@@ -2450,7 +2481,7 @@ fn identity_polarity(e: &Expr) -> Polarity {
             ops,
             comparators,
         } => {
-            if !mentions_identity(e) {
+            if !mentions(e) {
                 return Polarity::Unknown;
             }
             if mentions_lacking(e) {
@@ -2481,7 +2512,7 @@ fn identity_polarity(e: &Expr) -> Polarity {
         | ExprKind::Await(_) => {
             if mentions_lacking(e) {
                 Polarity::Lacks
-            } else if mentions_identity(e) {
+            } else if mentions(e) {
                 Polarity::Has
             } else {
                 Polarity::Unknown
@@ -2741,6 +2772,8 @@ fn condition_of(when: &When, coverage: Option<String>) -> Option<String> {
 }
 
 enum Refusal {
+    /// A redirect elsewhere than a login page: a refusal only after a failed permission check.
+    Away,
     Unauthorized,
     Forbidden,
     ToLogin,
