@@ -151,7 +151,7 @@ impl Rule for RouteWithoutAuth {
                     format!("its path names a protected resource (`{resource}`) and the authentication hook lets it through")
                 })
             } else if is_state_changing(&route.methods)
-                && !only_searches(path, &route.handler.name, &route.methods)
+                && !only_searches(path, route, &route.methods)
             {
                 Some(format!("{} changes state", route.methods.join("/")))
             } else if let Some(resource) = names_protected_resource(path) {
@@ -321,13 +321,27 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     issues
 }
 
-/// A search form posted with POST (`POST /search`, a handler named `search`): it reads.
-fn only_searches(path: &str, handler: &str, methods: &[String]) -> bool {
+/// A search form posted with POST (`POST /search`, a handler named `search`, a view whose
+/// form is a `UserSearchForm`): it reads.
+fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
     let searches = |name: &str| {
         name.to_ascii_lowercase()
             .split(['_', '-'])
             .any(|w| w == "search")
     };
+    let search_form = route.view_class.is_some_and(|class| {
+        class.body.iter().any(|s| match s {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } => {
+                targets.iter().any(|t| t.as_name() == Some("form"))
+                    && v.last_name().is_some_and(|n| n.ends_with("SearchForm"))
+            }
+            _ => false,
+        })
+    });
     methods
         .iter()
         .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST"))
@@ -335,5 +349,6 @@ fn only_searches(path: &str, handler: &str, methods: &[String]) -> bool {
             .rsplit('/')
             .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
             .is_some_and(searches)
-            || searches(handler))
+            || searches(&route.handler.name)
+            || search_form)
 }
