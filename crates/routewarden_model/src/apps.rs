@@ -1430,7 +1430,7 @@ impl<'a> Extractor<'a> {
         span: Span,
     ) {
         let arg_of = |name: &str| bound.iter().find(|(p, _)| *p == name).map(|&(_, a)| a);
-        let mut registrations: Vec<(&'a Call, &'a str, Vec<(&'a str, &'a Expr)>)> = Vec::new();
+        let mut registrations: Vec<Registration<'a>> = Vec::new();
         collect_registrations(&function.body, &arg_of, &mut Vec::new(), &mut registrations);
         // Keywords of the call the helper does not take, forwarded through `**kwargs`.
         let forwards = function
@@ -1446,7 +1446,7 @@ impl<'a> Extractor<'a> {
             };
             let Some(owner) = receiver
                 .as_name()
-                .and_then(|n| arg_of(n))
+                .and_then(&arg_of)
                 .and_then(|a| self.resolve(a))
             else {
                 continue;
@@ -1461,7 +1461,7 @@ impl<'a> Extractor<'a> {
             let Some(view) = inner
                 .argument(view_key, view_at)
                 .and_then(Expr::as_name)
-                .and_then(|n| arg_of(n))
+                .and_then(&arg_of)
             else {
                 continue;
             };
@@ -2791,6 +2791,10 @@ pub fn find_function(body: &[Stmt], start: u32) -> Option<&Function> {
     None
 }
 
+/// A registration call in a helper, its method name, and the enclosing loops over the helper's
+/// parameters (loop variable, iterated argument).
+type Registration<'a> = (&'a Call, &'a str, Vec<(&'a str, &'a Expr)>);
+
 /// Route registrations in a helper's body (`param.add_url_rule(...)`, `add_api_route`,
 /// `add_route`), with the loops over the helper's parameters that enclose each: the loop
 /// variable and the argument it iterates over.
@@ -2798,7 +2802,7 @@ fn collect_registrations<'a>(
     body: &'a [Stmt],
     arg_of: &impl Fn(&str) -> Option<&'a Expr>,
     loops: &mut Vec<(&'a str, &'a Expr)>,
-    out: &mut Vec<(&'a Call, &'a str, Vec<(&'a str, &'a Expr)>)>,
+    out: &mut Vec<Registration<'a>>,
 ) {
     for stmt in body {
         match stmt {
@@ -2819,7 +2823,7 @@ fn collect_registrations<'a>(
             Stmt::For {
                 target, iter, body, ..
             } => {
-                let bound = target.as_name().zip(iter.as_name().and_then(|n| arg_of(n)));
+                let bound = target.as_name().zip(iter.as_name().and_then(&arg_of));
                 if let Some(b) = bound {
                     loops.push(b);
                 }

@@ -18,18 +18,21 @@ declare_rule! {
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
-    /// dependencies, closures and dependency factories), `dependencies=[...]` on the route, the
-    /// `APIRouter`, each `include_router` and the `FastAPI` app; FastAPI security schemes,
-    /// fastapi-users, Starlette's `@requires`, Flask-Login, Flask-JWT-Extended, Flask-HTTPAuth,
-    /// Flask-Security, Flask-AppBuilder; `before_request` hooks of the blueprint, a parent
-    /// blueprint or the app (also registered in helpers such as `register_hooks(app)`) and HTTP
-    /// middleware that refuse anonymous requests; checks in the handler itself; and the names
-    /// configured in `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard
-    /// whose failure is caught and ignored protects nothing. A sub-application attached with
-    /// `mount()` does not inherit its parent's `dependencies=`, so it must protect itself. A
-    /// route that a guard hook lets through by name or path (`if request.endpoint in PUBLIC:
-    /// return`) is public by the developer's decision and reported only when its path names a
-    /// protected resource.
+    /// dependencies, closures and dependency factories), `dependencies=[...]` on the route (also a
+    /// list kept in a constant), the `APIRouter`, each `include_router` and the `FastAPI` app;
+    /// FastAPI security schemes, fastapi-users, Starlette's `@requires`, Flask-Login,
+    /// Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder (views and APIs
+    /// registered with `appbuilder.add_view`/`add_api` are protected only where decorated with
+    /// `@has_access`/`@protect()` or checked in the body), Flask-Allows, Flask-RESTful resources
+    /// (`method_decorators`); `before_request` hooks of the blueprint, a parent blueprint or the
+    /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
+    /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
+    /// of a request-handler class (`self._check_access()`); and the names configured in
+    /// `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard whose failure is
+    /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
+    /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
+    /// lets through by name or path (`if request.endpoint in PUBLIC: return`) is public by the
+    /// developer's decision and reported only when its path names a protected resource.
     ///
     /// Protection installed only under a runtime condition (`if auth_string is not None:
     /// app.add_middleware(...)`, a guard that `if not settings.AUTH_ENABLED: return await
@@ -37,29 +40,31 @@ declare_rule! {
     /// conditional: when it is a route's only protection the route is still reported, at medium
     /// severity, naming the condition. Conditions known for production are not: protection
     /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and
-    /// protection installed only under `if app.debug:` or `if settings.TESTING:` does not exist
-    /// in production and is ignored. A middleware that only guards some paths (`if not
-    /// request.url.path.startswith("/admin"): return await call_next(request)`, also through a
-    /// predicate such as `_is_metrics_route(scope)`) protects only those. Optional
-    /// authentication is no authentication: a security scheme with `auto_error=False`, a
-    /// dependency that returns None to anonymous callers instead of refusing them. Neither is
-    /// a guard that turns away logged-in users (`if current_user.is_authenticated: return
-    /// redirect(...)`, an anonymous-only view).
+    /// protection installed only under `if app.debug:` or `if settings.TESTING:` (or switched off
+    /// by Flask-Login's test switch `LOGIN_DISABLED`) does not exist in production and is ignored.
+    /// A middleware that only guards some paths (`if not request.url.path.startswith("/admin"):
+    /// return await call_next(request)`, also through a predicate such as
+    /// `_is_metrics_route(scope)`) protects only those. An application built by a factory and
+    /// extended by another factory (an opt-in plugin adding its middleware) is a separate
+    /// application: what the plugin adds does not protect the default one. Optional authentication
+    /// is no authentication: a security scheme with `auto_error=False`, a dependency that returns
+    /// None to anonymous callers instead of refusing them, a check that refuses an invalid token
+    /// only when one is presented. Neither is a guard that turns away logged-in users (`if
+    /// current_user.is_authenticated: return redirect(...)`, an anonymous-only view).
     ///
-    /// Login, logout, token, registration, password reset and recovery, e-mail verification,
-    /// OAuth callbacks, health, version, documentation, static files, webhooks, the index and the
-    /// configured `public-paths` are public by design and never reported, recognised by path and
-    /// by the view's name, and so is a login whatever its path: a handler that receives
-    /// credentials and issues a session or a token for them. Neither are stubs, handlers whose whole body answers with an error
-    /// (`raise HTTPException(status_code=501)`, a `410 Gone` left for old clients). Routes whose
-    /// protection cannot be known are not reported either: a router that reaches no application
-    /// when some `include_router` could not be followed, a router built by a factory that no
-    /// analysed code mounts, a blueprint registered on the
-    /// `app` parameter of an extension's `init_app`, a Flask-AppBuilder view that no analysed
-    /// `appbuilder.add_view`/`add_api` registers. Nor are the routes of a throw-away local
-    /// server, an application only served on a random port of the loopback interface
-    /// (`uvicorn.Config(app, port=0)`, as a CLI does to receive a browser login callback):
-    /// nobody else can reach it.
+    /// Login, logout, token, registration, password reset and recovery, e-mail verification, OAuth
+    /// callbacks, health, version, documentation, static files, webhooks, the index and the
+    /// configured `public-paths` are public by design and never reported, recognised by path and by
+    /// the view's name, and so is a login whatever its path: a handler that receives credentials
+    /// and issues a session or a token for them. Neither are stubs, handlers whose whole body
+    /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
+    /// clients). Routes whose protection cannot be known are not reported either: a router that
+    /// reaches no application when some `include_router` could not be followed, a router built by a
+    /// factory that no analysed code mounts, a blueprint registered on the `app` parameter of an
+    /// extension's `init_app`, a Flask-AppBuilder view that no analysed
+    /// `appbuilder.add_view`/`add_api` registers. Nor are the routes of a throw-away local server,
+    /// an application only served on a random port of the loopback interface (`uvicorn.Config(app,
+    /// port=0)`, as a CLI does to receive a browser login callback): nobody else can reach it.
     ///
     /// ## Why is this dangerous
     /// Anyone who can reach the server can call the route: read other people's records by
