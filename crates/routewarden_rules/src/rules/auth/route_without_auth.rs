@@ -326,8 +326,8 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     issues
 }
 
-/// A search form posted with POST (`POST /search`, a handler named `search`, a view whose
-/// form is a `UserSearchForm`): it reads.
+/// A search form posted with POST (`POST /search`, a view whose form is a `UserSearchForm`):
+/// it reads.
 fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
     let searches = |name: &str| {
         name.to_ascii_lowercase()
@@ -354,6 +354,5 @@ fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
             .rsplit('/')
             .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
             .is_some_and(searches)
-            || searches(&route.handler.name)
             || search_form)
 }
