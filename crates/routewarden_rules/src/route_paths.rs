@@ -287,8 +287,6 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "2fa",
     "mfa",
     "totp",
-    "register",
-    "registration",
     "signup",
     "authenticate",
     "password",
@@ -299,8 +297,17 @@ const CREDENTIAL_WORDS: &[&str] = &[
 /// e-mail verification or OAuth callbacks, whose tokens are long and single-use.
 const RECOVERY_WORDS: &[&str] = &["reset", "forgot", "recover", "recovery", "lost"];
 
-/// Whole segments that name a credential-handling step (`sign-in`, `access-token`).
-const CREDENTIAL_SEGMENTS: &[&str] = &["sign-in", "sign_in", "log-in", "sign-up", "sign_up"];
+/// Whole segments that name a credential-handling step (`sign-in`, `access-token`). Account
+/// registration only as a segment of its own: `/register`, not `/skills/bulk-register`.
+const CREDENTIAL_SEGMENTS: &[&str] = &[
+    "sign-in",
+    "sign_in",
+    "log-in",
+    "sign-up",
+    "sign_up",
+    "register",
+    "registration",
+];
 
 /// A credential-handling endpoint, by path, the user's `login-paths`, or what the handler
 /// receives and calls (see [`routewarden_model::security::credential_evidence`]). Returns why.
@@ -386,5 +393,6 @@ mod tests {
         assert!(words_of("/api/v1/access-token"));
         assert!(!words_of("/documents/recovery/force_reset"));
         assert!(!words_of("/api/tokens"));
+        assert!(!words_of("/skills/bulk-register"));
     }
 }
