@@ -871,6 +871,12 @@ impl<'a> Judge<'a, '_> {
                 comparators,
             } if ops.len() == 1 => self.eval_compare(cx, left, ops[0], &comparators[0]),
             ExprKind::Call(call) => self.eval_call(cx, e, call),
+            ExprKind::Bool(b) => Ev {
+                value: if *b { Tv::True } else { Tv::False },
+                matched: false,
+                about_target: false,
+                config: true,
+            },
             // `request.endpoint and ...`: a route has a path and an endpoint.
             _ if self.target(cx, e, 0).is_some() => Ev {
                 value: Tv::True,
@@ -1070,24 +1076,10 @@ impl<'a> Judge<'a, '_> {
                         inner.targets.push((p.name.as_str(), t));
                     }
                 }
-                let mut returns: Vec<&'a Expr> = Vec::new();
-                crate::values::for_each_return(&helper.body, &mut |r| returns.push(r));
-                if !returns.is_empty() {
-                    let evs: Vec<Ev> = returns.iter().map(|r| self.eval_test(&inner, r)).collect();
-                    if evs.iter().any(|e| e.about_target) {
-                        let first = evs[0].value;
-                        let value = if evs.iter().all(|e| e.value == first) {
-                            first
-                        } else {
-                            Tv::Unknown
-                        };
-                        return Ev {
-                            value,
-                            matched: evs.iter().any(|e| e.matched),
-                            about_target: true,
-                            config: false,
-                        };
-                    }
+                if let Some(ev) = self.eval_predicate(&inner, &helper.body)
+                    && ev.about_target
+                {
+                    return ev;
                 }
             }
             // `re.match(pattern, request.url.path)`, an unresolved predicate of the path.
@@ -1097,6 +1089,86 @@ impl<'a> Judge<'a, '_> {
         }
         let _ = e;
         Ev::free(self.is_config(cx.file, e))
+    }
+
+    /// The value a predicate's body returns: `if test: return a` statements followed by
+    /// `return b` read as `test and a or not test and b`; other shapes only when every return
+    /// agrees.
+    fn eval_predicate(&self, cx: &EvalCx<'_, 'a>, body: &'a [Stmt]) -> Option<Ev> {
+        let body: Vec<&'a Stmt> = body
+            .iter()
+            .filter(|s| {
+                !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal())
+                    && !matches!(s, Stmt::Assign { .. })
+            })
+            .collect();
+        let (last, early) = body.split_last()?;
+        let Stmt::Return {
+            value: Some(last), ..
+        } = last
+        else {
+            return self.eval_returns(cx, &body);
+        };
+        let mut ev = self.eval_test(cx, last);
+        for stmt in early.iter().rev() {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            else {
+                return self.eval_returns(cx, &body);
+            };
+            let [
+                Stmt::Return {
+                    value: Some(ret), ..
+                },
+            ] = then.as_slice()
+            else {
+                return self.eval_returns(cx, &body);
+            };
+            if !orelse.is_empty() {
+                return self.eval_returns(cx, &body);
+            }
+            let t = self.eval_test(cx, test);
+            let r = self.eval_test(cx, ret);
+            let value = Tv::any(
+                [
+                    Tv::all([t.value, r.value].into_iter()),
+                    Tv::all([t.value.not(), ev.value].into_iter()),
+                ]
+                .into_iter(),
+            );
+            ev = Ev {
+                value,
+                matched: ev.matched || t.matched || r.matched,
+                about_target: ev.about_target || t.about_target || r.about_target,
+                config: false,
+            };
+        }
+        Some(ev)
+    }
+
+    /// Every return of a predicate, when they agree.
+    fn eval_returns(&self, cx: &EvalCx<'_, 'a>, body: &[&'a Stmt]) -> Option<Ev> {
+        let mut returns: Vec<&'a Expr> = Vec::new();
+        for stmt in body {
+            crate::values::for_each_return(std::slice::from_ref(*stmt), &mut |r| returns.push(r));
+        }
+        let evs: Vec<Ev> = returns.iter().map(|r| self.eval_test(cx, r)).collect();
+        let first = evs.first()?.value;
+        let value = if evs.iter().all(|e| e.value == first) {
+            first
+        } else {
+            Tv::Unknown
+        };
+        Some(Ev {
+            value,
+            matched: evs.iter().any(|e| e.matched),
+            about_target: evs.iter().any(|e| e.about_target),
+            config: false,
+        })
     }
 
     /// The project function a predicate call names: a function, or a method of the guard's
@@ -1174,6 +1246,18 @@ impl<'a> Judge<'a, '_> {
         match &e.kind {
             ExprKind::Attribute { attr, value } if attr == "method" && is_request_name(value) => {
                 Some(cx.methods.to_vec())
+            }
+            ExprKind::Call(call)
+                if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "get" && is_request_name(value)) =>
+            {
+                match call.args.first()?.as_str()? {
+                    "method" => Some(cx.methods.to_vec()),
+                    "type" => Some(vec![
+                        if websocket { "websocket" } else { "http" }.to_string(),
+                    ]),
+                    _ => None,
+                }
             }
             ExprKind::Subscript { value, slice } if is_request_name(value) => {
                 match slice.as_str()? {
@@ -2213,11 +2297,16 @@ impl<'a> Judge<'a, '_> {
         let imports = &self.model.files[file].imports;
         let mut g = Gate::default();
         test.any(&mut |e| {
+            // ASGI header names are bytes: `b"authorization" not in headers`.
+            let bytes = match &e.kind {
+                ExprKind::Bytes(b) => Some(String::from_utf8_lossy(b)),
+                _ => None,
+            };
             let word = match &e.kind {
                 ExprKind::Name(n) => Some(n.as_str()),
                 ExprKind::Attribute { attr, .. } => Some(attr.as_str()),
                 ExprKind::Str(s) => Some(s.as_str()),
-                _ => None,
+                _ => bytes.as_deref(),
             };
             if let Some(word) = word {
                 let lower = word.to_ascii_lowercase();
@@ -2430,12 +2519,13 @@ const LACKING_WORDS: &[&str] = &[
 fn words_in(e: &Expr, f: &mut impl FnMut(&str) -> bool) -> bool {
     e.any(&mut |x| {
         let word = match &x.kind {
-            ExprKind::Name(n) => n.as_str(),
-            ExprKind::Attribute { attr, .. } => attr.as_str(),
-            ExprKind::Str(s) => s.as_str(),
+            ExprKind::Name(n) => n.to_ascii_lowercase(),
+            ExprKind::Attribute { attr, .. } => attr.to_ascii_lowercase(),
+            ExprKind::Str(s) => s.to_ascii_lowercase(),
+            ExprKind::Bytes(b) => String::from_utf8_lossy(b).to_ascii_lowercase(),
             _ => return false,
         };
-        f(&word.to_ascii_lowercase())
+        f(&word)
     })
 }
 
