@@ -21,6 +21,8 @@ pub struct Guard {
     pub level: String,
     pub via: Option<String>,
     pub checks_role: bool,
+    /// When it protects only conditionally: `if auth_string is not None`.
+    pub condition: Option<String>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,6 +44,7 @@ fn guard(p: &Protection) -> Guard {
         level: p.level.as_str().to_string(),
         via: p.via.clone(),
         checks_role: p.checks_role,
+        condition: p.condition.clone(),
     }
 }
 
@@ -126,9 +129,14 @@ fn describe(guards: &[Guard]) -> String {
         .iter()
         .map(|g| {
             let role = if g.checks_role { ", checks role" } else { "" };
+            let only = g
+                .condition
+                .as_deref()
+                .map(|c| format!(", only {c}"))
+                .unwrap_or_default();
             match &g.via {
-                Some(via) => format!("{} [{} {via}{role}]", g.mechanism, g.level),
-                None => format!("{} [{}{role}]", g.mechanism, g.level),
+                Some(via) => format!("{} [{} {via}{role}{only}]", g.mechanism, g.level),
+                None => format!("{} [{}{role}{only}]", g.mechanism, g.level),
             }
         })
         .collect::<Vec<_>>()
@@ -184,6 +192,8 @@ pub fn render_table(rows: &[RouteRow]) -> String {
         );
         let auth = if r.authenticated {
             describe(&r.auth)
+        } else if !r.auth.is_empty() {
+            format!("CONDITIONAL: {}", describe(&r.auth))
         } else {
             "NONE: anyone can call it".to_string()
         };

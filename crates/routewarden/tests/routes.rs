@@ -1,6 +1,8 @@
 //! `routewarden routes` on a multi-file project: a FastAPI app that mounts routers two levels
-//! deep with dependencies at each level, and a Flask app factory with nested blueprints, a
-//! `before_request` guard and a class-based view. Every row is checked in every format.
+//! deep with dependencies at each level, a Flask app factory with nested blueprints, a
+//! `before_request` guard and a class-based view, and a FastAPI factory whose authentication
+//! middleware is installed only when a setting is given, next to one that guards `/metrics`
+//! only. Every row is checked in every format.
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -32,12 +34,13 @@ fn guards(specs: &[GuardSpec]) -> Value {
     specs
         .iter()
         .map(|(mechanism, level, via, checks_role)| {
-            json!({"mechanism": mechanism, "level": level, "via": via, "checks_role": checks_role})
+            json!({"mechanism": mechanism, "level": level, "via": via, "checks_role": checks_role, "condition": null})
         })
         .collect()
 }
 
 const SHOP: &str = "shop.main.app";
+const FLOWS: &str = "flows.create_app().app";
 const BACKOFFICE: &str = "backoffice.create_app().app";
 
 #[allow(clippy::too_many_arguments)]
@@ -63,7 +66,44 @@ fn row(
     })
 }
 
+/// A row whose guards are given as JSON, some of them conditional.
+fn row_with_guards(
+    app: &str,
+    methods: &[&str],
+    path: &str,
+    (file, line, name): (&str, u32, &str),
+    auth: Value,
+    authenticated: bool,
+    response_model: Option<&str>,
+) -> Value {
+    json!({
+        "app": app,
+        "path": path,
+        "methods": methods,
+        "handler": {"file": file, "line": line, "name": name},
+        "authenticated": authenticated,
+        "auth": auth,
+        "rate_limited": false,
+        "rate_limits": [],
+        "response_model": response_model,
+    })
+}
+
 fn expected_rows() -> Vec<Value> {
+    let token_validation = json!({
+        "mechanism": "http middleware token_validation",
+        "level": "middleware",
+        "via": FLOWS,
+        "checks_role": false,
+        "condition": "if auth_string is not None",
+    });
+    let metrics_auth = json!({
+        "mechanism": "middleware MetricsAuthMiddleware",
+        "level": "middleware",
+        "via": FLOWS,
+        "checks_role": false,
+        "condition": null,
+    });
     let backoffice_limit: GuardSpec = (
         "limiter default_limits=[\"100 per hour\"]",
         "app",
@@ -141,6 +181,24 @@ fn expected_rows() -> Vec<Value> {
             &[operator],
             &[backoffice_limit],
             None,
+        ),
+        row_with_guards(
+            FLOWS,
+            &["DELETE"],
+            "/flows/{flow_id}",
+            ("flows/__init__.py", 33, "delete_flow"),
+            json!([token_validation]),
+            false,
+            None,
+        ),
+        row_with_guards(
+            FLOWS,
+            &["GET"],
+            "/metrics",
+            ("flows/__init__.py", 37, "metrics"),
+            json!([token_validation, metrics_auth]),
+            true,
+            Some("str"),
         ),
         row(
             SHOP,
@@ -281,6 +339,17 @@ fn table_groups_routes_by_application() {
           auth     before_request require_operator [hook backoffice.ops.ops]
           limit    limiter default_limits=["100 per hour"] [app backoffice.create_app().app]
 
+flows.create_app().app
+  DELETE  /flows/{flow_id}
+          handler  flows/__init__.py:33 delete_flow()
+          auth     CONDITIONAL: http middleware token_validation [middleware flows.create_app().app, only if auth_string is not None]
+          limit    none
+  GET     /metrics
+          handler  flows/__init__.py:37 metrics()
+          auth     http middleware token_validation [middleware flows.create_app().app, only if auth_string is not None]; middleware MetricsAuthMiddleware [middleware flows.create_app().app]
+          limit    none
+          returns  str
+
 shop.main.app
   GET     /health
           handler  shop/main.py:12 health()
@@ -330,7 +399,7 @@ shop.main.app
           auth     Depends(verify_owner) [include shop.api.endpoints.users.router]; Depends(get_current_user) [include shop.api.router.api_router]
           limit    none
 
-15 routes, 5 without authentication.
+17 routes, 6 without authentication.
 "#;
     assert_eq!(table, expected);
 }
@@ -344,6 +413,8 @@ fn markdown_has_one_row_per_route() {
 | backoffice.create_app().app | GET | `/ops/reports/<int:report_id>` | @login_required [view ReportAPI]; before_request require_operator [hook backoffice.ops.ops] | limiter default_limits=["100 per hour"] [app backoffice.create_app().app] | - | `backoffice/reports.py:11` ReportAPI.get |
 | backoffice.create_app().app | GET | `/ops/reports/latest` | before_request require_operator [hook backoffice.ops.ops] | limiter default_limits=["100 per hour"] [app backoffice.create_app().app] | - | `backoffice/reports.py:22` latest |
 | backoffice.create_app().app | POST | `/ops/restart` | before_request require_operator [hook backoffice.ops.ops] | limiter default_limits=["100 per hour"] [app backoffice.create_app().app] | - | `backoffice/ops.py:16` restart |
+| flows.create_app().app | DELETE | `/flows/{flow_id}` | http middleware token_validation [middleware flows.create_app().app, only if auth_string is not None] | none | - | `flows/__init__.py:33` delete_flow |
+| flows.create_app().app | GET | `/metrics` | http middleware token_validation [middleware flows.create_app().app, only if auth_string is not None]; middleware MetricsAuthMiddleware [middleware flows.create_app().app] | none | str | `flows/__init__.py:37` metrics |
 | shop.main.app | GET | `/health` | none | none | dict[str, str] | `shop/main.py:12` health |
 | shop.main.app | GET | `/v1/api/admin/users` | Depends(get_current_superuser) [router shop.api.endpoints.admin.router, checks role] | none | list[User] | `shop/api/endpoints/admin.py:11` list_users |
 | shop.main.app | POST | `/v1/api/admin/users/{user_id}/ban` | Depends(get_current_superuser) [router shop.api.endpoints.admin.router, checks role] | Depends(RateLimiter(times=10, minutes=1)) [route] | - | `shop/api/endpoints/admin.py:16` ban_user |

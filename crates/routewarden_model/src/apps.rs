@@ -7,9 +7,52 @@ use crate::project::ProjectModel;
 use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, Call, Class, Expr, ExprKind, Function, ParamKind, Span, Stmt,
+    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt, UnaryOp,
 };
 use std::collections::BTreeMap;
+
+/// Under which runtime condition something is registered: always, only when an operator's
+/// setting holds (`if auth_string is not None:`), or only in development and tests
+/// (`if app.debug:`, never in production).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum When {
+    #[default]
+    Always,
+    /// The condition, as written (`auth_string is not None`).
+    If(String),
+    /// Registered only when the application runs in debug, development or test mode.
+    DevOnly(String),
+}
+
+impl When {
+    /// Both conditions: development-only wins, then the runtime conditions joined.
+    pub fn and(&self, other: &When) -> When {
+        match (self, other) {
+            (When::DevOnly(a), _) => When::DevOnly(a.clone()),
+            (_, When::DevOnly(b)) => When::DevOnly(b.clone()),
+            (When::Always, x) | (x, When::Always) => x.clone(),
+            (When::If(a), When::If(b)) if a == b => When::If(a.clone()),
+            (When::If(a), When::If(b)) => When::If(format!("{a} and {b}")),
+        }
+    }
+
+    /// The runtime condition, when registration depends on one.
+    pub fn condition(&self) -> Option<&str> {
+        match self {
+            When::If(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// A dependency expression (`Depends(get_user)`) with the file and functions it is written in:
+/// `dependencies=` may name a list kept in a constant of another module.
+#[derive(Clone, Debug)]
+pub struct Dep<'a> {
+    pub file: usize,
+    pub scope: Vec<&'a Function>,
+    pub expr: &'a Expr,
+}
 
 /// A framework object: the variable it is bound to, in a file and a function (or the module).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,7 +72,7 @@ pub struct FrameworkObject<'a> {
     /// `APIRouter(prefix=...)`, `Blueprint(url_prefix=...)`.
     pub prefix: String,
     /// `dependencies=[...]` of `FastAPI(...)`/`APIRouter(...)`.
-    pub dependencies: Vec<&'a Expr>,
+    pub dependencies: Vec<Dep<'a>>,
     pub scope: Vec<&'a Function>,
 }
 
@@ -54,6 +97,8 @@ pub struct RouteDecl<'a> {
     /// around the view where it is registered.
     pub view_decorators: Vec<(usize, &'a Expr)>,
     pub view_class: Option<&'a Class>,
+    /// The file `view_class` is defined in (its methods may come from bases elsewhere).
+    pub view_class_file: usize,
     /// Where findings about the route are reported: the route decorator, or the registering call.
     pub span: Span,
 }
@@ -72,13 +117,18 @@ pub struct Include<'a> {
     pub child: ObjectId,
     /// `None` when the call gives none, so the child's own prefix applies (Flask replaces it).
     pub prefix: Option<String>,
-    pub dependencies: Vec<&'a Expr>,
+    pub dependencies: Vec<Dep<'a>>,
     /// `mount(...)`/`Mount(...)`: a separate ASGI application, which the parent's route
     /// dependencies do not reach (its middleware does).
     pub is_mount: bool,
     /// `register_blueprints(app)`: the child is the parameter of a project function that the
     /// parent object is passed to, the same object under another name.
     pub is_parameter: bool,
+    /// `app = create_app(); app.add_middleware(...); return app` in another factory: the parent
+    /// is one more application built from the child's factory, with additions of its own.
+    pub is_instance: bool,
+    /// Under which condition the include (and what it adds) is made.
+    pub when: When,
     pub file: usize,
     pub scope: Vec<&'a Function>,
     pub span: Span,
@@ -101,6 +151,7 @@ pub struct Hook<'a> {
     pub function: &'a Function,
     pub function_file: usize,
     pub span: Span,
+    pub when: When,
 }
 
 /// `app.add_middleware(Class, ...)` or `Middleware(Class, ...)` in `FastAPI(middleware=[...])`.
@@ -111,6 +162,7 @@ pub struct MiddlewareReg<'a> {
     pub call: &'a Call,
     pub file: usize,
     pub span: Span,
+    pub when: When,
 }
 
 /// A call made on a framework object that rules care about (`limiter.init_app(app)`,
@@ -135,6 +187,21 @@ struct FileApps<'a> {
     calls: Vec<ObjectCall<'a>>,
     state_limiters: Vec<(ObjectId, ObjectId)>,
     unresolved_mounts: usize,
+    local_servers: Vec<ObjectId>,
+    plain_instances: Vec<ObjectId>,
+    hook_calls: Vec<PluginHookCall<'a>>,
+}
+
+/// `app.pluggy.hook.load_blueprints(app=app)`: pluggy calls every plugin function of that name
+/// with these keyword arguments.
+#[derive(Debug)]
+struct PluginHookCall<'a> {
+    name: String,
+    arguments: Vec<(String, ObjectId)>,
+    when: When,
+    file: usize,
+    scope: Vec<&'a Function>,
+    span: Span,
 }
 
 /// Every application of the project and what is registered on it.
@@ -152,6 +219,11 @@ pub struct AppModel<'a> {
     /// `include_router`/`register_blueprint` calls whose router could not be followed (built
     /// in a loop, returned by a library): routers that look unmounted may be mounted there.
     pub unresolved_mounts: usize,
+    /// Applications served only on a random port of the loopback interface
+    /// (`uvicorn.Config(app, port=0)`): throw-away local servers such as a CLI's login callback.
+    pub local_servers: Vec<ObjectId>,
+    /// Factory applications also used as built, at module level (`app = create_app()`).
+    pub plain_instances: Vec<ObjectId>,
 }
 
 /// Where a route ends up: one per chain of mounts from its router to an application.
@@ -178,6 +250,7 @@ impl<'a> AppModel<'a> {
                         file: i,
                         scope: Vec::new(),
                         loops: Vec::new(),
+                        conditions: Vec::new(),
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
@@ -195,9 +268,13 @@ impl<'a> AppModel<'a> {
             calls: Vec::new(),
             state_limiters: Vec::new(),
             unresolved_mounts: 0,
+            local_servers: Vec::new(),
+            plain_instances: Vec::new(),
         };
         let mut parameter_links = Vec::new();
+        let mut hook_calls = Vec::new();
         for f in per_file {
+            hook_calls.extend(f.hook_calls);
             for o in f.objects {
                 apps.objects.insert(o.id.clone(), o);
             }
@@ -211,9 +288,46 @@ impl<'a> AppModel<'a> {
             apps.calls.extend(f.calls);
             apps.state_limiters.extend(f.state_limiters);
             apps.unresolved_mounts += f.unresolved_mounts;
+            apps.local_servers.extend(f.local_servers);
+            apps.plain_instances.extend(f.plain_instances);
         }
+        parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
+        apps.keep_used_instances();
         apps
+    }
+
+    /// Drops the links of factory results that nothing is registered on: such an instance is
+    /// the factory's application itself, not a variant of it.
+    fn keep_used_instances(&mut self) {
+        use rustc_hash::FxHashSet as HashSet;
+        let mut used: HashSet<&ObjectId> = HashSet::default();
+        used.extend(self.routes.iter().filter_map(|r| r.owner.as_ref()));
+        used.extend(
+            self.includes
+                .iter()
+                .filter(|i| !i.is_instance)
+                .map(|i| &i.parent),
+        );
+        used.extend(self.hooks.iter().map(|h| &h.owner));
+        used.extend(self.middleware.iter().filter_map(|m| m.owner.as_ref()));
+        used.extend(self.state_limiters.iter().map(|(a, _)| a));
+        let unused: Vec<ObjectId> = self
+            .includes
+            .iter()
+            .filter(|i| i.is_instance && !used.contains(&i.parent))
+            .map(|i| i.parent.clone())
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        self.includes
+            .retain(|i| !(i.is_instance && unused.contains(&i.parent)));
+    }
+
+    /// Whether an application is only ever served on a random port of the loopback interface.
+    pub fn is_local_only(&self, app: &ObjectId) -> bool {
+        self.local_servers.iter().any(|s| self.denotes(s, app))
     }
 
     /// Keeps the parameter links that matter: those whose parameter has routes, blueprints,
@@ -333,6 +447,13 @@ impl<'a> AppModel<'a> {
             out.push((chain.clone(), includes.clone()));
             return;
         }
+        // A factory's application is served as built where a module calls the factory plainly,
+        // besides the variants other factories derive from it.
+        if parents.iter().all(|&i| self.includes[i].is_instance)
+            && self.plain_instances.contains(current)
+        {
+            out.push((chain.clone(), includes.clone()));
+        }
         for i in parents {
             let parent = self.includes[i].parent.clone();
             chain.push(parent.clone());
@@ -380,6 +501,8 @@ impl<'a> AppModel<'a> {
             return true;
         };
         match self.kind(root) {
+            // A Flask-AppBuilder view that no analysed `add_view`/`add_api` registers.
+            Some(ObjectKind::AppBuilderView) => true,
             // `def init_app(app): app.register_blueprint(bp)` that no analysed code calls with
             // an application: an extension's views, whose app is the user's.
             Some(ObjectKind::ParameterApp) => true,
@@ -429,6 +552,39 @@ impl<'a> AppModel<'a> {
             seen.push(current);
         }
         false
+    }
+
+    /// Whether `id` denotes `target` (see [`AppModel::denotes`]) and under which condition:
+    /// a helper called under `if settings.AUTH:` registers on the object only then.
+    pub fn denotes_when(&self, id: &ObjectId, target: &ObjectId) -> Option<When> {
+        let mut frontier: Vec<(ObjectId, When)> = vec![(id.clone(), When::Always)];
+        let mut seen: Vec<ObjectId> = Vec::new();
+        let mut best: Option<When> = None;
+        while let Some((current, when)) = frontier.pop() {
+            if &current == target {
+                best = Some(match (best, when) {
+                    (None, w) => w,
+                    (Some(When::Always), _) | (_, When::Always) => When::Always,
+                    (Some(When::If(a)), _) => When::If(a),
+                    (Some(_), w) => w,
+                });
+                if best == Some(When::Always) {
+                    return best;
+                }
+                continue;
+            }
+            if seen.contains(&current) || seen.len() > 32 {
+                continue;
+            }
+            frontier.extend(
+                self.includes
+                    .iter()
+                    .filter(|i| i.is_parameter && i.child == current)
+                    .map(|i| (i.parent.clone(), when.and(&i.when))),
+            );
+            seen.push(current);
+        }
+        best
     }
 
     /// Whether a limiter is attached to an application: slowapi's through `app.state.limiter`,
@@ -545,6 +701,46 @@ impl<'a> AppModel<'a> {
     }
 }
 
+/// The parameters of the plugin functions a pluggy hook call reaches: project functions of the
+/// hook's name with a decorator (`@hookimpl`), each keyword argument bound to the parameter of
+/// the same name.
+fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> Vec<Include<'a>> {
+    let mut out = Vec::new();
+    for call in calls {
+        for (index, file) in model.files.iter().enumerate() {
+            let Some(Stmt::FunctionDef(function)) = file.top_level(&call.name) else {
+                continue;
+            };
+            if function.decorators.is_empty() {
+                continue;
+            }
+            for (keyword, object) in &call.arguments {
+                if !function.params.iter().any(|p| &p.name == keyword) {
+                    continue;
+                }
+                out.push(Include {
+                    parent: object.clone(),
+                    child: ObjectId {
+                        file: index,
+                        scope: Some(function.span.start),
+                        name: keyword.clone(),
+                    },
+                    prefix: None,
+                    dependencies: Vec::new(),
+                    is_mount: false,
+                    is_parameter: true,
+                    is_instance: false,
+                    when: call.when.clone(),
+                    file: call.file,
+                    scope: call.scope.clone(),
+                    span: call.span,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Joins URL path pieces with exactly one slash between them.
 pub fn join_paths(prefix: &str, path: &str) -> String {
     match (prefix.is_empty(), path.is_empty()) {
@@ -580,6 +776,9 @@ pub fn resolve_object<'a>(
                         scope: Some(f.span.start),
                         name: name.clone(),
                     };
+                    if is_derived_instance(model, file, f, name, value, depth) {
+                        return Some(id);
+                    }
                     return object_from_value(model, file, &scope[..=i], value, id, depth);
                 }
                 if f.params.iter().any(|p| &p.name == name) {
@@ -622,6 +821,38 @@ pub fn resolve_object<'a>(
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
+}
+
+/// Whether `function` returns the variable `name`.
+fn returns_name(function: &Function, name: &str) -> bool {
+    let mut found = false;
+    for_each_return(&function.body, &mut |v| found |= v.as_name() == Some(name));
+    found
+}
+
+/// `app = create_app()` in a function that returns `app`, where `create_app` is another
+/// project factory: the function builds its own variant of that application.
+fn is_derived_instance(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    name: &str,
+    value: &Expr,
+    depth: u32,
+) -> bool {
+    let Some(call) = value.as_call() else {
+        return false;
+    };
+    if !matches!(
+        call.func.kind,
+        ExprKind::Name(_) | ExprKind::Attribute { .. }
+    ) || constructed_kind(model, file, &call.func).is_some()
+        || !returns_name(function, name)
+    {
+        return false;
+    }
+    factory_result(model, file, &call.func, depth + 1)
+        .is_some_and(|base| base.file != file || base.scope != Some(function.span.start))
 }
 
 fn resolve_qualified(model: &ProjectModel, qualified: &str, depth: u32) -> Option<ObjectId> {
@@ -726,6 +957,64 @@ fn methods_argument(expr: Option<&Expr>) -> Option<Vec<String>> {
     )
 }
 
+/// The items of a `dependencies=` argument: a list or tuple, also kept in a constant (here or
+/// in another module) or made of several joined with `+`.
+pub fn dependency_list<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: Option<&'a Expr>,
+) -> Vec<Dep<'a>> {
+    let mut out = Vec::new();
+    if let Some(expr) = expr {
+        dependency_items(model, file, scope, expr, &mut out, 0);
+    }
+    out
+}
+
+fn dependency_items<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    out: &mut Vec<Dep<'a>>,
+    depth: u32,
+) {
+    if depth > 6 {
+        return;
+    }
+    let origin = model.resolve_value(file, scope, expr);
+    match &origin.expr.kind {
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => {
+            dependency_items(model, origin.file, &origin.scope, left, out, depth + 1);
+            dependency_items(model, origin.file, &origin.scope, right, out, depth + 1);
+        }
+        ExprKind::List(items) | ExprKind::Tuple(items) => {
+            for item in items {
+                match &item.kind {
+                    ExprKind::Starred(inner) => {
+                        dependency_items(model, origin.file, &origin.scope, inner, out, depth + 1)
+                    }
+                    // `dependencies=(_auth_dep,)` with `_auth_dep = Depends(auth)`.
+                    _ => {
+                        let value = model.resolve_value(origin.file, &origin.scope, item);
+                        out.push(Dep {
+                            file: value.file,
+                            scope: value.scope,
+                            expr: value.expr,
+                        });
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fn list_items(expr: Option<&Expr>) -> Vec<&Expr> {
     expr.and_then(Expr::elements)
         .map(|e| e.iter().collect())
@@ -739,6 +1028,8 @@ struct Extractor<'a> {
     /// `for name in [a, b]:` loops enclosing the current statement: the name, and the items
     /// with the file and scope they are written in.
     loops: Vec<LoopBinding<'a>>,
+    /// The conditions of the `if`s enclosing the current statement in the current function.
+    conditions: Vec<When>,
     out: FileApps<'a>,
 }
 
@@ -760,14 +1051,38 @@ enum ViewTarget<'a> {
     Class {
         file: usize,
         class: &'a Class,
+        /// The class itself, not `Class.as_view(...)`: a framework subclass (a Blueprint's
+        /// `add_url_rule` override) turns it into a view.
+        direct: bool,
     },
 }
+
+/// Methods that run a request for a handler class registered as a view by itself, in the
+/// order they are looked for: Flask's `View`, request-handler classes (`RH.process`), others.
+const ENTRY_METHODS: &[&str] = &[
+    "dispatch_request",
+    "process",
+    "dispatch",
+    "handle",
+    "__call__",
+];
 
 const HTTP_VERBS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 impl<'a> Extractor<'a> {
     fn resolve(&self, expr: &'a Expr) -> Option<ObjectId> {
         resolve_object(self.model, self.file, &self.scope, expr, 0)
+    }
+
+    /// The condition under which the current statement runs, within its function.
+    fn when(&self) -> When {
+        self.conditions
+            .iter()
+            .fold(When::Always, |acc, c| acc.and(c))
+    }
+
+    fn condition_text(&self, test: &Expr) -> String {
+        source_text(self.model, self.file, test.span)
     }
 
     /// The objects a call receiver denotes: one, or each item of an enclosing
@@ -803,8 +1118,23 @@ impl<'a> Extractor<'a> {
             Stmt::FunctionDef(f) => {
                 self.function(f);
                 self.scope.push(f);
+                // A function's body runs when it is called, not under the `if` around its `def`.
+                let outer = std::mem::take(&mut self.conditions);
                 self.stmts(&f.body);
+                self.conditions = outer;
                 self.scope.pop();
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } => {
+                let text = self.condition_text(test);
+                let value = production_value(self.model, self.file, test);
+                self.conditions.push(branch_condition(value, &text, true));
+                self.stmts(body);
+                self.conditions.pop();
+                self.conditions.push(branch_condition(value, &text, false));
+                self.stmts(orelse);
+                self.conditions.pop();
             }
             Stmt::ClassDef(c) => {
                 self.appbuilder_view(c);
@@ -861,8 +1191,33 @@ impl<'a> Extractor<'a> {
             ExprKind::Name(name) => {
                 let Some(call) = value.as_call() else { return };
                 let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
+                    self.factory_instance(name, call, span);
                     return;
                 };
+                // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
+                if matches!(kind, ObjectKind::AppBuilder | ObjectKind::RestfulApi)
+                    && let Some(app) = call.argument("app", 0)
+                    && let Some(parent) = self.resolve(app)
+                {
+                    let child = ObjectId {
+                        file: self.file,
+                        scope: self.scope.last().map(|f| f.span.start),
+                        name: name.clone(),
+                    };
+                    self.out.includes.push(Include {
+                        parent,
+                        child,
+                        prefix: None,
+                        dependencies: Vec::new(),
+                        is_mount: false,
+                        is_parameter: false,
+                        is_instance: false,
+                        when: self.when(),
+                        file: self.file,
+                        scope: self.scope.clone(),
+                        span,
+                    });
+                }
                 let prefix_arg = match kind {
                     ObjectKind::Blueprint => call.keyword("url_prefix"),
                     _ => call.keyword("prefix"),
@@ -888,7 +1243,12 @@ impl<'a> Extractor<'a> {
                     call: Some(call),
                     span,
                     prefix,
-                    dependencies: list_items(call.keyword("dependencies")),
+                    dependencies: dependency_list(
+                        self.model,
+                        self.file,
+                        &self.scope,
+                        call.keyword("dependencies"),
+                    ),
                     scope: self.scope.clone(),
                 });
             }
@@ -912,6 +1272,58 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// `app = create_app()` inside another factory that adds to it and returns it: one more
+    /// application, built from the first factory's (a derived instance).
+    fn factory_instance(&mut self, name: &str, call: &'a Call, span: Span) {
+        let Some(function) = self.scope.last().copied() else {
+            // `app = create_app()` at module level: the factory's application is served as
+            // built (what a server imports).
+            if let Some(base) = factory_result(self.model, self.file, &call.func, 0) {
+                self.out.plain_instances.push(base);
+            }
+            return;
+        };
+        if !returns_name(function, name) {
+            return;
+        }
+        let Some(base) = factory_result(self.model, self.file, &call.func, 0) else {
+            return;
+        };
+        let id = ObjectId {
+            file: self.file,
+            scope: Some(function.span.start),
+            name: name.to_string(),
+        };
+        if base == id {
+            return;
+        }
+        let Some(kind) = self.object_kind_at_definition(&base) else {
+            return;
+        };
+        self.out.objects.push(FrameworkObject {
+            id: id.clone(),
+            kind,
+            call: None,
+            span,
+            prefix: String::new(),
+            dependencies: Vec::new(),
+            scope: self.scope.clone(),
+        });
+        self.out.includes.push(Include {
+            parent: id,
+            child: base,
+            prefix: None,
+            dependencies: Vec::new(),
+            is_mount: false,
+            is_parameter: false,
+            is_instance: true,
+            when: When::Always,
+            file: self.file,
+            scope: self.scope.clone(),
+            span,
+        });
+    }
+
     /// `Middleware(Class, **options)` inside a `middleware=[...]` list.
     fn middleware_item(&mut self, owner: Option<ObjectId>, item: &'a Expr) {
         let Some(call) = item.as_call() else { return };
@@ -923,12 +1335,14 @@ impl<'a> Extractor<'a> {
         let Some(class) = call.args.first() else {
             return;
         };
+        let when = self.when();
         self.out.middleware.push(MiddlewareReg {
             owner,
             class,
             call,
             file: self.file,
             span: item.span,
+            when,
         });
     }
 
@@ -972,13 +1386,15 @@ impl<'a> Extractor<'a> {
                 bound.push((p.name.as_str(), &k.value));
             }
         }
-        for (param, arg) in bound {
+        let mut passes_object = false;
+        for &(param, arg) in &bound {
             if !matches!(arg.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
                 continue;
             }
             let Some(object) = self.resolve(arg) else {
                 continue;
             };
+            passes_object = true;
             self.out.includes.push(Include {
                 parent: object,
                 child: ObjectId {
@@ -990,10 +1406,108 @@ impl<'a> Extractor<'a> {
                 dependencies: Vec::new(),
                 is_mount: false,
                 is_parameter: true,
+                is_instance: false,
+                when: self.when(),
                 file: self.file,
                 scope: self.scope.clone(),
                 span,
             });
+        }
+        if passes_object {
+            self.helper_routes(call, function, &bound, span);
+        }
+    }
+
+    /// `register_view(bp, routes=["/a"], view_func=View.as_view("v"))`: a project helper that
+    /// registers the view it is given on the object it is given (`bp_or_app.add_url_rule(route,
+    /// view_func=view_func)`, also in a loop over a parameter). Each call registers its own
+    /// route, reported at the call; the helper's parameters are bound to the call's arguments.
+    fn helper_routes(
+        &mut self,
+        call: &'a Call,
+        function: &'a Function,
+        bound: &[(&'a str, &'a Expr)],
+        span: Span,
+    ) {
+        let arg_of = |name: &str| bound.iter().find(|(p, _)| *p == name).map(|&(_, a)| a);
+        let mut registrations: Vec<Registration<'a>> = Vec::new();
+        collect_registrations(&function.body, &arg_of, &mut Vec::new(), &mut registrations);
+        // Keywords of the call the helper does not take, forwarded through `**kwargs`.
+        let forwards = function
+            .params
+            .iter()
+            .any(|p| p.kind == ParamKind::VarKeywords);
+        for (inner, attr, loops) in registrations {
+            let ExprKind::Attribute {
+                value: receiver, ..
+            } = &inner.func.kind
+            else {
+                continue;
+            };
+            let Some(owner) = receiver
+                .as_name()
+                .and_then(&arg_of)
+                .and_then(|a| self.resolve(a))
+            else {
+                continue;
+            };
+            let (path_key, view_key, view_at) = if attr == "add_url_rule" {
+                ("rule", "view_func", 2)
+            } else {
+                ("path", "endpoint", 1)
+            };
+            // Only views the call gives: a view of the helper's own is registered on the
+            // parameter, which stands for every object passed.
+            let Some(view) = inner
+                .argument(view_key, view_at)
+                .and_then(Expr::as_name)
+                .and_then(&arg_of)
+            else {
+                continue;
+            };
+            let scope = self.scope.clone();
+            let paths: Vec<String> = match inner.argument(path_key, 0) {
+                Some(p) => match p.as_name() {
+                    Some(n) if arg_of(n).is_some() => {
+                        vec![path_text(self.model, self.file, &scope, arg_of(n))]
+                    }
+                    Some(n) if loops.iter().any(|(v, _)| *v == n) => {
+                        let iterable = loops.iter().find(|(v, _)| *v == n).map(|&(_, e)| e);
+                        let origin =
+                            self.model
+                                .resolve_value(self.file, &scope, iterable.unwrap_or(p));
+                        origin
+                            .expr
+                            .elements()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|item| {
+                                path_text(self.model, origin.file, &origin.scope, Some(item))
+                            })
+                            .collect()
+                    }
+                    _ => continue,
+                },
+                None => continue,
+            };
+            let methods = methods_argument(inner.keyword("methods")).or_else(|| {
+                forwards
+                    .then(|| methods_argument(call.keyword("methods")))
+                    .flatten()
+            });
+            for path in paths {
+                self.view_routes(
+                    self.file,
+                    &scope,
+                    Some(owner.clone()),
+                    path,
+                    view,
+                    call,
+                    methods.clone(),
+                    "GET",
+                    span,
+                );
+            }
         }
     }
 
@@ -1047,6 +1561,13 @@ impl<'a> Extractor<'a> {
             }
             return;
         }
+        if call
+            .func
+            .last_name()
+            .is_some_and(|n| matches!(n, "run" | "Config" | "run_simple" | "make_server"))
+        {
+            self.local_server(call);
+        }
         let ExprKind::Attribute {
             value: receiver,
             attr,
@@ -1055,7 +1576,105 @@ impl<'a> Extractor<'a> {
             return;
         };
         let span = call_expr.span;
+        // `app.pluggy.hook.load_blueprints(app=app)`
+        if let ExprKind::Attribute { attr: hook, .. } = &receiver.kind
+            && hook == "hook"
+            && !call.keywords.is_empty()
+        {
+            let arguments: Vec<(String, ObjectId)> = call
+                .keywords
+                .iter()
+                .filter_map(|k| {
+                    let name = k.arg.clone()?;
+                    if !matches!(k.value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                        return None;
+                    }
+                    Some((name, self.resolve(&k.value)?))
+                })
+                .collect();
+            if !arguments.is_empty() {
+                let when = self.when();
+                self.out.hook_calls.push(PluginHookCall {
+                    name: attr.clone(),
+                    arguments,
+                    when,
+                    file: self.file,
+                    scope: self.scope.clone(),
+                    span,
+                });
+            }
+            return;
+        }
         match attr.as_str() {
+            // Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_api(Api)`.
+            "add_view" | "add_view_no_menu" | "add_api" => {
+                let Some(builder) = self.resolve(receiver).filter(|id| {
+                    self.object_kind_at_definition(id) == Some(ObjectKind::AppBuilder)
+                }) else {
+                    return;
+                };
+                let Some(view) = call.args.first() else {
+                    return;
+                };
+                // `add_view(View(), ...)` takes an instance too.
+                let view = match &view.kind {
+                    ExprKind::Call(c) if c.args.is_empty() => &c.func,
+                    _ => view,
+                };
+                let Some((class_file, class)) = class_in(self.model, self.file, view) else {
+                    return;
+                };
+                self.out.includes.push(Include {
+                    parent: builder,
+                    child: ObjectId {
+                        file: class_file,
+                        scope: None,
+                        name: class.name.clone(),
+                    },
+                    prefix: None,
+                    dependencies: Vec::new(),
+                    is_mount: false,
+                    is_parameter: false,
+                    is_instance: false,
+                    when: self.when(),
+                    file: self.file,
+                    scope: self.scope.clone(),
+                    span,
+                });
+            }
+            // Flask-RESTful and flask-restx: `api.add_resource(Resource, "/a", "/b")`.
+            "add_resource" => {
+                let Some(api) = self.resolve(receiver) else {
+                    return;
+                };
+                let Some(resource) = call.args.first() else {
+                    return;
+                };
+                let Some((class_file, class)) = class_in(self.model, self.file, resource) else {
+                    return;
+                };
+                let urls: Vec<&'a Expr> = call
+                    .args
+                    .iter()
+                    .skip(1)
+                    .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+                    .collect();
+                for url in urls {
+                    let path = path_text(self.model, self.file, &self.scope, Some(url));
+                    self.class_view_routes(ClassView {
+                        file: self.file,
+                        owner: Some(api.clone()),
+                        path,
+                        class_file,
+                        class,
+                        call,
+                        methods: None,
+                        wrappers: Vec::new(),
+                        span,
+                        direct: false,
+                    });
+                }
+            }
             "include_router" | "register_blueprint" | "mount" => {
                 let (child_expr, prefix_key) = match attr.as_str() {
                     "include_router" => (call.argument("router", 0), "prefix"),
@@ -1074,7 +1693,12 @@ impl<'a> Extractor<'a> {
                 };
                 let prefix =
                     prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)));
-                let dependencies = list_items(call.keyword("dependencies"));
+                let dependencies = dependency_list(
+                    self.model,
+                    self.file,
+                    &self.scope,
+                    call.keyword("dependencies"),
+                );
                 // `for router in [a.router, b.router]: app.include_router(router)`
                 let looped = child_expr.as_name().and_then(|name| {
                     self.loops
@@ -1099,6 +1723,8 @@ impl<'a> Extractor<'a> {
                             dependencies: dependencies.clone(),
                             is_mount: attr == "mount",
                             is_parameter: false,
+                            is_instance: false,
+                            when: self.when(),
                             file: self.file,
                             scope: self.scope.clone(),
                             span,
@@ -1118,12 +1744,14 @@ impl<'a> Extractor<'a> {
                     return;
                 };
                 let owner = self.resolve(receiver);
+                let when = self.when();
                 self.out.middleware.push(MiddlewareReg {
                     owner,
                     class,
                     call,
                     file: self.file,
                     span,
+                    when,
                 });
             }
             "before_request" | "before_app_request" => {
@@ -1136,6 +1764,7 @@ impl<'a> Extractor<'a> {
                 let Some((function_file, function)) = self.function_of(func_expr) else {
                     return;
                 };
+                let when = self.when();
                 self.out.hooks.push(Hook {
                     owner,
                     kind: if attr == "before_request" {
@@ -1146,10 +1775,34 @@ impl<'a> Extractor<'a> {
                     function,
                     function_file,
                     span,
+                    when,
                 });
             }
             _ => {
                 for id in self.resolve_receivers(receiver) {
+                    // `appbuilder.init_app(app, db.session)`, `api.init_app(app)`.
+                    if attr == "init_app"
+                        && matches!(
+                            self.object_kind_at_definition(&id),
+                            Some(ObjectKind::AppBuilder | ObjectKind::RestfulApi)
+                        )
+                        && let Some(app) = call.argument("app", 0)
+                        && let Some(parent) = self.resolve(app)
+                    {
+                        self.out.includes.push(Include {
+                            parent,
+                            child: id.clone(),
+                            prefix: None,
+                            dependencies: Vec::new(),
+                            is_mount: false,
+                            is_parameter: false,
+                            is_instance: false,
+                            when: self.when(),
+                            file: self.file,
+                            scope: self.scope.clone(),
+                            span,
+                        });
+                    }
                     self.out.calls.push(ObjectCall {
                         receiver: id,
                         method: attr.clone(),
@@ -1160,6 +1813,50 @@ impl<'a> Extractor<'a> {
                     });
                 }
             }
+        }
+    }
+
+    /// `uvicorn.run(app, port=0)`, `uvicorn.Config(app, port=0)`, `app.run(port=0)`,
+    /// `make_server("127.0.0.1", 0, app)`: served on a random port of the loopback interface
+    /// (the default host of uvicorn and Flask), a throw-away local server.
+    fn local_server(&mut self, call: &'a Call) {
+        let qualified = self.qualified(&call.func);
+        let (app, host, port) = match qualified.as_deref() {
+            Some(
+                "uvicorn.run" | "uvicorn.main.run" | "uvicorn.Config" | "uvicorn.config.Config",
+            ) => (
+                call.argument("app", 0),
+                call.keyword("host"),
+                call.keyword("port"),
+            ),
+            Some("werkzeug.serving.run_simple" | "werkzeug.serving.make_server") => (
+                call.argument("application", 2),
+                call.argument("hostname", 0).or(call.keyword("host")),
+                call.argument("port", 1),
+            ),
+            _ => match &call.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "run" => (
+                    Some(value.as_ref()),
+                    call.argument("host", 0),
+                    call.argument("port", 1),
+                ),
+                _ => return,
+            },
+        };
+        let random_port = port.is_some_and(|p| matches!(p.kind, ExprKind::Int(Some(0))));
+        let loopback = host.is_none_or(|h| {
+            h.as_str()
+                .is_some_and(|h| matches!(h, "127.0.0.1" | "localhost" | "::1"))
+        });
+        if !(random_port && loopback) {
+            return;
+        }
+        if let Some(id) = app.and_then(|a| self.resolve(a))
+            && self
+                .object_kind_at_definition(&id)
+                .is_some_and(ObjectKind::is_app)
+        {
+            self.out.local_servers.push(id);
         }
     }
 
@@ -1200,7 +1897,11 @@ impl<'a> Extractor<'a> {
                     && attr == "as_view"
                 {
                     let (file, class) = class_in(self.model, file, value)?;
-                    return Some(ViewTarget::Class { file, class });
+                    return Some(ViewTarget::Class {
+                        file,
+                        class,
+                        direct: false,
+                    });
                 }
                 // `login_required(view)`, `jwt_required()(view)`
                 if call.args.len() == 1 && call.keywords.is_empty() {
@@ -1218,7 +1919,11 @@ impl<'a> Extractor<'a> {
                     });
                 }
                 if let Some((file, class)) = class_in(self.model, file, expr) {
-                    return Some(ViewTarget::Class { file, class });
+                    return Some(ViewTarget::Class {
+                        file,
+                        class,
+                        direct: true,
+                    });
                 }
                 let origin = self.model.resolve_value(file, scope, expr);
                 if std::ptr::eq(origin.expr, expr) {
@@ -1262,11 +1967,13 @@ impl<'a> Extractor<'a> {
                 call: Some(call),
                 view_decorators: wrappers,
                 view_class: None,
+                view_class_file: 0,
                 span,
             }),
             Some(ViewTarget::Class {
                 file: class_file,
                 class,
+                direct,
             }) => {
                 let view = ClassView {
                     file,
@@ -1278,6 +1985,7 @@ impl<'a> Extractor<'a> {
                     methods,
                     wrappers,
                     span,
+                    direct,
                 };
                 self.class_view_routes(view);
             }
@@ -1337,65 +2045,64 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// One route per HTTP method a class-based view defines (`MethodView`, `HTTPEndpoint`), or
-    /// one for `dispatch_request` of a plain `View`. `methods=` of the registration narrows them.
+    /// One route per HTTP method a class-based view defines (`MethodView`, `HTTPEndpoint`,
+    /// Flask-RESTful's `Resource`), also in its project bases, or one for `dispatch_request` of
+    /// a plain `View`; for a handler class registered by itself, one for the method that runs
+    /// it (`process`). `methods=` of the registration narrows them. `decorators = [...]` and
+    /// Flask-RESTful's `method_decorators = [...]` wrap every method.
     fn class_view_routes(&mut self, view: ClassView<'a>) {
-        let mut view_decorators: Vec<(usize, &'a Expr)> = view
-            .class
-            .body
-            .iter()
-            .find_map(|s| match s {
-                Stmt::Assign {
-                    targets,
-                    value: Some(v),
-                    ..
-                } if targets.iter().any(|t| t.as_name() == Some("decorators")) => v
-                    .elements()
-                    .map(|e| e.iter().map(|d| (view.class_file, d)).collect()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        view_decorators.extend(view.wrappers.iter().copied());
-        let mut handlers: Vec<(Vec<String>, &'a Function)> = Vec::new();
-        let mut dispatch = None;
-        for stmt in &view.class.body {
-            let Stmt::FunctionDef(method) = stmt else {
-                continue;
-            };
-            if HTTP_VERBS.contains(&method.name.as_str()) {
-                let verb = method.name.to_ascii_uppercase();
-                if view.methods.as_ref().is_none_or(|m| m.contains(&verb)) {
-                    handlers.push((vec![verb], method));
-                }
-            } else if method.name == "dispatch_request" {
-                dispatch = Some(method.as_ref());
+        let hierarchy = class_hierarchy(self.model, view.class_file, view.class);
+        let mut view_decorators: Vec<(usize, &'a Expr)> = Vec::new();
+        for attr in ["decorators", "method_decorators"] {
+            if let Some((f, value)) = class_attribute(self.model, view.class_file, view.class, attr)
+                && let Some(items) = value.elements()
+            {
+                view_decorators.extend(items.iter().map(|d| (f, d)));
             }
         }
-        if handlers.is_empty()
-            && let Some(method) = dispatch
-        {
-            let class_methods = view.class.body.iter().find_map(|s| match s {
-                Stmt::Assign {
-                    targets,
-                    value: Some(v),
-                    ..
-                } if targets.iter().any(|t| t.as_name() == Some("methods")) => {
-                    methods_argument(Some(v))
-                }
-                _ => None,
+        view_decorators.extend(view.wrappers.iter().copied());
+        let mut handlers: Vec<(Vec<String>, usize, &'a Function)> = Vec::new();
+        for verb in HTTP_VERBS {
+            let upper = verb.to_ascii_uppercase();
+            if view.methods.as_ref().is_some_and(|m| !m.contains(&upper)) {
+                continue;
+            }
+            let method = hierarchy.iter().find_map(|&(f, c)| {
+                c.body.iter().find_map(|s| match s {
+                    Stmt::FunctionDef(m) if m.name == *verb => Some((f, m.as_ref())),
+                    _ => None,
+                })
             });
-            let methods = view
-                .methods
-                .clone()
-                .or(class_methods)
-                .unwrap_or_else(|| vec!["GET".to_string()]);
-            handlers.push((methods, method));
+            if let Some((f, method)) = method {
+                handlers.push((vec![upper], f, method));
+            }
         }
-        for (methods, handler) in handlers {
+        if handlers.is_empty() {
+            let entries: &[&str] = if view.direct {
+                ENTRY_METHODS
+            } else {
+                &ENTRY_METHODS[..1]
+            };
+            let entry = entries.iter().find_map(|name| {
+                find_method(self.model, view.class_file, view.class, name).map(|(f, _, m)| (f, m))
+            });
+            if let Some((f, method)) = entry {
+                let class_methods =
+                    class_attribute(self.model, view.class_file, view.class, "methods")
+                        .and_then(|(_, v)| methods_argument(Some(v)));
+                let methods = view
+                    .methods
+                    .clone()
+                    .or(class_methods)
+                    .unwrap_or_else(|| vec!["GET".to_string()]);
+                handlers.push((methods, f, method));
+            }
+        }
+        for (methods, handler_file, handler) in handlers {
             self.out.routes.push(RouteDecl {
                 file: view.file,
                 handler,
-                handler_file: view.class_file,
+                handler_file,
                 handler_scope: Vec::new(),
                 owner: view.owner.clone(),
                 methods,
@@ -1404,6 +2111,7 @@ impl<'a> Extractor<'a> {
                 call: Some(view.call),
                 view_decorators: view_decorators.clone(),
                 view_class: Some(view.class),
+                view_class_file: view.class_file,
                 span: view.span,
             });
         }
@@ -1508,6 +2216,8 @@ impl<'a> Extractor<'a> {
                         dependencies: Vec::new(),
                         is_mount: true,
                         is_parameter: false,
+                        is_instance: false,
+                        when: When::Always,
                         file,
                         scope: scope.to_vec(),
                         span: item.span,
@@ -1559,17 +2269,20 @@ impl<'a> Extractor<'a> {
                             call: Some(call),
                             view_decorators: Vec::new(),
                             view_class: None,
+                            view_class_file: 0,
                             span: self.decorator_span(decorator),
                         });
                     } else if attr == "middleware"
                         && let Some(owner) = self.resolve(receiver)
                     {
+                        let when = self.when();
                         self.out.hooks.push(Hook {
                             owner,
                             kind: HookKind::HttpMiddleware,
                             function: f,
                             function_file: self.file,
                             span: decorator.span,
+                            when,
                         });
                     }
                 }
@@ -1578,6 +2291,7 @@ impl<'a> Extractor<'a> {
                     attr,
                 } if attr == "before_request" || attr == "before_app_request" => {
                     if let Some(owner) = self.resolve(receiver) {
+                        let when = self.when();
                         self.out.hooks.push(Hook {
                             owner,
                             kind: if attr == "before_request" {
@@ -1588,6 +2302,7 @@ impl<'a> Extractor<'a> {
                             function: f,
                             function_file: self.file,
                             span: decorator.span,
+                            when,
                         });
                     }
                 }
@@ -1597,66 +2312,108 @@ impl<'a> Extractor<'a> {
     }
 
     /// Flask-AppBuilder views and APIs: `@expose(url, methods=[...])` methods under the class's
-    /// `route_base`. Registered later by `appbuilder.add_view`, which is not followed, so the
-    /// routes have no owner.
+    /// `route_base` (a view: `/<class name>`; an API: `/api/v1/<resource_name>`). The class is
+    /// the routes' owner, mounted where `appbuilder.add_view`/`add_api` registers it. Methods
+    /// left out by literal `include_route_methods`/`exclude_route_methods` are not routes.
     fn appbuilder_view(&mut self, class: &'a Class) {
-        let base = class.bases.iter().find_map(|b| {
-            self.model
-                .class_name(self.file, b)
-                .filter(|q| q.starts_with("flask_appbuilder."))
-        });
-        let Some(base) = base else { return };
-        let is_api = base.contains(".api.") || base.ends_with("Api");
-        let class_attr = |name: &str| {
-            class.body.iter().find_map(|s| match s {
-                Stmt::Assign {
-                    targets,
-                    value: Some(v),
-                    ..
-                } if targets.iter().any(|t| t.as_name() == Some(name)) => v.as_str(),
+        let exposed: Vec<(&'a Function, usize, &'a Expr, &'a Call)> = class
+            .body
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::FunctionDef(method) => Some(method.as_ref()),
                 _ => None,
             })
-        };
+            .flat_map(|method| {
+                method
+                    .decorators
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(i, d)| d.as_call().map(|c| (method, i, d, c)))
+            })
+            .filter(|(_, _, _, call)| {
+                self.qualified(&call.func)
+                    .is_some_and(|q| q.starts_with("flask_appbuilder") && q.ends_with(".expose"))
+            })
+            .collect();
+        if exposed.is_empty() {
+            return;
+        }
+        let lineage = class_lineage(self.model, self.file, class);
+        let is_api = lineage.iter().any(|q| {
+            q.starts_with("flask_appbuilder")
+                && matches!(q.rsplit('.').next(), Some("BaseApi" | "ModelRestApi"))
+        });
+        let class_attr = |name: &str| class_attribute(self.model, self.file, class, name);
         let lower_name = class.name.to_ascii_lowercase();
-        let route_base = match class_attr("route_base") {
+        let route_base = match class_attr("route_base").and_then(|(_, e)| e.as_str()) {
             Some(b) => b.to_string(),
             None if is_api => format!(
-                "/api/v1/{}",
-                class_attr("resource_name").unwrap_or(&lower_name)
+                "/api/{}/{}",
+                class_attr("version")
+                    .and_then(|(_, e)| e.as_str())
+                    .unwrap_or("v1"),
+                class_attr("resource_name")
+                    .and_then(|(_, e)| e.as_str())
+                    .unwrap_or(&lower_name)
             ),
             None => format!("/{lower_name}"),
         };
-        for stmt in &class.body {
-            let Stmt::FunctionDef(method) = stmt else {
+        let names_of = |name: &str| -> Option<Vec<String>> {
+            let (_, e) = class_attr(name)?;
+            let items = e.elements()?;
+            items
+                .iter()
+                .map(|i| match &i.kind {
+                    ExprKind::Str(s) => Some(s.clone()),
+                    // `RouteMethod.LIST` is the string "list".
+                    ExprKind::Attribute { attr, .. } => Some(attr.to_ascii_lowercase()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let included = names_of("include_route_methods");
+        let excluded = names_of("exclude_route_methods").unwrap_or_default();
+        let owner = ObjectId {
+            file: self.file,
+            scope: self.scope.last().map(|f| f.span.start),
+            name: class.name.clone(),
+        };
+        let mut any = false;
+        for (method, index, decorator, call) in exposed {
+            if excluded.contains(&method.name)
+                || included.as_ref().is_some_and(|i| !i.contains(&method.name))
+            {
                 continue;
-            };
-            for (index, decorator) in method.decorators.iter().enumerate() {
-                let Some(call) = decorator.as_call() else {
-                    continue;
-                };
-                let is_expose = self
-                    .qualified(&call.func)
-                    .is_some_and(|q| q.starts_with("flask_appbuilder") && q.ends_with(".expose"));
-                if !is_expose {
-                    continue;
-                }
-                let path = path_text(self.model, self.file, &self.scope, call.argument("url", 0));
-                self.out.routes.push(RouteDecl {
-                    file: self.file,
-                    handler: method,
-                    handler_file: self.file,
-                    handler_scope: Vec::new(),
-                    owner: None,
-                    methods: methods_argument(call.keyword("methods"))
-                        .unwrap_or_else(|| vec!["GET".to_string()]),
-                    path: join_paths(&route_base, &path),
-                    decorator_index: Some(index),
-                    call: Some(call),
-                    view_decorators: Vec::new(),
-                    view_class: Some(class),
-                    span: self.decorator_span(decorator),
-                });
             }
+            any = true;
+            let path = path_text(self.model, self.file, &self.scope, call.argument("url", 0));
+            self.out.routes.push(RouteDecl {
+                file: self.file,
+                handler: method,
+                handler_file: self.file,
+                handler_scope: Vec::new(),
+                owner: Some(owner.clone()),
+                methods: methods_argument(call.keyword("methods"))
+                    .unwrap_or_else(|| vec!["GET".to_string()]),
+                path: join_paths(&route_base, &path),
+                decorator_index: Some(index),
+                call: Some(call),
+                view_decorators: Vec::new(),
+                view_class: Some(class),
+                view_class_file: self.file,
+                span: self.decorator_span(decorator),
+            });
+        }
+        if any {
+            self.out.objects.push(FrameworkObject {
+                id: owner,
+                kind: ObjectKind::AppBuilderView,
+                call: None,
+                span: class.def_span,
+                prefix: String::new(),
+                dependencies: Vec::new(),
+                scope: self.scope.clone(),
+            });
         }
     }
 
@@ -1709,6 +2466,198 @@ impl<'a> Extractor<'a> {
     }
 }
 
+/// The source text of a span, on one line, shortened to 60 characters.
+fn source_text(model: &ProjectModel, file: usize, span: Span) -> String {
+    let text = &model.files[file].text;
+    let s = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    let mut out: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > 60 {
+        out = out.chars().take(57).collect::<String>() + "...";
+    }
+    out
+}
+
+/// What registering under one branch of an `if` means: `value` is the test's value in
+/// production, when known (`not app.debug` holds there, `settings.TESTING` does not).
+fn branch_condition(value: Option<bool>, text: &str, then: bool) -> When {
+    match (value, then) {
+        (Some(v), branch) if v == branch => When::Always,
+        (Some(_), true) => When::DevOnly(text.to_string()),
+        (Some(_), false) => When::DevOnly(negated(text)),
+        (None, true) => When::If(text.to_string()),
+        (None, false) => When::If(negated(text)),
+    }
+}
+
+/// `not (x)` for a condition's text, simplified for the usual shapes.
+pub(crate) fn negated(text: &str) -> String {
+    for (a, b) in [
+        (" is not None", " is None"),
+        (" is None", " is not None"),
+        (" not in ", " in "),
+        (" != ", " == "),
+        (" == ", " != "),
+    ] {
+        if let Some((left, right)) = text.split_once(a)
+            && !left.contains(" and ")
+            && !left.contains(" or ")
+            && !right.contains(" and ")
+            && !right.contains(" or ")
+        {
+            return format!("{left}{b}{right}");
+        }
+    }
+    match text.strip_prefix("not ") {
+        Some(rest) if !rest.contains(' ') => rest.to_string(),
+        _ => format!("not ({text})"),
+    }
+}
+
+/// Environment names that mean production, and those that mean development or tests.
+fn environment_kind(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "production" | "prod" | "live" => Some(true),
+        "development" | "dev" | "develop" | "test" | "testing" | "local" | "debug" | "ci" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// A flag that is on only in debug, development or test mode: `app.debug`, `settings.TESTING`,
+/// `os.environ.get("FLASK_DEBUG")`, `app.config["TESTING"]`.
+fn is_dev_flag(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
+    let key: Option<&str> = match &expr.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attribute { attr, .. } => Some(attr),
+        ExprKind::Subscript { slice, .. } => slice.as_str(),
+        ExprKind::Call(call) => {
+            let name = call.func.last_name().unwrap_or("");
+            if matches!(name, "bool" | "strtobool" | "str_to_bool" | "int") {
+                return call
+                    .args
+                    .first()
+                    .is_some_and(|a| is_dev_flag(model, file, a));
+            }
+            if !matches!(
+                name,
+                "get" | "getenv" | "get_bool" | "getboolean" | "get_env" | "env" | "bool_env"
+            ) {
+                return false;
+            }
+            call.args.first().and_then(Expr::as_str)
+        }
+        _ => None,
+    };
+    let Some(key) = key else { return false };
+    // Flask-Login's `LOGIN_DISABLED` switch is documented for unit tests.
+    if model.files[file].imports.resolve(expr).as_deref() == Some("typing.TYPE_CHECKING")
+        || key == "TYPE_CHECKING"
+        || key == "LOGIN_DISABLED"
+    {
+        return true;
+    }
+    let lower = key.to_ascii_lowercase();
+    let mut core = lower.as_str();
+    for prefix in ["flask_", "fastapi_", "app_", "is_", "in_", "run_"] {
+        core = core.strip_prefix(prefix).unwrap_or(core);
+    }
+    for suffix in ["_mode", "_enabled", "_env"] {
+        core = core.strip_suffix(suffix).unwrap_or(core);
+    }
+    matches!(
+        core,
+        "debug" | "testing" | "test" | "tests" | "dev" | "development" | "unittest" | "pytest"
+    )
+}
+
+/// The value of an `if` test in production, when the test says: `not settings.DEBUG` and
+/// `ENV == "production"` hold there; `app.testing` and `if TYPE_CHECKING:` do not. `None` for
+/// tests that depend on the operator's settings.
+pub(crate) fn production_value(model: &ProjectModel, file: usize, test: &Expr) -> Option<bool> {
+    match &test.kind {
+        ExprKind::Bool(b) => Some(*b),
+        ExprKind::Int(Some(n)) => Some(*n != 0),
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => production_value(model, file, operand).map(|b| !b),
+        ExprKind::BoolOp { op, values } => {
+            let values: Vec<Option<bool>> = values
+                .iter()
+                .map(|v| production_value(model, file, v))
+                .collect();
+            let (decisive, other) = match op {
+                BoolOp::And => (false, true),
+                BoolOp::Or => (true, false),
+            };
+            if values.contains(&Some(decisive)) {
+                Some(decisive)
+            } else if values.iter().all(|v| *v == Some(other)) {
+                Some(other)
+            } else {
+                None
+            }
+        }
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if ops.len() == 1 => {
+            let right = &comparators[0];
+            let op = ops[0];
+            if left.as_name() == Some("__name__") {
+                return Some(true);
+            }
+            if let (Some(lit), CmpOp::In | CmpOp::NotIn) = (left.as_str(), op)
+                && matches!(lit, "pytest" | "unittest")
+            {
+                return Some(op == CmpOp::NotIn);
+            }
+            let literals: Vec<&str> = match &right.kind {
+                ExprKind::Str(s) => vec![s.as_str()],
+                _ => right
+                    .elements()
+                    .map(|items| items.iter().filter_map(Expr::as_str).collect())
+                    .unwrap_or_default(),
+            };
+            if !literals.is_empty() {
+                let kinds: Vec<Option<bool>> =
+                    literals.iter().map(|l| environment_kind(l)).collect();
+                let equal = if kinds.iter().all(|k| *k == Some(true)) {
+                    Some(true)
+                } else if kinds.iter().all(|k| *k == Some(false)) {
+                    Some(false)
+                } else {
+                    None
+                };
+                return match op {
+                    CmpOp::Eq | CmpOp::In => equal,
+                    CmpOp::NotEq | CmpOp::NotIn => equal.map(|b| !b),
+                    _ => None,
+                };
+            }
+            if let Some(b) = right.as_bool()
+                && is_dev_flag(model, file, left)
+            {
+                return match op {
+                    CmpOp::Eq | CmpOp::Is => Some(!b),
+                    CmpOp::NotEq | CmpOp::IsNot => Some(b),
+                    _ => None,
+                };
+            }
+            None
+        }
+        ExprKind::Name(_)
+        | ExprKind::Attribute { .. }
+        | ExprKind::Subscript { .. }
+        | ExprKind::Call(_) => is_dev_flag(model, file, test).then_some(false),
+        _ => None,
+    }
+}
+
 /// What calling `func` builds: a framework class, or a project class derived from one
 /// (`class GatewayAPI(FastAPI)`, `class AirflowRouter(APIRouter)`).
 fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<ObjectKind> {
@@ -1727,6 +2676,98 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
             .and_then(object_kind),
         _ => None,
     }
+}
+
+/// The qualified names of every class a project class derives from, its project bases' bases
+/// included: `app.base.BaseApi`, `flask_appbuilder.api.ModelRestApi`.
+pub fn class_lineage(model: &ProjectModel, file: usize, class: &Class) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, &Class, u32)> = vec![(file, class, 0)];
+    while let Some((f, c, depth)) = stack.pop() {
+        if depth > 8 || out.len() > 48 {
+            continue;
+        }
+        for base in &c.bases {
+            match model.resolve_definition(f, base) {
+                Some((bf, Some(Stmt::ClassDef(bc)), q)) => {
+                    out.extend(q);
+                    if !std::ptr::eq(bc.as_ref(), c) {
+                        stack.push((bf, bc, depth + 1));
+                    }
+                }
+                Some((_, None, Some(q))) => out.push(q),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The project classes of a class's hierarchy in method resolution order (depth first, as
+/// Python does for the usual single-inheritance and mixin hierarchies), the class first.
+pub fn class_hierarchy<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+) -> Vec<(usize, &'a Class)> {
+    let mut out: Vec<(usize, &'a Class)> = Vec::new();
+    fn visit<'a>(
+        model: &'a ProjectModel,
+        file: usize,
+        class: &'a Class,
+        out: &mut Vec<(usize, &'a Class)>,
+        depth: u32,
+    ) {
+        if depth > 10 || out.len() > 32 || out.iter().any(|(_, c)| std::ptr::eq(*c, class)) {
+            return;
+        }
+        out.push((file, class));
+        for base in &class.bases {
+            if let Some((bf, Some(Stmt::ClassDef(bc)), _)) = model.resolve_definition(file, base) {
+                visit(model, bf, bc, out, depth + 1);
+            }
+        }
+    }
+    visit(model, file, class, &mut out, 0);
+    out
+}
+
+/// The method `name` of a class or of its nearest project base that defines it.
+pub fn find_method<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    name: &str,
+) -> Option<(usize, &'a Class, &'a Function)> {
+    class_hierarchy(model, file, class)
+        .into_iter()
+        .find_map(|(f, c)| {
+            c.body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(m) if m.name == name => Some((f, c, m.as_ref())),
+                _ => None,
+            })
+        })
+}
+
+/// The value of a class attribute `name = value`, from the class or its nearest project base.
+pub fn class_attribute<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    name: &str,
+) -> Option<(usize, &'a Expr)> {
+    class_hierarchy(model, file, class)
+        .into_iter()
+        .find_map(|(f, c)| {
+            c.body.iter().rev().find_map(|s| match s {
+                Stmt::Assign {
+                    targets,
+                    value: Some(v),
+                    ..
+                } if targets.iter().any(|t| t.as_name() == Some(name)) => Some((f, v)),
+                _ => None,
+            })
+        })
 }
 
 /// The function starting at `start`, searched through nested bodies.
@@ -1748,6 +2789,56 @@ pub fn find_function(body: &[Stmt], start: u32) -> Option<&Function> {
         }
     }
     None
+}
+
+/// A registration call in a helper, its method name, and the enclosing loops over the helper's
+/// parameters (loop variable, iterated argument).
+type Registration<'a> = (&'a Call, &'a str, Vec<(&'a str, &'a Expr)>);
+
+/// Route registrations in a helper's body (`param.add_url_rule(...)`, `add_api_route`,
+/// `add_route`), with the loops over the helper's parameters that enclose each: the loop
+/// variable and the argument it iterates over.
+fn collect_registrations<'a>(
+    body: &'a [Stmt],
+    arg_of: &impl Fn(&str) -> Option<&'a Expr>,
+    loops: &mut Vec<(&'a str, &'a Expr)>,
+    out: &mut Vec<Registration<'a>>,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Expr { value, .. } => {
+                let Some(call) = value.as_call() else {
+                    continue;
+                };
+                if let ExprKind::Attribute { attr, .. } = &call.func.kind
+                    && matches!(
+                        attr.as_str(),
+                        "add_url_rule" | "add_api_route" | "add_route"
+                    )
+                {
+                    out.push((call, attr.as_str(), loops.clone()));
+                }
+            }
+            Stmt::For {
+                target, iter, body, ..
+            } => {
+                let bound = target.as_name().zip(iter.as_name().and_then(&arg_of));
+                if let Some(b) = bound {
+                    loops.push(b);
+                }
+                collect_registrations(body, arg_of, loops, out);
+                if bound.is_some() {
+                    loops.pop();
+                }
+            }
+            other => {
+                for child in other.child_bodies() {
+                    collect_registrations(child, arg_of, loops, out);
+                }
+            }
+        }
+    }
 }
 
 /// Calls in an expression, outermost first, not descending into lambdas.
@@ -1772,6 +2863,7 @@ struct ClassView<'a> {
     methods: Option<Vec<String>>,
     wrappers: Vec<(usize, &'a Expr)>,
     span: Span,
+    direct: bool,
 }
 
 /// The project function a name denotes: one defined in an enclosing function (with the scope

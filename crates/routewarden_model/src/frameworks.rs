@@ -14,6 +14,13 @@ pub enum ObjectKind {
     FlaskLimiter,
     /// A function parameter used as an application (`def init_app(app): ...`).
     ParameterApp,
+    /// Flask-AppBuilder's `AppBuilder`: the registry of an application's views and APIs.
+    AppBuilder,
+    /// A Flask-AppBuilder view or API class: its `@expose` methods are routes once
+    /// `appbuilder.add_view`/`add_api` registers it.
+    AppBuilderView,
+    /// Flask-RESTful's or flask-restx's `Api`: resources added with `add_resource`.
+    RestfulApi,
 }
 
 impl ObjectKind {
@@ -24,6 +31,7 @@ impl ObjectKind {
                 | ObjectKind::StarletteApp
                 | ObjectKind::FlaskApp
                 | ObjectKind::ParameterApp
+                | ObjectKind::AppBuilder
         )
     }
 
@@ -46,6 +54,9 @@ impl ObjectKind {
             ObjectKind::SlowapiLimiter => "slowapi Limiter",
             ObjectKind::FlaskLimiter => "Flask-Limiter Limiter",
             ObjectKind::ParameterApp => "app parameter",
+            ObjectKind::AppBuilder => "Flask-AppBuilder AppBuilder",
+            ObjectKind::AppBuilderView => "Flask-AppBuilder view",
+            ObjectKind::RestfulApi => "Flask-RESTful Api",
         }
     }
 }
@@ -66,6 +77,12 @@ pub fn object_kind(qualified: &str) -> Option<ObjectKind> {
         | "flask_smorest.Blueprint" => ObjectKind::Blueprint,
         "slowapi.Limiter" | "slowapi.extension.Limiter" => ObjectKind::SlowapiLimiter,
         "flask_limiter.Limiter" | "flask_limiter.extension.Limiter" => ObjectKind::FlaskLimiter,
+        "flask_appbuilder.AppBuilder" | "flask_appbuilder.base.AppBuilder" => {
+            ObjectKind::AppBuilder
+        }
+        "flask_restful.Api" | "flask_restx.Api" | "flask_restx.api.Api" | "flask_restplus.Api" => {
+            ObjectKind::RestfulApi
+        }
         _ => return None,
     })
 }
@@ -144,6 +161,7 @@ const AUTH_DECORATORS: &[(&str, &str, bool)] = &[
     ("flask_user", "roles_accepted", true),
     ("flask_simplelogin", "login_required", false),
     ("flask_dance", "login_required", false),
+    ("flask_allows", "requires", true),
 ];
 
 /// `Some(checks_role)` for an authentication decorator of a Flask extension.
@@ -165,6 +183,11 @@ const AUTH_OBJECT_CLASSES: &[(&str, &str)] = &[
     ("apiflask", "HTTPTokenAuth"),
     ("flask_oidc", "OpenIDConnect"),
 ];
+
+/// Classes whose instances give `@allows.requires(IsAdmin)` (Flask-Allows): a permission check.
+pub fn is_permission_object_class(class: &str) -> bool {
+    from_package(class, "flask_allows", "Allows")
+}
 
 pub fn is_auth_object_class(class: &str) -> bool {
     AUTH_OBJECT_CLASSES

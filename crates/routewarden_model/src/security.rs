@@ -1,13 +1,16 @@
 //! What protects each route: authentication at every level the frameworks offer, role checks,
 //! rate limits. Computed once for every mounted route; rules and `routewarden routes` read it.
 
-use crate::apps::{AppModel, HookKind, MountedRoute, ObjectId, RouteDecl};
+use crate::apps::{
+    AppModel, HookKind, MountedRoute, ObjectId, RouteDecl, When, class_hierarchy, find_method,
+};
 use crate::frameworks::{
-    ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class, is_security_scheme,
+    ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
+    is_permission_object_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
 use routewarden_python::ast::{
-    Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
+    BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Mutex;
@@ -59,6 +62,9 @@ pub struct Protection {
     /// The object or function it is attached to, for levels above the handler.
     pub via: Option<String>,
     pub checks_role: bool,
+    /// The runtime condition under which it is installed (`auth_string is not None`), or the
+    /// paths it covers when they cannot be worked out: it may not protect the route.
+    pub condition: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -79,8 +85,18 @@ pub struct RouteSecurity {
 }
 
 impl RouteSecurity {
+    /// Authenticated whatever the settings: some protection is installed unconditionally.
     pub fn is_authenticated(&self) -> bool {
-        !self.auth.is_empty()
+        self.auth.iter().any(|p| p.condition.is_none())
+    }
+
+    /// The protections when all of them are conditional (installed only when a setting holds,
+    /// or covering paths that could not be worked out); empty otherwise.
+    pub fn conditional_auth(&self) -> Vec<&Protection> {
+        if self.is_authenticated() {
+            return Vec::new();
+        }
+        self.auth.iter().collect()
     }
 
     pub fn checks_role(&self) -> bool {
@@ -114,6 +130,7 @@ impl<'a> AttackSurface<'a> {
             memo: Mutex::new(HashMap::default()),
             guard_memo: Mutex::new(HashMap::default()),
             hook_memo: Mutex::new(HashMap::default()),
+            method_memo: Mutex::new(HashMap::default()),
             limiter_calls: limiter_calls(&apps),
         };
         let security = mounted.iter().map(|m| judge.route_security(m)).collect();
@@ -154,6 +171,9 @@ fn limiter_calls(apps: &AppModel) -> HashMap<ObjectId, Vec<usize>> {
 struct Verdict {
     authenticates: bool,
     checks_role: bool,
+    /// The function lets anonymous callers through on purpose (`if token is None: return
+    /// None`): optional authentication.
+    lets_anonymous: bool,
 }
 
 struct Judge<'a, 'm> {
@@ -166,6 +186,8 @@ struct Judge<'a, 'm> {
     guard_memo: Mutex<HashMap<(usize, u32), Verdict>>,
     /// What each hook function checks, whatever the route: hooks are judged once per route.
     hook_memo: Mutex<HashMap<(usize, u32), Verdict>>,
+    /// Methods of class-based views, by (file, start) of the method and of the view's class.
+    method_memo: Mutex<HashMap<(usize, u32, usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
     limiter_calls: HashMap<ObjectId, Vec<usize>>,
 }
@@ -224,20 +246,28 @@ impl<'a> Judge<'a, '_> {
                 );
             }
         }
-        // `dependencies=[...]` on the route decorator or `add_api_route`.
-        if let Some(list) = route.keyword("dependencies").and_then(Expr::elements) {
-            for dep in list {
-                self.dependency(
-                    route.file,
-                    scope,
-                    dep,
-                    Level::Route,
-                    None,
-                    None,
-                    None,
-                    &mut sec,
-                );
-            }
+        // `dependencies=[...]` on the route decorator or `add_api_route`, also a constant.
+        let route_scope: &[&Function] = if route.decorator_index.is_some() {
+            scope
+        } else {
+            &[]
+        };
+        for dep in crate::apps::dependency_list(
+            self.model,
+            route.file,
+            route_scope,
+            route.keyword("dependencies"),
+        ) {
+            self.dependency(
+                dep.file,
+                &dep.scope,
+                dep.expr,
+                Level::Route,
+                None,
+                None,
+                None,
+                &mut sec,
+            );
         }
         // Decorators of the handler, and of a class-based view.
         let route_index = route.decorator_index;
@@ -256,6 +286,7 @@ impl<'a> Judge<'a, '_> {
                     level: Level::Decorator,
                     via: None,
                     checks_role: v.checks_role,
+                    condition: None,
                 });
             }
             match self.limit_decorator(hf, scope, decorator) {
@@ -268,6 +299,7 @@ impl<'a> Judge<'a, '_> {
                             level: Level::Decorator,
                             via: None,
                             checks_role: false,
+                            condition: None,
                         });
                     }
                 }
@@ -282,24 +314,30 @@ impl<'a> Judge<'a, '_> {
                     level: Level::View,
                     via: route.view_class.map(|c| c.name.clone()),
                     checks_role: v.checks_role,
+                    condition: None,
                 });
             }
         }
         if let Some(class) = route.view_class {
             self.view_class_security(route, class, &mut sec);
         }
-        // The handler's own body; in a login handler, refusals answer bad credentials.
-        let body = if self.handles_credentials(hf, handler) {
-            Verdict::default()
-        } else {
-            self.body_verdict(hf, &handler.body, 0)
-        };
+        // The handler's own body, with `self.method()` calls of a class-based view followed in
+        // its class. In a handler that receives credentials (a login), refusals answer bad
+        // credentials: only guards it calls count.
+        let ctx = route.view_class.map(|class| SelfCtx {
+            file: route.view_class_file,
+            class,
+            current: Some(handler),
+        });
+        let credentials = self.handles_credentials(hf, handler);
+        let body = self.body_verdict_in(hf, &handler.body, 0, ctx, credentials);
         if body.authenticates {
             sec.auth.push(Protection {
                 mechanism: "checks in the handler body".to_string(),
                 level: Level::Body,
                 via: None,
                 checks_role: body.checks_role,
+                condition: None,
             });
         }
         sec.role_in_body |= body.checks_role;
@@ -309,6 +347,7 @@ impl<'a> Judge<'a, '_> {
                 level: Level::Body,
                 via: None,
                 checks_role: false,
+                condition: None,
             });
         }
 
@@ -326,9 +365,9 @@ impl<'a> Judge<'a, '_> {
             if let Some(o) = self.apps.objects.get(object).filter(|_| !beyond_mount) {
                 for dep in &o.dependencies {
                     self.dependency(
-                        object.file,
-                        &o.scope,
-                        dep,
+                        dep.file,
+                        &dep.scope,
+                        dep.expr,
                         object_level,
                         via.clone(),
                         None,
@@ -336,21 +375,45 @@ impl<'a> Judge<'a, '_> {
                         &mut sec,
                     );
                 }
+                // Flask-RESTful's `Api(app, decorators=[auth.login_required])`.
+                if o.kind == ObjectKind::RestfulApi
+                    && let Some(items) = o
+                        .call
+                        .and_then(|c| c.keyword("decorators"))
+                        .and_then(Expr::elements)
+                {
+                    for decorator in items {
+                        if let Some(v) = self.auth_decorator(object.file, &o.scope, decorator) {
+                            sec.auth.push(Protection {
+                                mechanism: format!("@{}", self.text(object.file, decorator.span)),
+                                level: Level::Router,
+                                via: via.clone(),
+                                checks_role: v.checks_role,
+                                condition: None,
+                            });
+                        }
+                    }
+                }
             }
             if let Some(&inc) = mounted.includes.get(level) {
                 let include = &self.apps.includes[inc];
                 let parent = Some(self.apps.display_object(&include.parent));
                 for dep in include.dependencies.iter().filter(|_| !beyond_mount) {
+                    if matches!(include.when, When::DevOnly(_)) {
+                        continue;
+                    }
+                    let before = sec.auth.len();
                     self.dependency(
-                        include.file,
-                        &include.scope,
-                        dep,
+                        dep.file,
+                        &dep.scope,
+                        dep.expr,
                         Level::Include,
                         parent.clone(),
                         None,
                         None,
                         &mut sec,
                     );
+                    set_condition(&mut sec.auth[before..], &include.when);
                 }
             }
             // A parameter standing for the app it is passed is judged once, as that app:
@@ -364,14 +427,17 @@ impl<'a> Judge<'a, '_> {
                 .hooks
                 .iter()
                 .filter(|_| !alias_of_next)
-                .filter(|h| self.apps.denotes(&h.owner, object))
                 .filter(|h| !beyond_mount || h.kind == HookKind::HttpMiddleware)
             {
+                let Some(link) = self.apps.denotes_when(&hook.owner, object) else {
+                    continue;
+                };
                 self.hook(
                     hook.function_file,
                     hook.function,
                     hook.kind,
                     via.clone(),
+                    &hook.when.and(&link),
                     mounted,
                     &mut sec,
                 );
@@ -388,6 +454,7 @@ impl<'a> Judge<'a, '_> {
                         level: object_level,
                         via: via.clone(),
                         checks_role: false,
+                        condition: None,
                     });
                 } else if call.method == "exempt" {
                     sec.rate_limit_exempt = true;
@@ -400,27 +467,9 @@ impl<'a> Judge<'a, '_> {
         sec
     }
 
-    /// A handler that checks submitted credentials: a login, not an authenticated route.
+    /// A handler that receives credentials: a login, not an authenticated route.
     fn handles_credentials(&self, file: usize, handler: &Function) -> bool {
-        let imports = &self.model.files[file].imports;
-        let form = handler.params.iter().any(|p| {
-            p.annotation.as_ref().is_some_and(|a| {
-                a.any(&mut |x| {
-                    imports
-                        .resolve(x)
-                        .is_some_and(|q| q.ends_with("OAuth2PasswordRequestForm"))
-                })
-            })
-        });
-        let mut checks = false;
-        walk_exprs(&handler.body, &mut |e| {
-            checks |= e.any(&mut |x| {
-                x.as_call()
-                    .and_then(|c| c.func.last_name())
-                    .is_some_and(|n| CREDENTIAL_CALL_NAMES.contains(&n))
-            });
-        });
-        form || checks
+        credential_evidence(self.model, file, handler).is_some()
     }
 
     /// Flask-AppBuilder registers `@expose` methods after the class is built, so decorators
@@ -459,17 +508,17 @@ impl<'a> Judge<'a, '_> {
                     hook.function,
                     hook.kind,
                     via.clone(),
+                    &hook.when,
                     mounted,
                     sec,
                 );
             }
         }
-        for mw in self
-            .apps
-            .middleware
-            .iter()
-            .filter(|m| m.owner.as_ref().is_some_and(|o| self.apps.denotes(o, app)))
-        {
+        for (mw, link) in self.apps.middleware.iter().filter_map(|m| {
+            let link = self.apps.denotes_when(m.owner.as_ref()?, app)?;
+            Some((m, link))
+        }) {
+            let when = mw.when.and(&link);
             let qualified = self.model.files[mw.file].imports.resolve(mw.class);
             if qualified
                 .as_deref()
@@ -484,18 +533,45 @@ impl<'a> Judge<'a, '_> {
                         level: Level::Middleware,
                         via: via.clone(),
                         checks_role: false,
+                        condition: None,
                     });
                 }
                 continue;
             }
             if let Some((file, class)) = self.project_class(mw.file, mw.class) {
                 let v = self.class_verdict(file, class);
-                if v.authenticates {
+                if v.authenticates && !matches!(when, When::DevOnly(_)) {
+                    // What it covers: the paths its `dispatch`/`__call__` lets through.
+                    let entry = ["dispatch", "__call__"]
+                        .iter()
+                        .find_map(|name| find_method(self.model, file, class, name));
+                    let coverage = match entry {
+                        Some((f, _, method)) => self.coverage(
+                            f,
+                            method,
+                            Some(SelfCtx {
+                                file,
+                                class,
+                                current: Some(method),
+                            }),
+                            mounted,
+                        ),
+                        None => Coverage::Applies,
+                    };
+                    let condition = match coverage {
+                        Coverage::Applies => condition_of(&when, None),
+                        Coverage::Exempt { deliberate } => {
+                            sec.hook_exempt |= deliberate;
+                            continue;
+                        }
+                        Coverage::Only(c) => condition_of(&when, Some(c)),
+                    };
                     sec.auth.push(Protection {
                         mechanism: format!("middleware {}", class.name),
                         level: Level::Middleware,
                         via: via.clone(),
                         checks_role: v.checks_role,
+                        condition,
                     });
                 }
             }
@@ -522,6 +598,7 @@ impl<'a> Judge<'a, '_> {
                     level: Level::App,
                     via: via.clone(),
                     checks_role: false,
+                    condition: None,
                 });
             }
         }
@@ -587,15 +664,21 @@ impl<'a> Judge<'a, '_> {
         false
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn hook(
         &self,
         file: usize,
         function: &'a Function,
         kind: HookKind,
         via: Option<String>,
+        when: &When,
         mounted: &MountedRoute,
         sec: &mut RouteSecurity,
     ) {
+        // Registered only in debug or test mode: absent in production.
+        if matches!(when, When::DevOnly(_)) {
+            return;
+        }
         let key = (file, function.span.start);
         let known = self
             .hook_memo
@@ -620,56 +703,81 @@ impl<'a> Judge<'a, '_> {
         if !v.authenticates {
             return;
         }
-        if !self.hook_applies(file, function, mounted) {
-            sec.hook_exempt = true;
-            return;
-        }
-        {
-            let what = match kind {
-                HookKind::HttpMiddleware => "http middleware",
-                _ => "before_request",
-            };
-            sec.auth.push(Protection {
-                mechanism: format!("{what} {}", function.name),
-                level: if kind == HookKind::HttpMiddleware {
-                    Level::Middleware
-                } else {
-                    Level::Hook
-                },
-                via,
-                checks_role: v.checks_role,
-            });
-        }
+        let condition = match self.coverage(file, function, None, mounted) {
+            Coverage::Applies => condition_of(when, None),
+            Coverage::Exempt { deliberate } => {
+                sec.hook_exempt |= deliberate;
+                return;
+            }
+            Coverage::Only(c) => condition_of(when, Some(c)),
+        };
+        let what = match kind {
+            HookKind::HttpMiddleware => "http middleware",
+            _ => "before_request",
+        };
+        sec.auth.push(Protection {
+            mechanism: format!("{what} {}", function.name),
+            level: if kind == HookKind::HttpMiddleware {
+                Level::Middleware
+            } else {
+                Level::Hook
+            },
+            via,
+            checks_role: v.checks_role,
+            condition,
+        });
     }
 
-    /// Whether a guard hook covers a route, given the exemptions written at its top:
-    /// `if request.endpoint in PUBLIC: return`, `if request.path not in OPEN and not user:
-    /// abort(401)`, or a guard limited to `request.path.startswith("/admin")`.
-    fn hook_applies(&self, file: usize, function: &'a Function, mounted: &MountedRoute) -> bool {
-        let names = self.endpoint_names(mounted);
-        let mut applies = true;
-        self.hook_exemptions(
-            file,
-            function,
-            &function.body,
-            &names,
-            mounted,
-            &mut applies,
-        );
-        applies
-    }
-
-    /// Looks at every `if` of a hook (also down `elif` chains) that tests the request's
-    /// endpoint, path or blueprint, and clears `applies` when the route is let through.
-    fn hook_exemptions(
+    /// Which requests a guard (a `before_request` hook, an HTTP middleware's function, a
+    /// middleware class's `dispatch`/`__call__`) refuses, for one route, from the `if`s at its
+    /// top that test the request's path, endpoint or blueprint: `if request.endpoint in PUBLIC:
+    /// return`, `if request.path not in OPEN and not user: abort(401)`, `if scope["type"] !=
+    /// "http" or not _is_metrics_route(scope): await self.app(...); return` (a helper predicate
+    /// is followed one level). A route let through by name is public by the developer's
+    /// decision (`Exempt { deliberate: true }`); one outside the paths a guard covers is simply
+    /// not protected by it. When the paths cannot be worked out, or the guard is switched off
+    /// by a setting (`if not settings.AUTH_ENABLED: return await call_next(request)`), the
+    /// guard covers the route only under a condition.
+    fn coverage(
         &self,
         file: usize,
         function: &'a Function,
-        body: &[Stmt],
-        names: &[String],
+        ctx: Option<SelfCtx<'a>>,
         mounted: &MountedRoute,
-        applies: &mut bool,
-    ) {
+    ) -> Coverage {
+        let route = &self.apps.routes[mounted.route];
+        let names = self.endpoint_names(mounted);
+        let cx = EvalCx {
+            file,
+            function,
+            ctx,
+            path: &mounted.full_path,
+            names: &names,
+            methods: &route.methods,
+            targets: Vec::new(),
+            subst: Vec::new(),
+            depth: 0,
+        };
+        self.coverage_in(&cx, &function.body)
+    }
+
+    fn coverage_in(&self, cx: &EvalCx<'_, 'a>, body: &'a [Stmt]) -> Coverage {
+        let mut switches: Vec<String> = Vec::new();
+        match self.exemptions(cx, body, &mut switches) {
+            Some(exempt) => exempt,
+            None if switches.is_empty() => Coverage::Applies,
+            None => Coverage::Only(format!("if {}", switches.join(" and "))),
+        }
+    }
+
+    /// The first exemption (by path or name) that decides the route, also in nested `if`s;
+    /// settings that switch the guard off are collected in `switches` on the way.
+    fn exemptions(
+        &self,
+        cx: &EvalCx<'_, 'a>,
+        body: &'a [Stmt],
+        switches: &mut Vec<String>,
+    ) -> Option<Coverage> {
         for stmt in body {
             let Stmt::If {
                 test,
@@ -680,90 +788,44 @@ impl<'a> Judge<'a, '_> {
             else {
                 continue;
             };
-            if self.exempts(file, function, test, then, names, &mounted.full_path) {
-                *applies = false;
-                return;
+            let ev = self.eval_test(cx, test);
+            let refuses = self.branch_refuses(cx.file, &cx.function.body, then);
+            let passes = !refuses && passes_through(then);
+            if ev.about_target {
+                match (passes, refuses, ev.value) {
+                    (true, _, Tv::True) | (_, true, Tv::False) => {
+                        return Some(Coverage::Exempt {
+                            deliberate: ev.matched,
+                        });
+                    }
+                    (true, _, Tv::Unknown) | (_, true, Tv::Unknown) => {
+                        return Some(Coverage::Only(format!(
+                            "for the paths `{}` selects",
+                            self.text(cx.file, test.span)
+                        )));
+                    }
+                    _ => {}
+                }
+            } else if passes && ev.config {
+                // A setting that switches the guard off: it protects only when it is not set.
+                match crate::apps::production_value(self.model, cx.file, test) {
+                    Some(true) => return Some(Coverage::Exempt { deliberate: false }),
+                    Some(false) => {}
+                    None => switches.push(crate::apps::negated(&self.text(cx.file, test.span))),
+                }
             }
-            self.hook_exemptions(file, function, then, names, mounted, applies);
-            self.hook_exemptions(file, function, orelse, names, mounted, applies);
+            for inner in [then.as_slice(), orelse.as_slice()] {
+                if let Some(decided) = self.exemptions(cx, inner, switches) {
+                    return Some(decided);
+                }
+            }
         }
+        None
     }
 
-    fn exempts(
-        &self,
-        file: usize,
-        function: &'a Function,
-        test: &Expr,
-        then: &[Stmt],
-        names: &[String],
-        path: &str,
-    ) -> bool {
-        let about_target = test.any(&mut |e| {
-            matches!(&e.kind, ExprKind::Attribute { attr, .. }
-                if matches!(attr.as_str(), "endpoint" | "path" | "blueprint" | "url_rule" | "full_path"))
-        });
-        if !about_target {
-            return false;
-        }
-        let scope = [function];
-        // Each literal, and whether it is tested as a substring (`"login" in request.endpoint`).
-        let mut literals: Vec<(String, bool)> = Vec::new();
-        test.any(&mut |e| {
-            match &e.kind {
-                ExprKind::Compare {
-                    left,
-                    ops,
-                    comparators,
-                } => {
-                    if let (Some(lit), [CmpOp::In | CmpOp::NotIn]) = (left.as_str(), ops.as_slice())
-                        && !comparators.iter().any(|c| c.as_str().is_some())
-                    {
-                        literals.push((lit.to_string(), true));
-                    }
-                }
-                ExprKind::Str(s) if !literals.iter().any(|(l, sub)| *sub && l == s) => {
-                    literals.push((s.clone(), false));
-                }
-                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                    let origin = self.model.resolve_value(file, &scope, e);
-                    if !std::ptr::eq(origin.expr, e)
-                        && let Some(items) = origin.expr.elements()
-                    {
-                        literals.extend(
-                            items
-                                .iter()
-                                .filter_map(Expr::as_str)
-                                .map(|s| (s.to_string(), false)),
-                        );
-                    }
-                }
-                _ => {}
-            }
-            false
-        });
-        if literals.is_empty() {
-            return false;
-        }
-        let negated = test.any(&mut |e| match &e.kind {
-            ExprKind::Compare { ops, .. } => ops
-                .iter()
-                .any(|op| matches!(op, CmpOp::NotIn | CmpOp::NotEq)),
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => matches!(operand.kind, ExprKind::Call(_)),
-            _ => false,
-        });
-        let matches = literals.iter().any(|(l, substring)| {
-            if *substring {
-                names.iter().any(|n| n.contains(l.as_str()))
-            } else {
-                names.iter().any(|n| n == l)
-                    || l.starts_with('/')
-                        && (path == l.as_str()
-                            || path.starts_with(&format!("{}/", l.trim_end_matches('/'))))
-            }
-        });
+    /// Whether a branch refuses the request (`abort(401)`, `return JSONResponse(..., 401)`,
+    /// `await send({"type": "http.response.start", "status": 401})`).
+    fn branch_refuses(&self, file: usize, root: &[Stmt], then: &[Stmt]) -> bool {
         let mut refuses = false;
         walk_stmts(then, &mut |st| {
             let e = match st {
@@ -772,17 +834,532 @@ impl<'a> Judge<'a, '_> {
                 | Stmt::Expr { value: e, .. } => e,
                 _ => return,
             };
-            refuses |= self.refusal(file, &function.body, e, 0).is_some();
+            refuses |= self
+                .refusal(file, root, e, 0)
+                .is_some_and(|r| !matches!(r, Refusal::Away));
         });
-        // `return`, `pass`, `return await call_next(request)`: let the request through.
-        let early_return =
-            !refuses && matches!(then.first(), Some(Stmt::Return { .. } | Stmt::Other { .. }));
-        match (early_return, negated) {
-            (true, false) => matches,
-            (true, true) => !matches,
-            (false, true) => refuses && matches,
-            (false, false) => refuses && !matches,
+        refuses
+    }
+
+    /// Evaluates an `if` test of a guard for the route being judged.
+    fn eval_test(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr) -> Ev {
+        match &e.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => {
+                let mut ev = self.eval_test(cx, operand);
+                ev.value = ev.value.not();
+                ev
+            }
+            ExprKind::BoolOp { op, values } => {
+                let evs: Vec<Ev> = values.iter().map(|v| self.eval_test(cx, v)).collect();
+                let value = match op {
+                    BoolOp::And => Tv::all(evs.iter().map(|e| e.value)),
+                    BoolOp::Or => Tv::any(evs.iter().map(|e| e.value)),
+                };
+                Ev {
+                    value,
+                    matched: evs.iter().any(|e| e.matched),
+                    about_target: evs.iter().any(|e| e.about_target),
+                    config: evs.iter().all(|e| e.config),
+                }
+            }
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if ops.len() == 1 => self.eval_compare(cx, left, ops[0], &comparators[0]),
+            ExprKind::Call(call) => self.eval_call(cx, e, call),
+            ExprKind::Bool(b) => Ev {
+                value: if *b { Tv::True } else { Tv::False },
+                matched: false,
+                about_target: false,
+                config: true,
+            },
+            // `request.endpoint and ...`: a route has a path and an endpoint.
+            _ if self.target(cx, e, 0).is_some() => Ev {
+                value: Tv::True,
+                matched: false,
+                about_target: false,
+                config: false,
+            },
+            _ => Ev::free(self.is_config(cx.file, e)),
         }
+    }
+
+    fn eval_compare(&self, cx: &EvalCx<'_, 'a>, left: &'a Expr, op: CmpOp, right: &'a Expr) -> Ev {
+        // `request.path == "/x"`, `request.endpoint in PUBLIC`, `request.path not in OPEN`.
+        if let Some(target) = self.target(cx, left, 0)
+            && let Some((literals, complete)) = self.literals(cx, right)
+            && matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn)
+        {
+            let hit = literals.iter().any(|l| cx.equals(target, l));
+            let value = if hit {
+                Tv::True
+            } else if complete && cx.known(target) {
+                Tv::False
+            } else {
+                Tv::Unknown
+            };
+            let value = if matches!(op, CmpOp::NotEq | CmpOp::NotIn) {
+                value.not()
+            } else {
+                value
+            };
+            return Ev {
+                value,
+                matched: hit,
+                about_target: true,
+                config: false,
+            };
+        }
+        // `"/admin" in request.path`: a substring.
+        if let (CmpOp::In | CmpOp::NotIn, Some(target)) = (op, self.target(cx, right, 0))
+            && let Some((literals, _)) = self.literals(cx, left)
+        {
+            let hit = literals.iter().any(|l| cx.contains(target, l));
+            let value = if hit {
+                Tv::True
+            } else if cx.known(target) {
+                Tv::False
+            } else {
+                Tv::Unknown
+            };
+            return Ev {
+                value: if op == CmpOp::NotIn {
+                    value.not()
+                } else {
+                    value
+                },
+                matched: hit,
+                about_target: true,
+                config: false,
+            };
+        }
+        // `request.method == "OPTIONS"`, `scope["type"] != "http"`: known for the route.
+        if let Some(actual) = self.request_property(cx, left)
+            && let Some((literals, true)) = self.literals(cx, right)
+            && matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn)
+        {
+            let hits = actual
+                .iter()
+                .filter(|a| literals.iter().any(|l| l.eq_ignore_ascii_case(a)))
+                .count();
+            let value = if hits == actual.len() {
+                Tv::True
+            } else if hits == 0 {
+                Tv::False
+            } else {
+                Tv::Free
+            };
+            let value = if matches!(op, CmpOp::NotEq | CmpOp::NotIn) {
+                value.not()
+            } else {
+                value
+            };
+            return Ev {
+                value,
+                matched: false,
+                about_target: false,
+                config: false,
+            };
+        }
+        let any_target = self.target(cx, left, 0).is_some() || self.target(cx, right, 0).is_some();
+        if any_target {
+            return Ev {
+                value: Tv::Unknown,
+                matched: false,
+                about_target: true,
+                config: false,
+            };
+        }
+        Ev::free(self.is_config(cx.file, left) && self.is_config(cx.file, right))
+    }
+
+    fn eval_call(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr, call: &'a Call) -> Ev {
+        // `request.path.startswith("/admin")`, `path.endswith((".js", ".css"))`.
+        if let ExprKind::Attribute { value, attr } = &call.func.kind
+            && matches!(attr.as_str(), "startswith" | "endswith")
+            && let Some(target) = self.target(cx, value, 0)
+        {
+            let Some((literals, complete)) = call.args.first().and_then(|a| self.literals(cx, a))
+            else {
+                return Ev::unknown_target();
+            };
+            let hit = literals.iter().any(|l| {
+                if attr == "startswith" {
+                    cx.starts_with(target, l)
+                } else {
+                    cx.ends_with(target, l)
+                }
+            });
+            let value = if hit {
+                Tv::True
+            } else if complete && cx.known(target) {
+                Tv::False
+            } else {
+                Tv::Unknown
+            };
+            return Ev {
+                value,
+                matched: hit,
+                about_target: true,
+                config: false,
+            };
+        }
+        let name = call.func.last_name().unwrap_or("");
+        // `any(path.startswith(p) for p in PREFIXES)`
+        if matches!(name, "any" | "all")
+            && let Some(arg) = call.args.first()
+            && let ExprKind::Comprehension {
+                element,
+                generators,
+                value: None,
+            } = &arg.kind
+            && let [generator] = generators.as_slice()
+            && generator.ifs.is_empty()
+            && let Some(var) = generator.target.as_name()
+            && let Some((items, complete)) = self.literals(cx, &generator.iter)
+        {
+            let evs: Vec<Ev> = items
+                .iter()
+                .map(|item| {
+                    let mut inner = cx.clone();
+                    inner.subst.push((var, item.clone()));
+                    self.eval_test(&inner, element)
+                })
+                .collect();
+            if evs.iter().any(|e| e.about_target) {
+                let mut value = if name == "any" {
+                    Tv::any(evs.iter().map(|e| e.value))
+                } else {
+                    Tv::all(evs.iter().map(|e| e.value))
+                };
+                if !complete && value == Tv::False {
+                    value = Tv::Unknown;
+                }
+                return Ev {
+                    value,
+                    matched: evs.iter().any(|e| e.matched),
+                    about_target: true,
+                    config: false,
+                };
+            }
+        }
+        // A project predicate given the request, its scope or its path: `_is_metrics_route(scope)`.
+        let passes_request = call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(|a| self.target(cx, a, 0).is_some() || is_request_name(a));
+        if passes_request && cx.depth < 2 {
+            if let Some((f, helper)) = self.predicate(cx, &call.func) {
+                let mut inner = EvalCx {
+                    file: f,
+                    function: helper,
+                    ctx: cx.ctx,
+                    path: cx.path,
+                    names: cx.names,
+                    methods: cx.methods,
+                    targets: Vec::new(),
+                    subst: Vec::new(),
+                    depth: cx.depth + 1,
+                };
+                // The helper's parameters that receive the path.
+                let positional = helper
+                    .params
+                    .iter()
+                    .filter(|p| p.name != "self" && p.name != "cls");
+                for (p, a) in positional.zip(call.args.iter()) {
+                    if let Some(t) = self.target(cx, a, 0) {
+                        inner.targets.push((p.name.as_str(), t));
+                    }
+                }
+                if let Some(ev) = self.eval_predicate(&inner, &helper.body)
+                    && ev.about_target
+                {
+                    return ev;
+                }
+            }
+            // `re.match(pattern, request.url.path)`, an unresolved predicate of the path.
+            if call.args.iter().any(|a| self.target(cx, a, 0).is_some()) {
+                return Ev::unknown_target();
+            }
+        }
+        let _ = e;
+        Ev::free(self.is_config(cx.file, e))
+    }
+
+    /// The value a predicate's body returns: `if test: return a` statements followed by
+    /// `return b` read as `test and a or not test and b`; other shapes only when every return
+    /// agrees.
+    fn eval_predicate(&self, cx: &EvalCx<'_, 'a>, body: &'a [Stmt]) -> Option<Ev> {
+        let body: Vec<&'a Stmt> = body
+            .iter()
+            .filter(|s| {
+                !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal())
+                    && !matches!(s, Stmt::Assign { .. })
+            })
+            .collect();
+        let (last, early) = body.split_last()?;
+        let Stmt::Return {
+            value: Some(last), ..
+        } = last
+        else {
+            return self.eval_returns(cx, &body);
+        };
+        let mut ev = self.eval_test(cx, last);
+        for stmt in early.iter().rev() {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            else {
+                return self.eval_returns(cx, &body);
+            };
+            let [
+                Stmt::Return {
+                    value: Some(ret), ..
+                },
+            ] = then.as_slice()
+            else {
+                return self.eval_returns(cx, &body);
+            };
+            if !orelse.is_empty() {
+                return self.eval_returns(cx, &body);
+            }
+            let t = self.eval_test(cx, test);
+            let r = self.eval_test(cx, ret);
+            let value = Tv::any(
+                [
+                    Tv::all([t.value, r.value].into_iter()),
+                    Tv::all([t.value.not(), ev.value].into_iter()),
+                ]
+                .into_iter(),
+            );
+            ev = Ev {
+                value,
+                matched: ev.matched || t.matched || r.matched,
+                about_target: ev.about_target || t.about_target || r.about_target,
+                config: false,
+            };
+        }
+        Some(ev)
+    }
+
+    /// Every return of a predicate, when they agree.
+    fn eval_returns(&self, cx: &EvalCx<'_, 'a>, body: &[&'a Stmt]) -> Option<Ev> {
+        let mut returns: Vec<&'a Expr> = Vec::new();
+        for stmt in body {
+            crate::values::for_each_return(std::slice::from_ref(*stmt), &mut |r| returns.push(r));
+        }
+        let evs: Vec<Ev> = returns.iter().map(|r| self.eval_test(cx, r)).collect();
+        let first = evs.first()?.value;
+        let value = if evs.iter().all(|e| e.value == first) {
+            first
+        } else {
+            Tv::Unknown
+        };
+        Some(Ev {
+            value,
+            matched: evs.iter().any(|e| e.matched),
+            about_target: evs.iter().any(|e| e.about_target),
+            config: false,
+        })
+    }
+
+    /// The project function a predicate call names: a function, or a method of the guard's
+    /// class (`self._is_public(path)`).
+    fn predicate(&self, cx: &EvalCx<'_, 'a>, func: &Expr) -> Option<(usize, &'a Function)> {
+        if let ExprKind::Attribute { value, attr } = &func.kind
+            && value.as_name() == Some("self")
+            && let Some(ctx) = cx.ctx
+        {
+            return find_method(self.model, ctx.file, ctx.class, attr).map(|(f, _, m)| (f, m));
+        }
+        match self.model.resolve_definition(cx.file, func)? {
+            (f, Some(Stmt::FunctionDef(function)), _) => Some((f, function.as_ref())),
+            _ => None,
+        }
+    }
+
+    /// What part of the request an expression is: its path (`request.url.path`, `scope["path"]`,
+    /// `get_route_path(scope)`, a variable assigned one), endpoint or blueprint name.
+    fn target(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr, depth: u32) -> Option<Target> {
+        if depth > 3 {
+            return None;
+        }
+        match &e.kind {
+            ExprKind::Attribute { value, attr } => match attr.as_str() {
+                "path" | "full_path" | "raw_path" | "url_rule" | "rule" | "path_info" => {
+                    let q = self.model.files[cx.file].imports.resolve(e);
+                    (q.as_deref() != Some("os.path") && value.as_name() != Some("os"))
+                        .then_some(Target::Path)
+                }
+                "endpoint" => Some(Target::Endpoint),
+                "blueprint" => Some(Target::Blueprint),
+                _ => None,
+            },
+            ExprKind::Subscript { slice, .. } => match slice.as_str() {
+                Some("path" | "raw_path" | "PATH_INFO") => Some(Target::Path),
+                _ => None,
+            },
+            ExprKind::Call(call) => {
+                let name = call.func.last_name().unwrap_or("");
+                if matches!(name, "get_route_path" | "get_path" | "get_request_path") {
+                    return Some(Target::Path);
+                }
+                // `request.path.rstrip("/")`, `str(request.url.path)`, `path.lower()`
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && matches!(attr.as_str(), "rstrip" | "lstrip" | "strip" | "lower")
+                {
+                    return self.target(cx, value, depth + 1);
+                }
+                if name == "str" {
+                    return call
+                        .args
+                        .first()
+                        .and_then(|a| self.target(cx, a, depth + 1));
+                }
+                None
+            }
+            ExprKind::Name(name) => {
+                if let Some(&(_, t)) = cx.targets.iter().find(|(n, _)| n == name) {
+                    return Some(t);
+                }
+                let value = crate::values::last_assignment(&cx.function.body, name)?;
+                if std::ptr::eq(value, e) {
+                    return None;
+                }
+                self.target(cx, value, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// `request.method` (the route's methods) and `scope["type"]` (`http`, or `websocket`).
+    fn request_property(&self, cx: &EvalCx<'_, 'a>, e: &Expr) -> Option<Vec<String>> {
+        let websocket = cx.methods.iter().all(|m| m == "WS");
+        match &e.kind {
+            ExprKind::Attribute { attr, value } if attr == "method" && is_request_name(value) => {
+                Some(cx.methods.to_vec())
+            }
+            ExprKind::Call(call)
+                if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "get" && is_request_name(value)) =>
+            {
+                match call.args.first()?.as_str()? {
+                    "method" => Some(cx.methods.to_vec()),
+                    "type" => Some(vec![
+                        if websocket { "websocket" } else { "http" }.to_string(),
+                    ]),
+                    _ => None,
+                }
+            }
+            ExprKind::Subscript { value, slice } if is_request_name(value) => {
+                match slice.as_str()? {
+                    "method" => Some(cx.methods.to_vec()),
+                    "type" => Some(vec![
+                        if websocket { "websocket" } else { "http" }.to_string(),
+                    ]),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The strings an expression stands for (a literal, a constant, a collection of them, a
+    /// concatenation), and whether all of them were read.
+    fn literals(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr) -> Option<(Vec<String>, bool)> {
+        if let ExprKind::Name(n) = &e.kind
+            && let Some((_, v)) = cx.subst.iter().find(|(name, _)| name == n)
+        {
+            return Some((vec![v.clone()], true));
+        }
+        let scope = [cx.function];
+        let origin = self.model.resolve_value(cx.file, &scope, e);
+        let (file, expr) = (origin.file, origin.expr);
+        match &expr.kind {
+            ExprKind::Str(s) => Some((vec![s.clone()], true)),
+            ExprKind::BinOp {
+                left,
+                op: routewarden_python::ast::BinOp::Add,
+                right,
+            } => {
+                let inner = EvalCx { file, ..cx.clone() };
+                let (l, lc) = self.literals(&inner, left)?;
+                let (r, rc) = self.literals(&inner, right)?;
+                if l.len() != 1 || r.len() != 1 {
+                    return None;
+                }
+                Some((vec![format!("{}{}", l[0], r[0])], lc && rc))
+            }
+            ExprKind::Call(call)
+                if matches!(
+                    call.func.last_name(),
+                    Some("frozenset" | "set" | "tuple" | "list")
+                ) =>
+            {
+                let inner = EvalCx { file, ..cx.clone() };
+                self.literals(&inner, call.args.first()?)
+            }
+            _ => {
+                let items = expr.elements()?;
+                let strings: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect();
+                let complete = strings.len() == items.len();
+                Some((strings, complete))
+            }
+        }
+    }
+
+    /// A test about the configuration: settings, constants, environment variables, not the
+    /// request.
+    fn is_config(&self, file: usize, e: &Expr) -> bool {
+        let mut request = false;
+        let mut config = false;
+        e.any(&mut |x| {
+            match &x.kind {
+                ExprKind::Name(n) => {
+                    let lower = n.to_ascii_lowercase();
+                    if matches!(
+                        lower.as_str(),
+                        "request" | "scope" | "session" | "g" | "current_user" | "req" | "user"
+                    ) || lower.contains("token")
+                        || lower.contains("header")
+                    {
+                        request = true;
+                    } else if is_constant_name(n)
+                        || [
+                            "settings", "config", "conf", "cfg", "environ", "env", "options",
+                        ]
+                        .iter()
+                        .any(|w| lower == *w || lower.ends_with(&format!("_{w}")))
+                        || self.model.files[file].imports.get(n) == Some(n.as_str())
+                    {
+                        config = true;
+                    }
+                }
+                ExprKind::Attribute { attr, .. } => {
+                    let lower = attr.to_ascii_lowercase();
+                    if lower.contains("header") || lower == "headers" || lower == "cookies" {
+                        request = true;
+                    }
+                    if lower == "config" || lower == "settings" || is_constant_name(attr) {
+                        config = true;
+                    }
+                }
+                _ => {}
+            }
+            false
+        });
+        config && !request
     }
 
     /// The endpoint names Flask gives a route (`view`, `bp.view`, `parent.child.view`) and the
@@ -832,6 +1409,7 @@ impl<'a> Judge<'a, '_> {
                         level: Level::View,
                         via: None,
                         checks_role: v.checks_role,
+                        condition: None,
                     });
                 }
             }
@@ -932,6 +1510,7 @@ impl<'a> Judge<'a, '_> {
                 level,
                 via,
                 checks_role: false,
+                condition: None,
             });
             return;
         }
@@ -943,6 +1522,7 @@ impl<'a> Judge<'a, '_> {
                 level,
                 via,
                 checks_role: v.checks_role,
+                condition: None,
             });
         }
     }
@@ -1028,11 +1608,12 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
-        // An instance of a security scheme.
+        // An instance of a security scheme; with `auto_error=False` it lets requests without
+        // credentials through (the dependency is None), so it authenticates nothing by itself.
         if let Some(class) = self.model.instance_class(file, scope, target)
             && is_security_scheme(&class)
         {
-            v.authenticates = true;
+            v.authenticates = !self.scheme_is_optional(file, scope, target);
             return v;
         }
         let imports = &self.model.files[file].imports;
@@ -1103,6 +1684,17 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
+    /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
+    fn scheme_is_optional(&self, file: usize, scope: &[&Function], target: &Expr) -> bool {
+        let origin = self.model.resolve_value(file, scope, target);
+        origin
+            .expr
+            .as_call()
+            .and_then(|c| c.keyword("auto_error"))
+            .and_then(Expr::as_bool)
+            == Some(false)
+    }
+
     fn is_user_name(&self, expr: &Expr, names: &[String], file: usize) -> bool {
         if names.is_empty() {
             return false;
@@ -1129,6 +1721,7 @@ impl<'a> Judge<'a, '_> {
             return Verdict {
                 authenticates: is_auth_function_name(&function.name),
                 checks_role: false,
+                ..Default::default()
             };
         }
         let key = (file, function.span.start);
@@ -1157,7 +1750,10 @@ impl<'a> Judge<'a, '_> {
             }
         }
         let body = self.body_verdict(file, &function.body, 0);
-        v.authenticates |= body.authenticates || is_auth_function_name(&function.name);
+        // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
+        // for one that returns None to anonymous callers, nor for `get_optional_user`.
+        let optional = body.lets_anonymous || is_optional_name(&function.name);
+        v.authenticates |= body.authenticates || is_auth_function_name(&function.name) && !optional;
         v.checks_role |= body.checks_role || (v.authenticates && self.role_name(&function.name));
         self.memo
             .lock()
@@ -1223,12 +1819,14 @@ impl<'a> Judge<'a, '_> {
                 return Some(Verdict {
                     authenticates: true,
                     checks_role: scopes.iter().any(|s| *s != "authenticated"),
+                    ..Default::default()
                 });
             }
             if let Some(checks_role) = auth_decorator(&q) {
                 return Some(Verdict {
                     authenticates: true,
                     checks_role,
+                    ..Default::default()
                 });
             }
         }
@@ -1236,6 +1834,21 @@ impl<'a> Judge<'a, '_> {
             return Some(Verdict {
                 authenticates: true,
                 checks_role: has_args || self.role_name(callee.last_name().unwrap_or("")),
+                ..Default::default()
+            });
+        }
+        // `@allows.requires(IsAdmin)` (Flask-Allows).
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && attr == "requires"
+            && self
+                .model
+                .instance_class(file, scope, value)
+                .is_some_and(|c| is_permission_object_class(&c))
+        {
+            return Some(Verdict {
+                authenticates: true,
+                checks_role: true,
+                ..Default::default()
             });
         }
         // `@auth.login_required(role="admin")` (Flask-HTTPAuth, APIFlask), `@oidc.require_login`
@@ -1258,6 +1871,7 @@ impl<'a> Judge<'a, '_> {
                 return Some(Verdict {
                     authenticates: true,
                     checks_role: role,
+                    ..Default::default()
                 });
             }
         }
@@ -1267,6 +1881,7 @@ impl<'a> Judge<'a, '_> {
                 v.authenticates.then_some(Verdict {
                     authenticates: true,
                     checks_role: v.checks_role || has_args && self.role_name(&function.name),
+                    ..Default::default()
                 })
             }
             Some((_, None, Some(q))) => {
@@ -1274,6 +1889,7 @@ impl<'a> Judge<'a, '_> {
                 is_auth_function_name(last).then_some(Verdict {
                     authenticates: true,
                     checks_role: self.role_name(last),
+                    ..Default::default()
                 })
             }
             _ => {
@@ -1281,6 +1897,7 @@ impl<'a> Judge<'a, '_> {
                 is_auth_function_name(name).then_some(Verdict {
                     authenticates: true,
                     checks_role: self.role_name(name),
+                    ..Default::default()
                 })
             }
         }
@@ -1329,11 +1946,28 @@ impl<'a> Judge<'a, '_> {
     /// redirect(url_for("auth.login"))`. Calls that verify by themselves
     /// (`verify_jwt_in_request()`, a project guard such as `require_login()`) count anywhere.
     fn body_verdict(&self, file: usize, body: &[Stmt], depth: u32) -> Verdict {
+        self.body_verdict_in(file, body, depth, None, false)
+    }
+
+    /// [`Judge::body_verdict`] for a method of a class-based view (`ctx`: `self.check()` is
+    /// followed in the class), and for a handler that receives credentials (`credentials`: its
+    /// own refusals answer bad credentials, so only the guards it calls count, not the
+    /// credential checks it calls).
+    fn body_verdict_in(
+        &self,
+        file: usize,
+        body: &[Stmt],
+        depth: u32,
+        ctx: Option<SelfCtx<'a>>,
+        credentials: bool,
+    ) -> Verdict {
         let mut v = Verdict::default();
         if depth > MAX_CHAIN {
             return v;
         }
-        self.gates(file, body, body, None, depth, &mut v);
+        if !credentials {
+            self.gates(file, body, body, None, depth, &mut v);
+        }
         let imports = &self.model.files[file].imports;
         walk_unswallowed_exprs(body, &mut |e| {
             e.any(&mut |x| {
@@ -1351,11 +1985,32 @@ impl<'a> Judge<'a, '_> {
                     v.authenticates = true;
                     v.checks_role = true;
                 }
-                if (q.is_empty() || !q.contains('.') || self.model.definition(&q).is_some())
-                    && let Some(cv) = self.called_guard(file, &call.func, depth)
+                if credentials && CREDENTIAL_CALL_NAMES.contains(&last) {
+                    return false;
+                }
+                // `Base._check_access(self)` in a class-based view names a method.
+                let method_of_view =
+                    ctx.is_some() && matches!(call.func.kind, ExprKind::Attribute { .. });
+                if (q.is_empty()
+                    || !q.contains('.')
+                    || method_of_view
+                    || self.model.definition(&q).is_some())
+                    && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
                 {
                     v.authenticates |= cv.authenticates;
                     v.checks_role |= cv.checks_role;
+                }
+                // A project function handed to a call runs there: `stream(handle_request,
+                // scope)`, `run_in_threadpool(check_access, user)`.
+                for arg in &call.args {
+                    if matches!(arg.kind, ExprKind::Name(_))
+                        && let Some((_, Some(Stmt::FunctionDef(_)), _)) =
+                            self.model.resolve_definition(file, arg)
+                        && let Some(cv) = self.called_guard(file, arg, depth, None, credentials)
+                    {
+                        v.authenticates |= cv.authenticates;
+                        v.checks_role |= cv.checks_role;
+                    }
                 }
                 false
             });
@@ -1364,10 +2019,49 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// A project function called in a body that authenticates by itself (raises or aborts when
-    /// there is no user): `user = get_current_user()`, `require_admin()`.
-    fn called_guard(&self, file: usize, func: &Expr, depth: u32) -> Option<Verdict> {
+    /// there is no user): `user = get_current_user()`, `require_admin()`; in a class-based
+    /// view, its methods (`self._check_access()`, `super()._check_access()`,
+    /// `Base._check_access(self)`), resolved in the view's class.
+    fn called_guard(
+        &self,
+        file: usize,
+        func: &Expr,
+        depth: u32,
+        ctx: Option<SelfCtx<'a>>,
+        credentials: bool,
+    ) -> Option<Verdict> {
+        if let Some(ctx) = ctx
+            && let ExprKind::Attribute { value, attr } = &func.kind
+        {
+            let is_self = value.as_name() == Some("self");
+            let is_super =
+                matches!(&value.kind, ExprKind::Call(c) if c.func.as_name() == Some("super"));
+            let method = if is_self {
+                find_method(self.model, ctx.file, ctx.class, attr)
+            } else if is_super {
+                ctx.super_method(self.model, attr)
+            } else {
+                match self.model.resolve_definition(file, value) {
+                    Some((cf, Some(Stmt::ClassDef(class)), _)) => {
+                        find_method(self.model, cf, class, attr)
+                    }
+                    _ => None,
+                }
+            };
+            if let Some((mf, _, method)) = method {
+                if credentials && !is_guard_call_name(&method.name) {
+                    return None;
+                }
+                return self.method_guard(mf, method, depth, ctx);
+            }
+        }
         match self.model.resolve_definition(file, func) {
             Some((def_file, Some(Stmt::FunctionDef(function)), _)) => {
+                // In a login, the helpers it calls check the submitted credentials; only a
+                // guard named as one (`require_login()`) says the caller must be logged in.
+                if credentials && !is_guard_call_name(&function.name) {
+                    return None;
+                }
                 let key = (def_file, function.span.start);
                 let known = self
                     .guard_memo
@@ -1399,13 +2093,57 @@ impl<'a> Judge<'a, '_> {
                 is_guard_call_name(name).then(|| Verdict {
                     authenticates: true,
                     checks_role: self.role_name(name),
+                    lets_anonymous: false,
                 })
             }
         }
     }
 
+    /// A method of a class-based view judged for that view's class.
+    fn method_guard(
+        &self,
+        file: usize,
+        method: &'a Function,
+        depth: u32,
+        ctx: SelfCtx<'a>,
+    ) -> Option<Verdict> {
+        let key = (file, method.span.start, ctx.file, ctx.class.span.start);
+        let known = self
+            .method_memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .copied();
+        let v = match known {
+            Some(v) => v,
+            None if depth >= MAX_CHAIN => return None,
+            None => {
+                self.method_memo
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, Verdict::default());
+                let inner = SelfCtx {
+                    current: Some(method),
+                    ..ctx
+                };
+                let v = self.body_verdict_in(file, &method.body, depth + 1, Some(inner), false);
+                self.method_memo
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, v);
+                v
+            }
+        };
+        v.authenticates.then_some(v)
+    }
+
     /// Walks statements looking for refusals under a condition (`gate` is the test of the
-    /// innermost enclosing `if`, or the exception type of an `except`).
+    /// innermost enclosing `if`, or the exception type of an `except`). A refusal counts when
+    /// the condition is about the caller lacking an identity (`if not current_user.is_authenticated`,
+    /// `if token is None`, an `except` around a verification), not when it turns away callers
+    /// who have one (`if current_user.is_authenticated: return redirect(...)`, an
+    /// anonymous-only view). After `if user: return f(...)`, the rest of the body runs for
+    /// anonymous callers only.
     fn gates(
         &self,
         file: usize,
@@ -1415,6 +2153,7 @@ impl<'a> Judge<'a, '_> {
         depth: u32,
         v: &mut Verdict,
     ) {
+        let mut gate = gate;
         for stmt in body {
             match stmt {
                 Stmt::If {
@@ -1422,14 +2161,64 @@ impl<'a> Judge<'a, '_> {
                 } => {
                     // Conditions accumulate: an `else` deep in an `elif` chain under
                     // `if not current_user.is_authenticated:` is still about identity.
-                    let mut g = self.gate_of(file, test);
+                    let own = self.gate_of(file, test);
+                    let mut g = own;
                     if let Some(outer) = gate {
                         g.identity |= outer.identity;
                         g.role |= outer.role;
                         g.credentials |= outer.credentials;
+                        // Under `if token:` every refusal answers credentials the caller chose
+                        // to present: without them the request goes through (optional auth).
+                        if own.polarity == Polarity::Unknown || outer.polarity == Polarity::Has {
+                            g.polarity = outer.polarity;
+                        }
+                        if own.role_polarity == Polarity::Unknown {
+                            g.role_polarity = outer.role_polarity;
+                        }
                     }
                     self.gates(file, root, body, Some(g), depth, v);
-                    self.gates(file, root, orelse, Some(g), depth, v);
+                    let mut otherwise = g;
+                    if own.polarity != Polarity::Unknown
+                        && gate.is_none_or(|o| o.polarity != Polarity::Has)
+                    {
+                        otherwise.polarity = own.polarity.flip();
+                    }
+                    if own.role_polarity != Polarity::Unknown {
+                        otherwise.role_polarity = own.role_polarity.flip();
+                    }
+                    self.gates(file, root, orelse, Some(otherwise), depth, v);
+                    // `if current_user.is_authenticated: return f(*args)`: what follows
+                    // runs for anonymous callers.
+                    if own.identity
+                        && own.polarity == Polarity::Has
+                        && orelse.is_empty()
+                        && matches!(body.last(), Some(Stmt::Return { .. }))
+                        && !self.branch_refuses(file, root, body)
+                    {
+                        gate = Some(Gate {
+                            polarity: Polarity::Lacks,
+                            ..own
+                        });
+                    }
+                    // `if not token: return None`: anonymous callers are let through.
+                    if own.identity
+                        && own.polarity == Polarity::Lacks
+                        && body.iter().any(|s| {
+                            matches!(s, Stmt::Return { value: None, .. })
+                                || matches!(
+                                    s,
+                                    Stmt::Return {
+                                        value: Some(Expr {
+                                            kind: ExprKind::NoneLiteral,
+                                            ..
+                                        }),
+                                        ..
+                                    }
+                                )
+                        })
+                    {
+                        v.lets_anonymous = true;
+                    }
                 }
                 Stmt::Try {
                     body,
@@ -1440,10 +2229,19 @@ impl<'a> Judge<'a, '_> {
                 } => {
                     self.gates(file, root, body, gate, depth, v);
                     for h in handlers {
+                        // A failed verification; under `if token:` only for callers who
+                        // presented a token.
+                        let presented = gate.is_some_and(|o| o.polarity == Polarity::Has);
                         let g = Gate {
                             identity: true,
                             role: false,
                             credentials: false,
+                            polarity: if presented {
+                                Polarity::Has
+                            } else {
+                                Polarity::Lacks
+                            },
+                            role_polarity: Polarity::Unknown,
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -1461,8 +2259,11 @@ impl<'a> Judge<'a, '_> {
                         let counts = match refusal {
                             Refusal::Unauthorized | Refusal::Forbidden => g.identity || g.role,
                             Refusal::ToLogin => g.identity,
+                            // `else: flash("denied"); return redirect(".")` after a failed
+                            // permission check.
+                            Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
                         };
-                        if counts {
+                        if counts && (g.role || g.polarity != Polarity::Has) {
                             v.authenticates = true;
                             v.checks_role |= g.role;
                         }
@@ -1475,8 +2276,9 @@ impl<'a> Judge<'a, '_> {
                         continue;
                     }
                     if let Some(refusal) = self.refusal(file, root, value, depth)
-                        && !matches!(refusal, Refusal::ToLogin)
+                        && !matches!(refusal, Refusal::ToLogin | Refusal::Away)
                         && (g.identity || g.role)
+                        && (g.role || g.polarity != Polarity::Has)
                     {
                         v.authenticates = true;
                         v.checks_role |= g.role;
@@ -1495,11 +2297,16 @@ impl<'a> Judge<'a, '_> {
         let imports = &self.model.files[file].imports;
         let mut g = Gate::default();
         test.any(&mut |e| {
+            // ASGI header names are bytes: `b"authorization" not in headers`.
+            let bytes = match &e.kind {
+                ExprKind::Bytes(b) => Some(String::from_utf8_lossy(b)),
+                _ => None,
+            };
             let word = match &e.kind {
                 ExprKind::Name(n) => Some(n.as_str()),
                 ExprKind::Attribute { attr, .. } => Some(attr.as_str()),
                 ExprKind::Str(s) => Some(s.as_str()),
-                _ => None,
+                _ => bytes.as_deref(),
             };
             if let Some(word) = word {
                 let lower = word.to_ascii_lowercase();
@@ -1521,13 +2328,39 @@ impl<'a> Judge<'a, '_> {
             }
             false
         });
+        // `if app.config.get("LOGIN_DISABLED")` is about the configuration, not the caller.
+        if self.is_config(file, test) {
+            g.identity = false;
+            g.role = false;
+        }
+        if g.identity {
+            g.polarity = identity_polarity(test);
+        }
+        if g.role {
+            g.role_polarity = polarity_of(test, &mentions_role);
+        }
         g
     }
 
     /// What a raised or returned expression does to the request, if it refuses it.
     fn refusal(&self, file: usize, root: &[Stmt], expr: &Expr, depth: u32) -> Option<Refusal> {
         match &expr.kind {
+            ExprKind::Await(inner) => self.refusal(file, root, inner, depth),
             ExprKind::Call(call) => {
+                // ASGI: `await send({"type": "http.response.start", "status": 401})`.
+                if let Some(r) = call.args.iter().find_map(|a| match &a.kind {
+                    ExprKind::Dict(entries) => entries.iter().find_map(|entry| {
+                        entry
+                            .key
+                            .as_ref()
+                            .and_then(Expr::as_str)
+                            .filter(|k| matches!(*k, "status" | "status_code"))
+                            .and_then(|_| status_of(&entry.value))
+                    }),
+                    _ => None,
+                }) {
+                    return Some(r);
+                }
                 let last = call.func.last_name().unwrap_or("");
                 if last == "redirect" || last == "RedirectResponse" {
                     let to_login = call.args.first().or(call.keyword("url")).is_some_and(|a| {
@@ -1538,10 +2371,22 @@ impl<'a> Judge<'a, '_> {
                             })
                         })
                     });
-                    return to_login.then_some(Refusal::ToLogin);
+                    return Some(if to_login {
+                        Refusal::ToLogin
+                    } else {
+                        Refusal::Away
+                    });
                 }
-                if last == "unauthorized" {
+                // Flask-Login's `login_manager.unauthorized()` and `needs_refresh()`.
+                if last == "unauthorized" || last == "needs_refresh" {
                     return Some(Refusal::Unauthorized);
+                }
+                // `redirect_to_login()`, `redirect_to_signin(next=...)`.
+                let lower = last.to_ascii_lowercase();
+                if lower.contains("redirect")
+                    && (lower.contains("login") || lower.contains("signin"))
+                {
+                    return Some(Refusal::ToLogin);
                 }
                 // `HTTPException(307, headers={"Location": url_for("auth:login")})`
                 let location_to_login = call.keyword("headers").is_some_and(|h| {
@@ -1625,9 +2470,400 @@ struct Gate {
     role: bool,
     /// The condition checks a submitted password: a login handler, not a guard.
     credentials: bool,
+    /// Whether the condition holds for callers who lack an identity or for those who have one.
+    polarity: Polarity,
+    /// The same for the role or permission the condition checks.
+    role_polarity: Polarity,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Polarity {
+    #[default]
+    Unknown,
+    /// `not current_user.is_authenticated`, `token is None`, `"user" not in session`.
+    Lacks,
+    /// `current_user.is_authenticated`, `session.get("user_id")`, `token is not None`.
+    Has,
+}
+
+impl Polarity {
+    fn flip(self) -> Self {
+        match self {
+            Polarity::Lacks => Polarity::Has,
+            Polarity::Has => Polarity::Lacks,
+            Polarity::Unknown => Polarity::Unknown,
+        }
+    }
+}
+
+/// Words that turn an identity test around: a token that is expired, a user who is anonymous.
+const LACKING_WORDS: &[&str] = &[
+    "anonymous",
+    "anon",
+    "unauth",
+    "expired",
+    "invalid",
+    "revoked",
+    "blacklist",
+    "denylist",
+    "blocklist",
+    "missing",
+    "banned",
+    "blocked",
+    "disabled",
+    "inactive",
+    "locked",
+    "unverified",
+];
+
+fn words_in(e: &Expr, f: &mut impl FnMut(&str) -> bool) -> bool {
+    e.any(&mut |x| {
+        let word = match &x.kind {
+            ExprKind::Name(n) => n.to_ascii_lowercase(),
+            ExprKind::Attribute { attr, .. } => attr.to_ascii_lowercase(),
+            ExprKind::Str(s) => s.to_ascii_lowercase(),
+            ExprKind::Bytes(b) => String::from_utf8_lossy(b).to_ascii_lowercase(),
+            _ => return false,
+        };
+        f(&word)
+    })
+}
+
+fn mentions_identity(e: &Expr) -> bool {
+    words_in(e, &mut |w| {
+        !w.contains("csrf") && IDENTITY_WORDS.iter().any(|i| w.contains(i))
+    })
+}
+
+fn mentions_role(e: &Expr) -> bool {
+    words_in(e, &mut |w| ROLE_WORDS.iter().any(|r| w.contains(r)))
+}
+
+fn mentions_lacking(e: &Expr) -> bool {
+    words_in(e, &mut |w| LACKING_WORDS.iter().any(|l| w.contains(l)))
+}
+
+/// Whether an identity test holds for callers lacking an identity or for those having one.
+fn identity_polarity(e: &Expr) -> Polarity {
+    polarity_of(e, &mentions_identity)
+}
+
+/// Whether a test holds for callers lacking what `mentions` is about (an identity, a role) or
+/// for those having it.
+fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
+    match &e.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => polarity_of(operand, mentions).flip(),
+        ExprKind::BoolOp { values, .. } => {
+            let ps: Vec<Polarity> = values.iter().map(|v| polarity_of(v, mentions)).collect();
+            if ps.contains(&Polarity::Lacks) {
+                Polarity::Lacks
+            } else if ps.contains(&Polarity::Has) {
+                Polarity::Has
+            } else {
+                Polarity::Unknown
+            }
+        }
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } => {
+            if !mentions(e) {
+                return Polarity::Unknown;
+            }
+            if mentions_lacking(e) {
+                return Polarity::Lacks;
+            }
+            let (Some(op), Some(right)) = (ops.first(), comparators.first()) else {
+                return Polarity::Unknown;
+            };
+            let none = matches!(right.kind, ExprKind::NoneLiteral)
+                || matches!(left.kind, ExprKind::NoneLiteral);
+            let falsy = matches!(&right.kind, ExprKind::Bool(false) | ExprKind::Int(Some(0)))
+                || right.as_str() == Some("");
+            let truthy = matches!(right.kind, ExprKind::Bool(true));
+            match op {
+                CmpOp::Is | CmpOp::Eq if none || falsy => Polarity::Lacks,
+                CmpOp::IsNot | CmpOp::NotEq if none || falsy => Polarity::Has,
+                CmpOp::Is | CmpOp::Eq if truthy => Polarity::Has,
+                CmpOp::IsNot | CmpOp::NotEq if truthy => Polarity::Lacks,
+                CmpOp::NotIn | CmpOp::NotEq => Polarity::Lacks,
+                CmpOp::In => Polarity::Has,
+                _ => Polarity::Unknown,
+            }
+        }
+        ExprKind::Name(_)
+        | ExprKind::Attribute { .. }
+        | ExprKind::Call(_)
+        | ExprKind::Subscript { .. }
+        | ExprKind::Await(_) => {
+            if mentions_lacking(e) {
+                Polarity::Lacks
+            } else if mentions(e) {
+                Polarity::Has
+            } else {
+                Polarity::Unknown
+            }
+        }
+        _ => Polarity::Unknown,
+    }
+}
+
+/// A class-based view's class, for following `self.method()` calls; `current` is the method
+/// being judged, for `super()`.
+#[derive(Clone, Copy)]
+struct SelfCtx<'a> {
+    file: usize,
+    class: &'a Class,
+    current: Option<&'a Function>,
+}
+
+impl<'a> SelfCtx<'a> {
+    /// `super().name`: the next definition of `name` after the class defining the current
+    /// method, in the view class's hierarchy.
+    fn super_method(
+        &self,
+        model: &'a ProjectModel,
+        name: &str,
+    ) -> Option<(usize, &'a Class, &'a Function)> {
+        let hierarchy = class_hierarchy(model, self.file, self.class);
+        let current = self.current?;
+        let at = hierarchy.iter().position(|(_, c)| {
+            c.body
+                .iter()
+                .any(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), current)))
+        })?;
+        hierarchy[at + 1..].iter().find_map(|&(f, c)| {
+            c.body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(m) if m.name == name => Some((f, c, m.as_ref())),
+                _ => None,
+            })
+        })
+    }
+}
+
+/// How much of the traffic a guard covers for one route.
+enum Coverage {
+    Applies,
+    /// The guard lets the route through: by name (`deliberate`), or because the route is
+    /// outside the paths it guards.
+    Exempt {
+        deliberate: bool,
+    },
+    /// Only under this condition.
+    Only(String),
+}
+
+/// A truth value for one route: known, depending on the caller or a setting (`Free`), or
+/// depending on the path in a way the analysis cannot work out (`Unknown`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tv {
+    True,
+    False,
+    Free,
+    Unknown,
+}
+
+impl Tv {
+    fn not(self) -> Self {
+        match self {
+            Tv::True => Tv::False,
+            Tv::False => Tv::True,
+            other => other,
+        }
+    }
+
+    fn all(values: impl Iterator<Item = Tv>) -> Tv {
+        let values: Vec<Tv> = values.collect();
+        if values.contains(&Tv::False) {
+            Tv::False
+        } else if values.contains(&Tv::Unknown) {
+            Tv::Unknown
+        } else if values.contains(&Tv::Free) {
+            Tv::Free
+        } else {
+            Tv::True
+        }
+    }
+
+    fn any(values: impl Iterator<Item = Tv>) -> Tv {
+        let values: Vec<Tv> = values.collect();
+        if values.contains(&Tv::True) {
+            Tv::True
+        } else if values.contains(&Tv::Unknown) {
+            Tv::Unknown
+        } else if values.contains(&Tv::Free) {
+            Tv::Free
+        } else {
+            Tv::False
+        }
+    }
+}
+
+/// A guard's test evaluated for a route.
+#[derive(Clone, Copy, Debug)]
+struct Ev {
+    value: Tv,
+    /// The route's path or name equals, starts with or contains one of the test's literals.
+    matched: bool,
+    /// The test reads the request's path, endpoint or blueprint.
+    about_target: bool,
+    /// The test reads only settings and constants.
+    config: bool,
+}
+
+impl Ev {
+    fn free(config: bool) -> Self {
+        Ev {
+            value: Tv::Free,
+            matched: false,
+            about_target: false,
+            config,
+        }
+    }
+
+    fn unknown_target() -> Self {
+        Ev {
+            value: Tv::Unknown,
+            matched: false,
+            about_target: true,
+            config: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    Path,
+    Endpoint,
+    Blueprint,
+}
+
+/// The route a guard's tests are evaluated for, and where they are written.
+#[derive(Clone)]
+struct EvalCx<'c, 'a> {
+    file: usize,
+    function: &'a Function,
+    ctx: Option<SelfCtx<'a>>,
+    path: &'c str,
+    names: &'c [String],
+    methods: &'c [String],
+    /// Parameters of a followed predicate that receive the path.
+    targets: Vec<(&'a str, Target)>,
+    /// Loop variables of `any(... for p in PREFIXES)`, bound to one item.
+    subst: Vec<(&'a str, String)>,
+    depth: u32,
+}
+
+impl EvalCx<'_, '_> {
+    /// Whether the target's value is fully known (a path without unreadable parts).
+    fn known(&self, target: Target) -> bool {
+        match target {
+            Target::Path => !self.path.contains("<dynamic>") && !self.path.contains('…'),
+            _ => true,
+        }
+    }
+
+    fn equals(&self, target: Target, literal: &str) -> bool {
+        match target {
+            Target::Path => {
+                let l = literal.trim_end_matches('/');
+                let p = self.path.trim_end_matches('/');
+                l == p
+            }
+            _ => self.names.iter().any(|n| n == literal),
+        }
+    }
+
+    fn contains(&self, target: Target, literal: &str) -> bool {
+        match target {
+            Target::Path => self.path.contains(literal),
+            _ => self.names.iter().any(|n| n.contains(literal)),
+        }
+    }
+
+    fn starts_with(&self, target: Target, literal: &str) -> bool {
+        match target {
+            Target::Path => {
+                self.path.starts_with(literal)
+                    || self.path == literal.trim_end_matches('/') && !literal.is_empty()
+            }
+            _ => self.names.iter().any(|n| n.starts_with(literal)),
+        }
+    }
+
+    fn ends_with(&self, target: Target, literal: &str) -> bool {
+        match target {
+            Target::Path => self.path.ends_with(literal),
+            _ => self.names.iter().any(|n| n.ends_with(literal)),
+        }
+    }
+}
+
+/// A branch that lets the request through: `return`, `pass`, `return await call_next(request)`,
+/// `await self.app(scope, receive, send); return`.
+fn passes_through(then: &[Stmt]) -> bool {
+    let body: Vec<&Stmt> = then
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+        .collect();
+    match body.first() {
+        Some(Stmt::Return { .. } | Stmt::Other { .. }) => true,
+        Some(Stmt::Expr { value, .. }) if matches!(value.kind, ExprKind::Await(_)) => {
+            body.len() == 1 || matches!(body.last(), Some(Stmt::Return { .. }))
+        }
+        _ => false,
+    }
+}
+
+/// `request`, `scope`, `request.scope`: the request a guard is given.
+fn is_request_name(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(n) => matches!(
+            n.as_str(),
+            "request" | "scope" | "req" | "environ" | "websocket" | "conn"
+        ),
+        ExprKind::Attribute { value, .. } => is_request_name(value),
+        _ => false,
+    }
+}
+
+/// `AUTH_ENABLED`, `DEBUG`: a module constant by Python's naming convention.
+fn is_constant_name(name: &str) -> bool {
+    name.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1
+        && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// Marks protections as installed under a runtime condition.
+fn set_condition(protections: &mut [Protection], when: &When) {
+    if let Some(c) = when.condition() {
+        for p in protections {
+            p.condition = Some(match p.condition.take() {
+                Some(existing) => format!("if {c}, {existing}"),
+                None => format!("if {c}"),
+            });
+        }
+    }
+}
+
+/// A protection's condition, read after "only": `if auth_string is not None`, `for the paths
+/// ... selects`.
+fn condition_of(when: &When, coverage: Option<String>) -> Option<String> {
+    let parts: Vec<String> = when
+        .condition()
+        .map(|c| format!("if {c}"))
+        .into_iter()
+        .chain(coverage)
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 enum Refusal {
+    /// A redirect elsewhere than a login page: a refusal only after a failed permission check.
+    Away,
     Unauthorized,
     Forbidden,
     ToLogin,
@@ -1684,8 +2920,156 @@ const IDENTITY_WORDS: &[&str] = &[
     "bearer",
 ];
 
+/// Why a handler receives credentials (a login, a password reset, a one-time code check), or
+/// `None`: it takes an `OAuth2PasswordRequestForm`, a password-like parameter or a body model
+/// with a password-like field, reads a password-like key from the request (`request.form
+/// ["password"]`, `get_param(data, "password")`, `form.password` of a parameter), or calls a
+/// credential check (`verify_password`, `authenticate`, `check_password_hash`).
+pub fn credential_evidence(
+    model: &ProjectModel,
+    file: usize,
+    handler: &Function,
+) -> Option<String> {
+    if let Some(why) = credential_parameter(model, file, handler) {
+        return Some(why);
+    }
+    let params: Vec<&str> = handler.params.iter().map(|p| p.name.as_str()).collect();
+    let mut found: Option<String> = None;
+    walk_exprs(&handler.body, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        e.any(&mut |x| {
+            found = match &x.kind {
+                ExprKind::Call(c) => {
+                    if let Some(n) = c
+                        .func
+                        .last_name()
+                        .filter(|n| CREDENTIAL_CALL_NAMES.contains(n))
+                    {
+                        Some(format!("the handler calls {n}()"))
+                    } else {
+                        c.args
+                            .iter()
+                            .filter_map(Expr::as_str)
+                            .find(|k| is_password_key(k))
+                            .map(|k| format!("it reads `{k}` from the request"))
+                    }
+                }
+                ExprKind::Subscript { slice, .. } => slice
+                    .as_str()
+                    .filter(|k| is_password_key(k))
+                    .map(|k| format!("it reads `{k}` from the request")),
+                ExprKind::Attribute { value, attr } => value
+                    .as_name()
+                    .filter(|n| params.contains(n) && *n != "self")
+                    .filter(|_| is_password_word(attr))
+                    .map(|n| format!("it reads `{n}.{attr}`")),
+                _ => None,
+            };
+            found.is_some()
+        });
+    });
+    found
+}
+
+/// A function whose parameters carry credentials: an `OAuth2PasswordRequestForm`, a
+/// password-like name, or a project model with a password-like field.
+fn credential_parameter(model: &ProjectModel, file: usize, function: &Function) -> Option<String> {
+    let imports = &model.files[file].imports;
+    for p in &function.params {
+        if is_password_word(&p.name) {
+            return Some(format!("it takes a `{}` parameter", p.name));
+        }
+        let Some(annotation) = &p.annotation else {
+            continue;
+        };
+        let form = annotation.any(&mut |x| {
+            matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && imports
+                    .resolve(x)
+                    .is_some_and(|q| q.contains("OAuth2PasswordRequestForm"))
+        });
+        if form {
+            return Some("it takes an OAuth2PasswordRequestForm".to_string());
+        }
+        // A request body is a parameter without a dependency default; `user: User =
+        // Depends(...)` is the logged-in user, whose model may well have a password field.
+        let dependency = p.default.as_ref().is_some_and(|d| {
+            d.as_call()
+                .and_then(|c| c.func.last_name())
+                .is_some_and(|n| matches!(n, "Depends" | "Security"))
+        });
+        if dependency {
+            continue;
+        }
+        let mut why = None;
+        annotation.any(&mut |x| {
+            if !matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                return false;
+            }
+            if let Some((cf, Some(Stmt::ClassDef(class)), _)) = model.resolve_definition(file, x) {
+                let field = class_hierarchy(model, cf, class).iter().find_map(|(_, c)| {
+                    c.body.iter().find_map(|s| match s {
+                        Stmt::Assign { targets, .. } => targets
+                            .iter()
+                            .filter_map(Expr::as_name)
+                            .find(|n| is_password_word(n)),
+                        _ => None,
+                    })
+                });
+                if let Some(field) = field {
+                    why = Some(format!("its `{}` body has a `{field}` field", class.name));
+                    return true;
+                }
+            }
+            false
+        });
+        if why.is_some() {
+            return why;
+        }
+    }
+    None
+}
+
+/// A name for a submitted password, passphrase or one-time code: `password`, `new_password`,
+/// `otp`; not a stored hash (`hashed_password`) nor a setting (`enable_password_change`).
+fn is_password_word(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if !lower
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return false;
+    }
+    let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    words.last().is_some_and(|w| {
+        matches!(
+            *w,
+            "password" | "passwd" | "passphrase" | "pwd" | "passcode" | "otp" | "totp" | "hotp"
+        )
+    }) && !words
+        .iter()
+        .any(|w| matches!(*w, "hash" | "hashed" | "salt" | "encrypted"))
+}
+
+/// A request key holding a password or a one-time code (`"password"`, `"pass"`, `"otp"`).
+fn is_password_key(key: &str) -> bool {
+    key == "pass" || is_password_word(key)
+}
+
+/// A dependency named for optional authentication: `get_optional_user`, `maybe_current_user`.
+fn is_optional_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("optional") || lower.starts_with("maybe_") || lower.starts_with("try_")
+}
+
 /// Words in a condition that show it checks a role or permission.
 const ROLE_WORDS: &[&str] = &[
+    "has_access",
+    "can_access",
+    "check_access",
+    "is_authorized",
     "admin",
     "superuser",
     "is_staff",

@@ -1,6 +1,7 @@
 //! What a route's path and handler say about it: public by design, credential-handling,
 //! administrative, about a protected resource.
 
+use routewarden_model::ProjectModel;
 use routewarden_model::apps::RouteDecl;
 
 /// The literal segments of a path, lower-case, without parameters (`{id}`, `<int:id>`).
@@ -286,8 +287,6 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "2fa",
     "mfa",
     "totp",
-    "register",
-    "registration",
     "signup",
     "authenticate",
     "password",
@@ -298,28 +297,25 @@ const CREDENTIAL_WORDS: &[&str] = &[
 /// e-mail verification or OAuth callbacks, whose tokens are long and single-use.
 const RECOVERY_WORDS: &[&str] = &["reset", "forgot", "recover", "recovery", "lost"];
 
-/// Whole segments that name a credential-handling step (`sign-in`, `access-token`).
-const CREDENTIAL_SEGMENTS: &[&str] = &["sign-in", "sign_in", "log-in", "sign-up", "sign_up"];
-
-/// Handler calls that reveal credential checking.
-const CREDENTIAL_CALLS: &[&str] = &[
-    "check_password_hash",
-    "verify_password",
-    "authenticate",
-    "authenticate_user",
-    "login_user",
-    "check_password",
-    "verify_totp",
-    "verify_otp",
+/// Whole segments that name a credential-handling step (`sign-in`, `access-token`). Account
+/// registration only as a segment of its own: `/register`, not `/skills/bulk-register`.
+const CREDENTIAL_SEGMENTS: &[&str] = &[
+    "sign-in",
+    "sign_in",
+    "log-in",
+    "sign-up",
+    "sign_up",
+    "register",
+    "registration",
 ];
 
-/// A credential-handling endpoint, by path, the user's `login-paths`, its form parameter or what
-/// the handler calls. Returns why.
+/// A credential-handling endpoint, by path, the user's `login-paths`, or what the handler
+/// receives and calls (see [`routewarden_model::security::credential_evidence`]). Returns why.
 pub fn credential_endpoint(
+    model: &ProjectModel,
     route: &RouteDecl,
     full_path: &str,
     login_paths: &[String],
-    resolve: &dyn Fn(&routewarden_python::ast::Expr) -> Option<String>,
 ) -> Option<String> {
     if login_paths.iter().any(|p| p == full_path) {
         return Some(format!("{full_path} is configured as a login path"));
@@ -336,31 +332,7 @@ pub fn credential_endpoint(
     if let Some(seg) = credential_segment {
         return Some(format!("its path has a `{seg}` segment"));
     }
-    for p in &route.handler.params {
-        if p.annotation.as_ref().and_then(resolve).is_some_and(|q| {
-            q.ends_with("OAuth2PasswordRequestForm")
-                || q.ends_with("OAuth2PasswordRequestFormStrict")
-        }) {
-            return Some("it takes an OAuth2PasswordRequestForm".to_string());
-        }
-    }
-    let mut found = None;
-    routewarden_model::security::walk_exprs(&route.handler.body, &mut |e| {
-        if found.is_some() {
-            return;
-        }
-        e.any(&mut |x| {
-            if let routewarden_python::ast::ExprKind::Call(c) = &x.kind
-                && let Some(name) = c.func.last_name()
-                && CREDENTIAL_CALLS.contains(&name)
-            {
-                found = Some(format!("the handler calls {name}()"));
-                return true;
-            }
-            false
-        });
-    });
-    found
+    routewarden_model::security::credential_evidence(model, route.handler_file, route.handler)
 }
 
 #[cfg(test)]
@@ -421,5 +393,6 @@ mod tests {
         assert!(words_of("/api/v1/access-token"));
         assert!(!words_of("/documents/recovery/force_reset"));
         assert!(!words_of("/api/tokens"));
+        assert!(!words_of("/skills/bulk-register"));
     }
 }

@@ -14,7 +14,8 @@ declare_rule! {
     /// fastapi-users' `current_user(superuser=True)`), not in a router- or app-level guard and not
     /// in the handler body (`user.is_superuser`, `has_role(...)`, `.permissions`). Routes whose
     /// only authentication is an app-wide middleware (a shared API token) are not reported: no
-    /// user is identified whose role could be checked.
+    /// user is identified whose role could be checked. Nor are routes whose router reaches no
+    /// application the analysis sees: a role check may be where it is mounted.
     ///
     /// ## Why is this dangerous
     /// Authentication answers who the caller is, not what they may do. Every registered user can
@@ -62,7 +63,10 @@ impl Rule for AdminRouteWithoutRoleCheck {
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             let security = &surface.security[i];
-            if !security.is_authenticated() || security.checks_role() {
+            if !security.is_authenticated()
+                || security.checks_role()
+                || surface.apps.context_unknown(mounted)
+            {
                 continue;
             }
             // An app-wide middleware (a shared API token, an SSO proxy header) identifies no user

@@ -1,8 +1,10 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{has_parameter, is_public, is_state_changing, names_protected_resource};
-use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_python::ast::{Function, Stmt};
+use crate::rule::{ProjectContext, Rule, RuleMeta, Severity};
+use routewarden_model::apps::RouteDecl;
+use routewarden_model::security::{credential_evidence, walk_exprs};
+use routewarden_python::ast::{ExprKind, Function, Stmt};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 declare_rule! {
@@ -12,30 +14,57 @@ declare_rule! {
     /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
     /// the same router are protected, or any route of a router, blueprint or app whose other
     /// routes (two or more) are all protected. A read-only route whose handler only redirects is
-    /// not sensitive.
+    /// not sensitive, and a search form posted with POST (`POST /search`) changes no state.
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
-    /// dependencies, closures and dependency factories), `dependencies=[...]` on the route, the
-    /// `APIRouter`, each `include_router` and the `FastAPI` app; FastAPI security schemes,
-    /// fastapi-users, Starlette's `@requires`, Flask-Login, Flask-JWT-Extended, Flask-HTTPAuth,
-    /// Flask-Security, Flask-AppBuilder; `before_request` hooks of the blueprint, a parent
-    /// blueprint or the app (also registered in helpers such as `register_hooks(app)`) and HTTP
-    /// middleware that refuse anonymous requests; checks in the handler itself; and the names
-    /// configured in `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard
-    /// whose failure is caught and ignored protects nothing. A sub-application attached with
-    /// `mount()` does not inherit its parent's `dependencies=`, so it must protect itself. A
-    /// route that a guard hook lets through by name or path (`if request.endpoint in PUBLIC:
-    /// return`) is public by the developer's decision and reported only when its path names a
-    /// protected resource.
+    /// dependencies, closures and dependency factories), `dependencies=[...]` on the route (also a
+    /// list kept in a constant), the `APIRouter`, each `include_router` and the `FastAPI` app;
+    /// FastAPI security schemes, fastapi-users, Starlette's `@requires`, Flask-Login,
+    /// Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder (views and APIs
+    /// registered with `appbuilder.add_view`/`add_api` are protected only where decorated with
+    /// `@has_access`/`@protect()` or checked in the body), Flask-Allows, Flask-RESTful resources
+    /// (`method_decorators`); `before_request` hooks of the blueprint, a parent blueprint or the
+    /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
+    /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
+    /// of a request-handler class (`self._check_access()`); and the names configured in
+    /// `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard whose failure is
+    /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
+    /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
+    /// lets through by name or path (`if request.endpoint in PUBLIC: return`) is public by the
+    /// developer's decision and reported only when its path names a protected resource.
     ///
-    /// Login, logout, token, registration, password reset and recovery, e-mail verification,
-    /// OAuth callbacks, health, version, documentation, static files, webhooks, the index and the
-    /// configured `public-paths` are public by design and never reported, recognised by path and
-    /// by the view's name. Routes whose protection cannot be known are not reported either: a
-    /// router that reaches no application when some `include_router` could not be followed, a
-    /// router built by a factory that no analysed code mounts, a blueprint registered on the
-    /// `app` parameter of an extension's `init_app`.
+    /// Protection installed only under a runtime condition (`if auth_string is not None:
+    /// app.add_middleware(...)`, a guard that `if not settings.AUTH_ENABLED: return await
+    /// call_next(request)`), or by a guard whose covered paths cannot be worked out, is
+    /// conditional: when it is a route's only protection the route is still reported, at medium
+    /// severity, naming the condition. Conditions known for production are not: protection
+    /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and
+    /// protection installed only under `if app.debug:` or `if settings.TESTING:` (or switched off
+    /// by Flask-Login's test switch `LOGIN_DISABLED`) does not exist in production and is ignored.
+    /// A middleware that only guards some paths (`if not request.url.path.startswith("/admin"):
+    /// return await call_next(request)`, also through a predicate such as
+    /// `_is_metrics_route(scope)`) protects only those. An application built by a factory and
+    /// extended by another factory (an opt-in plugin adding its middleware) is a separate
+    /// application: what the plugin adds does not protect the default one. Optional authentication
+    /// is no authentication: a security scheme with `auto_error=False`, a dependency that returns
+    /// None to anonymous callers instead of refusing them, a check that refuses an invalid token
+    /// only when one is presented. Neither is a guard that turns away logged-in users (`if
+    /// current_user.is_authenticated: return redirect(...)`, an anonymous-only view).
+    ///
+    /// Login, logout, token, registration, password reset and recovery, e-mail verification, OAuth
+    /// callbacks, health, version, documentation, static files, webhooks, the index and the
+    /// configured `public-paths` are public by design and never reported, recognised by path and by
+    /// the view's name, and so is a login whatever its path: a handler that receives credentials
+    /// and issues a session or a token for them. Neither are stubs, handlers whose whole body
+    /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
+    /// clients). Routes whose protection cannot be known are not reported either: a router that
+    /// reaches no application when some `include_router` could not be followed, a router built by a
+    /// factory that no analysed code mounts, a blueprint registered on the `app` parameter of an
+    /// extension's `init_app`, a Flask-AppBuilder view that no analysed
+    /// `appbuilder.add_view`/`add_api` registers. Nor are the routes of a throw-away local server,
+    /// an application only served on a random port of the loopback interface (`uvicorn.Config(app,
+    /// port=0)`, as a CLI does to receive a browser login callback): nobody else can reach it.
     ///
     /// ## Why is this dangerous
     /// Anyone who can reach the server can call the route: read other people's records by
@@ -93,7 +122,11 @@ impl Rule for RouteWithoutAuth {
             {
                 continue;
             }
-            if apps.context_unknown(mounted) {
+            if apps.context_unknown(mounted)
+                || apps
+                    .app_of(mounted)
+                    .is_some_and(|app| apps.is_local_only(app))
+            {
                 continue;
             }
             let path = &mounted.full_path;
@@ -103,6 +136,8 @@ impl Rule for RouteWithoutAuth {
             if is_public(path, &route.handler.name, &cx.settings.public_paths)
                 || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
                 || !is_state_changing(&route.methods) && only_redirects(route.handler)
+                || only_fails(route.handler)
+                || is_login(cx, route)
             {
                 continue;
             }
@@ -120,7 +155,9 @@ impl Rule for RouteWithoutAuth {
                 names_protected_resource(path).map(|resource| {
                     format!("its path names a protected resource (`{resource}`) and the authentication hook lets it through")
                 })
-            } else if is_state_changing(&route.methods) {
+            } else if is_state_changing(&route.methods)
+                && !only_searches(path, route, &route.methods)
+            {
                 Some(format!("{} changes state", route.methods.join("/")))
             } else if let Some(resource) = names_protected_resource(path) {
                 Some(format!(
@@ -144,15 +181,41 @@ impl Rule for RouteWithoutAuth {
                 continue;
             }
             let mut f = Findings::new(route.file);
-            f.report(
-                &ROUTE_WITHOUT_AUTH,
-                route.span,
-                format!(
-                    "{} {} can be called without authentication: {reason}",
-                    route.methods.join(","),
-                    path
-                ),
-            );
+            // Protected only when a setting holds, or by a guard whose paths are unclear.
+            let conditional = security.conditional_auth();
+            if conditional.is_empty() {
+                f.report(
+                    &ROUTE_WITHOUT_AUTH,
+                    route.span,
+                    format!(
+                        "{} {} can be called without authentication: {reason}",
+                        route.methods.join(","),
+                        path
+                    ),
+                );
+            } else {
+                let unless = conditional
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} (only {})",
+                            p.mechanism,
+                            p.condition.as_deref().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                f.report_with_severity(
+                    &ROUTE_WITHOUT_AUTH,
+                    route.span,
+                    format!(
+                        "{} {} is authenticated only conditionally, by {unless}: {reason}",
+                        route.methods.join(","),
+                        path
+                    ),
+                    Severity::Medium,
+                );
+            }
             out.extend(f.into_vec());
         }
     }
@@ -173,4 +236,123 @@ fn only_redirects(handler: &Function) -> bool {
             .is_some_and(|n| matches!(n, "redirect" | "RedirectResponse")),
         _ => false,
     }
+}
+
+/// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
+/// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`. It has
+/// nothing to protect.
+fn only_fails(handler: &Function) -> bool {
+    let body: Vec<&Stmt> = handler
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+        .collect();
+    let value = match body.as_slice() {
+        [Stmt::Return { value: Some(v), .. }] | [Stmt::Raise { exc: Some(v), .. }] => v,
+        [Stmt::Raise { exc: Some(v), .. }, ..] => v,
+        _ => return false,
+    };
+    let Some(call) = value.as_call() else {
+        return matches!(value.last_name(), Some("NotImplementedError"));
+    };
+    if call.func.last_name() == Some("NotImplementedError") {
+        return true;
+    }
+    call.keywords
+        .iter()
+        .filter(|k| matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")))
+        .map(|k| &k.value)
+        .chain(call.args.iter())
+        .find_map(|a| match a.kind {
+            ExprKind::Int(Some(n)) => Some(n),
+            _ => None,
+        })
+        .is_some_and(|n| (400..600).contains(&n) && n != 401 && n != 403)
+}
+
+/// A login: the handler receives credentials (a password, a one-time code, an
+/// `OAuth2PasswordRequestForm`) and issues a session or a token for them (returns a `token`,
+/// builds a `Token(access_token=...)`, calls `login_user` or `create_access_token`, declares a
+/// `*Token`/`*Signin` response model). Public by design whatever its path.
+fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    if credential_evidence(cx.model, route.handler_file, route.handler).is_none() {
+        return false;
+    }
+    const TOKEN_KEYS: &[&str] = &[
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "jwt",
+        "session_token",
+        "auth_token",
+    ];
+    let declares = route.keyword("response_model").is_some_and(|m| {
+        m.last_name().is_some_and(|n| {
+            ["Token", "Signin", "SignIn", "Login", "Session"]
+                .iter()
+                .any(|w| n.contains(w))
+        })
+    });
+    if declares {
+        return true;
+    }
+    let mut issues = false;
+    walk_exprs(&route.handler.body, &mut |e| {
+        issues |= e.any(&mut |x| match &x.kind {
+            ExprKind::Dict(entries) => entries.iter().any(|entry| {
+                entry
+                    .key
+                    .as_ref()
+                    .and_then(|k| k.as_str())
+                    .is_some_and(|k| TOKEN_KEYS.contains(&k))
+            }),
+            ExprKind::Call(call) => {
+                let name = call.func.last_name().unwrap_or("").to_ascii_lowercase();
+                call.keywords
+                    .iter()
+                    .any(|k| k.arg.as_deref().is_some_and(|a| TOKEN_KEYS.contains(&a)))
+                    || name == "login_user"
+                    || name.contains("token")
+                        && [
+                            "create", "generate", "issue", "encode", "make", "mint", "sign",
+                        ]
+                        .iter()
+                        .any(|w| name.starts_with(w))
+            }
+            _ => false,
+        });
+    });
+    issues
+}
+
+/// A search form posted with POST (`POST /search`, a view whose form is a `UserSearchForm`):
+/// it reads.
+fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
+    let searches = |name: &str| {
+        name.to_ascii_lowercase()
+            .split(['_', '-'])
+            .any(|w| w == "search")
+    };
+    let search_form = route.view_class.is_some_and(|class| {
+        class.body.iter().any(|s| match s {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } => {
+                targets.iter().any(|t| t.as_name() == Some("form"))
+                    && v.last_name().is_some_and(|n| n.ends_with("SearchForm"))
+            }
+            _ => false,
+        })
+    });
+    methods
+        .iter()
+        .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST"))
+        && (path
+            .rsplit('/')
+            .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
+            .is_some_and(searches)
+            || search_form)
 }

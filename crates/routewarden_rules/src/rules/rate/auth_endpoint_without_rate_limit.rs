@@ -18,7 +18,13 @@ declare_rule! {
     /// `@limiter.exempt` removes a limit. Only
     /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
-    /// brute-force target) whose router is mounted in an application the analysis sees.
+    /// brute-force target) whose router is mounted in an application the analysis sees. A
+    /// handler that receives credentials (a password-like parameter or body-model field, a
+    /// password read from the request, an `OAuth2PasswordRequestForm`, a call to a password
+    /// check) is open to anonymous callers even when it answers a bad password with 401: that
+    /// refusal is the login itself, not an authentication requirement. Optional authentication
+    /// (`HTTPBearer(auto_error=False)`) does not close the door either, and neither does
+    /// authentication installed only under a runtime condition.
     ///
     /// ## Why is this dangerous
     /// Without a limit an attacker can try passwords, one-time codes or reset tokens as fast as
@@ -77,16 +83,18 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 || security.misordered_limit.is_some()
                 || security.is_authenticated()
                 || surface.apps.context_unknown(mounted)
+                || surface
+                    .apps
+                    .app_of(mounted)
+                    .is_some_and(|app| surface.apps.is_local_only(app))
             {
                 continue;
             }
-            let imports = &cx.model.files[route.handler_file].imports;
-            let resolve = |e: &routewarden_python::ast::Expr| imports.resolve(e);
             let Some(why) = credential_endpoint(
+                cx.model,
                 route,
                 &mounted.full_path,
                 &cx.settings.login_paths,
-                &resolve,
             ) else {
                 continue;
             };
