@@ -2063,28 +2063,9 @@ impl<'a> Judge<'a, '_> {
                     return None;
                 }
                 let key = (def_file, function.span.start);
-                let known = self
-                    .guard_memo
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get(&key)
-                    .copied();
-                let v = match known {
-                    Some(v) => v,
-                    None if depth >= MAX_CHAIN => return None,
-                    None => {
-                        self.guard_memo
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .insert(key, Verdict::default());
-                        let v = self.body_verdict(def_file, &function.body, depth + 1);
-                        self.guard_memo
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .insert(key, v);
-                        v
-                    }
-                };
+                let v = memoised(&self.guard_memo, key, depth, || {
+                    self.body_verdict(def_file, &function.body, depth + 1)
+                })?;
                 v.authenticates.then_some(v)
             }
             Some((_, None, Some(_))) => None,
@@ -2108,32 +2089,13 @@ impl<'a> Judge<'a, '_> {
         ctx: SelfCtx<'a>,
     ) -> Option<Verdict> {
         let key = (file, method.span.start, ctx.file, ctx.class.span.start);
-        let known = self
-            .method_memo
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .copied();
-        let v = match known {
-            Some(v) => v,
-            None if depth >= MAX_CHAIN => return None,
-            None => {
-                self.method_memo
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, Verdict::default());
-                let inner = SelfCtx {
-                    current: Some(method),
-                    ..ctx
-                };
-                let v = self.body_verdict_in(file, &method.body, depth + 1, Some(inner), false);
-                self.method_memo
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, v);
-                v
-            }
-        };
+        let v = memoised(&self.method_memo, key, depth, || {
+            let inner = SelfCtx {
+                current: Some(method),
+                ..ctx
+            };
+            self.body_verdict_in(file, &method.body, depth + 1, Some(inner), false)
+        })?;
         v.authenticates.then_some(v)
     }
 
@@ -2446,6 +2408,36 @@ impl<'a> Judge<'a, '_> {
             _ => None,
         }
     }
+}
+
+/// The memoised verdict for `key`, judged by `judge` the first time. While a judgement runs,
+/// a recursive visit of the same key sees the default verdict; past the chain limit an
+/// unjudged key gives `None`.
+fn memoised<K: std::hash::Hash + Eq + Copy>(
+    memo: &Mutex<HashMap<K, Verdict>>,
+    key: K,
+    depth: u32,
+    judge: impl FnOnce() -> Verdict,
+) -> Option<Verdict> {
+    let known = memo
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .copied();
+    if let Some(v) = known {
+        return Some(v);
+    }
+    if depth >= MAX_CHAIN {
+        return None;
+    }
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, Verdict::default());
+    let v = judge();
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, v);
+    Some(v)
 }
 
 /// How deep chains of dependencies, guards and helpers are followed. Judgements are memoised
