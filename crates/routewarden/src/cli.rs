@@ -53,6 +53,9 @@ pub struct RoutesArgs {
     /// Use no configuration file.
     #[arg(long)]
     pub no_config: bool,
+    /// Worker threads (default: one per core). Output is identical for every value.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
@@ -186,6 +189,7 @@ fn run_routes(args: &RoutesArgs) -> i32 {
         paths: args.paths.clone(),
         config: args.config.clone(),
         no_config: args.no_config,
+        threads: args.threads,
         ..CheckArgs::default()
     };
     let paths = if check.paths.is_empty() {

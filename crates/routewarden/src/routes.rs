@@ -61,7 +61,7 @@ pub fn route_rows(
     paths: &[PathBuf],
     settings: &Settings,
 ) -> Result<Vec<RouteRow>, analysis::AnalysisError> {
-    analysis::with_pool(settings.threads, || {
+    analysis::with_pool(analysis::effective_threads(settings.threads), || {
         let (model, problems) = analysis::build_model(paths, settings)?;
         let skipped: HashSet<usize> = problems.iter().map(|(i, _, _)| *i).collect();
         let surface = AttackSurface::build(&model, &settings.rules.security_names(), &|i| {

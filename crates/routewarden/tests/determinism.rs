@@ -112,3 +112,85 @@ fn an_absurd_thread_count_is_harmless() {
         started.elapsed()
     );
 }
+
+/// Many applications judged side by side, whose dependencies and guards call each other in
+/// cycles: a verdict reached through a cycle depends on where the cycle was entered, so
+/// the route judgements must not depend on which thread judged what first.
+#[test]
+fn route_judgements_are_identical_for_every_thread_count() {
+    let p = Project::new();
+    p.write("shared/__init__.py", "");
+    p.write(
+        "shared/guards.py",
+        r#"from fastapi import Depends, HTTPException, Request
+
+
+def check_a(request: Request):
+    if not request.headers.get("x-token"):
+        return check_b(request)
+    return True
+
+
+def check_b(request: Request):
+    if request.query_params.get("debug"):
+        return check_a(request)
+    raise HTTPException(status_code=401)
+
+
+def current_user(ok=Depends(check_a)):
+    return ok
+
+
+def maybe_user(user=Depends(current_user)):
+    return check_b(user)
+"#,
+    );
+    for i in 0..12 {
+        let mut source = String::from(
+            "from fastapi import APIRouter, Depends, FastAPI, Request\n\
+             from shared.guards import check_a, check_b, current_user, maybe_user\n\n\
+             app = FastAPI()\nrouter = APIRouter(dependencies=[Depends(maybe_user)])\n\n",
+        );
+        for j in 0..8 {
+            let (decorator, dependency) = match (i + j) % 4 {
+                0 => ("app.get", "user=Depends(current_user)"),
+                1 => ("router.post", "request: Request"),
+                2 => ("app.post", "request: Request"),
+                _ => ("app.delete", "ok=Depends(check_b)"),
+            };
+            source.push_str(&format!(
+                "@{decorator}(\"/items/{j}\")\nasync def handler_{j}({dependency}):\n    \
+                 if {j} % 2:\n        check_a(None)\n    return {{}}\n\n"
+            ));
+        }
+        source.push_str("app.include_router(router, prefix=\"/r\")\n");
+        p.write(&format!("app{i:02}/main.py"), source);
+    }
+    let mut checks = Vec::new();
+    let mut inventories = Vec::new();
+    for threads in ["1", "2", "8", "3"] {
+        let run = p.check(&["--format", "json", "--threads", threads, "."]);
+        run.assert_ran();
+        checks.push(run.stdout);
+        let routes = p.run(&["routes", "--format", "json", "--threads", threads, "."]);
+        routes.assert_code(0);
+        inventories.push(routes.stdout);
+    }
+    let routes: Vec<serde_json::Value> = serde_json::from_str(&inventories[0]).unwrap();
+    assert_eq!(routes.len(), 12 * 8, "every route is in the inventory");
+    assert!(
+        checks[0].contains("AUTH001"),
+        "some routes are reported: {}",
+        checks[0]
+    );
+    for i in 1..checks.len() {
+        assert_eq!(
+            checks[i], checks[0],
+            "check output differs between thread counts"
+        );
+        assert_eq!(
+            inventories[i], inventories[0],
+            "routes output differs between thread counts"
+        );
+    }
+}

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt, UnaryOp,
 };
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 /// Under which runtime condition something is registered: always, only when an operator's
@@ -224,6 +225,9 @@ pub struct AppModel<'a> {
     pub local_servers: Vec<ObjectId>,
     /// Factory applications also used as built, at module level (`app = create_app()`).
     pub plain_instances: Vec<ObjectId>,
+    /// The parameter links by the parameter they bind (`child`): asked for every route and
+    /// hook, so built once.
+    parameter_parents: std::sync::OnceLock<HashMap<ObjectId, Vec<usize>>>,
 }
 
 /// Where a route ends up: one per chain of mounts from its router to an application.
@@ -270,6 +274,7 @@ impl<'a> AppModel<'a> {
             unresolved_mounts: 0,
             local_servers: Vec::new(),
             plain_instances: Vec::new(),
+            parameter_parents: std::sync::OnceLock::new(),
         };
         let mut parameter_links = Vec::new();
         let mut hook_calls = Vec::new();
@@ -534,31 +539,42 @@ impl<'a> AppModel<'a> {
     /// Whether `id` denotes `target`: the same object, or a parameter that `target` is passed to
     /// (through any number of helper functions).
     pub fn denotes(&self, id: &ObjectId, target: &ObjectId) -> bool {
-        let mut frontier = vec![id.clone()];
-        let mut seen: Vec<ObjectId> = Vec::new();
-        while let Some(current) = frontier.pop() {
-            if &current == target {
-                return true;
-            }
-            if seen.contains(&current) || seen.len() > 32 {
-                continue;
-            }
-            frontier.extend(
-                self.includes
-                    .iter()
-                    .filter(|i| i.is_parameter && i.child == current)
-                    .map(|i| i.parent.clone()),
-            );
-            seen.push(current);
-        }
-        false
+        self.denotes_when(id, target).is_some()
+    }
+
+    /// The objects `id` is a parameter for, through one helper call, with the condition of
+    /// that call.
+    fn parameter_parents(&self, id: &ObjectId) -> impl Iterator<Item = &Include<'a>> {
+        self.parameter_parents
+            .get_or_init(|| {
+                let mut by_child: HashMap<ObjectId, Vec<usize>> = HashMap::default();
+                for (i, include) in self.includes.iter().enumerate() {
+                    if include.is_parameter {
+                        by_child.entry(include.child.clone()).or_default().push(i);
+                    }
+                }
+                by_child
+            })
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.includes[i])
     }
 
     /// Whether `id` denotes `target` (see [`AppModel::denotes`]) and under which condition:
     /// a helper called under `if settings.AUTH:` registers on the object only then.
     pub fn denotes_when(&self, id: &ObjectId, target: &ObjectId) -> Option<When> {
-        let mut frontier: Vec<(ObjectId, When)> = vec![(id.clone(), When::Always)];
-        let mut seen: Vec<ObjectId> = Vec::new();
+        if id == target {
+            return Some(When::Always);
+        }
+        let mut frontier: Vec<(ObjectId, When)> = self
+            .parameter_parents(id)
+            .map(|i| (i.parent.clone(), i.when.clone()))
+            .collect();
+        if frontier.is_empty() {
+            return None;
+        }
+        let mut seen: Vec<ObjectId> = vec![id.clone()];
         let mut best: Option<When> = None;
         while let Some((current, when)) = frontier.pop() {
             if &current == target {
@@ -577,9 +593,7 @@ impl<'a> AppModel<'a> {
                 continue;
             }
             frontier.extend(
-                self.includes
-                    .iter()
-                    .filter(|i| i.is_parameter && i.child == current)
+                self.parameter_parents(&current)
                     .map(|i| (i.parent.clone(), when.and(&i.when))),
             );
             seen.push(current);

@@ -3,6 +3,7 @@
 //! production may use, through inheritance.
 
 use crate::project::ProjectModel;
+use rayon::prelude::*;
 use routewarden_python::ast::{Class, Expr, ExprKind, Span, Stmt};
 use routewarden_python::names::Imports;
 use rustc_hash::FxHashSet as HashSet;
@@ -120,8 +121,8 @@ const LOADERS: &[&str] = &[
 
 impl<'a> ConfigModel<'a> {
     pub fn build(model: &'a ProjectModel) -> Self {
-        let mut loads = Vec::new();
-        for (file, module) in model.files.iter().enumerate() {
+        let per_file: Vec<Vec<ConfigLoad>> = model.files.par_iter().enumerate().map(|(file, module)| {
+            let mut loads = Vec::new();
             crate::security::walk_exprs(module.body(), &mut |e| {
                 e.any(&mut |x| {
                     if let ExprKind::Call(call) = &x.kind
@@ -154,7 +155,9 @@ impl<'a> ConfigModel<'a> {
                     false
                 });
             });
-        }
+            loads
+        }).collect();
+        let loads: Vec<ConfigLoad> = per_file.into_iter().flatten().collect();
         let loaded: BTreeSet<ConfigTarget> = loads
             .iter()
             .flat_map(|l| l.targets.iter().cloned())

@@ -9,10 +9,12 @@ use crate::frameworks::{
     is_permission_object_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
+use rayon::prelude::*;
 use routewarden_python::ast::{
     BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// The user's own names for authentication mechanisms.
@@ -123,17 +125,40 @@ impl<'a> AttackSurface<'a> {
     ) -> Self {
         let apps = AppModel::build(model, skip_file);
         let mounted = apps.mounted_routes();
-        let judge = Judge {
-            model,
-            apps: &apps,
-            names,
-            memo: Mutex::new(HashMap::default()),
-            guard_memo: Mutex::new(HashMap::default()),
-            hook_memo: Mutex::new(HashMap::default()),
-            method_memo: Mutex::new(HashMap::default()),
-            limiter_calls: limiter_calls(&apps),
-        };
-        let security = mounted.iter().map(|m| judge.route_security(m)).collect();
+        let limiter_calls = limiter_calls(&apps);
+        // Judged in parallel, one application at a time: the routes of an application share
+        // one set of memos, as they share dependencies, hooks and helpers. A verdict reached
+        // through a cycle depends on where the cycle was entered, so applications never share
+        // memos: the result is the same whatever the thread count.
+        let mut by_root: BTreeMap<Option<&ObjectId>, Vec<usize>> = BTreeMap::new();
+        for (i, m) in mounted.iter().enumerate() {
+            by_root.entry(m.chain.last()).or_default().push(i);
+        }
+        let groups: Vec<Vec<usize>> = by_root.into_values().collect();
+        let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
+            .par_iter()
+            .map(|group| {
+                let judge = Judge {
+                    model,
+                    apps: &apps,
+                    names,
+                    memo: Mutex::new(HashMap::default()),
+                    guard_memo: Mutex::new(HashMap::default()),
+                    hook_memo: Mutex::new(HashMap::default()),
+                    method_memo: Mutex::new(HashMap::default()),
+                    limiter_calls: &limiter_calls,
+                };
+                group
+                    .iter()
+                    .map(|&i| (i, judge.route_security(&mounted[i])))
+                    .collect()
+            })
+            .collect();
+        let mut security: Vec<Option<RouteSecurity>> = (0..mounted.len()).map(|_| None).collect();
+        for (i, sec) in judged.into_iter().flatten() {
+            security[i] = Some(sec);
+        }
+        let security: Vec<RouteSecurity> = security.into_iter().flatten().collect();
         AttackSurface {
             apps,
             mounted,
@@ -189,7 +214,7 @@ struct Judge<'a, 'm> {
     /// Methods of class-based views, by (file, start) of the method and of the view's class.
     method_memo: Mutex<HashMap<(usize, u32, usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
-    limiter_calls: HashMap<ObjectId, Vec<usize>>,
+    limiter_calls: &'m HashMap<ObjectId, Vec<usize>>,
 }
 
 fn is_depends(q: &str) -> bool {

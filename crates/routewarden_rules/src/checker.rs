@@ -22,7 +22,6 @@ pub fn check_project(
     settings: &RuleSettings,
     skip_file: &(dyn Fn(usize) -> bool + Sync),
 ) -> Vec<Finding> {
-    // The two models are independent: build them side by side.
     let (surface, config) = rayon::join(
         || AttackSurface::build(model, &settings.security_names(), skip_file),
         || ConfigModel::build(model),
@@ -111,33 +110,47 @@ fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding
             classes: Vec::new(),
             callee: None,
         },
-        rules: rules.iter().map(|r| (*r, true)).collect(),
+        rules: rules.iter().map(|r| (*r, ALL_HOOKS)).collect(),
         out: Findings::new(index),
     };
     walker.stmts(file.body());
     walker.out.into_vec()
 }
 
+/// The per-file hooks, as bits of a rule's live set.
+const ON_CALL: u8 = 1;
+const ON_STMT: u8 = 2;
+const ON_FUNCTION: u8 = 4;
+const ON_CLASS: u8 = 8;
+const ON_COMPARE: u8 = 16;
+const ON_BOOL_OP: u8 = 32;
+const ALL_HOOKS: u8 = 63;
+
 struct Walker<'a> {
     cx: FileContext<'a>,
-    /// Each rule with whether it is still live for this file.
-    rules: Vec<(&'a dyn Rule, bool)>,
+    /// Each rule with the hooks still called for this file: a hook is dropped when it turns
+    /// out to be the trait's default, and every hook when the rule panics.
+    rules: Vec<(&'a dyn Rule, u8)>,
     out: Findings,
 }
 
 impl<'a> Walker<'a> {
-    fn each_rule(&mut self, hook: impl Fn(&dyn Rule, &FileContext<'a>, &mut Findings)) {
+    fn each_rule(&mut self, which: u8, hook: impl Fn(&dyn Rule, &FileContext<'a>, &mut Findings)) {
         for slot in self.rules.iter_mut() {
             let (rule, live) = *slot;
-            if !live {
+            if live & which == 0 {
                 continue;
             }
             let before = self.out.len();
             let cx = &self.cx;
             let out = &mut self.out;
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(rule, cx, out))) {
+            let result = catch_unwind(AssertUnwindSafe(|| hook(rule, cx, out)));
+            if crate::rule::take_not_implemented() {
+                slot.1 &= !which;
+            }
+            if let Err(payload) = result {
                 self.out.truncate(before);
-                slot.1 = false;
+                slot.1 = 0;
                 self.out.report(
                     &INTERNAL_ERROR,
                     Span::default(),
@@ -158,10 +171,12 @@ impl<'a> Walker<'a> {
     }
 
     fn stmt(&mut self, stmt: &'a Stmt) {
-        self.each_rule(|rule, cx, out| rule.on_stmt(cx, stmt, out));
+        self.each_rule(ON_STMT, |rule, cx, out| rule.on_stmt(cx, stmt, out));
         match stmt {
             Stmt::FunctionDef(function) => {
-                self.each_rule(|rule, cx, out| rule.on_function(cx, function, out));
+                self.each_rule(ON_FUNCTION, |rule, cx, out| {
+                    rule.on_function(cx, function, out)
+                });
                 for d in &function.decorators {
                     self.expr(d);
                 }
@@ -175,7 +190,7 @@ impl<'a> Walker<'a> {
                 self.cx.functions.pop();
             }
             Stmt::ClassDef(class) => {
-                self.each_rule(|rule, cx, out| rule.on_class(cx, class, out));
+                self.each_rule(ON_CLASS, |rule, cx, out| rule.on_class(cx, class, out));
                 for e in class.decorators.iter().chain(&class.bases) {
                     self.expr(e);
                 }
@@ -267,14 +282,14 @@ impl<'a> Walker<'a> {
             ExprKind::Call(call) => {
                 let callee = self.cx.file.imports.resolve(&call.func);
                 self.cx.callee = Some((call.func.span, callee));
-                self.each_rule(|rule, cx, out| rule.on_call(cx, expr, call, out));
+                self.each_rule(ON_CALL, |rule, cx, out| rule.on_call(cx, expr, call, out));
                 self.cx.callee = None;
             }
             ExprKind::Compare { .. } => {
-                self.each_rule(|rule, cx, out| rule.on_compare(cx, expr, out))
+                self.each_rule(ON_COMPARE, |rule, cx, out| rule.on_compare(cx, expr, out))
             }
             ExprKind::BoolOp { .. } => {
-                self.each_rule(|rule, cx, out| rule.on_bool_op(cx, expr, out))
+                self.each_rule(ON_BOOL_OP, |rule, cx, out| rule.on_bool_op(cx, expr, out))
             }
             _ => {}
         }

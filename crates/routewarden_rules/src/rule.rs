@@ -142,17 +142,45 @@ macro_rules! declare_rule {
     };
 }
 
+thread_local! {
+    static HOOK_NOT_IMPLEMENTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the running hook as a default one, so the walker stops calling it for this rule.
+fn not_implemented() {
+    HOOK_NOT_IMPLEMENTED.with(|c| c.set(true));
+}
+
+/// Whether the hook that just returned was a default one; clears the mark.
+pub(crate) fn take_not_implemented() -> bool {
+    HOOK_NOT_IMPLEMENTED.with(|c| c.replace(false))
+}
+
 /// A rule sees the project through hooks: per-file hooks are called during one walk of each
-/// file's tree, `check_project` once with the whole model. Every hook defaults to nothing.
+/// file's tree, `check_project` once with the whole model. Every hook defaults to nothing;
+/// a rule's default per-file hooks are called once per file and then skipped, since with
+/// thirty rules most calls on most nodes would otherwise reach an empty default.
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    fn on_call(&self, _cx: &FileContext, _expr: &Expr, _call: &Call, _out: &mut Findings) {}
-    fn on_stmt(&self, _cx: &FileContext, _stmt: &Stmt, _out: &mut Findings) {}
-    fn on_function(&self, _cx: &FileContext, _function: &Function, _out: &mut Findings) {}
-    fn on_class(&self, _cx: &FileContext, _class: &Class, _out: &mut Findings) {}
-    fn on_compare(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {}
-    fn on_bool_op(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {}
+    fn on_call(&self, _cx: &FileContext, _expr: &Expr, _call: &Call, _out: &mut Findings) {
+        not_implemented()
+    }
+    fn on_stmt(&self, _cx: &FileContext, _stmt: &Stmt, _out: &mut Findings) {
+        not_implemented()
+    }
+    fn on_function(&self, _cx: &FileContext, _function: &Function, _out: &mut Findings) {
+        not_implemented()
+    }
+    fn on_class(&self, _cx: &FileContext, _class: &Class, _out: &mut Findings) {
+        not_implemented()
+    }
+    fn on_compare(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {
+        not_implemented()
+    }
+    fn on_bool_op(&self, _cx: &FileContext, _expr: &Expr, _out: &mut Findings) {
+        not_implemented()
+    }
 
     fn check_project(&self, _cx: &ProjectContext, _out: &mut Vec<crate::Finding>) {}
 }
