@@ -375,8 +375,9 @@ impl<'a> Judge<'a, '_> {
                         &mut sec,
                     );
                 }
-                // Flask-RESTful's `Api(app, decorators=[auth.login_required])`.
-                if o.kind == ObjectKind::RestfulApi
+                // Flask-RESTful's `Api(app, decorators=[auth.login_required])`, flask-restx's
+                // `Namespace(..., decorators=[...])`.
+                if o.kind.is_restful()
                     && let Some(items) = o
                         .call
                         .and_then(|c| c.keyword("decorators"))
@@ -3095,6 +3096,10 @@ const CREDENTIAL_CALL_NAMES: &[&str] = &[
 const VERIFYING_CALLS: &[&str] = &[
     "flask_jwt_extended.verify_jwt_in_request",
     "flask_jwt_extended.view_decorators.verify_jwt_in_request",
+    "flask_jwt_extended.verify_fresh_jwt_in_request",
+    "flask_jwt_extended.view_decorators.verify_fresh_jwt_in_request",
+    // Flask-JWT's check behind `@jwt_required()`, raising `JWTError` without a valid token.
+    "flask_jwt._jwt_required",
     "flask_praetorian.current_user",
 ];
 
