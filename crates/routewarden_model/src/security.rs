@@ -2186,7 +2186,13 @@ impl<'a> Judge<'a, '_> {
                 } => {
                     // Conditions accumulate: an `else` deep in an `elif` chain under
                     // `if not current_user.is_authenticated:` is still about identity.
-                    let own = self.gate_of(file, test);
+                    // `all_admins = conf.getboolean(...)` then `if not all_admins: raise`: a
+                    // switch of the configuration, whatever its name says.
+                    let own = if self.is_config_variable(file, root, test) {
+                        Gate::default()
+                    } else {
+                        self.gate_of(file, test)
+                    };
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.identity |= outer.identity;
@@ -2316,6 +2322,30 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+    }
+
+    /// A test that is (the negation of) a variable of the function assigned from the
+    /// configuration: `enabled = conf.getboolean("core", "all_admins")`.
+    fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
+        let mut test = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &test.kind
+        {
+            test = operand;
+        }
+        let Some(name) = test.as_name() else {
+            return false;
+        };
+        root.iter().any(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => targets.iter().any(|t| t.as_name() == Some(name)) && self.is_config(file, value),
+            _ => false,
+        })
     }
 
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
