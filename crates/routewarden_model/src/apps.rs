@@ -476,7 +476,8 @@ impl<'a> AppModel<'a> {
         for (level, object) in chain.iter().enumerate() {
             let own = self.objects.get(object);
             let include = includes.get(level).map(|&i| &self.includes[i]);
-            let flask = own.is_some_and(|o| o.kind.is_flask());
+            let flask =
+                own.is_some_and(|o| o.kind.is_flask() || o.kind == ObjectKind::RestxNamespace);
             let own_prefix = own.map(|o| o.prefix.as_str()).unwrap_or("");
             let include_prefix = include.and_then(|i| i.prefix.as_deref());
             let segment = match (flask, include_prefix) {
@@ -1152,6 +1153,7 @@ impl<'a> Extractor<'a> {
             }
             Stmt::ClassDef(c) => {
                 self.appbuilder_view(c);
+                self.decorated_resource(c);
                 self.stmts(&c.body);
             }
             Stmt::Assign {
@@ -1205,7 +1207,9 @@ impl<'a> Extractor<'a> {
             ExprKind::Name(name) => {
                 let Some(call) = value.as_call() else { return };
                 let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
-                    self.factory_instance(name, call, span);
+                    if !self.api_namespace(name, call, span) {
+                        self.factory_instance(name, call, span);
+                    }
                     return;
                 };
                 // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
@@ -1232,11 +1236,16 @@ impl<'a> Extractor<'a> {
                         span,
                     });
                 }
-                let prefix_arg = match kind {
-                    ObjectKind::Blueprint => call.keyword("url_prefix"),
-                    _ => call.keyword("prefix"),
+                let prefix = match kind {
+                    ObjectKind::RestxNamespace => self.namespace_path(call),
+                    ObjectKind::Blueprint => path_text(
+                        self.model,
+                        self.file,
+                        &self.scope,
+                        call.keyword("url_prefix"),
+                    ),
+                    _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
                 };
-                let prefix = path_text(self.model, self.file, &self.scope, prefix_arg);
                 let id = ObjectId {
                     file: self.file,
                     scope: self.scope.last().map(|f| f.span.start),
@@ -1283,6 +1292,116 @@ impl<'a> Extractor<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The path of a flask-restx `Namespace(name, description, path)`: `path=`, or `/name`.
+    fn namespace_path(&self, call: &'a Call) -> String {
+        match call.argument("path", 2) {
+            Some(path) => path_text(self.model, self.file, &self.scope, Some(path)),
+            None => match call.argument("name", 0) {
+                Some(name) => {
+                    let name = path_text(self.model, self.file, &self.scope, Some(name));
+                    format!("/{}", name.trim_start_matches('/'))
+                }
+                None => String::new(),
+            },
+        }
+    }
+
+    /// `ns = api.namespace("users", path="/users", decorators=[...])` (flask-restx): a
+    /// namespace made by and added to an `Api`.
+    fn api_namespace(&mut self, name: &str, call: &'a Call, span: Span) -> bool {
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
+            return false;
+        };
+        if attr != "namespace" {
+            return false;
+        }
+        let Some(api) = self
+            .resolve(receiver)
+            .filter(|id| self.object_kind_at_definition(id) == Some(ObjectKind::RestfulApi))
+        else {
+            return false;
+        };
+        let id = ObjectId {
+            file: self.file,
+            scope: self.scope.last().map(|f| f.span.start),
+            name: name.to_string(),
+        };
+        let prefix = self.namespace_path(call);
+        self.out.objects.push(FrameworkObject {
+            id: id.clone(),
+            kind: ObjectKind::RestxNamespace,
+            call: Some(call),
+            span,
+            prefix,
+            dependencies: Vec::new(),
+            scope: self.scope.clone(),
+        });
+        self.out.includes.push(Include {
+            parent: api,
+            child: id,
+            prefix: None,
+            dependencies: Vec::new(),
+            is_mount: false,
+            is_parameter: false,
+            is_instance: false,
+            when: self.when(),
+            file: self.file,
+            scope: self.scope.clone(),
+            span,
+        });
+        true
+    }
+
+    /// A flask-restx or Flask-RESTful resource registered by a class decorator:
+    /// `@ns.route("/a", "/b")`, `@api.route(...)`, `@api.resource(...)`.
+    fn decorated_resource(&mut self, class: &'a Class) {
+        for decorator in &class.decorators {
+            let Some(call) = decorator.as_call() else {
+                continue;
+            };
+            let ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } = &call.func.kind
+            else {
+                continue;
+            };
+            if !matches!(attr.as_str(), "route" | "resource") {
+                continue;
+            }
+            let Some(owner) = self.resolve(receiver).filter(|id| {
+                self.object_kind_at_definition(id)
+                    .is_some_and(ObjectKind::is_restful)
+            }) else {
+                continue;
+            };
+            let span = self.decorator_span(decorator);
+            for url in call
+                .args
+                .iter()
+                .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+            {
+                let path = path_text(self.model, self.file, &self.scope, Some(url));
+                self.class_view_routes(ClassView {
+                    file: self.file,
+                    owner: Some(owner.clone()),
+                    path,
+                    class_file: self.file,
+                    class,
+                    call,
+                    methods: None,
+                    wrappers: Vec::new(),
+                    span,
+                    direct: false,
+                });
+            }
         }
     }
 
@@ -1689,6 +1808,32 @@ impl<'a> Extractor<'a> {
                     });
                 }
             }
+            // flask-restx: `api.add_namespace(ns, path="/users")`, the path replacing the
+            // namespace's own.
+            "add_namespace" => {
+                let Some(api) = self.resolve(receiver) else {
+                    return;
+                };
+                let Some(child) = call.argument("ns", 0).and_then(|ns| self.resolve(ns)) else {
+                    return;
+                };
+                let prefix = call
+                    .argument("path", 1)
+                    .map(|p| path_text(self.model, self.file, &self.scope, Some(p)));
+                self.out.includes.push(Include {
+                    parent: api,
+                    child,
+                    prefix,
+                    dependencies: Vec::new(),
+                    is_mount: false,
+                    is_parameter: false,
+                    is_instance: false,
+                    when: self.when(),
+                    file: self.file,
+                    scope: self.scope.clone(),
+                    span,
+                });
+            }
             "include_router" | "register_blueprint" | "mount" => {
                 let (child_expr, prefix_key) = match attr.as_str() {
                     "include_router" => (call.argument("router", 0), "prefix"),
@@ -2067,11 +2212,26 @@ impl<'a> Extractor<'a> {
     fn class_view_routes(&mut self, view: ClassView<'a>) {
         let hierarchy = class_hierarchy(self.model, view.class_file, view.class);
         let mut view_decorators: Vec<(usize, &'a Expr)> = Vec::new();
+        // `method_decorators = {"get": [cache], "post": [login_required]}` wraps each method
+        // with its own list.
+        let mut per_method: Vec<(String, usize, &'a Expr)> = Vec::new();
         for attr in ["decorators", "method_decorators"] {
-            if let Some((f, value)) = class_attribute(self.model, view.class_file, view.class, attr)
-                && let Some(items) = value.elements()
-            {
+            let Some((f, value)) = class_attribute(self.model, view.class_file, view.class, attr)
+            else {
+                continue;
+            };
+            if let Some(items) = value.elements() {
                 view_decorators.extend(items.iter().map(|d| (f, d)));
+            } else if let ExprKind::Dict(entries) = &value.kind {
+                for entry in entries {
+                    let (Some(key), Some(items)) = (
+                        entry.key.as_ref().and_then(Expr::as_str),
+                        entry.value.elements(),
+                    ) else {
+                        continue;
+                    };
+                    per_method.extend(items.iter().map(|d| (key.to_ascii_uppercase(), f, d)));
+                }
             }
         }
         view_decorators.extend(view.wrappers.iter().copied());
@@ -2113,6 +2273,13 @@ impl<'a> Extractor<'a> {
             }
         }
         for (methods, handler_file, handler) in handlers {
+            let mut view_decorators = view_decorators.clone();
+            view_decorators.extend(
+                per_method
+                    .iter()
+                    .filter(|(m, _, _)| methods.contains(m))
+                    .map(|&(_, f, d)| (f, d)),
+            );
             self.out.routes.push(RouteDecl {
                 file: view.file,
                 handler,
@@ -2123,7 +2290,7 @@ impl<'a> Extractor<'a> {
                 path: view.path.clone(),
                 decorator_index: None,
                 call: Some(view.call),
-                view_decorators: view_decorators.clone(),
+                view_decorators,
                 view_class: Some(view.class),
                 view_class_file: view.class_file,
                 span: view.span,
@@ -2330,25 +2497,34 @@ impl<'a> Extractor<'a> {
     /// the routes' owner, mounted where `appbuilder.add_view`/`add_api` registers it. Methods
     /// left out by literal `include_route_methods`/`exclude_route_methods` are not routes.
     fn appbuilder_view(&mut self, class: &'a Class) {
-        let exposed: Vec<(&'a Function, usize, &'a Expr, &'a Call)> = class
-            .body
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::FunctionDef(method) => Some(method.as_ref()),
-                _ => None,
-            })
-            .flat_map(|method| {
-                method
-                    .decorators
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(i, d)| d.as_call().map(|c| (method, i, d, c)))
-            })
-            .filter(|(_, _, _, call)| {
-                self.qualified(&call.func)
-                    .is_some_and(|q| q.starts_with("flask_appbuilder") && q.ends_with(".expose"))
-            })
-            .collect();
+        // `@expose` methods of the class and of its project bases (the nearest definition of
+        // each name wins, as in Python's attribute lookup), with the file each is written in.
+        let model = self.model;
+        let is_expose = |file: usize, call: &Call| {
+            model.files[file]
+                .imports
+                .resolve(&call.func)
+                .is_some_and(|q| q.starts_with("flask_appbuilder") && q.ends_with(".expose"))
+        };
+        let hierarchy = class_hierarchy(model, self.file, class);
+        let mut seen: Vec<&str> = Vec::new();
+        let mut exposed: Vec<(usize, &'a Function, usize, &'a Expr, &'a Call)> = Vec::new();
+        for &(f, c) in &hierarchy {
+            for stmt in &c.body {
+                let Stmt::FunctionDef(method) = stmt else {
+                    continue;
+                };
+                if seen.contains(&method.name.as_str()) {
+                    continue;
+                }
+                seen.push(&method.name);
+                for (i, d) in method.decorators.iter().enumerate() {
+                    if let Some(call) = d.as_call().filter(|call| is_expose(f, call)) {
+                        exposed.push((f, method, i, d, call));
+                    }
+                }
+            }
+        }
         if exposed.is_empty() {
             return;
         }
@@ -2393,18 +2569,23 @@ impl<'a> Extractor<'a> {
             name: class.name.clone(),
         };
         let mut any = false;
-        for (method, index, decorator, call) in exposed {
+        for (method_file, method, index, decorator, call) in exposed {
             if excluded.contains(&method.name)
                 || included.as_ref().is_some_and(|i| !i.contains(&method.name))
             {
                 continue;
             }
             any = true;
-            let path = path_text(self.model, self.file, &self.scope, call.argument("url", 0));
+            let own = method_file == self.file
+                && class
+                    .body
+                    .iter()
+                    .any(|s| matches!(s, Stmt::FunctionDef(m) if std::ptr::eq(m.as_ref(), method)));
+            let path = path_text(self.model, method_file, &[], call.argument("url", 0));
             self.out.routes.push(RouteDecl {
                 file: self.file,
                 handler: method,
-                handler_file: self.file,
+                handler_file: method_file,
                 handler_scope: Vec::new(),
                 owner: Some(owner.clone()),
                 methods: methods_argument(call.keyword("methods"))
@@ -2415,7 +2596,12 @@ impl<'a> Extractor<'a> {
                 view_decorators: Vec::new(),
                 view_class: Some(class),
                 view_class_file: self.file,
-                span: self.decorator_span(decorator),
+                // An inherited route is reported at the class that registers it.
+                span: if own {
+                    self.decorator_span(decorator)
+                } else {
+                    class.def_span
+                },
             });
         }
         if any {
@@ -2464,19 +2650,30 @@ impl<'a> Extractor<'a> {
     }
 
     fn object_kind_at_definition(&self, id: &ObjectId) -> Option<ObjectKind> {
-        let file = &self.model.files[id.file];
-        let value = match id.scope {
-            None => match file.top_level(&id.name)? {
-                Stmt::Assign { value: Some(v), .. } => v,
-                _ => return None,
-            },
-            Some(start) => {
-                let function = find_function(file.body(), start)?;
-                crate::values::local_assignment(function, &id.name)?
-            }
+        let call = definition_value(self.model, id)?.as_call()?;
+        if let Some(kind) = constructed_kind(self.model, id.file, &call.func) {
+            return Some(kind);
+        }
+        // `ns = api.namespace(...)` (flask-restx).
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
+            return None;
         };
-        let call = value.as_call()?;
-        constructed_kind(self.model, id.file, &call.func)
+        if attr != "namespace" {
+            return None;
+        }
+        let file = &self.model.files[id.file];
+        let scope: Vec<&Function> = id
+            .scope
+            .and_then(|start| find_function(file.body(), start))
+            .into_iter()
+            .collect();
+        let api = resolve_object(self.model, id.file, &scope, receiver, 0)?;
+        (api != *id && constructed_kind_of(self.model, &api) == Some(ObjectKind::RestfulApi))
+            .then_some(ObjectKind::RestxNamespace)
     }
 }
 
@@ -2674,6 +2871,30 @@ pub(crate) fn production_value(model: &ProjectModel, file: usize, test: &Expr) -
 
 /// What calling `func` builds: a framework class, or a project class derived from one
 /// (`class GatewayAPI(FastAPI)`, `class AirflowRouter(APIRouter)`).
+/// The value an object's variable is bound to where it is defined.
+fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Expr> {
+    let file = &model.files[id.file];
+    match id.scope {
+        None => match file.top_level(&id.name)? {
+            Stmt::Assign { value: Some(v), .. } => Some(v),
+            _ => None,
+        },
+        Some(start) => {
+            let function = find_function(file.body(), start)?;
+            crate::values::local_assignment(function, &id.name)
+        }
+    }
+}
+
+/// What the constructor call bound to an object builds.
+fn constructed_kind_of(model: &ProjectModel, id: &ObjectId) -> Option<ObjectKind> {
+    constructed_kind(
+        model,
+        id.file,
+        &definition_value(model, id)?.as_call()?.func,
+    )
+}
+
 fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<ObjectKind> {
     if let Some(kind) = model.files[file]
         .imports

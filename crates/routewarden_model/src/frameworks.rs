@@ -21,6 +21,9 @@ pub enum ObjectKind {
     AppBuilderView,
     /// Flask-RESTful's or flask-restx's `Api`: resources added with `add_resource`.
     RestfulApi,
+    /// flask-restx's (and flask-restplus's) `Namespace`: a group of resources under a path,
+    /// added to an `Api` with `api.add_namespace(ns)` or made by `api.namespace(...)`.
+    RestxNamespace,
 }
 
 impl ObjectKind {
@@ -37,6 +40,11 @@ impl ObjectKind {
 
     pub fn is_flask(self) -> bool {
         matches!(self, ObjectKind::FlaskApp | ObjectKind::Blueprint)
+    }
+
+    /// Flask-RESTful and flask-restx objects whose `decorators=[...]` wrap every resource.
+    pub fn is_restful(self) -> bool {
+        matches!(self, ObjectKind::RestfulApi | ObjectKind::RestxNamespace)
     }
 
     pub fn is_limiter(self) -> bool {
@@ -57,6 +65,7 @@ impl ObjectKind {
             ObjectKind::AppBuilder => "Flask-AppBuilder AppBuilder",
             ObjectKind::AppBuilderView => "Flask-AppBuilder view",
             ObjectKind::RestfulApi => "Flask-RESTful Api",
+            ObjectKind::RestxNamespace => "flask-restx Namespace",
         }
     }
 }
@@ -80,9 +89,15 @@ pub fn object_kind(qualified: &str) -> Option<ObjectKind> {
         "flask_appbuilder.AppBuilder" | "flask_appbuilder.base.AppBuilder" => {
             ObjectKind::AppBuilder
         }
-        "flask_restful.Api" | "flask_restx.Api" | "flask_restx.api.Api" | "flask_restplus.Api" => {
-            ObjectKind::RestfulApi
-        }
+        "flask_restful.Api"
+        | "flask_restx.Api"
+        | "flask_restx.api.Api"
+        | "flask_restplus.Api"
+        | "flask_restplus.api.Api" => ObjectKind::RestfulApi,
+        "flask_restx.Namespace"
+        | "flask_restx.namespace.Namespace"
+        | "flask_restplus.Namespace"
+        | "flask_restplus.namespace.Namespace" => ObjectKind::RestxNamespace,
         _ => return None,
     })
 }

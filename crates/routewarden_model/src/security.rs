@@ -400,8 +400,9 @@ impl<'a> Judge<'a, '_> {
                         &mut sec,
                     );
                 }
-                // Flask-RESTful's `Api(app, decorators=[auth.login_required])`.
-                if o.kind == ObjectKind::RestfulApi
+                // Flask-RESTful's `Api(app, decorators=[auth.login_required])`, flask-restx's
+                // `Namespace(..., decorators=[...])`.
+                if o.kind.is_restful()
                     && let Some(items) = o
                         .call
                         .and_then(|c| c.keyword("decorators"))
@@ -2019,7 +2020,9 @@ impl<'a> Judge<'a, '_> {
                 if (q.is_empty()
                     || !q.contains('.')
                     || method_of_view
-                    || self.model.definition(&q).is_some())
+                    || self.model.definition(&q).is_some()
+                    || self.class_method(file, &call.func).is_some()
+                    || self.conditional_definition(&q).is_some())
                     && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
                 {
                     v.authenticates |= cv.authenticates;
@@ -2029,8 +2032,11 @@ impl<'a> Judge<'a, '_> {
                 // scope)`, `run_in_threadpool(check_access, user)`.
                 for arg in &call.args {
                     if matches!(arg.kind, ExprKind::Name(_))
-                        && let Some((_, Some(Stmt::FunctionDef(_)), _)) =
-                            self.model.resolve_definition(file, arg)
+                        && match self.model.resolve_definition(file, arg) {
+                            Some((_, Some(Stmt::FunctionDef(_)), _)) => true,
+                            Some((_, None, Some(q))) => self.conditional_definition(&q).is_some(),
+                            _ => false,
+                        }
                         && let Some(cv) = self.called_guard(file, arg, depth, None, credentials)
                     {
                         v.authenticates |= cv.authenticates;
@@ -2080,8 +2086,21 @@ impl<'a> Judge<'a, '_> {
                 return self.method_guard(mf, method, depth, ctx);
             }
         }
-        match self.model.resolve_definition(file, func) {
-            Some((def_file, Some(Stmt::FunctionDef(function)), _)) => {
+        let resolved = self.model.resolve_definition(file, func);
+        let function = match resolved {
+            Some((f, Some(Stmt::FunctionDef(function)), _)) => Some((f, function.as_ref())),
+            // A function defined under `if FEATURE:` at module level, here or imported.
+            Some((_, None, Some(ref q))) => self
+                .conditional_definition(q)
+                .or_else(|| self.class_method(file, func)),
+            None if func.as_name().is_some() => {
+                self.conditional_definition_in(file, func.as_name().unwrap_or_default())
+            }
+            // `Handler.process_request(scope)`: a static or class method of a project class.
+            _ => self.class_method(file, func),
+        };
+        match (function, resolved) {
+            (Some((def_file, function)), _) => {
                 // In a login, the helpers it calls check the submitted credentials; only a
                 // guard named as one (`require_login()`) says the caller must be logged in.
                 if credentials && !is_guard_call_name(&function.name) {
@@ -2089,11 +2108,19 @@ impl<'a> Judge<'a, '_> {
                 }
                 let key = (def_file, function.span.start);
                 let v = memoised(&self.guard_memo, key, depth, || {
+                    // A helper handed the submitted credentials (`create_token(body)` with a
+                    // password in its body model) checks them: its refusals answer a bad
+                    // password, they do not prove a logged-in caller.
+                    if !is_guard_call_name(&function.name)
+                        && credential_parameter(self.model, def_file, function).is_some()
+                    {
+                        return Verdict::default();
+                    }
                     self.body_verdict(def_file, &function.body, depth + 1)
                 })?;
                 v.authenticates.then_some(v)
             }
-            Some((_, None, Some(_))) => None,
+            (None, Some((_, None, Some(_)))) => None,
             _ => {
                 let name = func.last_name().unwrap_or("");
                 is_guard_call_name(name).then(|| Verdict {
@@ -2103,6 +2130,42 @@ impl<'a> Judge<'a, '_> {
                 })
             }
         }
+    }
+
+    /// A project function defined at module level under a feature check or an import guard
+    /// (`if MCP_AVAILABLE: def handle(...)`, `try: ... def f(...)`): Python binds it when the
+    /// module is imported, though it is not a top-level statement.
+    fn conditional_definition(&self, qualified: &str) -> Option<(usize, &'a Function)> {
+        let (module, name) = qualified.rsplit_once('.')?;
+        let (index, _) = self.model.module(module)?;
+        self.conditional_definition_in(index, name)
+    }
+
+    fn conditional_definition_in(&self, index: usize, name: &str) -> Option<(usize, &'a Function)> {
+        let source = &self.model.files[index];
+        fn find<'s>(body: &'s [Stmt], name: &str, depth: u32) -> Option<&'s Function> {
+            body.iter().rev().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(f) if depth > 0 && f.name == name => Some(f.as_ref()),
+                Stmt::If { .. } | Stmt::Try { .. } if depth < 3 => stmt
+                    .child_bodies()
+                    .find_map(|child| find(child, name, depth + 1)),
+                _ => None,
+            })
+        }
+        find(source.body(), name, 0).map(|f| (index, f))
+    }
+
+    /// `Class.method` where `Class` is a project class: the method, from the class or its
+    /// project bases (a static or class method called on the class).
+    fn class_method(&self, file: usize, func: &Expr) -> Option<(usize, &'a Function)> {
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return None;
+        };
+        if !matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            return None;
+        }
+        let (class_file, class) = self.project_class(file, value)?;
+        find_method(self.model, class_file, class, attr).map(|(f, _, m)| (f, m))
     }
 
     /// A method of a class-based view judged for that view's class.
@@ -2148,7 +2211,13 @@ impl<'a> Judge<'a, '_> {
                 } => {
                     // Conditions accumulate: an `else` deep in an `elif` chain under
                     // `if not current_user.is_authenticated:` is still about identity.
-                    let own = self.gate_of(file, test);
+                    // `all_admins = conf.getboolean(...)` then `if not all_admins: raise`: a
+                    // switch of the configuration, whatever its name says.
+                    let own = if self.is_config_variable(file, root, test) {
+                        Gate::default()
+                    } else {
+                        self.gate_of(file, test)
+                    };
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.identity |= outer.identity;
@@ -2278,6 +2347,30 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+    }
+
+    /// A test that is (the negation of) a variable of the function assigned from the
+    /// configuration: `enabled = conf.getboolean("core", "all_admins")`.
+    fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
+        let mut test = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &test.kind
+        {
+            test = operand;
+        }
+        let Some(name) = test.as_name() else {
+            return false;
+        };
+        root.iter().any(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => targets.iter().any(|t| t.as_name() == Some(name)) && self.is_config(file, value),
+            _ => false,
+        })
     }
 
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
@@ -3120,6 +3213,10 @@ const CREDENTIAL_CALL_NAMES: &[&str] = &[
 const VERIFYING_CALLS: &[&str] = &[
     "flask_jwt_extended.verify_jwt_in_request",
     "flask_jwt_extended.view_decorators.verify_jwt_in_request",
+    "flask_jwt_extended.verify_fresh_jwt_in_request",
+    "flask_jwt_extended.view_decorators.verify_fresh_jwt_in_request",
+    // Flask-JWT's check behind `@jwt_required()`, raising `JWTError` without a valid token.
+    "flask_jwt._jwt_required",
     "flask_praetorian.current_user",
 ];
 

@@ -252,11 +252,17 @@ const SENSITIVE_WORDS: &[&str] = &[
     "files",
 ];
 
-/// The path names a protected resource.
+/// Words that make a segment about the client's presentation: the settings a browser needs to
+/// draw the application (its UI flags, theme, branding) before anyone logs in.
+const PRESENTATION_WORDS: &[&str] = &["ui", "theme", "themes", "branding", "appearance", "logo"];
+
+/// The path names a protected resource. `ui_theme_settings`, `ui-settings` name the
+/// presentation of the client, not a protected resource.
 pub fn names_protected_resource(path: &str) -> Option<String> {
     literal_segments(path).into_iter().find(|s| {
-        SENSITIVE_WORDS.contains(&s.as_str())
-            || words(s).any(|w| SENSITIVE_WORDS.contains(&w) && w.len() > 3)
+        (SENSITIVE_WORDS.contains(&s.as_str())
+            || words(s).any(|w| SENSITIVE_WORDS.contains(&w) && w.len() > 3))
+            && !words(s).any(|w| PRESENTATION_WORDS.contains(&w))
     })
 }
 
@@ -377,6 +383,11 @@ mod tests {
             Some("users")
         );
         assert_eq!(names_protected_resource("/items"), None);
+        assert_eq!(names_protected_resource("/get/ui_theme_settings"), None);
+        assert_eq!(
+            names_protected_resource("/settings/billing").as_deref(),
+            Some("settings")
+        );
         assert!(is_admin("/admin/stats", "stats"));
         assert!(is_admin("/x", "admin_dashboard"));
         assert!(!is_admin("/administration-guide", "guide"));

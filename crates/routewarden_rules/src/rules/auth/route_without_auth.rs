@@ -13,8 +13,14 @@ declare_rule! {
     /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
     /// the same router are protected, or any route of a router, blueprint or app whose other
-    /// routes (two or more) are all protected. A read-only route whose handler only redirects is
-    /// not sensitive, and a search form posted with POST (`POST /search`) changes no state.
+    /// routes (two or more) are all protected. The last two compare a read-only route with the
+    /// router's other read-only pages (GET routes whose path takes no POST, PUT, PATCH or DELETE,
+    /// so not the GET half of a form): they apply only when none of those is public or most of
+    /// them are protected. A
+    /// router whose members' forms and actions are protected but whose other pages are public
+    /// (a forum's index, categories, posts and user profiles; a public catalogue) serves public
+    /// reads by design. A read-only route whose handler only redirects is not sensitive, and a
+    /// search form posted with POST (`POST /search`) changes no state.
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
@@ -141,14 +147,43 @@ impl Rule for RouteWithoutAuth {
             {
                 continue;
             }
-            // Other routes of the same router or blueprint, each counted once.
+            // Other routes of the same router or blueprint, each counted once, and which of
+            // them are pages that only read (no state-changing method at the same path: not the
+            // GET half of a form).
             let mut siblings: HashMap<usize, bool> = HashMap::default();
+            let mut written: HashSet<&str> = HashSet::default();
             for (j, m) in surface.mounted.iter().enumerate() {
-                if m.route != mounted.route && m.chain.first() == mounted.chain.first() {
+                if m.chain.first() != mounted.chain.first() {
+                    continue;
+                }
+                if is_state_changing(&surface.route(m).methods) {
+                    written.insert(m.full_path.as_str());
+                }
+                if m.route != mounted.route {
                     *siblings.entry(m.route).or_default() |= surface.security[j].is_authenticated();
                 }
             }
+            let (mut read_protected, mut read_public) = (0usize, 0usize);
+            for (j, m) in surface.mounted.iter().enumerate() {
+                if m.route == mounted.route
+                    || m.chain.first() != mounted.chain.first()
+                    || is_state_changing(&surface.route(m).methods)
+                    || written.contains(m.full_path.as_str())
+                {
+                    continue;
+                }
+                if surface.security[j].is_authenticated() {
+                    read_protected += 1;
+                } else {
+                    read_public += 1;
+                }
+            }
             let protected_siblings = siblings.values().filter(|&&p| p).count();
+            // A read-only page is out of line with its router only when none or fewer than half
+            // of the router's other read-only pages are public: a router that serves public pages beside its
+            // members' forms and actions (a forum's index, categories and profiles; a public
+            // catalogue) reads publicly by design.
+            let reads_mostly_protected = read_public == 0 || read_protected > read_public;
             // A route its app's guard deliberately lets through is public by decision; report
             // it only when it exposes a protected resource.
             let reason = if security.hook_exempt {
@@ -163,12 +198,15 @@ impl Rule for RouteWithoutAuth {
                 Some(format!(
                     "its path names a protected resource (`{resource}`)"
                 ))
-            } else if has_parameter(path) && protected_siblings > 0 {
+            } else if has_parameter(path) && protected_siblings > 0 && reads_mostly_protected {
                 Some(
                     "it addresses an object by id while other routes of its router are protected"
                         .to_string(),
                 )
-            } else if siblings.len() >= 2 && protected_siblings == siblings.len() {
+            } else if siblings.len() >= 2
+                && protected_siblings == siblings.len()
+                && reads_mostly_protected
+            {
                 Some(format!(
                     "the {} other routes of its router all require authentication",
                     siblings.len()
