@@ -2,10 +2,10 @@ use crate::data_models::{ModelKind, allows_extra, model_kind};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use crate::untrusted::{Untrusted, raw_body_params};
+use crate::untrusted::{Sink, Untrusted, Whole, raw_body_params};
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Class, Expr, ExprKind, Param, Stmt};
+use routewarden_python::ast::{Class, Expr, ExprKind, Param, Span, Stmt};
 use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
@@ -116,9 +116,8 @@ impl Rule for PermissiveRequestModel {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let model = cx.model;
-        // Each model that receives request data, with the handler that first receives it.
-        let mut received: HashMap<(usize, u32), String> = HashMap::default();
-        let mut queue: Vec<(usize, &Class, String)> = Vec::new();
+        // Each model whose extra fields reach a write, with the handler and the write.
+        let mut received: HashMap<(usize, u32), (String, Sink)> = HashMap::default();
         let mut seen_handlers = rustc_hash::FxHashSet::default();
         for route in &cx.surface.apps.routes {
             let file = route.handler_file;
@@ -126,13 +125,20 @@ impl Rule for PermissiveRequestModel {
             if !seen_handlers.insert((file, handler.span.start)) {
                 continue;
             }
-            let mut found = Vec::new();
+            // (class, the parameter or the validating call that holds the request's data)
+            let mut found: Vec<(usize, &Class, Option<&str>, Option<Span>)> = Vec::new();
             for p in &handler.params {
                 if holds_dependency_result(p) {
                     continue;
                 }
                 if let Some(annotation) = &p.annotation {
-                    annotation_classes(model, file, annotation, &mut found);
+                    let mut classes = Vec::new();
+                    annotation_classes(model, file, annotation, &mut classes);
+                    found.extend(
+                        classes
+                            .into_iter()
+                            .map(|(f, c)| (f, c, Some(p.name.as_str()), None)),
+                    );
                 }
             }
             // `Model(**await request.json())`, `Model.model_validate(request.get_json())`.
@@ -166,18 +172,29 @@ impl Rule for PermissiveRequestModel {
                     if let Some(data) = data
                         && untrusted.source(data).is_some()
                     {
-                        annotation_classes(model, file, class_expr, &mut found);
+                        let mut classes = Vec::new();
+                        annotation_classes(model, file, class_expr, &mut classes);
+                        found.extend(classes.into_iter().map(|(f, c)| (f, c, None, Some(x.span))));
                     }
                     false
                 });
             });
-            for (f, class) in found {
-                queue.push((f, class, handler.name.clone()));
-            }
-        }
-        for (file, class, handler) in queue {
-            if model_kind(model, file, class) == Some(ModelKind::Pydantic) {
-                received.entry((file, class.span.start)).or_insert(handler);
+            for (f, class, name, seed) in found {
+                if received.contains_key(&(f, class.span.start))
+                    || model_kind(model, f, class) != Some(ModelKind::Pydantic)
+                    || allows_extra(model, f, class).is_none()
+                {
+                    continue;
+                }
+                // Only where the model's keys choose what is written do unknown fields matter.
+                if let Some(sink) = Whole::new(model, file, handler, name, seed).sink(1, true) {
+                    let line = model.files[file].lines.row(sink.span.start);
+                    let at = format!(
+                        "{}() (line {line} of {})",
+                        handler.name, model.files[file].display
+                    );
+                    received.insert((f, class.span.start), (at, sink));
+                }
             }
         }
         let mut reported = rustc_hash::FxHashSet::default();
@@ -186,7 +203,7 @@ impl Rule for PermissiveRequestModel {
                 let Stmt::ClassDef(class) = stmt else {
                     continue;
                 };
-                let Some(handler) = received.get(&(file, class.span.start)) else {
+                let Some((handler, sink)) = received.get(&(file, class.span.start)) else {
                     continue;
                 };
                 let Some((at_file, span)) = allows_extra(model, file, class) else {
@@ -200,8 +217,8 @@ impl Rule for PermissiveRequestModel {
                     &PERMISSIVE_REQUEST_MODEL,
                     span,
                     format!(
-                        "request model {} (received by {handler}()) accepts unknown fields (extra=\"allow\")",
-                        class.name
+                        "request model {} accepts unknown fields (extra=\"allow\"), and in {handler} the request's data {}",
+                        class.name, sink.what
                     ),
                 );
                 out.extend(f.into_vec());

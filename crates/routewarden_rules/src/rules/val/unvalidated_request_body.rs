@@ -2,7 +2,7 @@ use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use crate::untrusted::{has_typed_values, is_untyped_type, raw_body_params};
+use crate::untrusted::{Whole, has_typed_values, is_untyped_type, raw_body_params};
 use routewarden_model::ProjectModel;
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
@@ -61,6 +61,9 @@ declare_rule! {
 }
 
 pub struct UnvalidatedRequestBody;
+
+/// How many project helper calls deep a body is followed to where it is written.
+const HELPER_DEPTH: u32 = 1;
 
 /// The request data one parameter or one body read carries through a handler: the names it
 /// was assigned to (also through calls such as `json.loads(body)` or `reshape(raw)`).
@@ -483,13 +486,21 @@ impl Rule for UnvalidatedRequestBody {
                 if Flow::new(cx.model, file, handler, Some(&p.name), None).checked(handler) {
                     continue;
                 }
+                let Some(sink) = Whole::new(cx.model, file, handler, Some(&p.name), None)
+                    .sink(HELPER_DEPTH, false)
+                else {
+                    continue;
+                };
                 let mut f = Findings::new(file);
                 f.report(
                     &UNVALIDATED_REQUEST_BODY,
                     p.span,
                     format!(
-                        "{}() takes `{}` as an unvalidated mapping instead of a Pydantic model",
-                        handler.name, p.name
+                        "{}() takes `{}` as an unvalidated mapping, which {} (line {})",
+                        handler.name,
+                        p.name,
+                        sink.what,
+                        cx.model.files[file].lines.row(sink.span.start)
                     ),
                 );
                 out.extend(f.into_vec());
@@ -545,13 +556,20 @@ impl Rule for UnvalidatedRequestBody {
                 if flow.checked(handler) || (attr == "form" && flow.only_fields(handler)) {
                     continue;
                 }
+                let Some(sink) =
+                    Whole::new(cx.model, file, handler, None, Some(span)).sink(HELPER_DEPTH, false)
+                else {
+                    continue;
+                };
                 let mut f = Findings::new(file);
                 f.report(
                     &UNVALIDATED_REQUEST_BODY,
                     span,
                     format!(
-                        "{}() reads the raw body with request.{attr}() instead of a Pydantic model",
-                        handler.name
+                        "{}() reads the raw body with request.{attr}() and, unvalidated, it {} (line {})",
+                        handler.name,
+                        sink.what,
+                        cx.model.files[file].lines.row(sink.span.start)
                     ),
                 );
                 out.extend(f.into_vec());
