@@ -360,12 +360,32 @@ pub fn orm_receiver(model: &ProjectModel, file: usize, expr: &Expr, depth: u32) 
                 || orm_receiver(model, file, value, depth + 1)
         }
         ExprKind::Call(c) => {
-            orm_receiver(model, file, &c.func, depth + 1)
+            is_sql_write(model, file, &c.func)
+                || orm_receiver(model, file, &c.func, depth + 1)
                 || c.args.iter().any(|a| is_orm_class(model, file, a))
         }
         ExprKind::Await(inner) => orm_receiver(model, file, inner, depth + 1),
         _ => false,
     }
+}
+
+/// SQLAlchemy's `update(table)`/`insert(table)` statement builders: a write to a table even
+/// when the table is reached through an object the analysis cannot follow (`db.FlowRun`).
+fn is_sql_write(model: &ProjectModel, file: usize, func: &Expr) -> bool {
+    model.files[file].imports.resolve(func).is_some_and(|q| {
+        matches!(
+            q.as_str(),
+            "sqlalchemy.update"
+                | "sqlalchemy.insert"
+                | "sqlalchemy.sql.update"
+                | "sqlalchemy.sql.insert"
+                | "sqlalchemy.sql.expression.update"
+                | "sqlalchemy.sql.expression.insert"
+                | "sqlalchemy.dialects.postgresql.insert"
+                | "sqlalchemy.dialects.sqlite.insert"
+                | "sqlalchemy.dialects.mysql.insert"
+        )
+    })
 }
 
 /// `query.update(...)`: an update through `filter`, `filter_by`, `where`, `query`, `objects`
@@ -809,10 +829,10 @@ impl<'m> Whole<'m> {
             call,
             span,
             &|e| {
-                if keys_only {
-                    self.carries(e)
+                if self.carries(e) {
+                    Some(true)
                 } else {
-                    self.contains(e)
+                    (!keys_only && self.contains(e)).then_some(false)
                 }
             },
             depth - 1,
@@ -822,14 +842,15 @@ impl<'m> Whole<'m> {
 }
 
 /// Where a project helper writes what a call passes it: the parameters that receive an
-/// argument for which `passes` holds are followed through the helper with [`Whole`],
-/// `depth` further helper calls deep.
+/// argument for which `passes` says `Some(whole)` (the value itself, or `Some(false)`: the
+/// value inside another, such as `{"info": data}`) are followed through the helper with
+/// [`Whole`], `depth` further helper calls deep.
 pub fn helper_sink(
     model: &ProjectModel,
     file: usize,
     call: &Call,
     span: Span,
-    passes: &dyn Fn(&Expr) -> bool,
+    passes: &dyn Fn(&Expr) -> Option<bool>,
     depth: u32,
     keys_only: bool,
 ) -> Option<Sink> {
@@ -840,31 +861,43 @@ pub fn helper_sink(
         .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
         .skip(usize::from(bound))
         .collect();
-    let mut params: Vec<&str> = Vec::new();
+    let mut params: Vec<(&str, bool)> = Vec::new();
     for (i, a) in call.args.iter().enumerate() {
         if matches!(a.kind, ExprKind::Starred(_)) {
             break;
         }
-        if passes(a)
+        if let Some(whole) = passes(a)
             && let Some(p) = positional.get(i)
         {
-            params.push(&p.name);
+            params.push((&p.name, whole));
         }
     }
     for k in &call.keywords {
         if let Some(name) = &k.arg
-            && passes(&k.value)
+            && let Some(whole) = passes(&k.value)
             && helper.params.iter().any(|p| &p.name == name)
         {
-            params.push(name);
+            params.push((name, whole));
         }
     }
-    params.into_iter().find_map(|p| {
+    params.into_iter().find_map(|(p, whole)| {
         let inner = Whole::new(model, helper_file, helper, Some(p), None).sink(depth, keys_only)?;
-        Some(Sink {
-            span,
-            kind: inner.kind,
-            what: format!("is passed to {}(), where it {}", helper.name, inner.what),
+        Some(if whole {
+            Sink {
+                span,
+                kind: inner.kind,
+                what: format!("is passed to {}(), where it {}", helper.name, inner.what),
+            }
+        } else {
+            // Inside another value the data's own keys choose nothing: it is stored whole.
+            Sink {
+                span,
+                kind: SinkKind::Stored,
+                what: format!(
+                    "is passed within another value to {}(), which writes that value",
+                    helper.name
+                ),
+            }
         })
     })
 }

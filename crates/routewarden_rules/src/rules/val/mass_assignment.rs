@@ -131,7 +131,7 @@ impl MassAssignment {
                 cx.file_index,
                 call,
                 span,
-                &|e| untrusted.source(e).is_some(),
+                &|e| untrusted.source(e).is_some().then_some(true),
                 0,
                 true,
             )
