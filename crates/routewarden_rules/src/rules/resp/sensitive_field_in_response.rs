@@ -24,7 +24,9 @@ declare_rule! {
     /// Also reported: an ORM row returned with no filtering model (`response_model=None`
     /// included) whose table has a secret column; Flask `jsonify(obj.__dict__)`, `vars(obj)`,
     /// a dump of every column; a returned dict whose entry reads a secret column of a row.
-    /// Models are read across modules, with fields inherited from project base classes.
+    /// Models are read across modules, with fields inherited from project base classes. A row
+    /// bound by tuple unpacking (`for user, role in rows`, `user, team = q.one()`) is the
+    /// entity at the same position of the query's `select(User, Role)`/`query(User, Role)`.
     ///
     /// Not reported: fields typed `SecretStr`, declared with `Field(exclude=True)`, rewritten by
     /// a `@field_serializer` or by a `@field_validator` that returns something other than the

@@ -13,9 +13,12 @@ declare_rule! {
     /// (`Model(**data)`), into a write through a table class, its manager or a query on it
     /// (`Model.objects.create(**data)`, `insert(Model).values(**data)`, `query.update(data)`),
     /// into `obj.__dict__.update(data)`, or applied by `setattr(obj, key, value)` in a loop over
-    /// the data. Untrusted: `dict`/`Any` body parameters of route handlers, Flask
-    /// `request.json`, `get_json()`, `form`, `args`, `values`, Starlette
-    /// `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
+    /// the data; also when the data is passed whole to a project helper (a function, a class's
+    /// method, or a method of a module-level instance) whose parameter is written so, reported
+    /// at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
+    /// expression names it (`sa.update(db.Account).values(**data)`). Untrusted: `dict`/`Any`
+    /// body parameters of route handlers, Flask `request.json`, `get_json()`, `form`, `args`,
+    /// `values`, Starlette `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
     /// Pydantic model accepts extra fields, followed through local assignments, `dict(...)`,
     /// `.copy()` and `{**data}`.
     ///

@@ -10,18 +10,27 @@ use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
     /// ## What it finds
-    /// A Pydantic model that receives request data and accepts unknown fields: `extra="allow"`
-    /// in a v2 `model_config = ConfigDict(...)` or dict, a v1 `class Config: extra =
-    /// Extra.allow`, or the class keyword `class M(BaseModel, extra="allow")`, also inherited
-    /// from a base model (reported at the base's setting). A model receives request data when a
-    /// route handler takes it as a parameter (body, form or query model; not a `Depends(...)`
-    /// result), or when a handler validates the raw request into it (`Model(**await
-    /// request.json())`, `Model.model_validate(request.get_json())`); annotations are followed
-    /// across modules. A model only named like a request (`...Request`, `...Payload`) that no
-    /// route receives is not reported: it may be an internal type or the wire format of another
-    /// service's responses. Models nested in a request model's fields are not reported either
-    /// (free-form metadata by design, most often); where the extra fields reach a table,
-    /// VAL002 reports the write.
+    /// A Pydantic model that receives request data, accepts unknown fields, and has its
+    /// fields written by their names. Accepts unknown fields: `extra="allow"` in a v2
+    /// `model_config = ConfigDict(...)` or dict, a v1 `class Config: extra = Extra.allow`, or
+    /// the class keyword `class M(BaseModel, extra="allow")`, also inherited from a base model
+    /// (reported at the base's setting). Receives request data: a route handler takes it as a
+    /// parameter (body, form or query model; not a `Depends(...)` result), or validates the
+    /// raw request into it (`Model(**await request.json())`, `Model.model_validate(...)`);
+    /// annotations are followed across modules. Written by name: in that handler the model,
+    /// or its dump (`model_dump()`, `dict()`, `jsonable_encoder(...)`, `vars(...)`), is
+    /// spread into a table class or a write through one (`User(**m.model_dump())`,
+    /// `query.update(m.dict())`), applied by a `setattr` loop or `obj.__dict__.update(...)`,
+    /// directly or in a project helper one call away (`crud.create(db, obj_in=m)`).
+    ///
+    /// Not reported: a permissive model whose extra fields are forwarded to another service
+    /// (vendor parameters for a model provider, JSON-RPC members), stored whole as one JSON
+    /// value (`user.settings = form.model_dump()`: the extras set no attribute), read field
+    /// by field, or validated again into a strict model; a model only named like a request
+    /// (`...Request`, `...Payload`) that no route receives; models nested in a request
+    /// model's fields (free-form metadata by design, most often). Where extras do not choose
+    /// what is set, accepting them is a design choice, not a hole. Where they do, VAL002 also
+    /// reports the write when it sees it in the handler.
     ///
     /// ## Why is this dangerous
     /// Extra fields are kept on the model and come back out of `model_dump()`: a validated
