@@ -1,9 +1,9 @@
 //! Request data that no model validated, followed through a function's local assignments.
 
-use crate::data_models::{allows_extra, named_class};
+use crate::data_models::{ModelKind, allows_extra, model_kind, named_class};
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{Expr, ExprKind, Function, Param, Stmt};
-use rustc_hash::FxHashMap as HashMap;
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Span, Stmt};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Annotations that accept any JSON body: `dict`, `Dict[...]`, `Any`, `object`, `Mapping`.
 pub fn is_raw_annotation(model: &ProjectModel, file: usize, annotation: &Expr) -> bool {
@@ -317,4 +317,587 @@ fn is_untyped(model: &ProjectModel, file: usize, t: &Expr) -> bool {
             )
         }
     }
+}
+
+/// Methods that write rows when called on a table class, its manager or a query on it.
+pub const WRITERS: &[&str] = &[
+    "create",
+    "update",
+    "insert",
+    "values",
+    "get_or_create",
+    "update_or_create",
+    "create_user",
+    "bulk_create",
+    "add",
+];
+
+/// A table class: a project ORM model, or Django's user model.
+pub fn is_orm_class(model: &ProjectModel, file: usize, func: &Expr) -> bool {
+    if !matches!(func.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+        return false;
+    }
+    match model.resolve_definition(file, func) {
+        Some((f, Some(Stmt::ClassDef(class)), _)) => {
+            model_kind(model, f, class) == Some(ModelKind::Orm)
+        }
+        Some((_, None, Some(q))) => q.starts_with("django.contrib.auth.models."),
+        _ => false,
+    }
+}
+
+/// A receiver that writes rows: `User.objects`, `User`, `db.query(User).filter(...)`,
+/// `insert(User)`, `update(User).where(...)`.
+pub fn orm_receiver(model: &ProjectModel, file: usize, expr: &Expr, depth: u32) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match &expr.kind {
+        ExprKind::Name(_) => is_orm_class(model, file, expr),
+        ExprKind::Attribute { value, attr } => {
+            attr == "objects"
+                || is_orm_class(model, file, expr)
+                || orm_receiver(model, file, value, depth + 1)
+        }
+        ExprKind::Call(c) => {
+            is_sql_write(model, file, &c.func)
+                || orm_receiver(model, file, &c.func, depth + 1)
+                || c.args.iter().any(|a| is_orm_class(model, file, a))
+        }
+        ExprKind::Await(inner) => orm_receiver(model, file, inner, depth + 1),
+        _ => false,
+    }
+}
+
+/// SQLAlchemy's `update(table)`/`insert(table)` statement builders: a write to a table even
+/// when the table is reached through an object the analysis cannot follow (`db.FlowRun`).
+fn is_sql_write(model: &ProjectModel, file: usize, func: &Expr) -> bool {
+    model.files[file].imports.resolve(func).is_some_and(|q| {
+        matches!(
+            q.as_str(),
+            "sqlalchemy.update"
+                | "sqlalchemy.insert"
+                | "sqlalchemy.sql.update"
+                | "sqlalchemy.sql.insert"
+                | "sqlalchemy.sql.expression.update"
+                | "sqlalchemy.sql.expression.insert"
+                | "sqlalchemy.dialects.postgresql.insert"
+                | "sqlalchemy.dialects.sqlite.insert"
+                | "sqlalchemy.dialects.mysql.insert"
+        )
+    })
+}
+
+/// `query.update(...)`: an update through `filter`, `filter_by`, `where`, `query`, `objects`
+/// or `select`.
+pub fn is_query(expr: &Expr) -> bool {
+    expr.as_call()
+        .and_then(|c| c.func.last_name())
+        .is_some_and(|n| {
+            matches!(
+                n,
+                "filter" | "filter_by" | "where" | "query" | "objects" | "select"
+            )
+        })
+}
+
+/// A project function or method a call reaches: a function, `Class.method`, or
+/// `instance.method` of a module-level `instance = Class()`; with whether its first parameter
+/// is the bound `self`/`cls`.
+pub fn resolve_callee<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    func: &Expr,
+) -> Option<(usize, &'m Function, bool)> {
+    if let Some((f, Some(Stmt::FunctionDef(def)), _)) = model.resolve_definition(file, func) {
+        return Some((f, def, false));
+    }
+    let ExprKind::Attribute { value, attr } = &func.kind else {
+        return None;
+    };
+    let (class_file, class) = match model.resolve_definition(file, value)? {
+        (f, Some(Stmt::ClassDef(c)), _) => (f, c.as_ref()),
+        (
+            f,
+            Some(Stmt::Assign {
+                value: Some(v),
+                targets,
+                ..
+            }),
+            _,
+        ) if targets.len() == 1 => match model.resolve_definition(f, &v.as_call()?.func)? {
+            (cf, Some(Stmt::ClassDef(c)), _) => (cf, c.as_ref()),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    class.body.iter().find_map(|s| match s {
+        Stmt::FunctionDef(m) if m.name == *attr => {
+            let bound = m
+                .params
+                .first()
+                .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"));
+            Some((class_file, m.as_ref(), bound))
+        }
+        _ => None,
+    })
+}
+
+/// What a sink does with the data it receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkKind {
+    /// The data's keys choose the attributes or columns set: `Model(**data)`, a `setattr`
+    /// loop, `obj.__dict__.update(data)`, `query.update(data)`.
+    Keys,
+    /// The data is stored as a value: a column of a written row, a module-level store.
+    Stored,
+}
+
+/// Where a whole value ends up.
+#[derive(Clone, Debug)]
+pub struct Sink {
+    /// The statement in the function followed (a call into a helper for a helper's sink).
+    pub span: Span,
+    pub kind: SinkKind,
+    /// What happens there, e.g. "is spread into User()".
+    pub what: String,
+}
+
+/// One value followed as a whole through a function's local assignments (`data = dict(raw)`,
+/// `merged = {**old, **data}`, `payload = body.model_dump()`), and where it is written:
+/// into a table (as the keys of a row or as a column value), into `setattr` loops, into
+/// module-level stores, or into a project helper whose parameter is written so.
+pub struct Whole<'m> {
+    model: &'m ProjectModel,
+    file: usize,
+    function: &'m Function,
+    seed: Option<Span>,
+    names: HashSet<String>,
+    /// Whether the function commits or saves, so that attributes it sets are stored.
+    persists: bool,
+}
+
+impl<'m> Whole<'m> {
+    /// Follows parameter `name` or the expression at `seed` through `function`.
+    pub fn new(
+        model: &'m ProjectModel,
+        file: usize,
+        function: &'m Function,
+        name: Option<&str>,
+        seed: Option<Span>,
+    ) -> Self {
+        let mut whole = Whole {
+            model,
+            file,
+            function,
+            seed,
+            names: name.into_iter().map(str::to_string).collect(),
+            persists: false,
+        };
+        for _ in 0..3 {
+            let before = whole.names.len();
+            whole.learn(&function.body);
+            if whole.names.len() == before {
+                break;
+            }
+        }
+        crate::untrusted_walk(&function.body, &mut |e| {
+            if let Some(call) = e.as_call()
+                && let ExprKind::Attribute { attr, .. } = &call.func.kind
+                && matches!(
+                    attr.as_str(),
+                    "commit" | "flush" | "save" | "add" | "add_all" | "merge"
+                )
+            {
+                whole.persists = true;
+            }
+        });
+        whole
+    }
+
+    fn learn(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if self.carries(value) => {
+                    for t in targets {
+                        if let Some(n) = t.as_name() {
+                            self.names.insert(n.to_string());
+                        }
+                    }
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    for child in other.child_bodies() {
+                        self.learn(child);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether an expression evaluates to the value as a whole (not one field of it): the
+    /// value, a name bound to it, `dict(x)`, `vars(x)`, `x.__dict__`, `{**x}`, `x.copy()`,
+    /// `x.model_dump()`, `json.loads(x)`, `jsonable_encoder(x)`, `x or {}`, `x | y`, or a
+    /// project function that takes it (`reshape(x)`).
+    pub fn carries(&self, expr: &Expr) -> bool {
+        if Some(expr.span) == self.seed {
+            return true;
+        }
+        match &expr.kind {
+            ExprKind::Name(n) => self.names.contains(n),
+            ExprKind::Await(inner) | ExprKind::Starred(inner) => self.carries(inner),
+            ExprKind::Named { value, .. } => self.carries(value),
+            ExprKind::Attribute { value, attr } => attr == "__dict__" && self.carries(value),
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && self.carries(value)
+                {
+                    return matches!(
+                        attr.as_str(),
+                        "copy" | "to_dict" | "dict" | "model_dump" | "decode"
+                    );
+                }
+                // `ANY_JSON.validate_python(data)` with a free-form adapter gives the data back
+                // (a concrete adapter validates: VAL001 checks that before following).
+                if let ExprKind::Attribute { attr, .. } = &call.func.kind
+                    && matches!(attr.as_str(), "validate_python" | "validate_json")
+                {
+                    return call.args.first().is_some_and(|a| self.carries(a));
+                }
+                let Some(first) = call.args.first() else {
+                    return false;
+                };
+                let imports = &self.model.files[self.file].imports;
+                if let Some(q) = imports.resolve(&call.func)
+                    && matches!(
+                        q.as_str(),
+                        "builtins.dict"
+                            | "builtins.vars"
+                            | "json.loads"
+                            | "orjson.loads"
+                            | "ujson.loads"
+                            | "simplejson.loads"
+                            | "copy.copy"
+                            | "copy.deepcopy"
+                            | "dataclasses.asdict"
+                            | "fastapi.encoders.jsonable_encoder"
+                    )
+                {
+                    return self.carries(first);
+                }
+                matches!(
+                    self.model.resolve_definition(self.file, &call.func),
+                    Some((_, Some(Stmt::FunctionDef(_)), _))
+                ) && call.args.iter().any(|a| self.carries(a))
+            }
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .any(|e| e.key.is_none() && self.carries(&e.value)),
+            ExprKind::IfExp { body, orelse, .. } => self.carries(body) || self.carries(orelse),
+            ExprKind::BoolOp { values, .. } => values.iter().any(|v| self.carries(v)),
+            ExprKind::BinOp { left, right, .. } => self.carries(left) || self.carries(right),
+            _ => false,
+        }
+    }
+
+    /// Whether the value is somewhere inside an expression as a whole: `{"info": data}`,
+    /// `[data]`, `json.dumps(data)`; not a field picked out of it (`data["name"]`,
+    /// `data.get("name")`) nor a measure of it (`len(data)`).
+    fn contains(&self, expr: &Expr) -> bool {
+        if self.carries(expr) {
+            return true;
+        }
+        match &expr.kind {
+            ExprKind::Dict(entries) => entries.iter().any(|e| self.contains(&e.value)),
+            ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
+                items.iter().any(|i| self.contains(i))
+            }
+            ExprKind::Await(inner) | ExprKind::Starred(inner) => self.contains(inner),
+            ExprKind::IfExp { body, orelse, .. } => self.contains(body) || self.contains(orelse),
+            ExprKind::BoolOp { values, .. } => values.iter().any(|v| self.contains(v)),
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, .. } = &call.func.kind
+                    && self.carries(value)
+                {
+                    return false;
+                }
+                let measure = self.model.files[self.file]
+                    .imports
+                    .resolve(&call.func)
+                    .is_some_and(|q| {
+                        matches!(
+                            q.as_str(),
+                            "builtins.len"
+                                | "builtins.bool"
+                                | "builtins.int"
+                                | "builtins.isinstance"
+                                | "builtins.type"
+                                | "builtins.hash"
+                        )
+                    });
+                !measure
+                    && (call.args.iter().any(|a| self.contains(a))
+                        || call.keywords.iter().any(|k| self.contains(&k.value)))
+            }
+            _ => false,
+        }
+    }
+
+    /// A name neither a parameter nor assigned in the function: a module-level object.
+    fn is_global(&self, expr: &Expr) -> bool {
+        let mut root = expr;
+        while let ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } = &root.kind
+        {
+            root = value;
+        }
+        root.as_name().is_some_and(|n| {
+            !self.function.params.iter().any(|p| p.name == n)
+                && !self.function.assigned.may_contain(n)
+                && !self.names.contains(n)
+                && !matches!(n, "self" | "cls" | "request")
+        })
+    }
+
+    /// The first place the value is written to, looking into project helpers `depth` calls
+    /// deep. `keys_only` keeps only sinks where the value's keys choose what is set.
+    pub fn sink(&self, depth: u32, keys_only: bool) -> Option<Sink> {
+        self.sink_in(&self.function.body, depth, keys_only)
+    }
+
+    fn sink_in(&self, body: &[Stmt], depth: u32, keys_only: bool) -> Option<Sink> {
+        for stmt in body {
+            let span = stmt.span();
+            let found = match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
+                Stmt::For {
+                    iter, body: inner, ..
+                } => {
+                    let iterable = match iter.as_call().map(|c| &c.func.kind) {
+                        Some(ExprKind::Attribute { value, attr })
+                            if matches!(attr.as_str(), "items" | "keys") =>
+                        {
+                            value.as_ref()
+                        }
+                        _ => iter,
+                    };
+                    let mut sets = false;
+                    if self.carries(iterable) {
+                        crate::untrusted_walk(inner, &mut |e| {
+                            sets |= e
+                                .as_call()
+                                .is_some_and(|c| c.func.as_name() == Some("setattr"));
+                        });
+                    }
+                    if sets {
+                        Some(Sink {
+                            span,
+                            kind: SinkKind::Keys,
+                            what: "is applied with setattr() key by key".to_string(),
+                        })
+                    } else {
+                        self.calls_sink(iter, span, depth, keys_only)
+                    }
+                }
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    let stored = !keys_only
+                        && self.contains(value)
+                        && targets.iter().any(|t| match &t.kind {
+                            ExprKind::Subscript { value: base, .. } => self.is_global(base),
+                            ExprKind::Attribute { value: base, .. } => {
+                                self.is_global(base) || (self.persists && base.as_name().is_some())
+                            }
+                            _ => false,
+                        });
+                    if stored {
+                        Some(Sink {
+                            span,
+                            kind: SinkKind::Stored,
+                            what: "is stored as is".to_string(),
+                        })
+                    } else {
+                        self.calls_sink(value, span, depth, keys_only)
+                    }
+                }
+                Stmt::Expr { value, .. }
+                | Stmt::Return {
+                    value: Some(value), ..
+                }
+                | Stmt::AugAssign { value, .. } => self.calls_sink(value, span, depth, keys_only),
+                Stmt::With { items, .. } => items
+                    .iter()
+                    .find_map(|i| self.calls_sink(&i.context, span, depth, keys_only)),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+            for child in stmt.child_bodies() {
+                if let Some(s) = self.sink_in(child, depth, keys_only) {
+                    return Some(s);
+                }
+            }
+        }
+        None
+    }
+
+    fn calls_sink(&self, expr: &Expr, span: Span, depth: u32, keys_only: bool) -> Option<Sink> {
+        let mut found = None;
+        expr.any(&mut |x| {
+            if let Some(call) = x.as_call() {
+                found = self.call_sink(call, span, depth, keys_only);
+            }
+            found.is_some()
+        });
+        found
+    }
+
+    fn call_sink(&self, call: &Call, span: Span, depth: u32, keys_only: bool) -> Option<Sink> {
+        let (model, file) = (self.model, self.file);
+        let target = call.func.last_name().unwrap_or("the call");
+        let table_write = is_orm_class(model, file, &call.func)
+            || matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                if WRITERS.contains(&attr.as_str()) && orm_receiver(model, file, value, 0));
+        if table_write {
+            if call
+                .keywords
+                .iter()
+                .any(|k| k.arg.is_none() && self.carries(&k.value))
+            {
+                return Some(Sink {
+                    span,
+                    kind: SinkKind::Keys,
+                    what: format!("is spread into {target}()"),
+                });
+            }
+            if !keys_only
+                && (call.args.iter().any(|a| self.contains(a))
+                    || call.keywords.iter().any(|k| self.contains(&k.value)))
+            {
+                return Some(Sink {
+                    span,
+                    kind: SinkKind::Stored,
+                    what: format!("is written into a row by {target}()"),
+                });
+            }
+        }
+        if let ExprKind::Attribute { value, attr } = &call.func.kind {
+            if attr == "update" && call.args.first().is_some_and(|a| self.carries(a)) {
+                let object_dict =
+                    matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "__dict__");
+                if object_dict || is_query(value) {
+                    return Some(Sink {
+                        span,
+                        kind: SinkKind::Keys,
+                        what: if object_dict {
+                            "is written into an object's __dict__".to_string()
+                        } else {
+                            "is written by a query's update()".to_string()
+                        },
+                    });
+                }
+            }
+            if !keys_only
+                && matches!(
+                    attr.as_str(),
+                    "update" | "append" | "extend" | "setdefault" | "add" | "insert"
+                )
+                && self.is_global(value)
+                && (call.args.iter().any(|a| self.contains(a))
+                    || call.keywords.iter().any(|k| self.contains(&k.value)))
+            {
+                return Some(Sink {
+                    span,
+                    kind: SinkKind::Stored,
+                    what: "is stored as is".to_string(),
+                });
+            }
+        }
+        if depth == 0 {
+            return None;
+        }
+        helper_sink(
+            model,
+            file,
+            call,
+            span,
+            &|e| {
+                if self.carries(e) {
+                    Some(true)
+                } else {
+                    (!keys_only && self.contains(e)).then_some(false)
+                }
+            },
+            depth - 1,
+            keys_only,
+        )
+    }
+}
+
+/// Where a project helper writes what a call passes it: the parameters that receive an
+/// argument for which `passes` says `Some(whole)` (the value itself, or `Some(false)`: the
+/// value inside another, such as `{"info": data}`) are followed through the helper with
+/// [`Whole`], `depth` further helper calls deep.
+pub fn helper_sink(
+    model: &ProjectModel,
+    file: usize,
+    call: &Call,
+    span: Span,
+    passes: &dyn Fn(&Expr) -> Option<bool>,
+    depth: u32,
+    keys_only: bool,
+) -> Option<Sink> {
+    let (helper_file, helper, bound) = resolve_callee(model, file, &call.func)?;
+    let positional: Vec<&Param> = helper
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .skip(usize::from(bound))
+        .collect();
+    let mut params: Vec<(&str, bool)> = Vec::new();
+    for (i, a) in call.args.iter().enumerate() {
+        if matches!(a.kind, ExprKind::Starred(_)) {
+            break;
+        }
+        if let Some(whole) = passes(a)
+            && let Some(p) = positional.get(i)
+        {
+            params.push((&p.name, whole));
+        }
+    }
+    for k in &call.keywords {
+        if let Some(name) = &k.arg
+            && let Some(whole) = passes(&k.value)
+            && helper.params.iter().any(|p| &p.name == name)
+        {
+            params.push((name, whole));
+        }
+    }
+    params.into_iter().find_map(|(p, whole)| {
+        let inner = Whole::new(model, helper_file, helper, Some(p), None).sink(depth, keys_only)?;
+        Some(if whole {
+            Sink {
+                span,
+                kind: inner.kind,
+                what: format!("is passed to {}(), where it {}", helper.name, inner.what),
+            }
+        } else {
+            // Inside another value the data's own keys choose nothing: it is stored whole.
+            Sink {
+                span,
+                kind: SinkKind::Stored,
+                what: format!(
+                    "is passed within another value to {}(), which writes that value",
+                    helper.name
+                ),
+            }
+        })
+    })
 }

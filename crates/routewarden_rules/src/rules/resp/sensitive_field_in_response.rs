@@ -24,7 +24,9 @@ declare_rule! {
     /// Also reported: an ORM row returned with no filtering model (`response_model=None`
     /// included) whose table has a secret column; Flask `jsonify(obj.__dict__)`, `vars(obj)`,
     /// a dump of every column; a returned dict whose entry reads a secret column of a row.
-    /// Models are read across modules, with fields inherited from project base classes.
+    /// Models are read across modules, with fields inherited from project base classes. A row
+    /// bound by tuple unpacking (`for user, role in rows`, `user, team = q.one()`) is the
+    /// entity at the same position of the query's `select(User, Role)`/`query(User, Role)`.
     ///
     /// Not reported: fields typed `SecretStr`, declared with `Field(exclude=True)`, rewritten by
     /// a `@field_serializer` or by a `@field_validator` that returns something other than the
@@ -245,8 +247,13 @@ impl<'a> Handler<'a> {
                             query: None,
                         });
                 }
-                let value = last_assignment(&self.function.body, name)?;
-                self.row(value, depth + 1)
+                if let Some(value) = last_assignment(&self.function.body, name) {
+                    return self.row(value, depth + 1);
+                }
+                // `for user, role in rows:` / `user, role = result.first()`: the entity at the
+                // same position of the query's `select(User, Role)`.
+                let (index, source) = tuple_binding(&self.function.body, name)?;
+                self.selected_entity(source, index, depth + 1)
             }
             ExprKind::Call(call) => {
                 if is_redaction(call) {
@@ -294,6 +301,59 @@ impl<'a> Handler<'a> {
                 }
                 None
             }
+            _ => None,
+        }
+    }
+
+    /// The table class at `index` of the entities a query selects: `select(User, Role)`,
+    /// `db.query(User, Role)`, `.with_entities(...)`, followed through local names.
+    fn selected_entity(&self, source: &'a Expr, index: usize, depth: u32) -> Option<Row<'a>> {
+        if depth > 8 {
+            return None;
+        }
+        if let Some(name) = source.as_name() {
+            let value = last_assignment(&self.function.body, name)?;
+            return self.selected_entity(value, index, depth + 1);
+        }
+        self.select_in(source, source, index, 0)
+    }
+
+    fn select_in(
+        &self,
+        source: &'a Expr,
+        expr: &'a Expr,
+        index: usize,
+        depth: u32,
+    ) -> Option<Row<'a>> {
+        if depth > 12 {
+            return None;
+        }
+        match &expr.kind {
+            ExprKind::Call(call) => {
+                if matches!(
+                    call.func.last_name(),
+                    Some("select" | "query" | "with_entities")
+                ) && call.args.len() > 1
+                {
+                    return call.args.get(index).and_then(|entity| {
+                        self.orm_class(entity).map(|(file, class)| Row {
+                            file,
+                            class,
+                            constructed: false,
+                            query: Some(source),
+                        })
+                    });
+                }
+                self.select_in(source, &call.func, index, depth + 1)
+                    .or_else(|| {
+                        call.args
+                            .iter()
+                            .find_map(|a| self.select_in(source, a, index, depth + 1))
+                    })
+            }
+            ExprKind::Attribute { value, .. }
+            | ExprKind::Subscript { value, .. }
+            | ExprKind::Await(value) => self.select_in(source, value, index, depth + 1),
             _ => None,
         }
     }
@@ -474,6 +534,46 @@ impl<'a> Handler<'a> {
             })
             .map(|f| f.name)
     }
+}
+
+/// The last tuple binding of `name` in `body`: `for a, b in source` or `a, b = source`,
+/// with the position of `name` in the tuple.
+fn tuple_binding<'a>(body: &'a [Stmt], name: &str) -> Option<(usize, &'a Expr)> {
+    let position = |target: &Expr| match &target.kind {
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            items.iter().position(|i| i.as_name() == Some(name))
+        }
+        _ => None,
+    };
+    let mut found = None;
+    for stmt in body {
+        match stmt {
+            Stmt::For { target, iter, .. } => {
+                if let Some(i) = position(target) {
+                    found = Some((i, iter));
+                }
+            }
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                if let Some(i) = targets.iter().find_map(position) {
+                    found = Some((i, value));
+                }
+            }
+            _ => {}
+        }
+        if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            if let Some(f) = tuple_binding(child, name) {
+                found = Some(f);
+            }
+        }
+    }
+    found
 }
 
 /// Whether a body assigns `<something>.field = ...`.

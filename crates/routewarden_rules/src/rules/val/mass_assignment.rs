@@ -1,9 +1,10 @@
 use crate::context::FileContext;
-use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
-use crate::untrusted::{Untrusted, raw_body_params};
+use crate::untrusted::{
+    Untrusted, WRITERS, helper_sink, is_orm_class, is_query, orm_receiver, raw_body_params,
+};
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 declare_rule! {
@@ -12,9 +13,12 @@ declare_rule! {
     /// (`Model(**data)`), into a write through a table class, its manager or a query on it
     /// (`Model.objects.create(**data)`, `insert(Model).values(**data)`, `query.update(data)`),
     /// into `obj.__dict__.update(data)`, or applied by `setattr(obj, key, value)` in a loop over
-    /// the data. Untrusted: `dict`/`Any` body parameters of route handlers, Flask
-    /// `request.json`, `get_json()`, `form`, `args`, `values`, Starlette
-    /// `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
+    /// the data; also when the data is passed whole to a project helper (a function, a class's
+    /// method, or a method of a module-level instance) whose parameter is written so, reported
+    /// at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
+    /// expression names it (`sa.update(db.Account).values(**data)`). Untrusted: `dict`/`Any`
+    /// body parameters of route handlers, Flask `request.json`, `get_json()`, `form`, `args`,
+    /// `values`, Starlette `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
     /// Pydantic model accepts extra fields, followed through local assignments, `dict(...)`,
     /// `.copy()` and `{**data}`.
     ///
@@ -56,18 +60,6 @@ declare_rule! {
 
 pub struct MassAssignment;
 
-const WRITERS: &[&str] = &[
-    "create",
-    "update",
-    "insert",
-    "values",
-    "get_or_create",
-    "update_or_create",
-    "create_user",
-    "bulk_create",
-    "add",
-];
-
 impl MassAssignment {
     fn check_call(
         &self,
@@ -87,9 +79,9 @@ impl MassAssignment {
             // The sink must be established: a constructor of a table class, or a write
             // through a table class, its manager or a query on it. A class the analysis cannot
             // see (a plugin's settings model, a library's response object) may validate.
-            let constructor = is_orm_class(cx, &call.func);
+            let constructor = is_orm_class(cx.model, cx.file_index, &call.func);
             let writer = matches!(&call.func.kind, ExprKind::Attribute { value, attr }
-                if WRITERS.contains(&attr.as_str()) && orm_receiver(cx, value, 0));
+                if WRITERS.contains(&attr.as_str()) && orm_receiver(cx.model, cx.file_index, value, 0));
             if constructor || writer {
                 let target = call.func.last_name().unwrap_or("the call");
                 out.report(
@@ -109,15 +101,7 @@ impl MassAssignment {
         {
             let object_dict =
                 matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "__dict__");
-            let query = value
-                .as_call()
-                .and_then(|c| c.func.last_name())
-                .is_some_and(|n| {
-                    matches!(
-                        n,
-                        "filter" | "filter_by" | "where" | "query" | "objects" | "select"
-                    )
-                });
+            let query = is_query(value);
             if object_dict || query {
                 out.report(
                     &MASS_ASSIGNMENT,
@@ -132,6 +116,37 @@ impl MassAssignment {
                     ),
                 );
             }
+        }
+        // `create_user(db, data)` where the project helper spreads or applies its parameter.
+        let passed = call
+            .args
+            .iter()
+            .chain(
+                call.keywords
+                    .iter()
+                    .filter(|k| k.arg.is_some())
+                    .map(|k| &k.value),
+            )
+            .find_map(|a| untrusted.source(a));
+        if let Some(why) = passed
+            && let Some(sink) = helper_sink(
+                cx.model,
+                cx.file_index,
+                call,
+                span,
+                &|e| untrusted.source(e).is_some().then_some(true),
+                0,
+                true,
+            )
+        {
+            out.report(
+                &MASS_ASSIGNMENT,
+                span,
+                format!(
+                    "{why} {}: the client chooses which fields are set",
+                    sink.what
+                ),
+            );
         }
     }
 
@@ -203,39 +218,6 @@ impl MassAssignment {
                 }
             }
         }
-    }
-}
-
-/// A table class: a project ORM model, or Django's user model.
-fn is_orm_class(cx: &FileContext, func: &Expr) -> bool {
-    if !matches!(func.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
-        return false;
-    }
-    match cx.model.resolve_definition(cx.file_index, func) {
-        Some((f, Some(Stmt::ClassDef(class)), _)) => {
-            model_kind(cx.model, f, class) == Some(ModelKind::Orm)
-        }
-        Some((_, None, Some(q))) => q.starts_with("django.contrib.auth.models."),
-        _ => false,
-    }
-}
-
-/// A receiver that writes rows: `User.objects`, `User`, `db.query(User).filter(...)`,
-/// `insert(User)`, `update(User).where(...)`.
-fn orm_receiver(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
-    if depth > 8 {
-        return false;
-    }
-    match &expr.kind {
-        ExprKind::Name(_) => is_orm_class(cx, expr),
-        ExprKind::Attribute { value, attr } => {
-            attr == "objects" || is_orm_class(cx, expr) || orm_receiver(cx, value, depth + 1)
-        }
-        ExprKind::Call(c) => {
-            orm_receiver(cx, &c.func, depth + 1) || c.args.iter().any(|a| is_orm_class(cx, a))
-        }
-        ExprKind::Await(inner) => orm_receiver(cx, inner, depth + 1),
-        _ => false,
     }
 }
 

@@ -2,26 +2,35 @@ use crate::data_models::{ModelKind, allows_extra, model_kind};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use crate::untrusted::{Untrusted, raw_body_params};
+use crate::untrusted::{Sink, Untrusted, Whole, raw_body_params};
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Class, Expr, ExprKind, Param, Stmt};
+use routewarden_python::ast::{Class, Expr, ExprKind, Param, Span, Stmt};
 use rustc_hash::FxHashMap as HashMap;
 
 declare_rule! {
     /// ## What it finds
-    /// A Pydantic model that receives request data and accepts unknown fields: `extra="allow"`
-    /// in a v2 `model_config = ConfigDict(...)` or dict, a v1 `class Config: extra =
-    /// Extra.allow`, or the class keyword `class M(BaseModel, extra="allow")`, also inherited
-    /// from a base model (reported at the base's setting). A model receives request data when a
-    /// route handler takes it as a parameter (body, form or query model; not a `Depends(...)`
-    /// result), or when a handler validates the raw request into it (`Model(**await
-    /// request.json())`, `Model.model_validate(request.get_json())`); annotations are followed
-    /// across modules. A model only named like a request (`...Request`, `...Payload`) that no
-    /// route receives is not reported: it may be an internal type or the wire format of another
-    /// service's responses. Models nested in a request model's fields are not reported either
-    /// (free-form metadata by design, most often); where the extra fields reach a table,
-    /// VAL002 reports the write.
+    /// A Pydantic model that receives request data, accepts unknown fields, and has its
+    /// fields written by their names. Accepts unknown fields: `extra="allow"` in a v2
+    /// `model_config = ConfigDict(...)` or dict, a v1 `class Config: extra = Extra.allow`, or
+    /// the class keyword `class M(BaseModel, extra="allow")`, also inherited from a base model
+    /// (reported at the base's setting). Receives request data: a route handler takes it as a
+    /// parameter (body, form or query model; not a `Depends(...)` result), or validates the
+    /// raw request into it (`Model(**await request.json())`, `Model.model_validate(...)`);
+    /// annotations are followed across modules. Written by name: in that handler the model,
+    /// or its dump (`model_dump()`, `dict()`, `jsonable_encoder(...)`, `vars(...)`), is
+    /// spread into a table class or a write through one (`User(**m.model_dump())`,
+    /// `query.update(m.dict())`), applied by a `setattr` loop or `obj.__dict__.update(...)`,
+    /// directly or in a project helper one call away (`crud.create(db, obj_in=m)`).
+    ///
+    /// Not reported: a permissive model whose extra fields are forwarded to another service
+    /// (vendor parameters for a model provider, JSON-RPC members), stored whole as one JSON
+    /// value (`user.settings = form.model_dump()`: the extras set no attribute), read field
+    /// by field, or validated again into a strict model; a model only named like a request
+    /// (`...Request`, `...Payload`) that no route receives; models nested in a request
+    /// model's fields (free-form metadata by design, most often). Where extras do not choose
+    /// what is set, accepting them is a design choice, not a hole. Where they do, VAL002 also
+    /// reports the write when it sees it in the handler.
     ///
     /// ## Why is this dangerous
     /// Extra fields are kept on the model and come back out of `model_dump()`: a validated
@@ -116,9 +125,8 @@ impl Rule for PermissiveRequestModel {
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {
         let model = cx.model;
-        // Each model that receives request data, with the handler that first receives it.
-        let mut received: HashMap<(usize, u32), String> = HashMap::default();
-        let mut queue: Vec<(usize, &Class, String)> = Vec::new();
+        // Each model whose extra fields reach a write, with the handler and the write.
+        let mut received: HashMap<(usize, u32), (String, Sink)> = HashMap::default();
         let mut seen_handlers = rustc_hash::FxHashSet::default();
         for route in &cx.surface.apps.routes {
             let file = route.handler_file;
@@ -126,13 +134,20 @@ impl Rule for PermissiveRequestModel {
             if !seen_handlers.insert((file, handler.span.start)) {
                 continue;
             }
-            let mut found = Vec::new();
+            // (class, the parameter or the validating call that holds the request's data)
+            let mut found: Vec<(usize, &Class, Option<&str>, Option<Span>)> = Vec::new();
             for p in &handler.params {
                 if holds_dependency_result(p) {
                     continue;
                 }
                 if let Some(annotation) = &p.annotation {
-                    annotation_classes(model, file, annotation, &mut found);
+                    let mut classes = Vec::new();
+                    annotation_classes(model, file, annotation, &mut classes);
+                    found.extend(
+                        classes
+                            .into_iter()
+                            .map(|(f, c)| (f, c, Some(p.name.as_str()), None)),
+                    );
                 }
             }
             // `Model(**await request.json())`, `Model.model_validate(request.get_json())`.
@@ -166,18 +181,29 @@ impl Rule for PermissiveRequestModel {
                     if let Some(data) = data
                         && untrusted.source(data).is_some()
                     {
-                        annotation_classes(model, file, class_expr, &mut found);
+                        let mut classes = Vec::new();
+                        annotation_classes(model, file, class_expr, &mut classes);
+                        found.extend(classes.into_iter().map(|(f, c)| (f, c, None, Some(x.span))));
                     }
                     false
                 });
             });
-            for (f, class) in found {
-                queue.push((f, class, handler.name.clone()));
-            }
-        }
-        for (file, class, handler) in queue {
-            if model_kind(model, file, class) == Some(ModelKind::Pydantic) {
-                received.entry((file, class.span.start)).or_insert(handler);
+            for (f, class, name, seed) in found {
+                if received.contains_key(&(f, class.span.start))
+                    || model_kind(model, f, class) != Some(ModelKind::Pydantic)
+                    || allows_extra(model, f, class).is_none()
+                {
+                    continue;
+                }
+                // Only where the model's keys choose what is written do unknown fields matter.
+                if let Some(sink) = Whole::new(model, file, handler, name, seed).sink(1, true) {
+                    let line = model.files[file].lines.row(sink.span.start);
+                    let at = format!(
+                        "{}() (line {line} of {})",
+                        handler.name, model.files[file].display
+                    );
+                    received.insert((f, class.span.start), (at, sink));
+                }
             }
         }
         let mut reported = rustc_hash::FxHashSet::default();
@@ -186,7 +212,7 @@ impl Rule for PermissiveRequestModel {
                 let Stmt::ClassDef(class) = stmt else {
                     continue;
                 };
-                let Some(handler) = received.get(&(file, class.span.start)) else {
+                let Some((handler, sink)) = received.get(&(file, class.span.start)) else {
                     continue;
                 };
                 let Some((at_file, span)) = allows_extra(model, file, class) else {
@@ -200,8 +226,8 @@ impl Rule for PermissiveRequestModel {
                     &PERMISSIVE_REQUEST_MODEL,
                     span,
                     format!(
-                        "request model {} (received by {handler}()) accepts unknown fields (extra=\"allow\")",
-                        class.name
+                        "request model {} accepts unknown fields (extra=\"allow\"), and in {handler} the request's data {}",
+                        class.name, sink.what
                     ),
                 );
                 out.extend(f.into_vec());

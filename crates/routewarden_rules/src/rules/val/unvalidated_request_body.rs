@@ -2,7 +2,7 @@ use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use crate::untrusted::{has_typed_values, is_untyped_type, raw_body_params};
+use crate::untrusted::{Whole, has_typed_values, is_untyped_type, raw_body_params};
 use routewarden_model::ProjectModel;
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
@@ -11,34 +11,44 @@ use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
-    /// A FastAPI handler that takes its request body without a Pydantic model: a parameter
-    /// annotated `dict`, `Dict[str, Any]`, `Any`, `object` or `Mapping` (not a path parameter,
-    /// not a dependency), or a raw read of the body through the Starlette request
-    /// (`await request.json()`, `await request.form()`, or `await request.body()` decoded with
-    /// `json.loads`/`orjson.loads`).
+    /// A FastAPI handler that takes its request body without a Pydantic model and writes it
+    /// somewhere it is kept. The body: a parameter annotated `dict`, `Dict[str, Any]`, `Any`,
+    /// `object` or `Mapping` (not a path parameter, not a dependency), or a raw read through
+    /// the Starlette request (`await request.json()`, `await request.form()`, or `await
+    /// request.body()` decoded with `json.loads`/`orjson.loads`). Written: the body as a whole
+    /// (also copied, merged as `{**old, **data}` or nested as `{"info": data}`) spread into a
+    /// table class or a write through one (`User(**data)`, `User.objects.create(**data)`,
+    /// `query.update(data)`, SQLAlchemy `update(...)`/`insert(...).values(...)`), applied by a
+    /// `setattr` loop or `obj.__dict__.update(data)`, set on a row attribute of a handler that
+    /// commits, or put in a module-level store (`STORE[key] = data`, `EVENTS.append(data)`);
+    /// directly or in a project helper one call away (a function, a class's method, or a
+    /// method of a module-level instance such as `Users.update_user_by_id(id, data)`).
     ///
-    /// Not reported, because the body is checked or is not a JSON document to check: a body
-    /// that the handler validates as a whole (`Model(**data)`, `Model(**reshape(raw))`,
-    /// `Model.model_validate(...)`, `TypeAdapter(T).validate_python(...)` with a concrete `T`,
-    /// also into a class the analysis cannot see, such as a plugin's settings model), checks
-    /// against a JSON schema (`jsonschema`, directly or in a project helper), parses as
-    /// protobuf, or forwards as is to an upstream HTTP API (`client.post(url, content=body)`);
-    /// raw bytes never decoded as JSON (uploads, protobuf, signed webhooks) and a read whose
-    /// value is discarded; a form of which the handler only picks single fields
-    /// (`form.get("username")`), which is what `Form()` parameters do; mappings whose values are typed (`dict[str, str]`), which FastAPI
-    /// checks value by value. Picking single fields (`data["name"]`) is not validation of the
-    /// body.
+    /// Not reported, because the body is checked: a body that the handler validates as a
+    /// whole (`Model(**data)`, `Model(**reshape(raw))`, `Model.model_validate(...)`,
+    /// `TypeAdapter(T).validate_python(...)` with a concrete `T`, also into a class the
+    /// analysis cannot see, such as a plugin's settings model), checks against a JSON schema
+    /// (`jsonschema`, directly or in a project helper), or parses as protobuf; mappings whose
+    /// values are typed (`dict[str, str]`), which FastAPI checks value by value. Not reported,
+    /// because nothing of the body is kept as sent: a body that is only echoed, forwarded to
+    /// another service (an upstream API or a model provider, which defines and checks its
+    /// shape), or of which the handler picks single fields (`data.get("text")`,
+    /// `form["username"]`), checking or converting each itself; raw bytes never decoded as
+    /// JSON (uploads, protobuf, signed webhooks) and a read whose value is discarded. A free-
+    /// form body is a documentation gap there, not a hole: a reviewer wants the bodies that
+    /// end up in rows and stores unchecked.
     ///
     /// ## Why is this dangerous
-    /// Nothing checks the shape, types, sizes or allowed fields of the input: unexpected keys
-    /// flow into models and queries (mass assignment), wrong types reach code that assumes
-    /// others, and the API documentation says nothing about what is accepted.
+    /// Nothing checks the shape, types, sizes or allowed fields of what is stored: unexpected
+    /// keys become columns and attributes (mass assignment), arbitrarily large or oddly typed
+    /// documents land in rows that other code reads back assuming a shape, and the API
+    /// documentation says nothing about what is accepted.
     ///
     /// ## Example
     /// ```python
     /// @app.post("/users")
     /// def create_user(data: dict):
-    ///     return crud.create_user(**data)
+    ///     return crud.create_user(**data)      # User(**data) inside the helper
     /// ```
     ///
     /// ## Fix
@@ -61,6 +71,9 @@ declare_rule! {
 }
 
 pub struct UnvalidatedRequestBody;
+
+/// How many project helper calls deep a body is followed to where it is written.
+const HELPER_DEPTH: u32 = 1;
 
 /// The request data one parameter or one body read carries through a handler: the names it
 /// was assigned to (also through calls such as `json.loads(body)` or `reshape(raw)`).
@@ -483,13 +496,21 @@ impl Rule for UnvalidatedRequestBody {
                 if Flow::new(cx.model, file, handler, Some(&p.name), None).checked(handler) {
                     continue;
                 }
+                let Some(sink) = Whole::new(cx.model, file, handler, Some(&p.name), None)
+                    .sink(HELPER_DEPTH, false)
+                else {
+                    continue;
+                };
                 let mut f = Findings::new(file);
                 f.report(
                     &UNVALIDATED_REQUEST_BODY,
                     p.span,
                     format!(
-                        "{}() takes `{}` as an unvalidated mapping instead of a Pydantic model",
-                        handler.name, p.name
+                        "{}() takes `{}` as an unvalidated mapping, which {} (line {})",
+                        handler.name,
+                        p.name,
+                        sink.what,
+                        cx.model.files[file].lines.row(sink.span.start)
                     ),
                 );
                 out.extend(f.into_vec());
@@ -545,13 +566,20 @@ impl Rule for UnvalidatedRequestBody {
                 if flow.checked(handler) || (attr == "form" && flow.only_fields(handler)) {
                     continue;
                 }
+                let Some(sink) =
+                    Whole::new(cx.model, file, handler, None, Some(span)).sink(HELPER_DEPTH, false)
+                else {
+                    continue;
+                };
                 let mut f = Findings::new(file);
                 f.report(
                     &UNVALIDATED_REQUEST_BODY,
                     span,
                     format!(
-                        "{}() reads the raw body with request.{attr}() instead of a Pydantic model",
-                        handler.name
+                        "{}() reads the raw body with request.{attr}() and, unvalidated, it {} (line {})",
+                        handler.name,
+                        sink.what,
+                        cx.model.files[file].lines.row(sink.span.start)
                     ),
                 );
                 out.extend(f.into_vec());
