@@ -53,9 +53,9 @@ pub struct ConfigModel<'a> {
 
 /// Class and module names that mark development, testing or local configuration.
 pub fn is_non_production_name(name: &str) -> bool {
-    identifier_words(name).iter().any(|w| {
+    any_identifier_word(name, |w| {
         matches!(
-            w.as_str(),
+            w,
             "dev"
                 | "devel"
                 | "develop"
@@ -82,32 +82,71 @@ pub fn is_non_production_name(name: &str) -> bool {
 /// `["development", "config"]`-style lists.
 pub fn identifier_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
-    let mut current = String::new();
+    for_each_word(name, |w| {
+        words.push(w.to_string());
+        false
+    });
+    words
+}
+
+/// Whether any word of `name` (as [`identifier_words`] splits it) satisfies `pred`, without
+/// allocating: names are split millions of times on a large project.
+pub fn any_identifier_word(name: &str, pred: impl FnMut(&str) -> bool) -> bool {
+    for_each_word(name, pred)
+}
+
+/// Calls `f` with each lowercased word of `name` until it returns true. Words longer than the
+/// buffer are passed whole, lowercased into a fresh string.
+fn for_each_word(name: &str, mut f: impl FnMut(&str) -> bool) -> bool {
+    let bytes = name.as_bytes();
+    let mut buf = [0u8; 48];
+    let mut emit = |start: usize, end: usize| -> bool {
+        let word = &bytes[start..end];
+        if !word.iter().any(u8::is_ascii_uppercase) {
+            // Word boundaries fall on ASCII bytes, so the slice is whole characters.
+            return f(&name[start..end]);
+        }
+        if word.len() <= buf.len() {
+            let out = &mut buf[..word.len()];
+            out.copy_from_slice(word);
+            out.make_ascii_lowercase();
+            // Only ASCII letters and digits make a word.
+            f(std::str::from_utf8(out).unwrap_or_default())
+        } else {
+            f(&String::from_utf8_lossy(word).to_ascii_lowercase())
+        }
+    };
+    let mut start: Option<usize> = None;
     let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+    for (i, &b) in bytes.iter().enumerate() {
+        // Bytes of non-ASCII characters are never ASCII alphanumeric: they separate words,
+        // as the characters themselves do.
+        if !b.is_ascii_alphanumeric() {
+            if let Some(s) = start.take()
+                && emit(s, i)
+            {
+                return true;
             }
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+        if b.is_ascii_uppercase()
+            && prev_lower
+            && let Some(s) = start.take()
+            && emit(s, i)
+        {
+            return true;
         }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+        start.get_or_insert(i);
     }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    start.is_some_and(|s| emit(s, bytes.len()))
 }
 
 fn is_config_name(name: &str) -> bool {
-    identifier_words(name)
-        .iter()
-        .any(|w| matches!(w.as_str(), "config" | "configuration" | "settings" | "conf"))
+    any_identifier_word(name, |w| {
+        matches!(w, "config" | "configuration" | "settings" | "conf")
+    })
 }
 
 const LOADERS: &[&str] = &[
@@ -430,4 +469,33 @@ fn pyfile_module(model: &ProjectModel, file: usize, path: &str) -> Option<usize>
         .find(|(_, f)| f.path.parent() == caller_dir)
         .or_else(|| all.first())
         .map(|(i, _)| *i)
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_split_into_lowercase_words() {
+        assert_eq!(identifier_words("SECRET_KEY"), ["secret", "key"]);
+        assert_eq!(identifier_words("jwtSecretKey2"), ["jwt", "secret", "key2"]);
+        assert_eq!(identifier_words("HTTPServer"), ["httpserver"]);
+        assert_eq!(identifier_words("__init__"), ["init"]);
+        assert_eq!(identifier_words("DevConfig"), ["dev", "config"]);
+        assert_eq!(identifier_words("naïve_key"), ["na", "ve", "key"]);
+        assert!(identifier_words("").is_empty());
+        let long = "a".repeat(100) + "_b";
+        assert_eq!(identifier_words(&long), ["a".repeat(100), "b".to_string()]);
+    }
+
+    #[test]
+    fn any_word_stops_at_the_first_match() {
+        let mut seen = Vec::new();
+        assert!(any_identifier_word("test_config_values", |w| {
+            seen.push(w.to_string());
+            w == "config"
+        }));
+        assert_eq!(seen, ["test", "config"]);
+        assert!(!any_identifier_word("ProductionSettings", |w| w == "dev"));
+    }
 }

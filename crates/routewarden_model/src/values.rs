@@ -132,7 +132,7 @@ impl ProjectModel {
         let qualified = if module.module_name.is_empty() {
             name.to_string()
         } else {
-            format!("{}.{}", module.module_name, name)
+            routewarden_python::names::dotted(&module.module_name, name)
         };
         Some((file, Some(stmt), Some(qualified)))
     }

@@ -124,7 +124,7 @@ impl<'src> Lowerer<'src> {
                         let ra::ExceptHandler::ExceptHandler(h) = h;
                         ExceptHandler {
                             type_: h.type_.as_deref().map(|e| self.expr(e)),
-                            name: h.name.as_ref().map(|n| n.id.to_string()),
+                            name: h.name.as_ref().map(|n| n.id.as_str().to_owned()),
                             body: self.suite(&h.body),
                             span: span(h.range),
                         }
@@ -149,7 +149,7 @@ impl<'src> Lowerer<'src> {
                 span: sp,
             },
             ra::Stmt::ImportFrom(i) => Stmt::ImportFrom {
-                module: i.module.as_ref().map(|m| m.id.to_string()),
+                module: i.module.as_ref().map(|m| m.id.as_str().to_owned()),
                 level: i.level,
                 names: i.names.iter().map(alias).collect(),
                 span: sp,
@@ -194,7 +194,7 @@ impl<'src> Lowerer<'src> {
         let mut params = Vec::new();
         let mut push = |this: &mut Self, pd: &ra::ParameterWithDefault, kind| {
             params.push(Param {
-                name: pd.parameter.name.id.to_string(),
+                name: pd.parameter.name.id.as_str().to_owned(),
                 kind,
                 annotation: pd.parameter.annotation.as_deref().map(|a| this.expr(a)),
                 default: pd.default.as_deref().map(|d| this.expr(d)),
@@ -216,7 +216,7 @@ impl<'src> Lowerer<'src> {
         ] {
             if let Some(v) = v {
                 params.push(Param {
-                    name: v.name.id.to_string(),
+                    name: v.name.id.as_str().to_owned(),
                     kind,
                     annotation: v.annotation.as_deref().map(|a| self.expr(a)),
                     default: None,
@@ -231,7 +231,7 @@ impl<'src> Lowerer<'src> {
             .collect();
         let body = self.suite(&f.body);
         Function {
-            name: f.name.id.to_string(),
+            name: f.name.id.as_str().to_owned(),
             is_async: f.is_async,
             params,
             returns: f.returns.as_deref().map(|r| self.expr(r)),
@@ -252,7 +252,7 @@ impl<'src> Lowerer<'src> {
             None => (Vec::new(), Vec::new()),
         };
         Class {
-            name: c.name.id.to_string(),
+            name: c.name.id.as_str().to_owned(),
             decorators: c
                 .decorator_list
                 .iter()
@@ -268,7 +268,7 @@ impl<'src> Lowerer<'src> {
 
     fn keyword(&mut self, k: &ra::Keyword) -> Keyword {
         Keyword {
-            arg: k.arg.as_ref().map(|a| a.id.to_string()),
+            arg: k.arg.as_ref().map(|a| a.id.as_str().to_owned()),
             value: self.expr(&k.value),
             span: span(k.range),
         }
@@ -298,10 +298,10 @@ impl<'src> Lowerer<'src> {
 
     fn expr_kind(&mut self, e: &ra::Expr) -> ExprKind {
         match e {
-            ra::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
+            ra::Expr::Name(n) => ExprKind::Name(n.id.as_str().to_owned()),
             ra::Expr::Attribute(a) => ExprKind::Attribute {
                 value: self.boxed(&a.value),
-                attr: a.attr.id.to_string(),
+                attr: a.attr.id.as_str().to_owned(),
             },
             ra::Expr::Call(c) => ExprKind::Call(Box::new(Call {
                 func: self.expr(&c.func),
@@ -320,13 +320,13 @@ impl<'src> Lowerer<'src> {
                 for part in f.value.as_slice() {
                     match part {
                         ra::FStringPart::Literal(l) => {
-                            parts.push(FStringPart::Literal(l.value.to_string()))
+                            parts.push(FStringPart::Literal(String::from(&*l.value)))
                         }
                         ra::FStringPart::FString(fs) => {
                             for el in &fs.elements {
                                 match el {
                                     ra::InterpolatedStringElement::Literal(l) => {
-                                        parts.push(FStringPart::Literal(l.value.to_string()))
+                                        parts.push(FStringPart::Literal(String::from(&*l.value)))
                                     }
                                     ra::InterpolatedStringElement::Interpolation(i) => {
                                         parts.push(FStringPart::Value(self.expr(&i.expression)))
@@ -446,8 +446,8 @@ impl<'src> Lowerer<'src> {
 
 fn alias(a: &ra::Alias) -> ImportAlias {
     ImportAlias {
-        name: a.name.id.to_string(),
-        asname: a.asname.as_ref().map(|n| n.id.to_string()),
+        name: a.name.id.as_str().to_owned(),
+        asname: a.asname.as_ref().map(|n| n.id.as_str().to_owned()),
         span: span(a.range),
     }
 }

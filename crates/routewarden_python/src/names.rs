@@ -78,7 +78,7 @@ impl Imports {
                         let qualified = if base.is_empty() {
                             alias.name.clone()
                         } else {
-                            format!("{base}.{}", alias.name)
+                            dotted(&base, &alias.name)
                         };
                         self.bindings.insert(local.clone(), qualified);
                     }
@@ -102,6 +102,45 @@ impl Imports {
 
     /// The qualified name of a name or attribute chain whose head is imported, or a builtin.
     /// `None` for local variables: those are followed by the model, not here.
+    /// Whether [`Imports::resolve`] would give one of `names`, without building the name.
+    pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
+        let mut attrs: [&str; 16] = [""; 16];
+        let mut depth = 0;
+        let mut head = expr;
+        while let ExprKind::Attribute { value, attr } = &head.kind {
+            if depth == attrs.len() {
+                return false;
+            }
+            attrs[depth] = attr;
+            depth += 1;
+            head = value;
+        }
+        let ExprKind::Name(name) = &head.kind else {
+            return false;
+        };
+        let (prefix, base) = match self.get(name) {
+            Some(q) => ("", q),
+            None if is_builtin(name) => ("builtins.", name.as_str()),
+            None => return false,
+        };
+        let attrs = &attrs[..depth];
+        names.iter().any(|candidate| {
+            let Some(mut rest) = candidate
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_prefix(base))
+            else {
+                return false;
+            };
+            for attr in attrs.iter().rev() {
+                match rest.strip_prefix('.').and_then(|r| r.strip_prefix(attr)) {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            }
+            rest.is_empty()
+        })
+    }
+
     pub fn resolve(&self, expr: &Expr) -> Option<String> {
         // Called for most calls and attribute reads of every file: find the head first and
         // build the result once, so that chains on local variables cost no allocation.
@@ -135,6 +174,16 @@ impl Imports {
         }
         Some(out)
     }
+}
+
+/// `prefix.name`, built without the formatting machinery: qualified names are built for
+/// most names of every file.
+pub fn dotted(prefix: &str, name: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1 + name.len());
+    out.push_str(prefix);
+    out.push('.');
+    out.push_str(name);
+    out
 }
 
 /// The absolute module an `ImportFrom` refers to; `None` when a relative import climbs above
@@ -178,5 +227,37 @@ mod tests {
         assert_eq!(absolute_module("a.b.c", false, None, 2).unwrap(), "a");
         assert_eq!(absolute_module("a", false, Some("x"), 3), None);
         assert_eq!(absolute_module("m", false, Some("x.y"), 0).unwrap(), "x.y");
+    }
+
+    #[test]
+    fn resolves_to_agrees_with_resolve() {
+        let source = "import flask\nfrom fastapi import FastAPI as F, params\nimport os.path as p\n\
+            F\nparams.Depends\nflask.Flask\np.join\ngetattr\nlocal.attr\nflask\nflask.Flaskx\n";
+        let parsed = crate::parse(source);
+        let imports = Imports::collect(&parsed.module.body, "m", false);
+        let candidates = [
+            "fastapi.FastAPI",
+            "fastapi.params.Depends",
+            "flask.Flask",
+            "os.path.join",
+            "builtins.getattr",
+            "flask",
+            "flask.Flas",
+            "fastapi.FastAPI.x",
+            "os.path",
+        ];
+        for stmt in &parsed.module.body[3..] {
+            let Stmt::Expr { value, .. } = stmt else {
+                panic!("an expression statement");
+            };
+            let resolved = imports.resolve(value);
+            for c in candidates {
+                assert_eq!(
+                    imports.resolves_to(value, &[c]),
+                    resolved.as_deref() == Some(c),
+                    "{resolved:?} against {c}"
+                );
+            }
+        }
     }
 }

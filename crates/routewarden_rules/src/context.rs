@@ -40,7 +40,13 @@ impl<'a> FileContext<'a> {
 
     /// True when `expr` resolves to one of `names`.
     pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
-        self.resolve(expr).is_some_and(|q| names.contains(&&*q))
+        if let Some((span, callee)) = &self.callee
+            && *span == expr.span
+            && matches!(expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+        {
+            return callee.as_deref().is_some_and(|q| names.contains(&q));
+        }
+        self.file.imports.resolves_to(expr, names)
     }
 
     /// The class `expr` is an instance of, followed through assignments and factories.
