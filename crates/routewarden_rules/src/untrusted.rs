@@ -212,17 +212,52 @@ impl<'m> Untrusted<'m> {
                         }
                     }
                 }
-                if self.resolve(&call.func).as_deref() == Some("builtins.dict") {
-                    return call.args.first().and_then(|a| self.source(a));
+                match self.resolve(&call.func).as_deref() {
+                    Some("builtins.dict") => call.args.first().and_then(|a| self.source(a)),
+                    // `json.loads(request.data)`, `json.loads(await request.body())`: the
+                    // raw body decoded as JSON is the body as a whole.
+                    Some("json.loads" | "orjson.loads" | "ujson.loads" | "simplejson.loads") => {
+                        let arg = call.args.first()?;
+                        self.raw_flask_body(arg).or_else(|| self.source(arg))
+                    }
+                    _ => None,
                 }
-                None
             }
             ExprKind::Dict(entries) => entries
                 .iter()
                 .filter(|e| e.key.is_none())
                 .find_map(|e| self.source(&e.value)),
+            // `request.form if request.form else json.loads(request.data)`,
+            // `request.get_json() or {}`: request data whichever branch is taken.
+            ExprKind::IfExp { body, orelse, .. } => {
+                self.source(body).or_else(|| self.source(orelse))
+            }
+            ExprKind::BoolOp { values, .. } => values.iter().find_map(|v| self.source(v)),
             _ => None,
         }
+    }
+
+    /// Flask's raw request body: `request.data`, `request.get_data(...)`, also `.decode()`d.
+    fn raw_flask_body(&self, expr: &Expr) -> Option<String> {
+        let expr = match &expr.kind {
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "decode" => value.as_ref(),
+                _ => expr,
+            },
+            _ => expr,
+        };
+        let (value, attr) = match &expr.kind {
+            ExprKind::Attribute { value, attr } if attr == "data" => (value, "request.data"),
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "get_data" => {
+                    (value, "request.get_data()")
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (self.resolve(value).as_deref() == Some("flask.request"))
+            .then(|| format!("json.loads({attr})"))
     }
 
     /// `payload.model_dump()` of a parameter whose model accepts extra fields.

@@ -18,9 +18,11 @@ declare_rule! {
     /// at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
     /// expression names it (`sa.update(db.Account).values(**data)`). Untrusted: `dict`/`Any`
     /// body parameters of route handlers, Flask `request.json`, `get_json()`, `form`, `args`,
-    /// `values`, Starlette `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
-    /// Pydantic model accepts extra fields, followed through local assignments, `dict(...)`,
-    /// `.copy()` and `{**data}`.
+    /// `values` and the raw body decoded as JSON (`json.loads(request.data)`,
+    /// `json.loads(request.get_data())`), Starlette `await request.json()`/`form()`, and dumps
+    /// of a route handler's body parameter whose Pydantic model accepts extra fields, followed
+    /// through local assignments, `dict(...)`, `.copy()`, `{**data}`, `data or {}` and either
+    /// branch of `request.form if request.form else json.loads(request.data)`.
     ///
     /// Not reported: constructing a Pydantic model from the data (that is validation), a class
     /// the analysis cannot see (a plugin's settings model reached through a module attribute,
