@@ -212,17 +212,52 @@ impl<'m> Untrusted<'m> {
                         }
                     }
                 }
-                if self.resolve(&call.func).as_deref() == Some("builtins.dict") {
-                    return call.args.first().and_then(|a| self.source(a));
+                match self.resolve(&call.func).as_deref() {
+                    Some("builtins.dict") => call.args.first().and_then(|a| self.source(a)),
+                    // `json.loads(request.data)`, `json.loads(await request.body())`: the
+                    // raw body decoded as JSON is the body as a whole.
+                    Some("json.loads" | "orjson.loads" | "ujson.loads" | "simplejson.loads") => {
+                        let arg = call.args.first()?;
+                        self.raw_flask_body(arg).or_else(|| self.source(arg))
+                    }
+                    _ => None,
                 }
-                None
             }
             ExprKind::Dict(entries) => entries
                 .iter()
                 .filter(|e| e.key.is_none())
                 .find_map(|e| self.source(&e.value)),
+            // `request.form if request.form else json.loads(request.data)`,
+            // `request.get_json() or {}`: request data whichever branch is taken.
+            ExprKind::IfExp { body, orelse, .. } => {
+                self.source(body).or_else(|| self.source(orelse))
+            }
+            ExprKind::BoolOp { values, .. } => values.iter().find_map(|v| self.source(v)),
             _ => None,
         }
+    }
+
+    /// Flask's raw request body: `request.data`, `request.get_data(...)`, also `.decode()`d.
+    fn raw_flask_body(&self, expr: &Expr) -> Option<String> {
+        let expr = match &expr.kind {
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "decode" => value.as_ref(),
+                _ => expr,
+            },
+            _ => expr,
+        };
+        let (value, attr) = match &expr.kind {
+            ExprKind::Attribute { value, attr } if attr == "data" => (value, "request.data"),
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "get_data" => {
+                    (value, "request.get_data()")
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (self.resolve(value).as_deref() == Some("flask.request"))
+            .then(|| format!("json.loads({attr})"))
     }
 
     /// `payload.model_dump()` of a parameter whose model accepts extra fields.
@@ -475,6 +510,9 @@ pub struct Whole<'m> {
     names: HashSet<String>,
     /// Whether the function commits or saves, so that attributes it sets are stored.
     persists: bool,
+    /// Whether this follows the value inside a project function it was passed to (one level
+    /// only: calls there are not looked into).
+    nested: bool,
 }
 
 impl<'m> Whole<'m> {
@@ -486,6 +524,17 @@ impl<'m> Whole<'m> {
         name: Option<&str>,
         seed: Option<Span>,
     ) -> Self {
+        Self::build(model, file, function, name, seed, false)
+    }
+
+    fn build(
+        model: &'m ProjectModel,
+        file: usize,
+        function: &'m Function,
+        name: Option<&str>,
+        seed: Option<Span>,
+        nested: bool,
+    ) -> Self {
         let mut whole = Whole {
             model,
             file,
@@ -493,6 +542,7 @@ impl<'m> Whole<'m> {
             seed,
             names: name.into_iter().map(str::to_string).collect(),
             persists: false,
+            nested,
         };
         for _ in 0..3 {
             let before = whole.names.len();
@@ -542,7 +592,7 @@ impl<'m> Whole<'m> {
     /// Whether an expression evaluates to the value as a whole (not one field of it): the
     /// value, a name bound to it, `dict(x)`, `vars(x)`, `x.__dict__`, `{**x}`, `x.copy()`,
     /// `x.model_dump()`, `json.loads(x)`, `jsonable_encoder(x)`, `x or {}`, `x | y`, or a
-    /// project function that takes it (`reshape(x)`).
+    /// project function that takes it and gives it back (`reshape(x)` returning `x`).
     pub fn carries(&self, expr: &Expr) -> bool {
         if Some(expr.span) == self.seed {
             return true;
@@ -589,10 +639,12 @@ impl<'m> Whole<'m> {
                 {
                     return self.carries(first);
                 }
-                matches!(
-                    self.model.resolve_definition(self.file, &call.func),
-                    Some((_, Some(Stmt::FunctionDef(_)), _))
-                ) && call.args.iter().any(|a| self.carries(a))
+                match self.model.resolve_definition(self.file, &call.func) {
+                    Some((f, Some(Stmt::FunctionDef(callee)), _)) => {
+                        self.returned_by(call, f, callee)
+                    }
+                    _ => false,
+                }
             }
             ExprKind::Dict(entries) => entries
                 .iter()
@@ -602,6 +654,48 @@ impl<'m> Whole<'m> {
             ExprKind::BinOp { left, right, .. } => self.carries(left) || self.carries(right),
             _ => false,
         }
+    }
+
+    /// Whether project function `callee`, called with the value, gives it back as a whole:
+    /// `reshape(data)` that returns `data` or a copy of it does; `validate_user(data)` that
+    /// builds a new mapping of the fields it picks and checks does not (that is a whitelist).
+    /// Inside the callee, further project calls are taken to give the value back.
+    fn returned_by(&self, call: &Call, callee_file: usize, callee: &'m Function) -> bool {
+        if self.nested {
+            return call.args.iter().any(|a| self.carries(a));
+        }
+        let positional: Vec<&Param> = callee
+            .params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+            .collect();
+        let mut received: Vec<&str> = Vec::new();
+        for (i, a) in call.args.iter().enumerate() {
+            if !self.carries(a) {
+                continue;
+            }
+            match positional.get(i) {
+                Some(p) if !matches!(a.kind, ExprKind::Starred(_)) => received.push(&p.name),
+                // Unpacked or caught by `*args`: where it goes is not known.
+                _ => return true,
+            }
+        }
+        for k in &call.keywords {
+            if self.carries(&k.value) {
+                match &k.arg {
+                    Some(name) => received.push(name),
+                    None => return true,
+                }
+            }
+        }
+        received.into_iter().any(|name| {
+            let inner = Whole::build(self.model, callee_file, callee, Some(name), None, true);
+            let mut back = false;
+            routewarden_model::values::for_each_return(&callee.body, &mut |v| {
+                back |= inner.carries(v);
+            });
+            back
+        })
     }
 
     /// Whether the value is somewhere inside an expression as a whole: `{"info": data}`,

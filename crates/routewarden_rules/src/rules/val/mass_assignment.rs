@@ -18,16 +18,21 @@ declare_rule! {
     /// at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
     /// expression names it (`sa.update(db.Account).values(**data)`). Untrusted: `dict`/`Any`
     /// body parameters of route handlers, Flask `request.json`, `get_json()`, `form`, `args`,
-    /// `values`, Starlette `await request.json()`/`form()`, and dumps of a route handler's body parameter whose
-    /// Pydantic model accepts extra fields, followed through local assignments, `dict(...)`,
-    /// `.copy()` and `{**data}`.
+    /// `values` and the raw body decoded as JSON (`json.loads(request.data)`,
+    /// `json.loads(request.get_data())`), Starlette `await request.json()`/`form()`, and dumps
+    /// of a route handler's body parameter whose Pydantic model accepts extra fields, followed
+    /// through local assignments, `dict(...)`, `.copy()`, `{**data}`, `data or {}` and either
+    /// branch of `request.form if request.form else json.loads(request.data)`.
     ///
     /// Not reported: constructing a Pydantic model from the data (that is validation), a class
     /// the analysis cannot see (a plugin's settings model reached through a module attribute,
     /// a library's object: nothing shows it is a table), calls that are not writes to a table
-    /// (`client.chat.completions.create(**data)`, `dict.update`), `model_dump(exclude_unset=True)`
-    /// of a strict model, and dumps of models outside route handlers or of dependency
-    /// parameters (the application's own objects, not request bodies).
+    /// (`client.chat.completions.create(**data)`, `dict.update`), data passed through a project
+    /// function that builds a new mapping of the fields it checks (`new = validate_user(data)`,
+    /// `{k: v for k, v in data.items() if k in EDITABLE}`) before a `setattr` loop,
+    /// `model_dump(exclude_unset=True)` of a strict model, and dumps of models outside route
+    /// handlers or of dependency parameters (the application's own objects, not request
+    /// bodies).
     ///
     /// ## Why is this dangerous
     /// The client chooses which attributes are set. A sign-up form that also posts
