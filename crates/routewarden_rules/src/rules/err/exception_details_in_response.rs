@@ -39,7 +39,7 @@ declare_rule! {
     ///   `503`);
     /// - any exception, even `except Exception`, when the `try` block does nothing but read and
     ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
-    ///   `Model.model_validate(...)`, `base64.b64decode`, `uuid.UUID`, the project's
+    ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`, the project's
     ///   `validate_*`/`parse_*` functions or helpers that only do such steps) and the answer is
     ///   not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
@@ -850,6 +850,14 @@ impl InputOnly<'_> {
                     return Some(1);
                 }
                 if REQUEST_READS.contains(&attr) && is_request(imports, params, value) {
+                    return Some(1);
+                }
+                // An alternate constructor building an object from data: `Query.from_dict(d)`.
+                if matches!(attr, "from_dict" | "from_json")
+                    && value
+                        .last_name()
+                        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+                {
                     return Some(1);
                 }
                 if imports.resolve(&call.func).is_none() {
