@@ -39,9 +39,9 @@ declare_rule! {
     ///   `503`);
     /// - any exception, even `except Exception`, when the `try` block does nothing but read and
     ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
-    ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`, the project's
-    ///   `validate_*`/`parse_*` functions or helpers that only do such steps) and the answer is
-    ///   not a 5xx: the text describes what was wrong with the client's own input;
+    ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
+    ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps) and
+    ///   the answer is not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); its

@@ -21,8 +21,8 @@ declare_rule! {
     /// `select(func.count(...))`, `query(func.sum(...))`, `with_only_columns(func.count(...))` or
     /// `select(exists(...))` without `group_by`, also when the statement is built in a variable
     /// and refined later; scalar subqueries and the columns of such a one-row subquery count as
-    /// aggregates: `select(counts.c.ok, counts.c.failed).select_from(counts)`), nor for lookups after the function built an INSERT or upsert: they
-    /// read back the row just written.
+    /// aggregates: `select(counts.c.ok, counts.c.failed).select_from(counts)`), nor for lookups
+    /// after the function built an INSERT or upsert: they read back the row just written.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
