@@ -6,7 +6,8 @@ use crate::credentials::{
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
-use routewarden_python::ast::{CmpOp, Expr};
+use routewarden_model::security::walk_exprs;
+use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span};
 
 declare_rule! {
     /// ## What it finds
@@ -30,7 +31,10 @@ declare_rule! {
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
     /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"invalid-api-key"`,
     /// `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
-    /// (`credential == "present"`, `"none"`, `"unavailable"`); and test modules
+    /// (`credential == "present"`, `"none"`, `"unavailable"`); a variable the function compares
+    /// with string literals in three or more places (`elif token_v == "from": ... elif token_v
+    /// in ("table", "view"):`), a dispatch on what kind of value it holds (a lexer token, a
+    /// command word), not a check of a secret; and test modules
     /// (`test_*.py`, `*_test.py`, `conftest.py`, files under `tests/`), whose literals are
     /// fixtures compared with mocks.
     ///
@@ -188,6 +192,54 @@ pub fn secret_like_literal(expr: &Expr) -> Option<&str> {
     Some(s)
 }
 
+/// How many comparisons with different literals make a function a dispatch on the value.
+const DISPATCH_BRANCHES: usize = 3;
+
+/// True when the function holding the comparison compares the same variable with string
+/// literals in several places (`if token_v == "from": ... elif token_v == "truncate": ...
+/// elif token_v in ("table", "view"): ...`): the code branches on what kind of value it holds
+/// (a lexer token, a keyword, a command), it does not check a secret. A backdoor compares a
+/// credential with one or two literals.
+fn dispatches_on(cx: &FileContext, value: &Expr) -> bool {
+    let Some(name) = value.as_name() else {
+        return false;
+    };
+    let Some(function) = cx.function() else {
+        return false;
+    };
+    let is_literal_set = |e: &Expr| {
+        e.as_str().is_some()
+            || e.elements()
+                .is_some_and(|items| items.iter().all(|i| i.as_str().is_some()))
+    };
+    let mut literals: Vec<Span> = Vec::new();
+    walk_exprs(&function.body, &mut |e| {
+        e.any(&mut |x| {
+            if let ExprKind::Compare {
+                left, comparators, ..
+            } = &x.kind
+                && let [right] = comparators.as_slice()
+            {
+                let other = if left.as_name() == Some(name) {
+                    Some(right)
+                } else if right.as_name() == Some(name) {
+                    Some(&**left)
+                } else {
+                    None
+                };
+                if let Some(other) = other
+                    && is_literal_set(other)
+                    && !literals.contains(&other.span)
+                {
+                    literals.push(other.span);
+                }
+            }
+            false
+        });
+    });
+    literals.len() >= DISPATCH_BRANCHES
+}
+
 fn literals(expr: &Expr) -> Vec<&str> {
     match expr.elements() {
         Some(items) => items.iter().filter_map(secret_like_literal).collect(),
@@ -217,18 +269,23 @@ impl Rule for HardcodedCredentialCheck {
                             }
                             let label = credential_label(value)?;
                             let lits = literals(literal);
-                            (literal.as_str().is_some() && !lits.is_empty()).then_some(label)
+                            (literal.as_str().is_some() && !lits.is_empty())
+                                .then_some((label, value))
                         })
                 }
-                CmpOp::In | CmpOp::NotIn => credential_label(lhs).filter(|_| {
-                    !is_class_member(lhs)
-                        && supplied(lhs)
-                        && rhs.elements().is_some()
-                        && !literals(rhs).is_empty()
-                }),
+                CmpOp::In | CmpOp::NotIn => credential_label(lhs)
+                    .filter(|_| {
+                        !is_class_member(lhs)
+                            && supplied(lhs)
+                            && rhs.elements().is_some()
+                            && !literals(rhs).is_empty()
+                    })
+                    .map(|label| (label, lhs)),
                 _ => None,
             };
-            if let Some(label) = pair {
+            if let Some((label, value)) = pair
+                && !dispatches_on(cx, value)
+            {
                 let value_side_constant = is_constant_name(lhs) && is_constant_name(rhs)
                     || is_constant_name(lhs) && rhs.as_str().is_some()
                     || is_constant_name(rhs) && lhs.as_str().is_some();

@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it finds
     /// `Access-Control-Allow-Origin` set by hand to the request's own `Origin` header, directly
     /// or through a local variable, with no allow-list check of that value in the same function
-    /// (`if origin in ALLOWED_ORIGINS`, a regex match, a comparison). Covers
+    /// (`if origin in ALLOWED_ORIGINS`, a regex match, a comparison, also of the header itself:
+    /// `allowed = request.headers.get("Origin") in config["cors_whitelist"]`). Covers
     /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)`, header
     /// dicts passed to responses and the headers of a Flask `return body, status, headers` tuple.
     ///
@@ -101,6 +102,45 @@ fn checked(function: &routewarden_python::ast::Function, name: &str) -> bool {
     found
 }
 
+/// Whether the function tests the Origin header itself against an allow-list before the
+/// variable is set from it: `whitelisted = request.headers.get("Origin") in allowed`,
+/// `if request.headers["Origin"] == settings.FRONTEND_ORIGIN:`. A test against `None` or an
+/// empty string only asks whether the header is there.
+fn checks_origin_header(function: &routewarden_python::ast::Function) -> bool {
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } = &x.kind
+            else {
+                return false;
+            };
+            let ([op], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+                return false;
+            };
+            let presence = |e: &Expr| {
+                matches!(e.kind, ExprKind::NoneLiteral) || e.as_str().is_some_and(str::is_empty)
+            };
+            let other = if reads_origin(left) {
+                right
+            } else if reads_origin(right) {
+                left
+            } else {
+                return false;
+            };
+            match op {
+                CmpOp::In | CmpOp::NotIn => !presence(other),
+                CmpOp::Eq | CmpOp::NotEq => !presence(other) && !reads_origin(other),
+                _ => false,
+            }
+        });
+    });
+    found
+}
+
 impl CorsReflectedOrigin {
     fn judge(
         &self,
@@ -116,6 +156,9 @@ impl CorsReflectedOrigin {
         if let (Some(name), Some(f)) = (variable, function)
             && checked(f, name)
         {
+            return;
+        }
+        if function.is_some_and(checks_origin_header) {
             return;
         }
         out.report(

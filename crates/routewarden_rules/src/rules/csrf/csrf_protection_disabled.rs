@@ -15,7 +15,10 @@ declare_rule! {
     /// configuration classes; `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a
     /// blueprint, of an application that keeps users in cookie sessions (Flask's `session` or
     /// Flask-Login), unless the route authenticates with a token or signature rather than the
-    /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature).
+    /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature) or only
+    /// serves anonymous users (Flask-Security's `@anonymous_user_required`, as on forgot-password
+    /// and reset-password views: a logged-in victim is turned away, so a forged request carries
+    /// no authority).
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -43,6 +46,12 @@ declare_rule! {
 }
 
 pub struct CsrfProtectionDisabled;
+
+/// Decorators that refuse requests from logged-in users.
+const ANONYMOUS_ONLY: &[&str] = &[
+    "flask_security.anonymous_user_required",
+    "flask_security.decorators.anonymous_user_required",
+];
 
 const CSRF_CLASSES: &[&str] = &["flask_wtf.CSRFProtect", "flask_wtf.csrf.CSRFProtect"];
 
@@ -102,7 +111,15 @@ impl Rule for CsrfProtectionDisabled {
                 .iter()
                 .map(|p| p.mechanism.clone())
                 .collect();
-            if exempt && !token_authenticated(&mechanisms) {
+            // A view that turns logged-in users away (`@anonymous_user_required`: forgot
+            // password, reset by an emailed token) has no session for a forged request to ride.
+            let anonymous_only = route.handler.decorators.iter().any(|d| {
+                cx.model.files[route.handler_file]
+                    .imports
+                    .resolve(d)
+                    .is_some_and(|q| ANONYMOUS_ONLY.contains(&q.as_str()))
+            });
+            if exempt && !anonymous_only && !token_authenticated(&mechanisms) {
                 let mut f = Findings::new(route.file);
                 f.report(
                     &CSRF_PROTECTION_DISABLED,

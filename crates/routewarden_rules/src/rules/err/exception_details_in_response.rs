@@ -27,17 +27,21 @@ declare_rule! {
     ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
     ///   answer (no status: `return {"error": str(e)}`);
-    /// - the project's own exception answered with the status it carries itself
-    ///   (`status_code=e.status_code`, `e.get_http_status_code()`): an API error designed for
-    ///   clients;
+    /// - an exception of a specific class (the project's, or a library's: not `Exception`,
+    ///   `RuntimeError` or `OSError`) answered with the status it carries itself
+    ///   (`status_code=e.status_code`, `e.get_http_status_code()`) or one the code computes
+    ///   from it (`http_status = status_for_error(exc)`): an API error designed for clients
+    ///   (an HTTP client's error-status exception still counts: `str(e)` names the URL called);
+    /// - the branch of `if isinstance(exc, SomeValidationError):` judged by the class tested,
+    ///   as if it had its own `except` clause;
     /// - a narrow exception answered with a status chosen for it other than the generic 500
     ///   (`502` for "the source could not be reached" or "the upstream sent invalid JSON",
     ///   `503`);
     /// - any exception, even `except Exception`, when the `try` block does nothing but read and
     ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
-    ///   `Model.model_validate(...)`, `base64.b64decode`, `uuid.UUID`, the project's
-    ///   `validate_*`/`parse_*` functions or helpers that only do such steps) and the answer is
-    ///   not a 5xx: the text describes what was wrong with the client's own input;
+    ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
+    ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps) and
+    ///   the answer is not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); its
@@ -163,6 +167,9 @@ struct Taint {
     upstream: bool,
     /// A framework HTTP exception handed to an error handler: it is the prepared response.
     framework_http: bool,
+    /// Caught by a named class more specific than `Exception`, `RuntimeError` or `OSError`:
+    /// code that takes its status from it knows what the error is.
+    specific: bool,
 }
 
 /// The status a response is sent with.
@@ -191,6 +198,9 @@ struct Analysis<'c, 'a> {
     /// The parameters of the function analysed.
     params: &'c [Param],
     tainted: HashMap<String, Taint>,
+    /// Locals computed from the caught exception without carrying its text:
+    /// `http_status = status_for_error(exc)`.
+    derived: HashMap<String, ()>,
 }
 
 impl Analysis<'_, '_> {
@@ -297,7 +307,9 @@ impl Analysis<'_, '_> {
                 Status::Unknown
             }
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                if self.mentions_exception(expr) {
+                if self.mentions_exception(expr)
+                    || expr.as_name().is_some_and(|n| self.derived.contains_key(n))
+                {
                     return Status::FromException;
                 }
                 if let ExprKind::Attribute { value, attr } = &expr.kind
@@ -426,6 +438,12 @@ impl Analysis<'_, '_> {
                                 self.tainted.insert(n.to_string(), t);
                             }
                         }
+                    } else if self.mentions_exception(value) {
+                        for target in targets {
+                            if let Some(n) = target.as_name() {
+                                self.derived.insert(n.to_string(), ());
+                            }
+                        }
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
@@ -469,6 +487,22 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
         _ => false,
     })
     .then_some(negated)
+}
+
+/// `isinstance(exc, (A, B))` on a caught exception: its name and the classes tested.
+fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Expr)> {
+    let call = test.as_call()?;
+    if analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance") {
+        return None;
+    }
+    let [subject, classes] = call.args.as_slice() else {
+        return None;
+    };
+    let name = subject.as_name()?;
+    analysis
+        .tainted
+        .contains_key(name)
+        .then(|| (name.to_string(), classes))
 }
 
 /// The branch of an `if` that runs without the opt-in, when the test is one.
@@ -687,14 +721,24 @@ const PURE_METHODS: &[&str] = &[
     "groups",
     "groupdict",
     "errors",
+    "model_dump",
+    "model_dump_json",
 ];
 
-/// Prefixes of project functions whose purpose is checking or decoding a value.
+/// Prefixes of project functions whose purpose is checking or decoding a value, and the
+/// alternate constructors that build an object from data (`SpanQuery.from_dict(body)`).
 fn names_a_validator(name: &str) -> bool {
     let n = name.trim_start_matches('_');
-    ["validate", "parse", "decode", "deserialize"]
-        .iter()
-        .any(|p| n.starts_with(p))
+    [
+        "validate",
+        "parse",
+        "decode",
+        "deserialize",
+        "from_dict",
+        "from_json",
+    ]
+    .iter()
+    .any(|p| n.starts_with(p))
 }
 
 /// Whether a `try` block does nothing but read and validate input: each statement only
@@ -808,6 +852,14 @@ impl InputOnly<'_> {
                 if REQUEST_READS.contains(&attr) && is_request(imports, params, value) {
                     return Some(1);
                 }
+                // An alternate constructor building an object from data: `Query.from_dict(d)`.
+                if matches!(attr, "from_dict" | "from_json")
+                    && value
+                        .last_name()
+                        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+                {
+                    return Some(1);
+                }
                 if imports.resolve(&call.func).is_none() {
                     if PURE_METHODS.contains(&attr) {
                         return Some(0);
@@ -912,7 +964,19 @@ struct Caught {
     /// Some of it is an HTTP framework exception (an `except` clause then drops the name).
     any_http: bool,
     upstream: bool,
+    /// Every type named is more specific than the broad built-ins.
+    specific: bool,
 }
+
+/// Built-in exception types too broad to say what went wrong.
+const BROAD: &[&str] = &[
+    "Exception",
+    "BaseException",
+    "RuntimeError",
+    "OSError",
+    "IOError",
+    "EnvironmentError",
+];
 
 impl ExceptionDetailsInResponse {
     /// What the exception types of an `except` clause or a handler registration are.
@@ -929,6 +993,7 @@ impl ExceptionDetailsInResponse {
             http: true,
             any_http: false,
             upstream: true,
+            specific: true,
         };
         for item in items {
             if let ExprKind::Int(Some(n)) = item.kind {
@@ -956,6 +1021,7 @@ impl ExceptionDetailsInResponse {
                 .as_deref()
                 .is_some_and(|q| UPSTREAM_STATUS_ERRORS.contains(&q));
             let last = item.last_name().unwrap_or("");
+            caught.specific &= !last.is_empty() && !BROAD.contains(&last);
             let project = matches!(
                 cx.model.resolve_definition(cx.file_index, item),
                 Some((_, Some(Stmt::ClassDef(_)), _))
@@ -1010,6 +1076,7 @@ impl ExceptionDetailsInResponse {
                                         input_error,
                                         upstream: caught.upstream,
                                         framework_http: false,
+                                        specific: caught.specific,
                                     },
                                 );
                             }
@@ -1069,6 +1136,30 @@ impl ExceptionDetailsInResponse {
                         if let Some(t) = analysis.tainted.get_mut(&name) {
                             t.narrow = true;
                         }
+                    }
+                    self.check_body(analysis, body, is_handler, out);
+                    analysis.tainted = saved;
+                    self.check_body(analysis, orelse, is_handler, out);
+                }
+                // `if isinstance(exc, SomeValidationError): raise HTTPException(400, str(exc))`:
+                // in the branch the exception is of the class tested.
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_none()
+                    && isinstance_test(analysis, test).is_some() =>
+                {
+                    let Some((name, classes)) = isinstance_test(analysis, test) else {
+                        continue;
+                    };
+                    let caught = Self::classify(analysis.cx, Some(classes));
+                    let saved = analysis.tainted.clone();
+                    if let Some(t) = analysis.tainted.get_mut(&name) {
+                        t.narrow = caught.narrow;
+                        t.specific = caught.specific;
+                        t.upstream = caught.upstream;
+                    }
+                    if caught.any_http {
+                        analysis.tainted.remove(&name);
                     }
                     self.check_body(analysis, body, is_handler, out);
                     analysis.tainted = saved;
@@ -1136,7 +1227,15 @@ impl ExceptionDetailsInResponse {
         }
         // A deliberate client message (a 4xx, or an error field of a normal answer), or the
         // project's own API error with the status it carries.
-        if taint.narrow && (not_server_error || status == Status::FromException) {
+        if taint.narrow && not_server_error {
+            return;
+        }
+        // An error that carries its HTTP status, or that the project maps to one
+        // (`status_code=e.status_code`, `http_status_for(exc)`): an API error designed for
+        // clients, whether the project or a library defines its class.
+        // An HTTP client's error-status exception is the exception: its text names the URL the
+        // server called (its reason phrase is not tainted in the first place).
+        if status == Status::FromException && (taint.narrow || taint.specific && !taint.upstream) {
             return;
         }
         // A narrow exception answered with a status chosen for it (an upstream or service
@@ -1207,6 +1306,7 @@ impl ExceptionDetailsInResponse {
                             http: r.http && c.http,
                             any_http: r.any_http || c.any_http,
                             upstream: r.upstream && c.upstream,
+                            specific: r.specific && c.specific,
                         },
                     });
                 }
@@ -1229,6 +1329,7 @@ impl Rule for ExceptionDetailsInResponse {
             cx,
             params: &f.params,
             tainted: HashMap::default(),
+            derived: HashMap::default(),
         };
         if let Some(caught) = handler_kind {
             // Starlette passes `(request, exc)`, Flask `(error)`.
@@ -1240,6 +1341,7 @@ impl Rule for ExceptionDetailsInResponse {
                         input_error: false,
                         upstream: caught.upstream,
                         framework_http: caught.http,
+                        specific: caught.specific,
                     },
                 );
             }

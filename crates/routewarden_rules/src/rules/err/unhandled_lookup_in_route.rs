@@ -20,8 +20,9 @@ declare_rule! {
     /// nor for queries that always return exactly one row (an aggregate
     /// `select(func.count(...))`, `query(func.sum(...))`, `with_only_columns(func.count(...))` or
     /// `select(exists(...))` without `group_by`, also when the statement is built in a variable
-    /// and refined later), nor for lookups after the function built an INSERT or upsert: they
-    /// read back the row just written.
+    /// and refined later; scalar subqueries and the columns of such a one-row subquery count as
+    /// aggregates: `select(counts.c.ok, counts.c.failed).select_from(counts)`), nor for lookups
+    /// after the function built an INSERT or upsert: they read back the row just written.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
@@ -170,7 +171,8 @@ fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
     if depth > 3 {
         return false;
     }
-    let aggregate_args = |call: &Call| !call.args.is_empty() && call.args.iter().all(is_aggregate);
+    let aggregate_args =
+        |call: &Call| !call.args.is_empty() && call.args.iter().all(|a| one_value(a, body, depth));
     let mut current = expr;
     loop {
         match &current.kind {
@@ -214,6 +216,46 @@ fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
             },
             _ => return false,
         }
+    }
+}
+
+/// A column expression with one value for the whole query: an aggregate, a scalar subquery
+/// (`select(func.count()).where(...).scalar_subquery().label("n")`), or a column of a one-row
+/// subquery (`counts.c.failed` where `counts = select(func.sum(...)).subquery()`).
+fn one_value(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
+    if is_aggregate(expr) {
+        return true;
+    }
+    match &expr.kind {
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { attr, .. } if attr == "scalar_subquery" => true,
+            ExprKind::Attribute { value, attr } if attr == "label" => one_value(value, body, depth),
+            _ => false,
+        },
+        ExprKind::Attribute { value, .. } => {
+            let ExprKind::Attribute {
+                value: table,
+                attr: columns,
+            } = &value.kind
+            else {
+                return false;
+            };
+            let Some(name) = table.as_name() else {
+                return false;
+            };
+            if !matches!(columns.as_str(), "c" | "columns") || depth > 3 {
+                return false;
+            }
+            let mut values = Vec::new();
+            assignments(body, name, &mut values);
+            !values.is_empty()
+                && values.iter().all(|v| {
+                    matches!(&v.kind, ExprKind::Call(c) if matches!(&c.func.kind,
+                        ExprKind::Attribute { attr, .. } if matches!(attr.as_str(), "subquery" | "cte")))
+                        && always_one_row(v, body, depth + 1)
+                })
+        }
+        _ => false,
     }
 }
 

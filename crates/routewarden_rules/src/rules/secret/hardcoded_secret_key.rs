@@ -1,6 +1,7 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::flask_usage::is_test_file;
 use crate::helpers::{
     SecretSource, class_attribute, describe_secret, identifier_words, is_config_mapping,
     is_key_setting, is_non_production_module, is_non_production_name, is_signing_key_name,
@@ -39,9 +40,12 @@ declare_rule! {
     /// production subclasses all assign the key again, and pydantic settings classes (their
     /// defaults are SECRET002's), a key a class only inherits from a testing configuration
     /// (`class AltUIConfig(TestingConfig)` is a test fixture too; development configurations
-    /// are not excused), and upper-case literals that name the key itself (`class ConfigKey:
-    /// SECRET_KEY = "SECRET_KEY"`, a table of configuration key names). Test code is analysed
-    /// like any other; silence it with `per-file-ignores`.
+    /// are not excused), upper-case literals that name the key itself (`class ConfigKey:
+    /// SECRET_KEY = "SECRET_KEY"`, a table of configuration key names), and keys written in test
+    /// modules (`test_*.py`, `*_test.py`, `conftest.py`, modules under a `tests` package or
+    /// folder): the key of an application built by a test signs nothing a deployment trusts.
+    /// A key the application's own modules hold is still reported, even when a test calls
+    /// them, and so are sample data and fixtures kept outside test modules.
     ///
     /// ## Why is this dangerous
     /// Whoever knows the signing key can forge what it signs: Flask and Starlette session cookies
@@ -256,6 +260,9 @@ impl Rule for HardcodedSecretKey {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+        if is_test_file(cx.file) {
+            return;
+        }
         if let Some(callee) = cx.resolve(&call.func) {
             if let Some((_, position)) = KEY_FUNCTIONS.iter().find(|(f, _)| *f == callee) {
                 if !skips_verification(call)
@@ -322,6 +329,9 @@ impl Rule for HardcodedSecretKey {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        if is_test_file(cx.file) {
+            return;
+        }
         let Stmt::Assign {
             targets,
             value: Some(value),
