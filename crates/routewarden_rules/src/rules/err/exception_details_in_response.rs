@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
-use routewarden_model::config::identifier_words;
+use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{
     Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
@@ -475,11 +475,8 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
         _ => (false, test),
     };
     let opt_in = |text: &str| {
-        identifier_words(text).iter().any(|w| {
-            matches!(
-                w.to_ascii_lowercase().as_str(),
-                "debug" | "expose" | "stacktrace" | "traceback"
-            )
+        any_identifier_word(text, |w| {
+            matches!(w, "debug" | "expose" | "stacktrace" | "traceback")
         })
     };
     test.any(&mut |e| match &e.kind {
