@@ -29,6 +29,8 @@ pub struct SourceModule {
     /// Top-level names bound by `def`, `class` and assignments: index into `parsed.module.body`
     /// of the last statement that binds each.
     top_level: HashMap<String, usize>,
+    /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
+    is_test: bool,
 }
 
 impl SourceModule {
@@ -42,6 +44,7 @@ impl SourceModule {
             }
         }
         let lines = LineMap::new(&input.text);
+        let is_test = is_test_module(&input.path, &module_name, &input.display);
         SourceModule {
             path: input.path,
             display: input.display,
@@ -52,7 +55,15 @@ impl SourceModule {
             parsed,
             imports,
             top_level,
+            is_test,
         }
+    }
+
+    /// Test code: `test_*.py`, `*_test.py`, `conftest.py`, and modules inside a `tests`, `test`
+    /// or `testing` package. Judged from the module name, which starts at the top package, so
+    /// folders above the analysed project (a checkout under `~/test/`) do not count.
+    pub fn is_test(&self) -> bool {
+        self.is_test
     }
 
     pub fn body(&self) -> &[Stmt] {
@@ -75,6 +86,32 @@ impl SourceModule {
             q == prefix || q.starts_with(prefix) && q[prefix.len()..].starts_with('.')
         })
     }
+}
+
+fn is_test_module(path: &std::path::Path, module_name: &str, display: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || module_name
+            .split('.')
+            .any(|part| matches!(part, "tests" | "test" | "testing"))
+        || in_test_folder(display)
+}
+
+/// A `tests` folder without `__init__.py` (pytest's layout), seen in the path as printed when
+/// it is relative to the working folder and stays below it.
+fn in_test_folder(display: &str) -> bool {
+    let path = std::path::Path::new(display);
+    path.is_relative()
+        && !path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+        && path
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.components())
+            .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "test" | "testing")))
 }
 
 /// Names a statement binds at its own level.

@@ -182,32 +182,7 @@ fn for_each_stmt_expr<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
     }
 }
 
-/// Test code: `test_*.py`, `*_test.py`, `conftest.py`, and modules inside a `tests`, `test` or
-/// `testing` package. Judged from the module name, which starts at the top package, so folders
-/// above the analysed project (a checkout under `~/test/`) do not count.
+/// Test code: see [`routewarden_model::SourceModule::is_test`].
 pub fn is_test_file(file: &routewarden_model::SourceModule) -> bool {
-    let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || file
-            .module_name
-            .split('.')
-            .any(|part| matches!(part, "tests" | "test" | "testing"))
-        || in_test_folder(&file.display)
-}
-
-/// A `tests` folder without `__init__.py` (pytest's layout), seen in the path as printed when
-/// it is relative to the working folder and stays below it.
-fn in_test_folder(display: &str) -> bool {
-    let path = std::path::Path::new(display);
-    path.is_relative()
-        && !path
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-        && path
-            .parent()
-            .into_iter()
-            .flat_map(|p| p.components())
-            .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "test" | "testing")))
+    file.is_test()
 }
