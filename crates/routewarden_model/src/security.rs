@@ -1591,10 +1591,25 @@ impl<'a> Judge<'a, '_> {
         {
             return false;
         }
-        call.argument("dependency", 0)
-            .and_then(Expr::as_call)
+        let Some(target) = call.argument("dependency", 0) else {
+            return false;
+        };
+        if target
+            .as_call()
             .and_then(|c| imports.resolve(&c.func))
             .is_some_and(|q| RATE_LIMITER_DEPENDENCIES.contains(&q.as_str()))
+        {
+            return true;
+        }
+        // The project's own limiter: `Depends(login_rate_limiter)`,
+        // `Depends(RateLimiter(times=5))`, `Depends(throttle_logins)`.
+        let callee = target.as_call().map_or(target, |c| &c.func);
+        callee.last_name().is_some_and(|n| {
+            let lower = n.to_ascii_lowercase();
+            ["rate_limit", "ratelimit", "throttl"]
+                .iter()
+                .any(|w| lower.contains(w))
+        })
     }
 
     /// Judges a dependency expression: `Depends(x)`, `Security(x, scopes=...)`, or an annotation

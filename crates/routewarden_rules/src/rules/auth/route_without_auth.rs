@@ -329,8 +329,13 @@ fn only_fails(handler: &Function) -> bool {
         .filter(|k| matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")))
         .map(|k| &k.value)
         .chain(call.args.iter())
-        .find_map(|a| match a.kind {
-            ExprKind::Int(Some(n)) => Some(n),
+        .find_map(|a| match &a.kind {
+            ExprKind::Int(Some(n)) => Some(*n),
+            // `status.HTTP_400_BAD_REQUEST`, `HTTPStatus.GONE` is not read.
+            ExprKind::Attribute { attr, .. } => attr
+                .strip_prefix("HTTP_")
+                .and_then(|rest| rest.split('_').next())
+                .and_then(|digits| digits.parse().ok()),
             _ => None,
         })
         .is_some_and(|n| (400..600).contains(&n) && n != 401 && n != 403)
