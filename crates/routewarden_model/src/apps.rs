@@ -1167,6 +1167,7 @@ fn dependency_items<'a>(
 
 /// Dependencies added to a local list by `name.append(dep)`, `name.extend([...])` or
 /// `name += [...]` in a function body (nested functions and classes excluded).
+#[allow(clippy::too_many_arguments)]
 fn added_dependencies<'a>(
     model: &'a ProjectModel,
     file: usize,
