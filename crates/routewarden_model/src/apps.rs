@@ -827,7 +827,18 @@ pub fn resolve_object<'a>(
                     _ => None,
                 };
             }
-            let qualified = module.imports.get(name)?.to_string();
+            let Some(qualified) = module.imports.get(name) else {
+                // `if limiter_present: limiter = Limiter(...) else: limiter = None`: a module
+                // object bound only under a module-level `if` or `try`.
+                return conditional_module_object(
+                    model,
+                    file,
+                    &module.parsed.module.body,
+                    name,
+                    depth,
+                );
+            };
+            let qualified = qualified.to_string();
             resolve_qualified(model, &qualified, depth)
         }
         ExprKind::Attribute { value, attr } => {
@@ -843,6 +854,45 @@ pub fn resolve_object<'a>(
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
+}
+
+/// The first framework object bound to `name` inside the module-level `if`/`try` blocks of
+/// `body` (not in functions or classes).
+fn conditional_module_object(
+    model: &ProjectModel,
+    file: usize,
+    body: &[Stmt],
+    name: &str,
+    depth: u32,
+) -> Option<ObjectId> {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => {
+                let id = ObjectId {
+                    file,
+                    scope: None,
+                    name: name.to_string(),
+                };
+                if let Some(found) = object_from_value(model, file, &[], value, id, depth + 1) {
+                    return Some(found);
+                }
+            }
+            Stmt::If { .. } | Stmt::Try { .. } => {
+                for child in stmt.child_bodies() {
+                    if let Some(found) = conditional_module_object(model, file, child, name, depth)
+                    {
+                        return Some(found);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `a, name = factory(...)` among a function's top-level statements: the position of `name`
