@@ -53,6 +53,9 @@ pub struct Dep<'a> {
     pub file: usize,
     pub scope: Vec<&'a Function>,
     pub expr: &'a Expr,
+    /// The condition under which the dependency is in the list: `deps.append(Depends(auth))`
+    /// under `if auth_enabled:`, `[Depends(auth)] if auth_enabled else []`.
+    pub when: When,
 }
 
 /// A framework object: the variable it is bound to, in a file and a function (or the module).
@@ -803,6 +806,10 @@ pub fn resolve_object<'a>(
                         name: name.clone(),
                     });
                 }
+                // `app, api = initialize_flask()` where the factory ends `return app, api`.
+                if let Some((index, call)) = unpacked_call(&f.body, name) {
+                    return unpacked_factory_result(model, file, &call.func, index, depth + 1);
+                }
             }
             let module = &model.files[file];
             if let Some(stmt) = module.top_level(name) {
@@ -820,7 +827,18 @@ pub fn resolve_object<'a>(
                     _ => None,
                 };
             }
-            let qualified = module.imports.get(name)?.to_string();
+            let Some(qualified) = module.imports.get(name) else {
+                // `if limiter_present: limiter = Limiter(...) else: limiter = None`: a module
+                // object bound only under a module-level `if` or `try`.
+                return conditional_module_object(
+                    model,
+                    file,
+                    &module.parsed.module.body,
+                    name,
+                    depth,
+                );
+            };
+            let qualified = qualified.to_string();
             resolve_qualified(model, &qualified, depth)
         }
         ExprKind::Attribute { value, attr } => {
@@ -836,6 +854,95 @@ pub fn resolve_object<'a>(
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
+}
+
+/// The first framework object bound to `name` inside the module-level `if`/`try` blocks of
+/// `body` (not in functions or classes).
+fn conditional_module_object(
+    model: &ProjectModel,
+    file: usize,
+    body: &[Stmt],
+    name: &str,
+    depth: u32,
+) -> Option<ObjectId> {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => {
+                let id = ObjectId {
+                    file,
+                    scope: None,
+                    name: name.to_string(),
+                };
+                if let Some(found) = object_from_value(model, file, &[], value, id, depth + 1) {
+                    return Some(found);
+                }
+            }
+            Stmt::If { .. } | Stmt::Try { .. } => {
+                for child in stmt.child_bodies() {
+                    if let Some(found) = conditional_module_object(model, file, child, name, depth)
+                    {
+                        return Some(found);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `a, name = factory(...)` among a function's top-level statements: the position of `name`
+/// in the target tuple and the call.
+fn unpacked_call<'a>(body: &'a [Stmt], name: &str) -> Option<(usize, &'a Call)> {
+    body.iter().rev().find_map(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => {
+            let call = value.as_call()?;
+            targets.iter().find_map(|t| match &t.kind {
+                ExprKind::Tuple(items) | ExprKind::List(items) => items
+                    .iter()
+                    .position(|i| i.as_name() == Some(name))
+                    .map(|index| (index, call)),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// The object at `index` of the tuple a project factory returns (`return app, api`).
+fn unpacked_factory_result(
+    model: &ProjectModel,
+    file: usize,
+    func: &Expr,
+    index: usize,
+    depth: u32,
+) -> Option<ObjectId> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let (def_file, stmt, _) = model.resolve_definition(file, func)?;
+    let Some(Stmt::FunctionDef(factory)) = stmt else {
+        return None;
+    };
+    let scope = [factory.as_ref()];
+    let mut result = None;
+    for_each_return(&factory.body, &mut |value| {
+        if result.is_none()
+            && let ExprKind::Tuple(items) = &value.kind
+            && let Some(item) = items.get(index)
+        {
+            result = resolve_object(model, def_file, &scope, item, depth + 1);
+        }
+    });
+    result
 }
 
 /// Whether `function` returns the variable `name`.
@@ -947,6 +1054,18 @@ fn path_text(
     let Some(expr) = expr else {
         return String::new();
     };
+    path_text_at(model, file, scope, expr, 0)
+}
+
+/// A path's text; constants joined with `+` or in an f-string (`API + VERSION_1 + USERS`,
+/// `f"{API}{VERSION_1}"`) are followed to their values, anything else is `<dynamic>`.
+fn path_text_at(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    depth: u32,
+) -> String {
     let origin = model.resolve_value(file, scope, expr);
     match &origin.expr.kind {
         ExprKind::Str(s) => s.clone(),
@@ -954,9 +1073,28 @@ fn path_text(
             .iter()
             .map(|p| match p {
                 routewarden_python::ast::FStringPart::Literal(l) => l.clone(),
+                routewarden_python::ast::FStringPart::Value(v) if depth < 6 => {
+                    match &model.resolve_value(origin.file, &origin.scope, v).expr.kind {
+                        ExprKind::Str(s) => s.clone(),
+                        _ => "{…}".to_string(),
+                    }
+                }
                 routewarden_python::ast::FStringPart::Value(_) => "{…}".to_string(),
             })
             .collect(),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } if depth < 6 => {
+            let left = path_text_at(model, origin.file, &origin.scope, left, depth + 1);
+            let right = path_text_at(model, origin.file, &origin.scope, right, depth + 1);
+            if left == "<dynamic>" && right == "<dynamic>" {
+                left
+            } else {
+                left + &right
+            }
+        }
         _ => "<dynamic>".to_string(),
     }
 }
@@ -982,7 +1120,7 @@ pub fn dependency_list<'a>(
 ) -> Vec<Dep<'a>> {
     let mut out = Vec::new();
     if let Some(expr) = expr {
-        dependency_items(model, file, scope, expr, &mut out, 0);
+        dependency_items(model, file, scope, expr, &When::Always, &mut out, 0);
     }
     out
 }
@@ -992,28 +1130,74 @@ fn dependency_items<'a>(
     file: usize,
     scope: &[&'a Function],
     expr: &'a Expr,
+    when: &When,
     out: &mut Vec<Dep<'a>>,
     depth: u32,
 ) {
     if depth > 6 {
         return;
     }
+    // `deps = [...]` then `deps.append(Depends(auth))` under `if auth_enabled:` in the
+    // function that builds the router: what is appended counts too, under its condition.
+    if let (Some(name), Some(function)) = (expr.as_name(), scope.last()) {
+        added_dependencies(model, file, scope, name, &function.body, when, out, depth);
+    }
     let origin = model.resolve_value(file, scope, expr);
     match &origin.expr.kind {
+        // `dependencies=[Depends(auth)] if auth_enabled else []`: each branch under its
+        // condition.
+        ExprKind::IfExp { test, body, orelse } => {
+            let text = source_text(model, origin.file, test.span);
+            let value = production_value(model, origin.file, test);
+            for (branch, then) in [(body, true), (orelse, false)] {
+                let w = when.and(&branch_condition(value, &text, then));
+                dependency_items(
+                    model,
+                    origin.file,
+                    &origin.scope,
+                    branch,
+                    &w,
+                    out,
+                    depth + 1,
+                );
+            }
+        }
         ExprKind::BinOp {
             left,
             op: BinOp::Add,
             right,
         } => {
-            dependency_items(model, origin.file, &origin.scope, left, out, depth + 1);
-            dependency_items(model, origin.file, &origin.scope, right, out, depth + 1);
+            dependency_items(
+                model,
+                origin.file,
+                &origin.scope,
+                left,
+                when,
+                out,
+                depth + 1,
+            );
+            dependency_items(
+                model,
+                origin.file,
+                &origin.scope,
+                right,
+                when,
+                out,
+                depth + 1,
+            );
         }
         ExprKind::List(items) | ExprKind::Tuple(items) => {
             for item in items {
                 match &item.kind {
-                    ExprKind::Starred(inner) => {
-                        dependency_items(model, origin.file, &origin.scope, inner, out, depth + 1)
-                    }
+                    ExprKind::Starred(inner) => dependency_items(
+                        model,
+                        origin.file,
+                        &origin.scope,
+                        inner,
+                        when,
+                        out,
+                        depth + 1,
+                    ),
                     // `dependencies=(_auth_dep,)` with `_auth_dep = Depends(auth)`.
                     _ => {
                         let value = model.resolve_value(origin.file, &origin.scope, item);
@@ -1021,12 +1205,77 @@ fn dependency_items<'a>(
                             file: value.file,
                             scope: value.scope,
                             expr: value.expr,
+                            when: when.clone(),
                         });
                     }
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// Dependencies added to a local list by `name.append(dep)`, `name.extend([...])` or
+/// `name += [...]` in a function body (nested functions and classes excluded).
+#[allow(clippy::too_many_arguments)]
+fn added_dependencies<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    name: &str,
+    body: &'a [Stmt],
+    when: &When,
+    out: &mut Vec<Dep<'a>>,
+    depth: u32,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::If {
+                test, body, orelse, ..
+            } => {
+                let text = source_text(model, file, test.span);
+                let value = production_value(model, file, test);
+                for (branch, then) in [(body, true), (orelse, false)] {
+                    let w = when.and(&branch_condition(value, &text, then));
+                    added_dependencies(model, file, scope, name, branch, &w, out, depth);
+                }
+            }
+            Stmt::Expr { value, .. } => {
+                let Some(call) = value.as_call() else {
+                    continue;
+                };
+                let ExprKind::Attribute { value: list, attr } = &call.func.kind else {
+                    continue;
+                };
+                if list.as_name() != Some(name) {
+                    continue;
+                }
+                match (attr.as_str(), call.args.first()) {
+                    ("append", Some(item)) => {
+                        let value = model.resolve_value(file, scope, item);
+                        out.push(Dep {
+                            file: value.file,
+                            scope: value.scope,
+                            expr: value.expr,
+                            when: when.clone(),
+                        });
+                    }
+                    ("extend", Some(items)) => {
+                        dependency_items(model, file, scope, items, when, out, depth + 1)
+                    }
+                    _ => {}
+                }
+            }
+            Stmt::AugAssign { target, value, .. } if target.as_name() == Some(name) => {
+                dependency_items(model, file, scope, value, when, out, depth + 1)
+            }
+            other => {
+                for child in other.child_bodies() {
+                    added_dependencies(model, file, scope, name, child, when, out, depth);
+                }
+            }
+        }
     }
 }
 
@@ -1814,25 +2063,28 @@ impl<'a> Extractor<'a> {
                 let Some(api) = self.resolve(receiver) else {
                     return;
                 };
-                let Some(child) = call.argument("ns", 0).and_then(|ns| self.resolve(ns)) else {
+                // `for ns in protected_namespaces: api.add_namespace(ns)`: each of the list.
+                let Some(ns) = call.argument("ns", 0) else {
                     return;
                 };
                 let prefix = call
                     .argument("path", 1)
                     .map(|p| path_text(self.model, self.file, &self.scope, Some(p)));
-                self.out.includes.push(Include {
-                    parent: api,
-                    child,
-                    prefix,
-                    dependencies: Vec::new(),
-                    is_mount: false,
-                    is_parameter: false,
-                    is_instance: false,
-                    when: self.when(),
-                    file: self.file,
-                    scope: self.scope.clone(),
-                    span,
-                });
+                for child in self.resolve_receivers(ns) {
+                    self.out.includes.push(Include {
+                        parent: api.clone(),
+                        child,
+                        prefix: prefix.clone(),
+                        dependencies: Vec::new(),
+                        is_mount: false,
+                        is_parameter: false,
+                        is_instance: false,
+                        when: self.when(),
+                        file: self.file,
+                        scope: self.scope.clone(),
+                        span,
+                    });
+                }
             }
             "include_router" | "register_blueprint" | "mount" => {
                 let (child_expr, prefix_key) = match attr.as_str() {
@@ -2905,10 +3157,17 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
         return Some(kind);
     }
     match model.resolve_definition(file, func)? {
-        (_, Some(Stmt::ClassDef(_)), _) => model
+        // A project class is its own framework kind when it derives from one: `class
+        // SwaggerApi(flask_restx.Api)` builds an `Api`, `class App(Flask)` an application.
+        (class_file, Some(Stmt::ClassDef(class)), _) => model
             .class_name(file, func)
             .as_deref()
-            .and_then(object_kind),
+            .and_then(object_kind)
+            .or_else(|| {
+                class_lineage(model, class_file, class)
+                    .iter()
+                    .find_map(|q| object_kind(q))
+            }),
         _ => None,
     }
 }

@@ -283,6 +283,10 @@ impl<'a> Judge<'a, '_> {
             route_scope,
             route.keyword("dependencies"),
         ) {
+            if matches!(dep.when, When::DevOnly(_)) {
+                continue;
+            }
+            let before = sec.auth.len();
             self.dependency(
                 dep.file,
                 &dep.scope,
@@ -293,6 +297,7 @@ impl<'a> Judge<'a, '_> {
                 None,
                 &mut sec,
             );
+            set_condition(&mut sec.auth[before..], &dep.when);
         }
         // Decorators of the handler, and of a class-based view.
         let route_index = route.decorator_index;
@@ -389,6 +394,10 @@ impl<'a> Judge<'a, '_> {
             };
             if let Some(o) = self.apps.objects.get(object).filter(|_| !beyond_mount) {
                 for dep in &o.dependencies {
+                    if matches!(dep.when, When::DevOnly(_)) {
+                        continue;
+                    }
+                    let before = sec.auth.len();
                     self.dependency(
                         dep.file,
                         &dep.scope,
@@ -399,6 +408,7 @@ impl<'a> Judge<'a, '_> {
                         None,
                         &mut sec,
                     );
+                    set_condition(&mut sec.auth[before..], &dep.when);
                 }
                 // Flask-RESTful's `Api(app, decorators=[auth.login_required])`, flask-restx's
                 // `Namespace(..., decorators=[...])`.
@@ -425,7 +435,8 @@ impl<'a> Judge<'a, '_> {
                 let include = &self.apps.includes[inc];
                 let parent = Some(self.apps.display_object(&include.parent));
                 for dep in include.dependencies.iter().filter(|_| !beyond_mount) {
-                    if matches!(include.when, When::DevOnly(_)) {
+                    let when = include.when.and(&dep.when);
+                    if matches!(when, When::DevOnly(_)) {
                         continue;
                     }
                     let before = sec.auth.len();
@@ -439,7 +450,7 @@ impl<'a> Judge<'a, '_> {
                         None,
                         &mut sec,
                     );
-                    set_condition(&mut sec.auth[before..], &include.when);
+                    set_condition(&mut sec.auth[before..], &when);
                 }
             }
             // A parameter standing for the app it is passed is judged once, as that app:
@@ -1073,6 +1084,21 @@ impl<'a> Judge<'a, '_> {
                 };
             }
         }
+        // `any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)` over objects
+        // whose paths cannot be listed: the paths it selects are unknown.
+        if matches!(name, "any" | "all")
+            && let Some(ExprKind::Comprehension { element, .. }) =
+                call.args.first().map(|a| &a.kind)
+            && element.any(&mut |x| {
+                x.as_call().is_some_and(|c| {
+                    matches!(&c.func.kind, ExprKind::Attribute { value, attr }
+                        if matches!(attr.as_str(), "startswith" | "endswith")
+                            && self.target(cx, value, 0).is_some())
+                })
+            })
+        {
+            return Ev::unknown_target();
+        }
         // A project predicate given the request, its scope or its path: `_is_metrics_route(scope)`.
         let passes_request = call
             .args
@@ -1565,10 +1591,25 @@ impl<'a> Judge<'a, '_> {
         {
             return false;
         }
-        call.argument("dependency", 0)
-            .and_then(Expr::as_call)
+        let Some(target) = call.argument("dependency", 0) else {
+            return false;
+        };
+        if target
+            .as_call()
             .and_then(|c| imports.resolve(&c.func))
             .is_some_and(|q| RATE_LIMITER_DEPENDENCIES.contains(&q.as_str()))
+        {
+            return true;
+        }
+        // The project's own limiter: `Depends(login_rate_limiter)`,
+        // `Depends(RateLimiter(times=5))`, `Depends(throttle_logins)`.
+        let callee = target.as_call().map_or(target, |c| &c.func);
+        callee.last_name().is_some_and(|n| {
+            let lower = n.to_ascii_lowercase();
+            ["rate_limit", "ratelimit", "throttl"]
+                .iter()
+                .any(|w| lower.contains(w))
+        })
     }
 
     /// Judges a dependency expression: `Depends(x)`, `Security(x, scopes=...)`, or an annotation
@@ -1601,6 +1642,19 @@ impl<'a> Judge<'a, '_> {
                         .unwrap_or_default(),
                 };
                 v.checks_role |= scopes;
+                // `Security(authorize)`: FastAPI's marker for a security dependency. When the
+                // callable cannot be judged (a provider picked at runtime from the
+                // configuration), the declaration vouches for it; not when the callable lets
+                // anonymous callers through or is named optional.
+                if is_security(&q)
+                    && !v.authenticates
+                    && !v.lets_anonymous
+                    && !target
+                        .and_then(Expr::last_name)
+                        .is_some_and(is_optional_name)
+                {
+                    v.authenticates = true;
+                }
                 Some(v)
             }
             _ => None,
@@ -1780,6 +1834,7 @@ impl<'a> Judge<'a, '_> {
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
         let optional = body.lets_anonymous || is_optional_name(&function.name);
         v.authenticates |= body.authenticates || is_auth_function_name(&function.name) && !optional;
+        v.lets_anonymous = optional && !v.authenticates;
         v.checks_role |= body.checks_role || (v.authenticates && self.role_name(&function.name));
         self.memo
             .lock()

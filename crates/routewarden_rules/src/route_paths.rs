@@ -59,6 +59,11 @@ const PUBLIC_SEGMENTS: &[&str] = &[
     "webhooks",
     "ready",
     "live",
+    // RFC 8615 well-known URIs: discovery metadata (`/.well-known/openid-configuration`).
+    ".well-known",
+    // The OAuth 2.0 device authorization endpoint (RFC 8628), where a device starts a login.
+    "device-authorization",
+    "device_authorization",
 ];
 
 /// Words that make a segment public wherever they appear in it: `login`, `sso-login`,
@@ -171,6 +176,10 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
     for segment in &segments {
         let segment_words: Vec<&str> = words(segment).collect();
         if PUBLIC_SEGMENTS.contains(&segment.as_str()) || is_public_segment_words(&segment_words) {
+            return true;
+        }
+        // A syndication feed (`/users/<name>/workouts.rss`) is published for anonymous readers.
+        if [".rss", ".atom"].iter().any(|ext| segment.ends_with(ext)) {
             return true;
         }
         if flow_context && segment_words.iter().any(|w| FLOW_WORDS.contains(w)) {
@@ -378,6 +387,14 @@ mod tests {
         assert!(is_public("<dynamic>", "forgot_password", &[]));
         assert!(is_public("<dynamic>", "two_factor_token_validation", &[]));
         assert!(!is_public("<dynamic>", "change_password", &[]));
+        assert!(is_public(
+            "/a2a/{id}/.well-known/agent-card.json",
+            "card",
+            &[]
+        ));
+        assert!(is_public("/api/v1/device_authorization", "device", &[]));
+        assert!(is_public("/users/<name>/workouts.rss", "feed", &[]));
+        assert!(!is_public("/users/<name>/workouts", "feed", &[]));
         assert_eq!(
             names_protected_resource("/api/v1/users/{id}").as_deref(),
             Some("users")

@@ -19,13 +19,19 @@ declare_rule! {
     /// them are protected. A
     /// router whose members' forms and actions are protected but whose other pages are public
     /// (a forum's index, categories, posts and user profiles; a public catalogue) serves public
-    /// reads by design. A read-only route whose handler only redirects is not sensitive, and a
-    /// search form posted with POST (`POST /search`) changes no state.
+    /// reads by design. A route whose handler only redirects (`return RedirectResponse(url=...)`,
+    /// whatever its method: an old endpoint sending clients on to its replacement, which answers
+    /// for itself) is not sensitive, and a search form posted with POST (`POST /search`) changes
+    /// no state.
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
     /// dependencies, closures and dependency factories), `dependencies=[...]` on the route (also a
-    /// list kept in a constant), the `APIRouter`, each `include_router` and the `FastAPI` app;
+    /// list kept in a constant, or built up with `append`/`extend` in the function that makes the
+    /// router), the `APIRouter`, each `include_router` and the `FastAPI` app; a `Security(...)`
+    /// parameter whose callable cannot be judged (a provider chosen from the configuration at
+    /// runtime) authenticates by its declaration, unless the callable lets anonymous callers
+    /// through or is named optional;
     /// FastAPI security schemes, fastapi-users, Starlette's `@requires`, Flask-Login,
     /// Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder (views and APIs
     /// registered with `appbuilder.add_view`/`add_api` are protected only where decorated with
@@ -42,7 +48,9 @@ declare_rule! {
     ///
     /// Protection installed only under a runtime condition (`if auth_string is not None:
     /// app.add_middleware(...)`, a guard that `if not settings.AUTH_ENABLED: return await
-    /// call_next(request)`), or by a guard whose covered paths cannot be worked out, is
+    /// call_next(request)`, `deps.append(Depends(auth))` under `if authentication_enabled:`,
+    /// `dependencies=[...] if auth_enabled else []`), or by a guard whose covered paths cannot be
+    /// worked out (`any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)`), is
     /// conditional: when it is a route's only protection the route is still reported, at medium
     /// severity, naming the condition. Conditions known for production are not: protection
     /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and
@@ -141,7 +149,7 @@ impl Rule for RouteWithoutAuth {
             let endpoint = route.keyword("endpoint").and_then(|e| e.as_str());
             if is_public(path, &route.handler.name, &cx.settings.public_paths)
                 || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
-                || !is_state_changing(&route.methods) && only_redirects(route.handler)
+                || only_redirects(route.handler)
                 || only_fails(route.handler)
                 || is_login(cx, route)
             {
@@ -260,20 +268,40 @@ impl Rule for RouteWithoutAuth {
 }
 
 /// A handler whose body (after its docstring) is a single `return redirect(...)` or
-/// `return RedirectResponse(...)`: it reveals nothing.
+/// `return RedirectResponse(...)` whose arguments call nothing but `url_for`: it reveals and
+/// changes nothing, whatever its method (a `POST` kept only to send old clients on with a 307,
+/// where the target route answers for itself).
 fn only_redirects(handler: &Function) -> bool {
     let body: Vec<&Stmt> = handler
         .body
         .iter()
         .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
         .collect();
-    match body.as_slice() {
-        [Stmt::Return { value: Some(v), .. }] => v
-            .as_call()
-            .and_then(|c| c.func.last_name())
-            .is_some_and(|n| matches!(n, "redirect" | "RedirectResponse")),
-        _ => false,
+    let [Stmt::Return { value: Some(v), .. }] = body.as_slice() else {
+        return false;
+    };
+    let Some(call) = v.as_call() else {
+        return false;
+    };
+    if !call
+        .func
+        .last_name()
+        .is_some_and(|n| matches!(n, "redirect" | "RedirectResponse"))
+    {
+        return false;
     }
+    call.args
+        .iter()
+        .chain(call.keywords.iter().map(|k| &k.value))
+        .all(|a| {
+            !a.any(&mut |x| {
+                x.as_call().is_some_and(|c| {
+                    !c.func
+                        .last_name()
+                        .is_some_and(|n| matches!(n, "url_for" | "str"))
+                })
+            })
+        })
 }
 
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
@@ -301,8 +329,13 @@ fn only_fails(handler: &Function) -> bool {
         .filter(|k| matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")))
         .map(|k| &k.value)
         .chain(call.args.iter())
-        .find_map(|a| match a.kind {
-            ExprKind::Int(Some(n)) => Some(n),
+        .find_map(|a| match &a.kind {
+            ExprKind::Int(Some(n)) => Some(*n),
+            // `status.HTTP_400_BAD_REQUEST`, `HTTPStatus.GONE` is not read.
+            ExprKind::Attribute { attr, .. } => attr
+                .strip_prefix("HTTP_")
+                .and_then(|rest| rest.split('_').next())
+                .and_then(|digits| digits.parse().ok()),
             _ => None,
         })
         .is_some_and(|n| (400..600).contains(&n) && n != 401 && n != 403)

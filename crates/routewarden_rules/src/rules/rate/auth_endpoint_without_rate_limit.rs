@@ -14,7 +14,9 @@ declare_rule! {
     /// with `SlowAPIMiddleware`), fastapi-limiter (a `RateLimiter` dependency on the route,
     /// router, include or app), Flask-Limiter (`@limiter.limit`, `default_limits` of a limiter
     /// attached to the app, also with `init_app` in a factory or helper, a limit applied to the
-    /// blueprint) and limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
+    /// blueprint), the project's own limiter as a dependency of the route, router, include or
+    /// app (`Depends(login_rate_limiter)`, a callable named for rate limiting or throttling) and
+    /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
     /// `@limiter.exempt` removes a limit. Only
     /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
