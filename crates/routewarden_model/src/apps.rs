@@ -925,24 +925,7 @@ fn unpacked_factory_result(
     index: usize,
     depth: u32,
 ) -> Option<ObjectId> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    let (def_file, stmt, _) = model.resolve_definition(file, func)?;
-    let Some(Stmt::FunctionDef(factory)) = stmt else {
-        return None;
-    };
-    let scope = [factory.as_ref()];
-    let mut result = None;
-    for_each_return(&factory.body, &mut |value| {
-        if result.is_none()
-            && let ExprKind::Tuple(items) = &value.kind
-            && let Some(item) = items.get(index)
-        {
-            result = resolve_object(model, def_file, &scope, item, depth + 1);
-        }
-    });
-    result
+    returned_object(model, file, func, Some(index), depth)
 }
 
 /// Whether `function` returns the variable `name`.
@@ -1027,6 +1010,18 @@ fn object_from_value<'a>(
 
 /// The object a project factory function returns: `create_app()` → the `app` it builds.
 fn factory_result(model: &ProjectModel, file: usize, func: &Expr, depth: u32) -> Option<ObjectId> {
+    returned_object(model, file, func, None, depth)
+}
+
+/// The object the first `return` of project function `func` gives that resolves to one: the
+/// value itself, or its item at `index` when it returns a tuple.
+fn returned_object(
+    model: &ProjectModel,
+    file: usize,
+    func: &Expr,
+    index: Option<usize>,
+    depth: u32,
+) -> Option<ObjectId> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -1037,9 +1032,18 @@ fn factory_result(model: &ProjectModel, file: usize, func: &Expr, depth: u32) ->
     let scope = [factory.as_ref()];
     let mut result = None;
     for_each_return(&factory.body, &mut |value| {
-        if result.is_none() {
-            result = resolve_object(model, def_file, &scope, value, depth + 1);
+        if result.is_some() {
+            return;
         }
+        let value = match (index, &value.kind) {
+            (None, _) => value,
+            (Some(i), ExprKind::Tuple(items)) => match items.get(i) {
+                Some(item) => item,
+                None => return,
+            },
+            (Some(_), _) => return,
+        };
+        result = resolve_object(model, def_file, &scope, value, depth + 1);
     });
     result
 }
