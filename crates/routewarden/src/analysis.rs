@@ -12,7 +12,7 @@ use routewarden_rules::rules::meta::{
     SYNTAX_ERROR, UNDECODABLE_FILE, UNKNOWN_SUPPRESSION_CODE, UNREADABLE_FILE, UNUSED_SUPPRESSION,
 };
 use routewarden_rules::{
-    Finding, Findings, Rule, RuleMeta, RuleSettings, Severity, checker, registry,
+    Confidence, Finding, Findings, Rule, RuleMeta, RuleSettings, Severity, checker, registry,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -57,6 +57,7 @@ impl Default for Settings {
 pub struct Diagnostic {
     pub rule: &'static RuleMeta,
     pub severity: Severity,
+    pub confidence: Confidence,
     pub message: String,
     pub filename: String,
     pub file: usize,
@@ -343,7 +344,7 @@ fn finish(
             }
             kept.extend(extra.into_vec());
             kept.into_iter()
-                .filter(|f| selection.shows(f.severity, f.rule.confidence))
+                .filter(|f| selection.shows(f.severity, f.confidence))
                 .map(|f| locate(file, f))
                 .collect()
         })
@@ -366,6 +367,7 @@ fn locate(file: &routewarden_model::SourceModule, f: Finding) -> Diagnostic {
     Diagnostic {
         rule: f.rule,
         severity: f.severity,
+        confidence: f.confidence,
         filename: file.display.clone(),
         file: f.file,
         span: f.span,

@@ -365,3 +365,61 @@ fn folders_above_the_project_do_not_make_it_test_code() {
         run.stderr
     );
 }
+
+/// A route protected only when a setting is on is reported at the rule's severity but at low
+/// confidence, in JSON and SARIF, and `--confidence medium` hides it.
+#[test]
+fn conditional_protection_lowers_a_findings_confidence() {
+    let p = Project::new();
+    p.write(
+        "app.py",
+        r#"import hmac
+import os
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+API_TOKEN = os.environ.get("API_TOKEN")
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    if API_TOKEN is not None:
+
+        @app.middleware("http")
+        async def check_token(request: Request, call_next):
+            given = request.headers.get("x-token", "")
+            if not hmac.compare_digest(given, API_TOKEN):
+                return JSONResponse({"detail": "Unauthorized"}, status_code=401)
+            return await call_next(request)
+
+    @app.delete("/accounts/{account_id}")
+    async def delete_account(account_id: int):
+        return {"deleted": account_id}
+
+    return app
+"#,
+    );
+    let findings = p.json(&["--select", "AUTH001", "."]);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["severity"], "high");
+    assert_eq!(findings[0]["confidence"], "low");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("only conditionally"),
+        "{}",
+        findings[0]["message"]
+    );
+    assert!(
+        p.json(&["--select", "AUTH001", "--confidence", "medium", "."])
+            .is_empty()
+    );
+    let sarif = p.check(&["--select", "AUTH001", "--format", "sarif", "."]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(
+        doc["runs"][0]["results"][0]["properties"]["confidence"],
+        "low"
+    );
+}

@@ -1,4 +1,4 @@
-use crate::rule::{RuleMeta, Severity};
+use crate::rule::{Confidence, RuleMeta, Severity};
 use routewarden_python::ast::Span;
 
 /// One reported problem, before positions are computed for output.
@@ -9,6 +9,8 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub severity: Severity,
+    /// How sure the rule is of this finding: the rule's confidence unless the finding says less.
+    pub confidence: Confidence,
 }
 
 /// Collects the findings of one file.
@@ -37,12 +39,25 @@ impl Findings {
         message: impl Into<String>,
         severity: Severity,
     ) {
+        self.report_with(rule, span, message, severity, rule.confidence);
+    }
+
+    /// A finding with its own severity and confidence.
+    pub fn report_with(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+        severity: Severity,
+        confidence: Confidence,
+    ) {
         self.items.push(Finding {
             rule,
             file: self.file,
             span,
             message: message.into(),
             severity,
+            confidence,
         });
     }
 

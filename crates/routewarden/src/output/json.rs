@@ -33,7 +33,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
             name: d.rule.name,
             family: d.rule.family(),
             severity: d.severity.as_str(),
-            confidence: d.rule.confidence.as_str(),
+            confidence: d.confidence.as_str(),
             cwe: d.rule.cwe,
             message: &d.message,
             fix: d.rule.fix,

@@ -99,7 +99,10 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
                     }
                 }],
                 "partialFingerprints": { "routewarden/v1": d.fingerprint },
-                "properties": { "security-severity": security_severity(d.severity) },
+                "properties": {
+                    "security-severity": security_severity(d.severity),
+                    "confidence": d.confidence.as_str(),
+                },
             })
         })
         .collect();

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{has_parameter, is_public, is_state_changing, names_protected_resource};
-use crate::rule::{ProjectContext, Rule, RuleMeta, Severity};
+use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::security::{credential_evidence, walk_exprs};
 use routewarden_python::ast::{ExprKind, Function, Stmt};
@@ -51,8 +51,9 @@ declare_rule! {
     /// call_next(request)`, `deps.append(Depends(auth))` under `if authentication_enabled:`,
     /// `dependencies=[...] if auth_enabled else []`), or by a guard whose covered paths cannot be
     /// worked out (`any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)`), is
-    /// conditional: when it is a route's only protection the route is still reported, at medium
-    /// severity, naming the condition. Conditions known for production are not: protection
+    /// conditional: when it is a route's only protection the route is still reported, at low
+    /// confidence (whether the switch is on in production is the operator's), naming the
+    /// condition. Conditions known for production are not: protection
     /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and
     /// protection installed only under `if app.debug:` or `if settings.TESTING:` (or switched off
     /// by Flask-Login's test switch `LOGIN_DISABLED`) does not exist in production and is ignored.
@@ -251,7 +252,7 @@ impl Rule for RouteWithoutAuth {
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                f.report_with_severity(
+                f.report_with(
                     &ROUTE_WITHOUT_AUTH,
                     route.span,
                     format!(
@@ -259,7 +260,8 @@ impl Rule for RouteWithoutAuth {
                         route.methods.join(","),
                         path
                     ),
-                    Severity::Medium,
+                    ROUTE_WITHOUT_AUTH.severity,
+                    Confidence::Low,
                 );
             }
             out.extend(f.into_vec());
