@@ -14,8 +14,8 @@ use routewarden_python::ast::{
     BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 /// The user's own names for authentication mechanisms.
 #[derive(Clone, Debug, Default)]
@@ -142,10 +142,10 @@ impl<'a> AttackSurface<'a> {
                     model,
                     apps: &apps,
                     names,
-                    memo: Mutex::new(HashMap::default()),
-                    guard_memo: Mutex::new(HashMap::default()),
-                    hook_memo: Mutex::new(HashMap::default()),
-                    method_memo: Mutex::new(HashMap::default()),
+                    memo: RefCell::new(HashMap::default()),
+                    guard_memo: RefCell::new(HashMap::default()),
+                    hook_memo: RefCell::new(HashMap::default()),
+                    method_memo: RefCell::new(HashMap::default()),
                     limiter_calls: &limiter_calls,
                 };
                 group
@@ -206,13 +206,13 @@ struct Judge<'a, 'm> {
     apps: &'m AppModel<'a>,
     names: &'m SecurityNames,
     /// Judgements of project functions by (file, start); `None` while one is being judged.
-    memo: Mutex<HashMap<(usize, u32), Option<Verdict>>>,
+    memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// Whether project functions called from handler bodies refuse unauthenticated callers.
-    guard_memo: Mutex<HashMap<(usize, u32), Verdict>>,
+    guard_memo: RefCell<HashMap<(usize, u32), Verdict>>,
     /// What each hook function checks, whatever the route: hooks are judged once per route.
-    hook_memo: Mutex<HashMap<(usize, u32), Verdict>>,
+    hook_memo: RefCell<HashMap<(usize, u32), Verdict>>,
     /// Methods of class-based views, by (file, start) of the method and of the view's class.
-    method_memo: Mutex<HashMap<(usize, u32, usize, u32), Verdict>>,
+    method_memo: RefCell<HashMap<(usize, u32, usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
     limiter_calls: &'m HashMap<ObjectId, Vec<usize>>,
 }
@@ -717,12 +717,7 @@ impl<'a> Judge<'a, '_> {
             return;
         }
         let key = (file, function.span.start);
-        let known = self
-            .hook_memo
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .copied();
+        let known = self.hook_memo.borrow_mut().get(&key).copied();
         let v = known.unwrap_or_else(|| {
             let mut v = self.body_verdict(file, &function.body, 0);
             for d in &function.decorators {
@@ -731,10 +726,7 @@ impl<'a> Judge<'a, '_> {
                     v.checks_role |= dv.checks_role;
                 }
             }
-            self.hook_memo
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key, v);
+            self.hook_memo.borrow_mut().insert(key, v);
             v
         });
         if !v.authenticates {
@@ -1806,17 +1798,14 @@ impl<'a> Judge<'a, '_> {
         }
         let key = (file, function.span.start);
         {
-            let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            let memo = self.memo.borrow_mut();
             match memo.get(&key) {
                 Some(Some(v)) => return *v,
                 Some(None) => return Verdict::default(),
                 None => {}
             }
         }
-        self.memo
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, None);
+        self.memo.borrow_mut().insert(key, None);
         let scope = [function];
         let mut v = Verdict::default();
         for param in &function.params {
@@ -1836,10 +1825,7 @@ impl<'a> Judge<'a, '_> {
         v.authenticates |= body.authenticates || is_auth_function_name(&function.name) && !optional;
         v.lets_anonymous = optional && !v.authenticates;
         v.checks_role |= body.checks_role || (v.authenticates && self.role_name(&function.name));
-        self.memo
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, Some(v));
+        self.memo.borrow_mut().insert(key, Some(v));
         v
     }
 
@@ -2587,29 +2573,21 @@ impl<'a> Judge<'a, '_> {
 /// a recursive visit of the same key sees the default verdict; past the chain limit an
 /// unjudged key gives `None`.
 fn memoised<K: std::hash::Hash + Eq + Copy>(
-    memo: &Mutex<HashMap<K, Verdict>>,
+    memo: &RefCell<HashMap<K, Verdict>>,
     key: K,
     depth: u32,
     judge: impl FnOnce() -> Verdict,
 ) -> Option<Verdict> {
-    let known = memo
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .copied();
+    let known = memo.borrow_mut().get(&key).copied();
     if let Some(v) = known {
         return Some(v);
     }
     if depth >= MAX_CHAIN {
         return None;
     }
-    memo.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, Verdict::default());
+    memo.borrow_mut().insert(key, Verdict::default());
     let v = judge();
-    memo.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, v);
+    memo.borrow_mut().insert(key, v);
     Some(v)
 }
 
