@@ -1142,9 +1142,18 @@ fn dependency_items<'a>(
         return;
     }
     // `deps = [...]` then `deps.append(Depends(auth))` under `if auth_enabled:` in the
-    // function that builds the router: what is appended counts too, under its condition.
-    if let (Some(name), Some(function)) = (expr.as_name(), scope.last()) {
-        added_dependencies(model, file, scope, name, &function.body, when, out, depth);
+    // function that builds the router, or at module level for a module's list: what is
+    // appended counts too, under its condition.
+    if let Some(name) = expr.as_name() {
+        match scope.last() {
+            Some(function) if function.assigned.may_contain(name) => {
+                added_dependencies(model, file, scope, name, &function.body, when, out, depth);
+            }
+            _ => {
+                let body = model.files[file].body();
+                added_dependencies(model, file, &[], name, body, when, out, depth);
+            }
+        }
     }
     let origin = model.resolve_value(file, scope, expr);
     match &origin.expr.kind {
