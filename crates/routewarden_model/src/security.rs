@@ -3251,6 +3251,10 @@ const VERIFYING_CALLS: &[&str] = &[
     // Flask-JWT's check behind `@jwt_required()`, raising `JWTError` without a valid token.
     "flask_jwt._jwt_required",
     "flask_praetorian.current_user",
+    // A webhook whose payload signature is checked against the shared secret: the call raises
+    // for any other caller.
+    "stripe.Webhook.construct_event",
+    "stripe.WebhookSignature.verify_header",
 ];
 
 /// Unresolved calls whose names say they refuse a caller without a role: `require_role("x")`.

@@ -27,8 +27,8 @@ declare_rule! {
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
     /// dependencies, closures and dependency factories), `dependencies=[...]` on the route (also a
-    /// list kept in a constant, or built up with `append`/`extend` in the function that makes the
-    /// router), the `APIRouter`, each `include_router` and the `FastAPI` app; a `Security(...)`
+    /// list kept in a constant, or built up with `append`/`extend` in the function or module that
+    /// makes the router), the `APIRouter`, each `include_router` and the `FastAPI` app; a `Security(...)`
     /// parameter whose callable cannot be judged (a provider chosen from the configuration at
     /// runtime) authenticates by its declaration, unless the callable lets anonymous callers
     /// through or is named optional;
@@ -39,7 +39,8 @@ declare_rule! {
     /// (`method_decorators`); `before_request` hooks of the blueprint, a parent blueprint or the
     /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
     /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
-    /// of a request-handler class (`self._check_access()`); and the names configured in
+    /// of a request-handler class (`self._check_access()`); a webhook that checks the payload's
+    /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
     /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
