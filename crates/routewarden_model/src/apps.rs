@@ -1358,6 +1358,32 @@ impl<'a> Extractor<'a> {
             .fold(When::Always, |acc, c| acc.and(c))
     }
 
+    /// Records that `child` is mounted into `parent` by the current statement: no dependencies,
+    /// not a mount, a parameter or an instance unless the caller says so on what is returned.
+    fn include(
+        &mut self,
+        parent: ObjectId,
+        child: ObjectId,
+        prefix: Option<String>,
+        span: Span,
+    ) -> &mut Include<'a> {
+        let when = self.when();
+        self.out.includes.push(Include {
+            parent,
+            child,
+            prefix,
+            dependencies: Vec::new(),
+            is_mount: false,
+            is_parameter: false,
+            is_instance: false,
+            when,
+            file: self.file,
+            scope: self.scope.clone(),
+            span,
+        });
+        self.out.includes.last_mut().expect("just pushed")
+    }
+
     fn condition_text(&self, test: &Expr) -> String {
         source_text(self.model, self.file, test.span)
     }
@@ -1484,19 +1510,7 @@ impl<'a> Extractor<'a> {
                         scope: self.scope.last().map(|f| f.span.start),
                         name: name.clone(),
                     };
-                    self.out.includes.push(Include {
-                        parent,
-                        child,
-                        prefix: None,
-                        dependencies: Vec::new(),
-                        is_mount: false,
-                        is_parameter: false,
-                        is_instance: false,
-                        when: self.when(),
-                        file: self.file,
-                        scope: self.scope.clone(),
-                        span,
-                    });
+                    self.include(parent, child, None, span);
                 }
                 let prefix = match kind {
                     ObjectKind::RestxNamespace => self.namespace_path(call),
@@ -1605,19 +1619,7 @@ impl<'a> Extractor<'a> {
             dependencies: Vec::new(),
             scope: self.scope.clone(),
         });
-        self.out.includes.push(Include {
-            parent: api,
-            child: id,
-            prefix: None,
-            dependencies: Vec::new(),
-            is_mount: false,
-            is_parameter: false,
-            is_instance: false,
-            when: self.when(),
-            file: self.file,
-            scope: self.scope.clone(),
-            span,
-        });
+        self.include(api, id, None, span);
         true
     }
 
@@ -1704,19 +1706,9 @@ impl<'a> Extractor<'a> {
             dependencies: Vec::new(),
             scope: self.scope.clone(),
         });
-        self.out.includes.push(Include {
-            parent: id,
-            child: base,
-            prefix: None,
-            dependencies: Vec::new(),
-            is_mount: false,
-            is_parameter: false,
-            is_instance: true,
-            when: When::Always,
-            file: self.file,
-            scope: self.scope.clone(),
-            span,
-        });
+        let include = self.include(id, base, None, span);
+        include.is_instance = true;
+        include.when = When::Always;
     }
 
     /// `Middleware(Class, **options)` inside a `middleware=[...]` list.
@@ -1790,23 +1782,12 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             passes_object = true;
-            self.out.includes.push(Include {
-                parent: object,
-                child: ObjectId {
-                    file: def_file,
-                    scope: Some(function.span.start),
-                    name: param.to_string(),
-                },
-                prefix: None,
-                dependencies: Vec::new(),
-                is_mount: false,
-                is_parameter: true,
-                is_instance: false,
-                when: self.when(),
-                file: self.file,
-                scope: self.scope.clone(),
-                span,
-            });
+            let child = ObjectId {
+                file: def_file,
+                scope: Some(function.span.start),
+                name: param.to_string(),
+            };
+            self.include(object, child, None, span).is_parameter = true;
         }
         if passes_object {
             self.helper_routes(call, function, &bound, span);
@@ -2019,23 +2000,12 @@ impl<'a> Extractor<'a> {
                 let Some((class_file, class)) = class_in(self.model, self.file, view) else {
                     return;
                 };
-                self.out.includes.push(Include {
-                    parent: builder,
-                    child: ObjectId {
-                        file: class_file,
-                        scope: None,
-                        name: class.name.clone(),
-                    },
-                    prefix: None,
-                    dependencies: Vec::new(),
-                    is_mount: false,
-                    is_parameter: false,
-                    is_instance: false,
-                    when: self.when(),
-                    file: self.file,
-                    scope: self.scope.clone(),
-                    span,
-                });
+                let child = ObjectId {
+                    file: class_file,
+                    scope: None,
+                    name: class.name.clone(),
+                };
+                self.include(builder, child, None, span);
             }
             // Flask-RESTful and flask-restx: `api.add_resource(Resource, "/a", "/b")`.
             "add_resource" => {
@@ -2084,19 +2054,7 @@ impl<'a> Extractor<'a> {
                     .argument("path", 1)
                     .map(|p| path_text(self.model, self.file, &self.scope, Some(p)));
                 for child in self.resolve_receivers(ns) {
-                    self.out.includes.push(Include {
-                        parent: api.clone(),
-                        child,
-                        prefix: prefix.clone(),
-                        dependencies: Vec::new(),
-                        is_mount: false,
-                        is_parameter: false,
-                        is_instance: false,
-                        when: self.when(),
-                        file: self.file,
-                        scope: self.scope.clone(),
-                        span,
-                    });
+                    self.include(api.clone(), child, prefix.clone(), span);
                 }
             }
             "include_router" | "register_blueprint" | "mount" => {
@@ -2140,19 +2098,11 @@ impl<'a> Extractor<'a> {
                 };
                 for (file, scope, child_expr) in children {
                     match resolve_object(self.model, file, &scope, child_expr, 0) {
-                        Some(child) => self.out.includes.push(Include {
-                            parent: parent.clone(),
-                            child,
-                            prefix: prefix.clone(),
-                            dependencies: dependencies.clone(),
-                            is_mount: attr == "mount",
-                            is_parameter: false,
-                            is_instance: false,
-                            when: self.when(),
-                            file: self.file,
-                            scope: self.scope.clone(),
-                            span,
-                        }),
+                        Some(child) => {
+                            let include = self.include(parent.clone(), child, prefix.clone(), span);
+                            include.dependencies = dependencies.clone();
+                            include.is_mount = attr == "mount";
+                        }
                         None if self.could_be_project_router(file, child_expr) => {
                             self.out.unresolved_mounts += 1;
                         }
@@ -2213,19 +2163,7 @@ impl<'a> Extractor<'a> {
                         && let Some(app) = call.argument("app", 0)
                         && let Some(parent) = self.resolve(app)
                     {
-                        self.out.includes.push(Include {
-                            parent,
-                            child: id.clone(),
-                            prefix: None,
-                            dependencies: Vec::new(),
-                            is_mount: false,
-                            is_parameter: false,
-                            is_instance: false,
-                            when: self.when(),
-                            file: self.file,
-                            scope: self.scope.clone(),
-                            span,
-                        });
+                        self.include(parent, id.clone(), None, span);
                     }
                     self.out.calls.push(ObjectCall {
                         receiver: id,

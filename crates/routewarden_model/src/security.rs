@@ -924,47 +924,18 @@ impl<'a> Judge<'a, '_> {
             && matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn)
         {
             let hit = literals.iter().any(|l| cx.equals(target, l));
-            let value = if hit {
-                Tv::True
-            } else if complete && cx.known(target) {
-                Tv::False
-            } else {
-                Tv::Unknown
-            };
-            let value = if matches!(op, CmpOp::NotEq | CmpOp::NotIn) {
-                value.not()
-            } else {
-                value
-            };
-            return Ev {
-                value,
-                matched: hit,
-                about_target: true,
-                config: false,
-            };
+            return Ev::target_test(
+                hit,
+                complete && cx.known(target),
+                matches!(op, CmpOp::NotEq | CmpOp::NotIn),
+            );
         }
         // `"/admin" in request.path`: a substring.
         if let (CmpOp::In | CmpOp::NotIn, Some(target)) = (op, self.target(cx, right, 0))
             && let Some((literals, _)) = self.literals(cx, left)
         {
             let hit = literals.iter().any(|l| cx.contains(target, l));
-            let value = if hit {
-                Tv::True
-            } else if cx.known(target) {
-                Tv::False
-            } else {
-                Tv::Unknown
-            };
-            return Ev {
-                value: if op == CmpOp::NotIn {
-                    value.not()
-                } else {
-                    value
-                },
-                matched: hit,
-                about_target: true,
-                config: false,
-            };
+            return Ev::target_test(hit, cx.known(target), op == CmpOp::NotIn);
         }
         // `request.method == "OPTIONS"`, `scope["type"] != "http"`: known for the route.
         if let Some(actual) = self.request_property(cx, left)
@@ -1023,19 +994,7 @@ impl<'a> Judge<'a, '_> {
                     cx.ends_with(target, l)
                 }
             });
-            let value = if hit {
-                Tv::True
-            } else if complete && cx.known(target) {
-                Tv::False
-            } else {
-                Tv::Unknown
-            };
-            return Ev {
-                value,
-                matched: hit,
-                about_target: true,
-                config: false,
-            };
+            return Ev::target_test(hit, complete && cx.known(target), false);
         }
         let name = call.func.last_name().unwrap_or("");
         // `any(path.startswith(p) for p in PREFIXES)`
@@ -2872,6 +2831,25 @@ impl Ev {
         Ev {
             value: Tv::Unknown,
             matched: false,
+            about_target: true,
+            config: false,
+        }
+    }
+
+    /// A test of the route's path or endpoint against literals: true on a hit, false when the
+    /// literals and the target are both known (`decided`) and miss, unknown otherwise; turned
+    /// over for `!=`, `not in`.
+    fn target_test(hit: bool, decided: bool, negated: bool) -> Self {
+        let value = if hit {
+            Tv::True
+        } else if decided {
+            Tv::False
+        } else {
+            Tv::Unknown
+        };
+        Ev {
+            value: if negated { value.not() } else { value },
+            matched: hit,
             about_target: true,
             config: false,
         }
