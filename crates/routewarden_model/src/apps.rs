@@ -1305,9 +1305,18 @@ struct Extractor<'a> {
     /// `for name in [a, b]:` loops enclosing the current statement: the name, and the items
     /// with the file and scope they are written in.
     loops: Vec<LoopBinding<'a>>,
-    /// The conditions of the `if`s enclosing the current statement in the current function.
-    conditions: Vec<When>,
+    /// The `if`s enclosing the current statement in the current function, with the branch
+    /// taken. Their text is written out only when something is registered under them.
+    conditions: Vec<Branch<'a>>,
     out: FileApps<'a>,
+}
+
+/// One branch of an enclosing `if`: its test, and whether the statement is in the body or the
+/// `else`.
+#[derive(Clone, Copy)]
+struct Branch<'a> {
+    test: &'a Expr,
+    then: bool,
 }
 
 struct LoopBinding<'a> {
@@ -1353,9 +1362,11 @@ impl<'a> Extractor<'a> {
 
     /// The condition under which the current statement runs, within its function.
     fn when(&self) -> When {
-        self.conditions
-            .iter()
-            .fold(When::Always, |acc, c| acc.and(c))
+        self.conditions.iter().fold(When::Always, |acc, b| {
+            let text = self.condition_text(b.test);
+            let value = production_value(self.model, self.file, b.test);
+            acc.and(&branch_condition(value, &text, b.then))
+        })
     }
 
     /// Records that `child` is mounted into `parent` by the current statement: no dependencies,
@@ -1430,12 +1441,10 @@ impl<'a> Extractor<'a> {
             Stmt::If {
                 test, body, orelse, ..
             } => {
-                let text = self.condition_text(test);
-                let value = production_value(self.model, self.file, test);
-                self.conditions.push(branch_condition(value, &text, true));
+                self.conditions.push(Branch { test, then: true });
                 self.stmts(body);
                 self.conditions.pop();
-                self.conditions.push(branch_condition(value, &text, false));
+                self.conditions.push(Branch { test, then: false });
                 self.stmts(orelse);
                 self.conditions.pop();
             }
@@ -1746,7 +1755,19 @@ impl<'a> Extractor<'a> {
     /// `register_blueprints(app)`: the project function's parameter is this object, so what
     /// the function registers on its parameter is registered on the object.
     fn passed_objects(&mut self, call: &'a Call, span: Span) {
-        if call.args.is_empty() && call.keywords.is_empty() {
+        // Only a name or an attribute can pass an object on.
+        let passes_names = call
+            .args
+            .iter()
+            .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+            .chain(
+                call.keywords
+                    .iter()
+                    .filter(|k| k.arg.is_some())
+                    .map(|k| &k.value),
+            )
+            .any(|a| matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }));
+        if !passes_names {
             return;
         }
         let Some((def_file, function, _)) =

@@ -8,6 +8,7 @@ mod modules;
 mod project;
 pub mod security;
 pub mod values;
+pub mod words;
 
 pub use modules::module_name;
 pub use project::{InputFile, ProjectModel, SourceModule, bound_names};

@@ -9,6 +9,7 @@ use crate::frameworks::{
     is_permission_object_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
+use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
@@ -1343,7 +1344,11 @@ impl<'a> Judge<'a, '_> {
                             "settings", "config", "conf", "cfg", "environ", "env", "options",
                         ]
                         .iter()
-                        .any(|w| lower == *w || lower.ends_with(&format!("_{w}")))
+                        .any(|w| {
+                            lower
+                                .strip_suffix(w)
+                                .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
+                        })
                         || self.model.files[file].imports.get(n) == Some(n.as_str())
                     {
                         config = true;
@@ -2389,11 +2394,9 @@ impl<'a> Judge<'a, '_> {
                 _ => bytes.as_deref(),
             };
             if let Some(word) = word {
-                let lower = word.to_ascii_lowercase();
                 // A CSRF token proves where a request comes from, not who sends it.
-                let csrf = lower.contains("csrf") || lower.contains("xsrf");
-                g.identity |= !csrf && IDENTITY_WORDS.iter().any(|w| lower.contains(w));
-                g.role |= ROLE_WORDS.iter().any(|w| lower.contains(w));
+                g.identity |= !FORGERY_TOKEN.found_in(word) && IDENTITY.found_in(word);
+                g.role |= ROLE.found_in(word);
             }
             if let ExprKind::Call(call) = &e.kind {
                 let q = imports.resolve(&call.func);
@@ -2618,31 +2621,33 @@ const LACKING_WORDS: &[&str] = &[
     "unverified",
 ];
 
+/// Whether any name, attribute or string in `e` passes `f` (which must ignore ASCII case).
 fn words_in(e: &Expr, f: &mut impl FnMut(&str) -> bool) -> bool {
-    e.any(&mut |x| {
-        let word = match &x.kind {
-            ExprKind::Name(n) => n.to_ascii_lowercase(),
-            ExprKind::Attribute { attr, .. } => attr.to_ascii_lowercase(),
-            ExprKind::Str(s) => s.to_ascii_lowercase(),
-            ExprKind::Bytes(b) => String::from_utf8_lossy(b).to_ascii_lowercase(),
-            _ => return false,
-        };
-        f(&word)
+    e.any(&mut |x| match &x.kind {
+        ExprKind::Name(n) => f(n),
+        ExprKind::Attribute { attr, .. } => f(attr),
+        ExprKind::Str(s) => f(s),
+        ExprKind::Bytes(b) => f(&String::from_utf8_lossy(b)),
+        _ => false,
     })
 }
 
+static IDENTITY: StaticWordList = StaticWordList::new(|| WordList::new(IDENTITY_WORDS));
+static ROLE: StaticWordList = StaticWordList::new(|| WordList::new(ROLE_WORDS));
+static LACKING: StaticWordList = StaticWordList::new(|| WordList::new(LACKING_WORDS));
+static FORGERY_TOKEN: StaticWordList = StaticWordList::new(|| WordList::new(&["csrf", "xsrf"]));
+static CSRF: StaticWordList = StaticWordList::new(|| WordList::new(&["csrf"]));
+
 fn mentions_identity(e: &Expr) -> bool {
-    words_in(e, &mut |w| {
-        !w.contains("csrf") && IDENTITY_WORDS.iter().any(|i| w.contains(i))
-    })
+    words_in(e, &mut |w| !CSRF.found_in(w) && IDENTITY.found_in(w))
 }
 
 fn mentions_role(e: &Expr) -> bool {
-    words_in(e, &mut |w| ROLE_WORDS.iter().any(|r| w.contains(r)))
+    words_in(e, &mut |w| ROLE.found_in(w))
 }
 
 fn mentions_lacking(e: &Expr) -> bool {
-    words_in(e, &mut |w| LACKING_WORDS.iter().any(|l| w.contains(l)))
+    words_in(e, &mut |w| LACKING.found_in(w))
 }
 
 /// Whether an identity test holds for callers lacking an identity or for those having one.

@@ -264,21 +264,21 @@ impl Rule for HardcodedCredentialCheck {
                     [(lhs, rhs), (rhs, lhs)]
                         .into_iter()
                         .find_map(|(value, literal)| {
-                            if is_class_member(value) || !supplied(value) {
+                            // Cheapest tests first: whether the value is supplied follows
+                            // its data through the function.
+                            if literal.as_str().is_none() || literals(literal).is_empty() {
                                 return None;
                             }
                             let label = credential_label(value)?;
-                            let lits = literals(literal);
-                            (literal.as_str().is_some() && !lits.is_empty())
-                                .then_some((label, value))
+                            (!is_class_member(value) && supplied(value)).then_some((label, value))
                         })
                 }
                 CmpOp::In | CmpOp::NotIn => credential_label(lhs)
                     .filter(|_| {
-                        !is_class_member(lhs)
-                            && supplied(lhs)
-                            && rhs.elements().is_some()
+                        rhs.elements().is_some()
                             && !literals(rhs).is_empty()
+                            && !is_class_member(lhs)
+                            && supplied(lhs)
                     })
                     .map(|label| (label, lhs)),
                 _ => None,

@@ -109,7 +109,14 @@ fn literal_fallback(cx: &FileContext, expr: &Expr) -> Option<String> {
 /// An environment read with a literal to fall back on, `os.getenv("K", "dev")` or
 /// `os.getenv("K") or "dev"`: the variable and the literal. A fallback constant the
 /// application refuses to start with (see [`refused_at_startup`]) is not one.
-fn read_with_fallback<'e>(cx: &FileContext, expr: &'e Expr) -> Option<(&'e str, String)> {
+/// A read of variable `var` with a literal fallback (its text), unless the application
+/// refuses to start with that fallback. `wanted` says which variables matter: it is asked
+/// before the project is searched for such a refusal.
+fn read_with_fallback<'e>(
+    cx: &FileContext,
+    expr: &'e Expr,
+    wanted: impl Fn(&str) -> bool,
+) -> Option<(&'e str, String)> {
     let (var, fallback, text) = match &expr.kind {
         ExprKind::Call(call) => {
             let (var, fallback) = env_read(cx, call)?;
@@ -129,7 +136,7 @@ fn read_with_fallback<'e>(cx: &FileContext, expr: &'e Expr) -> Option<(&'e str, 
         })?,
         _ => return None,
     };
-    (!refused_at_startup(cx, fallback)).then_some((var, text))
+    (wanted(var) && !refused_at_startup(cx, fallback)).then_some((var, text))
 }
 
 /// The qualified name of a module-level constant as `file` sees it: imported, or its own.
@@ -221,8 +228,8 @@ fn message(var: &str, text: &str) -> String {
 impl SecretWithLiteralFallback {
     /// Reads of a signing-key variable, reported where they are.
     fn check_read(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
-        if let Some((var, text)) = read_with_fallback(cx, expr)
-            && is_signing_key_name(var, &cx.settings.secret_key_names)
+        let names = &cx.settings.secret_key_names;
+        if let Some((var, text)) = read_with_fallback(cx, expr, |v| is_signing_key_name(v, names))
             && !exempt(cx)
         {
             out.report(
@@ -236,10 +243,12 @@ impl SecretWithLiteralFallback {
     /// A read of a variable not named for a key, stored under a signing-key name
     /// (`app.secret_key = os.getenv("APP_KEY", "dev")`).
     fn check_stored(&self, cx: &FileContext, key: &str, value: &Expr, out: &mut Findings) {
-        let Some((var, text)) = read_with_fallback(cx, value) else {
+        let names = &cx.settings.secret_key_names;
+        let Some((var, text)) = read_with_fallback(cx, value, |v| !is_signing_key_name(v, names))
+        else {
             return;
         };
-        if !is_signing_key_name(var, &cx.settings.secret_key_names) && !exempt(cx) {
+        if !exempt(cx) {
             out.report(
                 &SECRET_WITH_LITERAL_FALLBACK,
                 value.span,
