@@ -107,9 +107,9 @@ pub struct RouteDecl<'a> {
     pub span: Span,
 }
 
-impl RouteDecl<'_> {
+impl<'a> RouteDecl<'a> {
     /// The keyword argument `name` of the registering call.
-    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+    pub fn keyword(&self, name: &str) -> Option<&'a Expr> {
         self.call.and_then(|c| c.keyword(name))
     }
 }

@@ -17,6 +17,7 @@ use routewarden_python::ast::{
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// The user's own names for authentication mechanisms.
 #[derive(Clone, Debug, Default)]
@@ -148,6 +149,8 @@ impl<'a> AttackSurface<'a> {
                     hook_memo: RefCell::new(HashMap::default()),
                     method_memo: RefCell::new(HashMap::default()),
                     limiter_calls: &limiter_calls,
+                    call_summaries: RefCell::new(HashMap::default()),
+                    gate_memo: RefCell::new(HashMap::default()),
                 };
                 group
                     .iter()
@@ -216,6 +219,29 @@ struct Judge<'a, 'm> {
     method_memo: RefCell<HashMap<(usize, u32, usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
     limiter_calls: &'m HashMap<ObjectId, Vec<usize>>,
+    /// The calls of each body judged, resolved once: a method inherited by many views is
+    /// judged once per view class, and its calls resolve the same way each time.
+    call_summaries: RefCell<HashMap<(usize, usize), Rc<[CallSummary<'a>]>>>,
+    /// What the conditional refusals of a body decide, by (file, body, chain depth up to
+    /// [`REFUSAL_DEPTH`]): the same for every view class.
+    gate_memo: RefCell<HashMap<(usize, usize, u32), Verdict>>,
+}
+
+/// A call in a judged body, with what can be known of it without the view class it runs for.
+struct CallSummary<'a> {
+    call: &'a Call,
+    /// One of [`VERIFYING_CALLS`], not made optional.
+    verifies: bool,
+    /// Named as a role guard (`require_role("admin")`).
+    role_guard: bool,
+    /// Named as a credential check (`verify_password(...)`).
+    credential_check: bool,
+    /// A method call (`Base._check_access(self)`): followed in a class-based view.
+    on_attribute: bool,
+    /// Unresolved, a bare name, or a project function or method: followed as a guard.
+    followed: bool,
+    /// Project functions handed to the call (`run_in_threadpool(check_access, user)`).
+    functions_passed: Vec<&'a Expr>,
 }
 
 fn is_depends(q: &str) -> bool {
@@ -1404,7 +1430,7 @@ impl<'a> Judge<'a, '_> {
         names
     }
 
-    fn view_class_security(&self, route: &RouteDecl, class: &Class, sec: &mut RouteSecurity) {
+    fn view_class_security(&self, route: &RouteDecl, class: &'a Class, sec: &mut RouteSecurity) {
         // Flask-AppBuilder and similar: a `dispatch_request` or base class that checks.
         for stmt in &class.body {
             if let Stmt::FunctionDef(f) = stmt
@@ -1503,7 +1529,7 @@ impl<'a> Judge<'a, '_> {
     fn dependency(
         &self,
         file: usize,
-        scope: &[&Function],
+        scope: &[&'a Function],
         dep: &Expr,
         level: Level,
         via: Option<String>,
@@ -1573,7 +1599,7 @@ impl<'a> Judge<'a, '_> {
     fn dependency_verdict(
         &self,
         file: usize,
-        scope: &[&Function],
+        scope: &[&'a Function],
         dep: &Expr,
         annotation: Option<&Expr>,
         depth: u32,
@@ -1621,7 +1647,7 @@ impl<'a> Judge<'a, '_> {
     fn callable_verdict(
         &self,
         file: usize,
-        scope: &[&Function],
+        scope: &[&'a Function],
         target: &Expr,
         depth: u32,
     ) -> Verdict {
@@ -1751,7 +1777,7 @@ impl<'a> Judge<'a, '_> {
 
     /// Judges a project function used as a dependency or decorator: its own dependencies, its
     /// body (and nested wrappers), its name.
-    fn function_verdict(&self, file: usize, function: &Function, depth: u32) -> Verdict {
+    fn function_verdict(&self, file: usize, function: &'a Function, depth: u32) -> Verdict {
         if depth > MAX_CHAIN {
             // Not memoised: a judgement cut short is not the function's verdict.
             return Verdict {
@@ -1794,7 +1820,7 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// A class used as a dependency (`__call__`) or middleware (`dispatch`, `__call__`).
-    fn class_verdict(&self, file: usize, class: &Class) -> Verdict {
+    fn class_verdict(&self, file: usize, class: &'a Class) -> Verdict {
         let mut v = Verdict::default();
         let lower = class.name.to_ascii_lowercase();
         if lower.contains("csrf") || lower.contains("xsrf") {
@@ -1976,7 +2002,7 @@ impl<'a> Judge<'a, '_> {
     /// `except JWTError: raise credentials_exception`, `if "user_id" not in session: return
     /// redirect(url_for("auth.login"))`. Calls that verify by themselves
     /// (`verify_jwt_in_request()`, a project guard such as `require_login()`) count anywhere.
-    fn body_verdict(&self, file: usize, body: &[Stmt], depth: u32) -> Verdict {
+    fn body_verdict(&self, file: usize, body: &'a [Stmt], depth: u32) -> Verdict {
         self.body_verdict_in(file, body, depth, None, false)
     }
 
@@ -1987,7 +2013,7 @@ impl<'a> Judge<'a, '_> {
     fn body_verdict_in(
         &self,
         file: usize,
-        body: &[Stmt],
+        body: &'a [Stmt],
         depth: u32,
         ctx: Option<SelfCtx<'a>>,
         credentials: bool,
@@ -1997,61 +2023,102 @@ impl<'a> Judge<'a, '_> {
             return v;
         }
         if !credentials {
-            self.gates(file, body, body, None, depth, &mut v);
+            v = self.gates_verdict(file, body, depth);
+        }
+        for summary in self.call_summary(file, body).iter() {
+            let call = summary.call;
+            if summary.verifies {
+                v.authenticates = true;
+            }
+            if summary.role_guard {
+                v.authenticates = true;
+                v.checks_role = true;
+            }
+            if credentials && summary.credential_check {
+                continue;
+            }
+            let method_of_view = ctx.is_some() && summary.on_attribute;
+            if (summary.followed || method_of_view)
+                && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
+            {
+                v.authenticates |= cv.authenticates;
+                v.checks_role |= cv.checks_role;
+            }
+            for arg in &summary.functions_passed {
+                if let Some(cv) = self.called_guard(file, arg, depth, None, credentials) {
+                    v.authenticates |= cv.authenticates;
+                    v.checks_role |= cv.checks_role;
+                }
+            }
+        }
+        v
+    }
+
+    /// The refusals under conditions in `body` ([`Judge::gates`]), memoised.
+    fn gates_verdict(&self, file: usize, body: &'a [Stmt], depth: u32) -> Verdict {
+        // Past REFUSAL_DEPTH the depth no longer changes what `refusal` follows.
+        let key = (file, body.as_ptr() as usize, depth.min(REFUSAL_DEPTH + 1));
+        if let Some(v) = self.gate_memo.borrow().get(&key) {
+            return *v;
+        }
+        let mut v = Verdict::default();
+        self.gates(file, body, body, None, depth, &mut v);
+        self.gate_memo.borrow_mut().insert(key, v);
+        v
+    }
+
+    /// Every call in `body` (outside `try` blocks whose handlers swallow errors, with nested
+    /// functions), in source order, with its resolution.
+    fn call_summary(&self, file: usize, body: &'a [Stmt]) -> Rc<[CallSummary<'a>]> {
+        let key = (file, body.as_ptr() as usize);
+        if let Some(known) = self.call_summaries.borrow().get(&key) {
+            return Rc::clone(known);
         }
         let imports = &self.model.files[file].imports;
+        let mut calls = Vec::new();
         walk_unswallowed_exprs(body, &mut |e| {
             e.any(&mut |x| {
                 let ExprKind::Call(call) = &x.kind else {
                     return false;
                 };
                 let q = imports.resolve(&call.func).unwrap_or_default();
-                if VERIFYING_CALLS.contains(&q.as_str())
-                    && call.keyword("optional").and_then(Expr::as_bool) != Some(true)
-                {
-                    v.authenticates = true;
-                }
                 let last = call.func.last_name().unwrap_or("");
-                if is_role_guard_name(last) {
-                    v.authenticates = true;
-                    v.checks_role = true;
-                }
-                if credentials && CREDENTIAL_CALL_NAMES.contains(&last) {
-                    return false;
-                }
-                // `Base._check_access(self)` in a class-based view names a method.
-                let method_of_view =
-                    ctx.is_some() && matches!(call.func.kind, ExprKind::Attribute { .. });
-                if (q.is_empty()
-                    || !q.contains('.')
-                    || method_of_view
-                    || self.model.definition(&q).is_some()
-                    || self.class_method(file, &call.func).is_some()
-                    || self.conditional_definition(&q).is_some())
-                    && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
-                {
-                    v.authenticates |= cv.authenticates;
-                    v.checks_role |= cv.checks_role;
-                }
-                // A project function handed to a call runs there: `stream(handle_request,
-                // scope)`, `run_in_threadpool(check_access, user)`.
-                for arg in &call.args {
-                    if matches!(arg.kind, ExprKind::Name(_))
-                        && match self.model.resolve_definition(file, arg) {
-                            Some((_, Some(Stmt::FunctionDef(_)), _)) => true,
-                            Some((_, None, Some(q))) => self.conditional_definition(&q).is_some(),
-                            _ => false,
-                        }
-                        && let Some(cv) = self.called_guard(file, arg, depth, None, credentials)
-                    {
-                        v.authenticates |= cv.authenticates;
-                        v.checks_role |= cv.checks_role;
-                    }
-                }
+                let functions_passed = call
+                    .args
+                    .iter()
+                    .filter(|arg| {
+                        matches!(arg.kind, ExprKind::Name(_))
+                            && match self.model.resolve_definition(file, arg) {
+                                Some((_, Some(Stmt::FunctionDef(_)), _)) => true,
+                                Some((_, None, Some(q))) => {
+                                    self.conditional_definition(&q).is_some()
+                                }
+                                _ => false,
+                            }
+                    })
+                    .collect();
+                calls.push(CallSummary {
+                    call,
+                    verifies: VERIFYING_CALLS.contains(&q.as_str())
+                        && call.keyword("optional").and_then(Expr::as_bool) != Some(true),
+                    role_guard: is_role_guard_name(last),
+                    credential_check: CREDENTIAL_CALL_NAMES.contains(&last),
+                    on_attribute: matches!(call.func.kind, ExprKind::Attribute { .. }),
+                    followed: q.is_empty()
+                        || !q.contains('.')
+                        || self.model.definition(&q).is_some()
+                        || self.class_method(file, &call.func).is_some()
+                        || self.conditional_definition(&q).is_some(),
+                    functions_passed,
+                });
                 false
             });
         });
-        v
+        let calls: Rc<[CallSummary<'a>]> = calls.into();
+        self.call_summaries
+            .borrow_mut()
+            .insert(key, Rc::clone(&calls));
+        calls
     }
 
     /// A project function called in a body that authenticates by itself (raises or aborts when
@@ -2500,7 +2567,7 @@ impl<'a> Judge<'a, '_> {
                 // `return auth_error()`: a project helper that refuses.
                 if let Some((def_file, Some(Stmt::FunctionDef(f)), _)) =
                     self.model.resolve_definition(file, &call.func)
-                    && depth < 3
+                    && depth < REFUSAL_DEPTH
                 {
                     let mut found = None;
                     crate::values::for_each_return(&f.body, &mut |r| {
@@ -2520,7 +2587,7 @@ impl<'a> Judge<'a, '_> {
                     return Some(r);
                 }
                 let value = crate::values::last_assignment(root, name)?;
-                if std::ptr::eq(value, expr) || depth > 3 {
+                if std::ptr::eq(value, expr) || depth > REFUSAL_DEPTH {
                     return None;
                 }
                 self.refusal(file, root, value, depth + 1)
@@ -2556,6 +2623,10 @@ fn memoised<K: std::hash::Hash + Eq + Copy>(
 /// How deep chains of dependencies, guards and helpers are followed. Judgements are memoised
 /// and cycles cut by an in-progress mark, so this only bounds the stack.
 const MAX_CHAIN: u32 = 48;
+
+/// How deep `refusal` follows helpers that build the refusal (`return auth_error()`) and
+/// names assigned one.
+const REFUSAL_DEPTH: u32 = 3;
 
 /// A dependency of a parameter, with the file and scope it is written in.
 struct ParamDep<'a> {

@@ -667,7 +667,7 @@ impl Expr {
     }
 
     /// True when `pred` holds for this expression or any expression inside it.
-    pub fn any(&self, pred: &mut impl FnMut(&Expr) -> bool) -> bool {
+    pub fn any<'a>(&'a self, pred: &mut impl FnMut(&'a Expr) -> bool) -> bool {
         if pred(self) {
             return true;
         }
