@@ -221,11 +221,14 @@ struct Judge<'a, 'm> {
     limiter_calls: &'m HashMap<ObjectId, Vec<usize>>,
     /// The calls of each body judged, resolved once: a method inherited by many views is
     /// judged once per view class, and its calls resolve the same way each time.
-    call_summaries: RefCell<HashMap<(usize, usize), Rc<[CallSummary<'a>]>>>,
+    call_summaries: RefCell<HashMap<(usize, usize), BodyCalls<'a>>>,
     /// What the conditional refusals of a body decide, by (file, body, chain depth up to
     /// [`REFUSAL_DEPTH`]): the same for every view class.
     gate_memo: RefCell<HashMap<(usize, usize, u32), Verdict>>,
 }
+
+/// The calls of a body, shared between the judgements of the view classes it serves.
+type BodyCalls<'a> = Rc<[CallSummary<'a>]>;
 
 /// A call in a judged body, with what can be known of it without the view class it runs for.
 struct CallSummary<'a> {
@@ -2069,7 +2072,7 @@ impl<'a> Judge<'a, '_> {
 
     /// Every call in `body` (outside `try` blocks whose handlers swallow errors, with nested
     /// functions), in source order, with its resolution.
-    fn call_summary(&self, file: usize, body: &'a [Stmt]) -> Rc<[CallSummary<'a>]> {
+    fn call_summary(&self, file: usize, body: &'a [Stmt]) -> BodyCalls<'a> {
         let key = (file, body.as_ptr() as usize);
         if let Some(known) = self.call_summaries.borrow().get(&key) {
             return Rc::clone(known);
@@ -2114,7 +2117,7 @@ impl<'a> Judge<'a, '_> {
                 false
             });
         });
-        let calls: Rc<[CallSummary<'a>]> = calls.into();
+        let calls: BodyCalls<'a> = calls.into();
         self.call_summaries
             .borrow_mut()
             .insert(key, Rc::clone(&calls));
