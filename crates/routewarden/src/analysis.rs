@@ -298,7 +298,7 @@ fn finish(
                     continue;
                 }
                 let suppressed_at = statement_starts.as_ref().and_then(|starts| {
-                    let row = file.lines.row(finding.span.start);
+                    let row = file.lines().row(finding.span.start);
                     [Some(row), starts.earlier_start(row)]
                         .into_iter()
                         .flatten()

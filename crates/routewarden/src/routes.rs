@@ -100,7 +100,7 @@ pub fn route_rows(
                     path: mounted.full_path.clone(),
                     handler: Handler {
                         file: file.display.clone(),
-                        line: file.lines.row(route.handler.def_span.start),
+                        line: file.lines().row(route.handler.def_span.start),
                         name,
                     },
                     authenticated: security.is_authenticated(),

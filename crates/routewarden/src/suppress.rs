@@ -78,7 +78,7 @@ pub fn collect(file: &SourceModule) -> HashMap<u32, Suppression> {
             .into_iter()
             .filter(|c| registry::find(c).is_some())
             .collect();
-        let row = file.lines.row(comment.span.start);
+        let row = file.lines().row(comment.span.start);
         by_row.insert(
             row,
             Suppression {
@@ -102,11 +102,11 @@ pub struct StatementStarts {
 
 impl StatementStarts {
     pub fn new(file: &SourceModule) -> Self {
-        let mut start_of = vec![0u32; file.lines.line_count() + 2];
+        let mut start_of = vec![0u32; file.lines().line_count() + 2];
         // Sorted by start: an inner statement comes after the one containing it and wins.
         for span in &file.parsed.statement_spans {
-            let start = file.lines.row(span.start);
-            let end = file.lines.row(span.end.max(span.start));
+            let start = file.lines().row(span.start);
+            let end = file.lines().row(span.end.max(span.start));
             let last = (end as usize).min(start_of.len() - 1);
             for slot in start_of.iter_mut().take(last + 1).skip(start as usize) {
                 if *slot <= start {

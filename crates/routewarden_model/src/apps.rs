@@ -546,6 +546,12 @@ impl<'a> AppModel<'a> {
         self.denotes_when(id, target).is_some()
     }
 
+    /// Whether `id` is a parameter that some object is passed to: only then can it denote an
+    /// object other than itself.
+    pub fn stands_for_others(&self, id: &ObjectId) -> bool {
+        self.parameter_parents(id).next().is_some()
+    }
+
     /// The objects `id` is a parameter for, through one helper call, with the condition of
     /// that call.
     fn parameter_parents(&self, id: &ObjectId) -> impl Iterator<Item = &Include<'a>> {
@@ -828,6 +834,9 @@ pub fn resolve_object<'a>(
                 };
             }
             let Some(qualified) = module.imports.get(name) else {
+                if !module.assigned.may_contain(name) {
+                    return None;
+                }
                 // `if limiter_present: limiter = Limiter(...) else: limiter = None`: a module
                 // object bound only under a module-level `if` or `try`.
                 return conditional_module_object(

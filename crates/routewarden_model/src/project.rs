@@ -1,6 +1,6 @@
 use crate::modules::module_name;
 use rayon::prelude::*;
-use routewarden_python::ast::{Expr, ExprKind, Stmt};
+use routewarden_python::ast::{Expr, ExprKind, NameFilter, Stmt};
 use routewarden_python::names::Imports;
 use routewarden_python::source::{LineMap, Position};
 use routewarden_python::{ParsedModule, parse};
@@ -23,7 +23,8 @@ pub struct SourceModule {
     pub module_name: String,
     pub is_package: bool,
     pub text: String,
-    pub lines: LineMap,
+    /// Line starts, found when a position is first asked for: most files have no finding.
+    lines: std::sync::OnceLock<LineMap>,
     pub parsed: ParsedModule,
     pub imports: Imports,
     /// Top-level names bound by `def`, `class` and assignments: index into `parsed.module.body`
@@ -31,6 +32,9 @@ pub struct SourceModule {
     top_level: HashMap<String, usize>,
     /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
     is_test: bool,
+    /// The names assigned at module level, also under `if`, `try` and loops: most names
+    /// looked up there are not, and the filter says so without a walk.
+    pub assigned: NameFilter,
 }
 
 impl SourceModule {
@@ -43,19 +47,20 @@ impl SourceModule {
                 top_level.insert(name.to_string(), i);
             }
         }
-        let lines = LineMap::new(&input.text);
         let is_test = is_test_module(&input.path, &module_name, &input.display);
+        let assigned = NameFilter::assigned_in(&parsed.module.body);
         SourceModule {
             path: input.path,
             display: input.display,
             module_name,
             is_package,
             text: input.text,
-            lines,
+            lines: std::sync::OnceLock::new(),
             parsed,
             imports,
             top_level,
             is_test,
+            assigned,
         }
     }
 
@@ -71,7 +76,11 @@ impl SourceModule {
     }
 
     pub fn position(&self, offset: u32) -> Position {
-        self.lines.position(&self.text, offset)
+        self.lines().position(&self.text, offset)
+    }
+
+    pub fn lines(&self) -> &LineMap {
+        self.lines.get_or_init(|| LineMap::new(&self.text))
     }
 
     /// The top-level statement that last binds `name`.

@@ -128,6 +128,11 @@ impl<'a> AttackSurface<'a> {
         let apps = AppModel::build(model, skip_file);
         let mounted = apps.mounted_routes();
         let limiter_calls = limiter_calls(&apps);
+        let hook_owner_stands_for_others: Vec<bool> = apps
+            .hooks
+            .iter()
+            .map(|h| apps.stands_for_others(&h.owner))
+            .collect();
         // Judged in parallel, one application at a time: the routes of an application share
         // one set of memos, as they share dependencies, hooks and helpers. A verdict reached
         // through a cycle depends on where the cycle was entered, so applications never share
@@ -149,6 +154,7 @@ impl<'a> AttackSurface<'a> {
                     hook_memo: RefCell::new(HashMap::default()),
                     method_memo: RefCell::new(HashMap::default()),
                     limiter_calls: &limiter_calls,
+                    hook_owner_stands_for_others: &hook_owner_stands_for_others,
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
                 };
@@ -219,6 +225,8 @@ struct Judge<'a, 'm> {
     method_memo: RefCell<HashMap<(usize, u32, usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
     limiter_calls: &'m HashMap<ObjectId, Vec<usize>>,
+    /// For each hook, whether its owner is a parameter standing for other objects.
+    hook_owner_stands_for_others: &'m [bool],
     /// The calls of each body judged, resolved once: a method inherited by many views is
     /// judged once per view class, and its calls resolve the same way each time.
     call_summaries: RefCell<HashMap<(usize, usize), BodyCalls<'a>>>,
@@ -489,14 +497,21 @@ impl<'a> Judge<'a, '_> {
                 .includes
                 .get(level)
                 .is_some_and(|&i| self.apps.includes[i].is_parameter);
-            for hook in self
+            for (hook, &stands_for_others) in self
                 .apps
                 .hooks
                 .iter()
+                .zip(self.hook_owner_stands_for_others)
                 .filter(|_| !alias_of_next)
-                .filter(|h| !beyond_mount || h.kind == HookKind::HttpMiddleware)
+                .filter(|(h, _)| !beyond_mount || h.kind == HookKind::HttpMiddleware)
             {
-                let Some(link) = self.apps.denotes_when(&hook.owner, object) else {
+                // Most hooks are registered on the object itself: no parameters to follow.
+                let link = if stands_for_others {
+                    self.apps.denotes_when(&hook.owner, object)
+                } else {
+                    (hook.owner == *object).then_some(When::Always)
+                };
+                let Some(link) = link else {
                     continue;
                 };
                 self.hook(

@@ -197,7 +197,7 @@ impl Rule for PermissiveRequestModel {
                 }
                 // Only where the model's keys choose what is written do unknown fields matter.
                 if let Some(sink) = Whole::new(model, file, handler, name, seed).sink(1, true) {
-                    let line = model.files[file].lines.row(sink.span.start);
+                    let line = model.files[file].lines().row(sink.span.start);
                     let at = format!(
                         "{}() (line {line} of {})",
                         handler.name, model.files[file].display

@@ -510,7 +510,7 @@ impl Rule for UnvalidatedRequestBody {
                         handler.name,
                         p.name,
                         sink.what,
-                        cx.model.files[file].lines.row(sink.span.start)
+                        cx.model.files[file].lines().row(sink.span.start)
                     ),
                 );
                 out.extend(f.into_vec());
@@ -579,7 +579,7 @@ impl Rule for UnvalidatedRequestBody {
                         "{}() reads the raw body with request.{attr}() and, unvalidated, it {} (line {})",
                         handler.name,
                         sink.what,
-                        cx.model.files[file].lines.row(sink.span.start)
+                        cx.model.files[file].lines().row(sink.span.start)
                     ),
                 );
                 out.extend(f.into_vec());
