@@ -4,7 +4,6 @@ use rayon::prelude::*;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Expr, ExprKind, Stmt};
-use rustc_hash::FxHashSet as HashSet;
 
 /// Whether any file outside test code uses one of `qualified` names (imported and referenced).
 pub fn uses_any(model: &ProjectModel, qualified: &[&str]) -> bool {
@@ -52,83 +51,113 @@ pub fn uses_cookie_sessions(model: &ProjectModel) -> bool {
     )
 }
 
-/// The configuration keys and attributes a project sets outside test code, in any form:
-/// `KEY = ...`, `config["KEY"] = ...`, `update(KEY=...)`, `setdefault("KEY", ...)`,
-/// `environ.get("KEY")`, `{"KEY": ...}`, and `obj.attribute = ...`. Built once, in parallel,
-/// for every rule that asks.
+/// Whether a project sets, outside test code, the configuration keys and attributes the
+/// session and secret-key rules ask about, in any form: `KEY = ...`, `config["KEY"] = ...`,
+/// `update(KEY=...)`, `setdefault("KEY", ...)`, `environ.get("KEY")`, `{"KEY": ...}`, and
+/// `obj.attribute = ...`. Built once, in parallel, for every rule that asks. Only the names in
+/// [`KNOWN_KEYS`] and [`KNOWN_ATTRIBUTES`] are collected: every string of the project would
+/// otherwise go through a hash set.
 #[derive(Default)]
-pub struct SetKeys<'a> {
-    keys: HashSet<&'a str>,
-    attributes: HashSet<&'a str>,
+pub struct SetKeys {
+    keys: u32,
+    attributes: u32,
 }
 
-impl<'a> SetKeys<'a> {
-    pub fn build(model: &'a ProjectModel) -> Self {
-        let per_file: Vec<(Vec<&'a str>, Vec<&'a str>)> = model
+/// The keys [`SetKeys::sets_key`] answers for.
+pub const KNOWN_KEYS: &[&str] = &["SECRET_KEY", "SESSION_TYPE", "session_interface"];
+
+/// The attributes [`SetKeys::assigns_attribute`] answers for.
+pub const KNOWN_ATTRIBUTES: &[&str] = &["secret_key", "session_interface"];
+
+fn bit(known: &[&str], name: &str) -> u32 {
+    known.iter().position(|k| *k == name).map_or(0, |i| 1 << i)
+}
+
+impl SetKeys {
+    pub fn build(model: &ProjectModel) -> Self {
+        model
             .files
             .par_iter()
             .filter(|f| !is_test_file(f))
             .map(|f| {
-                let mut keys = Vec::new();
-                let mut attributes = Vec::new();
-                collect_set_keys(f.body(), &mut keys, &mut attributes);
-                (keys, attributes)
+                let mut found = SetKeys::default();
+                collect_set_keys(f.body(), &mut found);
+                found
             })
-            .collect();
-        let mut out = SetKeys::default();
-        for (keys, attributes) in per_file {
-            out.keys.extend(keys);
-            out.attributes.extend(attributes);
-        }
-        out
+            .reduce(SetKeys::default, |a, b| SetKeys {
+                keys: a.keys | b.keys,
+                attributes: a.attributes | b.attributes,
+            })
     }
 
-    /// Whether a configuration key or a class/module attribute named `key` is set.
+    /// Whether a configuration key or a class/module attribute named `key` is set. `key` must
+    /// be one of [`KNOWN_KEYS`].
     pub fn sets_key(&self, key: &str) -> bool {
-        self.keys.contains(key)
+        debug_assert!(KNOWN_KEYS.contains(&key), "{key} is not collected");
+        self.keys & bit(KNOWN_KEYS, key) != 0
     }
 
     /// Whether an attribute named `attribute` is assigned (`app.secret_key = ...`).
+    /// `attribute` must be one of [`KNOWN_ATTRIBUTES`].
     pub fn assigns_attribute(&self, attribute: &str) -> bool {
-        self.attributes.contains(attribute)
+        debug_assert!(
+            KNOWN_ATTRIBUTES.contains(&attribute),
+            "{attribute} is not collected"
+        );
+        self.attributes & bit(KNOWN_ATTRIBUTES, attribute) != 0
+    }
+
+    fn key(&mut self, key: &str) {
+        self.keys |= bit(KNOWN_KEYS, key);
     }
 }
 
-fn collect_set_keys<'a>(body: &'a [Stmt], keys: &mut Vec<&'a str>, attributes: &mut Vec<&'a str>) {
+fn collect_set_keys(body: &[Stmt], found: &mut SetKeys) {
     for stmt in body {
         if let Stmt::Assign { targets, .. } = stmt {
             for target in targets {
                 match &target.kind {
-                    ExprKind::Name(n) => keys.push(n),
-                    ExprKind::Subscript { slice, .. } => keys.extend(slice.as_str()),
-                    ExprKind::Attribute { attr, .. } => attributes.push(attr),
+                    ExprKind::Name(n) => found.key(n),
+                    ExprKind::Subscript { slice, .. } => {
+                        if let Some(k) = slice.as_str() {
+                            found.key(k);
+                        }
+                    }
+                    ExprKind::Attribute { attr, .. } => {
+                        found.attributes |= bit(KNOWN_ATTRIBUTES, attr);
+                    }
                     _ => {}
                 }
             }
         }
-        for_each_stmt_expr(stmt, &mut |e| collect_expr_keys(e, keys));
+        for_each_stmt_expr(stmt, &mut |e| collect_expr_keys(e, found));
         for child in stmt.child_bodies() {
-            collect_set_keys(child, keys, attributes);
+            collect_set_keys(child, found);
         }
     }
 }
 
-fn collect_expr_keys<'a>(expr: &'a Expr, keys: &mut Vec<&'a str>) {
+fn collect_expr_keys(expr: &Expr, found: &mut SetKeys) {
     match &expr.kind {
         ExprKind::Call(c) => {
-            keys.extend(c.keywords.iter().filter_map(|k| k.arg.as_deref()));
-            keys.extend(c.args.iter().filter_map(Expr::as_str));
+            for k in c.keywords.iter().filter_map(|k| k.arg.as_deref()) {
+                found.key(k);
+            }
+            for a in c.args.iter().filter_map(Expr::as_str) {
+                found.key(a);
+            }
         }
         ExprKind::Dict(entries) => {
-            keys.extend(
-                entries
-                    .iter()
-                    .filter_map(|en| en.key.as_ref().and_then(|k| k.as_str())),
-            );
+            for k in entries
+                .iter()
+                .filter_map(|en| en.key.as_ref().and_then(|k| k.as_str()))
+            {
+                found.key(k);
+            }
         }
         _ => {}
     }
-    expr.for_each_child(|child| collect_expr_keys(child, keys));
+    expr.for_each_child(|child| collect_expr_keys(child, found));
 }
 
 /// The expressions a statement holds itself, not those of nested bodies.

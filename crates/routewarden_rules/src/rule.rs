@@ -193,12 +193,12 @@ pub struct ProjectContext<'a> {
     pub config: &'a ConfigModel<'a>,
     pub settings: &'a RuleSettings,
     /// Built on first use, by whichever rule asks first.
-    pub(crate) set_keys: std::sync::OnceLock<crate::flask_usage::SetKeys<'a>>,
+    pub(crate) set_keys: std::sync::OnceLock<crate::flask_usage::SetKeys>,
 }
 
 impl<'a> ProjectContext<'a> {
     /// The configuration keys and attributes the project sets outside test code.
-    pub fn set_keys(&self) -> &crate::flask_usage::SetKeys<'a> {
+    pub fn set_keys(&self) -> &crate::flask_usage::SetKeys {
         self.set_keys
             .get_or_init(|| crate::flask_usage::SetKeys::build(self.model))
     }

@@ -1320,8 +1320,13 @@ impl Rule for ExceptionDetailsInResponse {
     }
 
     fn on_function(&self, cx: &FileContext, f: &Function, out: &mut Findings) {
-        let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
         let handler_kind = Self::exception_handler(cx, f);
+        // Exception details come from a caught exception, an error handler's argument or a
+        // traceback call; a function with none of them has nothing to send.
+        if handler_kind.is_none() && !binds_caught_exception(&f.body) && !imports_traceback(cx) {
+            return;
+        }
+        let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
         let mut analysis = Analysis {
             cx,
             params: &f.params,
@@ -1351,4 +1356,24 @@ impl Rule for ExceptionDetailsInResponse {
             out,
         );
     }
+}
+
+/// An `except ... as name` in the function's own statements (not in nested functions).
+fn binds_caught_exception(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+        Stmt::Try { handlers, .. } if handlers.iter().any(|h| h.name.is_some()) => true,
+        other => other.child_bodies().any(binds_caught_exception),
+    })
+}
+
+/// Whether any name of the file is bound to `traceback` or `sys` or something in them: a
+/// call resolves to one of [`TRACEBACK_CALLS`] only through such an import.
+fn imports_traceback(cx: &FileContext) -> bool {
+    cx.file.imports.iter().any(|(_, q)| {
+        ["traceback", "sys"].iter().any(|m| {
+            q.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    })
 }
