@@ -1050,7 +1050,7 @@ impl<'a> Judge<'a, '_> {
                 generators,
                 value: None,
             } = &arg.kind
-            && let [generator] = generators.as_slice()
+            && let [generator] = &generators[..]
             && generator.ifs.is_empty()
             && let Some(var) = generator.target.as_name()
             && let Some((items, complete)) = self.literals(cx, &generator.iter)

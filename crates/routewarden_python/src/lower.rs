@@ -68,12 +68,12 @@ impl<'src> Lowerer<'src> {
             },
             ra::Stmt::AnnAssign(a) => Stmt::Assign {
                 targets: vec![self.expr(&a.target)],
-                annotation: Some(self.expr(&a.annotation)),
+                annotation: Some(self.boxed(&a.annotation)),
                 value: a.value.as_deref().map(|v| self.expr(v)),
                 span: sp,
             },
             ra::Stmt::AugAssign(a) => Stmt::AugAssign {
-                target: self.expr(&a.target),
+                target: self.boxed(&a.target),
                 value: self.expr(&a.value),
                 span: sp,
             },
@@ -91,8 +91,8 @@ impl<'src> Lowerer<'src> {
                 self.if_chain(&i.test, &i.body, &i.elif_else_clauses, sp.start, sp.end)
             }
             ra::Stmt::For(f) => Stmt::For {
-                target: self.expr(&f.target),
-                iter: self.expr(&f.iter),
+                target: self.boxed(&f.target),
+                iter: self.boxed(&f.iter),
                 body: self.suite(&f.body),
                 orelse: self.suite(&f.orelse),
                 span: sp,
@@ -141,7 +141,7 @@ impl<'src> Lowerer<'src> {
             },
             ra::Stmt::Raise(r) => Stmt::Raise {
                 exc: r.exc.as_deref().map(|e| self.expr(e)),
-                cause: r.cause.as_deref().map(|e| self.expr(e)),
+                cause: r.cause.as_deref().map(|e| self.boxed(e)),
                 span: sp,
             },
             ra::Stmt::Import(i) => Stmt::Import {
@@ -361,7 +361,7 @@ impl<'src> Lowerer<'src> {
             ra::Expr::Compare(c) => ExprKind::Compare {
                 left: self.boxed(&c.left),
                 ops: c.ops.iter().map(|op| cmp_op(*op)).collect(),
-                comparators: self.exprs(&c.comparators),
+                comparators: Box::new(self.exprs(&c.comparators)),
             },
             ra::Expr::BoolOp(b) => ExprKind::BoolOp {
                 op: match b.op {

@@ -265,7 +265,7 @@ impl<'a> Walker<'a> {
             }
             Stmt::Raise { exc, cause, .. } => {
                 self.opt_expr(exc.as_ref());
-                self.opt_expr(cause.as_ref());
+                self.opt_expr(cause.as_deref());
             }
             Stmt::Import { .. } | Stmt::ImportFrom { .. } | Stmt::Other { .. } => {}
         }

@@ -149,7 +149,7 @@ fn wildcard_membership(test: &Expr, positive: bool) -> Option<&Expr> {
     else {
         return None;
     };
-    let [op] = ops.as_slice() else { return None };
+    let [op] = &ops[..] else { return None };
     let [right] = comparators.as_slice() else {
         return None;
     };

@@ -186,7 +186,7 @@ fn for_each_stmt_expr<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
             ..
         } => {
             targets.iter().for_each(&mut *f);
-            annotation.iter().chain(value).for_each(f);
+            annotation.as_deref().into_iter().chain(value).for_each(f);
         }
         Stmt::AugAssign { target, value, .. } => {
             f(target);
@@ -206,7 +206,7 @@ fn for_each_stmt_expr<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
         }
         Stmt::Try { handlers, .. } => handlers.iter().filter_map(|h| h.type_.as_ref()).for_each(f),
         Stmt::Match { subject, .. } => f(subject),
-        Stmt::Raise { exc, cause, .. } => exc.iter().chain(cause).for_each(f),
+        Stmt::Raise { exc, cause, .. } => exc.iter().chain(cause.as_deref()).for_each(f),
         Stmt::Import { .. } | Stmt::ImportFrom { .. } | Stmt::Other { .. } => {}
     }
 }

@@ -813,7 +813,7 @@ pub fn for_each_call<'a>(
             Stmt::AugAssign { target, value, .. } => exprs.extend([target, value]),
             Stmt::Expr { value, .. } => exprs.push(value),
             Stmt::If { test, .. } | Stmt::While { test, .. } => exprs.push(test),
-            Stmt::For { target, iter, .. } => exprs.extend([target, iter]),
+            Stmt::For { target, iter, .. } => exprs.extend([&**target, &**iter]),
             Stmt::With { items, .. } => {
                 for item in items {
                     exprs.push(&item.context);
@@ -821,7 +821,7 @@ pub fn for_each_call<'a>(
                 }
             }
             Stmt::Match { subject, .. } => exprs.push(subject),
-            Stmt::Raise { exc, cause, .. } => exprs.extend(exc.iter().chain(cause)),
+            Stmt::Raise { exc, cause, .. } => exprs.extend(exc.iter().chain(cause.as_deref())),
             Stmt::Try { handlers, .. } => {
                 exprs.extend(handlers.iter().filter_map(|h| h.type_.as_ref()))
             }

@@ -118,7 +118,7 @@ fn checks_origin_header(function: &routewarden_python::ast::Function) -> bool {
             else {
                 return false;
             };
-            let ([op], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+            let ([op], [right]) = (&ops[..], comparators.as_slice()) else {
                 return false;
             };
             let presence = |e: &Expr| {

@@ -348,7 +348,7 @@ impl Analysis<'_, '_> {
                 ops,
                 comparators,
             } = &x.kind
-                && let ([op], [right]) = (ops.as_slice(), comparators.as_slice())
+                && let ([op], [right]) = (&ops[..], comparators.as_slice())
                 && matches!(op, CmpOp::In | CmpOp::Eq)
             {
                 let literal = |e: &Expr| e.as_str().is_some_and(|t| !t.trim().is_empty());

@@ -140,7 +140,7 @@ fn compares_exp(cx: &FileContext) -> bool {
                 return false;
             };
             std::iter::once(left.as_ref())
-                .chain(comparators)
+                .chain(comparators.iter())
                 .any(|o| o.any(&mut |y| is_exp(y)))
         });
     });

@@ -550,7 +550,7 @@ fn tuple_binding<'a>(body: &'a [Stmt], name: &str) -> Option<(usize, &'a Expr)> 
         match stmt {
             Stmt::For { target, iter, .. } => {
                 if let Some(i) = position(target) {
-                    found = Some((i, iter));
+                    found = Some((i, &**iter));
                 }
             }
             Stmt::Assign {

@@ -197,7 +197,7 @@ fn compares_with(model: &ProjectModel, file: usize, test: &Expr, constant: &str)
         };
         ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
             && std::iter::once(left.as_ref())
-                .chain(comparators)
+                .chain(comparators.iter())
                 .any(|o| constant_in(model, file, o).as_deref() == Some(constant))
     })
 }

@@ -126,7 +126,7 @@ fn unset_value(model: &ProjectModel, file: usize, expr: &Expr, depth: u32) -> Op
             ops,
             comparators,
         } => {
-            let ([op], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+            let ([op], [right]) = (&ops[..], comparators.as_slice()) else {
                 return None;
             };
             let value = unset_value(model, file, left, depth + 1)?;
