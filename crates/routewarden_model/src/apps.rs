@@ -666,7 +666,7 @@ impl<'a> AppModel<'a> {
                 continue;
             };
             let is_ref = |e: &Expr| match &e.kind {
-                ExprKind::Name(n) if index == id.file && n == &id.name => true,
+                ExprKind::Name(n) if index == id.file && n == id.name => true,
                 ExprKind::Name(_) | ExprKind::Attribute { .. } => {
                     file.imports.resolve(e).as_deref() == Some(qualified.as_str())
                 }
@@ -798,18 +798,18 @@ pub fn resolve_object<'a>(
                     let id = ObjectId {
                         file,
                         scope: Some(f.span.start),
-                        name: name.clone(),
+                        name: name.to_string(),
                     };
                     if is_derived_instance(model, file, f, name, value, depth) {
                         return Some(id);
                     }
                     return object_from_value(model, file, &scope[..=i], value, id, depth);
                 }
-                if f.params.iter().any(|p| &p.name == name) {
+                if f.params.iter().any(|p| p.name == name) {
                     return Some(ObjectId {
                         file,
                         scope: Some(f.span.start),
-                        name: name.clone(),
+                        name: name.to_string(),
                     });
                 }
                 // `app, api = initialize_flask()` where the factory ends `return app, api`.
@@ -826,7 +826,7 @@ pub fn resolve_object<'a>(
                         let id = ObjectId {
                             file,
                             scope: None,
-                            name: name.clone(),
+                            name: name.to_string(),
                         };
                         object_from_value(model, file, &[], value, id, depth)
                     }
@@ -1526,7 +1526,7 @@ impl<'a> Extractor<'a> {
                     let child = ObjectId {
                         file: self.file,
                         scope: self.scope.last().map(|f| f.span.start),
-                        name: name.clone(),
+                        name: name.to_string(),
                     };
                     self.include(parent, child, None, span);
                 }
@@ -1543,7 +1543,7 @@ impl<'a> Extractor<'a> {
                 let id = ObjectId {
                     file: self.file,
                     scope: self.scope.last().map(|f| f.span.start),
-                    name: name.clone(),
+                    name: name.to_string(),
                 };
                 if let Some(mw) = call.keyword("middleware") {
                     for item in list_items(Some(mw)) {
@@ -2001,7 +2001,7 @@ impl<'a> Extractor<'a> {
             if !arguments.is_empty() {
                 let when = self.when();
                 self.out.hook_calls.push(PluginHookCall {
-                    name: attr.clone(),
+                    name: attr.to_string(),
                     arguments,
                     when,
                     file: self.file,
@@ -2197,7 +2197,7 @@ impl<'a> Extractor<'a> {
                     }
                     self.out.calls.push(ObjectCall {
                         receiver: id,
-                        method: attr.clone(),
+                        method: attr.to_string(),
                         call,
                         file: self.file,
                         scope: self.scope.clone(),
@@ -2789,7 +2789,7 @@ impl<'a> Extractor<'a> {
                 .map(|i| match &i.kind {
                     ExprKind::Str(s) => Some(s.clone()),
                     // `RouteMethod.LIST` is the string "list".
-                    ExprKind::Attribute { attr, .. } => Some(attr.to_ascii_lowercase()),
+                    ExprKind::Attribute { attr, .. } => Some(attr.as_str().to_ascii_lowercase()),
                     _ => None,
                 })
                 .collect()

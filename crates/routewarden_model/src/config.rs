@@ -186,7 +186,7 @@ impl<'a> ConfigModel<'a> {
                                 loads.push(ConfigLoad {
                                     file,
                                     span: x.span,
-                                    method: attr.clone(),
+                                    method: attr.to_string(),
                                     targets,
                                 });
                             }

@@ -18,6 +18,10 @@ impl Span {
     }
 }
 
+/// A name in the code: stored inline up to 24 bytes, which is nearly every name, so a tree
+/// holds no separate allocation per name.
+pub type Identifier = compact_str::CompactString;
+
 #[derive(Clone, Debug, Default)]
 pub struct Module {
     pub body: Vec<Stmt>,
@@ -423,10 +427,10 @@ pub struct Generator {
 
 #[derive(Clone, Debug)]
 pub enum ExprKind {
-    Name(String),
+    Name(Identifier),
     Attribute {
         value: Box<Expr>,
-        attr: String,
+        attr: Identifier,
     },
     Call(Box<Call>),
     Str(String),

@@ -298,10 +298,10 @@ impl<'src> Lowerer<'src> {
 
     fn expr_kind(&mut self, e: &ra::Expr) -> ExprKind {
         match e {
-            ra::Expr::Name(n) => ExprKind::Name(n.id.as_str().to_owned()),
+            ra::Expr::Name(n) => ExprKind::Name(Identifier::new(n.id.as_str())),
             ra::Expr::Attribute(a) => ExprKind::Attribute {
                 value: self.boxed(&a.value),
-                attr: a.attr.id.as_str().to_owned(),
+                attr: Identifier::new(a.attr.id.as_str()),
             },
             ra::Expr::Call(c) => ExprKind::Call(Box::new(Call {
                 func: self.expr(&c.func),

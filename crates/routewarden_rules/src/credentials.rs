@@ -134,8 +134,8 @@ pub fn is_descriptive_credential_name(expr: &Expr) -> bool {
 /// The name an expression is known by: a variable, an attribute, a subscript or `.get()` key.
 pub fn credential_label(expr: &Expr) -> Option<String> {
     let label = match &expr.kind {
-        ExprKind::Name(n) => n.clone(),
-        ExprKind::Attribute { attr, .. } => attr.clone(),
+        ExprKind::Name(n) => n.to_string(),
+        ExprKind::Attribute { attr, .. } => attr.to_string(),
         ExprKind::Subscript { slice, .. } => slice.as_str()?.to_string(),
         ExprKind::Call(call) => match &call.func.kind {
             ExprKind::Attribute { attr, .. } if attr == "get" || attr == "getenv" => {

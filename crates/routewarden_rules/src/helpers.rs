@@ -537,7 +537,7 @@ fn project_class_at<'a>(
             .iter()
             .rev()
             .flat_map(|f| f.params.iter())
-            .find(|p| &p.name == name)
+            .find(|p| p.name == name)
             .map(|p| p.annotation.as_ref());
         if let Some(annotation) = annotation {
             return project_class_at(model, file, scope, annotation?, depth + 1);

@@ -179,7 +179,7 @@ impl<'m> Untrusted<'m> {
     /// Why an expression is untrusted request data, if it is.
     pub fn source(&self, expr: &Expr) -> Option<String> {
         match &expr.kind {
-            ExprKind::Name(n) => self.names.get(n).cloned(),
+            ExprKind::Name(n) => self.names.get(n.as_str()).cloned(),
             ExprKind::Attribute { value, attr } => {
                 if matches!(attr.as_str(), "json" | "form" | "args" | "values")
                     && self.resolve(value).as_deref() == Some("flask.request")
@@ -598,7 +598,7 @@ impl<'m> Whole<'m> {
             return true;
         }
         match &expr.kind {
-            ExprKind::Name(n) => self.names.contains(n),
+            ExprKind::Name(n) => self.names.contains(n.as_str()),
             ExprKind::Await(inner) | ExprKind::Starred(inner) => self.carries(inner),
             ExprKind::Named { value, .. } => self.carries(value),
             ExprKind::Attribute { value, attr } => attr == "__dict__" && self.carries(value),

@@ -207,7 +207,11 @@ impl Analysis<'_, '_> {
     /// The taint of an expression: the exception, its text, args, repr, or a traceback.
     fn taint(&self, expr: &Expr) -> Option<Taint> {
         match &expr.kind {
-            ExprKind::Name(n) => self.tainted.get(n).copied().filter(|t| !t.framework_http),
+            ExprKind::Name(n) => self
+                .tainted
+                .get(n.as_str())
+                .copied()
+                .filter(|t| !t.framework_http),
             ExprKind::Attribute { value, attr } => {
                 // The exception a framework error wraps, or the one that caused this one.
                 if matches!(
@@ -480,7 +484,8 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
         })
     };
     test.any(&mut |e| match &e.kind {
-        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } | ExprKind::Str(n) => opt_in(n),
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => opt_in(n),
+        ExprKind::Str(n) => opt_in(n),
         _ => false,
     })
     .then_some(negated)
@@ -880,8 +885,8 @@ impl InputOnly<'_> {
                 }
             }
             // `model_class(**body)` with `model_class: type[BaseModel]`.
-            ExprKind::Name(n) if params.iter().any(|p| &p.name == n) => {
-                let p = params.iter().find(|p| &p.name == n)?;
+            ExprKind::Name(n) if params.iter().any(|p| p.name == n) => {
+                let p = params.iter().find(|p| p.name == n)?;
                 let ann = p.annotation.as_ref()?;
                 if let ExprKind::Subscript { value, slice } = &ann.kind
                     && matches!(value.last_name(), Some("type" | "Type"))

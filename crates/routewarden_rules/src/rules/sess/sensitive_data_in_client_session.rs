@@ -73,7 +73,7 @@ fn sensitive_key(key: &str) -> bool {
 /// A value read from a credential attribute (`user.password_hash`).
 fn sensitive_value(expr: &Expr) -> Option<String> {
     match &expr.kind {
-        ExprKind::Attribute { attr, .. } if is_credential_name(attr) => Some(attr.clone()),
+        ExprKind::Attribute { attr, .. } if is_credential_name(attr) => Some(attr.to_string()),
         _ => None,
     }
 }

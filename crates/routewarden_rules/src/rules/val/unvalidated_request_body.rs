@@ -115,7 +115,7 @@ impl<'a> Flow<'a> {
                     for t in targets {
                         t.any(&mut |x| {
                             if let ExprKind::Name(n) = &x.kind {
-                                self.names.insert(n.clone());
+                                self.names.insert(n.to_string());
                             }
                             false
                         });
@@ -140,7 +140,7 @@ impl<'a> Flow<'a> {
             return true;
         }
         match &expr.kind {
-            ExprKind::Name(n) => self.names.contains(n),
+            ExprKind::Name(n) => self.names.contains(n.as_str()),
             ExprKind::Await(inner) => self.carries(inner),
             ExprKind::Call(call) => {
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
@@ -317,7 +317,7 @@ impl<'a> Flow<'a> {
     fn used_whole(&self, expr: &Expr) -> bool {
         let tainted = |e: &Expr| {
             Some(e.span) == self.read
-                || matches!(&e.kind, ExprKind::Name(n) if self.names.contains(n))
+                || matches!(&e.kind, ExprKind::Name(n) if self.names.contains(n.as_str()))
         };
         match &expr.kind {
             ExprKind::Call(call) => {
