@@ -813,7 +813,9 @@ pub fn resolve_object<'a>(
                     });
                 }
                 // `app, api = initialize_flask()` where the factory ends `return app, api`.
-                if let Some((index, call)) = unpacked_call(&f.body, name) {
+                if f.assigned.may_contain(name)
+                    && let Some((index, call)) = unpacked_call(&f.body, name)
+                {
                     return unpacked_factory_result(model, file, &call.func, index, depth + 1);
                 }
             }

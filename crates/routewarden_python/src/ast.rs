@@ -240,7 +240,8 @@ pub struct Function {
     pub span: Span,
     /// The `def` line: from `def`/`async` to the name's end.
     pub def_span: Span,
-    /// The names the body assigns (`name = ...`), outside nested functions and classes.
+    /// The names the body assigns (`name = ...`, `a, name = ...`), outside nested functions
+    /// and classes.
     pub assigned: NameFilter,
 }
 
@@ -258,8 +259,8 @@ impl NameFilter {
         (1 << (h & 63)) | (1 << ((h >> 6) & 63))
     }
 
-    /// The names assigned by plain `name = ...` statements in `body`, at any depth outside
-    /// nested functions and classes.
+    /// The names assigned by `name = ...` statements in `body`, also as part of a tuple
+    /// (`a, name = ...`), at any depth outside nested functions and classes.
     pub fn assigned_in(body: &[Stmt]) -> Self {
         let mut filter = NameFilter::default();
         filter.add_assigned(body);
@@ -271,9 +272,7 @@ impl NameFilter {
             match stmt {
                 Stmt::Assign { targets, .. } => {
                     for t in targets {
-                        if let ExprKind::Name(n) = &t.kind {
-                            self.0 |= Self::bits(n);
-                        }
+                        self.add_target(t);
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
@@ -283,6 +282,17 @@ impl NameFilter {
                     }
                 }
             }
+        }
+    }
+
+    fn add_target(&mut self, target: &Expr) {
+        match &target.kind {
+            ExprKind::Name(n) => self.0 |= Self::bits(n),
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                items.iter().for_each(|i| self.add_target(i));
+            }
+            ExprKind::Starred(inner) => self.add_target(inner),
+            _ => {}
         }
     }
 
