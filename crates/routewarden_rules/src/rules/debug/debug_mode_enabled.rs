@@ -250,7 +250,8 @@ fn reported_here(cx: &FileContext, span: Span) -> bool {
 /// `DEBUG = True` in a configuration class or module production loads, or a pydantic settings
 /// field `debug` defaulting to `True`.
 fn config_debug(cx: &FileContext, span: Span, name: &str, value: &Expr) -> Option<String> {
-    if is_non_production_module(cx.model, cx.file_index) {
+    // Every branch below is about a name spelt `debug` in some case: ask that first.
+    if !name.eq_ignore_ascii_case("debug") || is_non_production_module(cx.model, cx.file_index) {
         return None;
     }
     match cx.in_class_body() {
