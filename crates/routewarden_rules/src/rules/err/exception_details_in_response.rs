@@ -1328,7 +1328,10 @@ impl Rule for ExceptionDetailsInResponse {
         let handler_kind = Self::exception_handler(cx, f);
         // Exception details come from a caught exception, an error handler's argument or a
         // traceback call; a function with none of them has nothing to send.
-        if handler_kind.is_none() && !binds_caught_exception(&f.body) && !imports_traceback(cx) {
+        if handler_kind.is_none()
+            && !binds_caught_exception(&f.body)
+            && !mentions_traceback_import(cx, &f.body)
+        {
             return;
         }
         let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
@@ -1372,13 +1375,27 @@ fn binds_caught_exception(body: &[Stmt]) -> bool {
     })
 }
 
-/// Whether any name of the file is bound to `traceback` or `sys` or something in them: a
-/// call resolves to one of [`TRACEBACK_CALLS`] only through such an import.
-fn imports_traceback(cx: &FileContext) -> bool {
-    cx.file.imports.iter().any(|(_, q)| {
-        ["traceback", "sys"].iter().any(|m| {
-            q.strip_prefix(m)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+/// Whether the function's own statements name something imported from `traceback` or `sys`:
+/// a call resolves to one of [`TRACEBACK_CALLS`] only through such a name.
+fn mentions_traceback_import(cx: &FileContext, body: &[Stmt]) -> bool {
+    let names: Vec<&str> = cx
+        .file
+        .imports
+        .iter()
+        .filter(|(_, q)| {
+            ["traceback", "sys"].iter().any(|m| {
+                q.strip_prefix(m)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
         })
-    })
+        .map(|(local, _)| local)
+        .collect();
+    if names.is_empty() {
+        return false;
+    }
+    let mut found = false;
+    walk_exprs(body, &mut |e| {
+        found = found || e.any(&mut |x| x.as_name().is_some_and(|n| names.contains(&n)));
+    });
+    found
 }
