@@ -133,20 +133,20 @@ pub fn is_descriptive_credential_name(expr: &Expr) -> bool {
 
 /// The name an expression is known by: a variable, an attribute, a subscript or `.get()` key.
 pub fn credential_label(expr: &Expr) -> Option<String> {
-    let label = match &expr.kind {
-        ExprKind::Name(n) => n.to_string(),
-        ExprKind::Attribute { attr, .. } => attr.to_string(),
-        ExprKind::Subscript { slice, .. } => slice.as_str()?.to_string(),
+    let label: &str = match &expr.kind {
+        ExprKind::Name(n) => n,
+        ExprKind::Attribute { attr, .. } => attr,
+        ExprKind::Subscript { slice, .. } => slice.as_str()?,
         ExprKind::Call(call) => match &call.func.kind {
             ExprKind::Attribute { attr, .. } if attr == "get" || attr == "getenv" => {
-                call.args.first()?.as_str()?.to_string()
+                call.args.first()?.as_str()?
             }
             _ => return None,
         },
         ExprKind::Await(inner) => return credential_label(inner),
         _ => return None,
     };
-    is_credential_name(&label).then_some(label)
+    is_credential_name(label).then(|| label.to_string())
 }
 
 /// `User.api_key`, `Client.client_secret`, `MCPAuth.token`, `models.User.token`: a member of
