@@ -66,7 +66,7 @@ fn is_our_style(code: &str) -> bool {
 pub fn collect(file: &SourceModule) -> HashMap<u32, Suppression> {
     let mut by_row = HashMap::new();
     for comment in &file.parsed.comments {
-        let Some((codes, ours)) = parse_comment(&comment.text) else {
+        let Some((codes, ours)) = parse_comment(comment.text(&file.text)) else {
             continue;
         };
         let unknown = codes
@@ -104,7 +104,7 @@ impl StatementStarts {
     pub fn new(file: &SourceModule) -> Self {
         let mut start_of = vec![0u32; file.lines().line_count() + 2];
         // Sorted by start: an inner statement comes after the one containing it and wins.
-        for span in &file.parsed.statement_spans {
+        for span in &file.parsed.statement_spans() {
             let start = file.lines().row(span.start);
             let end = file.lines().row(span.end.max(span.start));
             let last = (end as usize).min(start_of.len() - 1);

@@ -16,10 +16,19 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+/// A `#` comment, by its place in the source.
+#[derive(Clone, Copy, Debug)]
 pub struct Comment {
-    pub text: String,
     pub span: Span,
+}
+
+impl Comment {
+    /// The comment's text, `#` included, in `source` (the text it was parsed from).
+    pub fn text<'a>(&self, source: &'a str) -> &'a str {
+        source
+            .get(self.span.start as usize..self.span.end as usize)
+            .unwrap_or("")
+    }
 }
 
 #[derive(Debug)]
@@ -27,9 +36,18 @@ pub struct ParsedModule {
     pub module: Module,
     pub syntax_errors: Vec<SyntaxError>,
     pub comments: Vec<Comment>,
+}
+
+impl ParsedModule {
     /// Spans of simple statements and of compound-statement headers, in source order: the
-    /// "statement" a suppression comment on its first line applies to.
-    pub statement_spans: Vec<Span>,
+    /// "statement" a suppression comment on its first line applies to. Computed when asked:
+    /// only files with suppression comments need them.
+    pub fn statement_spans(&self) -> Vec<Span> {
+        let mut spans = Vec::new();
+        collect_statement_spans(&self.module.body, &mut spans);
+        spans.sort();
+        spans
+    }
 }
 
 /// Parses with error recovery: a syntax error yields `syntax_errors` and whatever tree could be
@@ -52,20 +70,15 @@ pub fn parse(source: &str) -> ParsedModule {
         .map(|t| {
             let r = t.range();
             Comment {
-                text: source[r.start().to_usize()..r.end().to_usize()].to_string(),
                 span: Span::new(r.start().to_u32(), r.end().to_u32()),
             }
         })
         .collect();
     let module = lower::Lowerer::new(source).module(parsed.syntax());
-    let mut statement_spans = Vec::new();
-    collect_statement_spans(&module.body, &mut statement_spans);
-    statement_spans.sort();
     ParsedModule {
         module,
         syntax_errors,
         comments,
-        statement_spans,
     }
 }
 
