@@ -1608,16 +1608,9 @@ impl<'a> Extractor<'a> {
     /// `ns = api.namespace("users", path="/users", decorators=[...])` (flask-restx): a
     /// namespace made by and added to an `Api`.
     fn api_namespace(&mut self, name: &str, call: &'a Call, span: Span) -> bool {
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some(receiver) = namespace_receiver(call) else {
             return false;
         };
-        if attr != "namespace" {
-            return false;
-        }
         let Some(api) = self
             .resolve(receiver)
             .filter(|id| self.object_kind_at_definition(id) == Some(ObjectKind::RestfulApi))
@@ -2889,17 +2882,7 @@ impl<'a> Extractor<'a> {
         if let Some(kind) = constructed_kind(self.model, id.file, &call.func) {
             return Some(kind);
         }
-        // `ns = api.namespace(...)` (flask-restx).
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
-            return None;
-        };
-        if attr != "namespace" {
-            return None;
-        }
+        let receiver = namespace_receiver(call)?;
         let file = &self.model.files[id.file];
         let scope: Vec<&Function> = id
             .scope
@@ -2909,6 +2892,14 @@ impl<'a> Extractor<'a> {
         let api = resolve_object(self.model, id.file, &scope, receiver, 0)?;
         (api != *id && constructed_kind_of(self.model, &api) == Some(ObjectKind::RestfulApi))
             .then_some(ObjectKind::RestxNamespace)
+    }
+}
+
+/// `api` in `api.namespace(...)` (flask-restx), which may be the `Api` making the namespace.
+fn namespace_receiver(call: &Call) -> Option<&Expr> {
+    match &call.func.kind {
+        ExprKind::Attribute { value, attr } if attr == "namespace" => Some(value),
+        _ => None,
     }
 }
 
