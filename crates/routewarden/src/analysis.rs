@@ -363,7 +363,7 @@ fn finish(
 fn locate(file: &routewarden_model::SourceModule, f: Finding) -> Diagnostic {
     let location = file.position(f.span.start);
     let end_location = file.position(f.span.end.max(f.span.start));
-    let fingerprint = fingerprint(f.rule.code, flagged_text(&file.text, f.span), &f.message);
+    let fingerprint = fingerprint(f.rule.code, f.span.text(&file.text), &f.message);
     Diagnostic {
         rule: f.rule,
         severity: f.severity,
@@ -376,11 +376,6 @@ fn locate(file: &routewarden_model::SourceModule, f: Finding) -> Diagnostic {
         fingerprint,
         message: f.message,
     }
-}
-
-fn flagged_text(text: &str, span: Span) -> &str {
-    text.get(span.start as usize..span.end as usize)
-        .unwrap_or("")
 }
 
 /// A hash of the rule and the flagged code with white space folded: stable when other lines

@@ -49,8 +49,7 @@ fn guard(p: &Protection) -> Guard {
 }
 
 fn source_text(text: &str, span: routewarden_python::ast::Span) -> String {
-    text.get(span.start as usize..span.end as usize)
-        .unwrap_or("")
+    span.text(text)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

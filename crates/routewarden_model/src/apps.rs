@@ -2904,11 +2904,8 @@ fn namespace_receiver(call: &Call) -> Option<&Expr> {
 }
 
 /// The source text of a span, on one line, shortened to 60 characters.
-fn source_text(model: &ProjectModel, file: usize, span: Span) -> String {
-    let text = &model.files[file].text;
-    let s = text
-        .get(span.start as usize..span.end as usize)
-        .unwrap_or("");
+pub(crate) fn source_text(model: &ProjectModel, file: usize, span: Span) -> String {
+    let s = span.text(&model.files[file].text);
     let mut out: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.chars().count() > 60 {
         out = out.chars().take(57).collect::<String>() + "...";

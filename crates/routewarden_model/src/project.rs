@@ -91,8 +91,15 @@ impl SourceModule {
     }
 
     pub fn imports_module(&self, prefix: &str) -> bool {
-        self.imports.iter().any(|(_, q)| {
-            q == prefix || q.starts_with(prefix) && q[prefix.len()..].starts_with('.')
+        self.names_imported_from(prefix).next().is_some()
+    }
+
+    /// The local names bound to module `module` or to something in it (`import sys`,
+    /// `from traceback import format_exc as trace`).
+    pub fn names_imported_from<'s>(&'s self, module: &'s str) -> impl Iterator<Item = &'s str> {
+        self.imports.iter().filter_map(move |(local, q)| {
+            (q == module || q.starts_with(module) && q[module.len()..].starts_with('.'))
+                .then_some(local)
         })
     }
 }

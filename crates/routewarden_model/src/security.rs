@@ -276,15 +276,7 @@ const RATE_LIMITER_DEPENDENCIES: &[&str] = &[
 
 impl<'a> Judge<'a, '_> {
     fn text(&self, file: usize, span: Span) -> String {
-        let text = &self.model.files[file].text;
-        let s = text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("");
-        let mut out: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        if out.chars().count() > 60 {
-            out = out.chars().take(57).collect::<String>() + "...";
-        }
-        out
+        crate::apps::source_text(self.model, file, span)
     }
 
     fn route_security(&self, mounted: &MountedRoute) -> RouteSecurity {

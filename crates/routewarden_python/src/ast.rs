@@ -16,6 +16,14 @@ impl Span {
     pub fn cover(self, other: Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
+
+    /// The text the span covers in `source`, the text it was parsed from; empty if the span
+    /// does not fit it.
+    pub fn text(self, source: &str) -> &str {
+        source
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
+    }
 }
 
 /// A name in the code: stored inline up to 24 bytes, which is nearly every name, so a tree

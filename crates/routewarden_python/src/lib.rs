@@ -25,9 +25,7 @@ pub struct Comment {
 impl Comment {
     /// The comment's text, `#` included, in `source` (the text it was parsed from).
     pub fn text<'a>(&self, source: &'a str) -> &'a str {
-        source
-            .get(self.span.start as usize..self.span.end as usize)
-            .unwrap_or("")
+        self.span.text(source)
     }
 }
 

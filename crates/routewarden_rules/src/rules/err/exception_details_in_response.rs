@@ -1378,17 +1378,9 @@ fn binds_caught_exception(body: &[Stmt]) -> bool {
 /// Whether the function's own statements name something imported from `traceback` or `sys`:
 /// a call resolves to one of [`TRACEBACK_CALLS`] only through such a name.
 fn mentions_traceback_import(cx: &FileContext, body: &[Stmt]) -> bool {
-    let names: Vec<&str> = cx
-        .file
-        .imports
+    let names: Vec<&str> = ["traceback", "sys"]
         .iter()
-        .filter(|(_, q)| {
-            ["traceback", "sys"].iter().any(|m| {
-                q.strip_prefix(m)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-            })
-        })
-        .map(|(local, _)| local)
+        .flat_map(|m| cx.file.names_imported_from(m))
         .collect();
     if names.is_empty() {
         return false;
