@@ -258,6 +258,7 @@ impl<'a> AppModel<'a> {
                         scope: Vec::new(),
                         loops: Vec::new(),
                         conditions: Vec::new(),
+                        names: std::cell::RefCell::default(),
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
@@ -1319,6 +1320,9 @@ struct Extractor<'a> {
     /// The `if`s enclosing the current statement in the current function, with the branch
     /// taken. Their text is written out only when something is registered under them.
     conditions: Vec<Branch<'a>>,
+    /// Names already resolved, by innermost enclosing function: the same receivers (`db`,
+    /// `logger`, `self`) come back on most lines of a function.
+    names: std::cell::RefCell<HashMap<(*const Function, &'a str), Option<ObjectId>>>,
     out: FileApps<'a>,
 }
 
@@ -1368,7 +1372,20 @@ const HTTP_VERBS: &[&str] = &["get", "post", "put", "patch", "delete"];
 
 impl<'a> Extractor<'a> {
     fn resolve(&self, expr: &'a Expr) -> Option<ObjectId> {
-        resolve_object(self.model, self.file, &self.scope, expr, 0)
+        // A name's object depends only on the enclosing functions, not on where in them it
+        // is read.
+        let Some(name) = expr.as_name() else {
+            return resolve_object(self.model, self.file, &self.scope, expr, 0);
+        };
+        let innermost: *const Function = self.scope.last().map_or(std::ptr::null(), |f| *f);
+        if let Some(known) = self.names.borrow().get(&(innermost, name)) {
+            return known.clone();
+        }
+        let found = resolve_object(self.model, self.file, &self.scope, expr, 0);
+        self.names
+            .borrow_mut()
+            .insert((innermost, name), found.clone());
+        found
     }
 
     /// The condition under which the current statement runs, within its function.

@@ -97,71 +97,123 @@ struct Shared<'a> {
 
 fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding> {
     let file = &shared.model.files[index];
-    let mut walker = Walker {
-        cx: FileContext {
-            model: shared.model,
-            settings: shared.settings,
-            surface: shared.surface,
-            config: shared.config,
-            handlers: shared.handlers,
-            file_index: index,
-            file,
-            functions: Vec::new(),
-            classes: Vec::new(),
-            callee: None,
-        },
-        rules: rules.iter().map(|r| (*r, ALL_HOOKS)).collect(),
-        out: Findings::new(index),
-    };
-    walker.stmts(file.body());
-    walker.out.into_vec()
+    let mut disabled = vec![false; rules.len()];
+    let mut failures = Vec::new();
+    loop {
+        let mut walker = Walker {
+            cx: FileContext {
+                model: shared.model,
+                settings: shared.settings,
+                surface: shared.surface,
+                config: shared.config,
+                handlers: shared.handlers,
+                file_index: index,
+                file,
+                functions: Vec::new(),
+                classes: Vec::new(),
+                callee: None,
+            },
+            hooks: HOOKS.map(|_| {
+                (0..rules.len())
+                    .filter(|&i| !disabled[i])
+                    .map(|i| Hooked {
+                        rule: rules[i],
+                        index: i,
+                        probed: false,
+                    })
+                    .collect()
+            }),
+            running: None,
+            out: Findings::new(index),
+        };
+        // One guard per file rather than per hook: hooks run millions of times. A rule that
+        // panics loses the whole file and the walk starts again without it.
+        let result = catch_unwind(AssertUnwindSafe(|| walker.stmts(file.body())));
+        let running = walker.running;
+        match (result, running) {
+            (Ok(()), _) => {
+                let mut out = walker.out;
+                for (code, message) in failures {
+                    out.report(
+                        &INTERNAL_ERROR,
+                        Span::default(),
+                        format!(
+                            "rule {code} failed on this file: {message}; its findings for the file are missing"
+                        ),
+                    );
+                }
+                return out.into_vec();
+            }
+            (Err(payload), Some(i)) => {
+                disabled[i] = true;
+                failures.push((rules[i].meta().code, panic_message(&payload)));
+            }
+            // A panic outside any hook is the walker's own: nothing to retry without.
+            (Err(payload), None) => std::panic::resume_unwind(payload),
+        }
+    }
 }
 
-/// The per-file hooks, as bits of a rule's live set.
-const ON_CALL: u8 = 1;
-const ON_STMT: u8 = 2;
-const ON_FUNCTION: u8 = 4;
-const ON_CLASS: u8 = 8;
-const ON_COMPARE: u8 = 16;
-const ON_BOOL_OP: u8 = 32;
-const ALL_HOOKS: u8 = 63;
+/// The per-file hooks, in the order of [`Walker::hooks`].
+#[derive(Clone, Copy)]
+enum Hook {
+    Call,
+    Stmt,
+    Function,
+    Class,
+    Compare,
+    BoolOp,
+}
+
+const HOOKS: [Hook; 6] = [
+    Hook::Call,
+    Hook::Stmt,
+    Hook::Function,
+    Hook::Class,
+    Hook::Compare,
+    Hook::BoolOp,
+];
+
+/// A rule in one hook's list.
+struct Hooked<'a> {
+    rule: &'a dyn Rule,
+    /// The rule's position in the rule list, to disable it if it panics.
+    index: usize,
+    /// Whether the hook has been called once: a default hook is dropped after its first call.
+    probed: bool,
+}
 
 struct Walker<'a> {
     cx: FileContext<'a>,
-    /// Each rule with the hooks still called for this file: a hook is dropped when it turns
-    /// out to be the trait's default, and every hook when the rule panics.
-    rules: Vec<(&'a dyn Rule, u8)>,
+    /// For each hook, the rules whose hook is not the trait's default.
+    hooks: [Vec<Hooked<'a>>; 6],
+    /// The rule whose hook is running, so a panic can be put down to it.
+    running: Option<usize>,
     out: Findings,
 }
 
 impl<'a> Walker<'a> {
-    fn each_rule(&mut self, which: u8, hook: impl Fn(&dyn Rule, &FileContext<'a>, &mut Findings)) {
-        for slot in self.rules.iter_mut() {
-            let (rule, live) = *slot;
-            if live & which == 0 {
-                continue;
+    fn each_rule(
+        &mut self,
+        which: Hook,
+        hook: impl Fn(&dyn Rule, &FileContext<'a>, &mut Findings),
+    ) {
+        let list = &mut self.hooks[which as usize];
+        let mut i = 0;
+        while i < list.len() {
+            let entry = &mut list[i];
+            self.running = Some(entry.index);
+            hook(entry.rule, &self.cx, &mut self.out);
+            if !entry.probed {
+                entry.probed = true;
+                if crate::rule::take_not_implemented() {
+                    list.remove(i);
+                    continue;
+                }
             }
-            let before = self.out.len();
-            let cx = &self.cx;
-            let out = &mut self.out;
-            let result = catch_unwind(AssertUnwindSafe(|| hook(rule, cx, out)));
-            if crate::rule::take_not_implemented() {
-                slot.1 &= !which;
-            }
-            if let Err(payload) = result {
-                self.out.truncate(before);
-                slot.1 = 0;
-                self.out.report(
-                    &INTERNAL_ERROR,
-                    Span::default(),
-                    format!(
-                        "rule {} failed on this file: {}; its findings for the file are missing",
-                        rule.meta().code,
-                        panic_message(&payload)
-                    ),
-                );
-            }
+            i += 1;
         }
+        self.running = None;
     }
 
     fn stmts(&mut self, body: &'a [Stmt]) {
@@ -171,10 +223,10 @@ impl<'a> Walker<'a> {
     }
 
     fn stmt(&mut self, stmt: &'a Stmt) {
-        self.each_rule(ON_STMT, |rule, cx, out| rule.on_stmt(cx, stmt, out));
+        self.each_rule(Hook::Stmt, |rule, cx, out| rule.on_stmt(cx, stmt, out));
         match stmt {
             Stmt::FunctionDef(function) => {
-                self.each_rule(ON_FUNCTION, |rule, cx, out| {
+                self.each_rule(Hook::Function, |rule, cx, out| {
                     rule.on_function(cx, function, out)
                 });
                 for d in &function.decorators {
@@ -190,7 +242,7 @@ impl<'a> Walker<'a> {
                 self.cx.functions.pop();
             }
             Stmt::ClassDef(class) => {
-                self.each_rule(ON_CLASS, |rule, cx, out| rule.on_class(cx, class, out));
+                self.each_rule(Hook::Class, |rule, cx, out| rule.on_class(cx, class, out));
                 for e in class.decorators.iter().chain(&class.bases) {
                     self.expr(e);
                 }
@@ -282,14 +334,16 @@ impl<'a> Walker<'a> {
             ExprKind::Call(call) => {
                 let callee = self.cx.file.imports.resolve(&call.func);
                 self.cx.callee = Some((call.func.span, callee));
-                self.each_rule(ON_CALL, |rule, cx, out| rule.on_call(cx, expr, call, out));
+                self.each_rule(Hook::Call, |rule, cx, out| {
+                    rule.on_call(cx, expr, call, out)
+                });
                 self.cx.callee = None;
             }
-            ExprKind::Compare { .. } => {
-                self.each_rule(ON_COMPARE, |rule, cx, out| rule.on_compare(cx, expr, out))
-            }
+            ExprKind::Compare { .. } => self.each_rule(Hook::Compare, |rule, cx, out| {
+                rule.on_compare(cx, expr, out)
+            }),
             ExprKind::BoolOp { .. } => {
-                self.each_rule(ON_BOOL_OP, |rule, cx, out| rule.on_bool_op(cx, expr, out))
+                self.each_rule(Hook::BoolOp, |rule, cx, out| rule.on_bool_op(cx, expr, out))
             }
             _ => {}
         }

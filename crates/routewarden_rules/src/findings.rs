@@ -72,8 +72,4 @@ impl Findings {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
-
-    pub(crate) fn truncate(&mut self, len: usize) {
-        self.items.truncate(len);
-    }
 }
