@@ -3,6 +3,7 @@
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -149,10 +150,46 @@ pub fn python_files(
         });
     }
     let mut files = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort();
+    files.par_sort();
     // Overlapping arguments (`check . app.py`, `check .. .`) name one file under several
     // paths: analyse it once, under the first of them.
+    if !may_overlap(paths) {
+        return files;
+    }
+    let canonical: Vec<PathBuf> = files
+        .par_iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect();
     let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     files
+        .into_iter()
+        .zip(canonical)
+        .filter_map(|(f, key)| seen.insert(key).then_some(f))
+        .collect()
+}
+
+/// Whether two of `paths` can reach the same file. The walk follows no symlink below the
+/// folders it is given, so folders whose real paths are not nested reach disjoint files; a file
+/// named explicitly, or a folder that cannot be resolved, may repeat one. Resolving every file
+/// instead costs a `readlink` per path component of each.
+fn may_overlap(paths: &[PathBuf]) -> bool {
+    if paths.len() < 2 {
+        return false;
+    }
+    let mut roots = Vec::with_capacity(paths.len());
+    for p in paths {
+        if !p.is_dir() {
+            return true;
+        }
+        match std::fs::canonicalize(p) {
+            Ok(root) => roots.push(root),
+            Err(_) => return true,
+        }
+    }
+    roots.iter().enumerate().any(|(i, a)| {
+        roots
+            .iter()
+            .enumerate()
+            .any(|(j, b)| i != j && b.starts_with(a))
+    })
 }

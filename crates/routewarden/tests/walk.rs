@@ -119,3 +119,30 @@ fn a_file_given_twice_is_analysed_once() {
     let text = p.check(&[".", "app.py"]);
     assert!(text.stdout.contains("in 2 files"), "{}", text.stdout);
 }
+
+#[test]
+fn folders_that_overlap_are_analysed_once_and_disjoint_ones_in_full() {
+    let p = Project::new();
+    p.write("app.py", FASTAPI_DEBUG);
+    p.write("pkg/mod.py", ENV_FALLBACK);
+    p.write("other/app.py", FASTAPI_DEBUG);
+    let both = vec![t("app.py", 2, "DEBUG001"), t("pkg/mod.py", 2, "SECRET002")];
+    // Nested folders, with no file named: the files under both are read once.
+    assert_eq!(triples(&p.json(&[".", "pkg"])), {
+        let mut all = both.clone();
+        all.insert(1, t("other/app.py", 2, "DEBUG001"));
+        all
+    });
+    assert_eq!(
+        triples(&p.json(&["pkg", "other"])),
+        vec![
+            t("other/app.py", 2, "DEBUG001"),
+            t("pkg/mod.py", 2, "SECRET002")
+        ]
+    );
+    // The same folder under a second name, through a symlink given as an argument.
+    std::os::unix::fs::symlink(p.path("pkg"), p.path("alias")).unwrap();
+    // The sorted-first name is kept.
+    let twice = p.json(&["pkg", "alias"]);
+    assert_eq!(triples(&twice), vec![t("alias/mod.py", 2, "SECRET002")]);
+}
