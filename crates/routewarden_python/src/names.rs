@@ -142,6 +142,13 @@ impl Imports {
     }
 
     pub fn resolve(&self, expr: &Expr) -> Option<String> {
+        let mut out = String::new();
+        self.resolve_into(expr, &mut out).then_some(out)
+    }
+
+    /// [`Imports::resolve`] into a buffer the caller reuses; false (and `out` unspecified)
+    /// when the expression does not resolve.
+    pub fn resolve_into(&self, expr: &Expr, out: &mut String) -> bool {
         // Called for most calls and attribute reads of every file: find the head first and
         // build the result once, so that chains on local variables cost no allocation.
         let mut attrs: [&str; 16] = [""; 16];
@@ -149,30 +156,31 @@ impl Imports {
         let mut head = expr;
         while let ExprKind::Attribute { value, attr } = &head.kind {
             if depth == attrs.len() {
-                return None;
+                return false;
             }
             attrs[depth] = attr;
             depth += 1;
             head = value;
         }
         let ExprKind::Name(name) = &head.kind else {
-            return None;
+            return false;
         };
         let (prefix, base) = match self.get(name) {
             Some(q) => ("", q),
             None if is_builtin(name) => ("builtins.", name.as_str()),
-            None => return None,
+            None => return false,
         };
         let attrs = &attrs[..depth];
         let len = prefix.len() + base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>();
-        let mut out = String::with_capacity(len);
+        out.clear();
+        out.reserve(len);
         out.push_str(prefix);
         out.push_str(base);
         for attr in attrs.iter().rev() {
             out.push('.');
             out.push_str(attr);
         }
-        Some(out)
+        true
     }
 }
 

@@ -112,6 +112,7 @@ fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding
                 functions: Vec::new(),
                 classes: Vec::new(),
                 callee: None,
+                callee_name: String::new(),
             },
             hooks: HOOKS.map(|_| {
                 (0..rules.len())
@@ -332,8 +333,12 @@ impl<'a> Walker<'a> {
     fn expr(&mut self, expr: &'a Expr) {
         match &expr.kind {
             ExprKind::Call(call) => {
-                let callee = self.cx.file.imports.resolve(&call.func);
-                self.cx.callee = Some((call.func.span, callee));
+                let resolved = self
+                    .cx
+                    .file
+                    .imports
+                    .resolve_into(&call.func, &mut self.cx.callee_name);
+                self.cx.callee = Some((call.func.span, resolved));
                 self.each_rule(Hook::Call, |rule, cx, out| {
                     rule.on_call(cx, expr, call, out)
                 });

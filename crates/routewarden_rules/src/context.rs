@@ -21,30 +21,32 @@ pub struct FileContext<'a> {
     /// Enclosing classes, outermost first.
     pub classes: Vec<&'a Class>,
     /// The callee of the call whose `on_call` hooks are running, resolved once for all of
-    /// them: its span and qualified name.
-    pub(crate) callee: Option<(Span, Option<String>)>,
+    /// them: its span, and whether it resolved to [`FileContext::callee_name`].
+    pub(crate) callee: Option<(Span, bool)>,
+    /// The qualified name of the callee; one buffer for every call of the file.
+    pub(crate) callee_name: String,
 }
 
 impl<'a> FileContext<'a> {
     /// The qualified name of an imported name or attribute chain (`fastapi.FastAPI`).
     pub fn resolve(&self, expr: &Expr) -> Option<Cow<'_, str>> {
         // Two name or attribute chains with the same span in one file are the same text.
-        if let Some((span, callee)) = &self.callee
-            && *span == expr.span
+        if let Some((span, resolved)) = self.callee
+            && span == expr.span
             && matches!(expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
         {
-            return callee.as_deref().map(Cow::Borrowed);
+            return resolved.then_some(Cow::Borrowed(self.callee_name.as_str()));
         }
         self.file.imports.resolve(expr).map(Cow::Owned)
     }
 
     /// True when `expr` resolves to one of `names`.
     pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
-        if let Some((span, callee)) = &self.callee
-            && *span == expr.span
+        if let Some((span, resolved)) = self.callee
+            && span == expr.span
             && matches!(expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
         {
-            return callee.as_deref().is_some_and(|q| names.contains(&q));
+            return resolved && names.contains(&self.callee_name.as_str());
         }
         self.file.imports.resolves_to(expr, names)
     }
