@@ -491,10 +491,14 @@ fn a_panicking_rule_is_reported_and_the_run_continues() {
             (name, d.location.row, d.rule.code)
         })
         .collect();
-    // boom.py: the other rule's finding is kept; the fragile rule's finding from the hook that
-    // panicked is dropped, and the rule no longer runs on the rest of that file.
+    // boom.py: the other rule's finding is kept; every finding of the fragile rule on that
+    // file is dropped, also the one reported before it panicked.
     assert!(
         found.contains(&("boom.py".into(), 3, "DEBUG001")),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&("boom.py".into(), 2, "DEBUG990")),
         "{found:?}"
     );
     assert!(

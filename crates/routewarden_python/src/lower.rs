@@ -274,7 +274,7 @@ impl<'src> Lowerer<'src> {
         }
     }
 
-    fn exprs(&mut self, exprs: &[ra::Expr]) -> Vec<Expr> {
+    fn exprs<C: FromIterator<Expr>>(&mut self, exprs: &[ra::Expr]) -> C {
         exprs.iter().map(|e| self.expr(e)).collect()
     }
 
@@ -361,7 +361,7 @@ impl<'src> Lowerer<'src> {
             ra::Expr::Compare(c) => ExprKind::Compare {
                 left: self.boxed(&c.left),
                 ops: c.ops.iter().map(|op| cmp_op(*op)).collect(),
-                comparators: Box::new(self.exprs(&c.comparators)),
+                comparators: self.exprs(&c.comparators),
             },
             ra::Expr::BoolOp(b) => ExprKind::BoolOp {
                 op: match b.op {
