@@ -1261,7 +1261,7 @@ fn added_dependencies<'a>(
             } => {
                 let text = source_text(model, file, test.span);
                 let value = production_value(model, file, test);
-                for (branch, then) in [(body, true), (orelse, false)] {
+                for (branch, then) in [(&body[..], true), (&orelse[..], false)] {
                     let w = when.and(&branch_condition(value, &text, then));
                     added_dependencies(model, file, scope, name, branch, &w, out, depth);
                 }

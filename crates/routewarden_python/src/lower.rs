@@ -35,7 +35,7 @@ impl<'src> Lowerer<'src> {
         }
     }
 
-    fn suite(&mut self, stmts: &[ra::Stmt]) -> Vec<Stmt> {
+    fn suite<C: FromIterator<Stmt>>(&mut self, stmts: &[ra::Stmt]) -> C {
         stmts.iter().map(|s| self.stmt(s)).collect()
     }
 
@@ -167,10 +167,10 @@ impl<'src> Lowerer<'src> {
         end: u32,
     ) -> Stmt {
         let orelse = match clauses.split_first() {
-            None => Vec::new(),
+            None => ThinVec::new(),
             Some((first, rest)) => match &first.test {
                 Some(elif_test) => {
-                    vec![self.if_chain(
+                    thin_vec::thin_vec![self.if_chain(
                         elif_test,
                         &first.body,
                         rest,
@@ -229,7 +229,7 @@ impl<'src> Lowerer<'src> {
             .iter()
             .map(|d| self.expr(&d.expression))
             .collect();
-        let body = self.suite(&f.body);
+        let body: Vec<Stmt> = self.suite(&f.body);
         Function {
             name: f.name.id.as_str().to_owned(),
             is_async: f.is_async,

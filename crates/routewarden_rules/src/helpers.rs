@@ -760,7 +760,7 @@ fn guarded(body: &[Stmt], span: Span) -> bool {
             _ => (false, test),
         };
         if is_debug_switch(test) {
-            let branch = if negated { orelse } else { body };
+            let branch: &[Stmt] = if negated { orelse } else { body };
             if branch.iter().any(|s| contains(s.span(), span)) {
                 return true;
             }
