@@ -412,8 +412,9 @@ pub struct Keyword {
 #[derive(Clone, Debug)]
 pub struct Call {
     pub func: Expr,
-    pub args: Vec<Expr>,
-    pub keywords: Vec<Keyword>,
+    /// One pointer wide, and no allocation when empty: calls are the commonest large node.
+    pub args: ThinVec<Expr>,
+    pub keywords: ThinVec<Keyword>,
 }
 
 impl Call {
@@ -520,7 +521,11 @@ pub enum ExprKind {
 // Expressions and statements are most of a tree's memory: keep an accidental widening from
 // going unnoticed.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Expr>() == 40 && std::mem::size_of::<Stmt>() == 88);
+const _: () = assert!(
+    std::mem::size_of::<Expr>() == 40
+        && std::mem::size_of::<Stmt>() == 88
+        && std::mem::size_of::<Call>() == 56
+);
 
 impl Expr {
     pub fn as_name(&self) -> Option<&str> {
