@@ -88,7 +88,7 @@ pub fn route_rows(
                 };
                 let name = match route.view_class {
                     Some(class) => format!("{}.{}", class.name, route.handler.name),
-                    None => route.handler.name.clone(),
+                    None => route.handler.name.to_string(),
                 };
                 RouteRow {
                     app: surface

@@ -2003,7 +2003,7 @@ impl<'a> Extractor<'a> {
                 .keywords
                 .iter()
                 .filter_map(|k| {
-                    let name = k.arg.clone()?;
+                    let name = k.arg.as_deref()?.to_string();
                     if !matches!(k.value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
                         return None;
                     }
@@ -2045,7 +2045,7 @@ impl<'a> Extractor<'a> {
                 let child = ObjectId {
                     file: class_file,
                     scope: None,
-                    name: class.name.clone(),
+                    name: class.name.to_string(),
                 };
                 self.include(builder, child, None, span);
             }
@@ -2811,12 +2811,14 @@ impl<'a> Extractor<'a> {
         let owner = ObjectId {
             file: self.file,
             scope: self.scope.last().map(|f| f.span.start),
-            name: class.name.clone(),
+            name: class.name.to_string(),
         };
         let mut any = false;
         for (method_file, method, index, decorator, call) in exposed {
-            if excluded.contains(&method.name)
-                || included.as_ref().is_some_and(|i| !i.contains(&method.name))
+            if excluded.iter().any(|e| *e == method.name)
+                || included
+                    .as_ref()
+                    .is_some_and(|i| !i.iter().any(|e| *e == method.name))
             {
                 continue;
             }

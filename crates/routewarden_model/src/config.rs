@@ -318,8 +318,8 @@ impl<'a> ConfigModel<'a> {
                     file: def_file,
                     span,
                     value,
-                    defined_in: def_class.name.clone(),
-                    used_by: class.name.clone(),
+                    defined_in: def_class.name.to_string(),
+                    used_by: class.name.to_string(),
                 });
             }
         }

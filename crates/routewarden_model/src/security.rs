@@ -372,7 +372,7 @@ impl<'a> Judge<'a, '_> {
                 sec.auth.push(Protection {
                     mechanism: format!("@{}", self.text(file, decorator.span)),
                     level: Level::View,
-                    via: route.view_class.map(|c| c.name.clone()),
+                    via: route.view_class.map(|c| c.name.to_string()),
                     checks_role: v.checks_role,
                     condition: None,
                 });
@@ -1422,7 +1422,7 @@ impl<'a> Judge<'a, '_> {
                     .and_then(Expr::as_str)
                     .map(str::to_string)
             })
-            .unwrap_or_else(|| route.handler.name.clone());
+            .unwrap_or_else(|| route.handler.name.to_string());
         let blueprints: Vec<String> = mounted
             .chain
             .iter()

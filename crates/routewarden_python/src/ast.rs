@@ -241,7 +241,7 @@ pub struct ExceptHandler {
 
 #[derive(Clone, Debug)]
 pub struct Function {
-    pub name: String,
+    pub name: Identifier,
     pub is_async: bool,
     pub decorators: Vec<Expr>,
     pub params: Vec<Param>,
@@ -325,7 +325,7 @@ pub enum ParamKind {
 
 #[derive(Clone, Debug)]
 pub struct Param {
-    pub name: String,
+    pub name: Identifier,
     pub kind: ParamKind,
     pub annotation: Option<Expr>,
     pub default: Option<Expr>,
@@ -334,7 +334,7 @@ pub struct Param {
 
 #[derive(Clone, Debug)]
 pub struct Class {
-    pub name: String,
+    pub name: Identifier,
     pub decorators: Vec<Expr>,
     pub bases: Vec<Expr>,
     pub keywords: Vec<Keyword>,
@@ -404,7 +404,7 @@ pub struct DictEntry {
 #[derive(Clone, Debug)]
 pub struct Keyword {
     /// `None` for `**kwargs`.
-    pub arg: Option<String>,
+    pub arg: Option<Identifier>,
     pub value: Expr,
     pub span: Span,
 }

@@ -194,7 +194,7 @@ impl<'src> Lowerer<'src> {
         let mut params = Vec::new();
         let mut push = |this: &mut Self, pd: &ra::ParameterWithDefault, kind| {
             params.push(Param {
-                name: pd.parameter.name.id.as_str().to_owned(),
+                name: Identifier::new(pd.parameter.name.id.as_str()),
                 kind,
                 annotation: pd.parameter.annotation.as_deref().map(|a| this.expr(a)),
                 default: pd.default.as_deref().map(|d| this.expr(d)),
@@ -216,7 +216,7 @@ impl<'src> Lowerer<'src> {
         ] {
             if let Some(v) = v {
                 params.push(Param {
-                    name: v.name.id.as_str().to_owned(),
+                    name: Identifier::new(v.name.id.as_str()),
                     kind,
                     annotation: v.annotation.as_deref().map(|a| self.expr(a)),
                     default: None,
@@ -231,7 +231,7 @@ impl<'src> Lowerer<'src> {
             .collect();
         let body: Vec<Stmt> = self.suite(&f.body);
         Function {
-            name: f.name.id.as_str().to_owned(),
+            name: Identifier::new(f.name.id.as_str()),
             is_async: f.is_async,
             params,
             returns: f.returns.as_deref().map(|r| self.expr(r)),
@@ -252,7 +252,7 @@ impl<'src> Lowerer<'src> {
             None => (Vec::new(), Vec::new()),
         };
         Class {
-            name: c.name.id.as_str().to_owned(),
+            name: Identifier::new(c.name.id.as_str()),
             decorators: c
                 .decorator_list
                 .iter()
@@ -268,7 +268,7 @@ impl<'src> Lowerer<'src> {
 
     fn keyword(&mut self, k: &ra::Keyword) -> Keyword {
         Keyword {
-            arg: k.arg.as_ref().map(|a| a.id.as_str().to_owned()),
+            arg: k.arg.as_ref().map(|a| Identifier::new(a.id.as_str())),
             value: self.expr(&k.value),
             span: span(k.range),
         }

@@ -54,7 +54,7 @@ pub fn dict_entries(expr: &Expr) -> Vec<(String, &Expr)> {
         ExprKind::Call(call) if call.func.as_name() == Some("dict") => call
             .keywords
             .iter()
-            .filter_map(|k| Some((k.arg.clone()?, &k.value)))
+            .filter_map(|k| Some((k.arg.as_deref()?.to_string(), &k.value)))
             .collect(),
         _ => Vec::new(),
     }

@@ -117,7 +117,7 @@ impl<'m> Untrusted<'m> {
             handler,
             names: raw_params
                 .iter()
-                .map(|p| (p.name.clone(), format!("parameter `{}`", p.name)))
+                .map(|p| (p.name.to_string(), format!("parameter `{}`", p.name)))
                 .collect(),
         };
         for _ in 0..2 {

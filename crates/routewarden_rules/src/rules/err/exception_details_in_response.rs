@@ -1345,7 +1345,7 @@ impl Rule for ExceptionDetailsInResponse {
             // Starlette passes `(request, exc)`, Flask `(error)`.
             if let Some(p) = f.params.iter().rev().find(|p| p.name != "self") {
                 analysis.tainted.insert(
-                    p.name.clone(),
+                    p.name.to_string(),
                     Taint {
                         narrow: caught.narrow || caught.http,
                         input_error: false,

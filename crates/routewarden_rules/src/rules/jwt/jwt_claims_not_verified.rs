@@ -68,7 +68,11 @@ fn keys_added_later(body: &[Stmt], name: &str) -> (Vec<String>, bool) {
                 && value.as_name() == Some(name)
                 && (attr == "update" || attr == "setdefault")
             {
-                keys.extend(call.keywords.iter().filter_map(|k| k.arg.clone()));
+                keys.extend(
+                    call.keywords
+                        .iter()
+                        .filter_map(|k| k.arg.as_deref().map(str::to_string)),
+                );
                 for a in &call.args {
                     match &a.kind {
                         ExprKind::Str(s) => keys.push(s.clone()),

@@ -126,8 +126,11 @@ impl Writes<'_> {
                         && self.is_session(s)
                         && (attr == "update" || attr == "setdefault")
                     {
-                        let mut keys: Vec<String> =
-                            call.keywords.iter().filter_map(|k| k.arg.clone()).collect();
+                        let mut keys: Vec<String> = call
+                            .keywords
+                            .iter()
+                            .filter_map(|k| k.arg.as_deref().map(str::to_string))
+                            .collect();
                         if attr == "setdefault" {
                             keys.extend(call.args.first().and_then(Expr::as_str).map(String::from));
                         }
