@@ -740,7 +740,7 @@ fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> 
                 continue;
             }
             for (keyword, object) in &call.arguments {
-                if !function.params.iter().any(|p| &p.name == keyword) {
+                if !function.params.iter().any(|p| p.name == *keyword) {
                     continue;
                 }
                 out.push(Include {
@@ -1810,7 +1810,7 @@ impl<'a> Extractor<'a> {
             .collect();
         for k in &call.keywords {
             if let Some(name) = &k.arg
-                && let Some(p) = function.params.iter().find(|p| &p.name == name)
+                && let Some(p) = function.params.iter().find(|p| p.name == *name)
             {
                 bound.push((p.name.as_str(), &k.value));
             }

@@ -969,7 +969,7 @@ pub fn helper_sink(
     for k in &call.keywords {
         if let Some(name) = &k.arg
             && let Some(whole) = passes(&k.value)
-            && helper.params.iter().any(|p| &p.name == name)
+            && helper.params.iter().any(|p| p.name == *name)
         {
             params.push((name, whole));
         }
