@@ -37,7 +37,7 @@ pub struct Module {
     pub body: Vec<Stmt>,
 }
 
-/// Rare or large parts are boxed: `Stmt` is 112 bytes, the size of an `if`.
+/// Rare or large parts are boxed: `Stmt` is 88 bytes, the size of an `if` or an assignment.
 #[derive(Clone, Debug)]
 pub enum Stmt {
     FunctionDef(Box<Function>),
