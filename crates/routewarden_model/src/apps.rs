@@ -339,6 +339,19 @@ impl<'a> AppModel<'a> {
         self.local_servers.iter().any(|s| self.denotes(s, app))
     }
 
+    /// Whether a mounted route belongs to an application nobody deploys: one only served on a
+    /// random loopback port, or test scaffolding (an application created in test code serving
+    /// a handler written in test code). A project's own views mounted on a test application
+    /// are not scaffolding.
+    pub fn is_throwaway(&self, mounted: &MountedRoute) -> bool {
+        let Some(app) = self.app_of(mounted) else {
+            return false;
+        };
+        let handler_file = self.routes[mounted.route].handler_file;
+        self.is_local_only(app)
+            || (self.model.files[app.file].is_test() && self.model.files[handler_file].is_test())
+    }
+
     /// Keeps the parameter links that matter: those whose parameter has routes, blueprints,
     /// hooks or middleware registered on it, passed a framework object (or another such
     /// parameter, for helpers that call helpers).

@@ -81,6 +81,9 @@ declare_rule! {
     /// `appbuilder.add_view`/`add_api` registers. Nor are the routes of a throw-away local server,
     /// an application only served on a random port of the loopback interface (`uvicorn.Config(app,
     /// port=0)`, as a CLI does to receive a browser login callback): nobody else can reach it.
+    /// Nor is test scaffolding: a handler written in test code (`tests/`, `test_*.py`,
+    /// `conftest.py`) on an application created in test code. The project's own views mounted on
+    /// a test application are still checked.
     ///
     /// ## Why is this dangerous
     /// Anyone who can reach the server can call the route: read other people's records by
@@ -138,11 +141,7 @@ impl Rule for RouteWithoutAuth {
             {
                 continue;
             }
-            if apps.context_unknown(mounted)
-                || apps
-                    .app_of(mounted)
-                    .is_some_and(|app| apps.is_local_only(app))
-            {
+            if apps.context_unknown(mounted) || apps.is_throwaway(mounted) {
                 continue;
             }
             let path = &mounted.full_path;

@@ -20,7 +20,9 @@ declare_rule! {
     /// `@limiter.exempt` removes a limit. Only
     /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
-    /// brute-force target) whose router is mounted in an application the analysis sees. A
+    /// brute-force target) whose router is mounted in an application the analysis sees, other
+    /// than a throw-away one (served only on a random loopback port, or created in test code for
+    /// a handler written in test code). A
     /// handler that receives credentials (a password-like parameter or body-model field, a
     /// password read from the request, an `OAuth2PasswordRequestForm`, a call to a password
     /// check) is open to anonymous callers even when it answers a bad password with 401: that
@@ -85,10 +87,7 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 || security.misordered_limit.is_some()
                 || security.is_authenticated()
                 || surface.apps.context_unknown(mounted)
-                || surface
-                    .apps
-                    .app_of(mounted)
-                    .is_some_and(|app| surface.apps.is_local_only(app))
+                || surface.apps.is_throwaway(mounted)
             {
                 continue;
             }
