@@ -335,7 +335,7 @@ impl<'a> AppModel<'a> {
     }
 
     /// Whether an application is only ever served on a random port of the loopback interface.
-    pub fn is_local_only(&self, app: &ObjectId) -> bool {
+    fn is_local_only(&self, app: &ObjectId) -> bool {
         self.local_servers.iter().any(|s| self.denotes(s, app))
     }
 
