@@ -1333,11 +1333,15 @@ struct Extractor<'a> {
     /// The `if`s enclosing the current statement in the current function, with the branch
     /// taken. Their text is written out only when something is registered under them.
     conditions: Vec<Branch<'a>>,
-    /// Names already resolved, by innermost enclosing function: the same receivers (`db`,
-    /// `logger`, `self`) come back on most lines of a function.
-    names: std::cell::RefCell<HashMap<(*const Function, &'a str), Option<ObjectId>>>,
+    /// Names already resolved, by innermost enclosing function (its start, as in
+    /// [`ObjectId::scope`]): the same receivers (`db`, `logger`, `self`) come back on most lines
+    /// of a function.
+    names: std::cell::RefCell<HashMap<ScopedName<'a>, Option<ObjectId>>>,
     out: FileApps<'a>,
 }
+
+/// A name read in a function (its start; `None` at module level).
+type ScopedName<'a> = (Option<u32>, &'a str);
 
 /// One branch of an enclosing `if`: its test, and whether the statement is in the body or the
 /// `else`.
@@ -1390,7 +1394,7 @@ impl<'a> Extractor<'a> {
         let Some(name) = expr.as_name() else {
             return resolve_object(self.model, self.file, &self.scope, expr, 0);
         };
-        let innermost: *const Function = self.scope.last().map_or(std::ptr::null(), |f| *f);
+        let innermost = self.scope.last().map(|f| f.span.start);
         if let Some(known) = self.names.borrow().get(&(innermost, name)) {
             return known.clone();
         }

@@ -187,7 +187,7 @@ struct Hooked<'a> {
 struct Walker<'a> {
     cx: FileContext<'a>,
     /// For each hook, the rules whose hook is not the trait's default.
-    hooks: [Vec<Hooked<'a>>; 6],
+    hooks: [Vec<Hooked<'a>>; HOOKS.len()],
     /// The rule whose hook is running, so a panic can be put down to it.
     running: Option<usize>,
     out: Findings,
