@@ -33,6 +33,9 @@ pub enum Level {
     Decorator,
     Route,
     Body,
+    /// A token the caller presents, verified in the handler (a signed link, an activation
+    /// token).
+    Token,
     View,
     Router,
     Include,
@@ -48,6 +51,7 @@ impl Level {
             Level::Decorator => "decorator",
             Level::Route => "route",
             Level::Body => "handler",
+            Level::Token => "token",
             Level::View => "view",
             Level::Router => "router",
             Level::Include => "include",
@@ -92,6 +96,14 @@ impl RouteSecurity {
     /// Authenticated whatever the settings: some protection is installed unconditionally.
     pub fn is_authenticated(&self) -> bool {
         self.auth.iter().any(|p| p.condition.is_none())
+    }
+
+    /// Authenticated unconditionally by more than a token the caller presents: a token that
+    /// the handler looks up or verifies is itself what a brute-force attack guesses.
+    pub fn is_authenticated_beyond_token(&self) -> bool {
+        self.auth
+            .iter()
+            .any(|p| p.condition.is_none() && p.level != Level::Token)
     }
 
     /// The protections when all of them are conditional (installed only when a setting holds,
@@ -401,6 +413,20 @@ impl<'a> Judge<'a, '_> {
             });
         }
         sec.role_in_body |= body.checks_role;
+        if !body.authenticates
+            && let Some(check) = self.presented_token_check(hf, handler)
+        {
+            sec.auth.push(Protection {
+                mechanism: format!(
+                    "{}() on a token the caller presents",
+                    self.text(hf, check.func.span)
+                ),
+                level: Level::Token,
+                via: None,
+                checks_role: false,
+                condition: None,
+            });
+        }
         if let Some(call) = body_rate_limit(&handler.body) {
             sec.rate_limits.push(Protection {
                 mechanism: format!("{} in the handler body", self.text(hf, call)),
@@ -542,6 +568,75 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// A handler that receives credentials: a login, not an authenticated route.
+    /// A handler that only serves whoever holds a token it sent them (a password-reset link,
+    /// an activation code, an e-mail change confirmation): it passes a token from the request to
+    /// a verification that raises when the token is forged or expired (`jwt.decode(token, key)`,
+    /// `serializer.loads(token, max_age=3600)`, a project function such as
+    /// `decode_password_reset_token(token)`), unconditionally: at the top of the body, or in a
+    /// `try` whose handlers refuse. Holding the token is the authentication. The call, if any.
+    fn presented_token_check(&self, file: usize, handler: &'a Function) -> Option<&'a Call> {
+        let mut from_request: Vec<&str> = handler
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .filter(|n| *n != "self" && *n != "cls")
+            .collect();
+        from_request.push("request");
+        // Locals assigned from the request, a few assignments deep (`data =
+        // request.get_json()`, `token = data.get("token")`).
+        for _ in 0..3 {
+            walk_stmts(&handler.body, &mut |stmt| {
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                    && mentions_any(value, &from_request)
+                {
+                    for t in targets {
+                        if let Some(n) = t.as_name()
+                            && !from_request.contains(&n)
+                        {
+                            from_request.push(n);
+                        }
+                    }
+                }
+            });
+        }
+        let imports = &self.model.files[file].imports;
+        let mut found = None;
+        unconditional_calls(&handler.body, &mut |call| {
+            if found.is_some() || !is_token_verification(call) {
+                return;
+            }
+            let q = imports.resolve(&call.func).unwrap_or_default();
+            let known_library = ["jwt.", "jose.", "itsdangerous.", "authlib."]
+                .iter()
+                .any(|p| q.starts_with(p));
+            let timed_loads = matches!(call.func.last_name(), Some("loads" | "unsign"))
+                && call.keyword("max_age").is_some();
+            let project = self
+                .model
+                .resolve_definition(file, &call.func)
+                .is_some_and(|(_, stmt, _)| matches!(stmt, Some(Stmt::FunctionDef(_))));
+            if !(known_library || timed_loads || project) {
+                return;
+            }
+            let presented = call
+                .args
+                .iter()
+                .any(|a| is_presented_token(a, None, &from_request))
+                || call
+                    .keywords
+                    .iter()
+                    .any(|k| is_presented_token(&k.value, k.arg.as_deref(), &from_request));
+            if presented {
+                found = Some(call);
+            }
+        });
+        found.or_else(|| token_lookup(&handler.body, &from_request))
+    }
+
     fn handles_credentials(&self, file: usize, handler: &Function) -> bool {
         credential_evidence(self.model, file, handler).is_some()
     }
@@ -3393,6 +3488,227 @@ fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
     found
 }
 
+/// A call named as a verification or decoding of a token (`decode_token`, `verify_reset_token`,
+/// `authenticate_credentials`, `loads`), not one that skips the check (`get_unverified_claims`,
+/// `jwt.decode(..., options={"verify_signature": False})`).
+fn is_token_verification(call: &Call) -> bool {
+    let Some(name) = call.func.last_name() else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    if words
+        .iter()
+        .any(|w| matches!(*w, "unverified" | "unsafe" | "insecure"))
+    {
+        return false;
+    }
+    let skips_signature = call.keyword("options").is_some_and(|o| match &o.kind {
+        ExprKind::Dict(entries) => entries.iter().any(|e| {
+            e.key.as_ref().and_then(Expr::as_str) == Some("verify_signature")
+                && e.value.as_bool() == Some(false)
+        }),
+        _ => false,
+    });
+    !skips_signature
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "decode"
+                    | "verify"
+                    | "validate"
+                    | "check"
+                    | "authenticate"
+                    | "confirm"
+                    | "loads"
+                    | "unsign"
+            )
+        })
+}
+
+/// A token from the request (`token`, `body.activation_token`, `data.get("token")`, or a
+/// keyword argument `activation_token=...` fed from the request), not a page cursor, a CSRF
+/// token or a CAPTCHA answer, which prove nothing about who is calling, nor a one-time code
+/// typed from an authenticator or a text message.
+fn is_presented_token(e: &Expr, keyword: Option<&str>, from_request: &[&str]) -> bool {
+    if !mentions_any(e, from_request) {
+        return false;
+    }
+    let named = match &e.kind {
+        ExprKind::Name(n) => Some(n.as_str()),
+        ExprKind::Attribute { attr, .. } => Some(attr.as_str()),
+        ExprKind::Subscript { slice, .. } => slice.as_str(),
+        ExprKind::Call(c) if c.func.last_name() == Some("get") => {
+            c.args.first().and_then(Expr::as_str)
+        }
+        _ => None,
+    };
+    named.is_some_and(is_token_name) || keyword.is_some_and(is_token_name)
+}
+
+fn is_token_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    words.iter().any(|w| matches!(*w, "token" | "jwt"))
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "csrf"
+                    | "xsrf"
+                    | "page"
+                    | "next"
+                    | "continuation"
+                    | "cursor"
+                    | "captcha"
+                    | "recaptcha"
+                    | "hcaptcha"
+                    | "turnstile"
+                    | "push"
+                    | "device"
+                    | "fcm"
+                    | "apns"
+                    // A one-time code the user types is short enough to guess: it is a
+                    // credential to rate-limit, not a link only its holder can follow.
+                    | "otp"
+                    | "totp"
+                    | "hotp"
+                    | "mfa"
+                    | "2fa"
+                    | "sms"
+                    | "pin"
+                    | "code"
+            )
+        })
+}
+
+/// A lookup of the record that holds a presented token, refused when there is none:
+/// `user = User.query.filter_by(confirmation_token=token).first()` (or `filter(User.token ==
+/// token)`), then `if not user: return error` in the same block. The lookup's call.
+fn token_lookup<'e>(body: &'e [Stmt], from_request: &[&str]) -> Option<&'e Call> {
+    for (i, stmt) in body.iter().enumerate() {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                let [target] = targets.as_slice() else {
+                    continue;
+                };
+                let Some(name) = target.as_name() else {
+                    continue;
+                };
+                let mut lookup = None;
+                value.any(&mut |x| {
+                    let by_keyword = x.as_call().is_some_and(|c| {
+                        c.keywords
+                            .iter()
+                            .any(|k| is_presented_token(&k.value, k.arg.as_deref(), from_request))
+                    });
+                    if by_keyword || compares_token(x, from_request) {
+                        lookup = x.as_call().or(lookup);
+                    }
+                    false
+                });
+                let Some(call) = lookup else { continue };
+                let refused = body[i + 1..].iter().any(|later| match later {
+                    Stmt::If { test, body, .. } => {
+                        refuses_absence(test, name)
+                            && body
+                                .iter()
+                                .any(|s| matches!(s, Stmt::Return { .. } | Stmt::Raise { .. }))
+                    }
+                    _ => false,
+                });
+                if refused {
+                    return Some(call);
+                }
+            }
+            Stmt::Try { body, handlers, .. } if !swallows(handlers) => {
+                if let Some(c) = token_lookup(body, from_request) {
+                    return Some(c);
+                }
+            }
+            Stmt::With { body, .. } => {
+                if let Some(c) = token_lookup(body, from_request) {
+                    return Some(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A call whose argument compares a column with a presented token: `filter(User.token ==
+/// token)`.
+fn compares_token(e: &Expr, from_request: &[&str]) -> bool {
+    let ExprKind::Call(c) = &e.kind else {
+        return false;
+    };
+    c.args.iter().any(|a| {
+        a.comparisons().iter().any(|(l, op, r)| {
+            matches!(op, CmpOp::Eq)
+                && [(l, r), (r, l)].iter().any(|(column, value)| {
+                    column.last_name().is_some_and(is_token_name)
+                        && value.as_name().is_some_and(|n| from_request.contains(&n))
+                })
+        })
+    })
+}
+
+/// `not name` or `name is None`.
+fn refuses_absence(test: &Expr, name: &str) -> bool {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => operand.as_name() == Some(name),
+        _ => test.comparisons().first().is_some_and(|(l, op, r)| {
+            matches!(op, CmpOp::Is)
+                && l.as_name() == Some(name)
+                && matches!(r.kind, ExprKind::NoneLiteral)
+        }),
+    }
+}
+
+fn mentions_any(e: &Expr, names: &[&str]) -> bool {
+    e.any(&mut |x| x.as_name().is_some_and(|n| names.contains(&n)))
+}
+
+/// Calls `f` with the calls of `body` that always run: in its top-level statements, and in
+/// `with` blocks and `try` blocks whose handlers do not swallow the error; not under `if`,
+/// loops or nested functions.
+fn unconditional_calls<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Call)) {
+    for stmt in body {
+        let mut visit = |e: &'e Expr| {
+            e.any(&mut |x| {
+                if let ExprKind::Call(c) = &x.kind {
+                    f(c);
+                }
+                false
+            });
+        };
+        match stmt {
+            Stmt::Expr { value, .. }
+            | Stmt::Return {
+                value: Some(value), ..
+            } => visit(value),
+            Stmt::Assign {
+                value: Some(value), ..
+            } => visit(value),
+            Stmt::With { items, body, .. } => {
+                items.iter().for_each(|i| visit(&i.context));
+                unconditional_calls(body, f);
+            }
+            Stmt::Try { body, handlers, .. } if !swallows(handlers) => {
+                unconditional_calls(body, f);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Calls `f` with every statement in `body` and in the statements nested in it, not in nested
 /// functions or classes.
 fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
@@ -3408,6 +3724,20 @@ fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
 
 /// Like [`walk_exprs`], but skips the body of a `try` whose handlers all swallow the error
 /// (none raises or returns): a guard called there only identifies the caller when it can.
+/// `token`, `request.user`, `api_key is not None`: a test that a credential was presented.
+fn is_presence_test(test: &Expr) -> bool {
+    let subject = match &test.kind {
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => test,
+        ExprKind::Compare { .. } => match test.comparisons().as_slice() {
+            [(left, CmpOp::IsNot, right)] if matches!(right.kind, ExprKind::NoneLiteral) => left,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    matches!(subject.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+        && mentions_identity(subject)
+}
+
 fn walk_unswallowed_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
     walk_exprs_in(body, f, true);
 }
@@ -3436,6 +3766,14 @@ fn walk_exprs_in<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr), skip_swallo
                 continue;
             }
             Stmt::ClassDef(_) => continue,
+            // `if token: verify(token)`: a check made only for callers who present
+            // credentials lets the others through.
+            Stmt::If { test, orelse, .. }
+                if skip_swallowed && orelse.is_empty() && is_presence_test(test) =>
+            {
+                f(test);
+                continue;
+            }
             Stmt::Return { value: Some(v), .. } | Stmt::Expr { value: v, .. } => f(v),
             Stmt::Assign { targets, value, .. } => {
                 targets.iter().for_each(&mut *f);

@@ -39,7 +39,12 @@ declare_rule! {
     /// (`method_decorators`); `before_request` hooks of the blueprint, a parent blueprint or the
     /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
     /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
-    /// of a request-handler class (`self._check_access()`); a webhook that checks the payload's
+    /// of a request-handler class (`self._check_access()`); a token the caller presents, verified
+    /// in the handler before anything else happens (a signed download link, an activation or
+    /// password-reset token handed to `jwt.decode`, to `serializer.loads(token, max_age=...)` or
+    /// to a project function that checks it, or a record looked up by the token and refused when
+    /// there is none), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
+    /// code typed by the user; a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not

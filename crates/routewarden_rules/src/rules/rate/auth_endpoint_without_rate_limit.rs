@@ -28,7 +28,8 @@ declare_rule! {
     /// check) is open to anonymous callers even when it answers a bad password with 401: that
     /// refusal is the login itself, not an authentication requirement. Optional authentication
     /// (`HTTPBearer(auto_error=False)`) does not close the door either, and neither does
-    /// authentication installed only under a runtime condition.
+    /// authentication installed only under a runtime condition, nor a token the handler checks
+    /// (a password-reset or activation token): that token is what an attacker guesses.
     ///
     /// ## Why is this dangerous
     /// Without a limit an attacker can try passwords, one-time codes or reset tokens as fast as
@@ -82,10 +83,11 @@ impl Rule for AuthEndpointWithoutRateLimit {
             }
             let security = &surface.security[i];
             // Brute force needs an open door: an authenticated route that mints or changes
-            // credentials is not one.
+            // credentials is not one. A token the handler checks (a reset link) is the very
+            // thing guessed.
             if security.is_rate_limited()
                 || security.misordered_limit.is_some()
-                || security.is_authenticated()
+                || security.is_authenticated_beyond_token()
                 || surface.apps.context_unknown(mounted)
                 || surface.apps.is_throwaway(mounted)
             {
