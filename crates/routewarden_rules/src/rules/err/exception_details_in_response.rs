@@ -22,7 +22,8 @@ declare_rule! {
     /// `register_error_handler`).
     ///
     /// Logging calls are never sinks. Not reported for deliberate client-error messages:
-    /// - a narrow exception (`ValueError`, `TypeError`, validation and decoding errors, the
+    /// - a narrow exception (`ValueError`, `TypeError`, `NotImplementedError`, validation and
+    ///   decoding errors, also third-party codecs' such as `zstandard.ZstdError`, the
     ///   project's own exception classes) answered with a 4xx status, whether the status is a
     ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
@@ -153,6 +154,14 @@ const NARROW: &[&str] = &[
     "InvalidToken",
     "ExpiredSignatureError",
     "InvalidTokenError",
+    // Written by whoever raised it to say what is not supported, though it derives from
+    // `RuntimeError`.
+    "NotImplementedError",
+    // Third-party codecs' complaints about the bytes they were given.
+    "ZstdError",
+    "LZ4FrameError",
+    "ExtraData",
+    "UnpackValueError",
 ];
 
 /// What a name holding exception data came from.
@@ -1029,6 +1038,7 @@ impl ExceptionDetailsInResponse {
                 Some((_, Some(Stmt::ClassDef(_)), _))
             );
             let named_narrow = NARROW.contains(&last)
+                || last.ends_with("DecodeError")
                 || last.ends_with("ValidationError")
                 || last.starts_with("Invalid")
                 || last.ends_with("NotFound");
