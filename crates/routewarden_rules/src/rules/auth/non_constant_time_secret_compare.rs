@@ -438,6 +438,72 @@ const CHECK_WORDS: &[&str] = &[
     "permitted",
 ];
 
+/// Unkeyed hashes and key-derivation functions: a MAC (`hmac.new`) is keyed and stays a
+/// secret comparison.
+const PASSWORD_HASHES: &[&str] = &[
+    "hashlib.pbkdf2_hmac",
+    "hashlib.scrypt",
+    "hashlib.sha256",
+    "hashlib.sha512",
+    "hashlib.sha1",
+    "hashlib.md5",
+    "hashlib.blake2b",
+    "hashlib.new",
+    "bcrypt.hashpw",
+    "bcrypt.kdf",
+    "crypt.crypt",
+];
+
+/// A call of a project function, given a caller-supplied argument, that returns an unkeyed
+/// hash or a key derivation of its input (`compute_password_hash(password=password, salt=s)`
+/// whose body returns `pbkdf2_hmac(...)`).
+fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
+    let ExprKind::Call(call) = &expr.kind else {
+        return false;
+    };
+    let passes_caller_value = call
+        .args
+        .iter()
+        .chain(call.keywords.iter().map(|k| &k.value))
+        .any(|a| is_caller_supplied(cx, a));
+    if !passes_caller_value {
+        return false;
+    }
+    let Some((def_file, Some(Stmt::FunctionDef(helper)), _)) =
+        cx.model.resolve_definition(cx.file_index, &call.func)
+    else {
+        return false;
+    };
+    let imports = &cx.model.files[def_file].imports;
+    let mut hashes = false;
+    routewarden_model::for_each_return(&helper.body, &mut |value| {
+        let value = local_value(&helper.body, value);
+        hashes |= value.any(&mut |x| {
+            matches!(&x.kind, ExprKind::Call(c)
+                if imports.resolve(&c.func).is_some_and(|q| PASSWORD_HASHES.contains(&q.as_str())))
+        });
+    });
+    hashes
+}
+
+/// The value a returned local was last assigned (`digest = pbkdf2_hmac(...); return digest`).
+fn local_value<'a>(body: &'a [Stmt], value: &'a Expr) -> &'a Expr {
+    let Some(name) = value.as_name() else {
+        return value;
+    };
+    body.iter()
+        .rev()
+        .find_map(|s| match s {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => Some(v),
+            _ => None,
+        })
+        .unwrap_or(value)
+}
+
 fn names_a_check(name: &str) -> bool {
     identifier_words(name)
         .iter()
@@ -463,6 +529,11 @@ impl NonConstantTimeSecretCompare {
         if let Some(name) = caller.as_name()
             && derives_from(cx, reference, name)
         {
+            return false;
+        }
+        // `stored_hash == compute_password_hash(password=password)`: the caller's value is the
+        // input of a key-derivation or hash helper; timing reveals only the hash of the guess.
+        if hashes_caller_value(cx, reference) || hashes_caller_value(cx, caller) {
             return false;
         }
         // A parameter of an ordinary function is a caller's guess only where the function
