@@ -36,6 +36,9 @@ pub enum Level {
     /// A token the caller presents, verified in the handler (a signed link, an activation
     /// token).
     Token,
+    /// A per-object access check in the handler whose denial is answered as "not found": the
+    /// object may well be public.
+    ObjectAccess,
     View,
     Router,
     Include,
@@ -52,6 +55,7 @@ impl Level {
             Level::Route => "route",
             Level::Body => "handler",
             Level::Token => "token",
+            Level::ObjectAccess => "object access",
             Level::View => "view",
             Level::Router => "router",
             Level::Include => "include",
@@ -98,12 +102,13 @@ impl RouteSecurity {
         self.auth.iter().any(|p| p.condition.is_none())
     }
 
-    /// Authenticated unconditionally by more than a token the caller presents: a token that
-    /// the handler looks up or verifies is itself what a brute-force attack guesses.
-    pub fn is_authenticated_beyond_token(&self) -> bool {
-        self.auth
-            .iter()
-            .any(|p| p.condition.is_none() && p.level != Level::Token)
+    /// Requires a logged-in caller, whatever the settings: protection other than a token the
+    /// caller presents (itself what a brute-force attack guesses) or a per-object access check
+    /// (which lets anyone see public objects).
+    pub fn requires_login(&self) -> bool {
+        self.auth.iter().any(|p| {
+            p.condition.is_none() && !matches!(p.level, Level::Token | Level::ObjectAccess)
+        })
     }
 
     /// The protections when all of them are conditional (installed only when a setting holds,
@@ -563,6 +568,36 @@ impl<'a> Judge<'a, '_> {
             if let Some(&inc) = mounted.includes.get(level) {
                 beyond_mount |= self.apps.includes[inc].is_mount;
             }
+        }
+        // In a class-based view, also in the methods it calls on `self` (`self._prepare(id)`).
+        let helper_denies = || {
+            let Some(class) = route.view_class else {
+                return false;
+            };
+            let mut found = false;
+            walk_exprs(&handler.body, &mut |e| {
+                e.any(&mut |x| {
+                    if let ExprKind::Call(c) = &x.kind
+                        && let ExprKind::Attribute { value, attr } = &c.func.kind
+                        && value.as_name() == Some("self")
+                        && let Some((_, _, m)) =
+                            find_method(self.model, route.view_class_file, class, attr)
+                    {
+                        found |= denies_as_not_found(&m.body);
+                    }
+                    found
+                });
+            });
+            found
+        };
+        if !sec.is_authenticated() && (denies_as_not_found(&handler.body) || helper_denies()) {
+            sec.auth.push(Protection {
+                mechanism: "access check in the handler body, denials answered 404".to_string(),
+                level: Level::ObjectAccess,
+                via: None,
+                checks_role: false,
+                condition: None,
+            });
         }
         sec
     }
@@ -3183,6 +3218,73 @@ fn status_of(expr: &Expr) -> Option<Refusal> {
         },
         _ => None,
     }
+}
+
+/// `try: check_access(...) except NotAuthorized: abort(404)` in a body: a failed access check
+/// answered as if the object did not exist, so as not to reveal it.
+fn denies_as_not_found(body: &[Stmt]) -> bool {
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Try { handlers, .. } = stmt {
+            found |= handlers.iter().any(|h| {
+                h.type_.as_ref().is_some_and(names_denied_access) && answers_not_found(&h.body)
+            });
+        }
+    });
+    found
+}
+
+/// An exception class (or a tuple of them) raised when access is denied: `NotAuthorized`,
+/// `PermissionDenied`, `Forbidden`; not the built-in `PermissionError` of the file system.
+fn names_denied_access(t: &Expr) -> bool {
+    let items: Vec<&Expr> = match t.elements() {
+        Some(items) => items.iter().collect(),
+        None => vec![t],
+    };
+    items.iter().any(|item| {
+        item.last_name().is_some_and(|n| {
+            let lower = n.to_ascii_lowercase();
+            [
+                "notauthori",
+                "unauthori",
+                "forbidden",
+                "permissiondenied",
+                "accessdenied",
+                "authorizationerror",
+                "authorisationerror",
+                "notauthenticated",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
+        })
+    })
+}
+
+/// A handler body that ends the request with 404: `abort(404)`, `raise NotFound()`, `return
+/// jsonify(...), 404`, `raise HTTPException(status_code=404)`.
+fn answers_not_found(body: &[Stmt]) -> bool {
+    let is_404 = |e: &Expr| matches!(e.kind, ExprKind::Int(Some(404)));
+    let not_found = |e: &Expr| match &e.kind {
+        ExprKind::Call(c) => {
+            c.args.first().is_some_and(is_404)
+                || c.keywords.iter().any(|k| {
+                    matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                        && is_404(&k.value)
+                })
+                || c.func
+                    .last_name()
+                    .is_some_and(|n| matches!(n, "NotFound" | "Http404" | "HTTPNotFound"))
+        }
+        ExprKind::Name(n) => matches!(n.as_str(), "NotFound" | "Http404" | "HTTPNotFound"),
+        ExprKind::Tuple(items) => items.iter().skip(1).any(is_404),
+        _ => false,
+    };
+    body.iter().any(|stmt| match stmt {
+        Stmt::Raise { exc: Some(e), .. }
+        | Stmt::Return { value: Some(e), .. }
+        | Stmt::Expr { value: e, .. } => not_found(e),
+        _ => false,
+    })
 }
 
 /// Exception classes that refuse a request by their name.

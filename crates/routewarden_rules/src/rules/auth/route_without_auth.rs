@@ -13,7 +13,9 @@ declare_rule! {
     /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
     /// the same router are protected, or any route of a router, blueprint or app whose other
-    /// routes (two or more) are all protected. The last two compare a read-only route with the
+    /// routes (two or more) are all protected (by a login: a token the handler checks or a
+    /// per-object access check does not make a route's siblings look protected, since it lets
+    /// anyone reach public objects). The last two compare a read-only route with the
     /// router's other read-only pages (GET routes whose path takes no POST, PUT, PATCH or DELETE,
     /// so not the GET half of a form): they apply only when none of those is public or most of
     /// them are protected. A
@@ -44,7 +46,9 @@ declare_rule! {
     /// password-reset token handed to `jwt.decode`, to `serializer.loads(token, max_age=...)` or
     /// to a project function that checks it, or a record looked up by the token and refused when
     /// there is none), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
-    /// code typed by the user; a webhook that checks the payload's
+    /// code typed by the user; a per-object access check whose denial is answered as if the
+    /// object did not exist (`except NotAuthorized: abort(404)`, also in a method the view
+    /// calls on `self`); a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
@@ -174,7 +178,7 @@ impl Rule for RouteWithoutAuth {
                     written.insert(m.full_path.as_str());
                 }
                 if m.route != mounted.route {
-                    *siblings.entry(m.route).or_default() |= surface.security[j].is_authenticated();
+                    *siblings.entry(m.route).or_default() |= surface.security[j].requires_login();
                 }
             }
             let (mut read_protected, mut read_public) = (0usize, 0usize);
@@ -186,7 +190,7 @@ impl Rule for RouteWithoutAuth {
                 {
                     continue;
                 }
-                if surface.security[j].is_authenticated() {
+                if surface.security[j].requires_login() {
                     read_protected += 1;
                 } else {
                     read_public += 1;

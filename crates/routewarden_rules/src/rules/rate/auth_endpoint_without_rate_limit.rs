@@ -87,7 +87,7 @@ impl Rule for AuthEndpointWithoutRateLimit {
             // thing guessed.
             if security.is_rate_limited()
                 || security.misordered_limit.is_some()
-                || security.is_authenticated_beyond_token()
+                || security.requires_login()
                 || surface.apps.context_unknown(mounted)
                 || surface.apps.is_throwaway(mounted)
             {
