@@ -78,8 +78,10 @@ declare_rule! {
     /// current_user.is_authenticated: return redirect(...)`, an anonymous-only view).
     ///
     /// Login, logout, token, registration, password reset and recovery, e-mail verification, OAuth
-    /// callbacks, health, version, documentation, static files, webhooks, the index and the
-    /// configured `public-paths` are public by design and never reported, recognised by path and by
+    /// callbacks, health, version, documentation, static files, webhooks, the index, the
+    /// configured `public-paths`, and routes declared public that check what they serve is
+    /// (`public` in the path or the handler's name, and a call such as
+    /// `authorize_public_flow_access(flow)` in the handler) are public by design and never reported, recognised by path and by
     /// the view's name, and so is a login whatever its path: a handler that receives credentials
     /// and issues a session or a token for them. Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
@@ -162,6 +164,7 @@ impl Rule for RouteWithoutAuth {
                 || only_redirects(route.handler)
                 || only_fails(route.handler)
                 || is_login(cx, route)
+                || declared_public(path, route.handler)
             {
                 continue;
             }
@@ -406,6 +409,50 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
         });
     });
     issues
+}
+
+/// A route declared public and checking that what it serves is: `public` in its path or its
+/// handler's name, and a call in the handler named for verifying public access
+/// (`authorize_public_flow_access(flow)`, `_assert_public_job(job_id)`). The name alone is not
+/// enough.
+fn declared_public(path: &str, handler: &Function) -> bool {
+    let words_of = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split(['_', '-', '.', '/'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let named = words_of(path)
+        .iter()
+        .chain(words_of(&handler.name).iter())
+        .any(|w| w == "public");
+    if !named {
+        return false;
+    }
+    let mut checks = false;
+    walk_exprs(&handler.body, &mut |e| {
+        checks |= e.any(&mut |x| {
+            let ExprKind::Call(call) = &x.kind else {
+                return false;
+            };
+            let words = words_of(call.func.last_name().unwrap_or(""));
+            words.iter().any(|w| w == "public")
+                && words.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "assert"
+                            | "authorize"
+                            | "authorise"
+                            | "verify"
+                            | "check"
+                            | "ensure"
+                            | "require"
+                    )
+                })
+        });
+    });
+    checks
 }
 
 /// A search form posted with POST (`POST /search`, a view whose form is a `UserSearchForm`):

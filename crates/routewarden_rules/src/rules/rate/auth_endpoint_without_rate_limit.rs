@@ -2,6 +2,8 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::credential_endpoint;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::security::walk_exprs;
+use routewarden_python::ast::{ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -17,7 +19,9 @@ declare_rule! {
     /// blueprint), the project's own limiter as a dependency of the route, router, include or
     /// app (`Depends(login_rate_limiter)`, a callable named for rate limiting or throttling) and
     /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
-    /// `@limiter.exempt` removes a limit. Only
+    /// `@limiter.exempt` removes a limit. A handler that reads nothing the client sends and
+    /// answers with a redirect (a `POST /login` that only sends the browser on to an identity
+    /// provider) offers nothing to guess. Only
     /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
     /// brute-force target) whose router is mounted in an application the analysis sees, other
@@ -101,6 +105,11 @@ impl Rule for AuthEndpointWithoutRateLimit {
             ) else {
                 continue;
             };
+            // `POST /login` that only sends the browser on to an identity provider: nothing
+            // submitted, nothing to guess.
+            if only_redirects_to_provider(route.handler) {
+                continue;
+            }
             if !reported.insert(mounted.route) {
                 continue;
             }
@@ -117,4 +126,67 @@ impl Rule for AuthEndpointWithoutRateLimit {
             out.extend(f.into_vec());
         }
     }
+}
+
+/// A handler that takes nothing from the client (no parameter but the request, no read of
+/// its body, form, query or headers) and answers with a redirect (`return await
+/// oauth.google.authorize_redirect(request, uri)`, `return RedirectResponse(url)`).
+fn only_redirects_to_provider(handler: &Function) -> bool {
+    let redirects = handler.body.last().is_some_and(|s| match s {
+        Stmt::Return { value: Some(v), .. } => {
+            let v = match &v.kind {
+                ExprKind::Await(inner) => inner.as_ref(),
+                _ => v,
+            };
+            v.as_call()
+                .and_then(|c| c.func.last_name())
+                .is_some_and(|n| n.to_ascii_lowercase().contains("redirect"))
+        }
+        _ => false,
+    });
+    redirects && !takes_client_input(handler)
+}
+
+/// Whether a handler reads anything the client sends: a parameter other than the request or
+/// the response (a dependency may parse the body), or the request's body, form, query or
+/// headers.
+fn takes_client_input(handler: &Function) -> bool {
+    const PLUMBING: &[&str] = &["self", "cls", "request", "req", "response"];
+    if handler
+        .params
+        .iter()
+        .any(|p| !PLUMBING.contains(&p.name.as_str()))
+    {
+        return true;
+    }
+    let mut reads = false;
+    walk_exprs(&handler.body, &mut |e| {
+        reads |= e.any(&mut |x| match &x.kind {
+            ExprKind::Attribute { value, attr } => {
+                value
+                    .as_name()
+                    .is_some_and(|n| n == "request" || n == "req")
+                    && matches!(
+                        attr.as_str(),
+                        "form"
+                            | "json"
+                            | "get_json"
+                            | "get_data"
+                            | "data"
+                            | "args"
+                            | "values"
+                            | "files"
+                            | "body"
+                            | "stream"
+                            | "query_params"
+                            | "path_params"
+                            | "headers"
+                            | "cookies"
+                            | "authorization"
+                    )
+            }
+            _ => false,
+        });
+    });
+    reads
 }
