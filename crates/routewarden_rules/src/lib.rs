@@ -16,6 +16,7 @@ pub mod route_paths;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+pub mod token_origin;
 pub mod untrusted;
 
 pub use findings::{Finding, Findings};

@@ -4,6 +4,7 @@ use crate::findings::Findings;
 use crate::helpers::identifier_words;
 use crate::jwt_calls::{decoder, is_false, options};
 use crate::rule::{Rule, RuleMeta};
+use crate::token_origin::fetched_from_provider;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span, Stmt};
 
@@ -21,8 +22,13 @@ declare_rule! {
     /// (`exp`, `iat`, `nbf`: `jwt.decode(t, options=...).get("exp")` to cap a session's
     /// lifetime can only shorten it); and helpers whose name says they return unverified
     /// claims (`get_unverified_claims`, `peek_claims`), like the libraries' own
-    /// `get_unverified_header`. Claims that are returned, passed on, or read beyond the time
-    /// claims are reported.
+    /// `get_unverified_header`. Nor is a token the server fetched itself from the identity
+    /// provider: the JSON of its own call to the token endpoint (`token_response.json()
+    /// ["id_token"]`), the result of a token exchange (`fetch_token`,
+    /// `authorize_access_token`), the `id_token` of an SSO client object the code built, or a
+    /// helper's parameter that every call in the project fills with such a token. OpenID
+    /// Connect lets a client trust an ID token received straight from the token endpoint over
+    /// TLS. Claims that are returned, passed on, or read beyond the time claims are reported.
     ///
     /// ## Why is this dangerous
     /// Without the signature check a token is just base64 that anyone can write: an attacker
@@ -210,6 +216,11 @@ fn claims_are_trusted(cx: &FileContext, expr: &Expr, call: &Call) -> bool {
         return false;
     }
     if token_argument(call).is_some_and(|t| verified_later(cx, function, expr.span, t)) {
+        return false;
+    }
+    if token_argument(call)
+        .is_some_and(|t| fetched_from_provider(cx.model, cx.file_index, function, t))
+    {
         return false;
     }
     match claims_read(function, expr.span) {

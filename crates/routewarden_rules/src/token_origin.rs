@@ -1,0 +1,293 @@
+//! Where a token comes from: the server's own exchange with an identity provider, or anywhere
+//! else (the client, most of all). OpenID Connect lets a client trust an ID token it received
+//! directly from the provider's token endpoint over TLS without checking its signature; a token
+//! a client hands in has to be verified.
+
+use routewarden_model::ProjectModel;
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+
+/// How many assignments, wrappers and lookups are followed back from a token.
+const MAX_DEPTH: u32 = 8;
+
+/// Names of calls that exchange an authorization code or a grant for tokens at the provider:
+/// `pkce_token_exchange(...)`, authlib's `fetch_token` and `authorize_access_token`.
+const EXCHANGE_WORDS: &[&str] = &[
+    "token_exchange",
+    "exchange_token",
+    "exchange_code",
+    "fetch_token",
+    "fetch_access_token",
+    "authorize_access_token",
+];
+
+/// Whether `token`, read in `function` of `file`, was fetched by the server from an identity
+/// provider: the JSON of the server's own HTTP call (`token_response.json()["id_token"]`), the
+/// result of a token exchange, the `id_token` of an SSO client object the code built, or a
+/// local or `self` attribute assigned only from those. A parameter counts when every call of
+/// the function in the project passes such a token.
+pub fn fetched_from_provider(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    token: &Expr,
+) -> bool {
+    Origin {
+        model,
+        caller_levels: 2,
+    }
+    .fetched(file, function, token, 0)
+}
+
+struct Origin<'m> {
+    model: &'m ProjectModel,
+    /// How many more times a parameter is followed to the function's callers.
+    caller_levels: u32,
+}
+
+impl Origin<'_> {
+    fn fetched(&self, file: usize, function: &Function, e: &Expr, depth: u32) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match &e.kind {
+            ExprKind::Await(inner) => self.fetched(file, function, inner, depth + 1),
+            ExprKind::Subscript { value, .. } => self.fetched(file, function, value, depth + 1),
+            ExprKind::Call(call) => self.fetched_call(file, function, call, depth),
+            ExprKind::Attribute { value, attr } => {
+                if value.as_name() == Some("self") {
+                    let values = self_assignments(&function.body, attr);
+                    return !values.is_empty()
+                        && values
+                            .iter()
+                            .all(|v| self.fetched(file, function, v, depth + 1));
+                }
+                // `microsoft_sso.id_token` of an SSO client the code constructed.
+                matches!(attr.as_str(), "id_token" | "access_token")
+                    && value.as_name().is_some_and(|n| {
+                        let values = local_assignments(&function.body, n);
+                        !values.is_empty() && values.iter().all(|v| is_construction(v))
+                    })
+            }
+            ExprKind::Name(name) => {
+                let values = local_assignments(&function.body, name);
+                if !values.is_empty() {
+                    return values
+                        .iter()
+                        .all(|v| self.fetched(file, function, v, depth + 1));
+                }
+                self.caller_levels > 0
+                    && function.params.iter().any(|p| p.name == name.as_str())
+                    && self.callers_pass_fetched(function, name)
+            }
+            _ => false,
+        }
+    }
+
+    fn fetched_call(&self, file: usize, function: &Function, call: &Call, depth: u32) -> bool {
+        let last = call.func.last_name().unwrap_or("").to_ascii_lowercase();
+        if EXCHANGE_WORDS.iter().any(|w| last.contains(w)) {
+            return true;
+        }
+        let receiver = match &call.func.kind {
+            ExprKind::Attribute { value, .. } => Some(value.as_ref()),
+            _ => None,
+        };
+        let keyed = call.args.first().is_some_and(Expr::is_string_literal);
+        match last.as_str() {
+            // The body of a response the server received; not `await request.json()`, the
+            // client's request.
+            "json" => receiver.is_some_and(|r| !is_client_request(function, r)),
+            // `token_response.get("id_token")`
+            "get" | "pop" if keyed => {
+                receiver.is_some_and(|r| self.fetched(file, function, r, depth + 1))
+            }
+            // The server's own HTTP call: `await client.post(token_url, ...)`.
+            "post" | "get" | "request" | "send" => {
+                receiver.is_some_and(|r| !is_client_request(function, r) && is_http_client(r))
+            }
+            // A conversion of one fetched value: `_JSON_OBJECT.validate_python(resp.json())`,
+            // `_optional_str(content.get("id_token"))`.
+            _ => {
+                call.args.len() == 1
+                    && call.keywords.is_empty()
+                    && self.fetched(file, function, &call.args[0], depth + 1)
+            }
+        }
+    }
+
+    /// Every call of `function` in the project passes a fetched token as `param`, and there is
+    /// at least one.
+    fn callers_pass_fetched(&self, function: &Function, param: &str) -> bool {
+        let Some(index) = function.params.iter().position(|p| p.name == param) else {
+            return false;
+        };
+        let takes_self = function
+            .params
+            .first()
+            .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"));
+        let once = Origin {
+            model: self.model,
+            caller_levels: self.caller_levels - 1,
+        };
+        let mut sites = 0usize;
+        let mut all = true;
+        for (file, module) in self.model.files.iter().enumerate() {
+            for_each_call_in_functions(module.body(), &mut |caller, call| {
+                if !all || call.func.last_name() != Some(function.name.as_str()) {
+                    return;
+                }
+                let method_call = matches!(call.func.kind, ExprKind::Attribute { .. });
+                let position = if takes_self && method_call {
+                    index.checked_sub(1)
+                } else {
+                    Some(index)
+                };
+                let argument = match position {
+                    Some(i) => call.argument(param, i),
+                    None => call.keyword(param),
+                };
+                sites += 1;
+                all &= argument.is_some_and(|a| once.fetched(file, caller, a, 0));
+            });
+            if !all {
+                return false;
+            }
+        }
+        sites > 0
+    }
+}
+
+/// `request`, `req` or a parameter annotated `Request`: the client's request.
+fn is_client_request(function: &Function, e: &Expr) -> bool {
+    let Some(name) = e.as_name() else {
+        return false;
+    };
+    matches!(name, "request" | "req" | "http_request")
+        || function.params.iter().any(|p| {
+            p.name == name
+                && p.annotation
+                    .as_ref()
+                    .and_then(Expr::last_name)
+                    .is_some_and(|n| n == "Request")
+        })
+}
+
+/// An HTTP client the server calls out with: `client`, `http_client`, `session`, `httpx`,
+/// `requests`, `self._client`.
+fn is_http_client(e: &Expr) -> bool {
+    e.last_name().is_some_and(|n| {
+        let lower = n.to_ascii_lowercase();
+        ["client", "session", "http", "requests"]
+            .iter()
+            .any(|w| lower.contains(w))
+    })
+}
+
+/// `SomeClient(...)`: a class called to build an object.
+fn is_construction(e: &Expr) -> bool {
+    e.as_call()
+        .and_then(|c| c.func.last_name())
+        .and_then(|n| n.chars().next())
+        .is_some_and(char::is_uppercase)
+}
+
+/// The values assigned to `name` in `body` (not in nested functions).
+fn local_assignments<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
+    visit(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| t.as_name() == Some(name))
+        {
+            out.push(value);
+        }
+    });
+    out
+}
+
+/// The values assigned to `self.<attr>` in `body`.
+fn self_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
+    visit(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Attribute { value, attr: a }
+                    if value.as_name() == Some("self") && a == attr)
+            })
+        {
+            out.push(value);
+        }
+    });
+    out
+}
+
+fn visit<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
+    for stmt in body {
+        f(stmt);
+        if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            for child in stmt.child_bodies() {
+                visit(child, f);
+            }
+        }
+    }
+}
+
+/// Calls `f` with every call made inside a function of `body` (methods and nested functions
+/// included), with the innermost function that makes it.
+fn for_each_call_in_functions<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Function, &'a Call)) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                visit(&function.body, &mut |s| {
+                    statement_exprs(s, &mut |e| {
+                        e.any(&mut |x| {
+                            if let ExprKind::Call(c) = &x.kind {
+                                f(function, c);
+                            }
+                            false
+                        });
+                    });
+                });
+                for_each_call_in_functions(&function.body, f);
+            }
+            _ => {
+                for child in stmt.child_bodies() {
+                    for_each_call_in_functions(child, f);
+                }
+            }
+        }
+    }
+}
+
+/// The expressions a statement holds itself, not those of the statements nested in it.
+fn statement_exprs<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
+    match stmt {
+        Stmt::Expr { value, .. }
+        | Stmt::Return {
+            value: Some(value), ..
+        } => f(value),
+        Stmt::Assign { targets, value, .. } => {
+            targets.iter().for_each(&mut *f);
+            if let Some(v) = value {
+                f(v);
+            }
+        }
+        Stmt::AugAssign { target, value, .. } => {
+            f(target);
+            f(value);
+        }
+        Stmt::If { test, .. } | Stmt::While { test, .. } => f(test),
+        Stmt::For { iter, .. } => f(iter),
+        Stmt::With { items, .. } => items.iter().for_each(|i| f(&i.context)),
+        Stmt::Raise { exc: Some(e), .. } => f(e),
+        Stmt::Match { subject, .. } => f(subject),
+        _ => {}
+    }
+}
