@@ -2112,10 +2112,18 @@ impl<'a> Judge<'a, '_> {
         };
         let ExprKind::Attribute { value, attr } = &callee.kind else {
             let name = callee.last_name().unwrap_or("").to_ascii_lowercase();
+            // `@prepolicy(auth_timelimit, request)`: a policy decorator handed a limiting
+            // callable.
+            let limiting_argument = matches!(&decorator.kind, ExprKind::Call(call)
+            if call.args.iter().any(|a| {
+                matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                    && a.last_name().is_some_and(names_limit)
+            }));
             return (name.contains("rate_limit")
                 || name.contains("ratelimit")
-                || name.contains("throttle"))
-            .then_some(LimitDecorator::Limit);
+                || name.contains("throttle")
+                || limiting_argument)
+                .then_some(LimitDecorator::Limit);
         };
         let is_limiter = self
             .apps
@@ -3285,6 +3293,15 @@ fn answers_not_found(body: &[Stmt]) -> bool {
         | Stmt::Expr { value: e, .. } => not_found(e),
         _ => false,
     })
+}
+
+/// A callable named for limiting attempts: `auth_timelimit`, `check_rate_limit`,
+/// `throttle_logins`, `login_lockout`.
+fn names_limit(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["rate_limit", "ratelimit", "throttl", "timelimit", "lockout"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Exception classes that refuse a request by their name.
