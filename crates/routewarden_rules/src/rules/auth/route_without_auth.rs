@@ -83,7 +83,8 @@ declare_rule! {
     /// (`public` in the path or the handler's name, and a call such as
     /// `authorize_public_flow_access(flow)` in the handler) are public by design and never reported, recognised by path and by
     /// the view's name, and so is a login whatever its path: a handler that receives credentials
-    /// and issues a session or a token for them. Neither are stubs, handlers whose whole body
+    /// and issues a session or a token for them, or that verifies an identity provider's token
+    /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in. Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
     /// clients). Routes whose protection cannot be known are not reported either: a router that
     /// reaches no application when some `include_router` could not be followed, a router built by a
@@ -164,6 +165,7 @@ impl Rule for RouteWithoutAuth {
                 || only_redirects(route.handler)
                 || only_fails(route.handler)
                 || is_login(cx, route)
+                || is_federated_login(cx, route)
                 || declared_public(path, route.handler)
             {
                 continue;
@@ -409,6 +411,55 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
         });
     });
     issues
+}
+
+/// A federated login callback: the handler verifies an identity provider's token
+/// (`id_token.verify_oauth2_token(credential, ...)`, authlib's `authorize_access_token()`) and
+/// signs the caller in (writes the session, calls `login_user`, sets a cookie).
+fn is_federated_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    const VERIFICATIONS: &[&str] = &[
+        "google.oauth2.id_token.verify_oauth2_token",
+        "google.oauth2.id_token.verify_token",
+        "google.oauth2.id_token.verify_firebase_token",
+    ];
+    let imports = &cx.model.files[route.handler_file].imports;
+    let (mut verifies, mut signs_in) = (false, false);
+    walk_exprs(&route.handler.body, &mut |e| {
+        e.any(&mut |x| {
+            if let ExprKind::Call(call) = &x.kind {
+                let last = call.func.last_name().unwrap_or("");
+                verifies |= matches!(last, "authorize_access_token" | "parse_id_token")
+                    || imports
+                        .resolve(&call.func)
+                        .is_some_and(|q| VERIFICATIONS.contains(&q.as_str()));
+                signs_in |= matches!(last, "login_user" | "set_cookie");
+            }
+            false
+        });
+    });
+    let mut writes_session = false;
+    for_each_assignment_target(&route.handler.body, &mut |target| {
+        if let ExprKind::Subscript { value, .. } = &target.kind {
+            writes_session |= value.last_name() == Some("session");
+        }
+    });
+    verifies && (signs_in || writes_session)
+}
+
+fn for_each_assignment_target<'a>(
+    body: &'a [Stmt],
+    f: &mut impl FnMut(&'a routewarden_python::ast::Expr),
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign { targets, .. } => targets.iter().for_each(&mut *f),
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
+            _ => {}
+        }
+        for child in stmt.child_bodies() {
+            for_each_assignment_target(child, f);
+        }
+    }
 }
 
 /// A route declared public and checking that what it serves is: `public` in its path or its
