@@ -5,7 +5,8 @@ use crate::flask_usage::uses_cookie_sessions;
 use crate::helpers::is_falsy_literal;
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_python::ast::{Expr, ExprKind};
+use routewarden_model::security::walk_exprs;
+use routewarden_python::ast::{Expr, ExprKind, Function};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -18,7 +19,10 @@ declare_rule! {
     /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature) or only
     /// serves anonymous users (Flask-Security's `@anonymous_user_required`, as on forgot-password
     /// and reset-password views: a logged-in victim is turned away, so a forged request carries
-    /// no authority).
+    /// no authority). Nor is an exempt view that reads its body only as JSON
+    /// (`request.get_json(silent=True)`, `request.json`; not `force=True`, the raw
+    /// `request.data` or a form), which a cross-site page cannot send without a CORS preflight,
+    /// or an OAuth redirect callback whose `state` authlib checks (`authorize_access_token()`).
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -64,6 +68,62 @@ fn token_authenticated(mechanisms: &[String]) -> bool {
             || l.contains("apikey")
             || l.contains("signature")
     })
+}
+
+/// Flask's request object as the handler's module names it.
+fn is_flask_request(cx: &ProjectContext, file: usize, e: &Expr) -> bool {
+    cx.model.files[file]
+        .imports
+        .resolve(e)
+        .is_some_and(|q| q == "flask.request" || q == "flask.globals.request")
+}
+
+/// A view that reads its body only as JSON (`request.get_json()`, `request.json`, not forced)
+/// and builds no form: Flask refuses or ignores any other content type, and a cross-site page
+/// can send JSON only after a CORS preflight the browser makes first.
+fn reads_only_json(cx: &ProjectContext, file: usize, handler: &Function) -> bool {
+    let (mut json, mut other) = (false, false);
+    walk_exprs(&handler.body, &mut |e| {
+        e.any(&mut |x| {
+            match &x.kind {
+                ExprKind::Attribute { value, attr } if is_flask_request(cx, file, value) => {
+                    match attr.as_str() {
+                        "json" | "get_json" | "is_json" | "method" | "args" | "headers"
+                        | "path" | "url" | "endpoint" | "view_args" | "remote_addr" => {
+                            json |= attr == "json" || attr == "get_json"
+                        }
+                        _ => other = true,
+                    }
+                }
+                ExprKind::Call(call) => {
+                    let forced = call.keyword("force").and_then(Expr::as_bool) == Some(true);
+                    // `MyForm()` fills itself from `request.form`.
+                    let form = call.func.last_name().is_some_and(|n| n.ends_with("Form"));
+                    other |= forced || form;
+                }
+                _ => {}
+            }
+            false
+        });
+    });
+    json && !other
+}
+
+/// An OAuth or OpenID Connect redirect callback: authlib's `authorize_access_token()` (or a
+/// token fetch given `state=`) compares the `state` it sent with the one that comes back, which
+/// is the callback's CSRF protection; the provider's redirect cannot carry the app's token.
+fn checks_oauth_state(handler: &Function) -> bool {
+    let mut found = false;
+    walk_exprs(&handler.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            x.as_call().is_some_and(|c| match c.func.last_name() {
+                Some("authorize_access_token") => true,
+                Some("fetch_token" | "fetch_access_token") => c.keyword("state").is_some(),
+                _ => false,
+            })
+        });
+    });
+    found
 }
 
 impl Rule for CsrfProtectionDisabled {
@@ -119,7 +179,12 @@ impl Rule for CsrfProtectionDisabled {
                     .resolve(d)
                     .is_some_and(|q| ANONYMOUS_ONLY.contains(&q.as_str()))
             });
-            if exempt && !anonymous_only && !token_authenticated(&mechanisms) {
+            if exempt
+                && !anonymous_only
+                && !token_authenticated(&mechanisms)
+                && !reads_only_json(cx, route.handler_file, route.handler)
+                && !checks_oauth_state(route.handler)
+            {
                 let mut f = Findings::new(route.file);
                 f.report(
                     &CSRF_PROTECTION_DISABLED,
