@@ -251,6 +251,17 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
         };
         match origins_expr {
             Some(o) => collect_origins_of_call(cx, o, &mut policy),
+            // `CORS(app, **options)`: the origins may be in the mapping; a dict literal without
+            // them leaves the default.
+            None if call.has_kwargs_spread() => match spread_origins(cx, call) {
+                Some(Some(o)) => collect_origins_of_call(cx, o, &mut policy),
+                Some(None) => policy.origins.push(Origin {
+                    text: "*".to_string(),
+                    span: call.func.span,
+                    via_default: true,
+                }),
+                None => policy.origins_unknown = true,
+            },
             // flask-cors allows every origin when none are given.
             None => policy.origins.push(Origin {
                 text: "*".to_string(),
@@ -293,6 +304,25 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
         }
     }
     vec![base(call.keyword("origins"), credentials, None)]
+}
+
+/// The `origins` of the mappings spread into a call (`CORS(app, **{"origins": [...]})`):
+/// `Some(None)` when every spread mapping is a dict literal without them, `None` when a mapping
+/// cannot be read.
+fn spread_origins<'c>(cx: &'c FileContext, call: &'c Call) -> Option<Option<&'c Expr>> {
+    let mut found = None;
+    for k in call.keywords.iter().filter(|k| k.arg.is_none()) {
+        let ExprKind::Dict(entries) = &cx.resolve_value(&k.value).expr.kind else {
+            return None;
+        };
+        if let Some(e) = entries
+            .iter()
+            .find(|e| e.key.as_ref().and_then(|x| x.as_str()) == Some("origins"))
+        {
+            found = Some(&e.value);
+        }
+    }
+    Some(found)
 }
 
 /// `True`, directly, through a name, or as the default of a settings field.

@@ -778,7 +778,15 @@ fn is_debug_switch(test: &Expr) -> bool {
         ExprKind::Attribute { attr, .. } => attr == "debug" || attr == "DEBUG",
         ExprKind::Name(n) => n == "debug" || n == "DEBUG",
         ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(is_key),
-        ExprKind::Call(call) => call.args.first().and_then(Expr::as_str).is_some_and(is_key),
+        // `os.getenv("DEBUG")`, and a helper named for the question: `in_debug_mode()`.
+        ExprKind::Call(call) => {
+            call.args.first().and_then(Expr::as_str).is_some_and(is_key)
+                || call.func.last_name().is_some_and(|n| {
+                    n.to_ascii_lowercase()
+                        .split('_')
+                        .any(|w| w == "debug" || w == "debugging")
+                })
+        }
         _ => false,
     })
 }

@@ -8,8 +8,10 @@ use routewarden_python::ast::{Call, Expr};
 declare_rule! {
     /// ## What it finds
     /// A CORS policy that allows any origin without credentials: `CORSMiddleware` with
-    /// `allow_origins=["*"]`, flask-cors `CORS(app)` with its defaults or `origins="*"`. Reported
-    /// at low severity, for review.
+    /// `allow_origins=["*"]`, flask-cors `CORS(app)` with its defaults or `origins="*"`. Options
+    /// spread into the call (`CORS(app, **options)`) are read when they are a dict literal or a
+    /// constant holding one; options the analysis cannot read are not taken for the default.
+    /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
     /// Without credentials a browser sends no cookies, so the damage is limited to what the

@@ -31,7 +31,7 @@ declare_rule! {
     /// Not reported: configuration classes and modules named for development, testing or local
     /// use (`DevelopmentConfig`, `config/local.py`), a base class whose production subclasses
     /// all assign `DEBUG` again, and code in an `if` that runs only when debug is already on
-    /// (`if app.debug:`, `if settings.DEBUG:`). Test code is analysed like any other; silence it
+    /// (`if app.debug:`, `if settings.DEBUG:`, `if in_debug_mode():`). Test code is analysed like any other; silence it
     /// with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
