@@ -37,6 +37,9 @@ declare_rule! {
     /// `/login`, `/auth/...`, `/mfa/...`, `/csrf-token`, `/api_key`, `/webhooks/{id}/secret`),
     /// of a row the handler itself creates, or whose secret it sets anew
     /// (`row.secret = ...`, `row.regenerate_secret()`): a new secret shown once to its owner;
+    /// token-like columns the project only ever stores encrypted (every assignment is an
+    /// `encrypt_*(...)` call, a local holding one, or an empty value): the response carries
+    /// ciphertext;
     /// password-like fields of a model that routes also take as input (a settings form read
     /// back by those who write it) unless a stored row fills them; names that describe
     /// something else (`input_cost_per_token`, `TOKEN_THRESHOLD`, `api_key_masked`,
@@ -182,6 +185,111 @@ struct Handler<'a> {
     file: usize,
     function: &'a Function,
     path: &'a str,
+    encrypted: &'a EncryptedFields<'a>,
+}
+
+/// Attributes the project only ever stores encrypted (`user.store_api_key =
+/// encrypt_api_key(key)`): what a response carries of them is ciphertext. Worked out per
+/// attribute name, once, when a route would otherwise be reported for it.
+struct EncryptedFields<'a> {
+    model: &'a ProjectModel,
+    known: std::cell::RefCell<rustc_hash::FxHashMap<String, bool>>,
+}
+
+impl EncryptedFields<'_> {
+    fn contains(&self, field: &str) -> bool {
+        if let Some(&known) = self.known.borrow().get(field) {
+            return known;
+        }
+        let mut values = 0usize;
+        let mut all_encrypted = true;
+        for file in &self.model.files {
+            every_body(file.body(), &mut |body| {
+                every_stmt(body, &mut |stmt| {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } = stmt
+                        && targets.iter().any(|t| {
+                            matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == field)
+                        })
+                    {
+                        values += 1;
+                        all_encrypted &= is_ciphertext(body, value);
+                    }
+                });
+            });
+        }
+        let encrypted = values > 0 && all_encrypted;
+        self.known.borrow_mut().insert(field.to_string(), encrypted);
+        encrypted
+    }
+}
+
+/// A value stored encrypted, or nothing: `encrypt_api_key(key)` (also through a local of
+/// `body` assigned one), `""`, `None`.
+fn is_ciphertext(body: &[Stmt], value: &Expr) -> bool {
+    let value = match &value.kind {
+        ExprKind::Await(inner) => inner.as_ref(),
+        _ => value,
+    };
+    let encrypts = |v: &Expr| {
+        let v = match &v.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => v,
+        };
+        v.as_call()
+            .and_then(|c| c.func.last_name())
+            .is_some_and(|n| n.to_ascii_lowercase().contains("encrypt"))
+    };
+    match &value.kind {
+        ExprKind::NoneLiteral => true,
+        ExprKind::Str(s) => s.is_empty(),
+        ExprKind::Name(name) => {
+            let mut assigned = Vec::new();
+            every_stmt(body, &mut |stmt| {
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(v),
+                    ..
+                } = stmt
+                    && targets.iter().any(|t| t.as_name() == Some(name.as_str()))
+                {
+                    assigned.push(v);
+                }
+            });
+            !assigned.is_empty() && assigned.into_iter().all(encrypts)
+        }
+        _ => encrypts(value),
+    }
+}
+
+/// The module body and every function body under it, each once.
+fn every_body<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a [Stmt])) {
+    f(body);
+    let mut functions = Vec::new();
+    every_stmt(body, &mut |stmt| {
+        if let Stmt::FunctionDef(function) = stmt {
+            functions.push(&function.body[..]);
+        }
+    });
+    for inner in functions {
+        every_body(inner, f);
+    }
+}
+
+/// Every statement of `body` and of the statements nested in it, not in nested functions.
+fn every_stmt<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
+    for stmt in body {
+        f(stmt);
+        if matches!(stmt, Stmt::FunctionDef(_)) {
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            every_stmt(child, f);
+        }
+    }
 }
 
 impl<'a> Handler<'a> {
@@ -703,6 +811,10 @@ impl Rule for SensitiveFieldInResponse {
                 }
             }
         }
+        let encrypted = EncryptedFields {
+            model: cx.model,
+            known: Default::default(),
+        };
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
@@ -729,6 +841,7 @@ impl Rule for SensitiveFieldInResponse {
                 file: route.handler_file,
                 function: route.handler,
                 path: &mounted.full_path,
+                encrypted: &encrypted,
             };
             if let Some(what) = check_route(&handler, declared, &inputs) {
                 let mut f = Findings::new(route.file);
@@ -843,6 +956,7 @@ fn declared_leak<'a>(
                     stored.is_some_and(|r| !h.looked_up_by(r, name))
                         && h.leaks(*kind, stored)
                         && !h.reissued(name)
+                        && !h.encrypted.contains(name)
                 }
             };
             if leaks {
