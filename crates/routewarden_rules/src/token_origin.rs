@@ -77,7 +77,7 @@ impl Origin<'_> {
                 }
                 self.caller_levels > 0
                     && function.params.iter().any(|p| p.name == name.as_str())
-                    && self.callers_pass_fetched(function, name)
+                    && self.callers_pass_fetched(file, function, name)
             }
             _ => false,
         }
@@ -117,7 +117,8 @@ impl Origin<'_> {
 
     /// Every call of `function` in the project passes a fetched token as `param`, and there is
     /// at least one.
-    fn callers_pass_fetched(&self, function: &Function, param: &str) -> bool {
+    fn callers_pass_fetched(&self, def_file: usize, function: &Function, param: &str) -> bool {
+        let defining_module = self.model.files[def_file].module_name.as_str();
         let Some(index) = function.params.iter().position(|p| p.name == param) else {
             return false;
         };
@@ -131,8 +132,18 @@ impl Origin<'_> {
         };
         let mut sites = 0usize;
         let mut all = true;
-        for (file, module) in self.model.files.iter().enumerate() {
-            for_each_call_in_functions(module.body(), &mut |caller, call| {
+        for (file, source) in self.model.files.iter().enumerate() {
+            // Only the defining module and modules importing from it can call the function,
+            // and only where they spell its name: the other trees are not walked.
+            let imports_it = file == def_file
+                || source.imports.iter().any(|(_, q)| {
+                    q.strip_prefix(defining_module)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                });
+            if !imports_it || !source.text.contains(function.name.as_str()) {
+                continue;
+            }
+            for_each_call_in_functions(source.body(), &mut |caller, call| {
                 if !all || call.func.last_name() != Some(function.name.as_str()) {
                     return;
                 }

@@ -218,15 +218,14 @@ fn claims_are_trusted(cx: &FileContext, expr: &Expr, call: &Call) -> bool {
     if token_argument(call).is_some_and(|t| verified_later(cx, function, expr.span, t)) {
         return false;
     }
-    if token_argument(call)
-        .is_some_and(|t| fetched_from_provider(cx.model, cx.file_index, function, t))
-    {
-        return false;
-    }
-    match claims_read(function, expr.span) {
+    let relied_on = match claims_read(function, expr.span) {
         Some(claims) => !claims.iter().all(|c| TIME_CLAIMS.contains(&c.as_str())),
         None => true,
-    }
+    };
+    // Following the token to its callers is the dearest question: asked last.
+    relied_on
+        && !token_argument(call)
+            .is_some_and(|t| fetched_from_provider(cx.model, cx.file_index, function, t))
 }
 
 impl Rule for JwtSignatureNotVerified {
