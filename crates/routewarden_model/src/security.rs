@@ -3893,47 +3893,25 @@ fn walk_exprs_in<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr), skip_swallo
                 f(test);
                 continue;
             }
-            Stmt::Return { value: Some(v), .. } | Stmt::Expr { value: v, .. } => f(v),
-            Stmt::Assign { targets, value, .. } => {
-                targets.iter().for_each(&mut *f);
-                if let Some(v) = value {
-                    f(v);
-                }
-            }
-            Stmt::AugAssign { target, value, .. } => {
-                f(target);
-                f(value);
-            }
-            Stmt::If { test, .. } | Stmt::While { test, .. } => f(test),
-            Stmt::For { iter, .. } => f(iter),
-            Stmt::With { items, .. } => items.iter().for_each(|i| f(&i.context)),
-            Stmt::Raise { exc: Some(e), .. } => f(e),
-            Stmt::Match { subject, .. } => f(subject),
             Stmt::Try {
                 body: tried,
                 handlers,
                 orelse,
                 finalbody,
                 ..
-            } => {
+            } if skip_swallowed => {
+                stmt.for_each_own_expr(f);
+                if !swallows(handlers) {
+                    walk_exprs_in(tried, f, skip_swallowed);
+                }
                 for h in handlers {
-                    if let Some(t) = &h.type_ {
-                        f(t);
-                    }
+                    walk_exprs_in(&h.body, f, skip_swallowed);
                 }
-                if skip_swallowed {
-                    if !swallows(handlers) {
-                        walk_exprs_in(tried, f, skip_swallowed);
-                    }
-                    for h in handlers {
-                        walk_exprs_in(&h.body, f, skip_swallowed);
-                    }
-                    walk_exprs_in(orelse, f, skip_swallowed);
-                    walk_exprs_in(finalbody, f, skip_swallowed);
-                    continue;
-                }
+                walk_exprs_in(orelse, f, skip_swallowed);
+                walk_exprs_in(finalbody, f, skip_swallowed);
+                continue;
             }
-            _ => {}
+            _ => stmt.for_each_own_expr(f),
         }
         for child in stmt.child_bodies() {
             walk_exprs_in(child, f, skip_swallowed);

@@ -145,6 +145,35 @@ impl Stmt {
 
     /// The statements nested directly inside this one, in source order.
     #[inline]
+    /// Calls `f` with the expressions the statement holds itself, not those of the statements
+    /// nested in it: an assignment's targets and value, a returned or raised value, a test, a
+    /// loop's iterable, `with` items, a match subject, a `try`'s exception types.
+    pub fn for_each_own_expr<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        match self {
+            Stmt::Return { value: Some(v), .. } | Stmt::Expr { value: v, .. } => f(v),
+            Stmt::Assign { targets, value, .. } => {
+                targets.iter().for_each(&mut *f);
+                if let Some(v) = value {
+                    f(v);
+                }
+            }
+            Stmt::AugAssign { target, value, .. } => {
+                f(target);
+                f(value);
+            }
+            Stmt::If { test, .. } | Stmt::While { test, .. } => f(test),
+            Stmt::For { iter, .. } => f(iter),
+            Stmt::With { items, .. } => items.iter().for_each(|i| f(&i.context)),
+            Stmt::Raise { exc: Some(e), .. } => f(e),
+            Stmt::Match { subject, .. } => f(subject),
+            Stmt::Try { handlers, .. } => handlers
+                .iter()
+                .filter_map(|h| h.type_.as_ref())
+                .for_each(&mut *f),
+            _ => {}
+        }
+    }
+
     pub fn child_bodies(&self) -> ChildBodies<'_> {
         let none: &[Stmt] = &[];
         let (first, second, handlers, rest, cases): (_, _, &[ExceptHandler], _, &[Vec<Stmt>]) =

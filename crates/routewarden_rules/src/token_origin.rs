@@ -204,23 +204,20 @@ fn is_construction(e: &Expr) -> bool {
 
 /// The values assigned to `name` in `body` (not in nested functions).
 fn local_assignments<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
-    let mut out = Vec::new();
-    visit(body, &mut |stmt| {
-        if let Stmt::Assign {
-            targets,
-            value: Some(value),
-            ..
-        } = stmt
-            && targets.iter().any(|t| t.as_name() == Some(name))
-        {
-            out.push(value);
-        }
-    });
-    out
+    assignments(body, &|t| t.as_name() == Some(name))
 }
 
 /// The values assigned to `self.<attr>` in `body`.
 fn self_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<&'a Expr> {
+    assignments(body, &|t| {
+        matches!(&t.kind, ExprKind::Attribute { value, attr: a }
+            if value.as_name() == Some("self") && a == attr)
+    })
+}
+
+/// The values of the assignments in `body` (not in nested functions) to a target that `is_target`
+/// accepts.
+fn assignments<'a>(body: &'a [Stmt], is_target: &dyn Fn(&Expr) -> bool) -> Vec<&'a Expr> {
     let mut out = Vec::new();
     visit(body, &mut |stmt| {
         if let Stmt::Assign {
@@ -228,10 +225,7 @@ fn self_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<&'a Expr> {
             value: Some(value),
             ..
         } = stmt
-            && targets.iter().any(|t| {
-                matches!(&t.kind, ExprKind::Attribute { value, attr: a }
-                    if value.as_name() == Some("self") && a == attr)
-            })
+            && targets.iter().any(is_target)
         {
             out.push(value);
         }
@@ -257,7 +251,7 @@ fn for_each_call_in_functions<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Funct
         match stmt {
             Stmt::FunctionDef(function) => {
                 visit(&function.body, &mut |s| {
-                    statement_exprs(s, &mut |e| {
+                    s.for_each_own_expr(&mut |e| {
                         e.any(&mut |x| {
                             if let ExprKind::Call(c) = &x.kind {
                                 f(function, c);
@@ -274,31 +268,5 @@ fn for_each_call_in_functions<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Funct
                 }
             }
         }
-    }
-}
-
-/// The expressions a statement holds itself, not those of the statements nested in it.
-fn statement_exprs<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
-    match stmt {
-        Stmt::Expr { value, .. }
-        | Stmt::Return {
-            value: Some(value), ..
-        } => f(value),
-        Stmt::Assign { targets, value, .. } => {
-            targets.iter().for_each(&mut *f);
-            if let Some(v) = value {
-                f(v);
-            }
-        }
-        Stmt::AugAssign { target, value, .. } => {
-            f(target);
-            f(value);
-        }
-        Stmt::If { test, .. } | Stmt::While { test, .. } => f(test),
-        Stmt::For { iter, .. } => f(iter),
-        Stmt::With { items, .. } => items.iter().for_each(|i| f(&i.context)),
-        Stmt::Raise { exc: Some(e), .. } => f(e),
-        Stmt::Match { subject, .. } => f(subject),
-        _ => {}
     }
 }
