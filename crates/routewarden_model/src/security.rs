@@ -602,7 +602,6 @@ impl<'a> Judge<'a, '_> {
         sec
     }
 
-    /// A handler that receives credentials: a login, not an authenticated route.
     /// A handler that only serves whoever holds a token it sent them (a password-reset link,
     /// an activation code, an e-mail change confirmation): it passes a token from the request to
     /// a verification that raises when the token is forged or expired (`jwt.decode(token, key)`,
@@ -672,6 +671,7 @@ impl<'a> Judge<'a, '_> {
         found.or_else(|| token_lookup(&handler.body, &from_request))
     }
 
+    /// A handler that receives credentials: a login, not an authenticated route.
     fn handles_credentials(&self, file: usize, handler: &Function) -> bool {
         credential_evidence(self.model, file, handler).is_some()
     }

@@ -4,7 +4,7 @@ use crate::route_paths::{has_parameter, is_public, is_state_changing, names_prot
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::security::{credential_evidence, walk_exprs};
-use routewarden_python::ast::{ExprKind, Function, Stmt};
+use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 declare_rule! {
@@ -81,10 +81,12 @@ declare_rule! {
     /// callbacks, health, version, documentation, static files, webhooks, the index, the
     /// configured `public-paths`, and routes declared public that check what they serve is
     /// (`public` in the path or the handler's name, and a call such as
-    /// `authorize_public_flow_access(flow)` in the handler) are public by design and never reported, recognised by path and by
+    /// `authorize_public_flow_access(flow)` in the handler) are public by design and never
+    /// reported, recognised by path and by
     /// the view's name, and so is a login whatever its path: a handler that receives credentials
     /// and issues a session or a token for them, or that verifies an identity provider's token
-    /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in. Neither are stubs, handlers whose whole body
+    /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in.
+    /// Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
     /// clients). Routes whose protection cannot be known are not reported either: a router that
     /// reaches no application when some `include_router` could not be followed, a router built by a
@@ -448,10 +450,7 @@ fn is_federated_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     verifies && (signs_in || writes_session)
 }
 
-fn for_each_assignment_target<'a>(
-    body: &'a [Stmt],
-    f: &mut impl FnMut(&'a routewarden_python::ast::Expr),
-) {
+fn for_each_assignment_target<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
     for stmt in body {
         match stmt {
             Stmt::Assign { targets, .. } => targets.iter().for_each(&mut *f),
