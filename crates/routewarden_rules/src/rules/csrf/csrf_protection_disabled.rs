@@ -5,8 +5,9 @@ use crate::flask_usage::uses_cookie_sessions;
 use crate::helpers::is_falsy_literal;
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::apps::class_lineage;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Expr, ExprKind, Function};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -22,7 +23,9 @@ declare_rule! {
     /// no authority). Nor is an exempt view that reads its body only as JSON
     /// (`request.get_json(silent=True)`, `request.json`; not `force=True`, the raw
     /// `request.data` or a form), which a cross-site page cannot send without a CORS preflight,
-    /// or an OAuth redirect callback whose `state` authlib checks (`authorize_access_token()`).
+    /// an OAuth redirect callback whose `state` authlib checks (`authorize_access_token()`), or
+    /// a view that validates a Flask-WTF form, which checks its own `csrf_token` whatever the
+    /// exemption (unless built with `meta={"csrf": False}`).
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -109,6 +112,68 @@ fn reads_only_json(cx: &ProjectContext, file: usize, handler: &Function) -> bool
     json && !other
 }
 
+/// A view that validates a Flask-WTF form (`form = ProfileForm()` then `form.validate()` or
+/// `form.validate_on_submit()`): the form checks its own `csrf_token`, which `csrf.exempt`
+/// does not switch off, unless the form is built with `meta={"csrf": False}`.
+fn validates_own_form(cx: &ProjectContext, file: usize, handler: &Function) -> bool {
+    let is_flask_form = |call: &Call| {
+        let csrf_off = call.keyword("meta").is_some_and(|m| match &m.kind {
+            ExprKind::Dict(entries) => entries.iter().any(|e| {
+                e.key.as_ref().and_then(Expr::as_str) == Some("csrf")
+                    && e.value.as_bool() == Some(false)
+            }),
+            _ => false,
+        });
+        !csrf_off
+            && matches!(
+                cx.model.resolve_definition(file, &call.func),
+                Some((def_file, Some(Stmt::ClassDef(class)), _))
+                    if class_lineage(cx.model, def_file, class)
+                        .iter()
+                        .any(|q| FLASK_FORMS.contains(&q.as_str()))
+            )
+    };
+    let mut forms: Vec<&str> = Vec::new();
+    walk_stmts(&handler.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && let Some(call) = value.as_call()
+            && is_flask_form(call)
+        {
+            forms.extend(targets.iter().filter_map(Expr::as_name));
+        }
+    });
+    if forms.is_empty() {
+        return false;
+    }
+    let mut validated = false;
+    walk_exprs(&handler.body, &mut |e| {
+        validated |= e.any(&mut |x| {
+            x.as_call().is_some_and(|call| {
+                matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if matches!(attr.as_str(), "validate" | "validate_on_submit")
+                        && value.as_name().is_some_and(|n| forms.contains(&n)))
+            })
+        });
+    });
+    validated
+}
+
+/// Calls `f` with every statement of `body` and of the statements nested in it.
+fn walk_stmts<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
+    for stmt in body {
+        f(stmt);
+        for child in stmt.child_bodies() {
+            walk_stmts(child, f);
+        }
+    }
+}
+
+const FLASK_FORMS: &[&str] = &["flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm"];
+
 /// An OAuth or OpenID Connect redirect callback: authlib's `authorize_access_token()` (or a
 /// token fetch given `state=`) compares the `state` it sent with the one that comes back, which
 /// is the callback's CSRF protection; the provider's redirect cannot carry the app's token.
@@ -184,6 +249,7 @@ impl Rule for CsrfProtectionDisabled {
                 && !token_authenticated(&mechanisms)
                 && !reads_only_json(cx, route.handler_file, route.handler)
                 && !checks_oauth_state(route.handler)
+                && !validates_own_form(cx, route.handler_file, route.handler)
             {
                 let mut f = Findings::new(route.file);
                 f.report(
