@@ -3830,7 +3830,7 @@ fn unconditional_calls<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Call)) {
 
 /// Calls `f` with every statement in `body` and in the statements nested in it, not in nested
 /// functions or classes.
-fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
+pub fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
     for stmt in body {
         f(stmt);
         if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {

@@ -3,7 +3,9 @@
 //! directly from the provider's token endpoint over TLS without checking its signature; a token
 //! a client hands in has to be verified.
 
+use crate::credentials::assigned_values;
 use routewarden_model::ProjectModel;
+use routewarden_model::security::walk_stmts;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 /// How many assignments, wrappers and lookups are followed back from a token.
@@ -64,12 +66,12 @@ impl Origin<'_> {
                 // `microsoft_sso.id_token` of an SSO client the code constructed.
                 matches!(attr.as_str(), "id_token" | "access_token")
                     && value.as_name().is_some_and(|n| {
-                        let values = local_assignments(&function.body, n);
+                        let values = assigned_values(&function.body, n);
                         !values.is_empty() && values.iter().all(|v| is_construction(v))
                     })
             }
             ExprKind::Name(name) => {
-                let values = local_assignments(&function.body, name);
+                let values = assigned_values(&function.body, name);
                 if !values.is_empty() {
                     return values
                         .iter()
@@ -202,46 +204,24 @@ fn is_construction(e: &Expr) -> bool {
         .is_some_and(char::is_uppercase)
 }
 
-/// The values assigned to `name` in `body` (not in nested functions).
-fn local_assignments<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
-    assignments(body, &|t| t.as_name() == Some(name))
-}
-
-/// The values assigned to `self.<attr>` in `body`.
+/// The values assigned to `self.<attr>` in `body` (not in nested functions).
 fn self_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<&'a Expr> {
-    assignments(body, &|t| {
-        matches!(&t.kind, ExprKind::Attribute { value, attr: a }
-            if value.as_name() == Some("self") && a == attr)
-    })
-}
-
-/// The values of the assignments in `body` (not in nested functions) to a target that `is_target`
-/// accepts.
-fn assignments<'a>(body: &'a [Stmt], is_target: &dyn Fn(&Expr) -> bool) -> Vec<&'a Expr> {
     let mut out = Vec::new();
-    visit(body, &mut |stmt| {
+    walk_stmts(body, &mut |stmt| {
         if let Stmt::Assign {
             targets,
             value: Some(value),
             ..
         } = stmt
-            && targets.iter().any(is_target)
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Attribute { value, attr: a }
+                    if value.as_name() == Some("self") && a == attr)
+            })
         {
             out.push(value);
         }
     });
     out
-}
-
-fn visit<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
-    for stmt in body {
-        f(stmt);
-        if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-            for child in stmt.child_bodies() {
-                visit(child, f);
-            }
-        }
-    }
 }
 
 /// Calls `f` with every call made inside a function of `body` (methods and nested functions
@@ -250,7 +230,7 @@ fn for_each_call_in_functions<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Funct
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(function) => {
-                visit(&function.body, &mut |s| {
+                walk_stmts(&function.body, &mut |s| {
                     s.for_each_own_expr(&mut |e| {
                         e.any(&mut |x| {
                             if let ExprKind::Call(c) = &x.kind {

@@ -6,7 +6,7 @@ use crate::helpers::is_falsy_literal;
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::class_lineage;
-use routewarden_model::security::walk_exprs;
+use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -160,16 +160,6 @@ fn validates_own_form(cx: &ProjectContext, file: usize, handler: &Function) -> b
         });
     });
     validated
-}
-
-/// Calls `f` with every statement of `body` and of the statements nested in it.
-fn walk_stmts<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
-    for stmt in body {
-        f(stmt);
-        for child in stmt.child_bodies() {
-            walk_stmts(child, f);
-        }
-    }
 }
 
 const FLASK_FORMS: &[&str] = &["flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm"];

@@ -247,18 +247,7 @@ fn is_ciphertext(body: &[Stmt], value: &Expr) -> bool {
         ExprKind::NoneLiteral => true,
         ExprKind::Str(s) => s.is_empty(),
         ExprKind::Name(name) => {
-            let mut assigned = Vec::new();
-            every_stmt(body, &mut |stmt| {
-                if let Stmt::Assign {
-                    targets,
-                    value: Some(v),
-                    ..
-                } = stmt
-                    && targets.iter().any(|t| t.as_name() == Some(name.as_str()))
-                {
-                    assigned.push(v);
-                }
-            });
+            let assigned = crate::credentials::assigned_values(body, name);
             !assigned.is_empty() && assigned.into_iter().all(encrypts)
         }
         _ => encrypts(value),
