@@ -4,6 +4,7 @@
 use crate::apps::{
     AppModel, HookKind, MountedRoute, ObjectId, RouteDecl, When, class_hierarchy, find_method,
 };
+use crate::config::any_identifier_word;
 use crate::frameworks::{
     ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
     is_permission_object_class, is_security_scheme,
@@ -3614,25 +3615,18 @@ fn is_token_verification(call: &Call) -> bool {
     let Some(name) = call.func.last_name() else {
         return false;
     };
-    let lower = name.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
-    if words
-        .iter()
-        .any(|w| matches!(*w, "unverified" | "unsafe" | "insecure"))
-    {
+    if any_identifier_word(name, |w| matches!(w, "unverified" | "unsafe" | "insecure")) {
         return false;
     }
-    let skips_signature = call.keyword("options").is_some_and(|o| match &o.kind {
-        ExprKind::Dict(entries) => entries.iter().any(|e| {
-            e.key.as_ref().and_then(Expr::as_str) == Some("verify_signature")
-                && e.value.as_bool() == Some(false)
-        }),
-        _ => false,
-    });
+    let skips_signature = call
+        .keyword("options")
+        .and_then(|o| o.dict_value("verify_signature"))
+        .and_then(Expr::as_bool)
+        == Some(false);
     !skips_signature
-        && words.iter().any(|w| {
+        && any_identifier_word(name, |w| {
             matches!(
-                *w,
+                w,
                 "decode"
                     | "verify"
                     | "validate"
@@ -3666,12 +3660,10 @@ fn is_presented_token(e: &Expr, keyword: Option<&str>, from_request: &[&str]) ->
 }
 
 fn is_token_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
-    words.iter().any(|w| matches!(*w, "token" | "jwt"))
-        && !words.iter().any(|w| {
+    any_identifier_word(name, |w| matches!(w, "token" | "jwt"))
+        && !any_identifier_word(name, |w| {
             matches!(
-                *w,
+                w,
                 "csrf"
                     | "xsrf"
                     | "page"
@@ -3704,56 +3696,49 @@ fn is_token_name(name: &str) -> bool {
 /// `user = User.query.filter_by(confirmation_token=token).first()` (or `filter(User.token ==
 /// token)`), then `if not user: return error` in the same block. The lookup's call.
 fn token_lookup<'e>(body: &'e [Stmt], from_request: &[&str]) -> Option<&'e Call> {
-    for (i, stmt) in body.iter().enumerate() {
-        match stmt {
-            Stmt::Assign {
+    let mut blocks = Vec::new();
+    unconditional_blocks(body, &mut |block| blocks.push(block));
+    for body in blocks {
+        for (i, stmt) in body.iter().enumerate() {
+            let Stmt::Assign {
                 targets,
                 value: Some(value),
                 ..
-            } => {
-                let [target] = targets.as_slice() else {
-                    continue;
-                };
-                let Some(name) = target.as_name() else {
-                    continue;
-                };
-                let mut lookup = None;
-                value.any(&mut |x| {
-                    let by_keyword = x.as_call().is_some_and(|c| {
-                        c.keywords
+            } = stmt
+            else {
+                continue;
+            };
+            let [target] = targets.as_slice() else {
+                continue;
+            };
+            let Some(name) = target.as_name() else {
+                continue;
+            };
+            let mut lookup = None;
+            value.any(&mut |x| {
+                let by_keyword = x.as_call().is_some_and(|c| {
+                    c.keywords
+                        .iter()
+                        .any(|k| is_presented_token(&k.value, k.arg.as_deref(), from_request))
+                });
+                if by_keyword || compares_token(x, from_request) {
+                    lookup = x.as_call().or(lookup);
+                }
+                false
+            });
+            let Some(call) = lookup else { continue };
+            let refused = body[i + 1..].iter().any(|later| match later {
+                Stmt::If { test, body, .. } => {
+                    refuses_absence(test, name)
+                        && body
                             .iter()
-                            .any(|k| is_presented_token(&k.value, k.arg.as_deref(), from_request))
-                    });
-                    if by_keyword || compares_token(x, from_request) {
-                        lookup = x.as_call().or(lookup);
-                    }
-                    false
-                });
-                let Some(call) = lookup else { continue };
-                let refused = body[i + 1..].iter().any(|later| match later {
-                    Stmt::If { test, body, .. } => {
-                        refuses_absence(test, name)
-                            && body
-                                .iter()
-                                .any(|s| matches!(s, Stmt::Return { .. } | Stmt::Raise { .. }))
-                    }
-                    _ => false,
-                });
-                if refused {
-                    return Some(call);
+                            .any(|s| matches!(s, Stmt::Return { .. } | Stmt::Raise { .. }))
                 }
+                _ => false,
+            });
+            if refused {
+                return Some(call);
             }
-            Stmt::Try { body, handlers, .. } if !swallows(handlers) => {
-                if let Some(c) = token_lookup(body, from_request) {
-                    return Some(c);
-                }
-            }
-            Stmt::With { body, .. } => {
-                if let Some(c) = token_lookup(body, from_request) {
-                    return Some(c);
-                }
-            }
-            _ => {}
         }
     }
     None
@@ -3799,31 +3784,55 @@ fn mentions_any(e: &Expr, names: &[&str]) -> bool {
 /// `with` blocks and `try` blocks whose handlers do not swallow the error; not under `if`,
 /// loops or nested functions.
 fn unconditional_calls<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Call)) {
-    for stmt in body {
-        let mut visit = |e: &'e Expr| {
-            e.any(&mut |x| {
-                if let ExprKind::Call(c) = &x.kind {
-                    f(c);
+    unconditional_blocks(body, &mut |block| {
+        for stmt in block {
+            let mut visit = |e: &'e Expr| {
+                e.any(&mut |x| {
+                    if let ExprKind::Call(c) = &x.kind {
+                        f(c);
+                    }
+                    false
+                });
+            };
+            match stmt {
+                Stmt::Expr { value, .. }
+                | Stmt::Return {
+                    value: Some(value), ..
                 }
-                false
-            });
-        };
-        match stmt {
-            Stmt::Expr { value, .. }
-            | Stmt::Return {
-                value: Some(value), ..
-            } => visit(value),
-            Stmt::Assign {
-                value: Some(value), ..
-            } => visit(value),
-            Stmt::With { items, body, .. } => {
-                items.iter().for_each(|i| visit(&i.context));
-                unconditional_calls(body, f);
+                | Stmt::Assign {
+                    value: Some(value), ..
+                } => visit(value),
+                Stmt::With { items, .. } => items.iter().for_each(|i| visit(&i.context)),
+                _ => {}
             }
+        }
+    });
+}
+
+/// Calls `f` with `body` and the blocks inside it that run whenever it does: `with` bodies,
+/// and `try` bodies whose handlers do not swallow the error.
+fn unconditional_blocks<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e [Stmt])) {
+    f(body);
+    for stmt in body {
+        match stmt {
+            Stmt::With { body, .. } => unconditional_blocks(body, f),
             Stmt::Try { body, handlers, .. } if !swallows(handlers) => {
-                unconditional_calls(body, f);
+                unconditional_blocks(body, f)
             }
             _ => {}
+        }
+    }
+}
+
+/// Calls `f` with every function defined in `body`: at module level, in classes, and nested
+/// in other functions.
+pub fn walk_functions<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Function)) {
+    for stmt in body {
+        if let Stmt::FunctionDef(function) = stmt {
+            f(function);
+        }
+        for child in stmt.child_bodies() {
+            walk_functions(child, f);
         }
     }
 }

@@ -640,6 +640,17 @@ impl Expr {
         }
     }
 
+    /// The value a dict literal gives the string key `key` (`{"csrf": False}`), if any.
+    pub fn dict_value(&self, key: &str) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .find(|e| e.key.as_ref().and_then(Expr::as_str) == Some(key))
+                .map(|e| &e.value),
+            _ => None,
+        }
+    }
+
     /// Items of a list, tuple or set literal.
     pub fn elements(&self) -> Option<&[Expr]> {
         match &self.kind {

@@ -312,15 +312,11 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
 fn spread_origins<'c>(cx: &'c FileContext, call: &'c Call) -> Option<Option<&'c Expr>> {
     let mut found = None;
     for k in call.keywords.iter().filter(|k| k.arg.is_none()) {
-        let ExprKind::Dict(entries) = &cx.resolve_value(&k.value).expr.kind else {
+        let mapping = cx.resolve_value(&k.value).expr;
+        if !matches!(mapping.kind, ExprKind::Dict(_)) {
             return None;
-        };
-        if let Some(e) = entries
-            .iter()
-            .find(|e| e.key.as_ref().and_then(|x| x.as_str()) == Some("origins"))
-        {
-            found = Some(&e.value);
         }
+        found = mapping.dict_value("origins").or(found);
     }
     Some(found)
 }

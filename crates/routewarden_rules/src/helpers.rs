@@ -782,9 +782,9 @@ fn is_debug_switch(test: &Expr) -> bool {
         ExprKind::Call(call) => {
             call.args.first().and_then(Expr::as_str).is_some_and(is_key)
                 || call.func.last_name().is_some_and(|n| {
-                    n.to_ascii_lowercase()
-                        .split('_')
-                        .any(|w| w == "debug" || w == "debugging")
+                    routewarden_model::config::any_identifier_word(n, |w| {
+                        w == "debug" || w == "debugging"
+                    })
                 })
         }
         _ => false,

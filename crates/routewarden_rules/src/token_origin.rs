@@ -5,7 +5,7 @@
 
 use crate::credentials::assigned_values;
 use routewarden_model::ProjectModel;
-use routewarden_model::security::walk_stmts;
+use routewarden_model::security::{walk_functions, walk_stmts};
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 /// How many assignments, wrappers and lookups are followed back from a token.
@@ -227,26 +227,16 @@ fn self_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<&'a Expr> {
 /// Calls `f` with every call made inside a function of `body` (methods and nested functions
 /// included), with the innermost function that makes it.
 fn for_each_call_in_functions<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Function, &'a Call)) {
-    for stmt in body {
-        match stmt {
-            Stmt::FunctionDef(function) => {
-                walk_stmts(&function.body, &mut |s| {
-                    s.for_each_own_expr(&mut |e| {
-                        e.any(&mut |x| {
-                            if let ExprKind::Call(c) = &x.kind {
-                                f(function, c);
-                            }
-                            false
-                        });
-                    });
+    walk_functions(body, &mut |function| {
+        walk_stmts(&function.body, &mut |s| {
+            s.for_each_own_expr(&mut |e| {
+                e.any(&mut |x| {
+                    if let ExprKind::Call(c) = &x.kind {
+                        f(function, c);
+                    }
+                    false
                 });
-                for_each_call_in_functions(&function.body, f);
-            }
-            _ => {
-                for child in stmt.child_bodies() {
-                    for_each_call_in_functions(child, f);
-                }
-            }
-        }
-    }
+            });
+        });
+    });
 }

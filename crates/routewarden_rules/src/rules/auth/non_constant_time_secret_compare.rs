@@ -477,31 +477,17 @@ fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
     let imports = &cx.model.files[def_file].imports;
     let mut hashes = false;
     routewarden_model::for_each_return(&helper.body, &mut |value| {
-        let value = local_value(&helper.body, value);
+        // `digest = pbkdf2_hmac(...); return digest`
+        let value = value
+            .as_name()
+            .and_then(|n| routewarden_model::last_assignment(&helper.body, n))
+            .unwrap_or(value);
         hashes |= value.any(&mut |x| {
             matches!(&x.kind, ExprKind::Call(c)
                 if imports.resolve(&c.func).is_some_and(|q| PASSWORD_HASHES.contains(&q.as_str())))
         });
     });
     hashes
-}
-
-/// The value a returned local was last assigned (`digest = pbkdf2_hmac(...); return digest`).
-fn local_value<'a>(body: &'a [Stmt], value: &'a Expr) -> &'a Expr {
-    let Some(name) = value.as_name() else {
-        return value;
-    };
-    body.iter()
-        .rev()
-        .find_map(|s| match s {
-            Stmt::Assign {
-                targets,
-                value: Some(v),
-                ..
-            } if targets.iter().any(|t| t.as_name() == Some(name)) => Some(v),
-            _ => None,
-        })
-        .unwrap_or(value)
 }
 
 fn names_a_check(name: &str) -> bool {

@@ -3,8 +3,9 @@ use crate::findings::{Finding, Findings};
 use crate::route_paths::{has_parameter, is_public, is_state_changing, names_protected_resource};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
-use routewarden_model::security::{credential_evidence, walk_exprs};
-use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
+use routewarden_model::config::any_identifier_word;
+use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
+use routewarden_python::ast::{ExprKind, Function, Stmt};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 declare_rule! {
@@ -442,25 +443,15 @@ fn is_federated_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
         });
     });
     let mut writes_session = false;
-    for_each_assignment_target(&route.handler.body, &mut |target| {
-        if let ExprKind::Subscript { value, .. } = &target.kind {
-            writes_session |= value.last_name() == Some("session");
+    walk_stmts(&route.handler.body, &mut |stmt| {
+        if let Stmt::Assign { targets, .. } = stmt {
+            writes_session |= targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Subscript { value, .. }
+                    if value.last_name() == Some("session"))
+            });
         }
     });
     verifies && (signs_in || writes_session)
-}
-
-fn for_each_assignment_target<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
-    for stmt in body {
-        match stmt {
-            Stmt::Assign { targets, .. } => targets.iter().for_each(&mut *f),
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
-            _ => {}
-        }
-        for child in stmt.child_bodies() {
-            for_each_assignment_target(child, f);
-        }
-    }
 }
 
 /// A route declared public and checking that what it serves is: `public` in its path or its
@@ -468,31 +459,20 @@ fn for_each_assignment_target<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)
 /// (`authorize_public_flow_access(flow)`, `_assert_public_job(job_id)`). The name alone is not
 /// enough.
 fn declared_public(path: &str, handler: &Function) -> bool {
-    let words_of = |s: &str| -> Vec<String> {
-        s.to_ascii_lowercase()
-            .split(['_', '-', '.', '/'])
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let named = words_of(path)
-        .iter()
-        .chain(words_of(&handler.name).iter())
-        .any(|w| w == "public");
-    if !named {
+    let is_public = |w: &str| w == "public";
+    if !any_identifier_word(path, is_public) && !any_identifier_word(&handler.name, is_public) {
         return false;
     }
     let mut checks = false;
     walk_exprs(&handler.body, &mut |e| {
         checks |= e.any(&mut |x| {
-            let ExprKind::Call(call) = &x.kind else {
+            let Some(name) = x.as_call().and_then(|c| c.func.last_name()) else {
                 return false;
             };
-            let words = words_of(call.func.last_name().unwrap_or(""));
-            words.iter().any(|w| w == "public")
-                && words.iter().any(|w| {
+            any_identifier_word(name, is_public)
+                && any_identifier_word(name, |w| {
                     matches!(
-                        w.as_str(),
+                        w,
                         "assert"
                             | "authorize"
                             | "authorise"

@@ -117,13 +117,11 @@ fn reads_only_json(cx: &ProjectContext, file: usize, handler: &Function) -> bool
 /// does not switch off, unless the form is built with `meta={"csrf": False}`.
 fn validates_own_form(cx: &ProjectContext, file: usize, handler: &Function) -> bool {
     let is_flask_form = |call: &Call| {
-        let csrf_off = call.keyword("meta").is_some_and(|m| match &m.kind {
-            ExprKind::Dict(entries) => entries.iter().any(|e| {
-                e.key.as_ref().and_then(Expr::as_str) == Some("csrf")
-                    && e.value.as_bool() == Some(false)
-            }),
-            _ => false,
-        });
+        let csrf_off = call
+            .keyword("meta")
+            .and_then(|m| m.dict_value("csrf"))
+            .and_then(Expr::as_bool)
+            == Some(false);
         !csrf_off
             && matches!(
                 cx.model.resolve_definition(file, &call.func),

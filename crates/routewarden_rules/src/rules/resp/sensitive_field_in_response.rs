@@ -6,6 +6,7 @@ use crate::findings::{Finding, Findings};
 use crate::helpers::identifier_words;
 use crate::route_paths::literal_segments;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::security::{walk_functions, walk_stmts};
 use routewarden_model::values::for_each_return;
 use routewarden_model::{ProjectModel, last_assignment};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Param, Stmt};
@@ -204,8 +205,10 @@ impl EncryptedFields<'_> {
         let mut values = 0usize;
         let mut all_encrypted = true;
         for file in &self.model.files {
-            every_body(file.body(), &mut |body| {
-                every_stmt(body, &mut |stmt| {
+            let mut bodies = vec![file.body()];
+            walk_functions(file.body(), &mut |function| bodies.push(&function.body));
+            for body in bodies {
+                walk_stmts(body, &mut |stmt| {
                     if let Stmt::Assign {
                         targets,
                         value: Some(value),
@@ -219,7 +222,7 @@ impl EncryptedFields<'_> {
                         all_encrypted &= is_ciphertext(body, value);
                     }
                 });
-            });
+            }
         }
         let encrypted = values > 0 && all_encrypted;
         self.known.borrow_mut().insert(field.to_string(), encrypted);
@@ -251,33 +254,6 @@ fn is_ciphertext(body: &[Stmt], value: &Expr) -> bool {
             !assigned.is_empty() && assigned.into_iter().all(encrypts)
         }
         _ => encrypts(value),
-    }
-}
-
-/// The module body and every function body under it, each once.
-fn every_body<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a [Stmt])) {
-    f(body);
-    let mut functions = Vec::new();
-    every_stmt(body, &mut |stmt| {
-        if let Stmt::FunctionDef(function) = stmt {
-            functions.push(&function.body[..]);
-        }
-    });
-    for inner in functions {
-        every_body(inner, f);
-    }
-}
-
-/// Every statement of `body` and of the statements nested in it, not in nested functions.
-fn every_stmt<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
-    for stmt in body {
-        f(stmt);
-        if matches!(stmt, Stmt::FunctionDef(_)) {
-            continue;
-        }
-        for child in stmt.child_bodies() {
-            every_stmt(child, f);
-        }
     }
 }
 

@@ -407,13 +407,10 @@ impl Rule for HardcodedSecretKey {
 
 /// `jwt.decode(token, key, options={"verify_signature": False})`: the key is not used.
 fn skips_verification(call: &Call) -> bool {
-    let Some(ExprKind::Dict(entries)) = call.keyword("options").map(|o| &o.kind) else {
-        return false;
-    };
-    entries.iter().any(|e| {
-        e.key.as_ref().and_then(Expr::as_str) == Some("verify_signature")
-            && e.value.as_bool() == Some(false)
-    })
+    call.keyword("options")
+        .and_then(|o| o.dict_value("verify_signature"))
+        .and_then(Expr::as_bool)
+        == Some(false)
 }
 
 #[cfg(test)]
