@@ -254,6 +254,32 @@ pub fn local_assignment<'a>(function: &'a Function, name: &str) -> Option<&'a Ex
     last_assignment(&function.body, name)
 }
 
+/// The receiver and value of every `receiver.attr = value` in `body`, not looking into nested
+/// functions/classes.
+pub fn attribute_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<(&'a Expr, &'a Expr)> {
+    let mut out = Vec::new();
+    crate::security::walk_stmts(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        {
+            for t in targets {
+                if let ExprKind::Attribute {
+                    value: receiver,
+                    attr: a,
+                } = &t.kind
+                    && a == attr
+                {
+                    out.push((receiver.as_ref(), value));
+                }
+            }
+        }
+    });
+    out
+}
+
 /// The value of the last `name = value` in `body`, not looking into nested functions/classes.
 pub fn last_assignment<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
     let mut found = None;

@@ -6,6 +6,7 @@
 use crate::credentials::assigned_values;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{walk_functions, walk_stmts};
+use routewarden_model::values::attribute_assignments;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 /// How many assignments, wrappers and lookups are followed back from a token.
@@ -57,7 +58,11 @@ impl Origin<'_> {
             ExprKind::Call(call) => self.fetched_call(file, function, call, depth),
             ExprKind::Attribute { value, attr } => {
                 if value.as_name() == Some("self") {
-                    let values = self_assignments(&function.body, attr);
+                    let values: Vec<&Expr> = attribute_assignments(&function.body, attr)
+                        .into_iter()
+                        .filter(|(receiver, _)| receiver.as_name() == Some("self"))
+                        .map(|(_, value)| value)
+                        .collect();
                     return !values.is_empty()
                         && values
                             .iter()
@@ -202,26 +207,6 @@ fn is_construction(e: &Expr) -> bool {
         .and_then(|c| c.func.last_name())
         .and_then(|n| n.chars().next())
         .is_some_and(char::is_uppercase)
-}
-
-/// The values assigned to `self.<attr>` in `body` (not in nested functions).
-fn self_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<&'a Expr> {
-    let mut out = Vec::new();
-    walk_stmts(body, &mut |stmt| {
-        if let Stmt::Assign {
-            targets,
-            value: Some(value),
-            ..
-        } = stmt
-            && targets.iter().any(|t| {
-                matches!(&t.kind, ExprKind::Attribute { value, attr: a }
-                    if value.as_name() == Some("self") && a == attr)
-            })
-        {
-            out.push(value);
-        }
-    });
-    out
 }
 
 /// Calls `f` with every call made inside a function of `body` (methods and nested functions

@@ -6,8 +6,8 @@ use crate::findings::{Finding, Findings};
 use crate::helpers::identifier_words;
 use crate::route_paths::literal_segments;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::security::{walk_functions, walk_stmts};
-use routewarden_model::values::for_each_return;
+use routewarden_model::security::walk_functions;
+use routewarden_model::values::{attribute_assignments, for_each_return};
 use routewarden_model::{ProjectModel, last_assignment};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Param, Stmt};
 use rustc_hash::FxHashSet as HashSet;
@@ -208,20 +208,10 @@ impl EncryptedFields<'_> {
             let mut bodies = vec![file.body()];
             walk_functions(file.body(), &mut |function| bodies.push(&function.body));
             for body in bodies {
-                walk_stmts(body, &mut |stmt| {
-                    if let Stmt::Assign {
-                        targets,
-                        value: Some(value),
-                        ..
-                    } = stmt
-                        && targets.iter().any(|t| {
-                            matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == field)
-                        })
-                    {
-                        values += 1;
-                        all_encrypted &= is_ciphertext(body, value);
-                    }
-                });
+                for (_, value) in attribute_assignments(body, field) {
+                    values += 1;
+                    all_encrypted &= is_ciphertext(body, value);
+                }
             }
         }
         let encrypted = values > 0 && all_encrypted;
