@@ -174,6 +174,7 @@ impl Stmt {
         }
     }
 
+    #[inline]
     pub fn child_bodies(&self) -> ChildBodies<'_> {
         let none: &[Stmt] = &[];
         let (first, second, handlers, rest, cases): (_, _, &[ExceptHandler], _, &[Vec<Stmt>]) =
