@@ -3875,7 +3875,14 @@ fn swallows(handlers: &[routewarden_python::ast::ExceptHandler]) -> bool {
         && handlers.iter().all(|h| {
             let mut exits = false;
             walk_stmts(&h.body, &mut |s| {
-                exits |= matches!(s, Stmt::Raise { .. } | Stmt::Return { .. });
+                exits |= match s {
+                    Stmt::Raise { .. } | Stmt::Return { .. } => true,
+                    // `abort(404)`: Flask's, Flask-RESTful's and Flask-Smorest's all raise.
+                    Stmt::Expr { value, .. } => value
+                        .as_call()
+                        .is_some_and(|c| c.func.last_name() == Some("abort")),
+                    _ => false,
+                };
             });
             !exits
         })

@@ -6,6 +6,8 @@ use crate::helpers::is_falsy_literal;
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::class_lineage;
+use routewarden_model::config::any_identifier_word;
+use routewarden_model::security::{Level, Protection};
 use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
@@ -62,14 +64,24 @@ const ANONYMOUS_ONLY: &[&str] = &[
 
 const CSRF_CLASSES: &[&str] = &["flask_wtf.CSRFProtect", "flask_wtf.csrf.CSRFProtect"];
 
-fn token_authenticated(mechanisms: &[String]) -> bool {
-    mechanisms.iter().any(|m| {
-        let l = m.to_ascii_lowercase();
-        l.contains("jwt")
-            || l.contains("token")
-            || l.contains("api_key")
-            || l.contains("apikey")
-            || l.contains("signature")
+/// A protection that rests on something the caller presents with each request (a token, an
+/// API key, a signature) rather than on the session cookie: a token verified in the handler, or
+/// a guard whose name says so (`@jwt_required()`, `Depends(verify_api_key)`,
+/// `before_request check_signature`).
+fn token_authenticated(protections: &[Protection]) -> bool {
+    protections.iter().any(|p| {
+        if p.level == Level::Token {
+            return true;
+        }
+        let mut after_api = false;
+        any_identifier_word(&p.mechanism, |w| {
+            let hit = matches!(
+                w,
+                "jwt" | "token" | "tokens" | "apikey" | "signature" | "signed"
+            ) || (after_api && w == "key");
+            after_api = w == "api";
+            hit
+        })
     })
 }
 
@@ -219,11 +231,6 @@ impl Rule for CsrfProtectionDisabled {
                 }
                 _ => false,
             });
-            let mechanisms: Vec<String> = surface.security[i]
-                .auth
-                .iter()
-                .map(|p| p.mechanism.clone())
-                .collect();
             // A view that turns logged-in users away (`@anonymous_user_required`: forgot
             // password, reset by an emailed token) has no session for a forged request to ride.
             let anonymous_only = route.handler.decorators.iter().any(|d| {
@@ -234,7 +241,7 @@ impl Rule for CsrfProtectionDisabled {
             });
             if exempt
                 && !anonymous_only
-                && !token_authenticated(&mechanisms)
+                && !token_authenticated(&surface.security[i].auth)
                 && !reads_only_json(cx, route.handler_file, route.handler)
                 && !checks_oauth_state(route.handler)
                 && !validates_own_form(cx, route.handler_file, route.handler)
@@ -273,13 +280,7 @@ impl Rule for CsrfProtectionDisabled {
             let changes_state = surface.mounted.iter().enumerate().any(|(i, m)| {
                 m.chain.first() == Some(&bp)
                     && is_state_changing(&surface.route(m).methods)
-                    && !token_authenticated(
-                        &surface.security[i]
-                            .auth
-                            .iter()
-                            .map(|p| p.mechanism.clone())
-                            .collect::<Vec<_>>(),
-                    )
+                    && !token_authenticated(&surface.security[i].auth)
             });
             if is_protect && changes_state {
                 let mut f = Findings::new(call.file);
