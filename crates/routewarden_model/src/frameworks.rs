@@ -120,13 +120,21 @@ pub fn route_method(attr: &str) -> Option<Option<&'static str>> {
     })
 }
 
-/// `pkg.sub.name` is `name` exported by `pkg` from whichever module re-exports it.
+/// `pkg.sub.name` is `name` exported by `pkg` from whichever module re-exports it, also from a
+/// copy vendored into the project (`octoprint.vendor.flask_principal.Permission`).
 fn from_package(qualified: &str, package: &str, name: &str) -> bool {
-    qualified
+    let unvendored = VENDOR_FOLDERS
+        .iter()
+        .find_map(|folder| qualified.split_once(folder).map(|(_, rest)| rest))
+        .unwrap_or(qualified);
+    unvendored
         .strip_prefix(package)
         .is_some_and(|rest| rest.starts_with('.') && rest.ends_with(name))
         && qualified.rsplit('.').next() == Some(name)
 }
+
+/// Packages that hold third-party code copied into a project.
+const VENDOR_FOLDERS: &[&str] = &[".vendor.", "._vendor.", ".vendored.", ".third_party."];
 
 /// Security scheme classes: a dependency on an instance authenticates.
 const SECURITY_SCHEMES: &[(&str, &str)] = &[
@@ -202,6 +210,13 @@ const AUTH_OBJECT_CLASSES: &[(&str, &str)] = &[
 /// Classes whose instances give `@allows.requires(IsAdmin)` (Flask-Allows): a permission check.
 pub fn is_permission_object_class(class: &str) -> bool {
     from_package(class, "flask_allows", "Allows")
+}
+
+/// Flask-Principal's permissions: `@admin_permission.require(http_exception=403)` and `with
+/// admin_permission.require():` refuse identities that lack its needs, and an anonymous
+/// identity has none.
+pub fn is_principal_permission_class(class: &str) -> bool {
+    from_package(class, "flask_principal", "Permission")
 }
 
 pub fn is_auth_object_class(class: &str) -> bool {

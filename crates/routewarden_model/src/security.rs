@@ -7,7 +7,7 @@ use crate::apps::{
 use crate::config::any_identifier_word;
 use crate::frameworks::{
     ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
-    is_permission_object_class, is_security_scheme,
+    is_permission_object_class, is_principal_permission_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
@@ -419,7 +419,23 @@ impl<'a> Judge<'a, '_> {
             });
         }
         sec.role_in_body |= body.checks_role;
+        let permission_block = if body.authenticates {
+            None
+        } else {
+            self.permission_block(hf, scope, handler)
+        };
+        if let Some(context) = permission_block {
+            sec.auth.push(Protection {
+                mechanism: format!("with {} in the handler body", self.text(hf, context.span)),
+                level: Level::Body,
+                via: None,
+                checks_role: true,
+                condition: None,
+            });
+            sec.role_in_body = true;
+        }
         if !body.authenticates
+            && permission_block.is_none()
             && let Some(check) = self.presented_token_check(hf, handler)
         {
             sec.auth.push(Protection {
@@ -670,6 +686,35 @@ impl<'a> Judge<'a, '_> {
             }
         });
         found.or_else(|| token_lookup(&handler.body, &from_request))
+    }
+
+    /// `with admin_permission.require(403):` (Flask-Principal) closing an unconditional block
+    /// of the handler: what the handler does at the end runs only for identities holding the
+    /// permission. The context expression.
+    fn permission_block(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        handler: &'a Function,
+    ) -> Option<&'a Expr> {
+        let mut found = None;
+        unconditional_blocks(&handler.body, &mut |block| {
+            if let Some(Stmt::With { items, .. }) = block.last() {
+                found = found.or_else(|| {
+                    items.iter().map(|i| &i.context).find(|context| {
+                        context.as_call().is_some_and(|call| {
+                            matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                                if attr == "require"
+                                    && self
+                                        .model
+                                        .instance_class(file, scope, value)
+                                        .is_some_and(|c| is_principal_permission_class(&c)))
+                        })
+                    })
+                });
+            }
+        });
+        found
     }
 
     /// A handler that receives credentials: a login, not an authenticated route.
@@ -2035,13 +2080,20 @@ impl<'a> Judge<'a, '_> {
                 ..Default::default()
             });
         }
-        // `@allows.requires(IsAdmin)` (Flask-Allows).
+        // `@allows.requires(IsAdmin)` (Flask-Allows), `@admin_permission.require(403)`
+        // (Flask-Principal).
         if let ExprKind::Attribute { value, attr } = &callee.kind
-            && attr == "requires"
+            && matches!(attr.as_str(), "requires" | "require")
             && self
                 .model
                 .instance_class(file, scope, value)
-                .is_some_and(|c| is_permission_object_class(&c))
+                .is_some_and(|c| {
+                    if attr == "requires" {
+                        is_permission_object_class(&c)
+                    } else {
+                        is_principal_permission_class(&c)
+                    }
+                })
         {
             return Some(Verdict {
                 authenticates: true,

@@ -50,7 +50,10 @@ impl ProjectModel {
                 {
                     return Some(q);
                 }
-                let origin = self.follow_at(file, scope, expr, depth + 1)?;
+                let Some(origin) = self.follow_at(file, scope, expr, depth + 1) else {
+                    let (f, value) = self.class_level_value(file, expr)?;
+                    return self.instance_class_at(f, &[], value, depth + 1);
+                };
                 if std::ptr::eq(origin.expr, expr) {
                     return None;
                 }
@@ -59,6 +62,18 @@ impl ProjectModel {
             ExprKind::Await(inner) => self.instance_class_at(file, scope, inner, depth + 1),
             _ => None,
         }
+    }
+
+    /// `Permissions.ADMIN`: the value a project class assigns to the attribute in its body (or
+    /// its nearest project base's).
+    fn class_level_value(&self, file: usize, expr: &Expr) -> Option<(usize, &Expr)> {
+        let ExprKind::Attribute { value: owner, attr } = &expr.kind else {
+            return None;
+        };
+        let (f, Some(Stmt::ClassDef(class)), _) = self.resolve_definition(file, owner)? else {
+            return None;
+        };
+        crate::apps::class_attribute(self, f, class, attr)
     }
 
     /// The class a callee builds: a class itself, or a project factory function's return value.

@@ -38,7 +38,10 @@ declare_rule! {
     /// FastAPI security schemes, fastapi-users, Starlette's `@requires`, Flask-Login,
     /// Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder (views and APIs
     /// registered with `appbuilder.add_view`/`add_api` are protected only where decorated with
-    /// `@has_access`/`@protect()` or checked in the body), Flask-Allows, Flask-RESTful resources
+    /// `@has_access`/`@protect()` or checked in the body), Flask-Allows, Flask-Principal
+    /// (`@admin_permission.require(403)`, also a permission kept as a class attribute or taken
+    /// from a copy of the library vendored into the project, and `with
+    /// permission.require(403):` closing the handler), Flask-RESTful resources
     /// (`method_decorators`); `before_request` hooks of the blueprint, a parent blueprint or the
     /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
     /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
