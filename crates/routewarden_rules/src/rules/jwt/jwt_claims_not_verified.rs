@@ -21,6 +21,7 @@ declare_rule! {
     /// token must carry it, so the code that disabled the library's wall-clock check compares
     /// it, typically against an injected clock), or the function compares the decoded `exp`
     /// (`claims["exp"] < now`). Audience and issuer checks switched off are still reported.
+    /// Test code, which forges tokens on purpose, is not checked.
     ///
     /// ## Why is this dangerous
     /// A token that never expires stays valid forever once stolen, from a log, a browser or a

@@ -29,6 +29,7 @@ declare_rule! {
     /// helper's parameter that every call in the project fills with such a token. OpenID
     /// Connect lets a client trust an ID token received straight from the token endpoint over
     /// TLS. Claims that are returned, passed on, or read beyond the time claims are reported.
+    /// Test code, which inspects tokens on purpose, is not checked.
     ///
     /// ## Why is this dangerous
     /// Without the signature check a token is just base64 that anyone can write: an attacker

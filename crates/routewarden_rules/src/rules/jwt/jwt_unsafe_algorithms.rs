@@ -14,7 +14,9 @@ declare_rule! {
     /// PyJWT 1.x the algorithm the token's own header names (PyJWT 2 refuses the call, so there
     /// the finding marks a decode that fails, or code written for 1.x); and symmetric (`HS*`)
     /// and asymmetric (`RS*`, `ES*`, `PS*`, `EdDSA`) algorithms allowed together for one key.
-    /// PyJWT decodes without a key or with `verify=False` are JWT001's.
+    /// PyJWT decodes without a key or with `verify=False` are JWT001's. The algorithms may be
+    /// given by keyword or third, as both libraries allow (`jwt.decode(token, key, ["HS256"])`).
+    /// Test code is not checked.
     ///
     /// ## Why is this dangerous
     /// With `none` a token needs no signature at all. Taking the algorithm from the token lets
@@ -79,7 +81,7 @@ impl Rule for JwtUnsafeAlgorithms {
         let meta = &JWT_UNSAFE_ALGORITHMS;
         if encoder(cx, call).is_some() {
             let alg = call
-                .keyword("algorithm")
+                .argument("algorithm", 2)
                 .map(|a| cx.resolve_value(a).expr)
                 .and_then(Expr::as_str);
             if alg.is_some_and(|a| a.eq_ignore_ascii_case("none")) {
@@ -100,7 +102,8 @@ impl Rule for JwtUnsafeAlgorithms {
         {
             return;
         }
-        let Some(algorithms) = call.keyword("algorithms") else {
+        // PyJWT and python-jose both take the list third: `decode(token, key, ["HS256"])`.
+        let Some(algorithms) = call.argument("algorithms", 2) else {
             if library == JwtLibrary::Jose {
                 out.report(
                     meta,
