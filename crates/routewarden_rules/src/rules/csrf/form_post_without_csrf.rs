@@ -69,6 +69,8 @@ const CSRF_EXTENSIONS: &[&str] = &[
 const FORM_PROTECTION: &[&str] = &[
     "flask_wtf.FlaskForm",
     "flask_wtf.Form",
+    "flask_wtf.form.FlaskForm",
+    "flask_wtf.form.Form",
     "flask_wtf.csrf.generate_csrf",
 ];
 

@@ -52,6 +52,8 @@ const KEY_USERS: &[&str] = &[
     "flask_wtf.csrf.CSRFProtect",
     "flask_wtf.FlaskForm",
     "flask_wtf.Form",
+    "flask_wtf.form.FlaskForm",
+    "flask_wtf.form.Form",
     "flask_security.Security",
 ];
 
