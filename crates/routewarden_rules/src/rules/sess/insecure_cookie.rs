@@ -18,7 +18,10 @@ declare_rule! {
     /// other cookies (preferences, UI state, download markers), which carry nothing to steal
     /// and are reported for review only. Starlette's default `samesite="lax"` counts as set;
     /// non-literal flags (`secure=settings.cookie_secure`) are trusted; test files and
-    /// `set_cookie` methods of the project's own classes are skipped.
+    /// `set_cookie` methods of the project's own classes are skipped. A cookie set to a literal
+    /// flag (`"true"`, `"1"`, or `""` when clearing it) carries nothing to steal and is not
+    /// reported, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
+    /// HttpOnly, since the page's script must read it.
     ///
     /// ## Why is this dangerous
     /// A cookie without `Secure` travels over plain HTTP and can be copied on the network;
@@ -55,15 +58,7 @@ fn session_words(name: &str) -> bool {
     identifier_words(name).iter().any(|w| {
         matches!(
             w.to_ascii_lowercase().as_str(),
-            "session"
-                | "sid"
-                | "sessionid"
-                | "auth"
-                | "jwt"
-                | "remember"
-                | "csrf"
-                | "refresh"
-                | "access"
+            "session" | "sid" | "sessionid" | "auth" | "jwt" | "remember" | "refresh" | "access"
         )
     })
 }
@@ -116,9 +111,24 @@ impl Rule for InsecureCookie {
         }) {
             return;
         }
-        let mut missing = Vec::new();
         // Positions follow Werkzeug and Starlette alike:
         // set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite).
+        // A literal flag (`"true"`, or `""` when clearing the cookie) carries nothing to steal
+        // or replay.
+        if call.argument("value", 1).is_some_and(is_flag_value) {
+            return;
+        }
+        // A double-submit CSRF cookie is read by the page's own script, which echoes it in a
+        // header: it must not be HttpOnly.
+        let csrf_cookie = call
+            .argument("key", 0)
+            .and_then(Expr::as_str)
+            .is_some_and(|n| {
+                identifier_words(n)
+                    .iter()
+                    .any(|w| matches!(w.to_ascii_lowercase().as_str(), "csrf" | "xsrf"))
+            });
+        let mut missing = Vec::new();
         let set = |name: &str, position: usize| {
             call.argument(name, position)
                 .is_some_and(|v| !is_falsy_literal(v))
@@ -126,7 +136,7 @@ impl Rule for InsecureCookie {
         if !set("secure", 6) {
             missing.push("secure");
         }
-        if !set("httponly", 7) {
+        if !set("httponly", 7) && !csrf_cookie {
             missing.push("httponly");
         }
         // Starlette defaults `samesite` to "lax"; Werkzeug sends none.
@@ -147,7 +157,8 @@ impl Rule for InsecureCookie {
         if missing.is_empty() {
             return;
         }
-        let sensitive = sensitive_cookie(call.argument("key", 0), call.argument("value", 1));
+        let sensitive =
+            !csrf_cookie && sensitive_cookie(call.argument("key", 0), call.argument("value", 1));
 
         let name = call
             .argument("key", 0)
@@ -165,6 +176,20 @@ impl Rule for InsecureCookie {
                 Severity::Low
             },
         );
+    }
+}
+
+/// A literal flag or an empty value: `"true"`, `"1"`, `True`, `""`.
+fn is_flag_value(value: &Expr) -> bool {
+    match &value.kind {
+        ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::NoneLiteral => true,
+        ExprKind::Str(s) => {
+            s.is_empty()
+                || ["true", "false", "yes", "no", "on", "off", "1", "0"]
+                    .iter()
+                    .any(|f| s.eq_ignore_ascii_case(f))
+        }
+        _ => false,
     }
 }
 
