@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
+use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_python::ast::ExprKind;
@@ -10,10 +11,12 @@ declare_rule! {
     /// A rate limit that cannot take effect: a limiter decorator placed above the route
     /// decorator (the route registers the unlimited function); a slowapi-limited handler without
     /// a `request` parameter (slowapi needs it to identify the client and fails); a limiter that
-    /// is never attached to an application (a slowapi `Limiter` never stored in
-    /// `app.state.limiter`, a Flask-Limiter `Limiter` created without the app, positional or
-    /// `app=`, and never passed to `init_app`, also through `for ext in (db, limiter):
-    /// ext.init_app(app)`). A limiter handed to code the analysis does not follow (passed to a
+    /// is never attached to an application (a slowapi `Limiter` with `default_limits` or
+    /// `application_limits` never stored in `app.state.limiter`, a Flask-Limiter `Limiter`
+    /// created without the app, positional or `app=`, and never passed to `init_app`, also
+    /// through `for ext in (db, limiter): ext.init_app(app)`). slowapi's `@limiter.limit(...)`
+    /// is enforced by the limiter itself, attached or not, and a limiter built with
+    /// `enabled=False` is switched off on purpose. A limiter handed to code the analysis does not follow (passed to a
     /// custom app class, stored in an attribute, returned) may be attached there and is not
     /// reported.
     ///
@@ -108,9 +111,18 @@ impl Rule for IneffectiveRateLimit {
                 }
             }
         }
-        // Limiters never attached to an application.
+        // Limiters never attached to an application. slowapi's decorator limits are checked
+        // by the limiter itself; only its default and application-wide limits need the app.
+        // A limiter built with `enabled=False` is switched off on purpose.
         for (id, object) in &apps.objects {
             if !object.kind.is_limiter() || apps.limiter_is_attached(id) {
+                continue;
+            }
+            let keyword = |name: &str| object.call.and_then(|c| c.keyword(name));
+            let needs_app = object.kind != ObjectKind::SlowapiLimiter
+                || keyword("default_limits").is_some()
+                || keyword("application_limits").is_some();
+            if !needs_app || keyword("enabled").is_some_and(is_falsy_literal) {
                 continue;
             }
             let mut f = Findings::new(id.file);
