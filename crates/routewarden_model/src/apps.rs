@@ -258,6 +258,7 @@ impl<'a> AppModel<'a> {
                         scope: Vec::new(),
                         loops: Vec::new(),
                         conditions: Vec::new(),
+                        classes: Vec::new(),
                         names: std::cell::RefCell::default(),
                         out: FileApps::default(),
                     };
@@ -1333,6 +1334,9 @@ struct Extractor<'a> {
     /// The `if`s enclosing the current statement in the current function, with the branch
     /// taken. Their text is written out only when something is registered under them.
     conditions: Vec<Branch<'a>>,
+    /// The classes whose bodies enclose the current statement, innermost last: `self.method(app)`
+    /// calls the method of the innermost.
+    classes: Vec<&'a Class>,
     /// Names already resolved, by innermost enclosing function (its start, as in
     /// [`ObjectId::scope`]): the same receivers (`db`, `logger`, `self`) come back on most lines
     /// of a function.
@@ -1496,7 +1500,9 @@ impl<'a> Extractor<'a> {
             Stmt::ClassDef(c) => {
                 self.appbuilder_view(c);
                 self.decorated_resource(c);
+                self.classes.push(c);
                 self.stmts(&c.body);
+                self.classes.pop();
             }
             Stmt::Assign {
                 targets,
@@ -1589,6 +1595,21 @@ impl<'a> Extractor<'a> {
                 if let Some(routes) = call.keyword("routes") {
                     let scope = self.scope.clone();
                     self.route_list(&id, "", self.file, &scope, routes, 0);
+                }
+                // `FastAPI(lifespan=lifespan)`: the framework calls `lifespan(app)` with this
+                // application, so what it registers on its parameter is registered here.
+                if kind.is_app()
+                    && let Some(lifespan) = call.keyword("lifespan")
+                    && let Some((def_file, function, _)) =
+                        function_in(self.model, self.file, &self.scope, lifespan)
+                    && let Some(param) = function.params.first()
+                {
+                    let child = ObjectId {
+                        file: def_file,
+                        scope: Some(function.span.start),
+                        name: param.name.to_string(),
+                    };
+                    self.include(id.clone(), child, None, span).is_parameter = true;
                 }
                 self.out.objects.push(FrameworkObject {
                     id,
@@ -1808,15 +1829,31 @@ impl<'a> Extractor<'a> {
         if !passes_names {
             return;
         }
-        let Some((def_file, function, _)) =
-            function_in(self.model, self.file, &self.scope, &call.func)
-        else {
-            return;
-        };
+        let (def_file, function, bound_self) =
+            match function_in(self.model, self.file, &self.scope, &call.func) {
+                Some((def_file, function, _)) => (def_file, function, false),
+                None => {
+                    // `self._configure_routes(app)` in a method: the class's own method, whose
+                    // first parameter is the instance.
+                    let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                        return;
+                    };
+                    let (Some("self"), Some(class)) = (value.as_name(), self.classes.last()) else {
+                        return;
+                    };
+                    let Some((def_file, _, method)) =
+                        find_method(self.model, self.file, class, attr)
+                    else {
+                        return;
+                    };
+                    (def_file, method, true)
+                }
+            };
         let positional = function
             .params
             .iter()
-            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional));
+            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+            .skip(usize::from(bound_self));
         let mut bound: Vec<(&'a str, &'a Expr)> = positional
             .zip(
                 call.args

@@ -225,6 +225,13 @@ pub fn is_auth_object_class(class: &str) -> bool {
         .any(|(package, name)| from_package(class, package, name))
 }
 
+/// A class named for authenticating (`JWTAuthenticator`, `StaticBearerAuthenticator`): an
+/// instance used as a dependency authenticates, when the class is outside the analysed code and
+/// its name is all there is to judge.
+pub fn is_authenticator_class_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.ends_with("Authenticator")
+}
+
 /// Names of project functions that, by convention, authenticate. Used only for project
 /// functions whose bodies could not be judged.
 pub fn is_auth_function_name(name: &str) -> bool {

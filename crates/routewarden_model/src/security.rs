@@ -7,7 +7,8 @@ use crate::apps::{
 use crate::config::any_identifier_word;
 use crate::frameworks::{
     ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
-    is_permission_object_class, is_principal_permission_class, is_security_scheme,
+    is_authenticator_class_name, is_permission_object_class, is_principal_permission_class,
+    is_security_scheme,
 };
 use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
@@ -1858,11 +1859,19 @@ impl<'a> Judge<'a, '_> {
         }
         // An instance of a security scheme; with `auto_error=False` it lets requests without
         // credentials through (the dependency is None), so it authenticates nothing by itself.
-        if let Some(class) = self.model.instance_class(file, scope, target)
-            && is_security_scheme(&class)
-        {
-            v.authenticates = !self.scheme_is_optional(file, scope, target);
-            return v;
+        if let Some(class) = self.model.instance_class(file, scope, target) {
+            if is_security_scheme(&class) {
+                v.authenticates = !self.scheme_is_optional(file, scope, target);
+                return v;
+            }
+            // `authenticator: JWTAuthenticator` handed to a router factory, its class from a
+            // package the analysis does not see.
+            if self.model.definition(&class).is_none()
+                && is_authenticator_class_name(class.rsplit('.').next().unwrap_or(""))
+            {
+                v.authenticates = true;
+                return v;
+            }
         }
         let imports = &self.model.files[file].imports;
         if let ExprKind::Call(call) = &target.kind {
@@ -1919,7 +1928,7 @@ impl<'a> Judge<'a, '_> {
             }
             Some((_, None, Some(q))) => {
                 let last = q.rsplit('.').next().unwrap_or("");
-                v.authenticates = is_auth_function_name(last);
+                v.authenticates = is_auth_function_name(last) || is_authenticator_class_name(last);
                 v.checks_role = v.authenticates && self.role_name(last);
                 v
             }

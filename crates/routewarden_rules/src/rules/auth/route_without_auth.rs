@@ -34,7 +34,9 @@ declare_rule! {
     /// makes the router), the `APIRouter`, each `include_router` and the `FastAPI` app; a `Security(...)`
     /// parameter whose callable cannot be judged (a provider chosen from the configuration at
     /// runtime) authenticates by its declaration, unless the callable lets anonymous callers
-    /// through or is named optional;
+    /// through or is named optional, and so does an instance of a class from outside the
+    /// analysed code named for it (`Depends(authenticator)` with `authenticator =
+    /// JWTAuthenticator(signer)`, also handed to a router factory);
     /// FastAPI security schemes, fastapi-users, Starlette's `@requires`, Flask-Login,
     /// Flask-JWT-Extended, Flask-HTTPAuth, Flask-Security, Flask-AppBuilder (views and APIs
     /// registered with `appbuilder.add_view`/`add_api` are protected only where decorated with
