@@ -2723,14 +2723,11 @@ impl<'a> Judge<'a, '_> {
                 }
                 let last = call.func.last_name().unwrap_or("");
                 if last == "redirect" || last == "RedirectResponse" {
-                    let to_login = call.args.first().or(call.keyword("url")).is_some_and(|a| {
-                        a.any(&mut |x| {
-                            x.as_str().is_some_and(|s| {
-                                let lower = s.to_ascii_lowercase();
-                                lower.contains("login") || lower.contains("signin")
-                            })
-                        })
-                    });
+                    let to_login = call
+                        .args
+                        .first()
+                        .or(call.keyword("url"))
+                        .is_some_and(names_login_page);
                     return Some(if to_login {
                         Refusal::ToLogin
                     } else {
@@ -2773,6 +2770,27 @@ impl<'a> Judge<'a, '_> {
                 }
                 if let Some(r) = refusal_class(last) {
                     return Some(r);
+                }
+                // `raise Redirect303(url_for(".login"))`: the project's own HTTP exception,
+                // answered with the status its class declares.
+                if let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+                    self.model.resolve_definition(file, &call.func)
+                    && self
+                        .model
+                        .class_name(file, &call.func)
+                        .is_some_and(|q| HTTP_EXCEPTIONS.contains(&q.as_str()))
+                {
+                    let code = crate::apps::class_attribute(self.model, class_file, class, "code");
+                    return match code.map(|(_, v)| &v.kind) {
+                        Some(ExprKind::Int(Some(300..=399))) => {
+                            Some(if call.args.iter().any(names_login_page) {
+                                Refusal::ToLogin
+                            } else {
+                                Refusal::Away
+                            })
+                        }
+                        _ => code.and_then(|(_, v)| status_of(v)),
+                    };
                 }
                 // `return auth_error()`: a project helper that refuses.
                 if let Some((def_file, Some(Stmt::FunctionDef(f)), _)) =
@@ -3367,6 +3385,26 @@ fn names_limit(name: &str) -> bool {
 }
 
 /// Exception classes that refuse a request by their name.
+/// Exception classes that the frameworks answer with their own status code.
+const HTTP_EXCEPTIONS: &[&str] = &[
+    "werkzeug.exceptions.HTTPException",
+    "werkzeug.routing.RoutingException",
+    "starlette.exceptions.HTTPException",
+    "fastapi.HTTPException",
+    "fastapi.exceptions.HTTPException",
+];
+
+/// A redirect target that is a login page: `"/login"`, `url_for("auth.signin")`,
+/// `url_for(".authenticate")`.
+fn names_login_page(target: &Expr) -> bool {
+    target.any(&mut |x| {
+        x.as_str().is_some_and(|s| {
+            let lower = s.to_ascii_lowercase();
+            lower.contains("login") || lower.contains("signin") || lower.contains("authenticate")
+        })
+    })
+}
+
 fn refusal_class(name: &str) -> Option<Refusal> {
     if name.contains("Unauthorized")
         || name.contains("NotAuthenticated")

@@ -56,7 +56,10 @@ declare_rule! {
     /// object did not exist (`except NotAuthorized: abort(404)`, also in a method the view
     /// calls on `self`); a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
-    /// `[tool.routewarden.auth]`. A CSRF check is not authentication, and a guard whose failure is
+    /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
+    /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
+    /// `HTTPException` with `code = 403`, or a redirect to a login page). A CSRF check is not
+    /// authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
     /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
     /// lets through by name or path (`if request.endpoint in PUBLIC: return`) is public by the
