@@ -2234,6 +2234,13 @@ impl<'a> Judge<'a, '_> {
         }
         if !credentials {
             v = self.gates_verdict(file, body, depth);
+        } else {
+            // A handler that checks the current password (a password change) after refusing
+            // anonymous sessions re-authenticates a logged-in user: that gate counts.
+            v.authenticates = body.iter().any(|stmt| {
+                matches!(stmt, Stmt::If { test, body: then, .. }
+                    if holds_for_anonymous(test) && self.branch_refuses(file, body, then))
+            });
         }
         for summary in self.call_summary(file, body).iter() {
             let call = summary.call;
@@ -3385,6 +3392,25 @@ fn names_limit(name: &str) -> bool {
 }
 
 /// Exception classes that refuse a request by their name.
+/// A condition that holds for an anonymous session: `current_user.is_anonymous`, `not
+/// current_user.is_authenticated`, or either in an `or`.
+fn holds_for_anonymous(test: &Expr) -> bool {
+    match &test.kind {
+        ExprKind::Attribute { attr, .. } => attr == "is_anonymous",
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => {
+            matches!(&operand.kind, ExprKind::Attribute { attr, .. } if attr == "is_authenticated")
+        }
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => values.iter().any(holds_for_anonymous),
+        _ => false,
+    }
+}
+
 /// Exception classes that the frameworks answer with their own status code.
 const HTTP_EXCEPTIONS: &[&str] = &[
     "werkzeug.exceptions.HTTPException",
