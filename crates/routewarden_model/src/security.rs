@@ -690,8 +690,8 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// `with admin_permission.require(403):` (Flask-Principal) closing an unconditional block
-    /// of the handler: what the handler does at the end runs only for identities holding the
-    /// permission. The context expression.
+    /// of the handler, followed at most by `return CONSTANT`: what the handler does at the end
+    /// runs only for identities holding the permission. The context expression.
     fn permission_block(
         &self,
         file: usize,
@@ -700,7 +700,27 @@ impl<'a> Judge<'a, '_> {
     ) -> Option<&'a Expr> {
         let mut found = None;
         unconditional_blocks(&handler.body, &mut |block| {
-            if let Some(Stmt::With { items, .. }) = block.last() {
+            // What follows the block may only hand back a value already made (`return
+            // NO_CONTENT`).
+            let trailing = block
+                .iter()
+                .rev()
+                .take_while(|s| {
+                    matches!(s, Stmt::Return { value, .. } if value.as_ref().is_none_or(|v| {
+                        !v.any(&mut |x| !matches!(
+                            x.kind,
+                            ExprKind::Name(_)
+                                | ExprKind::Attribute { .. }
+                                | ExprKind::Tuple(_)
+                                | ExprKind::Str(_)
+                                | ExprKind::Int(_)
+                                | ExprKind::Bool(_)
+                                | ExprKind::NoneLiteral
+                        ))
+                    }))
+                })
+                .count();
+            if let Some(Stmt::With { items, .. }) = block.iter().rev().nth(trailing) {
                 found = found.or_else(|| {
                     items.iter().map(|i| &i.context).find(|context| {
                         context.as_call().is_some_and(|call| {
@@ -2237,9 +2257,17 @@ impl<'a> Judge<'a, '_> {
         } else {
             // A handler that checks the current password (a password change) after refusing
             // anonymous sessions re-authenticates a logged-in user: that gate counts.
-            v.authenticates = body.iter().any(|stmt| {
-                matches!(stmt, Stmt::If { test, body: then, .. }
-                    if holds_for_anonymous(test) && self.branch_refuses(file, body, then))
+            v.authenticates = body.iter().any(|stmt| match stmt {
+                Stmt::If {
+                    test,
+                    body: then,
+                    orelse,
+                    ..
+                } => {
+                    holds_for_anonymous(test) && self.branch_refuses(file, body, then)
+                        || holds_for_logged_in(test) && self.branch_refuses(file, body, orelse)
+                }
+                _ => false,
             });
         }
         for summary in self.call_summary(file, body).iter() {
@@ -3407,6 +3435,23 @@ fn holds_for_anonymous(test: &Expr) -> bool {
             op: BoolOp::Or,
             values,
         } => values.iter().any(holds_for_anonymous),
+        _ => false,
+    }
+}
+
+/// A condition that holds only for a logged-in session: `current_user.is_authenticated`, `not
+/// current_user.is_anonymous`, or either in an `and`.
+fn holds_for_logged_in(test: &Expr) -> bool {
+    match &test.kind {
+        ExprKind::Attribute { attr, .. } => attr == "is_authenticated",
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => matches!(&operand.kind, ExprKind::Attribute { attr, .. } if attr == "is_anonymous"),
+        ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } => values.iter().any(holds_for_logged_in),
         _ => false,
     }
 }
