@@ -373,10 +373,13 @@ fn only_fails(handler: &Function) -> bool {
 /// A login: the handler receives credentials (a password, a one-time code, an
 /// `OAuth2PasswordRequestForm`) and issues a session or a token for them (returns a `token`,
 /// builds a `Token(access_token=...)`, calls `login_user` or `create_access_token`, declares a
-/// `*Token`/`*Signin` response model). Public by design whatever its path.
+/// `*Token`/`*Signin` response model, writes the session). Public by design whatever its path.
 fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     if credential_evidence(cx.model, route.handler_file, route.handler).is_none() {
         return false;
+    }
+    if writes_session(&route.handler.body) {
+        return true;
     }
     const TOKEN_KEYS: &[&str] = &[
         "token",
@@ -450,16 +453,22 @@ fn is_federated_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
             false
         });
     });
-    let mut writes_session = false;
-    walk_stmts(&route.handler.body, &mut |stmt| {
+    verifies && (signs_in || writes_session(&route.handler.body))
+}
+
+/// `session["user_id"] = user.id`, `request.session["user"] = ...`: the handler signs the caller
+/// in through the session.
+fn writes_session(body: &[Stmt]) -> bool {
+    let mut writes = false;
+    walk_stmts(body, &mut |stmt| {
         if let Stmt::Assign { targets, .. } = stmt {
-            writes_session |= targets.iter().any(|t| {
+            writes |= targets.iter().any(|t| {
                 matches!(&t.kind, ExprKind::Subscript { value, .. }
                     if value.last_name() == Some("session"))
             });
         }
     });
-    verifies && (signs_in || writes_session)
+    writes
 }
 
 /// A route declared public and checking that what it serves is: `public` in its path or its
