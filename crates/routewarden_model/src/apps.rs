@@ -146,6 +146,20 @@ pub enum HookKind {
     BeforeAppRequest,
     /// `@app.middleware("http")`.
     HttpMiddleware,
+    /// `url_value_preprocessor` on an app or blueprint: runs before the view with the values
+    /// of the matched rule, so a guard there covers the routes whose path has those values.
+    UrlValuePreprocessor,
+}
+
+impl HookKind {
+    fn of_registration(method: &str) -> Option<HookKind> {
+        Some(match method {
+            "before_request" => HookKind::BeforeRequest,
+            "before_app_request" => HookKind::BeforeAppRequest,
+            "url_value_preprocessor" => HookKind::UrlValuePreprocessor,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -2224,7 +2238,7 @@ impl<'a> Extractor<'a> {
                     when,
                 });
             }
-            "before_request" | "before_app_request" => {
+            "before_request" | "before_app_request" | "url_value_preprocessor" => {
                 let Some(owner) = self.resolve(receiver) else {
                     return;
                 };
@@ -2234,14 +2248,13 @@ impl<'a> Extractor<'a> {
                 let Some((function_file, function)) = self.function_of(func_expr) else {
                     return;
                 };
+                let Some(kind) = HookKind::of_registration(attr) else {
+                    return;
+                };
                 let when = self.when();
                 self.out.hooks.push(Hook {
                     owner,
-                    kind: if attr == "before_request" {
-                        HookKind::BeforeRequest
-                    } else {
-                        HookKind::BeforeAppRequest
-                    },
+                    kind,
                     function,
                     function_file,
                     span,
@@ -2769,16 +2782,14 @@ impl<'a> Extractor<'a> {
                 ExprKind::Attribute {
                     value: receiver,
                     attr,
-                } if attr == "before_request" || attr == "before_app_request" => {
-                    if let Some(owner) = self.resolve(receiver) {
+                } if HookKind::of_registration(attr).is_some() => {
+                    if let Some(owner) = self.resolve(receiver)
+                        && let Some(kind) = HookKind::of_registration(attr)
+                    {
                         let when = self.when();
                         self.out.hooks.push(Hook {
                             owner,
-                            kind: if attr == "before_request" {
-                                HookKind::BeforeRequest
-                            } else {
-                                HookKind::BeforeAppRequest
-                            },
+                            kind,
                             function: f,
                             function_file: self.file,
                             span: decorator.span,

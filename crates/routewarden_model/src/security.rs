@@ -963,7 +963,10 @@ impl<'a> Judge<'a, '_> {
             self.hook_memo.borrow_mut().insert(key, v);
             v
         });
-        if !v.authenticates {
+        if !v.authenticates
+            || kind == HookKind::UrlValuePreprocessor
+                && !reads_path_value(function, &mounted.full_path)
+        {
             return;
         }
         let condition = match self.coverage(file, function, None, mounted) {
@@ -976,6 +979,7 @@ impl<'a> Judge<'a, '_> {
         };
         let what = match kind {
             HookKind::HttpMiddleware => "http middleware",
+            HookKind::UrlValuePreprocessor => "url_value_preprocessor",
             _ => "before_request",
         };
         sec.auth.push(Protection {
@@ -3420,6 +3424,45 @@ fn names_limit(name: &str) -> bool {
 }
 
 /// Exception classes that refuse a request by their name.
+/// A `url_value_preprocessor(endpoint, values)` that reads one of the route's path variables
+/// (`values.pop("project_id")` for `/<project_id>/settle`): Flask hands it only the values of
+/// the matched rule, so it guards nothing on routes without them.
+fn reads_path_value(function: &Function, path: &str) -> bool {
+    let Some(values) = function.params.get(1).map(|p| p.name.as_str()) else {
+        return false;
+    };
+    let in_path = |key: &str| {
+        path.split('<').skip(1).any(|part| {
+            part.split('>')
+                .next()
+                .is_some_and(|var| var.rsplit(':').next() == Some(key))
+        })
+    };
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let key = match &x.kind {
+                ExprKind::Call(c) => match &c.func.kind {
+                    // `values.pop("project_id")`, `(values or {}).get("project_id")`.
+                    ExprKind::Attribute { value, attr }
+                        if matches!(attr.as_str(), "pop" | "get")
+                            && value.any(&mut |v| v.as_name() == Some(values)) =>
+                    {
+                        c.args.first().and_then(Expr::as_str)
+                    }
+                    _ => None,
+                },
+                ExprKind::Subscript { value, slice } if value.as_name() == Some(values) => {
+                    slice.as_str()
+                }
+                _ => None,
+            };
+            key.is_some_and(in_path)
+        });
+    });
+    found
+}
+
 /// A condition that holds for an anonymous session: `current_user.is_anonymous`, `not
 /// current_user.is_authenticated`, or either in an `or`.
 fn holds_for_anonymous(test: &Expr) -> bool {

@@ -44,7 +44,10 @@ declare_rule! {
     /// (`@admin_permission.require(403)`, also a permission kept as a class attribute or taken
     /// from a copy of the library vendored into the project, and `with
     /// permission.require(403):` closing the handler), Flask-RESTful resources
-    /// (`method_decorators`); `before_request` hooks of the blueprint, a parent blueprint or the
+    /// (`method_decorators`); a blueprint's or app's `url_value_preprocessor` that refuses
+    /// (for the routes whose path has the value it reads: `values.pop("project_id")` guards
+    /// `/<project_id>/delete`, not `/wipe`); `before_request` hooks of the blueprint, a parent
+    /// blueprint or the
     /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
     /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
     /// of a request-handler class (`self._check_access()`); a token the caller presents, verified
