@@ -39,7 +39,8 @@ declare_rule! {
     ///   (`502` for "the source could not be reached" or "the upstream sent invalid JSON",
     ///   `503`);
     /// - any exception, even `except Exception`, when the `try` block does nothing but read and
-    ///   validate input (`await request.json()`, `json.loads`, `Model(**body)`,
+    ///   validate input (`await request.json()`, `json.loads`, also of a `json` that a
+    ///   compatibility package re-exports, `Model(**body)`,
     ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
     ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps) and
     ///   the answer is not a 5xx: the text describes what was wrong with the client's own input;
@@ -150,6 +151,8 @@ const NARROW: &[&str] = &[
     "UnicodeEncodeError",
     "BadZipFile",
     "YAMLError",
+    "MarkedYAMLError",
+    "ScannerError",
     "TOMLDecodeError",
     "InvalidToken",
     "ExpiredSignatureError",
@@ -629,6 +632,15 @@ const PARSE_FUNCTIONS: &[&str] = &[
     "bson.objectid.ObjectId",
 ];
 
+/// `loads` of a JSON module a compatibility package re-exports (`from dagster_shared.seven
+/// import json`): `<package>.json.loads`.
+fn is_reexported_json_loads(qualified: &str) -> bool {
+    qualified
+        .strip_suffix(".loads")
+        .and_then(|module| module.rsplit_once('.'))
+        .is_some_and(|(_, last)| matches!(last, "json" | "simplejson" | "ujson" | "orjson"))
+}
+
 /// Validation entry points of model classes and type adapters.
 const VALIDATE_METHODS: &[&str] = &[
     "model_validate",
@@ -835,7 +847,7 @@ impl InputOnly<'_> {
             return Some(usize::from(matches!(n, "int" | "float" | "complex")));
         }
         if let Some(q) = imports.resolve(&call.func) {
-            if PARSE_FUNCTIONS.contains(&q.as_str()) {
+            if PARSE_FUNCTIONS.contains(&q.as_str()) || is_reexported_json_loads(&q) {
                 return Some(1);
             }
             if let Some(b) = q.strip_prefix("builtins.") {
