@@ -1,7 +1,7 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{Rule, RuleMeta, Severity};
 use routewarden_model::last_assignment;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{CmpOp, Expr, ExprKind, Stmt};
@@ -14,6 +14,9 @@ declare_rule! {
     /// `allowed = request.headers.get("Origin") in config["cors_whitelist"]`). Covers
     /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)`, header
     /// dicts passed to responses and the headers of a Flask `return body, status, headers` tuple.
+    /// When the module never sends `Access-Control-Allow-Credentials` (nor configures CORS with
+    /// credentials), browsers keep cookies out of the exchange and the echo acts as `*`: it is
+    /// reported at low severity.
     ///
     /// ## Why is this dangerous
     /// Echoing the caller's origin is "allow every origin", written so that it also works with
@@ -161,12 +164,48 @@ impl CorsReflectedOrigin {
         if function.is_some_and(checks_origin_header) {
             return;
         }
-        out.report(
-            &CORS_REFLECTED_ORIGIN,
-            span,
-            "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check",
-        );
+        if allows_credentials(cx.file.body()) {
+            out.report(
+                &CORS_REFLECTED_ORIGIN,
+                span,
+                "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check",
+            );
+        } else {
+            // Browsers expose a credentialed response only with Allow-Credentials: without it
+            // the echo is `*`, which lets other sites read only what anyone may fetch.
+            out.report_with_severity(
+                &CORS_REFLECTED_ORIGIN,
+                span,
+                "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check; this module sends no Access-Control-Allow-Credentials, so it acts as `*`",
+                Severity::Low,
+            );
+        }
     }
+}
+
+/// Whether the module that echoes the origin sends `Access-Control-Allow-Credentials` (a header
+/// key written as a literal) or configures CORS with credentials anywhere, classes included:
+/// the headers of a CORS policy are written together.
+fn allows_credentials(body: &[Stmt]) -> bool {
+    fn in_body(body: &[Stmt]) -> bool {
+        body.iter().any(|stmt| {
+            let mut found = false;
+            stmt.for_each_own_expr(&mut |e| {
+                found |= e.any(&mut |x| match &x.kind {
+                    ExprKind::Str(s) => s.eq_ignore_ascii_case("Access-Control-Allow-Credentials"),
+                    ExprKind::Call(c) => c.keywords.iter().any(|k| {
+                        matches!(
+                            k.arg.as_deref(),
+                            Some("allow_credentials" | "supports_credentials")
+                        )
+                    }),
+                    _ => false,
+                });
+            });
+            found || stmt.child_bodies().any(in_body)
+        })
+    }
+    in_body(body)
 }
 
 impl Rule for CorsReflectedOrigin {
@@ -252,5 +291,38 @@ impl Rule for CorsReflectedOrigin {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::helpers::test_support::findings_of;
+
+    fn severity_of(source: &str) -> Vec<Severity> {
+        findings_of(&CorsReflectedOrigin, &[("app.py", source)])
+            .iter()
+            .map(|f| f.severity)
+            .collect()
+    }
+
+    #[test]
+    fn an_echo_without_credentials_acts_as_a_wildcard() {
+        let echo = r#"from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.after_request
+def cors(response):
+    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin")
+    return response
+"#;
+        assert_eq!(severity_of(echo), vec![Severity::Low]);
+        let with_credentials = echo.replace(
+            "    return response",
+            "    response.headers[\"Access-Control-Allow-Credentials\"] = \"true\"\n    return response",
+        );
+        assert_eq!(severity_of(&with_credentials), vec![Severity::High]);
     }
 }
