@@ -1855,6 +1855,23 @@ impl<'a> Extractor<'a> {
                     let (Some("self"), Some(class)) = (value.as_name(), self.classes.last()) else {
                         return;
                     };
+                    // Only an application handed to the method (`self._configure_routes(app)`):
+                    // most such calls pass none, and looking the method up in the class
+                    // hierarchy is the costly part.
+                    let passes_app = call
+                        .args
+                        .iter()
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .any(|a| {
+                            matches!(a.kind, ExprKind::Name(_))
+                                && self.resolve(a).is_some_and(|id| {
+                                    self.object_kind_at_definition(&id)
+                                        .is_some_and(ObjectKind::is_app)
+                                })
+                        });
+                    if !passes_app {
+                        return;
+                    }
                     let Some((def_file, _, method)) =
                         find_method(self.model, self.file, class, attr)
                     else {

@@ -123,18 +123,26 @@ pub fn route_method(attr: &str) -> Option<Option<&'static str>> {
 /// `pkg.sub.name` is `name` exported by `pkg` from whichever module re-exports it, also from a
 /// copy vendored into the project (`octoprint.vendor.flask_principal.Permission`).
 fn from_package(qualified: &str, package: &str, name: &str) -> bool {
-    let unvendored = VENDOR_FOLDERS
-        .iter()
-        .find_map(|folder| qualified.split_once(folder).map(|(_, rest)| rest))
-        .unwrap_or(qualified);
-    unvendored
-        .strip_prefix(package)
-        .is_some_and(|rest| rest.starts_with('.') && rest.ends_with(name))
-        && qualified.rsplit('.').next() == Some(name)
+    let exported = |q: &str| {
+        q.strip_prefix(package)
+            .is_some_and(|rest| rest.starts_with('.') && rest.ends_with(name))
+    };
+    qualified.rsplit('.').next() == Some(name)
+        && (exported(qualified) || unvendored(qualified).is_some_and(exported))
 }
 
-/// Packages that hold third-party code copied into a project.
-const VENDOR_FOLDERS: &[&str] = &[".vendor.", "._vendor.", ".vendored.", ".third_party."];
+/// The name inside a package that holds third-party code copied into a project:
+/// `octoprint.vendor.flask_principal.Permission` gives `flask_principal.Permission`.
+fn unvendored(qualified: &str) -> Option<&str> {
+    let mut offset = 0;
+    for part in qualified.split('.') {
+        offset += part.len() + 1;
+        if matches!(part, "vendor" | "_vendor" | "vendored" | "third_party") {
+            return qualified.get(offset..);
+        }
+    }
+    None
+}
 
 /// Security scheme classes: a dependency on an instance authenticates.
 const SECURITY_SCHEMES: &[(&str, &str)] = &[

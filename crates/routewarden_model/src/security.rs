@@ -2810,41 +2810,40 @@ impl<'a> Judge<'a, '_> {
                 if let Some(r) = refusal_class(last) {
                     return Some(r);
                 }
-                // `raise Redirect303(url_for(".login"))`: the project's own HTTP exception,
-                // answered with the status its class declares.
-                if let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
-                    self.model.resolve_definition(file, &call.func)
-                    && self
-                        .model
-                        .class_name(file, &call.func)
-                        .is_some_and(|q| HTTP_EXCEPTIONS.contains(&q.as_str()))
-                {
-                    let code = crate::apps::class_attribute(self.model, class_file, class, "code");
-                    return match code.map(|(_, v)| &v.kind) {
-                        Some(ExprKind::Int(Some(300..=399))) => {
-                            Some(if call.args.iter().any(names_login_page) {
-                                Refusal::ToLogin
-                            } else {
-                                Refusal::Away
-                            })
+                match self.model.resolve_definition(file, &call.func) {
+                    // `raise Redirect303(url_for(".login"))`: the project's own HTTP exception,
+                    // answered with the status its class declares.
+                    Some((class_file, Some(Stmt::ClassDef(class)), _))
+                        if self
+                            .model
+                            .class_name(file, &call.func)
+                            .is_some_and(|q| HTTP_EXCEPTIONS.contains(&q.as_str())) =>
+                    {
+                        let code =
+                            crate::apps::class_attribute(self.model, class_file, class, "code");
+                        match code.map(|(_, v)| &v.kind) {
+                            Some(ExprKind::Int(Some(300..=399))) => {
+                                Some(if call.args.iter().any(names_login_page) {
+                                    Refusal::ToLogin
+                                } else {
+                                    Refusal::Away
+                                })
+                            }
+                            _ => code.and_then(|(_, v)| status_of(v)),
                         }
-                        _ => code.and_then(|(_, v)| status_of(v)),
-                    };
+                    }
+                    // `return auth_error()`: a project helper that refuses.
+                    Some((def_file, Some(Stmt::FunctionDef(f)), _)) if depth < REFUSAL_DEPTH => {
+                        let mut found = None;
+                        crate::values::for_each_return(&f.body, &mut |r| {
+                            if found.is_none() {
+                                found = self.refusal(def_file, &f.body, r, depth + 1);
+                            }
+                        });
+                        found
+                    }
+                    _ => None,
                 }
-                // `return auth_error()`: a project helper that refuses.
-                if let Some((def_file, Some(Stmt::FunctionDef(f)), _)) =
-                    self.model.resolve_definition(file, &call.func)
-                    && depth < REFUSAL_DEPTH
-                {
-                    let mut found = None;
-                    crate::values::for_each_return(&f.body, &mut |r| {
-                        if found.is_none() {
-                            found = self.refusal(def_file, &f.body, r, depth + 1);
-                        }
-                    });
-                    return found;
-                }
-                None
             }
             // `return jsonify(error="..."), 401`
             ExprKind::Tuple(items) => items.iter().skip(1).find_map(status_of),

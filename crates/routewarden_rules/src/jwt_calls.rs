@@ -36,11 +36,9 @@ pub fn encoder(cx: &FileContext, call: &Call) -> Option<JwtLibrary> {
 }
 
 fn library_call(cx: &FileContext, call: &Call, calls: &[(&str, JwtLibrary)]) -> Option<JwtLibrary> {
-    if cx.file.is_test() {
-        return None;
-    }
     let q = cx.resolve(&call.func)?;
-    calls.iter().find(|(n, _)| *n == q).map(|(_, l)| *l)
+    let library = calls.iter().find(|(n, _)| *n == q).map(|(_, l)| *l)?;
+    (!cx.file.is_test()).then_some(library)
 }
 
 /// The entries of the `options` mapping of a decode call, followed through a variable or
