@@ -723,19 +723,25 @@ impl<'a> Judge<'a, '_> {
             if let Some(Stmt::With { items, .. }) = block.iter().rev().nth(trailing) {
                 found = found.or_else(|| {
                     items.iter().map(|i| &i.context).find(|context| {
-                        context.as_call().is_some_and(|call| {
-                            matches!(&call.func.kind, ExprKind::Attribute { value, attr }
-                                if attr == "require"
-                                    && self
-                                        .model
-                                        .instance_class(file, scope, value)
-                                        .is_some_and(|c| is_principal_permission_class(&c)))
-                        })
+                        context
+                            .as_call()
+                            .is_some_and(|call| self.principal_requirement(file, scope, &call.func))
                     })
                 });
             }
         });
         found
+    }
+
+    /// `admin_permission.require`: the callee of a Flask-Principal permission's requirement,
+    /// which refuses identities that lack the permission's needs.
+    fn principal_requirement(&self, file: usize, scope: &[&Function], callee: &Expr) -> bool {
+        matches!(&callee.kind, ExprKind::Attribute { value, attr }
+            if attr == "require"
+                && self
+                    .model
+                    .instance_class(file, scope, value)
+                    .is_some_and(|c| is_principal_permission_class(&c)))
     }
 
     /// A handler that receives credentials: a login, not an authenticated route.
@@ -2115,19 +2121,13 @@ impl<'a> Judge<'a, '_> {
         }
         // `@allows.requires(IsAdmin)` (Flask-Allows), `@admin_permission.require(403)`
         // (Flask-Principal).
-        if let ExprKind::Attribute { value, attr } = &callee.kind
-            && matches!(attr.as_str(), "requires" | "require")
-            && self
-                .model
-                .instance_class(file, scope, value)
-                .is_some_and(|c| {
-                    if attr == "requires" {
-                        is_permission_object_class(&c)
-                    } else {
-                        is_principal_permission_class(&c)
-                    }
-                })
-        {
+        let allows_requires = matches!(&callee.kind, ExprKind::Attribute { value, attr }
+            if attr == "requires"
+                && self
+                    .model
+                    .instance_class(file, scope, value)
+                    .is_some_and(|c| is_permission_object_class(&c)));
+        if allows_requires || self.principal_requirement(file, scope, callee) {
             return Some(Verdict {
                 authenticates: true,
                 checks_role: true,
@@ -3422,7 +3422,6 @@ fn names_limit(name: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// Exception classes that refuse a request by their name.
 /// A `url_value_preprocessor(endpoint, values)` that reads one of the route's path variables
 /// (`values.pop("project_id")` for `/<project_id>/settle`): Flask hands it only the values of
 /// the matched rule, so it guards nothing on routes without them.
@@ -3518,6 +3517,7 @@ fn names_login_page(target: &Expr) -> bool {
     })
 }
 
+/// Exception classes that refuse a request by their name.
 fn refusal_class(name: &str) -> Option<Refusal> {
     if name.contains("Unauthorized")
         || name.contains("NotAuthenticated")
