@@ -2799,9 +2799,9 @@ impl<'a> Extractor<'a> {
                 ExprKind::Attribute {
                     value: receiver,
                     attr,
-                } if HookKind::of_registration(attr).is_some() => {
-                    if let Some(owner) = self.resolve(receiver)
-                        && let Some(kind) = HookKind::of_registration(attr)
+                } => {
+                    if let Some(kind) = HookKind::of_registration(attr)
+                        && let Some(owner) = self.resolve(receiver)
                     {
                         let when = self.when();
                         self.out.hooks.push(Hook {

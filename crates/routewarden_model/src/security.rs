@@ -2267,10 +2267,11 @@ impl<'a> Judge<'a, '_> {
                     body: then,
                     orelse,
                     ..
-                } => {
-                    holds_for_anonymous(test) && self.branch_refuses(file, body, then)
-                        || holds_for_logged_in(test) && self.branch_refuses(file, body, orelse)
-                }
+                } => match session_login_test(test) {
+                    Some(Polarity::Lacks) => self.branch_refuses(file, body, then),
+                    Some(Polarity::Has) => self.branch_refuses(file, body, orelse),
+                    _ => false,
+                },
                 _ => false,
             });
         }
@@ -3461,39 +3462,33 @@ fn reads_path_value(function: &Function, path: &str) -> bool {
     found
 }
 
-/// A condition that holds for an anonymous session: `current_user.is_anonymous`, `not
-/// current_user.is_authenticated`, or either in an `or`.
-fn holds_for_anonymous(test: &Expr) -> bool {
+/// Whether a condition about the session's login holds for anonymous sessions (`Lacks`:
+/// `current_user.is_anonymous`, `not current_user.is_authenticated`, either in an `or`) or only
+/// for logged-in ones (`Has`: the opposites, either in an `and`).
+fn session_login_test(test: &Expr) -> Option<Polarity> {
     match &test.kind {
-        ExprKind::Attribute { attr, .. } => attr == "is_anonymous",
+        ExprKind::Attribute { attr, .. } => match attr.as_str() {
+            "is_anonymous" => Some(Polarity::Lacks),
+            "is_authenticated" => Some(Polarity::Has),
+            _ => None,
+        },
         ExprKind::UnaryOp {
             op: UnaryOp::Not,
             operand,
-        } => {
-            matches!(&operand.kind, ExprKind::Attribute { attr, .. } if attr == "is_authenticated")
+        } if matches!(operand.kind, ExprKind::Attribute { .. }) => {
+            session_login_test(operand).map(Polarity::flip)
         }
-        ExprKind::BoolOp {
-            op: BoolOp::Or,
-            values,
-        } => values.iter().any(holds_for_anonymous),
-        _ => false,
-    }
-}
-
-/// A condition that holds only for a logged-in session: `current_user.is_authenticated`, `not
-/// current_user.is_anonymous`, or either in an `and`.
-fn holds_for_logged_in(test: &Expr) -> bool {
-    match &test.kind {
-        ExprKind::Attribute { attr, .. } => attr == "is_authenticated",
-        ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } => matches!(&operand.kind, ExprKind::Attribute { attr, .. } if attr == "is_anonymous"),
-        ExprKind::BoolOp {
-            op: BoolOp::And,
-            values,
-        } => values.iter().any(holds_for_logged_in),
-        _ => false,
+        ExprKind::BoolOp { op, values } => {
+            let wanted = match op {
+                BoolOp::Or => Polarity::Lacks,
+                BoolOp::And => Polarity::Has,
+            };
+            values
+                .iter()
+                .any(|v| session_login_test(v) == Some(wanted))
+                .then_some(wanted)
+        }
+        _ => None,
     }
 }
 

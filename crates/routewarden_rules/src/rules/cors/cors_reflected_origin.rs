@@ -1,4 +1,5 @@
 use crate::context::FileContext;
+use crate::cors_policy::policies;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta, Severity};
@@ -164,7 +165,7 @@ impl CorsReflectedOrigin {
         if function.is_some_and(checks_origin_header) {
             return;
         }
-        if allows_credentials(cx.file.body()) {
+        if allows_credentials(cx) {
             out.report(
                 &CORS_REFLECTED_ORIGIN,
                 span,
@@ -184,28 +185,23 @@ impl CorsReflectedOrigin {
 }
 
 /// Whether the module that echoes the origin sends `Access-Control-Allow-Credentials` (a header
-/// key written as a literal) or configures CORS with credentials anywhere, classes included:
-/// the headers of a CORS policy are written together.
-fn allows_credentials(body: &[Stmt]) -> bool {
-    fn in_body(body: &[Stmt]) -> bool {
+/// key written as a literal) or configures a CORS policy with credentials anywhere, classes
+/// included: the headers of a CORS policy are written together.
+fn allows_credentials(cx: &FileContext) -> bool {
+    fn in_body(cx: &FileContext, body: &[Stmt]) -> bool {
         body.iter().any(|stmt| {
             let mut found = false;
             stmt.for_each_own_expr(&mut |e| {
                 found |= e.any(&mut |x| match &x.kind {
                     ExprKind::Str(s) => s.eq_ignore_ascii_case("Access-Control-Allow-Credentials"),
-                    ExprKind::Call(c) => c.keywords.iter().any(|k| {
-                        matches!(
-                            k.arg.as_deref(),
-                            Some("allow_credentials" | "supports_credentials")
-                        )
-                    }),
+                    ExprKind::Call(c) => policies(cx, c).iter().any(|p| p.credentials),
                     _ => false,
                 });
             });
-            found || stmt.child_bodies().any(in_body)
+            found || stmt.child_bodies().any(|child| in_body(cx, child))
         })
     }
-    in_body(body)
+    in_body(cx, cx.file.body())
 }
 
 impl Rule for CorsReflectedOrigin {

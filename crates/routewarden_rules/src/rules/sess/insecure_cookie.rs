@@ -5,6 +5,7 @@ use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{identifier_words, is_falsy_literal};
 use crate::rule::{Rule, RuleMeta, Severity};
+use routewarden_model::config::any_identifier_word;
 use routewarden_python::ast::{Call, Expr, ExprKind};
 
 declare_rule! {
@@ -123,11 +124,7 @@ impl Rule for InsecureCookie {
         let csrf_cookie = call
             .argument("key", 0)
             .and_then(Expr::as_str)
-            .is_some_and(|n| {
-                identifier_words(n)
-                    .iter()
-                    .any(|w| matches!(w.to_ascii_lowercase().as_str(), "csrf" | "xsrf"))
-            });
+            .is_some_and(|n| any_identifier_word(n, |w| matches!(w, "csrf" | "xsrf")));
         let mut missing = Vec::new();
         let set = |name: &str, position: usize| {
             call.argument(name, position)
