@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt, UnaryOp,
 };
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
 /// Under which runtime condition something is registered: always, only when an operator's
@@ -738,7 +738,9 @@ impl<'a> AppModel<'a> {
         if let Some(function) = id.scope.and_then(|start| find_function(file.body(), start)) {
             parts.push(format!("{}()", function.name));
         }
-        parts.push(id.name.clone());
+        if id.name != RETURNED {
+            parts.push(id.name.clone());
+        }
         parts.join(".")
     }
 
@@ -1083,7 +1085,18 @@ fn returned_object(
             },
             (Some(_), _) => return,
         };
-        result = resolve_object(model, def_file, &scope, value, depth + 1);
+        result = if value
+            .as_call()
+            .is_some_and(|call| constructed_kind(model, def_file, &call.func).is_some())
+        {
+            Some(ObjectId {
+                file: def_file,
+                scope: Some(factory.span.start),
+                name: RETURNED.to_string(),
+            })
+        } else {
+            resolve_object(model, def_file, &scope, value, depth + 1)
+        };
     });
     result
 }
@@ -1530,6 +1543,17 @@ impl<'a> Extractor<'a> {
                 self.expr(value, *span);
             }
             Stmt::Expr { value, span } => self.expr(value, *span),
+            // `return Starlette(routes=...)` in a factory: the application is its result.
+            Stmt::Return {
+                value: Some(value),
+                span,
+            } if !self.scope.is_empty() => {
+                if let Some(call) = value.as_call()
+                    && let Some(kind) = constructed_kind(self.model, self.file, &call.func)
+                {
+                    self.constructed(RETURNED, kind, call, *span);
+                }
+            }
             Stmt::For {
                 target,
                 iter,
@@ -1574,71 +1598,7 @@ impl<'a> Extractor<'a> {
                     }
                     return;
                 };
-                // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
-                if matches!(kind, ObjectKind::AppBuilder | ObjectKind::RestfulApi)
-                    && let Some(app) = call.argument("app", 0)
-                    && let Some(parent) = self.resolve(app)
-                {
-                    let child = ObjectId {
-                        file: self.file,
-                        scope: self.scope.last().map(|f| f.span.start),
-                        name: name.to_string(),
-                    };
-                    self.include(parent, child, None, span);
-                }
-                let prefix = match kind {
-                    ObjectKind::RestxNamespace => self.namespace_path(call),
-                    ObjectKind::Blueprint => path_text(
-                        self.model,
-                        self.file,
-                        &self.scope,
-                        call.keyword("url_prefix"),
-                    ),
-                    _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
-                };
-                let id = ObjectId {
-                    file: self.file,
-                    scope: self.scope.last().map(|f| f.span.start),
-                    name: name.to_string(),
-                };
-                if let Some(mw) = call.keyword("middleware") {
-                    for item in list_items(Some(mw)) {
-                        self.middleware_item(Some(id.clone()), item);
-                    }
-                }
-                if let Some(routes) = call.keyword("routes") {
-                    let scope = self.scope.clone();
-                    self.route_list(&id, "", self.file, &scope, routes, 0);
-                }
-                // `FastAPI(lifespan=lifespan)`: the framework calls `lifespan(app)` with this
-                // application, so what it registers on its parameter is registered here.
-                if kind.is_app()
-                    && let Some(lifespan) = call.keyword("lifespan")
-                    && let Some((def_file, function, _)) =
-                        function_in(self.model, self.file, &self.scope, lifespan)
-                    && let Some(param) = function.params.first()
-                {
-                    let child = ObjectId {
-                        file: def_file,
-                        scope: Some(function.span.start),
-                        name: param.name.to_string(),
-                    };
-                    self.include(id.clone(), child, None, span).is_parameter = true;
-                }
-                self.out.objects.push(FrameworkObject {
-                    id,
-                    kind,
-                    call: Some(call),
-                    span,
-                    prefix,
-                    dependencies: dependency_list(
-                        self.model,
-                        self.file,
-                        &self.scope,
-                        call.keyword("dependencies"),
-                    ),
-                    scope: self.scope.clone(),
-                });
+                self.constructed(name, kind, call, span);
             }
             // `app.state.limiter = limiter`
             ExprKind::Attribute { value: state, attr } if attr == "limiter" => {
@@ -1661,6 +1621,76 @@ impl<'a> Extractor<'a> {
     }
 
     /// The path of a flask-restx `Namespace(name, description, path)`: `path=`, or `/name`.
+
+    /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`).
+    fn constructed(&mut self, name: &str, kind: ObjectKind, call: &'a Call, span: Span) {
+        // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
+        if matches!(kind, ObjectKind::AppBuilder | ObjectKind::RestfulApi)
+            && let Some(app) = call.argument("app", 0)
+            && let Some(parent) = self.resolve(app)
+        {
+            let child = ObjectId {
+                file: self.file,
+                scope: self.scope.last().map(|f| f.span.start),
+                name: name.to_string(),
+            };
+            self.include(parent, child, None, span);
+        }
+        let prefix = match kind {
+            ObjectKind::RestxNamespace => self.namespace_path(call),
+            ObjectKind::Blueprint => path_text(
+                self.model,
+                self.file,
+                &self.scope,
+                call.keyword("url_prefix"),
+            ),
+            _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
+        };
+        let id = ObjectId {
+            file: self.file,
+            scope: self.scope.last().map(|f| f.span.start),
+            name: name.to_string(),
+        };
+        if let Some(mw) = call.keyword("middleware") {
+            for item in list_items(Some(mw)) {
+                self.middleware_item(Some(id.clone()), item);
+            }
+        }
+        if let Some(routes) = call.keyword("routes") {
+            let scope = self.scope.clone();
+            self.route_list(&id, "", self.file, &scope, routes, 0);
+        }
+        // `FastAPI(lifespan=lifespan)`: the framework calls `lifespan(app)` with this
+        // application, so what it registers on its parameter is registered here.
+        if kind.is_app()
+            && let Some(lifespan) = call.keyword("lifespan")
+            && let Some((def_file, function, _)) =
+                function_in(self.model, self.file, &self.scope, lifespan)
+            && let Some(param) = function.params.first()
+        {
+            let child = ObjectId {
+                file: def_file,
+                scope: Some(function.span.start),
+                name: param.name.to_string(),
+            };
+            self.include(id.clone(), child, None, span).is_parameter = true;
+        }
+        self.out.objects.push(FrameworkObject {
+            id,
+            kind,
+            call: Some(call),
+            span,
+            prefix,
+            dependencies: dependency_list(
+                self.model,
+                self.file,
+                &self.scope,
+                call.keyword("dependencies"),
+            ),
+            scope: self.scope.clone(),
+        });
+    }
+
     fn namespace_path(&self, call: &'a Call) -> String {
         match call.argument("path", 2) {
             Some(path) => path_text(self.model, self.file, &self.scope, Some(path)),
@@ -2406,6 +2436,14 @@ impl<'a> Extractor<'a> {
                         scope,
                     });
                 }
+                // `Route("/info", self.info)`: a method of the class building the routes.
+                if let Some((file, function)) = self_method(self.model, file, scope, expr) {
+                    return Some(ViewTarget::Function {
+                        file,
+                        function,
+                        scope: Vec::new(),
+                    });
+                }
                 if let Some((file, class)) = class_in(self.model, file, expr) {
                     return Some(ViewTarget::Class {
                         file,
@@ -2654,6 +2692,29 @@ impl<'a> Extractor<'a> {
             ExprKind::List(items) | ExprKind::Tuple(items) => {
                 for item in items {
                     self.route_item(owner, prefix, file, &scope, item, depth + 1);
+                }
+            }
+            // `routes=build_routes()`, `routes=self.build_routes()`: what the function returns.
+            ExprKind::Call(call) => {
+                for (def_file, function, mut inner) in
+                    called_functions(self.model, file, &scope, &call.func)
+                {
+                    inner.push(function);
+                    let mut returned = Vec::new();
+                    for_each_return(&function.body, &mut |value| returned.push(value));
+                    // `if prefix: return [Mount(prefix, routes=routes)]` then `return routes`:
+                    // the same routes under two prefixes are one route each, listed under the
+                    // last return's, usually the plain one.
+                    let before = self.out.routes.len();
+                    for value in returned.into_iter().rev() {
+                        self.route_list(owner, prefix, def_file, &inner, value, depth + 1);
+                    }
+                    let mut seen = HashSet::default();
+                    let mut index = 0;
+                    self.out.routes.retain(|r| {
+                        index += 1;
+                        index <= before || seen.insert((r.span.start, r.methods.clone()))
+                    });
                 }
             }
             _ => {}
@@ -3205,9 +3266,35 @@ fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Ex
         },
         Some(start) => {
             let function = find_function(file.body(), start)?;
+            if id.name == RETURNED {
+                return returned_construction(model, id.file, function);
+            }
             crate::values::local_assignment(function, &id.name)
         }
     }
+}
+
+/// The name of an object a function builds in its `return` statement (`return
+/// Starlette(...)`): the function's result, printed as `module.create_app()`.
+pub const RETURNED: &str = "<returned>";
+
+/// The first framework constructor call a function returns directly.
+fn returned_construction<'a>(
+    model: &ProjectModel,
+    file: usize,
+    function: &'a Function,
+) -> Option<&'a Expr> {
+    let mut found = None;
+    for_each_return(&function.body, &mut |value| {
+        if found.is_none()
+            && value
+                .as_call()
+                .is_some_and(|call| constructed_kind(model, file, &call.func).is_some())
+        {
+            found = Some(value);
+        }
+    });
+    found
 }
 
 /// What the constructor call bound to an object builds.
@@ -3246,6 +3333,14 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
 
 /// The qualified names of every class a project class derives from, its project bases' bases
 /// included: `app.base.BaseApi`, `flask_appbuilder.api.ModelRestApi`.
+/// The class of a base written with type arguments: `Server` of `Server[Context]`.
+fn generic_origin(base: &Expr) -> &Expr {
+    match &base.kind {
+        ExprKind::Subscript { value, .. } => value,
+        _ => base,
+    }
+}
+
 pub fn class_lineage(model: &ProjectModel, file: usize, class: &Class) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack: Vec<(usize, &Class, u32)> = vec![(file, class, 0)];
@@ -3254,7 +3349,7 @@ pub fn class_lineage(model: &ProjectModel, file: usize, class: &Class) -> Vec<St
             continue;
         }
         for base in &c.bases {
-            match model.resolve_definition(f, base) {
+            match model.resolve_definition(f, generic_origin(base)) {
                 Some((bf, Some(Stmt::ClassDef(bc)), q)) => {
                     out.extend(q);
                     if !std::ptr::eq(bc.as_ref(), c) {
@@ -3289,7 +3384,9 @@ pub fn class_hierarchy<'a>(
         }
         out.push((file, class));
         for base in &class.bases {
-            if let Some((bf, Some(Stmt::ClassDef(bc)), _)) = model.resolve_definition(file, base) {
+            if let Some((bf, Some(Stmt::ClassDef(bc)), _)) =
+                model.resolve_definition(file, generic_origin(base))
+            {
                 visit(model, bf, bc, out, depth + 1);
             }
         }
@@ -3470,6 +3567,107 @@ pub(crate) fn local_function<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Fun
         }
     }
     found
+}
+
+/// The method `self.name` denotes inside a method (`scope`'s innermost function) of a project
+/// class: the class's own or the nearest base's.
+fn self_method<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &Expr,
+) -> Option<(usize, &'a Function)> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    if value.as_name() != Some("self") {
+        return None;
+    }
+    let class = class_of_method(model.files[file].body(), scope.last()?)?;
+    find_method(model, file, class, attr).map(|(f, _, m)| (f, m))
+}
+
+/// The functions a call may run, with the enclosing functions of each: a project function, or a
+/// method called on `self`. A method without a `return` value in the class (an abstract
+/// `def build_routes(self): ...`) stands for the project subclasses' overrides.
+fn called_functions<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    func: &Expr,
+) -> Vec<(usize, &'a Function, Vec<&'a Function>)> {
+    if let Some(found) = function_in(model, file, scope, func) {
+        return vec![found];
+    }
+    let Some((def_file, method)) = self_method(model, file, scope, func) else {
+        return Vec::new();
+    };
+    let mut returns_value = false;
+    for_each_return(&method.body, &mut |_| returns_value = true);
+    if returns_value {
+        return vec![(def_file, method, Vec::new())];
+    }
+    let Some(class) = class_of_method(model.files[def_file].body(), method) else {
+        return Vec::new();
+    };
+    overrides(model, def_file, class, &method.name)
+        .into_iter()
+        .map(|(f, m)| (f, m, Vec::new()))
+        .collect()
+}
+
+/// The methods `name` of the project's module-level subclasses of `class`.
+fn overrides<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    name: &str,
+) -> Vec<(usize, &'a Function)> {
+    let mut out = Vec::new();
+    for (f, module) in model.files.iter().enumerate() {
+        for stmt in module.body() {
+            let Stmt::ClassDef(sub) = stmt else { continue };
+            if std::ptr::eq(sub.as_ref(), class) || sub.bases.is_empty() {
+                continue;
+            }
+            let derives = class_hierarchy(model, f, sub)
+                .iter()
+                .skip(1)
+                .any(|(bf, c)| *bf == file && std::ptr::eq(*c, class));
+            if !derives {
+                continue;
+            }
+            out.extend(sub.body.iter().filter_map(|s| match s {
+                Stmt::FunctionDef(m) if m.name == name => Some((f, m.as_ref())),
+                _ => None,
+            }));
+        }
+    }
+    out
+}
+
+/// The class whose body defines `method`, found by position in a module's statements.
+fn class_of_method<'a>(body: &'a [Stmt], method: &Function) -> Option<&'a Class> {
+    let start = method.span.start;
+    for stmt in body {
+        let span = stmt.span();
+        if span.start > start || span.end < start {
+            continue;
+        }
+        if let Stmt::ClassDef(c) = stmt
+            && c.body
+                .iter()
+                .any(|s| matches!(s, Stmt::FunctionDef(m) if m.span.start == start))
+        {
+            return Some(c);
+        }
+        for child in stmt.child_bodies() {
+            if let Some(c) = class_of_method(child, method) {
+                return Some(c);
+            }
+        }
+    }
+    None
 }
 
 fn class_in<'a>(model: &'a ProjectModel, file: usize, expr: &Expr) -> Option<(usize, &'a Class)> {
