@@ -1620,8 +1620,6 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// The path of a flask-restx `Namespace(name, description, path)`: `path=`, or `/name`.
-
     /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`).
     fn constructed(&mut self, name: &str, kind: ObjectKind, call: &'a Call, span: Span) {
         // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
@@ -1691,6 +1689,7 @@ impl<'a> Extractor<'a> {
         });
     }
 
+    /// The path of a flask-restx `Namespace(name, description, path)`: `path=`, or `/name`.
     fn namespace_path(&self, call: &'a Call) -> String {
         match call.argument("path", 2) {
             Some(path) => path_text(self.model, self.file, &self.scope, Some(path)),
