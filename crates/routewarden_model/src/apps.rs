@@ -923,7 +923,7 @@ fn conditional_module_object(
                     return Some(found);
                 }
             }
-            Stmt::If { .. } | Stmt::Try { .. } => {
+            Stmt::If { .. } | Stmt::Try { .. } | Stmt::With { .. } => {
                 for child in stmt.child_bodies() {
                     if let Some(found) = conditional_module_object(model, file, child, name, depth)
                     {
@@ -1003,7 +1003,15 @@ fn is_derived_instance(
 }
 
 fn resolve_qualified(model: &ProjectModel, qualified: &str, depth: u32) -> Option<ObjectId> {
-    let (def_file, stmt) = model.definition(qualified)?;
+    let Some((def_file, stmt)) = model.definition(qualified) else {
+        // `with warnings.catch_warnings(): bp = Blueprint(...)` in the defining module.
+        let (module, name) = qualified.rsplit_once('.')?;
+        let (file, source) = model.module(module)?;
+        if !source.assigned.may_contain(name) || source.imports.get(name).is_some() {
+            return None;
+        }
+        return conditional_module_object(model, file, source.body(), name, depth + 1);
+    };
     let name = qualified.rsplit('.').next()?.to_string();
     match stmt {
         Stmt::Assign {
@@ -3259,9 +3267,11 @@ pub(crate) fn production_value(model: &ProjectModel, file: usize, test: &Expr) -
 fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Expr> {
     let file = &model.files[id.file];
     match id.scope {
-        None => match file.top_level(&id.name)? {
-            Stmt::Assign { value: Some(v), .. } => Some(v),
-            _ => None,
+        None => match file.top_level(&id.name) {
+            Some(Stmt::Assign { value: Some(v), .. }) => Some(v),
+            Some(_) => None,
+            // Bound under a module-level `if`, `try` or `with`.
+            None => crate::values::last_assignment(file.body(), &id.name),
         },
         Some(start) => {
             let function = find_function(file.body(), start)?;
