@@ -2567,14 +2567,22 @@ impl<'a> Judge<'a, '_> {
                     self.gates(file, root, orelse, Some(otherwise), depth, v);
                     // `if current_user.is_authenticated: return f(*args)`: what follows
                     // runs for anonymous callers.
+                    // `if logged_in: if is_admin: return f(*args)`: what follows also runs
+                    // for callers without the role.
                     if own.identity
                         && own.polarity == Polarity::Has
                         && orelse.is_empty()
-                        && matches!(body.last(), Some(Stmt::Return { .. }))
                         && !self.branch_refuses(file, root, body)
+                        && let Some(role) = self.grant_by_return(file, body)
                     {
                         gate = Some(Gate {
                             polarity: Polarity::Lacks,
+                            role: own.role || role,
+                            role_polarity: if role {
+                                Polarity::Lacks
+                            } else {
+                                own.role_polarity
+                            },
                             ..own
                         });
                     }
@@ -2668,6 +2676,28 @@ impl<'a> Judge<'a, '_> {
                     }
                 }
             }
+        }
+    }
+
+    /// Whether a branch ends by returning (letting the caller through), directly or in a
+    /// nested `if` without `else`; `Some(true)` when such a nested test checks a role the
+    /// caller has (`if session.get("admin"): return f(*args)`).
+    fn grant_by_return(&self, file: usize, body: &[Stmt]) -> Option<bool> {
+        match body.last()? {
+            Stmt::Return { .. } => Some(false),
+            // Only a nested branch that calls the wrapped view: one ending in
+            // `return redirect(...)` refuses instead.
+            Stmt::If {
+                test, body, orelse, ..
+            } if orelse.is_empty()
+                && (matches!(body.last(), Some(Stmt::Return { value: Some(v), .. }) if calls_wrapped(v))
+                    || matches!(body.last(), Some(Stmt::If { .. }))) =>
+            {
+                let inner = self.grant_by_return(file, body)?;
+                let g = self.gate_of(file, test);
+                Some(inner || g.role && g.role_polarity == Polarity::Has)
+            }
+            _ => None,
         }
     }
 
@@ -3265,6 +3295,20 @@ impl EvalCx<'_, '_> {
             _ => self.names.iter().any(|n| n.ends_with(literal)),
         }
     }
+}
+
+/// `f(*args, **kwargs)`, possibly awaited: a decorator calling the view it wraps.
+fn calls_wrapped(e: &Expr) -> bool {
+    let e = match &e.kind {
+        ExprKind::Await(inner) => inner,
+        _ => e,
+    };
+    e.as_call().is_some_and(|call| {
+        call.args
+            .iter()
+            .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || call.keywords.iter().any(|k| k.arg.is_none())
+    })
 }
 
 /// A branch that lets the request through: `return`, `pass`, `return await call_next(request)`,
