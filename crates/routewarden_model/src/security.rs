@@ -1597,9 +1597,21 @@ impl<'a> Judge<'a, '_> {
                         config = true;
                     }
                 }
-                ExprKind::Attribute { attr, .. } => {
+                ExprKind::Attribute { value, attr } => {
                     let lower = attr.to_ascii_lowercase();
                     if lower.contains("header") || lower == "headers" || lower == "cookies" {
+                        request = true;
+                    }
+                    // `flask.session`, `flask.g` after `import flask`: the request's, not a
+                    // module's settings.
+                    if matches!(attr.as_str(), "session" | "request" | "g" | "current_user")
+                        && value.as_name().is_some_and(|module| {
+                            self.model.files[file]
+                                .imports
+                                .get(module)
+                                .is_some_and(|q| REQUEST_CONTEXT_MODULES.contains(&q))
+                        })
+                    {
                         request = true;
                     }
                     if lower == "config" || lower == "settings" || is_constant_name(attr) {
@@ -3571,6 +3583,9 @@ fn refusal_class(name: &str) -> Option<Refusal> {
         None
     }
 }
+
+/// Modules whose `session`, `request`, `g` and `current_user` are the current request's.
+const REQUEST_CONTEXT_MODULES: &[&str] = &["flask", "quart", "flask_login"];
 
 /// Words in a condition that show it is about the caller's identity.
 const IDENTITY_WORDS: &[&str] = &[

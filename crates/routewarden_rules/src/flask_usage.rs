@@ -1,18 +1,42 @@
 //! Project-wide facts about Flask usage that session and CSRF rules share.
 
 use rayon::prelude::*;
-use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
+use routewarden_model::{ProjectModel, SourceModule};
 use routewarden_python::ast::{Expr, ExprKind, Stmt};
 
 /// Whether any file outside test code uses one of `qualified` names (imported and referenced).
 pub fn uses_any(model: &ProjectModel, qualified: &[&str]) -> bool {
-    model.files.par_iter().any(|file| {
-        !is_test_file(file)
-            && file
-                .imports
-                .iter()
-                .any(|(local, q)| qualified.contains(&q) && references(file.body(), local))
+    model
+        .files
+        .par_iter()
+        .any(|file| !is_test_file(file) && file_uses(file, qualified))
+}
+
+/// Whether a file uses one of `qualified` names: imported by name and referenced
+/// (`from flask import session`), or reached through an imported module (`import flask` then
+/// `flask.session`).
+pub fn file_uses(file: &SourceModule, qualified: &[&str]) -> bool {
+    file.imports.iter().any(|(local, q)| {
+        if qualified.contains(&q) {
+            return references(file.body(), local);
+        }
+        let through_module = qualified.iter().any(|name| {
+            name.len() > q.len() && name.starts_with(q) && name[q.len()..].starts_with('.')
+        });
+        through_module && {
+            let mut found = false;
+            walk_exprs(file.body(), &mut |e| {
+                found |= e.any(&mut |x| {
+                    matches!(x.kind, ExprKind::Attribute { .. })
+                        && file
+                            .imports
+                            .resolve(x)
+                            .is_some_and(|r| qualified.contains(&r.as_str()))
+                })
+            });
+            found
+        }
     })
 }
 

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{is_test_file, references, uses_any, uses_cookie_sessions};
+use crate::flask_usage::{file_uses, is_test_file, uses_any, uses_cookie_sessions};
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::ObjectId;
@@ -251,12 +251,9 @@ impl Rule for FormPostWithoutCsrf {
                         break;
                     }
                     let file = surface.route(m).handler_file;
-                    sessions = *file_uses_sessions.entry(file).or_insert_with(|| {
-                        let module = &cx.model.files[file];
-                        module.imports.iter().any(|(local, q)| {
-                            SESSION_NAMES.contains(&q) && references(module.body(), local)
-                        })
-                    });
+                    sessions = *file_uses_sessions
+                        .entry(file)
+                        .or_insert_with(|| file_uses(&cx.model.files[file], SESSION_NAMES));
                 }
                 app_sessions.insert((*app).clone(), sessions);
             }
