@@ -69,3 +69,12 @@ pub fn dict_entries(expr: &Expr) -> Vec<(String, &Expr)> {
 pub fn is_false(expr: &Expr) -> bool {
     matches!(expr.kind, ExprKind::Bool(false)) || matches!(expr.kind, ExprKind::Int(Some(0)))
 }
+
+/// `jwt.encode(payload, "", algorithm="none")`: an unsigned token, which JWT002 reports; its
+/// key is not used and its claims cannot be trusted, so neither the key nor a missing `exp`
+/// is worth a finding of its own.
+pub fn signs_nothing(call: &Call) -> bool {
+    call.keyword("algorithm")
+        .and_then(Expr::as_str)
+        .is_some_and(|a| a.eq_ignore_ascii_case("none"))
+}

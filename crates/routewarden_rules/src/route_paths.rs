@@ -308,6 +308,10 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "passcode",
 ];
 
+/// Words that make a `token` segment about counting or checking text tokens (`count_token`,
+/// `token_check`, `token_usage`) rather than issuing credentials.
+const TOKEN_METER_WORDS: &[&str] = &["count", "counts", "usage", "check", "length", "budget"];
+
 /// Flow steps that take a secret a guesser could try (a reset or recovery code), unlike
 /// e-mail verification or OAuth callbacks, whose tokens are long and single-use.
 const RECOVERY_WORDS: &[&str] = &["reset", "forgot", "recover", "recovery", "lost"];
@@ -339,8 +343,14 @@ pub fn credential_endpoint(
     let flow_context = has_flow_context(&segments);
     let credential_segment = segments.iter().find(|s| {
         let segment_words: Vec<&str> = words(s).collect();
+        // `/count_token`, `/token_check` of a language-model server count text tokens.
+        let counts_tokens = segment_words.iter().any(|w| TOKEN_METER_WORDS.contains(w))
+            && segment_words
+                .iter()
+                .all(|w| *w == "token" || !CREDENTIAL_WORDS.contains(w));
         CREDENTIAL_SEGMENTS.contains(&s.as_str())
             || !segment_words.iter().any(|w| RECORD_WORDS.contains(w))
+                && !counts_tokens
                 && (segment_words.iter().any(|w| CREDENTIAL_WORDS.contains(w))
                     || flow_context && segment_words.iter().any(|w| RECOVERY_WORDS.contains(w)))
     });

@@ -1,7 +1,7 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::jwt_calls::{decoder, dict_entries, encoder, is_false, options};
+use crate::jwt_calls::{decoder, dict_entries, encoder, is_false, options, signs_nothing};
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{Call, Expr, ExprKind, Stmt};
@@ -14,7 +14,8 @@ declare_rule! {
     /// (`jwt.encode` of a payload whose keys are all known and include no `exp`, also when the
     /// payload is built in a local variable and extended before encoding with `payload["exp"] =`,
     /// `payload.update(...)` or `payload |= {...}`; payloads built elsewhere or merged from
-    /// other mappings are not judged).
+    /// other mappings are not judged). An unsigned token (`algorithm="none"`) is JWT002's: an
+    /// expiry nobody can trust is not reported.
     ///
     /// Switching off the library's time checks (`verify_exp`, `verify_iat`, `verify_nbf`) is
     /// not reported when the code checks time itself: `exp` is in the `require` list (the
@@ -191,7 +192,7 @@ impl Rule for JwtClaimsNotVerified {
             }
             return;
         }
-        if encoder(cx, call).is_none() {
+        if encoder(cx, call).is_none() || signs_nothing(call) {
             return;
         }
         let Some(payload) = call

@@ -34,7 +34,8 @@ declare_rule! {
     /// documentation example; other values are not repeated.
     ///
     /// Not reported: empty Flask keys (Flask then refuses to sign), PEM public keys and
-    /// certificates, `jwt.decode` with `verify_signature` off, names that describe a key rather
+    /// certificates, `jwt.decode` with `verify_signature` off, `jwt.encode` with
+    /// `algorithm="none"` (an unsigned token: JWT002's finding), names that describe a key rather
     /// than hold it (`SECRET_KEY_FILE`, `SECRETS_DIR`), configuration classes and modules named
     /// for development or testing (`TestingConfig`, `config/local.py`), a base class whose
     /// production subclasses all assign the key again, and pydantic settings classes (their
@@ -266,6 +267,7 @@ impl Rule for HardcodedSecretKey {
         if let Some(callee) = cx.resolve(&call.func) {
             if let Some((_, position)) = KEY_FUNCTIONS.iter().find(|(f, _)| *f == callee) {
                 if !skips_verification(call)
+                    && !crate::jwt_calls::signs_nothing(call)
                     && let Some(key) = call.argument("key", *position)
                 {
                     let what = format!("the key passed to {callee}");
