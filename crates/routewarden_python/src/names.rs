@@ -1,7 +1,7 @@
 //! The name binder: which qualified name each imported local name stands for.
 
 use crate::ast::{Expr, ExprKind, Stmt};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Local names bound by `import` statements anywhere in a module, mapped to qualified names.
 /// Relative imports are resolved against the module's own name.
@@ -40,22 +40,59 @@ impl Imports {
     /// `module` is the dotted module name of the file, `is_package` true for `__init__.py`.
     pub fn collect(body: &[Stmt], module: &str, is_package: bool) -> Self {
         let mut imports = Imports::default();
-        imports.visit(body, module, is_package);
+        let mut module_level = HashSet::default();
+        imports.visit(body, module, is_package, false, &mut module_level);
         imports
     }
 
-    fn visit(&mut self, body: &[Stmt], module: &str, is_package: bool) {
+    /// A function's own import does not replace a module-level one of the same name: the
+    /// rest of the module still means the module-level binding. Otherwise the last wins.
+    fn bind(
+        &mut self,
+        local: String,
+        qualified: String,
+        in_function: bool,
+        module_level: &mut HashSet<String>,
+    ) {
+        if in_function {
+            if !module_level.contains(&local) {
+                self.bindings.insert(local, qualified);
+            }
+        } else {
+            module_level.insert(local.clone());
+            self.bindings.insert(local, qualified);
+        }
+    }
+
+    fn visit(
+        &mut self,
+        body: &[Stmt],
+        module: &str,
+        is_package: bool,
+        in_function: bool,
+        module_level: &mut HashSet<String>,
+    ) {
         for stmt in body {
             match stmt {
                 Stmt::Import { names, .. } => {
                     for alias in names {
                         match &alias.asname {
                             Some(asname) => {
-                                self.bindings.insert(asname.clone(), alias.name.clone());
+                                self.bind(
+                                    asname.clone(),
+                                    alias.name.clone(),
+                                    in_function,
+                                    module_level,
+                                );
                             }
                             None => {
                                 let head = alias.name.split('.').next().unwrap_or(&alias.name);
-                                self.bindings.insert(head.to_string(), head.to_string());
+                                self.bind(
+                                    head.to_string(),
+                                    head.to_string(),
+                                    in_function,
+                                    module_level,
+                                );
                             }
                         }
                     }
@@ -80,12 +117,13 @@ impl Imports {
                         } else {
                             dotted(&base, &alias.name)
                         };
-                        self.bindings.insert(local.clone(), qualified);
+                        self.bind(local.clone(), qualified, in_function, module_level);
                     }
                 }
                 _ => {
+                    let in_function = in_function || matches!(stmt, Stmt::FunctionDef(_));
                     for child in stmt.child_bodies() {
-                        self.visit(child, module, is_package);
+                        self.visit(child, module, is_package, in_function, module_level);
                     }
                 }
             }

@@ -259,6 +259,14 @@ impl Analysis<'_, '_> {
                 ) {
                     return call.args.first().and_then(|a| self.taint(a));
                 }
+                // `dict(error=str(e), traceback=tb)`, `dict(detail, extra=...)`.
+                if q.as_deref() == Some("builtins.dict") {
+                    return call
+                        .args
+                        .iter()
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .find_map(|a| self.taint(a));
+                }
                 // `"...".format(e)`, `"; ".join(e.args)`
                 if matches!(call.func.last_name(), Some("format" | "join")) {
                     return call
