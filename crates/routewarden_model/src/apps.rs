@@ -96,6 +96,9 @@ pub struct RouteDecl<'a> {
     pub decorator_index: Option<usize>,
     /// The registering call: the decorator call or `add_api_route(...)`.
     pub call: Option<&'a Call>,
+    /// Functions enclosing a registering call that is not a decorator (`add_api_route` in
+    /// `register_routes(api)`), where its keyword arguments' local variables live.
+    pub call_scope: Vec<&'a Function>,
     /// Decorators that apply to the view besides the handler's own, with the file each is
     /// written in: `decorators = [...]` of a class-based view, `login_required(view)` wrapped
     /// around the view where it is registered.
@@ -889,6 +892,9 @@ pub fn resolve_object<'a>(
             {
                 return Some(id);
             }
+            if let Some(id) = instance_attribute_object(model, file, scope, value, attr) {
+                return Some(id);
+            }
             let qualified = model.files[file].imports.resolve(expr)?;
             resolve_qualified(model, &qualified, depth)
         }
@@ -1559,7 +1565,7 @@ impl<'a> Extractor<'a> {
                 if let Some(call) = value.as_call()
                     && let Some(kind) = constructed_kind(self.model, self.file, &call.func)
                 {
-                    self.constructed(RETURNED, kind, call, *span);
+                    self.constructed(self.local_id(RETURNED), kind, call, *span);
                 }
             }
             Stmt::For {
@@ -1606,7 +1612,24 @@ impl<'a> Extractor<'a> {
                     }
                     return;
                 };
-                self.constructed(name, kind, call, span);
+                self.constructed(self.local_id(name), kind, call, span);
+            }
+            // `self._app = FastAPI()` in a method: an object of every instance.
+            ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } if receiver.as_name() == Some("self") && !self.scope.is_empty() => {
+                let (Some(class), Some(call)) = (self.classes.last(), value.as_call()) else {
+                    return;
+                };
+                if let Some(kind) = constructed_kind(self.model, self.file, &call.func) {
+                    let id = ObjectId {
+                        file: self.file,
+                        scope: None,
+                        name: instance_attribute_name(class, attr),
+                    };
+                    self.constructed(id, kind, call, span);
+                }
             }
             // `app.state.limiter = limiter`
             ExprKind::Attribute { value: state, attr } if attr == "limiter" => {
@@ -1628,19 +1651,24 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`).
-    fn constructed(&mut self, name: &str, kind: ObjectKind, call: &'a Call, span: Span) {
+    /// The id of an object bound to `name` where the extractor is.
+    fn local_id(&self, name: &str) -> ObjectId {
+        ObjectId {
+            file: self.file,
+            scope: self.scope.last().map(|f| f.span.start),
+            name: name.to_string(),
+        }
+    }
+
+    /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`, or
+    /// kept on the instance: `self._app = FastAPI()`).
+    fn constructed(&mut self, id: ObjectId, kind: ObjectKind, call: &'a Call, span: Span) {
         // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
         if matches!(kind, ObjectKind::AppBuilder | ObjectKind::RestfulApi)
             && let Some(app) = call.argument("app", 0)
             && let Some(parent) = self.resolve(app)
         {
-            let child = ObjectId {
-                file: self.file,
-                scope: self.scope.last().map(|f| f.span.start),
-                name: name.to_string(),
-            };
-            self.include(parent, child, None, span);
+            self.include(parent, id.clone(), None, span);
         }
         let prefix = match kind {
             ObjectKind::RestxNamespace => self.namespace_path(call),
@@ -1651,11 +1679,6 @@ impl<'a> Extractor<'a> {
                 call.keyword("url_prefix"),
             ),
             _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
-        };
-        let id = ObjectId {
-            file: self.file,
-            scope: self.scope.last().map(|f| f.span.start),
-            name: name.to_string(),
         };
         if let Some(mw) = call.keyword("middleware") {
             for item in list_items(Some(mw)) {
@@ -2444,7 +2467,7 @@ impl<'a> Extractor<'a> {
                     });
                 }
                 // `Route("/info", self.info)`: a method of the class building the routes.
-                if let Some((file, function)) = self_method(self.model, file, scope, expr) {
+                if let Some((file, function)) = bound_method(self.model, file, scope, expr) {
                     return Some(ViewTarget::Function {
                         file,
                         function,
@@ -2498,6 +2521,7 @@ impl<'a> Extractor<'a> {
                 path,
                 decorator_index: None,
                 call: Some(call),
+                call_scope: scope.to_vec(),
                 view_decorators: wrappers,
                 view_class: None,
                 view_class_file: 0,
@@ -2664,6 +2688,7 @@ impl<'a> Extractor<'a> {
                 path: view.path.clone(),
                 decorator_index: None,
                 call: Some(view.call),
+                call_scope: Vec::new(),
                 view_decorators,
                 view_class: Some(view.class),
                 view_class_file: view.class_file,
@@ -2845,6 +2870,7 @@ impl<'a> Extractor<'a> {
                             path,
                             decorator_index: Some(index),
                             call: Some(call),
+                            call_scope: self.scope.clone(),
                             view_decorators: Vec::new(),
                             view_class: None,
                             view_class_file: 0,
@@ -2990,6 +3016,7 @@ impl<'a> Extractor<'a> {
                 path: join_paths(&route_base, &path),
                 decorator_index: Some(index),
                 call: Some(call),
+                call_scope: Vec::new(),
                 view_decorators: Vec::new(),
                 view_class: Some(class),
                 view_class_file: self.file,
@@ -3270,6 +3297,13 @@ fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Ex
         None => match file.top_level(&id.name) {
             Some(Stmt::Assign { value: Some(v), .. }) => Some(v),
             Some(_) => None,
+            None if id.name.contains('.') => {
+                let (class, attr) = id.name.split_once('.')?;
+                let Some(Stmt::ClassDef(class)) = file.top_level(class) else {
+                    return None;
+                };
+                instance_attribute_value(class, attr)
+            }
             // Bound under a module-level `if`, `try` or `with`.
             None => crate::values::last_assignment(file.body(), &id.name),
         },
@@ -3578,9 +3612,70 @@ pub(crate) fn local_function<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Fun
     found
 }
 
+/// The name of an object kept on instances of a class: `RESTfulAPI._app`.
+fn instance_attribute_name(class: &Class, attr: &str) -> String {
+    format!("{}.{attr}", class.name)
+}
+
+/// The value of the first `self.attr = value` in a class's own methods.
+fn instance_attribute_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
+    class.body.iter().find_map(|stmt| match stmt {
+        Stmt::FunctionDef(method) => crate::values::attribute_assignments(&method.body, attr)
+            .into_iter()
+            .find(|(receiver, _)| receiver.as_name() == Some("self"))
+            .map(|(_, value)| value),
+        _ => None,
+    })
+}
+
+/// The object `self.attr` denotes in a method of a project class (or of a class a parameter
+/// is annotated with: `api: "RESTfulAPI"`), when the class or a base builds it in a method
+/// (`self._app = FastAPI()`).
+fn instance_attribute_object(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    receiver: &Expr,
+    attr: &str,
+) -> Option<ObjectId> {
+    let (class_file, class) = receiver_class(model, file, scope, receiver)?;
+    class_hierarchy(model, class_file, class)
+        .into_iter()
+        .find_map(|(f, c)| {
+            let value = instance_attribute_value(c, attr)?;
+            let call = value.as_call()?;
+            constructed_kind(model, f, &call.func)?;
+            Some(ObjectId {
+                file: f,
+                scope: None,
+                name: instance_attribute_name(c, attr),
+            })
+        })
+}
+
+/// The project class a parameter annotation names: `RESTfulAPI`, `"RESTfulAPI"`.
+fn annotated_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    annotation: &Expr,
+) -> Option<(usize, &'a Class)> {
+    if let Some(text) = annotation.as_str() {
+        let Some(Stmt::ClassDef(class)) = model.files[file].top_level(text) else {
+            let qualified = model.files[file].imports.get(text)?.to_string();
+            return match model.definition(&qualified)? {
+                (f, Stmt::ClassDef(class)) => Some((f, class)),
+                _ => None,
+            };
+        };
+        return Some((file, class));
+    }
+    class_in(model, file, annotation)
+}
+
 /// The method `self.name` denotes inside a method (`scope`'s innermost function) of a project
-/// class: the class's own or the nearest base's.
-fn self_method<'a>(
+/// class, or `api.name` for a parameter annotated with one: the class's own or the nearest
+/// base's.
+fn bound_method<'a>(
     model: &'a ProjectModel,
     file: usize,
     scope: &[&'a Function],
@@ -3589,11 +3684,33 @@ fn self_method<'a>(
     let ExprKind::Attribute { value, attr } = &expr.kind else {
         return None;
     };
-    if value.as_name() != Some("self") {
-        return None;
+    let (class_file, class) = receiver_class(model, file, scope, value)?;
+    find_method(model, class_file, class, attr).map(|(f, _, m)| (f, m))
+}
+
+/// The project class of `self` in a method, or of a parameter annotated with a class
+/// (`api: "RESTfulAPI"`).
+fn receiver_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    receiver: &Expr,
+) -> Option<(usize, &'a Class)> {
+    let name = receiver.as_name()?;
+    if name == "self" {
+        return Some((
+            file,
+            class_of_method(model.files[file].body(), scope.last()?)?,
+        ));
     }
-    let class = class_of_method(model.files[file].body(), scope.last()?)?;
-    find_method(model, file, class, attr).map(|(f, _, m)| (f, m))
+    let annotation = scope
+        .iter()
+        .rev()
+        .flat_map(|f| f.params.iter())
+        .find(|p| p.name == name)?
+        .annotation
+        .as_ref()?;
+    annotated_class(model, file, annotation)
 }
 
 /// The functions a call may run, with the enclosing functions of each: a project function, or a
@@ -3608,7 +3725,7 @@ fn called_functions<'a>(
     if let Some(found) = function_in(model, file, scope, func) {
         return vec![found];
     }
-    let Some((def_file, method)) = self_method(model, file, scope, func) else {
+    let Some((def_file, method)) = bound_method(model, file, scope, func) else {
         return Vec::new();
     };
     let mut returns_value = false;

@@ -324,7 +324,7 @@ impl<'a> Judge<'a, '_> {
         let route_scope: &[&Function] = if route.decorator_index.is_some() {
             scope
         } else {
-            &[]
+            &route.call_scope
         };
         for dep in crate::apps::dependency_list(
             self.model,
