@@ -3078,7 +3078,9 @@ fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
                 CmpOp::Is | CmpOp::Eq if truthy => Polarity::Has,
                 CmpOp::IsNot | CmpOp::NotEq if truthy => Polarity::Lacks,
                 CmpOp::NotIn | CmpOp::NotEq => Polarity::Lacks,
-                CmpOp::In => Polarity::Has,
+                // `if request.headers.get("Authorization") == expected: return await
+                // call_next(request)`: the caller presented the credential.
+                CmpOp::In | CmpOp::Eq => Polarity::Has,
                 _ => Polarity::Unknown,
             }
         }
