@@ -3305,7 +3305,10 @@ fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Ex
                 instance_attribute_value(class, attr)
             }
             // Bound under a module-level `if`, `try` or `with`.
-            None => crate::values::last_assignment(file.body(), &id.name),
+            None if file.assigned.may_contain(&id.name) => {
+                crate::values::last_assignment(file.body(), &id.name)
+            }
+            None => None,
         },
         Some(start) => {
             let function = find_function(file.body(), start)?;
@@ -3620,10 +3623,12 @@ fn instance_attribute_name(class: &Class, attr: &str) -> String {
 /// The value of the first `self.attr = value` in a class's own methods.
 fn instance_attribute_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
     class.body.iter().find_map(|stmt| match stmt {
-        Stmt::FunctionDef(method) => crate::values::attribute_assignments(&method.body, attr)
-            .into_iter()
-            .find(|(receiver, _)| receiver.as_name() == Some("self"))
-            .map(|(_, value)| value),
+        Stmt::FunctionDef(method) if method.self_attributes.may_contain(attr) => {
+            crate::values::attribute_assignments(&method.body, attr)
+                .into_iter()
+                .find(|(receiver, _)| receiver.as_name() == Some("self"))
+                .map(|(_, value)| value)
+        }
         _ => None,
     })
 }

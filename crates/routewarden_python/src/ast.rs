@@ -284,6 +284,8 @@ pub struct Function {
     /// The names the body assigns (`name = ...`, `a, name = ...`), outside nested functions
     /// and classes.
     pub assigned: NameFilter,
+    /// The attributes the body assigns on `self` (`self._app = ...`), likewise.
+    pub self_attributes: NameFilter,
 }
 
 /// A 64-bit Bloom filter of names: following a local variable asks whether a function assigns
@@ -303,23 +305,35 @@ impl NameFilter {
     /// The names assigned by `name = ...` statements in `body`, also as part of a tuple
     /// (`a, name = ...`), at any depth outside nested functions and classes.
     pub fn assigned_in(body: &[Stmt]) -> Self {
-        let mut filter = NameFilter::default();
-        filter.add_assigned(body);
-        filter
+        Self::assignments_in(body).0
     }
 
-    fn add_assigned(&mut self, body: &[Stmt]) {
+    /// The names assigned (as [`NameFilter::assigned_in`]) and the attributes assigned on
+    /// `self` (`self.name = ...`) in `body`, in one walk.
+    pub fn assignments_in(body: &[Stmt]) -> (Self, Self) {
+        let mut names = NameFilter::default();
+        let mut attributes = NameFilter::default();
+        names.add_assigned(body, &mut attributes);
+        (names, attributes)
+    }
+
+    fn add_assigned(&mut self, body: &[Stmt], attributes: &mut NameFilter) {
         for stmt in body {
             match stmt {
                 Stmt::Assign { targets, .. } => {
                     for t in targets {
                         self.add_target(t);
+                        if let ExprKind::Attribute { value, attr } = &t.kind
+                            && value.as_name() == Some("self")
+                        {
+                            attributes.0 |= Self::bits(attr);
+                        }
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 other => {
                     for child in other.child_bodies() {
-                        self.add_assigned(child);
+                        self.add_assigned(child, attributes);
                     }
                 }
             }

@@ -230,12 +230,14 @@ impl<'src> Lowerer<'src> {
             .map(|d| self.expr(&d.expression))
             .collect();
         let body: Vec<Stmt> = self.suite(&f.body);
+        let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
         Function {
             name: Identifier::new(f.name.id.as_str()),
             is_async: f.is_async,
             params,
             returns: f.returns.as_deref().map(|r| self.expr(r)),
-            assigned: crate::ast::NameFilter::assigned_in(&body),
+            assigned,
+            self_attributes,
             body,
             span: span(f.range),
             def_span: self.header_span(f.name.range),

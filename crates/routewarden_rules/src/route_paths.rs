@@ -195,13 +195,28 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
     let handler_context = flow_context || handler_words.iter().any(|w| FLOW_CONTEXT.contains(w));
     PUBLIC_SEGMENTS.contains(&lower.replace('_', "-").as_str())
         || is_public_segment_words(&handler_words)
-        || handler_words.iter().any(|w| {
-            matches!(
-                *w,
-                "signup" | "register" | "registration" | "healthcheck" | "readiness" | "liveness"
-            )
-        })
+        || handler_words
+            .iter()
+            .any(|w| matches!(*w, "signup" | "healthcheck" | "readiness" | "liveness"))
+        || registers_account(&handler_words)
         || handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w))
+}
+
+/// Words that may stand beside `register` in the name of an account sign-up handler.
+const SIGN_UP_WORDS: &[&str] = &[
+    "user", "users", "account", "accounts", "member", "customer", "new", "do", "view", "page",
+    "form", "handler", "handle", "api", "post", "get", "submit", "email", "password", "with",
+];
+
+/// A handler named for account sign-up (`register`, `register_user`, `do_registration`), not
+/// for registering something else (`register_worker`, `register_model`).
+fn registers_account(handler_words: &[&str]) -> bool {
+    handler_words
+        .iter()
+        .any(|w| matches!(*w, "register" | "registration"))
+        && handler_words
+            .iter()
+            .all(|w| matches!(*w, "register" | "registration") || SIGN_UP_WORDS.contains(w))
 }
 
 const SENSITIVE_WORDS: &[&str] = &[
@@ -363,6 +378,14 @@ pub fn credential_endpoint(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_up_handlers_only() {
+        assert!(is_public("/api/v1/users", "register_user", &[]));
+        assert!(is_public("/api/v1/users", "register", &[]));
+        assert!(!is_public("/register_worker", "register_worker", &[]));
+        assert!(!is_public("/models", "register_model", &[]));
+    }
 
     #[test]
     fn public_and_sensitive_paths() {
