@@ -870,7 +870,7 @@ pub fn resolve_object<'a>(
                 };
             }
             let Some(qualified) = module.imports.get(name) else {
-                if !module.assigned.may_contain(name) {
+                if module.block_binding(name).is_none() {
                     return None;
                 }
                 // `if limiter_present: limiter = Limiter(...) else: limiter = None`: a module
@@ -1013,10 +1013,11 @@ fn resolve_qualified(model: &ProjectModel, qualified: &str, depth: u32) -> Optio
         // `with warnings.catch_warnings(): bp = Blueprint(...)` in the defining module.
         let (module, name) = qualified.rsplit_once('.')?;
         let (file, source) = model.module(module)?;
-        if !source.assigned.may_contain(name) || source.imports.get(name).is_some() {
+        if source.imports.get(name).is_some() {
             return None;
         }
-        return conditional_module_object(model, file, source.body(), name, depth + 1);
+        let block = std::slice::from_ref(source.block_binding(name)?);
+        return conditional_module_object(model, file, block, name, depth + 1);
     };
     let name = qualified.rsplit('.').next()?.to_string();
     match stmt {
@@ -3305,10 +3306,10 @@ fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Ex
                 instance_attribute_value(class, attr)
             }
             // Bound under a module-level `if`, `try` or `with`.
-            None if file.assigned.may_contain(&id.name) => {
-                crate::values::last_assignment(file.body(), &id.name)
-            }
-            None => None,
+            None => crate::values::last_assignment(
+                std::slice::from_ref(file.block_binding(&id.name)?),
+                &id.name,
+            ),
         },
         Some(start) => {
             let function = find_function(file.body(), start)?;

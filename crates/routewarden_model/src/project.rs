@@ -30,6 +30,9 @@ pub struct SourceModule {
     /// Top-level names bound by `def`, `class` and assignments: index into `parsed.module.body`
     /// of the last statement that binds each.
     top_level: HashMap<String, usize>,
+    /// Names assigned inside module-level blocks (`with`, `if`, `try`, loops), not by a
+    /// top-level statement of their own: index of the last block that assigns each.
+    block_level: std::sync::OnceLock<HashMap<String, usize>>,
     /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
     is_test: bool,
     /// The names assigned at module level, also under `if`, `try` and loops: most names
@@ -59,6 +62,7 @@ impl SourceModule {
             parsed,
             imports,
             top_level,
+            block_level: std::sync::OnceLock::new(),
             is_test,
             assigned,
         }
@@ -88,6 +92,28 @@ impl SourceModule {
         self.top_level
             .get(name)
             .map(|&i| &self.parsed.module.body[i])
+    }
+
+    /// The module-level block (`with`, `if`, `try`, loop) that last assigns `name` inside it.
+    pub fn block_binding(&self, name: &str) -> Option<&Stmt> {
+        if !self.assigned.may_contain(name) {
+            return None;
+        }
+        // Built when first asked: few modules are asked.
+        let blocks = self.block_level.get_or_init(|| {
+            let mut blocks = HashMap::default();
+            for (i, stmt) in self.body().iter().enumerate() {
+                if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                    for child in stmt.child_bodies() {
+                        block_assignments(child, &mut |name| {
+                            blocks.insert(name.to_string(), i);
+                        });
+                    }
+                }
+            }
+            blocks
+        });
+        blocks.get(name).map(|&i| &self.body()[i])
     }
 
     pub fn imports_module(&self, prefix: &str) -> bool {
@@ -128,6 +154,26 @@ fn in_test_folder(display: &str) -> bool {
             .into_iter()
             .flat_map(|p| p.components())
             .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "test" | "testing")))
+}
+
+/// Calls `f` with each name assigned (`name = ...`, also in a tuple) in `body` and its blocks,
+/// not in functions or classes.
+fn block_assignments<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s str)) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign { targets, .. } => {
+                for name in targets.iter().flat_map(target_names) {
+                    f(name);
+                }
+            }
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    block_assignments(child, f);
+                }
+            }
+        }
+    }
 }
 
 /// Names a statement binds at its own level.

@@ -2626,7 +2626,28 @@ impl<'a> Judge<'a, '_> {
                     ..
                 } => {
                     self.gates(file, root, body, gate, depth, v);
+                    // A refusal in an `except` answers a failed verification only when the
+                    // `try` is about the caller (`decode(token)`, `get_user(...)`): a 401 after
+                    // `deploy(target)` fails reports the server's own credentials.
+                    let mut about_caller = gate.is_some();
+                    if !about_caller {
+                        walk_exprs(body, &mut |e| {
+                            about_caller |= mentions_identity(e) || mentions_role(e)
+                        });
+                    }
                     for h in handlers {
+                        // `except NotAuthorized: abort(403)` after an action that checks.
+                        let names_auth_failure = h.type_.as_ref().is_some_and(|t| {
+                            t.elements()
+                                .map_or(std::slice::from_ref(t), |items| items)
+                                .iter()
+                                .filter_map(Expr::last_name)
+                                .any(names_auth_failure)
+                        });
+                        if !about_caller && !names_auth_failure {
+                            self.gates(file, root, &h.body, gate, depth, v);
+                            continue;
+                        }
                         // A failed verification; under `if token:` only for callers who
                         // presented a token.
                         let presented = gate.is_some_and(|o| o.polarity == Polarity::Has);
@@ -3571,6 +3592,20 @@ fn names_login_page(target: &Expr) -> bool {
 }
 
 /// Exception classes that refuse a request by their name.
+/// An exception class named for a refused caller: `NotAuthorized`, `AccessDenied`,
+/// `PermissionDenied`, `AuthenticationFailed`.
+fn names_auth_failure(name: &str) -> bool {
+    refusal_class(name).is_some()
+        || [
+            "NotAuthorized",
+            "AccessDenied",
+            "Authorization",
+            "Authentication",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
 fn refusal_class(name: &str) -> Option<Refusal> {
     if name.contains("Unauthorized")
         || name.contains("NotAuthenticated")
