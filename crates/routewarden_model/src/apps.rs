@@ -870,9 +870,7 @@ pub fn resolve_object<'a>(
                 };
             }
             let Some(qualified) = module.imports.get(name) else {
-                if module.block_binding(name).is_none() {
-                    return None;
-                }
+                module.block_binding(name)?;
                 // `if limiter_present: limiter = Limiter(...) else: limiter = None`: a module
                 // object bound only under a module-level `if` or `try`.
                 return conditional_module_object(
