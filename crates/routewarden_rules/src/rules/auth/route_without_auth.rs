@@ -25,7 +25,9 @@ declare_rule! {
     /// reads by design. A route whose handler only redirects (`return RedirectResponse(url=...)`,
     /// whatever its method: an old endpoint sending clients on to its replacement, which answers
     /// for itself) is not sensitive, and a search form posted with POST (`POST /search`) changes
-    /// no state.
+    /// no state. Login, logout, health, OAuth callbacks and account sign-up are public by design
+    /// (a handler named `register` or `register_user`; not `register_worker`, which lets anyone
+    /// add a worker).
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested

@@ -15,7 +15,8 @@ declare_rule! {
     /// ## What it finds
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
-    /// `sys.exc_info()`), followed through local variables, returned from a route handler, put in
+    /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
+    /// literals and `dict(...)` calls, returned from a route handler, put in
     /// `HTTPException(detail=...)` or `abort(...)`, passed to `JSONResponse`, `jsonify`,
     /// `make_response` or `Response`, or returned by an exception handler (decorated with
     /// `exception_handler`/`errorhandler`, or registered with `add_exception_handler`/
