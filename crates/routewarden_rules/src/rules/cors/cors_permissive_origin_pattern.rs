@@ -11,7 +11,9 @@ declare_rule! {
     /// origin with an unescaped dot (`https://app.example.com` matches `https://appxexample.com`),
     /// a wildcard running into the domain (`https://.*example.com` matches
     /// `https://evilexample.com`), a flask-cors pattern without a `$` anchor; the `null` origin;
-    /// `http://` origins (any network attacker can act as them) when credentials are allowed.
+    /// `http://` origins (any network attacker can act as them) when credentials are allowed,
+    /// other than the local machine's (`localhost`, `*.localhost`, `127.0.0.1`, `[::1]`; not
+    /// `localhost.example.com`).
     /// Severity is high when credentials are allowed.
     ///
     /// ## Why is this dangerous
@@ -75,9 +77,9 @@ impl Rule for CorsPermissiveOriginPattern {
             }
             if policy.credentials
                 && let Some(o) = policy.origins.iter().find(|o| {
-                    o.text.starts_with("http://")
-                        && !o.text.starts_with("http://localhost")
-                        && !o.text.starts_with("http://127.0.0.1")
+                    o.text
+                        .strip_prefix("http://")
+                        .is_some_and(|rest| !is_loopback(rest))
                 })
             {
                 problems.push(format!(
@@ -90,5 +92,40 @@ impl Rule for CorsPermissiveOriginPattern {
                 return;
             }
         }
+    }
+}
+
+/// Whether the authority of an origin (`localhost:3000`, `app.localhost`, `127.0.0.1:8080`,
+/// `[::1]:5173`) names the local machine: no network attacker stands between the browser and
+/// it. `localhost.example.com` is somebody's domain.
+fn is_loopback(authority: &str) -> bool {
+    let authority = authority.split('/').next().unwrap_or_default();
+    let host = if authority.starts_with('[') {
+        authority.split(']').next().map_or("", |h| &h[1..])
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    }
+    .to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "::1"
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|p| p.parse::<u8>().is_ok())
+        })
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_origins() {
+        assert!(is_loopback("localhost:3000"));
+        assert!(is_loopback("letta.localhost"));
+        assert!(is_loopback("127.0.0.1:8080"));
+        assert!(is_loopback("[::1]:5173"));
+        assert!(!is_loopback("localhost.example.com"));
+        assert!(!is_loopback("127.0.0.1.example.com"));
+        assert!(!is_loopback("app.example.com"));
     }
 }
