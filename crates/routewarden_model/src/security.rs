@@ -14,7 +14,7 @@ use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
+    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -2598,6 +2598,22 @@ impl<'a> Judge<'a, '_> {
                             ..own
                         });
                     }
+                    // `if {"admin", "keys:manage"} & scopes: return True` then `raise
+                    // HTTPException(403)`: what follows runs for callers without the role. Not
+                    // an ASGI `if scope["type"] != "http": return await self.app(...)`.
+                    if !own.identity
+                        && own.role
+                        && own.role_polarity == Polarity::Has
+                        && orelse.is_empty()
+                        && matches!(body.last(), Some(Stmt::Return { .. }))
+                        && names_role_outside_asgi_scope(test)
+                        && !self.branch_refuses(file, root, body)
+                    {
+                        gate = Some(Gate {
+                            role_polarity: Polarity::Lacks,
+                            ..own
+                        });
+                    }
                     // `if not token: return None`: anonymous callers are let through.
                     if own.identity
                         && own.polarity == Polarity::Lacks
@@ -3043,6 +3059,17 @@ fn mentions_identity(e: &Expr) -> bool {
     words_in(e, &mut |w| !CSRF.found_in(w) && IDENTITY.found_in(w))
 }
 
+/// Whether a test names a role other than through the ASGI connection `scope` (whose name is
+/// also a word for OAuth scopes).
+fn names_role_outside_asgi_scope(e: &Expr) -> bool {
+    e.any(&mut |x| match &x.kind {
+        ExprKind::Name(n) => n != "scope" && ROLE.found_in(n),
+        ExprKind::Attribute { attr, .. } => ROLE.found_in(attr),
+        ExprKind::Str(s) => ROLE.found_in(s),
+        _ => false,
+    })
+}
+
 fn mentions_role(e: &Expr) -> bool {
     words_in(e, &mut |w| ROLE.found_in(w))
 }
@@ -3105,11 +3132,15 @@ fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
                 _ => Polarity::Unknown,
             }
         }
+        // `{"admin", "keys:manage"} & user_scopes`: a non-empty intersection.
         ExprKind::Name(_)
         | ExprKind::Attribute { .. }
         | ExprKind::Call(_)
         | ExprKind::Subscript { .. }
-        | ExprKind::Await(_) => {
+        | ExprKind::Await(_)
+        | ExprKind::BinOp {
+            op: BinOp::BitAnd, ..
+        } => {
             if mentions_lacking(e) {
                 Polarity::Lacks
             } else if mentions(e) {
