@@ -43,6 +43,7 @@ declare_rule! {
     ///   validate input (`await request.json()`, `json.loads`, also of a `json` that a
     ///   compatibility package re-exports, `Model(**body)`,
     ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
+    ///   conversions such as `int(...)` and `list(cast(Iterable[Message], body["messages"]))`,
     ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps) and
     ///   the answer is not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
@@ -759,6 +760,15 @@ const PURE_METHODS: &[&str] = &[
 
 /// Prefixes of project functions whose purpose is checking or decoding a value, and the
 /// alternate constructors that build an object from data (`SpanQuery.from_dict(body)`).
+/// Builtins that convert a value to a type and raise on values of the wrong shape: parsing
+/// steps when applied to what the client sent.
+fn is_converting_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "int" | "float" | "complex" | "list" | "tuple" | "dict" | "set"
+    )
+}
+
 fn names_a_validator(name: &str) -> bool {
     let n = name.trim_start_matches('_');
     [
@@ -852,16 +862,20 @@ impl InputOnly<'_> {
             && !params.iter().any(|p| p.name == n)
             && (PURE_BUILTINS.contains(&n) || n.ends_with("Error") || n == "Exception")
         {
-            // `int(value)`, `float(value)` parse.
-            return Some(usize::from(matches!(n, "int" | "float" | "complex")));
+            // `int(value)`, `float(value)`, `list(body["messages"])` parse.
+            return Some(usize::from(is_converting_builtin(n)));
         }
         if let Some(q) = imports.resolve(&call.func) {
             if PARSE_FUNCTIONS.contains(&q.as_str()) || is_reexported_json_loads(&q) {
                 return Some(1);
             }
+            // `cast(Iterable[Message], body["messages"])` only tells the type checker.
+            if matches!(q.as_str(), "typing.cast" | "typing_extensions.cast") {
+                return Some(0);
+            }
             if let Some(b) = q.strip_prefix("builtins.") {
                 return (PURE_BUILTINS.contains(&b) || b.ends_with("Error") || b == "Exception")
-                    .then_some(usize::from(matches!(b, "int" | "float" | "complex")));
+                    .then_some(usize::from(is_converting_builtin(b)));
             }
             if matches!(
                 q.as_str(),
