@@ -8,6 +8,7 @@ use crate::helpers::{
     production_value, setdefault_item, subscript_key, under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
+use routewarden_model::security::walk_stmts;
 use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
@@ -31,8 +32,10 @@ declare_rule! {
     /// Not reported: configuration classes and modules named for development, testing or local
     /// use (`DevelopmentConfig`, `config/local.py`), a base class whose production subclasses
     /// all assign `DEBUG` again, and code in an `if` that runs only when debug is already on
-    /// (`if app.debug:`, `if settings.DEBUG:`, `if in_debug_mode():`). Test code is analysed like any other; silence it
-    /// with `per-file-ignores`.
+    /// (`if app.debug:`, `if settings.DEBUG:`, `if in_debug_mode():`), and `config["DEBUG"] =
+    /// True` in a function that also sets `config["TESTING"] = True` (an application built for
+    /// a test suite). Other test code is analysed like any other; silence it with
+    /// `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// In debug mode Starlette and FastAPI send the full traceback of every unhandled error,
@@ -189,7 +192,11 @@ impl Rule for DebugModeEnabled {
                     let Some((mapping, key)) = subscript_key(target) else {
                         continue;
                     };
-                    if key == "DEBUG" && is_flask_config(cx, mapping) && is_enabled(cx, value) {
+                    if key == "DEBUG"
+                        && is_flask_config(cx, mapping)
+                        && is_enabled(cx, value)
+                        && !configured_for_testing(cx)
+                    {
                         report(cx, *span, "configuration sets DEBUG=True".into(), out);
                     } else if is_os_environ(cx, mapping)
                         && let Some(message) = flask_env_message(key, value)
@@ -240,6 +247,30 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
             "server runs with debug=True: the Werkzeug debugger is enabled",
         );
     }
+}
+
+/// Whether the enclosing function also sets `config["TESTING"] = True`: it builds an
+/// application for a test suite (a pytest fixture), which never serves other people.
+fn configured_for_testing(cx: &FileContext) -> bool {
+    let Some(function) = cx.functions.last() else {
+        return false;
+    };
+    let mut testing = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        {
+            testing |= targets.iter().any(|t| {
+                subscript_key(t).is_some_and(|(mapping, key)| {
+                    key == "TESTING" && is_flask_config(cx, mapping) && is_enabled(cx, value)
+                })
+            });
+        }
+    });
+    testing
 }
 
 /// Not in a branch that runs only in debug mode.
