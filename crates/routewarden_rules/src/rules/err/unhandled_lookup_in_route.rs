@@ -22,7 +22,9 @@ declare_rule! {
     /// `select(exists(...))` without `group_by`, also when the statement is built in a variable
     /// and refined later; scalar subqueries and the columns of such a one-row subquery count as
     /// aggregates: `select(counts.c.ok, counts.c.failed).select_from(counts)`), nor for lookups
-    /// after the function built an INSERT or upsert: they read back the row just written.
+    /// after the function built an INSERT or upsert, or after a `try` whose `except
+    /// NoResultFound` creates the row and goes on (get-or-create): they read back the row just
+    /// written.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
@@ -278,6 +280,50 @@ fn assignments<'a>(body: &'a [Stmt], name: &str, out: &mut Vec<&'a Expr>) {
     }
 }
 
+/// Where a function first writes the row it may look up later: an INSERT or upsert, or a
+/// `try` whose handler for the missing row recovers instead of raising (get-or-create:
+/// `except NoResultFound: session.add(Row())`). Lookups after it read back a row that exists.
+fn written_at(body: &[Stmt]) -> Option<u32> {
+    match (first_insert(body), first_recovery(body)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The first `try` with a handler that catches a missing row by name and goes on (neither
+/// raises nor returns).
+fn first_recovery(body: &[Stmt]) -> Option<u32> {
+    let mut first: Option<u32> = None;
+    routewarden_model::security::walk_stmts(body, &mut |stmt| {
+        if let Stmt::Try { handlers, span, .. } = stmt
+            && handlers.iter().any(|h| {
+                h.type_.as_ref().is_some_and(|t| {
+                    t.elements()
+                        .map_or(std::slice::from_ref(t), |items| items)
+                        .iter()
+                        .filter_map(Expr::last_name)
+                        .any(|n| {
+                            matches!(n, "NoResultFound" | "DoesNotExist")
+                                || n.ends_with("DoesNotExist")
+                        })
+                }) && !leaves(&h.body)
+            })
+        {
+            first = Some(first.map_or(span.start, |f| f.min(span.start)));
+        }
+    });
+    first
+}
+
+/// Whether a handler raises or returns: it answers the missing row instead of creating it.
+fn leaves(body: &[Stmt]) -> bool {
+    let mut found = false;
+    routewarden_model::security::walk_stmts(body, &mut |stmt| {
+        found |= matches!(stmt, Stmt::Raise { .. } | Stmt::Return { .. });
+    });
+    found
+}
+
 /// Where a function first builds an INSERT (or upsert): lookups after it read back the row it
 /// wrote, which exists.
 fn first_insert(body: &[Stmt]) -> Option<u32> {
@@ -376,7 +422,7 @@ impl<'a> Search<'a> {
             model: self.model,
             file,
             function_body: &helper.body,
-            inserted_at: first_insert(&helper.body),
+            inserted_at: written_at(&helper.body),
             depth: self.depth + 1,
             found: Vec::new(),
         };
@@ -489,7 +535,7 @@ impl Rule for UnhandledLookupInRoute {
                 model: cx.model,
                 file,
                 function_body: &route.handler.body,
-                inserted_at: first_insert(&route.handler.body),
+                inserted_at: written_at(&route.handler.body),
                 depth: 0,
                 found: Vec::new(),
             };
