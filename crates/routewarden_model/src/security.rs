@@ -2653,14 +2653,14 @@ impl<'a> Judge<'a, '_> {
                     }
                     for h in handlers {
                         // `except NotAuthorized: abort(403)` after an action that checks.
-                        let names_auth_failure = h.type_.as_ref().is_some_and(|t| {
+                        let catches_refusal = h.type_.as_ref().is_some_and(|t| {
                             t.elements()
                                 .map_or(std::slice::from_ref(t), |items| items)
                                 .iter()
                                 .filter_map(Expr::last_name)
                                 .any(names_auth_failure)
                         });
-                        if !about_caller && !names_auth_failure {
+                        if !about_caller && !catches_refusal {
                             self.gates(file, root, &h.body, gate, depth, v);
                             continue;
                         }
