@@ -98,7 +98,8 @@ declare_rule! {
     /// `authorize_public_flow_access(flow)` in the handler) are public by design and never
     /// reported, recognised by path and by
     /// the view's name, and so is a login whatever its path: a handler that receives credentials
-    /// and issues a session or a token for them, or that verifies an identity provider's token
+    /// and issues a session or a token for them, or is named for it (`authenticate_user`,
+    /// `login`) and answers with the caller's identity, or that verifies an identity provider's token
     /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in.
     /// Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
@@ -378,12 +379,18 @@ fn only_fails(handler: &Function) -> bool {
 /// A login: the handler receives credentials (a password, a one-time code, an
 /// `OAuth2PasswordRequestForm`) and issues a session or a token for them (returns a `token`,
 /// builds a `Token(access_token=...)`, calls `login_user` or `create_access_token`, declares a
-/// `*Token`/`*Signin` response model, writes the session). Public by design whatever its path.
+/// `*Token`/`*Signin` response model, writes the session), or is named for it
+/// (`authenticate_user`, `login`: it may answer with the caller's identity instead). Public by
+/// design whatever its path.
 fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     if credential_evidence(cx.model, route.handler_file, route.handler).is_none() {
         return false;
     }
-    if writes_session(&route.handler.body) {
+    let name = route.handler.name.to_ascii_lowercase();
+    if writes_session(&route.handler.body)
+        || name.starts_with("authenticate")
+        || matches!(name.as_str(), "login" | "signin" | "sign_in" | "log_in")
+    {
         return true;
     }
     const TOKEN_KEYS: &[&str] = &[
