@@ -1098,10 +1098,7 @@ fn returned_object(
             },
             (Some(_), _) => return,
         };
-        result = if value
-            .as_call()
-            .is_some_and(|call| constructed_kind(model, def_file, &call.func).is_some())
-        {
+        result = if is_construction(model, def_file, value) {
             Some(ObjectId {
                 file: def_file,
                 scope: Some(factory.span.start),
@@ -3331,11 +3328,7 @@ fn returned_construction<'a>(
 ) -> Option<&'a Expr> {
     let mut found = None;
     for_each_return(&function.body, &mut |value| {
-        if found.is_none()
-            && value
-                .as_call()
-                .is_some_and(|call| constructed_kind(model, file, &call.func).is_some())
-        {
+        if found.is_none() && is_construction(model, file, value) {
             found = Some(value);
         }
     });
@@ -3349,6 +3342,12 @@ fn constructed_kind_of(model: &ProjectModel, id: &ObjectId) -> Option<ObjectKind
         id.file,
         &definition_value(model, id)?.as_call()?.func,
     )
+}
+
+/// A call of a framework constructor: `Starlette(...)`, `APIRouter(...)`.
+fn is_construction(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
+    expr.as_call()
+        .is_some_and(|call| constructed_kind(model, file, &call.func).is_some())
 }
 
 fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<ObjectKind> {
@@ -3647,9 +3646,7 @@ fn instance_attribute_object(
         .into_iter()
         .find_map(|(f, c)| {
             let value = instance_attribute_value(c, attr)?;
-            let call = value.as_call()?;
-            constructed_kind(model, f, &call.func)?;
-            Some(ObjectId {
+            is_construction(model, f, value).then(|| ObjectId {
                 file: f,
                 scope: None,
                 name: instance_attribute_name(c, attr),

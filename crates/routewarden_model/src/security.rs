@@ -2653,13 +2653,7 @@ impl<'a> Judge<'a, '_> {
                     }
                     for h in handlers {
                         // `except NotAuthorized: abort(403)` after an action that checks.
-                        let catches_refusal = h.type_.as_ref().is_some_and(|t| {
-                            t.elements()
-                                .map_or(std::slice::from_ref(t), |items| items)
-                                .iter()
-                                .filter_map(Expr::last_name)
-                                .any(names_auth_failure)
-                        });
+                        let catches_refusal = h.type_.as_ref().is_some_and(names_denied_access);
                         if !about_caller && !catches_refusal {
                             self.gates(file, root, &h.body, gate, depth, v);
                             continue;
@@ -3474,11 +3468,7 @@ fn denies_as_not_found(body: &[Stmt]) -> bool {
 /// An exception class (or a tuple of them) raised when access is denied: `NotAuthorized`,
 /// `PermissionDenied`, `Forbidden`; not the built-in `PermissionError` of the file system.
 fn names_denied_access(t: &Expr) -> bool {
-    let items: Vec<&Expr> = match t.elements() {
-        Some(items) => items.iter().collect(),
-        None => vec![t],
-    };
-    items.iter().any(|item| {
+    t.elements_or_self().iter().any(|item| {
         item.last_name().is_some_and(|n| {
             let lower = n.to_ascii_lowercase();
             [
@@ -3623,20 +3613,6 @@ fn names_login_page(target: &Expr) -> bool {
 }
 
 /// Exception classes that refuse a request by their name.
-/// An exception class named for a refused caller: `NotAuthorized`, `AccessDenied`,
-/// `PermissionDenied`, `AuthenticationFailed`.
-fn names_auth_failure(name: &str) -> bool {
-    refusal_class(name).is_some()
-        || [
-            "NotAuthorized",
-            "AccessDenied",
-            "Authorization",
-            "Authentication",
-        ]
-        .iter()
-        .any(|w| name.contains(w))
-}
-
 fn refusal_class(name: &str) -> Option<Refusal> {
     if name.contains("Unauthorized")
         || name.contains("NotAuthenticated")

@@ -674,6 +674,12 @@ impl Expr {
         }
     }
 
+    /// The items of a list, tuple or set, or the expression itself: the classes of `except (A,
+    /// B):` and of `except A:` alike.
+    pub fn elements_or_self(&self) -> &[Expr] {
+        self.elements().unwrap_or(std::slice::from_ref(self))
+    }
+
     /// Calls `f` on each direct sub-expression.
     pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
         match &self.kind {

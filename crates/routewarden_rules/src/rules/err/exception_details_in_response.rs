@@ -1030,10 +1030,7 @@ impl ExceptionDetailsInResponse {
         let Some(t) = type_ else {
             return Caught::default();
         };
-        let items: Vec<&Expr> = match t.elements() {
-            Some(items) => items.iter().collect(),
-            None => vec![t],
-        };
+        let items = t.elements_or_self();
         let mut caught = Caught {
             narrow: true,
             http: true,

@@ -58,30 +58,31 @@ declare_rule! {
 
 pub struct UnhandledLookupInRoute;
 
-/// Exception names that cover a missing row.
+/// Exception names that cover a missing row, also through a broader class.
 fn catches_lookup(name: &str) -> bool {
-    matches!(
-        name,
-        "NoResultFound"
-            | "DoesNotExist"
-            | "ObjectDoesNotExist"
-            | "Exception"
-            | "BaseException"
-            | "SQLAlchemyError"
-            | "NotFound"
-            | "InvalidRequestError"
-            | "MultipleResultsFound"
-    ) || name.ends_with("DoesNotExist")
+    names_missing_row(name)
+        || matches!(
+            name,
+            "Exception"
+                | "BaseException"
+                | "SQLAlchemyError"
+                | "NotFound"
+                | "InvalidRequestError"
+                | "MultipleResultsFound"
+        )
+}
+
+/// The exception a raising lookup throws for a missing row: `NoResultFound`, `DoesNotExist`,
+/// `User.DoesNotExist`.
+fn names_missing_row(name: &str) -> bool {
+    name == "NoResultFound" || name.ends_with("DoesNotExist")
 }
 
 fn handler_catches(type_: Option<&Expr>) -> bool {
     let Some(t) = type_ else { return true };
-    match t.elements() {
-        Some(items) => items
-            .iter()
-            .any(|i| i.last_name().is_some_and(catches_lookup)),
-        None => t.last_name().is_some_and(catches_lookup),
-    }
+    t.elements_or_self()
+        .iter()
+        .any(|i| i.last_name().is_some_and(catches_lookup))
 }
 
 /// A project-wide exception handler for missing rows.
@@ -298,14 +299,10 @@ fn first_recovery(body: &[Stmt]) -> Option<u32> {
         if let Stmt::Try { handlers, span, .. } = stmt
             && handlers.iter().any(|h| {
                 h.type_.as_ref().is_some_and(|t| {
-                    t.elements()
-                        .map_or(std::slice::from_ref(t), |items| items)
+                    t.elements_or_self()
                         .iter()
                         .filter_map(Expr::last_name)
-                        .any(|n| {
-                            matches!(n, "NoResultFound" | "DoesNotExist")
-                                || n.ends_with("DoesNotExist")
-                        })
+                        .any(names_missing_row)
                 }) && !leaves(&h.body)
             })
         {
