@@ -228,6 +228,48 @@ struct Verdict {
     /// The function lets anonymous callers through on purpose (`if token is None: return
     /// None`): optional authentication.
     lets_anonymous: bool,
+    /// It authenticates only when the server is configured to: every refusal is under a
+    /// test of settings or server state (`if settings.api_keys:`, `if sm is not None:`).
+    switch: Option<Switch>,
+}
+
+impl Verdict {
+    /// Records that the caller is authenticated, only when `switch` holds if one is given.
+    /// Authentication whatever the settings wins over authentication under a switch.
+    fn grant(&mut self, switch: Option<Switch>) {
+        if !self.authenticates {
+            self.authenticates = true;
+            self.switch = switch;
+        } else if switch.is_none() {
+            self.switch = None;
+        }
+    }
+
+    /// Adds what a guard this one relies on decides.
+    fn absorb(&mut self, other: &Verdict) {
+        if other.authenticates {
+            self.grant(other.switch);
+        }
+        self.checks_role |= other.checks_role;
+    }
+}
+
+/// A test of the server's settings or state that decides whether refusals happen at all.
+#[derive(Clone, Copy, Debug)]
+struct Switch {
+    file: usize,
+    test: Span,
+    /// The refusals happen when the test fails (`else:`, after `if not enabled: return`).
+    negated: bool,
+}
+
+impl Switch {
+    fn negate(self) -> Switch {
+        Switch {
+            negated: !self.negated,
+            ..self
+        }
+    }
 }
 
 struct Judge<'a, 'm> {
@@ -298,6 +340,19 @@ impl<'a> Judge<'a, '_> {
         crate::apps::source_text(self.model, file, span)
     }
 
+    /// When a verdict authenticates only under a switch: `if settings.api_keys`, `unless
+    /// settings.auth_disabled`.
+    fn switch_condition(&self, v: &Verdict) -> Option<String> {
+        let s = v.switch.filter(|_| v.authenticates)?;
+        let test = self.text(s.file, s.test);
+        Some(match (s.negated, test.strip_prefix("not ")) {
+            (false, _) => format!("if {test}"),
+            (true, Some(positive)) => format!("if {}", positive.trim_start()),
+            (true, None) if test.contains(' ') => format!("if not ({test})"),
+            (true, None) => format!("if not {test}"),
+        })
+    }
+
     fn route_security(&self, mounted: &MountedRoute) -> RouteSecurity {
         let route = &self.apps.routes[mounted.route];
         let mut sec = RouteSecurity::default();
@@ -365,7 +420,7 @@ impl<'a> Judge<'a, '_> {
                     level: Level::Decorator,
                     via: None,
                     checks_role: v.checks_role,
-                    condition: None,
+                    condition: self.switch_condition(&v),
                 });
             }
             match self.limit_decorator(hf, scope, decorator) {
@@ -393,7 +448,7 @@ impl<'a> Judge<'a, '_> {
                     level: Level::View,
                     via: route.view_class.map(|c| c.name.to_string()),
                     checks_role: v.checks_role,
-                    condition: None,
+                    condition: self.switch_condition(&v),
                 });
             }
         }
@@ -416,7 +471,7 @@ impl<'a> Judge<'a, '_> {
                 level: Level::Body,
                 via: None,
                 checks_role: body.checks_role,
-                condition: None,
+                condition: self.switch_condition(&body),
             });
         }
         sec.role_in_body |= body.checks_role;
@@ -504,7 +559,7 @@ impl<'a> Judge<'a, '_> {
                                 level: Level::Router,
                                 via: via.clone(),
                                 checks_role: v.checks_role,
-                                condition: None,
+                                condition: self.switch_condition(&v),
                             });
                         }
                     }
@@ -848,7 +903,7 @@ impl<'a> Judge<'a, '_> {
                         level: Level::Middleware,
                         via: via.clone(),
                         checks_role: v.checks_role,
-                        condition,
+                        condition: condition.or_else(|| self.switch_condition(&v)),
                     });
                 }
             }
@@ -962,7 +1017,7 @@ impl<'a> Judge<'a, '_> {
             let mut v = self.body_verdict(file, &function.body, 0);
             for d in &function.decorators {
                 if let Some(dv) = self.auth_decorator(file, &[], d) {
-                    v.authenticates = true;
+                    v.grant(None);
                     v.checks_role |= dv.checks_role;
                 }
             }
@@ -997,7 +1052,7 @@ impl<'a> Judge<'a, '_> {
             },
             via,
             checks_role: v.checks_role,
-            condition,
+            condition: condition.or_else(|| self.switch_condition(&v)),
         });
     }
 
@@ -1569,6 +1624,12 @@ impl<'a> Judge<'a, '_> {
     /// A test about the configuration: settings, constants, environment variables, not the
     /// request.
     fn is_config(&self, file: usize, e: &Expr) -> bool {
+        self.reads_configuration(file, e, true)
+    }
+
+    /// [`Judge::is_config`]; `modules`: a module the file imports counts as configuration
+    /// (`if version.parse(...)`, `if cron.valid(...)`).
+    fn reads_configuration(&self, file: usize, e: &Expr, modules: bool) -> bool {
         let mut request = false;
         let mut config = false;
         e.any(&mut |x| {
@@ -1592,7 +1653,7 @@ impl<'a> Judge<'a, '_> {
                                 .strip_suffix(w)
                                 .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
                         })
-                        || self.model.files[file].imports.get(n) == Some(n.as_str())
+                        || modules && self.model.files[file].imports.get(n) == Some(n.as_str())
                     {
                         config = true;
                     }
@@ -1616,6 +1677,19 @@ impl<'a> Judge<'a, '_> {
                     }
                     if lower == "config" || lower == "settings" || is_constant_name(attr) {
                         config = true;
+                    }
+                    // `auth.credentials not in settings.api_keys`: the credentials of the
+                    // caller (a variable, not a class or module constant) checked against the
+                    // configuration.
+                    if IDENTITY.found_in(attr)
+                        && value.as_name().is_some_and(|n| {
+                            n.starts_with(|c: char| c.is_ascii_lowercase())
+                                && !n.contains("settings")
+                                && !n.contains("config")
+                                && self.model.files[file].imports.get(n).is_none()
+                        })
+                    {
+                        request = true;
                     }
                 }
                 _ => {}
@@ -1672,7 +1746,7 @@ impl<'a> Judge<'a, '_> {
                         level: Level::View,
                         via: None,
                         checks_role: v.checks_role,
-                        condition: None,
+                        condition: self.switch_condition(&v),
                     });
                 }
             }
@@ -1785,7 +1859,7 @@ impl<'a> Judge<'a, '_> {
                 level,
                 via,
                 checks_role: v.checks_role,
-                condition: None,
+                condition: self.switch_condition(&v),
             });
         }
     }
@@ -1864,7 +1938,7 @@ impl<'a> Judge<'a, '_> {
                         .and_then(Expr::last_name)
                         .is_some_and(is_optional_name)
                 {
-                    v.authenticates = true;
+                    v.grant(None);
                 }
                 Some(v)
             }
@@ -1911,7 +1985,7 @@ impl<'a> Judge<'a, '_> {
             if self.model.definition(&class).is_none()
                 && is_authenticator_class_name(class.rsplit('.').next().unwrap_or(""))
             {
-                v.authenticates = true;
+                v.grant(None);
                 return v;
             }
         }
@@ -1927,7 +2001,7 @@ impl<'a> Judge<'a, '_> {
                     .is_some_and(|c| c.starts_with("fastapi_users"))
                     || imports.iter().any(|(_, q)| q.starts_with("fastapi_users"))
                 {
-                    v.authenticates = true;
+                    v.grant(None);
                     v.checks_role = call
                         .keyword("superuser")
                         .and_then(Expr::as_bool)
@@ -1944,7 +2018,7 @@ impl<'a> Judge<'a, '_> {
             return v;
         }
         if self.is_user_name(target, &self.names.auth_dependencies, file) {
-            v.authenticates = true;
+            v.grant(None);
             v.checks_role = self.role_name(target.last_name().unwrap_or(""));
             return v;
         }
@@ -2040,8 +2114,7 @@ impl<'a> Judge<'a, '_> {
                 if let Some(dv) =
                     self.dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, depth + 1)
                 {
-                    v.authenticates |= dv.authenticates;
-                    v.checks_role |= dv.checks_role;
+                    v.absorb(&dv);
                 }
             }
         }
@@ -2049,7 +2122,11 @@ impl<'a> Judge<'a, '_> {
         // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
         let optional = body.lets_anonymous || is_optional_name(&function.name);
-        v.authenticates |= body.authenticates || is_auth_function_name(&function.name) && !optional;
+        if body.authenticates {
+            v.grant(body.switch);
+        } else if is_auth_function_name(&function.name) && !optional {
+            v.grant(None);
+        }
         v.lets_anonymous = optional && !v.authenticates;
         v.checks_role |= body.checks_role || (v.authenticates && self.role_name(&function.name));
         self.memo.borrow_mut().insert(key, Some(v));
@@ -2068,12 +2145,14 @@ impl<'a> Judge<'a, '_> {
                 && matches!(f.name.as_str(), "__call__" | "dispatch" | "__init__")
             {
                 let fv = self.function_verdict(file, f, 0);
-                v.authenticates |= fv.authenticates && f.name != "__init__";
+                if fv.authenticates && f.name != "__init__" {
+                    v.grant(fv.switch);
+                }
                 v.checks_role |= fv.checks_role;
             }
         }
         if !v.authenticates && is_auth_function_name(&class.name) {
-            v.authenticates = true;
+            v.grant(None);
         }
         v.checks_role |= v.authenticates && self.role_name(&class.name);
         v
@@ -2176,6 +2255,7 @@ impl<'a> Judge<'a, '_> {
                 v.authenticates.then_some(Verdict {
                     authenticates: true,
                     checks_role: v.checks_role || has_args && self.role_name(&function.name),
+                    switch: v.switch,
                     ..Default::default()
                 })
             }
@@ -2290,10 +2370,10 @@ impl<'a> Judge<'a, '_> {
         for summary in self.call_summary(file, body).iter() {
             let call = summary.call;
             if summary.verifies {
-                v.authenticates = true;
+                v.grant(None);
             }
             if summary.role_guard {
-                v.authenticates = true;
+                v.grant(None);
                 v.checks_role = true;
             }
             if credentials && summary.credential_check {
@@ -2303,13 +2383,11 @@ impl<'a> Judge<'a, '_> {
             if (summary.followed || method_of_view)
                 && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
             {
-                v.authenticates |= cv.authenticates;
-                v.checks_role |= cv.checks_role;
+                v.absorb(&cv);
             }
             for arg in &summary.functions_passed {
                 if let Some(cv) = self.called_guard(file, arg, depth, None, credentials) {
-                    v.authenticates |= cv.authenticates;
-                    v.checks_role |= cv.checks_role;
+                    v.absorb(&cv);
                 }
             }
         }
@@ -2460,7 +2538,7 @@ impl<'a> Judge<'a, '_> {
                 is_guard_call_name(name).then(|| Verdict {
                     authenticates: true,
                     checks_role: self.role_name(name),
-                    lets_anonymous: false,
+                    ..Default::default()
                 })
             }
         }
@@ -2547,13 +2625,21 @@ impl<'a> Judge<'a, '_> {
                     // `if not current_user.is_authenticated:` is still about identity.
                     // `all_admins = conf.getboolean(...)` then `if not all_admins: raise`: a
                     // switch of the configuration, whatever its name says.
-                    let own = if self.is_config_variable(file, root, test) {
+                    let mut own = if self.is_config_variable(file, root, test) {
                         Gate::default()
                     } else {
                         self.gate_of(file, test)
                     };
+                    if self.is_server_switch(file, root, test) {
+                        own.switch = Some(Switch {
+                            file,
+                            test: test.span,
+                            negated: false,
+                        });
+                    }
                     let mut g = own;
                     if let Some(outer) = gate {
+                        g.switch = own.switch.or(outer.switch);
                         g.identity |= outer.identity;
                         g.role |= outer.role;
                         g.credentials |= outer.credentials;
@@ -2576,7 +2662,22 @@ impl<'a> Judge<'a, '_> {
                     if own.role_polarity != Polarity::Unknown {
                         otherwise.role_polarity = own.role_polarity.flip();
                     }
+                    if let Some(s) = own.switch {
+                        otherwise.switch = Some(s.negate());
+                    }
                     self.gates(file, root, orelse, Some(otherwise), depth, v);
+                    // `if not settings.auth_required: return f(*args)`: what follows runs only
+                    // when the server is configured to check.
+                    if let Some(s) = own.switch
+                        && orelse.is_empty()
+                        && lets_through(body)
+                        && !self.branch_refuses(file, root, body)
+                    {
+                        gate = Some(Gate {
+                            switch: Some(s.negate()),
+                            ..gate.unwrap_or_default()
+                        });
+                    }
                     // `if current_user.is_authenticated: return f(*args)`: what follows
                     // runs for anonymous callers.
                     // `if logged_in: if is_admin: return f(*args)`: what follows also runs
@@ -2645,7 +2746,8 @@ impl<'a> Judge<'a, '_> {
                     // A refusal in an `except` answers a failed verification only when the
                     // `try` is about the caller (`decode(token)`, `get_user(...)`): a 401 after
                     // `deploy(target)` fails reports the server's own credentials.
-                    let mut about_caller = gate.is_some();
+                    let mut about_caller =
+                        gate.is_some_and(|g| g.switch.is_none() || g.identity || g.role);
                     if !about_caller {
                         walk_exprs(body, &mut |e| {
                             about_caller |= mentions_identity(e) || mentions_role(e)
@@ -2671,6 +2773,7 @@ impl<'a> Judge<'a, '_> {
                                 Polarity::Lacks
                             },
                             role_polarity: Polarity::Unknown,
+                            switch: gate.and_then(|o| o.switch),
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -2693,7 +2796,7 @@ impl<'a> Judge<'a, '_> {
                             Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
                         };
                         if counts && (g.role || g.polarity != Polarity::Has) {
-                            v.authenticates = true;
+                            v.grant(g.switch);
                             v.checks_role |= g.role;
                         }
                     }
@@ -2709,7 +2812,7 @@ impl<'a> Judge<'a, '_> {
                         && (g.identity || g.role)
                         && (g.role || g.polarity != Polarity::Has)
                     {
-                        v.authenticates = true;
+                        v.grant(g.switch);
                         v.checks_role |= g.role;
                     }
                 }
@@ -2742,6 +2845,17 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// A test of the server's settings or state rather than of the caller, deciding whether
+    /// a guard checks at all: `if settings.api_keys:`, `if not AUTH_ENABLED:`, `if sm is not
+    /// None:` after `sm = get_security_manager()`.
+    fn is_server_switch(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
+        // `if app.testing:`, `if ENV == "production":`: decided in production.
+        crate::apps::production_value(self.model, file, test).is_none()
+            && (self.reads_configuration(file, test, false)
+                || self.is_config_variable(file, root, test)
+                || is_server_state_variable(root, test))
     }
 
     /// A test that is (the negation of) a variable of the function assigned from the
@@ -2990,6 +3104,8 @@ struct Gate {
     polarity: Polarity,
     /// The same for the role or permission the condition checks.
     role_polarity: Polarity,
+    /// The innermost test of the server's settings or state the statements are under.
+    switch: Option<Switch>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -3371,6 +3487,26 @@ fn calls_wrapped(e: &Expr) -> bool {
     })
 }
 
+/// A branch that ends by letting the caller in: `return None`, `return f(*args, **kwargs)`,
+/// `return await call_next(request)`, also after other statements.
+fn lets_through(then: &[Stmt]) -> bool {
+    passes_through(then)
+        || match then.last() {
+            Some(Stmt::Return { value: None, .. }) => true,
+            Some(Stmt::Return { value: Some(v), .. }) => {
+                matches!(v.kind, ExprKind::NoneLiteral)
+                    || calls_wrapped(v)
+                    || v.as_call()
+                        .or_else(|| match &v.kind {
+                            ExprKind::Await(inner) => inner.as_call(),
+                            _ => None,
+                        })
+                        .is_some_and(|c| c.func.last_name() == Some("call_next"))
+            }
+            _ => false,
+        }
+}
+
 /// A branch that lets the request through: `return`, `pass`, `return await call_next(request)`,
 /// `await self.app(scope, receive, send); return`.
 fn passes_through(then: &[Stmt]) -> bool {
@@ -3403,6 +3539,55 @@ fn is_request_name(e: &Expr) -> bool {
 fn is_constant_name(name: &str) -> bool {
     name.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1
         && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// `sm is not None`, `not manager`, where the function assigned the variable from a call
+/// without arguments (`sm = get_security_manager()`): state of the server, not of the request.
+/// Not a user or token fetched from the request context (`user = get_current_user()`).
+fn is_server_state_variable(root: &[Stmt], test: &Expr) -> bool {
+    let mut test = test;
+    loop {
+        match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => test = operand,
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if ops.len() == 1
+                && matches!(ops[0], CmpOp::Is | CmpOp::IsNot)
+                && matches!(comparators[0].kind, ExprKind::NoneLiteral) =>
+            {
+                test = left
+            }
+            _ => break,
+        }
+    }
+    let Some(name) = test.as_name() else {
+        return false;
+    };
+    if mentions_identity(test) || mentions_role(test) {
+        return false;
+    }
+    root.iter().any(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => {
+            targets.iter().any(|t| t.as_name() == Some(name))
+                && value.as_call().is_some_and(|call| {
+                    matches!(call.func.kind, ExprKind::Name(_))
+                        && call.args.is_empty()
+                        && call.keywords.is_empty()
+                        && !mentions_identity(&call.func)
+                        && !mentions_role(&call.func)
+                })
+        }
+        _ => false,
+    })
 }
 
 /// Marks protections as installed under a runtime condition.
