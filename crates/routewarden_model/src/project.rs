@@ -271,11 +271,30 @@ impl ProjectModel {
         if let Some(stmt) = file.top_level(name) {
             return Some((index, stmt));
         }
-        let reexported = file.imports.get(name)?;
+        let Some(reexported) = file.imports.get(name) else {
+            return self.star_definition(file, name, depth);
+        };
         if reexported == qualified {
             return None;
         }
         self.definition_at_depth(reexported, depth + 1)
+    }
+
+    /// A public name a module takes from `from other import *`: the project definition in
+    /// the first such module that has one.
+    pub fn star_definition(
+        &self,
+        file: &SourceModule,
+        name: &str,
+        depth: u32,
+    ) -> Option<(usize, &Stmt)> {
+        if name.starts_with('_') {
+            return None;
+        }
+        file.imports
+            .star_modules()
+            .iter()
+            .find_map(|star| self.definition_at_depth(&format!("{star}.{name}"), depth + 1))
     }
 }
 

@@ -143,7 +143,12 @@ impl ProjectModel {
             });
         }
         let name = expr.as_name()?;
-        let stmt = module.top_level(name)?;
+        let Some(stmt) = module.top_level(name) else {
+            // `from .errors import *` then `raise NotFoundError(...)`.
+            let (f, stmt) = self.star_definition(module, name, 0)?;
+            let qualified = routewarden_python::names::dotted(&self.files[f].module_name, name);
+            return Some((f, Some(stmt), Some(qualified)));
+        };
         let qualified = if module.module_name.is_empty() {
             name.to_string()
         } else {

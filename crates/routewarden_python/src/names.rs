@@ -8,6 +8,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 #[derive(Clone, Debug, Default)]
 pub struct Imports {
     bindings: HashMap<String, String>,
+    /// Modules whose public names are imported with `from module import *` at module level.
+    stars: Vec<String>,
 }
 
 /// Builtins the rules recognise when they are not shadowed by an import.
@@ -109,6 +111,9 @@ impl Imports {
                     };
                     for alias in names {
                         if alias.name == "*" {
+                            if !in_function && !base.is_empty() && !self.stars.contains(&base) {
+                                self.stars.push(base.clone());
+                            }
                             continue;
                         }
                         let local = alias.asname.as_ref().unwrap_or(&alias.name);
@@ -128,6 +133,12 @@ impl Imports {
                 }
             }
         }
+    }
+
+    /// The modules this one imports everything public from (`from .errors import *`), in
+    /// source order: names the module neither defines nor imports may come from them.
+    pub fn star_modules(&self) -> &[String] {
+        &self.stars
     }
 
     pub fn get(&self, local: &str) -> Option<&str> {
