@@ -173,7 +173,10 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         return true;
     }
     let flow_context = has_flow_context(&segments);
-    for segment in &segments {
+    for (i, segment) in segments.iter().enumerate() {
+        if registers_something_else(&segments, i) {
+            continue;
+        }
         let segment_words: Vec<&str> = words(segment).collect();
         if PUBLIC_SEGMENTS.contains(&segment.as_str()) || is_public_segment_words(&segment_words) {
             return true;
@@ -200,6 +203,17 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
             .any(|w| matches!(*w, "signup" | "healthcheck" | "readiness" | "liveness"))
         || registers_account(&handler_words)
         || handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w))
+}
+
+/// A `register` segment under something other than accounts: `/services/register`,
+/// `/workers/register` register a service or a worker, not a user. `/register`,
+/// `/api/v1/register`, `/users/register` and `/auth/register` sign a user up.
+fn registers_something_else(segments: &[String], i: usize) -> bool {
+    matches!(segments[i].as_str(), "register" | "registration")
+        && segments[..i].last().is_some_and(|previous| {
+            !is_version_prefix(previous)
+                && !words(previous).all(|w| SIGN_UP_WORDS.contains(&w) || FLOW_CONTEXT.contains(&w))
+        })
 }
 
 /// Words that may stand beside `register` in the name of an account sign-up handler.
@@ -356,18 +370,22 @@ pub fn credential_endpoint(
     }
     let segments = literal_segments(full_path);
     let flow_context = has_flow_context(&segments);
-    let credential_segment = segments.iter().find(|s| {
+    let credential_segment = segments.iter().enumerate().find_map(|(i, s)| {
+        if registers_something_else(&segments, i) {
+            return None;
+        }
         let segment_words: Vec<&str> = words(s).collect();
         // `/count_token`, `/token_check` of a language-model server count text tokens.
         let counts_tokens = segment_words.iter().any(|w| TOKEN_METER_WORDS.contains(w))
             && segment_words
                 .iter()
                 .all(|w| *w == "token" || !CREDENTIAL_WORDS.contains(w));
-        CREDENTIAL_SEGMENTS.contains(&s.as_str())
+        (CREDENTIAL_SEGMENTS.contains(&s.as_str())
             || !segment_words.iter().any(|w| RECORD_WORDS.contains(w))
                 && !counts_tokens
                 && (segment_words.iter().any(|w| CREDENTIAL_WORDS.contains(w))
-                    || flow_context && segment_words.iter().any(|w| RECOVERY_WORDS.contains(w)))
+                    || flow_context && segment_words.iter().any(|w| RECOVERY_WORDS.contains(w))))
+        .then_some(s)
     });
     if let Some(seg) = credential_segment {
         return Some(format!("its path has a `{seg}` segment"));
@@ -385,6 +403,10 @@ mod tests {
         assert!(is_public("/api/v1/users", "register", &[]));
         assert!(!is_public("/register_worker", "register_worker", &[]));
         assert!(!is_public("/models", "register_model", &[]));
+        assert!(!is_public("/api/services/register", "add_service", &[]));
+        assert!(is_public("/api/v1/register", "create", &[]));
+        assert!(is_public("/auth/register", "create", &[]));
+        assert!(is_public("/users/register", "create", &[]));
     }
 
     #[test]

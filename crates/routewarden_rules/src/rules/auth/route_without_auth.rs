@@ -5,7 +5,7 @@ use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
-use routewarden_python::ast::{ExprKind, Function, Stmt};
+use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 declare_rule! {
@@ -305,17 +305,18 @@ impl Rule for RouteWithoutAuth {
     }
 }
 
-/// A handler whose body (after its docstring) is a single `return redirect(...)` or
-/// `return RedirectResponse(...)` whose arguments call nothing but `url_for`: it reveals and
-/// changes nothing, whatever its method (a `POST` kept only to send old clients on with a 307,
-/// where the target route answers for itself).
+/// A handler whose body (after its docstring) only builds a URL and returns `redirect(...)` or
+/// `RedirectResponse(...)` with it: `url = URL(str(request.url)); return RedirectResponse(url.
+/// replace(path=url.path + "/"))`. Every call is one that builds or reads a URL, so it reveals
+/// and changes nothing, whatever its method (a `POST` kept only to send old clients on with a
+/// 307, where the target route answers for itself).
 fn only_redirects(handler: &Function) -> bool {
     let body: Vec<&Stmt> = handler
         .body
         .iter()
         .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
         .collect();
-    let [Stmt::Return { value: Some(v), .. }] = body.as_slice() else {
+    let Some((Stmt::Return { value: Some(v), .. }, before)) = body.split_last() else {
         return false;
     };
     let Some(call) = v.as_call() else {
@@ -328,19 +329,50 @@ fn only_redirects(handler: &Function) -> bool {
     {
         return false;
     }
-    call.args
-        .iter()
-        .chain(call.keywords.iter().map(|k| &k.value))
-        .all(|a| {
-            !a.any(&mut |x| {
-                x.as_call().is_some_and(|c| {
-                    !c.func
-                        .last_name()
-                        .is_some_and(|n| matches!(n, "url_for" | "str"))
-                })
+    let builds_url_only = |e: &Expr| {
+        !e.any(&mut |x| {
+            x.as_call().is_some_and(|c| {
+                !c.func
+                    .last_name()
+                    .is_some_and(|n| URL_BUILDERS.contains(&n))
             })
         })
+    };
+    let locals_build_urls = before.iter().all(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => targets.iter().all(|t| t.as_name().is_some()) && builds_url_only(value),
+        _ => false,
+    });
+    locals_build_urls
+        && call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .all(builds_url_only)
 }
+
+/// Calls that build or read a URL and do nothing else.
+const URL_BUILDERS: &[&str] = &[
+    "url_for",
+    "str",
+    "URL",
+    "replace",
+    "include_query_params",
+    "replace_query_params",
+    "remove_query_params",
+    "urljoin",
+    "urlencode",
+    "quote",
+    "quote_plus",
+    "format",
+    "join",
+    "strip",
+    "rstrip",
+    "lstrip",
+];
 
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
 /// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`. It has
