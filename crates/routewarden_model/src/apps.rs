@@ -7,7 +7,8 @@ use crate::project::ProjectModel;
 use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt, UnaryOp,
+    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, ParamKind, Span,
+    Stmt, UnaryOp,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -1503,6 +1504,60 @@ impl<'a> Extractor<'a> {
         self.resolve(receiver).into_iter().collect()
     }
 
+    /// `module.blueprint` where the function bound `module` with `importlib.import_module(...)`
+    /// of a literal name, or of an f-string over the names of an enclosing `for` loop: the
+    /// module-level object of that name in each project module imported.
+    fn imported_module_objects(&self, expr: &Expr) -> Vec<ObjectId> {
+        let ExprKind::Attribute { value, attr } = &expr.kind else {
+            return Vec::new();
+        };
+        let (Some(module_var), Some(function)) = (value.as_name(), self.scope.last()) else {
+            return Vec::new();
+        };
+        let Some(call) = crate::values::local_assignment(function, module_var)
+            .and_then(Expr::as_call)
+            .filter(|c| self.qualified(&c.func).as_deref() == Some("importlib.import_module"))
+        else {
+            return Vec::new();
+        };
+        let names: Vec<String> = match call.args.first().map(|a| &a.kind) {
+            Some(ExprKind::Str(name)) => vec![name.to_string()],
+            Some(ExprKind::FString(parts)) => {
+                let loop_items = parts.iter().find_map(|p| match p {
+                    FStringPart::Value(e) => e
+                        .as_name()
+                        .and_then(|n| self.loops.iter().rev().find(|b| b.name == n))
+                        .map(|b| b.items),
+                    FStringPart::Literal(_) => None,
+                });
+                loop_items
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Expr::as_str)
+                    .map(|item| {
+                        parts
+                            .iter()
+                            .map(|p| match p {
+                                FStringPart::Literal(l) => l.as_str(),
+                                FStringPart::Value(_) => item,
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        names
+            .iter()
+            .filter_map(|name| self.model.module(name))
+            .map(|(file, _)| ObjectId {
+                file,
+                scope: None,
+                name: attr.to_string(),
+            })
+            .collect()
+    }
+
     fn qualified(&self, expr: &Expr) -> Option<String> {
         self.model.files[self.file].imports.resolve(expr)
     }
@@ -2015,45 +2070,108 @@ impl<'a> Extractor<'a> {
             } else {
                 ("path", "endpoint", 1)
             };
-            // Only views the call gives: a view of the helper's own is registered on the
-            // parameter, which stands for every object passed.
-            let Some(view) = inner
-                .argument(view_key, view_at)
-                .and_then(Expr::as_name)
-                .and_then(&arg_of)
-            else {
-                continue;
-            };
-            let scope = self.scope.clone();
-            let paths: Vec<String> = match inner.argument(path_key, 0) {
-                Some(p) => match p.as_name() {
-                    Some(n) if arg_of(n).is_some() => {
-                        vec![path_text(self.model, self.file, &scope, arg_of(n))]
-                    }
-                    Some(n) if loops.iter().any(|(v, _)| *v == n) => {
-                        let iterable = loops.iter().find(|(v, _)| *v == n).map(|&(_, e)| e);
-                        let origin =
-                            self.model
-                                .resolve_value(self.file, &scope, iterable.unwrap_or(p));
-                        origin
-                            .expr
-                            .elements()
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|item| {
-                                path_text(self.model, origin.file, &origin.scope, Some(item))
-                            })
-                            .collect()
-                    }
-                    _ => continue,
-                },
-                None => continue,
-            };
             let methods = methods_argument(inner.keyword("methods")).or_else(|| {
                 forwards
                     .then(|| methods_argument(call.keyword("methods")))
                     .flatten()
             });
+            let scope = self.scope.clone();
+            let Some(path_arg) = inner.argument(path_key, 0) else {
+                continue;
+            };
+            let view_arg = inner.argument(view_key, view_at);
+            let loop_var = |e: &Expr| {
+                let name = e.as_name()?;
+                loops.iter().rev().find(|l| l.name == name).copied()
+            };
+            // `for path, resource in routes: bp.add_url_rule(path, view_func=view)` with `view
+            // = resource.as_view(...)`: one route per `(path, Class)` item of the list passed.
+            let class_var = view_arg.and_then(|v| {
+                let e = local_as_view_receiver(function, v).unwrap_or(v);
+                loop_var(e).filter(|l| l.index.is_some())
+            });
+            if let Some(class_var) = class_var {
+                // `for decorator in decorators or []: view_func = decorator(view_func)`: the
+                // decorators the call passes wrap every view.
+                let wrappers: Vec<(usize, &'a Expr)> = view_arg
+                    .and_then(Expr::as_name)
+                    .and_then(|view| wrapping_parameter(function, view))
+                    .and_then(&arg_of)
+                    .and_then(|arg| {
+                        let origin = self.model.resolve_value(self.file, &scope, arg);
+                        let file = origin.file;
+                        origin
+                            .expr
+                            .elements()
+                            .map(|items| items.iter().map(|d| (file, d)).collect())
+                    })
+                    .unwrap_or_default();
+                let Some(path_var) = loop_var(path_arg)
+                    .filter(|l| l.index.is_some() && std::ptr::eq(l.iterated, class_var.iterated))
+                else {
+                    continue;
+                };
+                let origin = self
+                    .model
+                    .resolve_value(self.file, &scope, class_var.iterated);
+                // The routes are reported at their items: only when the list is in this file.
+                if origin.file != self.file {
+                    continue;
+                }
+                for item in origin.expr.elements().unwrap_or_default() {
+                    let Some(parts) = item.elements() else {
+                        continue;
+                    };
+                    let (Some(path), Some(class)) = (
+                        path_var.index.and_then(|i| parts.get(i)),
+                        class_var.index.and_then(|i| parts.get(i)),
+                    ) else {
+                        continue;
+                    };
+                    let Some((class_file, class)) = class_in(self.model, origin.file, class) else {
+                        continue;
+                    };
+                    self.class_view_routes(ClassView {
+                        file: self.file,
+                        owner: Some(owner.clone()),
+                        path: path_text(self.model, origin.file, &origin.scope, Some(path)),
+                        class_file,
+                        class,
+                        call,
+                        methods: methods.clone(),
+                        wrappers: wrappers.clone(),
+                        span: item.span,
+                        direct: false,
+                    });
+                }
+                continue;
+            }
+            // Only views the call gives: a view of the helper's own is registered on the
+            // parameter, which stands for every object passed.
+            let Some(view) = view_arg.and_then(Expr::as_name).and_then(&arg_of) else {
+                continue;
+            };
+            let paths: Vec<String> = match path_arg.as_name() {
+                Some(n) if arg_of(n).is_some() => {
+                    vec![path_text(self.model, self.file, &scope, arg_of(n))]
+                }
+                Some(_) if loop_var(path_arg).is_some() => {
+                    let l = loop_var(path_arg).expect("checked");
+                    let origin = self.model.resolve_value(self.file, &scope, l.iterated);
+                    origin
+                        .expr
+                        .elements()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|item| match l.index {
+                            None => Some(item),
+                            Some(i) => item.elements().and_then(|parts| parts.get(i)),
+                        })
+                        .map(|item| path_text(self.model, origin.file, &origin.scope, Some(item)))
+                        .collect()
+                }
+                _ => continue,
+            };
             for path in paths {
                 self.view_routes(
                     self.file,
@@ -2272,6 +2390,16 @@ impl<'a> Extractor<'a> {
                         .find(|b| b.name == name)
                         .map(|b| (b.file, b.scope.clone(), b.items))
                 });
+                // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
+                // names, then `app.register_blueprint(module.blueprint)`.
+                let imported = self.imported_module_objects(child_expr);
+                if !imported.is_empty() {
+                    for child in imported {
+                        let include = self.include(parent.clone(), child, prefix.clone(), span);
+                        include.dependencies = dependencies.clone();
+                    }
+                    return;
+                }
                 let children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match looped {
                     Some((file, scope, items)) => items
                         .iter()
@@ -3498,9 +3626,19 @@ pub fn find_function(body: &[Stmt], start: u32) -> Option<&Function> {
     None
 }
 
+/// A loop variable of a helper over one of its parameters: `for path in paths`, or an element
+/// of a tuple target, `for path, resource in routes` (`index` 0 and 1).
+#[derive(Clone, Copy)]
+struct LoopVar<'a> {
+    name: &'a str,
+    index: Option<usize>,
+    /// The argument the parameter is bound to.
+    iterated: &'a Expr,
+}
+
 /// A registration call in a helper, its method name, and the enclosing loops over the helper's
-/// parameters (loop variable, iterated argument).
-type Registration<'a> = (&'a Call, &'a str, Vec<(&'a str, &'a Expr)>);
+/// parameters.
+type Registration<'a> = (&'a Call, &'a str, Vec<LoopVar<'a>>);
 
 /// Route registrations in a helper's body (`param.add_url_rule(...)`, `add_api_route`,
 /// `add_route`), with the loops over the helper's parameters that enclose each: the loop
@@ -3508,7 +3646,7 @@ type Registration<'a> = (&'a Call, &'a str, Vec<(&'a str, &'a Expr)>);
 fn collect_registrations<'a>(
     body: &'a [Stmt],
     arg_of: &impl Fn(&str) -> Option<&'a Expr>,
-    loops: &mut Vec<(&'a str, &'a Expr)>,
+    loops: &mut Vec<LoopVar<'a>>,
     out: &mut Vec<Registration<'a>>,
 ) {
     for stmt in body {
@@ -3530,14 +3668,30 @@ fn collect_registrations<'a>(
             Stmt::For {
                 target, iter, body, ..
             } => {
-                let bound = target.as_name().zip(iter.as_name().and_then(&arg_of));
-                if let Some(b) = bound {
-                    loops.push(b);
+                let before = loops.len();
+                if let Some(iterated) = iter.as_name().and_then(&arg_of) {
+                    match &target.kind {
+                        ExprKind::Name(name) => loops.push(LoopVar {
+                            name,
+                            index: None,
+                            iterated,
+                        }),
+                        ExprKind::Tuple(items) | ExprKind::List(items) => {
+                            for (i, item) in items.iter().enumerate() {
+                                if let Some(name) = item.as_name() {
+                                    loops.push(LoopVar {
+                                        name,
+                                        index: Some(i),
+                                        iterated,
+                                    });
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
                 }
                 collect_registrations(body, arg_of, loops, out);
-                if bound.is_some() {
-                    loops.pop();
-                }
+                loops.truncate(before);
             }
             other => {
                 for child in other.child_bodies() {
@@ -3546,6 +3700,66 @@ fn collect_registrations<'a>(
             }
         }
     }
+}
+
+/// The parameter of a helper whose items wrap `view`: `for decorator in decorators or []:
+/// view = decorator(view)`.
+fn wrapping_parameter<'a>(function: &'a Function, view: &str) -> Option<&'a str> {
+    let mut found = None;
+    crate::security::walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::For {
+            target, iter, body, ..
+        } = stmt
+        else {
+            return;
+        };
+        let (Some(var), Some(param)) = (
+            target.as_name(),
+            match &iter.kind {
+                ExprKind::BoolOp { values, .. } => values.first().and_then(Expr::as_name),
+                _ => iter.as_name(),
+            },
+        ) else {
+            return;
+        };
+        let wraps = body.iter().any(|s| {
+            matches!(s, Stmt::Assign { targets, value: Some(value), .. }
+            if targets.iter().any(|t| t.as_name() == Some(view))
+                && value.as_call().is_some_and(|c| {
+                    c.func.as_name() == Some(var)
+                        && c.args.first().and_then(Expr::as_name) == Some(view)
+                }))
+        });
+        if wraps && function.params.iter().any(|p| p.name == param) {
+            found = function
+                .params
+                .iter()
+                .find(|p| p.name == param)
+                .map(|p| p.name.as_str());
+        }
+    });
+    found
+}
+
+/// `view` when a helper assigned it `resource.as_view(...)` (also inside `if`s): `resource`.
+fn local_as_view_receiver<'a>(function: &'a Function, view: &Expr) -> Option<&'a Expr> {
+    let name = view.as_name()?;
+    let mut found = None;
+    crate::security::walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| t.as_name() == Some(name))
+            && let Some(call) = value.as_call()
+            && let ExprKind::Attribute { value, attr } = &call.func.kind
+            && attr == "as_view"
+        {
+            found = Some(&**value);
+        }
+    });
+    found
 }
 
 /// Calls in an expression, outermost first, not descending into lambdas.
