@@ -8,7 +8,7 @@ use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, ParamKind, Span,
-    Stmt, UnaryOp,
+    Stmt, UnaryOp, WithItem,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -816,6 +816,19 @@ pub fn join_paths(prefix: &str, path: &str) -> String {
 const MAX_DEPTH: u32 = 10;
 
 /// See [`AppModel::resolve_object`].
+/// Flask's proxy for the application whose context is active.
+const CURRENT_APP: &str = "flask.current_app";
+
+/// What `current_app` stands for in a module: the application in whose context the module is
+/// imported (`with app.app_context(): from . import views`), linked like a parameter.
+fn current_app_of(file: usize) -> ObjectId {
+    ObjectId {
+        file,
+        scope: None,
+        name: CURRENT_APP.to_string(),
+    }
+}
+
 pub fn resolve_object<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -869,6 +882,9 @@ pub fn resolve_object<'a>(
                     }
                     _ => None,
                 };
+            }
+            if module.imports.get(name) == Some(CURRENT_APP) {
+                return Some(current_app_of(file));
             }
             let Some(qualified) = module.imports.get(name) else {
                 module.block_binding(name)?;
@@ -1558,6 +1574,60 @@ impl<'a> Extractor<'a> {
             .collect()
     }
 
+    /// `with app.app_context(): from .endpoints import controller`: `current_app` in the
+    /// modules imported there is `app`.
+    fn modules_imported_in_context(&mut self, items: &'a [WithItem], body: &'a [Stmt], span: Span) {
+        let Some(app) = items.iter().find_map(|item| {
+            let call = item.context.as_call()?;
+            match &call.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "app_context" => {
+                    let receiver: &'a Expr = value;
+                    self.resolve(receiver)
+                }
+                _ => None,
+            }
+        }) else {
+            return;
+        };
+        let source = &self.model.files[self.file];
+        let mut modules = Vec::new();
+        crate::security::walk_stmts(body, &mut |stmt| match stmt {
+            Stmt::Import { names, .. } => {
+                modules.extend(names.iter().map(|alias| alias.name.to_string()));
+            }
+            Stmt::ImportFrom {
+                module: from,
+                level,
+                names,
+                ..
+            } => {
+                let Some(base) = routewarden_python::names::absolute_module(
+                    &source.module_name,
+                    source.is_package,
+                    from.as_deref(),
+                    *level,
+                ) else {
+                    return;
+                };
+                for alias in names {
+                    let submodule = routewarden_python::names::dotted(&base, &alias.name);
+                    modules.push(if self.model.module(&submodule).is_some() {
+                        submodule
+                    } else {
+                        base.clone()
+                    });
+                }
+            }
+            _ => {}
+        });
+        for module in modules {
+            if let Some((file, _)) = self.model.module(&module) {
+                self.include(app.clone(), current_app_of(file), None, span)
+                    .is_parameter = true;
+            }
+        }
+    }
+
     fn qualified(&self, expr: &Expr) -> Option<String> {
         self.model.files[self.file].imports.resolve(expr)
     }
@@ -1618,6 +1688,13 @@ impl<'a> Extractor<'a> {
                 {
                     self.constructed(self.local_id(RETURNED), kind, call, *span);
                 }
+            }
+            Stmt::With { items, body, .. } => {
+                for item in items {
+                    self.expr(&item.context, stmt.span());
+                }
+                self.modules_imported_in_context(items, body, stmt.span());
+                self.stmts(body);
             }
             Stmt::For {
                 target,
