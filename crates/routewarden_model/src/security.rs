@@ -113,6 +113,20 @@ impl RouteSecurity {
         })
     }
 
+    /// Requires a logged-in caller whatever the settings, or by a guard on the route itself
+    /// that a setting may switch off (`@login_required` while `LOGIN_DISABLED` may be set):
+    /// either way the route is more than a login form. A middleware or hook that a setting
+    /// switches on also covers the login form itself.
+    pub fn guarded_by_login(&self) -> bool {
+        self.requires_login()
+            || self.auth.iter().any(|p| {
+                matches!(
+                    p.level,
+                    Level::Parameter | Level::Decorator | Level::Route | Level::View
+                )
+            })
+    }
+
     /// The protections when all of them are conditional (installed only when a setting holds,
     /// or covering paths that could not be worked out); empty otherwise.
     pub fn conditional_auth(&self) -> Vec<&Protection> {
@@ -161,6 +175,7 @@ impl<'a> AttackSurface<'a> {
             by_root.entry(m.chain.last()).or_default().push(i);
         }
         let groups: Vec<Vec<usize>> = by_root.into_values().collect();
+        let login_switch = std::sync::OnceLock::new();
         let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
             .par_iter()
             .map(|group| {
@@ -176,6 +191,7 @@ impl<'a> AttackSurface<'a> {
                     hook_owner_stands_for_others: &hook_owner_stands_for_others,
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
+                    login_switch: &login_switch,
                 };
                 group
                     .iter()
@@ -294,6 +310,9 @@ struct Judge<'a, 'm> {
     /// What the conditional refusals of a body decide, by (file, body, chain depth up to
     /// [`REFUSAL_DEPTH`]): the same for every view class.
     gate_memo: RefCell<HashMap<(usize, usize, u32), Verdict>>,
+    /// Where production code sets Flask-Login's `LOGIN_DISABLED`, worked out when a route
+    /// first uses Flask-Login: the condition under which `@login_required` still protects.
+    login_switch: &'m std::sync::OnceLock<Option<String>>,
 }
 
 /// The calls of a body, shared between the judgements of the view classes it serves.
@@ -338,6 +357,22 @@ const RATE_LIMITER_DEPENDENCIES: &[&str] = &[
 impl<'a> Judge<'a, '_> {
     fn text(&self, file: usize, span: Span) -> String {
         crate::apps::source_text(self.model, file, span)
+    }
+
+    /// Flask-Login's `@login_required` lets everyone through while `LOGIN_DISABLED` is set.
+    /// Set by production code under a runtime condition (`if config["auth"] == "none":
+    /// app.config["LOGIN_DISABLED"] = True`), it protects only when that condition fails.
+    fn login_disabled_condition(&self, file: usize, decorator: &Expr) -> Option<String> {
+        let q = self.model.files[file].imports.resolve(decorator)?;
+        if !matches!(
+            q.as_str(),
+            "flask_login.login_required" | "flask_login.fresh_login_required"
+        ) {
+            return None;
+        }
+        self.login_switch
+            .get_or_init(|| login_disabled_switch(self.model))
+            .clone()
     }
 
     /// When a verdict authenticates only under a switch: `if settings.api_keys`, `unless
@@ -420,7 +455,9 @@ impl<'a> Judge<'a, '_> {
                     level: Level::Decorator,
                     via: None,
                     checks_role: v.checks_role,
-                    condition: self.switch_condition(&v),
+                    condition: self
+                        .switch_condition(&v)
+                        .or_else(|| self.login_disabled_condition(hf, decorator)),
                 });
             }
             match self.limit_decorator(hf, scope, decorator) {
@@ -448,7 +485,9 @@ impl<'a> Judge<'a, '_> {
                     level: Level::View,
                     via: route.view_class.map(|c| c.name.to_string()),
                     checks_role: v.checks_role,
-                    condition: self.switch_condition(&v),
+                    condition: self
+                        .switch_condition(&v)
+                        .or_else(|| self.login_disabled_condition(file, decorator)),
                 });
             }
         }
@@ -3539,6 +3578,63 @@ fn is_request_name(e: &Expr) -> bool {
 fn is_constant_name(name: &str) -> bool {
     name.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1
         && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// Where non-test code of a Flask project sets `app.config["LOGIN_DISABLED"] = True` under a
+/// runtime condition: the condition under which Flask-Login still checks, `if not (...)`. A
+/// condition known in production (`if app.testing:`) does not count.
+fn login_disabled_switch(model: &ProjectModel) -> Option<String> {
+    fn find<'s>(body: &'s [Stmt], tests: &mut Vec<&'s Expr>, out: &mut Option<&'s Expr>) {
+        for stmt in body {
+            if out.is_some() {
+                return;
+            }
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if matches!(value.kind, ExprKind::Bool(true))
+                    && targets.iter().any(sets_login_disabled) =>
+                {
+                    *out = tests.last().copied();
+                }
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    tests.push(test);
+                    find(body, tests, out);
+                    tests.pop();
+                    find(orelse, tests, out);
+                }
+                Stmt::ClassDef(_) => {}
+                Stmt::FunctionDef(f) => find(&f.body, tests, out),
+                other => {
+                    for child in other.child_bodies() {
+                        find(child, tests, out);
+                    }
+                }
+            }
+        }
+    }
+    model.files.iter().enumerate().find_map(|(i, file)| {
+        if file.is_test() || !file.imports_module("flask") {
+            return None;
+        }
+        let mut test = None;
+        find(file.body(), &mut Vec::new(), &mut test);
+        let test = test?;
+        crate::apps::production_value(model, i, test)
+            .is_none()
+            .then(|| format!("if not ({})", crate::apps::source_text(model, i, test.span)))
+    })
+}
+
+/// `app.config["LOGIN_DISABLED"]` as an assignment target.
+fn sets_login_disabled(target: &Expr) -> bool {
+    matches!(&target.kind, ExprKind::Subscript { value, slice }
+        if slice.as_str() == Some("LOGIN_DISABLED")
+            && matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "config"))
 }
 
 /// `sm is not None`, `not manager`, where the function assigned the variable from a call

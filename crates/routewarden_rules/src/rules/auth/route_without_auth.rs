@@ -84,6 +84,9 @@ declare_rule! {
     /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and
     /// protection installed only under `if app.debug:` or `if settings.TESTING:` (or switched off
     /// by Flask-Login's test switch `LOGIN_DISABLED`) does not exist in production and is ignored.
+    /// But Flask-Login's `@login_required` in a project whose own code sets `LOGIN_DISABLED =
+    /// True` under a runtime condition (`if config["auth"] == "none":`) protects only when that
+    /// condition fails.
     /// A middleware that only guards some paths (`if not request.url.path.startswith("/admin"):
     /// return await call_next(request)`, also through a predicate such as
     /// `_is_metrics_route(scope)`) protects only those. An application built by a factory and

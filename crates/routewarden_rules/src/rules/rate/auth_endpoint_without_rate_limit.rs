@@ -90,10 +90,10 @@ impl Rule for AuthEndpointWithoutRateLimit {
             let security = &surface.security[i];
             // Brute force needs an open door: an authenticated route that mints or changes
             // credentials is not one. A token the handler checks (a reset link) is the very
-            // thing guessed.
+            // thing guessed. Nor is one behind a login that a setting can switch off.
             if security.is_rate_limited()
                 || security.misordered_limit.is_some()
-                || security.requires_login()
+                || security.guarded_by_login()
                 || surface.apps.context_unknown(mounted)
                 || surface.apps.is_throwaway(mounted)
             {
