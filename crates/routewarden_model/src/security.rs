@@ -1165,7 +1165,14 @@ impl<'a> Judge<'a, '_> {
                             deliberate: ev.matched,
                         });
                     }
-                    (true, _, Tv::Unknown) | (_, true, Tv::Unknown) => {
+                    // The selected paths are let through: the guard covers the others.
+                    (true, _, Tv::Unknown) => {
+                        return Some(Coverage::Only(format!(
+                            "for the paths `{}` does not let through",
+                            self.text(cx.file, test.span)
+                        )));
+                    }
+                    (_, true, Tv::Unknown) => {
                         return Some(Coverage::Only(format!(
                             "for the paths `{}` selects",
                             self.text(cx.file, test.span)
@@ -1312,7 +1319,13 @@ impl<'a> Judge<'a, '_> {
                 config: false,
             };
         }
-        Ev::free(self.is_config(cx.file, left) && self.is_config(cx.file, right))
+        // `settings.AUTH_TYPE == "none"`: a setting compared with a value.
+        let side = |e: &Expr| self.is_config(cx.file, e) || is_literal(e);
+        Ev::free(
+            side(left)
+                && side(right)
+                && (self.is_config(cx.file, left) || self.is_config(cx.file, right)),
+        )
     }
 
     fn eval_call(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr, call: &'a Call) -> Ev {
@@ -3578,6 +3591,16 @@ fn is_request_name(e: &Expr) -> bool {
 fn is_constant_name(name: &str) -> bool {
     name.chars().filter(|c| c.is_ascii_alphabetic()).count() > 1
         && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// A literal value: `"none"`, `0`, `None`, `("a", "b")`.
+fn is_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) | ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::NoneLiteral => true,
+        _ => e
+            .elements()
+            .is_some_and(|items| items.iter().all(is_literal)),
+    }
 }
 
 /// Where non-test code of a Flask project sets `app.config["LOGIN_DISABLED"] = True` under a
