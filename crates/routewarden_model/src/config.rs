@@ -162,11 +162,14 @@ impl<'a> ConfigModel<'a> {
     pub fn build(model: &'a ProjectModel) -> Self {
         let per_file: Vec<Vec<ConfigLoad>> = model.files.par_iter().enumerate().map(|(file, module)| {
             let mut loads = Vec::new();
-            crate::security::walk_exprs(module.body(), &mut |e| {
+            let config_objects = flask_config_objects(module.body(), &module.imports);
+            // Methods too: a configuration helper class often does the loading.
+            walk_all_exprs(module.body(), &mut |e| {
                 e.any(&mut |x| {
                     if let ExprKind::Call(call) = &x.kind
                         && let ExprKind::Attribute { value, attr } = &call.func.kind {
-                            let on_config = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "config");
+                            let on_config = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "config")
+                                || value.as_name().is_some_and(|n| config_objects.contains(&n));
                             if on_config && LOADERS.contains(&attr.as_str()) {
                                 let targets = match attr.as_str() {
                                     "from_object" => call
@@ -388,6 +391,41 @@ impl<'a> ConfigModel<'a> {
             _ => true,
         })
     }
+}
+
+/// Every expression of a body, in functions and class bodies (methods included).
+fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    for stmt in body {
+        stmt.for_each_own_expr(f);
+        for child in stmt.child_bodies() {
+            walk_all_exprs(child, f);
+        }
+    }
+}
+
+/// Names bound to a `flask.Config(...)` anywhere in a body: a configuration built apart and
+/// then copied into the app (`config = Config(root); config.from_object(...);
+/// app.config.update(config)`).
+fn flask_config_objects<'e>(body: &'e [Stmt], imports: &Imports) -> Vec<&'e str> {
+    let mut names = Vec::new();
+    for stmt in body {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && let [target] = &targets[..]
+            && let Some(name) = target.as_name()
+            && let ExprKind::Call(call) = &value.kind
+            && imports.resolves_to(&call.func, &["flask.Config", "flask.config.Config"])
+        {
+            names.push(name);
+        }
+        for child in stmt.child_bodies() {
+            names.extend(flask_config_objects(child, imports));
+        }
+    }
+    names
 }
 
 /// What `from_object(x)` loads: a class, a dotted string, a module, or the values of a dict

@@ -32,12 +32,14 @@ pub fn check_project(
         .iter()
         .map(|r| (r.handler_file, r.handler.span.start))
         .collect();
+    let flask_cors_config = std::sync::OnceLock::new();
     let shared = Shared {
         model,
         settings,
         surface: &surface,
         config: &config,
         handlers: &handlers,
+        flask_cors_config: &flask_cors_config,
     };
     let cx = ProjectContext {
         model,
@@ -93,9 +95,10 @@ struct Shared<'a> {
     surface: &'a AttackSurface<'a>,
     config: &'a ConfigModel<'a>,
     handlers: &'a HashSet<(usize, u32)>,
+    flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
 }
 
-fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding> {
+fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> Vec<Finding> {
     let file = &shared.model.files[index];
     let mut disabled = vec![false; rules.len()];
     let mut failures = Vec::new();
@@ -113,6 +116,7 @@ fn check_file(shared: &Shared, index: usize, rules: &[&dyn Rule]) -> Vec<Finding
                 classes: Vec::new(),
                 callee: None,
                 callee_name: String::new(),
+                flask_cors_config: shared.flask_cors_config,
             },
             hooks: HOOKS.map(|_| {
                 (0..rules.len())

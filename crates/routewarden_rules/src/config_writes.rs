@@ -5,6 +5,8 @@
 use crate::flask_usage::is_test_file;
 use crate::helpers::mapping_items;
 use crate::rule::ProjectContext;
+use routewarden_model::ProjectModel;
+use routewarden_model::config::ConfigModel;
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
 
 /// One configuration value found in code.
@@ -30,8 +32,17 @@ pub fn config_writes<'a>(
     cx: &ProjectContext<'a>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Vec<ConfigWrite<'a>> {
+    project_config_writes(cx.model, cx.config, wanted)
+}
+
+/// [`config_writes`] for callers that hold the models rather than a [`ProjectContext`].
+pub fn project_config_writes<'a>(
+    model: &'a ProjectModel,
+    config: &ConfigModel<'a>,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<ConfigWrite<'a>> {
     let mut out = Vec::new();
-    for (index, file) in cx.model.files.iter().enumerate() {
+    for (index, file) in model.files.iter().enumerate() {
         if is_test_file(file) {
             continue;
         }
@@ -47,12 +58,14 @@ pub fn config_writes<'a>(
         "WTF_CSRF_ENABLED",
         "SESSION_TYPE",
         "WTF_CSRF_CHECK_DEFAULT",
+        "CORS_ORIGINS",
+        "CORS_SUPPORTS_CREDENTIALS",
     ] {
         if !wanted(key) {
             continue;
         }
-        for v in cx.config.production_values(key) {
-            if is_test_file(&cx.model.files[v.file]) {
+        for v in config.production_values(key) {
+            if is_test_file(&model.files[v.file]) {
                 continue;
             }
             out.push(ConfigWrite {
@@ -106,7 +119,14 @@ fn direct_writes<'a>(
         if let Stmt::Expr { value, span } = stmt {
             collect_calls(file, value, *span, wanted, out);
         }
-        if let Stmt::ClassDef(_) = stmt {
+        // A class body's attributes count only for production configuration classes (below),
+        // but its methods write configuration like any function.
+        if let Stmt::ClassDef(class) = stmt {
+            for method in &class.body {
+                if let Stmt::FunctionDef(f) = method {
+                    direct_writes(file, &f.body, wanted, out);
+                }
+            }
             continue;
         }
         for child in stmt.child_bodies() {

@@ -25,6 +25,8 @@ pub struct FileContext<'a> {
     pub(crate) callee: Option<(Span, bool)>,
     /// The qualified name of the callee; one buffer for every call of the file.
     pub(crate) callee_name: String,
+    /// The flask-cors options of the app configuration, built when a rule first asks.
+    pub(crate) flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -61,6 +63,12 @@ impl<'a> FileContext<'a> {
     pub fn resolve_value<'e>(&'e self, expr: &'e Expr) -> ValueOrigin<'e> {
         self.model
             .resolve_value(self.file_index, &self.functions, expr)
+    }
+
+    /// The flask-cors options the app configuration sets (`CORS_ORIGINS`, ...).
+    pub fn flask_cors_config(&self) -> &crate::cors_policy::FlaskCorsConfig<'a> {
+        self.flask_cors_config
+            .get_or_init(|| crate::cors_policy::FlaskCorsConfig::build(self.model, self.config))
     }
 
     /// The innermost enclosing function that is a route handler.

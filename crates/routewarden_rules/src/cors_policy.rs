@@ -1,9 +1,13 @@
 //! The CORS policy a call configures: Starlette/FastAPI `CORSMiddleware` in every registration
 //! form and flask-cors `CORS(...)`/`@cross_origin(...)`, with origins followed through
-//! variables, constants, settings defaults and environment fallbacks.
+//! variables, constants, settings defaults and environment fallbacks. flask-cors options a call
+//! does not pass come from the app configuration (`CORS_ORIGINS`, `CORS_SUPPORTS_CREDENTIALS`).
 
+use crate::config_writes::project_config_writes;
 use crate::context::FileContext;
+use crate::flask_usage::is_test_file;
 use routewarden_model::ProjectModel;
+use routewarden_model::config::ConfigModel;
 use routewarden_model::security::walk_exprs;
 use routewarden_model::values::settings_field_default;
 use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
@@ -36,6 +40,11 @@ pub struct CorsPolicy {
     pub credentials: bool,
     /// flask-cors per-resource dicts each form their own policy; this is the path, if any.
     pub resource: Option<String>,
+    /// The origins come from the app configuration's `CORS_ORIGINS`, not from the call.
+    pub origins_from_config: bool,
+    /// A `@cross_origin(...)` whose origins come from the configuration that a `CORS(...)`
+    /// call reads too: what is wrong with the origins alone is reported there, once.
+    pub origins_reported_elsewhere: bool,
 }
 
 impl CorsPolicy {
@@ -183,6 +192,8 @@ fn default_is_wildcard(cx: &FileContext, origins: &Expr) -> bool {
         regexes: Vec::new(),
         credentials: false,
         resource: None,
+        origins_from_config: false,
+        origins_reported_elsewhere: false,
     };
     collect_origins(
         cx.model,
@@ -208,8 +219,9 @@ fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
     if is_middleware {
         return vec![starlette_policy(cx, call)];
     }
-    if callee.as_deref().is_some_and(|q| FLASK_CORS.contains(&q)) {
-        return flask_policies(cx, call);
+    if let Some(q) = callee.as_deref().filter(|q| FLASK_CORS.contains(q)) {
+        let decorator = q.ends_with(".cross_origin");
+        return flask_policies(cx, call, decorator);
     }
     Vec::new()
 }
@@ -224,6 +236,8 @@ fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
             .keyword("allow_credentials")
             .is_some_and(|v| is_true(cx, v)),
         resource: None,
+        origins_from_config: false,
+        origins_reported_elsewhere: false,
     };
     if let Some(origins) = call.keyword("allow_origins") {
         collect_origins_of_call(cx, origins, &mut policy);
@@ -236,10 +250,21 @@ fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
     policy
 }
 
-fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
-    let credentials = call
-        .keyword("supports_credentials")
-        .is_some_and(|v| is_true(cx, v));
+fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPolicy> {
+    let config = cx.flask_cors_config();
+    // A decorator that passes nothing of its own has the policy of the configuration, which the
+    // `CORS(...)` call that reads the same configuration already reports.
+    if decorator
+        && config.sets_policy()
+        && config.extension_reads_config
+        && passes_no_policy_option(call)
+    {
+        return Vec::new();
+    }
+    let credentials = match call.keyword("supports_credentials") {
+        Some(v) => is_true(cx, v),
+        None => config.credentials(cx.model),
+    };
     let base = |origins_expr: Option<&Expr>, credentials: bool, resource: Option<String>| {
         let mut policy = CorsPolicy {
             library: CorsLibrary::FlaskCors,
@@ -248,6 +273,8 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
             regexes: Vec::new(),
             credentials,
             resource,
+            origins_from_config: false,
+            origins_reported_elsewhere: false,
         };
         match origins_expr {
             Some(o) => collect_origins_of_call(cx, o, &mut policy),
@@ -255,19 +282,10 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
             // them leaves the default.
             None if call.has_kwargs_spread() => match spread_origins(cx, call) {
                 Some(Some(o)) => collect_origins_of_call(cx, o, &mut policy),
-                Some(None) => policy.origins.push(Origin {
-                    text: "*".to_string(),
-                    span: call.func.span,
-                    via_default: true,
-                }),
+                Some(None) => config.origins(cx.model, call, &mut policy),
                 None => policy.origins_unknown = true,
             },
-            // flask-cors allows every origin when none are given.
-            None => policy.origins.push(Origin {
-                text: "*".to_string(),
-                span: call.func.span,
-                via_default: true,
-            }),
+            None => config.origins(cx.model, call, &mut policy),
         }
         let regexes: Vec<String> = policy
             .origins
@@ -276,6 +294,8 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
             .map(|o| o.text.clone())
             .collect();
         policy.regexes.extend(regexes);
+        policy.origins_reported_elsewhere =
+            decorator && policy.origins_from_config && config.extension_reads_config;
         policy
     };
     if let Some(resources) = call.keyword("resources") {
@@ -304,6 +324,108 @@ fn flask_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
         }
     }
     vec![base(call.keyword("origins"), credentials, None)]
+}
+
+/// Options a call can pass that decide its policy.
+const POLICY_OPTIONS: &[&str] = &["origins", "supports_credentials", "resources"];
+
+fn passes_no_policy_option(call: &Call) -> bool {
+    !call.has_kwargs_spread() && POLICY_OPTIONS.iter().all(|k| call.keyword(k).is_none())
+}
+
+/// The flask-cors options the app configuration sets. flask-cors builds each policy from its
+/// defaults, then the `CORS_*` keys of `app.config` that are not `None`, then the call's own
+/// arguments, for `CORS(...)`/`init_app` and `@cross_origin(...)` alike.
+pub struct FlaskCorsConfig<'a> {
+    /// The values given to `CORS_ORIGINS`, with their files.
+    origins: Vec<(usize, &'a Expr)>,
+    /// The values given to `CORS_SUPPORTS_CREDENTIALS`.
+    credentials: Vec<(usize, &'a Expr)>,
+    /// Some `CORS(...)` call passes neither origins nor credentials, so the configured policy
+    /// is reported there.
+    pub extension_reads_config: bool,
+}
+
+impl<'a> FlaskCorsConfig<'a> {
+    pub fn build(model: &'a ProjectModel, config: &ConfigModel<'a>) -> Self {
+        let mut origins = Vec::new();
+        let mut credentials = Vec::new();
+        let wanted = |k: &str| matches!(k, "CORS_ORIGINS" | "CORS_SUPPORTS_CREDENTIALS");
+        for w in project_config_writes(model, config, &wanted) {
+            if w.key == "CORS_ORIGINS" {
+                origins.push((w.file, w.value));
+            } else {
+                credentials.push((w.file, w.value));
+            }
+        }
+        let extension_reads_config = (!origins.is_empty() || !credentials.is_empty())
+            && model.files.iter().any(|file| {
+                let mut found = false;
+                if !is_test_file(file) {
+                    walk_all_exprs(file.body(), &mut |e| {
+                        found |= e.any(&mut |x| {
+                            x.as_call().is_some_and(|c| {
+                                file.imports.resolves_to(
+                                    &c.func,
+                                    &["flask_cors.CORS", "flask_cors.extension.CORS"],
+                                ) && passes_no_policy_option(c)
+                            })
+                        });
+                    });
+                }
+                found
+            });
+        FlaskCorsConfig {
+            origins,
+            credentials,
+            extension_reads_config,
+        }
+    }
+
+    /// The configuration sets origins or credentials.
+    fn sets_policy(&self) -> bool {
+        !self.origins.is_empty() || !self.credentials.is_empty()
+    }
+
+    /// Whether a configuration allows credentials.
+    fn credentials(&self, model: &ProjectModel) -> bool {
+        self.credentials.iter().any(|(file, value)| {
+            let origin = model.resolve_value(*file, &[], value);
+            matches!(origin.expr.kind, ExprKind::Bool(true))
+        })
+    }
+
+    /// The origins of a call that names none: those of the configuration, or flask-cors's
+    /// default `*` when no configuration sets any (or sets `None`).
+    fn origins(&self, model: &ProjectModel, call: &Call, policy: &mut CorsPolicy) {
+        let mut default = self.origins.is_empty();
+        for (file, value) in &self.origins {
+            let origin = model.resolve_value(*file, &[], value);
+            if matches!(origin.expr.kind, ExprKind::NoneLiteral) {
+                default = true;
+                continue;
+            }
+            policy.origins_from_config = true;
+            collect_origins(model, *file, &[], value, false, policy, 0);
+        }
+        if default {
+            policy.origins.push(Origin {
+                text: "*".to_string(),
+                span: call.func.span,
+                via_default: true,
+            });
+        }
+    }
+}
+
+/// Every expression of a body, methods of classes included.
+fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    for stmt in body {
+        stmt.for_each_own_expr(f);
+        for child in stmt.child_bodies() {
+            walk_all_exprs(child, f);
+        }
+    }
 }
 
 /// The `origins` of the mappings spread into a call (`CORS(app, **{"origins": [...]})`):

@@ -11,6 +11,13 @@ declare_rule! {
     /// `allow_origins=["*"]`, flask-cors `CORS(app)` with its defaults or `origins="*"`. Options
     /// spread into the call (`CORS(app, **options)`) are read when they are a dict literal or a
     /// constant holding one; options the analysis cannot read are not taken for the default.
+    /// Origins a flask-cors call does not pass come from the app configuration's `CORS_ORIGINS`
+    /// (config classes and modules loaded with `from_object`/`from_pyfile`, `app.config[...]`,
+    /// `config.update(...)`), as flask-cors reads them: judged when literal, not taken for `*`
+    /// when read from the environment or otherwise unknown; only a project that sets no
+    /// `CORS_ORIGINS` (or sets `None`) gets flask-cors's default `*`. A `@cross_origin()` that
+    /// passes no origins or credentials of its own is reported at the `CORS(...)` call reading
+    /// the same configuration, not once per route.
     /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
@@ -46,7 +53,7 @@ impl Rule for CorsAnyOrigin {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         for policy in policies(cx, call) {
-            if policy.credentials {
+            if policy.credentials || policy.origins_reported_elsewhere {
                 continue;
             }
             if policy.any_origin().is_some() || policy.regex_matches_everything().is_some() {

@@ -17,7 +17,11 @@ declare_rule! {
     /// (`os.getenv("CORS_ORIGINS", "*")`, a settings field defaulting to `["*"]`, also in another
     /// module), and `allow_credentials` likewise; an origins list read from configuration with no
     /// wildcard default is not reported, nor one the code rejects `*` from before use
-    /// (`if "*" in origins: raise ...`, `[o for o in origins if o != "*"]`).
+    /// (`if "*" in origins: raise ...`, `[o for o in origins if o != "*"]`). flask-cors options
+    /// the call does not pass come from the app configuration (`CORS_ORIGINS`,
+    /// `CORS_SUPPORTS_CREDENTIALS` in config classes, loaded modules, `app.config[...]`,
+    /// `config.update(...)`), so `@cross_origin(supports_credentials=True)` is judged against
+    /// the configured origins, and `*` is assumed only when no configuration sets any.
     ///
     /// ## Why is this dangerous
     /// With credentials allowed, both libraries answer a wildcard by reflecting the caller's
@@ -67,7 +71,9 @@ impl Rule for CorsAnyOriginWithCredentials {
             let how = if let Some(origin) = policy.any_origin() {
                 match (policy.library, origin.via_default) {
                     (CorsLibrary::FlaskCors, true)
-                        if policy.origins.len() == 1 && !policy.origins_unknown =>
+                        if policy.origins.len() == 1
+                            && !policy.origins_unknown
+                            && !policy.origins_from_config =>
                     {
                         "flask-cors allows every origin by default".to_string()
                     }

@@ -13,7 +13,10 @@ declare_rule! {
     /// `https://evilexample.com`), a flask-cors pattern without a `$` anchor; the `null` origin;
     /// `http://` origins (any network attacker can act as them) when credentials are allowed,
     /// other than the local machine's (`localhost`, `*.localhost`, `127.0.0.1`, `[::1]`; not
-    /// `localhost.example.com`).
+    /// `localhost.example.com`). flask-cors origins set in the app configuration
+    /// (`CORS_ORIGINS`) are checked where a `CORS(...)` or `@cross_origin(...)` call uses them;
+    /// a decorator using the same configured origins as a `CORS(...)` call is not reported again
+    /// for them.
     /// Severity is high when credentials are allowed.
     ///
     /// ## Why is this dangerous
@@ -60,15 +63,23 @@ impl Rule for CorsPermissiveOriginPattern {
                 meta.severity
             };
             let mut problems: Vec<String> = Vec::new();
-            for regex in &policy.regexes {
+            // Only the plain-http check below depends on the call's own credentials.
+            let origins_reported = policy.origins_reported_elsewhere;
+            let source = if policy.origins_from_config {
+                " (CORS_ORIGINS of the app configuration)"
+            } else {
+                ""
+            };
+            for regex in policy.regexes.iter().filter(|_| !origins_reported) {
                 for p in pattern_problems(regex, policy.library) {
-                    problems.push(format!("origin pattern `{regex}`: {p}"));
+                    problems.push(format!("origin pattern `{regex}`{source}: {p}"));
                 }
             }
-            if policy
-                .origins
-                .iter()
-                .any(|o| o.text.eq_ignore_ascii_case("null"))
+            if !origins_reported
+                && policy
+                    .origins
+                    .iter()
+                    .any(|o| o.text.eq_ignore_ascii_case("null"))
             {
                 problems.push(
                     "the `null` origin is allowed, which sandboxed iframes of any site send"

@@ -28,7 +28,11 @@ declare_rule! {
     ///   project's own exception classes) answered with a 4xx status, whether the status is a
     ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
-    ///   answer (no status: `return {"error": str(e)}`);
+    ///   answer (no status: `return {"error": str(e)}`). The status is the one the response
+    ///   is sent with: a response constructor's (`Response(body, status)`,
+    ///   `make_response(body, status)`, `JSONResponse(content, status_code=...)`) or the second
+    ///   item of a returned tuple; `jsonify`'s arguments, `status="error"` included, are fields
+    ///   of the JSON body;
     /// - an exception of a specific class (the project's, or a library's: not `Exception`,
     ///   `RuntimeError` or `OSError`) answered with the status it carries itself
     ///   (`status_code=e.status_code`, `e.get_http_status_code()`) or one the code computes
@@ -417,11 +421,15 @@ impl Analysis<'_, '_> {
                     .map(|(t, s)| (t, s.or(status)))
             }
             ExprKind::Call(call) if self.is_response_builder(call) => {
-                let status = call
-                    .keyword("status_code")
-                    .or_else(|| call.keyword("status"))
-                    .or_else(|| call.args.get(1))
+                let status = self
+                    .status_argument(call)
                     .map_or(Status::Unspecified, |s| self.status_of(s));
+                // `make_response(jsonify(...), 500)`: the inner response's body, the outer status.
+                if let Some(inner) = call.args.first()
+                    && inner.as_call().is_some_and(|c| self.is_response_builder(c))
+                {
+                    return self.response_taint(inner).map(|(t, s)| (t, status.or(s)));
+                }
                 let args = call.args.first().into_iter().chain(
                     call.keywords
                         .iter()
@@ -441,6 +449,23 @@ impl Analysis<'_, '_> {
                 taint.map(|t| (t, status))
             }
             _ => self.taint(expr).map(|t| (t, Status::Unspecified)),
+        }
+    }
+
+    /// Where a response constructor takes its status: `Response(body, status)` or `status=`,
+    /// `JSONResponse(content, status_code)` or `status_code=`, `make_response(body, status)`.
+    /// `jsonify` has none: its arguments, `status=` included, are fields of the JSON body, and
+    /// the status comes from the tuple it is returned in.
+    fn status_argument<'e>(&self, call: &'e Call) -> Option<&'e Expr> {
+        let callee = self.cx.resolve(&call.func)?;
+        match &*callee {
+            "flask.jsonify" => None,
+            "flask.make_response" => call.args.get(1),
+            "flask.Response"
+            | "flask.wrappers.Response"
+            | "werkzeug.Response"
+            | "werkzeug.wrappers.Response" => call.argument("status", 1),
+            _ => call.argument("status_code", 1),
         }
     }
 

@@ -3,7 +3,8 @@ use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::names::Imports;
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -19,12 +20,18 @@ declare_rule! {
     /// (`exception_handler`, `errorhandler`, `add_exception_handler`, `register_error_handler`),
     /// nor for queries that always return exactly one row (an aggregate
     /// `select(func.count(...))`, `query(func.sum(...))`, `with_only_columns(func.count(...))` or
-    /// `select(exists(...))` without `group_by`, also when the statement is built in a variable
-    /// and refined later; scalar subqueries and the columns of such a one-row subquery count as
+    /// `select(exists(...))` without `group_by`, SQLAlchemy's `func` and `exists` recognised by
+    /// qualified name whatever they are imported as, also when the statement is built in a variable
+    /// and refined later, and when the result variable is reused for another query after the
+    /// lookup; scalar subqueries and the columns of such a one-row subquery count as
     /// aggregates: `select(counts.c.ok, counts.c.failed).select_from(counts)`), nor for lookups
     /// after the function built an INSERT or upsert, or after a `try` whose `except
     /// NoResultFound` creates the row and goes on (get-or-create): they read back the row just
-    /// written.
+    /// written. Nor is a lookup whose only condition is `Model.column == value` (in the handler or
+    /// in the helper, for the value the handler passes) when the handler already looked the same
+    /// row up, in statements that always run before it, inside a `try` whose `except
+    /// NoResultFound` raises or returns (`except NoResultFound: raise NotFound(...)`): the row
+    /// exists.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
@@ -144,8 +151,38 @@ const AGGREGATES: &[&str] = &[
     "exists",
 ];
 
+/// Where SQLAlchemy and SQLModel keep `func`, whose attributes are SQL functions.
+const SQL_FUNC: &[&str] = &[
+    "sqlalchemy.func",
+    "sqlalchemy.sql.func",
+    "sqlalchemy.sql.expression.func",
+    "sqlalchemy.sql.functions.func",
+    "sqlalchemy.sql.functions",
+    "sqlmodel.func",
+];
+
+/// The modules that export `exists`.
+const SQL_EXISTS: &[&str] = &[
+    "sqlalchemy.exists",
+    "sqlalchemy.sql.exists",
+    "sqlalchemy.sql.expression.exists",
+    "sqlmodel.exists",
+];
+
+/// Whether a callee is an SQL aggregate, by qualified name: `func.count`, `sa.func.sum`, `func`
+/// imported under another name (`from sqlalchemy import func as safunc`), `exists`.
+fn is_aggregate_function(imports: &Imports, callee: &Expr) -> bool {
+    let Some(q) = imports.resolve(callee) else {
+        return false;
+    };
+    SQL_EXISTS.contains(&q.as_str())
+        || q.rsplit_once('.').is_some_and(|(namespace, name)| {
+            AGGREGATES.contains(&name) && SQL_FUNC.contains(&namespace)
+        })
+}
+
 /// `func.count(...)`, `func.coalesce(func.sum(x), 0)`, `func.count().label("n")`, `exists(...)`.
-fn is_aggregate(expr: &Expr) -> bool {
+fn is_aggregate(expr: &Expr, imports: &Imports) -> bool {
     let ExprKind::Call(call) = &expr.kind else {
         return false;
     };
@@ -155,27 +192,24 @@ fn is_aggregate(expr: &Expr) -> bool {
             if matches!(
                 attr.as_str(),
                 "label" | "where" | "filter" | "scalar_subquery"
-            ) && is_aggregate(value) =>
+            ) && is_aggregate(value, imports) =>
         {
             true
         }
-        ExprKind::Attribute { value, attr } => {
-            AGGREGATES.contains(&attr.as_str()) && value.last_name() == Some("func")
-        }
-        ExprKind::Name(n) => n == "exists",
-        _ => false,
+        _ => is_aggregate_function(imports, &call.func),
     }
 }
 
 /// Whether a query expression returns exactly one row: an aggregate `select(...)`/`query(...)`
 /// with no `group_by`, followed down the method chain, into `execute(statement)`, and through a
 /// local variable holding the statement.
-fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
+fn always_one_row(expr: &Expr, body: &[Stmt], imports: &Imports, depth: u32) -> bool {
     if depth > 3 {
         return false;
     }
-    let aggregate_args =
-        |call: &Call| !call.args.is_empty() && call.args.iter().all(|a| one_value(a, body, depth));
+    let aggregate_args = |call: &Call| {
+        !call.args.is_empty() && call.args.iter().all(|a| one_value(a, body, imports, depth))
+    };
     let mut current = expr;
     loop {
         match &current.kind {
@@ -184,17 +218,20 @@ fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
             ExprKind::Name(n) => {
                 // Every assignment of the statement variable builds a one-row query; those that
                 // refine it (`query = query.where(...)`, `query = await apply_filters(query)`)
-                // keep it one row unless they group it.
+                // keep it one row unless they group it. Assignments after the use reach it
+                // only from a later turn of a loop (`res` reused for the next query).
                 let mut values = Vec::new();
-                assignments(body, n, &mut values);
+                assignments(body, n, false, &mut values);
+                let use_at = current.span.start;
+                values.retain(|(v, in_loop)| v.span.start < use_at || *in_loop);
                 let mut builds = 0;
-                for v in values {
+                for (v, _) in values {
                     let refines = v.any(&mut |x| x.as_name() == Some(n.as_str()));
                     if refines {
                         if v.any(&mut |x| matches!(&x.kind, ExprKind::Attribute { attr, .. } if attr == "group_by")) {
                             return false;
                         }
-                    } else if always_one_row(v, body, depth + 1) {
+                    } else if always_one_row(v, body, imports, depth + 1) {
                         builds += 1;
                     } else {
                         return false;
@@ -210,7 +247,7 @@ fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
                         return call
                             .args
                             .first()
-                            .is_some_and(|s| always_one_row(s, body, depth + 1));
+                            .is_some_and(|s| always_one_row(s, body, imports, depth + 1));
                     }
                     _ => current = value,
                 },
@@ -225,14 +262,16 @@ fn always_one_row(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
 /// A column expression with one value for the whole query: an aggregate, a scalar subquery
 /// (`select(func.count()).where(...).scalar_subquery().label("n")`), or a column of a one-row
 /// subquery (`counts.c.failed` where `counts = select(func.sum(...)).subquery()`).
-fn one_value(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
-    if is_aggregate(expr) {
+fn one_value(expr: &Expr, body: &[Stmt], imports: &Imports, depth: u32) -> bool {
+    if is_aggregate(expr, imports) {
         return true;
     }
     match &expr.kind {
         ExprKind::Call(call) => match &call.func.kind {
             ExprKind::Attribute { attr, .. } if attr == "scalar_subquery" => true,
-            ExprKind::Attribute { value, attr } if attr == "label" => one_value(value, body, depth),
+            ExprKind::Attribute { value, attr } if attr == "label" => {
+                one_value(value, body, imports, depth)
+            }
             _ => false,
         },
         ExprKind::Attribute { value, .. } => {
@@ -250,31 +289,33 @@ fn one_value(expr: &Expr, body: &[Stmt], depth: u32) -> bool {
                 return false;
             }
             let mut values = Vec::new();
-            assignments(body, name, &mut values);
+            assignments(body, name, false, &mut values);
             !values.is_empty()
-                && values.iter().all(|v| {
+                && values.iter().all(|(v, _)| {
                     matches!(&v.kind, ExprKind::Call(c) if matches!(&c.func.kind,
                         ExprKind::Attribute { attr, .. } if matches!(attr.as_str(), "subquery" | "cte")))
-                        && always_one_row(v, body, depth + 1)
+                        && always_one_row(v, body, imports, depth + 1)
                 })
         }
         _ => false,
     }
 }
 
-/// The values assigned to `name` in `body`, in order, not looking into nested functions.
-fn assignments<'a>(body: &'a [Stmt], name: &str, out: &mut Vec<&'a Expr>) {
+/// The values assigned to `name` in `body`, in order, not looking into nested functions, each
+/// with whether it is inside a loop.
+fn assignments<'a>(body: &'a [Stmt], name: &str, in_loop: bool, out: &mut Vec<(&'a Expr, bool)>) {
     for stmt in body {
         match stmt {
             Stmt::Assign {
                 targets,
                 value: Some(value),
                 ..
-            } if targets.iter().any(|t| t.as_name() == Some(name)) => out.push(value),
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => out.push((value, in_loop)),
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             other => {
+                let in_loop = in_loop || matches!(other, Stmt::For { .. } | Stmt::While { .. });
                 for child in other.child_bodies() {
-                    assignments(child, name, out);
+                    assignments(child, name, in_loop, out);
                 }
             }
         }
@@ -350,6 +391,7 @@ fn first_insert(body: &[Stmt]) -> Option<u32> {
 fn raising_lookup(
     expr: &Expr,
     body: &[Stmt],
+    imports: &Imports,
     model_classes: &dyn Fn(&Expr) -> bool,
 ) -> Option<&'static str> {
     let ExprKind::Call(call) = &expr.kind else {
@@ -359,7 +401,9 @@ fn raising_lookup(
         return None;
     };
     match attr.as_str() {
-        "one" | "scalar_one" if call.args.is_empty() && always_one_row(value, body, 0) => None,
+        "one" | "scalar_one" if call.args.is_empty() && always_one_row(value, body, imports, 0) => {
+            None
+        }
         "one" if call.args.is_empty() => Some(".one()"),
         "scalar_one" if call.args.is_empty() => Some(".scalar_one()"),
         "get" => {
@@ -385,6 +429,140 @@ struct Found {
     span: Span,
     what: &'static str,
     helper: Option<String>,
+    /// The row it selects, in the searched function's names.
+    key: Option<RowKey>,
+}
+
+/// The row a lookup selects when its only condition is `Model.column == name`: the project
+/// model class, the column, and the name holding the value.
+#[derive(Clone, PartialEq, Eq)]
+struct RowKey {
+    model: (usize, u32),
+    column: String,
+    value: String,
+}
+
+/// The key of a raising lookup call (`query(M).filter(M.id == x).one()`): `None` unless the
+/// query has exactly one condition and it compares a column of a project class with a name.
+fn row_key(model: &ProjectModel, file: usize, lookup: &Expr) -> Option<RowKey> {
+    let ExprKind::Call(call) = &lookup.kind else {
+        return None;
+    };
+    let ExprKind::Attribute { value: query, .. } = &call.func.kind else {
+        return None;
+    };
+    let mut compares = Vec::new();
+    let mut other_filters = false;
+    query.any(&mut |x| {
+        match &x.kind {
+            ExprKind::Compare { .. } => compares.push(x),
+            // Conditions that are not comparisons (`filter_by(...)`, `filter(M.active)`).
+            ExprKind::Call(c) => {
+                if let ExprKind::Attribute { attr, .. } = &c.func.kind {
+                    other_filters |= attr == "filter_by"
+                        || matches!(attr.as_str(), "filter" | "where")
+                            && c.args
+                                .iter()
+                                .any(|a| !matches!(a.kind, ExprKind::Compare { .. }));
+                }
+            }
+            _ => {}
+        }
+        false
+    });
+    let ([compare], false) = (&compares[..], other_filters) else {
+        return None;
+    };
+    let ExprKind::Compare {
+        left,
+        ops,
+        comparators,
+    } = &compare.kind
+    else {
+        return None;
+    };
+    let ([CmpOp::Eq], [right]) = (&ops[..], &comparators[..]) else {
+        return None;
+    };
+    let (column, value) = match (&left.kind, &right.kind) {
+        (ExprKind::Attribute { .. }, ExprKind::Name(n)) => (left.as_ref(), n),
+        (ExprKind::Name(n), ExprKind::Attribute { .. }) => (right, n),
+        _ => return None,
+    };
+    let ExprKind::Attribute { value: class, attr } = &column.kind else {
+        return None;
+    };
+    let (class_file, Some(class_stmt @ Stmt::ClassDef(_)), _) =
+        model.resolve_definition(file, class)?
+    else {
+        return None;
+    };
+    Some(RowKey {
+        model: (class_file, class_stmt.span().start),
+        column: attr.to_string(),
+        value: value.to_string(),
+    })
+}
+
+/// A helper's key in the caller's names: the argument passed for the parameter the lookup
+/// compares with, when it is a name.
+fn key_at_call(key: RowKey, helper: &Function, call: &Call) -> Option<RowKey> {
+    let skip = usize::from(
+        helper
+            .params
+            .first()
+            .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"))
+            && matches!(call.func.kind, ExprKind::Attribute { .. }),
+    );
+    let position = helper.params.iter().position(|p| p.name == key.value)?;
+    let argument = call.argument(&key.value, position.checked_sub(skip)?)?;
+    Some(RowKey {
+        value: argument.as_name()?.to_string(),
+        ..key
+    })
+}
+
+/// The rows a handler has shown to exist before `at`: those looked up in a `try` that answers
+/// the missing row (`except NoResultFound: raise NotFound(...)`), among the statements that
+/// always run (the handler's own and those of `with` blocks in it).
+fn checked_rows(search: &Search, body: &[Stmt], out: &mut Vec<(u32, RowKey)>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Try {
+                body: tried,
+                handlers,
+                span,
+                ..
+            } if handlers.iter().any(|h| {
+                h.type_.as_ref().is_some_and(|t| {
+                    t.elements_or_self()
+                        .iter()
+                        .filter_map(Expr::last_name)
+                        .any(names_missing_row)
+                }) && leaves(&h.body)
+            }) =>
+            {
+                let mut inner = Search {
+                    model: search.model,
+                    file: search.file,
+                    function_body: search.function_body,
+                    inserted_at: None,
+                    checked: Vec::new(),
+                    depth: search.depth,
+                    found: Vec::new(),
+                };
+                inner.body(tried);
+                out.extend(
+                    inner
+                        .found
+                        .into_iter()
+                        .filter_map(|f| Some((span.end, f.key?))),
+                );
+            }
+            Stmt::With { body, .. } => checked_rows(search, body, out),
+            _ => {}
+        }
+    }
 }
 
 struct Search<'a> {
@@ -394,6 +572,8 @@ struct Search<'a> {
     function_body: &'a [Stmt],
     /// Where the function first writes a row: later lookups read it back.
     inserted_at: Option<u32>,
+    /// Rows shown to exist, and from where: a later lookup of the same row finds it.
+    checked: Vec<(u32, RowKey)>,
     depth: u32,
     found: Vec<Found>,
 }
@@ -405,8 +585,14 @@ impl<'a> Search<'a> {
             .is_some_and(|q| MODEL_BASES.contains(&q.as_str()))
     }
 
-    /// The first unhandled raising lookup in a project helper called by `call`.
-    fn in_helper(&self, call: &Call) -> Option<(&'static str, String)> {
+    /// Whether the row was shown to exist before `at`.
+    fn was_checked(&self, at: u32, key: Option<&RowKey>) -> bool {
+        key.is_some_and(|k| self.checked.iter().any(|(end, c)| *end <= at && c == k))
+    }
+
+    /// The first unhandled raising lookup in a project helper called by `call` at `at`, of a
+    /// row not already shown to exist.
+    fn in_helper(&self, call: &Call, at: u32) -> Option<(&'static str, String, Option<RowKey>)> {
         if self.depth >= MAX_HELPER_DEPTH {
             return None;
         }
@@ -420,17 +606,25 @@ impl<'a> Search<'a> {
             file,
             function_body: &helper.body,
             inserted_at: written_at(&helper.body),
+            checked: Vec::new(),
             depth: self.depth + 1,
             found: Vec::new(),
         };
         inner.body(&helper.body);
-        let first = inner.found.into_iter().next()?;
+        let (first, key) = inner
+            .found
+            .into_iter()
+            .map(|f| {
+                let key = f.key.clone().and_then(|k| key_at_call(k, helper, call));
+                (f, key)
+            })
+            .find(|(_, key)| !self.was_checked(at, key.as_ref()))?;
         // Innermost helper first: `load_order() (called through order_summary())`.
         let name = match first.helper {
             Some(deeper) => format!("{deeper} (called through {}())", helper.name),
             None => format!("{}()", helper.name),
         };
-        Some((first.what, name))
+        Some((first.what, name, key))
     }
 
     fn body(&mut self, body: &'a [Stmt]) {
@@ -478,29 +672,38 @@ impl<'a> Search<'a> {
                     for e in exprs {
                         let mut what = None;
                         e.any(&mut |x| {
-                            what = raising_lookup(x, self.function_body, &|c| self.is_model(c));
+                            what = raising_lookup(
+                                x,
+                                self.function_body,
+                                &self.model.files[self.file].imports,
+                                &|c| self.is_model(c),
+                            )
+                            .map(|w| (w, row_key(self.model, self.file, x)))
+                            .filter(|(_, key)| !self.was_checked(span.start, key.as_ref()));
                             what.is_some()
                         });
-                        if let Some(w) = what {
+                        if let Some((w, key)) = what {
                             self.found.push(Found {
                                 span,
                                 what: w,
                                 helper: None,
+                                key,
                             });
                             continue;
                         }
                         let mut in_helper = None;
                         e.any(&mut |x| {
                             if let ExprKind::Call(call) = &x.kind {
-                                in_helper = self.in_helper(call);
+                                in_helper = self.in_helper(call, span.start);
                             }
                             in_helper.is_some()
                         });
-                        if let Some((w, helper)) = in_helper {
+                        if let Some((w, helper, key)) = in_helper {
                             self.found.push(Found {
                                 span,
                                 what: w,
                                 helper: Some(helper),
+                                key,
                             });
                         }
                     }
@@ -533,9 +736,13 @@ impl Rule for UnhandledLookupInRoute {
                 file,
                 function_body: &route.handler.body,
                 inserted_at: written_at(&route.handler.body),
+                checked: Vec::new(),
                 depth: 0,
                 found: Vec::new(),
             };
+            let mut checked = Vec::new();
+            checked_rows(&search, &route.handler.body, &mut checked);
+            search.checked = checked;
             search.body(&route.handler.body);
             let mut reported = HashSet::default();
             for found in search.found {
