@@ -2040,7 +2040,10 @@ impl<'a> Extractor<'a> {
                     let ExprKind::Attribute { value, attr } = &call.func.kind else {
                         return;
                     };
-                    let (Some("self"), Some(class)) = (value.as_name(), self.classes.last()) else {
+                    // `cls._configure_blueprints(app)` in a class method, likewise.
+                    let (Some("self" | "cls"), Some(class)) =
+                        (value.as_name(), self.classes.last())
+                    else {
                         return;
                     };
                     // Only an application handed to the method (`self._configure_routes(app)`):
@@ -4065,7 +4068,7 @@ fn overrides<'a>(
 }
 
 /// The class whose body defines `method`, found by position in a module's statements.
-fn class_of_method<'a>(body: &'a [Stmt], method: &Function) -> Option<&'a Class> {
+pub(crate) fn class_of_method<'a>(body: &'a [Stmt], method: &Function) -> Option<&'a Class> {
     let start = method.span.start;
     for stmt in body {
         let span = stmt.span();

@@ -180,7 +180,21 @@ impl ProjectModel {
         }
         let name = match &expr.kind {
             ExprKind::Name(name) => name.as_str(),
-            ExprKind::Attribute { .. } => {
+            ExprKind::Attribute { value, attr } => {
+                // `cls.BLUEPRINTS`, `self.ROUTES` in a method: the class attribute, also an
+                // inherited one.
+                if matches!(value.as_name(), Some("cls" | "self"))
+                    && let Some(method) = scope.last()
+                    && let Some(class) =
+                        crate::apps::class_of_method(self.files[file].body(), method)
+                    && let Some((f, value)) = crate::apps::class_attribute(self, file, class, attr)
+                {
+                    return Some(ValueOrigin {
+                        file: f,
+                        expr: value,
+                        scope: Vec::new(),
+                    });
+                }
                 // `module.CONSTANT` where `module` is an imported project module.
                 let q = self.files[file].imports.resolve(expr)?;
                 let (f, stmt) = self.definition(&q)?;
