@@ -1352,21 +1352,41 @@ impl ExceptionDetailsInResponse {
             });
         let text = &cx.file.text;
         if !takes_exception
-            || !(text.contains("add_exception_handler") || text.contains("register_error_handler"))
+            || !(text.contains("add_exception_handler")
+                || text.contains("register_error_handler")
+                || text.contains("exception_handler(")
+                || text.contains("errorhandler("))
         {
             return None;
         }
         let mut registered: Option<Caught> = None;
-        walk_exprs(cx.file.body(), &mut |e| {
+        let mut visit = |e: &Expr| {
             e.any(&mut |x| {
-                if let ExprKind::Call(call) = &x.kind
-                    && matches!(
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                // `app.register_error_handler(Exception, handler)`, or the decorator called
+                // by hand: `app.exception_handler(Exception)(handler)`.
+                let registration = match &call.func.kind {
+                    ExprKind::Call(inner)
+                        if matches!(
+                            inner.func.last_name(),
+                            Some("exception_handler" | "errorhandler" | "app_errorhandler")
+                        ) && call.args.first().and_then(Expr::as_name)
+                            == Some(f.name.as_str()) =>
+                    {
+                        inner.args.first()
+                    }
+                    _ if matches!(
                         call.func.last_name(),
                         Some("add_exception_handler" | "register_error_handler")
-                    )
-                    && call.args.get(1).and_then(Expr::as_name) == Some(f.name.as_str())
-                    && let Some(a) = call.args.first()
-                {
+                    ) && call.args.get(1).and_then(Expr::as_name) == Some(f.name.as_str()) =>
+                    {
+                        call.args.first()
+                    }
+                    _ => None,
+                };
+                if let Some(a) = registration {
                     let c = Self::classify(cx, Some(a));
                     registered = Some(match registered {
                         None => c,
@@ -1381,7 +1401,14 @@ impl ExceptionDetailsInResponse {
                 }
                 false
             });
-        });
+        };
+        walk_exprs(cx.file.body(), &mut visit);
+        // Also registered from a method: `class Handlers: def register(self, app): ...`.
+        for stmt in cx.file.body() {
+            if let Stmt::ClassDef(class) = stmt {
+                walk_exprs(&class.body, &mut visit);
+            }
+        }
         registered
     }
 }
