@@ -162,6 +162,10 @@ impl<'a> ConfigModel<'a> {
     pub fn build(model: &'a ProjectModel) -> Self {
         let per_file: Vec<Vec<ConfigLoad>> = model.files.par_iter().enumerate().map(|(file, module)| {
             let mut loads = Vec::new();
+            // Every load is a method call: most modules call none of the loaders.
+            if !LOADERS.iter().any(|l| module.parsed.attributes.may_contain(l)) {
+                return loads;
+            }
             let config_objects = flask_config_objects(module.body(), &module.imports);
             // Methods too: a configuration helper class often does the loading.
             walk_all_exprs(module.body(), &mut |e| {

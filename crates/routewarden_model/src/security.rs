@@ -3641,7 +3641,10 @@ fn login_disabled_switch(model: &ProjectModel) -> Option<String> {
         }
     }
     model.files.iter().enumerate().find_map(|(i, file)| {
-        if file.is_test() || !file.imports_module("flask") {
+        if file.is_test()
+            || !file.parsed.attributes.may_contain("config")
+            || !file.imports_module("flask")
+        {
             return None;
         }
         let mut test = None;

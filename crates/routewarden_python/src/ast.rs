@@ -352,6 +352,10 @@ impl NameFilter {
     }
 
     /// False only when `name` is certainly not in the filter.
+    pub fn insert(&mut self, name: &str) {
+        self.0 |= Self::bits(name);
+    }
+
     pub fn may_contain(&self, name: &str) -> bool {
         let bits = Self::bits(name);
         self.0 & bits == bits

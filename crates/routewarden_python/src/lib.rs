@@ -6,7 +6,7 @@ mod lower;
 pub mod names;
 pub mod source;
 
-use ast::{Module, Span, Stmt};
+use ast::{Module, NameFilter, Span, Stmt};
 use ruff_python_ast::token::TokenKind;
 use ruff_text_size::Ranged;
 
@@ -34,6 +34,9 @@ pub struct ParsedModule {
     pub module: Module,
     pub syntax_errors: Vec<SyntaxError>,
     pub comments: Vec<Comment>,
+    /// The attribute names the module uses (`x.config`, `app.route`): most whole-module
+    /// searches for a method call can skip most modules.
+    pub attributes: NameFilter,
 }
 
 impl ParsedModule {
@@ -72,11 +75,13 @@ pub fn parse(source: &str) -> ParsedModule {
             }
         })
         .collect();
-    let module = lower::Lowerer::new(source).module(parsed.syntax());
+    let mut lowerer = lower::Lowerer::new(source);
+    let module = lowerer.module(parsed.syntax());
     ParsedModule {
         module,
         syntax_errors,
         comments,
+        attributes: lowerer.attributes,
     }
 }
 

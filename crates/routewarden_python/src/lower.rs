@@ -15,11 +15,17 @@ fn span(r: TextRange) -> Span {
 pub(crate) struct Lowerer<'src> {
     source: &'src str,
     depth: u32,
+    /// Every attribute name read or written in the module.
+    pub(crate) attributes: NameFilter,
 }
 
 impl<'src> Lowerer<'src> {
     pub(crate) fn new(source: &'src str) -> Self {
-        Self { source, depth: 0 }
+        Self {
+            source,
+            depth: 0,
+            attributes: NameFilter::default(),
+        }
     }
 
     /// From the start of the line holding a `def`/`class` name to the name's end.
@@ -301,10 +307,13 @@ impl<'src> Lowerer<'src> {
     fn expr_kind(&mut self, e: &ra::Expr) -> ExprKind {
         match e {
             ra::Expr::Name(n) => ExprKind::Name(Identifier::new(n.id.as_str())),
-            ra::Expr::Attribute(a) => ExprKind::Attribute {
-                value: self.boxed(&a.value),
-                attr: Identifier::new(a.attr.id.as_str()),
-            },
+            ra::Expr::Attribute(a) => {
+                self.attributes.insert(a.attr.id.as_str());
+                ExprKind::Attribute {
+                    value: self.boxed(&a.value),
+                    attr: Identifier::new(a.attr.id.as_str()),
+                }
+            }
             ra::Expr::Call(c) => ExprKind::Call(Box::new(Call {
                 func: self.expr(&c.func),
                 args: self.exprs(&c.arguments.args),

@@ -100,7 +100,7 @@ impl Attachments {
         for (index, file) in model.files.iter().enumerate() {
             // Only files that can hold a construction or an `init_app` call.
             if is_test_file(file)
-                || !(file.text.contains("init_app")
+                || !(file.parsed.attributes.may_contain("init_app")
                     || file.imports.iter().any(|(_, q)| extensions.contains(&q)))
             {
                 continue;

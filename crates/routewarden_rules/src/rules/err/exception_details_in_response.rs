@@ -1350,12 +1350,17 @@ impl ExceptionDetailsInResponse {
                     .and_then(|a| a.last_name())
                     .is_some_and(|n| n.ends_with("Exception") || n.ends_with("Error"))
             });
-        let text = &cx.file.text;
+        let attributes = &cx.file.parsed.attributes;
         if !takes_exception
-            || !(text.contains("add_exception_handler")
-                || text.contains("register_error_handler")
-                || text.contains("exception_handler(")
-                || text.contains("errorhandler("))
+            || ![
+                "add_exception_handler",
+                "register_error_handler",
+                "exception_handler",
+                "errorhandler",
+                "app_errorhandler",
+            ]
+            .iter()
+            .any(|a| attributes.may_contain(a))
         {
             return None;
         }
