@@ -2231,12 +2231,11 @@ impl<'a> Extractor<'a> {
             let Some(view) = view_arg.and_then(Expr::as_name).and_then(&arg_of) else {
                 continue;
             };
-            let paths: Vec<String> = match path_arg.as_name() {
-                Some(n) if arg_of(n).is_some() => {
+            let paths: Vec<String> = match (path_arg.as_name(), loop_var(path_arg)) {
+                (Some(n), _) if arg_of(n).is_some() => {
                     vec![path_text(self.model, self.file, &scope, arg_of(n))]
                 }
-                Some(_) if loop_var(path_arg).is_some() => {
-                    let l = loop_var(path_arg).expect("checked");
+                (Some(_), Some(l)) => {
                     let origin = self.model.resolve_value(self.file, &scope, l.iterated);
                     origin
                         .expr

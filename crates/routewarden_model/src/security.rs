@@ -375,8 +375,8 @@ impl<'a> Judge<'a, '_> {
             .clone()
     }
 
-    /// When a verdict authenticates only under a switch: `if settings.api_keys`, `unless
-    /// settings.auth_disabled`.
+    /// When a verdict authenticates only under a switch, the condition: `if settings.api_keys`,
+    /// `if settings.auth_required` after `if not settings.auth_required: return f()`.
     fn switch_condition(&self, v: &Verdict) -> Option<String> {
         let s = v.switch.filter(|_| v.authenticates)?;
         let test = self.text(s.file, s.test);

@@ -6,7 +6,7 @@ mod lower;
 pub mod names;
 pub mod source;
 
-use ast::{Module, NameFilter, Span, Stmt};
+use ast::{AttributeFilter, Module, Span, Stmt};
 use ruff_python_ast::token::TokenKind;
 use ruff_text_size::Ranged;
 
@@ -36,7 +36,7 @@ pub struct ParsedModule {
     pub comments: Vec<Comment>,
     /// The attribute names the module uses (`x.config`, `app.route`): most whole-module
     /// searches for a method call can skip most modules.
-    pub attributes: NameFilter,
+    pub attributes: AttributeFilter,
 }
 
 impl ParsedModule {

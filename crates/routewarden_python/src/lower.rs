@@ -16,7 +16,7 @@ pub(crate) struct Lowerer<'src> {
     source: &'src str,
     depth: u32,
     /// Every attribute name read or written in the module.
-    pub(crate) attributes: NameFilter,
+    pub(crate) attributes: AttributeFilter,
 }
 
 impl<'src> Lowerer<'src> {
@@ -24,7 +24,7 @@ impl<'src> Lowerer<'src> {
         Self {
             source,
             depth: 0,
-            attributes: NameFilter::default(),
+            attributes: AttributeFilter::default(),
         }
     }
 
