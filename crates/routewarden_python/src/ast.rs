@@ -291,14 +291,8 @@ pub struct Function {
 /// A 1024-bit Bloom filter of the attribute names a module uses (`x.config`, `app.route`):
 /// whole-module searches for a method call skip the modules that never name it. Large enough
 /// that a module with a hundred distinct attributes answers "maybe" for about 3 % of others.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AttributeFilter([u64; 16]);
-
-impl Default for AttributeFilter {
-    fn default() -> Self {
-        Self([0; 16])
-    }
-}
 
 impl AttributeFilter {
     fn positions(name: &str) -> [u32; 2] {
