@@ -3809,12 +3809,8 @@ fn wrapping_parameter<'a>(function: &'a Function, view: &str) -> Option<&'a str>
                         && c.args.first().and_then(Expr::as_name) == Some(view)
                 }))
         });
-        if wraps && function.params.iter().any(|p| p.name == param) {
-            found = function
-                .params
-                .iter()
-                .find(|p| p.name == param)
-                .map(|p| p.name.as_str());
+        if wraps && let Some(p) = function.params.iter().find(|p| p.name == param) {
+            found = Some(p.name.as_str());
         }
     });
     found
