@@ -168,7 +168,7 @@ impl<'a> ConfigModel<'a> {
             }
             let config_objects = flask_config_objects(module.body(), &module.imports);
             // Methods too: a configuration helper class often does the loading.
-            walk_all_exprs(module.body(), &mut |e| {
+            crate::security::walk_all_exprs(module.body(), &mut |e| {
                 e.any(&mut |x| {
                     if let ExprKind::Call(call) = &x.kind
                         && let ExprKind::Attribute { value, attr } = &call.func.kind {
@@ -394,16 +394,6 @@ impl<'a> ConfigModel<'a> {
             "from_mapping" => false,
             _ => true,
         })
-    }
-}
-
-/// Every expression of a body, in functions and class bodies (methods included).
-fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
-    for stmt in body {
-        stmt.for_each_own_expr(f);
-        for child in stmt.child_bodies() {
-            walk_all_exprs(child, f);
-        }
     }
 }
 

@@ -2924,14 +2924,7 @@ impl<'a> Judge<'a, '_> {
         let Some(name) = test.as_name() else {
             return false;
         };
-        root.iter().any(|stmt| match stmt {
-            Stmt::Assign {
-                targets,
-                value: Some(value),
-                ..
-            } => targets.iter().any(|t| t.as_name() == Some(name)) && self.is_config(file, value),
-            _ => false,
-        })
+        root_assignments(root, name).any(|value| self.is_config(file, value))
     }
 
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
@@ -3693,22 +3686,26 @@ fn is_server_state_variable(root: &[Stmt], test: &Expr) -> bool {
     if mentions_identity(test) || mentions_role(test) {
         return false;
     }
-    root.iter().any(|stmt| match stmt {
+    root_assignments(root, name).any(|value| {
+        value.as_call().is_some_and(|call| {
+            matches!(call.func.kind, ExprKind::Name(_))
+                && call.args.is_empty()
+                && call.keywords.is_empty()
+                && !mentions_identity(&call.func)
+                && !mentions_role(&call.func)
+        })
+    })
+}
+
+/// The values `name = ...` statements of a function's own top level give `name`.
+fn root_assignments<'s>(root: &'s [Stmt], name: &'s str) -> impl Iterator<Item = &'s Expr> {
+    root.iter().filter_map(move |stmt| match stmt {
         Stmt::Assign {
             targets,
             value: Some(value),
             ..
-        } => {
-            targets.iter().any(|t| t.as_name() == Some(name))
-                && value.as_call().is_some_and(|call| {
-                    matches!(call.func.kind, ExprKind::Name(_))
-                        && call.args.is_empty()
-                        && call.keywords.is_empty()
-                        && !mentions_identity(&call.func)
-                        && !mentions_role(&call.func)
-                })
-        }
-        _ => false,
+        } if targets.iter().any(|t| t.as_name() == Some(name)) => Some(value),
+        _ => None,
     })
 }
 
@@ -4503,6 +4500,16 @@ fn swallows(handlers: &[routewarden_python::ast::ExceptHandler]) -> bool {
             });
             !exits
         })
+}
+
+/// Every expression of a body, in functions and in class bodies, methods included.
+pub fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    for stmt in body {
+        stmt.for_each_own_expr(f);
+        for child in stmt.child_bodies() {
+            walk_all_exprs(child, f);
+        }
+    }
 }
 
 /// Calls `f` with every top-level expression in `body`, including nested functions' bodies.

@@ -8,7 +8,7 @@ use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
 use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
-use routewarden_model::security::walk_exprs;
+use routewarden_model::security::{walk_all_exprs, walk_exprs};
 use routewarden_model::values::settings_field_default;
 use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
@@ -361,7 +361,8 @@ impl<'a> FlaskCorsConfig<'a> {
         let extension_reads_config = (!origins.is_empty() || !credentials.is_empty())
             && model.files.iter().any(|file| {
                 let mut found = false;
-                if !is_test_file(file) {
+                // Only a module that imports flask-cors can call its `CORS`.
+                if !is_test_file(file) && file.imports_module("flask_cors") {
                     walk_all_exprs(file.body(), &mut |e| {
                         found |= e.any(&mut |x| {
                             x.as_call().is_some_and(|c| {
@@ -414,16 +415,6 @@ impl<'a> FlaskCorsConfig<'a> {
                 span: call.func.span,
                 via_default: true,
             });
-        }
-    }
-}
-
-/// Every expression of a body, methods of classes included.
-fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
-    for stmt in body {
-        stmt.for_each_own_expr(f);
-        for child in stmt.child_bodies() {
-            walk_all_exprs(child, f);
         }
     }
 }
