@@ -247,24 +247,40 @@ struct Verdict {
     /// It authenticates only when the server is configured to: every refusal is under a
     /// test of settings or server state (`if settings.api_keys:`, `if sm is not None:`).
     switch: Option<Switch>,
+    /// Its only refusals whatever the settings answer callers who presented credentials (`if
+    /// key: ... raise ApiError("Missing scope", 403)`): whether the others are refused is
+    /// decided by a switch, if one is found.
+    presented_only: bool,
 }
 
 impl Verdict {
     /// Records that the caller is authenticated, only when `switch` holds if one is given.
     /// Authentication whatever the settings wins over authentication under a switch.
     fn grant(&mut self, switch: Option<Switch>) {
+        self.grant_as(switch, false);
+    }
+
+    /// Like [`Verdict::grant`], for a refusal that only callers who `presented` credentials
+    /// meet: it decides nothing for the others, so a switch that refuses them wins over it.
+    fn grant_as(&mut self, switch: Option<Switch>, presented: bool) {
+        let presented = presented && switch.is_none();
         if !self.authenticates {
             self.authenticates = true;
             self.switch = switch;
-        } else if switch.is_none() {
+            self.presented_only = presented;
+        } else if switch.is_none() && !presented {
             self.switch = None;
+            self.presented_only = false;
+        } else if switch.is_some() && self.presented_only {
+            self.switch = switch;
+            self.presented_only = false;
         }
     }
 
     /// Adds what a guard this one relies on decides.
     fn absorb(&mut self, other: &Verdict) {
         if other.authenticates {
-            self.grant(other.switch);
+            self.grant_as(other.switch, other.presented_only);
         }
         self.checks_role |= other.checks_role;
     }
@@ -2175,7 +2191,7 @@ impl<'a> Judge<'a, '_> {
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
         let optional = body.lets_anonymous || is_optional_name(&function.name);
         if body.authenticates {
-            v.grant(body.switch);
+            v.grant_as(body.switch, body.presented_only);
         } else if is_auth_function_name(&function.name) && !optional {
             v.grant(None);
         }
@@ -2198,7 +2214,7 @@ impl<'a> Judge<'a, '_> {
             {
                 let fv = self.function_verdict(file, f, 0);
                 if fv.authenticates && f.name != "__init__" {
-                    v.grant(fv.switch);
+                    v.grant_as(fv.switch, fv.presented_only);
                 }
                 v.checks_role |= fv.checks_role;
             }
@@ -2308,6 +2324,7 @@ impl<'a> Judge<'a, '_> {
                     authenticates: true,
                     checks_role: v.checks_role || has_args && self.role_name(&function.name),
                     switch: v.switch,
+                    presented_only: v.presented_only,
                     ..Default::default()
                 })
             }
@@ -2682,6 +2699,13 @@ impl<'a> Judge<'a, '_> {
                     } else {
                         self.gate_of(file, test)
                     };
+                    // `key = request.headers["X-API-Key"]` then `if key:`.
+                    if !own.identity
+                        && let Some(name) = presented_credential_variable(root, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
+                    }
                     if self.is_server_switch(file, root, test) {
                         own.switch = Some(Switch {
                             file,
@@ -2725,9 +2749,12 @@ impl<'a> Judge<'a, '_> {
                         && lets_through(body)
                         && !self.branch_refuses(file, root, body)
                     {
+                        // Of two switches in a row the first decides most: `if not
+                        // AUTH_REQUIRED: return f()` then `if ALLOW_READONLY: return f()`.
+                        let outer = gate.unwrap_or_default();
                         gate = Some(Gate {
-                            switch: Some(s.negate()),
-                            ..gate.unwrap_or_default()
+                            switch: outer.switch.or(Some(s.negate())),
+                            ..outer
                         });
                     }
                     // `if current_user.is_authenticated: return f(*args)`: what follows
@@ -2748,6 +2775,24 @@ impl<'a> Judge<'a, '_> {
                             } else {
                                 own.role_polarity
                             },
+                            ..own
+                        });
+                    }
+                    // `if key: ...` where every path returns or raises, refusing a bad key
+                    // or letting the caller in: what follows runs for callers who presented
+                    // none.
+                    if own.identity
+                        && own.polarity == Polarity::Has
+                        && orelse.is_empty()
+                        && never_falls_through(body)
+                        && self.branch_refuses(file, root, body)
+                        && lets_caller_in_somewhere(body)
+                    {
+                        gate = Some(Gate {
+                            polarity: Polarity::Lacks,
+                            role: false,
+                            role_polarity: Polarity::Unknown,
+                            credentials: false,
                             ..own
                         });
                     }
@@ -2848,7 +2893,7 @@ impl<'a> Judge<'a, '_> {
                             Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
                         };
                         if counts && (g.role || g.polarity != Polarity::Has) {
-                            v.grant(g.switch);
+                            v.grant_as(g.switch, g.polarity == Polarity::Has);
                             v.checks_role |= g.role;
                         }
                     }
@@ -2864,7 +2909,7 @@ impl<'a> Judge<'a, '_> {
                         && (g.identity || g.role)
                         && (g.role || g.polarity != Polarity::Has)
                     {
-                        v.grant(g.switch);
+                        v.grant_as(g.switch, g.polarity == Polarity::Has);
                         v.checks_role |= g.role;
                     }
                 }
@@ -3530,6 +3575,107 @@ fn calls_wrapped(e: &Expr) -> bool {
             .any(|a| matches!(a.kind, ExprKind::Starred(_)))
             || call.keywords.iter().any(|k| k.arg.is_none())
     })
+}
+
+/// Whether control never leaves `body` at its end: every path returns or raises.
+fn never_falls_through(body: &[Stmt]) -> bool {
+    match body.last() {
+        Some(Stmt::Return { .. } | Stmt::Raise { .. }) => true,
+        Some(Stmt::If { body, orelse, .. }) => {
+            never_falls_through(body) && never_falls_through(orelse)
+        }
+        Some(Stmt::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        }) => {
+            never_falls_through(finalbody)
+                || (if orelse.is_empty() {
+                    never_falls_through(body)
+                } else {
+                    never_falls_through(orelse)
+                }) && handlers.iter().all(|h| never_falls_through(&h.body))
+        }
+        _ => false,
+    }
+}
+
+/// Whether some path of `body` lets the caller in: `return f(*args, **kwargs)`, `return await
+/// call_next(request)`.
+fn lets_caller_in_somewhere(body: &[Stmt]) -> bool {
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Return { value: Some(v), .. } = stmt {
+            let call = match &v.kind {
+                ExprKind::Await(inner) => inner.as_call(),
+                _ => v.as_call(),
+            };
+            found |=
+                calls_wrapped(v) || call.is_some_and(|c| c.func.last_name() == Some("call_next"));
+        }
+    });
+    found
+}
+
+/// `if key:` where the function assigns `key` from a request header, query parameter or
+/// cookie named as a credential (`key = request.headers["X-API-Key"]`, `key =
+/// request.args.get("api-key")`): a test that the caller presented one. The variable.
+fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'t str> {
+    let subject = match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => &**operand,
+        ExprKind::Compare { .. } => match test.comparisons().as_slice() {
+            [(left, CmpOp::Is | CmpOp::IsNot, right)]
+                if matches!(right.kind, ExprKind::NoneLiteral) =>
+            {
+                *left
+            }
+            _ => return None,
+        },
+        _ => test,
+    };
+    let name = subject.as_name()?;
+    let mut presented = false;
+    walk_stmts(root, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| t.as_name() == Some(name))
+        {
+            presented |=
+                value.any(&mut |e| request_field_key(e).is_some_and(|key| IDENTITY.found_in(key)));
+        }
+    });
+    presented.then_some(name)
+}
+
+/// The key of a read of the request's headers, query parameters or cookies:
+/// `request.headers["X-API-Key"]`, `request.args.get("api-key")`.
+fn request_field_key(e: &Expr) -> Option<&str> {
+    let (container, key) = match &e.kind {
+        ExprKind::Subscript { value, slice } => (&**value, &**slice),
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "get" => (&**value, call.args.first()?),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let ExprKind::Attribute { value, attr } = &container.kind else {
+        return None;
+    };
+    (value.as_name() == Some("request")
+        && matches!(
+            attr.as_str(),
+            "headers" | "args" | "cookies" | "query_params" | "values"
+        ))
+    .then(|| key.as_str())
+    .flatten()
 }
 
 /// A branch that ends by letting the caller in: `return None`, `return f(*args, **kwargs)`,
