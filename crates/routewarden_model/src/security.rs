@@ -2592,8 +2592,12 @@ impl<'a> Judge<'a, '_> {
                     // A helper handed the submitted credentials (`create_token(body)` with a
                     // password in its body model) checks them: its refusals answer a bad
                     // password, they do not prove a logged-in caller.
+                    // So does one that reads the password from the request itself, or one
+                    // named as a login (`cas_login()` checking a ticket).
                     if !is_guard_call_name(&function.name)
-                        && credential_parameter(self.model, def_file, function).is_some()
+                        && (credential_parameter(self.model, def_file, function).is_some()
+                            || reads_submitted_password(function)
+                            || is_login_name(&function.name))
                     {
                         return Verdict::default();
                     }
@@ -2871,6 +2875,8 @@ impl<'a> Judge<'a, '_> {
                             },
                             role_polarity: Polarity::Unknown,
                             switch: gate.and_then(|o| o.switch),
+                            business_failure: !catches_refusal
+                                && h.type_.as_ref().is_some_and(names_business_failure),
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -2886,7 +2892,8 @@ impl<'a> Judge<'a, '_> {
                     }
                     if let Some(refusal) = self.refusal(file, root, e, depth) {
                         let counts = match refusal {
-                            Refusal::Unauthorized | Refusal::Forbidden => g.identity || g.role,
+                            Refusal::Unauthorized => g.identity || g.role,
+                            Refusal::Forbidden => (g.identity || g.role) && !g.business_failure,
                             Refusal::ToLogin => g.identity,
                             // `else: flash("denied"); return redirect(".")` after a failed
                             // permission check.
@@ -2906,6 +2913,7 @@ impl<'a> Judge<'a, '_> {
                     }
                     if let Some(refusal) = self.refusal(file, root, value, depth)
                         && !matches!(refusal, Refusal::ToLogin | Refusal::Away)
+                        && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
                         && (g.identity || g.role)
                         && (g.role || g.polarity != Polarity::Has)
                     {
@@ -3196,6 +3204,9 @@ struct Gate {
     role_polarity: Polarity,
     /// The innermost test of the server's settings or state the statements are under.
     switch: Option<Switch>,
+    /// An `except` of a specific exception that says nothing about the caller (`except
+    /// NoCustomerMatch:`): a 403 there refuses an operation, not a caller.
+    business_failure: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -3917,6 +3928,42 @@ fn denies_as_not_found(body: &[Stmt]) -> bool {
 
 /// An exception class (or a tuple of them) raised when access is denied: `NotAuthorized`,
 /// `PermissionDenied`, `Forbidden`; not the built-in `PermissionError` of the file system.
+/// An exception class, named specifically, that is neither a catch-all nor about identity,
+/// tokens or their verification: `NoCustomerMatch`, `QuotaExceeded`; not `Exception`,
+/// `JWTError`, `UserNotFound`, `BadSignature`, `ExpiredToken`.
+fn names_business_failure(t: &Expr) -> bool {
+    t.elements_or_self().iter().all(|item| {
+        item.last_name().is_some_and(|n| {
+            !matches!(n, "Exception" | "BaseException")
+                && !IDENTITY.found_in(n)
+                && !ROLE.found_in(n)
+                && !VERIFICATION_FAILURE.found_in(n)
+        })
+    })
+}
+
+/// Words in an exception's name that say a verification failed.
+static VERIFICATION_FAILURE: StaticWordList = StaticWordList::new(|| {
+    WordList::new(&[
+        "invalid",
+        "expired",
+        "decode",
+        "verif",
+        "denied",
+        "forbidden",
+        "unauthori",
+        "signature",
+        "credential",
+        "permission",
+        "access",
+        "allowed",
+        "security",
+        "owner",
+        "privilege",
+        "scope",
+    ])
+});
+
 fn names_denied_access(t: &Expr) -> bool {
     t.elements_or_self().iter().any(|item| {
         item.last_name().is_some_and(|n| {
@@ -4131,17 +4178,12 @@ pub fn credential_evidence(
                     {
                         Some(format!("the handler calls {n}()"))
                     } else {
-                        c.args
-                            .iter()
-                            .filter_map(Expr::as_str)
-                            .find(|k| is_password_key(k))
-                            .map(|k| format!("it reads `{k}` from the request"))
+                        password_key_read(x).map(|k| format!("it reads `{k}` from the request"))
                     }
                 }
-                ExprKind::Subscript { slice, .. } => slice
-                    .as_str()
-                    .filter(|k| is_password_key(k))
-                    .map(|k| format!("it reads `{k}` from the request")),
+                ExprKind::Subscript { .. } => {
+                    password_key_read(x).map(|k| format!("it reads `{k}` from the request"))
+                }
                 ExprKind::Attribute { value, attr } => value
                     .as_name()
                     .filter(|n| params.contains(n) && *n != "self")
@@ -4151,6 +4193,47 @@ pub fn credential_evidence(
             };
             found.is_some()
         });
+    });
+    found
+}
+
+/// A function named as a login that signs the caller in (`login`, `cas_login`,
+/// `ldap_signin`), not one that checks a login already made (`check_login`, `is_logged_in`).
+fn is_login_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    words
+        .last()
+        .is_some_and(|w| matches!(*w, "login" | "signin"))
+        && !words.first().is_some_and(|w| {
+            matches!(
+                *w,
+                "check" | "require" | "requires" | "ensure" | "verify" | "is" | "has" | "needs"
+            )
+        })
+}
+
+/// A password-like key read from a mapping: `data["password"]`, `form.get("password")`,
+/// `get_param(body, "otp")`.
+fn password_key_read(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Call(c) => c
+            .args
+            .iter()
+            .filter_map(Expr::as_str)
+            .find(|k| is_password_key(k)),
+        ExprKind::Subscript { slice, .. } => slice.as_str().filter(|k| is_password_key(k)),
+        _ => None,
+    }
+}
+
+/// A function that reads a submitted password from the request itself
+/// (`request.json["password"]`): a login helper (`return basic.login()`), whose refusals
+/// answer a bad password.
+fn reads_submitted_password(function: &Function) -> bool {
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| password_key_read(x).is_some() && mentions_any(x, &["request"]));
     });
     found
 }
