@@ -2,6 +2,7 @@ use crate::context::FileContext;
 use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::helpers::project_class_of;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::config::any_identifier_word;
@@ -16,15 +17,18 @@ declare_rule! {
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
     /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
-    /// literals and `dict(...)` calls, returned from a route handler, put in
-    /// `HTTPException(detail=...)` or `abort(...)`, passed to `JSONResponse`, `jsonify`,
-    /// `make_response` or `Response`, or returned by an exception handler (decorated with
-    /// `exception_handler`/`errorhandler`, or registered with `add_exception_handler`/
-    /// `register_error_handler`).
+    /// literals and `dict(...)` calls, into the project's Pydantic models (built with it,
+    /// `Response(status=False, message=str(e))`, or given it by an attribute write,
+    /// `response.message = str(e)`, also in an `except` clause before a later `return response`),
+    /// returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
+    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, or returned by an exception
+    /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
+    /// `add_exception_handler`/`register_error_handler`).
     ///
     /// Logging calls are never sinks. Not reported for deliberate client-error messages:
-    /// - a narrow exception (`ValueError`, `TypeError`, `NotImplementedError`, validation and
-    ///   decoding errors, also third-party codecs' such as `zstandard.ZstdError`, the
+    /// - a narrow exception (`ValueError`, `TypeError`, `NotImplementedError`, `SyntaxError`,
+    ///   validation and decoding errors, also third-party codecs' such as `zstandard.ZstdError`
+    ///   and libraries' "no such value" errors such as babel's `UnknownLocaleError`, the
     ///   project's own exception classes) answered with a 4xx status, whether the status is a
     ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
@@ -163,6 +167,9 @@ const NARROW: &[&str] = &[
     "InvalidToken",
     "ExpiredSignatureError",
     "InvalidTokenError",
+    // Python's complaint about source compiled at run time: an expression or code the client
+    // sent (a test endpoint for custom code), named by its line.
+    "SyntaxError",
     // Written by whoever raised it to say what is not supported, though it derives from
     // `RuntimeError`.
     "NotImplementedError",
@@ -215,10 +222,16 @@ struct Analysis<'c, 'a> {
     cx: &'c FileContext<'a>,
     /// The parameters of the function analysed.
     params: &'c [Param],
+    /// The function analysed and those enclosing it, innermost last.
+    scope: Vec<&'c Function>,
     tainted: HashMap<String, Taint>,
     /// Locals computed from the caught exception without carrying its text:
     /// `http_status = status_for_error(exc)`.
     derived: HashMap<String, ()>,
+    /// Response models given the exception text by an attribute write
+    /// (`response.message = str(e)`) in the `except` clause being learnt: the object keeps it
+    /// after the clause.
+    written_models: Vec<(String, Taint)>,
 }
 
 impl Analysis<'_, '_> {
@@ -281,7 +294,12 @@ impl Analysis<'_, '_> {
                         .chain(call.keywords.iter().map(|k| &k.value))
                         .find_map(|a| self.taint(a));
                 }
-                None
+                // `Response(status=False, message=str(e))`: a Pydantic model is serialised
+                // field by field like a dict. Its fields are keywords; `**fields` too.
+                call.keywords
+                    .iter()
+                    .find_map(|k| self.taint(&k.value))
+                    .filter(|_| self.is_pydantic_class(&call.func))
             }
             ExprKind::FString(parts) => parts.iter().find_map(|p| match p {
                 FStringPart::Value(v) => self.taint(v),
@@ -407,6 +425,24 @@ impl Analysis<'_, '_> {
         names
     }
 
+    /// Whether `expr` names a project class that is a Pydantic model.
+    fn is_pydantic_class(&self, expr: &Expr) -> bool {
+        matches!(
+            self.cx.model.resolve_definition(self.cx.file_index, expr),
+            Some((f, Some(Stmt::ClassDef(class)), _))
+                if model_kind(self.cx.model, f, class) == Some(ModelKind::Pydantic)
+        )
+    }
+
+    /// Whether a name holds an instance of a project Pydantic model: a local
+    /// (`response = Response(...)`) or a parameter annotated with the class.
+    fn holds_pydantic_model(&self, name: &Expr) -> bool {
+        name.as_name().is_some()
+            && project_class_of(self.cx.model, self.cx.file_index, &self.scope, name).is_some_and(
+                |(f, class)| model_kind(self.cx.model, f, class) == Some(ModelKind::Pydantic),
+            )
+    }
+
     /// Whether an expression reads the caught exception (`e.status_code`).
     fn mentions_exception(&self, expr: &Expr) -> bool {
         expr.any(&mut |x| x.as_name().is_some_and(|n| self.tainted.contains_key(n)))
@@ -487,6 +523,15 @@ impl Analysis<'_, '_> {
                         for target in targets {
                             if let Some(n) = target.as_name() {
                                 self.tainted.insert(n.to_string(), t);
+                            }
+                            // `response.message = str(e)` on a response model: the model now
+                            // carries the text.
+                            if let ExprKind::Attribute { value: object, .. } = &target.kind
+                                && let Some(n) = object.as_name()
+                                && self.holds_pydantic_model(object)
+                            {
+                                self.tainted.insert(n.to_string(), t);
+                                self.written_models.push((n.to_string(), t));
                             }
                         }
                     } else if self.mentions_exception(value) {
@@ -1049,6 +1094,21 @@ const BROAD: &[&str] = &[
     "EnvironmentError",
 ];
 
+/// A library's "no such <thing>" for a value it was asked to look up: babel's
+/// `UnknownLocaleError` ("unknown locale 'xx'"), pytz's `UnknownTimeZoneError`. Answered with a
+/// 4xx, the value is the client's and the text repeats it. The name must say what was looked
+/// up: a bare `UnknownError` says nothing, and errors named for a failure rather than a lookup
+/// (`SQLAlchemyError`, `OperationalError`, `DataError`, whose text carries SQL) do not match.
+fn names_unknown_value(class: &str) -> bool {
+    class
+        .strip_prefix("Unknown")
+        .and_then(|rest| {
+            rest.strip_suffix("Error")
+                .or_else(|| rest.strip_suffix("Exception"))
+        })
+        .is_some_and(|thing| thing.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 impl ExceptionDetailsInResponse {
     /// What the exception types of an `except` clause or a handler registration are.
     fn classify(cx: &FileContext, type_: Option<&Expr>) -> Caught {
@@ -1099,7 +1159,10 @@ impl ExceptionDetailsInResponse {
                 || last.ends_with("ValidationError")
                 || last.starts_with("Invalid")
                 || last.ends_with("NotFound");
-            if !(project || named_narrow) {
+            let library_lookup = !project
+                && q.as_deref().is_some_and(|q| !q.starts_with("builtins."))
+                && names_unknown_value(last);
+            if !(project || named_narrow || library_lookup) {
                 caught.narrow = false;
             }
         }
@@ -1150,9 +1213,13 @@ impl ExceptionDetailsInResponse {
                                 );
                             }
                         }
+                        analysis.written_models.clear();
                         analysis.learn_assignments(&h.body);
+                        let written = std::mem::take(&mut analysis.written_models);
                         self.check_body(analysis, &h.body, is_handler, out);
                         analysis.tainted = saved;
+                        // A model the clause wrote the text into is returned after the `try`.
+                        analysis.tainted.extend(written);
                     }
                     self.check_body(analysis, orelse, is_handler, out);
                     self.check_body(analysis, finalbody, is_handler, out);
@@ -1434,11 +1501,15 @@ impl Rule for ExceptionDetailsInResponse {
             return;
         }
         let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
+        let mut scope = cx.functions.clone();
+        scope.push(f);
         let mut analysis = Analysis {
             cx,
             params: &f.params,
+            scope,
             tainted: HashMap::default(),
             derived: HashMap::default(),
+            written_models: Vec::new(),
         };
         if let Some(caught) = handler_kind {
             // Starlette passes `(request, exc)`, Flask `(error)`.
