@@ -1898,6 +1898,7 @@ impl<'a> Extractor<'a> {
     fn decorated_resource(&mut self, class: &'a Class) {
         for decorator in &class.decorators {
             let Some(call) = decorator.as_call() else {
+                self.resource_added_by_decorator(class, decorator);
                 continue;
             };
             let ExprKind::Attribute {
@@ -1923,6 +1924,78 @@ impl<'a> Extractor<'a> {
                 .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
             {
                 let path = path_text(self.model, self.file, &self.scope, Some(url));
+                self.class_view_routes(ClassView {
+                    file: self.file,
+                    owner: Some(owner.clone()),
+                    path,
+                    class_file: self.file,
+                    class,
+                    call,
+                    methods: None,
+                    wrappers: Vec::new(),
+                    span,
+                    direct: false,
+                });
+            }
+        }
+    }
+
+    /// `@rest_resource` on a resource class, where the project decorator registers the class
+    /// it is given: `def rest_resource(cls): api.add_resource(cls, *cls.endpoints)`, the paths
+    /// listed by the class (`endpoints = ["/wallets/<alias>/"]`) or given by the call.
+    fn resource_added_by_decorator(&mut self, class: &'a Class, decorator: &'a Expr) {
+        let Some((def_file, Some(Stmt::FunctionDef(function)), _)) =
+            self.model.resolve_definition(self.file, decorator)
+        else {
+            return;
+        };
+        let Some(param) = function.params.first().map(|p| p.name.as_str()) else {
+            return;
+        };
+        let mut registrations: Vec<&'a Call> = Vec::new();
+        visit_stmts(&function.body, &mut |stmt| {
+            if let Stmt::Expr { value, .. } = stmt
+                && let Some(call) = value.as_call()
+                && matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if attr == "add_resource")
+                && call.args.first().and_then(Expr::as_name) == Some(param)
+            {
+                registrations.push(call);
+            }
+        });
+        let span = self.decorator_span(decorator);
+        for call in registrations {
+            let ExprKind::Attribute {
+                value: receiver, ..
+            } = &call.func.kind
+            else {
+                continue;
+            };
+            // The API object the decorator's module holds.
+            let Some(owner) = resolve_object(self.model, def_file, &[], receiver, 0) else {
+                continue;
+            };
+            let mut paths = Vec::new();
+            for arg in call.args.iter().skip(1) {
+                match &arg.kind {
+                    ExprKind::Starred(inner) => {
+                        let ExprKind::Attribute { value, attr } = &inner.kind else {
+                            continue;
+                        };
+                        if value.as_name() != Some(param) {
+                            continue;
+                        }
+                        let Some((f, listed)) = class_attribute(self.model, self.file, class, attr)
+                        else {
+                            continue;
+                        };
+                        for item in listed.elements().unwrap_or_default() {
+                            paths.push(path_text(self.model, f, &[], Some(item)));
+                        }
+                    }
+                    _ => paths.push(path_text(self.model, def_file, &[], Some(arg))),
+                }
+            }
+            for path in paths {
                 self.class_view_routes(ClassView {
                     file: self.file,
                     owner: Some(owner.clone()),
