@@ -1414,6 +1414,8 @@ struct LoopBinding<'a> {
     file: usize,
     scope: Vec<&'a Function>,
     items: &'a [Expr],
+    /// The position in each item, for a target that unpacks (`for path, view in routes`).
+    index: Option<usize>,
 }
 
 /// What a view expression registers: a function or a class-based view, and the decorators
@@ -1502,13 +1504,120 @@ impl<'a> Extractor<'a> {
         source_text(self.model, self.file, test.span)
     }
 
+    /// The innermost loop variable named `name`, when it stands for whole items.
+    fn loop_item(&self, name: &str) -> Option<&LoopBinding<'a>> {
+        self.loops
+            .iter()
+            .rev()
+            .find(|b| b.name == name)
+            .filter(|b| b.index.is_none())
+    }
+
+    /// `for path, endpoint, methods in (("/run", run, ["POST"]), ...): router.add_api_route(
+    /// path, endpoint, methods=methods)`: one route per item of a literal list in this file,
+    /// each argument taken from its position in the item, reported at the item. Whether the
+    /// call was one.
+    fn unpacked_route_items(
+        &mut self,
+        owner: Option<&ObjectId>,
+        path_arg: Option<&'a Expr>,
+        view: Option<&'a Expr>,
+        call: &'a Call,
+        attr: &str,
+    ) -> bool {
+        let position = |e: Option<&Expr>| {
+            let name = e?.as_name()?;
+            let b = self.loops.iter().rev().find(|b| b.name == name)?;
+            Some((b.index?, b.items))
+        };
+        let methods_arg = call.keyword("methods");
+        // `_translate_errors(endpoint, name)` around an unpacked name: the name, wrapped.
+        let mut view = view;
+        let mut outer_wrappers: Vec<(usize, &'a Expr)> = Vec::new();
+        while let Some(wrapping) = view.and_then(Expr::as_call)
+            && let Some(first) = wrapping.args.first()
+            && position(Some(first)).is_some()
+        {
+            outer_wrappers.push((self.file, &wrapping.func));
+            view = Some(first);
+        }
+        let positions = [position(path_arg), position(view), position(methods_arg)];
+        // `methods=[method]`: the list's unpacked names.
+        let listed_methods: Option<Vec<(&'a Expr, Option<(usize, &'a [Expr])>)>> = methods_arg
+            .and_then(Expr::elements)
+            .map(|elems| elems.iter().map(|e| (e, position(Some(e)))).collect());
+        let Some(items) = positions
+            .iter()
+            .chain(listed_methods.iter().flatten().map(|(_, at)| at))
+            .flatten()
+            .map(|&(_, items)| items)
+            .next()
+        else {
+            return false;
+        };
+        let binding = self
+            .loops
+            .iter()
+            .rev()
+            .find(|b| std::ptr::eq(b.items, items) && b.index.is_some());
+        let Some((file, scope)) = binding.map(|b| (b.file, b.scope.clone())) else {
+            return false;
+        };
+        // The routes are reported at the registering call: only when the list is beside it.
+        if file != self.file {
+            return true;
+        }
+        let default_method = if attr == "add_api_websocket_route" {
+            "WS"
+        } else {
+            "GET"
+        };
+        for item in items {
+            let Some(parts) = item.elements() else {
+                continue;
+            };
+            // An argument that is one of the unpacked names comes from the item.
+            let pick = |e: Option<&'a Expr>, at: Option<(usize, &[Expr])>| match at {
+                Some((i, from)) if std::ptr::eq(from, items) => parts.get(i),
+                _ => e,
+            };
+            let Some(view) = pick(view, positions[1]) else {
+                continue;
+            };
+            let path = path_text(self.model, file, &scope, pick(path_arg, positions[0]));
+            let methods = match &listed_methods {
+                Some(elems) => Some(
+                    elems
+                        .iter()
+                        .filter_map(|&(e, at)| pick(Some(e), at).and_then(Expr::as_str))
+                        .map(str::to_ascii_uppercase)
+                        .collect(),
+                ),
+                None => methods_argument(pick(methods_arg, positions[2])),
+            };
+            let before = self.out.routes.len();
+            self.view_routes(
+                file,
+                &scope,
+                owner.cloned(),
+                path,
+                view,
+                call,
+                methods,
+                default_method,
+                item.span,
+            );
+            for route in &mut self.out.routes[before..] {
+                route.view_decorators.extend(outer_wrappers.iter().copied());
+            }
+        }
+        true
+    }
+
     /// The objects a call receiver denotes: one, or each item of an enclosing
     /// `for ext in (db, limiter): ext.init_app(app)` loop.
     fn resolve_receivers(&self, receiver: &'a Expr) -> Vec<ObjectId> {
-        if let Some(binding) = receiver
-            .as_name()
-            .and_then(|name| self.loops.iter().rev().find(|b| b.name == name))
-        {
+        if let Some(binding) = receiver.as_name().and_then(|name| self.loop_item(name)) {
             return binding
                 .items
                 .iter()
@@ -1540,10 +1649,9 @@ impl<'a> Extractor<'a> {
             Some(ExprKind::Str(name)) => vec![name.to_string()],
             Some(ExprKind::FString(parts)) => {
                 let loop_items = parts.iter().find_map(|p| match p {
-                    FStringPart::Value(e) => e
-                        .as_name()
-                        .and_then(|n| self.loops.iter().rev().find(|b| b.name == n))
-                        .map(|b| b.items),
+                    FStringPart::Value(e) => {
+                        e.as_name().and_then(|n| self.loop_item(n)).map(|b| b.items)
+                    }
                     FStringPart::Literal(_) => None,
                 });
                 loop_items
@@ -1703,23 +1811,30 @@ impl<'a> Extractor<'a> {
                 orelse,
                 ..
             } => {
-                let binding = target.as_name().and_then(|name| {
-                    let origin = self.model.resolve_value(self.file, &self.scope, iter);
-                    origin.expr.elements().map(|items| LoopBinding {
+                let origin = self.model.resolve_value(self.file, &self.scope, iter);
+                let before = self.loops.len();
+                if let Some(items) = origin.expr.elements() {
+                    let bind = |name, index| LoopBinding {
                         name,
                         file: origin.file,
                         scope: origin.scope.clone(),
                         items,
-                    })
-                });
-                let bound = binding.is_some();
-                if let Some(b) = binding {
-                    self.loops.push(b);
+                        index,
+                    };
+                    match &target.kind {
+                        ExprKind::Name(name) => self.loops.push(bind(name, None)),
+                        ExprKind::Tuple(parts) | ExprKind::List(parts) => {
+                            for (i, part) in parts.iter().enumerate() {
+                                if let Some(name) = part.as_name() {
+                                    self.loops.push(bind(name, Some(i)));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
                 }
                 self.stmts(body);
-                if bound {
-                    self.loops.pop();
-                }
+                self.loops.truncate(before);
                 self.stmts(orelse);
             }
             other => {
@@ -2536,10 +2651,7 @@ impl<'a> Extractor<'a> {
                 );
                 // `for router in [a.router, b.router]: app.include_router(router)`
                 let looped = child_expr.as_name().and_then(|name| {
-                    self.loops
-                        .iter()
-                        .rev()
-                        .find(|b| b.name == name)
+                    self.loop_item(name)
                         .map(|b| (b.file, b.scope.clone(), b.items))
                 });
                 // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
@@ -2732,6 +2844,17 @@ impl<'a> Extractor<'a> {
                     wrappers.push((file, &call.func));
                     return self.view_of(file, scope, &call.args[0], wrappers, depth + 1);
                 }
+                // `_translate_errors(endpoint, name)`: a project function wrapping the view
+                // it is given first.
+                if let Some(first) = call.args.first()
+                    && matches!(
+                        self.model.resolve_definition(file, &call.func),
+                        Some((_, Some(Stmt::FunctionDef(_)), _))
+                    )
+                {
+                    wrappers.push((file, &call.func));
+                    return self.view_of(file, scope, first, wrappers, depth + 1);
+                }
                 None
             }
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
@@ -2836,12 +2959,16 @@ impl<'a> Extractor<'a> {
             },
             0,
         );
+        let view = match attr {
+            "add_url_rule" => call.argument("view_func", 2),
+            _ => call.argument("endpoint", 1),
+        };
+        if self.unpacked_route_items(owner.as_ref(), path_arg, view, call, attr) {
+            return;
+        }
         // `for rule in [A, B]: app.add_url_rule(rule, ...)` registers each path.
         let looped = path_arg.and_then(Expr::as_name).and_then(|name| {
-            self.loops
-                .iter()
-                .rev()
-                .find(|b| b.name == name)
+            self.loop_item(name)
                 .map(|b| (b.file, b.scope.clone(), b.items))
         });
         let paths: Vec<String> = match looped {
@@ -2850,10 +2977,6 @@ impl<'a> Extractor<'a> {
                 .map(|item| path_text(self.model, file, &scope, Some(item)))
                 .collect(),
             None => vec![path_text(self.model, self.file, &self.scope, path_arg)],
-        };
-        let view = match attr {
-            "add_url_rule" => call.argument("view_func", 2),
-            _ => call.argument("endpoint", 1),
         };
         let Some(view) = view else { return };
         let methods = methods_argument(call.keyword("methods"));
