@@ -1409,6 +1409,9 @@ struct Branch<'a> {
     then: bool,
 }
 
+/// Where an unpacked loop variable comes from: its position in the items it iterates.
+type ItemPosition<'a> = Option<(usize, &'a [Expr])>;
+
 struct LoopBinding<'a> {
     name: &'a str,
     file: usize,
@@ -1543,7 +1546,7 @@ impl<'a> Extractor<'a> {
         }
         let positions = [position(path_arg), position(view), position(methods_arg)];
         // `methods=[method]`: the list's unpacked names.
-        let listed_methods: Option<Vec<(&'a Expr, Option<(usize, &'a [Expr])>)>> = methods_arg
+        let listed_methods: Option<Vec<(&'a Expr, ItemPosition<'a>)>> = methods_arg
             .and_then(Expr::elements)
             .map(|elems| elems.iter().map(|e| (e, position(Some(e)))).collect());
         let Some(items) = positions
@@ -1577,7 +1580,7 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             // An argument that is one of the unpacked names comes from the item.
-            let pick = |e: Option<&'a Expr>, at: Option<(usize, &[Expr])>| match at {
+            let pick = |e: Option<&'a Expr>, at: ItemPosition| match at {
                 Some((i, from)) if std::ptr::eq(from, items) => parts.get(i),
                 _ => e,
             };
