@@ -241,10 +241,57 @@ impl ProjectModel {
                     .or_insert(Some(i));
             }
         }
-        ProjectModel {
+        let mut model = ProjectModel {
             files,
             modules,
             suffixes,
+        };
+        // Imports of a library name through a project module that re-exports it stand for
+        // the library's name, which is what the rules know (`flask_restx.Namespace`).
+        let rebound: Vec<Vec<(String, String)>> = model
+            .files
+            .par_iter()
+            .map(|f| {
+                f.imports
+                    .iter()
+                    .filter(|(_, q)| {
+                        q.rsplit_once('.')
+                            .is_some_and(|(m, _)| model.module(m).is_some())
+                    })
+                    .filter_map(|(local, q)| Some((local.to_string(), model.library_name(q, 0)?)))
+                    .collect()
+            })
+            .collect();
+        for (file, names) in model.files.iter_mut().zip(rebound) {
+            for (local, qualified) in names {
+                file.imports.rebind(&local, qualified);
+            }
+        }
+        model
+    }
+
+    /// `pkg.Api` where `pkg` binds `Api` only by `from flask_restx import Api`, directly or
+    /// through other project modules: `flask_restx.Api`. `None` for what the project defines.
+    fn library_name(&self, qualified: &str, depth: u32) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let (module, name) = qualified.rsplit_once('.')?;
+        let (_, file) = self.module(module)?;
+        if file.top_level(name).is_some() || file.block_binding(name).is_some() {
+            return None;
+        }
+        let target = file.imports.get(name)?;
+        if target == qualified || self.module(target).is_some() {
+            return None;
+        }
+        let in_project = target
+            .rsplit_once('.')
+            .is_some_and(|(m, _)| self.module(m).is_some());
+        if in_project {
+            self.library_name(target, depth + 1)
+        } else {
+            Some(target.to_string())
         }
     }
 

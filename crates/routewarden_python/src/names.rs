@@ -141,6 +141,14 @@ impl Imports {
         &self.stars
     }
 
+    /// Binds `local` to another qualified name for the same object: a library name the
+    /// project re-exports (`from pkg import Api` where `pkg` has `from flask_restx import Api`).
+    pub fn rebind(&mut self, local: &str, qualified: String) {
+        if let Some(target) = self.bindings.get_mut(local) {
+            *target = qualified;
+        }
+    }
+
     pub fn get(&self, local: &str) -> Option<&str> {
         self.bindings.get(local).map(String::as_str)
     }
