@@ -109,6 +109,9 @@ pub struct RouteDecl<'a> {
     pub view_class_file: usize,
     /// Where findings about the route are reported: the route decorator, or the registering call.
     pub span: Span,
+    /// The endpoint name the framework gives the view when neither the call nor the handler's
+    /// name gives it (Flask-Classful's `UserView:index`).
+    pub endpoint: Option<String>,
 }
 
 impl<'a> RouteDecl<'a> {
@@ -798,6 +801,37 @@ fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> 
         }
     }
     out
+}
+
+/// What Flask-Classful's `FlaskView` itself defines: not routes of a subclass.
+const CLASSFUL_VIEW_MEMBERS: &[&str] = &[
+    "register",
+    "make_proxy_method",
+    "build_rule",
+    "get_route_base",
+    "default_route_base",
+    "build_route_name",
+    "route_base",
+    "route_prefix",
+    "trailing_slash",
+    "decorators",
+    "base_args",
+    "excluded_methods",
+    "special_methods",
+    "method_dashified",
+    "representations",
+    "default_methods",
+    "init_argument",
+];
+
+/// The variable names of a URL rule: `/ws/<workspace_name>/<int:id>` gives `workspace_name`
+/// and `id`.
+fn rule_arguments(rule: &str) -> Vec<String> {
+    rule.split('<')
+        .skip(1)
+        .filter_map(|part| part.split_once('>'))
+        .map(|(var, _)| var.rsplit(':').next().unwrap_or(var).trim().to_string())
+        .collect()
 }
 
 /// Joins URL path pieces with exactly one slash between them.
@@ -2130,6 +2164,180 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Flask-Classful: `UserView.register(bp)` on a `FlaskView` subclass adds a rule for each
+    /// public method of the class and its project bases: `index` and `post` at the base,
+    /// `get`, `put`, `patch` and `delete` at the base followed by their arguments, methods with
+    /// `@route(...)` at their own rules, and any other method at `<base>/<name>`, for GET. The
+    /// base is `route_prefix` (of the call or the class), then `route_base` (or the class
+    /// name without `View`). Whether the call was one.
+    fn classful_routes(&mut self, receiver: &'a Expr, call: &'a Call, span: Span) -> bool {
+        let Some((class_file, class)) = class_in(self.model, self.file, receiver) else {
+            return false;
+        };
+        let hierarchy = class_hierarchy(self.model, class_file, class);
+        let is_view = hierarchy.iter().any(|&(f, c)| {
+            c.bases.iter().any(|b| {
+                self.model.files[f].imports.resolve(b).as_deref()
+                    == Some("flask_classful.FlaskView")
+            })
+        });
+        if !is_view {
+            return false;
+        }
+        let Some(owner) = call.argument("app", 0).and_then(|a| self.resolve(a)) else {
+            return true;
+        };
+        let setting = |name: &str| -> Option<(usize, &'a Expr)> {
+            call.keyword(name)
+                .map(|v| (self.file, v))
+                .or_else(|| class_attribute(self.model, class_file, class, name))
+        };
+        let text = |at: Option<(usize, &'a Expr)>| {
+            at.filter(|(_, v)| !matches!(v.kind, ExprKind::NoneLiteral))
+                .map(|(f, v)| path_text(self.model, f, &[], Some(v)))
+        };
+        let prefix = text(setting("route_prefix")).unwrap_or_default();
+        let explicit_base = text(setting("route_base"));
+        let base = explicit_base.clone().unwrap_or_else(|| {
+            let name = class.name.as_str();
+            name.strip_suffix("View")
+                .unwrap_or(name)
+                .to_ascii_lowercase()
+        });
+        let trailing_slash = !matches!(
+            setting("trailing_slash").map(|(_, v)| &v.kind),
+            Some(ExprKind::Bool(false))
+        );
+        // Arguments the base already has (`route_prefix = "/ws/<workspace_name>/"`, or
+        // `base_args`) are not added again.
+        let mut base_args: Vec<String> = [prefix.as_str(), base.as_str()]
+            .iter()
+            .flat_map(|p| rule_arguments(p))
+            .collect();
+        if let Some((_, listed)) = class_attribute(self.model, class_file, class, "base_args") {
+            base_args.extend(
+                listed
+                    .elements()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Expr::as_str)
+                    .map(str::to_string),
+            );
+        }
+        let excluded: Vec<&str> =
+            class_attribute(self.model, class_file, class, "excluded_methods")
+                .and_then(|(_, v)| v.elements())
+                .map(|items| items.iter().filter_map(Expr::as_str).collect())
+                .unwrap_or_default();
+        let mut view_decorators: Vec<(usize, &'a Expr)> = Vec::new();
+        if let Some((f, value)) = class_attribute(self.model, class_file, class, "decorators") {
+            view_decorators.extend(value.elements().unwrap_or_default().iter().map(|d| (f, d)));
+        }
+        let build = |rule: &str, args: &[String]| {
+            let mut parts: Vec<&str> = vec![prefix.as_str(), base.as_str(), rule];
+            parts.extend(args.iter().map(String::as_str));
+            parts.retain(|p| !p.is_empty());
+            let joined = format!("/{}", parts.join("/"));
+            let mut out = String::with_capacity(joined.len());
+            for c in joined.chars() {
+                if !(c == '/' && out.ends_with('/')) {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        let mut routes: Vec<(Vec<String>, String, usize, &'a Function)> = Vec::new();
+        for &(f, c) in &hierarchy {
+            for stmt in &c.body {
+                let Stmt::FunctionDef(method) = stmt else {
+                    continue;
+                };
+                let name = method.name.as_str();
+                if seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name);
+                if name.starts_with('_')
+                    || name.starts_with("before_")
+                    || name.starts_with("after_")
+                    || excluded.contains(&name)
+                    || CLASSFUL_VIEW_MEMBERS.contains(&name)
+                    || method
+                        .decorators
+                        .iter()
+                        .any(|d| matches!(d.as_name(), Some("classmethod" | "property")))
+                {
+                    continue;
+                }
+                let imports = &self.model.files[f].imports;
+                let mut decorated = false;
+                for d in &method.decorators {
+                    let Some(route) = d.as_call() else { continue };
+                    if imports.resolve(&route.func).as_deref() != Some("flask_classful.route") {
+                        continue;
+                    }
+                    decorated = true;
+                    let rule = route
+                        .argument("rule", 0)
+                        .map(|r| path_text(self.model, f, &[], Some(r)))
+                        .unwrap_or_default();
+                    let methods = methods_argument(route.keyword("methods"))
+                        .unwrap_or_else(|| vec!["GET".to_string()]);
+                    routes.push((methods, build(&rule, &[]), f, method));
+                }
+                if decorated {
+                    continue;
+                }
+                let args: Vec<String> = method
+                    .params
+                    .iter()
+                    .skip_while(|p| p.name == "self")
+                    .filter(|p| {
+                        matches!(p.kind, ParamKind::Positional | ParamKind::PositionalOnly)
+                            && p.default.is_none()
+                            && !base_args.iter().any(|b| b == p.name.as_str())
+                    })
+                    .map(|p| match p.annotation.as_ref().and_then(Expr::as_name) {
+                        Some(converter @ ("int" | "float")) => format!("<{converter}:{}>", p.name),
+                        _ => format!("<{}>", p.name),
+                    })
+                    .collect();
+                let (methods, mut rule) = match name {
+                    "index" | "get" => (vec!["GET".to_string()], build("/", &args)),
+                    "post" | "put" | "patch" | "delete" => {
+                        (vec![name.to_ascii_uppercase()], build("/", &args))
+                    }
+                    _ => (vec!["GET".to_string()], build(&format!("/{name}/"), &args)),
+                };
+                if !trailing_slash && rule.len() > 1 {
+                    rule = rule.trim_end_matches('/').to_string();
+                }
+                routes.push((methods, rule, f, method));
+            }
+        }
+        for (methods, path, handler_file, handler) in routes {
+            self.out.routes.push(RouteDecl {
+                file: self.file,
+                handler,
+                handler_file,
+                handler_scope: Vec::new(),
+                owner: Some(owner.clone()),
+                methods,
+                path,
+                decorator_index: None,
+                call: Some(call),
+                call_scope: self.scope.clone(),
+                view_decorators: view_decorators.clone(),
+                view_class: Some(class),
+                view_class_file: class_file,
+                span,
+                endpoint: Some(format!("{}:{}", class.name, handler.name)),
+            });
+        }
+        true
+    }
+
     /// `app = create_app()` inside another factory that adds to it and returns it: one more
     /// application, built from the first factory's (a derived instance).
     fn factory_instance(&mut self, name: &str, call: &'a Call, span: Span) {
@@ -2552,6 +2760,9 @@ impl<'a> Extractor<'a> {
             }
             return;
         }
+        if attr == "register" && self.classful_routes(receiver, call, span) {
+            return;
+        }
         match attr.as_str() {
             // Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_api(Api)`.
             "add_view" | "add_view_no_menu" | "add_api" => {
@@ -2928,6 +3139,7 @@ impl<'a> Extractor<'a> {
                 view_class: None,
                 view_class_file: 0,
                 span,
+                endpoint: None,
             }),
             Some(ViewTarget::Class {
                 file: class_file,
@@ -3095,6 +3307,7 @@ impl<'a> Extractor<'a> {
                 view_class: Some(view.class),
                 view_class_file: view.class_file,
                 span: view.span,
+                endpoint: None,
             });
         }
     }
@@ -3277,6 +3490,7 @@ impl<'a> Extractor<'a> {
                             view_class: None,
                             view_class_file: 0,
                             span: self.decorator_span(decorator),
+                            endpoint: None,
                         });
                     } else if attr == "middleware"
                         && let Some(owner) = self.resolve(receiver)
@@ -3428,6 +3642,7 @@ impl<'a> Extractor<'a> {
                 } else {
                     class.def_span
                 },
+                endpoint: None,
             });
         }
         if any {
@@ -3765,7 +3980,14 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
     {
         return Some(kind);
     }
-    match model.resolve_definition(file, func)? {
+    let Some(definition) = model.resolve_definition(file, func) else {
+        // `class CustomFlask(Flask)` defined in the factory that builds the app with it.
+        let class = model.files[file].local_class(func.as_name()?)?;
+        return class_lineage(model, file, class)
+            .iter()
+            .find_map(|q| object_kind(q));
+    };
+    match definition {
         // A project class is its own framework kind when it derives from one: `class
         // SwaggerApi(flask_restx.Api)` builds an `Api`, `class App(Flask)` an application.
         (class_file, Some(Stmt::ClassDef(class)), _) => model

@@ -1,6 +1,6 @@
 use crate::modules::module_name;
 use rayon::prelude::*;
-use routewarden_python::ast::{Expr, ExprKind, NameFilter, Stmt};
+use routewarden_python::ast::{Class, Expr, ExprKind, NameFilter, Stmt};
 use routewarden_python::names::Imports;
 use routewarden_python::source::{LineMap, Position};
 use routewarden_python::{ParsedModule, parse};
@@ -33,6 +33,9 @@ pub struct SourceModule {
     /// Names assigned inside module-level blocks (`with`, `if`, `try`, loops), not by a
     /// top-level statement of their own: index of the last block that assigns each.
     block_level: std::sync::OnceLock<HashMap<String, usize>>,
+    /// Names of classes defined inside functions (`class CustomFlask(Flask)` in a factory),
+    /// found when first asked for.
+    local_classes: std::sync::OnceLock<HashSet<String>>,
     /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
     is_test: bool,
     /// The names assigned at module level, also under `if`, `try` and loops: most names
@@ -63,6 +66,7 @@ impl SourceModule {
             imports,
             top_level,
             block_level: std::sync::OnceLock::new(),
+            local_classes: std::sync::OnceLock::new(),
             is_test,
             assigned,
         }
@@ -92,6 +96,46 @@ impl SourceModule {
         self.top_level
             .get(name)
             .map(|&i| &self.parsed.module.body[i])
+    }
+
+    /// A class of this name defined inside a function (`def create_app(): class
+    /// CustomFlask(Flask): ...`): the first, in source order.
+    pub fn local_class(&self, name: &str) -> Option<&Class> {
+        fn visit<'s>(body: &'s [Stmt], in_function: bool, f: &mut impl FnMut(&'s Class)) {
+            for stmt in body {
+                match stmt {
+                    Stmt::ClassDef(c) => {
+                        if in_function {
+                            f(c);
+                        }
+                        visit(&c.body, in_function, f);
+                    }
+                    Stmt::FunctionDef(function) => visit(&function.body, true, f),
+                    other => {
+                        for child in other.child_bodies() {
+                            visit(child, in_function, f);
+                        }
+                    }
+                }
+            }
+        }
+        let names = self.local_classes.get_or_init(|| {
+            let mut names = HashSet::default();
+            visit(self.body(), false, &mut |c| {
+                names.insert(c.name.to_string());
+            });
+            names
+        });
+        if !names.contains(name) {
+            return None;
+        }
+        let mut found = None;
+        visit(self.body(), false, &mut |c| {
+            if found.is_none() && c.name == name {
+                found = Some(c);
+            }
+        });
+        found
     }
 
     /// The module-level block (`with`, `if`, `try`, loop) that last assigns `name` inside it.

@@ -176,6 +176,7 @@ impl<'a> AttackSurface<'a> {
         }
         let groups: Vec<Vec<usize>> = by_root.into_values().collect();
         let login_switch = std::sync::OnceLock::new();
+        let endpoint_flags = std::sync::OnceLock::new();
         let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
             .par_iter()
             .map(|group| {
@@ -192,6 +193,7 @@ impl<'a> AttackSurface<'a> {
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
+                    endpoint_flags: &endpoint_flags,
                 };
                 group
                     .iter()
@@ -329,6 +331,9 @@ struct Judge<'a, 'm> {
     /// Where production code sets Flask-Login's `LOGIN_DISABLED`, worked out when a route
     /// first uses Flask-Login: the condition under which `@login_required` still protects.
     login_switch: &'m std::sync::OnceLock<Option<String>>,
+    /// Flags set on views by endpoint name (`app.view_functions["api.AgentView:post"].
+    /// is_public = True`), worked out when a hook first reads one.
+    endpoint_flags: &'m std::sync::OnceLock<Vec<(String, String)>>,
 }
 
 /// The calls of a body, shared between the judgements of the view classes it serves.
@@ -1130,6 +1135,16 @@ impl<'a> Judge<'a, '_> {
     ) -> Coverage {
         let route = &self.apps.routes[mounted.route];
         let names = self.endpoint_names(mounted);
+        let mut view_flags = self.view_flags(route);
+        let by_endpoint = self
+            .endpoint_flags
+            .get_or_init(|| endpoint_flags(self.model));
+        view_flags.extend(
+            by_endpoint
+                .iter()
+                .filter(|(endpoint, _)| names.contains(endpoint))
+                .map(|(_, flag)| flag.clone()),
+        );
         let cx = EvalCx {
             file,
             function,
@@ -1140,6 +1155,7 @@ impl<'a> Judge<'a, '_> {
             targets: Vec::new(),
             subst: Vec::new(),
             depth: 0,
+            view_flags: &view_flags,
         };
         self.coverage_in(&cx, &function.body)
     }
@@ -1364,6 +1380,22 @@ impl<'a> Judge<'a, '_> {
             return Ev::target_test(hit, complete && cx.known(target), false);
         }
         let name = call.func.last_name().unwrap_or("");
+        // `getattr(view, "is_public", False)` with `view = app.view_functions.get(request.
+        // endpoint)`: whether the route's view carries the flag.
+        if matches!(name, "getattr" | "hasattr")
+            && call.func.as_name().is_some()
+            && let [subject, flag, ..] = &call.args[..]
+            && let Some(flag) = flag.as_str()
+            && self.is_view_function(cx, subject)
+        {
+            let set = cx.view_flags.iter().any(|f| f == flag);
+            return Ev {
+                value: if set { Tv::True } else { Tv::False },
+                matched: set,
+                about_target: true,
+                config: false,
+            };
+        }
         // `any(path.startswith(p) for p in PREFIXES)`
         if matches!(name, "any" | "all")
             && let Some(arg) = call.args.first()
@@ -1435,6 +1467,7 @@ impl<'a> Judge<'a, '_> {
                     targets: Vec::new(),
                     subst: Vec::new(),
                     depth: cx.depth + 1,
+                    view_flags: cx.view_flags,
                 };
                 // The helper's parameters that receive the path.
                 let positional = helper
@@ -1767,6 +1800,92 @@ impl<'a> Judge<'a, '_> {
         config && !request
     }
 
+    /// `app.view_functions[request.endpoint]`, `app.view_functions.get(request.endpoint)`, or
+    /// a variable of the guard assigned one: the view function of the route being served.
+    fn is_view_function(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr) -> bool {
+        let reads_views = |v: &Expr| {
+            let container = match &v.kind {
+                ExprKind::Subscript { value, .. } => Some(&**value),
+                ExprKind::Call(c) => match &c.func.kind {
+                    ExprKind::Attribute { value, attr } if attr == "get" => Some(&**value),
+                    _ => None,
+                },
+                _ => None,
+            };
+            container.is_some_and(
+                |c| matches!(&c.kind, ExprKind::Attribute { attr, .. } if attr == "view_functions"),
+            )
+        };
+        if reads_views(e) {
+            return true;
+        }
+        e.as_name().is_some_and(|name| {
+            let mut assigned = false;
+            walk_stmts(&cx.function.body, &mut |stmt| {
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                    && targets.iter().any(|t| t.as_name() == Some(name))
+                {
+                    assigned |= reads_views(value);
+                }
+            });
+            assigned
+        })
+    }
+
+    /// Attributes set to a true constant on a route's view function: in its class body or
+    /// module (`post.is_public = True`), or by a project decorator on it (`def public(f):
+    /// f.is_public = True; return f`).
+    fn view_flags(&self, route: &RouteDecl<'a>) -> Vec<String> {
+        let handler = route.handler;
+        let mut flags = Vec::new();
+        let mut collect = |body: &[Stmt], subject: &str| {
+            for stmt in body {
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                    && matches!(value.kind, ExprKind::Bool(true))
+                {
+                    for t in targets {
+                        if let ExprKind::Attribute { value, attr } = &t.kind
+                            && value.as_name() == Some(subject)
+                        {
+                            flags.push(attr.to_string());
+                        }
+                    }
+                }
+            }
+        };
+        let owner_body = match route.view_class {
+            Some(class) => crate::apps::class_hierarchy(self.model, route.view_class_file, class)
+                .into_iter()
+                .find(|(_, c)| {
+                    c.body.iter().any(
+                        |s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), handler)),
+                    )
+                })
+                .map(|(_, c)| c.body.as_slice()),
+            None => Some(self.model.files[route.handler_file].body()),
+        };
+        if let Some(body) = owner_body {
+            collect(body, &handler.name);
+        }
+        for decorator in &handler.decorators {
+            if let Some((_, Some(Stmt::FunctionDef(f)), _)) =
+                self.model.resolve_definition(route.handler_file, decorator)
+                && let Some(param) = f.params.first()
+            {
+                collect(&f.body, &param.name);
+            }
+        }
+        flags
+    }
+
     /// The endpoint names Flask gives a route (`view`, `bp.view`, `parent.child.view`) and the
     /// names of the blueprints it is in, for matching `request.endpoint` and `request.blueprint`.
     fn endpoint_names(&self, mounted: &MountedRoute) -> Vec<String> {
@@ -1783,6 +1902,7 @@ impl<'a> Judge<'a, '_> {
                     .and_then(Expr::as_str)
                     .map(str::to_string)
             })
+            .or_else(|| route.endpoint.clone())
             .unwrap_or_else(|| route.handler.name.to_string());
         let blueprints: Vec<String> = mounted
             .chain
@@ -3527,6 +3647,9 @@ struct EvalCx<'c, 'a> {
     /// Loop variables of `any(... for p in PREFIXES)`, bound to one item.
     subst: Vec<(&'a str, String)>,
     depth: u32,
+    /// Attributes the route's view function carries (`post.is_public = True`), which a hook
+    /// reads from `app.view_functions[request.endpoint]`.
+    view_flags: &'c [String],
 }
 
 impl EvalCx<'_, '_> {
@@ -3804,6 +3927,43 @@ fn login_disabled_switch(model: &ProjectModel) -> Option<String> {
             .is_none()
             .then(|| format!("if not ({})", crate::apps::source_text(model, i, test.span)))
     })
+}
+
+/// `app.view_functions["agent_api.AgentView:post"].is_public = True` anywhere in production
+/// code: (endpoint, flag) pairs.
+fn endpoint_flags(model: &ProjectModel) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in &model.files {
+        if file.is_test() || !file.parsed.attributes.may_contain("view_functions") {
+            continue;
+        }
+        walk_all_stmts(file.body(), &mut |stmt| {
+            let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+            else {
+                return;
+            };
+            if !matches!(value.kind, ExprKind::Bool(true)) {
+                return;
+            }
+            for t in targets {
+                if let ExprKind::Attribute { value: view, attr } = &t.kind
+                    && let ExprKind::Subscript {
+                        value: views,
+                        slice,
+                    } = &view.kind
+                    && let Some(endpoint) = slice.as_str()
+                    && matches!(&views.kind, ExprKind::Attribute { attr, .. } if attr == "view_functions")
+                {
+                    out.push((endpoint.to_string(), attr.to_string()));
+                }
+            }
+        });
+    }
+    out
 }
 
 /// `app.config["LOGIN_DISABLED"]` as an assignment target.
@@ -4729,6 +4889,16 @@ fn swallows(handlers: &[routewarden_python::ast::ExceptHandler]) -> bool {
             });
             !exits
         })
+}
+
+/// Every statement of a body, in functions and in class bodies, methods included.
+pub fn walk_all_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
+    for stmt in body {
+        f(stmt);
+        for child in stmt.child_bodies() {
+            walk_all_stmts(child, f);
+        }
+    }
 }
 
 /// Every expression of a body, in functions and in class bodies, methods included.
