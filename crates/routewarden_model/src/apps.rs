@@ -936,18 +936,24 @@ pub fn resolve_object<'a>(
             resolve_qualified(model, &qualified, depth)
         }
         ExprKind::Attribute { value, attr } => {
+            // `self.router = APIRouter()` in one method, `self.router.add_api_route(...)` in
+            // another: the instance's router, before `app.router` standing for the app.
+            if let Some(id) = instance_attribute_object(model, file, scope, value, attr) {
+                return Some(id);
+            }
             if attr == "router"
                 && let Some(id) = resolve_object(model, file, scope, value, depth + 1)
             {
                 return Some(id);
             }
-            if let Some(id) = instance_attribute_object(model, file, scope, value, attr) {
-                return Some(id);
-            }
             let qualified = model.files[file].imports.resolve(expr)?;
             resolve_qualified(model, &qualified, depth)
         }
-        ExprKind::Call(call) => factory_result(model, file, &call.func, depth),
+        // `self._app.include_router(self._router())`: what a method of the instance returns.
+        ExprKind::Call(call) => factory_result(model, file, &call.func, depth).or_else(|| {
+            let (def_file, method) = bound_method(model, file, scope, &call.func)?;
+            returned_object_of(model, def_file, method, None, depth + 1)
+        }),
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
@@ -1135,7 +1141,18 @@ fn returned_object(
     let Some(Stmt::FunctionDef(factory)) = stmt else {
         return None;
     };
-    let scope = [factory.as_ref()];
+    returned_object_of(model, def_file, factory, index, depth)
+}
+
+/// [`returned_object`] of a function already found.
+fn returned_object_of(
+    model: &ProjectModel,
+    def_file: usize,
+    factory: &Function,
+    index: Option<usize>,
+    depth: u32,
+) -> Option<ObjectId> {
+    let scope = [factory];
     let mut result = None;
     for_each_return(&factory.body, &mut |value| {
         if result.is_some() {
