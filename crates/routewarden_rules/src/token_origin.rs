@@ -4,6 +4,7 @@
 //! a client hands in has to be verified.
 
 use crate::credentials::assigned_values;
+use crate::helpers::identifier_words;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{walk_functions, walk_stmts};
 use routewarden_model::values::attribute_assignments;
@@ -25,8 +26,10 @@ const EXCHANGE_WORDS: &[&str] = &[
 
 /// Whether `token`, read in `function` of `file`, was fetched by the server from an identity
 /// provider: the JSON of the server's own HTTP call (`token_response.json()["id_token"]`), the
-/// result of a token exchange, the `id_token` of an SSO client object the code built, or a
-/// local or `self` attribute assigned only from those. A parameter counts when every call of
+/// result of a token exchange, the `id_token` of an SSO client object the code built, an access
+/// token requested with the server's own credential (`AzureCliCredential().get_token(scope)
+/// .token`, or a helper given that credential), or a local or `self` attribute assigned only
+/// from those. A parameter counts when every call of
 /// the function in the project passes such a token.
 pub fn fetched_from_provider(
     model: &ProjectModel,
@@ -68,6 +71,10 @@ impl Origin<'_> {
                             .iter()
                             .all(|v| self.fetched(file, function, v, depth + 1));
                 }
+                // `credential.get_token(scope).token`: the string of an access token fetched.
+                if attr == "token" && self.fetched(file, function, value, depth + 1) {
+                    return true;
+                }
                 // `microsoft_sso.id_token` of an SSO client the code constructed.
                 matches!(attr.as_str(), "id_token" | "access_token")
                     && value.as_name().is_some_and(|n| {
@@ -99,6 +106,19 @@ impl Origin<'_> {
             ExprKind::Attribute { value, .. } => Some(value.as_ref()),
             _ => None,
         };
+        // `AzureCliCredential().get_token(scope)`: an access token the server asks the identity
+        // provider for with its own credential; also a helper given that credential
+        // (`get_arm_token(credential=AzureCliCredential())`).
+        if matches!(last.as_str(), "get_token" | "get_token_info")
+            && receiver.is_some_and(|r| self.own_credential(file, function, r, depth + 1))
+            || call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .any(|a| self.own_credential(file, function, a, depth + 1))
+        {
+            return true;
+        }
         let keyed = call.args.first().is_some_and(Expr::is_string_literal);
         match last.as_str() {
             // The body of a response the server received; not `await request.json()`, the
@@ -119,6 +139,60 @@ impl Origin<'_> {
                     && call.keywords.is_empty()
                     && self.fetched(file, function, &call.args[0], depth + 1)
             }
+        }
+    }
+
+    /// Whether `e` is the server's own credential for an identity provider: an azure-identity
+    /// credential (`AzureCliCredential()`, `DefaultAzureCredential()`), a credential from a
+    /// function called with no arguments (`get_credentials_for_cli()`: nothing of the request
+    /// goes in; a project function must return such a credential itself), or a local assigned
+    /// only from those.
+    fn own_credential(&self, file: usize, function: &Function, e: &Expr, depth: u32) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match &e.kind {
+            ExprKind::Call(call) => {
+                if self.model.files[file]
+                    .imports
+                    .resolve(&call.func)
+                    .is_some_and(|q| q.starts_with("azure.identity."))
+                {
+                    return true;
+                }
+                let factory = call.args.is_empty()
+                    && call.keywords.is_empty()
+                    && call.func.last_name().is_some_and(|n| {
+                        identifier_words(n)
+                            .iter()
+                            .any(|w| w == "credential" || w == "credentials")
+                    });
+                if !factory {
+                    return false;
+                }
+                match self.model.resolve_definition(file, &call.func) {
+                    Some((f, Some(Stmt::FunctionDef(def)), _)) => {
+                        let mut returns = 0usize;
+                        let mut all = true;
+                        routewarden_model::for_each_return(&def.body, &mut |v| {
+                            returns += 1;
+                            all &= self.own_credential(f, def, v, depth + 1);
+                        });
+                        all && returns > 0
+                    }
+                    // A library's: it cannot read this application's requests.
+                    Some((_, None, Some(_))) => true,
+                    _ => false,
+                }
+            }
+            ExprKind::Name(name) => {
+                let values = assigned_values(&function.body, name);
+                !values.is_empty()
+                    && values
+                        .iter()
+                        .all(|v| self.own_credential(file, function, v, depth + 1))
+            }
+            _ => false,
         }
     }
 

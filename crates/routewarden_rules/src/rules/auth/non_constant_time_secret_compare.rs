@@ -30,8 +30,9 @@ declare_rule! {
     /// nor is a value compared with a transformation of itself (`b64encode(b64decode(sig))
     /// != sig`), a field compared right before it is overwritten with the same value (change
     /// detection: `if user.totp_secret != secret: user.totp_secret = secret`), a filter or
-    /// search over a collection of records (`[k for k in keys if k.token != hashed]`), and
-    /// lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
+    /// search over a collection of records (`[k for k in keys if k.token != hashed]`, also of
+    /// a value computed from each record: `[e for e in elements if fingerprint(e) == sig]`),
+    /// and lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
     /// functions named for them), which identify a holder inside the process. A hash of the
     /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
     /// is not reported either: timing reveals only the hash of the guess.
@@ -43,7 +44,8 @@ declare_rule! {
     /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
     /// two password fields of a form, names that only contain a credential word
     /// (`next_page_token`, `options_signature`, `token_type`, `token_filename`, `token_issuer`,
-    /// `token_kid`, `token_owner`), and test modules.
+    /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter),
+    /// and test modules.
     ///
     /// ## Why is this dangerous
     /// `==` on strings stops at the first differing character, so the response time leaks how
@@ -266,6 +268,17 @@ fn is_checksum(expr: &Expr) -> bool {
     })
 }
 
+/// A name for the key of a parameter (`active_credential_parameter_key`): an identifier that
+/// says which parameter holds a credential, not the credential.
+fn names_a_parameter_key(expr: &Expr) -> bool {
+    operand_name(expr).is_some_and(|n| {
+        identifier_words(n).windows(2).any(|w| {
+            matches!(w[0].as_str(), "parameter" | "param")
+                && matches!(w[1].as_str(), "key" | "keys")
+        })
+    })
+}
+
 fn has_non_secret_word(name: &str) -> bool {
     identifier_words(name)
         .iter()
@@ -298,13 +311,20 @@ fn contains(outer: Span, inner: Span) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-/// True when `operand` is a comprehension variable of a comprehension around `compare` (or
-/// a field of one), and the comprehension filters or searches records rather than a
-/// collection of secrets: `[k for k in keys if k.token != hashed]`, `sum(c for t, c in
-/// counts.items() if t != term)`. `any(k == key for k in API_KEYS)` is still a secret check.
+/// True when `operand` is a comprehension variable of a comprehension around `compare` (a
+/// field of one, or a value computed from one), and the comprehension filters or searches
+/// records rather than a collection of secrets: `[k for k in keys if k.token != hashed]`,
+/// `sum(c for t, c in counts.items() if t != term)`, `[i for i, e in elements.items() if
+/// fingerprint(e) == signature]`. `any(k == key for k in API_KEYS)` is still a secret check.
 fn searches_records(cx: &FileContext, compare: Span, operand: &Expr) -> bool {
-    let Some(root) = operand.dotted_parts().map(|p| p[0]) else {
-        return false;
+    // `k.token`, or a value computed from a record: `fingerprint(element)`.
+    let (root, computed) = match (operand.dotted_parts(), &operand.kind) {
+        (Some(parts), _) => (parts[0], false),
+        (None, ExprKind::Call(call)) => match call.args.first().and_then(Expr::dotted_parts) {
+            Some(parts) => (parts[0], true),
+            None => return false,
+        },
+        _ => return false,
     };
     let mut found = false;
     walk_exprs(enclosing_body(cx), &mut |e| {
@@ -317,7 +337,7 @@ fn searches_records(cx: &FileContext, compare: Span, operand: &Expr) -> bool {
             }
             generators.iter().any(|g| {
                 binds(&g.target, root)
-                    && (operand.as_name().is_none() || !is_secret_collection(&g.iter))
+                    && (operand.as_name().is_none() && !computed || !is_secret_collection(&g.iter))
             })
         });
     });
@@ -501,6 +521,8 @@ impl NonConstantTimeSecretCompare {
     fn is_secret_check(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
         if mentions_non_secret_name(lhs)
             || mentions_non_secret_name(rhs)
+            || names_a_parameter_key(lhs)
+            || names_a_parameter_key(rhs)
             || is_checksum(lhs)
             || is_checksum(rhs)
             || cx.function().is_some_and(|f| has_non_secret_word(&f.name))

@@ -6,9 +6,9 @@ use crate::helpers::project_class_of;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::config::any_identifier_word;
-use routewarden_model::security::walk_exprs;
+use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_python::ast::{
-    Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
+    BoolOp, Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -26,10 +26,10 @@ declare_rule! {
     /// `add_exception_handler`/`register_error_handler`).
     ///
     /// Logging calls are never sinks. Not reported for deliberate client-error messages:
-    /// - a narrow exception (`ValueError`, `TypeError`, `NotImplementedError`, `SyntaxError`,
-    ///   validation and decoding errors, also third-party codecs' such as `zstandard.ZstdError`
-    ///   and libraries' "no such value" errors such as babel's `UnknownLocaleError`, the
-    ///   project's own exception classes) answered with a 4xx status, whether the status is a
+    /// - a narrow exception (`ValueError`, `TypeError`, `AttributeError`, `NotImplementedError`,
+    ///   `SyntaxError`, validation and decoding errors, also third-party codecs' such as
+    ///   `zstandard.ZstdError` and libraries' "no such value" errors such as babel's
+    ///   `UnknownLocaleError`, the project's own exception classes) answered with a 4xx status, whether the status is a
     ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
     ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
     ///   answer (no status: `return {"error": str(e)}`). The status is the one the response
@@ -66,7 +66,9 @@ declare_rule! {
     /// - an upstream service's reply relayed by a gateway: the reason phrase (`e.message` of
     ///   aiohttp's `ClientResponseError`), status and body of the upstream response. The
     ///   exception's own text (`str(e)`), which names the URL the server called, is still
-    ///   reported.
+    ///   reported;
+    /// - `except` clauses that cannot run: the `try` only reads a mapping by a key checked
+    ///   just before (`if key not in data: raise ...`, then `try: value = data[key]`).
     ///
     /// ## Why is this dangerous
     /// Exception text carries what the server knows: SQL statements and table names from the
@@ -151,6 +153,10 @@ const TRACEBACK_CALLS: &[&str] = &[
 const NARROW: &[&str] = &[
     "ValueError",
     "TypeError",
+    // Like `TypeError`'s, its built-in text names only a type and an attribute, never server
+    // data; raised on purpose (`AttributeError(f"Field {name} not found in model")`) it names
+    // the field the client asked for.
+    "AttributeError",
     "KeyError",
     "ValidationError",
     "RequestValidationError",
@@ -1176,7 +1182,8 @@ impl ExceptionDetailsInResponse {
         is_handler: bool,
         out: &mut Findings,
     ) {
-        for stmt in body {
+        for (i, stmt) in body.iter().enumerate() {
+            let preceding = &body[..i];
             match stmt {
                 Stmt::Try {
                     body,
@@ -1187,6 +1194,12 @@ impl ExceptionDetailsInResponse {
                 } => {
                     self.check_body(analysis, body, is_handler, out);
                     let mut input_only: Option<bool> = None;
+                    // Nothing in the `try` can raise: its handlers never run.
+                    let handlers: &[_] = if only_guarded_lookups(analysis.cx, preceding, body) {
+                        &[]
+                    } else {
+                        handlers
+                    };
                     for h in handlers {
                         let caught = Self::classify(analysis.cx, h.type_.as_ref());
                         let saved = analysis.tainted.clone();
@@ -1534,6 +1547,94 @@ impl Rule for ExceptionDetailsInResponse {
             out,
         );
     }
+}
+
+/// Whether a `try` body does nothing but read a mapping by a key the code has just checked
+/// with `in`: `if key not in data: raise ...` (or `return`), then `try: value = data[key]`.
+/// Such a lookup cannot raise, so nothing reaches the `except` clauses.
+fn only_guarded_lookups(cx: &FileContext, preceding: &[Stmt], body: &[Stmt]) -> bool {
+    !body.is_empty()
+        && body.iter().all(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().all(|t| t.as_name().is_some()) => match &value.kind {
+                ExprKind::Subscript {
+                    value: mapping,
+                    slice,
+                } => mapping
+                    .as_name()
+                    .zip(slice.as_name())
+                    .is_some_and(|(m, k)| checked_key(cx, preceding, m, k)),
+                _ => false,
+            },
+            _ => false,
+        })
+}
+
+/// Whether the statements before a lookup leave the block unless `key in mapping`: a guard
+/// `if key not in mapping: raise ...` (possibly one of several `or`-ed conditions), with
+/// neither name rebound after it.
+fn checked_key(cx: &FileContext, preceding: &[Stmt], mapping: &str, key: &str) -> bool {
+    for stmt in preceding.iter().rev() {
+        match stmt {
+            Stmt::If {
+                test, body, orelse, ..
+            } if orelse.is_empty() && leaves(cx, body) => {
+                let conditions = match &test.kind {
+                    ExprKind::BoolOp {
+                        op: BoolOp::Or,
+                        values,
+                    } => values.as_slice(),
+                    _ => std::slice::from_ref(test),
+                };
+                if conditions.iter().any(|c| {
+                    matches!(c.comparisons().as_slice(), [(k, CmpOp::NotIn, m)]
+                        if k.as_name() == Some(key) && m.as_name() == Some(mapping))
+                }) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        if rebinds(stmt, mapping) || rebinds(stmt, key) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether a block always leaves: it ends in `raise`, `return` or Flask's `abort(...)`.
+fn leaves(cx: &FileContext, body: &[Stmt]) -> bool {
+    match body.last() {
+        Some(Stmt::Raise { .. } | Stmt::Return { .. }) => true,
+        Some(Stmt::Expr { value, .. }) => value
+            .as_call()
+            .is_some_and(|c| cx.resolve(&c.func).as_deref() == Some("flask.abort")),
+        _ => false,
+    }
+}
+
+/// Whether a statement may give `name` a new value (anywhere inside it).
+fn rebinds(stmt: &Stmt, name: &str) -> bool {
+    let mut found = false;
+    walk_stmts(std::slice::from_ref(stmt), &mut |s| {
+        found |= match s {
+            Stmt::Assign { targets, .. } => targets
+                .iter()
+                .any(|t| t.any(&mut |x| x.as_name() == Some(name))),
+            Stmt::AugAssign { target, .. } => target.as_name() == Some(name),
+            Stmt::For { target, .. } => target.any(&mut |x| x.as_name() == Some(name)),
+            Stmt::With { items, .. } => items.iter().any(|i| {
+                i.target
+                    .as_ref()
+                    .is_some_and(|t| t.any(&mut |x| x.as_name() == Some(name)))
+            }),
+            _ => false,
+        };
+    });
+    found
 }
 
 /// An `except ... as name` in the function's own statements (not in nested functions).

@@ -3,8 +3,11 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::jwt_calls::{decoder, dict_entries, encoder, is_false, options, signs_nothing};
 use crate::rule::{Rule, RuleMeta};
-use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Call, Expr, ExprKind, Stmt};
+use crate::untrusted::resolve_callee;
+use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
+use routewarden_model::{ProjectModel, for_each_return};
+use routewarden_python::ast::{Call, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt};
+use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
@@ -20,9 +23,14 @@ declare_rule! {
     /// Switching off the library's time checks (`verify_exp`, `verify_iat`, `verify_nbf`) is
     /// not reported when the code checks time itself: `exp` is in the `require` list (the
     /// token must carry it, so the code that disabled the library's wall-clock check compares
-    /// it, typically against an injected clock), or the function compares the decoded `exp`
-    /// (`claims["exp"] < now`). Audience and issuer checks switched off are still reported.
-    /// Test code, which forges tokens on purpose, is not checked.
+    /// it, typically against an injected clock), or the code compares the decoded `exp`: the
+    /// function itself (`claims["exp"] < now`), a project function the claims are passed to
+    /// (also as a value built from them, `check_expiry(TokenPayload(**claims))`, up to two
+    /// calls deep), or, when the function returns the claims or their `exp`, every caller
+    /// (`payload = decode_key(key)` then `payload.exp < time.time()`). Audience and issuer
+    /// checks switched off are still reported. A `jwt.encode` whose result is thrown away (a
+    /// start-up check that the key is usable) issues no token and is not judged. Test code,
+    /// which forges tokens on purpose, is not checked.
     ///
     /// ## Why is this dangerous
     /// A token that never expires stays valid forever once stolen, from a log, a browser or a
@@ -153,6 +161,320 @@ fn compares_exp(cx: &FileContext) -> bool {
     found
 }
 
+/// The claims of one decode followed through a function: the names holding them (or a value
+/// built from them, `TokenPayload(**claims)`), the names holding their `exp`, and the
+/// expression that yields them (the decode call, or a call of the function that returns them),
+/// with whether it yields the `exp` itself.
+#[derive(Clone)]
+struct Claims {
+    claims: HashSet<String>,
+    exp: HashSet<String>,
+    source: Option<(Span, bool)>,
+}
+
+/// How far a value of a [`Claims`] is followed into the functions it is passed to.
+const MAX_CALLEE_DEPTH: u32 = 2;
+
+/// The object an `exp` claim is read from: `claims["exp"]`, `claims.exp`, `claims.get("exp")`.
+fn exp_receiver(e: &Expr) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::Subscript { value, slice } if slice.as_str() == Some("exp") => Some(value),
+        ExprKind::Attribute { value, attr } if attr == "exp" => Some(value),
+        ExprKind::Call(c)
+            if c.args.first().and_then(Expr::as_str) == Some("exp")
+                && c.func.last_name() == Some("get") =>
+        {
+            match &c.func.kind {
+                ExprKind::Attribute { value, .. } => Some(value),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+impl Claims {
+    fn new(source: Option<(Span, bool)>) -> Self {
+        Claims {
+            claims: HashSet::default(),
+            exp: HashSet::default(),
+            source,
+        }
+    }
+
+    fn insert(&mut self, name: &str, exp: bool) {
+        if exp {
+            self.exp.insert(name.to_string());
+        } else {
+            self.claims.insert(name.to_string());
+        }
+    }
+
+    /// `Some(true)` when `e` carries the `exp` claim, `Some(false)` when it carries the claims.
+    fn kind(&self, e: &Expr) -> Option<bool> {
+        let mut claims = false;
+        let exp = e.any(&mut |x| {
+            if let Some((span, exp)) = self.source
+                && x.span == span
+                && matches!(x.kind, ExprKind::Call(_))
+            {
+                claims = true;
+                return exp;
+            }
+            match &x.kind {
+                ExprKind::Name(n) if self.exp.contains(n.as_str()) => true,
+                ExprKind::Name(n) => {
+                    claims |= self.claims.contains(n.as_str());
+                    false
+                }
+                _ => exp_receiver(x).is_some_and(|r| self.kind(r).is_some()),
+            }
+        });
+        if exp {
+            Some(true)
+        } else {
+            claims.then_some(false)
+        }
+    }
+
+    /// Gives the names assigned from the claims (or their `exp`) the same kind, in the
+    /// function's own statements.
+    fn propagate(&mut self, body: &[Stmt]) {
+        // Twice, for assignments in loops that read names assigned further down.
+        for _ in 0..2 {
+            walk_stmts(body, &mut |stmt| {
+                let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                else {
+                    return;
+                };
+                let Some(exp) = self.kind(value) else {
+                    return;
+                };
+                for target in targets {
+                    for_each_target_name(target, &mut |n| self.insert(n, exp));
+                }
+            });
+        }
+    }
+
+    /// An ordering comparison of the `exp` claim in the function's own statements:
+    /// `claims.exp <= time.time()`, `expires_at < now`.
+    fn compared(&self, body: &[Stmt]) -> bool {
+        let mut found = false;
+        walk_stmts(body, &mut |stmt| {
+            stmt.for_each_own_expr(&mut |e| {
+                found = found
+                    || e.any(&mut |x| {
+                        x.comparisons().iter().any(|(l, op, r)| {
+                            matches!(op, CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE)
+                                && (self.kind(l) == Some(true) || self.kind(r) == Some(true))
+                        })
+                    });
+            });
+        });
+        found
+    }
+}
+
+/// The names an assignment target binds: `name`, and those of `a, *rest` (not the objects of
+/// `obj.attr = ...` or `cache[key] = ...`).
+fn for_each_target_name(target: &Expr, f: &mut impl FnMut(&str)) {
+    match &target.kind {
+        ExprKind::Name(n) => f(n),
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            for item in items {
+                for_each_target_name(item, f);
+            }
+        }
+        ExprKind::Starred(inner) => for_each_target_name(inner, f),
+        _ => {}
+    }
+}
+
+/// Whether the claims reach a comparison of their `exp`: in `function`, or in a project
+/// function they are passed to.
+fn reaches_exp_check(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    mut claims: Claims,
+    depth: u32,
+) -> bool {
+    claims.propagate(&function.body);
+    if claims.compared(&function.body) {
+        return true;
+    }
+    if depth >= MAX_CALLEE_DEPTH {
+        return false;
+    }
+    let mut found = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        stmt.for_each_own_expr(&mut |e| {
+            e.any(&mut |x| {
+                if found {
+                    return true;
+                }
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                let passed = call.args.iter().any(|a| claims.kind(a).is_some())
+                    || call
+                        .keywords
+                        .iter()
+                        .any(|k| claims.kind(&k.value).is_some());
+                if !passed {
+                    return false;
+                }
+                let Some((callee_file, callee, bound)) = resolve_callee(model, file, &call.func)
+                else {
+                    return false;
+                };
+                // The callee's parameters that receive the claims or their `exp`.
+                let mut seeded = Claims::new(None);
+                let offset = usize::from(bound);
+                for (i, a) in call.args.iter().enumerate() {
+                    if let (Some(exp), Some(p)) = (claims.kind(a), callee.params.get(i + offset))
+                        && matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional)
+                    {
+                        seeded.insert(&p.name, exp);
+                    }
+                }
+                for k in &call.keywords {
+                    if let (Some(name), Some(exp)) = (&k.arg, claims.kind(&k.value))
+                        && callee.params.iter().any(|p| p.name == *name)
+                    {
+                        seeded.insert(name, exp);
+                    }
+                }
+                found = !(seeded.claims.is_empty() && seeded.exp.is_empty())
+                    && reaches_exp_check(model, callee_file, callee, seeded, depth + 1);
+                found
+            });
+        });
+    });
+    found
+}
+
+/// Whether the claims of the decode at `decode` have their `exp` compared outside the
+/// function: in a project function they are passed to, or, when the function returns them (or
+/// their `exp`), at every call of the function in the project.
+fn exp_checked_elsewhere(cx: &FileContext, decode: &Expr) -> bool {
+    let Some(function) = cx.function() else {
+        return false;
+    };
+    let mut claims = Claims::new(Some((decode.span, false)));
+    claims.propagate(&function.body);
+    if reaches_exp_check(cx.model, cx.file_index, function, claims.clone(), 0) {
+        return true;
+    }
+    // What the function hands back: the claims, or only their `exp`.
+    let mut returned: Option<bool> = None;
+    for_each_return(&function.body, &mut |v| {
+        if let Some(exp) = claims.kind(v) {
+            returned = Some(returned.map_or(exp, |r| r && exp));
+        }
+    });
+    let Some(exp) = returned else {
+        return false;
+    };
+    let mut sites = 0usize;
+    let all = for_each_call_of(
+        cx.model,
+        cx.file_index,
+        function,
+        &mut |file, caller, call| {
+            sites += 1;
+            reaches_exp_check(
+                cx.model,
+                file,
+                caller,
+                Claims::new(Some((call.span, exp))),
+                0,
+            )
+        },
+    );
+    all && sites > 0
+}
+
+/// Calls `f` with every call of `function` in the project (by name, in the defining module
+/// and the modules importing from it), with the function making it; stops at the first call
+/// for which `f` is false, and returns whether none was (a call in module code is one).
+fn for_each_call_of<'m>(
+    model: &'m ProjectModel,
+    def_file: usize,
+    function: &Function,
+    f: &mut impl FnMut(usize, &'m Function, &'m Expr) -> bool,
+) -> bool {
+    let defining_module = model.files[def_file].module_name.as_str();
+    let name = function.name.as_str();
+    for (file, source) in model.files.iter().enumerate() {
+        let imports_it = file == def_file
+            || source.imports.iter().any(|(_, q)| {
+                q.strip_prefix(defining_module)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            });
+        if !imports_it || !source.text.contains(name) {
+            continue;
+        }
+        // A call in module code has no function to look into: it counts as unchecked.
+        let mut at_module_level = false;
+        walk_stmts(source.body(), &mut |stmt| {
+            stmt.for_each_own_expr(&mut |e| {
+                at_module_level |= e.any(&mut |x| {
+                    matches!(&x.kind, ExprKind::Call(call) if call.func.last_name() == Some(name))
+                });
+            });
+        });
+        if at_module_level {
+            return false;
+        }
+        let mut all = true;
+        walk_functions(source.body(), &mut |caller| {
+            walk_stmts(&caller.body, &mut |stmt| {
+                stmt.for_each_own_expr(&mut |e| {
+                    e.any(&mut |x| {
+                        if all
+                            && let ExprKind::Call(call) = &x.kind
+                            && call.func.last_name() == Some(name)
+                        {
+                            all = f(file, caller, x);
+                        }
+                        !all
+                    });
+                });
+            });
+        });
+        if !all {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the value of the call at `call` is thrown away: a bare expression statement
+/// (`jwt.encode(...)` run only to see whether the key is accepted).
+fn result_discarded(cx: &FileContext, call: &Expr) -> bool {
+    let body = match cx.function() {
+        Some(f) => &f.body,
+        None => cx.file.body(),
+    };
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Expr { value, .. } = stmt {
+            let value = match &value.kind {
+                ExprKind::Await(inner) => inner.as_ref(),
+                _ => value,
+            };
+            found |= value.span == call.span;
+        }
+    });
+    found
+}
+
 impl Rule for JwtClaimsNotVerified {
     fn meta(&self) -> &'static RuleMeta {
         &JWT_CLAIMS_NOT_VERIFIED
@@ -168,7 +490,13 @@ impl Rule for JwtClaimsNotVerified {
             {
                 return;
             }
-            let own_time_checks = requires_exp(cx, &opts) || compares_exp(cx);
+            let time_off = opts.iter().any(|(k, v)| {
+                matches!(k.as_str(), "verify_exp" | "verify_nbf" | "verify_iat") && is_false(v)
+            });
+            // Following the claims to other functions is the dearest question: asked last.
+            let own_time_checks = requires_exp(cx, &opts)
+                || compares_exp(cx)
+                || time_off && exp_checked_elsewhere(cx, expr);
             let off: Vec<&str> = opts
                 .iter()
                 .filter(|(k, v)| {
@@ -192,7 +520,7 @@ impl Rule for JwtClaimsNotVerified {
             }
             return;
         }
-        if encoder(cx, call).is_none() || signs_nothing(call) {
+        if encoder(cx, call).is_none() || signs_nothing(call) || result_discarded(cx, expr) {
             return;
         }
         let Some(payload) = call

@@ -25,8 +25,11 @@ declare_rule! {
     /// `get_unverified_header`. Nor is a token the server fetched itself from the identity
     /// provider: the JSON of its own call to the token endpoint (`token_response.json()
     /// ["id_token"]`), the result of a token exchange (`fetch_token`,
-    /// `authorize_access_token`), the `id_token` of an SSO client object the code built, or a
-    /// helper's parameter that every call in the project fills with such a token. OpenID
+    /// `authorize_access_token`), the `id_token` of an SSO client object the code built, an
+    /// access token requested with the server's own credential (azure-identity's
+    /// `AzureCliCredential().get_token(scope).token`, or a helper given such a credential,
+    /// `get_arm_token(credential=AzureCliCredential())`), or a helper's parameter that every
+    /// call in the project fills with such a token. OpenID
     /// Connect lets a client trust an ID token received straight from the token endpoint over
     /// TLS. Claims that are returned, passed on, or read beyond the time claims are reported.
     /// Test code, which inspects tokens on purpose, is not checked.

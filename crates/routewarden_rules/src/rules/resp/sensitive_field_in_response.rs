@@ -6,7 +6,7 @@ use crate::findings::{Finding, Findings};
 use crate::helpers::identifier_words;
 use crate::route_paths::literal_segments;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::security::walk_functions;
+use routewarden_model::security::{walk_functions, walk_stmts};
 use routewarden_model::values::{attribute_assignments, for_each_return};
 use routewarden_model::{ProjectModel, last_assignment};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Param, Stmt};
@@ -517,7 +517,7 @@ impl<'a> Handler<'a> {
         }
         let name = root.as_name()?;
         (self.param(name).is_none()
-            && last_assignment(&self.function.body, name).is_none()
+            && !binds_locally(&self.function.body, name)
             && is_sensitive_field(name))
         .then(|| name.to_string())
     }
@@ -597,6 +597,25 @@ impl<'a> Handler<'a> {
             })
             .map(|f| f.name)
     }
+}
+
+/// Whether the function's own statements bind `name`, in any form: an assignment (also of a
+/// tuple: `auth_token, expires_at = await create_token(org_id)`), a loop or `with` target, an
+/// `except ... as` name. Such a name is a local of the handler, not module state.
+fn binds_locally(body: &[Stmt], name: &str) -> bool {
+    let names = |e: &Expr| e.any(&mut |x| x.as_name() == Some(name));
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        found |= match stmt {
+            Stmt::Assign { targets, .. } => targets.iter().any(names),
+            Stmt::AugAssign { target, .. } => names(target),
+            Stmt::For { target, .. } => names(target),
+            Stmt::With { items, .. } => items.iter().any(|i| i.target.as_ref().is_some_and(names)),
+            Stmt::Try { handlers, .. } => handlers.iter().any(|h| h.name.as_deref() == Some(name)),
+            _ => false,
+        };
+    });
+    found
 }
 
 /// The last tuple binding of `name` in `body`: `for a, b in source` or `a, b = source`,
