@@ -660,6 +660,14 @@ impl<'a> Judge<'a, '_> {
                 .zip(self.hook_owner_stands_for_others)
                 .filter(|_| !alias_of_next)
                 .filter(|(h, _)| !beyond_mount || h.kind == HookKind::HttpMiddleware)
+                // `@app.middleware("http")` never sees a websocket connection.
+                .filter(|(h, _)| {
+                    !(h.kind == HookKind::HttpMiddleware
+                        && self.apps.routes[mounted.route]
+                            .methods
+                            .iter()
+                            .all(|m| m == "WS"))
+                })
             {
                 // Most hooks are registered on the object itself: no parameters to follow.
                 let link = if stands_for_others {
@@ -3843,6 +3851,18 @@ fn passes_through(then: &[Stmt]) -> bool {
         Some(Stmt::Return { .. } | Stmt::Other { .. }) => true,
         Some(Stmt::Expr { value, .. }) if matches!(value.kind, ExprKind::Await(_)) => {
             body.len() == 1 || matches!(body.last(), Some(Stmt::Return { .. }))
+        }
+        // `response = await call_next(request)`, then `return response`.
+        Some(Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        }) if matches!(&value.kind, ExprKind::Await(inner)
+            if inner.as_call().is_some_and(|c| c.func.last_name() == Some("call_next"))) =>
+        {
+            let name = targets.first().and_then(Expr::as_name);
+            matches!(body.last(), Some(Stmt::Return { value: Some(v), .. })
+                if name.is_some() && v.as_name() == name)
         }
         _ => false,
     }
