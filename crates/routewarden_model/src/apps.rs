@@ -4431,6 +4431,17 @@ fn receiver_class<'a>(
             class_of_method(model.files[file].body(), scope.last()?)?,
         ));
     }
+    // `endpoints = V2Endpoints(dataplane)`: a local instance of a project class.
+    if let Some(value) = scope
+        .iter()
+        .rev()
+        .find_map(|f| crate::values::local_assignment(f, name))
+    {
+        return match model.resolve_definition(file, &value.as_call()?.func)? {
+            (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
+            _ => None,
+        };
+    }
     let annotation = scope
         .iter()
         .rev()
