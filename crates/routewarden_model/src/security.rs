@@ -1829,16 +1829,8 @@ impl<'a> Judge<'a, '_> {
         }
         e.as_name().is_some_and(|name| {
             let mut assigned = false;
-            walk_stmts(&cx.function.body, &mut |stmt| {
-                if let Stmt::Assign {
-                    targets,
-                    value: Some(value),
-                    ..
-                } = stmt
-                    && targets.iter().any(|t| t.as_name() == Some(name))
-                {
-                    assigned |= reads_views(value);
-                }
+            nested_assignments(&cx.function.body, name, &mut |value| {
+                assigned |= reads_views(value);
             });
             assigned
         })
@@ -3782,7 +3774,17 @@ fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'
     };
     let name = subject.as_name()?;
     let mut presented = false;
-    walk_stmts(root, &mut |stmt| {
+    nested_assignments(root, name, &mut |value| {
+        presented |=
+            value.any(&mut |e| request_field_key(e).is_some_and(|key| IDENTITY.found_in(key)));
+    });
+    presented.then_some(name)
+}
+
+/// Calls `f` with each value assigned to `name` in `body`, in nested blocks too (not in
+/// nested functions): `key = request.headers["X-API-Key"]` under an `if`.
+fn nested_assignments<'s>(body: &'s [Stmt], name: &str, f: &mut impl FnMut(&'s Expr)) {
+    walk_stmts(body, &mut |stmt| {
         if let Stmt::Assign {
             targets,
             value: Some(value),
@@ -3790,11 +3792,9 @@ fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'
         } = stmt
             && targets.iter().any(|t| t.as_name() == Some(name))
         {
-            presented |=
-                value.any(&mut |e| request_field_key(e).is_some_and(|key| IDENTITY.found_in(key)));
+            f(value);
         }
     });
-    presented.then_some(name)
 }
 
 /// The key of a read of the request's headers, query parameters or cookies:
