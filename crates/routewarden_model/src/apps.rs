@@ -2087,25 +2087,38 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             let span = self.decorator_span(decorator);
-            for url in call
+            let paths = call
                 .args
                 .iter()
                 .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
-            {
-                let path = path_text(self.model, self.file, &self.scope, Some(url));
-                self.class_view_routes(ClassView {
-                    file: self.file,
-                    owner: Some(owner.clone()),
-                    path,
-                    class_file: self.file,
-                    class,
-                    call,
-                    methods: None,
-                    wrappers: Vec::new(),
-                    span,
-                    direct: false,
-                });
-            }
+                .map(|url| path_text(self.model, self.file, &self.scope, Some(url)))
+                .collect();
+            self.resource_at_paths(&owner, paths, (self.file, class), call, span);
+        }
+    }
+
+    /// A Flask-RESTful or flask-restx resource class added to `owner` at each of `paths`.
+    fn resource_at_paths(
+        &mut self,
+        owner: &ObjectId,
+        paths: Vec<String>,
+        (class_file, class): (usize, &'a Class),
+        call: &'a Call,
+        span: Span,
+    ) {
+        for path in paths {
+            self.class_view_routes(ClassView {
+                file: self.file,
+                owner: Some(owner.clone()),
+                path,
+                class_file,
+                class,
+                call,
+                methods: None,
+                wrappers: Vec::new(),
+                span,
+                direct: false,
+            });
         }
     }
 
@@ -2164,20 +2177,7 @@ impl<'a> Extractor<'a> {
                     _ => paths.push(path_text(self.model, def_file, &[], Some(arg))),
                 }
             }
-            for path in paths {
-                self.class_view_routes(ClassView {
-                    file: self.file,
-                    owner: Some(owner.clone()),
-                    path,
-                    class_file: self.file,
-                    class,
-                    call,
-                    methods: None,
-                    wrappers: Vec::new(),
-                    span,
-                    direct: false,
-                });
-            }
+            self.resource_at_paths(&owner, paths, (self.file, class), call, span);
         }
     }
 
@@ -2817,27 +2817,14 @@ impl<'a> Extractor<'a> {
                 let Some((class_file, class)) = class_in(self.model, self.file, resource) else {
                     return;
                 };
-                let urls: Vec<&'a Expr> = call
+                let paths = call
                     .args
                     .iter()
                     .skip(1)
                     .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+                    .map(|url| path_text(self.model, self.file, &self.scope, Some(url)))
                     .collect();
-                for url in urls {
-                    let path = path_text(self.model, self.file, &self.scope, Some(url));
-                    self.class_view_routes(ClassView {
-                        file: self.file,
-                        owner: Some(api.clone()),
-                        path,
-                        class_file,
-                        class,
-                        call,
-                        methods: None,
-                        wrappers: Vec::new(),
-                        span,
-                        direct: false,
-                    });
-                }
+                self.resource_at_paths(&api, paths, (class_file, class), call, span);
             }
             // flask-restx: `api.add_namespace(ns, path="/users")`, the path replacing the
             // namespace's own.
