@@ -7,8 +7,8 @@ use crate::project::ProjectModel;
 use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, ParamKind, Span,
-    Stmt, UnaryOp, WithItem,
+    BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, ParamKind,
+    Span, Stmt, UnaryOp, WithItem,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -1461,7 +1461,39 @@ struct Branch<'a> {
 }
 
 /// Where an unpacked loop variable comes from: its position in the items it iterates.
-type ItemPosition<'a> = Option<(usize, &'a [Expr])>;
+type ItemPosition<'a> = Option<(usize, LoopRows<'a>)>;
+
+/// What a loop that unpacks its items iterates: a literal list of tuples, or a literal dict's
+/// `.items()` (each entry a key and a value).
+#[derive(Clone, Copy)]
+enum LoopRows<'a> {
+    Items(&'a [Expr]),
+    Entries(&'a [DictEntry]),
+}
+
+impl<'a> LoopRows<'a> {
+    fn same(self, other: LoopRows<'_>) -> bool {
+        match (self, other) {
+            (LoopRows::Items(a), LoopRows::Items(b)) => std::ptr::eq(a, b),
+            (LoopRows::Entries(a), LoopRows::Entries(b)) => std::ptr::eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// Each row's parts, with the row's span.
+    fn rows(self) -> Vec<(Span, Vec<&'a Expr>)> {
+        match self {
+            LoopRows::Items(items) => items
+                .iter()
+                .filter_map(|item| Some((item.span, item.elements()?.iter().collect())))
+                .collect(),
+            LoopRows::Entries(entries) => entries
+                .iter()
+                .filter_map(|e| Some((e.key.as_ref()?.span, vec![e.key.as_ref()?, &e.value])))
+                .collect(),
+        }
+    }
+}
 
 struct LoopBinding<'a> {
     name: &'a str,
@@ -1470,6 +1502,8 @@ struct LoopBinding<'a> {
     items: &'a [Expr],
     /// The position in each item, for a target that unpacks (`for path, view in routes`).
     index: Option<usize>,
+    /// What an unpacking target takes its parts from.
+    rows: LoopRows<'a>,
 }
 
 /// What a view expression registers: a function or a class-based view, and the decorators
@@ -1582,7 +1616,7 @@ impl<'a> Extractor<'a> {
         let position = |e: Option<&Expr>| {
             let name = e?.as_name()?;
             let b = self.loops.iter().rev().find(|b| b.name == name)?;
-            Some((b.index?, b.items))
+            Some((b.index?, b.rows))
         };
         let methods_arg = call.keyword("methods");
         // `_translate_errors(endpoint, name)` around an unpacked name: the name, wrapped.
@@ -1600,11 +1634,11 @@ impl<'a> Extractor<'a> {
         let listed_methods: Option<Vec<(&'a Expr, ItemPosition<'a>)>> = methods_arg
             .and_then(Expr::elements)
             .map(|elems| elems.iter().map(|e| (e, position(Some(e)))).collect());
-        let Some(items) = positions
+        let Some(rows) = positions
             .iter()
             .chain(listed_methods.iter().flatten().map(|(_, at)| at))
             .flatten()
-            .map(|&(_, items)| items)
+            .map(|&(_, rows)| rows)
             .next()
         else {
             return false;
@@ -1613,7 +1647,7 @@ impl<'a> Extractor<'a> {
             .loops
             .iter()
             .rev()
-            .find(|b| std::ptr::eq(b.items, items) && b.index.is_some());
+            .find(|b| b.rows.same(rows) && b.index.is_some());
         let Some((file, scope)) = binding.map(|b| (b.file, b.scope.clone())) else {
             return false;
         };
@@ -1626,13 +1660,10 @@ impl<'a> Extractor<'a> {
         } else {
             "GET"
         };
-        for item in items {
-            let Some(parts) = item.elements() else {
-                continue;
-            };
+        for (item_span, parts) in rows.rows() {
             // An argument that is one of the unpacked names comes from the item.
             let pick = |e: Option<&'a Expr>, at: ItemPosition| match at {
-                Some((i, from)) if std::ptr::eq(from, items) => parts.get(i),
+                Some((i, from)) if from.same(rows) => parts.get(i).copied(),
                 _ => e,
             };
             let Some(view) = pick(view, positions[1]) else {
@@ -1659,7 +1690,7 @@ impl<'a> Extractor<'a> {
                 call,
                 methods,
                 default_method,
-                item.span,
+                item_span,
             );
             for route in &mut self.out.routes[before..] {
                 route.view_decorators.extend(outer_wrappers.iter().copied());
@@ -1865,26 +1896,55 @@ impl<'a> Extractor<'a> {
                 orelse,
                 ..
             } => {
-                let origin = self.model.resolve_value(self.file, &self.scope, iter);
+                // `for path, endpoint in route_mapping.items()` over a literal dict.
+                let dict_items = iter.as_call().and_then(|c| match &c.func.kind {
+                    ExprKind::Attribute { value, attr } if attr == "items" && c.args.is_empty() => {
+                        let origin = self.model.resolve_value(self.file, &self.scope, value);
+                        match &origin.expr.kind {
+                            ExprKind::Dict(entries) => Some((origin, entries.as_slice())),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                });
                 let before = self.loops.len();
-                if let Some(items) = origin.expr.elements() {
-                    let bind = |name, index| LoopBinding {
-                        name,
-                        file: origin.file,
-                        scope: origin.scope.clone(),
-                        items,
-                        index,
-                    };
-                    match &target.kind {
-                        ExprKind::Name(name) => self.loops.push(bind(name, None)),
-                        ExprKind::Tuple(parts) | ExprKind::List(parts) => {
-                            for (i, part) in parts.iter().enumerate() {
-                                if let Some(name) = part.as_name() {
-                                    self.loops.push(bind(name, Some(i)));
-                                }
+                if let Some((origin, entries)) = dict_items {
+                    if let ExprKind::Tuple(parts) | ExprKind::List(parts) = &target.kind {
+                        for (i, part) in parts.iter().enumerate().take(2) {
+                            if let Some(name) = part.as_name() {
+                                self.loops.push(LoopBinding {
+                                    name,
+                                    file: origin.file,
+                                    scope: origin.scope.clone(),
+                                    items: &[],
+                                    index: Some(i),
+                                    rows: LoopRows::Entries(entries),
+                                });
                             }
                         }
-                        _ => {}
+                    }
+                } else {
+                    let origin = self.model.resolve_value(self.file, &self.scope, iter);
+                    if let Some(items) = origin.expr.elements() {
+                        let bind = |name, index| LoopBinding {
+                            name,
+                            file: origin.file,
+                            scope: origin.scope.clone(),
+                            items,
+                            index,
+                            rows: LoopRows::Items(items),
+                        };
+                        match &target.kind {
+                            ExprKind::Name(name) => self.loops.push(bind(name, None)),
+                            ExprKind::Tuple(parts) | ExprKind::List(parts) => {
+                                for (i, part) in parts.iter().enumerate() {
+                                    if let Some(name) = part.as_name() {
+                                        self.loops.push(bind(name, Some(i)));
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
                     }
                 }
                 self.stmts(body);
