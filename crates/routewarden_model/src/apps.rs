@@ -1499,11 +1499,20 @@ struct LoopBinding<'a> {
     name: &'a str,
     file: usize,
     scope: Vec<&'a Function>,
-    items: &'a [Expr],
     /// The position in each item, for a target that unpacks (`for path, view in routes`).
     index: Option<usize>,
-    /// What an unpacking target takes its parts from.
+    /// What the loop iterates.
     rows: LoopRows<'a>,
+}
+
+impl<'a> LoopBinding<'a> {
+    /// The items a whole-item variable stands for, one at a time (none for a dict's entries).
+    fn items(&self) -> &'a [Expr] {
+        match self.rows {
+            LoopRows::Items(items) => items,
+            LoopRows::Entries(_) => &[],
+        }
+    }
 }
 
 /// What a view expression registers: a function or a class-based view, and the decorators
@@ -1704,7 +1713,7 @@ impl<'a> Extractor<'a> {
     fn resolve_receivers(&self, receiver: &'a Expr) -> Vec<ObjectId> {
         if let Some(binding) = receiver.as_name().and_then(|name| self.loop_item(name)) {
             return binding
-                .items
+                .items()
                 .iter()
                 .filter_map(|item| {
                     resolve_object(self.model, binding.file, &binding.scope, item, 0)
@@ -1734,9 +1743,10 @@ impl<'a> Extractor<'a> {
             Some(ExprKind::Str(name)) => vec![name.to_string()],
             Some(ExprKind::FString(parts)) => {
                 let loop_items = parts.iter().find_map(|p| match p {
-                    FStringPart::Value(e) => {
-                        e.as_name().and_then(|n| self.loop_item(n)).map(|b| b.items)
-                    }
+                    FStringPart::Value(e) => e
+                        .as_name()
+                        .and_then(|n| self.loop_item(n))
+                        .map(|b| b.items()),
                     FStringPart::Literal(_) => None,
                 });
                 loop_items
@@ -1916,7 +1926,6 @@ impl<'a> Extractor<'a> {
                                     name,
                                     file: origin.file,
                                     scope: origin.scope.clone(),
-                                    items: &[],
                                     index: Some(i),
                                     rows: LoopRows::Entries(entries),
                                 });
@@ -1930,7 +1939,6 @@ impl<'a> Extractor<'a> {
                             name,
                             file: origin.file,
                             scope: origin.scope.clone(),
-                            items,
                             index,
                             rows: LoopRows::Items(items),
                         };
@@ -2930,7 +2938,7 @@ impl<'a> Extractor<'a> {
                 // `for router in [a.router, b.router]: app.include_router(router)`
                 let looped = child_expr.as_name().and_then(|name| {
                     self.loop_item(name)
-                        .map(|b| (b.file, b.scope.clone(), b.items))
+                        .map(|b| (b.file, b.scope.clone(), b.items()))
                 });
                 // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
                 // names, then `app.register_blueprint(module.blueprint)`.
@@ -3248,7 +3256,7 @@ impl<'a> Extractor<'a> {
         // `for rule in [A, B]: app.add_url_rule(rule, ...)` registers each path.
         let looped = path_arg.and_then(Expr::as_name).and_then(|name| {
             self.loop_item(name)
-                .map(|b| (b.file, b.scope.clone(), b.items))
+                .map(|b| (b.file, b.scope.clone(), b.items()))
         });
         let paths: Vec<String> = match looped {
             Some((file, scope, items)) => items

@@ -1844,19 +1844,9 @@ impl<'a> Judge<'a, '_> {
         let mut flags = Vec::new();
         let mut collect = |body: &[Stmt], subject: &str| {
             for stmt in body {
-                if let Stmt::Assign {
-                    targets,
-                    value: Some(value),
-                    ..
-                } = stmt
-                    && matches!(value.kind, ExprKind::Bool(true))
-                {
-                    for t in targets {
-                        if let ExprKind::Attribute { value, attr } = &t.kind
-                            && value.as_name() == Some(subject)
-                        {
-                            flags.push(attr.to_string());
-                        }
+                for (object, attr) in flags_set(stmt) {
+                    if object.as_name() == Some(subject) {
+                        flags.push(attr.to_string());
                     }
                 }
             }
@@ -3742,12 +3732,7 @@ fn lets_caller_in_somewhere(body: &[Stmt]) -> bool {
     let mut found = false;
     walk_stmts(body, &mut |stmt| {
         if let Stmt::Return { value: Some(v), .. } = stmt {
-            let call = match &v.kind {
-                ExprKind::Await(inner) => inner.as_call(),
-                _ => v.as_call(),
-            };
-            found |=
-                calls_wrapped(v) || call.is_some_and(|c| c.func.last_name() == Some("call_next"));
+            found |= calls_wrapped(v) || is_call_next(v);
         }
     });
     found
@@ -3827,17 +3812,20 @@ fn lets_through(then: &[Stmt]) -> bool {
         || match then.last() {
             Some(Stmt::Return { value: None, .. }) => true,
             Some(Stmt::Return { value: Some(v), .. }) => {
-                matches!(v.kind, ExprKind::NoneLiteral)
-                    || calls_wrapped(v)
-                    || v.as_call()
-                        .or_else(|| match &v.kind {
-                            ExprKind::Await(inner) => inner.as_call(),
-                            _ => None,
-                        })
-                        .is_some_and(|c| c.func.last_name() == Some("call_next"))
+                matches!(v.kind, ExprKind::NoneLiteral) || calls_wrapped(v) || is_call_next(v)
             }
             _ => false,
         }
+}
+
+/// `call_next(request)`, awaited or not: a middleware handing the request on.
+fn is_call_next(e: &Expr) -> bool {
+    let e = match &e.kind {
+        ExprKind::Await(inner) => inner,
+        _ => e,
+    };
+    e.as_call()
+        .is_some_and(|c| c.func.last_name() == Some("call_next"))
 }
 
 /// A branch that lets the request through: `return`, `pass`, `return await call_next(request)`,
@@ -3857,9 +3845,7 @@ fn passes_through(then: &[Stmt]) -> bool {
             targets,
             value: Some(value),
             ..
-        }) if matches!(&value.kind, ExprKind::Await(inner)
-            if inner.as_call().is_some_and(|c| c.func.last_name() == Some("call_next"))) =>
-        {
+        }) if matches!(value.kind, ExprKind::Await(_)) && is_call_next(value) => {
             let name = targets.first().and_then(Expr::as_name);
             matches!(body.last(), Some(Stmt::Return { value: Some(v), .. })
                 if name.is_some() && v.as_name() == name)
@@ -3958,23 +3944,11 @@ fn endpoint_flags(model: &ProjectModel) -> Vec<(String, String)> {
             continue;
         }
         walk_all_stmts(file.body(), &mut |stmt| {
-            let Stmt::Assign {
-                targets,
-                value: Some(value),
-                ..
-            } = stmt
-            else {
-                return;
-            };
-            if !matches!(value.kind, ExprKind::Bool(true)) {
-                return;
-            }
-            for t in targets {
-                if let ExprKind::Attribute { value: view, attr } = &t.kind
-                    && let ExprKind::Subscript {
-                        value: views,
-                        slice,
-                    } = &view.kind
+            for (view, attr) in flags_set(stmt) {
+                if let ExprKind::Subscript {
+                    value: views,
+                    slice,
+                } = &view.kind
                     && let Some(endpoint) = slice.as_str()
                     && matches!(&views.kind, ExprKind::Attribute { attr, .. } if attr == "view_functions")
                 {
@@ -3984,6 +3958,24 @@ fn endpoint_flags(model: &ProjectModel) -> Vec<(String, String)> {
         });
     }
     out
+}
+
+/// The (object, attribute) pairs a statement sets to `True`: `post.is_public = True`.
+fn flags_set(stmt: &Stmt) -> Vec<(&Expr, &str)> {
+    match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if matches!(value.kind, ExprKind::Bool(true)) => targets
+            .iter()
+            .filter_map(|t| match &t.kind {
+                ExprKind::Attribute { value, attr } => Some((&**value, attr.as_str())),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// `app.config["LOGIN_DISABLED"]` as an assignment target.
