@@ -1111,6 +1111,9 @@ fn object_from_value<'a>(
             if constructed_kind(model, file, &call.func).is_some() {
                 return Some(id);
             }
+            if let Some(target) = import_string_target(model, file, call) {
+                return resolve_qualified(model, &target, depth + 1).or(Some(id));
+            }
             factory_result(model, file, &call.func, depth + 1).or(Some(id))
         }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
@@ -1118,6 +1121,21 @@ fn object_from_value<'a>(
         }
         _ => Some(id),
     }
+}
+
+/// `import_from_string("service.main:app")`: the qualified name of the object that uvicorn's
+/// and werkzeug's import-string helpers load, `service.main.app`, when the string is literal.
+fn import_string_target(model: &ProjectModel, file: usize, call: &Call) -> Option<String> {
+    let helper = model.files[file].imports.resolve(&call.func)?;
+    let text = call.args.first()?.as_str()?;
+    let target = match helper.as_str() {
+        "uvicorn.importer.import_from_string" => {
+            text.split_once(':').map(|(m, a)| format!("{m}.{a}"))?
+        }
+        "werkzeug.utils.import_string" | "werkzeug.import_string" => text.replacen(':', ".", 1),
+        _ => return None,
+    };
+    Some(target)
 }
 
 /// The object a project factory function returns: `create_app()` → the `app` it builds.

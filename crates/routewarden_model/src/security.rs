@@ -1196,7 +1196,10 @@ impl<'a> Judge<'a, '_> {
                 continue;
             };
             let ev = self.eval_test(cx, test);
-            let refuses = self.branch_refuses(cx.file, &cx.function.body, then);
+            // `if request.url.path != "/alive": verify_api_key(...)`: a branch that calls a
+            // guard refuses as the guard does.
+            let refuses = self.branch_refuses(cx.file, &cx.function.body, then)
+                || ev.about_target && self.body_verdict(cx.file, then, 0).authenticates;
             let passes = !refuses && passes_through(then);
             if ev.about_target {
                 match (passes, refuses, ev.value) {
@@ -1750,6 +1753,7 @@ impl<'a> Judge<'a, '_> {
                         "request" | "scope" | "session" | "g" | "current_user" | "req" | "user"
                     ) || lower.contains("token")
                         || lower.contains("header")
+                        || !is_constant_name(n) && holds_presented_credential(&lower)
                     {
                         request = true;
                     } else if is_constant_name(n)
@@ -1800,6 +1804,17 @@ impl<'a> Judge<'a, '_> {
                     {
                         request = true;
                     }
+                }
+                // A constant-time comparison compares what the caller presented.
+                ExprKind::Call(call)
+                    if self.model.files[file]
+                        .imports
+                        .resolve(&call.func)
+                        .is_some_and(|q| {
+                            q == "hmac.compare_digest" || q == "secrets.compare_digest"
+                        }) =>
+                {
+                    request = true;
                 }
                 _ => {}
             }
@@ -2827,6 +2842,14 @@ impl<'a> Judge<'a, '_> {
                             negated: false,
                         });
                     }
+                    // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
+                    // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
+                    // a switch for the `else`, which also runs for a matching key.
+                    let conjunct = if own.switch.is_none() {
+                        self.conjunct_switch(file, root, test)
+                    } else {
+                        None
+                    };
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.switch = own.switch.or(outer.switch);
@@ -2842,7 +2865,11 @@ impl<'a> Judge<'a, '_> {
                             g.role_polarity = outer.role_polarity;
                         }
                     }
-                    self.gates(file, root, body, Some(g), depth, v);
+                    let then_gate = Gate {
+                        switch: conjunct.or(g.switch),
+                        ..g
+                    };
+                    self.gates(file, root, body, Some(then_gate), depth, v);
                     let mut otherwise = g;
                     if own.polarity != Polarity::Unknown
                         && gate.is_none_or(|o| o.polarity != Polarity::Has)
@@ -2924,6 +2951,25 @@ impl<'a> Judge<'a, '_> {
                         gate = Some(Gate {
                             role_polarity: Polarity::Lacks,
                             ..own
+                        });
+                    }
+                    // `if not header: return await call_next(request)`: what follows runs only
+                    // for callers who presented a credential, so its refusals answer bad ones
+                    // and anonymous callers are let through.
+                    if own.identity
+                        && own.polarity == Polarity::Lacks
+                        && !own.role
+                        && own.switch.is_none()
+                        && tests_presented_value(test)
+                        && orelse.is_empty()
+                        && lets_through(body)
+                        && !self.branch_refuses(file, root, body)
+                    {
+                        v.lets_anonymous = true;
+                        gate = Some(Gate {
+                            polarity: Polarity::Has,
+                            credentials: false,
+                            ..g
                         });
                     }
                     // `if not token: return None`: anonymous callers are let through.
@@ -3073,6 +3119,29 @@ impl<'a> Judge<'a, '_> {
                 || is_server_state_variable(root, test))
     }
 
+    /// The first operand of an `and` that is a server switch, when the others are not: the
+    /// test holds only while the switch does.
+    fn conjunct_switch(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Switch> {
+        let ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } = &test.kind
+        else {
+            return None;
+        };
+        let switch = values
+            .iter()
+            .find(|v| self.is_server_switch(file, root, v))?;
+        values
+            .iter()
+            .any(|v| !self.is_server_switch(file, root, v))
+            .then_some(Switch {
+                file,
+                test: switch.span,
+                negated: false,
+            })
+    }
+
     /// A test that is (the negation of) a variable of the function assigned from the
     /// configuration: `enabled = conf.getboolean("core", "all_admins")`.
     fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
@@ -3093,7 +3162,12 @@ impl<'a> Judge<'a, '_> {
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
         let imports = &self.model.files[file].imports;
         let mut g = Gate::default();
+        let routing_names = routing_name_literals(test);
         test.any(&mut |e| {
+            // `request.endpoint not in ("web.login", "static")` names routes, not credentials.
+            if routing_names.contains(&e.span.start) {
+                return false;
+            }
             // ASGI header names are bytes: `b"authorization" not in headers`.
             let bytes = match &e.kind {
                 ExprKind::Bytes(b) => Some(String::from_utf8_lossy(b)),
@@ -3472,6 +3546,105 @@ fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
         }
         _ => Polarity::Unknown,
     }
+}
+
+/// Whether a test is about a value the caller may present, not a setting: `not header`,
+/// `token is None`, `not request.user`, `not request.headers.get("Authorization")`; not
+/// `not get_auth_settings()["active"]` nor `not request.app.state.authentication_enabled`.
+fn tests_presented_value(test: &Expr) -> bool {
+    let mut subject = test;
+    loop {
+        match &subject.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => subject = operand,
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if ops.len() == 1
+                && matches!(ops[0], CmpOp::Is | CmpOp::Eq)
+                && (matches!(comparators[0].kind, ExprKind::NoneLiteral)
+                    || comparators[0].as_str() == Some("")) =>
+            {
+                subject = left
+            }
+            _ => break,
+        }
+    }
+    match &subject.kind {
+        // `not wants_token and not has_bearer_token`.
+        ExprKind::BoolOp { values, .. } => values.iter().all(tests_presented_value),
+        ExprKind::Name(n) => !is_constant_name(n),
+        ExprKind::Attribute { value, .. } => matches!(value.kind, ExprKind::Name(_)),
+        // `request.headers.get("Authorization")`, `request.cookies.get("session")`.
+        ExprKind::Call(call) => matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+            if attr == "get" && matches!(&value.kind, ExprKind::Attribute { attr, .. }
+                if matches!(attr.as_str(), "headers" | "cookies" | "query_params" | "args"))),
+        _ => false,
+    }
+}
+
+/// Where the string literals of a test that are compared with the request's endpoint,
+/// path or blueprint start: `request.endpoint in ("auth.login", "static")`.
+fn routing_name_literals(test: &Expr) -> Vec<u32> {
+    let mut starts = Vec::new();
+    test.any(&mut |e| {
+        if let ExprKind::Compare {
+            left, comparators, ..
+        } = &e.kind
+        {
+            let routing = |x: &Expr| {
+                matches!(&x.kind, ExprKind::Attribute { attr, .. }
+                    if matches!(attr.as_str(), "endpoint" | "path" | "blueprint" | "url_rule"))
+            };
+            let operands = || std::iter::once(&**left).chain(comparators.iter());
+            if operands().any(routing) {
+                for operand in operands() {
+                    operand.any(&mut |x| {
+                        if matches!(x.kind, ExprKind::Str(_)) {
+                            starts.push(x.span.start);
+                        }
+                        false
+                    });
+                }
+            }
+        }
+        false
+    });
+    starts
+}
+
+/// A lowercase variable named for a credential value (`x_api_key`, `signature`, `password`)
+/// rather than for a setting about one (`api_key_required`, `password_mode`): compared with the
+/// configuration, it is what the caller presented.
+fn holds_presented_credential(lower: &str) -> bool {
+    const VALUES: &[&str] = &[
+        "api_key",
+        "apikey",
+        "credential",
+        "password",
+        "passwd",
+        "signature",
+        "bearer",
+        "secret",
+    ];
+    const SETTINGS: &[&str] = &[
+        "enabled",
+        "required",
+        "mode",
+        "type",
+        "configured",
+        "set",
+        "enforced",
+        "disabled",
+    ];
+    VALUES.iter().any(|w| lower.contains(w))
+        && !lower
+            .rsplit('_')
+            .next()
+            .is_some_and(|last| SETTINGS.contains(&last))
 }
 
 /// A class-based view's class, for following `self.method()` calls; `current` is the method
