@@ -1628,6 +1628,51 @@ impl<'a> Extractor<'a> {
             .filter(|b| b.index.is_none())
     }
 
+    /// The arguments of a call in a loop over a literal list, once per row: `f(*row)` over the
+    /// rows' items, or `f(cls, path)` with names the loop unpacks. With the file and scope the
+    /// list is written in.
+    #[allow(clippy::type_complexity)]
+    fn looped_arguments(
+        &self,
+        args: &'a [Expr],
+    ) -> Option<(usize, Vec<&'a Function>, Vec<Vec<&'a Expr>>)> {
+        if let [only] = args
+            && let ExprKind::Starred(inner) = &only.kind
+        {
+            let binding = self.loop_item(inner.as_name()?)?;
+            let rows = binding
+                .items()
+                .iter()
+                .filter_map(|item| Some(item.elements()?.iter().collect()))
+                .collect();
+            return Some((binding.file, binding.scope.clone(), rows));
+        }
+        let unpacked = |e: &Expr| {
+            let name = e.as_name()?;
+            let b = self.loops.iter().rev().find(|b| b.name == name)?;
+            Some((b.index?, b))
+        };
+        let (_, binding) = args.iter().find_map(unpacked)?;
+        // Other arguments are read in the list's file: only when the two are the same.
+        if binding.file != self.file && !args.iter().all(|a| unpacked(a).is_some()) {
+            return None;
+        }
+        let rows = binding
+            .rows
+            .rows()
+            .into_iter()
+            .map(|(_, parts)| {
+                args.iter()
+                    .map(|arg| match unpacked(arg) {
+                        Some((i, b)) if b.rows.same(binding.rows) => parts.get(i).copied(),
+                        _ => Some(arg),
+                    })
+                    .collect::<Option<Vec<&'a Expr>>>()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some((binding.file, binding.scope.clone(), rows))
+    }
+
     /// `for path, endpoint, methods in (("/run", run, ["POST"]), ...): router.add_api_route(
     /// path, endpoint, methods=methods)`: one route per item of a literal list in this file,
     /// each argument taken from its position in the item, reported at the item. Whether the
@@ -2897,6 +2942,24 @@ impl<'a> Extractor<'a> {
                 let Some(api) = self.resolve(receiver) else {
                     return;
                 };
+                // `for route in API_ROUTES: api.add_resource(*route)`, `for cls, path in
+                // API_ROUTES: api.add_resource(cls, path)`: each row of the list.
+                if let Some((file, scope, rows)) = self.looped_arguments(&call.args) {
+                    for row in rows {
+                        let Some((&resource, urls)) = row.split_first() else {
+                            continue;
+                        };
+                        let Some(class) = class_in(self.model, file, resource) else {
+                            continue;
+                        };
+                        let paths = urls
+                            .iter()
+                            .map(|url| path_text(self.model, file, &scope, Some(url)))
+                            .collect();
+                        self.resource_at_paths(&api, paths, class, call, span);
+                    }
+                    return;
+                }
                 let Some(resource) = call.args.first() else {
                     return;
                 };
