@@ -403,9 +403,14 @@ impl<'a> Judge<'a, '_> {
         let test = self.text(s.file, s.test);
         Some(match (s.negated, test.strip_prefix("not ")) {
             (false, _) => format!("if {test}"),
-            (true, Some(positive)) => format!("if {}", positive.trim_start()),
-            (true, None) if test.contains(' ') => format!("if not ({test})"),
-            (true, None) => format!("if not {test}"),
+            (true, Some(positive))
+                if positive.starts_with('(') && positive.ends_with(')')
+                    || !positive.contains(" or ") && !positive.contains(" and ") =>
+            {
+                format!("if {}", positive.trim_start())
+            }
+            (true, _) if test.contains(' ') => format!("if not ({test})"),
+            (true, _) => format!("if not {test}"),
         })
     }
 
@@ -2850,6 +2855,29 @@ impl<'a> Judge<'a, '_> {
                     } else {
                         None
                     };
+                    // An `else` after `if not password or auth_matches:` runs only when the
+                    // password is set, and then for callers whose credentials do not match.
+                    let disjunct = if own.switch.is_none() {
+                        self.disjunct_switch(file, root, test)
+                    } else {
+                        None
+                    };
+                    if let (Some(d), ExprKind::BoolOp { values, .. }) = (disjunct, &test.kind)
+                        && own.identity
+                    {
+                        let rest: Vec<Polarity> = values
+                            .iter()
+                            .filter(|v| v.span != d.test)
+                            .map(identity_polarity)
+                            .collect();
+                        own.polarity = if rest.contains(&Polarity::Lacks) {
+                            Polarity::Lacks
+                        } else if rest.contains(&Polarity::Has) {
+                            Polarity::Has
+                        } else {
+                            Polarity::Unknown
+                        };
+                    }
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.switch = own.switch.or(outer.switch);
@@ -2879,13 +2907,14 @@ impl<'a> Judge<'a, '_> {
                     if own.role_polarity != Polarity::Unknown {
                         otherwise.role_polarity = own.role_polarity.flip();
                     }
-                    if let Some(s) = own.switch {
+                    if let Some(s) = own.switch.or(disjunct) {
                         otherwise.switch = Some(s.negate());
                     }
                     self.gates(file, root, orelse, Some(otherwise), depth, v);
                     // `if not settings.auth_required: return f(*args)`: what follows runs only
-                    // when the server is configured to check.
-                    if let Some(s) = own.switch
+                    // when the server is configured to check. So too after `if not password or
+                    // auth_matches: return f(*args)`, where one alternative is the setting.
+                    if let Some(s) = own.switch.or(disjunct)
                         && orelse.is_empty()
                         && lets_through(body)
                         && !self.branch_refuses(file, root, body)
@@ -2916,7 +2945,7 @@ impl<'a> Judge<'a, '_> {
                             } else {
                                 own.role_polarity
                             },
-                            ..own
+                            ..g
                         });
                     }
                     // `if key: ...` where every path returns or raises, refusing a bad key
@@ -2934,7 +2963,7 @@ impl<'a> Judge<'a, '_> {
                             role: false,
                             role_polarity: Polarity::Unknown,
                             credentials: false,
-                            ..own
+                            ..g
                         });
                     }
                     // `if {"admin", "keys:manage"} & scopes: return True` then `raise
@@ -3140,6 +3169,33 @@ impl<'a> Judge<'a, '_> {
                 test: switch.span,
                 negated: false,
             })
+    }
+
+    /// An alternative of an `or` made of server switches only: `not user or not password` in
+    /// `if (not user or not password) or auth_matches:`, where both come from the settings.
+    fn disjunct_switch(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Switch> {
+        let ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } = &test.kind
+        else {
+            return None;
+        };
+        let switch = values.iter().find(|v| self.only_switches(file, root, v))?;
+        Some(Switch {
+            file,
+            test: switch.span,
+            negated: false,
+        })
+    }
+
+    fn only_switches(&self, file: usize, root: &[Stmt], e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::BoolOp { values, .. } => {
+                values.iter().all(|v| self.only_switches(file, root, v))
+            }
+            _ => self.is_server_switch(file, root, e),
+        }
     }
 
     /// A test that is (the negation of) a variable of the function assigned from the
