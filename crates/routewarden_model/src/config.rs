@@ -287,7 +287,8 @@ impl<'a> ConfigModel<'a> {
 
     /// Configuration classes production may load: loaded by `from_object` or, when the loading
     /// cannot be followed, every configuration class; never those named for development or
-    /// testing, nor bases other configuration classes extend (unless loaded themselves).
+    /// testing or declared in test modules, nor bases other configuration classes extend
+    /// (unless loaded themselves).
     pub fn production_classes(&self) -> Vec<(usize, &'a Class)> {
         let extended: HashSet<(usize, u32)> = self
             .config_classes
@@ -300,7 +301,9 @@ impl<'a> ConfigModel<'a> {
             .copied()
             .filter(|(f, c)| {
                 let loaded = self.loaded.contains(&ConfigTarget::Class(*f, c.span.start));
+                // A class in a test module configures the tests, whatever its name.
                 !is_non_production_name(&c.name)
+                    && !self.model.files[*f].is_test()
                     && (loaded || !extended.contains(&(*f, c.span.start)))
             })
             .collect()

@@ -2357,8 +2357,11 @@ impl<'a> Judge<'a, '_> {
     }
 
     fn project_class(&self, file: usize, expr: &Expr) -> Option<(usize, &'a Class)> {
-        match self.model.resolve_definition(file, expr)? {
-            (f, Some(Stmt::ClassDef(c)), _) => Some((f, c)),
+        match self.model.resolve_definition(file, expr) {
+            Some((f, Some(Stmt::ClassDef(c)), _)) => Some((f, c)),
+            // `def add_key_middleware(app): class _KeyMiddleware(...): ...;
+            // app.add_middleware(_KeyMiddleware)`: a class defined in the registering function.
+            None => Some((file, self.model.files[file].local_class(expr.as_name()?)?)),
             _ => None,
         }
     }
@@ -3238,7 +3241,9 @@ impl<'a> Judge<'a, '_> {
             if let Some(word) = word {
                 // A CSRF token proves where a request comes from, not who sends it.
                 g.identity |= !FORGERY_TOKEN.found_in(word) && IDENTITY.found_in(word);
-                g.role |= ROLE.found_in(word);
+                // The ASGI connection `scope` is not an OAuth scope.
+                let asgi_scope = matches!(&e.kind, ExprKind::Name(n) if n == "scope");
+                g.role |= !asgi_scope && ROLE.found_in(word);
             }
             if let ExprKind::Call(call) = &e.kind {
                 let q = imports.resolve(&call.func);
@@ -3335,6 +3340,14 @@ impl<'a> Judge<'a, '_> {
                 }
                 if let Some(r) = refusal_class(last) {
                     return Some(r);
+                }
+                // ASGI: `response = JSONResponse(..., status_code=401)` then `await
+                // response(scope, receive, send)`.
+                if let Some(name) = call.func.as_name()
+                    && let Some(value) = crate::values::last_assignment(root, name)
+                    && depth < REFUSAL_DEPTH
+                {
+                    return self.refusal(file, root, value, depth + 1);
                 }
                 match self.model.resolve_definition(file, &call.func) {
                     // `raise Redirect303(url_for(".login"))`: the project's own HTTP exception,

@@ -176,6 +176,10 @@ const NARROW: &[&str] = &[
     // Python's complaint about source compiled at run time: an expression or code the client
     // sent (a test endpoint for custom code), named by its line.
     "SyntaxError",
+    // Jinja2's complaints about a template the client wrote: its syntax, by line, and what the
+    // sandbox refused to let it touch.
+    "TemplateSyntaxError",
+    "SecurityError",
     // Written by whoever raised it to say what is not supported, though it derives from
     // `RuntimeError`.
     "NotImplementedError",
