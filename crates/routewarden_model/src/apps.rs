@@ -7,8 +7,8 @@ use crate::project::ProjectModel;
 use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, ParamKind,
-    Span, Stmt, UnaryOp, WithItem,
+    BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, Generator,
+    ParamKind, Span, Stmt, UnaryOp, WithItem,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -1120,6 +1120,43 @@ fn object_from_value<'a>(
             resolve_object(model, file, scope, value, depth + 1).or(Some(id))
         }
         _ => Some(id),
+    }
+}
+
+/// The tuples of a literal list of rows, through names, imports and `+`: `ROUTES = TagRoutes +
+/// [("/tag", Tag)]`. Each with the file and scope it is written in.
+fn literal_rows<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    list: &'a Expr,
+    out: &mut Vec<(usize, Vec<&'a Function>, Vec<&'a Expr>)>,
+    depth: u32,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let origin = model.resolve_value(file, scope, list);
+    match &origin.expr.kind {
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => {
+            for side in [left, right] {
+                literal_rows(model, origin.file, &origin.scope, side, out, depth + 1);
+            }
+        }
+        ExprKind::List(items) | ExprKind::Tuple(items) => {
+            for item in items {
+                if let ExprKind::Starred(inner) = &item.kind {
+                    literal_rows(model, origin.file, &origin.scope, inner, out, depth + 1);
+                } else if let Some(parts) = item.elements() {
+                    out.push((origin.file, origin.scope.clone(), parts.iter().collect()));
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -3494,6 +3531,19 @@ impl<'a> Extractor<'a> {
                     self.route_item(owner, prefix, file, &scope, item, depth + 1);
                 }
             }
+            // `[Route(path, endpoint) for path, endpoint in routes]` over rows of a literal
+            // list, also imported and concatenated.
+            ExprKind::Comprehension {
+                element,
+                value: None,
+                generators,
+            } => {
+                if let [generator] = generators.as_slice()
+                    && let Some(call) = element.as_call()
+                {
+                    self.comprehended_routes(owner, prefix, file, &scope, call, generator, depth);
+                }
+            }
             // `routes=build_routes()`, `routes=self.build_routes()`: what the function returns.
             ExprKind::Call(call) => {
                 for (def_file, function, mut inner) in
@@ -3518,6 +3568,73 @@ impl<'a> Extractor<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The routes of `[Route(path, endpoint, methods=m) for path, endpoint, m in rows]`: one per
+    /// row, each argument the loop unpacks taken from the row, found and reported in the file
+    /// the row is written in.
+    #[allow(clippy::too_many_arguments)]
+    fn comprehended_routes(
+        &mut self,
+        owner: &ObjectId,
+        prefix: &str,
+        file: usize,
+        scope: &[&'a Function],
+        call: &'a Call,
+        generator: &'a Generator,
+        depth: u32,
+    ) {
+        let Some(q) = self.model.files[file].imports.resolve(&call.func) else {
+            return;
+        };
+        let default_method = match q.as_str() {
+            "starlette.routing.Route" | "fastapi.routing.APIRoute" => "GET",
+            "starlette.routing.WebSocketRoute" | "fastapi.routing.APIWebSocketRoute" => "WS",
+            _ => return,
+        };
+        let names: Vec<Option<&str>> = match &generator.target.kind {
+            ExprKind::Tuple(parts) | ExprKind::List(parts) => {
+                parts.iter().map(Expr::as_name).collect()
+            }
+            _ => return,
+        };
+        let mut rows = Vec::new();
+        literal_rows(self.model, file, scope, &generator.iter, &mut rows, depth);
+        for (row_file, row_scope, row) in rows {
+            // An argument the loop unpacks comes from the row; any other must not depend on
+            // the comprehension's own file, since it is read in the row's.
+            let pick = |arg: Option<&'a Expr>| -> Option<Option<&'a Expr>> {
+                let Some(arg) = arg else { return Some(None) };
+                match arg
+                    .as_name()
+                    .and_then(|n| names.iter().position(|m| *m == Some(n)))
+                {
+                    Some(i) => row.get(i).copied().map(Some),
+                    None if row_file == file => Some(Some(arg)),
+                    None => None,
+                }
+            };
+            let (Some(path), Some(Some(endpoint)), Some(methods)) = (
+                pick(call.argument("path", 0)),
+                pick(call.argument("endpoint", 1)),
+                pick(call.keyword("methods")),
+            ) else {
+                continue;
+            };
+            let path = join_paths(prefix, &path_text(self.model, row_file, &row_scope, path));
+            let span = endpoint.span;
+            self.view_routes(
+                row_file,
+                &row_scope,
+                Some(owner.clone()),
+                path,
+                endpoint,
+                call,
+                methods_argument(methods),
+                default_method,
+                span,
+            );
         }
     }
 
