@@ -946,6 +946,40 @@ pub fn resolve_object<'a>(
             {
                 return Some(id);
             }
+            // `app.register_blueprint(api.blueprint)`: the blueprint a Flask-RESTful or
+            // flask-restx `Api(bp)` was built on.
+            if attr == "blueprint"
+                && let Some(api) = resolve_object(model, file, scope, value, depth + 1)
+                && let Some(blueprint) = api_blueprint(model, &api, depth + 1)
+            {
+                // `resources = notes_api(bp)`: the factory's parameter is the caller's `bp`.
+                let factory_call = value
+                    .as_name()
+                    .and_then(|n| {
+                        scope
+                            .iter()
+                            .rev()
+                            .find_map(|f| crate::values::local_assignment(f, n))
+                    })
+                    .or(Some(&**value))
+                    .and_then(Expr::as_call);
+                let passed = factory_call.and_then(|call| {
+                    let (_, stmt, _) = model.resolve_definition(file, &call.func)?;
+                    let Some(Stmt::FunctionDef(factory)) = stmt else {
+                        return None;
+                    };
+                    if blueprint.scope != Some(factory.span.start) {
+                        return None;
+                    }
+                    let index = factory
+                        .params
+                        .iter()
+                        .position(|p| p.name == blueprint.name)?;
+                    let arg = call.argument(&blueprint.name, index)?;
+                    resolve_object(model, file, scope, arg, depth + 1)
+                });
+                return Some(passed.unwrap_or(blueprint));
+            }
             let qualified = model.files[file].imports.resolve(expr)?;
             resolve_qualified(model, &qualified, depth)
         }
@@ -2693,6 +2727,64 @@ impl<'a> Extractor<'a> {
         }
         if passes_object {
             self.helper_routes(call, function, &bound, span);
+        } else if def_file == self.file {
+            self.closure_resources(function, &bound, span);
+        }
+    }
+
+    /// `def add_resource(resource, url): api.add_resource(resource, url)` nested where `api` is
+    /// bound, then `add_resource(Notes, "/notes")`: the resources the helper adds to the
+    /// object it closes over, with its parameters bound to the call's arguments.
+    fn closure_resources(
+        &mut self,
+        function: &'a Function,
+        bound: &[(&'a str, &'a Expr)],
+        span: Span,
+    ) {
+        let arg_of = |e: &'a Expr| -> &'a Expr {
+            e.as_name()
+                .and_then(|n| bound.iter().find(|(p, _)| *p == n))
+                .map_or(e, |&(_, a)| a)
+        };
+        for stmt in &function.body {
+            let Stmt::Expr { value, .. } = stmt else {
+                continue;
+            };
+            let Some(inner) = value.as_call() else {
+                continue;
+            };
+            let ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } = &inner.func.kind
+            else {
+                continue;
+            };
+            if attr != "add_resource"
+                || function
+                    .params
+                    .iter()
+                    .any(|p| Some(p.name.as_str()) == receiver.as_name())
+            {
+                continue;
+            }
+            let Some(api) = self.resolve(receiver) else {
+                continue;
+            };
+            let Some(resource) = inner.args.first().map(arg_of) else {
+                continue;
+            };
+            let Some(class) = class_in(self.model, self.file, resource) else {
+                continue;
+            };
+            let paths = inner
+                .args
+                .iter()
+                .skip(1)
+                .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+                .map(|url| path_text(self.model, self.file, &self.scope, Some(arg_of(url))))
+                .collect();
+            self.resource_at_paths(&api, paths, class, inner, span);
         }
     }
 
@@ -3976,6 +4068,22 @@ impl<'a> Extractor<'a> {
         (api != *id && constructed_kind_of(self.model, &api) == Some(ObjectKind::RestfulApi))
             .then_some(ObjectKind::RestxNamespace)
     }
+}
+
+/// The object an `Api(bp)` of Flask-RESTful or flask-restx was built on.
+fn api_blueprint(model: &ProjectModel, api: &ObjectId, depth: u32) -> Option<ObjectId> {
+    let call = definition_value(model, api)?.as_call()?;
+    if constructed_kind(model, api.file, &call.func) != Some(ObjectKind::RestfulApi) {
+        return None;
+    }
+    let target = call.argument("app", 0)?;
+    let file = &model.files[api.file];
+    let scope: Vec<&Function> = api
+        .scope
+        .and_then(|start| find_function(file.body(), start))
+        .into_iter()
+        .collect();
+    resolve_object(model, api.file, &scope, target, depth + 1)
 }
 
 /// `api` in `api.namespace(...)` (flask-restx), which may be the `Api` making the namespace.
