@@ -2658,6 +2658,23 @@ impl<'a> Extractor<'a> {
                     let ExprKind::Attribute { value, attr } = &call.func.kind else {
                         return;
                     };
+                    // `ImageViews.register_endpoints(router)`: a class or static method of a
+                    // project class, called on the class (named in CapWords).
+                    if let Some(name) = value.as_name()
+                        && name.starts_with(|c: char| c.is_ascii_uppercase())
+                        && let Some((class_file, class)) = class_in(self.model, self.file, value)
+                        && let Some((def_file, _, method)) =
+                            find_method(self.model, class_file, class, attr)
+                        && let Some(bound_cls) =
+                            method.decorators.iter().find_map(|d| match d.as_name() {
+                                Some("classmethod") => Some(true),
+                                Some("staticmethod") => Some(false),
+                                _ => None,
+                            })
+                    {
+                        self.bind_parameters(call, def_file, method, bound_cls, span);
+                        return;
+                    }
                     // `cls._configure_blueprints(app)` in a class method, likewise.
                     let (Some("self" | "cls"), Some(class)) =
                         (value.as_name(), self.classes.last())
@@ -2689,6 +2706,18 @@ impl<'a> Extractor<'a> {
                     (def_file, method, true)
                 }
             };
+        self.bind_parameters(call, def_file, function, bound_self, span);
+    }
+
+    /// Binds the parameters of the project function a call reaches to the objects it passes.
+    fn bind_parameters(
+        &mut self,
+        call: &'a Call,
+        def_file: usize,
+        function: &'a Function,
+        bound_self: bool,
+        span: Span,
+    ) {
         let positional = function
             .params
             .iter()
