@@ -145,11 +145,20 @@ fn has_flow_context(segments: &[String]) -> bool {
     if all.any(|w| FLOW_CONTEXT.contains(&w)) {
         return true;
     }
+    // The segment must be a flow step (`reset`, `verify-email`), not an action that starts
+    // with one of its words (`confirm_write`, `reset_cache`).
     segments
         .iter()
         .find(|s| !is_version_prefix(s))
-        .is_some_and(|first| words(first).any(|w| FLOW_WORDS.contains(&w)))
+        .is_some_and(|first| {
+            words(first).any(|w| FLOW_WORDS.contains(&w))
+                && words(first).all(|w| FLOW_WORDS.contains(&w) || FLOW_CONTEXT.contains(&w))
+        })
 }
+
+/// Segments public only as the resource a path ends with: `/api/version`, not
+/// `/version/set`.
+const FINAL_PUBLIC_SEGMENTS: &[&str] = &["version", "ping"];
 
 fn is_version_prefix(segment: &str) -> bool {
     segment == "api"
@@ -178,7 +187,15 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
             continue;
         }
         let segment_words: Vec<&str> = words(segment).collect();
+        let last = i + 1 == segments.len();
+        if FINAL_PUBLIC_SEGMENTS.contains(&segment.as_str()) && !last {
+            continue;
+        }
         if PUBLIC_SEGMENTS.contains(&segment.as_str()) || is_public_segment_words(&segment_words) {
+            return true;
+        }
+        // `/static-files/{path}`, `/static_assets/...`: the bundled front end.
+        if segment_words.first() == Some(&"static") {
             return true;
         }
         // A syndication feed (`/users/<name>/workouts.rss`) is published for anonymous readers.
@@ -433,6 +450,17 @@ mod tests {
         assert!(!is_public("/users/", "index", &[]));
         assert!(is_public("/recover/reset", "reset", &[]));
         assert!(is_public("/api/v1/verify/{token}", "verify", &[]));
+        assert!(is_public(
+            "/static-files/{path:path}",
+            "serve_static_files",
+            &[]
+        ));
+        assert!(is_public("/api/version", "get_version", &[]));
+        assert!(!is_public("/version/set", "set_version", &[]));
+        assert!(!is_public("/{rank}/confirm_write", "confirm_write", &[]));
+        assert!(!is_public("/reset_cache", "reset_cache", &[]));
+        assert!(!is_public("/verify_checksum", "verify_checksum", &[]));
+        assert!(is_public("/verify-email", "verify_email", &[]));
         assert!(!is_public("/api/v1/orders/{id}/verify", "verify", &[]));
         assert!(has_parameter("/orders/<int:order_id>"));
         assert!(!has_parameter("{…}/webui/"));

@@ -237,7 +237,18 @@ impl Rule for RouteWithoutAuth {
             } else if is_state_changing(&route.methods)
                 && !only_searches(path, route, &route.methods)
             {
-                Some(format!("{} changes state", route.methods.join("/")))
+                // `GET,POST /x`: only the methods that change state are said to.
+                let changing: Vec<&str> = route
+                    .methods
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|m| matches!(*m, "POST" | "PUT" | "PATCH" | "DELETE"))
+                    .collect();
+                Some(if changing.len() > 1 {
+                    format!("{} change state", changing.join("/"))
+                } else {
+                    format!("{} changes state", changing.join("/"))
+                })
             } else if let Some(resource) = names_protected_resource(path) {
                 Some(format!(
                     "its path names a protected resource (`{resource}`)"
