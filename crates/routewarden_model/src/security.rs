@@ -2837,11 +2837,17 @@ impl<'a> Judge<'a, '_> {
                         self.gate_of(file, test)
                     };
                     // `key = request.headers["X-API-Key"]` then `if key:`.
+                    let presented = presented_credential_variable(root, test);
                     if !own.identity
-                        && let Some(name) = presented_credential_variable(root, test)
+                        && let Some(name) = presented
                     {
                         own.identity = true;
                         own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
+                    }
+                    // `check_password(header)` on what the request's credential header carries
+                    // is HTTP authentication, not a login form checking what it was sent.
+                    if presented.is_some() {
+                        own.credentials = false;
                     }
                     if self.is_server_switch(file, root, test) {
                         own.switch = Some(Switch {
@@ -3984,6 +3990,12 @@ fn lets_caller_in_somewhere(body: &[Stmt]) -> bool {
 /// cookie named as a credential (`key = request.headers["X-API-Key"]`, `key =
 /// request.args.get("api-key")`): a test that the caller presented one. The variable.
 fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'t str> {
+    // `if not header or not check_password(header):`
+    if let ExprKind::BoolOp { values, .. } = &test.kind {
+        return values
+            .iter()
+            .find_map(|v| presented_credential_variable(root, v));
+    }
     let subject = match &test.kind {
         ExprKind::UnaryOp {
             op: UnaryOp::Not,

@@ -531,6 +531,12 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
                 .any(|v| caller_supplied_at(cx, v, depth + 1, params)),
             Binding::Outside => false,
         },
+        // `auth.password` of `auth = request.authorization`: HTTP Basic credentials.
+        ExprKind::Attribute { value, attr }
+            if matches!(attr.as_str(), "password" | "username" | "token") =>
+        {
+            caller_supplied_at(cx, value, depth + 1, false)
+        }
         // `field.data` of a WTForms field passed to an inline validator.
         ExprKind::Attribute { value, attr } => {
             attr == "data"

@@ -1,3 +1,4 @@
+use crate::credentials::is_credential_name;
 use crate::data_models::{
     ModelKind, SecretKind, fields, is_sensitive_field, model_kind, named_class, secret_kind,
 };
@@ -956,6 +957,46 @@ fn declared_leak<'a>(
 }
 
 /// What sensitive data a returned expression carries, if any.
+/// `dataclasses.asdict(server_args)`, returned or spread into a dict: every field of a project
+/// dataclass, reported when one of them is named for a credential.
+fn dataclass_dump(h: &Handler, payload: &Expr) -> Option<String> {
+    let imports = &h.model.files[h.file].imports;
+    let spread = match &payload.kind {
+        ExprKind::Dict(entries) => entries
+            .iter()
+            .filter(|e| e.key.is_none())
+            .map(|e| &e.value)
+            .collect(),
+        _ => vec![payload],
+    };
+    spread.into_iter().find_map(|value| {
+        let call = value.as_call()?;
+        if imports.resolve(&call.func).as_deref() != Some("dataclasses.asdict") {
+            return None;
+        }
+        let object = call.args.first()?;
+        let class_name = h.model.instance_class(h.file, &[h.function], object)?;
+        let (_, Stmt::ClassDef(class)) = h.model.definition(&class_name)? else {
+            return None;
+        };
+        let field = class.body.iter().find_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                annotation: Some(_),
+                ..
+            } => targets
+                .first()
+                .and_then(Expr::as_name)
+                .filter(|n| is_credential_name(n)),
+            _ => None,
+        })?;
+        Some(format!(
+            "returns dataclasses.asdict() of a {}: every field, `{field}` included",
+            class.name
+        ))
+    })
+}
+
 fn returned_secret<'a>(h: &Handler<'a>, payload: &'a Expr, filtered: bool) -> Option<String> {
     let imports = &h.model.files[h.file].imports;
     match &payload.kind {
@@ -975,6 +1016,9 @@ fn returned_secret<'a>(h: &Handler<'a>, payload: &'a Expr, filtered: bool) -> Op
                 .then(|| "returns a dump of every column, secrets included".to_string());
         }
         _ => {}
+    }
+    if let Some(found) = dataclass_dump(h, payload) {
+        return Some(found);
     }
     if let Some(entries) = explicit_entries(h.model, h.file, payload) {
         return entries.iter().find_map(|(key, value)| {
