@@ -1298,9 +1298,9 @@ fn path_text_at(
             .map(|p| match p {
                 routewarden_python::ast::FStringPart::Literal(l) => l.clone(),
                 routewarden_python::ast::FStringPart::Value(v) if depth < 6 => {
-                    match &model.resolve_value(origin.file, &origin.scope, v).expr.kind {
-                        ExprKind::Str(s) => s.clone(),
-                        _ => "{…}".to_string(),
+                    match path_text_at(model, origin.file, &origin.scope, v, depth + 1) {
+                        dynamic if dynamic == "<dynamic>" => "{…}".to_string(),
+                        text => text,
                     }
                 }
                 routewarden_python::ast::FStringPart::Value(_) => "{…}".to_string(),
@@ -1317,6 +1317,24 @@ fn path_text_at(
                 left
             } else {
                 left + &right
+            }
+        }
+        // `os.environ.get("CHAT_ROUTE", "/api/chat")`: the path unless the deployment sets
+        // another.
+        ExprKind::Call(call)
+            if matches!(
+                model.files[origin.file]
+                    .imports
+                    .resolve(&call.func)
+                    .as_deref(),
+                Some("os.getenv" | "os.environ.get")
+            ) && depth < 6 =>
+        {
+            match call.argument("default", 1) {
+                Some(default) => {
+                    path_text_at(model, origin.file, &origin.scope, default, depth + 1)
+                }
+                None => "<dynamic>".to_string(),
             }
         }
         _ => "<dynamic>".to_string(),
