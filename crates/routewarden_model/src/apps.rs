@@ -1298,9 +1298,13 @@ fn path_text_at(
             .map(|p| match p {
                 routewarden_python::ast::FStringPart::Literal(l) => l.clone(),
                 routewarden_python::ast::FStringPart::Value(v) if depth < 6 => {
-                    match path_text_at(model, origin.file, &origin.scope, v, depth + 1) {
-                        dynamic if dynamic == "<dynamic>" => "{…}".to_string(),
-                        text => text,
+                    if let Some(text) = enum_member_text(model, origin.file, v) {
+                        text.to_string()
+                    } else {
+                        match path_text_at(model, origin.file, &origin.scope, v, depth + 1) {
+                            dynamic if dynamic == "<dynamic>" => "{…}".to_string(),
+                            text => text,
+                        }
                     }
                 }
                 routewarden_python::ast::FStringPart::Value(_) => "{…}".to_string(),
@@ -1339,6 +1343,43 @@ fn path_text_at(
         }
         _ => "<dynamic>".to_string(),
     }
+}
+
+/// `Endpoint.search` in an f-string, where `Endpoint` is a project `Enum` whose members format
+/// as their values: a `str` mix-in (`class Endpoint(str, Enum)`, `StrEnum`) or a `__str__`
+/// returning `self.value`. The member's literal value.
+fn enum_member_text<'a>(model: &'a ProjectModel, file: usize, expr: &Expr) -> Option<&'a str> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    let (_, Some(Stmt::ClassDef(class)), _) = model.resolve_definition(file, value)? else {
+        return None;
+    };
+    let base_names: Vec<&str> = class.bases.iter().filter_map(Expr::last_name).collect();
+    if !base_names.iter().any(|b| b.ends_with("Enum")) {
+        return None;
+    }
+    let str_valued = base_names.iter().any(|b| *b == "str" || *b == "StrEnum")
+        || class.body.iter().any(|stmt| {
+            let Stmt::FunctionDef(f) = stmt else {
+                return false;
+            };
+            f.name == "__str__"
+                && matches!(f.body.last(), Some(Stmt::Return { value: Some(v), .. })
+                    if matches!(&v.kind, ExprKind::Attribute { value, attr }
+                        if attr == "value" && value.as_name() == Some("self")))
+        });
+    if !str_valued {
+        return None;
+    }
+    class.body.iter().find_map(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(v),
+            ..
+        } if targets.iter().any(|t| t.as_name() == Some(attr.as_str())) => v.as_str(),
+        _ => None,
+    })
 }
 
 fn methods_argument(expr: Option<&Expr>) -> Option<Vec<String>> {

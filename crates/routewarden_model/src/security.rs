@@ -2859,14 +2859,14 @@ impl<'a> Judge<'a, '_> {
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
                     // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
                     // a switch for the `else`, which also runs for a matching key.
-                    let conjunct = if own.switch.is_none() {
+                    let conjunct = if own.switch.is_none() && own.identity {
                         self.conjunct_switch(file, root, test)
                     } else {
                         None
                     };
                     // An `else` after `if not password or auth_matches:` runs only when the
                     // password is set, and then for callers whose credentials do not match.
-                    let disjunct = if own.switch.is_none() {
+                    let disjunct = if own.switch.is_none() && own.identity {
                         self.disjunct_switch(file, root, test)
                     } else {
                         None
@@ -3349,9 +3349,10 @@ impl<'a> Judge<'a, '_> {
                 }
                 // ASGI: `response = JSONResponse(..., status_code=401)` then `await
                 // response(scope, receive, send)`.
-                if let Some(name) = call.func.as_name()
-                    && let Some(value) = crate::values::last_assignment(root, name)
+                if call.args.len() == 3
+                    && let Some(name) = call.func.as_name()
                     && depth < REFUSAL_DEPTH
+                    && let Some(value) = crate::values::last_assignment(root, name)
                 {
                     return self.refusal(file, root, value, depth + 1);
                 }
@@ -3520,6 +3521,18 @@ fn words_in(e: &Expr, f: &mut impl FnMut(&str) -> bool) -> bool {
 }
 
 static IDENTITY: StaticWordList = StaticWordList::new(|| WordList::new(IDENTITY_WORDS));
+static PRESENTED_VALUE: StaticWordList = StaticWordList::new(|| {
+    WordList::new(&[
+        "api_key",
+        "apikey",
+        "credential",
+        "password",
+        "passwd",
+        "signature",
+        "bearer",
+        "secret",
+    ])
+});
 static ROLE: StaticWordList = StaticWordList::new(|| WordList::new(ROLE_WORDS));
 static LACKING: StaticWordList = StaticWordList::new(|| WordList::new(LACKING_WORDS));
 static FORGERY_TOKEN: StaticWordList = StaticWordList::new(|| WordList::new(&["csrf", "xsrf"]));
@@ -3695,16 +3708,6 @@ fn routing_name_literals(test: &Expr) -> Vec<u32> {
 /// rather than for a setting about one (`api_key_required`, `password_mode`): compared with the
 /// configuration, it is what the caller presented.
 fn holds_presented_credential(lower: &str) -> bool {
-    const VALUES: &[&str] = &[
-        "api_key",
-        "apikey",
-        "credential",
-        "password",
-        "passwd",
-        "signature",
-        "bearer",
-        "secret",
-    ];
     const SETTINGS: &[&str] = &[
         "enabled",
         "required",
@@ -3715,7 +3718,7 @@ fn holds_presented_credential(lower: &str) -> bool {
         "enforced",
         "disabled",
     ];
-    VALUES.iter().any(|w| lower.contains(w))
+    PRESENTED_VALUE.found_in(lower)
         && !lower
             .rsplit('_')
             .next()

@@ -3,6 +3,7 @@
 
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::RouteDecl;
+use routewarden_python::ast::Stmt;
 
 /// The literal segments of a path, lower-case, without parameters (`{id}`, `<int:id>`).
 pub fn literal_segments(path: &str) -> Vec<String> {
@@ -325,6 +326,37 @@ pub fn is_state_changing(methods: &[String]) -> bool {
     methods
         .iter()
         .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
+}
+
+/// A search form posted with POST (`POST /search`, `POST /autocomplete`, a view whose form is a
+/// `UserSearchForm`): it reads.
+pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
+    let searches = |name: &str| {
+        name.to_ascii_lowercase()
+            .split(['_', '-'])
+            .any(|w| matches!(w, "search" | "autocomplete" | "suggest" | "suggestions"))
+    };
+    let search_form = route.view_class.is_some_and(|class| {
+        class.body.iter().any(|s| match s {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } => {
+                targets.iter().any(|t| t.as_name() == Some("form"))
+                    && v.last_name().is_some_and(|n| n.ends_with("SearchForm"))
+            }
+            _ => false,
+        })
+    });
+    methods
+        .iter()
+        .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST"))
+        && (path
+            .rsplit('/')
+            .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
+            .is_some_and(searches)
+            || search_form)
 }
 
 /// An administrative route: an `admin` segment or a handler named for administration.

@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::route_paths::{has_parameter, is_public, is_state_changing, names_protected_resource};
+use crate::route_paths::{
+    has_parameter, is_public, is_state_changing, names_protected_resource, only_searches,
+};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
@@ -563,35 +565,4 @@ fn declared_public(path: &str, handler: &Function) -> bool {
         });
     });
     checks
-}
-
-/// A search form posted with POST (`POST /search`, a view whose form is a `UserSearchForm`):
-/// it reads.
-fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
-    let searches = |name: &str| {
-        name.to_ascii_lowercase()
-            .split(['_', '-'])
-            .any(|w| w == "search")
-    };
-    let search_form = route.view_class.is_some_and(|class| {
-        class.body.iter().any(|s| match s {
-            Stmt::Assign {
-                targets,
-                value: Some(v),
-                ..
-            } => {
-                targets.iter().any(|t| t.as_name() == Some("form"))
-                    && v.last_name().is_some_and(|n| n.ends_with("SearchForm"))
-            }
-            _ => false,
-        })
-    });
-    methods
-        .iter()
-        .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST"))
-        && (path
-            .rsplit('/')
-            .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
-            .is_some_and(searches)
-            || search_form)
 }

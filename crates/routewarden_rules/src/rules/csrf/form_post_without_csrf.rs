@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::flask_usage::{file_uses, is_test_file, uses_any, uses_cookie_sessions};
-use crate::route_paths::is_state_changing;
+use crate::route_paths::{is_state_changing, only_searches};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::ObjectId;
 use routewarden_model::frameworks::ObjectKind;
@@ -261,7 +261,11 @@ impl Rule for FormPostWithoutCsrf {
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
-            if !is_state_changing(&route.methods) || !seen.insert(mounted.route) {
+            // A search form posted with POST reads.
+            if !is_state_changing(&route.methods)
+                || only_searches(&mounted.full_path, route, &route.methods)
+                || !seen.insert(mounted.route)
+            {
                 continue;
             }
             match surface.apps.app_of(mounted) {
