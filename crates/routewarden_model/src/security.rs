@@ -1812,12 +1812,13 @@ impl<'a> Judge<'a, '_> {
                 }
                 // A constant-time comparison compares what the caller presented.
                 ExprKind::Call(call)
-                    if self.model.files[file]
-                        .imports
-                        .resolve(&call.func)
-                        .is_some_and(|q| {
-                            q == "hmac.compare_digest" || q == "secrets.compare_digest"
-                        }) =>
+                    if call.func.last_name() == Some("compare_digest")
+                        && self.model.files[file]
+                            .imports
+                            .resolve(&call.func)
+                            .is_some_and(|q| {
+                                q == "hmac.compare_digest" || q == "secrets.compare_digest"
+                            }) =>
                 {
                     request = true;
                 }
