@@ -2860,7 +2860,13 @@ impl<'a> Judge<'a, '_> {
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
                     // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
                     // a switch for the `else`, which also runs for a matching key.
-                    let conjunct = if own.switch.is_none() && own.identity {
+                    // Only for a test that refuses callers lacking an identity: under `if
+                    // AUTH_PROXY and header in request.headers:` the refusals answer callers
+                    // who presented the header.
+                    let conjunct = if own.switch.is_none()
+                        && own.identity
+                        && own.polarity == Polarity::Lacks
+                    {
                         self.conjunct_switch(file, root, test)
                     } else {
                         None
@@ -3168,9 +3174,13 @@ impl<'a> Judge<'a, '_> {
         else {
             return None;
         };
-        let switch = values
-            .iter()
-            .find(|v| self.is_server_switch(file, root, v))?;
+        // `requesting_user_role not in [Role.ADMIN, ...]` compares the caller's role with
+        // constants: not a setting.
+        let switch = values.iter().find(|v| {
+            self.is_server_switch(file, root, v)
+                && !(matches!(v.kind, ExprKind::Compare { .. })
+                    && (mentions_identity(v) || mentions_role(v)))
+        })?;
         values
             .iter()
             .any(|v| !self.is_server_switch(file, root, v))
