@@ -3647,10 +3647,9 @@ fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
     }
 }
 
-/// Whether a test is about a value the caller may present, not a setting: `not header`,
-/// `token is None`, `not request.user`, `not request.headers.get("Authorization")`; not
-/// `not get_auth_settings()["active"]` nor `not request.app.state.authentication_enabled`.
-fn tests_presented_value(test: &Expr) -> bool {
+/// The value a test asks about, through `not` and comparisons with `None` or `""`: `sm` in
+/// `sm is not None`, `token` in `not token` and `token == ""`.
+fn tested_value(test: &Expr) -> &Expr {
     let mut subject = test;
     loop {
         match &subject.kind {
@@ -3663,15 +3662,22 @@ fn tests_presented_value(test: &Expr) -> bool {
                 ops,
                 comparators,
             } if ops.len() == 1
-                && matches!(ops[0], CmpOp::Is | CmpOp::Eq)
+                && matches!(ops[0], CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq)
                 && (matches!(comparators[0].kind, ExprKind::NoneLiteral)
                     || comparators[0].as_str() == Some("")) =>
             {
                 subject = left
             }
-            _ => break,
+            _ => return subject,
         }
     }
+}
+
+/// Whether a test is about a value the caller may present, not a setting: `not header`,
+/// `token is None`, `not request.user`, `not request.headers.get("Authorization")`; not
+/// `not get_auth_settings()["active"]` nor `not request.app.state.authentication_enabled`.
+fn tests_presented_value(test: &Expr) -> bool {
+    let subject = tested_value(test);
     match &subject.kind {
         // `not wants_token and not has_bearer_token`.
         ExprKind::BoolOp { values, .. } => values.iter().all(tests_presented_value),
@@ -4257,26 +4263,7 @@ fn sets_login_disabled(target: &Expr) -> bool {
 /// without arguments (`sm = get_security_manager()`): state of the server, not of the request.
 /// Not a user or token fetched from the request context (`user = get_current_user()`).
 fn is_server_state_variable(root: &[Stmt], test: &Expr) -> bool {
-    let mut test = test;
-    loop {
-        match &test.kind {
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => test = operand,
-            ExprKind::Compare {
-                left,
-                ops,
-                comparators,
-            } if ops.len() == 1
-                && matches!(ops[0], CmpOp::Is | CmpOp::IsNot)
-                && matches!(comparators[0].kind, ExprKind::NoneLiteral) =>
-            {
-                test = left
-            }
-            _ => break,
-        }
-    }
+    let test = tested_value(test);
     let Some(name) = test.as_name() else {
         return false;
     };
