@@ -2859,10 +2859,9 @@ impl<'a> Judge<'a, '_> {
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
                     // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
-                    // a switch for the `else`, which also runs for a matching key.
-                    // Only for a test that refuses callers lacking an identity: under `if
-                    // AUTH_PROXY and header in request.headers:` the refusals answer callers
-                    // who presented the header.
+                    // a switch for the `else`, which also runs for a matching key, nor for a
+                    // test about callers who have an identity: under `if AUTH_PROXY and header
+                    // in request.headers:` the refusals answer those who presented the header.
                     let conjunct = if own.switch.is_none()
                         && own.identity
                         && own.polarity == Polarity::Lacks
@@ -2878,9 +2877,7 @@ impl<'a> Judge<'a, '_> {
                     } else {
                         None
                     };
-                    if let (Some(d), ExprKind::BoolOp { values, .. }) = (disjunct, &test.kind)
-                        && own.identity
-                    {
+                    if let (Some(d), ExprKind::BoolOp { values, .. }) = (disjunct, &test.kind) {
                         let rest: Vec<Polarity> = values
                             .iter()
                             .filter(|v| v.span != d.test)
