@@ -26,7 +26,9 @@ declare_rule! {
     /// (a forum's index, categories, posts and user profiles; a public catalogue) serves public
     /// reads by design. A route whose handler only redirects (`return RedirectResponse(url=...)`,
     /// whatever its method: an old endpoint sending clients on to its replacement, which answers
-    /// for itself) is not sensitive, and a search form posted with POST (`POST /search`) changes
+    /// for itself) is not sensitive, nor is a transparent reverse proxy that catches every path
+    /// (`/{path:path}`) and hands the request's method or the request on to the service behind
+    /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
     /// no state. Login, logout, health, OAuth callbacks and account sign-up are public by design
     /// (a handler named `register` or `register_user`; not `register_worker`, which lets anyone
     /// add a worker).
@@ -188,6 +190,7 @@ impl Rule for RouteWithoutAuth {
             if is_public(path, &route.handler.name, &cx.settings.public_paths)
                 || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
                 || only_redirects(route.handler)
+                || forwards_every_request(path, route.handler)
                 || only_fails(route.handler)
                 || is_login(cx, route)
             {
@@ -326,6 +329,46 @@ impl Rule for RouteWithoutAuth {
 /// replace(path=url.path + "/"))`. Every call is one that builds or reads a URL, so it reveals
 /// and changes nothing, whatever its method (a `POST` kept only to send old clients on with a
 /// 307, where the target route answers for itself).
+/// A transparent reverse proxy: the route catches every path (`/{path:path}`, `/<path:p>`)
+/// and the handler passes the request's method on to another call (`client.request(
+/// request.method, url, ...)`) or the request to a helper named for forwarding. The service
+/// behind it answers, and authenticates, for itself.
+fn forwards_every_request(path: &str, handler: &Function) -> bool {
+    let catch_all = |segment: &str| {
+        (segment.starts_with('{') && segment.ends_with(":path}"))
+            || (segment.starts_with("<path:") && segment.ends_with('>'))
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if !matches!(segments.as_slice(), [only] if catch_all(only)) {
+        return false;
+    }
+    let mut forwards = false;
+    walk_exprs(&handler.body, &mut |e| {
+        forwards |= e.any(&mut |x| {
+            let ExprKind::Call(call) = &x.kind else {
+                return false;
+            };
+            // `self._proxy_request_to(url, request)`: a helper named for forwarding, given
+            // the request.
+            let forwarder = call.func.last_name().is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("proxy") || n.contains("forward")
+            });
+            call.args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .any(|a| match &a.kind {
+                    ExprKind::Attribute { value, attr } => {
+                        attr == "method" && value.as_name().is_some()
+                    }
+                    ExprKind::Name(n) => forwarder && handler.params.iter().any(|p| p.name == *n),
+                    _ => false,
+                })
+        });
+    });
+    forwards
+}
+
 fn only_redirects(handler: &Function) -> bool {
     let body: Vec<&Stmt> = handler
         .body
