@@ -2906,10 +2906,21 @@ impl<'a> Judge<'a, '_> {
                             g.role_polarity = outer.role_polarity;
                         }
                     }
-                    let then_gate = Gate {
+                    let mut then_gate = Gate {
                         switch: conjunct.or(g.switch),
                         ..g
                     };
+                    // `url = request.args.get("url")`, then `if url.startswith("gAAAAA"):` and a
+                    // 401 when it fails to decrypt: only callers who chose to send such a value
+                    // are refused there.
+                    if !own.identity
+                        && !own.role
+                        && own.switch.is_none()
+                        && g.polarity == Polarity::Unknown
+                        && tests_caller_choice(root, test)
+                    {
+                        then_gate.polarity = Polarity::Has;
+                    }
                     self.gates(file, root, body, Some(then_gate), depth, v);
                     let mut otherwise = g;
                     if own.polarity != Polarity::Unknown
@@ -4074,6 +4085,22 @@ fn request_field_key(e: &Expr) -> Option<&str> {
         ))
     .then(|| key.as_str())
     .flatten()
+}
+
+/// Whether a test reads a value of the request that the caller chooses to send and that is
+/// no credential (`request.args.get("url")`, directly or through a variable of the function):
+/// what runs under it runs only for callers who sent it.
+fn tests_caller_choice(root: &[Stmt], test: &Expr) -> bool {
+    let chosen =
+        |e: &Expr| e.any(&mut |x| request_field_key(x).is_some_and(|key| !IDENTITY.found_in(key)));
+    chosen(test)
+        || test.any(&mut |x| {
+            x.as_name().is_some_and(|name| {
+                let mut from_request = false;
+                nested_assignments(root, name, &mut |value| from_request |= chosen(value));
+                from_request
+            })
+        })
 }
 
 /// A branch that ends by letting the caller in: `return None`, `return f(*args, **kwargs)`,
