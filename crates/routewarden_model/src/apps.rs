@@ -2348,10 +2348,7 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             let span = self.decorator_span(decorator);
-            let paths = call
-                .args
-                .iter()
-                .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+            let paths = positional_args(&call.args)
                 .map(|url| path_text(self.model, self.file, &self.scope, Some(url)))
                 .collect();
             self.resource_at_paths(&owner, paths, (self.file, class), call, span);
@@ -2694,10 +2691,7 @@ impl<'a> Extractor<'a> {
     /// the function registers on its parameter is registered on the object.
     fn passed_objects(&mut self, call: &'a Call, span: Span) {
         // Only a name or an attribute can pass an object on.
-        let passes_names = call
-            .args
-            .iter()
-            .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+        let passes_names = positional_args(&call.args)
             .chain(
                 call.keywords
                     .iter()
@@ -2783,11 +2777,7 @@ impl<'a> Extractor<'a> {
             .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
             .skip(usize::from(bound_self));
         let mut bound: Vec<(&'a str, &'a Expr)> = positional
-            .zip(
-                call.args
-                    .iter()
-                    .take_while(|a| !matches!(a.kind, ExprKind::Starred(_))),
-            )
+            .zip(positional_args(&call.args))
             .map(|(p, a)| (p.name.as_str(), a))
             .collect();
         for k in &call.keywords {
@@ -2859,21 +2849,35 @@ impl<'a> Extractor<'a> {
             let Some(api) = self.resolve(receiver) else {
                 continue;
             };
-            let Some(resource) = inner.args.first().map(arg_of) else {
+            let Some((resource, urls)) = inner.args.split_first() else {
                 continue;
             };
-            let Some(class) = class_in(self.model, self.file, resource) else {
-                continue;
-            };
-            let paths = inner
-                .args
-                .iter()
-                .skip(1)
-                .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
-                .map(|url| path_text(self.model, self.file, &self.scope, Some(arg_of(url))))
-                .collect();
-            self.resource_at_paths(&api, paths, class, inner, span);
+            let scope = self.scope.clone();
+            let urls = positional_args(urls).map(arg_of);
+            self.resource_added(&api, self.file, &scope, arg_of(resource), urls, inner, span);
         }
+    }
+
+    /// `api.add_resource(Resource, "/a", "/b")` once its arguments are known, read in `file`
+    /// and `scope`: the class's routes at each path.
+    #[allow(clippy::too_many_arguments)]
+    fn resource_added(
+        &mut self,
+        api: &ObjectId,
+        file: usize,
+        scope: &[&'a Function],
+        resource: &Expr,
+        urls: impl Iterator<Item = &'a Expr>,
+        call: &'a Call,
+        span: Span,
+    ) {
+        let Some(class) = class_in(self.model, file, resource) else {
+            return;
+        };
+        let paths = urls
+            .map(|url| path_text(self.model, file, scope, Some(url)))
+            .collect();
+        self.resource_at_paths(api, paths, class, call, span);
     }
 
     /// `register_view(bp, routes=["/a"], view_func=View.as_view("v"))`: a project helper that
@@ -3163,34 +3167,18 @@ impl<'a> Extractor<'a> {
                 // API_ROUTES: api.add_resource(cls, path)`: each row of the list.
                 if let Some((file, scope, rows)) = self.looped_arguments(&call.args) {
                     for row in rows {
-                        let Some((&resource, urls)) = row.split_first() else {
-                            continue;
-                        };
-                        let Some(class) = class_in(self.model, file, resource) else {
-                            continue;
-                        };
-                        let paths = urls
-                            .iter()
-                            .map(|url| path_text(self.model, file, &scope, Some(url)))
-                            .collect();
-                        self.resource_at_paths(&api, paths, class, call, span);
+                        if let Some((&resource, urls)) = row.split_first() {
+                            let urls = urls.iter().copied();
+                            self.resource_added(&api, file, &scope, resource, urls, call, span);
+                        }
                     }
                     return;
                 }
-                let Some(resource) = call.args.first() else {
-                    return;
-                };
-                let Some((class_file, class)) = class_in(self.model, self.file, resource) else {
-                    return;
-                };
-                let paths = call
-                    .args
-                    .iter()
-                    .skip(1)
-                    .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
-                    .map(|url| path_text(self.model, self.file, &self.scope, Some(url)))
-                    .collect();
-                self.resource_at_paths(&api, paths, (class_file, class), call, span);
+                if let Some((resource, urls)) = call.args.split_first() {
+                    let scope = self.scope.clone();
+                    let urls = positional_args(urls);
+                    self.resource_added(&api, self.file, &scope, resource, urls, call, span);
+                }
             }
             // flask-restx: `api.add_namespace(ns, path="/users")`, the path replacing the
             // namespace's own.
@@ -4982,6 +4970,12 @@ pub(crate) fn class_of_method<'a>(body: &'a [Stmt], method: &Function) -> Option
         }
     }
     None
+}
+
+/// The positional arguments before the first `*args`.
+fn positional_args(args: &[Expr]) -> impl Iterator<Item = &Expr> {
+    args.iter()
+        .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
 }
 
 fn class_in<'a>(model: &'a ProjectModel, file: usize, expr: &Expr) -> Option<(usize, &'a Class)> {

@@ -4024,28 +4024,23 @@ fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'
             .iter()
             .find_map(|v| presented_credential_variable(root, v));
     }
-    let subject = match &test.kind {
-        ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } => &**operand,
-        ExprKind::Compare { .. } => match test.comparisons().as_slice() {
-            [(left, CmpOp::Is | CmpOp::IsNot, right)]
-                if matches!(right.kind, ExprKind::NoneLiteral) =>
-            {
-                *left
-            }
-            _ => return None,
-        },
-        _ => test,
-    };
-    let name = subject.as_name()?;
-    let mut presented = false;
+    let name = tested_value(test).as_name()?;
+    assigned_from_request_field(root, name, true).then_some(name)
+}
+
+/// Whether `e` reads a field of the request (`request.headers["X-API-Key"]`,
+/// `request.args.get("url")`) whose key names a credential, or one whose key does not.
+fn reads_request_field(e: &Expr, credential: bool) -> bool {
+    e.any(&mut |x| request_field_key(x).is_some_and(|key| IDENTITY.found_in(key) == credential))
+}
+
+/// Whether the function assigns `name` from such a field, in nested blocks too.
+fn assigned_from_request_field(root: &[Stmt], name: &str, credential: bool) -> bool {
+    let mut found = false;
     nested_assignments(root, name, &mut |value| {
-        presented |=
-            value.any(&mut |e| request_field_key(e).is_some_and(|key| IDENTITY.found_in(key)));
+        found |= reads_request_field(value, credential);
     });
-    presented.then_some(name)
+    found
 }
 
 /// Calls `f` with each value assigned to `name` in `body`, in nested blocks too (not in
@@ -4091,15 +4086,10 @@ fn request_field_key(e: &Expr) -> Option<&str> {
 /// no credential (`request.args.get("url")`, directly or through a variable of the function):
 /// what runs under it runs only for callers who sent it.
 fn tests_caller_choice(root: &[Stmt], test: &Expr) -> bool {
-    let chosen =
-        |e: &Expr| e.any(&mut |x| request_field_key(x).is_some_and(|key| !IDENTITY.found_in(key)));
-    chosen(test)
+    reads_request_field(test, false)
         || test.any(&mut |x| {
-            x.as_name().is_some_and(|name| {
-                let mut from_request = false;
-                nested_assignments(root, name, &mut |value| from_request |= chosen(value));
-                from_request
-            })
+            x.as_name()
+                .is_some_and(|name| assigned_from_request_field(root, name, false))
         })
 }
 
