@@ -1194,6 +1194,37 @@ fn literal_rows<'a>(
     }
 }
 
+/// The Starlette or FastAPI route class a call builds: `Route`, `APIRoute`, `Mount`, or a
+/// project class derived from one (`class APIRoute(fastapi.routing.APIRoute)` that only changes
+/// how requests are read).
+fn route_class(model: &ProjectModel, file: usize, func: &Expr) -> Option<String> {
+    let is_route = |q: &str| {
+        matches!(
+            q,
+            "starlette.routing.Route"
+                | "starlette.routing.WebSocketRoute"
+                | "starlette.routing.Mount"
+                | "fastapi.routing.APIRoute"
+                | "fastapi.routing.APIWebSocketRoute"
+        )
+    };
+    let resolved = model.files[file].imports.resolve(func);
+    if let Some(q) = resolved.filter(|q| is_route(q)) {
+        return Some(q);
+    }
+    let lineage = match model.resolve_definition(file, func) {
+        Some((class_file, Some(Stmt::ClassDef(class)), _)) => {
+            class_lineage(model, class_file, class)
+        }
+        Some(_) => return None,
+        None => {
+            let class = model.files[file].local_class(func.as_name()?)?;
+            class_lineage(model, file, class)
+        }
+    };
+    lineage.into_iter().find(|q| is_route(q))
+}
+
 /// `import_from_string("service.main:app")`: the qualified name of the object that uvicorn's
 /// and werkzeug's import-string helpers load, `service.main.app`, when the string is literal.
 fn import_string_target(model: &ProjectModel, file: usize, call: &Call) -> Option<String> {
@@ -3683,6 +3714,9 @@ impl<'a> Extractor<'a> {
         if depth > MAX_DEPTH {
             return;
         }
+        if let Some(name) = list.as_name() {
+            self.added_routes(owner, prefix, file, scope, name, depth);
+        }
         let origin = self.model.resolve_value(file, scope, list);
         let (file, scope, list) = (origin.file, origin.scope, origin.expr);
         match &list.kind {
@@ -3739,6 +3773,57 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// The routes added to a list variable after it is bound, in the function (or module) that
+    /// binds it: `routes += [...]`, `routes.append(Route(...))`, `routes.extend(more)`.
+    fn added_routes(
+        &mut self,
+        owner: &ObjectId,
+        prefix: &str,
+        file: usize,
+        scope: &[&'a Function],
+        name: &str,
+        depth: u32,
+    ) {
+        let body: &'a [Stmt] = match scope.last() {
+            Some(function) if crate::values::local_assignment(function, name).is_some() => {
+                &function.body
+            }
+            Some(_) => return,
+            None if self.model.files[file].top_level(name).is_some() => {
+                self.model.files[file].body()
+            }
+            None => return,
+        };
+        let mut lists = Vec::new();
+        let mut items = Vec::new();
+        crate::security::walk_stmts(body, &mut |stmt| match stmt {
+            Stmt::AugAssign { target, value, .. } if target.as_name() == Some(name) => {
+                lists.push(value)
+            }
+            Stmt::Expr { value, .. } => {
+                let Some(call) = value.as_call() else { return };
+                let ExprKind::Attribute { value: list, attr } = &call.func.kind else {
+                    return;
+                };
+                if list.as_name() != Some(name) {
+                    return;
+                }
+                match (attr.as_str(), call.args.as_slice()) {
+                    ("append", [item]) | ("insert", [_, item]) => items.push(item),
+                    ("extend", [more]) => lists.push(more),
+                    _ => {}
+                }
+            }
+            _ => {}
+        });
+        for more in lists {
+            self.route_list(owner, prefix, file, scope, more, depth + 1);
+        }
+        for item in items {
+            self.route_item(owner, prefix, file, scope, item, depth + 1);
+        }
+    }
+
     /// The routes of `[Route(path, endpoint, methods=m) for path, endpoint, m in rows]`: one per
     /// row, each argument the loop unpacks taken from the row, found and reported in the file
     /// the row is written in.
@@ -3753,7 +3838,7 @@ impl<'a> Extractor<'a> {
         generator: &'a Generator,
         depth: u32,
     ) {
-        let Some(q) = self.model.files[file].imports.resolve(&call.func) else {
+        let Some(q) = route_class(self.model, file, &call.func) else {
             return;
         };
         let default_method = match q.as_str() {
@@ -3822,7 +3907,7 @@ impl<'a> Extractor<'a> {
             return;
         }
         let Some(call) = item.as_call() else { return };
-        let Some(q) = self.model.files[file].imports.resolve(&call.func) else {
+        let Some(q) = route_class(self.model, file, &call.func) else {
             return;
         };
         match q.as_str() {

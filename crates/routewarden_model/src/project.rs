@@ -138,6 +138,22 @@ impl SourceModule {
         found
     }
 
+    /// Whether the module assigns names through `globals()[name] = ...` anywhere, in a
+    /// function too: the names it creates are not written in any statement.
+    pub fn assigns_globals(&self) -> bool {
+        fn visit(body: &[Stmt]) -> bool {
+            body.iter().any(|stmt| match stmt {
+                Stmt::Assign { targets, .. } => targets.iter().any(|t| {
+                    matches!(&t.kind, ExprKind::Subscript { value, .. }
+                        if value.as_call().is_some_and(|c| c.args.is_empty()
+                            && c.func.as_name() == Some("globals")))
+                }),
+                other => other.child_bodies().any(visit),
+            })
+        }
+        visit(self.body())
+    }
+
     /// The module-level block (`with`, `if`, `try`, loop) that last assigns `name` inside it.
     pub fn block_binding(&self, name: &str) -> Option<&Stmt> {
         if !self.assigned.may_contain(name) {
@@ -369,6 +385,22 @@ impl ProjectModel {
             return None;
         }
         self.definition_at_depth(reexported, depth + 1)
+    }
+
+    /// Whether `qualified` (`pkg.errors.StaleRequest`) names something a project module creates
+    /// at run time through `globals()`, since no statement of the module binds it.
+    pub fn created_through_globals(&self, qualified: &str) -> bool {
+        let Some((module, name)) = qualified.rsplit_once('.') else {
+            return false;
+        };
+        let Some((_, file)) = self.module(module) else {
+            return false;
+        };
+        file.top_level(name).is_none()
+            && file.imports.get(name).is_none()
+            && file.block_binding(name).is_none()
+            && file.imports.star_modules().is_empty()
+            && file.assigns_globals()
     }
 
     /// A public name a module takes from `from other import *`: the project definition in

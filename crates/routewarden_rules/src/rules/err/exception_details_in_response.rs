@@ -29,9 +29,11 @@ declare_rule! {
     /// - a narrow exception (`ValueError`, `TypeError`, `AttributeError`, `NotImplementedError`,
     ///   `SyntaxError`, validation and decoding errors, also third-party codecs' such as
     ///   `zstandard.ZstdError` and libraries' "no such value" errors such as babel's
-    ///   `UnknownLocaleError`, the project's own exception classes) answered with a 4xx status, whether the status is a
-    ///   literal, an imported constant (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`,
-    ///   `HTTPStatus.BAD_REQUEST`) or a project constant, or put in an error field of a normal
+    ///   `UnknownLocaleError`, the project's own exception classes, those a helper makes at
+    ///   run time with `globals()[name] = type(name, (AppError,), {})` included) answered with
+    ///   a 4xx status, whether the status is a literal, an imported constant
+    ///   (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`, `HTTPStatus.BAD_REQUEST`) or
+    ///   a project constant, or put in an error field of a normal
     ///   answer (no status: `return {"error": str(e)}`). The status is the one the response
     ///   is sent with: a response constructor's (`Response(body, status)`,
     ///   `make_response(body, status)`, `JSONResponse(content, status_code=...)`) or the second
@@ -1160,10 +1162,13 @@ impl ExceptionDetailsInResponse {
                 .is_some_and(|q| UPSTREAM_STATUS_ERRORS.contains(&q));
             let last = item.last_name().unwrap_or("");
             caught.specific &= !last.is_empty() && !BROAD.contains(&last);
-            let project = matches!(
-                cx.model.resolve_definition(cx.file_index, item),
-                Some((_, Some(Stmt::ClassDef(_)), _))
-            );
+            // Also an exception class the project makes at run time (`globals()[name] =
+            // type(name, (AppError,), {})`).
+            let project = match cx.model.resolve_definition(cx.file_index, item) {
+                Some((_, Some(Stmt::ClassDef(_)), _)) => true,
+                Some((_, None, Some(q))) => cx.model.created_through_globals(&q),
+                _ => false,
+            };
             let named_narrow = NARROW.contains(&last)
                 || last.ends_with("DecodeError")
                 || last.ends_with("ValidationError")
@@ -1247,6 +1252,9 @@ impl ExceptionDetailsInResponse {
                 } if is_handler => {
                     if let Some((taint, status)) = analysis.response_taint(value) {
                         self.report(taint, status, *span, "returned to the client", out);
+                    } else {
+                        // `return abort(400, description=str(e))`.
+                        self.check_calls(analysis, value, *span, out);
                     }
                 }
                 Stmt::Raise {
