@@ -4946,6 +4946,13 @@ fn receiver_class<'a>(
     scope: &[&'a Function],
     receiver: &Expr,
 ) -> Option<(usize, &'a Class)> {
+    // `UserAPI().blueprint`: an instance built where it is used.
+    if let Some(call) = receiver.as_call() {
+        return match model.resolve_definition(file, &call.func)? {
+            (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
+            _ => None,
+        };
+    }
     let name = receiver.as_name()?;
     if name == "self" {
         return Some((

@@ -1749,6 +1749,24 @@ impl<'a> Judge<'a, '_> {
     fn reads_configuration(&self, file: usize, e: &Expr, modules: bool) -> bool {
         let mut request = false;
         let mut config = false;
+        // `wiki.auth.has_permission("ADMIN")` after `import wiki.auth`: a project function
+        // reached through its module's name, not a module's settings.
+        let mut project_calls = Vec::new();
+        if modules {
+            e.any(&mut |x| {
+                if let ExprKind::Call(call) = &x.kind
+                    && let ExprKind::Attribute { .. } = call.func.kind
+                    && let Some(head) = chain_head(&call.func)
+                    && matches!(
+                        self.model.resolve_definition(file, &call.func),
+                        Some((_, Some(Stmt::FunctionDef(_)), _))
+                    )
+                {
+                    project_calls.push(head.span.start);
+                }
+                false
+            });
+        }
         e.any(&mut |x| {
             match &x.kind {
                 ExprKind::Name(n) => {
@@ -1771,7 +1789,9 @@ impl<'a> Judge<'a, '_> {
                                 .strip_suffix(w)
                                 .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
                         })
-                        || modules && self.model.files[file].imports.get(n) == Some(n.as_str())
+                        || modules
+                            && self.model.files[file].imports.get(n) == Some(n.as_str())
+                            && !project_calls.contains(&x.span.start)
                     {
                         config = true;
                     }
@@ -2360,6 +2380,21 @@ impl<'a> Judge<'a, '_> {
     fn project_class(&self, file: usize, expr: &Expr) -> Option<(usize, &'a Class)> {
         match self.model.resolve_definition(file, expr) {
             Some((f, Some(Stmt::ClassDef(c)), _)) => Some((f, c)),
+            // `ENFORCER = rbac_enforcer.RBACEnforcer`: a module-level alias of a class.
+            Some((
+                f,
+                Some(Stmt::Assign {
+                    value: Some(value), ..
+                }),
+                _,
+            )) if matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && !std::ptr::eq(value, expr) =>
+            {
+                match self.model.resolve_definition(f, value) {
+                    Some((cf, Some(Stmt::ClassDef(c)), _)) => Some((cf, c)),
+                    _ => None,
+                }
+            }
             // `def add_key_middleware(app): class _KeyMiddleware(...): ...;
             // app.add_middleware(_KeyMiddleware)`: a class defined in the registering function.
             None => Some((file, self.model.files[file].local_class(expr.as_name()?)?)),
@@ -3529,6 +3564,15 @@ const LACKING_WORDS: &[&str] = &[
 ];
 
 /// Whether any name, attribute or string in `e` passes `f` (which must ignore ASCII case).
+/// The name an attribute chain starts from: `wiki` of `wiki.auth.has_permission`.
+fn chain_head(e: &Expr) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::Attribute { value, .. } => chain_head(value),
+        ExprKind::Name(_) => Some(e),
+        _ => None,
+    }
+}
+
 fn words_in(e: &Expr, f: &mut impl FnMut(&str) -> bool) -> bool {
     e.any(&mut |x| match &x.kind {
         ExprKind::Name(n) => f(n),

@@ -92,6 +92,17 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
     "option",
 ];
 
+/// Words that make a `token` a lexer's or a language model's, named by its place in the stream
+/// or its role in the vocabulary: `main_token`, `next_token`, `eos_token`.
+const LEXICAL_TOKEN_WORDS: &[&str] = &["main", "next", "eos", "bos", "pad", "unk", "vocab"];
+
+fn is_lexical_token(words: &[String]) -> bool {
+    words.iter().any(|w| w == "token")
+        && words
+            .iter()
+            .any(|w| LEXICAL_TOKEN_WORDS.contains(&w.as_str()))
+}
+
 /// `api_key`, `x-api-key`, `secret_key`, `access_key`: keys that are credentials.
 fn key_compound(words: &[String]) -> bool {
     words.windows(2).any(|w| {
@@ -113,6 +124,7 @@ pub fn is_credential_name(name: &str) -> bool {
     let credential =
         words.iter().any(|w| CREDENTIAL_WORDS.contains(&w.as_str())) || key_compound(&words);
     credential
+        && !is_lexical_token(&words)
         && !words
             .iter()
             .any(|w| DESCRIPTIVE_WORDS.contains(&w.as_str()))

@@ -25,7 +25,8 @@ declare_rule! {
     /// tests a placeholder, a mode or a status, not a caller.
     ///
     /// Also not reported: names that only look like credentials (`token_type == "bearer"`,
-    /// `grant_type`, `TOKEN_URL`, `password_length`, `credential_provider`), constants compared
+    /// `grant_type`, `TOKEN_URL`, `password_length`, `credential_provider`, a lexer's or a
+    /// language model's `main_token`, `next_token`, `eos_token`), constants compared
     /// with literals, model columns and enum members (`User.api_key == "..."` builds a query),
     /// literals that are not secrets: schemes and kinds (`"bearer"`, `"basic"`, `""`), hash
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,

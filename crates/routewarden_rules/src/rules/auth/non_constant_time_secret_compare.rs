@@ -32,6 +32,8 @@ declare_rule! {
     /// detection: `if user.totp_secret != secret: user.totp_secret = secret`), a filter or
     /// search over a collection of records (`[k for k in keys if k.token != hashed]`, also of
     /// a value computed from each record: `[e for e in elements if fingerprint(e) == sig]`),
+    /// elements of a sequence taken by a computed position (`token ==
+    /// self.expected_sequence[self.index]`: a parser matching a stream of token ids),
     /// and lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
     /// functions named for them), which identify a holder inside the process. A hash of the
     /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
@@ -43,7 +45,7 @@ declare_rule! {
     /// constant table), SQLAlchemy column expressions, classes and enum members
     /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
     /// two password fields of a form, names that only contain a credential word
-    /// (`next_page_token`, `options_signature`, `token_type`, `token_filename`, `token_issuer`,
+    /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
     /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter),
     /// and test modules.
     ///
@@ -161,6 +163,28 @@ fn is_plain_value(expr: &Expr) -> bool {
             c.func.last_name(),
             Some("len" | "int" | "bool" | "type" | "isinstance")
         ),
+        _ => false,
+    }
+}
+
+/// An element of a sequence taken by a computed position (`self.expected[self.index]`,
+/// `ids[i + 1]`): parsers compare tokens of a stream with such elements, credentials are
+/// looked up by key.
+fn is_positional_element(expr: &Expr) -> bool {
+    let ExprKind::Subscript { value, slice } = &expr.kind else {
+        return false;
+    };
+    if !matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+        return false;
+    }
+    match &slice.kind {
+        ExprKind::BinOp { .. } => true,
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => {
+            matches!(n.as_str(), "i" | "j" | "k" | "n")
+                || identifier_words(n)
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "index" | "idx" | "pos" | "position" | "offset"))
+        }
         _ => false,
     }
 }
@@ -572,6 +596,8 @@ impl Rule for NonConstantTimeSecretCompare {
                 && !is_class_reference(rhs)
                 && !is_descriptive_credential_name(lhs)
                 && !is_descriptive_credential_name(rhs)
+                && !is_positional_element(lhs)
+                && !is_positional_element(rhs)
             {
                 let secret = credential_label(lhs)
                     .or_else(|| credential_label(rhs))

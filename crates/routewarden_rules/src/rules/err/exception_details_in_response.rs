@@ -19,16 +19,18 @@ declare_rule! {
     /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
     /// literals and `dict(...)` calls, into the project's Pydantic models (built with it,
     /// `Response(status=False, message=str(e))`, or given it by an attribute write,
-    /// `response.message = str(e)`, also in an `except` clause before a later `return response`),
+    /// `response.message = str(e)`, also in an `except` clause before a later `return response`;
+    /// nested models and models serialised with `.model_dump()` or `.dict()` too),
     /// returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
     /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, or returned by an exception
     /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
     /// `add_exception_handler`/`register_error_handler`).
     ///
     /// Logging calls are never sinks. Not reported for deliberate client-error messages:
-    /// - a narrow exception (`ValueError`, `TypeError`, `AttributeError`, `NotImplementedError`,
-    ///   `SyntaxError`, validation and decoding errors, also third-party codecs' such as
-    ///   `zstandard.ZstdError` and libraries' "no such value" errors such as babel's
+    /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
+    ///   `NotImplementedError`, `SyntaxError`, validation and decoding errors, also
+    ///   third-party codecs' such as `zstandard.ZstdError` and libraries' "no such value"
+    ///   errors such as babel's
     ///   `UnknownLocaleError`, the project's own exception classes, those a helper makes at
     ///   run time with `globals()[name] = type(name, (AppError,), {})` included) answered with
     ///   a 4xx status, whether the status is a literal, an imported constant
@@ -155,6 +157,8 @@ const TRACEBACK_CALLS: &[&str] = &[
 const NARROW: &[&str] = &[
     "ValueError",
     "TypeError",
+    // A number out of range ("int too large to convert to float"): the client's own input.
+    "OverflowError",
     // Like `TypeError`'s, its built-in text names only a type and an attribute, never server
     // data; raised on purpose (`AttributeError(f"Field {name} not found in model")`) it names
     // the field the client asked for.
@@ -305,6 +309,16 @@ impl Analysis<'_, '_> {
                         .iter()
                         .chain(call.keywords.iter().map(|k| &k.value))
                         .find_map(|a| self.taint(a));
+                }
+                // `ErrorResponse(message=str(e)).model_dump()`: the model's fields as a dict.
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && matches!(
+                        attr.as_str(),
+                        "model_dump" | "model_dump_json" | "dict" | "json"
+                    )
+                    && call.args.is_empty()
+                {
+                    return self.taint(value);
                 }
                 // `Response(status=False, message=str(e))`: a Pydantic model is serialised
                 // field by field like a dict. Its fields are keywords; `**fields` too.
