@@ -4645,6 +4645,38 @@ pub fn class_attribute<'a>(
 }
 
 /// The function starting at `start`, searched through nested bodies.
+/// The functions enclosing `function` in a module's body, outermost first.
+pub fn enclosing_functions<'a>(body: &'a [Stmt], function: &Function) -> Vec<&'a Function> {
+    fn visit<'a>(body: &'a [Stmt], start: u32, chain: &mut Vec<&'a Function>) -> bool {
+        for stmt in body {
+            let span = stmt.span();
+            if span.start > start || span.end < start {
+                continue;
+            }
+            if let Stmt::FunctionDef(f) = stmt {
+                if f.span.start == start {
+                    return true;
+                }
+                chain.push(f);
+                if visit(&f.body, start, chain) {
+                    return true;
+                }
+                chain.pop();
+                continue;
+            }
+            if stmt.child_bodies().any(|child| visit(child, start, chain)) {
+                return true;
+            }
+        }
+        false
+    }
+    let mut chain = Vec::new();
+    if !visit(body, function.span.start, &mut chain) {
+        chain.clear();
+    }
+    chain
+}
+
 pub fn find_function(body: &[Stmt], start: u32) -> Option<&Function> {
     for stmt in body {
         let span = stmt.span();
@@ -4868,7 +4900,7 @@ fn instance_attribute_name(class: &Class, attr: &str) -> String {
 }
 
 /// The value of the first `self.attr = value` in a class's own methods.
-fn instance_attribute_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
+pub(crate) fn instance_attribute_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
     class.body.iter().find_map(|stmt| match stmt {
         Stmt::FunctionDef(method) if method.self_attributes.may_contain(attr) => {
             crate::values::attribute_assignments(&method.body, attr)

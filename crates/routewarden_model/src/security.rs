@@ -1317,9 +1317,11 @@ impl<'a> Judge<'a, '_> {
             && matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn)
         {
             let hit = literals.iter().any(|l| cx.equals(target, l));
+            // `<dynamic>/admin/settings` is none of `/health`, `/ready`, whatever its prefix.
+            let excluded = !hit && literals.iter().all(|l| !cx.may_equal(target, l));
             return Ev::target_test(
                 hit,
-                complete && cx.known(target),
+                complete && (cx.known(target) || excluded),
                 matches!(op, CmpOp::NotEq | CmpOp::NotIn),
             );
         }
@@ -1633,7 +1635,16 @@ impl<'a> Judge<'a, '_> {
                 }
                 // `request.path.rstrip("/")`, `str(request.url.path)`, `path.lower()`
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
-                    && matches!(attr.as_str(), "rstrip" | "lstrip" | "strip" | "lower")
+                    && matches!(
+                        attr.as_str(),
+                        "rstrip"
+                            | "lstrip"
+                            | "strip"
+                            | "lower"
+                            | "casefold"
+                            | "removeprefix"
+                            | "removesuffix"
+                    )
                 {
                     return self.target(cx, value, depth + 1);
                 }
@@ -1699,9 +1710,43 @@ impl<'a> Judge<'a, '_> {
         {
             return Some((vec![v.clone()], true));
         }
-        let scope = [cx.function];
+        // The guard may be nested in the function that registers it (`def create_app(
+        // health_path="/health"): paths = {health_path, "/ready"}; @app.middleware("http")
+        // async def check(...)`): its names are read in the enclosing functions too.
+        let mut scope =
+            crate::apps::enclosing_functions(self.model.files[cx.file].body(), cx.function);
+        scope.push(cx.function);
         let origin = self.model.resolve_value(cx.file, &scope, e);
         let (file, expr) = (origin.file, origin.expr);
+        // A parameter of an enclosing function: its default, the value when the caller
+        // passes none.
+        if let ExprKind::Name(n) = &expr.kind
+            && file == cx.file
+            && let Some(default) = origin
+                .scope
+                .iter()
+                .chain(scope.iter())
+                .rev()
+                .flat_map(|f| f.params.iter())
+                .find(|p| p.name == n.as_str())
+                .and_then(|p| p.default.as_ref())
+            && let Some(text) = default.as_str()
+        {
+            return Some((vec![text.to_string()], true));
+        }
+        // `self.skip_prefixes`, set to a literal list in `__init__` of the guard's class.
+        if let ExprKind::Attribute { value, attr } = &expr.kind
+            && value.as_name() == Some("self")
+            && let Some(ctx) = cx.ctx
+            && let Some(assigned) = crate::apps::instance_attribute_value(ctx.class, attr)
+            && assigned.elements().is_some()
+        {
+            let inner = EvalCx {
+                file: ctx.file,
+                ..cx.clone()
+            };
+            return self.literals(&inner, assigned);
+        }
         match &expr.kind {
             ExprKind::Str(s) => Some((vec![s.clone()], true)),
             ExprKind::BinOp {
@@ -1728,11 +1773,22 @@ impl<'a> Judge<'a, '_> {
             }
             _ => {
                 let items = expr.elements()?;
-                let strings: Vec<String> = items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_string))
-                    .collect();
-                let complete = strings.len() == items.len();
+                let mut strings = Vec::new();
+                let mut complete = true;
+                for item in items {
+                    match &item.kind {
+                        ExprKind::Str(text) => strings.push(text.clone()),
+                        // `{health_path, "/ready"}`: a name holding one path.
+                        ExprKind::Name(_) if file == cx.file => match self.literals(cx, item) {
+                            Some((values, item_complete)) if values.len() == 1 => {
+                                strings.extend(values);
+                                complete &= item_complete;
+                            }
+                            _ => complete = false,
+                        },
+                        _ => complete = false,
+                    }
+                }
                 Some((strings, complete))
             }
         }
@@ -3401,6 +3457,12 @@ impl<'a> Judge<'a, '_> {
                 if let Some(r) = refusal_class(last) {
                     return Some(r);
                 }
+                // ASGI: `return JSONResponse(..., status_code=401)(scope, receive, send)`.
+                if call.args.len() == 3
+                    && let ExprKind::Call(_) = call.func.kind
+                {
+                    return self.refusal(file, root, &call.func, depth + 1);
+                }
                 // ASGI: `response = JSONResponse(..., status_code=401)` then `await
                 // response(scope, receive, send)`.
                 if call.args.len() == 3
@@ -3980,6 +4042,18 @@ impl EvalCx<'_, '_> {
             }
             _ => self.names.iter().any(|n| n == literal),
         }
+    }
+
+    /// Whether a path with unreadable parts may still be `literal`: its text after the last
+    /// unreadable part ends the literal.
+    fn may_equal(&self, target: Target, literal: &str) -> bool {
+        if target != Target::Path || self.known(target) {
+            return self.equals(target, literal);
+        }
+        let after = |marker: &str| self.path.rfind(marker).map(|i| i + marker.len());
+        let start = after("<dynamic>").max(after("…")).unwrap_or(0);
+        let tail = self.path[start..].trim_end_matches('/');
+        tail.is_empty() || literal.trim_end_matches('/').ends_with(tail)
     }
 
     fn contains(&self, target: Target, literal: &str) -> bool {
