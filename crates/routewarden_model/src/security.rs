@@ -2252,6 +2252,10 @@ impl<'a> Judge<'a, '_> {
         // credentials through (the dependency is None), so it authenticates nothing by itself.
         if let Some(class) = self.model.instance_class(file, scope, target) {
             if is_security_scheme(&class) {
+                // `class APIKeyAuth(APIKeyHeader)` with its own `__call__`: what it does.
+                if let Some(own) = self.scheme_subclass_verdict(file, scope, target, depth) {
+                    return own;
+                }
                 v.authenticates = !self.scheme_is_optional(file, scope, target);
                 return v;
             }
@@ -2333,6 +2337,65 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
+    /// An instance of a project subclass of a security scheme that defines `__call__`: the
+    /// verdict of that method. The scheme's own check (a 403 without credentials) counts
+    /// when the method calls it (`await super().__call__(request)`) and `auto_error` is not
+    /// switched off, in the construction or in `super().__init__(...)`.
+    fn scheme_subclass_verdict(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        target: &Expr,
+        depth: u32,
+    ) -> Option<Verdict> {
+        let origin = self.model.resolve_value(file, scope, target);
+        let call = origin.expr.as_call()?;
+        let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+            self.model.resolve_definition(origin.file, &call.func)
+        else {
+            return None;
+        };
+        // The scheme's own `__call__` is found in no project class.
+        let (_, _, method) = find_method(self.model, class_file, class, "__call__")?;
+        let optional_init =
+            find_method(self.model, class_file, class, "__init__").is_some_and(|(_, _, init)| {
+                let mut optional = false;
+                walk_exprs(&init.body, &mut |e| {
+                    optional |= e.any(&mut |x| {
+                        x.as_call().is_some_and(|c| {
+                            c.keyword("auto_error").and_then(Expr::as_bool) == Some(false)
+                        })
+                    });
+                });
+                optional
+            });
+        let optional =
+            optional_init || call.keyword("auto_error").and_then(Expr::as_bool) == Some(false);
+        let ctx = SelfCtx {
+            file: class_file,
+            class,
+            current: None,
+        };
+        let mut v = self
+            .method_guard(class_file, method, depth + 1, ctx)
+            .unwrap_or_default();
+        let mut calls_base = false;
+        walk_exprs(&method.body, &mut |e| {
+            calls_base |= e.any(&mut |x| {
+                x.as_call().is_some_and(|c| {
+                    matches!(&c.func.kind, ExprKind::Attribute { value, attr }
+                        if attr == "__call__"
+                            && matches!(&value.kind, ExprKind::Call(s)
+                                if s.func.as_name() == Some("super")))
+                })
+            });
+        });
+        if calls_base && !optional {
+            v.grant(None);
+        }
+        Some(v)
+    }
+
     fn scheme_is_optional(&self, file: usize, scope: &[&Function], target: &Expr) -> bool {
         let origin = self.model.resolve_value(file, scope, target);
         origin
@@ -2941,7 +3004,7 @@ impl<'a> Judge<'a, '_> {
                     if presented.is_some() {
                         own.credentials = false;
                     }
-                    if self.is_server_switch(file, root, test) {
+                    if presented.is_none() && self.is_server_switch(file, root, test) {
                         own.switch = Some(Switch {
                             file,
                             test: test.span,
@@ -2953,6 +3016,44 @@ impl<'a> Judge<'a, '_> {
                     // a switch for the `else`, which also runs for a matching key, nor for a
                     // test about callers who have an identity: under `if AUTH_PROXY and header
                     // in request.headers:` the refusals answer those who presented the header.
+                    // `if self.api_key and not valid:`: the configured key says nothing about
+                    // the caller; the other operands decide whom the branch refuses, and a
+                    // failed check (`not valid`) is a caller without credentials.
+                    if own.switch.is_none()
+                        && own.identity
+                        && let ExprKind::BoolOp {
+                            op: BoolOp::And,
+                            values,
+                        } = &test.kind
+                        && let Some(setting) = values.iter().find(|v| {
+                            self.is_server_switch(file, root, v)
+                                && !matches!(v.kind, ExprKind::Compare { .. })
+                        })
+                    {
+                        let rest: Vec<&Expr> =
+                            values.iter().filter(|v| v.span != setting.span).collect();
+                        let polarities: Vec<Polarity> =
+                            rest.iter().map(|v| identity_polarity(v)).collect();
+                        own.polarity = if polarities.contains(&Polarity::Lacks) {
+                            Polarity::Lacks
+                        } else if polarities.contains(&Polarity::Has) {
+                            Polarity::Has
+                        } else if !rest.is_empty()
+                            && rest.iter().all(|v| {
+                                matches!(
+                                    v.kind,
+                                    ExprKind::UnaryOp {
+                                        op: UnaryOp::Not,
+                                        ..
+                                    }
+                                )
+                            })
+                        {
+                            Polarity::Lacks
+                        } else {
+                            Polarity::Unknown
+                        };
+                    }
                     let conjunct = if own.switch.is_none()
                         && own.identity
                         && own.polarity == Polarity::Lacks
@@ -3260,7 +3361,8 @@ impl<'a> Judge<'a, '_> {
         crate::apps::production_value(self.model, file, test).is_none()
             && (self.reads_configuration(file, test, false)
                 || self.is_config_variable(file, root, test)
-                || is_server_state_variable(root, test))
+                || is_server_state_variable(root, test)
+                || is_instance_setting(test))
     }
 
     /// The first operand of an `and` that is a server switch, when the others are not: the
@@ -4142,14 +4244,33 @@ fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'
             .iter()
             .find_map(|v| presented_credential_variable(root, v));
     }
-    let name = tested_value(test).as_name()?;
+    // `if key not in settings.api_keys:` with `key = request.headers.get("X-API-Key")`.
+    let subject = match &test.kind {
+        ExprKind::Compare { left, ops, .. }
+            if ops.len() == 1 && matches!(ops[0], CmpOp::In | CmpOp::NotIn) =>
+        {
+            left
+        }
+        _ => tested_value(test),
+    };
+    let name = subject.as_name()?;
     assigned_from_request_field(root, name, true).then_some(name)
 }
 
 /// Whether `e` reads a field of the request (`request.headers["X-API-Key"]`,
 /// `request.args.get("url")`) whose key names a credential, or one whose key does not.
 fn reads_request_field(e: &Expr, credential: bool) -> bool {
-    e.any(&mut |x| request_field_key(x).is_some_and(|key| IDENTITY.found_in(key) == credential))
+    e.any(&mut |x| {
+        request_field_key(x).is_some_and(|key| names_credential_field(key) == credential)
+    })
+}
+
+/// `X-API-Key`, `Authorization`, `X-Admin-Key`: a request field that carries a credential.
+fn names_credential_field(key: &str) -> bool {
+    IDENTITY.found_in(key) || {
+        let lower = key.to_ascii_lowercase();
+        lower == "key" || lower.ends_with("-key") || lower.ends_with("_key")
+    }
 }
 
 /// Whether the function assigns `name` from such a field, in nested blocks too.
@@ -4411,6 +4532,19 @@ fn is_server_state_variable(root: &[Stmt], test: &Expr) -> bool {
                 && !mentions_role(&call.func)
         })
     })
+}
+
+/// `self.api_key`, `not self.enabled`: what a guard object was configured with when it was
+/// built (`APIKeyAuth(settings.api_key)`), not what the request brings.
+fn is_instance_setting(test: &Expr) -> bool {
+    let ExprKind::Attribute { value, attr } = &tested_value(test).kind else {
+        return false;
+    };
+    value.as_name() == Some("self")
+        && !matches!(
+            attr.as_str(),
+            "request" | "current_user" | "user" | "session" | "scope" | "headers" | "cookies"
+        )
 }
 
 /// The values `name = ...` statements of a function's own top level give `name`.

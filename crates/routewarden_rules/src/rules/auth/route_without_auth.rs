@@ -96,7 +96,10 @@ declare_rule! {
     /// `_is_metrics_route(scope)`) protects only those. An application built by a factory and
     /// extended by another factory (an opt-in plugin adding its middleware) is a separate
     /// application: what the plugin adds does not protect the default one. Optional authentication
-    /// is no authentication: a security scheme with `auto_error=False`, a dependency that returns
+    /// is no authentication: a security scheme with `auto_error=False` (a project subclass of
+    /// one that defines `__call__` is judged by that method: `if self.api_key and not valid:
+    /// raise HTTPException(401)` protects only when the key it was built with is set), a
+    /// dependency that returns
     /// None to anonymous callers instead of refusing them, a check that refuses an invalid token
     /// only when one is presented. Neither is a guard that turns away logged-in users (`if
     /// current_user.is_authenticated: return redirect(...)`, an anonymous-only view).
