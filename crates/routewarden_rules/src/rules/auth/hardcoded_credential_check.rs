@@ -30,8 +30,8 @@ declare_rule! {
     /// with literals, model columns and enum members (`User.api_key == "..."` builds a query),
     /// literals that are not secrets: schemes and kinds (`"bearer"`, `"basic"`, `""`), hash
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
-    /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"invalid-api-key"`,
-    /// `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
+    /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"mypassword"`,
+    /// `"invalid-api-key"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
     /// (`credential == "present"`, `"none"`, `"unavailable"`); a variable the function compares
     /// with string literals in three or more places (`elif token_v == "from": ... elif token_v
     /// in ("table", "view"):`), a dispatch on what kind of value it holds (a lexer token, a
@@ -166,7 +166,15 @@ const STATE_WORDS: &[&str] = &[
 
 /// A literal that only stands in for a credential: a placeholder, a mask, a sentinel.
 fn is_placeholder(lower: &str) -> bool {
-    STATE_WORDS.contains(&lower)
+    // `mypassword`, `my-api-key`: the value a documentation example tells you to replace.
+    let documented_example = lower.strip_prefix("my").is_some_and(|rest| {
+        let rest = rest.trim_start_matches(['-', '_', ' ']);
+        ["password", "pass", "secret", "token", "key", "api"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+    });
+    documented_example
+        || STATE_WORDS.contains(&lower)
         || PLACEHOLDER_PREFIXES.iter().any(|p| lower.starts_with(p))
         || lower.contains("...")
         || lower.contains('\u{2026}')

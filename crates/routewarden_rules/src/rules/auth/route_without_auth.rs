@@ -116,7 +116,9 @@ declare_rule! {
     /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in.
     /// Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
-    /// clients). Routes whose protection cannot be known are not reported either: a router that
+    /// clients), nor catch-all routes (`/<path:path>`) whose handler's whole body returns a
+    /// fixed answer (a literal, a module constant, `jsonify` of literals: the page of a
+    /// single-page app served for every path, a catch-all saying "not ported yet"). Routes whose protection cannot be known are not reported either: a router that
     /// reaches no application when some `include_router` could not be followed, a router built by a
     /// factory that no analysed code mounts, a blueprint registered on the `app` parameter of an
     /// extension's `init_app`, a Flask-AppBuilder view that no analysed
@@ -195,6 +197,7 @@ impl Rule for RouteWithoutAuth {
                 || only_redirects(route.handler)
                 || forwards_every_request(path, route.handler)
                 || only_fails(route.handler)
+                || catches_all(path) && answers_constant(cx, route)
                 || is_login(cx, route)
             {
                 continue;
@@ -435,6 +438,86 @@ const URL_BUILDERS: &[&str] = &[
     "rstrip",
     "lstrip",
 ];
+
+/// A path ending in a catch-all parameter: `/<path:path>`, `/api/{rest:path}`.
+fn catches_all(path: &str) -> bool {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    last.starts_with("<path:") || last.starts_with('{') && last.ends_with(":path}")
+}
+
+/// A handler whose whole body returns a fixed answer: a literal, a module constant holding one,
+/// or a JSON or file response built only from them (`return INDEX_HTML` for every path of a
+/// single-page app, `return jsonify({"error": "not ported yet"})`). It reads nothing the
+/// caller names and changes nothing.
+fn answers_constant(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let body: Vec<&Stmt> = route
+        .handler
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+        .collect();
+    let [
+        Stmt::Return {
+            value: Some(value), ..
+        },
+    ] = body.as_slice()
+    else {
+        return false;
+    };
+    let module = &cx.model.files[route.handler_file];
+    fn fixed(module: &routewarden_model::SourceModule, e: &Expr, depth: u32) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match &e.kind {
+            ExprKind::Str(_)
+            | ExprKind::Bytes(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLiteral => true,
+            ExprKind::List(items) | ExprKind::Tuple(items) => {
+                items.iter().all(|i| fixed(module, i, depth + 1))
+            }
+            ExprKind::Dict(entries) => entries.iter().all(|entry| {
+                entry
+                    .key
+                    .as_ref()
+                    .is_none_or(|k| fixed(module, k, depth + 1))
+                    && fixed(module, &entry.value, depth + 1)
+            }),
+            // A module constant bound to a literal.
+            ExprKind::Name(name) => matches!(
+                module.top_level(name),
+                Some(Stmt::Assign { value: Some(v), .. }) if !matches!(v.kind, ExprKind::Name(_))
+                    && fixed(module, v, depth + 1)
+            ),
+            ExprKind::Call(call) => {
+                matches!(
+                    call.func.last_name(),
+                    Some(
+                        "jsonify"
+                            | "JSONResponse"
+                            | "HTMLResponse"
+                            | "PlainTextResponse"
+                            | "Response"
+                            | "make_response"
+                    )
+                ) && call.args.iter().all(|a| fixed(module, a, depth + 1))
+                    && call
+                        .keywords
+                        .iter()
+                        .all(|k| fixed(module, &k.value, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    fixed(module, value, 0)
+}
 
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
 /// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`. It has

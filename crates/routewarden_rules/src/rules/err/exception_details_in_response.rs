@@ -56,8 +56,9 @@ declare_rule! {
     ///   compatibility package re-exports, `Model(**body)`,
     ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
     ///   conversions such as `int(...)` and `list(cast(Iterable[Message], body["messages"]))`,
-    ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps) and
-    ///   the answer is not a 5xx: the text describes what was wrong with the client's own input;
+    ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps,
+    ///   a library object's `validate_*` method, an early `return jsonify(...), 400` for a
+    ///   missing body) and the answer is not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); its
@@ -979,6 +980,16 @@ impl InputOnly<'_> {
             ) {
                 return Some(1);
             }
+            // `return jsonify({"error": "JSON body required"}), 400` before the parsing ends.
+            if matches!(
+                q.as_str(),
+                "flask.jsonify"
+                    | "flask.make_response"
+                    | "fastapi.responses.JSONResponse"
+                    | "starlette.responses.JSONResponse"
+            ) {
+                return Some(0);
+            }
             if let ExprKind::Attribute { attr, .. } = &call.func.kind
                 && VALIDATE_METHODS.contains(&attr.as_str())
             {
@@ -1022,6 +1033,11 @@ impl InputOnly<'_> {
                     {
                         return Some(1);
                     }
+                    // `policy.target_factory.validate_config(body["target"])`: a library
+                    // object's check of what it is given.
+                    if attr.trim_start_matches('_').starts_with("validate") {
+                        return Some(1);
+                    }
                 }
             }
             // `model_class(**body)` with `model_class: type[BaseModel]`.
@@ -1059,9 +1075,15 @@ impl InputOnly<'_> {
                 if depth >= 2 {
                     return None;
                 }
-                // A helper that itself only reads and validates.
-                self.body(f, &function.params, &function.body, depth + 1)
-                    .map(|_| 1)
+                // A helper that itself only reads and validates: a step if it parses or
+                // raises its own errors (`if m.role == "admin" and not premium: raise
+                // ValueError(...)`), not one that only computes.
+                let steps = self.body(f, &function.params, &function.body, depth + 1)?;
+                let mut raises = false;
+                walk_stmts(&function.body, &mut |s| {
+                    raises |= matches!(s, Stmt::Raise { .. })
+                });
+                Some(usize::from(steps > 0 || raises))
             }
             _ => None,
         }
