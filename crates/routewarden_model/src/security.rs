@@ -2730,7 +2730,9 @@ impl<'a> Judge<'a, '_> {
                 v.grant(None);
             }
             if summary.role_guard {
-                v.grant(None);
+                // A permission check that lets everyone through under a setting protects
+                // only while the setting does not say so.
+                v.grant(self.permissive_call(file, body, call, 0));
                 v.checks_role = true;
             }
             if credentials && summary.credential_check {
@@ -2740,6 +2742,15 @@ impl<'a> Judge<'a, '_> {
             if (summary.followed || method_of_view)
                 && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
             {
+                v.absorb(&cv);
+            } else if summary.followed
+                && !credentials
+                && let Some((method_file, method, instance_ctx)) =
+                    self.instance_method(file, body, &call.func)
+                && let Some(cv) = self.method_guard(method_file, method, depth, instance_ctx)
+            {
+                // `Page(path).save(content)` or a module-level `server.receive_pack(...)`
+                // whose method checks the caller.
                 v.absorb(&cv);
             }
             for arg in &summary.functions_passed {
@@ -2905,6 +2916,223 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
+    /// A setting under which a predicate called in `test` answers `True` for everyone
+    /// (`if app.config["WRITE_ACCESS"] == "ANONYMOUS": return True`), as a switch that holds
+    /// when the setting does not. Branches for other values of a parameter the call passes
+    /// as a literal (`if permission == "READ":` for `has_permission("WRITE")`) are skipped,
+    /// and a predicate that only returns another's result is followed.
+    fn permissive_predicate(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Switch> {
+        let mut found = None;
+        test.any(&mut |x| {
+            if let Some(call) = x.as_call() {
+                found = self.permissive_call(file, root, call, 0);
+            }
+            found.is_some()
+        });
+        found
+    }
+
+    fn permissive_call(
+        &self,
+        file: usize,
+        root: &[Stmt],
+        call: &Call,
+        depth: u32,
+    ) -> Option<Switch> {
+        if depth > 2 {
+            return None;
+        }
+        let (def_file, function) = match self.model.resolve_definition(file, &call.func) {
+            Some((f, Some(Stmt::FunctionDef(function)), _)) => (f, function.as_ref()),
+            _ => match self.instance_method(file, root, &call.func) {
+                Some((f, method, _)) => (f, method),
+                // `auth_manager.has_permission(...)` with `auth_manager` chosen at module level
+                // by the settings: permissive if any of the choices is.
+                None => {
+                    return self
+                        .block_instance_methods(file, &call.func)
+                        .into_iter()
+                        .find_map(|(f, method)| self.permissive_function(f, method, call, depth));
+                }
+            },
+        };
+        self.permissive_function(def_file, function, call, depth)
+    }
+
+    /// The methods `name.method` may call when a module-level block binds `name` to instances
+    /// of project classes (`if ...: auth_manager = SimpleAuth() elif ...: auth_manager =
+    /// ProxyHeaderAuth(...)`).
+    fn block_instance_methods(&self, file: usize, func: &Expr) -> Vec<(usize, &'a Function)> {
+        let mut out = Vec::new();
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return out;
+        };
+        let Some(name) = value.as_name() else {
+            return out;
+        };
+        let Some(block) = self.model.files[file].block_binding(name) else {
+            return out;
+        };
+        walk_stmts(std::slice::from_ref(block), &mut |stmt| {
+            if let Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } = stmt
+                && targets.iter().any(|t| t.as_name() == Some(name))
+                && let Some(c) = v.as_call()
+                && let Some((cf, Some(Stmt::ClassDef(class)), _)) =
+                    self.model.resolve_definition(file, &c.func)
+                && let Some((mf, _, method)) = find_method(self.model, cf, class, attr)
+            {
+                out.push((mf, method));
+            }
+        });
+        out
+    }
+
+    /// [`Judge::permissive_call`] of a function already found.
+    fn permissive_function(
+        &self,
+        def_file: usize,
+        function: &'a Function,
+        call: &Call,
+        depth: u32,
+    ) -> Option<Switch> {
+        // Literal arguments by parameter name (`self` is not passed).
+        let params: Vec<&Param> = function
+            .params
+            .iter()
+            .filter(|p| p.name != "self" && p.name != "cls")
+            .collect();
+        let literals: Vec<(&str, &str)> = params
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((p.name.as_str(), call.argument(&p.name, i)?.as_str()?)))
+            .collect();
+        let body: Vec<&Stmt> = function
+            .body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+            .collect();
+        // `def has_permission(p, user=current_user): return auth_manager.has_permission(p, user)`.
+        if let [
+            Stmt::Return {
+                value: Some(value), ..
+            },
+        ] = body.as_slice()
+            && let Some(inner) = value.as_call()
+        {
+            let forwards = inner.args.iter().all(|a| match a.as_name() {
+                Some(n) => params.iter().any(|p| p.name == n),
+                None => a.as_str().is_some(),
+            });
+            if forwards {
+                let mut rebound = inner.clone();
+                for arg in rebound.args.iter_mut() {
+                    if let Some(n) = arg.as_name()
+                        && let Some((_, text)) = literals.iter().find(|(name, _)| *name == n)
+                    {
+                        arg.kind = ExprKind::Str(text.to_string());
+                    }
+                }
+                return self.permissive_call(def_file, &function.body, &rebound, depth + 1);
+            }
+        }
+        self.permissive_branch(def_file, &function.body, &literals)
+    }
+
+    fn permissive_branch(
+        &self,
+        file: usize,
+        body: &[Stmt],
+        literals: &[(&str, &str)],
+    ) -> Option<Switch> {
+        for stmt in body {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            else {
+                continue;
+            };
+            // `if permission.upper() == "READ":` for another permission than the one asked.
+            if let Some(matches) = literal_parameter_test(test, literals) {
+                let branch: &[Stmt] = if matches { then } else { orelse };
+                if let Some(found) = self.permissive_branch(file, branch, literals) {
+                    return Some(found);
+                }
+                continue;
+            }
+            let grants_all = matches!(then.as_slice(), [Stmt::Return { value: Some(v), .. }]
+                if v.as_bool() == Some(true));
+            // About the settings, not the caller: `app.config["WRITE_ACCESS"] == "ANONYMOUS"`
+            // names the anonymous in a setting's value.
+            let about_caller = test.any(&mut |x| match &x.kind {
+                ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => IDENTITY.found_in(n),
+                _ => false,
+            });
+            if grants_all && !about_caller && self.reads_configuration(file, test, false) {
+                return Some(Switch {
+                    file,
+                    test: test.span,
+                    negated: true,
+                });
+            }
+            for inner in [then.as_slice(), orelse.as_slice()] {
+                if let Some(found) = self.permissive_branch(file, inner, literals) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    /// The method `name.method` calls when `name` holds an instance of a project class built
+    /// in `root` (`page = Page(path)`) or at module level (`server = GitHttpServer()`).
+    fn instance_method(
+        &self,
+        file: usize,
+        root: &[Stmt],
+        func: &Expr,
+    ) -> Option<(usize, &'a Function, SelfCtx<'a>)> {
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return None;
+        };
+        let call = match &value.kind {
+            // `Page(path).purge()`
+            ExprKind::Call(call) => call,
+            _ => {
+                let name = value.as_name().filter(|n| *n != "self")?;
+                let value = match crate::values::last_assignment(root, name) {
+                    Some(v) => v,
+                    None => match self.model.files[file].top_level(name)? {
+                        Stmt::Assign { value: Some(v), .. } => v,
+                        _ => return None,
+                    },
+                };
+                value.as_call()?
+            }
+        };
+        let (class_file, Some(Stmt::ClassDef(class)), _) =
+            self.model.resolve_definition(file, &call.func)?
+        else {
+            return None;
+        };
+        let (method_file, _, method) = find_method(self.model, class_file, class, attr)?;
+        Some((
+            method_file,
+            method,
+            SelfCtx {
+                file: class_file,
+                class,
+                current: None,
+            },
+        ))
+    }
+
     /// A project function defined at module level under a feature check or an import guard
     /// (`if MCP_AVAILABLE: def handle(...)`, `try: ... def f(...)`): Python binds it when the
     /// module is imported, though it is not a top-level statement.
@@ -3010,6 +3238,12 @@ impl<'a> Judge<'a, '_> {
                             test: test.span,
                             negated: false,
                         });
+                    }
+                    // `if not has_permission("WRITE"): abort(403)` where `has_permission`
+                    // lets everyone through when a setting says so: the refusal happens only
+                    // while the setting does not.
+                    if own.switch.is_none() && (own.identity || own.role) {
+                        own.switch = self.permissive_predicate(file, root, test);
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
                     // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
@@ -3728,6 +3962,26 @@ const LACKING_WORDS: &[&str] = &[
 ];
 
 /// Whether any name, attribute or string in `e` passes `f` (which must ignore ASCII case).
+/// Whether a test comparing a parameter with a literal (`permission.upper() == "READ"`) holds
+/// for the literal the call passes; `None` for any other test.
+fn literal_parameter_test(test: &Expr, literals: &[(&str, &str)]) -> Option<bool> {
+    let comparisons = test.comparisons();
+    let [(left, CmpOp::Eq, right)] = comparisons.as_slice() else {
+        return None;
+    };
+    let expected = right.as_str()?;
+    let mut subject = *left;
+    while let ExprKind::Call(c) = &subject.kind
+        && let ExprKind::Attribute { value, attr } = &c.func.kind
+        && matches!(attr.as_str(), "upper" | "lower" | "strip" | "casefold")
+    {
+        subject = value;
+    }
+    let name = subject.as_name()?;
+    let (_, passed) = literals.iter().find(|(n, _)| *n == name)?;
+    Some(passed.eq_ignore_ascii_case(expected))
+}
+
 /// The name an attribute chain starts from: `wiki` of `wiki.auth.has_permission`.
 fn chain_head(e: &Expr) -> Option<&Expr> {
     match &e.kind {
