@@ -34,7 +34,9 @@ declare_rule! {
     /// all assign `DEBUG` again, and code in an `if` that runs only when debug is already on
     /// (`if app.debug:`, `if settings.DEBUG:`, `if in_debug_mode():`), and `config["DEBUG"] =
     /// True` in a function that also sets `config["TESTING"] = True` (an application built for
-    /// a test suite). Other test code is analysed like any other; silence it with
+    /// a test suite), and an application created with `debug=True` that the module binds to
+    /// another application before anything reads it (`APP = Starlette(debug=True)`, later
+    /// `APP = Starlette(routes=routes)`: the first is never served). Other test code is analysed like any other; silence it with
     /// `per-file-ignores`.
     ///
     /// ## Why is this dangerous
@@ -98,7 +100,7 @@ impl Rule for DebugModeEnabled {
                 .class_name(cx.file_index, &call.func)
                 .is_some_and(|q| ASGI_APPS.contains(&q.as_str()))
         {
-            if debug_keyword.is_some_and(|d| is_enabled(cx, d)) {
+            if debug_keyword.is_some_and(|d| is_enabled(cx, d)) && !replaced_unused(cx, expr) {
                 report(
                     cx,
                     expr.span,
@@ -251,6 +253,61 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
 
 /// Whether the enclosing function also sets `config["TESTING"] = True`: it builds an
 /// application for a test suite (a pytest fixture), which never serves other people.
+/// `APP = Starlette(debug=True)` at module level, bound again to another application before
+/// anything reads it: the debug instance is never served.
+fn replaced_unused(cx: &FileContext, construction: &Expr) -> bool {
+    let body = cx.file.body();
+    let Some(index) = body.iter().position(
+        |stmt| matches!(stmt, Stmt::Assign { value: Some(v), .. } if v.span == construction.span),
+    ) else {
+        return false;
+    };
+    let Stmt::Assign { targets, .. } = &body[index] else {
+        return false;
+    };
+    let [target] = targets.as_slice() else {
+        return false;
+    };
+    let Some(name) = target.as_name() else {
+        return false;
+    };
+    for stmt in &body[index + 1..] {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| t.as_name() == Some(name))
+        {
+            return !value.any(&mut |x| x.as_name() == Some(name));
+        }
+        let mentions = |e: &Expr| e.any(&mut |x| x.as_name() == Some(name));
+        let reads = match stmt {
+            Stmt::Assign { .. } | Stmt::Expr { .. } => {
+                let mut reads = false;
+                stmt.for_each_own_expr(&mut |e| reads |= mentions(e));
+                reads
+            }
+            // Decorators and bases run when the statement does; bodies run later.
+            Stmt::FunctionDef(f) => f.decorators.iter().any(mentions),
+            Stmt::ClassDef(c) => c.decorators.iter().chain(c.bases.iter()).any(mentions),
+            Stmt::Import { .. } | Stmt::ImportFrom { .. } => false,
+            // A block: read anywhere inside it.
+            _ => {
+                let mut reads = false;
+                routewarden_model::security::walk_exprs(std::slice::from_ref(stmt), &mut |e| {
+                    reads |= mentions(e)
+                });
+                reads
+            }
+        };
+        if reads {
+            return false;
+        }
+    }
+    false
+}
+
 fn configured_for_testing(cx: &FileContext) -> bool {
     let Some(function) = cx.functions.last() else {
         return false;

@@ -33,7 +33,9 @@ declare_rule! {
     /// The message says when the value is a well-known weak one such as `dev`, `changeme` or a
     /// documentation example; other values are not repeated.
     ///
-    /// Not reported: empty Flask keys (Flask then refuses to sign), PEM public keys and
+    /// Not reported: empty Flask keys (Flask then refuses to sign), placeholders the
+    /// application refuses to start with (`if app.config["SECRET_KEY"] == "CHANGE ME":
+    /// sys.exit(1)` anywhere in the project: the literal never signs), PEM public keys and
     /// certificates, `jwt.decode` with `verify_signature` off, `jwt.encode` with
     /// `algorithm="none"` (an unsigned token: JWT002's finding), names that describe a key rather
     /// than hold it (`SECRET_KEY_FILE`, `SECRETS_DIR`), configuration classes and modules named
@@ -143,6 +145,10 @@ fn check_value(
         empty == Empty::Unset
     } else {
         reported_at_definition(cx, &secret.source)
+            || super::secret_with_literal_fallback::literal_refused_at_startup(
+                cx.model,
+                &secret.text,
+            )
     };
     if skip {
         return;

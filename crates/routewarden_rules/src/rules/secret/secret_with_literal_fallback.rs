@@ -167,25 +167,46 @@ fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
         return false;
     };
     cx.model.files.iter().enumerate().any(|(file, module)| {
-        module.text.contains(short) && refuses_in(cx.model, file, module.body(), &qualified)
+        module.text.contains(short)
+            && refuses_in(cx.model, file, module.body(), &|o: &Expr| {
+                constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
+            })
     })
 }
 
-fn refuses_in(model: &ProjectModel, file: usize, body: &[Stmt], constant: &str) -> bool {
+/// True when the application refuses to start with this literal key: somewhere in the project
+/// a value is compared with the same literal and the branch exits or raises (`if
+/// app.config["SECRET_KEY"] == "CHANGE ME": sys.exit(1)`). The placeholder never signs.
+pub fn literal_refused_at_startup(model: &ProjectModel, text: &str) -> bool {
+    text.len() >= 3
+        && model.files.iter().enumerate().any(|(file, module)| {
+            module.text.contains(text)
+                && refuses_in(model, file, module.body(), &|o: &Expr| {
+                    o.as_str() == Some(text)
+                })
+        })
+}
+
+fn refuses_in(
+    model: &ProjectModel,
+    file: usize,
+    body: &[Stmt],
+    is_value: &dyn Fn(&Expr) -> bool,
+) -> bool {
     body.iter().any(|stmt| {
         if let Stmt::If { test, body, .. } = stmt
-            && compares_with(model, file, test, constant)
+            && compares_with(test, is_value)
             && stops(model, file, body)
         {
             return true;
         }
         stmt.child_bodies()
-            .any(|child| refuses_in(model, file, child, constant))
+            .any(|child| refuses_in(model, file, child, is_value))
     })
 }
 
-/// `x == CONSTANT` (either side, also inside `and`/`or`).
-fn compares_with(model: &ProjectModel, file: usize, test: &Expr, constant: &str) -> bool {
+/// `x == VALUE` (either side, also inside `and`/`or`).
+fn compares_with(test: &Expr, is_value: &dyn Fn(&Expr) -> bool) -> bool {
     test.any(&mut |e| {
         let ExprKind::Compare {
             left,
@@ -198,23 +219,37 @@ fn compares_with(model: &ProjectModel, file: usize, test: &Expr, constant: &str)
         ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
             && std::iter::once(left.as_ref())
                 .chain(comparators.iter())
-                .any(|o| constant_in(model, file, o).as_deref() == Some(constant))
+                .any(is_value)
     })
 }
 
-/// The block raises or exits the process, at any depth.
+/// The block raises or exits the process, at any depth, also through a project helper that
+/// does (`fatal_error(msg)` printing and calling `sys.exit(1)`).
 fn stops(model: &ProjectModel, file: usize, body: &[Stmt]) -> bool {
+    stops_at(model, file, body, 0)
+}
+
+fn stops_at(model: &ProjectModel, file: usize, body: &[Stmt], depth: u32) -> bool {
     body.iter().any(|stmt| match stmt {
         Stmt::Raise { .. } => true,
         Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
             let q = model.files[file].imports.resolve(&c.func);
-            matches!(
+            if matches!(
                 q.as_deref(),
                 Some("sys.exit" | "os._exit" | "builtins.exit" | "builtins.quit")
             ) || matches!(c.func.as_name(), Some("exit" | "quit"))
+            {
+                return true;
+            }
+            depth == 0
+                && matches!(model.resolve_definition(file, &c.func),
+                    Some((f, Some(Stmt::FunctionDef(helper)), _))
+                        if stops_at(model, f, &helper.body, depth + 1))
         }),
         Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
-        other => other.child_bodies().any(|child| stops(model, file, child)),
+        other => other
+            .child_bodies()
+            .any(|child| stops_at(model, file, child, depth)),
     })
 }
 
