@@ -187,13 +187,47 @@ impl ProjectModel {
                     && let Some(method) = scope.last()
                     && let Some(class) =
                         crate::apps::class_of_method(self.files[file].body(), method)
-                    && let Some((f, value)) = crate::apps::class_attribute(self, file, class, attr)
                 {
-                    return Some(ValueOrigin {
-                        file: f,
-                        expr: value,
-                        scope: Vec::new(),
-                    });
+                    let declared = crate::apps::class_attribute(self, file, class, attr);
+                    // `flask_app = None` in the class body only declares the attribute.
+                    if let Some((f, value)) = declared
+                        && !matches!(value.kind, ExprKind::NoneLiteral)
+                    {
+                        return Some(ValueOrigin {
+                            file: f,
+                            expr: value,
+                            scope: Vec::new(),
+                        });
+                    }
+                    // `self.flask_app = Flask(__name__)` in `__init__`: the value, read in the
+                    // method that assigns it.
+                    if value.as_name() == Some("self")
+                        && let Some((assigning, value)) = class.body.iter().find_map(|stmt| {
+                            let Stmt::FunctionDef(m) = stmt else {
+                                return None;
+                            };
+                            if !m.self_attributes.may_contain(attr) {
+                                return None;
+                            }
+                            attribute_assignments(&m.body, attr)
+                                .into_iter()
+                                .find(|(receiver, _)| receiver.as_name() == Some("self"))
+                                .map(|(_, value)| (m.as_ref(), value))
+                        })
+                    {
+                        return Some(ValueOrigin {
+                            file,
+                            expr: value,
+                            scope: vec![assigning],
+                        });
+                    }
+                    if let Some((f, value)) = declared {
+                        return Some(ValueOrigin {
+                            file: f,
+                            expr: value,
+                            scope: Vec::new(),
+                        });
+                    }
                 }
                 // `module.CONSTANT` where `module` is an imported project module.
                 let q = self.files[file].imports.resolve(expr)?;

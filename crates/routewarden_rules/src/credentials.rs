@@ -123,11 +123,14 @@ pub fn is_credential_name(name: &str) -> bool {
     }
     let credential =
         words.iter().any(|w| CREDENTIAL_WORDS.contains(&w.as_str())) || key_compound(&words);
+    // `header_api_key` holds the key a header carried; `api_key_header` names the header.
+    let carried_in = |i: usize, w: &String| i == 0 && matches!(w.as_str(), "header" | "headers");
     credential
         && !is_lexical_token(&words)
         && !words
             .iter()
-            .any(|w| DESCRIPTIVE_WORDS.contains(&w.as_str()))
+            .enumerate()
+            .any(|(i, w)| DESCRIPTIVE_WORDS.contains(&w.as_str()) && !carried_in(i, w))
 }
 
 /// True for names with a credential word that say they hold something else: `token_type`,

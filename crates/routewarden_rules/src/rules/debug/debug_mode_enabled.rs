@@ -24,7 +24,9 @@ declare_rule! {
     /// defaults to `True`, and `FLASK_DEBUG` or `FLASK_ENV=development` set through
     /// `os.environ[...]`, `setdefault`, `update` or `os.putenv`. The application object may have
     /// any name, come from a factory or another module, and the framework may be imported under
-    /// any alias; `True` may come through a constant.
+    /// any alias, also be kept on an instance (`self.flask_app.run(debug=self.debug)`, where
+    /// the constructor's `debug` parameter defaults to `True`); `True` may come through a
+    /// constant.
     ///
     /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`), or,
     /// for the other forms, when the same file starts a server on every interface.
@@ -229,7 +231,7 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
     } else {
         return;
     };
-    if !debug.is_some_and(|d| is_enabled(cx, d)) {
+    if !debug.is_some_and(|d| is_enabled(cx, d) || enabled_by_default(cx, d)) {
         return;
     }
     if !reported_here(cx, expr.span) {
@@ -251,8 +253,24 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
     }
 }
 
-/// Whether the enclosing function also sets `config["TESTING"] = True`: it builds an
-/// application for a test suite (a pytest fixture), which never serves other people.
+/// `run(debug=self.debug)` where `self.debug` holds a constructor parameter that defaults to
+/// `True`: a bare `FlaskAPI().run()` starts the debugger.
+fn enabled_by_default(cx: &FileContext, debug: &Expr) -> bool {
+    if !matches!(debug.kind, ExprKind::Attribute { .. }) {
+        return false;
+    }
+    let origin = cx.model.resolve_value(cx.file_index, &cx.functions, debug);
+    let Some(name) = origin.expr.as_name() else {
+        return false;
+    };
+    origin
+        .scope
+        .last()
+        .and_then(|f| f.params.iter().find(|p| p.name == name))
+        .and_then(|p| p.default.as_ref())
+        .is_some_and(|d| matches!(d.kind, ExprKind::Bool(true)))
+}
+
 /// `APP = Starlette(debug=True)` at module level, bound again to another application before
 /// anything reads it: the debug instance is never served.
 fn replaced_unused(cx: &FileContext, construction: &Expr) -> bool {
@@ -308,6 +326,8 @@ fn replaced_unused(cx: &FileContext, construction: &Expr) -> bool {
     false
 }
 
+/// Whether the enclosing function also sets `config["TESTING"] = True`: it builds an
+/// application for a test suite (a pytest fixture), which never serves other people.
 fn configured_for_testing(cx: &FileContext) -> bool {
     let Some(function) = cx.functions.last() else {
         return false;

@@ -22,7 +22,8 @@ declare_rule! {
     /// `response.message = str(e)`, also in an `except` clause before a later `return response`;
     /// nested models and models serialised with `.model_dump()` or `.dict()` too),
     /// returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
-    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, or returned by an exception
+    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
+    /// WebSocket (`await websocket.send_json({"error": str(e)})`), or returned by an exception
     /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
     /// `add_exception_handler`/`register_error_handler`).
     ///
@@ -530,6 +531,26 @@ impl Analysis<'_, '_> {
             | "werkzeug.wrappers.Response" => call.argument("status", 1),
             _ => call.argument("status_code", 1),
         }
+    }
+
+    /// A parameter annotated as Starlette's or FastAPI's `WebSocket`.
+    fn is_websocket(&self, expr: &Expr) -> bool {
+        let Some(name) = expr.as_name() else {
+            return false;
+        };
+        self.params
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.annotation.as_ref())
+            .and_then(|a| self.cx.resolve(a))
+            .is_some_and(|q| {
+                matches!(
+                    &*q,
+                    "fastapi.WebSocket"
+                        | "fastapi.websockets.WebSocket"
+                        | "starlette.websockets.WebSocket"
+                )
+            })
     }
 
     fn is_response_builder(&self, call: &Call) -> bool {
@@ -1397,7 +1418,34 @@ impl ExceptionDetailsInResponse {
     }
 
     fn check_calls(&self, analysis: &Analysis, expr: &Expr, span: Span, out: &mut Findings) {
+        let expr = match &expr.kind {
+            ExprKind::Await(inner) => inner,
+            _ => expr,
+        };
         let Some(call) = expr.as_call() else { return };
+        // `await websocket.send_json({"message": str(e)})` on the route's WebSocket.
+        if let ExprKind::Attribute { value, attr } = &call.func.kind
+            && matches!(attr.as_str(), "send_json" | "send_text")
+            && analysis.is_websocket(value)
+        {
+            if let Some(message) = call.args.first()
+                && let Some(taint) = analysis.taint(message)
+            {
+                // `{"code": exc.code, "message": str(exc)}`: an error that carries its own code.
+                let carries_code = message.any(&mut |x| {
+                    matches!(&x.kind, ExprKind::Attribute { value, attr }
+                        if matches!(attr.as_str(), "code" | "status_code" | "error_code")
+                            && value.as_name().is_some_and(|n| analysis.tainted.contains_key(n)))
+                });
+                let status = if carries_code {
+                    Status::FromException
+                } else {
+                    Status::Unspecified
+                };
+                self.report(taint, status, span, "sent over the WebSocket", out);
+            }
+            return;
+        }
         if analysis.is_response_builder(call) {
             if let Some((taint, status)) = analysis.response_taint(expr) {
                 self.report(taint, status, span, "sent in a response", out);
