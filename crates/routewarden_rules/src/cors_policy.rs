@@ -440,6 +440,11 @@ fn is_true(cx: &FileContext, expr: &Expr) -> bool {
         return true;
     }
     let origin = cx.resolve_value(expr);
+    if let Some(name) = origin.expr.as_name()
+        && let Some(default) = parameter_default(&origin.scope, name)
+    {
+        return matches!(default.kind, ExprKind::Bool(true));
+    }
     settings_field_default(cx.model, origin.file, &origin.scope, origin.expr)
         .is_some_and(|(_, default)| matches!(default.kind, ExprKind::Bool(true)))
 }
@@ -590,8 +595,24 @@ fn collect_origins<'a>(
             }
             None => policy.origins_unknown = true,
         },
+        // `def serve(allow_origins: list[str] = ["*"])`: what applies when the caller passes
+        // nothing.
+        ExprKind::Name(name) => match parameter_default(scope, name) {
+            Some(default) => collect_origins(model, file, scope, default, true, policy, depth + 1),
+            None => policy.origins_unknown = true,
+        },
         _ => policy.origins_unknown = true,
     }
+}
+
+/// The default of a parameter of the innermost enclosing function that declares it.
+fn parameter_default<'a>(scope: &[&'a Function], name: &str) -> Option<&'a Expr> {
+    scope
+        .iter()
+        .rev()
+        .find_map(|f| f.params.iter().find(|p| p.name == name))?
+        .default
+        .as_ref()
 }
 
 fn looks_like_regex(origin: &str) -> bool {
