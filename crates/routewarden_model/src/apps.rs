@@ -1781,6 +1781,53 @@ impl<'a> Extractor<'a> {
     }
 
     /// The innermost loop variable named `name`, when it stands for whole items.
+    /// The texts of an f-string path whose parts are variables of one enclosing loop over a
+    /// literal, once per row, when every part is a literal string in every row.
+    fn looped_paths(&self, path: Option<&Expr>) -> Option<Vec<String>> {
+        let ExprKind::FString(parts) = &path?.kind else {
+            return None;
+        };
+        let mut binding: Option<&LoopBinding<'a>> = None;
+        for part in parts {
+            let routewarden_python::ast::FStringPart::Value(v) = part else {
+                continue;
+            };
+            let name = v.as_name()?;
+            let b = self.loops.iter().rev().find(|b| b.name == name)?;
+            match binding {
+                Some(first) if !first.rows.same(b.rows) => return None,
+                _ => binding = Some(b),
+            }
+        }
+        let binding = binding?;
+        // A loop target is a name (whole items) or a tuple (each row's parts).
+        let rows: Vec<Vec<&Expr>> = match (binding.index, binding.rows) {
+            (None, LoopRows::Items(items)) => items.iter().map(|i| vec![i]).collect(),
+            (None, LoopRows::Entries(_)) => return None,
+            (Some(_), rows) => rows.rows().into_iter().map(|(_, row)| row).collect(),
+        };
+        let mut texts = Vec::new();
+        for row in rows {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    routewarden_python::ast::FStringPart::Literal(l) => text.push_str(l),
+                    routewarden_python::ast::FStringPart::Value(v) => {
+                        let name = v.as_name()?;
+                        let b = self.loops.iter().rev().find(|b| b.name == name)?;
+                        let value = match b.index {
+                            Some(i) => row.get(i).copied()?,
+                            None => row.first().copied()?,
+                        };
+                        text.push_str(value.as_str()?);
+                    }
+                }
+            }
+            texts.push(text);
+        }
+        (!texts.is_empty()).then_some(texts)
+    }
+
     fn loop_item(&self, name: &str) -> Option<&LoopBinding<'a>> {
         self.loops
             .iter()
@@ -3992,29 +4039,31 @@ impl<'a> Extractor<'a> {
                             None => methods_argument(call.keyword("methods"))
                                 .unwrap_or_else(|| vec!["GET".to_string()]),
                         };
-                        let path = path_text(
-                            self.model,
-                            self.file,
-                            &self.scope,
-                            call.argument("path", 0).or(call.keyword("rule")),
-                        );
-                        self.out.routes.push(RouteDecl {
-                            file: self.file,
-                            handler: f,
-                            handler_file: self.file,
-                            handler_scope: self.scope.clone(),
-                            owner: Some(owner),
-                            methods,
-                            path,
-                            decorator_index: Some(index),
-                            call: Some(call),
-                            call_scope: self.scope.clone(),
-                            view_decorators: Vec::new(),
-                            view_class: None,
-                            view_class_file: 0,
-                            span: self.decorator_span(decorator),
-                            endpoint: None,
+                        let path_arg = call.argument("path", 0).or(call.keyword("rule"));
+                        // `for name, kind in (("Hybrid", "hybrid"), ...): @app.post(f"/chunk/
+                        // {kind}")`: one route per row of the literal the loop walks.
+                        let paths = self.looped_paths(path_arg).unwrap_or_else(|| {
+                            vec![path_text(self.model, self.file, &self.scope, path_arg)]
                         });
+                        for path in paths {
+                            self.out.routes.push(RouteDecl {
+                                file: self.file,
+                                handler: f,
+                                handler_file: self.file,
+                                handler_scope: self.scope.clone(),
+                                owner: Some(owner.clone()),
+                                methods: methods.clone(),
+                                path,
+                                decorator_index: Some(index),
+                                call: Some(call),
+                                call_scope: self.scope.clone(),
+                                view_decorators: Vec::new(),
+                                view_class: None,
+                                view_class_file: 0,
+                                span: self.decorator_span(decorator),
+                                endpoint: None,
+                            });
+                        }
                     } else if attr == "middleware"
                         && let Some(owner) = self.resolve(receiver)
                     {
