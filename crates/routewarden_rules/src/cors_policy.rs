@@ -8,7 +8,7 @@ use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
 use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
-use routewarden_model::security::{walk_all_exprs, walk_exprs};
+use routewarden_model::security::{walk_all_exprs, walk_exprs, walk_stmts};
 use routewarden_model::values::settings_field_default;
 use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
@@ -227,19 +227,18 @@ fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
 }
 
 fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
+    let option = |key: &str| call.keyword(key).or_else(|| spread_option(cx, call, key));
     let mut policy = CorsPolicy {
         library: CorsLibrary::Starlette,
         origins: Vec::new(),
         origins_unknown: false,
         regexes: Vec::new(),
-        credentials: call
-            .keyword("allow_credentials")
-            .is_some_and(|v| is_true(cx, v)),
+        credentials: option("allow_credentials").is_some_and(|v| is_true(cx, v)),
         resource: None,
         origins_from_config: false,
         origins_reported_elsewhere: false,
     };
-    if let Some(origins) = call.keyword("allow_origins") {
+    if let Some(origins) = option("allow_origins") {
         collect_origins_of_call(cx, origins, &mut policy);
     }
     if let Some(regex) = call.keyword("allow_origin_regex")
@@ -422,6 +421,44 @@ impl<'a> FlaskCorsConfig<'a> {
 /// The `origins` of the mappings spread into a call (`CORS(app, **{"origins": [...]})`):
 /// `Some(None)` when every spread mapping is a dict literal without them, `None` when a mapping
 /// cannot be read.
+/// An option passed through `**options`: the dict literal's entry, or the value the function
+/// gives the key before the call (`options.setdefault("allow_origins", ["*"])`, `options[
+/// "allow_origins"] = [...]`; the last one).
+fn spread_option<'c>(cx: &'c FileContext, call: &'c Call, key: &str) -> Option<&'c Expr> {
+    let spread = call.keywords.iter().find(|k| k.arg.is_none())?;
+    let name = spread.value.as_name()?;
+    let body = cx.function().map_or(cx.file.body(), |f| &f.body[..]);
+    let mut found = None;
+    walk_exprs(body, &mut |e| {
+        if let Some(c) = e.as_call()
+            && let ExprKind::Attribute { value, attr } = &c.func.kind
+            && attr == "setdefault"
+            && value.as_name() == Some(name)
+            && c.args.first().and_then(Expr::as_str) == Some(key)
+            && e.span.end <= call.func.span.start
+        {
+            found = c.args.get(1);
+        }
+    });
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            span,
+            ..
+        } = stmt
+            && span.end <= call.func.span.start
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Subscript { value, slice }
+                    if value.as_name() == Some(name) && slice.as_str() == Some(key))
+            })
+        {
+            found = Some(value);
+        }
+    });
+    found.or_else(|| cx.resolve_value(&spread.value).expr.dict_value(key))
+}
+
 fn spread_origins<'c>(cx: &'c FileContext, call: &'c Call) -> Option<Option<&'c Expr>> {
     let mut found = None;
     for k in call.keywords.iter().filter(|k| k.arg.is_none()) {

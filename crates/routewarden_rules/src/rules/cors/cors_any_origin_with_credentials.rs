@@ -16,8 +16,8 @@ declare_rule! {
     /// the environment are followed to the value that applies when nothing is configured
     /// (`os.getenv("CORS_ORIGINS", "*")`, a settings field defaulting to `["*"]`, also in another
     /// module, a parameter of the function that installs the middleware defaulting to `["*"]`:
-    /// `def serve(allow_origins=["*"], allow_credentials=True)`), and `allow_credentials`
-    /// likewise; an origins list read from configuration with no
+    /// `def serve(allow_origins=["*"], allow_credentials=True)`, options passed as `**params`
+    /// after `params.setdefault("allow_origins", ["*"])`), and `allow_credentials` likewise; an origins list read from configuration with no
     /// wildcard default is not reported, nor one the code rejects `*` from before use
     /// (`if "*" in origins: raise ...`, `[o for o in origins if o != "*"]`). flask-cors options
     /// the call does not pass come from the app configuration (`CORS_ORIGINS`,
