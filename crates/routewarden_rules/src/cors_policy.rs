@@ -634,12 +634,74 @@ fn collect_origins<'a>(
         },
         // `def serve(allow_origins: list[str] = ["*"])`: what applies when the caller passes
         // nothing.
-        ExprKind::Name(name) => match parameter_default(scope, name) {
-            Some(default) => collect_origins(model, file, scope, default, true, policy, depth + 1),
-            None => policy.origins_unknown = true,
-        },
+        ExprKind::Name(name) => {
+            if let Some(default) = parameter_default(scope, name) {
+                collect_origins(model, file, scope, default, true, policy, depth + 1);
+                return;
+            }
+            // `if ENABLE_CORS: origins = ALLOWED.split(","); add_cors(app, origins)`: a name
+            // bound in a module-level block, or a parameter of a helper given the origins by
+            // its callers at module level.
+            let values: Vec<&'a Expr> = if scope.is_empty() {
+                module_block_value(model, file, name).into_iter().collect()
+            } else {
+                module_call_arguments(model, file, scope, name)
+            };
+            if values.is_empty() {
+                policy.origins_unknown = true;
+            }
+            for value in values {
+                collect_origins(model, file, &[], value, via_default, policy, depth + 1);
+            }
+        }
         _ => policy.origins_unknown = true,
     }
+}
+
+/// The value a module-level `if`/`try`/`with` block last gives `name`.
+fn module_block_value<'a>(model: &'a ProjectModel, file: usize, name: &str) -> Option<&'a Expr> {
+    let block = model.files[file].block_binding(name)?;
+    routewarden_model::last_assignment(std::slice::from_ref(block), name)
+}
+
+/// The arguments that calls of the innermost function of `scope` made at module level (also in
+/// module-level blocks) pass for its parameter `name`.
+fn module_call_arguments<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    name: &str,
+) -> Vec<&'a Expr> {
+    let Some(function) = scope.last() else {
+        return Vec::new();
+    };
+    let Some(position) = function.params.iter().position(|p| p.name == name) else {
+        return Vec::new();
+    };
+    fn visit<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
+        for stmt in body {
+            if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                continue;
+            }
+            stmt.for_each_own_expr(&mut *f);
+            for child in stmt.child_bodies() {
+                visit(child, f);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    visit(model.files[file].body(), &mut |e| {
+        e.any(&mut |x| {
+            if let Some(call) = x.as_call()
+                && call.func.as_name() == Some(function.name.as_str())
+                && let Some(arg) = call.argument(name, position)
+            {
+                out.push(arg);
+            }
+            false
+        });
+    });
+    out
 }
 
 /// The default of a parameter of the innermost enclosing function that declares it.

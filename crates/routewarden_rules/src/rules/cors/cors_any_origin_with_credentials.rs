@@ -17,7 +17,9 @@ declare_rule! {
     /// (`os.getenv("CORS_ORIGINS", "*")`, a settings field defaulting to `["*"]`, also in another
     /// module, a parameter of the function that installs the middleware defaulting to `["*"]`:
     /// `def serve(allow_origins=["*"], allow_credentials=True)`, options passed as `**params`
-    /// after `params.setdefault("allow_origins", ["*"])`), and `allow_credentials` likewise; an origins list read from configuration with no
+    /// after `params.setdefault("allow_origins", ["*"])`, the origins a module-level call passes
+    /// to a helper that installs the middleware, also under `if ENABLE_CORS:`), and
+    /// `allow_credentials` likewise; an origins list read from configuration with no
     /// wildcard default is not reported, nor one the code rejects `*` from before use
     /// (`if "*" in origins: raise ...`, `[o for o in origins if o != "*"]`). flask-cors options
     /// the call does not pass come from the app configuration (`CORS_ORIGINS`,
