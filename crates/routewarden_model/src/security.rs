@@ -1713,10 +1713,13 @@ impl<'a> Judge<'a, '_> {
         // The guard may be nested in the function that registers it (`def create_app(
         // health_path="/health"): paths = {health_path, "/ready"}; @app.middleware("http")
         // async def check(...)`): its names are read in the enclosing functions too.
-        let mut scope =
-            crate::apps::enclosing_functions(self.model.files[cx.file].body(), cx.function);
-        scope.push(cx.function);
-        let origin = self.model.resolve_value(cx.file, &scope, e);
+        let mut scope = vec![cx.function];
+        let mut origin = self.model.resolve_value(cx.file, &scope, e);
+        if matches!(origin.expr.kind, ExprKind::Name(_)) {
+            scope = crate::apps::enclosing_functions(self.model.files[cx.file].body(), cx.function);
+            scope.push(cx.function);
+            origin = self.model.resolve_value(cx.file, &scope, e);
+        }
         let (file, expr) = (origin.file, origin.expr);
         // A parameter of an enclosing function: its default, the value when the caller
         // passes none.

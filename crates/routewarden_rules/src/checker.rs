@@ -33,6 +33,7 @@ pub fn check_project(
         .map(|r| (r.handler_file, r.handler.span.start))
         .collect();
     let flask_cors_config = std::sync::OnceLock::new();
+    let startup_refusals = std::sync::OnceLock::new();
     let shared = Shared {
         model,
         settings,
@@ -40,6 +41,7 @@ pub fn check_project(
         config: &config,
         handlers: &handlers,
         flask_cors_config: &flask_cors_config,
+        startup_refusals: &startup_refusals,
     };
     let cx = ProjectContext {
         model,
@@ -96,6 +98,7 @@ struct Shared<'a> {
     config: &'a ConfigModel<'a>,
     handlers: &'a HashSet<(usize, u32)>,
     flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
+    startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
 }
 
 fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> Vec<Finding> {
@@ -117,6 +120,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 callee: None,
                 callee_name: String::new(),
                 flask_cors_config: shared.flask_cors_config,
+                startup_refusals: shared.startup_refusals,
             },
             hooks: HOOKS.map(|_| {
                 (0..rules.len())

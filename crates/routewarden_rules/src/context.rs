@@ -27,6 +27,8 @@ pub struct FileContext<'a> {
     pub(crate) callee_name: String,
     /// The flask-cors options of the app configuration, built when a rule first asks.
     pub(crate) flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
+    /// The literals the application refuses to start with, built when a rule first asks.
+    pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -69,6 +71,14 @@ impl<'a> FileContext<'a> {
     pub fn flask_cors_config(&self) -> &crate::cors_policy::FlaskCorsConfig<'a> {
         self.flask_cors_config
             .get_or_init(|| crate::cors_policy::FlaskCorsConfig::build(self.model, self.config))
+    }
+
+    /// Whether the application refuses to start with this literal (`if app.config["SECRET_KEY"]
+    /// == "CHANGE ME": sys.exit(1)` anywhere in the project).
+    pub fn refused_at_startup(&self, text: &str) -> bool {
+        self.startup_refusals
+            .get_or_init(|| crate::rules::secret::startup_refusals(self.model))
+            .contains(text)
     }
 
     /// The innermost enclosing function that is a route handler.

@@ -27,7 +27,8 @@ declare_rule! {
     /// `request.data` or a form), which a cross-site page cannot send without a CORS preflight,
     /// an OAuth redirect callback whose `state` authlib checks (`authorize_access_token()`), or
     /// a view that validates a Flask-WTF form, which checks its own `csrf_token` whatever the
-    /// exemption (unless built with `meta={"csrf": False}`).
+    /// exemption (unless built with `meta={"csrf": False}`), and git's smart-HTTP fetch
+    /// endpoints (`/info/refs`, `/git-upload-pack`: a clone only reads; not `git-receive-pack`).
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -55,6 +56,14 @@ declare_rule! {
 }
 
 pub struct CsrfProtectionDisabled;
+
+/// git's smart-HTTP fetch endpoints (`.../info/refs`, `.../git-upload-pack`): a clone or fetch
+/// only reads, and a cross-site page cannot read the answer. git clients send no CSRF token,
+/// so these are exempt by necessity. A push (`git-receive-pack`) is not one of them.
+fn git_fetch_endpoint(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    path.ends_with("/git-upload-pack") || path.ends_with("/info/refs")
+}
 
 /// Decorators that refuse requests from logged-in users.
 const ANONYMOUS_ONLY: &[&str] = &[
@@ -241,6 +250,7 @@ impl Rule for CsrfProtectionDisabled {
             });
             if exempt
                 && !anonymous_only
+                && !git_fetch_endpoint(&mounted.full_path)
                 && !token_authenticated(&surface.security[i].auth)
                 && !reads_only_json(cx, route.handler_file, route.handler)
                 && !checks_oauth_state(route.handler)

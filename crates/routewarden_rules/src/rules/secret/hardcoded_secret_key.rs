@@ -144,11 +144,7 @@ fn check_value(
     let skip = if secret.text.is_empty() {
         empty == Empty::Unset
     } else {
-        reported_at_definition(cx, &secret.source)
-            || super::secret_with_literal_fallback::literal_refused_at_startup(
-                cx.model,
-                &secret.text,
-            )
+        reported_at_definition(cx, &secret.source) || cx.refused_at_startup(&secret.text)
     };
     if skip {
         return;

@@ -174,17 +174,50 @@ fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
     })
 }
 
-/// True when the application refuses to start with this literal key: somewhere in the project
-/// a value is compared with the same literal and the branch exits or raises (`if
-/// app.config["SECRET_KEY"] == "CHANGE ME": sys.exit(1)`). The placeholder never signs.
-pub fn literal_refused_at_startup(model: &ProjectModel, text: &str) -> bool {
-    text.len() >= 3
-        && model.files.iter().enumerate().any(|(file, module)| {
-            module.text.contains(text)
-                && refuses_in(model, file, module.body(), &|o: &Expr| {
-                    o.as_str() == Some(text)
-                })
-        })
+/// The string literals the application refuses to start with: somewhere in the project a value
+/// is compared with the literal and the branch exits or raises (`if app.config["SECRET_KEY"] ==
+/// "CHANGE ME": sys.exit(1)`). A placeholder key of that kind never signs. Built once per
+/// project, when a rule first asks.
+pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
+    fn visit(
+        model: &ProjectModel,
+        file: usize,
+        body: &[Stmt],
+        out: &mut rustc_hash::FxHashSet<String>,
+    ) {
+        for stmt in body {
+            if let Stmt::If { test, body, .. } = stmt {
+                let mut literals = Vec::new();
+                test.any(&mut |e| {
+                    if let ExprKind::Compare {
+                        left,
+                        ops,
+                        comparators,
+                    } = &e.kind
+                        && ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
+                    {
+                        literals.extend(
+                            std::iter::once(left.as_ref())
+                                .chain(comparators.iter())
+                                .filter_map(|o| o.as_str().map(str::to_string)),
+                        );
+                    }
+                    false
+                });
+                if !literals.is_empty() && stops(model, file, body) {
+                    out.extend(literals);
+                }
+            }
+            for child in stmt.child_bodies() {
+                visit(model, file, child, out);
+            }
+        }
+    }
+    let mut out = rustc_hash::FxHashSet::default();
+    for (file, module) in model.files.iter().enumerate() {
+        visit(model, file, module.body(), &mut out);
+    }
+    out
 }
 
 fn refuses_in(
