@@ -192,6 +192,7 @@ impl<'a> AttackSurface<'a> {
                     hook_owner_stands_for_others: &hook_owner_stands_for_others,
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
+                    local_constructions: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
                     endpoint_flags: &endpoint_flags,
                 };
@@ -328,6 +329,9 @@ struct Judge<'a, 'm> {
     /// What the conditional refusals of a body decide, by (file, body, chain depth up to
     /// [`REFUSAL_DEPTH`]): the same for every view class.
     gate_memo: RefCell<HashMap<(usize, usize, u32), Verdict>>,
+    /// The calls each judged body last assigns to its names (`page = Page(path)`), by body:
+    /// looked up for every method called on a local.
+    local_constructions: RefCell<HashMap<usize, Rc<HashMap<&'a str, &'a Expr>>>>,
     /// Where production code sets Flask-Login's `LOGIN_DISABLED`, worked out when a route
     /// first uses Flask-Login: the condition under which `@login_required` still protects.
     login_switch: &'m std::sync::OnceLock<Option<String>>,
@@ -1810,22 +1814,17 @@ impl<'a> Judge<'a, '_> {
         let mut config = false;
         // `wiki.auth.has_permission("ADMIN")` after `import wiki.auth`: a project function
         // reached through its module's name, not a module's settings.
-        let mut project_calls = Vec::new();
-        if modules {
+        let calls_project_function = |head: &Expr| {
             e.any(&mut |x| {
-                if let ExprKind::Call(call) = &x.kind
-                    && let ExprKind::Attribute { .. } = call.func.kind
-                    && let Some(head) = chain_head(&call.func)
+                matches!(&x.kind, ExprKind::Call(call)
+                if chain_head(&call.func).is_some_and(|h| h.span == head.span)
+                    && matches!(call.func.kind, ExprKind::Attribute { .. })
                     && matches!(
                         self.model.resolve_definition(file, &call.func),
                         Some((_, Some(Stmt::FunctionDef(_)), _))
-                    )
-                {
-                    project_calls.push(head.span.start);
-                }
-                false
-            });
-        }
+                    ))
+            })
+        };
         e.any(&mut |x| {
             match &x.kind {
                 ExprKind::Name(n) => {
@@ -1850,7 +1849,7 @@ impl<'a> Judge<'a, '_> {
                         })
                         || modules
                             && self.model.files[file].imports.get(n) == Some(n.as_str())
-                            && !project_calls.contains(&x.span.start)
+                            && !calls_project_function(x)
                     {
                         config = true;
                     }
@@ -2924,7 +2923,7 @@ impl<'a> Judge<'a, '_> {
     /// when the setting does not. Branches for other values of a parameter the call passes
     /// as a literal (`if permission == "READ":` for `has_permission("WRITE")`) are skipped,
     /// and a predicate that only returns another's result is followed.
-    fn permissive_predicate(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Switch> {
+    fn permissive_predicate(&self, file: usize, root: &'a [Stmt], test: &Expr) -> Option<Switch> {
         let mut found = None;
         test.any(&mut |x| {
             if let Some(call) = x.as_call() {
@@ -2938,7 +2937,7 @@ impl<'a> Judge<'a, '_> {
     fn permissive_call(
         &self,
         file: usize,
-        root: &[Stmt],
+        root: &'a [Stmt],
         call: &Call,
         depth: u32,
     ) -> Option<Switch> {
@@ -3098,7 +3097,7 @@ impl<'a> Judge<'a, '_> {
     fn instance_method(
         &self,
         file: usize,
-        root: &[Stmt],
+        root: &'a [Stmt],
         func: &Expr,
     ) -> Option<(usize, &'a Function, SelfCtx<'a>)> {
         let ExprKind::Attribute { value, attr } = &func.kind else {
@@ -3109,7 +3108,13 @@ impl<'a> Judge<'a, '_> {
             ExprKind::Call(call) => call,
             _ => {
                 let name = value.as_name().filter(|n| *n != "self")?;
-                let value = match crate::values::last_assignment(root, name) {
+                // `db.session.add(...)`, `logger.info(...)`: an imported name is no instance
+                // built here.
+                if self.model.files[file].imports.get(name).is_some() {
+                    return None;
+                }
+                let local = self.local_constructions(root).get(name).copied();
+                let value = match local {
                     Some(v) => v,
                     None => match self.model.files[file].top_level(name)? {
                         Stmt::Assign { value: Some(v), .. } => v,
@@ -3134,6 +3139,36 @@ impl<'a> Judge<'a, '_> {
                 current: None,
             },
         ))
+    }
+
+    /// The calls `root` last assigns to simple names, not looking into nested functions.
+    fn local_constructions(&self, root: &'a [Stmt]) -> Rc<HashMap<&'a str, &'a Expr>> {
+        let key = root.as_ptr() as usize;
+        if let Some(known) = self.local_constructions.borrow().get(&key) {
+            return Rc::clone(known);
+        }
+        let mut found: HashMap<&'a str, &'a Expr> = HashMap::default();
+        walk_stmts(root, &mut |stmt| {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+                && let [target] = targets.as_slice()
+                && let Some(name) = target.as_name()
+            {
+                if value.as_call().is_some() {
+                    found.insert(name, value);
+                } else {
+                    found.remove(name);
+                }
+            }
+        });
+        let found = Rc::new(found);
+        self.local_constructions
+            .borrow_mut()
+            .insert(key, Rc::clone(&found));
+        found
     }
 
     /// A project function defined at module level under a feature check or an import guard
@@ -3201,8 +3236,8 @@ impl<'a> Judge<'a, '_> {
     fn gates(
         &self,
         file: usize,
-        root: &[Stmt],
-        body: &[Stmt],
+        root: &'a [Stmt],
+        body: &'a [Stmt],
         gate: Option<Gate>,
         depth: u32,
         v: &mut Verdict,
