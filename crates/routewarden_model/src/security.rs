@@ -818,7 +818,88 @@ impl<'a> Judge<'a, '_> {
                 found = Some(call);
             }
         });
-        found.or_else(|| token_lookup(&handler.body, &from_request))
+        found
+            .or_else(|| token_lookup(&handler.body, &from_request))
+            .or_else(|| self.mac_comparison(file, &handler.body, &from_request))
+    }
+
+    /// A value from the request compared with a MAC of the server's secret and refused when it
+    /// differs, at the top of the handler: `if webhook_hash != hmac.new(key, url,
+    /// sha256).hexdigest(): abort(404)` (also through a local, or `not hmac.compare_digest(...)`).
+    /// The MAC's call.
+    fn mac_comparison(
+        &self,
+        file: usize,
+        body: &'a [Stmt],
+        from_request: &[&str],
+    ) -> Option<&'a Call> {
+        let mac_of = |e: &'a Expr| -> Option<&'a Call> {
+            let value = match e.as_name() {
+                Some(name) => crate::values::last_assignment(body, name)?,
+                None => e,
+            };
+            if !matches!(
+                value.as_call()?.func.last_name(),
+                Some("hexdigest" | "digest")
+            ) {
+                return None;
+            }
+            let mut keyed = None;
+            value.any(&mut |x| {
+                if let Some(c) = x.as_call()
+                    && self.model.files[file]
+                        .imports
+                        .resolve(&c.func)
+                        .is_some_and(|q| q == "hmac.new" || q == "hmac.HMAC")
+                {
+                    keyed = Some(c);
+                }
+                keyed.is_some()
+            });
+            keyed
+        };
+        body.iter().find_map(|stmt| {
+            let Stmt::If {
+                test, body: then, ..
+            } = stmt
+            else {
+                return None;
+            };
+            // Any answer ends the request there: a wrong link is often answered 404.
+            let ends = never_falls_through(then)
+                || matches!(then.last(), Some(Stmt::Expr { value, .. })
+                    if value.as_call().is_some_and(|c| c.func.last_name() == Some("abort")));
+            if !ends {
+                return None;
+            }
+            let (presented, expected) = match &test.kind {
+                ExprKind::Compare { .. } => match test.comparisons().as_slice() {
+                    [(left, CmpOp::NotEq, right)] => (*left, *right),
+                    _ => return None,
+                },
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand,
+                } => {
+                    let call = operand.as_call()?;
+                    if call.func.last_name() != Some("compare_digest") {
+                        return None;
+                    }
+                    match call.args.as_slice() {
+                        [left, right] => (left, right),
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            };
+            [(presented, expected), (expected, presented)]
+                .into_iter()
+                .find_map(|(p, e)| {
+                    (mentions_any(p, from_request) && !mentions_any(e, from_request))
+                        .then(|| mac_of(e))
+                        .flatten()
+                })
+        })
     }
 
     /// `with admin_permission.require(403):` (Flask-Principal) closing an unconditional block

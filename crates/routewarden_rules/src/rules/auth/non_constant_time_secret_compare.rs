@@ -15,7 +15,9 @@ declare_rule! {
     /// A secret (token, API key, signature, HMAC, digest, password hash) that a caller supplies
     /// compared with `==` or `!=` against the value it must match, instead of with
     /// `hmac.compare_digest` or `secrets.compare_digest`: `if signature != expected`,
-    /// `if api_key == settings.api_key`, `hmac.new(...).hexdigest() == received`.
+    /// `if api_key == settings.api_key`, `hmac.new(...).hexdigest() == received`, also through a
+    /// local holding the HMAC (`expected = hmac.new(...).hexdigest()`, then `if token !=
+    /// expected`).
     ///
     /// A timing attack needs an attacker who chooses one side and a secret on the other, so one
     /// operand must be what a caller supplied (request data, a string parameter, an entry of a
@@ -81,6 +83,19 @@ pub struct NonConstantTimeSecretCompare;
 /// `x.hexdigest()`, `x.digest()`: computed MACs and hashes.
 fn is_digest_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Call(c) if matches!(c.func.last_name(), Some("hexdigest" | "digest")))
+}
+
+/// A local holding a keyed MAC: `expected = hmac.new(key, msg, sha256).hexdigest()`.
+fn holds_mac(cx: &FileContext, expr: &Expr) -> bool {
+    if expr.as_name().is_none() {
+        return false;
+    }
+    let value = cx.resolve_value(expr).expr;
+    is_digest_call(value)
+        && value.any(&mut |x| {
+            x.as_call()
+                .is_some_and(|c| cx.resolves_to(&c.func, &["hmac.new", "hmac.HMAC"]))
+        })
 }
 
 /// A value written in the code: a literal, an ALL_CAPS constant holding one (`PASSWORD_MASK =
@@ -603,6 +618,9 @@ impl Rule for NonConstantTimeSecretCompare {
                     .or_else(|| credential_label(rhs))
                     .or_else(|| {
                         (is_digest_call(lhs) || is_digest_call(rhs)).then(|| "a digest".to_string())
+                    })
+                    .or_else(|| {
+                        (holds_mac(cx, lhs) || holds_mac(cx, rhs)).then(|| "an HMAC".to_string())
                     });
                 let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
                 // `password == confirm_password`: a form's two fields, not a secret check. A

@@ -59,8 +59,9 @@ declare_rule! {
     /// of a request-handler class (`self._check_access()`); a token the caller presents, verified
     /// in the handler before anything else happens (a signed download link, an activation or
     /// password-reset token handed to `jwt.decode`, to `serializer.loads(token, max_age=...)` or
-    /// to a project function that checks it, or a record looked up by the token and refused when
-    /// there is none), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
+    /// to a project function that checks it, a record looked up by the token and refused when
+    /// there is none, or a path value compared with an HMAC of the server's secret and answered
+    /// with an error when it differs, as webhooks do), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
     /// code typed by the user; a per-object access check whose denial is answered as if the
     /// object did not exist (`except NotAuthorized: abort(404)`, also in a method the view
     /// calls on `self`); a webhook that checks the payload's
