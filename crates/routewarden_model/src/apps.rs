@@ -1212,17 +1212,24 @@ fn route_class(model: &ProjectModel, file: usize, func: &Expr) -> Option<String>
     if let Some(q) = resolved.filter(|q| is_route(q)) {
         return Some(q);
     }
-    let lineage = match model.resolve_definition(file, func) {
+    callee_lineage(model, file, func)?
+        .into_iter()
+        .find(|q| is_route(q))
+}
+
+/// The lineage ([`class_lineage`]) of the project class a call builds: one defined at module
+/// level, or inside the function that uses it (`def create_app(): class CustomFlask(Flask)`).
+fn callee_lineage(model: &ProjectModel, file: usize, func: &Expr) -> Option<Vec<String>> {
+    match model.resolve_definition(file, func) {
         Some((class_file, Some(Stmt::ClassDef(class)), _)) => {
-            class_lineage(model, class_file, class)
+            Some(class_lineage(model, class_file, class))
         }
-        Some(_) => return None,
+        Some(_) => None,
         None => {
             let class = model.files[file].local_class(func.as_name()?)?;
-            class_lineage(model, file, class)
+            Some(class_lineage(model, file, class))
         }
-    };
-    lineage.into_iter().find(|q| is_route(q))
+    }
 }
 
 /// `import_from_string("service.main:app")`: the qualified name of the object that uvicorn's

@@ -1810,14 +1810,7 @@ impl<'a> Judge<'a, '_> {
         // passes none.
         if let ExprKind::Name(n) = &expr.kind
             && file == cx.file
-            && let Some(default) = origin
-                .scope
-                .iter()
-                .chain(scope.iter())
-                .rev()
-                .flat_map(|f| f.params.iter())
-                .find(|p| p.name == n.as_str())
-                .and_then(|p| p.default.as_ref())
+            && let Some(default) = crate::values::parameter_default(&origin.scope, n)
             && let Some(text) = default.as_str()
         {
             return Some((vec![text.to_string()], true));
@@ -2438,7 +2431,8 @@ impl<'a> Judge<'a, '_> {
         else {
             return None;
         };
-        // The scheme's own `__call__` is found in no project class.
+        // Only project classes are searched: without a `__call__` of its own the subclass is
+        // judged as the scheme it derives from.
         let (_, _, method) = find_method(self.model, class_file, class, "__call__")?;
         let optional_init =
             find_method(self.model, class_file, class, "__init__").is_some_and(|(_, _, init)| {

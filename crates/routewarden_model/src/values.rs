@@ -304,6 +304,17 @@ fn assigned_value(stmt: &Stmt) -> Option<&Expr> {
     }
 }
 
+/// The default of the parameter `name` of the innermost function of `scope` that declares it:
+/// the value it holds when the caller passes none (`def serve(allow_origins=["*"])`).
+pub fn parameter_default<'a>(scope: &[&'a Function], name: &str) -> Option<&'a Expr> {
+    scope
+        .iter()
+        .rev()
+        .find_map(|f| f.params.iter().find(|p| p.name == name))?
+        .default
+        .as_ref()
+}
+
 fn param_annotation<'a>(scope: &Scope<'a>, name: &str) -> Option<&'a Expr> {
     scope
         .iter()

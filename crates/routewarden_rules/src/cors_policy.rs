@@ -9,7 +9,7 @@ use crate::flask_usage::is_test_file;
 use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::{walk_all_exprs, walk_exprs, walk_stmts};
-use routewarden_model::values::settings_field_default;
+use routewarden_model::values::{parameter_default, settings_field_default};
 use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -702,16 +702,6 @@ fn module_call_arguments<'a>(
         });
     });
     out
-}
-
-/// The default of a parameter of the innermost enclosing function that declares it.
-fn parameter_default<'a>(scope: &[&'a Function], name: &str) -> Option<&'a Expr> {
-    scope
-        .iter()
-        .rev()
-        .find_map(|f| f.params.iter().find(|p| p.name == name))?
-        .default
-        .as_ref()
 }
 
 fn looks_like_regex(origin: &str) -> bool {

@@ -263,11 +263,7 @@ fn enabled_by_default(cx: &FileContext, debug: &Expr) -> bool {
     let Some(name) = origin.expr.as_name() else {
         return false;
     };
-    origin
-        .scope
-        .last()
-        .and_then(|f| f.params.iter().find(|p| p.name == name))
-        .and_then(|p| p.default.as_ref())
+    routewarden_model::values::parameter_default(&origin.scope, name)
         .is_some_and(|d| matches!(d.kind, ExprKind::Bool(true)))
 }
 
