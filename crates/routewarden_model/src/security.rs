@@ -296,6 +296,9 @@ struct Switch {
     test: Span,
     /// The refusals happen when the test fails (`else:`, after `if not enabled: return`).
     negated: bool,
+    /// `test` is a parameter whose default lets everyone in (`auth=NoAuth()`): the refusals
+    /// happen only when the caller passes something else.
+    parameter: bool,
 }
 
 impl Switch {
@@ -405,6 +408,9 @@ impl<'a> Judge<'a, '_> {
     fn switch_condition(&self, v: &Verdict) -> Option<String> {
         let s = v.switch.filter(|_| v.authenticates)?;
         let test = self.text(s.file, s.test);
+        if s.parameter {
+            return Some(format!("if the default `{test}` is replaced"));
+        }
         Some(match (s.negated, test.strip_prefix("not ")) {
             (false, _) => format!("if {test}"),
             (true, Some(positive))
@@ -2682,6 +2688,25 @@ impl<'a> Judge<'a, '_> {
                 });
             }
         }
+        // `@self.requires_auth` on a route defined in a method: the class's own decorator,
+        // judged by its body rather than its name.
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && value.as_name() == Some("self")
+            && let Some((method_file, _, method)) = scope
+                .iter()
+                .rev()
+                .find_map(|f| crate::apps::class_of_method(self.model.files[file].body(), f))
+                .and_then(|class| find_method(self.model, file, class, attr))
+        {
+            let v = self.function_verdict(method_file, method, 0);
+            return v.authenticates.then_some(Verdict {
+                authenticates: true,
+                checks_role: v.checks_role || has_args && self.role_name(&method.name),
+                switch: v.switch,
+                presented_only: v.presented_only,
+                ..Default::default()
+            });
+        }
         match self.model.resolve_definition(file, callee) {
             Some((def_file, Some(Stmt::FunctionDef(function)), _)) => {
                 let v = self.function_verdict(def_file, function, 0);
@@ -3036,6 +3061,82 @@ impl<'a> Judge<'a, '_> {
         self.permissive_function(def_file, function, call, depth)
     }
 
+    /// `if not self.auth.is_logged_in(user):` where `self.auth` holds a constructor parameter
+    /// whose default is a project object answering `True` to everyone (`auth=NoAuth()`, whose
+    /// `is_logged_in` returns `True`): the refusal happens only when the caller passes another.
+    fn permissive_default(&self, file: usize, test: &Expr) -> Option<Switch> {
+        let mut found = None;
+        test.any(&mut |x| {
+            let Some(call) = x.as_call() else {
+                return false;
+            };
+            let ExprKind::Attribute {
+                value,
+                attr: method,
+            } = &call.func.kind
+            else {
+                return false;
+            };
+            let ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } = &value.kind
+            else {
+                return false;
+            };
+            if receiver.as_name() != Some("self") {
+                return false;
+            }
+            found = self.permissive_parameter(file, call.func.span, attr, method);
+            found.is_some()
+        });
+        found
+    }
+
+    fn permissive_parameter(
+        &self,
+        file: usize,
+        at: Span,
+        attr: &str,
+        method: &str,
+    ) -> Option<Switch> {
+        // The class whose body holds the test, and the method that assigns `self.<attr>`.
+        let class = innermost_class(self.model.files[file].body(), at)?;
+        let (init, value) = class.body.iter().find_map(|stmt| {
+            let Stmt::FunctionDef(m) = stmt else {
+                return None;
+            };
+            if !m.self_attributes.may_contain(attr) {
+                return None;
+            }
+            crate::values::attribute_assignments(&m.body, attr)
+                .into_iter()
+                .find(|(receiver, _)| receiver.as_name() == Some("self"))
+                .map(|(_, value)| (m, value))
+        })?;
+        let name = value.as_name()?;
+        let param = init.params.iter().find(|p| p.name == name)?;
+        let default = param.default.as_ref()?.as_call()?;
+        let (class_file, Some(Stmt::ClassDef(default_class)), _) =
+            self.model.resolve_definition(file, &default.func)?
+        else {
+            return None;
+        };
+        let (_, _, answer) = find_method(self.model, class_file, default_class, method)?;
+        let body: Vec<&Stmt> = answer
+            .body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+            .collect();
+        matches!(body.as_slice(), [Stmt::Return { value: Some(v), .. }] if v.as_bool() == Some(true))
+            .then_some(Switch {
+                file,
+                test: param.span,
+                negated: false,
+                parameter: true,
+            })
+    }
+
     /// The methods `name.method` may call when a module-level block binds `name` to instances
     /// of project classes (`if ...: auth_manager = SimpleAuth() elif ...: auth_manager =
     /// ProxyHeaderAuth(...)`).
@@ -3156,6 +3257,7 @@ impl<'a> Judge<'a, '_> {
                     file,
                     test: test.span,
                     negated: true,
+                    parameter: false,
                 });
             }
             for inner in [then.as_slice(), orelse.as_slice()] {
@@ -3350,13 +3452,16 @@ impl<'a> Judge<'a, '_> {
                             file,
                             test: test.span,
                             negated: false,
+                            parameter: false,
                         });
                     }
                     // `if not has_permission("WRITE"): abort(403)` where `has_permission`
                     // lets everyone through when a setting says so: the refusal happens only
                     // while the setting does not.
                     if own.switch.is_none() && (own.identity || own.role) {
-                        own.switch = self.permissive_predicate(file, root, test);
+                        own.switch = self
+                            .permissive_predicate(file, root, test)
+                            .or_else(|| self.permissive_default(file, test));
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
                     // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
@@ -3736,6 +3841,7 @@ impl<'a> Judge<'a, '_> {
                 file,
                 test: switch.span,
                 negated: false,
+                parameter: false,
             })
     }
 
@@ -3754,6 +3860,7 @@ impl<'a> Judge<'a, '_> {
             file,
             test: switch.span,
             negated: false,
+            parameter: false,
         })
     }
 
@@ -3905,6 +4012,31 @@ impl<'a> Judge<'a, '_> {
                 }
                 if let Some(r) = refusal_class(last) {
                     return Some(r);
+                }
+                // `return jsonify({"type": "not_logged_in", "html": login_form()})`: an answer
+                // in place of the view that tells the caller to log in, whatever its status.
+                if matches!(last, "jsonify" | "JSONResponse" | "make_response")
+                    && call
+                        .args
+                        .iter()
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .any(|a| {
+                            a.any(&mut |x| {
+                                x.as_str().is_some_and(|t| {
+                                    let lower = t.to_ascii_lowercase();
+                                    [
+                                        "not_logged_in",
+                                        "not logged in",
+                                        "login required",
+                                        "unauthenticated",
+                                    ]
+                                    .iter()
+                                    .any(|w| lower.contains(w))
+                                })
+                            })
+                        })
+                {
+                    return Some(Refusal::Unauthorized);
                 }
                 // ASGI: `return JSONResponse(..., status_code=401)(scope, receive, send)`.
                 if call.args.len() == 3
@@ -4075,6 +4207,23 @@ const LACKING_WORDS: &[&str] = &[
 ];
 
 /// Whether any name, attribute or string in `e` passes `f` (which must ignore ASCII case).
+/// The innermost class whose body encloses `at`.
+fn innermost_class(body: &[Stmt], at: Span) -> Option<&Class> {
+    body.iter().find_map(|stmt| {
+        let span = stmt.span();
+        if span.start > at.start || span.end < at.end {
+            return None;
+        }
+        let inner = stmt
+            .child_bodies()
+            .find_map(|child| innermost_class(child, at));
+        match stmt {
+            Stmt::ClassDef(c) => inner.or(Some(c.as_ref())),
+            _ => inner,
+        }
+    })
+}
+
 /// Whether a test comparing a parameter with a literal (`permission.upper() == "READ"`) holds
 /// for the literal the call passes; `None` for any other test.
 fn literal_parameter_test(test: &Expr, literals: &[(&str, &str)]) -> Option<bool> {

@@ -81,8 +81,11 @@ declare_rule! {
     /// `dependencies=[...] if auth_enabled else []`), by a guard whose checks run only under a
     /// test of the settings or of the server's state (a dependency that refuses only `if
     /// settings.api_keys:`, or only `if sm is not None:` after `sm = get_security_manager()`; a
-    /// decorator that `if not current_app.config["AUTH_REQUIRED"]: return f(*args, **kwargs)`),
-    /// or by a guard whose covered paths cannot be worked out (`any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)`), is
+    /// decorator that `if not current_app.config["AUTH_REQUIRED"]: return f(*args, **kwargs)`;
+    /// a permission check that returns `True` for everyone under a setting, `if
+    /// config["WRITE_ACCESS"] == "ANONYMOUS": return True`; a pluggable authentication object
+    /// whose default lets everyone in, `def __init__(self, auth=NoAuth())` with `NoAuth.
+    /// is_logged_in` returning `True`), or by a guard whose covered paths cannot be worked out (`any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)`), is
     /// conditional: when it is a route's only protection the route is still reported, at low
     /// confidence (whether the switch is on in production is the operator's), naming the
     /// condition. Conditions known for production are not: protection
