@@ -844,25 +844,7 @@ impl<'a> Judge<'a, '_> {
                 Some(name) => crate::values::last_assignment(body, name)?,
                 None => e,
             };
-            if !matches!(
-                value.as_call()?.func.last_name(),
-                Some("hexdigest" | "digest")
-            ) {
-                return None;
-            }
-            let mut keyed = None;
-            value.any(&mut |x| {
-                if let Some(c) = x.as_call()
-                    && self.model.files[file]
-                        .imports
-                        .resolve(&c.func)
-                        .is_some_and(|q| q == "hmac.new" || q == "hmac.HMAC")
-                {
-                    keyed = Some(c);
-                }
-                keyed.is_some()
-            });
-            keyed
+            keyed_mac(&self.model.files[file].imports, value)
         };
         body.iter().find_map(|stmt| {
             let Stmt::If {
@@ -1909,10 +1891,8 @@ impl<'a> Judge<'a, '_> {
             match &x.kind {
                 ExprKind::Name(n) => {
                     let lower = n.to_ascii_lowercase();
-                    if matches!(
-                        lower.as_str(),
-                        "request" | "scope" | "session" | "g" | "current_user" | "req" | "user"
-                    ) || lower.contains("token")
+                    if REQUEST_STATE_NAMES.contains(&lower.as_str())
+                        || lower.contains("token")
                         || lower.contains("header")
                         || !is_constant_name(n) && holds_presented_credential(&lower)
                     {
@@ -2834,7 +2814,7 @@ impl<'a> Judge<'a, '_> {
             if summary.role_guard {
                 // A permission check that lets everyone through under a setting protects
                 // only while the setting does not say so.
-                v.grant(self.permissive_call(file, body, call, 0));
+                v.grant(self.permissive_call(file, body, &call.func, &LiteralArgs::of(call), 0));
                 v.checks_role = true;
             }
             if credentials && summary.credential_check {
@@ -3027,7 +3007,7 @@ impl<'a> Judge<'a, '_> {
         let mut found = None;
         test.any(&mut |x| {
             if let Some(call) = x.as_call() {
-                found = self.permissive_call(file, root, call, 0);
+                found = self.permissive_call(file, root, &call.func, &LiteralArgs::of(call), 0);
             }
             found.is_some()
         });
@@ -3038,27 +3018,28 @@ impl<'a> Judge<'a, '_> {
         &self,
         file: usize,
         root: &'a [Stmt],
-        call: &Call,
+        func: &Expr,
+        args: &LiteralArgs,
         depth: u32,
     ) -> Option<Switch> {
         if depth > 2 {
             return None;
         }
-        let (def_file, function) = match self.model.resolve_definition(file, &call.func) {
+        let (def_file, function) = match self.model.resolve_definition(file, func) {
             Some((f, Some(Stmt::FunctionDef(function)), _)) => (f, function.as_ref()),
-            _ => match self.instance_method(file, root, &call.func) {
+            _ => match self.instance_method(file, root, func) {
                 Some((f, method, _)) => (f, method),
                 // `auth_manager.has_permission(...)` with `auth_manager` chosen at module level
                 // by the settings: permissive if any of the choices is.
                 None => {
                     return self
-                        .block_instance_methods(file, &call.func)
+                        .block_instance_methods(file, func)
                         .into_iter()
-                        .find_map(|(f, method)| self.permissive_function(f, method, call, depth));
+                        .find_map(|(f, method)| self.permissive_function(f, method, args, depth));
                 }
             },
         };
-        self.permissive_function(def_file, function, call, depth)
+        self.permissive_function(def_file, function, args, depth)
     }
 
     /// `if not self.auth.is_logged_in(user):` where `self.auth` holds a constructor parameter
@@ -3174,7 +3155,7 @@ impl<'a> Judge<'a, '_> {
         &self,
         def_file: usize,
         function: &'a Function,
-        call: &Call,
+        args: &LiteralArgs,
         depth: u32,
     ) -> Option<Switch> {
         // Literal arguments by parameter name (`self` is not passed).
@@ -3186,36 +3167,49 @@ impl<'a> Judge<'a, '_> {
         let literals: Vec<(&str, &str)> = params
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| Some((p.name.as_str(), call.argument(&p.name, i)?.as_str()?)))
+            .filter_map(|(i, p)| Some((p.name.as_str(), args.get(&p.name, i)?)))
             .collect();
         let body: Vec<&Stmt> = function
             .body
             .iter()
             .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
             .collect();
-        // `def has_permission(p, user=current_user): return auth_manager.has_permission(p, user)`.
+        // `def has_permission(p, user=current_user): return auth_manager.has_permission(p, user)`:
+        // the literals it is given, handed on.
         if let [
             Stmt::Return {
                 value: Some(value), ..
             },
         ] = body.as_slice()
             && let Some(inner) = value.as_call()
-        {
-            let forwards = inner.args.iter().all(|a| match a.as_name() {
+            && inner.args.iter().all(|a| match a.as_name() {
                 Some(n) => params.iter().any(|p| p.name == n),
                 None => a.as_str().is_some(),
-            });
-            if forwards {
-                let mut rebound = inner.clone();
-                for arg in rebound.args.iter_mut() {
-                    if let Some(n) = arg.as_name()
-                        && let Some((_, text)) = literals.iter().find(|(name, _)| *name == n)
-                    {
-                        arg.kind = ExprKind::Str(text.to_string());
-                    }
-                }
-                return self.permissive_call(def_file, &function.body, &rebound, depth + 1);
-            }
+            })
+        {
+            // A parameter passed on carries its literal; a literal stays itself.
+            let carried = |a: &Expr| match a.as_name() {
+                Some(n) => literals
+                    .iter()
+                    .find(|(name, _)| *name == n)
+                    .map(|(_, text)| text.to_string()),
+                None => a.as_str().map(str::to_string),
+            };
+            let handed_on = LiteralArgs {
+                positional: inner.args.iter().map(carried).collect(),
+                keywords: inner
+                    .keywords
+                    .iter()
+                    .filter_map(|k| Some((k.arg.as_deref()?.to_string(), carried(&k.value)?)))
+                    .collect(),
+            };
+            return self.permissive_call(
+                def_file,
+                &function.body,
+                &inner.func,
+                &handed_on,
+                depth + 1,
+            );
         }
         self.permissive_branch(def_file, &function.body, &literals)
     }
@@ -4207,6 +4201,31 @@ const LACKING_WORDS: &[&str] = &[
 ];
 
 /// Whether any name, attribute or string in `e` passes `f` (which must ignore ASCII case).
+/// The `hmac.new(...)` call of a keyed MAC's digest, `hmac.new(key, msg, sha256).hexdigest()`.
+pub fn keyed_mac<'e>(
+    imports: &routewarden_python::names::Imports,
+    value: &'e Expr,
+) -> Option<&'e Call> {
+    if !matches!(
+        value.as_call()?.func.last_name(),
+        Some("hexdigest" | "digest")
+    ) {
+        return None;
+    }
+    let mut keyed = None;
+    value.any(&mut |x| {
+        if let Some(c) = x.as_call()
+            && imports
+                .resolve(&c.func)
+                .is_some_and(|q| q == "hmac.new" || q == "hmac.HMAC")
+        {
+            keyed = Some(c);
+        }
+        keyed.is_some()
+    });
+    keyed
+}
+
 /// The innermost class whose body encloses `at`.
 fn innermost_class(body: &[Stmt], at: Span) -> Option<&Class> {
     body.iter().find_map(|stmt| {
@@ -4222,6 +4241,40 @@ fn innermost_class(body: &[Stmt], at: Span) -> Option<&Class> {
             _ => inner,
         }
     })
+}
+
+/// The string literals a call passes, by position and by keyword; `None` for other values.
+struct LiteralArgs {
+    positional: Vec<Option<String>>,
+    keywords: Vec<(String, String)>,
+}
+
+impl LiteralArgs {
+    fn of(call: &Call) -> Self {
+        LiteralArgs {
+            positional: call
+                .args
+                .iter()
+                .map(|a| a.as_str().map(str::to_string))
+                .collect(),
+            keywords: call
+                .keywords
+                .iter()
+                .filter_map(|k| {
+                    Some((k.arg.as_deref()?.to_string(), k.value.as_str()?.to_string()))
+                })
+                .collect(),
+        }
+    }
+
+    /// The literal passed for parameter `name` at `index`.
+    fn get(&self, name: &str, index: usize) -> Option<&str> {
+        self.keywords
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| self.positional.get(index)?.as_deref())
+    }
 }
 
 /// Whether a test comparing a parameter with a literal (`permission.upper() == "READ"`) holds
@@ -5057,11 +5110,20 @@ fn is_instance_setting(test: &Expr) -> bool {
         return false;
     };
     value.as_name() == Some("self")
-        && !matches!(
-            attr.as_str(),
-            "request" | "current_user" | "user" | "session" | "scope" | "headers" | "cookies"
-        )
+        && !REQUEST_STATE_NAMES.contains(&attr.as_str())
+        && !matches!(attr.as_str(), "headers" | "cookies")
 }
+
+/// Names that stand for the request being served or the caller behind it.
+const REQUEST_STATE_NAMES: &[&str] = &[
+    "request",
+    "req",
+    "scope",
+    "session",
+    "g",
+    "current_user",
+    "user",
+];
 
 /// The values `name = ...` statements of a function's own top level give `name`.
 fn root_assignments<'s>(root: &'s [Stmt], name: &'s str) -> impl Iterator<Item = &'s Expr> {

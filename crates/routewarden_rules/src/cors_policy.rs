@@ -678,27 +678,20 @@ fn module_call_arguments<'a>(
     let Some(position) = function.params.iter().position(|p| p.name == name) else {
         return Vec::new();
     };
-    fn visit<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
-        for stmt in body {
-            if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                continue;
-            }
-            stmt.for_each_own_expr(&mut *f);
-            for child in stmt.child_bodies() {
-                visit(child, f);
-            }
-        }
-    }
     let mut out = Vec::new();
-    visit(model.files[file].body(), &mut |e| {
-        e.any(&mut |x| {
-            if let Some(call) = x.as_call()
-                && call.func.as_name() == Some(function.name.as_str())
-                && let Some(arg) = call.argument(name, position)
-            {
-                out.push(arg);
-            }
-            false
+    // Module-level statements and blocks; `walk_stmts` does not enter functions or classes, and
+    // their own statements hold no expressions of the module's.
+    walk_stmts(model.files[file].body(), &mut |stmt| {
+        stmt.for_each_own_expr(&mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && call.func.as_name() == Some(function.name.as_str())
+                    && let Some(arg) = call.argument(name, position)
+                {
+                    out.push(arg);
+                }
+                false
+            });
         });
     });
     out

@@ -90,12 +90,9 @@ fn holds_mac(cx: &FileContext, expr: &Expr) -> bool {
     if expr.as_name().is_none() {
         return false;
     }
-    let value = cx.resolve_value(expr).expr;
-    is_digest_call(value)
-        && value.any(&mut |x| {
-            x.as_call()
-                .is_some_and(|c| cx.resolves_to(&c.func, &["hmac.new", "hmac.HMAC"]))
-        })
+    let origin = cx.resolve_value(expr);
+    routewarden_model::security::keyed_mac(&cx.model.files[origin.file].imports, origin.expr)
+        .is_some()
 }
 
 /// A value written in the code: a literal, an ALL_CAPS constant holding one (`PASSWORD_MASK =

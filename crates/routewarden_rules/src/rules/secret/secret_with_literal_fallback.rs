@@ -179,81 +179,65 @@ fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
 /// "CHANGE ME": sys.exit(1)`). A placeholder key of that kind never signs. Built once per
 /// project, when a rule first asks.
 pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
-    fn visit(
-        model: &ProjectModel,
-        file: usize,
-        body: &[Stmt],
-        out: &mut rustc_hash::FxHashSet<String>,
-    ) {
-        for stmt in body {
-            if let Stmt::If { test, body, .. } = stmt {
-                let mut literals = Vec::new();
-                test.any(&mut |e| {
-                    if let ExprKind::Compare {
-                        left,
-                        ops,
-                        comparators,
-                    } = &e.kind
-                        && ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
-                    {
-                        literals.extend(
-                            std::iter::once(left.as_ref())
-                                .chain(comparators.iter())
-                                .filter_map(|o| o.as_str().map(str::to_string)),
-                        );
-                    }
-                    false
-                });
-                if !literals.is_empty() && stops(model, file, body) {
-                    out.extend(literals);
-                }
-            }
-            for child in stmt.child_bodies() {
-                visit(model, file, child, out);
-            }
-        }
-    }
     let mut out = rustc_hash::FxHashSet::default();
     for (file, module) in model.files.iter().enumerate() {
-        visit(model, file, module.body(), &mut out);
+        for_each_refusal(model, file, module.body(), &mut |compared| {
+            out.extend(
+                compared
+                    .iter()
+                    .filter_map(|o| o.as_str().map(str::to_string)),
+            );
+        });
     }
     out
 }
 
+/// Whether some refusal in `body` compares a value for which `is_value` holds.
 fn refuses_in(
     model: &ProjectModel,
     file: usize,
     body: &[Stmt],
     is_value: &dyn Fn(&Expr) -> bool,
 ) -> bool {
-    body.iter().any(|stmt| {
-        if let Stmt::If { test, body, .. } = stmt
-            && compares_with(test, is_value)
-            && stops(model, file, body)
-        {
-            return true;
-        }
-        stmt.child_bodies()
-            .any(|child| refuses_in(model, file, child, is_value))
-    })
+    let mut found = false;
+    for_each_refusal(model, file, body, &mut |compared| {
+        found |= compared.iter().any(|o| is_value(o));
+    });
+    found
 }
 
-/// `x == VALUE` (either side, also inside `and`/`or`).
-fn compares_with(test: &Expr, is_value: &dyn Fn(&Expr) -> bool) -> bool {
-    test.any(&mut |e| {
-        let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &e.kind
-        else {
-            return false;
-        };
-        ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
-            && std::iter::once(left.as_ref())
-                .chain(comparators.iter())
-                .any(is_value)
-    })
+/// Calls `f` with the operands of the equality tests (`x == VALUE`, either side, also inside
+/// `and`/`or`) of each `if` in `body`, at any depth, whose branch raises or exits the process.
+fn for_each_refusal(
+    model: &ProjectModel,
+    file: usize,
+    body: &[Stmt],
+    f: &mut impl FnMut(&[&Expr]),
+) {
+    for stmt in body {
+        if let Stmt::If { test, body, .. } = stmt {
+            let mut compared = Vec::new();
+            test.any(&mut |e| {
+                if let ExprKind::Compare {
+                    left,
+                    ops,
+                    comparators,
+                } = &e.kind
+                    && ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
+                {
+                    compared.push(left.as_ref());
+                    compared.extend(comparators.iter());
+                }
+                false
+            });
+            if !compared.is_empty() && stops(model, file, body) {
+                f(&compared);
+            }
+        }
+        for child in stmt.child_bodies() {
+            for_each_refusal(model, file, child, f);
+        }
+    }
 }
 
 /// The block raises or exits the process, at any depth, also through a project helper that
