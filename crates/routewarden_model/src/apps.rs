@@ -743,7 +743,14 @@ impl<'a> AppModel<'a> {
             parts.push(file.module_name.clone());
         }
         if let Some(function) = id.scope.and_then(|start| find_function(file.body(), start)) {
-            parts.push(format!("{}()", function.name));
+            // The instance of an application class: `webui.WebUI`.
+            match class_of_method(file.body(), function).filter(|_| id.name == "self") {
+                Some(class) => {
+                    parts.push(class.name.to_string());
+                    return parts.join(".");
+                }
+                None => parts.push(format!("{}()", function.name)),
+            }
         }
         if id.name != RETURNED {
             parts.push(id.name.clone());
@@ -2008,17 +2015,25 @@ impl<'a> Extractor<'a> {
         let ExprKind::Attribute { value, attr } = &expr.kind else {
             return Vec::new();
         };
-        let (Some(module_var), Some(function)) = (value.as_name(), self.scope.last()) else {
+        let Some(function) = self.scope.last() else {
             return Vec::new();
         };
-        let Some(call) = crate::values::local_assignment(function, module_var)
-            .and_then(Expr::as_call)
-            .filter(|c| self.qualified(&c.func).as_deref() == Some("importlib.import_module"))
-        else {
+        // `importlib.import_module(name).bp`, or the module bound to a local first.
+        let imported = match &value.kind {
+            ExprKind::Name(module_var) => crate::values::local_assignment(function, module_var),
+            _ => Some(&**value),
+        };
+        let Some(call) = imported.and_then(Expr::as_call).filter(|c| {
+            matches!(
+                self.qualified(&c.func).as_deref(),
+                Some("importlib.import_module" | "builtins.__import__")
+            )
+        }) else {
             return Vec::new();
         };
         let names: Vec<String> = match call.args.first().map(|a| &a.kind) {
             Some(ExprKind::Str(name)) => vec![name.to_string()],
+            Some(ExprKind::Name(name)) => self.found_modules(function, name),
             Some(ExprKind::FString(parts)) => {
                 let loop_items = parts.iter().find_map(|p| match p {
                     FStringPart::Value(e) => e
@@ -2052,6 +2067,41 @@ impl<'a> Extractor<'a> {
                 scope: None,
                 name: attr.to_string(),
             })
+            .collect()
+    }
+
+    /// The modules `name` stands for when the function loops over
+    /// `werkzeug.utils.find_modules(package)` with it (`for module in find_modules(__name__)`).
+    fn found_modules(&self, function: &'a Function, name: &str) -> Vec<String> {
+        let mut iterated = None;
+        crate::security::walk_stmts(&function.body, &mut |stmt| {
+            if let Stmt::For { target, iter, .. } = stmt
+                && target.as_name() == Some(name)
+            {
+                iterated = iter.as_call();
+            }
+        });
+        let Some(call) = iterated.filter(|c| {
+            self.qualified(&c.func).as_deref() == Some("werkzeug.utils.find_modules")
+        }) else {
+            return Vec::new();
+        };
+        let source = &self.model.files[self.file];
+        let package = match call.argument("import_path", 0).map(|a| &a.kind) {
+            Some(ExprKind::Str(package)) => package.as_str(),
+            Some(ExprKind::Name(n)) if n == "__name__" && source.is_package => {
+                source.module_name.as_str()
+            }
+            _ => return Vec::new(),
+        };
+        let flag = |keyword: &str, position: usize| {
+            call.argument(keyword, position)
+                .is_some_and(|e| matches!(e.kind, ExprKind::Bool(true)))
+        };
+        self.model
+            .submodules(package, flag("include_packages", 1), flag("recursive", 2))
+            .into_iter()
+            .map(str::to_string)
             .collect()
     }
 
@@ -2123,6 +2173,7 @@ impl<'a> Extractor<'a> {
         match stmt {
             Stmt::FunctionDef(f) => {
                 self.function(f);
+                self.application_self(f);
                 self.scope.push(f);
                 // A function's body runs when it is called, not under the `if` around its `def`.
                 let outer = std::mem::take(&mut self.conditions);
@@ -2359,6 +2410,39 @@ impl<'a> Extractor<'a> {
                 &self.scope,
                 call.keyword("dependencies"),
             ),
+            scope: self.scope.clone(),
+        });
+    }
+
+    /// `self` in a method of a class that subclasses the framework's application class
+    /// (`class WebUI(Flask)`): the application itself, as what the method registers on it
+    /// (`register_modules(self)` in `__init__`) shows.
+    fn application_self(&mut self, method: &'a Function) {
+        let Some(class) = self.classes.last() else {
+            return;
+        };
+        if method.params.first().is_none_or(|p| p.name != "self") {
+            return;
+        }
+        let Some(kind) = class
+            .bases
+            .iter()
+            .filter_map(|base| crate::frameworks::object_kind(&self.qualified(base)?))
+            .find(|kind| kind.is_app())
+        else {
+            return;
+        };
+        self.out.objects.push(FrameworkObject {
+            id: ObjectId {
+                file: self.file,
+                scope: Some(method.span.start),
+                name: "self".to_string(),
+            },
+            kind,
+            call: None,
+            span: method.def_span,
+            prefix: String::new(),
+            dependencies: Vec::new(),
             scope: self.scope.clone(),
         });
     }

@@ -363,6 +363,24 @@ impl ProjectModel {
         Some((index, &self.files[index]))
     }
 
+    /// The modules directly inside `package` (at any depth with `recursive`), by name; with
+    /// `include_packages`, also its subpackages. What `werkzeug.utils.find_modules` yields.
+    pub fn submodules(&self, package: &str, include_packages: bool, recursive: bool) -> Vec<&str> {
+        let mut found: Vec<&str> = self
+            .modules
+            .iter()
+            .filter(|&(name, &i)| {
+                name.strip_prefix(package)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|rest| recursive || !rest.contains('.'))
+                    && (include_packages || !self.files[i].is_package)
+            })
+            .map(|(name, _)| name.as_str())
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
     /// The project statement defining `qualified` (`pkg.mod.NAME`), following re-exports
     /// through `__init__.py` and other modules' imports.
     pub fn definition(&self, qualified: &str) -> Option<(usize, &Stmt)> {

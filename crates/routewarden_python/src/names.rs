@@ -35,6 +35,7 @@ fn is_builtin(name: &str) -> bool {
             | "len"
             | "id"
             | "format"
+            | "__import__"
     )
 }
 
