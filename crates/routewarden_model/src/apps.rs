@@ -2081,9 +2081,9 @@ impl<'a> Extractor<'a> {
                 iterated = iter.as_call();
             }
         });
-        let Some(call) = iterated.filter(|c| {
-            self.qualified(&c.func).as_deref() == Some("werkzeug.utils.find_modules")
-        }) else {
+        let Some(call) = iterated
+            .filter(|c| self.qualified(&c.func).as_deref() == Some("werkzeug.utils.find_modules"))
+        else {
             return Vec::new();
         };
         let source = &self.model.files[self.file];
