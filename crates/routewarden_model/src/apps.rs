@@ -135,6 +135,10 @@ pub struct Include<'a> {
     /// `register_blueprints(app)`: the child is the parameter of a project function that the
     /// parent object is passed to, the same object under another name.
     pub is_parameter: bool,
+    /// `_add_router(app, notes_router)` where the helper includes its `router` parameter:
+    /// the child is the object passed, the parent the parameter. Above it, the parameter's
+    /// other arguments are not the child's parents.
+    pub is_argument: bool,
     /// `app = create_app(); app.add_middleware(...); return app` in another factory: the parent
     /// is one more application built from the child's factory, with additions of its own.
     pub is_instance: bool,
@@ -480,11 +484,15 @@ impl<'a> AppModel<'a> {
         includes: &mut Vec<usize>,
         out: &mut Vec<(Vec<ObjectId>, Vec<usize>)>,
     ) {
+        let arrived_as_argument = includes
+            .last()
+            .is_some_and(|&i| self.includes[i].is_argument);
         let parents: Vec<usize> = self
             .includes
             .iter()
             .enumerate()
             .filter(|(_, inc)| &inc.child == current && !chain.contains(&inc.parent))
+            .filter(|(_, inc)| !(inc.is_parameter && arrived_as_argument))
             .map(|(i, _)| i)
             .collect();
         if parents.is_empty() || chain.len() > 16 {
@@ -799,6 +807,7 @@ fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> 
                     is_mount: false,
                     is_parameter: true,
                     is_instance: false,
+                    is_argument: false,
                     when: call.when.clone(),
                     file: call.file,
                     scope: call.scope.clone(),
@@ -1139,6 +1148,23 @@ fn resolve_qualified(model: &ProjectModel, qualified: &str, depth: u32) -> Optio
     }
 }
 
+/// `typing.cast(T, value)` is `value` at run time: `app = cast(MyFastAPI, FastAPI())`.
+pub(crate) fn uncast<'a>(model: &ProjectModel, file: usize, value: &'a Expr) -> &'a Expr {
+    let mut value = value;
+    while let Some(call) = value.as_call()
+        && let [_, inner] = call.args.as_slice()
+        && match &call.func.kind {
+            ExprKind::Name(n) => n == "cast",
+            ExprKind::Attribute { attr, .. } => attr == "cast",
+            _ => false,
+        }
+        && model.files[file].imports.resolve(&call.func).as_deref() == Some("typing.cast")
+    {
+        value = inner;
+    }
+    value
+}
+
 fn object_from_value<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -1147,13 +1173,23 @@ fn object_from_value<'a>(
     id: ObjectId,
     depth: u32,
 ) -> Option<ObjectId> {
-    match &value.kind {
+    match &uncast(model, file, value).kind {
         ExprKind::Call(call) => {
             if constructed_kind(model, file, &call.func).is_some() {
                 return Some(id);
             }
             if let Some(target) = import_string_target(model, file, call) {
                 return resolve_qualified(model, &target, depth + 1).or(Some(id));
+            }
+            // `fastapi_app = self._make_app()`: a method of the class that builds one.
+            if let ExprKind::Attribute { value, .. } = &call.func.kind
+                && value.as_name() == Some("self")
+            {
+                return bound_method(model, file, scope, &call.func)
+                    .and_then(|(def_file, method)| {
+                        returned_object_of(model, def_file, method, None, depth + 1)
+                    })
+                    .or(Some(id));
             }
             factory_result(model, file, &call.func, depth + 1).or(Some(id))
         }
@@ -1781,6 +1817,7 @@ impl<'a> Extractor<'a> {
             dependencies: Vec::new(),
             is_mount: false,
             is_parameter: false,
+            is_argument: false,
             is_instance: false,
             when,
             file: self.file,
@@ -2297,6 +2334,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn assignment(&mut self, target: &'a Expr, value: &'a Expr, span: Span) {
+        let value = uncast(self.model, self.file, value);
         match &target.kind {
             ExprKind::Name(name) => {
                 let Some(call) = value.as_call() else { return };
@@ -2912,10 +2950,10 @@ impl<'a> Extractor<'a> {
                         .chain(call.keywords.iter().map(|k| &k.value))
                         .any(|a| {
                             matches!(a.kind, ExprKind::Name(_))
-                                && self.resolve(a).is_some_and(|id| {
+                                && (self.resolve(a).is_some_and(|id| {
                                     self.object_kind_at_definition(&id)
                                         .is_some_and(ObjectKind::is_app)
-                                })
+                                }) || self.annotated_app_parameter(a))
                         });
                     if !passes_app {
                         return;
@@ -2929,6 +2967,22 @@ impl<'a> Extractor<'a> {
                 }
             };
         self.bind_parameters(call, def_file, function, bound_self, span);
+    }
+
+    /// A parameter of the current function annotated with an application class
+    /// (`def _add_built_in_routes(self, app: FastAPI)`).
+    fn annotated_app_parameter(&self, arg: &Expr) -> bool {
+        let (Some(name), Some(function)) = (arg.as_name(), self.scope.last()) else {
+            return false;
+        };
+        function
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.annotation.as_ref())
+            .and_then(|t| self.qualified(t))
+            .and_then(|q| crate::frameworks::object_kind(&q))
+            .is_some_and(ObjectKind::is_app)
     }
 
     /// Binds the parameters of the project function a call reaches to the objects it passes.
@@ -2958,19 +3012,79 @@ impl<'a> Extractor<'a> {
         }
         let mut passes_object = false;
         for &(param, arg) in &bound {
+            // `self._add_router(app, get_health_router())`: a router a factory builds, handed
+            // to a helper that includes it.
+            if let ExprKind::Call(_) = arg.kind {
+                if includes_parameter(function, param)
+                    && let Some(object) = resolve_object(self.model, self.file, &self.scope, arg, 0)
+                        .filter(|o| {
+                            self.object_kind_at_definition(o)
+                                .is_some_and(|kind| !kind.is_app())
+                        })
+                {
+                    let child = ObjectId {
+                        file: def_file,
+                        scope: Some(function.span.start),
+                        name: param.to_string(),
+                    };
+                    self.include(child, object, None, span).is_argument = true;
+                }
+                continue;
+            }
             if !matches!(arg.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
                 continue;
             }
-            let Some(object) = self.resolve(arg) else {
-                continue;
+            // `for router in [build_a(), build_b()]: self._add_router(app, router)`: each item.
+            let objects: Vec<ObjectId> = match self.resolve(arg) {
+                Some(object) => vec![object],
+                None => match arg.as_name().and_then(|n| self.loop_item(n)) {
+                    Some(binding) => {
+                        let mut objects: Vec<ObjectId> = binding
+                            .items()
+                            .iter()
+                            .filter_map(|item| {
+                                resolve_object(self.model, binding.file, &binding.scope, item, 0)
+                            })
+                            .collect();
+                        // `routers.append(get_products_router(...))` before the loop.
+                        if let (Some(var), Some(current)) = (arg.as_name(), self.scope.last())
+                            && includes_parameter(function, param)
+                        {
+                            for item in appended_to_iterated(current, var) {
+                                objects.extend(resolve_object(
+                                    self.model,
+                                    self.file,
+                                    &self.scope,
+                                    item,
+                                    0,
+                                ));
+                            }
+                        }
+                        objects
+                    }
+                    None => Vec::new(),
+                },
             };
-            passes_object = true;
-            let child = ObjectId {
-                file: def_file,
-                scope: Some(function.span.start),
-                name: param.to_string(),
-            };
-            self.include(object, child, None, span).is_parameter = true;
+            for object in objects {
+                passes_object = true;
+                let child = ObjectId {
+                    file: def_file,
+                    scope: Some(function.span.start),
+                    name: param.to_string(),
+                };
+                // A router or blueprint handed to a helper that includes its parameter
+                // (`def _add_router(app, router): app.include_router(router)`) is included
+                // wherever the parameter is.
+                let included_by_helper = includes_parameter(function, param)
+                    && self
+                        .object_kind_at_definition(&object)
+                        .is_some_and(|kind| !kind.is_app());
+                if included_by_helper {
+                    self.include(child.clone(), object.clone(), None, span)
+                        .is_argument = true;
+                }
+                self.include(object, child, None, span).is_parameter = true;
+            }
         }
         if passes_object {
             self.helper_routes(call, function, &bound, span);
@@ -4096,6 +4210,7 @@ impl<'a> Extractor<'a> {
                         is_mount: true,
                         is_parameter: false,
                         is_instance: false,
+                        is_argument: false,
                         when: When::Always,
                         file,
                         scope: scope.to_vec(),
@@ -4588,6 +4703,10 @@ pub(crate) fn production_value(model: &ProjectModel, file: usize, test: &Expr) -
 /// (`class GatewayAPI(FastAPI)`, `class AirflowRouter(APIRouter)`).
 /// The value an object's variable is bound to where it is defined.
 fn definition_value<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Expr> {
+    definition_value_as_written(model, id).map(|v| uncast(model, id.file, v))
+}
+
+fn definition_value_as_written<'a>(model: &'a ProjectModel, id: &ObjectId) -> Option<&'a Expr> {
     let file = &model.files[id.file];
     match id.scope {
         None => match file.top_level(&id.name) {
@@ -5097,6 +5216,70 @@ fn annotated_class<'a>(
 /// The method `self.name` denotes inside a method (`scope`'s innermost function) of a project
 /// class, or `api.name` for a parameter annotated with one: the class's own or the nearest
 /// base's.
+/// The items appended to the list a `for var in list:` loop of the function iterates
+/// (`routers.append(x)`, `routers.extend([y, z])` with a literal list).
+fn appended_to_iterated<'a>(function: &'a Function, var: &str) -> Vec<&'a Expr> {
+    let mut list = None;
+    crate::security::walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::For { target, iter, .. } = stmt
+            && target.as_name() == Some(var)
+        {
+            list = iter.as_name();
+        }
+    });
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    crate::security::walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::Expr { value, .. } = stmt else {
+            return;
+        };
+        let Some(call) = value.as_call() else { return };
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
+            return;
+        };
+        if receiver.as_name() != Some(list) {
+            return;
+        }
+        match (attr.as_str(), call.args.as_slice()) {
+            ("append", [item]) | ("insert", [_, item]) => items.push(item),
+            ("extend", [more]) => items.extend(more.elements().unwrap_or_default()),
+            _ => {}
+        }
+    });
+    items
+}
+
+/// Whether the function includes its parameter `param` in another object
+/// (`app.include_router(router)`, `app.register_blueprint(bp)`).
+fn includes_parameter(function: &Function, param: &str) -> bool {
+    let mut found = false;
+    crate::security::walk_exprs(&function.body, &mut |e| {
+        found = found
+            || e.any(&mut |x| {
+                let Some(call) = x.as_call() else {
+                    return false;
+                };
+                let ExprKind::Attribute { attr, .. } = &call.func.kind else {
+                    return false;
+                };
+                let child = match attr.as_str() {
+                    "include_router" => call.argument("router", 0),
+                    "register_blueprint" => call.argument("blueprint", 0),
+                    "mount" => call.argument("app", 1),
+                    _ => None,
+                };
+                child.and_then(Expr::as_name) == Some(param)
+            });
+    });
+    found
+}
+
 fn bound_method<'a>(
     model: &'a ProjectModel,
     file: usize,
