@@ -4763,6 +4763,42 @@ fn constructed_kind_of(model: &ProjectModel, id: &ObjectId) -> Option<ObjectKind
     )
 }
 
+/// A router class of a library built on FastAPI (`airflow.api_fastapi.common.router.
+/// AirflowRouter`, a subclass of `APIRouter`): the project's routes on it take its `prefix=`
+/// and `dependencies=` as FastAPI's would. Routers of other web frameworks are not.
+fn library_api_router(qualified: &str) -> bool {
+    let (package, name) = qualified.rsplit_once('.').unwrap_or(("", qualified));
+    let top = package.split('.').next().unwrap_or("");
+    name.ends_with("Router")
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !top.is_empty()
+        && !matches!(
+            top,
+            "ninja"
+                | "litestar"
+                | "starlite"
+                | "rest_framework"
+                | "django"
+                | "aiohttp"
+                | "sanic"
+                | "falcon"
+                | "tornado"
+                | "werkzeug"
+                | "flask"
+                | "starlette"
+                | "fastapi"
+                | "strawberry"
+                | "graphene"
+                | "ariadne"
+                | "langchain"
+                | "langgraph"
+                | "llama_index"
+                | "semantic_router"
+                | "vllm"
+                | "sglang"
+        )
+}
+
 /// A call of a framework constructor: `Starlette(...)`, `APIRouter(...)`.
 fn is_construction(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
     expr.as_call()
@@ -4797,6 +4833,7 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
                     .iter()
                     .find_map(|q| object_kind(q))
             }),
+        (_, None, Some(qualified)) if library_api_router(&qualified) => Some(ObjectKind::ApiRouter),
         _ => None,
     }
 }

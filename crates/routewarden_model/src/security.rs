@@ -1264,16 +1264,39 @@ impl<'a> Judge<'a, '_> {
         switches: &mut Vec<String>,
     ) -> Option<Coverage> {
         for stmt in body {
-            let Stmt::If {
-                test,
-                body: then,
-                orelse,
-                ..
-            } = stmt
-            else {
-                continue;
+            let (test, then, orelse, ev) = match stmt {
+                Stmt::If {
+                    test,
+                    body: then,
+                    orelse,
+                    ..
+                } => (test, then, orelse.as_slice(), self.eval_test(cx, test)),
+                // `for prefix in skip: if path.startswith(prefix): return await call_next(...)`
+                // is `if any(path.startswith(prefix) for prefix in skip)`.
+                Stmt::For {
+                    target,
+                    iter,
+                    body: looped,
+                    ..
+                } => match (target.as_name(), looped.first()) {
+                    (
+                        Some(var),
+                        Some(Stmt::If {
+                            test,
+                            body: then,
+                            orelse,
+                            ..
+                        }),
+                    ) if orelse.is_empty() => {
+                        let Some(ev) = self.any_item(cx, var, iter, test) else {
+                            continue;
+                        };
+                        (test, then, &[][..], ev)
+                    }
+                    _ => continue,
+                },
+                _ => continue,
             };
-            let ev = self.eval_test(cx, test);
             // `if request.url.path != "/alive": verify_api_key(...)`: a branch that calls a
             // guard refuses as the guard does.
             let refuses = self.branch_refuses(cx.file, &cx.function.body, then)
@@ -1309,13 +1332,59 @@ impl<'a> Judge<'a, '_> {
                     None => switches.push(crate::apps::negated(&self.text(cx.file, test.span))),
                 }
             }
-            for inner in [then.as_slice(), orelse.as_slice()] {
+            for inner in [then.as_slice(), orelse] {
                 if let Some(decided) = self.exemptions(cx, inner, switches) {
                     return Some(decided);
                 }
             }
         }
         None
+    }
+
+    /// A test evaluated once per literal item `var` stands for (`for p in PREFIXES`), and
+    /// whether the items are all known.
+    fn item_evs(
+        &self,
+        cx: &EvalCx<'_, 'a>,
+        var: &'a str,
+        iter: &'a Expr,
+        test: &'a Expr,
+    ) -> Option<(Vec<Ev>, bool)> {
+        let (items, complete) = self.literals(cx, iter)?;
+        let evs = items
+            .iter()
+            .map(|item| {
+                let mut inner = cx.clone();
+                inner.subst.push((var, item.clone()));
+                self.eval_test(&inner, test)
+            })
+            .collect();
+        Some((evs, complete))
+    }
+
+    /// The test of an `if` in a loop over literal items, true when it holds for any item;
+    /// `None` unless it is about the route's path or name.
+    fn any_item(
+        &self,
+        cx: &EvalCx<'_, 'a>,
+        var: &'a str,
+        iter: &'a Expr,
+        test: &'a Expr,
+    ) -> Option<Ev> {
+        let (evs, complete) = self.item_evs(cx, var, iter, test)?;
+        if !evs.iter().any(|e| e.about_target) {
+            return None;
+        }
+        let mut value = Tv::any(evs.iter().map(|e| e.value));
+        if !complete && value == Tv::False {
+            value = Tv::Unknown;
+        }
+        Some(Ev {
+            value,
+            matched: evs.iter().any(|e| e.matched),
+            about_target: true,
+            config: false,
+        })
     }
 
     /// Whether a branch refuses the request (`abort(401)`, `return JSONResponse(..., 401)`,
@@ -1498,16 +1567,8 @@ impl<'a> Judge<'a, '_> {
             && let [generator] = &generators[..]
             && generator.ifs.is_empty()
             && let Some(var) = generator.target.as_name()
-            && let Some((items, complete)) = self.literals(cx, &generator.iter)
+            && let Some((evs, complete)) = self.item_evs(cx, var, &generator.iter, element)
         {
-            let evs: Vec<Ev> = items
-                .iter()
-                .map(|item| {
-                    let mut inner = cx.clone();
-                    inner.subst.push((var, item.clone()));
-                    self.eval_test(&inner, element)
-                })
-                .collect();
             if evs.iter().any(|e| e.about_target) {
                 let mut value = if name == "any" {
                     Tv::any(evs.iter().map(|e| e.value))
@@ -4069,8 +4130,12 @@ impl<'a> Judge<'a, '_> {
                             _ => code.and_then(|(_, v)| status_of(v)),
                         }
                     }
-                    // `return auth_error()`: a project helper that refuses.
+                    // `return auth_error()`: a project helper that refuses; or
+                    // `_forbidden(reason)`, a helper whose body ends raising the refusal.
                     Some((def_file, Some(Stmt::FunctionDef(f)), _)) if depth < REFUSAL_DEPTH => {
+                        if let Some(Stmt::Raise { exc: Some(e), .. }) = f.body.last() {
+                            return self.refusal(def_file, &f.body, e, depth + 1);
+                        }
                         let mut found = None;
                         crate::values::for_each_return(&f.body, &mut |r| {
                             if found.is_none() {
