@@ -1568,23 +1568,22 @@ impl<'a> Judge<'a, '_> {
             && generator.ifs.is_empty()
             && let Some(var) = generator.target.as_name()
             && let Some((evs, complete)) = self.item_evs(cx, var, &generator.iter, element)
+            && evs.iter().any(|e| e.about_target)
         {
-            if evs.iter().any(|e| e.about_target) {
-                let mut value = if name == "any" {
-                    Tv::any(evs.iter().map(|e| e.value))
-                } else {
-                    Tv::all(evs.iter().map(|e| e.value))
-                };
-                if !complete && value == Tv::False {
-                    value = Tv::Unknown;
-                }
-                return Ev {
-                    value,
-                    matched: evs.iter().any(|e| e.matched),
-                    about_target: true,
-                    config: false,
-                };
+            let mut value = if name == "any" {
+                Tv::any(evs.iter().map(|e| e.value))
+            } else {
+                Tv::all(evs.iter().map(|e| e.value))
+            };
+            if !complete && value == Tv::False {
+                value = Tv::Unknown;
             }
+            return Ev {
+                value,
+                matched: evs.iter().any(|e| e.matched),
+                about_target: true,
+                config: false,
+            };
         }
         // `any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)` over objects
         // whose paths cannot be listed: the paths it selects are unknown.
