@@ -242,6 +242,21 @@ pub fn is_authenticator_class_name(name: &str) -> bool {
 
 /// Names of project functions that, by convention, authenticate. Used only for project
 /// functions whose bodies could not be judged.
+/// A library function named for enforcing access (`requires_access_dag`,
+/// `require_permission`, `has_access`): trusted for its name only when it is not the project's.
+pub fn is_library_access_check(name: &str) -> bool {
+    [
+        "requires_access",
+        "require_access",
+        "requires_permission",
+        "require_permission",
+        "permission_required",
+        "has_access",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+}
+
 pub fn is_auth_function_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [

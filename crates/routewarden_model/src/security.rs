@@ -7,8 +7,8 @@ use crate::apps::{
 use crate::config::any_identifier_word;
 use crate::frameworks::{
     ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
-    is_authenticator_class_name, is_permission_object_class, is_principal_permission_class,
-    is_security_scheme,
+    is_authenticator_class_name, is_library_access_check, is_permission_object_class,
+    is_principal_permission_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
@@ -2445,8 +2445,13 @@ impl<'a> Judge<'a, '_> {
             }
             Some((_, None, Some(q))) => {
                 let last = q.rsplit('.').next().unwrap_or("");
-                v.authenticates = is_auth_function_name(last) || is_authenticator_class_name(last);
-                v.checks_role = v.authenticates && self.role_name(last);
+                // The host framework's access checks (`requires_access_view(...)` of Airflow,
+                // which plugins and providers use): they refuse whom the check does not allow.
+                let access_check = is_library_access_check(last);
+                v.authenticates = is_auth_function_name(last)
+                    || is_authenticator_class_name(last)
+                    || access_check;
+                v.checks_role = access_check || v.authenticates && self.role_name(last);
                 v
             }
             _ => {

@@ -214,6 +214,14 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         return false;
     }
     let handler_context = flow_context || handler_words.iter().any(|w| FLOW_CONTEXT.contains(w));
+    // `register` signs someone up at an account path, not at `/worker/{name}`.
+    let sign_up_elsewhere = handler_words
+        .iter()
+        .any(|w| matches!(*w, "register" | "registration"))
+        && !path_is_about_accounts(&segments);
+    if sign_up_elsewhere {
+        return handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w));
+    }
     PUBLIC_SEGMENTS.contains(&lower.replace('_', "-").as_str())
         || is_public_segment_words(&handler_words)
         || handler_words
@@ -232,6 +240,15 @@ fn registers_something_else(segments: &[String], i: usize) -> bool {
             !is_version_prefix(previous)
                 && !words(previous).all(|w| SIGN_UP_WORDS.contains(&w) || FLOW_CONTEXT.contains(&w))
         })
+}
+
+/// A path whose literal segments all name accounts or sign-up (`/users`, `/api/v1/account`),
+/// where a handler named `register` signs someone up; not `/worker/{name}`.
+fn path_is_about_accounts(segments: &[String]) -> bool {
+    segments.iter().all(|segment| {
+        is_version_prefix(segment)
+            || words(segment).all(|w| SIGN_UP_WORDS.contains(&w) || FLOW_CONTEXT.contains(&w))
+    })
 }
 
 /// Words that may stand beside `register` in the name of an account sign-up handler.
@@ -452,6 +469,7 @@ mod tests {
         assert!(is_public("/api/v1/users", "register", &[]));
         assert!(!is_public("/register_worker", "register_worker", &[]));
         assert!(!is_public("/models", "register_model", &[]));
+        assert!(!is_public("/v1/worker/{worker_name}", "register", &[]));
         assert!(!is_public("/api/services/register", "add_service", &[]));
         assert!(is_public("/api/v1/register", "create", &[]));
         assert!(is_public("/auth/register", "create", &[]));
