@@ -18,7 +18,7 @@ use routewarden_python::ast::{
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 
 /// The user's own names for authentication mechanisms.
@@ -175,6 +175,11 @@ impl<'a> AttackSurface<'a> {
             by_root.entry(m.chain.last()).or_default().push(i);
         }
         let groups: Vec<Vec<usize>> = by_root.into_values().collect();
+        let handler_bodies: HashSet<usize> = apps
+            .routes
+            .iter()
+            .map(|r| r.handler.body.as_ptr() as usize)
+            .collect();
         let login_switch = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
@@ -195,6 +200,7 @@ impl<'a> AttackSurface<'a> {
                     local_constructions: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
                     endpoint_flags: &endpoint_flags,
+                    handler_bodies: &handler_bodies,
                 };
                 group
                     .iter()
@@ -341,6 +347,9 @@ struct Judge<'a, 'm> {
     /// Flags set on views by endpoint name (`app.view_functions["api.AgentView:post"].
     /// is_public = True`), worked out when a hook first reads one.
     endpoint_flags: &'m std::sync::OnceLock<Vec<(String, String)>>,
+    /// The bodies of route handlers (their addresses): a bare `return` there ends the
+    /// request, while in a helper or dependency it lets the caller go on.
+    handler_bodies: &'m HashSet<usize>,
 }
 
 /// The calls of a body, shared between the judgements of the view classes it serves.
@@ -3596,6 +3605,7 @@ impl<'a> Judge<'a, '_> {
                     }
                     let mut g = own;
                     if let Some(outer) = gate {
+                        g.identified_only = outer.identified_only;
                         g.switch = own.switch.or(outer.switch);
                         g.identity |= outer.identity;
                         g.role |= outer.role;
@@ -3611,6 +3621,10 @@ impl<'a> Judge<'a, '_> {
                     }
                     let mut then_gate = Gate {
                         switch: conjunct.or(g.switch),
+                        identified_only: g.identified_only
+                            || own.identity
+                                && (own.polarity == Polarity::Has
+                                    || self.requires_identity(file, root, test)),
                         ..g
                     };
                     // `url = request.args.get("url")`, then `if url.startswith("gAAAAA"):` and a
@@ -3729,23 +3743,41 @@ impl<'a> Judge<'a, '_> {
                         });
                     }
                     // `if not token: return None`: anonymous callers are let through.
+                    let returns_nothing = |s: &Stmt| {
+                        matches!(s, Stmt::Return { value: None, .. })
+                            || matches!(
+                                s,
+                                Stmt::Return {
+                                    value: Some(Expr {
+                                        kind: ExprKind::NoneLiteral,
+                                        ..
+                                    }),
+                                    ..
+                                }
+                            )
+                    };
                     if own.identity
                         && own.polarity == Polarity::Lacks
-                        && body.iter().any(|s| {
-                            matches!(s, Stmt::Return { value: None, .. })
-                                || matches!(
-                                    s,
-                                    Stmt::Return {
-                                        value: Some(Expr {
-                                            kind: ExprKind::NoneLiteral,
-                                            ..
-                                        }),
-                                        ..
-                                    }
-                                )
-                        })
+                        && body.iter().any(returns_nothing)
                     {
                         v.lets_anonymous = true;
+                        // `if user_id is None: return` in a guard: what follows (ownership
+                        // or scope checks) refuses only callers who have an identity. In
+                        // the handler itself, the return skips the work instead.
+                        if !self.handler_bodies.contains(&(root.as_ptr() as usize))
+                            && own.switch.is_none()
+                            && orelse.is_empty()
+                            && body.len() == 1
+                            && tests_absent_value(test)
+                            && !self.is_server_switch(file, root, test)
+                        {
+                            gate = Some(Gate {
+                                polarity: Polarity::Has,
+                                credentials: false,
+                                identified_only: true,
+                                ..g
+                            });
+                        }
                     }
                 }
                 Stmt::Try {
@@ -3789,6 +3821,7 @@ impl<'a> Judge<'a, '_> {
                             switch: gate.and_then(|o| o.switch),
                             business_failure: !catches_refusal
                                 && h.type_.as_ref().is_some_and(names_business_failure),
+                            identified_only: gate.is_some_and(|o| o.identified_only),
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -3811,7 +3844,7 @@ impl<'a> Judge<'a, '_> {
                             // permission check.
                             Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
                         };
-                        if counts && (g.role || g.polarity != Polarity::Has) {
+                        if counts && !g.identified_only && (g.role || g.polarity != Polarity::Has) {
                             v.grant_as(g.switch, g.polarity == Polarity::Has);
                             v.checks_role |= g.role;
                         }
@@ -3827,6 +3860,7 @@ impl<'a> Judge<'a, '_> {
                         && !matches!(refusal, Refusal::ToLogin | Refusal::Away)
                         && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
                         && (g.identity || g.role)
+                        && !g.identified_only
                         && (g.role || g.polarity != Polarity::Has)
                     {
                         v.grant_as(g.switch, g.polarity == Polarity::Has);
@@ -3840,6 +3874,36 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+    }
+
+    /// `if user_id is not None and note.owner is None:`: the branch runs only for callers
+    /// who have an identity, whatever the other operands test.
+    fn requires_identity(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
+        let ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } = &test.kind
+        else {
+            return false;
+        };
+        // A module-level flag (`auth_configured`) or one named for a setting is the
+        // server's, not the caller's.
+        let setting = |v: &Expr| match v.as_name() {
+            Some(n) => {
+                self.model.files[file].top_level(n).is_some()
+                    || ["configured", "enabled", "required"]
+                        .iter()
+                        .any(|w| n.ends_with(w))
+            }
+            None => false,
+        };
+        values.iter().any(|v| {
+            identity_polarity(v) == Polarity::Has
+                && self.gate_of(file, v).identity
+                && !setting(v)
+                && !self.is_server_switch(file, root, v)
+                && !self.is_config_variable(file, root, v)
+        })
     }
 
     /// Whether a branch ends by returning (letting the caller through), directly or in a
@@ -4227,6 +4291,10 @@ struct Gate {
     /// An `except` of a specific exception that says nothing about the caller (`except
     /// NoCustomerMatch:`): a 403 there refuses an operation, not a caller.
     business_failure: bool,
+    /// Only callers who have an identity get here (`if user_id is None: return` before, or
+    /// under `if user_id is not None and ...`): an ownership or scope refusal answers them,
+    /// and anonymous callers go through.
+    identified_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -5720,6 +5788,33 @@ const VERIFYING_CALLS: &[&str] = &[
 ];
 
 /// Unresolved calls whose names say they refuse a caller without a role: `require_role("x")`.
+/// `x is None` or `not x` on a variable or attribute: a value that is absent.
+fn tests_absent_value(test: &Expr) -> bool {
+    let variable = |e: &Expr| matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. });
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => variable(operand),
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } => {
+            variable(left)
+                && matches!(ops.as_slice(), [CmpOp::Is])
+                && matches!(
+                    comparators.as_slice(),
+                    [Expr {
+                        kind: ExprKind::NoneLiteral,
+                        ..
+                    }]
+                )
+        }
+        _ => false,
+    }
+}
+
 fn is_role_guard_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
