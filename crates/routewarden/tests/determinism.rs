@@ -160,7 +160,11 @@ def maybe_user(user=Depends(current_user)):
             };
             // Odd handlers call a guard of the cycle; even ones rely on their dependency
             // alone, so that plain `app.post` handlers are unauthenticated.
-            let guard_call = if j % 2 == 1 { "    check_a(None)\n" } else { "" };
+            let guard_call = if j % 2 == 1 {
+                "    check_a(None)\n"
+            } else {
+                ""
+            };
             source.push_str(&format!(
                 "@{decorator}(\"/items/{j}\")\nasync def handler_{j}({dependency}):\n\
                  {guard_call}    return {{}}\n\n"
