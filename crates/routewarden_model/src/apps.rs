@@ -1000,10 +1000,16 @@ pub fn resolve_object<'a>(
             resolve_qualified(model, &qualified, depth)
         }
         // `self._app.include_router(self._router())`: what a method of the instance returns.
-        ExprKind::Call(call) => factory_result(model, file, &call.func, depth).or_else(|| {
-            let (def_file, method) = bound_method(model, file, scope, &call.func)?;
-            returned_object_of(model, def_file, method, None, depth + 1)
-        }),
+        ExprKind::Call(call) => {
+            let value = uncast(model, file, expr);
+            if !std::ptr::eq(value, expr) {
+                return resolve_object(model, file, scope, value, depth + 1);
+            }
+            factory_result(model, file, &call.func, depth).or_else(|| {
+                let (def_file, method) = bound_method(model, file, scope, &call.func)?;
+                returned_object_of(model, def_file, method, None, depth + 1)
+            })
+        }
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
@@ -3519,13 +3525,22 @@ impl<'a> Extractor<'a> {
                     }
                     return;
                 }
-                let children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match looped {
+                let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match looped {
                     Some((file, scope, items)) => items
                         .iter()
                         .map(|item| (file, scope.clone(), item))
                         .collect(),
                     None => vec![(self.file, self.scope.clone(), child_expr)],
                 };
+                // `self._blueprints.append(bp)`, then `for b in self._blueprints:
+                // app.register_blueprint(b)`: each item appended in the function.
+                if let (Some(var), Some(function)) = (child_expr.as_name(), self.scope.last()) {
+                    children.extend(
+                        appended_to_iterated(function, var)
+                            .into_iter()
+                            .map(|item| (self.file, self.scope.clone(), item)),
+                    );
+                }
                 for (file, scope, child_expr) in children {
                     match resolve_object(self.model, file, &scope, child_expr, 0) {
                         Some(child) => {
@@ -4815,6 +4830,12 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
         return Some(kind);
     }
     let Some(definition) = model.resolve_definition(file, func) else {
+        if let Some(kind) = func
+            .as_name()
+            .and_then(|n| class_alias_kind(model, file, n))
+        {
+            return Some(kind);
+        }
         // `class CustomFlask(Flask)` defined in the factory that builds the app with it.
         let class = model.files[file].local_class(func.as_name()?)?;
         return class_lineage(model, file, class)
@@ -4834,8 +4855,44 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
                     .find_map(|q| object_kind(q))
             }),
         (_, None, Some(qualified)) if library_api_router(&qualified) => Some(ObjectKind::ApiRouter),
+        (def_file, Some(Stmt::Assign { targets, .. }), _) => targets
+            .iter()
+            .find_map(Expr::as_name)
+            .and_then(|n| class_alias_kind(model, def_file, n)),
         _ => None,
     }
+}
+
+/// A module-level name bound to a framework class (`AppClass = Flask`), also in one branch of
+/// an `if` whose other branch picks a class the settings name: what calling it builds by
+/// default.
+fn class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<ObjectKind> {
+    let module = &model.files[file];
+    let mut statements: Vec<&Stmt> = Vec::new();
+    match module.top_level(name) {
+        Some(stmt) => statements.push(stmt),
+        None => crate::security::walk_stmts(
+            std::slice::from_ref(module.block_binding(name)?),
+            &mut |stmt| statements.push(stmt),
+        ),
+    }
+    statements.into_iter().find_map(|stmt| {
+        let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        else {
+            return None;
+        };
+        if !targets.iter().any(|t| t.as_name() == Some(name))
+            || !matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+        {
+            return None;
+        }
+        let q = module.imports.resolve(value)?;
+        object_kind(&q).filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint)
+    })
 }
 
 /// The qualified names of every class a project class derives from, its project bases' bases
@@ -5250,9 +5307,6 @@ fn annotated_class<'a>(
     class_in(model, file, annotation)
 }
 
-/// The method `self.name` denotes inside a method (`scope`'s innermost function) of a project
-/// class, or `api.name` for a parameter annotated with one: the class's own or the nearest
-/// base's.
 /// The items appended to the list a `for var in list:` loop of the function iterates
 /// (`routers.append(x)`, `routers.extend([y, z])` with a literal list).
 fn appended_to_iterated<'a>(function: &'a Function, var: &str) -> Vec<&'a Expr> {
@@ -5261,7 +5315,7 @@ fn appended_to_iterated<'a>(function: &'a Function, var: &str) -> Vec<&'a Expr> 
         if let Stmt::For { target, iter, .. } = stmt
             && target.as_name() == Some(var)
         {
-            list = iter.as_name();
+            list = iter.dotted_parts();
         }
     });
     let Some(list) = list else {
@@ -5280,7 +5334,7 @@ fn appended_to_iterated<'a>(function: &'a Function, var: &str) -> Vec<&'a Expr> 
         else {
             return;
         };
-        if receiver.as_name() != Some(list) {
+        if receiver.dotted_parts().as_ref() != Some(&list) {
             return;
         }
         match (attr.as_str(), call.args.as_slice()) {
@@ -5317,6 +5371,9 @@ fn includes_parameter(function: &Function, param: &str) -> bool {
     found
 }
 
+/// The method `self.name` denotes inside a method (`scope`'s innermost function) of a project
+/// class, or `api.name` for a parameter annotated with one: the class's own or the nearest
+/// base's.
 fn bound_method<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -5341,6 +5398,17 @@ fn receiver_class<'a>(
     // `UserAPI().blueprint`: an instance built where it is used.
     if let Some(call) = receiver.as_call() {
         return match model.resolve_definition(file, &call.func)? {
+            (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
+            _ => None,
+        };
+    }
+    // `self._server`, set to `Holder()` in `__init__`: an instance of that class.
+    if let ExprKind::Attribute { value, attr } = &receiver.kind
+        && value.as_name() == Some("self")
+    {
+        let class = class_of_method(model.files[file].body(), scope.last()?)?;
+        let built = instance_attribute_value(class, attr)?.as_call()?;
+        return match model.resolve_definition(file, &built.func)? {
             (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
             _ => None,
         };
