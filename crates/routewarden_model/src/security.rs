@@ -3938,6 +3938,7 @@ impl<'a> Judge<'a, '_> {
                 || self.is_config_variable(file, root, test)
                 || is_server_state_variable(root, test)
                 || is_instance_setting(test))
+            && !tests_request_copy(root, test)
     }
 
     /// The first operand of an `and` that is a server switch, when the others are not: the
@@ -4435,6 +4436,21 @@ fn literal_parameter_test(test: &Expr, literals: &[(&str, &str)]) -> Option<bool
 }
 
 /// The name an attribute chain starts from: `wiki` of `wiki.auth.has_permission`.
+/// A test of a local copy of the request's data (`path = request.url.path`, then
+/// `path.startswith(API_PREFIX)`): about the request, whatever constants it compares with.
+fn tests_request_copy(root: &[Stmt], test: &Expr) -> bool {
+    test.any(&mut |x| {
+        let ExprKind::Name(n) = &x.kind else {
+            return false;
+        };
+        crate::values::last_assignment(root, n)
+            .filter(|value| !std::ptr::eq(*value, x))
+            .and_then(chain_head)
+            .and_then(Expr::as_name)
+            .is_some_and(|head| REQUEST_STATE_NAMES.contains(&head))
+    })
+}
+
 fn chain_head(e: &Expr) -> Option<&Expr> {
     match &e.kind {
         ExprKind::Attribute { value, .. } => chain_head(value),

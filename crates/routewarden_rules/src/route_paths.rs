@@ -136,7 +136,16 @@ fn is_public_segment_words(words: &[&str]) -> bool {
     if words.iter().any(|w| RECORD_WORDS.contains(w)) {
         return false;
     }
-    words.iter().any(|w| PUBLIC_WORDS.contains(w))
+    // Browsers post Content-Security-Policy violation reports without credentials:
+    // `/__csp__`, `/csp-report`, `/csp/violations`.
+    let csp_report = words.contains(&"csp")
+        && words.iter().all(|w| {
+            matches!(
+                *w,
+                "csp" | "report" | "reports" | "violation" | "violations"
+            )
+        });
+    csp_report || words.iter().any(|w| PUBLIC_WORDS.contains(w))
 }
 
 /// Whether the path is about accounts, e-mail or passwords (`/auth/verify`), or starts with a
@@ -470,6 +479,9 @@ mod tests {
         assert!(!is_public("/register_worker", "register_worker", &[]));
         assert!(!is_public("/models", "register_model", &[]));
         assert!(!is_public("/v1/worker/{worker_name}", "register", &[]));
+        assert!(is_public("/__csp__", "report", &[]));
+        assert!(is_public("/csp-report", "x", &[]));
+        assert!(!is_public("/admin/csp-settings", "save", &[]));
         assert!(!is_public("/api/services/register", "add_service", &[]));
         assert!(is_public("/api/v1/register", "create", &[]));
         assert!(is_public("/auth/register", "create", &[]));
