@@ -1005,7 +1005,7 @@ pub fn resolve_object<'a>(
             if !std::ptr::eq(value, expr) {
                 return resolve_object(model, file, scope, value, depth + 1);
             }
-            factory_result(model, file, &call.func, depth).or_else(|| {
+            call_result(model, file, scope, call, depth).or_else(|| {
                 let (def_file, method) = bound_method(model, file, scope, &call.func)?;
                 returned_object_of(model, def_file, method, None, depth + 1)
             })
@@ -1197,7 +1197,7 @@ fn object_from_value<'a>(
                     })
                     .or(Some(id));
             }
-            factory_result(model, file, &call.func, depth + 1).or(Some(id))
+            call_result(model, file, scope, call, depth + 1).or(Some(id))
         }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
             resolve_object(model, file, scope, value, depth + 1).or(Some(id))
@@ -1294,6 +1294,41 @@ fn import_string_target(model: &ProjectModel, file: usize, call: &Call) -> Optio
         _ => return None,
     };
     Some(target)
+}
+
+/// [`factory_result`] of a call; when the function returns one of its parameters
+/// (`def attach_routes(router): ...; return router`), the object the call passes for it.
+fn call_result<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    call: &'a Call,
+    depth: u32,
+) -> Option<ObjectId> {
+    let result = factory_result(model, file, &call.func, depth)?;
+    if result.scope.is_none() || call.args.is_empty() && call.keywords.is_empty() {
+        return Some(result);
+    }
+    let Some((_, Some(Stmt::FunctionDef(function)), _)) =
+        model.resolve_definition(file, &call.func)
+    else {
+        return Some(result);
+    };
+    if result.scope != Some(function.span.start) {
+        return Some(result);
+    }
+    let argument = call.keyword(&result.name).or_else(|| {
+        let position = function
+            .params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+            .position(|p| p.name == result.name)?;
+        positional_args(&call.args).nth(position)
+    });
+    match argument {
+        Some(argument) => resolve_object(model, file, scope, argument, depth + 1).or(Some(result)),
+        None => Some(result),
+    }
 }
 
 /// The object a project factory function returns: `create_app()` → the `app` it builds.
@@ -2263,6 +2298,9 @@ impl<'a> Extractor<'a> {
                 {
                     self.constructed(self.local_id(RETURNED), kind, call, *span);
                 }
+                // `return attach_routes(router=router)`, `return app.get("/")(index)`: what the
+                // returned call registers.
+                self.returned_calls(value, *span);
             }
             Stmt::With { items, body, .. } => {
                 for item in items {
@@ -2897,6 +2935,31 @@ impl<'a> Extractor<'a> {
         for (call_expr, call) in calls {
             self.call(call_expr, call, stmt_span);
             self.passed_objects(call, stmt_span);
+        }
+    }
+
+    /// The calls of a returned value: registrations (`return app.get("/")(index)`), and
+    /// helpers handed a framework object (`return attach_routes(router=router)`). Other
+    /// calls in `return` pass nothing the model follows.
+    fn returned_calls(&mut self, value: &'a Expr, span: Span) {
+        let mut calls = Vec::new();
+        collect_calls(value, &mut calls);
+        for (call_expr, call) in calls {
+            // Only the call form of a route decorator: `app.get("/")(index)`.
+            if matches!(call.func.kind, ExprKind::Call(_)) {
+                self.call(call_expr, call, span);
+            }
+            let passes_framework_object = positional_args(&call.args)
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .any(|a| {
+                    matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                        && self
+                            .resolve(a)
+                            .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
+                });
+            if passes_framework_object {
+                self.passed_objects(call, span);
+            }
         }
     }
 
