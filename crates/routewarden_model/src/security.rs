@@ -3655,7 +3655,9 @@ impl<'a> Judge<'a, '_> {
                     // `if not settings.auth_required: return f(*args)`: what follows runs only
                     // when the server is configured to check. So too after `if not password or
                     // auth_matches: return f(*args)`, where one alternative is the setting.
-                    if let Some(s) = own.switch.or(disjunct)
+                    // `if not auth_enabled and not authenticated: return ""` likewise: past it,
+                    // the refusals run only while the switch is on.
+                    if let Some(s) = own.switch.or(disjunct).or(conjunct)
                         && orelse.is_empty()
                         && lets_through(body)
                         && !self.branch_refuses(file, root, body)
@@ -3937,7 +3939,8 @@ impl<'a> Judge<'a, '_> {
             && (self.reads_configuration(file, test, false)
                 || self.is_config_variable(file, root, test)
                 || is_server_state_variable(root, test)
-                || is_instance_setting(test))
+                || is_instance_setting(test)
+                || self.is_factory_flag(file, root, test))
             && !tests_request_copy(root, test)
     }
 
@@ -3999,6 +4002,22 @@ impl<'a> Judge<'a, '_> {
 
     /// A test that is (the negation of) a variable of the function assigned from the
     /// configuration: `enabled = conf.getboolean("core", "all_admins")`.
+    /// `not auth_enabled` where `auth_enabled` is a flag of the factory that built the guard
+    /// (`def make_guard(auth_enabled=True): async def guard(...): ...`): neither assigned in
+    /// the guard nor a module name, and named for switching something on.
+    fn is_factory_flag(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
+        let Some(name) = tested_value(test).as_name() else {
+            return false;
+        };
+        let lower = name.to_ascii_lowercase();
+        ["enabled", "required", "configured"]
+            .iter()
+            .any(|w| lower.ends_with(w))
+            && root_assignments(root, name).next().is_none()
+            && self.model.files[file].top_level(name).is_none()
+            && self.model.files[file].imports.get(name).is_none()
+    }
+
     fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
         let mut test = test;
         while let ExprKind::UnaryOp {
