@@ -3606,6 +3606,7 @@ impl<'a> Judge<'a, '_> {
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.identified_only = outer.identified_only;
+                        g.tested = outer.tested;
                         g.switch = own.switch.or(outer.switch);
                         g.identity |= outer.identity;
                         g.role |= outer.role;
@@ -3619,7 +3620,9 @@ impl<'a> Judge<'a, '_> {
                             g.role_polarity = outer.role_polarity;
                         }
                     }
+                    let about_request = own.identity && tests_request_state(test);
                     let mut then_gate = Gate {
+                        tested: about_request || g.tested,
                         switch: conjunct.or(g.switch),
                         identified_only: g.identified_only
                             || own.identity
@@ -3640,6 +3643,7 @@ impl<'a> Judge<'a, '_> {
                     }
                     self.gates(file, root, body, Some(then_gate), depth, v);
                     let mut otherwise = g;
+                    otherwise.tested |= about_request;
                     if own.polarity != Polarity::Unknown
                         && gate.is_none_or(|o| o.polarity != Polarity::Has)
                     {
@@ -3824,6 +3828,7 @@ impl<'a> Judge<'a, '_> {
                             business_failure: !catches_refusal
                                 && h.type_.as_ref().is_some_and(names_business_failure),
                             identified_only: gate.is_some_and(|o| o.identified_only),
+                            tested: false,
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -3842,6 +3847,9 @@ impl<'a> Judge<'a, '_> {
                             Refusal::Unauthorized => g.identity || g.role,
                             Refusal::Forbidden => (g.identity || g.role) && !g.business_failure,
                             Refusal::ToLogin => g.identity,
+                            Refusal::ServesLogin => {
+                                g.identity && g.tested && g.polarity == Polarity::Lacks
+                            }
                             // `else: flash("denied"); return redirect(".")` after a failed
                             // permission check.
                             Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
@@ -3859,7 +3867,10 @@ impl<'a> Judge<'a, '_> {
                         continue;
                     }
                     if let Some(refusal) = self.refusal(file, root, value, depth)
-                        && !matches!(refusal, Refusal::ToLogin | Refusal::Away)
+                        && !matches!(
+                            refusal,
+                            Refusal::ToLogin | Refusal::Away | Refusal::ServesLogin
+                        )
                         && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
                         && (g.identity || g.role)
                         && !g.identified_only
@@ -4125,10 +4136,17 @@ impl<'a> Judge<'a, '_> {
                 }
                 // `redirect_to_login()`, `redirect_to_signin(next=...)`.
                 let lower = last.to_ascii_lowercase();
-                if lower.contains("redirect")
-                    && (lower.contains("login") || lower.contains("signin"))
-                {
+                let names_login = lower.contains("login") || lower.contains("signin");
+                if names_login && lower.contains("redirect") {
                     return Some(Refusal::ToLogin);
+                }
+                // `login(page)`: the login view, called to serve its form in place of the page.
+                if names_login
+                    && let Some((_, Some(Stmt::FunctionDef(view)), _)) =
+                        self.model.resolve_definition(file, &call.func)
+                    && self.handler_bodies.contains(&(view.body.as_ptr() as usize))
+                {
+                    return Some(Refusal::ServesLogin);
                 }
                 // `HTTPException(307, headers={"Location": url_for("auth:login")})`
                 let location_to_login = call.keyword("headers").is_some_and(|h| {
@@ -4315,6 +4333,9 @@ struct Gate {
     /// under `if user_id is not None and ...`): an ownership or scope refusal answers them,
     /// and anonymous callers go through.
     identified_only: bool,
+    /// Under an `if` about the caller, not an `except` after an action that may be about
+    /// them: a redirect away there turns the caller back.
+    tested: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -4455,6 +4476,16 @@ fn literal_parameter_test(test: &Expr, literals: &[(&str, &str)]) -> Option<bool
 }
 
 /// The name an attribute chain starts from: `wiki` of `wiki.auth.has_permission`.
+/// A test that reads the current request's state (`request.cookies.get("sid")`,
+/// `session["user"]`, `current_user`), not the server's (`User.query...`).
+fn tests_request_state(test: &Expr) -> bool {
+    test.any(&mut |x| {
+        chain_head(x)
+            .and_then(Expr::as_name)
+            .is_some_and(|head| REQUEST_STATE_NAMES.contains(&head) && head != "user")
+    })
+}
+
 /// A test of a local copy of the request's data (`path = request.url.path`, then
 /// `path.startswith(API_PREFIX)`): about the request, whatever constants it compares with.
 fn tests_request_copy(root: &[Stmt], test: &Expr) -> bool {
@@ -5339,6 +5370,9 @@ enum Refusal {
     Unauthorized,
     Forbidden,
     ToLogin,
+    /// The login view called to answer in place of the page (`return login(page)`): a
+    /// refusal only where the caller was found to have no session.
+    ServesLogin,
 }
 
 /// A 401 or 403 status: a literal, `status.HTTP_401_UNAUTHORIZED`, `HTTPStatus.FORBIDDEN`.

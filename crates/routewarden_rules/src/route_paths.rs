@@ -22,6 +22,42 @@ pub fn has_parameter(path: &str) -> bool {
         .any(|s| (s.starts_with('{') || s.starts_with('<')) && !s.contains('…') && s != "<dynamic>")
 }
 
+/// A path parameter that names a stored object (`{item_id}`, `<int:id>`), not a file
+/// (`{path:path}`, `<path:filename>`) or a rendering option (`/pwa_icon/{size}`).
+pub fn has_object_parameter(path: &str) -> bool {
+    path.split('/').any(|s| {
+        let Some(inner) = s
+            .strip_prefix('{')
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| s.strip_prefix('<').and_then(|r| r.strip_suffix('>')))
+        else {
+            return false;
+        };
+        if inner.contains('…') || inner == "dynamic" {
+            return false;
+        }
+        // `{name:path}` (Starlette) or `<path:name>` (Flask): a converter and a name.
+        let (name, converter) = match inner.split_once(':') {
+            Some((a, b)) if s.starts_with('{') => (a, b),
+            Some((a, b)) => (b, a),
+            None => (inner, ""),
+        };
+        converter != "path"
+            && !matches!(
+                name.to_ascii_lowercase().as_str(),
+                "path"
+                    | "filename"
+                    | "file"
+                    | "file_path"
+                    | "filepath"
+                    | "asset"
+                    | "size"
+                    | "width"
+                    | "height"
+            )
+    })
+}
+
 /// Words of a segment: `reset-password` gives `reset`, `password`.
 fn words(segment: &str) -> impl Iterator<Item = &str> {
     segment.split(['-', '_', '.']).filter(|w| !w.is_empty())
@@ -482,6 +518,11 @@ mod tests {
         assert!(is_public("/__csp__", "report", &[]));
         assert!(is_public("/csp-report", "x", &[]));
         assert!(!is_public("/admin/csp-settings", "save", &[]));
+        assert!(has_object_parameter("/items/{item_id}"));
+        assert!(has_object_parameter("/users/<int:id>"));
+        assert!(!has_object_parameter("/svelte/{path:path}"));
+        assert!(!has_object_parameter("/web/<path:filename>"));
+        assert!(!has_object_parameter("/pwa_icon/{size}"));
         assert!(!is_public("/api/services/register", "add_service", &[]));
         assert!(is_public("/api/v1/register", "create", &[]));
         assert!(is_public("/auth/register", "create", &[]));

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
-    has_parameter, is_public, is_state_changing, names_protected_resource, only_searches,
+    has_object_parameter, is_public, is_state_changing, names_protected_resource, only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
@@ -268,7 +268,8 @@ impl Rule for RouteWithoutAuth {
                 Some(format!(
                     "its path names a protected resource (`{resource}`)"
                 ))
-            } else if has_parameter(path) && protected_siblings > 0 && reads_mostly_protected {
+            } else if has_object_parameter(path) && protected_siblings > 0 && reads_mostly_protected
+            {
                 Some(
                     "it addresses an object by id while other routes of its router are protected"
                         .to_string(),
