@@ -425,7 +425,15 @@ pub fn assigned_values<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
 }
 
 /// Calls that hand back (part of) their argument: `str(x)`, `unquote(x)`.
-const PASSTHROUGH_FUNCTIONS: &[&str] = &["str", "bytes", "unquote", "unquote_plus"];
+const PASSTHROUGH_FUNCTIONS: &[&str] = &[
+    "str",
+    "bytes",
+    "unquote",
+    "unquote_plus",
+    // HTTP Basic credentials: `base64.b64decode(data).decode().split(":", 1)`.
+    "b64decode",
+    "urlsafe_b64decode",
+];
 
 /// Helpers that read a parameter of the call being served: `get_required(params, "otp")`.
 const PARAMETER_GETTERS: &[&str] = &[
@@ -529,7 +537,7 @@ pub fn is_request_supplied(cx: &FileContext, expr: &Expr) -> bool {
 }
 
 fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -> bool {
-    if depth > 4 {
+    if depth > 8 {
         return false;
     }
     if is_request_data(cx, expr) {

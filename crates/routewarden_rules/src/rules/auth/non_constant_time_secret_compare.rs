@@ -547,9 +547,16 @@ fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
 }
 
 fn names_a_check(name: &str) -> bool {
-    identifier_words(name)
-        .iter()
-        .any(|w| CHECK_WORDS.contains(&w.as_str()))
+    let words = identifier_words(name);
+    // `needs_login(home, api_key)`, `should_refresh(...)`: whether the server must do
+    // something, not a check of what a caller presents.
+    if words
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "needs" | "need" | "should"))
+    {
+        return false;
+    }
+    words.iter().any(|w| CHECK_WORDS.contains(&w.as_str()))
 }
 
 impl NonConstantTimeSecretCompare {
@@ -629,7 +636,15 @@ impl Rule for NonConstantTimeSecretCompare {
                             && !l.contains("hash")
                     })
                 };
-                if is_password(lhs) && is_password(rhs) {
+                // A password the server holds (`self.password`, `settings.password`) against
+                // the caller's is a secret check.
+                let stored = |e: &Expr| {
+                    matches!(&e.kind, ExprKind::Attribute { value, .. }
+                    if value.as_name().is_some_and(|n| {
+                        matches!(n, "self" | "settings" | "config" | "cfg" | "conf" | "app")
+                    }))
+                };
+                if is_password(lhs) && is_password(rhs) && !stored(lhs) && !stored(rhs) {
                     continue;
                 }
                 let Some(secret) = secret.filter(|_| !both_constants) else {

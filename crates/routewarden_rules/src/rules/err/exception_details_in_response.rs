@@ -166,7 +166,13 @@ const NARROW: &[&str] = &[
     // the field the client asked for.
     "AttributeError",
     "KeyError",
+    // `LookupError` is `KeyError`'s and `IndexError`'s base: a key or an index the client
+    // asked for.
+    "LookupError",
+    "IndexError",
     "ValidationError",
+    // jsonschema's complaint about a schema the client sent.
+    "SchemaError",
     "RequestValidationError",
     "JSONDecodeError",
     "DecodeError",
@@ -944,8 +950,11 @@ impl InputOnly<'_> {
                         + self.body(file, params, body, depth)?
                         + self.body(file, params, orelse, depth)?
                 }
-                // The developer's own message.
-                Stmt::Raise { .. } | Stmt::Other { .. } => 0,
+                // The developer's own message; a lazy import of the validator.
+                Stmt::Raise { .. }
+                | Stmt::Other { .. }
+                | Stmt::Import { .. }
+                | Stmt::ImportFrom { .. } => 0,
                 _ => return None,
             };
         }
