@@ -463,9 +463,21 @@ fn spread_origins<'c>(cx: &'c FileContext, call: &'c Call) -> Option<Option<&'c 
     let mut found = None;
     for k in call.keywords.iter().filter(|k| k.arg.is_none()) {
         let mapping = cx.resolve_value(&k.value).expr;
-        if !matches!(mapping.kind, ExprKind::Dict(_)) {
-            return None;
-        }
+        // `**(options or {})`, `**(config["cors"] if ... else {})`: the dict literal is what
+        // applies when nothing is configured.
+        let mapping = match &mapping.kind {
+            ExprKind::Dict(_) => mapping,
+            ExprKind::BoolOp {
+                op: BoolOp::Or,
+                values,
+            } => values
+                .last()
+                .filter(|v| matches!(v.kind, ExprKind::Dict(_)))?,
+            ExprKind::IfExp { body, orelse, .. } => [&**body, &**orelse]
+                .into_iter()
+                .find(|v| matches!(v.kind, ExprKind::Dict(_)))?,
+            _ => return None,
+        };
         found = mapping.dict_value("origins").or(found);
     }
     Some(found)

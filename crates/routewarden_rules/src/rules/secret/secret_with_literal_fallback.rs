@@ -132,7 +132,17 @@ fn read_with_fallback<'e>(
             if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) {
                 return None;
             }
-            Some((var, &pair[1], literal_fallback(cx, &pair[1])?))
+            // `os.getenv("K") or loaded.get("k", DEFAULT)`: a file's value, else the default.
+            let fallback = match pair[1].as_call() {
+                Some(get)
+                    if get.func.last_name() == Some("get")
+                        && matches!(get.func.kind, ExprKind::Attribute { .. }) =>
+                {
+                    get.args.get(1)?
+                }
+                _ => &pair[1],
+            };
+            Some((var, fallback, literal_fallback(cx, fallback)?))
         })?,
         _ => return None,
     };
