@@ -155,6 +155,9 @@ const TRACEBACK_CALLS: &[&str] = &[
     "sys.exc_info",
 ];
 
+/// Methods by which a project class gives its fields as a response body.
+const SERIALISERS: &[&str] = &["to_dict", "as_dict", "to_json", "serialize", "serialise"];
+
 /// Exception types whose messages are written for clients, or describe the client's input.
 const NARROW: &[&str] = &[
     "ValueError",
@@ -320,20 +323,24 @@ impl Analysis<'_, '_> {
                 }
                 // `ErrorResponse(message=str(e)).model_dump()`: the model's fields as a dict.
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
-                    && matches!(
+                    && (matches!(
                         attr.as_str(),
                         "model_dump" | "model_dump_json" | "dict" | "json"
-                    )
+                    ) || SERIALISERS.contains(&attr.as_str()))
                     && call.args.is_empty()
                 {
                     return self.taint(value);
                 }
                 // `Response(status=False, message=str(e))`: a Pydantic model is serialised
-                // field by field like a dict. Its fields are keywords; `**fields` too.
+                // field by field like a dict. Its fields are keywords; `**fields` too. So is
+                // a project class with its own serialiser (`ServiceError(message=str(e))`,
+                // then `error.to_dict()`).
                 call.keywords
                     .iter()
                     .find_map(|k| self.taint(&k.value))
-                    .filter(|_| self.is_pydantic_class(&call.func))
+                    .filter(|_| {
+                        self.is_pydantic_class(&call.func) || self.is_serialisable_class(&call.func)
+                    })
             }
             ExprKind::FString(parts) => parts.iter().find_map(|p| match p {
                 FStringPart::Value(v) => self.taint(v),
@@ -457,6 +464,17 @@ impl Analysis<'_, '_> {
             false
         });
         names
+    }
+
+    /// Whether `expr` names a project class that turns its fields into a response body
+    /// (`def to_dict(self): return {"info": self.message}`).
+    fn is_serialisable_class(&self, expr: &Expr) -> bool {
+        matches!(
+            self.cx.model.resolve_definition(self.cx.file_index, expr),
+            Some((_, Some(Stmt::ClassDef(class)), _))
+                if class.body.iter().any(|s| matches!(s, Stmt::FunctionDef(f)
+                    if SERIALISERS.contains(&f.name.as_str())))
+        )
     }
 
     /// Whether `expr` names a project class that is a Pydantic model.
