@@ -285,6 +285,7 @@ impl<'a> AppModel<'a> {
                         conditions: Vec::new(),
                         classes: Vec::new(),
                         names: std::cell::RefCell::default(),
+                        included: HashMap::default(),
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
@@ -1305,16 +1306,19 @@ fn call_result<'a>(
     call: &'a Call,
     depth: u32,
 ) -> Option<ObjectId> {
-    let result = factory_result(model, file, &call.func, depth)?;
-    if result.scope.is_none() || call.args.is_empty() && call.keywords.is_empty() {
-        return Some(result);
+    if depth > MAX_DEPTH {
+        return None;
     }
-    let Some((_, Some(Stmt::FunctionDef(function)), _)) =
-        model.resolve_definition(file, &call.func)
+    let (def_file, Some(Stmt::FunctionDef(function)), _) =
+        model.resolve_definition(file, &call.func)?
     else {
-        return Some(result);
+        return None;
     };
-    if result.scope != Some(function.span.start) {
+    let result = returned_object_of(model, def_file, function, None, depth)?;
+    if result.scope != Some(function.span.start)
+        || call.args.is_empty() && call.keywords.is_empty()
+        || !function.params.iter().any(|p| p.name == result.name)
+    {
         return Some(result);
     }
     let argument = call.keyword(&result.name).or_else(|| {
@@ -1716,6 +1720,9 @@ struct Extractor<'a> {
     /// [`ObjectId::scope`]): the same receivers (`db`, `logger`, `self`) come back on most lines
     /// of a function.
     names: std::cell::RefCell<HashMap<ScopedName<'a>, Option<ObjectId>>>,
+    /// The names each helper includes in another object ([`included_names`]), by the
+    /// helper's address: asked for every object passed to it.
+    included: HashMap<usize, Vec<&'a str>>,
     out: FileApps<'a>,
 }
 
@@ -2949,14 +2956,20 @@ impl<'a> Extractor<'a> {
             if matches!(call.func.kind, ExprKind::Call(_)) {
                 self.call(call_expr, call, span);
             }
+            // Most returned calls pass values to library functions: look at the arguments
+            // only of a project function's call.
             let passes_framework_object = positional_args(&call.args)
                 .chain(call.keywords.iter().map(|k| &k.value))
-                .any(|a| {
-                    matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
-                        && self
-                            .resolve(a)
-                            .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
-                });
+                .any(|a| matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }))
+                && function_in(self.model, self.file, &self.scope, &call.func).is_some()
+                && positional_args(&call.args)
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .any(|a| {
+                        matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                            && self
+                                .resolve(a)
+                                .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
+                    });
             if passes_framework_object {
                 self.passed_objects(call, span);
             }
@@ -3038,6 +3051,14 @@ impl<'a> Extractor<'a> {
         self.bind_parameters(call, def_file, function, bound_self, span);
     }
 
+    /// Whether the helper includes its parameter `param` in another object.
+    fn includes_parameter(&mut self, function: &'a Function, param: &str) -> bool {
+        self.included
+            .entry(function as *const Function as usize)
+            .or_insert_with(|| included_names(function))
+            .contains(&param)
+    }
+
     /// A parameter of the current function annotated with an application class
     /// (`def _add_built_in_routes(self, app: FastAPI)`).
     fn annotated_app_parameter(&self, arg: &Expr) -> bool {
@@ -3084,7 +3105,7 @@ impl<'a> Extractor<'a> {
             // `self._add_router(app, get_health_router())`: a router a factory builds, handed
             // to a helper that includes it.
             if let ExprKind::Call(_) = arg.kind {
-                if includes_parameter(function, param)
+                if self.includes_parameter(function, param)
                     && let Some(object) = resolve_object(self.model, self.file, &self.scope, arg, 0)
                         .filter(|o| {
                             self.object_kind_at_definition(o)
@@ -3116,8 +3137,9 @@ impl<'a> Extractor<'a> {
                             })
                             .collect();
                         // `routers.append(get_products_router(...))` before the loop.
-                        if let (Some(var), Some(current)) = (arg.as_name(), self.scope.last())
-                            && includes_parameter(function, param)
+                        if let (Some(var), Some(current)) =
+                            (arg.as_name(), self.scope.last().copied())
+                            && self.includes_parameter(function, param)
                         {
                             for item in appended_to_iterated(current, var) {
                                 objects.extend(resolve_object(
@@ -3144,7 +3166,7 @@ impl<'a> Extractor<'a> {
                 // A router or blueprint handed to a helper that includes its parameter
                 // (`def _add_router(app, router): app.include_router(router)`) is included
                 // wherever the parameter is.
-                let included_by_helper = includes_parameter(function, param)
+                let included_by_helper = self.includes_parameter(function, param)
                     && self
                         .object_kind_at_definition(&object)
                         .is_some_and(|kind| !kind.is_app());
@@ -5409,29 +5431,28 @@ fn appended_to_iterated<'a>(function: &'a Function, var: &str) -> Vec<&'a Expr> 
     items
 }
 
-/// Whether the function includes its parameter `param` in another object
-/// (`app.include_router(router)`, `app.register_blueprint(bp)`).
-fn includes_parameter(function: &Function, param: &str) -> bool {
-    let mut found = false;
+/// The names a function includes in another object (`app.include_router(router)`,
+/// `app.register_blueprint(bp)`, `app.mount(path, sub)`): which of its parameters it
+/// includes, when they are.
+fn included_names(function: &Function) -> Vec<&str> {
+    let mut names = Vec::new();
     crate::security::walk_exprs(&function.body, &mut |e| {
-        found = found
-            || e.any(&mut |x| {
-                let Some(call) = x.as_call() else {
-                    return false;
-                };
-                let ExprKind::Attribute { attr, .. } = &call.func.kind else {
-                    return false;
-                };
+        e.any(&mut |x| {
+            if let Some(call) = x.as_call()
+                && let ExprKind::Attribute { attr, .. } = &call.func.kind
+            {
                 let child = match attr.as_str() {
                     "include_router" => call.argument("router", 0),
                     "register_blueprint" => call.argument("blueprint", 0),
                     "mount" => call.argument("app", 1),
                     _ => None,
                 };
-                child.and_then(Expr::as_name) == Some(param)
-            });
+                names.extend(child.and_then(Expr::as_name));
+            }
+            false
+        });
     });
-    found
+    names
 }
 
 /// The method `self.name` denotes inside a method (`scope`'s innermost function) of a project
