@@ -548,11 +548,11 @@ fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
 
 fn names_a_check(name: &str) -> bool {
     let words = identifier_words(name);
-    // `needs_login(home, api_key)`, `should_refresh(...)`: whether the server must do
-    // something, not a check of what a caller presents.
+    // `needs_login(home, api_key)`, `_codex_login_needed(...)`, `should_refresh(...)`:
+    // whether the server must do something, not a check of what a caller presents.
     if words
-        .first()
-        .is_some_and(|w| matches!(w.as_str(), "needs" | "need" | "should"))
+        .iter()
+        .any(|w| matches!(w.as_str(), "needs" | "need" | "needed" | "should"))
     {
         return false;
     }
