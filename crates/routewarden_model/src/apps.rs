@@ -4146,28 +4146,7 @@ impl<'a> Extractor<'a> {
             }
             None => return,
         };
-        let mut lists = Vec::new();
-        let mut items = Vec::new();
-        crate::security::walk_stmts(body, &mut |stmt| match stmt {
-            Stmt::AugAssign { target, value, .. } if target.as_name() == Some(name) => {
-                lists.push(value)
-            }
-            Stmt::Expr { value, .. } => {
-                let Some(call) = value.as_call() else { return };
-                let ExprKind::Attribute { value: list, attr } = &call.func.kind else {
-                    return;
-                };
-                if list.as_name() != Some(name) {
-                    return;
-                }
-                match (attr.as_str(), call.args.as_slice()) {
-                    ("append", [item]) | ("insert", [_, item]) => items.push(item),
-                    ("extend", [more]) => lists.push(more),
-                    _ => {}
-                }
-            }
-            _ => {}
-        });
+        let (items, lists) = list_growth(body, &[name]);
         for more in lists {
             self.route_list(owner, prefix, file, scope, more, depth + 1);
         }
@@ -5406,29 +5385,44 @@ fn appended_to_iterated<'a>(function: &'a Function, var: &str) -> Vec<&'a Expr> 
     let Some(list) = list else {
         return Vec::new();
     };
-    let mut items = Vec::new();
-    crate::security::walk_stmts(&function.body, &mut |stmt| {
-        let Stmt::Expr { value, .. } = stmt else {
-            return;
-        };
-        let Some(call) = value.as_call() else { return };
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
-            return;
-        };
-        if receiver.dotted_parts().as_ref() != Some(&list) {
-            return;
-        }
-        match (attr.as_str(), call.args.as_slice()) {
-            ("append", [item]) | ("insert", [_, item]) => items.push(item),
-            ("extend", [more]) => items.extend(more.elements().unwrap_or_default()),
-            _ => {}
-        }
-    });
+    let (mut items, lists) = list_growth(&function.body, &list);
+    items.extend(
+        lists
+            .into_iter()
+            .flat_map(|l| l.elements().unwrap_or_default()),
+    );
     items
+}
+
+/// What a body adds to the list a dotted name holds (`routes`, `self._blueprints`): the items
+/// appended or inserted, and the lists it is extended with (`.extend(more)`, `+= more`).
+fn list_growth<'a>(body: &'a [Stmt], list: &[&str]) -> (Vec<&'a Expr>, Vec<&'a Expr>) {
+    let is_list = |e: &Expr| e.dotted_parts().is_some_and(|parts| parts == list);
+    let mut items = Vec::new();
+    let mut lists = Vec::new();
+    crate::security::walk_stmts(body, &mut |stmt| match stmt {
+        Stmt::AugAssign { target, value, .. } if is_list(target) => lists.push(value),
+        Stmt::Expr { value, .. } => {
+            let Some(call) = value.as_call() else { return };
+            let ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } = &call.func.kind
+            else {
+                return;
+            };
+            if !is_list(receiver) {
+                return;
+            }
+            match (attr.as_str(), call.args.as_slice()) {
+                ("append", [item]) | ("insert", [_, item]) => items.push(item),
+                ("extend", [more]) => lists.push(more),
+                _ => {}
+            }
+        }
+        _ => {}
+    });
+    (items, lists)
 }
 
 /// The names a function includes in another object (`app.include_router(router)`,
