@@ -1297,7 +1297,7 @@ impl<'a> Judge<'a, '_> {
                             ..
                         }),
                     ) if orelse.is_empty() => {
-                        let Some(ev) = self.any_item(cx, var, iter, test) else {
+                        let Some(ev) = self.items_ev(cx, var, iter, test, false) else {
                             continue;
                         };
                         (test, then, &[][..], ev)
@@ -1350,17 +1350,19 @@ impl<'a> Judge<'a, '_> {
         None
     }
 
-    /// A test evaluated once per literal item `var` stands for (`for p in PREFIXES`), and
-    /// whether the items are all known.
-    fn item_evs(
+    /// A test about the route's path or name evaluated once per literal item `var` stands
+    /// for (`for p in PREFIXES`): true when it holds for any item (for every item, with
+    /// `all`); `None` when it is about something else.
+    fn items_ev(
         &self,
         cx: &EvalCx<'_, 'a>,
         var: &'a str,
         iter: &'a Expr,
         test: &'a Expr,
-    ) -> Option<(Vec<Ev>, bool)> {
+        all: bool,
+    ) -> Option<Ev> {
         let (items, complete) = self.literals(cx, iter)?;
-        let evs = items
+        let evs: Vec<Ev> = items
             .iter()
             .map(|item| {
                 let mut inner = cx.clone();
@@ -1368,23 +1370,15 @@ impl<'a> Judge<'a, '_> {
                 self.eval_test(&inner, test)
             })
             .collect();
-        Some((evs, complete))
-    }
-
-    /// The test of an `if` in a loop over literal items, true when it holds for any item;
-    /// `None` unless it is about the route's path or name.
-    fn any_item(
-        &self,
-        cx: &EvalCx<'_, 'a>,
-        var: &'a str,
-        iter: &'a Expr,
-        test: &'a Expr,
-    ) -> Option<Ev> {
-        let (evs, complete) = self.item_evs(cx, var, iter, test)?;
         if !evs.iter().any(|e| e.about_target) {
             return None;
         }
-        let mut value = Tv::any(evs.iter().map(|e| e.value));
+        let values = evs.iter().map(|e| e.value);
+        let mut value = if all {
+            Tv::all(values)
+        } else {
+            Tv::any(values)
+        };
         if !complete && value == Tv::False {
             value = Tv::Unknown;
         }
@@ -1576,23 +1570,9 @@ impl<'a> Judge<'a, '_> {
             && let [generator] = &generators[..]
             && generator.ifs.is_empty()
             && let Some(var) = generator.target.as_name()
-            && let Some((evs, complete)) = self.item_evs(cx, var, &generator.iter, element)
-            && evs.iter().any(|e| e.about_target)
+            && let Some(ev) = self.items_ev(cx, var, &generator.iter, element, name == "all")
         {
-            let mut value = if name == "any" {
-                Tv::any(evs.iter().map(|e| e.value))
-            } else {
-                Tv::all(evs.iter().map(|e| e.value))
-            };
-            if !complete && value == Tv::False {
-                value = Tv::Unknown;
-            }
-            return Ev {
-                value,
-                matched: evs.iter().any(|e| e.matched),
-                about_target: true,
-                config: false,
-            };
+            return ev;
         }
         // `any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)` over objects
         // whose paths cannot be listed: the paths it selects are unknown.
