@@ -3107,17 +3107,8 @@ impl<'a> Extractor<'a> {
             if let ExprKind::Call(_) = arg.kind {
                 if self.includes_parameter(function, param)
                     && let Some(object) = resolve_object(self.model, self.file, &self.scope, arg, 0)
-                        .filter(|o| {
-                            self.object_kind_at_definition(o)
-                                .is_some_and(|kind| !kind.is_app())
-                        })
                 {
-                    let child = ObjectId {
-                        file: def_file,
-                        scope: Some(function.span.start),
-                        name: param.to_string(),
-                    };
-                    self.include(child, object, None, span).is_argument = true;
+                    self.included_argument(def_file, function, param, &object, span);
                 }
                 continue;
             }
@@ -3158,22 +3149,10 @@ impl<'a> Extractor<'a> {
             };
             for object in objects {
                 passes_object = true;
-                let child = ObjectId {
-                    file: def_file,
-                    scope: Some(function.span.start),
-                    name: param.to_string(),
-                };
-                // A router or blueprint handed to a helper that includes its parameter
-                // (`def _add_router(app, router): app.include_router(router)`) is included
-                // wherever the parameter is.
-                let included_by_helper = self.includes_parameter(function, param)
-                    && self
-                        .object_kind_at_definition(&object)
-                        .is_some_and(|kind| !kind.is_app());
-                if included_by_helper {
-                    self.include(child.clone(), object.clone(), None, span)
-                        .is_argument = true;
+                if self.includes_parameter(function, param) {
+                    self.included_argument(def_file, function, param, &object, span);
                 }
+                let child = parameter_id(def_file, function, param);
                 self.include(object, child, None, span).is_parameter = true;
             }
         }
@@ -3181,6 +3160,26 @@ impl<'a> Extractor<'a> {
             self.helper_routes(call, function, &bound, span);
         } else if def_file == self.file {
             self.closure_resources(function, &bound, span);
+        }
+    }
+
+    /// A router or blueprint handed to a helper that includes its parameter (`def
+    /// _add_router(app, router): app.include_router(router)`) is included wherever the
+    /// parameter is.
+    fn included_argument(
+        &mut self,
+        def_file: usize,
+        function: &'a Function,
+        param: &str,
+        object: &ObjectId,
+        span: Span,
+    ) {
+        if self
+            .object_kind_at_definition(object)
+            .is_some_and(|kind| !kind.is_app())
+        {
+            let child = parameter_id(def_file, function, param);
+            self.include(child, object.clone(), None, span).is_argument = true;
         }
     }
 
@@ -5423,6 +5422,15 @@ fn list_growth<'a>(body: &'a [Stmt], list: &[&str]) -> (Vec<&'a Expr>, Vec<&'a E
         _ => {}
     });
     (items, lists)
+}
+
+/// The object a function's parameter stands for inside the function.
+fn parameter_id(file: usize, function: &Function, param: &str) -> ObjectId {
+    ObjectId {
+        file,
+        scope: Some(function.span.start),
+        name: param.to_string(),
+    }
 }
 
 /// The names a function includes in another object (`app.include_router(router)`,
