@@ -21,11 +21,13 @@ declare_rule! {
     ///
     /// A timing attack needs an attacker who chooses one side and a secret on the other, so one
     /// operand must be what a caller supplied (request data, a string parameter, an entry of a
-    /// mapping parameter, a WTForms field's `data`, or a local holding one of these) and the
-    /// other must not. A parameter of an ordinary function (not a route handler) counts as the
-    /// caller's only in a function named for a check (`check_*`, `verify_*`, `validate*`,
-    /// `is_*`, `*_auth`, `login`, `__eq__`, ...): helpers that refresh, rotate or route with
-    /// the server's own credentials take them as parameters too. Comparisons of two
+    /// mapping parameter, a WTForms field's `data`, HTTP Basic credentials decoded from the
+    /// header, `base64.b64decode(data).decode().split(":", 1)`, or a local holding one of
+    /// these) and the other must not. A parameter of an ordinary function (not a route
+    /// handler) counts as the caller's only in a function named for a check (`check_*`,
+    /// `verify_*`, `validate*`, `is_*`, `*_auth`, `login`, `__eq__`, ...), not one named for
+    /// what the server needs (`needs_login`, `_login_needed`, `should_*`): helpers that
+    /// refresh, rotate or route with the server's own credentials take them as parameters too. Comparisons of two
     /// server-side values (cache and staleness checks, a
     /// stored row against another stored value, two configuration values, an attribute of an
     /// object parameter such as `session.token`) and of two caller values are not reported,
@@ -46,7 +48,8 @@ declare_rule! {
     /// literal (`password == PASSWORD_MASK`, `api_key == self._DEFAULT_API_KEY`, an entry of a
     /// constant table), SQLAlchemy column expressions, classes and enum members
     /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
-    /// two password fields of a form, names that only contain a credential word
+    /// two password fields of a form (but the caller's password against one the server holds,
+    /// `password != self.password`, is reported), names that only contain a credential word
     /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
     /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter),
     /// and test modules.

@@ -14,7 +14,8 @@ declare_rule! {
     /// ## What it finds
     /// A sensitive route that no authentication reaches. Sensitive means a state-changing method
     /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
-    /// invoices, payments, admin, profiles, ...), a path with an object id while other routes of
+    /// invoices, payments, admin, profiles, ...), a path with an object id (not a file path,
+    /// `{path:path}` or `<path:filename>`, nor a size) while other routes of
     /// the same router are protected, or any route of a router, blueprint or app whose other
     /// routes (two or more) are all protected (by a login: a token the handler checks or a
     /// per-object access check does not make a route's siblings look protected, since it lets
@@ -29,9 +30,11 @@ declare_rule! {
     /// for itself) is not sensitive, nor is a transparent reverse proxy that catches every path
     /// (`/{path:path}`) and hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
-    /// no state. Login, logout, health, OAuth callbacks and account sign-up are public by design
-    /// (a handler named `register` or `register_user`; not `register_worker`, which lets anyone
-    /// add a worker).
+    /// no state. Login, logout, health, OAuth callbacks, Content-Security-Policy report
+    /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials) and
+    /// account sign-up are public by design (a handler named `register` or `register_user` at
+    /// an account path; not `register_worker`, nor `register` at `/worker/{name}`, which let
+    /// anyone add a worker).
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested

@@ -10,7 +10,9 @@ declare_rule! {
     /// A CORS policy that allows any origin without credentials: `CORSMiddleware` with
     /// `allow_origins=["*"]`, flask-cors `CORS(app)` with its defaults or `origins="*"`. Options
     /// spread into the call (`CORS(app, **options)`) are read when they are a dict literal or a
-    /// constant holding one; options the analysis cannot read are not taken for the default.
+    /// constant holding one, and the default dict of `**(options or {})` or `**(x if cond else
+    /// {})` is what applies when nothing is configured; options the analysis cannot read are
+    /// not taken for the default.
     /// Origins a flask-cors call does not pass come from the app configuration's `CORS_ORIGINS`
     /// (config classes and modules loaded with `from_object`/`from_pyfile`, `app.config[...]`,
     /// `config.update(...)`), as flask-cors reads them: judged when literal, not taken for `*`

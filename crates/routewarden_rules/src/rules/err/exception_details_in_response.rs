@@ -20,7 +20,8 @@ declare_rule! {
     /// literals and `dict(...)` calls, into the project's Pydantic models (built with it,
     /// `Response(status=False, message=str(e))`, or given it by an attribute write,
     /// `response.message = str(e)`, also in an `except` clause before a later `return response`;
-    /// nested models and models serialised with `.model_dump()` or `.dict()` too),
+    /// nested models and models serialised with `.model_dump()` or `.dict()` too, and project
+    /// classes with their own serialiser: `jsonify(ServiceError(message=str(e)).to_dict())`),
     /// returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
     /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
     /// WebSocket (`await websocket.send_json({"error": str(e)})`), or returned by an exception
@@ -29,7 +30,8 @@ declare_rule! {
     ///
     /// Logging calls are never sinks. Not reported for deliberate client-error messages:
     /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
-    ///   `NotImplementedError`, `SyntaxError`, validation and decoding errors, also
+    ///   `LookupError`, `KeyError`, `IndexError`, `NotImplementedError`, `SyntaxError`,
+    ///   validation and decoding errors, jsonschema's `SchemaError`, also
     ///   third-party codecs' such as `zstandard.ZstdError` and libraries' "no such value"
     ///   errors such as babel's
     ///   `UnknownLocaleError`, the project's own exception classes, those a helper makes at
@@ -59,7 +61,8 @@ declare_rule! {
     ///   conversions such as `int(...)` and `list(cast(Iterable[Message], body["messages"]))`,
     ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps,
     ///   a library object's `validate_*` method, an early `return jsonify(...), 400` for a
-    ///   missing body) and the answer is not a 5xx: the text describes what was wrong with the client's own input;
+    ///   missing body; a lazy `import` of the validator in the `try` does not change that)
+    ///   and the answer is not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); its

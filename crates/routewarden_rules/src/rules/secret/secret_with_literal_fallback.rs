@@ -14,7 +14,8 @@ declare_rule! {
     /// ## What it finds
     /// A signing key read from the environment with a literal to fall back on. Forms:
     /// `os.environ.get("SECRET_KEY", "dev")` (also `default=`), `os.getenv("SECRET_KEY", "dev")`,
-    /// `os.getenv("SECRET_KEY") or "dev"`, `os.environ.setdefault("SECRET_KEY", "dev")`,
+    /// `os.getenv("SECRET_KEY") or "dev"` (also `or loaded.get("secret_key", DEFAULT)`: a
+    /// settings file's value, else the default), `os.environ.setdefault("SECRET_KEY", "dev")`,
     /// python-decouple's `config("SECRET_KEY", default="dev")`, Starlette's
     /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, and a
     /// pydantic `BaseSettings` field named for a signing key (or with such an alias) whose
