@@ -805,7 +805,28 @@ impl<'a> Judge<'a, '_> {
         let imports = &self.model.files[file].imports;
         let mut found = None;
         unconditional_calls(&handler.body, &mut |call| {
-            if found.is_some() || !is_token_verification(call) {
+            if found.is_some() {
+                return;
+            }
+            let presented = |call: &Call| {
+                call.args
+                    .iter()
+                    .any(|a| is_presented_token(a, None, &from_request))
+                    || call
+                        .keywords
+                        .iter()
+                        .any(|k| is_presented_token(&k.value, k.arg.as_deref(), &from_request))
+            };
+            if !is_token_verification(call) {
+                // `_tokens.pop(token)` on a module-level object whose method checks the
+                // signature (`URLSafeTimedSerializer(...).loads(token, max_age=60)`).
+                if presented(call)
+                    && let Some((method_file, method, _)) =
+                        self.instance_method(file, &handler.body, &call.func)
+                    && verifies_its_parameter(&self.model.files[method_file].imports, method)
+                {
+                    found = Some(call);
+                }
                 return;
             }
             let q = imports.resolve(&call.func).unwrap_or_default();
@@ -821,15 +842,7 @@ impl<'a> Judge<'a, '_> {
             if !(known_library || timed_loads || project) {
                 return;
             }
-            let presented = call
-                .args
-                .iter()
-                .any(|a| is_presented_token(a, None, &from_request))
-                || call
-                    .keywords
-                    .iter()
-                    .any(|k| is_presented_token(&k.value, k.arg.as_deref(), &from_request));
-            if presented {
+            if presented(call) {
                 found = Some(call);
             }
         });
@@ -5938,6 +5951,35 @@ fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
 /// A call named as a verification or decoding of a token (`decode_token`, `verify_reset_token`,
 /// `authenticate_credentials`, `loads`), not one that skips the check (`get_unverified_claims`,
 /// `jwt.decode(..., options={"verify_signature": False})`).
+/// A method that checks the signature of a value it is given: a known library's verification
+/// (`jwt.decode`, itsdangerous' `loads(token, max_age=60)`) of one of its parameters.
+fn verifies_its_parameter(imports: &routewarden_python::names::Imports, method: &Function) -> bool {
+    let params: Vec<&str> = method
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n != "self" && *n != "cls")
+        .collect();
+    let mut found = false;
+    walk_exprs(&method.body, &mut |e| {
+        found = found
+            || e.any(&mut |x| {
+                x.as_call().is_some_and(|call| {
+                    let q = imports.resolve(&call.func).unwrap_or_default();
+                    let trusted = ["jwt.", "jose.", "itsdangerous.", "authlib."]
+                        .iter()
+                        .any(|p| q.starts_with(p))
+                        || matches!(call.func.last_name(), Some("loads" | "unsign"))
+                            && call.keyword("max_age").is_some();
+                    trusted
+                        && is_token_verification(call)
+                        && call.args.iter().any(|a| mentions_any(a, &params))
+                })
+            });
+    });
+    found
+}
+
 fn is_token_verification(call: &Call) -> bool {
     let Some(name) = call.func.last_name() else {
         return false;
