@@ -2589,14 +2589,10 @@ impl<'a> Extractor<'a> {
                 self.resource_added_by_decorator(class, decorator);
                 continue;
             };
-            let ExprKind::Attribute {
-                value: receiver,
-                attr,
-            } = &call.func.kind
-            else {
+            let Some((receiver, attr)) = call.method() else {
                 continue;
             };
-            if !matches!(attr.as_str(), "route" | "resource") {
+            if !matches!(attr, "route" | "resource") {
                 continue;
             }
             let Some(owner) = self.resolve(receiver).filter(|id| {
@@ -3204,11 +3200,7 @@ impl<'a> Extractor<'a> {
             let Some(inner) = value.as_call() else {
                 continue;
             };
-            let ExprKind::Attribute {
-                value: receiver,
-                attr,
-            } = &inner.func.kind
-            else {
+            let Some((receiver, attr)) = inner.method() else {
                 continue;
             };
             if attr != "add_resource"
@@ -3465,11 +3457,7 @@ impl<'a> Extractor<'a> {
         {
             self.local_server(call);
         }
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return;
         };
         let span = call_expr.span;
@@ -3505,7 +3493,7 @@ impl<'a> Extractor<'a> {
         if attr == "register" && self.classful_routes(receiver, call, span) {
             return;
         }
-        match attr.as_str() {
+        match attr {
             // Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_api(Api)`.
             "add_view" | "add_view_no_menu" | "add_api" => {
                 let Some(builder) = self.resolve(receiver).filter(|id| {
@@ -3571,7 +3559,7 @@ impl<'a> Extractor<'a> {
                 }
             }
             "include_router" | "register_blueprint" | "mount" => {
-                let (child_expr, prefix_key) = match attr.as_str() {
+                let (child_expr, prefix_key) = match attr {
                     "include_router" => (call.argument("router", 0), "prefix"),
                     "register_blueprint" => (call.argument("blueprint", 0), "url_prefix"),
                     _ => (call.argument("app", 1), "path"),
@@ -4304,11 +4292,7 @@ impl<'a> Extractor<'a> {
         for (index, decorator) in f.decorators.iter().enumerate() {
             match &decorator.kind {
                 ExprKind::Call(call) => {
-                    let ExprKind::Attribute {
-                        value: receiver,
-                        attr,
-                    } = &call.func.kind
-                    else {
+                    let Some((receiver, attr)) = call.method() else {
                         continue;
                     };
                     if let Some(implied) = route_method(attr) {
@@ -5403,17 +5387,13 @@ fn list_growth<'a>(body: &'a [Stmt], list: &[&str]) -> (Vec<&'a Expr>, Vec<&'a E
         Stmt::AugAssign { target, value, .. } if is_list(target) => lists.push(value),
         Stmt::Expr { value, .. } => {
             let Some(call) = value.as_call() else { return };
-            let ExprKind::Attribute {
-                value: receiver,
-                attr,
-            } = &call.func.kind
-            else {
+            let Some((receiver, attr)) = call.method() else {
                 return;
             };
             if !is_list(receiver) {
                 return;
             }
-            match (attr.as_str(), call.args.as_slice()) {
+            match (attr, call.args.as_slice()) {
                 ("append", [item]) | ("insert", [_, item]) => items.push(item),
                 ("extend", [more]) => lists.push(more),
                 _ => {}

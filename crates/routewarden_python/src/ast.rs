@@ -507,6 +507,14 @@ impl Call {
         })
     }
 
+    /// `receiver.method(...)`: the receiver and the method's name.
+    pub fn method(&self) -> Option<(&Expr, &str)> {
+        match &self.func.kind {
+            ExprKind::Attribute { value, attr } => Some((value, attr.as_str())),
+            _ => None,
+        }
+    }
+
     pub fn has_kwargs_spread(&self) -> bool {
         self.keywords.iter().any(|k| k.arg.is_none())
     }

@@ -143,17 +143,13 @@ fn collect_calls<'a>(
     out: &mut Vec<ConfigWrite<'a>>,
 ) {
     let Some(call) = expr.as_call() else { return };
-    let ExprKind::Attribute {
-        value: receiver,
-        attr,
-    } = &call.func.kind
-    else {
+    let Some((receiver, attr)) = call.method() else {
         return;
     };
     if !is_config_receiver(receiver) {
         return;
     }
-    match attr.as_str() {
+    match attr {
         "update" | "from_mapping" => {
             for (key, value, _) in mapping_items(call) {
                 if wanted(key) {

@@ -119,14 +119,10 @@ impl Rule for DebugModeEnabled {
             }
             return;
         }
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return;
         };
-        match attr.as_str() {
+        match attr {
             "run" => check_run(cx, expr, receiver, call, out),
             "update" | "from_mapping" | "setdefault" if is_flask_config(cx, receiver) => {
                 let items: Vec<(&str, &Expr)> = if attr == "setdefault" {

@@ -6,7 +6,7 @@ use crate::helpers::{
     subscript_key, under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
-use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{Call, Expr, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -88,14 +88,10 @@ impl Rule for InteractiveDebuggerExposed {
             }
             return;
         }
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return;
         };
-        match attr.as_str() {
+        match attr {
             // Flask's `run` passes these options to `run_simple`; with `debug=True` it is
             // DEBUG001's finding.
             "run" if is_flask_app(cx, receiver) => {

@@ -304,14 +304,10 @@ impl Rule for HardcodedSecretKey {
             }
             return;
         }
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return;
         };
-        if !matches!(attr.as_str(), "update" | "from_mapping" | "setdefault")
+        if !matches!(attr, "update" | "from_mapping" | "setdefault")
             || !is_config_mapping(cx, receiver)
         {
             return;

@@ -336,14 +336,10 @@ impl Rule for SecretWithLiteralFallback {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         self.check_read(cx, expr, out);
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return;
         };
-        if matches!(attr.as_str(), "update" | "from_mapping") && is_config_mapping(cx, receiver) {
+        if matches!(attr, "update" | "from_mapping") && is_config_mapping(cx, receiver) {
             for (key, value, _) in mapping_items_in(cx, call) {
                 if is_signing_key_name(key, &cx.settings.secret_key_names) {
                     self.check_stored(cx, key, value, out);
