@@ -350,12 +350,28 @@ fn finish(
         })
         .collect();
     diagnostics.sort_by(|a, b| {
-        (&a.filename, a.location, a.rule.code, &a.message).cmp(&(
-            &b.filename,
-            b.location,
-            b.rule.code,
-            &b.message,
-        ))
+        (
+            &a.filename,
+            a.location,
+            a.rule.code,
+            &a.message,
+            a.end_location,
+        )
+            .cmp(&(
+                &b.filename,
+                b.location,
+                b.rule.code,
+                &b.message,
+                b.end_location,
+            ))
+    });
+    // A route reached from two applications (one route list built into both) is judged twice;
+    // the same finding at the same code is one finding to the user, and to a baseline.
+    diagnostics.dedup_by(|later, kept| {
+        later.filename == kept.filename
+            && later.span == kept.span
+            && later.rule.code == kept.rule.code
+            && later.message == kept.message
     });
     Ok(diagnostics)
 }

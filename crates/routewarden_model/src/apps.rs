@@ -880,6 +880,48 @@ fn current_app_of(file: usize) -> ObjectId {
     }
 }
 
+/// An ASGI middleware wrapped around an application where it is mounted:
+/// `AuthenticationMiddleware(private_app, backend=...)`, or `auth(private_app)` after `auth =
+/// functools.partial(AuthenticationMiddleware, backend=...)`.
+struct MiddlewareWrapper<'a> {
+    wrapped: &'a Expr,
+    class: &'a Expr,
+    /// The call that holds the middleware's options (the `partial(...)` call for a partial).
+    options: &'a Call,
+    /// The file `class` and `options` are written in.
+    file: usize,
+}
+
+fn middleware_wrapper<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> Option<MiddlewareWrapper<'a>> {
+    let call = expr.as_call()?;
+    let wrapped = call.argument("app", 0)?;
+    let partial = model
+        .follow(file, scope, &call.func)
+        .filter(|origin| !std::ptr::eq(origin.expr, &call.func))
+        .and_then(|origin| {
+            let inner = origin.expr.as_call()?;
+            let q = model.files[origin.file].imports.resolve(&inner.func)?;
+            (q == "functools.partial").then_some((origin.file, inner))
+        });
+    let (class, options, class_file) = match partial {
+        Some((f, inner)) => (inner.args.first()?, inner, f),
+        None => (&call.func, call, file),
+    };
+    // Only a middleware class: `mount("/v1", create_app(settings))` builds an application.
+    let named_middleware = class.last_name().is_some_and(|n| n.ends_with("Middleware"));
+    named_middleware.then_some(MiddlewareWrapper {
+        wrapped,
+        class,
+        options,
+        file: class_file,
+    })
+}
+
 pub fn resolve_object<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -3614,8 +3656,24 @@ impl<'a> Extractor<'a> {
                     );
                 }
                 for (file, scope, child_expr) in children {
-                    match resolve_object(self.model, file, &scope, child_expr, 0) {
+                    // `mount("/api", AuthenticationMiddleware(private_app, backend=...))`: the
+                    // application inside, with the middleware on it.
+                    let wrapper = (attr == "mount")
+                        .then(|| middleware_wrapper(self.model, file, &scope, child_expr))
+                        .flatten();
+                    let target = wrapper.as_ref().map_or(child_expr, |w| w.wrapped);
+                    match resolve_object(self.model, file, &scope, target, 0) {
                         Some(child) => {
+                            if let Some(w) = wrapper {
+                                self.out.middleware.push(MiddlewareReg {
+                                    owner: Some(child.clone()),
+                                    class: w.class,
+                                    call: w.options,
+                                    file: w.file,
+                                    span,
+                                    when: self.when(),
+                                });
+                            }
                             let include = self.include(parent.clone(), child, prefix.clone(), span);
                             include.dependencies = dependencies.clone();
                             include.is_mount = attr == "mount";
@@ -4265,9 +4323,22 @@ impl<'a> Extractor<'a> {
                 );
                 if let Some(routes) = call.keyword("routes") {
                     self.route_list(owner, &path, file, scope, routes, depth + 1);
-                } else if let Some(app) = call.argument("app", 1)
-                    && let Some(child) = resolve_object(self.model, file, scope, app, 0)
-                {
+                } else if let Some(app) = call.argument("app", 1) {
+                    let wrapper = middleware_wrapper(self.model, file, scope, app);
+                    let target = wrapper.as_ref().map_or(app, |w| w.wrapped);
+                    let Some(child) = resolve_object(self.model, file, scope, target, 0) else {
+                        return;
+                    };
+                    if let Some(w) = wrapper {
+                        self.out.middleware.push(MiddlewareReg {
+                            owner: Some(child.clone()),
+                            class: w.class,
+                            call: w.options,
+                            file: w.file,
+                            span: item.span,
+                            when: When::Always,
+                        });
+                    }
                     self.out.includes.push(Include {
                         parent: owner.clone(),
                         child,

@@ -1038,6 +1038,25 @@ impl<'a> Judge<'a, '_> {
                 }
                 continue;
             }
+            if qualified.as_deref()
+                == Some("starlette.middleware.authentication.AuthenticationMiddleware")
+            {
+                if let Some((backend, known)) = self.authentication_backend(mw)
+                    && !matches!(when, When::DevOnly(_))
+                {
+                    let refuses = (!known).then(|| {
+                        format!("if {backend} refuses anonymous callers (its code is not analysed)")
+                    });
+                    sec.auth.push(Protection {
+                        mechanism: format!("AuthenticationMiddleware({backend})"),
+                        level: Level::Middleware,
+                        via: via.clone(),
+                        checks_role: false,
+                        condition: condition_of(&when, refuses),
+                    });
+                }
+                continue;
+            }
             if let Some((file, class)) = self.project_class(mw.file, mw.class) {
                 let v = self.class_verdict(file, class);
                 if v.authenticates && !matches!(when, When::DevOnly(_)) {
@@ -1102,6 +1121,57 @@ impl<'a> Judge<'a, '_> {
                 });
             }
         }
+    }
+
+    /// The backend of Starlette's `AuthenticationMiddleware`, when it refuses anonymous
+    /// callers: the middleware answers an `AuthenticationError` raised by the backend with an
+    /// error, while a backend that returns `None` lets the caller in as an unauthenticated user
+    /// (then only `@requires` protects). A project backend refuses when its `authenticate`
+    /// raises somewhere and never returns `None` (no bare `return`, no falling off the end).
+    /// The backend's class name, and whether its code was judged (a library's backend is
+    /// taken at its word unless it is told to let anonymous callers through).
+    fn authentication_backend(
+        &self,
+        mw: &crate::apps::MiddlewareReg<'a>,
+    ) -> Option<(String, bool)> {
+        let expr = mw.call.keyword("backend").or_else(|| mw.call.args.get(1))?;
+        let origin = self.model.follow(mw.file, &[], expr);
+        let (file, value) = origin
+            .as_ref()
+            .map_or((mw.file, expr), |o| (o.file, o.expr));
+        let backend = value.as_call()?;
+        let name = backend.func.last_name()?.to_string();
+        if let Some((cf, class)) = self.project_class(file, &backend.func) {
+            let (_, _, method) = find_method(self.model, cf, class, "authenticate")?;
+            let mut raises = false;
+            let mut returns_none = false;
+            walk_stmts(&method.body, &mut |stmt| match stmt {
+                Stmt::Raise { .. } => raises = true,
+                Stmt::Return { value, .. } => {
+                    returns_none |= value
+                        .as_ref()
+                        .is_none_or(|v| matches!(v.kind, ExprKind::NoneLiteral));
+                }
+                _ => {}
+            });
+            return (raises && !returns_none && never_falls_through(&method.body))
+                .then_some((name, true));
+        }
+        let lets_anonymous_in = backend.keywords.iter().any(|k| {
+            k.arg.as_deref().is_some_and(|a| {
+                a.contains("unauthenticated") || a.contains("anonymous") || a.contains("optional")
+            }) && matches!(k.value.kind, ExprKind::Bool(true))
+        });
+        if lets_anonymous_in {
+            return None;
+        }
+        // piccolo_api's session backend raises for a missing or bad session cookie unless
+        // `allow_unauthenticated=True`.
+        let known = self.model.files[file]
+            .imports
+            .resolve(&backend.func)
+            .is_some_and(|q| q == "piccolo_api.session_auth.middleware.SessionsAuthBackend");
+        Some((name, known))
     }
 
     /// The `default_limits` of a slowapi limiter stored in `app.state.limiter`.

@@ -237,6 +237,21 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         if FINAL_PUBLIC_SEGMENTS.contains(&segment.as_str()) && !last {
             continue;
         }
+        // The OAuth authorization endpoint (RFC 6749, 3.1): callers reach it before they hold
+        // any credential (`/oauth/authorize` is public by its first segment). Not
+        // `/payments/{id}/authorize`, nor `/auth/authorize`, where a logged-in user approves
+        // a device.
+        if segment == "authorize"
+            && last
+            && segments[..i]
+                .iter()
+                .all(|s| is_version_prefix(s) || s == "connect")
+            && !path
+                .split('/')
+                .any(|s| s.starts_with('{') || s.starts_with('<'))
+        {
+            return true;
+        }
         if PUBLIC_SEGMENTS.contains(&segment.as_str()) || is_public_segment_words(&segment_words) {
             return true;
         }

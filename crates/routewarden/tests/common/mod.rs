@@ -77,6 +77,14 @@ pub fn expectations(dir: &Path) -> BTreeSet<Expectation> {
 /// Runs the analysis on `dir` with `select` (all rules when empty) and returns what it found,
 /// with paths relative to `dir`. A `routewarden.toml` in `dir` is honoured.
 pub fn findings(dir: &Path, select: &[&str], threads: usize) -> BTreeSet<Expectation> {
+    findings_listed(dir, select, threads)
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect()
+}
+
+/// Like [`findings`], one entry per finding reported with its message, in report order.
+pub fn findings_listed(dir: &Path, select: &[&str], threads: usize) -> Vec<(Expectation, String)> {
     let mut settings = Settings::default();
     let config_file = dir.join("routewarden.toml");
     if config_file.is_file() {
@@ -109,7 +117,10 @@ pub fn findings(dir: &Path, select: &[&str], threads: usize) -> BTreeSet<Expecta
                 .strip_prefix(dir.canonicalize().unwrap())
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or_else(|_| d.filename.clone());
-            (rel, d.location.row, d.rule.code.to_string())
+            (
+                (rel, d.location.row, d.rule.code.to_string()),
+                d.message.clone(),
+            )
         })
         .collect()
 }
@@ -118,13 +129,22 @@ pub fn findings(dir: &Path, select: &[&str], threads: usize) -> BTreeSet<Expecta
 /// every unexpected finding.
 pub fn check_fixture(dir: &Path, select: &[&str]) -> Result<usize, String> {
     let expected = expectations(dir);
-    let actual = findings(dir, select, 0);
+    let listed = findings_listed(dir, select, 0);
+    let actual: BTreeSet<Expectation> = listed.iter().map(|(e, _)| e.clone()).collect();
     let missing: Vec<_> = expected.difference(&actual).collect();
     let extra: Vec<_> = actual.difference(&expected).collect();
-    if missing.is_empty() && extra.is_empty() {
+    // Two findings of one code on one line with one message say the same thing twice.
+    let distinct: BTreeSet<&(Expectation, String)> = listed.iter().collect();
+    let repeated = listed.len() - distinct.len();
+    if missing.is_empty() && extra.is_empty() && repeated == 0 {
         return Ok(expected.len());
     }
     let mut msg = format!("fixture {}:\n", dir.display());
+    if repeated > 0 {
+        msg.push_str(&format!(
+            "  {repeated} finding(s) reported twice on one line\n"
+        ));
+    }
     for (f, l, c) in missing {
         msg.push_str(&format!("  missing  {f}:{l} {c}\n"));
     }

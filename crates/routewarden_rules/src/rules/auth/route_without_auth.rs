@@ -30,7 +30,8 @@ declare_rule! {
     /// for itself) is not sensitive, nor is a transparent reverse proxy that catches every path
     /// (`/{path:path}`) and hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
-    /// no state. Login, logout, health, OAuth callbacks, Content-Security-Policy report
+    /// no state. Login, logout, health, OAuth callbacks and authorization endpoints
+    /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
     /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials) and
     /// account sign-up are public by design (a handler named `register` or `register_user` at
     /// an account path; not `register_worker`, nor `register` at `/worker/{name}`, which let
@@ -58,7 +59,12 @@ declare_rule! {
     /// `/<project_id>/delete`, not `/wipe`); `before_request` hooks of the blueprint, a parent
     /// blueprint or the
     /// app (also registered in helpers such as `register_hooks(app)` or pluggy hooks) and HTTP
-    /// middleware that refuse anonymous requests; checks in the handler itself, also in the methods
+    /// middleware that refuse anonymous requests; Starlette's `AuthenticationMiddleware` whose
+    /// backend raises for anonymous callers instead of returning `None` (added with
+    /// `add_middleware`, or wrapped around a mounted application: `mount("/api",
+    /// AuthenticationMiddleware(api, backend=...))`, also through `functools.partial`; a
+    /// library's backend protects on the condition that it refuses anonymous callers);
+    /// checks in the handler itself, also in the methods
     /// of a request-handler class (`self._check_access()`); a token the caller presents, verified
     /// in the handler before anything else happens (a signed download link, an activation or
     /// password-reset token handed to `jwt.decode`, to `serializer.loads(token, max_age=...)` or
