@@ -2662,7 +2662,10 @@ impl<'a> Judge<'a, '_> {
         let optional = body.lets_anonymous || is_optional_name(&function.name);
         if body.authenticates {
             v.grant_as(body.switch, body.presented_only);
-        } else if is_auth_function_name(&function.name) && !optional {
+        } else if is_auth_function_name(&function.name)
+            && !optional
+            && !is_transparent_decorator(function)
+        {
             v.grant(None);
         }
         v.lets_anonymous = optional && !v.authenticates;
@@ -2819,6 +2822,40 @@ impl<'a> Judge<'a, '_> {
             return v.authenticates.then_some(Verdict {
                 authenticates: true,
                 checks_role: v.checks_role || has_args && self.role_name(&method.name),
+                switch: v.switch,
+                presented_only: v.presented_only,
+                ..Default::default()
+            });
+        }
+        // `@api.secure` or `@api.secure(admin_permission)`, where `api` is an instance of a
+        // project class (a subclass of flask-restx's `Api`): the method, judged with `self`
+        // standing for that class.
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && value.as_name() != Some("self")
+            && let Some(origin) = self.model.follow(file, scope, value)
+            && let Some(built) = origin.expr.as_call()
+            && let Some((class_file, class)) = self.project_class(origin.file, &built.func)
+            && let Some((method_file, _, method)) = find_method(self.model, class_file, class, attr)
+        {
+            let ctx = SelfCtx {
+                file: class_file,
+                class,
+                current: Some(method),
+            };
+            let v = self.method_guard(method_file, method, 0, ctx)?;
+            return Some(Verdict {
+                authenticates: true,
+                // `@api.secure(admin_permission)`: a role handed to the guard.
+                checks_role: v.checks_role
+                    || has_args
+                        && (self.role_name(&method.name)
+                            || call.is_some_and(|c| {
+                                c.args
+                                    .iter()
+                                    .chain(c.keywords.iter().map(|k| &k.value))
+                                    .filter_map(Expr::last_name)
+                                    .any(|n| self.role_name(n))
+                            })),
                 switch: v.switch,
                 presented_only: v.presented_only,
                 ..Default::default()
@@ -4197,6 +4234,15 @@ impl<'a> Judge<'a, '_> {
                 if last == "unauthorized" || last == "needs_refresh" {
                     return Some(Refusal::Unauthorized);
                 }
+                // Eve's and Flask-BasicAuth's auth objects answer 401 with a challenge:
+                // `return app.auth.authenticate()`, `return basic_auth.challenge()`.
+                if matches!(last, "authenticate" | "challenge")
+                    && call.args.is_empty()
+                    && call.keywords.is_empty()
+                    && matches!(call.func.kind, ExprKind::Attribute { .. })
+                {
+                    return Some(Refusal::Unauthorized);
+                }
                 // `redirect_to_login()`, `redirect_to_signin(next=...)`.
                 let lower = last.to_ascii_lowercase();
                 let names_login = lower.contains("login") || lower.contains("signin");
@@ -5032,6 +5078,36 @@ fn calls_wrapped(e: &Expr) -> bool {
     })
 }
 
+/// A decorator whose wrapper does nothing but call the function it wraps (`def
+/// require_auth(f): @wraps(f) def decorated(*a, **kw): return f(*a, **kw); return
+/// decorated`): a placeholder, whatever its name says.
+fn is_transparent_decorator(function: &Function) -> bool {
+    let Some(wrapped) = function.params.first().map(|p| p.name.as_str()) else {
+        return false;
+    };
+    let is_docstring =
+        |stmt: &Stmt| matches!(stmt, Stmt::Expr { value, .. } if value.as_str().is_some());
+    let mut wrappers = 0;
+    let outer_plain = function.body.iter().all(|stmt| match stmt {
+        Stmt::FunctionDef(inner) => {
+            wrappers += 1;
+            inner.body.iter().all(|s| {
+                is_docstring(s)
+                    || matches!(s, Stmt::Return { value: Some(v), .. } if {
+                        let v = match &v.kind {
+                            ExprKind::Await(inner) => &**inner,
+                            _ => v,
+                        };
+                        v.as_call().is_some_and(|c| c.func.as_name() == Some(wrapped))
+                    })
+            })
+        }
+        Stmt::Return { value: Some(v), .. } => v.as_name().is_some(),
+        other => is_docstring(other),
+    });
+    outer_plain && wrappers == 1
+}
+
 /// Whether control never leaves `body` at its end: every path returns or raises.
 fn never_falls_through(body: &[Stmt]) -> bool {
     match body.last() {
@@ -5164,7 +5240,33 @@ fn tests_caller_choice(root: &[Stmt], test: &Expr) -> bool {
         || test.any(&mut |x| {
             x.as_name()
                 .is_some_and(|name| assigned_from_request_field(root, name, false))
+                || parsed_argument_key(root, x).is_some_and(|key| !names_credential_field(key))
         })
+}
+
+/// `args.get("private")`, `args["private"]`: a value of the request's arguments as parsed
+/// for the handler (`args = parser.parse_args()`, Flask-RESTful's and flask-restx's request
+/// parsers, or a helper's `args`/`params`/`filters` parameter fed from them). The key.
+fn parsed_argument_key<'e>(root: &[Stmt], e: &'e Expr) -> Option<&'e str> {
+    let (container, key) = match &e.kind {
+        ExprKind::Subscript { value, slice } => (&**value, &**slice),
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "get" => (&**value, call.args.first()?),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let name = container.as_name()?;
+    let parsed = matches!(name, "args" | "params" | "filters" | "query_args") || {
+        let mut found = false;
+        nested_assignments(root, name, &mut |value| {
+            found |= value.as_call().is_some_and(|c| {
+                    matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "parse_args")
+                });
+        });
+        found
+    };
+    parsed.then(|| key.as_str()).flatten()
 }
 
 /// A branch that ends by letting the caller in: `return None`, `return f(*args, **kwargs)`,
@@ -5711,10 +5813,18 @@ pub fn credential_evidence(
         e.any(&mut |x| {
             found = match &x.kind {
                 ExprKind::Call(c) => {
+                    // `app.auth.authenticate()` without arguments answers 401 (Eve's auth
+                    // object); a login's `authenticate(username, password)` checks what the
+                    // caller submitted.
+                    let challenge = c.args.is_empty()
+                        && c.keywords.is_empty()
+                        && matches!(&c.func.kind, ExprKind::Attribute { value, .. }
+                            if value.last_name().is_some_and(|n| n == "auth" || n.ends_with("_auth")));
                     if let Some(n) = c
                         .func
                         .last_name()
                         .filter(|n| CREDENTIAL_CALL_NAMES.contains(n))
+                        .filter(|_| !challenge)
                     {
                         Some(format!("the handler calls {n}()"))
                     } else {
