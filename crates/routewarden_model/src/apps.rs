@@ -1561,6 +1561,42 @@ fn methods_argument(expr: Option<&Expr>) -> Option<Vec<String>> {
     )
 }
 
+/// `methods=` given through a constant, here or imported (`methods=_METHODS`), also wrapped
+/// in `sorted(...)`, `list(...)`, `tuple(...)` or `set(...)`.
+fn methods_value(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: Option<&Expr>,
+    depth: u32,
+) -> Option<Vec<String>> {
+    let expr = expr?;
+    if let Some(methods) = methods_argument(Some(expr)) {
+        return Some(methods);
+    }
+    if depth > 3 {
+        return None;
+    }
+    let origin = model.resolve_value(file, scope, expr);
+    if let Some(call) = origin.expr.as_call()
+        && call.args.len() == 1
+        && call.keywords.is_empty()
+        && matches!(
+            call.func.as_name(),
+            Some("sorted" | "list" | "tuple" | "set" | "frozenset")
+        )
+    {
+        return methods_value(
+            model,
+            origin.file,
+            &origin.scope,
+            call.args.first(),
+            depth + 1,
+        );
+    }
+    methods_argument(Some(origin.expr))
+}
+
 /// The items of a `dependencies=` argument: a list or tuple, also kept in a constant (here or
 /// in another module) or made of several joined with `+`.
 pub fn dependency_list<'a>(
@@ -3032,6 +3068,11 @@ impl<'a> Extractor<'a> {
         let (def_file, function, bound_self) =
             match function_in(self.model, self.file, &self.scope, &call.func) {
                 Some((def_file, function, _)) => (def_file, function, false),
+                // `ServiceApi(app)`: a project class whose `__init__` keeps the application
+                // (`self.app = app`) or registers routes on it.
+                None if let Some((def_file, init)) = self.project_constructor(call) => {
+                    (def_file, init, true)
+                }
                 None => {
                     // `self._configure_routes(app)` in a method: the class's own method, whose
                     // first parameter is the instance.
@@ -3095,6 +3136,37 @@ impl<'a> Extractor<'a> {
             .entry(function as *const Function as usize)
             .or_insert_with(|| included_names(function))
             .contains(&param)
+    }
+
+    /// The `__init__` a call of a project class runs, when the call passes it a framework
+    /// object.
+    fn project_constructor(&self, call: &'a Call) -> Option<(usize, &'a Function)> {
+        let (class_file, Some(Stmt::ClassDef(class)), _) =
+            self.model.resolve_definition(self.file, &call.func)?
+        else {
+            return None;
+        };
+        if !self.passes_framework_object(call) {
+            return None;
+        }
+        find_method(self.model, class_file, class, "__init__").map(|(f, _, init)| (f, init))
+    }
+
+    /// Whether a call passes a name or attribute that denotes a framework object.
+    fn passes_framework_object(&self, call: &'a Call) -> bool {
+        positional_args(&call.args)
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(|a| {
+                matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                    && (self
+                        .resolve(a)
+                        .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
+                        // `app = make_flask()`: what a project factory builds and returns.
+                        || self
+                            .model
+                            .instance_class(self.file, &self.scope, a)
+                            .is_some_and(|q| crate::frameworks::object_kind(&q).is_some()))
+            })
     }
 
     /// A parameter of the current function annotated with an application class
@@ -3457,7 +3529,13 @@ impl<'a> Extractor<'a> {
                 {
                     let methods = match implied {
                         Some(m) => Some(vec![m.to_string()]),
-                        None => methods_argument(inner.keyword("methods")),
+                        None => methods_value(
+                            self.model,
+                            self.file,
+                            &self.scope,
+                            inner.keyword("methods"),
+                            0,
+                        ),
                     };
                     let path = path_text(
                         self.model,
@@ -3980,7 +4058,13 @@ impl<'a> Extractor<'a> {
             None => vec![path_text(self.model, self.file, &self.scope, path_arg)],
         };
         let Some(view) = view else { return };
-        let methods = methods_argument(call.keyword("methods"));
+        let methods = methods_value(
+            self.model,
+            self.file,
+            &self.scope,
+            call.keyword("methods"),
+            0,
+        );
         let default_method = if attr == "add_api_websocket_route" {
             "WS"
         } else {
@@ -4303,7 +4387,7 @@ impl<'a> Extractor<'a> {
                 } else {
                     "GET"
                 };
-                let methods = methods_argument(call.keyword("methods"));
+                let methods = methods_value(self.model, file, scope, call.keyword("methods"), 0);
                 self.view_routes(
                     file,
                     scope,
@@ -4375,8 +4459,14 @@ impl<'a> Extractor<'a> {
                         }
                         let methods = match implied {
                             Some(m) => vec![m.to_string()],
-                            None => methods_argument(call.keyword("methods"))
-                                .unwrap_or_else(|| vec!["GET".to_string()]),
+                            None => methods_value(
+                                self.model,
+                                self.file,
+                                &self.scope,
+                                call.keyword("methods"),
+                                0,
+                            )
+                            .unwrap_or_else(|| vec!["GET".to_string()]),
                         };
                         let path_arg = call.argument("path", 0).or(call.keyword("rule"));
                         // `for name, kind in (("Hybrid", "hybrid"), ...): @app.post(f"/chunk/
@@ -5398,11 +5488,25 @@ fn instance_attribute_object(
         .into_iter()
         .find_map(|(f, c)| {
             let value = instance_attribute_value(c, attr)?;
-            is_construction(model, f, value).then(|| ObjectId {
-                file: f,
-                scope: None,
-                name: instance_attribute_name(c, attr),
-            })
+            if is_construction(model, f, value) {
+                return Some(ObjectId {
+                    file: f,
+                    scope: None,
+                    name: instance_attribute_name(c, attr),
+                });
+            }
+            // `def __init__(self, app): self.app = app`: the constructor's parameter, which
+            // stands for what each `ServiceApi(app)` passes.
+            let name = value.as_name()?;
+            let init = c.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(m) if m.name == "__init__" => Some(m),
+                _ => None,
+            })?;
+            init.params
+                .iter()
+                .skip(1)
+                .any(|p| p.name == name)
+                .then(|| parameter_id(f, init, name))
         })
 }
 

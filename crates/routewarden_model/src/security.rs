@@ -3900,9 +3900,7 @@ impl<'a> Judge<'a, '_> {
                     let mut about_caller =
                         gate.is_some_and(|g| g.switch.is_none() || g.identity || g.role);
                     if !about_caller {
-                        walk_exprs(body, &mut |e| {
-                            about_caller |= mentions_identity(e) || mentions_role(e)
-                        });
+                        walk_exprs(body, &mut |e| about_caller |= checks_caller(e));
                     }
                     for h in handlers {
                         // `except NotAuthorized: abort(403)` after an action that checks.
@@ -4648,6 +4646,51 @@ static CSRF: StaticWordList = StaticWordList::new(|| WordList::new(&["csrf"]));
 
 fn mentions_identity(e: &Expr) -> bool {
     words_in(e, &mut |w| !CSRF.found_in(w) && IDENTITY.found_in(w))
+}
+
+/// Whether an expression of a `try` body is about the caller's identity or role: a call whose
+/// callee names them or verifies (`jwt.decode(token)`, `get_user(...)`,
+/// `serializer.loads(token)`), or a credential compared or looked up (`KEYS[key]`). Not a
+/// credential only handed on to another service (`provider.get_quota(api_key=key)`): a 401
+/// there is the other service refusing the key the caller brought.
+fn checks_caller(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call(call) => {
+            mentions_identity(&call.func)
+                || mentions_role(&call.func)
+                || call.func.last_name().is_some_and(|n| {
+                    let lower = n.to_ascii_lowercase();
+                    [
+                        "verify",
+                        "validate",
+                        "decode",
+                        "check",
+                        "authenticate",
+                        "loads",
+                        "unsign",
+                    ]
+                    .iter()
+                    .any(|w| lower.contains(w))
+                })
+                || call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .any(|a| {
+                        !matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                            && checks_caller(a)
+                    })
+        }
+        ExprKind::Str(_) => false,
+        _ => {
+            if matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                return mentions_identity(e) || mentions_role(e);
+            }
+            let mut found = false;
+            e.for_each_child(|child| found |= !found && checks_caller(child));
+            found
+        }
+    }
 }
 
 /// Whether a test names a role other than through the ASGI connection `scope` (whose name is
