@@ -3096,6 +3096,24 @@ impl<'a> Extractor<'a> {
                         self.bind_parameters(call, def_file, method, bound_cls, span);
                         return;
                     }
+                    // `_proxy.register(app)` with `_proxy = GatewayProxy(...)`: a method of
+                    // the instance's project class.
+                    if !matches!(value.as_name(), Some("self" | "cls"))
+                        && self.passes_framework_object(call)
+                        && let Some((class_file, class)) =
+                            receiver_class(self.model, self.file, &self.scope, value)
+                                .or_else(|| module_instance_class(self.model, self.file, value))
+                        // A project subclass of a framework class (`class APIRouter(Router)`):
+                        // its registrations are the framework's, followed as such.
+                        && !class_lineage(self.model, class_file, class)
+                            .iter()
+                            .any(|q| crate::frameworks::object_kind(q).is_some())
+                        && let Some((def_file, _, method)) =
+                            find_method(self.model, class_file, class, attr)
+                    {
+                        self.bind_parameters(call, def_file, method, true, span);
+                        return;
+                    }
                     // `cls._configure_blueprints(app)` in a class method, likewise.
                     let (Some("self" | "cls"), Some(class)) =
                         (value.as_name(), self.classes.last())
@@ -5626,6 +5644,21 @@ fn bound_method<'a>(
     };
     let (class_file, class) = receiver_class(model, file, scope, value)?;
     find_method(model, class_file, class, attr).map(|(f, _, m)| (f, m))
+}
+
+/// The project class of a module-level instance, here or imported: `_proxy =
+/// GatewayProxy("desktop")`.
+fn module_instance_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    receiver: &Expr,
+) -> Option<(usize, &'a Class)> {
+    let origin = model.follow(file, &[], receiver)?;
+    let built = origin.expr.as_call()?;
+    match model.resolve_definition(origin.file, &built.func)? {
+        (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
+        _ => None,
+    }
 }
 
 /// The project class of `self` in a method, or of a parameter annotated with a class

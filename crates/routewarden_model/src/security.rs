@@ -1335,7 +1335,55 @@ impl<'a> Judge<'a, '_> {
             depth: 0,
             view_flags: &view_flags,
         };
-        self.coverage_in(&cx, &function.body)
+        let own = self.coverage_in(&cx, &function.body);
+        if !matches!(own, Coverage::Applies) {
+            return own;
+        }
+        // `unauthorized = await require_api_auth(request)`, then `if unauthorized is not None:
+        // return unauthorized`: the helper decides, answering `None` to let a request through.
+        match self.delegated_guard(&cx, function) {
+            Some((helper_file, helper)) => {
+                let inner = EvalCx {
+                    file: helper_file,
+                    function: helper,
+                    depth: 1,
+                    ..cx.clone()
+                };
+                self.coverage_in(&inner, &helper.body)
+            }
+            None => own,
+        }
+    }
+
+    /// The project function a guard hands the request to and whose answer it returns: one
+    /// called at the top of the guard with the request, that refuses somewhere.
+    fn delegated_guard(
+        &self,
+        cx: &EvalCx<'_, 'a>,
+        guard: &'a Function,
+    ) -> Option<(usize, &'a Function)> {
+        guard.body.iter().find_map(|stmt| {
+            let value = match stmt {
+                Stmt::Assign {
+                    value: Some(value), ..
+                } => value,
+                Stmt::Return {
+                    value: Some(value), ..
+                } => value,
+                _ => return None,
+            };
+            let value = match &value.kind {
+                ExprKind::Await(inner) => &**inner,
+                _ => value,
+            };
+            let call = value.as_call()?;
+            if !call.args.iter().any(is_request_name) {
+                return None;
+            }
+            let (file, helper) = self.predicate(cx, &call.func)?;
+            self.branch_refuses(file, &helper.body, &helper.body)
+                .then_some((file, helper))
+        })
     }
 
     fn coverage_in(&self, cx: &EvalCx<'_, 'a>, body: &'a [Stmt]) -> Coverage {
@@ -3610,6 +3658,25 @@ impl<'a> Judge<'a, '_> {
                         own.identity = true;
                         own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
                     }
+                    // `allowed, protocol = authenticate_websocket(websocket)`, then `if not
+                    // allowed:`: the verdict of a check of the caller, whatever its name.
+                    // Only `if not allowed:` or `if allowed:` read the verdict itself; `if
+                    // error is not None:` after `error = authenticate_request(...)` reads
+                    // something else.
+                    let verdict = match &test.kind {
+                        ExprKind::UnaryOp {
+                            op: UnaryOp::Not,
+                            operand,
+                        } => operand.as_name(),
+                        _ => test.as_name(),
+                    };
+                    let checked = verdict.filter(|n| {
+                        !own.identity && presented.is_none() && verdict_of_identity_check(root, n)
+                    });
+                    if let Some(name) = checked {
+                        own.identity = true;
+                        own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
+                    }
                     // `check_password(header)` on what the request's credential header carries
                     // is HTTP authentication, not a login form checking what it was sent.
                     if presented.is_some() {
@@ -4231,6 +4298,17 @@ impl<'a> Judge<'a, '_> {
                 // Flask-Login's `login_manager.unauthorized()` and `needs_refresh()`.
                 if last == "unauthorized" || last == "needs_refresh" {
                     return Some(Refusal::Unauthorized);
+                }
+                // A WebSocket closed before it is accepted, with an application code for
+                // 401/403 or the policy-violation code: `await websocket.close(code=4401)`.
+                if last == "close"
+                    && let Some(code) = call.keyword("code").or(call.args.first())
+                {
+                    match code.kind {
+                        ExprKind::Int(Some(4001 | 4401)) => return Some(Refusal::Unauthorized),
+                        ExprKind::Int(Some(1008 | 4003 | 4403)) => return Some(Refusal::Forbidden),
+                        _ => {}
+                    }
                 }
                 // Eve's and Flask-BasicAuth's auth objects answer 401 with a challenge:
                 // `return app.auth.authenticate()`, `return basic_auth.challenge()`.
@@ -5250,6 +5328,47 @@ fn nested_assignments<'s>(body: &'s [Stmt], name: &str, f: &mut impl FnMut(&'s E
             f(value);
         }
     });
+}
+
+/// Whether `name` is assigned the result of a call that checks the caller, alone or first of
+/// a tuple: `ok = verify_token(token)`, `allowed, protocol = authenticate_websocket(ws)`.
+fn verdict_of_identity_check(root: &[Stmt], name: &str) -> bool {
+    let mut found = false;
+    walk_stmts(root, &mut |stmt| {
+        let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        else {
+            return;
+        };
+        let binds = targets.iter().any(|t| match &t.kind {
+            ExprKind::Name(n) => n == name,
+            ExprKind::Tuple(items) => items.first().and_then(Expr::as_name) == Some(name),
+            _ => false,
+        });
+        let value = match &value.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => value,
+        };
+        found |= binds
+            && value.as_call().is_some_and(|c| {
+                c.func.last_name().is_some_and(|n| {
+                    let lower = n.to_ascii_lowercase();
+                    [
+                        "authenticate",
+                        "authorize",
+                        "verify",
+                        "check_auth",
+                        "validate_token",
+                    ]
+                    .iter()
+                    .any(|w| lower.starts_with(w))
+                })
+            });
+    });
+    found
 }
 
 /// The key of a read of the request's headers, query parameters or cookies:

@@ -28,7 +28,8 @@ declare_rule! {
     /// reads by design. A route whose handler only redirects (`return RedirectResponse(url=...)`,
     /// whatever its method: an old endpoint sending clients on to its replacement, which answers
     /// for itself) is not sensitive, nor is a transparent reverse proxy that catches every path
-    /// (`/{path:path}`) and hands the request's method or the request on to the service behind
+    /// (`/{path:path}`, also under a prefix the analysis cannot read, and that prefix itself) and
+    /// hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
     /// no state. Login, logout, health, OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
@@ -358,8 +359,14 @@ fn forwards_every_request(path: &str, handler: &Function) -> bool {
         (segment.starts_with('{') && segment.ends_with(":path}"))
             || (segment.starts_with("<path:") && segment.ends_with('>'))
     };
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if !matches!(segments.as_slice(), [only] if catch_all(only)) {
+    // A prefix the analysis could not read (`<dynamic>`, `{…}`) is the proxy's mount point:
+    // `f"{prefix}/{{path:path}}"`, and `prefix` itself for the proxied root.
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "<dynamic>" && !s.contains('…'))
+        .collect();
+    let unreadable_root = segments.is_empty() && path != "/" && !path.is_empty();
+    if !(unreadable_root || matches!(segments.as_slice(), [only] if catch_all(only))) {
         return false;
     }
     let mut forwards = false;
