@@ -390,6 +390,14 @@ pub fn is_state_changing(methods: &[String]) -> bool {
         .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
 }
 
+/// Whether a cross-site HTML form can reach the route with the user's cookies: a form sends
+/// only GET and POST, and GET is not taken to change state. A PUT, PATCH or DELETE from
+/// another site needs a script, which the browser lets through only after a CORS preflight the
+/// server approves.
+pub fn form_can_post(methods: &[String]) -> bool {
+    methods.iter().any(|m| m == "POST")
+}
+
 /// A search form posted with POST (`POST /search`, `POST /autocomplete`, a view whose form is a
 /// `UserSearchForm`): it reads.
 pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
