@@ -2,13 +2,13 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    describe_secret, field_default, is_config_mapping, is_key_setting, is_non_production_module,
-    is_non_production_name, is_settings_class, is_signing_key_name, mapping_items_in,
-    subscript_key,
+    Place, describe_secret, field_default, is_config_mapping, is_key_setting,
+    is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
+    mapping_items_in, place_of, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{BoolOp, Call, Class, CmpOp, Expr, ExprKind, Stmt};
+use routewarden_python::ast::{BoolOp, Call, Class, CmpOp, Expr, ExprKind, Span, Stmt, UnaryOp};
 
 declare_rule! {
     /// ## What it finds
@@ -21,7 +21,12 @@ declare_rule! {
     /// pydantic `BaseSettings` field named for a signing key (or with such an alias) whose
     /// default is a literal, also through `Field(default=...)` and `SecretStr(...)`. The variable
     /// is recognised by its name, or by where the value is stored
-    /// (`app.secret_key = os.getenv("APP_KEY", "dev")`); the fallback may be a constant.
+    /// (`app.secret_key = os.getenv("APP_KEY", "dev")`); the fallback may be a constant. The
+    /// fallback may also be a statement: a key read with no fallback or an empty one, then set
+    /// to a literal by an `if` that finds it empty (`SECRET_KEY = os.environ.get("SECRET_KEY",
+    /// "")`, then `if not SECRET_KEY: SECRET_KEY = b"dev"`; also `is None`, `== ""` and
+    /// `app.config["SECRET_KEY"]`), reported at that assignment; an `if` that asks another
+    /// condition as well (`if not KEY and DEBUG:`) is not judged.
     ///
     /// Not reported: an empty-string or `None` fallback (the framework then refuses to sign
     /// rather than sign with a known key), generated fallbacks (`secrets.token_hex()`,
@@ -322,6 +327,104 @@ impl SecretWithLiteralFallback {
             );
         }
     }
+    /// `KEY = os.environ.get("KEY", "")` then `if not KEY: KEY = "dev"`: the fallback of `or
+    /// "dev"` written as a statement, reported at the assignment in the `if`.
+    fn check_if_fallback(
+        &self,
+        cx: &FileContext,
+        span: Span,
+        test: &Expr,
+        body: &[Stmt],
+        out: &mut Findings,
+    ) {
+        let Some(place) = tested_empty(test) else {
+            return;
+        };
+        let block = match (cx.function(), cx.in_class_body()) {
+            (_, Some(class)) => &class.body[..],
+            (Some(function), None) => &function.body[..],
+            (None, None) => cx.file.body(),
+        };
+        let Some(before) = statements_before(block, span) else {
+            return;
+        };
+        // The value the place was last given before the test: an environment read with no
+        // literal of its own to fall back on (one with a literal is reported as a read).
+        let read = before.iter().rev().find_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| place_of(t).as_ref() == Some(&place)) => Some(value),
+            _ => None,
+        });
+        let Some((var, fallback)) = read.and_then(Expr::as_call).and_then(|c| env_read(cx, c))
+        else {
+            return;
+        };
+        if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) {
+            return;
+        }
+        let names = &cx.settings.secret_key_names;
+        let key = place.key.or(place.path.last().copied()).unwrap_or(var);
+        if !is_signing_key_name(var, names) && !is_signing_key_name(key, names) || exempt(cx) {
+            return;
+        }
+        for stmt in body {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                span,
+                ..
+            } = stmt
+                && targets.iter().any(|t| place_of(t).as_ref() == Some(&place))
+                && let Some(text) = literal_fallback(cx, value)
+                && !refused_at_startup(cx, value)
+            {
+                out.report(&SECRET_WITH_LITERAL_FALLBACK, *span, message(var, &text));
+            }
+        }
+    }
+}
+
+/// The place an `if` test finds empty: `not KEY`, `KEY is None`, `KEY == ""`,
+/// `not app.config.get("SECRET_KEY")`.
+fn tested_empty(test: &Expr) -> Option<Place<'_>> {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => place_of(operand),
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if matches!(ops[..], [CmpOp::Is | CmpOp::Eq]) => {
+            let empty = match &comparators[0].kind {
+                ExprKind::NoneLiteral => true,
+                ExprKind::Str(s) => s.is_empty(),
+                ExprKind::Bytes(b) => b.is_empty(),
+                _ => false,
+            };
+            if empty { place_of(left) } else { None }
+        }
+        _ => None,
+    }
+}
+
+/// The statements of the block holding the statement at `span` that come before it.
+fn statements_before(body: &[Stmt], span: Span) -> Option<&[Stmt]> {
+    for (i, stmt) in body.iter().enumerate() {
+        if stmt.span() == span {
+            return Some(&body[..i]);
+        }
+        if stmt.span().start <= span.start && span.end <= stmt.span().end {
+            return stmt
+                .child_bodies()
+                .find_map(|child| statements_before(child, span));
+        }
+    }
+    None
 }
 
 /// Inside a class named for development or testing (`class TestingConfig:`).
@@ -353,6 +456,10 @@ impl Rule for SecretWithLiteralFallback {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        if let Stmt::If { test, body, .. } = stmt {
+            self.check_if_fallback(cx, stmt.span(), test, body, out);
+            return;
+        }
         let Stmt::Assign {
             targets,
             value: Some(value),
