@@ -260,6 +260,34 @@ pub fn subscript_key(expr: &Expr) -> Option<(&Expr, &str)> {
     }
 }
 
+/// Where a value is kept, as an expression reads or writes it: a name or attribute chain
+/// (`user.token`), or a constant key of one (`session["token"]`, read also as
+/// `session.get("token")`). Expressions with equal places read or write the same value.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Place<'a> {
+    pub path: Vec<&'a str>,
+    pub key: Option<&'a str>,
+}
+
+/// The [`Place`] an expression reads or writes, if it names one.
+pub fn place_of(expr: &Expr) -> Option<Place<'_>> {
+    if let Some(path) = expr.dotted_parts() {
+        return Some(Place { path, key: None });
+    }
+    let (owner, key) = match &expr.kind {
+        ExprKind::Subscript { value, slice } => (value.as_ref(), slice.as_str()?),
+        ExprKind::Call(call) => match call.method()? {
+            (receiver, "get") => (receiver, call.args.first()?.as_str()?),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(Place {
+        path: owner.dotted_parts()?,
+        key: Some(key),
+    })
+}
+
 /// Classes whose instances are Flask-style applications with a `config` mapping.
 pub const FLASK_APP_CLASSES: &[&str] = &[
     "flask.Flask",

@@ -66,6 +66,34 @@ pub fn dict_entries(expr: &Expr) -> Vec<(String, &Expr)> {
     }
 }
 
+/// The claims an encode call signs: PyJWT's `payload` and python-jose's `claims` come first;
+/// authlib's `jwt.encode(header, payload, key)` takes the header first.
+pub fn encoded_claims(library: JwtLibrary, call: &Call) -> Option<&Expr> {
+    match library {
+        JwtLibrary::PyJwt => call.argument("payload", 0),
+        JwtLibrary::Jose => call.argument("claims", 0),
+        JwtLibrary::Authlib => call.argument("payload", 1),
+    }
+}
+
+/// The algorithm an encode call signs with, followed through a variable or constant: the
+/// `algorithm` argument of PyJWT and python-jose, the `alg` of authlib's header
+/// (`jwt.encode({"alg": "HS256"}, payload, key)`, whose third argument is the key).
+pub fn encode_algorithm<'e>(
+    cx: &'e FileContext,
+    library: JwtLibrary,
+    call: &'e Call,
+) -> Option<&'e str> {
+    let alg = match library {
+        JwtLibrary::Authlib => cx
+            .resolve_value(call.argument("header", 0)?)
+            .expr
+            .dict_value("alg")?,
+        JwtLibrary::PyJwt | JwtLibrary::Jose => call.argument("algorithm", 2)?,
+    };
+    cx.resolve_value(alg).expr.as_str()
+}
+
 pub fn is_false(expr: &Expr) -> bool {
     matches!(expr.kind, ExprKind::Bool(false)) || matches!(expr.kind, ExprKind::Int(Some(0)))
 }

@@ -405,6 +405,14 @@ pub fn is_state_changing(methods: &[String]) -> bool {
         .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
 }
 
+/// Whether a cross-site HTML form can reach the route with the user's cookies: a form sends
+/// only GET and POST, and GET is not taken to change state. A PUT, PATCH or DELETE from
+/// another site needs a script, which the browser lets through only after a CORS preflight the
+/// server approves.
+pub fn form_can_post(methods: &[String]) -> bool {
+    methods.iter().any(|m| m == "POST")
+}
+
 /// A search form posted with POST (`POST /search`, `POST /autocomplete`, a view whose form is a
 /// `UserSearchForm`): it reads.
 pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
@@ -463,9 +471,16 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "passcode",
 ];
 
-/// Words that make a `token` segment about counting or checking text tokens (`count_token`,
-/// `token_check`, `token_usage`) rather than issuing credentials.
-const TOKEN_METER_WORDS: &[&str] = &["count", "counts", "usage", "check", "length", "budget"];
+/// Words that, next to `token`, still name a token being issued, refreshed or verified
+/// (`access_token`, `token-refresh`, `get_token`, `verify-token`, `token_obtain_pair`). Any
+/// other word makes the segment about something else done with tokens: storing one obtained
+/// elsewhere (`store_token`), counting or checking text tokens (`count_token`,
+/// `token_check`).
+const TOKEN_ISSUE_WORDS: &[&str] = &[
+    "access", "refresh", "auth", "oauth", "oauth2", "jwt", "bearer", "id", "session", "get",
+    "issue", "obtain", "new", "create", "generate", "request", "exchange", "grant", "pair",
+    "verify", "validate", "reset",
+];
 
 /// Flow steps that take a secret a guesser could try (a reset or recovery code), unlike
 /// e-mail verification or OAuth callbacks, whose tokens are long and single-use.
@@ -483,6 +498,29 @@ const CREDENTIAL_SEGMENTS: &[&str] = &[
     "registration",
 ];
 
+/// A path segment that names a credential-handling step: `login`, `sign-in`, `access-token`,
+/// a recovery step after `password` or `account` (`flow_context`).
+fn names_credential_step(segment: &str, flow_context: bool) -> bool {
+    if CREDENTIAL_SEGMENTS.contains(&segment) {
+        return true;
+    }
+    let segment_words: Vec<&str> = words(segment).collect();
+    // A `token` beside words that are not about issuing one (`/store_token`, `/count_token`
+    // of a language-model server) names something else; the handler may still show that it
+    // takes credentials.
+    let other_token_use = segment_words.contains(&"token")
+        && segment_words
+            .iter()
+            .all(|w| *w == "token" || !CREDENTIAL_WORDS.contains(w))
+        && segment_words
+            .iter()
+            .any(|w| *w != "token" && !TOKEN_ISSUE_WORDS.contains(w));
+    !segment_words.iter().any(|w| RECORD_WORDS.contains(w))
+        && !other_token_use
+        && (segment_words.iter().any(|w| CREDENTIAL_WORDS.contains(w))
+            || flow_context && segment_words.iter().any(|w| RECOVERY_WORDS.contains(w)))
+}
+
 /// A credential-handling endpoint, by path, the user's `login-paths`, or what the handler
 /// receives and calls (see [`routewarden_model::security::credential_evidence`]). Returns why.
 pub fn credential_endpoint(
@@ -497,21 +535,8 @@ pub fn credential_endpoint(
     let segments = literal_segments(full_path);
     let flow_context = has_flow_context(&segments);
     let credential_segment = segments.iter().enumerate().find_map(|(i, s)| {
-        if registers_something_else(&segments, i) {
-            return None;
-        }
-        let segment_words: Vec<&str> = words(s).collect();
-        // `/count_token`, `/token_check` of a language-model server count text tokens.
-        let counts_tokens = segment_words.iter().any(|w| TOKEN_METER_WORDS.contains(w))
-            && segment_words
-                .iter()
-                .all(|w| *w == "token" || !CREDENTIAL_WORDS.contains(w));
-        (CREDENTIAL_SEGMENTS.contains(&s.as_str())
-            || !segment_words.iter().any(|w| RECORD_WORDS.contains(w))
-                && !counts_tokens
-                && (segment_words.iter().any(|w| CREDENTIAL_WORDS.contains(w))
-                    || flow_context && segment_words.iter().any(|w| RECOVERY_WORDS.contains(w))))
-        .then_some(s)
+        (!registers_something_else(&segments, i) && names_credential_step(s, flow_context))
+            .then_some(s)
     });
     if let Some(seg) = credential_segment {
         return Some(format!("its path has a `{seg}` segment"));
@@ -623,5 +648,17 @@ mod tests {
         assert!(!words_of("/documents/recovery/force_reset"));
         assert!(!words_of("/api/tokens"));
         assert!(!words_of("/skills/bulk-register"));
+    }
+
+    #[test]
+    fn token_segments() {
+        assert!(names_credential_step("token", false));
+        assert!(names_credential_step("access-token", false));
+        assert!(names_credential_step("token_obtain_pair", false));
+        assert!(names_credential_step("login_token", false));
+        assert!(!names_credential_step("store_token", false));
+        assert!(!names_credential_step("count_token", false));
+        assert!(!names_credential_step("token_check", false));
+        assert!(names_credential_step("recover", true));
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::data_models::{ModelKind, allows_extra, model_kind, named_class};
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Span, Stmt};
+use routewarden_python::ast::{
+    BoolOp, Call, CmpOp, Expr, ExprKind, Function, Param, ParamKind, Span, Stmt, UnaryOp,
+};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Annotations that accept any JSON body: `dict`, `Dict[...]`, `Any`, `object`, `Mapping`.
@@ -768,7 +770,10 @@ impl<'m> Whole<'m> {
             let found = match stmt {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
                 Stmt::For {
-                    iter, body: inner, ..
+                    target,
+                    iter,
+                    body: inner,
+                    ..
                 } => {
                     let iterable = match iter.as_call().map(|c| &c.func.kind) {
                         Some(ExprKind::Attribute { value, attr })
@@ -778,14 +783,14 @@ impl<'m> Whole<'m> {
                         }
                         _ => iter,
                     };
-                    let mut sets = false;
-                    if self.carries(iterable) {
-                        crate::untrusted_walk(inner, &mut |e| {
-                            sets |= e
-                                .as_call()
-                                .is_some_and(|c| c.func.as_name() == Some("setattr"));
-                        });
-                    }
+                    let sets = self.carries(iterable)
+                        && sets_unlisted_attributes(
+                            self.model,
+                            self.file,
+                            self.function,
+                            target,
+                            inner,
+                        );
                     if sets {
                         Some(Sink {
                             span,
@@ -994,4 +999,233 @@ pub fn helper_sink(
             }
         })
     })
+}
+
+/// Words that name a declared list of the fields a client may set: `__write_fields__`,
+/// `EDITABLE_FIELDS`, `allowed_keys`, `PATCHABLE`.
+const ALLOW_LIST_WORDS: &[&str] = &[
+    "write",
+    "writable",
+    "writeable",
+    "editable",
+    "edit",
+    "allowed",
+    "allow",
+    "allowlist",
+    "whitelist",
+    "whitelisted",
+    "permitted",
+    "updatable",
+    "updateable",
+    "mutable",
+    "settable",
+    "patchable",
+    "safe",
+];
+
+/// Whether a `for` loop over client data applies its keys with `setattr` without an
+/// allow-list: some `setattr(...)` in `body` runs for any key. A `setattr` runs only for listed
+/// keys behind a test that the loop's key is in a declared list of writable fields (`if key
+/// in EDITABLE:`, `if key not in ("name", "email"): continue`), or that a lookup of the key in
+/// such a list found it (`field = obj.__write_fields__.get(key)`, then `if field is not
+/// None:`). Not a list of every attribute: `hasattr(obj, key)`, `key in obj.__table__.columns`
+/// admit `is_admin` as well.
+pub fn sets_unlisted_attributes(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    target: &Expr,
+    body: &[Stmt],
+) -> bool {
+    let key = match &target.kind {
+        ExprKind::Name(n) => Some(n.as_str()),
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.first().and_then(Expr::as_name),
+        _ => None,
+    };
+    let mut guard = KeyGuard {
+        model,
+        file,
+        scope: [function],
+        key,
+        lookups: HashSet::default(),
+    };
+    guard.unlisted(body, false)
+}
+
+struct KeyGuard<'m> {
+    model: &'m ProjectModel,
+    file: usize,
+    scope: [&'m Function; 1],
+    key: Option<&'m str>,
+    /// Names holding a lookup of the key in an allow-list (`field` after `field =
+    /// WRITABLE.get(key)`).
+    lookups: HashSet<&'m str>,
+}
+
+fn calls_setattr(e: &Expr) -> bool {
+    e.any(&mut |x| {
+        x.as_call()
+            .is_some_and(|c| c.func.as_name() == Some("setattr"))
+    })
+}
+
+/// A block that leaves the iteration: `continue`, `raise`, `return`.
+fn leaves(body: &[Stmt]) -> bool {
+    !body.is_empty()
+        && body.iter().all(|s| {
+            matches!(
+                s,
+                Stmt::Other { .. } | Stmt::Raise { .. } | Stmt::Return { .. }
+            )
+        })
+}
+
+impl<'m> KeyGuard<'m> {
+    /// A `setattr` in `body` that runs for any key; `listed` says the key is known to be listed.
+    fn unlisted(&mut self, body: &'m [Stmt], mut listed: bool) -> bool {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    if !listed && calls_setattr(test) {
+                        return true;
+                    }
+                    let (admits, refuses) = (self.admits(test), self.refuses(test));
+                    if self.unlisted(body, listed || admits)
+                        || self.unlisted(orelse, listed || refuses)
+                    {
+                        return true;
+                    }
+                    // `if key not in WRITABLE: continue`: what follows runs for listed keys.
+                    listed |= refuses && leaves(body);
+                }
+                other => {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } = other
+                        && self.is_lookup(value)
+                    {
+                        self.lookups
+                            .extend(targets.iter().filter_map(Expr::as_name));
+                    }
+                    let mut sets = false;
+                    other.for_each_own_expr(&mut |e| sets |= calls_setattr(e));
+                    if sets && !listed {
+                        return true;
+                    }
+                    for child in other.child_bodies() {
+                        if self.unlisted(child, listed) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn is_key(&self, e: &Expr) -> bool {
+        self.key.is_some() && e.as_name() == self.key
+    }
+    /// A declared list of writable fields: a literal collection of names (directly or through
+    /// a constant), or a collection named for one (`obj.__write_fields__`, `EDITABLE.keys()`).
+    fn is_allow_list(&self, e: &Expr) -> bool {
+        let e = match e.as_call().and_then(Call::method) {
+            Some((receiver, "keys")) => receiver,
+            _ => e,
+        };
+        let named = e.last_name().is_some_and(|n| {
+            routewarden_model::config::any_identifier_word(n, |w| ALLOW_LIST_WORDS.contains(&w))
+        });
+        if named {
+            return true;
+        }
+        let value = self.model.resolve_value(self.file, &self.scope, e).expr;
+        match &value.kind {
+            ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
+                !items.is_empty() && items.iter().all(|i| i.as_str().is_some())
+            }
+            ExprKind::Dict(entries) => {
+                !entries.is_empty()
+                    && entries
+                        .iter()
+                        .all(|d| d.key.as_ref().is_some_and(|k| k.as_str().is_some()))
+            }
+            _ => false,
+        }
+    }
+
+    /// `WRITABLE.get(key)`, `WRITABLE[key]`: the key looked up in an allow-list.
+    fn is_lookup(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Call(call) => matches!(call.method(),
+                Some((receiver, "get")) if call.args.first().is_some_and(|a| self.is_key(a))
+                    && self.is_allow_list(receiver)),
+            ExprKind::Subscript { value, slice } => self.is_key(slice) && self.is_allow_list(value),
+            _ => false,
+        }
+    }
+
+    /// A lookup result or the lookup itself: `field`, `WRITABLE.get(key)`.
+    fn is_found(&self, e: &Expr) -> bool {
+        e.as_name().is_some_and(|n| self.lookups.contains(n)) || self.is_lookup(e)
+    }
+
+    /// True when the test holds only if the key is listed: `key in WRITABLE`, `field is not
+    /// None`, `field`, or a conjunction with one of these.
+    fn admits(&self, test: &Expr) -> bool {
+        match &test.kind {
+            ExprKind::BoolOp {
+                op: BoolOp::And,
+                values,
+            } => values.iter().any(|v| self.admits(v)),
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => self.refuses(operand),
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if ops.len() == 1 => match ops[0] {
+                CmpOp::In => self.is_key(left) && self.is_allow_list(&comparators[0]),
+                CmpOp::IsNot | CmpOp::NotEq => {
+                    self.is_found(left) && matches!(comparators[0].kind, ExprKind::NoneLiteral)
+                }
+                _ => false,
+            },
+            _ => self.is_found(test),
+        }
+    }
+
+    /// True when the test holds whenever the key is not listed: `key not in WRITABLE`, `field
+    /// is None`, `not field`, or a disjunction with one of these.
+    fn refuses(&self, test: &Expr) -> bool {
+        match &test.kind {
+            ExprKind::BoolOp {
+                op: BoolOp::Or,
+                values,
+            } => values.iter().any(|v| self.refuses(v)),
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => self.admits(operand),
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if ops.len() == 1 => match ops[0] {
+                CmpOp::NotIn => self.is_key(left) && self.is_allow_list(&comparators[0]),
+                CmpOp::Is | CmpOp::Eq => {
+                    self.is_found(left) && matches!(comparators[0].kind, ExprKind::NoneLiteral)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }

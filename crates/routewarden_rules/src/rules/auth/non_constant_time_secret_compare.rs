@@ -5,10 +5,10 @@ use crate::credentials::{
 };
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::helpers::identifier_words;
+use crate::helpers::{identifier_words, place_of};
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -32,13 +32,17 @@ declare_rule! {
     /// stored row against another stored value, two configuration values, an attribute of an
     /// object parameter such as `session.token`) and of two caller values are not reported,
     /// nor is a value compared with a transformation of itself (`b64encode(b64decode(sig))
-    /// != sig`), a field compared right before it is overwritten with the same value (change
-    /// detection: `if user.totp_secret != secret: user.totp_secret = secret`), a filter or
-    /// search over a collection of records (`[k for k in keys if k.token != hashed]`, also of
-    /// a value computed from each record: `[e for e in elements if fingerprint(e) == sig]`),
-    /// elements of a sequence taken by a computed position (`token ==
-    /// self.expected_sequence[self.index]`: a parser matching a stream of token ids),
-    /// and lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
+    /// != sig`), a field or mapping entry compared right before it is overwritten with the
+    /// same value (change detection: `if user.totp_secret != secret: user.totp_secret =
+    /// secret`, `if session.get("token") != token: session["token"] = token`), a comparison
+    /// whose branch for differing values returns one of the two (`if self.access_token !=
+    /// rejected_token: return self.access_token`: a client that already holds a newer token
+    /// than the one its upstream rejected; a check never hands the expected secret to a wrong
+    /// guess), a filter or search over a collection of records (`[k for k in keys if k.token
+    /// != hashed]`, also of a value computed from each record: `[e for e in elements if
+    /// fingerprint(e) == sig]`), elements of a sequence taken by a computed position (`token
+    /// == self.expected_sequence[self.index]`: a parser matching a stream of token ids), and
+    /// lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
     /// functions named for them), which identify a holder inside the process. A hash of the
     /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
     /// is not reported either: timing reveals only the hash of the guess.
@@ -415,31 +419,36 @@ fn is_secret_collection(iter: &Expr) -> bool {
     })
 }
 
-/// `if user.totp_secret != secret: user.totp_secret = secret`: a change check before an
-/// update, not an access decision.
-fn is_change_detection(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
-    fn find(body: &[Stmt], compare: Span) -> Option<&[Stmt]> {
-        for stmt in body {
-            if !contains(stmt.span(), compare) {
-                continue;
-            }
-            if let Stmt::If { test, body, .. } = stmt
-                && contains(test.span, compare)
-            {
-                return Some(body);
-            }
-            for child in stmt.child_bodies() {
-                if let Some(found) = find(child, compare) {
-                    return Some(found);
-                }
+/// The `if` whose test holds the comparison at `compare`, innermost first: its test, body and
+/// `else` branch.
+fn enclosing_if(body: &[Stmt], compare: Span) -> Option<(&Expr, &[Stmt], &[Stmt])> {
+    for stmt in body {
+        if !contains(stmt.span(), compare) {
+            continue;
+        }
+        if let Stmt::If {
+            test, body, orelse, ..
+        } = stmt
+            && contains(test.span, compare)
+        {
+            return Some((test, body, orelse));
+        }
+        for child in stmt.child_bodies() {
+            if let Some(found) = enclosing_if(child, compare) {
+                return Some(found);
             }
         }
-        None
     }
-    let (Some(l), Some(r)) = (lhs.dotted_parts(), rhs.dotted_parts()) else {
+    None
+}
+
+/// `if user.totp_secret != secret: user.totp_secret = secret`, `if session.get("token") !=
+/// token: session["token"] = token`: a change check before an update, not an access decision.
+fn is_change_detection(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
+    let (Some(l), Some(r)) = (place_of(lhs), place_of(rhs)) else {
         return false;
     };
-    let Some(body) = find(enclosing_body(cx), compare) else {
+    let Some((_, body, _)) = enclosing_if(enclosing_body(cx), compare) else {
         return false;
     };
     body.iter().any(|stmt| match stmt {
@@ -448,15 +457,50 @@ fn is_change_detection(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) 
             value: Some(value),
             ..
         } => {
-            let v = value.dotted_parts();
+            let v = place_of(value);
             targets.iter().any(|t| {
-                let t = t.dotted_parts();
+                let t = place_of(t);
                 t.as_ref() == Some(&l) && v.as_ref() == Some(&r)
                     || t.as_ref() == Some(&r) && v.as_ref() == Some(&l)
             })
         }
         _ => false,
     })
+}
+
+/// The branch taken when the values differ hands one of them back (`if self.access_token !=
+/// rejected_token: return self.access_token`: a client that already holds a newer token than
+/// the one its upstream rejected uses it). The comparison chooses a value; a check of a guess
+/// never gives the expected secret to a caller who got it wrong.
+fn returns_operand_on_mismatch(
+    cx: &FileContext,
+    compare: &Expr,
+    op: CmpOp,
+    lhs: &Expr,
+    rhs: &Expr,
+) -> bool {
+    let Some((test, body, orelse)) = enclosing_if(enclosing_body(cx), compare.span) else {
+        return false;
+    };
+    // `a != b` alone or among the conditions of an `and` runs the body only when the values
+    // differ; `a == b` alone runs the `else` branch then.
+    let alone = test.span == compare.span;
+    let among_and = matches!(&test.kind, ExprKind::BoolOp { op: BoolOp::And, values }
+        if values.iter().any(|v| v.span == compare.span));
+    let mismatch = match op {
+        CmpOp::NotEq if alone || among_and => body,
+        CmpOp::Eq if alone => orelse,
+        _ => return false,
+    };
+    let Some(Stmt::Return {
+        value: Some(returned),
+        ..
+    }) = mismatch.last()
+    else {
+        return false;
+    };
+    let returned = place_of(returned);
+    returned.is_some() && (returned == place_of(lhs) || returned == place_of(rhs))
 }
 
 /// Verbs and predicates of functions that check a value: `check_client_secret`,
@@ -564,7 +608,13 @@ fn names_a_check(name: &str) -> bool {
 
 impl NonConstantTimeSecretCompare {
     /// True when comparing `lhs` with `rhs` checks a caller's value against a secret.
-    fn is_secret_check(cx: &FileContext, compare: Span, lhs: &Expr, rhs: &Expr) -> bool {
+    fn is_secret_check(
+        cx: &FileContext,
+        compare: &Expr,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> bool {
         if mentions_non_secret_name(lhs)
             || mentions_non_secret_name(rhs)
             || names_a_parameter_key(lhs)
@@ -598,9 +648,10 @@ impl NonConstantTimeSecretCompare {
         {
             return false;
         }
-        !searches_records(cx, compare, lhs)
-            && !searches_records(cx, compare, rhs)
-            && !is_change_detection(cx, compare, lhs, rhs)
+        !searches_records(cx, compare.span, lhs)
+            && !searches_records(cx, compare.span, rhs)
+            && !is_change_detection(cx, compare.span, lhs, rhs)
+            && !returns_operand_on_mismatch(cx, compare, op, lhs, rhs)
     }
 }
 
@@ -656,7 +707,7 @@ impl Rule for NonConstantTimeSecretCompare {
                 if is_code_constant(cx, lhs)
                     || is_code_constant(cx, rhs)
                     || is_test_module(cx)
-                    || !Self::is_secret_check(cx, expr.span, lhs, rhs)
+                    || !Self::is_secret_check(cx, expr, op, lhs, rhs)
                 {
                     continue;
                 }

@@ -27,8 +27,16 @@ declare_rule! {
     /// `request.data` or a form), which a cross-site page cannot send without a CORS preflight,
     /// an OAuth redirect callback whose `state` authlib checks (`authorize_access_token()`), or
     /// a view that validates a Flask-WTF form, which checks its own `csrf_token` whatever the
-    /// exemption (unless built with `meta={"csrf": False}`), and git's smart-HTTP fetch
-    /// endpoints (`/info/refs`, `/git-upload-pack`: a clone only reads; not `git-receive-pack`).
+    /// exemption (unless built with `meta={"csrf": False}`), git's smart-HTTP fetch
+    /// endpoints (`/info/refs`, `/git-upload-pack`: a clone only reads; not `git-receive-pack`),
+    /// and the endpoints an OAuth 2 authorization server serves to client applications: the
+    /// token endpoint and the endpoints registered with it (revocation, introspection), whose
+    /// view answers with authlib's `create_token_response()`/`create_endpoint_response(...)` or
+    /// oauthlib's `create_token_response`/`create_revocation_response`/
+    /// `create_introspect_response` on a server object. RFC 6749 and RFC 7009 have clients
+    /// authenticate there with their own credentials, never the browser's session, and clients
+    /// send no CSRF token. The authorization endpoint, where the logged-in user grants consent
+    /// (`create_authorization_response`), is still reported.
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -63,6 +71,62 @@ pub struct CsrfProtectionDisabled;
 fn git_fetch_endpoint(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     path.ends_with("/git-upload-pack") || path.ends_with("/info/refs")
+}
+
+/// OAuth 2 authorization servers: authlib's and oauthlib's. Their token, revocation and
+/// introspection endpoints are called by client applications.
+const OAUTH_SERVERS: &[&str] = &[
+    "authlib.integrations.flask_oauth2.AuthorizationServer",
+    "authlib.integrations.flask_oauth2.authorization_server.AuthorizationServer",
+    "authlib.oauth2.AuthorizationServer",
+    "authlib.oauth2.rfc6749.AuthorizationServer",
+    "authlib.oauth2.rfc6749.authorization_server.AuthorizationServer",
+    "oauthlib.oauth2.Server",
+    "oauthlib.oauth2.WebApplicationServer",
+    "oauthlib.oauth2.LegacyApplicationServer",
+    "oauthlib.oauth2.BackendApplicationServer",
+    "oauthlib.oauth2.MobileApplicationServer",
+    "oauthlib.oauth2.rfc6749.endpoints.Server",
+    "oauthlib.oauth2.rfc6749.endpoints.pre_configured.Server",
+];
+
+/// The server methods that answer a client application: the token endpoint (RFC 6749 §3.2)
+/// and registered endpoints such as revocation (RFC 7009) and introspection (RFC 7662). Not
+/// `create_authorization_response`: the user's consent rides on the session.
+const CLIENT_ENDPOINT_RESPONSES: &[&str] = &[
+    "create_token_response",
+    "create_endpoint_response",
+    "create_revocation_response",
+    "create_introspect_response",
+];
+
+/// A view that hands the request to an OAuth 2 server's token, revocation or introspection
+/// endpoint (`return server.create_token_response()`): client applications call it with their
+/// own credentials in the body, the specifications require it to take no CSRF token, and no
+/// session authority is used.
+fn serves_oauth_client_endpoint(
+    cx: &ProjectContext,
+    file: usize,
+    scope: &[&Function],
+    handler: &Function,
+) -> bool {
+    let mut scope = scope.to_vec();
+    scope.push(handler);
+    let mut found = false;
+    walk_exprs(&handler.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            x.as_call()
+                .and_then(Call::method)
+                .is_some_and(|(receiver, name)| {
+                    CLIENT_ENDPOINT_RESPONSES.contains(&name)
+                        && cx
+                            .model
+                            .instance_class(file, &scope, receiver)
+                            .is_some_and(|c| OAUTH_SERVERS.contains(&c.as_str()))
+                })
+        });
+    });
+    found
 }
 
 /// Decorators that refuse requests from logged-in users.
@@ -255,6 +319,12 @@ impl Rule for CsrfProtectionDisabled {
                 && !reads_only_json(cx, route.handler_file, route.handler)
                 && !checks_oauth_state(route.handler)
                 && !validates_own_form(cx, route.handler_file, route.handler)
+                && !serves_oauth_client_endpoint(
+                    cx,
+                    route.handler_file,
+                    &route.handler_scope,
+                    route.handler,
+                )
             {
                 let mut f = Findings::new(route.file);
                 f.report(

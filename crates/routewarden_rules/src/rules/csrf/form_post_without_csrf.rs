@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::flask_usage::{file_uses, is_test_file, uses_any, uses_cookie_sessions};
-use crate::route_paths::{is_state_changing, only_searches};
+use crate::route_paths::{form_can_post, only_searches};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::ObjectId;
 use routewarden_model::frameworks::ObjectKind;
@@ -13,11 +13,14 @@ use rustc_hash::FxHashSet as HashSet;
 declare_rule! {
     /// ## What it finds
     /// A Flask application that keeps users in cookie sessions (Flask's `session` or
-    /// Flask-Login) and has state-changing routes reading form data (`request.form`,
-    /// `request.values`, `request.files`), while CSRF protection is not enabled for that
-    /// application: no `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or
-    /// with `init_app`), and no Flask-WTF form anywhere (`FlaskForm`, which checks its own
-    /// token). Each such route is reported.
+    /// Flask-Login) and has POST routes reading form data (`request.form`, `request.values`,
+    /// `request.files`), while CSRF protection is not enabled for that application: no
+    /// `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or with
+    /// `init_app`), and no Flask-WTF form anywhere (`FlaskForm`, which checks its own token).
+    /// Each such route is reported. Routes that accept only PUT, PATCH or DELETE are
+    /// not: an HTML form cannot send those methods, and a page on another site can send them
+    /// only from a script, which the browser lets through after a CORS preflight the
+    /// application approves.
     ///
     /// Applications are judged one by one: in a project with several Flask applications, one
     /// protected application does not cover the others, and an application counts as keeping
@@ -261,8 +264,9 @@ impl Rule for FormPostWithoutCsrf {
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
-            // A search form posted with POST reads.
-            if !is_state_changing(&route.methods)
+            // Only a POST can come from a form on another site; a search form posted with
+            // POST reads.
+            if !form_can_post(&route.methods)
                 || only_searches(&mounted.full_path, route, &route.methods)
                 || !seen.insert(mounted.route)
             {

@@ -1,7 +1,9 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::jwt_calls::{decoder, dict_entries, encoder, is_false, options, signs_nothing};
+use crate::jwt_calls::{
+    decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false, options,
+};
 use crate::rule::{Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
 use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
@@ -17,8 +19,9 @@ declare_rule! {
     /// (`jwt.encode` of a payload whose keys are all known and include no `exp`, also when the
     /// payload is built in a local variable and extended before encoding with `payload["exp"] =`,
     /// `payload.update(...)` or `payload |= {...}`; payloads built elsewhere or merged from
-    /// other mappings are not judged). An unsigned token (`algorithm="none"`) is JWT002's: an
-    /// expiry nobody can trust is not reported.
+    /// other mappings are not judged; authlib's `jwt.encode(header, payload, key)` is read in its
+    /// own order, the payload second). An unsigned token (`algorithm="none"`, an authlib header
+    /// with `"alg": "none"`) is JWT002's: an expiry nobody can trust is not reported.
     ///
     /// Switching off the library's time checks (`verify_exp`, `verify_iat`, `verify_nbf`) is
     /// not reported when the code checks time itself: `exp` is in the `require` list (the
@@ -520,13 +523,15 @@ impl Rule for JwtClaimsNotVerified {
             }
             return;
         }
-        if encoder(cx, call).is_none() || signs_nothing(call) || result_discarded(cx, expr) {
+        let Some(library) = encoder(cx, call) else {
+            return;
+        };
+        let unsigned =
+            encode_algorithm(cx, library, call).is_some_and(|a| a.eq_ignore_ascii_case("none"));
+        if unsigned || result_discarded(cx, expr) {
             return;
         }
-        let Some(payload) = call
-            .argument("payload", 0)
-            .or_else(|| call.keyword("claims"))
-        else {
+        let Some(payload) = encoded_claims(library, call) else {
             return;
         };
         let origin = cx.resolve_value(payload);

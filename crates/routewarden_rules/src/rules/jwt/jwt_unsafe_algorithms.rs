@@ -1,14 +1,16 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::jwt_calls::{JwtLibrary, decoder, encoder, is_false, options};
+use crate::jwt_calls::{JwtLibrary, decoder, encode_algorithm, encoder, is_false, options};
 use crate::rule::{Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr, ExprKind};
 
 declare_rule! {
     /// ## What it finds
     /// JWT algorithm choices an attacker can exploit: `none` accepted in `algorithms` or used to
-    /// sign; the algorithm list taken from the token's own header
+    /// sign (the `algorithm` of PyJWT's and python-jose's `encode`, the `alg` of the header
+    /// authlib's `jwt.encode(header, payload, key)` takes first); the algorithm list taken from
+    /// the token's own header
     /// (`algorithms=[header["alg"]]` after `get_unverified_header`); `decode` with a key but
     /// without an `algorithms` list: python-jose then accepts any algorithm the key allows, and
     /// PyJWT 1.x the algorithm the token's own header names (PyJWT 2 refuses the call, so there
@@ -79,11 +81,9 @@ impl Rule for JwtUnsafeAlgorithms {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         let meta = &JWT_UNSAFE_ALGORITHMS;
-        if encoder(cx, call).is_some() {
-            let alg = call
-                .argument("algorithm", 2)
-                .map(|a| cx.resolve_value(a).expr)
-                .and_then(Expr::as_str);
+        if let Some(library) = encoder(cx, call) {
+            // authlib names the algorithm in its header: its third argument is the key.
+            let alg = encode_algorithm(cx, library, call);
             if alg.is_some_and(|a| a.eq_ignore_ascii_case("none")) {
                 out.report(
                     meta,

@@ -10,8 +10,12 @@ declare_rule! {
     /// ## What it finds
     /// A credential-handling endpoint without a rate limit. Credential-handling: login, token,
     /// password reset and recovery, OTP and two-factor verification, registration; recognised by
-    /// path (a `token` segment about counting or checking text tokens, `/count_token` or
-    /// `/token_check` of a language-model server, is not one), by the configured `login-paths`, by an `OAuth2PasswordRequestForm` parameter, and by
+    /// path (a `token` word alone or beside words of issuing, refreshing or verifying one:
+    /// `/token`, `access_token`, `get-token`, `verify_token`; beside other words it names
+    /// something else done with tokens, `/store_token` keeping one obtained elsewhere,
+    /// `/count_token` or `/token_check` of a language-model server, and only what the handler
+    /// takes or calls can make it one), by the configured `login-paths`, by an
+    /// `OAuth2PasswordRequestForm` parameter, and by
     /// what the handler calls (`check_password_hash`, `verify_password`, `authenticate`,
     /// `login_user`). Limits are recognised from slowapi (`@limiter.limit`, `default_limits`
     /// with `SlowAPIMiddleware`), fastapi-limiter (a `RateLimiter` dependency on the route,

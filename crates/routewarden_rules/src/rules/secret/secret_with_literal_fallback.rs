@@ -2,13 +2,16 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    describe_secret, field_default, is_config_mapping, is_key_setting, is_non_production_module,
-    is_non_production_name, is_settings_class, is_signing_key_name, mapping_items_in,
-    subscript_key,
+    Place, describe_secret, field_default, is_config_mapping, is_key_setting,
+    is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
+    mapping_items_in, place_of, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
-use routewarden_model::ProjectModel;
-use routewarden_python::ast::{BoolOp, Call, Class, CmpOp, Expr, ExprKind, Stmt};
+use routewarden_model::security::walk_exprs;
+use routewarden_model::{ProjectModel, for_each_return};
+use routewarden_python::ast::{
+    BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt, UnaryOp,
+};
 
 declare_rule! {
     /// ## What it finds
@@ -17,11 +20,18 @@ declare_rule! {
     /// `os.getenv("SECRET_KEY") or "dev"` (also `or loaded.get("secret_key", DEFAULT)`: a
     /// settings file's value, else the default), `os.environ.setdefault("SECRET_KEY", "dev")`,
     /// python-decouple's `config("SECRET_KEY", default="dev")`, Starlette's
-    /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, and a
-    /// pydantic `BaseSettings` field named for a signing key (or with such an alias) whose
-    /// default is a literal, also through `Field(default=...)` and `SecretStr(...)`. The variable
-    /// is recognised by its name, or by where the value is stored
-    /// (`app.secret_key = os.getenv("APP_KEY", "dev")`); the fallback may be a constant.
+    /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, the
+    /// project's own reader (`env("SECRET_KEY", "dev")` where `def env(variable, fallback=None)`
+    /// reads `os.environ` for its first parameter and returns its second), and a pydantic
+    /// `BaseSettings` field named for a signing key (or with such an alias) whose default is a
+    /// literal, also through `Field(default=...)` and `SecretStr(...)`. The variable is
+    /// recognised by its name, or by where the value is stored (`app.secret_key =
+    /// os.getenv("APP_KEY", "dev")`); the fallback may be a constant. The fallback may also be
+    /// a statement: a key read with no fallback or an empty one, then set
+    /// to a literal by an `if` that finds it empty (`SECRET_KEY = os.environ.get("SECRET_KEY",
+    /// "")`, then `if not SECRET_KEY: SECRET_KEY = b"dev"`; also `is None`, `== ""` and
+    /// `app.config["SECRET_KEY"]`), reported at that assignment; an `if` that asks another
+    /// condition as well (`if not KEY and DEBUG:`) is not judged.
     ///
     /// Not reported: an empty-string or `None` fallback (the framework then refuses to sign
     /// rather than sign with a known key), generated fallbacks (`secrets.token_hex()`,
@@ -77,9 +87,17 @@ const CONFIG_READERS: &[&str] = &["decouple.AutoConfig", "decouple.Config", "env
 /// Methods of an `environs.Env` that read a string.
 const ENVIRONS_READERS: &[&str] = &["str", "bytes"];
 
-/// An environment read: the variable and the fallback argument, if any.
-fn env_read<'c>(cx: &FileContext, call: &'c Call) -> Option<(&'c str, Option<&'c Expr>)> {
+/// An environment read of a variable `wanted` accepts: the variable and the fallback
+/// argument, if any.
+fn env_read<'c>(
+    cx: &FileContext,
+    call: &'c Call,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<(&'c str, Option<&'c Expr>)> {
     let var = call.args.first()?.as_str()?;
+    if !wanted(var) {
+        return None;
+    }
     let callee = cx.resolve(&call.func);
     if callee.as_deref().is_some_and(|c| ENV_GETTERS.contains(&c)) {
         return Some((var, call.argument("default", 1)));
@@ -98,7 +116,76 @@ fn env_read<'c>(cx: &FileContext, call: &'c Call) -> Option<(&'c str, Option<&'c
     {
         return Some((var, call.argument("default", 1)));
     }
+    // The project's own reader: `env("SECRET_KEY", "")`.
+    if let Some((def_file, Some(Stmt::FunctionDef(helper)), _)) =
+        cx.model.resolve_definition(cx.file_index, &call.func)
+        && let Some(fallback) = env_helper(cx.model, def_file, helper)
+    {
+        return Some((var, fallback.and_then(|name| call.argument(name, 1))));
+    }
     None
+}
+
+/// The environment read of variable `name` in `e`, with its fallback argument:
+/// `os.environ.get(name, default)`, `os.getenv(name)`, `os.environ[name]`.
+fn reads_variable<'e>(
+    model: &ProjectModel,
+    file: usize,
+    e: &'e Expr,
+    name: &str,
+) -> Option<Option<&'e Expr>> {
+    let imports = &model.files[file].imports;
+    match &e.kind {
+        ExprKind::Call(call)
+            if call.args.first().and_then(Expr::as_name) == Some(name)
+                && imports
+                    .resolve(&call.func)
+                    .is_some_and(|q| ENV_GETTERS.contains(&q.as_str())) =>
+        {
+            Some(call.argument("default", 1))
+        }
+        ExprKind::Subscript { value, slice }
+            if slice.as_name() == Some(name)
+                && imports.resolve(value).as_deref() == Some("os.environ") =>
+        {
+            Some(None)
+        }
+        _ => None,
+    }
+}
+
+/// A project function that reads the environment variable its first parameter names
+/// (`def env(variable, fallback_value=None)` reading `os.environ.get(variable)`): the name of
+/// the parameter it falls back to, when it returns that parameter (`return fallback_value`,
+/// `return os.getenv(variable, fallback_value)`).
+fn env_helper<'f>(
+    model: &ProjectModel,
+    file: usize,
+    helper: &'f Function,
+) -> Option<Option<&'f str>> {
+    let mut params = helper
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional));
+    let variable = params.next()?.name.as_str();
+    let fallback = params.next().map(|p| p.name.as_str());
+    let mut reads = false;
+    walk_exprs(&helper.body, &mut |e| {
+        reads |= e.any(&mut |x| reads_variable(model, file, x, variable).is_some());
+    });
+    if !reads {
+        return None;
+    }
+    let mut returns_fallback = false;
+    for_each_return(&helper.body, &mut |value| {
+        returns_fallback |= fallback.is_some_and(|f| {
+            value.as_name() == Some(f)
+                || reads_variable(model, file, value, variable)
+                    .flatten()
+                    .is_some_and(|d| d.as_name() == Some(f))
+        });
+    });
+    Some(fallback.filter(|_| returns_fallback))
 }
 
 /// A non-empty literal, after following a name to its value.
@@ -120,7 +207,7 @@ fn read_with_fallback<'e>(
 ) -> Option<(&'e str, String)> {
     let (var, fallback, text) = match &expr.kind {
         ExprKind::Call(call) => {
-            let (var, fallback) = env_read(cx, call)?;
+            let (var, fallback) = env_read(cx, call, &wanted)?;
             let fallback = fallback?;
             (var, fallback, literal_fallback(cx, fallback)?)
         }
@@ -128,7 +215,7 @@ fn read_with_fallback<'e>(
             op: BoolOp::Or,
             values,
         } => values.windows(2).find_map(|pair| {
-            let (var, fallback) = env_read(cx, pair[0].as_call()?)?;
+            let (var, fallback) = env_read(cx, pair[0].as_call()?, &wanted)?;
             // A read with its own literal fallback is reported as a call.
             if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) {
                 return None;
@@ -147,7 +234,7 @@ fn read_with_fallback<'e>(
         })?,
         _ => return None,
     };
-    (wanted(var) && !refused_at_startup(cx, fallback)).then_some((var, text))
+    (!refused_at_startup(cx, fallback)).then_some((var, text))
 }
 
 /// The qualified name of a module-level constant as `file` sees it: imported, or its own.
@@ -322,6 +409,105 @@ impl SecretWithLiteralFallback {
             );
         }
     }
+    /// `KEY = os.environ.get("KEY", "")` then `if not KEY: KEY = "dev"`: the fallback of `or
+    /// "dev"` written as a statement, reported at the assignment in the `if`.
+    fn check_if_fallback(
+        &self,
+        cx: &FileContext,
+        span: Span,
+        test: &Expr,
+        body: &[Stmt],
+        out: &mut Findings,
+    ) {
+        let Some(place) = tested_empty(test) else {
+            return;
+        };
+        let block = match (cx.function(), cx.in_class_body()) {
+            (_, Some(class)) => &class.body[..],
+            (Some(function), None) => &function.body[..],
+            (None, None) => cx.file.body(),
+        };
+        let Some(before) = statements_before(block, span) else {
+            return;
+        };
+        // The value the place was last given before the test: an environment read with no
+        // literal of its own to fall back on (one with a literal is reported as a read).
+        let read = before.iter().rev().find_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| place_of(t).as_ref() == Some(&place)) => Some(value),
+            _ => None,
+        });
+        let names = &cx.settings.secret_key_names;
+        let key = place.key.or(place.path.last().copied()).unwrap_or_default();
+        let key_named = is_signing_key_name(key, names);
+        let wanted = |v: &str| key_named || is_signing_key_name(v, names);
+        let Some((var, fallback)) = read
+            .and_then(Expr::as_call)
+            .and_then(|c| env_read(cx, c, &wanted))
+        else {
+            return;
+        };
+        if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) || exempt(cx) {
+            return;
+        }
+        for stmt in body {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                span,
+                ..
+            } = stmt
+                && targets.iter().any(|t| place_of(t).as_ref() == Some(&place))
+                && let Some(text) = literal_fallback(cx, value)
+                && !refused_at_startup(cx, value)
+            {
+                out.report(&SECRET_WITH_LITERAL_FALLBACK, *span, message(var, &text));
+            }
+        }
+    }
+}
+
+/// The place an `if` test finds empty: `not KEY`, `KEY is None`, `KEY == ""`,
+/// `not app.config.get("SECRET_KEY")`.
+fn tested_empty(test: &Expr) -> Option<Place<'_>> {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => place_of(operand),
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if matches!(ops[..], [CmpOp::Is | CmpOp::Eq]) => {
+            let empty = match &comparators[0].kind {
+                ExprKind::NoneLiteral => true,
+                ExprKind::Str(s) => s.is_empty(),
+                ExprKind::Bytes(b) => b.is_empty(),
+                _ => false,
+            };
+            if empty { place_of(left) } else { None }
+        }
+        _ => None,
+    }
+}
+
+/// The statements of the block holding the statement at `span` that come before it.
+fn statements_before(body: &[Stmt], span: Span) -> Option<&[Stmt]> {
+    for (i, stmt) in body.iter().enumerate() {
+        if stmt.span() == span {
+            return Some(&body[..i]);
+        }
+        if stmt.span().start <= span.start && span.end <= stmt.span().end {
+            return stmt
+                .child_bodies()
+                .find_map(|child| statements_before(child, span));
+        }
+    }
+    None
 }
 
 /// Inside a class named for development or testing (`class TestingConfig:`).
@@ -353,6 +539,10 @@ impl Rule for SecretWithLiteralFallback {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        if let Stmt::If { test, body, .. } = stmt {
+            self.check_if_fallback(cx, stmt.span(), test, body, out);
+            return;
+        }
         let Stmt::Assign {
             targets,
             value: Some(value),

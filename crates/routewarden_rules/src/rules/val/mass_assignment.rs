@@ -4,6 +4,7 @@ use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta};
 use crate::untrusted::{
     Untrusted, WRITERS, helper_sink, is_orm_class, is_query, orm_receiver, raw_body_params,
+    sets_unlisted_attributes,
 };
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
@@ -29,10 +30,14 @@ declare_rule! {
     /// a library's object: nothing shows it is a table), calls that are not writes to a table
     /// (`client.chat.completions.create(**data)`, `dict.update`), data passed through a project
     /// function that builds a new mapping of the fields it checks (`new = validate_user(data)`,
-    /// `{k: v for k, v in data.items() if k in EDITABLE}`) before a `setattr` loop,
-    /// `model_dump(exclude_unset=True)` of a strict model, and dumps of models outside route
-    /// handlers or of dependency parameters (the application's own objects, not request
-    /// bodies).
+    /// `{k: v for k, v in data.items() if k in EDITABLE}`) before a `setattr` loop, a `setattr`
+    /// loop that sets only keys found in a declared list of writable fields (`if key in
+    /// EDITABLE_FIELDS:`, `if key not in ("name", "bio"): continue`, `field =
+    /// obj.__write_fields__.get(key)` then `if field is not None:`; the list is a literal, a
+    /// constant holding one, or named for writable fields; `hasattr(obj, key)` and a table's
+    /// columns admit every attribute and are no such list), `model_dump(exclude_unset=True)`
+    /// of a strict model, and dumps of models outside route handlers or of dependency
+    /// parameters (the application's own objects, not request bodies).
     ///
     /// ## Why is this dangerous
     /// The client chooses which attributes are set. A sign-up form that also posts
@@ -159,12 +164,14 @@ impl MassAssignment {
         &self,
         cx: &FileContext,
         untrusted: &Untrusted,
+        function: &Function,
         body: &[Stmt],
         out: &mut Findings,
     ) {
         for stmt in body {
             match stmt {
                 Stmt::For {
+                    target,
                     iter,
                     body: loop_body,
                     span,
@@ -182,18 +189,19 @@ impl MassAssignment {
                         _ => iter,
                     };
                     if let Some(why) = untrusted.source(iterable) {
-                        let mut sets = false;
-                        crate::untrusted_walk(loop_body, &mut |e| {
-                            sets |= e
-                                .as_call()
-                                .is_some_and(|c| c.func.as_name() == Some("setattr"));
-                        });
+                        let sets = sets_unlisted_attributes(
+                            cx.model,
+                            cx.file_index,
+                            function,
+                            target,
+                            loop_body,
+                        );
                         if sets {
                             out.report(&MASS_ASSIGNMENT, *span, format!("setattr() in a loop over {why}: the client chooses which attributes are set"));
                             continue;
                         }
                     }
-                    self.check_body(cx, untrusted, loop_body, out);
+                    self.check_body(cx, untrusted, function, loop_body, out);
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 other => {
@@ -218,7 +226,7 @@ impl MassAssignment {
                         });
                     }
                     for child in other.child_bodies() {
-                        self.check_body(cx, untrusted, child, out);
+                        self.check_body(cx, untrusted, function, child, out);
                     }
                 }
             }
@@ -241,6 +249,6 @@ impl Rule for MassAssignment {
         // Every function is checked: besides request reads, a parameter typed with a model that
         // accepts extra fields makes `Model(**payload.model_dump())` untrusted without any read.
         let untrusted = Untrusted::new(cx.model, cx.file_index, f, &raw, is_handler);
-        self.check_body(cx, &untrusted, &f.body, out);
+        self.check_body(cx, &untrusted, f, &f.body, out);
     }
 }
