@@ -5081,6 +5081,8 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
                     .find_map(|q| object_kind(q))
             }),
         (_, None, Some(qualified)) if library_api_router(&qualified) => Some(ObjectKind::ApiRouter),
+        // `proj.Blueprint`, where the project package re-exports `flask.Blueprint`.
+        (_, None, Some(qualified)) => object_kind(&qualified),
         (def_file, Some(Stmt::Assign { targets, .. }), _) => targets
             .iter()
             .find_map(Expr::as_name)

@@ -405,6 +405,26 @@ impl ProjectModel {
         self.definition_at_depth(reexported, depth + 1)
     }
 
+    /// The library name a project module's re-export stands for: `flask.Blueprint` for
+    /// `proj.Blueprint` when `proj/__init__.py` has `from flask import Blueprint`; `qualified`
+    /// itself otherwise.
+    pub fn outside_name(&self, qualified: &str) -> String {
+        let mut current = qualified.to_string();
+        for _ in 0..8 {
+            let Some((module, name)) = current.rsplit_once('.') else {
+                break;
+            };
+            let Some((_, file)) = self.module(module) else {
+                break;
+            };
+            match file.imports.get(name) {
+                Some(next) if next != current => current = next.to_string(),
+                _ => break,
+            }
+        }
+        current
+    }
+
     /// Whether `qualified` (`pkg.errors.StaleRequest`) names something a project module creates
     /// at run time through `globals()`, since no statement of the module binds it.
     pub fn created_through_globals(&self, qualified: &str) -> bool {

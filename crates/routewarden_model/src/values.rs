@@ -139,7 +139,7 @@ impl ProjectModel {
         if let Some(q) = module.imports.resolve(expr) {
             return Some(match self.definition(&q) {
                 Some((f, stmt)) => (f, Some(stmt), Some(q)),
-                None => (file, None, Some(q)),
+                None => (file, None, Some(self.outside_name(&q))),
             });
         }
         let name = expr.as_name()?;

@@ -78,7 +78,14 @@ declare_rule! {
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
-    /// `HTTPException` with `code = 403`, or a redirect to a login page). A CSRF check is not
+    /// `HTTPException` with `code = 403`, a redirect to a login page, Eve's
+    /// `auth.authenticate()`, or a WebSocket closed with 4401, 4403 or 1008 before it is
+    /// accepted). Decorators that are methods of a project object (`@api.secure` on a subclass
+    /// of flask-restx's `Api`) are judged by the method's body; a decorator whose wrapper only
+    /// calls the view protects nothing, whatever its name. A refusal under a test of an argument
+    /// the caller chooses to send (`if args.get("private") is not None:`) protects only those
+    /// callers, and a 401 answered when another service refuses the key the caller forwarded
+    /// is not the caller's authentication. A CSRF check is not
     /// authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
     /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
