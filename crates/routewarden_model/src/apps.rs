@@ -1509,6 +1509,14 @@ fn path_text_at(
                 None => "<dynamic>".to_string(),
             }
         }
+        // `def create_callback_app(callback_path: str = "/callback")`: the path unless the
+        // caller passes another.
+        ExprKind::Name(name) => match crate::values::parameter_default(&origin.scope, name) {
+            Some(default) if default.as_str().is_some() => {
+                path_text_at(model, origin.file, &origin.scope, default, depth + 1)
+            }
+            _ => "<dynamic>".to_string(),
+        },
         _ => "<dynamic>".to_string(),
     }
 }
