@@ -286,6 +286,7 @@ impl<'a> AppModel<'a> {
                         classes: Vec::new(),
                         names: std::cell::RefCell::default(),
                         included: HashMap::default(),
+                        module_instances: HashMap::default(),
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
@@ -1809,6 +1810,9 @@ struct Extractor<'a> {
     /// The names each helper includes in another object ([`included_names`]), by the
     /// helper's address: asked for every object passed to it.
     included: HashMap<usize, Vec<&'a str>>,
+    /// The project class of each module-level instance whose method is called
+    /// ([`module_instance_class`]): `logger`, `db` and `app` are called on throughout a file.
+    module_instances: HashMap<&'a str, Option<(usize, &'a Class)>>,
     out: FileApps<'a>,
 }
 
@@ -3106,16 +3110,21 @@ impl<'a> Extractor<'a> {
                     }
                     // `_proxy.register(app)` with `_proxy = GatewayProxy(...)`: a method of
                     // the instance's project class.
-                    if !matches!(value.as_name(), Some("self" | "cls"))
-                        && self.passes_framework_object(call)
-                        && let Some((class_file, class)) =
-                            receiver_class(self.model, self.file, &self.scope, value)
-                                .or_else(|| module_instance_class(self.model, self.file, value))
+                    if let Some(name) = value.as_name()
+                        && !matches!(name, "self" | "cls")
+                        && !self.scope.iter().any(|f| {
+                            f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name)
+                        })
+                        && let Some((class_file, class)) = *self
+                            .module_instances
+                            .entry(name)
+                            .or_insert_with(|| module_instance_class(self.model, self.file, value))
                         // A project subclass of a framework class (`class APIRouter(Router)`):
                         // its registrations are the framework's, followed as such.
                         && !class_lineage(self.model, class_file, class)
                             .iter()
                             .any(|q| crate::frameworks::object_kind(q).is_some())
+                        && self.passes_framework_object(call)
                         && let Some((def_file, _, method)) =
                             find_method(self.model, class_file, class, attr)
                     {
@@ -3167,6 +3176,14 @@ impl<'a> Extractor<'a> {
     /// The `__init__` a call of a project class runs, when the call passes it a framework
     /// object.
     fn project_constructor(&self, call: &'a Call) -> Option<(usize, &'a Function)> {
+        // Classes are named in CapWords: most calls are not worth a look-up.
+        if !call
+            .func
+            .last_name()
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        {
+            return None;
+        }
         let (class_file, Some(Stmt::ClassDef(class)), _) =
             self.model.resolve_definition(self.file, &call.func)?
         else {

@@ -388,41 +388,41 @@ impl ProjectModel {
     }
 
     fn definition_at_depth(&self, qualified: &str, depth: u32) -> Option<(usize, &Stmt)> {
-        if depth > 8 {
-            return None;
-        }
-        let (module, name) = qualified.rsplit_once('.')?;
-        let (index, file) = self.module(module)?;
-        if let Some(stmt) = file.top_level(name) {
-            return Some((index, stmt));
-        }
-        let Some(reexported) = file.imports.get(name) else {
-            return self.star_definition(file, name, depth);
-        };
-        if reexported == qualified {
-            return None;
-        }
-        self.definition_at_depth(reexported, depth + 1)
+        self.lookup_at_depth(qualified, depth).ok()
     }
 
-    /// The library name a project module's re-export stands for: `flask.Blueprint` for
-    /// `proj.Blueprint` when `proj/__init__.py` has `from flask import Blueprint`; `qualified`
-    /// itself otherwise.
-    pub fn outside_name(&self, qualified: &str) -> String {
-        let mut current = qualified.to_string();
-        for _ in 0..8 {
-            let Some((module, name)) = current.rsplit_once('.') else {
-                break;
-            };
-            let Some((_, file)) = self.module(module) else {
-                break;
-            };
-            match file.imports.get(name) {
-                Some(next) if next != current => current = next.to_string(),
-                _ => break,
-            }
+    /// The project definition `qualified` names, following re-exports; otherwise the name it
+    /// stands for outside the project when that differs (`flask.Blueprint` for
+    /// `proj.Blueprint`, where `proj/__init__.py` has `from flask import Blueprint`).
+    pub fn lookup(&self, qualified: &str) -> Result<(usize, &Stmt), Option<String>> {
+        self.lookup_at_depth(qualified, 0)
+    }
+
+    fn lookup_at_depth(
+        &self,
+        qualified: &str,
+        depth: u32,
+    ) -> Result<(usize, &Stmt), Option<String>> {
+        let outside = || Err((depth > 0).then(|| qualified.to_string()));
+        if depth > 8 {
+            return outside();
         }
-        current
+        let Some((module, name)) = qualified.rsplit_once('.') else {
+            return outside();
+        };
+        let Some((index, file)) = self.module(module) else {
+            return outside();
+        };
+        if let Some(stmt) = file.top_level(name) {
+            return Ok((index, stmt));
+        }
+        let Some(reexported) = file.imports.get(name) else {
+            return self.star_definition(file, name, depth).ok_or(None);
+        };
+        if reexported == qualified {
+            return Err(None);
+        }
+        self.lookup_at_depth(reexported, depth + 1)
     }
 
     /// Whether `qualified` (`pkg.errors.StaleRequest`) names something a project module creates

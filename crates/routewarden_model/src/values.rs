@@ -137,9 +137,9 @@ impl ProjectModel {
     ) -> Option<(usize, Option<&'a Stmt>, Option<String>)> {
         let module = &self.files[file];
         if let Some(q) = module.imports.resolve(expr) {
-            return Some(match self.definition(&q) {
-                Some((f, stmt)) => (f, Some(stmt), Some(q)),
-                None => (file, None, Some(self.outside_name(&q))),
+            return Some(match self.lookup(&q) {
+                Ok((f, stmt)) => (f, Some(stmt), Some(q)),
+                Err(outside) => (file, None, Some(outside.unwrap_or(q))),
             });
         }
         let name = expr.as_name()?;
