@@ -881,6 +881,125 @@ fn current_app_of(file: usize) -> ObjectId {
     }
 }
 
+/// A decorator that registers the wrapper it returns as a route: `def api_endpoint(func):`
+/// with `@bp.route(...)` on a nested `def _wrapper()` that calls `func`, then `return
+/// _wrapper`.
+struct RouteTemplate<'a> {
+    wrapper: &'a Function,
+    call: &'a Call,
+    receiver: &'a Expr,
+    attr: &'a str,
+}
+
+fn route_template(d: &Function) -> Option<RouteTemplate<'_>> {
+    let wrapped = d.params.first()?.name.as_str();
+    let returned = d.body.iter().rev().find_map(|stmt| match stmt {
+        Stmt::Return { value: Some(v), .. } => v.as_name(),
+        _ => None,
+    })?;
+    d.body.iter().find_map(|stmt| {
+        let Stmt::FunctionDef(w) = stmt else {
+            return None;
+        };
+        if w.name != returned {
+            return None;
+        }
+        let calls_wrapped = {
+            let mut found = false;
+            crate::security::walk_all_exprs(&w.body, &mut |e| {
+                found |= e.any(&mut |x| {
+                    x.as_call()
+                        .is_some_and(|c| c.func.as_name() == Some(wrapped))
+                });
+            });
+            found
+        };
+        if !calls_wrapped {
+            return None;
+        }
+        w.decorators.iter().find_map(|dec| {
+            let call = dec.as_call()?;
+            let (receiver, attr) = call.method()?;
+            route_method(attr)?;
+            Some(RouteTemplate {
+                wrapper: w,
+                call,
+                receiver,
+                attr,
+            })
+        })
+    })
+}
+
+/// Whether a function or method of `body` carries `@name`.
+fn used_as_decorator(body: &[Stmt], name: &str) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::FunctionDef(f) => f.decorators.iter().any(|d| d.as_name() == Some(name)),
+        Stmt::ClassDef(c) => used_as_decorator(&c.body, name),
+        _ => false,
+    })
+}
+
+/// The local names a decorator derives from the decorated function's name, for `function`:
+/// `name = func.__name__`, `method, _, name = func.__name__.partition("_")` (or `rpartition`).
+fn name_parts(d: &Function, function: &str) -> Vec<(String, String)> {
+    let Some(wrapped) = d.params.first().map(|p| p.name.as_str()) else {
+        return Vec::new();
+    };
+    let is_name_of_wrapped = |e: &Expr| {
+        matches!(&e.kind, ExprKind::Attribute { value, attr }
+            if attr == "__name__" && value.as_name() == Some(wrapped))
+    };
+    let mut out = Vec::new();
+    for stmt in &d.body {
+        let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        else {
+            continue;
+        };
+        let Some(target) = targets.first() else {
+            continue;
+        };
+        if is_name_of_wrapped(value) {
+            if let Some(n) = target.as_name() {
+                out.push((n.to_string(), function.to_string()));
+            }
+            continue;
+        }
+        let (Some(call), ExprKind::Tuple(items)) = (value.as_call(), &target.kind) else {
+            continue;
+        };
+        let Some((receiver, attr)) = call.method() else {
+            continue;
+        };
+        let Some(sep) = call.args.first().and_then(Expr::as_str) else {
+            continue;
+        };
+        if !is_name_of_wrapped(receiver) || items.len() != 3 || sep.is_empty() {
+            continue;
+        }
+        let split = match attr {
+            "partition" => function.split_once(sep),
+            "rpartition" => function.rsplit_once(sep),
+            _ => continue,
+        };
+        let (head, tail) = split.unwrap_or(if attr == "partition" {
+            (function, "")
+        } else {
+            ("", function)
+        });
+        for (item, value) in items.iter().zip([head, sep, tail]) {
+            if let Some(n) = item.as_name() {
+                out.push((n.to_string(), value.to_string()));
+            }
+        }
+    }
+    out
+}
+
 /// An ASGI middleware wrapped around an application where it is mounted:
 /// `AuthenticationMiddleware(private_app, backend=...)`, or `auth(private_app)` after `auth =
 /// functools.partial(AuthenticationMiddleware, backend=...)`.
@@ -4487,8 +4606,17 @@ impl<'a> Extractor<'a> {
     }
 
     fn function(&mut self, f: &'a Function) {
+        // The wrapper a registering decorator returns is registered where the decorator is
+        // used, once per decorated function, not here.
+        if self.scope.last().is_some_and(|d| {
+            route_template(d).is_some_and(|t| std::ptr::eq(t.wrapper, f))
+                && used_as_decorator(self.model.files[self.file].body(), &d.name)
+        }) {
+            return;
+        }
         for (index, decorator) in f.decorators.iter().enumerate() {
             match &decorator.kind {
+                ExprKind::Name(name) => self.registering_decorator_route(f, decorator, name),
                 ExprKind::Call(call) => {
                     let Some((receiver, attr)) = call.method() else {
                         continue;
@@ -4571,6 +4699,85 @@ impl<'a> Extractor<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// `@api_endpoint` on `def put_source(...)`, where `api_endpoint(func)`, defined in this
+    /// file, applies `@bp.route(f"/{name}", methods=[method])` to a wrapper it returns, with
+    /// `method, _, name = func.__name__.partition("_")`: a route for the decorated function,
+    /// its path and methods read with the decorated function's name.
+    fn registering_decorator_route(&mut self, f: &'a Function, decorator: &'a Expr, name: &str) {
+        let Some(Stmt::FunctionDef(template)) = self.model.files[self.file].top_level(name) else {
+            return;
+        };
+        let template: &'a Function = template;
+        let Some(t) = route_template(template) else {
+            return;
+        };
+        let scope = vec![template];
+        let Some(owner) = resolve_object(self.model, self.file, &scope, t.receiver, 0) else {
+            return;
+        };
+        let parts = name_parts(template, &f.name);
+        let text_of = |e: &Expr| -> Option<String> {
+            match &e.kind {
+                ExprKind::Str(s) => Some(s.clone()),
+                ExprKind::Name(n) => parts.iter().find(|(p, _)| p == n).map(|(_, v)| v.clone()),
+                _ => None,
+            }
+        };
+        let methods = match route_method(t.attr) {
+            Some(Some(m)) => vec![m.to_string()],
+            _ => {
+                let listed: Vec<String> = t
+                    .call
+                    .keyword("methods")
+                    .and_then(Expr::elements)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(&text_of)
+                    .map(|m| m.to_ascii_uppercase())
+                    .collect();
+                if listed.is_empty() {
+                    vec!["GET".to_string()]
+                } else {
+                    listed
+                }
+            }
+        };
+        let path_arg = t.call.argument("path", 0).or(t.call.keyword("rule"));
+        let path = match path_arg.map(|p| &p.kind) {
+            Some(ExprKind::FString(pieces)) => pieces
+                .iter()
+                .map(|piece| match piece {
+                    routewarden_python::ast::FStringPart::Literal(l) => l.clone(),
+                    routewarden_python::ast::FStringPart::Value(v) => {
+                        text_of(v).unwrap_or_else(|| "{…}".to_string())
+                    }
+                })
+                .collect(),
+            Some(_) => path_arg
+                .and_then(&text_of)
+                .unwrap_or_else(|| path_text(self.model, self.file, &scope, path_arg)),
+            None => String::new(),
+        };
+        self.out.routes.push(RouteDecl {
+            file: self.file,
+            handler: f,
+            handler_file: self.file,
+            handler_scope: self.scope.clone(),
+            owner: Some(owner),
+            methods,
+            path,
+            // Not the route decorator itself: what its wrapper checks protects the route.
+            decorator_index: None,
+            call: Some(t.call),
+            call_scope: scope,
+            view_decorators: Vec::new(),
+            view_class: None,
+            view_class_file: 0,
+            span: self.decorator_span(decorator),
+            endpoint: None,
+        });
     }
 
     /// Flask-AppBuilder views and APIs: `@expose(url, methods=[...])` methods under the class's
