@@ -3,8 +3,9 @@
 //! production may use, through inheritance.
 
 use crate::project::ProjectModel;
+use crate::values::{Scope, local_assignment, parameter_default};
 use rayon::prelude::*;
-use routewarden_python::ast::{Class, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{Class, Expr, ExprKind, Function, Span, Stmt};
 use routewarden_python::names::Imports;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeSet;
@@ -25,6 +26,9 @@ pub struct ConfigLoad {
     pub span: Span,
     pub method: String,
     pub targets: Vec<ConfigTarget>,
+    /// `from_object(config)` of a parameter: `targets` is what its default loads, and callers
+    /// may pass something else.
+    pub overridable: bool,
 }
 
 /// A configuration key's value in a class or module that production may load.
@@ -167,34 +171,37 @@ impl<'a> ConfigModel<'a> {
                 return loads;
             }
             let config_objects = flask_config_objects(module.body(), &module.imports);
-            // Methods too: a configuration helper class often does the loading.
-            crate::security::walk_all_exprs(module.body(), &mut |e| {
+            // Methods too: a configuration helper class often does the loading. The enclosing
+            // functions are kept so a parameter can be followed to its default.
+            walk_scoped(module.body(), &mut Vec::new(), &mut |e, scope| {
                 e.any(&mut |x| {
                     if let ExprKind::Call(call) = &x.kind
                         && let ExprKind::Attribute { value, attr } = &call.func.kind {
                             let on_config = matches!(&value.kind, ExprKind::Attribute { attr, .. } if attr == "config")
                                 || value.as_name().is_some_and(|n| config_objects.contains(&n));
                             if on_config && LOADERS.contains(&attr.as_str()) {
+                                let first = call.args.first();
                                 let targets = match attr.as_str() {
-                                    "from_object" => call
-                                        .args
-                                        .first()
-                                        .map(|a| targets_of(model, file, a))
+                                    "from_object" => first
+                                        .map(|a| targets_of(model, file, scope, a))
                                         .unwrap_or_default(),
-                                    "from_pyfile" => call
-                                        .args
-                                        .first()
+                                    "from_pyfile" => first
                                         .and_then(Expr::as_str)
                                         .and_then(|p| pyfile_module(model, file, p))
                                         .map(|m| vec![ConfigTarget::Module(m)])
                                         .unwrap_or_default(),
                                     _ => Vec::new(),
                                 };
+                                let overridable = attr == "from_object"
+                                    && first
+                                        .and_then(Expr::as_name)
+                                        .is_some_and(|n| declaring_function(scope, n).is_some());
                                 loads.push(ConfigLoad {
                                     file,
                                     span: x.span,
                                     method: attr.to_string(),
                                     targets,
+                                    overridable,
                                 });
                             }
                         }
@@ -390,10 +397,10 @@ impl<'a> ConfigModel<'a> {
 
     /// Whether any application loads configuration from outside the code: `from_envvar`,
     /// `from_pyfile`, `from_prefixed_env`, `from_file`, or `from_object` of something that
-    /// could not be followed.
+    /// could not be followed or of a parameter a caller may set.
     pub fn loads_external_config(&self) -> bool {
         self.loads.iter().any(|l| match l.method.as_str() {
-            "from_object" => l.targets.is_empty(),
+            "from_object" => l.targets.is_empty() || l.overridable,
             "from_mapping" => false,
             _ => true,
         })
@@ -426,8 +433,15 @@ fn flask_config_objects<'e>(body: &'e [Stmt], imports: &Imports) -> Vec<&'e str>
 }
 
 /// What `from_object(x)` loads: a class, a dotted string, a module, or the values of a dict
-/// of configurations indexed by name.
-fn targets_of(model: &ProjectModel, file: usize, expr: &Expr) -> Vec<ConfigTarget> {
+/// of configurations indexed by name. A parameter of an enclosing function loads what its
+/// default names (`def create_app(config="pkg.settings.Defaults")`): what production gets when
+/// the factory is called without one.
+fn targets_of<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &Scope<'m>,
+    expr: &'m Expr,
+) -> Vec<ConfigTarget> {
     let imports: &Imports = &model.files[file].imports;
     match &expr.kind {
         ExprKind::Str(dotted) => target_of_qualified(model, dotted).into_iter().collect(),
@@ -435,8 +449,20 @@ fn targets_of(model: &ProjectModel, file: usize, expr: &Expr) -> Vec<ConfigTarge
             dict_of(model, file, expr)
                 .unwrap_or_default()
                 .into_iter()
-                .flat_map(|(f, v)| targets_of(model, f, v))
+                .flat_map(|(f, v)| targets_of(model, f, &[], v))
                 .collect()
+        }
+        ExprKind::Name(name) if let Some(i) = declaring_function(scope, name) => {
+            let function = scope[i];
+            // A parameter the body assigns again no longer holds its default.
+            if local_assignment(function, name).is_some() {
+                return Vec::new();
+            }
+            match parameter_default(&scope[..=i], name) {
+                // The default is evaluated where the function is defined.
+                Some(default) => targets_of(model, file, &scope[..i], default),
+                None => Vec::new(),
+            }
         }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
             if let Some(q) = imports.resolve(expr)
@@ -449,12 +475,40 @@ fn targets_of(model: &ProjectModel, file: usize, expr: &Expr) -> Vec<ConfigTarge
                 Some((f, Some(Stmt::Assign { value: Some(v), .. }), _))
                     if !std::ptr::eq(v, expr) =>
                 {
-                    targets_of(model, f, v)
+                    targets_of(model, f, &[], v)
                 }
                 _ => Vec::new(),
             }
         }
         _ => Vec::new(),
+    }
+}
+
+/// The innermost function of `scope` that has a parameter `name`.
+fn declaring_function(scope: &Scope, name: &str) -> Option<usize> {
+    scope
+        .iter()
+        .rposition(|f| f.params.iter().any(|p| p.name == name))
+}
+
+/// Calls `f` with every expression of `body` and the functions that enclose it, outermost
+/// first.
+fn walk_scoped<'e>(
+    body: &'e [Stmt],
+    scope: &mut Vec<&'e Function>,
+    f: &mut impl FnMut(&'e Expr, &Scope<'e>),
+) {
+    for stmt in body {
+        stmt.for_each_own_expr(&mut |e| f(e, scope));
+        if let Stmt::FunctionDef(function) = stmt {
+            scope.push(function);
+            walk_scoped(&function.body, scope, f);
+            scope.pop();
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            walk_scoped(child, scope, f);
+        }
     }
 }
 

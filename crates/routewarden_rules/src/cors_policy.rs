@@ -6,6 +6,7 @@
 use crate::config_writes::project_config_writes;
 use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
+use crate::helpers::module_block_value;
 use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::{walk_all_exprs, walk_exprs, walk_stmts};
@@ -668,12 +669,6 @@ fn collect_origins<'a>(
         }
         _ => policy.origins_unknown = true,
     }
-}
-
-/// The value a module-level `if`/`try`/`with` block last gives `name`.
-fn module_block_value<'a>(model: &'a ProjectModel, file: usize, name: &str) -> Option<&'a Expr> {
-    let block = model.files[file].block_binding(name)?;
-    routewarden_model::last_assignment(std::slice::from_ref(block), name)
 }
 
 /// The arguments that calls of the innermost function of `scope` made at module level (also in

@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use routewarden_model::config::ConfigValue;
-use routewarden_model::{ProjectModel, for_each_return};
+use routewarden_model::{ProjectModel, ValueOrigin, for_each_return};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
 pub use routewarden_model::config::{identifier_words, is_non_production_name};
@@ -32,7 +32,7 @@ pub fn is_enabled(cx: &FileContext, expr: &Expr) -> bool {
         return true;
     }
     // Only names are followed; the origin must itself be a literal.
-    let origin = cx.model.resolve_value(cx.file_index, &cx.functions, expr);
+    let origin = resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, expr);
     is_truthy_literal(origin.expr) && !std::ptr::eq(origin.expr, expr)
 }
 
@@ -288,18 +288,84 @@ pub fn place_of(expr: &Expr) -> Option<Place<'_>> {
     })
 }
 
-/// Classes whose instances are Flask-style applications with a `config` mapping.
+/// Classes whose instances are Flask-style applications with a `config` mapping. Eve's
+/// application class derives from `flask.Flask`.
 pub const FLASK_APP_CLASSES: &[&str] = &[
     "flask.Flask",
     "flask.app.Flask",
     "quart.Quart",
     "apiflask.APIFlask",
+    "eve.Eve",
+    "eve.flaskapp.Eve",
 ];
 
 /// True when `expr` is an application object of one of the Flask-like classes.
 pub fn is_flask_app(cx: &FileContext, expr: &Expr) -> bool {
-    cx.instance_class(expr)
+    instance_class_in_blocks(cx.model, cx.file_index, &cx.functions, expr)
         .is_some_and(|c| FLASK_APP_CLASSES.contains(&c.as_str()))
+}
+
+/// The class `expr` is an instance of, as [`ProjectModel::instance_class`], also when a name is
+/// bound inside a module-level block (`if __name__ == "__main__": app = create_app()`).
+pub fn instance_class_in_blocks(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+) -> Option<String> {
+    model.instance_class(file, scope, expr).or_else(|| {
+        let value = module_block_value_of(model, file, scope, expr)?;
+        model.instance_class(file, &[], value)
+    })
+}
+
+/// The value `expr` holds after following names, as [`ProjectModel::resolve_value`], also into
+/// module-level blocks: `host = "0.0.0.0"` under `if __name__ == "__main__":`.
+pub fn resolve_value_in_blocks<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> ValueOrigin<'a> {
+    let mut origin = model.resolve_value(file, scope, expr);
+    // Each step leaves a block for the module level, so a few suffice.
+    for _ in 0..4 {
+        let Some(value) = module_block_value_of(model, origin.file, &origin.scope, origin.expr)
+        else {
+            break;
+        };
+        origin = model.resolve_value(origin.file, &[], value);
+    }
+    origin
+}
+
+/// The value a module-level `if`/`try`/`with` block last gives the name `expr`, when no
+/// enclosing function may bind that name and no top-level statement binds it (the model's
+/// following already answers those).
+fn module_block_value_of<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+) -> Option<&'a Expr> {
+    let name = expr.as_name()?;
+    let local = scope
+        .iter()
+        .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name));
+    if local || model.files[file].top_level(name).is_some() {
+        return None;
+    }
+    module_block_value(model, file, name).filter(|v| !std::ptr::eq(*v, expr))
+}
+
+/// The value a module-level `if`/`try`/`with` block last gives `name`.
+pub fn module_block_value<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    name: &str,
+) -> Option<&'a Expr> {
+    let block = model.files[file].block_binding(name)?;
+    routewarden_model::last_assignment(std::slice::from_ref(block), name)
 }
 
 /// True when `expr` is `<flask app>.config`.
@@ -755,9 +821,10 @@ fn is_public_key_text(text: &str) -> bool {
     .any(|p| text.starts_with(p))
 }
 
-/// Host strings that bind every interface, after following a name to its literal.
+/// Host strings that bind every interface, after following a name to its literal (also one
+/// bound in a module-level block such as `if __name__ == "__main__":`).
 pub fn binds_public(cx: &FileContext, host: &Expr) -> bool {
-    is_public_host(cx.resolve_value(host).expr)
+    is_public_host(resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, host).expr)
 }
 
 /// True when `span` lies in the branch of an `if` that runs only with debug mode on:

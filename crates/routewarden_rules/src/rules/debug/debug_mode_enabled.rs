@@ -2,10 +2,10 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    FLASK_APP_CLASSES, binds_public, field_default, for_each_call, is_enabled, is_flask_app,
-    is_flask_config, is_non_production_module, is_non_production_name, is_public_host,
-    is_settings_class, is_truthy_literal, loads_itself_as_config, mapping_items_in,
-    production_value, setdefault_item, subscript_key, under_debug_guard,
+    FLASK_APP_CLASSES, binds_public, field_default, for_each_call, instance_class_in_blocks,
+    is_enabled, is_flask_app, is_flask_config, is_non_production_module, is_non_production_name,
+    is_public_host, is_settings_class, is_truthy_literal, loads_itself_as_config, mapping_items_in,
+    production_value, resolve_value_in_blocks, setdefault_item, subscript_key, under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
 use routewarden_model::security::walk_stmts;
@@ -23,13 +23,18 @@ declare_rule! {
     /// of a module loaded with `from_object`/`from_pyfile`, a pydantic settings field `debug` that
     /// defaults to `True`, and `FLASK_DEBUG` or `FLASK_ENV=development` set through
     /// `os.environ[...]`, `setdefault`, `update` or `os.putenv`. The application object may have
-    /// any name, come from a factory or another module, and the framework may be imported under
-    /// any alias, also be kept on an instance (`self.flask_app.run(debug=self.debug)`, where
-    /// the constructor's `debug` parameter defaults to `True`); `True` may come through a
-    /// constant.
+    /// any name, come from a factory or another module (also when bound inside `if __name__ ==
+    /// "__main__":`, as in `app = create_app(); app.run(debug=True)`), be an instance of a
+    /// project subclass of `Flask` or of Eve's `Eve` (a Flask subclass), and the framework may
+    /// be imported under any alias, also be kept on an instance
+    /// (`self.flask_app.run(debug=self.debug)`, where the constructor's `debug` parameter
+    /// defaults to `True`); `True` may come through a constant or a variable.
     ///
-    /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`), or,
-    /// for the other forms, when the same file starts a server on every interface.
+    /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`, also
+    /// held in a variable), or, for the other forms, when the same file starts a server on every
+    /// interface. Development runs under `if __name__ == "__main__":` are reported like any
+    /// other: the block runs whenever the module is started with `python app.py`, which is how
+    /// such servers end up on shared hosts and containers.
     ///
     /// Not reported: configuration classes and modules named for development, testing or local
     /// use (`DevelopmentConfig`, `config/local.py`), a base class whose production subclasses
@@ -219,8 +224,7 @@ impl Rule for DebugModeEnabled {
 fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &mut Findings) {
     let (debug, host) = if is_flask_app(cx, receiver) {
         (call.argument("debug", 2), call.argument("host", 0))
-    } else if cx
-        .instance_class(receiver)
+    } else if instance_class_in_blocks(cx.model, cx.file_index, &cx.functions, receiver)
         .is_some_and(|c| FLASK_RUNNERS.contains(&c.as_str()))
     {
         (call.keyword("debug"), call.argument("host", 1))
@@ -429,7 +433,7 @@ fn file_binds_public(cx: &FileContext) -> bool {
             if attr != "run" {
                 return;
             }
-            match cx.model.instance_class(cx.file_index, scope, value) {
+            match instance_class_in_blocks(cx.model, cx.file_index, scope, value) {
                 Some(c) if FLASK_APP_CLASSES.contains(&c.as_str()) => call.argument("host", 0),
                 Some(c) if FLASK_RUNNERS.contains(&c.as_str()) => call.argument("host", 1),
                 _ => None,
@@ -437,8 +441,9 @@ fn file_binds_public(cx: &FileContext) -> bool {
         } else {
             None
         };
-        public = host
-            .is_some_and(|h| is_public_host(cx.model.resolve_value(cx.file_index, scope, h).expr));
+        public = host.is_some_and(|h| {
+            is_public_host(resolve_value_in_blocks(cx.model, cx.file_index, scope, h).expr)
+        });
     });
     public
 }
@@ -488,5 +493,28 @@ mod tests {
         );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn factory_app_run_in_main_block_with_host_variable_is_critical() {
+        let found = findings_of(
+            &super::DebugModeEnabled,
+            &[(
+                "run.py",
+                "import eve
+class Portal(eve.Eve):
+    pass
+def make():
+    return Portal()
+if __name__ == '__main__':
+    host = '0.0.0.0'
+    app = make()
+    app.run(host=host, debug=True)
+    app.run(debug=True)
+",
+            )],
+        );
+        let severities: Vec<_> = found.iter().map(|f| (f.line, f.severity)).collect();
+        assert_eq!(severities, [(9, Severity::Critical), (10, Severity::High)]);
     }
 }

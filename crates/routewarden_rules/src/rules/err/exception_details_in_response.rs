@@ -8,7 +8,8 @@ use routewarden_model::ProjectModel;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_python::ast::{
-    BoolOp, Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt, UnaryOp,
+    BoolOp, Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind, Span, Stmt,
+    UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -22,7 +23,12 @@ declare_rule! {
     /// `response.message = str(e)`, also in an `except` clause before a later `return response`;
     /// nested models and models serialised with `.model_dump()` or `.dict()` too, and project
     /// classes with their own serialiser: `jsonify(ServiceError(message=str(e)).to_dict())`),
-    /// returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
+    /// through the project's helpers whose return value carries the text they are given (an
+    /// f-string or concatenation, a dict, list or tuple, the text escaped with `html.escape`,
+    /// a response built from it, or another such helper:
+    /// `page = render_error_page(message=f"login failed: {e}")`; escaping stops script
+    /// injection, not the disclosure; a branch that fills in a parameter the call gives,
+    /// `if message is None: message = str(exc)`, does not run), returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
     /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
     /// WebSocket (`await websocket.send_json({"error": str(e)})`), or returned by an exception
     /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
@@ -49,8 +55,14 @@ declare_rule! {
     ///   (`status_code=e.status_code`, `e.get_http_status_code()`) or one the code computes
     ///   from it (`http_status = status_for_error(exc)`): an API error designed for clients
     ///   (an HTTP client's error-status exception still counts: `str(e)` names the URL called);
-    /// - the branch of `if isinstance(exc, SomeValidationError):` judged by the class tested,
-    ///   as if it had its own `except` clause;
+    /// - the branch of `if isinstance(exc, SomeValidationError):` (also `isinstance(...) and
+    ///   ...`) judged by the class tested, as if it had its own `except` clause; an `except`
+    ///   of a tuple bound to a name (`except CLIENT_ERRORS as e:`) is judged by the classes in
+    ///   the tuple;
+    /// - text passed through the project's own cleaning helpers, named for it (`redact_*`,
+    ///   `scrub_*`, `sanitize_*`, `mask_*`), and, for an exception caught by a specific class,
+    ///   through a helper that answers the classes it knows with a fixed message
+    ///   (`if isinstance(exc, IntegrityError): return "conflict"`, then `return str(exc)`);
     /// - a narrow exception answered with a status chosen for it other than the generic 500
     ///   (`502` for "the source could not be reached" or "the upstream sent invalid JSON",
     ///   `503`);
@@ -334,6 +346,11 @@ impl Analysis<'_, '_> {
                 {
                     return self.taint(value);
                 }
+                // `create_error_html(message=f"failed: {e}")`: a project helper that builds
+                // its result (HTML, a dict, a response) from the text it is given.
+                if let Some(t) = self.through_helper(call) {
+                    return Some(t);
+                }
                 // `Response(status=False, message=str(e))`: a Pydantic model is serialised
                 // field by field like a dict. Its fields are keywords; `**fields` too. So is
                 // a project class with its own serialiser (`ServiceError(message=str(e))`,
@@ -357,6 +374,49 @@ impl Analysis<'_, '_> {
             ExprKind::Subscript { value, .. } => self.taint(value),
             _ => None,
         }
+    }
+
+    /// The taint of an argument of a call to a project function whose return value carries
+    /// that parameter's text.
+    fn through_helper(&self, call: &Call) -> Option<Taint> {
+        // Cheap test first: most calls get no exception data.
+        let passes_taint = call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(|a| self.taint(a).is_some());
+        if !passes_taint
+            || call
+                .args
+                .iter()
+                .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+        {
+            return None;
+        }
+        let Some((file, Some(Stmt::FunctionDef(function)), _)) = self
+            .cx
+            .model
+            .resolve_definition(self.cx.file_index, &call.func)
+        else {
+            return None;
+        };
+        if names_a_scrubber(&function.name) {
+            return None;
+        }
+        let bound = bound_parameters(function, call);
+        let passed: Vec<&str> = bound.iter().map(|(p, _)| *p).collect();
+        bound.iter().find_map(|(param, arg)| {
+            let taint = self.taint(arg)?;
+            // A helper that answers the exception classes it knows with a fixed message
+            // (`if isinstance(exc, IntegrityError): return "conflict"`) is trusted with an
+            // exception caught by a specific class; a broad `except Exception` still reaches
+            // its fall-through `str(exc)`.
+            if taint.specific && sorts_by_type(self.cx.model, file, function, param) {
+                return None;
+            }
+            returns_parameter_text(self.cx.model, file, function, param, &passed, 0)
+                .then_some(taint)
+        })
     }
 
     /// The status an expression gives: `400`, `status.HTTP_400_BAD_REQUEST`, an imported
@@ -635,6 +695,231 @@ impl Analysis<'_, '_> {
     }
 }
 
+/// The parameter that the `index`-th positional argument binds.
+fn positional_param(function: &Function, index: usize) -> Option<&Param> {
+    function
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .nth(index)
+}
+
+/// Library calls whose result holds the text of their argument.
+const TEXT_KEEPING_CALLS: &[&str] = &[
+    "builtins.str",
+    "builtins.repr",
+    "builtins.format",
+    "html.escape",
+    "markupsafe.escape",
+    "markupsafe.Markup",
+    "flask.Markup",
+    "json.dumps",
+];
+
+/// String methods whose result holds the text of the string they are called on.
+const TEXT_KEEPING_METHODS: &[&str] = &[
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "replace",
+    "encode",
+    "decode",
+];
+
+/// Whether a project function returns the text of its parameter `param`: in an f-string, a
+/// concatenation, a dict, list or tuple, escaped (`html.escape(message)`), in a response it
+/// builds, or through a local built from it or another such helper. `passed` are the
+/// parameters the call gives: a branch that fills one in when it is missing (`if message is
+/// None: message = str(exc)`) does not run.
+fn returns_parameter_text(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    param: &str,
+    passed: &[&str],
+    depth: u32,
+) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    let mut carrying = vec![param.to_string()];
+    let mut found = false;
+    // Locals built from the parameter (`page = f"<p>{message}</p>"`), in statement order.
+    walk_run_statements(&function.body, passed, &mut |stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if carries_text(model, file, value, &carrying, depth) => {
+            carrying.extend(
+                targets
+                    .iter()
+                    .filter_map(|t| t.as_name().map(str::to_string)),
+            );
+        }
+        Stmt::Return {
+            value: Some(value), ..
+        } => found |= carries_text(model, file, value, &carrying, depth),
+        _ => {}
+    });
+    found
+}
+
+/// Whether a helper answers some classes of the exception in its parameter `param` with a
+/// value that does not carry its text: `if isinstance(exc, StatementError): return "..."`.
+fn sorts_by_type(model: &ProjectModel, file: usize, function: &Function, param: &str) -> bool {
+    let names = [param.to_string()];
+    let mut sorts = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::If { test, body, .. } = stmt
+            && let Some(call) = test.as_call()
+            && model.files[file]
+                .imports
+                .resolves_to(&call.func, &["builtins.isinstance"])
+            && call.args.first().and_then(Expr::as_name) == Some(param)
+        {
+            routewarden_model::for_each_return(body, &mut |value| {
+                sorts |= !carries_text(model, file, value, &names, 0);
+            });
+        }
+    });
+    sorts
+}
+
+/// Every statement of a function body that can run when the parameters `passed` are given
+/// and the operator has not opted in to exposing details: not in nested functions or classes,
+/// nor in `if x is None:`/`if not x:` for a given `x`, nor in `if expose_details:`.
+fn walk_run_statements<'s>(body: &'s [Stmt], passed: &[&str], f: &mut impl FnMut(&'s Stmt)) {
+    for stmt in body {
+        f(stmt);
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::If { test, orelse, .. } if fills_default(test, passed) => {
+                walk_run_statements(orelse, passed, f);
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } if exposure_switch(test).is_some() => {
+                if let Some(branch) = unexposed_branch(test, body, orelse) {
+                    walk_run_statements(branch, passed, f);
+                }
+            }
+            other => {
+                for child in other.child_bodies() {
+                    walk_run_statements(child, passed, f);
+                }
+            }
+        }
+    }
+}
+
+/// `x is None` or `not x` for one of the `passed` parameters.
+fn fills_default(test: &Expr, passed: &[&str]) -> bool {
+    let subject = match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => operand.as_ref(),
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if matches!(ops.as_slice(), [CmpOp::Is])
+            && matches!(comparators.as_slice(), [c] if matches!(c.kind, ExprKind::NoneLiteral)) =>
+        {
+            left.as_ref()
+        }
+        _ => return false,
+    };
+    subject.as_name().is_some_and(|n| passed.contains(&n))
+}
+
+/// The parameters of `function` that `call` gives a value, with the argument for each.
+fn bound_parameters<'f, 'c>(function: &'f Function, call: &'c Call) -> Vec<(&'f str, &'c Expr)> {
+    let positional = call
+        .args
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((positional_param(function, i)?.name.as_str(), a)));
+    let keywords = call.keywords.iter().filter_map(|k| {
+        let name = k.arg.as_deref()?;
+        let param = function
+            .params
+            .iter()
+            .find(|p| p.name == name && p.kind != ParamKind::PositionalOnly)?;
+        Some((param.name.as_str(), &k.value))
+    });
+    positional.chain(keywords).collect()
+}
+
+/// Whether `expr` holds the text of one of the `names`, in a place where it reaches the value
+/// (not a test, a length or a status).
+fn carries_text(
+    model: &ProjectModel,
+    file: usize,
+    expr: &Expr,
+    names: &[String],
+    depth: u32,
+) -> bool {
+    let carries = |e: &Expr| carries_text(model, file, e, names, depth);
+    match &expr.kind {
+        ExprKind::Name(n) => names.iter().any(|m| m == n.as_str()),
+        ExprKind::Attribute { value, attr } => {
+            matches!(attr.as_str(), "args" | "message" | "msg") && carries(value)
+        }
+        ExprKind::FString(parts) => parts.iter().any(|p| match p {
+            FStringPart::Value(v) => carries(v),
+            FStringPart::Literal(_) => false,
+        }),
+        ExprKind::BinOp { left, right, .. } => carries(left) || carries(right),
+        ExprKind::Dict(entries) => entries.iter().any(|e| carries(&e.value)),
+        ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().any(carries),
+        ExprKind::Subscript { value, .. } => carries(value),
+        ExprKind::IfExp { body, orelse, .. } => carries(body) || carries(orelse),
+        ExprKind::Await(inner) => carries(inner),
+        ExprKind::Call(call) => {
+            let args = || {
+                call.args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+            };
+            let imports = &model.files[file].imports;
+            if let Some(q) = imports.resolve(&call.func)
+                && (TEXT_KEEPING_CALLS.contains(&q.as_str())
+                    || RESPONSE_BUILDERS.contains(&q.as_str()))
+            {
+                return args().any(carries);
+            }
+            if let ExprKind::Attribute { value, attr } = &call.func.kind {
+                // `"<p>{}</p>".format(message)`, `"; ".join(parts)`
+                if matches!(attr.as_str(), "format" | "join") && args().any(carries) {
+                    return true;
+                }
+                if TEXT_KEEPING_METHODS.contains(&attr.as_str()) {
+                    return carries(value);
+                }
+            }
+            // Another project helper, given the text.
+            if let Some((f, Some(Stmt::FunctionDef(helper)), _)) =
+                model.resolve_definition(file, &call.func)
+                && !names_a_scrubber(&helper.name)
+            {
+                let bound = bound_parameters(helper, call);
+                let passed: Vec<&str> = bound.iter().map(|(p, _)| *p).collect();
+                return bound.iter().any(|(p, a)| {
+                    carries(a) && returns_parameter_text(model, f, helper, p, &passed, depth + 1)
+                });
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
 /// A test that switches on exposing error details, the operator's opt-in: `if settings.DEBUG:`,
 /// `if conf.get("api", "expose_stacktrace") == "True":`; `Some(negated)` for `if not ...:`.
 fn exposure_switch(test: &Expr) -> Option<bool> {
@@ -659,7 +944,16 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
 }
 
 /// `isinstance(exc, (A, B))` on a caught exception: its name and the classes tested.
+/// Also one operand of an `and` (`isinstance(e, AuthError) and from_provider(e)`): the branch
+/// runs only for that class.
 fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Expr)> {
+    if let ExprKind::BoolOp {
+        op: BoolOp::And,
+        values,
+    } = &test.kind
+    {
+        return values.iter().find_map(|v| isinstance_test(analysis, v));
+    }
     let call = test.as_call()?;
     if analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance") {
         return None;
@@ -912,6 +1206,28 @@ fn is_converting_builtin(name: &str) -> bool {
         name,
         "int" | "float" | "complex" | "list" | "tuple" | "dict" | "set"
     )
+}
+
+/// A project function named for cleaning text for clients (`redact_string`,
+/// `sanitize_database_error`, `_scrub_credentials`): the project's declared boundary, trusted
+/// like its validators.
+fn names_a_scrubber(name: &str) -> bool {
+    any_identifier_word(name, |w| {
+        matches!(
+            w,
+            "redact"
+                | "redacted"
+                | "scrub"
+                | "scrubbed"
+                | "sanitize"
+                | "sanitized"
+                | "sanitise"
+                | "sanitised"
+                | "censor"
+                | "mask"
+                | "masked"
+        )
+    })
 }
 
 fn names_a_validator(name: &str) -> bool {
@@ -1214,7 +1530,19 @@ impl ExceptionDetailsInResponse {
         let Some(t) = type_ else {
             return Caught::default();
         };
-        let items = t.elements_or_self();
+        // `except CLIENT_ERRORS as e:` with `CLIENT_ERRORS = (NotFound, Conflict)`: the classes
+        // of the tuple, resolved in the module that lists them.
+        let (file, items) = match &t.kind {
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                let origin = cx.resolve_value(t);
+                match &origin.expr.kind {
+                    ExprKind::Tuple(items) if !items.is_empty() => (origin.file, items.as_slice()),
+                    _ => (cx.file_index, t.elements_or_self()),
+                }
+            }
+            _ => (cx.file_index, t.elements_or_self()),
+        };
+        let imports = &cx.model.files[file].imports;
         let mut caught = Caught {
             narrow: true,
             http: true,
@@ -1232,8 +1560,8 @@ impl ExceptionDetailsInResponse {
                 caught.upstream = false;
                 continue;
             }
-            let q = cx.resolve(item);
-            let base = cx.model.class_name(cx.file_index, item);
+            let q = imports.resolve(item);
+            let base = cx.model.class_name(file, item);
             let is_http = [q.as_deref(), base.as_deref()]
                 .into_iter()
                 .flatten()
@@ -1251,7 +1579,7 @@ impl ExceptionDetailsInResponse {
             caught.specific &= !last.is_empty() && !BROAD.contains(&last);
             // Also an exception class the project makes at run time (`globals()[name] =
             // type(name, (AppError,), {})`).
-            let project = match cx.model.resolve_definition(cx.file_index, item) {
+            let project = match cx.model.resolve_definition(file, item) {
                 Some((_, Some(Stmt::ClassDef(_)), _)) => true,
                 Some((_, None, Some(q))) => cx.model.created_through_globals(&q),
                 _ => false,

@@ -19,8 +19,9 @@ declare_rule! {
     /// `config.update(...)`, `config.from_mapping(...)`, `config.setdefault(...)`, a signing-key
     /// constant of a configuration production loads (a class loaded with `config.from_object` or
     /// named `*Config`/`*Settings`, a module loaded with `from_object`/`from_pyfile` or
-    /// `from_object(__name__)`; reported where it is assigned, also when a production subclass
-    /// inherits it), the key argument of `jwt.encode`/`jwt.decode` (PyJWT, python-jose,
+    /// `from_object(__name__)`, also when `from_object` is given a factory parameter whose
+    /// default names it: `def create_app(config="pkg.settings.Defaults")`; reported where it is
+    /// assigned, also when a production subclass inherits it), the key argument of `jwt.encode`/`jwt.decode` (PyJWT, python-jose,
     /// authlib), itsdangerous serializers and signers, Starlette's
     /// `SessionMiddleware(secret_key=...)` (direct, through `add_middleware` or `Middleware`),
     /// and a signing key written into `os.environ`.
