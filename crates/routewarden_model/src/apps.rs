@@ -1012,6 +1012,20 @@ struct MiddlewareWrapper<'a> {
     file: usize,
 }
 
+impl<'a> MiddlewareWrapper<'a> {
+    /// The middleware, registered on the application it wraps.
+    fn registration(&self, app: &ObjectId, span: Span, when: When) -> MiddlewareReg<'a> {
+        MiddlewareReg {
+            owner: Some(app.clone()),
+            class: self.class,
+            call: self.options,
+            file: self.file,
+            span,
+            when,
+        }
+    }
+}
+
 fn middleware_wrapper<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -3905,14 +3919,8 @@ impl<'a> Extractor<'a> {
                     match resolve_object(self.model, file, &scope, target, 0) {
                         Some(child) => {
                             if let Some(w) = wrapper {
-                                self.out.middleware.push(MiddlewareReg {
-                                    owner: Some(child.clone()),
-                                    class: w.class,
-                                    call: w.options,
-                                    file: w.file,
-                                    span,
-                                    when: self.when(),
-                                });
+                                let when = self.when();
+                                self.out.middleware.push(w.registration(&child, span, when));
                             }
                             let include = self.include(parent.clone(), child, prefix.clone(), span);
                             include.dependencies = dependencies.clone();
@@ -4576,14 +4584,9 @@ impl<'a> Extractor<'a> {
                         return;
                     };
                     if let Some(w) = wrapper {
-                        self.out.middleware.push(MiddlewareReg {
-                            owner: Some(child.clone()),
-                            class: w.class,
-                            call: w.options,
-                            file: w.file,
-                            span: item.span,
-                            when: When::Always,
-                        });
+                        self.out
+                            .middleware
+                            .push(w.registration(&child, item.span, When::Always));
                     }
                     self.out.includes.push(Include {
                         parent: owner.clone(),

@@ -5371,17 +5371,25 @@ fn verdict_of_identity_check(root: &[Stmt], name: &str) -> bool {
     found
 }
 
+/// A read of a mapping by key, `container[key]` or `container.get(key, ...)`: the container
+/// and the key.
+fn mapping_read(e: &Expr) -> Option<(&Expr, &Expr)> {
+    match &e.kind {
+        ExprKind::Subscript { value, slice } => Some((value, slice)),
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "get" => {
+                Some((value, call.args.first()?))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The key of a read of the request's headers, query parameters or cookies:
 /// `request.headers["X-API-Key"]`, `request.args.get("api-key")`.
 fn request_field_key(e: &Expr) -> Option<&str> {
-    let (container, key) = match &e.kind {
-        ExprKind::Subscript { value, slice } => (&**value, &**slice),
-        ExprKind::Call(call) => match &call.func.kind {
-            ExprKind::Attribute { value, attr } if attr == "get" => (&**value, call.args.first()?),
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let (container, key) = mapping_read(e)?;
     let ExprKind::Attribute { value, attr } = &container.kind else {
         return None;
     };
@@ -5410,14 +5418,7 @@ fn tests_caller_choice(root: &[Stmt], test: &Expr) -> bool {
 /// for the handler (`args = parser.parse_args()`, Flask-RESTful's and flask-restx's request
 /// parsers, or a helper's `args`/`params`/`filters` parameter fed from them). The key.
 fn parsed_argument_key<'e>(root: &[Stmt], e: &'e Expr) -> Option<&'e str> {
-    let (container, key) = match &e.kind {
-        ExprKind::Subscript { value, slice } => (&**value, &**slice),
-        ExprKind::Call(call) => match &call.func.kind {
-            ExprKind::Attribute { value, attr } if attr == "get" => (&**value, call.args.first()?),
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let (container, key) = mapping_read(e)?;
     let name = container.as_name()?;
     let parsed = matches!(name, "args" | "params" | "filters" | "query_args") || {
         let mut found = false;
