@@ -31,7 +31,9 @@ declare_rule! {
     /// (`/{path:path}`, also under a prefix the analysis cannot read, and that prefix itself) and
     /// hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
-    /// no state. Login, logout, health, OAuth callbacks and authorization endpoints
+    /// no state; a read-only route that answers a list built from data the code itself
+    /// defines (a module constant that nothing changes, `[... for key, role in
+    /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, health, OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
     /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials) and
     /// account sign-up are public by design (a handler named `register` or `register_user` at
@@ -218,7 +220,8 @@ impl Rule for RouteWithoutAuth {
                 || only_redirects(route.handler)
                 || forwards_every_request(path, route.handler)
                 || only_fails(route.handler)
-                || catches_all(path) && answers_constant(cx, route)
+                || (catches_all(path) || only_reads(route) && answers_listing(route))
+                    && answers_constant(cx, route)
                 || is_login(cx, route)
             {
                 continue;
@@ -502,6 +505,23 @@ fn answers_constant(cx: &ProjectContext, route: &RouteDecl) -> bool {
             return false;
         }
         match &e.kind {
+            // `[{"id": k, "label": v} for k, v in ROLES.items()]` over a module constant.
+            ExprKind::Comprehension {
+                element,
+                value,
+                generators,
+            } => {
+                let bound: Vec<&str> = generators
+                    .iter()
+                    .flat_map(|g| bound_names(&g.target))
+                    .collect();
+                generators
+                    .iter()
+                    .all(|g| g.ifs.is_empty() && static_data(module, &g.iter))
+                    && std::iter::once(&**element)
+                        .chain(value.as_deref())
+                        .all(|e| built_from(e, &bound))
+            }
             ExprKind::Str(_)
             | ExprKind::Bytes(_)
             | ExprKind::Int(_)
@@ -545,6 +565,122 @@ fn answers_constant(cx: &ProjectContext, route: &RouteDecl) -> bool {
         }
     }
     fixed(module, value, 0)
+}
+
+/// A handler that answers a list built in place, `return [... for ... in ...]`, also through
+/// `jsonify(...)`: with [`answers_constant`], one built from data the code defines (a handler
+/// returning a bare literal is usually a fixture's or a sketch's stand-in, not a listing).
+fn answers_listing(route: &RouteDecl) -> bool {
+    let mut returned = None;
+    for stmt in &route.handler.body {
+        match stmt {
+            Stmt::Return { value: Some(v), .. } => returned = Some(v),
+            Stmt::Expr { value, .. } if value.is_string_literal() => {}
+            _ => return false,
+        }
+    }
+    let Some(mut value) = returned else {
+        return false;
+    };
+    if let Some(call) = value.as_call()
+        && let [only] = &call.args[..]
+    {
+        value = only;
+    }
+    matches!(value.kind, ExprKind::Comprehension { .. })
+}
+
+/// A route that only reads: GET, HEAD and OPTIONS.
+fn only_reads(route: &RouteDecl) -> bool {
+    route
+        .methods
+        .iter()
+        .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS"))
+}
+
+/// Data written in the code: a module constant bound to a literal collection, here or
+/// imported (`ROLES`, `ROLES.items()`).
+fn static_data(module: &routewarden_model::SourceModule, e: &Expr) -> bool {
+    let e = match &e.kind {
+        ExprKind::Call(call)
+            if call.args.is_empty()
+                && matches!(call.func.last_name(), Some("items" | "keys" | "values")) =>
+        {
+            match &call.func.kind {
+                ExprKind::Attribute { value, .. } => &**value,
+                _ => return false,
+            }
+        }
+        _ => e,
+    };
+    let Some(name) = e.as_name() else {
+        return false;
+    };
+    // Named as a constant, bound to a literal collection in this module, and never changed
+    // here (`USERS.append(...)` makes a store, not a constant).
+    let literal = matches!(module.top_level(name), Some(Stmt::Assign { value: Some(v), .. })
+            if matches!(v.kind, ExprKind::Dict(_) | ExprKind::List(_) | ExprKind::Tuple(_)));
+    let imported = module.imports.get(name).is_some();
+    (literal || imported) && is_constant_name(name) && !changed_in(module.body(), name)
+}
+
+/// `ROLES`, `ORG_ROLES`: named as a constant (upper case).
+fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// Whether `body` changes the collection `name` holds: `NAME[k] = v`, `NAME.append(x)`.
+fn changed_in(body: &[Stmt], name: &str) -> bool {
+    let mut changed = false;
+    routewarden_model::security::walk_all_stmts(body, &mut |stmt| match stmt {
+        Stmt::Assign { targets, .. } => {
+            changed |= targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Subscript { value, .. } if value.as_name() == Some(name))
+            });
+        }
+        Stmt::Expr { value, .. } => {
+            changed |= value.as_call().is_some_and(|c| {
+                matches!(&c.func.kind, ExprKind::Attribute { value, attr }
+                    if value.as_name() == Some(name)
+                        && matches!(attr.as_str(),
+                            "append" | "extend" | "insert" | "update" | "pop" | "setdefault"
+                                | "add" | "remove" | "clear" | "discard"))
+            });
+        }
+        _ => {}
+    });
+    changed
+}
+
+/// The names a comprehension's target binds: `k`, `(k, v)`.
+fn bound_names(target: &Expr) -> Vec<&str> {
+    match &target.kind {
+        ExprKind::Name(n) => vec![n.as_str()],
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            items.iter().flat_map(bound_names).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// An element made of literals, the loop's names and their attributes (`role.label`).
+fn built_from(e: &Expr, bound: &[&str]) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) | ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::NoneLiteral => true,
+        ExprKind::Name(n) => bound.contains(&n.as_str()),
+        ExprKind::Attribute { value, .. } => built_from(value, bound),
+        ExprKind::Subscript { value, slice } => {
+            built_from(value, bound) && built_from(slice, bound)
+        }
+        ExprKind::Dict(entries) => entries.iter().all(|entry| {
+            entry.key.as_ref().is_none_or(|k| built_from(k, bound))
+                && built_from(&entry.value, bound)
+        }),
+        ExprKind::List(items) | ExprKind::Tuple(items) => {
+            items.iter().all(|i| built_from(i, bound))
+        }
+        _ => false,
+    }
 }
 
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
