@@ -60,7 +60,9 @@ pub struct RoutesArgs {
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
 pub enum RoutesFormat {
+    /// One block per route, grouped by application (also accepted as `text`, as for `check`)
     #[default]
+    #[value(alias = "text")]
     Table,
     Json,
     Markdown,

@@ -315,6 +315,11 @@ fn json_lists_every_route_with_what_protects_it() {
 }
 
 #[test]
+fn text_is_the_table() {
+    assert_eq!(routes("text"), routes("table"));
+}
+
+#[test]
 fn table_groups_routes_by_application() {
     let table = routes("table");
     let expected = r#"backoffice.create_app().app
