@@ -881,6 +881,41 @@ fn current_app_of(file: usize) -> ObjectId {
     }
 }
 
+/// The application or router a function builds from its parameter `param` as its route list
+/// (`return Starlette(routes=routes)`, or `app = Starlette(routes=routes)`): its id.
+fn built_with_routes(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    param: &str,
+) -> Option<ObjectId> {
+    let takes_param = |call: &Call| {
+        call.keyword("routes").and_then(Expr::as_name) == Some(param)
+            && constructed_kind(model, file, &call.func).is_some()
+    };
+    function.body.iter().find_map(|stmt| {
+        let (name, value) = match stmt {
+            Stmt::Return {
+                value: Some(value), ..
+            } => (RETURNED, value),
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => (targets.first()?.as_name()?, value),
+            _ => return None,
+        };
+        value
+            .as_call()
+            .filter(|c| takes_param(c))
+            .map(|_| ObjectId {
+                file,
+                scope: Some(function.span.start),
+                name: name.to_string(),
+            })
+    })
+}
+
 /// A decorator that registers the wrapper it returns as a route: `def api_endpoint(func):`
 /// with `@bp.route(...)` on a nested `def _wrapper()` that calls `func`, then `return
 /// _wrapper`.
@@ -3181,14 +3216,17 @@ impl<'a> Extractor<'a> {
                 .chain(call.keywords.iter().map(|k| &k.value))
                 .any(|a| matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }))
                 && function_in(self.model, self.file, &self.scope, &call.func).is_some()
-                && positional_args(&call.args)
-                    .chain(call.keywords.iter().map(|k| &k.value))
-                    .any(|a| {
-                        matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
-                            && self
-                                .resolve(a)
-                                .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
-                    });
+                && (call
+                    .keyword("routes")
+                    .is_some_and(|r| r.as_name().is_some())
+                    || positional_args(&call.args)
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .any(|a| {
+                            matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                                && self
+                                    .resolve(a)
+                                    .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
+                        }));
             if passes_framework_object {
                 self.passed_objects(call, span);
             }
@@ -3388,6 +3426,14 @@ impl<'a> Extractor<'a> {
         }
         let mut passes_object = false;
         for &(param, arg) in &bound {
+            // `create_base_app(routes=server_routes)`, where the helper returns
+            // `Starlette(routes=routes)`: the caller's list is the application's.
+            if arg.as_name().is_some()
+                && let Some(owner) = built_with_routes(self.model, def_file, function, param)
+            {
+                let scope = self.scope.clone();
+                self.route_list(&owner, "", self.file, &scope, arg, 0);
+            }
             // `self._add_router(app, get_health_router())`: a router a factory builds, handed
             // to a helper that includes it.
             if let ExprKind::Call(_) = arg.kind {
