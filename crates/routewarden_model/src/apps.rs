@@ -4657,10 +4657,12 @@ impl<'a> Extractor<'a> {
     fn function(&mut self, f: &'a Function) {
         // The wrapper a registering decorator returns is registered where the decorator is
         // used, once per decorated function, not here.
-        if self.scope.last().is_some_and(|d| {
-            route_template(d).is_some_and(|t| std::ptr::eq(t.wrapper, f))
-                && used_as_decorator(self.model.files[self.file].body(), &d.name)
-        }) {
+        if !f.decorators.is_empty()
+            && self.scope.last().is_some_and(|d| {
+                route_template(d).is_some_and(|t| std::ptr::eq(t.wrapper, f))
+                    && used_as_decorator(self.model.files[self.file].body(), &d.name)
+            })
+        {
             return;
         }
         for (index, decorator) in f.decorators.iter().enumerate() {

@@ -246,7 +246,8 @@ pub fn bound_names(stmt: &Stmt) -> Vec<&str> {
     }
 }
 
-fn target_names(target: &Expr) -> Vec<&str> {
+/// The names an assignment or loop target binds: `k`, `(k, v)`.
+pub fn target_names(target: &Expr) -> Vec<&str> {
     match &target.kind {
         ExprKind::Name(n) => vec![n.as_str()],
         ExprKind::Tuple(items) | ExprKind::List(items) => {

@@ -1,3 +1,4 @@
+use crate::credentials::is_constant_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
@@ -7,6 +8,7 @@ use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
+use routewarden_model::target_names;
 use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -513,7 +515,7 @@ fn answers_constant(cx: &ProjectContext, route: &RouteDecl) -> bool {
             } => {
                 let bound: Vec<&str> = generators
                     .iter()
-                    .flat_map(|g| bound_names(&g.target))
+                    .flat_map(|g| target_names(&g.target))
                     .collect();
                 generators
                     .iter()
@@ -621,12 +623,7 @@ fn static_data(module: &routewarden_model::SourceModule, e: &Expr) -> bool {
     let literal = matches!(module.top_level(name), Some(Stmt::Assign { value: Some(v), .. })
             if matches!(v.kind, ExprKind::Dict(_) | ExprKind::List(_) | ExprKind::Tuple(_)));
     let imported = module.imports.get(name).is_some();
-    (literal || imported) && is_constant_name(name) && !changed_in(module.body(), name)
-}
-
-/// `ROLES`, `ORG_ROLES`: named as a constant (upper case).
-fn is_constant_name(name: &str) -> bool {
-    name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
+    (literal || imported) && is_constant_name(e) && !changed_in(module.body(), name)
 }
 
 /// Whether `body` changes the collection `name` holds: `NAME[k] = v`, `NAME.append(x)`.
@@ -650,17 +647,6 @@ fn changed_in(body: &[Stmt], name: &str) -> bool {
         _ => {}
     });
     changed
-}
-
-/// The names a comprehension's target binds: `k`, `(k, v)`.
-fn bound_names(target: &Expr) -> Vec<&str> {
-    match &target.kind {
-        ExprKind::Name(n) => vec![n.as_str()],
-        ExprKind::Tuple(items) | ExprKind::List(items) => {
-            items.iter().flat_map(bound_names).collect()
-        }
-        _ => Vec::new(),
-    }
 }
 
 /// An element made of literals, the loop's names and their attributes (`role.label`).
