@@ -14,7 +14,8 @@ use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Param, Span, Stmt, UnaryOp,
+    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt,
+    UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -182,6 +183,7 @@ impl<'a> AttackSurface<'a> {
             .collect();
         let login_switch = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
+        let methods_by_name = std::sync::OnceLock::new();
         let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
             .par_iter()
             .map(|group| {
@@ -201,6 +203,7 @@ impl<'a> AttackSurface<'a> {
                     login_switch: &login_switch,
                     endpoint_flags: &endpoint_flags,
                     handler_bodies: &handler_bodies,
+                    methods_by_name: &methods_by_name,
                 };
                 group
                     .iter()
@@ -260,6 +263,9 @@ struct Verdict {
     /// key: ... raise ApiError("Missing scope", 403)`): whether the others are refused is
     /// decided by a switch, if one is found.
     presented_only: bool,
+    /// It authenticates only because `Security(...)` declares it does, the callable being
+    /// out of reach.
+    vouched: bool,
 }
 
 impl Verdict {
@@ -350,7 +356,14 @@ struct Judge<'a, 'm> {
     /// The bodies of route handlers (their addresses): a bare `return` there ends the
     /// request, while in a helper or dependency it lets the caller go on.
     handler_bodies: &'m HashSet<usize>,
+    /// The project's methods by name, built when a call on an object of unknown class is
+    /// first judged (`authenticator.authenticate_request(request)` on what a dependency
+    /// returned): what the method does decides, not what it is called.
+    methods_by_name: &'m std::sync::OnceLock<MethodsByName<'a>>,
 }
+
+/// Methods of the project's module-level classes (tests excluded), by name.
+type MethodsByName<'a> = HashMap<&'a str, Vec<(usize, &'a Class, &'a Function)>>;
 
 /// The calls of a body, shared between the judgements of the view classes it serves.
 type BodyCalls<'a> = Rc<[CallSummary<'a>]>;
@@ -550,12 +563,31 @@ impl<'a> Judge<'a, '_> {
         let credentials = self.handles_credentials(hf, handler);
         let body = self.body_verdict_in(hf, &handler.body, 0, ctx, credentials);
         if body.authenticates {
+            // A role or ownership check on the user a dependency returns
+            // (`if not auth_user.is_superuser: raise 403`) is worth what that dependency is:
+            // one that lets everyone in as a default user unless a setting is on makes the
+            // check pass for anonymous callers too.
+            let inherited = || {
+                let by_parameter: Vec<&Protection> = sec
+                    .auth
+                    .iter()
+                    .filter(|p| p.level == Level::Parameter)
+                    .collect();
+                if by_parameter.iter().all(|p| p.condition.is_some()) {
+                    by_parameter.first().and_then(|p| p.condition.clone())
+                } else {
+                    None
+                }
+            };
+            let condition = self
+                .switch_condition(&body)
+                .or_else(|| if body.checks_role { inherited() } else { None });
             sec.auth.push(Protection {
                 mechanism: "checks in the handler body".to_string(),
                 level: Level::Body,
                 via: None,
                 checks_role: body.checks_role,
-                condition: self.switch_condition(&body),
+                condition,
             });
         }
         sec.role_in_body |= body.checks_role;
@@ -2456,6 +2488,7 @@ impl<'a> Judge<'a, '_> {
                         .is_some_and(is_optional_name)
                 {
                     v.grant(None);
+                    v.vouched = true;
                 }
                 Some(v)
             }
@@ -2485,6 +2518,18 @@ impl<'a> Judge<'a, '_> {
                 if let Some(value) = crate::values::local_assignment(function, name) {
                     if std::ptr::eq(value, target) {
                         break;
+                    }
+                    // `scheme = OAuth2PasswordBearer(tokenUrl="login", auto_error=False)` in a
+                    // dependency factory: a scheme, optional or not.
+                    if let Some(call) = value.as_call()
+                        && self.model.files[file]
+                            .imports
+                            .resolve(&call.func)
+                            .is_some_and(|q| is_security_scheme(&q))
+                    {
+                        v.authenticates =
+                            call.keyword("auto_error").and_then(Expr::as_bool) != Some(false);
+                        return v;
                     }
                     return self.callable_verdict(file, &scope[..=i], value, depth + 1);
                 }
@@ -2529,6 +2574,9 @@ impl<'a> Judge<'a, '_> {
                         .unwrap_or(false);
                     return v;
                 }
+            }
+            if let Some(v) = self.factory_product_verdict(file, call, depth) {
+                return v;
             }
             // A factory such as `require_role("admin")`: judge what it builds.
             let inner = self.callable_verdict(file, scope, &call.func, depth + 1);
@@ -2581,6 +2629,42 @@ impl<'a> Judge<'a, '_> {
                 v
             }
         }
+    }
+
+    /// `Depends(user_dependency())`, `Depends(self.providers.auth.auth_wrapper())`: a factory
+    /// that returns a function it defines. The dependency is that function, judged by what
+    /// it does; a method on an object of unknown class stands for every project method of
+    /// its name, and all must authenticate.
+    fn factory_product_verdict(&self, file: usize, call: &Call, depth: u32) -> Option<Verdict> {
+        let candidates: Vec<(usize, &'a Function)> =
+            match self.model.resolve_definition(file, &call.func) {
+                Some((f, Some(Stmt::FunctionDef(function)), _)) => vec![(f, function.as_ref())],
+                Some(_) => return None,
+                None => match &call.func.kind {
+                    ExprKind::Attribute { attr, .. } => self
+                        .methods_named(attr)
+                        .iter()
+                        .map(|&(f, _, m)| (f, m))
+                        .collect(),
+                    _ => return None,
+                },
+            };
+        let products: Vec<(usize, &'a Function, &'a Function)> = candidates
+            .iter()
+            .filter_map(|&(f, factory)| Some((f, factory, returned_nested_function(factory)?)))
+            .collect();
+        if products.is_empty() || products.len() != candidates.len() || products.len() > 4 {
+            return None;
+        }
+        let mut all = Verdict::default();
+        for (f, factory, product) in products {
+            let v = self.function_verdict_in(f, Some(factory), product, depth + 1);
+            if !v.authenticates {
+                return Some(v);
+            }
+            all.absorb(&v);
+        }
+        Some(all)
     }
 
     /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
@@ -2675,6 +2759,18 @@ impl<'a> Judge<'a, '_> {
     /// Judges a project function used as a dependency or decorator: its own dependencies, its
     /// body (and nested wrappers), its name.
     fn function_verdict(&self, file: usize, function: &'a Function, depth: u32) -> Verdict {
+        self.function_verdict_in(file, None, function, depth)
+    }
+
+    /// [`Judge::function_verdict`] of a function defined in `outer` (a dependency factory's
+    /// product), whose parameters' dependencies may name the factory's locals.
+    fn function_verdict_in(
+        &self,
+        file: usize,
+        outer: Option<&'a Function>,
+        function: &'a Function,
+        depth: u32,
+    ) -> Verdict {
         if depth > MAX_CHAIN {
             // Not memoised: a judgement cut short is not the function's verdict.
             return Verdict {
@@ -2693,14 +2789,19 @@ impl<'a> Judge<'a, '_> {
             }
         }
         self.memo.borrow_mut().insert(key, None);
-        let scope = [function];
+        let scope: Vec<&'a Function> = outer.into_iter().chain([function]).collect();
         let mut v = Verdict::default();
+        let mut vouched = Verdict::default();
         for param in &function.params {
             for pd in self.param_dependencies(file, &scope, param) {
                 if let Some(dv) =
                     self.dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, depth + 1)
                 {
-                    v.absorb(&dv);
+                    if dv.vouched {
+                        vouched.absorb(&dv);
+                    } else {
+                        v.absorb(&dv);
+                    }
                 }
             }
         }
@@ -2708,6 +2809,12 @@ impl<'a> Judge<'a, '_> {
         // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
         let optional = body.lets_anonymous || is_optional_name(&function.name);
+        // `Security(...)` vouches for what cannot be judged, not against a body that refuses
+        // only under a setting (`if not self.config.require_auth and token is None: return
+        // default_user`): then the body says what the dependency does.
+        if !(body.authenticates && body.switch.is_some()) {
+            v.absorb(&vouched);
+        }
         if body.authenticates {
             v.grant_as(body.switch, body.presented_only);
         } else if is_auth_function_name(&function.name)
@@ -3044,7 +3151,8 @@ impl<'a> Judge<'a, '_> {
             }
             let method_of_view = ctx.is_some() && summary.on_attribute;
             if (summary.followed || method_of_view)
-                && let Some(cv) = self.called_guard(file, &call.func, depth, ctx, credentials)
+                && let Some(cv) =
+                    self.called_guard(file, &call.func, Some(call), depth, ctx, credentials)
             {
                 v.absorb(&cv);
             } else if summary.followed
@@ -3058,7 +3166,7 @@ impl<'a> Judge<'a, '_> {
                 v.absorb(&cv);
             }
             for arg in &summary.functions_passed {
-                if let Some(cv) = self.called_guard(file, arg, depth, None, credentials) {
+                if let Some(cv) = self.called_guard(file, arg, None, depth, None, credentials) {
                     v.absorb(&cv);
                 }
             }
@@ -3141,6 +3249,7 @@ impl<'a> Judge<'a, '_> {
         &self,
         file: usize,
         func: &Expr,
+        call: Option<&Call>,
         depth: u32,
         ctx: Option<SelfCtx<'a>>,
         credentials: bool,
@@ -3211,6 +3320,14 @@ impl<'a> Judge<'a, '_> {
             (None, Some((_, None, Some(_)))) => None,
             _ => {
                 let name = func.last_name().unwrap_or("");
+                // Only a name that would be trusted is checked against the project's methods
+                // of that name: `.get(...)` on an unknown object is not every `get` there is.
+                if let ExprKind::Attribute { attr, .. } = &func.kind
+                    && is_guard_call_name(attr)
+                    && let Some(v) = self.named_method_guard(attr, call, depth, credentials)
+                {
+                    return v;
+                }
                 is_guard_call_name(name).then(|| Verdict {
                     authenticates: true,
                     checks_role: self.role_name(name),
@@ -3493,8 +3610,11 @@ impl<'a> Judge<'a, '_> {
         root: &'a [Stmt],
         func: &Expr,
     ) -> Option<(usize, &'a Function, SelfCtx<'a>)> {
-        let ExprKind::Attribute { value, attr } = &func.kind else {
-            return None;
+        // `checker = KeyChecker(api_key=key)` then `await checker(request)`: its `__call__`.
+        let (value, attr) = match &func.kind {
+            ExprKind::Attribute { value, attr } => (&**value, attr.as_str()),
+            ExprKind::Name(_) => (func, "__call__"),
+            _ => return None,
         };
         let call = match &value.kind {
             // `Page(path).purge()`
@@ -3601,6 +3721,76 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// A method of a class-based view judged for that view's class.
+    /// The project's methods named `name`, stubs left out.
+    fn methods_named(&self, name: &str) -> &[(usize, &'a Class, &'a Function)] {
+        let index = self.methods_by_name.get_or_init(|| {
+            let mut index: MethodsByName<'a> = HashMap::default();
+            for (i, module) in self.model.files.iter().enumerate() {
+                if module.is_test() {
+                    continue;
+                }
+                for stmt in module.body() {
+                    let Stmt::ClassDef(class) = stmt else {
+                        continue;
+                    };
+                    for s in &class.body {
+                        if let Stmt::FunctionDef(m) = s
+                            && !is_stub(m)
+                        {
+                            index.entry(m.name.as_str()).or_default().push((
+                                i,
+                                class.as_ref(),
+                                m.as_ref(),
+                            ));
+                        }
+                    }
+                }
+            }
+            index
+        });
+        index.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// A method called on an object whose class the analysis cannot tell (what a dependency
+    /// or `request.state` holds), judged by the project methods of that name: `None` when
+    /// the project defines none (the name is all there is), otherwise a guard only when
+    /// every one of them refuses the caller. A method that refuses only when the caller
+    /// passes a flag (`def authenticate_request(self, request, require=False)` raising under
+    /// `if require and ...`) refuses only at calls that pass it.
+    fn named_method_guard(
+        &self,
+        name: &str,
+        call: Option<&Call>,
+        depth: u32,
+        credentials: bool,
+    ) -> Option<Option<Verdict>> {
+        let candidates = self.methods_named(name);
+        if candidates.is_empty() || candidates.len() > 4 {
+            return None;
+        }
+        let mut all = Verdict::default();
+        for &(cf, class, method) in candidates {
+            if credentials && !is_guard_call_name(&method.name) {
+                return Some(None);
+            }
+            if let Some(flag) = refusal_flag(method)
+                && !call.is_some_and(|c| passes_true(c, method, flag))
+            {
+                return Some(None);
+            }
+            let ctx = SelfCtx {
+                file: cf,
+                class,
+                current: None,
+            };
+            match self.method_guard(cf, method, depth + 1, ctx) {
+                Some(v) => all.absorb(&v),
+                None => return Some(None),
+            }
+        }
+        Some(Some(all))
+    }
+
     fn method_guard(
         &self,
         file: usize,
@@ -3671,7 +3861,9 @@ impl<'a> Judge<'a, '_> {
                         _ => test.as_name(),
                     };
                     let checked = verdict.filter(|n| {
-                        !own.identity && presented.is_none() && verdict_of_identity_check(root, n)
+                        !own.identity
+                            && presented.is_none()
+                            && verdict_of_identity_check(&self.model.files[file].imports, root, n)
                     });
                     if let Some(name) = checked {
                         own.identity = true;
@@ -5332,7 +5524,11 @@ fn nested_assignments<'s>(body: &'s [Stmt], name: &str, f: &mut impl FnMut(&'s E
 
 /// Whether `name` is assigned the result of a call that checks the caller, alone or first of
 /// a tuple: `ok = verify_token(token)`, `allowed, protocol = authenticate_websocket(ws)`.
-fn verdict_of_identity_check(root: &[Stmt], name: &str) -> bool {
+fn verdict_of_identity_check(
+    imports: &routewarden_python::names::Imports,
+    root: &[Stmt],
+    name: &str,
+) -> bool {
     let mut found = false;
     walk_stmts(root, &mut |stmt| {
         let Stmt::Assign {
@@ -5352,20 +5548,34 @@ fn verdict_of_identity_check(root: &[Stmt], name: &str) -> bool {
             ExprKind::Await(inner) => &**inner,
             _ => value,
         };
+        // `client = restore_session_client(current_app, session)`: what a helper makes of
+        // the caller's session stands for the caller's login, whatever the helper's name.
+        let from_session = |c: &Call| {
+            c.args
+                .iter()
+                .chain(c.keywords.iter().map(|k| &k.value))
+                .any(|a| {
+                    matches!(
+                        imports.resolve(a).as_deref(),
+                        Some("flask.session" | "quart.session")
+                    )
+                })
+        };
         found |= binds
             && value.as_call().is_some_and(|c| {
-                c.func.last_name().is_some_and(|n| {
-                    let lower = n.to_ascii_lowercase();
-                    [
-                        "authenticate",
-                        "authorize",
-                        "verify",
-                        "check_auth",
-                        "validate_token",
-                    ]
-                    .iter()
-                    .any(|w| lower.starts_with(w))
-                })
+                from_session(c)
+                    || c.func.last_name().is_some_and(|n| {
+                        let lower = n.to_ascii_lowercase();
+                        [
+                            "authenticate",
+                            "authorize",
+                            "verify",
+                            "check_auth",
+                            "validate_token",
+                        ]
+                        .iter()
+                        .any(|w| lower.starts_with(w))
+                    })
             });
     });
     found
@@ -5906,11 +6116,18 @@ const HTTP_EXCEPTIONS: &[&str] = &[
 /// A redirect target that is a login page: `"/login"`, `url_for("auth.signin")`,
 /// `url_for(".authenticate")`.
 fn names_login_page(target: &Expr) -> bool {
-    target.any(&mut |x| {
-        x.as_str().is_some_and(|s| {
-            let lower = s.to_ascii_lowercase();
-            lower.contains("login") || lower.contains("signin") || lower.contains("authenticate")
-        })
+    let names_login = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        lower.contains("login") || lower.contains("signin") || lower.contains("authenticate")
+    };
+    target.any(&mut |x| match &x.kind {
+        // `f"{url_for('.index')}?next={request.full_path}"`: sent somewhere to come back
+        // after logging in.
+        ExprKind::FString(parts) => parts.iter().any(|p| match p {
+            FStringPart::Literal(s) => s.contains("?next=") || names_login(s),
+            FStringPart::Value(_) => false,
+        }),
+        _ => x.as_str().is_some_and(names_login),
     })
 }
 
@@ -6665,4 +6882,92 @@ fn walk_exprs_in<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr), skip_swallo
             walk_exprs_in(child, f, skip_swallowed);
         }
     }
+}
+
+/// A method with nothing to judge: a docstring, `pass`, `...` or `raise NotImplementedError`.
+fn is_stub(function: &Function) -> bool {
+    function.body.iter().all(|stmt| match stmt {
+        // `pass` (and `global`, `del`: nothing a guard is made of).
+        Stmt::Other { .. } => true,
+        Stmt::Expr { value, .. } => {
+            value.is_string_literal() || matches!(value.kind, ExprKind::Ellipsis)
+        }
+        Stmt::Raise { exc: Some(e), .. } => {
+            let callee = e.as_call().map_or(e, |c| &c.func);
+            callee.last_name() == Some("NotImplementedError")
+        }
+        _ => false,
+    })
+}
+
+/// A parameter whose default is `False` or `None` that every `raise` of the function is
+/// under (`if require and entity is None: raise ...`): the function refuses only when its
+/// caller passes the flag.
+fn refusal_flag(function: &Function) -> Option<&Param> {
+    function.params.iter().find(|p| {
+        p.default
+            .as_ref()
+            .is_some_and(|d| d.as_bool() == Some(false) || matches!(d.kind, ExprKind::NoneLiteral))
+            && {
+                let (mut raises, mut all_under) = (0usize, true);
+                raises_under_flag(&function.body, &p.name, false, &mut raises, &mut all_under);
+                raises > 0 && all_under
+            }
+    })
+}
+
+fn raises_under_flag(
+    body: &[Stmt],
+    flag: &str,
+    under: bool,
+    raises: &mut usize,
+    all_under: &mut bool,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::Raise { .. } => {
+                *raises += 1;
+                *all_under &= under;
+            }
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::If {
+                test, body, orelse, ..
+            } => {
+                let gated = test.as_name() == Some(flag)
+                    || matches!(&test.kind, ExprKind::BoolOp { op: BoolOp::And, values }
+                        if values.iter().any(|v| v.as_name() == Some(flag)));
+                raises_under_flag(body, flag, under || gated, raises, all_under);
+                raises_under_flag(orelse, flag, under, raises, all_under);
+            }
+            other => {
+                for child in other.child_bodies() {
+                    raises_under_flag(child, flag, under, raises, all_under);
+                }
+            }
+        }
+    }
+}
+
+/// Whether `call` passes `flag` (a parameter of `method`, after `self`) as `True`.
+fn passes_true(call: &Call, method: &Function, flag: &Param) -> bool {
+    if let Some(v) = call.keyword(&flag.name) {
+        return v.as_bool() == Some(true);
+    }
+    let skip = usize::from(method.params.first().is_some_and(|p| p.name == "self"));
+    method
+        .params
+        .iter()
+        .position(|p| std::ptr::eq(p, flag))
+        .and_then(|i| call.args.get(i.checked_sub(skip)?))
+        .is_some_and(|a| a.as_bool() == Some(true))
+}
+
+/// The function a factory defines and returns (`def deco(): def _dep(...): ...; return _dep`).
+fn returned_nested_function(factory: &Function) -> Option<&Function> {
+    factory.body.iter().rev().find_map(|stmt| match stmt {
+        Stmt::Return {
+            value: Some(value), ..
+        } => crate::apps::local_function(&factory.body, value.as_name()?),
+        _ => None,
+    })
 }
