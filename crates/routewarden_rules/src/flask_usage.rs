@@ -239,3 +239,118 @@ fn for_each_stmt_expr<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
 pub fn is_test_file(file: &routewarden_model::SourceModule) -> bool {
     file.is_test()
 }
+
+/// What ties a request to the browser's logged-in user: the cookie session, Flask-Login's user
+/// and login calls, `g` (where hooks keep the user they loaded), cookies and the browser's
+/// cached basic-auth credentials.
+const CALLER_STATE: &[&str] = &[
+    "flask.session",
+    "flask.g",
+    "flask.request.cookies",
+    "flask.request.authorization",
+    "flask_login.current_user",
+    "flask_login.login_user",
+    "flask_login.logout_user",
+    "flask_login.login_required",
+    "flask_login.fresh_login_required",
+    "flask_login.utils.current_user",
+    "flask_login.utils.login_user",
+];
+
+/// Whether a Flask handler (its body, its decorators, the decorators the view is registered
+/// with, and project functions they call, a few levels deep) reads or sets state the browser
+/// carries for its user. A handler that reads none acts the same whoever's browser sends the
+/// post, so a forged cross-site post gains nothing the attacker cannot do directly. Calls
+/// that cannot be followed into project code count as nothing (library code); a decorator
+/// that cannot be resolved counts as reading state, since it may load the user.
+pub fn reads_caller_state(
+    model: &ProjectModel,
+    file: usize,
+    function: &routewarden_python::ast::Function,
+    extra_decorators: &[(usize, &Expr)],
+) -> bool {
+    let mut seen = Vec::new();
+    let decorators = function
+        .decorators
+        .iter()
+        .map(|d| (file, d))
+        .chain(extra_decorators.iter().copied());
+    for (f, decorator) in decorators {
+        if decorator_reads_state(model, f, decorator, &mut seen) {
+            return true;
+        }
+    }
+    function_reads_state(model, file, function, 3, &mut seen)
+}
+
+fn decorator_reads_state(
+    model: &ProjectModel,
+    file: usize,
+    decorator: &Expr,
+    seen: &mut Vec<usize>,
+) -> bool {
+    let imports = &model.files[file].imports;
+    let head = match &decorator.kind {
+        ExprKind::Call(c) => &c.func,
+        _ => decorator,
+    };
+    if imports.resolves_to(head, CALLER_STATE) {
+        return true;
+    }
+    // The route's own registration (`@app.route`, `@bp.post`) and library decorators that
+    // are not Flask-Login's read nothing of the caller.
+    if is_route_registration(head) {
+        return false;
+    }
+    match crate::untrusted::resolve_callee(model, file, head) {
+        Some((f, def, _)) => function_reads_state(model, f, def, 3, seen),
+        None => imports.resolve(head).is_none(),
+    }
+}
+
+/// `@<app or blueprint>.route(...)`, `.get(...)`, `.post(...)`, ... on a local object.
+fn is_route_registration(head: &Expr) -> bool {
+    matches!(&head.kind, ExprKind::Attribute { attr, .. } if matches!(
+        attr.as_str(),
+        "route" | "get" | "post" | "put" | "patch" | "delete" | "api_route" | "websocket"
+    ))
+}
+
+fn function_reads_state(
+    model: &ProjectModel,
+    file: usize,
+    function: &routewarden_python::ast::Function,
+    depth: u32,
+    seen: &mut Vec<usize>,
+) -> bool {
+    let key = function as *const _ as usize;
+    if seen.contains(&key) {
+        return false;
+    }
+    seen.push(key);
+    let imports = &model.files[file].imports;
+    let mut found = false;
+    let mut calls = Vec::new();
+    walk_exprs(&function.body, &mut |e| {
+        if found {
+            return;
+        }
+        found |= e.any(&mut |x| {
+            if let ExprKind::Call(c) = &x.kind {
+                calls.push(&c.func);
+            }
+            matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && imports.resolves_to(x, CALLER_STATE)
+        });
+    });
+    if found {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    calls.into_iter().any(|func| {
+        crate::untrusted::resolve_callee(model, file, func)
+            .is_some_and(|(f, def, _)| function_reads_state(model, f, def, depth - 1, seen))
+    })
+}

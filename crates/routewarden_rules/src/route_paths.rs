@@ -68,7 +68,6 @@ const PUBLIC_SEGMENTS: &[&str] = &[
     "token",
     "access-token",
     "access_token",
-    "refresh",
     "refresh-token",
     "refresh_token",
     "token-refresh",
@@ -252,7 +251,10 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         {
             return true;
         }
-        if PUBLIC_SEGMENTS.contains(&segment.as_str()) || is_public_segment_words(&segment_words) {
+        if PUBLIC_SEGMENTS.contains(&segment.as_str())
+            || is_public_segment_words(&segment_words)
+            || segment == "refresh" && refreshes_token(&segments[..i])
+        {
             return true;
         }
         // `/static-files/{path}`, `/static_assets/...`: the bundled front end.
@@ -283,12 +285,28 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         return handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w));
     }
     PUBLIC_SEGMENTS.contains(&lower.replace('_', "-").as_str())
+        || lower == "refresh" && refreshes_token(&segments)
         || is_public_segment_words(&handler_words)
         || handler_words
             .iter()
             .any(|w| matches!(*w, "signup" | "healthcheck" | "readiness" | "liveness"))
         || registers_account(&handler_words)
         || handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w))
+}
+
+/// Segment words that put a `refresh` in the context of tokens or sessions.
+const TOKEN_CONTEXT: &[&str] = &[
+    "token", "tokens", "auth", "jwt", "session", "sessions", "oauth", "oauth2", "login", "sso",
+    "oidc", "access", "identity", "bearer",
+];
+
+/// Whether a `refresh` step after the segments `before` refreshes a token: `/refresh`,
+/// `/api/v1/refresh`, `/auth/refresh`, `/token/refresh`; not `/api/bookmarks/refresh`, which
+/// re-fetches bookmarks.
+fn refreshes_token(before: &[String]) -> bool {
+    before
+        .iter()
+        .all(|s| is_version_prefix(s) || words(s).any(|w| TOKEN_CONTEXT.contains(&w)))
 }
 
 /// A `register` segment under something other than accounts: `/services/register`,
@@ -534,8 +552,13 @@ pub fn credential_endpoint(
     }
     let segments = literal_segments(full_path);
     let flow_context = has_flow_context(&segments);
+    // A hook a service calls (`/register/spamcheck-hook`) is no step a user takes: only what
+    // the handler takes can make it a credential endpoint.
+    let hook = segments
+        .last()
+        .is_some_and(|s| words(s).any(|w| matches!(w, "hook" | "hooks" | "webhook" | "webhooks")));
     let credential_segment = segments.iter().enumerate().find_map(|(i, s)| {
-        (!registers_something_else(&segments, i) && names_credential_step(s, flow_context))
+        (!hook && !registers_something_else(&segments, i) && names_credential_step(s, flow_context))
             .then_some(s)
     });
     if let Some(seg) = credential_segment {
@@ -582,6 +605,17 @@ mod tests {
             &[]
         ));
         assert!(is_public("/auth/verify", "verify", &[]));
+        assert!(is_public("/refresh", "refresh", &[]));
+        assert!(is_public("/api/v1/auth/refresh", "x", &[]));
+        assert!(is_public("/token/refresh", "x", &[]));
+        assert!(is_public("/api/refresh", "do_refresh", &[]));
+        assert!(is_public("<dynamic>", "refresh", &[]));
+        assert!(!is_public("/api/bookmarks/refresh", "refresh", &[]));
+        assert!(!is_public(
+            "/api/items/<int:i>/refresh",
+            "refresh_items",
+            &[]
+        ));
         assert!(is_public("/health-check/", "check", &[]));
         assert!(!is_public("/orders/{id}/confirm", "confirm_order", &[]));
         assert!(!is_public(

@@ -33,7 +33,10 @@ declare_rule! {
     /// (`/{path:path}`, also under a prefix the analysis cannot read, and that prefix itself) and
     /// hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
-    /// no state; a read-only route that answers a list built from data the code itself
+    /// no state, and neither does a handler that only serves files (every answer a
+    /// `send_from_directory`/`send_file`/`FileResponse`, the rest computing and testing paths
+    /// and refusing with `abort(404)`: a single-page app's host taking `GET,POST
+    /// /<path:path>`); a read-only route that answers a list built from data the code itself
     /// defines (a module constant that nothing changes, `[... for key, role in
     /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, health, OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
@@ -129,7 +132,9 @@ declare_rule! {
     /// only when one is presented. Neither is a guard that turns away logged-in users (`if
     /// current_user.is_authenticated: return redirect(...)`, an anonymous-only view).
     ///
-    /// Login, logout, token, registration, password reset and recovery, e-mail verification, OAuth
+    /// Login, logout, token, token refresh (a `refresh` step at the root or after token,
+    /// session or auth segments: `/refresh`, `/auth/refresh`; not `/api/bookmarks/refresh`),
+    /// registration, password reset and recovery, e-mail verification, OAuth
     /// callbacks, health, version, documentation, static files, webhooks, the index, the
     /// configured `public-paths`, and routes declared public that check what they serve is
     /// (`public` in the path or the handler's name, and a call such as
@@ -273,6 +278,7 @@ impl Rule for RouteWithoutAuth {
                 })
             } else if is_state_changing(&route.methods)
                 && !only_searches(path, route, &route.methods)
+                && !only_serves_files(route.handler)
             {
                 // `GET,POST /x`: only the methods that change state are said to.
                 let changing: Vec<&str> = route
@@ -471,6 +477,126 @@ const URL_BUILDERS: &[&str] = &[
     "rstrip",
     "lstrip",
 ];
+
+/// Calls that answer with a file from the server's disk.
+const FILE_SERVERS: &[&str] = &[
+    "send_from_directory",
+    "send_file",
+    "send_static_file",
+    "FileResponse",
+    "static_file",
+];
+
+/// A handler that only serves files, whatever its methods (a single-page app's host
+/// answering `GET,POST /<path:path>` with its files or its `index.html`): every return
+/// answers with a file (`send_from_directory(...)`, also wrapped by a helper that sets
+/// headers on the response), and the rest only computes paths, tests them and refuses
+/// (`abort(404)`). It changes nothing, so its POST is no state change.
+fn only_serves_files(handler: &Function) -> bool {
+    /// What a handler's statements have bound: locals holding a file response.
+    struct Served<'a> {
+        locals: Vec<&'a str>,
+        returned: bool,
+    }
+    impl Served<'_> {
+        fn file(&self, e: &Expr) -> bool {
+            match &e.kind {
+                ExprKind::Name(n) => self.locals.contains(&n.as_str()),
+                ExprKind::Call(call) => {
+                    call.func
+                        .last_name()
+                        .is_some_and(|n| FILE_SERVERS.contains(&n))
+                        || call.args.len() == 1 && self.file(&call.args[0])
+                }
+                _ => false,
+            }
+        }
+    }
+    // Calls that compute or test a path, or read a setting.
+    fn computes_path(e: &Expr) -> bool {
+        !e.any(&mut |x| {
+            x.as_call().is_some_and(|c| {
+                !c.func.last_name().is_some_and(|n| {
+                    matches!(
+                        n,
+                        "join"
+                            | "exists"
+                            | "isfile"
+                            | "isdir"
+                            | "splitext"
+                            | "normpath"
+                            | "abspath"
+                            | "realpath"
+                            | "basename"
+                            | "dirname"
+                            | "safe_join"
+                            | "startswith"
+                            | "endswith"
+                            | "lower"
+                            | "strip"
+                            | "lstrip"
+                            | "rstrip"
+                            | "get"
+                            | "str"
+                            | "Path"
+                            | "is_file"
+                            | "is_dir"
+                            | "resolve"
+                    )
+                })
+            })
+        })
+    }
+    fn block<'a>(body: &'a [Stmt], served: &mut Served<'a>) -> bool {
+        body.iter().all(|stmt| match stmt {
+            Stmt::Expr { value, .. } => {
+                value.is_string_literal()
+                    || value
+                        .as_call()
+                        .is_some_and(|c| c.func.last_name() == Some("abort"))
+                    // `_no_store(response)`: a helper setting headers on the file response.
+                    || value
+                        .as_call()
+                        .is_some_and(|c| c.args.len() == 1 && served.file(&c.args[0]))
+            }
+            Stmt::Raise { .. } => true,
+            Stmt::Return {
+                value: Some(value), ..
+            } => {
+                let file = served.file(value);
+                served.returned |= file;
+                file
+            }
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                let [target] = targets.as_slice() else {
+                    return false;
+                };
+                let Some(name) = target.as_name() else {
+                    return false;
+                };
+                if served.file(value) {
+                    served.locals.push(name);
+                    true
+                } else {
+                    computes_path(value)
+                }
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } => computes_path(test) && block(body, served) && block(orelse, served),
+            _ => false,
+        })
+    }
+    let mut served = Served {
+        locals: Vec::new(),
+        returned: false,
+    };
+    block(&handler.body, &mut served) && served.returned
+}
 
 /// A path ending in a catch-all parameter: `/<path:path>`, `/api/{rest:path}`.
 fn catches_all(path: &str) -> bool {

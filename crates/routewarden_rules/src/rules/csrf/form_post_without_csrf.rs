@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{file_uses, is_test_file, uses_any, uses_cookie_sessions};
+use crate::flask_usage::{
+    file_uses, is_test_file, reads_caller_state, uses_any, uses_cookie_sessions,
+};
 use crate::route_paths::{form_can_post, only_searches};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::ObjectId;
@@ -27,6 +29,12 @@ declare_rule! {
     /// cookie sessions when Flask-Login is attached to it or its route modules use `session` or
     /// Flask-Login. An extension attached to an application the analysis cannot identify is
     /// taken to protect every application.
+    ///
+    /// In an application whose other routes require a login, a route no guard protects is
+    /// reported only when its handler reads or sets what the browser carries for its user
+    /// (`session`, `g`, cookies, `current_user`, `login_user`), itself or through the project
+    /// functions and decorators it calls: a public form that identifies nobody by the
+    /// browser's credentials gives a forged post nothing to ride.
     ///
     /// ## Why is this dangerous
     /// Browsers attach the session cookie to form posts from any site. Without a CSRF token the
@@ -261,6 +269,24 @@ impl Rule for FormPostWithoutCsrf {
                 app_sessions.insert((*app).clone(), sessions);
             }
         }
+        // Routes some mounting of which is protected (even conditionally): the browser's
+        // credential is what the protection reads.
+        let guarded: HashSet<usize> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, security)| !security.auth.is_empty())
+            .map(|(m, _)| m.route)
+            .collect();
+        // Applications whose authentication the analysis sees on some route: elsewhere a
+        // route may well sit behind a guard it cannot see, and be public in appearance only.
+        let authenticating: HashSet<Option<&ObjectId>> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, security)| security.requires_login())
+            .map(|(m, _)| surface.apps.app_of(m))
+            .collect();
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
@@ -299,7 +325,18 @@ impl Rule for FormPostWithoutCsrf {
                     _ => false,
                 });
             });
-            if reads_form {
+            // A public handler that reads nothing tying the request to the browser's user acts
+            // the same for a forged post as for the attacker's own: nothing to ride.
+            if reads_form
+                && (guarded.contains(&mounted.route)
+                    || !authenticating.contains(&surface.apps.app_of(mounted))
+                    || reads_caller_state(
+                        cx.model,
+                        route.handler_file,
+                        route.handler,
+                        &route.view_decorators,
+                    ))
+            {
                 let mut f = Findings::new(route.file);
                 f.report(
                     &FORM_POST_WITHOUT_CSRF,

@@ -18,7 +18,11 @@ declare_rule! {
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
     /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
-    /// literals and `dict(...)` calls, into the project's Pydantic models (built with it,
+    /// literals and `dict(...)` calls, through either branch of a conditional expression
+    /// (`e.message if hasattr(e, "message") else str(e)`; only the other branch when the test
+    /// is an opt-in such as `DEBUG`, a setting such as `settings.API_DOCS`, or the caught
+    /// exception's class, and neither when it compares a status, `str(e) if status < 500
+    /// else "error"`) and the operands of `or` (`getattr(e, "detail", None) or repr(e)`), into the project's Pydantic models (built with it,
     /// `Response(status=False, message=str(e))`, or given it by an attribute write,
     /// `response.message = str(e)`, also in an `except` clause before a later `return response`;
     /// nested models and models serialised with `.model_dump()` or `.dict()` too, and project
@@ -34,7 +38,10 @@ declare_rule! {
     /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
     /// `add_exception_handler`/`register_error_handler`).
     ///
-    /// Logging calls are never sinks. Not reported for deliberate client-error messages:
+    /// Logging calls are never sinks, and the steps of background jobs (functions decorated
+    /// as Celery, Dramatiq or Huey tasks, Hatchet workflow steps, and methods of a class
+    /// decorated as a workflow) send nothing to a client: the worker runs them, and the
+    /// route only enqueues them. Not reported for deliberate client-error messages:
     /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
     ///   `LookupError`, `KeyError`, `IndexError`, `NotImplementedError`, `SyntaxError`,
     ///   validation and decoding errors, jsonschema's `SchemaError`, also
@@ -367,11 +374,91 @@ impl Analysis<'_, '_> {
                 FStringPart::Literal(_) => None,
             }),
             ExprKind::BinOp { left, right, .. } => self.taint(left).or_else(|| self.taint(right)),
+            // `e.message if hasattr(e, "message") else str(e)`: either branch may be the
+            // answer, unless the test is the operator's opt-in (`str(e) if DEBUG else "x"`).
+            ExprKind::IfExp { test, body, orelse } => {
+                // The branch an opt-in, a setting or a class test selects is a deliberate
+                // choice; a choice by status (`str(e) if status < 500 else "error"`) too.
+                match exposure_switch(test)
+                    .or_else(|| self.setting_switch(test))
+                    .or_else(|| self.class_test(test))
+                {
+                    Some(false) => self.taint(orelse),
+                    Some(true) => self.taint(body),
+                    None if compares_status(test) => None,
+                    None => self.taint(body).or_else(|| self.taint(orelse)),
+                }
+            }
+            // `getattr(e, "detail", None) or repr(e)`: the text when the first is empty.
+            ExprKind::BoolOp {
+                op: BoolOp::Or,
+                values,
+            } => values.iter().find_map(|v| self.taint(v)),
             ExprKind::Dict(entries) => entries.iter().find_map(|e| self.taint(&e.value)),
             ExprKind::List(items) | ExprKind::Tuple(items) => {
                 items.iter().find_map(|i| self.taint(i))
             }
             ExprKind::Subscript { value, .. } => self.taint(value),
+            _ => None,
+        }
+    }
+
+    /// A test of a setting, not of anything the handler computed: `settings.API_DOCS`,
+    /// `not config.verbose_errors`, rooted in an imported or module-level name. `Some(negated)`.
+    fn setting_switch(&self, test: &Expr) -> Option<bool> {
+        let (negated, test) = match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => (true, &**operand),
+            _ => (false, test),
+        };
+        let mut root = test;
+        while let ExprKind::Attribute { value, .. } = &root.kind {
+            root = value;
+        }
+        let name = root.as_name()?;
+        let module_level =
+            self.cx.file.imports.get(name).is_some() || self.cx.file.top_level(name).is_some();
+        let local = self.scope.iter().any(|f| {
+            f.params.iter().any(|p| p.name == name)
+                || !crate::credentials::assigned_values(&f.body, name).is_empty()
+        });
+        (module_level && !local && !self.tainted.contains_key(name)).then_some(negated)
+    }
+
+    /// A test of the caught exception's class (`isinstance(exc, ValueError)`, `type(exc) is
+    /// ValueError`): the branch it selects answers the classes the code knows.
+    /// `Some(negated)`.
+    fn class_test(&self, test: &Expr) -> Option<bool> {
+        let (negated, test) = match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => (true, &**operand),
+            _ => (false, test),
+        };
+        if isinstance_test(self, test).is_some() {
+            return Some(negated);
+        }
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &test.kind
+        else {
+            return None;
+        };
+        let type_of_caught = left.as_call().is_some_and(|c| {
+            self.cx.resolve(&c.func).as_deref() == Some("builtins.type")
+                && c.args
+                    .first()
+                    .and_then(Expr::as_name)
+                    .is_some_and(|n| self.tainted.contains_key(n))
+        });
+        match (ops.as_slice(), comparators.len()) {
+            ([CmpOp::Is | CmpOp::Eq], 1) if type_of_caught => Some(negated),
+            ([CmpOp::IsNot | CmpOp::NotEq], 1) if type_of_caught => Some(!negated),
             _ => None,
         }
     }
@@ -966,6 +1053,20 @@ fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &
         .tainted
         .contains_key(name)
         .then(|| (name.to_string(), classes))
+}
+
+/// A comparison with an HTTP status (`status_code < 500`, `code >= 400`): the code chose what
+/// to answer for which status.
+fn compares_status(test: &Expr) -> bool {
+    let ExprKind::Compare {
+        left, comparators, ..
+    } = &test.kind
+    else {
+        return false;
+    };
+    std::iter::once(&**left)
+        .chain(comparators.iter())
+        .any(|e| matches!(e.kind, ExprKind::Int(Some(n)) if (100..600).contains(&n)))
 }
 
 /// The branch of an `if` that runs without the opt-in, when the test is one.
@@ -1968,6 +2069,10 @@ impl Rule for ExceptionDetailsInResponse {
             return;
         }
         let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
+        // A background job's step runs in the worker: no HTTP client sees what it raises.
+        if !is_route && handler_kind.is_none() && runs_in_worker(cx, f) {
+            return;
+        }
         let mut scope = cx.functions.clone();
         scope.push(f);
         let mut analysis = Analysis {
@@ -2001,6 +2106,39 @@ impl Rule for ExceptionDetailsInResponse {
             out,
         );
     }
+}
+
+/// Decorators that hand a function to a task queue or workflow engine (Celery's `@app.task`
+/// and `@shared_task`, Dramatiq's `@actor`, Hatchet's `@hatchet.step()` in a
+/// `@hatchet.workflow()` class, Huey's `@huey.task()`), by their last name.
+const WORKER_DECORATORS: &[&str] = &[
+    "task",
+    "shared_task",
+    "periodic_task",
+    "db_task",
+    "db_periodic_task",
+    "actor",
+    "step",
+    "workflow",
+    "durable_task",
+];
+
+/// Whether `f`, or a function or class enclosing it, is a background job's step: decorated
+/// with one of [`WORKER_DECORATORS`]. The worker calls it, not a request.
+fn runs_in_worker(cx: &FileContext, f: &Function) -> bool {
+    let worker = |decorators: &[Expr]| {
+        decorators.iter().any(|d| {
+            let head = match &d.kind {
+                ExprKind::Call(c) => &c.func,
+                _ => d,
+            };
+            head.last_name()
+                .is_some_and(|n| WORKER_DECORATORS.contains(&n))
+        })
+    };
+    worker(&f.decorators)
+        || cx.functions.iter().any(|g| worker(&g.decorators))
+        || cx.classes.iter().any(|c| worker(&c.decorators))
 }
 
 /// Whether a `try` body does nothing but read a mapping by a key the code has just checked

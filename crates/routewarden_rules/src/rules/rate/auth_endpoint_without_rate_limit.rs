@@ -1,9 +1,12 @@
+use crate::credentials::assigned_values;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::credential_endpoint;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{ExprKind, Function, Stmt};
+use crate::untrusted::resolve_callee;
+use routewarden_model::ProjectModel;
+use routewarden_model::security::{credential_evidence, walk_exprs};
+use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -27,7 +30,14 @@ declare_rule! {
     /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
     /// `@limiter.exempt` removes a limit. A handler that reads nothing the client sends and
     /// answers with a redirect (a `POST /login` that only sends the browser on to an identity
-    /// provider) offers nothing to guess. Only
+    /// provider) offers nothing to guess, and neither does a page at a login path whose
+    /// handler renders a page or redirects and (with the project functions it calls) takes
+    /// nothing submitted: no parameter,
+    /// no read of the body, form, headers or cookies, no form object, no login or password
+    /// call, only query keys that say where to go next (a page listing identity providers).
+    /// A handler that passes what the client submitted (the form, the body, a form object) to
+    /// a project function that reads a password from it (`handle_login_form(request.form)`
+    /// reading `form["password"]`) handles credentials through that function. Only
     /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
     /// brute-force target) whose router is mounted in an application the analysis sees, other
@@ -108,12 +118,17 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 route,
                 &mounted.full_path,
                 &cx.settings.login_paths,
-            ) else {
+            )
+            .or_else(|| helper_reads_password(cx.model, route.handler_file, route.handler)) else {
                 continue;
             };
-            // `POST /login` that only sends the browser on to an identity provider: nothing
-            // submitted, nothing to guess.
-            if only_redirects_to_provider(route.handler) {
+            // `POST /login` that only sends the browser on to an identity provider, or a login
+            // page listing the providers: nothing submitted, nothing to guess.
+            if only_redirects_to_provider(route.handler)
+                || (answers_page(route.handler)
+                    && credential_evidence(cx.model, route.handler_file, route.handler).is_none()
+                    && !submits_anything(cx.model, route.handler_file, route.handler, true, 2))
+            {
                 continue;
             }
             if !reported.insert(mounted.route) {
@@ -195,4 +210,306 @@ fn takes_client_input(handler: &Function) -> bool {
         });
     });
     reads
+}
+
+/// A handler that ends by rendering a page or redirecting (`return render_template(...)`,
+/// `return templates.TemplateResponse(...)`, `return redirect(...)`): what it does can be
+/// seen, unlike a stub.
+fn answers_page(handler: &Function) -> bool {
+    handler.body.last().is_some_and(|s| match s {
+        Stmt::Return { value: Some(v), .. } => {
+            let v = match &v.kind {
+                ExprKind::Await(inner) => inner.as_ref(),
+                _ => v,
+            };
+            v.as_call()
+                .and_then(|c| c.func.last_name())
+                .is_some_and(|n| {
+                    let n = n.to_ascii_lowercase();
+                    n.contains("template") || n.starts_with("render") || n.contains("redirect")
+                })
+        }
+        _ => false,
+    })
+}
+
+/// Query keys that only say where to send the browser after the login.
+const REDIRECT_KEYS: &[&str] = &[
+    "next",
+    "next_url",
+    "redirect",
+    "redirect_to",
+    "redirect_url",
+    "redirect_uri",
+    "return_to",
+    "return_url",
+    "came_from",
+    "url",
+];
+
+/// Request attributes that carry what the client submits (the query aside).
+const SUBMITTED: &[&str] = &[
+    "form",
+    "json",
+    "get_json",
+    "data",
+    "get_data",
+    "values",
+    "files",
+    "body",
+    "stream",
+    "headers",
+    "cookies",
+    "authorization",
+    "path_params",
+    "query_params",
+];
+
+/// Words of a called function's name that make it handle a login or parse the submission
+/// (`do_login()`, `authenticate(...)`, `parser.parse_args()`, `form.validate_on_submit()`).
+const SUBMISSION_CALL_WORDS: &[&str] = &[
+    "login",
+    "signin",
+    "logon",
+    "authenticate",
+    "password",
+    "verify",
+    "check",
+    "parse",
+    "validate",
+    "submit",
+    "token",
+    "credentials",
+];
+
+/// Whether a handler (`depth` levels of project functions it calls included) takes anything
+/// the client submits: a parameter other than the request, the body, form, headers or
+/// cookies, a query key other than where to go next, a form object (`LoginForm()` reads the
+/// posted form itself), the request handed to anything but a template, or a call named for
+/// a login or a parse. Project functions it calls are looked into (a called function's
+/// parameters are what the handler passed, so only what it reads itself counts there); other
+/// calls are taken for library code that reads nothing of a request it is not handed.
+fn submits_anything(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    handler: bool,
+    depth: u32,
+) -> bool {
+    const PLUMBING: &[&str] = &["self", "cls", "request", "req", "response"];
+    if handler
+        && function
+            .params
+            .iter()
+            .any(|p| !PLUMBING.contains(&p.name.as_str()))
+    {
+        return true;
+    }
+    let is_request = |e: &Expr| e.as_name().is_some_and(|n| n == "request" || n == "req");
+    let mut found = false;
+    let mut helpers: Vec<&Expr> = Vec::new();
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| match &x.kind {
+            ExprKind::Attribute { value, attr } => {
+                is_request(value)
+                    && (SUBMITTED.contains(&attr.as_str())
+                        || attr == "args" && !redirect_read_in(e, x))
+            }
+            ExprKind::Call(c) => {
+                let name = c.func.last_name().unwrap_or_default().to_ascii_lowercase();
+                let template = name.contains("template") || name.contains("render");
+                let hands_request = c
+                    .args
+                    .iter()
+                    .chain(c.keywords.iter().map(|k| &k.value))
+                    .any(is_request);
+                if hands_request && !template
+                    || name.ends_with("form")
+                    || name.split('_').any(|w| SUBMISSION_CALL_WORDS.contains(&w))
+                {
+                    return true;
+                }
+                helpers.push(&c.func);
+                false
+            }
+            _ => false,
+        });
+    });
+    found
+        || helpers
+            .into_iter()
+            .any(|func| match resolve_callee(model, file, func) {
+                Some((f, def, _)) if depth > 0 => {
+                    credential_evidence(model, f, def).is_some()
+                        || submits_anything(model, f, def, false, depth - 1)
+                }
+                Some(_) => true,
+                None => false,
+            })
+}
+
+/// Whether the `request.args` node `args` is read in the expression `e` only for one of
+/// [`REDIRECT_KEYS`]: `request.args.get("next")`, `request.args["next"]`.
+fn redirect_read_in(e: &Expr, args: &Expr) -> bool {
+    let mut redirect = false;
+    e.any(&mut |x| {
+        let (target, key) = match &x.kind {
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "get" => {
+                    (value.as_ref(), c.args.first().and_then(Expr::as_str))
+                }
+                _ => return false,
+            },
+            ExprKind::Subscript { value, slice } => (value.as_ref(), slice.as_str()),
+            _ => return false,
+        };
+        if std::ptr::eq(target, args) {
+            redirect = key.is_some_and(|k| REDIRECT_KEYS.contains(&k));
+            return true;
+        }
+        false
+    });
+    redirect
+}
+
+/// Why a handler handles credentials through a project function it hands something to:
+/// `handle_login_form(request.form)` whose parameter `form` is read for a password
+/// (`form["password"]`, `form.get("password")`, `form.password.data`).
+fn helper_reads_password(model: &ProjectModel, file: usize, handler: &Function) -> Option<String> {
+    let mut found = None;
+    walk_exprs(&handler.body, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        e.any(&mut |x| {
+            let ExprKind::Call(c) = &x.kind else {
+                return false;
+            };
+            if c.args.is_empty() && c.keywords.is_empty() {
+                return false;
+            }
+            let Some((_, def, bound)) = resolve_callee(model, file, &c.func) else {
+                return false;
+            };
+            let params = &def.params[usize::from(bound).min(def.params.len())..];
+            // Only what the client submitted: the form, the body, a form object.
+            let given = params
+                .iter()
+                .zip(&c.args)
+                .filter(|(_, a)| is_submission(handler, a, 0))
+                .map(|(p, _)| p.name.as_str())
+                .chain(
+                    c.keywords
+                        .iter()
+                        .filter(|k| is_submission(handler, &k.value, 0))
+                        .filter_map(|k| k.arg.as_deref()),
+                )
+                .filter(|n| params.iter().any(|p| p.name == *n));
+            found = given.into_iter().find_map(|p| {
+                reads_password_of(&def.body, p).map(|key| {
+                    format!(
+                        "it hands `{p}` to {}(), which reads `{key}` from it",
+                        def.name
+                    )
+                })
+            });
+            found.is_some()
+        });
+    });
+    found
+}
+
+/// Whether `expr`, in `handler`, holds what the client submitted: the request's form, body or
+/// values (`request.form`, `await request.json()`, `request.get_json()`), a form object
+/// (`LoginForm()`, which reads the posted form), a body parameter (no dependency default), or
+/// a local variable assigned one of these.
+fn is_submission(handler: &Function, expr: &Expr, depth: u32) -> bool {
+    let is_request = |e: &Expr| e.as_name().is_some_and(|n| n == "request" || n == "req");
+    let expr = match &expr.kind {
+        ExprKind::Await(inner) => inner.as_ref(),
+        _ => expr,
+    };
+    match &expr.kind {
+        ExprKind::Attribute { value, attr } => {
+            is_request(value)
+                && matches!(
+                    attr.as_str(),
+                    "form" | "json" | "values" | "data" | "get_json" | "body"
+                )
+        }
+        ExprKind::Call(c) => {
+            is_submission(handler, &c.func, depth)
+                || c.func.last_name().is_some_and(|n| n.ends_with("Form"))
+        }
+        ExprKind::Name(n) => {
+            let parameter = handler.params.iter().any(|p| {
+                p.name == *n
+                    && !matches!(p.name.as_str(), "self" | "cls" | "request" | "req")
+                    && p.default.as_ref().is_none_or(|d| {
+                        !d.as_call()
+                            .and_then(|c| c.func.last_name())
+                            .is_some_and(|f| matches!(f, "Depends" | "Security"))
+                    })
+            });
+            parameter
+                || depth < 3
+                    && assigned_values(&handler.body, n)
+                        .iter()
+                        .any(|v| is_submission(handler, v, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// A password-like key or attribute read from the variable `name`: `name["password"]`,
+/// `name.get("password")`, `name.password`.
+fn reads_password_of(body: &[Stmt], name: &str) -> Option<String> {
+    let mut key = None;
+    walk_exprs(body, &mut |e| {
+        if key.is_some() {
+            return;
+        }
+        e.any(&mut |x| {
+            key = match &x.kind {
+                ExprKind::Subscript { value, slice } if value.as_name() == Some(name) => slice
+                    .as_str()
+                    .filter(|k| is_password_key(k))
+                    .map(str::to_string),
+                ExprKind::Call(c) => match &c.func.kind {
+                    ExprKind::Attribute { value, attr }
+                        if value.as_name() == Some(name) && attr == "get" =>
+                    {
+                        c.args
+                            .first()
+                            .and_then(Expr::as_str)
+                            .filter(|k| is_password_key(k))
+                            .map(str::to_string)
+                    }
+                    _ => None,
+                },
+                ExprKind::Attribute { value, attr } if value.as_name() == Some(name) => {
+                    is_password_key(attr).then(|| format!("{name}.{attr}"))
+                }
+                _ => None,
+            };
+            key.is_some()
+        });
+    });
+    key
+}
+
+/// A name for a submitted password or one-time code (`password`, `new_password`, `otp`,
+/// `pass`), not a stored hash (`password_hash`): the model's own word test is private to it.
+fn is_password_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    lower == "pass"
+        || words.last().is_some_and(|w| {
+            matches!(
+                *w,
+                "password" | "passwd" | "passphrase" | "pwd" | "passcode" | "otp" | "totp" | "hotp"
+            )
+        }) && !words
+            .iter()
+            .any(|w| matches!(*w, "hash" | "hashed" | "salt" | "encrypted"))
 }

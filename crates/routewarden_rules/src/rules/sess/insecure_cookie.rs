@@ -15,7 +15,9 @@ declare_rule! {
     /// `response: Response` parameter) without `secure=True`, without `httponly=True`, or
     /// without a `samesite` value; the message names what is missing. High severity when the
     /// cookie's name or value looks like a session, token or credential (also a name read from
-    /// a setting such as `app.session_cookie_name`, a value such as `session.sid`); low for
+    /// a setting such as `app.session_cookie_name`, a value such as `session.sid`, or one a
+    /// call named for minting a token or session returns: `encrypt_token(claims)`,
+    /// `create_access_token(...)`); low for
     /// other cookies (preferences, UI state, download markers), which carry nothing to steal
     /// and are reported for review only. Starlette's default `samesite="lax"` counts as set;
     /// non-literal flags (`secure=settings.cookie_secure`) are trusted; test files and
@@ -64,7 +66,7 @@ fn session_words(name: &str) -> bool {
     })
 }
 
-fn sensitive_cookie(name: Option<&Expr>, value: Option<&Expr>) -> bool {
+fn sensitive_cookie(cx: &FileContext, name: Option<&Expr>, value: Option<&Expr>) -> bool {
     let name_sensitive = name.is_some_and(|n| match &n.kind {
         ExprKind::Str(n) => is_credential_name(n) || session_words(n),
         // `app.session_cookie_name`, `settings.login_session_cookie_name`: the setting's name
@@ -79,9 +81,52 @@ fn sensitive_cookie(name: Option<&Expr>, value: Option<&Expr>) -> bool {
                     .iter()
                     .any(|w| matches!(w.to_ascii_lowercase().as_str(), "sid" | "sessionid"))
         }
+        // `self.encrypt_token(claims)`, `create_access_token(identity=...)`,
+        // `jwt.encode(...)`: a call that mints a token or a session.
+        ExprKind::Call(c) => mints(cx, c),
+        ExprKind::Await(inner) => inner.as_call().is_some_and(|c| mints(cx, c)),
         _ => false,
     });
     name_sensitive || value_sensitive
+}
+
+/// A call that mints a token or a session: a JWT library's `encode`, or a function named for
+/// it ([`mints_credential`]).
+fn mints(cx: &FileContext, call: &Call) -> bool {
+    cx.resolves_to(&call.func, JWT_ENCODERS) || call.func.last_name().is_some_and(mints_credential)
+}
+
+const JWT_ENCODERS: &[&str] = &["jwt.encode", "jose.jwt.encode", "authlib.jose.jwt.encode"];
+
+/// A function named for minting a token or a session (`encrypt_token`, `create_access_token`,
+/// `encode_jwt`, `new_session_id`); not a CSRF
+/// token's (`generate_csrf_token`), which the page's script reads anyway.
+fn mints_credential(name: &str) -> bool {
+    let words = identifier_words(name);
+    let words: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    !words.iter().any(|w| matches!(w.as_str(), "csrf" | "xsrf"))
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "token" | "jwt" | "session" | "sid" | "sessionid" | "credential" | "credentials"
+            )
+        })
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "encode"
+                    | "encrypt"
+                    | "sign"
+                    | "create"
+                    | "generate"
+                    | "issue"
+                    | "new"
+                    | "make"
+                    | "mint"
+                    | "build"
+                    | "dumps"
+            )
+        })
 }
 
 impl Rule for InsecureCookie {
@@ -154,8 +199,8 @@ impl Rule for InsecureCookie {
         if missing.is_empty() {
             return;
         }
-        let sensitive =
-            !csrf_cookie && sensitive_cookie(call.argument("key", 0), call.argument("value", 1));
+        let sensitive = !csrf_cookie
+            && sensitive_cookie(cx, call.argument("key", 0), call.argument("value", 1));
 
         let name = call
             .argument("key", 0)
@@ -213,6 +258,8 @@ def export():
     resp.set_cookie("sort", request.args.get("sort"))
     resp.set_cookie(app.session_cookie_name, session.sid, httponly=True, secure=True)
     resp.set_cookie("access_token", token)
+    resp.set_cookie(cookie_name, encrypt_token(claims), httponly=True)
+    resp.set_cookie(cookie_name, generate_csrf_token(), httponly=True)
     return resp
 "#,
             )],
@@ -225,6 +272,8 @@ def export():
                 (10, Severity::Low),
                 (11, Severity::High),
                 (12, Severity::High),
+                (13, Severity::High),
+                (14, Severity::Low),
             ]
         );
     }
