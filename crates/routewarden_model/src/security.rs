@@ -2535,6 +2535,16 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+        // `Depends(self.admin_auth)` in a method that registers routes: a method of the same
+        // class (or a base).
+        if let ExprKind::Attribute { value, attr } = &target.kind
+            && value.as_name() == Some("self")
+            && let Some(method) = scope.first()
+            && let Some(class) = innermost_class(self.model.files[file].body(), method.span)
+            && let Some((mf, _, m)) = find_method(self.model, file, class, attr)
+        {
+            return self.function_verdict(mf, m, depth + 1);
+        }
         // An instance of a security scheme; with `auto_error=False` it lets requests without
         // credentials through (the dependency is None), so it authenticates nothing by itself.
         if let Some(class) = self.model.instance_class(file, scope, target) {
@@ -2814,6 +2824,18 @@ impl<'a> Judge<'a, '_> {
         // default_user`): then the body says what the dependency does.
         if !(body.authenticates && body.switch.is_some()) {
             v.absorb(&vouched);
+        }
+        let mut body = body;
+        if body.authenticates
+            && body.switch.is_none()
+            && let Some(test) = injected_object_gate(&self.model.files[file].imports, function)
+        {
+            body.switch = Some(Switch {
+                file,
+                test: test.span,
+                negated: false,
+                parameter: false,
+            });
         }
         if body.authenticates {
             v.grant_as(body.switch, body.presented_only);
@@ -3323,7 +3345,7 @@ impl<'a> Judge<'a, '_> {
                 // Only a name that would be trusted is checked against the project's methods
                 // of that name: `.get(...)` on an unknown object is not every `get` there is.
                 if let ExprKind::Attribute { attr, .. } = &func.kind
-                    && is_guard_call_name(attr)
+                    && (is_guard_call_name(attr) || is_authorization_call_name(attr))
                     && let Some(v) = self.named_method_guard(attr, call, depth, credentials)
                 {
                     return v;
@@ -3773,18 +3795,32 @@ impl<'a> Judge<'a, '_> {
             if credentials && !is_guard_call_name(&method.name) {
                 return Some(None);
             }
-            if let Some(flag) = refusal_flag(method)
-                && !call.is_some_and(|c| passes_true(c, method, flag))
-            {
-                return Some(None);
-            }
+            let flag = refusal_flag(method);
+            let insisted = match flag {
+                Some(flag) if !call.is_some_and(|c| passes_true(c, method, flag)) => {
+                    return Some(None);
+                }
+                Some(_) => true,
+                None => false,
+            };
             let ctx = SelfCtx {
                 file: cf,
                 class,
                 current: None,
             };
             match self.method_guard(cf, method, depth + 1, ctx) {
-                Some(v) => all.absorb(&v),
+                Some(v) => {
+                    all.absorb(&v);
+                    all.checks_role |= insisted && is_authorization_call_name(name);
+                }
+                // `auth.authorize_request(request, resource, {Permission.DELETE},
+                // require=True)`: the caller insists, and every refusal of the method is
+                // under that flag, so the one it raises is an answer to the check it is
+                // named for.
+                None if insisted && is_authorization_call_name(name) => {
+                    all.grant(None);
+                    all.checks_role = true;
+                }
                 None => return Some(None),
             }
         }
@@ -6450,6 +6486,13 @@ fn is_role_guard_name(name: &str) -> bool {
     .any(|w| lower.starts_with(w))
 }
 
+/// A method named for deciding whether the caller may do something: `authorize_request`,
+/// `authorize(request, action)`.
+fn is_authorization_call_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("authorize") || lower.starts_with("authorise")
+}
+
 /// Unresolved calls whose names say they authenticate: `require_login()`, `verify_token(t)`.
 fn is_guard_call_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -6923,6 +6966,23 @@ fn raises_under_flag(
     raises: &mut usize,
     all_under: &mut bool,
 ) {
+    let gated = |test: &Expr| {
+        test.as_name() == Some(flag)
+            || matches!(&test.kind, ExprKind::BoolOp { op: BoolOp::And, values }
+                if values.iter().any(|v| v.as_name() == Some(flag)))
+    };
+    raises_under(body, &gated, under, raises, all_under);
+}
+
+/// Counts the `raise` statements of `body` (not of nested definitions), and whether all of
+/// them are in the `then` branch of an `if` whose test `gated` accepts.
+fn raises_under(
+    body: &[Stmt],
+    gated: &dyn Fn(&Expr) -> bool,
+    under: bool,
+    raises: &mut usize,
+    all_under: &mut bool,
+) {
     for stmt in body {
         match stmt {
             Stmt::Raise { .. } => {
@@ -6933,19 +6993,66 @@ fn raises_under_flag(
             Stmt::If {
                 test, body, orelse, ..
             } => {
-                let gated = test.as_name() == Some(flag)
-                    || matches!(&test.kind, ExprKind::BoolOp { op: BoolOp::And, values }
-                        if values.iter().any(|v| v.as_name() == Some(flag)));
-                raises_under_flag(body, flag, under || gated, raises, all_under);
-                raises_under_flag(orelse, flag, under, raises, all_under);
+                raises_under(body, gated, under || gated(test), raises, all_under);
+                raises_under(orelse, gated, under, raises, all_under);
             }
             other => {
                 for child in other.child_bodies() {
-                    raises_under_flag(child, flag, under, raises, all_under);
+                    raises_under(child, gated, under, raises, all_under);
                 }
             }
         }
     }
+}
+
+/// `def check(authorization=Header(None), store=Depends(session_store)): if store is not
+/// None: ... raise`: every refusal waits for an object the server injects (a store set up
+/// at start-up when a setting enables it), not for anything about the caller. The test.
+fn injected_object_gate<'f>(
+    imports: &routewarden_python::names::Imports,
+    function: &'f Function,
+) -> Option<&'f Expr> {
+    function.params.iter().find_map(|p| {
+        let default = p.default.as_ref()?.as_call()?;
+        if !imports
+            .resolve(&default.func)
+            .is_some_and(|q| is_depends(&q))
+        {
+            return None;
+        }
+        let name = p.name.as_str();
+        let tests_object = |test: &Expr| match &test.kind {
+            ExprKind::Name(n) => n == name,
+            ExprKind::Compare { .. } => matches!(
+                test.comparisons().as_slice(),
+                [(left, CmpOp::IsNot, right)]
+                    if left.as_name() == Some(name)
+                        && matches!(right.kind, ExprKind::NoneLiteral)
+            ),
+            _ => false,
+        };
+        let (mut raises, mut all_under) = (0usize, true);
+        raises_under(
+            &function.body,
+            &tests_object,
+            false,
+            &mut raises,
+            &mut all_under,
+        );
+        if raises == 0 || !all_under {
+            return None;
+        }
+        let mut found = None;
+        walk_stmts(&function.body, &mut |stmt| {
+            if let Stmt::If { test, .. } = stmt
+                && found.is_none()
+                && tests_object(test)
+            {
+                found = Some(test);
+            }
+        });
+        found
+    })
 }
 
 /// Whether `call` passes `flag` (a parameter of `method`, after `self`) as `True`.
