@@ -240,14 +240,44 @@ fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
         origins_reported_elsewhere: false,
     };
     if let Some(origins) = option("allow_origins") {
-        collect_origins_of_call(cx, origins, &mut policy);
+        match trait_default(cx, origins) {
+            Some(default) => {
+                collect_origins(cx.model, cx.file_index, &[], default, true, &mut policy, 0)
+            }
+            None => collect_origins_of_call(cx, origins, &mut policy),
+        }
     }
     if let Some(regex) = call.keyword("allow_origin_regex")
-        && let Some(r) = literal_string(cx, regex)
+        && let Some(r) = literal_string(cx, regex).or_else(|| {
+            trait_default(cx, regex)
+                .and_then(Expr::as_str)
+                .map(String::from)
+        })
     {
         policy.regexes.push(r);
     }
     policy
+}
+
+/// `self.cors_origin_regex` where the enclosing class declares `cors_origin_regex =
+/// Unicode(".*", config=True)`: a traitlets trait, whose first argument (or `default_value=`)
+/// applies when nothing is configured.
+fn trait_default<'c>(cx: &FileContext<'c>, expr: &Expr) -> Option<&'c Expr> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    if value.as_name() != Some("self") {
+        return None;
+    }
+    let class = *cx.classes.last()?;
+    let (file, declared) =
+        routewarden_model::apps::class_attribute(cx.model, cx.file_index, class, attr)?;
+    let trait_call = declared.as_call()?;
+    let callee = cx.model.files[file].imports.resolve(&trait_call.func)?;
+    if !callee.starts_with("traitlets.") {
+        return None;
+    }
+    trait_call.argument("default_value", 0)
 }
 
 fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPolicy> {
@@ -489,6 +519,9 @@ fn is_true(cx: &FileContext, expr: &Expr) -> bool {
     if crate::helpers::is_enabled(cx, expr) {
         return true;
     }
+    if let Some(default) = trait_default(cx, expr) {
+        return matches!(default.kind, ExprKind::Bool(true));
+    }
     let origin = cx.resolve_value(expr);
     if let Some(name) = origin.expr.as_name()
         && let Some(default) = parameter_default(&origin.scope, name)
@@ -621,6 +654,20 @@ fn collect_origins<'a>(
                     policy,
                     depth + 1,
                 ),
+                // `env = Config()` then `env("CORS_ORIGINS", cast=..., default="*")`:
+                // Starlette's settings reader, whose default applies when nothing is set.
+                _ if matches!(call.func.kind, ExprKind::Name(_))
+                    && model
+                        .instance_class(file, scope, &call.func)
+                        .is_some_and(|c| c == "starlette.config.Config") =>
+                {
+                    match call.argument("default", 2) {
+                        Some(default) => {
+                            collect_origins(model, file, scope, default, true, policy, depth + 1)
+                        }
+                        None => policy.origins_unknown = true,
+                    }
+                }
                 _ => match &call.func.kind {
                     // `os.getenv("ORIGINS", "*").split(",")`, `value.strip()`
                     ExprKind::Attribute {
