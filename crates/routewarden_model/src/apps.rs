@@ -1409,7 +1409,14 @@ fn object_from_value<'a>(
                     })
                     .or(Some(id));
             }
-            call_result(model, file, scope, call, depth + 1).or(Some(id))
+            call_result(model, file, scope, call, depth + 1)
+                // `notes = NotesRouter(s).get_router()`: what the instance's method returns,
+                // as for the call written in place.
+                .or_else(|| {
+                    let (def_file, method) = bound_method(model, file, scope, &call.func)?;
+                    returned_object_of(model, def_file, method, None, depth + 1)
+                })
+                .or(Some(id))
         }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
             resolve_object(model, file, scope, value, depth + 1).or(Some(id))
@@ -2292,7 +2299,7 @@ impl<'a> Extractor<'a> {
         if file != self.file {
             return true;
         }
-        let default_method = if attr == "add_api_websocket_route" {
+        let default_method = if matches!(attr, "add_api_websocket_route" | "add_websocket_route") {
             "WS"
         } else {
             "GET"
@@ -3227,7 +3234,8 @@ impl<'a> Extractor<'a> {
                                     .resolve(a)
                                     .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
                         }));
-            if passes_framework_object {
+            // `return ServiceApp(**routers)`: a project class handed routers it keeps.
+            if passes_framework_object || self.project_constructor(call).is_some() {
                 self.passed_objects(call, span);
             }
         }
@@ -3244,8 +3252,33 @@ impl<'a> Extractor<'a> {
                     .filter(|k| k.arg.is_some())
                     .map(|k| &k.value),
             )
-            .any(|a| matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }));
+            .any(|a| {
+                matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                    // `register("/items", ItemView.as_view("item"))`: a view for a helper.
+                    || a.as_call().is_some_and(|c| {
+                        matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "as_view")
+                    })
+            });
+        // `ServiceApp(**routers)`, `ServiceApp(notes_router=NotesRouter(s).get_router())`: a
+        // project class may keep routers built by calls or gathered in a dict.
+        let passes_built = !passes_names
+            && call
+                .func
+                .last_name()
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+            && call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .any(|a| matches!(a.kind, ExprKind::Call(_)))
+            || call.keywords.iter().any(|k| k.arg.is_none());
+        if !passes_names && !passes_built {
+            return;
+        }
         if !passes_names {
+            if let Some((def_file, init)) = self.project_constructor(call) {
+                self.bind_parameters(call, def_file, init, true, span);
+            }
             return;
         }
         let (def_file, function, bound_self) =
@@ -3366,11 +3399,33 @@ impl<'a> Extractor<'a> {
         find_method(self.model, class_file, class, "__init__").map(|(f, _, init)| (f, init))
     }
 
-    /// Whether a call passes a name or attribute that denotes a framework object.
+    /// Whether a call passes a name or attribute that denotes a framework object, also a
+    /// router a call builds (`NotesRouter(s).get_router()`), directly or as a value of a dict
+    /// it unpacks (`**routers`).
     fn passes_framework_object(&self, call: &'a Call) -> bool {
         positional_args(&call.args)
-            .chain(call.keywords.iter().map(|k| &k.value))
+            .chain(
+                call.keywords
+                    .iter()
+                    .filter(|k| k.arg.is_some())
+                    .map(|k| &k.value),
+            )
+            .chain(
+                call.keywords
+                    .iter()
+                    .filter(|k| k.arg.is_none())
+                    .flat_map(|k| self.unpacked_keywords(&k.value))
+                    .map(|(_, v)| v),
+            )
             .any(|a| {
+                if matches!(a.kind, ExprKind::Call(_)) {
+                    return resolve_object(self.model, self.file, &self.scope, a, 0).is_some_and(
+                        |id| {
+                            self.object_kind_at_definition(&id)
+                                .is_some_and(|kind| !kind.is_app())
+                        },
+                    );
+                }
                 matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
                     && (self
                         .resolve(a)
@@ -3381,6 +3436,30 @@ impl<'a> Extractor<'a> {
                             .instance_class(self.file, &self.scope, a)
                             .is_some_and(|q| crate::frameworks::object_kind(&q).is_some()))
             })
+    }
+
+    /// The literal keys and values of a dict a call unpacks (`**routers` with `routers =
+    /// {"notes_router": ..., ...}` in the calling function or module, or `**{...}`).
+    fn unpacked_keywords(&self, value: &'a Expr) -> Vec<(&'a str, &'a Expr)> {
+        let dict = match &value.kind {
+            ExprKind::Dict(_) => value,
+            ExprKind::Name(_) => {
+                let origin = self.model.resolve_value(self.file, &self.scope, value);
+                // Read where the call is: its values are resolved there.
+                if origin.file != self.file {
+                    return Vec::new();
+                }
+                origin.expr
+            }
+            _ => return Vec::new(),
+        };
+        let ExprKind::Dict(entries) = &dict.kind else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|e| Some((e.key.as_ref()?.as_str()?, &e.value)))
+            .collect()
     }
 
     /// A parameter of the current function annotated with an application class
@@ -3423,9 +3502,26 @@ impl<'a> Extractor<'a> {
             {
                 bound.push((p.name.as_str(), &k.value));
             }
+            // `ServiceApp(**routers)` with `routers = {"notes_router": ..., ...}`.
+            if k.arg.is_none() && bound_self {
+                for (key, value) in self.unpacked_keywords(&k.value) {
+                    if let Some(p) = function.params.iter().find(|p| p.name == key) {
+                        bound.push((p.name.as_str(), value));
+                    }
+                }
+            }
         }
         let mut passes_object = false;
+        // `ServiceApp(notes_router=...)` whose `__init__` keeps the router (`self.notes_router =
+        // notes_router`) for another method to include: the parameter stands for the router
+        // wherever the class includes it.
+        let keeps_param = |param: &str| {
+            bound_self
+                && function.name == "__init__"
+                && kept_and_included(self.model, def_file, function, param)
+        };
         for &(param, arg) in &bound {
+            let keeps = keeps_param(param);
             // `create_base_app(routes=server_routes)`, where the helper returns
             // `Starlette(routes=routes)`: the caller's list is the application's.
             if arg.as_name().is_some()
@@ -3438,6 +3534,14 @@ impl<'a> Extractor<'a> {
             // to a helper that includes it.
             if let ExprKind::Call(_) = arg.kind {
                 if self.includes_parameter(function, param)
+                    && let Some(object) = resolve_object(self.model, self.file, &self.scope, arg, 0)
+                {
+                    self.included_argument(def_file, function, param, &object, span);
+                }
+                // `ServiceApp(notes_router=NotesRouter(s).get_router())`: a router a call
+                // builds, kept by the class (`self.notes_router = notes_router`) and included
+                // in another of its methods.
+                else if keeps
                     && let Some(object) = resolve_object(self.model, self.file, &self.scope, arg, 0)
                 {
                     self.included_argument(def_file, function, param, &object, span);
@@ -3481,16 +3585,18 @@ impl<'a> Extractor<'a> {
             };
             for object in objects {
                 passes_object = true;
-                if self.includes_parameter(function, param) {
+                if keeps || self.includes_parameter(function, param) {
                     self.included_argument(def_file, function, param, &object, span);
                 }
                 let child = parameter_id(def_file, function, param);
                 self.include(object, child, None, span).is_parameter = true;
             }
         }
-        if passes_object {
-            self.helper_routes(call, function, &bound, span);
-        } else if def_file == self.file {
+        // `register_endpt(NotesResource, "/notes/", "notes")` where the helper registers the
+        // class it is given on a module-level blueprint: only such receivers when the call
+        // passes no framework object.
+        self.helper_routes(call, def_file, function, &bound, !passes_object, span);
+        if !passes_object && def_file == self.file {
             self.closure_resources(function, &bound, span);
         }
     }
@@ -3588,8 +3694,10 @@ impl<'a> Extractor<'a> {
     fn helper_routes(
         &mut self,
         call: &'a Call,
+        def_file: usize,
         function: &'a Function,
         bound: &[(&'a str, &'a Expr)],
+        globals_only: bool,
         span: Span,
     ) {
         let arg_of = |name: &str| bound.iter().find(|(p, _)| *p == name).map(|&(_, a)| a);
@@ -3607,11 +3715,12 @@ impl<'a> Extractor<'a> {
             else {
                 continue;
             };
-            let Some(owner) = receiver
-                .as_name()
-                .and_then(&arg_of)
-                .and_then(|a| self.resolve(a))
-            else {
+            let owner = match receiver.as_name().and_then(&arg_of) {
+                Some(_) if globals_only => None,
+                Some(a) => self.resolve(a),
+                None => self.helper_global_receiver(def_file, function, receiver),
+            };
+            let Some(owner) = owner else {
                 continue;
             };
             let (path_key, view_key, view_at) = if attr == "add_url_rule" {
@@ -3695,6 +3804,16 @@ impl<'a> Extractor<'a> {
                 }
                 continue;
             }
+            // `view_func=resource.as_view(name)` on the class the call gives (flask-smorest
+            // also takes the class itself, `view_func=resource`, and makes the view).
+            let view_arg = view_arg.map(|v| match v.as_call().map(|c| &c.func.kind) {
+                Some(ExprKind::Attribute { value, attr })
+                    if attr == "as_view" && value.as_name().and_then(&arg_of).is_some() =>
+                {
+                    &**value
+                }
+                _ => v,
+            });
             // Only views the call gives: a view of the helper's own is registered on the
             // parameter, which stands for every object passed.
             let Some(view) = view_arg.and_then(Expr::as_name).and_then(&arg_of) else {
@@ -3734,6 +3853,30 @@ impl<'a> Extractor<'a> {
                 );
             }
         }
+    }
+
+    /// The module-level object a helper registers on when it is none of its parameters nor
+    /// its own variables (`api_blueprint.add_url_rule(url, view_func=resource)` in `def
+    /// register_endpt(resource, url)`), read where the helper is defined.
+    fn helper_global_receiver(
+        &self,
+        def_file: usize,
+        function: &'a Function,
+        receiver: &'a Expr,
+    ) -> Option<ObjectId> {
+        let name = receiver.as_name()?;
+        if function.assigned.may_contain(name) || function.params.iter().any(|p| p.name == name) {
+            return None;
+        }
+        let scope = enclosing_functions(self.model.files[def_file].body(), function);
+        if scope
+            .iter()
+            .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name))
+        {
+            return None;
+        }
+        let id = resolve_object(self.model, def_file, &scope, receiver, 0)?;
+        self.object_kind_at_definition(&id).is_some().then_some(id)
     }
 
     fn call(&mut self, call_expr: &'a Expr, call: &'a Call, stmt_span: Span) {
@@ -3979,7 +4122,11 @@ impl<'a> Extractor<'a> {
                     }
                 }
             }
-            "add_api_route" | "add_route" | "add_url_rule" | "add_api_websocket_route" => {
+            "add_api_route"
+            | "add_route"
+            | "add_url_rule"
+            | "add_api_websocket_route"
+            | "add_websocket_route" => {
                 self.registered_route(receiver, attr, call, span);
             }
             "add_middleware" => {
@@ -4274,14 +4421,15 @@ impl<'a> Extractor<'a> {
             None => vec![path_text(self.model, self.file, &self.scope, path_arg)],
         };
         let Some(view) = view else { return };
-        let methods = methods_value(
-            self.model,
-            self.file,
-            &self.scope,
-            call.keyword("methods"),
-            0,
-        );
-        let default_method = if attr == "add_api_websocket_route" {
+        // Starlette's `add_route(path, endpoint, methods=None, ...)` (also on FastAPI's
+        // routers) takes the methods third; the others take them by keyword only.
+        let methods_arg = if attr == "add_route" && owner.is_some() {
+            call.argument("methods", 2)
+        } else {
+            call.keyword("methods")
+        };
+        let methods = methods_value(self.model, self.file, &self.scope, methods_arg, 0);
+        let default_method = if matches!(attr, "add_api_websocket_route" | "add_websocket_route") {
             "WS"
         } else {
             "GET"
@@ -4456,6 +4604,14 @@ impl<'a> Extractor<'a> {
                     // last return's, usually the plain one.
                     let before = self.out.routes.len();
                     for value in returned.into_iter().rev() {
+                        // `*apply_middleware(meta_routes, [])` where the helper returns the
+                        // routes it is given (or a list of each of them): the caller's list.
+                        if let Some(arg) = returned_parameter(function, value)
+                            .and_then(|param| parameter_argument(function, call, param))
+                        {
+                            self.route_list(owner, prefix, file, &scope, arg, depth + 1);
+                            continue;
+                        }
                         self.route_list(owner, prefix, def_file, &inner, value, depth + 1);
                     }
                     let mut seen = HashSet::default();
@@ -4481,15 +4637,31 @@ impl<'a> Extractor<'a> {
         name: &str,
         depth: u32,
     ) {
+        let module = &self.model.files[file];
         let body: &'a [Stmt] = match scope.last() {
             Some(function) if crate::values::local_assignment(function, name).is_some() => {
                 &function.body
             }
             Some(_) => return,
-            None if self.model.files[file].top_level(name).is_some() => {
-                self.model.files[file].body()
-            }
-            None => return,
+            None => match module.top_level(name) {
+                Some(Stmt::Import { .. } | Stmt::ImportFrom { .. }) | None => {
+                    // `from svc.routes import api_routes`, grown with `extend` in the module
+                    // that binds it.
+                    if let Some((def_file, Stmt::Assign { targets, .. })) = module
+                        .imports
+                        .get(name)
+                        .and_then(|q| self.model.definition(q))
+                        && def_file != file
+                        && let [target] = targets.as_slice()
+                        && let Some(defined) = target.as_name()
+                        && depth <= MAX_DEPTH
+                    {
+                        self.added_routes(owner, prefix, def_file, &[], defined, depth + 1);
+                    }
+                    return;
+                }
+                Some(_) => module.body(),
+            },
         };
         let (items, lists) = list_growth(body, &[name]);
         for more in lists {
@@ -4580,6 +4752,21 @@ impl<'a> Extractor<'a> {
     ) {
         if let ExprKind::Starred(inner) = &item.kind {
             self.route_list(owner, prefix, file, scope, inner, depth + 1);
+            return;
+        }
+        // `protected_mount = Mount("", routes=...)`, then `routes=[..., protected_mount]`.
+        if matches!(item.kind, ExprKind::Name(_)) {
+            let origin = self.model.resolve_value(file, scope, item);
+            if origin.expr.as_call().is_some() && depth <= MAX_DEPTH {
+                self.route_item(
+                    owner,
+                    prefix,
+                    origin.file,
+                    &origin.scope,
+                    origin.expr,
+                    depth + 1,
+                );
+            }
             return;
         }
         let Some(call) = item.as_call() else { return };
@@ -5894,6 +6081,61 @@ fn parameter_id(file: usize, function: &Function, param: &str) -> ObjectId {
 /// The names a function includes in another object (`app.include_router(router)`,
 /// `app.register_blueprint(bp)`, `app.mount(path, sub)`): which of its parameters it
 /// includes, when they are.
+/// Whether a class's `__init__` keeps its parameter on the instance (`self.notes_router =
+/// notes_router`) and one of the class's methods includes that attribute in another object
+/// (`self.app.include_router(self.notes_router, prefix="/v3")`): the parameter is a router or
+/// blueprint the class mounts, not an application it registers on.
+fn kept_and_included(model: &ProjectModel, file: usize, init: &Function, param: &str) -> bool {
+    let kept: Vec<&str> = init
+        .body
+        .iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if value.as_name() == Some(param) => targets.iter().find_map(|t| match &t.kind {
+                ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+                    Some(attr.as_str())
+                }
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect();
+    if kept.is_empty() {
+        return false;
+    }
+    let Some(class) = class_of_method(model.files[file].body(), init) else {
+        return false;
+    };
+    class.body.iter().any(|stmt| {
+        let Stmt::FunctionDef(method) = stmt else {
+            return false;
+        };
+        let mut found = false;
+        crate::security::walk_exprs(&method.body, &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && let ExprKind::Attribute { attr, .. } = &call.func.kind
+                    && let Some(ExprKind::Attribute { value, attr: child }) = match attr.as_str() {
+                        "include_router" => call.argument("router", 0),
+                        "register_blueprint" => call.argument("blueprint", 0),
+                        _ => None,
+                    }
+                    .map(|c| &c.kind)
+                    && value.as_name() == Some("self")
+                    && kept.contains(&child.as_str())
+                {
+                    found = true;
+                }
+                false
+            });
+        });
+        found
+    })
+}
+
 fn included_names(function: &Function) -> Vec<&str> {
     let mut names = Vec::new();
     crate::security::walk_exprs(&function.body, &mut |e| {
@@ -6027,6 +6269,66 @@ fn called_functions<'a>(
         .into_iter()
         .map(|(f, m)| (f, m, Vec::new()))
         .collect()
+}
+
+/// The parameter whose items a function returns: `return routes` with `routes` a parameter it
+/// never rebinds, or a local list that only ever gets each item of one parameter appended
+/// (`wrapped = []; for route in routes: ...; wrapped.append(route)`; `return wrapped`).
+fn returned_parameter<'a>(function: &'a Function, value: &Expr) -> Option<&'a str> {
+    let name = value.as_name()?;
+    let param = |n: &str| function.params.iter().find(|p| p.name == n);
+    if let Some(p) = param(name) {
+        return (!function.assigned.may_contain(name)).then_some(p.name.as_str());
+    }
+    let initial = crate::values::local_assignment(function, name)?;
+    if !matches!(&initial.kind, ExprKind::List(items) if items.is_empty()) {
+        return None;
+    }
+    let (items, lists) = list_growth(&function.body, &[name]);
+    if !lists.is_empty() || items.is_empty() {
+        return None;
+    }
+    // The loop variables of `for item in param:` loops, with the parameter each walks.
+    let mut loops: Vec<(&str, &str)> = Vec::new();
+    crate::security::walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::For { target, iter, .. } = stmt
+            && let (Some(var), Some(walked)) = (target.as_name(), iter.as_name())
+            && let Some(p) = param(walked)
+        {
+            loops.push((var, p.name.as_str()));
+        }
+    });
+    let mut walked = items.iter().map(|item| {
+        item.as_name()
+            .and_then(|n| loops.iter().find(|(var, _)| *var == n))
+            .map(|&(_, p)| p)
+    });
+    let first = walked.next()??;
+    walked.all(|p| p == Some(first)).then_some(first)
+}
+
+/// The argument a call passes for a parameter of the function it calls, by keyword or by
+/// position (after `self` for a method called on an object).
+fn parameter_argument<'a>(function: &Function, call: &'a Call, param: &str) -> Option<&'a Expr> {
+    if let Some(k) = call
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a == param))
+    {
+        return Some(&k.value);
+    }
+    let bound_self = matches!(call.func.kind, ExprKind::Attribute { .. })
+        && function
+            .params
+            .first()
+            .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"));
+    let index = function
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .skip(usize::from(bound_self))
+        .position(|p| p.name == param)?;
+    positional_args(&call.args).nth(index)
 }
 
 /// The methods `name` of the project's module-level subclasses of `class`.

@@ -93,7 +93,10 @@ pub fn object_kind(qualified: &str) -> Option<ObjectKind> {
         | "flask_restx.Api"
         | "flask_restx.api.Api"
         | "flask_restplus.Api"
-        | "flask_restplus.api.Api" => ObjectKind::RestfulApi,
+        | "flask_restplus.api.Api"
+        // flask-smorest's `Api(app)` registers its blueprints on the application it is built
+        // on (`api.register_blueprint(bp)`), as these register their resources.
+        | "flask_smorest.Api" => ObjectKind::RestfulApi,
         "flask_restx.Namespace"
         | "flask_restx.namespace.Namespace"
         | "flask_restplus.Namespace"
