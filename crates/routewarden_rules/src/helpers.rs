@@ -390,9 +390,49 @@ pub fn mapping_items(call: &Call) -> Vec<(&str, &Expr, Span)> {
 pub fn mapping_items_in<'e>(cx: &'e FileContext, call: &'e Call) -> Vec<(&'e str, &'e Expr, Span)> {
     let mut items = keyword_items(call);
     for arg in &call.args {
-        dict_items(cx.resolve_value(arg).expr, &mut items);
+        let mut origin = cx.resolve_value(arg);
+        // `config = load()` where the loader returns `cfg = DEFAULTS.copy()` (then overridden
+        // from a file, if one exists): the copied mapping's entries apply when nothing
+        // overrides them.
+        for _ in 0..3 {
+            let Some(call) = origin.expr.as_call() else {
+                break;
+            };
+            let next = if call.args.is_empty()
+                && let Some((receiver, "copy")) = call.method()
+            {
+                Some(cx.model.resolve_value(origin.file, &origin.scope, receiver))
+            } else if call.args.is_empty()
+                && call.keywords.is_empty()
+                && let Some((def_file, Some(Stmt::FunctionDef(loader)), _)) =
+                    cx.model.resolve_definition(origin.file, &call.func)
+                && let Some(returned) = single_return(loader)
+            {
+                Some(
+                    cx.model
+                        .resolve_value(def_file, &[loader.as_ref()], returned),
+                )
+            } else {
+                None
+            };
+            match next {
+                Some(n) => origin = n,
+                None => break,
+            }
+        }
+        dict_items(origin.expr, &mut items);
     }
     items
+}
+
+/// The value a function returns, when it has one `return` statement.
+fn single_return(function: &Function) -> Option<&Expr> {
+    let mut returns = Vec::new();
+    routewarden_model::values::for_each_return(&function.body, &mut |v| returns.push(v));
+    match returns.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
 }
 
 fn keyword_items(call: &Call) -> Vec<(&str, &Expr, Span)> {
