@@ -6489,8 +6489,9 @@ fn is_role_guard_name(name: &str) -> bool {
 /// A method named for deciding whether the caller may do something: `authorize_request`,
 /// `authorize(request, action)`.
 fn is_authorization_call_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.starts_with("authorize") || lower.starts_with("authorise")
+    name.get(..9).is_some_and(|head| {
+        head.eq_ignore_ascii_case("authorize") || head.eq_ignore_ascii_case("authorise")
+    })
 }
 
 /// Unresolved calls whose names say they authenticate: `require_login()`, `verify_token(t)`.

@@ -18,7 +18,9 @@ declare_rule! {
     /// module, a parameter of the function that installs the middleware defaulting to `["*"]`:
     /// `def serve(allow_origins=["*"], allow_credentials=True)`, options passed as `**params`
     /// after `params.setdefault("allow_origins", ["*"])`, the origins a module-level call passes
-    /// to a helper that installs the middleware, also under `if ENABLE_CORS:`), and
+    /// to a helper that installs the middleware, also under `if ENABLE_CORS:`, Starlette's
+    /// `config("CORS_ORIGINS", default="*")`, a traitlets trait of the class installing the
+    /// middleware, `origin_pattern = Unicode(".*", config=True)` read as `self.origin_pattern`), and
     /// `allow_credentials` likewise; an origins list read from configuration with no
     /// wildcard default is not reported, nor one the code rejects `*` from before use
     /// (`if "*" in origins: raise ...`, `[o for o in origins if o != "*"]`). flask-cors options

@@ -16,7 +16,9 @@ declare_rule! {
     /// A string or bytes literal used as a signing key. Forms: Flask's `app.secret_key`,
     /// `app.config["SECRET_KEY"]` (and `JWT_SECRET_KEY`, `SECURITY_PASSWORD_SALT`,
     /// `WTF_CSRF_SECRET_KEY` and other signing-key names, plus the configured ones),
-    /// `config.update(...)`, `config.from_mapping(...)`, `config.setdefault(...)`, a signing-key
+    /// `config.update(...)` (also of a mapping a loader returns as a copy of its defaults,
+    /// `cfg = DEFAULTS.copy()` ... `return cfg`), `config.from_mapping(...)`,
+    /// `config.setdefault(...)`, a signing-key
     /// constant of a configuration production loads (a class loaded with `config.from_object` or
     /// named `*Config`/`*Settings`, a module loaded with `from_object`/`from_pyfile` or
     /// `from_object(__name__)`, also when `from_object` is given a factory parameter whose
