@@ -1959,6 +1959,56 @@ fn added_dependencies<'a>(
     }
 }
 
+/// The `Middleware(cls, ...)` entries of a Starlette `middleware=` list, followed through
+/// names, `+` and both branches of a conditional expression, with the file each is in.
+fn starlette_middleware<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: Option<&'a Expr>,
+    out: &mut Vec<(usize, &'a Call, Span)>,
+    depth: u32,
+) {
+    let Some(expr) = expr else {
+        return;
+    };
+    if depth > 6 {
+        return;
+    }
+    let origin = model.resolve_value(file, scope, expr);
+    let (file, scope, value) = (origin.file, &origin.scope[..], origin.expr);
+    match &value.kind {
+        ExprKind::List(items) | ExprKind::Tuple(items) => {
+            for item in items {
+                starlette_middleware(model, file, scope, Some(item), out, depth + 1);
+            }
+        }
+        ExprKind::BinOp {
+            op: BinOp::Add,
+            left,
+            right,
+        } => {
+            starlette_middleware(model, file, scope, Some(left), out, depth + 1);
+            starlette_middleware(model, file, scope, Some(right), out, depth + 1);
+        }
+        ExprKind::IfExp { body, orelse, .. } => {
+            starlette_middleware(model, file, scope, Some(body), out, depth + 1);
+            starlette_middleware(model, file, scope, Some(orelse), out, depth + 1);
+        }
+        ExprKind::Call(call)
+            if model.files[file]
+                .imports
+                .resolve(&call.func)
+                .is_some_and(|q| {
+                    q == "starlette.middleware.Middleware" || q == "fastapi.middleware.Middleware"
+                }) =>
+        {
+            out.push((file, call, value.span));
+        }
+        _ => {}
+    }
+}
+
 fn list_items(expr: Option<&Expr>) -> Vec<&Expr> {
     expr.and_then(Expr::elements)
         .map(|e| e.iter().collect())
@@ -4808,7 +4858,70 @@ impl<'a> Extractor<'a> {
                     prefix,
                     &path_text(self.model, file, scope, call.argument("path", 0)),
                 );
-                if let Some(routes) = call.keyword("routes") {
+                let mut middleware = Vec::new();
+                starlette_middleware(
+                    self.model,
+                    file,
+                    scope,
+                    call.keyword("middleware"),
+                    &mut middleware,
+                    0,
+                );
+                // Both branches of a conditional may list the same entries.
+                middleware.sort_by_key(|(f, _, span)| (*f, span.start));
+                middleware.dedup_by_key(|(f, _, span)| (*f, span.start));
+                if let Some(routes) = call.keyword("routes")
+                    && !middleware.is_empty()
+                {
+                    // `Mount("", routes=protected, middleware=[Middleware(AuthMiddleware,
+                    // ...)])`: the middleware wraps only these routes, so they get a router of
+                    // their own, mounted where the `Mount` is.
+                    let mount = ObjectId {
+                        file,
+                        scope: scope.last().map(|f| f.span.start),
+                        name: format!(
+                            "<Mount at line {}>",
+                            self.model.files[file].position(item.span.start).row
+                        ),
+                    };
+                    self.out.objects.push(FrameworkObject {
+                        id: mount.clone(),
+                        kind: ObjectKind::StarletteRouter,
+                        call: Some(call),
+                        span: item.span,
+                        prefix: String::new(),
+                        dependencies: Vec::new(),
+                        scope: scope.to_vec(),
+                    });
+                    for (mw_file, mw_call, mw_span) in middleware {
+                        let Some(class) = mw_call.args.first() else {
+                            continue;
+                        };
+                        self.out.middleware.push(MiddlewareReg {
+                            owner: Some(mount.clone()),
+                            class,
+                            call: mw_call,
+                            file: mw_file,
+                            span: mw_span,
+                            when: When::Always,
+                        });
+                    }
+                    self.route_list(&mount, "", file, scope, routes, depth + 1);
+                    self.out.includes.push(Include {
+                        parent: owner.clone(),
+                        child: mount,
+                        prefix: Some(path),
+                        dependencies: Vec::new(),
+                        is_mount: true,
+                        is_parameter: false,
+                        is_instance: false,
+                        is_argument: false,
+                        when: When::Always,
+                        file,
+                        scope: scope.to_vec(),
+                        span: item.span,
+                    });
+                } else if let Some(routes) = call.keyword("routes") {
                     self.route_list(owner, &path, file, scope, routes, depth + 1);
                 } else if let Some(app) = call.argument("app", 1) {
                     let wrapper = middleware_wrapper(self.model, file, scope, app);

@@ -744,7 +744,15 @@ impl<'a> Judge<'a, '_> {
                     &mut sec,
                 );
             }
-            if kind.is_some_and(ObjectKind::is_app) && !alias_of_next {
+            // A `Mount(routes=..., middleware=[...])` is an application of its own to the
+            // middleware it is given.
+            let mount_with_middleware = kind == Some(ObjectKind::StarletteRouter)
+                && self
+                    .apps
+                    .middleware
+                    .iter()
+                    .any(|m| m.owner.as_ref() == Some(object));
+            if (kind.is_some_and(ObjectKind::is_app) || mount_with_middleware) && !alias_of_next {
                 self.app_level(object, mounted, &mut sec);
             }
             // `limiter.limit("...")(bp)` and `limiter.exempt(bp)`.
@@ -1070,14 +1078,46 @@ impl<'a> Judge<'a, '_> {
                 }
                 continue;
             }
-            if qualified.as_deref()
-                == Some("starlette.middleware.authentication.AuthenticationMiddleware")
+            const AUTHENTICATION_MIDDLEWARE: &str =
+                "starlette.middleware.authentication.AuthenticationMiddleware";
+            // Also a project subclass that lets some paths through before calling it
+            // (`class ConditionalAuthenticationMiddleware(AuthenticationMiddleware)`).
+            if qualified.as_deref() == Some(AUTHENTICATION_MIDDLEWARE)
+                || self
+                    .project_class(mw.file, mw.class)
+                    .is_some_and(|(f, class)| {
+                        crate::apps::class_hierarchy(self.model, f, class)
+                            .iter()
+                            .any(|(cf, c)| {
+                                c.bases.iter().any(|b| {
+                                    self.model.files[*cf].imports.resolve(b).as_deref()
+                                        == Some(AUTHENTICATION_MIDDLEWARE)
+                                })
+                            })
+                    })
             {
                 if let Some((backend, known)) = self.authentication_backend(mw)
                     && !matches!(when, When::DevOnly(_))
                 {
+                    let picked = mw
+                        .call
+                        .keyword("backend")
+                        .or_else(|| mw.call.args.get(1))
+                        .and_then(Expr::as_call)
+                        .is_some_and(|c| {
+                            matches!(
+                                self.model.resolve_definition(mw.file, &c.func),
+                                Some((_, Some(Stmt::FunctionDef(_)), _))
+                            )
+                        });
                     let refuses = (!known).then(|| {
-                        format!("if {backend} refuses anonymous callers (its code is not analysed)")
+                        if picked {
+                            format!("if the backend {backend}() returns refuses anonymous callers")
+                        } else {
+                            format!(
+                                "if {backend} refuses anonymous callers (its code is not analysed)"
+                            )
+                        }
                     });
                     sec.auth.push(Protection {
                         mechanism: format!("AuthenticationMiddleware({backend})"),
