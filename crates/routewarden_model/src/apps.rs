@@ -558,6 +558,9 @@ impl<'a> AppModel<'a> {
         match self.kind(root) {
             // A Flask-AppBuilder view that no analysed `add_view`/`add_api` registers.
             Some(ObjectKind::AppBuilderView) => true,
+            // A Flask-Admin view no analysed `add_view` registers, or an `Admin` no analysed
+            // code gives an application.
+            Some(ObjectKind::FlaskAdminView | ObjectKind::FlaskAdmin) => true,
             // `def init_app(app): app.register_blueprint(bp)` that no analysed code calls with
             // an application: an extension's views, whose app is the user's.
             Some(ObjectKind::ParameterApp) => true,
@@ -1207,6 +1210,17 @@ pub fn resolve_object<'a>(
                     resolve_object(model, file, scope, arg, depth + 1)
                 });
                 return Some(passed.unwrap_or(blueprint));
+            }
+            // `app.include_router(self.authentication.router)`: what a `@property` of the
+            // instance's class builds and returns.
+            if let Some((def_file, method)) = bound_method(model, file, scope, expr)
+                && method
+                    .decorators
+                    .iter()
+                    .any(|d| d.as_name() == Some("property"))
+                && let Some(id) = returned_object_of(model, def_file, method, None, depth + 1)
+            {
+                return Some(id);
             }
             let qualified = model.files[file].imports.resolve(expr)?;
             resolve_qualified(model, &qualified, depth)
@@ -2295,6 +2309,112 @@ impl<'a> Extractor<'a> {
         Some((binding.file, binding.scope.clone(), rows))
     }
 
+    /// The literal list a property or method of the enclosing class returns (`for path,
+    /// method, func in self.routes:` with `@property def routes(self): return [(...), ...]`),
+    /// with the file and the method it is written in.
+    #[allow(clippy::type_complexity)]
+    fn class_route_table(&self, iter: &'a Expr) -> Option<(usize, Vec<&'a Function>, &'a [Expr])> {
+        let attribute = match &iter.kind {
+            ExprKind::Call(c) if c.args.is_empty() && c.keywords.is_empty() => &c.func,
+            _ => iter,
+        };
+        let ExprKind::Attribute { value, attr } = &attribute.kind else {
+            return None;
+        };
+        if value.as_name() != Some("self") {
+            return None;
+        }
+        let class = self.classes.last()?;
+        let (method_file, _, method) = find_method(self.model, self.file, class, attr)?;
+        let mut returns: Vec<&'a Expr> = Vec::new();
+        for_each_return(&method.body, &mut |r| returns.push(r));
+        let [only] = returns.as_slice() else {
+            return None;
+        };
+        let items = match &only.kind {
+            ExprKind::List(items) | ExprKind::Tuple(items) => items.as_slice(),
+            _ => return None,
+        };
+        Some((method_file, vec![method], items))
+    }
+
+    /// `for path, method, func in self.routes: getattr(router, method)(path, name=...)(func)`:
+    /// the route decorator named by an unpacked item of a literal list in this file, one route
+    /// per item, reported at the item. Rows whose method is not a literal route verb are
+    /// skipped. Whether the call was one.
+    fn getattr_route_rows(&mut self, decorator: &'a Call, call: &'a Call) -> bool {
+        let ExprKind::Call(getattr) = &decorator.func.kind else {
+            return false;
+        };
+        // The builtin, not a project function of that name.
+        if getattr.func.as_name() != Some("getattr")
+            || matches!(
+                self.model.resolve_definition(self.file, &getattr.func),
+                Some((_, Some(_), _))
+            )
+        {
+            return false;
+        }
+        let [receiver, method] = getattr.args.as_slice() else {
+            return false;
+        };
+        let position = |e: Option<&Expr>| {
+            let name = e?.as_name()?;
+            let b = self.loops.iter().rev().find(|b| b.name == name)?;
+            Some((b.index?, b.rows, b.file, b.scope.clone()))
+        };
+        let Some((method_at, rows, file, scope)) = position(Some(method)) else {
+            return false;
+        };
+        // The routes are reported at their items: only when the list is beside the call.
+        if file != self.file {
+            return true;
+        }
+        let Some(owner) = self.resolve(receiver).filter(|o| self.could_route(o)) else {
+            return true;
+        };
+        let path_arg = decorator.argument("path", 0);
+        let view_arg = call.args.first();
+        let (path_at, view_at) = (position(path_arg), position(view_arg));
+        for (item_span, parts) in rows.rows() {
+            let pick =
+                |e: Option<&'a Expr>,
+                 at: &Option<(usize, LoopRows<'a>, usize, Vec<&'a Function>)>| {
+                    match at {
+                        Some((i, from, ..)) if from.same(rows) => parts.get(*i).copied(),
+                        _ => e,
+                    }
+                };
+            let Some(implied) = parts
+                .get(method_at)
+                .and_then(|m| m.as_str())
+                .and_then(|m| route_method(&m.to_ascii_lowercase()))
+            else {
+                continue;
+            };
+            let Some(view) = pick(view_arg, &view_at) else {
+                continue;
+            };
+            let methods = match implied {
+                Some(m) => Some(vec![m.to_string()]),
+                None => methods_argument(decorator.keyword("methods")),
+            };
+            let path = path_text(self.model, file, &scope, pick(path_arg, &path_at));
+            self.view_routes(
+                file,
+                &scope,
+                Some(owner.clone()),
+                path,
+                view,
+                decorator,
+                methods,
+                "GET",
+                item_span,
+            );
+        }
+        true
+    }
+
     /// `for path, endpoint, methods in (("/run", run, ["POST"]), ...): router.add_api_route(
     /// path, endpoint, methods=methods)`: one route per item of a literal list in this file,
     /// each argument taken from its position in the item, reported at the item. Whether the
@@ -2593,6 +2713,7 @@ impl<'a> Extractor<'a> {
             }
             Stmt::ClassDef(c) => {
                 self.appbuilder_view(c);
+                self.flask_admin_view(c);
                 self.decorated_resource(c);
                 self.classes.push(c);
                 self.stmts(&c.body);
@@ -2666,11 +2787,15 @@ impl<'a> Extractor<'a> {
                     }
                 } else {
                     let origin = self.model.resolve_value(self.file, &self.scope, iter);
-                    if let Some(items) = origin.expr.elements() {
+                    let listed = match origin.expr.elements() {
+                        Some(items) => Some((origin.file, origin.scope.clone(), items)),
+                        None => self.class_route_table(iter),
+                    };
+                    if let Some((list_file, list_scope, items)) = listed {
                         let bind = |name, index| LoopBinding {
                             name,
-                            file: origin.file,
-                            scope: origin.scope.clone(),
+                            file: list_file,
+                            scope: list_scope.clone(),
                             index,
                             rows: LoopRows::Items(items),
                         };
@@ -2761,12 +2886,21 @@ impl<'a> Extractor<'a> {
     /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`, or
     /// kept on the instance: `self._app = FastAPI()`).
     fn constructed(&mut self, id: ObjectId, kind: ObjectKind, call: &'a Call, span: Span) {
-        // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`.
-        if matches!(kind, ObjectKind::AppBuilder | ObjectKind::RestfulApi)
-            && let Some(app) = call.argument("app", 0)
+        // `AppBuilder(app, db.session)`, `Api(app)`, `Api(blueprint)`, `Admin(app)`.
+        if matches!(
+            kind,
+            ObjectKind::AppBuilder | ObjectKind::RestfulApi | ObjectKind::FlaskAdmin
+        ) && let Some(app) = call.argument("app", 0)
             && let Some(parent) = self.resolve(app)
         {
             self.include(parent, id.clone(), None, span);
+        }
+        // `Admin(app, index_view=HomeView(url="/"))`: the admin's home page.
+        if kind == ObjectKind::FlaskAdmin
+            && let Some(index) = call.argument("index_view", 4)
+        {
+            let admin_url = crate::flask_admin::admin_url(self.model, self.file, call);
+            self.flask_admin_registered(id.clone(), index, &admin_url, span);
         }
         let prefix = match kind {
             ObjectKind::RestxNamespace => self.namespace_path(call),
@@ -3932,6 +4066,9 @@ impl<'a> Extractor<'a> {
     fn call(&mut self, call_expr: &'a Expr, call: &'a Call, stmt_span: Span) {
         // `limiter.limit("5/minute")(bp)`: a limit applied to a blueprint.
         if let ExprKind::Call(inner) = &call.func.kind {
+            if self.getattr_route_rows(inner, call) {
+                return;
+            }
             if let ExprKind::Attribute {
                 value: receiver,
                 attr,
@@ -4030,7 +4167,25 @@ impl<'a> Extractor<'a> {
         }
         match attr {
             // Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_api(Api)`.
-            "add_view" | "add_view_no_menu" | "add_api" => {
+            "add_view" | "add_view_no_menu" | "add_api" | "add_views" => {
+                // Flask-Admin: `admin.add_view(NoteView(Note, db.session))`.
+                if let Some(admin) = self
+                    .resolve(receiver)
+                    .filter(|id| self.object_kind_at_definition(id) == Some(ObjectKind::FlaskAdmin))
+                {
+                    let admin_url = definition_value(self.model, &admin)
+                        .and_then(Expr::as_call)
+                        .map(|c| crate::flask_admin::admin_url(self.model, admin.file, c))
+                        .unwrap_or_else(|| "/admin".to_string());
+                    let views = match attr {
+                        "add_views" => positional_args(&call.args).collect::<Vec<_>>(),
+                        _ => call.args.first().into_iter().collect(),
+                    };
+                    for view in views {
+                        self.flask_admin_registered(admin.clone(), view, &admin_url, span);
+                    }
+                    return;
+                }
                 let Some(builder) = self.resolve(receiver).filter(|id| {
                     self.object_kind_at_definition(id) == Some(ObjectKind::AppBuilder)
                 }) else {
@@ -4223,7 +4378,11 @@ impl<'a> Extractor<'a> {
                     if attr == "init_app"
                         && matches!(
                             self.object_kind_at_definition(&id),
-                            Some(ObjectKind::AppBuilder | ObjectKind::RestfulApi)
+                            Some(
+                                ObjectKind::AppBuilder
+                                    | ObjectKind::RestfulApi
+                                    | ObjectKind::FlaskAdmin
+                            )
                         )
                         && let Some(app) = call.argument("app", 0)
                         && let Some(parent) = self.resolve(app)
@@ -5251,6 +5410,202 @@ impl<'a> Extractor<'a> {
             self.out.objects.push(FrameworkObject {
                 id: owner,
                 kind: ObjectKind::AppBuilderView,
+                call: None,
+                span: class.def_span,
+                prefix: String::new(),
+                dependencies: Vec::new(),
+                scope: self.scope.clone(),
+            });
+        }
+    }
+
+    /// `admin.add_view(NoteView(Note, db.session))` (or `Admin(index_view=...)`): the view
+    /// class's routes, at the view's URL under the admin.
+    fn flask_admin_registered(
+        &mut self,
+        admin: ObjectId,
+        view: &'a Expr,
+        admin_url: &str,
+        span: Span,
+    ) {
+        // `add_view(View(...))` takes an instance; `view = View(...)` then `add_view(view)`.
+        let origin = self.model.resolve_value(self.file, &self.scope, view);
+        let Some(built) = origin.expr.as_call() else {
+            return;
+        };
+        let Some((class_file, class)) = class_in(self.model, origin.file, &built.func) else {
+            return;
+        };
+        let Some(base) = crate::flask_admin::view_base(self.model, class_file, class) else {
+            return;
+        };
+        let url = crate::flask_admin::view_url(
+            self.model,
+            origin.file,
+            Some(built),
+            class_file,
+            class,
+            base,
+            admin_url,
+        );
+        let child = ObjectId {
+            file: class_file,
+            scope: None,
+            name: class.name.to_string(),
+        };
+        // Flask gives a blueprint at `/` no prefix.
+        let prefix = if url == "/" { String::new() } else { url };
+        self.include(admin, child, Some(prefix), span);
+    }
+
+    /// Flask-Admin views: `@expose(url, methods=...)` methods of the class and of its project
+    /// bases (also `name = expose(url)(function)` in the class body), and the views the
+    /// library declares for the class (a model view's CRUD views, an index view's `index`)
+    /// unless the project redefines the method. A library view's handler is a stand-in named
+    /// for the method, at the `class` line, without a body. The class owns the routes, with
+    /// paths relative to the view's URL, which `add_view` gives.
+    fn flask_admin_view(&mut self, class: &'a Class) {
+        let model = self.model;
+        let Some(base) = crate::flask_admin::view_base(model, self.file, class) else {
+            return;
+        };
+        let owner = ObjectId {
+            file: self.file,
+            scope: self.scope.last().map(|f| f.span.start),
+            name: class.name.to_string(),
+        };
+        let hierarchy = class_hierarchy(model, self.file, class);
+        let mut seen: Vec<&str> = Vec::new();
+        let mut any = false;
+        for &(f, c) in &hierarchy {
+            let own = f == self.file && std::ptr::eq(c, class);
+            for stmt in &c.body {
+                // `last_page = expose("/last-page")(last_page)`: a module function exposed.
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    span,
+                    ..
+                } = stmt
+                    && let [target] = targets.as_slice()
+                    && let Some(name) = target.as_name()
+                {
+                    if seen.contains(&name) {
+                        continue;
+                    }
+                    seen.push(name);
+                    if let Some(outer) = value.as_call()
+                        && let ExprKind::Call(expose) = &outer.func.kind
+                        && crate::flask_admin::is_expose(model, f, &expose.func)
+                        && let Some(arg) = outer.args.first()
+                        && let Some((hf, Some(Stmt::FunctionDef(handler)), _)) =
+                            model.resolve_definition(f, arg)
+                    {
+                        any = true;
+                        let path = path_text(model, f, &[], expose.argument("url", 0));
+                        self.out.routes.push(RouteDecl {
+                            file: self.file,
+                            handler,
+                            handler_file: hf,
+                            handler_scope: Vec::new(),
+                            owner: Some(owner.clone()),
+                            methods: methods_argument(expose.argument("methods", 1))
+                                .unwrap_or_else(|| vec!["GET".to_string()]),
+                            path: if path.is_empty() {
+                                "/".to_string()
+                            } else {
+                                path
+                            },
+                            decorator_index: None,
+                            call: Some(expose),
+                            call_scope: Vec::new(),
+                            view_decorators: Vec::new(),
+                            view_class: Some(class),
+                            view_class_file: self.file,
+                            span: if own { *span } else { class.def_span },
+                            endpoint: Some(name.to_string()),
+                        });
+                    }
+                    continue;
+                }
+                let Stmt::FunctionDef(method) = stmt else {
+                    continue;
+                };
+                if seen.contains(&method.name.as_str()) {
+                    continue;
+                }
+                seen.push(&method.name);
+                for (i, d) in method.decorators.iter().enumerate() {
+                    let Some(call) = d
+                        .as_call()
+                        .filter(|call| crate::flask_admin::is_expose(model, f, &call.func))
+                    else {
+                        continue;
+                    };
+                    any = true;
+                    let path = path_text(model, f, &[], call.argument("url", 0));
+                    self.out.routes.push(RouteDecl {
+                        file: self.file,
+                        handler: method,
+                        handler_file: f,
+                        handler_scope: Vec::new(),
+                        owner: Some(owner.clone()),
+                        methods: methods_argument(call.argument("methods", 1))
+                            .unwrap_or_else(|| vec!["GET".to_string()]),
+                        path: if path.is_empty() {
+                            "/".to_string()
+                        } else {
+                            path
+                        },
+                        decorator_index: Some(i),
+                        call: Some(call),
+                        call_scope: Vec::new(),
+                        view_decorators: Vec::new(),
+                        view_class: Some(class),
+                        view_class_file: self.file,
+                        // An inherited route is reported at the class that registers it.
+                        span: if own {
+                            self.decorator_span(d)
+                        } else {
+                            class.def_span
+                        },
+                        endpoint: None,
+                    });
+                }
+            }
+        }
+        for &(name, rule, methods) in crate::flask_admin::library_routes(base) {
+            if seen.contains(&name)
+                || !crate::flask_admin::library_route_enabled(model, self.file, class, name)
+            {
+                continue;
+            }
+            let Some(handler) = model.files[self.file].library_method(class, name) else {
+                continue;
+            };
+            any = true;
+            self.out.routes.push(RouteDecl {
+                file: self.file,
+                handler,
+                handler_file: self.file,
+                handler_scope: Vec::new(),
+                owner: Some(owner.clone()),
+                methods: methods.iter().map(|m| m.to_string()).collect(),
+                path: rule.to_string(),
+                decorator_index: None,
+                call: None,
+                call_scope: Vec::new(),
+                view_decorators: Vec::new(),
+                view_class: Some(class),
+                view_class_file: self.file,
+                span: class.def_span,
+                endpoint: Some(name.to_string()),
+            });
+        }
+        if any {
+            self.out.objects.push(FrameworkObject {
+                id: owner,
+                kind: ObjectKind::FlaskAdminView,
                 call: None,
                 span: class.def_span,
                 prefix: String::new(),

@@ -19,6 +19,11 @@ pub enum ObjectKind {
     /// A Flask-AppBuilder view or API class: its `@expose` methods are routes once
     /// `appbuilder.add_view`/`add_api` registers it.
     AppBuilderView,
+    /// Flask-Admin's `Admin`: the views `add_view` registers, each a blueprint of the app.
+    FlaskAdmin,
+    /// A Flask-Admin view class: its `@expose` methods (and a model view's library CRUD
+    /// views) are routes once `admin.add_view` registers it.
+    FlaskAdminView,
     /// Flask-RESTful's or flask-restx's `Api`: resources added with `add_resource`.
     RestfulApi,
     /// flask-restx's (and flask-restplus's) `Namespace`: a group of resources under a path,
@@ -64,6 +69,8 @@ impl ObjectKind {
             ObjectKind::ParameterApp => "app parameter",
             ObjectKind::AppBuilder => "Flask-AppBuilder AppBuilder",
             ObjectKind::AppBuilderView => "Flask-AppBuilder view",
+            ObjectKind::FlaskAdmin => "Flask-Admin Admin",
+            ObjectKind::FlaskAdminView => "Flask-Admin view",
             ObjectKind::RestfulApi => "Flask-RESTful Api",
             ObjectKind::RestxNamespace => "flask-restx Namespace",
         }
@@ -89,6 +96,7 @@ pub fn object_kind(qualified: &str) -> Option<ObjectKind> {
         "flask_appbuilder.AppBuilder" | "flask_appbuilder.base.AppBuilder" => {
             ObjectKind::AppBuilder
         }
+        "flask_admin.Admin" | "flask_admin.base.Admin" => ObjectKind::FlaskAdmin,
         "flask_restful.Api"
         | "flask_restx.Api"
         | "flask_restx.api.Api"

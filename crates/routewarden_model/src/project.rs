@@ -1,6 +1,6 @@
 use crate::modules::module_name;
 use rayon::prelude::*;
-use routewarden_python::ast::{Class, Expr, ExprKind, NameFilter, Stmt};
+use routewarden_python::ast::{Class, Expr, ExprKind, Function, NameFilter, Stmt};
 use routewarden_python::names::Imports;
 use routewarden_python::source::{LineMap, Position};
 use routewarden_python::{ParsedModule, parse};
@@ -36,6 +36,9 @@ pub struct SourceModule {
     /// Names of classes defined inside functions (`class CustomFlask(Flask)` in a factory),
     /// found when first asked for.
     local_classes: std::sync::OnceLock<HashSet<String>>,
+    /// Stand-ins for the view methods a library base class gives the file's classes
+    /// (Flask-Admin's `create_view`), keyed by the class's start; made when first asked for.
+    library_methods: std::sync::OnceLock<Vec<(u32, Function)>>,
     /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
     is_test: bool,
     /// The names assigned at module level, also under `if`, `try` and loops: most names
@@ -67,9 +70,55 @@ impl SourceModule {
             top_level,
             block_level: std::sync::OnceLock::new(),
             local_classes: std::sync::OnceLock::new(),
+            library_methods: std::sync::OnceLock::new(),
             is_test,
             assigned,
         }
+    }
+
+    /// The handler that stands for a view method `class` inherits from a library (a route
+    /// the library declares, with no project code): named for the method, without a body,
+    /// at the class's `class` line.
+    pub fn library_method(&self, class: &Class, name: &str) -> Option<&Function> {
+        fn visit<'s>(body: &'s [Stmt], out: &mut Vec<&'s Class>) {
+            for stmt in body {
+                if let Stmt::ClassDef(c) = stmt {
+                    out.push(c);
+                }
+                for child in stmt.child_bodies() {
+                    visit(child, out);
+                }
+            }
+        }
+        self.library_methods
+            .get_or_init(|| {
+                let mut classes = Vec::new();
+                visit(self.body(), &mut classes);
+                let mut out = Vec::new();
+                for c in classes {
+                    for &method in crate::flask_admin::LIBRARY_METHOD_NAMES {
+                        out.push((
+                            c.span.start,
+                            Function {
+                                name: method.into(),
+                                is_async: false,
+                                decorators: Vec::new(),
+                                params: Vec::new(),
+                                returns: None,
+                                body: Vec::new(),
+                                span: c.def_span,
+                                def_span: c.def_span,
+                                assigned: NameFilter::default(),
+                                self_attributes: NameFilter::default(),
+                            },
+                        ));
+                    }
+                }
+                out
+            })
+            .iter()
+            .find(|(start, f)| *start == class.span.start && f.name == name)
+            .map(|(_, f)| f)
     }
 
     /// Test code: `test_*.py`, `*_test.py`, `conftest.py`, and modules inside a `tests`, `test`

@@ -2321,6 +2321,7 @@ impl<'a> Judge<'a, '_> {
     }
 
     fn view_class_security(&self, route: &RouteDecl, class: &'a Class, sec: &mut RouteSecurity) {
+        self.flask_admin_access(route, class, sec);
         // Flask-AppBuilder and similar: a `dispatch_request` or base class that checks.
         for stmt in &class.body {
             if let Stmt::FunctionDef(f) = stmt
@@ -2335,6 +2336,123 @@ impl<'a> Judge<'a, '_> {
                         checks_role: v.checks_role,
                         condition: self.switch_condition(&v),
                     });
+                }
+            }
+        }
+    }
+
+    /// Flask-Admin runs `_handle_view` before every view of a class: `if not
+    /// self.is_accessible(): return self.inaccessible_callback(...)` (403 by default). An
+    /// `is_accessible` the class or a project base overrides is the view's guard when it lets
+    /// in only callers with an identity; an overridden `_handle_view` is judged as a guard body.
+    fn flask_admin_access(&self, route: &RouteDecl, class: &'a Class, sec: &mut RouteSecurity) {
+        let file = route.view_class_file;
+        if crate::flask_admin::view_base(self.model, file, class).is_none() {
+            return;
+        }
+        let mut push = |mechanism: String, checks_role: bool, condition: Option<String>| {
+            sec.auth.push(Protection {
+                mechanism,
+                level: Level::View,
+                via: None,
+                checks_role,
+                condition,
+            });
+        };
+        let mut consults_accessible = true;
+        if let Some((f, _, handle)) = find_method(self.model, file, class, "_handle_view") {
+            let v = self.body_verdict(f, &handle.body, 0);
+            if v.authenticates {
+                push(
+                    format!("{}._handle_view", class.name),
+                    v.checks_role,
+                    self.switch_condition(&v),
+                );
+            }
+            // Without `super()._handle_view(...)` or `self.is_accessible()`, nothing asks it.
+            let mut asks = false;
+            walk_all_exprs(&handle.body, &mut |e| {
+                if let ExprKind::Attribute { attr, .. } = &e.kind {
+                    asks |= attr == "is_accessible" || attr == "_handle_view";
+                }
+            });
+            consults_accessible = asks;
+        }
+        if !consults_accessible {
+            return;
+        }
+        // An `inaccessible_callback` that answers nothing lets the view run.
+        if let Some((_, _, callback)) =
+            find_method(self.model, file, class, "inaccessible_callback")
+        {
+            let mut refuses = false;
+            walk_all_stmts(&callback.body, &mut |s| {
+                refuses |= matches!(s, Stmt::Raise { .. } | Stmt::Return { value: Some(_), .. });
+            });
+            walk_all_exprs(&callback.body, &mut |e| {
+                refuses |= e
+                    .as_call()
+                    .is_some_and(|c| c.func.last_name() == Some("abort"));
+            });
+            if !refuses {
+                return;
+            }
+        }
+        let Some((f, _, accessible)) = find_method(self.model, file, class, "is_accessible") else {
+            return;
+        };
+        let mut check = AccessCheck::default();
+        self.access_returns(f, &accessible.body, false, &mut check);
+        if check.identity && !check.lets_anyone_in {
+            push(format!("{}.is_accessible", class.name), check.role, None);
+        }
+    }
+
+    /// What the returns of an `is_accessible` let through: `True` counts only under a test
+    /// that the caller has an identity (`if current_user.is_authenticated:`, after `if not
+    /// current_user.is_authenticated: return False`); another returned value only when it is
+    /// such a test (`return current_user.is_authenticated and current_user.is_admin`).
+    fn access_returns(&self, file: usize, body: &[Stmt], guarded: bool, check: &mut AccessCheck) {
+        let mut guarded = guarded;
+        for stmt in body {
+            match stmt {
+                Stmt::Return { value, .. } => match value.as_ref().map(|v| &v.kind) {
+                    None | Some(ExprKind::NoneLiteral) | Some(ExprKind::Bool(false)) => {}
+                    Some(ExprKind::Bool(true)) => check.lets_anyone_in |= !guarded,
+                    Some(_) => {
+                        let Some(v) = value else { continue };
+                        let g = self.gate_of(file, v);
+                        let identity = g.identity && g.polarity == Polarity::Has;
+                        let role = g.role && g.role_polarity == Polarity::Has;
+                        if identity || role || guarded {
+                            check.identity |= identity || role;
+                            check.role |= role;
+                        } else {
+                            check.lets_anyone_in = true;
+                        }
+                    }
+                },
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    let g = self.gate_of(file, test);
+                    let has = g.identity && g.polarity == Polarity::Has
+                        || g.role && g.role_polarity == Polarity::Has;
+                    let lacks = g.identity && g.polarity == Polarity::Lacks;
+                    check.identity |= has || lacks;
+                    check.role |= g.role;
+                    self.access_returns(file, body, guarded || has, check);
+                    self.access_returns(file, orelse, guarded || lacks, check);
+                    // `if not current_user.is_authenticated: return False`: what follows
+                    // runs only for callers with an identity.
+                    if lacks && matches!(body.last(), Some(Stmt::Return { .. })) {
+                        guarded = true;
+                    }
+                }
+                other => {
+                    for child in other.child_bodies() {
+                        self.access_returns(file, child, guarded, check);
+                    }
                 }
             }
         }
@@ -4744,6 +4862,16 @@ impl<'a> Judge<'a, '_> {
             _ => None,
         }
     }
+}
+
+/// What an `is_accessible` override lets through ([`Judge::access_returns`]).
+#[derive(Default)]
+struct AccessCheck {
+    /// It tests the caller's identity or role.
+    identity: bool,
+    role: bool,
+    /// Some return lets callers in whatever their identity.
+    lets_anyone_in: bool,
 }
 
 /// The memoised verdict for `key`, judged by `judge` the first time. While a judgement runs,
