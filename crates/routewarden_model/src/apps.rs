@@ -1213,7 +1213,9 @@ pub fn resolve_object<'a>(
             }
             // `app.include_router(self.authentication.router)`: what a `@property` of the
             // instance's class builds and returns.
-            if let Some((def_file, method)) = bound_method(model, file, scope, expr)
+            if let ExprKind::Attribute { attr, .. } = &expr.kind
+                && model.may_be_property(attr)
+                && let Some((def_file, method)) = bound_method(model, file, scope, expr)
                 && method
                     .decorators
                     .iter()

@@ -316,9 +316,36 @@ pub struct ProjectModel {
     /// ship without them). Consulted only when no package-based name matches; an ambiguous
     /// suffix maps to nothing.
     suffixes: HashMap<String, Option<usize>>,
+    /// Names of the `@property` methods of module-level classes, collected when first asked:
+    /// most attribute reads are no property of a project class.
+    property_names: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl ProjectModel {
+    /// Whether some module-level project class defines a `@property` named `name`.
+    pub fn may_be_property(&self, name: &str) -> bool {
+        self.property_names
+            .get_or_init(|| {
+                let mut names = HashSet::default();
+                for file in &self.files {
+                    for stmt in file.body() {
+                        let Stmt::ClassDef(class) = stmt else {
+                            continue;
+                        };
+                        for s in &class.body {
+                            if let Stmt::FunctionDef(m) = s
+                                && m.decorators.iter().any(|d| d.as_name() == Some("property"))
+                            {
+                                names.insert(m.name.to_string());
+                            }
+                        }
+                    }
+                }
+                names
+            })
+            .contains(name)
+    }
+
     /// Parses every file in parallel and indexes them by module name. `inputs` keep their order.
     pub fn build(inputs: Vec<InputFile>, src_roots: &[PathBuf]) -> Self {
         let package_dirs: HashSet<PathBuf> = inputs
@@ -355,6 +382,7 @@ impl ProjectModel {
             files,
             modules,
             suffixes,
+            property_names: std::sync::OnceLock::new(),
         };
         // Imports of a library name through a project module that re-exports it stand for
         // the library's name, which is what the rules know (`flask_restx.Namespace`).
