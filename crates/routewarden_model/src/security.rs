@@ -204,6 +204,7 @@ impl<'a> AttackSurface<'a> {
                     endpoint_flags: &endpoint_flags,
                     handler_bodies: &handler_bodies,
                     methods_by_name: &methods_by_name,
+                    scheme_parameters: RefCell::new(Default::default()),
                 };
                 group
                     .iter()
@@ -360,6 +361,9 @@ struct Judge<'a, 'm> {
     /// first judged (`authenticator.authenticate_request(request)` on what a dependency
     /// returned): what the method does decides, not what it is called.
     methods_by_name: &'m std::sync::OnceLock<MethodsByName<'a>>,
+    /// Parameters bound to a security scheme, by the body of the function they belong to:
+    /// what the caller presented (`creds: HTTPAuthorizationCredentials = Security(bearer)`).
+    scheme_parameters: RefCell<rustc_hash::FxHashSet<(usize, &'a str)>>,
 }
 
 /// Methods of the project's module-level classes (tests excluded), by name.
@@ -2971,6 +2975,25 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+        for param in &function.params {
+            let bound_to_scheme = self
+                .param_dependencies(file, &scope, param)
+                .iter()
+                .any(|pd| {
+                    pd.dep.as_call().is_some_and(|c| {
+                        c.argument("dependency", 0).is_some_and(|t| {
+                            self.model
+                                .instance_class(pd.file, &pd.scope, t)
+                                .is_some_and(|class| is_security_scheme(&class))
+                        })
+                    })
+                });
+            if bound_to_scheme {
+                self.scheme_parameters
+                    .borrow_mut()
+                    .insert((function.body.as_ptr() as usize, param.name.as_str()));
+            }
+        }
         let body = self.body_verdict(file, &function.body, 0);
         // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
@@ -2978,7 +3001,8 @@ impl<'a> Judge<'a, '_> {
         // `Security(...)` vouches for what cannot be judged, not against a body that refuses
         // only under a setting (`if not self.config.require_auth and token is None: return
         // default_user`): then the body says what the dependency does.
-        if !(body.authenticates && body.switch.is_some()) {
+        // Nor for one that answers anonymous callers itself (`if creds is None: return None`).
+        if !(body.lets_anonymous || body.authenticates && body.switch.is_some()) {
             v.absorb(&vouched);
         }
         let mut body = body;
@@ -4056,7 +4080,15 @@ impl<'a> Judge<'a, '_> {
                         self.gate_of(file, test)
                     };
                     // `key = request.headers["X-API-Key"]` then `if key:`.
-                    let presented = presented_credential_variable(root, test);
+                    let presented = presented_credential_variable(root, test).or_else(|| {
+                        // `if creds is None: raise 401` where `creds` is a parameter bound to
+                        // a security scheme (`Security(HTTPBearer(auto_error=False))`).
+                        let name = tested_value(test).as_name()?;
+                        self.scheme_parameters
+                            .borrow()
+                            .contains(&(root.as_ptr() as usize, name))
+                            .then_some(name)
+                    });
                     if !own.identity
                         && let Some(name) = presented
                     {
