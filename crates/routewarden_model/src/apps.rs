@@ -149,6 +149,33 @@ pub struct Include<'a> {
     pub span: Span,
 }
 
+impl<'a> Include<'a> {
+    /// A Starlette `Mount` item of a route list: `child` mounted under `path`, always.
+    fn mount(
+        parent: &ObjectId,
+        child: ObjectId,
+        path: String,
+        file: usize,
+        scope: &[&'a Function],
+        span: Span,
+    ) -> Self {
+        Include {
+            parent: parent.clone(),
+            child,
+            prefix: Some(path),
+            dependencies: Vec::new(),
+            is_mount: true,
+            is_parameter: false,
+            is_instance: false,
+            is_argument: false,
+            when: When::Always,
+            file,
+            scope: scope.to_vec(),
+            span,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookKind {
     /// `before_request` on an app or blueprint.
@@ -5068,20 +5095,9 @@ impl<'a> Extractor<'a> {
                         });
                     }
                     self.route_list(&mount, "", file, scope, routes, depth + 1);
-                    self.out.includes.push(Include {
-                        parent: owner.clone(),
-                        child: mount,
-                        prefix: Some(path),
-                        dependencies: Vec::new(),
-                        is_mount: true,
-                        is_parameter: false,
-                        is_instance: false,
-                        is_argument: false,
-                        when: When::Always,
-                        file,
-                        scope: scope.to_vec(),
-                        span: item.span,
-                    });
+                    self.out
+                        .includes
+                        .push(Include::mount(owner, mount, path, file, scope, item.span));
                 } else if let Some(routes) = call.keyword("routes") {
                     self.route_list(owner, &path, file, scope, routes, depth + 1);
                 } else if let Some(app) = call.argument("app", 1) {
@@ -5095,20 +5111,9 @@ impl<'a> Extractor<'a> {
                             .middleware
                             .push(w.registration(&child, item.span, When::Always));
                     }
-                    self.out.includes.push(Include {
-                        parent: owner.clone(),
-                        child,
-                        prefix: Some(path),
-                        dependencies: Vec::new(),
-                        is_mount: true,
-                        is_parameter: false,
-                        is_instance: false,
-                        is_argument: false,
-                        when: When::Always,
-                        file,
-                        scope: scope.to_vec(),
-                        span: item.span,
-                    });
+                    self.out
+                        .includes
+                        .push(Include::mount(owner, child, path, file, scope, item.span));
                 }
             }
             _ => {}

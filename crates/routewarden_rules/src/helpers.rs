@@ -887,13 +887,7 @@ fn guarded(body: &[Stmt], span: Span) -> bool {
         test, body, orelse, ..
     } = stmt
     {
-        let (negated, test) = match &test.kind {
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => (true, &**operand),
-            _ => (false, test),
-        };
+        let (negated, test) = without_not(test);
         if is_debug_switch(test) {
             let branch: &[Stmt] = if negated { orelse } else { body };
             if branch.iter().any(|s| contains(s.span(), span)) {
@@ -1087,5 +1081,16 @@ pub(crate) mod test_support {
                 .collect();
         found.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         found
+    }
+}
+
+/// `not x` as `(true, x)`, anything else as `(false, it)`.
+pub fn without_not(test: &Expr) -> (bool, &Expr) {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => (true, operand),
+        _ => (false, test),
     }
 }

@@ -406,13 +406,7 @@ impl Analysis<'_, '_> {
     /// A test of a setting, not of anything the handler computed: `settings.API_DOCS`,
     /// `not config.verbose_errors`, rooted in an imported or module-level name. `Some(negated)`.
     fn setting_switch(&self, test: &Expr) -> Option<bool> {
-        let (negated, test) = match &test.kind {
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => (true, &**operand),
-            _ => (false, test),
-        };
+        let (negated, test) = crate::helpers::without_not(test);
         let mut root = test;
         while let ExprKind::Attribute { value, .. } = &root.kind {
             root = value;
@@ -431,13 +425,7 @@ impl Analysis<'_, '_> {
     /// ValueError`): the branch it selects answers the classes the code knows.
     /// `Some(negated)`.
     fn class_test(&self, test: &Expr) -> Option<bool> {
-        let (negated, test) = match &test.kind {
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => (true, &**operand),
-            _ => (false, test),
-        };
+        let (negated, test) = crate::helpers::without_not(test);
         if isinstance_test(self, test).is_some() {
             return Some(negated);
         }
