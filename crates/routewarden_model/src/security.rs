@@ -2973,25 +2973,19 @@ impl<'a> Judge<'a, '_> {
                         v.absorb(&dv);
                     }
                 }
-            }
-        }
-        for param in &function.params {
-            let bound_to_scheme = self
-                .param_dependencies(file, &scope, param)
-                .iter()
-                .any(|pd| {
-                    pd.dep.as_call().is_some_and(|c| {
-                        c.argument("dependency", 0).is_some_and(|t| {
-                            self.model
-                                .instance_class(pd.file, &pd.scope, t)
-                                .is_some_and(|class| is_security_scheme(&class))
-                        })
+                // `creds = Depends(bearer)`: what the caller presented, for the body's tests.
+                let bound_to_scheme = pd.dep.as_call().is_some_and(|c| {
+                    c.argument("dependency", 0).is_some_and(|t| {
+                        self.model
+                            .instance_class(pd.file, &pd.scope, t)
+                            .is_some_and(|class| is_security_scheme(&class))
                     })
                 });
-            if bound_to_scheme {
-                self.scheme_parameters
-                    .borrow_mut()
-                    .insert((function.body.as_ptr() as usize, param.name.as_str()));
+                if bound_to_scheme {
+                    self.scheme_parameters
+                        .borrow_mut()
+                        .insert((function.body.as_ptr() as usize, param.name.as_str()));
+                }
             }
         }
         let body = self.body_verdict(file, &function.body, 0);
