@@ -6684,7 +6684,25 @@ fn receiver_class<'a>(
     {
         let class = class_of_method(model.files[file].body(), scope.last()?)?;
         let built = instance_attribute_value(class, attr)?.as_call()?;
-        return match model.resolve_definition(file, &built.func)? {
+        // `self.authentication = self.authentication_class(...)` with `authentication_class =
+        // Type(default_value=DummyAuthentication, config=True)`: the class a traitlets setting
+        // holds when nothing is configured.
+        let (class_file, callee) = match &built.func.kind {
+            ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+                let (f, declared) = class_attribute(model, file, class, attr)?;
+                let setting = declared.as_call()?;
+                if !model.files[f]
+                    .imports
+                    .resolve(&setting.func)
+                    .is_some_and(|q| q.starts_with("traitlets."))
+                {
+                    return None;
+                }
+                (f, setting.argument("default_value", 0)?)
+            }
+            _ => (file, &built.func),
+        };
+        return match model.resolve_definition(class_file, callee)? {
             (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
             _ => None,
         };
