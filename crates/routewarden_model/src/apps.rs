@@ -2052,6 +2052,42 @@ fn starlette_middleware<'a>(
     }
 }
 
+/// A route a Flask-Admin `@expose(url, methods)` declares on a view class that `owner`
+/// stands for: the handler with its file, the `expose(...)` call with its file.
+fn exposed_route<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    owner: &ObjectId,
+    class: &'a Class,
+    (handler_file, handler): (usize, &'a Function),
+    (expose_file, expose): (usize, &'a Call),
+    span: Span,
+) -> RouteDecl<'a> {
+    let path = path_text(model, expose_file, &[], expose.argument("url", 0));
+    RouteDecl {
+        file,
+        handler,
+        handler_file,
+        handler_scope: Vec::new(),
+        owner: Some(owner.clone()),
+        methods: methods_argument(expose.argument("methods", 1))
+            .unwrap_or_else(|| vec!["GET".to_string()]),
+        path: if path.is_empty() {
+            "/".to_string()
+        } else {
+            path
+        },
+        decorator_index: None,
+        call: Some(expose),
+        call_scope: Vec::new(),
+        view_decorators: Vec::new(),
+        view_class: Some(class),
+        view_class_file: file,
+        span,
+        endpoint: None,
+    }
+}
+
 fn list_items(expr: Option<&Expr>) -> Vec<&Expr> {
     expr.and_then(Expr::elements)
         .map(|e| e.iter().collect())
@@ -5509,29 +5545,17 @@ impl<'a> Extractor<'a> {
                             model.resolve_definition(f, arg)
                     {
                         any = true;
-                        let path = path_text(model, f, &[], expose.argument("url", 0));
-                        self.out.routes.push(RouteDecl {
-                            file: self.file,
-                            handler,
-                            handler_file: hf,
-                            handler_scope: Vec::new(),
-                            owner: Some(owner.clone()),
-                            methods: methods_argument(expose.argument("methods", 1))
-                                .unwrap_or_else(|| vec!["GET".to_string()]),
-                            path: if path.is_empty() {
-                                "/".to_string()
-                            } else {
-                                path
-                            },
-                            decorator_index: None,
-                            call: Some(expose),
-                            call_scope: Vec::new(),
-                            view_decorators: Vec::new(),
-                            view_class: Some(class),
-                            view_class_file: self.file,
-                            span: if own { *span } else { class.def_span },
-                            endpoint: Some(name.to_string()),
-                        });
+                        let mut route = exposed_route(
+                            model,
+                            self.file,
+                            &owner,
+                            class,
+                            (hf, handler),
+                            (f, expose),
+                            if own { *span } else { class.def_span },
+                        );
+                        route.endpoint = Some(name.to_string());
+                        self.out.routes.push(route);
                     }
                     continue;
                 }
@@ -5550,34 +5574,23 @@ impl<'a> Extractor<'a> {
                         continue;
                     };
                     any = true;
-                    let path = path_text(model, f, &[], call.argument("url", 0));
-                    self.out.routes.push(RouteDecl {
-                        file: self.file,
-                        handler: method,
-                        handler_file: f,
-                        handler_scope: Vec::new(),
-                        owner: Some(owner.clone()),
-                        methods: methods_argument(call.argument("methods", 1))
-                            .unwrap_or_else(|| vec!["GET".to_string()]),
-                        path: if path.is_empty() {
-                            "/".to_string()
-                        } else {
-                            path
-                        },
-                        decorator_index: Some(i),
-                        call: Some(call),
-                        call_scope: Vec::new(),
-                        view_decorators: Vec::new(),
-                        view_class: Some(class),
-                        view_class_file: self.file,
-                        // An inherited route is reported at the class that registers it.
-                        span: if own {
-                            self.decorator_span(d)
-                        } else {
-                            class.def_span
-                        },
-                        endpoint: None,
-                    });
+                    // An inherited route is reported at the class that registers it.
+                    let span = if own {
+                        self.decorator_span(d)
+                    } else {
+                        class.def_span
+                    };
+                    let mut route = exposed_route(
+                        model,
+                        self.file,
+                        &owner,
+                        class,
+                        (f, method),
+                        (f, call),
+                        span,
+                    );
+                    route.decorator_index = Some(i);
+                    self.out.routes.push(route);
                 }
             }
         }
