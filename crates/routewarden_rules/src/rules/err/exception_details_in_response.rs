@@ -998,13 +998,7 @@ fn carries_text(
 /// A test that switches on exposing error details, the operator's opt-in: `if settings.DEBUG:`,
 /// `if conf.get("api", "expose_stacktrace") == "True":`; `Some(negated)` for `if not ...:`.
 fn exposure_switch(test: &Expr) -> Option<bool> {
-    let (negated, test) = match &test.kind {
-        ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } => (true, &**operand),
-        _ => (false, test),
-    };
+    let (negated, test) = crate::helpers::without_not(test);
     let opt_in = |text: &str| {
         any_identifier_word(text, |w| {
             matches!(w, "debug" | "expose" | "stacktrace" | "traceback")

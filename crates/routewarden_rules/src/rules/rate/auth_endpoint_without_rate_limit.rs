@@ -153,18 +153,7 @@ impl Rule for AuthEndpointWithoutRateLimit {
 /// its body, form, query or headers) and answers with a redirect (`return await
 /// oauth.google.authorize_redirect(request, uri)`, `return RedirectResponse(url)`).
 fn only_redirects_to_provider(handler: &Function) -> bool {
-    let redirects = handler.body.last().is_some_and(|s| match s {
-        Stmt::Return { value: Some(v), .. } => {
-            let v = match &v.kind {
-                ExprKind::Await(inner) => inner.as_ref(),
-                _ => v,
-            };
-            v.as_call()
-                .and_then(|c| c.func.last_name())
-                .is_some_and(|n| n.to_ascii_lowercase().contains("redirect"))
-        }
-        _ => false,
-    });
+    let redirects = final_call_name(handler).is_some_and(|n| n.contains("redirect"));
     redirects && !takes_client_input(handler)
 }
 
@@ -216,21 +205,22 @@ fn takes_client_input(handler: &Function) -> bool {
 /// `return templates.TemplateResponse(...)`, `return redirect(...)`): what it does can be
 /// seen, unlike a stub.
 fn answers_page(handler: &Function) -> bool {
-    handler.body.last().is_some_and(|s| match s {
-        Stmt::Return { value: Some(v), .. } => {
-            let v = match &v.kind {
-                ExprKind::Await(inner) => inner.as_ref(),
-                _ => v,
-            };
-            v.as_call()
-                .and_then(|c| c.func.last_name())
-                .is_some_and(|n| {
-                    let n = n.to_ascii_lowercase();
-                    n.contains("template") || n.starts_with("render") || n.contains("redirect")
-                })
-        }
-        _ => false,
+    final_call_name(handler).is_some_and(|n| {
+        n.contains("template") || n.starts_with("render") || n.contains("redirect")
     })
+}
+
+/// The name, lower-cased, of the call a handler's last statement returns (`return await
+/// oauth.google.authorize_redirect(...)` gives `authorize_redirect`).
+fn final_call_name(handler: &Function) -> Option<String> {
+    let Some(Stmt::Return { value: Some(v), .. }) = handler.body.last() else {
+        return None;
+    };
+    let v = match &v.kind {
+        ExprKind::Await(inner) => inner.as_ref(),
+        _ => v,
+    };
+    Some(v.as_call()?.func.last_name()?.to_ascii_lowercase())
 }
 
 /// Query keys that only say where to send the browser after the login.
