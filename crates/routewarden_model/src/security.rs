@@ -362,7 +362,8 @@ struct Judge<'a, 'm> {
     /// returned): what the method does decides, not what it is called.
     methods_by_name: &'m std::sync::OnceLock<MethodsByName<'a>>,
     /// Parameters bound to a security scheme, by the body of the function they belong to:
-    /// what the caller presented (`creds: HTTPAuthorizationCredentials = Security(bearer)`).
+    /// what the caller presented (`creds: HTTPAuthorizationCredentials = Security(bearer)`);
+    /// and handler parameters bound to a dependency that answers anonymous callers with None.
     scheme_parameters: RefCell<rustc_hash::FxHashSet<(usize, &'a str)>>,
 }
 
@@ -460,6 +461,16 @@ impl<'a> Judge<'a, '_> {
         // Parameters: `Depends(...)`, `Security(...)`, `Annotated[..., Depends(...)]`.
         for param in &handler.params {
             for pd in self.param_dependencies(hf, scope, param) {
+                // `caller=Depends(caller_if_any)`, None for anonymous callers: the handler's
+                // `if caller is None: raise` asks whether the caller presented credentials.
+                if self
+                    .dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, 0)
+                    .is_some_and(|v| v.lets_anonymous)
+                {
+                    self.scheme_parameters
+                        .borrow_mut()
+                        .insert((handler.body.as_ptr() as usize, param.name.as_str()));
+                }
                 self.dependency(
                     pd.file,
                     &pd.scope,
@@ -2713,7 +2724,11 @@ impl<'a> Judge<'a, '_> {
                 if let Some(own) = self.scheme_subclass_verdict(file, scope, target, depth) {
                     return own;
                 }
-                v.authenticates = !self.scheme_is_optional(file, scope, target);
+                let optional = self.scheme_is_optional(file, scope, target);
+                v.authenticates = !optional;
+                // Also through `Security(...)`, whose marker vouches only for what cannot be
+                // judged: an optional scheme lets callers without credentials through.
+                v.lets_anonymous = optional;
                 return v;
             }
             // `authenticator: JWTAuthenticator` handed to a router factory, its class from a
@@ -3360,6 +3375,14 @@ impl<'a> Judge<'a, '_> {
                 // `Page(path).save(content)` or a module-level `server.receive_pack(...)`
                 // whose method checks the caller.
                 v.absorb(&cv);
+            } else if !credentials
+                && let ExprKind::Attribute { attr, .. } = &call.func.kind
+                && self.hands_presented_credentials(body, call, attr)
+                && let Some(Some(cv)) = self.named_method_guard(attr, Some(call), depth, false)
+            {
+                // `auth_service().check_key(query_key, header_key)` on what optional schemes
+                // presented: the project's methods of that name decide.
+                v.absorb(&cv);
             }
             for arg in &summary.functions_passed {
                 if let Some(cv) = self.called_guard(file, arg, None, depth, None, credentials) {
@@ -3368,6 +3391,67 @@ impl<'a> Judge<'a, '_> {
             }
         }
         v
+    }
+
+    /// Whether `call` passes a parameter of `body`'s function that holds what a security
+    /// scheme presented; if so, the parameters of the project's methods named as the call's
+    /// that receive it hold it too.
+    fn hands_presented_credentials(&self, body: &'a [Stmt], call: &Call, method: &str) -> bool {
+        let held = |e: &Expr| {
+            e.as_name().is_some_and(|name| {
+                self.scheme_parameters
+                    .borrow()
+                    .contains(&(body.as_ptr() as usize, name))
+            })
+        };
+        if !call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(held)
+        {
+            return false;
+        }
+        for &(_, _, m) in self.methods_named(method) {
+            let own = m.params.iter().skip(1).filter(|p| {
+                matches!(
+                    p.kind,
+                    routewarden_python::ast::ParamKind::Positional
+                        | routewarden_python::ast::ParamKind::PositionalOnly
+                )
+            });
+            let positional = own.zip(&call.args).map(|(p, a)| (p.name.as_str(), a));
+            let by_keyword = call.keywords.iter().filter_map(|k| {
+                let name = k.arg.as_deref()?;
+                m.params
+                    .iter()
+                    .find(|p| p.name == name)
+                    .map(|p| (p.name.as_str(), &k.value))
+            });
+            for (param, arg) in positional.chain(by_keyword) {
+                if held(arg) {
+                    self.scheme_parameters
+                        .borrow_mut()
+                        .insert((m.body.as_ptr() as usize, param));
+                }
+            }
+        }
+        true
+    }
+
+    /// A name `test` asks about (`creds`, `not query_key and not header_key`) that holds
+    /// what a security scheme presented.
+    fn presented_scheme_parameter<'t>(&self, root: &[Stmt], test: &'t Expr) -> Option<&'t str> {
+        if let ExprKind::BoolOp { values, .. } = &test.kind {
+            return values
+                .iter()
+                .find_map(|v| self.presented_scheme_parameter(root, v));
+        }
+        let name = tested_value(test).as_name()?;
+        self.scheme_parameters
+            .borrow()
+            .contains(&(root.as_ptr() as usize, name))
+            .then_some(name)
     }
 
     /// The refusals under conditions in `body` ([`Judge::gates`]), memoised.
@@ -4074,20 +4158,17 @@ impl<'a> Judge<'a, '_> {
                         self.gate_of(file, test)
                     };
                     // `key = request.headers["X-API-Key"]` then `if key:`.
-                    let presented = presented_credential_variable(root, test).or_else(|| {
-                        // `if creds is None: raise 401` where `creds` is a parameter bound to
-                        // a security scheme (`Security(HTTPBearer(auto_error=False))`).
-                        let name = tested_value(test).as_name()?;
-                        self.scheme_parameters
-                            .borrow()
-                            .contains(&(root.as_ptr() as usize, name))
-                            .then_some(name)
-                    });
+                    // `if creds is None: raise 401` where `creds` is a parameter bound to a
+                    // security scheme (`Security(HTTPBearer(auto_error=False))`).
+                    let presented = presented_credential_variable(root, test)
+                        .or_else(|| self.presented_scheme_parameter(root, test));
                     if !own.identity
                         && let Some(name) = presented
                     {
                         own.identity = true;
-                        own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
+                        // `creds is None` mentions the name inside a comparison.
+                        own.polarity =
+                            polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name)));
                     }
                     // `allowed, protocol = authenticate_websocket(websocket)`, then `if not
                     // allowed:`: the verdict of a check of the caller, whatever its name.
