@@ -7,7 +7,7 @@ use crate::helpers::mapping_items;
 use crate::rule::ProjectContext;
 use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
-use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{Expr, ExprKind, Function, Span, Stmt};
 
 /// One configuration value found in code.
 pub struct ConfigWrite<'a> {
@@ -17,6 +17,18 @@ pub struct ConfigWrite<'a> {
     pub value: &'a Expr,
     /// `Config.KEY` or `config["KEY"]`, for messages.
     pub place: String,
+    /// For `app.config[...]` and `app.config.update(...)`: the object whose configuration is
+    /// written (`app`) and the functions enclosing the write, to tell one application's
+    /// configuration from another's.
+    pub owner: Option<(&'a Expr, Vec<&'a Function>)>,
+}
+
+/// The object of a configuration receiver `app.config`.
+fn config_owner(expr: &Expr) -> Option<&Expr> {
+    match &expr.kind {
+        ExprKind::Attribute { value, attr } if attr == "config" => Some(value),
+        _ => None,
+    }
 }
 
 fn is_config_receiver(expr: &Expr) -> bool {
@@ -46,7 +58,7 @@ pub fn project_config_writes<'a>(
         if is_test_file(file) {
             continue;
         }
-        direct_writes(index, file.body(), wanted, &mut out);
+        direct_writes(index, file.body(), wanted, &mut Vec::new(), &mut out);
     }
     for key in [
         "SESSION_COOKIE_SECURE",
@@ -78,6 +90,7 @@ pub fn project_config_writes<'a>(
                 } else {
                     format!("{}.{key} (used by {})", v.defined_in, v.used_by)
                 },
+                owner: None,
             });
         }
     }
@@ -88,6 +101,7 @@ fn direct_writes<'a>(
     file: usize,
     body: &'a [Stmt],
     wanted: &dyn Fn(&str) -> bool,
+    scope: &mut Vec<&'a Function>,
     out: &mut Vec<ConfigWrite<'a>>,
 ) {
     for stmt in body {
@@ -112,25 +126,34 @@ fn direct_writes<'a>(
                         key: key.to_string(),
                         value,
                         place: format!("config[\"{key}\"]"),
+                        owner: config_owner(mapping).map(|o| (o, scope.clone())),
                     });
                 }
             }
         }
         if let Stmt::Expr { value, span } = stmt {
-            collect_calls(file, value, *span, wanted, out);
+            collect_calls(file, value, *span, wanted, scope, out);
         }
         // A class body's attributes count only for production configuration classes (below),
         // but its methods write configuration like any function.
         if let Stmt::ClassDef(class) = stmt {
             for method in &class.body {
                 if let Stmt::FunctionDef(f) = method {
-                    direct_writes(file, &f.body, wanted, out);
+                    scope.push(f);
+                    direct_writes(file, &f.body, wanted, scope, out);
+                    scope.pop();
                 }
             }
             continue;
         }
+        if let Stmt::FunctionDef(f) = stmt {
+            scope.push(f);
+            direct_writes(file, &f.body, wanted, scope, out);
+            scope.pop();
+            continue;
+        }
         for child in stmt.child_bodies() {
-            direct_writes(file, child, wanted, out);
+            direct_writes(file, child, wanted, scope, out);
         }
     }
 }
@@ -140,6 +163,7 @@ fn collect_calls<'a>(
     expr: &'a Expr,
     span: Span,
     wanted: &dyn Fn(&str) -> bool,
+    scope: &[&'a Function],
     out: &mut Vec<ConfigWrite<'a>>,
 ) {
     let Some(call) = expr.as_call() else { return };
@@ -149,6 +173,7 @@ fn collect_calls<'a>(
     if !is_config_receiver(receiver) {
         return;
     }
+    let owner = || config_owner(receiver).map(|o| (o, scope.to_vec()));
     match attr {
         "update" | "from_mapping" => {
             for (key, value, _) in mapping_items(call) {
@@ -159,6 +184,7 @@ fn collect_calls<'a>(
                         key: key.to_string(),
                         value,
                         place: format!("config.{attr}({key}=...)"),
+                        owner: owner(),
                     });
                 }
             }
@@ -174,6 +200,7 @@ fn collect_calls<'a>(
                     key: key.to_string(),
                     value,
                     place: format!("config.setdefault(\"{key}\")"),
+                    owner: owner(),
                 });
             }
         }

@@ -69,8 +69,9 @@ impl<'a> FileContext<'a> {
 
     /// The flask-cors options the app configuration sets (`CORS_ORIGINS`, ...).
     pub fn flask_cors_config(&self) -> &crate::cors_policy::FlaskCorsConfig<'a> {
-        self.flask_cors_config
-            .get_or_init(|| crate::cors_policy::FlaskCorsConfig::build(self.model, self.config))
+        self.flask_cors_config.get_or_init(|| {
+            crate::cors_policy::FlaskCorsConfig::build(self.model, self.config, &self.surface.apps)
+        })
     }
 
     /// Whether the application refuses to start with this literal (`if app.config["SECRET_KEY"]

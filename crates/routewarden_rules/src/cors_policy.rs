@@ -8,6 +8,7 @@ use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
 use crate::helpers::module_block_value;
 use routewarden_model::ProjectModel;
+use routewarden_model::apps::{AppModel, ObjectId, resolve_object};
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::{walk_all_exprs, walk_exprs, walk_stmts};
 use routewarden_model::values::{parameter_default, settings_field_default};
@@ -291,9 +292,18 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
     {
         return Vec::new();
     }
+    let apps = &cx.surface.apps;
+    // The application `CORS(app)` is given: its own configuration is the one read.
+    let app = if decorator {
+        None
+    } else {
+        call.argument("app", 0)
+            .and_then(|a| resolve_object(cx.model, cx.file_index, &cx.functions, a, 0))
+    };
+    let app = app.as_ref();
     let credentials = match call.keyword("supports_credentials") {
         Some(v) => is_true(cx, v),
-        None => config.credentials(cx.model),
+        None => config.credentials(cx.model, apps, app),
     };
     let base = |origins_expr: Option<&Expr>, credentials: bool, resource: Option<String>| {
         let mut policy = CorsPolicy {
@@ -312,10 +322,10 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
             // them leaves the default.
             None if call.has_kwargs_spread() => match spread_origins(cx, call) {
                 Some(Some(o)) => collect_origins_of_call(cx, o, &mut policy),
-                Some(None) => config.origins(cx.model, call, &mut policy),
+                Some(None) => config.origins(cx.model, apps, app, call, &mut policy),
                 None => policy.origins_unknown = true,
             },
-            None => config.origins(cx.model, call, &mut policy),
+            None => config.origins(cx.model, apps, app, call, &mut policy),
         }
         let regexes: Vec<String> = policy
             .origins
@@ -353,7 +363,98 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
                 .collect();
         }
     }
+    // `app.config["CORS_RESOURCES"] = {r"/api/*": {"origins": [...]}}`: flask-cors takes the
+    // resources of the configuration when the call passes none.
+    if !decorator && !call.has_kwargs_spread() {
+        let resources: Vec<&CorsSetting> = config
+            .resources
+            .iter()
+            .filter(|s| s.applies_to(apps, app))
+            .collect();
+        if !resources.is_empty() {
+            let mut out = Vec::new();
+            for setting in resources {
+                out.extend(configured_resources(cx, call, setting, credentials, &base));
+            }
+            return out;
+        }
+    }
     vec![base(call.keyword("origins"), credentials, None)]
+}
+
+/// Builds a flask-cors policy from an origins expression, credentials and resource path.
+type PolicyBuilder<'b> = dyn Fn(Option<&Expr>, bool, Option<String>) -> CorsPolicy + 'b;
+
+/// The policies of a `CORS_RESOURCES` value: one for each path pattern, its origins followed
+/// where the value is written; origins it leaves out come from the call (or the configuration's
+/// `CORS_ORIGINS`, or the default). A value that is not a dict literal is unknown.
+fn configured_resources<'c>(
+    cx: &FileContext<'c>,
+    call: &Call,
+    setting: &CorsSetting<'c>,
+    credentials: bool,
+    base: &PolicyBuilder,
+) -> Vec<CorsPolicy> {
+    let origin = cx
+        .model
+        .resolve_value(setting.file, &setting.scope, setting.value);
+    let unknown = || {
+        let mut policy = base(call.keyword("origins"), credentials, None);
+        policy.origins.clear();
+        policy.regexes.clear();
+        policy.origins_unknown = true;
+        policy
+    };
+    let ExprKind::Dict(entries) = &origin.expr.kind else {
+        return vec![unknown()];
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let path = e.key.as_ref().and_then(|k| k.as_str()).map(str::to_string);
+        let ExprKind::Dict(opts) = &e.value.kind else {
+            out.push(unknown());
+            continue;
+        };
+        let get = |k: &str| {
+            opts.iter()
+                .find(|o| o.key.as_ref().and_then(|x| x.as_str()) == Some(k))
+                .map(|o| &o.value)
+        };
+        let creds = get("supports_credentials").map_or(credentials, |v| {
+            let v = cx.model.resolve_value(origin.file, &setting.scope, v);
+            matches!(v.expr.kind, ExprKind::Bool(true))
+        });
+        let mut policy = match get("origins") {
+            Some(o) => {
+                let mut policy = base(None, creds, path.clone());
+                policy.origins.clear();
+                policy.regexes.clear();
+                policy.origins_unknown = false;
+                policy.origins_from_config = true;
+                collect_origins(
+                    cx.model,
+                    origin.file,
+                    &setting.scope,
+                    o,
+                    false,
+                    &mut policy,
+                    0,
+                );
+                let regexes: Vec<String> = policy
+                    .origins
+                    .iter()
+                    .filter(|o| looks_like_regex(&o.text))
+                    .map(|o| o.text.clone())
+                    .collect();
+                policy.regexes.extend(regexes);
+                policy
+            }
+            None => base(call.keyword("origins"), creds, path.clone()),
+        };
+        policy.resource = path;
+        out.push(policy);
+    }
+    out
 }
 
 /// Options a call can pass that decide its policy.
@@ -363,29 +464,68 @@ fn passes_no_policy_option(call: &Call) -> bool {
     !call.has_kwargs_spread() && POLICY_OPTIONS.iter().all(|k| call.keyword(k).is_none())
 }
 
+/// A value given to a `CORS_*` key: its file, the functions enclosing the write, and the
+/// application whose configuration it is, when the write names one (`app.config[...]`).
+struct CorsSetting<'a> {
+    file: usize,
+    scope: Vec<&'a Function>,
+    value: &'a Expr,
+    app: Option<ObjectId>,
+}
+
+impl CorsSetting<'_> {
+    /// flask-cors reads the configuration of the application it is given: a value written
+    /// into another application's configuration does not apply. Values of unknown owner
+    /// (configuration classes and modules, a bare `config` mapping) may be anyone's.
+    fn applies_to(&self, apps: &AppModel, app: Option<&ObjectId>) -> bool {
+        match (&self.app, app) {
+            (Some(written), Some(app)) => apps.denotes(written, app) || apps.denotes(app, written),
+            _ => true,
+        }
+    }
+}
+
 /// The flask-cors options the app configuration sets. flask-cors builds each policy from its
 /// defaults, then the `CORS_*` keys of `app.config` that are not `None`, then the call's own
 /// arguments, for `CORS(...)`/`init_app` and `@cross_origin(...)` alike.
 pub struct FlaskCorsConfig<'a> {
-    /// The values given to `CORS_ORIGINS`, with their files.
-    origins: Vec<(usize, &'a Expr)>,
+    /// The values given to `CORS_ORIGINS`.
+    origins: Vec<CorsSetting<'a>>,
     /// The values given to `CORS_SUPPORTS_CREDENTIALS`.
-    credentials: Vec<(usize, &'a Expr)>,
+    credentials: Vec<CorsSetting<'a>>,
+    /// The values given to `CORS_RESOURCES`: path patterns with their own options.
+    resources: Vec<CorsSetting<'a>>,
     /// Some `CORS(...)` call passes neither origins nor credentials, so the configured policy
     /// is reported there.
     pub extension_reads_config: bool,
 }
 
 impl<'a> FlaskCorsConfig<'a> {
-    pub fn build(model: &'a ProjectModel, config: &ConfigModel<'a>) -> Self {
+    pub fn build(model: &'a ProjectModel, config: &ConfigModel<'a>, apps: &AppModel<'a>) -> Self {
         let mut origins = Vec::new();
         let mut credentials = Vec::new();
-        let wanted = |k: &str| matches!(k, "CORS_ORIGINS" | "CORS_SUPPORTS_CREDENTIALS");
+        let mut resources = Vec::new();
+        let wanted = |k: &str| {
+            matches!(
+                k,
+                "CORS_ORIGINS" | "CORS_SUPPORTS_CREDENTIALS" | "CORS_RESOURCES"
+            )
+        };
         for w in project_config_writes(model, config, &wanted) {
-            if w.key == "CORS_ORIGINS" {
-                origins.push((w.file, w.value));
-            } else {
-                credentials.push((w.file, w.value));
+            let (app, scope) = match w.owner {
+                Some((owner, scope)) => (apps.resolve_object(w.file, &scope, owner), scope),
+                None => (None, Vec::new()),
+            };
+            let setting = CorsSetting {
+                file: w.file,
+                scope,
+                value: w.value,
+                app,
+            };
+            match w.key.as_str() {
+                "CORS_ORIGINS" => origins.push(setting),
+                "CORS_RESOURCES" => resources.push(setting),
+                _ => credentials.push(setting),
             }
         }
         let extension_reads_config = (!origins.is_empty() || !credentials.is_empty())
@@ -409,6 +549,7 @@ impl<'a> FlaskCorsConfig<'a> {
         FlaskCorsConfig {
             origins,
             credentials,
+            resources,
             extension_reads_config,
         }
     }
@@ -419,25 +560,40 @@ impl<'a> FlaskCorsConfig<'a> {
     }
 
     /// Whether a configuration allows credentials.
-    fn credentials(&self, model: &ProjectModel) -> bool {
-        self.credentials.iter().any(|(file, value)| {
-            let origin = model.resolve_value(*file, &[], value);
-            matches!(origin.expr.kind, ExprKind::Bool(true))
-        })
+    fn credentials(&self, model: &ProjectModel, apps: &AppModel, app: Option<&ObjectId>) -> bool {
+        self.credentials
+            .iter()
+            .filter(|s| s.applies_to(apps, app))
+            .any(|s| {
+                let origin = model.resolve_value(s.file, &[], s.value);
+                matches!(origin.expr.kind, ExprKind::Bool(true))
+            })
     }
 
     /// The origins of a call that names none: those of the configuration, or flask-cors's
     /// default `*` when no configuration sets any (or sets `None`).
-    fn origins(&self, model: &ProjectModel, call: &Call, policy: &mut CorsPolicy) {
-        let mut default = self.origins.is_empty();
-        for (file, value) in &self.origins {
-            let origin = model.resolve_value(*file, &[], value);
+    fn origins(
+        &self,
+        model: &ProjectModel,
+        apps: &AppModel,
+        app: Option<&ObjectId>,
+        call: &Call,
+        policy: &mut CorsPolicy,
+    ) {
+        let settings: Vec<&CorsSetting> = self
+            .origins
+            .iter()
+            .filter(|s| s.applies_to(apps, app))
+            .collect();
+        let mut default = settings.is_empty();
+        for s in settings {
+            let origin = model.resolve_value(s.file, &[], s.value);
             if matches!(origin.expr.kind, ExprKind::NoneLiteral) {
                 default = true;
                 continue;
             }
             policy.origins_from_config = true;
-            collect_origins(model, *file, &[], value, false, policy, 0);
+            collect_origins(model, s.file, &[], s.value, false, policy, 0);
         }
         if default {
             policy.origins.push(Origin {

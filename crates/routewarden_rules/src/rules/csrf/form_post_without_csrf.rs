@@ -5,7 +5,7 @@ use crate::flask_usage::{
 };
 use crate::route_paths::{form_can_post, only_searches};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::apps::ObjectId;
+use routewarden_model::apps::{Hook, HookKind, ObjectId, When};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::{AttackSurface, walk_exprs};
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
@@ -19,7 +19,9 @@ declare_rule! {
     /// `request.files`), while CSRF protection is not enabled for that application: no
     /// `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or with
     /// `init_app`), and no Flask-WTF form anywhere (`FlaskForm`, which checks its own token).
-    /// Each such route is reported. Routes that accept only PUT, PATCH or DELETE are
+    /// Each such route is reported, unless a `before_request` hook of its application or
+    /// blueprint refuses requests the browser labels as made by another site
+    /// (`Sec-Fetch-Site: cross-site`, Fetch Metadata). Routes that accept only PUT, PATCH or DELETE are
     /// not: an HTML form cannot send those methods, and a page on another site can send them
     /// only from a script, which the browser lets through after a CORS preflight the
     /// application approves.
@@ -209,6 +211,52 @@ fn visit<'a>(
     }
 }
 
+/// A `before_request` hook, registered unconditionally, that refuses the request when the
+/// browser's Fetch Metadata says another site made it: `if request.headers.get("Sec-Fetch-Site")
+/// == "cross-site": abort(403)`. Browsers set the header themselves and a page cannot forge it,
+/// so a form another site posts is refused before any handler runs.
+fn refuses_cross_site(model: &routewarden_model::ProjectModel, hook: &Hook) -> bool {
+    matches!(
+        hook.kind,
+        HookKind::BeforeRequest | HookKind::BeforeAppRequest
+    ) && hook.when == When::Always
+        && refuses_on_fetch_metadata(model, hook.function_file, &hook.function.body)
+}
+
+fn refuses_on_fetch_metadata(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    body: &[Stmt],
+) -> bool {
+    let imports = &model.files[file].imports;
+    body.iter().any(|stmt| {
+        if let Stmt::If { test, body, .. } = stmt {
+            let reads_header = test.any(&mut |e| {
+                e.as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("sec-fetch-site"))
+            }) && test
+                .any(&mut |e| imports.resolve(e).as_deref() == Some("flask.request"));
+            // The branch answers the request itself: an abort, an exception, or a response.
+            let refuses = body.iter().any(|s| match s {
+                Stmt::Raise { .. } => true,
+                Stmt::Return { value: Some(v), .. } => !matches!(v.kind, ExprKind::NoneLiteral),
+                Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+                    matches!(
+                        imports.resolve(&c.func).as_deref(),
+                        Some("flask.abort" | "werkzeug.exceptions.abort")
+                    )
+                }),
+                _ => false,
+            });
+            if reads_header && refuses {
+                return true;
+            }
+        }
+        stmt.child_bodies()
+            .any(|child| refuses_on_fetch_metadata(model, file, child))
+    })
+}
+
 fn collect_calls<'a>(expr: &'a Expr, out: &mut Vec<&'a Call>) {
     if let ExprKind::Call(call) = &expr.kind {
         out.push(call);
@@ -287,6 +335,14 @@ impl Rule for FormPostWithoutCsrf {
             .filter(|(_, security)| security.requires_login())
             .map(|(m, _)| surface.apps.app_of(m))
             .collect();
+        // Objects (applications, blueprints) a Fetch Metadata check refuses cross-site posts on.
+        let fetch_metadata: Vec<&ObjectId> = surface
+            .apps
+            .hooks
+            .iter()
+            .filter(|h| refuses_cross_site(cx.model, h))
+            .map(|h| &h.owner)
+            .collect();
         let mut seen = HashSet::default();
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
@@ -313,6 +369,13 @@ impl Rule for FormPostWithoutCsrf {
                         continue;
                     }
                 }
+            }
+            if mounted.chain.iter().any(|id| {
+                fetch_metadata
+                    .iter()
+                    .any(|owner| surface.apps.denotes(owner, id))
+            }) {
+                continue;
             }
             let imports = &cx.model.files[route.handler_file].imports;
             let mut reads_form = false;

@@ -32,7 +32,9 @@ declare_rule! {
     /// a response built from it, or another such helper:
     /// `page = render_error_page(message=f"login failed: {e}")`; escaping stops script
     /// injection, not the disclosure; a branch that fills in a parameter the call gives,
-    /// `if message is None: message = str(exc)`, does not run), returned from a route handler, put in `HTTPException(detail=...)` or `abort(...)`, passed
+    /// `if message is None: message = str(exc)`, does not run), returned from a route handler,
+    /// put in `HTTPException(detail=...)`, `abort(...)` or the description of a raised
+    /// werkzeug server-error exception (`raise ServiceUnavailable("..." % e)`), passed
     /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
     /// WebSocket (`await websocket.send_json({"error": str(e)})`), or returned by an exception
     /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
@@ -47,7 +49,8 @@ declare_rule! {
     ///   validation and decoding errors, jsonschema's `SchemaError`, also
     ///   third-party codecs' such as `zstandard.ZstdError` and libraries' "no such value"
     ///   errors such as babel's
-    ///   `UnknownLocaleError`, the project's own exception classes, those a helper makes at
+    ///   `UnknownLocaleError`, and named for a refused request such as an RPC client's
+    ///   `BadRequest`, the project's own exception classes, those a helper makes at
     ///   run time with `globals()[name] = type(name, (AppError,), {})` included) answered with
     ///   a 4xx status, whether the status is a literal, an imported constant
     ///   (`HTTP_422_UNPROCESSABLE_ENTITY`, `status.HTTP_400_...`, `HTTPStatus.BAD_REQUEST`) or
@@ -63,7 +66,7 @@ declare_rule! {
     ///   from it (`http_status = status_for_error(exc)`): an API error designed for clients
     ///   (an HTTP client's error-status exception still counts: `str(e)` names the URL called);
     /// - the branch of `if isinstance(exc, SomeValidationError):` (also `isinstance(...) and
-    ///   ...`) judged by the class tested, as if it had its own `except` clause; an `except`
+    ///   ...`, `issubclass(exc.__class__, ...)`, `type(exc) is ...`) judged by the class tested, as if it had its own `except` clause; an `except`
     ///   of a tuple bound to a name (`except CLIENT_ERRORS as e:`) is judged by the classes in
     ///   the tuple;
     /// - text passed through the project's own cleaning helpers, named for it (`redact_*`,
@@ -1014,7 +1017,9 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
 
 /// `isinstance(exc, (A, B))` on a caught exception: its name and the classes tested.
 /// Also one operand of an `and` (`isinstance(e, AuthError) and from_provider(e)`): the branch
-/// runs only for that class.
+/// runs only for that class. The same test spelled on the exception's class narrows alike:
+/// `issubclass(e.__class__, A)`, `issubclass(type(e), A)`, `type(e) is A`, `e.__class__ == A`,
+/// `type(e) in (A, B)`.
 fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Expr)> {
     if let ExprKind::BoolOp {
         op: BoolOp::And,
@@ -1023,18 +1028,58 @@ fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &
     {
         return values.iter().find_map(|v| isinstance_test(analysis, v));
     }
-    let call = test.as_call()?;
-    if analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance") {
-        return None;
+    if let ExprKind::Compare {
+        left,
+        ops,
+        comparators,
+    } = &test.kind
+    {
+        let ([CmpOp::Is | CmpOp::Eq | CmpOp::In], [classes]) =
+            (ops.as_slice(), comparators.as_slice())
+        else {
+            return None;
+        };
+        return class_of_caught(analysis, left).map(|name| (name, classes));
     }
+    let call = test.as_call()?;
     let [subject, classes] = call.args.as_slice() else {
         return None;
+    };
+    let name = match analysis.cx.resolve(&call.func).as_deref() {
+        Some("builtins.isinstance") => subject.as_name()?.to_string(),
+        // The name binder does not map `issubclass`: the builtin unless the module binds it.
+        None if call.func.as_name() == Some("issubclass")
+            && analysis.cx.file.top_level("issubclass").is_none() =>
+        {
+            class_of_caught(analysis, subject)?
+        }
+        _ => return None,
+    };
+    analysis
+        .tainted
+        .contains_key(&name)
+        .then_some((name, classes))
+}
+
+/// `type(e)` or `e.__class__` of a caught exception `e`: its name.
+fn class_of_caught(analysis: &Analysis, expr: &Expr) -> Option<String> {
+    let subject = match &expr.kind {
+        ExprKind::Attribute { value, attr } if attr == "__class__" => value,
+        ExprKind::Call(call)
+            if analysis.cx.resolve(&call.func).as_deref() == Some("builtins.type") =>
+        {
+            match call.args.as_slice() {
+                [one] if call.keywords.is_empty() => one,
+                _ => return None,
+            }
+        }
+        _ => return None,
     };
     let name = subject.as_name()?;
     analysis
         .tainted
         .contains_key(name)
-        .then(|| (name.to_string(), classes))
+        .then(|| name.to_string())
 }
 
 /// A comparison with an HTTP status (`status_code < 500`, `code >= 400`): the code chose what
@@ -1607,6 +1652,46 @@ fn names_unknown_value(class: &str) -> bool {
         .is_some_and(|thing| thing.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
+/// The status of a werkzeug HTTP exception class (`werkzeug.exceptions.ServiceUnavailable`).
+fn werkzeug_exception_status(qualified: &str) -> Option<i64> {
+    let class = qualified.strip_prefix("werkzeug.exceptions.")?;
+    Some(match class {
+        "BadRequest" => 400,
+        "Unauthorized" => 401,
+        "Forbidden" => 403,
+        "NotFound" => 404,
+        "MethodNotAllowed" => 405,
+        "NotAcceptable" => 406,
+        "RequestTimeout" => 408,
+        "Conflict" => 409,
+        "Gone" => 410,
+        "PreconditionFailed" => 412,
+        "RequestEntityTooLarge" => 413,
+        "UnsupportedMediaType" => 415,
+        "UnprocessableEntity" => 422,
+        "Locked" => 423,
+        "FailedDependency" => 424,
+        "TooManyRequests" => 429,
+        "InternalServerError" => 500,
+        "NotImplemented" => 501,
+        "BadGateway" => 502,
+        "ServiceUnavailable" => 503,
+        "GatewayTimeout" => 504,
+        _ => return None,
+    })
+}
+
+/// A library's exception named for a refused request (`BadRequest`, `RequestBadRequest`,
+/// `Conflict`, `UnprocessableEntity`, with or without `Error`): raised for what the client
+/// sent, with a message written for it, like werkzeug's own `BadRequest`.
+fn names_client_error(class: &str) -> bool {
+    let stem = class
+        .strip_suffix("Error")
+        .or_else(|| class.strip_suffix("Exception"))
+        .unwrap_or(class);
+    stem.ends_with("BadRequest") || matches!(stem, "Conflict" | "UnprocessableEntity")
+}
+
 impl ExceptionDetailsInResponse {
     /// What the exception types of an `except` clause or a handler registration are.
     fn classify(cx: &FileContext, type_: Option<&Expr>) -> Caught {
@@ -1672,10 +1757,10 @@ impl ExceptionDetailsInResponse {
                 || last.ends_with("ValidationError")
                 || last.starts_with("Invalid")
                 || last.ends_with("NotFound");
-            let library_lookup = !project
-                && q.as_deref().is_some_and(|q| !q.starts_with("builtins."))
-                && names_unknown_value(last);
-            if !(project || named_narrow || library_lookup) {
+            let library = !project && q.as_deref().is_some_and(|q| !q.starts_with("builtins."));
+            let library_lookup = library && names_unknown_value(last);
+            let library_client_error = library && names_client_error(last);
+            if !(project || named_narrow || library_lookup || library_client_error) {
                 caught.narrow = false;
             }
         }
@@ -1777,6 +1862,28 @@ impl ExceptionDetailsInResponse {
                                 status,
                                 *span,
                                 "put in the HTTPException detail",
+                                out,
+                            );
+                        }
+                    } else if let Some(call) = exc.as_call()
+                        && let Some(code) = analysis
+                            .cx
+                            .resolve(&call.func)
+                            .and_then(|q| werkzeug_exception_status(&q))
+                            .filter(|code| *code >= 500)
+                    {
+                        // `raise ServiceUnavailable("lookup failed: %s" % e)`: the description
+                        // is the body of the error page Flask sends. A client-error class
+                        // (`raise BadRequest(str(e))`) is the message chosen for the client.
+                        if let Some(taint) = call
+                            .argument("description", 0)
+                            .and_then(|d| analysis.taint(d))
+                        {
+                            self.report(
+                                taint,
+                                Status::Code(code),
+                                *span,
+                                "put in the HTTP exception's description",
                                 out,
                             );
                         }

@@ -31,7 +31,10 @@ declare_rule! {
     /// in the helper, for the value the handler passes) when the handler already looked the same
     /// row up, in statements that always run before it, inside a `try` whose `except
     /// NoResultFound` raises or returns (`except NoResultFound: raise NotFound(...)`): the row
-    /// exists.
+    /// exists. Nor is a lookup that compares a column with an attribute of an object the
+    /// function built with a project class or function and added to the session before it
+    /// (`board = Board(...)`, `db.add(board)`, then `.filter(Board.id ==
+    /// board.id).scalar_one()`): it reads back the row just written.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
@@ -362,6 +365,51 @@ fn leaves(body: &[Stmt]) -> bool {
     found
 }
 
+/// The names a function binds to a new instance of a project class (`board = Board(...)`) or
+/// to what a project function builds (`row = row_from_form(form)`) and then adds to a session
+/// (`db.add(board)`, `session.add_all([board])`), with where each is added.
+fn created_rows(model: &ProjectModel, file: usize, body: &[Stmt]) -> Vec<(String, u32)> {
+    let mut built: Vec<&str> = Vec::new();
+    routewarden_model::security::walk_stmts(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && let [target] = targets.as_slice()
+            && let Some(name) = target.as_name()
+            && let Some(call) = value.as_call()
+            && matches!(
+                model.resolve_definition(file, &call.func),
+                Some((_, Some(Stmt::ClassDef(_) | Stmt::FunctionDef(_)), _))
+            )
+        {
+            built.push(name);
+        }
+    });
+    let mut out = Vec::new();
+    if built.is_empty() {
+        return out;
+    }
+    walk_exprs(body, &mut |e| {
+        e.any(&mut |x| {
+            if let ExprKind::Call(call) = &x.kind
+                && let ExprKind::Attribute { attr, .. } = &call.func.kind
+                && matches!(attr.as_str(), "add" | "add_all")
+                && let Some(arg) = call.args.first()
+            {
+                for item in arg.elements_or_self() {
+                    if let Some(n) = item.as_name().filter(|n| built.contains(n)) {
+                        out.push((n.to_string(), x.span.start));
+                    }
+                }
+            }
+            false
+        });
+    });
+    out
+}
+
 /// Where a function first builds an INSERT (or upsert): lookups after it read back the row it
 /// wrote, which exists.
 fn first_insert(body: &[Stmt]) -> Option<u32> {
@@ -548,6 +596,7 @@ fn checked_rows(search: &Search, body: &[Stmt], out: &mut Vec<(u32, RowKey)>) {
                     function_body: search.function_body,
                     inserted_at: None,
                     checked: Vec::new(),
+                    created: Vec::new(),
                     depth: search.depth,
                     found: Vec::new(),
                 };
@@ -574,6 +623,9 @@ struct Search<'a> {
     inserted_at: Option<u32>,
     /// Rows shown to exist, and from where: a later lookup of the same row finds it.
     checked: Vec<(u32, RowKey)>,
+    /// Objects the function built from a project class and added to the session, with
+    /// where they were added: a lookup by one of their attributes reads the row back.
+    created: Vec<(String, u32)>,
     depth: u32,
     found: Vec<Found>,
 }
@@ -583,6 +635,46 @@ impl<'a> Search<'a> {
         self.model
             .class_name(self.file, e)
             .is_some_and(|q| MODEL_BASES.contains(&q.as_str()))
+    }
+
+    /// Whether a lookup at `at` compares a column with an attribute of an object added to the
+    /// session before it (`M.id == board.id`).
+    fn reads_back_created(&self, lookup: &Expr, at: u32) -> bool {
+        if self.created.is_empty() {
+            return false;
+        }
+        let created = |e: &Expr| {
+            matches!(&e.kind, ExprKind::Attribute { value, .. }
+            if value.as_name().is_some_and(|n| {
+                self.created.iter().any(|(c, added)| c == n && *added < at)
+            }))
+        };
+        let compares_created = |e: &Expr| {
+            e.any(&mut |x| match &x.kind {
+                ExprKind::Compare {
+                    left,
+                    ops,
+                    comparators,
+                } => {
+                    matches!(ops.as_slice(), [CmpOp::Eq])
+                        && std::iter::once(left.as_ref())
+                            .chain(comparators.iter())
+                            .any(&created)
+                }
+                _ => false,
+            })
+        };
+        // Also a statement built in a variable first: `stmt = select(M).where(...)`.
+        compares_created(lookup)
+            || lookup.any(&mut |x| {
+                x.as_name().is_some_and(|n| {
+                    let mut values = Vec::new();
+                    assignments(self.function_body, n, false, &mut values);
+                    values
+                        .iter()
+                        .any(|(v, _)| v.span.start < at && compares_created(v))
+                })
+            })
     }
 
     /// Whether the row was shown to exist before `at`.
@@ -607,6 +699,7 @@ impl<'a> Search<'a> {
             function_body: &helper.body,
             inserted_at: written_at(&helper.body),
             checked: Vec::new(),
+            created: created_rows(self.model, file, &helper.body),
             depth: self.depth + 1,
             found: Vec::new(),
         };
@@ -678,6 +771,7 @@ impl<'a> Search<'a> {
                                 &self.model.files[self.file].imports,
                                 &|c| self.is_model(c),
                             )
+                            .filter(|_| !self.reads_back_created(x, span.start))
                             .map(|w| (w, row_key(self.model, self.file, x)))
                             .filter(|(_, key)| !self.was_checked(span.start, key.as_ref()));
                             what.is_some()
@@ -737,6 +831,7 @@ impl Rule for UnhandledLookupInRoute {
                 function_body: &route.handler.body,
                 inserted_at: written_at(&route.handler.body),
                 checked: Vec::new(),
+                created: created_rows(cx.model, file, &route.handler.body),
                 depth: 0,
                 found: Vec::new(),
             };

@@ -38,7 +38,8 @@ declare_rule! {
     ///
     /// Not reported: empty Flask keys (Flask then refuses to sign), placeholders the
     /// application refuses to start with (`if app.config["SECRET_KEY"] == "CHANGE ME":
-    /// sys.exit(1)` anywhere in the project: the literal never signs), PEM public keys and
+    /// sys.exit(1)`, also `if PRODUCTION and app.secret_key == "CHANGE ME": raise`, anywhere in
+    /// the project: the literal never signs, also when a configuration class holds it), PEM public keys and
     /// certificates, `jwt.decode` with `verify_signature` off, `jwt.encode` with
     /// `algorithm="none"` (an unsigned token: JWT002's finding), names that describe a key rather
     /// than hold it (`SECRET_KEY_FILE`, `SECRETS_DIR`), configuration classes and modules named
@@ -388,9 +389,12 @@ impl Rule for HardcodedSecretKey {
                     let Some(what) = reported else {
                         continue;
                     };
+                    // A placeholder the application refuses to start with (in production)
+                    // never signs there, like at the key's uses.
                     if let Some(secret) = literal_secret(cx, value)
                         && !secret.text.is_empty()
                         && !is_key_name_literal(name, &secret.text)
+                        && !cx.refused_at_startup(&secret.text)
                     {
                         out.report(
                             &HARDCODED_SECRET_KEY,
