@@ -1788,6 +1788,31 @@ fn methods_argument(expr: Option<&Expr>) -> Option<Vec<String>> {
     )
 }
 
+/// One item of `methods=`: a string, or a member of `http.HTTPMethod` or of a project enum
+/// whose members stand for their values (`HTTPMethod.GET`, `HTTPMethod.GET.value`).
+fn method_member(model: &ProjectModel, file: usize, expr: &Expr) -> Option<String> {
+    if let Some(s) = expr.as_str() {
+        return Some(s.to_ascii_uppercase());
+    }
+    let member = match &expr.kind {
+        ExprKind::Attribute { value, attr } if attr == "value" => value,
+        _ => expr,
+    };
+    let ExprKind::Attribute { value: class, attr } = &member.kind else {
+        return None;
+    };
+    // The standard library's enum, also re-exported by a project module
+    // (`if sys.version_info >= (3, 11): from http import HTTPMethod`).
+    if let Some((_, None, Some(q))) = model.resolve_definition(file, class)
+        && q == "http.HTTPMethod"
+    {
+        return route_method(&attr.to_ascii_lowercase())
+            .flatten()
+            .map(str::to_string);
+    }
+    enum_member_text(model, file, member).map(|m| m.to_ascii_uppercase())
+}
+
 /// `methods=` given through a constant, here or imported (`methods=_METHODS`), also wrapped
 /// in `sorted(...)`, `list(...)`, `tuple(...)` or `set(...)`.
 fn methods_value(
@@ -1798,6 +1823,19 @@ fn methods_value(
     depth: u32,
 ) -> Option<Vec<String>> {
     let expr = expr?;
+    // `methods=[HTTPMethod.GET.value, HTTPMethod.POST]`: members of `http.HTTPMethod` or of a
+    // project enum stand for their values.
+    if let Some(items) = expr.elements()
+        && items.iter().any(|e| e.as_str().is_none())
+    {
+        let methods: Vec<String> = items
+            .iter()
+            .filter_map(|e| method_member(model, file, e))
+            .collect();
+        if !methods.is_empty() {
+            return Some(methods);
+        }
+    }
     if let Some(methods) = methods_argument(Some(expr)) {
         return Some(methods);
     }
@@ -3001,6 +3039,9 @@ impl<'a> Extractor<'a> {
             };
             self.include(id.clone(), child, None, span).is_parameter = true;
         }
+        if kind == ObjectKind::Blueprint {
+            self.constructor_hooks(&id, call, span);
+        }
         self.out.objects.push(FrameworkObject {
             id,
             kind,
@@ -3015,6 +3056,75 @@ impl<'a> Extractor<'a> {
             ),
             scope: self.scope.clone(),
         });
+    }
+
+    /// `SecuredBlueprint("accounts", __name__)` where the project class's `__init__` (or a
+    /// project base's) runs `self.before_request(require_token)`: the hook is installed on
+    /// every instance.
+    fn constructor_hooks(&mut self, id: &ObjectId, call: &'a Call, span: Span) {
+        let Some((mut class_file, Some(Stmt::ClassDef(class)), _)) =
+            self.model.resolve_definition(self.file, &call.func)
+        else {
+            return;
+        };
+        let mut class: &'a Class = class;
+        for _ in 0..4 {
+            let init = class.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
+                _ => None,
+            });
+            if let Some(init) = init {
+                // Only statements of the constructor itself: a hook under an `if` depends on
+                // the arguments.
+                for stmt in &init.body {
+                    let Stmt::Expr { value, .. } = stmt else {
+                        continue;
+                    };
+                    let Some(hook_call) = value.as_call() else {
+                        continue;
+                    };
+                    let Some((receiver, attr)) = hook_call.method() else {
+                        continue;
+                    };
+                    let Some(kind) = HookKind::of_registration(attr) else {
+                        continue;
+                    };
+                    if receiver.as_name() != Some("self") {
+                        continue;
+                    }
+                    let Some(func_expr) = hook_call.args.first() else {
+                        continue;
+                    };
+                    let Some((function_file, function, _)) =
+                        function_in(self.model, class_file, &[init], func_expr)
+                    else {
+                        continue;
+                    };
+                    let when = self.when();
+                    self.out.hooks.push(Hook {
+                        owner: id.clone(),
+                        kind,
+                        function,
+                        function_file,
+                        span,
+                        when,
+                    });
+                }
+            }
+            // The first project base, if any.
+            let Some((base_file, base)) = class.bases.iter().find_map(|b| {
+                match self.model.resolve_definition(class_file, b)? {
+                    (f, Some(Stmt::ClassDef(c)), _) if !std::ptr::eq(c.as_ref(), class) => {
+                        Some((f, c.as_ref()))
+                    }
+                    _ => None,
+                }
+            }) else {
+                return;
+            };
+            class_file = base_file;
+            class = base;
+        }
     }
 
     /// `self` in a method of a class that subclasses the framework's application class

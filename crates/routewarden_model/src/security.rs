@@ -181,6 +181,11 @@ impl<'a> AttackSurface<'a> {
             .iter()
             .map(|r| r.handler.body.as_ptr() as usize)
             .collect();
+        let hook_bodies: HashSet<usize> = apps
+            .hooks
+            .iter()
+            .map(|h| h.function.body.as_ptr() as usize)
+            .collect();
         let login_switch = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
@@ -203,6 +208,7 @@ impl<'a> AttackSurface<'a> {
                     login_switch: &login_switch,
                     endpoint_flags: &endpoint_flags,
                     handler_bodies: &handler_bodies,
+                    hook_bodies: &hook_bodies,
                     methods_by_name: &methods_by_name,
                     scheme_parameters: RefCell::new(Default::default()),
                 };
@@ -357,6 +363,8 @@ struct Judge<'a, 'm> {
     /// The bodies of route handlers (their addresses): a bare `return` there ends the
     /// request, while in a helper or dependency it lets the caller go on.
     handler_bodies: &'m HashSet<usize>,
+    /// The bodies of `before_request` hooks and HTTP middleware functions.
+    hook_bodies: &'m HashSet<usize>,
     /// The project's methods by name, built when a call on an object of unknown class is
     /// first judged (`authenticator.authenticate_request(request)` on what a dependency
     /// returned): what the method does decides, not what it is called.
@@ -4410,6 +4418,24 @@ impl<'a> Judge<'a, '_> {
                             ..own
                         });
                     }
+                    // `if not token: return error(400, "Token must be set.")` in a hook: a
+                    // missing credential answered with a client error refuses anonymous
+                    // callers as a 401 does. Only in a hook: in a handler or a helper it
+                    // calls, a 400 for a missing value is input validation.
+                    let refuses_missing = own.identity
+                        && own.polarity == Polarity::Lacks
+                        && !own.role
+                        && !own.credentials
+                        && own.switch.is_none()
+                        && then_gate.switch.is_none()
+                        && gate.is_none_or(|o| o.polarity != Polarity::Has)
+                        && tests_presented_value(test)
+                        && words_in(test, &mut |w| MISSING_CREDENTIAL.found_in(w))
+                        && self.hook_bodies.contains(&(root.as_ptr() as usize))
+                        && answers_client_error(body);
+                    if refuses_missing {
+                        v.grant_as(None, false);
+                    }
                     // `if not header: return await call_next(request)`: what follows runs only
                     // for callers who presented a credential, so its refusals answer bad ones
                     // and anonymous callers are let through.
@@ -4420,6 +4446,7 @@ impl<'a> Judge<'a, '_> {
                         && tests_presented_value(test)
                         && orelse.is_empty()
                         && lets_through(body)
+                        && !refuses_missing
                         && !self.branch_refuses(file, root, body)
                     {
                         v.lets_anonymous = true;
@@ -5412,6 +5439,58 @@ fn tested_value(test: &Expr) -> &Expr {
             }
             _ => return subject,
         }
+    }
+}
+
+/// Words naming a credential the caller presents, whose absence a guard may answer with a
+/// 400 (`if not auth_token: return error(400, "Token must be set.")`).
+static MISSING_CREDENTIAL: StaticWordList = StaticWordList::new(|| {
+    WordList::new(&[
+        "token",
+        "auth",
+        "api_key",
+        "apikey",
+        "api-key",
+        "credential",
+        "creds",
+        "bearer",
+        "jwt",
+        "signature",
+    ])
+});
+
+/// A branch that answers with a client error other than 401/403 before anything else:
+/// `return error(400, "...")`, `abort(400)`, `return "...", 400`, `raise BadRequest(...)`.
+fn answers_client_error(then: &[Stmt]) -> bool {
+    let client_error = |e: &Expr| match &e.kind {
+        ExprKind::Int(Some(n)) => (400..500).contains(n) && !matches!(n, 404 | 405),
+        ExprKind::Attribute { attr, .. } => {
+            matches!(attr.as_str(), "HTTP_400_BAD_REQUEST" | "BAD_REQUEST")
+        }
+        _ => false,
+    };
+    let first = then
+        .iter()
+        .find(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()));
+    let answer = match first {
+        Some(Stmt::Return { value: Some(e), .. } | Stmt::Raise { exc: Some(e), .. }) => e,
+        Some(Stmt::Expr { value, .. }) if value.as_call().is_some() => value,
+        _ => return false,
+    };
+    match &answer.kind {
+        ExprKind::Tuple(items) => items.iter().skip(1).any(client_error),
+        ExprKind::Call(call) => {
+            call.func.last_name() == Some("BadRequest")
+                || call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().filter_map(|k| {
+                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                            .then_some(&k.value)
+                    }))
+                    .any(client_error)
+        }
+        _ => false,
     }
 }
 
