@@ -2280,6 +2280,108 @@ impl<'a> Extractor<'a> {
         })
     }
 
+    /// When a hook registered here is installed: the `if`s around it, and those around every
+    /// call of the module-level function it is registered in.
+    fn hook_when(&self) -> When {
+        self.when().and(&self.caller_condition())
+    }
+
+    /// `def install_auth_handler(password): app.before_request(check)`, called only `if
+    /// password: install_auth_handler(password)`: what the function registers exists only under
+    /// the condition of its calls in the module. Always when it is called unconditionally
+    /// somewhere, or from nowhere in the module.
+    fn caller_condition(&self) -> When {
+        fn visit<'b>(
+            body: &'b [Stmt],
+            outer: &Function,
+            branches: &mut Vec<Branch<'b>>,
+            sites: &mut Vec<Vec<Branch<'b>>>,
+        ) {
+            let calls_outer = |e: &Expr| {
+                e.any(&mut |x| {
+                    x.as_call()
+                        .is_some_and(|c| c.func.as_name() == Some(outer.name.as_str()))
+                })
+            };
+            for stmt in body {
+                match stmt {
+                    Stmt::FunctionDef(f) => {
+                        if !std::ptr::eq(f.as_ref(), outer) {
+                            visit(&f.body, outer, &mut Vec::new(), sites);
+                        }
+                    }
+                    Stmt::ClassDef(c) => visit(&c.body, outer, &mut Vec::new(), sites),
+                    Stmt::If {
+                        test, body, orelse, ..
+                    } => {
+                        if calls_outer(test) {
+                            sites.push(branches.clone());
+                        }
+                        branches.push(Branch { test, then: true });
+                        visit(body, outer, branches, sites);
+                        branches.pop();
+                        branches.push(Branch { test, then: false });
+                        visit(orelse, outer, branches, sites);
+                        branches.pop();
+                    }
+                    Stmt::Expr { value, .. }
+                    | Stmt::Assign {
+                        value: Some(value), ..
+                    }
+                    | Stmt::Return {
+                        value: Some(value), ..
+                    } => {
+                        if calls_outer(value) {
+                            sites.push(branches.clone());
+                        }
+                    }
+                    other => {
+                        for child in other.child_bodies() {
+                            visit(child, outer, branches, sites);
+                        }
+                    }
+                }
+            }
+        }
+        let Some(&outer) = self.scope.first() else {
+            return When::Always;
+        };
+        let body = self.model.files[self.file].body();
+        let module_level = body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), outer)));
+        if !module_level {
+            return When::Always;
+        }
+        let mut sites = Vec::new();
+        visit(body, outer, &mut Vec::new(), &mut sites);
+        let whens: Vec<When> = sites
+            .iter()
+            .map(|branches| {
+                branches.iter().fold(When::Always, |acc, b| {
+                    let text = self.condition_text(b.test);
+                    let value = production_value(self.model, self.file, b.test);
+                    acc.and(&branch_condition(value, &text, b.then))
+                })
+            })
+            .collect();
+        let Some(first) = whens.first() else {
+            return When::Always;
+        };
+        if whens.contains(&When::Always) {
+            return When::Always;
+        }
+        if whens.iter().all(|w| w == first) {
+            return first.clone();
+        }
+        let mut texts: Vec<&str> = whens.iter().filter_map(When::condition).collect();
+        texts.dedup();
+        if texts.is_empty() {
+            return first.clone();
+        }
+        When::If(texts.join(" or "))
+    }
+
     /// Records that `child` is mounted into `parent` by the current statement: no dependencies,
     /// not a mount, a parameter or an instance unless the caller says so on what is returned.
     fn include(
@@ -4537,7 +4639,7 @@ impl<'a> Extractor<'a> {
                 let Some(kind) = HookKind::of_registration(attr) else {
                     return;
                 };
-                let when = self.when();
+                let when = self.hook_when();
                 self.out.hooks.push(Hook {
                     owner,
                     kind,
@@ -5330,7 +5432,7 @@ impl<'a> Extractor<'a> {
                     } else if attr == "middleware"
                         && let Some(owner) = self.resolve(receiver)
                     {
-                        let when = self.when();
+                        let when = self.hook_when();
                         self.out.hooks.push(Hook {
                             owner,
                             kind: HookKind::HttpMiddleware,
@@ -5348,7 +5450,7 @@ impl<'a> Extractor<'a> {
                     if let Some(kind) = HookKind::of_registration(attr)
                         && let Some(owner) = self.resolve(receiver)
                     {
-                        let when = self.when();
+                        let when = self.hook_when();
                         self.out.hooks.push(Hook {
                             owner,
                             kind,
