@@ -6575,6 +6575,8 @@ const IDENTITY_WORDS: &[&str] = &[
     "apikey",
     "api-key",
     "credential",
+    // `g.gss_creds`: the credentials a front server delegated for the caller.
+    "creds",
     "jwt",
     "anonymous",
     "signature",
