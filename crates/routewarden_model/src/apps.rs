@@ -3059,6 +3059,34 @@ impl<'a> Extractor<'a> {
                     self.constructed(id, kind, call, span);
                 }
             }
+            // `app.wsgi_app = AuthMiddleware(app.wsgi_app)`, `app.wsgi_app =
+            // auth_token.filter_factory(conf)(app.wsgi_app)`: WSGI middleware around the
+            // whole application, registered like `add_middleware`.
+            ExprKind::Attribute { value: app, attr } if attr == "wsgi_app" => {
+                let Some(call) = value.as_call() else {
+                    return;
+                };
+                let wraps_app = call.args.iter().any(|a| {
+                    matches!(&a.kind, ExprKind::Attribute { value: inner, attr }
+                        if attr == "wsgi_app" && inner.as_name().is_some()
+                            && inner.as_name() == app.as_name())
+                });
+                if !wraps_app {
+                    return;
+                }
+                let Some(owner) = self.resolve(app) else {
+                    return;
+                };
+                let when = self.when();
+                self.out.middleware.push(MiddlewareReg {
+                    owner: Some(owner),
+                    class: &call.func,
+                    call,
+                    file: self.file,
+                    span,
+                    when,
+                });
+            }
             // `app.state.limiter = limiter`
             ExprKind::Attribute { value: state, attr } if attr == "limiter" => {
                 let ExprKind::Attribute {

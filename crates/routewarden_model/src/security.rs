@@ -1099,6 +1099,32 @@ impl<'a> Judge<'a, '_> {
                 }
                 continue;
             }
+            // OpenStack's keystonemiddleware `auth_token` wrapping the WSGI application
+            // (`auth_token.filter_factory(conf)(app.wsgi_app)`, `AuthProtocol(app.wsgi_app,
+            // conf)`): refuses requests without a valid Keystone token unless the operator
+            // sets `delay_auth_decision`.
+            let wsgi_factory = mw
+                .class
+                .as_call()
+                .and_then(|c| self.model.files[mw.file].imports.resolve(&c.func));
+            if qualified
+                .as_deref()
+                .or(wsgi_factory.as_deref())
+                .is_some_and(|q| q.starts_with("keystonemiddleware.auth_token."))
+            {
+                if !matches!(when, When::DevOnly(_))
+                    && !delays_auth_decision(self.model.files[mw.file].body(), mw.span)
+                {
+                    sec.auth.push(Protection {
+                        mechanism: "keystonemiddleware auth_token".to_string(),
+                        level: Level::Middleware,
+                        via: via.clone(),
+                        checks_role: false,
+                        condition: condition_of(&when, None),
+                    });
+                }
+                continue;
+            }
             const AUTHENTICATION_MIDDLEWARE: &str =
                 "starlette.middleware.authentication.AuthenticationMiddleware";
             // Also a project subclass that lets some paths through before calling it
@@ -4836,6 +4862,17 @@ impl<'a> Judge<'a, '_> {
                         Refusal::Away
                     });
                 }
+                // WSGI: `start_response("401 Unauthorized", headers)`.
+                if last == "start_response"
+                    && let Some(status) = call.args.first().and_then(Expr::as_str)
+                {
+                    if status.starts_with("401") {
+                        return Some(Refusal::Unauthorized);
+                    }
+                    if status.starts_with("403") {
+                        return Some(Refusal::Forbidden);
+                    }
+                }
                 // Flask-Login's `login_manager.unauthorized()` and `needs_refresh()`.
                 if last == "unauthorized" || last == "needs_refresh" {
                     return Some(Refusal::Unauthorized);
@@ -7185,6 +7222,52 @@ pub fn walk_functions<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Function)) {
             walk_functions(child, f);
         }
     }
+}
+
+/// Whether the function that wraps an application in keystonemiddleware's `auth_token` at
+/// `at` turns on `delay_auth_decision` (`conf["delay_auth_decision"] = True`, a dict entry or
+/// keyword of that name not literally false): the middleware then lets anonymous requests
+/// through and leaves the decision to the application.
+fn delays_auth_decision(body: &[Stmt], at: Span) -> bool {
+    const KEY: &str = "delay_auth_decision";
+    fn innermost(body: &[Stmt], at: Span) -> Option<&Function> {
+        body.iter().find_map(|s| match s {
+            Stmt::FunctionDef(f) if f.span.start <= at.start && at.end <= f.span.end => {
+                Some(f.as_ref())
+            }
+            _ => None,
+        })
+    }
+    let mut scope = body;
+    while let Some(f) = innermost(scope, at) {
+        scope = &f.body;
+    }
+    let truthy = |v: &Expr| !matches!(v.kind, ExprKind::Bool(false) | ExprKind::NoneLiteral);
+    let mut found = false;
+    walk_stmts(scope, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && truthy(value)
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Subscript { slice, .. } if slice.as_str() == Some(KEY))
+            })
+        {
+            found = true;
+        }
+    });
+    walk_exprs(scope, &mut |top| {
+        found |= top.any(&mut |e| match &e.kind {
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .any(|d| d.key.as_ref().and_then(Expr::as_str) == Some(KEY) && truthy(&d.value)),
+            ExprKind::Call(call) => call.keyword(KEY).is_some_and(truthy),
+            _ => false,
+        });
+    });
+    found
 }
 
 /// Calls `f` with every statement in `body` and in the statements nested in it, not in nested
