@@ -1788,6 +1788,31 @@ fn methods_argument(expr: Option<&Expr>) -> Option<Vec<String>> {
     )
 }
 
+/// One item of `methods=`: a string, or a member of `http.HTTPMethod` or of a project enum
+/// whose members stand for their values (`HTTPMethod.GET`, `HTTPMethod.GET.value`).
+fn method_member(model: &ProjectModel, file: usize, expr: &Expr) -> Option<String> {
+    if let Some(s) = expr.as_str() {
+        return Some(s.to_ascii_uppercase());
+    }
+    let member = match &expr.kind {
+        ExprKind::Attribute { value, attr } if attr == "value" => value,
+        _ => expr,
+    };
+    let ExprKind::Attribute { value: class, attr } = &member.kind else {
+        return None;
+    };
+    // The standard library's enum, also re-exported by a project module
+    // (`if sys.version_info >= (3, 11): from http import HTTPMethod`).
+    if let Some((_, None, Some(q))) = model.resolve_definition(file, class)
+        && q == "http.HTTPMethod"
+    {
+        return route_method(&attr.to_ascii_lowercase())
+            .flatten()
+            .map(str::to_string);
+    }
+    enum_member_text(model, file, member).map(|m| m.to_ascii_uppercase())
+}
+
 /// `methods=` given through a constant, here or imported (`methods=_METHODS`), also wrapped
 /// in `sorted(...)`, `list(...)`, `tuple(...)` or `set(...)`.
 fn methods_value(
@@ -1798,6 +1823,19 @@ fn methods_value(
     depth: u32,
 ) -> Option<Vec<String>> {
     let expr = expr?;
+    // `methods=[HTTPMethod.GET.value, HTTPMethod.POST]`: members of `http.HTTPMethod` or of a
+    // project enum stand for their values.
+    if let Some(items) = expr.elements()
+        && items.iter().any(|e| e.as_str().is_none())
+    {
+        let methods: Vec<String> = items
+            .iter()
+            .filter_map(|e| method_member(model, file, e))
+            .collect();
+        if !methods.is_empty() {
+            return Some(methods);
+        }
+    }
     if let Some(methods) = methods_argument(Some(expr)) {
         return Some(methods);
     }
@@ -2240,6 +2278,108 @@ impl<'a> Extractor<'a> {
             let value = production_value(self.model, self.file, b.test);
             acc.and(&branch_condition(value, &text, b.then))
         })
+    }
+
+    /// When a hook registered here is installed: the `if`s around it, and those around every
+    /// call of the module-level function it is registered in.
+    fn hook_when(&self) -> When {
+        self.when().and(&self.caller_condition())
+    }
+
+    /// `def install_auth_handler(password): app.before_request(check)`, called only `if
+    /// password: install_auth_handler(password)`: what the function registers exists only under
+    /// the condition of its calls in the module. Always when it is called unconditionally
+    /// somewhere, or from nowhere in the module.
+    fn caller_condition(&self) -> When {
+        fn visit<'b>(
+            body: &'b [Stmt],
+            outer: &Function,
+            branches: &mut Vec<Branch<'b>>,
+            sites: &mut Vec<Vec<Branch<'b>>>,
+        ) {
+            let calls_outer = |e: &Expr| {
+                e.any(&mut |x| {
+                    x.as_call()
+                        .is_some_and(|c| c.func.as_name() == Some(outer.name.as_str()))
+                })
+            };
+            for stmt in body {
+                match stmt {
+                    Stmt::FunctionDef(f) => {
+                        if !std::ptr::eq(f.as_ref(), outer) {
+                            visit(&f.body, outer, &mut Vec::new(), sites);
+                        }
+                    }
+                    Stmt::ClassDef(c) => visit(&c.body, outer, &mut Vec::new(), sites),
+                    Stmt::If {
+                        test, body, orelse, ..
+                    } => {
+                        if calls_outer(test) {
+                            sites.push(branches.clone());
+                        }
+                        branches.push(Branch { test, then: true });
+                        visit(body, outer, branches, sites);
+                        branches.pop();
+                        branches.push(Branch { test, then: false });
+                        visit(orelse, outer, branches, sites);
+                        branches.pop();
+                    }
+                    Stmt::Expr { value, .. }
+                    | Stmt::Assign {
+                        value: Some(value), ..
+                    }
+                    | Stmt::Return {
+                        value: Some(value), ..
+                    } => {
+                        if calls_outer(value) {
+                            sites.push(branches.clone());
+                        }
+                    }
+                    other => {
+                        for child in other.child_bodies() {
+                            visit(child, outer, branches, sites);
+                        }
+                    }
+                }
+            }
+        }
+        let Some(&outer) = self.scope.first() else {
+            return When::Always;
+        };
+        let body = self.model.files[self.file].body();
+        let module_level = body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), outer)));
+        if !module_level {
+            return When::Always;
+        }
+        let mut sites = Vec::new();
+        visit(body, outer, &mut Vec::new(), &mut sites);
+        let whens: Vec<When> = sites
+            .iter()
+            .map(|branches| {
+                branches.iter().fold(When::Always, |acc, b| {
+                    let text = self.condition_text(b.test);
+                    let value = production_value(self.model, self.file, b.test);
+                    acc.and(&branch_condition(value, &text, b.then))
+                })
+            })
+            .collect();
+        let Some(first) = whens.first() else {
+            return When::Always;
+        };
+        if whens.contains(&When::Always) {
+            return When::Always;
+        }
+        if whens.iter().all(|w| w == first) {
+            return first.clone();
+        }
+        let mut texts: Vec<&str> = whens.iter().filter_map(When::condition).collect();
+        texts.dedup();
+        if texts.is_empty() {
+            return first.clone();
+        }
+        When::If(texts.join(" or "))
     }
 
     /// Records that `child` is mounted into `parent` by the current statement: no dependencies,
@@ -2919,6 +3059,34 @@ impl<'a> Extractor<'a> {
                     self.constructed(id, kind, call, span);
                 }
             }
+            // `app.wsgi_app = AuthMiddleware(app.wsgi_app)`, `app.wsgi_app =
+            // auth_token.filter_factory(conf)(app.wsgi_app)`: WSGI middleware around the
+            // whole application, registered like `add_middleware`.
+            ExprKind::Attribute { value: app, attr } if attr == "wsgi_app" => {
+                let Some(call) = value.as_call() else {
+                    return;
+                };
+                let wraps_app = call.args.iter().any(|a| {
+                    matches!(&a.kind, ExprKind::Attribute { value: inner, attr }
+                        if attr == "wsgi_app" && inner.as_name().is_some()
+                            && inner.as_name() == app.as_name())
+                });
+                if !wraps_app {
+                    return;
+                }
+                let Some(owner) = self.resolve(app) else {
+                    return;
+                };
+                let when = self.when();
+                self.out.middleware.push(MiddlewareReg {
+                    owner: Some(owner),
+                    class: &call.func,
+                    call,
+                    file: self.file,
+                    span,
+                    when,
+                });
+            }
             // `app.state.limiter = limiter`
             ExprKind::Attribute { value: state, attr } if attr == "limiter" => {
                 let ExprKind::Attribute {
@@ -3001,6 +3169,9 @@ impl<'a> Extractor<'a> {
             };
             self.include(id.clone(), child, None, span).is_parameter = true;
         }
+        if kind == ObjectKind::Blueprint {
+            self.constructor_hooks(&id, call, span);
+        }
         self.out.objects.push(FrameworkObject {
             id,
             kind,
@@ -3015,6 +3186,75 @@ impl<'a> Extractor<'a> {
             ),
             scope: self.scope.clone(),
         });
+    }
+
+    /// `SecuredBlueprint("accounts", __name__)` where the project class's `__init__` (or a
+    /// project base's) runs `self.before_request(require_token)`: the hook is installed on
+    /// every instance.
+    fn constructor_hooks(&mut self, id: &ObjectId, call: &'a Call, span: Span) {
+        let Some((mut class_file, Some(Stmt::ClassDef(class)), _)) =
+            self.model.resolve_definition(self.file, &call.func)
+        else {
+            return;
+        };
+        let mut class: &'a Class = class;
+        for _ in 0..4 {
+            let init = class.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
+                _ => None,
+            });
+            if let Some(init) = init {
+                // Only statements of the constructor itself: a hook under an `if` depends on
+                // the arguments.
+                for stmt in &init.body {
+                    let Stmt::Expr { value, .. } = stmt else {
+                        continue;
+                    };
+                    let Some(hook_call) = value.as_call() else {
+                        continue;
+                    };
+                    let Some((receiver, attr)) = hook_call.method() else {
+                        continue;
+                    };
+                    let Some(kind) = HookKind::of_registration(attr) else {
+                        continue;
+                    };
+                    if receiver.as_name() != Some("self") {
+                        continue;
+                    }
+                    let Some(func_expr) = hook_call.args.first() else {
+                        continue;
+                    };
+                    let Some((function_file, function, _)) =
+                        function_in(self.model, class_file, &[init], func_expr)
+                    else {
+                        continue;
+                    };
+                    let when = self.when();
+                    self.out.hooks.push(Hook {
+                        owner: id.clone(),
+                        kind,
+                        function,
+                        function_file,
+                        span,
+                        when,
+                    });
+                }
+            }
+            // The first project base, if any.
+            let Some((base_file, base)) = class.bases.iter().find_map(|b| {
+                match self.model.resolve_definition(class_file, b)? {
+                    (f, Some(Stmt::ClassDef(c)), _) if !std::ptr::eq(c.as_ref(), class) => {
+                        Some((f, c.as_ref()))
+                    }
+                    _ => None,
+                }
+            }) else {
+                return;
+            };
+            class_file = base_file;
+            class = base;
+        }
     }
 
     /// `self` in a method of a class that subclasses the framework's application class
@@ -4427,7 +4667,7 @@ impl<'a> Extractor<'a> {
                 let Some(kind) = HookKind::of_registration(attr) else {
                     return;
                 };
-                let when = self.when();
+                let when = self.hook_when();
                 self.out.hooks.push(Hook {
                     owner,
                     kind,
@@ -5220,7 +5460,7 @@ impl<'a> Extractor<'a> {
                     } else if attr == "middleware"
                         && let Some(owner) = self.resolve(receiver)
                     {
-                        let when = self.when();
+                        let when = self.hook_when();
                         self.out.hooks.push(Hook {
                             owner,
                             kind: HookKind::HttpMiddleware,
@@ -5238,7 +5478,7 @@ impl<'a> Extractor<'a> {
                     if let Some(kind) = HookKind::of_registration(attr)
                         && let Some(owner) = self.resolve(receiver)
                     {
-                        let when = self.when();
+                        let when = self.hook_when();
                         self.out.hooks.push(Hook {
                             owner,
                             kind,

@@ -181,6 +181,11 @@ impl<'a> AttackSurface<'a> {
             .iter()
             .map(|r| r.handler.body.as_ptr() as usize)
             .collect();
+        let hook_bodies: HashSet<usize> = apps
+            .hooks
+            .iter()
+            .map(|h| h.function.body.as_ptr() as usize)
+            .collect();
         let login_switch = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
@@ -203,6 +208,7 @@ impl<'a> AttackSurface<'a> {
                     login_switch: &login_switch,
                     endpoint_flags: &endpoint_flags,
                     handler_bodies: &handler_bodies,
+                    hook_bodies: &hook_bodies,
                     methods_by_name: &methods_by_name,
                     scheme_parameters: RefCell::new(Default::default()),
                 };
@@ -357,6 +363,8 @@ struct Judge<'a, 'm> {
     /// The bodies of route handlers (their addresses): a bare `return` there ends the
     /// request, while in a helper or dependency it lets the caller go on.
     handler_bodies: &'m HashSet<usize>,
+    /// The bodies of `before_request` hooks and HTTP middleware functions.
+    hook_bodies: &'m HashSet<usize>,
     /// The project's methods by name, built when a call on an object of unknown class is
     /// first judged (`authenticator.authenticate_request(request)` on what a dependency
     /// returned): what the method does decides, not what it is called.
@@ -1087,6 +1095,32 @@ impl<'a> Judge<'a, '_> {
                         via: via.clone(),
                         checks_role: false,
                         condition: None,
+                    });
+                }
+                continue;
+            }
+            // OpenStack's keystonemiddleware `auth_token` wrapping the WSGI application
+            // (`auth_token.filter_factory(conf)(app.wsgi_app)`, `AuthProtocol(app.wsgi_app,
+            // conf)`): refuses requests without a valid Keystone token unless the operator
+            // sets `delay_auth_decision`.
+            let wsgi_factory = mw
+                .class
+                .as_call()
+                .and_then(|c| self.model.files[mw.file].imports.resolve(&c.func));
+            if qualified
+                .as_deref()
+                .or(wsgi_factory.as_deref())
+                .is_some_and(|q| q.starts_with("keystonemiddleware.auth_token."))
+            {
+                if !matches!(when, When::DevOnly(_))
+                    && !delays_auth_decision(self.model.files[mw.file].body(), mw.span)
+                {
+                    sec.auth.push(Protection {
+                        mechanism: "keystonemiddleware auth_token".to_string(),
+                        level: Level::Middleware,
+                        via: via.clone(),
+                        checks_role: false,
+                        condition: condition_of(&when, None),
                     });
                 }
                 continue;
@@ -4410,6 +4444,24 @@ impl<'a> Judge<'a, '_> {
                             ..own
                         });
                     }
+                    // `if not token: return error(400, "Token must be set.")` in a hook: a
+                    // missing credential answered with a client error refuses anonymous
+                    // callers as a 401 does. Only in a hook: in a handler or a helper it
+                    // calls, a 400 for a missing value is input validation.
+                    let refuses_missing = own.identity
+                        && own.polarity == Polarity::Lacks
+                        && !own.role
+                        && !own.credentials
+                        && own.switch.is_none()
+                        && then_gate.switch.is_none()
+                        && gate.is_none_or(|o| o.polarity != Polarity::Has)
+                        && tests_presented_value(test)
+                        && words_in(test, &mut |w| MISSING_CREDENTIAL.found_in(w))
+                        && self.hook_bodies.contains(&(root.as_ptr() as usize))
+                        && answers_client_error(body);
+                    if refuses_missing {
+                        v.grant_as(None, false);
+                    }
                     // `if not header: return await call_next(request)`: what follows runs only
                     // for callers who presented a credential, so its refusals answer bad ones
                     // and anonymous callers are let through.
@@ -4420,6 +4472,7 @@ impl<'a> Judge<'a, '_> {
                         && tests_presented_value(test)
                         && orelse.is_empty()
                         && lets_through(body)
+                        && !refuses_missing
                         && !self.branch_refuses(file, root, body)
                     {
                         v.lets_anonymous = true;
@@ -4808,6 +4861,17 @@ impl<'a> Judge<'a, '_> {
                     } else {
                         Refusal::Away
                     });
+                }
+                // WSGI: `start_response("401 Unauthorized", headers)`.
+                if last == "start_response"
+                    && let Some(status) = call.args.first().and_then(Expr::as_str)
+                {
+                    if status.starts_with("401") {
+                        return Some(Refusal::Unauthorized);
+                    }
+                    if status.starts_with("403") {
+                        return Some(Refusal::Forbidden);
+                    }
                 }
                 // Flask-Login's `login_manager.unauthorized()` and `needs_refresh()`.
                 if last == "unauthorized" || last == "needs_refresh" {
@@ -5412,6 +5476,58 @@ fn tested_value(test: &Expr) -> &Expr {
             }
             _ => return subject,
         }
+    }
+}
+
+/// Words naming a credential the caller presents, whose absence a guard may answer with a
+/// 400 (`if not auth_token: return error(400, "Token must be set.")`).
+static MISSING_CREDENTIAL: StaticWordList = StaticWordList::new(|| {
+    WordList::new(&[
+        "token",
+        "auth",
+        "api_key",
+        "apikey",
+        "api-key",
+        "credential",
+        "creds",
+        "bearer",
+        "jwt",
+        "signature",
+    ])
+});
+
+/// A branch that answers with a client error other than 401/403 before anything else:
+/// `return error(400, "...")`, `abort(400)`, `return "...", 400`, `raise BadRequest(...)`.
+fn answers_client_error(then: &[Stmt]) -> bool {
+    let client_error = |e: &Expr| match &e.kind {
+        ExprKind::Int(Some(n)) => (400..500).contains(n) && !matches!(n, 404 | 405),
+        ExprKind::Attribute { attr, .. } => {
+            matches!(attr.as_str(), "HTTP_400_BAD_REQUEST" | "BAD_REQUEST")
+        }
+        _ => false,
+    };
+    let first = then
+        .iter()
+        .find(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()));
+    let answer = match first {
+        Some(Stmt::Return { value: Some(e), .. } | Stmt::Raise { exc: Some(e), .. }) => e,
+        Some(Stmt::Expr { value, .. }) if value.as_call().is_some() => value,
+        _ => return false,
+    };
+    match &answer.kind {
+        ExprKind::Tuple(items) => items.iter().skip(1).any(client_error),
+        ExprKind::Call(call) => {
+            call.func.last_name() == Some("BadRequest")
+                || call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().filter_map(|k| {
+                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                            .then_some(&k.value)
+                    }))
+                    .any(client_error)
+        }
+        _ => false,
     }
 }
 
@@ -6496,6 +6612,8 @@ const IDENTITY_WORDS: &[&str] = &[
     "apikey",
     "api-key",
     "credential",
+    // `g.gss_creds`: the credentials a front server delegated for the caller.
+    "creds",
     "jwt",
     "anonymous",
     "signature",
@@ -7104,6 +7222,52 @@ pub fn walk_functions<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Function)) {
             walk_functions(child, f);
         }
     }
+}
+
+/// Whether the function that wraps an application in keystonemiddleware's `auth_token` at
+/// `at` turns on `delay_auth_decision` (`conf["delay_auth_decision"] = True`, a dict entry or
+/// keyword of that name not literally false): the middleware then lets anonymous requests
+/// through and leaves the decision to the application.
+fn delays_auth_decision(body: &[Stmt], at: Span) -> bool {
+    const KEY: &str = "delay_auth_decision";
+    fn innermost(body: &[Stmt], at: Span) -> Option<&Function> {
+        body.iter().find_map(|s| match s {
+            Stmt::FunctionDef(f) if f.span.start <= at.start && at.end <= f.span.end => {
+                Some(f.as_ref())
+            }
+            _ => None,
+        })
+    }
+    let mut scope = body;
+    while let Some(f) = innermost(scope, at) {
+        scope = &f.body;
+    }
+    let truthy = |v: &Expr| !matches!(v.kind, ExprKind::Bool(false) | ExprKind::NoneLiteral);
+    let mut found = false;
+    walk_stmts(scope, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && truthy(value)
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Subscript { slice, .. } if slice.as_str() == Some(KEY))
+            })
+        {
+            found = true;
+        }
+    });
+    walk_exprs(scope, &mut |top| {
+        found |= top.any(&mut |e| match &e.kind {
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .any(|d| d.key.as_ref().and_then(Expr::as_str) == Some(KEY) && truthy(&d.value)),
+            ExprKind::Call(call) => call.keyword(KEY).is_some_and(truthy),
+            _ => false,
+        });
+    });
+    found
 }
 
 /// Calls `f` with every statement in `body` and in the statements nested in it, not in nested

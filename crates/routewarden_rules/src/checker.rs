@@ -30,7 +30,21 @@ pub fn check_project(
         .apps
         .routes
         .iter()
-        .map(|r| (r.handler_file, r.handler.span.start))
+        .flat_map(|r| {
+            // A project `dispatch_request` override of a class-based view wraps every
+            // method's handler: what it answers reaches the client like the handler's own.
+            let dispatch = r.view_class.and_then(|class| {
+                routewarden_model::apps::find_method(
+                    model,
+                    r.view_class_file,
+                    class,
+                    "dispatch_request",
+                )
+                .filter(|(_, _, m)| !std::ptr::eq(*m, r.handler))
+                .map(|(f, _, m)| (f, m.span.start))
+            });
+            std::iter::once((r.handler_file, r.handler.span.start)).chain(dispatch)
+        })
         .collect();
     let flask_cors_config = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
