@@ -2483,10 +2483,11 @@ impl<'a> Judge<'a, '_> {
     ) -> Vec<ParamDep<'a>> {
         let mut out = Vec::new();
         if let Some(default) = &param.default {
+            let (dep_file, dep_scope, dep) = self.bound_dependency(file, scope, default);
             out.push(ParamDep {
-                file,
-                scope: scope.to_vec(),
-                dep: default,
+                file: dep_file,
+                scope: dep_scope,
+                dep,
                 annotation: param.annotation.as_ref(),
                 shown: (file, default.span),
             });
@@ -2495,6 +2496,30 @@ impl<'a> Judge<'a, '_> {
             self.annotated_dependencies(file, scope, annotation, None, &mut out, 0);
         }
         out
+    }
+
+    /// The `Depends(...)`/`Security(...)` a dependency written as a name stands for:
+    /// `CurrentUser = Depends(get_user)` or `cast(User, Depends(get_user))` (so that type
+    /// checkers see a `User`), then `def h(user=CurrentUser)`. Anything else is kept as written.
+    fn bound_dependency(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        expr: &'a Expr,
+    ) -> (usize, Vec<&'a Function>, &'a Expr) {
+        let origin = self.model.resolve_value(file, scope, expr);
+        let value = crate::apps::uncast(self.model, origin.file, origin.expr);
+        let is_marker = value.as_call().is_some_and(|c| {
+            self.model.files[origin.file]
+                .imports
+                .resolve(&c.func)
+                .is_some_and(|q| is_depends(&q) || is_security(&q))
+        });
+        if is_marker && !std::ptr::eq(value, expr) {
+            (origin.file, origin.scope, value)
+        } else {
+            (file, scope.to_vec(), expr)
+        }
     }
 
     /// `shown` is the alias the dependencies were reached through, printed instead of them.
@@ -2520,10 +2545,11 @@ impl<'a> Judge<'a, '_> {
                     return;
                 };
                 for item in items.iter().skip(1) {
+                    let (dep_file, dep_scope, dep) = self.bound_dependency(file, scope, item);
                     out.push(ParamDep {
-                        file,
-                        scope: scope.to_vec(),
-                        dep: item,
+                        file: dep_file,
+                        scope: dep_scope,
+                        dep,
                         annotation: items.first(),
                         shown: shown.unwrap_or((file, item.span)),
                     });
