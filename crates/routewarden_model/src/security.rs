@@ -14,8 +14,8 @@ use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt,
-    UnaryOp,
+    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind,
+    Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -2790,10 +2790,25 @@ impl<'a> Judge<'a, '_> {
                 return v;
             }
             // A factory such as `require_role("admin")`: judge what it builds.
-            let inner = self.callable_verdict(file, scope, &call.func, depth + 1);
+            let mut inner = self.callable_verdict(file, scope, &call.func, depth + 1);
+            // `IdentityFactory(optional=False)`: an instance whose refusals depend on a flag
+            // its constructor stores (`if not self.optional: raise`), given as a literal.
+            if inner.authenticates
+                && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+                    self.model.resolve_definition(file, &call.func)
+            {
+                self.bind_constructor_flag(class_file, class, call, &mut inner);
+                // An instance built never to refuse (`IdentityFactory(optional=True)`).
+                v.lets_anonymous = !inner.authenticates;
+            }
             if inner.authenticates {
                 v = inner;
-                v.checks_role |= !call.args.is_empty() || !call.keywords.is_empty();
+                // Flags (`optional=False`) name no role.
+                v.checks_role |= call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .any(|a| a.as_bool().is_none());
             }
             return v;
         }
@@ -2876,6 +2891,111 @@ impl<'a> Judge<'a, '_> {
             all.absorb(&v);
         }
         Some(all)
+    }
+
+    /// Folds a class verdict's switch that tests an instance attribute the constructor sets
+    /// from a parameter (`self.optional = optional`, then `if user is None and not
+    /// self.optional: raise`) when the construction passes that parameter a literal (or
+    /// leaves its literal default): the instance either always refuses or never does.
+    fn bind_constructor_flag(
+        &self,
+        class_file: usize,
+        class: &'a Class,
+        call: &Call,
+        v: &mut Verdict,
+    ) {
+        let Some(switch) = v.switch.filter(|s| !s.parameter) else {
+            return;
+        };
+        if call
+            .args
+            .iter()
+            .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || call.keywords.iter().any(|k| k.arg.is_none())
+        {
+            return;
+        }
+        let Some((_, _, init)) = find_method(self.model, class_file, class, "__init__") else {
+            return;
+        };
+        // `self.<attr> = <parameter>`, assigned once in `__init__`'s own body.
+        let flag = |attr: &str| -> Option<bool> {
+            let mut values = init.body.iter().filter_map(|stmt| match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if targets.iter().any(|t| {
+                    matches!(&t.kind, ExprKind::Attribute { value, attr: a }
+                        if value.as_name() == Some("self") && a == attr)
+                }) =>
+                {
+                    Some(value)
+                }
+                _ => None,
+            });
+            let value = values.next()?;
+            if values.next().is_some() {
+                return None;
+            }
+            let name = value.as_name()?;
+            let (index, param) = init
+                .params
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.name == name)?;
+            let passed = call.keyword(name).or_else(|| {
+                matches!(
+                    param.kind,
+                    ParamKind::Positional | ParamKind::PositionalOnly
+                )
+                .then(|| index.checked_sub(1).and_then(|i| call.args.get(i)))
+                .flatten()
+            });
+            passed.or(param.default.as_ref())?.as_bool()
+        };
+        fn holds(e: &Expr, flag: &impl Fn(&str) -> Option<bool>) -> Option<bool> {
+            match &e.kind {
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand,
+                } => holds(operand, flag).map(|b| !b),
+                ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+                    flag(attr)
+                }
+                _ => None,
+            }
+        }
+        // The switch's test, in a method of the class.
+        let mut test = None;
+        for (f, c) in class_hierarchy(self.model, class_file, class) {
+            if f != switch.file {
+                continue;
+            }
+            for stmt in &c.body {
+                if let Stmt::FunctionDef(m) = stmt {
+                    walk_all_exprs(&m.body, &mut |e| {
+                        e.any(&mut |x| {
+                            if x.span == switch.test && test.is_none() {
+                                test = holds(x, &flag);
+                            }
+                            false
+                        });
+                    });
+                }
+            }
+        }
+        let Some(holds) = test else {
+            return;
+        };
+        if holds != switch.negated {
+            v.switch = None;
+        } else {
+            // The refusals never happen: optional authentication.
+            v.authenticates = false;
+            v.switch = None;
+            v.lets_anonymous = true;
+        }
     }
 
     /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
