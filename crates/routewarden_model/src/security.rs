@@ -5081,6 +5081,13 @@ impl<'a> Judge<'a, '_> {
                             _ => code.and_then(|(_, v)| status_of(v)),
                         }
                     }
+                    // `raise AuthenticationRequired("...")`: the project's own exception class,
+                    // answered with the 401/403 its class declares.
+                    Some((class_file, Some(Stmt::ClassDef(class)), _)) => {
+                        self.declared_refusal(class_file, class)
+                    }
+                    // `raise exceptions.AuthenticationRequired(...)` of a package out of reach.
+                    Some((_, None, Some(q))) => login_required_class(&q),
                     // `return auth_error()`: a project helper that refuses; or
                     // `_forbidden(reason)`, a helper whose body ends raising the refusal.
                     Some((def_file, Some(Stmt::FunctionDef(f)), _)) if depth < REFUSAL_DEPTH => {
@@ -5105,16 +5112,110 @@ impl<'a> Judge<'a, '_> {
                 if let Some(r) = refusal_class(name) {
                     return Some(r);
                 }
+                // `raise UserRequiredException`: the class, instantiated by `raise`.
+                if let Some(r) = self.exception_class_refusal(file, expr) {
+                    return Some(r);
+                }
                 let value = crate::values::last_assignment(root, name)?;
                 if std::ptr::eq(value, expr) || depth > REFUSAL_DEPTH {
                     return None;
                 }
                 self.refusal(file, root, value, depth + 1)
             }
-            ExprKind::Attribute { attr, .. } => refusal_class(attr),
+            ExprKind::Attribute { attr, .. } => {
+                refusal_class(attr).or_else(|| self.exception_class_refusal(file, expr))
+            }
             _ => None,
         }
     }
+
+    /// A raised exception class that answers 401/403: a project class declaring that status,
+    /// or a class out of reach whose name says a login is required.
+    fn exception_class_refusal(&self, file: usize, class: &Expr) -> Option<Refusal> {
+        match self.model.resolve_definition(file, class)? {
+            (class_file, Some(Stmt::ClassDef(c)), _) => self.declared_refusal(class_file, c),
+            (_, None, Some(q)) => login_required_class(&q),
+            _ => None,
+        }
+    }
+
+    /// The 401/403 a project exception class declares, itself or through its bases: a class
+    /// attribute (`status_code = 403`), the status it hands its base's constructor
+    /// (`super().__init__(status_code=401, ...)`), or a base out of reach named for a
+    /// required login (`class SessionExpired(galaxy.exceptions.AuthenticationRequired)`).
+    fn declared_refusal(&self, file: usize, class: &'a Class) -> Option<Refusal> {
+        for (f, c) in class_hierarchy(self.model, file, class) {
+            for stmt in &c.body {
+                match stmt {
+                    Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } if targets.iter().any(|t| {
+                        matches!(t.as_name(), Some("status_code" | "status" | "code"))
+                    }) =>
+                    {
+                        // A status other than 401/403 decides too; `code = "E_AUTH"` does not.
+                        if let Some(r) = status_of(value) {
+                            return Some(r);
+                        }
+                        if matches!(value.kind, ExprKind::Int(_)) {
+                            return None;
+                        }
+                    }
+                    Stmt::FunctionDef(init) if init.name == "__init__" => {
+                        let mut found = None;
+                        walk_exprs(&init.body, &mut |e| {
+                            if found.is_none()
+                                && let Some(call) = e.as_call()
+                                && let ExprKind::Attribute { value, attr } = &call.func.kind
+                                && attr == "__init__"
+                                && value
+                                    .as_call()
+                                    .is_some_and(|s| s.func.as_name() == Some("super"))
+                            {
+                                found = call
+                                    .keyword("status_code")
+                                    .or(call.keyword("status"))
+                                    .or(call.keyword("code"))
+                                    .or(call.args.first())
+                                    .and_then(status_of);
+                            }
+                        });
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for base in &c.bases {
+                if let Some((_, None, Some(q))) = self.model.resolve_definition(f, base)
+                    && let Some(r) = login_required_class(&q)
+                {
+                    return Some(r);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// An exception class named for a caller who must log in first: `AuthenticationRequired`,
+/// `LoginRequired`, `UserRequiredException`, `NotLoggedIn`.
+fn login_required_class(qualified: &str) -> Option<Refusal> {
+    let last = qualified.rsplit('.').next().unwrap_or(qualified);
+    let lower = last.to_ascii_lowercase();
+    [
+        "authenticationrequired",
+        "authrequired",
+        "loginrequired",
+        "userrequired",
+        "notloggedin",
+    ]
+    .iter()
+    .any(|w| lower.starts_with(w))
+    .then_some(Refusal::Unauthorized)
 }
 
 /// What an `is_accessible` override lets through ([`Judge::access_returns`]).
