@@ -483,6 +483,56 @@ impl<'a> Judge<'a, '_> {
                 );
             }
         }
+        // fastapi-utils' class-based view (`@cbv(router) class Views: user: User =
+        // Depends(get_user)`): class attributes are dependencies of every endpoint method.
+        if handler.params.first().is_some_and(|p| p.name == "self")
+            && let Some(class) = innermost_class(self.model.files[hf].body(), handler.span)
+            && class
+                .decorators
+                .iter()
+                .any(|d| self.is_cbv_decorator(hf, d))
+        {
+            for stmt in &class.body {
+                let Stmt::Assign {
+                    targets,
+                    annotation,
+                    value,
+                    ..
+                } = stmt
+                else {
+                    continue;
+                };
+                if !matches!(targets.as_slice(), [t] if t.as_name().is_some()) {
+                    continue;
+                }
+                let mut deps = Vec::new();
+                if let Some(value) = value {
+                    let (f, dep_scope, dep) = self.bound_dependency(hf, &[], value);
+                    deps.push(ParamDep {
+                        file: f,
+                        scope: dep_scope,
+                        dep,
+                        annotation: annotation.as_deref(),
+                        shown: (hf, value.span),
+                    });
+                }
+                if let Some(annotation) = annotation {
+                    self.annotated_dependencies(hf, &[], annotation, None, &mut deps, 0);
+                }
+                for pd in deps {
+                    self.dependency(
+                        pd.file,
+                        &pd.scope,
+                        pd.dep,
+                        Level::View,
+                        Some(class.name.to_string()),
+                        pd.annotation,
+                        Some(pd.shown),
+                        &mut sec,
+                    );
+                }
+            }
+        }
         // `dependencies=[...]` on the route decorator or `add_api_route`, also a constant.
         let route_scope: &[&Function] = if route.decorator_index.is_some() {
             scope
@@ -2520,6 +2570,40 @@ impl<'a> Judge<'a, '_> {
         } else {
             (file, scope.to_vec(), expr)
         }
+    }
+
+    /// `@cbv(router)` of fastapi-utils / fastapi-restful or a project copy of it, or
+    /// `@router.cbv`, a method of the project's router class that applies it.
+    fn is_cbv_decorator(&self, file: usize, decorator: &Expr) -> bool {
+        let func = decorator.as_call().map_or(decorator, |c| &c.func);
+        if decorator.as_call().is_some() {
+            if func.last_name() != Some("cbv") {
+                return false;
+            }
+            return match self.model.resolve_definition(file, func) {
+                Some((_, None, Some(q))) => {
+                    matches!(
+                        q.as_str(),
+                        "fastapi_utils.cbv.cbv" | "fastapi_restful.cbv.cbv"
+                    )
+                }
+                Some((_, Some(Stmt::FunctionDef(_)), _)) => true,
+                _ => false,
+            };
+        }
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return false;
+        };
+        if attr != "cbv" {
+            return false;
+        }
+        // `router = Router(...)`, a project class (or a subclass) defining `cbv`.
+        let origin = self.model.resolve_value(file, &[], value);
+        origin.expr.as_call().is_some_and(|c| {
+            matches!(self.model.resolve_definition(origin.file, &c.func),
+                Some((cf, Some(Stmt::ClassDef(class)), _))
+                    if find_method(self.model, cf, class, "cbv").is_some())
+        })
     }
 
     /// `shown` is the alias the dependencies were reached through, printed instead of them.
