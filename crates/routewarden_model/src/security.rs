@@ -533,6 +533,16 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+        // `@router.post(..., require_admin=True)` of a router subclass that turns the flag
+        // into a route dependency.
+        if let Some(i) = route.decorator_index
+            && let Some(call) = handler.decorators.get(i).and_then(Expr::as_call)
+        {
+            for (dep_file, dep) in self.router_flag_dependencies(hf, scope, call) {
+                let (f, dep_scope, dep) = self.bound_dependency(dep_file, &[], dep);
+                self.dependency(f, &dep_scope, dep, Level::Route, None, None, None, &mut sec);
+            }
+        }
         // `dependencies=[...]` on the route decorator or `add_api_route`, also a constant.
         let route_scope: &[&Function] = if route.decorator_index.is_some() {
             scope
@@ -2570,6 +2580,124 @@ impl<'a> Judge<'a, '_> {
         } else {
             (file, scope.to_vec(), expr)
         }
+    }
+
+    /// The dependencies a project router class adds for a keyword its route decorator is
+    /// given as `True` (`@router.post(path, require_admin=True)`): a method of the class reads
+    /// the flag from the keywords (`flag = kwd.pop("require_admin", False)` then `if flag:`,
+    /// or `if kwd.pop(...):`) and adds to `kwd["dependencies"]` (`append`, `= [...]`,
+    /// `setdefault("dependencies", []).append(...)`) a value, `self.<attribute>` being read
+    /// on the router's own class.
+    fn router_flag_dependencies(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        decorator: &Call,
+    ) -> Vec<(usize, &'a Expr)> {
+        let mut out = Vec::new();
+        let flags: Vec<&str> = decorator
+            .keywords
+            .iter()
+            .filter(|k| k.value.as_bool() == Some(true))
+            .filter_map(|k| k.arg.as_deref())
+            .collect();
+        let ExprKind::Attribute {
+            value: receiver, ..
+        } = &decorator.func.kind
+        else {
+            return out;
+        };
+        if flags.is_empty() {
+            return out;
+        }
+        let origin = self.model.resolve_value(file, scope, receiver);
+        let Some((class_file, Some(Stmt::ClassDef(class)), _)) = origin
+            .expr
+            .as_call()
+            .and_then(|c| self.model.resolve_definition(origin.file, &c.func))
+        else {
+            return out;
+        };
+        // `kwd.pop("flag", False)`, `kwd.get("flag")`: the flag's value.
+        let reads_flag = |e: &Expr| {
+            e.as_call().is_some_and(|c| {
+                matches!(&c.func.kind, ExprKind::Attribute { attr, .. }
+                    if attr == "pop" || attr == "get")
+                    && c.args
+                        .first()
+                        .and_then(Expr::as_str)
+                        .is_some_and(|k| flags.contains(&k))
+            })
+        };
+        let added = |f: usize, body: &'a [Stmt], out: &mut Vec<(usize, &'a Expr)>| {
+            walk_all_exprs(body, &mut |e| {
+                // `kwd["dependencies"].append(dep)`, `kwd.setdefault("dependencies", []).append(dep)`.
+                if let Some(c) = e.as_call()
+                    && let ExprKind::Attribute { value, attr } = &c.func.kind
+                    && attr == "append"
+                    && names_dependencies(value)
+                    && let Some(dep) = c.args.first()
+                {
+                    out.push((f, dep));
+                }
+            });
+            walk_all_stmts(body, &mut |stmt| {
+                // `kwd["dependencies"] = [dep]`.
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                    && targets.iter().any(names_dependencies)
+                    && let Some(items) = value.elements()
+                {
+                    out.extend(items.iter().map(|d| (f, d)));
+                }
+            });
+        };
+        for (f, c) in class_hierarchy(self.model, class_file, class) {
+            for stmt in &c.body {
+                let Stmt::FunctionDef(method) = stmt else {
+                    continue;
+                };
+                let mut flag_names: Vec<&str> = Vec::new();
+                for s in &method.body {
+                    match s {
+                        Stmt::Assign {
+                            targets,
+                            value: Some(value),
+                            ..
+                        } if reads_flag(value) => {
+                            flag_names.extend(targets.iter().filter_map(Expr::as_name));
+                        }
+                        Stmt::If { test, body, .. }
+                            if reads_flag(test)
+                                || test.as_name().is_some_and(|n| flag_names.contains(&n)) =>
+                        {
+                            added(f, body, &mut out);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // `self.admin_dependency`: the attribute of the router's own class.
+        let mut deps: Vec<(usize, &'a Expr)> = Vec::new();
+        for (f, dep) in out {
+            let dep = match &dep.kind {
+                ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+                    crate::apps::class_attribute(self.model, class_file, class, attr)
+                }
+                _ => Some((f, dep)),
+            };
+            // `if "dependencies" in kwd: ...append(x) else: ... = [x]`: one dependency.
+            if let Some(dep) = dep
+                && !deps.iter().any(|d| std::ptr::eq(d.1, dep.1))
+            {
+                deps.push(dep);
+            }
+        }
+        deps
     }
 
     /// `@cbv(router)` of fastapi-utils / fastapi-restful or a project copy of it, or
@@ -5285,11 +5413,27 @@ impl<'a> Judge<'a, '_> {
     }
 }
 
+/// `kwd["dependencies"]`, `kwd.setdefault("dependencies", [])`.
+fn names_dependencies(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Subscript { slice, .. } => slice.as_str() == Some("dependencies"),
+        ExprKind::Call(c) => {
+            matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "setdefault")
+                && c.args.first().and_then(Expr::as_str) == Some("dependencies")
+        }
+        _ => false,
+    }
+}
+
 /// An exception class named for a caller who must log in first: `AuthenticationRequired`,
-/// `LoginRequired`, `UserRequiredException`, `NotLoggedIn`.
+/// `LoginRequired`, `UserRequiredException`, `NotLoggedIn`; or be an administrator:
+/// `AdminRequiredException`.
 fn login_required_class(qualified: &str) -> Option<Refusal> {
     let last = qualified.rsplit('.').next().unwrap_or(qualified);
     let lower = last.to_ascii_lowercase();
+    if lower.starts_with("adminrequired") {
+        return Some(Refusal::Forbidden);
+    }
     [
         "authenticationrequired",
         "authrequired",
