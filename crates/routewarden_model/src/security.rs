@@ -14,8 +14,8 @@ use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
-    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, Span, Stmt,
-    UnaryOp,
+    BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind,
+    Span, Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -489,6 +489,66 @@ impl<'a> Judge<'a, '_> {
                     Some(pd.shown),
                     &mut sec,
                 );
+            }
+        }
+        // fastapi-utils' class-based view (`@cbv(router) class Views: user: User =
+        // Depends(get_user)`): class attributes are dependencies of every endpoint method.
+        if handler.params.first().is_some_and(|p| p.name == "self")
+            && let Some(class) = innermost_class(self.model.files[hf].body(), handler.span)
+            && class
+                .decorators
+                .iter()
+                .any(|d| self.is_cbv_decorator(hf, d))
+        {
+            for stmt in &class.body {
+                let Stmt::Assign {
+                    targets,
+                    annotation,
+                    value,
+                    ..
+                } = stmt
+                else {
+                    continue;
+                };
+                if !matches!(targets.as_slice(), [t] if t.as_name().is_some()) {
+                    continue;
+                }
+                let mut deps = Vec::new();
+                if let Some(value) = value {
+                    let (f, dep_scope, dep) = self.bound_dependency(hf, &[], value);
+                    deps.push(ParamDep {
+                        file: f,
+                        scope: dep_scope,
+                        dep,
+                        annotation: annotation.as_deref(),
+                        shown: (hf, value.span),
+                    });
+                }
+                if let Some(annotation) = annotation {
+                    self.annotated_dependencies(hf, &[], annotation, None, &mut deps, 0);
+                }
+                for pd in deps {
+                    self.dependency(
+                        pd.file,
+                        &pd.scope,
+                        pd.dep,
+                        Level::View,
+                        Some(class.name.to_string()),
+                        pd.annotation,
+                        Some(pd.shown),
+                        &mut sec,
+                    );
+                }
+            }
+        }
+        // `@router.post(..., require_admin=True)` of a router subclass that turns the flag
+        // into a route dependency.
+        if let Some(i) = route.decorator_index
+            && let Some(call) = handler.decorators.get(i).and_then(Expr::as_call)
+        {
+            for (dep_file, dep) in self.router_flag_dependencies(hf, scope, call) {
+                let (f, dep_scope, dep) = self.bound_dependency(dep_file, &[], dep);
+                self.dependency(f, &dep_scope, dep, Level::Route, None, None, None, &mut sec);
             }
         }
         // `dependencies=[...]` on the route decorator or `add_api_route`, also a constant.
@@ -2517,10 +2577,11 @@ impl<'a> Judge<'a, '_> {
     ) -> Vec<ParamDep<'a>> {
         let mut out = Vec::new();
         if let Some(default) = &param.default {
+            let (dep_file, dep_scope, dep) = self.bound_dependency(file, scope, default);
             out.push(ParamDep {
-                file,
-                scope: scope.to_vec(),
-                dep: default,
+                file: dep_file,
+                scope: dep_scope,
+                dep,
                 annotation: param.annotation.as_ref(),
                 shown: (file, default.span),
             });
@@ -2529,6 +2590,182 @@ impl<'a> Judge<'a, '_> {
             self.annotated_dependencies(file, scope, annotation, None, &mut out, 0);
         }
         out
+    }
+
+    /// The `Depends(...)`/`Security(...)` a dependency written as a name stands for:
+    /// `CurrentUser = Depends(get_user)` or `cast(User, Depends(get_user))` (so that type
+    /// checkers see a `User`), then `def h(user=CurrentUser)`. Anything else is kept as written.
+    fn bound_dependency(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        expr: &'a Expr,
+    ) -> (usize, Vec<&'a Function>, &'a Expr) {
+        let origin = self.model.resolve_value(file, scope, expr);
+        let value = crate::apps::uncast(self.model, origin.file, origin.expr);
+        let is_marker = value.as_call().is_some_and(|c| {
+            self.model.files[origin.file]
+                .imports
+                .resolve(&c.func)
+                .is_some_and(|q| is_depends(&q) || is_security(&q))
+        });
+        if is_marker && !std::ptr::eq(value, expr) {
+            (origin.file, origin.scope, value)
+        } else {
+            (file, scope.to_vec(), expr)
+        }
+    }
+
+    /// The dependencies a project router class adds for a keyword its route decorator is
+    /// given as `True` (`@router.post(path, require_admin=True)`): a method of the class reads
+    /// the flag from the keywords (`flag = kwd.pop("require_admin", False)` then `if flag:`,
+    /// or `if kwd.pop(...):`) and adds to `kwd["dependencies"]` (`append`, `= [...]`,
+    /// `setdefault("dependencies", []).append(...)`) a value, `self.<attribute>` being read
+    /// on the router's own class.
+    fn router_flag_dependencies(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        decorator: &Call,
+    ) -> Vec<(usize, &'a Expr)> {
+        let mut out = Vec::new();
+        let flags: Vec<&str> = decorator
+            .keywords
+            .iter()
+            .filter(|k| k.value.as_bool() == Some(true))
+            .filter_map(|k| k.arg.as_deref())
+            .collect();
+        let ExprKind::Attribute {
+            value: receiver, ..
+        } = &decorator.func.kind
+        else {
+            return out;
+        };
+        if flags.is_empty() {
+            return out;
+        }
+        let origin = self.model.resolve_value(file, scope, receiver);
+        let Some((class_file, Some(Stmt::ClassDef(class)), _)) = origin
+            .expr
+            .as_call()
+            .and_then(|c| self.model.resolve_definition(origin.file, &c.func))
+        else {
+            return out;
+        };
+        // `kwd.pop("flag", False)`, `kwd.get("flag")`: the flag's value.
+        let reads_flag = |e: &Expr| {
+            e.as_call().is_some_and(|c| {
+                matches!(&c.func.kind, ExprKind::Attribute { attr, .. }
+                    if attr == "pop" || attr == "get")
+                    && c.args
+                        .first()
+                        .and_then(Expr::as_str)
+                        .is_some_and(|k| flags.contains(&k))
+            })
+        };
+        let added = |f: usize, body: &'a [Stmt], out: &mut Vec<(usize, &'a Expr)>| {
+            walk_all_exprs(body, &mut |e| {
+                // `kwd["dependencies"].append(dep)`, `kwd.setdefault("dependencies", []).append(dep)`.
+                if let Some(c) = e.as_call()
+                    && let ExprKind::Attribute { value, attr } = &c.func.kind
+                    && attr == "append"
+                    && names_dependencies(value)
+                    && let Some(dep) = c.args.first()
+                {
+                    out.push((f, dep));
+                }
+            });
+            walk_all_stmts(body, &mut |stmt| {
+                // `kwd["dependencies"] = [dep]`.
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                    && targets.iter().any(names_dependencies)
+                    && let Some(items) = value.elements()
+                {
+                    out.extend(items.iter().map(|d| (f, d)));
+                }
+            });
+        };
+        for (f, c) in class_hierarchy(self.model, class_file, class) {
+            for stmt in &c.body {
+                let Stmt::FunctionDef(method) = stmt else {
+                    continue;
+                };
+                let mut flag_names: Vec<&str> = Vec::new();
+                for s in &method.body {
+                    match s {
+                        Stmt::Assign {
+                            targets,
+                            value: Some(value),
+                            ..
+                        } if reads_flag(value) => {
+                            flag_names.extend(targets.iter().filter_map(Expr::as_name));
+                        }
+                        Stmt::If { test, body, .. }
+                            if reads_flag(test)
+                                || test.as_name().is_some_and(|n| flag_names.contains(&n)) =>
+                        {
+                            added(f, body, &mut out);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // `self.admin_dependency`: the attribute of the router's own class.
+        let mut deps: Vec<(usize, &'a Expr)> = Vec::new();
+        for (f, dep) in out {
+            let dep = match &dep.kind {
+                ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+                    crate::apps::class_attribute(self.model, class_file, class, attr)
+                }
+                _ => Some((f, dep)),
+            };
+            // `if "dependencies" in kwd: ...append(x) else: ... = [x]`: one dependency.
+            if let Some(dep) = dep
+                && !deps.iter().any(|d| std::ptr::eq(d.1, dep.1))
+            {
+                deps.push(dep);
+            }
+        }
+        deps
+    }
+
+    /// `@cbv(router)` of fastapi-utils / fastapi-restful or a project copy of it, or
+    /// `@router.cbv`, a method of the project's router class that applies it.
+    fn is_cbv_decorator(&self, file: usize, decorator: &Expr) -> bool {
+        let func = decorator.as_call().map_or(decorator, |c| &c.func);
+        if decorator.as_call().is_some() {
+            if func.last_name() != Some("cbv") {
+                return false;
+            }
+            return match self.model.resolve_definition(file, func) {
+                Some((_, None, Some(q))) => {
+                    matches!(
+                        q.as_str(),
+                        "fastapi_utils.cbv.cbv" | "fastapi_restful.cbv.cbv"
+                    )
+                }
+                Some((_, Some(Stmt::FunctionDef(_)), _)) => true,
+                _ => false,
+            };
+        }
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return false;
+        };
+        if attr != "cbv" {
+            return false;
+        }
+        // `router = Router(...)`, a project class (or a subclass) defining `cbv`.
+        let origin = self.model.resolve_value(file, &[], value);
+        origin.expr.as_call().is_some_and(|c| {
+            matches!(self.model.resolve_definition(origin.file, &c.func),
+                Some((cf, Some(Stmt::ClassDef(class)), _))
+                    if find_method(self.model, cf, class, "cbv").is_some())
+        })
     }
 
     /// `shown` is the alias the dependencies were reached through, printed instead of them.
@@ -2554,10 +2791,11 @@ impl<'a> Judge<'a, '_> {
                     return;
                 };
                 for item in items.iter().skip(1) {
+                    let (dep_file, dep_scope, dep) = self.bound_dependency(file, scope, item);
                     out.push(ParamDep {
-                        file,
-                        scope: scope.to_vec(),
-                        dep: item,
+                        file: dep_file,
+                        scope: dep_scope,
+                        dep,
                         annotation: items.first(),
                         shown: shown.unwrap_or((file, item.span)),
                     });
@@ -2798,10 +3036,25 @@ impl<'a> Judge<'a, '_> {
                 return v;
             }
             // A factory such as `require_role("admin")`: judge what it builds.
-            let inner = self.callable_verdict(file, scope, &call.func, depth + 1);
+            let mut inner = self.callable_verdict(file, scope, &call.func, depth + 1);
+            // `IdentityFactory(optional=False)`: an instance whose refusals depend on a flag
+            // its constructor stores (`if not self.optional: raise`), given as a literal.
+            if inner.authenticates
+                && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+                    self.model.resolve_definition(file, &call.func)
+            {
+                self.bind_constructor_flag(class_file, class, call, &mut inner);
+                // An instance built never to refuse (`IdentityFactory(optional=True)`).
+                v.lets_anonymous = !inner.authenticates;
+            }
             if inner.authenticates {
                 v = inner;
-                v.checks_role |= !call.args.is_empty() || !call.keywords.is_empty();
+                // Flags (`optional=False`) name no role.
+                v.checks_role |= call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .any(|a| a.as_bool().is_none());
             }
             return v;
         }
@@ -2884,6 +3137,111 @@ impl<'a> Judge<'a, '_> {
             all.absorb(&v);
         }
         Some(all)
+    }
+
+    /// Folds a class verdict's switch that tests an instance attribute the constructor sets
+    /// from a parameter (`self.optional = optional`, then `if user is None and not
+    /// self.optional: raise`) when the construction passes that parameter a literal (or
+    /// leaves its literal default): the instance either always refuses or never does.
+    fn bind_constructor_flag(
+        &self,
+        class_file: usize,
+        class: &'a Class,
+        call: &Call,
+        v: &mut Verdict,
+    ) {
+        let Some(switch) = v.switch.filter(|s| !s.parameter) else {
+            return;
+        };
+        if call
+            .args
+            .iter()
+            .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || call.keywords.iter().any(|k| k.arg.is_none())
+        {
+            return;
+        }
+        let Some((_, _, init)) = find_method(self.model, class_file, class, "__init__") else {
+            return;
+        };
+        // `self.<attr> = <parameter>`, assigned once in `__init__`'s own body.
+        let flag = |attr: &str| -> Option<bool> {
+            let mut values = init.body.iter().filter_map(|stmt| match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if targets.iter().any(|t| {
+                    matches!(&t.kind, ExprKind::Attribute { value, attr: a }
+                        if value.as_name() == Some("self") && a == attr)
+                }) =>
+                {
+                    Some(value)
+                }
+                _ => None,
+            });
+            let value = values.next()?;
+            if values.next().is_some() {
+                return None;
+            }
+            let name = value.as_name()?;
+            let (index, param) = init
+                .params
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.name == name)?;
+            let passed = call.keyword(name).or_else(|| {
+                matches!(
+                    param.kind,
+                    ParamKind::Positional | ParamKind::PositionalOnly
+                )
+                .then(|| index.checked_sub(1).and_then(|i| call.args.get(i)))
+                .flatten()
+            });
+            passed.or(param.default.as_ref())?.as_bool()
+        };
+        fn holds(e: &Expr, flag: &impl Fn(&str) -> Option<bool>) -> Option<bool> {
+            match &e.kind {
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand,
+                } => holds(operand, flag).map(|b| !b),
+                ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+                    flag(attr)
+                }
+                _ => None,
+            }
+        }
+        // The switch's test, in a method of the class.
+        let mut test = None;
+        for (f, c) in class_hierarchy(self.model, class_file, class) {
+            if f != switch.file {
+                continue;
+            }
+            for stmt in &c.body {
+                if let Stmt::FunctionDef(m) = stmt {
+                    walk_all_exprs(&m.body, &mut |e| {
+                        e.any(&mut |x| {
+                            if x.span == switch.test && test.is_none() {
+                                test = holds(x, &flag);
+                            }
+                            false
+                        });
+                    });
+                }
+            }
+        }
+        let Some(holds) = test else {
+            return;
+        };
+        if holds != switch.negated {
+            v.switch = None;
+        } else {
+            // The refusals never happen: optional authentication.
+            v.authenticates = false;
+            v.switch = None;
+            v.lets_anonymous = true;
+        }
     }
 
     /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
@@ -4999,6 +5357,13 @@ impl<'a> Judge<'a, '_> {
                             _ => code.and_then(|(_, v)| status_of(v)),
                         }
                     }
+                    // `raise AuthenticationRequired("...")`: the project's own exception class,
+                    // answered with the 401/403 its class declares.
+                    Some((class_file, Some(Stmt::ClassDef(class)), _)) => {
+                        self.declared_refusal(class_file, class)
+                    }
+                    // `raise exceptions.AuthenticationRequired(...)` of a package out of reach.
+                    Some((_, None, Some(q))) => login_required_class(&q),
                     // `return auth_error()`: a project helper that refuses; or
                     // `_forbidden(reason)`, a helper whose body ends raising the refusal.
                     Some((def_file, Some(Stmt::FunctionDef(f)), _)) if depth < REFUSAL_DEPTH => {
@@ -5023,16 +5388,126 @@ impl<'a> Judge<'a, '_> {
                 if let Some(r) = refusal_class(name) {
                     return Some(r);
                 }
+                // `raise UserRequiredException`: the class, instantiated by `raise`.
+                if let Some(r) = self.exception_class_refusal(file, expr) {
+                    return Some(r);
+                }
                 let value = crate::values::last_assignment(root, name)?;
                 if std::ptr::eq(value, expr) || depth > REFUSAL_DEPTH {
                     return None;
                 }
                 self.refusal(file, root, value, depth + 1)
             }
-            ExprKind::Attribute { attr, .. } => refusal_class(attr),
+            ExprKind::Attribute { attr, .. } => {
+                refusal_class(attr).or_else(|| self.exception_class_refusal(file, expr))
+            }
             _ => None,
         }
     }
+
+    /// A raised exception class that answers 401/403: a project class declaring that status,
+    /// or a class out of reach whose name says a login is required.
+    fn exception_class_refusal(&self, file: usize, class: &Expr) -> Option<Refusal> {
+        match self.model.resolve_definition(file, class)? {
+            (class_file, Some(Stmt::ClassDef(c)), _) => self.declared_refusal(class_file, c),
+            (_, None, Some(q)) => login_required_class(&q),
+            _ => None,
+        }
+    }
+
+    /// The 401/403 a project exception class declares, itself or through its bases: a class
+    /// attribute (`status_code = 403`), the status it hands its base's constructor
+    /// (`super().__init__(status_code=401, ...)`), or a base out of reach named for a
+    /// required login (`class SessionExpired(galaxy.exceptions.AuthenticationRequired)`).
+    fn declared_refusal(&self, file: usize, class: &'a Class) -> Option<Refusal> {
+        for (f, c) in class_hierarchy(self.model, file, class) {
+            for stmt in &c.body {
+                match stmt {
+                    Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } if targets.iter().any(|t| {
+                        matches!(t.as_name(), Some("status_code" | "status" | "code"))
+                    }) =>
+                    {
+                        // A status other than 401/403 decides too; `code = "E_AUTH"` does not.
+                        if let Some(r) = status_of(value) {
+                            return Some(r);
+                        }
+                        if matches!(value.kind, ExprKind::Int(_)) {
+                            return None;
+                        }
+                    }
+                    Stmt::FunctionDef(init) if init.name == "__init__" => {
+                        let mut found = None;
+                        walk_exprs(&init.body, &mut |e| {
+                            if found.is_none()
+                                && let Some(call) = e.as_call()
+                                && let ExprKind::Attribute { value, attr } = &call.func.kind
+                                && attr == "__init__"
+                                && value
+                                    .as_call()
+                                    .is_some_and(|s| s.func.as_name() == Some("super"))
+                            {
+                                found = call
+                                    .keyword("status_code")
+                                    .or(call.keyword("status"))
+                                    .or(call.keyword("code"))
+                                    .or(call.args.first())
+                                    .and_then(status_of);
+                            }
+                        });
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for base in &c.bases {
+                if let Some((_, None, Some(q))) = self.model.resolve_definition(f, base)
+                    && let Some(r) = login_required_class(&q)
+                {
+                    return Some(r);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// `kwd["dependencies"]`, `kwd.setdefault("dependencies", [])`.
+fn names_dependencies(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Subscript { slice, .. } => slice.as_str() == Some("dependencies"),
+        ExprKind::Call(c) => {
+            matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "setdefault")
+                && c.args.first().and_then(Expr::as_str) == Some("dependencies")
+        }
+        _ => false,
+    }
+}
+
+/// An exception class named for a caller who must log in first: `AuthenticationRequired`,
+/// `LoginRequired`, `UserRequiredException`, `NotLoggedIn`; or be an administrator:
+/// `AdminRequiredException`.
+fn login_required_class(qualified: &str) -> Option<Refusal> {
+    let last = qualified.rsplit('.').next().unwrap_or(qualified);
+    let lower = last.to_ascii_lowercase();
+    if lower.starts_with("adminrequired") {
+        return Some(Refusal::Forbidden);
+    }
+    [
+        "authenticationrequired",
+        "authrequired",
+        "loginrequired",
+        "userrequired",
+        "notloggedin",
+    ]
+    .iter()
+    .any(|w| lower.starts_with(w))
+    .then_some(Refusal::Unauthorized)
 }
 
 /// What an `is_accessible` override lets through ([`Judge::access_returns`]).
