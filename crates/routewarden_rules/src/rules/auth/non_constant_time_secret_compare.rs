@@ -92,14 +92,62 @@ fn is_digest_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Call(c) if matches!(c.func.last_name(), Some("hexdigest" | "digest")))
 }
 
-/// A local holding a keyed MAC: `expected = hmac.new(key, msg, sha256).hexdigest()`.
+/// A keyed MAC held in a local (`expected = hmac.new(key, msg, sha256).hexdigest()`) or
+/// returned by a project function (`new_hmac(secret, url)` whose body returns
+/// `hmac.new(...).hexdigest()`), called directly or through a local: what the helper returns
+/// says it is a MAC, whatever the local is called.
 fn holds_mac(cx: &FileContext, expr: &Expr) -> bool {
-    if expr.as_name().is_none() {
-        return false;
-    }
-    let origin = cx.resolve_value(expr);
+    let origin = match &expr.kind {
+        ExprKind::Name(_) => cx.resolve_value(expr),
+        ExprKind::Call(_) => {
+            return returns_mac(cx, cx.file_index, expr);
+        }
+        _ => return false,
+    };
     routewarden_model::security::keyed_mac(&cx.model.files[origin.file].imports, origin.expr)
         .is_some()
+        || returns_mac(cx, origin.file, origin.expr)
+}
+
+/// A call, in `file`, of a project function whose returns are a keyed MAC's digest (directly
+/// or through a local of its own).
+fn returns_mac(cx: &FileContext, file: usize, expr: &Expr) -> bool {
+    let ExprKind::Call(call) = &expr.kind else {
+        return false;
+    };
+    let Some((def_file, Some(Stmt::FunctionDef(helper)), _)) =
+        cx.model.resolve_definition(file, &call.func)
+    else {
+        return false;
+    };
+    let imports = &cx.model.files[def_file].imports;
+    let mut returns = false;
+    routewarden_model::for_each_return(&helper.body, &mut |value| {
+        let value = value
+            .as_name()
+            .and_then(|n| routewarden_model::last_assignment(&helper.body, n))
+            .unwrap_or(value);
+        returns |= routewarden_model::security::keyed_mac(imports, value).is_some();
+    });
+    returns
+}
+
+/// The application's configuration or the environment: `app.config`, `current_app.config`,
+/// `settings`, `os.environ`.
+fn is_configuration(cx: &FileContext, expr: &Expr) -> bool {
+    if cx.resolves_to(expr, &["os.environ"]) {
+        return true;
+    }
+    match &expr.kind {
+        ExprKind::Attribute { value, attr } => {
+            attr == "config"
+                && value
+                    .as_name()
+                    .is_some_and(|n| matches!(n, "app" | "current_app" | "self"))
+        }
+        ExprKind::Name(n) => matches!(n.as_str(), "settings" | "config"),
+        _ => false,
+    }
 }
 
 /// A value written in the code: a literal, an ALL_CAPS constant holding one (`PASSWORD_MASK =
@@ -690,13 +738,21 @@ impl Rule for NonConstantTimeSecretCompare {
                             && !l.contains("hash")
                     })
                 };
-                // A password the server holds (`self.password`, `settings.password`) against
-                // the caller's is a secret check.
-                let stored = |e: &Expr| {
-                    matches!(&e.kind, ExprKind::Attribute { value, .. }
-                    if value.as_name().is_some_and(|n| {
+                // A password the server holds (`self.password`, `settings.password`,
+                // `app.config["PASSWORD"]`, `os.environ.get("APP_PASSWORD")`) against the
+                // caller's is a secret check.
+                let stored = |e: &Expr| match &e.kind {
+                    ExprKind::Attribute { value, .. } => value.as_name().is_some_and(|n| {
                         matches!(n, "self" | "settings" | "config" | "cfg" | "conf" | "app")
-                    }))
+                    }),
+                    ExprKind::Subscript { value, .. } => is_configuration(cx, value),
+                    ExprKind::Call(c) => match &c.func.kind {
+                        ExprKind::Attribute { value, attr } if attr == "get" => {
+                            is_configuration(cx, value)
+                        }
+                        _ => cx.resolves_to(&c.func, &["os.getenv"]),
+                    },
+                    _ => false,
                 };
                 if is_password(lhs) && is_password(rhs) && !stored(lhs) && !stored(rhs) {
                     continue;

@@ -16,7 +16,8 @@ declare_rule! {
     /// ## What it finds
     /// A Flask application that keeps users in cookie sessions (Flask's `session` or
     /// Flask-Login) and has POST routes reading form data (`request.form`, `request.values`,
-    /// `request.files`), while CSRF protection is not enabled for that application: no
+    /// `request.files`, also returned by a project function the handler calls:
+    /// `data = get_request_data()`), while CSRF protection is not enabled for that application: no
     /// `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or with
     /// `init_app`), and no Flask-WTF form anywhere (`FlaskForm`, which checks its own token).
     /// Each such route is reported, unless a `before_request` hook of its application or
@@ -257,6 +258,28 @@ fn refuses_on_fetch_metadata(
     })
 }
 
+/// `request.form`, `request.values`, `request.files` of Flask's request.
+fn is_form_read(imports: &routewarden_python::names::Imports, expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Attribute { value, attr }
+        if matches!(attr.as_str(), "form" | "values" | "files")
+            && imports.resolve(value).as_deref() == Some("flask.request"))
+}
+
+/// Whether `func`, called in `file`, is a project function that returns the posted form
+/// (`return request.form`, `return request.form if request.method == "POST" else
+/// request.args`): the handler reads the form through it.
+fn returns_form(model: &routewarden_model::ProjectModel, file: usize, func: &Expr) -> bool {
+    let Some((def_file, def, _)) = crate::untrusted::resolve_callee(model, file, func) else {
+        return false;
+    };
+    let imports = &model.files[def_file].imports;
+    let mut returns = false;
+    routewarden_model::for_each_return(&def.body, &mut |value| {
+        returns |= value.any(&mut |x| is_form_read(imports, x));
+    });
+    returns
+}
+
 fn collect_calls<'a>(expr: &'a Expr, out: &mut Vec<&'a Call>) {
     if let ExprKind::Call(call) = &expr.kind {
         out.push(call);
@@ -381,10 +404,9 @@ impl Rule for FormPostWithoutCsrf {
             let mut reads_form = false;
             walk_exprs(&route.handler.body, &mut |e| {
                 reads_form |= e.any(&mut |x| match &x.kind {
-                    ExprKind::Attribute { value, attr } => {
-                        matches!(attr.as_str(), "form" | "values" | "files")
-                            && imports.resolve(value).as_deref() == Some("flask.request")
-                    }
+                    ExprKind::Attribute { .. } => is_form_read(imports, x),
+                    // `data = get_request_data()` returning `request.form` on a POST.
+                    ExprKind::Call(c) => returns_form(cx.model, route.handler_file, &c.func),
                     _ => false,
                 });
             });

@@ -1695,6 +1695,12 @@ fn names_client_error(class: &str) -> bool {
 impl ExceptionDetailsInResponse {
     /// What the exception types of an `except` clause or a handler registration are.
     fn classify(cx: &FileContext, type_: Option<&Expr>) -> Caught {
+        Self::classify_in(cx, cx.file_index, type_)
+    }
+
+    /// [`Self::classify`] for exception types written in `at`, which may be another module
+    /// than the one being checked (a handler registered where it is imported).
+    fn classify_in(cx: &FileContext, at: usize, type_: Option<&Expr>) -> Caught {
         let Some(t) = type_ else {
             return Caught::default();
         };
@@ -1702,13 +1708,17 @@ impl ExceptionDetailsInResponse {
         // of the tuple, resolved in the module that lists them.
         let (file, items) = match &t.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                let origin = cx.resolve_value(t);
+                let origin = if at == cx.file_index {
+                    cx.resolve_value(t)
+                } else {
+                    cx.model.resolve_value(at, &[], t)
+                };
                 match &origin.expr.kind {
                     ExprKind::Tuple(items) if !items.is_empty() => (origin.file, items.as_slice()),
-                    _ => (cx.file_index, t.elements_or_self()),
+                    _ => (at, t.elements_or_self()),
                 }
             }
-            _ => (cx.file_index, t.elements_or_self()),
+            _ => (at, t.elements_or_self()),
         };
         let imports = &cx.model.files[file].imports;
         let mut caught = Caught {
@@ -2074,21 +2084,66 @@ impl ExceptionDetailsInResponse {
                     .and_then(|a| a.last_name())
                     .is_some_and(|n| n.ends_with("Exception") || n.ends_with("Error"))
             });
-        let attributes = &cx.file.parsed.attributes;
-        if !takes_exception
-            || ![
-                "add_exception_handler",
-                "register_error_handler",
-                "exception_handler",
-                "errorhandler",
-                "app_errorhandler",
-            ]
-            .iter()
-            .any(|a| attributes.may_contain(a))
-        {
+        const REGISTRATIONS: &[&str] = &[
+            "add_exception_handler",
+            "register_error_handler",
+            "exception_handler",
+            "errorhandler",
+            "app_errorhandler",
+        ];
+        if !takes_exception {
             return None;
         }
         let mut registered: Option<Caught> = None;
+        if REGISTRATIONS
+            .iter()
+            .any(|a| cx.file.parsed.attributes.may_contain(a))
+        {
+            Self::registrations(
+                cx,
+                cx.file_index,
+                &|a| a.as_name() == Some(f.name.as_str()),
+                &mut registered,
+            );
+        }
+        // A module-level handler registered by the module that imports it
+        // (`app.register_error_handler(requests.ConnectionError, json_error)` in the app
+        // factory, `json_error` defined in `utils`): the classes are named, and resolved,
+        // there.
+        if registered.is_none() && cx.functions.is_empty() && cx.classes.is_empty() {
+            let module = cx.file.module_name.as_str();
+            let qualified = format!("{module}.{}", f.name);
+            for (at, other) in cx.model.files.iter().enumerate() {
+                if at == cx.file_index
+                    || !other
+                        .imports
+                        .iter()
+                        .any(|(_, q)| q == qualified || q == module)
+                    || !REGISTRATIONS
+                        .iter()
+                        .any(|a| other.parsed.attributes.may_contain(a))
+                {
+                    continue;
+                }
+                let is_handler = |a: &Expr| {
+                    matches!(cx.model.resolve_definition(at, a),
+                        Some((file, Some(Stmt::FunctionDef(def)), _))
+                            if file == cx.file_index && def.span == f.span)
+                };
+                Self::registrations(cx, at, &is_handler, &mut registered);
+            }
+        }
+        registered
+    }
+
+    /// What the registrations in file `at` of the handler that `is_handler` recognises
+    /// handle, merged into `registered`.
+    fn registrations(
+        cx: &FileContext,
+        at: usize,
+        is_handler: &dyn Fn(&Expr) -> bool,
+        registered: &mut Option<Caught>,
+    ) {
         let mut visit = |e: &Expr| {
             e.any(&mut |x| {
                 let ExprKind::Call(call) = &x.kind else {
@@ -2101,23 +2156,22 @@ impl ExceptionDetailsInResponse {
                         if matches!(
                             inner.func.last_name(),
                             Some("exception_handler" | "errorhandler" | "app_errorhandler")
-                        ) && call.args.first().and_then(Expr::as_name)
-                            == Some(f.name.as_str()) =>
+                        ) && call.args.first().is_some_and(is_handler) =>
                     {
                         inner.args.first()
                     }
                     _ if matches!(
                         call.func.last_name(),
                         Some("add_exception_handler" | "register_error_handler")
-                    ) && call.args.get(1).and_then(Expr::as_name) == Some(f.name.as_str()) =>
+                    ) && call.args.get(1).is_some_and(is_handler) =>
                     {
                         call.args.first()
                     }
                     _ => None,
                 };
                 if let Some(a) = registration {
-                    let c = Self::classify(cx, Some(a));
-                    registered = Some(match registered {
+                    let c = Self::classify_in(cx, at, Some(a));
+                    *registered = Some(match *registered {
                         None => c,
                         Some(r) => Caught {
                             narrow: r.narrow && c.narrow,
@@ -2131,14 +2185,14 @@ impl ExceptionDetailsInResponse {
                 false
             });
         };
-        walk_exprs(cx.file.body(), &mut visit);
+        let body = cx.model.files[at].body();
+        walk_exprs(body, &mut visit);
         // Also registered from a method: `class Handlers: def register(self, app): ...`.
-        for stmt in cx.file.body() {
+        for stmt in body {
             if let Stmt::ClassDef(class) = stmt {
                 walk_exprs(&class.body, &mut visit);
             }
         }
-        registered
     }
 }
 

@@ -37,8 +37,10 @@ declare_rule! {
     /// call, only query keys that say where to go next (a page listing identity providers).
     /// A handler that passes what the client submitted (the form, the body, a form object) to
     /// a project function that reads a password from it (`handle_login_form(request.form)`
-    /// reading `form["password"]`) handles credentials through that function. Only
-    /// methods that submit credentials (POST, PUT, PATCH) are considered, and only routes open
+    /// reading `form["password"]`) handles credentials through that function. Methods that
+    /// submit credentials (POST, PUT, PATCH) are considered, and GET when the handler itself
+    /// exchanges a password the caller sends (a header, a query parameter) for a credential it
+    /// hands back (a token, an API key, a session), and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
     /// brute-force target) whose router is mounted in an application the analysis sees, other
     /// than a throw-away one (served only on a random loopback port, or created in test code for
@@ -94,11 +96,11 @@ impl Rule for AuthEndpointWithoutRateLimit {
         let mut reported = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
-            if !route
+            let submits = route
                 .methods
                 .iter()
-                .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH"))
-            {
+                .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH"));
+            if !submits && !route.methods.iter().any(|m| m == "GET") {
                 continue;
             }
             let security = &surface.security[i];
@@ -113,13 +115,20 @@ impl Rule for AuthEndpointWithoutRateLimit {
             {
                 continue;
             }
-            let Some(why) = credential_endpoint(
-                cx.model,
-                route,
-                &mounted.full_path,
-                &cx.settings.login_paths,
-            )
-            .or_else(|| helper_reads_password(cx.model, route.handler_file, route.handler)) else {
+            // A GET that only shows a login page is no target: only one whose handler itself
+            // checks a password the caller sends and hands back a credential for it.
+            let why = if submits {
+                credential_endpoint(
+                    cx.model,
+                    route,
+                    &mounted.full_path,
+                    &cx.settings.login_paths,
+                )
+                .or_else(|| helper_reads_password(cx.model, route.handler_file, route.handler))
+            } else {
+                get_credential_exchange(route.handler)
+            };
+            let Some(why) = why else {
                 continue;
             };
             // `POST /login` that only sends the browser on to an identity provider, or a login
@@ -147,6 +156,103 @@ impl Rule for AuthEndpointWithoutRateLimit {
             out.extend(f.into_vec());
         }
     }
+}
+
+/// Why a GET handler exchanges a password for a credential: it takes a password the caller
+/// sends (a password-like parameter, `request.headers.get("X-Password")`,
+/// `request.args["password"]`) or hands one to a password check (`check_password(user, pw)`),
+/// and hands back a credential (`issue_api_key(user)`, `create_access_token(...)`,
+/// `login_user(user)`, a `session[...]` write, a `token` or `api_key` key or keyword of the
+/// answer or of its headers). A password check alone may be the per-request Basic authentication of an
+/// ordinary page.
+fn get_credential_exchange(handler: &Function) -> Option<String> {
+    let mut password: Option<String> = handler
+        .params
+        .iter()
+        .find(|p| is_password_key(&p.name))
+        .map(|p| format!("it takes a `{}` parameter", p.name));
+    let mut issues = false;
+    walk_exprs(&handler.body, &mut |e| {
+        e.any(&mut |x| {
+            match &x.kind {
+                ExprKind::Call(c) => {
+                    let name = c.func.last_name().unwrap_or_default().to_ascii_lowercase();
+                    if password.is_none()
+                        && PASSWORD_CHECKS.contains(&name.as_str())
+                        && !c.args.is_empty()
+                    {
+                        password = Some(format!("the handler calls {name}()"));
+                    }
+                    if password.is_none()
+                        && let ExprKind::Attribute { value, attr } = &c.func.kind
+                        && attr == "get"
+                        && rooted_in_request(value)
+                        && let Some(key) = c.args.first().and_then(Expr::as_str)
+                        && is_password_key(key)
+                    {
+                        password = Some(format!("it reads `{key}` from the request"));
+                    }
+                    issues |= names_credential(&name)
+                        || c.keywords
+                            .iter()
+                            .filter_map(|k| k.arg.as_deref())
+                            .any(names_credential)
+                        || matches!(name.as_str(), "login_user" | "set_cookie")
+                        || name == "encode"
+                            && c.func.dotted_parts().is_some_and(|p| p.contains(&"jwt"));
+                }
+                ExprKind::Subscript { value, slice } => {
+                    if password.is_none()
+                        && rooted_in_request(value)
+                        && let Some(key) = slice.as_str().filter(|k| is_password_key(k))
+                    {
+                        password = Some(format!("it reads `{key}` from the request"));
+                    }
+                    issues |= value.as_name() == Some("session")
+                        || slice.as_str().is_some_and(names_credential);
+                }
+                ExprKind::Dict(entries) => {
+                    issues |= entries
+                        .iter()
+                        .filter_map(|d| d.key.as_ref().and_then(Expr::as_str))
+                        .any(names_credential);
+                }
+                _ => {}
+            }
+            false
+        });
+    });
+    password.filter(|_| issues)
+}
+
+/// Calls that check a password or one-time code.
+const PASSWORD_CHECKS: &[&str] = &[
+    "check_password",
+    "check_password_hash",
+    "verify_password",
+    "verify_otp",
+    "verify_totp",
+];
+
+/// Whether an attribute chain starts at the request (`request.headers`, `req.args`).
+fn rooted_in_request(e: &Expr) -> bool {
+    e.dotted_parts()
+        .and_then(|p| p.first().copied())
+        .is_some_and(|n| n == "request" || n == "req")
+}
+
+/// A name for a credential handed out: a token, a JWT or an API key (`access_token`,
+/// `X-Auth-Token`, `issue_api_key`, `apikey`).
+fn names_credential(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(['_', '-', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .any(|w| matches!(*w, "token" | "jwt" | "apikey"))
+        || words.windows(2).any(|w| w == ["api", "key"])
 }
 
 /// A handler that takes nothing from the client (no parameter but the request, no read of
