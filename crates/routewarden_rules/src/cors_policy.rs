@@ -50,6 +50,17 @@ pub struct CorsPolicy {
 }
 
 impl CorsPolicy {
+    /// flask-cors reads an origin that looks like a regular expression as one.
+    fn note_regexes(&mut self) {
+        let regexes: Vec<String> = self
+            .origins
+            .iter()
+            .filter(|o| looks_like_regex(&o.text))
+            .map(|o| o.text.clone())
+            .collect();
+        self.regexes.extend(regexes);
+    }
+
     pub fn any_origin(&self) -> Option<&Origin> {
         self.origins.iter().find(|o| o.text == "*")
     }
@@ -327,13 +338,7 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
             },
             None => config.origins(cx.model, apps, app, call, &mut policy),
         }
-        let regexes: Vec<String> = policy
-            .origins
-            .iter()
-            .filter(|o| looks_like_regex(&o.text))
-            .map(|o| o.text.clone())
-            .collect();
-        policy.regexes.extend(regexes);
+        policy.note_regexes();
         policy.origins_reported_elsewhere =
             decorator && policy.origins_from_config && config.extension_reads_config;
         policy
@@ -440,13 +445,7 @@ fn configured_resources<'c>(
                     &mut policy,
                     0,
                 );
-                let regexes: Vec<String> = policy
-                    .origins
-                    .iter()
-                    .filter(|o| looks_like_regex(&o.text))
-                    .map(|o| o.text.clone())
-                    .collect();
-                policy.regexes.extend(regexes);
+                policy.note_regexes();
                 policy
             }
             None => base(call.keyword("origins"), creds, path.clone()),
