@@ -1894,6 +1894,15 @@ fn path_text_at(
                 None => "<dynamic>".to_string(),
             }
         }
+        // `url_prefix="/" if standalone else "/ping"` in `def blueprint(standalone=False)`:
+        // the branch the parameter's default picks, as for a path that is the parameter.
+        ExprKind::IfExp { test, body, orelse } if depth < 6 => {
+            match parameter_default_truth(&origin.scope, test) {
+                Some(true) => path_text_at(model, origin.file, &origin.scope, body, depth + 1),
+                Some(false) => path_text_at(model, origin.file, &origin.scope, orelse, depth + 1),
+                None => "<dynamic>".to_string(),
+            }
+        }
         // `def create_callback_app(callback_path: str = "/callback")`: the path unless the
         // caller passes another.
         ExprKind::Name(name) => match crate::values::parameter_default(&origin.scope, name) {
@@ -1903,6 +1912,35 @@ fn path_text_at(
             _ => "<dynamic>".to_string(),
         },
         _ => "<dynamic>".to_string(),
+    }
+}
+
+/// The truth of a test on a parameter (`standalone`, `not standalone`) when the parameter
+/// keeps its literal default (`standalone=False`) and the function does not rebind it.
+fn parameter_default_truth(scope: &[&Function], test: &Expr) -> Option<bool> {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => parameter_default_truth(scope, operand).map(|b| !b),
+        ExprKind::Name(name) => {
+            let function = scope
+                .iter()
+                .rev()
+                .find(|f| f.params.iter().any(|p| p.name == *name))?;
+            if crate::values::local_assignment(function, name).is_some() {
+                return None;
+            }
+            let default = crate::values::parameter_default(std::slice::from_ref(function), name)?;
+            match &default.kind {
+                ExprKind::Bool(b) => Some(*b),
+                ExprKind::NoneLiteral => Some(false),
+                ExprKind::Int(Some(n)) => Some(*n != 0),
+                ExprKind::Str(s) => Some(!s.is_empty()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
