@@ -1468,6 +1468,172 @@ fn object_from_value<'a>(
     }
 }
 
+/// `importlib.import_module(name, package)`'s absolute module name: `.items` with package
+/// `app.v1` is `app.v1.items`, `..items` is `app.items`. `None` for a relative name without a
+/// package.
+fn absolute_import_name(name: &str, package: Option<&str>) -> Option<String> {
+    let rest = name.trim_start_matches('.');
+    let level = name.len() - rest.len();
+    if level == 0 {
+        return Some(name.to_string());
+    }
+    let mut base: Vec<&str> = package?.split('.').collect();
+    base.truncate(base.len().checked_sub(level - 1)?);
+    if base.is_empty() {
+        return None;
+    }
+    if !rest.is_empty() {
+        base.push(rest);
+    }
+    Some(base.join("."))
+}
+
+/// The literal strings a collection of names can hold, for a loop that imports a module per
+/// name: a literal list, tuple or set, through `set(...)`/`list(...)`/`tuple(...)`, `+` and `|`
+/// (both sides), the left side of `-` (removals the settings may ask for), every assignment of
+/// a name (`if not endpoints: endpoints = DEFAULT_ENDPOINTS - removed`), and a module-level
+/// function's parameter through that function's calls in its module. Values the code reads
+/// from settings add nothing: what is listed is the code's default.
+fn literal_names<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    out: &mut Vec<String>,
+    depth: u32,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &expr.kind {
+        ExprKind::Str(s) => out.push(s.to_string()),
+        ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
+            for item in items {
+                let item = match &item.kind {
+                    ExprKind::Starred(inner) => inner,
+                    _ => item,
+                };
+                literal_names(model, file, scope, item, out, depth + 1);
+            }
+        }
+        ExprKind::BinOp { left, op, right } => match op {
+            BinOp::Add | BinOp::BitOr => {
+                literal_names(model, file, scope, left, out, depth + 1);
+                literal_names(model, file, scope, right, out, depth + 1);
+            }
+            BinOp::Sub => literal_names(model, file, scope, left, out, depth + 1),
+            _ => {}
+        },
+        ExprKind::Call(call)
+            if call.args.len() == 1
+                && call.keywords.is_empty()
+                && matches!(
+                    model.files[file].imports.resolve(&call.func).as_deref(),
+                    Some(
+                        "builtins.set"
+                            | "builtins.list"
+                            | "builtins.tuple"
+                            | "builtins.frozenset"
+                            | "builtins.sorted"
+                    )
+                ) =>
+        {
+            literal_names(model, file, scope, &call.args[0], out, depth + 1);
+        }
+        ExprKind::Name(name) => {
+            let assigned_in = |body: &'a [Stmt]| {
+                let mut values = Vec::new();
+                crate::security::walk_stmts(body, &mut |stmt| {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } = stmt
+                        && targets.iter().any(|t| t.as_name() == Some(name.as_str()))
+                    {
+                        values.push(value);
+                    }
+                });
+                values
+            };
+            for (i, f) in scope.iter().enumerate().rev() {
+                let values = assigned_in(&f.body);
+                if !values.is_empty() {
+                    for value in values {
+                        literal_names(model, file, &scope[..=i], value, out, depth + 1);
+                    }
+                    return;
+                }
+                if let Some(index) = f.params.iter().position(|p| p.name == *name) {
+                    // `def apply_endpoints(app, modules)`, called as
+                    // `apply_endpoints(application, endpoints)` in its module.
+                    for (call_scope, call) in module_function_calls(model, file, f) {
+                        if let Some(argument) = call.argument(name, index) {
+                            literal_names(model, file, &call_scope, argument, out, depth + 1);
+                        }
+                    }
+                    return;
+                }
+            }
+            let values = assigned_in(model.files[file].body());
+            if !values.is_empty() {
+                for value in values {
+                    literal_names(model, file, &[], value, out, depth + 1);
+                }
+                return;
+            }
+            // `from app.settings import DEFAULT_ENDPOINTS`
+            let origin = model.resolve_value(file, &[], expr);
+            if origin.file != file {
+                literal_names(
+                    model,
+                    origin.file,
+                    &origin.scope,
+                    origin.expr,
+                    out,
+                    depth + 1,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The calls of module-level function `function` by name in its own module, with the scope
+/// each is written in (module level, or a module-level function).
+fn module_function_calls<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    function: &Function,
+) -> Vec<(Vec<&'a Function>, &'a Call)> {
+    let body = model.files[file].body();
+    let module_level = body
+        .iter()
+        .any(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), function)));
+    if !module_level {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for stmt in body {
+        let (scope, stmts): (Vec<&'a Function>, &'a [Stmt]) = match stmt {
+            Stmt::FunctionDef(f) => (vec![f.as_ref()], &f.body),
+            Stmt::ClassDef(_) => continue,
+            other => (Vec::new(), std::slice::from_ref(other)),
+        };
+        crate::security::walk_all_exprs(stmts, &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && call.func.as_name() == Some(function.name.as_str())
+                {
+                    found.push((scope.clone(), call));
+                }
+                false
+            });
+        });
+    }
+    found
+}
+
 /// The tuples of a literal list of rows, through names, imports and `+`: `ROUTES = TagRoutes +
 /// [("/tag", Tag)]`. Each with the file and scope it is written in.
 fn literal_rows<'a>(
@@ -1728,6 +1894,15 @@ fn path_text_at(
                 None => "<dynamic>".to_string(),
             }
         }
+        // `url_prefix="/" if standalone else "/ping"` in `def blueprint(standalone=False)`:
+        // the branch the parameter's default picks, as for a path that is the parameter.
+        ExprKind::IfExp { test, body, orelse } if depth < 6 => {
+            match parameter_default_truth(&origin.scope, test) {
+                Some(true) => path_text_at(model, origin.file, &origin.scope, body, depth + 1),
+                Some(false) => path_text_at(model, origin.file, &origin.scope, orelse, depth + 1),
+                None => "<dynamic>".to_string(),
+            }
+        }
         // `def create_callback_app(callback_path: str = "/callback")`: the path unless the
         // caller passes another.
         ExprKind::Name(name) => match crate::values::parameter_default(&origin.scope, name) {
@@ -1737,6 +1912,35 @@ fn path_text_at(
             _ => "<dynamic>".to_string(),
         },
         _ => "<dynamic>".to_string(),
+    }
+}
+
+/// The truth of a test on a parameter (`standalone`, `not standalone`) when the parameter
+/// keeps its literal default (`standalone=False`) and the function does not rebind it.
+fn parameter_default_truth(scope: &[&Function], test: &Expr) -> Option<bool> {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => parameter_default_truth(scope, operand).map(|b| !b),
+        ExprKind::Name(name) => {
+            let function = scope
+                .iter()
+                .rev()
+                .find(|f| f.params.iter().any(|p| p.name == *name))?;
+            if crate::values::local_assignment(function, name).is_some() {
+                return None;
+            }
+            let default = crate::values::parameter_default(std::slice::from_ref(function), name)?;
+            match &default.kind {
+                ExprKind::Bool(b) => Some(*b),
+                ExprKind::NoneLiteral => Some(false),
+                ExprKind::Int(Some(n)) => Some(*n != 0),
+                ExprKind::Str(s) => Some(!s.is_empty()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -2733,14 +2937,22 @@ impl<'a> Extractor<'a> {
         self.resolve(receiver).into_iter().collect()
     }
 
-    /// `module.blueprint` where the function bound `module` with `importlib.import_module(...)`
-    /// of a literal name, or of an f-string over the names of an enclosing `for` loop: the
-    /// module-level object of that name in each project module imported.
+    /// `module.blueprint` (or `module.blueprint()`, the object the module's factory returns)
+    /// where the function bound `module` with `importlib.import_module(...)` of a literal name,
+    /// of an f-string or `"." + name` over the names of an enclosing `for` loop (`package=` for
+    /// relative names): the module-level object of that name in each project module imported.
     fn imported_module_objects(&self, expr: &Expr) -> Vec<ObjectId> {
-        let ExprKind::Attribute { value, attr } = &expr.kind else {
+        // `module.blueprint()`: the factory's result rather than the attribute.
+        let (target, called) = match &expr.kind {
+            ExprKind::Call(call) if call.args.is_empty() && call.keywords.is_empty() => {
+                (&call.func, true)
+            }
+            _ => (expr, false),
+        };
+        let ExprKind::Attribute { value, attr } = &target.kind else {
             return Vec::new();
         };
-        let Some(function) = self.scope.last() else {
+        let Some(&function) = self.scope.last() else {
             return Vec::new();
         };
         // `importlib.import_module(name).bp`, or the module bound to a local first.
@@ -2758,7 +2970,27 @@ impl<'a> Extractor<'a> {
         };
         let names: Vec<String> = match call.args.first().map(|a| &a.kind) {
             Some(ExprKind::Str(name)) => vec![name.to_string()],
-            Some(ExprKind::Name(name)) => self.found_modules(function, name),
+            Some(ExprKind::Name(name)) => {
+                let found = self.found_modules(function, name.as_str());
+                if found.is_empty() {
+                    self.iterated_names(function, name.as_str())
+                } else {
+                    found
+                }
+            }
+            // `importlib.import_module("." + name, package="app.endpoints")`
+            Some(ExprKind::BinOp {
+                left,
+                op: BinOp::Add,
+                right,
+            }) => match (left.as_str(), right.as_name()) {
+                (Some(head), Some(var)) => self
+                    .iterated_names(function, var)
+                    .into_iter()
+                    .map(|name| format!("{head}{name}"))
+                    .collect(),
+                _ => Vec::new(),
+            },
             Some(ExprKind::FString(parts)) => {
                 let loop_items = parts.iter().find_map(|p| match p {
                     FStringPart::Value(e) => e
@@ -2784,15 +3016,56 @@ impl<'a> Extractor<'a> {
             }
             _ => Vec::new(),
         };
+        let package = call.argument("package", 1).and_then(Expr::as_str);
         names
             .iter()
-            .filter_map(|name| self.model.module(name))
-            .map(|(file, _)| ObjectId {
-                file,
-                scope: None,
-                name: attr.to_string(),
+            .filter_map(|name| absolute_import_name(name, package))
+            .filter_map(|name| self.model.module(&name))
+            .filter_map(|(file, source)| {
+                if !called {
+                    return Some(ObjectId {
+                        file,
+                        scope: None,
+                        name: attr.to_string(),
+                    });
+                }
+                // A module without the factory (`if hasattr(module, "blueprint_legacy")`)
+                // contributes nothing.
+                let Some(Stmt::FunctionDef(factory)) = source.top_level(attr.as_str()) else {
+                    return None;
+                };
+                returned_object_of(self.model, file, factory, None, 0)
             })
             .collect()
+    }
+
+    /// The literal names `var` takes in a loop of `function`: the items of an enclosing loop
+    /// over a literal, or of `for var in names` where `names` comes to literal names
+    /// ([`literal_names`]).
+    fn iterated_names(&self, function: &'a Function, var: &str) -> Vec<String> {
+        if let Some(binding) = self.loop_item(var) {
+            return binding
+                .items()
+                .iter()
+                .filter_map(Expr::as_str)
+                .map(str::to_string)
+                .collect();
+        }
+        let mut iterated = None;
+        crate::security::walk_stmts(&function.body, &mut |stmt| {
+            if let Stmt::For { target, iter, .. } = stmt
+                && target.as_name() == Some(var)
+            {
+                iterated = Some(iter);
+            }
+        });
+        let mut out = Vec::new();
+        if let Some(iter) = iterated {
+            literal_names(self.model, self.file, &self.scope, iter, &mut out, 0);
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The modules `name` stands for when the function loops over
