@@ -3465,68 +3465,54 @@ impl<'a> Extractor<'a> {
     /// project base's) runs `self.before_request(require_token)`: the hook is installed on
     /// every instance.
     fn constructor_hooks(&mut self, id: &ObjectId, call: &'a Call, span: Span) {
-        let Some((mut class_file, Some(Stmt::ClassDef(class)), _)) =
+        let Some((file, Some(Stmt::ClassDef(class)), _)) =
             self.model.resolve_definition(self.file, &call.func)
         else {
             return;
         };
-        let mut class: &'a Class = class;
-        for _ in 0..4 {
-            let init = class.body.iter().find_map(|stmt| match stmt {
+        for (class_file, class) in class_hierarchy(self.model, file, class) {
+            let Some(init) = class.body.iter().find_map(|stmt| match stmt {
                 Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
                 _ => None,
-            });
-            if let Some(init) = init {
-                // Only statements of the constructor itself: a hook under an `if` depends on
-                // the arguments.
-                for stmt in &init.body {
-                    let Stmt::Expr { value, .. } = stmt else {
-                        continue;
-                    };
-                    let Some(hook_call) = value.as_call() else {
-                        continue;
-                    };
-                    let Some((receiver, attr)) = hook_call.method() else {
-                        continue;
-                    };
-                    let Some(kind) = HookKind::of_registration(attr) else {
-                        continue;
-                    };
-                    if receiver.as_name() != Some("self") {
-                        continue;
-                    }
-                    let Some(func_expr) = hook_call.args.first() else {
-                        continue;
-                    };
-                    let Some((function_file, function, _)) =
-                        function_in(self.model, class_file, &[init], func_expr)
-                    else {
-                        continue;
-                    };
-                    let when = self.when();
-                    self.out.hooks.push(Hook {
-                        owner: id.clone(),
-                        kind,
-                        function,
-                        function_file,
-                        span,
-                        when,
-                    });
-                }
-            }
-            // The first project base, if any.
-            let Some((base_file, base)) = class.bases.iter().find_map(|b| {
-                match self.model.resolve_definition(class_file, b)? {
-                    (f, Some(Stmt::ClassDef(c)), _) if !std::ptr::eq(c.as_ref(), class) => {
-                        Some((f, c.as_ref()))
-                    }
-                    _ => None,
-                }
             }) else {
-                return;
+                continue;
             };
-            class_file = base_file;
-            class = base;
+            // Only statements of the constructor itself: a hook under an `if` depends on the
+            // arguments.
+            for stmt in &init.body {
+                let Stmt::Expr { value, .. } = stmt else {
+                    continue;
+                };
+                let Some(hook_call) = value.as_call() else {
+                    continue;
+                };
+                let Some((receiver, attr)) = hook_call.method() else {
+                    continue;
+                };
+                let Some(kind) = HookKind::of_registration(attr) else {
+                    continue;
+                };
+                if receiver.as_name() != Some("self") {
+                    continue;
+                }
+                let Some(func_expr) = hook_call.args.first() else {
+                    continue;
+                };
+                let Some((function_file, function, _)) =
+                    function_in(self.model, class_file, &[init], func_expr)
+                else {
+                    continue;
+                };
+                let when = self.when();
+                self.out.hooks.push(Hook {
+                    owner: id.clone(),
+                    kind,
+                    function,
+                    function_file,
+                    span,
+                    when,
+                });
+            }
         }
     }
 

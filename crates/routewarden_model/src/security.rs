@@ -469,17 +469,7 @@ impl<'a> Judge<'a, '_> {
         // Parameters: `Depends(...)`, `Security(...)`, `Annotated[..., Depends(...)]`.
         for param in &handler.params {
             for pd in self.param_dependencies(hf, scope, param) {
-                // `caller=Depends(caller_if_any)`, None for anonymous callers: the handler's
-                // `if caller is None: raise` asks whether the caller presented credentials.
-                if self
-                    .dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, 0)
-                    .is_some_and(|v| v.lets_anonymous)
-                {
-                    self.scheme_parameters
-                        .borrow_mut()
-                        .insert((handler.body.as_ptr() as usize, param.name.as_str()));
-                }
-                self.dependency(
+                let verdict = self.dependency(
                     pd.file,
                     &pd.scope,
                     pd.dep,
@@ -489,6 +479,13 @@ impl<'a> Judge<'a, '_> {
                     Some(pd.shown),
                     &mut sec,
                 );
+                // `caller=Depends(caller_if_any)`, None for anonymous callers: the handler's
+                // `if caller is None: raise` asks whether the caller presented credentials.
+                if verdict.is_some_and(|v| v.lets_anonymous) {
+                    self.scheme_parameters
+                        .borrow_mut()
+                        .insert((handler.body.as_ptr() as usize, param.name.as_str()));
+                }
             }
         }
         // fastapi-utils' class-based view (`@cbv(router) class Views: user: User =
@@ -2831,7 +2828,7 @@ impl<'a> Judge<'a, '_> {
         annotation: Option<&Expr>,
         shown: Option<(usize, Span)>,
         sec: &mut RouteSecurity,
-    ) {
+    ) -> Option<Verdict> {
         let (shown_file, shown_span) = shown.unwrap_or((file, dep.span));
         if self.is_rate_limit_dependency(file, dep) {
             sec.rate_limits.push(Protection {
@@ -2841,9 +2838,10 @@ impl<'a> Judge<'a, '_> {
                 checks_role: false,
                 condition: None,
             });
-            return;
+            return None;
         }
-        if let Some(v) = self.dependency_verdict(file, scope, dep, annotation, 0)
+        let verdict = self.dependency_verdict(file, scope, dep, annotation, 0);
+        if let Some(v) = verdict
             && v.authenticates
         {
             sec.auth.push(Protection {
@@ -2854,6 +2852,7 @@ impl<'a> Judge<'a, '_> {
                 condition: self.switch_condition(&v),
             });
         }
+        verdict
     }
 
     fn is_rate_limit_dependency(&self, file: usize, dep: &Expr) -> bool {
@@ -3769,7 +3768,7 @@ impl<'a> Judge<'a, '_> {
                 v.absorb(&cv);
             } else if !credentials
                 && let ExprKind::Attribute { attr, .. } = &call.func.kind
-                && self.hands_presented_credentials(body, call, attr)
+                && self.record_presented_arguments(body, call, attr)
                 && let Some(Some(cv)) = self.named_method_guard(attr, Some(call), depth, false)
             {
                 // `auth_service().check_key(query_key, header_key)` on what optional schemes
@@ -3785,10 +3784,10 @@ impl<'a> Judge<'a, '_> {
         v
     }
 
-    /// Whether `call` passes a parameter of `body`'s function that holds what a security
-    /// scheme presented; if so, the parameters of the project's methods named as the call's
-    /// that receive it hold it too.
-    fn hands_presented_credentials(&self, body: &'a [Stmt], call: &Call, method: &str) -> bool {
+    /// Records that the parameters of the project's methods named `method` receiving what a
+    /// security scheme presented to `body`'s function hold it too; false, recording nothing,
+    /// when `call` passes none of it.
+    fn record_presented_arguments(&self, body: &'a [Stmt], call: &Call, method: &str) -> bool {
         let held = |e: &Expr| {
             e.as_name().is_some_and(|name| {
                 self.scheme_parameters

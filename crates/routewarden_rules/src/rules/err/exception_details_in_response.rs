@@ -2114,14 +2114,16 @@ impl ExceptionDetailsInResponse {
             let module = cx.file.module_name.as_str();
             let qualified = format!("{module}.{}", f.name);
             for (at, other) in cx.model.files.iter().enumerate() {
+                // The attribute filter first: it rules out most modules without a look at
+                // their imports.
                 if at == cx.file_index
+                    || !REGISTRATIONS
+                        .iter()
+                        .any(|a| other.parsed.attributes.may_contain(a))
                     || !other
                         .imports
                         .iter()
                         .any(|(_, q)| q == qualified || q == module)
-                    || !REGISTRATIONS
-                        .iter()
-                        .any(|a| other.parsed.attributes.may_contain(a))
                 {
                     continue;
                 }
