@@ -96,6 +96,15 @@ def build_routewarden():
     return target / "release" / "routewarden"
 
 
+def build_floor():
+    """The parse-only program of `floor`: routewarden's parser and allocator, no analysis."""
+    run(["cargo", "build", "--release", "--locked", "-p", "routewarden_python", "--example", "parse_floor"], cwd=ROOT)
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    if not target.is_absolute():
+        target = ROOT / target
+    return target / "release" / "examples" / "parse_floor"
+
+
 def count(paths):
     files = lines = 0
     for p in paths:
@@ -172,6 +181,32 @@ def throughput(rw, paths, runs):
     return out
 
 
+def floor(program, bin_dir, paths, runs):
+    """What any analysis built on the pinned parser costs before it analyses anything: reading
+    and parsing every file (trees dropped at once), also lowering them, and lowering them with
+    every tree kept as a cross-file model keeps them; alternated with ruff in the same sitting."""
+    threads = str(os.cpu_count() or 1)
+    cmds = {mode: [str(program), mode, threads] + [str(p) for p in paths] for mode in ("parse", "lower", "keep")}
+    cmds["ruff"] = commands(Path("."), bin_dir, paths)["ruff"]
+    samples = {k: [] for k in cmds}
+    for i in range(runs):
+        order = list(cmds)
+        for k in order[i % len(order):] + order[:i % len(order)]:
+            wall, rss, code = measure(cmds[k])
+            if code != 0:
+                raise SystemExit(f"parse_floor {k} exited {code}")
+            samples[k].append((wall, rss))
+            log(f"  floor {k:<8} {wall:8.3f}s {rss:9.1f} MiB")
+    ruff_t = statistics.median(w for w, _ in samples["ruff"])
+    ruff_m = max(r for _, r in samples["ruff"])
+    out = {}
+    for k, s in samples.items():
+        t = statistics.median(w for w, _ in s)
+        m = max(r for _, r in s)
+        out[k] = {"median_seconds": t, "peak_mib": m, "over_ruff": t / ruff_t, "mem_over_ruff": m / ruff_m}
+    return out
+
+
 def crash_check(rw, paths):
     """Runs `check` once on the union: fails on a crash, exit code 2 or an internal error, and
     returns the number of findings per rule."""
@@ -190,7 +225,15 @@ def crash_check(rw, paths):
     return dict(sorted(counts.items()))
 
 
-def markdown(results, tput, meta):
+FLOOR_LABELS = {
+    "parse": "parse only, each tree dropped",
+    "lower": "parse and lower, each tree dropped",
+    "keep": "parse and lower, every tree kept",
+    "ruff": "ruff `check --select S` (same sitting)",
+}
+
+
+def markdown(results, tput, meta, floors=None):
     rows = ["| corpus | files | lines | routewarden s | ruff S s | bandit s | rw/ruff | bandit/rw | rw MiB | ruff MiB | bandit MiB |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
@@ -206,6 +249,13 @@ def markdown(results, tput, meta):
              "routewarden throughput on the union corpus:", ""]
     for k, v in tput.items():
         lines.append(f"- {k.replace('_', ' ')}: {v['median_seconds']:.3f} s, {v['files_per_second']:.0f} files/s")
+    if floors:
+        lines += ["", "The floor under any analysis on the pinned parser (`crates/routewarden_python/examples/"
+                  "parse_floor.rs`: reads and parses the union on all threads, nothing else):", "",
+                  "| step | s | MiB | / ruff time | / ruff memory |", "|---|---:|---:|---:|---:|"]
+        for k, v in floors.items():
+            lines.append(f"| {FLOOR_LABELS[k]} | {v['median_seconds']:.3f} | {v['peak_mib']:.0f} | "
+                         f"{v['over_ruff']:.2f} | {v['mem_over_ruff']:.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -221,20 +271,22 @@ def main():
     paths = {name: fetch_corpus(name, version) for name, version in corpora.items()}
     bin_dir = ensure_tools()
     rw = build_routewarden()
+    floor_program = build_floor()
     results = []
     if not args.no_per_corpus:
         for name, path in paths.items():
             results.append(bench(name, [path], rw, bin_dir, args.runs, args.bandit_runs))
     results.append(bench("union", list(paths.values()), rw, bin_dir, args.runs, args.bandit_runs))
     tput = throughput(rw, list(paths.values()), args.runs)
+    floors = floor(floor_program, bin_dir, list(paths.values()), args.runs)
     counts = crash_check(rw, list(paths.values()))
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": platform.machine(),
             "cpus": os.cpu_count(), "runs": args.runs, "bandit_runs": args.bandit_runs,
             "corpora": corpora, "tools": TOOLS}
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps({"meta": meta, "results": results, "throughput": tput, "findings_per_rule": counts}, indent=2) + "\n")
-    md = markdown(results, tput, meta)
+    (out / "latest.json").write_text(json.dumps({"meta": meta, "results": results, "throughput": tput, "floor": floors, "findings_per_rule": counts}, indent=2) + "\n")
+    md = markdown(results, tput, meta, floors)
     md += "\nFindings per rule on the union corpus (no crash, no internal error):\n\n"
     md += "\n".join(f"- {code}: {n}" for code, n in counts.items()) + "\n"
     (out / "latest.md").write_text(md)
