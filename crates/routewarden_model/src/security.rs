@@ -2228,6 +2228,23 @@ impl<'a> Judge<'a, '_> {
     /// [`Judge::is_config`]; `modules`: a module the file imports counts as configuration
     /// (`if version.parse(...)`, `if cron.valid(...)`).
     fn reads_configuration(&self, file: usize, e: &Expr, modules: bool) -> bool {
+        let (config, request) = self.configuration_flags(file, e, modules);
+        config && !request
+    }
+
+    /// Whether `e` reads the configuration, and whether it reads the request.
+    fn configuration_flags(&self, file: usize, e: &Expr, modules: bool) -> (bool, bool) {
+        self.configuration_flags_with(file, e, modules, &[])
+    }
+
+    /// [`Judge::configuration_flags`], where `locals` are variables holding settings.
+    fn configuration_flags_with(
+        &self,
+        file: usize,
+        e: &Expr,
+        modules: bool,
+        locals: &[&str],
+    ) -> (bool, bool) {
         let mut request = false;
         let mut config = false;
         // `wiki.auth.has_permission("ADMIN")` after `import wiki.auth`: a project function
@@ -2245,6 +2262,7 @@ impl<'a> Judge<'a, '_> {
         };
         e.any(&mut |x| {
             match &x.kind {
+                ExprKind::Name(n) if locals.contains(&n.as_str()) => config = true,
                 ExprKind::Name(n) => {
                     let lower = n.to_ascii_lowercase();
                     if REQUEST_STATE_NAMES.contains(&lower.as_str())
@@ -2266,12 +2284,17 @@ impl<'a> Judge<'a, '_> {
                         || modules
                             && self.model.files[file].imports.get(n) == Some(n.as_str())
                             && !calls_project_function(x)
+                        || self.is_settings_object(file, x)
                     {
                         config = true;
                     }
                 }
                 ExprKind::Attribute { value, attr } => {
                     let lower = attr.to_ascii_lowercase();
+                    // `mlrun.mlconf`, `os.environ`: what the name resolves to.
+                    if self.is_settings_object(file, x) {
+                        config = true;
+                    }
                     if lower.contains("header") || lower == "headers" || lower == "cookies" {
                         request = true;
                     }
@@ -2290,6 +2313,10 @@ impl<'a> Judge<'a, '_> {
                     if lower == "config" || lower == "settings" || is_constant_name(attr) {
                         config = true;
                     }
+                    // `current_app.cfg.auth`; the WSGI `environ` is the request's.
+                    if !matches!(lower.as_str(), "environ" | "env") && names_settings(attr) {
+                        config = true;
+                    }
                     // `auth.credentials not in settings.api_keys`: the credentials of the
                     // caller (a variable, not a class or module constant) checked against the
                     // configuration.
@@ -2303,6 +2330,15 @@ impl<'a> Judge<'a, '_> {
                     {
                         request = true;
                     }
+                }
+                ExprKind::Call(call)
+                    if self.model.files[file]
+                        .imports
+                        .resolve(&call.func)
+                        .as_deref()
+                        == Some("os.getenv") =>
+                {
+                    config = true;
                 }
                 // A constant-time comparison compares what the caller presented.
                 ExprKind::Call(call)
@@ -2320,7 +2356,61 @@ impl<'a> Judge<'a, '_> {
             }
             false
         });
-        config && !request
+        (config, request)
+    }
+
+    /// A name or attribute chain that resolves through imports and re-exports to the
+    /// environment or to a module-level settings object, whatever it is called here:
+    /// `mlrun.mlconf` where `mlrun/__init__.py` has `from .config import config as mlconf`,
+    /// `appconf` after `from .config import config as appconf`, `settings = Settings()`.
+    fn is_settings_object(&self, file: usize, e: &Expr) -> bool {
+        let imports = &self.model.files[file].imports;
+        // Only names bound by imports: local spellings are judged by the rules above.
+        if chain_head(e)
+            .and_then(Expr::as_name)
+            .is_none_or(|n| imports.get(n).is_none())
+        {
+            return false;
+        }
+        match self.model.resolve_definition(file, e) {
+            Some((_, None, Some(q))) => q == "os.environ",
+            Some((
+                f,
+                Some(Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                }),
+                _,
+            )) => {
+                targets.iter().filter_map(Expr::as_name).any(names_settings)
+                    || self.builds_settings(f, value)
+            }
+            _ => false,
+        }
+    }
+
+    /// `Settings()`, `Config.from_dict(defaults)`, an instance of a pydantic `BaseSettings`.
+    fn builds_settings(&self, file: usize, value: &Expr) -> bool {
+        let Some(call) = value.as_call() else {
+            return false;
+        };
+        // `Config.from_dict(...)`: a class method building an instance of its class.
+        let class = match &call.func.kind {
+            ExprKind::Attribute { value, .. } => value,
+            _ => &call.func,
+        };
+        let Some((_, Some(Stmt::ClassDef(c)), _)) = self.model.resolve_definition(file, class)
+        else {
+            return false;
+        };
+        ["Config", "Settings", "Configuration"]
+            .iter()
+            .any(|w| c.name.ends_with(w))
+            || self
+                .model
+                .class_name(file, class)
+                .is_some_and(|q| q.ends_with(".BaseSettings"))
     }
 
     /// `app.view_functions[request.endpoint]`, `app.view_functions.get(request.endpoint)`, or
@@ -4058,9 +4148,14 @@ impl<'a> Judge<'a, '_> {
         if depth > 2 {
             return None;
         }
-        let (def_file, function) = match self.model.resolve_definition(file, func) {
-            Some((f, Some(Stmt::FunctionDef(function)), _)) => (f, function.as_ref()),
-            _ => match self.instance_method(file, root, func) {
+        let resolved = match self.model.resolve_definition(file, func) {
+            Some((f, Some(Stmt::FunctionDef(function)), _)) => Some((f, function.as_ref())),
+            // `self.authenticate(key)` with `self.authenticate = check_key` in `__init__`.
+            _ => self.bound_function(file, func),
+        };
+        let (def_file, function) = match resolved {
+            Some(found) => found,
+            None => match self.instance_method(file, root, func) {
                 Some((f, method, _)) => (f, method),
                 // `auth_manager.has_permission(...)` with `auth_manager` chosen at module level
                 // by the settings: permissive if any of the choices is.
@@ -4073,6 +4168,24 @@ impl<'a> Judge<'a, '_> {
             },
         };
         self.permissive_function(def_file, function, args, depth)
+    }
+
+    /// The project function an instance attribute is set to in the class's methods:
+    /// `self.authenticate` after `self.authenticate = check_key`.
+    fn bound_function(&self, file: usize, func: &Expr) -> Option<(usize, &'a Function)> {
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return None;
+        };
+        if value.as_name() != Some("self") {
+            return None;
+        }
+        let class = innermost_class(self.model.files[file].body(), func.span)?;
+        let assigned = crate::apps::instance_attribute_value(class, attr)?;
+        assigned.as_name()?;
+        match self.model.resolve_definition(file, assigned)? {
+            (f, Some(Stmt::FunctionDef(function)), _) => Some((f, function.as_ref())),
+            _ => None,
+        }
     }
 
     /// `if not self.auth.is_logged_in(user):` where `self.auth` holds a constructor parameter
@@ -4244,12 +4357,13 @@ impl<'a> Judge<'a, '_> {
                 depth + 1,
             );
         }
-        self.permissive_branch(def_file, &function.body, &literals)
+        self.permissive_branch(def_file, &function.body, &function.body, &literals)
     }
 
     fn permissive_branch(
         &self,
         file: usize,
+        root: &[Stmt],
         body: &[Stmt],
         literals: &[(&str, &str)],
     ) -> Option<Switch> {
@@ -4266,7 +4380,7 @@ impl<'a> Judge<'a, '_> {
             // `if permission.upper() == "READ":` for another permission than the one asked.
             if let Some(matches) = literal_parameter_test(test, literals) {
                 let branch: &[Stmt] = if matches { then } else { orelse };
-                if let Some(found) = self.permissive_branch(file, branch, literals) {
+                if let Some(found) = self.permissive_branch(file, root, branch, literals) {
                     return Some(found);
                 }
                 continue;
@@ -4279,7 +4393,16 @@ impl<'a> Judge<'a, '_> {
                 ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => IDENTITY.found_in(n),
                 _ => false,
             });
-            if grants_all && !about_caller && self.reads_configuration(file, test, false) {
+            // `api_key = os.getenv("SERVICE_API_KEY")` then `if api_key is None: return
+            // True`: the variable holds a setting, whatever it is called.
+            let setting_variable = tested_value(test).as_name().is_some_and(|n| {
+                let mut values = root_assignments(root, n).peekable();
+                values.peek().is_some() && values.all(|v| self.reads_configuration(file, v, false))
+            });
+            if grants_all
+                && (setting_variable
+                    || !about_caller && self.reads_configuration(file, test, false))
+            {
                 return Some(Switch {
                     file,
                     test: test.span,
@@ -4288,7 +4411,7 @@ impl<'a> Judge<'a, '_> {
                 });
             }
             for inner in [then.as_slice(), orelse.as_slice()] {
-                if let Some(found) = self.permissive_branch(file, inner, literals) {
+                if let Some(found) = self.permissive_branch(file, root, inner, literals) {
                     return Some(found);
                 }
             }
@@ -4543,11 +4666,15 @@ impl<'a> Judge<'a, '_> {
                     // `if not current_user.is_authenticated:` is still about identity.
                     // `all_admins = conf.getboolean(...)` then `if not all_admins: raise`: a
                     // switch of the configuration, whatever its name says.
-                    let mut own = if self.is_config_variable(file, root, test) {
-                        Gate::default()
-                    } else {
-                        self.gate_of(file, test)
-                    };
+                    // `if self._basic_auth_configured():` where the helper returns a test of
+                    // the settings: a switch, whatever the helper is called.
+                    let helper_switch = self.settings_predicate(file, test);
+                    let mut own =
+                        if helper_switch.is_some() || self.is_config_variable(file, root, test) {
+                            Gate::default()
+                        } else {
+                            self.gate_of(file, test)
+                        };
                     // `key = request.headers["X-API-Key"]` then `if key:`.
                     // `if creds is None: raise 401` where `creds` is a parameter bound to a
                     // security scheme (`Security(HTTPBearer(auto_error=False))`).
@@ -4587,6 +4714,12 @@ impl<'a> Judge<'a, '_> {
                     if presented.is_some() {
                         own.credentials = false;
                     }
+                    // `if authenticate(api_key):` with `api_key = request.headers.get(
+                    // "X-API-KEY")`: what it checks is the credential the request carries, so
+                    // it authenticates the caller, whatever the helper is called.
+                    if own.credentials && checks_presented_argument(root, test) {
+                        own.credentials = false;
+                    }
                     if presented.is_none() && self.is_server_switch(file, root, test) {
                         own.switch = Some(Switch {
                             file,
@@ -4595,13 +4728,18 @@ impl<'a> Judge<'a, '_> {
                             parameter: false,
                         });
                     }
+                    if own.switch.is_none() {
+                        own.switch = helper_switch;
+                    }
                     // `if not has_permission("WRITE"): abort(403)` where `has_permission`
                     // lets everyone through when a setting says so: the refusal happens only
                     // while the setting does not.
+                    let mut permissive = false;
                     if own.switch.is_none() && (own.identity || own.role) {
                         own.switch = self
                             .permissive_predicate(file, root, test)
                             .or_else(|| self.permissive_default(file, test));
+                        permissive = own.switch.is_some();
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
                     // runs only when the server has a key, as under `if SESSION_API_KEY:`. Not
@@ -4724,8 +4862,10 @@ impl<'a> Judge<'a, '_> {
                     if own.role_polarity != Polarity::Unknown {
                         otherwise.role_polarity = own.role_polarity.flip();
                     }
+                    // A predicate that lets everyone in under a setting refuses in its `else`
+                    // too only while the setting does not hold.
                     if let Some(s) = own.switch.or(disjunct) {
-                        otherwise.switch = Some(s.negate());
+                        otherwise.switch = Some(if permissive { s } else { s.negate() });
                     }
                     self.gates(file, root, orelse, Some(otherwise), depth, v);
                     // `if not settings.auth_required: return f(*args)`: what follows runs only
@@ -5116,6 +5256,133 @@ impl<'a> Judge<'a, '_> {
             && root_assignments(root, name).next().is_none()
             && self.model.files[file].top_level(name).is_none()
             && self.model.files[file].imports.get(name).is_none()
+    }
+
+    /// A call in an `if` test to a project predicate that reads the settings and nothing of
+    /// the request (`if self._basic_auth_configured():`, `if not _using_builtin_auth():`):
+    /// the switch it stands for. A predicate whose body is `return <test>` is shown as that
+    /// test (`config.auth.mode == "basic"`), a longer one as the call.
+    fn settings_predicate(&self, file: usize, test: &'a Expr) -> Option<Switch> {
+        let mut negated = false;
+        let mut subject = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &subject.kind
+        {
+            negated = !negated;
+            subject = operand;
+        }
+        let call = subject.as_call()?;
+        // What it is handed decides too: only literals and settings.
+        if !call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .all(|a| is_literal(a) || self.is_config(file, a))
+        {
+            return None;
+        }
+        let (hf, helper) = self.predicate_helper(file, &call.func)?;
+        let body: Vec<&'a Stmt> = helper
+            .body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+            .collect();
+        if let [
+            Stmt::Return {
+                value: Some(value), ..
+            },
+        ] = body.as_slice()
+        {
+            return self
+                .is_server_switch(hf, &helper.body, value)
+                .then_some(Switch {
+                    file: hf,
+                    test: value.span,
+                    negated,
+                    parameter: false,
+                });
+        }
+        self.reads_settings_only(hf, helper).then_some(Switch {
+            file,
+            test: subject.span,
+            negated,
+            parameter: false,
+        })
+    }
+
+    /// The project function or static, class or instance method a call in a test names:
+    /// `helper()`, `Class.helper()`, `self.helper()` in a method of the class.
+    fn predicate_helper(&self, file: usize, func: &Expr) -> Option<(usize, &'a Function)> {
+        if let ExprKind::Attribute { value, attr } = &func.kind
+            && value.as_name() == Some("self")
+        {
+            let class = innermost_class(self.model.files[file].body(), func.span)?;
+            return find_method(self.model, file, class, attr).map(|(f, _, m)| (f, m));
+        }
+        match self.model.resolve_definition(file, func) {
+            Some((f, Some(Stmt::FunctionDef(function)), _)) => Some((f, function.as_ref())),
+            Some((_, None, Some(q))) => self
+                .conditional_definition(&q)
+                .or_else(|| self.class_method(file, func)),
+            None if func.as_name().is_some() => {
+                self.conditional_definition_in(file, func.as_name().unwrap_or_default())
+            }
+            _ => self.class_method(file, func),
+        }
+    }
+
+    /// A predicate of several statements that reads the settings and nothing the caller
+    /// sends, taking no parameter but `self`/`cls`, and returns only literals and settings
+    /// (`for backend in app.config["AUTH_BACKENDS"]: if backend == "builtin": return True`).
+    fn reads_settings_only(&self, file: usize, helper: &'a Function) -> bool {
+        if helper
+            .params
+            .iter()
+            .any(|p| p.name != "self" && p.name != "cls")
+        {
+            return false;
+        }
+        // Its variables must hold settings too: `for backend in app.config["BACKENDS"]`.
+        let mut locals: Vec<&str> = Vec::new();
+        let mut other_locals = false;
+        walk_stmts(&helper.body, &mut |stmt| {
+            let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
+                Stmt::For { target, iter, .. } => (vec![&**target], &**iter),
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => (targets.iter().collect(), value),
+                _ => return,
+            };
+            let (c, r) = self.configuration_flags_with(file, value, false, &locals);
+            for t in targets {
+                for n in crate::project::target_names(t) {
+                    if c && !r {
+                        locals.push(n);
+                    } else {
+                        other_locals = true;
+                    }
+                }
+            }
+        });
+        if other_locals {
+            return false;
+        }
+        let (mut config, mut request) = (false, false);
+        walk_exprs(&helper.body, &mut |e| {
+            let (c, r) = self.configuration_flags_with(file, e, false, &locals);
+            config |= c;
+            request |= r;
+        });
+        let mut returns = true;
+        crate::values::for_each_return(&helper.body, &mut |r| {
+            let (c, req) = self.configuration_flags_with(file, r, false, &locals);
+            returns &= r.as_bool().is_some() || c && !req;
+        });
+        config && !request && returns
     }
 
     fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
@@ -5745,6 +6012,20 @@ fn tests_request_copy(root: &[Stmt], test: &Expr) -> bool {
             .and_then(chain_head)
             .and_then(Expr::as_name)
             .is_some_and(|head| REQUEST_STATE_NAMES.contains(&head))
+    })
+}
+
+/// A name for settings: `settings`, `config`, `app_conf`, `env`.
+fn names_settings(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "settings", "config", "conf", "cfg", "environ", "env", "options",
+    ]
+    .iter()
+    .any(|w| {
+        lower
+            .strip_suffix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
     })
 }
 
@@ -6401,6 +6682,19 @@ fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'
     };
     let name = subject.as_name()?;
     assigned_from_request_field(root, name, true).then_some(name)
+}
+
+/// `authenticate(api_key)`, `not check_key(request.headers["X-Key"])`: a call handed a
+/// credential read from a request header, query parameter or cookie.
+fn checks_presented_argument(root: &[Stmt], test: &Expr) -> bool {
+    let Some(call) = tested_value(test).as_call() else {
+        return false;
+    };
+    call.args.iter().any(|a| {
+        reads_request_field(a, true)
+            || a.as_name()
+                .is_some_and(|n| assigned_from_request_field(root, n, true))
+    })
 }
 
 /// Whether `e` reads a field of the request (`request.headers["X-API-Key"]`,
