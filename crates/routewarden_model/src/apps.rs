@@ -996,6 +996,92 @@ fn route_template(d: &Function) -> Option<RouteTemplate<'_>> {
     })
 }
 
+/// Whether a function of the file returns `partial(name, ...)` and is used as a decorator
+/// factory: `@presenter("raw")` with `def presenter(view): return partial(add_presenter,
+/// view=view)`.
+fn used_through_partial(model: &ProjectModel, file: usize, name: &str) -> bool {
+    let body = model.files[file].body();
+    let returns_partial = |factory: &Function| {
+        factory.body.iter().any(|stmt| {
+            let Stmt::Return { value: Some(v), .. } = stmt else {
+                return false;
+            };
+            v.as_call().is_some_and(|c| {
+                c.args.first().and_then(Expr::as_name) == Some(name)
+                    && model.files[file].imports.resolve(&c.func).as_deref()
+                        == Some("functools.partial")
+            })
+        })
+    };
+    body.iter().any(|stmt| match stmt {
+        Stmt::FunctionDef(factory) => {
+            returns_partial(factory) && used_as_decorator_call(body, &factory.name)
+        }
+        _ => false,
+    })
+}
+
+/// Whether a function or method of `body` carries `@name(...)`.
+fn used_as_decorator_call(body: &[Stmt], name: &str) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::FunctionDef(f) => f
+            .decorators
+            .iter()
+            .any(|d| d.as_call().is_some_and(|c| c.func.as_name() == Some(name))),
+        Stmt::ClassDef(c) => used_as_decorator_call(&c.body, name),
+        _ => false,
+    })
+}
+
+/// A path in a decorator factory, read with the texts its parameters take at one use:
+/// `f"{endpoint}.view"` with `endpoint` given `"/ping"`, also through a local `viewendpoint =
+/// f"{endpoint}.view"`.
+fn bound_path_text(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    bound: &[(&str, String)],
+    depth: u32,
+) -> String {
+    match &expr.kind {
+        ExprKind::Name(name) => {
+            if let Some((_, text)) = bound.iter().find(|(p, _)| p == name) {
+                return text.clone();
+            }
+            if depth < 6
+                && let Some(value) = scope
+                    .last()
+                    .and_then(|f| crate::values::local_assignment(f, name))
+            {
+                return bound_path_text(model, file, scope, value, bound, depth + 1);
+            }
+            path_text(model, file, scope, Some(expr))
+        }
+        ExprKind::FString(parts) if depth < 6 => parts
+            .iter()
+            .map(|p| match p {
+                FStringPart::Literal(l) => l.clone(),
+                FStringPart::Value(v) => {
+                    match bound_path_text(model, file, scope, v, bound, depth + 1) {
+                        dynamic if dynamic == "<dynamic>" => "{…}".to_string(),
+                        text => text,
+                    }
+                }
+            })
+            .collect(),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } if depth < 6 => {
+            bound_path_text(model, file, scope, left, bound, depth + 1)
+                + &bound_path_text(model, file, scope, right, bound, depth + 1)
+        }
+        _ => path_text(model, file, scope, Some(expr)),
+    }
+}
+
 /// Whether a function or method of `body` carries `@name`.
 fn used_as_decorator(body: &[Stmt], name: &str) -> bool {
     body.iter().any(|stmt| match stmt {
@@ -4083,6 +4169,29 @@ impl<'a> Extractor<'a> {
                         self.bind_parameters(call, def_file, method, true, span);
                         return;
                     }
+                    // `for p in providers: p.register(self)` with `providers:
+                    // List[Provider]`: the method of the annotated project class and its
+                    // overrides in the project subclasses, each handed the object.
+                    if let Some(name) = value.as_name()
+                        && !matches!(name, "self" | "cls")
+                        && let Some((class_file, class)) = self.annotated_item_class(name)
+                        && !class_lineage(self.model, class_file, class)
+                            .iter()
+                            .any(|q| crate::frameworks::object_kind(q).is_some())
+                        && (self.passes_framework_object(call)
+                            || self.passes_application_self(call))
+                    {
+                        let mut methods: Vec<(usize, &'a Function)> =
+                            find_method(self.model, class_file, class, attr)
+                                .map(|(f, _, m)| (f, m))
+                                .into_iter()
+                                .collect();
+                        methods.extend(overrides(self.model, class_file, class, attr));
+                        for (def_file, method) in methods {
+                            self.bind_parameters(call, def_file, method, true, span);
+                        }
+                        return;
+                    }
                     // `cls._configure_blueprints(app)` in a class method, likewise.
                     let (Some("self" | "cls"), Some(class)) =
                         (value.as_name(), self.classes.last())
@@ -4115,6 +4224,80 @@ impl<'a> Extractor<'a> {
                 }
             };
         self.bind_parameters(call, def_file, function, bound_self, span);
+    }
+
+    /// Whether the call hands over `self` in a method of a project subclass of an
+    /// application class (`p.register(self)` in `class AdminApp(FastAPI)`).
+    fn passes_application_self(&self, call: &'a Call) -> bool {
+        let Some(class) = self.classes.last() else {
+            return false;
+        };
+        positional_args(&call.args)
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(|a| a.as_name() == Some("self"))
+            && class.bases.iter().any(|base| {
+                self.qualified(base)
+                    .and_then(|q| crate::frameworks::object_kind(&q))
+                    .is_some_and(ObjectKind::is_app)
+            })
+    }
+
+    /// The project class a parameter of the enclosing functions is annotated with
+    /// (`provider: Provider`), or whose items a loop variable of the current function walks
+    /// (`for p in providers or []:` with `providers: Optional[List[Provider]]`).
+    fn annotated_item_class(&self, name: &str) -> Option<(usize, &'a Class)> {
+        let current = self.scope.last()?;
+        let mut param = name;
+        let mut item = false;
+        if !current.params.iter().any(|p| p.name == name) {
+            {
+                let mut iterated = None;
+                crate::security::walk_stmts(&current.body, &mut |stmt| {
+                    if let Stmt::For { target, iter, .. } = stmt
+                        && target.as_name() == Some(name)
+                    {
+                        let list = match &iter.kind {
+                            ExprKind::BoolOp { values, .. } => values.first(),
+                            _ => Some(&**iter),
+                        };
+                        iterated = list.and_then(Expr::as_name);
+                    }
+                });
+                param = iterated?;
+                item = true;
+            }
+        }
+        let mut annotation = current
+            .params
+            .iter()
+            .find(|p| p.name == param)?
+            .annotation
+            .as_ref()?;
+        // `Optional[List[Provider]]`: the class inside the containers.
+        while let ExprKind::Subscript { value, slice } = &annotation.kind {
+            let container = value.last_name()?;
+            if container == "Optional" {
+                annotation = slice;
+                continue;
+            }
+            if !item
+                || !matches!(
+                    container,
+                    "List" | "list" | "Sequence" | "Iterable" | "Tuple" | "tuple" | "Set" | "set"
+                )
+            {
+                return None;
+            }
+            item = false;
+            annotation = match &slice.kind {
+                ExprKind::Tuple(parts) => parts.first()?,
+                _ => slice,
+            };
+        }
+        if item {
+            return None;
+        }
+        annotated_class(self.model, self.file, annotation)
     }
 
     /// Whether the helper includes its parameter `param` in another object.
@@ -5087,6 +5270,15 @@ impl<'a> Extractor<'a> {
                         scope: Vec::new(),
                     });
                 }
+                // `add_url_rule(rule, view_func=server.handle_request)`: a method of a
+                // module-level instance, or of a parameter the calls give instances for.
+                if let Some((file, function)) = instance_method(self.model, file, scope, expr) {
+                    return Some(ViewTarget::Function {
+                        file,
+                        function,
+                        scope: Vec::new(),
+                    });
+                }
                 if let Some((file, class)) = class_in(self.model, file, expr) {
                     return Some(ViewTarget::Class {
                         file,
@@ -5191,7 +5383,10 @@ impl<'a> Extractor<'a> {
                 .iter()
                 .map(|item| path_text(self.model, file, &scope, Some(item)))
                 .collect(),
-            None => vec![path_text(self.model, self.file, &self.scope, path_arg)],
+            // `for m in methods: api.add_url_rule(f"/{m}", ...)` over a literal: one path per row.
+            None => self
+                .looped_paths(path_arg)
+                .unwrap_or_else(|| vec![path_text(self.model, self.file, &self.scope, path_arg)]),
         };
         let Some(view) = view else { return };
         // Starlette's `add_route(path, endpoint, methods=None, ...)` (also on FastAPI's
@@ -5658,10 +5853,22 @@ impl<'a> Extractor<'a> {
     fn function(&mut self, f: &'a Function) {
         // The wrapper a registering decorator returns is registered where the decorator is
         // used, once per decorated function, not here.
+        // So is the wrapper of the decorator a factory returns (`def api(path): def
+        // outer(func): @app.route(path) def wrapper(...)`), used as `@api("/x")`.
+        let body = self.model.files[self.file].body();
+        let returned_by_factory = |d: &Function| {
+            self.scope.len() >= 2
+                && self.scope[self.scope.len() - 2].body.iter().any(|stmt| {
+                    matches!(stmt, Stmt::Return { value: Some(v), .. } if v.as_name() == Some(d.name.as_str()))
+                })
+                && used_as_decorator_call(body, &self.scope[self.scope.len() - 2].name)
+        };
         if !f.decorators.is_empty()
             && self.scope.last().is_some_and(|d| {
                 route_template(d).is_some_and(|t| std::ptr::eq(t.wrapper, f))
-                    && used_as_decorator(self.model.files[self.file].body(), &d.name)
+                    && (used_as_decorator(body, &d.name)
+                        || used_through_partial(self.model, self.file, &d.name)
+                        || returned_by_factory(d))
             })
         {
             return;
@@ -5671,6 +5878,7 @@ impl<'a> Extractor<'a> {
                 ExprKind::Name(name) => self.registering_decorator_route(f, decorator, name),
                 ExprKind::Call(call) => {
                     let Some((receiver, attr)) = call.method() else {
+                        self.factory_decorator_routes(f, index, decorator, call);
                         continue;
                     };
                     if let Some(implied) = route_method(attr) {
@@ -5830,6 +6038,218 @@ impl<'a> Extractor<'a> {
             span: self.decorator_span(decorator),
             endpoint: None,
         });
+    }
+
+    /// `@api_routing("/ping")` on `def ping()`: a project decorator factory whose decorator
+    /// registers the function it is given (`def decorator(func): api.add_url_rule(endpoint,
+    /// view_func=func); return func`, also `bp.route(path)(func)`), or that returns
+    /// `partial(add_presenter, view=view)` where `add_presenter(wrapped, view)` registers a
+    /// wrapper of the function under `@bp.route(f"/+{view}/...")`. One route per registration,
+    /// its path read with the factory's arguments at this use.
+    fn factory_decorator_routes(
+        &mut self,
+        f: &'a Function,
+        index: usize,
+        decorator: &'a Expr,
+        call: &'a Call,
+    ) {
+        let Some((def_file, Some(Stmt::FunctionDef(factory)), _)) =
+            self.model.resolve_definition(self.file, &call.func)
+        else {
+            return;
+        };
+        let factory: &'a Function = factory;
+        let Some(returned) = factory.body.iter().rev().find_map(|stmt| match stmt {
+            Stmt::Return { value: Some(v), .. } => Some(v),
+            _ => None,
+        }) else {
+            return;
+        };
+        // The factory's parameters, as the texts of this use's arguments.
+        let text = |e: &Expr| path_text(self.model, self.file, &self.scope, Some(e));
+        let positional = factory
+            .params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional));
+        let mut bound: Vec<(&'a str, String)> = positional
+            .zip(positional_args(&call.args))
+            .map(|(p, a)| (p.name.as_str(), text(a)))
+            .collect();
+        for k in &call.keywords {
+            if let Some(name) = &k.arg
+                && let Some(p) = factory.params.iter().find(|p| p.name == *name)
+            {
+                bound.push((p.name.as_str(), text(&k.value)));
+            }
+        }
+        let mut def_scope = enclosing_functions(self.model.files[def_file].body(), factory);
+        def_scope.push(factory);
+        // The decorator the factory returns, the file and enclosing functions of its body,
+        // and the texts of its names.
+        let (inner, inner_file, mut scope, bound) = match &returned.kind {
+            ExprKind::Name(name) => {
+                let Some(inner) = local_function(&factory.body, name) else {
+                    return;
+                };
+                (inner, def_file, def_scope, bound)
+            }
+            ExprKind::Call(partial)
+                if self.model.files[def_file]
+                    .imports
+                    .resolve(&partial.func)
+                    .as_deref()
+                    == Some("functools.partial") =>
+            {
+                let Some(target) = partial.args.first() else {
+                    return;
+                };
+                let Some((g_file, g, g_scope)) =
+                    function_in(self.model, def_file, &def_scope, target)
+                else {
+                    return;
+                };
+                let mut g_bound = Vec::new();
+                for k in &partial.keywords {
+                    let Some(name) = &k.arg else { continue };
+                    let Some(p) = g.params.iter().find(|p| p.name == *name) else {
+                        continue;
+                    };
+                    let given = k
+                        .value
+                        .as_name()
+                        .and_then(|n| bound.iter().find(|(b, _)| *b == n));
+                    let value = match given {
+                        Some((_, t)) => t.clone(),
+                        None => path_text(self.model, def_file, &def_scope, Some(&k.value)),
+                    };
+                    g_bound.push((p.name.as_str(), value));
+                }
+                let g_scope = if g_scope.is_empty() {
+                    enclosing_functions(self.model.files[g_file].body(), g)
+                } else {
+                    g_scope
+                };
+                (g, g_file, g_scope, g_bound)
+            }
+            _ => return,
+        };
+        let Some(wrapped) = inner.params.first().map(|p| p.name.as_str()) else {
+            return;
+        };
+        scope.push(inner);
+        let path_of = |e: Option<&Expr>| {
+            e.map(|e| bound_path_text(self.model, inner_file, &scope, e, &bound, 0))
+        };
+        // `def api(path, **flask_kwargs)` whose route takes `**flask_kwargs`: the `methods=`
+        // of this use.
+        let forwarded = factory
+            .params
+            .iter()
+            .find(|p| p.kind == ParamKind::VarKeywords)
+            .map(|p| p.name.as_str());
+        let methods_of = |attr: &str, c: &Call| match route_method(attr) {
+            Some(Some(m)) => vec![m.to_string()],
+            _ => {
+                let spread = c.keywords.iter().any(|k| {
+                    k.arg.is_none() && k.value.as_name().is_some_and(|n| Some(n) == forwarded)
+                });
+                let listed = match c.keyword("methods") {
+                    Some(m) => methods_value(self.model, inner_file, &scope, Some(m), 0),
+                    None if spread => methods_value(
+                        self.model,
+                        self.file,
+                        &self.scope,
+                        call.keyword("methods"),
+                        0,
+                    ),
+                    None => None,
+                };
+                listed.unwrap_or_else(|| vec!["GET".to_string()])
+            }
+        };
+        let mut found: Vec<(&'a Call, Option<ObjectId>, Vec<String>, String)> = Vec::new();
+        let wrapper_registered = route_template(inner).map(|t| t.wrapper);
+        if let Some(wrapper) = wrapper_registered {
+            // The wrapper the decorator returns is the view, under each route decorator.
+            for d in &wrapper.decorators {
+                let Some(dcall) = d.as_call() else { continue };
+                let Some((receiver, attr)) = dcall.method() else {
+                    continue;
+                };
+                if route_method(attr).is_none() {
+                    continue;
+                }
+                let owner = resolve_object(self.model, inner_file, &scope, receiver, 0);
+                let path = path_of(dcall.argument("path", 0).or(dcall.keyword("rule")));
+                found.push((
+                    dcall,
+                    owner,
+                    methods_of(attr, dcall),
+                    path.unwrap_or_default(),
+                ));
+            }
+        } else {
+            crate::security::walk_stmts(&inner.body, &mut |stmt| {
+                let Stmt::Expr { value, .. } = stmt else {
+                    return;
+                };
+                let Some(c) = value.as_call() else { return };
+                // `api.add_url_rule(endpoint, view_func=func)`
+                if let Some((receiver, attr)) = c.method()
+                    && matches!(attr, "add_url_rule" | "add_api_route" | "add_route")
+                {
+                    let (path_key, view_key, view_at) = if attr == "add_url_rule" {
+                        ("rule", "view_func", 2)
+                    } else {
+                        ("path", "endpoint", 1)
+                    };
+                    if c.argument(view_key, view_at).and_then(Expr::as_name) == Some(wrapped) {
+                        let owner = resolve_object(self.model, inner_file, &scope, receiver, 0);
+                        let path = path_of(c.argument(path_key, 0));
+                        found.push((c, owner, methods_of("route", c), path.unwrap_or_default()));
+                    }
+                    return;
+                }
+                // `bp.route(path, methods=[...])(func)`
+                if let [arg] = c.args.as_slice()
+                    && arg.as_name() == Some(wrapped)
+                    && let Some(dcall) = c.func.as_call()
+                    && let Some((receiver, attr)) = dcall.method()
+                    && route_method(attr).is_some()
+                {
+                    let owner = resolve_object(self.model, inner_file, &scope, receiver, 0);
+                    let path = path_of(dcall.argument("path", 0).or(dcall.keyword("rule")));
+                    found.push((
+                        dcall,
+                        owner,
+                        methods_of(attr, dcall),
+                        path.unwrap_or_default(),
+                    ));
+                }
+            });
+        }
+        for (reg, owner, methods, path) in found {
+            let Some(owner) = owner else { continue };
+            self.out.routes.push(RouteDecl {
+                file: self.file,
+                handler: f,
+                handler_file: self.file,
+                handler_scope: self.scope.clone(),
+                owner: Some(owner),
+                methods,
+                path,
+                // The function itself is the view, under the decorators below the factory's;
+                // a registered wrapper's checks are those of the factory's decorator.
+                decorator_index: wrapper_registered.is_none().then_some(index),
+                call: Some(reg),
+                call_scope: scope.clone(),
+                view_decorators: Vec::new(),
+                view_class: None,
+                view_class_file: 0,
+                span: self.decorator_span(decorator),
+                endpoint: None,
+            });
+        }
     }
 
     /// Flask-AppBuilder views and APIs: `@expose(url, methods=[...])` methods under the class's
@@ -7158,6 +7578,114 @@ fn bound_method<'a>(
     };
     let (class_file, class) = receiver_class(model, file, scope, value)?;
     find_method(model, class_file, class, attr).map(|(f, _, m)| (f, m))
+}
+
+/// The method a bound method of an instance stands for, when the instance is a module-level
+/// instance of a project class (`service = JobService()`, then `service.submit`) or a
+/// parameter of a module-level function that every call gives an instance of one project
+/// class (`def create_app(server)` called as `create_app(TAXIIServer(config))`).
+fn instance_method<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &Expr,
+) -> Option<(usize, &'a Function)> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    let name = value.as_name()?;
+    let binder = scope.iter().rev().find(|f| {
+        f.params.iter().any(|p| p.name == name)
+            || crate::values::local_assignment(f, name).is_some()
+    });
+    let (class_file, class) = match binder {
+        // A local variable: `receiver_class` reads what it is bound to.
+        Some(f) if crate::values::local_assignment(f, name).is_some() => return None,
+        Some(f) => argument_class(model, file, f, name)?,
+        None => module_instance_class(model, file, value)?,
+    };
+    find_method(model, class_file, class, attr).map(|(f, _, m)| (f, m))
+}
+
+/// The project class of the instances the calls of module-level function `function` pass for
+/// `param`, from its own module and the modules that import it: `create_app(server)` with
+/// `server = TAXIIServer(config)` or `create_app(TAXIIServer(config))`. `None` unless every
+/// call passes an instance of the same class.
+fn argument_class<'a>(
+    model: &'a ProjectModel,
+    def_file: usize,
+    function: &Function,
+    param: &str,
+) -> Option<(usize, &'a Class)> {
+    let index = function.params.iter().position(|p| p.name == param)?;
+    let module_level = model.files[def_file]
+        .body()
+        .iter()
+        .any(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), function)));
+    if !module_level {
+        return None;
+    }
+    let module = model.files[def_file].module_name.as_str();
+    let qualified = format!("{module}.{}", function.name);
+    let mut calls: Vec<(usize, Option<&'a Function>, &'a Call)> = Vec::new();
+    for (file, source) in model.files.iter().enumerate() {
+        // Only modules that can name the function: its own, and those importing it or its
+        // module.
+        if file != def_file
+            && !source
+                .imports
+                .iter()
+                .any(|(_, q)| q == qualified || q == module)
+        {
+            continue;
+        }
+        for stmt in source.body() {
+            let (caller, stmts): (Option<&'a Function>, &'a [Stmt]) = match stmt {
+                Stmt::FunctionDef(f) => (Some(f.as_ref()), &f.body),
+                Stmt::ClassDef(_) => continue,
+                other => (None, std::slice::from_ref(other)),
+            };
+            crate::security::walk_all_exprs(stmts, &mut |e| {
+                e.any(&mut |x| {
+                    if let Some(call) = x.as_call()
+                        && call.func.last_name() == Some(function.name.as_str())
+                        && matches!(model.resolve_definition(file, &call.func),
+                            Some((_, Some(Stmt::FunctionDef(f)), _))
+                                if std::ptr::eq(f.as_ref(), function))
+                    {
+                        calls.push((file, caller, call));
+                    }
+                    false
+                });
+            });
+        }
+    }
+    let mut found: Option<(usize, &'a Class)> = None;
+    for (file, caller, call) in calls {
+        let arg = call.argument(param, index)?;
+        let built = match arg.as_name() {
+            Some(name) => match caller.and_then(|f| crate::values::local_assignment(f, name)) {
+                Some(value) => value.as_call().map(|c| (file, c)),
+                None => {
+                    let origin = model.follow(file, &[], arg)?;
+                    origin.expr.as_call().map(|c| (origin.file, c))
+                }
+            },
+            None => arg.as_call().map(|c| (file, c)),
+        };
+        let (built_file, built) = built?;
+        let Some((class_file, Stmt::ClassDef(class))) = model
+            .resolve_definition(built_file, &built.func)
+            .and_then(|(f, stmt, _)| Some((f, stmt?)))
+        else {
+            return None;
+        };
+        match found {
+            Some((_, c)) if !std::ptr::eq(c, class.as_ref()) => return None,
+            _ => found = Some((class_file, class)),
+        }
+    }
+    found
 }
 
 /// The project class of a module-level instance, here or imported: `_proxy =
