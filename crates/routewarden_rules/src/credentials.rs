@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use crate::helpers::identifier_words;
-use routewarden_python::ast::{Expr, ExprKind, Function, Param, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Stmt};
 
 /// Words that make a name a credential.
 const CREDENTIAL_WORDS: &[&str] = &[
@@ -590,13 +590,22 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
             {
                 return true;
             }
-            call.func
+            if call
+                .func
                 .last_name()
                 .is_some_and(|f| PASSTHROUGH_FUNCTIONS.contains(&f))
                 && call.args.iter().any(|a| {
                     params && is_mapping_value(cx, a)
                         || caller_supplied_at(cx, a, depth + 1, params)
                 })
+            {
+                return true;
+            }
+            // `username, password = parse_basic(header)`: a project helper handing back what
+            // the request carries. Only request data counts here: a parameter given to a
+            // helper is as often the server's own record (`stored_provider(info)`).
+            passed_through_helper(cx, call)
+                .is_some_and(|a| caller_supplied_at(cx, a, depth + 1, false))
         }
         ExprKind::Await(inner) => caller_supplied_at(cx, inner, depth + 1, params),
         ExprKind::BoolOp { values, .. } => values
@@ -607,6 +616,98 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
                 || caller_supplied_at(cx, orelse, depth + 1, params)
         }
         _ => false,
+    }
+}
+
+/// The argument of `call` that a project helper hands back, in part or whole, through the
+/// pass-through steps above: `parse_basic(header)` whose body returns
+/// `b64decode(header[6:]).decode().split(":", 1)`. The helper is a function of the project or
+/// a method of the enclosing class called through `self`/`cls`.
+fn passed_through_helper<'e>(cx: &FileContext, call: &'e Call) -> Option<&'e Expr> {
+    let (helper, bound_first) = match &call.func.kind {
+        ExprKind::Attribute { value, attr } if matches!(value.as_name(), Some("self" | "cls")) => {
+            let class = cx.classes.last()?;
+            let method = class.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(f) if f.name == *attr => Some(&**f),
+                _ => None,
+            })?;
+            let is_static = method
+                .decorators
+                .iter()
+                .any(|d| d.as_name() == Some("staticmethod"));
+            (method, !is_static)
+        }
+        _ => match cx.model.resolve_definition(cx.file_index, &call.func)? {
+            (_, Some(Stmt::FunctionDef(f)), _) => (&**f, false),
+            _ => return None,
+        },
+    };
+    let mut returned: Vec<&str> = Vec::new();
+    routewarden_model::values::for_each_return(&helper.body, &mut |value| {
+        returned_parameters(helper, value, 0, &mut returned);
+    });
+    let positional: Vec<&Param> = helper
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .skip(usize::from(bound_first))
+        .collect();
+    returned.into_iter().find_map(|name| {
+        call.keyword(name).or_else(|| {
+            let index = positional.iter().position(|p| p.name == name)?;
+            call.args
+                .iter()
+                .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+                .nth(index)
+        })
+    })
+}
+
+/// The parameters of `helper` that a returned value carries through pass-through steps
+/// (slices, `.decode()`, `.split(...)`, `b64decode(...)`, locals, tuples of them).
+fn returned_parameters<'a>(
+    helper: &'a Function,
+    expr: &'a Expr,
+    depth: u32,
+    out: &mut Vec<&'a str>,
+) {
+    if depth > 8 {
+        return;
+    }
+    match &expr.kind {
+        ExprKind::Name(name) => {
+            if let Some(p) = helper.params.iter().find(|p| p.name == *name) {
+                out.push(p.name.as_str());
+            } else {
+                for value in assigned_values(&helper.body, name) {
+                    returned_parameters(helper, value, depth + 1, out);
+                }
+            }
+        }
+        ExprKind::Subscript { value, .. } | ExprKind::Await(value) => {
+            returned_parameters(helper, value, depth + 1, out);
+        }
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            for item in items {
+                returned_parameters(helper, item, depth + 1, out);
+            }
+        }
+        ExprKind::Call(call) => {
+            if let ExprKind::Attribute { value, attr } = &call.func.kind
+                && PASSTHROUGH_METHODS.contains(&attr.as_str())
+            {
+                returned_parameters(helper, value, depth + 1, out);
+            } else if call
+                .func
+                .last_name()
+                .is_some_and(|f| PASSTHROUGH_FUNCTIONS.contains(&f))
+            {
+                for a in &call.args {
+                    returned_parameters(helper, a, depth + 1, out);
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -316,6 +316,68 @@ fn is_route_registration(head: &Expr) -> bool {
     ))
 }
 
+/// A project name bound, at module level, to Flask's or Flask-Login's caller state, also
+/// inside a module-level block and through `typing.cast`: `flaskg = g` after `if
+/// TYPE_CHECKING: g = cast(Globals, flask.g) else: g = flask.g`, imported from the package that
+/// defines it.
+fn aliases_caller_state(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Name(name) => name_holds_caller_state(model, file, name, 0),
+        _ => false,
+    }
+}
+
+fn name_holds_caller_state(model: &ProjectModel, file: usize, name: &str, depth: u32) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    let module = &model.files[file];
+    if let Some(q) = module.imports.get(name) {
+        if CALLER_STATE.contains(&q) {
+            // Imported directly: the caller's own check already answers.
+            return depth > 0;
+        }
+        // `from pkg import flaskg`: the name the project module binds.
+        let Some((module_name, attr)) = q.rsplit_once('.') else {
+            return false;
+        };
+        return model
+            .module(module_name)
+            .is_some_and(|(f, _)| f != file && name_holds_caller_state(model, f, attr, depth + 1));
+    }
+    let value = match module.top_level(name) {
+        Some(Stmt::Assign {
+            value: Some(value), ..
+        }) => value,
+        Some(_) => return false,
+        None => match crate::helpers::module_block_value(model, file, name) {
+            Some(value) => value,
+            None => return false,
+        },
+    };
+    value_holds_caller_state(model, file, value, depth + 1)
+}
+
+fn value_holds_caller_state(model: &ProjectModel, file: usize, value: &Expr, depth: u32) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    let imports = &model.files[file].imports;
+    if imports.resolves_to(value, CALLER_STATE) {
+        return true;
+    }
+    match &value.kind {
+        ExprKind::Name(name) => name_holds_caller_state(model, file, name, depth + 1),
+        // `cast(Globals, flask.g)`: the same object, typed.
+        ExprKind::Call(call) if imports.resolve(&call.func).as_deref() == Some("typing.cast") => {
+            call.args
+                .get(1)
+                .is_some_and(|v| value_holds_caller_state(model, file, v, depth + 1))
+        }
+        _ => false,
+    }
+}
+
 fn function_reads_state(
     model: &ProjectModel,
     file: usize,
@@ -341,6 +403,7 @@ fn function_reads_state(
             }
             matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
                 && imports.resolves_to(x, CALLER_STATE)
+                || aliases_caller_state(model, file, x)
         });
     });
     if found {

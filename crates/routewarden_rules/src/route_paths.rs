@@ -5,9 +5,11 @@ use routewarden_model::ProjectModel;
 use routewarden_model::apps::RouteDecl;
 use routewarden_python::ast::Stmt;
 
-/// The literal segments of a path, lower-case, without parameters (`{id}`, `<int:id>`).
+/// The literal segments of a path, lower-case, without parameters (`{id}`, `<int:id>`) and
+/// without the `+` that marks action segments (`/+login`, MoinMoin's convention).
 pub fn literal_segments(path: &str) -> Vec<String> {
     path.split('/')
+        .map(|s| s.trim_start_matches('+'))
         .filter(|s| {
             !s.is_empty() && !s.starts_with('{') && !s.starts_with('<') && !s.starts_with(':')
         })
@@ -431,13 +433,16 @@ pub fn form_can_post(methods: &[String]) -> bool {
     methods.iter().any(|m| m == "POST")
 }
 
-/// A search form posted with POST (`POST /search`, `POST /autocomplete`, a view whose form is a
-/// `UserSearchForm`): it reads.
+/// A search form posted with POST (`POST /search`, `POST /+lookup`, `POST /autocomplete`, a view
+/// whose form is a `UserSearchForm`): it reads.
 pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
     let searches = |name: &str| {
-        name.to_ascii_lowercase()
-            .split(['_', '-'])
-            .any(|w| matches!(w, "search" | "autocomplete" | "suggest" | "suggestions"))
+        name.to_ascii_lowercase().split(['_', '-']).any(|w| {
+            matches!(
+                w,
+                "search" | "lookup" | "autocomplete" | "suggest" | "suggestions"
+            )
+        })
     };
     let search_form = route.view_class.is_some_and(|class| {
         class.body.iter().any(|s| match s {
@@ -457,6 +462,7 @@ pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool 
         .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST"))
         && (path
             .rsplit('/')
+            .map(|s| s.trim_start_matches('+'))
             .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
             .is_some_and(searches)
             || search_form)

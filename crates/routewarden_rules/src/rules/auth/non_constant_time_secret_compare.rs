@@ -22,8 +22,9 @@ declare_rule! {
     /// A timing attack needs an attacker who chooses one side and a secret on the other, so one
     /// operand must be what a caller supplied (request data, a string parameter, an entry of a
     /// mapping parameter, a WTForms field's `data`, HTTP Basic credentials decoded from the
-    /// header, `base64.b64decode(data).decode().split(":", 1)`, or a local holding one of
-    /// these) and the other must not. A parameter of an ordinary function (not a route
+    /// header, `base64.b64decode(data).decode().split(":", 1)`, also by a project helper that
+    /// returns them, `username, password = self._parse_basic(header)`, or a local holding one
+    /// of these) and the other must not. A parameter of an ordinary function (not a route
     /// handler) counts as the caller's only in a function named for a check (`check_*`,
     /// `verify_*`, `validate*`, `is_*`, `*_auth`, `login`, `__eq__`, ...), not one named for
     /// what the server needs (`needs_login`, `_login_needed`, `should_*`): helpers that
@@ -53,7 +54,7 @@ declare_rule! {
     /// constant table), SQLAlchemy column expressions, classes and enum members
     /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
     /// two password fields of a form (but the caller's password against one the server holds,
-    /// `password != self.password`, is reported), names that only contain a credential word
+    /// `password != self.password`, `password != pkg.conf.auth.password`, is reported), names that only contain a credential word
     /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
     /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter),
     /// and test modules.
@@ -148,6 +149,24 @@ fn is_configuration(cx: &FileContext, expr: &Expr) -> bool {
         ExprKind::Name(n) => matches!(n.as_str(), "settings" | "config"),
         _ => false,
     }
+}
+
+/// An attribute chain rooted in an imported module or object, not rebound by the enclosing
+/// functions: `mlrun.mlconf.httpdb.authentication.basic` is the server's configuration, not a
+/// form's field.
+fn reads_imported_object(cx: &FileContext, expr: &Expr) -> bool {
+    let mut root = expr;
+    while let ExprKind::Attribute { value, .. } = &root.kind {
+        root = value;
+    }
+    let Some(name) = root.as_name() else {
+        return false;
+    };
+    cx.file.imports.get(name).is_some()
+        && !cx.functions.iter().any(|f| {
+            f.params.iter().any(|p| p.name == name)
+                || !crate::credentials::assigned_values(&f.body, name).is_empty()
+        })
 }
 
 /// A value written in the code: a literal, an ALL_CAPS constant holding one (`PASSWORD_MASK =
@@ -742,9 +761,11 @@ impl Rule for NonConstantTimeSecretCompare {
                 // `app.config["PASSWORD"]`, `os.environ.get("APP_PASSWORD")`) against the
                 // caller's is a secret check.
                 let stored = |e: &Expr| match &e.kind {
-                    ExprKind::Attribute { value, .. } => value.as_name().is_some_and(|n| {
-                        matches!(n, "self" | "settings" | "config" | "cfg" | "conf" | "app")
-                    }),
+                    ExprKind::Attribute { value, .. } => {
+                        value.as_name().is_some_and(|n| {
+                            matches!(n, "self" | "settings" | "config" | "cfg" | "conf" | "app")
+                        }) || reads_imported_object(cx, value)
+                    }
                     ExprKind::Subscript { value, .. } => is_configuration(cx, value),
                     ExprKind::Call(c) => match &c.func.kind {
                         ExprKind::Attribute { value, attr } if attr == "get" => {

@@ -36,9 +36,12 @@ declare_rule! {
     /// put in `HTTPException(detail=...)`, `abort(...)` or the description of a raised
     /// werkzeug server-error exception (`raise ServiceUnavailable("..." % e)`), passed
     /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
-    /// WebSocket (`await websocket.send_json({"error": str(e)})`), or returned by an exception
-    /// handler (decorated with `exception_handler`/`errorhandler`, or registered with
-    /// `add_exception_handler`/`register_error_handler`).
+    /// WebSocket (`await websocket.send_json({"error": str(e)})`, also serialised with
+    /// `json.dumps` and from a function nested in the WebSocket handler), or returned by an
+    /// exception handler (decorated with `exception_handler`/`errorhandler`, or registered with
+    /// `add_exception_handler`/`register_error_handler`), also through FastAPI's own
+    /// `http_exception_handler(request, HTTPException(500, detail=repr(exc)))`, which sends
+    /// the `detail`.
     ///
     /// Logging calls are never sinks, and the steps of background jobs (functions decorated
     /// as Celery, Dramatiq or Huey tasks, Hatchet workflow steps, and methods of a class
@@ -324,9 +327,10 @@ impl Analysis<'_, '_> {
                 if q.as_deref().is_some_and(|q| TRACEBACK_CALLS.contains(&q)) {
                     return Some(Taint::default());
                 }
+                // `json.dumps({"error": str(e)})`: the same text, serialised.
                 if matches!(
                     q.as_deref(),
-                    Some("builtins.str" | "builtins.repr" | "builtins.format")
+                    Some("builtins.str" | "builtins.repr" | "builtins.format" | "json.dumps")
                 ) {
                     return call.args.first().and_then(|a| self.taint(a));
                 }
@@ -643,6 +647,9 @@ impl Analysis<'_, '_> {
 
     /// A response-carrying expression: its taint and status code.
     fn response_taint(&self, expr: &Expr) -> Option<(Taint, Status)> {
+        if let Some(found) = self.delegated_http_exception(expr) {
+            return Some(found);
+        }
         match &expr.kind {
             ExprKind::Tuple(items) if items.len() >= 2 => {
                 let status = self.status_of(&items[1]);
@@ -681,6 +688,35 @@ impl Analysis<'_, '_> {
         }
     }
 
+    /// `await http_exception_handler(request, HTTPException(500, detail=repr(exc)))`: FastAPI's
+    /// own handler answers with the exception's `detail` as the body and its status.
+    fn delegated_http_exception(&self, expr: &Expr) -> Option<(Taint, Status)> {
+        let expr = match &expr.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => expr,
+        };
+        let call = expr.as_call()?;
+        if !matches!(
+            self.cx.resolve(&call.func).as_deref(),
+            Some("fastapi.exception_handlers.http_exception_handler")
+        ) {
+            return None;
+        }
+        let exception = call.argument("exc", 1)?.as_call()?;
+        if !self
+            .cx
+            .resolve(&exception.func)
+            .is_some_and(|q| HTTP_EXCEPTIONS.contains(&&*q))
+        {
+            return None;
+        }
+        let taint = self.taint(exception.argument("detail", 1)?)?;
+        let status = exception
+            .argument("status_code", 0)
+            .map_or(Status::Unknown, |s| self.status_of(s));
+        Some((taint, status))
+    }
+
     /// Where a response constructor takes its status: `Response(body, status)` or `status=`,
     /// `JSONResponse(content, status_code)` or `status_code=`, `make_response(body, status)`.
     /// `jsonify` has none: its arguments, `status=` included, are fields of the JSON body, and
@@ -698,14 +734,16 @@ impl Analysis<'_, '_> {
         }
     }
 
-    /// A parameter annotated as Starlette's or FastAPI's `WebSocket`.
+    /// A parameter annotated as Starlette's or FastAPI's `WebSocket`: of the function analysed,
+    /// or of a function enclosing it (a helper nested in the WebSocket handler sends on the
+    /// handler's socket). The innermost function with a parameter of that name decides.
     fn is_websocket(&self, expr: &Expr) -> bool {
         let Some(name) = expr.as_name() else {
             return false;
         };
-        self.params
-            .iter()
-            .find(|p| p.name == name)
+        std::iter::once(self.params)
+            .chain(self.scope.iter().rev().map(|f| &f.params[..]))
+            .find_map(|params| params.iter().find(|p| p.name == name))
             .and_then(|p| p.annotation.as_ref())
             .and_then(|a| self.cx.resolve(a))
             .is_some_and(|q| {

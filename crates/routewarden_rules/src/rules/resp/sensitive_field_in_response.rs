@@ -45,7 +45,9 @@ declare_rule! {
     /// password-like fields of a model that routes also take as input (a settings form read
     /// back by those who write it) unless a stored row fills them; names that describe
     /// something else (`input_cost_per_token`, `TOKEN_THRESHOLD`, `api_key_masked`,
-    /// `has_api_key`, `changePassword`, `authorization_servers`).
+    /// `has_api_key`, `changePassword`, `authorization_servers`); rows handed to a template
+    /// rendered on the server (`render_template("users.html", users=User.select())`,
+    /// `templates.TemplateResponse(...)`): the client gets the HTML the template writes.
     ///
     /// ## Why is this dangerous
     /// Password hashes sent to the browser can be cracked offline; tokens and API keys in
@@ -516,6 +518,79 @@ impl<'a> Handler<'a> {
         })
     }
 
+    /// A page rendered on the server from a template: `render_template("users.html",
+    /// users=User.select())`, `templates.TemplateResponse("users.html", {...})`, also wrapped
+    /// in `make_response(...)`. The rows feed the template; the client gets the HTML it
+    /// writes, which shows only the columns the template prints.
+    fn renders_template(&self, value: &Expr) -> bool {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => value,
+        };
+        let Some(call) = value.as_call() else {
+            return false;
+        };
+        let imports = &self.model.files[self.file].imports;
+        let qualified = imports.resolve(&call.func);
+        match qualified.as_deref() {
+            Some(
+                "flask.render_template"
+                | "flask.render_template_string"
+                | "flask.stream_template"
+                | "flask.stream_template_string"
+                | "flask.templating.render_template"
+                | "flask.templating.render_template_string"
+                | "flask.templating.stream_template"
+                | "flask.templating.stream_template_string"
+                | "quart.render_template"
+                | "quart.render_template_string"
+                | "quart.templating.render_template"
+                | "quart.templating.render_template_string",
+            ) => return true,
+            // `make_response(render_template(...), 200)`: the page, with a status.
+            Some("flask.make_response" | "quart.make_response") => {
+                return call.args.first().is_some_and(|a| self.renders_template(a));
+            }
+            _ => {}
+        }
+        // `templates.TemplateResponse(...)` on a Starlette `Jinja2Templates` instance.
+        if let ExprKind::Attribute {
+            value: object,
+            attr,
+        } = &call.func.kind
+            && attr == "TemplateResponse"
+        {
+            let class = self
+                .model
+                .instance_class(self.file, &[self.function], object);
+            return matches!(
+                class.as_deref(),
+                Some("starlette.templating.Jinja2Templates" | "fastapi.templating.Jinja2Templates")
+            );
+        }
+        false
+    }
+
+    /// The row a peewee `model_to_dict(row)` dumps whole: every column, unless the call picks
+    /// them (`only=`, `exclude=`, `fields_from_query=`, `extra_attrs=` aside).
+    fn column_dump<'e>(&self, value: &'e Expr) -> Option<&'e Expr> {
+        let call = value.as_call()?;
+        let imports = &self.model.files[self.file].imports;
+        if imports.resolve(&call.func).as_deref() != Some("playhouse.shortcuts.model_to_dict") {
+            return None;
+        }
+        if call.keywords.iter().any(|k| {
+            k.arg.is_none()
+                || matches!(
+                    k.arg.as_deref(),
+                    Some("only" | "exclude" | "fields_from_query")
+                )
+        }) {
+            return None;
+        }
+        call.args.first()
+    }
+
     /// A secret the server holds for itself, read from module state: `API_KEY`,
     /// `user_api_key_cache.cache_dict` (a global whose name says it holds credentials).
     fn server_held(&self, expr: &Expr) -> Option<String> {
@@ -851,8 +926,14 @@ fn check_route<'a>(
             returns.push(p);
         }
     });
-    // Values that say nothing of storage: the caller's own body, or a redacted copy.
-    returns.retain(|v| !h.is_echo(v) && !v.as_call().is_some_and(is_redaction) && !is_none(v));
+    // Values that say nothing of storage: the caller's own body, a redacted copy, or a page
+    // rendered on the server.
+    returns.retain(|v| {
+        !h.is_echo(v)
+            && !v.as_call().is_some_and(is_redaction)
+            && !is_none(v)
+            && !h.renders_template(v)
+    });
     let declared_class = declared.and_then(|(e, f)| {
         named_class(h.model, f, e).filter(|(df, c)| model_kind(h.model, *df, c).is_some())
     });
@@ -1008,12 +1089,40 @@ fn returned_secret<'a>(h: &Handler<'a>, payload: &'a Expr, filtered: bool) -> Op
         ExprKind::Call(c) if imports.resolve(&c.func).as_deref() == Some("builtins.vars") => {
             return Some("returns vars(obj): every attribute, secrets included".to_string());
         }
+        ExprKind::Comprehension {
+            element,
+            generators,
+            value: None,
+        } if h.column_dump(element).is_some() => {
+            // `[model_to_dict(a) for a in Account.select()]`: every column of each row.
+            let object = h.column_dump(element)?;
+            let g = generators
+                .iter()
+                .find(|g| object.as_name().is_some() && g.target.as_name() == object.as_name())?;
+            let row = h.row(&g.iter, 0)?;
+            let field = h.row_secret(row)?;
+            return Some(format!(
+                "returns model_to_dict() of {} rows: every column, `{field}` included",
+                row.class.name
+            ));
+        }
         ExprKind::Comprehension { generators, .. } => {
             let every_column = generators.iter().any(|g| {
                 g.iter.any(&mut |x| matches!(&x.kind, ExprKind::Attribute { attr, .. } if attr == "__table__" || attr == "columns"))
             });
             return every_column
                 .then(|| "returns a dump of every column, secrets included".to_string());
+        }
+        ExprKind::Call(c)
+            if imports.resolve(&c.func).as_deref() == Some("playhouse.shortcuts.model_to_dict") =>
+        {
+            // With `only=`/`exclude=` the call picks the columns.
+            let row = h.row(h.column_dump(payload)?, 0)?;
+            let field = h.row_secret(row)?;
+            return Some(format!(
+                "returns model_to_dict() of a {} row: every column, `{field}` included",
+                row.class.name
+            ));
         }
         _ => {}
     }
