@@ -60,9 +60,33 @@ pub fn has_object_parameter(path: &str) -> bool {
     })
 }
 
-/// Words of a segment: `reset-password` gives `reset`, `password`.
+/// Words of a segment: `reset-password` gives `reset`, `password`; so does `resetpass`, a
+/// recovery step run together with what it recovers (MoinMoin's `/+lostpass`).
 fn words(segment: &str) -> impl Iterator<Item = &str> {
-    segment.split(['-', '_', '.']).filter(|w| !w.is_empty())
+    segment
+        .split(['-', '_', '.'])
+        .filter(|w| !w.is_empty())
+        .flat_map(split_joined)
+}
+
+/// Steps that some applications join to their object without a separator, and the objects.
+/// Not `change`: `/changepass` needs a login.
+const JOINED_STEPS: &[&str] = &["lost", "forgot", "reset", "recover", "csp"];
+const JOINED_OBJECTS: &[&str] = &["pass", "password", "passwd", "pw", "report"];
+
+fn split_joined(word: &str) -> impl Iterator<Item = &str> {
+    let split = JOINED_STEPS.iter().find_map(|step| {
+        let rest = word.strip_prefix(step)?;
+        JOINED_OBJECTS
+            .contains(&rest)
+            .then(|| word.split_at(step.len()))
+    });
+    match split {
+        Some((step, object)) => [Some(step), Some(object)],
+        None => [Some(word), None],
+    }
+    .into_iter()
+    .flatten()
 }
 
 /// Segments that are public by design on their own.
@@ -156,6 +180,8 @@ const FLOW_CONTEXT: &[&str] = &[
     "email",
     "mail",
     "password",
+    "pass",
+    "passwd",
     "account",
     "accounts",
     "registration",
@@ -611,6 +637,13 @@ mod tests {
             &[]
         ));
         assert!(is_public("/auth/verify", "verify", &[]));
+        // Steps joined to what they recover, and a joined CSP report endpoint.
+        assert!(is_public("/+lostpass", "lostpass", &[]));
+        assert!(is_public("/+recoverpass", "recoverpass", &[]));
+        assert!(is_public("/forgotpassword", "forgot", &[]));
+        assert!(is_public("/+cspreport/log", "cspreport", &[]));
+        assert!(!is_public("/changepass", "changepass", &[]));
+        assert!(!is_public("/lostpets", "lostpets", &[]));
         assert!(is_public("/refresh", "refresh", &[]));
         assert!(is_public("/api/v1/auth/refresh", "x", &[]));
         assert!(is_public("/token/refresh", "x", &[]));
