@@ -20,7 +20,8 @@ declare_rule! {
     /// payload is built in a local variable and extended before encoding with `payload["exp"] =`,
     /// `payload.update(...)` or `payload |= {...}`; payloads built elsewhere or merged from
     /// other mappings are not judged; authlib's `jwt.encode(header, payload, key)` is read in its
-    /// own order, the payload second). An unsigned token (`algorithm="none"`, an authlib header
+    /// own order, the payload second), and fastapi-users' `JWTStrategy` given
+    /// `lifetime_seconds=None`, which then signs tokens without `exp`. An unsigned token (`algorithm="none"`, an authlib header
     /// with `"alg": "none"`) is JWT002's: an expiry nobody can trust is not reported.
     ///
     /// Switching off the library's time checks (`verify_exp`, `verify_iat`, `verify_nbf`) is
@@ -63,6 +64,13 @@ declare_rule! {
 }
 
 pub struct JwtClaimsNotVerified;
+
+/// fastapi-users' token strategy, from its package and from the module defining it.
+const FASTAPI_USERS_JWT_STRATEGIES: &[&str] = &[
+    "fastapi_users.authentication.JWTStrategy",
+    "fastapi_users.authentication.strategy.JWTStrategy",
+    "fastapi_users.authentication.strategy.jwt.JWTStrategy",
+];
 
 /// Keys a payload variable gains after its creation: `payload["exp"] = ...`,
 /// `payload.update(exp=...)`, `payload.update({"exp": ...})`.
@@ -520,6 +528,20 @@ impl Rule for JwtClaimsNotVerified {
                 .any(|(k, v)| k == "require" && v.elements().is_some_and(<[Expr]>::is_empty))
             {
                 out.report(meta, expr.span, "JWT decoded with an empty `require` list");
+            }
+            return;
+        }
+        // fastapi-users signs its tokens itself: `lifetime_seconds=None` leaves out `exp`.
+        if cx.resolves_to(&call.func, FASTAPI_USERS_JWT_STRATEGIES) {
+            if call
+                .argument("lifetime_seconds", 1)
+                .is_some_and(|v| matches!(cx.resolve_value(v).expr.kind, ExprKind::NoneLiteral))
+            {
+                out.report(
+                    meta,
+                    expr.span,
+                    "fastapi-users JWTStrategy with lifetime_seconds=None issues tokens that never expire",
+                );
             }
             return;
         }
