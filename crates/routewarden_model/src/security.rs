@@ -4837,8 +4837,13 @@ impl<'a> Judge<'a, '_> {
                             Polarity::Unknown
                         };
                     }
+                    own.compared = own.identity
+                        && (checks_presented_argument(root, test)
+                            || checked.is_some()
+                            || compares_value(test));
                     let mut g = own;
                     if let Some(outer) = gate {
+                        g.compared |= outer.compared;
                         g.identified_only = outer.identified_only;
                         g.tested = outer.tested;
                         g.switch = own.switch.or(outer.switch);
@@ -5082,6 +5087,7 @@ impl<'a> Judge<'a, '_> {
                                 && h.type_.as_ref().is_some_and(names_business_failure),
                             identified_only: gate.is_some_and(|o| o.identified_only),
                             tested: false,
+                            compared: false,
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -5095,7 +5101,15 @@ impl<'a> Judge<'a, '_> {
                     if g.credentials {
                         continue;
                     }
-                    if let Some(refusal) = self.refusal(file, root, e, depth) {
+                    // `JSONResponse(status_code=HTTP_403_FORBIDDEN)` with the status imported
+                    // from `starlette.status`: a refusal only after a comparison of what the
+                    // caller presented.
+                    let refusal = self.refusal(file, root, e, depth).or_else(|| {
+                        g.compared
+                            .then(|| imported_status_refusal(&self.model.files[file].imports, e))
+                            .flatten()
+                    });
+                    if let Some(refusal) = refusal {
                         let counts = match refusal {
                             Refusal::Unauthorized => g.identity || g.role,
                             Refusal::Forbidden => (g.identity || g.role) && !g.business_failure,
@@ -5119,12 +5133,16 @@ impl<'a> Judge<'a, '_> {
                     if g.credentials {
                         continue;
                     }
-                    if let Some(refusal) = self.refusal(file, root, value, depth)
-                        && !matches!(
-                            refusal,
-                            Refusal::ToLogin | Refusal::Away | Refusal::ServesLogin
-                        )
-                        && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
+                    if let Some(refusal) = self.refusal(file, root, value, depth).or_else(|| {
+                        g.compared
+                            .then(|| {
+                                imported_status_refusal(&self.model.files[file].imports, value)
+                            })
+                            .flatten()
+                    }) && !matches!(
+                        refusal,
+                        Refusal::ToLogin | Refusal::Away | Refusal::ServesLogin
+                    ) && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
                         && (g.identity || g.role)
                         && !g.identified_only
                         && (g.role || g.polarity != Polarity::Has)
@@ -5984,6 +6002,10 @@ struct Gate {
     /// Under an `if` about the caller, not an `except` after an action that may be about
     /// them: a redirect away there turns the caller back.
     tested: bool,
+    /// The condition compares what the caller presented (`key != settings.api_key`, `key not
+    /// in KEYS`) or checks it with a call (`if authenticate(api_key):` on a header), rather
+    /// than testing that a value is there (`if not user_id:`).
+    compared: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -7373,6 +7395,71 @@ fn status_of(expr: &Expr) -> Option<Refusal> {
         },
         _ => None,
     }
+}
+
+/// A call answering 401 or 403 with a status constant imported by name (`from starlette.status
+/// import HTTP_403_FORBIDDEN`), positional or as `status_code=`/`status=`/`code=`.
+fn imported_status_refusal(
+    imports: &routewarden_python::names::Imports,
+    e: &Expr,
+) -> Option<Refusal> {
+    let e = match &e.kind {
+        ExprKind::Await(inner) => inner,
+        _ => e,
+    };
+    let call = e.as_call()?;
+    call.args
+        .iter()
+        .chain(call.keywords.iter().filter_map(|k| {
+            matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")).then_some(&k.value)
+        }))
+        .find_map(|a| {
+            let ExprKind::Name(_) = a.kind else {
+                return None;
+            };
+            let q = imports.resolve(a)?;
+            let (module, name) = q.rsplit_once('.')?;
+            if !matches!(
+                module,
+                "starlette.status" | "fastapi.status" | "http.HTTPStatus"
+            ) {
+                return None;
+            }
+            match name {
+                "HTTP_401_UNAUTHORIZED" | "UNAUTHORIZED" => Some(Refusal::Unauthorized),
+                "HTTP_403_FORBIDDEN" | "FORBIDDEN" => Some(Refusal::Forbidden),
+                _ => None,
+            }
+        })
+}
+
+/// Whether a test compares a value with another (`key != settings.api_key`, `key not in
+/// KEYS`), not with `None`, `""`, a bool or zero, nor looks a literal key up in a mapping
+/// (`"user_id" not in session`): more than the presence of a value.
+fn compares_value(test: &Expr) -> bool {
+    test.any(&mut |x| {
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &x.kind
+        else {
+            return false;
+        };
+        let blank = |e: &Expr| {
+            matches!(
+                e.kind,
+                ExprKind::NoneLiteral | ExprKind::Bool(_) | ExprKind::Int(Some(0))
+            ) || e.as_str() == Some("")
+        };
+        ops.len() == 1
+            && comparators.len() == 1
+            && match ops[0] {
+                CmpOp::Eq | CmpOp::NotEq => !blank(left) && !blank(&comparators[0]),
+                CmpOp::In | CmpOp::NotIn => !left.is_string_literal(),
+                _ => false,
+            }
+    })
 }
 
 /// `try: check_access(...) except NotAuthorized: abort(404)` in a body: a failed access check
