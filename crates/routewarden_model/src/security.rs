@@ -4709,6 +4709,30 @@ impl<'a> Judge<'a, '_> {
                         own.identity = true;
                         own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
                     }
+                    // `must_login = True`, cleared only where the session holds a user, then
+                    // `if must_login and request.endpoint != "web.login": return redirect(...)`:
+                    // the flag stands for the identity test that clears it, whatever its name.
+                    if let Some(polarity) = self.identity_flag_polarity(file, root, test) {
+                        own.identity = true;
+                        own.polarity = polarity;
+                    }
+                    // `member = Members.find(request.values["u"], request.values["p"])`, then
+                    // `if member is None: abort(401)` in a hook: a lookup keyed on a name and a
+                    // secret the request presents, refused when it finds nobody, authenticates
+                    // the caller whatever the names.
+                    if !own.identity
+                        && self.hook_bodies.contains(&(root.as_ptr() as usize))
+                        && let Some(name) = tested_value(test).as_name()
+                        && lookup_on_presented_credentials(
+                            &self.model.files[file].imports,
+                            root,
+                            name,
+                        )
+                    {
+                        own.identity = true;
+                        own.polarity =
+                            polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name)));
+                    }
                     // `check_password(header)` on what the request's credential header carries
                     // is HTTP authentication, not a login form checking what it was sent.
                     if presented.is_some() {
@@ -4813,8 +4837,13 @@ impl<'a> Judge<'a, '_> {
                             Polarity::Unknown
                         };
                     }
+                    own.compared = own.identity
+                        && (checks_presented_argument(root, test)
+                            || checked.is_some()
+                            || compares_value(test));
                     let mut g = own;
                     if let Some(outer) = gate {
+                        g.compared |= outer.compared;
                         g.identified_only = outer.identified_only;
                         g.tested = outer.tested;
                         g.switch = own.switch.or(outer.switch);
@@ -5058,6 +5087,7 @@ impl<'a> Judge<'a, '_> {
                                 && h.type_.as_ref().is_some_and(names_business_failure),
                             identified_only: gate.is_some_and(|o| o.identified_only),
                             tested: false,
+                            compared: false,
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -5071,7 +5101,15 @@ impl<'a> Judge<'a, '_> {
                     if g.credentials {
                         continue;
                     }
-                    if let Some(refusal) = self.refusal(file, root, e, depth) {
+                    // `JSONResponse(status_code=HTTP_403_FORBIDDEN)` with the status imported
+                    // from `starlette.status`: a refusal only after a comparison of what the
+                    // caller presented.
+                    let refusal = self.refusal(file, root, e, depth).or_else(|| {
+                        g.compared
+                            .then(|| imported_status_refusal(&self.model.files[file].imports, e))
+                            .flatten()
+                    });
+                    if let Some(refusal) = refusal {
                         let counts = match refusal {
                             Refusal::Unauthorized => g.identity || g.role,
                             Refusal::Forbidden => (g.identity || g.role) && !g.business_failure,
@@ -5095,12 +5133,16 @@ impl<'a> Judge<'a, '_> {
                     if g.credentials {
                         continue;
                     }
-                    if let Some(refusal) = self.refusal(file, root, value, depth)
-                        && !matches!(
-                            refusal,
-                            Refusal::ToLogin | Refusal::Away | Refusal::ServesLogin
-                        )
-                        && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
+                    if let Some(refusal) = self.refusal(file, root, value, depth).or_else(|| {
+                        g.compared
+                            .then(|| {
+                                imported_status_refusal(&self.model.files[file].imports, value)
+                            })
+                            .flatten()
+                    }) && !matches!(
+                        refusal,
+                        Refusal::ToLogin | Refusal::Away | Refusal::ServesLogin
+                    ) && !(matches!(refusal, Refusal::Forbidden) && g.business_failure)
                         && (g.identity || g.role)
                         && !g.identified_only
                         && (g.role || g.polarity != Polarity::Has)
@@ -5140,6 +5182,11 @@ impl<'a> Judge<'a, '_> {
             None => false,
         };
         values.iter().any(|v| {
+            // `must_login and ...`, with a flag cleared for identified callers: for anonymous
+            // ones.
+            if let Some(p) = self.identity_flag_polarity(file, root, v) {
+                return p == Polarity::Has;
+            }
             identity_polarity(v) == Polarity::Has
                 && self.gate_of(file, v).identity
                 && !setting(v)
@@ -5452,6 +5499,111 @@ impl<'a> Judge<'a, '_> {
             g.role_polarity = polarity_of(test, &mentions_role);
         }
         g
+    }
+
+    /// Whether `test` asks about a local flag that stands for the caller's identity (see
+    /// [`Judge::identity_flag`]), and for which callers it holds.
+    fn identity_flag_polarity(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
+        let mut flags = Vec::new();
+        flag_names(test, &mut flags);
+        flags.into_iter().find_map(|name| {
+            let identified = self.identity_flag(file, root, name)?;
+            match flag_polarity(test, name, identified) {
+                Polarity::Unknown => None,
+                p => Some(p),
+            }
+        })
+    }
+
+    /// The value a local flag holds for an identified caller: `name` is assigned only `True`
+    /// and `False`, one of them at the top of the function, the other only under a test that
+    /// the caller has an identity (`if session.get("user_id"):`, in a `try` there too).
+    fn identity_flag(&self, file: usize, root: &[Stmt], name: &str) -> Option<bool> {
+        let assigned = |stmt: &Stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.len() == 1 && targets[0].as_name() == Some(name) => Some(value.as_bool()),
+            _ => None,
+        };
+        // The default: assigned at the top of the function.
+        let default = root.iter().find_map(|s| assigned(s).flatten())?;
+        let mut identified = 0usize;
+        let mut other = false;
+        self.flag_assignments(
+            file,
+            root,
+            Some(false),
+            &assigned,
+            &mut |value, under_identity| match value {
+                Some(v) if v == default => {}
+                Some(_) if under_identity => identified += 1,
+                _ => other = true,
+            },
+        );
+        (identified > 0 && !other).then_some(!default)
+    }
+
+    /// Calls `f` with the value (a bool literal or not) of each assignment `assigned`
+    /// recognises in `body`, and whether it is under a test that the caller has an identity.
+    /// `under`: `Some(true)` under such a test, `None` under a test of a role or permission
+    /// (`if has_supervisor_permissions():`), where the flag says what the caller may do, not
+    /// who they are.
+    fn flag_assignments(
+        &self,
+        file: usize,
+        body: &[Stmt],
+        under: Option<bool>,
+        assigned: &impl Fn(&Stmt) -> Option<Option<bool>>,
+        f: &mut impl FnMut(Option<bool>, bool),
+    ) {
+        for stmt in body {
+            if let Some(value) = assigned(stmt) {
+                f(value, under == Some(true));
+                continue;
+            }
+            match stmt {
+                // A nested function's flag is its own.
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    let gate = self.gate_of(file, test);
+                    let branch = |p: Polarity| {
+                        if gate.role {
+                            None
+                        } else {
+                            under.map(|u| u || gate.identity && gate.polarity == p)
+                        }
+                    };
+                    self.flag_assignments(file, body, branch(Polarity::Has), assigned, f);
+                    self.flag_assignments(file, orelse, branch(Polarity::Lacks), assigned, f);
+                }
+                Stmt::Try {
+                    body: tried,
+                    handlers,
+                    orelse,
+                    finalbody,
+                    ..
+                } => {
+                    self.flag_assignments(file, tried, under, assigned, f);
+                    self.flag_assignments(file, orelse, under, assigned, f);
+                    // An `except` runs when the lookup of the caller failed.
+                    let outside = under.map(|_| false);
+                    for h in handlers {
+                        self.flag_assignments(file, &h.body, outside, assigned, f);
+                    }
+                    self.flag_assignments(file, finalbody, outside, assigned, f);
+                }
+                _ => {
+                    for child in stmt.child_bodies() {
+                        // Elsewhere (a loop, a `with`): not known to be about the caller.
+                        self.flag_assignments(file, child, under.map(|_| false), assigned, f);
+                    }
+                }
+            }
+        }
     }
 
     /// What a raised or returned expression does to the request, if it refuses it.
@@ -5850,6 +6002,10 @@ struct Gate {
     /// Under an `if` about the caller, not an `except` after an action that may be about
     /// them: a redirect away there turns the caller back.
     tested: bool,
+    /// The condition compares what the caller presented (`key != settings.api_key`, `key not
+    /// in KEYS`) or checks it with a call (`if authenticate(api_key):` on a header), rather
+    /// than testing that a value is there (`if not user_id:`).
+    compared: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -6199,6 +6355,104 @@ fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
             if mentions_lacking(e) {
                 Polarity::Lacks
             } else if mentions(e) {
+                Polarity::Has
+            } else {
+                Polarity::Unknown
+            }
+        }
+        _ => Polarity::Unknown,
+    }
+}
+
+/// Whether the function assigns `name` only from calls handed what the request presents as
+/// credentials: a name and a secret (two arguments read from the request's fields, directly or
+/// through variables), a field named as a credential, or the HTTP credentials
+/// (`request.authorization`).
+fn lookup_on_presented_credentials(
+    imports: &routewarden_python::names::Imports,
+    root: &[Stmt],
+    name: &str,
+) -> bool {
+    let mut lookups = 0usize;
+    let mut other = false;
+    nested_assignments(root, name, &mut |value| {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => value,
+        };
+        let Some(call) = value.as_call() else {
+            other = true;
+            return;
+        };
+        let arguments = || {
+            call.args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+        };
+        let from_request = |a: &Expr| {
+            reads_request_field(a, false)
+                || reads_request_field(a, true)
+                || a.as_name().is_some_and(|n| {
+                    assigned_from_request_field(root, n, false)
+                        || assigned_from_request_field(root, n, true)
+                })
+        };
+        let credential = |a: &Expr| {
+            reads_request_field(a, true)
+                || a.as_name()
+                    .is_some_and(|n| assigned_from_request_field(root, n, true))
+                || a.any(&mut |x| {
+                    imports.resolve(x).is_some_and(|q| {
+                        q.strip_prefix("flask.request.authorization")
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                    })
+                })
+        };
+        if arguments().any(credential) || arguments().filter(|a| from_request(a)).count() >= 2 {
+            lookups += 1;
+        } else {
+            other = true;
+        }
+    });
+    lookups > 0 && !other
+}
+
+/// Names a test may use as flags: the test itself, under `not`, or an operand of `and`/`or`.
+fn flag_names<'t>(test: &'t Expr, out: &mut Vec<&'t str>) {
+    match &test.kind {
+        ExprKind::Name(n) => out.push(n),
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => flag_names(operand, out),
+        ExprKind::BoolOp { values, .. } => values.iter().for_each(|v| flag_names(v, out)),
+        _ => {}
+    }
+}
+
+/// For which callers `test` holds, through a flag `name` that is `identified` for callers who
+/// have an identity.
+fn flag_polarity(test: &Expr, name: &str, identified: bool) -> Polarity {
+    match &test.kind {
+        ExprKind::Name(n) if n == name => {
+            if identified {
+                Polarity::Has
+            } else {
+                Polarity::Lacks
+            }
+        }
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => flag_polarity(operand, name, identified).flip(),
+        ExprKind::BoolOp { values, .. } => {
+            let ps: Vec<Polarity> = values
+                .iter()
+                .map(|v| flag_polarity(v, name, identified))
+                .collect();
+            if ps.contains(&Polarity::Lacks) {
+                Polarity::Lacks
+            } else if ps.contains(&Polarity::Has) {
                 Polarity::Has
             } else {
                 Polarity::Unknown
@@ -7141,6 +7395,71 @@ fn status_of(expr: &Expr) -> Option<Refusal> {
         },
         _ => None,
     }
+}
+
+/// A call answering 401 or 403 with a status constant imported by name (`from starlette.status
+/// import HTTP_403_FORBIDDEN`), positional or as `status_code=`/`status=`/`code=`.
+fn imported_status_refusal(
+    imports: &routewarden_python::names::Imports,
+    e: &Expr,
+) -> Option<Refusal> {
+    let e = match &e.kind {
+        ExprKind::Await(inner) => inner,
+        _ => e,
+    };
+    let call = e.as_call()?;
+    call.args
+        .iter()
+        .chain(call.keywords.iter().filter_map(|k| {
+            matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")).then_some(&k.value)
+        }))
+        .find_map(|a| {
+            let ExprKind::Name(_) = a.kind else {
+                return None;
+            };
+            let q = imports.resolve(a)?;
+            let (module, name) = q.rsplit_once('.')?;
+            if !matches!(
+                module,
+                "starlette.status" | "fastapi.status" | "http.HTTPStatus"
+            ) {
+                return None;
+            }
+            match name {
+                "HTTP_401_UNAUTHORIZED" | "UNAUTHORIZED" => Some(Refusal::Unauthorized),
+                "HTTP_403_FORBIDDEN" | "FORBIDDEN" => Some(Refusal::Forbidden),
+                _ => None,
+            }
+        })
+}
+
+/// Whether a test compares a value with another (`key != settings.api_key`, `key not in
+/// KEYS`), not with `None`, `""`, a bool or zero, nor looks a literal key up in a mapping
+/// (`"user_id" not in session`): more than the presence of a value.
+fn compares_value(test: &Expr) -> bool {
+    test.any(&mut |x| {
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &x.kind
+        else {
+            return false;
+        };
+        let blank = |e: &Expr| {
+            matches!(
+                e.kind,
+                ExprKind::NoneLiteral | ExprKind::Bool(_) | ExprKind::Int(Some(0))
+            ) || e.as_str() == Some("")
+        };
+        ops.len() == 1
+            && comparators.len() == 1
+            && match ops[0] {
+                CmpOp::Eq | CmpOp::NotEq => !blank(left) && !blank(&comparators[0]),
+                CmpOp::In | CmpOp::NotIn => !left.is_string_literal(),
+                _ => false,
+            }
+    })
 }
 
 /// `try: check_access(...) except NotAuthorized: abort(404)` in a body: a failed access check

@@ -7,7 +7,7 @@ use crate::route_paths::{form_can_post, only_searches};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::{Hook, HookKind, ObjectId, When};
 use routewarden_model::frameworks::ObjectKind;
-use routewarden_model::security::{AttackSurface, walk_exprs};
+use routewarden_model::security::{AttackSurface, Level, Protection, walk_exprs};
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
@@ -37,7 +37,12 @@ declare_rule! {
     /// reported only when its handler reads or sets what the browser carries for its user
     /// (`session`, `g`, cookies, `current_user`, `login_user`), itself or through the project
     /// functions and decorators it calls: a public form that identifies nobody by the
-    /// browser's credentials gives a forged post nothing to ride.
+    /// browser's credentials gives a forged post nothing to ride. The same holds for a route
+    /// whose guard is a `before_request` hook that takes the caller's credentials from the
+    /// request itself (parameters, the body, a header; HTTP Basic credentials too, unless the
+    /// project asks the browser for them with `WWW-Authenticate`, after which the browser
+    /// resends them on its own) and reads nothing the browser carries (the session, cookies,
+    /// Flask-Login, `g`): a page on another site cannot add those credentials to its post.
     ///
     /// ## Why is this dangerous
     /// Browsers attach the session cookie to form posts from any site. Without a CSRF token the
@@ -258,6 +263,188 @@ fn refuses_on_fetch_metadata(
     })
 }
 
+/// Whether `protection`, a `before_request` hook of an object along the route's chain, takes
+/// the caller's credentials from what the client puts in each request (query or form
+/// parameters, the body, a header) and reads nothing the browser carries by itself for its
+/// user: a forged cross-site post lacks those credentials, so the guard refuses it.
+fn per_request_guard(
+    model: &routewarden_model::ProjectModel,
+    surface: &AttackSurface,
+    mounted: &routewarden_model::apps::MountedRoute,
+    protection: &Protection,
+    challenges: &mut Option<bool>,
+) -> bool {
+    if protection.level != Level::Hook {
+        return false;
+    }
+    let Some(hook) = surface.apps.hooks.iter().find(|h| {
+        matches!(h.kind, HookKind::BeforeRequest | HookKind::BeforeAppRequest)
+            && protection.mechanism.strip_prefix("before_request ")
+                == Some(h.function.name.as_str())
+            && mounted
+                .chain
+                .iter()
+                .any(|id| surface.apps.denotes(&h.owner, id))
+    }) else {
+        return false;
+    };
+    let mut sources = CredentialSources::default();
+    let mut seen = Vec::new();
+    credential_sources(
+        model,
+        hook.function_file,
+        hook.function,
+        3,
+        &mut seen,
+        &mut sources,
+    );
+    if !sources.request || sources.browser {
+        return false;
+    }
+    // HTTP Basic credentials are sent again by the browser on its own only after the
+    // application challenged for them (`WWW-Authenticate`); otherwise a client sets the
+    // header on each request.
+    !sources.authorization || !*challenges.get_or_insert_with(|| challenges_for_credentials(model))
+}
+
+#[derive(Default)]
+struct CredentialSources {
+    /// Reads parameters, the body or headers of the request.
+    request: bool,
+    /// Reads `request.authorization`.
+    authorization: bool,
+    /// Reads or sets what the browser carries for its user: the session, cookies, Flask-Login's
+    /// user, `g` (where other hooks keep the user they loaded).
+    browser: bool,
+}
+
+/// What `function` (and the project functions it calls, `depth` levels deep) reads the
+/// caller's credentials from.
+fn credential_sources(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    function: &Function,
+    depth: u32,
+    seen: &mut Vec<usize>,
+    out: &mut CredentialSources,
+) {
+    let key = function as *const _ as usize;
+    if seen.contains(&key) {
+        return;
+    }
+    seen.push(key);
+    let imports = &model.files[file].imports;
+    let mut calls = Vec::new();
+    walk_stmts_with_targets(&function.body, &mut |e, is_target| {
+        // `g.user = user`: keeping the user loaded from the request reads nothing.
+        if is_target
+            && let ExprKind::Attribute { value, .. } = &e.kind
+            && imports.resolve(value).as_deref() == Some("flask.g")
+        {
+            return;
+        }
+        classify(imports, e, &mut calls, out);
+    });
+    if depth == 0 {
+        return;
+    }
+    for func in calls {
+        if let Some((f, def, _)) = crate::untrusted::resolve_callee(model, file, func) {
+            credential_sources(model, f, def, depth - 1, seen, out);
+        }
+    }
+}
+
+/// Notes in `out` what `e` reads of the request, and collects the calls it makes.
+fn classify<'a>(
+    imports: &routewarden_python::names::Imports,
+    e: &'a Expr,
+    calls: &mut Vec<&'a Expr>,
+    out: &mut CredentialSources,
+) {
+    e.any(&mut |x| {
+        if let ExprKind::Call(c) = &x.kind {
+            calls.push(&c.func);
+        }
+        if !matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            return false;
+        }
+        let Some(q) = imports.resolve(x) else {
+            return false;
+        };
+        let under = |prefix: &str| {
+            q.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        };
+        if under("flask.request.authorization") {
+            out.authorization = true;
+        } else if [
+            "values", "args", "form", "json", "get_json", "data", "headers",
+        ]
+        .iter()
+        .any(|a| q.strip_prefix("flask.request.") == Some(a))
+        {
+            out.request = true;
+        } else if under("flask.session")
+            || under("flask.g")
+            || under("flask.request.cookies")
+            || under("flask_login")
+        {
+            out.browser = true;
+        }
+        false
+    });
+}
+
+/// Calls `f` with every expression of `body` (nested functions included), telling assignment
+/// targets apart.
+fn walk_stmts_with_targets<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr, bool)) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign { targets, value, .. } => {
+                targets.iter().for_each(|t| f(t, true));
+                value.iter().for_each(|v| f(v, false));
+            }
+            Stmt::ClassDef(_) => continue,
+            Stmt::FunctionDef(function) => {
+                walk_stmts_with_targets(&function.body, f);
+                continue;
+            }
+            _ => stmt.for_each_own_expr(&mut |e| f(e, false)),
+        }
+        for child in stmt.child_bodies() {
+            walk_stmts_with_targets(child, f);
+        }
+    }
+}
+
+/// Whether the project ever asks the browser for HTTP credentials: a `WWW-Authenticate`
+/// header, werkzeug's `www_authenticate=`, or Flask-HTTPAuth (which sends the header).
+fn challenges_for_credentials(model: &routewarden_model::ProjectModel) -> bool {
+    model.files.iter().filter(|f| !is_test_file(f)).any(|file| {
+        if file.imports.iter().any(|(_, q)| {
+            q == "flask_httpauth"
+                || q.starts_with("flask_httpauth.")
+                || q == "werkzeug.datastructures.WWWAuthenticate"
+        }) {
+            return true;
+        }
+        let mut found = false;
+        routewarden_model::security::walk_all_exprs(file.body(), &mut |e| {
+            found |= e.any(&mut |x| match &x.kind {
+                ExprKind::Call(c) => c
+                    .keywords
+                    .iter()
+                    .any(|k| k.arg.as_deref().is_some_and(|a| a == "www_authenticate")),
+                _ => x
+                    .as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("www-authenticate")),
+            });
+        });
+        found
+    })
+}
+
 /// `request.form`, `request.values`, `request.files` of Flask's request.
 fn is_form_read(imports: &routewarden_python::names::Imports, expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Attribute { value, attr }
@@ -341,12 +528,34 @@ impl Rule for FormPostWithoutCsrf {
             }
         }
         // Routes some mounting of which is protected (even conditionally): the browser's
-        // credential is what the protection reads.
+        // credential is what the protection reads. Not when a hook authenticates the caller
+        // with credentials the client puts in each request (an API key or password
+        // parameter) and the other checks are the handler's and its decorators' (a role
+        // check on that caller): whether those read the browser's state is judged below.
+        let mut challenges: Option<bool> = None;
         let guarded: HashSet<usize> = surface
             .mounted
             .iter()
             .zip(&surface.security)
-            .filter(|(_, security)| !security.auth.is_empty())
+            .filter(|(m, security)| {
+                let mut per_request = false;
+                let handler_checks = security.auth.iter().all(|p| {
+                    if per_request_guard(cx.model, surface, m, p, &mut challenges) {
+                        per_request = true;
+                        return true;
+                    }
+                    matches!(
+                        p.level,
+                        Level::Body
+                            | Level::Decorator
+                            | Level::View
+                            | Level::Token
+                            | Level::ObjectAccess
+                    )
+                });
+                let by_request_credentials = per_request && handler_checks;
+                !security.auth.is_empty() && !by_request_credentials
+            })
             .map(|(m, _)| m.route)
             .collect();
         // Applications whose authentication the analysis sees on some route: elsewhere a
