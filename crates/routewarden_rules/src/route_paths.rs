@@ -532,6 +532,15 @@ const TOKEN_ISSUE_WORDS: &[&str] = &[
     "verify", "validate", "reset",
 ];
 
+/// A step of password recovery: `/forgot-password`, `/password/reset/<token>`, `/+lostpass`.
+pub fn is_recovery_step(path: &str) -> bool {
+    let segments = literal_segments(path);
+    has_flow_context(&segments)
+        && segments
+            .iter()
+            .any(|s| words(s).any(|w| RECOVERY_WORDS.contains(&w)))
+}
+
 /// Flow steps that take a secret a guesser could try (a reset or recovery code), unlike
 /// e-mail verification or OAuth callbacks, whose tokens are long and single-use.
 const RECOVERY_WORDS: &[&str] = &["reset", "forgot", "recover", "recovery", "lost"];
@@ -637,6 +646,11 @@ mod tests {
             &[]
         ));
         assert!(is_public("/auth/verify", "verify", &[]));
+        assert!(is_recovery_step("/+lostpass"));
+        assert!(is_recovery_step("/auth/forgot-password"));
+        assert!(is_recovery_step("/password/reset/<token>"));
+        assert!(!is_recovery_step("/cache/reset"));
+        assert!(!is_recovery_step("/+changepass"));
         // Steps joined to what they recover, and a joined CSP report endpoint.
         assert!(is_public("/+lostpass", "lostpass", &[]));
         assert!(is_public("/+recoverpass", "recoverpass", &[]));

@@ -3,7 +3,7 @@ use crate::findings::{Finding, Findings};
 use crate::flask_usage::{
     file_uses, is_test_file, reads_caller_state, uses_any, uses_cookie_sessions,
 };
-use crate::route_paths::{form_can_post, only_searches};
+use crate::route_paths::{form_can_post, is_recovery_step, only_searches};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::{Hook, HookKind, ObjectId, When};
 use routewarden_model::frameworks::ObjectKind;
@@ -37,7 +37,9 @@ declare_rule! {
     /// reported only when its handler reads or sets what the browser carries for its user
     /// (`session`, `g`, cookies, `current_user`, `login_user`), itself or through the project
     /// functions and decorators it calls: a public form that identifies nobody by the
-    /// browser's credentials gives a forged post nothing to ride. The same holds for a route
+    /// browser's credentials gives a forged post nothing to ride. Nor is a public
+    /// password-recovery step (`/forgot-password`, `/password/reset/<token>`, `/+lostpass`):
+    /// it acts on the account the form or the mailed token names. The same holds for a route
     /// whose guard is a `before_request` hook that takes the caller's credentials from the
     /// request itself (parameters, the body, a header; HTTP Basic credentials too, unless the
     /// project asks the browser for them with `WWW-Authenticate`, after which the browser
@@ -620,9 +622,15 @@ impl Rule for FormPostWithoutCsrf {
                 });
             });
             // A public handler that reads nothing tying the request to the browser's user acts
-            // the same for a forged post as for the attacker's own: nothing to ride.
+            // the same for a forged post as for the attacker's own: nothing to ride. Nor does
+            // a public password-recovery step, which acts on the account the form or the
+            // mailed token names, whatever else it reads (a flash message, `g.user`).
+            let guarded_here = guarded.contains(&mounted.route);
+            if !guarded_here && is_recovery_step(&mounted.full_path) {
+                continue;
+            }
             if reads_form
-                && (guarded.contains(&mounted.route)
+                && (guarded_here
                     || !authenticating.contains(&surface.apps.app_of(mounted))
                     || reads_caller_state(
                         cx.model,
