@@ -9,7 +9,8 @@ use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_model::target_names;
-use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_python::names::Imports;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 declare_rule! {
@@ -29,7 +30,8 @@ declare_rule! {
     /// (a forum's index, categories, posts and user profiles; a public catalogue) serves public
     /// reads by design. A route whose handler only redirects (`return RedirectResponse(url=...)`,
     /// whatever its method: an old endpoint sending clients on to its replacement, which answers
-    /// for itself) is not sensitive, nor is a transparent reverse proxy that catches every path
+    /// for itself; also after reading request parameters into the URL, with `url_for` or a
+    /// project helper named `url_for_*`, and refusing a missing one) is not sensitive, nor is a transparent reverse proxy that catches every path
     /// (`/{path:path}`, also under a prefix the analysis cannot read, and that prefix itself) and
     /// hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
@@ -224,7 +226,7 @@ impl Rule for RouteWithoutAuth {
             let endpoint = route.keyword("endpoint").and_then(|e| e.as_str());
             if is_public(path, &route.handler.name, &cx.settings.public_paths)
                 || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
-                || only_redirects(route.handler)
+                || only_redirects(&cx.model.files[route.handler_file].imports, route.handler)
                 || forwards_every_request(path, route.handler)
                 || only_fails(route.handler)
                 || (catches_all(path) || only_reads(route) && answers_listing(route))
@@ -414,7 +416,10 @@ fn forwards_every_request(path: &str, handler: &Function) -> bool {
     forwards
 }
 
-fn only_redirects(handler: &Function) -> bool {
+/// A handler that only sends the client on: it may read the request's parameters, build a
+/// URL from them (also with a project helper named for it, `url_for_item`) and refuse a
+/// missing one, and ends by returning a redirect to that URL.
+fn only_redirects(imports: &Imports, handler: &Function) -> bool {
     let body: Vec<&Stmt> = handler
         .body
         .iter()
@@ -433,29 +438,62 @@ fn only_redirects(handler: &Function) -> bool {
     {
         return false;
     }
-    let builds_url_only = |e: &Expr| {
-        !e.any(&mut |x| {
-            x.as_call().is_some_and(|c| {
-                !c.func
-                    .last_name()
-                    .is_some_and(|n| URL_BUILDERS.contains(&n))
-            })
-        })
-    };
-    let locals_build_urls = before.iter().all(|stmt| match stmt {
-        Stmt::Assign {
-            targets,
-            value: Some(value),
-            ..
-        } => targets.iter().all(|t| t.as_name().is_some()) && builds_url_only(value),
-        _ => false,
-    });
-    locals_build_urls
+    let builds_url_only = |e: &Expr| builds_url_only(imports, e);
+    before.iter().all(|stmt| only_builds_url(imports, stmt))
         && call
             .args
             .iter()
             .chain(call.keywords.iter().map(|k| &k.value))
             .all(builds_url_only)
+}
+
+/// An expression whose calls only build a URL or read the request's parameters.
+fn builds_url_only(imports: &Imports, e: &Expr) -> bool {
+    !e.any(&mut |x| {
+        x.as_call().is_some_and(|c| {
+            let url = c
+                .func
+                .last_name()
+                .is_some_and(|n| URL_BUILDERS.contains(&n) || n.starts_with("url_for"));
+            !url && !reads_request_parameter(imports, c)
+        })
+    })
+}
+
+/// `request.form.get("name")`, `request.values.get(...)`, `request.args.get(...)` (Flask).
+fn reads_request_parameter(imports: &Imports, call: &Call) -> bool {
+    imports.resolve(&call.func).is_some_and(|q| {
+        ["args", "form", "values"]
+            .iter()
+            .any(|part| q == format!("flask.request.{part}.get"))
+    })
+}
+
+/// A statement before a redirect that does nothing else: a local bound to a URL or a request
+/// parameter, a refusal (`abort(404)`), or an `if` on those choosing among them.
+fn only_builds_url(imports: &Imports, stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => targets.iter().all(|t| t.as_name().is_some()) && builds_url_only(imports, value),
+        Stmt::If {
+            test, body, orelse, ..
+        } => {
+            builds_url_only(imports, test)
+                && body
+                    .iter()
+                    .chain(orelse.iter())
+                    .all(|s| only_builds_url(imports, s))
+        }
+        Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+            c.func.last_name() == Some("abort")
+                && c.args.iter().all(|a| builds_url_only(imports, a))
+        }),
+        Stmt::Raise { exc, .. } => exc.as_ref().is_none_or(|e| builds_url_only(imports, e)),
+        _ => false,
+    }
 }
 
 /// Calls that build or read a URL and do nothing else.
