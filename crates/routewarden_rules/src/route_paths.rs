@@ -460,7 +460,7 @@ pub fn form_can_post(methods: &[String]) -> bool {
 }
 
 /// A search form posted with POST (`POST /search`, `POST /+lookup`, `POST /autocomplete`, a view
-/// whose form is a `UserSearchForm`): it reads.
+/// whose form is a `UserSearchForm` or that is named for a search): it reads.
 pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool {
     let searches = |name: &str| {
         name.to_ascii_lowercase().split(['_', '-']).any(|w| {
@@ -491,7 +491,38 @@ pub fn only_searches(path: &str, route: &RouteDecl, methods: &[String]) -> bool 
             .map(|s| s.trim_start_matches('+'))
             .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('<'))
             .is_some_and(searches)
-            || search_form)
+            || search_form
+            || names_a_search(&route.handler.name))
+}
+
+/// A view named for a search and nothing that writes: `ticket_search`, `search_users`; not
+/// `search_and_replace` nor `warm_search_cache`.
+fn names_a_search(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    let is_search = |w: &&str| matches!(*w, "search" | "lookup");
+    // The name's action or its object (`search_users`, `ticket_search`), not a qualifier
+    // (`warm_search_cache`).
+    (words.first().is_some_and(is_search) || words.last().is_some_and(is_search))
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "replace"
+                    | "delete"
+                    | "remove"
+                    | "update"
+                    | "save"
+                    | "create"
+                    | "add"
+                    | "set"
+                    | "edit"
+                    | "write"
+                    | "import"
+                    | "index"
+                    | "reindex"
+                    | "upload"
+            )
+        })
 }
 
 /// An administrative route: an `admin` segment or a handler named for administration.
