@@ -6939,6 +6939,12 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
         {
             return Some(kind);
         }
+        if let Some(kind) = func
+            .as_name()
+            .and_then(|n| local_class_alias_kind(model, file, n))
+        {
+            return Some(kind);
+        }
         // `class CustomFlask(Flask)` defined in the factory that builds the app with it.
         let class = model.files[file].local_class(func.as_name()?)?;
         return class_lineage(model, file, class)
@@ -6998,6 +7004,56 @@ fn class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<Obj
         let q = module.imports.resolve(value)?;
         object_kind(&q).filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint)
     })
+}
+
+/// A name bound inside the module's functions to a framework class, on its own line or element
+/// by element (`FastAPI, Request = (fastapi.FastAPI, fastapi.Request)`, after a lazy import of
+/// the framework): what calling it builds. Every such binding in the module must agree, since
+/// the caller's function is not known here.
+fn local_class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<ObjectKind> {
+    let module = &model.files[file];
+    let mut kinds: Vec<Option<ObjectKind>> = Vec::new();
+    crate::security::walk_functions(module.body(), &mut |function| {
+        if !function.assigned.may_contain(name) {
+            return;
+        }
+        for stmt in &function.body {
+            let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+            else {
+                continue;
+            };
+            for target in targets {
+                let bound = match (&target.kind, &value.kind) {
+                    (ExprKind::Name(n), _) if n.as_str() == name => Some(value),
+                    (ExprKind::Tuple(names), ExprKind::Tuple(values))
+                        if names.len() == values.len() =>
+                    {
+                        names
+                            .iter()
+                            .position(|t| t.as_name() == Some(name))
+                            .map(|i| &values[i])
+                    }
+                    _ => None,
+                };
+                if let Some(bound) = bound {
+                    kinds.push(
+                        module
+                            .imports
+                            .resolve(bound)
+                            .as_deref()
+                            .and_then(object_kind)
+                            .filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint),
+                    );
+                }
+            }
+        }
+    });
+    let first = (*kinds.first()?)?;
+    kinds.iter().all(|k| *k == Some(first)).then_some(first)
 }
 
 /// The qualified names of every class a project class derives from, its project bases' bases
