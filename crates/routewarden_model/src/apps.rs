@@ -1810,6 +1810,131 @@ fn import_string_target(model: &ProjectModel, file: usize, call: &Call) -> Optio
     Some(target)
 }
 
+/// `views["me"]` where `views = {k: obj_or_import_string(v) for k, v in
+/// app.config.get("VIEWS", config.VIEWS).items()}`: the class the import string of the default
+/// dict's `"me"` entry names (`"accounts.views:MeView"`). The settings may name another class;
+/// the default is what runs unless they do.
+fn import_string_view<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    receiver: &'a Expr,
+) -> Option<(usize, &'a Class)> {
+    let ExprKind::Subscript { value, slice } = &receiver.kind else {
+        return None;
+    };
+    let key = slice.as_str()?;
+    let origin = model.resolve_value(file, scope, value);
+    let ExprKind::Comprehension {
+        element,
+        value: Some(loaded),
+        generators,
+    } = &origin.expr.kind
+    else {
+        return None;
+    };
+    let ([generator], Some(loaded)) = (generators.as_slice(), loaded.as_call()) else {
+        return None;
+    };
+    let ExprKind::Tuple(targets) = &generator.target.kind else {
+        return None;
+    };
+    let ([key_name, value_name], [argument]) = (targets.as_slice(), loaded.args.as_slice()) else {
+        return None;
+    };
+    if element.as_name().is_none()
+        || element.as_name() != key_name.as_name()
+        || argument.as_name().is_none()
+        || argument.as_name() != value_name.as_name()
+        || !loads_import_string(model, origin.file, &loaded.func)
+    {
+        return None;
+    }
+    // `mapping.items()`, or `settings.get("KEY", default).items()`: the default.
+    let items = generator.iter.as_call()?;
+    let ExprKind::Attribute {
+        value: mapping,
+        attr,
+    } = &items.func.kind
+    else {
+        return None;
+    };
+    if attr != "items" || !items.args.is_empty() {
+        return None;
+    }
+    let (setting, mapping) = match mapping.as_call() {
+        Some(get)
+            if get.args.len() == 2
+                && matches!(&get.func.kind, ExprKind::Attribute { attr, .. } if attr == "get") =>
+        {
+            (get.args[0].as_str(), &get.args[1])
+        }
+        _ => (None, mapping.as_ref()),
+    };
+    let dict = model.resolve_value(origin.file, &origin.scope, mapping);
+    let mut entries = match &dict.expr.kind {
+        ExprKind::Dict(entries) => entries,
+        _ => return None,
+    };
+    // `app.config.get("VIEWS", {})`, the extension filling the setting in from its config
+    // module: the one module-level `VIEWS = {...}` of the project.
+    if entries.is_empty() {
+        let mut defaults = model
+            .files
+            .iter()
+            .filter_map(|f| match f.top_level(setting?)? {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if targets.len() == 1 => match &value.kind {
+                    ExprKind::Dict(entries) => Some(entries),
+                    _ => None,
+                },
+                _ => None,
+            });
+        entries = defaults.next()?;
+        if defaults.next().is_some() {
+            return None;
+        }
+    }
+    let text = entries
+        .iter()
+        .find(|e| e.key.as_ref().and_then(Expr::as_str) == Some(key))?
+        .value
+        .as_str()?;
+    match model.lookup(&text.replacen(':', ".", 1)) {
+        Ok((f, Stmt::ClassDef(class))) => Some((f, class)),
+        _ => None,
+    }
+}
+
+/// werkzeug's `import_string`, or a project function that hands its first parameter to it
+/// (`def obj_or_import_string(value): if isinstance(value, str): return import_string(value)`).
+fn loads_import_string(model: &ProjectModel, file: usize, func: &Expr) -> bool {
+    const LOADERS: &[&str] = &["werkzeug.utils.import_string", "werkzeug.import_string"];
+    if model.files[file].imports.resolves_to(func, LOADERS) {
+        return true;
+    }
+    let Some((def_file, Some(Stmt::FunctionDef(function)), _)) =
+        model.resolve_definition(file, func)
+    else {
+        return false;
+    };
+    let Some(param) = function.params.first().map(|p| p.name.as_str()) else {
+        return false;
+    };
+    let imports = &model.files[def_file].imports;
+    let mut found = false;
+    crate::values::for_each_return(&function.body, &mut |value| {
+        found |= value.as_call().is_some_and(|call| {
+            imports.resolves_to(&call.func, LOADERS)
+                && call.args.first().and_then(Expr::as_name) == Some(param)
+        });
+    });
+    found
+}
+
 /// [`factory_result`] of a call; when the function returns one of its parameters
 /// (`def attach_routes(router): ...; return router`), the object the call passes for it.
 fn call_result<'a>(
@@ -5229,7 +5354,8 @@ impl<'a> Extractor<'a> {
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
                     && attr == "as_view"
                 {
-                    let (file, class) = class_in(self.model, file, value)?;
+                    let (file, class) = class_in(self.model, file, value)
+                        .or_else(|| import_string_view(self.model, file, scope, value))?;
                     return Some(ViewTarget::Class {
                         file,
                         class,
