@@ -1810,6 +1810,131 @@ fn import_string_target(model: &ProjectModel, file: usize, call: &Call) -> Optio
     Some(target)
 }
 
+/// `views["me"]` where `views = {k: obj_or_import_string(v) for k, v in
+/// app.config.get("VIEWS", config.VIEWS).items()}`: the class the import string of the default
+/// dict's `"me"` entry names (`"accounts.views:MeView"`). The settings may name another class;
+/// the default is what runs unless they do.
+fn import_string_view<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    receiver: &'a Expr,
+) -> Option<(usize, &'a Class)> {
+    let ExprKind::Subscript { value, slice } = &receiver.kind else {
+        return None;
+    };
+    let key = slice.as_str()?;
+    let origin = model.resolve_value(file, scope, value);
+    let ExprKind::Comprehension {
+        element,
+        value: Some(loaded),
+        generators,
+    } = &origin.expr.kind
+    else {
+        return None;
+    };
+    let ([generator], Some(loaded)) = (generators.as_slice(), loaded.as_call()) else {
+        return None;
+    };
+    let ExprKind::Tuple(targets) = &generator.target.kind else {
+        return None;
+    };
+    let ([key_name, value_name], [argument]) = (targets.as_slice(), loaded.args.as_slice()) else {
+        return None;
+    };
+    if element.as_name().is_none()
+        || element.as_name() != key_name.as_name()
+        || argument.as_name().is_none()
+        || argument.as_name() != value_name.as_name()
+        || !loads_import_string(model, origin.file, &loaded.func)
+    {
+        return None;
+    }
+    // `mapping.items()`, or `settings.get("KEY", default).items()`: the default.
+    let items = generator.iter.as_call()?;
+    let ExprKind::Attribute {
+        value: mapping,
+        attr,
+    } = &items.func.kind
+    else {
+        return None;
+    };
+    if attr != "items" || !items.args.is_empty() {
+        return None;
+    }
+    let (setting, mapping) = match mapping.as_call() {
+        Some(get)
+            if get.args.len() == 2
+                && matches!(&get.func.kind, ExprKind::Attribute { attr, .. } if attr == "get") =>
+        {
+            (get.args[0].as_str(), &get.args[1])
+        }
+        _ => (None, mapping.as_ref()),
+    };
+    let dict = model.resolve_value(origin.file, &origin.scope, mapping);
+    let mut entries = match &dict.expr.kind {
+        ExprKind::Dict(entries) => entries,
+        _ => return None,
+    };
+    // `app.config.get("VIEWS", {})`, the extension filling the setting in from its config
+    // module: the one module-level `VIEWS = {...}` of the project.
+    if entries.is_empty() {
+        let mut defaults = model
+            .files
+            .iter()
+            .filter_map(|f| match f.top_level(setting?)? {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if targets.len() == 1 => match &value.kind {
+                    ExprKind::Dict(entries) => Some(entries),
+                    _ => None,
+                },
+                _ => None,
+            });
+        entries = defaults.next()?;
+        if defaults.next().is_some() {
+            return None;
+        }
+    }
+    let text = entries
+        .iter()
+        .find(|e| e.key.as_ref().and_then(Expr::as_str) == Some(key))?
+        .value
+        .as_str()?;
+    match model.lookup(&text.replacen(':', ".", 1)) {
+        Ok((f, Stmt::ClassDef(class))) => Some((f, class)),
+        _ => None,
+    }
+}
+
+/// werkzeug's `import_string`, or a project function that hands its first parameter to it
+/// (`def obj_or_import_string(value): if isinstance(value, str): return import_string(value)`).
+fn loads_import_string(model: &ProjectModel, file: usize, func: &Expr) -> bool {
+    const LOADERS: &[&str] = &["werkzeug.utils.import_string", "werkzeug.import_string"];
+    if model.files[file].imports.resolves_to(func, LOADERS) {
+        return true;
+    }
+    let Some((def_file, Some(Stmt::FunctionDef(function)), _)) =
+        model.resolve_definition(file, func)
+    else {
+        return false;
+    };
+    let Some(param) = function.params.first().map(|p| p.name.as_str()) else {
+        return false;
+    };
+    let imports = &model.files[def_file].imports;
+    let mut found = false;
+    crate::values::for_each_return(&function.body, &mut |value| {
+        found |= value.as_call().is_some_and(|call| {
+            imports.resolves_to(&call.func, LOADERS)
+                && call.args.first().and_then(Expr::as_name) == Some(param)
+        });
+    });
+    found
+}
+
 /// [`factory_result`] of a call; when the function returns one of its parameters
 /// (`def attach_routes(router): ...; return router`), the object the call passes for it.
 fn call_result<'a>(
@@ -5229,7 +5354,8 @@ impl<'a> Extractor<'a> {
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
                     && attr == "as_view"
                 {
-                    let (file, class) = class_in(self.model, file, value)?;
+                    let (file, class) = class_in(self.model, file, value)
+                        .or_else(|| import_string_view(self.model, file, scope, value))?;
                     return Some(ViewTarget::Class {
                         file,
                         class,
@@ -6939,6 +7065,12 @@ fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<Ob
         {
             return Some(kind);
         }
+        if let Some(kind) = func
+            .as_name()
+            .and_then(|n| local_class_alias_kind(model, file, n))
+        {
+            return Some(kind);
+        }
         // `class CustomFlask(Flask)` defined in the factory that builds the app with it.
         let class = model.files[file].local_class(func.as_name()?)?;
         return class_lineage(model, file, class)
@@ -6998,6 +7130,56 @@ fn class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<Obj
         let q = module.imports.resolve(value)?;
         object_kind(&q).filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint)
     })
+}
+
+/// A name bound inside the module's functions to a framework class, on its own line or element
+/// by element (`FastAPI, Request = (fastapi.FastAPI, fastapi.Request)`, after a lazy import of
+/// the framework): what calling it builds. Every such binding in the module must agree, since
+/// the caller's function is not known here.
+fn local_class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<ObjectKind> {
+    let module = &model.files[file];
+    let mut kinds: Vec<Option<ObjectKind>> = Vec::new();
+    crate::security::walk_functions(module.body(), &mut |function| {
+        if !function.assigned.may_contain(name) {
+            return;
+        }
+        for stmt in &function.body {
+            let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+            else {
+                continue;
+            };
+            for target in targets {
+                let bound = match (&target.kind, &value.kind) {
+                    (ExprKind::Name(n), _) if n.as_str() == name => Some(value),
+                    (ExprKind::Tuple(names), ExprKind::Tuple(values))
+                        if names.len() == values.len() =>
+                    {
+                        names
+                            .iter()
+                            .position(|t| t.as_name() == Some(name))
+                            .map(|i| &values[i])
+                    }
+                    _ => None,
+                };
+                if let Some(bound) = bound {
+                    kinds.push(
+                        module
+                            .imports
+                            .resolve(bound)
+                            .as_deref()
+                            .and_then(object_kind)
+                            .filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint),
+                    );
+                }
+            }
+        }
+    });
+    let first = (*kinds.first()?)?;
+    kinds.iter().all(|k| *k == Some(first)).then_some(first)
 }
 
 /// The qualified names of every class a project class derives from, its project bases' bases

@@ -405,7 +405,79 @@ impl ProjectModel {
                 file.imports.rebind(&local, qualified);
             }
         }
+        // `fastapi = lazy_import("fastapi")`, where the project's helper imports and returns
+        // the module its argument names: the name is that module, as if imported.
+        let lazy: Vec<Vec<routewarden_python::names::ModuleCall>> = model
+            .files
+            .iter()
+            .map(|f| {
+                f.imports
+                    .module_calls()
+                    .iter()
+                    .filter(|c| model.returns_imported_module(&c.helper))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        for (file, calls) in model.files.iter_mut().zip(lazy) {
+            for call in &calls {
+                file.imports.bind_module_call(call);
+            }
+        }
         model
+    }
+
+    /// Whether the project function `qualified` imports the module its first parameter names
+    /// and returns it: `def lazy_import(name): ...; spec = importlib.util.find_spec(name);
+    /// ...; module = importlib.util.module_from_spec(spec); ...; return module`.
+    fn returns_imported_module(&self, qualified: &str) -> bool {
+        let Ok((file, Stmt::FunctionDef(function))) = self.lookup(qualified) else {
+            return false;
+        };
+        let Some(param) = function.params.first().map(|p| p.name.as_str()) else {
+            return false;
+        };
+        let imports = &self.files[file].imports;
+        let importing = |expr: &Expr, finders: bool| {
+            expr.as_call().is_some_and(|call| {
+                imports.resolves_to(
+                    &call.func,
+                    if finders {
+                        &[
+                            "importlib.import_module",
+                            "builtins.__import__",
+                            "importlib.util.find_spec",
+                        ]
+                    } else {
+                        &[
+                            "importlib.import_module",
+                            "builtins.__import__",
+                            "importlib.util.module_from_spec",
+                        ]
+                    },
+                ) && (!finders || call.args.first().and_then(Expr::as_name) == Some(param))
+            })
+        };
+        let mut imports_param = false;
+        crate::security::walk_exprs(&function.body, &mut |expr| {
+            fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
+                f(expr);
+                expr.for_each_child(|child| visit(child, f));
+            }
+            visit(expr, &mut |e| imports_param |= importing(e, true));
+        });
+        let mut returns_module = false;
+        crate::values::for_each_return(&function.body, &mut |value| {
+            returns_module |= importing(value, false)
+                || value.as_name().is_some_and(|name| {
+                    crate::values::last_assignment(&function.body, name)
+                        .is_some_and(|v| importing(v, false))
+                })
+                || matches!(&value.kind, ExprKind::Subscript { value: modules, slice }
+                    if slice.as_name() == Some(param)
+                        && imports.resolves_to(modules, &["sys.modules"]));
+        });
+        imports_param && returns_module
     }
 
     /// `pkg.Api` where `pkg` binds `Api` only by `from flask_restx import Api`, directly or

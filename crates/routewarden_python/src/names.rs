@@ -10,6 +10,20 @@ pub struct Imports {
     bindings: HashMap<String, String>,
     /// Modules whose public names are imported with `from module import *` at module level.
     stars: Vec<String>,
+    /// `local = helper("module")` with `helper` imported: bound to the module by
+    /// [`Imports::bind_module_call`] once the project model has seen the helper import its
+    /// argument (`lazy_import("fastapi")`). Local name, helper's qualified name, module name,
+    /// and whether the assignment is in a function.
+    module_calls: Vec<ModuleCall>,
+}
+
+/// An assignment of a call with one literal module name: see [`Imports::module_calls`].
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    pub local: String,
+    pub helper: String,
+    pub module: String,
+    pub in_function: bool,
 }
 
 /// Builtins the rules recognise when they are not shadowed by an import.
@@ -126,6 +140,51 @@ impl Imports {
                         self.bind(local.clone(), qualified, in_function, module_level);
                     }
                 }
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    // `fastapi = importlib.import_module("fastapi")` imports the module as
+                    // `import fastapi` would; a project helper given the name may too.
+                    let ([target], ExprKind::Call(call)) = (targets.as_slice(), &value.kind) else {
+                        continue;
+                    };
+                    let (Some(local), [argument]) = (target.as_name(), call.args.as_slice()) else {
+                        continue;
+                    };
+                    let Some(name) = argument.as_str().filter(|n| is_module_name(n)) else {
+                        continue;
+                    };
+                    // A helper defined in this module is named by its qualified name.
+                    let Some(helper) = self.resolve(&call.func).or_else(|| {
+                        let own = call.func.as_name()?;
+                        Some(if module.is_empty() {
+                            own.to_string()
+                        } else {
+                            dotted(module, own)
+                        })
+                    }) else {
+                        continue;
+                    };
+                    if helper == "importlib.import_module" {
+                        if call.keywords.is_empty() {
+                            self.bind(
+                                local.to_string(),
+                                name.to_string(),
+                                in_function,
+                                module_level,
+                            );
+                        }
+                    } else if !helper.starts_with("builtins.") {
+                        self.module_calls.push(ModuleCall {
+                            local: local.to_string(),
+                            helper,
+                            module: name.to_string(),
+                            in_function,
+                        });
+                    }
+                }
                 _ => {
                     let in_function = in_function || matches!(stmt, Stmt::FunctionDef(_));
                     for child in stmt.child_bodies() {
@@ -140,6 +199,21 @@ impl Imports {
     /// source order: names the module neither defines nor imports may come from them.
     pub fn star_modules(&self) -> &[String] {
         &self.stars
+    }
+
+    /// Assignments of an imported helper's call on a literal module name, in source order.
+    pub fn module_calls(&self) -> &[ModuleCall] {
+        &self.module_calls
+    }
+
+    /// Binds `local` to `module`, which the helper of a [`ModuleCall`] imports and returns. A
+    /// function's binding does not replace another binding of the name.
+    pub fn bind_module_call(&mut self, call: &ModuleCall) {
+        if call.in_function && self.bindings.contains_key(&call.local) {
+            return;
+        }
+        self.bindings
+            .insert(call.local.clone(), call.module.clone());
     }
 
     /// Binds `local` to another qualified name for the same object: a library name the
@@ -240,6 +314,15 @@ impl Imports {
         }
         true
     }
+}
+
+/// An absolute dotted module name: `fastapi`, `matplotlib.pyplot`.
+fn is_module_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            part.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 /// `prefix.name`, built without the formatting machinery: qualified names are built for
