@@ -6692,7 +6692,14 @@ fn tests_presented_value(test: &Expr) -> bool {
         // `not wants_token and not has_bearer_token`.
         ExprKind::BoolOp { values, .. } => values.iter().all(tests_presented_value),
         ExprKind::Name(n) => !is_constant_name(n),
-        ExprKind::Attribute { value, .. } => matches!(value.kind, ExprKind::Name(_)),
+        // Not `users.enabled`: whether a feature is on is the server's, not something the
+        // caller presents.
+        ExprKind::Attribute { value, attr } => {
+            matches!(value.kind, ExprKind::Name(_))
+                && !["enabled", "disabled", "configured", "required"]
+                    .iter()
+                    .any(|w| attr.to_ascii_lowercase().ends_with(w))
+        }
         // `request.headers.get("Authorization")`, `request.cookies.get("session")`.
         ExprKind::Call(call) => matches!(&call.func.kind, ExprKind::Attribute { value, attr }
             if attr == "get" && matches!(&value.kind, ExprKind::Attribute { attr, .. }
