@@ -3113,6 +3113,11 @@ impl<'a> Judge<'a, '_> {
                     .is_some_and(|c| c.starts_with("fastapi_users"))
                     || imports.iter().any(|(_, q)| q.starts_with("fastapi_users"))
                 {
+                    // `optional=True` answers anonymous callers with None.
+                    if call.keyword("optional").and_then(Expr::as_bool) == Some(true) {
+                        v.lets_anonymous = true;
+                        return v;
+                    }
                     v.grant(None);
                     v.checks_role = call
                         .keyword("superuser")
@@ -3120,6 +3125,9 @@ impl<'a> Judge<'a, '_> {
                         .unwrap_or(false);
                     return v;
                 }
+            }
+            if let Some(v) = self.record_field_factory_verdict(file, scope, call, depth) {
+                return v;
             }
             if let Some(v) = self.factory_product_verdict(file, call, depth) {
                 return v;
@@ -3190,6 +3198,56 @@ impl<'a> Judge<'a, '_> {
                 v
             }
         }
+    }
+
+    /// `Depends(backend.current_user(...))` with `backend = get_backend(config)`, where
+    /// `get_backend` returns a record of functions it defines (`Backend(current_user=
+    /// current_user)`): the factory is that nested function, and the dependency what it
+    /// builds, judged by what it does (a role only if its body checks one).
+    fn record_field_factory_verdict(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        call: &Call,
+        depth: u32,
+    ) -> Option<Verdict> {
+        let ExprKind::Attribute { value, attr } = &call.func.kind else {
+            return None;
+        };
+        let name = value.as_name()?;
+        let assigned: &'a Expr = match scope
+            .iter()
+            .rev()
+            .find_map(|f| crate::values::local_assignment(f, name))
+        {
+            Some(v) => v,
+            None => match self.model.files[file].top_level(name)? {
+                Stmt::Assign { value: Some(v), .. } => v,
+                _ => return None,
+            },
+        };
+        let built = assigned.as_call()?;
+        let (builder_file, Some(Stmt::FunctionDef(builder)), _) =
+            self.model.resolve_definition(file, &built.func)?
+        else {
+            return None;
+        };
+        // `return Backend(current_user=current_user)`: the field names a nested function.
+        let mut field = None;
+        walk_stmts(&builder.body, &mut |stmt| {
+            if let Stmt::Return {
+                value: Some(returned),
+                ..
+            } = stmt
+                && let Some(record) = returned.as_call()
+                && let Some(n) = record.keyword(attr).and_then(Expr::as_name)
+            {
+                field = Some(n);
+            }
+        });
+        let factory = crate::apps::local_function(&builder.body, field?)?;
+        let product = returned_nested_function(factory)?;
+        Some(self.function_verdict_in(builder_file, Some(factory), product, depth + 1))
     }
 
     /// `Depends(user_dependency())`, `Depends(self.providers.auth.auth_wrapper())`: a factory
@@ -3507,6 +3565,15 @@ impl<'a> Judge<'a, '_> {
                 parameter: false,
             });
         }
+        // `if not user and config.mode == "noauth": user = create_guest()`, then `if user:
+        // return user`: anonymous callers are let in as a default user under that setting,
+        // as with `return default_admin`. That opening decides over another switch of the
+        // refusals (`elif config.login_url: raise Redirect(...)`): the route is conditional.
+        if body.authenticates
+            && let Some(s) = self.default_user_admission(file, &function.body)
+        {
+            body.switch = Some(s);
+        }
         if body.authenticates {
             v.grant_as(body.switch, body.presented_only);
         } else if is_auth_function_name(&function.name)
@@ -3519,6 +3586,82 @@ impl<'a> Judge<'a, '_> {
         v.checks_role |= body.checks_role || (v.authenticates && self.role_name(&function.name));
         self.memo.borrow_mut().insert(key, Some(v));
         v
+    }
+
+    /// The switch under which a dependency admits anonymous callers as a default user it
+    /// assigns to the variable it returns: `if not user and config.mode == "noauth": user =
+    /// create_guest(...)`, anywhere in the body, with `return user` in it. The refusals
+    /// happen only while the switch is off.
+    fn default_user_admission(&self, file: usize, body: &'a [Stmt]) -> Option<Switch> {
+        let mut found = None;
+        walk_stmts(body, &mut |stmt| {
+            let Stmt::If {
+                test, body: then, ..
+            } = stmt
+            else {
+                return;
+            };
+            if found.is_some() {
+                return;
+            }
+            let ExprKind::BoolOp {
+                op: BoolOp::And,
+                values,
+            } = &test.kind
+            else {
+                return;
+            };
+            // The variable tested for absence (`not user`, `user is None`).
+            let Some(name) = values
+                .iter()
+                .filter(|v| tests_absent_value(v))
+                .find_map(|v| tested_value(v).as_name())
+            else {
+                return;
+            };
+            // The other operands are settings tests that say nothing of the caller
+            // (`config.mode == "noauth"`, where `auth` is a word of the setting's name).
+            let mut switch = None;
+            for v in values {
+                if tests_absent_value(v) && tested_value(v).as_name() == Some(name) {
+                    continue;
+                }
+                if v.any(&mut |x| x.as_name() == Some(name))
+                    || !self.is_server_switch(file, body, v)
+                {
+                    return;
+                }
+                switch.get_or_insert(v);
+            }
+            let Some(switch) = switch else {
+                return;
+            };
+            // Assigned a value, unconditionally in the branch, which does not refuse.
+            let admits = then.iter().any(|s| {
+                matches!(s, Stmt::Assign { targets, value: Some(value), .. }
+                    if targets.iter().any(|t| t.as_name() == Some(name))
+                        && !matches!(value.kind, ExprKind::NoneLiteral)
+                        && value.as_bool() != Some(false))
+            }) && !then.iter().any(|s| matches!(s, Stmt::Raise { .. }));
+            if !admits {
+                return;
+            }
+            let mut returned = false;
+            walk_stmts(body, &mut |s| {
+                returned |=
+                    matches!(s, Stmt::Return { value: Some(v), .. } if v.as_name() == Some(name));
+            });
+            if returned {
+                // The refusals happen when the setting does not hold.
+                found = Some(Switch {
+                    file,
+                    test: switch.span,
+                    negated: true,
+                    parameter: false,
+                });
+            }
+        });
+        found
     }
 
     /// A class used as a dependency (`__call__`) or middleware (`dispatch`, `__call__`).
@@ -6549,7 +6692,14 @@ fn tests_presented_value(test: &Expr) -> bool {
         // `not wants_token and not has_bearer_token`.
         ExprKind::BoolOp { values, .. } => values.iter().all(tests_presented_value),
         ExprKind::Name(n) => !is_constant_name(n),
-        ExprKind::Attribute { value, .. } => matches!(value.kind, ExprKind::Name(_)),
+        // Not `users.enabled`: whether a feature is on is the server's, not something the
+        // caller presents.
+        ExprKind::Attribute { value, attr } => {
+            matches!(value.kind, ExprKind::Name(_))
+                && !["enabled", "disabled", "configured", "required"]
+                    .iter()
+                    .any(|w| attr.to_ascii_lowercase().ends_with(w))
+        }
         // `request.headers.get("Authorization")`, `request.cookies.get("session")`.
         ExprKind::Call(call) => matches!(&call.func.kind, ExprKind::Attribute { value, attr }
             if attr == "get" && matches!(&value.kind, ExprKind::Attribute { attr, .. }
