@@ -3579,6 +3579,7 @@ impl<'a> Judge<'a, '_> {
         } else if is_auth_function_name(&function.name)
             && !optional
             && !is_transparent_decorator(function)
+            && !answers_signed_in_callers_first(function)
         {
             v.grant(None);
         }
@@ -7026,6 +7027,67 @@ fn is_transparent_decorator(function: &Function) -> bool {
         other => is_docstring(other),
     });
     outer_plain && wrappers == 1
+}
+
+/// A decorator whose wrapper answers callers who are already signed in itself and calls the
+/// view for everyone else (`if current_user.is_authenticated: return jsonify(...)`, then
+/// `return f(*args, **kwargs)`), as login and sign-up pages do: it lets anonymous callers in,
+/// whatever it is called (`user_already_authenticated`).
+fn answers_signed_in_callers_first(function: &Function) -> bool {
+    let Some(wrapped) = function.params.first().map(|p| p.name.as_str()) else {
+        return false;
+    };
+    let calls_view = |v: &Expr| {
+        let v = match &v.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => v,
+        };
+        v.as_call()
+            .is_some_and(|c| c.func.as_name() == Some(wrapped))
+    };
+    let mut wrappers = function.body.iter().filter_map(|stmt| match stmt {
+        Stmt::FunctionDef(inner) => Some(inner),
+        _ => None,
+    });
+    let (Some(wrapper), None) = (wrappers.next(), wrappers.next()) else {
+        return false;
+    };
+    let body: Vec<&Stmt> = wrapper
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.as_str().is_some()))
+        .collect();
+    let [
+        Stmt::If {
+            test,
+            body: then,
+            orelse,
+            ..
+        },
+        Stmt::Return {
+            value: Some(last), ..
+        },
+    ] = body.as_slice()
+    else {
+        return false;
+    };
+    let negated = matches!(
+        test.kind,
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            ..
+        }
+    );
+    !negated
+        && mentions_identity(test)
+        && orelse.is_empty()
+        && never_falls_through(then)
+        && !then.iter().any(|s| {
+            let mut calls = false;
+            s.for_each_own_expr(&mut |e| calls |= e.any(&mut |x| calls_view(x)));
+            calls
+        })
+        && calls_view(last)
 }
 
 /// Whether control never leaves `body` at its end: every path returns or raises.
