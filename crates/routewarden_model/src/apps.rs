@@ -3,7 +3,7 @@
 //! attached. Extracted from each file in parallel, then linked across files.
 
 use crate::frameworks::{ObjectKind, object_kind, route_method};
-use crate::project::ProjectModel;
+use crate::project::{ProjectModel, SourceModule};
 use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
@@ -7138,11 +7138,21 @@ fn class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<Obj
 /// the caller's function is not known here.
 fn local_class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Option<ObjectKind> {
     let module = &model.files[file];
-    let mut kinds: Vec<Option<ObjectKind>> = Vec::new();
+    // Walked once per file: the question comes for every call of a name defined nowhere.
+    module
+        .local_class_aliases
+        .get_or_init(|| local_class_aliases(module))
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, kind)| *kind)
+}
+
+/// Every name the module's functions bind to an application or blueprint class, with the
+/// kind, unless another binding of the name in the module's functions disagrees.
+fn local_class_aliases(module: &SourceModule) -> Vec<(String, ObjectKind)> {
+    let mut bindings: Vec<(&str, Option<ObjectKind>)> = Vec::new();
+    let mut framework_names: Vec<&str> = Vec::new();
     crate::security::walk_functions(module.body(), &mut |function| {
-        if !function.assigned.may_contain(name) {
-            return;
-        }
         for stmt in &function.body {
             let Stmt::Assign {
                 targets,
@@ -7153,33 +7163,46 @@ fn local_class_alias_kind(model: &ProjectModel, file: usize, name: &str) -> Opti
                 continue;
             };
             for target in targets {
-                let bound = match (&target.kind, &value.kind) {
-                    (ExprKind::Name(n), _) if n.as_str() == name => Some(value),
+                let pairs: Vec<(&str, &Expr)> = match (&target.kind, &value.kind) {
+                    (ExprKind::Name(n), _) => vec![(n.as_str(), value)],
                     (ExprKind::Tuple(names), ExprKind::Tuple(values))
                         if names.len() == values.len() =>
                     {
                         names
                             .iter()
-                            .position(|t| t.as_name() == Some(name))
-                            .map(|i| &values[i])
+                            .zip(values.iter())
+                            .filter_map(|(t, v)| Some((t.as_name()?, v)))
+                            .collect()
                     }
-                    _ => None,
+                    _ => Vec::new(),
                 };
-                if let Some(bound) = bound {
-                    kinds.push(
-                        module
-                            .imports
-                            .resolve(bound)
-                            .as_deref()
-                            .and_then(object_kind)
-                            .filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint),
-                    );
+                for (name, bound) in pairs {
+                    let kind = module
+                        .imports
+                        .resolve(bound)
+                        .as_deref()
+                        .and_then(object_kind)
+                        .filter(|kind| kind.is_app() || *kind == ObjectKind::Blueprint);
+                    if kind.is_some() {
+                        framework_names.push(name);
+                    }
+                    bindings.push((name, kind));
                 }
             }
         }
     });
-    let first = (*kinds.first()?)?;
-    kinds.iter().all(|k| *k == Some(first)).then_some(first)
+    framework_names.sort_unstable();
+    framework_names.dedup();
+    framework_names
+        .into_iter()
+        .filter_map(|name| {
+            let mut kinds = bindings.iter().filter(|(n, _)| *n == name).map(|(_, k)| *k);
+            let first = kinds.next()??;
+            kinds
+                .all(|k| k == Some(first))
+                .then(|| (name.to_string(), first))
+        })
+        .collect()
 }
 
 /// The qualified names of every class a project class derives from, its project bases' bases

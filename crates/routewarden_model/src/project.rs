@@ -36,6 +36,10 @@ pub struct SourceModule {
     /// Names of classes defined inside functions (`class CustomFlask(Flask)` in a factory),
     /// found when first asked for.
     local_classes: std::sync::OnceLock<HashSet<String>>,
+    /// Names that the file's functions bind to a framework class (`FastAPI, Request =
+    /// (fastapi.FastAPI, fastapi.Request)`), with what calling them builds; found once, when
+    /// first asked for, by the application model.
+    pub local_class_aliases: std::sync::OnceLock<Vec<(String, crate::frameworks::ObjectKind)>>,
     /// Stand-ins for the view methods a library base class gives the file's classes
     /// (Flask-Admin's `create_view`), keyed by the class's start; made when first asked for.
     library_methods: std::sync::OnceLock<Vec<(u32, Function)>>,
@@ -70,6 +74,7 @@ impl SourceModule {
             top_level,
             block_level: std::sync::OnceLock::new(),
             local_classes: std::sync::OnceLock::new(),
+            local_class_aliases: std::sync::OnceLock::new(),
             library_methods: std::sync::OnceLock::new(),
             is_test,
             assigned,
