@@ -15,7 +15,7 @@ use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind,
-    Span, Stmt, UnaryOp,
+    Span, Stmt, UnaryOp, code_statements,
 };
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
@@ -4394,11 +4394,7 @@ impl<'a> Judge<'a, '_> {
             return None;
         };
         let (_, _, answer) = find_method(self.model, class_file, default_class, method)?;
-        let body: Vec<&Stmt> = answer
-            .body
-            .iter()
-            .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-            .collect();
+        let body = code_statements(&answer.body);
         matches!(body.as_slice(), [Stmt::Return { value: Some(v), .. }] if v.as_bool() == Some(true))
             .then_some(Switch {
                 file,
@@ -4459,11 +4455,7 @@ impl<'a> Judge<'a, '_> {
             .enumerate()
             .filter_map(|(i, p)| Some((p.name.as_str(), args.get(&p.name, i)?)))
             .collect();
-        let body: Vec<&Stmt> = function
-            .body
-            .iter()
-            .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-            .collect();
+        let body = code_statements(&function.body);
         // `def has_permission(p, user=current_user): return auth_manager.has_permission(p, user)`:
         // the literals it is given, handed on.
         if let [
@@ -5475,11 +5467,7 @@ impl<'a> Judge<'a, '_> {
             return None;
         }
         let (hf, helper) = self.predicate_helper(file, &call.func)?;
-        let body: Vec<&'a Stmt> = helper
-            .body
-            .iter()
-            .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-            .collect();
+        let body = code_statements(&helper.body);
         if let [
             Stmt::Return {
                 value: Some(value), ..
@@ -7052,11 +7040,7 @@ fn answers_signed_in_callers_first(function: &Function) -> bool {
     let (Some(wrapper), None) = (wrappers.next(), wrappers.next()) else {
         return false;
     };
-    let body: Vec<&Stmt> = wrapper
-        .body
-        .iter()
-        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.as_str().is_some()))
-        .collect();
+    let body = code_statements(&wrapper.body);
     let [
         Stmt::If {
             test,
@@ -7350,10 +7334,7 @@ fn is_call_next(e: &Expr) -> bool {
 /// A branch that lets the request through: `return`, `pass`, `return await call_next(request)`,
 /// `await self.app(scope, receive, send); return`.
 fn passes_through(then: &[Stmt]) -> bool {
-    let body: Vec<&Stmt> = then
-        .iter()
-        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-        .collect();
+    let body = code_statements(then);
     match body.first() {
         Some(Stmt::Return { .. } | Stmt::Other { .. }) => true,
         Some(Stmt::Expr { value, .. }) if matches!(value.kind, ExprKind::Await(_)) => {

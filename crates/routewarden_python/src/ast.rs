@@ -121,6 +121,13 @@ pub enum Stmt {
     },
 }
 
+/// The statements of a body that do something: all but bare string literals (docstrings).
+pub fn code_statements(body: &[Stmt]) -> Vec<&Stmt> {
+    body.iter()
+        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
+        .collect()
+}
+
 impl Stmt {
     pub fn span(&self) -> Span {
         match self {

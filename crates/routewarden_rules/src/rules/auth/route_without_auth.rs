@@ -9,7 +9,7 @@ use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_model::target_names;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt, code_statements};
 use routewarden_python::names::Imports;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -420,11 +420,7 @@ fn forwards_every_request(path: &str, handler: &Function) -> bool {
 /// URL from them (also with a project helper named for it, `url_for_item`) and refuse a
 /// missing one, and ends by returning a redirect to that URL.
 fn only_redirects(imports: &Imports, handler: &Function) -> bool {
-    let body: Vec<&Stmt> = handler
-        .body
-        .iter()
-        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-        .collect();
+    let body = code_statements(&handler.body);
     let Some((Stmt::Return { value: Some(v), .. }, before)) = body.split_last() else {
         return false;
     };
@@ -651,12 +647,7 @@ fn catches_all(path: &str) -> bool {
 /// single-page app, `return jsonify({"error": "not ported yet"})`). It reads nothing the
 /// caller names and changes nothing.
 fn answers_constant(cx: &ProjectContext, route: &RouteDecl) -> bool {
-    let body: Vec<&Stmt> = route
-        .handler
-        .body
-        .iter()
-        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-        .collect();
+    let body = code_statements(&route.handler.body);
     let [
         Stmt::Return {
             value: Some(value), ..
@@ -837,11 +828,7 @@ fn built_from(e: &Expr, bound: &[&str]) -> bool {
 /// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`. It has
 /// nothing to protect.
 fn only_fails(handler: &Function) -> bool {
-    let body: Vec<&Stmt> = handler
-        .body
-        .iter()
-        .filter(|s| !matches!(s, Stmt::Expr { value, .. } if value.is_string_literal()))
-        .collect();
+    let body = code_statements(&handler.body);
     let value = match body.as_slice() {
         [Stmt::Return { value: Some(v), .. }] | [Stmt::Raise { exc: Some(v), .. }] => v,
         [Stmt::Raise { exc: Some(v), .. }, ..] => v,
