@@ -2272,15 +2272,7 @@ impl<'a> Judge<'a, '_> {
                     {
                         request = true;
                     } else if is_constant_name(n)
-                        || [
-                            "settings", "config", "conf", "cfg", "environ", "env", "options",
-                        ]
-                        .iter()
-                        .any(|w| {
-                            lower
-                                .strip_suffix(w)
-                                .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
-                        })
+                        || names_settings(n)
                         || modules
                             && self.model.files[file].imports.get(n) == Some(n.as_str())
                             && !calls_project_function(x)
