@@ -7205,16 +7205,16 @@ fn local_class_aliases(module: &SourceModule) -> Vec<(String, ObjectKind)> {
         .collect()
 }
 
-/// The qualified names of every class a project class derives from, its project bases' bases
-/// included: `app.base.BaseApi`, `flask_appbuilder.api.ModelRestApi`.
 /// The class of a base written with type arguments: `Server` of `Server[Context]`.
-fn generic_origin(base: &Expr) -> &Expr {
+pub fn generic_origin(base: &Expr) -> &Expr {
     match &base.kind {
         ExprKind::Subscript { value, .. } => value,
         _ => base,
     }
 }
 
+/// The qualified names of every class a project class derives from, its project bases' bases
+/// included: `app.base.BaseApi`, `flask_appbuilder.api.ModelRestApi`.
 pub fn class_lineage(model: &ProjectModel, file: usize, class: &Class) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack: Vec<(usize, &Class, u32)> = vec![(file, class, 0)];

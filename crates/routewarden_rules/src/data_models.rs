@@ -235,8 +235,43 @@ fn collect_fields(
             && !std::ptr::eq(b.as_ref(), class)
         {
             collect_fields(model, f, b, out, masked, depth + 1);
+        } else if let Some(columns) = model
+            .class_name(file, routewarden_model::apps::generic_origin(base))
+            .and_then(|q| library_table_columns(&q))
+        {
+            for name in columns {
+                if !out.iter().any(|f| f.name == *name) {
+                    out.push(Field {
+                        name: name.to_string(),
+                        span: base.span,
+                        file,
+                        hidden: false,
+                    });
+                }
+            }
         }
     }
+}
+
+/// The columns a library's base table gives the project's subclass: fastapi-users' SQLAlchemy
+/// user tables (also re-exported as `fastapi_users.db`) keep the password hash.
+fn library_table_columns(qualified: &str) -> Option<&'static [&'static str]> {
+    const USER_TABLE: &[&str] = &[
+        "id",
+        "email",
+        "hashed_password",
+        "is_active",
+        "is_superuser",
+        "is_verified",
+    ];
+    let (module, class) = qualified.rsplit_once('.')?;
+    let fastapi_users = matches!(module, "fastapi_users_db_sqlalchemy" | "fastapi_users.db");
+    (fastapi_users
+        && matches!(
+            class,
+            "SQLAlchemyBaseUserTable" | "SQLAlchemyBaseUserTableUUID"
+        ))
+    .then_some(USER_TABLE)
 }
 
 /// What kind of secret a field holds.

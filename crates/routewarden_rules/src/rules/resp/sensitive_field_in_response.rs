@@ -26,7 +26,8 @@ declare_rule! {
     /// Also reported: an ORM row returned with no filtering model (`response_model=None`
     /// included) whose table has a secret column; Flask `jsonify(obj.__dict__)`, `vars(obj)`,
     /// a dump of every column; a returned dict whose entry reads a secret column of a row.
-    /// Models are read across modules, with fields inherited from project base classes. A row
+    /// Models are read across modules, with fields inherited from project base classes and
+    /// the columns of fastapi-users' SQLAlchemy user tables (`hashed_password`). A row
     /// bound by tuple unpacking (`for user, role in rows`, `user, team = q.one()`) is the
     /// entity at the same position of the query's `select(User, Role)`/`query(User, Role)`.
     ///
