@@ -3383,7 +3383,6 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
-    /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
     /// An instance of a project subclass of a security scheme that defines `__call__`: the
     /// verdict of that method. The scheme's own check (a 403 without credentials) counts
     /// when the method calls it (`await super().__call__(request)`) and `auto_error` is not
@@ -3444,6 +3443,7 @@ impl<'a> Judge<'a, '_> {
         Some(v)
     }
 
+    /// `HTTPBearer(auto_error=False)`, reached through the variable holding it.
     fn scheme_is_optional(&self, file: usize, scope: &[&Function], target: &Expr) -> bool {
         let origin = self.model.resolve_value(file, scope, target);
         origin

@@ -459,9 +459,9 @@ fn builds_url_only(imports: &Imports, e: &Expr) -> bool {
 /// `request.form.get("name")`, `request.values.get(...)`, `request.args.get(...)` (Flask).
 fn reads_request_parameter(imports: &Imports, call: &Call) -> bool {
     imports.resolve(&call.func).is_some_and(|q| {
-        ["args", "form", "values"]
-            .iter()
-            .any(|part| q == format!("flask.request.{part}.get"))
+        q.strip_prefix("flask.request.")
+            .and_then(|rest| rest.strip_suffix(".get"))
+            .is_some_and(|part| matches!(part, "args" | "form" | "values"))
     })
 }
 
