@@ -972,11 +972,25 @@ pub fn helper_sink(
         }
     }
     for k in &call.keywords {
-        if let Some(name) = &k.arg
-            && let Some(whole) = passes(&k.value)
-            && helper.params.iter().any(|p| p.name == *name)
-        {
-            params.push((name, whole));
+        let Some(whole) = passes(&k.value) else {
+            continue;
+        };
+        match &k.arg {
+            Some(name) if helper.params.iter().any(|p| p.name == *name) => {
+                params.push((name, whole));
+            }
+            // `helper(**data)` into `def helper(name, **fields)`: `fields` holds the client's
+            // keys, less the named parameters.
+            None if whole => {
+                if let Some(p) = helper
+                    .params
+                    .iter()
+                    .find(|p| p.kind == ParamKind::VarKeywords)
+                {
+                    params.push((&p.name, true));
+                }
+            }
+            _ => {}
         }
     }
     params.into_iter().find_map(|(p, whole)| {

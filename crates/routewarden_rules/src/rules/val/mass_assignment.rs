@@ -15,8 +15,9 @@ declare_rule! {
     /// (`Model.objects.create(**data)`, `insert(Model).values(**data)`, `query.update(data)`),
     /// into `obj.__dict__.update(data)`, or applied by `setattr(obj, key, value)` in a loop over
     /// the data; also when the data is passed whole to a project helper (a function, a class's
-    /// method, or a method of a module-level instance) whose parameter is written so, reported
-    /// at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
+    /// method, or a method of a module-level instance) whose parameter is written so, or spread
+    /// into a helper's `**fields` that it writes so (`Manager.add(name, pw, **form)` then
+    /// `User.create(name=name, **fields)`), reported at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
     /// expression names it (`sa.update(db.Account).values(**data)`). Untrusted: `dict`/`Any`
     /// body parameters of route handlers, Flask `request.json`, `get_json()`, `form`, `args`,
     /// `values` and the raw body decoded as JSON (`json.loads(request.data)`,
@@ -131,12 +132,7 @@ impl MassAssignment {
         let passed = call
             .args
             .iter()
-            .chain(
-                call.keywords
-                    .iter()
-                    .filter(|k| k.arg.is_some())
-                    .map(|k| &k.value),
-            )
+            .chain(call.keywords.iter().map(|k| &k.value))
             .find_map(|a| untrusted.source(a));
         if let Some(why) = passed
             && let Some(sink) = helper_sink(
