@@ -6062,6 +6062,9 @@ impl<'a> Extractor<'a> {
                             span: decorator.span,
                             when,
                         });
+                    } else {
+                        // `@views.api_routing("/ping")`: a factory reached through its module.
+                        self.factory_decorator_routes(f, index, decorator, call);
                     }
                 }
                 ExprKind::Attribute {
