@@ -49,10 +49,7 @@ fn guard(p: &Protection) -> Guard {
 }
 
 fn source_text(text: &str, span: routewarden_python::ast::Span) -> String {
-    span.text(text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    routewarden_model::apps::one_line(span.text(text))
 }
 
 /// Every route of the project, sorted by app, path and method.

@@ -6759,10 +6759,23 @@ fn namespace_receiver(call: &Call) -> Option<&Expr> {
 
 /// The source text of a span, on one line, shortened to 60 characters.
 pub(crate) fn source_text(model: &ProjectModel, file: usize, span: Span) -> String {
-    let s = span.text(&model.files[file].text);
-    let mut out: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = one_line(span.text(&model.files[file].text));
     if out.chars().count() > 60 {
         out = out.chars().take(57).collect::<String>() + "...";
+    }
+    out
+}
+
+/// Source text on one line: runs of whitespace become one space, none after an opening
+/// bracket or before a closing one, so `Depends(\n    deps.user\n)` reads `Depends(deps.user)`.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        let after_open = out.ends_with(['(', '[', '{']);
+        if !out.is_empty() && !after_open && !word.starts_with([')', ']', '}']) {
+            out.push(' ');
+        }
+        out.push_str(word);
     }
     out
 }
@@ -8156,4 +8169,22 @@ fn passes(expr: &Expr, is_ref: &impl Fn(&Expr) -> bool) -> bool {
             c.args.iter().any(is_ref) || c.keywords.iter().any(|k| is_ref(&k.value))
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_closes_up_brackets() {
+        assert_eq!(
+            one_line("Depends(\n    deps.authenticate_request\n)"),
+            "Depends(deps.authenticate_request)"
+        );
+        assert_eq!(
+            one_line("Security(\n  user,\n  scopes=[\n    \"admin\" ]\n)"),
+            "Security(user, scopes=[\"admin\"])"
+        );
+        assert_eq!(one_line("a  ==\tb"), "a == b");
+    }
 }
