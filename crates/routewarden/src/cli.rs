@@ -56,6 +56,10 @@ pub struct RoutesArgs {
     /// Worker threads (default: one per core). Output is identical for every value.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Also list routes in test code (applications built in `test_*.py`, `conftest.py` or a
+    /// `tests` package, and routes registered or handled there), left out by default.
+    #[arg(long)]
+    pub include_tests: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
@@ -207,14 +211,14 @@ fn run_routes(args: &RoutesArgs) -> i32 {
         Ok((s, _)) => s,
         Err(e) => return fail(e),
     };
-    let rows = match crate::routes::route_rows(&paths, &settings) {
-        Ok(rows) => rows,
+    let list = match crate::routes::route_rows(&paths, &settings, args.include_tests) {
+        Ok(list) => list,
         Err(e) => return fail(e),
     };
     let text = match args.format {
-        RoutesFormat::Table => crate::routes::render_table(&rows),
-        RoutesFormat::Json => crate::routes::render_json(&rows),
-        RoutesFormat::Markdown => crate::routes::render_markdown(&rows),
+        RoutesFormat::Table => crate::routes::render_table(&list.rows, list.test_routes_hidden),
+        RoutesFormat::Json => crate::routes::render_json(&list.rows),
+        RoutesFormat::Markdown => crate::routes::render_markdown(&list.rows),
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());

@@ -52,21 +52,41 @@ fn source_text(text: &str, span: routewarden_python::ast::Span) -> String {
     routewarden_model::apps::one_line(span.text(text))
 }
 
-/// Every route of the project, sorted by app, path and method.
+/// The routes to show, and how many were left out as test code.
+pub struct RouteList {
+    pub rows: Vec<RouteRow>,
+    pub test_routes_hidden: usize,
+}
+
+/// Every route of the project, sorted by app, path and method. Unless `include_tests`, routes
+/// of applications built in test code, and routes registered or handled there, are left out
+/// and counted: test suites build stub applications that are not the attack surface.
 pub fn route_rows(
     paths: &[PathBuf],
     settings: &Settings,
-) -> Result<Vec<RouteRow>, analysis::AnalysisError> {
+    include_tests: bool,
+) -> Result<RouteList, analysis::AnalysisError> {
     analysis::with_pool(analysis::effective_threads(settings.threads), || {
         let (model, problems) = analysis::build_model(paths, settings)?;
         let skipped: HashSet<usize> = problems.iter().map(|(i, _, _)| *i).collect();
         let surface = AttackSurface::build(&model, &settings.rules.security_names(), &|i| {
             skipped.contains(&i)
         });
+        let mut test_routes_hidden = 0;
         let mut rows: Vec<RouteRow> = surface
             .mounted
             .iter()
             .zip(&surface.security)
+            .filter(|(mounted, _)| {
+                let route = surface.route(mounted);
+                let app_file = surface.apps.app_of(mounted).map(|id| id.file);
+                let in_tests = [Some(route.file), Some(route.handler_file), app_file]
+                    .into_iter()
+                    .flatten()
+                    .any(|i| model.files[i].is_test());
+                test_routes_hidden += usize::from(in_tests && !include_tests);
+                include_tests || !in_tests
+            })
             .map(|(mounted, security)| {
                 let route = surface.route(mounted);
                 let file = &model.files[route.handler_file];
@@ -113,7 +133,10 @@ pub fn route_rows(
             .collect();
         rows.sort();
         rows.dedup();
-        Ok(rows)
+        Ok(RouteList {
+            rows,
+            test_routes_hidden,
+        })
     })?
 }
 
@@ -168,7 +191,7 @@ pub fn render_markdown(rows: &[RouteRow]) -> String {
     out
 }
 
-pub fn render_table(rows: &[RouteRow]) -> String {
+pub fn render_table(rows: &[RouteRow], test_routes_hidden: usize) -> String {
     let mut out = String::new();
     let mut current_app: Option<Option<&String>> = None;
     for r in rows {
@@ -206,5 +229,11 @@ pub fn render_table(rows: &[RouteRow]) -> String {
         rows.len(),
         open
     );
+    if test_routes_hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{test_routes_hidden} routes in test code not shown (--include-tests lists them)."
+        );
+    }
     out
 }

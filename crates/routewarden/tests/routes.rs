@@ -405,8 +405,51 @@ shop.main.app
           limit    none
 
 17 routes, 6 without authentication.
+3 routes in test code not shown (--include-tests lists them).
 "#;
     assert_eq!(table, expected);
+}
+
+/// Test code's stub applications and the routes tests add to the real application are left
+/// out unless asked for.
+#[test]
+fn routes_in_test_code_are_listed_only_on_request() {
+    let output = Command::new(env!("CARGO_BIN_EXE_routewarden"))
+        .current_dir(project())
+        .args([
+            "routes",
+            "--no-config",
+            "--format",
+            "json",
+            "--include-tests",
+            ".",
+        ])
+        .output()
+        .expect("the routewarden binary runs");
+    assert!(output.status.success());
+    let all: Vec<Value> = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let shown: Vec<Value> = serde_json::from_str(&routes("json")).expect("valid JSON");
+    let mut extra: Vec<(String, String)> = all
+        .iter()
+        .filter(|r| !shown.contains(r))
+        .map(|r| {
+            (
+                r["app"].as_str().unwrap_or("-").to_string(),
+                r["path"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    extra.sort();
+    assert_eq!(
+        extra,
+        [
+            ("shop.main.app", "/test-only/ping"),
+            ("test_stub_api.stub", "/echo"),
+            ("test_stub_api.stub", "/reset"),
+        ]
+        .map(|(a, p)| (a.to_string(), p.to_string()))
+    );
+    assert_eq!(all.len(), shown.len() + 3);
 }
 
 #[test]
