@@ -15,7 +15,8 @@ declare_rule! {
     /// in the handler body (`user.is_superuser`, `has_role(...)`, `.permissions`). Routes whose
     /// only authentication is an app-wide middleware (a shared API token) are not reported: no
     /// user is identified whose role could be checked. Nor are routes whose router reaches no
-    /// application the analysis sees: a role check may be where it is mounted.
+    /// application the analysis sees: a role check may be where it is mounted, nor test
+    /// scaffolding (an application created in test code serving a handler written there).
     ///
     /// ## Why is this dangerous
     /// Authentication answers who the caller is, not what they may do. Every registered user can
@@ -66,6 +67,7 @@ impl Rule for AdminRouteWithoutRoleCheck {
             if !security.is_authenticated()
                 || security.checks_role()
                 || surface.apps.context_unknown(mounted)
+                || surface.apps.is_throwaway(mounted)
             {
                 continue;
             }

@@ -7,6 +7,7 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{identifier_words, place_of};
 use crate::rule::{Rule, RuleMeta};
+use crate::untrusted::resolve_callee;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Span, Stmt};
 
@@ -26,7 +27,8 @@ declare_rule! {
     /// returns them, `username, password = self._parse_basic(header)`, or a local holding one
     /// of these) and the other must not. A parameter of an ordinary function (not a route
     /// handler) counts as the caller's only in a function named for a check (`check_*`,
-    /// `verify_*`, `validate*`, `is_*`, `*_auth`, `login`, `__eq__`, ...), not one named for
+    /// `verify_*`, `validate*`, `is_*`, `*_auth`, `login`, `__eq__`, ...) or one a route handler
+    /// hands what its caller sent (`auth.password_to_token(body.password)`), not one named for
     /// what the server needs (`needs_login`, `_login_needed`, `should_*`): helpers that
     /// refresh, rotate or route with the server's own credentials take them as parameters too. Comparisons of two
     /// server-side values (cache and staleness checks, a
@@ -54,7 +56,9 @@ declare_rule! {
     /// constant table), SQLAlchemy column expressions, classes and enum members
     /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
     /// two password fields of a form (but the caller's password against one the server holds,
-    /// `password != self.password`, `password != pkg.conf.auth.password`, is reported), names that only contain a credential word
+    /// `password != self.password`, `password != pkg.conf.auth.password`, `password !=
+    /// ENV["PASSWORD"]` or `.get(...)` of a module-level or imported mapping, a module constant
+    /// read from the environment, is reported), names that only contain a credential word
     /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
     /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter),
     /// and test modules.
@@ -151,6 +155,50 @@ fn is_configuration(cx: &FileContext, expr: &Expr) -> bool {
     }
 }
 
+/// A value the server holds (`self.password`, `settings.password`, `app.config["PASSWORD"]`,
+/// `os.environ.get("APP_PASSWORD")`, an entry of a module-level mapping such as `ENV =
+/// dict(os.environ)` or `ENV_VALUES = dotenv_values()`), also through a module constant read
+/// from one (`ADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]`): not a form's field.
+fn held_by_server(cx: &FileContext, e: &Expr, follow: bool) -> bool {
+    match &e.kind {
+        ExprKind::Attribute { value, .. } => {
+            value.as_name().is_some_and(|n| {
+                matches!(n, "self" | "settings" | "config" | "cfg" | "conf" | "app")
+            }) || reads_imported_object(cx, value)
+        }
+        ExprKind::Subscript { value, .. } => {
+            is_configuration(cx, value) || is_module_mapping(cx, value)
+        }
+        ExprKind::Call(c) => match &c.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "get" => {
+                is_configuration(cx, value) || is_module_mapping(cx, value)
+            }
+            _ => cx.resolves_to(&c.func, &["os.getenv"]),
+        },
+        // `ADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]` in the same module.
+        ExprKind::Name(_) if follow && is_constant_name(e) => {
+            let origin = cx.resolve_value(e);
+            origin.file == cx.file_index
+                && !std::ptr::eq(origin.expr, e)
+                && held_by_server(cx, origin.expr, false)
+        }
+        _ => false,
+    }
+}
+
+/// A mapping bound at module level or imported (`ENV_VALUES`, `ENV = dict(os.environ)`), not
+/// rebound by the enclosing functions: the server's own table, not a submitted form.
+fn is_module_mapping(cx: &FileContext, expr: &Expr) -> bool {
+    let Some(name) = expr.as_name() else {
+        return false;
+    };
+    (cx.file.imports.get(name).is_some() || cx.file.top_level(name).is_some())
+        && !cx.functions.iter().any(|f| {
+            f.params.iter().any(|p| p.name == name)
+                || !crate::credentials::assigned_values(&f.body, name).is_empty()
+        })
+}
+
 /// An attribute chain rooted in an imported module or object, not rebound by the enclosing
 /// functions: `mlrun.mlconf.httpdb.authentication.basic` is the server's configuration, not a
 /// form's field.
@@ -197,15 +245,20 @@ fn is_code_constant(cx: &FileContext, expr: &Expr) -> bool {
         },
         _ => None,
     };
+    // An empty literal (`ENV_VALUES = {}`) is a table filled at run time, from the environment
+    // or a `.env` file.
     table.is_some_and(|t| {
         is_constant_name(t)
-            && matches!(
-                cx.model
-                    .resolve_value(origin.file, &origin.scope, t)
-                    .expr
-                    .kind,
-                ExprKind::Dict(_) | ExprKind::List(_) | ExprKind::Tuple(_)
-            )
+            && match &cx
+                .model
+                .resolve_value(origin.file, &origin.scope, t)
+                .expr
+                .kind
+            {
+                ExprKind::Dict(items) => !items.is_empty(),
+                ExprKind::List(items) | ExprKind::Tuple(items) => !items.is_empty(),
+                _ => false,
+            }
     })
 }
 
@@ -660,6 +713,49 @@ fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
     hashes
 }
 
+/// A parameter of the enclosing function that a route handler fills with what its caller
+/// sent (`return auth.password_to_token(body.password)`): the caller's value one call away,
+/// whatever the function is named.
+fn fed_by_route(cx: &FileContext, caller: &Expr) -> bool {
+    let (Some(f), Some(name)) = (cx.function(), caller.as_name()) else {
+        return false;
+    };
+    let Some(position) = f.params.iter().position(|p| p.name == name) else {
+        return false;
+    };
+    cx.surface.apps.routes.iter().any(|route| {
+        let handler = route.handler;
+        let submitted = |a: &Expr| {
+            a.dotted_parts()
+                .and_then(|parts| parts.first().copied())
+                .is_some_and(|root| root != "self" && handler.params.iter().any(|p| p.name == root))
+        };
+        let mut fed = false;
+        walk_exprs(&handler.body, &mut |e| {
+            fed |= e.any(&mut |x| {
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                let Some((file, def, bound)) =
+                    resolve_callee(cx.model, route.handler_file, &call.func)
+                else {
+                    return false;
+                };
+                if file != cx.file_index || def.span.start != f.span.start {
+                    return false;
+                }
+                let argument = call.keyword(name).or_else(|| {
+                    position
+                        .checked_sub(usize::from(bound))
+                        .and_then(|i| call.args.get(i))
+                });
+                argument.is_some_and(&submitted)
+            });
+        });
+        fed
+    })
+}
+
 fn names_a_check(name: &str) -> bool {
     let words = identifier_words(name);
     // `needs_login(home, api_key)`, `_codex_login_needed(...)`, `should_refresh(...)`:
@@ -712,6 +808,7 @@ impl NonConstantTimeSecretCompare {
         // take them as parameters too.
         if !is_request_supplied(cx, caller)
             && !cx.function().is_some_and(|f| names_a_check(&f.name))
+            && !fed_by_route(cx, caller)
         {
             return false;
         }
@@ -760,21 +857,7 @@ impl Rule for NonConstantTimeSecretCompare {
                 // A password the server holds (`self.password`, `settings.password`,
                 // `app.config["PASSWORD"]`, `os.environ.get("APP_PASSWORD")`) against the
                 // caller's is a secret check.
-                let stored = |e: &Expr| match &e.kind {
-                    ExprKind::Attribute { value, .. } => {
-                        value.as_name().is_some_and(|n| {
-                            matches!(n, "self" | "settings" | "config" | "cfg" | "conf" | "app")
-                        }) || reads_imported_object(cx, value)
-                    }
-                    ExprKind::Subscript { value, .. } => is_configuration(cx, value),
-                    ExprKind::Call(c) => match &c.func.kind {
-                        ExprKind::Attribute { value, attr } if attr == "get" => {
-                            is_configuration(cx, value)
-                        }
-                        _ => cx.resolves_to(&c.func, &["os.getenv"]),
-                    },
-                    _ => false,
-                };
+                let stored = |e: &Expr| held_by_server(cx, e, true);
                 if is_password(lhs) && is_password(rhs) && !stored(lhs) && !stored(rhs) {
                     continue;
                 }

@@ -5,6 +5,7 @@ use crate::route_paths::{
     has_object_parameter, is_public, is_state_changing, names_protected_resource, only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
+use crate::untrusted::resolve_callee;
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
@@ -143,8 +144,10 @@ declare_rule! {
     /// `authorize_public_flow_access(flow)` in the handler) are public by design and never
     /// reported, recognised by path and by
     /// the view's name, and so is a login whatever its path: a handler that receives credentials
-    /// and issues a session or a token for them, or is named for it (`authenticate_user`,
-    /// `login`) and answers with the caller's identity, or that verifies an identity provider's token
+    /// and issues a session or a token for them (itself or through the project function it hands
+    /// them to), or is named for it (`authenticate_user`,
+    /// `login`) and answers with the caller's identity, or an OAuth redirect target (a `callback`
+    /// segment and a handler taking `code` and `state`), or that verifies an identity provider's token
     /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in.
     /// Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
@@ -232,6 +235,7 @@ impl Rule for RouteWithoutAuth {
                 || (catches_all(path) || only_reads(route) && answers_listing(route))
                     && answers_constant(cx, route)
                 || is_login(cx, route)
+                || is_oauth_redirect_target(path, route.handler)
             {
                 continue;
             }
@@ -860,9 +864,10 @@ fn only_fails(handler: &Function) -> bool {
 /// A login: the handler receives credentials (a password, a one-time code, an
 /// `OAuth2PasswordRequestForm`) and issues a session or a token for them (returns a `token`,
 /// builds a `Token(access_token=...)`, calls `login_user` or `create_access_token`, declares a
-/// `*Token`/`*Signin` response model, writes the session), or is named for it
-/// (`authenticate_user`, `login`: it may answer with the caller's identity instead). Public by
-/// design whatever its path.
+/// `*Token`/`*Signin` response model, writes the session) or hands what the caller submitted to
+/// a project function that issues one (`return auth.password_to_token(body.password)`), or is
+/// named for it (`authenticate_user`, `login`: it may answer with the caller's identity
+/// instead). Public by design whatever its path.
 fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     if credential_evidence(cx.model, route.handler_file, route.handler).is_none() {
         return false;
@@ -874,15 +879,6 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     {
         return true;
     }
-    const TOKEN_KEYS: &[&str] = &[
-        "token",
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "jwt",
-        "session_token",
-        "auth_token",
-    ];
     let declares = route.keyword("response_model").is_some_and(|m| {
         m.last_name().is_some_and(|n| {
             ["Token", "Signin", "SignIn", "Login", "Session"]
@@ -893,8 +889,52 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     if declares {
         return true;
     }
-    let mut issues = false;
+    if issues_credential(&route.handler.body) {
+        return true;
+    }
+    // A login that delegates the work: the handler hands what the caller submitted to a project
+    // function that checks it and issues the token (`return auth.password_to_token(
+    // body.password)`), whatever that function is named.
+    let params: Vec<&str> = route
+        .handler
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n != "self")
+        .collect();
+    let submitted = |a: &Expr| {
+        a.dotted_parts()
+            .and_then(|parts| parts.first().copied())
+            .is_some_and(|root| params.contains(&root))
+    };
+    let mut delegates = false;
     walk_exprs(&route.handler.body, &mut |e| {
+        delegates |= e.any(&mut |x| {
+            let ExprKind::Call(call) = &x.kind else {
+                return false;
+            };
+            (call.args.iter().any(&submitted) || call.keywords.iter().any(|k| submitted(&k.value)))
+                && resolve_callee(cx.model, route.handler_file, &call.func)
+                    .is_some_and(|(_, callee, _)| issues_credential(&callee.body))
+        });
+    });
+    delegates
+}
+
+/// A body that issues a credential: a dict with a `token` key, a call with a `token` keyword,
+/// `login_user(...)`, `create_access_token(...)`.
+fn issues_credential(body: &[Stmt]) -> bool {
+    const TOKEN_KEYS: &[&str] = &[
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "jwt",
+        "session_token",
+        "auth_token",
+    ];
+    let mut issues = false;
+    walk_exprs(body, &mut |e| {
         issues |= e.any(&mut |x| match &x.kind {
             ExprKind::Dict(entries) => entries.iter().any(|entry| {
                 entry
@@ -920,6 +960,21 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
         });
     });
     issues
+}
+
+/// An OAuth 2.0 redirect target: a `callback` segment and a handler that takes the
+/// authorization response's `code` and `state` (`/integrations/{provider}/callback`). The
+/// provider sends the browser there without the app's credentials; the `state` ties the
+/// answer to the user who started the flow.
+fn is_oauth_redirect_target(path: &str, handler: &Function) -> bool {
+    let callback = path.split('/').any(|segment| {
+        !segment.starts_with(['{', '<'])
+            && segment
+                .split(['-', '_', '.'])
+                .any(|w| w.eq_ignore_ascii_case("callback"))
+    });
+    let takes = |name: &str| handler.params.iter().any(|p| p.name == name);
+    callback && takes("code") && takes("state")
 }
 
 /// A federated login callback: the handler verifies an identity provider's token

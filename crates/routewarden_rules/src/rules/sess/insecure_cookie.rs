@@ -5,6 +5,7 @@ use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{identifier_words, is_falsy_literal};
 use crate::rule::{Rule, RuleMeta, Severity};
+use crate::rules::sess::cookie_transport::transport_flag;
 use routewarden_model::config::any_identifier_word;
 use routewarden_python::ast::{Call, Expr, ExprKind};
 
@@ -13,14 +14,17 @@ declare_rule! {
     /// `set_cookie(...)` on a Flask/Werkzeug or Starlette/FastAPI response (from
     /// `make_response`, `Response`, `JSONResponse`, `redirect`, or the injected
     /// `response: Response` parameter) without `secure=True`, without `httponly=True`, or
-    /// without a `samesite` value; the message names what is missing. High severity when the
+    /// without a `samesite` value (or with `samesite="none"`); the message names what is
+    /// missing, and says when `samesite="none"` sends the cookie on cross-site requests. High severity when the
     /// cookie's name or value looks like a session, token or credential (also a name read from
     /// a setting such as `app.session_cookie_name`, a value such as `session.sid`, or one a
     /// call named for minting a token or session returns: `encrypt_token(claims)`,
     /// `create_access_token(...)`); low for
     /// other cookies (preferences, UI state, download markers), which carry nothing to steal
     /// and are reported for review only. Starlette's default `samesite="lax"` counts as set;
-    /// non-literal flags (`secure=settings.cookie_secure`) are trusted; test files and
+    /// non-literal flags (`secure=settings.cookie_secure`) are trusted, except one copied from a
+    /// fastapi-users `CookieTransport` (`secure=transport.cookie_secure`), which is the value the
+    /// transport was built with; test files and
     /// `set_cookie` methods of the project's own classes are skipped. A cookie set to a literal
     /// flag (`"true"`, `"1"`, or `""` when clearing it) carries nothing to steal and is not
     /// reported, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
@@ -171,9 +175,14 @@ impl Rule for InsecureCookie {
             .and_then(Expr::as_str)
             .is_some_and(|n| any_identifier_word(n, |w| matches!(w, "csrf" | "xsrf")));
         let mut missing = Vec::new();
-        let set = |name: &str, position: usize| {
+        // A flag copied from fastapi-users' transport (`secure=transport.cookie_secure`) is the
+        // value the transport was built with.
+        let flag = |name: &str, position: usize| {
             call.argument(name, position)
-                .is_some_and(|v| !is_falsy_literal(v))
+                .map(|v| transport_flag(cx.model, cx.file_index, v).unwrap_or(v))
+        };
+        let set = |name: &str, position: usize| {
+            flag(name, position).is_some_and(|v| !is_falsy_literal(v))
         };
         if !set("secure", 6) {
             missing.push("secure");
@@ -185,18 +194,19 @@ impl Rule for InsecureCookie {
         let starlette = !cx.file.imports_module("flask")
             && !cx.file.imports_module("werkzeug")
             && !cx.file.imports_module("quart");
-        match call.argument("samesite", 8) {
+        // `samesite="none"` is set, but to the value that sends the cookie cross-site: the
+        // message says so, since "without samesite" reads as false next to the call.
+        let mut cross_site = false;
+        match flag("samesite", 8) {
             None if starlette => {}
             None => missing.push("samesite"),
-            Some(v)
-                if matches!(v.kind, ExprKind::NoneLiteral)
-                    || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("none")) =>
-            {
-                missing.push("samesite")
+            Some(v) if matches!(v.kind, ExprKind::NoneLiteral) => missing.push("samesite"),
+            Some(v) if v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("none")) => {
+                cross_site = true
             }
             Some(_) => {}
         }
-        if missing.is_empty() {
+        if missing.is_empty() && !cross_site {
             return;
         }
         let sensitive = !csrf_cookie
@@ -210,7 +220,14 @@ impl Rule for InsecureCookie {
         out.report_with_severity(
             &INSECURE_COOKIE,
             expr.span,
-            format!("cookie{name} is set without {}", missing.join(", ")),
+            match (missing.is_empty(), cross_site) {
+                (true, _) => format!("cookie{name} is set with samesite=\"none\", which sends it on cross-site requests"),
+                (false, true) => format!(
+                    "cookie{name} is set without {} and with samesite=\"none\", which sends it on cross-site requests",
+                    missing.join(", ")
+                ),
+                (false, false) => format!("cookie{name} is set without {}", missing.join(", ")),
+            },
             if sensitive {
                 Severity::High
             } else {
@@ -274,6 +291,33 @@ def export():
                 (12, Severity::High),
                 (13, Severity::High),
                 (14, Severity::Low),
+            ]
+        );
+    }
+
+    #[test]
+    fn samesite_none_is_named_not_called_missing() {
+        let found = findings_of(
+            &InsecureCookie,
+            &[(
+                "views.py",
+                r#"from fastapi.responses import RedirectResponse
+
+
+def sign_in(token):
+    response = RedirectResponse(url="/")
+    response.set_cookie("session_token", token, httponly=True, samesite="none", secure=True)
+    response.set_cookie("access_token", token, httponly=True, samesite="None")
+    return response
+"#,
+            )],
+        );
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "cookie `session_token` is set with samesite=\"none\", which sends it on cross-site requests",
+                "cookie `access_token` is set without secure and with samesite=\"none\", which sends it on cross-site requests",
             ]
         );
     }

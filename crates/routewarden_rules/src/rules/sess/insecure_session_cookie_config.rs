@@ -1,10 +1,12 @@
 use crate::config_writes::config_writes;
+use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use crate::rules::sess::cookie_transport::{FLAGS, is_cookie_transport};
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{CmpOp, Expr, ExprKind};
+use routewarden_python::ast::{Call, CmpOp, Expr, ExprKind};
 
 declare_rule! {
     /// ## What it finds
@@ -17,8 +19,10 @@ declare_rule! {
     /// the value that applies when the variable is not set:
     /// `os.getenv("SESSION_COOKIE_SECURE", "false").lower() == "true"`,
     /// `os.environ.get("REMEMBER_COOKIE_HTTPONLY", False)`, `env.bool(...)`/decouple
-    /// `config(..., default=False)`, also through a module constant. Classes named for
-    /// development or testing and test files are not reported.
+    /// `config(..., default=False)`, also through a module constant. Also fastapi-users'
+    /// `CookieTransport(cookie_secure=False)`, `cookie_httponly=False` or
+    /// `cookie_samesite="none"`: the library sets the authentication cookie with them. Classes
+    /// named for development or testing and test files are not reported.
     ///
     /// ## Why is this dangerous
     /// Without `Secure` the session cookie is sent over plain HTTP, where anyone on the network
@@ -246,6 +250,53 @@ const KEYS: &[&str] = &[
 impl Rule for InsecureSessionCookieConfig {
     fn meta(&self) -> &'static RuleMeta {
         &INSECURE_SESSION_COOKIE_CONFIG
+    }
+
+    fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+        if cx.file.is_test() || !is_cookie_transport(cx.model, cx.file_index, call) {
+            return;
+        }
+        for (flag, position) in FLAGS {
+            let Some(value) = call.argument(flag, *position) else {
+                continue;
+            };
+            // An environment read is judged by its fallback, as for the Flask settings.
+            let fallback = if Lit::of(value).is_none() {
+                unset_value(cx.model, cx.file_index, value, 0)
+            } else {
+                None
+            };
+            let insecure = match (&fallback, *flag == "cookie_samesite") {
+                (Some(v), false) => !v.truthy(),
+                (Some(v), true) => insecure("_SAMESITE", &v.as_expr()),
+                (None, false) => {
+                    is_falsy_literal(value) && !matches!(value.kind, ExprKind::NoneLiteral)
+                }
+                (None, true) => value
+                    .as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("none")),
+            };
+            if !insecure {
+                continue;
+            }
+            let unless = if fallback.is_some() {
+                " unless the environment sets it"
+            } else {
+                ""
+            };
+            let what = match *flag {
+                "cookie_samesite" => {
+                    "SameSite=None sends the authentication cookie on cross-site requests"
+                }
+                "cookie_secure" => "the authentication cookie is sent over plain HTTP",
+                _ => "scripts in the page can read the authentication cookie",
+            };
+            out.report(
+                &INSECURE_SESSION_COOKIE_CONFIG,
+                expr.span,
+                format!("CookieTransport's `{flag}` is switched off{unless}: {what}"),
+            );
+        }
     }
 
     fn check_project(&self, cx: &ProjectContext, out: &mut Vec<Finding>) {

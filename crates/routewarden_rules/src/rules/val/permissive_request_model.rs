@@ -30,7 +30,8 @@ declare_rule! {
     /// (`...Request`, `...Payload`) that no route receives; models nested in a request
     /// model's fields (free-form metadata by design, most often). Where extras do not choose
     /// what is set, accepting them is a design choice, not a hole. Where they do, VAL002 also
-    /// reports the write when it sees it in the handler.
+    /// reports the write when it sees it in the handler. Handlers written in test code are not
+    /// reported.
     ///
     /// ## Why is this dangerous
     /// Extra fields are kept on the model and come back out of `model_dump()`: a validated
@@ -131,7 +132,8 @@ impl Rule for PermissiveRequestModel {
         for route in &cx.surface.apps.routes {
             let file = route.handler_file;
             let handler = route.handler;
-            if !seen_handlers.insert((file, handler.span.start)) {
+            // A handler written in test code is a stub of the test, not the product's input.
+            if cx.model.files[file].is_test() || !seen_handlers.insert((file, handler.span.start)) {
                 continue;
             }
             // (class, the parameter or the validating call that holds the request's data)

@@ -36,7 +36,8 @@ declare_rule! {
     /// `form["username"]`), checking or converting each itself; raw bytes never decoded as
     /// JSON (uploads, protobuf, signed webhooks) and a read whose value is discarded. A free-
     /// form body is a documentation gap there, not a hole: a reviewer wants the bodies that
-    /// end up in rows and stores unchecked.
+    /// end up in rows and stores unchecked. Handlers written in test code (stub routers of a
+    /// test) are not reported.
     ///
     /// ## Why is this dangerous
     /// Nothing checks the shape, types, sizes or allowed fields of what is stored: unexpected
@@ -481,7 +482,11 @@ impl Rule for UnvalidatedRequestBody {
                 .iter()
                 .filter_map(|id| surface.apps.kind(id))
                 .any(|k| matches!(k, ObjectKind::FastApiApp | ObjectKind::ApiRouter));
-            if !fastapi || !seen.insert((route.handler_file, route.handler.span.start)) {
+            // A handler written in test code is a stub of the test, not the product's input.
+            if !fastapi
+                || cx.model.files[route.handler_file].is_test()
+                || !seen.insert((route.handler_file, route.handler.span.start))
+            {
                 continue;
             }
             let file = route.handler_file;
