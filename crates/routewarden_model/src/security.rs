@@ -186,6 +186,7 @@ impl<'a> AttackSurface<'a> {
             .iter()
             .map(|h| h.function.body.as_ptr() as usize)
             .collect();
+        let websocket_accepts = websocket_accepts(&apps);
         let login_switch = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
@@ -209,6 +210,7 @@ impl<'a> AttackSurface<'a> {
                     endpoint_flags: &endpoint_flags,
                     handler_bodies: &handler_bodies,
                     hook_bodies: &hook_bodies,
+                    websocket_accepts: &websocket_accepts,
                     methods_by_name: &methods_by_name,
                     scheme_parameters: RefCell::new(Default::default()),
                 };
@@ -233,6 +235,37 @@ impl<'a> AttackSurface<'a> {
     pub fn route(&self, mounted: &MountedRoute) -> &RouteDecl<'a> {
         &self.apps.routes[mounted.route]
     }
+}
+
+/// Where each WebSocket handler first accepts the connection, by the address of its body:
+/// `await websocket.accept()` on one of its parameters.
+fn websocket_accepts(apps: &AppModel) -> HashMap<usize, u32> {
+    let mut accepts = HashMap::default();
+    for route in &apps.routes {
+        if route.methods.is_empty() || !route.methods.iter().all(|m| m == "WS") {
+            continue;
+        }
+        let handler = route.handler;
+        let mut first: Option<u32> = None;
+        walk_exprs(&handler.body, &mut |top| {
+            top.any(&mut |e| {
+                if let ExprKind::Call(call) = &e.kind
+                    && let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && attr == "accept"
+                    && value
+                        .as_name()
+                        .is_some_and(|n| handler.params.iter().any(|p| p.name == n))
+                {
+                    first = Some(first.map_or(e.span.start, |f| f.min(e.span.start)));
+                }
+                false
+            });
+        });
+        if let Some(at) = first {
+            accepts.insert(handler.body.as_ptr() as usize, at);
+        }
+    }
+    accepts
 }
 
 fn limiter_calls(apps: &AppModel) -> HashMap<ObjectId, Vec<usize>> {
@@ -365,6 +398,9 @@ struct Judge<'a, 'm> {
     handler_bodies: &'m HashSet<usize>,
     /// The bodies of `before_request` hooks and HTTP middleware functions.
     hook_bodies: &'m HashSet<usize>,
+    /// The bodies of WebSocket handlers, with where they first accept the connection
+    /// (`await websocket.accept()`): a handler that returns before it refuses the caller.
+    websocket_accepts: &'m HashMap<usize, u32>,
     /// The project's methods by name, built when a call on an object of unknown class is
     /// first judged (`authenticator.authenticate_request(request)` on what a dependency
     /// returned): what the method does decides, not what it is called.
@@ -3106,11 +3142,25 @@ impl<'a> Judge<'a, '_> {
                     || imports.iter().any(|(_, q)| q.starts_with("fastapi_users"))
                 {
                     // `optional=True` answers anonymous callers with None.
-                    if call.keyword("optional").and_then(Expr::as_bool) == Some(true) {
+                    let optional = call.keyword("optional");
+                    if optional.and_then(Expr::as_bool) == Some(true) {
                         v.lets_anonymous = true;
                         return v;
                     }
-                    v.grant(None);
+                    // `optional=not REQUIRE_AUTHENTICATION`: anonymous callers are refused
+                    // only while the setting is on.
+                    let root = scope
+                        .last()
+                        .map_or(self.model.files[file].body(), |f| f.body.as_slice());
+                    let switch = optional
+                        .filter(|o| o.as_bool().is_none() && self.is_server_switch(file, root, o))
+                        .map(|o| Switch {
+                            file,
+                            test: o.span,
+                            negated: true,
+                            parameter: false,
+                        });
+                    v.grant(switch);
                     v.checks_role = call
                         .keyword("superuser")
                         .and_then(Expr::as_bool)
@@ -3569,6 +3619,9 @@ impl<'a> Judge<'a, '_> {
         if body.authenticates {
             v.grant_as(body.switch, body.presented_only);
         } else if is_auth_function_name(&function.name)
+            // Its name vouches for what cannot be judged, not over a dependency of its own
+            // that was (`user = Depends(current_user(optional=not REQUIRE_AUTH))`).
+            && !v.authenticates
             && !optional
             && !is_transparent_decorator(function)
             && !answers_signed_in_callers_first(function)
@@ -4242,8 +4295,12 @@ impl<'a> Judge<'a, '_> {
                 let name = func.last_name().unwrap_or("");
                 // Only a name that would be trusted is checked against the project's methods
                 // of that name: `.get(...)` on an unknown object is not every `get` there is.
+                // `verifier.verify(request)` on what `provider.webhook_verifier()` returned: a
+                // verification, judged by the project's methods of that name alone.
                 if let ExprKind::Attribute { attr, .. } = &func.kind
-                    && (is_guard_call_name(attr) || is_authorization_call_name(attr))
+                    && (is_guard_call_name(attr)
+                        || is_authorization_call_name(attr)
+                        || is_verification_method_name(attr))
                     && let Some(v) = self.named_method_guard(attr, call, depth, credentials)
                 {
                     return v;
@@ -5232,11 +5289,16 @@ impl<'a> Judge<'a, '_> {
                     // `JSONResponse(status_code=HTTP_403_FORBIDDEN)` with the status imported
                     // from `starlette.status`: a refusal only after a comparison of what the
                     // caller presented.
-                    let refusal = self.refusal(file, root, e, depth).or_else(|| {
-                        g.compared
-                            .then(|| imported_status_refusal(&self.model.files[file].imports, e))
-                            .flatten()
-                    });
+                    let refusal = self
+                        .refusal(file, root, e, depth)
+                        .or_else(|| {
+                            g.compared
+                                .then(|| {
+                                    imported_status_refusal(&self.model.files[file].imports, e)
+                                })
+                                .flatten()
+                        })
+                        .or_else(|| self.websocket_refusal(root, body, stmt, g));
                     if let Some(refusal) = refusal {
                         let counts = match refusal {
                             Refusal::Unauthorized => g.identity || g.role,
@@ -5279,6 +5341,18 @@ impl<'a> Judge<'a, '_> {
                         v.checks_role |= g.role;
                     }
                 }
+                // `if not valid(token): return` before `await websocket.accept()`.
+                Stmt::Return { value: None, .. } => {
+                    let Some(g) = gate else { continue };
+                    if !g.credentials
+                        && self.websocket_refusal(root, body, stmt, g).is_some()
+                        && !g.identified_only
+                        && g.polarity != Polarity::Has
+                    {
+                        v.grant_as(g.switch, false);
+                        v.checks_role |= g.role;
+                    }
+                }
                 other => {
                     for child in other.child_bodies() {
                         self.gates(file, root, child, gate, depth, v);
@@ -5286,6 +5360,28 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+    }
+
+    /// A WebSocket handler that returns or raises before it accepts the connection refuses
+    /// it (Starlette closes the handshake), as `await websocket.close(code=1008)` does: under
+    /// a test of the caller's identity, not of what the request asks for (`if "v2" not in
+    /// websocket.scope["subprotocols"]: return`). A branch that closes the connection itself
+    /// answers with the code it gives (`close(code=1011)` for a server fault), not with the
+    /// return that follows.
+    fn websocket_refusal(
+        &self,
+        root: &[Stmt],
+        branch: &[Stmt],
+        stmt: &Stmt,
+        g: Gate,
+    ) -> Option<Refusal> {
+        let accept = self.websocket_accepts.get(&(root.as_ptr() as usize))?;
+        let closes = branch.iter().any(|s| {
+            matches!(s, Stmt::Expr { value, .. } if value.any(&mut |x| {
+                x.as_call().is_some_and(|c| c.func.last_name() == Some("close"))
+            }))
+        });
+        (g.identity && !closes && stmt.span().start < *accept).then_some(Refusal::Forbidden)
     }
 
     /// `if user_id is not None and note.owner is None:`: the branch runs only for callers
@@ -8178,6 +8274,15 @@ fn is_authorization_call_name(name: &str) -> bool {
     name.get(..9).is_some_and(|head| {
         head.eq_ignore_ascii_case("authorize") || head.eq_ignore_ascii_case("authorise")
     })
+}
+
+/// Methods named for verifying what the caller sent (`verify`, `verify_signature`): on an
+/// object of unknown class, worth judging by the project's methods of that name, never
+/// trusted for the name. Not `authenticate_or_raise` of a pluggable provider, which a
+/// handler may call only when one is configured.
+fn is_verification_method_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "verify" || lower.starts_with("verify_")
 }
 
 /// Unresolved calls whose names say they authenticate: `require_login()`, `verify_token(t)`.

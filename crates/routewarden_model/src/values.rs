@@ -81,6 +81,10 @@ impl ProjectModel {
         if depth > MAX_FOLLOW {
             return None;
         }
+        // `FastAPIUsers[User, uuid.UUID](...)`: a generic class's parameters name no other class.
+        if let ExprKind::Subscript { value, .. } = &func.kind {
+            return self.call_result_class(file, value, depth + 1);
+        }
         let (def_file, stmt, qualified) = self.resolve_definition(file, func)?;
         match stmt {
             None => qualified,
