@@ -7924,6 +7924,96 @@ fn module_instance_class<'a>(
     }
 }
 
+/// The project class of an object handed to a class's constructor and kept on the instance:
+/// `self.web` after `def __init__(self, web): self.web = web` (in the class or a project base),
+/// when every construction of the class passes an instance of one project class,
+/// `UploadModeWeb(self)` in a method of `Web` or `UploadModeWeb(Web())`.
+fn injected_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    attr: &str,
+) -> Option<(usize, &'a Class)> {
+    let (param, index) = class_hierarchy(model, file, class)
+        .into_iter()
+        .find_map(|(_, c)| {
+            let name = instance_attribute_value(c, attr)?.as_name()?;
+            let init = c.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(m) if m.name == "__init__" => Some(m),
+                _ => None,
+            })?;
+            let index = init.params.iter().position(|p| p.name == name)?;
+            Some((name, index.checked_sub(1)?))
+        })?;
+    // Only top-level classes can be named from other modules.
+    let top_level = model.files[file]
+        .body()
+        .iter()
+        .any(|s| matches!(s, Stmt::ClassDef(c) if std::ptr::eq(c.as_ref(), class)));
+    if !top_level {
+        return None;
+    }
+    let module = model.files[file].module_name.as_str();
+    let qualified = format!("{module}.{}", class.name);
+    let mut found: Option<(usize, &'a Class)> = None;
+    let mut constructions = 0;
+    for (caller_file, source) in model.files.iter().enumerate() {
+        // Only modules that can name the class: its own, and those importing it or its module.
+        if caller_file != file
+            && !source
+                .imports
+                .iter()
+                .any(|(_, q)| q == qualified || q == module)
+        {
+            continue;
+        }
+        for stmt in source.body() {
+            // The class whose methods make the calls: what `self` is there.
+            let (caller_class, stmts): (Option<&'a Class>, &'a [Stmt]) = match stmt {
+                Stmt::ClassDef(c) => (Some(c.as_ref()), &c.body),
+                other => (None, std::slice::from_ref(other)),
+            };
+            let mut agree = true;
+            crate::security::walk_all_exprs(stmts, &mut |e| {
+                e.any(&mut |x| {
+                    let Some(call) = x.as_call() else {
+                        return false;
+                    };
+                    if call.func.last_name() != Some(class.name.as_str())
+                        || !matches!(model.resolve_definition(caller_file, &call.func),
+                            Some((_, Some(Stmt::ClassDef(c)), _)) if std::ptr::eq(c.as_ref(), class))
+                    {
+                        return false;
+                    }
+                    constructions += 1;
+                    let passed = match call.argument(param, index) {
+                        Some(arg) if arg.as_name() == Some("self") => {
+                            caller_class.map(|c| (caller_file, c))
+                        }
+                        Some(arg) => arg.as_call().and_then(|built| {
+                            match model.resolve_definition(caller_file, &built.func)? {
+                                (f, Some(Stmt::ClassDef(c)), _) => Some((f, c.as_ref())),
+                                _ => None,
+                            }
+                        }),
+                        None => None,
+                    };
+                    match (passed, found) {
+                        (Some((_, p)), Some((_, f))) if !std::ptr::eq(p, f) => agree = false,
+                        (Some(p), _) => found = Some(p),
+                        (None, _) => agree = false,
+                    }
+                    false
+                });
+            });
+            if !agree {
+                return None;
+            }
+        }
+    }
+    found.filter(|_| constructions > 0)
+}
+
 /// The project class of `self` in a method, or of a parameter annotated with a class
 /// (`api: "RESTfulAPI"`).
 fn receiver_class<'a>(
@@ -7944,7 +8034,9 @@ fn receiver_class<'a>(
         && value.as_name() == Some("self")
     {
         let class = class_of_method(model.files[file].body(), scope.last()?)?;
-        let built = instance_attribute_value(class, attr)?.as_call()?;
+        let Some(built) = instance_attribute_value(class, attr).and_then(Expr::as_call) else {
+            return injected_class(model, file, class, attr);
+        };
         // `self.authentication = self.authentication_class(...)` with `authentication_class =
         // Type(default_value=DummyAuthentication, config=True)`: the class a traitlets setting
         // holds when nothing is configured.

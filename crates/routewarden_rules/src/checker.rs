@@ -11,6 +11,7 @@ use routewarden_model::ProjectModel;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
+use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -101,7 +102,55 @@ pub fn check_project(
         },
     );
     findings.extend(project);
+    drop_repeated_registrations(&surface, &mut findings);
     findings
+}
+
+/// A handler registered twice at the same path (an import-time `@app.route`, then
+/// `add_url_rule` on the application a factory builds and serves) is one route to the user: a
+/// finding at the later registration that repeats the one at the first (same rule, same
+/// message) is dropped.
+fn drop_repeated_registrations(surface: &AttackSurface, findings: &mut Vec<Finding>) {
+    use std::collections::hash_map::Entry;
+    // Decorators first, then in source order: the first registration is the one kept.
+    let mut order: Vec<&routewarden_model::apps::RouteDecl> = surface.apps.routes.iter().collect();
+    order.sort_by_key(|r| (r.decorator_index.is_none(), r.file, r.span.start));
+    let mut first: HashMap<(usize, u32, &str), (usize, Span)> = HashMap::default();
+    let mut repeats: HashMap<(usize, Span), Vec<(usize, Span)>> = HashMap::default();
+    for r in order {
+        let at = (r.file, r.span);
+        match first.entry((r.handler_file, r.handler.span.start, r.path.as_str())) {
+            Entry::Vacant(e) => {
+                e.insert(at);
+            }
+            Entry::Occupied(e) if *e.get() != at => {
+                repeats.entry(at).or_default().push(*e.get());
+            }
+            Entry::Occupied(_) => {}
+        }
+    }
+    if repeats.is_empty() {
+        return;
+    }
+    let reported: HashSet<(usize, Span, &str, &str)> = findings
+        .iter()
+        .map(|f| (f.file, f.span, f.rule.code, f.message.as_str()))
+        .collect();
+    let repeated: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            repeats.get(&(f.file, f.span)).is_some_and(|firsts| {
+                firsts.iter().any(|&(file, span)| {
+                    reported.contains(&(file, span, f.rule.code, f.message.as_str()))
+                })
+            })
+        })
+        .collect();
+    let mut index = 0;
+    findings.retain(|_| {
+        index += 1;
+        !repeated[index - 1]
+    });
 }
 
 /// What every file's walk shares: the project and the models built from it.

@@ -1,15 +1,16 @@
 use crate::config_writes::config_writes;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::uses_cookie_sessions;
+use crate::flask_usage::{uses_any, uses_cookie_sessions};
 use crate::helpers::is_falsy_literal;
 use crate::route_paths::is_state_changing;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::ProjectModel;
 use routewarden_model::apps::class_lineage;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{Level, Protection};
 use routewarden_model::security::{walk_exprs, walk_stmts};
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -339,6 +340,53 @@ impl Rule for CsrfProtectionDisabled {
                 out.extend(f.into_vec());
             }
         }
+        // State-changing routes of the blueprint that a cookie session authenticates (not a
+        // token or signature check, e.g. a webhook blueprint's `before_request`).
+        let changes_state = |bp: &routewarden_model::apps::ObjectId| {
+            surface.mounted.iter().enumerate().any(|(i, m)| {
+                m.chain.first() == Some(bp)
+                    && is_state_changing(&surface.route(m).methods)
+                    && !token_authenticated(&surface.security[i].auth)
+            })
+        };
+        let mut report_blueprint = |file: usize, span, bp: &routewarden_model::apps::ObjectId| {
+            let mut f = Findings::new(file);
+            f.report(
+                &CSRF_PROTECTION_DISABLED,
+                span,
+                format!("blueprint `{}` is exempt from CSRF protection", bp.name),
+            );
+            out.extend(f.into_vec());
+        };
+        // `app.extensions["csrf"].exempt(bp)`: `CSRFProtect` registers itself on the
+        // application under that key, so this is `csrf.exempt(bp)`.
+        if uses_any(cx.model, CSRF_CLASSES) {
+            for (file, scope, call, span) in extension_exempt_calls(cx.model) {
+                // The extensions of an application (`current_app` too), not of another object.
+                let on_app = extension_exempt_app(call).is_some_and(|app| {
+                    cx.model.files[file].imports.resolve(app).as_deref()
+                        == Some("flask.current_app")
+                        || surface
+                            .apps
+                            .resolve_object(file, &scope, app)
+                            .and_then(|id| surface.apps.kind(&id))
+                            .is_some_and(|k| k.is_app())
+                });
+                if !on_app {
+                    continue;
+                }
+                let Some(bp) = call
+                    .args
+                    .first()
+                    .and_then(|target| surface.apps.resolve_object(file, &scope, target))
+                else {
+                    continue;
+                };
+                if changes_state(&bp) {
+                    report_blueprint(file, span, &bp);
+                }
+            }
+        }
         // `csrf.exempt(bp)`: a whole blueprint exempted.
         for call in &surface.apps.calls {
             if call.method != "exempt" {
@@ -355,22 +403,74 @@ impl Rule for CsrfProtectionDisabled {
                     .imports
                     .iter()
                     .any(|(_, q)| CSRF_CLASSES.contains(&q));
-            // State-changing routes of the blueprint that a cookie session authenticates (not a
-            // token or signature check, e.g. a webhook blueprint's `before_request`).
-            let changes_state = surface.mounted.iter().enumerate().any(|(i, m)| {
-                m.chain.first() == Some(&bp)
-                    && is_state_changing(&surface.route(m).methods)
-                    && !token_authenticated(&surface.security[i].auth)
-            });
-            if is_protect && changes_state {
-                let mut f = Findings::new(call.file);
-                f.report(
-                    &CSRF_PROTECTION_DISABLED,
-                    call.span,
-                    format!("blueprint `{}` is exempt from CSRF protection", bp.name),
-                );
-                out.extend(f.into_vec());
+            if is_protect && changes_state(&bp) {
+                report_blueprint(call.file, call.span, &bp);
             }
         }
+    }
+}
+
+/// The calls `X.extensions["csrf"].exempt(...)` of the project, with the functions enclosing
+/// each and the span of its statement.
+fn extension_exempt_calls(model: &ProjectModel) -> Vec<(usize, Vec<&Function>, &Call, Span)> {
+    fn visit<'a>(
+        body: &'a [Stmt],
+        scope: &mut Vec<&'a Function>,
+        out: &mut Vec<(Vec<&'a Function>, &'a Call, Span)>,
+    ) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(function) => {
+                    scope.push(function);
+                    visit(&function.body, scope, out);
+                    scope.pop();
+                    continue;
+                }
+                Stmt::Expr { value, .. } => {
+                    if let Some(call) = value.as_call()
+                        && extension_exempt_app(call).is_some()
+                    {
+                        out.push((scope.clone(), call, stmt.span()));
+                    }
+                }
+                _ => {}
+            }
+            for child in stmt.child_bodies() {
+                visit(child, scope, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (index, file) in model.files.iter().enumerate() {
+        let attributes = &file.parsed.attributes;
+        if !attributes.may_contain("extensions") || !attributes.may_contain("exempt") {
+            continue;
+        }
+        let mut found = Vec::new();
+        visit(file.body(), &mut Vec::new(), &mut found);
+        out.extend(
+            found
+                .into_iter()
+                .map(|(scope, call, span)| (index, scope, call, span)),
+        );
+    }
+    out
+}
+
+/// `<application>.extensions["csrf"].exempt(...)`: the application.
+fn extension_exempt_app(call: &Call) -> Option<&Expr> {
+    let (receiver, "exempt") = call.method()? else {
+        return None;
+    };
+    let ExprKind::Subscript { value, slice } = &receiver.kind else {
+        return None;
+    };
+    match &value.kind {
+        ExprKind::Attribute { value, attr }
+            if attr == "extensions" && slice.as_str() == Some("csrf") =>
+        {
+            Some(value)
+        }
+        _ => None,
     }
 }

@@ -1,10 +1,13 @@
-use crate::credentials::is_credential_name;
+use crate::credentials::{is_class_member, is_credential_name};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::flask_usage::is_test_file;
 use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_python::ast::{Expr, ExprKind, Span, Stmt};
+use routewarden_model::ProjectModel;
+use routewarden_model::apps::{class_hierarchy, class_lineage};
+use routewarden_model::security::walk_stmts;
+use routewarden_python::ast::{Expr, ExprKind, Function, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -16,7 +19,12 @@ declare_rule! {
     /// API keys, secrets, card numbers, SSNs; authorisation state: roles, admin flags,
     /// permissions, scopes. Not reported when a server-side session is configured anywhere in
     /// the project's non-test code (Flask-Session's `SESSION_TYPE`, or a custom
-    /// `session_interface`), nor in test files.
+    /// `session_interface`), nor in test files. A custom interface that is still the cookie
+    /// one (a subclass of `SecureCookieSessionInterface`, or of the class installed before,
+    /// `class Scoped(type(app.session_interface))`) changing only the cookie's path, name or
+    /// salt, not `open_session`/`save_session`, keeps the session client-side. Values that are
+    /// members of a class named in the code (`LoginMechanism.PASSWORD`) name a kind, not a
+    /// credential.
     ///
     /// ## Why is this dangerous
     /// Flask's session is a signed, not encrypted, cookie: anyone holding it (the user, a
@@ -70,10 +78,13 @@ fn sensitive_key(key: &str) -> bool {
             .any(|w| AUTHZ_WORDS.contains(&w.as_str()))
 }
 
-/// A value read from a credential attribute (`user.password_hash`).
+/// A value read from a credential attribute (`user.password_hash`); not a member of a class
+/// named in the code (`LoginMechanism.PASSWORD`, an enum member naming a kind of login).
 fn sensitive_value(expr: &Expr) -> Option<String> {
     match &expr.kind {
-        ExprKind::Attribute { attr, .. } if is_credential_name(attr) => Some(attr.to_string()),
+        ExprKind::Attribute { attr, .. } if is_credential_name(attr) && !is_class_member(expr) => {
+            Some(attr.to_string())
+        }
         _ => None,
     }
 }
@@ -160,6 +171,201 @@ impl Writes<'_> {
     }
 }
 
+/// Flask's signed-cookie session interface.
+const COOKIE_INTERFACES: &[&str] = &["flask.sessions.SecureCookieSessionInterface"];
+
+/// Whether every `X.session_interface = ...` of the project installs an interface that still
+/// keeps the session in Flask's signed cookie: `SecureCookieSessionInterface()` or a subclass,
+/// also one of the class already installed (`class Scoped(type(app.session_interface))`), that
+/// only changes the cookie's path, name or salt, not `open_session`/`save_session`.
+fn only_cookie_interfaces(model: &ProjectModel) -> bool {
+    let mut values = Vec::new();
+    for (index, file) in model.files.iter().enumerate() {
+        // Only a quick filter: the statements are judged below.
+        if is_test_file(file) || !file.text.contains("session_interface") {
+            continue;
+        }
+        if !interface_assignments(
+            &file.imports,
+            index,
+            file.body(),
+            &mut Vec::new(),
+            &mut values,
+        ) {
+            return false;
+        }
+    }
+    !values.is_empty()
+        && values
+            .iter()
+            .all(|(file, scope, value)| is_cookie_interface(model, *file, scope, value))
+}
+
+/// The values of `X.session_interface = value` and `setattr(X, "session_interface", value)` in
+/// `body`, with the functions enclosing each; false when `session_interface` is set some other
+/// way (a configuration key, a keyword argument). Reading it (`getattr(app,
+/// "session_interface", None)`) sets nothing.
+fn interface_assignments<'a>(
+    imports: &routewarden_python::names::Imports,
+    file: usize,
+    body: &'a [Stmt],
+    scope: &mut Vec<&'a Function>,
+    out: &mut Vec<(usize, Vec<&'a Function>, &'a Expr)>,
+) -> bool {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                scope.push(function);
+                let known = interface_assignments(imports, file, &function.body, scope, out);
+                scope.pop();
+                if !known {
+                    return false;
+                }
+                continue;
+            }
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Attribute { attr, .. } if attr == "session_interface")
+            }) =>
+            {
+                out.push((file, scope.clone(), value));
+            }
+            _ => {}
+        }
+        let mut known = true;
+        stmt.for_each_own_expr(&mut |e| {
+            e.any(&mut |x| {
+                match &x.kind {
+                    ExprKind::Call(c) => {
+                        let named = c
+                            .args
+                            .iter()
+                            .any(|a| a.as_str() == Some("session_interface"))
+                            || c.keywords
+                                .iter()
+                                .any(|k| k.arg.as_deref() == Some("session_interface"));
+                        if named {
+                            match imports.resolve(&c.func).as_deref() {
+                                Some("builtins.getattr" | "builtins.hasattr") => {}
+                                Some("builtins.setattr") if c.args.len() == 3 => {
+                                    out.push((file, scope.clone(), &c.args[2]));
+                                }
+                                _ => known = false,
+                            }
+                        }
+                    }
+                    ExprKind::Subscript { slice, .. }
+                        if slice.as_str() == Some("session_interface") =>
+                    {
+                        known = false;
+                    }
+                    _ => {}
+                }
+                false
+            });
+        });
+        if !known {
+            return false;
+        }
+        for child in stmt.child_bodies() {
+            if !interface_assignments(imports, file, child, scope, out) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether `value`, assigned to `session_interface`, builds a cookie session interface.
+fn is_cookie_interface(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    value: &Expr,
+) -> bool {
+    let Some(call) = value.as_call() else {
+        return false;
+    };
+    let imports = &model.files[file].imports;
+    if imports
+        .resolve(&call.func)
+        .is_some_and(|q| COOKIE_INTERFACES.contains(&q.as_str()))
+    {
+        return true;
+    }
+    // A class defined in the enclosing function, or a project class.
+    let local = call.func.as_name().and_then(|name| {
+        scope.iter().rev().find_map(|f| {
+            let mut found = None;
+            walk_stmts(&f.body, &mut |s| {
+                if let Stmt::ClassDef(c) = s
+                    && c.name == name
+                {
+                    found = Some(c.as_ref());
+                }
+            });
+            found
+        })
+    });
+    let (class_file, class) = match local {
+        Some(c) => (file, c),
+        None => match model.resolve_definition(file, &call.func) {
+            Some((f, Some(Stmt::ClassDef(c)), _)) => (f, c.as_ref()),
+            _ => return false,
+        },
+    };
+    // `type(installed)` with `installed = app.session_interface`: the class installed before,
+    // Flask's cookie interface unless the project replaced it elsewhere (judged there).
+    let installed_type = class.bases.iter().any(|base| {
+        let Some(c) = base.as_call() else {
+            return false;
+        };
+        let [arg] = c.args.as_slice() else {
+            return false;
+        };
+        let arg = arg
+            .as_name()
+            .and_then(|n| {
+                scope
+                    .iter()
+                    .rev()
+                    .find_map(|f| routewarden_model::values::local_assignment(f, n))
+            })
+            .unwrap_or(arg);
+        imports.resolve(&c.func).as_deref() == Some("builtins.type")
+            && reads_session_interface(imports, arg)
+    });
+    // A project class that overrides how the session is loaded or saved may keep it anywhere:
+    // judged not to be the cookie, whatever it delegates to.
+    let stores_its_own = class_hierarchy(model, class_file, class)
+        .iter()
+        .any(|(_, c)| {
+            c.body.iter().any(|s| {
+                matches!(s, Stmt::FunctionDef(m) if m.name == "open_session" || m.name == "save_session")
+            })
+        });
+    !stores_its_own
+        && (installed_type
+            || class_lineage(model, class_file, class)
+                .iter()
+                .any(|q| COOKIE_INTERFACES.contains(&q.as_str())))
+}
+
+/// `app.session_interface`, `getattr(app, "session_interface", None)`.
+fn reads_session_interface(imports: &routewarden_python::names::Imports, expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Attribute { attr, .. } => attr == "session_interface",
+        ExprKind::Call(c) => {
+            imports.resolve(&c.func).as_deref() == Some("builtins.getattr")
+                && c.args.get(1).and_then(Expr::as_str) == Some("session_interface")
+        }
+        _ => false,
+    }
+}
+
 impl Rule for SensitiveDataInClientSession {
     fn meta(&self) -> &'static RuleMeta {
         &SENSITIVE_DATA_IN_CLIENT_SESSION
@@ -174,8 +380,8 @@ impl Rule for SensitiveDataInClientSession {
         }
         let set = cx.set_keys();
         if set.sets_key("SESSION_TYPE")
-            || set.sets_key("session_interface")
-            || set.assigns_attribute("session_interface")
+            || (set.sets_key("session_interface") || set.assigns_attribute("session_interface"))
+                && !only_cookie_interfaces(cx.model)
         {
             return;
         }
