@@ -3899,7 +3899,15 @@ impl<'a> Judge<'a, '_> {
         }
         match self.model.resolve_definition(file, callee) {
             Some((def_file, Some(Stmt::FunctionDef(function)), _)) => {
-                let v = self.function_verdict(def_file, function, 0);
+                let mut v = self.function_verdict(def_file, function, 0);
+                // `def requires_page(p): return _no_details(lambda: ...)`: the decorator is
+                // the one the other project factory builds.
+                if !v.authenticates
+                    && call.is_some()
+                    && let Some((ff, factory)) = self.delegated_factory(def_file, function)
+                {
+                    v = self.function_verdict(ff, factory, 0);
+                }
                 v.authenticates.then_some(Verdict {
                     authenticates: true,
                     checks_role: v.checks_role || has_args && self.role_name(&function.name),
@@ -3925,6 +3933,39 @@ impl<'a> Judge<'a, '_> {
                 })
             }
         }
+    }
+
+    /// The project decorator factory whose product a factory returns: `_no_details` for `def
+    /// requires_page(page): return _no_details(lambda: can_see(page))`, followed through a
+    /// few such hops.
+    fn delegated_factory(
+        &self,
+        file: usize,
+        function: &'a Function,
+    ) -> Option<(usize, &'a Function)> {
+        let (mut file, mut function) = (file, function);
+        for _ in 0..3 {
+            let Some(Stmt::Return {
+                value: Some(value), ..
+            }) = code_statements(&function.body).last().copied()
+            else {
+                return None;
+            };
+            let call = value.as_call()?;
+            let Some((f, Some(Stmt::FunctionDef(next)), _)) =
+                self.model.resolve_definition(file, &call.func)
+            else {
+                return None;
+            };
+            if std::ptr::eq(next.as_ref(), function) {
+                return None;
+            }
+            (file, function) = (f, next);
+            if returned_nested_function(function).is_some() {
+                return Some((file, function));
+            }
+        }
+        None
     }
 
     fn limit_decorator(
@@ -4016,16 +4057,31 @@ impl<'a> Judge<'a, '_> {
                 _ => false,
             });
         }
+        let switched = self.switched_guard_calls(file, body);
         for summary in self.call_summary(file, body).iter() {
             let call = summary.call;
+            // `if config.auth_enabled: return auth.login_required(view)(...)` with `else:
+            // return view(...)`: the guard runs only while the setting holds.
+            let switch = switched
+                .iter()
+                .find(|(c, _)| std::ptr::eq(*c, call))
+                .map(|(_, s)| *s);
+            let mut local = Verdict::default();
+            let target = if switch.is_some() { &mut local } else { &mut v };
             if summary.verifies {
-                v.grant(None);
+                target.grant(None);
             }
             if summary.role_guard {
                 // A permission check that lets everyone through under a setting protects
                 // only while the setting does not say so.
-                v.grant(self.permissive_call(file, body, &call.func, &LiteralArgs::of(call), 0));
-                v.checks_role = true;
+                target.grant(self.permissive_call(
+                    file,
+                    body,
+                    &call.func,
+                    &LiteralArgs::of(call),
+                    0,
+                ));
+                target.checks_role = true;
             }
             if credentials && summary.credential_check {
                 continue;
@@ -4035,7 +4091,7 @@ impl<'a> Judge<'a, '_> {
                 && let Some(cv) =
                     self.called_guard(file, &call.func, Some(call), depth, ctx, credentials)
             {
-                v.absorb(&cv);
+                target.absorb(&cv);
             } else if summary.followed
                 && !credentials
                 && let Some((method_file, method, instance_ctx)) =
@@ -4044,7 +4100,7 @@ impl<'a> Judge<'a, '_> {
             {
                 // `Page(path).save(content)` or a module-level `server.receive_pack(...)`
                 // whose method checks the caller.
-                v.absorb(&cv);
+                target.absorb(&cv);
             } else if !credentials
                 && let ExprKind::Attribute { attr, .. } = &call.func.kind
                 && self.record_presented_arguments(body, call, attr)
@@ -4052,15 +4108,72 @@ impl<'a> Judge<'a, '_> {
             {
                 // `auth_service().check_key(query_key, header_key)` on what optional schemes
                 // presented: the project's methods of that name decide.
-                v.absorb(&cv);
+                target.absorb(&cv);
             }
             for arg in &summary.functions_passed {
                 if let Some(cv) = self.called_guard(file, arg, None, depth, None, credentials) {
-                    v.absorb(&cv);
+                    target.absorb(&cv);
                 }
+            }
+            if let Some(sw) = switch
+                && local.authenticates
+            {
+                if local.switch.is_none() {
+                    local.switch = Some(sw);
+                }
+                v.absorb(&local);
             }
         }
         v
+    }
+
+    /// Calls made only in one branch of an `if` on a setting whose other branch calls the
+    /// wrapped view: `if config.auth_enabled: return auth.login_required(view)(*a, **kw)`,
+    /// `else: return view(*a, **kw)`. Each with the switch under which it runs.
+    fn switched_guard_calls(&self, file: usize, body: &'a [Stmt]) -> Vec<(&'a Call, Switch)> {
+        // `return view(*args, **kwargs)`, not `return guard(view)(*args, **kwargs)`.
+        let calls_view = |b: &[Stmt]| {
+            matches!(code_statements(b).last(), Some(Stmt::Return { value: Some(v), .. })
+                if calls_wrapped(v)
+                    && v.as_call().is_some_and(|c| matches!(c.func.kind, ExprKind::Name(_))))
+        };
+        let mut out = Vec::new();
+        walk_all_stmts(body, &mut |stmt| {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            else {
+                return;
+            };
+            let (guarded, negated): (&'a [Stmt], bool) = if calls_view(orelse) {
+                (then, false)
+            } else if calls_view(then) && !orelse.is_empty() {
+                (orelse, true)
+            } else {
+                return;
+            };
+            if !self.is_server_switch(file, body, test) {
+                return;
+            }
+            let switch = Switch {
+                file,
+                test: test.span,
+                negated,
+                parameter: false,
+            };
+            walk_all_exprs(guarded, &mut |e| {
+                e.any(&mut |x| {
+                    if let ExprKind::Call(c) = &x.kind {
+                        out.push((&**c, switch));
+                    }
+                    false
+                });
+            });
+        });
+        out
     }
 
     /// Records that the parameters of the project's methods named `method` receiving what a
@@ -4940,6 +5053,16 @@ impl<'a> Judge<'a, '_> {
                     if own.switch.is_none() {
                         own.switch = helper_switch;
                     }
+                    // `elif logged_in and not can_view(DEFAULT_AREA): return 403 elif not
+                    // logged_in: return redirect(login)`: both sides refuse, so the test only
+                    // chooses which refusal is returned and switches nothing off.
+                    let chooses_refusal = !orelse.is_empty()
+                        && never_falls_through(body)
+                        && self.branch_refuses(file, root, body)
+                        && self.branch_refuses(file, root, orelse);
+                    if chooses_refusal {
+                        own.switch = None;
+                    }
                     // `if not has_permission("WRITE"): abort(403)` where `has_permission`
                     // lets everyone through when a setting says so: the refusal happens only
                     // while the setting does not.
@@ -4994,6 +5117,7 @@ impl<'a> Judge<'a, '_> {
                         };
                     }
                     let conjunct = if own.switch.is_none()
+                        && !chooses_refusal
                         && own.identity
                         && own.polarity == Polarity::Lacks
                     {
@@ -5003,7 +5127,7 @@ impl<'a> Judge<'a, '_> {
                     };
                     // An `else` after `if not password or auth_matches:` runs only when the
                     // password is set, and then for callers whose credentials do not match.
-                    let disjunct = if own.switch.is_none() && own.identity {
+                    let disjunct = if own.switch.is_none() && own.identity && !chooses_refusal {
                         self.disjunct_switch(file, root, test)
                     } else {
                         None
@@ -5104,9 +5228,12 @@ impl<'a> Judge<'a, '_> {
                     // runs for anonymous callers.
                     // `if logged_in: if is_admin: return f(*args)`: what follows also runs
                     // for callers without the role.
+                    // So too after an `else:` that only flashes a message, or an `elif`
+                    // chain that never calls the view: `else: flash("denied")` then `return
+                    // redirect(login)`.
                     if own.identity
                         && own.polarity == Polarity::Has
-                        && orelse.is_empty()
+                        && never_calls_wrapped(orelse)
                         && !self.branch_refuses(file, root, body)
                         && let Some(role) = self.grant_by_return(file, body)
                     {
@@ -5145,7 +5272,7 @@ impl<'a> Judge<'a, '_> {
                     if !own.identity
                         && own.role
                         && own.role_polarity == Polarity::Has
-                        && orelse.is_empty()
+                        && never_calls_wrapped(orelse)
                         && matches!(body.last(), Some(Stmt::Return { .. }))
                         && names_role_outside_asgi_scope(test)
                         && !self.branch_refuses(file, root, body)
@@ -5303,7 +5430,12 @@ impl<'a> Judge<'a, '_> {
                         let counts = match refusal {
                             Refusal::Unauthorized => g.identity || g.role,
                             Refusal::Forbidden => (g.identity || g.role) && !g.business_failure,
-                            Refusal::ToLogin => g.identity,
+                            // `if sm.has_access(...): return f()` then `return
+                            // redirect(login_url)`: a caller without the permission is sent
+                            // to log in.
+                            Refusal::ToLogin => {
+                                g.identity || g.role && g.role_polarity == Polarity::Lacks
+                            }
                             Refusal::ServesLogin => {
                                 g.identity && g.tested && g.polarity == Polarity::Lacks
                             }
@@ -7075,6 +7207,17 @@ fn calls_wrapped(e: &Expr) -> bool {
     })
 }
 
+/// Whether no statement of `body` calls the wrapped view (`f(*args, **kwargs)`) or hands
+/// the request on: what follows an `if` whose `else` is `body` runs only for callers the
+/// test turned away.
+fn never_calls_wrapped(body: &[Stmt]) -> bool {
+    let mut calls = false;
+    walk_all_exprs(body, &mut |e| {
+        calls |= e.any(&mut |x| calls_wrapped(x) || is_call_next(x));
+    });
+    !calls
+}
+
 /// A decorator whose wrapper does nothing but call the function it wraps (`def
 /// require_auth(f): @wraps(f) def decorated(*a, **kw): return f(*a, **kw); return
 /// decorated`): a placeholder, whatever its name says.
@@ -7942,6 +8085,12 @@ fn names_login_page(target: &Expr) -> bool {
         ExprKind::FString(parts) => parts.iter().any(|p| match p {
             FStringPart::Literal(s) => s.contains("?next=") || names_login(s),
             FStringPart::Value(_) => false,
+        }),
+        // `sm.get_url_login(next_url=request.url)`: a function named for building the login
+        // page's URL (not `auth.login()`, which starts a login flow).
+        ExprKind::Call(call) => call.func.last_name().is_some_and(|n| {
+            let lower = n.to_ascii_lowercase();
+            (lower.contains("login") || lower.contains("signin")) && lower.contains("url")
         }),
         _ => x.as_str().is_some_and(names_login),
     })
