@@ -2455,6 +2455,54 @@ fn added_dependencies<'a>(
     }
 }
 
+/// The `dependencies=` a project router or application class passes to its framework base
+/// in `__init__` (`super().__init__(*args, dependencies=[Depends(auth)], **kwargs)`), through
+/// every project base whose constructor hands on to the next: every instance carries them.
+fn constructor_dependencies<'a>(model: &'a ProjectModel, file: usize, call: &Call) -> Vec<Dep<'a>> {
+    let mut out = Vec::new();
+    let Some((file, Some(Stmt::ClassDef(class)), _)) = model.resolve_definition(file, &call.func)
+    else {
+        return out;
+    };
+    for (class_file, class) in class_hierarchy(model, file, class) {
+        let Some(init) = class.body.iter().find_map(|stmt| match stmt {
+            Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
+            _ => None,
+        }) else {
+            continue;
+        };
+        // Only the constructor's own statements: a call under an `if` depends on the
+        // arguments. A constructor that does not call its base's ends the chain.
+        let base_init = init.body.iter().find_map(|stmt| {
+            let Stmt::Expr { value, .. } = stmt else {
+                return None;
+            };
+            let c = value.as_call()?;
+            let (receiver, "__init__") = c.method()? else {
+                return None;
+            };
+            let is_base = match &receiver.kind {
+                ExprKind::Call(s) => s.func.as_name() == Some("super"),
+                // `APIRouter.__init__(self, ...)`
+                _ => c.args.first().and_then(Expr::as_name) == Some("self"),
+            };
+            is_base.then_some(c)
+        });
+        let Some(base_init) = base_init else {
+            break;
+        };
+        let mut scope = enclosing_functions(model.files[class_file].body(), init);
+        scope.push(init);
+        out.extend(dependency_list(
+            model,
+            class_file,
+            &scope,
+            base_init.keyword("dependencies"),
+        ));
+    }
+    out
+}
+
 /// The `Middleware(cls, ...)` entries of a Starlette `middleware=` list, followed through
 /// names, `+` and both branches of a conditional expression, with the file each is in.
 fn starlette_middleware<'a>(
@@ -3662,12 +3710,16 @@ impl<'a> Extractor<'a> {
             call: Some(call),
             span,
             prefix,
-            dependencies: dependency_list(
-                self.model,
-                self.file,
-                &self.scope,
-                call.keyword("dependencies"),
-            ),
+            dependencies: {
+                let mut deps = dependency_list(
+                    self.model,
+                    self.file,
+                    &self.scope,
+                    call.keyword("dependencies"),
+                );
+                deps.extend(constructor_dependencies(self.model, self.file, call));
+                deps
+            },
             scope: self.scope.clone(),
         });
     }
