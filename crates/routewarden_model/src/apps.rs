@@ -309,6 +309,7 @@ impl<'a> AppModel<'a> {
                         file: i,
                         scope: Vec::new(),
                         loops: Vec::new(),
+                        gathered: Vec::new(),
                         conditions: Vec::new(),
                         classes: Vec::new(),
                         names: std::cell::RefCell::default(),
@@ -529,9 +530,11 @@ impl<'a> AppModel<'a> {
             return;
         }
         // A factory's application is served as built where a module calls the factory plainly,
-        // besides the variants other factories derive from it.
-        if parents.iter().all(|&i| self.includes[i].is_instance)
-            && self.plain_instances.contains(current)
+        // besides the variants other factories derive from it and the apps tests mount it in.
+        if parents.iter().all(|&i| {
+            let include = &self.includes[i];
+            include.is_instance || self.model.files[include.file].is_test()
+        }) && self.plain_instances.contains(current)
         {
             out.push((chain.clone(), includes.clone()));
         }
@@ -2455,6 +2458,115 @@ fn added_dependencies<'a>(
     }
 }
 
+/// The `dependencies=` a project router or application class passes to its framework base
+/// in `__init__` (`super().__init__(*args, dependencies=[Depends(auth)], **kwargs)`), through
+/// every project base whose constructor hands on to the next: every instance carries them.
+fn constructor_dependencies<'a>(model: &'a ProjectModel, file: usize, call: &Call) -> Vec<Dep<'a>> {
+    let mut out = Vec::new();
+    let Some((file, Some(Stmt::ClassDef(class)), _)) = model.resolve_definition(file, &call.func)
+    else {
+        return out;
+    };
+    for (class_file, class) in class_hierarchy(model, file, class) {
+        let Some(init) = class.body.iter().find_map(|stmt| match stmt {
+            Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
+            _ => None,
+        }) else {
+            continue;
+        };
+        // Only the constructor's own statements: a call under an `if` depends on the
+        // arguments. A constructor that does not call its base's ends the chain.
+        let base_init = init.body.iter().find_map(|stmt| {
+            let Stmt::Expr { value, .. } = stmt else {
+                return None;
+            };
+            let c = value.as_call()?;
+            let (receiver, "__init__") = c.method()? else {
+                return None;
+            };
+            let is_base = match &receiver.kind {
+                ExprKind::Call(s) => s.func.as_name() == Some("super"),
+                // `APIRouter.__init__(self, ...)`
+                _ => c.args.first().and_then(Expr::as_name) == Some("self"),
+            };
+            is_base.then_some(c)
+        });
+        let Some(base_init) = base_init else {
+            break;
+        };
+        let mut scope = enclosing_functions(model.files[class_file].body(), init);
+        scope.push(init);
+        out.extend(dependency_list(
+            model,
+            class_file,
+            &scope,
+            base_init.keyword("dependencies"),
+        ));
+    }
+    out
+}
+
+/// The items of the list `expr` stands for, followed through names, `+`, both branches of a
+/// conditional expression, and what the list's function (or the module, for a module-level
+/// list) adds to it with `+=`, `.append` and `.extend`.
+fn gather_items<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    out: &mut Vec<LoopItem<'a>>,
+    depth: u32,
+) {
+    if depth > 6 || out.len() > 64 {
+        return;
+    }
+    if let Some(name) = expr.as_name() {
+        let (body, growth_scope): (&'a [Stmt], &[&'a Function]) = match scope.last() {
+            Some(function) if function.assigned.may_contain(name) => (&function.body, scope),
+            _ => (model.files[file].body(), &[]),
+        };
+        for stmt in body {
+            // A module's own statements only: a function's local of the same name is another list.
+            if growth_scope.is_empty() && matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                continue;
+            }
+            let (items, lists) = list_growth(std::slice::from_ref(stmt), &[name]);
+            for item in items {
+                out.push((file, growth_scope.to_vec(), item));
+            }
+            for list in lists {
+                gather_items(model, file, growth_scope, list, out, depth + 1);
+            }
+        }
+    }
+    let origin = model.resolve_value(file, scope, expr);
+    match &origin.expr.kind {
+        ExprKind::List(items) | ExprKind::Tuple(items) => {
+            for item in items {
+                match &item.kind {
+                    ExprKind::Starred(inner) => {
+                        gather_items(model, origin.file, &origin.scope, inner, out, depth + 1)
+                    }
+                    _ => out.push((origin.file, origin.scope.clone(), item)),
+                }
+            }
+        }
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => {
+            gather_items(model, origin.file, &origin.scope, left, out, depth + 1);
+            gather_items(model, origin.file, &origin.scope, right, out, depth + 1);
+        }
+        ExprKind::IfExp { body, orelse, .. } => {
+            gather_items(model, origin.file, &origin.scope, body, out, depth + 1);
+            gather_items(model, origin.file, &origin.scope, orelse, out, depth + 1);
+        }
+        _ => {}
+    }
+}
+
 /// The `Middleware(cls, ...)` entries of a Starlette `middleware=` list, followed through
 /// names, `+` and both branches of a conditional expression, with the file each is in.
 fn starlette_middleware<'a>(
@@ -2554,6 +2666,10 @@ struct Extractor<'a> {
     /// `for name in [a, b]:` loops enclosing the current statement: the name, and the items
     /// with the file and scope they are written in.
     loops: Vec<LoopBinding<'a>>,
+    /// Each enclosing `for name in iter:` loop with a plain name: the name, the iterable and
+    /// the scope it is read in, its items gathered only when a registration asks
+    /// ([`gather_items`]).
+    gathered: Vec<(&'a str, Vec<&'a Function>, &'a Expr)>,
     /// The `if`s enclosing the current statement in the current function, with the branch
     /// taken. Their text is written out only when something is registered under them.
     conditions: Vec<Branch<'a>>,
@@ -2572,6 +2688,9 @@ struct Extractor<'a> {
     module_instances: HashMap<&'a str, Option<(usize, &'a Class)>>,
     out: FileApps<'a>,
 }
+
+/// An item of a list a loop iterates, with the file and scope it is written in.
+type LoopItem<'a> = (usize, Vec<&'a Function>, &'a Expr);
 
 /// A name read in a function (its start; `None` at module level).
 type ScopedName<'a> = (Option<u32>, &'a str);
@@ -2826,6 +2945,42 @@ impl<'a> Extractor<'a> {
 
     fn condition_text(&self, test: &Expr) -> String {
         source_text(self.model, self.file, test.span)
+    }
+
+    /// The items of the innermost loop over a plain name `name`, gathered through names, `+`,
+    /// `+=`/`.append`/`.extend` and both branches of a conditional expression (`endpoints =
+    /// INDEX if index else MAIN; endpoints += [versions]`), when there are any.
+    fn gathered_items(&self, name: &str) -> Option<Vec<LoopItem<'a>>> {
+        let (_, scope, iter) = self.gathered.iter().rev().find(|(n, _, _)| *n == name)?;
+        let mut items = Vec::new();
+        gather_items(self.model, self.file, scope, iter, &mut items, 0);
+        (!items.is_empty()).then_some(items)
+    }
+
+    /// `endpoint.router` where `endpoint` is a loop variable over project modules
+    /// (`for endpoint in [info, links]:`): the module-level object `router` of each.
+    fn looped_module_objects(&self, expr: &Expr) -> Vec<ObjectId> {
+        let ExprKind::Attribute { value, attr } = &expr.kind else {
+            return Vec::new();
+        };
+        let Some(items) = value.as_name().and_then(|n| self.gathered_items(n)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (file, _, item) in items {
+            let Some(module) = self.model.files[file].imports.resolve(item) else {
+                continue;
+            };
+            if self.model.module(&module).is_none() {
+                continue;
+            }
+            if let Some(id) = resolve_qualified(self.model, &format!("{module}.{attr}"), 0)
+                && !out.contains(&id)
+            {
+                out.push(id);
+            }
+        }
+        out
     }
 
     /// The innermost loop variable named `name`, when it stands for whole items.
@@ -3460,6 +3615,10 @@ impl<'a> Extractor<'a> {
                     _ => None,
                 });
                 let before = self.loops.len();
+                let gathered_before = self.gathered.len();
+                if let Some(name) = target.as_name() {
+                    self.gathered.push((name, self.scope.clone(), iter));
+                }
                 if let Some((origin, entries)) = dict_items {
                     if let ExprKind::Tuple(parts) | ExprKind::List(parts) = &target.kind {
                         for (i, part) in parts.iter().enumerate().take(2) {
@@ -3503,6 +3662,7 @@ impl<'a> Extractor<'a> {
                 }
                 self.stmts(body);
                 self.loops.truncate(before);
+                self.gathered.truncate(gathered_before);
                 self.stmts(orelse);
             }
             other => {
@@ -3662,12 +3822,16 @@ impl<'a> Extractor<'a> {
             call: Some(call),
             span,
             prefix,
-            dependencies: dependency_list(
-                self.model,
-                self.file,
-                &self.scope,
-                call.keyword("dependencies"),
-            ),
+            dependencies: {
+                let mut deps = dependency_list(
+                    self.model,
+                    self.file,
+                    &self.scope,
+                    call.keyword("dependencies"),
+                );
+                deps.extend(constructor_dependencies(self.model, self.file, call));
+                deps
+            },
             scope: self.scope.clone(),
         });
     }
@@ -5159,13 +5323,29 @@ impl<'a> Extractor<'a> {
                     }
                     return;
                 }
-                let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match looped {
-                    Some((file, scope, items)) => items
-                        .iter()
-                        .map(|item| (file, scope.clone(), item))
-                        .collect(),
-                    None => vec![(self.file, self.scope.clone(), child_expr)],
-                };
+                // `for endpoint in ENDPOINTS: app.include_router(endpoint.router)` over a list of
+                // project modules: the object of that name in each module.
+                let module_objects = self.looped_module_objects(child_expr);
+                if !module_objects.is_empty() {
+                    for child in module_objects {
+                        let include = self.include(parent.clone(), child, prefix.clone(), span);
+                        include.dependencies = dependencies.clone();
+                    }
+                    return;
+                }
+                let gathered = child_expr
+                    .as_name()
+                    .and_then(|name| self.gathered_items(name))
+                    .filter(|items| looped.as_ref().is_none_or(|l| items.len() > l.2.len()));
+                let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> =
+                    match (gathered, looped) {
+                        (Some(items), _) => items,
+                        (None, Some((file, scope, items))) => items
+                            .iter()
+                            .map(|item| (file, scope.clone(), item))
+                            .collect(),
+                        (None, None) => vec![(self.file, self.scope.clone(), child_expr)],
+                    };
                 // `self._blueprints.append(bp)`, then `for b in self._blueprints:
                 // app.register_blueprint(b)`: each item appended in the function.
                 if let (Some(var), Some(function)) = (child_expr.as_name(), self.scope.last()) {

@@ -1,0 +1,3 @@
+from svc.factory import create_app
+
+app = create_app()
