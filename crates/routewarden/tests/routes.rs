@@ -482,28 +482,30 @@ fn markdown_has_one_row_per_route() {
 #[test]
 fn factory_app_mounted_by_tests_is_still_served_as_built() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/routes_test_mount");
-    let output = Command::new(env!("CARGO_BIN_EXE_routewarden"))
-        .current_dir(&dir)
-        .args(["routes", "--no-config", "--format", "json", "."])
-        .output()
-        .expect("the routewarden binary runs");
-    let rows: Vec<Value> = serde_json::from_slice(&output.stdout).expect("valid JSON");
-    let mut listed: Vec<(String, String)> = rows
-        .iter()
-        .map(|r| (r["app"].to_string(), r["path"].to_string()))
-        .collect();
-    listed.sort();
-    assert_eq!(
-        listed,
-        vec![
-            (
-                "\"svc.factory.create_app().app\"".to_string(),
-                "\"/health\"".to_string()
-            ),
-            (
-                "\"test_mounts.make_parent().parent\"".to_string(),
-                "\"/svc/health\"".to_string()
-            ),
-        ]
+    let listed = |extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_routewarden"))
+            .current_dir(&dir)
+            .args(["routes", "--no-config", "--format", "json", "."])
+            .args(extra)
+            .output()
+            .expect("the routewarden binary runs");
+        let rows: Vec<Value> = serde_json::from_slice(&output.stdout).expect("valid JSON");
+        let mut listed: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| (r["app"].to_string(), r["path"].to_string()))
+            .collect();
+        listed.sort();
+        listed
+    };
+    let served = (
+        "\"svc.factory.create_app().app\"".to_string(),
+        "\"/health\"".to_string(),
     );
+    let in_tests = (
+        "\"test_mounts.make_parent().parent\"".to_string(),
+        "\"/svc/health\"".to_string(),
+    );
+    assert_eq!(listed(&["--include-tests"]), vec![served.clone(), in_tests]);
+    // The test's parent application is test code, left out by default.
+    assert_eq!(listed(&[]), vec![served]);
 }
