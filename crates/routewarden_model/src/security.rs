@@ -3476,6 +3476,23 @@ impl<'a> Judge<'a, '_> {
         let mut v = self
             .method_guard(class_file, method, depth + 1, ctx)
             .unwrap_or_default();
+        // `if self.auto_error: raise ...`: the scheme's own switch, on unless the construction
+        // turns it off, so it decides the verdict rather than standing as a condition.
+        if let Some(switch) = v.switch
+            && switch.file == class_file
+            && tests_auto_error(&method.body, switch.test)
+        {
+            let refuses = optional == switch.negated;
+            if refuses {
+                v.switch = None;
+            } else {
+                v = Verdict {
+                    lets_anonymous: true,
+                    checks_role: v.checks_role,
+                    ..Verdict::default()
+                };
+            }
+        }
         let mut calls_base = false;
         walk_exprs(&method.body, &mut |e| {
             calls_base |= e.any(&mut |x| {
@@ -8868,6 +8885,19 @@ pub fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
 }
 
 /// Calls `f` with every top-level expression in `body`, including nested functions' bodies.
+/// Whether the expression at `span` in `body` is `self.auto_error`.
+fn tests_auto_error(body: &[Stmt], span: Span) -> bool {
+    let mut found = false;
+    walk_exprs(body, &mut |e| {
+        found |= e.any(&mut |x| {
+            x.span == span
+                && matches!(&x.kind, ExprKind::Attribute { value, attr }
+                    if attr == "auto_error" && value.as_name() == Some("self"))
+        });
+    });
+    found
+}
+
 pub fn walk_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
     walk_exprs_in(body, f, false);
 }
