@@ -3983,14 +3983,16 @@ impl<'a> Judge<'a, '_> {
                     self.called_guard(file, &call.func, Some(call), depth, ctx, credentials)
             {
                 v.absorb(&cv);
-            } else if summary.followed
+            } else if (summary.followed || summary.on_attribute)
                 && !credentials
                 && let Some((method_file, method, instance_ctx)) =
                     self.instance_method(file, body, &call.func)
                 && let Some(cv) = self.method_guard(method_file, method, depth, instance_ctx)
             {
                 // `Page(path).save(content)` or a module-level `server.receive_pack(...)`
-                // whose method checks the caller.
+                // whose method checks the caller; also `dashboard.overview()` on an instance
+                // imported from the module building it, whose qualified name resolves to no
+                // definition.
                 v.absorb(&cv);
             } else if !credentials
                 && let ExprKind::Attribute { attr, .. } = &call.func.kind
@@ -4287,7 +4289,17 @@ impl<'a> Judge<'a, '_> {
         let resolved = match self.model.resolve_definition(file, func) {
             Some((f, Some(Stmt::FunctionDef(function)), _)) => Some((f, function.as_ref())),
             // `self.authenticate(key)` with `self.authenticate = check_key` in `__init__`.
-            _ => self.bound_function(file, func),
+            _ => self.bound_function(file, func).or_else(|| {
+                // `self.check_permission("READ")`: the method of the class making the call.
+                let ExprKind::Attribute { value, attr } = &func.kind else {
+                    return None;
+                };
+                if value.as_name() != Some("self") {
+                    return None;
+                }
+                let class = innermost_class(self.model.files[file].body(), func.span)?;
+                find_method(self.model, file, class, attr).map(|(f, _, m)| (f, m))
+            }),
         };
         let (def_file, function) = match resolved {
             Some(found) => found,
@@ -4448,6 +4460,22 @@ impl<'a> Judge<'a, '_> {
             .filter_map(|(i, p)| Some((p.name.as_str(), args.get(&p.name, i)?)))
             .collect();
         let body = code_statements(&function.body);
+        // A parameter passed on carries its literal; a literal stays itself.
+        let carried = |a: &Expr| match a.as_name() {
+            Some(n) => literals
+                .iter()
+                .find(|(name, _)| *name == n)
+                .map(|(_, text)| text.to_string()),
+            None => a.as_str().map(str::to_string),
+        };
+        let handed_on = |inner: &Call| LiteralArgs {
+            positional: inner.args.iter().map(carried).collect(),
+            keywords: inner
+                .keywords
+                .iter()
+                .filter_map(|k| Some((k.arg.as_deref()?.to_string(), carried(&k.value)?)))
+                .collect(),
+        };
         // `def has_permission(p, user=current_user): return auth_manager.has_permission(p, user)`:
         // the literals it is given, handed on.
         if let [
@@ -4461,31 +4489,47 @@ impl<'a> Judge<'a, '_> {
                 None => a.as_str().is_some(),
             })
         {
-            // A parameter passed on carries its literal; a literal stays itself.
-            let carried = |a: &Expr| match a.as_name() {
-                Some(n) => literals
-                    .iter()
-                    .find(|(name, _)| *name == n)
-                    .map(|(_, text)| text.to_string()),
-                None => a.as_str().map(str::to_string),
-            };
-            let handed_on = LiteralArgs {
-                positional: inner.args.iter().map(carried).collect(),
-                keywords: inner
-                    .keywords
-                    .iter()
-                    .filter_map(|k| Some((k.arg.as_deref()?.to_string(), carried(&k.value)?)))
-                    .collect(),
-            };
             return self.permissive_call(
                 def_file,
                 &function.body,
                 &inner.func,
-                &handed_on,
+                &handed_on(inner),
                 depth + 1,
             );
         }
-        self.permissive_branch(def_file, &function.body, &function.body, &literals)
+        if let Some(found) =
+            self.permissive_branch(def_file, &function.body, &function.body, &literals)
+        {
+            return Some(found);
+        }
+        // `def check_permission(self, permission): if not has_permission(permission, user):
+        // abort(403)`: a check that refuses only when a permission predicate it asks fails is
+        // as permissive as that predicate, for the literals handed on.
+        body.iter().find_map(|stmt| {
+            let Stmt::If {
+                test, body: then, ..
+            } = stmt
+            else {
+                return None;
+            };
+            if !self.branch_refuses(def_file, &function.body, then) {
+                return None;
+            }
+            let mut found = None;
+            test.any(&mut |x| {
+                if let Some(inner) = x.as_call() {
+                    found = self.permissive_call(
+                        def_file,
+                        &function.body,
+                        &inner.func,
+                        &handed_on(inner),
+                        depth + 1,
+                    );
+                }
+                found.is_some()
+            });
+            found
+        })
     }
 
     fn permissive_branch(
@@ -4561,29 +4605,37 @@ impl<'a> Judge<'a, '_> {
             ExprKind::Name(_) => (func, "__call__"),
             _ => return None,
         };
-        let call = match &value.kind {
+        let (built_in, call) = match &value.kind {
             // `Page(path).purge()`
-            ExprKind::Call(call) => call,
+            ExprKind::Call(call) => (file, &**call),
             _ => {
                 let name = value.as_name().filter(|n| *n != "self")?;
-                // `db.session.add(...)`, `logger.info(...)`: an imported name is no instance
-                // built here.
+                // `from admin import dashboard` with `dashboard = Dashboard()` at the top of
+                // the project module `admin`: that construction, read in its module.
+                // `db.session.add(...)`, `logger.info(...)`: other imported names are no
+                // project class's instance.
                 if self.model.files[file].imports.get(name).is_some() {
-                    return None;
+                    let (def_file, Some(Stmt::Assign { value: Some(v), .. }), _) =
+                        self.model.resolve_definition(file, value)?
+                    else {
+                        return None;
+                    };
+                    (def_file, v.as_call()?)
+                } else {
+                    let local = self.local_constructions(root).get(name).copied();
+                    let value = match local {
+                        Some(v) => v,
+                        None => match self.model.files[file].top_level(name)? {
+                            Stmt::Assign { value: Some(v), .. } => v,
+                            _ => return None,
+                        },
+                    };
+                    (file, value.as_call()?)
                 }
-                let local = self.local_constructions(root).get(name).copied();
-                let value = match local {
-                    Some(v) => v,
-                    None => match self.model.files[file].top_level(name)? {
-                        Stmt::Assign { value: Some(v), .. } => v,
-                        _ => return None,
-                    },
-                };
-                value.as_call()?
             }
         };
         let (class_file, Some(Stmt::ClassDef(class)), _) =
-            self.model.resolve_definition(file, &call.func)?
+            self.model.resolve_definition(built_in, &call.func)?
         else {
             return None;
         };
@@ -5924,7 +5976,25 @@ impl<'a> Judge<'a, '_> {
                 }
             }
             // `return jsonify(error="..."), 401`
-            ExprKind::Tuple(items) => items.iter().skip(1).find_map(status_of),
+            ExprKind::Tuple(items) => items.iter().skip(1).find_map(status_of).or_else(|| {
+                // `return False, None, (jsonify(error="..."), 401)` or `return None,
+                // _refuse("...", 401)` from a helper whose callers return that element
+                // (`ok, user, err = check(); if not ok: return err`). Not in a response
+                // tuple (`jsonify(...), 200`), whose second item is the status.
+                if items
+                    .get(1)
+                    .is_some_and(|i| matches!(i.kind, ExprKind::Int(_)))
+                {
+                    return None;
+                }
+                items.iter().find_map(|item| match &item.kind {
+                    ExprKind::Tuple(_) => self.refusal(file, root, item, depth + 1),
+                    ExprKind::Call(_) => self
+                        .refusal(file, root, item, depth + 1)
+                        .filter(|r| !matches!(r, Refusal::Away | Refusal::ServesLogin)),
+                    _ => None,
+                })
+            }),
             // `raise credentials_exception`, assigned earlier in the function.
             ExprKind::Name(name) => {
                 if let Some(r) = refusal_class(name) {
