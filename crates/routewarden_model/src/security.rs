@@ -4873,12 +4873,21 @@ impl<'a> Judge<'a, '_> {
                     // Only `if not allowed:` or `if allowed:` read the verdict itself; `if
                     // error is not None:` after `error = authenticate_request(...)` reads
                     // something else.
+                    // `if record is None:` after `record = verify_token(...)` reads the
+                    // verdict too: nothing was verified.
                     let verdict = match &test.kind {
                         ExprKind::UnaryOp {
                             op: UnaryOp::Not,
                             operand,
                         } => operand.as_name(),
-                        _ => test.as_name(),
+                        _ => match test.comparisons().as_slice() {
+                            [(left, CmpOp::Is, right)]
+                                if matches!(right.kind, ExprKind::NoneLiteral) =>
+                            {
+                                left.as_name()
+                            }
+                            _ => test.as_name(),
+                        },
                     };
                     let checked = verdict.filter(|n| {
                         !own.identity
@@ -5082,10 +5091,14 @@ impl<'a> Judge<'a, '_> {
                     // auth_matches: return f(*args)`, where one alternative is the setting.
                     // `if not auth_enabled and not authenticated: return ""` likewise: past it,
                     // the refusals run only while the switch is on.
+                    // Not after `if not notes_enabled: return jsonify(...), 503`: with the
+                    // feature off nobody gets through either, so the refusals that follow
+                    // decide for every caller who reaches the view.
                     if let Some(s) = own.switch.or(disjunct).or(conjunct)
                         && orelse.is_empty()
                         && lets_through(body)
                         && !self.branch_refuses(file, root, body)
+                        && !answers_error_status(body)
                     {
                         // Of two switches in a row the first decides most: `if not
                         // AUTH_REQUIRED: return f()` then `if ALLOW_READONLY: return f()`.
@@ -5803,16 +5816,17 @@ impl<'a> Judge<'a, '_> {
                 }
                 let last = call.func.last_name().unwrap_or("");
                 if last == "redirect" || last == "RedirectResponse" {
-                    let to_login = call
-                        .args
-                        .first()
-                        .or(call.keyword("url"))
-                        .is_some_and(names_login_page);
-                    return Some(if to_login {
-                        Refusal::ToLogin
-                    } else {
-                        Refusal::Away
-                    });
+                    let target = call.args.first().or(call.keyword("url"));
+                    if target.is_some_and(names_login_page) {
+                        return Some(Refusal::ToLogin);
+                    }
+                    // `redirect(url_for("home"))` to the view serving the sign-in form under
+                    // another name: a refusal only under a test of the request's session,
+                    // as serving that form in place is.
+                    if target.is_some_and(|t| self.endpoint_serves_login(file, root, t)) {
+                        return Some(Refusal::ServesLogin);
+                    }
+                    return Some(Refusal::Away);
                 }
                 // WSGI: `start_response("401 Unauthorized", headers)`.
                 if last == "start_response"
@@ -5860,6 +5874,17 @@ impl<'a> Judge<'a, '_> {
                     && let Some((_, Some(Stmt::FunctionDef(view)), _)) =
                         self.model.resolve_definition(file, &call.func)
                     && self.handler_bodies.contains(&(view.body.as_ptr() as usize))
+                {
+                    return Some(Refusal::ServesLogin);
+                }
+                // `return home()` where `home` is the view that answers callers without a
+                // session with the sign-in form.
+                if !names_login
+                    && depth < REFUSAL_DEPTH
+                    && let Some((view_file, Some(Stmt::FunctionDef(view)), _)) =
+                        self.model.resolve_definition(file, &call.func)
+                    && !std::ptr::eq(view.body.as_ptr(), root.as_ptr())
+                    && self.serves_login_form(view_file, view)
                 {
                     return Some(Refusal::ServesLogin);
                 }
@@ -6015,6 +6040,82 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// `url_for("home")` (also `url_for("main.home")`) where the project view of that name, in
+    /// this module or imported into it, serves the sign-in form to callers without a session.
+    /// Not from the login view itself (`return redirect(url_for("home"))` once it has signed
+    /// the caller in).
+    fn endpoint_serves_login(&self, file: usize, root: &[Stmt], target: &Expr) -> bool {
+        let Some(call) = target.as_call() else {
+            return false;
+        };
+        let imports = &self.model.files[file].imports;
+        if imports.resolve(&call.func).as_deref() != Some("flask.url_for") {
+            return false;
+        }
+        let Some(endpoint) = call.args.first().and_then(Expr::as_str) else {
+            return false;
+        };
+        let name = endpoint.rsplit('.').next().unwrap_or(endpoint);
+        let found = match self.model.files[file].top_level(name) {
+            Some(stmt) => Some((file, stmt)),
+            None => imports.get(name).and_then(|q| self.model.definition(q)),
+        };
+        matches!(found, Some((f, Stmt::FunctionDef(view)))
+            if !std::ptr::eq(view.body.as_ptr(), root.as_ptr()) && self.serves_login_form(f, view))
+    }
+
+    /// A view that answers callers without a signed-in session with the sign-in form: under
+    /// `if "username" not in session:` it ends rendering a template named for a login, or one
+    /// given a password setting, or it signs the caller in there (`session["username"] =
+    /// worker`). Not a page that merely looks different to anonymous callers.
+    fn serves_login_form(&self, file: usize, view: &Function) -> bool {
+        if !self.handler_bodies.contains(&(view.body.as_ptr() as usize)) {
+            return false;
+        }
+        let imports = &self.model.files[file].imports;
+        code_statements(&view.body).iter().any(|stmt| {
+            let Stmt::If { test, body, .. } = stmt else {
+                return false;
+            };
+            if !lacks_session_user(imports, test) {
+                return false;
+            }
+            let Some(Stmt::Return {
+                value: Some(value), ..
+            }) = body.last()
+            else {
+                return false;
+            };
+            let Some(render) = value.as_call() else {
+                return false;
+            };
+            if imports.resolve(&render.func).as_deref() != Some("flask.render_template") {
+                return false;
+            }
+            let login_template = render
+                .args
+                .first()
+                .and_then(Expr::as_str)
+                .is_some_and(names_login_template);
+            let password_setting = render.keywords.iter().any(|k| {
+                k.arg.as_deref().is_some_and(|a| {
+                    let lower = a.to_ascii_lowercase();
+                    lower.contains("password") || lower.contains("login")
+                })
+            });
+            let mut signs_in = false;
+            walk_stmts(body, &mut |st| {
+                if let Stmt::Assign { targets, .. } = st {
+                    signs_in |= targets.iter().any(|t| {
+                        matches!(&t.kind, ExprKind::Subscript { value, .. }
+                            if matches!(imports.resolve(value).as_deref(), Some("flask.session")))
+                    });
+                }
+            });
+            login_template || password_setting || signs_in
+        })
     }
 
     /// A raised exception class that answers 401/403: a project class declaring that status,
@@ -7383,6 +7484,38 @@ fn lets_through(then: &[Stmt]) -> bool {
         }
 }
 
+/// A branch ending in an answer with an error status to whoever reaches it: `return
+/// jsonify(...), 503`, `return None, _refuse("disabled", 404)`, `abort(404)`.
+fn answers_error_status(then: &[Stmt]) -> bool {
+    fn errs(e: &Expr) -> bool {
+        let status = |e: &Expr| matches!(e.kind, ExprKind::Int(Some(400..=599)));
+        match &e.kind {
+            ExprKind::Call(c) => {
+                c.args.iter().any(status)
+                    || c.keywords.iter().any(|k| {
+                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                            && status(&k.value)
+                    })
+            }
+            ExprKind::Tuple(items) => {
+                items.iter().skip(1).any(status)
+                    || items.iter().any(|i| {
+                        matches!(i.kind, ExprKind::Tuple(_) | ExprKind::Call(_)) && errs(i)
+                    })
+            }
+            _ => false,
+        }
+    }
+    match code_statements(then).last() {
+        Some(
+            Stmt::Return { value: Some(e), .. }
+            | Stmt::Raise { exc: Some(e), .. }
+            | Stmt::Expr { value: e, .. },
+        ) => errs(e),
+        _ => false,
+    }
+}
+
 /// `call_next(request)`, awaited or not: a middleware handing the request on.
 fn is_call_next(e: &Expr) -> bool {
     let e = match &e.kind {
@@ -7892,6 +8025,42 @@ fn session_login_test(test: &Expr) -> Option<Polarity> {
         }
         _ => None,
     }
+}
+
+/// `"username" not in session`, `not session.get("user_id")`, `session.get("user") is None`
+/// (Flask's session), or `not current_user.is_authenticated`: the caller has no signed-in
+/// session.
+fn lacks_session_user(imports: &routewarden_python::names::Imports, test: &Expr) -> bool {
+    let is_session = |e: &Expr| matches!(imports.resolve(e).as_deref(), Some("flask.session"));
+    let read = |e: &Expr| match &e.kind {
+        ExprKind::Call(c) => {
+            matches!(&c.func.kind, ExprKind::Attribute { value, attr } if attr == "get" && is_session(value))
+        }
+        ExprKind::Subscript { value, .. } => is_session(value),
+        _ => false,
+    };
+    if session_login_test(test) == Some(Polarity::Lacks) {
+        return true;
+    }
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => read(operand),
+        _ => match test.comparisons().as_slice() {
+            [(left, CmpOp::NotIn, right)] => left.as_str().is_some() && is_session(right),
+            [(left, CmpOp::Is, right)] => read(left) && matches!(right.kind, ExprKind::NoneLiteral),
+            _ => false,
+        },
+    }
+}
+
+/// A template file name for a sign-in form: `login.html`, `auth/signin.html`.
+fn names_login_template(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["login", "signin", "sign_in", "log_in"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Exception classes that the frameworks answer with their own status code.
