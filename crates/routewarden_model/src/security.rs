@@ -4109,14 +4109,16 @@ impl<'a> Judge<'a, '_> {
                     self.called_guard(file, &call.func, Some(call), depth, ctx, credentials)
             {
                 target.absorb(&cv);
-            } else if summary.followed
+            } else if (summary.followed || summary.on_attribute)
                 && !credentials
                 && let Some((method_file, method, instance_ctx)) =
                     self.instance_method(file, body, &call.func)
                 && let Some(cv) = self.method_guard(method_file, method, depth, instance_ctx)
             {
                 // `Page(path).save(content)` or a module-level `server.receive_pack(...)`
-                // whose method checks the caller.
+                // whose method checks the caller; also `dashboard.overview()` on an instance
+                // imported from the module building it, whose qualified name resolves to no
+                // definition.
                 target.absorb(&cv);
             } else if !credentials
                 && let ExprKind::Attribute { attr, .. } = &call.func.kind
@@ -4474,7 +4476,17 @@ impl<'a> Judge<'a, '_> {
         let resolved = match self.model.resolve_definition(file, func) {
             Some((f, Some(Stmt::FunctionDef(function)), _)) => Some((f, function.as_ref())),
             // `self.authenticate(key)` with `self.authenticate = check_key` in `__init__`.
-            _ => self.bound_function(file, func),
+            _ => self.bound_function(file, func).or_else(|| {
+                // `self.check_permission("READ")`: the method of the class making the call.
+                let ExprKind::Attribute { value, attr } = &func.kind else {
+                    return None;
+                };
+                if value.as_name() != Some("self") {
+                    return None;
+                }
+                let class = innermost_class(self.model.files[file].body(), func.span)?;
+                find_method(self.model, file, class, attr).map(|(f, _, m)| (f, m))
+            }),
         };
         let (def_file, function) = match resolved {
             Some(found) => found,
@@ -4635,6 +4647,22 @@ impl<'a> Judge<'a, '_> {
             .filter_map(|(i, p)| Some((p.name.as_str(), args.get(&p.name, i)?)))
             .collect();
         let body = code_statements(&function.body);
+        // A parameter passed on carries its literal; a literal stays itself.
+        let carried = |a: &Expr| match a.as_name() {
+            Some(n) => literals
+                .iter()
+                .find(|(name, _)| *name == n)
+                .map(|(_, text)| text.to_string()),
+            None => a.as_str().map(str::to_string),
+        };
+        let handed_on = |inner: &Call| LiteralArgs {
+            positional: inner.args.iter().map(carried).collect(),
+            keywords: inner
+                .keywords
+                .iter()
+                .filter_map(|k| Some((k.arg.as_deref()?.to_string(), carried(&k.value)?)))
+                .collect(),
+        };
         // `def has_permission(p, user=current_user): return auth_manager.has_permission(p, user)`:
         // the literals it is given, handed on.
         if let [
@@ -4648,31 +4676,47 @@ impl<'a> Judge<'a, '_> {
                 None => a.as_str().is_some(),
             })
         {
-            // A parameter passed on carries its literal; a literal stays itself.
-            let carried = |a: &Expr| match a.as_name() {
-                Some(n) => literals
-                    .iter()
-                    .find(|(name, _)| *name == n)
-                    .map(|(_, text)| text.to_string()),
-                None => a.as_str().map(str::to_string),
-            };
-            let handed_on = LiteralArgs {
-                positional: inner.args.iter().map(carried).collect(),
-                keywords: inner
-                    .keywords
-                    .iter()
-                    .filter_map(|k| Some((k.arg.as_deref()?.to_string(), carried(&k.value)?)))
-                    .collect(),
-            };
             return self.permissive_call(
                 def_file,
                 &function.body,
                 &inner.func,
-                &handed_on,
+                &handed_on(inner),
                 depth + 1,
             );
         }
-        self.permissive_branch(def_file, &function.body, &function.body, &literals)
+        if let Some(found) =
+            self.permissive_branch(def_file, &function.body, &function.body, &literals)
+        {
+            return Some(found);
+        }
+        // `def check_permission(self, permission): if not has_permission(permission, user):
+        // abort(403)`: a check that refuses only when a permission predicate it asks fails is
+        // as permissive as that predicate, for the literals handed on.
+        body.iter().find_map(|stmt| {
+            let Stmt::If {
+                test, body: then, ..
+            } = stmt
+            else {
+                return None;
+            };
+            if !self.branch_refuses(def_file, &function.body, then) {
+                return None;
+            }
+            let mut found = None;
+            test.any(&mut |x| {
+                if let Some(inner) = x.as_call() {
+                    found = self.permissive_call(
+                        def_file,
+                        &function.body,
+                        &inner.func,
+                        &handed_on(inner),
+                        depth + 1,
+                    );
+                }
+                found.is_some()
+            });
+            found
+        })
     }
 
     fn permissive_branch(
@@ -4748,29 +4792,37 @@ impl<'a> Judge<'a, '_> {
             ExprKind::Name(_) => (func, "__call__"),
             _ => return None,
         };
-        let call = match &value.kind {
+        let (built_in, call) = match &value.kind {
             // `Page(path).purge()`
-            ExprKind::Call(call) => call,
+            ExprKind::Call(call) => (file, &**call),
             _ => {
                 let name = value.as_name().filter(|n| *n != "self")?;
-                // `db.session.add(...)`, `logger.info(...)`: an imported name is no instance
-                // built here.
+                // `from admin import dashboard` with `dashboard = Dashboard()` at the top of
+                // the project module `admin`: that construction, read in its module.
+                // `db.session.add(...)`, `logger.info(...)`: other imported names are no
+                // project class's instance.
                 if self.model.files[file].imports.get(name).is_some() {
-                    return None;
+                    let (def_file, Some(Stmt::Assign { value: Some(v), .. }), _) =
+                        self.model.resolve_definition(file, value)?
+                    else {
+                        return None;
+                    };
+                    (def_file, v.as_call()?)
+                } else {
+                    let local = self.local_constructions(root).get(name).copied();
+                    let value = match local {
+                        Some(v) => v,
+                        None => match self.model.files[file].top_level(name)? {
+                            Stmt::Assign { value: Some(v), .. } => v,
+                            _ => return None,
+                        },
+                    };
+                    (file, value.as_call()?)
                 }
-                let local = self.local_constructions(root).get(name).copied();
-                let value = match local {
-                    Some(v) => v,
-                    None => match self.model.files[file].top_level(name)? {
-                        Stmt::Assign { value: Some(v), .. } => v,
-                        _ => return None,
-                    },
-                };
-                value.as_call()?
             }
         };
         let (class_file, Some(Stmt::ClassDef(class)), _) =
-            self.model.resolve_definition(file, &call.func)?
+            self.model.resolve_definition(built_in, &call.func)?
         else {
             return None;
         };
@@ -5008,12 +5060,21 @@ impl<'a> Judge<'a, '_> {
                     // Only `if not allowed:` or `if allowed:` read the verdict itself; `if
                     // error is not None:` after `error = authenticate_request(...)` reads
                     // something else.
+                    // `if record is None:` after `record = verify_token(...)` reads the
+                    // verdict too: nothing was verified.
                     let verdict = match &test.kind {
                         ExprKind::UnaryOp {
                             op: UnaryOp::Not,
                             operand,
                         } => operand.as_name(),
-                        _ => test.as_name(),
+                        _ => match test.comparisons().as_slice() {
+                            [(left, CmpOp::Is, right)]
+                                if matches!(right.kind, ExprKind::NoneLiteral) =>
+                            {
+                                left.as_name()
+                            }
+                            _ => test.as_name(),
+                        },
                     };
                     let checked = verdict.filter(|n| {
                         !own.identity
@@ -5228,10 +5289,14 @@ impl<'a> Judge<'a, '_> {
                     // auth_matches: return f(*args)`, where one alternative is the setting.
                     // `if not auth_enabled and not authenticated: return ""` likewise: past it,
                     // the refusals run only while the switch is on.
+                    // Not after `if not notes_enabled: return jsonify(...), 503`: with the
+                    // feature off nobody gets through either, so the refusals that follow
+                    // decide for every caller who reaches the view.
                     if let Some(s) = own.switch.or(disjunct).or(conjunct)
                         && orelse.is_empty()
                         && lets_through(body)
                         && !self.branch_refuses(file, root, body)
+                        && !answers_error_status(body)
                     {
                         // Of two switches in a row the first decides most: `if not
                         // AUTH_REQUIRED: return f()` then `if ALLOW_READONLY: return f()`.
@@ -5996,16 +6061,17 @@ impl<'a> Judge<'a, '_> {
                 }
                 let last = call.func.last_name().unwrap_or("");
                 if last == "redirect" || last == "RedirectResponse" {
-                    let to_login = call
-                        .args
-                        .first()
-                        .or(call.keyword("url"))
-                        .is_some_and(names_login_page);
-                    return Some(if to_login {
-                        Refusal::ToLogin
-                    } else {
-                        Refusal::Away
-                    });
+                    let target = call.args.first().or(call.keyword("url"));
+                    if target.is_some_and(names_login_page) {
+                        return Some(Refusal::ToLogin);
+                    }
+                    // `redirect(url_for("home"))` to the view serving the sign-in form under
+                    // another name: a refusal only under a test of the request's session,
+                    // as serving that form in place is.
+                    if target.is_some_and(|t| self.endpoint_serves_login(file, root, t)) {
+                        return Some(Refusal::ServesLogin);
+                    }
+                    return Some(Refusal::Away);
                 }
                 // WSGI: `start_response("401 Unauthorized", headers)`.
                 if last == "start_response"
@@ -6053,6 +6119,17 @@ impl<'a> Judge<'a, '_> {
                     && let Some((_, Some(Stmt::FunctionDef(view)), _)) =
                         self.model.resolve_definition(file, &call.func)
                     && self.handler_bodies.contains(&(view.body.as_ptr() as usize))
+                {
+                    return Some(Refusal::ServesLogin);
+                }
+                // `return home()` where `home` is the view that answers callers without a
+                // session with the sign-in form.
+                if !names_login
+                    && depth < REFUSAL_DEPTH
+                    && let Some((view_file, Some(Stmt::FunctionDef(view)), _)) =
+                        self.model.resolve_definition(file, &call.func)
+                    && !std::ptr::eq(view.body.as_ptr(), root.as_ptr())
+                    && self.serves_login_form(view_file, view)
                 {
                     return Some(Refusal::ServesLogin);
                 }
@@ -6169,7 +6246,25 @@ impl<'a> Judge<'a, '_> {
                 }
             }
             // `return jsonify(error="..."), 401`
-            ExprKind::Tuple(items) => items.iter().skip(1).find_map(status_of),
+            ExprKind::Tuple(items) => items.iter().skip(1).find_map(status_of).or_else(|| {
+                // `return False, None, (jsonify(error="..."), 401)` or `return None,
+                // _refuse("...", 401)` from a helper whose callers return that element
+                // (`ok, user, err = check(); if not ok: return err`). Not in a response
+                // tuple (`jsonify(...), 200`), whose second item is the status.
+                if items
+                    .get(1)
+                    .is_some_and(|i| matches!(i.kind, ExprKind::Int(_)))
+                {
+                    return None;
+                }
+                items.iter().find_map(|item| match &item.kind {
+                    ExprKind::Tuple(_) => self.refusal(file, root, item, depth + 1),
+                    ExprKind::Call(_) => self
+                        .refusal(file, root, item, depth + 1)
+                        .filter(|r| !matches!(r, Refusal::Away | Refusal::ServesLogin)),
+                    _ => None,
+                })
+            }),
             // `raise credentials_exception`, assigned earlier in the function.
             ExprKind::Name(name) => {
                 if let Some(r) = refusal_class(name) {
@@ -6190,6 +6285,82 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// `url_for("home")` (also `url_for("main.home")`) where the project view of that name, in
+    /// this module or imported into it, serves the sign-in form to callers without a session.
+    /// Not from the login view itself (`return redirect(url_for("home"))` once it has signed
+    /// the caller in).
+    fn endpoint_serves_login(&self, file: usize, root: &[Stmt], target: &Expr) -> bool {
+        let Some(call) = target.as_call() else {
+            return false;
+        };
+        let imports = &self.model.files[file].imports;
+        if imports.resolve(&call.func).as_deref() != Some("flask.url_for") {
+            return false;
+        }
+        let Some(endpoint) = call.args.first().and_then(Expr::as_str) else {
+            return false;
+        };
+        let name = endpoint.rsplit('.').next().unwrap_or(endpoint);
+        let found = match self.model.files[file].top_level(name) {
+            Some(stmt) => Some((file, stmt)),
+            None => imports.get(name).and_then(|q| self.model.definition(q)),
+        };
+        matches!(found, Some((f, Stmt::FunctionDef(view)))
+            if !std::ptr::eq(view.body.as_ptr(), root.as_ptr()) && self.serves_login_form(f, view))
+    }
+
+    /// A view that answers callers without a signed-in session with the sign-in form: under
+    /// `if "username" not in session:` it ends rendering a template named for a login, or one
+    /// given a password setting, or it signs the caller in there (`session["username"] =
+    /// worker`). Not a page that merely looks different to anonymous callers.
+    fn serves_login_form(&self, file: usize, view: &Function) -> bool {
+        if !self.handler_bodies.contains(&(view.body.as_ptr() as usize)) {
+            return false;
+        }
+        let imports = &self.model.files[file].imports;
+        code_statements(&view.body).iter().any(|stmt| {
+            let Stmt::If { test, body, .. } = stmt else {
+                return false;
+            };
+            if !lacks_session_user(imports, test) {
+                return false;
+            }
+            let Some(Stmt::Return {
+                value: Some(value), ..
+            }) = body.last()
+            else {
+                return false;
+            };
+            let Some(render) = value.as_call() else {
+                return false;
+            };
+            if imports.resolve(&render.func).as_deref() != Some("flask.render_template") {
+                return false;
+            }
+            let login_template = render
+                .args
+                .first()
+                .and_then(Expr::as_str)
+                .is_some_and(names_login_template);
+            let password_setting = render.keywords.iter().any(|k| {
+                k.arg.as_deref().is_some_and(|a| {
+                    let lower = a.to_ascii_lowercase();
+                    lower.contains("password") || lower.contains("login")
+                })
+            });
+            let mut signs_in = false;
+            walk_stmts(body, &mut |st| {
+                if let Stmt::Assign { targets, .. } = st {
+                    signs_in |= targets.iter().any(|t| {
+                        matches!(&t.kind, ExprKind::Subscript { value, .. }
+                            if matches!(imports.resolve(value).as_deref(), Some("flask.session")))
+                    });
+                }
+            });
+            login_template || password_setting || signs_in
+        })
     }
 
     /// A raised exception class that answers 401/403: a project class declaring that status,
@@ -7569,6 +7740,38 @@ fn lets_through(then: &[Stmt]) -> bool {
         }
 }
 
+/// A branch ending in an answer with an error status to whoever reaches it: `return
+/// jsonify(...), 503`, `return None, _refuse("disabled", 404)`, `abort(404)`.
+fn answers_error_status(then: &[Stmt]) -> bool {
+    fn errs(e: &Expr) -> bool {
+        let status = |e: &Expr| matches!(e.kind, ExprKind::Int(Some(400..=599)));
+        match &e.kind {
+            ExprKind::Call(c) => {
+                c.args.iter().any(status)
+                    || c.keywords.iter().any(|k| {
+                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                            && status(&k.value)
+                    })
+            }
+            ExprKind::Tuple(items) => {
+                items.iter().skip(1).any(status)
+                    || items.iter().any(|i| {
+                        matches!(i.kind, ExprKind::Tuple(_) | ExprKind::Call(_)) && errs(i)
+                    })
+            }
+            _ => false,
+        }
+    }
+    match code_statements(then).last() {
+        Some(
+            Stmt::Return { value: Some(e), .. }
+            | Stmt::Raise { exc: Some(e), .. }
+            | Stmt::Expr { value: e, .. },
+        ) => errs(e),
+        _ => false,
+    }
+}
+
 /// `call_next(request)`, awaited or not: a middleware handing the request on.
 fn is_call_next(e: &Expr) -> bool {
     let e = match &e.kind {
@@ -8078,6 +8281,42 @@ fn session_login_test(test: &Expr) -> Option<Polarity> {
         }
         _ => None,
     }
+}
+
+/// `"username" not in session`, `not session.get("user_id")`, `session.get("user") is None`
+/// (Flask's session), or `not current_user.is_authenticated`: the caller has no signed-in
+/// session.
+fn lacks_session_user(imports: &routewarden_python::names::Imports, test: &Expr) -> bool {
+    let is_session = |e: &Expr| matches!(imports.resolve(e).as_deref(), Some("flask.session"));
+    let read = |e: &Expr| match &e.kind {
+        ExprKind::Call(c) => {
+            matches!(&c.func.kind, ExprKind::Attribute { value, attr } if attr == "get" && is_session(value))
+        }
+        ExprKind::Subscript { value, .. } => is_session(value),
+        _ => false,
+    };
+    if session_login_test(test) == Some(Polarity::Lacks) {
+        return true;
+    }
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => read(operand),
+        _ => match test.comparisons().as_slice() {
+            [(left, CmpOp::NotIn, right)] => left.as_str().is_some() && is_session(right),
+            [(left, CmpOp::Is, right)] => read(left) && matches!(right.kind, ExprKind::NoneLiteral),
+            _ => false,
+        },
+    }
+}
+
+/// A template file name for a sign-in form: `login.html`, `auth/signin.html`.
+fn names_login_template(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["login", "signin", "sign_in", "log_in"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Exception classes that the frameworks answer with their own status code.
