@@ -6149,7 +6149,9 @@ impl<'a> Judge<'a, '_> {
                     .args
                     .iter()
                     .chain(call.keywords.iter().filter_map(|k| {
-                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                        k.arg
+                            .as_deref()
+                            .is_some_and(names_status)
                             .then_some(&k.value)
                     }))
                     .find_map(status_of);
@@ -6385,9 +6387,9 @@ impl<'a> Judge<'a, '_> {
                         targets,
                         value: Some(value),
                         ..
-                    } if targets.iter().any(|t| {
-                        matches!(t.as_name(), Some("status_code" | "status" | "code"))
-                    }) =>
+                    } if targets
+                        .iter()
+                        .any(|t| t.as_name().is_some_and(names_status)) =>
                     {
                         // A status other than 401/403 decides too; `code = "E_AUTH"` does not.
                         if let Some(r) = status_of(value) {
@@ -6408,10 +6410,9 @@ impl<'a> Judge<'a, '_> {
                                     .as_call()
                                     .is_some_and(|s| s.func.as_name() == Some("super"))
                             {
-                                found = call
-                                    .keyword("status_code")
-                                    .or(call.keyword("status"))
-                                    .or(call.keyword("code"))
+                                found = STATUS_NAMES
+                                    .iter()
+                                    .find_map(|n| call.keyword(n))
                                     .or(call.args.first())
                                     .and_then(status_of);
                             }
@@ -6434,6 +6435,23 @@ impl<'a> Judge<'a, '_> {
         None
     }
 }
+
+/// A keyword or class attribute that carries an exception's HTTP status: `status_code=`,
+/// `status=`, `code=`, or the `http_`-prefixed names project exception classes use so as not
+/// to clash with their own `code` (`http_status_code = HTTPStatus.UNAUTHORIZED`).
+fn names_status(name: &str) -> bool {
+    STATUS_NAMES.contains(&name)
+}
+
+/// The names [`names_status`] accepts, in the order a call's keywords are tried.
+const STATUS_NAMES: &[&str] = &[
+    "status_code",
+    "status",
+    "code",
+    "http_status_code",
+    "http_status",
+    "http_code",
+];
 
 /// `kwd["dependencies"]`, `kwd.setdefault("dependencies", [])`.
 fn names_dependencies(e: &Expr) -> bool {
