@@ -8114,6 +8114,30 @@ fn injected_class<'a>(
     class: &'a Class,
     attr: &str,
 ) -> Option<(usize, &'a Class)> {
+    let (found_file, start) = model
+        .injected_class_memo((file, class.span.start, attr.to_string()), || {
+            injected_class_scan(model, file, class, attr).map(|(f, c)| (f, c.span.start))
+        })?;
+    class_starting_at(model.files[found_file].body(), start).map(|c| (found_file, c))
+}
+
+/// The class defined at `start` in `body`, at any depth.
+fn class_starting_at(body: &[Stmt], start: u32) -> Option<&Class> {
+    body.iter().find_map(|stmt| match stmt {
+        Stmt::ClassDef(c) if c.span.start == start => Some(c.as_ref()),
+        other if other.span().start <= start && start < other.span().end => other
+            .child_bodies()
+            .find_map(|child| class_starting_at(child, start)),
+        _ => None,
+    })
+}
+
+fn injected_class_scan<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    attr: &str,
+) -> Option<(usize, &'a Class)> {
     let (param, index) = class_hierarchy(model, file, class)
         .into_iter()
         .find_map(|(_, c)| {

@@ -324,9 +324,29 @@ pub struct ProjectModel {
     /// Names of the `@property` methods of module-level classes, collected when first asked:
     /// most attribute reads are no property of a project class.
     property_names: std::sync::OnceLock<HashSet<String>>,
+    /// What [`crate::apps`] found for an object injected into a class's constructor, by
+    /// class (file, start) and attribute: finding it scans every module that can name the
+    /// class, and the same `self.attr` is asked about at each of its uses.
+    injected: std::sync::Mutex<HashMap<(usize, u32, String), Option<(usize, u32)>>>,
 }
 
 impl ProjectModel {
+    /// The class of an injected object, computed by `find` once per class and attribute.
+    pub(crate) fn injected_class_memo(
+        &self,
+        key: (usize, u32, String),
+        find: impl FnOnce() -> Option<(usize, u32)>,
+    ) -> Option<(usize, u32)> {
+        if let Some(found) = self.injected.lock().ok().and_then(|m| m.get(&key).copied()) {
+            return found;
+        }
+        let found = find();
+        if let Ok(mut memo) = self.injected.lock() {
+            memo.insert(key, found);
+        }
+        found
+    }
+
     /// Whether some module-level project class defines a `@property` named `name`.
     pub fn may_be_property(&self, name: &str) -> bool {
         self.property_names
@@ -388,6 +408,7 @@ impl ProjectModel {
             modules,
             suffixes,
             property_names: std::sync::OnceLock::new(),
+            injected: std::sync::Mutex::default(),
         };
         // Imports of a library name through a project module that re-exports it stand for
         // the library's name, which is what the rules know (`flask_restx.Namespace`).
