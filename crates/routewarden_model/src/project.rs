@@ -327,14 +327,17 @@ pub struct ProjectModel {
     /// What [`crate::apps`] found for an object injected into a class's constructor, by
     /// class (file, start) and attribute: finding it scans every module that can name the
     /// class, and the same `self.attr` is asked about at each of its uses.
-    injected: std::sync::Mutex<HashMap<(usize, u32, String), Option<(usize, u32)>>>,
+    injected: std::sync::Mutex<HashMap<InjectedKey, Option<(usize, u32)>>>,
 }
+
+/// A class (its file and start) and an attribute of its instances.
+type InjectedKey = (usize, u32, String);
 
 impl ProjectModel {
     /// The class of an injected object, computed by `find` once per class and attribute.
     pub(crate) fn injected_class_memo(
         &self,
-        key: (usize, u32, String),
+        key: InjectedKey,
         find: impl FnOnce() -> Option<(usize, u32)>,
     ) -> Option<(usize, u32)> {
         if let Some(found) = self.injected.lock().ok().and_then(|m| m.get(&key).copied()) {
