@@ -161,14 +161,17 @@ pub fn analyze_project(files: &[(String, &[u8])]) {
     };
     check_findings(&analysis);
     render_everything(&analysis, &project);
-    match routes::route_rows(&paths, &settings) {
-        Ok(rows) => {
-            let json = routes::render_json(&rows);
+    // Files named like tests are test code: list their routes too.
+    match routes::route_rows(&paths, &settings, true) {
+        Ok(list) => {
+            let rows = &list.rows;
+            let json = routes::render_json(rows);
             let parsed: serde_json::Value =
                 serde_json::from_str(&json).expect("routes JSON does not parse");
             assert_eq!(parsed.as_array().map(Vec::len), Some(rows.len()));
-            std::hint::black_box(routes::render_markdown(&rows));
-            std::hint::black_box(routes::render_table(&rows));
+            assert_eq!(list.test_routes_hidden, 0);
+            std::hint::black_box(routes::render_markdown(rows));
+            std::hint::black_box(routes::render_table(rows, list.test_routes_hidden));
         }
         Err(e) => panic!("`routes` failed: {e}"),
     }
