@@ -8026,20 +8026,8 @@ fn argument_class<'a>(
     if !module_level {
         return None;
     }
-    let module = model.files[def_file].module_name.as_str();
-    let qualified = format!("{module}.{}", function.name);
     let mut calls: Vec<(usize, Option<&'a Function>, &'a Call)> = Vec::new();
-    for (file, source) in model.files.iter().enumerate() {
-        // Only modules that can name the function: its own, and those importing it or its
-        // module.
-        if file != def_file
-            && !source
-                .imports
-                .iter()
-                .any(|(_, q)| q == qualified || q == module)
-        {
-            continue;
-        }
+    for (file, source) in files_naming(model, def_file, &function.name) {
         for stmt in source.body() {
             let (caller, stmts): (Option<&'a Function>, &'a [Stmt]) = match stmt {
                 Stmt::FunctionDef(f) => (Some(f.as_ref()), &f.body),
@@ -8121,6 +8109,24 @@ fn injected_class<'a>(
     class_starting_at(model.files[found_file].body(), start).map(|c| (found_file, c))
 }
 
+/// The files that can name the top-level definition `name` of `file`: its own, and those
+/// importing it or its module.
+fn files_naming<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    name: &str,
+) -> impl Iterator<Item = (usize, &'m SourceModule)> {
+    let module = model.files[file].module_name.as_str();
+    let qualified = format!("{module}.{name}");
+    model.files.iter().enumerate().filter(move |(i, source)| {
+        *i == file
+            || source
+                .imports
+                .iter()
+                .any(|(_, q)| q == qualified.as_str() || q == module)
+    })
+}
+
 /// The class defined at `start` in `body`, at any depth.
 fn class_starting_at(body: &[Stmt], start: u32) -> Option<&Class> {
     body.iter().find_map(|stmt| match stmt {
@@ -8157,20 +8163,9 @@ fn injected_class_scan<'a>(
     if !top_level {
         return None;
     }
-    let module = model.files[file].module_name.as_str();
-    let qualified = format!("{module}.{}", class.name);
     let mut found: Option<(usize, &'a Class)> = None;
     let mut constructions = 0;
-    for (caller_file, source) in model.files.iter().enumerate() {
-        // Only modules that can name the class: its own, and those importing it or its module.
-        if caller_file != file
-            && !source
-                .imports
-                .iter()
-                .any(|(_, q)| q == qualified || q == module)
-        {
-            continue;
-        }
+    for (caller_file, source) in files_naming(model, file, &class.name) {
         for stmt in source.body() {
             // The class whose methods make the calls: what `self` is there.
             let (caller_class, stmts): (Option<&'a Class>, &'a [Stmt]) = match stmt {
