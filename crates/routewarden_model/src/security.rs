@@ -6439,7 +6439,7 @@ impl<'a> Judge<'a, '_> {
 /// A keyword or class attribute that carries an exception's HTTP status: `status_code=`,
 /// `status=`, `code=`, or the `http_`-prefixed names project exception classes use so as not
 /// to clash with their own `code` (`http_status_code = HTTPStatus.UNAUTHORIZED`).
-fn names_status(name: &str) -> bool {
+pub fn names_status(name: &str) -> bool {
     STATUS_NAMES.contains(&name)
 }
 
@@ -7089,7 +7089,9 @@ fn answers_client_error(then: &[Stmt]) -> bool {
                     .args
                     .iter()
                     .chain(call.keywords.iter().filter_map(|k| {
-                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
+                        k.arg
+                            .as_deref()
+                            .is_some_and(names_status)
                             .then_some(&k.value)
                     }))
                     .any(client_error)
@@ -7766,10 +7768,9 @@ fn answers_error_status(then: &[Stmt]) -> bool {
         match &e.kind {
             ExprKind::Call(c) => {
                 c.args.iter().any(status)
-                    || c.keywords.iter().any(|k| {
-                        matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
-                            && status(&k.value)
-                    })
+                    || c.keywords
+                        .iter()
+                        .any(|k| k.arg.as_deref().is_some_and(names_status) && status(&k.value))
             }
             ExprKind::Tuple(items) => {
                 items.iter().skip(1).any(status)
@@ -8073,7 +8074,10 @@ fn imported_status_refusal(
     call.args
         .iter()
         .chain(call.keywords.iter().filter_map(|k| {
-            matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")).then_some(&k.value)
+            k.arg
+                .as_deref()
+                .is_some_and(names_status)
+                .then_some(&k.value)
         }))
         .find_map(|a| {
             let ExprKind::Name(_) = a.kind else {
@@ -8203,10 +8207,9 @@ fn answers_not_found(body: &[Stmt]) -> bool {
     let not_found = |e: &Expr| match &e.kind {
         ExprKind::Call(c) => {
             c.args.first().is_some_and(is_404)
-                || c.keywords.iter().any(|k| {
-                    matches!(k.arg.as_deref(), Some("status_code" | "status" | "code"))
-                        && is_404(&k.value)
-                })
+                || c.keywords
+                    .iter()
+                    .any(|k| k.arg.as_deref().is_some_and(names_status) && is_404(&k.value))
                 || c.func
                     .last_name()
                     .is_some_and(|n| matches!(n, "NotFound" | "Http404" | "HTTPNotFound"))

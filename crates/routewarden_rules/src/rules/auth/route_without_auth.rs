@@ -846,7 +846,11 @@ fn only_fails(handler: &Function) -> bool {
     }
     call.keywords
         .iter()
-        .filter(|k| matches!(k.arg.as_deref(), Some("status_code" | "status" | "code")))
+        .filter(|k| {
+            k.arg
+                .as_deref()
+                .is_some_and(routewarden_model::security::names_status)
+        })
         .map(|k| &k.value)
         .chain(call.args.iter())
         .find_map(|a| match &a.kind {
