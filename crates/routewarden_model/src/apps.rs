@@ -8117,14 +8117,18 @@ fn files_naming<'m>(
     name: &str,
 ) -> impl Iterator<Item = (usize, &'m SourceModule)> {
     let module = model.files[file].module_name.as_str();
-    let qualified = format!("{module}.{name}");
-    model.files.iter().enumerate().filter(move |(i, source)| {
-        *i == file
-            || source
-                .imports
+    let mut files: Vec<usize> = std::iter::once(file)
+        .chain(
+            model
+                .importers_of(&format!("{module}.{name}"))
                 .iter()
-                .any(|(_, q)| q == qualified.as_str() || q == module)
-    })
+                .copied(),
+        )
+        .chain(model.importers_of(module).iter().copied())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files.into_iter().map(move |i| (i, &model.files[i]))
 }
 
 /// The class defined at `start` in `body`, at any depth.

@@ -328,6 +328,9 @@ pub struct ProjectModel {
     /// class (file, start) and attribute: finding it scans every module that can name the
     /// class, and the same `self.attr` is asked about at each of its uses.
     injected: std::sync::Mutex<HashMap<InjectedKey, Option<(usize, u32)>>>,
+    /// The files importing each qualified name, in file order, built when first asked for:
+    /// finding who can name a definition is otherwise a pass over every file's imports.
+    importers: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// A class (its file and start) and an attribute of its instances.
@@ -348,6 +351,25 @@ impl ProjectModel {
             memo.insert(key, found);
         }
         found
+    }
+
+    /// The files with an import that resolves to `qualified` exactly, in file order.
+    pub(crate) fn importers_of(&self, qualified: &str) -> &[usize] {
+        self.importers
+            .get_or_init(|| {
+                let mut index: HashMap<String, Vec<usize>> = HashMap::default();
+                for (i, file) in self.files.iter().enumerate() {
+                    for (_, q) in file.imports.iter() {
+                        let files = index.entry(q.to_string()).or_default();
+                        if files.last() != Some(&i) {
+                            files.push(i);
+                        }
+                    }
+                }
+                index
+            })
+            .get(qualified)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether some module-level project class defines a `@property` named `name`.
@@ -412,6 +434,7 @@ impl ProjectModel {
             suffixes,
             property_names: std::sync::OnceLock::new(),
             injected: std::sync::Mutex::default(),
+            importers: std::sync::OnceLock::new(),
         };
         // Imports of a library name through a project module that re-exports it stand for
         // the library's name, which is what the rules know (`flask_restx.Namespace`).
