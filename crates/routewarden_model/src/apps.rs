@@ -1950,8 +1950,7 @@ fn call_result<'a>(
     if depth > MAX_DEPTH {
         return None;
     }
-    let (def_file, Some(Stmt::FunctionDef(function)), _) =
-        model.resolve_definition(file, &call.func)?
+    let (def_file, Stmt::FunctionDef(function)) = model.project_definition(file, &call.func)?
     else {
         return None;
     };
@@ -7454,8 +7453,8 @@ pub fn class_hierarchy<'a>(
         }
         out.push((file, class));
         for base in &class.bases {
-            if let Some((bf, Some(Stmt::ClassDef(bc)), _)) =
-                model.resolve_definition(file, generic_origin(base))
+            if let Some((bf, Stmt::ClassDef(bc))) =
+                model.project_definition(file, generic_origin(base))
             {
                 visit(model, bf, bc, out, depth + 1);
             }
@@ -7728,8 +7727,8 @@ fn function_in<'a>(
             }
         }
     }
-    match model.resolve_definition(file, expr)? {
-        (f, Some(Stmt::FunctionDef(function)), _) => Some((f, function, Vec::new())),
+    match model.project_definition(file, expr)? {
+        (f, Stmt::FunctionDef(function)) => Some((f, function, Vec::new())),
         _ => None,
     }
 }

@@ -4347,10 +4347,8 @@ impl<'a> Judge<'a, '_> {
             } else if is_super {
                 ctx.super_method(self.model, attr)
             } else {
-                match self.model.resolve_definition(file, value) {
-                    Some((cf, Some(Stmt::ClassDef(class)), _)) => {
-                        find_method(self.model, cf, class, attr)
-                    }
+                match self.model.project_definition(file, value) {
+                    Some((cf, Stmt::ClassDef(class))) => find_method(self.model, cf, class, attr),
                     _ => None,
                 }
             };
@@ -4364,8 +4362,8 @@ impl<'a> Judge<'a, '_> {
         // `requires_access_dag(method, entity)(request, user)`: the function a factory returns,
         // called on the spot.
         if let ExprKind::Call(inner) = &func.kind {
-            let Some((def_file, Some(Stmt::FunctionDef(factory)), _)) =
-                self.model.resolve_definition(file, &inner.func)
+            let Some((def_file, Stmt::FunctionDef(factory))) =
+                self.model.project_definition(file, &inner.func)
             else {
                 return None;
             };
@@ -4802,8 +4800,8 @@ impl<'a> Judge<'a, '_> {
                 // `db.session.add(...)`, `logger.info(...)`: other imported names are no
                 // project class's instance.
                 if self.model.files[file].imports.get(name).is_some() {
-                    let (def_file, Some(Stmt::Assign { value: Some(v), .. }), _) =
-                        self.model.resolve_definition(file, value)?
+                    let (def_file, Stmt::Assign { value: Some(v), .. }) =
+                        self.model.project_definition(file, value)?
                     else {
                         return None;
                     };
@@ -4821,8 +4819,8 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         };
-        let (class_file, Some(Stmt::ClassDef(class)), _) =
-            self.model.resolve_definition(built_in, &call.func)?
+        let (class_file, Stmt::ClassDef(class)) =
+            self.model.project_definition(built_in, &call.func)?
         else {
             return None;
         };

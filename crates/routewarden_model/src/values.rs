@@ -161,6 +161,30 @@ impl ProjectModel {
         Some((file, Some(stmt), Some(qualified)))
     }
 
+    /// The project statement that defines a name or attribute chain in `file`: what
+    /// [`ProjectModel::resolve_definition`] finds in the project, without building the
+    /// qualified name, which most callers do not read.
+    pub fn project_definition<'a>(&'a self, file: usize, expr: &Expr) -> Option<(usize, &'a Stmt)> {
+        thread_local! {
+            static QUALIFIED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        let module = &self.files[file];
+        let imported = QUALIFIED.with_borrow_mut(|q| {
+            module
+                .imports
+                .resolve_into(expr, q)
+                .then(|| self.lookup(q).ok())
+        });
+        if let Some(found) = imported {
+            return found;
+        }
+        let name = expr.as_name()?;
+        match module.top_level(name) {
+            Some(stmt) => Some((file, stmt)),
+            None => self.star_definition(module, name, 0),
+        }
+    }
+
     /// The expression a name was last given: a local assignment of an enclosing function, a
     /// module-level assignment, or one in the module it was imported from.
     pub fn follow<'a>(

@@ -446,7 +446,7 @@ pub fn resolve_callee<'m>(
     file: usize,
     func: &Expr,
 ) -> Option<(usize, &'m Function, bool)> {
-    if let Some((f, Some(Stmt::FunctionDef(def)), _)) = model.resolve_definition(file, func) {
+    if let Some((f, Stmt::FunctionDef(def))) = model.project_definition(file, func) {
         return Some((f, def, false));
     }
     let ExprKind::Attribute { value, attr } = &func.kind else {
