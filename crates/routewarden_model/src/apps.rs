@@ -8110,7 +8110,7 @@ fn injected_class<'a>(
 
 /// The files that can name the top-level definition `name` of `file`: its own, and those
 /// importing it or its module.
-fn files_naming<'m>(
+pub(crate) fn files_naming<'m>(
     model: &'m ProjectModel,
     file: usize,
     name: &str,

@@ -213,6 +213,7 @@ impl<'a> AttackSurface<'a> {
                     websocket_accepts: &websocket_accepts,
                     methods_by_name: &methods_by_name,
                     scheme_parameters: RefCell::new(Default::default()),
+                    paste_memo: RefCell::new(HashMap::default()),
                 };
                 group
                     .iter()
@@ -409,6 +410,9 @@ struct Judge<'a, 'm> {
     /// what the caller presented (`creds: HTTPAuthorizationCredentials = Security(bearer)`);
     /// and handler parameters bound to a dependency that answers anonymous callers with None.
     scheme_parameters: RefCell<rustc_hash::FxHashSet<(usize, &'a str)>>,
+    /// The PasteDeploy factories each application is served through, if it is only served
+    /// through them (see [`paste_factories`]).
+    paste_memo: RefCell<HashMap<ObjectId, Option<String>>>,
 }
 
 /// Methods of the project's module-level classes (tests excluded), by name.
@@ -1147,8 +1151,42 @@ impl<'a> Judge<'a, '_> {
 
     /// Authentication and limits that apply to every route of an application: hooks registered
     /// by blueprints for the whole app, middleware, limiter defaults.
+    /// The PasteDeploy factories an application built in a function is served through, when
+    /// it is served only through them (see [`paste_factories`]), memoised by application.
+    fn paste_factories(&self, app: &ObjectId) -> Option<String> {
+        let start = app.scope?;
+        if let Some(known) = self.paste_memo.borrow().get(app) {
+            return known.clone();
+        }
+        let found = paste_factories(self.model, app.file, start);
+        self.paste_memo
+            .borrow_mut()
+            .insert(app.clone(), found.clone());
+        found
+    }
+
     fn app_level(&self, app: &ObjectId, mounted: &MountedRoute, sec: &mut RouteSecurity) {
         let via = Some(self.apps.display_object(app));
+        // An application served only through a PasteDeploy pipeline (OpenStack's
+        // `api-paste.ini` putting keystonemiddleware's `auth_token` in front): the pipeline's
+        // filters, configured outside the analysed code, may authenticate every route.
+        // Once: an application built from another (`app = build_app()`) is served by the
+        // same pipeline.
+        const PASTE: &str = "PasteDeploy pipeline around";
+        if !sec.auth.iter().any(|p| p.mechanism.starts_with(PASTE))
+            && let Some(factories) = self.paste_factories(app)
+        {
+            sec.auth.push(Protection {
+                mechanism: format!("{PASTE} {factories}"),
+                level: Level::Middleware,
+                via: via.clone(),
+                checks_role: false,
+                condition: Some(
+                    "if its filters authenticate: the pipeline is configured outside the analysed code"
+                        .to_string(),
+                ),
+            });
+        }
         // `before_app_request` of any blueprint registered (at any depth) in this app.
         for hook in self
             .apps
@@ -8023,6 +8061,181 @@ fn set_condition(protections: &mut [Protection], when: &When) {
 
 /// A protection's condition, read after "only": `if auth_string is not None`, `for the paths
 /// ... selects`.
+/// The PasteDeploy factories through which the application built in the function at `start`
+/// of `file` is served, when it is served only through them: the function is itself a
+/// PasteDeploy factory (`def factory(cls, global_config, **local_config)`, `app_factory(
+/// global_conf, **local_conf)`), or every call of it in production code, up to three calls
+/// away, is in one (`cls.app = build_app()`), or nothing analysed calls it and the project
+/// loads its application with PasteDeploy (`paste.deploy.loadapp(...)`, oslo.service's
+/// `wsgi.Loader(conf).load_app(name)`), naming the factory in a configuration file. Their
+/// names, `Router.factory, RouterV2.factory`.
+fn paste_factories(model: &ProjectModel, file: usize, start: u32) -> Option<String> {
+    // The module-level function or class method the application is built in.
+    let (function, class) = model.files[file].body().iter().find_map(|stmt| {
+        let span = stmt.span();
+        if !(span.start <= start && start < span.end) {
+            return None;
+        }
+        match stmt {
+            Stmt::FunctionDef(f) => Some((f.as_ref(), None)),
+            Stmt::ClassDef(c) => c.body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(m) if m.span.start <= start && start < m.span.end => {
+                    Some((m.as_ref(), Some(c.as_ref())))
+                }
+                _ => None,
+            }),
+            _ => None,
+        }
+    })?;
+    let mut loads = None;
+    let mut names = Vec::new();
+    paste_served(model, file, function, class, 0, &mut loads, &mut names).then_some(())?;
+    names.sort_unstable();
+    names.dedup();
+    Some(names.join(", "))
+}
+
+/// Whether `function` (a method of `class` if given) is a PasteDeploy factory or called only
+/// from them (see [`paste_factories`]); collects their names into `names`.
+fn paste_served<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    function: &'a Function,
+    class: Option<&'a Class>,
+    depth: u32,
+    loads: &mut Option<bool>,
+    names: &mut Vec<String>,
+) -> bool {
+    if is_paste_factory(function) {
+        names.push(match class {
+            Some(c) => format!("{}.{}", c.name, function.name),
+            None => function.name.to_string(),
+        });
+        return true;
+    }
+    // The callers of a method are out of reach; a deep chain is unlikely to be a factory's.
+    if class.is_some() || depth >= 3 {
+        return false;
+    }
+    let mut callers: Vec<(usize, &'a Function, Option<&'a Class>)> = Vec::new();
+    let mut at_module_level = false;
+    for (caller_file, source) in crate::apps::files_naming(model, file, &function.name) {
+        if source.is_test() {
+            continue;
+        }
+        let calls = |body: &'a [Stmt]| {
+            let mut found = false;
+            walk_all_exprs(body, &mut |e| {
+                found |= e.any(&mut |x| {
+                    x.as_call().is_some_and(|call| {
+                        call.func.last_name() == Some(function.name.as_str())
+                            && matches!(model.resolve_definition(caller_file, &call.func),
+                                Some((_, Some(Stmt::FunctionDef(f)), _))
+                                    if std::ptr::eq(f.as_ref(), function))
+                    })
+                });
+            });
+            found
+        };
+        for stmt in source.body() {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    if !std::ptr::eq(f.as_ref(), function) && calls(&f.body) {
+                        callers.push((caller_file, f, None));
+                    }
+                }
+                Stmt::ClassDef(c) => {
+                    for s in &c.body {
+                        match s {
+                            Stmt::FunctionDef(m) => {
+                                if calls(&m.body) {
+                                    callers.push((caller_file, m, Some(c.as_ref())));
+                                }
+                            }
+                            other => at_module_level |= calls(std::slice::from_ref(other)),
+                        }
+                    }
+                }
+                other => at_module_level |= calls(std::slice::from_ref(other)),
+            }
+        }
+    }
+    if at_module_level {
+        return false;
+    }
+    if callers.is_empty() {
+        // Named only in a PasteDeploy configuration file, if the project loads one.
+        let loads = *loads.get_or_insert_with(|| loads_paste_app(model));
+        if loads {
+            names.push(function.name.to_string());
+        }
+        return loads;
+    }
+    callers
+        .into_iter()
+        .all(|(f, caller, c)| paste_served(model, f, caller, c, depth + 1, loads, names))
+}
+
+/// A PasteDeploy factory's signature: `(global_config, **local_config)` after `self` or `cls`,
+/// or after the `loader` of a composite factory.
+fn is_paste_factory(function: &Function) -> bool {
+    let mut params = function
+        .params
+        .iter()
+        .filter(|p| !matches!(p.kind, ParamKind::VarKeywords))
+        .map(|p| p.name.as_str())
+        .skip_while(|n| matches!(*n, "self" | "cls" | "loader"));
+    matches!(params.next(), Some("global_conf" | "global_config"))
+        && params.next().is_none()
+        && function
+            .params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::VarKeywords))
+}
+
+/// The project's production code loads an application with PasteDeploy:
+/// `paste.deploy.loadapp("config:...")`, or oslo.service's `wsgi.Loader(conf).load_app(name)`.
+fn loads_paste_app(model: &ProjectModel) -> bool {
+    const MODULES: &[&str] = &[
+        "paste.deploy",
+        "paste.deploy.loadapp",
+        "paste.deploy.loadwsgi",
+        "paste.deploy.loadwsgi.loadapp",
+        "oslo_service.wsgi",
+        "oslo_service.wsgi.Loader",
+    ];
+    let mut files: Vec<usize> = MODULES
+        .iter()
+        .flat_map(|m| model.importers_of(m).iter().copied())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files.into_iter().any(|i| {
+        let source = &model.files[i];
+        if source.is_test() {
+            return false;
+        }
+        let (mut loadapp, mut loader, mut load_app) = (false, false, false);
+        walk_all_exprs(source.body(), &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call() {
+                    match source.imports.resolve(&call.func).as_deref() {
+                        Some("paste.deploy.loadapp" | "paste.deploy.loadwsgi.loadapp") => {
+                            loadapp = true
+                        }
+                        Some("oslo_service.wsgi.Loader") => loader = true,
+                        _ => {}
+                    }
+                    load_app |= matches!(&call.func.kind,
+                        ExprKind::Attribute { attr, .. } if attr == "load_app");
+                }
+                false
+            });
+        });
+        loadapp || loader && load_app
+    })
+}
+
 fn condition_of(when: &When, coverage: Option<String>) -> Option<String> {
     let parts: Vec<String> = when
         .condition()
