@@ -22,7 +22,11 @@ declare_rule! {
     /// secrets, credentials), which endpoints also legitimately issue, are reported only when
     /// the value is shown to come from storage: an ORM row loaded by the handler (a query, or a
     /// dependency typed with the table class, also through an `Annotated` alias) that has the
-    /// same column, or a server-held secret (a module-level value whose name says it is one).
+    /// same column, or a server-held secret (a module-level value whose name says it is one, or
+    /// such an attribute of a module-level settings object, `client_config.STORE_AUTH_TOKEN`,
+    /// also through a local the handler assigns from it). flask-restful's `@marshal_with(fields)`
+    /// and `return marshal(obj, fields)` send only the keys of the fields mapping (nested ones
+    /// included): only a sensitive key there is reported.
     /// Also reported: an ORM row returned with no filtering model (`response_model=None`
     /// included) whose table has a secret column; Flask `jsonify(obj.__dict__)`, `vars(obj)`,
     /// a dump of every column; a returned dict whose entry reads a secret column of a row.
@@ -607,6 +611,55 @@ impl<'a> Handler<'a> {
         .then(|| name.to_string())
     }
 
+    /// A secret read from a module-level settings object (an instance of a class named for
+    /// configuration or settings): `client_config.STORE_AUTH_TOKEN`, also through `token or
+    /// None` and a local assigned from it (`token = client_config.STORE_AUTH_TOKEN` under `if
+    /// not client_config.EXCLUDE_SECRETS:`). Its text, `client_config.STORE_AUTH_TOKEN`.
+    fn settings_secret(&self, expr: &Expr, depth: u32) -> Option<String> {
+        match &expr.kind {
+            ExprKind::BoolOp { values, .. } => {
+                values.iter().find_map(|v| self.settings_secret(v, depth))
+            }
+            ExprKind::IfExp { body, orelse, .. } => self
+                .settings_secret(body, depth)
+                .or_else(|| self.settings_secret(orelse, depth)),
+            ExprKind::Name(name) if depth == 0 && self.param(name).is_none() => {
+                let mut found = None;
+                walk_stmts(&self.function.body, &mut |stmt| {
+                    if found.is_none()
+                        && let Stmt::Assign {
+                            targets,
+                            value: Some(value),
+                            ..
+                        } = stmt
+                        && matches!(targets.as_slice(), [t] if t.as_name() == Some(name.as_str()))
+                    {
+                        found = self.settings_secret(value, depth + 1);
+                    }
+                });
+                found
+            }
+            ExprKind::Attribute { value, attr } => {
+                let root = value.as_name()?;
+                if !is_sensitive_field(attr)
+                    || self.param(root).is_some()
+                    || binds_locally(&self.function.body, root)
+                {
+                    return None;
+                }
+                let class = self
+                    .model
+                    .instance_class(self.file, &[self.function], value)?;
+                let class_name = class.rsplit('.').next().unwrap_or(&class);
+                identifier_words(class_name)
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "config" | "settings" | "conf"))
+                    .then(|| format!("{root}.{attr}"))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a secret of `kind` read from storage leaves through this route.
     fn leaks(&self, kind: SecretKind, row: Option<Row>) -> bool {
         match kind {
@@ -654,7 +707,9 @@ impl<'a> Handler<'a> {
         }
         if let Some(key) = key
             && let Some(kind) = secret_kind(key)
-            && let Some(root) = self.server_held(value)
+            && let Some(root) = self
+                .server_held(value)
+                .or_else(|| self.settings_secret(value, 0))
             && self.leaks(kind, None)
         {
             return Some(format!("the server-side `{root}`"));
@@ -935,6 +990,24 @@ fn check_route<'a>(
             && !is_none(v)
             && !h.renders_template(v)
     });
+    // flask-restful's response filter, `@marshal_with(fields)` on the handler or `return
+    // marshal(obj, fields)`: only the keys of the fields mapping leave.
+    if let Some(keys) = marshal_with_keys(h) {
+        return marshalled_leak(h, keys.as_deref(), &returns);
+    }
+    let mut marshalled = None;
+    returns.retain(|v| match marshal_call(h, v) {
+        Some((object, keys)) => {
+            if marshalled.is_none() {
+                marshalled = marshalled_leak(h, keys.as_deref(), &[object]);
+            }
+            false
+        }
+        None => true,
+    });
+    if marshalled.is_some() {
+        return marshalled;
+    }
     let declared_class = declared.and_then(|(e, f)| {
         named_class(h.model, f, e).filter(|(df, c)| model_kind(h.model, *df, c).is_some())
     });
@@ -964,6 +1037,145 @@ fn check_route<'a>(
     for value in returns {
         if let Some(what) = returned_secret(h, value, filtered) {
             return Some(what);
+        }
+    }
+    None
+}
+
+/// flask-restful's (and flask-restx's) marshalling functions.
+const MARSHAL_WITH: &[&str] = &[
+    "flask_restful.marshal_with",
+    "flask_restx.marshal_with",
+    "flask_restx.marshal_list_with",
+    "flask_restplus.marshal_with",
+    "flask_restplus.marshal_list_with",
+];
+const MARSHAL: &[&str] = &[
+    "flask_restful.marshal",
+    "flask_restx.marshal",
+    "flask_restplus.marshal",
+];
+
+/// The keys of the fields mapping a handler's `@marshal_with(fields)` decorator sends (also
+/// flask-restx's `@ns.marshal_with(model)`): `Some(None)` when the mapping cannot be read (a
+/// filter all the same), `None` without such a decorator.
+fn marshal_with_keys(h: &Handler) -> Option<Option<Vec<String>>> {
+    let source = &h.model.files[h.file];
+    h.function.decorators.iter().find_map(|d| {
+        let call = d.as_call()?;
+        let by_name = source
+            .imports
+            .resolve(&call.func)
+            .is_some_and(|q| MARSHAL_WITH.contains(&q.as_str()));
+        // `@ns.marshal_with(model)`: a method of flask-restx's `Namespace`/`Api`.
+        let by_method = matches!(&call.func.kind, ExprKind::Attribute { attr, .. }
+                if matches!(attr.as_str(), "marshal_with" | "marshal_list_with"))
+            && (source.imports_module("flask_restx") || source.imports_module("flask_restplus"));
+        (by_name || by_method)
+            .then(|| marshal_keys(h.model, h.file, &[h.function], call.args.first()?, 0))
+    })
+}
+
+/// `marshal(obj, fields)` returned: the object and the keys of the fields mapping (`None` when
+/// the mapping cannot be read).
+fn marshal_call<'a>(h: &Handler<'a>, value: &'a Expr) -> Option<(&'a Expr, Option<Vec<String>>)> {
+    let call = value.as_call()?;
+    let q = h.model.files[h.file].imports.resolve(&call.func)?;
+    if !MARSHAL.contains(&q.as_str()) {
+        return None;
+    }
+    let object = call.args.first()?;
+    let fields = call.args.get(1).or_else(|| call.keyword("fields"));
+    Some((
+        object,
+        fields.and_then(|f| marshal_keys(h.model, h.file, &[h.function], f, 0)),
+    ))
+}
+
+/// The keys a flask-restful fields mapping sends, those of nested mappings included
+/// (`fields.List(fields.Nested(ACCOUNT_FIELDS))`), followed through constants.
+fn marshal_keys(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    fields: &Expr,
+    depth: u32,
+) -> Option<Vec<String>> {
+    if depth > 6 {
+        return None;
+    }
+    match &fields.kind {
+        ExprKind::Dict(entries) => {
+            let mut keys = Vec::new();
+            for entry in entries {
+                let nested = match &entry.key {
+                    Some(key) => {
+                        keys.push(key.as_str()?.to_string());
+                        // `fields.Nested(OTHER)`, `fields.List(fields.Nested(OTHER))`.
+                        let mut value = &entry.value;
+                        while let Some(call) = value.as_call()
+                            && matches!(call.func.last_name(), Some("List" | "Nested"))
+                            && let Some(inner) = call.args.first()
+                        {
+                            value = inner;
+                        }
+                        (!std::ptr::eq(value, &entry.value)
+                            && !matches!(value.kind, ExprKind::Call(_)))
+                        .then_some(value)
+                    }
+                    // `**BASE_FIELDS`.
+                    None => Some(&entry.value),
+                };
+                if let Some(nested) = nested {
+                    keys.extend(marshal_keys(model, file, scope, nested, depth + 1)?);
+                }
+            }
+            Some(keys)
+        }
+        // flask-restx's `ns.model("Account", {...})`.
+        ExprKind::Call(call) if call.func.last_name() == Some("model") => {
+            marshal_keys(model, file, scope, call.args.get(1)?, depth + 1)
+        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            let origin = model.follow(file, scope, fields)?;
+            if std::ptr::eq(origin.expr, fields) {
+                return None;
+            }
+            marshal_keys(model, origin.file, &origin.scope, origin.expr, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The first key of a fields mapping that sends a secret of what the handler returns: a
+/// password-like key whatever the value, a token-like one when a returned row of the table
+/// fills it. Unreadable keys (`None`) send nothing known.
+fn marshalled_leak<'a>(
+    h: &Handler<'a>,
+    keys: Option<&[String]>,
+    returns: &[&'a Expr],
+) -> Option<String> {
+    let keys = keys?;
+    for key in keys {
+        let Some(kind) = secret_kind(key) else {
+            continue;
+        };
+        let leaks = match kind {
+            SecretKind::Verifier => !returns.is_empty(),
+            SecretKind::Token => returns.iter().any(|value| {
+                h.row(value, 0).is_some_and(|r| {
+                    fields(h.model, r.file, r.class)
+                        .iter()
+                        .any(|f| f.name == *key && !f.hidden)
+                        && !h.looked_up_by(r, key)
+                        && h.leaks(kind, Some(r))
+                        && !h.reissued(key)
+                        && !h.encrypted.contains(key)
+                })
+            }),
+        };
+        if leaks {
+            return Some(format!("marshals its answer with the field `{key}`"));
         }
     }
     None
