@@ -6,7 +6,7 @@ use crate::helpers::project_class_of;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::config::any_identifier_word;
-use routewarden_model::security::{walk_exprs, walk_stmts};
+use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
 use routewarden_python::ast::{
     BoolOp, Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind, Span, Stmt,
     UnaryOp,
@@ -90,8 +90,14 @@ declare_rule! {
     ///   and the answer is not a 5xx: the text describes what was wrong with the client's own input;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
-    ///   which may return it as is (it is the prepared error response); its
-    ///   `original_exception` still counts;
+    ///   which may return it as is (it is the prepared error response); so is what a Flask
+    ///   handler registered for any status code gets (`@app.errorhandler(500)` is handed
+    ///   werkzeug's `InternalServerError`, whose text is fixed; Starlette's
+    ///   `exception_handler(500)` gets the exception itself); its `original_exception` still
+    ///   counts;
+    /// - code that runs only while the application is set up: a module-level function called
+    ///   only directly from functions that build a router or an application
+    ///   (`validator = build_validator(config)` where the `APIRouter` is made);
     /// - a message the code recognised by its text before answering with a 4xx
     ///   (`if "not found" in str(e).lower(): raise HTTPException(404, str(e))`): the known,
     ///   deliberate message, not whatever the exception happens to say;
@@ -229,6 +235,9 @@ const NARROW: &[&str] = &[
     // Written by whoever raised it to say what is not supported, though it derives from
     // `RuntimeError`.
     "NotImplementedError",
+    // The base of JMESPath's complaints about a query expression (its syntax, a function's
+    // arity or argument types): the expression a client passes to select data.
+    "JMESPathError",
     // Third-party codecs' complaints about the bytes they were given.
     "ZstdError",
     "LZ4FrameError",
@@ -1720,6 +1729,25 @@ fn werkzeug_exception_status(qualified: &str) -> Option<i64> {
     })
 }
 
+/// What a Flask error handler registered for a status code (`@app.errorhandler(500)`,
+/// `register_error_handler(503, h)`) is given: always werkzeug's `HTTPException` for that
+/// status, for a 500 the `InternalServerError` wrapping an unhandled exception, whose text is
+/// fixed (the exception itself is in its `original_exception`). Starlette's
+/// `exception_handler(500)` is handed the unhandled exception itself.
+fn flask_status_handler(registration: &str, status: &Expr) -> Option<Caught> {
+    let flask = matches!(
+        registration,
+        "errorhandler" | "app_errorhandler" | "register_error_handler"
+    );
+    (flask && matches!(status.kind, ExprKind::Int(Some(_)))).then_some(Caught {
+        narrow: true,
+        http: true,
+        any_http: true,
+        upstream: false,
+        specific: true,
+    })
+}
+
 /// A library's exception named for a refused request (`BadRequest`, `RequestBadRequest`,
 /// `Conflict`, `UnprocessableEntity`, with or without `Error`): raised for what the client
 /// sent, with a message written for it, like werkzeug's own `BadRequest`.
@@ -2098,15 +2126,12 @@ impl ExceptionDetailsInResponse {
             let ExprKind::Call(call) = &d.kind else {
                 continue;
             };
-            if matches!(
-                call.func.last_name(),
-                Some("exception_handler" | "errorhandler" | "app_errorhandler")
-            ) {
-                return Some(
-                    call.args
-                        .first()
-                        .map_or_else(Caught::default, |a| Self::classify(cx, Some(a))),
-                );
+            if let Some(name @ ("exception_handler" | "errorhandler" | "app_errorhandler")) =
+                call.func.last_name()
+            {
+                return Some(call.args.first().map_or_else(Caught::default, |a| {
+                    flask_status_handler(name, a).unwrap_or_else(|| Self::classify(cx, Some(a)))
+                }));
             }
         }
         // `app.add_exception_handler(Exception, handler)`, `app.register_error_handler(500, h)`;
@@ -2199,19 +2224,20 @@ impl ExceptionDetailsInResponse {
                             Some("exception_handler" | "errorhandler" | "app_errorhandler")
                         ) && call.args.first().is_some_and(is_handler) =>
                     {
-                        inner.args.first()
+                        inner.args.first().zip(inner.func.last_name())
                     }
                     _ if matches!(
                         call.func.last_name(),
                         Some("add_exception_handler" | "register_error_handler")
                     ) && call.args.get(1).is_some_and(is_handler) =>
                     {
-                        call.args.first()
+                        call.args.first().zip(call.func.last_name())
                     }
                     _ => None,
                 };
-                if let Some(a) = registration {
-                    let c = Self::classify_in(cx, at, Some(a));
+                if let Some((a, how)) = registration {
+                    let c = flask_status_handler(how, a)
+                        .unwrap_or_else(|| Self::classify_in(cx, at, Some(a)));
                     *registered = Some(match *registered {
                         None => c,
                         Some(r) => Caught {
@@ -2257,8 +2283,10 @@ impl Rule for ExceptionDetailsInResponse {
             return;
         }
         let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
-        // A background job's step runs in the worker: no HTTP client sees what it raises.
-        if !is_route && handler_kind.is_none() && runs_in_worker(cx, f) {
+        // A background job's step runs in the worker: no HTTP client sees what it raises; a
+        // builder called while the application is set up, before any request.
+        if !is_route && handler_kind.is_none() && (runs_in_worker(cx, f) || runs_at_startup(cx, f))
+        {
             return;
         }
         let mut scope = cx.functions.clone();
@@ -2310,6 +2338,111 @@ const WORKER_DECORATORS: &[&str] = &[
     "workflow",
     "durable_task",
 ];
+
+/// Whether module-level function `f` runs only while the application is set up: every use of
+/// it in production code is a call made directly (not from a nested function) in a function
+/// that builds a router or an application (`validator = build_validator(config)` in
+/// `get_router`, which makes the `APIRouter`). What it raises never reaches a client.
+fn runs_at_startup(cx: &FileContext, f: &Function) -> bool {
+    if !cx.functions.is_empty() || !cx.classes.is_empty() {
+        return false;
+    }
+    let module = cx.file.module_name.as_str();
+    let qualified = format!("{module}.{}", f.name);
+    let builds_objects: rustc_hash::FxHashSet<(usize, u32)> = cx
+        .surface
+        .apps
+        .objects
+        .keys()
+        .filter_map(|id| Some((id.file, id.scope?)))
+        .collect();
+    let mut called = false;
+    for (at, source) in cx.model.files.iter().enumerate() {
+        if at != cx.file_index
+            && !source
+                .imports
+                .iter()
+                .any(|(_, q)| q == qualified || q == module)
+        {
+            continue;
+        }
+        if source.is_test() {
+            continue;
+        }
+        let denotes_f = |e: &Expr| {
+            e.last_name() == Some(f.name.as_str())
+                && matches!(cx.model.resolve_definition(at, e),
+                    Some((file, Some(Stmt::FunctionDef(def)), _))
+                        if file == cx.file_index && def.span == f.span)
+        };
+        // Each use of `f` in the file: at set-up when it is the callee of a call made in the
+        // own body of a function that builds a framework object.
+        let mut uses = |body: &[Stmt], builder: bool| -> bool {
+            let mut ok = true;
+            walk_own_exprs(body, &mut |e| {
+                e.any(&mut |x| {
+                    match &x.kind {
+                        ExprKind::Call(call) if denotes_f(&call.func) => {
+                            called = true;
+                            ok &= builder;
+                        }
+                        ExprKind::Name(_) | ExprKind::Attribute { .. } if denotes_f(x) => {
+                            // A reference that is not a call's callee (`Depends(f)`), unless
+                            // seen as the callee above.
+                            ok &= builder && is_callee_somewhere(body, x);
+                        }
+                        _ => {}
+                    }
+                    false
+                });
+            });
+            ok
+        };
+        let mut other_uses = false;
+        let mut builder_calls_only = true;
+        walk_functions(source.body(), &mut |g| {
+            if std::ptr::eq(g, f) {
+                return;
+            }
+            // `Depends(f)` in a parameter, `@f` on a function: used per request.
+            let mut outer: Vec<&Expr> = g.decorators.iter().collect();
+            for p in &g.params {
+                outer.extend(p.default.iter().chain(p.annotation.iter()));
+            }
+            other_uses |= outer.iter().any(|e| e.any(&mut |x| denotes_f(x)));
+            let builder = builds_objects.contains(&(at, g.span.start));
+            builder_calls_only &= uses(&g.body, builder);
+        });
+        if other_uses || !builder_calls_only || !uses(source.body(), false) {
+            return false;
+        }
+    }
+    called
+}
+
+/// Whether the expression at `x`'s span is the callee of a call in `body`.
+fn is_callee_somewhere(body: &[Stmt], x: &Expr) -> bool {
+    let mut found = false;
+    walk_own_exprs(body, &mut |e| {
+        found |=
+            e.any(&mut |c| matches!(&c.kind, ExprKind::Call(call) if call.func.span == x.span));
+    });
+    found
+}
+
+/// Calls `f` with the expressions of `body`'s own statements, not those of nested functions
+/// or classes.
+fn walk_own_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    for stmt in body {
+        if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            continue;
+        }
+        stmt.for_each_own_expr(f);
+        for child in stmt.child_bodies() {
+            walk_own_exprs(child, f);
+        }
+    }
+}
 
 /// Whether `f`, or a function or class enclosing it, is a background job's step: decorated
 /// with one of [`WORKER_DECORATORS`]. The worker calls it, not a request.
