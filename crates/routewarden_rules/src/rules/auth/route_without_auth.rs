@@ -19,7 +19,9 @@ declare_rule! {
     /// A sensitive route that no authentication reaches. Sensitive means a state-changing method
     /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id (not a file path,
-    /// `{path:path}` or `<path:filename>`, nor a size) while other routes of
+    /// `{path:path}` or `<path:filename>`, nor a size; and read by the handler: a page that
+    /// takes the id and never reads it, `def share(token): return render_template(...)`,
+    /// addresses nothing on the server) while other routes of
     /// the same router are protected, or any route of a router, blueprint or app whose other
     /// routes (two or more) are all protected (by a login: a token the handler checks or a
     /// per-object access check does not make a route's siblings look protected, since it lets
@@ -135,6 +137,17 @@ declare_rule! {
     /// only when one is presented. Neither is a guard that turns away logged-in users (`if
     /// current_user.is_authenticated: return redirect(...)`, an anonymous-only view).
     ///
+    /// The steps of an OAuth 2.0 device authorization login (RFC 8628) are public by design, by
+    /// what the handler does: answering a `device_code` and a `user_code`, or taking the
+    /// `user_code` and checking the user's credentials.
+    ///
+    /// An application served only through a PasteDeploy pipeline (built in a PasteDeploy
+    /// factory, `def factory(cls, global_config, **local_config)`, or only called from one, or
+    /// called by nothing in a project that loads its application with `paste.deploy.loadapp`
+    /// or oslo.service's `Loader.load_app`) is authenticated by the pipeline's filters
+    /// (OpenStack's keystonemiddleware `auth_token`) if the configuration file, which the
+    /// analysis does not read, puts one in front: its routes are reported at low confidence.
+    ///
     /// Login, logout, token, token refresh (a `refresh` step at the root or after token,
     /// session or auth segments: `/refresh`, `/auth/refresh`; not `/api/bookmarks/refresh`),
     /// registration, password reset and recovery, e-mail verification, OAuth
@@ -236,6 +249,7 @@ impl Rule for RouteWithoutAuth {
                     && answers_constant(cx, route)
                 || is_login(cx, route)
                 || is_oauth_redirect_target(path, route.handler)
+                || is_device_flow_step(cx, route)
             {
                 continue;
             }
@@ -302,7 +316,10 @@ impl Rule for RouteWithoutAuth {
                 Some(format!(
                     "its path names a protected resource (`{resource}`)"
                 ))
-            } else if has_object_parameter(path) && protected_siblings > 0 && reads_mostly_protected
+            } else if has_object_parameter(path)
+                && protected_siblings > 0
+                && reads_mostly_protected
+                && !ignores_path_values(path, route.handler)
             {
                 Some(
                     "it addresses an object by id while other routes of its router are protected"
@@ -367,6 +384,64 @@ impl Rule for RouteWithoutAuth {
             out.extend(f.into_vec());
         }
     }
+}
+
+/// A step of an OAuth 2.0 device authorization login (RFC 8628), by what the handler does: the
+/// device authorization endpoint answers the `device_code` and `user_code` a device starts
+/// its login with; the verification step takes the `user_code` and signs the user in with the
+/// identity provider (`await authenticator.authenticate(request)`, a credential check RATE001
+/// also sees). Anonymous callers use them to become authenticated.
+fn is_device_flow_step(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let handler = route.handler;
+    if handler.params.iter().any(|p| p.name == "user_code")
+        && credential_evidence(cx.model, route.handler_file, handler).is_some()
+    {
+        return true;
+    }
+    let mut device_codes = false;
+    routewarden_model::values::for_each_return(&handler.body, &mut |value| {
+        if let ExprKind::Dict(entries) = &value.kind {
+            let keys: Vec<&str> = entries
+                .iter()
+                .filter_map(|e| e.key.as_ref().and_then(|k| k.as_str()))
+                .collect();
+            device_codes |= keys.contains(&"device_code") && keys.contains(&"user_code");
+        }
+    });
+    device_codes
+}
+
+/// A handler that takes every object id of its path as a parameter and never reads one
+/// (`def share(token): return render_template("share.html")`): the page addresses no object
+/// on the server, whatever the URL carries for the browser's code.
+fn ignores_path_values(path: &str, handler: &Function) -> bool {
+    let names: Vec<&str> = path
+        .split('/')
+        .filter(|s| has_object_parameter(s))
+        .filter_map(|s| {
+            let inner = s
+                .strip_prefix('{')
+                .and_then(|r| r.strip_suffix('}'))
+                .or_else(|| s.strip_prefix('<').and_then(|r| r.strip_suffix('>')))?;
+            Some(match inner.split_once(':') {
+                Some((name, _)) if s.starts_with('{') => name,
+                Some((_, name)) => name,
+                None => inner,
+            })
+        })
+        .collect();
+    if names.is_empty()
+        || !names
+            .iter()
+            .all(|n| handler.params.iter().any(|p| p.name == *n))
+    {
+        return false;
+    }
+    let mut read = false;
+    walk_exprs(&handler.body, &mut |e| {
+        read |= e.any(&mut |x| x.as_name().is_some_and(|n| names.contains(&n)));
+    });
+    !read
 }
 
 /// A handler whose body (after its docstring) only builds a URL and returns `redirect(...)` or
