@@ -24,7 +24,10 @@ declare_rule! {
     /// `lifetime_seconds=None`, which then signs tokens without `exp`. An unsigned token (`algorithm="none"`, an authlib header
     /// with `"alg": "none"`) is JWT002's: an expiry nobody can trust is not reported.
     ///
-    /// Switching off the library's time checks (`verify_exp`, `verify_iat`, `verify_nbf`) is
+    /// `verify_iat` switched off is not reported: it only lets a token issued slightly in the
+    /// future through (clock skew), the expiry is still checked.
+    ///
+    /// Switching off the library's time checks (`verify_exp`, `verify_nbf`) is
     /// not reported when the code checks time itself: `exp` is in the `require` list (the
     /// token must carry it, so the code that disabled the library's wall-clock check compares
     /// it, typically against an injected clock), or the code compares the decoded `exp`: the
@@ -511,7 +514,9 @@ impl Rule for JwtClaimsNotVerified {
             let off: Vec<&str> = opts
                 .iter()
                 .filter(|(k, v)| {
-                    let time = matches!(k.as_str(), "verify_exp" | "verify_nbf" | "verify_iat");
+                    // Not `verify_iat`: it only refuses an `iat` in the future (clock skew
+                    // between the issuer and this server); expiry is still checked.
+                    let time = matches!(k.as_str(), "verify_exp" | "verify_nbf");
                     (time && !own_time_checks || matches!(k.as_str(), "verify_aud" | "verify_iss"))
                         && is_false(v)
                 })
