@@ -60,7 +60,8 @@ declare_rule! {
     /// ENV["PASSWORD"]` or `.get(...)` of a module-level or imported mapping, a module constant
     /// read from the environment, is reported), names that only contain a credential word
     /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
-    /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter),
+    /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter;
+    /// `token_project`, `token_tenant`: the project a token was issued for, an id in every URL),
     /// and test modules.
     ///
     /// ## Why is this dangerous
@@ -442,6 +443,19 @@ fn names_a_parameter_key(expr: &Expr) -> bool {
     })
 }
 
+/// A name whose last word is an identifier that URLs carry (`token_project`, `token_tenant`:
+/// the project a token was issued for): compared with the one in the path, it checks that
+/// the caller works in its own project, and neither value is secret.
+fn names_an_identifier(expr: &Expr) -> bool {
+    operand_name(expr).is_some_and(|n| {
+        let words = identifier_words(n);
+        words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "project" | "tenant" | "domain"))
+    })
+}
+
 fn has_non_secret_word(name: &str) -> bool {
     identifier_words(name)
         .iter()
@@ -782,6 +796,8 @@ impl NonConstantTimeSecretCompare {
             || mentions_non_secret_name(rhs)
             || names_a_parameter_key(lhs)
             || names_a_parameter_key(rhs)
+            || names_an_identifier(lhs)
+            || names_an_identifier(rhs)
             || is_checksum(lhs)
             || is_checksum(rhs)
             || cx.function().is_some_and(|f| has_non_secret_word(&f.name))
