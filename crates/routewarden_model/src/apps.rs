@@ -5696,7 +5696,9 @@ impl<'a> Extractor<'a> {
                 // `login_required(view)`, `jwt_required()(view)`
                 if call.args.len() == 1 && call.keywords.is_empty() {
                     wrappers.push((file, &call.func));
-                    return self.view_of(file, scope, &call.args[0], wrappers, depth + 1);
+                    return self
+                        .view_of(file, scope, &call.args[0], wrappers, depth + 1)
+                        .or_else(|| self.built_endpoint(file, call, wrappers));
                 }
                 // `_translate_errors(endpoint, name)`: a project function wrapping the view
                 // it is given first.
@@ -5707,7 +5709,9 @@ impl<'a> Extractor<'a> {
                     )
                 {
                     wrappers.push((file, &call.func));
-                    return self.view_of(file, scope, first, wrappers, depth + 1);
+                    return self
+                        .view_of(file, scope, first, wrappers, depth + 1)
+                        .or_else(|| self.built_endpoint(file, call, wrappers));
                 }
                 None
             }
@@ -5749,8 +5753,89 @@ impl<'a> Extractor<'a> {
                 }
                 self.view_of(origin.file, &origin.scope, origin.expr, wrappers, depth + 1)
             }
+            // `endpoint=self.check if iscoroutinefunction(self.check) else sync_to_async(
+            // self.check)`: either branch is the same view, adapted.
+            // Two different views chosen by the test (`public_view if auth == "public" else
+            // private_view`) are not followed.
+            ExprKind::IfExp { body, orelse, .. } => {
+                let before = wrappers.len();
+                let first = self.view_of(file, scope, body, wrappers, depth + 1);
+                let after_first = wrappers.len();
+                let second = self.view_of(file, scope, orelse, wrappers, depth + 1);
+                match (first, second) {
+                    (Some(view), None) => {
+                        wrappers.truncate(after_first);
+                        Some(view)
+                    }
+                    (None, Some(view)) => {
+                        wrappers.drain(before..after_first);
+                        Some(view)
+                    }
+                    (
+                        Some(ViewTarget::Function { function: a, .. }),
+                        Some(ViewTarget::Function {
+                            function: b,
+                            file,
+                            scope,
+                        }),
+                    ) if std::ptr::eq(a, b) => {
+                        wrappers.truncate(after_first);
+                        Some(ViewTarget::Function {
+                            file,
+                            function: b,
+                            scope,
+                        })
+                    }
+                    _ => {
+                        wrappers.truncate(before);
+                        None
+                    }
+                }
+            }
             _ => None,
         }
+    }
+
+    /// `add_api_route(path, endpoint=create_endpoint(self.client.create_item, Model))` where
+    /// the view the project function is given cannot be followed (a method of an injected
+    /// object of unknown class): the function the factory defines and returns
+    /// (`async def _endpoint(request, data=Depends(model))`) is what the framework calls.
+    /// The factory is then not a wrapper around a known view.
+    fn built_endpoint(
+        &self,
+        file: usize,
+        call: &'a Call,
+        wrappers: &mut Vec<(usize, &'a Expr)>,
+    ) -> Option<ViewTarget<'a>> {
+        let (def_file, Some(Stmt::FunctionDef(factory)), _) =
+            self.model.resolve_definition(file, &call.func)?
+        else {
+            return None;
+        };
+        let factory: &'a Function = factory;
+        let mut returned: Vec<&str> = Vec::new();
+        for_each_return(&factory.body, &mut |v| returned.extend(v.as_name()));
+        // `def make_view_func(obj): ... return wrapper ... return obj`: an adapter of the view
+        // it is given (inside a registration template whose view is a parameter), not a
+        // builder of its own.
+        if returned
+            .iter()
+            .any(|n| factory.params.iter().any(|p| p.name == *n))
+        {
+            return None;
+        }
+        let function = local_function(&factory.body, returned.first()?)?;
+        if wrappers
+            .last()
+            .is_some_and(|(_, w)| std::ptr::eq(*w, &call.func))
+        {
+            wrappers.pop();
+        }
+        Some(ViewTarget::Function {
+            file: def_file,
+            function,
+            scope: vec![factory],
+        })
     }
 
     /// Routes for a view registered by a call (`add_url_rule`, `add_api_route`, `Route(...)`).
@@ -8061,7 +8146,17 @@ fn instance_router<'a>(
                 }
                 // A parameter may be an instance of any subclass.
                 Some(_) => return None,
-                None => module_instance_class(model, file, receiver)?,
+                None => module_instance_class(model, file, receiver).or_else(|| {
+                    // `if not settings.disable_cog: cog = TilerFactory(...)`: bound in a
+                    // module-level block, included under the same test.
+                    let module = &model.files[file];
+                    if module.top_level(name).is_some() || module.imports.get(name).is_some() {
+                        return None;
+                    }
+                    let block = std::slice::from_ref(module.block_binding(name)?);
+                    let built = crate::values::last_assignment(block, name)?.as_call()?;
+                    class_in(model, file, &built.func)
+                })?,
             }
         }
         _ => return None,
