@@ -82,7 +82,7 @@ pub struct FrameworkObject<'a> {
 }
 
 /// A route as registered: by a decorator, `add_api_route`, `add_url_rule` or a class view.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RouteDecl<'a> {
     pub file: usize,
     pub handler: &'a Function,
@@ -246,6 +246,18 @@ struct FileApps<'a> {
     local_servers: Vec<ObjectId>,
     plain_instances: Vec<ObjectId>,
     hook_calls: Vec<PluginHookCall<'a>>,
+    instance_views: Vec<InstanceView<'a>>,
+}
+
+/// The router of the instances of one project class (`TileFactory().router`), included from
+/// outside the class, and the router object its methods declare routes on (named for the class
+/// that builds it, shared by every subclass).
+#[derive(Debug)]
+struct InstanceView<'a> {
+    view: ObjectId,
+    base: ObjectId,
+    class_file: usize,
+    class: &'a Class,
 }
 
 /// `app.pluggy.hook.load_blueprints(app=app)`: pluggy calls every plugin function of that name
@@ -338,8 +350,10 @@ impl<'a> AppModel<'a> {
         };
         let mut parameter_links = Vec::new();
         let mut hook_calls = Vec::new();
+        let mut instance_views = Vec::new();
         for f in per_file {
             hook_calls.extend(f.hook_calls);
+            instance_views.extend(f.instance_views);
             for o in f.objects {
                 apps.objects.insert(o.id.clone(), o);
             }
@@ -359,7 +373,112 @@ impl<'a> AppModel<'a> {
         parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
         apps.keep_used_instances();
+        apps.split_instance_routers(instance_views);
         apps
+    }
+
+    /// Gives the router of each included instance (`cog.router` with `cog = TileFactory()`)
+    /// the routes its class's own and inherited methods declare on `self.router`: the routes
+    /// are extracted on the router object of the class that builds it, shared by every
+    /// subclass, and each subclass may add or override route methods. When the class has
+    /// every route of that object, the include is of the object itself.
+    fn split_instance_routers(&mut self, views: Vec<InstanceView<'a>>) {
+        let mut done: HashSet<ObjectId> = HashSet::default();
+        let mut copied: HashSet<usize> = HashSet::default();
+        let mut split_bases: HashSet<ObjectId> = HashSet::default();
+        for v in views {
+            if !done.insert(v.view.clone()) {
+                continue;
+            }
+            let owned: Vec<usize> = (0..self.routes.len())
+                .filter(|&r| self.routes[r].owner.as_ref() == Some(&v.base))
+                .collect();
+            let selected: Vec<usize> = owned
+                .iter()
+                .copied()
+                .filter(|&r| self.declared_for(r, v.class_file, v.class))
+                .collect();
+            if selected.len() == owned.len() {
+                for include in &mut self.includes {
+                    if include.child == v.view {
+                        include.child = v.base.clone();
+                    }
+                }
+                continue;
+            }
+            split_bases.insert(v.base.clone());
+            if let Some(o) = self.objects.get(&v.base) {
+                let copy = FrameworkObject {
+                    id: v.view.clone(),
+                    kind: o.kind,
+                    call: o.call,
+                    span: o.span,
+                    prefix: o.prefix.clone(),
+                    dependencies: o.dependencies.clone(),
+                    scope: o.scope.clone(),
+                };
+                self.objects.insert(v.view.clone(), copy);
+            }
+            let hooks: Vec<Hook<'a>> = self
+                .hooks
+                .iter()
+                .filter(|h| h.owner == v.base)
+                .map(|h| Hook {
+                    owner: v.view.clone(),
+                    kind: h.kind,
+                    function: h.function,
+                    function_file: h.function_file,
+                    span: h.span,
+                    when: h.when.clone(),
+                })
+                .collect();
+            self.hooks.extend(hooks);
+            for r in selected {
+                let mut route = self.routes[r].clone();
+                route.owner = Some(v.view.clone());
+                self.routes.push(route);
+                copied.insert(r);
+            }
+        }
+        // A route now on the instances' routers is not also on the class's router, unless
+        // that router is itself included somewhere.
+        let included: HashSet<&ObjectId> = self.includes.iter().map(|i| &i.child).collect();
+        let dropped: HashSet<usize> = copied
+            .into_iter()
+            .filter(|&r| {
+                self.routes[r]
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| split_bases.contains(o) && !included.contains(o))
+            })
+            .collect();
+        if dropped.is_empty() {
+            return;
+        }
+        let mut index = 0;
+        self.routes.retain(|_| {
+            let keep = !dropped.contains(&index);
+            index += 1;
+            keep
+        });
+    }
+
+    /// Whether a route declared on an instance's router in a method of a project class
+    /// (`@self.router.get(...)` in `TileFactory.info`) is declared for instances of `class`:
+    /// the method is the class's own or the one it inherits, not one a subclass overrides.
+    fn declared_for(&self, route: usize, class_file: usize, class: &Class) -> bool {
+        let route = &self.routes[route];
+        let Some(method) = route.call_scope.first() else {
+            return true;
+        };
+        let Some(declaring) = class_of_method(self.model.files[route.file].body(), method) else {
+            return true;
+        };
+        class_hierarchy(self.model, class_file, class)
+            .iter()
+            .any(|(_, c)| std::ptr::eq(*c, declaring))
+            && find_method(self.model, class_file, class, &method.name)
+                .is_some_and(|(_, _, m)| std::ptr::eq(m, *method))
     }
 
     /// Drops the links of factory results that nothing is registered on: such an instance is
@@ -595,6 +714,10 @@ impl<'a> AppModel<'a> {
             // an application: an extension's views, whose app is the user's.
             Some(ObjectKind::ParameterApp) => true,
             Some(kind) if kind.is_app() => false,
+            // `self.router = APIRouter()`, `router = field(factory=APIRouter)`: the router of
+            // a class's instances that no analysed code includes, which a library's users
+            // build and mount themselves.
+            _ if root.scope.is_none() && root.name.contains('.') => true,
             _ => self.unresolved_mounts > 0 || root.scope.is_some(),
         }
     }
@@ -3676,6 +3799,24 @@ impl<'a> Extractor<'a> {
         let value = uncast(self.model, self.file, value);
         match &target.kind {
             ExprKind::Name(name) => {
+                // `router: APIRouter = field(factory=APIRouter)` in an attrs class or dataclass:
+                // an object of every instance, as `self.router = APIRouter()` is.
+                if let Some(class) = self.classes.last()
+                    && self
+                        .scope
+                        .last()
+                        .is_none_or(|f| f.span.start < class.span.start)
+                    && let Some((func, call)) = field_construction(self.model, self.file, value)
+                    && let Some(kind) = constructed_kind(self.model, self.file, func)
+                {
+                    let id = ObjectId {
+                        file: self.file,
+                        scope: None,
+                        name: instance_attribute_name(class, name),
+                    };
+                    self.constructed(id, kind, call, span);
+                    return;
+                }
                 let Some(call) = value.as_call() else { return };
                 let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
                     if !self.api_namespace(name, call, span) {
@@ -5361,6 +5502,17 @@ impl<'a> Extractor<'a> {
                         .then(|| middleware_wrapper(self.model, file, &scope, child_expr))
                         .flatten();
                     let target = wrapper.as_ref().map_or(child_expr, |w| w.wrapped);
+                    // `app.include_router(cog.router, prefix="/cog")`: the router of that
+                    // instance's class, whose routes are chosen once every file is read.
+                    if attr != "mount"
+                        && let Some(view) = instance_router(self.model, file, &scope, target)
+                    {
+                        let child = view.view.clone();
+                        self.out.instance_views.push(view);
+                        let include = self.include(parent.clone(), child, prefix.clone(), span);
+                        include.dependencies = dependencies.clone();
+                        continue;
+                    }
                     match resolve_object(self.model, file, &scope, target, 0) {
                         Some(child) => {
                             if let Some(w) = wrapper {
@@ -5544,7 +5696,9 @@ impl<'a> Extractor<'a> {
                 // `login_required(view)`, `jwt_required()(view)`
                 if call.args.len() == 1 && call.keywords.is_empty() {
                     wrappers.push((file, &call.func));
-                    return self.view_of(file, scope, &call.args[0], wrappers, depth + 1);
+                    return self
+                        .view_of(file, scope, &call.args[0], wrappers, depth + 1)
+                        .or_else(|| self.built_endpoint(file, call, wrappers));
                 }
                 // `_translate_errors(endpoint, name)`: a project function wrapping the view
                 // it is given first.
@@ -5555,7 +5709,9 @@ impl<'a> Extractor<'a> {
                     )
                 {
                     wrappers.push((file, &call.func));
-                    return self.view_of(file, scope, first, wrappers, depth + 1);
+                    return self
+                        .view_of(file, scope, first, wrappers, depth + 1)
+                        .or_else(|| self.built_endpoint(file, call, wrappers));
                 }
                 None
             }
@@ -5597,8 +5753,89 @@ impl<'a> Extractor<'a> {
                 }
                 self.view_of(origin.file, &origin.scope, origin.expr, wrappers, depth + 1)
             }
+            // `endpoint=self.check if iscoroutinefunction(self.check) else sync_to_async(
+            // self.check)`: either branch is the same view, adapted.
+            // Two different views chosen by the test (`public_view if auth == "public" else
+            // private_view`) are not followed.
+            ExprKind::IfExp { body, orelse, .. } => {
+                let before = wrappers.len();
+                let first = self.view_of(file, scope, body, wrappers, depth + 1);
+                let after_first = wrappers.len();
+                let second = self.view_of(file, scope, orelse, wrappers, depth + 1);
+                match (first, second) {
+                    (Some(view), None) => {
+                        wrappers.truncate(after_first);
+                        Some(view)
+                    }
+                    (None, Some(view)) => {
+                        wrappers.drain(before..after_first);
+                        Some(view)
+                    }
+                    (
+                        Some(ViewTarget::Function { function: a, .. }),
+                        Some(ViewTarget::Function {
+                            function: b,
+                            file,
+                            scope,
+                        }),
+                    ) if std::ptr::eq(a, b) => {
+                        wrappers.truncate(after_first);
+                        Some(ViewTarget::Function {
+                            file,
+                            function: b,
+                            scope,
+                        })
+                    }
+                    _ => {
+                        wrappers.truncate(before);
+                        None
+                    }
+                }
+            }
             _ => None,
         }
+    }
+
+    /// `add_api_route(path, endpoint=create_endpoint(self.client.create_item, Model))` where
+    /// the view the project function is given cannot be followed (a method of an injected
+    /// object of unknown class): the function the factory defines and returns
+    /// (`async def _endpoint(request, data=Depends(model))`) is what the framework calls.
+    /// The factory is then not a wrapper around a known view.
+    fn built_endpoint(
+        &self,
+        file: usize,
+        call: &'a Call,
+        wrappers: &mut Vec<(usize, &'a Expr)>,
+    ) -> Option<ViewTarget<'a>> {
+        let (def_file, Some(Stmt::FunctionDef(factory)), _) =
+            self.model.resolve_definition(file, &call.func)?
+        else {
+            return None;
+        };
+        let factory: &'a Function = factory;
+        let mut returned: Vec<&str> = Vec::new();
+        for_each_return(&factory.body, &mut |v| returned.extend(v.as_name()));
+        // `def make_view_func(obj): ... return wrapper ... return obj`: an adapter of the view
+        // it is given (inside a registration template whose view is a parameter), not a
+        // builder of its own.
+        if returned
+            .iter()
+            .any(|n| factory.params.iter().any(|p| p.name == *n))
+        {
+            return None;
+        }
+        let function = local_function(&factory.body, returned.first()?)?;
+        if wrappers
+            .last()
+            .is_some_and(|(_, w)| std::ptr::eq(*w, &call.func))
+        {
+            wrappers.pop();
+        }
+        Some(ViewTarget::Function {
+            file: def_file,
+            function,
+            scope: vec![factory],
+        })
     }
 
     /// Routes for a view registered by a call (`add_url_rule`, `add_api_route`, `Route(...)`).
@@ -7781,9 +8018,32 @@ fn instance_attribute_object(
     attr: &str,
 ) -> Option<ObjectId> {
     let (class_file, class) = receiver_class(model, file, scope, receiver)?;
+    class_instance_object(model, class_file, class, attr)
+}
+
+/// The object instances of a project class keep in `attr`, built by the class or a base in a
+/// method (`self._app = FastAPI()`), by an attrs or dataclass field's factory, or handed to
+/// the constructor (`self.app = app`, the `__init__` parameter).
+fn class_instance_object(
+    model: &ProjectModel,
+    class_file: usize,
+    class: &Class,
+    attr: &str,
+) -> Option<ObjectId> {
     class_hierarchy(model, class_file, class)
         .into_iter()
         .find_map(|(f, c)| {
+            // `router: APIRouter = field(factory=APIRouter)`: each instance builds its own.
+            if class_field_value(c, attr)
+                .and_then(|v| field_construction(model, f, v))
+                .is_some_and(|(func, _)| constructed_kind(model, f, func).is_some())
+            {
+                return Some(ObjectId {
+                    file: f,
+                    scope: None,
+                    name: instance_attribute_name(c, attr),
+                });
+            }
             let value = instance_attribute_value(c, attr)?;
             if is_construction(model, f, value) {
                 return Some(ObjectId {
@@ -7805,6 +8065,116 @@ fn instance_attribute_object(
                 .any(|p| p.name == name)
                 .then(|| parameter_id(f, init, name))
         })
+}
+
+/// The value a class body gives `attr` (`router: APIRouter = field(factory=APIRouter)`).
+fn class_field_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
+    class.body.iter().find_map(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if targets.iter().any(|t| t.as_name() == Some(attr)) => Some(value),
+        _ => None,
+    })
+}
+
+/// An attrs or dataclass field whose default a factory builds for each instance
+/// (`field(factory=APIRouter)`, `attr.ib(default=attr.Factory(APIRouter))`,
+/// `attr.Factory(lambda self: FastAPI(...), takes_self=True)`,
+/// `dataclasses.field(default_factory=APIRouter)`): the factory callable (or the callable a
+/// lambda calls) and the call whose keywords describe the object built.
+fn field_construction<'a>(
+    model: &ProjectModel,
+    file: usize,
+    value: &'a Expr,
+) -> Option<(&'a Expr, &'a Call)> {
+    let call = value.as_call()?;
+    let imports = &model.files[file].imports;
+    let factory = match imports.resolve(&call.func)?.as_str() {
+        "attr.ib" | "attr.attrib" | "attr.field" | "attrs.field" => {
+            call.keyword("factory").or_else(|| {
+                let default = call.keyword("default")?.as_call()?;
+                matches!(
+                    imports.resolve(&default.func).as_deref(),
+                    Some("attr.Factory" | "attrs.Factory")
+                )
+                .then(|| default.argument("factory", 0))
+                .flatten()
+            })?
+        }
+        "dataclasses.field" => call.keyword("default_factory")?,
+        _ => return None,
+    };
+    match &factory.kind {
+        ExprKind::Lambda { body } => {
+            let inner = body.as_call()?;
+            Some((&inner.func, inner))
+        }
+        _ => Some((factory, call)),
+    }
+}
+
+/// `app.include_router(cog.router, prefix="/cog")` where `cog` is an instance of a project
+/// class built here (`cog = TileFactory()` in the module or the function, or
+/// `TileFactory().router`) that keeps a router it builds on the instance: the router object
+/// the class's methods declare routes on (`@self.router.get(...)`), and the router of the
+/// instances of this class, which has only the routes of the class's own and inherited methods.
+fn instance_router<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &Expr,
+) -> Option<InstanceView<'a>> {
+    let ExprKind::Attribute {
+        value: receiver,
+        attr,
+    } = &expr.kind
+    else {
+        return None;
+    };
+    let (class_file, class) = match &receiver.kind {
+        ExprKind::Call(_) => receiver_class(model, file, scope, receiver)?,
+        ExprKind::Name(name) if name != "self" => {
+            let binder = scope.iter().rev().find(|f| {
+                f.params.iter().any(|p| p.name == name)
+                    || crate::values::local_assignment(f, name).is_some()
+            });
+            match binder {
+                Some(f) if crate::values::local_assignment(f, name).is_some() => {
+                    receiver_class(model, file, scope, receiver)?
+                }
+                // A parameter may be an instance of any subclass.
+                Some(_) => return None,
+                None => module_instance_class(model, file, receiver).or_else(|| {
+                    // `if not settings.disable_cog: cog = TilerFactory(...)`: bound in a
+                    // module-level block, included under the same test.
+                    let module = &model.files[file];
+                    if module.top_level(name).is_some() || module.imports.get(name).is_some() {
+                        return None;
+                    }
+                    let block = std::slice::from_ref(module.block_binding(name)?);
+                    let built = crate::values::last_assignment(block, name)?.as_call()?;
+                    class_in(model, file, &built.func)
+                })?,
+            }
+        }
+        _ => return None,
+    };
+    let base = class_instance_object(model, class_file, class, attr)?;
+    if base.scope.is_some() {
+        return None;
+    }
+    Some(InstanceView {
+        view: ObjectId {
+            file: class_file,
+            scope: None,
+            name: format!("{}().{attr}", class.name),
+        },
+        base,
+        class_file,
+        class,
+    })
 }
 
 /// The project class a parameter annotation names: `RESTfulAPI`, `"RESTfulAPI"`.
