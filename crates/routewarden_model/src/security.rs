@@ -3073,7 +3073,8 @@ impl<'a> Judge<'a, '_> {
         if let ExprKind::Name(name) = &target.kind {
             for (i, function) in scope.iter().enumerate().rev() {
                 if let Some(nested) = crate::apps::local_function(&function.body, name) {
-                    return self.function_verdict(file, nested, depth + 1);
+                    // Its own `Depends(authenticator)` may name the factory's parameter.
+                    return self.function_verdict_in(file, Some(function), nested, depth + 1);
                 }
                 if let Some(value) = crate::values::local_assignment(function, name) {
                     if std::ptr::eq(value, target) {
@@ -3127,6 +3128,18 @@ impl<'a> Judge<'a, '_> {
             {
                 v.grant(None);
                 return v;
+            }
+            // `authenticator: SessionAuthenticator`, a project class: FastAPI calls the
+            // instance, so its `__call__` decides.
+            if let ExprKind::Name(name) = &target.kind
+                && scope.iter().any(|f| {
+                    f.params
+                        .iter()
+                        .any(|p| p.name == *name && p.annotation.is_some())
+                })
+                && let Some((class_file, Stmt::ClassDef(c))) = self.model.definition(&class)
+            {
+                return self.class_verdict(class_file, c);
             }
         }
         let imports = &self.model.files[file].imports;
@@ -3231,6 +3244,20 @@ impl<'a> Judge<'a, '_> {
                     || is_authenticator_class_name(last)
                     || access_check;
                 v.checks_role = access_check || v.authenticates && self.role_name(last);
+                v
+            }
+            None => {
+                // `if settings.token: def validate_token(...): ...`: a guard defined in a
+                // module-level block; where it is used says under which condition.
+                if let Some(function) = target
+                    .as_name()
+                    .and_then(|n| block_function(self.model.files[file].body(), n))
+                {
+                    return self.function_verdict(file, function, depth + 1);
+                }
+                let name = target.last_name().unwrap_or("");
+                v.authenticates = is_auth_function_name(name);
+                v.checks_role = v.authenticates && self.role_name(name);
                 v
             }
             _ => {
@@ -3575,6 +3602,9 @@ impl<'a> Judge<'a, '_> {
         let scope: Vec<&'a Function> = outer.into_iter().chain([function]).collect();
         let mut v = Verdict::default();
         let mut vouched = Verdict::default();
+        // Parameters that are None for anonymous callers (`k = Depends(APIKeyQuery(
+        // auto_error=False))`, or a dependency forwarding one): the body decides what they get.
+        let mut optional_credentials: Vec<&str> = Vec::new();
         for param in &function.params {
             for pd in self.param_dependencies(file, &scope, param) {
                 if let Some(dv) =
@@ -3584,6 +3614,14 @@ impl<'a> Judge<'a, '_> {
                         vouched.absorb(&dv);
                     } else {
                         v.absorb(&dv);
+                    }
+                    // `if api_key is None: raise 401` on it asks whether the caller presented
+                    // credentials, as in a handler.
+                    if dv.lets_anonymous && !dv.authenticates {
+                        optional_credentials.push(param.name.as_str());
+                        self.scheme_parameters
+                            .borrow_mut()
+                            .insert((function.body.as_ptr() as usize, param.name.as_str()));
                     }
                 }
                 // `creds = Depends(bearer)`: what the caller presented, for the body's tests.
@@ -3604,7 +3642,13 @@ impl<'a> Judge<'a, '_> {
         let body = self.body_verdict(file, &function.body, 0);
         // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
-        let optional = body.lets_anonymous || is_optional_name(&function.name);
+        // A body given an optional credential and not refusing its absence was judged: no
+        // name vouches for it. When it returns that credential (`def get_api_key(k=Depends(
+        // APIKeyQuery(auto_error=False))): return k`), its users get None for anonymous callers.
+        let unrefused_credential = !optional_credentials.is_empty() && !body.authenticates;
+        let optional = body.lets_anonymous
+            || is_optional_name(&function.name)
+            || unrefused_credential && returns_any_of(&function.body, &optional_credentials);
         // `Security(...)` vouches for what cannot be judged, not against a body that refuses
         // only under a setting (`if not self.config.require_auth and token is None: return
         // default_user`): then the body says what the dependency does.
@@ -3640,6 +3684,7 @@ impl<'a> Judge<'a, '_> {
             // that was (`user = Depends(current_user(optional=not REQUIRE_AUTH))`).
             && !v.authenticates
             && !optional
+            && !unrefused_credential
             && !is_transparent_decorator(function)
             && !answers_signed_in_callers_first(function)
         {
@@ -5222,10 +5267,13 @@ impl<'a> Judge<'a, '_> {
                             Polarity::Unknown
                         };
                     }
+                    // `if creds is None:` on what a security scheme presented is the check
+                    // of the credential itself, whatever status constant answers it.
                     own.compared = own.identity
                         && (checks_presented_argument(root, test)
                             || checked.is_some()
-                            || compares_value(test));
+                            || compares_value(test)
+                            || self.presented_scheme_parameter(root, test).is_some());
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.compared |= outer.compared;
@@ -9143,6 +9191,65 @@ pub fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
 }
 
 /// Calls `f` with every top-level expression in `body`, including nested functions' bodies.
+/// The function named `name` defined last inside a module-level block (`if`, `try`, `with`)
+/// of `module`, not at its top level.
+fn block_function<'s>(module: &'s [Stmt], name: &str) -> Option<&'s Function> {
+    let mut found = None;
+    for stmt in module {
+        if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            walk_stmts(child, &mut |s| {
+                if let Stmt::FunctionDef(f) = s
+                    && f.name == name
+                {
+                    found = Some(&**f);
+                }
+            });
+        }
+    }
+    found
+}
+
+/// Whether `body` returns one of `names` as it is: `return key`, also through a loop over
+/// them (`for key in (query_key, cookie_key): if key is not None: return key`) or `return a or
+/// b`.
+fn returns_any_of(body: &[Stmt], names: &[&str]) -> bool {
+    let mut held: Vec<&str> = names.to_vec();
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::For { target, iter, .. } = stmt
+            && let Some(var) = target.as_name()
+            && iter.elements().is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| i.as_name().is_some_and(|n| names.contains(&n)))
+            })
+        {
+            held.push(var);
+        }
+    });
+    let forwarded = |e: &Expr| match &e.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => values
+            .iter()
+            .any(|v| v.as_name().is_some_and(|n| held.contains(&n))),
+        _ => e.as_name().is_some_and(|n| held.contains(&n)),
+    };
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Return {
+            value: Some(value), ..
+        } = stmt
+        {
+            found |= forwarded(value);
+        }
+    });
+    found
+}
+
 /// Whether the expression at `span` in `body` is `self.auto_error`.
 fn tests_auto_error(body: &[Stmt], span: Span) -> bool {
     let mut found = false;
