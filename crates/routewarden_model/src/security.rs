@@ -3050,10 +3050,121 @@ impl<'a> Judge<'a, '_> {
                     v.grant(None);
                     v.vouched = true;
                 }
+                // `Security(check_scopes, scopes=["read:data"])` where anonymous callers hold
+                // `read:data` while a setting says so: refused only when it does not.
+                if scopes
+                    && v.authenticates
+                    && v.switch.is_none()
+                    && let Some(t) = target
+                    && let Some(required) = call.keyword("scopes")
+                    && let Some(s) = self.anonymous_scopes_switch(file, t, required)
+                {
+                    v.switch = Some(s);
+                    v.presented_only = false;
+                }
                 Some(v)
             }
             _ => None,
         }
+    }
+
+    /// The setting under which anonymous callers hold every scope in `required` (literal
+    /// strings): a dependency of the scope check `target` that answers `PUBLIC_SCOPES if
+    /// settings.allow_anonymous_access else NO_SCOPES`, the public set naming them. The
+    /// check refuses anonymous callers only while that setting is off.
+    fn anonymous_scopes_switch(
+        &self,
+        file: usize,
+        target: &Expr,
+        required: &Expr,
+    ) -> Option<Switch> {
+        let required: Vec<&str> = required
+            .elements()?
+            .iter()
+            .map(Expr::as_str)
+            .collect::<Option<_>>()?;
+        if required.is_empty() {
+            return None;
+        }
+        let Some((check_file, Stmt::FunctionDef(check))) =
+            self.model.project_definition(file, target)
+        else {
+            return None;
+        };
+        for param in &check.params {
+            for pd in self.param_dependencies(check_file, &[check], param) {
+                let Some(dep) = pd.dep.as_call().and_then(|c| c.argument("dependency", 0)) else {
+                    continue;
+                };
+                let Some((dep_file, Stmt::FunctionDef(scopes_of))) =
+                    self.model.project_definition(pd.file, dep)
+                else {
+                    continue;
+                };
+                let mut found = None;
+                walk_stmts(&scopes_of.body, &mut |stmt| {
+                    let Stmt::Return {
+                        value: Some(value), ..
+                    } = stmt
+                    else {
+                        return;
+                    };
+                    let ExprKind::IfExp { test, body, .. } = &value.kind else {
+                        return;
+                    };
+                    if found.is_none()
+                        && self.is_server_switch(dep_file, &scopes_of.body, test)
+                        && required
+                            .iter()
+                            .all(|r| self.scope_set_names(dep_file, body).contains(r))
+                    {
+                        found = Some(Switch {
+                            file: dep_file,
+                            test: test.span,
+                            negated: true,
+                            parameter: false,
+                        });
+                    }
+                });
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+        None
+    }
+
+    /// The scope names a set of scopes holds: string literals, and members of a project enum
+    /// given as literals (`frozenset({Scope.read_data})`), also through a module-level name.
+    fn scope_set_names(&self, file: usize, set: &'a Expr) -> Vec<&'a str> {
+        let (file, set) = match self.model.project_definition(file, set) {
+            Some((
+                f,
+                Stmt::Assign {
+                    value: Some(value), ..
+                },
+            )) if set.as_name().is_some() => (f, value),
+            _ => (file, set),
+        };
+        let mut names = Vec::new();
+        set.any(&mut |e| {
+            if let Some(s) = e.as_str() {
+                names.push(s);
+            } else if let ExprKind::Attribute { value, attr } = &e.kind
+                && let Some((_, Stmt::ClassDef(class))) = self.model.project_definition(file, value)
+            {
+                names.extend(class.body.iter().find_map(|stmt| match stmt {
+                    Stmt::Assign {
+                        targets,
+                        value: Some(v),
+                        ..
+                    } if targets.iter().any(|t| t.as_name() == Some(attr.as_str())) => v.as_str(),
+                    _ => None,
+                }));
+            }
+            false
+        });
+        names
     }
 
     /// Judges the callable a dependency names.
