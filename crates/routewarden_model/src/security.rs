@@ -5193,6 +5193,16 @@ impl<'a> Judge<'a, '_> {
                     let mut own =
                         if helper_switch.is_some() || self.is_config_variable(file, root, test) {
                             Gate::default()
+                        } else if let Some(switch) = self.anonymous_under_switch(file, root, test) {
+                            // `needs_auth = not has_credentials and not settings.anonymous`:
+                            // the branch runs for callers who presented nothing, while the
+                            // setting holds.
+                            Gate {
+                                identity: true,
+                                polarity: Polarity::Lacks,
+                                switch: Some(switch),
+                                ..Gate::default()
+                            }
                         } else {
                             self.gate_of(file, test)
                         };
@@ -6036,6 +6046,68 @@ impl<'a> Judge<'a, '_> {
             return false;
         };
         root_assignments(root, name).any(|value| self.is_config(file, value))
+    }
+
+    /// A flag `test` names, bound once in `root` to `not <presence> and <setting test>`
+    /// (`needs_auth = not has_credentials and not settings.allow_anonymous_access`, with
+    /// `has_credentials = api_key is not None` on what a security scheme or the request
+    /// presented): true for anonymous callers while the setting test holds. That test.
+    fn anonymous_under_switch(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Switch> {
+        let name = test.as_name()?;
+        let mut values = root_assignments(root, name);
+        let value = values.next()?;
+        if values.next().is_some() {
+            return None;
+        }
+        let ExprKind::BoolOp {
+            op: BoolOp::And,
+            values: operands,
+        } = &value.kind
+        else {
+            return None;
+        };
+        let mut lacks = false;
+        let mut switch = None;
+        for operand in operands {
+            // `not has_credentials`, `api_key is None`.
+            let presence = match &operand.kind {
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand: inner,
+                } => inner.as_name().and_then(|n| {
+                    let mut bound = root_assignments(root, n);
+                    let v = bound.next()?;
+                    bound.next().is_none().then_some(v)
+                }),
+                _ => None,
+            };
+            let presented = |e: &Expr| {
+                is_presence_test(e)
+                    && (self.presented_scheme_parameter(root, e).is_some()
+                        || presented_credential_variable(root, e).is_some())
+            };
+            // `api_key is not None or token is not None`: any credential presented.
+            let any_presented = |e: &Expr| match &e.kind {
+                ExprKind::BoolOp {
+                    op: BoolOp::Or,
+                    values,
+                } => values.iter().all(presented),
+                _ => presented(e),
+            };
+            if presence.is_some_and(any_presented) {
+                lacks = true;
+            } else if self.is_server_switch(file, root, operand) && switch.is_none() {
+                switch = Some(Switch {
+                    file,
+                    test: operand.span,
+                    negated: false,
+                    parameter: false,
+                });
+            } else {
+                return None;
+            }
+        }
+        if lacks { switch } else { None }
     }
 
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
