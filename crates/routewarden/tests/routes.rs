@@ -509,3 +509,27 @@ fn factory_app_mounted_by_tests_is_still_served_as_built() {
     // The test's parent application is test code, left out by default.
     assert_eq!(listed(&[]), vec![served]);
 }
+
+/// A WebSocket that, when the caller sent no credentials in the handshake and a setting does
+/// not let anonymous callers in, accepts and refuses a bad first message (close and return):
+/// protected, on the condition that the setting is off.
+#[test]
+fn websocket_first_message_auth_is_conditional_on_the_setting() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../routewarden_rules/fixtures/AUTH001/websocket_first_message_auth");
+    let output = Command::new(env!("CARGO_BIN_EXE_routewarden"))
+        .current_dir(dir)
+        .args(["routes", "--no-config", "--format", "json", "."])
+        .output()
+        .expect("the routewarden binary runs");
+    assert!(output.status.success());
+    let all: Vec<Value> = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let live = all
+        .iter()
+        .find(|r| r["path"] == "/boards/{board_id}/live")
+        .expect("the WebSocket route is listed");
+    assert_eq!(
+        live["auth"][0]["condition"],
+        "if not settings.anonymous_readers"
+    );
+}

@@ -3088,10 +3088,121 @@ impl<'a> Judge<'a, '_> {
                     v.grant(None);
                     v.vouched = true;
                 }
+                // `Security(check_scopes, scopes=["read:data"])` where anonymous callers hold
+                // `read:data` while a setting says so: refused only when it does not.
+                if scopes
+                    && v.authenticates
+                    && v.switch.is_none()
+                    && let Some(t) = target
+                    && let Some(required) = call.keyword("scopes")
+                    && let Some(s) = self.anonymous_scopes_switch(file, t, required)
+                {
+                    v.switch = Some(s);
+                    v.presented_only = false;
+                }
                 Some(v)
             }
             _ => None,
         }
+    }
+
+    /// The setting under which anonymous callers hold every scope in `required` (literal
+    /// strings): a dependency of the scope check `target` that answers `PUBLIC_SCOPES if
+    /// settings.allow_anonymous_access else NO_SCOPES`, the public set naming them. The
+    /// check refuses anonymous callers only while that setting is off.
+    fn anonymous_scopes_switch(
+        &self,
+        file: usize,
+        target: &Expr,
+        required: &Expr,
+    ) -> Option<Switch> {
+        let required: Vec<&str> = required
+            .elements()?
+            .iter()
+            .map(Expr::as_str)
+            .collect::<Option<_>>()?;
+        if required.is_empty() {
+            return None;
+        }
+        let Some((check_file, Stmt::FunctionDef(check))) =
+            self.model.project_definition(file, target)
+        else {
+            return None;
+        };
+        for param in &check.params {
+            for pd in self.param_dependencies(check_file, &[check], param) {
+                let Some(dep) = pd.dep.as_call().and_then(|c| c.argument("dependency", 0)) else {
+                    continue;
+                };
+                let Some((dep_file, Stmt::FunctionDef(scopes_of))) =
+                    self.model.project_definition(pd.file, dep)
+                else {
+                    continue;
+                };
+                let mut found = None;
+                walk_stmts(&scopes_of.body, &mut |stmt| {
+                    let Stmt::Return {
+                        value: Some(value), ..
+                    } = stmt
+                    else {
+                        return;
+                    };
+                    let ExprKind::IfExp { test, body, .. } = &value.kind else {
+                        return;
+                    };
+                    if found.is_none()
+                        && self.is_server_switch(dep_file, &scopes_of.body, test)
+                        && required
+                            .iter()
+                            .all(|r| self.scope_set_names(dep_file, body).contains(r))
+                    {
+                        found = Some(Switch {
+                            file: dep_file,
+                            test: test.span,
+                            negated: true,
+                            parameter: false,
+                        });
+                    }
+                });
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+        None
+    }
+
+    /// The scope names a set of scopes holds: string literals, and members of a project enum
+    /// given as literals (`frozenset({Scope.read_data})`), also through a module-level name.
+    fn scope_set_names(&self, file: usize, set: &'a Expr) -> Vec<&'a str> {
+        let (file, set) = match self.model.project_definition(file, set) {
+            Some((
+                f,
+                Stmt::Assign {
+                    value: Some(value), ..
+                },
+            )) if set.as_name().is_some() => (f, value),
+            _ => (file, set),
+        };
+        let mut names = Vec::new();
+        set.any(&mut |e| {
+            if let Some(s) = e.as_str() {
+                names.push(s);
+            } else if let ExprKind::Attribute { value, attr } = &e.kind
+                && let Some((_, Stmt::ClassDef(class))) = self.model.project_definition(file, value)
+            {
+                names.extend(class.body.iter().find_map(|stmt| match stmt {
+                    Stmt::Assign {
+                        targets,
+                        value: Some(v),
+                        ..
+                    } if targets.iter().any(|t| t.as_name() == Some(attr.as_str())) => v.as_str(),
+                    _ => None,
+                }));
+            }
+            false
+        });
+        names
     }
 
     /// Judges the callable a dependency names.
@@ -3111,7 +3222,8 @@ impl<'a> Judge<'a, '_> {
         if let ExprKind::Name(name) = &target.kind {
             for (i, function) in scope.iter().enumerate().rev() {
                 if let Some(nested) = crate::apps::local_function(&function.body, name) {
-                    return self.function_verdict(file, nested, depth + 1);
+                    // Its own `Depends(authenticator)` may name the factory's parameter.
+                    return self.function_verdict_in(file, Some(function), nested, depth + 1);
                 }
                 if let Some(value) = crate::values::local_assignment(function, name) {
                     if std::ptr::eq(value, target) {
@@ -3165,6 +3277,18 @@ impl<'a> Judge<'a, '_> {
             {
                 v.grant(None);
                 return v;
+            }
+            // `authenticator: SessionAuthenticator`, a project class: FastAPI calls the
+            // instance, so its `__call__` decides.
+            if let ExprKind::Name(name) = &target.kind
+                && scope.iter().any(|f| {
+                    f.params
+                        .iter()
+                        .any(|p| p.name == *name && p.annotation.is_some())
+                })
+                && let Some((class_file, Stmt::ClassDef(c))) = self.model.definition(&class)
+            {
+                return self.class_verdict(class_file, c);
             }
         }
         let imports = &self.model.files[file].imports;
@@ -3269,6 +3393,20 @@ impl<'a> Judge<'a, '_> {
                     || is_authenticator_class_name(last)
                     || access_check;
                 v.checks_role = access_check || v.authenticates && self.role_name(last);
+                v
+            }
+            None => {
+                // `if settings.token: def validate_token(...): ...`: a guard defined in a
+                // module-level block; where it is used says under which condition.
+                if let Some(function) = target
+                    .as_name()
+                    .and_then(|n| block_function(self.model.files[file].body(), n))
+                {
+                    return self.function_verdict(file, function, depth + 1);
+                }
+                let name = target.last_name().unwrap_or("");
+                v.authenticates = is_auth_function_name(name);
+                v.checks_role = v.authenticates && self.role_name(name);
                 v
             }
             _ => {
@@ -3613,6 +3751,9 @@ impl<'a> Judge<'a, '_> {
         let scope: Vec<&'a Function> = outer.into_iter().chain([function]).collect();
         let mut v = Verdict::default();
         let mut vouched = Verdict::default();
+        // Parameters that are None for anonymous callers (`k = Depends(APIKeyQuery(
+        // auto_error=False))`, or a dependency forwarding one): the body decides what they get.
+        let mut optional_credentials: Vec<&str> = Vec::new();
         for param in &function.params {
             for pd in self.param_dependencies(file, &scope, param) {
                 if let Some(dv) =
@@ -3622,6 +3763,14 @@ impl<'a> Judge<'a, '_> {
                         vouched.absorb(&dv);
                     } else {
                         v.absorb(&dv);
+                    }
+                    // `if api_key is None: raise 401` on it asks whether the caller presented
+                    // credentials, as in a handler.
+                    if dv.lets_anonymous && !dv.authenticates {
+                        optional_credentials.push(param.name.as_str());
+                        self.scheme_parameters
+                            .borrow_mut()
+                            .insert((function.body.as_ptr() as usize, param.name.as_str()));
                     }
                 }
                 // `creds = Depends(bearer)`: what the caller presented, for the body's tests.
@@ -3642,7 +3791,13 @@ impl<'a> Judge<'a, '_> {
         let body = self.body_verdict(file, &function.body, 0);
         // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
         // for one that returns None to anonymous callers, nor for `get_optional_user`.
-        let optional = body.lets_anonymous || is_optional_name(&function.name);
+        // A body given an optional credential and not refusing its absence was judged: no
+        // name vouches for it. When it returns that credential (`def get_api_key(k=Depends(
+        // APIKeyQuery(auto_error=False))): return k`), its users get None for anonymous callers.
+        let unrefused_credential = !optional_credentials.is_empty() && !body.authenticates;
+        let optional = body.lets_anonymous
+            || is_optional_name(&function.name)
+            || unrefused_credential && returns_any_of(&function.body, &optional_credentials);
         // `Security(...)` vouches for what cannot be judged, not against a body that refuses
         // only under a setting (`if not self.config.require_auth and token is None: return
         // default_user`): then the body says what the dependency does.
@@ -3678,6 +3833,7 @@ impl<'a> Judge<'a, '_> {
             // that was (`user = Depends(current_user(optional=not REQUIRE_AUTH))`).
             && !v.authenticates
             && !optional
+            && !unrefused_credential
             && !is_transparent_decorator(function)
             && !answers_signed_in_callers_first(function)
         {
@@ -5075,6 +5231,16 @@ impl<'a> Judge<'a, '_> {
                     let mut own =
                         if helper_switch.is_some() || self.is_config_variable(file, root, test) {
                             Gate::default()
+                        } else if let Some(switch) = self.anonymous_under_switch(file, root, test) {
+                            // `needs_auth = not has_credentials and not settings.anonymous`:
+                            // the branch runs for callers who presented nothing, while the
+                            // setting holds.
+                            Gate {
+                                identity: true,
+                                polarity: Polarity::Lacks,
+                                switch: Some(switch),
+                                ..Gate::default()
+                            }
                         } else {
                             self.gate_of(file, test)
                         };
@@ -5260,10 +5426,13 @@ impl<'a> Judge<'a, '_> {
                             Polarity::Unknown
                         };
                     }
+                    // `if creds is None:` on what a security scheme presented is the check
+                    // of the credential itself, whatever status constant answers it.
                     own.compared = own.identity
                         && (checks_presented_argument(root, test)
                             || checked.is_some()
-                            || compares_value(test));
+                            || compares_value(test)
+                            || self.presented_scheme_parameter(root, test).is_some());
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.compared |= outer.compared;
@@ -5915,6 +6084,68 @@ impl<'a> Judge<'a, '_> {
             return false;
         };
         root_assignments(root, name).any(|value| self.is_config(file, value))
+    }
+
+    /// A flag `test` names, bound once in `root` to `not <presence> and <setting test>`
+    /// (`needs_auth = not has_credentials and not settings.allow_anonymous_access`, with
+    /// `has_credentials = api_key is not None` on what a security scheme or the request
+    /// presented): true for anonymous callers while the setting test holds. That test.
+    fn anonymous_under_switch(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Switch> {
+        let name = test.as_name()?;
+        let mut values = root_assignments(root, name);
+        let value = values.next()?;
+        if values.next().is_some() {
+            return None;
+        }
+        let ExprKind::BoolOp {
+            op: BoolOp::And,
+            values: operands,
+        } = &value.kind
+        else {
+            return None;
+        };
+        let mut lacks = false;
+        let mut switch = None;
+        for operand in operands {
+            // `not has_credentials`, `api_key is None`.
+            let presence = match &operand.kind {
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand: inner,
+                } => inner.as_name().and_then(|n| {
+                    let mut bound = root_assignments(root, n);
+                    let v = bound.next()?;
+                    bound.next().is_none().then_some(v)
+                }),
+                _ => None,
+            };
+            let presented = |e: &Expr| {
+                is_presence_test(e)
+                    && (self.presented_scheme_parameter(root, e).is_some()
+                        || presented_credential_variable(root, e).is_some())
+            };
+            // `api_key is not None or token is not None`: any credential presented.
+            let any_presented = |e: &Expr| match &e.kind {
+                ExprKind::BoolOp {
+                    op: BoolOp::Or,
+                    values,
+                } => values.iter().all(presented),
+                _ => presented(e),
+            };
+            if presence.is_some_and(any_presented) {
+                lacks = true;
+            } else if self.is_server_switch(file, root, operand) && switch.is_none() {
+                switch = Some(Switch {
+                    file,
+                    test: operand.span,
+                    negated: false,
+                    parameter: false,
+                });
+            } else {
+                return None;
+            }
+        }
+        if lacks { switch } else { None }
     }
 
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
@@ -9356,6 +9587,65 @@ pub fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
 }
 
 /// Calls `f` with every top-level expression in `body`, including nested functions' bodies.
+/// The function named `name` defined last inside a module-level block (`if`, `try`, `with`)
+/// of `module`, not at its top level.
+fn block_function<'s>(module: &'s [Stmt], name: &str) -> Option<&'s Function> {
+    let mut found = None;
+    for stmt in module {
+        if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            walk_stmts(child, &mut |s| {
+                if let Stmt::FunctionDef(f) = s
+                    && f.name == name
+                {
+                    found = Some(&**f);
+                }
+            });
+        }
+    }
+    found
+}
+
+/// Whether `body` returns one of `names` as it is: `return key`, also through a loop over
+/// them (`for key in (query_key, cookie_key): if key is not None: return key`) or `return a or
+/// b`.
+fn returns_any_of(body: &[Stmt], names: &[&str]) -> bool {
+    let mut held: Vec<&str> = names.to_vec();
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::For { target, iter, .. } = stmt
+            && let Some(var) = target.as_name()
+            && iter.elements().is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| i.as_name().is_some_and(|n| names.contains(&n)))
+            })
+        {
+            held.push(var);
+        }
+    });
+    let forwarded = |e: &Expr| match &e.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => values
+            .iter()
+            .any(|v| v.as_name().is_some_and(|n| held.contains(&n))),
+        _ => e.as_name().is_some_and(|n| held.contains(&n)),
+    };
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Return {
+            value: Some(value), ..
+        } = stmt
+        {
+            found |= forwarded(value);
+        }
+    });
+    found
+}
+
 /// Whether the expression at `span` in `body` is `self.auto_error`.
 fn tests_auto_error(body: &[Stmt], span: Span) -> bool {
     let mut found = false;
