@@ -3837,44 +3837,41 @@ impl<'a> Extractor<'a> {
 
     /// `SecuredBlueprint("accounts", __name__)` where the project class's `__init__` (or a
     /// project base's) runs `self.before_request(require_token)`: the hook is installed on
-    /// every instance.
+    /// every instance. The hook may be a method of the class (`self.auth_filter`,
+    /// `self.__class__.auth_filter`, `type(self).auth_filter`) or a function the constructor
+    /// defines with `@self.before_request`; one installed under `if require_authentication:`
+    /// is installed on the instances whose argument (or the parameter's default) is true.
     fn constructor_hooks(&mut self, id: &ObjectId, call: &'a Call, span: Span) {
         let Some((file, Some(Stmt::ClassDef(class)), _)) =
             self.model.resolve_definition(self.file, &call.func)
         else {
             return;
         };
-        for (class_file, class) in class_hierarchy(self.model, file, class) {
-            let Some(init) = class.body.iter().find_map(|stmt| match stmt {
+        for (class_file, base) in class_hierarchy(self.model, file, class) {
+            let Some(init) = base.body.iter().find_map(|stmt| match stmt {
                 Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
                 _ => None,
             }) else {
                 continue;
             };
-            // Only statements of the constructor itself: a hook under an `if` depends on the
-            // arguments.
-            for stmt in &init.body {
-                let Stmt::Expr { value, .. } = stmt else {
-                    continue;
+            let mut found = Vec::new();
+            constructor_hook_statements(&init.body, init, call, &mut found);
+            for (kind, source) in found {
+                let resolved = match source {
+                    ConstructorHook::Registered(func_expr) => {
+                        function_in(self.model, class_file, &[init], func_expr)
+                            .map(|(f, function, _)| (f, function))
+                            .or_else(|| {
+                                // A method looked up on the instance's class, where Python
+                                // finds it: the constructed class first, then its bases.
+                                let attr = own_method_name(func_expr)?;
+                                find_method(self.model, file, class, attr)
+                                    .map(|(f, _, function)| (f, function))
+                            })
+                    }
+                    ConstructorHook::Defined(function) => Some((class_file, function)),
                 };
-                let Some(hook_call) = value.as_call() else {
-                    continue;
-                };
-                let Some((receiver, attr)) = hook_call.method() else {
-                    continue;
-                };
-                let Some(kind) = HookKind::of_registration(attr) else {
-                    continue;
-                };
-                if receiver.as_name() != Some("self") {
-                    continue;
-                }
-                let Some(func_expr) = hook_call.args.first() else {
-                    continue;
-                };
-                let Some((function_file, function, _)) =
-                    function_in(self.model, class_file, &[init], func_expr)
-                else {
+                let Some((function_file, function)) = resolved else {
                     continue;
                 };
                 let when = self.when();
@@ -7710,6 +7707,133 @@ struct ClassView<'a> {
     wrappers: Vec<(usize, &'a Expr)>,
     span: Span,
     direct: bool,
+}
+
+/// A hook a project `Blueprint` subclass's constructor installs.
+enum ConstructorHook<'a> {
+    /// `self.before_request(check)`: the expression naming the hook.
+    Registered(&'a Expr),
+    /// `@self.before_request def check(): ...` inside the constructor.
+    Defined(&'a Function),
+}
+
+/// The hooks a constructor's statements install on `self` for the construction `call`:
+/// statements of its body, and of `if` blocks whose test is a flag parameter the call sets
+/// (or leaves at its default), `if require_authentication:`. Other `if`s depend on what the
+/// model cannot tell, so their hooks are left out.
+fn constructor_hook_statements<'a>(
+    body: &'a [Stmt],
+    init: &Function,
+    call: &Call,
+    out: &mut Vec<(HookKind, ConstructorHook<'a>)>,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::Expr { value, .. } => {
+                let Some(hook_call) = value.as_call() else {
+                    continue;
+                };
+                let Some((receiver, attr)) = hook_call.method() else {
+                    continue;
+                };
+                let Some(kind) = HookKind::of_registration(attr) else {
+                    continue;
+                };
+                if receiver.as_name() != Some("self") {
+                    continue;
+                }
+                if let Some(func_expr) = hook_call.args.first() {
+                    out.push((kind, ConstructorHook::Registered(func_expr)));
+                }
+            }
+            Stmt::FunctionDef(f) => {
+                for decorator in &f.decorators {
+                    let target = decorator.as_call().map_or(decorator, |c| &c.func);
+                    if let ExprKind::Attribute { value, attr } = &target.kind
+                        && value.as_name() == Some("self")
+                        && let Some(kind) = HookKind::of_registration(attr)
+                    {
+                        out.push((kind, ConstructorHook::Defined(f)));
+                    }
+                }
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } => match constructor_flag(test, init, call) {
+                Some(true) => constructor_hook_statements(body, init, call, out),
+                Some(false) => constructor_hook_statements(orelse, init, call, out),
+                None => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+/// The value of a constructor's flag test for one construction: `if require_auth:` or `if
+/// not require_auth:` where the parameter gets a literal `True`/`False` from the call or its
+/// default. `None` when the value cannot be told (a variable, `**options`).
+fn constructor_flag(test: &Expr, init: &Function, call: &Call) -> Option<bool> {
+    if let ExprKind::UnaryOp {
+        op: UnaryOp::Not,
+        operand,
+    } = &test.kind
+    {
+        return constructor_flag(operand, init, call).map(|b| !b);
+    }
+    let name = test.as_name()?;
+    let (index, param) = init
+        .params
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.name == name)?;
+    let positional = matches!(
+        param.kind,
+        ParamKind::Positional | ParamKind::PositionalOnly
+    );
+    let passed = call.keyword(name).or_else(|| {
+        positional
+            .then(|| {
+                index
+                    .checked_sub(1)
+                    .and_then(|i| positional_args(&call.args).nth(i))
+            })
+            .flatten()
+    });
+    if let Some(passed) = passed {
+        return passed.as_bool();
+    }
+    // Not passed by name or position: the default, unless `*args`/`**kwargs` may carry it.
+    let spread = call.keywords.iter().any(|k| k.arg.is_none())
+        || positional
+            && call
+                .args
+                .iter()
+                .any(|a| matches!(a.kind, ExprKind::Starred(_)));
+    if spread {
+        return None;
+    }
+    param.default.as_ref()?.as_bool()
+}
+
+/// `self.check`, `self.__class__.check`, `type(self).check`, `cls.check`: a method looked
+/// up on the instance's class.
+fn own_method_name(expr: &Expr) -> Option<&str> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    let on_class = match &value.kind {
+        ExprKind::Name(n) => n == "self" || n == "cls",
+        ExprKind::Attribute { value, attr } => {
+            attr == "__class__" && value.as_name() == Some("self")
+        }
+        ExprKind::Call(c) => {
+            c.func.as_name() == Some("type")
+                && c.args.len() == 1
+                && c.args[0].as_name() == Some("self")
+        }
+        _ => false,
+    };
+    on_class.then_some(attr.as_str())
 }
 
 /// The project function a name denotes: one defined in an enclosing function (with the scope

@@ -1467,7 +1467,8 @@ impl<'a> Judge<'a, '_> {
             let mut v = self.body_verdict(file, &function.body, 0);
             for d in &function.decorators {
                 if let Some(dv) = self.auth_decorator(file, &[], d) {
-                    v.grant(None);
+                    // A decorator that refuses only under a setting guards the hook so too.
+                    v.grant(dv.switch);
                     v.checks_role |= dv.checks_role;
                 }
             }
@@ -4720,8 +4721,8 @@ impl<'a> Judge<'a, '_> {
     fn permissive_branch(
         &self,
         file: usize,
-        root: &[Stmt],
-        body: &[Stmt],
+        root: &'a [Stmt],
+        body: &'a [Stmt],
         literals: &[(&str, &str)],
     ) -> Option<Switch> {
         for stmt in body {
@@ -4742,8 +4743,10 @@ impl<'a> Judge<'a, '_> {
                 }
                 continue;
             }
-            let grants_all = matches!(then.as_slice(), [Stmt::Return { value: Some(v), .. }]
-                if v.as_bool() == Some(true));
+            // `logging.debug("auth is off"); return True`: what it logs changes nothing.
+            let grants_all = matches!(then.split_last(), Some((Stmt::Return { value: Some(v), .. }, before))
+                if v.as_bool() == Some(true)
+                    && before.iter().all(|s| matches!(s, Stmt::Expr { .. })));
             // About the settings, not the caller: `app.config["WRITE_ACCESS"] == "ANONYMOUS"`
             // names the anonymous in a setting's value.
             let about_caller = test.any(&mut |x| match &x.kind {
@@ -4766,6 +4769,11 @@ impl<'a> Judge<'a, '_> {
                     negated: true,
                     parameter: false,
                 });
+            }
+            // `if not auth_enabled(): return True`, where the helper reads only the settings:
+            // its name mentions authentication, its body says it is a switch.
+            if grants_all && let Some(switch) = self.settings_predicate(file, test) {
+                return Some(switch.negate());
             }
             for inner in [then.as_slice(), orelse.as_slice()] {
                 if let Some(found) = self.permissive_branch(file, root, inner, literals) {
@@ -5043,6 +5051,16 @@ impl<'a> Judge<'a, '_> {
                     // `key = request.headers["X-API-Key"]` then `if key:`.
                     // `if creds is None: raise 401` where `creds` is a parameter bound to a
                     // security scheme (`Security(HTTPBearer(auto_error=False))`).
+                    // `if not caller_allowed():` where the predicate answers `True` for a
+                    // caller with an identity and `False` at its end: a test of the caller,
+                    // whatever the predicate is called.
+                    if !own.identity
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.identity_predicate(file, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                    }
                     let presented = presented_credential_variable(root, test)
                         .or_else(|| self.presented_scheme_parameter(root, test));
                     if !own.identity
@@ -5739,6 +5757,69 @@ impl<'a> Judge<'a, '_> {
             && root_assignments(root, name).next().is_none()
             && self.model.files[file].top_level(name).is_none()
             && self.model.files[file].imports.get(name).is_none()
+    }
+
+    /// A call in an `if` test to a project predicate that judges the caller by its branches
+    /// (`caller_allowed()`: `if current_user.is_authenticated: return True`, ending `return
+    /// False`): for which callers the test holds, `Has` for those with an identity. Its
+    /// returns must all be `True` or `False`; branches granting everyone under a setting are
+    /// the switch [`Judge::permissive_predicate`] finds.
+    fn identity_predicate(&self, file: usize, test: &'a Expr) -> Option<Polarity> {
+        let mut negated = false;
+        let mut subject = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &subject.kind
+        {
+            negated = !negated;
+            subject = operand;
+        }
+        let call = subject.as_call()?;
+        if !call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .all(|a| is_literal(a) || self.is_config(file, a))
+        {
+            return None;
+        }
+        let (hf, helper) = self.predicate_helper(file, &call.func)?;
+        let body = code_statements(&helper.body);
+        let ends_refusing = matches!(body.last(), Some(Stmt::Return { value: Some(v), .. })
+            if v.as_bool() == Some(false));
+        if !ends_refusing {
+            return None;
+        }
+        let mut literal_returns = true;
+        crate::values::for_each_return(&helper.body, &mut |r| {
+            literal_returns &= r.as_bool().is_some();
+        });
+        if !literal_returns {
+            return None;
+        }
+        // `if current_user.is_authenticated: return True`, at the top of the body.
+        let admits_identified = body.iter().any(|stmt| {
+            let Stmt::If {
+                test: inner, body: then, ..
+            } = stmt
+            else {
+                return false;
+            };
+            let grants = matches!(then.split_last(), Some((Stmt::Return { value: Some(v), .. }, before))
+                if v.as_bool() == Some(true)
+                    && before.iter().all(|s| matches!(s, Stmt::Expr { .. })));
+            let g = self.gate_of(hf, inner);
+            grants && g.identity && g.polarity == Polarity::Has && !g.role
+        });
+        if !admits_identified {
+            return None;
+        }
+        Some(if negated {
+            Polarity::Lacks
+        } else {
+            Polarity::Has
+        })
     }
 
     /// A call in an `if` test to a project predicate that reads the settings and nothing of
