@@ -8,7 +8,7 @@ use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, Generator,
-    ParamKind, Span, Stmt, UnaryOp, WithItem,
+    ParamKind, Span, Stmt, UnaryOp, WithItem, code_statements,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -3780,12 +3780,11 @@ impl<'a> Extractor<'a> {
         }
         let prefix = match kind {
             ObjectKind::RestxNamespace => self.namespace_path(call),
-            ObjectKind::Blueprint => path_text(
-                self.model,
-                self.file,
-                &self.scope,
-                call.keyword("url_prefix"),
-            ),
+            ObjectKind::Blueprint => match call.keyword("url_prefix") {
+                Some(prefix) => path_text(self.model, self.file, &self.scope, Some(prefix)),
+                // A project subclass may compute one for itself.
+                None => subclass_default_prefix(self.model, self.file, call).unwrap_or_default(),
+            },
             _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
         };
         if let Some(mw) = call.keyword("middleware") {
@@ -7707,6 +7706,210 @@ struct ClassView<'a> {
     wrappers: Vec<(usize, &'a Expr)>,
     span: Span,
     direct: bool,
+}
+
+/// The prefix a project `Blueprint` subclass's constructor hands its base when the
+/// construction gives none: `url_prefix = kwargs.pop("url_prefix", self.default_prefix(name))`
+/// then `super().__init__(name, *args, url_prefix=url_prefix, **kwargs)`, where
+/// `default_prefix` returns `f"/api/v1/{name}"` and the construction passes `name` as a
+/// literal; also a parameter's default (`def __init__(self, name, url_prefix="/api")`).
+fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Option<String> {
+    let (cf, Some(Stmt::ClassDef(class)), _) = model.resolve_definition(file, &call.func)? else {
+        return None;
+    };
+    let (init_file, _, init) = find_method(model, cf, class, "__init__")?;
+    let handed = init.body.iter().find_map(|stmt| {
+        let Stmt::Expr { value, .. } = stmt else {
+            return None;
+        };
+        let base_call = value.as_call()?;
+        let ExprKind::Attribute { value: sup, attr } = &base_call.func.kind else {
+            return None;
+        };
+        (attr == "__init__"
+            && sup
+                .as_call()
+                .is_some_and(|c| c.func.as_name() == Some("super")))
+        .then_some(base_call)
+    })?;
+    let mut value = handed.keyword("url_prefix")?;
+    // A local assigned once in the constructor: `url_prefix = kwargs.pop("url_prefix", d)`.
+    if let Some(local) = value.as_name()
+        && !init.params.iter().any(|p| p.name == local)
+    {
+        let mut assigned = init.body.iter().filter_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } if targets.len() == 1 && targets[0].as_name() == Some(local) => Some(v),
+            _ => None,
+        });
+        let v = assigned.next()?;
+        if assigned.next().is_some() {
+            return None;
+        }
+        value = match v.as_call() {
+            Some(c)
+                if c.method().is_some_and(|(receiver, m)| {
+                    matches!(m, "pop" | "get")
+                        && receiver.as_name().is_some_and(|r| {
+                            init.params
+                                .iter()
+                                .any(|p| p.name == r && p.kind == ParamKind::VarKeywords)
+                        })
+                }) && c.args.first().and_then(Expr::as_str) == Some("url_prefix") =>
+            {
+                c.args.get(1)?
+            }
+            _ => v,
+        };
+    }
+    let bindings = literal_bindings(init, call, true);
+    let text = prefix_value(model, init_file, cf, class, init, value, &bindings, 0)?;
+    Some(text)
+}
+
+/// The constructor's or method's parameters bound to the string and integer literals a call
+/// passes (`self` skipped when `bound_self`).
+fn literal_bindings<'e>(
+    function: &'e Function,
+    call: &'e Call,
+    bound_self: bool,
+) -> Vec<(&'e str, &'e Expr)> {
+    let positional = function
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .skip(usize::from(bound_self));
+    let mut bound: Vec<(&str, &Expr)> = positional
+        .zip(positional_args(&call.args))
+        .map(|(p, a)| (p.name.as_str(), a))
+        .collect();
+    for k in &call.keywords {
+        if let Some(name) = &k.arg
+            && let Some(p) = function.params.iter().find(|p| p.name == *name)
+        {
+            bound.push((p.name.as_str(), &k.value));
+        }
+    }
+    bound
+}
+
+/// The text of a prefix expression in `function` (a method of `class`), with its parameters
+/// bound: literals, parameters (given or defaulted), module constants, f-strings and `+`,
+/// and calls of the class's own methods that return one (`self.default_prefix(name)`).
+#[allow(clippy::too_many_arguments)]
+fn prefix_value(
+    model: &ProjectModel,
+    file: usize,
+    class_file: usize,
+    class: &Class,
+    function: &Function,
+    expr: &Expr,
+    bindings: &[(&str, &Expr)],
+    depth: u32,
+) -> Option<String> {
+    if depth > 4 {
+        return None;
+    }
+    let again = |e: &Expr| {
+        prefix_value(
+            model,
+            file,
+            class_file,
+            class,
+            function,
+            e,
+            bindings,
+            depth + 1,
+        )
+    };
+    match &expr.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::Int(Some(n)) => Some(n.to_string()),
+        ExprKind::FString(parts) => parts
+            .iter()
+            .map(|p| match p {
+                FStringPart::Literal(l) => Some(l.clone()),
+                FStringPart::Value(v) => again(v),
+            })
+            .collect(),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => Some(again(left)? + &again(right)?),
+        ExprKind::Name(n) => {
+            // Bound by the caller: its literal, read where the call is.
+            if let Some((_, value)) = bindings.iter().find(|(p, _)| *p == n.as_str()) {
+                return match &value.kind {
+                    ExprKind::Str(s) => Some(s.clone()),
+                    ExprKind::Int(Some(i)) => Some(i.to_string()),
+                    _ => None,
+                };
+            }
+            if let Some(p) = function.params.iter().find(|p| p.name == *n) {
+                return again(p.default.as_ref()?);
+            }
+            let origin = model.resolve_value(file, &[], expr);
+            match &origin.expr.kind {
+                ExprKind::Str(s) => Some(s.clone()),
+                ExprKind::Int(Some(i)) => Some(i.to_string()),
+                _ => None,
+            }
+        }
+        // `self.default_prefix(name)`, `cls.default_prefix(name)`: a method of the class.
+        ExprKind::Call(c) => {
+            let ExprKind::Attribute { value, attr } = &c.func.kind else {
+                return None;
+            };
+            let on_class = matches!(value.as_name(), Some("self" | "cls"))
+                || value.as_name() == Some(class.name.as_str());
+            if !on_class {
+                return None;
+            }
+            let (mf, _, method) = find_method(model, class_file, class, attr)?;
+            let [
+                Stmt::Return {
+                    value: Some(returned),
+                    ..
+                },
+            ] = code_statements(&method.body).as_slice()
+            else {
+                return None;
+            };
+            let bound_self = method
+                .params
+                .first()
+                .is_some_and(|p| p.name == "self" || p.name == "cls");
+            // The caller's arguments, each read where the call is made.
+            let mut args: Vec<(&str, String)> = Vec::new();
+            for (name, arg) in literal_bindings(method, c, bound_self) {
+                args.push((name, again(arg)?));
+            }
+            let literals: Vec<Expr> = args
+                .iter()
+                .map(|(_, text)| Expr {
+                    kind: ExprKind::Str(text.clone()),
+                    span: expr.span,
+                })
+                .collect();
+            let inner: Vec<(&str, &Expr)> =
+                args.iter().map(|(n, _)| *n).zip(literals.iter()).collect();
+            prefix_value(
+                model,
+                mf,
+                class_file,
+                class,
+                method,
+                returned,
+                &inner,
+                depth + 1,
+            )
+        }
+        _ => None,
+    }
 }
 
 /// A hook a project `Blueprint` subclass's constructor installs.
