@@ -5295,8 +5295,16 @@ impl<'a> Extractor<'a> {
                 } else {
                     call.keyword(prefix_key)
                 };
-                let prefix =
-                    prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)));
+                // `def register_blueprints(app, url_prefix): app.register_blueprint(bp,
+                // url_prefix=url_prefix)`: the literal every call of the helper passes.
+                let from_callers = prefix_expr
+                    .and_then(Expr::as_name)
+                    .zip(self.scope.last())
+                    .filter(|(name, f)| crate::values::local_assignment(f, name).is_none())
+                    .and_then(|(name, f)| argument_literal(self.model, self.file, f, name));
+                let prefix = from_callers.or_else(|| {
+                    prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
+                });
                 let dependencies = dependency_list(
                     self.model,
                     self.file,
@@ -8345,6 +8353,66 @@ fn argument_class<'a>(
     param: &str,
 ) -> Option<(usize, &'a Class)> {
     let index = function.params.iter().position(|p| p.name == param)?;
+    let calls = project_calls_of(model, def_file, function)?;
+    let mut found: Option<(usize, &'a Class)> = None;
+    for (file, caller, call) in calls {
+        let arg = call.argument(param, index)?;
+        let built = match arg.as_name() {
+            Some(name) => match caller.and_then(|f| crate::values::local_assignment(f, name)) {
+                Some(value) => value.as_call().map(|c| (file, c)),
+                None => {
+                    let origin = model.follow(file, &[], arg)?;
+                    origin.expr.as_call().map(|c| (origin.file, c))
+                }
+            },
+            None => arg.as_call().map(|c| (file, c)),
+        };
+        let (built_file, built) = built?;
+        let Some((class_file, Stmt::ClassDef(class))) = model
+            .resolve_definition(built_file, &built.func)
+            .and_then(|(f, stmt, _)| Some((f, stmt?)))
+        else {
+            return None;
+        };
+        match found {
+            Some((_, c)) if !std::ptr::eq(c, class.as_ref()) => return None,
+            _ => found = Some((class_file, class)),
+        }
+    }
+    found
+}
+
+/// The string every call of module-level function `function` passes for `param` (or leaves
+/// at its literal default), from its own module and the modules that import it:
+/// `register_blueprints(app, url_prefix="/v2")`. `None` unless there are calls and they
+/// agree.
+fn argument_literal(
+    model: &ProjectModel,
+    def_file: usize,
+    function: &Function,
+    param: &str,
+) -> Option<String> {
+    let index = function.params.iter().position(|p| p.name == param)?;
+    let default = function.params[index].default.as_ref();
+    let mut found: Option<&str> = None;
+    for (_, _, call) in project_calls_of(model, def_file, function)? {
+        let text = call.argument(param, index).or(default)?.as_str()?;
+        match found {
+            Some(f) if f != text => return None,
+            _ => found = Some(text),
+        }
+    }
+    found.map(str::to_string)
+}
+
+/// The calls of module-level function `function` in its own module and the modules that
+/// import it, with the file and the module-level function each is made in. `None` when the
+/// function is not defined at module level.
+fn project_calls_of<'a>(
+    model: &'a ProjectModel,
+    def_file: usize,
+    function: &Function,
+) -> Option<Vec<(usize, Option<&'a Function>, &'a Call)>> {
     let module_level = model.files[def_file]
         .body()
         .iter()
@@ -8375,32 +8443,7 @@ fn argument_class<'a>(
             });
         }
     }
-    let mut found: Option<(usize, &'a Class)> = None;
-    for (file, caller, call) in calls {
-        let arg = call.argument(param, index)?;
-        let built = match arg.as_name() {
-            Some(name) => match caller.and_then(|f| crate::values::local_assignment(f, name)) {
-                Some(value) => value.as_call().map(|c| (file, c)),
-                None => {
-                    let origin = model.follow(file, &[], arg)?;
-                    origin.expr.as_call().map(|c| (origin.file, c))
-                }
-            },
-            None => arg.as_call().map(|c| (file, c)),
-        };
-        let (built_file, built) = built?;
-        let Some((class_file, Stmt::ClassDef(class))) = model
-            .resolve_definition(built_file, &built.func)
-            .and_then(|(f, stmt, _)| Some((f, stmt?)))
-        else {
-            return None;
-        };
-        match found {
-            Some((_, c)) if !std::ptr::eq(c, class.as_ref()) => return None,
-            _ => found = Some((class_file, class)),
-        }
-    }
-    found
+    Some(calls)
 }
 
 /// The project class of a module-level instance, here or imported: `_proxy =
