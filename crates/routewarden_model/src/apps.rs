@@ -3886,6 +3886,25 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Whether the code being read is in a method of a project class that subclasses
+    /// Flask's `Blueprint`, directly or through project bases.
+    fn in_blueprint_subclass(&self) -> bool {
+        let Some(class) = self.classes.last() else {
+            return false;
+        };
+        class_hierarchy(self.model, self.file, class)
+            .into_iter()
+            .any(|(file, c)| {
+                c.bases.iter().any(|base| {
+                    self.model.files[file]
+                        .imports
+                        .resolve(base)
+                        .and_then(|q| crate::frameworks::object_kind(&q))
+                        == Some(ObjectKind::Blueprint)
+                })
+            })
+    }
+
     /// `self` in a method of a class that subclasses the framework's application class
     /// (`class WebUI(Flask)`): the application itself, as what the method registers on it
     /// (`register_modules(self)` in `__init__`) shows.
@@ -5698,6 +5717,15 @@ impl<'a> Extractor<'a> {
                 .unwrap_or_else(|| vec![path_text(self.model, self.file, &self.scope, path_arg)]),
         };
         let Some(view) = view else { return };
+        // `self.add_url_rule(rule, endpoint, handler)` in an overridden `route()` of a project
+        // `Blueprint` subclass, with the rule its caller gives: the class's registration
+        // template, not a route. The routes are its callers' `@bp.route("/things")`.
+        if receiver.as_name() == Some("self")
+            && paths.iter().all(|p| p.contains("<dynamic>"))
+            && self.in_blueprint_subclass()
+        {
+            return;
+        }
         // Starlette's `add_route(path, endpoint, methods=None, ...)` (also on FastAPI's
         // routers) takes the methods third; the others take them by keyword only.
         let methods_arg = if attr == "add_route" && owner.is_some() {
@@ -8850,5 +8878,52 @@ mod tests {
             "Security(user, scopes=[\"admin\"])"
         );
         assert_eq!(one_line("a  ==\tb"), "a == b");
+    }
+
+    /// A project `Blueprint` subclass whose overridden `route()` registers the view with
+    /// `self.add_url_rule(rule, ...)` under the rule its callers give: only the callers'
+    /// routes are routes, not the template's `<dynamic>` rules.
+    #[test]
+    fn a_blueprint_subclass_registration_template_is_not_a_route() {
+        use crate::project::{InputFile, ProjectModel};
+        let source = r#"
+import flask
+
+
+class Rest(flask.Blueprint):
+    def route(self, rule, **options):
+        def decorator(func):
+            def handler(**kwargs):
+                return func(**kwargs)
+
+            self.add_url_rule(rule, func.__name__, handler, **options)
+            self.add_url_rule("/<tenant_id>" + rule, func.__name__, handler, **options)
+            return func
+
+        return decorator
+
+
+rest = Rest("v1", __name__)
+
+
+@rest.route("/things", methods=["POST"])
+def things_create():
+    return {}
+
+
+app = flask.Flask(__name__)
+app.register_blueprint(rest, url_prefix="/v1")
+"#;
+        let model = ProjectModel::build(
+            vec![InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let paths: Vec<&str> = apps.routes.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/things"]);
     }
 }
