@@ -8,7 +8,7 @@ use crate::values::for_each_return;
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, Generator,
-    ParamKind, Span, Stmt, UnaryOp, WithItem,
+    ParamKind, Span, Stmt, UnaryOp, WithItem, code_statements,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -3921,12 +3921,11 @@ impl<'a> Extractor<'a> {
         }
         let prefix = match kind {
             ObjectKind::RestxNamespace => self.namespace_path(call),
-            ObjectKind::Blueprint => path_text(
-                self.model,
-                self.file,
-                &self.scope,
-                call.keyword("url_prefix"),
-            ),
+            ObjectKind::Blueprint => match call.keyword("url_prefix") {
+                Some(prefix) => path_text(self.model, self.file, &self.scope, Some(prefix)),
+                // A project subclass may compute one for itself.
+                None => subclass_default_prefix(self.model, self.file, call).unwrap_or_default(),
+            },
             _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
         };
         if let Some(mw) = call.keyword("middleware") {
@@ -3978,44 +3977,41 @@ impl<'a> Extractor<'a> {
 
     /// `SecuredBlueprint("accounts", __name__)` where the project class's `__init__` (or a
     /// project base's) runs `self.before_request(require_token)`: the hook is installed on
-    /// every instance.
+    /// every instance. The hook may be a method of the class (`self.auth_filter`,
+    /// `self.__class__.auth_filter`, `type(self).auth_filter`) or a function the constructor
+    /// defines with `@self.before_request`; one installed under `if require_authentication:`
+    /// is installed on the instances whose argument (or the parameter's default) is true.
     fn constructor_hooks(&mut self, id: &ObjectId, call: &'a Call, span: Span) {
         let Some((file, Some(Stmt::ClassDef(class)), _)) =
             self.model.resolve_definition(self.file, &call.func)
         else {
             return;
         };
-        for (class_file, class) in class_hierarchy(self.model, file, class) {
-            let Some(init) = class.body.iter().find_map(|stmt| match stmt {
+        for (class_file, base) in class_hierarchy(self.model, file, class) {
+            let Some(init) = base.body.iter().find_map(|stmt| match stmt {
                 Stmt::FunctionDef(f) if f.name == "__init__" => Some(f.as_ref()),
                 _ => None,
             }) else {
                 continue;
             };
-            // Only statements of the constructor itself: a hook under an `if` depends on the
-            // arguments.
-            for stmt in &init.body {
-                let Stmt::Expr { value, .. } = stmt else {
-                    continue;
+            let mut found = Vec::new();
+            constructor_hook_statements(&init.body, init, call, &mut found);
+            for (kind, source) in found {
+                let resolved = match source {
+                    ConstructorHook::Registered(func_expr) => {
+                        function_in(self.model, class_file, &[init], func_expr)
+                            .map(|(f, function, _)| (f, function))
+                            .or_else(|| {
+                                // A method looked up on the instance's class, where Python
+                                // finds it: the constructed class first, then its bases.
+                                let attr = own_method_name(func_expr)?;
+                                find_method(self.model, file, class, attr)
+                                    .map(|(f, _, function)| (f, function))
+                            })
+                    }
+                    ConstructorHook::Defined(function) => Some((class_file, function)),
                 };
-                let Some(hook_call) = value.as_call() else {
-                    continue;
-                };
-                let Some((receiver, attr)) = hook_call.method() else {
-                    continue;
-                };
-                let Some(kind) = HookKind::of_registration(attr) else {
-                    continue;
-                };
-                if receiver.as_name() != Some("self") {
-                    continue;
-                }
-                let Some(func_expr) = hook_call.args.first() else {
-                    continue;
-                };
-                let Some((function_file, function, _)) =
-                    function_in(self.model, class_file, &[init], func_expr)
-                else {
+                let Some((function_file, function)) = resolved else {
                     continue;
                 };
                 let when = self.when();
@@ -4029,6 +4025,25 @@ impl<'a> Extractor<'a> {
                 });
             }
         }
+    }
+
+    /// Whether the code being read is in a method of a project class that subclasses
+    /// Flask's `Blueprint`, directly or through project bases.
+    fn in_blueprint_subclass(&self) -> bool {
+        let Some(class) = self.classes.last() else {
+            return false;
+        };
+        class_hierarchy(self.model, self.file, class)
+            .into_iter()
+            .any(|(file, c)| {
+                c.bases.iter().any(|base| {
+                    self.model.files[file]
+                        .imports
+                        .resolve(base)
+                        .and_then(|q| crate::frameworks::object_kind(&q))
+                        == Some(ObjectKind::Blueprint)
+                })
+            })
     }
 
     /// `self` in a method of a class that subclasses the framework's application class
@@ -5440,8 +5455,16 @@ impl<'a> Extractor<'a> {
                 } else {
                     call.keyword(prefix_key)
                 };
-                let prefix =
-                    prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)));
+                // `def register_blueprints(app, url_prefix): app.register_blueprint(bp,
+                // url_prefix=url_prefix)`: the literal every call of the helper passes.
+                let from_callers = prefix_expr
+                    .and_then(Expr::as_name)
+                    .zip(self.scope.last())
+                    .filter(|(name, f)| crate::values::local_assignment(f, name).is_none())
+                    .and_then(|(name, f)| argument_literal(self.model, self.file, f, name));
+                let prefix = from_callers.or_else(|| {
+                    prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
+                });
                 let dependencies = dependency_list(
                     self.model,
                     self.file,
@@ -5931,6 +5954,15 @@ impl<'a> Extractor<'a> {
                 .unwrap_or_else(|| vec![path_text(self.model, self.file, &self.scope, path_arg)]),
         };
         let Some(view) = view else { return };
+        // `self.add_url_rule(rule, endpoint, handler)` in an overridden `route()` of a project
+        // `Blueprint` subclass, with the rule its caller gives: the class's registration
+        // template, not a route. The routes are its callers' `@bp.route("/things")`.
+        if receiver.as_name() == Some("self")
+            && paths.iter().all(|p| p.contains("<dynamic>"))
+            && self.in_blueprint_subclass()
+        {
+            return;
+        }
         // Starlette's `add_route(path, endpoint, methods=None, ...)` (also on FastAPI's
         // routers) takes the methods third; the others take them by keyword only.
         let methods_arg = if attr == "add_route" && owner.is_some() {
@@ -7949,6 +7981,337 @@ struct ClassView<'a> {
     direct: bool,
 }
 
+/// The prefix a project `Blueprint` subclass's constructor hands its base when the
+/// construction gives none: `url_prefix = kwargs.pop("url_prefix", self.default_prefix(name))`
+/// then `super().__init__(name, *args, url_prefix=url_prefix, **kwargs)`, where
+/// `default_prefix` returns `f"/api/v1/{name}"` and the construction passes `name` as a
+/// literal; also a parameter's default (`def __init__(self, name, url_prefix="/api")`).
+fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Option<String> {
+    let (cf, Some(Stmt::ClassDef(class)), _) = model.resolve_definition(file, &call.func)? else {
+        return None;
+    };
+    let (init_file, _, init) = find_method(model, cf, class, "__init__")?;
+    let handed = init.body.iter().find_map(|stmt| {
+        let Stmt::Expr { value, .. } = stmt else {
+            return None;
+        };
+        let base_call = value.as_call()?;
+        let ExprKind::Attribute { value: sup, attr } = &base_call.func.kind else {
+            return None;
+        };
+        (attr == "__init__"
+            && sup
+                .as_call()
+                .is_some_and(|c| c.func.as_name() == Some("super")))
+        .then_some(base_call)
+    })?;
+    let mut value = handed.keyword("url_prefix")?;
+    // A local assigned once in the constructor: `url_prefix = kwargs.pop("url_prefix", d)`.
+    if let Some(local) = value.as_name()
+        && !init.params.iter().any(|p| p.name == local)
+    {
+        let mut assigned = init.body.iter().filter_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } if targets.len() == 1 && targets[0].as_name() == Some(local) => Some(v),
+            _ => None,
+        });
+        let v = assigned.next()?;
+        if assigned.next().is_some() {
+            return None;
+        }
+        value = match v.as_call() {
+            Some(c)
+                if c.method().is_some_and(|(receiver, m)| {
+                    matches!(m, "pop" | "get")
+                        && receiver.as_name().is_some_and(|r| {
+                            init.params
+                                .iter()
+                                .any(|p| p.name == r && p.kind == ParamKind::VarKeywords)
+                        })
+                }) && c.args.first().and_then(Expr::as_str) == Some("url_prefix") =>
+            {
+                c.args.get(1)?
+            }
+            _ => v,
+        };
+    }
+    let bindings = literal_bindings(init, call, true);
+    let text = prefix_value(model, init_file, cf, class, init, value, &bindings, 0)?;
+    Some(text)
+}
+
+/// The constructor's or method's parameters bound to the string and integer literals a call
+/// passes (`self` skipped when `bound_self`).
+fn literal_bindings<'e>(
+    function: &'e Function,
+    call: &'e Call,
+    bound_self: bool,
+) -> Vec<(&'e str, &'e Expr)> {
+    let positional = function
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .skip(usize::from(bound_self));
+    let mut bound: Vec<(&str, &Expr)> = positional
+        .zip(positional_args(&call.args))
+        .map(|(p, a)| (p.name.as_str(), a))
+        .collect();
+    for k in &call.keywords {
+        if let Some(name) = &k.arg
+            && let Some(p) = function.params.iter().find(|p| p.name == *name)
+        {
+            bound.push((p.name.as_str(), &k.value));
+        }
+    }
+    bound
+}
+
+/// The text of a prefix expression in `function` (a method of `class`), with its parameters
+/// bound: literals, parameters (given or defaulted), module constants, f-strings and `+`,
+/// and calls of the class's own methods that return one (`self.default_prefix(name)`).
+#[allow(clippy::too_many_arguments)]
+fn prefix_value(
+    model: &ProjectModel,
+    file: usize,
+    class_file: usize,
+    class: &Class,
+    function: &Function,
+    expr: &Expr,
+    bindings: &[(&str, &Expr)],
+    depth: u32,
+) -> Option<String> {
+    if depth > 4 {
+        return None;
+    }
+    let again = |e: &Expr| {
+        prefix_value(
+            model,
+            file,
+            class_file,
+            class,
+            function,
+            e,
+            bindings,
+            depth + 1,
+        )
+    };
+    match &expr.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::Int(Some(n)) => Some(n.to_string()),
+        ExprKind::FString(parts) => parts
+            .iter()
+            .map(|p| match p {
+                FStringPart::Literal(l) => Some(l.clone()),
+                FStringPart::Value(v) => again(v),
+            })
+            .collect(),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => Some(again(left)? + &again(right)?),
+        ExprKind::Name(n) => {
+            // Bound by the caller: its literal, read where the call is.
+            if let Some((_, value)) = bindings.iter().find(|(p, _)| *p == n.as_str()) {
+                return match &value.kind {
+                    ExprKind::Str(s) => Some(s.clone()),
+                    ExprKind::Int(Some(i)) => Some(i.to_string()),
+                    _ => None,
+                };
+            }
+            if let Some(p) = function.params.iter().find(|p| p.name == *n) {
+                return again(p.default.as_ref()?);
+            }
+            let origin = model.resolve_value(file, &[], expr);
+            match &origin.expr.kind {
+                ExprKind::Str(s) => Some(s.clone()),
+                ExprKind::Int(Some(i)) => Some(i.to_string()),
+                _ => None,
+            }
+        }
+        // `self.default_prefix(name)`, `cls.default_prefix(name)`: a method of the class.
+        ExprKind::Call(c) => {
+            let ExprKind::Attribute { value, attr } = &c.func.kind else {
+                return None;
+            };
+            let on_class = matches!(value.as_name(), Some("self" | "cls"))
+                || value.as_name() == Some(class.name.as_str());
+            if !on_class {
+                return None;
+            }
+            let (mf, _, method) = find_method(model, class_file, class, attr)?;
+            let [
+                Stmt::Return {
+                    value: Some(returned),
+                    ..
+                },
+            ] = code_statements(&method.body).as_slice()
+            else {
+                return None;
+            };
+            let bound_self = method
+                .params
+                .first()
+                .is_some_and(|p| p.name == "self" || p.name == "cls");
+            // The caller's arguments, each read where the call is made.
+            let mut args: Vec<(&str, String)> = Vec::new();
+            for (name, arg) in literal_bindings(method, c, bound_self) {
+                args.push((name, again(arg)?));
+            }
+            let literals: Vec<Expr> = args
+                .iter()
+                .map(|(_, text)| Expr {
+                    kind: ExprKind::Str(text.clone()),
+                    span: expr.span,
+                })
+                .collect();
+            let inner: Vec<(&str, &Expr)> =
+                args.iter().map(|(n, _)| *n).zip(literals.iter()).collect();
+            prefix_value(
+                model,
+                mf,
+                class_file,
+                class,
+                method,
+                returned,
+                &inner,
+                depth + 1,
+            )
+        }
+        _ => None,
+    }
+}
+
+/// A hook a project `Blueprint` subclass's constructor installs.
+enum ConstructorHook<'a> {
+    /// `self.before_request(check)`: the expression naming the hook.
+    Registered(&'a Expr),
+    /// `@self.before_request def check(): ...` inside the constructor.
+    Defined(&'a Function),
+}
+
+/// The hooks a constructor's statements install on `self` for the construction `call`:
+/// statements of its body, and of `if` blocks whose test is a flag parameter the call sets
+/// (or leaves at its default), `if require_authentication:`. Other `if`s depend on what the
+/// model cannot tell, so their hooks are left out.
+fn constructor_hook_statements<'a>(
+    body: &'a [Stmt],
+    init: &Function,
+    call: &Call,
+    out: &mut Vec<(HookKind, ConstructorHook<'a>)>,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::Expr { value, .. } => {
+                let Some(hook_call) = value.as_call() else {
+                    continue;
+                };
+                let Some((receiver, attr)) = hook_call.method() else {
+                    continue;
+                };
+                let Some(kind) = HookKind::of_registration(attr) else {
+                    continue;
+                };
+                if receiver.as_name() != Some("self") {
+                    continue;
+                }
+                if let Some(func_expr) = hook_call.args.first() {
+                    out.push((kind, ConstructorHook::Registered(func_expr)));
+                }
+            }
+            Stmt::FunctionDef(f) => {
+                for decorator in &f.decorators {
+                    let target = decorator.as_call().map_or(decorator, |c| &c.func);
+                    if let ExprKind::Attribute { value, attr } = &target.kind
+                        && value.as_name() == Some("self")
+                        && let Some(kind) = HookKind::of_registration(attr)
+                    {
+                        out.push((kind, ConstructorHook::Defined(f)));
+                    }
+                }
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } => match constructor_flag(test, init, call) {
+                Some(true) => constructor_hook_statements(body, init, call, out),
+                Some(false) => constructor_hook_statements(orelse, init, call, out),
+                None => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+/// The value of a constructor's flag test for one construction: `if require_auth:` or `if
+/// not require_auth:` where the parameter gets a literal `True`/`False` from the call or its
+/// default. `None` when the value cannot be told (a variable, `**options`).
+fn constructor_flag(test: &Expr, init: &Function, call: &Call) -> Option<bool> {
+    if let ExprKind::UnaryOp {
+        op: UnaryOp::Not,
+        operand,
+    } = &test.kind
+    {
+        return constructor_flag(operand, init, call).map(|b| !b);
+    }
+    let name = test.as_name()?;
+    let (index, param) = init
+        .params
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.name == name)?;
+    let positional = matches!(
+        param.kind,
+        ParamKind::Positional | ParamKind::PositionalOnly
+    );
+    let passed = call.keyword(name).or_else(|| {
+        positional
+            .then(|| {
+                index
+                    .checked_sub(1)
+                    .and_then(|i| positional_args(&call.args).nth(i))
+            })
+            .flatten()
+    });
+    if let Some(passed) = passed {
+        return passed.as_bool();
+    }
+    // Not passed by name or position: the default, unless `*args`/`**kwargs` may carry it.
+    let spread = call.keywords.iter().any(|k| k.arg.is_none())
+        || positional
+            && call
+                .args
+                .iter()
+                .any(|a| matches!(a.kind, ExprKind::Starred(_)));
+    if spread {
+        return None;
+    }
+    param.default.as_ref()?.as_bool()
+}
+
+/// `self.check`, `self.__class__.check`, `type(self).check`, `cls.check`: a method looked
+/// up on the instance's class.
+fn own_method_name(expr: &Expr) -> Option<&str> {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    let on_class = match &value.kind {
+        ExprKind::Name(n) => n == "self" || n == "cls",
+        ExprKind::Attribute { value, attr } => {
+            attr == "__class__" && value.as_name() == Some("self")
+        }
+        ExprKind::Call(c) => {
+            c.func.as_name() == Some("type")
+                && c.args.len() == 1
+                && c.args[0].as_name() == Some("self")
+        }
+        _ => false,
+    };
+    on_class.then_some(attr.as_str())
+}
+
 /// The project function a name denotes: one defined in an enclosing function (with the scope
 /// it is defined in), at module level, or imported.
 fn function_in<'a>(
@@ -8388,6 +8751,66 @@ fn argument_class<'a>(
     param: &str,
 ) -> Option<(usize, &'a Class)> {
     let index = function.params.iter().position(|p| p.name == param)?;
+    let calls = project_calls_of(model, def_file, function)?;
+    let mut found: Option<(usize, &'a Class)> = None;
+    for (file, caller, call) in calls {
+        let arg = call.argument(param, index)?;
+        let built = match arg.as_name() {
+            Some(name) => match caller.and_then(|f| crate::values::local_assignment(f, name)) {
+                Some(value) => value.as_call().map(|c| (file, c)),
+                None => {
+                    let origin = model.follow(file, &[], arg)?;
+                    origin.expr.as_call().map(|c| (origin.file, c))
+                }
+            },
+            None => arg.as_call().map(|c| (file, c)),
+        };
+        let (built_file, built) = built?;
+        let Some((class_file, Stmt::ClassDef(class))) = model
+            .resolve_definition(built_file, &built.func)
+            .and_then(|(f, stmt, _)| Some((f, stmt?)))
+        else {
+            return None;
+        };
+        match found {
+            Some((_, c)) if !std::ptr::eq(c, class.as_ref()) => return None,
+            _ => found = Some((class_file, class)),
+        }
+    }
+    found
+}
+
+/// The string every call of module-level function `function` passes for `param` (or leaves
+/// at its literal default), from its own module and the modules that import it:
+/// `register_blueprints(app, url_prefix="/v2")`. `None` unless there are calls and they
+/// agree.
+fn argument_literal(
+    model: &ProjectModel,
+    def_file: usize,
+    function: &Function,
+    param: &str,
+) -> Option<String> {
+    let index = function.params.iter().position(|p| p.name == param)?;
+    let default = function.params[index].default.as_ref();
+    let mut found: Option<&str> = None;
+    for (_, _, call) in project_calls_of(model, def_file, function)? {
+        let text = call.argument(param, index).or(default)?.as_str()?;
+        match found {
+            Some(f) if f != text => return None,
+            _ => found = Some(text),
+        }
+    }
+    found.map(str::to_string)
+}
+
+/// The calls of module-level function `function` in its own module and the modules that
+/// import it, with the file and the module-level function each is made in. `None` when the
+/// function is not defined at module level.
+fn project_calls_of<'a>(
+    model: &'a ProjectModel,
+    def_file: usize,
+    function: &Function,
+) -> Option<Vec<(usize, Option<&'a Function>, &'a Call)>> {
     let module_level = model.files[def_file]
         .body()
         .iter()
@@ -8418,32 +8841,7 @@ fn argument_class<'a>(
             });
         }
     }
-    let mut found: Option<(usize, &'a Class)> = None;
-    for (file, caller, call) in calls {
-        let arg = call.argument(param, index)?;
-        let built = match arg.as_name() {
-            Some(name) => match caller.and_then(|f| crate::values::local_assignment(f, name)) {
-                Some(value) => value.as_call().map(|c| (file, c)),
-                None => {
-                    let origin = model.follow(file, &[], arg)?;
-                    origin.expr.as_call().map(|c| (origin.file, c))
-                }
-            },
-            None => arg.as_call().map(|c| (file, c)),
-        };
-        let (built_file, built) = built?;
-        let Some((class_file, Stmt::ClassDef(class))) = model
-            .resolve_definition(built_file, &built.func)
-            .and_then(|(f, stmt, _)| Some((f, stmt?)))
-        else {
-            return None;
-        };
-        match found {
-            Some((_, c)) if !std::ptr::eq(c, class.as_ref()) => return None,
-            _ => found = Some((class_file, class)),
-        }
-    }
-    found
+    Some(calls)
 }
 
 /// The project class of a module-level instance, here or imported: `_proxy =
@@ -8850,5 +9248,52 @@ mod tests {
             "Security(user, scopes=[\"admin\"])"
         );
         assert_eq!(one_line("a  ==\tb"), "a == b");
+    }
+
+    /// A project `Blueprint` subclass whose overridden `route()` registers the view with
+    /// `self.add_url_rule(rule, ...)` under the rule its callers give: only the callers'
+    /// routes are routes, not the template's `<dynamic>` rules.
+    #[test]
+    fn a_blueprint_subclass_registration_template_is_not_a_route() {
+        use crate::project::{InputFile, ProjectModel};
+        let source = r#"
+import flask
+
+
+class Rest(flask.Blueprint):
+    def route(self, rule, **options):
+        def decorator(func):
+            def handler(**kwargs):
+                return func(**kwargs)
+
+            self.add_url_rule(rule, func.__name__, handler, **options)
+            self.add_url_rule("/<tenant_id>" + rule, func.__name__, handler, **options)
+            return func
+
+        return decorator
+
+
+rest = Rest("v1", __name__)
+
+
+@rest.route("/things", methods=["POST"])
+def things_create():
+    return {}
+
+
+app = flask.Flask(__name__)
+app.register_blueprint(rest, url_prefix="/v1")
+"#;
+        let model = ProjectModel::build(
+            vec![InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let paths: Vec<&str> = apps.routes.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/things"]);
     }
 }

@@ -188,6 +188,7 @@ impl<'a> AttackSurface<'a> {
             .collect();
         let websocket_accepts = websocket_accepts(&apps);
         let login_switch = std::sync::OnceLock::new();
+        let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
         let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
@@ -207,6 +208,7 @@ impl<'a> AttackSurface<'a> {
                     gate_memo: RefCell::new(HashMap::default()),
                     local_constructions: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
+                    anonymous_user: &anonymous_user,
                     endpoint_flags: &endpoint_flags,
                     handler_bodies: &handler_bodies,
                     hook_bodies: &hook_bodies,
@@ -391,6 +393,9 @@ struct Judge<'a, 'm> {
     /// Where production code sets Flask-Login's `LOGIN_DISABLED`, worked out when a route
     /// first uses Flask-Login: the condition under which `@login_required` still protects.
     login_switch: &'m std::sync::OnceLock<Option<String>>,
+    /// The project class configured as Flask-Login's anonymous user, when it answers login
+    /// or role checks for anonymous callers (worked out when a route first uses them).
+    anonymous_user: &'m std::sync::OnceLock<AnonymousUser>,
     /// Flags set on views by endpoint name (`app.view_functions["api.AgentView:post"].
     /// is_public = True`), worked out when a hook first reads one.
     endpoint_flags: &'m std::sync::OnceLock<Vec<(String, String)>>,
@@ -476,6 +481,42 @@ impl<'a> Judge<'a, '_> {
         self.login_switch
             .get_or_init(|| login_disabled_switch(self.model))
             .clone()
+    }
+
+    /// Whether a project class configured as the anonymous user (`Security(app, datastore,
+    /// anonymous_user=FreeUser)`, `login_manager.anonymous_user = FreeUser`) lets anonymous
+    /// callers past a Flask-Login or Flask-Security decorator: `Some(None)` always (the
+    /// decorator protects nothing), `Some(Some(condition))` unless the setting that chooses
+    /// the class holds, `None` when the decorator is unaffected.
+    fn anonymous_admission(&self, file: usize, decorator: &Expr) -> Option<Option<String>> {
+        let (callee, call) = match &decorator.kind {
+            ExprKind::Call(call) => (&call.func, Some(call)),
+            _ => (decorator, None),
+        };
+        let q = self.model.files[file].imports.resolve(callee)?;
+        let (package, name) = q
+            .split_once('.')
+            .map(|(p, _)| p)
+            .zip(q.rsplit('.').next())?;
+        // `auth_required("token")` checks the token, not the session's user.
+        let session_checked = call.is_none_or(|c| {
+            c.args.is_empty() || c.args.iter().any(|a| a.as_str() == Some("session"))
+        });
+        let roles = match (package, name) {
+            ("flask_login", "login_required" | "fresh_login_required")
+            | ("flask_security", "login_required") => false,
+            ("flask_security", "auth_required") if session_checked => false,
+            ("flask_security", "roles_required" | "roles_accepted") => true,
+            _ => return None,
+        };
+        let anonymous = self
+            .anonymous_user
+            .get_or_init(|| permissive_anonymous_user(self.model));
+        if roles {
+            anonymous.all_roles.clone()
+        } else {
+            anonymous.authenticated.clone()
+        }
     }
 
     /// When a verdict authenticates only under a switch, the condition: `if settings.api_keys`,
@@ -628,15 +669,21 @@ impl<'a> Judge<'a, '_> {
                     sec.misordered_auth = Some((decorator.span, self.text(hf, decorator.span)));
                     continue;
                 }
-                sec.auth.push(Protection {
-                    mechanism: format!("@{}", self.text(hf, decorator.span)),
-                    level: Level::Decorator,
-                    via: None,
-                    checks_role: v.checks_role,
-                    condition: self
-                        .switch_condition(&v)
-                        .or_else(|| self.login_disabled_condition(hf, decorator)),
-                });
+                // An anonymous user that passes the check makes it protect nothing, or only
+                // while the setting that chooses that user does not hold.
+                let anonymous = self.anonymous_admission(hf, decorator);
+                if !matches!(anonymous, Some(None)) {
+                    sec.auth.push(Protection {
+                        mechanism: format!("@{}", self.text(hf, decorator.span)),
+                        level: Level::Decorator,
+                        via: None,
+                        checks_role: v.checks_role,
+                        condition: self
+                            .switch_condition(&v)
+                            .or_else(|| self.login_disabled_condition(hf, decorator))
+                            .or(anonymous.flatten()),
+                    });
+                }
             }
             match self.limit_decorator(hf, scope, decorator) {
                 Some(LimitDecorator::Limit) => {
@@ -658,15 +705,19 @@ impl<'a> Judge<'a, '_> {
         }
         for &(file, decorator) in &route.view_decorators {
             if let Some(v) = self.auth_decorator(file, &[], decorator) {
-                sec.auth.push(Protection {
-                    mechanism: format!("@{}", self.text(file, decorator.span)),
-                    level: Level::View,
-                    via: route.view_class.map(|c| c.name.to_string()),
-                    checks_role: v.checks_role,
-                    condition: self
-                        .switch_condition(&v)
-                        .or_else(|| self.login_disabled_condition(file, decorator)),
-                });
+                let anonymous = self.anonymous_admission(file, decorator);
+                if !matches!(anonymous, Some(None)) {
+                    sec.auth.push(Protection {
+                        mechanism: format!("@{}", self.text(file, decorator.span)),
+                        level: Level::View,
+                        via: route.view_class.map(|c| c.name.to_string()),
+                        checks_role: v.checks_role,
+                        condition: self
+                            .switch_condition(&v)
+                            .or_else(|| self.login_disabled_condition(file, decorator))
+                            .or(anonymous.flatten()),
+                    });
+                }
             }
         }
         if let Some(class) = route.view_class {
@@ -1505,7 +1556,8 @@ impl<'a> Judge<'a, '_> {
             let mut v = self.body_verdict(file, &function.body, 0);
             for d in &function.decorators {
                 if let Some(dv) = self.auth_decorator(file, &[], d) {
-                    v.grant(None);
+                    // A decorator that refuses only under a setting guards the hook so too.
+                    v.grant(dv.switch);
                     v.checks_role |= dv.checks_role;
                 }
             }
@@ -4914,8 +4966,8 @@ impl<'a> Judge<'a, '_> {
     fn permissive_branch(
         &self,
         file: usize,
-        root: &[Stmt],
-        body: &[Stmt],
+        root: &'a [Stmt],
+        body: &'a [Stmt],
         literals: &[(&str, &str)],
     ) -> Option<Switch> {
         for stmt in body {
@@ -4936,8 +4988,10 @@ impl<'a> Judge<'a, '_> {
                 }
                 continue;
             }
-            let grants_all = matches!(then.as_slice(), [Stmt::Return { value: Some(v), .. }]
-                if v.as_bool() == Some(true));
+            // `logging.debug("auth is off"); return True`: what it logs changes nothing.
+            let grants_all = matches!(then.split_last(), Some((Stmt::Return { value: Some(v), .. }, before))
+                if v.as_bool() == Some(true)
+                    && before.iter().all(|s| matches!(s, Stmt::Expr { .. })));
             // About the settings, not the caller: `app.config["WRITE_ACCESS"] == "ANONYMOUS"`
             // names the anonymous in a setting's value.
             let about_caller = test.any(&mut |x| match &x.kind {
@@ -4960,6 +5014,11 @@ impl<'a> Judge<'a, '_> {
                     negated: true,
                     parameter: false,
                 });
+            }
+            // `if not auth_enabled(): return True`, where the helper reads only the settings:
+            // its name mentions authentication, its body says it is a switch.
+            if grants_all && let Some(switch) = self.settings_predicate(file, test) {
+                return Some(switch.negate());
             }
             for inner in [then.as_slice(), orelse.as_slice()] {
                 if let Some(found) = self.permissive_branch(file, root, inner, literals) {
@@ -5247,6 +5306,16 @@ impl<'a> Judge<'a, '_> {
                     // `key = request.headers["X-API-Key"]` then `if key:`.
                     // `if creds is None: raise 401` where `creds` is a parameter bound to a
                     // security scheme (`Security(HTTPBearer(auto_error=False))`).
+                    // `if not caller_allowed():` where the predicate answers `True` for a
+                    // caller with an identity and `False` at its end: a test of the caller,
+                    // whatever the predicate is called.
+                    if !own.identity
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.identity_predicate(file, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                    }
                     let presented = presented_credential_variable(root, test)
                         .or_else(|| self.presented_scheme_parameter(root, test));
                     if !own.identity
@@ -5946,6 +6015,69 @@ impl<'a> Judge<'a, '_> {
             && root_assignments(root, name).next().is_none()
             && self.model.files[file].top_level(name).is_none()
             && self.model.files[file].imports.get(name).is_none()
+    }
+
+    /// A call in an `if` test to a project predicate that judges the caller by its branches
+    /// (`caller_allowed()`: `if current_user.is_authenticated: return True`, ending `return
+    /// False`): for which callers the test holds, `Has` for those with an identity. Its
+    /// returns must all be `True` or `False`; branches granting everyone under a setting are
+    /// the switch [`Judge::permissive_predicate`] finds.
+    fn identity_predicate(&self, file: usize, test: &'a Expr) -> Option<Polarity> {
+        let mut negated = false;
+        let mut subject = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &subject.kind
+        {
+            negated = !negated;
+            subject = operand;
+        }
+        let call = subject.as_call()?;
+        if !call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .all(|a| is_literal(a) || self.is_config(file, a))
+        {
+            return None;
+        }
+        let (hf, helper) = self.predicate_helper(file, &call.func)?;
+        let body = code_statements(&helper.body);
+        let ends_refusing = matches!(body.last(), Some(Stmt::Return { value: Some(v), .. })
+            if v.as_bool() == Some(false));
+        if !ends_refusing {
+            return None;
+        }
+        let mut literal_returns = true;
+        crate::values::for_each_return(&helper.body, &mut |r| {
+            literal_returns &= r.as_bool().is_some();
+        });
+        if !literal_returns {
+            return None;
+        }
+        // `if current_user.is_authenticated: return True`, at the top of the body.
+        let admits_identified = body.iter().any(|stmt| {
+            let Stmt::If {
+                test: inner, body: then, ..
+            } = stmt
+            else {
+                return false;
+            };
+            let grants = matches!(then.split_last(), Some((Stmt::Return { value: Some(v), .. }, before))
+                if v.as_bool() == Some(true)
+                    && before.iter().all(|s| matches!(s, Stmt::Expr { .. })));
+            let g = self.gate_of(hf, inner);
+            grants && g.identity && g.polarity == Polarity::Has && !g.role
+        });
+        if !admits_identified {
+            return None;
+        }
+        Some(if negated {
+            Polarity::Lacks
+        } else {
+            Polarity::Has
+        })
     }
 
     /// A call in an `if` test to a project predicate that reads the settings and nothing of
@@ -8170,6 +8302,195 @@ fn login_disabled_switch(model: &ProjectModel) -> Option<String> {
             .is_none()
             .then(|| format!("if not ({})", crate::apps::source_text(model, i, test.span)))
     })
+}
+
+/// What a project class configured as Flask-Login's anonymous user answers: for each of
+/// the login and role checks, `None` when it refuses anonymous callers as the library's
+/// does, `Some(None)` when it lets them in always, `Some(Some(condition))` when the setting
+/// that chooses it must not hold for the check to protect.
+#[derive(Clone, Debug, Default)]
+struct AnonymousUser {
+    /// `is_authenticated` is `True`: `@login_required`, `@auth_required()` let them in.
+    authenticated: Option<Option<String>>,
+    /// `has_role` answers `True` too: `@roles_required(...)` lets them in.
+    all_roles: Option<Option<String>>,
+}
+
+/// The anonymous user production code configures: `Security(app, datastore,
+/// anonymous_user=Cls)`, `security.init_app(app, datastore, **options)` after
+/// `options["anonymous_user"] = Cls`, or `login_manager.anonymous_user = Cls`, where `Cls`
+/// is a project class whose `is_authenticated` is `True` (and, for role checks, whose
+/// `has_role` returns `True`). Chosen under `if not settings.auth:`, the checks protect
+/// only `if settings.auth`.
+fn permissive_anonymous_user(model: &ProjectModel) -> AnonymousUser {
+    /// The classes assigned as the anonymous user, with the `if` branches around each.
+    fn find<'s>(
+        body: &'s [Stmt],
+        spread: &[&str],
+        branches: &mut Vec<(&'s Expr, bool)>,
+        out: &mut Vec<(&'s Expr, Vec<(&'s Expr, bool)>)>,
+    ) {
+        for stmt in body {
+            match stmt {
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    branches.push((test, true));
+                    find(body, spread, branches, out);
+                    branches.pop();
+                    branches.push((test, false));
+                    find(orelse, spread, branches, out);
+                    branches.pop();
+                }
+                Stmt::ClassDef(_) => {}
+                Stmt::FunctionDef(f) => find(&f.body, spread, branches, out),
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    // `lm.anonymous_user = Cls`; `options["anonymous_user"] = Cls` with
+                    // `options` handed to `Security(..., **options)`.
+                    let assigns = targets.iter().any(|t| match &t.kind {
+                        ExprKind::Attribute { attr, .. } => attr == "anonymous_user",
+                        ExprKind::Subscript { value, slice } => {
+                            slice.as_str() == Some("anonymous_user")
+                                && value.as_name().is_some_and(|n| spread.contains(&n))
+                        }
+                        _ => false,
+                    });
+                    if assigns {
+                        out.push((value, branches.clone()));
+                    }
+                    keyword_sites(value, branches, out);
+                }
+                Stmt::Expr { value, .. } => keyword_sites(value, branches, out),
+                other => {
+                    for child in other.child_bodies() {
+                        find(child, spread, branches, out);
+                    }
+                }
+            }
+        }
+    }
+    fn keyword_sites<'s>(
+        e: &'s Expr,
+        branches: &[(&'s Expr, bool)],
+        out: &mut Vec<(&'s Expr, Vec<(&'s Expr, bool)>)>,
+    ) {
+        e.any(&mut |x| {
+            if let Some(call) = x.as_call()
+                && matches!(call.func.last_name(), Some("Security" | "init_app"))
+                && let Some(class) = call.keyword("anonymous_user")
+            {
+                out.push((class, branches.to_vec()));
+            }
+            false
+        });
+    }
+    /// Whether the class (or the nearest project base defining it) answers `True` for
+    /// `member`: `is_authenticated = True`, or a method or property returning only `True`.
+    fn answers_true(model: &ProjectModel, file: usize, class: &Class, member: &str) -> bool {
+        for (_, c) in class_hierarchy(model, file, class) {
+            for stmt in &c.body {
+                match stmt {
+                    Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } if targets.iter().any(|t| t.as_name() == Some(member)) => {
+                        return value.as_bool() == Some(true);
+                    }
+                    Stmt::FunctionDef(f) if f.name == member => {
+                        let mut returns = 0;
+                        let mut all_true = true;
+                        crate::values::for_each_return(&f.body, &mut |r| {
+                            returns += 1;
+                            all_true &= r.as_bool() == Some(true);
+                        });
+                        return returns > 0 && all_true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+    let mut out = AnonymousUser::default();
+    // Always wins over a condition.
+    fn merge(slot: &mut Option<Option<String>>, found: &Option<String>) {
+        match (slot.as_ref(), found) {
+            (Some(None), _) => {}
+            (_, None) => *slot = Some(None),
+            (None, Some(_)) => *slot = Some(found.clone()),
+            (Some(Some(_)), Some(_)) => {}
+        }
+    }
+    for (i, file) in model.files.iter().enumerate() {
+        // The attribute, keyword or key must be spelled out: skip the other files unparsed.
+        if file.is_test() || !file.text.contains("anonymous_user") {
+            continue;
+        }
+        // Names handed to `Security(...)`/`init_app(...)` as `**options`.
+        let mut spread: Vec<&str> = Vec::new();
+        walk_all_exprs(file.body(), &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && matches!(call.func.last_name(), Some("Security" | "init_app"))
+                {
+                    spread.extend(
+                        call.keywords
+                            .iter()
+                            .filter(|k| k.arg.is_none())
+                            .filter_map(|k| k.value.as_name()),
+                    );
+                }
+                false
+            });
+        });
+        let mut sites = Vec::new();
+        find(file.body(), &spread, &mut Vec::new(), &mut sites);
+        for (class_expr, branches) in sites {
+            let Some((cf, Some(Stmt::ClassDef(class)), _)) =
+                model.resolve_definition(i, class_expr)
+            else {
+                continue;
+            };
+            if !answers_true(model, cf, class, "is_authenticated") {
+                continue;
+            }
+            // The branches' tests, each as it holds there; a test production never (or
+            // always) passes decides alone.
+            let mut holds: Vec<String> = Vec::new();
+            let mut reachable = true;
+            for (test, then) in branches {
+                match crate::apps::production_value(model, i, test) {
+                    Some(v) => reachable &= v == then,
+                    None => {
+                        let text = crate::apps::source_text(model, i, test.span);
+                        holds.push(if then { text } else { format!("not ({text})") });
+                    }
+                }
+            }
+            if !reachable {
+                continue;
+            }
+            // The checks protect only while the choice's condition fails.
+            let condition = match holds.as_slice() {
+                [] => None,
+                [one] => Some(match one.strip_prefix("not ") {
+                    Some(positive) => format!("if {}", positive.trim()),
+                    None => format!("if not ({one})"),
+                }),
+                many => Some(format!("if not ({})", many.join(" and "))),
+            };
+            merge(&mut out.authenticated, &condition);
+            if answers_true(model, cf, class, "has_role") {
+                merge(&mut out.all_roles, &condition);
+            }
+        }
+    }
+    out
 }
 
 /// `app.view_functions["agent_api.AgentView:post"].is_public = True` anywhere in production
