@@ -2283,12 +2283,7 @@ impl Rule for ExceptionDetailsInResponse {
             return;
         }
         let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
-        // A background job's step runs in the worker: no HTTP client sees what it raises; a
-        // builder called while the application is set up, before any request.
-        if !is_route && handler_kind.is_none() && (runs_in_worker(cx, f) || runs_at_startup(cx, f))
-        {
-            return;
-        }
+        let before = out.len();
         let mut scope = cx.functions.clone();
         scope.push(f);
         let mut analysis = Analysis {
@@ -2321,6 +2316,16 @@ impl Rule for ExceptionDetailsInResponse {
             is_route || handler_kind.is_some(),
             out,
         );
+        // A background job's step runs in the worker: no HTTP client sees what it raises; a
+        // builder called while the application is set up, before any request. Asked only of
+        // functions with findings: finding the callers reads every module that can name `f`.
+        if out.len() > before
+            && !is_route
+            && handler_kind.is_none()
+            && (runs_in_worker(cx, f) || runs_at_startup(cx, f))
+        {
+            out.truncate(before);
+        }
     }
 }
 
