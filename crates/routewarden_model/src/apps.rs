@@ -4862,21 +4862,8 @@ impl<'a> Extractor<'a> {
         bound_self: bool,
         span: Span,
     ) {
-        let positional = function
-            .params
-            .iter()
-            .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
-            .skip(usize::from(bound_self));
-        let mut bound: Vec<(&'a str, &'a Expr)> = positional
-            .zip(positional_args(&call.args))
-            .map(|(p, a)| (p.name.as_str(), a))
-            .collect();
+        let mut bound = call_bindings(function, call, bound_self);
         for k in &call.keywords {
-            if let Some(name) = &k.arg
-                && let Some(p) = function.params.iter().find(|p| p.name == *name)
-            {
-                bound.push((p.name.as_str(), &k.value));
-            }
             // `ServiceApp(**routers)` with `routers = {"notes_router": ..., ...}`.
             if k.arg.is_none() && bound_self {
                 for (key, value) in self.unpacked_keywords(&k.value) {
@@ -8038,14 +8025,14 @@ fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Op
             _ => v,
         };
     }
-    let bindings = literal_bindings(init, call, true);
+    let bindings = call_bindings(init, call, true);
     let text = prefix_value(model, init_file, cf, class, init, value, &bindings, 0)?;
     Some(text)
 }
 
-/// The constructor's or method's parameters bound to the string and integer literals a call
-/// passes (`self` skipped when `bound_self`).
-fn literal_bindings<'e>(
+/// The parameters of a constructor, method or function bound to the expressions a call passes
+/// by position or keyword (`self` skipped when `bound_self`).
+fn call_bindings<'e>(
     function: &'e Function,
     call: &'e Call,
     bound_self: bool,
@@ -8158,7 +8145,7 @@ fn prefix_value(
                 .is_some_and(|p| p.name == "self" || p.name == "cls");
             // The caller's arguments, each read where the call is made.
             let mut args: Vec<(&str, String)> = Vec::new();
-            for (name, arg) in literal_bindings(method, c, bound_self) {
+            for (name, arg) in call_bindings(method, c, bound_self) {
                 args.push((name, again(arg)?));
             }
             let literals: Vec<Expr> = args

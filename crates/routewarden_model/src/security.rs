@@ -6017,12 +6017,10 @@ impl<'a> Judge<'a, '_> {
             && self.model.files[file].imports.get(name).is_none()
     }
 
-    /// A call in an `if` test to a project predicate that judges the caller by its branches
-    /// (`caller_allowed()`: `if current_user.is_authenticated: return True`, ending `return
-    /// False`): for which callers the test holds, `Has` for those with an identity. Its
-    /// returns must all be `True` or `False`; branches granting everyone under a setting are
-    /// the switch [`Judge::permissive_predicate`] finds.
-    fn identity_predicate(&self, file: usize, test: &'a Expr) -> Option<Polarity> {
+    /// The call an `if` test makes under any number of `not`s, when it is handed only literals
+    /// and settings (what decides a predicate's answer): whether the `not`s negate it, the
+    /// call's expression, and the call.
+    fn predicate_call(&self, file: usize, test: &'a Expr) -> Option<(bool, &'a Expr, &'a Call)> {
         let mut negated = false;
         let mut subject = test;
         while let ExprKind::UnaryOp {
@@ -6034,14 +6032,20 @@ impl<'a> Judge<'a, '_> {
             subject = operand;
         }
         let call = subject.as_call()?;
-        if !call
-            .args
+        call.args
             .iter()
             .chain(call.keywords.iter().map(|k| &k.value))
             .all(|a| is_literal(a) || self.is_config(file, a))
-        {
-            return None;
-        }
+            .then_some((negated, subject, call))
+    }
+
+    /// A call in an `if` test to a project predicate that judges the caller by its branches
+    /// (`caller_allowed()`: `if current_user.is_authenticated: return True`, ending `return
+    /// False`): for which callers the test holds, `Has` for those with an identity. Its
+    /// returns must all be `True` or `False`; branches granting everyone under a setting are
+    /// the switch [`Judge::permissive_predicate`] finds.
+    fn identity_predicate(&self, file: usize, test: &'a Expr) -> Option<Polarity> {
+        let (negated, _, call) = self.predicate_call(file, test)?;
         let (hf, helper) = self.predicate_helper(file, &call.func)?;
         let body = code_statements(&helper.body);
         let ends_refusing = matches!(body.last(), Some(Stmt::Return { value: Some(v), .. })
@@ -6085,26 +6089,7 @@ impl<'a> Judge<'a, '_> {
     /// the switch it stands for. A predicate whose body is `return <test>` is shown as that
     /// test (`config.auth.mode == "basic"`), a longer one as the call.
     fn settings_predicate(&self, file: usize, test: &'a Expr) -> Option<Switch> {
-        let mut negated = false;
-        let mut subject = test;
-        while let ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } = &subject.kind
-        {
-            negated = !negated;
-            subject = operand;
-        }
-        let call = subject.as_call()?;
-        // What it is handed decides too: only literals and settings.
-        if !call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .all(|a| is_literal(a) || self.is_config(file, a))
-        {
-            return None;
-        }
+        let (negated, subject, call) = self.predicate_call(file, test)?;
         let (hf, helper) = self.predicate_helper(file, &call.func)?;
         let body = code_statements(&helper.body);
         if let [
