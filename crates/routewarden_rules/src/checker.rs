@@ -184,6 +184,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 callee_name: String::new(),
                 flask_cors_config: shared.flask_cors_config,
                 startup_refusals: shared.startup_refusals,
+                test_module: crate::credentials::names_test_module(file),
             },
             hooks: HOOKS.map(|_| {
                 (0..rules.len())

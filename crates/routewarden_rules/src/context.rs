@@ -29,6 +29,9 @@ pub struct FileContext<'a> {
     pub(crate) flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     /// The literals the application refuses to start with, built when a rule first asks.
     pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
+    /// Whether the file is test code by its path (see [`crate::credentials::is_test_module`]),
+    /// asked of every comparison.
+    pub(crate) test_module: bool,
 }
 
 impl<'a> FileContext<'a> {

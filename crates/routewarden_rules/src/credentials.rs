@@ -2,6 +2,7 @@
 
 use crate::context::FileContext;
 use crate::helpers::identifier_words;
+use routewarden_model::SourceModule;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Stmt};
 
 /// Words that make a name a credential.
@@ -192,6 +193,11 @@ pub fn is_constant_name(expr: &Expr) -> bool {
 /// A test module: `test_*.py`, `*_test.py`, `conftest.py`, or a file under a `test`, `tests`
 /// or `testing` package or directory. Its comparisons check mocks and fixtures, not callers.
 pub fn is_test_module(cx: &FileContext) -> bool {
+    cx.test_module
+}
+
+/// [`is_test_module`] for a file, decided once when its rules start.
+pub(crate) fn names_test_module(file: &SourceModule) -> bool {
     let segment_is_test = |s: &str| {
         let s = s.strip_suffix(".py").unwrap_or(s);
         matches!(s, "test" | "tests" | "testing" | "conftest")
@@ -199,8 +205,8 @@ pub fn is_test_module(cx: &FileContext) -> bool {
             || s.ends_with("_test")
             || s.ends_with("_tests")
     };
-    cx.file.module_name.split('.').any(segment_is_test)
-        || cx.file.display.split(['/', '\\']).any(segment_is_test)
+    file.module_name.split('.').any(segment_is_test)
+        || file.display.split(['/', '\\']).any(segment_is_test)
 }
 
 /// How a parameter's value reaches the function, as far as its declaration tells.
