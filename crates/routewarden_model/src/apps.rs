@@ -8806,7 +8806,7 @@ fn project_calls_of<'a>(
         return None;
     }
     let mut calls: Vec<(usize, Option<&'a Function>, &'a Call)> = Vec::new();
-    for (file, source) in files_naming(model, def_file, &function.name) {
+    for (file, source) in model.files_naming(def_file, &function.name) {
         for stmt in source.body() {
             let (caller, stmts): (Option<&'a Function>, &'a [Stmt]) = match stmt {
                 Stmt::FunctionDef(f) => (Some(f.as_ref()), &f.body),
@@ -8863,28 +8863,6 @@ fn injected_class<'a>(
     class_starting_at(model.files[found_file].body(), start).map(|c| (found_file, c))
 }
 
-/// The files that can name the top-level definition `name` of `file`: its own, and those
-/// importing it or its module.
-pub(crate) fn files_naming<'m>(
-    model: &'m ProjectModel,
-    file: usize,
-    name: &str,
-) -> impl Iterator<Item = (usize, &'m SourceModule)> {
-    let module = model.files[file].module_name.as_str();
-    let mut files: Vec<usize> = std::iter::once(file)
-        .chain(
-            model
-                .importers_of(&format!("{module}.{name}"))
-                .iter()
-                .copied(),
-        )
-        .chain(model.importers_of(module).iter().copied())
-        .collect();
-    files.sort_unstable();
-    files.dedup();
-    files.into_iter().map(move |i| (i, &model.files[i]))
-}
-
 /// The class defined at `start` in `body`, at any depth.
 fn class_starting_at(body: &[Stmt], start: u32) -> Option<&Class> {
     body.iter().find_map(|stmt| match stmt {
@@ -8923,7 +8901,7 @@ fn injected_class_scan<'a>(
     }
     let mut found: Option<(usize, &'a Class)> = None;
     let mut constructions = 0;
-    for (caller_file, source) in files_naming(model, file, &class.name) {
+    for (caller_file, source) in model.files_naming(file, &class.name) {
         for stmt in source.body() {
             // The class whose methods make the calls: what `self` is there.
             let (caller_class, stmts): (Option<&'a Class>, &'a [Stmt]) = match stmt {

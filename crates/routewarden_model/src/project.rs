@@ -372,6 +372,27 @@ impl ProjectModel {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The files that can name the top-level definition `name` of `file`: its own, and those
+    /// importing it or its module, in file order.
+    pub fn files_naming(
+        &self,
+        file: usize,
+        name: &str,
+    ) -> impl Iterator<Item = (usize, &SourceModule)> {
+        let module = self.files[file].module_name.as_str();
+        let mut files: Vec<usize> = std::iter::once(file)
+            .chain(
+                self.importers_of(&format!("{module}.{name}"))
+                    .iter()
+                    .copied(),
+            )
+            .chain(self.importers_of(module).iter().copied())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        files.into_iter().map(move |i| (i, &self.files[i]))
+    }
+
     /// Whether some module-level project class defines a `@property` named `name`.
     pub fn may_be_property(&self, name: &str) -> bool {
         self.property_names

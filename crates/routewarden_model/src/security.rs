@@ -8656,7 +8656,7 @@ fn paste_served<'a>(
     }
     let mut callers: Vec<(usize, &'a Function, Option<&'a Class>)> = Vec::new();
     let mut at_module_level = false;
-    for (caller_file, source) in crate::apps::files_naming(model, file, &function.name) {
+    for (caller_file, source) in model.files_naming(file, &function.name) {
         if source.is_test() {
             continue;
         }

@@ -2352,8 +2352,6 @@ fn runs_at_startup(cx: &FileContext, f: &Function) -> bool {
     if !cx.functions.is_empty() || !cx.classes.is_empty() {
         return false;
     }
-    let module = cx.file.module_name.as_str();
-    let qualified = format!("{module}.{}", f.name);
     let builds_objects: rustc_hash::FxHashSet<(usize, u32)> = cx
         .surface
         .apps
@@ -2362,15 +2360,7 @@ fn runs_at_startup(cx: &FileContext, f: &Function) -> bool {
         .filter_map(|id| Some((id.file, id.scope?)))
         .collect();
     let mut called = false;
-    for (at, source) in cx.model.files.iter().enumerate() {
-        if at != cx.file_index
-            && !source
-                .imports
-                .iter()
-                .any(|(_, q)| q == qualified || q == module)
-        {
-            continue;
-        }
+    for (at, source) in cx.model.files_naming(cx.file_index, &f.name) {
         if source.is_test() {
             continue;
         }
