@@ -5167,40 +5167,42 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             // `view_func=resource.as_view(name)` on the class the call gives (flask-smorest
-            // also takes the class itself, `view_func=resource`, and makes the view).
-            let view_arg = view_arg.map(|v| match v.as_call().map(|c| &c.func.kind) {
-                Some(ExprKind::Attribute { value, attr })
-                    if attr == "as_view" && value.as_name().and_then(&arg_of).is_some() =>
-                {
-                    &**value
+            // also takes the class itself, `view_func=resource`, and makes the view), also
+            // through a local, `view_func = view.as_view(endpoint)`.
+            let view_arg = view_arg.map(|v| {
+                let receiver = match v.as_call().map(|c| &c.func.kind) {
+                    Some(ExprKind::Attribute { value, attr }) if attr == "as_view" => {
+                        Some(&**value)
+                    }
+                    _ if v.as_name().and_then(&arg_of).is_none() => {
+                        local_as_view_receiver(function, v)
+                    }
+                    _ => None,
+                };
+                match receiver {
+                    Some(r) if r.as_name().and_then(&arg_of).is_some() => r,
+                    _ => v,
                 }
-                _ => v,
             });
             // Only views the call gives: a view of the helper's own is registered on the
             // parameter, which stands for every object passed.
             let Some(view) = view_arg.and_then(Expr::as_name).and_then(&arg_of) else {
                 continue;
             };
-            let paths: Vec<String> = match (path_arg.as_name(), loop_var(path_arg)) {
-                (Some(n), _) if arg_of(n).is_some() => {
-                    vec![path_text(self.model, self.file, &scope, arg_of(n))]
-                }
-                (Some(_), Some(l)) => {
-                    let origin = self.model.resolve_value(self.file, &scope, l.iterated);
-                    origin
-                        .expr
-                        .elements()
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|item| match l.index {
-                            None => Some(item),
-                            Some(i) => item.elements().and_then(|parts| parts.get(i)),
-                        })
-                        .map(|item| path_text(self.model, origin.file, &origin.scope, Some(item)))
-                        .collect()
-                }
-                _ => continue,
+            // A path that is none of the parameters or loop variables is the helper's own
+            // or built from them (`rule = '/%s' % url`); it is kept only when its text is
+            // fully known.
+            let derived = path_arg
+                .as_name()
+                .is_some_and(|n| arg_of(n).is_some() || loop_var(path_arg).is_some());
+            let Some(paths) = self.helper_paths(def_file, function, bound, inner, path_arg, &loops)
+            else {
+                continue;
             };
+            let paths: Vec<String> = paths
+                .into_iter()
+                .filter(|p| derived || !(p.contains(DYNAMIC) || p.contains("{…}")))
+                .collect();
             for path in paths {
                 self.view_routes(
                     self.file,
@@ -5217,9 +5219,102 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// The module-level object a helper registers on when it is none of its parameters nor
-    /// its own variables (`api_blueprint.add_url_rule(url, view_func=resource)` in `def
-    /// register_endpt(resource, url)`), read where the helper is defined.
+    /// The paths a registration in a helper gets at one call: its path argument read with
+    /// the helper's parameters bound to the call's arguments (or their defaults), once per item
+    /// of the list the call passes when the registration is in a loop over it, after the
+    /// helper's statements before it (`rule = '/<int:node>/%s' % url`, `if trailing_slash:
+    /// rule += '/'`). None when the registration cannot be found in the helper's body.
+    fn helper_paths(
+        &self,
+        def_file: usize,
+        function: &'a Function,
+        bound: &[(&'a str, &'a Expr)],
+        registration: &'a Call,
+        path_arg: &'a Expr,
+        loops: &[LoopVar<'a>],
+    ) -> Option<Vec<String>> {
+        let mut at = None;
+        crate::security::walk_stmts(&function.body, &mut |stmt| {
+            if let Stmt::Expr { value, span } = stmt
+                && value
+                    .as_call()
+                    .is_some_and(|c| std::ptr::eq(c, registration))
+            {
+                at = Some(*span);
+            }
+        });
+        let at = at?;
+        let scope = self.scope.clone();
+        // The innermost loop over a list the call passes gives the items; the variables of
+        // any other loop stay unknown.
+        let list = loops.last().map(|l| l.iterated);
+        let origin = list.map(|list| self.model.resolve_value(self.file, &scope, list));
+        let (item_file, item_scope) = match &origin {
+            Some(origin) => (origin.file, origin.scope.clone()),
+            None => (self.file, scope.clone()),
+        };
+        let items: Vec<Option<&'a Expr>> = match &origin {
+            Some(origin) => origin
+                .expr
+                .elements()
+                .unwrap_or_default()
+                .iter()
+                .map(Some)
+                .collect(),
+            None => vec![None],
+        };
+        let mut frame = HelperFrame {
+            model: self.model,
+            def_file,
+            def_scope: enclosing_functions(self.model.files[def_file].body(), function),
+            function,
+            call_file: self.file,
+            call_scope: &scope,
+            bound,
+            loop_values: Vec::new(),
+            item_file,
+            item_scope: &item_scope,
+            locals: Vec::new(),
+        };
+        let mut paths: Vec<String> = Vec::new();
+        for item in items {
+            frame.locals.clear();
+            frame.loop_values.clear();
+            let mut complete = true;
+            if let Some(item) = item {
+                for l in loops
+                    .iter()
+                    .filter(|l| list.is_some_and(|list| std::ptr::eq(l.iterated, list)))
+                {
+                    let part = match l.index {
+                        None => Some(item),
+                        Some(i) => item.elements().and_then(|parts| parts.get(i)),
+                    };
+                    match part {
+                        Some(part) => frame.loop_values.push((l.name, part)),
+                        None => complete = false,
+                    }
+                }
+            }
+            if !complete {
+                continue;
+            }
+            // A registration in a branch the call's arguments rule out registers nothing.
+            if frame.run_to(&function.body, at) != Some(true) {
+                continue;
+            }
+            let path = frame.text(path_arg, 0);
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        Some(paths)
+    }
+
+    /// The module-level object, or the object of an enclosing function it closes over, a
+    /// helper registers on when it is none of its parameters nor its own variables
+    /// (`api_blueprint.add_url_rule(url, view_func=resource)` in `def register_endpt(resource,
+    /// url)`), read where the helper is defined.
     fn helper_global_receiver(
         &self,
         def_file: usize,
@@ -5231,14 +5326,18 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let scope = enclosing_functions(self.model.files[def_file].body(), function);
-        if scope
+        let closure = scope
             .iter()
-            .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name))
-        {
-            return None;
-        }
+            .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name));
         let id = resolve_object(self.model, def_file, &scope, receiver, 0)?;
-        self.object_kind_at_definition(&id).is_some().then_some(id)
+        // `def register_view(view, url): app.add_url_rule(url, ...)` nested in the function
+        // that builds or receives `app`: the object it closes over, also a parameter of the
+        // enclosing function, which stands for what its callers pass.
+        let enclosing_parameter = closure
+            && scope
+                .iter()
+                .any(|f| id.scope == Some(f.span.start) && f.params.iter().any(|p| p.name == name));
+        (enclosing_parameter || self.object_kind_at_definition(&id).is_some()).then_some(id)
     }
 
     fn call(&mut self, call_expr: &'a Expr, call: &'a Call, stmt_span: Span) {
@@ -7887,6 +7986,300 @@ fn collect_registrations<'a>(
     }
 }
 
+/// What a helper's names stand for at one of its calls, to read the path it registers:
+/// the call's arguments, the parameters' literal defaults, the parts of the current item of a
+/// list the call passes (`for url, defaults in url_list:`), and the helper's own string
+/// locals as its statements build them (`rule = '/<int:node>/%s' % url`, then `rule += '/'`
+/// under `if trailing_slash:`).
+struct HelperFrame<'a, 's> {
+    model: &'a ProjectModel,
+    def_file: usize,
+    /// The functions enclosing the helper, where its free names are read.
+    def_scope: Vec<&'a Function>,
+    function: &'a Function,
+    call_file: usize,
+    call_scope: &'s [&'a Function],
+    bound: &'s [(&'a str, &'a Expr)],
+    /// Loop variables bound to their part of the current item, read in `item_file` and
+    /// `item_scope`.
+    loop_values: Vec<(&'a str, &'a Expr)>,
+    item_file: usize,
+    item_scope: &'s [&'a Function],
+    /// The helper's locals so far; `<dynamic>` when unknown.
+    locals: Vec<(&'a str, String)>,
+}
+
+const DYNAMIC: &str = "<dynamic>";
+
+impl<'a> HelperFrame<'a, '_> {
+    fn local(&self, name: &str) -> Option<&str> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The text of a string expression of the helper: literals, `+`, `%s` formatting,
+    /// f-strings and `a if flag else b` on the names above; `<dynamic>` otherwise.
+    fn text(&self, expr: &'a Expr, depth: u32) -> String {
+        if depth > 8 {
+            return DYNAMIC.to_string();
+        }
+        match &expr.kind {
+            ExprKind::Str(s) => s.clone(),
+            ExprKind::Name(name) => {
+                if let Some(value) = self.local(name) {
+                    return value.to_string();
+                }
+                if let Some(&(_, part)) = self.loop_values.iter().rev().find(|(n, _)| n == name) {
+                    return path_text(self.model, self.item_file, self.item_scope, Some(part));
+                }
+                if let Some(&(_, arg)) = self.bound.iter().find(|(p, _)| p == name) {
+                    return path_text(self.model, self.call_file, self.call_scope, Some(arg));
+                }
+                if let Some(param) = self.function.params.iter().find(|p| p.name == *name) {
+                    return match param.default.as_ref().and_then(Expr::as_str) {
+                        Some(s) => s.to_string(),
+                        None => DYNAMIC.to_string(),
+                    };
+                }
+                if self.function.assigned.may_contain(name) {
+                    return DYNAMIC.to_string();
+                }
+                path_text_at(self.model, self.def_file, &self.def_scope, expr, 0)
+            }
+            ExprKind::BinOp {
+                left,
+                op: BinOp::Add,
+                right,
+            } => {
+                let left = self.text(left, depth + 1);
+                let right = self.text(right, depth + 1);
+                if left == DYNAMIC && right == DYNAMIC {
+                    left
+                } else {
+                    left + &right
+                }
+            }
+            // `'/<int:node>/%s' % url`, `'/%s/%s' % (a, b)`: only `%s` and `%%`.
+            ExprKind::BinOp {
+                left,
+                op: BinOp::Mod,
+                right,
+            } => {
+                let Some(format) = left.as_str() else {
+                    return DYNAMIC.to_string();
+                };
+                let values: &'a [Expr] = match &right.kind {
+                    ExprKind::Tuple(items) => items,
+                    _ => std::slice::from_ref(&**right),
+                };
+                let mut values = values.iter();
+                let mut out = String::new();
+                let mut chars = format.chars();
+                while let Some(c) = chars.next() {
+                    if c != '%' {
+                        out.push(c);
+                        continue;
+                    }
+                    match chars.next() {
+                        Some('%') => out.push('%'),
+                        Some('s') => match values.next() {
+                            Some(v) => out.push_str(&self.text(v, depth + 1)),
+                            None => return DYNAMIC.to_string(),
+                        },
+                        _ => return DYNAMIC.to_string(),
+                    }
+                }
+                if values.next().is_some() {
+                    return DYNAMIC.to_string();
+                }
+                out
+            }
+            ExprKind::FString(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    FStringPart::Literal(l) => l.clone(),
+                    FStringPart::Value(v) => match self.text(v, depth + 1) {
+                        dynamic if dynamic == DYNAMIC => "{…}".to_string(),
+                        text => text,
+                    },
+                })
+                .collect(),
+            ExprKind::IfExp { test, body, orelse } => match self.truth(test) {
+                Some(true) => self.text(body, depth + 1),
+                Some(false) => self.text(orelse, depth + 1),
+                None => DYNAMIC.to_string(),
+            },
+            _ => DYNAMIC.to_string(),
+        }
+    }
+
+    /// The truth of a test on a parameter (`with_node`, `not trailing_slash`): the literal
+    /// the call passes, else the parameter's literal default.
+    fn truth(&self, test: &Expr) -> Option<bool> {
+        match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => self.truth(operand).map(|b| !b),
+            ExprKind::Name(name) => {
+                if self.local(name).is_some() || self.loop_values.iter().any(|(n, _)| n == name) {
+                    return None;
+                }
+                let param = self.function.params.iter().find(|p| p.name == *name)?;
+                let value = match self.bound.iter().find(|(p, _)| p == name) {
+                    Some(&(_, arg)) => arg,
+                    None => param.default.as_ref()?,
+                };
+                match &value.kind {
+                    ExprKind::Bool(b) => Some(*b),
+                    ExprKind::NoneLiteral => Some(false),
+                    ExprKind::Int(Some(n)) => Some(*n != 0),
+                    ExprKind::Str(s) => Some(!s.is_empty()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs `body` up to the statement `target` (by its span), keeping the string locals it
+    /// builds. `Some(false)` when the statement sits in a branch the call's arguments rule
+    /// out, `None` when `body` does not hold it.
+    fn run_to(&mut self, body: &'a [Stmt], target: Span) -> Option<bool> {
+        for stmt in body {
+            let span = stmt.span();
+            if span.start <= target.start && target.end <= span.end {
+                return match stmt {
+                    Stmt::If {
+                        test, body, orelse, ..
+                    } => {
+                        let in_body = body.iter().any(|s| {
+                            let s = s.span();
+                            s.start <= target.start && target.end <= s.end
+                        });
+                        match self.truth(test) {
+                            Some(taken) if taken != in_body => Some(false),
+                            _ => self.run_to(if in_body { body } else { orelse }, target),
+                        }
+                    }
+                    Stmt::For { target: var, .. } => {
+                        // The loop over the list the call passes binds its variables to the
+                        // item; any other loop's are unknown.
+                        let looped: Vec<&str> = self.loop_values.iter().map(|(n, _)| *n).collect();
+                        self.locals.retain(|(n, _)| !looped.contains(n));
+                        self.forget_targets(var, &looped);
+                        let bodies: Vec<&'a [Stmt]> = stmt.child_bodies().collect();
+                        bodies.into_iter().find_map(|b| self.run_to(b, target))
+                    }
+                    Stmt::FunctionDef(_) | Stmt::ClassDef(_) => None,
+                    _ if stmt.child_bodies().next().is_some() => {
+                        let bodies: Vec<&'a [Stmt]> = stmt.child_bodies().collect();
+                        bodies.into_iter().find_map(|b| self.run_to(b, target))
+                    }
+                    _ => Some(true),
+                };
+            }
+            self.step(stmt);
+        }
+        None
+    }
+
+    /// The effect of one statement on the string locals.
+    fn step(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                let text = match value.kind {
+                    ExprKind::Str(_)
+                    | ExprKind::FString(_)
+                    | ExprKind::BinOp { .. }
+                    | ExprKind::IfExp { .. }
+                    | ExprKind::Name(_) => self.text(value, 0),
+                    _ => DYNAMIC.to_string(),
+                };
+                for t in targets {
+                    match t.as_name() {
+                        Some(name) => self.locals.push((name, text.clone())),
+                        None => self.forget_targets(t, &[]),
+                    }
+                }
+            }
+            // `rule += '/'`: the tree keeps no operator, the source does.
+            Stmt::AugAssign { target, value, .. } => {
+                let Some(name) = target.as_name() else {
+                    return;
+                };
+                let operator = Span::new(target.span.end, value.span.start)
+                    .text(&self.model.files[self.def_file].text)
+                    .trim();
+                let text = if operator == "+=" {
+                    let before = self.text(target, 0);
+                    let added = self.text(value, 0);
+                    if before == DYNAMIC && added == DYNAMIC {
+                        before
+                    } else {
+                        before + &added
+                    }
+                } else {
+                    DYNAMIC.to_string()
+                };
+                self.locals.push((name, text));
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } => match self.truth(test) {
+                Some(taken) => {
+                    for s in if taken { &body[..] } else { &orelse[..] } {
+                        self.step(s);
+                    }
+                }
+                None => self.forget_assigned(std::slice::from_ref(stmt)),
+            },
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            _ if stmt.child_bodies().next().is_some() => {
+                self.forget_assigned(std::slice::from_ref(stmt))
+            }
+            _ => {}
+        }
+    }
+
+    /// Every name the statements bind, also in nested blocks, becomes unknown.
+    fn forget_assigned(&mut self, body: &'a [Stmt]) {
+        crate::security::walk_stmts(body, &mut |s| match s {
+            Stmt::Assign { targets, .. } => {
+                for t in targets {
+                    self.forget_targets(t, &[]);
+                }
+            }
+            Stmt::AugAssign { target, .. } => self.forget_targets(target, &[]),
+            Stmt::For { target, .. } => self.forget_targets(target, &[]),
+            _ => {}
+        });
+    }
+
+    /// The names of an assignment target, except `keep`, become unknown.
+    fn forget_targets(&mut self, target: &'a Expr, keep: &[&str]) {
+        match &target.kind {
+            ExprKind::Name(name) if !keep.contains(&name.as_str()) => {
+                self.locals.push((name, DYNAMIC.to_string()));
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                for item in items {
+                    self.forget_targets(item, keep);
+                }
+            }
+            ExprKind::Starred(inner) => self.forget_targets(inner, keep),
+            _ => {}
+        }
+    }
+}
+
 /// The parameter of a helper whose items wrap `view`: `for decorator in decorators or []:
 /// view = decorator(view)`.
 fn wrapping_parameter<'a>(function: &'a Function, view: &str) -> Option<&'a str> {
@@ -9260,5 +9653,78 @@ app.register_blueprint(rest, url_prefix="/v1")
         let apps = super::AppModel::build(&model, &|_| false);
         let paths: Vec<&str> = apps.routes.iter().map(|r| r.path.as_str()).collect();
         assert_eq!(paths, ["/things"]);
+    }
+
+    /// A registration helper nested in the function that receives the application, looping
+    /// over the `(rule, defaults)` list each call passes: one route per item, its path built
+    /// with `%s`, a trailing slash added under a flag the call may turn off, a registration
+    /// under a flag only the call that sets it reaches, and the methods of the view class
+    /// the call gives (its own `methods`, or its base's).
+    #[test]
+    fn a_nested_helper_registers_each_item_of_the_list_its_caller_passes() {
+        use crate::project::{InputFile, ProjectModel};
+        let source = r#"
+import flask
+from flask.views import View
+
+
+class Base(View):
+    methods = ["GET", "POST"]
+
+
+class Items(Base):
+    methods = ["GET"]
+
+    def dispatch_request(self, **kwargs):
+        return ""
+
+
+class Hook(Base):
+    def dispatch_request(self, **kwargs):
+        return ""
+
+
+def add_routes(app):
+    def add_view(view, name, rules, scoped=True, slash=True, legacy=False):
+        view_func = view.as_view(name)
+        for rule, defaults in rules:
+            url = "/<int:site>/%s" % rule if scoped else "/%s" % rule
+            if slash:
+                url += "/"
+            app.add_url_rule(url, defaults=defaults, view_func=view_func)
+            if legacy:
+                app.add_url_rule("/old" + url, view_func=view_func)
+
+    add_view(Items, "items", [("items/<sku>", None), ("items", {"sku": None})])
+    add_view(Hook, "hook", [("hook/<c>", None)], scoped=False, slash=False, legacy=True)
+
+
+app = flask.Flask(__name__)
+add_routes(app)
+"#;
+        let model = ProjectModel::build(
+            vec![InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let mut routes: Vec<String> = apps
+            .routes
+            .iter()
+            .map(|r| format!("{} {}", r.methods.join(","), r.path))
+            .collect();
+        routes.sort();
+        assert_eq!(
+            routes,
+            [
+                "GET /<int:site>/items/",
+                "GET /<int:site>/items/<sku>/",
+                "GET,POST /hook/<c>",
+                "GET,POST /old/hook/<c>",
+            ]
+        );
     }
 }
