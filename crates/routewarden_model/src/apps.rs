@@ -8210,15 +8210,13 @@ impl<'a> HelperFrame<'a, '_> {
                     }
                 }
             }
-            // `rule += '/'`: the tree keeps no operator, the source does.
-            Stmt::AugAssign { target, value, .. } => {
+            Stmt::AugAssign {
+                target, op, value, ..
+            } => {
                 let Some(name) = target.as_name() else {
                     return;
                 };
-                let operator = Span::new(target.span.end, value.span.start)
-                    .text(&self.model.files[self.def_file].text)
-                    .trim();
-                let text = if operator == "+=" {
+                let text = if *op == BinOp::Add {
                     let before = self.text(target, 0);
                     let added = self.text(value, 0);
                     if before == DYNAMIC && added == DYNAMIC {

@@ -55,6 +55,7 @@ pub enum Stmt {
     },
     AugAssign {
         target: Box<Expr>,
+        op: BinOp,
         value: Expr,
         span: Span,
     },

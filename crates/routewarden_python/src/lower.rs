@@ -80,6 +80,7 @@ impl<'src> Lowerer<'src> {
             },
             ra::Stmt::AugAssign(a) => Stmt::AugAssign {
                 target: self.boxed(&a.target),
+                op: bin_op(a.op),
                 value: self.expr(&a.value),
                 span: sp,
             },
@@ -383,16 +384,7 @@ impl<'src> Lowerer<'src> {
             },
             ra::Expr::BinOp(b) => ExprKind::BinOp {
                 left: self.boxed(&b.left),
-                op: match b.op {
-                    ra::Operator::Add => BinOp::Add,
-                    ra::Operator::Sub => BinOp::Sub,
-                    ra::Operator::Mult => BinOp::Mult,
-                    ra::Operator::Div => BinOp::Div,
-                    ra::Operator::Mod => BinOp::Mod,
-                    ra::Operator::BitOr => BinOp::BitOr,
-                    ra::Operator::BitAnd => BinOp::BitAnd,
-                    _ => BinOp::Other,
-                },
+                op: bin_op(b.op),
                 right: self.boxed(&b.right),
             },
             ra::Expr::UnaryOp(u) => ExprKind::UnaryOp {
@@ -475,5 +467,18 @@ fn cmp_op(op: ra::CmpOp) -> CmpOp {
         ra::CmpOp::IsNot => CmpOp::IsNot,
         ra::CmpOp::In => CmpOp::In,
         ra::CmpOp::NotIn => CmpOp::NotIn,
+    }
+}
+
+fn bin_op(op: ra::Operator) -> BinOp {
+    match op {
+        ra::Operator::Add => BinOp::Add,
+        ra::Operator::Sub => BinOp::Sub,
+        ra::Operator::Mult => BinOp::Mult,
+        ra::Operator::Div => BinOp::Div,
+        ra::Operator::Mod => BinOp::Mod,
+        ra::Operator::BitOr => BinOp::BitOr,
+        ra::Operator::BitAnd => BinOp::BitAnd,
+        _ => BinOp::Other,
     }
 }
