@@ -336,6 +336,88 @@ fn is_injected_param(param: &Param) -> bool {
         })
 }
 
+/// What a FastAPI security scheme injected into a parameter hands it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum SchemeValue {
+    /// An object whose `credentials` (`HTTPBearer`) or `username`/`password` (`HTTPBasic`)
+    /// the caller sent.
+    Credentials,
+    /// The caller's key or token itself (`APIKeyHeader`, `OAuth2PasswordBearer`).
+    Token,
+}
+
+/// Schemes whose value is the token the caller presented.
+const TOKEN_SCHEMES: &[&str] = &[
+    "APIKeyHeader",
+    "APIKeyQuery",
+    "APIKeyCookie",
+    "OAuth2PasswordBearer",
+    "OAuth2AuthorizationCodeBearer",
+    "OpenIdConnect",
+];
+
+/// Schemes, and the classes of what they hand over, whose object carries the caller's
+/// credentials.
+const CREDENTIAL_SCHEMES: &[&str] = &[
+    "HTTPBearer",
+    "HTTPBasic",
+    "HTTPDigest",
+    "HTTPAuthorizationCredentials",
+    "HTTPBasicCredentials",
+];
+
+fn scheme_value(qualified: &str) -> Option<SchemeValue> {
+    let name = qualified
+        .strip_prefix("fastapi.security.")?
+        .rsplit('.')
+        .next()?;
+    if TOKEN_SCHEMES.contains(&name) {
+        Some(SchemeValue::Token)
+    } else if CREDENTIAL_SCHEMES.contains(&name) {
+        Some(SchemeValue::Credentials)
+    } else {
+        None
+    }
+}
+
+/// The value a FastAPI security scheme gives the parameter: `Depends(bearer)` with `bearer =
+/// HTTPBearer(...)`, `Security(APIKeyHeader(name=...))` (also inside `Annotated[...]`), or a
+/// parameter annotated `HTTPAuthorizationCredentials`/`HTTPBasicCredentials`. The framework
+/// fills it from the request, whatever the function is called.
+fn security_scheme(cx: &FileContext, param: &Param) -> Option<SchemeValue> {
+    let annotated = param.annotation.as_ref().and_then(|a| {
+        let mut found = None;
+        a.any(&mut |x| {
+            if matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+                found = found.or_else(|| cx.resolve(x).and_then(|q| scheme_value(&q)));
+            }
+            found.is_some()
+        });
+        found
+    });
+    if annotated.is_some() {
+        return annotated;
+    }
+    let injection = |e: &'_ Expr| -> Option<SchemeValue> {
+        let call = e.as_call()?;
+        if !matches!(call.func.last_name(), Some("Depends" | "Security")) {
+            return None;
+        }
+        let scheme = call.args.first().or_else(|| call.keyword("dependency"))?;
+        scheme_value(&cx.instance_class(scheme)?)
+    };
+    param
+        .default
+        .as_ref()
+        .and_then(injection)
+        .or_else(|| match &param.annotation.as_ref()?.kind {
+            ExprKind::Subscript { value, slice } if value.last_name() == Some("Annotated") => {
+                slice.elements()?.iter().find_map(injection)
+            }
+            _ => None,
+        })
+}
+
 fn param_role(cx: &FileContext, function: &Function, param: &Param) -> ParamRole {
     if matches!(param.name.as_str(), "self" | "cls") {
         return ParamRole::Other;
@@ -520,8 +602,58 @@ pub fn is_request_data(cx: &FileContext, expr: &Expr) -> bool {
             role == ParamRole::Request
                 || role == ParamRole::Value
                     && cx.handlers.contains(&(cx.file_index, function.span.start))
+                || reads_held_request(cx, expr, param)
         }
         _ => false,
+    }
+}
+
+/// The parts of a request a caller fills.
+const REQUEST_PARTS: &[&str] = &[
+    "headers",
+    "cookies",
+    "args",
+    "form",
+    "query_params",
+    "values",
+];
+
+/// `conn.request.headers.get(...)`: a part of the request that a server connection handed to
+/// the function holds (the `websockets` server API). The parameter is unannotated or a
+/// `websockets` object; a client's response (`response.request.headers`) holds the request
+/// the application sent.
+fn reads_held_request(cx: &FileContext, expr: &Expr, param: &Param) -> bool {
+    if matches!(param.name.as_str(), "self" | "cls") {
+        return false;
+    }
+    let server_side = param
+        .annotation
+        .as_ref()
+        .is_none_or(|a| cx.resolve(a).is_some_and(|q| q.starts_with("websockets.")));
+    if !server_side {
+        return false;
+    }
+    let mut node = expr;
+    loop {
+        let inner = match &node.kind {
+            ExprKind::Attribute { value, attr } => {
+                if REQUEST_PARTS.contains(&attr.as_str())
+                    && matches!(&value.kind, ExprKind::Attribute { value: holder, attr: r }
+                        if r == "request" && holder.as_name() == Some(param.name.as_str()))
+                {
+                    return true;
+                }
+                value.as_ref()
+            }
+            ExprKind::Subscript { value, .. } => value.as_ref(),
+            ExprKind::Call(call) => match &call.func.kind {
+                ExprKind::Attribute { value, .. } => value.as_ref(),
+                _ => return false,
+            },
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => return false,
+        };
+        node = inner;
     }
 }
 
@@ -554,6 +686,7 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
             Binding::Param(function, param) => {
                 param_role(cx, function, param) == ParamRole::Value
                     && (params || cx.handlers.contains(&(cx.file_index, function.span.start)))
+                    || security_scheme(cx, param) == Some(SchemeValue::Token)
             }
             Binding::Local(function) => assigned_values(&function.body, name)
                 .into_iter()
@@ -564,7 +697,11 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
         ExprKind::Attribute { value, attr }
             if matches!(attr.as_str(), "password" | "username" | "token") =>
         {
-            caller_supplied_at(cx, value, depth + 1, false)
+            caller_supplied_at(cx, value, depth + 1, false) || scheme_credentials(cx, value)
+        }
+        // `authorization.credentials` of `authorization = Depends(HTTPBearer())`.
+        ExprKind::Attribute { value, attr } if attr == "credentials" => {
+            scheme_credentials(cx, value)
         }
         // `field.data` of a WTForms field passed to an inline validator.
         ExprKind::Attribute { value, attr } => {
@@ -610,8 +747,13 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
             // `username, password = parse_basic(header)`: a project helper handing back what
             // the request carries. Only request data counts here: a parameter given to a
             // helper is as often the server's own record (`stored_provider(info)`).
-            passed_through_helper(cx, call)
-                .is_some_and(|a| caller_supplied_at(cx, a, depth + 1, false))
+            // A credential-named entry of a mapping parameter (`headers.get("Authorization")`
+            // in a validator) stays the caller's through the helper, and so does the request
+            // whose headers the helper reads (`bearer_token(request)`).
+            passed_through_helper(cx, call).is_some_and(|a| {
+                caller_supplied_at(cx, a, depth + 1, params && credential_label(a).is_some())
+                    || is_request_object(cx, a)
+            })
         }
         ExprKind::Await(inner) => caller_supplied_at(cx, inner, depth + 1, params),
         ExprKind::BoolOp { values, .. } => values
@@ -623,6 +765,24 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
         }
         _ => false,
     }
+}
+
+/// A parameter a FastAPI security scheme fills with an object carrying the caller's
+/// credentials (`HTTPAuthorizationCredentials`, `HTTPBasicCredentials`).
+fn scheme_credentials(cx: &FileContext, value: &Expr) -> bool {
+    value.as_name().is_some_and(|n| match binding(cx, n) {
+        Binding::Param(_, param) => security_scheme(cx, param) == Some(SchemeValue::Credentials),
+        _ => false,
+    })
+}
+
+/// The incoming request itself: a request parameter or the framework's request proxy.
+fn is_request_object(cx: &FileContext, expr: &Expr) -> bool {
+    cx.resolves_to(expr, REQUEST_PROXIES)
+        || expr.as_name().is_some_and(|n| match binding(cx, n) {
+            Binding::Param(f, p) => param_role(cx, f, p) == ParamRole::Request,
+            _ => false,
+        })
 }
 
 /// The argument of `call` that a project helper hands back, in part or whole, through the
@@ -693,6 +853,10 @@ fn returned_parameters<'a>(
         ExprKind::Subscript { value, .. } | ExprKind::Await(value) => {
             returned_parameters(helper, value, depth + 1, out);
         }
+        // `request.headers.get("Authorization")`: what the request carries.
+        ExprKind::Attribute { value, attr } if REQUEST_PARTS.contains(&attr.as_str()) => {
+            returned_parameters(helper, value, depth + 1, out);
+        }
         ExprKind::Tuple(items) | ExprKind::List(items) => {
             for item in items {
                 returned_parameters(helper, item, depth + 1, out);
@@ -742,6 +906,18 @@ pub fn is_extracted_from_request(cx: &FileContext, expr: &Expr) -> bool {
         v.as_call().is_some_and(|c| {
             c.args.iter().any(is_request) || c.keywords.iter().any(|k| is_request(&k.value))
         })
+    })
+}
+
+/// A parameter of an enclosing function that the innermost function reads (`def
+/// make_check(api_key): async def check(...): ... api_key`): the value a factory configured
+/// its nested guard with.
+pub fn is_captured_parameter(cx: &FileContext, expr: &Expr) -> bool {
+    expr.as_name().is_some_and(|n| match binding(cx, n) {
+        Binding::Param(function, _) => cx
+            .function()
+            .is_some_and(|inner| !std::ptr::eq(inner, function)),
+        _ => false,
     })
 }
 

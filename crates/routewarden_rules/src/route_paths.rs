@@ -3,7 +3,7 @@
 
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::RouteDecl;
-use routewarden_python::ast::Stmt;
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 /// The literal segments of a path, lower-case, without parameters (`{id}`, `<int:id>`) and
 /// without the `+` that marks action segments (`/+login`, MoinMoin's convention).
@@ -255,8 +255,18 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         return true;
     }
     let flow_context = has_flow_context(&segments);
+    let lower = handler.to_ascii_lowercase();
+    let handler_words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
     for (i, segment) in segments.iter().enumerate() {
         if registers_something_else(&segments, i) {
+            continue;
+        }
+        // `POST /register` served by `register_worker`: a registry of workers, not a sign-up
+        // (unless the path puts it among accounts, `/users/register`).
+        if is_register_segment(segment)
+            && !account_context_before(&segments, i)
+            && registers_other_thing(&handler_words)
+        {
             continue;
         }
         let segment_words: Vec<&str> = words(segment).collect();
@@ -298,8 +308,6 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         }
     }
     // The handler's name read like a path segment: `forgot_password`, `us_signin`.
-    let lower = handler.to_ascii_lowercase();
-    let handler_words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
     if handler_words.iter().any(|w| RECORD_WORDS.contains(w)) {
         return false;
     }
@@ -346,6 +354,29 @@ fn registers_something_else(segments: &[String], i: usize) -> bool {
             !is_version_prefix(previous)
                 && !words(previous).all(|w| SIGN_UP_WORDS.contains(&w) || FLOW_CONTEXT.contains(&w))
         })
+}
+
+fn is_register_segment(segment: &str) -> bool {
+    matches!(segment, "register" | "registration")
+}
+
+/// A segment before position `i`, other than an `api`/`v1` prefix, that names accounts or
+/// sign-up: `/users/register`, `/api/auth/register`.
+fn account_context_before(segments: &[String], i: usize) -> bool {
+    segments[..i].iter().any(|s| {
+        !is_version_prefix(s)
+            && words(s).next().is_some()
+            && words(s).all(|w| SIGN_UP_WORDS.contains(&w) || FLOW_CONTEXT.contains(&w))
+    })
+}
+
+/// A handler named for registering something other than an account: `register_worker`,
+/// `register_model`.
+fn registers_other_thing(handler_words: &[&str]) -> bool {
+    handler_words
+        .iter()
+        .any(|w| matches!(*w, "register" | "registration"))
+        && !registers_account(handler_words)
 }
 
 /// A path whose literal segments all name accounts or sign-up (`/users`, `/api/v1/account`),
@@ -629,14 +660,137 @@ pub fn credential_endpoint(
     let hook = segments
         .last()
         .is_some_and(|s| words(s).any(|w| matches!(w, "hook" | "hooks" | "webhook" | "webhooks")));
+    // `register` alone does not say what is registered: a service registry's `POST /register`
+    // stores a worker's address. It signs a user up among accounts (`/users/register`) or
+    // when the handler shows it (see [`signs_up`]).
+    let mut sign_up: Option<bool> = None;
     let credential_segment = segments.iter().enumerate().find_map(|(i, s)| {
-        (!hook && !registers_something_else(&segments, i) && names_credential_step(s, flow_context))
-            .then_some(s)
+        (!hook
+            && !registers_something_else(&segments, i)
+            && names_credential_step(s, flow_context)
+            && (!is_register_segment(s)
+                || account_context_before(&segments, i)
+                || *sign_up
+                    .get_or_insert_with(|| signs_up(model, route.handler_file, route.handler))))
+        .then_some(s)
     });
     if let Some(seg) = credential_segment {
         return Some(format!("its path has a `{seg}` segment"));
     }
     routewarden_model::security::credential_evidence(model, route.handler_file, route.handler)
+}
+
+/// Names of who signs up: `email`, `username`.
+fn names_identity(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    matches!(
+        parts.as_slice(),
+        ["email" | "username" | "mail"] | [.., "email" | "username"]
+    ) || parts.as_slice() == ["user", "name"]
+}
+
+/// A name for a password the caller chooses: `password`, `new_password`, `password1`.
+fn names_password(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .rsplit(['_', '-'])
+        .next()
+        .is_some_and(|w| matches!(w, "password" | "passwd" | "passphrase"))
+}
+
+/// Whether a project class named in `annotation` (or one of its project bases) has an
+/// identity or password field: a sign-up body.
+fn annotation_has_identity_field(model: &ProjectModel, file: usize, annotation: &Expr) -> bool {
+    annotation.any(&mut |x| {
+        if !matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            return false;
+        }
+        let Some((cf, Some(Stmt::ClassDef(class)), _)) = model.resolve_definition(file, x) else {
+            return false;
+        };
+        routewarden_model::apps::class_hierarchy(model, cf, class)
+            .iter()
+            .any(|(_, c)| {
+                c.body.iter().any(|stmt| match stmt {
+                    Stmt::Assign { targets, .. } => targets
+                        .iter()
+                        .filter_map(Expr::as_name)
+                        .any(|n| names_identity(n) || names_password(n)),
+                    _ => false,
+                })
+            })
+    })
+}
+
+/// A call that makes an account (`create_user`, `add_account`), hashes a password
+/// (`generate_password_hash`, `set_password`, `bcrypt.hashpw`) or issues a token
+/// (`create_access_token`, `secrets.token_urlsafe`, `jwt.encode`).
+fn sign_up_call(imports: &routewarden_python::names::Imports, call: &Call) -> bool {
+    if imports.resolve(&call.func).is_some_and(|q| {
+        matches!(
+            q.as_str(),
+            "secrets.token_hex" | "secrets.token_urlsafe" | "secrets.token_bytes" | "jwt.encode"
+        )
+    }) {
+        return true;
+    }
+    let Some(name) = call.func.last_name() else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    let w: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    let has = |set: &[&str]| w.iter().any(|x| set.contains(x));
+    lower == "hashpw"
+        || has(&[
+            "create", "add", "new", "register", "insert", "make", "signup",
+        ]) && has(&["user", "users", "account", "accounts", "member", "customer"])
+        || has(&["password", "passwd"]) && has(&["hash", "set", "make", "generate", "encrypt"])
+        || has(&["token", "jwt"])
+            && has(&[
+                "create", "issue", "generate", "make", "new", "encode", "mint",
+            ])
+}
+
+/// What the handler of a `register` route does that shows it signs a user up: it takes
+/// credentials (see [`routewarden_model::security::credential_evidence`]), an e-mail or user
+/// name (a parameter, a body model's field, a key read from the request), reads a password
+/// field, makes an account, hashes a password or issues a token.
+fn signs_up(model: &ProjectModel, file: usize, handler: &Function) -> bool {
+    if routewarden_model::security::credential_evidence(model, file, handler).is_some() {
+        return true;
+    }
+    let takes_identity = handler.params.iter().any(|p| {
+        names_identity(&p.name)
+            || p.annotation
+                .as_ref()
+                .is_some_and(|a| annotation_has_identity_field(model, file, a))
+    });
+    if takes_identity {
+        return true;
+    }
+    let imports = &model.files[file].imports;
+    let key = |e: &Expr| {
+        e.as_str()
+            .is_some_and(|k| names_identity(k) || names_password(k))
+    };
+    let mut found = false;
+    routewarden_model::security::walk_exprs(&handler.body, &mut |e| {
+        found = found
+            || e.any(&mut |x| match &x.kind {
+                ExprKind::Call(call) => {
+                    sign_up_call(imports, call)
+                        || matches!(&call.func.kind, ExprKind::Attribute { attr, .. }
+                            if matches!(attr.as_str(), "get" | "getlist" | "pop"))
+                            && call.args.first().is_some_and(key)
+                }
+                ExprKind::Subscript { slice, .. } => key(slice),
+                ExprKind::Attribute { attr, .. } => names_password(attr),
+                _ => false,
+            });
+    });
+    found
 }
 
 #[cfg(test)]
@@ -662,6 +816,12 @@ mod tests {
         assert!(is_public("/api/v1/register", "create", &[]));
         assert!(is_public("/auth/register", "create", &[]));
         assert!(is_public("/users/register", "create", &[]));
+        // A bare `/register` served by a handler registering something else.
+        assert!(!is_public("/register", "register_worker", &[]));
+        assert!(!is_public("/api/v1/register", "register_node", &[]));
+        assert!(is_public("/register", "register", &[]));
+        assert!(is_public("/register", "register_user", &[]));
+        assert!(is_public("/auth/register", "register_worker", &[]));
     }
 
     #[test]

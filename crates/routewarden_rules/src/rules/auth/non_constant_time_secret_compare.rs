@@ -1,7 +1,8 @@
 use crate::context::FileContext;
 use crate::credentials::{
-    credential_label, derives_from, is_caller_supplied, is_class_member, is_constant_name,
-    is_credential_name, is_descriptive_credential_name, is_request_supplied, is_test_module,
+    credential_label, derives_from, is_caller_supplied, is_captured_parameter, is_class_member,
+    is_constant_name, is_credential_name, is_descriptive_credential_name, is_request_supplied,
+    is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
@@ -804,9 +805,15 @@ impl NonConstantTimeSecretCompare {
         {
             return false;
         }
+        // The key a factory configured its nested guard with (`def make_check(api_key)`) is
+        // the server's, against what the request carries.
+        let configured =
+            |e: &Expr, other: &Expr| is_captured_parameter(cx, e) && is_request_supplied(cx, other);
         let (caller, reference) = match (is_caller_supplied(cx, lhs), is_caller_supplied(cx, rhs)) {
             (true, false) => (lhs, rhs),
             (false, true) => (rhs, lhs),
+            (true, true) if configured(rhs, lhs) => (lhs, rhs),
+            (true, true) if configured(lhs, rhs) => (rhs, lhs),
             _ => return false,
         };
         if let Some(name) = caller.as_name()
