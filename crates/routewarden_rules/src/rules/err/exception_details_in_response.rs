@@ -35,7 +35,9 @@ declare_rule! {
     /// `if message is None: message = str(exc)`, does not run), returned from a route handler,
     /// put in `HTTPException(detail=...)`, `abort(...)` or the description of a raised
     /// werkzeug server-error exception (`raise ServiceUnavailable("..." % e)`), passed
-    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
+    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, returned as a variable of
+    /// Flask's `render_template` (`render_template("500.html", traceback=format_exc())`, also
+    /// through `**context`: the page shows what it is given), sent over the route's
     /// WebSocket (`await websocket.send_json({"error": str(e)})`, also serialised with
     /// `json.dumps` and from a function nested in the WebSocket handler), returned by the
     /// wrapper of a project decorator applied to route handlers (`@handle_errors` whose
@@ -166,6 +168,14 @@ const RESPONSE_BUILDERS: &[&str] = &[
     "starlette.responses.PlainTextResponse",
     "starlette.responses.HTMLResponse",
     "starlette.responses.Response",
+];
+
+/// Flask's page renderers: their keywords are the template's variables.
+const TEMPLATE_RENDERERS: &[&str] = &[
+    "flask.render_template",
+    "flask.render_template_string",
+    "flask.templating.render_template",
+    "flask.templating.render_template_string",
 ];
 
 const HTTP_EXCEPTIONS: &[&str] = &[
@@ -668,6 +678,19 @@ impl Analysis<'_, '_> {
                 let status = self.status_of(&items[1]);
                 self.response_taint(&items[0])
                     .map(|(t, s)| (t, s.or(status)))
+            }
+            // `render_template("500.html", traceback=traceback.format_exc())`: the page shows
+            // what the template is given, also through `**context`.
+            ExprKind::Call(call)
+                if self
+                    .cx
+                    .resolve(&call.func)
+                    .is_some_and(|q| TEMPLATE_RENDERERS.contains(&&*q)) =>
+            {
+                call.keywords
+                    .iter()
+                    .find_map(|k| self.taint(&k.value))
+                    .map(|t| (t, Status::Unspecified))
             }
             ExprKind::Call(call) if self.is_response_builder(call) => {
                 let status = self
