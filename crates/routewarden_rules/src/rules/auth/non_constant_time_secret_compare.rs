@@ -160,7 +160,8 @@ fn is_configuration(cx: &FileContext, expr: &Expr) -> bool {
 /// A value the server holds (`self.password`, `settings.password`, `app.config["PASSWORD"]`,
 /// `os.environ.get("APP_PASSWORD")`, an entry of a module-level mapping such as `ENV =
 /// dict(os.environ)` or `ENV_VALUES = dotenv_values()`), also through a module constant read
-/// from one (`ADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]`): not a form's field.
+/// from one (`ADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]`) or a local holding one: not a
+/// form's field.
 fn held_by_server(cx: &FileContext, e: &Expr, follow: bool) -> bool {
     match &e.kind {
         ExprKind::Attribute { value, .. } => {
@@ -175,10 +176,15 @@ fn held_by_server(cx: &FileContext, e: &Expr, follow: bool) -> bool {
             ExprKind::Attribute { value, attr } if attr == "get" => {
                 is_configuration(cx, value) || is_module_mapping(cx, value)
             }
+            // `str(app.config.get("PASSWORD", ""))`: the same value, as text.
+            _ if cx.resolves_to(&c.func, &["builtins.str"]) => {
+                c.args.len() == 1 && held_by_server(cx, &c.args[0], follow)
+            }
             _ => cx.resolves_to(&c.func, &["os.getenv"]),
         },
-        // `ADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]` in the same module.
-        ExprKind::Name(_) if follow && is_constant_name(e) => {
+        // `ADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]` in the same module, or a local
+        // bound to a setting (`password = str(app.config.get("PASSWORD", ""))`).
+        ExprKind::Name(_) if follow => {
             let origin = cx.resolve_value(e);
             origin.file == cx.file_index
                 && !std::ptr::eq(origin.expr, e)

@@ -38,8 +38,12 @@ declare_rule! {
     /// (`/{path:path}`, also under a prefix the analysis cannot read, and that prefix itself) and
     /// hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
-    /// no state, and neither does a handler that only serves files (every answer a
-    /// `send_from_directory`/`send_file`/`FileResponse`, the rest computing and testing paths
+    /// no state, and neither does a POST or PUT to a fixed path whose handler only logs, reads
+    /// and validates the request (`jsonschema.validate`) and answers a literal, a module
+    /// constant, a setting or what the caller posted, calling nothing else (the handshake of a
+    /// plugin protocol, Docker's `POST /Plugin.Activate`; a bare `return {"ok": True}` is
+    /// taken for a sketch's stand-in and still counts), nor a handler that only serves files
+    /// (every answer a `send_from_directory`/`send_file`/`FileResponse`, the rest computing and testing paths
     /// and refusing with `abort(404)`: a single-page app's host taking `GET,POST
     /// /<path:path>`); a read-only route that answers a list built from data the code itself
     /// defines (a module constant that nothing changes, `[... for key, role in
@@ -164,7 +168,7 @@ declare_rule! {
     /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in.
     /// Neither are stubs, handlers whose whole body
     /// answers with an error (`raise HTTPException(status_code=501)`, a `410 Gone` left for old
-    /// clients), nor catch-all routes (`/<path:path>`) whose handler's whole body returns a
+    /// clients, Flask's `abort(405)` as a statement, `return "gone", 410`), nor catch-all routes (`/<path:path>`) whose handler's whole body returns a
     /// fixed answer (a literal, a module constant, `jsonify` of literals: the page of a
     /// single-page app served for every path, a catch-all saying "not ported yet"). Routes whose protection cannot be known are not reported either: a router that
     /// reaches no application when some `include_router` could not be followed, a router built by a
@@ -244,7 +248,7 @@ impl Rule for RouteWithoutAuth {
                 || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
                 || only_redirects(&cx.model.files[route.handler_file].imports, route.handler)
                 || forwards_every_request(path, route.handler)
-                || only_fails(route.handler)
+                || only_fails(&cx.model.files[route.handler_file].imports, route.handler)
                 || (catches_all(path) || only_reads(route) && answers_listing(route))
                     && answers_constant(cx, route)
                 || is_login(cx, route)
@@ -299,6 +303,7 @@ impl Rule for RouteWithoutAuth {
             } else if is_state_changing(&route.methods)
                 && !only_searches(path, route, &route.methods)
                 && !only_serves_files(route.handler)
+                && !answers_without_effect(cx, route, path)
             {
                 // `GET,POST /x`: only the methods that change state are said to.
                 let changing: Vec<&str> = route
@@ -903,16 +908,45 @@ fn built_from(e: &Expr, bound: &[&str]) -> bool {
     }
 }
 
+/// Functions that raise the HTTP error of the status they are given (`abort(405)`).
+const ABORTS: &[&str] = &[
+    "flask.abort",
+    "werkzeug.exceptions.abort",
+    "flask_restful.abort",
+    "flask_restx.abort",
+];
+
+/// A status a stub answers with: an error, but not a refusal of the caller (401, 403).
+fn stub_status(n: i64) -> bool {
+    (400..600).contains(&n) && n != 401 && n != 403
+}
+
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
-/// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`. It has
-/// nothing to protect.
-fn only_fails(handler: &Function) -> bool {
+/// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`, `abort(405)`
+/// as a statement, `return "gone", 410`. It has nothing to protect.
+fn only_fails(imports: &Imports, handler: &Function) -> bool {
     let body = code_statements(&handler.body);
     let value = match body.as_slice() {
         [Stmt::Return { value: Some(v), .. }] | [Stmt::Raise { exc: Some(v), .. }] => v,
         [Stmt::Raise { exc: Some(v), .. }, ..] => v,
+        // Flask's `abort` raises: nothing after it runs.
+        [Stmt::Expr { value: v, .. }, ..]
+            if v.as_call()
+                .is_some_and(|c| imports.resolves_to(&c.func, ABORTS)) =>
+        {
+            v
+        }
         _ => return false,
     };
+    // `return "gone", 410` (also with headers after the status): a body built without any
+    // call but a response builder's, and an error status.
+    if let ExprKind::Tuple(items) = &value.kind {
+        return matches!(items.as_slice(), [answer, status, ..]
+        if matches!(status.kind, ExprKind::Int(Some(n)) if stub_status(n))
+            && !answer.any(&mut |x| x.as_call().is_some_and(|c| {
+                !imports.resolves_to(&c.func, EFFECTLESS_CALLS)
+            })));
+    }
     let Some(call) = value.as_call() else {
         return matches!(value.last_name(), Some("NotImplementedError"));
     };
@@ -937,7 +971,7 @@ fn only_fails(handler: &Function) -> bool {
                 .and_then(|digits| digits.parse().ok()),
             _ => None,
         })
-        .is_some_and(|n| (400..600).contains(&n) && n != 401 && n != 403)
+        .is_some_and(stub_status)
 }
 
 /// A login: the handler receives credentials (a password, a one-time code, an
@@ -1129,4 +1163,184 @@ fn declared_public(path: &str, handler: &Function) -> bool {
         });
     });
     checks
+}
+
+/// Calls that build a response, read the request or a setting, or convert a value: none of
+/// them changes anything on the server.
+const EFFECTLESS_CALLS: &[&str] = &[
+    "flask.jsonify",
+    "flask.json.jsonify",
+    "flask.make_response",
+    "flask.Response",
+    "fastapi.responses.JSONResponse",
+    "fastapi.responses.PlainTextResponse",
+    "fastapi.responses.Response",
+    "starlette.responses.JSONResponse",
+    "starlette.responses.PlainTextResponse",
+    "starlette.responses.Response",
+    "flask.request.get_json",
+    "flask.request.get_data",
+    "flask.request.args.get",
+    "flask.request.form.get",
+    "flask.request.values.get",
+    "flask.request.headers.get",
+    "flask.current_app.config.get",
+    "os.getenv",
+    "os.environ.get",
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.len",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+];
+
+/// Functions that return a logger.
+const LOGGER_FACTORIES: &[&str] = &[
+    "logging.getLogger",
+    "oslo_log.log.getLogger",
+    "structlog.get_logger",
+    "structlog.getLogger",
+];
+
+/// A handler of a fixed path (an RPC or plugin-protocol endpoint such as Docker's
+/// `POST /Plugin.Activate`) whose body only logs, reads and validates the request and
+/// answers a literal, a module constant, a setting or what the caller posted: POST is the
+/// protocol's verb, not a state change. Every call must be one that changes nothing (a
+/// response builder, a request or setting read, `jsonschema.validate`, a logger's method);
+/// any other call (a database, a client, a project function) or an assignment to anything
+/// but a local keeps the method as proof. A path with a value, or a handler reading its
+/// parameters, addresses an object: kept, as a sketch's stand-in body usually is.
+fn answers_without_effect(cx: &ProjectContext, route: &RouteDecl, path: &str) -> bool {
+    if path.contains(['{', '<'])
+        || !route
+            .methods
+            .iter()
+            .all(|m| matches!(m.as_str(), "POST" | "PUT" | "GET" | "HEAD" | "OPTIONS"))
+    {
+        return false;
+    }
+    let module = &cx.model.files[route.handler_file];
+    let imports = &module.imports;
+    let handler = route.handler;
+    let body = code_statements(&handler.body);
+    let Some((
+        Stmt::Return {
+            value: Some(returned),
+            ..
+        },
+        before,
+    )) = body.split_last()
+    else {
+        return false;
+    };
+    // `LOG.debug(...)`, `logging.info(...)`, `current_app.logger.warning(...)`.
+    let logs = |call: &Call| {
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
+            return false;
+        };
+        if !matches!(
+            attr.as_str(),
+            "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
+        ) {
+            return false;
+        }
+        if imports.resolves_to(
+            receiver,
+            &["logging", "loguru.logger", "flask.current_app.logger"],
+        ) {
+            return true;
+        }
+        receiver.as_name().is_some_and(|n| {
+            imports.get(n).is_none()
+                && matches!(module.top_level(n), Some(Stmt::Assign { value: Some(v), .. })
+                    if v.as_call().is_some_and(|c| imports.resolves_to(&c.func, LOGGER_FACTORIES)))
+        })
+    };
+    let validates = |call: &Call| {
+        imports.resolves_to(
+            &call.func,
+            &["jsonschema.validate", "jsonschema.validators.validate"],
+        )
+    };
+    let params: Vec<&str> = handler.params.iter().map(|p| p.name.as_str()).collect();
+    // No call but the effectless ones, no parameter read, no `:=`.
+    let effectless = |e: &Expr, locals: &[&str]| {
+        !e.any(&mut |x| match &x.kind {
+            ExprKind::Name(n) => params.contains(&n.as_str()),
+            ExprKind::Named { .. } | ExprKind::Yield(_) => true,
+            ExprKind::Call(call) => {
+                let builtin_shadowed = call
+                    .func
+                    .as_name()
+                    .is_some_and(|n| module.top_level(n).is_some());
+                let known = !builtin_shadowed && imports.resolves_to(&call.func, EFFECTLESS_CALLS);
+                // `data.get("Options")` on a local holding what was read.
+                let local_get = matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "get" && value.as_name().is_some_and(|n| locals.contains(&n)));
+                !known && !local_get
+            }
+            _ => false,
+        })
+    };
+    // A handler that is only `return {"ok": True}` is more often a sketch's stand-in than a
+    // protocol's answer: it must log, read or check the request first, or answer a module
+    // constant or a setting (`cfg.CONF.scope`, `current_app.config[...]`).
+    let names_definition = returned.any(&mut |x| {
+        let constant = match &x.kind {
+            ExprKind::Name(n) => {
+                is_constant_name(x) && (imports.get(n).is_some() || module.top_level(n).is_some())
+            }
+            ExprKind::Attribute { value, .. } => {
+                is_constant_name(x) && value.as_name().is_some_and(|n| imports.get(n).is_some())
+            }
+            _ => false,
+        };
+        constant || imports.resolves_to(x, &["oslo_config.cfg.CONF", "flask.current_app.config"])
+    });
+    if before.is_empty() && !names_definition {
+        return false;
+    }
+    let mut locals: Vec<&str> = Vec::new();
+    for stmt in before {
+        match stmt {
+            Stmt::Expr { value, .. } => {
+                let Some(call) = value.as_call() else {
+                    return false;
+                };
+                if !(logs(call) || validates(call))
+                    || !call
+                        .args
+                        .iter()
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .all(|a| effectless(a, &locals))
+                {
+                    return false;
+                }
+            }
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                if !effectless(value, &locals) {
+                    return false;
+                }
+                for t in targets {
+                    let Some(name) = t.as_name() else {
+                        return false;
+                    };
+                    locals.push(name);
+                }
+            }
+            _ => return false,
+        }
+    }
+    effectless(returned, &locals)
 }

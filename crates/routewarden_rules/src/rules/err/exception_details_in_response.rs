@@ -35,9 +35,14 @@ declare_rule! {
     /// `if message is None: message = str(exc)`, does not run), returned from a route handler,
     /// put in `HTTPException(detail=...)`, `abort(...)` or the description of a raised
     /// werkzeug server-error exception (`raise ServiceUnavailable("..." % e)`), passed
-    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, sent over the route's
+    /// to `JSONResponse`, `jsonify`, `make_response` or `Response`, returned as a variable of
+    /// Flask's `render_template` (`render_template("500.html", traceback=format_exc())`, also
+    /// through `**context`: the page shows what it is given), sent over the route's
     /// WebSocket (`await websocket.send_json({"error": str(e)})`, also serialised with
-    /// `json.dumps` and from a function nested in the WebSocket handler), or returned by an
+    /// `json.dumps` and from a function nested in the WebSocket handler), returned by the
+    /// wrapper of a project decorator applied to route handlers (`@handle_errors` whose
+    /// `wrapper` catches `Exception` and returns `jsonify({"trace": traceback.format_exc()})`,
+    /// reported once, at the wrapper), or returned by an
     /// exception handler (decorated with `exception_handler`/`errorhandler`, or registered with
     /// `add_exception_handler`/`register_error_handler`), also through FastAPI's own
     /// `http_exception_handler(request, HTTPException(500, detail=repr(exc)))`, which sends
@@ -163,6 +168,14 @@ const RESPONSE_BUILDERS: &[&str] = &[
     "starlette.responses.PlainTextResponse",
     "starlette.responses.HTMLResponse",
     "starlette.responses.Response",
+];
+
+/// Flask's page renderers: their keywords are the template's variables.
+const TEMPLATE_RENDERERS: &[&str] = &[
+    "flask.render_template",
+    "flask.render_template_string",
+    "flask.templating.render_template",
+    "flask.templating.render_template_string",
 ];
 
 const HTTP_EXCEPTIONS: &[&str] = &[
@@ -665,6 +678,19 @@ impl Analysis<'_, '_> {
                 let status = self.status_of(&items[1]);
                 self.response_taint(&items[0])
                     .map(|(t, s)| (t, s.or(status)))
+            }
+            // `render_template("500.html", traceback=traceback.format_exc())`: the page shows
+            // what the template is given, also through `**context`.
+            ExprKind::Call(call)
+                if self
+                    .cx
+                    .resolve(&call.func)
+                    .is_some_and(|q| TEMPLATE_RENDERERS.contains(&&*q)) =>
+            {
+                call.keywords
+                    .iter()
+                    .find_map(|k| self.taint(&k.value))
+                    .map(|t| (t, Status::Unspecified))
             }
             ExprKind::Call(call) if self.is_response_builder(call) => {
                 let status = self
@@ -2282,7 +2308,8 @@ impl Rule for ExceptionDetailsInResponse {
         {
             return;
         }
-        let is_route = cx.handlers.contains(&(cx.file_index, f.span.start));
+        let is_route =
+            cx.handlers.contains(&(cx.file_index, f.span.start)) || wraps_route_handler(cx, f);
         let before = out.len();
         let mut scope = cx.functions.clone();
         scope.push(f);
@@ -2327,6 +2354,39 @@ impl Rule for ExceptionDetailsInResponse {
             out.truncate(before);
         }
     }
+}
+
+/// Whether `f` is the wrapper of a project decorator applied to a route handler
+/// (`@handle_errors` over the view, `def handle_errors(view): def wrapper(*args, **kwargs):
+/// ...; return wrapper`, also made by a decorator factory, `@handle_errors(...)`): the wrapper
+/// runs in the view's place, and what it returns is the route's answer. Judged once, as the
+/// wrapper, for every route it wraps.
+fn wraps_route_handler(cx: &FileContext, f: &Function) -> bool {
+    let Some(decorator) = cx.functions.last() else {
+        return false;
+    };
+    // The decorator hands the wrapper back in the view's place.
+    let returns_wrapper = decorator.body.iter().any(|stmt| {
+        matches!(stmt, Stmt::Return { value: Some(v), .. } if v.as_name() == Some(f.name.as_str()))
+    });
+    if !returns_wrapper {
+        return false;
+    }
+    let enclosing = |name: &str| cx.functions.iter().any(|g| g.name == name);
+    cx.surface.apps.routes.iter().any(|route| {
+        route.handler.decorators.iter().any(|d| {
+            let target = match &d.kind {
+                ExprKind::Call(call) => &call.func,
+                _ => d,
+            };
+            // By name first: most decorators are not this one.
+            target.last_name().is_some_and(enclosing)
+                && matches!(cx.model.resolve_definition(route.handler_file, target),
+                    Some((file, Some(Stmt::FunctionDef(def)), _))
+                        if file == cx.file_index
+                            && cx.functions.iter().any(|g| g.span == def.span))
+        })
+    })
 }
 
 /// Decorators that hand a function to a task queue or workflow engine (Celery's `@app.task`
