@@ -1065,7 +1065,7 @@ impl<'a> Judge<'a, '_> {
     /// A handler that goes on only when a value the caller presents is a key of a store whose
     /// keys the server issues itself with an unguessable value (`self._pending[token] =
     /// future` after `token = secrets.token_urlsafe()`): the key is a capability, whatever
-    /// client error answers an unknown one. In an unconditional block of the handler:
+    /// client error answers an unknown one. At the top of the handler, after assignments only:
     /// `try: future = self._pending.pop(token)` with `except KeyError:` answering a 4xx; `if
     /// token not in PENDING:` answering a 4xx; or `if session_id in self._sessions:` ending the
     /// request, followed only by a 4xx answer. The store, and the file and call that make its
@@ -1076,63 +1076,70 @@ impl<'a> Judge<'a, '_> {
         handler: &'a Function,
     ) -> Option<(&'a Expr, usize, &'a Call)> {
         let from_request = request_values(handler);
-        let mut blocks = Vec::new();
-        unconditional_blocks(&handler.body, &mut |b| blocks.push(b));
-        for block in blocks {
-            for (i, stmt) in block.iter().enumerate() {
-                let store = match stmt {
-                    Stmt::Try { body, handlers, .. } => {
-                        let refuses_unknown = handlers.iter().any(|h| {
-                            h.type_
-                                .as_ref()
-                                .is_some_and(|t| t.last_name() == Some("KeyError"))
-                                && ends_with_client_error(&h.body)
-                        });
-                        if !refuses_unknown {
-                            continue;
-                        }
-                        body.iter().find_map(|s| match s {
-                            Stmt::Assign { value: Some(v), .. } | Stmt::Expr { value: v, .. } => {
-                                keyed_read(v, &from_request)
-                            }
-                            _ => None,
-                        })
+        let block = handler.body.as_slice();
+        for (i, stmt) in block.iter().enumerate() {
+            // Before the check, the handler only reads what it was sent: work done earlier
+            // is done for every caller.
+            let only_reads = block[..i].iter().all(|s| match s {
+                Stmt::Assign { .. } => true,
+                Stmt::Expr { value, .. } => value.is_string_literal(),
+                _ => false,
+            });
+            if !only_reads {
+                break;
+            }
+            let store = match stmt {
+                Stmt::Try { body, handlers, .. } => {
+                    let refuses_unknown = handlers.iter().any(|h| {
+                        h.type_
+                            .as_ref()
+                            .is_some_and(|t| t.last_name() == Some("KeyError"))
+                            && ends_with_client_error(&h.body)
+                    });
+                    if !refuses_unknown {
+                        continue;
                     }
-                    Stmt::If {
-                        test,
-                        body: then,
-                        orelse,
-                        ..
-                    } => {
-                        let [(key, op, store)] = test.comparisons()[..] else {
-                            continue;
-                        };
-                        if !mentions_any(key, &from_request) || mentions_any(store, &from_request) {
-                            continue;
+                    match code_statements(body).first() {
+                        Some(Stmt::Assign { value: Some(v), .. } | Stmt::Expr { value: v, .. }) => {
+                            keyed_read(v, &from_request)
                         }
-                        let refused = match op {
-                            CmpOp::NotIn => ends_with_client_error(then),
-                            CmpOp::In => {
-                                // `with session_context(session): return await ...`
-                                let ends = never_falls_through(then)
-                                    || matches!(then.last(), Some(Stmt::With { body, .. })
-                                        if never_falls_through(body));
-                                orelse.is_empty()
-                                    && ends
-                                    && code_statements(&block[i + 1..]).len() == 1
-                                    && ends_with_client_error(&block[i + 1..])
-                            }
-                            _ => false,
-                        };
-                        refused.then_some(store)
+                        _ => None,
                     }
-                    _ => None,
-                };
-                if let Some(store) = store
-                    && let Some((issued_file, call)) = self.issued_keys(file, handler, store)
-                {
-                    return Some((store, issued_file, call));
                 }
+                Stmt::If {
+                    test,
+                    body: then,
+                    orelse,
+                    ..
+                } => {
+                    let [(key, op, store)] = test.comparisons()[..] else {
+                        continue;
+                    };
+                    if !mentions_any(key, &from_request) || mentions_any(store, &from_request) {
+                        continue;
+                    }
+                    let refused = match op {
+                        CmpOp::NotIn => ends_with_client_error(then),
+                        CmpOp::In => {
+                            // `with session_context(session): return await ...`
+                            let ends = never_falls_through(then)
+                                || matches!(then.last(), Some(Stmt::With { body, .. })
+                                        if never_falls_through(body));
+                            orelse.is_empty()
+                                && ends
+                                && code_statements(&block[i + 1..]).len() == 1
+                                && ends_with_client_error(&block[i + 1..])
+                        }
+                        _ => false,
+                    };
+                    refused.then_some(store)
+                }
+                _ => None,
+            };
+            if let Some(store) = store
+                && let Some((issued_file, call)) = self.issued_keys(file, handler, store)
+            {
+                return Some((store, issued_file, call));
             }
         }
         None
