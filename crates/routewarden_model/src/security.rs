@@ -6084,6 +6084,30 @@ impl<'a> Judge<'a, '_> {
         let [check, refuse] = values.as_slice() else {
             return None;
         };
+        // A helper that raises the refusal: a response returned from a dependency (`or
+        // RedirectResponse("/login")`) does not stop the request.
+        let helper = match &refuse.kind {
+            ExprKind::Await(inner) => inner,
+            _ => refuse,
+        }
+        .as_call()
+        .and_then(|call| match &call.func.kind {
+            ExprKind::Attribute { value, attr }
+                if matches!(value.as_name(), Some("self" | "cls")) =>
+            {
+                let class = innermost_class(self.model.files[file].body(), call.func.span)?;
+                find_method(self.model, file, class, attr).map(|(_, _, m)| m)
+            }
+            _ => match self.model.resolve_definition(file, &call.func) {
+                Some((_, Some(Stmt::FunctionDef(f)), _)) => Some(f.as_ref()),
+                _ => None,
+            },
+        });
+        if !helper
+            .is_some_and(|f| matches!(code_statements(&f.body).last(), Some(Stmt::Raise { .. })))
+        {
+            return None;
+        }
         let refusal = self.refusal(file, root, refuse, depth)?;
         if !matches!(
             refusal,
