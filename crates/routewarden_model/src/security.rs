@@ -524,6 +524,20 @@ impl<'a> Judge<'a, '_> {
     fn switch_condition(&self, v: &Verdict) -> Option<String> {
         let s = v.switch.filter(|_| v.authenticates)?;
         let test = self.text(s.file, s.test);
+        // A permission hook whose default answers `True` (see [`Judge::permissive_hook`]).
+        if s.parameter {
+            let mut hook = None;
+            walk_functions(self.model.files[s.file].body(), &mut |f| {
+                if f.def_span == s.test {
+                    hook = Some(f.name.to_string());
+                }
+            });
+            if let Some(name) = hook {
+                return Some(format!(
+                    "if `{name}` is overridden: an overridable permission hook, allows everyone by default"
+                ));
+            }
+        }
         if s.parameter {
             return Some(format!("if the default `{test}` is replaced"));
         }
@@ -789,6 +803,21 @@ impl<'a> Judge<'a, '_> {
                 checks_role: false,
                 condition: None,
             });
+        } else if !body.authenticates
+            && permission_block.is_none()
+            && let Some((store, issued_file, call)) = self.issued_key_lookup(hf, handler)
+        {
+            sec.auth.push(Protection {
+                mechanism: format!(
+                    "key the caller presents, looked up in {} (keys issued with {}())",
+                    self.text(hf, store.span),
+                    self.text(issued_file, call.func.span)
+                ),
+                level: Level::Token,
+                via: None,
+                checks_role: false,
+                condition: None,
+            });
         }
         if let Some(call) = body_rate_limit(&handler.body) {
             sec.rate_limits.push(Protection {
@@ -983,34 +1012,7 @@ impl<'a> Judge<'a, '_> {
     /// `decode_password_reset_token(token)`), unconditionally: at the top of the body, or in a
     /// `try` whose handlers refuse. Holding the token is the authentication. The call, if any.
     fn presented_token_check(&self, file: usize, handler: &'a Function) -> Option<&'a Call> {
-        let mut from_request: Vec<&str> = handler
-            .params
-            .iter()
-            .map(|p| p.name.as_str())
-            .filter(|n| *n != "self" && *n != "cls")
-            .collect();
-        from_request.push("request");
-        // Locals assigned from the request, a few assignments deep (`data =
-        // request.get_json()`, `token = data.get("token")`).
-        for _ in 0..3 {
-            walk_stmts(&handler.body, &mut |stmt| {
-                if let Stmt::Assign {
-                    targets,
-                    value: Some(value),
-                    ..
-                } = stmt
-                    && mentions_any(value, &from_request)
-                {
-                    for t in targets {
-                        if let Some(n) = t.as_name()
-                            && !from_request.contains(&n)
-                        {
-                            from_request.push(n);
-                        }
-                    }
-                }
-            });
-        }
+        let from_request = request_values(handler);
         let imports = &self.model.files[file].imports;
         let mut found = None;
         unconditional_calls(&handler.body, &mut |call| {
@@ -1058,6 +1060,168 @@ impl<'a> Judge<'a, '_> {
         found
             .or_else(|| token_lookup(&handler.body, &from_request))
             .or_else(|| self.mac_comparison(file, &handler.body, &from_request))
+    }
+
+    /// A handler that goes on only when a value the caller presents is a key of a store whose
+    /// keys the server issues itself with an unguessable value (`self._pending[token] =
+    /// future` after `token = secrets.token_urlsafe()`): the key is a capability, whatever
+    /// client error answers an unknown one. At the top of the handler, after assignments only:
+    /// `try: future = self._pending.pop(token)` with `except KeyError:` answering a 4xx; `if
+    /// token not in PENDING:` answering a 4xx; or `if session_id in self._sessions:` ending the
+    /// request, followed only by a 4xx answer. The store, and the file and call that make its
+    /// keys.
+    fn issued_key_lookup(
+        &self,
+        file: usize,
+        handler: &'a Function,
+    ) -> Option<(&'a Expr, usize, &'a Call)> {
+        let from_request = request_values(handler);
+        let block = handler.body.as_slice();
+        for (i, stmt) in block.iter().enumerate() {
+            // Before the check, the handler only reads what it was sent: work done earlier
+            // is done for every caller.
+            let only_reads = block[..i].iter().all(|s| match s {
+                Stmt::Assign { .. } => true,
+                Stmt::Expr { value, .. } => value.is_string_literal(),
+                _ => false,
+            });
+            if !only_reads {
+                break;
+            }
+            let store = match stmt {
+                Stmt::Try { body, handlers, .. } => {
+                    let refuses_unknown = handlers.iter().any(|h| {
+                        h.type_
+                            .as_ref()
+                            .is_some_and(|t| t.last_name() == Some("KeyError"))
+                            && ends_with_client_error(&h.body)
+                    });
+                    if !refuses_unknown {
+                        continue;
+                    }
+                    match code_statements(body).first() {
+                        Some(Stmt::Assign { value: Some(v), .. } | Stmt::Expr { value: v, .. }) => {
+                            keyed_read(v, &from_request)
+                        }
+                        _ => None,
+                    }
+                }
+                Stmt::If {
+                    test,
+                    body: then,
+                    orelse,
+                    ..
+                } => {
+                    let [(key, op, store)] = test.comparisons()[..] else {
+                        continue;
+                    };
+                    if !mentions_any(key, &from_request) || mentions_any(store, &from_request) {
+                        continue;
+                    }
+                    let refused = match op {
+                        CmpOp::NotIn => ends_with_client_error(then),
+                        CmpOp::In => {
+                            // `with session_context(session): return await ...`
+                            let ends = never_falls_through(then)
+                                || matches!(then.last(), Some(Stmt::With { body, .. })
+                                        if never_falls_through(body));
+                            orelse.is_empty()
+                                && ends
+                                && code_statements(&block[i + 1..]).len() == 1
+                                && ends_with_client_error(&block[i + 1..])
+                        }
+                        _ => false,
+                    };
+                    refused.then_some(store)
+                }
+                _ => None,
+            };
+            if let Some(store) = store
+                && let Some((issued_file, call)) = self.issued_keys(file, handler, store)
+            {
+                return Some((store, issued_file, call));
+            }
+        }
+        None
+    }
+
+    /// Where the server writes a key it makes unguessable into `store` (`self._sessions[id] =
+    /// session` after `id = secrets.token_hex(32)` in a method of the handler's class or its
+    /// project bases; `PENDING[token] = b""` in a function of the module, for a module-level
+    /// `PENDING`): the file and the call that makes the key.
+    fn issued_keys(
+        &self,
+        file: usize,
+        handler: &'a Function,
+        store: &Expr,
+    ) -> Option<(usize, &'a Call)> {
+        let bodies: Vec<(usize, &'a [Stmt])> = match &store.kind {
+            ExprKind::Attribute { value, .. } if value.as_name() == Some("self") => {
+                let class = innermost_class(self.model.files[file].body(), handler.span)?;
+                class_hierarchy(self.model, file, class)
+                    .into_iter()
+                    .map(|(f, c)| (f, c.body.as_slice()))
+                    .collect()
+            }
+            ExprKind::Name(name) => {
+                // A module-level store, not a local of the handler.
+                self.model.files[file].top_level(name)?;
+                if handler.assigned.may_contain(name) {
+                    return None;
+                }
+                vec![(file, self.model.files[file].body())]
+            }
+            _ => return None,
+        };
+        let same_store = |e: &Expr| match (&e.kind, &store.kind) {
+            (
+                ExprKind::Attribute { value, attr },
+                ExprKind::Attribute {
+                    attr: store_attr, ..
+                },
+            ) => value.as_name() == Some("self") && attr == store_attr,
+            (ExprKind::Name(n), ExprKind::Name(store_name)) => n == store_name,
+            _ => false,
+        };
+        for (f, body) in bodies {
+            let imports = &self.model.files[f].imports;
+            let mut found = None;
+            walk_functions(body, &mut |function| {
+                if found.is_some() {
+                    return;
+                }
+                walk_stmts(&function.body, &mut |stmt| {
+                    let Stmt::Assign { targets, .. } = stmt else {
+                        return;
+                    };
+                    for t in targets {
+                        if found.is_some() {
+                            return;
+                        }
+                        let ExprKind::Subscript { value, slice } = &t.kind else {
+                            continue;
+                        };
+                        if !same_store(value) {
+                            continue;
+                        }
+                        found = match slice.as_name() {
+                            Some(key) => {
+                                let mut call = None;
+                                nested_assignments(&function.body, key, &mut |v| {
+                                    call = call.or_else(|| secret_key_call(imports, v));
+                                });
+                                call
+                            }
+                            None => secret_key_call(imports, slice),
+                        };
+                    }
+                });
+            });
+            if let Some(call) = found {
+                return Some((f, call));
+            }
+        }
+        None
     }
 
     /// A value from the request compared with a MAC of the server's secret and refused when it
@@ -4717,6 +4881,9 @@ impl<'a> Judge<'a, '_> {
         if depth > 2 {
             return None;
         }
+        if let Some(hook) = self.permissive_hook(file, func) {
+            return Some(hook);
+        }
         let resolved = match self.model.resolve_definition(file, func) {
             Some((f, Some(Stmt::FunctionDef(function)), _)) => Some((f, function.as_ref())),
             // `self.authenticate(key)` with `self.authenticate = check_key` in `__init__`.
@@ -4747,6 +4914,40 @@ impl<'a> Judge<'a, '_> {
             },
         };
         self.permissive_function(def_file, function, args, depth)
+    }
+
+    /// `self.has_delete_permission(request)` where the method, in the calling class (or its
+    /// nearest project base) or in an override of a project subclass, answers `True` to
+    /// everyone: a hook left for the classes built on it to override, which refuses nobody
+    /// until one does. The switch points at that method's `def`.
+    fn permissive_hook(&self, file: usize, func: &Expr) -> Option<Switch> {
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return None;
+        };
+        if value.as_name() != Some("self") {
+            return None;
+        }
+        let class = innermost_class(self.model.files[file].body(), func.span)?;
+        let (method_file, _, method) = find_method(self.model, file, class, attr)?;
+        let (hook_file, hook) = if allows_everyone(method) || admits_on_own_state(method) {
+            (method_file, method)
+        } else {
+            self.methods_named(attr)
+                .iter()
+                .find(|&&(sub_file, sub, other)| {
+                    allows_everyone(other)
+                        && class_hierarchy(self.model, sub_file, sub)
+                            .iter()
+                            .any(|(_, c)| std::ptr::eq(*c, class))
+                })
+                .map(|&(sub_file, _, other)| (sub_file, other))?
+        };
+        Some(Switch {
+            file: hook_file,
+            test: hook.def_span,
+            negated: false,
+            parameter: true,
+        })
     }
 
     /// The project function an instance attribute is set to in the class's methods:
@@ -5765,7 +5966,17 @@ impl<'a> Judge<'a, '_> {
                 Stmt::FunctionDef(f) => self.gates(file, &f.body, &f.body, None, depth, v),
                 Stmt::ClassDef(_) => {}
                 Stmt::Raise { exc: Some(e), .. } | Stmt::Return { value: Some(e), .. } => {
-                    let Some(g) = gate else { continue };
+                    let Some(g) = gate else {
+                        // `return await self.has_permission(request) or self.deny(request)`.
+                        if matches!(stmt, Stmt::Return { .. })
+                            && let Some((switch, role)) =
+                                self.short_circuit_guard(file, root, e, depth)
+                        {
+                            v.grant(switch);
+                            v.checks_role |= role;
+                        }
+                        continue;
+                    };
                     if g.credentials {
                         continue;
                     }
@@ -5848,6 +6059,110 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+    }
+
+    /// `return <check> or <refusal>`, unconditionally (`return await self.has_permission(
+    /// request) or self.error_no_permission(request)`, `return bool(session.get("user_id")) or
+    /// deny()`): the refusal runs for every caller the check fails, as under `if not check:`.
+    /// The switch under which it refuses (a check that lets everyone in under a setting), and
+    /// whether the check is about a role. Not a test of the settings alone, nor a login
+    /// checking the password it was sent.
+    fn short_circuit_guard(
+        &self,
+        file: usize,
+        root: &'a [Stmt],
+        e: &'a Expr,
+        depth: u32,
+    ) -> Option<(Option<Switch>, bool)> {
+        let ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } = &e.kind
+        else {
+            return None;
+        };
+        let [check, refuse] = values.as_slice() else {
+            return None;
+        };
+        // A helper that raises the refusal: a response returned from a dependency (`or
+        // RedirectResponse("/login")`) does not stop the request.
+        let helper = match &refuse.kind {
+            ExprKind::Await(inner) => inner,
+            _ => refuse,
+        }
+        .as_call()
+        .and_then(|call| match &call.func.kind {
+            ExprKind::Attribute { value, attr }
+                if matches!(value.as_name(), Some("self" | "cls")) =>
+            {
+                let class = innermost_class(self.model.files[file].body(), call.func.span)?;
+                find_method(self.model, file, class, attr).map(|(_, _, m)| m)
+            }
+            _ => match self.model.resolve_definition(file, &call.func) {
+                Some((_, Some(Stmt::FunctionDef(f)), _)) => Some(f.as_ref()),
+                _ => None,
+            },
+        });
+        if !helper
+            .is_some_and(|f| matches!(code_statements(&f.body).last(), Some(Stmt::Raise { .. })))
+        {
+            return None;
+        }
+        let refusal = self.refusal(file, root, refuse, depth)?;
+        if !matches!(
+            refusal,
+            Refusal::Unauthorized | Refusal::Forbidden | Refusal::ToLogin
+        ) {
+            return None;
+        }
+        if self.settings_predicate(file, check).is_some()
+            || self.is_server_switch(file, root, check)
+        {
+            return None;
+        }
+        let mut g = self.gate_of(file, check);
+        if !g.identity
+            && let Some(polarity) = self.identity_predicate(file, check)
+        {
+            g.identity = true;
+            g.polarity = polarity;
+        }
+        // `await self.is_signed_in(request)` where the predicate is `return <test>`: what it
+        // tests, whatever it is called.
+        let called = match &check.kind {
+            ExprKind::Await(inner) => inner,
+            _ => check,
+        };
+        if !g.identity
+            && !g.role
+            && let Some(call) = called.as_call()
+            && let Some((hf, helper)) = self.predicate_helper(file, &call.func)
+            && let [
+                Stmt::Return {
+                    value: Some(tested),
+                    ..
+                },
+            ] = code_statements(&helper.body).as_slice()
+        {
+            if self.is_server_switch(hf, &helper.body, tested) {
+                return None;
+            }
+            g = self.gate_of(hf, tested);
+        }
+        // The check must hold for callers who have the identity or the role it tests, so
+        // that the refusal answers those who lack it.
+        let fails_for_lacking = if g.role {
+            g.role_polarity == Polarity::Has
+        } else {
+            g.identity && g.polarity == Polarity::Has
+        };
+        if g.credentials || !fails_for_lacking {
+            return None;
+        }
+        let switch = self
+            .permissive_predicate(file, root, check)
+            .or_else(|| self.permissive_default(file, check));
+        Some((switch, g.role))
     }
 
     /// A WebSocket handler that returns or raises before it accepts the connection refuses
@@ -6628,7 +6943,9 @@ impl<'a> Judge<'a, '_> {
                         });
                         found
                     }
-                    _ => None,
+                    // `self.error_no_permission(request)`: a method of the class making the
+                    // call that refuses whenever it is called.
+                    _ => self.own_method_refusal(file, &call.func, depth),
                 }
             }
             // `return jsonify(error="..."), 401`
@@ -6671,6 +6988,56 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// `self.deny(request)` or `cls.deny(request)` in a method: the method of the calling
+    /// class (or of its nearest project base) when it refuses whenever it is called, and so do
+    /// the overrides of the class's project subclasses, any of which `self` may be.
+    fn own_method_refusal(&self, file: usize, func: &Expr, depth: u32) -> Option<Refusal> {
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return None;
+        };
+        if !matches!(value.as_name(), Some("self" | "cls")) || depth >= REFUSAL_DEPTH {
+            return None;
+        }
+        let class = innermost_class(self.model.files[file].body(), func.span)?;
+        let (method_file, _, method) = find_method(self.model, file, class, attr)?;
+        let refusal = self.always_refuses(method_file, method, depth)?;
+        for &(sub_file, sub, other) in self.methods_named(attr) {
+            if std::ptr::eq(other, method) {
+                continue;
+            }
+            let overrides = class_hierarchy(self.model, sub_file, sub)
+                .iter()
+                .any(|(_, c)| std::ptr::eq(*c, class));
+            if overrides && self.always_refuses(sub_file, other, depth).is_none() {
+                return None;
+            }
+        }
+        Some(refusal)
+    }
+
+    /// The refusal a function makes whenever it is called: its body ends raising or returning
+    /// one, and every value it returns on the way is one too (`def error_no_permission(self,
+    /// request): raise HTTPException(401)`).
+    fn always_refuses(&self, file: usize, function: &'a Function, depth: u32) -> Option<Refusal> {
+        let body = code_statements(&function.body);
+        let last = match body.last()? {
+            Stmt::Raise { exc: Some(e), .. } | Stmt::Return { value: Some(e), .. } => e,
+            _ => return None,
+        };
+        let mut every = true;
+        walk_stmts(&function.body, &mut |stmt| {
+            if let Stmt::Return { value, .. } = stmt {
+                every &= value
+                    .as_ref()
+                    .is_some_and(|v| self.refusal(file, &function.body, v, depth + 1).is_some());
+            }
+        });
+        if !every {
+            return None;
+        }
+        self.refusal(file, &function.body, last, depth + 1)
     }
 
     /// `url_for("home")` (also `url_for("main.home")`) where the project view of that name, in
@@ -7951,6 +8318,22 @@ fn presented_credential_variable<'t>(root: &[Stmt], test: &'t Expr) -> Option<&'
         {
             left
         }
+        // `if req_secret != NOTIFY_SECRET:` with `req_secret = request.headers.get(
+        // "X-Reload-Secret")`: the presented value compared with the one expected.
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if ops.len() == 1
+            && matches!(ops[0], CmpOp::Eq | CmpOp::NotEq)
+            && !matches!(comparators[0].kind, ExprKind::NoneLiteral)
+            && comparators[0].as_str() != Some("") =>
+        {
+            return [&**left, &comparators[0]].into_iter().find_map(|side| {
+                side.as_name()
+                    .filter(|n| assigned_from_request_field(root, n, true))
+            });
+        }
         _ => tested_value(test),
     };
     let name = subject.as_name()?;
@@ -7980,7 +8363,8 @@ fn reads_request_field(e: &Expr, credential: bool) -> bool {
 
 /// `X-API-Key`, `Authorization`, `X-Admin-Key`: a request field that carries a credential.
 fn names_credential_field(key: &str) -> bool {
-    IDENTITY.found_in(key) || {
+    // `X-Reload-Secret`: a shared secret presented in a header is a credential too.
+    IDENTITY.found_in(key) || any_identifier_word(key, |w| w == "secret") || {
         let lower = key.to_ascii_lowercase();
         lower == "key" || lower.ends_with("-key") || lower.ends_with("_key")
     }
@@ -9630,6 +10014,129 @@ fn is_token_name(name: &str) -> bool {
         })
 }
 
+/// The handler's parameters and the request, with the locals assigned from them a few
+/// assignments deep (`data = request.get_json()`, `token = data.get("token")`): the values
+/// the caller chooses.
+fn request_values(handler: &Function) -> Vec<&str> {
+    let mut from_request: Vec<&str> = handler
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n != "self" && *n != "cls")
+        .collect();
+    from_request.push("request");
+    // Locals assigned from the request, a few assignments deep (`data =
+    // request.get_json()`, `token = data.get("token")`).
+    for _ in 0..3 {
+        walk_stmts(&handler.body, &mut |stmt| {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+                && mentions_any(value, &from_request)
+            {
+                for t in targets {
+                    if let Some(n) = t.as_name()
+                        && !from_request.contains(&n)
+                    {
+                        from_request.push(n);
+                    }
+                }
+            }
+        });
+    }
+    from_request
+}
+
+/// A branch that ends the request with a client error, whatever its status: `raise
+/// HTTPException(status_code=400)`, `return JSONResponse(..., status_code=404)`, `abort(404)`,
+/// `return "...", 404`.
+fn ends_with_client_error(body: &[Stmt]) -> bool {
+    let client_error = |e: &Expr| match &e.kind {
+        ExprKind::Int(Some(n)) => (400..500).contains(n),
+        ExprKind::Name(name) | ExprKind::Attribute { attr: name, .. } => name.starts_with("HTTP_4"),
+        _ => false,
+    };
+    let answer = match code_statements(body).last() {
+        Some(Stmt::Return { value: Some(e), .. } | Stmt::Raise { exc: Some(e), .. }) => e,
+        Some(Stmt::Expr { value, .. })
+            if value
+                .as_call()
+                .is_some_and(|c| c.func.last_name() == Some("abort")) =>
+        {
+            value
+        }
+        _ => return false,
+    };
+    match &answer.kind {
+        ExprKind::Tuple(items) => items.iter().skip(1).any(client_error),
+        ExprKind::Call(call) => call
+            .args
+            .iter()
+            .chain(call.keywords.iter().filter_map(|k| {
+                k.arg
+                    .as_deref()
+                    .is_some_and(names_status)
+                    .then_some(&k.value)
+            }))
+            .any(client_error),
+        _ => false,
+    }
+}
+
+/// The store a read keyed on a value the caller chooses reads: `self._pending.pop(token)`
+/// (without a default, so an unknown key raises), `SESSIONS[session_id]`.
+fn keyed_read<'e>(e: &'e Expr, from_request: &[&str]) -> Option<&'e Expr> {
+    let e = match &e.kind {
+        ExprKind::Await(inner) => inner,
+        _ => e,
+    };
+    match &e.kind {
+        ExprKind::Subscript { value, slice } if mentions_any(slice, from_request) => Some(value),
+        ExprKind::Call(call)
+            if call.keywords.is_empty()
+                && matches!(call.args.as_slice(), [key] if mentions_any(key, from_request)) =>
+        {
+            match &call.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "pop" => Some(value),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A call that makes an unguessable key: `secrets.token_urlsafe()`, `secrets.token_hex(32)`,
+/// `uuid.uuid4().hex`, `str(uuid4())`. The call.
+fn secret_key_call<'e>(
+    imports: &routewarden_python::names::Imports,
+    e: &'e Expr,
+) -> Option<&'e Call> {
+    let is_uuid4 = |c: &Call| imports.resolve(&c.func).as_deref() == Some("uuid.uuid4");
+    match &e.kind {
+        ExprKind::Call(call) => {
+            let q = imports.resolve(&call.func).unwrap_or_default();
+            if matches!(
+                q.as_str(),
+                "secrets.token_hex" | "secrets.token_urlsafe" | "secrets.token_bytes"
+            ) {
+                return Some(call);
+            }
+            // `str(uuid4())`
+            match (call.func.as_name(), call.args.as_slice()) {
+                (Some("str"), [inner]) => inner.as_call().filter(|c| is_uuid4(c)),
+                _ => None,
+            }
+        }
+        // `uuid4().hex`
+        ExprKind::Attribute { value, attr } if attr == "hex" => {
+            value.as_call().filter(|c| is_uuid4(c))
+        }
+        _ => None,
+    }
+}
+
 /// A lookup of the record that holds a presented token, refused when there is none:
 /// `user = User.query.filter_by(confirmation_token=token).first()` (or `filter(User.token ==
 /// token)`), then `if not user: return error` in the same block. The lookup's call.
@@ -10012,6 +10519,46 @@ fn walk_exprs_in<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr), skip_swallo
 }
 
 /// A method with nothing to judge: a docstring, `pass`, `...` or `raise NotImplementedError`.
+/// A function whose whole body is `return True`: it admits every caller.
+fn allows_everyone(function: &Function) -> bool {
+    matches!(code_statements(&function.body).as_slice(),
+        [Stmt::Return { value: Some(v), .. }] if v.as_bool() == Some(true))
+}
+
+/// A predicate whose whole body is `return <state> or <check>`, with an alternative that
+/// tests only the object's own state (`return self.app is self or await
+/// self.app.has_page_permission(request)`): whenever that holds, every caller is admitted.
+/// The alternative calls nothing, reads none of the parameters and names no identity or role.
+fn admits_on_own_state(function: &Function) -> bool {
+    let [
+        Stmt::Return {
+            value: Some(value), ..
+        },
+    ] = code_statements(&function.body).as_slice()
+    else {
+        return false;
+    };
+    let ExprKind::BoolOp {
+        op: BoolOp::Or,
+        values,
+    } = &value.kind
+    else {
+        return false;
+    };
+    let params: Vec<&str> = function
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n != "self" && *n != "cls")
+        .collect();
+    values.iter().any(|v| {
+        !v.any(&mut |x| matches!(x.kind, ExprKind::Call(_)))
+            && !mentions_any(v, &params)
+            && !mentions_identity(v)
+            && !mentions_role(v)
+    })
+}
+
 fn is_stub(function: &Function) -> bool {
     function.body.iter().all(|stmt| match stmt {
         // `pass` (and `global`, `del`: nothing a guard is made of).
