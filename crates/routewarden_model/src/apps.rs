@@ -2316,6 +2316,11 @@ fn path_text_at(
                 None => "<dynamic>".to_string(),
             }
         }
+        // `@app.get(app.swagger_ui_oauth2_redirect_url)`: FastAPI's documentation URLs.
+        ExprKind::Attribute { value, attr } if fastapi_url_default(attr).is_some() => {
+            fastapi_url_attribute(model, origin.file, &origin.scope, value, attr)
+                .unwrap_or_else(|| "<dynamic>".to_string())
+        }
         // `def create_callback_app(callback_path: str = "/callback")`: the path unless the
         // caller passes another.
         ExprKind::Name(name) => match crate::values::parameter_default(&origin.scope, name) {
@@ -2325,6 +2330,39 @@ fn path_text_at(
             _ => "<dynamic>".to_string(),
         },
         _ => "<dynamic>".to_string(),
+    }
+}
+
+/// FastAPI's default for the documentation URL held in an application attribute.
+fn fastapi_url_default(attr: &str) -> Option<&'static str> {
+    Some(match attr {
+        "docs_url" => "/docs",
+        "redoc_url" => "/redoc",
+        "openapi_url" => "/openapi.json",
+        "swagger_ui_oauth2_redirect_url" => "/docs/oauth2-redirect",
+        _ => return None,
+    })
+}
+
+/// `app.docs_url` (and the other documentation URLs) of an application built here by
+/// `FastAPI(...)`: the constructor's literal keyword, or FastAPI's default when it gives none
+/// (and no `**kwargs` may give one). `None` when unknown or switched off (`docs_url=None`).
+fn fastapi_url_attribute(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    app: &Expr,
+    attr: &str,
+) -> Option<String> {
+    let id = resolve_object(model, file, scope, app, 0)?;
+    let call = definition_value(model, &id)?.as_call()?;
+    if model.files[id.file].imports.resolve(&call.func).as_deref() != Some("fastapi.FastAPI") {
+        return None;
+    }
+    match call.keyword(attr) {
+        Some(value) => value.as_str().map(str::to_string),
+        None if call.keywords.iter().any(|k| k.arg.is_none()) => None,
+        None => fastapi_url_default(attr).map(str::to_string),
     }
 }
 
@@ -10199,5 +10237,65 @@ app.include_router(profile.router)
             .collect();
         routes.sort();
         assert_eq!(routes, ["/Profile/save", "/form/settings/api"]);
+    }
+
+    #[test]
+    fn fastapi_documentation_urls_used_as_paths_are_the_constructor_values() {
+        use crate::project::{InputFile, ProjectModel};
+        let source = r#"
+from fastapi import FastAPI
+
+app = FastAPI(docs_url=None, redoc_url="/reference")
+
+
+@app.get(app.swagger_ui_oauth2_redirect_url, include_in_schema=False)
+async def redirect():
+    return ""
+
+
+@app.get(app.redoc_url, include_in_schema=False)
+async def redoc():
+    return ""
+
+
+@app.get(app.docs_url, include_in_schema=False)
+async def docs():
+    return ""
+
+
+def build(**options):
+    other = FastAPI(**options)
+
+    @other.get(other.openapi_url)
+    async def schema():
+        return {}
+
+    return other
+"#;
+        let model = ProjectModel::build(
+            vec![InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let mut routes: Vec<String> = apps
+            .routes
+            .iter()
+            .map(|r| format!("{} {}", r.handler.name, r.path))
+            .collect();
+        routes.sort();
+        // Switched off, or possibly set by the caller's options: unknown.
+        assert_eq!(
+            routes,
+            [
+                "docs <dynamic>",
+                "redirect /docs/oauth2-redirect",
+                "redoc /reference",
+                "schema <dynamic>",
+            ]
+        );
     }
 }
