@@ -398,7 +398,31 @@ impl<'a> AppModel<'a> {
                 .copied()
                 .filter(|&r| self.declared_for(r, v.class_file, v.class))
                 .collect();
-            if selected.len() == owned.len() {
+            // `APIRouter(prefix=self.router_prefix)`, `add_api_route(self.form_path,
+            // self.route_delete)`: what differs for instances of this class.
+            let prefix = self.objects.get(&v.base).and_then(|o| {
+                let expr = o.call?.keyword("prefix")?;
+                if !mentions_self_attribute(expr) {
+                    return None;
+                }
+                let text = instance_path_text(
+                    self.model,
+                    o.id.file,
+                    &o.scope,
+                    expr,
+                    (v.class_file, v.class),
+                    0,
+                )?;
+                (text != o.prefix).then_some(text)
+            });
+            let adapted: Vec<Option<RouteDecl<'a>>> = selected
+                .iter()
+                .map(|&r| self.route_for_instance(r, v.class_file, v.class))
+                .collect();
+            if selected.len() == owned.len()
+                && prefix.is_none()
+                && adapted.iter().all(Option::is_none)
+            {
                 for include in &mut self.includes {
                     if include.child == v.view {
                         include.child = v.base.clone();
@@ -413,7 +437,7 @@ impl<'a> AppModel<'a> {
                     kind: o.kind,
                     call: o.call,
                     span: o.span,
-                    prefix: o.prefix.clone(),
+                    prefix: prefix.unwrap_or_else(|| o.prefix.clone()),
                     dependencies: o.dependencies.clone(),
                     scope: o.scope.clone(),
                 };
@@ -433,8 +457,8 @@ impl<'a> AppModel<'a> {
                 })
                 .collect();
             self.hooks.extend(hooks);
-            for r in selected {
-                let mut route = self.routes[r].clone();
+            for (r, adapted) in selected.into_iter().zip(adapted) {
+                let mut route = adapted.unwrap_or_else(|| self.routes[r].clone());
                 route.owner = Some(v.view.clone());
                 self.routes.push(route);
                 copied.insert(r);
@@ -461,6 +485,59 @@ impl<'a> AppModel<'a> {
             index += 1;
             keep
         });
+    }
+
+    /// A route declared in a method of a project class, as registered for instances of
+    /// `class` (a subclass): its path read with `self` an instance of that class, and an
+    /// endpoint given as a bound method (`self.route_delete`) looked up from that class, a
+    /// `@property` standing for the function it returns. `None` when nothing differs.
+    fn route_for_instance(
+        &self,
+        r: usize,
+        class_file: usize,
+        class: &'a Class,
+    ) -> Option<RouteDecl<'a>> {
+        let route = &self.routes[r];
+        let call = route.call?;
+        let mut out = route.clone();
+        let mut changed = false;
+        if let Some(path) = call.args.first().or_else(|| call.keyword("path"))
+            && mentions_self_attribute(path)
+            && let Some(text) = instance_path_text(
+                self.model,
+                route.file,
+                &route.call_scope,
+                path,
+                (class_file, class),
+                0,
+            )
+            && text != route.path
+        {
+            out.path = text;
+            changed = true;
+        }
+        let registers_endpoint = matches!(&call.func.kind, ExprKind::Attribute { attr, .. }
+            if matches!(attr.as_str(), "add_api_route" | "add_route" | "add_api_websocket_route"
+                | "add_websocket_route"));
+        if route.decorator_index.is_none()
+            && registers_endpoint
+            && let Some(endpoint) = call.argument("endpoint", 1)
+            && let ExprKind::Attribute { value, attr } = &endpoint.kind
+            && value.as_name() == Some("self")
+            && let Some((f, _, method)) = find_method(self.model, class_file, class, attr)
+        {
+            let (function, scope) = match property_endpoint(method) {
+                Some(inner) => (inner, vec![method]),
+                None => (method, Vec::new()),
+            };
+            if !std::ptr::eq(function, route.handler) {
+                out.handler = function;
+                out.handler_file = f;
+                out.handler_scope = scope;
+                changed = true;
+            }
+        }
+        changed.then_some(out)
     }
 
     /// Whether a route declared on an instance's router in a method of a project class
@@ -2239,6 +2316,11 @@ fn path_text_at(
                 None => "<dynamic>".to_string(),
             }
         }
+        // `@app.get(app.swagger_ui_oauth2_redirect_url)`: FastAPI's documentation URLs.
+        ExprKind::Attribute { value, attr } if fastapi_url_default(attr).is_some() => {
+            fastapi_url_attribute(model, origin.file, &origin.scope, value, attr)
+                .unwrap_or_else(|| "<dynamic>".to_string())
+        }
         // `def create_callback_app(callback_path: str = "/callback")`: the path unless the
         // caller passes another.
         ExprKind::Name(name) => match crate::values::parameter_default(&origin.scope, name) {
@@ -2248,6 +2330,39 @@ fn path_text_at(
             _ => "<dynamic>".to_string(),
         },
         _ => "<dynamic>".to_string(),
+    }
+}
+
+/// FastAPI's default for the documentation URL held in an application attribute.
+fn fastapi_url_default(attr: &str) -> Option<&'static str> {
+    Some(match attr {
+        "docs_url" => "/docs",
+        "redoc_url" => "/redoc",
+        "openapi_url" => "/openapi.json",
+        "swagger_ui_oauth2_redirect_url" => "/docs/oauth2-redirect",
+        _ => return None,
+    })
+}
+
+/// `app.docs_url` (and the other documentation URLs) of an application built here by
+/// `FastAPI(...)`: the constructor's literal keyword, or FastAPI's default when it gives none
+/// (and no `**kwargs` may give one). `None` when unknown or switched off (`docs_url=None`).
+fn fastapi_url_attribute(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    app: &Expr,
+    attr: &str,
+) -> Option<String> {
+    let id = resolve_object(model, file, scope, app, 0)?;
+    let call = definition_value(model, &id)?.as_call()?;
+    if model.files[id.file].imports.resolve(&call.func).as_deref() != Some("fastapi.FastAPI") {
+        return None;
+    }
+    match call.keyword(attr) {
+        Some(value) => value.as_str().map(str::to_string),
+        None if call.keywords.iter().any(|k| k.arg.is_none()) => None,
+        None => fastapi_url_default(attr).map(str::to_string),
     }
 }
 
@@ -5832,8 +5947,16 @@ impl<'a> Extractor<'a> {
                         scope,
                     });
                 }
-                // `Route("/info", self.info)`: a method of the class building the routes.
+                // `Route("/info", self.info)`: a method of the class building the routes; a
+                // `@property` returning the endpoint function it defines stands for it.
                 if let Some((file, function)) = bound_method(self.model, file, scope, expr) {
+                    if let Some(inner) = property_endpoint(function) {
+                        return Some(ViewTarget::Function {
+                            file,
+                            function: inner,
+                            scope: vec![function],
+                        });
+                    }
                     return Some(ViewTarget::Function {
                         file,
                         function,
@@ -8793,6 +8916,11 @@ fn class_instance_object(
                     name: instance_attribute_name(c, attr),
                 });
             }
+            // `self.router = self.get_router()` where the getter builds the router if missing
+            // and returns it: the router the getter builds.
+            if let Some(id) = getter_built_object(model, class_file, class, value, attr) {
+                return Some(id);
+            }
             // `def __init__(self, app): self.app = app`: the constructor's parameter, which
             // stands for what each `ServiceApi(app)` passes.
             let name = value.as_name()?;
@@ -8806,6 +8934,318 @@ fn class_instance_object(
                 .any(|p| p.name == name)
                 .then(|| parameter_id(f, init, name))
         })
+}
+
+/// `self.get_router()` assigned to `self.attr`, where the method (looked up from the
+/// instance's class) keeps a router it builds in the same attribute and returns that
+/// attribute (`if self.router is None: self.router = APIRouter(...)`, `return self.router`):
+/// the object the getter builds, named for the class defining the getter.
+fn getter_built_object(
+    model: &ProjectModel,
+    class_file: usize,
+    class: &Class,
+    value: &Expr,
+    attr: &str,
+) -> Option<ObjectId> {
+    let call = value.as_call()?;
+    let ExprKind::Attribute {
+        value: receiver,
+        attr: getter,
+    } = &call.func.kind
+    else {
+        return None;
+    };
+    if receiver.as_name() != Some("self") || !call.args.is_empty() || !call.keywords.is_empty() {
+        return None;
+    }
+    let (method_file, method_class, method) = find_method(model, class_file, class, getter)?;
+    let mut returns = 0;
+    let mut returns_attr = true;
+    for_each_return(&method.body, &mut |v| {
+        returns += 1;
+        returns_attr &= matches!(&v.kind, ExprKind::Attribute { value, attr: a }
+            if a == attr && value.as_name() == Some("self"));
+    });
+    if returns == 0 || !returns_attr {
+        return None;
+    }
+    crate::values::attribute_assignments(&method.body, attr)
+        .into_iter()
+        .any(|(receiver, value)| {
+            receiver.as_name() == Some("self") && is_construction(model, method_file, value)
+        })
+        .then(|| ObjectId {
+            file: method_file,
+            scope: None,
+            name: instance_attribute_name(method_class, attr),
+        })
+}
+
+/// The function a `@property` returns as an endpoint (`def route_delete(self): async def
+/// route(...): ...; return route`).
+fn property_endpoint(method: &Function) -> Option<&Function> {
+    if !method
+        .decorators
+        .iter()
+        .any(|d| d.as_name() == Some("property"))
+    {
+        return None;
+    }
+    let mut returned = Vec::new();
+    for_each_return(&method.body, &mut |v| returned.push(v.as_name()));
+    match returned[..] {
+        [Some(name)] => local_function(&method.body, name),
+        _ => None,
+    }
+}
+
+/// Whether an expression reads an attribute of `self` (`self.router_prefix`).
+fn mentions_self_attribute(expr: &Expr) -> bool {
+    expr.any(&mut |e| {
+        matches!(&e.kind, ExprKind::Attribute { value, .. } if value.as_name() == Some("self"))
+    })
+}
+
+/// The text of a path or prefix written in a method of a project class, for the instances of
+/// `class`, the class actually instantiated (a subclass may set `router_prefix = "/file"`):
+/// `self.attr` is what such an instance holds (see `instance_attribute_text`). `None` when a
+/// part is unknown.
+fn instance_path_text(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    (class_file, class): (usize, &Class),
+    depth: u32,
+) -> Option<String> {
+    if depth > 6 {
+        return None;
+    }
+    let text = |e: &Expr| instance_path_text(model, file, scope, e, (class_file, class), depth + 1);
+    match &expr.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::FString(parts) => parts
+            .iter()
+            .map(|p| match p {
+                FStringPart::Literal(l) => Some(l.clone()),
+                FStringPart::Value(v) => text(v),
+            })
+            .collect(),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => Some(text(left)? + &text(right)?),
+        // `self.__class__.__name__`
+        ExprKind::Attribute { value, attr } if attr == "__name__" => match &value.kind {
+            ExprKind::Attribute { value: inner, attr } if attr == "__class__" => {
+                (inner.as_name() == Some("self")).then(|| class.name.to_string())
+            }
+            _ => None,
+        },
+        ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+            instance_attribute_text(model, class_file, class, attr, depth + 1)
+        }
+        _ if mentions_self_attribute(expr) => None,
+        _ => {
+            let text = path_text_at(model, file, scope, expr, depth);
+            (!text.contains("<dynamic>") && !text.contains("{…}")).then_some(text)
+        }
+    }
+}
+
+/// The path text instances of `class` hold in `self.attr`: the class attribute of the class or
+/// its nearest base (or a `@property` returning a path), unless an `__init__` rewrites it
+/// (`self.form_path = self.form_path or f"{self.page_path}/api"`, the fallback taken when the
+/// class gives `""` or `None`) or a method sets it when unset (`if self.prefix is None:
+/// self.prefix = ...`). `None` when any other assignment may change it, or when unknown.
+fn instance_attribute_text(
+    model: &ProjectModel,
+    class_file: usize,
+    class: &Class,
+    attr: &str,
+    depth: u32,
+) -> Option<String> {
+    if depth > 6 {
+        return None;
+    }
+    let is_self_attr = |e: &Expr| {
+        matches!(&e.kind, ExprKind::Attribute { value, attr: a }
+            if a == attr && value.as_name() == Some("self"))
+    };
+    let eval = |f: usize, scope: &[&Function], v: &Expr| {
+        instance_path_text(model, f, scope, v, (class_file, class), depth + 1)
+    };
+    // What the class declares: `None` for `attr = None`, `Some(None)` when unknown.
+    let hierarchy = class_hierarchy(model, class_file, class);
+    let declared: Option<Option<String>> = hierarchy
+        .iter()
+        .find_map(|&(f, c)| {
+            c.body.iter().rev().find_map(|s| match s {
+                Stmt::Assign {
+                    targets,
+                    value: Some(v),
+                    ..
+                } if targets.iter().any(|t| t.as_name() == Some(attr)) => Some(match v.kind {
+                    ExprKind::NoneLiteral => None,
+                    _ => Some(eval(f, &[], v)),
+                }),
+                Stmt::FunctionDef(m) if m.name == attr => {
+                    if !m.decorators.iter().any(|d| d.as_name() == Some("property")) {
+                        return Some(Some(None));
+                    }
+                    let mut returned = Vec::new();
+                    for_each_return(&m.body, &mut |v| returned.push(v));
+                    Some(Some(match returned[..] {
+                        [v] => eval(f, &[m], v),
+                        _ => None,
+                    }))
+                }
+                _ => None,
+            })
+        })
+        .unwrap_or(Some(None));
+    // The assignments of the methods: in `__init__` outside any block, or in a block run only
+    // while the attribute is unset (`is None`, or also `""` for `not self.attr`).
+    let mut init_values: Vec<(usize, &Function, &Expr)> = Vec::new();
+    let mut unset_values: Vec<(usize, &Function, &Expr, bool)> = Vec::new();
+    for &(f, c) in &hierarchy {
+        for stmt in &c.body {
+            let Stmt::FunctionDef(m) = stmt else { continue };
+            if !m.self_attributes.may_contain(attr) {
+                continue;
+            }
+            let all = crate::values::attribute_assignments(&m.body, attr)
+                .into_iter()
+                .filter(|(r, _)| r.as_name() == Some("self"))
+                .count();
+            let mut known = 0;
+            if m.name == "__init__" {
+                for s in &m.body {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(v),
+                        ..
+                    } = s
+                        && targets.iter().any(is_self_attr)
+                    {
+                        init_values.push((f, m, v));
+                        known += 1;
+                    }
+                }
+            }
+            let mut guarded = Vec::new();
+            unset_guarded_assignments(&m.body, attr, &mut guarded);
+            known += guarded.len();
+            unset_values.extend(
+                guarded
+                    .into_iter()
+                    .map(|(v, falsy)| (f, m.as_ref(), v, falsy)),
+            );
+            if known != all {
+                return None;
+            }
+        }
+    }
+    let mut value: Option<Option<String>> = match init_values[..] {
+        [] => declared,
+        [(f, init, v)] => {
+            // A value the constructor is given is the caller's.
+            let from_parameter = v.any(&mut |e| {
+                e.as_name()
+                    .is_some_and(|n| init.params.iter().skip(1).any(|p| p.name == n))
+            });
+            if from_parameter {
+                return None;
+            }
+            match &v.kind {
+                ExprKind::BoolOp {
+                    op: BoolOp::Or,
+                    values,
+                } if values.len() == 2 && is_self_attr(&values[0]) => match declared {
+                    Some(Some(text)) if !text.is_empty() => Some(Some(text)),
+                    None | Some(Some(_)) => Some(eval(f, &[init], &values[1])),
+                    Some(None) => return None,
+                },
+                _ => Some(eval(f, &[init], v)),
+            }
+        }
+        _ => return None,
+    };
+    let runs: Vec<_> = unset_values
+        .iter()
+        .filter(|(_, _, _, falsy)| match &value {
+            None => true,
+            Some(Some(text)) => *falsy && text.is_empty(),
+            Some(None) => true,
+        })
+        .collect();
+    match runs[..] {
+        [] => {}
+        // The value depends on whether the unknown value is set.
+        _ if value == Some(None) => return None,
+        [&(f, m, v, _)] => value = Some(eval(f, &[m], v)),
+        _ => return None,
+    }
+    value.flatten()
+}
+
+/// The values assigned to `self.attr` in blocks that run only while it is unset (`if
+/// self.attr is None:`, or `if not self.attr:`, which also counts `""` as unset: the flag).
+fn unset_guarded_assignments<'a>(body: &'a [Stmt], attr: &str, out: &mut Vec<(&'a Expr, bool)>) {
+    let is_self_attr = |e: &Expr| {
+        matches!(&e.kind, ExprKind::Attribute { value, attr: a }
+            if a == attr && value.as_name() == Some("self"))
+    };
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::If {
+                test, body, orelse, ..
+            } if orelse.is_empty() => {
+                let falsy = match &test.kind {
+                    ExprKind::UnaryOp {
+                        op: UnaryOp::Not,
+                        operand,
+                    } if is_self_attr(operand) => Some(true),
+                    ExprKind::Compare {
+                        left,
+                        ops,
+                        comparators,
+                    } if is_self_attr(left)
+                        && matches!(ops[..], [CmpOp::Is])
+                        && matches!(
+                            comparators.first().map(|c| &c.kind),
+                            Some(ExprKind::NoneLiteral)
+                        ) =>
+                    {
+                        Some(false)
+                    }
+                    _ => None,
+                };
+                let Some(falsy) = falsy else {
+                    unset_guarded_assignments(body, attr, out);
+                    continue;
+                };
+                for inner in body {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(v),
+                        ..
+                    } = inner
+                        && targets.iter().any(is_self_attr)
+                    {
+                        out.push((v, falsy));
+                    }
+                }
+            }
+            other => {
+                for child in other.child_bodies() {
+                    unset_guarded_assignments(child, attr, out);
+                }
+            }
+        }
+    }
 }
 
 /// The value a class body gives `attr` (`router: APIRouter = field(factory=APIRouter)`).
@@ -9722,6 +10162,139 @@ add_routes(app)
                 "GET /<int:site>/items/<sku>/",
                 "GET,POST /hook/<c>",
                 "GET,POST /old/hook/<c>",
+            ]
+        );
+    }
+
+    #[test]
+    fn instance_routers_take_paths_from_the_class_instantiated() {
+        use crate::project::{InputFile, ProjectModel};
+        let source = r#"
+from fastapi import APIRouter, FastAPI
+
+
+class RouterMixin:
+    router: APIRouter = None
+    router_prefix = None
+
+    def __init__(self):
+        self.router = self.get_router()
+
+    def get_router(self):
+        if self.router is None:
+            if self.router_prefix is None:
+                self.router_prefix = f"/{self.__class__.__name__}"
+            self.router = APIRouter(prefix=self.router_prefix)
+        return self.router
+
+
+class Page(RouterMixin):
+    page_path = ""
+    form_path = ""
+
+    def __init__(self):
+        super().__init__()
+        self.form_path = self.form_path or f"{self.page_path}/api"
+
+    def register(self):
+        self.router.add_api_route(self.form_path, self.submit, methods=["POST"])
+
+    async def submit(self, data: dict):
+        return data
+
+
+class Settings(Page):
+    router_prefix = "/form"
+    page_path = "/settings"
+
+
+class Profile(Page):
+    form_path = "/save"
+
+
+app = FastAPI()
+settings = Settings()
+settings.register()
+app.include_router(settings.router)
+profile = Profile()
+profile.register()
+app.include_router(profile.router)
+"#;
+        let model = ProjectModel::build(
+            vec![InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let mut routes: Vec<String> = apps
+            .mounted_routes()
+            .iter()
+            .filter(|m| !m.chain.is_empty())
+            .map(|m| m.full_path.clone())
+            .collect();
+        routes.sort();
+        assert_eq!(routes, ["/Profile/save", "/form/settings/api"]);
+    }
+
+    #[test]
+    fn fastapi_documentation_urls_used_as_paths_are_the_constructor_values() {
+        use crate::project::{InputFile, ProjectModel};
+        let source = r#"
+from fastapi import FastAPI
+
+app = FastAPI(docs_url=None, redoc_url="/reference")
+
+
+@app.get(app.swagger_ui_oauth2_redirect_url, include_in_schema=False)
+async def redirect():
+    return ""
+
+
+@app.get(app.redoc_url, include_in_schema=False)
+async def redoc():
+    return ""
+
+
+@app.get(app.docs_url, include_in_schema=False)
+async def docs():
+    return ""
+
+
+def build(**options):
+    other = FastAPI(**options)
+
+    @other.get(other.openapi_url)
+    async def schema():
+        return {}
+
+    return other
+"#;
+        let model = ProjectModel::build(
+            vec![InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let mut routes: Vec<String> = apps
+            .routes
+            .iter()
+            .map(|r| format!("{} {}", r.handler.name, r.path))
+            .collect();
+        routes.sort();
+        // Switched off, or possibly set by the caller's options: unknown.
+        assert_eq!(
+            routes,
+            [
+                "docs <dynamic>",
+                "redirect /docs/oauth2-redirect",
+                "redoc /reference",
+                "schema <dynamic>",
             ]
         );
     }
