@@ -26,8 +26,47 @@ const ORM_MARKERS: &[&str] = &[
     "Document",
 ];
 
+/// A class defined inside module-level `if`/`try` blocks rather than by a statement of its
+/// own (a compatibility shim defines it in each branch), in the module that names it or the
+/// project module it is imported from: the first definition.
+fn block_class<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    expr: &Expr,
+) -> Option<(usize, &'m Class)> {
+    let (file, name) = match model.files[file].imports.resolve(expr) {
+        Some(q) => {
+            let (module, name) = q.rsplit_once('.')?;
+            (model.module(module)?.0, name.to_string())
+        }
+        None => (file, expr.as_name()?.to_string()),
+    };
+    let module = &model.files[file];
+    if module.top_level(&name).is_some() {
+        return None;
+    }
+    module.body().iter().find_map(|stmt| match stmt {
+        Stmt::If { .. } | Stmt::Try { .. } => stmt.child_bodies().find_map(|body| {
+            body.iter().find_map(|s| match s {
+                Stmt::ClassDef(c) if c.name == name => Some((file, c.as_ref())),
+                _ => None,
+            })
+        }),
+        _ => None,
+    })
+}
+
 /// What kind of data model a project class is, following its bases.
 pub fn model_kind(model: &ProjectModel, file: usize, class: &Class) -> Option<ModelKind> {
+    model_kind_at(model, file, class, 0)
+}
+
+fn model_kind_at(
+    model: &ProjectModel,
+    file: usize,
+    class: &Class,
+    depth: u32,
+) -> Option<ModelKind> {
     if class
         .decorators
         .iter()
@@ -53,6 +92,18 @@ pub fn model_kind(model: &ProjectModel, file: usize, class: &Class) -> Option<Mo
                 || q.starts_with("beanie") =>
         {
             Some(ModelKind::Orm)
+        }
+        // A base defined in each branch of a compatibility shim (`if PYDANTIC_V2: class
+        // Base(BaseModel): ... else: ...`): the kind of its first definition.
+        _ if depth < 3
+            && let Some(kind) = class.bases.iter().find_map(|b| {
+                let (f, base) = block_class(model, file, b)?;
+                (!std::ptr::eq(base, class))
+                    .then(|| model_kind_at(model, f, base, depth + 1))
+                    .flatten()
+            }) =>
+        {
+            Some(kind)
         }
         // `Base = declarative_base()`, `db.Model`: bases that are project variables.
         _ => {

@@ -241,8 +241,46 @@ fn is_version_prefix(segment: &str) -> bool {
 }
 
 /// Public by design: authentication flows, health checks, documentation, static files, the
-/// index, and the user's `public-paths` (exact, or a prefix ending in `*`).
+/// index, and the user's `public-paths` (exact, or a prefix ending in `*`). A bare `register`
+/// counts as a sign-up unless the handler's name says it registers something else.
 pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
+    is_public_route(path, handler, extra, &mut || true, &mut || true)
+}
+
+/// A webhook segment or handler name: `/webhook`, `/hooks/webhooks`, `def webhook()`.
+fn is_webhook_word(word: &str) -> bool {
+    matches!(word, "webhook" | "webhooks")
+}
+
+/// A hook a service calls, as the last segment of a path: `/register/spamcheck-hook`,
+/// `/github-webhook`.
+fn is_hook_segment(segment: &str) -> bool {
+    words(segment)
+        .last()
+        .is_some_and(|w| matches!(w, "hook" | "hooks") || is_webhook_word(w))
+}
+
+/// Whether a route is a webhook by its path or its handler's name.
+pub fn is_webhook(path: &str, handler: &str) -> bool {
+    let segments = literal_segments(path);
+    segments.iter().any(|s| is_webhook_word(s))
+        || segments.last().is_some_and(|s| is_hook_segment(s))
+        || is_webhook_word(&handler.to_ascii_lowercase())
+}
+
+/// [`is_public`] for a route whose handler can be read: a bare `/register` (not among
+/// accounts, `/users/register`) is a public sign-up only when `signs_up` says the handler
+/// signs a user up (see [`signs_up`]); a service registry's `POST /register` that stores a
+/// worker's address is not public by design. A webhook is public by design when
+/// `verifies_sender` says the handler checks who sent it (a signature, a shared token); one
+/// that verifies nothing lets anyone trigger its work.
+pub fn is_public_route(
+    path: &str,
+    handler: &str,
+    extra: &[String],
+    signs_up: &mut dyn FnMut() -> bool,
+    verifies_sender: &mut dyn FnMut() -> bool,
+) -> bool {
     if extra
         .iter()
         .any(|p| p == path || (p.ends_with('*') && path.starts_with(p.trim_end_matches('*'))))
@@ -257,6 +295,11 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
     let flow_context = has_flow_context(&segments);
     let lower = handler.to_ascii_lowercase();
     let handler_words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    // A hook another service calls (`/register/spamcheck-hook`) is public by design when it
+    // checks who calls it, whatever the segments before it say.
+    if segments.last().is_some_and(|s| is_hook_segment(s)) {
+        return verifies_sender();
+    }
     for (i, segment) in segments.iter().enumerate() {
         if registers_something_else(&segments, i) {
             continue;
@@ -265,7 +308,7 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         // (unless the path puts it among accounts, `/users/register`).
         if is_register_segment(segment)
             && !account_context_before(&segments, i)
-            && registers_other_thing(&handler_words)
+            && (registers_other_thing(&handler_words) || !signs_up())
         {
             continue;
         }
@@ -288,6 +331,12 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
                 .any(|s| s.starts_with('{') || s.starts_with('<'))
         {
             return true;
+        }
+        if is_webhook_word(segment) {
+            if verifies_sender() {
+                return true;
+            }
+            continue;
         }
         if PUBLIC_SEGMENTS.contains(&segment.as_str())
             || is_public_segment_words(&segment_words)
@@ -319,6 +368,9 @@ pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
         && !path_is_about_accounts(&segments);
     if sign_up_elsewhere {
         return handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w));
+    }
+    if is_webhook_word(&lower) {
+        return verifies_sender();
     }
     PUBLIC_SEGMENTS.contains(&lower.replace('_', "-").as_str())
         || lower == "refresh" && refreshes_token(&segments)
@@ -757,7 +809,7 @@ fn sign_up_call(imports: &routewarden_python::names::Imports, call: &Call) -> bo
 /// credentials (see [`routewarden_model::security::credential_evidence`]), an e-mail or user
 /// name (a parameter, a body model's field, a key read from the request), reads a password
 /// field, makes an account, hashes a password or issues a token.
-fn signs_up(model: &ProjectModel, file: usize, handler: &Function) -> bool {
+pub fn signs_up(model: &ProjectModel, file: usize, handler: &Function) -> bool {
     if routewarden_model::security::credential_evidence(model, file, handler).is_some() {
         return true;
     }
@@ -821,6 +873,20 @@ mod tests {
         assert!(!is_public("/api/v1/register", "register_node", &[]));
         assert!(is_public("/register", "register", &[]));
         assert!(is_public("/register", "register_user", &[]));
+        // Evidence from the handler: a bare `/register` signs up only when it shows it; a
+        // webhook or hook is public only when it checks its sender.
+        let public = |path: &str, signs_up: bool, verifies: bool| {
+            is_public_route(path, "receive", &[], &mut || signs_up, &mut || verifies)
+        };
+        assert!(!public("/register", false, true));
+        assert!(public("/register", true, true));
+        assert!(public("/users/register", false, true));
+        assert!(!public("/webhook", true, false));
+        assert!(public("/webhook", true, true));
+        assert!(!public("/register/spamcheck-hook", true, false));
+        assert!(public("/register/spamcheck-hook", true, true));
+        assert!(is_webhook("/api/github-webhook", "receive"));
+        assert!(!is_webhook("/api/hooks/list", "list_hooks"));
         assert!(is_public("/auth/register", "register_worker", &[]));
     }
 

@@ -2,7 +2,8 @@ use crate::credentials::is_constant_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
-    has_object_parameter, is_public, is_state_changing, names_protected_resource, only_searches,
+    has_object_parameter, is_public_route, is_state_changing, is_webhook, names_protected_resource,
+    only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
@@ -154,8 +155,15 @@ declare_rule! {
     ///
     /// Login, logout, token, token refresh (a `refresh` step at the root or after token,
     /// session or auth segments: `/refresh`, `/auth/refresh`; not `/api/bookmarks/refresh`),
-    /// registration, password reset and recovery, e-mail verification, OAuth
-    /// callbacks, health, version, documentation, static files, webhooks, the index, the
+    /// registration (a bare `/register` only when the handler signs a user up: it takes an
+    /// e-mail, a user name or a password, makes an account or issues a token; a service
+    /// registry's `POST /register` is not), password reset and recovery, e-mail verification,
+    /// OAuth callbacks, health, version, documentation, static files, webhooks and hooks other
+    /// services call (`/webhook`, `/register/spamcheck-hook`) that check their sender (a
+    /// signature or `hmac` check, a shared token or secret read from the request or compared,
+    /// a verifier such as `construct_event`, in the handler, a dependency, a decorator or a
+    /// project function it calls, or a secret in the URL, `/hooks/<webhook_token>`; a webhook
+    /// that checks nothing is reported, at low confidence), the index, the
     /// configured `public-paths`, and routes declared public that check what they serve is
     /// (`public` in the path or the handler's name, and a call such as
     /// `authorize_public_flow_access(flow)` in the handler) are public by design and never
@@ -244,9 +252,31 @@ impl Rule for RouteWithoutAuth {
             // The view's endpoint name (`endpoint="refresh_token"`) names it as well as its
             // function does.
             let endpoint = route.keyword("endpoint").and_then(|e| e.as_str());
-            if is_public(path, &route.handler.name, &cx.settings.public_paths)
-                || endpoint.is_some_and(|e| is_public(path, e, &cx.settings.public_paths))
-                || only_redirects(&cx.model.files[route.handler_file].imports, route.handler)
+            // A bare `/register` is a sign-up only when the handler shows it signs a user up.
+            let mut sign_up: Option<bool> = None;
+            let mut signs_up = || {
+                *sign_up.get_or_insert_with(|| {
+                    crate::route_paths::signs_up(cx.model, route.handler_file, route.handler)
+                })
+            };
+            // A webhook is public by design when it checks who sent it.
+            let mut verified: Option<bool> = None;
+            let mut verifies = || *verified.get_or_insert_with(|| verifies_sender(cx, route));
+            if is_public_route(
+                path,
+                &route.handler.name,
+                &cx.settings.public_paths,
+                &mut signs_up,
+                &mut verifies,
+            ) || endpoint.is_some_and(|e| {
+                is_public_route(
+                    path,
+                    e,
+                    &cx.settings.public_paths,
+                    &mut signs_up,
+                    &mut verifies,
+                )
+            }) || only_redirects(&cx.model.files[route.handler_file].imports, route.handler)
                 || forwards_every_request(path, route.handler)
                 || only_fails(&cx.model.files[route.handler_file].imports, route.handler)
                 || (catches_all(path) || only_reads(route) && answers_listing(route))
@@ -352,7 +382,24 @@ impl Rule for RouteWithoutAuth {
             let mut f = Findings::new(route.file);
             // Protected only when a setting holds, or by a guard whose paths are unclear.
             let conditional = security.conditional_auth();
-            if conditional.is_empty() {
+            // A webhook that checks nothing about its sender: public by design for its
+            // sender, but anyone can trigger it; how much that matters depends on its work.
+            let webhook = is_webhook(path, &route.handler.name)
+                || endpoint.is_some_and(|e| is_webhook(path, e));
+            if conditional.is_empty() && webhook {
+                f.report_with(
+                    &ROUTE_WITHOUT_AUTH,
+                    route.span,
+                    format!(
+                        "{} {} is a webhook that verifies nothing about its sender (no \
+                         signature or shared-token check): {reason}",
+                        route.methods.join(","),
+                        path
+                    ),
+                    ROUTE_WITHOUT_AUTH.severity,
+                    Confidence::Low,
+                );
+            } else if conditional.is_empty() {
                 f.report(
                     &ROUTE_WITHOUT_AUTH,
                     route.span,
@@ -389,6 +436,129 @@ impl Rule for RouteWithoutAuth {
             out.extend(f.into_vec());
         }
     }
+}
+
+/// Whether a webhook's handler checks who sent it: in its own body, a dependency, a decorator
+/// or a project function it calls (one call away), a call to `hmac`/`secrets.compare_digest`
+/// or one named for verifying (`verify_signature`, `construct_event`, `authenticate`), a
+/// request value read by a signature, token or secret key (`X-Hub-Signature-256`,
+/// `X-Gitlab-Token`), or a comparison with a token, secret, signature or key.
+fn verifies_sender(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let model = cx.model;
+    let file = route.handler_file;
+    let handler = route.handler;
+    // A secret in the URL the sender was given (`/webhooks/chatbots/<webhook_token>`), which
+    // the handler takes: whoever knows the URL is the sender.
+    let url_secret = route.path.split('/').any(|s| {
+        // `{name:path}` in FastAPI, `<converter:name>` in Flask.
+        let name = s
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .and_then(|v| v.split(':').next())
+            .or_else(|| {
+                s.strip_prefix('<')
+                    .and_then(|s| s.strip_suffix('>'))
+                    .and_then(|v| v.rsplit(':').next())
+            });
+        name.is_some_and(|n| {
+            names_sender_credential(n) && handler.params.iter().any(|p| p.name == n)
+        })
+    });
+    if url_secret {
+        return true;
+    }
+    // The handler, and the project functions it names: its dependencies
+    // (`Depends(check_signature)`), decorators and callees.
+    let mut bodies: Vec<(usize, &Function)> = vec![(file, handler)];
+    let mut named: Vec<&Expr> = Vec::new();
+    for p in &handler.params {
+        named.extend(p.default.iter());
+    }
+    named.extend(handler.decorators.iter());
+    walk_exprs(&handler.body, &mut |e| named.push(e));
+    for e in named {
+        e.any(&mut |x| {
+            let target = match &x.kind {
+                ExprKind::Call(call) => &call.func,
+                ExprKind::Name(_) | ExprKind::Attribute { .. } => x,
+                _ => return false,
+            };
+            if bodies.len() < 32
+                && let Some((f, def, _)) = resolve_callee(model, file, target)
+                && !bodies.iter().any(|(_, b)| std::ptr::eq(*b, def))
+            {
+                bodies.push((f, def));
+            }
+            false
+        });
+    }
+    bodies
+        .iter()
+        .any(|(f, function)| checks_sender(&model.files[*f].imports, function))
+}
+
+/// Words of a credential a sender proves itself with.
+fn names_sender_credential(text: &str) -> bool {
+    any_identifier_word(text, |w| {
+        matches!(
+            w,
+            "signature" | "signed" | "sig" | "hmac" | "token" | "secret" | "key" | "apikey"
+        )
+    })
+}
+
+/// The evidence [`verifies_sender`] looks for, in one function's body or decorators.
+fn checks_sender(imports: &Imports, function: &Function) -> bool {
+    let mut found = false;
+    let mut visit = |e: &Expr| {
+        found = found
+            || e.any(&mut |x| match &x.kind {
+                ExprKind::Call(call) => {
+                    let qualified = imports.resolve(&call.func);
+                    qualified.as_deref().is_some_and(|q| {
+                        q.starts_with("hmac.") || q == "secrets.compare_digest"
+                    }) || call.func.last_name().is_some_and(|n| {
+                        n == "construct_event"
+                            || any_identifier_word(n, |w| {
+                                matches!(
+                                    w,
+                                    "verify"
+                                        | "verified"
+                                        | "verification"
+                                        | "authenticate"
+                                        | "signature"
+                                        | "hmac"
+                                )
+                            })
+                    })
+                        // `request.headers.get("X-Gitlab-Token")`
+                        || matches!(&call.func.kind, ExprKind::Attribute { attr, .. }
+                            if attr == "get")
+                            && call
+                                .args
+                                .first()
+                                .and_then(Expr::as_str)
+                                .is_some_and(names_sender_credential)
+                }
+                // `request.headers["X-Hub-Signature-256"]`
+                ExprKind::Subscript { slice, .. } => {
+                    slice.as_str().is_some_and(names_sender_credential)
+                }
+                // `if token != settings.WEBHOOK_TOKEN:`
+                ExprKind::Compare {
+                    left, comparators, ..
+                } => std::iter::once(&**left).chain(comparators.iter()).any(|c| {
+                    matches!(&c.kind, ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. }
+                        if names_sender_credential(n))
+                }),
+                _ => false,
+            });
+    };
+    walk_exprs(&function.body, &mut visit);
+    for d in &function.decorators {
+        visit(d);
+    }
+    found
 }
 
 /// A step of an OAuth 2.0 device authorization login (RFC 8628), by what the handler does: the

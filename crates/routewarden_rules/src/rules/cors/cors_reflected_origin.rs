@@ -12,7 +12,10 @@ declare_rule! {
     /// `Access-Control-Allow-Origin` set by hand to the request's own `Origin` header, directly
     /// or through a local variable, with no allow-list check of that value in the same function
     /// (`if origin in ALLOWED_ORIGINS`, a regex match, a comparison, also of the header itself:
-    /// `allowed = request.headers.get("Origin") in config["cors_whitelist"]`). Covers
+    /// `allowed = request.headers.get("Origin") in config["cors_whitelist"]`, or a project
+    /// helper that matches its first parameter against the list it is given:
+    /// `match_regex_list(origin, app.config["CORS_DOMAINS"])`; that check is still reported,
+    /// saying so, when the configured list holds a pattern matching every origin, `[".*"]`). Covers
     /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)`, header
     /// dicts passed to responses and the headers of a Flask `return body, status, headers` tuple.
     /// When the module never sends `Access-Control-Allow-Credentials` (nor configures CORS with
@@ -165,6 +168,31 @@ impl CorsReflectedOrigin {
         if function.is_some_and(checks_origin_header) {
             return;
         }
+        // Checked by a project helper against a configured list
+        // (`match_regex_list(origin, app.config["CORS_DOMAINS"])`): an allow-list, reported
+        // only when the list's configured value matches every origin.
+        if let (Some(name), Some(f)) = (variable, function)
+            && let Some(list) = helper_checked_list(cx, f, name)
+        {
+            if let Some((key, pattern)) = match_all_setting(cx, list) {
+                let severity = if allows_credentials(cx) {
+                    CORS_REFLECTED_ORIGIN.severity
+                } else {
+                    Severity::Low
+                };
+                out.report_with_severity(
+                    &CORS_REFLECTED_ORIGIN,
+                    span,
+                    format!(
+                        "Access-Control-Allow-Origin echoes the request's Origin after an \
+                         allow-list check, but the list (`{key}`) is configured as \
+                         `{pattern}`, which matches every origin"
+                    ),
+                    severity,
+                );
+            }
+            return;
+        }
         if allows_credentials(cx) {
             out.report(
                 &CORS_REFLECTED_ORIGIN,
@@ -182,6 +210,71 @@ impl CorsReflectedOrigin {
             );
         }
     }
+}
+
+/// The list a project helper checks the origin `name` against: `match_regex_list(origin,
+/// ALLOWED)` where the helper compares or matches its parameter (see [`checked`]).
+fn helper_checked_list<'e>(
+    cx: &FileContext,
+    function: &'e routewarden_python::ast::Function,
+    name: &str,
+) -> Option<&'e Expr> {
+    let mut found = None;
+    walk_exprs(&function.body, &mut |e| {
+        e.any(&mut |x| {
+            if found.is_none()
+                && let ExprKind::Call(call) = &x.kind
+                && call.keywords.is_empty()
+                && let [first, second] = call.args.as_slice()
+                && first.as_name() == Some(name)
+                && let Some((_, Some(Stmt::FunctionDef(helper)), _)) =
+                    cx.model.resolve_definition(cx.file_index, &call.func)
+                && let Some(param) = helper.params.first()
+                && checks_against(helper, &param.name)
+            {
+                found = Some(second);
+            }
+            false
+        });
+    });
+    found
+}
+
+/// Whether a helper compares or matches its parameter `name` with something: `name in
+/// allowed`, `regex.match(name)`.
+fn checks_against(helper: &routewarden_python::ast::Function, name: &str) -> bool {
+    checked(helper, name) || {
+        let mut found = false;
+        walk_exprs(&helper.body, &mut |e| {
+            found |= e.any(&mut |x| {
+                matches!(&x.kind, ExprKind::Call(c)
+                        if matches!(c.func.last_name(), Some("match" | "fullmatch" | "search"))
+                            && c.args.first().and_then(Expr::as_name) == Some(name))
+            });
+        });
+        found
+    }
+}
+
+/// A configuration key read as `app.config["KEY"]` or `config.get("KEY")` whose production
+/// value is a list with a pattern that matches every origin (`[".*"]`, `["*"]`): the key
+/// and the pattern.
+fn match_all_setting(cx: &FileContext, list: &Expr) -> Option<(String, String)> {
+    let key = match &list.kind {
+        ExprKind::Subscript { slice, .. } => slice.as_str()?,
+        ExprKind::Call(c) if c.func.last_name() == Some("get") => c.args.first()?.as_str()?,
+        _ => return None,
+    };
+    cx.config.production_values(key).iter().find_map(|v| {
+        let (ExprKind::List(items) | ExprKind::Tuple(items)) = &v.value.kind else {
+            return None;
+        };
+        items.iter().find_map(|i| {
+            let p = i.as_str()?;
+            matches!(p, ".*" | "^.*$" | "^.*" | ".+" | "*" | "^.+$")
+                .then(|| (key.to_string(), format!("[\"{p}\"]")))
+        })
+    })
 }
 
 /// Whether the module that echoes the origin sends `Access-Control-Allow-Credentials` (a header

@@ -42,7 +42,14 @@ declare_rule! {
     /// `json.dumps` and from a function nested in the WebSocket handler), returned by the
     /// wrapper of a project decorator applied to route handlers (`@handle_errors` whose
     /// `wrapper` catches `Exception` and returns `jsonify({"trace": traceback.format_exc()})`,
-    /// reported once, at the wrapper), or returned by an
+    /// reported once, at the wrapper), returned by a project helper one call away whose
+    /// result the route handler returns (`obj, status = service.run(...)` then `return obj,
+    /// status`, where `run` answers `except Exception as err:` with `{"error": str(err)},
+    /// 400`; reported once, at the helper), put by a helper in an `HTTPException` it raises
+    /// with the exception a caller catches and passes it (`except Exception as error:
+    /// return self.error_execute_sql(error)`; judged with the callers' exceptions, unless
+    /// the caller also chooses the status), unpacked from a helper's tuple (`status, body =
+    /// self.format_error(exc)` in an `APIRoute` subclass's handler), or returned by an
     /// exception handler (decorated with `exception_handler`/`errorhandler`, or registered with
     /// `add_exception_handler`/`register_error_handler`), also through FastAPI's own
     /// `http_exception_handler(request, HTTPException(500, detail=repr(exc)))`, which sends
@@ -90,6 +97,8 @@ declare_rule! {
     ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
     ///   conversions such as `int(...)` and `list(cast(Iterable[Message], body["messages"]))`,
     ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps,
+    ///   a project helper that takes a value out of the request and raises only narrow
+    ///   exceptions with its own messages (`raise ValueError(f"'{key}' not found")`),
     ///   a library object's `validate_*` method, an early `return jsonify(...), 400` for a
     ///   missing body; a lazy `import` of the validator in the `try` does not change that)
     ///   and the answer is not a 5xx: the text describes what was wrong with the client's own input;
@@ -385,7 +394,7 @@ impl Analysis<'_, '_> {
                 }
                 // `create_error_html(message=f"failed: {e}")`: a project helper that builds
                 // its result (HTML, a dict, a response) from the text it is given.
-                if let Some(t) = self.through_helper(call) {
+                if let Some(t) = self.through_helper(call, None) {
                     return Some(t);
                 }
                 // `Response(status=False, message=str(e))`: a Pydantic model is serialised
@@ -482,8 +491,9 @@ impl Analysis<'_, '_> {
     }
 
     /// The taint of an argument of a call to a project function whose return value carries
-    /// that parameter's text.
-    fn through_helper(&self, call: &Call) -> Option<Taint> {
+    /// that parameter's text; with `position`, in that item of the tuples it returns
+    /// (`status, body = self.format_error(exc)`).
+    fn through_helper(&self, call: &Call, position: Option<usize>) -> Option<Taint> {
         // Cheap test first: most calls get no exception data.
         let passes_taint = call
             .args
@@ -498,17 +508,11 @@ impl Analysis<'_, '_> {
         {
             return None;
         }
-        let Some((file, Some(Stmt::FunctionDef(function)), _)) = self
-            .cx
-            .model
-            .resolve_definition(self.cx.file_index, &call.func)
-        else {
-            return None;
-        };
+        let (file, function, bound_self) = project_callee(self.cx, &call.func)?;
         if names_a_scrubber(&function.name) {
             return None;
         }
-        let bound = bound_parameters(function, call);
+        let bound = bound_parameters(function, call, bound_self);
         let passed: Vec<&str> = bound.iter().map(|(p, _)| *p).collect();
         bound.iter().find_map(|(param, arg)| {
             let taint = self.taint(arg)?;
@@ -519,7 +523,7 @@ impl Analysis<'_, '_> {
             if taint.specific && sorts_by_type(self.cx.model, file, function, param) {
                 return None;
             }
-            returns_parameter_text(self.cx.model, file, function, param, &passed, 0)
+            returns_parameter_text(self.cx.model, file, function, param, &passed, position, 0)
                 .then_some(taint)
         })
     }
@@ -811,6 +815,7 @@ impl Analysis<'_, '_> {
                             if let Some(n) = target.as_name() {
                                 self.tainted.insert(n.to_string(), t);
                             }
+                            self.learn_unpacking(target, value);
                             // `response.message = str(e)` on a response model: the model now
                             // carries the text.
                             if let ExprKind::Attribute { value: object, .. } = &target.kind
@@ -826,6 +831,7 @@ impl Analysis<'_, '_> {
                             if let Some(n) = target.as_name() {
                                 self.derived.insert(n.to_string(), ());
                             }
+                            self.learn_unpacking(target, value);
                         }
                     }
                 }
@@ -841,6 +847,39 @@ impl Analysis<'_, '_> {
                     for child in other.child_bodies() {
                         self.learn_assignments(child);
                     }
+                }
+            }
+        }
+    }
+}
+
+impl Analysis<'_, '_> {
+    /// `status, body = self.format_error(exc)`, `msg, code = str(e), 500`: each name gets the
+    /// taint of the item it is given; the others are computed from the exception.
+    fn learn_unpacking(&mut self, target: &Expr, value: &Expr) {
+        let (ExprKind::Tuple(names) | ExprKind::List(names)) = &target.kind else {
+            return;
+        };
+        let value = match &value.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => value,
+        };
+        for (i, name) in names.iter().enumerate() {
+            let Some(n) = name.as_name() else { continue };
+            let taint = match &value.kind {
+                ExprKind::Tuple(items) if items.len() == names.len() => self.taint(&items[i]),
+                ExprKind::Call(call) => self.through_helper(call, Some(i)),
+                _ => None,
+            };
+            match taint {
+                Some(t) => {
+                    self.tainted.insert(n.to_string(), t);
+                }
+                // `msg, code = str(e), 400`: the literal status is no part of the exception.
+                None if matches!(&value.kind, ExprKind::Tuple(items)
+                    if items.get(i).is_some_and(|item| !self.mentions_exception(item))) => {}
+                None => {
+                    self.derived.insert(n.to_string(), ());
                 }
             }
         }
@@ -886,13 +925,15 @@ const TEXT_KEEPING_METHODS: &[&str] = &[
 /// concatenation, a dict, list or tuple, escaped (`html.escape(message)`), in a response it
 /// builds, or through a local built from it or another such helper. `passed` are the
 /// parameters the call gives: a branch that fills one in when it is missing (`if message is
-/// None: message = str(exc)`) does not run.
+/// None: message = str(exc)`) does not run. With `position`, only that item of a returned
+/// tuple counts (`return 500, {"message": str(error)}` carries it in item 1, not item 0).
 fn returns_parameter_text(
     model: &ProjectModel,
     file: usize,
     function: &Function,
     param: &str,
     passed: &[&str],
+    position: Option<usize>,
     depth: u32,
 ) -> bool {
     if depth > 3 {
@@ -915,7 +956,16 @@ fn returns_parameter_text(
         }
         Stmt::Return {
             value: Some(value), ..
-        } => found |= carries_text(model, file, value, &carrying, depth),
+        } => {
+            let value = match (&value.kind, position) {
+                (ExprKind::Tuple(items), Some(i)) => match items.get(i) {
+                    Some(item) => item,
+                    None => return,
+                },
+                _ => value,
+            };
+            found |= carries_text(model, file, value, &carrying, depth);
+        }
         _ => {}
     });
     found
@@ -990,13 +1040,20 @@ fn fills_default(test: &Expr, passed: &[&str]) -> bool {
     subject.as_name().is_some_and(|n| passed.contains(&n))
 }
 
-/// The parameters of `function` that `call` gives a value, with the argument for each.
-fn bound_parameters<'f, 'c>(function: &'f Function, call: &'c Call) -> Vec<(&'f str, &'c Expr)> {
+/// The parameters of `function` that `call` gives a value, with the argument for each;
+/// `bound_self` when the call goes through an instance or class (`self.helper(exc)`), whose
+/// first parameter the call does not give.
+fn bound_parameters<'f, 'c>(
+    function: &'f Function,
+    call: &'c Call,
+    bound_self: bool,
+) -> Vec<(&'f str, &'c Expr)> {
+    let skip = usize::from(bound_self);
     let positional = call
         .args
         .iter()
         .enumerate()
-        .filter_map(|(i, a)| Some((positional_param(function, i)?.name.as_str(), a)));
+        .filter_map(|(i, a)| Some((positional_param(function, i + skip)?.name.as_str(), a)));
     let keywords = call.keywords.iter().filter_map(|k| {
         let name = k.arg.as_deref()?;
         let param = function
@@ -1056,20 +1113,80 @@ fn carries_text(
                 }
             }
             // Another project helper, given the text.
-            if let Some((f, Some(Stmt::FunctionDef(helper)), _)) =
-                model.resolve_definition(file, &call.func)
-                && !names_a_scrubber(&helper.name)
-            {
-                let bound = bound_parameters(helper, call);
-                let passed: Vec<&str> = bound.iter().map(|(p, _)| *p).collect();
-                return bound.iter().any(|(p, a)| {
-                    carries(a) && returns_parameter_text(model, f, helper, p, &passed, depth + 1)
-                });
+            match model.resolve_definition(file, &call.func) {
+                Some((f, Some(Stmt::FunctionDef(helper)), _))
+                    if !names_a_scrubber(&helper.name) =>
+                {
+                    let bound = bound_parameters(helper, call, false);
+                    let passed: Vec<&str> = bound.iter().map(|(p, _)| *p).collect();
+                    bound.iter().any(|(p, a)| {
+                        carries(a)
+                            && returns_parameter_text(model, f, helper, p, &passed, None, depth + 1)
+                    })
+                }
+                // `ErrorResponse(message=str(error))`: a project model, dataclass, `TypedDict`
+                // or class with its own serialiser is sent field by field.
+                Some((f, Some(Stmt::ClassDef(class)), _)) => {
+                    sent_field_by_field(model, f, class) && args().any(carries)
+                }
+                _ => false,
             }
-            false
         }
         _ => false,
     }
+}
+
+/// Whether instances of a project class are sent as their fields: a Pydantic model, a
+/// dataclass, a `TypedDict` (a plain dict at run time), or a class with its own serialiser.
+fn sent_field_by_field(
+    model: &ProjectModel,
+    file: usize,
+    class: &routewarden_python::ast::Class,
+) -> bool {
+    matches!(
+        model_kind(model, file, class),
+        Some(ModelKind::Pydantic | ModelKind::Dataclass)
+    ) || class.bases.iter().any(|b| {
+        matches!(
+            model.files[file].imports.resolve(b).as_deref(),
+            Some("typing.TypedDict" | "typing_extensions.TypedDict")
+        )
+    }) || class
+        .body
+        .iter()
+        .any(|s| matches!(s, Stmt::FunctionDef(f) if SERIALISERS.contains(&f.name.as_str())))
+}
+
+/// The project function a call reaches, with whether the call binds its first parameter: a
+/// function, `Class.method`, `instance.method` of a module-level instance, or `self.method`
+/// of the class enclosing the code checked (also a method of one of its project bases).
+fn project_callee<'m>(cx: &FileContext<'m>, func: &Expr) -> Option<(usize, &'m Function, bool)> {
+    if let Some(found) = crate::untrusted::resolve_callee(cx.model, cx.file_index, func) {
+        return Some(found);
+    }
+    let ExprKind::Attribute { value, attr } = &func.kind else {
+        return None;
+    };
+    if !matches!(value.as_name(), Some("self" | "cls")) {
+        return None;
+    }
+    let class = *cx.classes.last()?;
+    let own = |class: &'m routewarden_python::ast::Class| {
+        class.body.iter().find_map(|s| match s {
+            Stmt::FunctionDef(m) if m.name == *attr => Some(m.as_ref()),
+            _ => None,
+        })
+    };
+    if let Some(m) = own(class) {
+        return Some((cx.file_index, m, true));
+    }
+    class
+        .bases
+        .iter()
+        .find_map(|b| match cx.model.resolve_definition(cx.file_index, b)? {
+            (f, Some(Stmt::ClassDef(base)), _) => own(base).map(|m| (f, m, true)),
+            _ => None,
+        })
 }
 
 /// A test that switches on exposing error details, the operator's opt-in: `if settings.DEBUG:`,
@@ -1647,7 +1764,9 @@ impl InputOnly<'_> {
                 // A helper that itself only reads and validates: a step if it parses or
                 // raises its own errors (`if m.role == "admin" and not premium: raise
                 // ValueError(...)`), not one that only computes.
-                let steps = self.body(f, &function.params, &function.body, depth + 1)?;
+                let Some(steps) = self.body(f, &function.params, &function.body, depth + 1) else {
+                    return extracts_request_input(self.model, f, function).then_some(1);
+                };
                 let mut raises = false;
                 walk_stmts(&function.body, &mut |s| {
                     raises |= matches!(s, Stmt::Raise { .. })
@@ -1668,6 +1787,54 @@ impl InputOnly<'_> {
             _ => false,
         }
     }
+}
+
+/// Whether a project helper takes a value out of the request and refuses what it cannot use
+/// with its own messages: it reads the request, raises only narrow exceptions it makes itself
+/// (`raise ValueError(f"'{key}' not found in form data")`), at least one, and catches nothing.
+/// What its caller catches from it describes the client's request.
+fn extracts_request_input(model: &ProjectModel, file: usize, function: &Function) -> bool {
+    let imports = &model.files[file].imports;
+    let mut reads_request = false;
+    walk_exprs(&function.body, &mut |e| {
+        reads_request = reads_request
+            || e.any(&mut |x| {
+                matches!(x.kind, ExprKind::Name(_)) && is_request(imports, &function.params, x)
+            });
+    });
+    if !reads_request {
+        return false;
+    }
+    let mut raises = 0;
+    let mut other = false;
+    walk_stmts(&function.body, &mut |s| match s {
+        Stmt::Try { .. } => other = true,
+        Stmt::Raise { exc, .. } => {
+            let narrow = exc.as_ref().and_then(Expr::as_call).is_some_and(|call| {
+                let class = match imports.resolve(&call.func) {
+                    Some(q) => q.strip_prefix("builtins.").map(str::to_string),
+                    None => call
+                        .func
+                        .as_name()
+                        .filter(|n| model.files[file].top_level(n).is_none())
+                        .map(str::to_string),
+                };
+                class.is_some_and(|c| NARROW.contains(&c.as_str()))
+                    && call.keywords.is_empty()
+                    && call
+                        .args
+                        .iter()
+                        .all(|a| matches!(a.kind, ExprKind::Str(_) | ExprKind::FString(_)))
+            });
+            if narrow {
+                raises += 1;
+            } else {
+                other = true;
+            }
+        }
+        _ => {}
+    });
+    raises > 0 && !other
 }
 
 /// The incoming request: Flask's `request`, or a `request`/`Request`-typed parameter.
@@ -2300,16 +2467,27 @@ impl Rule for ExceptionDetailsInResponse {
             return;
         }
         let handler_kind = Self::exception_handler(cx, f);
-        // Exception details come from a caught exception, an error handler's argument or a
-        // traceback call; a function with none of them has nothing to send.
+        // A helper that sends what it is given, called with a caught exception:
+        // `except Exception as error: return error_execute_sql(error)`.
+        let given = if handler_kind.is_none() {
+            given_exception(cx, f)
+        } else {
+            None
+        };
+        // Exception details come from a caught exception, an error handler's argument, a
+        // traceback call, or a caller's exception; a function with none of them has nothing
+        // to send.
         if handler_kind.is_none()
+            && given.is_none()
             && !binds_caught_exception(&f.body)
             && !mentions_traceback_import(cx, &f.body)
         {
             return;
         }
-        let is_route =
-            cx.handlers.contains(&(cx.file_index, f.span.start)) || wraps_route_handler(cx, f);
+        let is_route = cx.handlers.contains(&(cx.file_index, f.span.start))
+            || wraps_route_handler(cx, f)
+            // A helper one call away whose result a route handler returns as its answer.
+            || (handler_kind.is_none() && returned_by_route(cx, f));
         let before = out.len();
         let mut scope = cx.functions.clone();
         scope.push(f);
@@ -2335,6 +2513,9 @@ impl Rule for ExceptionDetailsInResponse {
                     },
                 );
             }
+        }
+        if let Some((param, taint)) = given {
+            analysis.tainted.insert(param, taint);
         }
         analysis.learn_assignments(&f.body);
         self.check_body(
@@ -2387,6 +2568,292 @@ fn wraps_route_handler(cx: &FileContext, f: &Function) -> bool {
                             && cx.functions.iter().any(|g| g.span == def.span))
         })
     })
+}
+
+/// Whether a route handler answers with what helper `f` returns, one call away:
+/// `return f(...)`, `return await f(...)`, or through a local assigned from the call
+/// (`obj, status = service.run(...)`, then `return obj, status`).
+fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
+    let model = cx.model;
+    let is_f = |at: usize, expr: &Expr| {
+        let expr = match &expr.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => expr,
+        };
+        expr.as_call().is_some_and(|call| {
+            call.func.last_name() == Some(f.name.as_str())
+                && crate::untrusted::resolve_callee(model, at, &call.func)
+                    .is_some_and(|(file, def, _)| file == cx.file_index && def.span == f.span)
+        })
+    };
+    cx.surface.apps.routes.iter().any(|route| {
+        let (at, handler) = (route.handler_file, route.handler);
+        if std::ptr::eq(handler, f) {
+            return false;
+        }
+        // By name first: most handlers do not call `f`.
+        let mut named = false;
+        walk_exprs(&handler.body, &mut |e| {
+            named = named
+                || e.any(&mut |x| match &x.kind {
+                    ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => *n == f.name,
+                    _ => false,
+                });
+        });
+        if !named {
+            return false;
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut returned = false;
+        walk_stmts(&handler.body, &mut |stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if is_f(at, value) => {
+                for t in targets {
+                    names.extend(
+                        routewarden_model::target_names(t)
+                            .into_iter()
+                            .map(str::to_string),
+                    );
+                }
+            }
+            Stmt::Return {
+                value: Some(value), ..
+            } => {
+                returned |= is_f(at, value)
+                    || (!names.is_empty() && carries_text(model, at, value, &names, 0));
+            }
+            _ => {}
+        });
+        returned
+    })
+}
+
+/// The parameter of helper `f` through which a caller hands it a caught exception, and what
+/// that exception is: `except Exception as error: return self.error_execute_sql(error)`,
+/// where `f` puts the parameter in an `HTTPException` detail or a response. Only asked of
+/// helpers that send a parameter so. Callers that give different exceptions are merged: the
+/// exemptions apply when they apply to every caller's.
+fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
+    if cx.file.is_test() || cx.handlers.contains(&(cx.file_index, f.span.start)) {
+        return None;
+    }
+    let sending = sending_parameters(cx, f);
+    if sending.is_empty() {
+        return None;
+    }
+    let model = cx.model;
+    let class = cx.classes.last().copied();
+    let mut found: Option<(String, Taint)> = None;
+    // The modules that can name `f`: through the function, or through its class (a subclass
+    // calls `self.helper(...)`).
+    let mut files: Vec<usize> = model
+        .files_naming(cx.file_index, &f.name)
+        .map(|(at, _)| at)
+        .collect();
+    if let Some(c) = class {
+        files.extend(model.files_naming(cx.file_index, &c.name).map(|(at, _)| at));
+    }
+    files.sort_unstable();
+    files.dedup();
+    for at in files {
+        let source = &model.files[at];
+        if source.is_test() {
+            continue;
+        }
+        // The functions of the file, with the class each is a method of.
+        let mut functions: Vec<(&Function, Option<&routewarden_python::ast::Class>)> = Vec::new();
+        for stmt in source.body() {
+            match stmt {
+                Stmt::ClassDef(c) => {
+                    walk_functions(&c.body, &mut |g| functions.push((g, Some(c.as_ref()))))
+                }
+                other => walk_functions(std::slice::from_ref(other), &mut |g| {
+                    functions.push((g, None))
+                }),
+            }
+        }
+        for (g, g_class) in functions {
+            if std::ptr::eq(g, f) {
+                continue;
+            }
+            // `self.helper(...)` in the class of `f` or a subclass of it.
+            let self_call_reaches_f = class.zip(g_class).is_some_and(|(c, gc)| {
+                gc.name == c.name
+                    || gc.bases.iter().any(|b| {
+                        // `BaseCrud[SchemaT]`: the generic base itself.
+                        let b = match &b.kind {
+                            ExprKind::Subscript { value, .. } => value.as_ref(),
+                            _ => b,
+                        };
+                        b.last_name() == Some(c.name.as_str())
+                    })
+            });
+            walk_stmts(&g.body, &mut |stmt| {
+                let Stmt::Try { body, handlers, .. } = stmt else {
+                    return;
+                };
+                for h in handlers {
+                    let Some(caught_name) = &h.name else { continue };
+                    let mut calls: Vec<(&Call, bool)> = Vec::new();
+                    walk_exprs(&h.body, &mut |e| {
+                        e.any(&mut |x| {
+                            if let ExprKind::Call(call) = &x.kind
+                                && call.func.last_name() == Some(f.name.as_str())
+                            {
+                                let via_self = matches!(&call.func.kind,
+                                    ExprKind::Attribute { value, .. }
+                                        if matches!(value.as_name(), Some("self" | "cls")));
+                                if via_self && self_call_reaches_f {
+                                    calls.push((call, true));
+                                } else if let Some((file, def, bound)) =
+                                    crate::untrusted::resolve_callee(model, at, &call.func)
+                                    && file == cx.file_index
+                                    && def.span == f.span
+                                {
+                                    calls.push((call, bound));
+                                }
+                            }
+                            false
+                        });
+                    });
+                    if calls.is_empty() {
+                        continue;
+                    }
+                    let caught = ExceptionDetailsInResponse::classify_in(cx, at, h.type_.as_ref());
+                    if caught.any_http {
+                        continue;
+                    }
+                    let names = [caught_name.to_string()];
+                    for (call, bound) in calls {
+                        for (param, arg) in bound_parameters(f, call, bound) {
+                            if !sending.contains(&param) || !carries_text(model, at, arg, &names, 0)
+                            {
+                                continue;
+                            }
+                            let input_error = InputOnly { model }
+                                .body(at, &g.params, body, 0)
+                                .is_some_and(|steps| steps > 0);
+                            let taint = Taint {
+                                narrow: caught.narrow,
+                                input_error,
+                                upstream: caught.upstream,
+                                framework_http: false,
+                                specific: caught.specific,
+                            };
+                            found = Some(match found.take() {
+                                None => (param.to_string(), taint),
+                                Some((p, t)) => (
+                                    p,
+                                    Taint {
+                                        narrow: t.narrow && taint.narrow,
+                                        input_error: t.input_error && taint.input_error,
+                                        upstream: t.upstream && taint.upstream,
+                                        framework_http: false,
+                                        specific: t.specific && taint.specific,
+                                    },
+                                ),
+                            });
+                        }
+                    }
+                }
+            });
+        }
+    }
+    found
+}
+
+/// The parameters of `f` it puts in an `HTTPException`, a werkzeug exception or `abort(...)`:
+/// raised, they reach the client past the caller. (A response the helper builds and returns
+/// is judged where the caller returns it.)
+fn sending_parameters<'f>(cx: &FileContext, f: &'f Function) -> Vec<&'f str> {
+    let params: Vec<&str> = f
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| !matches!(*n, "self" | "cls"))
+        .collect();
+    if params.is_empty() {
+        return params;
+    }
+    // A wrapper whose caller chooses the status too (`def abort(status_code, detail):
+    // flask.abort(status_code, detail)`, `exc.code = status`) answers each caller with its
+    // own status: judged at the callers, not here with their exceptions merged.
+    let mentions_param =
+        |e: &Expr| e.any(&mut |y| y.as_name().is_some_and(|n| params.contains(&n)));
+    let mut caller_status = false;
+    walk_stmts(&f.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Attribute { attr, .. }
+                    if matches!(attr.as_str(), "code" | "status_code" | "status"))
+            })
+            && mentions_param(value)
+        {
+            caller_status = true;
+        }
+    });
+    walk_exprs(&f.body, &mut |e| {
+        e.any(&mut |x| {
+            if let ExprKind::Call(call) = &x.kind {
+                let status = match cx.resolve(&call.func).as_deref() {
+                    Some(q) if HTTP_EXCEPTIONS.contains(&q) => call.argument("status_code", 0),
+                    Some("flask.abort") => call.args.first(),
+                    Some(
+                        "flask.Response"
+                        | "flask.wrappers.Response"
+                        | "werkzeug.Response"
+                        | "werkzeug.wrappers.Response",
+                    ) => call.argument("status", 1),
+                    Some("flask.make_response") => call.args.get(1),
+                    Some(q) if RESPONSE_BUILDERS.contains(&q) => call.argument("status_code", 1),
+                    _ => None,
+                };
+                caller_status |= status.is_some_and(mentions_param);
+            }
+            false
+        });
+    });
+    if caller_status {
+        return Vec::new();
+    }
+    let mut sending = Vec::new();
+    walk_exprs(&f.body, &mut |e| {
+        e.any(&mut |x| {
+            let ExprKind::Call(call) = &x.kind else {
+                return false;
+            };
+            if cx.resolve(&call.func).is_some_and(|q| {
+                HTTP_EXCEPTIONS.contains(&&*q)
+                    || q == "flask.abort"
+                    || werkzeug_exception_status(&q).is_some()
+            }) {
+                for arg in call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                {
+                    arg.any(&mut |y| {
+                        if let Some(n) = y.as_name()
+                            && let Some(p) = params.iter().find(|p| **p == n)
+                            && !sending.contains(p)
+                        {
+                            sending.push(*p);
+                        }
+                        false
+                    });
+                }
+            }
+            false
+        });
+    });
+    sending
 }
 
 /// Decorators that hand a function to a task queue or workflow engine (Celery's `@app.task`
