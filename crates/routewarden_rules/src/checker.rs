@@ -49,6 +49,7 @@ pub fn check_project(
         .collect();
     let flask_cors_config = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
+    let handler_names = std::sync::OnceLock::new();
     let shared = Shared {
         model,
         settings,
@@ -57,6 +58,7 @@ pub fn check_project(
         handlers: &handlers,
         flask_cors_config: &flask_cors_config,
         startup_refusals: &startup_refusals,
+        handler_names: &handler_names,
     };
     let cx = ProjectContext {
         model,
@@ -162,6 +164,7 @@ struct Shared<'a> {
     handlers: &'a HashSet<(usize, u32)>,
     flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
+    handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
 }
 
 fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> Vec<Finding> {
@@ -184,6 +187,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 callee_name: String::new(),
                 flask_cors_config: shared.flask_cors_config,
                 startup_refusals: shared.startup_refusals,
+                handler_names: shared.handler_names,
                 test_module: crate::credentials::names_test_module(file),
             },
             hooks: HOOKS.map(|_| {

@@ -29,6 +29,7 @@ pub struct FileContext<'a> {
     pub(crate) flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     /// The literals the application refuses to start with, built when a rule first asks.
     pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
+    pub(crate) handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
     /// Whether the file is test code by its path (see [`crate::credentials::is_test_module`]),
     /// asked of every comparison.
     pub(crate) test_module: bool,
@@ -83,6 +84,35 @@ impl<'a> FileContext<'a> {
         self.startup_refusals
             .get_or_init(|| crate::rules::secret::startup_refusals(self.model))
             .contains(text)
+    }
+
+    /// The routes (indices into `surface.apps.routes`) whose handler body mentions `name`, as a
+    /// name or an attribute: built once, so that asking which handlers may call a helper does
+    /// not walk every handler for every helper.
+    pub fn routes_mentioning(&self, name: &str) -> &'a [usize] {
+        let surface = self.surface;
+        self.handler_names
+            .get_or_init(|| {
+                let mut index: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+                for (i, route) in surface.apps.routes.iter().enumerate() {
+                    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
+                    routewarden_model::security::walk_exprs(&route.handler.body, &mut |e| {
+                        e.any(&mut |x| {
+                            if let ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } = &x.kind
+                            {
+                                seen.insert(n.as_str());
+                            }
+                            false
+                        });
+                    });
+                    for n in seen {
+                        index.entry(n.to_string()).or_default().push(i);
+                    }
+                }
+                index
+            })
+            .get(name)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The innermost enclosing function that is a route handler.

@@ -2586,21 +2586,11 @@ fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
                     .is_some_and(|(file, def, _)| file == cx.file_index && def.span == f.span)
         })
     };
-    cx.surface.apps.routes.iter().any(|route| {
+    // By name first: most handlers do not call `f`.
+    cx.routes_mentioning(&f.name).iter().any(|&i| {
+        let route = &cx.surface.apps.routes[i];
         let (at, handler) = (route.handler_file, route.handler);
         if std::ptr::eq(handler, f) {
-            return false;
-        }
-        // By name first: most handlers do not call `f`.
-        let mut named = false;
-        walk_exprs(&handler.body, &mut |e| {
-            named = named
-                || e.any(&mut |x| match &x.kind {
-                    ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => *n == f.name,
-                    _ => false,
-                });
-        });
-        if !named {
             return false;
         }
         let mut names: Vec<String> = Vec::new();
