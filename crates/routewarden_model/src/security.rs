@@ -5368,6 +5368,140 @@ impl<'a> Judge<'a, '_> {
         None
     }
 
+    /// `if not container.auth_service.validate(request.headers):` where `container` is a local
+    /// annotated with (or built from) a project class whose methods set `self.auth_service =
+    /// AuthService(...)`, and the validator, one call deep, opens with `if not
+    /// self.is_auth_enabled: return True`, the flag set in `__init__` from constructor
+    /// parameters that default to nothing (`auth_token: Optional[str] = None`): it admits
+    /// everyone until a token is configured. The refusal happens only while the flag holds.
+    fn validator_off_by_default(
+        &self,
+        file: usize,
+        root: &'a [Stmt],
+        test: &Expr,
+    ) -> Option<Switch> {
+        let mut subject = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &subject.kind
+        {
+            subject = operand;
+        }
+        let call = subject.as_call()?;
+        let ExprKind::Attribute {
+            value: holder,
+            attr: method,
+        } = &call.func.kind
+        else {
+            return None;
+        };
+        let ExprKind::Attribute {
+            value: owner,
+            attr: service,
+        } = &holder.kind
+        else {
+            return None;
+        };
+        let owner = owner.as_name().filter(|n| *n != "self")?;
+        // `container: Container = blueprint.container`, or `container = Container(...)`.
+        let annotated = root.iter().find_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                annotation: Some(annotation),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(owner)) => Some(&**annotation),
+            _ => None,
+        });
+        let constructions = self.local_constructions(root);
+        let class_expr = match annotated {
+            Some(a) => a,
+            None => &constructions.get(owner)?.as_call()?.func,
+        };
+        let (owner_file, Stmt::ClassDef(owner_class)) =
+            self.model.project_definition(file, class_expr)?
+        else {
+            return None;
+        };
+        let built = crate::apps::instance_attribute_value(owner_class, service)?.as_call()?;
+        let (service_file, Stmt::ClassDef(service_class)) =
+            self.model.project_definition(owner_file, &built.func)?
+        else {
+            return None;
+        };
+        // A literal key given at construction turns the check on for good.
+        if built
+            .args
+            .iter()
+            .chain(built.keywords.iter().map(|k| &k.value))
+            .any(|a| is_literal(a) && !matches!(a.kind, ExprKind::NoneLiteral))
+        {
+            return None;
+        }
+        let (validator_file, _, validator) =
+            find_method(self.model, service_file, service_class, method)?;
+        let Some(Stmt::If {
+            test: opening,
+            body: then,
+            ..
+        }) = code_statements(&validator.body).first().copied()
+        else {
+            return None;
+        };
+        // `logger.debug("auth is off"); return True`: what it logs changes nothing.
+        let grants_all = matches!(then.split_last(), Some((Stmt::Return { value: Some(v), .. }, before))
+            if v.as_bool() == Some(true)
+                && before.iter().all(|s| matches!(s, Stmt::Expr { .. })));
+        if !grants_all || !tests_absent_value(opening) {
+            return None;
+        }
+        let ExprKind::Attribute {
+            value: receiver,
+            attr: flag,
+        } = &tested_value(opening).kind
+        else {
+            return None;
+        };
+        if receiver.as_name() != Some("self") {
+            return None;
+        }
+        // The flag: set once in `__init__`, from parameters that default to nothing.
+        let (_, _, init) = find_method(self.model, service_file, service_class, "__init__")?;
+        let assignments: Vec<&Expr> = crate::values::attribute_assignments(&init.body, flag)
+            .into_iter()
+            .filter(|(r, _)| r.as_name() == Some("self"))
+            .map(|(_, v)| v)
+            .collect();
+        let [value] = assignments.as_slice() else {
+            return None;
+        };
+        let unset = |p: &Param| {
+            p.default.as_ref().is_some_and(|d| {
+                matches!(d.kind, ExprKind::NoneLiteral)
+                    || d.as_str() == Some("")
+                    || d.as_bool() == Some(false)
+            })
+        };
+        let mut from_unset_parameter = false;
+        let mut other_names = false;
+        value.any(&mut |x| {
+            if let Some(n) = x.as_name() {
+                match init.params.iter().find(|p| p.name == n) {
+                    Some(p) if unset(p) => from_unset_parameter = true,
+                    _ if n == "len" => {}
+                    _ => other_names = true,
+                }
+            }
+            false
+        });
+        (from_unset_parameter && !other_names).then_some(Switch {
+            file: validator_file,
+            test: opening.span,
+            negated: true,
+            parameter: false,
+        })
+    }
+
     /// The method `name.method` calls when `name` holds an instance of a project class built
     /// in `root` (`page = Page(path)`) or at module level (`server = GitHttpServer()`).
     fn instance_method(
@@ -5758,7 +5892,8 @@ impl<'a> Judge<'a, '_> {
                     if own.switch.is_none() && (own.identity || own.role) {
                         own.switch = self
                             .permissive_predicate(file, root, test)
-                            .or_else(|| self.permissive_default(file, test));
+                            .or_else(|| self.permissive_default(file, test))
+                            .or_else(|| self.validator_off_by_default(file, root, test));
                         permissive = own.switch.is_some();
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
