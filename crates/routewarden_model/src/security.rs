@@ -2567,6 +2567,7 @@ impl<'a> Judge<'a, '_> {
                             && self.model.files[file].imports.get(n) == Some(n.as_str())
                             && !calls_project_function(x)
                         || self.is_settings_object(file, x)
+                        || self.is_settings_parameter(file, x)
                     {
                         config = true;
                     }
@@ -2609,6 +2610,8 @@ impl<'a> Judge<'a, '_> {
                                 && !n.contains("config")
                                 && self.model.files[file].imports.get(n).is_none()
                         })
+                        // `opts.api_key` where `opts: ServerOptions = Depends(get_settings)`.
+                        && !self.is_settings_parameter(file, value)
                     {
                         request = true;
                     }
@@ -2693,6 +2696,141 @@ impl<'a> Judge<'a, '_> {
                 .model
                 .class_name(file, class)
                 .is_some_and(|q| q.ends_with(".BaseSettings"))
+    }
+
+    /// A parameter of the function using the name `e` that receives the settings, whatever it
+    /// is called: annotated with a settings class (`opts: ServerOptions`, a pydantic
+    /// `BaseSettings`), or injected by `Depends(get_settings)` whose provider is annotated to
+    /// return one or returns a settings object.
+    fn is_settings_parameter(&self, file: usize, e: &Expr) -> bool {
+        let Some(name) = e.as_name() else {
+            return false;
+        };
+        let mut scope = Vec::new();
+        functions_enclosing(self.model.files[file].body(), e.span, &mut scope);
+        // The innermost function binding the name; one assigning it holds something else.
+        for (i, function) in scope.iter().enumerate().rev() {
+            if let Some(param) = function.params.iter().find(|p| p.name == name) {
+                if function.assigned.may_contain(name) {
+                    return false;
+                }
+                let scope = &scope[..=i];
+                return param
+                    .annotation
+                    .as_ref()
+                    .is_some_and(|a| self.settings_annotation(file, scope, a, 0))
+                    || param
+                        .default
+                        .as_ref()
+                        .is_some_and(|d| self.provides_settings(file, scope, d));
+            }
+            if function.assigned.may_contain(name) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// `ServerOptions` (a settings class), `Annotated[ServerOptions, ...]` or
+    /// `Annotated[..., Depends(get_settings)]`.
+    fn settings_annotation(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        annotation: &'a Expr,
+        depth: u32,
+    ) -> bool {
+        if depth > 2 {
+            return false;
+        }
+        match &annotation.kind {
+            ExprKind::Subscript { value, slice } => {
+                let q = self.model.files[file].imports.resolve(value);
+                if !q.as_deref().is_some_and(|q| q.ends_with("Annotated")) {
+                    return false;
+                }
+                let Some(items) = slice.elements() else {
+                    return false;
+                };
+                items
+                    .first()
+                    .is_some_and(|t| self.is_settings_class(file, t))
+                    || items
+                        .iter()
+                        .skip(1)
+                        .any(|d| self.provides_settings(file, scope, d))
+            }
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                if self.is_settings_class(file, annotation) {
+                    return true;
+                }
+                // `SettingsDep = Annotated[Settings, Depends(get_settings)]`.
+                let origin = self.model.resolve_value(file, scope, annotation);
+                !std::ptr::eq(origin.expr, annotation)
+                    && matches!(origin.expr.kind, ExprKind::Subscript { .. })
+                    && self.settings_annotation(origin.file, &origin.scope, origin.expr, depth + 1)
+            }
+            _ => false,
+        }
+    }
+
+    /// A project class judged a settings class as [`Judge::builds_settings`] does, or
+    /// pydantic's `BaseSettings` itself.
+    fn is_settings_class(&self, file: usize, class: &Expr) -> bool {
+        match self.model.resolve_definition(file, class) {
+            Some((_, Some(Stmt::ClassDef(c)), _)) => {
+                ["Config", "Settings", "Configuration"]
+                    .iter()
+                    .any(|w| c.name.ends_with(w))
+                    || self
+                        .model
+                        .class_name(file, class)
+                        .is_some_and(|q| q.ends_with(".BaseSettings"))
+            }
+            Some((_, None, Some(q))) => q.ends_with(".BaseSettings"),
+            _ => false,
+        }
+    }
+
+    /// `Depends(get_settings)` whose provider is annotated to return a settings class, or
+    /// returns only settings objects (`return settings` after `settings = Settings()`,
+    /// `return Settings()`).
+    fn provides_settings(&self, file: usize, scope: &[&'a Function], dep: &'a Expr) -> bool {
+        let (dep_file, _, dep) = self.bound_dependency(file, scope, dep);
+        let Some(call) = dep.as_call() else {
+            return false;
+        };
+        if !self.model.files[dep_file]
+            .imports
+            .resolve(&call.func)
+            .is_some_and(|q| is_depends(&q))
+        {
+            return false;
+        }
+        let Some(provider) = call.argument("dependency", 0) else {
+            return false;
+        };
+        let Some((pf, Some(Stmt::FunctionDef(function)), _)) =
+            self.model.resolve_definition(dep_file, provider)
+        else {
+            return false;
+        };
+        if function
+            .returns
+            .as_ref()
+            .is_some_and(|r| self.is_settings_class(pf, r))
+        {
+            return true;
+        }
+        let inner = [function.as_ref()];
+        let mut any = false;
+        let mut all = true;
+        crate::values::for_each_return(&function.body, &mut |value| {
+            any = true;
+            let origin = self.model.resolve_value(pf, &inner, value);
+            all &= self.builds_settings(origin.file, origin.expr);
+        });
+        any && all
     }
 
     /// `app.view_functions[request.endpoint]`, `app.view_functions.get(request.endpoint)`, or
@@ -5230,6 +5368,140 @@ impl<'a> Judge<'a, '_> {
         None
     }
 
+    /// `if not container.auth_service.validate(request.headers):` where `container` is a local
+    /// annotated with (or built from) a project class whose methods set `self.auth_service =
+    /// AuthService(...)`, and the validator, one call deep, opens with `if not
+    /// self.is_auth_enabled: return True`, the flag set in `__init__` from constructor
+    /// parameters that default to nothing (`auth_token: Optional[str] = None`): it admits
+    /// everyone until a token is configured. The refusal happens only while the flag holds.
+    fn validator_off_by_default(
+        &self,
+        file: usize,
+        root: &'a [Stmt],
+        test: &Expr,
+    ) -> Option<Switch> {
+        let mut subject = test;
+        while let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &subject.kind
+        {
+            subject = operand;
+        }
+        let call = subject.as_call()?;
+        let ExprKind::Attribute {
+            value: holder,
+            attr: method,
+        } = &call.func.kind
+        else {
+            return None;
+        };
+        let ExprKind::Attribute {
+            value: owner,
+            attr: service,
+        } = &holder.kind
+        else {
+            return None;
+        };
+        let owner = owner.as_name().filter(|n| *n != "self")?;
+        // `container: Container = blueprint.container`, or `container = Container(...)`.
+        let annotated = root.iter().find_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                annotation: Some(annotation),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(owner)) => Some(&**annotation),
+            _ => None,
+        });
+        let constructions = self.local_constructions(root);
+        let class_expr = match annotated {
+            Some(a) => a,
+            None => &constructions.get(owner)?.as_call()?.func,
+        };
+        let (owner_file, Stmt::ClassDef(owner_class)) =
+            self.model.project_definition(file, class_expr)?
+        else {
+            return None;
+        };
+        let built = crate::apps::instance_attribute_value(owner_class, service)?.as_call()?;
+        let (service_file, Stmt::ClassDef(service_class)) =
+            self.model.project_definition(owner_file, &built.func)?
+        else {
+            return None;
+        };
+        // A literal key given at construction turns the check on for good.
+        if built
+            .args
+            .iter()
+            .chain(built.keywords.iter().map(|k| &k.value))
+            .any(|a| is_literal(a) && !matches!(a.kind, ExprKind::NoneLiteral))
+        {
+            return None;
+        }
+        let (validator_file, _, validator) =
+            find_method(self.model, service_file, service_class, method)?;
+        let Some(Stmt::If {
+            test: opening,
+            body: then,
+            ..
+        }) = code_statements(&validator.body).first().copied()
+        else {
+            return None;
+        };
+        // `logger.debug("auth is off"); return True`: what it logs changes nothing.
+        let grants_all = matches!(then.split_last(), Some((Stmt::Return { value: Some(v), .. }, before))
+            if v.as_bool() == Some(true)
+                && before.iter().all(|s| matches!(s, Stmt::Expr { .. })));
+        if !grants_all || !tests_absent_value(opening) {
+            return None;
+        }
+        let ExprKind::Attribute {
+            value: receiver,
+            attr: flag,
+        } = &tested_value(opening).kind
+        else {
+            return None;
+        };
+        if receiver.as_name() != Some("self") {
+            return None;
+        }
+        // The flag: set once in `__init__`, from parameters that default to nothing.
+        let (_, _, init) = find_method(self.model, service_file, service_class, "__init__")?;
+        let assignments: Vec<&Expr> = crate::values::attribute_assignments(&init.body, flag)
+            .into_iter()
+            .filter(|(r, _)| r.as_name() == Some("self"))
+            .map(|(_, v)| v)
+            .collect();
+        let [value] = assignments.as_slice() else {
+            return None;
+        };
+        let unset = |p: &Param| {
+            p.default.as_ref().is_some_and(|d| {
+                matches!(d.kind, ExprKind::NoneLiteral)
+                    || d.as_str() == Some("")
+                    || d.as_bool() == Some(false)
+            })
+        };
+        let mut from_unset_parameter = false;
+        let mut other_names = false;
+        value.any(&mut |x| {
+            if let Some(n) = x.as_name() {
+                match init.params.iter().find(|p| p.name == n) {
+                    Some(p) if unset(p) => from_unset_parameter = true,
+                    _ if n == "len" => {}
+                    _ => other_names = true,
+                }
+            }
+            false
+        });
+        (from_unset_parameter && !other_names).then_some(Switch {
+            file: validator_file,
+            test: opening.span,
+            negated: true,
+            parameter: false,
+        })
+    }
+
     /// The method `name.method` calls when `name` holds an instance of a project class built
     /// in `root` (`page = Page(path)`) or at module level (`server = GitHttpServer()`).
     fn instance_method(
@@ -5620,7 +5892,8 @@ impl<'a> Judge<'a, '_> {
                     if own.switch.is_none() && (own.identity || own.role) {
                         own.switch = self
                             .permissive_predicate(file, root, test)
-                            .or_else(|| self.permissive_default(file, test));
+                            .or_else(|| self.permissive_default(file, test))
+                            .or_else(|| self.validator_off_by_default(file, root, test));
                         permissive = own.switch.is_some();
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
@@ -7381,6 +7654,22 @@ pub fn keyed_mac<'e>(
         keyed.is_some()
     });
     keyed
+}
+
+/// The functions whose bodies enclose `at`, outermost first.
+fn functions_enclosing<'s>(body: &'s [Stmt], at: Span, out: &mut Vec<&'s Function>) {
+    let Some(stmt) = body.iter().find(|s| {
+        let span = s.span();
+        span.start <= at.start && at.end <= span.end
+    }) else {
+        return;
+    };
+    if let Stmt::FunctionDef(f) = stmt {
+        out.push(f);
+    }
+    for child in stmt.child_bodies() {
+        functions_enclosing(child, at, out);
+    }
 }
 
 /// The innermost class whose body encloses `at`.
