@@ -2685,17 +2685,11 @@ impl<'a> Judge<'a, '_> {
             ExprKind::Attribute { value, .. } => value,
             _ => &call.func,
         };
-        let Some((_, Some(Stmt::ClassDef(c)), _)) = self.model.resolve_definition(file, class)
-        else {
-            return false;
-        };
-        ["Config", "Settings", "Configuration"]
-            .iter()
-            .any(|w| c.name.ends_with(w))
-            || self
-                .model
-                .class_name(file, class)
-                .is_some_and(|q| q.ends_with(".BaseSettings"))
+        // A project class only: `BaseSettings()` itself builds nothing the project configures.
+        matches!(
+            self.model.resolve_definition(file, class),
+            Some((_, Some(Stmt::ClassDef(_)), _))
+        ) && self.is_settings_class(file, class)
     }
 
     /// A parameter of the function using the name `e` that receives the settings, whatever it
