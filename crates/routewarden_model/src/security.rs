@@ -5374,15 +5374,7 @@ impl<'a> Judge<'a, '_> {
         root: &'a [Stmt],
         test: &Expr,
     ) -> Option<Switch> {
-        let mut subject = test;
-        while let ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } = &subject.kind
-        {
-            subject = operand;
-        }
-        let call = subject.as_call()?;
+        let call = without_not(test).as_call()?;
         let ExprKind::Attribute {
             value: holder,
             attr: method,
@@ -6771,14 +6763,7 @@ impl<'a> Judge<'a, '_> {
     }
 
     fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
-        let mut test = test;
-        while let ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } = &test.kind
-        {
-            test = operand;
-        }
+        let test = without_not(test);
         let Some(name) = test.as_name() else {
             return false;
         };
@@ -10753,6 +10738,18 @@ fn tests_auto_error(body: &[Stmt], span: Span) -> bool {
         });
     });
     found
+}
+
+/// `test` without the `not`s around it: `not not x` and `not x` are both about `x`.
+fn without_not(mut test: &Expr) -> &Expr {
+    while let ExprKind::UnaryOp {
+        op: UnaryOp::Not,
+        operand,
+    } = &test.kind
+    {
+        test = operand;
+    }
+    test
 }
 
 pub fn walk_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
