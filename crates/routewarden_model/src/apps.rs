@@ -10033,6 +10033,18 @@ fn passes(expr: &Expr, is_ref: &impl Fn(&Expr) -> bool) -> bool {
 mod tests {
     use super::one_line;
 
+    /// The model of a project made of one module, `app.py`.
+    fn one_file_model(source: &str) -> crate::ProjectModel {
+        crate::ProjectModel::build(
+            vec![crate::InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: source.to_string(),
+            }],
+            &[],
+        )
+    }
+
     #[test]
     fn one_line_closes_up_brackets() {
         assert_eq!(
@@ -10051,7 +10063,6 @@ mod tests {
     /// routes are routes, not the template's `<dynamic>` rules.
     #[test]
     fn a_blueprint_subclass_registration_template_is_not_a_route() {
-        use crate::project::{InputFile, ProjectModel};
         let source = r#"
 import flask
 
@@ -10080,14 +10091,7 @@ def things_create():
 app = flask.Flask(__name__)
 app.register_blueprint(rest, url_prefix="/v1")
 "#;
-        let model = ProjectModel::build(
-            vec![InputFile {
-                path: std::path::PathBuf::from("/project/app.py"),
-                display: "app.py".to_string(),
-                text: source.to_string(),
-            }],
-            &[],
-        );
+        let model = one_file_model(source);
         let apps = super::AppModel::build(&model, &|_| false);
         let paths: Vec<&str> = apps.routes.iter().map(|r| r.path.as_str()).collect();
         assert_eq!(paths, ["/things"]);
@@ -10100,7 +10104,6 @@ app.register_blueprint(rest, url_prefix="/v1")
     /// the call gives (its own `methods`, or its base's).
     #[test]
     fn a_nested_helper_registers_each_item_of_the_list_its_caller_passes() {
-        use crate::project::{InputFile, ProjectModel};
         let source = r#"
 import flask
 from flask.views import View
@@ -10140,14 +10143,7 @@ def add_routes(app):
 app = flask.Flask(__name__)
 add_routes(app)
 "#;
-        let model = ProjectModel::build(
-            vec![InputFile {
-                path: std::path::PathBuf::from("/project/app.py"),
-                display: "app.py".to_string(),
-                text: source.to_string(),
-            }],
-            &[],
-        );
+        let model = one_file_model(source);
         let apps = super::AppModel::build(&model, &|_| false);
         let mut routes: Vec<String> = apps
             .routes
@@ -10168,7 +10164,6 @@ add_routes(app)
 
     #[test]
     fn instance_routers_take_paths_from_the_class_instantiated() {
-        use crate::project::{InputFile, ProjectModel};
         let source = r#"
 from fastapi import APIRouter, FastAPI
 
@@ -10220,14 +10215,7 @@ profile = Profile()
 profile.register()
 app.include_router(profile.router)
 "#;
-        let model = ProjectModel::build(
-            vec![InputFile {
-                path: std::path::PathBuf::from("/project/app.py"),
-                display: "app.py".to_string(),
-                text: source.to_string(),
-            }],
-            &[],
-        );
+        let model = one_file_model(source);
         let apps = super::AppModel::build(&model, &|_| false);
         let mut routes: Vec<String> = apps
             .mounted_routes()
@@ -10241,7 +10229,6 @@ app.include_router(profile.router)
 
     #[test]
     fn fastapi_documentation_urls_used_as_paths_are_the_constructor_values() {
-        use crate::project::{InputFile, ProjectModel};
         let source = r#"
 from fastapi import FastAPI
 
@@ -10272,14 +10259,7 @@ def build(**options):
 
     return other
 "#;
-        let model = ProjectModel::build(
-            vec![InputFile {
-                path: std::path::PathBuf::from("/project/app.py"),
-                display: "app.py".to_string(),
-                text: source.to_string(),
-            }],
-            &[],
-        );
+        let model = one_file_model(source);
         let apps = super::AppModel::build(&model, &|_| false);
         let mut routes: Vec<String> = apps
             .routes
