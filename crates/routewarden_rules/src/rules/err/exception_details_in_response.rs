@@ -2768,6 +2768,40 @@ fn sending_parameters<'f>(cx: &FileContext, f: &'f Function) -> Vec<&'f str> {
     if params.is_empty() {
         return params;
     }
+    let mut sending = Vec::new();
+    walk_exprs(&f.body, &mut |e| {
+        e.any(&mut |x| {
+            let ExprKind::Call(call) = &x.kind else {
+                return false;
+            };
+            if cx.resolve(&call.func).is_some_and(|q| {
+                HTTP_EXCEPTIONS.contains(&&*q)
+                    || q == "flask.abort"
+                    || werkzeug_exception_status(&q).is_some()
+            }) {
+                for arg in call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                {
+                    arg.any(&mut |y| {
+                        if let Some(n) = y.as_name()
+                            && let Some(p) = params.iter().find(|p| **p == n)
+                            && !sending.contains(p)
+                        {
+                            sending.push(*p);
+                        }
+                        false
+                    });
+                }
+            }
+            false
+        });
+    });
+    // Most functions send no parameter: the walks for a caller-chosen status are skipped.
+    if sending.is_empty() {
+        return sending;
+    }
     // A wrapper whose caller chooses the status too (`def abort(status_code, detail):
     // flask.abort(status_code, detail)`, `exc.code = status`) answers each caller with its
     // own status: judged at the callers, not here with their exceptions merged.
@@ -2811,38 +2845,8 @@ fn sending_parameters<'f>(cx: &FileContext, f: &'f Function) -> Vec<&'f str> {
         });
     });
     if caller_status {
-        return Vec::new();
+        sending.clear();
     }
-    let mut sending = Vec::new();
-    walk_exprs(&f.body, &mut |e| {
-        e.any(&mut |x| {
-            let ExprKind::Call(call) = &x.kind else {
-                return false;
-            };
-            if cx.resolve(&call.func).is_some_and(|q| {
-                HTTP_EXCEPTIONS.contains(&&*q)
-                    || q == "flask.abort"
-                    || werkzeug_exception_status(&q).is_some()
-            }) {
-                for arg in call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
-                {
-                    arg.any(&mut |y| {
-                        if let Some(n) = y.as_name()
-                            && let Some(p) = params.iter().find(|p| **p == n)
-                            && !sending.contains(p)
-                        {
-                            sending.push(*p);
-                        }
-                        false
-                    });
-                }
-            }
-            false
-        });
-    });
     sending
 }
 
