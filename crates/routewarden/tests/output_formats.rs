@@ -3,7 +3,7 @@
 
 mod support;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use support::*;
 
@@ -359,6 +359,18 @@ fn fingerprints_survive_unrelated_lines_moving_but_not_a_changed_finding() {
     let both = p.json(&["."]);
     assert_eq!(both.len(), 2);
     assert_eq!(both[0]["fingerprint"], both[1]["fingerprint"]);
+    // Code scanning merges results with equal fingerprints: in SARIF the second copy carries
+    // its rank, and the first keeps the plain fingerprint.
+    let run = p.check(&["--format", "sarif", "."]);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let sarif: Vec<&Value> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["partialFingerprints"]["routewarden/v1"])
+        .collect();
+    let plain = both[0]["fingerprint"].as_str().unwrap();
+    assert_eq!(sarif, [&json!(plain), &json!(format!("{plain}:2"))]);
     // A different flagged value is a different finding.
     p.write("app.py", FLASK_SECRET.replace("\"dev\"", "\"changeme\""));
     let changed = p.json(&["."]);

@@ -5,7 +5,7 @@ use super::rule_url;
 use crate::analysis::Diagnostic;
 use routewarden_rules::{Confidence, RuleMeta, Severity};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -72,9 +72,21 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         rules.insert(d.rule.code, d.rule);
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, c)| (*c, i)).collect();
+    // Code scanning takes results with equal fingerprints for one alert, so a copy of a flagged
+    // statement elsewhere in the file (the same code, the same fingerprint) would vanish: the
+    // second and later copies, in file order, carry their rank (`3f9c0b1e5d2a4c77:2`).
+    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
+            let copies = seen
+                .entry((d.filename.as_str(), d.rule.code, d.fingerprint.as_str()))
+                .or_insert(0);
+            *copies += 1;
+            let fingerprint = match *copies {
+                1 => d.fingerprint.clone(),
+                n => format!("{}:{n}", d.fingerprint),
+            };
             let absolute = std::path::Path::new(&d.filename).is_absolute();
             let mut artifact = json!({ "uri": artifact_uri(&d.filename) });
             if !absolute {
@@ -98,7 +110,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
                         }
                     }
                 }],
-                "partialFingerprints": { "routewarden/v1": d.fingerprint },
+                "partialFingerprints": { "routewarden/v1": fingerprint },
                 "properties": {
                     "security-severity": security_severity(d.severity),
                     "confidence": d.confidence.as_str(),
