@@ -472,8 +472,30 @@ fn constructed_class<'a>(
                     found = constructed_class(model, f, &scope, v, depth + 1);
                 }
             });
-            found
+            // `def get_settings() -> "Settings": ... return SettingsClass()`, the class chosen
+            // at run time: the one the factory declares it returns.
+            found.or_else(|| annotated_class(model, f, factory.returns.as_ref()?))
         }
+        _ => None,
+    }
+}
+
+/// The project class a return annotation names: `Settings`, `"Settings"` (also imported
+/// under `if TYPE_CHECKING:`).
+fn annotated_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    annotation: &Expr,
+) -> Option<(usize, &'a routewarden_python::ast::Class)> {
+    let found = match annotation.as_str() {
+        Some(text) => match model.files[file].top_level(text) {
+            Some(stmt) => (file, stmt),
+            None => model.definition(model.files[file].imports.get(text)?)?,
+        },
+        None => model.project_definition(file, annotation)?,
+    };
+    match found {
+        (f, Stmt::ClassDef(class)) => Some((f, class)),
         _ => None,
     }
 }

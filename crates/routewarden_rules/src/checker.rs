@@ -48,6 +48,7 @@ pub fn check_project(
         })
         .collect();
     let flask_cors_config = std::sync::OnceLock::new();
+    let cors_subclasses = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
     let handler_names = std::sync::OnceLock::new();
     let shared = Shared {
@@ -57,6 +58,7 @@ pub fn check_project(
         config: &config,
         handlers: &handlers,
         flask_cors_config: &flask_cors_config,
+        cors_subclasses: &cors_subclasses,
         startup_refusals: &startup_refusals,
         handler_names: &handler_names,
     };
@@ -163,6 +165,7 @@ struct Shared<'a> {
     config: &'a ConfigModel<'a>,
     handlers: &'a HashSet<(usize, u32)>,
     flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
+    cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
     handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
 }
@@ -186,6 +189,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 callee: None,
                 callee_name: String::new(),
                 flask_cors_config: shared.flask_cors_config,
+                cors_subclasses: shared.cors_subclasses,
                 startup_refusals: shared.startup_refusals,
                 handler_names: shared.handler_names,
                 test_module: crate::credentials::names_test_module(file),

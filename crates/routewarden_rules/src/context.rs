@@ -27,6 +27,8 @@ pub struct FileContext<'a> {
     pub(crate) callee_name: String,
     /// The flask-cors options of the app configuration, built when a rule first asks.
     pub(crate) flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
+    /// The project's subclasses of Starlette's `CORSMiddleware`, found when a rule first asks.
+    pub(crate) cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
     /// The literals the application refuses to start with, built when a rule first asks.
     pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
     pub(crate) handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
@@ -76,6 +78,12 @@ impl<'a> FileContext<'a> {
         self.flask_cors_config.get_or_init(|| {
             crate::cors_policy::FlaskCorsConfig::build(self.model, self.config, &self.surface.apps)
         })
+    }
+
+    /// The project's subclasses of Starlette's `CORSMiddleware`.
+    pub fn cors_subclasses(&self) -> &'a crate::cors_policy::CorsSubclasses {
+        self.cors_subclasses
+            .get_or_init(|| crate::cors_policy::CorsSubclasses::build(self.model))
     }
 
     /// Whether the application refuses to start with this literal (`if app.config["SECRET_KEY"]

@@ -8,11 +8,16 @@ use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
 use crate::helpers::module_block_value;
 use routewarden_model::ProjectModel;
-use routewarden_model::apps::{AppModel, ObjectId, resolve_object};
+use routewarden_model::apps::{
+    AppModel, ObjectId, class_lineage, enclosing_functions, find_method, generic_origin,
+    resolve_object,
+};
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::{walk_all_exprs, walk_exprs, walk_stmts};
 use routewarden_model::values::{parameter_default, settings_field_default};
-use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{
+    BoolOp, Call, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CorsLibrary {
@@ -236,39 +241,570 @@ fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
         let decorator = q.ends_with(".cross_origin");
         return flask_policies(cx, call, decorator);
     }
-    Vec::new()
+    let subclasses = cx.cors_subclasses();
+    if subclasses.names.is_empty() {
+        return Vec::new();
+    }
+    subclass_policy(cx, call, subclasses)
+        .or_else(|| base_constructor_policy(cx, call, subclasses))
+        .into_iter()
+        .collect()
 }
 
+/// The options of a Starlette policy that decide it.
+const STARLETTE_OPTIONS: [&str; 3] = ["allow_origins", "allow_credentials", "allow_origin_regex"];
+
 fn starlette_policy(cx: &FileContext, call: &Call) -> CorsPolicy {
-    let option = |key: &str| call.keyword(key).or_else(|| spread_option(cx, call, key));
+    let [origins, credentials, regex] = STARLETTE_OPTIONS.map(|key| {
+        match call.keyword(key).or_else(|| spread_option(cx, call, key)) {
+            Some(v) => Source::Here(v),
+            None => Source::Absent,
+        }
+    });
+    build_starlette_policy(cx, origins, credentials, regex)
+}
+
+/// Where the value of one option of a Starlette policy is written.
+#[derive(Clone, Debug)]
+enum Source<'c> {
+    /// Not passed: Starlette's default (no origins, no credentials).
+    Absent,
+    /// Passed in a way that cannot be read.
+    Unknown,
+    /// An argument of the call being checked, read in its context.
+    Here(&'c Expr),
+    /// An expression written elsewhere (a subclass's constructor), in `file` inside `scope`;
+    /// `default` when it is the default of a parameter the caller did not pass.
+    At {
+        file: usize,
+        scope: Vec<&'c Function>,
+        expr: &'c Expr,
+        default: bool,
+    },
+    /// Possibly in the mapping a call spreads (`**options`), under this name.
+    Spread(&'c str),
+}
+
+/// Builds a Starlette policy from where its options are written.
+fn build_starlette_policy(
+    cx: &FileContext,
+    origins: Source,
+    credentials: Source,
+    regex: Source,
+) -> CorsPolicy {
+    let model = cx.model;
     let mut policy = CorsPolicy {
         library: CorsLibrary::Starlette,
         origins: Vec::new(),
         origins_unknown: false,
         regexes: Vec::new(),
-        credentials: option("allow_credentials").is_some_and(|v| is_true(cx, v)),
+        credentials: match credentials {
+            Source::Here(v) => is_true(cx, v),
+            Source::At {
+                file, scope, expr, ..
+            } => is_true_at(model, file, &scope, expr),
+            _ => false,
+        },
         resource: None,
         origins_from_config: false,
         origins_reported_elsewhere: false,
     };
-    if let Some(origins) = option("allow_origins") {
-        match trait_default(cx, origins) {
+    match origins {
+        Source::Here(origins) => match trait_default(cx, origins) {
             Some(default) => {
-                collect_origins(cx.model, cx.file_index, &[], default, true, &mut policy, 0)
+                collect_origins(model, cx.file_index, &[], default, true, &mut policy, 0)
             }
             None => collect_origins_of_call(cx, origins, &mut policy),
+        },
+        Source::At {
+            file,
+            scope,
+            expr,
+            default,
+        } => collect_origins(model, file, &scope, expr, default, &mut policy, 0),
+        Source::Unknown | Source::Spread(_) => policy.origins_unknown = true,
+        Source::Absent => {}
+    }
+    let regex = match regex {
+        Source::Here(regex) => literal_string(cx, regex)
+            .or_else(|| {
+                trait_default(cx, regex)
+                    .and_then(Expr::as_str)
+                    .map(String::from)
+            })
+            .or_else(|| origin_regex_default(model, cx.file_index, &cx.functions, regex)),
+        Source::At {
+            file, scope, expr, ..
+        } => {
+            let origin = model.resolve_value(file, &scope, expr);
+            origin
+                .expr
+                .as_str()
+                .map(String::from)
+                .or_else(|| origin_regex_default(model, file, &scope, expr))
+        }
+        _ => None,
+    };
+    policy.regexes.extend(regex);
+    policy
+}
+
+/// The origin pattern that applies when nothing is configured: the default of a settings
+/// field (`allow_origin_regex=settings.origin_regex`), of an environment read
+/// (`os.getenv("ORIGIN_REGEX", ".*")`) or of a parameter.
+fn origin_regex_default(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+) -> Option<String> {
+    let origin = model.resolve_value(file, scope, expr);
+    let literal = |file: usize, scope: &[&Function], e: &Expr| {
+        model
+            .resolve_value(file, scope, e)
+            .expr
+            .as_str()
+            .map(String::from)
+    };
+    match &origin.expr.kind {
+        ExprKind::Attribute { .. } => {
+            let (def_file, default) =
+                settings_field_default(model, origin.file, &origin.scope, origin.expr)?;
+            literal(def_file, &[], default)
+        }
+        ExprKind::Call(call) => {
+            let callee = model.files[origin.file].imports.resolve(&call.func)?;
+            if !matches!(callee.as_str(), "os.getenv" | "os.environ.get") {
+                return None;
+            }
+            literal(origin.file, &origin.scope, call.argument("default", 1)?)
+        }
+        ExprKind::Name(name) => literal(
+            origin.file,
+            &origin.scope,
+            parameter_default(&origin.scope, name)?,
+        ),
+        _ => None,
+    }
+}
+
+/// `True` where it is written, directly, through a name, or as the default of a parameter or
+/// settings field.
+fn is_true_at(model: &ProjectModel, file: usize, scope: &[&Function], expr: &Expr) -> bool {
+    let origin = crate::helpers::resolve_value_in_blocks(model, file, scope, expr);
+    if crate::helpers::is_truthy_literal(origin.expr) {
+        return true;
+    }
+    if let Some(name) = origin.expr.as_name()
+        && let Some(default) = parameter_default(&origin.scope, name)
+    {
+        return matches!(default.kind, ExprKind::Bool(true));
+    }
+    settings_field_default(model, origin.file, &origin.scope, origin.expr)
+        .is_some_and(|(_, default)| matches!(default.kind, ExprKind::Bool(true)))
+}
+
+/// The project's subclasses of Starlette's `CORSMiddleware`, also through other project
+/// classes: their names (a quick filter for every call) and `(file, class start)`.
+#[derive(Default)]
+pub struct CorsSubclasses {
+    names: rustc_hash::FxHashSet<String>,
+    classes: rustc_hash::FxHashSet<(usize, u32)>,
+}
+
+impl CorsSubclasses {
+    pub fn build(model: &ProjectModel) -> Self {
+        let mut found = CorsSubclasses::default();
+        let mut queue: Vec<(usize, String)> = Vec::new();
+        let derives = |file: usize, class: &routewarden_python::ast::Class| {
+            class_lineage(model, file, class)
+                .iter()
+                .any(|q| CORS_MIDDLEWARE.contains(&q.as_str()))
+        };
+        // Direct subclasses are in the modules importing the middleware.
+        for (i, file) in model.files.iter().enumerate() {
+            if !file.imports_module("starlette.middleware.cors")
+                && !file.imports_module("fastapi.middleware.cors")
+            {
+                continue;
+            }
+            walk_stmts(file.body(), &mut |s| {
+                if let Stmt::ClassDef(class) = s
+                    && derives(i, class)
+                    && found.classes.insert((i, class.span.start))
+                {
+                    found.names.insert(class.name.to_string());
+                    queue.push((i, class.name.to_string()));
+                }
+            });
+        }
+        // Their subclasses, in the modules that can name them.
+        let mut next = 0;
+        while next < queue.len() && queue.len() < 64 {
+            let (defined_in, name) = queue[next].clone();
+            next += 1;
+            for (i, file) in model.files_naming(defined_in, &name) {
+                walk_stmts(file.body(), &mut |s| {
+                    if let Stmt::ClassDef(class) = s
+                        && !found.classes.contains(&(i, class.span.start))
+                        && class
+                            .bases
+                            .iter()
+                            .any(|b| generic_origin(b).last_name() == Some(name.as_str()))
+                        && derives(i, class)
+                    {
+                        found.classes.insert((i, class.span.start));
+                        found.names.insert(class.name.to_string());
+                        queue.push((i, class.name.to_string()));
+                    }
+                });
+            }
+        }
+        found
+    }
+
+    /// The project subclass `expr` names in `file`.
+    fn class_named<'m>(
+        &self,
+        model: &'m ProjectModel,
+        file: usize,
+        expr: &Expr,
+    ) -> Option<(usize, &'m routewarden_python::ast::Class)> {
+        if !matches!(expr.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+            || !expr.last_name().is_some_and(|n| self.names.contains(n))
+        {
+            return None;
+        }
+        match model.project_definition(file, expr)? {
+            (f, Stmt::ClassDef(class)) if self.classes.contains(&(f, class.span.start)) => {
+                Some((f, class))
+            }
+            _ => None,
         }
     }
-    if let Some(regex) = call.keyword("allow_origin_regex")
-        && let Some(r) = literal_string(cx, regex).or_else(|| {
-            trait_default(cx, regex)
-                .and_then(Expr::as_str)
-                .map(String::from)
-        })
-    {
-        policy.regexes.push(r);
+}
+
+/// What a constructor call builds: Starlette's middleware itself or a project subclass.
+#[derive(Clone, Copy)]
+enum Target<'c> {
+    Starlette,
+    Subclass(usize, &'c routewarden_python::ast::Class),
+}
+
+/// A call that passes options to a constructor: where it is written.
+struct Site<'c> {
+    file: usize,
+    scope: Vec<&'c Function>,
+    call: &'c Call,
+}
+
+/// The `__init__` call a constructor makes on its base (`super().__init__(...)`,
+/// `CORSMiddleware.__init__(self, ...)`), anywhere in its statements (also under `if`), and
+/// the class it reaches: the first base of `class` that is Starlette's middleware or a
+/// subclass of it.
+fn base_constructor_call<'c>(
+    model: &'c ProjectModel,
+    subclasses: &CorsSubclasses,
+    file: usize,
+    class: &'c routewarden_python::ast::Class,
+    init: &'c Function,
+) -> Option<(&'c Call, Target<'c>)> {
+    let mut found = None;
+    walk_stmts(&init.body, &mut |s| {
+        if found.is_none()
+            && let Stmt::Expr { value, .. } = s
+            && let Some(call) = value.as_call()
+            && is_base_init(call)
+        {
+            found = Some(call);
+        }
+    });
+    let call = found?;
+    let target = class.bases.iter().find_map(|base| {
+        let base = generic_origin(base);
+        if model.files[file].imports.resolves_to(base, CORS_MIDDLEWARE) {
+            return Some(Target::Starlette);
+        }
+        subclasses
+            .class_named(model, file, base)
+            .map(|(f, c)| Target::Subclass(f, c))
+    })?;
+    Some((call, target))
+}
+
+/// `super().__init__(...)` or `Base.__init__(self, ...)`.
+fn is_base_init(call: &Call) -> bool {
+    let Some((receiver, "__init__")) = call.method() else {
+        return false;
+    };
+    match &receiver.kind {
+        ExprKind::Call(s) => s.func.as_name() == Some("super"),
+        _ => call.args.first().and_then(Expr::as_name) == Some("self"),
     }
-    policy
+}
+
+/// Where the option `key` that `site` passes toward `target` ends up written: in the call
+/// itself, in a subclass's constructor (a fixed value, or the default of a parameter the call
+/// does not pass), or in a mapping the call spreads.
+fn option_source<'c>(
+    model: &'c ProjectModel,
+    subclasses: &CorsSubclasses,
+    target: Target<'c>,
+    site: &Site<'c>,
+    key: &'c str,
+    depth: u32,
+) -> Source<'c> {
+    if depth > 6 {
+        return Source::Unknown;
+    }
+    let passed = |name: &'c str| match site.call.keyword(name) {
+        Some(v) => Source::At {
+            file: site.file,
+            scope: site.scope.clone(),
+            expr: v,
+            default: false,
+        },
+        None if site.call.has_kwargs_spread() => Source::Spread(name),
+        None => Source::Absent,
+    };
+    let Target::Subclass(file, class) = target else {
+        return passed(key);
+    };
+    // A subclass without a constructor of its own hands the arguments to its base's.
+    let Some((init_file, init_class, init)) = find_method(model, file, class, "__init__") else {
+        return passed(key);
+    };
+    let Some((base_call, next)) =
+        base_constructor_call(model, subclasses, init_file, init_class, init)
+    else {
+        return Source::Unknown;
+    };
+    let mut scope = enclosing_functions(model.files[init_file].body(), init);
+    scope.push(init);
+    let inner = Site {
+        file: init_file,
+        scope,
+        call: base_call,
+    };
+    let param = |name: &str| {
+        init.params.iter().skip(1).find(|p| {
+            p.name == name && !matches!(p.kind, ParamKind::VarArgs | ParamKind::VarKeywords)
+        })
+    };
+    match option_source(model, subclasses, next, &inner, key, depth + 1) {
+        // `super().__init__(allow_origins=allow_origins)`: the caller's argument, or the
+        // parameter's default.
+        Source::At { expr, scope, .. }
+            if scope.last().is_some_and(|f| std::ptr::eq(*f, init))
+                && let Some(p) = expr.as_name().and_then(param) =>
+        {
+            match passed(p.name.as_str()) {
+                Source::Absent => match &p.default {
+                    Some(default) => Source::At {
+                        file: init_file,
+                        scope,
+                        expr: default,
+                        default: true,
+                    },
+                    None => Source::Unknown,
+                },
+                other => other,
+            }
+        }
+        // A default the constructor's own base call leaves is fixed by the class.
+        Source::At {
+            file, scope, expr, ..
+        } => Source::At {
+            file,
+            scope,
+            expr,
+            default: false,
+        },
+        // `super().__init__(*args, **kwargs)`: the caller's keyword arguments.
+        Source::Spread(name) => {
+            let forwarded = base_call
+                .keywords
+                .iter()
+                .filter(|k| k.arg.is_none())
+                .all(|k| {
+                    k.value.as_name().is_some_and(|n| {
+                        init.params
+                            .iter()
+                            .any(|p| p.name == n && p.kind == ParamKind::VarKeywords)
+                    })
+                });
+            if forwarded && param(name).is_none() {
+                passed(name)
+            } else {
+                Source::Unknown
+            }
+        }
+        other => other,
+    }
+}
+
+/// Whether the class, or a project base, decides origins in code (`is_allowed_origin`):
+/// Starlette then asks it instead of the listed origins and pattern, except that a listed
+/// `"*"` still answers cookie-carrying requests with their own origin.
+fn decides_origins_in_code(
+    model: &ProjectModel,
+    file: usize,
+    class: &routewarden_python::ast::Class,
+) -> bool {
+    find_method(model, file, class, "is_allowed_origin").is_some()
+}
+
+fn narrow_to_code_decision(policy: &mut CorsPolicy) {
+    policy.origins.retain(|o| o.text == "*");
+    policy.regexes.clear();
+    policy.origins_unknown = true;
+}
+
+/// A project subclass of `CORSMiddleware` registered (`add_middleware(Sub, ...)`,
+/// `Middleware(Sub, ...)`) or wrapping the app (`Sub(app, ...)`): the policy its constructor
+/// builds from the call's options. `None` when the class fixes every option itself: that
+/// policy is judged at its base constructor call, once.
+fn subclass_policy(
+    cx: &FileContext,
+    call: &Call,
+    subclasses: &CorsSubclasses,
+) -> Option<CorsPolicy> {
+    let model = cx.model;
+    let registered = call.args.first().filter(|_| {
+        call.method().is_some_and(|(_, m)| m == "add_middleware")
+            || cx.resolves_to(
+                &call.func,
+                &[
+                    "starlette.middleware.Middleware",
+                    "fastapi.middleware.Middleware",
+                ],
+            )
+    });
+    let (file, class) = registered
+        .and_then(|c| subclasses.class_named(model, cx.file_index, c))
+        .or_else(|| subclasses.class_named(model, cx.file_index, &call.func))?;
+    let site = Site {
+        file: cx.file_index,
+        scope: cx.functions.clone(),
+        call,
+    };
+    let span = call_span(call)?;
+    let mut from_call = false;
+    let [origins, credentials, regex] = STARLETTE_OPTIONS.map(|key| {
+        match option_source(
+            model,
+            subclasses,
+            Target::Subclass(file, class),
+            &site,
+            key,
+            0,
+        ) {
+            Source::At {
+                file,
+                expr,
+                default: false,
+                ..
+            } if file == cx.file_index && encloses(span, expr.span) => {
+                from_call = true;
+                Source::Here(expr)
+            }
+            Source::Spread(name) => {
+                from_call = true;
+                spread_option(cx, call, name).map_or(Source::Absent, Source::Here)
+            }
+            other => {
+                from_call |= matches!(other, Source::At { default: true, .. });
+                other
+            }
+        }
+    });
+    if !from_call {
+        return None;
+    }
+    let mut policy = build_starlette_policy(cx, origins, credentials, regex);
+    if decides_origins_in_code(model, file, class) {
+        narrow_to_code_decision(&mut policy);
+    }
+    Some(policy)
+}
+
+/// The base constructor call in the `__init__` of a `CORSMiddleware` subclass, when the
+/// options it passes are all fixed by the class (`super().__init__(app,
+/// allow_origins=["*"], allow_credentials=True)`): every registration gets that policy.
+fn base_constructor_policy(
+    cx: &FileContext,
+    call: &Call,
+    subclasses: &CorsSubclasses,
+) -> Option<CorsPolicy> {
+    if !is_base_init(call) {
+        return None;
+    }
+    let model = cx.model;
+    let init = cx.function().filter(|f| f.name == "__init__")?;
+    let class = *cx.classes.last()?;
+    if !subclasses
+        .classes
+        .contains(&(cx.file_index, class.span.start))
+        || !class
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef(m) if std::ptr::eq(m.as_ref(), init)))
+    {
+        return None;
+    }
+    let (base_call, target) = base_constructor_call(model, subclasses, cx.file_index, class, init)?;
+    if !std::ptr::eq(base_call, call) {
+        return None;
+    }
+    let site = Site {
+        file: cx.file_index,
+        scope: cx.functions.clone(),
+        call,
+    };
+    let span = call_span(call)?;
+    let mut decided = true;
+    let [origins, credentials, regex] = STARLETTE_OPTIONS.map(|key| {
+        match option_source(model, subclasses, target, &site, key, 0) {
+            // A parameter of this constructor, or the caller's `**kwargs`: the registration
+            // decides.
+            Source::At {
+                expr, ref scope, ..
+            } if scope.last().is_some_and(|f| std::ptr::eq(*f, init))
+                && expr
+                    .as_name()
+                    .is_some_and(|n| init.params.iter().skip(1).any(|p| p.name == n)) =>
+            {
+                decided = false;
+                Source::Unknown
+            }
+            Source::Spread(_) => {
+                decided = false;
+                Source::Unknown
+            }
+            Source::At { file, expr, .. } if file == cx.file_index && encloses(span, expr.span) => {
+                Source::Here(expr)
+            }
+            // The default of a parameter of the base's constructor that this call leaves out
+            // is fixed by the class too.
+            Source::At {
+                file, scope, expr, ..
+            } => Source::At {
+                file,
+                scope,
+                expr,
+                default: false,
+            },
+            other => other,
+        }
+    });
+    if !decided {
+        return None;
+    }
+    let mut policy = build_starlette_policy(cx, origins, credentials, regex);
+    if decides_origins_in_code(model, cx.file_index, class) {
+        narrow_to_code_decision(&mut policy);
+    }
+    Some(policy)
 }
 
 /// `self.cors_origin_regex` where the enclosing class declares `cors_origin_regex =
@@ -911,15 +1447,39 @@ fn collect_origins<'a>(
                     ExprKind::Attribute {
                         value: receiver,
                         attr,
-                    } if matches!(attr.as_str(), "split" | "strip") => collect_origins(
-                        model,
-                        file,
-                        scope,
-                        receiver,
-                        via_default,
-                        policy,
-                        depth + 1,
-                    ),
+                    } if matches!(attr.as_str(), "split" | "strip") => {
+                        // `ORIGINS = ORIGINS.split(",")`: the receiver is what the name held
+                        // before this assignment.
+                        let receiver = match receiver.as_name() {
+                            Some(name)
+                                if std::ptr::eq(
+                                    model.resolve_value(file, scope, receiver).expr,
+                                    value,
+                                ) =>
+                            {
+                                let body = scope
+                                    .last()
+                                    .map_or(model.files[file].body(), |f| &f.body[..]);
+                                match assignment_before(body, name, value.span.start) {
+                                    Some(earlier) => earlier,
+                                    None => {
+                                        policy.origins_unknown = true;
+                                        return;
+                                    }
+                                }
+                            }
+                            _ => receiver,
+                        };
+                        collect_origins(
+                            model,
+                            file,
+                            scope,
+                            receiver,
+                            via_default,
+                            policy,
+                            depth + 1,
+                        )
+                    }
                     _ => policy.origins_unknown = true,
                 },
             }
@@ -959,6 +1519,26 @@ fn collect_origins<'a>(
         }
         _ => policy.origins_unknown = true,
     }
+}
+
+/// The value of the last `name = value` in `body` (also in blocks, not in nested functions or
+/// classes) that ends before `position`.
+fn assignment_before<'a>(body: &'a [Stmt], name: &str, position: u32) -> Option<&'a Expr> {
+    let mut found = None;
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            span,
+            ..
+        } = stmt
+            && span.end <= position
+            && targets.iter().any(|t| t.as_name() == Some(name))
+        {
+            found = Some(value);
+        }
+    });
+    found
 }
 
 /// The arguments that calls of the innermost function of `scope` made at module level (also in

@@ -41,6 +41,28 @@ fn library_call(cx: &FileContext, call: &Call, calls: &[(&str, JwtLibrary)]) -> 
     (!cx.file.is_test()).then_some(library)
 }
 
+/// jwcrypto's token class: `JWT(header=..., claims=...)` builds a token that
+/// `make_signed_token`/`make_encrypted_token` then seal, `JWT(jwt=..., key=...)` reads one.
+const JWCRYPTO_JWT: &[&str] = &["jwcrypto.jwt.JWT"];
+
+/// The claims of a jwcrypto token being built outside test code: a `JWT(header, claims,
+/// ...)` that reads no token (no `jwt`, its third parameter).
+pub fn jwcrypto_built_claims<'e>(cx: &FileContext, call: &'e Call) -> Option<&'e Expr> {
+    if !cx.resolves_to(&call.func, JWCRYPTO_JWT)
+        || cx.file.is_test()
+        || call.argument("jwt", 2).is_some()
+    {
+        return None;
+    }
+    call.argument("claims", 1)
+}
+
+/// The `default_claims` of a jwcrypto token (its sixth parameter): registered claims it adds
+/// to the claims given, generating a `None` `exp` from its validity.
+pub fn jwcrypto_default_claims(call: &Call) -> Option<&Expr> {
+    call.argument("default_claims", 5)
+}
+
 /// The entries of the `options` mapping of a decode call, followed through a variable or
 /// constant: `(key, value)`.
 pub fn options<'e>(cx: &'e FileContext, call: &'e Call) -> Vec<(String, &'e Expr)> {

@@ -19,7 +19,9 @@ declare_rule! {
     /// when read from the environment or otherwise unknown; only a project that sets no
     /// `CORS_ORIGINS` (or sets `None`) gets flask-cors's default `*`. A `@cross_origin()` that
     /// passes no origins or credentials of its own is reported at the `CORS(...)` call reading
-    /// the same configuration, not once per route.
+    /// the same configuration, not once per route. Project subclasses of `CORSMiddleware` are
+    /// judged as CORS001 describes: at their `super().__init__(...)` call when they fix the
+    /// policy, else where they are registered with the options they are given.
     /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous

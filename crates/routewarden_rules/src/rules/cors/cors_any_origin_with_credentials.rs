@@ -20,8 +20,18 @@ declare_rule! {
     /// after `params.setdefault("allow_origins", ["*"])`, the origins a module-level call passes
     /// to a helper that installs the middleware, also under `if ENABLE_CORS:`, Starlette's
     /// `config("CORS_ORIGINS", default="*")`, a traitlets trait of the class installing the
-    /// middleware, `origin_pattern = Unicode(".*", config=True)` read as `self.origin_pattern`), and
-    /// `allow_credentials` likewise; an origins list read from configuration with no
+    /// middleware, `origin_pattern = Unicode(".*", config=True)` read as `self.origin_pattern`,
+    /// a name rebound to its own split, `ORIGINS = os.getenv("ORIGINS", "*")` then `ORIGINS =
+    /// ORIGINS.split(",")`; an `allow_origin_regex` likewise, from a settings field's default,
+    /// also of a settings factory that names its class only in its return annotation), and
+    /// `allow_credentials` likewise. Project subclasses of `CORSMiddleware` are CORS
+    /// configuration too: options the subclass fixes in its `super().__init__(...)` call
+    /// (`allow_origins=["*"], allow_credentials=True`, also under `if USE_CORS:`) are reported
+    /// there, once; options it takes from its caller (its parameters, their defaults when the
+    /// caller leaves them out, `**kwargs` forwarded) are judged where it is registered, with
+    /// `add_middleware`, `Middleware(...)` or wrapping the app; a subclass that decides origins
+    /// in `is_allowed_origin` is judged only on a listed `"*"`, which Starlette still answers for
+    /// cookie-carrying requests. An origins list read from configuration with no
     /// wildcard default is not reported, nor one the code rejects `*` from before use
     /// (`if "*" in origins: raise ...`, `[o for o in origins if o != "*"]`). flask-cors options
     /// the call does not pass come from the app configuration (`CORS_ORIGINS`,

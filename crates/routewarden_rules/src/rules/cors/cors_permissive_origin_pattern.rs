@@ -13,7 +13,10 @@ declare_rule! {
     /// `https://evilexample.com`), a flask-cors pattern without a `$` anchor; the `null` origin;
     /// `http://` origins (any network attacker can act as them) when credentials are allowed,
     /// other than the local machine's (`localhost`, `*.localhost`, `127.0.0.1`, `[::1]`; not
-    /// `localhost.example.com`). flask-cors origins set in the app configuration
+    /// `localhost.example.com`). Patterns and origins read from settings or the environment
+    /// are judged by the value that applies when nothing is configured (a settings field's
+    /// default, `os.getenv("ORIGIN_REGEX", "https://.*example.com")`), and those of
+    /// `CORSMiddleware` subclasses as CORS001 describes. flask-cors origins set in the app configuration
     /// (`CORS_ORIGINS`) are checked where a `CORS(...)` or `@cross_origin(...)` call uses them;
     /// a decorator using the same configured origins as a `CORS(...)` call is not reported again
     /// for them.

@@ -2,7 +2,8 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::jwt_calls::{
-    decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false, options,
+    decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false,
+    jwcrypto_built_claims, jwcrypto_default_claims, options,
 };
 use crate::rule::{Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
@@ -20,7 +21,9 @@ declare_rule! {
     /// payload is built in a local variable and extended before encoding with `payload["exp"] =`,
     /// `payload.update(...)` or `payload |= {...}`; payloads built elsewhere or merged from
     /// other mappings are not judged; authlib's `jwt.encode(header, payload, key)` is read in its
-    /// own order, the payload second), and fastapi-users' `JWTStrategy` given
+    /// own order, the payload second; jwcrypto's `JWT(header=..., claims=...)`, which builds
+    /// the token `make_signed_token`/`make_encrypted_token` seal, likewise, unless its
+    /// `default_claims` name `exp`, which jwcrypto then fills in), and fastapi-users' `JWTStrategy` given
     /// `lifetime_seconds=None`, which then signs tokens without `exp`. An unsigned token (`algorithm="none"`, an authlib header
     /// with `"alg": "none"`) is JWT002's: an expiry nobody can trust is not reported.
     ///
@@ -550,6 +553,24 @@ impl Rule for JwtClaimsNotVerified {
             }
             return;
         }
+        // jwcrypto: `JWT(header=..., claims=...)` builds the token that is then signed.
+        if let Some(claims) = jwcrypto_built_claims(cx, call) {
+            if result_discarded(cx, expr) {
+                return;
+            }
+            // `default_claims={"exp": None}`: jwcrypto adds the expiry itself; a mapping that
+            // cannot be read may too.
+            if let Some(defaults) = jwcrypto_default_claims(call) {
+                let defaults = cx.resolve_value(defaults).expr;
+                let readable = matches!(defaults.kind, ExprKind::Dict(_))
+                    || matches!(&defaults.kind, ExprKind::Call(c) if c.func.as_name() == Some("dict"));
+                if !readable || dict_entries(defaults).iter().any(|(k, _)| k == "exp") {
+                    return;
+                }
+            }
+            judge_claims(cx, expr, claims, out);
+            return;
+        }
         let Some(library) = encoder(cx, call) else {
             return;
         };
@@ -558,36 +579,41 @@ impl Rule for JwtClaimsNotVerified {
         if unsigned || result_discarded(cx, expr) {
             return;
         }
-        let Some(payload) = encoded_claims(library, call) else {
-            return;
-        };
-        let origin = cx.resolve_value(payload);
-        let ExprKind::Dict(entries) = &origin.expr.kind else {
-            return;
-        };
-        if entries
-            .iter()
-            .any(|e| e.key.as_ref().is_none_or(|k| k.as_str().is_none()))
-        {
+        if let Some(payload) = encoded_claims(library, call) {
+            judge_claims(cx, expr, payload, out);
+        }
+    }
+}
+
+/// Reports a token issued with claims that are all known and include no `exp`: a dict
+/// literal, also through a local variable extended before the token is made.
+fn judge_claims(cx: &FileContext, expr: &Expr, payload: &Expr, out: &mut Findings) {
+    let origin = cx.resolve_value(payload);
+    let ExprKind::Dict(entries) = &origin.expr.kind else {
+        return;
+    };
+    if entries
+        .iter()
+        .any(|e| e.key.as_ref().is_none_or(|k| k.as_str().is_none()))
+    {
+        return;
+    }
+    let mut keys: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.key.as_ref()?.as_str().map(String::from))
+        .collect();
+    if let (Some(name), Some(function)) = (payload.as_name(), cx.function()) {
+        let (later, unknown) = keys_added_later(&function.body, name);
+        if unknown {
             return;
         }
-        let mut keys: Vec<String> = entries
-            .iter()
-            .filter_map(|e| e.key.as_ref()?.as_str().map(String::from))
-            .collect();
-        if let (Some(name), Some(function)) = (payload.as_name(), cx.function()) {
-            let (later, unknown) = keys_added_later(&function.body, name);
-            if unknown {
-                return;
-            }
-            keys.extend(later);
-        }
-        if !keys.iter().any(|k| k == "exp") {
-            out.report(
-                meta,
-                expr.span,
-                "token issued without an `exp` claim: it never expires",
-            );
-        }
+        keys.extend(later);
+    }
+    if !keys.iter().any(|k| k == "exp") {
+        out.report(
+            &JWT_CLAIMS_NOT_VERIFIED,
+            expr.span,
+            "token issued without an `exp` claim: it never expires",
+        );
     }
 }

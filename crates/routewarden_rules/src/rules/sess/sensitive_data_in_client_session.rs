@@ -6,8 +6,9 @@ use crate::helpers::identifier_words;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::{class_hierarchy, class_lineage};
+use routewarden_model::for_each_return;
 use routewarden_model::security::walk_stmts;
-use routewarden_python::ast::{Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{BinOp, Call, Expr, ExprKind, FStringPart, Function, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -15,7 +16,11 @@ declare_rule! {
     /// keeps Flask's default client-side cookie session: `session["password"] = ...`,
     /// `session["role"] = "admin"`, `session.update(is_admin=True)`,
     /// `session.setdefault("api_key", ...)`, and values read from credential attributes
-    /// (`session["user"] = user.password_hash`). Credentials: passwords and hashes, tokens,
+    /// (`session["user"] = user.password_hash`). Keys built at run time are judged by their
+    /// literal parts: `session[prefix + "_admin"]`, `session[f"{PREFIX}_role"]`,
+    /// `"%s_role" % prefix`, a module constant holding the key, a project helper returning its
+    /// argument joined to a prefix (`session[key_for("permissions")]`). Anti-forgery tokens
+    /// (`csrf_token`) belong in the session and are not reported. Credentials: passwords and hashes, tokens,
     /// API keys, secrets, card numbers, SSNs; authorisation state: roles, admin flags,
     /// permissions, scopes. Not reported when a server-side session is configured anywhere in
     /// the project's non-test code (Flask-Session's `SESSION_TYPE`, or a custom
@@ -71,11 +76,15 @@ const AUTHZ_WORDS: &[&str] = &[
     "iban",
 ];
 
+/// A key naming a credential or authorisation state. An anti-forgery token (`csrf_token`,
+/// `oauth_csrf_token`) is the user's own and is meant to live in their session: Flask-WTF keeps
+/// its own there.
 fn sensitive_key(key: &str) -> bool {
-    is_credential_name(key)
-        || identifier_words(key)
-            .iter()
-            .any(|w| AUTHZ_WORDS.contains(&w.as_str()))
+    let words = identifier_words(key);
+    if words.iter().any(|w| w == "csrf" || w == "xsrf") {
+        return false;
+    }
+    is_credential_name(key) || words.iter().any(|w| AUTHZ_WORDS.contains(&w.as_str()))
 }
 
 /// A value read from a credential attribute (`user.password_hash`); not a member of a class
@@ -90,11 +99,24 @@ fn sensitive_value(expr: &Expr) -> Option<String> {
 }
 
 struct Writes<'a> {
+    model: &'a ProjectModel,
+    file: usize,
     imports: &'a routewarden_python::names::Imports,
+    /// The functions enclosing the statements being read, outermost first.
+    scope: Vec<&'a Function>,
     out: Vec<(Span, String)>,
 }
 
-impl Writes<'_> {
+/// A call of a project helper that builds a key from its arguments: whose parameters stand
+/// for the arguments of `call`, read where the call is.
+struct Frame<'a, 's> {
+    function: &'a Function,
+    call: &'a Call,
+    file: usize,
+    scope: &'s [&'a Function],
+}
+
+impl<'a> Writes<'a> {
     /// `session` imported from Flask or Quart, under any alias, or `flask.session`.
     fn is_session(&self, expr: &Expr) -> bool {
         self.imports
@@ -102,7 +124,32 @@ impl Writes<'_> {
             .is_some_and(|q| q == "flask.session" || q == "quart.session")
     }
 
-    fn body(&mut self, body: &[Stmt]) {
+    /// Why storing under `key` is sensitive, naming the key as written: a literal, or a key
+    /// built at run time whose literal parts say what it holds (`prefix + "_admin"`,
+    /// `f"{PREFIX}_role"`, a module constant, a project helper `session_key("role")` that
+    /// returns its argument joined to a prefix).
+    fn sensitive_key_named(&self, key: &'a Expr) -> Option<String> {
+        if let Some(literal) = key.as_str() {
+            return sensitive_key(literal).then(|| literal.to_string());
+        }
+        let mut text = String::new();
+        let mut literal = false;
+        key_parts(
+            self.model,
+            self.file,
+            &self.scope,
+            key,
+            None,
+            &mut text,
+            &mut literal,
+            0,
+        );
+        (literal && sensitive_key(&text)).then(|| {
+            routewarden_model::apps::one_line(key.span.text(&self.model.files[self.file].text))
+        })
+    }
+
+    fn body(&mut self, body: &'a [Stmt]) {
         for stmt in body {
             match stmt {
                 Stmt::Assign {
@@ -116,8 +163,7 @@ impl Writes<'_> {
                             if !self.is_session(s) {
                                 continue;
                             }
-                            let key = slice.as_str().unwrap_or("");
-                            if sensitive_key(key) {
+                            if let Some(key) = self.sensitive_key_named(slice) {
                                 self.out.push((
                                     *span,
                                     format!("`{key}` is stored in the client-side session cookie"),
@@ -140,21 +186,24 @@ impl Writes<'_> {
                         let mut keys: Vec<String> = call
                             .keywords
                             .iter()
-                            .filter_map(|k| k.arg.as_deref().map(str::to_string))
+                            .filter_map(|k| k.arg.as_deref().filter(|k| sensitive_key(k)))
+                            .map(str::to_string)
                             .collect();
                         if attr == "setdefault" {
-                            keys.extend(call.args.first().and_then(Expr::as_str).map(String::from));
+                            keys.extend(
+                                call.args.first().and_then(|k| self.sensitive_key_named(k)),
+                            );
                         }
                         for a in &call.args {
                             if let ExprKind::Dict(entries) = &a.kind {
                                 keys.extend(
                                     entries
                                         .iter()
-                                        .filter_map(|e| e.key.as_ref()?.as_str().map(String::from)),
+                                        .filter_map(|e| self.sensitive_key_named(e.key.as_ref()?)),
                                 );
                             }
                         }
-                        if let Some(k) = keys.iter().find(|k| sensitive_key(k)) {
+                        if let Some(k) = keys.first() {
                             self.out.push((
                                 *span,
                                 format!("`{k}` is stored in the client-side session cookie"),
@@ -164,10 +213,172 @@ impl Writes<'_> {
                 }
                 _ => {}
             }
+            if let Stmt::FunctionDef(function) = stmt {
+                self.scope.push(function);
+                self.body(&function.body);
+                self.scope.pop();
+                continue;
+            }
             for child in stmt.child_bodies() {
                 self.body(child);
             }
         }
+    }
+}
+
+/// Appends to `out` the text of a key as far as it is known, `_` for each unknown part, and
+/// sets `literal` when some part is: string literals, names and constants holding them
+/// (followed to their assignment), `+` and f-strings of those, `"%s_role" % x` and
+/// `"{}_role".format(x)` templates, and one call of a project function whose one return
+/// value is built so from its parameters.
+#[allow(clippy::too_many_arguments)]
+fn key_parts<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    frame: Option<&Frame<'a, '_>>,
+    out: &mut String,
+    literal: &mut bool,
+    depth: u32,
+) {
+    if depth > 6 {
+        out.push('_');
+        return;
+    }
+    match &expr.kind {
+        ExprKind::Str(s) => {
+            out.push_str(s);
+            *literal = true;
+        }
+        ExprKind::FString(parts) => {
+            for part in parts {
+                match part {
+                    FStringPart::Literal(s) => {
+                        out.push_str(s);
+                        *literal = true;
+                    }
+                    FStringPart::Value(e) => {
+                        key_parts(model, file, scope, e, frame, out, literal, depth + 1)
+                    }
+                }
+            }
+        }
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => {
+            key_parts(model, file, scope, left, frame, out, literal, depth + 1);
+            key_parts(model, file, scope, right, frame, out, literal, depth + 1);
+        }
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Mod,
+            ..
+        } if left.as_str().is_some() => {
+            key_parts(model, file, scope, left, frame, out, literal, depth + 1)
+        }
+        ExprKind::Call(call)
+            if call
+                .method()
+                .is_some_and(|(receiver, m)| m == "format" && receiver.as_str().is_some()) =>
+        {
+            key_parts(
+                model,
+                file,
+                scope,
+                &call.func,
+                frame,
+                out,
+                literal,
+                depth + 1,
+            )
+        }
+        ExprKind::Attribute { value, attr } if attr == "format" && value.as_str().is_some() => {
+            key_parts(model, file, scope, value, frame, out, literal, depth + 1)
+        }
+        // A parameter of the helper: the caller's argument, where the call is.
+        ExprKind::Name(name)
+            if let Some(frame) = frame
+                && let Some(position) =
+                    frame.function.params.iter().position(|p| p.name == *name) =>
+        {
+            let skip = usize::from(
+                frame
+                    .function
+                    .params
+                    .first()
+                    .is_some_and(|p| p.name == "self" || p.name == "cls"),
+            );
+            match frame.call.argument(name, position.saturating_sub(skip)) {
+                Some(arg) => key_parts(
+                    model,
+                    frame.file,
+                    frame.scope,
+                    arg,
+                    None,
+                    out,
+                    literal,
+                    depth + 1,
+                ),
+                None => out.push('_'),
+            }
+        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            let origin = model.resolve_value(file, scope, expr);
+            if std::ptr::eq(origin.expr, expr)
+                || matches!(
+                    origin.expr.kind,
+                    ExprKind::Name(_) | ExprKind::Attribute { .. }
+                )
+            {
+                out.push('_');
+            } else {
+                key_parts(
+                    model,
+                    origin.file,
+                    &origin.scope,
+                    origin.expr,
+                    None,
+                    out,
+                    literal,
+                    depth + 1,
+                );
+            }
+        }
+        ExprKind::Call(call) if frame.is_none() => {
+            let helper = match model.project_definition(file, &call.func) {
+                Some((f, Stmt::FunctionDef(helper))) => Some((f, helper.as_ref())),
+                _ => None,
+            };
+            let mut returned = Vec::new();
+            if let Some((_, helper)) = helper {
+                for_each_return(&helper.body, &mut |v| returned.push(v));
+            }
+            match (helper, returned.as_slice()) {
+                (Some((helper_file, helper)), [value]) => {
+                    let frame = Frame {
+                        function: helper,
+                        call,
+                        file,
+                        scope,
+                    };
+                    key_parts(
+                        model,
+                        helper_file,
+                        &[helper],
+                        value,
+                        Some(&frame),
+                        out,
+                        literal,
+                        depth + 1,
+                    );
+                }
+                _ => out.push('_'),
+            }
+        }
+        _ => out.push('_'),
     }
 }
 
@@ -390,7 +601,10 @@ impl Rule for SensitiveDataInClientSession {
                 continue;
             }
             let mut writes = Writes {
+                model: cx.model,
+                file: index,
                 imports: &file.imports,
+                scope: Vec::new(),
                 out: Vec::new(),
             };
             writes.body(file.body());
