@@ -50,6 +50,7 @@ pub fn check_project(
     let flask_cors_config = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
     let handler_names = std::sync::OnceLock::new();
+    let sent_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
     let shared = Shared {
         model,
         settings,
@@ -59,6 +60,7 @@ pub fn check_project(
         flask_cors_config: &flask_cors_config,
         startup_refusals: &startup_refusals,
         handler_names: &handler_names,
+        sent_exceptions: &sent_exceptions,
     };
     let cx = ProjectContext {
         model,
@@ -165,6 +167,7 @@ struct Shared<'a> {
     flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
     handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
+    sent_exceptions: &'a crate::context::SentExceptions,
 }
 
 fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> Vec<Finding> {
@@ -188,6 +191,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 flask_cors_config: shared.flask_cors_config,
                 startup_refusals: shared.startup_refusals,
                 handler_names: shared.handler_names,
+                sent_exceptions: shared.sent_exceptions,
                 test_module: crate::credentials::names_test_module(file),
             },
             hooks: HOOKS.map(|_| {
