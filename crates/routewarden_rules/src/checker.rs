@@ -51,6 +51,7 @@ pub fn check_project(
     let cors_subclasses = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
     let handler_names = std::sync::OnceLock::new();
+    let sent_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
     let shared = Shared {
         model,
         settings,
@@ -61,6 +62,7 @@ pub fn check_project(
         cors_subclasses: &cors_subclasses,
         startup_refusals: &startup_refusals,
         handler_names: &handler_names,
+        sent_exceptions: &sent_exceptions,
     };
     let cx = ProjectContext {
         model,
@@ -168,6 +170,7 @@ struct Shared<'a> {
     cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
     handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
+    sent_exceptions: &'a crate::context::SentExceptions,
 }
 
 fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> Vec<Finding> {
@@ -192,6 +195,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 cors_subclasses: shared.cors_subclasses,
                 startup_refusals: shared.startup_refusals,
                 handler_names: shared.handler_names,
+                sent_exceptions: shared.sent_exceptions,
                 test_module: crate::credentials::names_test_module(file),
             },
             hooks: HOOKS.map(|_| {

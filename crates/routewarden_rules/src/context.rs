@@ -6,6 +6,10 @@ use routewarden_python::ast::{Class, Expr, ExprKind, Function, Span};
 use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
 
+/// A memo by `(file, start)` of a project class definition (or of the assignment that makes
+/// one): whether some handler or `except` clause sends its fields to the client.
+pub(crate) type SentExceptions = std::sync::Mutex<rustc_hash::FxHashMap<(usize, u32), bool>>;
+
 /// What a per-file hook knows: the project, the file, and where in the file it is.
 pub struct FileContext<'a> {
     pub model: &'a ProjectModel,
@@ -32,6 +36,9 @@ pub struct FileContext<'a> {
     /// The literals the application refuses to start with, built when a rule first asks.
     pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
     pub(crate) handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
+    /// Whether the project sends what a project exception class carries to the client, by
+    /// class definition, filled in as ERR001 asks.
+    pub(crate) sent_exceptions: &'a SentExceptions,
     /// Whether the file is test code by its path (see [`crate::credentials::is_test_module`]),
     /// asked of every comparison.
     pub(crate) test_module: bool,

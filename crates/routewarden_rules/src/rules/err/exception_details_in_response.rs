@@ -53,12 +53,37 @@ declare_rule! {
     /// exception handler (decorated with `exception_handler`/`errorhandler`, or registered with
     /// `add_exception_handler`/`register_error_handler`), also through FastAPI's own
     /// `http_exception_handler(request, HTTPException(500, detail=repr(exc)))`, which sends
-    /// the `detail`.
+    /// the `detail`. Also put in a project exception that the project sends
+    /// (`raise InternalServerErrorException(message=f"failed: {e}")`, where an
+    /// `exception_handler(ApiError)`, or an `except ApiError as exc:` clause of a route or a
+    /// middleware, answers with `exc.message`, `str(exc)` or another field of it): the class
+    /// or a base of it, also one a factory makes (`type(name, (ApiError,), {...})`), keeps an
+    /// HTTP status (`status_code`, `code`), and the status is the one the call, the class or
+    /// the factory gives; looked for in request-handling modules (they use the web framework,
+    /// have routes, or a module with routes imports what encloses the `raise`), since a
+    /// project's error classes also serve its command-line tools; a handler or clause that
+    /// answers with a fixed 5xx is judged itself. The exception an error wraps counts as any
+    /// exception (`str(error.inner_error)`, `e.__cause__`), and so do the `args` of what a
+    /// Flask status handler is given (werkzeug's exception has none: a handler reading them
+    /// expects the unhandled exception itself). A value an `except` clause keeps in a local
+    /// that the handler returns after the `try` (`ret = {"msg": str(e)}` in the clause,
+    /// `return ret` after it) is reported where the clause builds it; a response built and
+    /// never returned nor read (`ret = Response(...)` then `return {"success": True}`) sends
+    /// nothing. Helpers are followed through `await`, `or` fallbacks and regular-expression
+    /// substitutions (`_KEY_RE.sub("sk-***", text)`: the rest of the text still goes out).
     ///
     /// Logging calls are never sinks, and the steps of background jobs (functions decorated
     /// as Celery, Dramatiq or Huey tasks, Hatchet workflow steps, and methods of a class
     /// decorated as a workflow) send nothing to a client: the worker runs them, and the
     /// route only enqueues them. Not reported for deliberate client-error messages:
+    /// - an exception of a named class answered with a 4xx status, even from a library the
+    ///   analysis cannot read (`except ModelInputError as e:` then a 400 with its text): not
+    ///   `Exception`, `BaseException`, `RuntimeError` or `OSError`, nor a project name bound to
+    ///   one (`AnyError = Exception`), a catch-all by its name (`UnknownError`,
+    ///   `InternalError`), or a class of a library known to put server data in its text
+    ///   (database drivers and ORMs, search engines, HTTP and network clients, `subprocess`);
+    ///   a cause tested for its class counts as that class (`if isinstance(e.__cause__,
+    ///   NotFoundError): raise HTTPException(404, str(e.__cause__))`);
     /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
     ///   `LookupError`, `KeyError`, `IndexError`, `NotImplementedError`, `SyntaxError`,
     ///   validation and decoding errors, jsonschema's `SchemaError`, also
@@ -116,7 +141,8 @@ declare_rule! {
     ///   (`if "not found" in str(e).lower(): raise HTTPException(404, str(e))`): the known,
     ///   deliberate message, not whatever the exception happens to say;
     /// - details sent only in the branch of an operator's opt-in (`if settings.DEBUG:`,
-    ///   `if conf.get("api", "expose_stacktrace") == "True":`);
+    ///   `if conf.get("api", "expose_stacktrace") == "True":`), also after `if not
+    ///   debug_enabled: return fallback` in a handler or a helper;
     /// - an upstream service's reply relayed by a gateway: the reason phrase (`e.message` of
     ///   aiohttp's `ClientResponseError`), status and body of the upstream response. The
     ///   exception's own text (`str(e)`), which names the URL the server called, is still
@@ -260,6 +286,8 @@ const NARROW: &[&str] = &[
     // The base of JMESPath's complaints about a query expression (its syntax, a function's
     // arity or argument types): the expression a client passes to select data.
     "JMESPathError",
+    // pyparsing's complaint about the text it was asked to parse, by line and column.
+    "ParseException",
     // Third-party codecs' complaints about the bytes they were given.
     "ZstdError",
     "LZ4FrameError",
@@ -282,6 +310,10 @@ struct Taint {
     /// Caught by a named class more specific than `Exception`, `RuntimeError` or `OSError`:
     /// code that takes its status from it knows what the error is.
     specific: bool,
+    /// Caught by a named class that is neither a broad built-in nor one whose text is known to
+    /// carry server data (a database driver's, an HTTP client's): answered with a 4xx, its
+    /// message is the one chosen for the client, whether or not the class can be read.
+    named: bool,
 }
 
 /// The status a response is sent with.
@@ -319,6 +351,14 @@ struct Analysis<'c, 'a> {
     /// (`response.message = str(e)`) in the `except` clause being learnt: the object keeps it
     /// after the clause.
     written_models: Vec<(String, Taint)>,
+    /// The causes of caught exceptions (`e.__cause__`) in the branch of a test of their class
+    /// (`if isinstance(e.__cause__, NotFoundError):`), by the caught exception's name.
+    causes: HashMap<String, Taint>,
+    /// Where each tainted local was last given the text.
+    origins: HashMap<String, Span>,
+    /// Locals an `except` clause gave the text, read after the `try` (`ret = {"msg": str(e)}`
+    /// in the clause, `return ret` after it), with where the clause did so: reported there.
+    carried: HashMap<String, Span>,
 }
 
 impl Analysis<'_, '_> {
@@ -338,7 +378,40 @@ impl Analysis<'_, '_> {
                 ) && let Some(n) = value.as_name()
                     && self.tainted.contains_key(n)
                 {
+                    // Unless a test of its class selected the branch.
+                    return match self.causes.get(n) {
+                        Some(t) if attr != "original_exception" => {
+                            (!t.framework_http).then_some(*t)
+                        }
+                        _ => Some(Taint::default()),
+                    };
+                }
+                // The exception a wrapping error keeps for its handler (`WorkflowError(
+                // public_message, inner_error=e)`): any exception, whatever was caught.
+                if matches!(
+                    attr.as_str(),
+                    "inner_error" | "inner_exception" | "original_error"
+                ) && value
+                    .as_name()
+                    .is_some_and(|n| self.tainted.contains_key(n))
+                {
                     return Some(Taint::default());
+                }
+                // `error.args` in a Flask status handler: werkzeug's `HTTPException` has none;
+                // only the exception it is handed otherwise (Flask before 1.1 passed the
+                // unhandled exception itself) fills them, with its text.
+                if attr == "args"
+                    && let Some(t) = value.as_name().and_then(|n| self.tainted.get(n))
+                    && t.framework_http
+                {
+                    // Judged as that exception: a client-error status is the description
+                    // chosen for the client.
+                    return Some(Taint {
+                        framework_http: false,
+                        narrow: false,
+                        named: true,
+                        ..*t
+                    });
                 }
                 if matches!(
                     attr.as_str(),
@@ -438,6 +511,8 @@ impl Analysis<'_, '_> {
                 items.iter().find_map(|i| self.taint(i))
             }
             ExprKind::Subscript { value, .. } => self.taint(value),
+            // `return await handle_failure(exception)`
+            ExprKind::Await(inner) => self.taint(inner),
             _ => None,
         }
     }
@@ -802,18 +877,110 @@ impl Analysis<'_, '_> {
             .is_some_and(|q| RESPONSE_BUILDERS.contains(&&*q))
     }
 
+    /// The status a raised project exception is sent with, when some exception handler or
+    /// `except` clause of the project sends its fields to the client (`@app.exception_handler(
+    /// ApiError)` returning `JSONResponse({"message": exc.message}, exc.status_code)`); the
+    /// class may be made by a factory (`type(name, (ApiError,), {...})`). The status comes
+    /// from the call (`status_code=500`), the class (`super().__init__(500, ...)`, `code =
+    /// 404`, the factory's `http_exception_factory(status.HTTP_404_NOT_FOUND, ...)`), or else
+    /// is the one the exception carries.
+    fn sent_exception_status(&self, call: &Call) -> Option<Status> {
+        let model = self.cx.model;
+        let (file, stmt) = model.project_definition(self.cx.file_index, &call.func)?;
+        if !matches!(stmt, Stmt::ClassDef(_) | Stmt::Assign { .. }) || !handles_requests(self.cx) {
+            return None;
+        }
+        let lineage = exception_lineage(model, file, stmt);
+        if !lineage
+            .iter()
+            .any(|&(f, s)| is_sent_exception(self.cx, f, s))
+        {
+            return None;
+        }
+        // The status the call gives a parameter of the nearest `__init__` (not past a class a
+        // factory makes, whose constructor the factory defines).
+        let init = lineage
+            .iter()
+            .map_while(|&(f, s)| match s {
+                Stmt::ClassDef(class) => Some((f, class)),
+                _ => None,
+            })
+            .find_map(|(f, class)| {
+                class.body.iter().find_map(|m| match m {
+                    Stmt::FunctionDef(m) if m.name == "__init__" => Some((f, m.as_ref())),
+                    _ => None,
+                })
+            });
+        if let Some((_, init)) = init {
+            for (param, arg) in bound_parameters(init, call, true) {
+                if names_a_status(param) {
+                    return Some(self.status_of(arg));
+                }
+            }
+        }
+        if let Some(code) = lineage.iter().find_map(|&(f, s)| class_status(model, f, s)) {
+            return Some(Status::Code(code));
+        }
+        // Only an HTTP error, one that carries its status (`self.status_code = status_code`):
+        // a general error class the project also answers requests with is raised by code that
+        // runs outside requests too.
+        lineage
+            .iter()
+            .any(|&(_, s)| carries_status(s))
+            .then_some(Status::FromException)
+    }
+
+    /// Whether `expr` is (an `await` of) a response constructor's call.
+    fn builds_response(&self, expr: &Expr) -> bool {
+        let expr = match &expr.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => expr,
+        };
+        expr.as_call().is_some_and(|c| self.is_response_builder(c))
+    }
+
+    /// Whether the function analysed reads local `name` anywhere (not counting the plain
+    /// assignments that give it a value), also from a nested function.
+    fn reads_local(&self, name: &str) -> bool {
+        let Some(f) = self.scope.last() else {
+            return true;
+        };
+        let mut found = false;
+        walk_exprs_reading(&f.body, &mut |e| {
+            found = found || e.any(&mut |x| x.as_name() == Some(name));
+        });
+        found
+    }
+
+    /// Where the clause gave the text to a local that `value` carries after the `try`.
+    fn carried_origin(&self, value: &Expr) -> Option<Span> {
+        if self.carried.is_empty() {
+            return None;
+        }
+        let mut origin = None;
+        value.any(&mut |x| {
+            origin = origin.or_else(|| x.as_name().and_then(|n| self.carried.get(n)).copied());
+            origin.is_some()
+        });
+        origin
+    }
+
     fn learn_assignments(&mut self, body: &[Stmt]) {
         for stmt in body {
             match stmt {
                 Stmt::Assign {
                     targets,
                     value: Some(value),
+                    span,
                     ..
                 } => {
                     if let Some(t) = self.taint(value) {
                         for target in targets {
                             if let Some(n) = target.as_name() {
                                 self.tainted.insert(n.to_string(), t);
+                                self.origins.insert(n.to_string(), *span);
+                                // Given the text again here: reported where it is returned.
+                                self.carried.remove(n);
                             }
                             self.learn_unpacking(target, value);
                             // `response.message = str(e)` on a response model: the model now
@@ -1000,15 +1167,21 @@ fn walk_run_statements<'s>(body: &'s [Stmt], passed: &[&str], f: &mut impl FnMut
         f(stmt);
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::If { test, orelse, .. } if fills_default(test, passed) => {
-                walk_run_statements(orelse, passed, f);
-            }
+            // First: an opt-in the caller passes (`debug_enabled=settings.debug`) is still one.
             Stmt::If {
                 test, body, orelse, ..
             } if exposure_switch(test).is_some() => {
                 if let Some(branch) = unexposed_branch(test, body, orelse) {
                     walk_run_statements(branch, passed, f);
                 }
+                // `if not debug_enabled: return fallback`: what follows runs only with the
+                // opt-in.
+                if leaves_unless_opted_in(stmt) {
+                    return;
+                }
+            }
+            Stmt::If { test, orelse, .. } if fills_default(test, passed) => {
+                walk_run_statements(orelse, passed, f);
             }
             other => {
                 for child in other.child_bodies() {
@@ -1017,6 +1190,15 @@ fn walk_run_statements<'s>(body: &'s [Stmt], passed: &[&str], f: &mut impl FnMut
             }
         }
     }
+}
+
+/// `if not settings.DEBUG: return ...` (or `raise`), without an `else`: the statements after
+/// it run only when the operator opted in to exposing details.
+fn leaves_unless_opted_in(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::If { test, body, orelse, .. }
+        if orelse.is_empty()
+            && exposure_switch(test) == Some(true)
+            && matches!(body.last(), Some(Stmt::Return { .. } | Stmt::Raise { .. })))
 }
 
 /// `x is None` or `not x` for one of the `passed` parameters.
@@ -1089,6 +1271,8 @@ fn carries_text(
         ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().any(carries),
         ExprKind::Subscript { value, .. } => carries(value),
         ExprKind::IfExp { body, orelse, .. } => carries(body) || carries(orelse),
+        // `strip_keys(str(exc)) or "Internal Server Error"`
+        ExprKind::BoolOp { values, .. } => values.iter().any(carries),
         ExprKind::Await(inner) => carries(inner),
         ExprKind::Call(call) => {
             let args = || {
@@ -1103,6 +1287,10 @@ fn carries_text(
             {
                 return args().any(carries);
             }
+            // `re.sub(pattern, "***", text)`: the text with some parts replaced.
+            if imports.resolves_to(&call.func, &["re.sub", "re.subn"]) {
+                return call.args.get(2).is_some_and(carries);
+            }
             if let ExprKind::Attribute { value, attr } = &call.func.kind {
                 // `"<p>{}</p>".format(message)`, `"; ".join(parts)`
                 if matches!(attr.as_str(), "format" | "join") && args().any(carries) {
@@ -1110,6 +1298,13 @@ fn carries_text(
                 }
                 if TEXT_KEEPING_METHODS.contains(&attr.as_str()) {
                     return carries(value);
+                }
+                // `_KEY_RE.sub("sk-***", text)` on a compiled pattern.
+                if matches!(attr.as_str(), "sub" | "subn")
+                    && call.args.get(1).is_some_and(carries)
+                    && is_compiled_pattern(model, file, value)
+                {
+                    return true;
                 }
             }
             // Another project helper, given the text.
@@ -1133,6 +1328,28 @@ fn carries_text(
             }
         }
         _ => false,
+    }
+}
+
+/// Whether `expr` holds a regular expression compiled with `re.compile`: a module-level
+/// pattern (`_KEY_RE = re.compile(...)`), also one item of a tuple or list of them
+/// (`_KEY_RES[0]`).
+fn is_compiled_pattern(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
+    let (expr, item) = match &expr.kind {
+        ExprKind::Subscript { value, .. } => (value.as_ref(), true),
+        _ => (expr, false),
+    };
+    let origin = model.resolve_value(file, &[], expr);
+    let compiled = |e: &Expr| {
+        e.as_call().is_some_and(|c| {
+            model.files[origin.file]
+                .imports
+                .resolves_to(&c.func, &["re.compile"])
+        })
+    };
+    match &origin.expr.kind {
+        ExprKind::List(items) | ExprKind::Tuple(items) if item => items.iter().any(compiled),
+        _ => !item && compiled(origin.expr),
     }
 }
 
@@ -1250,6 +1467,35 @@ fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &
         .tainted
         .contains_key(&name)
         .then_some((name, classes))
+}
+
+/// `isinstance(e.__cause__, A)` (or `__context__`, also one operand of an `and`) on a caught
+/// exception `e`: its name and the classes tested.
+fn cause_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Expr)> {
+    if let ExprKind::BoolOp {
+        op: BoolOp::And,
+        values,
+    } = &test.kind
+    {
+        return values.iter().find_map(|v| cause_test(analysis, v));
+    }
+    let call = test.as_call()?;
+    let [subject, classes] = call.args.as_slice() else {
+        return None;
+    };
+    let ExprKind::Attribute { value, attr } = &subject.kind else {
+        return None;
+    };
+    if !matches!(attr.as_str(), "__cause__" | "__context__")
+        || analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance")
+    {
+        return None;
+    }
+    let name = value.as_name()?;
+    analysis
+        .tainted
+        .contains_key(name)
+        .then(|| (name.to_string(), classes))
 }
 
 /// `type(e)` or `e.__class__` of a caught exception `e`: its name.
@@ -1866,6 +2112,8 @@ struct Caught {
     upstream: bool,
     /// Every type named is more specific than the broad built-ins.
     specific: bool,
+    /// Every type named is [`Taint::named`].
+    named: bool,
 }
 
 /// Built-in exception types too broad to say what went wrong.
@@ -1938,7 +2186,110 @@ fn flask_status_handler(registration: &str, status: &Expr) -> Option<Caught> {
         any_http: true,
         upstream: false,
         specific: true,
+        named: true,
     })
+}
+
+/// Libraries whose exceptions are known to carry server data in their text: database drivers
+/// and ORMs (the SQL statement, its parameters, table and column names), HTTP and network
+/// clients (the URL or host the server called), `subprocess` (the command line).
+const DETAIL_CARRYING_LIBRARIES: &[&str] = &[
+    "sqlalchemy",
+    "psycopg2",
+    "psycopg",
+    "asyncpg",
+    "pymysql",
+    "MySQLdb",
+    "mysql",
+    "sqlite3",
+    "aiosqlite",
+    "aiomysql",
+    "pymongo",
+    "motor",
+    "redis",
+    "peewee",
+    "tortoise",
+    "django.db",
+    "cx_Oracle",
+    "oracledb",
+    "pyodbc",
+    "elasticsearch",
+    "opensearchpy",
+    "pymssql",
+    "cassandra",
+    "neo4j",
+    "clickhouse_driver",
+    "clickhouse_connect",
+    "snowflake.connector",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "urllib3",
+    "urllib",
+    "http",
+    "socket",
+    "ssl",
+    "subprocess",
+    "smtplib",
+    "paramiko",
+];
+
+/// Whether exception class `item` (written in `file`, resolved to `qualified` when imported)
+/// is [`Taint::named`]: not a broad built-in, not a project name bound to one
+/// (`AnyError = Exception`), not from a library known to put server data in its text.
+fn named_class(
+    cx: &FileContext,
+    file: usize,
+    item: &Expr,
+    qualified: Option<&str>,
+    last: &str,
+) -> bool {
+    if last.is_empty() {
+        return false;
+    }
+    // A catch-all by its name (`UnknownError`, `InternalError`, `Error`) says nothing of what
+    // went wrong.
+    let stem = last
+        .strip_suffix("Error")
+        .or_else(|| last.strip_suffix("Exception"))
+        .unwrap_or(last);
+    if matches!(
+        stem,
+        "" | "Unknown"
+            | "Generic"
+            | "General"
+            | "Base"
+            | "Internal"
+            | "Unexpected"
+            | "Fatal"
+            | "Server"
+            | "Other"
+            | "Any"
+    ) {
+        return false;
+    }
+    match qualified {
+        // A built-in, or a name the analysis cannot resolve.
+        None => !BROAD.contains(&last),
+        Some(q) if q.starts_with("builtins.") => !BROAD.contains(&last),
+        Some(q) => {
+            // A project binding that is not a class: an alias of another class, or a class a
+            // factory makes (`NotFound = error_factory(404, ...)`).
+            if let Some((_, stmt)) = cx.model.project_definition(file, item)
+                && !matches!(stmt, Stmt::ClassDef(_))
+            {
+                let origin = cx.model.resolve_value(file, &[], item);
+                return !origin
+                    .expr
+                    .last_name()
+                    .is_some_and(|n| BROAD.contains(&n) && origin.expr.as_call().is_none());
+            }
+            !DETAIL_CARRYING_LIBRARIES.iter().any(|lib| {
+                q.strip_prefix(lib)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+        }
+    }
 }
 
 /// A library's exception named for a refused request (`BadRequest`, `RequestBadRequest`,
@@ -1987,6 +2338,7 @@ impl ExceptionDetailsInResponse {
             any_http: false,
             upstream: true,
             specific: true,
+            named: true,
         };
         for item in items {
             if let ExprKind::Int(Some(n)) = item.kind {
@@ -1996,6 +2348,7 @@ impl ExceptionDetailsInResponse {
                 caught.http &= client;
                 caught.any_http |= client;
                 caught.upstream = false;
+                caught.named &= client;
                 continue;
             }
             let q = imports.resolve(item);
@@ -2033,6 +2386,7 @@ impl ExceptionDetailsInResponse {
             if !(project || named_narrow || library_lookup || library_client_error) {
                 caught.narrow = false;
             }
+            caught.named &= project || named_class(cx, file, item, q.as_deref(), last);
         }
         caught
     }
@@ -2062,6 +2416,7 @@ impl ExceptionDetailsInResponse {
                     } else {
                         handlers
                     };
+                    let mut carried: Vec<(String, Taint, Span)> = Vec::new();
                     for h in handlers {
                         let caught = Self::classify(analysis.cx, h.type_.as_ref());
                         let saved = analysis.tainted.clone();
@@ -2084,6 +2439,7 @@ impl ExceptionDetailsInResponse {
                                         upstream: caught.upstream,
                                         framework_http: false,
                                         specific: caught.specific,
+                                        named: caught.named,
                                     },
                                 );
                             }
@@ -2092,11 +2448,28 @@ impl ExceptionDetailsInResponse {
                         analysis.learn_assignments(&h.body);
                         let written = std::mem::take(&mut analysis.written_models);
                         self.check_body(analysis, &h.body, is_handler, out);
+                        // The locals the clause gave the text keep it after the `try`, unless
+                        // the clause ends by giving them another value.
+                        for (n, t) in &analysis.tainted {
+                            if h.name.as_deref() != Some(n.as_str())
+                                && let Some(span) = analysis.origins.get(n)
+                                && h.span.start <= span.start
+                                && span.end <= h.span.end
+                                && routewarden_model::last_assignment(&h.body, n)
+                                    .is_none_or(|v| analysis.taint(v).is_some())
+                            {
+                                carried.push((n.clone(), *t, *span));
+                            }
+                        }
                         analysis.tainted = saved;
                         // A model the clause wrote the text into is returned after the `try`.
                         analysis.tainted.extend(written);
                     }
                     self.check_body(analysis, orelse, is_handler, out);
+                    for (n, t, span) in carried {
+                        analysis.tainted.insert(n.clone(), t);
+                        analysis.carried.insert(n, span);
+                    }
                     self.check_body(analysis, finalbody, is_handler, out);
                 }
                 Stmt::Return {
@@ -2104,7 +2477,8 @@ impl ExceptionDetailsInResponse {
                     span,
                 } if is_handler => {
                     if let Some((taint, status)) = analysis.response_taint(value) {
-                        self.report(taint, status, *span, "returned to the client", out);
+                        let span = analysis.carried_origin(value).unwrap_or(*span);
+                        self.report(taint, status, span, "returned to the client", out);
                     } else {
                         // `return abort(400, description=str(e))`.
                         self.check_calls(analysis, value, *span, out);
@@ -2157,6 +2531,23 @@ impl ExceptionDetailsInResponse {
                                 out,
                             );
                         }
+                    } else if let Some(call) = exc.as_call()
+                        && let Some(taint) = call
+                            .args
+                            .iter()
+                            .chain(call.keywords.iter().map(|k| &k.value))
+                            .find_map(|a| analysis.taint(a))
+                        && let Some(status) = analysis.sent_exception_status(call)
+                    {
+                        // `raise InternalServerErrorException(message=f"failed: {e}")`: a
+                        // project exception whose handler sends its fields.
+                        self.report(
+                            taint,
+                            status,
+                            *span,
+                            "put in a project exception that is sent to the client",
+                            out,
+                        );
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
@@ -2177,6 +2568,31 @@ impl ExceptionDetailsInResponse {
                     analysis.tainted = saved;
                     self.check_body(analysis, orelse, is_handler, out);
                 }
+                // `if isinstance(e.__cause__, NotFoundError): raise HTTPException(404,
+                // str(e.__cause__))`: in the branch the cause is of the class tested.
+                Stmt::If {
+                    test, body, orelse, ..
+                } if exposure_switch(test).is_none() && cause_test(analysis, test).is_some() => {
+                    let Some((name, classes)) = cause_test(analysis, test) else {
+                        continue;
+                    };
+                    let caught = Self::classify(analysis.cx, Some(classes));
+                    let saved = analysis.causes.clone();
+                    analysis.causes.insert(
+                        name,
+                        Taint {
+                            narrow: caught.narrow,
+                            input_error: false,
+                            upstream: caught.upstream,
+                            framework_http: caught.any_http,
+                            specific: caught.specific,
+                            named: caught.named,
+                        },
+                    );
+                    self.check_body(analysis, body, is_handler, out);
+                    analysis.causes = saved;
+                    self.check_body(analysis, orelse, is_handler, out);
+                }
                 // `if isinstance(exc, SomeValidationError): raise HTTPException(400, str(exc))`:
                 // in the branch the exception is of the class tested.
                 Stmt::If {
@@ -2192,6 +2608,7 @@ impl ExceptionDetailsInResponse {
                     if let Some(t) = analysis.tainted.get_mut(&name) {
                         t.narrow = caught.narrow;
                         t.specific = caught.specific;
+                        t.named = caught.named;
                         t.upstream = caught.upstream;
                     }
                     if caught.any_http {
@@ -2208,17 +2625,47 @@ impl ExceptionDetailsInResponse {
                     if let Some(branch) = unexposed_branch(test, body, orelse) {
                         self.check_body(analysis, branch, is_handler, out);
                     }
+                    if leaves_unless_opted_in(stmt) {
+                        return;
+                    }
                 }
                 other => {
                     // Response builders and `abort(...)` anywhere in the statement.
-                    if let Stmt::Expr { value, span }
-                    | Stmt::Assign {
-                        value: Some(value),
-                        span,
-                        ..
-                    } = other
-                    {
-                        self.check_calls(analysis, value, *span, out);
+                    match other {
+                        // A response built and dropped is never sent.
+                        Stmt::Expr { value, span } if !analysis.builds_response(value) => {
+                            self.check_calls(analysis, value, *span, out);
+                        }
+                        Stmt::Assign {
+                            targets,
+                            value: Some(value),
+                            span,
+                            ..
+                        } => {
+                            let before = out.len();
+                            self.check_calls(analysis, value, *span, out);
+                            // A response stored in a local that nothing reads is never sent
+                            // (`ret = Response(...)` in the clause, `return {"success": True}`
+                            // after it).
+                            if out.len() > before
+                                && targets
+                                    .iter()
+                                    .all(|t| t.as_name().is_some_and(|n| !analysis.reads_local(n)))
+                            {
+                                out.truncate(before);
+                            }
+                            // Given a new value without the text.
+                            for t in targets {
+                                if let Some(n) = t.as_name()
+                                    && analysis.carried.contains_key(n)
+                                    && analysis.taint(value).is_none()
+                                {
+                                    analysis.carried.remove(n);
+                                    analysis.tainted.remove(n);
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                     if let Stmt::Return {
                         value: Some(value),
@@ -2291,6 +2738,11 @@ impl ExceptionDetailsInResponse {
         // A deliberate client message (a 4xx, or an error field of a normal answer), or the
         // project's own API error with the status it carries.
         if taint.narrow && not_server_error {
+            return;
+        }
+        // A named class answered with a client-error status: the message chosen for the client,
+        // even when the class comes from a library the analysis cannot read.
+        if taint.named && matches!(status, Status::Code(400..=499)) {
             return;
         }
         // An error that carries its HTTP status, or that the project maps to one
@@ -2439,6 +2891,7 @@ impl ExceptionDetailsInResponse {
                             any_http: r.any_http || c.any_http,
                             upstream: r.upstream && c.upstream,
                             specific: r.specific && c.specific,
+                            named: r.named && c.named,
                         },
                     });
                 }
@@ -2498,6 +2951,9 @@ impl Rule for ExceptionDetailsInResponse {
             tainted: HashMap::default(),
             derived: HashMap::default(),
             written_models: Vec::new(),
+            causes: HashMap::default(),
+            origins: HashMap::default(),
+            carried: HashMap::default(),
         };
         if let Some(caught) = handler_kind {
             // Starlette passes `(request, exc)`, Flask `(error)`.
@@ -2510,6 +2966,7 @@ impl Rule for ExceptionDetailsInResponse {
                         upstream: caught.upstream,
                         framework_http: caught.http,
                         specific: caught.specific,
+                        named: caught.named,
                     },
                 );
             }
@@ -2732,6 +3189,7 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                 upstream: caught.upstream,
                                 framework_http: false,
                                 specific: caught.specific,
+                                named: caught.named,
                             };
                             found = Some(match found.take() {
                                 None => (param.to_string(), taint),
@@ -2743,6 +3201,7 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                         upstream: t.upstream && taint.upstream,
                                         framework_http: false,
                                         specific: t.specific && taint.specific,
+                                        named: t.named && taint.named,
                                     },
                                 ),
                             });
@@ -2956,6 +3415,575 @@ fn walk_own_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
         stmt.for_each_own_expr(f);
         for child in stmt.child_bodies() {
             walk_own_exprs(child, f);
+        }
+    }
+}
+
+/// A project exception class and its project bases, nearest first: `(file, definition)`, the
+/// definition a `class` statement or the assignment of a class a factory makes
+/// (`NotFound = error_factory(404, ...)`, where the factory returns `type(name, (ApiError,),
+/// {...})`).
+fn exception_lineage<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    stmt: &'m Stmt,
+) -> Vec<(usize, &'m Stmt)> {
+    let mut lineage = vec![(file, stmt)];
+    let mut i = 0;
+    while i < lineage.len() && lineage.len() < 8 {
+        let (f, s) = lineage[i];
+        i += 1;
+        let bases: Vec<(usize, &Expr)> = match s {
+            Stmt::ClassDef(class) => class
+                .bases
+                .iter()
+                .map(|b| match &b.kind {
+                    ExprKind::Subscript { value, .. } => (f, value.as_ref()),
+                    _ => (f, b),
+                })
+                .collect(),
+            Stmt::Assign {
+                value: Some(value), ..
+            } => {
+                let Some(made) = value.as_call() else {
+                    continue;
+                };
+                let Some((ff, Stmt::FunctionDef(factory))) =
+                    model.project_definition(f, &made.func)
+                else {
+                    continue;
+                };
+                let mut bases = Vec::new();
+                routewarden_model::for_each_return(&factory.body, &mut |r| {
+                    if let Some(c) = r.as_call()
+                        && model.files[ff]
+                            .imports
+                            .resolves_to(&c.func, &["builtins.type"])
+                        && let Some(ExprKind::Tuple(items)) = c.args.get(1).map(|a| &a.kind)
+                    {
+                        bases.extend(items.iter().map(|b| (ff, b)));
+                    }
+                });
+                bases
+            }
+            _ => Vec::new(),
+        };
+        for (bf, b) in bases {
+            if let Some(found @ (_, Stmt::ClassDef(_) | Stmt::Assign { .. })) =
+                model.project_definition(bf, b)
+                && !lineage
+                    .iter()
+                    .any(|&(lf, ls)| lf == found.0 && std::ptr::eq(ls, found.1))
+            {
+                lineage.push(found);
+            }
+        }
+    }
+    lineage
+}
+
+/// Whether the code checked is request-handling code, where a project exception raised reaches
+/// the handler that answers it: a module that uses the web framework itself, has route
+/// handlers, or whose enclosing top-level function or class a module with route handlers
+/// imports. A project error class also serves command-line tools and background workers,
+/// whose modules are none of these.
+fn handles_requests(cx: &FileContext) -> bool {
+    const FRAMEWORKS: &[&str] = &[
+        "fastapi",
+        "starlette",
+        "flask",
+        "werkzeug",
+        "quart",
+        "aiohttp.web",
+    ];
+    if FRAMEWORKS.iter().any(|m| cx.file.imports_module(m)) {
+        return true;
+    }
+    let routes = &cx.surface.apps.routes;
+    let top = cx
+        .classes
+        .first()
+        .map(|c| c.name.as_str())
+        .or_else(|| cx.functions.first().map(|f| f.name.as_str()));
+    let Some(top) = top else {
+        return routes.iter().any(|r| r.handler_file == cx.file_index);
+    };
+    cx.model
+        .files_naming(cx.file_index, top)
+        .any(|(at, _)| routes.iter().any(|r| r.handler_file == at))
+}
+
+/// The name a project class definition binds.
+fn defined_name(stmt: &Stmt) -> Option<&str> {
+    match stmt {
+        Stmt::ClassDef(class) => Some(class.name.as_str()),
+        Stmt::Assign { targets, .. } => match targets.as_slice() {
+            [t] => t.as_name(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn stmt_start(stmt: &Stmt) -> u32 {
+    match stmt {
+        Stmt::ClassDef(class) => class.span.start,
+        Stmt::Assign { span, .. } => span.start,
+        _ => 0,
+    }
+}
+
+/// Whether the project sends the fields of the exceptions of class `stmt` (defined in `file`)
+/// to the client: a handler registered for the class (`@app.exception_handler(ApiError)`,
+/// `add_exception_handler(ApiError, handler)`, `exception_handlers={ApiError: handler}`) or an
+/// `except ApiError as e:` clause that answers with its text or a field other than its status
+/// (`exc.message`, `str(exc)`), in a response, an `HTTPException` or `abort(...)`, or as what
+/// a route handler returns. Looked for in the modules that can name the class, once per class.
+fn is_sent_exception(cx: &FileContext, file: usize, stmt: &Stmt) -> bool {
+    let key = (file, stmt_start(stmt));
+    if let Some(known) = cx
+        .sent_exceptions
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).copied())
+    {
+        return known;
+    }
+    let found = defined_name(stmt).is_some_and(|name| find_exception_sender(cx, file, stmt, name));
+    if let Ok(mut memo) = cx.sent_exceptions.lock() {
+        memo.insert(key, found);
+    }
+    found
+}
+
+fn find_exception_sender(cx: &FileContext, file: usize, stmt: &Stmt, name: &str) -> bool {
+    let model = cx.model;
+    for (at, source) in model.files_naming(file, name) {
+        if source.is_test() {
+            continue;
+        }
+        let names_class = |e: &Expr| {
+            e.last_name() == Some(name)
+                && model
+                    .project_definition(at, e)
+                    .is_some_and(|(f, s)| f == file && std::ptr::eq(s, stmt))
+        };
+        let mut functions: Vec<&Function> = Vec::new();
+        walk_functions(source.body(), &mut |g| functions.push(g));
+        let mut sent = false;
+        for g in &functions {
+            // `@app.exception_handler(ApiError)`
+            let decorated = g.decorators.iter().any(|d| {
+                d.as_call().is_some_and(|c| {
+                    matches!(
+                        c.func.last_name(),
+                        Some("exception_handler" | "errorhandler" | "app_errorhandler")
+                    ) && c.args.first().is_some_and(&names_class)
+                })
+            });
+            if decorated && handler_sends_fields(model, at, g) {
+                return true;
+            }
+            // `except ApiError as exc:` answering with its fields.
+            walk_stmts(&g.body, &mut |s| {
+                let Stmt::Try { handlers, .. } = s else {
+                    return;
+                };
+                for h in handlers {
+                    if let (Some(t), Some(n)) = (&h.type_, &h.name)
+                        && t.elements_or_self().iter().any(&names_class)
+                        && clause_sends_fields(cx, at, g, &h.body, n)
+                    {
+                        sent = true;
+                    }
+                }
+            });
+            if sent {
+                return true;
+            }
+        }
+        // `app.add_exception_handler(ApiError, handler)`, `exception_handler(ApiError)(handler)`,
+        // `FastAPI(exception_handlers={ApiError: handler})`.
+        if ![
+            "exception_handler",
+            "errorhandler",
+            "add_exception_handler",
+            "register_error_handler",
+            "exception_handlers",
+        ]
+        .iter()
+        .any(|a| source.parsed.attributes.may_contain(a))
+        {
+            continue;
+        }
+        let handler_named = |h: &Expr| {
+            let by_name = h
+                .as_name()
+                .and_then(|n| functions.iter().find(|g| g.name == n));
+            let found = match model.project_definition(at, h) {
+                Some((f, Stmt::FunctionDef(g))) => Some((f, g.as_ref())),
+                _ => by_name.map(|g| (at, *g)),
+            };
+            found.is_some_and(|(f, g)| handler_sends_fields(model, f, g))
+        };
+        let mut visit = |e: &Expr| {
+            e.any(&mut |x| {
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                let registration = match &call.func.kind {
+                    ExprKind::Call(inner)
+                        if matches!(
+                            inner.func.last_name(),
+                            Some("exception_handler" | "errorhandler" | "app_errorhandler")
+                        ) =>
+                    {
+                        inner.args.first().zip(call.args.first())
+                    }
+                    _ if matches!(
+                        call.func.last_name(),
+                        Some("add_exception_handler" | "register_error_handler")
+                    ) =>
+                    {
+                        call.args.first().zip(call.args.get(1))
+                    }
+                    _ => None,
+                };
+                if let Some((class, handler)) = registration
+                    && names_class(class)
+                    && handler_named(handler)
+                {
+                    sent = true;
+                }
+                if let Some(k) = call.keyword("exception_handlers")
+                    && let ExprKind::Dict(entries) = &k.kind
+                {
+                    sent |= entries.iter().any(|entry| {
+                        entry.key.as_ref().is_some_and(&names_class) && handler_named(&entry.value)
+                    });
+                }
+                sent
+            });
+        };
+        walk_exprs(source.body(), &mut visit);
+        for s in source.body() {
+            if let Stmt::ClassDef(class) = s {
+                walk_exprs(&class.body, &mut visit);
+            }
+        }
+        if sent {
+            return true;
+        }
+    }
+    false
+}
+
+/// A field of an exception other than its status, headers or class: `exc.message`,
+/// `exc.detail`, `exc.args`, `exc.to_dict()`.
+fn sendable_field(attr: &str) -> bool {
+    !attr.starts_with("__")
+        && !any_identifier_word(attr, |w| {
+            matches!(w, "status" | "code" | "headers" | "log" | "level" | "type")
+        })
+}
+
+/// Whether `expr` carries the text of exception `exc` or one of its fields, directly or
+/// through one of the `carrying` locals.
+fn mentions_exception_fields(
+    model: &ProjectModel,
+    file: usize,
+    expr: &Expr,
+    exc: &str,
+    carrying: &[&str],
+) -> bool {
+    expr.any(&mut |x| match &x.kind {
+        ExprKind::Attribute { value, attr } => value.as_name() == Some(exc) && sendable_field(attr),
+        ExprKind::Name(n) => carrying.contains(&n.as_str()),
+        ExprKind::Call(c) => {
+            c.args.first().and_then(Expr::as_name) == Some(exc)
+                && model.files[file].imports.resolves_to(
+                    &c.func,
+                    &["builtins.str", "builtins.repr", "builtins.format"],
+                )
+        }
+        ExprKind::FString(parts) => parts
+            .iter()
+            .any(|p| matches!(p, FStringPart::Value(v) if v.as_name() == Some(exc))),
+        _ => false,
+    })
+}
+
+/// The locals of `body` built from exception `exc`'s fields, in statement order, and whether
+/// `sends` holds for some statement given them.
+fn fields_reach(
+    model: &ProjectModel,
+    file: usize,
+    body: &[Stmt],
+    exc: &str,
+    sends: &mut impl FnMut(&Stmt, &[&str]) -> bool,
+) -> bool {
+    let mut carrying: Vec<&str> = Vec::new();
+    let mut found = false;
+    walk_stmts(body, &mut |s| {
+        if found {
+            return;
+        }
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = s
+            && mentions_exception_fields(model, file, value, exc, &carrying)
+        {
+            carrying.extend(targets.iter().filter_map(Expr::as_name));
+        }
+        found = sends(s, &carrying);
+    });
+    found
+}
+
+/// Whether an exception handler returns its exception's text or fields.
+fn handler_sends_fields(model: &ProjectModel, file: usize, handler: &Function) -> bool {
+    let Some(exc) = handler.params.iter().rev().find(|p| p.name != "self") else {
+        return false;
+    };
+    let exc = exc.name.as_str();
+    fields_reach(model, file, &handler.body, exc, &mut |s, carrying| {
+        // A fixed server-error status is judged at the handler itself.
+        matches!(s, Stmt::Return { value: Some(v), .. }
+            if mentions_exception_fields(model, file, v, exc, carrying)
+                && returned_status(model, file, v)
+                    .and_then(|s| status_constant(model, file, s))
+                    .is_none_or(|c| c < 500))
+    })
+}
+
+/// Whether an `except ... as exc:` clause of function `g` answers with the exception's text or
+/// fields: in a response it returns (a response constructor's, a project response class's, or
+/// anything a route handler returns), or in an `HTTPException` or `abort(...)`.
+fn clause_sends_fields(
+    cx: &FileContext,
+    file: usize,
+    g: &Function,
+    body: &[Stmt],
+    exc: &str,
+) -> bool {
+    let model = cx.model;
+    let imports = &model.files[file].imports;
+    let route = cx.handlers.contains(&(file, g.span.start));
+    let is_response = |e: &Expr| {
+        let e = match &e.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            ExprKind::Tuple(items) if !items.is_empty() => &items[0],
+            _ => e,
+        };
+        e.as_call().is_some_and(|c| {
+            imports
+                .resolve(&c.func)
+                .is_some_and(|q| RESPONSE_BUILDERS.contains(&q.as_str()))
+                || model
+                    .class_name(file, &c.func)
+                    .is_some_and(|q| RESPONSE_BUILDERS.contains(&q.as_str()))
+        })
+    };
+    // A fixed server-error status is judged at the clause itself, with the class caught.
+    let server_error = |status: Option<&Expr>| {
+        status
+            .and_then(|s| status_constant(model, file, s))
+            .is_some_and(|c| c >= 500)
+    };
+    fields_reach(model, file, body, exc, &mut |s, carrying| {
+        let carries = |e: &Expr| mentions_exception_fields(model, file, e, exc, carrying);
+        match s {
+            Stmt::Return { value: Some(v), .. } => {
+                (route || is_response(v))
+                    && carries(v)
+                    && !server_error(returned_status(model, file, v))
+            }
+            Stmt::Raise {
+                exc: Some(raised), ..
+            } => raised.as_call().is_some_and(|c| {
+                let status = match imports.resolve(&c.func) {
+                    Some(q) if HTTP_EXCEPTIONS.contains(&q.as_str()) => {
+                        c.argument("status_code", 0)
+                    }
+                    Some(q) if werkzeug_exception_status(&q).is_some_and(|c| c >= 500) => {
+                        return false;
+                    }
+                    Some(q) if werkzeug_exception_status(&q).is_some() => None,
+                    _ => return false,
+                };
+                !server_error(status)
+                    && c.args
+                        .iter()
+                        .chain(c.keywords.iter().map(|k| &k.value))
+                        .any(carries)
+            }),
+            Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+                imports.resolves_to(&c.func, &["flask.abort"])
+                    && !server_error(c.args.first())
+                    && c.args
+                        .iter()
+                        .skip(1)
+                        .chain(c.keywords.iter().map(|k| &k.value))
+                        .any(carries)
+            }),
+            _ => false,
+        }
+    })
+}
+
+/// The status expression of a returned response: the second item of a tuple, or the status
+/// argument of a response constructor (also of a project subclass of one).
+fn returned_status<'e>(model: &ProjectModel, file: usize, value: &'e Expr) -> Option<&'e Expr> {
+    let value = match &value.kind {
+        ExprKind::Await(inner) => inner.as_ref(),
+        ExprKind::Tuple(items) if items.len() >= 2 => return items.get(1),
+        _ => value,
+    };
+    let call = value.as_call()?;
+    let class = model.files[file]
+        .imports
+        .resolve(&call.func)
+        .filter(|q| RESPONSE_BUILDERS.contains(&q.as_str()))
+        .or_else(|| {
+            model
+                .class_name(file, &call.func)
+                .filter(|q| RESPONSE_BUILDERS.contains(&q.as_str()))
+        })?;
+    match class.as_str() {
+        "flask.jsonify" => None,
+        "flask.make_response" => call.args.get(1),
+        "flask.Response"
+        | "flask.wrappers.Response"
+        | "werkzeug.Response"
+        | "werkzeug.wrappers.Response" => call.argument("status", 1),
+        _ => call.argument("status_code", 1),
+    }
+}
+
+/// Whether a project exception class keeps an HTTP status: a class attribute or a
+/// parameter of its `__init__` named for one (`status_code`, `code`).
+fn carries_status(stmt: &Stmt) -> bool {
+    let Stmt::ClassDef(class) = stmt else {
+        return false;
+    };
+    class.body.iter().any(|s| match s {
+        Stmt::Assign { targets, .. } => targets
+            .iter()
+            .any(|t| t.as_name().is_some_and(names_a_status)),
+        Stmt::FunctionDef(init) if init.name == "__init__" => {
+            init.params.iter().any(|p| names_a_status(&p.name))
+        }
+        _ => false,
+    })
+}
+
+/// Whether a constructor parameter takes the HTTP status: `status_code`, `status`, `code`.
+fn names_a_status(param: &str) -> bool {
+    param == "code" || any_identifier_word(param, |w| w == "status")
+}
+
+/// The status a project exception class fixes itself: a class attribute (`status_code =
+/// 404`), the first status its `__init__` gives `super().__init__(500, ...)`, or the first
+/// status among the arguments of the factory that makes it.
+fn class_status(model: &ProjectModel, file: usize, stmt: &Stmt) -> Option<i64> {
+    match stmt {
+        Stmt::ClassDef(class) => class.body.iter().find_map(|s| match s {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets
+                .iter()
+                .any(|t| t.as_name().is_some_and(names_a_status)) =>
+            {
+                status_constant(model, file, value)
+            }
+            Stmt::FunctionDef(init) if init.name == "__init__" => {
+                let mut found = None;
+                walk_exprs(&init.body, &mut |e| {
+                    if found.is_none()
+                        && let Some(c) = e.as_call()
+                        && c.func.last_name() == Some("__init__")
+                    {
+                        found = c
+                            .args
+                            .iter()
+                            .chain(c.keywords.iter().map(|k| &k.value))
+                            .find_map(|a| status_constant(model, file, a));
+                    }
+                });
+                found
+            }
+            _ => None,
+        }),
+        Stmt::Assign {
+            value: Some(value), ..
+        } => value.as_call().and_then(|c| {
+            c.args
+                .iter()
+                .chain(c.keywords.iter().map(|k| &k.value))
+                .find_map(|a| status_constant(model, file, a))
+        }),
+        _ => None,
+    }
+}
+
+/// An HTTP status written in `file`: `500`, `status.HTTP_404_NOT_FOUND`, `HTTPStatus.CONFLICT`
+/// (`.value`), a project constant holding one.
+fn status_constant(model: &ProjectModel, file: usize, expr: &Expr) -> Option<i64> {
+    let code = match &expr.kind {
+        ExprKind::Int(Some(n)) => Some(*n),
+        ExprKind::Attribute { value, attr } if attr == "value" => {
+            return status_constant(model, file, value);
+        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            let resolved = model.files[file].imports.resolve(expr);
+            let last = resolved
+                .as_deref()
+                .and_then(|q| q.rsplit('.').next())
+                .or_else(|| expr.last_name());
+            last.and_then(status_name).or_else(|| {
+                match model.resolve_value(file, &[], expr).expr.kind {
+                    ExprKind::Int(Some(n)) => Some(n),
+                    _ => None,
+                }
+            })
+        }
+        _ => None,
+    };
+    code.filter(|c| (100..600).contains(c))
+}
+
+/// Calls `f` with every expression of `body` that is read: all but the plain names an
+/// assignment binds (`x = ...`, `a, b = ...`); nested functions included.
+fn walk_exprs_reading<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    for stmt in body {
+        match stmt {
+            Stmt::ClassDef(_) => continue,
+            Stmt::FunctionDef(g) => {
+                walk_exprs_reading(&g.body, f);
+                continue;
+            }
+            Stmt::Assign { targets, value, .. } => {
+                for t in targets {
+                    // `obj.attr = ...`, `d[k] = ...` read `obj`, `d` and `k`.
+                    if !matches!(
+                        t.kind,
+                        ExprKind::Name(_) | ExprKind::Tuple(_) | ExprKind::List(_)
+                    ) {
+                        f(t);
+                    }
+                }
+                if let Some(v) = value {
+                    f(v);
+                }
+            }
+            other => other.for_each_own_expr(f),
+        }
+        for child in stmt.child_bodies() {
+            walk_exprs_reading(child, f);
         }
     }
 }
