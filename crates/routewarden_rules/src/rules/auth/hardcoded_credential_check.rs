@@ -5,9 +5,10 @@ use crate::credentials::{
 };
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::helpers::place_of;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span};
+use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Span};
 
 declare_rule! {
     /// ## What it finds
@@ -32,7 +33,10 @@ declare_rule! {
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
     /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"mypassword"`,
     /// `"invalid-api-key"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
-    /// (`credential == "present"`, `"none"`, `"unavailable"`); a variable the function compares
+    /// (`credential == "present"`, `"none"`, `"unavailable"`); a literal refused beside the real
+    /// check (`token != "ChangeMePlease" and token == config.admin_secret`, `token ==
+    /// "ChangeMe" or token != secret`): a deny-list of sample values, never accepted; a
+    /// variable the function compares
     /// with string literals in three or more places (`elif token_v == "from": ... elif token_v
     /// in ("table", "view"):`), a dispatch on what kind of value it holds (a lexer token, a
     /// command word), not a check of a secret; and test modules
@@ -249,6 +253,60 @@ fn dispatches_on(cx: &FileContext, value: &Expr) -> bool {
     literals.len() >= DISPATCH_BRANCHES
 }
 
+/// True when the comparison `compare` of `value` with a literal is a deny-list beside the
+/// real check: `token != "ChangeMePlease" and token == config.admin_secret` (also `not in`,
+/// and the negated form `token == "ChangeMe" or token != secret`). Whatever the `and` means,
+/// it holds only for values equal to the other operand, so the literal is never accepted: a
+/// refused sample value, not a credential.
+fn is_denylist(cx: &FileContext, compare: &Expr, op: CmpOp, value: &Expr) -> bool {
+    let Some(place) = place_of(value) else {
+        return false;
+    };
+    let (joined, accepting) = match op {
+        CmpOp::NotEq | CmpOp::NotIn => (BoolOp::And, CmpOp::Eq),
+        CmpOp::Eq | CmpOp::In => (BoolOp::Or, CmpOp::NotEq),
+        _ => return false,
+    };
+    let body = match cx.function() {
+        Some(f) => &f.body,
+        None => &cx.file.parsed.module.body,
+    };
+    let mut found = false;
+    walk_exprs(body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let ExprKind::BoolOp { op, values } = &x.kind else {
+                return false;
+            };
+            *op == joined
+                && values.iter().any(|v| v.span == compare.span)
+                && values.iter().any(|v| {
+                    let ExprKind::Compare {
+                        left,
+                        ops,
+                        comparators,
+                    } = &v.kind
+                    else {
+                        return false;
+                    };
+                    let ([o], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+                        return false;
+                    };
+                    let other = if place_of(left).as_ref() == Some(&place) {
+                        right
+                    } else if place_of(right).as_ref() == Some(&place) {
+                        &**left
+                    } else {
+                        return false;
+                    };
+                    *o == accepting
+                        && other.as_str().is_none()
+                        && !matches!(other.kind, ExprKind::NoneLiteral)
+                })
+        });
+    });
+    found
+}
+
 fn literals(expr: &Expr) -> Vec<&str> {
     match expr.elements() {
         Some(items) => items.iter().filter_map(secret_like_literal).collect(),
@@ -294,6 +352,7 @@ impl Rule for HardcodedCredentialCheck {
             };
             if let Some((label, value)) = pair
                 && !dispatches_on(cx, value)
+                && !is_denylist(cx, expr, op, value)
             {
                 let value_side_constant = is_constant_name(lhs) && is_constant_name(rhs)
                     || is_constant_name(lhs) && rhs.as_str().is_some()
