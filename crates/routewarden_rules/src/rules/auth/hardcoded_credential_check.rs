@@ -1,7 +1,7 @@
 use crate::context::FileContext;
 use crate::credentials::{
     credential_label, is_caller_supplied, is_class_member, is_constant_name,
-    is_extracted_from_request, is_test_module,
+    is_extracted_from_request, is_request_supplied, is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
@@ -14,7 +14,11 @@ declare_rule! {
     /// ## What it finds
     /// A credential a caller supplies compared with a string literal: `token == "admin123"`,
     /// `x_api_key != "sk-live-..."`, `request.headers.get("X-API-Key") == "..."`,
-    /// `password in ("a", "b")`, with the literal on either side. Credentials are recognised by
+    /// `password in ("a", "b")`, with the literal on either side, also held in a module-level
+    /// name and compared with what the request carries (`request.headers.get("X-Channel-Token")
+    /// != WATCH_TOKEN` with `WATCH_TOKEN = "..."` in the module or imported; a parameter of a
+    /// helper compared with a named constant is a sentinel check: `api_key ==
+    /// UNATTRIBUTED_API_KEY`). Credentials are recognised by
     /// the name of the variable, parameter, attribute, header or key (`token`, `password`,
     /// `api_key`, `authorization`, `secret`, `signature`, ...); the compared value must be what
     /// a caller sends: request data, a string parameter, an entry of a mapping parameter, a
@@ -307,6 +311,14 @@ fn is_denylist(cx: &FileContext, compare: &Expr, op: CmpOp, value: &Expr) -> boo
     found
 }
 
+/// The string literal a module-level name holds (`WATCH_CALLBACK_TOKEN = "target=app"`, also
+/// imported from another module): a credential written in the code behind a constant.
+fn module_literal<'e>(cx: &'e FileContext, expr: &'e Expr) -> Option<&'e Expr> {
+    let origin = cx.resolve_value(expr);
+    (origin.scope.is_empty() && !std::ptr::eq(origin.expr, expr) && origin.expr.as_str().is_some())
+        .then_some(origin.expr)
+}
+
 fn literals(expr: &Expr) -> Vec<&str> {
     match expr.elements() {
         Some(items) => items.iter().filter_map(secret_like_literal).collect(),
@@ -333,7 +345,21 @@ impl Rule for HardcodedCredentialCheck {
                         .find_map(|(value, literal)| {
                             // Cheapest tests first: whether the value is supplied follows
                             // its data through the function.
-                            if literal.as_str().is_none() || literals(literal).is_empty() {
+                            let literal = match literal.kind {
+                                ExprKind::Str(_) => literal,
+                                // Behind a name, only against what the request carries:
+                                // helpers compare their parameters with named sentinels
+                                // (`api_key == UNATTRIBUTED_API_KEY`, `secret == CENSORED`).
+                                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                                    credential_label(value)?;
+                                    let held = module_literal(cx, literal)?;
+                                    (is_request_supplied(cx, value)
+                                        || is_extracted_from_request(cx, value))
+                                    .then_some(held)?
+                                }
+                                _ => return None,
+                            };
+                            if literals(literal).is_empty() {
                                 return None;
                             }
                             let label = credential_label(value)?;
