@@ -587,7 +587,7 @@ pub fn is_request_data(cx: &FileContext, expr: &Expr) -> bool {
     let Some(root) = chain_root(expr) else {
         return false;
     };
-    if std::ptr::eq(root, expr) {
+    if std::ptr::eq(root, expr) || reads_application(expr, root) {
         return false;
     }
     if cx.resolves_to(root, REQUEST_PROXIES) {
@@ -605,6 +605,28 @@ pub fn is_request_data(cx: &FileContext, expr: &Expr) -> bool {
                 || reads_held_request(cx, expr, param)
         }
         _ => false,
+    }
+}
+
+/// `request.app.state.token`, `request.app.config["KEY"]`: the application the request is
+/// served by, which the server configured; nothing of it comes from the caller.
+fn reads_application(expr: &Expr, root: &Expr) -> bool {
+    let mut node = expr;
+    loop {
+        node = match &node.kind {
+            ExprKind::Attribute { value, attr } => {
+                if std::ptr::eq(value.as_ref(), root) {
+                    return attr == "app";
+                }
+                value
+            }
+            ExprKind::Subscript { value, .. } | ExprKind::Await(value) => value,
+            ExprKind::Call(call) => match &call.func.kind {
+                ExprKind::Attribute { value, .. } => value,
+                _ => return false,
+            },
+            _ => return false,
+        };
     }
 }
 

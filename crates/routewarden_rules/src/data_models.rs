@@ -119,14 +119,151 @@ fn model_kind_at(
     }
 }
 
-/// A field of a model: its name, where it is declared, and whether it is kept out of output
-/// (`Field(exclude=True)`, `SecretStr`, `repr=False` is not enough).
+/// A field of a model: its name, where it is declared, whether it is kept out of output
+/// (`Field(exclude=True)`, `SecretStr`, `repr=False` is not enough), and whether its declared
+/// type holds no text (`bool`, numbers, dates: `require_password_change: bool`).
 #[derive(Clone, Debug)]
 pub struct Field {
     pub name: String,
     pub span: Span,
     pub file: usize,
     pub hidden: bool,
+    pub non_text: bool,
+}
+
+impl Field {
+    /// Whether what the field sends may be a secret's text: not hidden, not a flag, number or
+    /// date (whatever its name says: `strict_password_checking: bool`,
+    /// `inter_token_latency_mean: float`).
+    pub fn may_hold_secret(&self) -> bool {
+        !self.hidden && !self.non_text
+    }
+}
+
+/// Types that hold no secret text: flags, numbers, dates and times.
+const NON_TEXT_TYPES: &[&str] = &[
+    "bool",
+    "int",
+    "float",
+    "datetime",
+    "date",
+    "time",
+    "timedelta",
+    "Decimal",
+    "StrictBool",
+    "StrictInt",
+    "StrictFloat",
+    "PositiveInt",
+    "NonNegativeInt",
+    "PositiveFloat",
+    "NonNegativeFloat",
+];
+
+/// Column types (SQLAlchemy) and ORM field classes (Django, peewee, Tortoise) that hold no
+/// text.
+const NON_TEXT_COLUMNS: &[&str] = &[
+    "Boolean",
+    "BOOLEAN",
+    "Integer",
+    "INTEGER",
+    "BigInteger",
+    "BIGINT",
+    "SmallInteger",
+    "SMALLINT",
+    "Float",
+    "FLOAT",
+    "Numeric",
+    "NUMERIC",
+    "DECIMAL",
+    "DateTime",
+    "DATETIME",
+    "TIMESTAMP",
+    "Date",
+    "DATE",
+    "Time",
+    "Interval",
+    "BooleanField",
+    "NullBooleanField",
+    "IntegerField",
+    "IntField",
+    "BigIntegerField",
+    "BigIntField",
+    "SmallIntegerField",
+    "SmallIntField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "AutoField",
+    "FloatField",
+    "DecimalField",
+    "DateTimeField",
+    "DatetimeField",
+    "DateField",
+    "TimeField",
+    "TimestampField",
+    "DurationField",
+];
+
+/// Whether an annotation names only non-text types: `bool`, `Optional[int]`, `float | None`,
+/// `Mapped[datetime | None]`, `Annotated[bool, Field(...)]`.
+fn non_text_annotation(annotation: &Expr, depth: u32) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    match &annotation.kind {
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => annotation
+            .last_name()
+            .is_some_and(|n| NON_TEXT_TYPES.contains(&n)),
+        ExprKind::BinOp { left, right, .. } => {
+            let side = |e: &Expr| {
+                matches!(e.kind, ExprKind::NoneLiteral)
+                    || e.as_name() == Some("None")
+                    || non_text_annotation(e, depth + 1)
+            };
+            side(left) && side(right) && !(is_none_type(left) && is_none_type(right))
+        }
+        ExprKind::Subscript { value, slice } => match value.last_name() {
+            Some("Optional" | "Mapped") => non_text_annotation(slice, depth + 1),
+            Some("Annotated") => slice
+                .elements()
+                .and_then(|items| items.first())
+                .is_some_and(|first| non_text_annotation(first, depth + 1)),
+            Some("Union") => slice.elements().is_some_and(|items| {
+                items.iter().any(|i| !is_none_type(i))
+                    && items
+                        .iter()
+                        .all(|i| is_none_type(i) || non_text_annotation(i, depth + 1))
+            }),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn is_none_type(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::NoneLiteral) || e.as_name() == Some("None")
+}
+
+/// Whether a column's declaration gives it a non-text type: `Column(Boolean)`,
+/// `Column("name", Integer())`, `mapped_column(Float)`, `db.Column(db.DateTime)`,
+/// `models.BooleanField(default=False)`.
+fn non_text_column(value: &Expr) -> bool {
+    let Some(call) = value.as_call() else {
+        return false;
+    };
+    let type_name = |e: &Expr| match &e.kind {
+        ExprKind::Call(c) => c.func.last_name().map(str::to_string),
+        _ => e.last_name().map(str::to_string),
+    };
+    match call.func.last_name() {
+        Some("Column" | "mapped_column") => call
+            .args
+            .iter()
+            .find(|a| !matches!(a.kind, ExprKind::Str(_)))
+            .and_then(type_name)
+            .is_some_and(|n| NON_TEXT_COLUMNS.contains(&n.as_str())),
+        Some(n) => n.ends_with("Field") && NON_TEXT_COLUMNS.contains(&n),
+        None => false,
+    }
 }
 
 /// Fields declared in the class and its project bases.
@@ -269,11 +406,16 @@ fn collect_fields(
             .as_ref()
             .and_then(|v| v.as_call())
             .is_some_and(|c| c.keyword("exclude").and_then(Expr::as_bool) == Some(true));
+        let non_text = annotation
+            .as_ref()
+            .is_some_and(|a| non_text_annotation(a, 0))
+            || value.as_ref().is_some_and(non_text_column);
         out.push(Field {
             name: name.to_string(),
             span: *span,
             file,
             hidden: secret_type || excluded,
+            non_text,
         });
     }
     for name in rewritten_fields(class) {
@@ -297,6 +439,7 @@ fn collect_fields(
                         span: base.span,
                         file,
                         hidden: false,
+                        non_text: false,
                     });
                 }
             }

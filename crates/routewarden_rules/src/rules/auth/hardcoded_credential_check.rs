@@ -1,19 +1,24 @@
 use crate::context::FileContext;
 use crate::credentials::{
     credential_label, is_caller_supplied, is_class_member, is_constant_name,
-    is_extracted_from_request, is_test_module,
+    is_extracted_from_request, is_request_supplied, is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::helpers::place_of;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span};
+use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Span};
 
 declare_rule! {
     /// ## What it finds
     /// A credential a caller supplies compared with a string literal: `token == "admin123"`,
     /// `x_api_key != "sk-live-..."`, `request.headers.get("X-API-Key") == "..."`,
-    /// `password in ("a", "b")`, with the literal on either side. Credentials are recognised by
+    /// `password in ("a", "b")`, with the literal on either side, also held in a module-level
+    /// name and compared with what the request carries (`request.headers.get("X-Channel-Token")
+    /// != WATCH_TOKEN` with `WATCH_TOKEN = "..."` in the module or imported; a parameter of a
+    /// helper compared with a named constant is a sentinel check: `api_key ==
+    /// UNATTRIBUTED_API_KEY`). Credentials are recognised by
     /// the name of the variable, parameter, attribute, header or key (`token`, `password`,
     /// `api_key`, `authorization`, `secret`, `signature`, ...); the compared value must be what
     /// a caller sends: request data, a string parameter, an entry of a mapping parameter, a
@@ -32,7 +37,10 @@ declare_rule! {
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
     /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"mypassword"`,
     /// `"invalid-api-key"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
-    /// (`credential == "present"`, `"none"`, `"unavailable"`); a variable the function compares
+    /// (`credential == "present"`, `"none"`, `"unavailable"`); a literal refused beside the real
+    /// check (`token != "ChangeMePlease" and token == config.admin_secret`, `token ==
+    /// "ChangeMe" or token != secret`): a deny-list of sample values, never accepted; a
+    /// variable the function compares
     /// with string literals in three or more places (`elif token_v == "from": ... elif token_v
     /// in ("table", "view"):`), a dispatch on what kind of value it holds (a lexer token, a
     /// command word), not a check of a secret; and test modules
@@ -249,6 +257,68 @@ fn dispatches_on(cx: &FileContext, value: &Expr) -> bool {
     literals.len() >= DISPATCH_BRANCHES
 }
 
+/// True when the comparison `compare` of `value` with a literal is a deny-list beside the
+/// real check: `token != "ChangeMePlease" and token == config.admin_secret` (also `not in`,
+/// and the negated form `token == "ChangeMe" or token != secret`). Whatever the `and` means,
+/// it holds only for values equal to the other operand, so the literal is never accepted: a
+/// refused sample value, not a credential.
+fn is_denylist(cx: &FileContext, compare: &Expr, op: CmpOp, value: &Expr) -> bool {
+    let Some(place) = place_of(value) else {
+        return false;
+    };
+    let (joined, accepting) = match op {
+        CmpOp::NotEq | CmpOp::NotIn => (BoolOp::And, CmpOp::Eq),
+        CmpOp::Eq | CmpOp::In => (BoolOp::Or, CmpOp::NotEq),
+        _ => return false,
+    };
+    let body = match cx.function() {
+        Some(f) => &f.body,
+        None => &cx.file.parsed.module.body,
+    };
+    let mut found = false;
+    walk_exprs(body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let ExprKind::BoolOp { op, values } = &x.kind else {
+                return false;
+            };
+            *op == joined
+                && values.iter().any(|v| v.span == compare.span)
+                && values.iter().any(|v| {
+                    let ExprKind::Compare {
+                        left,
+                        ops,
+                        comparators,
+                    } = &v.kind
+                    else {
+                        return false;
+                    };
+                    let ([o], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+                        return false;
+                    };
+                    let other = if place_of(left).as_ref() == Some(&place) {
+                        right
+                    } else if place_of(right).as_ref() == Some(&place) {
+                        &**left
+                    } else {
+                        return false;
+                    };
+                    *o == accepting
+                        && other.as_str().is_none()
+                        && !matches!(other.kind, ExprKind::NoneLiteral)
+                })
+        });
+    });
+    found
+}
+
+/// The string literal a module-level name holds (`WATCH_CALLBACK_TOKEN = "target=app"`, also
+/// imported from another module): a credential written in the code behind a constant.
+fn module_literal<'e>(cx: &'e FileContext, expr: &'e Expr) -> Option<&'e Expr> {
+    let origin = cx.resolve_value(expr);
+    (origin.scope.is_empty() && !std::ptr::eq(origin.expr, expr) && origin.expr.as_str().is_some())
+        .then_some(origin.expr)
+}
+
 fn literals(expr: &Expr) -> Vec<&str> {
     match expr.elements() {
         Some(items) => items.iter().filter_map(secret_like_literal).collect(),
@@ -275,7 +345,21 @@ impl Rule for HardcodedCredentialCheck {
                         .find_map(|(value, literal)| {
                             // Cheapest tests first: whether the value is supplied follows
                             // its data through the function.
-                            if literal.as_str().is_none() || literals(literal).is_empty() {
+                            let literal = match literal.kind {
+                                ExprKind::Str(_) => literal,
+                                // Behind a name, only against what the request carries:
+                                // helpers compare their parameters with named sentinels
+                                // (`api_key == UNATTRIBUTED_API_KEY`, `secret == CENSORED`).
+                                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                                    credential_label(value)?;
+                                    let held = module_literal(cx, literal)?;
+                                    (is_request_supplied(cx, value)
+                                        || is_extracted_from_request(cx, value))
+                                    .then_some(held)?
+                                }
+                                _ => return None,
+                            };
+                            if literals(literal).is_empty() {
                                 return None;
                             }
                             let label = credential_label(value)?;
@@ -294,6 +378,7 @@ impl Rule for HardcodedCredentialCheck {
             };
             if let Some((label, value)) = pair
                 && !dispatches_on(cx, value)
+                && !is_denylist(cx, expr, op, value)
             {
                 let value_side_constant = is_constant_name(lhs) && is_constant_name(rhs)
                     || is_constant_name(lhs) && rhs.as_str().is_some()

@@ -19,7 +19,14 @@ declare_rule! {
     /// `hmac.compare_digest` or `secrets.compare_digest`: `if signature != expected`,
     /// `if api_key == settings.api_key`, `hmac.new(...).hexdigest() == received`, also through a
     /// local holding the HMAC (`expected = hmac.new(...).hexdigest()`, then `if token !=
-    /// expected`).
+    /// expected`), and `token in [token_a, token_b]` (a list or tuple: `==` with each in turn).
+    /// Besides names, a value is a secret by what the program makes it: a `SecretStr`'s value
+    /// (`self.config.token.get_secret_value()`), a header named by a module constant
+    /// (`request.headers.get(SECRET_HEADER_NAME)`), a value a module-level assignment draws
+    /// from `secrets`/`os.urandom` (`csrf = os.urandom(16).hex()`, also in one branch of a
+    /// module-level `if`). What the application holds (`request.app.state.token`) is the
+    /// server's, not the caller's. A chain of comparisons of one value (`token != a and token
+    /// != b`) is reported once.
     ///
     /// A timing attack needs an attacker who chooses one side and a secret on the other, so one
     /// operand must be what a caller supplied (request data, a string parameter, an entry of a
@@ -848,68 +855,218 @@ impl NonConstantTimeSecretCompare {
     }
 }
 
+/// A secret a value is known as through the program rather than its name: the caller's
+/// header named by a module constant (`request.headers.get(SECRET_HEADER_NAME)` with
+/// `SECRET_HEADER_NAME = "service-secret"`), a `SecretStr`'s value
+/// (`self.config.token.get_secret_value()`), or a value drawn at module level from a random
+/// source (`csrf = os.urandom(16).hex()`, `secrets.token_urlsafe()`): one the server made to
+/// check callers against, whatever it is called.
+fn secret_value_label(cx: &FileContext, expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Call(call) => {
+            let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                return None;
+            };
+            match attr.as_str() {
+                "get_secret_value" => {
+                    Some(credential_label(value).unwrap_or_else(|| "a SecretStr value".to_string()))
+                }
+                "get" => constant_key_label(cx, call.args.first()?),
+                _ => None,
+            }
+        }
+        ExprKind::Subscript { slice, .. } => constant_key_label(cx, slice),
+        ExprKind::Name(name) => random_module_value(cx, name).then(|| name.to_string()),
+        _ => None,
+    }
+}
+
+/// A name of this module that one of its module-level assignments (also in `if`/`try`
+/// blocks: `if csrf_file.exists(): csrf = read() else: csrf = candidate`) draws from a random
+/// source, directly or through another module-level name; not bound by the enclosing
+/// functions.
+fn random_module_value(cx: &FileContext, name: &str) -> bool {
+    if cx.functions.iter().any(|f| {
+        f.params.iter().any(|p| p.name == name)
+            || !crate::credentials::assigned_values(&f.body, name).is_empty()
+    }) {
+        return false;
+    }
+    let module = &cx.file.parsed.module.body;
+    let imports = &cx.file.imports;
+    crate::credentials::assigned_values(module, name)
+        .into_iter()
+        .any(|value| {
+            draws_random(imports, value)
+                || value.as_name().is_some_and(|other| {
+                    crate::credentials::assigned_values(module, other)
+                        .into_iter()
+                        .any(|v| draws_random(imports, v))
+                })
+        })
+}
+
+/// A key held in a module constant that names a credential: `SECRET_HEADER_NAME =
+/// "service-secret"`.
+fn constant_key_label(cx: &FileContext, key: &Expr) -> Option<String> {
+    if !matches!(key.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+        return None;
+    }
+    let origin = cx.resolve_value(key);
+    if !origin.scope.is_empty() {
+        return None;
+    }
+    let text = origin.expr.as_str()?;
+    is_credential_name(text).then(|| text.to_string())
+}
+
+/// An expression that calls a source of secrets: `secrets.token_hex()`, `os.urandom(16)`.
+fn draws_random(imports: &routewarden_python::names::Imports, expr: &Expr) -> bool {
+    expr.any(&mut |x| {
+        x.as_call().is_some_and(|c| {
+            imports.resolve(&c.func).is_some_and(|q| {
+                q == "os.urandom" || q.starts_with("secrets.") && q != "secrets.compare_digest"
+            })
+        })
+    })
+}
+
+impl NonConstantTimeSecretCompare {
+    /// The secret `lhs op rhs` (`op` is `==` or `!=`) compares in variable time, if it does.
+    fn secret_compared(
+        cx: &FileContext,
+        expr: &Expr,
+        lhs: &Expr,
+        op: CmpOp,
+        rhs: &Expr,
+    ) -> Option<String> {
+        if is_plain_value(lhs)
+            || is_plain_value(rhs)
+            || is_class_reference(lhs)
+            || is_class_reference(rhs)
+            || is_descriptive_credential_name(lhs)
+            || is_descriptive_credential_name(rhs)
+            || is_positional_element(lhs)
+            || is_positional_element(rhs)
+        {
+            return None;
+        }
+        let secret = credential_label(lhs)
+            .or_else(|| credential_label(rhs))
+            .or_else(|| {
+                (is_digest_call(lhs) || is_digest_call(rhs)).then(|| "a digest".to_string())
+            })
+            .or_else(|| (holds_mac(cx, lhs) || holds_mac(cx, rhs)).then(|| "an HMAC".to_string()))
+            .or_else(|| secret_value_label(cx, lhs))
+            .or_else(|| secret_value_label(cx, rhs));
+        let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
+        // `password == confirm_password`: a form's two fields, not a secret check. A
+        // stored hash (`user.password_hash == password_hash`) is a secret.
+        let is_password = |e: &Expr| {
+            credential_label(e).is_some_and(|l| {
+                let l = l.to_ascii_lowercase();
+                (l.contains("password") || l.contains("passwd") || l.contains("pwd"))
+                    && !l.contains("hash")
+            })
+        };
+        // A password the server holds (`self.password`, `settings.password`,
+        // `app.config["PASSWORD"]`, `os.environ.get("APP_PASSWORD")`) against the
+        // caller's is a secret check.
+        let stored = |e: &Expr| held_by_server(cx, e, true);
+        if is_password(lhs) && is_password(rhs) && !stored(lhs) && !stored(rhs) {
+            return None;
+        }
+        let secret = secret.filter(|_| !both_constants)?;
+        if is_code_constant(cx, lhs)
+            || is_code_constant(cx, rhs)
+            || !Self::is_secret_check(cx, expr, op, lhs, rhs)
+        {
+            return None;
+        }
+        Some(secret)
+    }
+
+    /// What `expr` compares in variable time: the secret and how (`==`, `!=`, or `in` a list
+    /// of values, which compares with each in turn).
+    fn finding(cx: &FileContext, expr: &Expr) -> Option<(String, &'static str)> {
+        for (lhs, op, rhs) in expr.comparisons() {
+            let found = match op {
+                CmpOp::Eq | CmpOp::NotEq => {
+                    Self::secret_compared(cx, expr, lhs, op, rhs).map(|s| (s, op))
+                }
+                // `token in [token_a, token_b]`: `token == token_a or token == token_b`.
+                CmpOp::In | CmpOp::NotIn => match &rhs.kind {
+                    ExprKind::List(items) | ExprKind::Tuple(items) => {
+                        let each = if op == CmpOp::In {
+                            CmpOp::Eq
+                        } else {
+                            CmpOp::NotEq
+                        };
+                        items.iter().find_map(|item| {
+                            Self::secret_compared(cx, expr, lhs, each, item).map(|s| (s, op))
+                        })
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((secret, op)) = found {
+                let how = match op {
+                    CmpOp::Eq => "==",
+                    CmpOp::NotEq => "!=",
+                    CmpOp::In => "`in` a list",
+                    _ => "`not in` a list",
+                };
+                return Some((secret, how));
+            }
+        }
+        None
+    }
+
+    /// An earlier comparison of the same `and`/`or` already reports the same secret
+    /// (`token != token_a and token != token_b`): one finding for the check.
+    fn reported_by_sibling(cx: &FileContext, expr: &Expr, secret: &str) -> bool {
+        let mut earlier: Vec<&Expr> = Vec::new();
+        walk_exprs(enclosing_body(cx), &mut |e| {
+            e.any(&mut |x| {
+                if let ExprKind::BoolOp { values, .. } = &x.kind
+                    && values.iter().any(|v| v.span == expr.span)
+                {
+                    earlier.extend(
+                        values
+                            .iter()
+                            .take_while(|v| v.span != expr.span)
+                            .filter(|v| matches!(v.kind, ExprKind::Compare { .. })),
+                    );
+                }
+                false
+            });
+        });
+        earlier
+            .into_iter()
+            .any(|sibling| Self::finding(cx, sibling).is_some_and(|(s, _)| s == secret))
+    }
+}
+
 impl Rule for NonConstantTimeSecretCompare {
     fn meta(&self) -> &'static RuleMeta {
         &NON_CONSTANT_TIME_SECRET_COMPARE
     }
 
     fn on_compare(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
-        for (lhs, op, rhs) in expr.comparisons() {
-            if matches!(op, CmpOp::Eq | CmpOp::NotEq)
-                && !is_plain_value(lhs)
-                && !is_plain_value(rhs)
-                && !is_class_reference(lhs)
-                && !is_class_reference(rhs)
-                && !is_descriptive_credential_name(lhs)
-                && !is_descriptive_credential_name(rhs)
-                && !is_positional_element(lhs)
-                && !is_positional_element(rhs)
-            {
-                let secret = credential_label(lhs)
-                    .or_else(|| credential_label(rhs))
-                    .or_else(|| {
-                        (is_digest_call(lhs) || is_digest_call(rhs)).then(|| "a digest".to_string())
-                    })
-                    .or_else(|| {
-                        (holds_mac(cx, lhs) || holds_mac(cx, rhs)).then(|| "an HMAC".to_string())
-                    });
-                let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
-                // `password == confirm_password`: a form's two fields, not a secret check. A
-                // stored hash (`user.password_hash == password_hash`) is a secret.
-                let is_password = |e: &Expr| {
-                    credential_label(e).is_some_and(|l| {
-                        let l = l.to_ascii_lowercase();
-                        (l.contains("password") || l.contains("passwd") || l.contains("pwd"))
-                            && !l.contains("hash")
-                    })
-                };
-                // A password the server holds (`self.password`, `settings.password`,
-                // `app.config["PASSWORD"]`, `os.environ.get("APP_PASSWORD")`) against the
-                // caller's is a secret check.
-                let stored = |e: &Expr| held_by_server(cx, e, true);
-                if is_password(lhs) && is_password(rhs) && !stored(lhs) && !stored(rhs) {
-                    continue;
-                }
-                let Some(secret) = secret.filter(|_| !both_constants) else {
-                    continue;
-                };
-                if is_code_constant(cx, lhs)
-                    || is_code_constant(cx, rhs)
-                    || is_test_module(cx)
-                    || !Self::is_secret_check(cx, expr, op, lhs, rhs)
-                {
-                    continue;
-                }
-                out.report(
-                    &NON_CONSTANT_TIME_SECRET_COMPARE,
-                    expr.span,
-                    format!(
-                        "`{secret}` is compared with {}, which leaks timing",
-                        if op == CmpOp::Eq { "==" } else { "!=" }
-                    ),
-                );
-                return;
-            }
+        if is_test_module(cx) {
+            return;
         }
+        let Some((secret, how)) = Self::finding(cx, expr) else {
+            return;
+        };
+        if Self::reported_by_sibling(cx, expr, &secret) {
+            return;
+        }
+        out.report(
+            &NON_CONSTANT_TIME_SECRET_COMPARE,
+            expr.span,
+            format!("`{secret}` is compared with {how}, which leaks timing"),
+        );
     }
 }

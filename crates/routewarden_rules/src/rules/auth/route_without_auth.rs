@@ -156,8 +156,9 @@ declare_rule! {
     /// Login, logout, token, token refresh (a `refresh` step at the root or after token,
     /// session or auth segments: `/refresh`, `/auth/refresh`; not `/api/bookmarks/refresh`),
     /// registration (a bare `/register` only when the handler signs a user up: it takes an
-    /// e-mail, a user name or a password, makes an account or issues a token; a service
-    /// registry's `POST /register` is not), password reset and recovery, e-mail verification,
+    /// e-mail, a user name or a password, makes an account or issues a token, or takes nothing
+    /// from the caller at all, a sign-up page or its stand-in; a service registry's `POST
+    /// /register` storing what a node sends is not), password reset and recovery, e-mail verification,
     /// OAuth callbacks, health, version, documentation, static files, webhooks and hooks other
     /// services call (`/webhook`, `/register/spamcheck-hook`) that check their sender (a
     /// signature or `hmac` check, a shared token or secret read from the request or compared,
@@ -257,6 +258,7 @@ impl Rule for RouteWithoutAuth {
             let mut signs_up = || {
                 *sign_up.get_or_insert_with(|| {
                     crate::route_paths::signs_up(cx.model, route.handler_file, route.handler)
+                        || takes_nothing(&cx.model.files[route.handler_file].imports, route.handler)
                 })
             };
             // A webhook is public by design when it checks who sent it.
@@ -1366,6 +1368,39 @@ const EFFECTLESS_CALLS: &[&str] = &[
     "builtins.list",
     "builtins.tuple",
 ];
+
+/// A handler that takes nothing from its caller: no parameter (but `self`/`cls`), no read of
+/// the request. At a bare `/register` it cannot be a registry storing what a node or worker
+/// sends: a sign-up page, or its stand-in, public by design.
+fn takes_nothing(imports: &Imports, handler: &Function) -> bool {
+    if handler
+        .params
+        .iter()
+        .any(|p| !matches!(p.name.as_str(), "self" | "cls"))
+    {
+        return false;
+    }
+    let mut reads = false;
+    walk_exprs(&handler.body, &mut |e| {
+        reads |= e.any(&mut |x| match &x.kind {
+            ExprKind::Name(n) => {
+                matches!(n.as_str(), "request" | "websocket")
+                    || imports.resolve(x).is_some_and(|q| {
+                        matches!(
+                            q.as_str(),
+                            "flask.request"
+                                | "flask.globals.request"
+                                | "quart.request"
+                                | "werkzeug.local.request"
+                                | "bottle.request"
+                        )
+                    })
+            }
+            _ => false,
+        });
+    });
+    !reads
+}
 
 /// Functions that return a logger.
 const LOGGER_FACTORIES: &[&str] = &[

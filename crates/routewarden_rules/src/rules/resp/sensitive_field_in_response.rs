@@ -26,7 +26,11 @@ declare_rule! {
     /// such an attribute of a module-level settings object, `client_config.STORE_AUTH_TOKEN`,
     /// also through a local the handler assigns from it). flask-restful's `@marshal_with(fields)`
     /// and `return marshal(obj, fields)` send only the keys of the fields mapping (nested ones
-    /// included): only a sensitive key there is reported.
+    /// included): only a sensitive key there is reported. Rows wrapped in an envelope of the
+    /// declared model (`Page(count=n, results=[...])` for `response_model=Page[ClientOut]`, or
+    /// a dict) count as returned, as do those of a dependency typed with a tuple of them
+    /// (`rows, count = paginated` for `Paginated[Client]`, `Paginated = tuple[list[M], int]`):
+    /// every route that sends stored rows through a model is reported alike.
     /// Also reported: an ORM row returned with no filtering model (`response_model=None`
     /// included) whose table has a secret column; Flask `jsonify(obj.__dict__)`, `vars(obj)`,
     /// a dump of every column; a returned dict whose entry reads a secret column of a row.
@@ -35,7 +39,9 @@ declare_rule! {
     /// bound by tuple unpacking (`for user, role in rows`, `user, team = q.one()`) is the
     /// entity at the same position of the query's `select(User, Role)`/`query(User, Role)`.
     ///
-    /// Not reported: fields typed `SecretStr`, declared with `Field(exclude=True)`, rewritten by
+    /// Not reported: fields typed `SecretStr`, or typed with no text whatever their name says
+    /// (`strict_password_checking: bool`, `inter_token_latency_mean: float`, `Column(Boolean)`,
+    /// `Mapped[datetime]`), declared with `Field(exclude=True)`, rewritten by
     /// a `@field_serializer` or by a `@field_validator` that returns something other than the
     /// value (a mask); routes with `response_model_exclude`/`response_model_include`; values
     /// passed through a redaction helper (`_redact_*`, `mask_*`, `sanitize_*`) or dumped with
@@ -44,6 +50,9 @@ declare_rule! {
     /// `/login`, `/auth/...`, `/mfa/...`, `/csrf-token`, `/api_key`, `/webhooks/{id}/secret`),
     /// of a row the handler itself creates, or whose secret it sets anew
     /// (`row.secret = ...`, `row.regenerate_secret()`): a new secret shown once to its owner;
+    /// a password drawn from a random source in the handler (`secrets.choice`,
+    /// `secrets.token_urlsafe`, a project helper returning one) and handed to the caller who
+    /// asked for it: nothing stored leaves;
     /// token-like columns the project only ever stores encrypted (every assignment is an
     /// `encrypt_*(...)` call, a local holding one, or an empty value): the response carries
     /// ciphertext;
@@ -383,10 +392,70 @@ impl<'a> Handler<'a> {
             return None;
         }
         if let Some(name) = source.as_name() {
+            // `rows, count = paginated` of a dependency typed `Paginated[Client]`.
+            if let Some(p) = self.param(name) {
+                let (f, annotation) = self.dependency_type(p)?;
+                return self.typed_entity(f, annotation, index);
+            }
             let value = last_assignment(&self.function.body, name)?;
             return self.selected_entity(value, index, depth + 1);
         }
         self.select_in(source, source, index, 0)
+    }
+
+    /// The table class at `index` of a tuple type: `tuple[list[Client], int]`, or a generic
+    /// alias of one given the class (`Paginated[Client]` with `Paginated = tuple[list[M],
+    /// int]`, `M` a `TypeVar`).
+    fn typed_entity(&self, file: usize, annotation: &'a Expr, index: usize) -> Option<Row<'a>> {
+        let ExprKind::Subscript { value, slice } = &annotation.kind else {
+            return None;
+        };
+        let row = |f: usize, e: &'a Expr| {
+            named_class(self.model, f, e)
+                .filter(|(f, c)| model_kind(self.model, *f, c) == Some(ModelKind::Orm))
+                .map(|(file, class)| Row {
+                    file,
+                    class,
+                    constructed: false,
+                    query: None,
+                })
+        };
+        if matches!(value.last_name(), Some("tuple" | "Tuple")) {
+            return row(file, slice.elements()?.get(index)?);
+        }
+        let Some((def_file, Some(Stmt::Assign { value: Some(v), .. }), _)) =
+            self.model.resolve_definition(file, value)
+        else {
+            return None;
+        };
+        let ExprKind::Subscript {
+            value: base,
+            slice: items,
+        } = &v.kind
+        else {
+            return None;
+        };
+        if !matches!(base.last_name(), Some("tuple" | "Tuple")) {
+            return None;
+        }
+        let element = items.elements()?.get(index)?;
+        // The element holds the alias's type variable: the class the annotation passes.
+        let holds_type_variable = element.any(&mut |x| {
+            x.as_name().is_some()
+                && matches!(
+                    self.model.resolve_definition(def_file, x),
+                    Some((_, Some(Stmt::Assign { value: Some(tv), .. }), _))
+                        if tv.as_call().and_then(|c| c.func.last_name()) == Some("TypeVar")
+                )
+        });
+        if holds_type_variable {
+            let argument = match slice.elements() {
+                Some(arguments) => arguments.first()?,
+                None => slice,
+            };
+            return row(file, argument);
+        }
+        row(def_file, element)
     }
 
     fn select_in(
@@ -651,10 +720,21 @@ impl<'a> Handler<'a> {
                     .model
                     .instance_class(self.file, &[self.function], value)?;
                 let class_name = class.rsplit('.').next().unwrap_or(&class);
-                identifier_words(class_name)
+                if !identifier_words(class_name)
                     .iter()
                     .any(|w| matches!(w.as_str(), "config" | "settings" | "conf"))
-                    .then(|| format!("{root}.{attr}"))
+                {
+                    return None;
+                }
+                // `strict_password_checking: bool = True`: a switch, not a secret.
+                if let Some((f, Stmt::ClassDef(c))) = self.model.definition(&class)
+                    && fields(self.model, f, c)
+                        .iter()
+                        .any(|field| field.name == *attr && field.non_text)
+                {
+                    return None;
+                }
+                Some(format!("{root}.{attr}"))
             }
             _ => None,
         }
@@ -698,7 +778,7 @@ impl<'a> Handler<'a> {
             && let Some(kind) = secret_kind(attr)
             && fields(self.model, row.file, row.class)
                 .iter()
-                .any(|f| f.name == *attr && !f.hidden)
+                .any(|f| f.name == *attr && f.may_hold_secret())
             && self.leaks(kind, Some(row))
             && (kind == SecretKind::Verifier || !self.reissued(attr))
             && !self.looked_up_by(row, attr)
@@ -723,12 +803,64 @@ impl<'a> Handler<'a> {
         None
     }
 
+    /// A value drawn from a random source in this request: `secrets.token_urlsafe(24)`,
+    /// `"".join(secrets.choice(ALPHABET) for _ in range(16))`, a local assigned only such
+    /// values, or a project function that returns one (`new_password()`).
+    fn generated(&self, value: &Expr, depth: u32) -> bool {
+        self.generated_in(self.file, &self.function.body, value, depth)
+    }
+
+    fn generated_in(&self, file: usize, body: &[Stmt], value: &Expr, depth: u32) -> bool {
+        if depth > 3 {
+            return false;
+        }
+        match &value.kind {
+            ExprKind::Name(name) => {
+                let assigned = crate::credentials::assigned_values(body, name);
+                !assigned.is_empty()
+                    && assigned
+                        .into_iter()
+                        .all(|v| self.generated_in(file, body, v, depth + 1))
+            }
+            ExprKind::Call(call) => {
+                let imports = &self.model.files[file].imports;
+                let random = |e: &Expr| {
+                    e.any(&mut |x| {
+                        x.as_call().is_some_and(|c| {
+                            imports.resolve(&c.func).is_some_and(|q| {
+                                (q.starts_with("secrets.") && q != "secrets.compare_digest")
+                                    || q.starts_with("random.")
+                                    || matches!(q.as_str(), "os.urandom" | "uuid.uuid4")
+                            })
+                        })
+                    })
+                };
+                if random(value) {
+                    return true;
+                }
+                let Some((def_file, Some(Stmt::FunctionDef(helper)), _)) =
+                    self.model.resolve_definition(file, &call.func)
+                else {
+                    return false;
+                };
+                let mut all = true;
+                let mut any = false;
+                for_each_return(&helper.body, &mut |v| {
+                    any = true;
+                    all &= self.generated_in(def_file, &helper.body, v, depth + 1);
+                });
+                any && all
+            }
+            _ => false,
+        }
+    }
+
     /// The first field of a row that leaks when the whole row is sent.
     fn row_secret(&self, row: Row) -> Option<String> {
         fields(self.model, row.file, row.class)
             .into_iter()
             .find(|f| {
-                !f.hidden
+                f.may_hold_secret()
                     && secret_kind(&f.name).is_some_and(|kind| {
                         self.leaks(kind, Some(row))
                             && (kind == SecretKind::Verifier || !self.reissued(&f.name))
@@ -1166,7 +1298,7 @@ fn marshalled_leak<'a>(
                 h.row(value, 0).is_some_and(|r| {
                     fields(h.model, r.file, r.class)
                         .iter()
-                        .any(|f| f.name == *key && !f.hidden)
+                        .any(|f| f.name == *key && f.may_hold_secret())
                         && !h.looked_up_by(r, key)
                         && h.leaks(kind, Some(r))
                         && !h.reissued(key)
@@ -1194,14 +1326,29 @@ fn declared_leak<'a>(
 ) -> Option<String> {
     let sensitive: Vec<(String, SecretKind)> = fields(h.model, df, class)
         .into_iter()
-        .filter(|f| !f.hidden)
+        .filter(|f| f.may_hold_secret())
         .filter_map(|f| secret_kind(&f.name).map(|k| (f.name, k)))
         .collect();
     if sensitive.is_empty() {
         return None;
     }
-    for value in returns {
+    let mut pending: Vec<&'a Expr> = returns.to_vec();
+    let mut next = 0;
+    while let Some(&value) = pending.get(next) {
+        next += 1;
         if let Some(entries) = explicit_entries(h.model, h.file, value) {
+            // An envelope around the declared model (`Page(count=n, results=[...])` for
+            // `response_model=Page[ClientOut]`, a dict of the same): none of its keys is a
+            // field of the model, whose rows are among its values.
+            let declared_fields = fields(h.model, df, class);
+            if !entries.is_empty()
+                && entries.iter().all(|(key, _)| {
+                    key.is_none_or(|k| !declared_fields.iter().any(|f| f.name == k))
+                })
+            {
+                pending.extend(entries.iter().map(|(_, v)| *v));
+                continue;
+            }
             for (name, kind) in &sensitive {
                 let Some((_, v)) = entries.iter().find(|(k, _)| *k == Some(name.as_str())) else {
                     continue;
@@ -1210,7 +1357,10 @@ fn declared_leak<'a>(
                     continue;
                 }
                 let source = h.entry_secret(Some(name), v);
-                if (*kind == SecretKind::Verifier && !input) || source.is_some() {
+                // A password generated here and handed to the caller who asked for one is a
+                // new secret shown once: nothing stored leaves.
+                let fresh = source.is_none() && h.generated(v, 0);
+                if (*kind == SecretKind::Verifier && !input && !fresh) || source.is_some() {
                     let from = source.map(|s| format!(" (from {s})")).unwrap_or_default();
                     return Some(format!(
                         "responds with {}, which has the field `{name}`{from}",
@@ -1225,7 +1375,7 @@ fn declared_leak<'a>(
             let stored = row.filter(|r| {
                 fields(h.model, r.file, r.class)
                     .iter()
-                    .any(|f| f.name == *name && !f.hidden)
+                    .any(|f| f.name == *name && f.may_hold_secret())
             });
             let leaks = match kind {
                 SecretKind::Verifier => !input || stored.is_some(),
