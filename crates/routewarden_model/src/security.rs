@@ -1901,6 +1901,14 @@ impl<'a> Judge<'a, '_> {
                     }
                     _ => continue,
                 },
+                // `try: if path in ALLOW_LIST: ... else: await check(request)`, then `except
+                // Denied: return JSONResponse(..., 401)`.
+                Stmt::Try { body: tried, .. } => {
+                    if let Some(decided) = self.exemptions(cx, tried, switches) {
+                        return Some(decided);
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             // `if request.url.path != "/alive": verify_api_key(...)`: a branch that calls a
@@ -1908,8 +1916,16 @@ impl<'a> Judge<'a, '_> {
             let refuses = self.branch_refuses(cx.file, &cx.function.body, then)
                 || ev.about_target && self.body_verdict(cx.file, then, 0).authenticates;
             let passes = !refuses && passes_through(then);
+            // `if path in ALLOW_LIST: request.state.auth = {}` with `else: credentials = await
+            // check(request)`: only the `else` refuses, the selected paths go on unchecked.
+            let only_else_refuses = ev.about_target
+                && !refuses
+                && !orelse.is_empty()
+                && !self.body_verdict(cx.file, then, 0).authenticates
+                && (self.branch_refuses(cx.file, &cx.function.body, orelse)
+                    || self.body_verdict(cx.file, orelse, 0).authenticates);
             if ev.about_target {
-                match (passes, refuses, ev.value) {
+                match (passes || only_else_refuses, refuses, ev.value) {
                     (true, _, Tv::True) | (_, true, Tv::False) => {
                         return Some(Coverage::Exempt {
                             deliberate: ev.matched,
@@ -2007,6 +2023,40 @@ impl<'a> Judge<'a, '_> {
 
     /// Evaluates an `if` test of a guard for the route being judged.
     fn eval_test(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr) -> Ev {
+        // `skip_check = request.method not in [...] or path in [...]`, then `if skip_check:`:
+        // the test the flag holds.
+        // Set to `True` afterwards under further tests (`if path in OPTIONAL: if
+        // request.method == "GET": skip_check = True`): it holds when any of them does.
+        if let ExprKind::Name(name) = &e.kind
+            && let Some((value, raised)) = assigned_test(&cx.function.body, name)
+            && self.target(cx, e, 0).is_none()
+        {
+            let mut evs = vec![self.eval_test(cx, value)];
+            for path in raised {
+                let conds: Vec<Ev> = path
+                    .iter()
+                    .map(|&(test, holds)| {
+                        let mut ev = self.eval_test(cx, test);
+                        if !holds {
+                            ev.value = ev.value.not();
+                        }
+                        ev
+                    })
+                    .collect();
+                evs.push(Ev {
+                    value: Tv::all(conds.iter().map(|c| c.value)),
+                    matched: conds.iter().any(|c| c.matched),
+                    about_target: conds.iter().any(|c| c.about_target),
+                    config: false,
+                });
+            }
+            return Ev {
+                value: Tv::any(evs.iter().map(|e| e.value)),
+                matched: evs.iter().any(|e| e.matched && e.value == Tv::True),
+                about_target: evs.iter().any(|e| e.about_target),
+                config: evs.iter().all(|e| e.config),
+            };
+        }
         match &e.kind {
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,
@@ -4102,11 +4152,17 @@ impl<'a> Judge<'a, '_> {
         // Parameters that are None for anonymous callers (`k = Depends(APIKeyQuery(
         // auto_error=False))`, or a dependency forwarding one): the body decides what they get.
         let mut optional_credentials: Vec<&str> = Vec::new();
+        // Whether every parameter is a principal that a dependency authenticates only under a
+        // setting (see below).
+        let mut only_switched_principals = !function.params.is_empty();
         for param in &function.params {
+            let mut switched_principal = false;
             for pd in self.param_dependencies(file, &scope, param) {
                 if let Some(dv) =
                     self.dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, depth + 1)
                 {
+                    switched_principal |=
+                        dv.authenticates && dv.switch.is_some() && !dv.presented_only;
                     if dv.vouched {
                         vouched.absorb(&dv);
                     } else {
@@ -4135,6 +4191,7 @@ impl<'a> Judge<'a, '_> {
                         .insert((function.body.as_ptr() as usize, param.name.as_str()));
                 }
             }
+            only_switched_principals &= switched_principal;
         }
         let body = self.body_verdict(file, &function.body, 0);
         // A name such as `get_current_user` vouches for a body the analysis cannot judge, not
@@ -4174,6 +4231,20 @@ impl<'a> Judge<'a, '_> {
         {
             body.switch = Some(s);
         }
+        // `def require_admin_or_default(user=Depends(current_user_or_default)): if not
+        // user.is_admin: raise 403` where that dependency lets everyone in as a default user
+        // unless a setting is on: given nothing but that user, the body's refusals are worth
+        // what the dependency is, as a handler's checks on such a user are (see
+        // [`Judge::route_security`]).
+        if body.authenticates
+            && body.switch.is_none()
+            && only_switched_principals
+            && v.authenticates
+            && v.switch.is_some()
+        {
+            body.switch = v.switch;
+            body.presented_only = false;
+        }
         if body.authenticates {
             v.grant_as(body.switch, body.presented_only);
         } else if is_auth_function_name(&function.name)
@@ -4184,13 +4255,63 @@ impl<'a> Judge<'a, '_> {
             && !unrefused_credential
             && !is_transparent_decorator(function)
             && !answers_signed_in_callers_first(function)
+            && !self.feature_gate(file, function)
         {
             v.grant(None);
         }
         v.lets_anonymous = optional && !v.authenticates;
-        v.checks_role |= body.checks_role || (v.authenticates && self.role_name(&function.name));
+        // Its name (`require_admin`) says it checks a role only when the body could not be
+        // judged: a body seen refusing callers, none for lacking a role, checks none
+        // (`get_admin_session_token` refusing a missing cookie).
+        v.checks_role |= body.checks_role
+            || (v.authenticates && !body.authenticates && self.role_name(&function.name));
         self.memo.borrow_mut().insert(key, Some(v));
         v
+    }
+
+    /// A decorator whose wrapper calls the view only under a test of the server's settings
+    /// (`if config.remote_login_enabled: return f(*args, **kwargs)`, then `abort(403)`), and
+    /// calls nothing before that test: a feature switch, which decides the same for every
+    /// caller, whatever the decorator is called (`remote_login_required`).
+    fn feature_gate(&self, file: usize, function: &'a Function) -> bool {
+        let Some(wrapper) = returned_nested_function(function) else {
+            return false;
+        };
+        let calls_view = |e: &Expr| calls_wrapped(e) && !is_call_next(e);
+        let mut gated = false;
+        for stmt in code_statements(&wrapper.body) {
+            if let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+                && orelse.is_empty()
+                && matches!(code_statements(then).as_slice(),
+                    [Stmt::Return { value: Some(v), .. }] if calls_view(v))
+            {
+                if !self.is_server_switch(file, &wrapper.body, test)
+                    || test.any(&mut |x| x.as_call().is_some())
+                {
+                    return false;
+                }
+                gated = true;
+                continue;
+            }
+            // Past the switch: what the others get. Before it: nothing that could check.
+            let mut calls = false;
+            walk_all_exprs(std::slice::from_ref(stmt), &mut |e| {
+                calls |= if gated {
+                    calls_view(e)
+                } else {
+                    e.any(&mut |x| x.as_call().is_some())
+                };
+            });
+            if calls || matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) && !gated {
+                return false;
+            }
+        }
+        gated
     }
 
     /// The switch under which a dependency admits anonymous callers as a default user it
@@ -4287,10 +4408,12 @@ impl<'a> Judge<'a, '_> {
                 v.checks_role |= fv.checks_role;
             }
         }
+        // Likewise for the class's name (`AdminAuthMiddleware`), when its methods were judged.
+        let judged = v.authenticates;
         if !v.authenticates && is_auth_function_name(&class.name) {
             v.grant(None);
         }
-        v.checks_role |= v.authenticates && self.role_name(&class.name);
+        v.checks_role |= v.authenticates && !judged && self.role_name(&class.name);
         v
     }
 
@@ -4617,16 +4740,20 @@ impl<'a> Judge<'a, '_> {
             });
         }
         let switched = self.switched_guard_calls(file, body);
+        let mut early: Option<Option<(u32, Switch)>> = None;
         for summary in self.call_summary(file, body).iter() {
             let call = summary.call;
             // `if config.auth_enabled: return auth.login_required(view)(...)` with `else:
             // return view(...)`: the guard runs only while the setting holds.
+            // `if not config.multiuser: return default_user` first, then `return
+            // validate(token)`: likewise, the guard runs only while the setting holds.
+            // (Worked out once a guard is found.)
             let switch = switched
                 .iter()
                 .find(|(c, _)| std::ptr::eq(*c, call))
                 .map(|(_, s)| *s);
             let mut local = Verdict::default();
-            let target = if switch.is_some() { &mut local } else { &mut v };
+            let target = &mut local;
             if summary.verifies {
                 target.grant(None);
             }
@@ -4643,6 +4770,9 @@ impl<'a> Judge<'a, '_> {
                 target.checks_role = true;
             }
             if credentials && summary.credential_check {
+                if switch.is_none() {
+                    v.absorb(&local);
+                }
                 continue;
             }
             let method_of_view = ctx.is_some() && summary.on_attribute;
@@ -4676,13 +4806,22 @@ impl<'a> Judge<'a, '_> {
                     target.absorb(&cv);
                 }
             }
-            if let Some(sw) = switch
-                && local.authenticates
-            {
-                if local.switch.is_none() {
-                    local.switch = Some(sw);
+            let switch = switch.or_else(|| {
+                if !local.authenticates {
+                    return None;
                 }
-                v.absorb(&local);
+                let (end, s) = (*early.get_or_insert_with(|| self.early_switch(file, body)))?;
+                (call.func.span.start >= end).then_some(s)
+            });
+            match switch {
+                Some(sw) if local.authenticates => {
+                    if local.switch.is_none() {
+                        local.switch = Some(sw);
+                    }
+                    v.absorb(&local);
+                }
+                Some(_) => {}
+                None => v.absorb(&local),
             }
         }
         v
@@ -4735,6 +4874,42 @@ impl<'a> Judge<'a, '_> {
             });
         });
         out
+    }
+
+    /// The switch set by an `if` on a setting at the top level of `body` that lets everyone
+    /// through (`if not config.multiuser: return default_user`), with where that `if` ends:
+    /// what follows runs only while the switch is off, as [`Judge::gates`] has it for the
+    /// refusals there. The first such `if`. Not in a route handler: there the early answer
+    /// (`if not config.titles_enabled: return "disabled"`) skips the work for everyone.
+    fn early_switch(&self, file: usize, body: &'a [Stmt]) -> Option<(u32, Switch)> {
+        if self.handler_bodies.contains(&(body.as_ptr() as usize)) {
+            return None;
+        }
+        body.iter().find_map(|stmt| {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                span,
+            } = stmt
+            else {
+                return None;
+            };
+            (orelse.is_empty()
+                && lets_through(then)
+                && !answers_error_status(then)
+                && self.is_server_switch(file, body, test)
+                && !self.branch_refuses(file, body, then))
+            .then_some((
+                span.end,
+                Switch {
+                    file,
+                    test: test.span,
+                    negated: true,
+                    parameter: false,
+                },
+            ))
+        })
     }
 
     /// Records that the parameters of the project's methods named `method` receiving what a
@@ -5839,6 +6014,16 @@ impl<'a> Judge<'a, '_> {
                         own.polarity =
                             polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name)));
                     }
+                    // `response = await client.get(PERMISSIONS_URL, headers={"Authorization":
+                    // authorization})`, then `if response.status_code == 401: raise Denied(401)`:
+                    // another service's verdict on the credentials the caller presented.
+                    if !own.identity
+                        && let Some(polarity) = remote_verdict_on_credentials(root, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                        own.compared = true;
+                    }
                     // `check_password(header)` on what the request's credential header carries
                     // is HTTP authentication, not a login form checking what it was sent.
                     if presented.is_some() {
@@ -5848,6 +6033,17 @@ impl<'a> Judge<'a, '_> {
                     // "X-API-KEY")`: what it checks is the credential the request carries, so
                     // it authenticates the caller, whatever the helper is called.
                     if own.credentials && checks_presented_argument(root, test) {
+                        own.credentials = false;
+                    }
+                    // `if not await authenticator.authenticate(websocket):` before the
+                    // WebSocket handler accepts the connection: handed the connection, not a
+                    // name and password it was sent, it checks what the handshake carries.
+                    if own.credentials
+                        && self
+                            .websocket_accepts
+                            .contains_key(&(root.as_ptr() as usize))
+                        && checks_whole_request(test)
+                    {
                         own.credentials = false;
                     }
                     if presented.is_none() && self.is_server_switch(file, root, test) {
@@ -6902,50 +7098,71 @@ impl<'a> Judge<'a, '_> {
 
     /// The value a local flag holds for an identified caller: `name` is assigned only `True`
     /// and `False`, one of them at the top of the function, the other only under a test that
-    /// the caller has an identity (`if session.get("user_id"):`, in a `try` there too).
+    /// the caller has an identity (`if session.get("user_id"):`, in a `try` there too), or
+    /// only under a test that the caller lacks one (`status = None`, then `if user in (False,
+    /// None): status = 401`): literals whose truth is known, `None` and numbers too.
     fn identity_flag(&self, file: usize, root: &[Stmt], name: &str) -> Option<bool> {
         let assigned = |stmt: &Stmt| match stmt {
             Stmt::Assign {
                 targets,
                 value: Some(value),
                 ..
-            } if targets.len() == 1 && targets[0].as_name() == Some(name) => Some(value.as_bool()),
+            } if targets.len() == 1 && targets[0].as_name() == Some(name) => {
+                Some(literal_truth(value))
+            }
             _ => None,
         };
         // The default: assigned at the top of the function.
         let default = root.iter().find_map(|s| assigned(s).flatten())?;
-        let mut identified = 0usize;
+        // Cheap first: every other assignment is a literal, one of them the other value.
+        let mut literal = true;
+        let mut changed = false;
+        walk_all_stmts(root, &mut |stmt| match assigned(stmt) {
+            Some(Some(v)) => changed |= v != default,
+            Some(None) => literal = false,
+            None => {}
+        });
+        if !literal || !changed {
+            return None;
+        }
+        let (mut identified, mut anonymous) = (0usize, 0usize);
         let mut other = false;
         self.flag_assignments(
             file,
             root,
-            Some(false),
+            Some(Polarity::Unknown),
             &assigned,
-            &mut |value, under_identity| match value {
-                Some(v) if v == default => {}
-                Some(_) if under_identity => identified += 1,
+            &mut |value, under| match (value, under) {
+                (Some(v), _) if v == default => {}
+                (Some(_), Polarity::Has) => identified += 1,
+                (Some(_), Polarity::Lacks) => anonymous += 1,
                 _ => other = true,
             },
         );
-        (identified > 0 && !other).then_some(!default)
+        match (identified > 0, anonymous > 0) {
+            _ if other => None,
+            (true, false) => Some(!default),
+            (false, true) => Some(default),
+            _ => None,
+        }
     }
 
-    /// Calls `f` with the value (a bool literal or not) of each assignment `assigned`
-    /// recognises in `body`, and whether it is under a test that the caller has an identity.
-    /// `under`: `Some(true)` under such a test, `None` under a test of a role or permission
+    /// Calls `f` with the value (a literal's truth or not) of each assignment `assigned`
+    /// recognises in `body`, and whether it is under a test that the caller has an identity
+    /// (`Has`) or lacks one (`Lacks`). `under`: `None` under a test of a role or permission
     /// (`if has_supervisor_permissions():`), where the flag says what the caller may do, not
     /// who they are.
     fn flag_assignments(
         &self,
         file: usize,
         body: &[Stmt],
-        under: Option<bool>,
+        under: Option<Polarity>,
         assigned: &impl Fn(&Stmt) -> Option<Option<bool>>,
-        f: &mut impl FnMut(Option<bool>, bool),
+        f: &mut impl FnMut(Option<bool>, Polarity),
     ) {
         for stmt in body {
             if let Some(value) = assigned(stmt) {
-                f(value, under == Some(true));
+                f(value, under.unwrap_or_default());
                 continue;
             }
             match stmt {
@@ -6955,15 +7172,19 @@ impl<'a> Judge<'a, '_> {
                     test, body, orelse, ..
                 } => {
                     let gate = self.gate_of(file, test);
-                    let branch = |p: Polarity| {
+                    let branch = |flip: bool| {
                         if gate.role {
                             None
                         } else {
-                            under.map(|u| u || gate.identity && gate.polarity == p)
+                            under.map(|u| match u {
+                                Polarity::Unknown if gate.identity && flip => gate.polarity.flip(),
+                                Polarity::Unknown if gate.identity => gate.polarity,
+                                u => u,
+                            })
                         }
                     };
-                    self.flag_assignments(file, body, branch(Polarity::Has), assigned, f);
-                    self.flag_assignments(file, orelse, branch(Polarity::Lacks), assigned, f);
+                    self.flag_assignments(file, body, branch(false), assigned, f);
+                    self.flag_assignments(file, orelse, branch(true), assigned, f);
                 }
                 Stmt::Try {
                     body: tried,
@@ -6975,7 +7196,7 @@ impl<'a> Judge<'a, '_> {
                     self.flag_assignments(file, tried, under, assigned, f);
                     self.flag_assignments(file, orelse, under, assigned, f);
                     // An `except` runs when the lookup of the caller failed.
-                    let outside = under.map(|_| false);
+                    let outside = under.map(|_| Polarity::Unknown);
                     for h in handlers {
                         self.flag_assignments(file, &h.body, outside, assigned, f);
                     }
@@ -6984,7 +7205,13 @@ impl<'a> Judge<'a, '_> {
                 _ => {
                     for child in stmt.child_bodies() {
                         // Elsewhere (a loop, a `with`): not known to be about the caller.
-                        self.flag_assignments(file, child, under.map(|_| false), assigned, f);
+                        self.flag_assignments(
+                            file,
+                            child,
+                            under.map(|_| Polarity::Unknown),
+                            assigned,
+                            f,
+                        );
                     }
                 }
             }
@@ -7039,16 +7266,31 @@ impl<'a> Judge<'a, '_> {
                 if last == "unauthorized" || last == "needs_refresh" {
                     return Some(Refusal::Unauthorized);
                 }
-                // A WebSocket closed before it is accepted, with an application code for
-                // 401/403 or the policy-violation code: `await websocket.close(code=4401)`.
+                // A WebSocket closed before it is accepted, with an application code (the
+                // 4000-4999 range, 4001 and 4401 for 401) or the policy-violation code:
+                // `await websocket.close(code=4401)`. Under a test of the caller, as any
+                // refusal.
                 if last == "close"
                     && let Some(code) = call.keyword("code").or(call.args.first())
                 {
                     match code.kind {
                         ExprKind::Int(Some(4001 | 4401)) => return Some(Refusal::Unauthorized),
-                        ExprKind::Int(Some(1008 | 4003 | 4403)) => return Some(Refusal::Forbidden),
+                        ExprKind::Int(Some(1008 | 4000..=4999)) => {
+                            return Some(Refusal::Forbidden);
+                        }
                         _ => {}
                     }
+                }
+                // Flask-HTTPAuth's error answer, called by hand (`return auth.
+                // auth_error_callback(status)`): the 401 challenge its decorators send.
+                if last == "auth_error_callback"
+                    && let ExprKind::Attribute { value, .. } = &call.func.kind
+                    && self
+                        .model
+                        .instance_class(file, &[], value)
+                        .is_some_and(|c| is_auth_object_class(&c))
+                {
+                    return Some(Refusal::Unauthorized);
                 }
                 // Eve's and Flask-BasicAuth's auth objects answer 401 with a challenge:
                 // `return app.auth.authenticate()`, `return basic_auth.challenge()`.
@@ -7151,6 +7393,22 @@ impl<'a> Judge<'a, '_> {
                     && let Some(value) = crate::values::last_assignment(root, name)
                 {
                     return self.refusal(file, root, value, depth + 1);
+                }
+                // `return _unauthorized("no key")`, a function defined in the guard itself
+                // that answers 401.
+                if depth < REFUSAL_DEPTH
+                    && let Some(name) = call.func.as_name()
+                    && let Some(local) = crate::apps::local_function(root, name)
+                {
+                    let mut found = None;
+                    crate::values::for_each_return(&local.body, &mut |r| {
+                        if found.is_none() {
+                            found = self.refusal(file, &local.body, r, depth + 1);
+                        }
+                    });
+                    if found.is_some() {
+                        return found;
+                    }
                 }
                 match self.model.resolve_definition(file, &call.func) {
                     // `raise Redirect303(url_for(".login"))`: the project's own HTTP exception,
@@ -7752,7 +8010,14 @@ fn tests_request_copy(root: &[Stmt], test: &Expr) -> bool {
 fn names_settings(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
-        "settings", "config", "conf", "cfg", "environ", "env", "options",
+        "settings",
+        "config",
+        "configuration",
+        "conf",
+        "cfg",
+        "environ",
+        "env",
+        "options",
     ]
     .iter()
     .any(|w| {
@@ -7908,7 +8173,13 @@ fn polarity_of(e: &Expr, mentions: &impl Fn(&Expr) -> bool) -> Polarity {
             let falsy = matches!(&right.kind, ExprKind::Bool(false) | ExprKind::Int(Some(0)))
                 || right.as_str() == Some("");
             let truthy = matches!(right.kind, ExprKind::Bool(true));
+            // `user in (False, None)`: one of the values that mean nobody.
+            let falsy_set = right.elements().is_some_and(|items| {
+                !items.is_empty() && items.iter().all(|i| literal_truth(i) == Some(false))
+            });
             match op {
+                CmpOp::In if falsy_set => Polarity::Lacks,
+                CmpOp::NotIn if falsy_set => Polarity::Has,
                 CmpOp::Is | CmpOp::Eq if none || falsy => Polarity::Lacks,
                 CmpOp::IsNot | CmpOp::NotEq if none || falsy => Polarity::Has,
                 CmpOp::Is | CmpOp::Eq if truthy => Polarity::Has,
@@ -7994,6 +8265,159 @@ fn lookup_on_presented_credentials(
     lookups > 0 && !other
 }
 
+/// For which callers a test of the status another service answered holds, when the request
+/// was sent with the credentials the caller presented: `response.status_code != 200` after
+/// `response = await client.get(url, headers=headers)` where `headers = {"Authorization":
+/// authorization}` and `authorization = request.headers.get("authorization")`. A success
+/// status means the caller was accepted.
+fn remote_verdict_on_credentials(root: &[Stmt], test: &Expr) -> Option<Polarity> {
+    let comparisons = test.comparisons();
+    let [(left, op, right)] = comparisons.as_slice() else {
+        return None;
+    };
+    let ExprKind::Attribute { value, attr } = &left.kind else {
+        return None;
+    };
+    let ExprKind::Int(Some(status)) = right.kind else {
+        return None;
+    };
+    if !matches!(attr.as_str(), "status_code" | "status") {
+        return None;
+    }
+    let success = (200..300).contains(&status);
+    let polarity = match op {
+        CmpOp::Eq if success => Polarity::Has,
+        CmpOp::NotEq if success => Polarity::Lacks,
+        CmpOp::Eq if (400..500).contains(&status) => Polarity::Lacks,
+        _ => return None,
+    };
+    let response = value.as_name()?;
+    let mut sent = false;
+    let mut other = false;
+    nested_assignments(root, response, &mut |v| {
+        let v = match &v.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => v,
+        };
+        match v.as_call() {
+            Some(call) if matches!(call.func.kind, ExprKind::Attribute { .. }) => {
+                sent |= call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .any(|a| carries_presented_credential(root, a, 0));
+            }
+            _ => other = true,
+        }
+    });
+    (sent && !other).then_some(polarity)
+}
+
+/// The test a flag of the function holds: the value first assigned to `name` at the top of
+/// `body`, a test (a comparison, `not`, `and`/`or`) that does not read the flag itself; and,
+/// for each later assignment, all `True` under `if`s (not in loops), the tests leading to it
+/// with whether each holds there (`False` in an `else`).
+#[allow(clippy::type_complexity)]
+fn assigned_test<'s>(
+    body: &'s [Stmt],
+    name: &str,
+) -> Option<(&'s Expr, Vec<Vec<(&'s Expr, bool)>>)> {
+    fn raised<'s>(
+        body: &'s [Stmt],
+        name: &str,
+        path: &mut Vec<(&'s Expr, bool)>,
+        out: &mut Vec<Vec<(&'s Expr, bool)>>,
+    ) -> bool {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if targets.iter().any(|t| t.as_name() == Some(name)) => {
+                    if !matches!(value.kind, ExprKind::Bool(true)) {
+                        return false;
+                    }
+                    out.push(path.clone());
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    path.push((test, true));
+                    let ok = raised(body, name, path, out);
+                    path.pop();
+                    path.push((test, false));
+                    let ok = ok && raised(orelse, name, path, out);
+                    path.pop();
+                    if !ok {
+                        return false;
+                    }
+                }
+                Stmt::For { .. } | Stmt::While { .. } => {
+                    let mut assigns = false;
+                    walk_stmts(std::slice::from_ref(stmt), &mut |s| {
+                        assigns |= matches!(s, Stmt::Assign { targets, .. }
+                            if targets.iter().any(|t| t.as_name() == Some(name)));
+                    });
+                    if assigns {
+                        return false;
+                    }
+                }
+                other => {
+                    for child in other.child_bodies() {
+                        if !raised(child, name, path, out) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        true
+    }
+    let at = body.iter().position(|stmt| {
+        matches!(stmt, Stmt::Assign { targets, value: Some(_), .. }
+            if targets.iter().any(|t| t.as_name() == Some(name)))
+    })?;
+    let Stmt::Assign {
+        value: Some(value), ..
+    } = &body[at]
+    else {
+        return None;
+    };
+    let is_test = matches!(
+        value.kind,
+        ExprKind::Compare { .. }
+            | ExprKind::BoolOp { .. }
+            | ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                ..
+            }
+    );
+    if !is_test || value.any(&mut |x| x.as_name() == Some(name)) {
+        return None;
+    }
+    let mut out = Vec::new();
+    raised(&body[at + 1..], name, &mut Vec::new(), &mut out).then_some((value, out))
+}
+
+/// Whether `e` holds a credential read from the request (`request.headers.get(
+/// "authorization")`), directly or through the function's variables (a few hops).
+fn carries_presented_credential(root: &[Stmt], e: &Expr, depth: u32) -> bool {
+    reads_request_field(e, true)
+        || depth < 3
+            && e.any(&mut |x| {
+                x.as_name().is_some_and(|n| {
+                    let mut found = false;
+                    nested_assignments(root, n, &mut |v| {
+                        found |=
+                            !std::ptr::eq(v, e) && carries_presented_credential(root, v, depth + 1);
+                    });
+                    found
+                })
+            })
+}
+
 /// Names a test may use as flags: the test itself, under `not`, or an operand of `and`/`or`.
 fn flag_names<'t>(test: &'t Expr, out: &mut Vec<&'t str>) {
     match &test.kind {
@@ -8004,6 +8428,18 @@ fn flag_names<'t>(test: &'t Expr, out: &mut Vec<&'t str>) {
         } => flag_names(operand, out),
         ExprKind::BoolOp { values, .. } => values.iter().for_each(|v| flag_names(v, out)),
         _ => {}
+    }
+}
+
+/// Whether a literal is true: `True`, `False`, `None`, numbers and strings; `None` for other
+/// expressions.
+fn literal_truth(e: &Expr) -> Option<bool> {
+    match &e.kind {
+        ExprKind::Bool(b) => Some(*b),
+        ExprKind::NoneLiteral => Some(false),
+        ExprKind::Int(Some(n)) => Some(*n != 0),
+        ExprKind::Str(s) => Some(!s.is_empty()),
+        _ => None,
     }
 }
 
@@ -8618,6 +9054,25 @@ fn checks_presented_argument(root: &[Stmt], test: &Expr) -> bool {
         reads_request_field(a, true)
             || a.as_name()
                 .is_some_and(|n| assigned_from_request_field(root, n, true))
+    })
+}
+
+/// Whether `test` calls a check handed the request itself and nothing else
+/// (`authenticate(websocket)`, `not await auth.authenticate(request)`).
+fn checks_whole_request(test: &Expr) -> bool {
+    let mut subject = test;
+    loop {
+        match &subject.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => subject = operand,
+            ExprKind::Await(inner) => subject = inner,
+            _ => break,
+        }
+    }
+    subject.as_call().is_some_and(|call| {
+        !call.args.is_empty() && call.args.iter().all(is_request_name) && call.keywords.is_empty()
     })
 }
 
@@ -9829,6 +10284,17 @@ pub fn credential_evidence(
         return Some(why);
     }
     let params: Vec<&str> = handler.params.iter().map(|p| p.name.as_str()).collect();
+    let sockets: Vec<&str> = handler
+        .params
+        .iter()
+        .filter(|p| {
+            p.annotation
+                .as_ref()
+                .and_then(Expr::last_name)
+                .is_some_and(|n| n == "WebSocket")
+        })
+        .map(|p| p.name.as_str())
+        .collect();
     let mut found: Option<String> = None;
     walk_exprs(&handler.body, &mut |e| {
         if found.is_some() {
@@ -9844,11 +10310,17 @@ pub fn credential_evidence(
                         && c.keywords.is_empty()
                         && matches!(&c.func.kind, ExprKind::Attribute { value, .. }
                             if value.last_name().is_some_and(|n| n == "auth" || n.ends_with("_auth")));
+                    // `authenticator.authenticate(websocket)`: handed the connection itself
+                    // before any message, it checks what the handshake carries (a header, a
+                    // cookie), as a guard does. (A request handed over may carry a login form.)
+                    let whole_request = !c.args.is_empty()
+                        && c.args.iter().all(|a| a.as_name().is_some_and(|n| sockets.contains(&n)))
+                        && c.keywords.is_empty();
                     if let Some(n) = c
                         .func
                         .last_name()
                         .filter(|n| CREDENTIAL_CALL_NAMES.contains(n))
-                        .filter(|_| !challenge)
+                        .filter(|_| !challenge && !whole_request)
                     {
                         Some(format!("the handler calls {n}()"))
                     } else {
@@ -10154,12 +10626,18 @@ fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
                 }
                 _ => String::new(),
             };
+            // `limiter.limiter.clear(...)`, `limiter.reset()`: undoing a limit is none.
+            let undoes = matches!(
+                name.as_str(),
+                "clear" | "clear_all" | "reset" | "reset_all" | "exempt" | "remove" | "delete"
+            );
             let limits = ["rate_limit", "ratelimit", "throttle", "is_limited"]
                 .iter()
                 .any(|w| name.contains(w))
-                || ["limiter", "ratelimit", "rate_limit", "throttl"]
-                    .iter()
-                    .any(|w| receiver.contains(w));
+                || !undoes
+                    && ["limiter", "ratelimit", "rate_limit", "throttl"]
+                        .iter()
+                        .any(|w| receiver.contains(w));
             if limits {
                 found = Some(x.span);
             }
@@ -11009,4 +11487,371 @@ fn returns_own_functions(function: &Function) -> bool {
         };
     });
     any && all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AttackSurface, SecurityNames};
+
+    /// Each route of a project made of the given modules (path in the project, source):
+    /// `"METHODS /path app: protection"`, the protection being `NONE`, `AUTH` (whatever the
+    /// settings), or `CONDITIONAL <condition>` for each conditional one, sorted.
+    fn routes(files: &[(&str, &str)]) -> Vec<String> {
+        let model = crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut out: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(m, sec)| {
+                let app = m
+                    .chain
+                    .last()
+                    .map(|o| surface.apps.display_object(o))
+                    .unwrap_or_default();
+                let protection = if sec.is_authenticated() {
+                    "AUTH".to_string()
+                } else if sec.auth.is_empty() {
+                    "NONE".to_string()
+                } else {
+                    sec.auth
+                        .iter()
+                        .map(|p| format!("CONDITIONAL {}", p.condition.as_deref().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                format!(
+                    "{} {} {app}: {protection}",
+                    surface.route(m).methods.join(","),
+                    m.full_path
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A dependency that lets everyone in as a default user unless a setting is on decides
+    /// for the role check built on it and for the helper making its final refusal.
+    #[test]
+    fn a_switched_default_user_is_conditional_through_role_checks_and_helpers() {
+        let deps = r#"
+from fastapi import Depends, HTTPException
+
+from cfg import Registry
+
+
+def check(token):
+    token_data = decode(token)
+    if token_data is None:
+        raise HTTPException(status_code=401)
+    return token_data
+
+
+def decode(token):
+    return None
+
+
+def user_or_default(authorization: str | None = None):
+    if not Registry.configuration.multiuser:
+        return {"admin": True}
+    return check(authorization or "")
+
+
+def admin_or_default(user=Depends(user_or_default)):
+    if not user["admin"]:
+        raise HTTPException(status_code=403)
+    return user
+
+
+def current_user(authorization: str | None = None):
+    return check(authorization or "")
+
+
+def admin(user=Depends(current_user)):
+    if not user["admin"]:
+        raise HTTPException(status_code=403)
+    return user
+"#;
+        let main = r#"
+from fastapi import Depends, FastAPI
+
+from deps import admin, admin_or_default, user_or_default
+
+app = FastAPI()
+
+
+@app.post("/items")
+def create(user=Depends(user_or_default)):
+    return {}
+
+
+@app.post("/install")
+def install(user=Depends(admin_or_default)):
+    return {}
+
+
+@app.post("/remove")
+def remove(user=Depends(admin)):
+    return {}
+"#;
+        let cfg = "class Registry:\n    configuration = None\n";
+        assert_eq!(
+            routes(&[("cfg.py", cfg), ("deps.py", deps), ("main.py", main)]),
+            [
+                "POST /install main.app: CONDITIONAL if Registry.configuration.multiuser",
+                "POST /items main.app: CONDITIONAL if Registry.configuration.multiuser",
+                "POST /remove main.app: AUTH",
+            ]
+        );
+    }
+
+    /// A Flask-HTTPAuth check written by hand in a decorator authenticates; a decorator named
+    /// for logins that only checks a feature setting does not.
+    #[test]
+    fn project_decorators_are_judged_by_their_wrappers() {
+        let app = r#"
+from functools import wraps
+
+from flask import Flask, abort
+from flask_httpauth import HTTPBasicAuth
+
+app = Flask(__name__)
+auth = HTTPBasicAuth()
+ENABLED = False
+
+
+def basic_required(f):
+    @wraps(f)
+    def inner(*args, **kwargs):
+        status = None
+        user = auth.authenticate(auth.get_auth(), "")
+        if user in (False, None):
+            status = 401
+        if status:
+            return auth.auth_error_callback(status)
+        return f(*args, **kwargs)
+    return inner
+
+
+def remote_login_required(f):
+    @wraps(f)
+    def inner(*args, **kwargs):
+        if ENABLED:
+            return f(*args, **kwargs)
+        abort(403)
+    return inner
+
+
+@app.route("/feed")
+@basic_required
+def feed():
+    return ""
+
+
+@app.route("/remote", methods=["POST"])
+@remote_login_required
+def remote():
+    return ""
+"#;
+        assert_eq!(
+            routes(&[("app.py", app)]),
+            ["GET /feed app.app: AUTH", "POST /remote app.app: NONE"]
+        );
+    }
+
+    /// A middleware refusing unless another service, sent the caller's credentials, accepts
+    /// them authenticates every path but those it lets through first.
+    #[test]
+    fn a_middleware_deferring_to_a_permission_service_authenticates() {
+        let app = r#"
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware
+
+
+class Denied(Exception):
+    status_code = 401
+
+
+async def check(request):
+    headers = {"Authorization": request.headers.get("authorization")}
+    async with httpx.AsyncClient() as client:
+        response = await client.get("https://auth/check", headers=headers)
+    if response.status_code != 200:
+        raise Denied()
+    return response.json()
+
+
+class Guard(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        try:
+            if request.url.path in ["/health"]:
+                request.state.auth = None
+            else:
+                request.state.auth = await check(request)
+            return await call_next(request)
+        except Denied:
+            return JSONResponse({}, status_code=401)
+
+
+app = FastAPI()
+app.add_middleware(Guard)
+
+
+@app.get("/health")
+def health():
+    return {}
+
+
+@app.post("/run")
+def run():
+    return {}
+"#;
+        assert_eq!(
+            routes(&[("app.py", app)]),
+            ["GET /health app.app: NONE", "POST /run app.app: AUTH"]
+        );
+    }
+
+    /// An HTTP middleware's skip list held in a flag (raised further down for some requests),
+    /// and its refusals returned through a function it defines.
+    #[test]
+    fn a_middleware_skip_flag_and_local_refusal_helper() {
+        let app = r#"
+import os
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+app = FastAPI()
+KEYED = os.environ.get("KEYED")
+
+if KEYED:
+
+    @app.middleware("http")
+    async def keyed(request: Request, call_next):
+        path = request.scope["path"]
+        skip = request.method not in ["GET", "POST"] or path in ["/healthz"]
+        if path == "/describe":
+            if request.method == "GET":
+                skip = True
+        if skip:
+            return await call_next(request)
+
+        def refuse():
+            return JSONResponse(status_code=401, content={})
+
+        if request.headers.get("x-api-key") != KEYED:
+            return refuse()
+        return await call_next(request)
+
+
+@app.get("/healthz")
+def healthz():
+    return {}
+
+
+@app.get("/describe")
+def describe():
+    return {}
+
+
+@app.post("/describe")
+def describe_post():
+    return {}
+
+
+@app.delete("/items/{item_id}")
+def delete(item_id: str):
+    return {}
+"#;
+        assert_eq!(
+            routes(&[("app.py", app)]),
+            [
+                "DELETE /items/{item_id} app.app: NONE",
+                "GET /describe app.app: NONE",
+                "GET /healthz app.app: NONE",
+                "POST /describe app.app: CONDITIONAL if KEYED",
+            ]
+        );
+    }
+
+    /// A WebSocket closed with an application code after an authenticator object refuses the
+    /// connection, before accepting it.
+    #[test]
+    fn a_websocket_refused_by_an_authenticator_object_is_authenticated() {
+        let app = r#"
+from fastapi import Depends, FastAPI, WebSocket
+
+
+class Authenticator:
+    async def authenticate(self, websocket: WebSocket) -> bool:
+        return websocket.headers.get("authorization") == "Bearer x"
+
+
+def get_authenticator(websocket: WebSocket) -> Authenticator:
+    return websocket.app.state.authenticator
+
+
+app = FastAPI()
+
+
+@app.websocket("/connect")
+async def connect(websocket: WebSocket, authenticator: Authenticator = Depends(get_authenticator)):
+    if not await authenticator.authenticate(websocket):
+        await websocket.close(code=4001)
+        return
+    await websocket.accept()
+"#;
+        assert_eq!(routes(&[("app.py", app)]), ["WS /connect app.app: AUTH"]);
+    }
+
+    /// "admin" in a dependency's name checks no role when its body was judged.
+    #[test]
+    fn an_admin_name_checks_no_role_over_a_judged_body() {
+        let app = r#"
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.security import APIKeyCookie
+
+cookie = APIKeyCookie(name="s", auto_error=False)
+
+
+async def get_admin_session_token(token=Depends(cookie)):
+    if token is None:
+        raise HTTPException(401)
+    return token
+
+
+app = FastAPI()
+
+
+@app.get("/admin/users")
+async def users(t=Depends(get_admin_session_token)):
+    return []
+"#;
+        let model = crate::ProjectModel::build(
+            vec![crate::InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: app.to_string(),
+            }],
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        assert_eq!(surface.security.len(), 1);
+        assert!(surface.security[0].is_authenticated());
+        assert!(!surface.security[0].checks_role());
+    }
 }
