@@ -5641,118 +5641,7 @@ impl<'a> Extractor<'a> {
                 }
             }
             "include_router" | "register_blueprint" | "mount" => {
-                let (child_expr, prefix_key) = match attr {
-                    "include_router" => (call.argument("router", 0), "prefix"),
-                    "register_blueprint" => (call.argument("blueprint", 0), "url_prefix"),
-                    _ => (call.argument("app", 1), "path"),
-                };
-                let Some(child_expr) = child_expr else { return };
-                let Some(parent) = self.resolve(receiver) else {
-                    self.out.unresolved_mounts += 1;
-                    return;
-                };
-                let prefix_expr = if attr == "mount" {
-                    call.argument("path", 0)
-                } else {
-                    call.keyword(prefix_key)
-                };
-                // `def register_blueprints(app, url_prefix): app.register_blueprint(bp,
-                // url_prefix=url_prefix)`: the literal every call of the helper passes.
-                let from_callers = prefix_expr
-                    .and_then(Expr::as_name)
-                    .zip(self.scope.last())
-                    .filter(|(name, f)| crate::values::local_assignment(f, name).is_none())
-                    .and_then(|(name, f)| argument_literal(self.model, self.file, f, name));
-                let prefix = from_callers.or_else(|| {
-                    prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
-                });
-                let dependencies = dependency_list(
-                    self.model,
-                    self.file,
-                    &self.scope,
-                    call.keyword("dependencies"),
-                );
-                // `for router in [a.router, b.router]: app.include_router(router)`
-                let looped = child_expr.as_name().and_then(|name| {
-                    self.loop_item(name)
-                        .map(|b| (b.file, b.scope.clone(), b.items()))
-                });
-                // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
-                // names, then `app.register_blueprint(module.blueprint)`.
-                let imported = self.imported_module_objects(child_expr);
-                if !imported.is_empty() {
-                    for child in imported {
-                        let include = self.include(parent.clone(), child, prefix.clone(), span);
-                        include.dependencies = dependencies.clone();
-                    }
-                    return;
-                }
-                // `for endpoint in ENDPOINTS: app.include_router(endpoint.router)` over a list of
-                // project modules: the object of that name in each module.
-                let module_objects = self.looped_module_objects(child_expr);
-                if !module_objects.is_empty() {
-                    for child in module_objects {
-                        let include = self.include(parent.clone(), child, prefix.clone(), span);
-                        include.dependencies = dependencies.clone();
-                    }
-                    return;
-                }
-                let gathered = child_expr
-                    .as_name()
-                    .and_then(|name| self.gathered_items(name))
-                    .filter(|items| looped.as_ref().is_none_or(|l| items.len() > l.2.len()));
-                let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> =
-                    match (gathered, looped) {
-                        (Some(items), _) => items,
-                        (None, Some((file, scope, items))) => items
-                            .iter()
-                            .map(|item| (file, scope.clone(), item))
-                            .collect(),
-                        (None, None) => vec![(self.file, self.scope.clone(), child_expr)],
-                    };
-                // `self._blueprints.append(bp)`, then `for b in self._blueprints:
-                // app.register_blueprint(b)`: each item appended in the function.
-                if let (Some(var), Some(function)) = (child_expr.as_name(), self.scope.last()) {
-                    children.extend(
-                        appended_to_iterated(function, var)
-                            .into_iter()
-                            .map(|item| (self.file, self.scope.clone(), item)),
-                    );
-                }
-                for (file, scope, child_expr) in children {
-                    // `mount("/api", AuthenticationMiddleware(private_app, backend=...))`: the
-                    // application inside, with the middleware on it.
-                    let wrapper = (attr == "mount")
-                        .then(|| middleware_wrapper(self.model, file, &scope, child_expr))
-                        .flatten();
-                    let target = wrapper.as_ref().map_or(child_expr, |w| w.wrapped);
-                    // `app.include_router(cog.router, prefix="/cog")`: the router of that
-                    // instance's class, whose routes are chosen once every file is read.
-                    if attr != "mount"
-                        && let Some(view) = instance_router(self.model, file, &scope, target)
-                    {
-                        let child = view.view.clone();
-                        self.out.instance_views.push(view);
-                        let include = self.include(parent.clone(), child, prefix.clone(), span);
-                        include.dependencies = dependencies.clone();
-                        continue;
-                    }
-                    match resolve_object(self.model, file, &scope, target, 0) {
-                        Some(child) => {
-                            if let Some(w) = wrapper {
-                                let when = self.when();
-                                self.out.middleware.push(w.registration(&child, span, when));
-                            }
-                            let include = self.include(parent.clone(), child, prefix.clone(), span);
-                            include.dependencies = dependencies.clone();
-                            include.is_mount = attr == "mount";
-                        }
-                        None if self.could_be_project_router(file, child_expr) => {
-                            self.out.unresolved_mounts += 1;
-                        }
-                        None => {}
-                    }
-                }
+                self.included(receiver, attr, call, span);
             }
             "add_api_route"
             | "add_route"
@@ -5825,6 +5714,210 @@ impl<'a> Extractor<'a> {
                         span,
                     });
                 }
+            }
+        }
+    }
+
+    /// `parent.include_router(child, ...)`, `parent.register_blueprint(child, ...)`,
+    /// `parent.mount(path, child)`: the child (or each child a loop gives) is mounted.
+    fn included(&mut self, receiver: &'a Expr, attr: &str, call: &'a Call, span: Span) {
+        let (child_key, prefix_key) = match attr {
+            "include_router" => ("router", "prefix"),
+            "register_blueprint" => ("blueprint", "url_prefix"),
+            _ => ("app", "path"),
+        };
+        let child_expr = match attr {
+            "mount" => call.argument("app", 1),
+            _ => call.argument(child_key, 0),
+        };
+        let Some(child_expr) = child_expr else {
+            if attr != "mount" && call.has_kwargs_spread() {
+                self.included_from_rows(receiver, attr, call, span);
+            }
+            return;
+        };
+        let Some(parent) = self.resolve(receiver) else {
+            self.out.unresolved_mounts += 1;
+            return;
+        };
+        let prefix_expr = if attr == "mount" {
+            call.argument("path", 0)
+        } else {
+            call.keyword(prefix_key)
+        };
+        // `def register_blueprints(app, url_prefix): app.register_blueprint(bp,
+        // url_prefix=url_prefix)`: the literal every call of the helper passes.
+        let from_callers = prefix_expr
+            .and_then(Expr::as_name)
+            .zip(self.scope.last())
+            .filter(|(name, f)| crate::values::local_assignment(f, name).is_none())
+            .and_then(|(name, f)| argument_literal(self.model, self.file, f, name));
+        let prefix = from_callers.or_else(|| {
+            prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
+        });
+        let dependencies = dependency_list(
+            self.model,
+            self.file,
+            &self.scope,
+            call.keyword("dependencies"),
+        );
+        // `for router in [a.router, b.router]: app.include_router(router)`
+        let looped = child_expr.as_name().and_then(|name| {
+            self.loop_item(name)
+                .map(|b| (b.file, b.scope.clone(), b.items()))
+        });
+        // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
+        // names, then `app.register_blueprint(module.blueprint)`.
+        let imported = self.imported_module_objects(child_expr);
+        if !imported.is_empty() {
+            for child in imported {
+                let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.clone();
+            }
+            return;
+        }
+        // `for endpoint in ENDPOINTS: app.include_router(endpoint.router)` over a list of
+        // project modules: the object of that name in each module.
+        let module_objects = self.looped_module_objects(child_expr);
+        if !module_objects.is_empty() {
+            for child in module_objects {
+                let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.clone();
+            }
+            return;
+        }
+        let gathered = child_expr
+            .as_name()
+            .and_then(|name| self.gathered_items(name))
+            .filter(|items| looped.as_ref().is_none_or(|l| items.len() > l.2.len()));
+        let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match (gathered, looped) {
+            (Some(items), _) => items,
+            (None, Some((file, scope, items))) => items
+                .iter()
+                .map(|item| (file, scope.clone(), item))
+                .collect(),
+            (None, None) => vec![(self.file, self.scope.clone(), child_expr)],
+        };
+        // `self._blueprints.append(bp)`, then `for b in self._blueprints:
+        // app.register_blueprint(b)`: each item appended in the function.
+        if let (Some(var), Some(function)) = (child_expr.as_name(), self.scope.last()) {
+            children.extend(
+                appended_to_iterated(function, var)
+                    .into_iter()
+                    .map(|item| (self.file, self.scope.clone(), item)),
+            );
+        }
+        self.include_children(&parent, attr, children, &prefix, &dependencies, span);
+    }
+
+    /// `for row in ROUTERS: app.include_router(**row)` over a list of dict literals (joined
+    /// with `+`, kept in another module), or `include_router(**ROW)` with one: each dict's
+    /// literal keys are the call's keyword arguments, read where the dict is written.
+    fn included_from_rows(&mut self, receiver: &'a Expr, attr: &str, call: &'a Call, span: Span) {
+        let (child_key, prefix_key) = match attr {
+            "include_router" => ("router", "prefix"),
+            _ => ("blueprint", "url_prefix"),
+        };
+        let Some(spread) = call.keywords.iter().find(|k| k.arg.is_none()) else {
+            return;
+        };
+        let items = match spread.value.as_name().and_then(|n| self.gathered_items(n)) {
+            Some(items) => items,
+            None => vec![(self.file, self.scope.clone(), &spread.value)],
+        };
+        let mut rows = Vec::new();
+        for (file, scope, item) in items {
+            let origin = self.model.resolve_value(file, &scope, item);
+            let ExprKind::Dict(entries) = &origin.expr.kind else {
+                continue;
+            };
+            let value = |key: &str| {
+                entries
+                    .iter()
+                    .find(|e| e.key.as_ref().and_then(|k| k.as_str()) == Some(key))
+                    .map(|e| &e.value)
+            };
+            let Some(child) = value(child_key) else {
+                continue;
+            };
+            let (file, scope) = (origin.file, origin.scope);
+            // The call's own keywords complete the row's (Python refuses a key given twice).
+            let prefix = match value(prefix_key) {
+                Some(p) => Some(path_text(self.model, file, &scope, Some(p))),
+                None => call
+                    .keyword(prefix_key)
+                    .map(|p| path_text(self.model, self.file, &self.scope, Some(p))),
+            };
+            let mut dependencies = dependency_list(self.model, file, &scope, value("dependencies"));
+            dependencies.extend(dependency_list(
+                self.model,
+                self.file,
+                &self.scope,
+                call.keyword("dependencies"),
+            ));
+            rows.push((file, scope, child, prefix, dependencies));
+        }
+        if rows.is_empty() {
+            return;
+        }
+        let Some(parent) = self.resolve(receiver) else {
+            self.out.unresolved_mounts += 1;
+            return;
+        };
+        for (file, scope, child, prefix, dependencies) in rows {
+            self.include_children(
+                &parent,
+                attr,
+                vec![(file, scope, child)],
+                &prefix,
+                &dependencies,
+                span,
+            );
+        }
+    }
+
+    /// Mounts each child expression (with the file and scope it is read in) into `parent`.
+    fn include_children(
+        &mut self,
+        parent: &ObjectId,
+        attr: &str,
+        children: Vec<(usize, Vec<&'a Function>, &'a Expr)>,
+        prefix: &Option<String>,
+        dependencies: &[Dep<'a>],
+        span: Span,
+    ) {
+        for (file, scope, child_expr) in children {
+            // `mount("/api", AuthenticationMiddleware(private_app, backend=...))`: the
+            // application inside, with the middleware on it.
+            let wrapper = (attr == "mount")
+                .then(|| middleware_wrapper(self.model, file, &scope, child_expr))
+                .flatten();
+            let target = wrapper.as_ref().map_or(child_expr, |w| w.wrapped);
+            // `app.include_router(cog.router, prefix="/cog")`: the router of that
+            // instance's class, whose routes are chosen once every file is read.
+            if attr != "mount"
+                && let Some(view) = instance_router(self.model, file, &scope, target)
+            {
+                let child = view.view.clone();
+                self.out.instance_views.push(view);
+                let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.to_vec();
+                continue;
+            }
+            match resolve_object(self.model, file, &scope, target, 0) {
+                Some(child) => {
+                    if let Some(w) = wrapper {
+                        let when = self.when();
+                        self.out.middleware.push(w.registration(&child, span, when));
+                    }
+                    let include = self.include(parent.clone(), child, prefix.clone(), span);
+                    include.dependencies = dependencies.to_vec();
+                    include.is_mount = attr == "mount";
+                }
+                None if self.could_be_project_router(file, child_expr) => {
+                    self.out.unresolved_mounts += 1;
+                }
+                None => {}
             }
         }
     }
@@ -10045,6 +10138,52 @@ mod tests {
         )
     }
 
+    /// The model of a project made of several modules, each `(path, source)` with the path
+    /// relative to the project folder.
+    fn project_model(files: &[(&str, &str)]) -> crate::ProjectModel {
+        crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::Path::new("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        )
+    }
+
+    /// Every route reached from an application: `app METHODS path auth`, the auth being the
+    /// mechanisms that protect it (`-` for none), sorted.
+    fn attached_routes(model: &crate::ProjectModel) -> Vec<String> {
+        let surface = crate::security::AttackSurface::build(model, &Default::default(), &|_| false);
+        let mut out: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter_map(|(m, sec)| {
+                let app = surface.apps.app_of(m)?;
+                let route = surface.route(m);
+                let mut auth: Vec<&str> = sec.auth.iter().map(|p| p.mechanism.as_str()).collect();
+                auth.sort();
+                let auth = if auth.is_empty() {
+                    "-".to_string()
+                } else {
+                    auth.join("+")
+                };
+                Some(format!(
+                    "{} {} {} {auth}",
+                    surface.apps.display_object(app),
+                    route.methods.join(","),
+                    m.full_path
+                ))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     #[test]
     fn one_line_closes_up_brackets() {
         assert_eq!(
@@ -10275,6 +10414,87 @@ def build(**options):
                 "redirect /docs/oauth2-redirect",
                 "redoc /reference",
                 "schema <dynamic>",
+            ]
+        );
+    }
+
+    /// `include_router(**row)` in loops over lists of dicts (joined with `+`, one kept in
+    /// another module): each row's router is included with the row's prefix and dependencies.
+    #[test]
+    fn routers_included_from_rows_of_keyword_arguments() {
+        let model = project_model(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/auth.py",
+                r#"
+from fastapi import HTTPException, Request
+
+
+async def user(request: Request):
+    if not request.headers.get("x-user"):
+        raise HTTPException(status_code=401)
+
+
+async def admin(request: Request):
+    if request.headers.get("x-user") != "root":
+        raise HTTPException(status_code=403)
+"#,
+            ),
+            (
+                "svc/items.py",
+                r#"
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/")
+async def listing():
+    return []
+
+
+@router.delete("/{item_id}")
+async def remove(item_id: int):
+    return {}
+"#,
+            ),
+            (
+                "svc/tables.py",
+                r#"
+from svc import items
+
+BASE = [{"router": items.router, "prefix": "/items", "tags": ["Items"]}]
+"#,
+            ),
+            (
+                "svc/main.py",
+                r#"
+from fastapi import APIRouter, Depends, FastAPI
+
+from svc import items
+from svc.auth import admin, user
+from svc.tables import BASE
+
+ADMIN_ONLY = [Depends(admin)]
+rows = BASE + [
+    {"router": items.router, "prefix": "/admin/items", "dependencies": ADMIN_ONLY},
+]
+users = APIRouter(dependencies=[Depends(user)])
+for row in rows:
+    users.include_router(**row)
+
+app = FastAPI()
+app.include_router(users, prefix="/v2")
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "svc.main.app DELETE /v2/admin/items/{item_id} Depends(admin)+Depends(user)",
+                "svc.main.app DELETE /v2/items/{item_id} Depends(user)",
+                "svc.main.app GET /v2/admin/items/ Depends(admin)+Depends(user)",
+                "svc.main.app GET /v2/items/ Depends(user)",
             ]
         );
     }
