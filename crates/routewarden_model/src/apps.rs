@@ -1731,6 +1731,11 @@ fn object_from_value<'a>(
             if let Some(target) = import_string_target(model, file, call) {
                 return resolve_qualified(model, &target, depth + 1).or(Some(id));
             }
+            // `tenant_router = include_routers(APIRouter(...))`: each such call builds its own
+            // router, named by the variable.
+            if built_for_returned_parameter(model, file, scope, call).is_some() {
+                return Some(id);
+            }
             // `fastapi_app = self._make_app()`: a method of the class that builds one.
             if let ExprKind::Attribute { value, .. } = &call.func.kind
                 && value.as_name() == Some("self")
@@ -2173,6 +2178,39 @@ fn call_result<'a>(
         Some(argument) => resolve_object(model, file, scope, argument, depth + 1).or(Some(result)),
         None => Some(result),
     }
+}
+
+/// `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`, where the project function
+/// returns the parameter it is given (after including routers into it): the construction the
+/// call passes for that parameter, its kind, and the parameter. Each such call builds an object
+/// of its own, which the parameter stands for.
+fn built_for_returned_parameter<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    call: &'a Call,
+) -> Option<(&'a Call, ObjectKind, ObjectId)> {
+    // Only a call handed a call: most calls are not.
+    if !positional_args(&call.args)
+        .chain(call.keywords.iter().map(|k| &k.value))
+        .any(|a| matches!(a.kind, ExprKind::Call(_)))
+    {
+        return None;
+    }
+    let (def_file, function, _) = function_in(model, file, scope, &call.func)?;
+    let mut returned: Option<&str> = None;
+    let mut other = false;
+    for_each_return(&function.body, &mut |value| match value
+        .as_name()
+        .and_then(|n| function.params.iter().find(|p| p.name == n))
+    {
+        Some(p) if returned.is_none_or(|r| r == p.name) => returned = Some(p.name.as_str()),
+        _ => other = true,
+    });
+    let param = returned.filter(|p| !other && !function.assigned.may_contain(p))?;
+    let inner = parameter_argument(function, call, param)?.as_call()?;
+    let kind = constructed_kind(model, file, &inner.func)?;
+    Some((inner, kind, parameter_id(def_file, function, param)))
 }
 
 /// The object a project factory function returns: `create_app()` → the `app` it builds.
@@ -3934,6 +3972,16 @@ impl<'a> Extractor<'a> {
                 }
                 let Some(call) = value.as_call() else { return };
                 let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
+                    // `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`: the
+                    // router built for this call, standing for the helper's parameter.
+                    if let Some((inner, kind, param)) =
+                        built_for_returned_parameter(self.model, self.file, &self.scope, call)
+                    {
+                        let id = self.local_id(name);
+                        self.constructed(id.clone(), kind, inner, span);
+                        self.include(id, param, None, span).is_parameter = true;
+                        return;
+                    }
                     if !self.api_namespace(name, call, span) {
                         self.factory_instance(name, call, span);
                     }
@@ -10495,6 +10543,50 @@ app.include_router(users, prefix="/v2")
                 "svc.main.app DELETE /v2/items/{item_id} Depends(user)",
                 "svc.main.app GET /v2/admin/items/ Depends(admin)+Depends(user)",
                 "svc.main.app GET /v2/items/ Depends(user)",
+            ]
+        );
+    }
+
+    /// A helper that includes pages into the router it is given and returns it, called once
+    /// per prefix with a router built in the call: each call's router is an object of its own,
+    /// with its own prefix and dependencies.
+    #[test]
+    fn a_router_built_for_each_call_of_a_returning_helper_is_its_own() {
+        let source = r#"
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+
+
+async def user(request: Request):
+    if not request.headers.get("x-user"):
+        raise HTTPException(status_code=401)
+
+
+pages = APIRouter()
+
+
+@pages.post("/login")
+async def login():
+    return {}
+
+
+def include_pages(router: APIRouter) -> APIRouter:
+    router.include_router(pages)
+    return router
+
+
+default_router = include_pages(APIRouter())
+tenant_router = include_pages(APIRouter(prefix="/{tenant}", dependencies=[Depends(user)]))
+
+app = FastAPI()
+app.include_router(default_router)
+app.include_router(tenant_router)
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app POST /login -",
+                "app.app POST /{tenant}/login Depends(user)",
             ]
         );
     }
