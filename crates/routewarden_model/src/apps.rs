@@ -1423,7 +1423,7 @@ pub fn resolve_object<'a>(
     match &expr.kind {
         ExprKind::Name(name) => {
             for (i, f) in scope.iter().enumerate().rev() {
-                if let Some(value) = crate::values::local_assignment(f, name) {
+                if let Some(value) = object_assignment(f, name) {
                     let id = ObjectId {
                         file,
                         scope: Some(f.span.start),
@@ -1450,7 +1450,11 @@ pub fn resolve_object<'a>(
             }
             let module = &model.files[file];
             if let Some(stmt) = module.top_level(name) {
-                return match stmt {
+                match stmt {
+                    // `bp = None` before `try: from .sync import bp`: the other binding.
+                    Stmt::Assign {
+                        value: Some(value), ..
+                    } if matches!(value.kind, ExprKind::NoneLiteral) => {}
                     Stmt::Assign {
                         value: Some(value), ..
                     } => {
@@ -1459,10 +1463,10 @@ pub fn resolve_object<'a>(
                             scope: None,
                             name: name.to_string(),
                         };
-                        object_from_value(model, file, &[], value, id, depth)
+                        return object_from_value(model, file, &[], value, id, depth);
                     }
-                    _ => None,
-                };
+                    _ => return None,
+                }
             }
             if module.imports.get(name) == Some(CURRENT_APP) {
                 return Some(current_app_of(file));
@@ -1557,6 +1561,42 @@ pub fn resolve_object<'a>(
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
+}
+
+/// The value of the last `name = value` in a function's body that may hold an object: `bp =
+/// None` (in `except ImportError:`, or a reset) binds nothing that routes are registered on, so
+/// the name's other bindings (an earlier value, an import in `try:`) are what it is used as.
+fn object_assignment<'a>(function: &'a Function, name: &str) -> Option<&'a Expr> {
+    fn last_not_none<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
+        let mut found = None;
+        for stmt in body {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if !matches!(value.kind, ExprKind::NoneLiteral)
+                    && targets.iter().any(|t| t.as_name() == Some(name)) =>
+                {
+                    found = Some(value)
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    for child in other.child_bodies() {
+                        if let Some(v) = last_not_none(child, name) {
+                            found = Some(v);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+    let value = crate::values::local_assignment(function, name)?;
+    if !matches!(value.kind, ExprKind::NoneLiteral) {
+        return Some(value);
+    }
+    last_not_none(&function.body, name)
 }
 
 /// The first framework object bound to `name` inside the module-level `if`/`try` blocks of
@@ -10589,5 +10629,83 @@ app.include_router(tenant_router)
                 "app.app POST /{tenant}/login Depends(user)",
             ]
         );
+    }
+
+    /// A blueprint imported in `try:` and bound to `None` in `except ImportError:` (in the
+    /// factory, or before the `try` at module level) is the imported blueprint wherever it is
+    /// registered, and its limit is the blueprint's.
+    #[test]
+    fn a_blueprint_bound_to_none_when_its_import_fails_is_the_imported_one() {
+        let model = project_model(&[
+            ("shop/__init__.py", ""),
+            (
+                "shop/parts.py",
+                r#"
+from flask import Blueprint
+
+sync_bp = Blueprint("sync", __name__, url_prefix="/sync")
+feed_bp = Blueprint("feed", __name__, url_prefix="/feed")
+
+
+@sync_bp.route("/orders/<int:order_id>", methods=["DELETE"])
+def delete_order(order_id):
+    return "", 204
+
+
+@feed_bp.route("/items")
+def items():
+    return []
+"#,
+            ),
+            (
+                "shop/app.py",
+                r#"
+from flask import Flask
+from flask_limiter import Limiter
+
+limiter = Limiter(key_func=lambda: "")
+
+feed_bp = None
+try:
+    from .parts import feed_bp
+except ImportError:
+    pass
+
+
+def create_app():
+    app = Flask(__name__)
+    limiter.init_app(app)
+    try:
+        from .parts import sync_bp
+        sync_available = True
+    except ImportError:
+        sync_available = False
+        sync_bp = None
+    if sync_available:
+        limiter.limit("3/minute")(sync_bp)
+        app.register_blueprint(sync_bp)
+    if feed_bp:
+        app.register_blueprint(feed_bp)
+    return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "shop.app.create_app().app DELETE /sync/orders/<int:order_id> -",
+                "shop.app.create_app().app GET /feed/items -",
+            ]
+        );
+        let surface =
+            crate::security::AttackSurface::build(&model, &Default::default(), &|_| false);
+        let limited: Vec<&str> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, sec)| sec.is_rate_limited())
+            .map(|(m, _)| m.full_path.as_str())
+            .collect();
+        assert_eq!(limited, ["/sync/orders/<int:order_id>"]);
     }
 }
