@@ -372,6 +372,7 @@ impl<'a> AppModel<'a> {
         }
         parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
+        apps.drop_self_mounts();
         apps.keep_used_instances();
         apps.split_instance_routers(instance_views);
         apps
@@ -657,6 +658,34 @@ impl<'a> AppModel<'a> {
             pending = rest;
         }
         self.includes.extend(kept);
+    }
+
+    /// Drops the includes of an object into a parameter that stands for that same object: a
+    /// factory's application stands for every instance it builds, so `sub_app = create_app()`
+    /// mounted into `self.mount_root = app or default_app` (with `default_app = create_app()`)
+    /// is another instance, not the application mounted into itself.
+    fn drop_self_mounts(&mut self) {
+        let stands_for: HashSet<(&ObjectId, &ObjectId)> = self
+            .includes
+            .iter()
+            .filter(|i| i.is_parameter)
+            .map(|i| (&i.child, &i.parent))
+            .collect();
+        if stands_for.is_empty() {
+            return;
+        }
+        let self_mounts: Vec<usize> = self
+            .includes
+            .iter()
+            .enumerate()
+            // Not the link of an object handed to a helper that includes its parameter.
+            .filter(|(_, i)| !i.is_parameter && !i.is_argument)
+            .filter(|(_, i)| stands_for.contains(&(&i.parent, &i.child)))
+            .map(|(index, _)| index)
+            .collect();
+        for index in self_mounts.into_iter().rev() {
+            self.includes.remove(index);
+        }
     }
 
     pub fn kind(&self, id: &ObjectId) -> Option<ObjectKind> {
@@ -4034,6 +4063,10 @@ impl<'a> Extractor<'a> {
                 value: receiver,
                 attr,
             } if receiver.as_name() == Some("self") && !self.scope.is_empty() => {
+                if let Some(options) = alternatives(value) {
+                    self.fallback_objects(&options, span);
+                    return;
+                }
                 let (Some(class), Some(call)) = (self.classes.last(), value.as_call()) else {
                     return;
                 };
@@ -4091,6 +4124,42 @@ impl<'a> Extractor<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `self.mount_root = app or default_app` in a constructor: the parameter (what the
+    /// instance registers on) stands for the module's object when the caller passes none, as
+    /// for an object passed: linked to each alternative that is a framework object.
+    fn fallback_objects(&mut self, options: &[&'a Expr], span: Span) {
+        let Some(&init) = self.scope.last() else {
+            return;
+        };
+        if init.name != "__init__" || self.classes.is_empty() {
+            return;
+        }
+        let Some(param) = options
+            .iter()
+            .find_map(|o| o.as_name().filter(|n| init_parameter(init, n)))
+        else {
+            return;
+        };
+        // Only when some instance may be built without the parameter.
+        if let Some(&class) = self.classes.last()
+            && every_construction_passes(self.model, self.file, class, init, param)
+        {
+            return;
+        }
+        let child = parameter_id(self.file, init, param);
+        for &option in options {
+            if option.as_name() == Some(param) || option.as_name().is_none() {
+                continue;
+            }
+            if let Some(object) = self
+                .resolve(option)
+                .filter(|id| self.object_kind_at_definition(id).is_some())
+            {
+                self.include(object, child.clone(), None, span).is_parameter = true;
+            }
         }
     }
 
@@ -6841,6 +6910,17 @@ impl<'a> Extractor<'a> {
             match &decorator.kind {
                 ExprKind::Name(name) => self.registering_decorator_route(f, decorator, name),
                 ExprKind::Call(call) => {
+                    // `@route("/", app=app)` with `class route`: the instance built for the
+                    // function is handed the objects the call passes.
+                    if call.method().is_none()
+                        && self.passes_framework_object(call)
+                        && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+                            self.model.resolve_definition(self.file, &call.func)
+                        && let Some((def_file, _, init)) =
+                            find_method(self.model, class_file, class, "__init__")
+                    {
+                        self.bind_parameters(call, def_file, init, true, decorator.span);
+                    }
                     let Some((receiver, attr)) = call.method() else {
                         self.factory_decorator_routes(f, index, decorator, call);
                         continue;
@@ -9102,19 +9182,108 @@ fn class_instance_object(
             if let Some(id) = getter_built_object(model, class_file, class, value, attr) {
                 return Some(id);
             }
-            // `def __init__(self, app): self.app = app`: the constructor's parameter, which
-            // stands for what each `ServiceApi(app)` passes.
-            let name = value.as_name()?;
             let init = c.body.iter().find_map(|stmt| match stmt {
                 Stmt::FunctionDef(m) if m.name == "__init__" => Some(m),
                 _ => None,
-            })?;
-            init.params
-                .iter()
-                .skip(1)
-                .any(|p| p.name == name)
-                .then(|| parameter_id(f, init, name))
+            });
+            // `self.mount_root = app or default_app`: the constructor's parameter, which the
+            // extractor also links to the fallback ([`Extractor::fallback_objects`]); without
+            // one, the first alternative that is a module's object.
+            if let Some(options) = alternatives(value) {
+                if let Some(init) = init
+                    && let Some(name) = options
+                        .iter()
+                        .find_map(|o| o.as_name().filter(|n| init_parameter(init, n)))
+                {
+                    return Some(parameter_id(f, init, name));
+                }
+                return options
+                    .iter()
+                    .filter(|o| o.as_name().is_some())
+                    .find_map(|o| resolve_object(model, f, &[], o, 1));
+            }
+            // `def __init__(self, app): self.app = app`: the constructor's parameter, which
+            // stands for what each `ServiceApi(app)` passes.
+            let name = value.as_name()?;
+            let init = init?;
+            init_parameter(init, name).then(|| parameter_id(f, init, name))
         })
+}
+
+/// Whether the project builds module-level class `class` somewhere and every call of it
+/// (decorators included: `@route("/", app=app)`) passes its constructor's parameter `param`.
+fn every_construction_passes(
+    model: &ProjectModel,
+    class_file: usize,
+    class: &Class,
+    init: &Function,
+    param: &str,
+) -> bool {
+    fn visit<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Expr)) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(function) => function.decorators.iter().for_each(&mut *f),
+                Stmt::ClassDef(c) => c.decorators.iter().for_each(&mut *f),
+                other => other.for_each_own_expr(f),
+            }
+            for child in stmt.child_bodies() {
+                visit(child, f);
+            }
+        }
+    }
+    let module_level = model.files[class_file]
+        .body()
+        .iter()
+        .any(|s| matches!(s, Stmt::ClassDef(c) if std::ptr::eq(c.as_ref(), class)));
+    let Some(index) = init
+        .params
+        .iter()
+        .position(|p| p.name == param)
+        .filter(|&i| i > 0)
+    else {
+        return false;
+    };
+    if !module_level {
+        return false;
+    }
+    let (mut calls, mut passing) = (0, 0);
+    for (file, source) in model.files_naming(class_file, &class.name) {
+        visit(source.body(), &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && call.func.last_name() == Some(class.name.as_str())
+                    && matches!(model.resolve_definition(file, &call.func),
+                        Some((_, Some(Stmt::ClassDef(c)), _)) if std::ptr::eq(c.as_ref(), class))
+                {
+                    calls += 1;
+                    // After `self`, which the call does not pass.
+                    if call.argument(param, index - 1).is_some() {
+                        passing += 1;
+                    }
+                }
+                false
+            });
+        });
+    }
+    calls > 0 && calls == passing
+}
+
+/// Whether `name` is a parameter of a constructor, after `self`.
+fn init_parameter(init: &Function, name: &str) -> bool {
+    init.params.iter().skip(1).any(|p| p.name == name)
+}
+
+/// The values an expression may take: the operands of `a or b`, the branches of `a if c else
+/// b`.
+fn alternatives(expr: &Expr) -> Option<Vec<&Expr>> {
+    match &expr.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => Some(values.iter().collect()),
+        ExprKind::IfExp { body, orelse, .. } => Some(vec![body, orelse]),
+        _ => None,
+    }
 }
 
 /// `self.get_router()` assigned to `self.attr`, where the method (looked up from the
@@ -10707,5 +10876,124 @@ def create_app():
             .map(|(m, _)| m.full_path.as_str())
             .collect();
         assert_eq!(limited, ["/sync/orders/<int:order_id>"]);
+    }
+
+    /// `self.mount_root = app or default_app` in a decorator class's constructor: routes the
+    /// instance registers go on the module's application when some use passes none, on the
+    /// application a use passes (`@expose("/x", app=app)`), and not on the fallback of a class
+    /// every use of which passes one.
+    #[test]
+    fn an_instance_registers_on_the_app_given_or_the_module_default() {
+        let source = r#"
+from fastapi import Depends, FastAPI, HTTPException, Request
+
+
+async def key(request: Request):
+    if not request.headers.get("x-user"):
+        raise HTTPException(status_code=401)
+
+
+default_app = FastAPI()
+keyed_app = FastAPI(dependencies=[Depends(key)])
+
+
+class expose:
+    def __init__(self, path="/invoke", app=None):
+        self.path = path
+        self.mount_root = app or default_app
+
+    def __call__(self, func):
+        async def invoke(request: Request):
+            return func()
+
+        self.mount_root.add_api_route("/invoke", invoke, methods=["POST"])
+        return func
+
+
+class internal:
+    def __init__(self, app=None):
+        self.target = app if app is not None else default_app
+
+    def __call__(self, func):
+        async def run(request: Request):
+            return func()
+
+        self.target.add_api_route("/run", run, methods=["POST"])
+        return func
+
+
+@expose("/x", app=keyed_app)
+def x():
+    return 1
+
+
+@expose()
+def y():
+    return 2
+
+
+@internal(app=keyed_app)
+def z():
+    return 3
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.default_app POST /invoke -",
+                "app.keyed_app POST /invoke Depends(key)",
+                "app.keyed_app POST /run Depends(key)",
+            ]
+        );
+    }
+
+    /// The module's default application and the sub-applications mounted into it come from
+    /// one factory, so the model has one object for them: a sub-application mounted into the
+    /// parameter that stands for the default is not that application mounted into itself.
+    #[test]
+    fn a_factory_instance_mounted_into_the_default_it_stands_for_is_not_a_root() {
+        let source = r#"
+from fastapi import FastAPI
+
+
+def create_app():
+    app = FastAPI()
+
+    @app.get("/health")
+    async def health():
+        return {}
+
+    return app
+
+
+default_app = create_app()
+
+
+class route:
+    def __init__(self, path="/", app=None):
+        self.path = path
+        self.mount_root = app or default_app
+
+    def __call__(self, func):
+        async def invoke():
+            return func()
+
+        if self.path == "/":
+            self.mount_root.add_api_route("/invoke", invoke, methods=["POST"])
+            return func
+        sub_app = create_app()
+        sub_app.add_api_route("/run", invoke, methods=["POST"])
+        self.mount_root.mount(self.path, sub_app)
+        return func
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.create_app().app GET /health -",
+                "app.create_app().app POST /invoke -",
+                "app.create_app().app POST /run -",
+            ]
+        );
     }
 }
