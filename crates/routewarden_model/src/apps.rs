@@ -3330,9 +3330,9 @@ impl<'a> Extractor<'a> {
     /// The innermost loop variable named `name`, when it stands for whole items.
     /// The texts of an f-string path whose parts are variables of one enclosing loop over a
     /// literal, once per row, when every part is a literal string in every row.
-    fn looped_paths(&self, path: Option<&Expr>) -> Option<Vec<String>> {
+    fn looped_paths(&self, path: Option<&'a Expr>) -> Option<Vec<String>> {
         let ExprKind::FString(parts) = &path?.kind else {
-            return None;
+            return self.looped_path_texts(path?);
         };
         let mut binding: Option<&LoopBinding<'a>> = None;
         for part in parts {
@@ -3373,6 +3373,69 @@ impl<'a> Extractor<'a> {
             texts.push(text);
         }
         (!texts.is_empty()).then_some(texts)
+    }
+
+    /// A path built with `.format()`, `%` or `+` from the variables of one enclosing loop over
+    /// a literal (`for d in ["rated", "hot"]: bp.add_url_rule('/{}/<sort>'.format(d), ...)`):
+    /// its text once per row, read by the helper evaluator with the variables bound to the
+    /// row's parts.
+    fn looped_path_texts(&self, path: &'a Expr) -> Option<Vec<String>> {
+        if self.loops.is_empty() {
+            return None;
+        }
+        let mut binding: Option<&LoopBinding<'a>> = None;
+        let mut mixed = false;
+        path.any(&mut |e| {
+            if let Some(name) = e.as_name()
+                && let Some(b) = self.loops.iter().rev().find(|b| b.name == name)
+            {
+                match binding {
+                    Some(first) if !first.rows.same(b.rows) => mixed = true,
+                    _ => binding = Some(b),
+                }
+            }
+            false
+        });
+        let binding = binding.filter(|_| !mixed)?;
+        let rows: Vec<Vec<&'a Expr>> = match (binding.index, binding.rows) {
+            (None, LoopRows::Items(items)) => items.iter().map(|i| vec![i]).collect(),
+            (None, LoopRows::Entries(_)) => return None,
+            (Some(_), rows) => rows.rows().into_iter().map(|(_, row)| row).collect(),
+        };
+        let variables: Vec<&LoopBinding<'a>> = self
+            .loops
+            .iter()
+            .filter(|b| b.rows.same(binding.rows))
+            .collect();
+        let mut frame = HelperFrame {
+            model: self.model,
+            def_file: self.file,
+            def_scope: self.scope.clone(),
+            function: None,
+            call_file: self.file,
+            call_scope: &self.scope,
+            bound: &[],
+            loop_values: Vec::new(),
+            item_file: binding.file,
+            item_scope: &binding.scope,
+            locals: Vec::new(),
+        };
+        let mut paths: Vec<String> = Vec::new();
+        for row in rows {
+            frame.loop_values.clear();
+            for b in &variables {
+                let part = match b.index {
+                    None => row.first(),
+                    Some(i) => row.get(i),
+                };
+                frame.loop_values.push((b.name, part.copied()?));
+            }
+            let path = frame.text(path, 0);
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        (!paths.is_empty()).then_some(paths)
     }
 
     fn loop_item(&self, name: &str) -> Option<&LoopBinding<'a>> {
@@ -5539,7 +5602,7 @@ impl<'a> Extractor<'a> {
             model: self.model,
             def_file,
             def_scope: enclosing_functions(self.model.files[def_file].body(), function),
-            function,
+            function: Some(function),
             call_file: self.file,
             call_scope: &scope,
             bound,
@@ -8380,7 +8443,9 @@ struct HelperFrame<'a, 's> {
     def_file: usize,
     /// The functions enclosing the helper, where its free names are read.
     def_scope: Vec<&'a Function>,
-    function: &'a Function,
+    /// The helper; `None` for a loop outside any helper call, whose names are read in
+    /// `def_scope`.
+    function: Option<&'a Function>,
     call_file: usize,
     call_scope: &'s [&'a Function],
     bound: &'s [(&'a str, &'a Expr)],
@@ -8422,14 +8487,16 @@ impl<'a> HelperFrame<'a, '_> {
                 if let Some(&(_, arg)) = self.bound.iter().find(|(p, _)| p == name) {
                     return path_text(self.model, self.call_file, self.call_scope, Some(arg));
                 }
-                if let Some(param) = self.function.params.iter().find(|p| p.name == *name) {
-                    return match param.default.as_ref().and_then(Expr::as_str) {
-                        Some(s) => s.to_string(),
-                        None => DYNAMIC.to_string(),
-                    };
-                }
-                if self.function.assigned.may_contain(name) {
-                    return DYNAMIC.to_string();
+                if let Some(function) = self.function {
+                    if let Some(param) = function.params.iter().find(|p| p.name == *name) {
+                        return match param.default.as_ref().and_then(Expr::as_str) {
+                            Some(s) => s.to_string(),
+                            None => DYNAMIC.to_string(),
+                        };
+                    }
+                    if function.assigned.may_contain(name) {
+                        return DYNAMIC.to_string();
+                    }
                 }
                 path_text_at(self.model, self.def_file, &self.def_scope, expr, 0)
             }
@@ -8491,6 +8558,52 @@ impl<'a> HelperFrame<'a, '_> {
                     },
                 })
                 .collect(),
+            // `'/{}/<sort_param>'.format(d)`: `{}`, `{0}` and `{name}` fields, no format specs.
+            ExprKind::Call(call)
+                if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "format" && value.as_str().is_some()) =>
+            {
+                let ExprKind::Attribute { value, .. } = &call.func.kind else {
+                    return DYNAMIC.to_string();
+                };
+                let format = value.as_str().unwrap_or_default();
+                let positional: Vec<&'a Expr> = positional_args(&call.args).collect();
+                if positional.len() != call.args.len() || call.has_kwargs_spread() {
+                    return DYNAMIC.to_string();
+                }
+                let mut out = String::new();
+                let mut next = 0;
+                let mut chars = format.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '{' if chars.peek() == Some(&'{') => {
+                            chars.next();
+                            out.push('{');
+                        }
+                        '}' if chars.peek() == Some(&'}') => {
+                            chars.next();
+                            out.push('}');
+                        }
+                        '{' => {
+                            let field: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                            let value = if field.is_empty() {
+                                next += 1;
+                                positional.get(next - 1).copied()
+                            } else if let Ok(index) = field.parse::<usize>() {
+                                positional.get(index).copied()
+                            } else {
+                                call.keyword(&field)
+                            };
+                            match value {
+                                Some(v) => out.push_str(&self.text(v, depth + 1)),
+                                None => return DYNAMIC.to_string(),
+                            }
+                        }
+                        _ => out.push(c),
+                    }
+                }
+                out
+            }
             ExprKind::IfExp { test, body, orelse } => match self.truth(test) {
                 Some(true) => self.text(body, depth + 1),
                 Some(false) => self.text(orelse, depth + 1),
@@ -8512,7 +8625,7 @@ impl<'a> HelperFrame<'a, '_> {
                 if self.local(name).is_some() || self.loop_values.iter().any(|(n, _)| n == name) {
                     return None;
                 }
-                let param = self.function.params.iter().find(|p| p.name == *name)?;
+                let param = self.function?.params.iter().find(|p| p.name == *name)?;
                 let value = match self.bound.iter().find(|(p, _)| p == name) {
                     Some(&(_, arg)) => arg,
                     None => param.default.as_ref()?,
@@ -8584,6 +8697,7 @@ impl<'a> HelperFrame<'a, '_> {
                     | ExprKind::FString(_)
                     | ExprKind::BinOp { .. }
                     | ExprKind::IfExp { .. }
+                    | ExprKind::Call(_)
                     | ExprKind::Name(_) => self.text(value, 0),
                     _ => DYNAMIC.to_string(),
                 };
@@ -10993,6 +11107,46 @@ class route:
                 "app.create_app().app GET /health -",
                 "app.create_app().app POST /invoke -",
                 "app.create_app().app POST /run -",
+            ]
+        );
+    }
+
+    /// `add_url_rule` in a loop over a literal list, the rule built with `str.format()`
+    /// (positional, numbered and named fields), `%` or `+` from the loop's variables: one route
+    /// per row.
+    #[test]
+    fn looped_rules_built_with_format_are_one_route_per_row() {
+        let source = r#"
+import flask
+
+bp = flask.Blueprint("web", __name__)
+KINDS = ["rated", "hot"]
+
+
+def books(data, sort, page=1):
+    return ""
+
+
+for d in KINDS:
+    bp.add_url_rule("/{}/<sort>".format(d), view_func=books, defaults={"data": d})
+    bp.add_url_rule("/{0}/<sort>/{p}".format(d, p="<int:page>"), view_func=books)
+
+for kind, suffix in [("a", "x"), ("b", "y")]:
+    bp.add_url_rule("/%s/" % kind + suffix, view_func=books, methods=["POST"])
+
+app = flask.Flask(__name__)
+app.register_blueprint(bp, url_prefix="/web")
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app GET /web/hot/<sort> -",
+                "app.app GET /web/hot/<sort>/<int:page> -",
+                "app.app GET /web/rated/<sort> -",
+                "app.app GET /web/rated/<sort>/<int:page> -",
+                "app.app POST /web/a/x -",
+                "app.app POST /web/b/y -",
             ]
         );
     }
