@@ -372,6 +372,7 @@ impl<'a> AppModel<'a> {
         }
         parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
+        apps.drop_self_mounts();
         apps.keep_used_instances();
         apps.split_instance_routers(instance_views);
         apps
@@ -657,6 +658,34 @@ impl<'a> AppModel<'a> {
             pending = rest;
         }
         self.includes.extend(kept);
+    }
+
+    /// Drops the includes of an object into a parameter that stands for that same object: a
+    /// factory's application stands for every instance it builds, so `sub_app = create_app()`
+    /// mounted into `self.mount_root = app or default_app` (with `default_app = create_app()`)
+    /// is another instance, not the application mounted into itself.
+    fn drop_self_mounts(&mut self) {
+        let stands_for: HashSet<(&ObjectId, &ObjectId)> = self
+            .includes
+            .iter()
+            .filter(|i| i.is_parameter)
+            .map(|i| (&i.child, &i.parent))
+            .collect();
+        if stands_for.is_empty() {
+            return;
+        }
+        let self_mounts: Vec<usize> = self
+            .includes
+            .iter()
+            .enumerate()
+            // Not the link of an object handed to a helper that includes its parameter.
+            .filter(|(_, i)| !i.is_parameter && !i.is_argument)
+            .filter(|(_, i)| stands_for.contains(&(&i.parent, &i.child)))
+            .map(|(index, _)| index)
+            .collect();
+        for index in self_mounts.into_iter().rev() {
+            self.includes.remove(index);
+        }
     }
 
     pub fn kind(&self, id: &ObjectId) -> Option<ObjectKind> {
@@ -1423,7 +1452,7 @@ pub fn resolve_object<'a>(
     match &expr.kind {
         ExprKind::Name(name) => {
             for (i, f) in scope.iter().enumerate().rev() {
-                if let Some(value) = crate::values::local_assignment(f, name) {
+                if let Some(value) = object_assignment(f, name) {
                     let id = ObjectId {
                         file,
                         scope: Some(f.span.start),
@@ -1450,7 +1479,11 @@ pub fn resolve_object<'a>(
             }
             let module = &model.files[file];
             if let Some(stmt) = module.top_level(name) {
-                return match stmt {
+                match stmt {
+                    // `bp = None` before `try: from .sync import bp`: the other binding.
+                    Stmt::Assign {
+                        value: Some(value), ..
+                    } if matches!(value.kind, ExprKind::NoneLiteral) => {}
                     Stmt::Assign {
                         value: Some(value), ..
                     } => {
@@ -1459,10 +1492,10 @@ pub fn resolve_object<'a>(
                             scope: None,
                             name: name.to_string(),
                         };
-                        object_from_value(model, file, &[], value, id, depth)
+                        return object_from_value(model, file, &[], value, id, depth);
                     }
-                    _ => None,
-                };
+                    _ => return None,
+                }
             }
             if module.imports.get(name) == Some(CURRENT_APP) {
                 return Some(current_app_of(file));
@@ -1557,6 +1590,42 @@ pub fn resolve_object<'a>(
         ExprKind::Await(inner) => resolve_object(model, file, scope, inner, depth + 1),
         _ => None,
     }
+}
+
+/// The value of the last `name = value` in a function's body that may hold an object: `bp =
+/// None` (in `except ImportError:`, or a reset) binds nothing that routes are registered on, so
+/// the name's other bindings (an earlier value, an import in `try:`) are what it is used as.
+fn object_assignment<'a>(function: &'a Function, name: &str) -> Option<&'a Expr> {
+    fn last_not_none<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
+        let mut found = None;
+        for stmt in body {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if !matches!(value.kind, ExprKind::NoneLiteral)
+                    && targets.iter().any(|t| t.as_name() == Some(name)) =>
+                {
+                    found = Some(value)
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    for child in other.child_bodies() {
+                        if let Some(v) = last_not_none(child, name) {
+                            found = Some(v);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+    let value = crate::values::local_assignment(function, name)?;
+    if !matches!(value.kind, ExprKind::NoneLiteral) {
+        return Some(value);
+    }
+    last_not_none(&function.body, name)
 }
 
 /// The first framework object bound to `name` inside the module-level `if`/`try` blocks of
@@ -1730,6 +1799,11 @@ fn object_from_value<'a>(
             }
             if let Some(target) = import_string_target(model, file, call) {
                 return resolve_qualified(model, &target, depth + 1).or(Some(id));
+            }
+            // `tenant_router = include_routers(APIRouter(...))`: each such call builds its own
+            // router, named by the variable.
+            if built_for_returned_parameter(model, file, scope, call).is_some() {
+                return Some(id);
             }
             // `fastapi_app = self._make_app()`: a method of the class that builds one.
             if let ExprKind::Attribute { value, .. } = &call.func.kind
@@ -2173,6 +2247,39 @@ fn call_result<'a>(
         Some(argument) => resolve_object(model, file, scope, argument, depth + 1).or(Some(result)),
         None => Some(result),
     }
+}
+
+/// `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`, where the project function
+/// returns the parameter it is given (after including routers into it): the construction the
+/// call passes for that parameter, its kind, and the parameter. Each such call builds an object
+/// of its own, which the parameter stands for.
+fn built_for_returned_parameter<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    call: &'a Call,
+) -> Option<(&'a Call, ObjectKind, ObjectId)> {
+    // Only a call handed a call: most calls are not.
+    if !positional_args(&call.args)
+        .chain(call.keywords.iter().map(|k| &k.value))
+        .any(|a| matches!(a.kind, ExprKind::Call(_)))
+    {
+        return None;
+    }
+    let (def_file, function, _) = function_in(model, file, scope, &call.func)?;
+    let mut returned: Option<&str> = None;
+    let mut other = false;
+    for_each_return(&function.body, &mut |value| match value
+        .as_name()
+        .and_then(|n| function.params.iter().find(|p| p.name == n))
+    {
+        Some(p) if returned.is_none_or(|r| r == p.name) => returned = Some(p.name.as_str()),
+        _ => other = true,
+    });
+    let param = returned.filter(|p| !other && !function.assigned.may_contain(p))?;
+    let inner = parameter_argument(function, call, param)?.as_call()?;
+    let kind = constructed_kind(model, file, &inner.func)?;
+    Some((inner, kind, parameter_id(def_file, function, param)))
 }
 
 /// The object a project factory function returns: `create_app()` → the `app` it builds.
@@ -3223,9 +3330,9 @@ impl<'a> Extractor<'a> {
     /// The innermost loop variable named `name`, when it stands for whole items.
     /// The texts of an f-string path whose parts are variables of one enclosing loop over a
     /// literal, once per row, when every part is a literal string in every row.
-    fn looped_paths(&self, path: Option<&Expr>) -> Option<Vec<String>> {
+    fn looped_paths(&self, path: Option<&'a Expr>) -> Option<Vec<String>> {
         let ExprKind::FString(parts) = &path?.kind else {
-            return None;
+            return self.looped_path_texts(path?);
         };
         let mut binding: Option<&LoopBinding<'a>> = None;
         for part in parts {
@@ -3266,6 +3373,69 @@ impl<'a> Extractor<'a> {
             texts.push(text);
         }
         (!texts.is_empty()).then_some(texts)
+    }
+
+    /// A path built with `.format()`, `%` or `+` from the variables of one enclosing loop over
+    /// a literal (`for d in ["rated", "hot"]: bp.add_url_rule('/{}/<sort>'.format(d), ...)`):
+    /// its text once per row, read by the helper evaluator with the variables bound to the
+    /// row's parts.
+    fn looped_path_texts(&self, path: &'a Expr) -> Option<Vec<String>> {
+        if self.loops.is_empty() {
+            return None;
+        }
+        let mut binding: Option<&LoopBinding<'a>> = None;
+        let mut mixed = false;
+        path.any(&mut |e| {
+            if let Some(name) = e.as_name()
+                && let Some(b) = self.loops.iter().rev().find(|b| b.name == name)
+            {
+                match binding {
+                    Some(first) if !first.rows.same(b.rows) => mixed = true,
+                    _ => binding = Some(b),
+                }
+            }
+            false
+        });
+        let binding = binding.filter(|_| !mixed)?;
+        let rows: Vec<Vec<&'a Expr>> = match (binding.index, binding.rows) {
+            (None, LoopRows::Items(items)) => items.iter().map(|i| vec![i]).collect(),
+            (None, LoopRows::Entries(_)) => return None,
+            (Some(_), rows) => rows.rows().into_iter().map(|(_, row)| row).collect(),
+        };
+        let variables: Vec<&LoopBinding<'a>> = self
+            .loops
+            .iter()
+            .filter(|b| b.rows.same(binding.rows))
+            .collect();
+        let mut frame = HelperFrame {
+            model: self.model,
+            def_file: self.file,
+            def_scope: self.scope.clone(),
+            function: None,
+            call_file: self.file,
+            call_scope: &self.scope,
+            bound: &[],
+            loop_values: Vec::new(),
+            item_file: binding.file,
+            item_scope: &binding.scope,
+            locals: Vec::new(),
+        };
+        let mut paths: Vec<String> = Vec::new();
+        for row in rows {
+            frame.loop_values.clear();
+            for b in &variables {
+                let part = match b.index {
+                    None => row.first(),
+                    Some(i) => row.get(i),
+                };
+                frame.loop_values.push((b.name, part.copied()?));
+            }
+            let path = frame.text(path, 0);
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        (!paths.is_empty()).then_some(paths)
     }
 
     fn loop_item(&self, name: &str) -> Option<&LoopBinding<'a>> {
@@ -3934,6 +4104,16 @@ impl<'a> Extractor<'a> {
                 }
                 let Some(call) = value.as_call() else { return };
                 let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
+                    // `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`: the
+                    // router built for this call, standing for the helper's parameter.
+                    if let Some((inner, kind, param)) =
+                        built_for_returned_parameter(self.model, self.file, &self.scope, call)
+                    {
+                        let id = self.local_id(name);
+                        self.constructed(id.clone(), kind, inner, span);
+                        self.include(id, param, None, span).is_parameter = true;
+                        return;
+                    }
                     if !self.api_namespace(name, call, span) {
                         self.factory_instance(name, call, span);
                     }
@@ -3946,6 +4126,10 @@ impl<'a> Extractor<'a> {
                 value: receiver,
                 attr,
             } if receiver.as_name() == Some("self") && !self.scope.is_empty() => {
+                if let Some(options) = alternatives(value) {
+                    self.fallback_objects(&options, span);
+                    return;
+                }
                 let (Some(class), Some(call)) = (self.classes.last(), value.as_call()) else {
                     return;
                 };
@@ -4003,6 +4187,42 @@ impl<'a> Extractor<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `self.mount_root = app or default_app` in a constructor: the parameter (what the
+    /// instance registers on) stands for the module's object when the caller passes none, as
+    /// for an object passed: linked to each alternative that is a framework object.
+    fn fallback_objects(&mut self, options: &[&'a Expr], span: Span) {
+        let Some(&init) = self.scope.last() else {
+            return;
+        };
+        if init.name != "__init__" || self.classes.is_empty() {
+            return;
+        }
+        let Some(param) = options
+            .iter()
+            .find_map(|o| o.as_name().filter(|n| init_parameter(init, n)))
+        else {
+            return;
+        };
+        // Only when some instance may be built without the parameter.
+        if let Some(&class) = self.classes.last()
+            && every_construction_passes(self.model, self.file, class, init, param)
+        {
+            return;
+        }
+        let child = parameter_id(self.file, init, param);
+        for &option in options {
+            if option.as_name() == Some(param) || option.as_name().is_none() {
+                continue;
+            }
+            if let Some(object) = self
+                .resolve(option)
+                .filter(|id| self.object_kind_at_definition(id).is_some())
+            {
+                self.include(object, child.clone(), None, span).is_parameter = true;
+            }
         }
     }
 
@@ -5382,7 +5602,7 @@ impl<'a> Extractor<'a> {
             model: self.model,
             def_file,
             def_scope: enclosing_functions(self.model.files[def_file].body(), function),
-            function,
+            function: Some(function),
             call_file: self.file,
             call_scope: &scope,
             bound,
@@ -5641,118 +5861,7 @@ impl<'a> Extractor<'a> {
                 }
             }
             "include_router" | "register_blueprint" | "mount" => {
-                let (child_expr, prefix_key) = match attr {
-                    "include_router" => (call.argument("router", 0), "prefix"),
-                    "register_blueprint" => (call.argument("blueprint", 0), "url_prefix"),
-                    _ => (call.argument("app", 1), "path"),
-                };
-                let Some(child_expr) = child_expr else { return };
-                let Some(parent) = self.resolve(receiver) else {
-                    self.out.unresolved_mounts += 1;
-                    return;
-                };
-                let prefix_expr = if attr == "mount" {
-                    call.argument("path", 0)
-                } else {
-                    call.keyword(prefix_key)
-                };
-                // `def register_blueprints(app, url_prefix): app.register_blueprint(bp,
-                // url_prefix=url_prefix)`: the literal every call of the helper passes.
-                let from_callers = prefix_expr
-                    .and_then(Expr::as_name)
-                    .zip(self.scope.last())
-                    .filter(|(name, f)| crate::values::local_assignment(f, name).is_none())
-                    .and_then(|(name, f)| argument_literal(self.model, self.file, f, name));
-                let prefix = from_callers.or_else(|| {
-                    prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
-                });
-                let dependencies = dependency_list(
-                    self.model,
-                    self.file,
-                    &self.scope,
-                    call.keyword("dependencies"),
-                );
-                // `for router in [a.router, b.router]: app.include_router(router)`
-                let looped = child_expr.as_name().and_then(|name| {
-                    self.loop_item(name)
-                        .map(|b| (b.file, b.scope.clone(), b.items()))
-                });
-                // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
-                // names, then `app.register_blueprint(module.blueprint)`.
-                let imported = self.imported_module_objects(child_expr);
-                if !imported.is_empty() {
-                    for child in imported {
-                        let include = self.include(parent.clone(), child, prefix.clone(), span);
-                        include.dependencies = dependencies.clone();
-                    }
-                    return;
-                }
-                // `for endpoint in ENDPOINTS: app.include_router(endpoint.router)` over a list of
-                // project modules: the object of that name in each module.
-                let module_objects = self.looped_module_objects(child_expr);
-                if !module_objects.is_empty() {
-                    for child in module_objects {
-                        let include = self.include(parent.clone(), child, prefix.clone(), span);
-                        include.dependencies = dependencies.clone();
-                    }
-                    return;
-                }
-                let gathered = child_expr
-                    .as_name()
-                    .and_then(|name| self.gathered_items(name))
-                    .filter(|items| looped.as_ref().is_none_or(|l| items.len() > l.2.len()));
-                let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> =
-                    match (gathered, looped) {
-                        (Some(items), _) => items,
-                        (None, Some((file, scope, items))) => items
-                            .iter()
-                            .map(|item| (file, scope.clone(), item))
-                            .collect(),
-                        (None, None) => vec![(self.file, self.scope.clone(), child_expr)],
-                    };
-                // `self._blueprints.append(bp)`, then `for b in self._blueprints:
-                // app.register_blueprint(b)`: each item appended in the function.
-                if let (Some(var), Some(function)) = (child_expr.as_name(), self.scope.last()) {
-                    children.extend(
-                        appended_to_iterated(function, var)
-                            .into_iter()
-                            .map(|item| (self.file, self.scope.clone(), item)),
-                    );
-                }
-                for (file, scope, child_expr) in children {
-                    // `mount("/api", AuthenticationMiddleware(private_app, backend=...))`: the
-                    // application inside, with the middleware on it.
-                    let wrapper = (attr == "mount")
-                        .then(|| middleware_wrapper(self.model, file, &scope, child_expr))
-                        .flatten();
-                    let target = wrapper.as_ref().map_or(child_expr, |w| w.wrapped);
-                    // `app.include_router(cog.router, prefix="/cog")`: the router of that
-                    // instance's class, whose routes are chosen once every file is read.
-                    if attr != "mount"
-                        && let Some(view) = instance_router(self.model, file, &scope, target)
-                    {
-                        let child = view.view.clone();
-                        self.out.instance_views.push(view);
-                        let include = self.include(parent.clone(), child, prefix.clone(), span);
-                        include.dependencies = dependencies.clone();
-                        continue;
-                    }
-                    match resolve_object(self.model, file, &scope, target, 0) {
-                        Some(child) => {
-                            if let Some(w) = wrapper {
-                                let when = self.when();
-                                self.out.middleware.push(w.registration(&child, span, when));
-                            }
-                            let include = self.include(parent.clone(), child, prefix.clone(), span);
-                            include.dependencies = dependencies.clone();
-                            include.is_mount = attr == "mount";
-                        }
-                        None if self.could_be_project_router(file, child_expr) => {
-                            self.out.unresolved_mounts += 1;
-                        }
-                        None => {}
-                    }
-                }
+                self.included(receiver, attr, call, span);
             }
             "add_api_route"
             | "add_route"
@@ -5825,6 +5934,210 @@ impl<'a> Extractor<'a> {
                         span,
                     });
                 }
+            }
+        }
+    }
+
+    /// `parent.include_router(child, ...)`, `parent.register_blueprint(child, ...)`,
+    /// `parent.mount(path, child)`: the child (or each child a loop gives) is mounted.
+    fn included(&mut self, receiver: &'a Expr, attr: &str, call: &'a Call, span: Span) {
+        let (child_key, prefix_key) = match attr {
+            "include_router" => ("router", "prefix"),
+            "register_blueprint" => ("blueprint", "url_prefix"),
+            _ => ("app", "path"),
+        };
+        let child_expr = match attr {
+            "mount" => call.argument("app", 1),
+            _ => call.argument(child_key, 0),
+        };
+        let Some(child_expr) = child_expr else {
+            if attr != "mount" && call.has_kwargs_spread() {
+                self.included_from_rows(receiver, attr, call, span);
+            }
+            return;
+        };
+        let Some(parent) = self.resolve(receiver) else {
+            self.out.unresolved_mounts += 1;
+            return;
+        };
+        let prefix_expr = if attr == "mount" {
+            call.argument("path", 0)
+        } else {
+            call.keyword(prefix_key)
+        };
+        // `def register_blueprints(app, url_prefix): app.register_blueprint(bp,
+        // url_prefix=url_prefix)`: the literal every call of the helper passes.
+        let from_callers = prefix_expr
+            .and_then(Expr::as_name)
+            .zip(self.scope.last())
+            .filter(|(name, f)| crate::values::local_assignment(f, name).is_none())
+            .and_then(|(name, f)| argument_literal(self.model, self.file, f, name));
+        let prefix = from_callers.or_else(|| {
+            prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
+        });
+        let dependencies = dependency_list(
+            self.model,
+            self.file,
+            &self.scope,
+            call.keyword("dependencies"),
+        );
+        // `for router in [a.router, b.router]: app.include_router(router)`
+        let looped = child_expr.as_name().and_then(|name| {
+            self.loop_item(name)
+                .map(|b| (b.file, b.scope.clone(), b.items()))
+        });
+        // `module = importlib.import_module(f"app.blueprints.{name}")` in a loop over
+        // names, then `app.register_blueprint(module.blueprint)`.
+        let imported = self.imported_module_objects(child_expr);
+        if !imported.is_empty() {
+            for child in imported {
+                let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.clone();
+            }
+            return;
+        }
+        // `for endpoint in ENDPOINTS: app.include_router(endpoint.router)` over a list of
+        // project modules: the object of that name in each module.
+        let module_objects = self.looped_module_objects(child_expr);
+        if !module_objects.is_empty() {
+            for child in module_objects {
+                let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.clone();
+            }
+            return;
+        }
+        let gathered = child_expr
+            .as_name()
+            .and_then(|name| self.gathered_items(name))
+            .filter(|items| looped.as_ref().is_none_or(|l| items.len() > l.2.len()));
+        let mut children: Vec<(usize, Vec<&'a Function>, &'a Expr)> = match (gathered, looped) {
+            (Some(items), _) => items,
+            (None, Some((file, scope, items))) => items
+                .iter()
+                .map(|item| (file, scope.clone(), item))
+                .collect(),
+            (None, None) => vec![(self.file, self.scope.clone(), child_expr)],
+        };
+        // `self._blueprints.append(bp)`, then `for b in self._blueprints:
+        // app.register_blueprint(b)`: each item appended in the function.
+        if let (Some(var), Some(function)) = (child_expr.as_name(), self.scope.last()) {
+            children.extend(
+                appended_to_iterated(function, var)
+                    .into_iter()
+                    .map(|item| (self.file, self.scope.clone(), item)),
+            );
+        }
+        self.include_children(&parent, attr, children, &prefix, &dependencies, span);
+    }
+
+    /// `for row in ROUTERS: app.include_router(**row)` over a list of dict literals (joined
+    /// with `+`, kept in another module), or `include_router(**ROW)` with one: each dict's
+    /// literal keys are the call's keyword arguments, read where the dict is written.
+    fn included_from_rows(&mut self, receiver: &'a Expr, attr: &str, call: &'a Call, span: Span) {
+        let (child_key, prefix_key) = match attr {
+            "include_router" => ("router", "prefix"),
+            _ => ("blueprint", "url_prefix"),
+        };
+        let Some(spread) = call.keywords.iter().find(|k| k.arg.is_none()) else {
+            return;
+        };
+        let items = match spread.value.as_name().and_then(|n| self.gathered_items(n)) {
+            Some(items) => items,
+            None => vec![(self.file, self.scope.clone(), &spread.value)],
+        };
+        let mut rows = Vec::new();
+        for (file, scope, item) in items {
+            let origin = self.model.resolve_value(file, &scope, item);
+            let ExprKind::Dict(entries) = &origin.expr.kind else {
+                continue;
+            };
+            let value = |key: &str| {
+                entries
+                    .iter()
+                    .find(|e| e.key.as_ref().and_then(|k| k.as_str()) == Some(key))
+                    .map(|e| &e.value)
+            };
+            let Some(child) = value(child_key) else {
+                continue;
+            };
+            let (file, scope) = (origin.file, origin.scope);
+            // The call's own keywords complete the row's (Python refuses a key given twice).
+            let prefix = match value(prefix_key) {
+                Some(p) => Some(path_text(self.model, file, &scope, Some(p))),
+                None => call
+                    .keyword(prefix_key)
+                    .map(|p| path_text(self.model, self.file, &self.scope, Some(p))),
+            };
+            let mut dependencies = dependency_list(self.model, file, &scope, value("dependencies"));
+            dependencies.extend(dependency_list(
+                self.model,
+                self.file,
+                &self.scope,
+                call.keyword("dependencies"),
+            ));
+            rows.push((file, scope, child, prefix, dependencies));
+        }
+        if rows.is_empty() {
+            return;
+        }
+        let Some(parent) = self.resolve(receiver) else {
+            self.out.unresolved_mounts += 1;
+            return;
+        };
+        for (file, scope, child, prefix, dependencies) in rows {
+            self.include_children(
+                &parent,
+                attr,
+                vec![(file, scope, child)],
+                &prefix,
+                &dependencies,
+                span,
+            );
+        }
+    }
+
+    /// Mounts each child expression (with the file and scope it is read in) into `parent`.
+    fn include_children(
+        &mut self,
+        parent: &ObjectId,
+        attr: &str,
+        children: Vec<(usize, Vec<&'a Function>, &'a Expr)>,
+        prefix: &Option<String>,
+        dependencies: &[Dep<'a>],
+        span: Span,
+    ) {
+        for (file, scope, child_expr) in children {
+            // `mount("/api", AuthenticationMiddleware(private_app, backend=...))`: the
+            // application inside, with the middleware on it.
+            let wrapper = (attr == "mount")
+                .then(|| middleware_wrapper(self.model, file, &scope, child_expr))
+                .flatten();
+            let target = wrapper.as_ref().map_or(child_expr, |w| w.wrapped);
+            // `app.include_router(cog.router, prefix="/cog")`: the router of that
+            // instance's class, whose routes are chosen once every file is read.
+            if attr != "mount"
+                && let Some(view) = instance_router(self.model, file, &scope, target)
+            {
+                let child = view.view.clone();
+                self.out.instance_views.push(view);
+                let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.to_vec();
+                continue;
+            }
+            match resolve_object(self.model, file, &scope, target, 0) {
+                Some(child) => {
+                    if let Some(w) = wrapper {
+                        let when = self.when();
+                        self.out.middleware.push(w.registration(&child, span, when));
+                    }
+                    let include = self.include(parent.clone(), child, prefix.clone(), span);
+                    include.dependencies = dependencies.to_vec();
+                    include.is_mount = attr == "mount";
+                }
+                None if self.could_be_project_router(file, child_expr) => {
+                    self.out.unresolved_mounts += 1;
+                }
+                None => {}
             }
         }
     }
@@ -6660,6 +6973,17 @@ impl<'a> Extractor<'a> {
             match &decorator.kind {
                 ExprKind::Name(name) => self.registering_decorator_route(f, decorator, name),
                 ExprKind::Call(call) => {
+                    // `@route("/", app=app)` with `class route`: the instance built for the
+                    // function is handed the objects the call passes.
+                    if call.method().is_none()
+                        && self.passes_framework_object(call)
+                        && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+                            self.model.resolve_definition(self.file, &call.func)
+                        && let Some((def_file, _, init)) =
+                            find_method(self.model, class_file, class, "__init__")
+                    {
+                        self.bind_parameters(call, def_file, init, true, decorator.span);
+                    }
                     let Some((receiver, attr)) = call.method() else {
                         self.factory_decorator_routes(f, index, decorator, call);
                         continue;
@@ -8119,7 +8443,9 @@ struct HelperFrame<'a, 's> {
     def_file: usize,
     /// The functions enclosing the helper, where its free names are read.
     def_scope: Vec<&'a Function>,
-    function: &'a Function,
+    /// The helper; `None` for a loop outside any helper call, whose names are read in
+    /// `def_scope`.
+    function: Option<&'a Function>,
     call_file: usize,
     call_scope: &'s [&'a Function],
     bound: &'s [(&'a str, &'a Expr)],
@@ -8161,14 +8487,16 @@ impl<'a> HelperFrame<'a, '_> {
                 if let Some(&(_, arg)) = self.bound.iter().find(|(p, _)| p == name) {
                     return path_text(self.model, self.call_file, self.call_scope, Some(arg));
                 }
-                if let Some(param) = self.function.params.iter().find(|p| p.name == *name) {
-                    return match param.default.as_ref().and_then(Expr::as_str) {
-                        Some(s) => s.to_string(),
-                        None => DYNAMIC.to_string(),
-                    };
-                }
-                if self.function.assigned.may_contain(name) {
-                    return DYNAMIC.to_string();
+                if let Some(function) = self.function {
+                    if let Some(param) = function.params.iter().find(|p| p.name == *name) {
+                        return match param.default.as_ref().and_then(Expr::as_str) {
+                            Some(s) => s.to_string(),
+                            None => DYNAMIC.to_string(),
+                        };
+                    }
+                    if function.assigned.may_contain(name) {
+                        return DYNAMIC.to_string();
+                    }
                 }
                 path_text_at(self.model, self.def_file, &self.def_scope, expr, 0)
             }
@@ -8230,6 +8558,52 @@ impl<'a> HelperFrame<'a, '_> {
                     },
                 })
                 .collect(),
+            // `'/{}/<sort_param>'.format(d)`: `{}`, `{0}` and `{name}` fields, no format specs.
+            ExprKind::Call(call)
+                if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "format" && value.as_str().is_some()) =>
+            {
+                let ExprKind::Attribute { value, .. } = &call.func.kind else {
+                    return DYNAMIC.to_string();
+                };
+                let format = value.as_str().unwrap_or_default();
+                let positional: Vec<&'a Expr> = positional_args(&call.args).collect();
+                if positional.len() != call.args.len() || call.has_kwargs_spread() {
+                    return DYNAMIC.to_string();
+                }
+                let mut out = String::new();
+                let mut next = 0;
+                let mut chars = format.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '{' if chars.peek() == Some(&'{') => {
+                            chars.next();
+                            out.push('{');
+                        }
+                        '}' if chars.peek() == Some(&'}') => {
+                            chars.next();
+                            out.push('}');
+                        }
+                        '{' => {
+                            let field: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                            let value = if field.is_empty() {
+                                next += 1;
+                                positional.get(next - 1).copied()
+                            } else if let Ok(index) = field.parse::<usize>() {
+                                positional.get(index).copied()
+                            } else {
+                                call.keyword(&field)
+                            };
+                            match value {
+                                Some(v) => out.push_str(&self.text(v, depth + 1)),
+                                None => return DYNAMIC.to_string(),
+                            }
+                        }
+                        _ => out.push(c),
+                    }
+                }
+                out
+            }
             ExprKind::IfExp { test, body, orelse } => match self.truth(test) {
                 Some(true) => self.text(body, depth + 1),
                 Some(false) => self.text(orelse, depth + 1),
@@ -8251,7 +8625,7 @@ impl<'a> HelperFrame<'a, '_> {
                 if self.local(name).is_some() || self.loop_values.iter().any(|(n, _)| n == name) {
                     return None;
                 }
-                let param = self.function.params.iter().find(|p| p.name == *name)?;
+                let param = self.function?.params.iter().find(|p| p.name == *name)?;
                 let value = match self.bound.iter().find(|(p, _)| p == name) {
                     Some(&(_, arg)) => arg,
                     None => param.default.as_ref()?,
@@ -8323,6 +8697,7 @@ impl<'a> HelperFrame<'a, '_> {
                     | ExprKind::FString(_)
                     | ExprKind::BinOp { .. }
                     | ExprKind::IfExp { .. }
+                    | ExprKind::Call(_)
                     | ExprKind::Name(_) => self.text(value, 0),
                     _ => DYNAMIC.to_string(),
                 };
@@ -8921,19 +9296,108 @@ fn class_instance_object(
             if let Some(id) = getter_built_object(model, class_file, class, value, attr) {
                 return Some(id);
             }
-            // `def __init__(self, app): self.app = app`: the constructor's parameter, which
-            // stands for what each `ServiceApi(app)` passes.
-            let name = value.as_name()?;
             let init = c.body.iter().find_map(|stmt| match stmt {
                 Stmt::FunctionDef(m) if m.name == "__init__" => Some(m),
                 _ => None,
-            })?;
-            init.params
-                .iter()
-                .skip(1)
-                .any(|p| p.name == name)
-                .then(|| parameter_id(f, init, name))
+            });
+            // `self.mount_root = app or default_app`: the constructor's parameter, which the
+            // extractor also links to the fallback ([`Extractor::fallback_objects`]); without
+            // one, the first alternative that is a module's object.
+            if let Some(options) = alternatives(value) {
+                if let Some(init) = init
+                    && let Some(name) = options
+                        .iter()
+                        .find_map(|o| o.as_name().filter(|n| init_parameter(init, n)))
+                {
+                    return Some(parameter_id(f, init, name));
+                }
+                return options
+                    .iter()
+                    .filter(|o| o.as_name().is_some())
+                    .find_map(|o| resolve_object(model, f, &[], o, 1));
+            }
+            // `def __init__(self, app): self.app = app`: the constructor's parameter, which
+            // stands for what each `ServiceApi(app)` passes.
+            let name = value.as_name()?;
+            let init = init?;
+            init_parameter(init, name).then(|| parameter_id(f, init, name))
         })
+}
+
+/// Whether the project builds module-level class `class` somewhere and every call of it
+/// (decorators included: `@route("/", app=app)`) passes its constructor's parameter `param`.
+fn every_construction_passes(
+    model: &ProjectModel,
+    class_file: usize,
+    class: &Class,
+    init: &Function,
+    param: &str,
+) -> bool {
+    fn visit<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Expr)) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(function) => function.decorators.iter().for_each(&mut *f),
+                Stmt::ClassDef(c) => c.decorators.iter().for_each(&mut *f),
+                other => other.for_each_own_expr(f),
+            }
+            for child in stmt.child_bodies() {
+                visit(child, f);
+            }
+        }
+    }
+    let module_level = model.files[class_file]
+        .body()
+        .iter()
+        .any(|s| matches!(s, Stmt::ClassDef(c) if std::ptr::eq(c.as_ref(), class)));
+    let Some(index) = init
+        .params
+        .iter()
+        .position(|p| p.name == param)
+        .filter(|&i| i > 0)
+    else {
+        return false;
+    };
+    if !module_level {
+        return false;
+    }
+    let (mut calls, mut passing) = (0, 0);
+    for (file, source) in model.files_naming(class_file, &class.name) {
+        visit(source.body(), &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && call.func.last_name() == Some(class.name.as_str())
+                    && matches!(model.resolve_definition(file, &call.func),
+                        Some((_, Some(Stmt::ClassDef(c)), _)) if std::ptr::eq(c.as_ref(), class))
+                {
+                    calls += 1;
+                    // After `self`, which the call does not pass.
+                    if call.argument(param, index - 1).is_some() {
+                        passing += 1;
+                    }
+                }
+                false
+            });
+        });
+    }
+    calls > 0 && calls == passing
+}
+
+/// Whether `name` is a parameter of a constructor, after `self`.
+fn init_parameter(init: &Function, name: &str) -> bool {
+    init.params.iter().skip(1).any(|p| p.name == name)
+}
+
+/// The values an expression may take: the operands of `a or b`, the branches of `a if c else
+/// b`.
+fn alternatives(expr: &Expr) -> Option<Vec<&Expr>> {
+    match &expr.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => Some(values.iter().collect()),
+        ExprKind::IfExp { body, orelse, .. } => Some(vec![body, orelse]),
+        _ => None,
+    }
 }
 
 /// `self.get_router()` assigned to `self.attr`, where the method (looked up from the
@@ -10045,6 +10509,52 @@ mod tests {
         )
     }
 
+    /// The model of a project made of several modules, each `(path, source)` with the path
+    /// relative to the project folder.
+    fn project_model(files: &[(&str, &str)]) -> crate::ProjectModel {
+        crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::Path::new("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        )
+    }
+
+    /// Every route reached from an application: `app METHODS path auth`, the auth being the
+    /// mechanisms that protect it (`-` for none), sorted.
+    fn attached_routes(model: &crate::ProjectModel) -> Vec<String> {
+        let surface = crate::security::AttackSurface::build(model, &Default::default(), &|_| false);
+        let mut out: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter_map(|(m, sec)| {
+                let app = surface.apps.app_of(m)?;
+                let route = surface.route(m);
+                let mut auth: Vec<&str> = sec.auth.iter().map(|p| p.mechanism.as_str()).collect();
+                auth.sort();
+                let auth = if auth.is_empty() {
+                    "-".to_string()
+                } else {
+                    auth.join("+")
+                };
+                Some(format!(
+                    "{} {} {} {auth}",
+                    surface.apps.display_object(app),
+                    route.methods.join(","),
+                    m.full_path
+                ))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     #[test]
     fn one_line_closes_up_brackets() {
         assert_eq!(
@@ -10275,6 +10785,368 @@ def build(**options):
                 "redirect /docs/oauth2-redirect",
                 "redoc /reference",
                 "schema <dynamic>",
+            ]
+        );
+    }
+
+    /// `include_router(**row)` in loops over lists of dicts (joined with `+`, one kept in
+    /// another module): each row's router is included with the row's prefix and dependencies.
+    #[test]
+    fn routers_included_from_rows_of_keyword_arguments() {
+        let model = project_model(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/auth.py",
+                r#"
+from fastapi import HTTPException, Request
+
+
+async def user(request: Request):
+    if not request.headers.get("x-user"):
+        raise HTTPException(status_code=401)
+
+
+async def admin(request: Request):
+    if request.headers.get("x-user") != "root":
+        raise HTTPException(status_code=403)
+"#,
+            ),
+            (
+                "svc/items.py",
+                r#"
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/")
+async def listing():
+    return []
+
+
+@router.delete("/{item_id}")
+async def remove(item_id: int):
+    return {}
+"#,
+            ),
+            (
+                "svc/tables.py",
+                r#"
+from svc import items
+
+BASE = [{"router": items.router, "prefix": "/items", "tags": ["Items"]}]
+"#,
+            ),
+            (
+                "svc/main.py",
+                r#"
+from fastapi import APIRouter, Depends, FastAPI
+
+from svc import items
+from svc.auth import admin, user
+from svc.tables import BASE
+
+ADMIN_ONLY = [Depends(admin)]
+rows = BASE + [
+    {"router": items.router, "prefix": "/admin/items", "dependencies": ADMIN_ONLY},
+]
+users = APIRouter(dependencies=[Depends(user)])
+for row in rows:
+    users.include_router(**row)
+
+app = FastAPI()
+app.include_router(users, prefix="/v2")
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "svc.main.app DELETE /v2/admin/items/{item_id} Depends(admin)+Depends(user)",
+                "svc.main.app DELETE /v2/items/{item_id} Depends(user)",
+                "svc.main.app GET /v2/admin/items/ Depends(admin)+Depends(user)",
+                "svc.main.app GET /v2/items/ Depends(user)",
+            ]
+        );
+    }
+
+    /// A helper that includes pages into the router it is given and returns it, called once
+    /// per prefix with a router built in the call: each call's router is an object of its own,
+    /// with its own prefix and dependencies.
+    #[test]
+    fn a_router_built_for_each_call_of_a_returning_helper_is_its_own() {
+        let source = r#"
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+
+
+async def user(request: Request):
+    if not request.headers.get("x-user"):
+        raise HTTPException(status_code=401)
+
+
+pages = APIRouter()
+
+
+@pages.post("/login")
+async def login():
+    return {}
+
+
+def include_pages(router: APIRouter) -> APIRouter:
+    router.include_router(pages)
+    return router
+
+
+default_router = include_pages(APIRouter())
+tenant_router = include_pages(APIRouter(prefix="/{tenant}", dependencies=[Depends(user)]))
+
+app = FastAPI()
+app.include_router(default_router)
+app.include_router(tenant_router)
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app POST /login -",
+                "app.app POST /{tenant}/login Depends(user)",
+            ]
+        );
+    }
+
+    /// A blueprint imported in `try:` and bound to `None` in `except ImportError:` (in the
+    /// factory, or before the `try` at module level) is the imported blueprint wherever it is
+    /// registered, and its limit is the blueprint's.
+    #[test]
+    fn a_blueprint_bound_to_none_when_its_import_fails_is_the_imported_one() {
+        let model = project_model(&[
+            ("shop/__init__.py", ""),
+            (
+                "shop/parts.py",
+                r#"
+from flask import Blueprint
+
+sync_bp = Blueprint("sync", __name__, url_prefix="/sync")
+feed_bp = Blueprint("feed", __name__, url_prefix="/feed")
+
+
+@sync_bp.route("/orders/<int:order_id>", methods=["DELETE"])
+def delete_order(order_id):
+    return "", 204
+
+
+@feed_bp.route("/items")
+def items():
+    return []
+"#,
+            ),
+            (
+                "shop/app.py",
+                r#"
+from flask import Flask
+from flask_limiter import Limiter
+
+limiter = Limiter(key_func=lambda: "")
+
+feed_bp = None
+try:
+    from .parts import feed_bp
+except ImportError:
+    pass
+
+
+def create_app():
+    app = Flask(__name__)
+    limiter.init_app(app)
+    try:
+        from .parts import sync_bp
+        sync_available = True
+    except ImportError:
+        sync_available = False
+        sync_bp = None
+    if sync_available:
+        limiter.limit("3/minute")(sync_bp)
+        app.register_blueprint(sync_bp)
+    if feed_bp:
+        app.register_blueprint(feed_bp)
+    return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "shop.app.create_app().app DELETE /sync/orders/<int:order_id> -",
+                "shop.app.create_app().app GET /feed/items -",
+            ]
+        );
+        let surface =
+            crate::security::AttackSurface::build(&model, &Default::default(), &|_| false);
+        let limited: Vec<&str> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, sec)| sec.is_rate_limited())
+            .map(|(m, _)| m.full_path.as_str())
+            .collect();
+        assert_eq!(limited, ["/sync/orders/<int:order_id>"]);
+    }
+
+    /// `self.mount_root = app or default_app` in a decorator class's constructor: routes the
+    /// instance registers go on the module's application when some use passes none, on the
+    /// application a use passes (`@expose("/x", app=app)`), and not on the fallback of a class
+    /// every use of which passes one.
+    #[test]
+    fn an_instance_registers_on_the_app_given_or_the_module_default() {
+        let source = r#"
+from fastapi import Depends, FastAPI, HTTPException, Request
+
+
+async def key(request: Request):
+    if not request.headers.get("x-user"):
+        raise HTTPException(status_code=401)
+
+
+default_app = FastAPI()
+keyed_app = FastAPI(dependencies=[Depends(key)])
+
+
+class expose:
+    def __init__(self, path="/invoke", app=None):
+        self.path = path
+        self.mount_root = app or default_app
+
+    def __call__(self, func):
+        async def invoke(request: Request):
+            return func()
+
+        self.mount_root.add_api_route("/invoke", invoke, methods=["POST"])
+        return func
+
+
+class internal:
+    def __init__(self, app=None):
+        self.target = app if app is not None else default_app
+
+    def __call__(self, func):
+        async def run(request: Request):
+            return func()
+
+        self.target.add_api_route("/run", run, methods=["POST"])
+        return func
+
+
+@expose("/x", app=keyed_app)
+def x():
+    return 1
+
+
+@expose()
+def y():
+    return 2
+
+
+@internal(app=keyed_app)
+def z():
+    return 3
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.default_app POST /invoke -",
+                "app.keyed_app POST /invoke Depends(key)",
+                "app.keyed_app POST /run Depends(key)",
+            ]
+        );
+    }
+
+    /// The module's default application and the sub-applications mounted into it come from
+    /// one factory, so the model has one object for them: a sub-application mounted into the
+    /// parameter that stands for the default is not that application mounted into itself.
+    #[test]
+    fn a_factory_instance_mounted_into_the_default_it_stands_for_is_not_a_root() {
+        let source = r#"
+from fastapi import FastAPI
+
+
+def create_app():
+    app = FastAPI()
+
+    @app.get("/health")
+    async def health():
+        return {}
+
+    return app
+
+
+default_app = create_app()
+
+
+class route:
+    def __init__(self, path="/", app=None):
+        self.path = path
+        self.mount_root = app or default_app
+
+    def __call__(self, func):
+        async def invoke():
+            return func()
+
+        if self.path == "/":
+            self.mount_root.add_api_route("/invoke", invoke, methods=["POST"])
+            return func
+        sub_app = create_app()
+        sub_app.add_api_route("/run", invoke, methods=["POST"])
+        self.mount_root.mount(self.path, sub_app)
+        return func
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.create_app().app GET /health -",
+                "app.create_app().app POST /invoke -",
+                "app.create_app().app POST /run -",
+            ]
+        );
+    }
+
+    /// `add_url_rule` in a loop over a literal list, the rule built with `str.format()`
+    /// (positional, numbered and named fields), `%` or `+` from the loop's variables: one route
+    /// per row.
+    #[test]
+    fn looped_rules_built_with_format_are_one_route_per_row() {
+        let source = r#"
+import flask
+
+bp = flask.Blueprint("web", __name__)
+KINDS = ["rated", "hot"]
+
+
+def books(data, sort, page=1):
+    return ""
+
+
+for d in KINDS:
+    bp.add_url_rule("/{}/<sort>".format(d), view_func=books, defaults={"data": d})
+    bp.add_url_rule("/{0}/<sort>/{p}".format(d, p="<int:page>"), view_func=books)
+
+for kind, suffix in [("a", "x"), ("b", "y")]:
+    bp.add_url_rule("/%s/" % kind + suffix, view_func=books, methods=["POST"])
+
+app = flask.Flask(__name__)
+app.register_blueprint(bp, url_prefix="/web")
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app GET /web/hot/<sort> -",
+                "app.app GET /web/hot/<sort>/<int:page> -",
+                "app.app GET /web/rated/<sort> -",
+                "app.app GET /web/rated/<sort>/<int:page> -",
+                "app.app POST /web/a/x -",
+                "app.app POST /web/b/y -",
             ]
         );
     }
