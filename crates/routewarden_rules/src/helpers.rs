@@ -766,6 +766,18 @@ pub fn literal_secret<'a>(cx: &'a FileContext, expr: &'a Expr) -> Option<Literal
     (!is_public_key_text(&secret.text)).then_some(secret)
 }
 
+/// [`literal_secret`] of an expression written in `file` within the functions `scope`: a
+/// value found by following another value there (the key material of a key object).
+pub fn literal_secret_in<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> Option<LiteralSecret<'a>> {
+    let secret = literal_secret_at(model, file, scope, expr, 0)?;
+    (!is_public_key_text(&secret.text)).then_some(secret)
+}
+
 fn literal_secret_at<'a>(
     model: &'a ProjectModel,
     file: usize,
