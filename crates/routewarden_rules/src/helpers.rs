@@ -58,7 +58,7 @@ pub fn is_public_host(expr: &Expr) -> bool {
 /// Configuration keys and setting names that hold signing keys: `SECRET_KEY`, `JWT_SECRET`,
 /// `SECURITY_PASSWORD_SALT`, `*_SIGNING_KEY`, ... and the user's own names. A name whose last
 /// word describes the secret rather than holding it (`SECRET_KEY_FILE`, `SECRETS_DIR`,
-/// `JWT_SECRET_HEADER`) is not one.
+/// `SECRET_STORE_DIRECTORY`, `JWT_SECRET_HEADER`) is not one.
 pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
     if extra.iter().any(|e| e.eq_ignore_ascii_case(name)) {
         return true;
@@ -82,9 +82,19 @@ pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
         "name"
             | "names"
             | "file"
+            | "files"
+            | "filename"
+            | "filepath"
             | "path"
+            | "paths"
             | "dir"
+            | "dirs"
+            | "dirname"
+            | "directory"
+            | "directories"
             | "folder"
+            | "folders"
+            | "mount"
             | "length"
             | "len"
             | "size"
@@ -1031,6 +1041,10 @@ mod tests {
         assert!(is_signing_key_name("jwtSecret", &[]));
         assert!(is_signing_key_name("SESSION_SIGNING_KEY", &[]));
         assert!(!is_signing_key_name("SECRETS_DIR", &[]));
+        assert!(!is_signing_key_name("SECRET_MANAGER_DIRECTORY", &[]));
+        assert!(!is_signing_key_name("SECRET_STORE_FOLDER", &[]));
+        assert!(!is_signing_key_name("SECRET_KEY_FILEPATH", &[]));
+        assert!(!is_signing_key_name("SECRETS_MOUNT", &[]));
         assert!(!is_signing_key_name("JWT_SECRET_KEY_ENV", &[]));
         assert!(!is_signing_key_name("SECRET_MASK", &[]));
         assert!(!is_signing_key_name("API_KEY", &[]));
