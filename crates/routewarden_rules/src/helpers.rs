@@ -58,7 +58,7 @@ pub fn is_public_host(expr: &Expr) -> bool {
 /// Configuration keys and setting names that hold signing keys: `SECRET_KEY`, `JWT_SECRET`,
 /// `SECURITY_PASSWORD_SALT`, `*_SIGNING_KEY`, ... and the user's own names. A name whose last
 /// word describes the secret rather than holding it (`SECRET_KEY_FILE`, `SECRETS_DIR`,
-/// `JWT_SECRET_HEADER`) is not one.
+/// `SECRET_STORE_DIRECTORY`, `JWT_SECRET_HEADER`) is not one.
 pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
     if extra.iter().any(|e| e.eq_ignore_ascii_case(name)) {
         return true;
@@ -82,9 +82,19 @@ pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
         "name"
             | "names"
             | "file"
+            | "files"
+            | "filename"
+            | "filepath"
             | "path"
+            | "paths"
             | "dir"
+            | "dirs"
+            | "dirname"
+            | "directory"
+            | "directories"
             | "folder"
+            | "folders"
+            | "mount"
             | "length"
             | "len"
             | "size"
@@ -766,6 +776,18 @@ pub fn literal_secret<'a>(cx: &'a FileContext, expr: &'a Expr) -> Option<Literal
     (!is_public_key_text(&secret.text)).then_some(secret)
 }
 
+/// [`literal_secret`] of an expression written in `file` within the functions `scope`: a
+/// value found by following another value there (the key material of a key object).
+pub fn literal_secret_in<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> Option<LiteralSecret<'a>> {
+    let secret = literal_secret_at(model, file, scope, expr, 0)?;
+    (!is_public_key_text(&secret.text)).then_some(secret)
+}
+
 fn literal_secret_at<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -1019,6 +1041,10 @@ mod tests {
         assert!(is_signing_key_name("jwtSecret", &[]));
         assert!(is_signing_key_name("SESSION_SIGNING_KEY", &[]));
         assert!(!is_signing_key_name("SECRETS_DIR", &[]));
+        assert!(!is_signing_key_name("SECRET_MANAGER_DIRECTORY", &[]));
+        assert!(!is_signing_key_name("SECRET_STORE_FOLDER", &[]));
+        assert!(!is_signing_key_name("SECRET_KEY_FILEPATH", &[]));
+        assert!(!is_signing_key_name("SECRETS_MOUNT", &[]));
         assert!(!is_signing_key_name("JWT_SECRET_KEY_ENV", &[]));
         assert!(!is_signing_key_name("SECRET_MASK", &[]));
         assert!(!is_signing_key_name("API_KEY", &[]));

@@ -1,13 +1,18 @@
 //! JWT library calls: which call decodes or encodes, and how its options are spelled.
 
 use crate::context::FileContext;
-use routewarden_python::ast::{Call, Expr, ExprKind};
+use routewarden_model::{ProjectModel, ValueOrigin};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JwtLibrary {
     PyJwt,
     Jose,
     Authlib,
+    /// joserfc: `jwt.encode(header, claims, key)` takes the algorithm from the header, and
+    /// `jwt.decode(value, key)` checks the signature only: the claims, `exp` included, are
+    /// checked only by a `JWTClaimsRegistry(...).validate(token.claims)`.
+    Joserfc,
 }
 
 pub const DECODERS: &[(&str, JwtLibrary)] = &[
@@ -16,6 +21,7 @@ pub const DECODERS: &[(&str, JwtLibrary)] = &[
     ("jwt.decode_complete", JwtLibrary::PyJwt),
     ("jose.jwt.decode", JwtLibrary::Jose),
     ("authlib.jose.jwt.decode", JwtLibrary::Authlib),
+    ("joserfc.jwt.decode", JwtLibrary::Joserfc),
 ];
 
 pub const ENCODERS: &[(&str, JwtLibrary)] = &[
@@ -23,6 +29,7 @@ pub const ENCODERS: &[(&str, JwtLibrary)] = &[
     ("jwt.api_jwt.encode", JwtLibrary::PyJwt),
     ("jose.jwt.encode", JwtLibrary::Jose),
     ("authlib.jose.jwt.encode", JwtLibrary::Authlib),
+    ("joserfc.jwt.encode", JwtLibrary::Joserfc),
 ];
 
 /// The library of a decode call outside test code: tests forge and inspect tokens on purpose.
@@ -89,17 +96,19 @@ pub fn dict_entries(expr: &Expr) -> Vec<(String, &Expr)> {
 }
 
 /// The claims an encode call signs: PyJWT's `payload` and python-jose's `claims` come first;
-/// authlib's `jwt.encode(header, payload, key)` takes the header first.
+/// authlib's `jwt.encode(header, payload, key)` and joserfc's `jwt.encode(header, claims, key)`
+/// take the header first.
 pub fn encoded_claims(library: JwtLibrary, call: &Call) -> Option<&Expr> {
     match library {
         JwtLibrary::PyJwt => call.argument("payload", 0),
         JwtLibrary::Jose => call.argument("claims", 0),
         JwtLibrary::Authlib => call.argument("payload", 1),
+        JwtLibrary::Joserfc => call.argument("claims", 1),
     }
 }
 
 /// The algorithm an encode call signs with, followed through a variable or constant: the
-/// `algorithm` argument of PyJWT and python-jose, the `alg` of authlib's header
+/// `algorithm` argument of PyJWT and python-jose, the `alg` of authlib's and joserfc's header
 /// (`jwt.encode({"alg": "HS256"}, payload, key)`, whose third argument is the key).
 pub fn encode_algorithm<'e>(
     cx: &'e FileContext,
@@ -107,13 +116,53 @@ pub fn encode_algorithm<'e>(
     call: &'e Call,
 ) -> Option<&'e str> {
     let alg = match library {
-        JwtLibrary::Authlib => cx
+        JwtLibrary::Authlib | JwtLibrary::Joserfc => cx
             .resolve_value(call.argument("header", 0)?)
             .expr
             .dict_value("alg")?,
         JwtLibrary::PyJwt | JwtLibrary::Jose => call.argument("algorithm", 2)?,
     };
     cx.resolve_value(alg).expr.as_str()
+}
+
+/// joserfc's key constructors, which wrap the key material given first: `OctKey.import_key(secret)`,
+/// `jwk.import_key(secret, "oct")`.
+const JOSERFC_KEY_IMPORTS: &[&str] = &[
+    "joserfc.jwk.OctKey.import_key",
+    "joserfc.jwk.RSAKey.import_key",
+    "joserfc.jwk.ECKey.import_key",
+    "joserfc.jwk.OKPKey.import_key",
+    "joserfc.jwk.import_key",
+    "joserfc.jwk.JWKRegistry.import_key",
+];
+
+/// The key material a joserfc key object is built from, where `key` (followed through names)
+/// is `OctKey.import_key(material)`: the file, enclosing functions and expression of
+/// `material`, so that it can be followed in turn where it is written.
+pub fn imported_key_material<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &[&'m Function],
+    key: &'m Expr,
+) -> Option<ValueOrigin<'m>> {
+    let origin = model.resolve_value(file, scope, key);
+    let ExprKind::Call(call) = &origin.expr.kind else {
+        return None;
+    };
+    let callee = model.files[origin.file].imports.resolve(&call.func)?;
+    if !JOSERFC_KEY_IMPORTS.contains(&callee.as_str()) {
+        return None;
+    }
+    let material = call
+        .args
+        .first()
+        .or_else(|| call.keyword("value"))
+        .or_else(|| call.keyword("data"))?;
+    Some(ValueOrigin {
+        file: origin.file,
+        expr: material,
+        scope: origin.scope,
+    })
 }
 
 pub fn is_false(expr: &Expr) -> bool {

@@ -8,8 +8,9 @@ use crate::helpers::{
     production_value, resolve_value_in_blocks, setdefault_item, subscript_key, under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
+use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_stmts;
-use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, ParamKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -28,7 +29,14 @@ declare_rule! {
     /// project subclass of `Flask` or of Eve's `Eve` (a Flask subclass), and the framework may
     /// be imported under any alias, also be kept on an instance
     /// (`self.flask_app.run(debug=self.debug)`, where the constructor's `debug` parameter
-    /// defaults to `True`); `True` may come through a constant or a variable.
+    /// defaults to `True`); `True` (or a truthy string such as `"True"`) may come through a
+    /// constant or a variable, or be a parameter of the function that runs or builds the
+    /// application: reported when every call of that function in the project (outside test
+    /// code) turns the parameter on, a call that leaves it out giving its default
+    /// (`def serve(debug=True)` called as `serve()`; `Runner(use_debug=debug)` called by a
+    /// function whose own `debug` defaults to `"True"`), or, when the project never calls the
+    /// function, when its default does. A parameter set again only under an `if` (`if
+    /// config.has_section("app"): debug = ...`) keeps its value where the `if` is not entered.
     ///
     /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`, also
     /// held in a variable), or, for the other forms, when the same file starts a server on every
@@ -107,11 +115,22 @@ impl Rule for DebugModeEnabled {
                 .class_name(cx.file_index, &call.func)
                 .is_some_and(|q| ASGI_APPS.contains(&q.as_str()))
         {
-            if debug_keyword.is_some_and(|d| is_enabled(cx, d)) && !replaced_unused(cx, expr) {
+            let through = debug_keyword.and_then(|d| {
+                if is_enabled(cx, d) {
+                    return Some(String::new());
+                }
+                on_by_default(cx.model, cx.file_index, &cx.functions, d, 0)
+                    .map(|how| how.map(|how| format!(" ({how})")).unwrap_or_default())
+            });
+            if let Some(through) = through
+                && !replaced_unused(cx, expr)
+            {
                 report(
                     cx,
                     expr.span,
-                    "application created with debug=True: tracebacks are sent to clients".into(),
+                    format!(
+                        "application created with debug=True{through}: tracebacks are sent to clients"
+                    ),
                     out,
                 );
             }
@@ -231,9 +250,18 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
     } else {
         return;
     };
-    if !debug.is_some_and(|d| is_enabled(cx, d) || enabled_by_default(cx, d)) {
+    let Some(debug) = debug else {
         return;
-    }
+    };
+    // The parameters followed last: they may lead to the function's callers.
+    let through = if is_enabled(cx, debug) {
+        String::new()
+    } else {
+        match on_by_default(cx.model, cx.file_index, &cx.functions, debug, 0) {
+            Some(how) => how.map(|how| format!(" ({how})")).unwrap_or_default(),
+            None => return,
+        }
+    };
     if !reported_here(cx, expr.span) {
         return;
     }
@@ -241,30 +269,233 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
         out.report_with_severity(
             &DEBUG_MODE_ENABLED,
             expr.span,
-            "server runs with debug=True on every interface: the Werkzeug debugger is reachable from the network",
+            format!("server runs with debug=True{through} on every interface: the Werkzeug debugger is reachable from the network"),
             Severity::Critical,
         );
     } else {
         out.report(
             &DEBUG_MODE_ENABLED,
             expr.span,
-            "server runs with debug=True: the Werkzeug debugger is enabled",
+            format!("server runs with debug=True{through}: the Werkzeug debugger is enabled"),
         );
     }
 }
 
-/// `run(debug=self.debug)` where `self.debug` holds a constructor parameter that defaults to
-/// `True`: a bare `FlaskAPI().run()` starts the debugger.
-fn enabled_by_default(cx: &FileContext, debug: &Expr) -> bool {
-    if !matches!(debug.kind, ExprKind::Attribute { .. }) {
-        return false;
+/// How many levels of callers a parameter is followed through.
+const MAX_CALLER_LEVELS: u32 = 3;
+
+/// Whether `value`, written in `file` within the functions `scope`, is on when nothing is
+/// configured: `Some(None)` for a truthy literal (also through names), `Some(Some(how))` for a
+/// parameter that is on (`def serve(debug=True)`, also one a constructor keeps on `self`), and
+/// `None` otherwise. A parameter is on when every call of its function in the project gives
+/// it a value that is on, a call that leaves it out giving its default; when the project never
+/// calls the function (an entry point, a method called on an instance), its default decides.
+/// A parameter set again only under an `if` keeps its value on the path that does not enter
+/// it (`if config.has_section("app"): debug = ...`).
+fn on_by_default<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &[&'m Function],
+    value: &'m Expr,
+    depth: u32,
+) -> Option<Option<String>> {
+    let origin = resolve_value_in_blocks(model, file, scope, value);
+    if is_truthy_literal(origin.expr) {
+        return Some(None);
     }
-    let origin = cx.model.resolve_value(cx.file_index, &cx.functions, debug);
-    let Some(name) = origin.expr.as_name() else {
-        return false;
+    let (origin_scope, name) = match origin.expr.as_name() {
+        Some(name) => (origin.scope, name),
+        // Assigned again in the function: only under an `if`, the parameter's value remains.
+        None => {
+            let name = value.as_name()?;
+            let function = scope.last()?;
+            if !function.params.iter().any(|p| p.name == name)
+                || !assigned_only_under_if(&function.body, name)
+            {
+                return None;
+            }
+            (scope.to_vec(), name)
+        }
     };
-    routewarden_model::values::parameter_default(&origin.scope, name)
-        .is_some_and(|d| matches!(d.kind, ExprKind::Bool(true)))
+    let index = origin_scope
+        .iter()
+        .rposition(|f| f.params.iter().any(|p| p.name == name))?;
+    let function = origin_scope[index];
+    let param = function.params.iter().find(|p| p.name == name)?;
+    if matches!(param.kind, ParamKind::VarArgs | ParamKind::VarKeywords) {
+        return None;
+    }
+    let default_on = param.default.as_ref().is_some_and(|d| {
+        is_truthy_literal(
+            resolve_value_in_blocks(model, origin.file, &origin_scope[..index], d).expr,
+        )
+    });
+    let default_text = param
+        .default
+        .as_ref()
+        .map(literal_text)
+        .unwrap_or_default();
+    let callee = callable_of(model, origin.file, function);
+    let calls = match &callee {
+        Some(callee) if depth < MAX_CALLER_LEVELS => {
+            calls_of(model, origin.file, function, callee, name, param.kind)?
+        }
+        _ => Vec::new(),
+    };
+    let label = callee.as_ref().map_or(function.name.as_str(), |c| c.name);
+    let defaults = format!("`{name}` of {label}() defaults to {default_text}");
+    if calls.is_empty() {
+        return default_on.then_some(Some(defaults));
+    }
+    let all_on = calls.iter().all(|call| match call.argument {
+        None => default_on,
+        Some(arg) => on_by_default(model, call.file, &call.scope, arg, depth + 1).is_some(),
+    });
+    let how = if calls.iter().all(|call| call.argument.is_none()) {
+        format!("{defaults} and no call changes it")
+    } else {
+        format!("every call of {label}() turns `{name}` on")
+    };
+    all_on.then_some(Some(how))
+}
+
+/// The source text of a simple literal, as written in Python: `True`, `'True'`, `1`.
+fn literal_text(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Bool(true) => "True".into(),
+        ExprKind::Bool(false) => "False".into(),
+        ExprKind::Int(Some(i)) => i.to_string(),
+        ExprKind::Str(s) => format!("{s:?}"),
+        _ => "a truthy value".into(),
+    }
+}
+
+/// Whether every assignment of `name` in `body` is inside an `if` (not in nested functions).
+fn assigned_only_under_if(body: &[Stmt], name: &str) -> bool {
+    body.iter().all(|stmt| match stmt {
+        Stmt::If { .. } | Stmt::FunctionDef(_) | Stmt::ClassDef(_) => true,
+        Stmt::Assign { targets, .. } => !targets.iter().any(|t| binds(t, name)),
+        Stmt::AugAssign { target, .. } => target.as_name() != Some(name),
+        Stmt::For { target, .. } if binds(target, name) => false,
+        other => other
+            .child_bodies()
+            .all(|child| assigned_only_under_if(child, name)),
+    })
+}
+
+fn binds(target: &Expr, name: &str) -> bool {
+    target.any(&mut |x| x.as_name() == Some(name))
+}
+
+/// How a project function is called: by its own name (a module-level function) or by its
+/// class's (a module-level class's `__init__`, whose `self` the call does not pass).
+struct Callable<'m> {
+    name: &'m str,
+    /// The statement the call's name resolves to.
+    definition: Span,
+    bound: bool,
+}
+
+fn callable_of<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    function: &Function,
+) -> Option<Callable<'m>> {
+    for stmt in model.files[file].body() {
+        match stmt {
+            Stmt::FunctionDef(f) if f.span == function.span => {
+                return Some(Callable {
+                    name: f.name.as_str(),
+                    definition: f.span,
+                    bound: false,
+                });
+            }
+            Stmt::ClassDef(c)
+                if function.name == "__init__"
+                    && c.body
+                        .iter()
+                        .any(|s| matches!(s, Stmt::FunctionDef(m) if m.span == function.span)) =>
+            {
+                return Some(Callable {
+                    name: c.name.as_str(),
+                    definition: c.span,
+                    bound: true,
+                });
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One call of a function: where it is, and the argument it gives the parameter followed
+/// (`None` when it leaves it out).
+struct CallSite<'m> {
+    file: usize,
+    scope: Vec<&'m Function>,
+    argument: Option<&'m Expr>,
+}
+
+/// The calls of `callee` outside test code, with the argument each gives `param`; `None` when
+/// a call spreads `*args`/`**kwargs` that may hold it.
+fn calls_of<'m>(
+    model: &'m ProjectModel,
+    def_file: usize,
+    function: &Function,
+    callee: &Callable,
+    param: &str,
+    kind: ParamKind,
+) -> Option<Vec<CallSite<'m>>> {
+    let position = function
+        .params
+        .iter()
+        .position(|p| p.name == param)?
+        .checked_sub(usize::from(callee.bound));
+    let mut sites = Vec::new();
+    let mut unknown = false;
+    for (file, source) in model.files_naming(def_file, callee.name) {
+        if source.is_test() {
+            continue;
+        }
+        for_each_call(source.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if unknown || call.func.last_name() != Some(callee.name) {
+                return;
+            }
+            let Some((at, definition)) = model.project_definition(file, &call.func) else {
+                return;
+            };
+            if at != def_file || definition.span() != callee.definition {
+                return;
+            }
+            let argument = match (kind, position) {
+                (ParamKind::Positional, Some(i)) => call.argument(param, i),
+                (ParamKind::PositionalOnly, Some(i)) => call
+                    .args
+                    .iter()
+                    .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
+                    .nth(i),
+                _ => call.keyword(param),
+            };
+            let spread = call.has_kwargs_spread()
+                || call
+                    .args
+                    .iter()
+                    .any(|a| matches!(a.kind, ExprKind::Starred(_)));
+            if argument.is_none() && spread {
+                unknown = true;
+                return;
+            }
+            sites.push(CallSite {
+                file,
+                scope: scope.to_vec(),
+                argument,
+            });
+        });
+        if unknown {
+            return None;
+        }
+    }
+    Some(sites)
 }
 
 /// `APP = Starlette(debug=True)` at module level, bound again to another application before

@@ -1,8 +1,9 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::helpers::for_each_call;
 use crate::jwt_calls::{
-    decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false,
+    JwtLibrary, decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false,
     jwcrypto_built_claims, jwcrypto_default_claims, options,
 };
 use crate::rule::{Rule, RuleMeta};
@@ -23,9 +24,21 @@ declare_rule! {
     /// other mappings are not judged; authlib's `jwt.encode(header, payload, key)` is read in its
     /// own order, the payload second; jwcrypto's `JWT(header=..., claims=...)`, which builds
     /// the token `make_signed_token`/`make_encrypted_token` seal, likewise, unless its
-    /// `default_claims` name `exp`, which jwcrypto then fills in), and fastapi-users' `JWTStrategy` given
+    /// `default_claims` name `exp`, which jwcrypto then fills in; joserfc's
+    /// `jwt.encode(header, claims, key)` likewise), and fastapi-users' `JWTStrategy` given
     /// `lifetime_seconds=None`, which then signs tokens without `exp`. An unsigned token (`algorithm="none"`, an authlib header
     /// with `"alg": "none"`) is JWT002's: an expiry nobody can trust is not reported.
+    ///
+    /// joserfc's `jwt.decode(value, key)` checks the signature only: the expiry is checked by
+    /// a claims registry (`JWTClaimsRegistry(...).validate(token.claims)`) or not at all. Such
+    /// a decode is reported when its claims reach no registry's `validate`/`validate_exp` (on a
+    /// `JWTClaimsRegistry`, an instance of a project subclass, or an object the analysis
+    /// cannot place, such as `self.registry`) and no comparison of their `exp`, in the
+    /// function, in the project functions they are passed to, or in every caller they are
+    /// returned to; and when the tokens are expected to carry an expiry: some joserfc token the
+    /// project issues has `exp`, or the project issues none (its tokens come from an identity
+    /// provider). Tokens the project issues without a known `exp` (a `jti` naming a
+    /// server-side record, an OAuth `state`) have no expiry to check.
     ///
     /// `verify_iat` switched off is not reported: it only lets a token issued slightly in the
     /// future through (clock skew), the expiry is still checked.
@@ -297,6 +310,53 @@ impl Claims {
     }
 }
 
+/// joserfc's claims registries: `validate(claims)` checks `exp`, `nbf` and the claims asked
+/// for, `validate_exp(value)` the expiry alone.
+const JOSERFC_CLAIMS_REGISTRIES: &[&str] = &[
+    "joserfc.jwt.JWTClaimsRegistry",
+    "joserfc.jwt.ClaimsRegistry",
+    "joserfc.jwt.JWTClaimsRequests",
+];
+
+impl Claims {
+    /// The claims (or their `exp`) handed to a claims registry in the function's own
+    /// statements: `registry.validate(token.claims)`, `registry.validate_exp(claims["exp"])`.
+    fn validated(&self, model: &ProjectModel, file: usize, function: &Function) -> bool {
+        let mut found = false;
+        walk_stmts(&function.body, &mut |stmt| {
+            stmt.for_each_own_expr(&mut |e| {
+                found = found
+                    || e.any(&mut |x| {
+                        let ExprKind::Call(call) = &x.kind else {
+                            return false;
+                        };
+                        let Some((receiver, "validate" | "validate_exp")) = call.method() else {
+                            return false;
+                        };
+                        call.args.iter().any(|a| self.kind(a).is_some())
+                            && is_claims_registry(model, file, function, receiver)
+                    });
+            });
+        });
+        found
+    }
+}
+
+/// Whether `receiver` is a joserfc claims registry (or an instance of a project subclass), or
+/// an object the model cannot place (`self.registry`, a parameter); not a class called
+/// directly (`TokenData.validate(claims)` builds a model) nor an object of another class.
+fn is_claims_registry(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    receiver: &Expr,
+) -> bool {
+    match model.instance_class(file, &[function], receiver) {
+        Some(class) => JOSERFC_CLAIMS_REGISTRIES.contains(&class.as_str()),
+        None => model.resolve_definition(file, receiver).is_none(),
+    }
+}
+
 /// The names an assignment target binds: `name`, and those of `a, *rest` (not the objects of
 /// `obj.attr = ...` or `cache[key] = ...`).
 fn for_each_target_name(target: &Expr, f: &mut impl FnMut(&str)) {
@@ -322,7 +382,7 @@ fn reaches_exp_check(
     depth: u32,
 ) -> bool {
     claims.propagate(&function.body);
-    if claims.compared(&function.body) {
+    if claims.compared(&function.body) || claims.validated(model, file, function) {
         return true;
     }
     if depth >= MAX_CALLEE_DEPTH {
@@ -499,7 +559,11 @@ impl Rule for JwtClaimsNotVerified {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         let meta = &JWT_CLAIMS_NOT_VERIFIED;
-        if decoder(cx, call).is_some() {
+        if let Some(library) = decoder(cx, call) {
+            if library == JwtLibrary::Joserfc {
+                check_joserfc_decode(cx, expr, call, out);
+                return;
+            }
             let opts = options(cx, call);
             if opts
                 .iter()
@@ -585,30 +649,43 @@ impl Rule for JwtClaimsNotVerified {
     }
 }
 
-/// Reports a token issued with claims that are all known and include no `exp`: a dict
-/// literal, also through a local variable extended before the token is made.
-fn judge_claims(cx: &FileContext, expr: &Expr, payload: &Expr, out: &mut Findings) {
-    let origin = cx.resolve_value(payload);
+/// The claims a token is issued with, when they are all known: the keys of a dict literal,
+/// also through a local variable extended before the token is made.
+fn known_claims(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    payload: &Expr,
+) -> Option<Vec<String>> {
+    let origin = model.resolve_value(file, scope, payload);
     let ExprKind::Dict(entries) = &origin.expr.kind else {
-        return;
+        return None;
     };
     if entries
         .iter()
         .any(|e| e.key.as_ref().is_none_or(|k| k.as_str().is_none()))
     {
-        return;
+        return None;
     }
     let mut keys: Vec<String> = entries
         .iter()
         .filter_map(|e| e.key.as_ref()?.as_str().map(String::from))
         .collect();
-    if let (Some(name), Some(function)) = (payload.as_name(), cx.function()) {
+    if let (Some(name), Some(function)) = (payload.as_name(), scope.last()) {
         let (later, unknown) = keys_added_later(&function.body, name);
         if unknown {
-            return;
+            return None;
         }
         keys.extend(later);
     }
+    Some(keys)
+}
+
+/// Reports a token issued with claims that are all known and include no `exp`.
+fn judge_claims(cx: &FileContext, expr: &Expr, payload: &Expr, out: &mut Findings) {
+    let Some(keys) = known_claims(cx.model, cx.file_index, &cx.functions, payload) else {
+        return;
+    };
     if !keys.iter().any(|k| k == "exp") {
         out.report(
             &JWT_CLAIMS_NOT_VERIFIED,
@@ -616,4 +693,74 @@ fn judge_claims(cx: &FileContext, expr: &Expr, payload: &Expr, out: &mut Finding
             "token issued without an `exp` claim: it never expires",
         );
     }
+}
+
+/// What the project's own joserfc tokens carry.
+enum Issued {
+    /// No joserfc token is issued: the tokens come from elsewhere (an identity provider),
+    /// which sets `exp`.
+    Nowhere,
+    /// A token whose known claims include `exp`, issued in this function.
+    WithExp(String),
+    /// Tokens whose claims include no known `exp` (a reference to server-side state, an OAuth
+    /// `state`): there is no expiry to check.
+    WithoutExp,
+}
+
+/// Finds the joserfc `jwt.encode` calls outside test code and what they sign.
+fn joserfc_issued(model: &ProjectModel) -> Issued {
+    let mut issued = Issued::Nowhere;
+    for (file, source) in model.files.iter().enumerate() {
+        if source.is_test() || !source.imports_module("joserfc") {
+            continue;
+        }
+        for_each_call(source.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if matches!(issued, Issued::WithExp(_))
+                || source.imports.resolve(&call.func).as_deref() != Some("joserfc.jwt.encode")
+            {
+                return;
+            }
+            let keys = encoded_claims(JwtLibrary::Joserfc, call)
+                .and_then(|claims| known_claims(model, file, scope, claims));
+            issued = match (keys, scope.last()) {
+                (Some(keys), Some(function)) if keys.iter().any(|k| k == "exp") => {
+                    Issued::WithExp(function.name.to_string())
+                }
+                _ => Issued::WithoutExp,
+            };
+        });
+        if matches!(issued, Issued::WithExp(_)) {
+            break;
+        }
+    }
+    issued
+}
+
+/// joserfc's `jwt.decode` checks the signature only: reported when the claims never reach a
+/// claims registry's `validate` (nor a comparison of their `exp`) in the function, the
+/// functions they are passed to, or the callers they are returned to, and the tokens are
+/// expected to carry an expiry.
+fn check_joserfc_decode(cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+    if call.has_kwargs_spread() || compares_exp(cx) {
+        return;
+    }
+    if let Some(function) = cx.function() {
+        let mut claims = Claims::new(Some((expr.span, false)));
+        claims.propagate(&function.body);
+        if claims.validated(cx.model, cx.file_index, function) {
+            return;
+        }
+    }
+    // Following the claims to other functions, and the project's tokens, cost most: last.
+    if exp_checked_elsewhere(cx, expr) {
+        return;
+    }
+    let message = match joserfc_issued(cx.model) {
+        Issued::WithoutExp => return,
+        Issued::WithExp(issuer) => format!(
+            "joserfc's jwt.decode checks only the signature and no JWTClaimsRegistry validates the claims: the `exp` {issuer}() puts in its tokens is never checked, so they never expire"
+        ),
+        Issued::Nowhere => "joserfc's jwt.decode checks only the signature and no JWTClaimsRegistry validates the claims: expired tokens are accepted".to_string(),
+    };
+    out.report(&JWT_CLAIMS_NOT_VERIFIED, expr.span, message);
 }

@@ -3,11 +3,12 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{
-    SecretSource, class_attribute, describe_secret, identifier_words, is_config_mapping,
-    is_key_setting, is_non_production_module, is_non_production_name, is_signing_key_name,
-    literal_secret, loads_itself_as_config, mapping_items_in, production_value, setdefault_item,
-    subscript_key,
+    LiteralSecret, SecretSource, class_attribute, describe_secret, identifier_words,
+    is_config_mapping, is_key_setting, is_non_production_module, is_non_production_name,
+    is_signing_key_name, literal_secret, literal_secret_in, loads_itself_as_config,
+    mapping_items_in, production_value, setdefault_item, subscript_key,
 };
+use crate::jwt_calls::imported_key_material;
 use crate::rule::{Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 
@@ -24,7 +25,8 @@ declare_rule! {
     /// `from_object(__name__)`, also when `from_object` is given a factory parameter whose
     /// default names it: `def create_app(config="pkg.settings.Defaults")`; reported where it is
     /// assigned, also when a production subclass inherits it), the key argument of `jwt.encode`/`jwt.decode` (PyJWT, python-jose,
-    /// authlib), itsdangerous serializers and signers, Starlette's
+    /// authlib, joserfc, whose key object is followed to the material it is imported from:
+    /// `OctKey.import_key(secret)`, `jwk.import_key(secret, "oct")`), itsdangerous serializers and signers, Starlette's
     /// `SessionMiddleware(secret_key=...)` (direct, through `add_middleware` or `Middleware`),
     /// and a signing key written into `os.environ`.
     ///
@@ -102,6 +104,8 @@ const KEY_FUNCTIONS: &[(&str, usize)] = &[
     ("jose.jws.verify", 1),
     ("authlib.jose.jwt.encode", 2),
     ("authlib.jose.jwt.decode", 1),
+    ("joserfc.jwt.encode", 2),
+    ("joserfc.jwt.decode", 1),
 ];
 
 const SIGNERS: &[&str] = &[
@@ -142,9 +146,33 @@ fn check_value(
     empty: Empty,
     out: &mut Findings,
 ) {
-    let Some(secret) = literal_secret(cx, value) else {
-        return;
+    if let Some(secret) = literal_secret(cx, value) {
+        check_secret(cx, secret, span, what, empty, out);
+    }
+}
+
+/// The key argument of a signing call: a literal, or a joserfc key object built from one
+/// (`OctKey.import_key(FALLBACK_KEY)`), followed where the key object is built.
+fn check_key(cx: &FileContext, key: &Expr, span: Span, what: &str, out: &mut Findings) {
+    let secret = match imported_key_material(cx.model, cx.file_index, &cx.functions, key) {
+        Some(material) => {
+            literal_secret_in(cx.model, material.file, &material.scope, material.expr)
+        }
+        None => literal_secret(cx, key),
     };
+    if let Some(secret) = secret {
+        check_secret(cx, secret, span, what, Empty::Weak, out);
+    }
+}
+
+fn check_secret(
+    cx: &FileContext,
+    secret: LiteralSecret,
+    span: Span,
+    what: &str,
+    empty: Empty,
+    out: &mut Findings,
+) {
     let skip = if secret.text.is_empty() {
         empty == Empty::Unset
     } else {
@@ -277,7 +305,7 @@ impl Rule for HardcodedSecretKey {
                     && let Some(key) = call.argument("key", *position)
                 {
                     let what = format!("the key passed to {callee}");
-                    check_value(cx, key, expr.span, &what, Empty::Weak, out);
+                    check_key(cx, key, expr.span, &what, out);
                 }
                 return;
             }

@@ -33,7 +33,9 @@ declare_rule! {
     /// `app.config["SECRET_KEY"]`), reported at that assignment; an `if` that asks another
     /// condition as well (`if not KEY and DEBUG:`) is not judged.
     ///
-    /// Not reported: an empty-string or `None` fallback (the framework then refuses to sign
+    /// Not reported: names that describe a key or where keys are kept rather than hold one
+    /// (`SECRET_KEY_FILE`, `SECRETS_DIR`, `SECRET_STORE_DIRECTORY`, `SECRETS_MOUNT`,
+    /// `SECRET_BACKEND_TYPE`), an empty-string or `None` fallback (the framework then refuses to sign
     /// rather than sign with a known key), generated fallbacks (`secrets.token_hex()`,
     /// `os.urandom()`), classes named for development or testing, settings classes of modules
     /// named for them (`settings/local.py`), and a fallback constant the application refuses to
