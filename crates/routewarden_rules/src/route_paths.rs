@@ -520,13 +520,40 @@ const PRESENTATION_WORDS: &[&str] = &["ui", "theme", "themes", "branding", "appe
 
 /// The path names a protected resource. `ui_theme_settings`, `ui-settings` name the
 /// presentation of the client, not a protected resource.
+///
+/// In a compound the last word is the thing named and the others qualify it: `user-orders`
+/// names orders of a user, but `user-agent` names an HTTP header and `user-guide` a manual, so
+/// a sensitive word followed by a word naming a header or documentation names no resource.
 pub fn names_protected_resource(path: &str) -> Option<String> {
     literal_segments(path).into_iter().find(|s| {
-        (SENSITIVE_WORDS.contains(&s.as_str())
-            || words(s).any(|w| SENSITIVE_WORDS.contains(&w) && w.len() > 3))
-            && !words(s).any(|w| PRESENTATION_WORDS.contains(&w))
+        let parts: Vec<&str> = words(s).collect();
+        // Only a segment that starts with the compound: in `cost-by-user-agent` the user is
+        // what the costs are grouped by.
+        let sensitive = parts.iter().enumerate().any(|(i, w)| {
+            SENSITIVE_WORDS.contains(w)
+                && w.len() > 3
+                && !(i == 0
+                    && parts
+                        .get(1)
+                        .is_some_and(|next| NOT_A_RESOURCE.contains(next)))
+        });
+        (SENSITIVE_WORDS.contains(&s.as_str()) || sensitive)
+            && !parts.iter().any(|w| PRESENTATION_WORDS.contains(w))
     })
 }
+
+/// Words that, after a sensitive word, make the compound name something other than records:
+/// a header (`user-agent`) or documentation (`user-guide`, `admin-manual`).
+const NOT_A_RESOURCE: &[&str] = &[
+    "agent",
+    "guide",
+    "guides",
+    "manual",
+    "manuals",
+    "docs",
+    "doc",
+    "documentation",
+];
 
 pub fn is_state_changing(methods: &[String]) -> bool {
     methods
@@ -971,6 +998,14 @@ mod tests {
         );
         assert_eq!(names_protected_resource("/items"), None);
         assert_eq!(names_protected_resource("/get/ui_theme_settings"), None);
+        // A header and a manual, not user records; the user's orders are.
+        assert_eq!(names_protected_resource("/user-agent"), None);
+        assert_eq!(names_protected_resource("/docs/user-guide"), None);
+        assert!(names_protected_resource("/cost-by-user-agent").is_some());
+        assert_eq!(
+            names_protected_resource("/user-orders").as_deref(),
+            Some("user-orders")
+        );
         assert_eq!(
             names_protected_resource("/settings/billing").as_deref(),
             Some("settings")

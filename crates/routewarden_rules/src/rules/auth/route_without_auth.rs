@@ -279,6 +279,8 @@ impl Rule for RouteWithoutAuth {
                     &mut verifies,
                 )
             }) || only_redirects(&cx.model.files[route.handler_file].imports, route.handler)
+                // A redirect written by hand: a 3xx status and a `Location` header.
+                || redirects_by_hand(route.handler) && reads_and_answers(cx, route).is_some()
                 || forwards_every_request(path, route.handler)
                 || only_fails(&cx.model.files[route.handler_file].imports, route.handler)
                 || (catches_all(path) || only_reads(route) && answers_listing(route))
@@ -1548,4 +1550,493 @@ fn answers_without_effect(cx: &ProjectContext, route: &RouteDecl, path: &str) ->
         }
     }
     effectless(returned, &locals)
+}
+
+/// A handler that only reads the request and answers, through project helpers too
+/// (`return jsonify(get_dict("args", "form"))` with `get_dict` building a dict from
+/// `request`): whatever its method, it changes nothing on the server. Every call must be a
+/// read of the request, a response builder, a pure conversion or parser, a method of a value
+/// the function built itself, or a project function or class that passes the same test (three
+/// calls deep at most); every assignment binds a local or changes a value the function built.
+/// The handler reads none of its parameters (a path value would address an object). Yields
+/// whether the request is read (an echo) and whether the answer is a redirect written by hand
+/// (a 3xx status and a `Location` header); `None` when anything else happens.
+fn reads_and_answers(cx: &ProjectContext, route: &RouteDecl) -> Option<(bool, bool)> {
+    let mut walk = ReadOnly {
+        cx,
+        visited: Vec::new(),
+        reads_request: false,
+    };
+    let handler = route.handler;
+    let params: Vec<&str> = handler
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| !matches!(*n, "self" | "cls"))
+        .collect();
+    walk.visited.push(handler as *const Function);
+    let mut scope = Scope {
+        file: route.handler_file,
+        owned: Vec::new(),
+        forbidden: params,
+    };
+    if !walk.block(&handler.body, &mut scope, 0) {
+        return None;
+    }
+    Some((walk.reads_request, redirects_by_hand(handler)))
+}
+
+/// A 3xx status (`response.status_code = 302`, `Response(..., status=307, ...)`, `return
+/// "", 302, {...}`) and a `Location` header (`response.headers["Location"] = url`, a
+/// `{"Location": url}` dict) in the handler's body.
+fn redirects_by_hand(handler: &Function) -> bool {
+    let redirect_status =
+        |e: &Expr| matches!(e.kind, ExprKind::Int(Some(n)) if (300..400).contains(&n));
+    let (mut status, mut location) = (false, false);
+    let mut visit = |e: &Expr| {
+        e.any(&mut |x| {
+            match &x.kind {
+                ExprKind::Call(call) => {
+                    status |= call.keywords.iter().any(|k| {
+                        matches!(k.arg.as_deref(), Some("status" | "status_code"))
+                            && redirect_status(&k.value)
+                    });
+                }
+                ExprKind::Tuple(items) => {
+                    status |= items.get(1).is_some_and(redirect_status);
+                }
+                ExprKind::Dict(entries) => {
+                    location |= entries.iter().any(|entry| {
+                        entry
+                            .key
+                            .as_ref()
+                            .and_then(Expr::as_str)
+                            .is_some_and(|k| k.eq_ignore_ascii_case("location"))
+                    });
+                }
+                _ => {}
+            }
+            false
+        });
+    };
+    walk_exprs(&handler.body, &mut visit);
+    routewarden_model::security::walk_all_stmts(&handler.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        {
+            for t in targets {
+                match &t.kind {
+                    ExprKind::Attribute { attr, .. } if attr == "status_code" => {
+                        status |= redirect_status(value);
+                    }
+                    ExprKind::Subscript { slice, .. } => {
+                        location |= slice
+                            .as_str()
+                            .is_some_and(|k| k.eq_ignore_ascii_case("location"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    });
+    status && location
+}
+
+/// The names a function's body may use as its own values.
+struct Scope<'a> {
+    file: usize,
+    /// Locals bound to values the function built (not aliases of module state).
+    owned: Vec<&'a str>,
+    /// The handler's parameters: reading one addresses an object.
+    forbidden: Vec<&'a str>,
+}
+
+/// The walk of [`reads_and_answers`].
+struct ReadOnly<'c, 'm> {
+    cx: &'c ProjectContext<'m>,
+    /// Functions already judged or being judged (a recursion is taken as read-only).
+    visited: Vec<*const Function>,
+    reads_request: bool,
+}
+
+/// Calls that read or convert a value and change nothing, by qualified name or prefix.
+const PURE_CALLS: &[&str] = &[
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.len",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.set",
+    "builtins.sorted",
+    "builtins.map",
+    "builtins.all",
+    "builtins.any",
+    "builtins.isinstance",
+    "builtins.min",
+    "builtins.max",
+    "builtins.zip",
+    "builtins.enumerate",
+    "json.loads",
+    "json.dumps",
+    "flask.json.dumps",
+    "flask.json.loads",
+];
+
+/// Builtins that only read or convert.
+const PURE_BUILTINS: &[&str] = &[
+    "str",
+    "int",
+    "float",
+    "bool",
+    "len",
+    "dict",
+    "list",
+    "tuple",
+    "set",
+    "sorted",
+    "map",
+    "all",
+    "any",
+    "isinstance",
+    "min",
+    "max",
+    "zip",
+    "enumerate",
+    "sum",
+    "abs",
+    "round",
+    "repr",
+    "range",
+    "reversed",
+    "hasattr",
+    "getattr",
+    "bytes",
+    "frozenset",
+];
+
+/// Modules (and objects) whose every function only reads or converts: the request, URL and
+/// encoding helpers, werkzeug's data structures.
+const PURE_PREFIXES: &[&str] = &[
+    "flask.request.",
+    "flask.globals.request.",
+    "urllib.parse.",
+    "six.moves.urllib.parse.",
+    "base64.",
+    "werkzeug.datastructures.",
+];
+
+/// The request object of a Flask-like framework, read as a global.
+const REQUEST_GLOBALS: &[&str] = &["flask.request", "flask.globals.request", "quart.request"];
+
+impl<'m> ReadOnly<'_, 'm> {
+    fn block<'a>(&mut self, body: &'a [Stmt], scope: &mut Scope<'a>, depth: u32) -> bool
+    where
+        'm: 'a,
+    {
+        body.iter().all(|stmt| self.stmt(stmt, scope, depth))
+    }
+
+    fn stmt<'a>(&mut self, stmt: &'a Stmt, scope: &mut Scope<'a>, depth: u32) -> bool
+    where
+        'm: 'a,
+    {
+        match stmt {
+            Stmt::Return { value, .. } => value.as_ref().is_none_or(|v| self.expr(v, scope, depth)),
+            Stmt::Raise { exc, .. } => exc.as_ref().is_none_or(|v| self.expr(v, scope, depth)),
+            Stmt::Expr { value, .. } => value.is_string_literal() || self.expr(value, scope, depth),
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                if !self.expr(value, scope, depth) {
+                    return false;
+                }
+                // `x = OTHER` aliases module state, and what a project function or class
+                // answers (`finder = JobFinder(id)`) may be an object whose methods write: the
+                // name reads it, but is not the function's own value.
+                // Parts of module state (`current_app.extensions["services"]`) are not either.
+                let built = match &value.kind {
+                    ExprKind::Name(_) => false,
+                    ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
+                        self.built_or_request(value, scope)
+                    }
+                    // A response the function makes (`app.make_response("")`) is its own.
+                    ExprKind::Call(c) if c.func.last_name() == Some("make_response") => true,
+                    ExprKind::Call(c) => {
+                        self.cx
+                            .model
+                            .resolve_definition(scope.file, &c.func)
+                            .is_none_or(|(_, def, _)| def.is_none())
+                            && (c.func.as_name().is_some() || self.built_or_request(value, scope))
+                    }
+                    _ => true,
+                };
+                targets.iter().all(|t| self.target(t, scope, built, depth))
+            }
+            Stmt::AugAssign { target, value, .. } => {
+                self.expr(value, scope, depth) && self.target(target, scope, true, depth)
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            }
+            | Stmt::While {
+                test, body, orelse, ..
+            } => {
+                self.expr(test, scope, depth)
+                    && self.block(body, scope, depth)
+                    && self.block(orelse, scope, depth)
+            }
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+                ..
+            } => {
+                // The loop's names are the function's own when it iterates what it built or
+                // the request.
+                let owned_iter =
+                    self.expr(iter, scope, depth) && self.built_or_request(iter, scope);
+                for n in target_names(target) {
+                    if owned_iter {
+                        scope.owned.push(n);
+                    }
+                }
+                self.block(body, scope, depth) && self.block(orelse, scope, depth)
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => {
+                self.block(body, scope, depth)
+                    && handlers.iter().all(|h| {
+                        h.type_.as_ref().is_none_or(|t| self.expr(t, scope, depth))
+                            && self.block(&h.body, scope, depth)
+                    })
+                    && self.block(orelse, scope, depth)
+                    && self.block(finalbody, scope, depth)
+            }
+            Stmt::Import { .. } | Stmt::ImportFrom { .. } => true,
+            // `pass`, `assert`, `del` of a local.
+            Stmt::Other { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// An assignment target: a new local, or a part of a value the function built.
+    fn target<'a>(&mut self, t: &'a Expr, scope: &mut Scope<'a>, built: bool, depth: u32) -> bool
+    where
+        'm: 'a,
+    {
+        match &t.kind {
+            ExprKind::Name(n) => {
+                // A module global written under `global`.
+                if self.cx.model.files[scope.file].top_level(n).is_some() {
+                    return false;
+                }
+                if built {
+                    scope.owned.push(n);
+                } else {
+                    scope.owned.retain(|o| o != n);
+                }
+                true
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                items.iter().all(|i| self.target(i, scope, built, depth))
+            }
+            ExprKind::Attribute { value, .. } => {
+                root_name(value).is_some_and(|r| scope.owned.contains(&r))
+            }
+            ExprKind::Subscript { value, slice } => {
+                root_name(value).is_some_and(|r| scope.owned.contains(&r))
+                    && self.expr(slice, scope, depth)
+            }
+            _ => false,
+        }
+    }
+
+    /// An expression rooted in the function's own values or the request.
+    fn built_or_request(&self, e: &Expr, scope: &Scope) -> bool {
+        let imports = &self.cx.model.files[scope.file].imports;
+        let mut root = e;
+        loop {
+            root = match &root.kind {
+                ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => value,
+                ExprKind::Call(call) => &call.func,
+                _ => break,
+            };
+        }
+        match &root.kind {
+            ExprKind::Name(n) => {
+                scope.owned.contains(&n.as_str()) || imports.resolves_to(root, REQUEST_GLOBALS)
+            }
+            _ => true,
+        }
+    }
+
+    /// An expression that reads and computes only.
+    fn expr(&mut self, e: &Expr, scope: &Scope, depth: u32) -> bool {
+        // Names bound inside comprehensions are the comprehension's own.
+        let mut bound: Vec<&str> = Vec::new();
+        e.any(&mut |x| {
+            if let ExprKind::Comprehension { generators, .. } = &x.kind {
+                for g in generators.iter() {
+                    bound.extend(target_names(&g.target));
+                }
+            }
+            false
+        });
+        let file = scope.file;
+        let module = &self.cx.model.files[file];
+        let imports = &module.imports;
+        let mut ok = true;
+        let mut calls: Vec<&Call> = Vec::new();
+        e.any(&mut |x| {
+            match &x.kind {
+                ExprKind::Name(n) => {
+                    if scope.forbidden.contains(&n.as_str()) {
+                        ok = false;
+                    } else if imports.resolves_to(x, REQUEST_GLOBALS) {
+                        self.reads_request = true;
+                    }
+                }
+                ExprKind::Named { .. } | ExprKind::Yield(_) | ExprKind::Lambda { .. } => ok = false,
+                ExprKind::Call(call) => calls.push(call),
+                _ => {}
+            }
+            !ok
+        });
+        ok && calls
+            .into_iter()
+            .all(|call| self.call(call, scope, &bound, depth))
+    }
+
+    fn call(&mut self, call: &Call, scope: &Scope, bound: &[&str], depth: u32) -> bool {
+        let file = scope.file;
+        let module = &self.cx.model.files[file];
+        let imports = &module.imports;
+        if let Some(q) = imports.resolve(&call.func) {
+            if REQUEST_GLOBALS
+                .iter()
+                .any(|r| q.strip_prefix(r).is_some_and(|rest| rest.starts_with('.')))
+            {
+                self.reads_request = true;
+            }
+            let shadowed = call
+                .func
+                .as_name()
+                .is_some_and(|n| module.top_level(n).is_some());
+            if !shadowed
+                && (PURE_CALLS.contains(&q.as_str())
+                    || EFFECTLESS_CALLS.contains(&q.as_str())
+                    || PURE_PREFIXES.iter().any(|p| q.starts_with(p)))
+            {
+                return true;
+            }
+        }
+        // A builtin that only reads or converts, by its bare name (not every builtin has a
+        // qualified name in the import tables).
+        if let Some(n) = call.func.as_name()
+            && imports.get(n).is_none()
+            && module.top_level(n).is_none()
+            && PURE_BUILTINS.contains(&n)
+        {
+            return true;
+        }
+        // A method of a value the function built, of a literal (`b"".join(...)`), or of a
+        // comprehension's own name.
+        if let ExprKind::Attribute { value, attr } = &call.func.kind {
+            match root_name(value) {
+                Some(r) if scope.owned.contains(&r) || bound.contains(&r) => return true,
+                None if !matches!(value.kind, ExprKind::Call(_)) => return true,
+                // `app.make_response("")` on the Flask application.
+                Some(r) if attr == "make_response" => {
+                    if matches!(module.top_level(r), Some(Stmt::Assign { value: Some(v), .. })
+                        if v.as_call().is_some_and(|c| imports.resolves_to(&c.func, &["flask.Flask"])))
+                    {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A project function, or a project class's constructor, judged the same way.
+        if depth >= 3 || self.visited.len() >= 24 {
+            return false;
+        }
+        let model = self.cx.model;
+        let (f, def) = if let Some((f, def, _)) = resolve_callee(model, file, &call.func) {
+            (f, def)
+        } else if let Some((f, Some(Stmt::ClassDef(class)), _)) =
+            model.resolve_definition(file, &call.func)
+        {
+            match class.body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(m) if m.name == "__init__" => Some(m.as_ref()),
+                _ => None,
+            }) {
+                Some(init) => (f, init),
+                // A subclass of a plain container with no constructor of its own.
+                None => {
+                    return class
+                        .bases
+                        .iter()
+                        .all(|b| imports_resolve_builtin(model, f, b));
+                }
+            }
+        } else {
+            return false;
+        };
+        if def.is_async || !def.decorators.is_empty() {
+            return false;
+        }
+        let key = def as *const Function;
+        if self.visited.contains(&key) {
+            return true;
+        }
+        self.visited.push(key);
+        // A helper's parameters hold what its caller passed: values the caller was allowed.
+        // Not `self`: its methods are judged, not taken on trust.
+        let mut inner = Scope {
+            file: f,
+            owned: def
+                .params
+                .iter()
+                .map(|p| p.name.as_str())
+                .filter(|n| !matches!(*n, "self" | "cls"))
+                .collect(),
+            forbidden: Vec::new(),
+        };
+        self.block(&def.body, &mut inner, depth + 1)
+    }
+}
+
+/// A base class that is a builtin container (`dict`, `list`, `object`).
+fn imports_resolve_builtin(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    base: &Expr,
+) -> bool {
+    model.files[file]
+        .imports
+        .resolves_to(base, &["builtins.dict", "builtins.list", "builtins.object"])
+}
+
+/// The name an attribute, subscript or call chain starts from.
+fn root_name(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => root_name(value),
+        ExprKind::Call(call) => root_name(&call.func),
+        _ => None,
+    }
 }
