@@ -18,7 +18,7 @@ declare_rule! {
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
     /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
-    /// literals and `dict(...)` calls, through either branch of a conditional expression
+    /// literals, `dict(...)` calls and FastAPI's `jsonable_encoder(...)`, through either branch of a conditional expression
     /// (`e.message if hasattr(e, "message") else str(e)`; only the other branch when the test
     /// is an opt-in such as `DEBUG`, a setting such as `settings.API_DOCS`, or the caught
     /// exception's class, and neither when it compares a status, `str(e) if status < 500
@@ -45,7 +45,8 @@ declare_rule! {
     /// reported once, at the wrapper), returned by a project helper one call away whose
     /// result the route handler returns (`obj, status = service.run(...)` then `return obj,
     /// status`, where `run` answers `except Exception as err:` with `{"error": str(err)},
-    /// 400`; reported once, at the helper), put by a helper in an `HTTPException` it raises
+    /// 400`, also converted, `return jsonable_encoder(run_job(...))`; reported once, at the
+    /// helper), put by a helper in an `HTTPException` it raises
     /// with the exception a caller catches and passes it (`except Exception as error:
     /// return self.error_execute_sql(error)`; judged with the callers' exceptions, unless
     /// the caller also chooses the status), unpacked from a helper's tuple (`status, body =
@@ -60,7 +61,8 @@ declare_rule! {
     /// or a base of it, also one a factory makes (`type(name, (ApiError,), {...})`), keeps an
     /// HTTP status (`status_code`, `code`), and the status is the one the call, the class or
     /// the factory gives; looked for in request-handling modules (they use the web framework,
-    /// have routes, or a module with routes imports what encloses the `raise`), since a
+    /// have routes, or a module with routes imports what encloses the `raise` and does more
+    /// with it than test a value's class, `isinstance(t, CronMixin)`), since a
     /// project's error classes also serve its command-line tools; a handler or clause that
     /// answers with a fixed 5xx is judged itself. The exception an error wraps counts as any
     /// exception (`str(error.inner_error)`, `e.__cause__`), and so do the `args` of what a
@@ -75,7 +77,9 @@ declare_rule! {
     /// Logging calls are never sinks, and the steps of background jobs (functions decorated
     /// as Celery, Dramatiq or Huey tasks, Hatchet workflow steps, and methods of a class
     /// decorated as a workflow) send nothing to a client: the worker runs them, and the
-    /// route only enqueues them. Not reported for deliberate client-error messages:
+    /// route only enqueues them; nor does a module without routes that only task modules
+    /// import, directly or through other such modules (a report executor the Celery task
+    /// runs, and the notifiers it reaches through their package). Not reported for deliberate client-error messages:
     /// - an exception of a named class answered with a 4xx status, even from a library the
     ///   analysis cannot read (`except ModelInputError as e:` then a 400 with its text): not
     ///   `Exception`, `BaseException`, `RuntimeError` or `OSError`, nor a project name bound to
@@ -432,10 +436,17 @@ impl Analysis<'_, '_> {
                 if q.as_deref().is_some_and(|q| TRACEBACK_CALLS.contains(&q)) {
                     return Some(Taint::default());
                 }
-                // `json.dumps({"error": str(e)})`: the same text, serialised.
+                // `json.dumps({"error": str(e)})`, `jsonable_encoder(result)`: the same text,
+                // serialised or converted for JSON.
                 if matches!(
                     q.as_deref(),
-                    Some("builtins.str" | "builtins.repr" | "builtins.format" | "json.dumps")
+                    Some(
+                        "builtins.str"
+                            | "builtins.repr"
+                            | "builtins.format"
+                            | "json.dumps"
+                            | JSONABLE_ENCODER
+                    )
                 ) {
                     return call.args.first().and_then(|a| self.taint(a));
                 }
@@ -1072,7 +1083,12 @@ const TEXT_KEEPING_CALLS: &[&str] = &[
     "markupsafe.Markup",
     "flask.Markup",
     "json.dumps",
+    JSONABLE_ENCODER,
+    "builtins.dict",
 ];
+
+/// FastAPI's converter of a value into JSON-compatible data: it keeps every string.
+const JSONABLE_ENCODER: &str = "fastapi.encoders.jsonable_encoder";
 
 /// String methods whose result holds the text of the string they are called on.
 const TEXT_KEEPING_METHODS: &[&str] = &[
@@ -2987,7 +3003,7 @@ impl Rule for ExceptionDetailsInResponse {
         if out.len() > before
             && !is_route
             && handler_kind.is_none()
-            && (runs_in_worker(cx, f) || runs_at_startup(cx, f))
+            && (runs_in_worker(cx, f) || runs_at_startup(cx, f) || in_worker_module(cx))
         {
             out.truncate(before);
         }
@@ -3033,6 +3049,20 @@ fn wraps_route_handler(cx: &FileContext, f: &Function) -> bool {
 fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
     let model = cx.model;
     let is_f = |at: usize, expr: &Expr| {
+        // `return jsonable_encoder(f(...))`, `dict(f(...))`: the same value, converted.
+        let mut expr = expr;
+        while let Some(call) = expr.as_call()
+            && let [arg] = call.args.as_slice()
+            && call.keywords.is_empty()
+            // By name first: most calls are not these.
+            && matches!(call.func.last_name(), Some("jsonable_encoder" | "dict" | "dumps"))
+            && model.files[at].imports.resolves_to(
+                &call.func,
+                &[JSONABLE_ENCODER, "builtins.dict", "json.dumps"],
+            )
+        {
+            expr = arg;
+        }
         let expr = match &expr.kind {
             ExprKind::Await(inner) => inner.as_ref(),
             _ => expr,
@@ -3485,8 +3515,9 @@ fn exception_lineage<'m>(
 /// Whether the code checked is request-handling code, where a project exception raised reaches
 /// the handler that answers it: a module that uses the web framework itself, has route
 /// handlers, or whose enclosing top-level function or class a module with route handlers
-/// imports. A project error class also serves command-line tools and background workers,
-/// whose modules are none of these.
+/// imports and calls (not one that only tests a value's class with it, `isinstance(timetable,
+/// CronMixin)`, which runs none of its code). A project error class also serves command-line
+/// tools and background workers, whose modules are none of these.
 fn handles_requests(cx: &FileContext) -> bool {
     const FRAMEWORKS: &[&str] = &[
         "fastapi",
@@ -3510,7 +3541,129 @@ fn handles_requests(cx: &FileContext) -> bool {
     };
     cx.model
         .files_naming(cx.file_index, top)
-        .any(|(at, _)| routes.iter().any(|r| r.handler_file == at))
+        .any(|(at, source)| {
+            routes.iter().any(|r| r.handler_file == at)
+                && (at == cx.file_index || !only_class_tests(cx.model, at, source.body(), top))
+        })
+}
+
+/// Whether module `at` names `name` only as a class to test values against (`isinstance(x,
+/// name)`, `issubclass(...)`), besides importing it: it never calls or subclasses it.
+fn only_class_tests(model: &ProjectModel, at: usize, body: &[Stmt], name: &str) -> bool {
+    let imports = &model.files[at].imports;
+    // The class arguments of the class tests, by span.
+    let mut tested: Vec<Span> = Vec::new();
+    let mut named: Vec<Span> = Vec::new();
+    walk_every_expr(body, &mut |e| {
+        e.any(&mut |x| {
+            match &x.kind {
+                ExprKind::Call(call)
+                    if imports.resolves_to(
+                        &call.func,
+                        &["builtins.isinstance", "builtins.issubclass"],
+                    ) =>
+                {
+                    tested.extend(call.args.get(1).map(|a| a.span));
+                }
+                ExprKind::Name(n) if n.as_str() == name => named.push(x.span),
+                ExprKind::Attribute { attr, .. } if attr.as_str() == name => named.push(x.span),
+                _ => {}
+            }
+            false
+        });
+    });
+    named
+        .iter()
+        .all(|n| tested.iter().any(|t| t.start <= n.start && n.end <= t.end))
+}
+
+/// Calls `f` with every expression of `body`, in nested functions and classes too, their
+/// decorators, parameter defaults and annotations and class bases included.
+fn walk_every_expr<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                def.decorators.iter().for_each(&mut *f);
+                for p in &def.params {
+                    p.default
+                        .iter()
+                        .chain(p.annotation.iter())
+                        .for_each(&mut *f);
+                }
+                def.returns.iter().for_each(&mut *f);
+            }
+            Stmt::ClassDef(class) => {
+                class.decorators.iter().for_each(&mut *f);
+                class.bases.iter().for_each(&mut *f);
+                class.keywords.iter().for_each(|k| f(&k.value));
+            }
+            other => other.for_each_own_expr(f),
+        }
+        for child in stmt.child_bodies() {
+            walk_every_expr(child, f);
+        }
+    }
+}
+
+/// Whether the module checked is only run by background workers: it has no route handlers, and
+/// every production module that imports it is a task module (one with a function decorated
+/// with one of [`WORKER_DECORATORS`] and no route handlers) or, in turn, such a module
+/// (superset's report executor, imported only by the Celery task that runs it, and the
+/// notifiers it reaches through their package). A module imported by nothing is an entry
+/// point of its own. Asked only of functions with findings.
+fn in_worker_module(cx: &FileContext) -> bool {
+    let mut seen = vec![cx.file_index];
+    let mut task_found = false;
+    only_worker_importers(cx, cx.file_index, &mut seen, &mut task_found) && task_found
+}
+
+fn only_worker_importers(
+    cx: &FileContext,
+    file: usize,
+    seen: &mut Vec<usize>,
+    task_found: &mut bool,
+) -> bool {
+    let model = cx.model;
+    let routes = &cx.surface.apps.routes;
+    let has_routes = |at: usize| routes.iter().any(|r| r.handler_file == at);
+    if has_routes(file) {
+        return false;
+    }
+    // The modules that import the module or one of its top-level names (defined, or imported
+    // into it: a package re-exports its modules' classes).
+    let source = &model.files[file];
+    let mut names: Vec<&str> = Vec::new();
+    walk_stmts(source.body(), &mut |stmt| match stmt {
+        Stmt::FunctionDef(def) => names.push(def.name.as_str()),
+        other => names.extend(defined_name(other)),
+    });
+    names.extend(source.imports.iter().map(|(local, _)| local));
+    let mut importers: Vec<usize> = names
+        .iter()
+        .flat_map(|name| model.files_naming(file, name).map(|(at, _)| at))
+        .filter(|&at| at != file && !model.files[at].is_test())
+        .collect();
+    importers.sort_unstable();
+    importers.dedup();
+    if importers.is_empty() || importers.iter().any(|&at| has_routes(at)) {
+        return false;
+    }
+    for at in importers {
+        if seen.contains(&at) {
+            continue;
+        }
+        seen.push(at);
+        let mut task_module = false;
+        walk_functions(model.files[at].body(), &mut |g| {
+            task_module |= g.decorators.iter().any(is_worker_decorator);
+        });
+        if task_module {
+            *task_found = true;
+        } else if seen.len() > 32 || !only_worker_importers(cx, at, seen, task_found) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The name a project class definition binds.
@@ -3991,19 +4144,20 @@ fn walk_exprs_reading<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
 /// Whether `f`, or a function or class enclosing it, is a background job's step: decorated
 /// with one of [`WORKER_DECORATORS`]. The worker calls it, not a request.
 fn runs_in_worker(cx: &FileContext, f: &Function) -> bool {
-    let worker = |decorators: &[Expr]| {
-        decorators.iter().any(|d| {
-            let head = match &d.kind {
-                ExprKind::Call(c) => &c.func,
-                _ => d,
-            };
-            head.last_name()
-                .is_some_and(|n| WORKER_DECORATORS.contains(&n))
-        })
-    };
+    let worker = |decorators: &[Expr]| decorators.iter().any(is_worker_decorator);
     worker(&f.decorators)
         || cx.functions.iter().any(|g| worker(&g.decorators))
         || cx.classes.iter().any(|c| worker(&c.decorators))
+}
+
+/// Whether decorator `d` hands the function to a task queue: one of [`WORKER_DECORATORS`].
+fn is_worker_decorator(d: &Expr) -> bool {
+    let head = match &d.kind {
+        ExprKind::Call(c) => &c.func,
+        _ => d,
+    };
+    head.last_name()
+        .is_some_and(|n| WORKER_DECORATORS.contains(&n))
 }
 
 /// Whether a `try` body does nothing but read a mapping by a key the code has just checked
