@@ -6186,6 +6186,13 @@ impl<'a> Judge<'a, '_> {
                                     || self.requires_identity(file, root, test)),
                         ..g
                     };
+                    // `if user.is_superadmin: return user`, then `if not user.is_active: raise
+                    // 401`: the refusal answers the account's state, not the role; only some of
+                    // the callers lacking the role are refused, and for something else.
+                    if own.identity && !own.role && gate.is_some_and(|o| o.role) {
+                        then_gate.role = false;
+                        then_gate.role_polarity = Polarity::Unknown;
+                    }
                     // `url = request.args.get("url")`, then `if url.startswith("gAAAAA"):` and a
                     // 401 when it fails to decrypt: only callers who chose to send such a value
                     // are refused there.
@@ -6268,7 +6275,8 @@ impl<'a> Judge<'a, '_> {
                         && orelse.is_empty()
                         && never_falls_through(body)
                         && self.branch_refuses(file, root, body)
-                        && lets_caller_in_somewhere(body)
+                        && (lets_caller_in_somewhere(body)
+                            || self.returns_admission(file, root, body))
                     {
                         gate = Some(Gate {
                             polarity: Polarity::Lacks,
@@ -6697,6 +6705,27 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// Whether some path of a branch returns a value that is no refusal and no error answer:
+    /// in a dependency, `try: return check_key(api_key)` under `except: raise 401` hands the
+    /// caller's identity on, letting them in as `return f(*args)` does in a decorator.
+    fn returns_admission(&self, file: usize, root: &[Stmt], body: &[Stmt]) -> bool {
+        let mut found = false;
+        walk_stmts(body, &mut |stmt| {
+            if found {
+                return;
+            }
+            if let Stmt::Return { value: Some(v), .. } = stmt
+                && !matches!(v.kind, ExprKind::NoneLiteral)
+                && v.as_bool().is_none()
+                && !answers_error_status(std::slice::from_ref(stmt))
+                && self.refusal(file, root, v, 0).is_none()
+            {
+                found = true;
+            }
+        });
+        found
     }
 
     /// A test of the server's settings or state rather than of the caller, deciding whether
@@ -11853,5 +11882,66 @@ async def users(t=Depends(get_admin_session_token)):
         assert_eq!(surface.security.len(), 1);
         assert!(surface.security[0].is_authenticated());
         assert!(!surface.security[0].checks_role());
+    }
+
+    /// A credential branch returning a stricter check's answer from inside `try`, with a 401
+    /// in the `except` and at the end: every caller is refused unless a check admits them.
+    #[test]
+    fn a_try_in_a_credential_branch_still_refuses() {
+        let app = include_str!(
+            "../../routewarden_rules/fixtures/AUTH001/try_in_credential_branch/app.py"
+        );
+        assert_eq!(
+            routes(&[("app.py", app)]),
+            vec![
+                "DELETE /notes/{note_id} app.app: AUTH",
+                "GET /notes app.app: AUTH",
+                "GET /notes/{note_id} app.app: AUTH",
+                "POST /notes/drafts app.app: NONE",
+                "POST /notes/import app.app: NONE",
+                "POST /notes/merge app.app: AUTH",
+                "PUT /notes/{note_id} app.app: AUTH",
+            ]
+        );
+    }
+
+    /// `if user.is_superadmin: return user` admits early; the refusal of inactive accounts
+    /// that follows is no role check. A refusal of everyone left over is one.
+    #[test]
+    fn an_early_admission_of_admins_checks_no_role() {
+        let app = include_str!(
+            "../../routewarden_rules/fixtures/AUTH005/early_admission_is_no_role_check/app.py"
+        );
+        let model = crate::ProjectModel::build(
+            vec![crate::InputFile {
+                path: std::path::PathBuf::from("/project/app.py"),
+                display: "app.py".to_string(),
+                text: app.to_string(),
+            }],
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut found: Vec<(String, bool, bool)> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(m, sec)| {
+                (
+                    m.full_path.clone(),
+                    sec.is_authenticated(),
+                    sec.checks_role(),
+                )
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("/admin/purge".to_string(), true, true),
+                ("/admin/reindex".to_string(), true, true),
+                ("/admin/restart".to_string(), true, false),
+                ("/me".to_string(), true, false),
+            ]
+        );
     }
 }
