@@ -330,11 +330,7 @@ fn on_by_default<'m>(
             resolve_value_in_blocks(model, origin.file, &origin_scope[..index], d).expr,
         )
     });
-    let default_text = param
-        .default
-        .as_ref()
-        .map(literal_text)
-        .unwrap_or_default();
+    let default_text = param.default.as_ref().map(literal_text).unwrap_or_default();
     let callee = callable_of(model, origin.file, function);
     let calls = match &callee {
         Some(callee) if depth < MAX_CALLER_LEVELS => {
