@@ -4206,23 +4206,26 @@ impl<'a> Extractor<'a> {
         else {
             return;
         };
-        // Only when some instance may be built without the parameter.
-        if let Some(&class) = self.classes.last()
-            && every_construction_passes(self.model, self.file, class, init, param)
+        let objects: Vec<ObjectId> = options
+            .iter()
+            .filter(|o| o.as_name().is_some_and(|n| n != param))
+            .filter_map(|&o| {
+                self.resolve(o)
+                    .filter(|id| self.object_kind_at_definition(id).is_some())
+            })
+            .collect();
+        // Only when some instance may be built without the parameter; the project-wide search
+        // for constructions is made only when an alternative is a framework object.
+        if objects.is_empty()
+            || self.classes.last().is_some_and(|&class| {
+                every_construction_passes(self.model, self.file, class, init, param)
+            })
         {
             return;
         }
         let child = parameter_id(self.file, init, param);
-        for &option in options {
-            if option.as_name() == Some(param) || option.as_name().is_none() {
-                continue;
-            }
-            if let Some(object) = self
-                .resolve(option)
-                .filter(|id| self.object_kind_at_definition(id).is_some())
-            {
-                self.include(object, child.clone(), None, span).is_parameter = true;
-            }
+        for object in objects {
+            self.include(object, child.clone(), None, span).is_parameter = true;
         }
     }
 
