@@ -2876,27 +2876,9 @@ impl ExceptionDetailsInResponse {
                 let ExprKind::Call(call) = &x.kind else {
                     return false;
                 };
-                // `app.register_error_handler(Exception, handler)`, or the decorator called
-                // by hand: `app.exception_handler(Exception)(handler)`.
-                let registration = match &call.func.kind {
-                    ExprKind::Call(inner)
-                        if matches!(
-                            inner.func.last_name(),
-                            Some("exception_handler" | "errorhandler" | "app_errorhandler")
-                        ) && call.args.first().is_some_and(is_handler) =>
-                    {
-                        inner.args.first().zip(inner.func.last_name())
-                    }
-                    _ if matches!(
-                        call.func.last_name(),
-                        Some("add_exception_handler" | "register_error_handler")
-                    ) && call.args.get(1).is_some_and(is_handler) =>
-                    {
-                        call.args.first().zip(call.func.last_name())
-                    }
-                    _ => None,
-                };
-                if let Some((a, how)) = registration {
+                if let Some((a, handler, how)) = handler_registration(call)
+                    && is_handler(handler)
+                {
                     let c = flask_status_handler(how, a)
                         .unwrap_or_else(|| Self::classify_in(cx, at, Some(a)));
                     *registered = Some(match *registered {
@@ -2914,13 +2896,33 @@ impl ExceptionDetailsInResponse {
                 false
             });
         };
-        let body = cx.model.files[at].body();
-        walk_exprs(body, &mut visit);
-        // Also registered from a method: `class Handlers: def register(self, app): ...`.
-        for stmt in body {
-            if let Stmt::ClassDef(class) = stmt {
-                walk_exprs(&class.body, &mut visit);
-            }
+        walk_module_and_class_exprs(cx.model.files[at].body(), &mut visit);
+    }
+}
+
+/// An error handler registered by a call: `app.register_error_handler(Exception, handler)`,
+/// `app.add_exception_handler(...)`, or the decorator called by hand,
+/// `app.exception_handler(Exception)(handler)`. Gives what is caught, the handler, and the
+/// registering method's name.
+fn handler_registration(call: &Call) -> Option<(&Expr, &Expr, &str)> {
+    if let ExprKind::Call(inner) = &call.func.kind
+        && let Some(how @ ("exception_handler" | "errorhandler" | "app_errorhandler")) =
+            inner.func.last_name()
+    {
+        return Some((inner.args.first()?, call.args.first()?, how));
+    }
+    let how = call.func.last_name()?;
+    matches!(how, "add_exception_handler" | "register_error_handler").then_some(())?;
+    Some((call.args.first()?, call.args.get(1)?, how))
+}
+
+/// The expressions of a module's own statements and of its classes' bodies: handlers are also
+/// registered from a method (`class Handlers: def register(self, app): ...`).
+fn walk_module_and_class_exprs<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Expr)) {
+    walk_exprs(body, &mut *visit);
+    for stmt in body {
+        if let Stmt::ClassDef(class) = stmt {
+            walk_exprs(&class.body, &mut *visit);
         }
     }
 }
@@ -3784,25 +3786,7 @@ fn find_exception_sender(cx: &FileContext, file: usize, stmt: &Stmt, name: &str)
                 let ExprKind::Call(call) = &x.kind else {
                     return false;
                 };
-                let registration = match &call.func.kind {
-                    ExprKind::Call(inner)
-                        if matches!(
-                            inner.func.last_name(),
-                            Some("exception_handler" | "errorhandler" | "app_errorhandler")
-                        ) =>
-                    {
-                        inner.args.first().zip(call.args.first())
-                    }
-                    _ if matches!(
-                        call.func.last_name(),
-                        Some("add_exception_handler" | "register_error_handler")
-                    ) =>
-                    {
-                        call.args.first().zip(call.args.get(1))
-                    }
-                    _ => None,
-                };
-                if let Some((class, handler)) = registration
+                if let Some((class, handler, _)) = handler_registration(call)
                     && names_class(class)
                     && handler_named(handler)
                 {
@@ -3818,12 +3802,7 @@ fn find_exception_sender(cx: &FileContext, file: usize, stmt: &Stmt, name: &str)
                 sent
             });
         };
-        walk_exprs(source.body(), &mut visit);
-        for s in source.body() {
-            if let Stmt::ClassDef(class) = s {
-                walk_exprs(&class.body, &mut visit);
-            }
-        }
+        walk_module_and_class_exprs(source.body(), &mut visit);
         if sent {
             return true;
         }
