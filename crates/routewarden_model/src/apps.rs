@@ -1596,36 +1596,13 @@ pub fn resolve_object<'a>(
 /// None` (in `except ImportError:`, or a reset) binds nothing that routes are registered on, so
 /// the name's other bindings (an earlier value, an import in `try:`) are what it is used as.
 fn object_assignment<'a>(function: &'a Function, name: &str) -> Option<&'a Expr> {
-    fn last_not_none<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
-        let mut found = None;
-        for stmt in body {
-            match stmt {
-                Stmt::Assign {
-                    targets,
-                    value: Some(value),
-                    ..
-                } if !matches!(value.kind, ExprKind::NoneLiteral)
-                    && targets.iter().any(|t| t.as_name() == Some(name)) =>
-                {
-                    found = Some(value)
-                }
-                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-                other => {
-                    for child in other.child_bodies() {
-                        if let Some(v) = last_not_none(child, name) {
-                            found = Some(v);
-                        }
-                    }
-                }
-            }
-        }
-        found
-    }
     let value = crate::values::local_assignment(function, name)?;
     if !matches!(value.kind, ExprKind::NoneLiteral) {
         return Some(value);
     }
-    last_not_none(&function.body, name)
+    crate::values::last_assignment_where(&function.body, name, &|v| {
+        !matches!(v.kind, ExprKind::NoneLiteral)
+    })
 }
 
 /// The first framework object bound to `name` inside the module-level `if`/`try` blocks of

@@ -389,6 +389,16 @@ pub fn attribute_assignments<'a>(body: &'a [Stmt], attr: &str) -> Vec<(&'a Expr,
 
 /// The value of the last `name = value` in `body`, not looking into nested functions/classes.
 pub fn last_assignment<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
+    last_assignment_where(body, name, &|_| true)
+}
+
+/// The value of the last `name = value` in `body` whose value passes `accept`, not looking
+/// into nested functions/classes.
+pub fn last_assignment_where<'a>(
+    body: &'a [Stmt],
+    name: &str,
+    accept: &dyn Fn(&Expr) -> bool,
+) -> Option<&'a Expr> {
     let mut found = None;
     for stmt in body {
         match stmt {
@@ -396,11 +406,13 @@ pub fn last_assignment<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
                 targets,
                 value: Some(value),
                 ..
-            } if targets.iter().any(|t| t.as_name() == Some(name)) => found = Some(value),
+            } if accept(value) && targets.iter().any(|t| t.as_name() == Some(name)) => {
+                found = Some(value)
+            }
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             other => {
                 for child in other.child_bodies() {
-                    if let Some(v) = last_assignment(child, name) {
+                    if let Some(v) = last_assignment_where(child, name, accept) {
                         found = Some(v);
                     }
                 }
