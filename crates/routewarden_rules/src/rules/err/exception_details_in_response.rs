@@ -2836,19 +2836,11 @@ impl ExceptionDetailsInResponse {
         // factory, `json_error` defined in `utils`): the classes are named, and resolved,
         // there.
         if registered.is_none() && cx.functions.is_empty() && cx.classes.is_empty() {
-            let module = cx.file.module_name.as_str();
-            let qualified = format!("{module}.{}", f.name);
-            for (at, other) in cx.model.files.iter().enumerate() {
-                // The attribute filter first: it rules out most modules without a look at
-                // their imports.
+            for (at, other) in cx.model.files_naming(cx.file_index, &f.name) {
                 if at == cx.file_index
                     || !REGISTRATIONS
                         .iter()
                         .any(|a| other.parsed.attributes.may_contain(a))
-                    || !other
-                        .imports
-                        .iter()
-                        .any(|(_, q)| q == qualified || q == module)
                 {
                     continue;
                 }
@@ -3256,8 +3248,14 @@ fn sending_parameters<'f>(cx: &FileContext, f: &'f Function) -> Vec<&'f str> {
         .map(|p| p.name.as_str())
         .filter(|n| !matches!(*n, "self" | "cls"))
         .collect();
-    if params.is_empty() {
-        return params;
+    // The names below resolve through the file's own imports: a file that imports none of
+    // these frameworks cannot name them.
+    if params.is_empty()
+        || !["fastapi", "starlette", "werkzeug", "flask"]
+            .iter()
+            .any(|m| cx.file.imports_module(m))
+    {
+        return Vec::new();
     }
     let mut sending = Vec::new();
     walk_exprs(&f.body, &mut |e| {
