@@ -197,6 +197,9 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 handler_names: shared.handler_names,
                 sent_exceptions: shared.sent_exceptions,
                 test_module: crate::credentials::names_test_module(file),
+                imports_web_framework: ["fastapi", "starlette", "flask", "quart", "werkzeug"]
+                    .iter()
+                    .any(|m| file.imports_module(m)),
             },
             hooks: HOOKS.map(|_| {
                 (0..rules.len())

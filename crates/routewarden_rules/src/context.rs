@@ -42,6 +42,10 @@ pub struct FileContext<'a> {
     /// Whether the file is test code by its path (see [`crate::credentials::is_test_module`]),
     /// asked of every comparison.
     pub(crate) test_module: bool,
+    /// Whether the file imports a web framework (FastAPI, Starlette, Flask, Quart, werkzeug):
+    /// only such a file can name their exceptions or `abort` through its imports. Decided once
+    /// per file; asked of every function.
+    pub imports_web_framework: bool,
 }
 
 impl<'a> FileContext<'a> {

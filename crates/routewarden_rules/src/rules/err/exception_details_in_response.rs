@@ -3250,11 +3250,7 @@ fn sending_parameters<'f>(cx: &FileContext, f: &'f Function) -> Vec<&'f str> {
         .collect();
     // The names below resolve through the file's own imports: a file that imports none of
     // these frameworks cannot name them.
-    if params.is_empty()
-        || !["fastapi", "starlette", "werkzeug", "flask"]
-            .iter()
-            .any(|m| cx.file.imports_module(m))
-    {
+    if params.is_empty() || !cx.imports_web_framework {
         return Vec::new();
     }
     let mut sending = Vec::new();
