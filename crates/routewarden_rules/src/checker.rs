@@ -50,7 +50,7 @@ pub fn check_project(
     let flask_cors_config = std::sync::OnceLock::new();
     let cors_subclasses = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
-    let handler_names = std::sync::OnceLock::new();
+    let handler_answer_calls = std::sync::OnceLock::new();
     let sent_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
     let shared = Shared {
         model,
@@ -61,7 +61,7 @@ pub fn check_project(
         flask_cors_config: &flask_cors_config,
         cors_subclasses: &cors_subclasses,
         startup_refusals: &startup_refusals,
-        handler_names: &handler_names,
+        handler_answer_calls: &handler_answer_calls,
         sent_exceptions: &sent_exceptions,
     };
     let cx = ProjectContext {
@@ -169,7 +169,7 @@ struct Shared<'a> {
     flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
-    handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
+    handler_answer_calls: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
     sent_exceptions: &'a crate::context::SentExceptions,
 }
 
@@ -194,7 +194,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 flask_cors_config: shared.flask_cors_config,
                 cors_subclasses: shared.cors_subclasses,
                 startup_refusals: shared.startup_refusals,
-                handler_names: shared.handler_names,
+                handler_answer_calls: shared.handler_answer_calls,
                 sent_exceptions: shared.sent_exceptions,
                 test_module: crate::credentials::names_test_module(file),
                 imports_web_framework: ["fastapi", "starlette", "flask", "quart", "werkzeug"]

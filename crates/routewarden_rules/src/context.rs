@@ -2,7 +2,7 @@ use crate::settings::RuleSettings;
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::AttackSurface;
 use routewarden_model::{ProjectModel, SourceModule, ValueOrigin};
-use routewarden_python::ast::{Class, Expr, ExprKind, Function, Span};
+use routewarden_python::ast::{Class, Expr, ExprKind, Function, Span, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
 
@@ -35,7 +35,8 @@ pub struct FileContext<'a> {
     pub(crate) cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
     /// The literals the application refuses to start with, built when a rule first asks.
     pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
-    pub(crate) handler_names: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
+    pub(crate) handler_answer_calls:
+        &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
     /// Whether the project sends what a project exception class carries to the client, by
     /// class definition, filled in as ERR001 asks.
     pub(crate) sent_exceptions: &'a SentExceptions,
@@ -105,24 +106,52 @@ impl<'a> FileContext<'a> {
             .contains(text)
     }
 
-    /// The routes (indices into `surface.apps.routes`) whose handler body mentions `name`, as a
-    /// name or an attribute: built once, so that asking which handlers may call a helper does
-    /// not walk every handler for every helper.
-    pub fn routes_mentioning(&self, name: &str) -> &'a [usize] {
+    /// The routes (indices into `surface.apps.routes`) whose handler assigns or returns the
+    /// result of a call named `name`: `return name(...)`, `x = await obj.name(...)`, also as
+    /// the one argument of `jsonable_encoder`, `dict` or `dumps`. Built once, so that asking
+    /// which handlers answer with what a helper returns does not walk every handler for every
+    /// helper. By name only: the caller resolves the call.
+    pub fn routes_answering_with(&self, name: &str) -> &'a [usize] {
         let surface = self.surface;
-        self.handler_names
+        self.handler_answer_calls
             .get_or_init(|| {
                 let mut index: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
                 for (i, route) in surface.apps.routes.iter().enumerate() {
                     let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
-                    routewarden_model::security::walk_exprs(&route.handler.body, &mut |e| {
-                        e.any(&mut |x| {
-                            if let ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } = &x.kind
-                            {
-                                seen.insert(n.as_str());
+                    routewarden_model::security::walk_stmts(&route.handler.body, &mut |stmt| {
+                        let (Stmt::Assign {
+                            value: Some(value), ..
+                        }
+                        | Stmt::Return {
+                            value: Some(value), ..
+                        }) = stmt
+                        else {
+                            return;
+                        };
+                        let mut value = value;
+                        while let Some(call) = value.as_call() {
+                            let last = call.func.last_name();
+                            if let Some(n) = last {
+                                seen.insert(n);
                             }
-                            false
-                        });
+                            match call.args.as_slice() {
+                                [arg]
+                                    if call.keywords.is_empty()
+                                        && matches!(
+                                            last,
+                                            Some("jsonable_encoder" | "dict" | "dumps")
+                                        ) =>
+                                {
+                                    value = arg;
+                                }
+                                _ => break,
+                            }
+                        }
+                        if let ExprKind::Await(inner) = &value.kind
+                            && let Some(n) = inner.as_call().and_then(|c| c.func.last_name())
+                        {
+                            seen.insert(n);
+                        }
                     });
                     for n in seen {
                         index.entry(n.to_string()).or_default().push(i);

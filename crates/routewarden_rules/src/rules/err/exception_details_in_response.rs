@@ -2416,6 +2416,11 @@ impl ExceptionDetailsInResponse {
     ) {
         for (i, stmt) in body.iter().enumerate() {
             let preceding = &body[..i];
+            // Asked by several arms below; it splits every name of the test into words.
+            let switch = match stmt {
+                Stmt::If { test, .. } => exposure_switch(test),
+                _ => None,
+            };
             match stmt {
                 Stmt::Try {
                     body,
@@ -2571,9 +2576,7 @@ impl ExceptionDetailsInResponse {
                 // deliberate one.
                 Stmt::If {
                     test, body, orelse, ..
-                } if exposure_switch(test).is_none()
-                    && !analysis.recognised_messages(test).is_empty() =>
-                {
+                } if switch.is_none() && !analysis.recognised_messages(test).is_empty() => {
                     let saved = analysis.tainted.clone();
                     for name in analysis.recognised_messages(test) {
                         if let Some(t) = analysis.tainted.get_mut(&name) {
@@ -2588,7 +2591,7 @@ impl ExceptionDetailsInResponse {
                 // str(e.__cause__))`: in the branch the cause is of the class tested.
                 Stmt::If {
                     test, body, orelse, ..
-                } if exposure_switch(test).is_none() && cause_test(analysis, test).is_some() => {
+                } if switch.is_none() && cause_test(analysis, test).is_some() => {
                     let Some((name, classes)) = cause_test(analysis, test) else {
                         continue;
                     };
@@ -2613,9 +2616,7 @@ impl ExceptionDetailsInResponse {
                 // in the branch the exception is of the class tested.
                 Stmt::If {
                     test, body, orelse, ..
-                } if exposure_switch(test).is_none()
-                    && isinstance_test(analysis, test).is_some() =>
-                {
+                } if switch.is_none() && isinstance_test(analysis, test).is_some() => {
                     let Some((name, classes)) = isinstance_test(analysis, test) else {
                         continue;
                     };
@@ -2637,7 +2638,7 @@ impl ExceptionDetailsInResponse {
                 // Details sent only when the operator switched debugging or exposure on.
                 Stmt::If {
                     test, body, orelse, ..
-                } if exposure_switch(test).is_some() => {
+                } if switch.is_some() => {
                     if let Some(branch) = unexposed_branch(test, body, orelse) {
                         self.check_body(analysis, branch, is_handler, out);
                     }
@@ -3067,8 +3068,8 @@ fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
                     .is_some_and(|(file, def, _)| file == cx.file_index && def.span == f.span)
         })
     };
-    // By name first: most handlers do not call `f`.
-    cx.routes_mentioning(&f.name).iter().any(|&i| {
+    // By name first: most handlers do not answer with a call of that name.
+    cx.routes_answering_with(&f.name).iter().any(|&i| {
         let route = &cx.surface.apps.routes[i];
         let (at, handler) = (route.handler_file, route.handler);
         if std::ptr::eq(handler, f) {
