@@ -7924,10 +7924,10 @@ pub fn keyed_mac<'e>(
 
 /// The functions whose bodies enclose `at`, outermost first.
 fn functions_enclosing<'s>(body: &'s [Stmt], at: Span, out: &mut Vec<&'s Function>) {
-    let Some(stmt) = body.iter().find(|s| {
-        let span = s.span();
-        span.start <= at.start && at.end <= span.end
-    }) else {
+    // A body's statements are in source order and do not overlap: the only one that can
+    // enclose `at` is the first that ends at or after it.
+    let first = body.partition_point(|s| s.span().end < at.end);
+    let Some(stmt) = body.get(first).filter(|s| s.span().start <= at.start) else {
         return;
     };
     if let Stmt::FunctionDef(f) = stmt {
