@@ -941,6 +941,7 @@ impl<'a> AppModel<'a> {
                         })
                 });
                 by_argument
+                    || limiter.name.ends_with(UNBOUND_SUFFIX)
                     || self
                         .calls
                         .iter()
@@ -1792,6 +1793,10 @@ fn object_from_value<'a>(
                     })
                     .or(Some(id));
             }
+            // `app = info.load_app()` in a command of a `FlaskGroup(create_app=...)`.
+            if let Some((factory_file, factory)) = script_info_factory(model, file, scope, call) {
+                return factory_result(model, factory_file, factory, depth + 1).or(Some(id));
+            }
             call_result(model, file, scope, call, depth + 1)
                 // `notes = NotesRouter(s).get_router()`: what the instance's method returns,
                 // as for the call written in place.
@@ -1806,6 +1811,76 @@ fn object_from_value<'a>(
         }
         _ => Some(id),
     }
+}
+
+/// The application factory behind `info.load_app()`: `info` is the `ScriptInfo` that
+/// `@pass_script_info` hands a command of a click group built with Flask's `FlaskGroup` and
+/// `create_app=factory` (`@click.group(cls=FlaskGroup, create_app=create_app)` or `cli =
+/// FlaskGroup(create_app=create_app)`), and `load_app()` returns what that factory builds.
+/// The factory's file and expression.
+fn script_info_factory<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    call: &'a Call,
+) -> Option<(usize, &'a Expr)> {
+    let ExprKind::Attribute { value, attr } = &call.func.kind else {
+        return None;
+    };
+    if attr != "load_app" || !call.args.is_empty() {
+        return None;
+    }
+    let command = scope.last()?;
+    let info = value.as_name()?;
+    if !command.params.iter().any(|p| p.name == info) {
+        return None;
+    }
+    let imports = &model.files[file].imports;
+    let is = |e: &Expr, q: &str| imports.resolve(e).is_some_and(|r| r == q);
+    if !command
+        .decorators
+        .iter()
+        .any(|d| is(d, "flask.cli.pass_script_info"))
+    {
+        return None;
+    }
+    command.decorators.iter().find_map(|d| {
+        let func = d.as_call().map_or(d, |c| &c.func);
+        let ExprKind::Attribute { value: group, attr } = &func.kind else {
+            return None;
+        };
+        if attr != "command" {
+            return None;
+        }
+        let (group_file, Some(stmt), _) = model.resolve_definition(file, group)? else {
+            return None;
+        };
+        let group_imports = &model.files[group_file].imports;
+        let flask_group = |e: &Expr| {
+            group_imports
+                .resolve(e)
+                .is_some_and(|q| q == "flask.cli.FlaskGroup")
+        };
+        let factory = match stmt {
+            // `@click.group(cls=FlaskGroup, create_app=create_app) def cli(): ...`
+            Stmt::FunctionDef(g) => g.decorators.iter().find_map(|d| {
+                let c = d.as_call()?;
+                c.keyword("cls")
+                    .is_some_and(flask_group)
+                    .then(|| c.keyword("create_app"))
+                    .flatten()
+            }),
+            // `cli = FlaskGroup(create_app=create_app)`
+            Stmt::Assign {
+                value: Some(value), ..
+            } => value
+                .as_call()
+                .filter(|c| flask_group(&c.func))
+                .and_then(|c| c.keyword("create_app")),
+            _ => None,
+        }?;
+        Some((group_file, factory))
+    })
 }
 
 /// `importlib.import_module(name, package)`'s absolute module name: `.items` with package
@@ -2415,6 +2490,87 @@ fn path_text_at(
         },
         _ => "<dynamic>".to_string(),
     }
+}
+
+/// The literal paths an expression may hold, pushed to `out`: a literal; each side of a
+/// conditional expression; a name's values when the enclosing function (or else the module)
+/// assigns it only such values, in the branches of `if`/`try` (a later assignment in the same
+/// block replaces the earlier ones). `false` when some value is not a literal path.
+fn literal_path_choices<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    out: &mut Vec<String>,
+    depth: u32,
+) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match &expr.kind {
+        ExprKind::IfExp { body, orelse, .. } => {
+            literal_path_choices(model, file, scope, body, out, depth + 1)
+                && literal_path_choices(model, file, scope, orelse, out, depth + 1)
+        }
+        ExprKind::Name(name) => {
+            let body = match scope.iter().rev().find(|f| f.assigned.may_contain(name)) {
+                Some(f) if f.params.iter().any(|p| p.name == *name) => return false,
+                Some(f) => &f.body[..],
+                None if scope
+                    .iter()
+                    .any(|f| f.params.iter().any(|p| p.name == *name)) =>
+                {
+                    return false;
+                }
+                None => model.files[file].body(),
+            };
+            let values = block_assignments(body, name);
+            // The name's own scope holds what is read: a value from an enclosing function or
+            // the module is looked at from there.
+            let scope = match scope.iter().rposition(|f| std::ptr::eq(&f.body[..], body)) {
+                Some(i) => &scope[..=i],
+                None => &[],
+            };
+            !values.is_empty()
+                && values
+                    .into_iter()
+                    .all(|v| literal_path_choices(model, file, scope, v, out, depth + 1))
+        }
+        _ => {
+            let text = path_text(model, file, scope, Some(expr));
+            let literal = !text.contains("<dynamic>") && !text.contains('…');
+            if literal {
+                out.push(text);
+            }
+            literal
+        }
+    }
+}
+
+/// The values a block may leave in `name`: its last plain assignment, with the assignments in
+/// the branches of compound statements after it (`if`/`else`, `try`/`except`), not those of
+/// nested functions or classes.
+fn block_assignments<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
+    let mut values = Vec::new();
+    for stmt in body {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| t.as_name() == Some(name)) => {
+                values.clear();
+                values.push(value);
+            }
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    values.extend(block_assignments(child, name));
+                }
+            }
+        }
+    }
+    values
 }
 
 /// FastAPI's default for the documentation URL held in an application attribute.
@@ -3352,6 +3508,26 @@ impl<'a> Extractor<'a> {
         (!texts.is_empty()).then_some(texts)
     }
 
+    /// The path a route's path expression gives, or each path it may give when it is chosen
+    /// by a condition the analysis cannot decide (`path = "/legacy" if old else "/"`, or
+    /// `path` assigned a literal in each branch of an `if`): one route per alternative, as for
+    /// a loop over a literal list.
+    fn path_alternatives(&self, path: Option<&'a Expr>) -> Vec<String> {
+        let text = path_text(self.model, self.file, &self.scope, path);
+        if text != "<dynamic>" {
+            return vec![text];
+        }
+        let mut out = Vec::new();
+        if let Some(path) = path
+            && literal_path_choices(self.model, self.file, &self.scope, path, &mut out, 0)
+            && out.len() > 1
+        {
+            out.dedup();
+            return out;
+        }
+        vec![text]
+    }
+
     /// A path built with `.format()`, `%` or `+` from the variables of one enclosing loop over
     /// a literal (`for d in ["rated", "hot"]: bp.add_url_rule('/{}/<sort>'.format(d), ...)`):
     /// its text once per row, read by the helper evaluator with the variables bound to the
@@ -3958,7 +4134,10 @@ impl<'a> Extractor<'a> {
                 }
                 self.expr(value, *span);
             }
-            Stmt::Expr { value, span } => self.expr(value, *span),
+            Stmt::Expr { value, span } => {
+                self.unbound_limiter(value, *span);
+                self.expr(value, *span);
+            }
             // `return Starlette(routes=...)` in a factory: the application is its result.
             Stmt::Return {
                 value: Some(value),
@@ -4213,6 +4392,27 @@ impl<'a> Extractor<'a> {
             scope: self.scope.last().map(|f| f.span.start),
             name: name.to_string(),
         }
+    }
+
+    /// `Limiter(app, default_limits=[...])` as a statement of its own (Flask-Limiter before
+    /// 3.0 took the application first): the limiter is attached to the application though
+    /// no name holds it. It is kept under the name `Limiter(...)`, which no code can read, and
+    /// counts as attached (it is handed its application, whatever the analysis makes of it).
+    fn unbound_limiter(&mut self, value: &'a Expr, span: Span) {
+        let Some(call) = value.as_call() else { return };
+        if !matches!(
+            call.func.kind,
+            ExprKind::Name(_) | ExprKind::Attribute { .. }
+        ) || call.args.is_empty() && call.keyword("app").is_none()
+            || constructed_kind(self.model, self.file, &call.func) != Some(ObjectKind::FlaskLimiter)
+        {
+            return;
+        }
+        let name = format!(
+            "{}{UNBOUND_SUFFIX}",
+            call.func.last_name().unwrap_or("Limiter")
+        );
+        self.constructed(self.local_id(&name), ObjectKind::FlaskLimiter, call, span);
     }
 
     /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`, or
@@ -6198,6 +6398,13 @@ impl<'a> Extractor<'a> {
             return None;
         }
         match &expr.kind {
+            // `add_api_route("/docs", lambda: RedirectResponse(url="/"))`: the lambda is the
+            // handler, its value what the handler returns.
+            ExprKind::Lambda(function) => Some(ViewTarget::Function {
+                file,
+                function,
+                scope: scope.to_vec(),
+            }),
             ExprKind::Call(call) => {
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
                     && attr == "as_view"
@@ -6453,7 +6660,7 @@ impl<'a> Extractor<'a> {
             // `for m in methods: api.add_url_rule(f"/{m}", ...)` over a literal: one path per row.
             None => self
                 .looped_paths(path_arg)
-                .unwrap_or_else(|| vec![path_text(self.model, self.file, &self.scope, path_arg)]),
+                .unwrap_or_else(|| self.path_alternatives(path_arg)),
         };
         let Some(view) = view else { return };
         // `self.add_url_rule(rule, endpoint, handler)` in an overridden `route()` of a project
@@ -6989,9 +7196,9 @@ impl<'a> Extractor<'a> {
                         let path_arg = call.argument("path", 0).or(call.keyword("rule"));
                         // `for name, kind in (("Hybrid", "hybrid"), ...): @app.post(f"/chunk/
                         // {kind}")`: one route per row of the literal the loop walks.
-                        let paths = self.looped_paths(path_arg).unwrap_or_else(|| {
-                            vec![path_text(self.model, self.file, &self.scope, path_arg)]
-                        });
+                        let paths = self
+                            .looped_paths(path_arg)
+                            .unwrap_or_else(|| self.path_alternatives(path_arg));
                         for path in paths {
                             self.out.routes.push(RouteDecl {
                                 file: self.file,
@@ -7960,6 +8167,10 @@ fn definition_value_as_written<'a>(model: &'a ProjectModel, id: &ObjectId) -> Op
 /// Starlette(...)`): the function's result, printed as `module.create_app()`.
 pub const RETURNED: &str = "<returned>";
 
+/// The end of the name of an object built by a call whose result no name holds
+/// (`Limiter(app, ...)` as a statement): `Limiter(...)`.
+pub const UNBOUND_SUFFIX: &str = "(...)";
+
 /// The first framework constructor call a function returns directly.
 fn returned_construction<'a>(
     model: &ProjectModel,
@@ -8817,7 +9028,7 @@ fn collect_calls<'a>(expr: &'a Expr, out: &mut Vec<(&'a Expr, &'a Call)>) {
     if let ExprKind::Call(call) = &expr.kind {
         out.push((expr, call));
     }
-    if matches!(expr.kind, ExprKind::Lambda { .. }) {
+    if matches!(expr.kind, ExprKind::Lambda(_)) {
         return;
     }
     expr.for_each_child(|child| collect_calls(child, out));
@@ -9732,8 +9943,8 @@ fn field_construction<'a>(
         _ => return None,
     };
     match &factory.kind {
-        ExprKind::Lambda { body } => {
-            let inner = body.as_call()?;
+        ExprKind::Lambda(function) => {
+            let inner = function.lambda_value()?.as_call()?;
             Some((&inner.func, inner))
         }
         _ => Some((factory, call)),
@@ -10546,6 +10757,103 @@ mod tests {
             "Security(user, scopes=[\"admin\"])"
         );
         assert_eq!(one_line("a  ==\tb"), "a == b");
+    }
+
+    /// Lambdas registered as handlers (`add_api_route`, `add_url_rule`, Starlette's `Route`)
+    /// are routes, with the default methods of each registration and the lambda as handler.
+    #[test]
+    fn lambda_handlers_are_routes() {
+        let source = r#"
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+from flask import Flask, redirect
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+
+class Server:
+    def __init__(self):
+        self.app = FastAPI()
+        router = APIRouter()
+        router.add_api_route("/docs", lambda: RedirectResponse(url="/"))
+        router.add_api_route("/items", lambda: [], methods=["POST"])
+        self.app.include_router(router)
+
+
+site = Flask(__name__)
+site.add_url_rule("/home", "home", lambda: redirect("/"))
+panel = Starlette(routes=[Route("/health", lambda request: "ok")])
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.Server.app GET /docs -",
+                "app.Server.app POST /items -",
+                "app.panel GET /health -",
+                "app.site GET /home -",
+            ]
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        assert!(apps.routes.iter().all(|r| r.handler.name == "<lambda>"));
+        let health = apps.routes.iter().find(|r| r.path == "/health").unwrap();
+        assert_eq!(health.handler.params[0].name, "request");
+    }
+
+    /// A path chosen by a condition the analysis cannot decide is each of its literal
+    /// alternatives: a module variable assigned in both branches of an `if`, a conditional
+    /// expression in a local variable. A later plain assignment replaces earlier ones, and a
+    /// parameter stays `<dynamic>`.
+    #[test]
+    fn paths_chosen_by_a_condition_are_one_route_each() {
+        let source = r#"
+from flask import Flask
+
+try:
+    import extra
+except ImportError:
+    extra = None
+
+app = Flask(__name__)
+
+if extra:
+    landing = "/legacy"
+else:
+    landing = "/"
+
+replaced = "/old"
+if extra:
+    replaced = "/new-a"
+replaced = "/final"
+
+
+@app.route(landing)
+def landing_page():
+    return "hi"
+
+
+@app.route(replaced)
+def replaced_page():
+    return "hi"
+
+
+def register(debug, prefix):
+    entry = "/debug" if debug else "/status"
+    app.add_url_rule(entry, "entry", landing_page, methods=["POST"])
+    app.add_url_rule(prefix, "given", landing_page)
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app GET / -",
+                "app.app GET /final -",
+                "app.app GET /legacy -",
+                "app.app GET <dynamic> -",
+                "app.app POST /debug -",
+                "app.app POST /status -",
+            ]
+        );
     }
 
     /// A project `Blueprint` subclass whose overridden `route()` registers the view with

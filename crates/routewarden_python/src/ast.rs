@@ -296,6 +296,19 @@ pub struct Function {
     pub self_attributes: NameFilter,
 }
 
+impl Function {
+    /// The name given to a lambda's function.
+    pub const LAMBDA: &'static str = "<lambda>";
+
+    /// What a lambda returns: the `value` of `lambda params: value`.
+    pub fn lambda_value(&self) -> Option<&Expr> {
+        match self.body.as_slice() {
+            [Stmt::Return { value: Some(v), .. }] if self.name == Self::LAMBDA => Some(v),
+            _ => None,
+        }
+    }
+}
+
 /// A 1024-bit Bloom filter of the attribute names a module uses (`x.config`, `app.route`):
 /// whole-module searches for a method call skip the modules that never name it. Large enough
 /// that a module with a hundred distinct attributes answers "maybe" for about 3 % of others.
@@ -587,9 +600,9 @@ pub enum ExprKind {
         body: Box<Expr>,
         orelse: Box<Expr>,
     },
-    Lambda {
-        body: Box<Expr>,
-    },
+    /// `lambda params: value`, kept as a function named `<lambda>` whose body is `return
+    /// value`, so that a lambda can stand where a function does (a route's handler).
+    Lambda(Box<Function>),
     /// List, set, dict comprehensions and generator expressions. `value` holds a dict
     /// comprehension's value; `element` its key or the element.
     Comprehension {
@@ -730,8 +743,13 @@ impl Expr {
             ExprKind::Attribute { value, .. }
             | ExprKind::Await(value)
             | ExprKind::Starred(value)
-            | ExprKind::Lambda { body: value }
             | ExprKind::UnaryOp { operand: value, .. } => f(value),
+            // The value only, as before lambdas kept their parameters.
+            ExprKind::Lambda(function) => {
+                if let Some(value) = function.lambda_value() {
+                    f(value);
+                }
+            }
             ExprKind::Call(call) => {
                 f(&call.func);
                 call.args.iter().for_each(&mut f);

@@ -197,7 +197,56 @@ impl<'src> Lowerer<'src> {
     }
 
     fn function(&mut self, f: &ra::StmtFunctionDef) -> Function {
-        let p = &f.parameters;
+        let params = self.parameters(&f.parameters);
+        let decorators: Vec<Expr> = f
+            .decorator_list
+            .iter()
+            .map(|d| self.expr(&d.expression))
+            .collect();
+        let body: Vec<Stmt> = self.suite(&f.body);
+        let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
+        Function {
+            name: Identifier::new(f.name.id.as_str()),
+            is_async: f.is_async,
+            params,
+            returns: f.returns.as_deref().map(|r| self.expr(r)),
+            assigned,
+            self_attributes,
+            body,
+            span: span(f.range),
+            def_span: self.header_span(f.name.range),
+            decorators,
+        }
+    }
+
+    /// `lambda params: value` as a function `<lambda>` whose body is `return value`.
+    fn lambda(&mut self, l: &ra::ExprLambda) -> Function {
+        let params = match &l.parameters {
+            Some(p) => self.parameters(p),
+            None => Vec::new(),
+        };
+        let whole = span(l.range);
+        let value = self.expr(&l.body);
+        let body = vec![Stmt::Return {
+            span: value.span,
+            value: Some(value),
+        }];
+        let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
+        Function {
+            name: Identifier::new(Function::LAMBDA),
+            is_async: false,
+            params,
+            returns: None,
+            assigned,
+            self_attributes,
+            body,
+            span: whole,
+            def_span: whole,
+            decorators: Vec::new(),
+        }
+    }
+
+    fn parameters(&mut self, p: &ra::Parameters) -> Vec<Param> {
         let mut params = Vec::new();
         let mut push = |this: &mut Self, pd: &ra::ParameterWithDefault, kind| {
             params.push(Param {
@@ -231,25 +280,7 @@ impl<'src> Lowerer<'src> {
                 });
             }
         }
-        let decorators: Vec<Expr> = f
-            .decorator_list
-            .iter()
-            .map(|d| self.expr(&d.expression))
-            .collect();
-        let body: Vec<Stmt> = self.suite(&f.body);
-        let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
-        Function {
-            name: Identifier::new(f.name.id.as_str()),
-            is_async: f.is_async,
-            params,
-            returns: f.returns.as_deref().map(|r| self.expr(r)),
-            assigned,
-            self_attributes,
-            body,
-            span: span(f.range),
-            def_span: self.header_span(f.name.range),
-            decorators,
-        }
+        params
     }
 
     fn class(&mut self, c: &ra::StmtClassDef) -> Class {
@@ -406,9 +437,7 @@ impl<'src> Lowerer<'src> {
                 body: self.boxed(&i.body),
                 orelse: self.boxed(&i.orelse),
             },
-            ra::Expr::Lambda(l) => ExprKind::Lambda {
-                body: self.boxed(&l.body),
-            },
+            ra::Expr::Lambda(l) => ExprKind::Lambda(Box::new(self.lambda(l))),
             ra::Expr::ListComp(c) => self.comprehension(&c.elt, None, &c.generators),
             ra::Expr::SetComp(c) => self.comprehension(&c.elt, None, &c.generators),
             ra::Expr::Generator(c) => self.comprehension(&c.elt, None, &c.generators),

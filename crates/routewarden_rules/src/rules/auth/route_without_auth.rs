@@ -1910,7 +1910,7 @@ impl<'m> ReadOnly<'_, 'm> {
                         self.reads_request = true;
                     }
                 }
-                ExprKind::Named { .. } | ExprKind::Yield(_) | ExprKind::Lambda { .. } => ok = false,
+                ExprKind::Named { .. } | ExprKind::Yield(_) | ExprKind::Lambda(_) => ok = false,
                 ExprKind::Call(call) => calls.push(call),
                 _ => {}
             }

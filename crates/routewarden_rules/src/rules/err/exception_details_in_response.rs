@@ -1883,7 +1883,7 @@ impl InputOnly<'_> {
         let mut steps = 0;
         let impure = expr.any(&mut |x| {
             let ExprKind::Call(call) = &x.kind else {
-                return matches!(x.kind, ExprKind::Lambda { .. } | ExprKind::Yield(_));
+                return matches!(x.kind, ExprKind::Lambda(_) | ExprKind::Yield(_));
             };
             match self.call(file, params, call, depth) {
                 Some(n) => {

@@ -6,7 +6,7 @@ use crate::rule::{ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{credential_evidence, walk_exprs};
-use routewarden_python::ast::{Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -40,7 +40,10 @@ declare_rule! {
     /// reading `form["password"]`) handles credentials through that function. Methods that
     /// submit credentials (POST, PUT, PATCH) are considered, and GET when the handler itself
     /// exchanges a password the caller sends (a header, a query parameter) for a credential it
-    /// hands back (a token, an API key, a session), and only routes open
+    /// hands back (a token, an API key, a session, a cookie holding a value made at run time;
+    /// a constant marker cookie is none), unless that password is the caller's own choice (a
+    /// path parameter set against the credentials the same request carries, as in
+    /// `/check/<user>/<passwd>`: no secret on the server's side), and only routes open
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
     /// brute-force target) whose router is mounted in an application the analysis sees, other
     /// than a throw-away one (served only on a random loopback port, or created in test code for
@@ -125,6 +128,13 @@ impl Rule for AuthEndpointWithoutRateLimit {
                     &cx.settings.login_paths,
                 )
                 .or_else(|| helper_reads_password(cx.model, route.handler_file, route.handler))
+            } else if caller_chosen_password(
+                cx.model,
+                route.handler_file,
+                route.handler,
+                &mounted.full_path,
+            ) {
+                None
             } else {
                 get_credential_exchange(route.handler)
             };
@@ -162,8 +172,11 @@ impl Rule for AuthEndpointWithoutRateLimit {
 /// sends (a password-like parameter, `request.headers.get("X-Password")`,
 /// `request.args["password"]`) or hands one to a password check (`check_password(user, pw)`),
 /// and hands back a credential (`issue_api_key(user)`, `create_access_token(...)`,
-/// `login_user(user)`, a `session[...]` write, a `token` or `api_key` key or keyword of the
-/// answer or of its headers). A password check alone may be the per-request Basic authentication of an
+/// `login_user(user)`, a `session[...]` write, a cookie holding a value made at run time, a
+/// `token` or `api_key` key or keyword of the answer or of its headers). A cookie holding a
+/// constant (`set_cookie("probe", value="seen")`) is a marker, not a credential: a check
+/// against a password the caller chose itself (`/check/<user>/<passwd>` comparing the Basic
+/// credentials with the path) that sets one hands back nothing. A password check alone may be the per-request Basic authentication of an
 /// ordinary page.
 fn get_credential_exchange(handler: &Function) -> Option<String> {
     let mut password: Option<String> = handler
@@ -197,7 +210,8 @@ fn get_credential_exchange(handler: &Function) -> Option<String> {
                             .iter()
                             .filter_map(|k| k.arg.as_deref())
                             .any(names_credential)
-                        || matches!(name.as_str(), "login_user" | "set_cookie")
+                        || name == "login_user"
+                        || name == "set_cookie" && !constant_cookie(c)
                         || name == "encode"
                             && c.func.dotted_parts().is_some_and(|p| p.contains(&"jwt"));
                 }
@@ -223,6 +237,108 @@ fn get_credential_exchange(handler: &Function) -> Option<String> {
         });
     });
     password.filter(|_| issues)
+}
+
+/// Whether a `set_cookie` call stores a constant (`set_cookie("probe", value="seen")`, or no
+/// value at all): a marker anyone could set themselves, not a credential handed back.
+fn constant_cookie(call: &Call) -> bool {
+    let value = call.args.get(1).or_else(|| call.keyword("value"));
+    value.is_none_or(|v| {
+        matches!(
+            v.kind,
+            ExprKind::Str(_)
+                | ExprKind::Bytes(_)
+                | ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Bool(_)
+                | ExprKind::NoneLiteral
+        )
+    })
+}
+
+/// Whether the password a GET handler takes is the caller's own choice: a path parameter
+/// (`/check/<user>/<passwd>`) that the handler, or a project function it calls, sets against
+/// the credentials the same request carries (`request.authorization`, the `Authorization`
+/// header). The caller sends both sides of the comparison and the server holds no secret:
+/// there is nothing to guess.
+fn caller_chosen_password(
+    model: &ProjectModel,
+    file: usize,
+    handler: &Function,
+    path: &str,
+) -> bool {
+    let in_path = |name: &str| {
+        path.split('/').any(|segment| {
+            let inner = segment
+                .strip_prefix('<')
+                .and_then(|r| r.strip_suffix('>'))
+                .map(|r| r.rsplit(':').next().unwrap_or(r))
+                .or_else(|| {
+                    segment
+                        .strip_prefix('{')
+                        .and_then(|r| r.strip_suffix('}'))
+                        .map(|r| r.split(':').next().unwrap_or(r))
+                });
+            inner == Some(name)
+        })
+    };
+    handler
+        .params
+        .iter()
+        .any(|p| is_password_key(&p.name) && in_path(&p.name))
+        && reads_request_credentials(model, file, handler, 2)
+}
+
+/// Whether a function (with the project functions it calls, `depth` levels) reads the
+/// credentials of the request: `request.authorization`, the `Authorization` header.
+fn reads_request_credentials(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    depth: u32,
+) -> bool {
+    let mut found = false;
+    let mut helpers: Vec<&Expr> = Vec::new();
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| match &x.kind {
+            ExprKind::Attribute { value, attr } => {
+                rooted_in_request(value) && attr == "authorization"
+            }
+            ExprKind::Call(c) => {
+                if let ExprKind::Attribute { value, attr } = &c.func.kind
+                    && attr == "get"
+                    && value
+                        .dotted_parts()
+                        .is_some_and(|p| p.last() == Some(&"headers"))
+                    && rooted_in_request(value)
+                {
+                    return c
+                        .args
+                        .first()
+                        .and_then(Expr::as_str)
+                        .is_some_and(|k| k.eq_ignore_ascii_case("authorization"));
+                }
+                helpers.push(&c.func);
+                false
+            }
+            ExprKind::Subscript { value, slice } => {
+                value
+                    .dotted_parts()
+                    .is_some_and(|p| p.last() == Some(&"headers"))
+                    && rooted_in_request(value)
+                    && slice
+                        .as_str()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("authorization"))
+            }
+            _ => false,
+        });
+    });
+    found
+        || depth > 0
+            && helpers.into_iter().any(|func| {
+                resolve_callee(model, file, func)
+                    .is_some_and(|(f, def, _)| reads_request_credentials(model, f, def, depth - 1))
+            })
 }
 
 /// Calls that check a password or one-time code.

@@ -106,7 +106,9 @@ impl SpoofableRateLimitKey {
             return true;
         }
         match &key.kind {
-            ExprKind::Lambda { body } => reads_forwarded_header(body),
+            ExprKind::Lambda(function) => {
+                function.lambda_value().is_some_and(reads_forwarded_header)
+            }
             _ => match cx.model.resolve_definition(file, key) {
                 Some((def_file, Some(Stmt::FunctionDef(f)), _)) => {
                     let mut found = false;
