@@ -43,7 +43,13 @@ declare_rule! {
     /// and validates the request (`jsonschema.validate`) and answers a literal, a module
     /// constant, a setting or what the caller posted, calling nothing else (the handshake of a
     /// plugin protocol, Docker's `POST /Plugin.Activate`; a bare `return {"ok": True}` is
-    /// taken for a sketch's stand-in and still counts), nor a handler that only serves files
+    /// taken for a sketch's stand-in and still counts), nor a handler that only reads the
+    /// request and answers it, whatever its method (an echo service's `POST /post`, `DELETE
+    /// /delete`, `/anything/<path:rest>`: its body and the project helpers it calls read the
+    /// request, also a `request: Request` parameter's body, headers and query, and build and
+    /// answer values of their own; not when it reads a path value, reaches module state or the
+    /// application's (`request.app.state`), saves an upload, calls anything else, takes a
+    /// `Depends(...)` or is wrapped in a project decorator), nor a handler that only serves files
     /// (every answer a `send_from_directory`/`send_file`/`FileResponse`, the rest computing and testing paths
     /// and refusing with `abort(404)`: a single-page app's host taking `GET,POST
     /// /<path:path>`); a read-only route that answers a list built from data the code itself
@@ -338,6 +344,7 @@ impl Rule for RouteWithoutAuth {
                 && !only_searches(path, route, &route.methods)
                 && !only_serves_files(route.handler)
                 && !answers_without_effect(cx, route, path)
+                && !echoes_request(cx, route)
             {
                 // `GET,POST /x`: only the methods that change state are said to.
                 let changing: Vec<&str> = route
@@ -1568,22 +1575,81 @@ fn reads_and_answers(cx: &ProjectContext, route: &RouteDecl) -> Option<(bool, bo
         reads_request: false,
     };
     let handler = route.handler;
+    let request = request_params(&cx.model.files[route.handler_file].imports, handler);
     let params: Vec<&str> = handler
         .params
         .iter()
         .map(|p| p.name.as_str())
-        .filter(|n| !matches!(*n, "self" | "cls"))
+        .filter(|n| !matches!(*n, "self" | "cls") && !request.contains(n))
         .collect();
     walk.visited.push(handler as *const Function);
     let mut scope = Scope {
         file: route.handler_file,
         owned: Vec::new(),
         forbidden: params,
+        request,
     };
     if !walk.block(&handler.body, &mut scope, 0) {
         return None;
     }
     Some((walk.reads_request, redirects_by_hand(handler)))
+}
+
+/// A handler that only reads the request and answers it (an echo service's `POST /post`,
+/// `DELETE /delete`, `/anything/<path:rest>`): [`reads_and_answers`] with the request read,
+/// whatever the method. A handler that reads nothing and answers a literal is a sketch's
+/// stand-in, and one whose dependencies (`Depends(...)`) or project decorators
+/// (`@remember_visit`) run code of their own is not judged by its body alone: both still count.
+fn echoes_request(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let model = cx.model;
+    let handler = route.handler;
+    let request_params = request_params(&model.files[route.handler_file].imports, handler);
+    if handler.params.iter().any(|p| {
+        !request_params.contains(&p.name.as_str())
+            && p.default.as_ref().is_some_and(|d| d.as_call().is_some())
+    }) {
+        return false;
+    }
+    // A decorator written in the project wraps the view in code of its own; the registering
+    // one (also a project route factory) only registers it.
+    let project_decorator = |file: usize, d: &Expr| {
+        let callee = d.as_call().map_or(d, |c| &c.func);
+        resolve_callee(model, file, callee).is_some()
+    };
+    if handler
+        .decorators
+        .iter()
+        .enumerate()
+        .any(|(i, d)| Some(i) != route.decorator_index && project_decorator(route.handler_file, d))
+        || route
+            .view_decorators
+            .iter()
+            .any(|(f, d)| project_decorator(*f, d))
+    {
+        return false;
+    }
+    matches!(reads_and_answers(cx, route), Some((true, _)))
+}
+
+/// The handler's parameters annotated as Starlette's request (`request: Request`).
+fn request_params<'f>(imports: &Imports, handler: &'f Function) -> Vec<&'f str> {
+    handler
+        .params
+        .iter()
+        .filter(|p| {
+            p.annotation.as_ref().is_some_and(|a| {
+                imports.resolves_to(
+                    a,
+                    &[
+                        "fastapi.Request",
+                        "fastapi.requests.Request",
+                        "starlette.requests.Request",
+                    ],
+                )
+            })
+        })
+        .map(|p| p.name.as_str())
+        .collect()
 }
 
 /// A 3xx status (`response.status_code = 302`, `Response(..., status=307, ...)`, `return
@@ -1652,6 +1718,8 @@ struct Scope<'a> {
     owned: Vec<&'a str>,
     /// The handler's parameters: reading one addresses an object.
     forbidden: Vec<&'a str>,
+    /// The handler's Starlette request parameters (`request: Request`).
+    request: Vec<&'a str>,
 }
 
 /// The walk of [`reads_and_answers`].
@@ -1877,6 +1945,9 @@ impl<'m> ReadOnly<'_, 'm> {
             };
         }
         match &root.kind {
+            ExprKind::Name(n) if scope.request.contains(&n.as_str()) => {
+                reads_request_data(e, &scope.request)
+            }
             ExprKind::Name(n) => {
                 scope.owned.contains(&n.as_str()) || imports.resolves_to(root, REQUEST_GLOBALS)
             }
@@ -1906,11 +1977,22 @@ impl<'m> ReadOnly<'_, 'm> {
                 ExprKind::Name(n) => {
                     if scope.forbidden.contains(&n.as_str()) {
                         ok = false;
-                    } else if imports.resolves_to(x, REQUEST_GLOBALS) {
+                    } else if scope.request.contains(&n.as_str())
+                        || imports.resolves_to(x, REQUEST_GLOBALS)
+                    {
                         self.reads_request = true;
                     }
                 }
                 ExprKind::Named { .. } | ExprKind::Yield(_) | ExprKind::Lambda(_) => ok = false,
+                // The path's values read from the request (`request.path_params["id"]`,
+                // Flask's `request.view_args`) address an object, as a parameter would.
+                ExprKind::Attribute { value, attr }
+                    if matches!(attr.as_str(), "path_params" | "view_args")
+                        && (value.as_name().is_some_and(|n| scope.request.contains(&n))
+                            || imports.resolves_to(value, REQUEST_GLOBALS)) =>
+                {
+                    ok = false;
+                }
                 ExprKind::Call(call) => calls.push(call),
                 _ => {}
             }
@@ -1944,6 +2026,11 @@ impl<'m> ReadOnly<'_, 'm> {
                 return true;
             }
         }
+        // `await request.json()`, `request.headers.get(...)` on a Starlette request; not
+        // `request.app.state.store.append(...)`.
+        if root_name(&call.func).is_some_and(|r| scope.request.contains(&r)) {
+            return reads_request_data(&call.func, &scope.request);
+        }
         // A builtin that only reads or converts, by its bare name (not every builtin has a
         // qualified name in the import tables).
         if let Some(n) = call.func.as_name()
@@ -1956,6 +2043,17 @@ impl<'m> ReadOnly<'_, 'm> {
         // A method of a value the function built, of a literal (`b"".join(...)`), or of a
         // comprehension's own name.
         if let ExprKind::Attribute { value, attr } = &call.func.kind {
+            // A file the caller uploaded writes itself to disk (`request.files["f"].save(p)`).
+            if attr == "save" {
+                return false;
+            }
+            // A method of what a conversion answered, a new string or container
+            // (`b"".join(parts).decode()`, `json.dumps(d).encode()`).
+            if let ExprKind::Call(inner) = &value.kind
+                && fresh_value(module, &inner.func)
+            {
+                return true;
+            }
             match root_name(value) {
                 Some(r) if scope.owned.contains(&r) || bound.contains(&r) => return true,
                 None if !matches!(value.kind, ExprKind::Call(_)) => return true,
@@ -1972,6 +2070,31 @@ impl<'m> ReadOnly<'_, 'm> {
         }
         // A project function, or a project class's constructor, judged the same way.
         if depth >= 3 || self.visited.len() >= 24 {
+            return false;
+        }
+        // The callee takes its parameters for its own values: module state handed to it
+        // (`remember(NOTES, value)`) is not.
+        let module_state = |a: &Expr| {
+            let mut root = a;
+            while let ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } =
+                &root.kind
+            {
+                root = value;
+            }
+            root.as_name().is_some_and(|r| {
+                !scope.owned.contains(&r)
+                    && !bound.contains(&r)
+                    && !scope.request.contains(&r)
+                    && (module.top_level(r).is_some() || imports.get(r).is_some())
+                    && !REQUEST_GLOBALS.iter().any(|g| imports.get(r) == Some(*g))
+            })
+        };
+        if call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(module_state)
+        {
             return false;
         }
         let model = self.cx.model;
@@ -2015,9 +2138,84 @@ impl<'m> ReadOnly<'_, 'm> {
                 .filter(|n| !matches!(*n, "self" | "cls"))
                 .collect(),
             forbidden: Vec::new(),
+            request: Vec::new(),
         };
         self.block(&def.body, &mut inner, depth + 1)
     }
+}
+
+/// Whether a chain on a Starlette request parameter reads what the caller sent: its body
+/// (`request.json()`, `body()`, `form()`) or a value of this request alone (`headers`,
+/// `query_params`, `cookies`, `url`, `client`, `method`), not the application and state it
+/// reaches (`request.app.state`, `request.session`, `request.scope`).
+fn reads_request_data(e: &Expr, request: &[&str]) -> bool {
+    // The attribute right after the request's name, and whether it is called directly.
+    let mut first: Option<&str> = None;
+    let mut called = false;
+    let mut cur = e;
+    loop {
+        match &cur.kind {
+            ExprKind::Attribute { value, attr } => {
+                if value.as_name().is_some() {
+                    first = Some(attr);
+                }
+                cur = value;
+            }
+            ExprKind::Subscript { value, .. } => cur = value,
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, .. } = &call.func.kind
+                    && value.as_name().is_some()
+                {
+                    called = true;
+                }
+                cur = &call.func;
+            }
+            ExprKind::Name(n) => {
+                if !request.contains(&n.as_str()) {
+                    return false;
+                }
+                break;
+            }
+            _ => return false,
+        }
+    }
+    // `request.json` itself, as the callee being judged, is a body read.
+    let direct_method =
+        matches!(&e.kind, ExprKind::Attribute { value, .. } if value.as_name().is_some());
+    match first {
+        None => false,
+        Some("json" | "body" | "form") => called || direct_method,
+        Some(a) => matches!(
+            a,
+            "headers" | "query_params" | "cookies" | "url" | "base_url" | "client" | "method"
+        ),
+    }
+}
+
+/// A callee that answers a new value of its own: a method of a literal (`b"".join`), a pure
+/// conversion (`json.dumps`, `base64.b64encode`, `str`). Not a request read: what it answers
+/// (an uploaded file) may have methods that write.
+fn fresh_value(module: &routewarden_model::SourceModule, func: &Expr) -> bool {
+    let imports = &module.imports;
+    if let ExprKind::Attribute { value, .. } = &func.kind
+        && root_name(value).is_none()
+        && !matches!(value.kind, ExprKind::Call(_))
+    {
+        return true;
+    }
+    if let Some(n) = func.as_name()
+        && imports.get(n).is_none()
+        && module.top_level(n).is_none()
+        && PURE_BUILTINS.contains(&n)
+    {
+        return true;
+    }
+    imports.resolve(func).is_some_and(|q| {
+        PURE_CALLS.contains(&q.as_str())
+            || PURE_PREFIXES
+                .iter()
+                .any(|p| q.starts_with(p) && !p.contains("request"))
+    })
 }
 
 /// A base class that is a builtin container (`dict`, `list`, `object`).
