@@ -959,6 +959,24 @@ impl NonConstantTimeSecretCompare {
             .or_else(|| (holds_mac(cx, lhs) || holds_mac(cx, rhs)).then(|| "an HMAC".to_string()))
             .or_else(|| secret_value_label(cx, lhs))
             .or_else(|| secret_value_label(cx, rhs));
+        // `if EXPORT_KEY != key:` after refusing to serve while `EXPORT_KEY` is empty: a
+        // secret the server is configured with, whatever it is called, though the module
+        // gives it an empty default.
+        let configured = if secret.is_none() {
+            cx.function().and_then(|f| {
+                routewarden_model::security::configured_secret_operand(
+                    cx.model,
+                    cx.file_index,
+                    f,
+                    expr,
+                )
+            })
+        } else {
+            None
+        };
+        let secret = secret.or_else(|| configured.and_then(Expr::as_name).map(str::to_string));
+        let code_constant =
+            |e: &Expr| !configured.is_some_and(|c| std::ptr::eq(c, e)) && is_code_constant(cx, e);
         let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
         // `password == confirm_password`: a form's two fields, not a secret check. A
         // stored hash (`user.password_hash == password_hash`) is a secret.
@@ -977,8 +995,8 @@ impl NonConstantTimeSecretCompare {
             return None;
         }
         let secret = secret.filter(|_| !both_constants)?;
-        if is_code_constant(cx, lhs)
-            || is_code_constant(cx, rhs)
+        if code_constant(lhs)
+            || code_constant(rhs)
             || !Self::is_secret_check(cx, expr, op, lhs, rhs)
         {
             return None;
