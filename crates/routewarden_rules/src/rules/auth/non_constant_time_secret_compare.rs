@@ -24,7 +24,9 @@ declare_rule! {
     /// (`self.config.token.get_secret_value()`), a header named by a module constant
     /// (`request.headers.get(SECRET_HEADER_NAME)`), a value a module-level assignment draws
     /// from `secrets`/`os.urandom` (`csrf = os.urandom(16).hex()`, also in one branch of a
-    /// module-level `if`). What the application holds (`request.app.state.token`) is the
+    /// module-level `if`), a module-level value the function first refuses to go on without
+    /// (`if EXPORT_KEY == "": raise HTTPException(403)`, then `if EXPORT_KEY != key:` on one of
+    /// its parameters). What the application holds (`request.app.state.token`) is the
     /// server's, not the caller's. A chain of comparisons of one value (`token != a and token
     /// != b`) is reported once.
     ///
