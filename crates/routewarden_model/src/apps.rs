@@ -247,6 +247,26 @@ struct FileApps<'a> {
     plain_instances: Vec<ObjectId>,
     hook_calls: Vec<PluginHookCall<'a>>,
     instance_views: Vec<InstanceView<'a>>,
+    dependency_overrides: Vec<DependencyOverride<'a>>,
+}
+
+/// `app.dependency_overrides[dep] = replacement` (or `.update({dep: replacement})`) in
+/// production code: FastAPI calls the replacement instead of `dep` wherever a route of that
+/// application depends on it, directly or through another dependency.
+#[derive(Debug)]
+pub struct DependencyOverride<'a> {
+    /// The application whose `dependency_overrides` is written.
+    pub owner: ObjectId,
+    pub file: usize,
+    pub scope: Vec<&'a Function>,
+    pub key: &'a Expr,
+    pub replacement: &'a Expr,
+    /// When the override is installed: the `if`s around it and around the calls of the
+    /// module-level function it is written in.
+    pub when: When,
+    /// The innermost `if` test around it in its function, and whether it is in the `then`
+    /// branch.
+    pub test: Option<(Span, bool)>,
 }
 
 /// The router of the instances of one project class (`TileFactory().router`), included from
@@ -292,6 +312,7 @@ pub struct AppModel<'a> {
     pub local_servers: Vec<ObjectId>,
     /// Factory applications also used as built, at module level (`app = create_app()`).
     pub plain_instances: Vec<ObjectId>,
+    pub dependency_overrides: Vec<DependencyOverride<'a>>,
     /// The parameter links by the parameter they bind (`child`): asked for every route and
     /// hook, so built once.
     parameter_parents: std::sync::OnceLock<HashMap<ObjectId, Vec<usize>>>,
@@ -346,6 +367,7 @@ impl<'a> AppModel<'a> {
             unresolved_mounts: 0,
             local_servers: Vec::new(),
             plain_instances: Vec::new(),
+            dependency_overrides: Vec::new(),
             parameter_parents: std::sync::OnceLock::new(),
         };
         let mut parameter_links = Vec::new();
@@ -369,6 +391,7 @@ impl<'a> AppModel<'a> {
             apps.unresolved_mounts += f.unresolved_mounts;
             apps.local_servers.extend(f.local_servers);
             apps.plain_instances.extend(f.plain_instances);
+            apps.dependency_overrides.extend(f.dependency_overrides);
         }
         parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
@@ -4131,11 +4154,13 @@ impl<'a> Extractor<'a> {
             } => {
                 for target in targets {
                     self.assignment(target, value, *span);
+                    self.dependency_override(target, value);
                 }
                 self.expr(value, *span);
             }
             Stmt::Expr { value, span } => {
                 self.unbound_limiter(value, *span);
+                self.dependency_overrides_update(value);
                 self.expr(value, *span);
             }
             // `return Starlette(routes=...)` in a factory: the application is its result.
@@ -4234,6 +4259,68 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+    }
+
+    /// `app.dependency_overrides[dep] = replacement` outside test code.
+    fn dependency_override(&mut self, target: &'a Expr, value: &'a Expr) {
+        if let ExprKind::Subscript {
+            value: mapping,
+            slice,
+        } = &target.kind
+        {
+            self.record_dependency_override(mapping, slice, value);
+        }
+    }
+
+    /// `app.dependency_overrides.update({dep: replacement, ...})` outside test code.
+    fn dependency_overrides_update(&mut self, value: &'a Expr) {
+        if let Some(call) = value.as_call()
+            && let ExprKind::Attribute {
+                value: mapping,
+                attr,
+            } = &call.func.kind
+            && attr == "update"
+            && let [arg] = call.args.as_slice()
+            && let ExprKind::Dict(entries) = &arg.kind
+        {
+            for entry in entries {
+                if let Some(key) = &entry.key {
+                    self.record_dependency_override(mapping, key, &entry.value);
+                }
+            }
+        }
+    }
+
+    fn record_dependency_override(
+        &mut self,
+        mapping: &'a Expr,
+        key: &'a Expr,
+        replacement: &'a Expr,
+    ) {
+        let ExprKind::Attribute { value: app, attr } = &mapping.kind else {
+            return;
+        };
+        // Tests swap dependencies for their own stand-ins; production never runs them.
+        if attr != "dependency_overrides" || self.model.files[self.file].is_test() {
+            return;
+        }
+        let Some(owner) = self.resolve(app) else {
+            return;
+        };
+        let when = self.hook_when();
+        if matches!(when, When::DevOnly(_)) {
+            return;
+        }
+        let test = self.conditions.last().map(|b| (b.test.span, b.then));
+        self.out.dependency_overrides.push(DependencyOverride {
+            owner,
+            file: self.file,
+            scope: self.scope.clone(),
+            key,
+            replacement,
+            when,
+            test,
+        });
     }
 
     fn assignment(&mut self, target: &'a Expr, value: &'a Expr, span: Span) {

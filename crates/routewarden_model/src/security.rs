@@ -191,6 +191,12 @@ impl<'a> AttackSurface<'a> {
         let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
+        // What each production `dependency_overrides[dep]` replaces, resolved once.
+        let override_keys: Vec<Option<DefinitionKey>> = apps
+            .dependency_overrides
+            .iter()
+            .map(|o| definition_key(model, o.file, o.key))
+            .collect();
         let judged: Vec<Vec<(usize, RouteSecurity)>> = groups
             .par_iter()
             .map(|group| {
@@ -216,10 +222,16 @@ impl<'a> AttackSurface<'a> {
                     methods_by_name: &methods_by_name,
                     scheme_parameters: RefCell::new(Default::default()),
                     paste_memo: RefCell::new(HashMap::default()),
+                    override_keys: &override_keys,
+                    active_overrides: RefCell::new(Vec::new()),
+                    override_conditions: RefCell::new(Vec::new()),
                 };
                 group
                     .iter()
-                    .map(|&i| (i, judge.route_security(&mounted[i])))
+                    .map(|&i| {
+                        judge.select_overrides(&mounted[i]);
+                        (i, judge.route_security(&mounted[i]))
+                    })
                     .collect()
             })
             .collect();
@@ -309,6 +321,12 @@ struct Verdict {
     /// It authenticates only because `Security(...)` declares it does, the callable being
     /// out of reach.
     vouched: bool,
+    /// A dependency it relies on (or itself) is replaced through the application's
+    /// `dependency_overrides`: the index of that override.
+    overridden: Option<u32>,
+    /// The condition to show for `switch`, when the switch alone does not say it (an
+    /// override installed under a setting): an index in `Judge::override_conditions`.
+    condition: Option<u32>,
 }
 
 impl Verdict {
@@ -339,6 +357,9 @@ impl Verdict {
     fn absorb(&mut self, other: &Verdict) {
         if other.authenticates {
             self.grant_as(other.switch, other.presented_only);
+            // Shown only while `switch` is still the one it was written for.
+            self.condition = self.condition.or(other.condition);
+            self.overridden = self.overridden.or(other.overridden);
         }
         self.checks_role |= other.checks_role;
     }
@@ -354,6 +375,11 @@ struct Switch {
     /// `test` is a parameter whose default lets everyone in (`auth=NoAuth()`): the refusals
     /// happen only when the caller passes something else.
     parameter: bool,
+}
+
+/// Whether two switches are the same test, read the same way.
+fn same_switch(a: &Switch, b: &Switch) -> bool {
+    a.file == b.file && a.test == b.test && a.negated == b.negated && a.parameter == b.parameter
 }
 
 impl Switch {
@@ -418,6 +444,29 @@ struct Judge<'a, 'm> {
     /// The PasteDeploy factories each application is served through, if it is only served
     /// through them (see [`paste_factories`]).
     paste_memo: RefCell<HashMap<ObjectId, Option<String>>>,
+    /// What each of `apps.dependency_overrides` replaces (see [`definition_key`]).
+    override_keys: &'m [Option<DefinitionKey>],
+    /// The overrides of the application serving the route being judged.
+    active_overrides: RefCell<Vec<usize>>,
+    /// Conditions of verdicts changed by a conditional override, with the switch each was
+    /// written for (see [`Verdict::condition`]).
+    override_conditions: RefCell<Vec<(Switch, String)>>,
+}
+
+/// A project definition (its statement's address) or, outside the project, a qualified name:
+/// what a dependency names, whatever it is called where it is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DefinitionKey {
+    Project(usize),
+    Outside(String),
+}
+
+fn definition_key(model: &ProjectModel, file: usize, e: &Expr) -> Option<DefinitionKey> {
+    match model.resolve_definition(file, e)? {
+        (_, Some(stmt), _) => Some(DefinitionKey::Project(stmt as *const Stmt as usize)),
+        (_, None, Some(q)) => Some(DefinitionKey::Outside(q)),
+        _ => None,
+    }
 }
 
 /// Methods of the project's module-level classes (tests excluded), by name.
@@ -523,6 +572,12 @@ impl<'a> Judge<'a, '_> {
     /// `if settings.auth_required` after `if not settings.auth_required: return f()`.
     fn switch_condition(&self, v: &Verdict) -> Option<String> {
         let s = v.switch.filter(|_| v.authenticates)?;
+        if let Some(i) = v.condition
+            && let Some((written_for, text)) = self.override_conditions.borrow().get(i as usize)
+            && same_switch(written_for, &s)
+        {
+            return Some(text.clone());
+        }
         let test = self.text(s.file, s.test);
         // A permission hook whose default answers `True` (see [`Judge::permissive_hook`]).
         if s.parameter {
@@ -3398,8 +3453,12 @@ impl<'a> Judge<'a, '_> {
         if let Some(v) = verdict
             && v.authenticates
         {
+            let mut mechanism = self.text(shown_file, shown_span);
+            if let Some(i) = v.overridden {
+                mechanism.push_str(&self.override_label(i as usize, file, dep));
+            }
             sec.auth.push(Protection {
-                mechanism: self.text(shown_file, shown_span),
+                mechanism,
                 level,
                 via,
                 checks_role: v.checks_role,
@@ -3498,9 +3557,157 @@ impl<'a> Judge<'a, '_> {
                     v.switch = Some(s);
                     v.presented_only = false;
                 }
+                // `app.dependency_overrides[dep] = other`: FastAPI calls `other` instead.
+                if !self.active_overrides.borrow().is_empty()
+                    && let Some(i) = target
+                        .or(annotation)
+                        .and_then(|t| self.override_of(file, t))
+                {
+                    v = self.overridden_verdict(i, v, depth);
+                }
                 Some(v)
             }
             _ => None,
+        }
+    }
+
+    /// Chooses the overrides that apply to `mounted`: those of the applications it is
+    /// included into, up to the first mount (a mounted application has its own). Verdicts
+    /// remembered under other overrides are forgotten.
+    fn select_overrides(&self, mounted: &MountedRoute) {
+        let overrides = &self.apps.dependency_overrides;
+        if overrides.is_empty() {
+            return;
+        }
+        let mut active = Vec::new();
+        for (level, object) in mounted.chain.iter().enumerate() {
+            active.extend(
+                overrides
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, o)| o.owner == *object && self.override_keys[*i].is_some())
+                    .map(|(i, _)| i),
+            );
+            if mounted
+                .includes
+                .get(level)
+                .is_some_and(|&inc| self.apps.includes[inc].is_mount)
+            {
+                break;
+            }
+        }
+        if *self.active_overrides.borrow() != active {
+            self.memo.borrow_mut().clear();
+            self.guard_memo.borrow_mut().clear();
+            self.hook_memo.borrow_mut().clear();
+            self.method_memo.borrow_mut().clear();
+            self.gate_memo.borrow_mut().clear();
+            *self.active_overrides.borrow_mut() = active;
+        }
+    }
+
+    /// The active override replacing the callable `target` names, if any (the last one
+    /// written wins, as the assignments run in order).
+    fn override_of(&self, file: usize, target: &Expr) -> Option<usize> {
+        let key = definition_key(self.model, file, target)?;
+        self.active_overrides
+            .borrow()
+            .iter()
+            .rev()
+            .copied()
+            .find(|&i| self.override_keys[i].as_ref() == Some(&key))
+    }
+
+    /// What a dependency judged `original` does once `dependency_overrides` replaces it:
+    /// what the replacement does, and when the override is installed only under a condition,
+    /// either under that condition or the original otherwise.
+    fn overridden_verdict(&self, index: usize, original: Verdict, depth: u32) -> Verdict {
+        let ov = &self.apps.dependency_overrides[index];
+        let mut replaced = self.callable_verdict(ov.file, &ov.scope, ov.replacement, depth + 1);
+        // Shown only where it matters: not for a settings provider swapped for another.
+        if replaced.authenticates || original.authenticates {
+            replaced.overridden = Some(index as u32);
+        }
+        let Some(c) = ov.when.condition() else {
+            return replaced;
+        };
+        // When each side protects: `None` never, `Some(None)` always, `Some(Some(t))` if `t`.
+        let side = |v: &Verdict| {
+            v.authenticates.then(|| {
+                self.switch_condition(v)
+                    .map(|t| t.strip_prefix("if ").map_or(t.clone(), str::to_string))
+            })
+        };
+        let (installed, otherwise) = (side(&replaced), side(&original));
+        match (&installed, &otherwise) {
+            (Some(None), Some(None)) => {
+                return Verdict {
+                    overridden: Some(index as u32),
+                    ..original
+                };
+            }
+            (None, None) => return replaced,
+            _ => {}
+        }
+        // `c and t or not c` is `t or not c`: a side that always protects makes the other's
+        // test of `c` redundant.
+        let not_c = crate::apps::negated(c);
+        let mut parts = Vec::new();
+        if let Some(t) = &installed {
+            parts.push(match (t, &otherwise) {
+                (None, _) => c.to_string(),
+                (Some(t), Some(None)) => t.clone(),
+                (Some(t), _) => format!("{c} and {t}"),
+            });
+        }
+        if let Some(t) = &otherwise {
+            parts.push(match (t, &installed) {
+                (None, _) => not_c.clone(),
+                (Some(t), Some(None)) => t.clone(),
+                (Some(t), _) => format!("{not_c} and {t}"),
+            });
+        }
+        // The override's innermost `if`, standing for the whole condition in the switch; the
+        // condition shown is the whole one.
+        let (test, then) = ov.test.unwrap_or((ov.key.span, true));
+        let holds = Switch {
+            file: ov.file,
+            test,
+            negated: !then,
+            parameter: false,
+        };
+        let (mut v, switch) = if installed.is_some() {
+            (replaced, holds)
+        } else {
+            (original, holds.negate())
+        };
+        v.authenticates = true;
+        v.switch = Some(switch);
+        v.presented_only = false;
+        v.overridden = Some(index as u32);
+        let mut conditions = self.override_conditions.borrow_mut();
+        v.condition = Some(conditions.len() as u32);
+        conditions.push((switch, format!("if {}", parts.join(", or "))));
+        v
+    }
+
+    /// How a protection shows the override `index` it went through: `replaced by x` after a
+    /// dependency it replaces, `, dep replaced by x` after one that relies on it.
+    fn override_label(&self, index: usize, file: usize, dep: &Expr) -> String {
+        let ov = &self.apps.dependency_overrides[index];
+        let replacement = self.text(ov.file, ov.replacement.span);
+        let direct = dep
+            .as_call()
+            .and_then(|c| c.argument("dependency", 0))
+            .and_then(|t| definition_key(self.model, file, t))
+            .is_some_and(|k| self.override_keys[index].as_ref() == Some(&k));
+        if direct {
+            format!(" replaced by {replacement}")
+        } else {
+            format!(
+                ", {} replaced by {replacement}",
+                self.text(ov.file, ov.key.span)
+            )
         }
     }
 
@@ -5959,6 +6166,27 @@ impl<'a> Judge<'a, '_> {
                         // `creds is None` mentions the name inside a comparison.
                         own.polarity =
                             polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name)));
+                    }
+                    // `if EXPORT_KEY != key: raise 403` in a handler that refuses to serve
+                    // while the server has no key configured: a shared secret, whatever the
+                    // names (see [`configured_secret_operand`]).
+                    if !own.identity
+                        && presented.is_none()
+                        && matches!(test.kind, ExprKind::Compare { .. })
+                        && self.handler_bodies.contains(&(root.as_ptr() as usize))
+                        && let Some(handler) = self
+                            .apps
+                            .routes
+                            .iter()
+                            .find(|r| std::ptr::eq(r.handler.body.as_ptr(), root.as_ptr()))
+                            .map(|r| r.handler)
+                        && configured_secret_operand(self.model, file, handler, test).is_some()
+                    {
+                        own.identity = true;
+                        own.polarity = match test.comparisons().as_slice() {
+                            [(_, CmpOp::NotEq, _)] => Polarity::Lacks,
+                            _ => Polarity::Has,
+                        };
                     }
                     // `allowed, protocol = authenticate_websocket(websocket)`, then `if not
                     // allowed:`: the verdict of a check of the caller, whatever its name.
@@ -9086,6 +9314,72 @@ fn checks_presented_argument(root: &[Stmt], test: &Expr) -> bool {
     })
 }
 
+/// `if EXPORT_KEY != key:` in a function that first refuses to go on while the module-level
+/// `EXPORT_KEY` is empty (`if EXPORT_KEY == "": raise HTTPException(403)`, `if not EXPORT_KEY:
+/// abort(401)`), `key` being one of its parameters with no dependency behind it: what the
+/// caller sends compared with a secret the server is configured with and never serves
+/// without, whatever either is called. The operand holding that secret.
+pub fn configured_secret_operand<'e>(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    test: &'e Expr,
+) -> Option<&'e Expr> {
+    let ExprKind::Compare {
+        left,
+        ops,
+        comparators,
+    } = &test.kind
+    else {
+        return None;
+    };
+    if ops.len() != 1 || !matches!(ops[0], CmpOp::Eq | CmpOp::NotEq) {
+        return None;
+    }
+    let (a, b) = (&**left, &comparators[0]);
+    let (an, bn) = (a.as_name()?, b.as_name()?);
+    let supplied = |n: &str| {
+        function
+            .params
+            .iter()
+            .any(|p| p.name == n && p.default.as_ref().is_none_or(is_literal))
+    };
+    let (secret, name) = match (supplied(an), supplied(bn)) {
+        (true, false) => (b, bn),
+        (false, true) => (a, an),
+        _ => return None,
+    };
+    if crate::values::local_assignment(function, name).is_some()
+        || !matches!(model.files[file].top_level(name), Some(Stmt::Assign { .. }))
+    {
+        return None;
+    }
+    // `secret == ""`, `not secret`, `secret is None`: the server has none configured.
+    let unset = |t: &Expr| match &t.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => operand.as_name() == Some(name),
+        _ => match t.comparisons().as_slice() {
+            [(l, CmpOp::Eq | CmpOp::Is, r)] => {
+                let empty =
+                    |e: &Expr| matches!(e.kind, ExprKind::NoneLiteral) || e.as_str() == Some("");
+                l.as_name() == Some(name) && empty(r) || r.as_name() == Some(name) && empty(l)
+            }
+            _ => false,
+        },
+    };
+    function
+        .body
+        .iter()
+        .take_while(|s| s.span().end <= test.span.start)
+        .any(|s| {
+            matches!(s, Stmt::If { test: t, body, .. }
+                if unset(t) && never_falls_through(body) && answers_error_status(body))
+        })
+        .then_some(secret)
+}
+
 /// Whether `test` calls a check handed the request itself and nothing else
 /// (`authenticate(websocket)`, `not await auth.authenticate(request)`).
 fn checks_whole_request(test: &Expr) -> bool {
@@ -11941,6 +12235,65 @@ async def users(t=Depends(get_admin_session_token)):
                 ("/admin/reindex".to_string(), true, true),
                 ("/admin/restart".to_string(), true, false),
                 ("/me".to_string(), true, false),
+            ]
+        );
+    }
+
+    /// `app.dependency_overrides[dep] = other` in production code: the routes of that
+    /// application are judged by `other` wherever they depend on `dep`, directly or through
+    /// another dependency; under a condition when the override is installed under one. Not the
+    /// other application's routes, nor through an override in test code.
+    #[test]
+    fn dependency_overrides_judge_routes_by_the_replacement() {
+        macro_rules! case {
+            ($path:literal) => {
+                (
+                    $path,
+                    include_str!(concat!(
+                        "../../routewarden_rules/fixtures/AUTH001/dependency_overrides_in_production/",
+                        $path
+                    )),
+                )
+            };
+        }
+        let files = [
+            case!("shop/__init__.py"),
+            case!("shop/guards.py"),
+            case!("shop/main.py"),
+            case!("shop/routes.py"),
+            case!("shop/admin.py"),
+            case!("tests/test_routes.py"),
+        ];
+        let switched = "CONDITIONAL if not (os.environ.get(\"AUTH_MODE\", \"none\") == \"none\"), \
+                        or DEPLOY == \"hosted\"";
+        assert_eq!(
+            routes(&files),
+            vec![
+                "POST /keys/rotate shop.main.app: AUTH".to_string(),
+                format!("POST /orders shop.main.app: {switched}"),
+                format!("POST /orders/{{order_id}}/cancel shop.main.app: {switched}"),
+                "POST /partners/sync shop.main.app: AUTH".to_string(),
+                "POST /purge shop.admin.admin_app: AUTH".to_string(),
+                "POST /refunds shop.main.app: NONE".to_string(),
+                "POST /reindex shop.admin.admin_app: AUTH".to_string(),
+            ]
+        );
+    }
+
+    /// A handler that refuses while the server has no key configured, then unless the
+    /// caller's parameter equals it, authenticates by a shared secret whatever the names; a
+    /// comparison with a setting not first required, or required only afterwards, does not.
+    #[test]
+    fn a_configured_key_compared_after_refusing_without_one_authenticates() {
+        let server =
+            include_str!("../../routewarden_rules/fixtures/AUTH001/configured_key_guard/server.py");
+        assert_eq!(
+            routes(&[("server.py", server)]),
+            vec![
+                "GET /archive/export server.app: AUTH",
+                "POST /archive/move server.app: NONE",
+                "POST /archive/purge server.app: AUTH",
+                "POST /archive/shelve server.app: NONE",
             ]
         );
     }

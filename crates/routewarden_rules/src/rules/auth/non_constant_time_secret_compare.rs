@@ -24,7 +24,9 @@ declare_rule! {
     /// (`self.config.token.get_secret_value()`), a header named by a module constant
     /// (`request.headers.get(SECRET_HEADER_NAME)`), a value a module-level assignment draws
     /// from `secrets`/`os.urandom` (`csrf = os.urandom(16).hex()`, also in one branch of a
-    /// module-level `if`). What the application holds (`request.app.state.token`) is the
+    /// module-level `if`), a module-level value the function first refuses to go on without
+    /// (`if EXPORT_KEY == "": raise HTTPException(403)`, then `if EXPORT_KEY != key:` on one of
+    /// its parameters). What the application holds (`request.app.state.token`) is the
     /// server's, not the caller's. A chain of comparisons of one value (`token != a and token
     /// != b`) is reported once.
     ///
@@ -959,6 +961,24 @@ impl NonConstantTimeSecretCompare {
             .or_else(|| (holds_mac(cx, lhs) || holds_mac(cx, rhs)).then(|| "an HMAC".to_string()))
             .or_else(|| secret_value_label(cx, lhs))
             .or_else(|| secret_value_label(cx, rhs));
+        // `if EXPORT_KEY != key:` after refusing to serve while `EXPORT_KEY` is empty: a
+        // secret the server is configured with, whatever it is called, though the module
+        // gives it an empty default.
+        let configured = if secret.is_none() {
+            cx.function().and_then(|f| {
+                routewarden_model::security::configured_secret_operand(
+                    cx.model,
+                    cx.file_index,
+                    f,
+                    expr,
+                )
+            })
+        } else {
+            None
+        };
+        let secret = secret.or_else(|| configured.and_then(Expr::as_name).map(str::to_string));
+        let code_constant =
+            |e: &Expr| !configured.is_some_and(|c| std::ptr::eq(c, e)) && is_code_constant(cx, e);
         let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
         // `password == confirm_password`: a form's two fields, not a secret check. A
         // stored hash (`user.password_hash == password_hash`) is a secret.
@@ -977,8 +997,8 @@ impl NonConstantTimeSecretCompare {
             return None;
         }
         let secret = secret.filter(|_| !both_constants)?;
-        if is_code_constant(cx, lhs)
-            || is_code_constant(cx, rhs)
+        if code_constant(lhs)
+            || code_constant(rhs)
             || !Self::is_secret_check(cx, expr, op, lhs, rhs)
         {
             return None;
