@@ -2492,7 +2492,9 @@ fn path_text_at(
         // `url_prefix="/" if standalone else "/ping"` in `def blueprint(standalone=False)`:
         // the branch the parameter's default picks, as for a path that is the parameter.
         ExprKind::IfExp { test, body, orelse } if depth < 6 => {
-            match parameter_default_truth(&origin.scope, test) {
+            let truth = parameter_default_truth(&origin.scope, test)
+                .or_else(|| unset_environment_truth(model, origin.file, &origin.scope, test));
+            match truth {
                 Some(true) => path_text_at(model, origin.file, &origin.scope, body, depth + 1),
                 Some(false) => path_text_at(model, origin.file, &origin.scope, orelse, depth + 1),
                 None => "<dynamic>".to_string(),
@@ -2653,6 +2655,33 @@ fn parameter_default_truth(scope: &[&Function], test: &Expr) -> Option<bool> {
                 ExprKind::Str(s) => Some(!s.is_empty()),
                 _ => None,
             }
+        }
+        _ => None,
+    }
+}
+
+/// The value of a test on a variable read from the environment without a default
+/// (`env = os.getenv("SOCKET_PATH")`, then `"ws" if not env else env.strip("/")`) when the
+/// deployment does not set it: the path a conditional expression gives by default, as
+/// `os.getenv("SOCKET_PATH", "ws")` does.
+fn unset_environment_truth(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    test: &Expr,
+) -> Option<bool> {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => unset_environment_truth(model, file, scope, operand).map(|b| !b),
+        ExprKind::Name(_) => {
+            let origin = model.resolve_value(file, scope, test);
+            let call = origin.expr.as_call()?;
+            let read = model.files[origin.file].imports.resolve(&call.func);
+            (matches!(read.as_deref(), Some("os.getenv" | "os.environ.get"))
+                && call.argument("default", 1).is_none())
+            .then_some(false)
         }
         _ => None,
     }
@@ -5081,8 +5110,20 @@ impl<'a> Extractor<'a> {
         let mut calls = Vec::new();
         collect_calls(expr, &mut calls);
         for (call_expr, call) in calls {
+            self.inline_apps(call, stmt_span);
             self.call(call_expr, call, stmt_span);
             self.passed_objects(call, stmt_span);
+        }
+    }
+
+    /// `uvicorn.run(Starlette(routes=routes))`, `app.mount("/v1", FastAPI())`: an application
+    /// built as an argument of another call and never bound to a name is an application all
+    /// the same, with its routes (see [`inline_app`]).
+    fn inline_apps(&mut self, call: &'a Call, span: Span) {
+        for arg in positional_args(&call.args).chain(call.keywords.iter().map(|k| &k.value)) {
+            if let Some((id, kind, inner)) = inline_app(self.model, self.file, &self.scope, arg) {
+                self.constructed(id, kind, inner, span);
+            }
         }
     }
 
@@ -6391,7 +6432,9 @@ impl<'a> Extractor<'a> {
                 include.dependencies = dependencies.to_vec();
                 continue;
             }
-            match resolve_object(self.model, file, &scope, target, 0) {
+            match resolve_object(self.model, file, &scope, target, 0)
+                .or_else(|| inline_app(self.model, file, &scope, target).map(|(id, ..)| id))
+            {
                 Some(child) => {
                     if let Some(w) = wrapper {
                         let when = self.when();
@@ -6450,6 +6493,10 @@ impl<'a> Extractor<'a> {
                 .is_some_and(ObjectKind::is_app)
         {
             self.out.local_servers.push(id);
+        } else if let Some((id, ..)) =
+            app.and_then(|a| inline_app(self.model, self.file, &self.scope, a))
+        {
+            self.out.local_servers.push(id);
         }
     }
 
@@ -6502,6 +6549,19 @@ impl<'a> Extractor<'a> {
                         file,
                         class,
                         direct: false,
+                    });
+                }
+                // `WebSocketRoute("/rpc", RpcFactory())`: an instance whose `__call__` builds
+                // the endpoint class the framework then runs.
+                if let Some((class_file, class)) = class_in(self.model, file, &call.func)
+                    && let Some((method_file, _, method)) =
+                        find_method(self.model, class_file, class, "__call__")
+                    && let Some((file, class)) = built_class(self.model, method_file, method)
+                {
+                    return Some(ViewTarget::Class {
+                        file,
+                        class,
+                        direct: true,
                     });
                 }
                 // `login_required(view)`, `jwt_required()(view)`
@@ -6713,8 +6773,62 @@ impl<'a> Extractor<'a> {
                 };
                 self.class_view_routes(view);
             }
-            None => {}
+            // `Route("/sso/login", endpoint=sso_login)` with `from sso_addon import sso_login`
+            // outside the analysed code: the route exists; its handler, with no code to read,
+            // is a stand-in named for the import (as for Flask-Admin's library views).
+            None => {
+                let Some(handler) = self.imported_endpoint(file, scope, view) else {
+                    return;
+                };
+                self.out.routes.push(RouteDecl {
+                    file,
+                    handler,
+                    handler_file: file,
+                    handler_scope: Vec::new(),
+                    owner,
+                    methods: methods.unwrap_or_else(|| vec![default_method.to_string()]),
+                    path,
+                    decorator_index: None,
+                    call: Some(call),
+                    call_scope: scope.to_vec(),
+                    view_decorators: wrappers,
+                    view_class: None,
+                    view_class_file: 0,
+                    span,
+                    endpoint: None,
+                });
+            }
         }
+    }
+
+    /// The stand-in handler of an endpoint named by a module-level import from outside the
+    /// analysed code (not rebound in the enclosing functions, its module not a project module).
+    fn imported_endpoint(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        view: &'a Expr,
+    ) -> Option<&'a Function> {
+        let name = view.as_name()?;
+        let module = &self.model.files[file];
+        let qualified = module.imports.get(name)?;
+        if scope.iter().any(|f| {
+            crate::values::local_assignment(f, name).is_some()
+                || f.params.iter().any(|p| p.name == name)
+        }) {
+            return None;
+        }
+        let outside = match self.model.lookup(qualified) {
+            Ok(_) => false,
+            Err(Some(_)) => true,
+            Err(None) => qualified.rsplit_once('.').is_none_or(|(m, _)| {
+                self.model.module(m).is_none() && self.model.module(qualified).is_none()
+            }),
+        };
+        if !outside {
+            return None;
+        }
+        module.imported_stand_in(name)
     }
 
     fn registered_route(&mut self, receiver: &'a Expr, attr: &str, call: &'a Call, span: Span) {
@@ -6835,6 +6949,21 @@ impl<'a> Extractor<'a> {
                 handlers.push((vec![upper], f, method));
             }
         }
+        // `WebSocketRoute("/chat", ChatSocket)` with a `WebSocketEndpoint` subclass: one
+        // WebSocket route, handled from `on_connect` (where a guard closes the socket), else
+        // the first of the other callbacks the class defines.
+        if handlers.is_empty()
+            && class_lineage(self.model, view.class_file, view.class)
+                .iter()
+                .any(|q| q == "starlette.endpoints.WebSocketEndpoint")
+        {
+            let entry = ["on_connect", "on_receive", "on_disconnect"]
+                .iter()
+                .find_map(|name| find_method(self.model, view.class_file, view.class, name));
+            if let Some((f, _, method)) = entry {
+                handlers.push((vec!["WS".to_string()], f, method));
+            }
+        }
         if handlers.is_empty() {
             let entries: &[&str] = if view.direct {
                 ENTRY_METHODS
@@ -6897,11 +7026,28 @@ impl<'a> Extractor<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        if let Some(name) = list.as_name() {
+        let list_name = list.as_name();
+        if let Some(name) = list_name {
             self.added_routes(owner, prefix, file, scope, name, depth);
         }
         let origin = self.model.resolve_value(file, scope, list);
         let (file, scope, list) = (origin.file, origin.scope, origin.expr);
+        // `admin_routes = []`, then `if ADMIN_TOOLS: admin_routes = [Route(...), ...]`: the
+        // value found is one binding; the lists bound under an `if` in the same body hold
+        // routes too, registered when their test holds.
+        if let Some(name) = list_name {
+            let body = match scope.last() {
+                Some(function) => &function.body,
+                None => self.model.files[file].body(),
+            };
+            let mut rebound = Vec::new();
+            conditional_list_bindings(body, name, false, &mut rebound);
+            for value in rebound {
+                if !std::ptr::eq(value, list) {
+                    self.route_list(owner, prefix, file, &scope, value, depth + 1);
+                }
+            }
+        }
         match &list.kind {
             ExprKind::BinOp {
                 left,
@@ -7203,7 +7349,9 @@ impl<'a> Extractor<'a> {
                 } else if let Some(app) = call.argument("app", 1) {
                     let wrapper = middleware_wrapper(self.model, file, scope, app);
                     let target = wrapper.as_ref().map_or(app, |w| w.wrapped);
-                    let Some(child) = resolve_object(self.model, file, scope, target, 0) else {
+                    let Some(child) = resolve_object(self.model, file, scope, target, 0)
+                        .or_else(|| inline_app(self.model, file, scope, target).map(|(id, ..)| id))
+                    else {
                         return;
                     };
                     if let Some(w) = wrapper {
@@ -7269,7 +7417,15 @@ impl<'a> Extractor<'a> {
                         if !self.could_route(&owner) {
                             continue;
                         }
+                        // `@sock.route("/echo")` of flask-sock: a WebSocket route of the
+                        // application or blueprint the extension is bound to.
+                        let sock = self.flask_sock_target(&owner);
+                        let owner = match &sock {
+                            Some(Some(target)) => target.clone(),
+                            _ => owner,
+                        };
                         let methods = match implied {
+                            _ if sock.is_some() => vec!["WS".to_string()],
                             Some(m) => vec![m.to_string()],
                             None => methods_value(
                                 self.model,
@@ -7343,6 +7499,41 @@ impl<'a> Extractor<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// flask-sock's `sock = Sock(app)`, or `sock = Sock()` then `sock.init_app(bp)` where the
+    /// extension is bound: `Some` for such an extension, with the application or blueprint
+    /// its `@sock.route(path)` routes belong to when the model can follow it.
+    fn flask_sock_target(&self, id: &ObjectId) -> Option<Option<ObjectId>> {
+        let module = &self.model.files[id.file];
+        if !module.imports_module("flask_sock") {
+            return None;
+        }
+        let call = definition_value(self.model, id)?.as_call()?;
+        if module.imports.resolve(&call.func).as_deref() != Some("flask_sock.Sock") {
+            return None;
+        }
+        let function = id
+            .scope
+            .and_then(|start| find_function(module.body(), start));
+        let scope: Vec<&Function> = function.into_iter().collect();
+        if let Some(app) = call.argument("app", 0) {
+            return Some(resolve_object(self.model, id.file, &scope, app, 0));
+        }
+        let body = function.map_or(module.body(), |f| f.body.as_slice());
+        let mut target = None;
+        visit_stmts(body, &mut |stmt| {
+            if let Stmt::Expr { value, .. } = stmt
+                && let Some(init) = value.as_call()
+                && let Some((receiver, "init_app")) = init.method()
+                && receiver.as_name() == Some(id.name.as_str())
+                && let Some(app) = init.argument("app", 0)
+                && target.is_none()
+            {
+                target = resolve_object(self.model, id.file, &scope, app, 0);
+            }
+        });
+        Some(target)
     }
 
     /// `@api_endpoint` on `def put_source(...)`, where `api_endpoint(func)`, defined in this
@@ -8248,6 +8439,81 @@ fn definition_value_as_written<'a>(model: &'a ProjectModel, id: &ObjectId) -> Op
             crate::values::local_assignment(function, &id.name)
         }
     }
+}
+
+/// The project class whose instance a method returns: `return RpcSocket(...)`, or `sock =
+/// RpcSocket(...); ...; return sock`.
+fn built_class<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    method: &'a Function,
+) -> Option<(usize, &'a Class)> {
+    let mut returned = Vec::new();
+    for_each_return(&method.body, &mut |value| returned.push(value));
+    returned.into_iter().find_map(|value| {
+        let value = match value.as_name() {
+            Some(name) => crate::values::local_assignment(method, name)?,
+            None => value,
+        };
+        class_in(model, file, &value.as_call()?.func)
+    })
+}
+
+/// The list literals `name` is bound to under an `if` (or its `else`) of `body`, at any depth
+/// of blocks but not inside nested functions or classes.
+fn conditional_list_bindings<'a>(
+    body: &'a [Stmt],
+    name: &str,
+    under_if: bool,
+    out: &mut Vec<&'a Expr>,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::If { body, orelse, .. } => {
+                conditional_list_bindings(body, name, true, out);
+                conditional_list_bindings(orelse, name, true, out);
+            }
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if under_if
+                && targets.iter().any(|t| t.as_name() == Some(name))
+                && matches!(value.kind, ExprKind::List(_) | ExprKind::Tuple(_)) =>
+            {
+                out.push(value);
+            }
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other => {
+                for child in other.child_bodies() {
+                    conditional_list_bindings(child, name, under_if, out);
+                }
+            }
+        }
+    }
+}
+
+/// An application constructor call written as an argument (`uvicorn.run(Starlette(...))`,
+/// `Mount("/v1", app=FastAPI())`): its id, named for the constructor and its line
+/// (`<Starlette at line 28>`) in the function it is written in, its kind and the call.
+fn inline_app<'a>(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &'a Expr,
+) -> Option<(ObjectId, ObjectKind, &'a Call)> {
+    let call = expr.as_call()?;
+    let kind = constructed_kind(model, file, &call.func).filter(|k| k.is_app())?;
+    let id = ObjectId {
+        file,
+        scope: scope.last().map(|f| f.span.start),
+        name: format!(
+            "<{} at line {}>",
+            source_text(model, file, call.func.span),
+            model.files[file].position(expr.span.start).row
+        ),
+    };
+    Some((id, kind, call))
 }
 
 /// The name of an object a function builds in its `return` statement (`return

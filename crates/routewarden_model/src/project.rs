@@ -1,6 +1,6 @@
 use crate::modules::module_name;
 use rayon::prelude::*;
-use routewarden_python::ast::{Class, Expr, ExprKind, Function, NameFilter, Stmt};
+use routewarden_python::ast::{Class, Expr, ExprKind, Function, NameFilter, Span, Stmt};
 use routewarden_python::names::Imports;
 use routewarden_python::source::{LineMap, Position};
 use routewarden_python::{ParsedModule, parse};
@@ -43,6 +43,9 @@ pub struct SourceModule {
     /// Stand-ins for the view methods a library base class gives the file's classes
     /// (Flask-Admin's `create_view`), keyed by the class's start; made when first asked for.
     library_methods: std::sync::OnceLock<Vec<(u32, Function)>>,
+    /// Stand-ins for functions the file imports from outside the analysed code and registers
+    /// as route endpoints, keyed by the local name; made when first asked for.
+    imported_stand_ins: std::sync::OnceLock<Vec<(String, Function)>>,
     /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
     is_test: bool,
     /// The names assigned at module level, also under `if`, `try` and loops: most names
@@ -76,9 +79,76 @@ impl SourceModule {
             local_classes: std::sync::OnceLock::new(),
             local_class_aliases: std::sync::OnceLock::new(),
             library_methods: std::sync::OnceLock::new(),
+            imported_stand_ins: std::sync::OnceLock::new(),
             is_test,
             assigned,
         }
+    }
+
+    /// The handler that stands for a function the module imports as `local` from a library
+    /// (a route endpoint with no project code): named by its qualified name, without a body,
+    /// at the import statement.
+    pub fn imported_stand_in(&self, local: &str) -> Option<&Function> {
+        self.imported_stand_ins
+            .get_or_init(|| {
+                // Where each name is imported, in module-level statements and blocks.
+                fn visit<'s>(body: &'s [Stmt], out: &mut Vec<(&'s str, Span)>) {
+                    for stmt in body {
+                        match stmt {
+                            Stmt::Import { names, .. } | Stmt::ImportFrom { names, .. } => {
+                                out.extend(names.iter().map(|a| {
+                                    let local = a.asname.as_deref().unwrap_or(&a.name);
+                                    (local.split('.').next().unwrap_or(local), a.span)
+                                }));
+                            }
+                            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                            other => {
+                                for child in other.child_bodies() {
+                                    visit(child, out);
+                                }
+                            }
+                        }
+                    }
+                }
+                let mut imported = Vec::new();
+                visit(self.body(), &mut imported);
+                self.imports
+                    .iter()
+                    .map(|(name, qualified)| {
+                        let span = imported
+                            .iter()
+                            .rev()
+                            .find(|(local, _)| *local == name)
+                            .map_or_else(Span::default, |(_, span)| *span);
+                        (
+                            name.to_string(),
+                            Function {
+                                name: qualified.into(),
+                                is_async: false,
+                                decorators: Vec::new(),
+                                params: Vec::new(),
+                                returns: None,
+                                body: Vec::new(),
+                                span,
+                                def_span: span,
+                                assigned: NameFilter::default(),
+                                self_attributes: NameFilter::default(),
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .iter()
+            .find(|(name, _)| name == local)
+            .map(|(_, f)| f)
+    }
+
+    /// Whether `function` is the module's stand-in for an imported endpoint (see
+    /// [`SourceModule::imported_stand_in`]): a handler whose code is not analysed.
+    pub fn is_imported_stand_in(&self, function: &Function) -> bool {
+        self.imported_stand_ins
+            .get()
+            .is_some_and(|made| made.iter().any(|(_, f)| std::ptr::eq(f, function)))
     }
 
     /// The handler that stands for a view method `class` inherits from a library (a route
