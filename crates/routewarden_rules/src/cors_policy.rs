@@ -124,7 +124,7 @@ fn encloses(outer: Span, inner: Span) -> bool {
 /// Whether the statement at `span` runs only in the branch where configured origins contain
 /// `*` (`if "*" in allowed: ...`, or the `else` of `if "*" not in allowed`), and those origins
 /// are not a wildcard when nothing is configured.
-fn operator_chose_wildcard(cx: &FileContext, span: Span) -> bool {
+pub fn operator_chose_wildcard(cx: &FileContext, span: Span) -> bool {
     let body = cx.function().map_or(cx.file.body(), |f| &f.body[..]);
     guarded_by_wildcard_test(cx, body, span)
 }
@@ -1634,6 +1634,105 @@ pub fn pattern_problems(regex: &str, library: CorsLibrary) -> Vec<String> {
     }
     problems.dedup();
     problems
+}
+
+/// Whether `key` is the header name `Access-Control-Allow-Origin`: a literal, or a module
+/// constant holding it (defined here or imported, `headers[ALLOW_ORIGIN]`). Local names are not
+/// followed: a header written through a loop variable is not a policy the code fixes.
+fn is_allow_origin_key(cx: &FileContext, key: &Expr) -> bool {
+    const HEADER: &str = "access-control-allow-origin";
+    if let Some(k) = key.as_str() {
+        return k.eq_ignore_ascii_case(HEADER);
+    }
+    let root = match &key.kind {
+        ExprKind::Name(n) => n.as_str(),
+        ExprKind::Attribute { value, .. } => match value.as_name() {
+            Some(n) => n,
+            None => return false,
+        },
+        _ => return false,
+    };
+    let constant = cx.file.imports.get(root).is_some()
+        || (matches!(key.kind, ExprKind::Name(_))
+            && cx.file.top_level(root).is_some()
+            && !cx.functions.iter().any(|f| f.assigned.may_contain(root)));
+    constant
+        && crate::helpers::resolve_value_in_blocks(cx.model, cx.file_index, &[], key)
+            .expr
+            .as_str()
+            .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
+}
+
+/// The values `Access-Control-Allow-Origin` is given in the entries of a header dict literal.
+fn allow_origin_entries<'e>(cx: &FileContext, dict: &'e Expr, out: &mut Vec<&'e Expr>) {
+    if let ExprKind::Dict(entries) = &dict.kind {
+        for e in entries {
+            if e.key.as_ref().is_some_and(|k| is_allow_origin_key(cx, k)) {
+                out.push(&e.value);
+            }
+        }
+    }
+}
+
+/// The values a statement sets the `Access-Control-Allow-Origin` response header to by hand:
+/// `response.headers["Access-Control-Allow-Origin"] = value`, a header dict bound to a name
+/// (`headers = {"Access-Control-Allow-Origin": value}`, then passed to a response) and the
+/// headers of a Flask `return body, status, {...}` tuple. Calls are read by
+/// [`allow_origin_set_by_call`].
+pub fn allow_origin_set_by_stmt<'s>(cx: &FileContext, stmt: &'s Stmt) -> Vec<&'s Expr> {
+    let mut out = Vec::new();
+    match stmt {
+        Stmt::Return {
+            value: Some(value), ..
+        } => {
+            if let ExprKind::Tuple(items) = &value.kind
+                && let Some(last) = items.last()
+            {
+                allow_origin_entries(cx, last, &mut out);
+            }
+        }
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } => {
+            for t in targets {
+                match &t.kind {
+                    ExprKind::Subscript { slice, .. } if is_allow_origin_key(cx, slice) => {
+                        out.push(value)
+                    }
+                    ExprKind::Name(_) => allow_origin_entries(cx, value, &mut out),
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The values a call sets the `Access-Control-Allow-Origin` response header to by hand:
+/// `headers.set/add/setdefault("Access-Control-Allow-Origin", value)`, and header dicts passed
+/// as arguments (`JSONResponse(body, headers={...})`, `headers.update({...})`).
+pub fn allow_origin_set_by_call<'c>(cx: &FileContext, call: &'c Call) -> Vec<&'c Expr> {
+    let mut out = Vec::new();
+    if matches!(
+        call.func.last_name(),
+        Some("set" | "add" | "setdefault" | "__setitem__")
+    ) && let (Some(k), Some(v)) = (call.args.first(), call.args.get(1))
+        && is_allow_origin_key(cx, k)
+    {
+        out.push(v);
+        return out;
+    }
+    for arg in call
+        .args
+        .iter()
+        .chain(call.keywords.iter().map(|k| &k.value))
+    {
+        allow_origin_entries(cx, arg, &mut out);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 use crate::context::FileContext;
-use crate::cors_policy::policies;
+use crate::cors_policy::{
+    allow_origin_set_by_call, allow_origin_set_by_stmt, operator_chose_wildcard, policies,
+};
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::flask_usage::is_test_file;
 use crate::rule::{Rule, RuleMeta};
-use routewarden_python::ast::{Call, Expr};
+use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -22,6 +25,13 @@ declare_rule! {
     /// the same configuration, not once per route. Project subclasses of `CORSMiddleware` are
     /// judged as CORS001 describes: at their `super().__init__(...)` call when they fix the
     /// policy, else where they are registered with the options they are given.
+    /// The header written by hand to `*` is the same policy, in a module that uses a supported
+    /// framework: `response.headers["Access-Control-Allow-Origin"] = "*"` (in a middleware, an
+    /// `after_request` hook, a `StaticFiles` subclass), `headers.set/add(...)`, header dicts passed
+    /// to a response or bound to a name, a Flask `return body, status, headers` tuple; header name
+    /// and value are also read from module constants. Not reported when the code writes `*` only
+    /// because the configured origins are `*` (`if allowed == "*":`) and they are not `*` when
+    /// nothing is configured. An origin echoed from the request is CORS002's.
     /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
@@ -33,6 +43,7 @@ declare_rule! {
     /// ## Example
     /// ```python
     /// CORS(app)
+    /// response.headers["Access-Control-Allow-Origin"] = "*"
     /// ```
     ///
     /// ## Fix
@@ -50,12 +61,57 @@ declare_rule! {
 
 pub struct CorsAnyOrigin;
 
+const WEB_MODULES: &[&str] = &["flask", "werkzeug", "starlette", "fastapi", "quart"];
+
+impl CorsAnyOrigin {
+    /// Reports hand-set `Access-Control-Allow-Origin` values that are `*`.
+    fn judge_hand_set(&self, cx: &FileContext, values: &[&Expr], span: Span, out: &mut Findings) {
+        if values.is_empty()
+            || is_test_file(cx.file)
+            || !WEB_MODULES.iter().any(|m| cx.file.imports_module(m))
+        {
+            return;
+        }
+        if values.iter().any(|v| is_wildcard(cx, v)) && !operator_chose_wildcard(cx, span) {
+            out.report(
+                &CORS_ANY_ORIGIN,
+                span,
+                "Access-Control-Allow-Origin is set to `*` by hand: any origin may read the response (without credentials)",
+            );
+        }
+    }
+}
+
+/// The literal `*`, also through a name or a module constant.
+fn is_wildcard(cx: &FileContext, value: &Expr) -> bool {
+    match &value.kind {
+        ExprKind::Str(s) => s == "*",
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            crate::helpers::resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, value)
+                .expr
+                .as_str()
+                == Some("*")
+        }
+        _ => false,
+    }
+}
+
 impl Rule for CorsAnyOrigin {
     fn meta(&self) -> &'static RuleMeta {
         &CORS_ANY_ORIGIN
     }
 
+    fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        let values = allow_origin_set_by_stmt(cx, stmt);
+        self.judge_hand_set(cx, &values, stmt.span(), out);
+    }
+
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
+        let values = allow_origin_set_by_call(cx, call);
+        if !values.is_empty() {
+            self.judge_hand_set(cx, &values, expr.span, out);
+            return;
+        }
         for policy in policies(cx, call) {
             if policy.credentials || policy.origins_reported_elsewhere {
                 continue;

@@ -1,5 +1,5 @@
 use crate::context::FileContext;
-use crate::cors_policy::policies;
+use crate::cors_policy::{allow_origin_set_by_call, allow_origin_set_by_stmt, policies};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Rule, RuleMeta, Severity};
@@ -17,7 +17,8 @@ declare_rule! {
     /// `match_regex_list(origin, app.config["CORS_DOMAINS"])`; that check is still reported,
     /// saying so, when the configured list holds a pattern matching every origin, `[".*"]`). Covers
     /// `response.headers["Access-Control-Allow-Origin"] = ...`, `headers.set/add(...)`, header
-    /// dicts passed to responses and the headers of a Flask `return body, status, headers` tuple.
+    /// dicts passed to responses or bound to a name and the headers of a Flask `return body,
+    /// status, headers` tuple; the header name is also read from a module constant.
     /// When the module never sends `Access-Control-Allow-Credentials` (nor configures CORS with
     /// credentials), browsers keep cookies out of the exchange and the echo acts as `*`: it is
     /// reported at low severity.
@@ -54,8 +55,6 @@ declare_rule! {
 }
 
 pub struct CorsReflectedOrigin;
-
-const HEADER: &str = "access-control-allow-origin";
 
 /// `request.headers.get("Origin")`, `request.headers["origin"]`, `environ["HTTP_ORIGIN"]`.
 fn reads_origin(expr: &Expr) -> bool {
@@ -100,7 +99,7 @@ fn checked(function: &routewarden_python::ast::Function, name: &str) -> bool {
             }
             ExprKind::Call(c) => {
                 matches!(c.func.last_name(), Some("match" | "fullmatch" | "search" | "endswith" | "startswith" | "is_allowed_origin" | "is_allowed"))
-                    && (c.args.iter().any(|a| a.as_name() == Some(name))
+                    && (c.args.iter().chain(c.keywords.iter().map(|k| &k.value)).any(|a| a.as_name() == Some(name))
                         || matches!(&c.func.kind, ExprKind::Attribute { value, .. } if value.as_name() == Some(name)))
             }
             _ => false,
@@ -303,44 +302,8 @@ impl Rule for CorsReflectedOrigin {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
-        // Flask's `return body, status, {"Access-Control-Allow-Origin": origin}`
-        if let Stmt::Return {
-            value: Some(value),
-            span,
-        } = stmt
-        {
-            if let ExprKind::Tuple(items) = &value.kind
-                && let Some(ExprKind::Dict(entries)) = items.last().map(|i| &i.kind)
-            {
-                for e in entries {
-                    if e.key
-                        .as_ref()
-                        .and_then(|k| k.as_str())
-                        .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
-                    {
-                        self.judge(cx, &e.value, *span, out);
-                    }
-                }
-            }
-            return;
-        }
-        let Stmt::Assign {
-            targets,
-            value: Some(value),
-            span,
-            ..
-        } = stmt
-        else {
-            return;
-        };
-        for t in targets {
-            if let ExprKind::Subscript { slice, .. } = &t.kind
-                && slice
-                    .as_str()
-                    .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
-            {
-                self.judge(cx, value, *span, out);
-            }
+        for value in allow_origin_set_by_stmt(cx, stmt) {
+            self.judge(cx, value, stmt.span(), out);
         }
     }
 
@@ -351,34 +314,8 @@ impl Rule for CorsReflectedOrigin {
         call: &routewarden_python::ast::Call,
         out: &mut Findings,
     ) {
-        // `headers.set("Access-Control-Allow-Origin", origin)`, `.add(...)`, `.setdefault(...)`
-        if matches!(
-            call.func.last_name(),
-            Some("set" | "add" | "setdefault" | "__setitem__")
-        ) && let (Some(k), Some(v)) =
-            (call.args.first().and_then(Expr::as_str), call.args.get(1))
-            && k.eq_ignore_ascii_case(HEADER)
-        {
-            self.judge(cx, v, expr.span, out);
-            return;
-        }
-        // `headers={"Access-Control-Allow-Origin": origin}` and `headers.update({...})`
-        for arg in call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-        {
-            if let ExprKind::Dict(entries) = &arg.kind {
-                for e in entries {
-                    if e.key
-                        .as_ref()
-                        .and_then(|k| k.as_str())
-                        .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
-                    {
-                        self.judge(cx, &e.value, expr.span, out);
-                    }
-                }
-            }
+        for value in allow_origin_set_by_call(cx, call) {
+            self.judge(cx, value, expr.span, out);
         }
     }
 }

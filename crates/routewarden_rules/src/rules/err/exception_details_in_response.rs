@@ -18,7 +18,9 @@ declare_rule! {
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
     /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
-    /// literals, `dict(...)` calls and FastAPI's `jsonable_encoder(...)`, through either branch of a conditional expression
+    /// literals, `dict(...)` calls and FastAPI's `jsonable_encoder(...)`, into a local dict by
+    /// subscript (`report["disk"]["usage"] = str(e)`, then `return report` or
+    /// `Response(json.dumps(report))`), through either branch of a conditional expression
     /// (`e.message if hasattr(e, "message") else str(e)`; only the other branch when the test
     /// is an opt-in such as `DEBUG`, a setting such as `settings.API_DOCS`, or the caught
     /// exception's class, and neither when it compares a status, `str(e) if status < 500
@@ -69,7 +71,10 @@ declare_rule! {
     /// Flask status handler is given (werkzeug's exception has none: a handler reading them
     /// expects the unhandled exception itself). A value an `except` clause keeps in a local
     /// that the handler returns after the `try` (`ret = {"msg": str(e)}` in the clause,
-    /// `return ret` after it) is reported where the clause builds it; a response built and
+    /// `return ret` after it, also through another local, `text = json.dumps(report)`, but
+    /// not from a local whose class the function tests, `isinstance(outcome, Exception)`: it
+    /// holds a result or an error, and the code branches on which) is reported where the
+    /// clause builds it, unless the clause leaves; a response built and
     /// never returned nor read (`ret = Response(...)` then `return {"success": True}`) sends
     /// nothing. Helpers are followed through `await`, `or` fallbacks and regular-expression
     /// substitutions (`_KEY_RE.sub("sk-***", text)`: the rest of the text still goes out).
@@ -963,6 +968,33 @@ impl Analysis<'_, '_> {
         found
     }
 
+    /// Whether the function tests the class of local `name` (`isinstance(result, Exception)`):
+    /// it holds a result or an error, and the code after the `try` branches on which.
+    fn tests_class_of(&self, name: &str) -> bool {
+        let Some(f) = self.scope.last() else {
+            return false;
+        };
+        let mut found = false;
+        walk_exprs(&f.body, &mut |e| {
+            found = found
+                || e.any(&mut |x| {
+                    x.as_call().is_some_and(|c| {
+                        self.cx.resolves_to(&c.func, &["builtins.isinstance"])
+                            && c.args.first().and_then(Expr::as_name) == Some(name)
+                    })
+                });
+        });
+        found
+    }
+
+    /// Whether `value` reads a carried local whose class the function tests.
+    fn carries_tested_local(&self, value: &Expr) -> bool {
+        value.any(&mut |x| {
+            x.as_name()
+                .is_some_and(|n| self.carried.contains_key(n) && self.tests_class_of(n))
+        })
+    }
+
     /// Where the clause gave the text to a local that `value` carries after the `try`.
     fn carried_origin(&self, value: &Expr) -> Option<Span> {
         if self.carried.is_empty() {
@@ -974,6 +1006,22 @@ impl Analysis<'_, '_> {
             origin.is_some()
         });
         origin
+    }
+
+    /// The local a subscript assignment stores into: `report` in `report["disk"]["usage"] =
+    /// ...`, when the function binds it itself (not a module-level cache, nor Flask's
+    /// `session`).
+    fn local_container<'e>(&self, target: &'e Expr) -> Option<&'e str> {
+        let ExprKind::Subscript { value, .. } = &target.kind else {
+            return None;
+        };
+        let mut root = value.as_ref();
+        while let ExprKind::Subscript { value, .. } = &root.kind {
+            root = value;
+        }
+        let name = root.as_name()?;
+        let f = self.scope.last()?;
+        routewarden_model::values::local_assignment(f, name).map(|_| name)
     }
 
     fn learn_assignments(&mut self, body: &[Stmt]) {
@@ -994,6 +1042,13 @@ impl Analysis<'_, '_> {
                                 self.carried.remove(n);
                             }
                             self.learn_unpacking(target, value);
+                            // `report["disk"]["usage"] = str(e)` into a local dict: the dict
+                            // now carries the text, sent when it is returned or serialised.
+                            if let Some(n) = self.local_container(target) {
+                                self.tainted.insert(n.to_string(), t);
+                                self.origins.insert(n.to_string(), *span);
+                                self.carried.remove(n);
+                            }
                             // `response.message = str(e)` on a response model: the model now
                             // carries the text.
                             if let ExprKind::Attribute { value: object, .. } = &target.kind
@@ -2470,9 +2525,11 @@ impl ExceptionDetailsInResponse {
                         let written = std::mem::take(&mut analysis.written_models);
                         self.check_body(analysis, &h.body, is_handler, out);
                         // The locals the clause gave the text keep it after the `try`, unless
-                        // the clause ends by giving them another value.
+                        // the clause ends by giving them another value, or by leaving.
+                        let leaves_clause = leaves(analysis.cx, &h.body);
                         for (n, t) in &analysis.tainted {
-                            if h.name.as_deref() != Some(n.as_str())
+                            if !leaves_clause
+                                && h.name.as_deref() != Some(n.as_str())
                                 && let Some(span) = analysis.origins.get(n)
                                 && h.span.start <= span.start
                                 && span.end <= h.span.end
@@ -2670,6 +2727,21 @@ impl ExceptionDetailsInResponse {
                                     .all(|t| t.as_name().is_some_and(|n| !analysis.reads_local(n)))
                             {
                                 out.truncate(before);
+                            }
+                            // `text = json.dumps(report)` after the `try`: the new local
+                            // carries what the clause stored, reported where it did. Not from
+                            // a local holding a result or an error, which the function tells
+                            // apart (`isinstance(outcome, Exception)`) before using it.
+                            if let Some(origin) = analysis.carried_origin(value)
+                                && let Some(taint) = analysis.taint(value)
+                                && !analysis.carries_tested_local(value)
+                            {
+                                for t in targets {
+                                    if let Some(n) = t.as_name() {
+                                        analysis.tainted.insert(n.to_string(), taint);
+                                        analysis.carried.insert(n.to_string(), origin);
+                                    }
+                                }
                             }
                             // Given a new value without the text.
                             for t in targets {

@@ -3,10 +3,11 @@ use crate::credentials::is_credential_name;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
-use crate::helpers::{identifier_words, is_falsy_literal};
+use crate::helpers::{identifier_words, is_falsy_literal, resolve_value_in_blocks};
 use crate::rule::{Rule, RuleMeta, Severity};
 use crate::rules::sess::cookie_transport::transport_flag;
 use routewarden_model::config::any_identifier_word;
+use routewarden_model::values::settings_field_default;
 use routewarden_python::ast::{Call, Expr, ExprKind};
 
 declare_rule! {
@@ -24,7 +25,10 @@ declare_rule! {
     /// and are reported for review only. Starlette's default `samesite="lax"` counts as set;
     /// non-literal flags (`secure=settings.cookie_secure`) are trusted, except one copied from a
     /// fastapi-users `CookieTransport` (`secure=transport.cookie_secure`), which is the value the
-    /// transport was built with; test files and
+    /// transport was built with, and a settings field (also through a local copy) whose default
+    /// is `False` or `None` when the settings object is built without it
+    /// (`httponly=settings.session.http_only` with `http_only: bool = False`): the flag is off
+    /// unless the deployment configures it; test files and
     /// `set_cookie` methods of the project's own classes are skipped. A cookie set to a literal
     /// flag (`"true"`, `"1"`, or `""` when clearing it) carries nothing to steal and is not
     /// reported, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
@@ -181,8 +185,21 @@ impl Rule for InsecureCookie {
             call.argument(name, position)
                 .map(|v| transport_flag(cx.model, cx.file_index, v).unwrap_or(v))
         };
+        // Settings fields that leave a flag off by default, named in the message.
+        let defaults = std::cell::RefCell::new(Vec::new());
         let set = |name: &str, position: usize| {
-            flag(name, position).is_some_and(|v| !is_falsy_literal(v))
+            flag(name, position).is_some_and(|v| {
+                if is_falsy_literal(v) {
+                    return false;
+                }
+                match off_by_default(cx, v) {
+                    Some(field) => {
+                        defaults.borrow_mut().push(format!("`{field}`"));
+                        false
+                    }
+                    None => true,
+                }
+            })
         };
         if !set("secure", 6) {
             missing.push("secure");
@@ -212,6 +229,15 @@ impl Rule for InsecureCookie {
         let sensitive = !csrf_cookie
             && sensitive_cookie(cx, call.argument("key", 0), call.argument("value", 1));
 
+        let defaults = defaults.into_inner();
+        let defaults = if defaults.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (read from settings that are off unless configured: {})",
+                defaults.join(", ")
+            )
+        };
         let name = call
             .argument("key", 0)
             .and_then(Expr::as_str)
@@ -226,7 +252,9 @@ impl Rule for InsecureCookie {
                     "cookie{name} is set without {} and with samesite=\"none\", which sends it on cross-site requests",
                     missing.join(", ")
                 ),
-                (false, false) => format!("cookie{name} is set without {}", missing.join(", ")),
+                (false, false) => {
+                    format!("cookie{name} is set without {}{defaults}", missing.join(", "))
+                }
             },
             if sensitive {
                 Severity::High
@@ -236,6 +264,38 @@ impl Rule for InsecureCookie {
             },
         );
     }
+}
+
+/// A flag read from a settings object whose field defaults to off (`httponly=
+/// settings.session.http_only` with `http_only: bool = False`, also through a local copy), the
+/// object being built without a value for that field: the flag is off unless the deployment
+/// configures it. Other non-literal flags are trusted.
+/// Gives the field's name.
+fn off_by_default(cx: &FileContext, flag: &Expr) -> Option<String> {
+    if !matches!(flag.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+        return None;
+    }
+    let origin = resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, flag);
+    let ExprKind::Attribute {
+        value: receiver,
+        attr,
+    } = &origin.expr.kind
+    else {
+        return None;
+    };
+    let (_, default) = settings_field_default(cx.model, origin.file, &origin.scope, origin.expr)?;
+    if !is_falsy_literal(default) {
+        return None;
+    }
+    // `SessionSettings(cookie_http_only=True)`: the call, not the class, gives the value.
+    let built = cx.model.resolve_value(origin.file, &origin.scope, receiver);
+    built
+        .expr
+        .as_call()
+        .is_none_or(|call| {
+            call.args.is_empty() && !call.has_kwargs_spread() && call.keyword(attr).is_none()
+        })
+        .then(|| attr.to_string())
 }
 
 /// A literal flag or an empty value: `"true"`, `"1"`, `True`, `""`.
