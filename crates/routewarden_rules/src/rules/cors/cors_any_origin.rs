@@ -61,15 +61,10 @@ declare_rule! {
 
 pub struct CorsAnyOrigin;
 
-const WEB_MODULES: &[&str] = &["flask", "werkzeug", "starlette", "fastapi", "quart"];
-
 impl CorsAnyOrigin {
     /// Reports hand-set `Access-Control-Allow-Origin` values that are `*`.
     fn judge_hand_set(&self, cx: &FileContext, values: &[&Expr], span: Span, out: &mut Findings) {
-        if values.is_empty()
-            || is_test_file(cx.file)
-            || !WEB_MODULES.iter().any(|m| cx.file.imports_module(m))
-        {
+        if values.is_empty() || is_test_file(cx.file) {
             return;
         }
         if values.iter().any(|v| is_wildcard(cx, v)) && !operator_chose_wildcard(cx, span) {
@@ -102,12 +97,20 @@ impl Rule for CorsAnyOrigin {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
+        // Hand-set headers are read only in modules of a web framework's application.
+        if !cx.imports_web_framework {
+            return;
+        }
         let values = allow_origin_set_by_stmt(cx, stmt);
         self.judge_hand_set(cx, &values, stmt.span(), out);
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        let values = allow_origin_set_by_call(cx, call);
+        let values = if cx.imports_web_framework {
+            allow_origin_set_by_call(cx, call)
+        } else {
+            Vec::new()
+        };
         if !values.is_empty() {
             self.judge_hand_set(cx, &values, expr.span, out);
             return;
