@@ -2642,6 +2642,7 @@ impl<'a> Judge<'a, '_> {
     ) -> (bool, bool) {
         let mut request = false;
         let mut config = false;
+        let mut scope: Option<Vec<&'a Function>> = None;
         // `wiki.auth.has_permission("ADMIN")` after `import wiki.auth`: a project function
         // reached through its module's name, not a module's settings.
         let calls_project_function = |head: &Expr| {
@@ -2672,7 +2673,20 @@ impl<'a> Judge<'a, '_> {
                             && self.model.files[file].imports.get(n) == Some(n.as_str())
                             && !calls_project_function(x)
                         || self.is_settings_object(file, x)
-                        || self.is_settings_parameter(file, x)
+                        || self.is_settings_parameter_in(
+                            file,
+                            // Every name of `e` is used in the same functions: found once.
+                            scope.get_or_insert_with(|| {
+                                let mut scope = Vec::new();
+                                functions_enclosing(
+                                    self.model.files[file].body(),
+                                    e.span,
+                                    &mut scope,
+                                );
+                                scope
+                            }),
+                            n,
+                        )
                     {
                         config = true;
                     }
@@ -2807,6 +2821,12 @@ impl<'a> Judge<'a, '_> {
         };
         let mut scope = Vec::new();
         functions_enclosing(self.model.files[file].body(), e.span, &mut scope);
+        self.is_settings_parameter_in(file, &scope, name)
+    }
+
+    /// [`Judge::is_settings_parameter`] for `name`, used inside `scope` (the enclosing
+    /// functions, outermost first).
+    fn is_settings_parameter_in(&self, file: usize, scope: &[&'a Function], name: &str) -> bool {
         // The innermost function binding the name; one assigning it holds something else.
         for (i, function) in scope.iter().enumerate().rev() {
             if let Some(param) = function.params.iter().find(|p| p.name == name) {
