@@ -588,6 +588,11 @@ impl<'a> Judge<'a, '_> {
                 }
             });
             if let Some(name) = hook {
+                if self.is_import_fallback(s.file, s.test) {
+                    return Some(format!(
+                        "if `{name}` is imported: its local fallback allows everyone"
+                    ));
+                }
                 return Some(format!(
                     "if `{name}` is overridden: an overridable permission hook, allows everyone by default"
                 ));
@@ -606,6 +611,20 @@ impl<'a> Judge<'a, '_> {
             }
             (true, _) if test.contains(' ') => format!("if not ({test})"),
             (true, _) => format!("if not {test}"),
+        })
+    }
+
+    /// Whether the function defined at `def_span` is defined in an `except` of a module-level
+    /// `try` or in a branch of a module-level `if` (see [`Judge::permissive_fallback`]).
+    fn is_import_fallback(&self, file: usize, def_span: Span) -> bool {
+        let defines = |body: &[Stmt]| {
+            body.iter()
+                .any(|s| matches!(s, Stmt::FunctionDef(f) if f.def_span == def_span))
+        };
+        self.model.files[file].body().iter().any(|s| match s {
+            Stmt::Try { handlers, .. } => handlers.iter().any(|h| defines(&h.body)),
+            Stmt::If { body, orelse, .. } => defines(body) || defines(orelse),
+            _ => false,
         })
     }
 
@@ -6148,9 +6167,23 @@ impl<'a> Judge<'a, '_> {
                     // `if self._basic_auth_configured():` where the helper returns a test of
                     // the settings: a switch, whatever the helper is called.
                     let helper_switch = self.settings_predicate(file, test);
+                    // `if has_login and "session" in ws.scope:` where `has_login` is a module
+                    // flag: only the rest asks about the caller.
+                    let caller_part = self.without_module_flags(file, test);
                     let mut own =
                         if helper_switch.is_some() || self.is_config_variable(file, root, test) {
                             Gate::default()
+                        } else if caller_part.is_none() {
+                            // The guards under it run only while the flag holds.
+                            Gate {
+                                switch: Some(Switch {
+                                    file,
+                                    test: test.span,
+                                    negated: false,
+                                    parameter: false,
+                                }),
+                                ..Gate::default()
+                            }
                         } else if let Some(switch) = self.anonymous_under_switch(file, root, test) {
                             // `needs_auth = not has_credentials and not settings.anonymous`:
                             // the branch runs for callers who presented nothing, while the
@@ -6162,8 +6195,23 @@ impl<'a> Judge<'a, '_> {
                                 ..Gate::default()
                             }
                         } else {
-                            self.gate_of(file, test)
+                            self.gate_of(file, caller_part.unwrap_or(test))
                         };
+                    // `if has_login and ...:`: the guards under it run only while the flag holds.
+                    if own.switch.is_none()
+                        && caller_part.is_some_and(|c| c.span != test.span)
+                        && let ExprKind::BoolOp { values, .. } = &test.kind
+                        && let Some(flag) = values
+                            .iter()
+                            .find(|v| module_flag(&self.model.files[file], v, test.span, 0))
+                    {
+                        own.switch = Some(Switch {
+                            file,
+                            test: flag.span,
+                            negated: false,
+                            parameter: false,
+                        });
+                    }
                     // `key = request.headers["X-API-Key"]` then `if key:`.
                     // `if creds is None: raise 401` where `creds` is a parameter bound to a
                     // security scheme (`Security(HTTPBearer(auto_error=False))`).
@@ -6176,6 +6224,14 @@ impl<'a> Judge<'a, '_> {
                     {
                         own.identity = true;
                         own.polarity = polarity;
+                    }
+                    // `if not permitted(): abort(401)`: see [`Judge::ambient_access_check`].
+                    if !own.identity
+                        && helper_switch.is_none()
+                        && self.ambient_access_check(file, root, test, body)
+                    {
+                        own.identity = true;
+                        own.polarity = Polarity::Lacks;
                     }
                     let presented = presented_credential_variable(root, test)
                         .or_else(|| self.presented_scheme_parameter(root, test));
@@ -6323,7 +6379,8 @@ impl<'a> Judge<'a, '_> {
                         own.switch = self
                             .permissive_predicate(file, root, test)
                             .or_else(|| self.permissive_default(file, test))
-                            .or_else(|| self.validator_off_by_default(file, root, test));
+                            .or_else(|| self.validator_off_by_default(file, root, test))
+                            .or_else(|| self.permissive_fallback(file, test));
                         permissive = own.switch.is_some();
                     }
                     // `if SESSION_API_KEY and api_key != SESSION_API_KEY: raise`: the body
@@ -7086,6 +7143,101 @@ impl<'a> Judge<'a, '_> {
             .then_some((negated, subject, call))
     }
 
+    /// `if not permitted(): abort(401)`: a predicate called by name with no arguments (it reads
+    /// the request context itself: `flask.request`, the session) and not a test of the
+    /// settings, whose failure the branch answers first with a 401 or 403. The status says
+    /// what the predicate decided, whatever it is called or wherever it comes from: the caller
+    /// may not come in.
+    fn ambient_access_check(&self, file: usize, root: &[Stmt], test: &Expr, then: &[Stmt]) -> bool {
+        let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &test.kind
+        else {
+            return false;
+        };
+        let call = match &operand.kind {
+            ExprKind::Await(inner) => inner.as_call(),
+            _ => operand.as_call(),
+        };
+        let Some(call) = call else {
+            return false;
+        };
+        if !call.args.is_empty() || !call.keywords.is_empty() || call.func.as_name().is_none() {
+            return false;
+        }
+        // A predicate the project defines is judged by its body (an origin check refused with
+        // 403 is not an identity check); only one out of reach, or a local fallback that lets
+        // everyone in standing for one, is judged by the refusal.
+        match self.model.resolve_definition(file, &call.func) {
+            Some((_, None, _)) | None => {}
+            Some((_, Some(Stmt::FunctionDef(f)), _))
+                if allows_everyone(f) && self.is_import_fallback(file, f.def_span) => {}
+            _ => return false,
+        }
+        let first = match code_statements(then).first() {
+            Some(
+                Stmt::Raise { exc: Some(e), .. }
+                | Stmt::Return { value: Some(e), .. }
+                | Stmt::Expr { value: e, .. },
+            ) => e,
+            _ => return false,
+        };
+        matches!(
+            self.refusal(file, root, first, 0),
+            Some(Refusal::Unauthorized | Refusal::Forbidden)
+        )
+    }
+
+    /// `if not permitted():` where `permitted` is imported in a module-level `try` and defined
+    /// in its `except ImportError:` as a function answering `True`: without the package that
+    /// provides it every caller is let in. The switch points at that fallback (see
+    /// [`Judge::switch_condition`]).
+    fn permissive_fallback(&self, file: usize, test: &Expr) -> Option<Switch> {
+        let mut name = None;
+        test.any(&mut |x| {
+            if let Some(call) = x.as_call()
+                && let Some(n) = call.func.as_name()
+            {
+                name = Some(n);
+            }
+            name.is_some()
+        });
+        let name = name?;
+        // Module-level blocks only: few, and asked only for a refusal after such a predicate.
+        let imports_it = |body: &[Stmt]| {
+            body.iter().any(|s| match s {
+                Stmt::ImportFrom { names, .. } | Stmt::Import { names, .. } => {
+                    names.iter().any(|a| {
+                        a.asname.as_deref().unwrap_or(&a.name).rsplit('.').next() == Some(name)
+                    })
+                }
+                _ => false,
+            })
+        };
+        let fallback = |body: &[Stmt]| {
+            body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(f) if f.name.as_str() == name && allows_everyone(f) => {
+                    Some(Switch {
+                        file,
+                        test: f.def_span,
+                        negated: false,
+                        parameter: true,
+                    })
+                }
+                _ => None,
+            })
+        };
+        self.model.files[file].body().iter().find_map(|s| match s {
+            Stmt::Try { body, handlers, .. } if imports_it(body) => {
+                handlers.iter().find_map(|h| fallback(&h.body))
+            }
+            Stmt::If { body, orelse, .. } if imports_it(body) => fallback(orelse),
+            Stmt::If { body, orelse, .. } if imports_it(orelse) => fallback(body),
+            _ => None,
+        })
+    }
+
     /// A call in an `if` test to a project predicate that judges the caller by its branches
     /// (`caller_allowed()`: `if current_user.is_authenticated: return True`, ending `return
     /// False`): for which callers the test holds, `Has` for those with an identity. Its
@@ -7235,6 +7387,31 @@ impl<'a> Judge<'a, '_> {
         config && !request && returns
     }
 
+    /// `test` without the module flags (see [`module_flag`]) among the operands of an `and`:
+    /// the part that may ask about the caller. `None` when the test is a module flag or an
+    /// `and` of them only: a switch of how the server was set up, decided alike for every
+    /// caller, which leaves the guards under it in place (conditional on it, not dead).
+    fn without_module_flags<'t>(&self, file: usize, test: &'t Expr) -> Option<&'t Expr> {
+        let source = &self.model.files[file];
+        match &test.kind {
+            ExprKind::BoolOp {
+                op: BoolOp::And,
+                values,
+            } => {
+                let mut rest = values
+                    .iter()
+                    .filter(|v| !module_flag(source, v, test.span, 0));
+                match (rest.next(), rest.next()) {
+                    (None, _) => None,
+                    (Some(only), None) => Some(only),
+                    _ => Some(test),
+                }
+            }
+            _ if module_flag(source, test, test.span, 0) => None,
+            _ => Some(test),
+        }
+    }
+
     fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
         let test = without_not(test);
         let Some(name) = test.as_name() else {
@@ -7308,7 +7485,8 @@ impl<'a> Judge<'a, '_> {
     fn gate_of(&self, file: usize, test: &Expr) -> Gate {
         let imports = &self.model.files[file].imports;
         let mut g = Gate::default();
-        let routing_names = routing_name_literals(test);
+        let mut routing_names = routing_name_literals(test);
+        routing_names.extend(asgi_scope_keys(test));
         test.any(&mut |e| {
             // `request.endpoint not in ("web.login", "static")` names routes, not credentials.
             if routing_names.contains(&e.span.start) {
@@ -8881,6 +9059,34 @@ fn routing_name_literals(test: &Expr) -> Vec<u32> {
                     });
                 }
             }
+        }
+        false
+    });
+    starts
+}
+
+/// Where the keys start that a test looks for in an ASGI connection's scope: `"session" in
+/// ws.scope`, `"user" not in scope`. Starlette's session and authentication middlewares set
+/// them for every caller, signed in or not: their presence says which middleware is
+/// installed, not who calls.
+fn asgi_scope_keys(test: &Expr) -> Vec<u32> {
+    let mut starts = Vec::new();
+    test.any(&mut |e| {
+        if let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &e.kind
+            && let [op] = ops.as_slice()
+            && matches!(op, CmpOp::In | CmpOp::NotIn)
+            && matches!(left.as_str(), Some("session" | "user" | "auth"))
+            && match &comparators[0].kind {
+                ExprKind::Attribute { attr, .. } => attr == "scope",
+                ExprKind::Name(n) => n == "scope",
+                _ => false,
+            }
+        {
+            starts.push(left.span.start);
         }
         false
     });
@@ -11561,6 +11767,77 @@ fn tests_auto_error(body: &[Stmt], span: Span) -> bool {
     found
 }
 
+/// Whether `test` (under any `not`s) names a module flag at `at`: a name that the enclosing
+/// functions neither bind nor receive, bound at the module's level only to literals (`True`,
+/// `False`, `None`, numbers, strings) or to other such flags, and by no function or class of
+/// the module (a function may rebind it under `global`). `has_login = True` in the branch of
+/// a module-level `if` that imports an optional add-on and `False` in its `else`, or `True`
+/// in a `try` and `False` in its `except ImportError`: how the server was set up at import,
+/// not who the caller is, whatever the name says. Its value is not folded to one of the
+/// literals: the branches make it undecidable.
+fn module_flag(source: &crate::project::SourceModule, test: &Expr, at: Span, depth: u32) -> bool {
+    let Some(name) = without_not(test).as_name() else {
+        return false;
+    };
+    // Cheap first: a module-level assignment of that name, not an import.
+    if source.imports.get(name).is_some()
+        || !matches!(source.top_level(name), Some(Stmt::Assign { .. }))
+            && source.block_binding(name).is_none()
+    {
+        return false;
+    }
+    let mut scope = Vec::new();
+    functions_enclosing(source.body(), at, &mut scope);
+    if scope
+        .iter()
+        .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name.as_str() == name))
+    {
+        return false;
+    }
+    let mut bound = false;
+    let mut literal = true;
+    module_bindings(source.body(), name, false, &mut |value, nested| {
+        bound = true;
+        literal &= !nested
+            && value.is_some_and(|v| {
+                literal_truth(v).is_some()
+                    || depth < 2
+                        && v.as_name().is_some_and(|n| n != name)
+                        && module_flag(source, v, at, depth + 1)
+            });
+    });
+    bound && literal
+}
+
+/// Calls `f` with the value of each assignment of `name` in `body` (`None` when it is not a
+/// plain `name = value`: a tuple target, `+=`), and whether it is inside a function or class.
+fn module_bindings<'s>(
+    body: &'s [Stmt],
+    name: &str,
+    nested: bool,
+    f: &mut impl FnMut(Option<&'s Expr>, bool),
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign { targets, value, .. } => {
+                for t in targets {
+                    if t.as_name() == Some(name) {
+                        f(value.as_ref(), nested);
+                    } else if t.any(&mut |x| x.as_name() == Some(name)) {
+                        f(None, nested);
+                    }
+                }
+            }
+            Stmt::AugAssign { target, .. } if target.as_name() == Some(name) => f(None, nested),
+            _ => {}
+        }
+        let inner = nested || matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_));
+        for child in stmt.child_bodies() {
+            module_bindings(child, name, inner, f);
+        }
+    }
+}
+
 /// `test` without the `not`s around it: `not not x` and `not x` are both about `x`.
 fn without_not(mut test: &Expr) -> &Expr {
     while let ExprKind::UnaryOp {
@@ -12314,6 +12591,40 @@ async def users(t=Depends(get_admin_session_token)):
                 "POST /archive/move server.app: NONE",
                 "POST /archive/purge server.app: AUTH",
                 "POST /archive/shelve server.app: NONE",
+            ]
+        );
+    }
+
+    /// A module flag set True and False in the two branches of a module-level `if` keeps the
+    /// guards under it, conditional on it, whatever its name says.
+    #[test]
+    fn a_guard_under_a_module_flag_of_both_branches_is_conditional() {
+        let app = include_str!(
+            "../../routewarden_rules/fixtures/AUTH001/module_flag_branches_guard/shop/app.py"
+        );
+        assert_eq!(
+            routes(&[("shop/__init__.py", ""), ("shop/app.py", app)]),
+            vec![
+                "POST /orders shop.app.app: CONDITIONAL if has_signin",
+                "POST /orders/cancel shop.app.app: NONE",
+            ]
+        );
+    }
+
+    /// `if not permitted(): abort(401)` with a predicate out of reach is a check, conditional
+    /// when its local fallback lets everyone in; a 400 after it is not.
+    #[test]
+    fn a_refusal_after_an_ambient_predicate_is_a_check() {
+        let app = include_str!(
+            "../../routewarden_rules/fixtures/AUTH001/ambient_predicate_refusal/views.py"
+        );
+        assert_eq!(
+            routes(&[("views.py", app)]),
+            vec![
+                "DELETE /files/<name> views.app: CONDITIONAL if `permitted` is imported: its local fallback allows everyone",
+                "POST /comments views.app: NONE",
+                "POST /drafts views.app: AUTH",
+                "POST /notes views.app: NONE",
             ]
         );
     }
