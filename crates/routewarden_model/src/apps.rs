@@ -6732,73 +6732,59 @@ impl<'a> Extractor<'a> {
         span: Span,
     ) {
         let mut wrappers = Vec::new();
-        match self.view_of(file, scope, view, &mut wrappers, 0) {
-            Some(ViewTarget::Function {
-                file: handler_file,
-                function,
-                scope: handler_scope,
-            }) => self.out.routes.push(RouteDecl {
-                file,
-                handler: function,
-                handler_file,
-                handler_scope,
-                owner,
-                methods: methods.unwrap_or_else(|| vec![default_method.to_string()]),
-                path,
-                decorator_index: None,
-                call: Some(call),
-                call_scope: scope.to_vec(),
-                view_decorators: wrappers,
-                view_class: None,
-                view_class_file: 0,
-                span,
-                endpoint: None,
-            }),
-            Some(ViewTarget::Class {
-                file: class_file,
-                class,
-                direct,
-            }) => {
-                let view = ClassView {
-                    file,
-                    owner,
-                    path,
-                    class_file,
+        let (handler, handler_file, handler_scope) =
+            match self.view_of(file, scope, view, &mut wrappers, 0) {
+                Some(ViewTarget::Function {
+                    file: handler_file,
+                    function,
+                    scope: handler_scope,
+                }) => (function, handler_file, handler_scope),
+                Some(ViewTarget::Class {
+                    file: class_file,
                     class,
-                    call,
-                    methods,
-                    wrappers,
-                    span,
                     direct,
-                };
-                self.class_view_routes(view);
-            }
-            // `Route("/sso/login", endpoint=sso_login)` with `from sso_addon import sso_login`
-            // outside the analysed code: the route exists; its handler, with no code to read,
-            // is a stand-in named for the import (as for Flask-Admin's library views).
-            None => {
-                let Some(handler) = self.imported_endpoint(file, scope, view) else {
+                }) => {
+                    let view = ClassView {
+                        file,
+                        owner,
+                        path,
+                        class_file,
+                        class,
+                        call,
+                        methods,
+                        wrappers,
+                        span,
+                        direct,
+                    };
+                    self.class_view_routes(view);
                     return;
-                };
-                self.out.routes.push(RouteDecl {
-                    file,
-                    handler,
-                    handler_file: file,
-                    handler_scope: Vec::new(),
-                    owner,
-                    methods: methods.unwrap_or_else(|| vec![default_method.to_string()]),
-                    path,
-                    decorator_index: None,
-                    call: Some(call),
-                    call_scope: scope.to_vec(),
-                    view_decorators: wrappers,
-                    view_class: None,
-                    view_class_file: 0,
-                    span,
-                    endpoint: None,
-                });
-            }
-        }
+                }
+                // `Route("/sso/login", endpoint=sso_login)` with `from sso_addon import
+                // sso_login` outside the analysed code: the route exists; its handler, with no
+                // code to read, is a stand-in named for the import (as for Flask-Admin's
+                // library views).
+                None => match self.imported_endpoint(file, scope, view) {
+                    Some(handler) => (handler, file, Vec::new()),
+                    None => return,
+                },
+            };
+        self.out.routes.push(RouteDecl {
+            file,
+            handler,
+            handler_file,
+            handler_scope,
+            owner,
+            methods: methods.unwrap_or_else(|| vec![default_method.to_string()]),
+            path,
+            decorator_index: None,
+            call: Some(call),
+            call_scope: scope.to_vec(),
+            view_decorators: wrappers,
+            view_class: None,
+            view_class_file: 0,
+            span,
+            endpoint: None,
+        });
     }
 
     /// The stand-in handler of an endpoint named by a module-level import from outside the
