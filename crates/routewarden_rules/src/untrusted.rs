@@ -122,13 +122,17 @@ impl<'m> Untrusted<'m> {
                 .map(|p| (p.name.to_string(), format!("parameter `{}`", p.name)))
                 .collect(),
         };
-        for _ in 0..2 {
+        // A second pass sees names the first bound after their use (in a loop); it can only
+        // learn something when the first changed what is known.
+        if u.learn(&function.body) {
             u.learn(&function.body);
         }
         u
     }
 
-    fn learn(&mut self, body: &[Stmt]) {
+    /// Learns the names `body` binds to untrusted values; whether anything known changed.
+    fn learn(&mut self, body: &[Stmt]) -> bool {
+        let mut changed = false;
         for stmt in body {
             match stmt {
                 Stmt::Assign {
@@ -139,7 +143,8 @@ impl<'m> Untrusted<'m> {
                     if let Some(why) = self.source(value) {
                         for t in targets {
                             if let Some(n) = t.as_name() {
-                                self.names.insert(n.to_string(), why.clone());
+                                changed |= self.names.insert(n.to_string(), why.clone()).as_ref()
+                                    != Some(&why);
                             }
                         }
                     }
@@ -147,11 +152,12 @@ impl<'m> Untrusted<'m> {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 other => {
                     for child in other.child_bodies() {
-                        self.learn(child);
+                        changed |= self.learn(child);
                     }
                 }
             }
         }
+        changed
     }
 
     fn resolve(&self, expr: &Expr) -> Option<String> {
