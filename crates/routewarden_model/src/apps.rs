@@ -2549,7 +2549,7 @@ fn literal_path_choices<'a>(
                 }
                 None => model.files[file].body(),
             };
-            let values = block_assignments(body, name);
+            let values = values_left_in(body, name);
             // The name's own scope holds what is read: a value from an enclosing function or
             // the module is looked at from there.
             let scope = match scope.iter().rposition(|f| std::ptr::eq(&f.body[..], body)) {
@@ -2575,7 +2575,7 @@ fn literal_path_choices<'a>(
 /// The values a block may leave in `name`: its last plain assignment, with the assignments in
 /// the branches of compound statements after it (`if`/`else`, `try`/`except`), not those of
 /// nested functions or classes.
-fn block_assignments<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
+fn values_left_in<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
     let mut values = Vec::new();
     for stmt in body {
         match stmt {
@@ -2590,7 +2590,7 @@ fn block_assignments<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             other => {
                 for child in other.child_bodies() {
-                    values.extend(block_assignments(child, name));
+                    values.extend(values_left_in(child, name));
                 }
             }
         }

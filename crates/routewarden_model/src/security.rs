@@ -366,7 +366,7 @@ impl Verdict {
 }
 
 /// A test of the server's settings or state that decides whether refusals happen at all.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Switch {
     file: usize,
     test: Span,
@@ -375,11 +375,6 @@ struct Switch {
     /// `test` is a parameter whose default lets everyone in (`auth=NoAuth()`): the refusals
     /// happen only when the caller passes something else.
     parameter: bool,
-}
-
-/// Whether two switches are the same test, read the same way.
-fn same_switch(a: &Switch, b: &Switch) -> bool {
-    a.file == b.file && a.test == b.test && a.negated == b.negated && a.parameter == b.parameter
 }
 
 impl Switch {
@@ -574,7 +569,7 @@ impl<'a> Judge<'a, '_> {
         let s = v.switch.filter(|_| v.authenticates)?;
         if let Some(i) = v.condition
             && let Some((written_for, text)) = self.override_conditions.borrow().get(i as usize)
-            && same_switch(written_for, &s)
+            && *written_for == s
         {
             return Some(text.clone());
         }

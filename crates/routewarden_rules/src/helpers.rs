@@ -7,9 +7,38 @@ use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt,
 
 pub use routewarden_model::config::{identifier_words, is_non_production_name};
 
-/// A module whose own name marks development, testing or local configuration
-/// (`config/dev.py`, `settings/local.py`, `conftest.py`): what it defines is not what
-/// production runs with.
+/// Starlette's request class, also as FastAPI re-exports it.
+const STARLETTE_REQUEST: &[&str] = &[
+    "fastapi.Request",
+    "fastapi.requests.Request",
+    "starlette.requests.Request",
+];
+
+/// Whether `param` is annotated as Starlette's request (`request: Request`), the annotation
+/// resolved through `imports`.
+pub fn is_starlette_request_param(
+    imports: &routewarden_python::names::Imports,
+    param: &routewarden_python::ast::Param,
+) -> bool {
+    param
+        .annotation
+        .as_ref()
+        .is_some_and(|a| imports.resolves_to(a, STARLETTE_REQUEST))
+}
+
+/// The names of `function`'s parameters annotated as Starlette's request.
+pub fn starlette_request_params<'f>(
+    imports: &routewarden_python::names::Imports,
+    function: &'f Function,
+) -> Vec<&'f str> {
+    function
+        .params
+        .iter()
+        .filter(|p| is_starlette_request_param(imports, p))
+        .map(|p| p.name.as_str())
+        .collect()
+}
+
 pub fn is_non_production_module(model: &ProjectModel, file: usize) -> bool {
     let module = &model.files[file];
     let last = module.module_name.rsplit('.').next().unwrap_or_default();

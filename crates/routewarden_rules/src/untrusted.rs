@@ -168,20 +168,11 @@ impl<'m> Untrusted<'m> {
         let Some(name) = expr.as_name() else {
             return false;
         };
-        self.function.params.iter().any(|p| {
-            p.name == name
-                && p.annotation
-                    .as_ref()
-                    .and_then(|a| self.resolve(a))
-                    .is_some_and(|q| {
-                        matches!(
-                            q.as_str(),
-                            "fastapi.Request"
-                                | "starlette.requests.Request"
-                                | "fastapi.requests.Request"
-                        )
-                    })
-        })
+        let imports = &self.model.files[self.file].imports;
+        self.function
+            .params
+            .iter()
+            .any(|p| p.name == name && crate::helpers::is_starlette_request_param(imports, p))
     }
 
     /// Why an expression is untrusted request data, if it is.

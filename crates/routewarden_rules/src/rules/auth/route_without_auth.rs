@@ -1582,7 +1582,10 @@ fn reads_and_answers(cx: &ProjectContext, route: &RouteDecl) -> Option<(bool, bo
         reads_request: false,
     };
     let handler = route.handler;
-    let request = request_params(&cx.model.files[route.handler_file].imports, handler);
+    let request = crate::helpers::starlette_request_params(
+        &cx.model.files[route.handler_file].imports,
+        handler,
+    );
     let params: Vec<&str> = handler
         .params
         .iter()
@@ -1610,7 +1613,8 @@ fn reads_and_answers(cx: &ProjectContext, route: &RouteDecl) -> Option<(bool, bo
 fn echoes_request(cx: &ProjectContext, route: &RouteDecl) -> bool {
     let model = cx.model;
     let handler = route.handler;
-    let request_params = request_params(&model.files[route.handler_file].imports, handler);
+    let request_params =
+        crate::helpers::starlette_request_params(&model.files[route.handler_file].imports, handler);
     if handler.params.iter().any(|p| {
         !request_params.contains(&p.name.as_str())
             && p.default.as_ref().is_some_and(|d| d.as_call().is_some())
@@ -1636,27 +1640,6 @@ fn echoes_request(cx: &ProjectContext, route: &RouteDecl) -> bool {
         return false;
     }
     matches!(reads_and_answers(cx, route), Some((true, _)))
-}
-
-/// The handler's parameters annotated as Starlette's request (`request: Request`).
-fn request_params<'f>(imports: &Imports, handler: &'f Function) -> Vec<&'f str> {
-    handler
-        .params
-        .iter()
-        .filter(|p| {
-            p.annotation.as_ref().is_some_and(|a| {
-                imports.resolves_to(
-                    a,
-                    &[
-                        "fastapi.Request",
-                        "fastapi.requests.Request",
-                        "starlette.requests.Request",
-                    ],
-                )
-            })
-        })
-        .map(|p| p.name.as_str())
-        .collect()
 }
 
 /// A 3xx status (`response.status_code = 302`, `Response(..., status=307, ...)`, `return

@@ -521,24 +521,7 @@ impl Rule for UnvalidatedRequestBody {
                 out.extend(f.into_vec());
             }
             let imports = &cx.model.files[file].imports;
-            let request_params: Vec<&str> = handler
-                .params
-                .iter()
-                .filter(|p| {
-                    p.annotation
-                        .as_ref()
-                        .and_then(|a| imports.resolve(a))
-                        .is_some_and(|q| {
-                            matches!(
-                                q.as_str(),
-                                "fastapi.Request"
-                                    | "starlette.requests.Request"
-                                    | "fastapi.requests.Request"
-                            )
-                        })
-                })
-                .map(|p| p.name.as_str())
-                .collect();
+            let request_params = crate::helpers::starlette_request_params(imports, handler);
             if request_params.is_empty() {
                 continue;
             }
