@@ -176,7 +176,7 @@ pub fn build_model(
         }
         inputs.push(input);
     }
-    let model = ProjectModel::build(inputs, &settings.src);
+    let model = ProjectModel::build_with_reader(inputs, &settings.src, Some(read_again));
     Ok((model, problems))
 }
 
@@ -379,7 +379,7 @@ fn finish(
 fn locate(file: &routewarden_model::SourceModule, f: Finding) -> Diagnostic {
     let location = file.position(f.span.start);
     let end_location = file.position(f.span.end.max(f.span.start));
-    let fingerprint = fingerprint(f.rule.code, f.span.text(&file.text), &f.message);
+    let fingerprint = fingerprint(f.rule.code, f.span.text(file.text()), &f.message);
     Diagnostic {
         rule: f.rule,
         severity: f.severity,
@@ -449,6 +449,12 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The file's text read again after parsing dropped it, for findings' positions and snippets.
+fn read_again(path: &Path) -> Option<String> {
+    let (text, problem) = read_source(path);
+    problem.is_none().then_some(text)
 }
 
 /// The file's text, or the finding that says why it cannot be analysed.

@@ -95,13 +95,13 @@ pub fn route_rows(
                 let response_model = match route.keyword("response_model") {
                     Some(e) => Some(e)
                         .filter(|e| !matches!(e.kind, ExprKind::NoneLiteral))
-                        .map(|e| source_text(&registering.text, e.span)),
+                        .map(|e| source_text(registering.text(), e.span)),
                     None => route
                         .handler
                         .returns
                         .as_ref()
                         .filter(|r| !matches!(r.kind, ExprKind::NoneLiteral))
-                        .map(|r| source_text(&file.text, r.span)),
+                        .map(|r| source_text(file.text(), r.span)),
                 };
                 let name = match route.view_class {
                     Some(class) => format!("{}.{}", class.name, route.handler.name),

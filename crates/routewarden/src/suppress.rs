@@ -65,8 +65,8 @@ fn is_our_style(code: &str) -> bool {
 /// Every suppression comment of a file, by row.
 pub fn collect(file: &SourceModule) -> HashMap<u32, Suppression> {
     let mut by_row = HashMap::new();
-    for comment in &file.parsed.comments {
-        let Some((codes, ours)) = parse_comment(comment.text(&file.text)) else {
+    for comment in &file.suppression_comments {
+        let Some((codes, ours)) = parse_comment(&comment.text) else {
             continue;
         };
         let unknown = codes

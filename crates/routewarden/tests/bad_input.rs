@@ -559,3 +559,39 @@ fn a_panic_outside_the_rule_hooks_is_an_error_not_an_unwind() {
         Ok(_) => panic!("the analysis cannot succeed without the rule's metadata"),
     }
 }
+
+/// The analysis drops each file's text once parsed and reads back what a finding or a route
+/// shows: a condition's text read back by its bytes (UTF-8) or through the declared encoding
+/// (latin-1, whose byte offsets are not the text's) reads the same.
+#[test]
+fn texts_read_back_after_parsing_match_the_source() {
+    for (name, coding, cafe) in [
+        ("utf8.py", b"".as_slice(), "café".as_bytes()),
+        (
+            "latin.py",
+            b"# -*- coding: latin-1 -*-\n".as_slice(),
+            b"caf\xe9".as_slice(),
+        ),
+    ] {
+        let p = Project::new();
+        let mut source = coding.to_vec();
+        source.extend_from_slice(b"import os\nfrom flask import Flask, abort, request\n");
+        source.extend_from_slice(b"app = Flask(__name__)\nif os.environ.get(\"MODE\") == \"");
+        source.extend_from_slice(cafe);
+        source.extend_from_slice(
+            b"\":\n    @app.before_request\n    def guard():\n        \
+              if not request.headers.get(\"X-Token\"):\n            abort(401)\n\
+              @app.route(\"/x\", methods=[\"POST\"])\ndef x():\n    return \"ok\"\n",
+        );
+        p.write(name, source);
+        let findings = p.json(&["."]);
+        assert_eq!(codes(&findings), vec!["AUTH001"], "{name}");
+        let row = if coding.is_empty() { 9 } else { 10 };
+        assert_eq!(findings[0]["location"]["row"], row, "{name}");
+        let message = findings[0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(r#"only if os.environ.get("MODE") == "café""#),
+            "{name}: {message}"
+        );
+    }
+}

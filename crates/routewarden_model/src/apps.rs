@@ -8117,15 +8117,9 @@ impl<'a> Extractor<'a> {
 
     /// A decorator's span including its `@`.
     fn decorator_span(&self, decorator: &Expr) -> Span {
-        let text = self.model.files[self.file].text.as_bytes();
-        let start = decorator.span.start as usize;
-        let at = text[..start.min(text.len())]
-            .iter()
-            .rposition(|&b| !b.is_ascii_whitespace());
-        match at {
-            Some(i) if text[i] == b'@' => Span::new(i as u32, decorator.span.end),
-            _ => decorator.span,
-        }
+        self.model.files[self.file]
+            .parsed
+            .decorator_span(decorator.span)
     }
 
     /// Whether an object can own routes: a known app, router or blueprint, or an unresolved
@@ -8191,7 +8185,7 @@ fn namespace_receiver(call: &Call) -> Option<&Expr> {
 
 /// The source text of a span, on one line, shortened to 60 characters.
 pub(crate) fn source_text(model: &ProjectModel, file: usize, span: Span) -> String {
-    let mut out = one_line(span.text(&model.files[file].text));
+    let mut out = one_line(&model.files[file].span_text(span));
     if out.chars().count() > 60 {
         out = out.chars().take(57).collect::<String>() + "...";
     }

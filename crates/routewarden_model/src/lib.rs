@@ -12,5 +12,8 @@ pub mod values;
 pub mod words;
 
 pub use modules::module_name;
-pub use project::{InputFile, ProjectModel, SourceModule, bound_names, target_names};
+pub use project::{
+    InputFile, ProjectModel, SourceModule, SourceReader, SuppressionComment, bound_names,
+    target_names,
+};
 pub use values::{Scope, ValueOrigin, for_each_return, last_assignment};

@@ -5,7 +5,7 @@ use routewarden_python::names::Imports;
 use routewarden_python::source::{LineMap, Position};
 use routewarden_python::{ParsedModule, parse};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A file handed to the model: its path on disk, the name to print, and its text.
 #[derive(Debug)]
@@ -15,6 +15,16 @@ pub struct InputFile {
     pub text: String,
 }
 
+/// Reads a file's text again, decoded as it was for the analysis; `None` if it cannot be read.
+pub type SourceReader = fn(&Path) -> Option<String>;
+
+/// A comment that may suppress findings (it mentions `noqa` or `routewarden`), with its text.
+#[derive(Debug)]
+pub struct SuppressionComment {
+    pub span: Span,
+    pub text: Box<str>,
+}
+
 /// One parsed Python file.
 #[derive(Debug)]
 pub struct SourceModule {
@@ -22,7 +32,17 @@ pub struct SourceModule {
     pub display: String,
     pub module_name: String,
     pub is_package: bool,
-    pub text: String,
+    /// The source text. With a [`SourceReader`] it is dropped once the file is parsed (it is
+    /// a sixth of the analysis's memory) and read again on first use: most files never need
+    /// it, since the trees and filters answer what the analysis asks.
+    text: std::sync::OnceLock<String>,
+    text_len: u32,
+    reader: Option<SourceReader>,
+    /// Spans' texts read again, by span: the same condition is written out for each route
+    /// registered under it.
+    span_texts: std::sync::Mutex<HashMap<(u32, u32), Box<str>>>,
+    /// The comments that may be suppressions, read while the text was at hand.
+    pub suppression_comments: Vec<SuppressionComment>,
     /// Line starts, found when a position is first asked for: most files have no finding.
     lines: std::sync::OnceLock<LineMap>,
     pub parsed: ParsedModule,
@@ -54,8 +74,31 @@ pub struct SourceModule {
 }
 
 impl SourceModule {
-    fn new(input: InputFile, module_name: String, is_package: bool) -> Self {
-        let parsed = parse(&input.text);
+    fn new(
+        input: InputFile,
+        module_name: String,
+        is_package: bool,
+        reader: Option<SourceReader>,
+    ) -> Self {
+        let mut parsed = parse(&input.text);
+        let suppression_comments = std::mem::take(&mut parsed.comments)
+            .into_iter()
+            .filter_map(|c| {
+                let text = c.text(&input.text);
+                let lower = text.to_ascii_lowercase();
+                (lower.contains("noqa") || lower.contains("routewarden")).then(|| {
+                    SuppressionComment {
+                        span: c.span,
+                        text: text.into(),
+                    }
+                })
+            })
+            .collect();
+        let text_len = input.text.len() as u32;
+        let text = std::sync::OnceLock::new();
+        if reader.is_none() {
+            let _ = text.set(input.text);
+        }
         let imports = Imports::collect(&parsed.module.body, &module_name, is_package);
         let mut top_level = HashMap::default();
         for (i, stmt) in parsed.module.body.iter().enumerate() {
@@ -70,7 +113,11 @@ impl SourceModule {
             display: input.display,
             module_name,
             is_package,
-            text: input.text,
+            text,
+            text_len,
+            reader,
+            span_texts: std::sync::Mutex::default(),
+            suppression_comments,
             lines: std::sync::OnceLock::new(),
             parsed,
             imports,
@@ -207,12 +254,60 @@ impl SourceModule {
         &self.parsed.module.body
     }
 
+    /// The source text, read again from disk on first use when it was dropped after parsing.
+    /// A file changed since it was parsed gives its new text: spans are clamped to it.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| {
+            self.reader
+                .and_then(|read| read(&self.path))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The text of `span`. When the text was dropped and the file's bytes are its text (the
+    /// usual UTF-8 file), only those bytes are read again: the conditions routes are
+    /// registered under are written out from a thousand files of a large project, and keeping
+    /// each whole text for that would undo most of the saving.
+    pub fn span_text(&self, span: Span) -> String {
+        if self.text.get().is_none() && self.reader.is_some() {
+            let mut known = self.span_texts.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(text) = known.get(&(span.start, span.end)) {
+                return text.to_string();
+            }
+            if let Some(text) = self.read_span(span) {
+                known.insert((span.start, span.end), text.as_str().into());
+                return text;
+            }
+        }
+        span.text(self.text()).to_string()
+    }
+
+    fn read_span(&self, span: Span) -> Option<String> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        // A decoded file (a declared encoding, a byte-order mark) has another length than its
+        // text, and its offsets are not byte offsets: it is read whole instead.
+        if file.metadata().ok()?.len() != u64::from(self.text_len) {
+            return None;
+        }
+        file.seek(SeekFrom::Start(u64::from(span.start))).ok()?;
+        let mut bytes = vec![0; span.end.saturating_sub(span.start) as usize];
+        file.read_exact(&mut bytes).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Whether the module may spell `word` as a name, attribute, keyword argument or short
+    /// string: a quick filter before walking its tree ("no" is certain).
+    pub fn may_mention(&self, word: &str) -> bool {
+        self.parsed.may_mention(word)
+    }
+
     pub fn position(&self, offset: u32) -> Position {
-        self.lines().position(&self.text, offset)
+        self.lines().position(self.text(), offset)
     }
 
     pub fn lines(&self) -> &LineMap {
-        self.lines.get_or_init(|| LineMap::new(&self.text))
+        self.lines.get_or_init(|| LineMap::new(self.text()))
     }
 
     /// The top-level statement that last binds `name`.
@@ -489,6 +584,16 @@ impl ProjectModel {
 
     /// Parses every file in parallel and indexes them by module name. `inputs` keep their order.
     pub fn build(inputs: Vec<InputFile>, src_roots: &[PathBuf]) -> Self {
+        Self::build_with_reader(inputs, src_roots, None)
+    }
+
+    /// As [`ProjectModel::build`]; with a `reader`, each file's text is dropped once parsed and
+    /// read again through it when a finding's position or snippet needs it.
+    pub fn build_with_reader(
+        inputs: Vec<InputFile>,
+        src_roots: &[PathBuf],
+        reader: Option<SourceReader>,
+    ) -> Self {
         let package_dirs: HashSet<PathBuf> = inputs
             .iter()
             .filter(|f| f.path.file_name().is_some_and(|n| n == "__init__.py"))
@@ -498,7 +603,7 @@ impl ProjectModel {
             .into_par_iter()
             .map(|input| {
                 let (name, is_package) = module_name(&input.path, &package_dirs, src_roots);
-                SourceModule::new(input, name, is_package)
+                SourceModule::new(input, name, is_package, reader)
             })
             .collect();
         let mut modules = HashMap::default();
@@ -782,4 +887,54 @@ fn path_suffixes(path: &std::path::Path) -> Vec<String> {
         dir = d.parent();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file rewritten between parsing and reading back: shorter, and with a two-byte
+    /// character where the parsed text had a character boundary.
+    fn rewritten(_: &Path) -> Option<String> {
+        Some("é".to_string())
+    }
+
+    fn gone(_: &Path) -> Option<String> {
+        None
+    }
+
+    fn model(reader: SourceReader) -> ProjectModel {
+        let input = InputFile {
+            path: PathBuf::from("no/such/folder/app.py"),
+            display: "app.py".into(),
+            text: "x = 1\nkey = 'abc'  # noqa: SECRET001\n".into(),
+        };
+        ProjectModel::build_with_reader(vec![input], &[], Some(reader))
+    }
+
+    #[test]
+    fn a_file_changed_after_parsing_gives_clamped_positions() {
+        let model = model(rewritten);
+        let file = &model.files[0];
+        assert_eq!(file.position(1), Position { row: 1, column: 1 });
+        assert_eq!(file.position(12), Position { row: 1, column: 2 });
+        assert_eq!(file.span_text(Span::new(6, 9)), "");
+        assert_eq!(file.body().len(), 2);
+    }
+
+    #[test]
+    fn an_unreadable_file_reads_back_as_empty_and_keeps_its_suppressions() {
+        let model = model(gone);
+        let file = &model.files[0];
+        assert_eq!(file.text(), "");
+        assert_eq!(file.position(20), Position { row: 1, column: 1 });
+        let texts: Vec<&str> = file
+            .suppression_comments
+            .iter()
+            .map(|c| &*c.text)
+            .collect();
+        assert_eq!(texts, vec!["# noqa: SECRET001"]);
+        assert!(file.may_mention("key") && file.may_mention("x"));
+        assert!(!file.may_mention("session_interface"));
+    }
 }

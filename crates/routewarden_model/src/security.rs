@@ -10064,7 +10064,7 @@ fn permissive_anonymous_user(model: &ProjectModel) -> AnonymousUser {
     }
     for (i, file) in model.files.iter().enumerate() {
         // The attribute, keyword or key must be spelled out: skip the other files unparsed.
-        if file.is_test() || !file.text.contains("anonymous_user") {
+        if file.is_test() || !file.may_mention("anonymous_user") {
             continue;
         }
         // Names handed to `Security(...)`/`init_app(...)` as `**options`.

@@ -309,19 +309,31 @@ impl Function {
     }
 }
 
-/// A 1024-bit Bloom filter of the attribute names a module uses (`x.config`, `app.route`):
-/// whole-module searches for a method call skip the modules that never name it. Large enough
-/// that a module with a hundred distinct attributes answers "maybe" for about 3 % of others.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AttributeFilter([u64; 16]);
+/// A Bloom filter of `64 * N` bits over words of a module. [`AttributeFilter`]: the attribute
+/// names it uses (`x.config`, `app.route`), so whole-module searches for a method call skip the
+/// modules that never name it; 1024 bits, so a module with a hundred distinct attributes answers
+/// "maybe" for about 3 % of others. [`WordsFilter`]: its other names (variables, keyword
+/// arguments, short string literals), which stand in for the source text once it is dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WordFilter<const N: usize>([u64; N]);
 
-impl AttributeFilter {
+pub type AttributeFilter = WordFilter<16>;
+pub type WordsFilter = WordFilter<32>;
+
+impl<const N: usize> Default for WordFilter<N> {
+    fn default() -> Self {
+        Self([0; N])
+    }
+}
+
+impl<const N: usize> WordFilter<N> {
     fn positions(name: &str) -> [u32; 2] {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         name.hash(&mut h);
         let h = h.finish();
-        [(h & 1023) as u32, ((h >> 10) & 1023) as u32]
+        let bits = (N * 64) as u64;
+        [(h % bits) as u32, ((h >> 16) % bits) as u32]
     }
 
     pub fn insert(&mut self, name: &str) {

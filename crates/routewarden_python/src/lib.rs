@@ -6,7 +6,7 @@ mod lower;
 pub mod names;
 pub mod source;
 
-use ast::{AttributeFilter, Module, Span, Stmt};
+use ast::{AttributeFilter, Module, Span, Stmt, WordsFilter};
 use ruff_python_ast::token::TokenKind;
 use ruff_text_size::Ranged;
 
@@ -37,9 +37,30 @@ pub struct ParsedModule {
     /// The attribute names the module uses (`x.config`, `app.route`): most whole-module
     /// searches for a method call can skip most modules.
     pub attributes: AttributeFilter,
+    /// The module's other names, keyword arguments and short string literals.
+    pub words: WordsFilter,
+    /// `(start of the decorator's expression, start of its `@`)`, sorted.
+    pub decorator_ats: Vec<(u32, u32)>,
 }
 
 impl ParsedModule {
+    /// Whether the module may spell `word` as a name, attribute, keyword argument or short
+    /// string literal. "No" is certain; "yes" may be wrong.
+    pub fn may_mention(&self, word: &str) -> bool {
+        self.words.may_contain(word) || self.attributes.may_contain(word)
+    }
+
+    /// The span of a decorator from its `@`, given its expression's span.
+    pub fn decorator_span(&self, expr: Span) -> Span {
+        match self
+            .decorator_ats
+            .binary_search_by_key(&expr.start, |&(start, _)| start)
+        {
+            Ok(i) => Span::new(self.decorator_ats[i].1, expr.end),
+            Err(_) => expr,
+        }
+    }
+
     /// Spans of simple statements and of compound-statement headers, in source order: the
     /// "statement" a suppression comment on its first line applies to. Computed when asked:
     /// only files with suppression comments need them.
@@ -77,11 +98,16 @@ pub fn parse(source: &str) -> ParsedModule {
         .collect();
     let mut lowerer = lower::Lowerer::new(source);
     let module = lowerer.module(parsed.syntax());
+    let mut decorator_ats = lowerer.decorator_ats;
+    decorator_ats.sort_unstable();
+    decorator_ats.shrink_to_fit();
     ParsedModule {
         module,
         syntax_errors,
         comments,
         attributes: lowerer.attributes,
+        words: lowerer.words,
+        decorator_ats,
     }
 }
 

@@ -17,6 +17,10 @@ pub(crate) struct Lowerer<'src> {
     depth: u32,
     /// Every attribute name read or written in the module.
     pub(crate) attributes: AttributeFilter,
+    /// Every other name, keyword argument and short string literal of the module.
+    pub(crate) words: WordsFilter,
+    /// Where each decorator's `@` is, by the start of its expression.
+    pub(crate) decorator_ats: Vec<(u32, u32)>,
 }
 
 impl<'src> Lowerer<'src> {
@@ -25,6 +29,8 @@ impl<'src> Lowerer<'src> {
             source,
             depth: 0,
             attributes: AttributeFilter::default(),
+            words: WordsFilter::default(),
+            decorator_ats: Vec::new(),
         }
     }
 
@@ -198,11 +204,7 @@ impl<'src> Lowerer<'src> {
 
     fn function(&mut self, f: &ra::StmtFunctionDef) -> Function {
         let params = self.parameters(&f.parameters);
-        let decorators: Vec<Expr> = f
-            .decorator_list
-            .iter()
-            .map(|d| self.expr(&d.expression))
-            .collect();
+        let decorators = self.decorators(&f.decorator_list);
         let body: Vec<Stmt> = self.suite(&f.body);
         let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
         Function {
@@ -247,7 +249,8 @@ impl<'src> Lowerer<'src> {
     }
 
     fn parameters(&mut self, p: &ra::Parameters) -> Vec<Param> {
-        let mut params = Vec::new();
+        // Exactly sized: a growing vector would hold four 120-byte slots for one `self`.
+        let mut params = Vec::with_capacity(p.len());
         let mut push = |this: &mut Self, pd: &ra::ParameterWithDefault, kind| {
             params.push(Param {
                 name: Identifier::new(pd.parameter.name.id.as_str()),
@@ -293,11 +296,7 @@ impl<'src> Lowerer<'src> {
         };
         Class {
             name: Identifier::new(c.name.id.as_str()),
-            decorators: c
-                .decorator_list
-                .iter()
-                .map(|d| self.expr(&d.expression))
-                .collect(),
+            decorators: self.decorators(&c.decorator_list),
             bases,
             keywords,
             body: self.suite(&c.body),
@@ -306,7 +305,21 @@ impl<'src> Lowerer<'src> {
         }
     }
 
+    fn decorators(&mut self, list: &[ra::Decorator]) -> Vec<Expr> {
+        list.iter()
+            .map(|d| {
+                let expr = self.expr(&d.expression);
+                self.decorator_ats
+                    .push((expr.span.start, d.range.start().to_u32()));
+                expr
+            })
+            .collect()
+    }
+
     fn keyword(&mut self, k: &ra::Keyword) -> Keyword {
+        if let Some(arg) = &k.arg {
+            self.words.insert(arg.id.as_str());
+        }
         Keyword {
             arg: k.arg.as_ref().map(|a| Identifier::new(a.id.as_str())),
             value: self.expr(&k.value),
@@ -338,7 +351,10 @@ impl<'src> Lowerer<'src> {
 
     fn expr_kind(&mut self, e: &ra::Expr) -> ExprKind {
         match e {
-            ra::Expr::Name(n) => ExprKind::Name(Identifier::new(n.id.as_str())),
+            ra::Expr::Name(n) => {
+                self.words.insert(n.id.as_str());
+                ExprKind::Name(Identifier::new(n.id.as_str()))
+            }
             ra::Expr::Attribute(a) => {
                 self.attributes.insert(a.attr.id.as_str());
                 ExprKind::Attribute {
@@ -356,7 +372,15 @@ impl<'src> Lowerer<'src> {
                     .map(|k| self.keyword(k))
                     .collect(),
             })),
-            ra::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
+            ra::Expr::StringLiteral(s) => {
+                let value = s.value.to_str();
+                // Keys and attribute names spelled as strings (`{"anonymous_user": ...}`,
+                // `setattr(app, "session_interface", ...)`); long texts are never such words.
+                if value.len() <= 48 {
+                    self.words.insert(value);
+                }
+                ExprKind::Str(value.to_string())
+            }
             ra::Expr::BytesLiteral(b) => ExprKind::Bytes(b.value.bytes().collect()),
             ra::Expr::FString(f) => {
                 let mut parts = Vec::new();

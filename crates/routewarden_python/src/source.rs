@@ -23,7 +23,8 @@ impl LineMap {
     }
 
     pub fn position(&self, text: &str, offset: u32) -> Position {
-        let offset = (offset as usize).min(text.len());
+        // Clamped to a character of `text`: a file read again may have changed since parsing.
+        let offset = text.floor_char_boundary((offset as usize).min(text.len()));
         let lc = self.index.line_column(TextSize::new(offset as u32), text);
         Position {
             row: lc.line.get() as u32,

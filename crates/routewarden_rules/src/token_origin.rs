@@ -221,7 +221,7 @@ impl Origin<'_> {
                     q.strip_prefix(defining_module)
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
                 });
-            if !imports_it || !source.text.contains(function.name.as_str()) {
+            if !imports_it || !source.may_mention(function.name.as_str()) {
                 continue;
             }
             for_each_call_in_functions(source.body(), &mut |caller, call| {

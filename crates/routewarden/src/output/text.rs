@@ -72,7 +72,7 @@ pub fn render(diagnostics: &[Diagnostic], model: &ProjectModel, options: &TextOp
             frame(
                 &mut out,
                 &style,
-                file.lines().line_text(&file.text, d.location.row),
+                file.lines().line_text(file.text(), d.location.row),
                 d,
             );
         }

@@ -494,7 +494,7 @@ fn for_each_call_of<'m>(
                 q.strip_prefix(defining_module)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
             });
-        if !imports_it || !source.text.contains(name) {
+        if !imports_it || !source.may_mention(name) {
             continue;
         }
         // A call in module code has no function to look into: it counts as unchecked.

@@ -267,7 +267,7 @@ fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
         return false;
     };
     cx.model.files.iter().enumerate().any(|(file, module)| {
-        module.text.contains(short)
+        module.may_mention(short)
             && refuses_in(cx.model, file, module.body(), &|o: &Expr| {
                 constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
             })

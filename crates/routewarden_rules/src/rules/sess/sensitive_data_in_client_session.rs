@@ -145,7 +145,7 @@ impl<'a> Writes<'a> {
             0,
         );
         (literal && sensitive_key(&text)).then(|| {
-            routewarden_model::apps::one_line(key.span.text(&self.model.files[self.file].text))
+            routewarden_model::apps::one_line(&self.model.files[self.file].span_text(key.span))
         })
     }
 
@@ -393,7 +393,7 @@ fn only_cookie_interfaces(model: &ProjectModel) -> bool {
     let mut values = Vec::new();
     for (index, file) in model.files.iter().enumerate() {
         // Only a quick filter: the statements are judged below.
-        if is_test_file(file) || !file.text.contains("session_interface") {
+        if is_test_file(file) || !file.may_mention("session_interface") {
             continue;
         }
         if !interface_assignments(
