@@ -928,11 +928,7 @@ mod tests {
         let file = &model.files[0];
         assert_eq!(file.text(), "");
         assert_eq!(file.position(20), Position { row: 1, column: 1 });
-        let texts: Vec<&str> = file
-            .suppression_comments
-            .iter()
-            .map(|c| &*c.text)
-            .collect();
+        let texts: Vec<&str> = file.suppression_comments.iter().map(|c| &*c.text).collect();
         assert_eq!(texts, vec!["# noqa: SECRET001"]);
         assert!(file.may_mention("key") && file.may_mention("x"));
         assert!(!file.may_mention("session_interface"));
