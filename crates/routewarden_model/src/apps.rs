@@ -2,7 +2,7 @@
 //! registered on them, how they are mounted into each other, and the hooks and middleware
 //! attached. Extracted from each file in parallel, then linked across files.
 
-use crate::frameworks::{ObjectKind, object_kind, route_method};
+use crate::frameworks::{ObjectKind, is_basic_auth_class, object_kind, route_method};
 use crate::project::{ProjectModel, SourceModule};
 use crate::values::for_each_return;
 use rayon::prelude::*;
@@ -210,6 +210,17 @@ pub struct Hook<'a> {
     pub when: When,
 }
 
+/// Flask-BasicAuth installed on an application: `BasicAuth(app)` or `basic_auth.init_app(app)`
+/// (also of a project subclass). Its `before_request` hook challenges every request without
+/// the configured credentials, but only while the application's `BASIC_AUTH_FORCE` is true.
+#[derive(Debug)]
+pub struct BasicAuthInstall {
+    pub owner: ObjectId,
+    pub file: usize,
+    pub span: Span,
+    pub when: When,
+}
+
 /// `app.add_middleware(Class, ...)` or `Middleware(Class, ...)` in `FastAPI(middleware=[...])`.
 #[derive(Debug)]
 pub struct MiddlewareReg<'a> {
@@ -248,6 +259,7 @@ struct FileApps<'a> {
     hook_calls: Vec<PluginHookCall<'a>>,
     instance_views: Vec<InstanceView<'a>>,
     dependency_overrides: Vec<DependencyOverride<'a>>,
+    basic_auth: Vec<BasicAuthInstall>,
 }
 
 /// `app.dependency_overrides[dep] = replacement` (or `.update({dep: replacement})`) in
@@ -313,6 +325,8 @@ pub struct AppModel<'a> {
     /// Factory applications also used as built, at module level (`app = create_app()`).
     pub plain_instances: Vec<ObjectId>,
     pub dependency_overrides: Vec<DependencyOverride<'a>>,
+    /// Flask-BasicAuth extensions and the applications they are installed on.
+    pub basic_auth: Vec<BasicAuthInstall>,
     /// The parameter links by the parameter they bind (`child`): asked for every route and
     /// hook, so built once.
     parameter_parents: std::sync::OnceLock<HashMap<ObjectId, Vec<usize>>>,
@@ -331,6 +345,11 @@ pub struct MountedRoute {
 
 impl<'a> AppModel<'a> {
     pub fn build(model: &'a ProjectModel, skip_file: &(dyn Fn(usize) -> bool + Sync)) -> Self {
+        // Calls are tested for Flask-BasicAuth only in projects that import it.
+        let basic_auth_used = model
+            .files
+            .iter()
+            .any(|f| f.imports_module("flask_basicauth"));
         let per_file: Vec<FileApps<'a>> = (0..model.files.len())
             .into_par_iter()
             .map(|i| {
@@ -348,6 +367,7 @@ impl<'a> AppModel<'a> {
                         names: std::cell::RefCell::default(),
                         included: HashMap::default(),
                         module_instances: HashMap::default(),
+                        basic_auth_used,
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
@@ -368,6 +388,7 @@ impl<'a> AppModel<'a> {
             local_servers: Vec::new(),
             plain_instances: Vec::new(),
             dependency_overrides: Vec::new(),
+            basic_auth: Vec::new(),
             parameter_parents: std::sync::OnceLock::new(),
         };
         let mut parameter_links = Vec::new();
@@ -392,6 +413,7 @@ impl<'a> AppModel<'a> {
             apps.local_servers.extend(f.local_servers);
             apps.plain_instances.extend(f.plain_instances);
             apps.dependency_overrides.extend(f.dependency_overrides);
+            apps.basic_auth.extend(f.basic_auth);
         }
         parameter_links.extend(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
@@ -1768,18 +1790,29 @@ fn resolve_qualified(model: &ProjectModel, qualified: &str, depth: u32) -> Optio
     }
 }
 
-/// `typing.cast(T, value)` is `value` at run time: `app = cast(MyFastAPI, FastAPI())`.
+/// `typing.cast(T, value)` is `value` at run time: `app = cast(MyFastAPI, FastAPI())`. So is
+/// the object a library wrapper patches and hands back: flask-restful-swagger's
+/// `swagger.docs(Api(app), apiVersion="1.0")` returns the `Api` it is given, with its own
+/// `add_resource` that still registers on it.
 pub(crate) fn uncast<'a>(model: &ProjectModel, file: usize, value: &'a Expr) -> &'a Expr {
     let mut value = value;
-    while let Some(call) = value.as_call()
-        && let [_, inner] = call.args.as_slice()
-        && match &call.func.kind {
-            ExprKind::Name(n) => n == "cast",
-            ExprKind::Attribute { attr, .. } => attr == "cast",
-            _ => false,
+    while let Some(call) = value.as_call() {
+        let (callee, inner) = match (&call.func.kind, call.args.as_slice()) {
+            (ExprKind::Name(n), [_, inner]) if n == "cast" => ("typing.cast", inner),
+            (ExprKind::Attribute { attr, .. }, [_, inner]) if attr == "cast" => {
+                ("typing.cast", inner)
+            }
+            (ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. }, _) if n == "docs" => {
+                match call.argument("api", 0) {
+                    Some(inner) => ("flask_restful_swagger.swagger.docs", inner),
+                    None => break,
+                }
+            }
+            _ => break,
+        };
+        if model.files[file].imports.resolve(&call.func).as_deref() != Some(callee) {
+            break;
         }
-        && model.files[file].imports.resolve(&call.func).as_deref() == Some("typing.cast")
-    {
         value = inner;
     }
     value
@@ -3215,6 +3248,8 @@ struct Extractor<'a> {
     /// The project class of each module-level instance whose method is called
     /// ([`module_instance_class`]): `logger`, `db` and `app` are called on throughout a file.
     module_instances: HashMap<&'a str, Option<(usize, &'a Class)>>,
+    /// Some file of the project imports `flask_basicauth`.
+    basic_auth_used: bool,
     out: FileApps<'a>,
 }
 
@@ -6049,6 +6084,10 @@ impl<'a> Extractor<'a> {
         {
             self.local_server(call);
         }
+        // `BasicAuth(app)`: Flask-BasicAuth's constructor installs itself on the application.
+        if self.basic_auth_used && builds_basic_auth(self.model, self.file, &call.func) {
+            self.basic_auth_installed(call, call_expr.span);
+        }
         let Some((receiver, attr)) = call.method() else {
             return;
         };
@@ -6217,6 +6256,19 @@ impl<'a> Extractor<'a> {
                 });
             }
             _ => {
+                // `basic_auth.init_app(app)` on a `BasicAuth()` built without one.
+                if attr == "init_app" && self.basic_auth_used {
+                    let built = match receiver.as_call() {
+                        Some(c) => Some((self.file, c)),
+                        None => self
+                            .model
+                            .follow(self.file, &self.scope, receiver)
+                            .and_then(|o| Some((o.file, o.expr.as_call()?))),
+                    };
+                    if built.is_some_and(|(f, c)| builds_basic_auth(self.model, f, &c.func)) {
+                        self.basic_auth_installed(call, span);
+                    }
+                }
                 for id in self.resolve_receivers(receiver) {
                     // `appbuilder.init_app(app, db.session)`, `api.init_app(app)`.
                     if attr == "init_app"
@@ -6244,6 +6296,27 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+    }
+
+    /// Flask-BasicAuth installed on the application its call is given (`BasicAuth(app)`,
+    /// `init_app(app)`), under the conditions a hook registered here would be.
+    fn basic_auth_installed(&mut self, call: &'a Call, span: Span) {
+        let Some(app) = call
+            .argument("app", 0)
+            .filter(|a| !matches!(a.kind, ExprKind::NoneLiteral))
+        else {
+            return;
+        };
+        let Some(owner) = self.resolve(app) else {
+            return;
+        };
+        let when = self.hook_when();
+        self.out.basic_auth.push(BasicAuthInstall {
+            owner,
+            file: self.file,
+            span,
+            when,
+        });
     }
 
     /// `parent.include_router(child, ...)`, `parent.register_blueprint(child, ...)`,
@@ -8736,6 +8809,19 @@ pub fn generic_origin(base: &Expr) -> &Expr {
 
 /// The qualified names of every class a project class derives from, its project bases' bases
 /// included: `app.base.BaseApi`, `flask_appbuilder.api.ModelRestApi`.
+/// Whether calling `func` builds Flask-BasicAuth's `BasicAuth` or a project subclass of it.
+pub fn builds_basic_auth(model: &ProjectModel, file: usize, func: &Expr) -> bool {
+    match model.resolve_definition(file, func) {
+        Some((_, None, Some(q))) => is_basic_auth_class(&q),
+        Some((class_file, Some(Stmt::ClassDef(class)), _)) => {
+            class_lineage(model, class_file, class)
+                .iter()
+                .any(|q| is_basic_auth_class(q))
+        }
+        _ => false,
+    }
+}
+
 pub fn class_lineage(model: &ProjectModel, file: usize, class: &Class) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack: Vec<(usize, &Class, u32)> = vec![(file, class, 0)];

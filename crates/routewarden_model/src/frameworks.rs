@@ -238,6 +238,12 @@ pub fn is_principal_permission_class(class: &str) -> bool {
     from_package(class, "flask_principal", "Permission")
 }
 
+/// Flask-BasicAuth's extension: `@basic_auth.required` challenges for the configured
+/// credentials, and with `BASIC_AUTH_FORCE` its `before_request` hook guards every route.
+pub fn is_basic_auth_class(class: &str) -> bool {
+    from_package(class, "flask_basicauth", "BasicAuth")
+}
+
 pub fn is_auth_object_class(class: &str) -> bool {
     AUTH_OBJECT_CLASSES
         .iter()

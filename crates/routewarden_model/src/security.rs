@@ -187,6 +187,12 @@ impl<'a> AttackSurface<'a> {
             .map(|h| h.function.body.as_ptr() as usize)
             .collect();
         let websocket_accepts = websocket_accepts(&apps);
+        // Where production code sets `BASIC_AUTH_FORCE`: asked only where Flask-BasicAuth is.
+        let basic_auth_force = if apps.basic_auth.is_empty() {
+            Vec::new()
+        } else {
+            basic_auth_force(model, &apps)
+        };
         let login_switch = std::sync::OnceLock::new();
         let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
@@ -225,6 +231,7 @@ impl<'a> AttackSurface<'a> {
                     override_keys: &override_keys,
                     active_overrides: RefCell::new(Vec::new()),
                     override_conditions: RefCell::new(Vec::new()),
+                    basic_auth_force: &basic_auth_force,
                 };
                 group
                     .iter()
@@ -446,6 +453,8 @@ struct Judge<'a, 'm> {
     /// Conditions of verdicts changed by a conditional override, with the switch each was
     /// written for (see [`Verdict::condition`]).
     override_conditions: RefCell<Vec<(Switch, String)>>,
+    /// The values production code gives Flask-BasicAuth's `BASIC_AUTH_FORCE`.
+    basic_auth_force: &'m [ForceSetting],
 }
 
 /// A project definition (its statement's address) or, outside the project, a qualified name:
@@ -1629,6 +1638,28 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+        // Flask-BasicAuth installed on this app: its `before_request` hook challenges every
+        // request without the configured credentials while `BASIC_AUTH_FORCE` is true (it
+        // defaults to false: then it protects only the views marked `@basic_auth.required`).
+        for install in &self.apps.basic_auth {
+            let Some(link) = self.apps.denotes_when(&install.owner, app) else {
+                continue;
+            };
+            let when = install.when.and(&link);
+            if matches!(when, When::DevOnly(_)) {
+                continue;
+            }
+            let Some(force) = self.basic_auth_forced(app) else {
+                continue;
+            };
+            sec.auth.push(Protection {
+                mechanism: "Flask-BasicAuth (BASIC_AUTH_FORCE)".to_string(),
+                level: Level::App,
+                via: via.clone(),
+                checks_role: false,
+                condition: condition_of(&when, force),
+            });
+        }
         // Flask-Limiter attached to this app with default limits.
         for (id, object) in &self.apps.objects {
             if object.kind != ObjectKind::FlaskLimiter {
@@ -1744,6 +1775,36 @@ impl<'a> Judge<'a, '_> {
                         .argument("app", 0)
                         .is_some_and(|a| names_app(call.file, &call.scope, a))
             })
+    }
+
+    /// Whether `BASIC_AUTH_FORCE` is true in the configuration of `app`: `Some(None)` when
+    /// every value production code gives it is true, `Some(Some(condition))` when some value
+    /// may be true (a setting read at run time, a write under an `if`, or values that
+    /// disagree), `None` when none can be (or none is written: Flask-BasicAuth's default is
+    /// false). Writes to another application's `config` do not count.
+    fn basic_auth_forced(&self, app: &ObjectId) -> Option<Option<String>> {
+        let settings: Vec<&ForceSetting> = self
+            .basic_auth_force
+            .iter()
+            .filter(|f| f.owner.as_ref().is_none_or(|o| self.apps.denotes(o, app)))
+            .collect();
+        if settings.iter().all(|f| f.value == Some(false)) {
+            return None;
+        }
+        if settings
+            .iter()
+            .all(|f| f.value == Some(true) && f.condition.is_none())
+        {
+            return Some(None);
+        }
+        let first = settings
+            .iter()
+            .find(|f| f.value != Some(false))
+            .expect("some value may be true");
+        Some(Some(match &first.condition {
+            Some(c) => format!("if BASIC_AUTH_FORCE is set (to {} {c})", first.text),
+            None => format!("if BASIC_AUTH_FORCE is true (set to {})", first.text),
+        }))
     }
 
     fn is_within(&self, object: &ObjectId, app: &ObjectId) -> bool {
@@ -4740,6 +4801,20 @@ impl<'a> Judge<'a, '_> {
             return Some(Verdict {
                 authenticates: true,
                 checks_role: true,
+                ..Default::default()
+            });
+        }
+        // `@basic_auth.required` (Flask-BasicAuth): answers 401 with a Basic challenge unless
+        // the request carries the configured credentials, whatever `BASIC_AUTH_FORCE` says.
+        if call.is_none()
+            && let ExprKind::Attribute { value, attr } = &callee.kind
+            && attr == "required"
+            && let Some(origin) = self.model.follow(file, scope, value)
+            && let Some(built) = origin.expr.as_call()
+            && crate::apps::builds_basic_auth(self.model, origin.file, &built.func)
+        {
+            return Some(Verdict {
+                authenticates: true,
                 ..Default::default()
             });
         }
@@ -9890,6 +9965,187 @@ fn is_literal(e: &Expr) -> bool {
 /// Where non-test code of a Flask project sets `app.config["LOGIN_DISABLED"] = True` under a
 /// runtime condition: the condition under which Flask-Login still checks, `if not (...)`. A
 /// condition known in production (`if app.testing:`) does not count.
+/// A value production code gives Flask-BasicAuth's `BASIC_AUTH_FORCE`.
+struct ForceSetting {
+    /// Its truth, when the code decides it.
+    value: Option<bool>,
+    /// The value as written.
+    text: String,
+    /// The `if` it is written under (`if args.auth`), when one is.
+    condition: Option<String>,
+    /// The application whose `config` is written (`app.config["BASIC_AUTH_FORCE"] = True`);
+    /// `None` for a configuration class or module loaded with `from_object`.
+    owner: Option<ObjectId>,
+}
+
+/// Every value production code gives `BASIC_AUTH_FORCE`: in configuration classes and modules
+/// production may load (`from_object`), and written to an application's `config`
+/// (`config["BASIC_AUTH_FORCE"] = v`, `config.update(BASIC_AUTH_FORCE=v)` or with a dict,
+/// `from_mapping(...)`, `setdefault("BASIC_AUTH_FORCE", v)`).
+fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> {
+    const KEY: &str = "BASIC_AUTH_FORCE";
+    let mut out: Vec<ForceSetting> = crate::config::ConfigModel::build(model)
+        .production_values(KEY)
+        .into_iter()
+        .map(|v| ForceSetting {
+            value: crate::apps::production_value(model, v.file, v.value),
+            text: crate::apps::source_text(model, v.file, v.value.span),
+            condition: None,
+            owner: None,
+        })
+        .collect();
+    struct Walk<'w, 'a> {
+        model: &'a ProjectModel,
+        apps: &'w AppModel<'a>,
+        file: usize,
+        scope: Vec<&'a Function>,
+        /// The `if`s enclosing the statement, with the branch taken.
+        tests: Vec<(&'a Expr, bool)>,
+        out: &'w mut Vec<ForceSetting>,
+    }
+    impl<'a> Walk<'_, 'a> {
+        fn write(&mut self, config: &'a Expr, value: &'a Expr) {
+            let ExprKind::Attribute { value: owner, attr } = &config.kind else {
+                return;
+            };
+            if attr != "config" {
+                return;
+            }
+            let mut condition = None;
+            for &(test, then) in &self.tests {
+                match crate::apps::production_value(self.model, self.file, test) {
+                    Some(v) if v == then => {}
+                    // A branch production never takes (`if app.debug:`).
+                    Some(_) => return,
+                    None => {
+                        let text = crate::apps::source_text(self.model, self.file, test.span);
+                        condition = Some(if then {
+                            format!("if {text}")
+                        } else {
+                            format!("if {}", crate::apps::negated(&text))
+                        });
+                    }
+                }
+            }
+            self.out.push(ForceSetting {
+                value: crate::apps::production_value(self.model, self.file, value),
+                text: crate::apps::source_text(self.model, self.file, value.span),
+                condition,
+                owner: self.apps.resolve_object(self.file, &self.scope, owner),
+            });
+        }
+
+        fn stmts(&mut self, body: &'a [Stmt]) {
+            for stmt in body {
+                match stmt {
+                    Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } => {
+                        for t in targets {
+                            if let ExprKind::Subscript {
+                                value: config,
+                                slice,
+                            } = &t.kind
+                                && slice.as_str() == Some(KEY)
+                            {
+                                self.write(config, value);
+                            }
+                        }
+                    }
+                    Stmt::Expr { value, .. } => {
+                        let Some(call) = value.as_call() else {
+                            continue;
+                        };
+                        let Some((config, method)) = call.method() else {
+                            continue;
+                        };
+                        match method {
+                            "setdefault" => {
+                                if let [key, v] = call.args.as_slice()
+                                    && key.as_str() == Some(KEY)
+                                {
+                                    self.write(config, v);
+                                }
+                            }
+                            "update" | "from_mapping" => {
+                                let mut values: Vec<&'a Expr> = call
+                                    .keywords
+                                    .iter()
+                                    .filter(|k| k.arg.as_deref() == Some(KEY))
+                                    .map(|k| &k.value)
+                                    .collect();
+                                for arg in &call.args {
+                                    match &arg.kind {
+                                        ExprKind::Dict(entries) => values.extend(
+                                            entries
+                                                .iter()
+                                                .filter(|e| {
+                                                    e.key.as_ref().and_then(Expr::as_str)
+                                                        == Some(KEY)
+                                                })
+                                                .map(|e| &e.value),
+                                        ),
+                                        ExprKind::Call(c) if c.func.as_name() == Some("dict") => {
+                                            values.extend(
+                                                c.keywords
+                                                    .iter()
+                                                    .filter(|k| k.arg.as_deref() == Some(KEY))
+                                                    .map(|k| &k.value),
+                                            )
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                                for v in values {
+                                    self.write(config, v);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    Stmt::If {
+                        test, body, orelse, ..
+                    } => {
+                        self.tests.push((test, true));
+                        self.stmts(body);
+                        self.tests.pop();
+                        self.tests.push((test, false));
+                        self.stmts(orelse);
+                        self.tests.pop();
+                    }
+                    Stmt::FunctionDef(f) => {
+                        self.scope.push(f);
+                        self.stmts(&f.body);
+                        self.scope.pop();
+                    }
+                    other => {
+                        for child in other.child_bodies() {
+                            self.stmts(child);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (file, module) in model.files.iter().enumerate() {
+        if module.is_test() || !module.parsed.attributes.may_contain("config") {
+            continue;
+        }
+        let mut walk = Walk {
+            model,
+            apps,
+            file,
+            scope: Vec::new(),
+            tests: Vec::new(),
+            out: &mut out,
+        };
+        walk.stmts(module.body());
+    }
+    out
+}
+
 fn login_disabled_switch(model: &ProjectModel) -> Option<String> {
     fn find<'s>(body: &'s [Stmt], tests: &mut Vec<&'s Expr>, out: &mut Option<&'s Expr>) {
         for stmt in body {
@@ -12568,6 +12824,88 @@ async def users(t=Depends(get_admin_session_token)):
                 "POST /purge shop.admin.admin_app: AUTH".to_string(),
                 "POST /refunds shop.main.app: NONE".to_string(),
                 "POST /reindex shop.admin.admin_app: AUTH".to_string(),
+            ]
+        );
+    }
+
+    /// Flask-BasicAuth: `BasicAuth(app)` or `init_app(app)` (also of a project subclass)
+    /// guards every route of that application while its `BASIC_AUTH_FORCE` is true, and only
+    /// conditionally when installed under a setting; without the setting (here written to
+    /// another application's config) only `@guard.required` views are protected.
+    #[test]
+    fn flask_basicauth_guards_by_force_setting_and_decorator() {
+        macro_rules! case {
+            ($dir:literal, $path:literal) => {
+                (
+                    $path,
+                    include_str!(concat!(
+                        "../../routewarden_rules/fixtures/AUTH001/",
+                        $dir,
+                        "/",
+                        $path
+                    )),
+                )
+            };
+        }
+        let extension = [
+            case!("flask_basicauth_extension", "panel/__init__.py"),
+            case!("flask_basicauth_extension", "panel/site.py"),
+            case!("flask_basicauth_extension", "panel/kiosk.py"),
+        ];
+        assert_eq!(
+            routes(&extension),
+            vec![
+                "POST /shelf panel.site.site: AUTH",
+                "POST /shelf/<code>/remove panel.site.site: AUTH",
+                "POST /visits panel.kiosk.kiosk: AUTH",
+                "POST /visits/clear panel.kiosk.kiosk: NONE",
+            ]
+        );
+        let switched = [
+            case!("flask_basicauth_switched_off", "desk/__init__.py"),
+            case!("flask_basicauth_switched_off", "desk/settings.py"),
+            case!("flask_basicauth_switched_off", "desk/web/__init__.py"),
+            case!("flask_basicauth_switched_off", "desk/web/views.py"),
+            case!("flask_basicauth_switched_off", "desk/main.py"),
+        ];
+        let conditional = "CONDITIONAL if not app.config.get(\"NO_AUTH\")";
+        assert_eq!(
+            routes(&switched),
+            vec![
+                "POST /desk/reset desk.web.app: AUTH".to_string(),
+                format!("POST /ticket/<title>/close desk.web.app: {conditional}"),
+                format!("POST /ticket/open desk.web.app: {conditional}"),
+            ]
+        );
+    }
+
+    /// `api = swagger.docs(Api(app), ...)` (flask-restful-swagger) is the `Api` it wraps: its
+    /// resources are routes of `app`, under its hooks.
+    #[test]
+    fn restful_api_wrapped_by_swagger_docs_keeps_its_application() {
+        macro_rules! case {
+            ($path:literal) => {
+                (
+                    $path,
+                    include_str!(concat!(
+                        "../../routewarden_rules/fixtures/AUTH001/restful_swagger_wrapped_api/",
+                        $path
+                    )),
+                )
+            };
+        }
+        let files = [
+            case!("shop/__init__.py"),
+            case!("shop/resources.py"),
+            case!("shop/partners.py"),
+        ];
+        assert_eq!(
+            routes(&files),
+            vec![
+                "GET /api/orders shop.app: AUTH",
+                "POST /api/orders shop.app: AUTH",
+                "POST /feeds shop.partners.partner_app: NONE",
+                "PUT /api/orders/<order_id> shop.app: AUTH",
             ]
         );
     }

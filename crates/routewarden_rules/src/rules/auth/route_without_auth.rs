@@ -77,8 +77,13 @@ declare_rule! {
     /// `@has_access`/`@protect()` or checked in the body), Flask-Allows, Flask-Principal
     /// (`@admin_permission.require(403)`, also a permission kept as a class attribute or taken
     /// from a copy of the library vendored into the project, and `with
-    /// permission.require(403):` closing the handler), Flask-RESTful resources
-    /// (`method_decorators`); a blueprint's or app's `url_value_preprocessor` that refuses
+    /// permission.require(403):` closing the handler), Flask-BasicAuth (`@basic_auth.required`,
+    /// and `BasicAuth(app)`/`init_app(app)` for every route of the app while its
+    /// `BASIC_AUTH_FORCE` is true in code: a config write to that app, `update`, or a
+    /// configuration class or module loaded with `from_object`; conditional when installed or
+    /// set under a runtime condition or from a value read at run time), Flask-RESTful resources
+    /// (`method_decorators`, also on an `Api` wrapped by flask-restful-swagger's
+    /// `swagger.docs(Api(app), ...)`); a blueprint's or app's `url_value_preprocessor` that refuses
     /// (for the routes whose path has the value it reads: `values.pop("project_id")` guards
     /// `/<project_id>/delete`, not `/wipe`); `before_request` hooks of the blueprint, a parent
     /// blueprint or the
