@@ -58,7 +58,13 @@ declare_rule! {
     /// lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
     /// functions named for them), which identify a holder inside the process. A hash of the
     /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
-    /// is not reported either: timing reveals only the hash of the guess.
+    /// is not reported either: timing reveals only the hash of the guess. Nor is an unkeyed
+    /// `hashlib` digest of content that holds no secret (`hash_func.hexdigest() == hash_value`
+    /// after `hash_func.update(chunk)` with a downloaded file's chunks, `sha256(data)`,
+    /// `md5(Path(p).read_bytes())`): a checksum of local data, which nobody guesses. A digest
+    /// keyed (`blake2b(key=...)`, `hmac`) or fed with a credential, key or salt
+    /// (`sha256(token.encode())`, `h.update(SECRET_SALT)`) or with a module-level value is
+    /// still a secret.
     ///
     /// Comparisons with a literal are AUTH002's; comparisons with `None`, numbers (also `-1`),
     /// booleans and lengths are not reported, nor are comparisons with a constant holding a
