@@ -4,7 +4,7 @@
 
 use crate::frameworks::{ObjectKind, is_basic_auth_class, object_kind, route_method};
 use crate::project::{ProjectModel, SourceModule};
-use crate::values::for_each_return;
+use crate::values::{ValueOrigin, for_each_return};
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, Generator,
@@ -2522,6 +2522,36 @@ fn path_text_at(
                 None => "<dynamic>".to_string(),
             }
         }
+        // `params.get("endpoint", "/classify")` of a settings mapping (a dict read from a JSON
+        // file, a dict literal, a Flask application's `config`): the path unless the settings
+        // give another, as for the environment. Never a request's data or a parameter.
+        ExprKind::Call(call)
+            if depth < 6
+                && matches!(&call.func.kind, ExprKind::Attribute { attr, .. }
+                    if attr == "get" || attr == "setdefault")
+                && call.args.len() == 2 =>
+        {
+            let ExprKind::Attribute { value: mapping, .. } = &call.func.kind else {
+                return "<dynamic>".to_string();
+            };
+            if is_settings_mapping(model, origin.file, &origin.scope, mapping, 0) {
+                path_text_at(model, origin.file, &origin.scope, &call.args[1], depth + 1)
+            } else {
+                "<dynamic>".to_string()
+            }
+        }
+        // `params["endpoint"]`, where the settings mapping `params` (or the project function
+        // that returns it) sets the key: `params["endpoint"] = params.get("endpoint", "/x")`,
+        // `{"endpoint": "/x"}`.
+        ExprKind::Subscript { value, slice } if depth < 6 => {
+            match slice
+                .as_str()
+                .and_then(|key| mapping_entry(model, origin.file, &origin.scope, value, key, 0))
+            {
+                Some(entry) => path_text_at(model, entry.file, &entry.scope, entry.expr, depth + 1),
+                None => "<dynamic>".to_string(),
+            }
+        }
         // `url_prefix="/" if standalone else "/ping"` in `def blueprint(standalone=False)`:
         // the branch the parameter's default picks, as for a path that is the parameter.
         ExprKind::IfExp { test, body, orelse } if depth < 6 => {
@@ -2548,6 +2578,164 @@ fn path_text_at(
         },
         _ => "<dynamic>".to_string(),
     }
+}
+
+/// Readers whose result is a plain mapping of settings read from a file or text.
+const SETTINGS_LOADERS: &[&str] = &[
+    "json.load",
+    "json.loads",
+    "yaml.safe_load",
+    "yaml.load",
+    "yaml.full_load",
+    "toml.load",
+    "toml.loads",
+    "tomllib.load",
+    "tomllib.loads",
+    "tomli.load",
+    "tomli.loads",
+    "builtins.dict",
+];
+
+/// Whether `expr` is a mapping of settings the program holds: a dict literal, `dict(...)`, what
+/// a JSON/YAML/TOML reader returns (also through a project function returning it:
+/// `read_json(path)`), an entry of one (`json.loads(text)["defaults"]`), or a Flask
+/// application's `config`. A parameter or a request's data (`request.args`,
+/// `request.get_json()`) is none: a caller chooses what those hold.
+fn is_settings_mapping(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    depth: u32,
+) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    let origin = model.resolve_value(file, scope, expr);
+    match &origin.expr.kind {
+        ExprKind::Dict(_) => true,
+        ExprKind::Subscript { value, .. } => {
+            is_settings_mapping(model, origin.file, &origin.scope, value, depth + 1)
+        }
+        ExprKind::Attribute { value, attr } if attr == "config" => {
+            model
+                .instance_class(origin.file, &origin.scope, value)
+                .as_deref()
+                == Some("flask.Flask")
+        }
+        ExprKind::Call(call) => {
+            if model.files[origin.file]
+                .imports
+                .resolve(&call.func)
+                .is_some_and(|q| SETTINGS_LOADERS.contains(&q.as_str()))
+            {
+                return true;
+            }
+            let Some((def_file, Some(Stmt::FunctionDef(reader)), _)) =
+                model.resolve_definition(origin.file, &call.func)
+            else {
+                return false;
+            };
+            let scope = [reader.as_ref()];
+            let (mut any, mut all) = (false, true);
+            for_each_return(&reader.body, &mut |value| {
+                any = true;
+                all = all && is_settings_mapping(model, def_file, &scope, value, depth + 1);
+            });
+            any && all
+        }
+        _ => false,
+    }
+}
+
+/// The value a settings mapping gives `key`: the last `mapping[key] = value` (or
+/// `mapping.setdefault(key, value)`) of the function (or module) that binds the name, a dict
+/// literal's entry, or the same in the project function that returns the mapping
+/// (`params = get_server_params()`).
+fn mapping_entry<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    mapping: &'a Expr,
+    key: &str,
+    depth: u32,
+) -> Option<ValueOrigin<'a>> {
+    if depth > 4 {
+        return None;
+    }
+    if let Some(name) = mapping.as_name() {
+        let index = scope.iter().rposition(|f| f.assigned.may_contain(name));
+        let body = match index {
+            Some(i) => &scope[i].body[..],
+            None => model.files[file].body(),
+        };
+        if let Some(value) = key_assignment(body, name, key) {
+            return Some(ValueOrigin {
+                file,
+                expr: value,
+                scope: index.map_or_else(Vec::new, |i| scope[..=i].to_vec()),
+            });
+        }
+    }
+    let origin = model.resolve_value(file, scope, mapping);
+    match &origin.expr.kind {
+        ExprKind::Dict(_) => origin.expr.dict_value(key).map(|v| ValueOrigin {
+            file: origin.file,
+            expr: v,
+            scope: origin.scope.clone(),
+        }),
+        ExprKind::Call(call) => {
+            let (def_file, Some(Stmt::FunctionDef(builder)), _) =
+                model.resolve_definition(origin.file, &call.func)?
+            else {
+                return None;
+            };
+            let scope = [builder.as_ref()];
+            let mut found = None;
+            for_each_return(&builder.body, &mut |value| {
+                if found.is_none() {
+                    found = mapping_entry(model, def_file, &scope, value, key, depth + 1);
+                }
+            });
+            found
+        }
+        _ => None,
+    }
+}
+
+/// The value of the last `name[key] = value` or `name.setdefault(key, value)` in `body`, not
+/// in nested functions or classes.
+fn key_assignment<'a>(body: &'a [Stmt], name: &str, key: &str) -> Option<&'a Expr> {
+    let mut found = None;
+    crate::security::walk_stmts(body, &mut |stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if targets.iter().any(|t| {
+            matches!(&t.kind, ExprKind::Subscript { value, slice }
+                if value.as_name() == Some(name) && slice.as_str() == Some(key))
+        }) =>
+        {
+            found = Some(value);
+        }
+        Stmt::Expr { value, .. } => {
+            if let Some(call) = value.as_call()
+                && let ExprKind::Attribute {
+                    value: target,
+                    attr,
+                } = &call.func.kind
+                && attr == "setdefault"
+                && target.as_name() == Some(name)
+                && call.args.first().and_then(Expr::as_str) == Some(key)
+                && let Some(default) = call.args.get(1)
+            {
+                found = Some(default);
+            }
+        }
+        _ => {}
+    });
+    found
 }
 
 /// The literal paths an expression may hold, pushed to `out`: a literal; each side of a
@@ -11163,6 +11351,91 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// A path read from a settings mapping with a literal default is that default, as for
+    /// `os.environ.get(K, "/lit")`: `params.get(k, "/lit")` of a dict read from JSON (also
+    /// set into the dict by the helper that returns it, then read as `params[k]`), of a
+    /// module-level dict literal, of a Flask application's `config`. A `.get` of a parameter
+    /// or of the request's data stays `<dynamic>`.
+    #[test]
+    fn settings_mapping_defaults_are_paths() {
+        let model = project_model(&[
+            (
+                "server.py",
+                r#"
+import json
+from pathlib import Path
+
+from fastapi import FastAPI
+
+app = FastAPI()
+ROUTES = {"probe": "/probe"}
+
+
+def read_settings(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def get_server_params():
+    params = read_settings(Path("settings.json"))["defaults"]
+    params["endpoint"] = params.get("endpoint", "/classify")
+    return params
+
+
+def start_server():
+    params = get_server_params()
+    endpoint = params["endpoint"]
+
+    @app.post(endpoint)
+    async def classify():
+        return []
+
+    @app.get(ROUTES.get("status", "/status"))
+    async def status():
+        return {}
+
+    @app.get(ROUTES["probe"])
+    async def probe():
+        return {}
+
+
+def register(options: dict):
+    @app.post(options.get("path", "/from-parameter"))
+    async def submitted():
+        return {}
+"#,
+            ),
+            (
+                "panel.py",
+                r#"
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def admin():
+    return "admin"
+
+
+def install():
+    app.add_url_rule(app.config.get("ADMIN_PATH", "/admin"), view_func=admin, methods=["POST"])
+    app.add_url_rule(request.args.get("next", "/from-request"), view_func=admin, methods=["POST"])
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "panel.app POST /admin -",
+                "panel.app POST <dynamic> -",
+                "server.app GET /probe -",
+                "server.app GET /status -",
+                "server.app POST /classify -",
+                "server.app POST <dynamic> -",
+            ]
+        );
     }
 
     #[test]

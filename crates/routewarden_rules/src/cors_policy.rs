@@ -6,7 +6,7 @@
 use crate::config_writes::project_config_writes;
 use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
-use crate::helpers::module_block_value;
+use crate::helpers::{ArgDefault, module_block_value, option_default};
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::{
     AppModel, ObjectId, class_lineage, enclosing_functions, find_method, generic_origin,
@@ -1219,7 +1219,7 @@ fn is_true(cx: &FileContext, expr: &Expr) -> bool {
     {
         return matches!(default.kind, ExprKind::Bool(true));
     }
-    if let Some(default) = argparse_default(cx.model, origin.file, &origin.scope, origin.expr) {
+    if let Some(default) = option_default(cx.model, origin.file, &origin.scope, origin.expr) {
         return match default {
             ArgDefault::Value(v) => matches!(v.kind, ExprKind::Bool(true)),
             ArgDefault::Flag(on) => on,
@@ -1227,83 +1227,6 @@ fn is_true(cx: &FileContext, expr: &Expr) -> bool {
     }
     settings_field_default(cx.model, origin.file, &origin.scope, origin.expr)
         .is_some_and(|(_, default)| matches!(default.kind, ExprKind::Bool(true)))
-}
-
-/// What a command-line option holds when it is not given.
-enum ArgDefault<'a> {
-    /// The `default=` of its declaration.
-    Value(&'a Expr),
-    /// A `store_true`/`store_false` flag without one: `False`/`True`.
-    Flag(bool),
-}
-
-/// `args.allowed_origins`, where `args` is what `parser.parse_args()` returned (or a parameter
-/// annotated `argparse.Namespace`) and the module declares the option once,
-/// `parser.add_argument("--allowed-origins", default=["*"])`: the default applies when the
-/// operator passes nothing. `None` when the option is declared elsewhere, several times or
-/// without a default.
-fn argparse_default<'a>(
-    model: &'a ProjectModel,
-    file: usize,
-    scope: &[&'a Function],
-    expr: &Expr,
-) -> Option<ArgDefault<'a>> {
-    let ExprKind::Attribute { value, attr } = &expr.kind else {
-        return None;
-    };
-    let name = value.as_name()?;
-    let imports = &model.files[file].imports;
-    let annotated = scope
-        .last()
-        .and_then(|f| f.params.iter().find(|p| p.name == name))
-        .and_then(|p| p.annotation.as_ref())
-        .is_some_and(|a| imports.resolve(a).as_deref() == Some("argparse.Namespace"));
-    let parsed = || {
-        let origin = model.resolve_value(file, scope, value);
-        origin.expr.as_call().is_some_and(
-            |c| matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "parse_args"),
-        )
-    };
-    if !annotated && !parsed() {
-        return None;
-    }
-    let mut declared: Vec<&'a Call> = Vec::new();
-    walk_all_exprs(model.files[file].body(), &mut |e| {
-        e.any(&mut |x| {
-            if let Some(call) = x.as_call()
-                && matches!(&call.func.kind, ExprKind::Attribute { attr: a, .. } if a == "add_argument")
-                && option_dest(call).as_deref() == Some(attr.as_str())
-            {
-                declared.push(call);
-            }
-            false
-        });
-    });
-    let [call] = declared[..] else {
-        return None;
-    };
-    if let Some(default) = call.keyword("default") {
-        return Some(ArgDefault::Value(default));
-    }
-    match call.keyword("action").and_then(Expr::as_str) {
-        Some("store_true") => Some(ArgDefault::Flag(false)),
-        Some("store_false") => Some(ArgDefault::Flag(true)),
-        _ => None,
-    }
-}
-
-/// The attribute an `add_argument` call stores its option in: `dest=`, else the first long
-/// option (`--allowed-origins` gives `allowed_origins`), else the first short one.
-fn option_dest(call: &Call) -> Option<String> {
-    if let Some(dest) = call.keyword("dest") {
-        return dest.as_str().map(String::from);
-    }
-    let names: Vec<&str> = call.args.iter().filter_map(Expr::as_str).collect();
-    let chosen = names
-        .iter()
-        .find(|n| n.starts_with("--"))
-        .or_else(|| names.first())?;
-    Some(chosen.trim_start_matches('-').replace('-', "_"))
 }
 
 fn literal_string(cx: &FileContext, expr: &Expr) -> Option<String> {
@@ -1488,7 +1411,7 @@ fn collect_origins<'a>(
             Some((def_file, default)) => {
                 collect_origins(model, def_file, &[], default, true, policy, depth + 1)
             }
-            None => match argparse_default(model, file, scope, value) {
+            None => match option_default(model, file, scope, value) {
                 Some(ArgDefault::Value(default)) => {
                     collect_origins(model, file, &[], default, true, policy, depth + 1)
                 }

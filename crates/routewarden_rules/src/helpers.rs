@@ -913,9 +913,10 @@ fn is_public_key_text(text: &str) -> bool {
 }
 
 /// Host strings that bind every interface, after following a name to its literal (also one
-/// bound in a module-level block such as `if __name__ == "__main__":`).
+/// bound in a module-level block such as `if __name__ == "__main__":`), or a command-line
+/// option that defaults to one (see [`host_binds_public`]).
 pub fn binds_public(cx: &FileContext, host: &Expr) -> bool {
-    is_public_host(resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, host).expr)
+    host_binds_public(cx.model, cx.file_index, &cx.functions, host)
 }
 
 /// True when `span` lies in the branch of an `if` that runs only with debug mode on:
@@ -1147,5 +1148,205 @@ pub fn without_not(test: &Expr) -> (bool, &Expr) {
             operand,
         } => (true, operand),
         _ => (false, test),
+    }
+}
+
+/// What a command-line option holds when it is not given.
+pub enum ArgDefault<'a> {
+    /// The `default=` of its declaration.
+    Value(&'a Expr),
+    /// A `store_true`/`store_false` flag without one: `False`/`True`.
+    Flag(bool),
+}
+
+/// The default of the command-line option `expr` reads, when the operator passes nothing:
+/// `args.allowed_origins` where `args` is what `parser.parse_args()` returned (also `opts, _ =
+/// parser.parse_args()` of optparse, or a parameter annotated `argparse.Namespace`) and the
+/// module declares the option once, `parser.add_argument("--allowed-origins", default=["*"])`
+/// or `parser.add_option("--host", dest="host", default="0.0.0.0")`; or a parameter of a
+/// click command declared by `@click.option("--host", default="0.0.0.0")`. `None` when the
+/// option is declared elsewhere, several times or without a default.
+pub fn option_default<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &Expr,
+) -> Option<ArgDefault<'a>> {
+    if let ExprKind::Name(name) = &expr.kind {
+        return click_option_default(model, file, scope, name);
+    }
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return None;
+    };
+    let name = value.as_name()?;
+    let imports = &model.files[file].imports;
+    let annotated = scope
+        .last()
+        .and_then(|f| f.params.iter().find(|p| p.name == name))
+        .and_then(|p| p.annotation.as_ref())
+        .is_some_and(|a| imports.resolve(a).as_deref() == Some("argparse.Namespace"));
+    let parsed = || {
+        let origin = model.resolve_value(file, scope, value);
+        if is_parse_args(origin.expr) {
+            return Some(file);
+        }
+        // `opts, args = parser.parse_args()`: optparse returns the options first; also through
+        // a project helper that returns what it parsed (`opts, args = parse_opts(config)`).
+        let body = scope
+            .last()
+            .map_or(model.files[file].body(), |f| &f.body[..]);
+        let value = unpacked_first(body, name)?;
+        if is_parse_args(value) {
+            return Some(file);
+        }
+        let (def_file, Some(Stmt::FunctionDef(helper)), _) =
+            model.resolve_definition(file, &value.as_call()?.func)?
+        else {
+            return None;
+        };
+        let mut parses = false;
+        for_each_return(&helper.body, &mut |returned| {
+            let returned = returned
+                .as_name()
+                .and_then(|n| routewarden_model::last_assignment(&helper.body, n))
+                .unwrap_or(returned);
+            parses |= is_parse_args(returned);
+        });
+        parses.then_some(def_file)
+    };
+    // The module that parses the options declares them.
+    let file = if annotated { Some(file) } else { parsed() }?;
+    let mut declared: Vec<&'a Call> = Vec::new();
+    routewarden_model::security::walk_all_exprs(model.files[file].body(), &mut |e| {
+        e.any(&mut |x| {
+            if let Some(call) = x.as_call()
+                && matches!(&call.func.kind, ExprKind::Attribute { attr: a, .. } if a == "add_argument" || a == "add_option")
+                && option_dest(call).as_deref() == Some(attr.as_str())
+            {
+                declared.push(call);
+            }
+            false
+        });
+    });
+    let [call] = declared[..] else {
+        return None;
+    };
+    declared_default(call)
+}
+
+/// `parser.parse_args()`.
+fn is_parse_args(expr: &Expr) -> bool {
+    expr.as_call().is_some_and(
+        |c| matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "parse_args"),
+    )
+}
+
+/// The value of the first of a tuple target, `name, rest = value`, in `body` (not in nested
+/// functions).
+fn unpacked_first<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
+    let mut found = None;
+    routewarden_model::security::walk_stmts(body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Tuple(items) if items.first().and_then(Expr::as_name) == Some(name))
+            })
+        {
+            found = Some(value);
+        }
+    });
+    found
+}
+
+/// `default=`, or what a `store_true`/`store_false` flag holds without one.
+fn declared_default(call: &Call) -> Option<ArgDefault<'_>> {
+    if let Some(default) = call.keyword("default") {
+        return Some(ArgDefault::Value(default));
+    }
+    match call.keyword("action").and_then(Expr::as_str) {
+        Some("store_true") => Some(ArgDefault::Flag(false)),
+        Some("store_false") => Some(ArgDefault::Flag(true)),
+        _ => match call.keyword("is_flag") {
+            Some(flag) if matches!(flag.kind, ExprKind::Bool(true)) => {
+                Some(ArgDefault::Flag(false))
+            }
+            _ => None,
+        },
+    }
+}
+
+/// `host` in `@click.option("--host", default="0.0.0.0") def serve(host): ...`: a parameter of
+/// the innermost enclosing function that one of its `click.option` decorators declares.
+fn click_option_default<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    name: &str,
+) -> Option<ArgDefault<'a>> {
+    let function = scope.last()?;
+    if !function.params.iter().any(|p| p.name == name) {
+        return None;
+    }
+    let imports = &model.files[file].imports;
+    function.decorators.iter().find_map(|d| {
+        let call = d.as_call()?;
+        if !imports.resolves_to(&call.func, &["click.option", "click.decorators.option"]) {
+            return None;
+        }
+        // click names the parameter by a bare identifier among the declarations, else by the
+        // first long option, else the first short one.
+        let declarations: Vec<&str> = call.args.iter().filter_map(Expr::as_str).collect();
+        let parameter = match declarations.iter().find(|d| !d.starts_with('-')) {
+            Some(bare) => bare.to_string(),
+            None => declarations
+                .iter()
+                .find(|d| d.starts_with("--"))
+                .or_else(|| declarations.first())?
+                .trim_start_matches('-')
+                .replace('-', "_")
+                .to_ascii_lowercase(),
+        };
+        (parameter == name)
+            .then(|| declared_default(call))
+            .flatten()
+    })
+}
+
+/// The attribute an `add_argument`/`add_option` call stores its option in: `dest=`, else the
+/// first long option (`--allowed-origins` gives `allowed_origins`), else the first short one.
+fn option_dest(call: &Call) -> Option<String> {
+    if let Some(dest) = call.keyword("dest") {
+        return dest.as_str().map(String::from);
+    }
+    let names: Vec<&str> = call.args.iter().filter_map(Expr::as_str).collect();
+    let chosen = names
+        .iter()
+        .find(|n| n.starts_with("--"))
+        .or_else(|| names.first())?;
+    Some(chosen.trim_start_matches('-').replace('-', "_"))
+}
+
+/// A host that binds every interface, written in `file` within `scope`: a literal (after
+/// following names, also into module-level blocks), or a command-line option whose default is
+/// one (`host=opts.host` with `add_option("--host", default="0.0.0.0")`, a click option's
+/// parameter): the server listens on every interface unless the operator says otherwise.
+pub fn host_binds_public(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    host: &Expr,
+) -> bool {
+    let origin = resolve_value_in_blocks(model, file, scope, host);
+    if is_public_host(origin.expr) {
+        return true;
+    }
+    match option_default(model, origin.file, &origin.scope, origin.expr) {
+        Some(ArgDefault::Value(default)) => {
+            is_public_host(model.resolve_value(origin.file, &[], default).expr)
+        }
+        _ => false,
     }
 }

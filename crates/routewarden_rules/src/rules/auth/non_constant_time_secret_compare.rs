@@ -10,7 +10,7 @@ use crate::helpers::{identifier_words, place_of};
 use crate::rule::{Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -58,7 +58,13 @@ declare_rule! {
     /// lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
     /// functions named for them), which identify a holder inside the process. A hash of the
     /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
-    /// is not reported either: timing reveals only the hash of the guess.
+    /// is not reported either: timing reveals only the hash of the guess. Nor is an unkeyed
+    /// `hashlib` digest of content that holds no secret (`hash_func.hexdigest() == hash_value`
+    /// after `hash_func.update(chunk)` with a downloaded file's chunks, `sha256(data)`,
+    /// `md5(Path(p).read_bytes())`): a checksum of local data, which nobody guesses. A digest
+    /// keyed (`blake2b(key=...)`, `hmac`) or fed with a credential, key or salt
+    /// (`sha256(token.encode())`, `h.update(SECRET_SALT)`) or with a module-level value is
+    /// still a secret.
     ///
     /// Comparisons with a literal are AUTH002's; comparisons with `None`, numbers (also `-1`),
     /// booleans and lengths are not reported, nor are comparisons with a constant holding a
@@ -106,6 +112,174 @@ pub struct NonConstantTimeSecretCompare;
 /// `x.hexdigest()`, `x.digest()`: computed MACs and hashes.
 fn is_digest_call(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Call(c) if matches!(c.func.last_name(), Some("hexdigest" | "digest")))
+}
+
+/// Unkeyed hash constructors of `hashlib`: what they digest is all their output depends on.
+const CONTENT_HASHES: &[&str] = &[
+    "hashlib.md5",
+    "hashlib.sha1",
+    "hashlib.sha224",
+    "hashlib.sha256",
+    "hashlib.sha384",
+    "hashlib.sha512",
+    "hashlib.sha3_256",
+    "hashlib.sha3_512",
+    "hashlib.blake2b",
+    "hashlib.blake2s",
+    "hashlib.new",
+];
+
+/// `h.hexdigest()` of an unkeyed hash of content that holds no secret: `hashlib.sha256(data)`,
+/// or a local bound to `hashlib.sha256()`/`hashlib.md5()` (also in branches) and fed by
+/// `h.update(chunk)` with a file's chunks. Compared with a published checksum it checks the
+/// integrity of local data: the digest is no secret, whatever the function is called. A hash
+/// keyed (`blake2b(key=...)`) or fed with a credential, a key or a salt (`h.update(SECRET_SALT)`,
+/// `sha256(token.encode())`), or with a module-level value, is still a secret.
+fn digests_public_content(cx: &FileContext, digest: &Expr) -> bool {
+    let Some(ExprKind::Attribute { value: hasher, .. }) = digest.as_call().map(|c| &c.func.kind)
+    else {
+        return false;
+    };
+    let Some(function) = cx.function() else {
+        return false;
+    };
+    let mut inputs: Vec<&Expr> = Vec::new();
+    let constructors = match &hasher.kind {
+        ExprKind::Call(_) => vec![hasher.as_ref()],
+        ExprKind::Name(name) => {
+            let values = crate::credentials::assigned_values(&function.body, name);
+            // `h.update(chunk)`: the content the local hash is fed.
+            walk_exprs(&function.body, &mut |e| {
+                e.any(&mut |x| {
+                    if let Some(call) = x.as_call()
+                        && let ExprKind::Attribute { value, attr } = &call.func.kind
+                        && attr == "update"
+                        && value.as_name() == Some(name)
+                    {
+                        inputs.extend(call.args.iter());
+                        inputs.extend(call.keywords.iter().map(|k| &k.value));
+                    }
+                    false
+                });
+            });
+            values
+        }
+        _ => return false,
+    };
+    let mut branches: Vec<&Expr> = Vec::new();
+    for value in constructors {
+        content_hash_branches(value, &mut branches);
+    }
+    if branches.is_empty() {
+        return false;
+    }
+    for constructor in branches {
+        let Some(call) = constructor.as_call() else {
+            return false;
+        };
+        if !cx.resolves_to(&call.func, CONTENT_HASHES) || call.keyword("key").is_some() {
+            return false;
+        }
+        // `hashlib.new("sha256", data)`: the first argument names the algorithm.
+        inputs.extend(call.args.iter());
+        inputs.extend(call.keywords.iter().map(|k| &k.value));
+    }
+    inputs
+        .into_iter()
+        .all(|input| holds_no_secret(function, input, 0))
+}
+
+/// The constructors a hash value may come from: both branches of a conditional expression.
+fn content_hash_branches<'e>(value: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &value.kind {
+        ExprKind::IfExp { body, orelse, .. } => {
+            content_hash_branches(body, out);
+            content_hash_branches(orelse, out);
+        }
+        _ => out.push(value),
+    }
+}
+
+/// Words that say a value keys or salts a hash: with one of these among its inputs, a digest
+/// is a secret.
+const KEYING_WORDS: &[&str] = &["key", "keys", "salt", "pepper"];
+
+fn names_a_secret(name: &str) -> bool {
+    is_credential_name(name)
+        || identifier_words(name)
+            .iter()
+            .any(|w| KEYING_WORDS.contains(&w.as_str()))
+}
+
+/// True when `input`, a hash's input in `function`, is made only of literals, the function's
+/// parameters and locals (followed to their values: `chunk = file_obj.read(size)`, `for block
+/// in iter(lambda: stream.read(n), b"")`, `with open(path, "rb") as stream`) and calls on
+/// them, none of them named for a credential, key or salt. A module-level or imported value
+/// may be the server's secret and is not taken for content.
+fn holds_no_secret(function: &Function, input: &Expr, depth: u32) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    let recurse = |e: &Expr| holds_no_secret(function, e, depth + 1);
+    match &input.kind {
+        _ if is_literal(input) => true,
+        ExprKind::Name(name) => {
+            if names_a_secret(name) {
+                return false;
+            }
+            if function.params.iter().any(|p| p.name == *name) {
+                return true;
+            }
+            let values = crate::credentials::assigned_values(&function.body, name);
+            let iterated = loop_sources(&function.body, name);
+            (!values.is_empty() || !iterated.is_empty())
+                && values.into_iter().chain(iterated).all(recurse)
+        }
+        ExprKind::Attribute { value, attr } => !names_a_secret(attr) && recurse(value),
+        ExprKind::Subscript { value, slice } => {
+            !slice.as_str().is_some_and(names_a_secret) && recurse(value) && recurse(slice)
+        }
+        // `Path(path).read_bytes()`, `stream.read(n)`, `open(path, "rb")`: the callee is code,
+        // its receiver and arguments are data.
+        ExprKind::Call(call) => {
+            let callee_ok = match &call.func.kind {
+                ExprKind::Name(_) => true,
+                ExprKind::Attribute { value, attr } => !names_a_secret(attr) && recurse(value),
+                _ => false,
+            };
+            callee_ok
+                && call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .all(recurse)
+        }
+        ExprKind::Lambda(lambda) => {
+            lambda.params.is_empty()
+                && matches!(lambda.body.as_slice(), [Stmt::Return { value: Some(v), .. }] if recurse(v))
+        }
+        ExprKind::BinOp { left, right, .. } => recurse(left) && recurse(right),
+        ExprKind::Await(inner) | ExprKind::Starred(inner) => recurse(inner),
+        _ => false,
+    }
+}
+
+/// The iterables a function's `for` loops bind `name` from.
+fn loop_sources<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
+            Stmt::For { target, iter, .. } if target.as_name() == Some(name) => {
+                out.push(iter.as_ref())
+            }
+            _ => {}
+        }
+        for child in stmt.child_bodies() {
+            out.extend(loop_sources(child, name));
+        }
+    }
+    out
 }
 
 /// A keyed MAC held in a local (`expected = hmac.new(key, msg, sha256).hexdigest()`) or
@@ -955,8 +1129,10 @@ impl NonConstantTimeSecretCompare {
         }
         let secret = credential_label(lhs)
             .or_else(|| credential_label(rhs))
+            // A digest is a secret unless it is a checksum of content that holds none.
             .or_else(|| {
-                (is_digest_call(lhs) || is_digest_call(rhs)).then(|| "a digest".to_string())
+                let secret_digest = |e: &Expr| is_digest_call(e) && !digests_public_content(cx, e);
+                (secret_digest(lhs) || secret_digest(rhs)).then(|| "a digest".to_string())
             })
             .or_else(|| (holds_mac(cx, lhs) || holds_mac(cx, rhs)).then(|| "an HMAC".to_string()))
             .or_else(|| secret_value_label(cx, lhs))

@@ -2,13 +2,16 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    FLASK_APP_CLASSES, binds_public, field_default, for_each_call, instance_class_in_blocks,
-    is_enabled, is_flask_app, is_flask_config, is_non_production_module, is_non_production_name,
-    is_public_host, is_settings_class, is_truthy_literal, loads_itself_as_config, mapping_items_in,
-    production_value, resolve_value_in_blocks, setdefault_item, subscript_key, under_debug_guard,
+    FLASK_APP_CLASSES, binds_public, field_default, for_each_call, host_binds_public,
+    instance_class_in_blocks, is_enabled, is_flask_app, is_flask_config, is_non_production_module,
+    is_non_production_name, is_settings_class, is_truthy_literal, loads_itself_as_config,
+    mapping_items_in, production_value, resolve_value_in_blocks, setdefault_item, subscript_key,
+    under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
 use routewarden_model::ProjectModel;
+use routewarden_model::apps::ObjectId;
+use routewarden_model::config::ConfigTarget;
 use routewarden_model::security::walk_stmts;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, ParamKind, Span, Stmt};
 
@@ -39,8 +42,13 @@ declare_rule! {
     /// config.has_section("app"): debug = ...`) keeps its value where the `if` is not entered.
     ///
     /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`, also
-    /// held in a variable), or, for the other forms, when the same file starts a server on every
-    /// interface. Development runs under `if __name__ == "__main__":` are reported like any
+    /// held in a variable, or a command-line option whose default is `"0.0.0.0"`: argparse's
+    /// `add_argument`, optparse's `add_option`, a click option's parameter), or, for the other
+    /// forms, when the same file starts a server on every interface, or when any `run` in the
+    /// project serves on every interface the application whose configuration is set: the one
+    /// `app.config["DEBUG"]`/`app.debug` belong to, or one that loads the configuration module
+    /// or class with `from_object` (`app.run(host=opts.host)` in a launcher module, `--host`
+    /// defaulting to `"0.0.0.0"`). Development runs under `if __name__ == "__main__":` are reported like any
     /// other: the block runs whenever the module is started with `python app.py`, which is how
     /// such servers end up on shared hosts and containers.
     ///
@@ -161,10 +169,11 @@ impl Rule for DebugModeEnabled {
                     .iter()
                     .any(|(key, value)| *key == "DEBUG" && is_enabled(cx, value))
                 {
-                    report(
+                    report_served(
                         cx,
                         expr.span,
                         format!("configuration sets DEBUG=True through {attr}()"),
+                        || config_owner(cx, receiver),
                         out,
                     );
                 }
@@ -204,10 +213,11 @@ impl Rule for DebugModeEnabled {
                             .instance_class(app)
                             .is_some_and(|c| ASGI_APPS.contains(&c.as_str()));
                     if is_app && is_enabled(cx, value) {
-                        report(
+                        report_served(
                             cx,
                             *span,
                             "application debug attribute set to True".into(),
+                            || object_of(cx, app),
                             out,
                         );
                     }
@@ -221,7 +231,13 @@ impl Rule for DebugModeEnabled {
                         && is_enabled(cx, value)
                         && !configured_for_testing(cx)
                     {
-                        report(cx, *span, "configuration sets DEBUG=True".into(), out);
+                        report_served(
+                            cx,
+                            *span,
+                            "configuration sets DEBUG=True".into(),
+                            || config_owner(cx, mapping),
+                            out,
+                        );
                     } else if is_os_environ(cx, mapping)
                         && let Some(message) = flask_env_message(key, value)
                     {
@@ -229,8 +245,8 @@ impl Rule for DebugModeEnabled {
                     }
                 }
                 ExprKind::Name(name) => {
-                    if let Some(message) = config_debug(cx, *span, name, value) {
-                        report(cx, *span, message, out);
+                    if let Some((message, loaded)) = config_debug(cx, *span, name, value) {
+                        report_served(cx, *span, message, || loading_apps(cx, &loaded), out);
                     }
                 }
                 _ => {}
@@ -579,8 +595,14 @@ fn reported_here(cx: &FileContext, span: Span) -> bool {
 }
 
 /// `DEBUG = True` in a configuration class or module production loads, or a pydantic settings
-/// field `debug` defaulting to `True`.
-fn config_debug(cx: &FileContext, span: Span, name: &str, value: &Expr) -> Option<String> {
+/// field `debug` defaulting to `True`: the message, and the classes or module whose loading
+/// brings the value into an application.
+fn config_debug(
+    cx: &FileContext,
+    span: Span,
+    name: &str,
+    value: &Expr,
+) -> Option<(String, Vec<ConfigTarget>)> {
     // Every branch below is about a name spelt `debug` in some case: ask that first.
     if !name.eq_ignore_ascii_case("debug") || is_non_production_module(cx.model, cx.file_index) {
         return None;
@@ -592,25 +614,27 @@ fn config_debug(cx: &FileContext, span: Span, name: &str, value: &Expr) -> Optio
                 && !is_non_production_name(&class.name)
                 && is_enabled(cx, default))
             .then(|| {
-                format!(
+                (format!(
                     "settings field {}.{name} defaults to True: debug mode is on wherever the variable is unset",
                     class.name
-                )
+                ), Vec::new())
             })
         }
-        Some(_) => {
+        Some(class) => {
             if name != "DEBUG" || !is_enabled(cx, value) {
                 return None;
             }
             let used = production_value(cx, name, cx.file_index, span)?;
-            Some(if used.used_by == used.defined_in {
+            let loaded = loaded_classes(cx, class, &used.used_by);
+            let message = if used.used_by == used.defined_in {
                 format!("configuration class {} sets DEBUG = True", used.defined_in)
             } else {
                 format!(
                     "configuration class {} sets DEBUG = True, which {} inherits",
                     used.defined_in, used.used_by
                 )
-            })
+            };
+            Some((message, loaded))
         }
         None => {
             let top_level = cx.functions.is_empty();
@@ -620,9 +644,12 @@ fn config_debug(cx: &FileContext, span: Span, name: &str, value: &Expr) -> Optio
                 && (loads_itself_as_config(cx.model, cx.file_index)
                     || production_value(cx, name, cx.file_index, span).is_some());
             loaded.then(|| {
-                format!(
-                    "module {} is loaded as configuration and sets DEBUG = True",
-                    cx.file.module_name
+                (
+                    format!(
+                        "module {} is loaded as configuration and sets DEBUG = True",
+                        cx.file.module_name
+                    ),
+                    vec![ConfigTarget::Module(cx.file_index)],
                 )
             })
         }
@@ -631,6 +658,21 @@ fn config_debug(cx: &FileContext, span: Span, name: &str, value: &Expr) -> Optio
 
 /// Reports a debug switch; critical when the same file also serves on every interface.
 fn report(cx: &FileContext, span: Span, message: String, out: &mut Findings) {
+    report_served(cx, span, message, Vec::new, out);
+}
+
+/// Reports a debug switch of the applications `apps` gives (the one whose configuration is
+/// written, the ones that load a configuration module or class); critical when the same file
+/// serves on every interface, or when a `run` anywhere in the project serves one of those
+/// applications on every interface (`app.run(host=opts.host)` in the launcher, with the
+/// option's default `"0.0.0.0"`).
+fn report_served(
+    cx: &FileContext,
+    span: Span,
+    message: String,
+    apps: impl FnOnce() -> Vec<ObjectId>,
+    out: &mut Findings,
+) {
     if !reported_here(cx, span) {
         return;
     }
@@ -641,9 +683,151 @@ fn report(cx: &FileContext, span: Span, message: String, out: &mut Findings) {
             format!("{message}; the server binds every interface"),
             Severity::Critical,
         );
-    } else {
-        out.report(&DEBUG_MODE_ENABLED, span, message);
+        return;
     }
+    let apps = apps();
+    if let Some((file, at)) = public_run_of(cx, &apps) {
+        let module = &cx.model.files[file];
+        out.report_with_severity(
+            &DEBUG_MODE_ENABLED,
+            span,
+            format!(
+                "{message}; the application is served on every interface ({}:{})",
+                module.display,
+                module.position(at.start).row
+            ),
+            Severity::Critical,
+        );
+        return;
+    }
+    out.report(&DEBUG_MODE_ENABLED, span, message);
+}
+
+/// The application object `expr` denotes where the rule runs.
+fn object_of(cx: &FileContext, expr: &Expr) -> Vec<ObjectId> {
+    cx.surface
+        .apps
+        .resolve_object(cx.file_index, &cx.functions, expr)
+        .into_iter()
+        .collect()
+}
+
+/// The application whose configuration `mapping` is: `app` of `app.config`.
+fn config_owner(cx: &FileContext, mapping: &Expr) -> Vec<ObjectId> {
+    match &mapping.kind {
+        ExprKind::Attribute { value, attr } if attr == "config" => object_of(cx, value),
+        _ => Vec::new(),
+    }
+}
+
+/// The loaded configuration classes through which `class` reaches production: itself, or the
+/// loaded subclass `used_by` that inherits its value.
+fn loaded_classes(
+    cx: &FileContext,
+    class: &routewarden_python::ast::Class,
+    used_by: &str,
+) -> Vec<ConfigTarget> {
+    let mut targets = vec![ConfigTarget::Class(cx.file_index, class.span.start)];
+    if used_by != class.name.as_str() {
+        targets.extend(cx.config.loaded.iter().filter(|t| match t {
+            ConfigTarget::Class(file, start) => cx.model.files[*file].body().iter().any(
+                |s| matches!(s, Stmt::ClassDef(c) if c.span.start == *start && c.name.as_str() == used_by),
+            ),
+            ConfigTarget::Module(_) => false,
+        }).cloned());
+    }
+    targets
+}
+
+/// The applications that load one of `targets` as configuration: the owners of the
+/// `app.config.from_object(...)` calls (also through `config = app.config`).
+fn loading_apps(cx: &FileContext, targets: &[ConfigTarget]) -> Vec<ObjectId> {
+    let mut apps = Vec::new();
+    for load in &cx.config.loads {
+        if !load.targets.iter().any(|t| targets.contains(t)) {
+            continue;
+        }
+        let model = cx.model;
+        for_each_call(
+            model.files[load.file].body(),
+            &mut Vec::new(),
+            &mut |scope, expr, call| {
+                if expr.span != load.span {
+                    return;
+                }
+                let ExprKind::Attribute { value: config, .. } = &call.func.kind else {
+                    return;
+                };
+                let origin = model.resolve_value(load.file, scope, config);
+                if let ExprKind::Attribute { value: owner, attr } = &origin.expr.kind
+                    && attr == "config"
+                    && let Some(id) =
+                        cx.surface
+                            .apps
+                            .resolve_object(origin.file, &origin.scope, owner)
+                {
+                    apps.push(id);
+                }
+            },
+        );
+    }
+    apps
+}
+
+/// A `run` call of the project (outside test code) that serves one of `apps` on every
+/// interface: `app.run(host=...)` of a Flask-style application, `socketio.run(app, host=...)`.
+/// Its file and span.
+fn public_run_of(cx: &FileContext, apps: &[ObjectId]) -> Option<(usize, Span)> {
+    if apps.is_empty() {
+        return None;
+    }
+    let model = cx.model;
+    let objects = &cx.surface.apps;
+    let same = |id: &ObjectId| {
+        apps.iter()
+            .any(|a| a == id || objects.denotes(a, id) || objects.denotes(id, a))
+    };
+    for (file, module) in model.files.iter().enumerate() {
+        // Most modules call no `run`.
+        if module.is_test() || !module.parsed.attributes.may_contain("run") {
+            continue;
+        }
+        let mut found = None;
+        for_each_call(module.body(), &mut Vec::new(), &mut |scope, expr, call| {
+            if found.is_some() {
+                return;
+            }
+            let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                return;
+            };
+            if attr != "run" {
+                return;
+            }
+            let (app, host) = match instance_class_in_blocks(model, file, scope, value) {
+                Some(c) if FLASK_APP_CLASSES.contains(&c.as_str()) => {
+                    (Some(value.as_ref()), call.argument("host", 0))
+                }
+                Some(c) if FLASK_RUNNERS.contains(&c.as_str()) => {
+                    (call.argument("app", 0), call.argument("host", 1))
+                }
+                _ => return,
+            };
+            let (Some(app), Some(host)) = (app, host) else {
+                return;
+            };
+            if host_binds_public(model, file, scope, host)
+                && objects
+                    .resolve_object(file, scope, app)
+                    .is_some_and(|id| same(&id))
+            {
+                found = Some((file, expr.span));
+            }
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 /// True when the file starts a server on every interface: `run(host="0.0.0.0")` on a
@@ -668,9 +852,7 @@ fn file_binds_public(cx: &FileContext) -> bool {
         } else {
             None
         };
-        public = host.is_some_and(|h| {
-            is_public_host(resolve_value_in_blocks(cx.model, cx.file_index, scope, h).expr)
-        });
+        public = host.is_some_and(|h| host_binds_public(cx.model, cx.file_index, scope, h));
     });
     public
 }
@@ -743,5 +925,180 @@ if __name__ == '__main__':
         );
         let severities: Vec<_> = found.iter().map(|f| (f.line, f.severity)).collect();
         assert_eq!(severities, [(9, Severity::Critical), (10, Severity::High)]);
+    }
+
+    fn severities_of(files: &[(&str, &str)]) -> Vec<(String, u32, Severity)> {
+        findings_of(&super::DebugModeEnabled, files)
+            .into_iter()
+            .map(|f| (f.file, f.line, f.severity))
+            .collect()
+    }
+
+    const BOARD_WEB: (&str, &str) = (
+        "board/web.py",
+        "from flask import Flask\nfrom board import settings\napp = Flask(__name__)\napp.config.from_object(settings)\n",
+    );
+
+    #[test]
+    fn settings_module_of_an_app_run_on_an_option_defaulting_to_every_interface_is_critical() {
+        let found = severities_of(&[
+            ("board/__init__.py", ""),
+            ("board/settings.py", "DEBUG = True\n"),
+            BOARD_WEB,
+            (
+                "board/run.py",
+                "from optparse import OptionParser
+from board.web import app
+def main():
+    parser = OptionParser()
+    parser.add_option('--host', dest='host', default='0.0.0.0')
+    opts, _ = parser.parse_args()
+    app.run(host=opts.host)
+",
+            ),
+        ]);
+        assert_eq!(
+            found,
+            [("board/settings.py".to_string(), 1, Severity::Critical)]
+        );
+    }
+
+    #[test]
+    fn options_parsed_by_a_helper_keep_their_default() {
+        let found = severities_of(&[
+            ("board/__init__.py", ""),
+            ("board/settings.py", "DEBUG = True\n"),
+            BOARD_WEB,
+            (
+                "board/run.py",
+                "from optparse import OptionParser
+from board.web import app
+def main():
+    opts, args = parse_opts(app.config)
+    app.run(host=opts.host, port=opts.port)
+def parse_opts(config):
+    parser = OptionParser()
+    parser.add_option('--host', dest='host', default='0.0.0.0')
+    parser.add_option('--port', dest='port', type='int', default=5000)
+    return parser.parse_args()
+",
+            ),
+        ]);
+        assert_eq!(
+            found,
+            [("board/settings.py".to_string(), 1, Severity::Critical)]
+        );
+    }
+
+    #[test]
+    fn settings_module_of_an_app_run_on_every_interface_in_another_module_is_critical() {
+        let found = severities_of(&[
+            ("board/__init__.py", ""),
+            ("board/settings.py", "DEBUG = True\n"),
+            BOARD_WEB,
+            (
+                "board/run.py",
+                "from board.web import app\nif __name__ == '__main__':\n    app.run(host='0.0.0.0')\n",
+            ),
+        ]);
+        assert_eq!(
+            found,
+            [("board/settings.py".to_string(), 1, Severity::Critical)]
+        );
+    }
+
+    #[test]
+    fn settings_module_of_an_app_run_on_loopback_stays_high() {
+        // The other application binds every interface but never loads the settings; the one
+        // that does listens on an argparse option defaulting to the loopback address.
+        let found = severities_of(&[
+            ("board/__init__.py", ""),
+            ("board/settings.py", "DEBUG = True\n"),
+            BOARD_WEB,
+            (
+                "board/run.py",
+                "import argparse
+from flask import Flask
+from board.web import app
+status = Flask('status')
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--host', default='127.0.0.1')
+    args = parser.parse_args()
+    app.run(host=args.host)
+    status.run(host='0.0.0.0')
+",
+            ),
+        ]);
+        assert_eq!(
+            found,
+            [("board/settings.py".to_string(), 1, Severity::High)]
+        );
+    }
+
+    #[test]
+    fn config_class_of_a_factory_app_run_by_a_click_command_is_critical() {
+        let found = severities_of(&[
+            ("panel/__init__.py", ""),
+            (
+                "panel/config.py",
+                "class ProductionConfig:\n    DEBUG = True\n",
+            ),
+            (
+                "panel/app.py",
+                "from flask import Flask
+from panel.config import ProductionConfig
+def create_app():
+    app = Flask(__name__)
+    app.config.from_object(ProductionConfig)
+    return app
+",
+            ),
+            (
+                "panel/cli.py",
+                "import click
+from panel.app import create_app
+@click.command()
+@click.option('--host', default='0.0.0.0')
+def serve(host):
+    create_app().run(host=host)
+",
+            ),
+        ]);
+        assert_eq!(
+            found,
+            [("panel/config.py".to_string(), 2, Severity::Critical)]
+        );
+    }
+
+    #[test]
+    fn debug_config_item_of_an_app_run_on_every_interface_elsewhere_is_critical() {
+        let found = severities_of(&[
+            (
+                "web.py",
+                "from flask import Flask\napp = Flask(__name__)\napp.config['DEBUG'] = True\n",
+            ),
+            (
+                "serve.py",
+                "from web import app\nHOST = '0.0.0.0'\napp.run(host=HOST)\n",
+            ),
+        ]);
+        assert_eq!(found, [("web.py".to_string(), 3, Severity::Critical)]);
+    }
+
+    #[test]
+    fn run_with_debug_on_an_option_defaulting_to_every_interface_is_critical() {
+        let found = severities_of(&[(
+            "app.py",
+            "import argparse
+from flask import Flask
+app = Flask(__name__)
+parser = argparse.ArgumentParser()
+parser.add_argument('--bind-host', default='0.0.0.0')
+args = parser.parse_args()
+app.run(host=args.bind_host, debug=True)
+",
+        )]);
+        assert_eq!(found, [("app.py".to_string(), 7, Severity::Critical)]);
     }
 }
