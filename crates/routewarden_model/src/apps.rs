@@ -81,6 +81,10 @@ pub struct FrameworkObject<'a> {
     pub scope: Vec<&'a Function>,
 }
 
+/// The methods of a route registered with a `methods=` argument that cannot be read
+/// (`add_url_rule(rule, view_func=view, methods=verbs)`), shown like an unknown path.
+pub const DYNAMIC_METHODS: &str = "<dynamic>";
+
 /// A route as registered: by a decorator, `add_api_route`, `add_url_rule` or a class view.
 #[derive(Clone, Debug)]
 pub struct RouteDecl<'a> {
@@ -7127,7 +7131,10 @@ impl<'a> Extractor<'a> {
         } else {
             call.keyword("methods")
         };
-        let methods = methods_value(self.model, self.file, &self.scope, methods_arg, 0);
+        // `methods=verbs` that cannot be read: the route answers some methods, not known which
+        // (not the framework's default, which the argument replaces).
+        let methods = methods_value(self.model, self.file, &self.scope, methods_arg, 0)
+            .or_else(|| methods_arg.map(|_| vec![DYNAMIC_METHODS.to_string()]));
         let default_method = if matches!(attr, "add_api_websocket_route" | "add_websocket_route") {
             "WS"
         } else {
@@ -7183,7 +7190,12 @@ impl<'a> Extractor<'a> {
         let mut handlers: Vec<(Vec<String>, usize, &'a Function)> = Vec::new();
         for verb in HTTP_VERBS {
             let upper = verb.to_ascii_uppercase();
-            if view.methods.as_ref().is_some_and(|m| !m.contains(&upper)) {
+            // Unknown methods narrow nothing: each method the class defines may be registered.
+            if view
+                .methods
+                .as_ref()
+                .is_some_and(|m| !m.contains(&upper) && !m.iter().any(|m| m == DYNAMIC_METHODS))
+            {
                 continue;
             }
             let method = hierarchy.iter().find_map(|&(f, c)| {
@@ -11544,6 +11556,61 @@ def register(debug, prefix):
                 "app.app GET <dynamic> -",
                 "app.app POST /debug -",
                 "app.app POST /status -",
+            ]
+        );
+    }
+
+    /// `add_url_rule(rule, view_func=..., methods=verbs)` with methods that cannot be read
+    /// (taken from a tag a decorator put on the function): the methods are unknown, shown as
+    /// `<dynamic>` like an unknown path, not Flask's default GET. Readable methods, and a
+    /// call without `methods=`, keep theirs; a `MethodView` keeps each method it defines.
+    #[test]
+    fn unreadable_methods_are_unknown() {
+        let source = r#"
+from inspect import getmembers, ismethod
+
+from flask import Flask
+from flask.views import MethodView, View
+from flask_login import login_required
+
+app = Flask(__name__)
+
+
+class HookView(View):
+    def __init__(self, func):
+        self.func = func
+
+    def dispatch_request(self, *args, **kwargs):
+        return self.func(**kwargs)
+
+
+class ItemsView(MethodView):
+    def get(self):
+        return "items"
+
+    def post(self):
+        return "added"
+
+
+def register(obj):
+    for name, func in getmembers(obj, ismethod):
+        verbs = func._hook_methods
+        app.add_url_rule(func._hook_rule, view_func=HookView.as_view(name, func), methods=verbs)
+        app.add_url_rule("/guarded", view_func=login_required(HookView.as_view(name, func)), methods=verbs)
+        app.add_url_rule("/items", view_func=ItemsView.as_view("items"), methods=verbs)
+        app.add_url_rule("/plain", view_func=HookView.as_view(name + "_plain", func))
+        app.add_url_rule("/listed", view_func=HookView.as_view(name + "_listed", func), methods=["PUT"])
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app <dynamic> /guarded @login_required",
+                "app.app <dynamic> <dynamic> -",
+                "app.app GET /items -",
+                "app.app GET /plain -",
+                "app.app POST /items -",
+                "app.app PUT /listed -",
             ]
         );
     }

@@ -7,7 +7,7 @@ use crate::route_paths::{
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
-use routewarden_model::apps::RouteDecl;
+use routewarden_model::apps::{DYNAMIC_METHODS, RouteDecl};
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_model::target_names;
@@ -18,7 +18,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 declare_rule! {
     /// ## What it finds
     /// A sensitive route that no authentication reaches. Sensitive means a state-changing method
-    /// (POST, PUT, PATCH, DELETE), a path naming a protected resource (users, accounts, orders,
+    /// (POST, PUT, PATCH, DELETE; methods registered through a value the analysis cannot read,
+    /// `add_url_rule(rule, view_func=view, methods=verbs)`, shown as `<dynamic>`, may be one),
+    /// a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id (not a file path,
     /// `{path:path}` or `<path:filename>`, nor a size; and read by the handler: a page that
     /// takes the id and never reads it, `def share(token): return render_template(...)`,
@@ -314,7 +316,7 @@ impl Rule for RouteWithoutAuth {
                 if m.chain.first() != mounted.chain.first() {
                     continue;
                 }
-                if is_state_changing(&surface.route(m).methods) {
+                if may_change_state(&surface.route(m).methods) {
                     written.insert(m.full_path.as_str());
                 }
                 if m.route != mounted.route {
@@ -325,7 +327,7 @@ impl Rule for RouteWithoutAuth {
             for (j, m) in surface.mounted.iter().enumerate() {
                 if m.route == mounted.route
                     || m.chain.first() != mounted.chain.first()
-                    || is_state_changing(&surface.route(m).methods)
+                    || may_change_state(&surface.route(m).methods)
                     || written.contains(m.full_path.as_str())
                 {
                     continue;
@@ -348,7 +350,7 @@ impl Rule for RouteWithoutAuth {
                 names_protected_resource(path).map(|resource| {
                     format!("its path names a protected resource (`{resource}`) and the authentication hook lets it through")
                 })
-            } else if is_state_changing(&route.methods)
+            } else if may_change_state(&route.methods)
                 && !only_searches(path, route, &route.methods)
                 && !only_serves_files(route.handler)
                 && !answers_without_effect(cx, route, path)
@@ -361,7 +363,9 @@ impl Rule for RouteWithoutAuth {
                     .map(String::as_str)
                     .filter(|m| matches!(*m, "POST" | "PUT" | "PATCH" | "DELETE"))
                     .collect();
-                Some(if changing.len() > 1 {
+                Some(if changing.is_empty() {
+                    "its methods are not known and may change state".to_string()
+                } else if changing.len() > 1 {
                     format!("{} change state", changing.join("/"))
                 } else {
                     format!("{} changes state", changing.join("/"))
@@ -1430,6 +1434,12 @@ const LOGGER_FACTORIES: &[&str] = &[
     "structlog.get_logger",
     "structlog.getLogger",
 ];
+
+/// A state-changing method, or methods registered through a value the analysis cannot read
+/// (`add_url_rule(rule, view_func=view, methods=verbs)`): they may include one.
+fn may_change_state(methods: &[String]) -> bool {
+    is_state_changing(methods) || methods.iter().any(|m| m == DYNAMIC_METHODS)
+}
 
 /// A handler of a fixed path (an RPC or plugin-protocol endpoint such as Docker's
 /// `POST /Plugin.Activate`) whose body only logs, reads and validates the request and

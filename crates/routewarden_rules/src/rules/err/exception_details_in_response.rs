@@ -7,9 +7,10 @@ use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
+use routewarden_model::values::attribute_assignments;
 use routewarden_python::ast::{
-    BoolOp, Call, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind, Span, Stmt,
-    UnaryOp,
+    BoolOp, Call, Class, CmpOp, Expr, ExprKind, FStringPart, Function, Param, ParamKind, Span,
+    Stmt, UnaryOp,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -41,7 +42,10 @@ declare_rule! {
     /// Flask's `render_template` (`render_template("500.html", traceback=format_exc())`, also
     /// through `**context`: the page shows what it is given), sent over the route's
     /// WebSocket (`await websocket.send_json({"error": str(e)})`, also serialised with
-    /// `json.dumps` and from a function nested in the WebSocket handler), returned by the
+    /// `json.dumps` and from a function nested in the WebSocket handler; also the WebSocket an
+    /// object keeps, `self.websocket = websocket` from a parameter annotated `WebSocket`,
+    /// written directly or through a method of its class that sends what it is given,
+    /// `await self.send(error)`), returned by the
     /// wrapper of a project decorator applied to route handlers (`@handle_errors` whose
     /// `wrapper` catches `Exception` and returns `jsonify({"trace": traceback.format_exc()})`,
     /// reported once, at the wrapper), returned by a project helper one call away whose
@@ -115,7 +119,11 @@ declare_rule! {
     ///   from it (`http_status = status_for_error(exc)`): an API error designed for clients
     ///   (an HTTP client's error-status exception still counts: `str(e)` names the URL called);
     /// - the branch of `if isinstance(exc, SomeValidationError):` (also `isinstance(...) and
-    ///   ...`, `issubclass(exc.__class__, ...)`, `type(exc) is ...`) judged by the class tested, as if it had its own `except` clause; an `except`
+    ///   ...`, `issubclass(exc.__class__, ...)`, `type(exc) is ...`) judged by the class tested, as if it had its own `except` clause;
+    ///   an `or` of such tests (`isinstance(e, ShopError) or isinstance(e.args[0], ShopError)`,
+    ///   the second testing the error the exception wraps) by all the classes tested, like a
+    ///   tuple; a local holding only the exception's text taken before the test (`message =
+    ///   str(e)`) is judged by the branch it is used in; an `except`
     ///   of a tuple bound to a name (`except CLIENT_ERRORS as e:`) is judged by the classes in
     ///   the tuple;
     /// - text passed through the project's own cleaning helpers, named for it (`redact_*`,
@@ -356,6 +364,9 @@ struct Analysis<'c, 'a> {
     /// Locals computed from the caught exception without carrying its text:
     /// `http_status = status_for_error(exc)`.
     derived: HashMap<String, ()>,
+    /// Locals holding only the text of one caught exception (`message = str(e)`), by that
+    /// exception's name: a later test of its class judges them too.
+    sole_source: HashMap<String, String>,
     /// Response models given the exception text by an attribute write
     /// (`response.message = str(e)`) in the `except` clause being learnt: the object keeps it
     /// after the clause.
@@ -868,14 +879,29 @@ impl Analysis<'_, '_> {
     /// A parameter annotated as Starlette's or FastAPI's `WebSocket`: of the function analysed,
     /// or of a function enclosing it (a helper nested in the WebSocket handler sends on the
     /// handler's socket). The innermost function with a parameter of that name decides.
+    ///
+    /// Also `self.websocket` in a method of a class that keeps such a parameter there
+    /// (`def __init__(self, websocket: WebSocket): self.websocket = websocket`).
     fn is_websocket(&self, expr: &Expr) -> bool {
+        if let ExprKind::Attribute { value, attr } = &expr.kind
+            && value.as_name() == Some("self")
+        {
+            return self
+                .enclosing_class()
+                .is_some_and(|class| self.keeps_websocket(class, attr));
+        }
         let Some(name) = expr.as_name() else {
             return false;
         };
         std::iter::once(self.params)
             .chain(self.scope.iter().rev().map(|f| &f.params[..]))
             .find_map(|params| params.iter().find(|p| p.name == name))
-            .and_then(|p| p.annotation.as_ref())
+            .is_some_and(|p| self.is_websocket_param(p))
+    }
+
+    fn is_websocket_param(&self, p: &Param) -> bool {
+        p.annotation
+            .as_ref()
             .and_then(|a| self.cx.resolve(a))
             .is_some_and(|q| {
                 matches!(
@@ -885,6 +911,86 @@ impl Analysis<'_, '_> {
                         | "starlette.websockets.WebSocket"
                 )
             })
+    }
+
+    /// The class whose method is analysed.
+    fn enclosing_class(&self) -> Option<&Class> {
+        let class = *self.cx.classes.last()?;
+        let method = self.scope.last()?;
+        (method.span.start >= class.span.start && method.span.end <= class.span.end)
+            .then_some(class)
+    }
+
+    /// Whether a method of `class` stores one of its WebSocket parameters in `self.<attr>`.
+    fn keeps_websocket(&self, class: &Class, attr: &str) -> bool {
+        class.body.iter().any(|s| {
+            let Stmt::FunctionDef(m) = s else {
+                return false;
+            };
+            m.self_attributes.may_contain(attr)
+                && attribute_assignments(&m.body, attr)
+                    .into_iter()
+                    .any(|(receiver, value)| {
+                        receiver.as_name() == Some("self")
+                            && value.as_name().is_some_and(|n| {
+                                m.params
+                                    .iter()
+                                    .any(|p| p.name == n && self.is_websocket_param(p))
+                            })
+                    })
+        })
+    }
+
+    /// `self.send(error)` in a method of a class whose method `send` writes its parameter to
+    /// the WebSocket it keeps (`await self.websocket.send_text(json.dumps(payload))`): the
+    /// taint of the argument so sent.
+    fn sent_through_websocket_method(&self, call: &Call) -> Option<Taint> {
+        let ExprKind::Attribute { value, attr } = &call.func.kind else {
+            return None;
+        };
+        if value.as_name() != Some("self") {
+            return None;
+        }
+        // Cheap test first: most calls get no exception data.
+        call.args.iter().find_map(|a| self.taint(a))?;
+        let class = self.enclosing_class()?;
+        let method = class.body.iter().find_map(|s| match s {
+            Stmt::FunctionDef(m) if m.name == *attr => Some(m.as_ref()),
+            _ => None,
+        })?;
+        let mut sent: Vec<&str> = Vec::new();
+        walk_exprs(&method.body, &mut |e| {
+            e.any(&mut |x| {
+                if let ExprKind::Call(c) = &x.kind
+                    && let ExprKind::Attribute { value, attr } = &c.func.kind
+                    && matches!(attr.as_str(), "send_json" | "send_text" | "send_bytes")
+                    && let ExprKind::Attribute {
+                        value: owner,
+                        attr: kept,
+                    } = &value.kind
+                    && owner.as_name() == Some("self")
+                    && self.keeps_websocket(class, kept)
+                    && let Some(message) = c.args.first()
+                {
+                    message.any(&mut |y| {
+                        if let Some(n) = y.as_name() {
+                            sent.push(n);
+                        }
+                        false
+                    });
+                }
+                false
+            });
+        });
+        call.args.iter().enumerate().find_map(|(i, a)| {
+            // The method's parameters after `self`.
+            let param = method.params.get(i + 1)?;
+            if sent.contains(&param.name.as_str()) {
+                self.taint(a)
+            } else {
+                None
+            }
+        })
     }
 
     fn is_response_builder(&self, call: &Call) -> bool {
@@ -1034,8 +1140,13 @@ impl Analysis<'_, '_> {
                     ..
                 } => {
                     if let Some(t) = self.taint(value) {
+                        let source = self.sole_source_of(value);
                         for target in targets {
                             if let Some(n) = target.as_name() {
+                                match &source {
+                                    Some(s) => self.sole_source.insert(n.to_string(), s.clone()),
+                                    None => self.sole_source.remove(n),
+                                };
                                 self.tainted.insert(n.to_string(), t);
                                 self.origins.insert(n.to_string(), *span);
                                 // Given the text again here: reported where it is returned.
@@ -1087,6 +1198,47 @@ impl Analysis<'_, '_> {
 }
 
 impl Analysis<'_, '_> {
+    /// The caught exception whose text alone `value` carries (`str(e)`, `f"failed: {e}"`,
+    /// another local holding only it): the one tainted name it reads, which carries the
+    /// exception's text only through that name (no traceback call beside it).
+    fn sole_source_of(&self, value: &Expr) -> Option<String> {
+        let mut read: Option<&str> = None;
+        let mut several = false;
+        value.any(&mut |x| {
+            if let Some(n) = x.as_name()
+                && self.tainted.contains_key(n)
+            {
+                several |= read.is_some_and(|r| r != n);
+                read = Some(n);
+            }
+            false
+        });
+        let read = read.filter(|_| !several)?;
+        let mut without = self.tainted.clone();
+        without.remove(read);
+        let rest = Analysis {
+            cx: self.cx,
+            params: self.params,
+            scope: self.scope.clone(),
+            tainted: without,
+            derived: HashMap::default(),
+            sole_source: HashMap::default(),
+            written_models: Vec::new(),
+            causes: HashMap::default(),
+            origins: HashMap::default(),
+            carried: HashMap::default(),
+        };
+        if rest.taint(value).is_some() {
+            return None;
+        }
+        Some(
+            self.sole_source
+                .get(read)
+                .cloned()
+                .unwrap_or_else(|| read.to_string()),
+        )
+    }
+
     /// `status, body = self.format_error(exc)`, `msg, code = str(e), 500`: each name gets the
     /// taint of the item it is given; the others are computed from the exception.
     fn learn_unpacking(&mut self, target: &Expr, value: &Expr) {
@@ -1499,13 +1651,41 @@ fn exposure_switch(test: &Expr) -> Option<bool> {
 /// runs only for that class. The same test spelled on the exception's class narrows alike:
 /// `issubclass(e.__class__, A)`, `issubclass(type(e), A)`, `type(e) is A`, `e.__class__ == A`,
 /// `type(e) in (A, B)`.
-fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Expr)> {
-    if let ExprKind::BoolOp {
-        op: BoolOp::And,
-        values,
-    } = &test.kind
-    {
-        return values.iter().find_map(|v| isinstance_test(analysis, v));
+///
+/// An `or` of such tests of one caught exception (`isinstance(e, ShopError) or
+/// isinstance(e.args[0], ShopError)`) selects the union of their classes, like a tuple; an
+/// operand may test the exception's first argument (an exception wrapping the project's
+/// error, whose text is that error's) when another tests the exception itself.
+fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, Vec<&'e Expr>)> {
+    match &test.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } => return values.iter().find_map(|v| isinstance_test(analysis, v)),
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => {
+            let mut name: Option<String> = None;
+            let mut classes = Vec::new();
+            let mut direct = false;
+            for v in values {
+                let (n, mut c) = match isinstance_test(analysis, v) {
+                    Some(found) => {
+                        direct = true;
+                        found
+                    }
+                    None => wrapped_isinstance_test(analysis, v)?,
+                };
+                if name.as_ref().is_some_and(|m| *m != n) {
+                    return None;
+                }
+                name = Some(n);
+                classes.append(&mut c);
+            }
+            return name.filter(|_| direct).map(|n| (n, classes));
+        }
+        _ => {}
     }
     if let ExprKind::Compare {
         left,
@@ -1518,7 +1698,7 @@ fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &
         else {
             return None;
         };
-        return class_of_caught(analysis, left).map(|name| (name, classes));
+        return class_of_caught(analysis, left).map(|name| (name, vec![classes]));
     }
     let call = test.as_call()?;
     let [subject, classes] = call.args.as_slice() else {
@@ -1537,7 +1717,32 @@ fn isinstance_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &
     analysis
         .tainted
         .contains_key(&name)
-        .then_some((name, classes))
+        .then(|| (name, vec![classes]))
+}
+
+/// `isinstance(e.args[0], A)` on a caught exception `e`: its name and the class tested.
+fn wrapped_isinstance_test<'e>(
+    analysis: &Analysis,
+    test: &'e Expr,
+) -> Option<(String, Vec<&'e Expr>)> {
+    let call = test.as_call()?;
+    let [subject, classes] = call.args.as_slice() else {
+        return None;
+    };
+    let ExprKind::Subscript { value, .. } = &subject.kind else {
+        return None;
+    };
+    let ExprKind::Attribute { value, attr } = &value.kind else {
+        return None;
+    };
+    if attr != "args" || analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance") {
+        return None;
+    }
+    let name = value.as_name()?;
+    analysis
+        .tainted
+        .contains_key(name)
+        .then(|| (name.to_string(), vec![classes]))
 }
 
 /// `isinstance(e.__cause__, A)` (or `__context__`, also one operand of an `and`) on a caught
@@ -2677,16 +2882,41 @@ impl ExceptionDetailsInResponse {
                     let Some((name, classes)) = isinstance_test(analysis, test) else {
                         continue;
                     };
-                    let caught = Self::classify(analysis.cx, Some(classes));
+                    // The classes of an `or` of tests, judged like a tuple of them.
+                    let caught = classes
+                        .iter()
+                        .map(|c| Self::classify(analysis.cx, Some(c)))
+                        .reduce(|a, b| Caught {
+                            narrow: a.narrow && b.narrow,
+                            http: a.http && b.http,
+                            any_http: a.any_http || b.any_http,
+                            upstream: a.upstream && b.upstream,
+                            specific: a.specific && b.specific,
+                            named: a.named && b.named,
+                        })
+                        .unwrap_or_default();
                     let saved = analysis.tainted.clone();
-                    if let Some(t) = analysis.tainted.get_mut(&name) {
-                        t.narrow = caught.narrow;
-                        t.specific = caught.specific;
-                        t.named = caught.named;
-                        t.upstream = caught.upstream;
-                    }
-                    if caught.any_http {
-                        analysis.tainted.remove(&name);
+                    // The exception and the locals holding only its text, taken before the
+                    // test (`message = str(e)`): in the branch they are of the class tested.
+                    let holders: Vec<String> = std::iter::once(name.clone())
+                        .chain(
+                            analysis
+                                .sole_source
+                                .iter()
+                                .filter(|(_, source)| **source == name)
+                                .map(|(local, _)| local.clone()),
+                        )
+                        .collect();
+                    for holder in &holders {
+                        if let Some(t) = analysis.tainted.get_mut(holder) {
+                            t.narrow = caught.narrow;
+                            t.specific = caught.specific;
+                            t.named = caught.named;
+                            t.upstream = caught.upstream;
+                        }
+                        if caught.any_http {
+                            analysis.tainted.remove(holder);
+                        }
                     }
                     self.check_body(analysis, body, is_handler, out);
                     analysis.tainted = saved;
@@ -2798,6 +3028,17 @@ impl ExceptionDetailsInResponse {
                 };
                 self.report(taint, status, span, "sent over the WebSocket", out);
             }
+            return;
+        }
+        // `await self.send(error)`: a method writing it to the WebSocket the object keeps.
+        if let Some(taint) = analysis.sent_through_websocket_method(call) {
+            self.report(
+                taint,
+                Status::Unspecified,
+                span,
+                "sent over the WebSocket",
+                out,
+            );
             return;
         }
         if analysis.is_response_builder(call) {
@@ -3033,6 +3274,7 @@ impl Rule for ExceptionDetailsInResponse {
             scope,
             tainted: HashMap::default(),
             derived: HashMap::default(),
+            sole_source: HashMap::default(),
             written_models: Vec::new(),
             causes: HashMap::default(),
             origins: HashMap::default(),

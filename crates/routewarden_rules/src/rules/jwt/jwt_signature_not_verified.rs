@@ -2,11 +2,12 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::identifier_words;
-use crate::jwt_calls::{decoder, is_false, options};
+use crate::jwt_calls::{DECODERS, decoder, dict_entries, is_false, options};
 use crate::rule::{Rule, RuleMeta};
 use crate::token_origin::fetched_from_provider;
-use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_model::ProjectModel;
+use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
+use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -18,7 +19,12 @@ declare_rule! {
     ///
     /// Not reported, because no claim of the unverified token decides anything: a peek
     /// followed by a verifying decode of the same token in the same function (reading `iss` or
-    /// `kid` to choose the key, then verifying); a peek that reads only the token's time claims
+    /// `kid` to choose the key, then verifying); a pre-check whose claims can only refuse the
+    /// token (read only in the test of an `if` that raises, `if claims["iss"] != ISSUER:
+    /// raise ...`, or in the raised value) when the token is verified one call away: by a
+    /// function of the module or a method of the class that the pre-check hands it to, or by
+    /// every caller after the pre-check returns (`self._check_issuer(token)` then
+    /// `self._decode(token)`, which verifies); a peek that reads only the token's time claims
     /// (`exp`, `iat`, `nbf`: `jwt.decode(t, options=...).get("exp")` to cap a session's
     /// lifetime can only shorten it); and helpers whose name says they return unverified
     /// claims (`get_unverified_claims`, `peek_claims`), like the libraries' own
@@ -226,10 +232,268 @@ fn claims_are_trusted(cx: &FileContext, expr: &Expr, call: &Call) -> bool {
         Some(claims) => !claims.iter().all(|c| TIME_CLAIMS.contains(&c.as_str())),
         None => true,
     };
+    // A pre-check whose claims can only refuse the token (`if claims["iss"] != issuer:
+    // raise ...`), verified one call away: by a helper it hands the token to, or by each of
+    // its callers after it returns.
+    if relied_on
+        && let Some(token) = token_argument(call)
+        && only_refuses(function, expr.span)
+        && (verified_by_callee(cx.model, cx.file_index, function, expr.span, token)
+            || verified_by_callers(cx.model, cx.file_index, function, token))
+    {
+        return false;
+    }
     // Following the token to its callers is the dearest question: asked last.
     relied_on
         && !token_argument(call)
             .is_some_and(|t| fetched_from_provider(cx.model, cx.file_index, function, t))
+}
+
+/// Whether the claims decoded at `at` can only lead to a refusal: every read of them, directly
+/// or through locals given one claim (`issuer = claims["iss"]`), is in the test of an `if`
+/// whose branch ends in `raise` (with no `else`), or in the raised value; nothing else reads
+/// them, so nothing of the token is returned, stored or used to choose a user.
+fn only_refuses(function: &Function, at: Span) -> bool {
+    let decoded = assigned_name(&function.body, at);
+    let mut holders: Vec<&str> = decoded.into_iter().collect();
+    let claim_of_holder = |e: &Expr, holders: &[&str]| -> bool {
+        let e = match &e.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => e,
+        };
+        let receiver = match &e.kind {
+            ExprKind::Subscript { value, .. } => value.as_ref(),
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "get" => value.as_ref(),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        receiver.span == at || receiver.as_name().is_some_and(|n| holders.contains(&n))
+    };
+    // The locals given one claim, in source order.
+    walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+            && let [target] = targets.as_slice()
+            && let Some(n) = target.as_name()
+            && claim_of_holder(value, &holders)
+        {
+            holders.push(n);
+        }
+    });
+    let uses = |e: &Expr, holders: &[&str]| {
+        e.any(&mut |x| x.span == at || x.as_name().is_some_and(|n| holders.contains(&n)))
+    };
+    let mut refuses_only = true;
+    let mut tested = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        if !refuses_only {
+            return;
+        }
+        let mut used = false;
+        stmt.for_each_own_expr(&mut |e| used |= uses(e, &holders));
+        if !used {
+            return;
+        }
+        refuses_only = match stmt {
+            Stmt::If { body, orelse, .. } => {
+                tested = true;
+                orelse.is_empty() && matches!(body.last(), Some(Stmt::Raise { .. }))
+            }
+            Stmt::Raise { .. } => true,
+            // The decode itself, or a claim put in a local.
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                let value = match &value.kind {
+                    ExprKind::Await(inner) => inner.as_ref(),
+                    _ => value,
+                };
+                matches!(targets.as_slice(), [t] if t.as_name().is_some_and(|n| holders.contains(&n)))
+                    && (value.span == at || claim_of_holder(value, &holders))
+            }
+            _ => false,
+        };
+    });
+    refuses_only && tested
+}
+
+/// Whether `call` decodes a JWT, outside test code, checking its signature; `scope` is where
+/// its options are read.
+fn verifying_decode(model: &ProjectModel, file: usize, scope: &[&Function], call: &Call) -> bool {
+    let source = &model.files[file];
+    if source.is_test()
+        || !source
+            .imports
+            .resolve(&call.func)
+            .is_some_and(|q| DECODERS.iter().any(|(n, _)| *n == q))
+    {
+        return false;
+    }
+    let unverified = call.keyword("options").is_some_and(|o| {
+        dict_entries(model.resolve_value(file, scope, o).expr)
+            .iter()
+            .any(|(k, v)| k == "verify_signature" && is_false(v))
+    });
+    !unverified && !call.keyword("verify").is_some_and(is_false)
+}
+
+/// The class of `file` whose method `function` is.
+fn class_of<'m>(model: &'m ProjectModel, file: usize, function: &Function) -> Option<&'m Class> {
+    model.files[file].body().iter().find_map(|s| match s {
+        Stmt::ClassDef(c)
+            if c.span.start <= function.span.start && function.span.end <= c.span.end =>
+        {
+            Some(c.as_ref())
+        }
+        _ => None,
+    })
+}
+
+/// A function of the same module, or a method of the same class (`self._decode(token)`), that
+/// `call` in `caller` reaches; with whether the first parameter is the bound `self`.
+fn local_callee<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    caller: &Function,
+    call: &Call,
+) -> Option<(&'m Function, bool)> {
+    match &call.func.kind {
+        ExprKind::Name(name) => match model.files[file].top_level(name)? {
+            Stmt::FunctionDef(f) => Some((f.as_ref(), false)),
+            _ => None,
+        },
+        ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+            class_of(model, file, caller)?
+                .body
+                .iter()
+                .find_map(|s| match s {
+                    Stmt::FunctionDef(m) if m.name == *attr => Some((m.as_ref(), true)),
+                    _ => None,
+                })
+        }
+        _ => None,
+    }
+}
+
+/// Whether `function` of `file`, after `after`, verifies `token` (dotted parts): decodes it
+/// with its signature checked, or passes it to a function of its module or a method of its
+/// class that does so with the parameter it binds.
+fn verifies_after(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    after: u32,
+    token: &[&str],
+    calls_followed: bool,
+) -> bool {
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let ExprKind::Call(c) = &x.kind else {
+                return false;
+            };
+            if x.span.start <= after {
+                return false;
+            }
+            let passes = |a: &Expr| a.dotted_parts().is_some_and(|p| p == token);
+            if verifying_decode(model, file, &[function], c)
+                && token_argument(c).is_some_and(passes)
+            {
+                return true;
+            }
+            if !calls_followed {
+                return false;
+            }
+            let Some(position) = c.args.iter().position(passes) else {
+                return false;
+            };
+            let Some((callee, bound)) = local_callee(model, file, function, c) else {
+                return false;
+            };
+            let Some(param) = callee.params.get(position + usize::from(bound)) else {
+                return false;
+            };
+            verifies_after(model, file, callee, 0, &[param.name.as_str()], false)
+        });
+    });
+    found
+}
+
+/// Whether `function`, after the peek at `at`, hands the token to a helper of its module or
+/// class that verifies it.
+fn verified_by_callee(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    at: Span,
+    token: &Expr,
+) -> bool {
+    token
+        .dotted_parts()
+        .is_some_and(|t| verifies_after(model, file, function, at.end, &t, true))
+}
+
+/// Whether every call of `function` in the project, at least one, passes a token that the
+/// caller then verifies (itself, or through a helper of its module or class).
+fn verified_by_callers(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    token: &Expr,
+) -> bool {
+    let Some(param) = token.as_name() else {
+        return false;
+    };
+    let Some(index) = function.params.iter().position(|p| p.name == param) else {
+        return false;
+    };
+    let takes_self = function
+        .params
+        .first()
+        .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"));
+    // The modules that can name the function: through itself, or through its class.
+    let named = class_of(model, file, function).map_or(function.name.as_str(), |c| c.name.as_str());
+    let mut sites = 0usize;
+    let mut all = true;
+    for (at, source) in model.files_naming(file, named) {
+        if !source.text.contains(function.name.as_str()) {
+            continue;
+        }
+        walk_functions(source.body(), &mut |caller| {
+            walk_exprs(&caller.body, &mut |e| {
+                e.any(&mut |x| {
+                    let ExprKind::Call(call) = &x.kind else {
+                        return false;
+                    };
+                    if !all || call.func.last_name() != Some(function.name.as_str()) {
+                        return false;
+                    }
+                    let method_call = matches!(call.func.kind, ExprKind::Attribute { .. });
+                    let argument = match (takes_self && method_call, index) {
+                        (true, 0) => None,
+                        (true, i) => call.argument(param, i - 1),
+                        (false, i) => call.argument(param, i),
+                    };
+                    sites += 1;
+                    all &= argument
+                        .and_then(Expr::dotted_parts)
+                        .is_some_and(|t| verifies_after(model, at, caller, x.span.end, &t, true));
+                    false
+                });
+            });
+        });
+        if !all {
+            return false;
+        }
+    }
+    sites > 0
 }
 
 impl Rule for JwtSignatureNotVerified {
