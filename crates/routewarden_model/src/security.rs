@@ -2074,6 +2074,21 @@ impl<'a> Judge<'a, '_> {
                             self.text(cx.file, test.span)
                         )));
                     }
+                    // `if settings.require_auth and path in PROTECTED: refuse`: the selected
+                    // paths are refused only while the setting holds.
+                    (false, true, Tv::Free) => {
+                        if let Some(on) = self.setting_operands(cx, test, BoolOp::And) {
+                            switches.extend(on);
+                            return Some(Coverage::Only(format!("if {}", switches.join(" and "))));
+                        }
+                    }
+                    // `if not settings.require_auth or path not in PROTECTED: return await
+                    // call_next(request)`: the other paths are checked only while it holds.
+                    (true, _, Tv::Free) => {
+                        if let Some(off) = self.setting_operands(cx, test, BoolOp::Or) {
+                            switches.extend(off.iter().map(|t| crate::apps::negated(t)));
+                        }
+                    }
                     _ => {}
                 }
             } else if passes && ev.config {
@@ -2091,6 +2106,31 @@ impl<'a> Judge<'a, '_> {
             }
         }
         None
+    }
+
+    /// The operands of a `test` joined by `op` that are settings left open for the route (the
+    /// others read its path or name), as written; `None` when another operand is left open.
+    fn setting_operands(
+        &self,
+        cx: &EvalCx<'_, 'a>,
+        test: &'a Expr,
+        op: BoolOp,
+    ) -> Option<Vec<String>> {
+        let ExprKind::BoolOp { op: found, values } = &test.kind else {
+            return None;
+        };
+        let mut settings = Vec::new();
+        for v in values.iter().filter(|_| *found == op) {
+            let ev = self.eval_test(cx, v);
+            if ev.value != Tv::Free {
+                continue;
+            }
+            if !ev.config || crate::apps::production_value(self.model, cx.file, v).is_some() {
+                return None;
+            }
+            settings.push(self.text(cx.file, v.span).to_string());
+        }
+        (!settings.is_empty()).then_some(settings)
     }
 
     /// A test about the route's path or name evaluated once per literal item `var` stands
@@ -2282,6 +2322,18 @@ impl<'a> Judge<'a, '_> {
                 config: false,
             };
         }
+        // `[request.method, request.url.path] in PROTECTED`: the route's method and path
+        // looked up among pairs.
+        if matches!(op, CmpOp::In | CmpOp::NotIn)
+            && let Some(parts) = left.elements()
+            && parts.iter().any(|p| self.target(cx, p, 0).is_some())
+        {
+            let mut ev = self.eval_pair_in(cx, parts, right);
+            if op == CmpOp::NotIn {
+                ev.value = ev.value.not();
+            }
+            return ev;
+        }
         let any_target = self.target(cx, left, 0).is_some() || self.target(cx, right, 0).is_some();
         if any_target {
             return Ev {
@@ -2298,6 +2350,56 @@ impl<'a> Judge<'a, '_> {
                 && side(right)
                 && (self.is_config(cx.file, left) || self.is_config(cx.file, right)),
         )
+    }
+
+    /// Whether the route's request (`parts`: its path, endpoint, method) is one of the tuples of
+    /// the collection `items`; unknown when the collection or an item cannot be read (a
+    /// settings list, whose value is the deployment's).
+    fn eval_pair_in(&self, cx: &EvalCx<'_, 'a>, parts: &'a [Expr], items: &'a Expr) -> Ev {
+        let origin = self.model.resolve_value(cx.file, &[cx.function], items);
+        let Some(items) = origin.expr.elements() else {
+            return Ev::unknown_target();
+        };
+        let mut matched = false;
+        let values: Vec<Tv> = items
+            .iter()
+            .map(|item| {
+                let Some(fields) = item.elements().filter(|f| f.len() == parts.len()) else {
+                    return Tv::Unknown;
+                };
+                Tv::all(parts.iter().zip(fields).map(|(part, field)| {
+                    let Some(text) = field.as_str() else {
+                        return Tv::Unknown;
+                    };
+                    if let Some(target) = self.target(cx, part, 0) {
+                        let hit = cx.equals(target, text);
+                        matched |= hit;
+                        return if hit {
+                            Tv::True
+                        } else if cx.known(target) || !cx.may_equal(target, text) {
+                            Tv::False
+                        } else {
+                            Tv::Unknown
+                        };
+                    }
+                    match self.request_property(cx, part) {
+                        Some(actual) if actual.iter().all(|m| m.eq_ignore_ascii_case(text)) => {
+                            Tv::True
+                        }
+                        Some(actual) if actual.iter().all(|m| !m.eq_ignore_ascii_case(text)) => {
+                            Tv::False
+                        }
+                        _ => Tv::Unknown,
+                    }
+                }))
+            })
+            .collect();
+        Ev {
+            value: Tv::any(values.into_iter()),
+            matched,
+            about_target: true,
+            config: false,
+        }
     }
 
     fn eval_call(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr, call: &'a Call) -> Ev {
@@ -2396,6 +2498,17 @@ impl<'a> Judge<'a, '_> {
                         inner.targets.push((p.name.as_str(), t));
                     }
                 }
+                // `self.needs_token(method=request.method, path=request.url.path)`
+                for k in &call.keywords {
+                    if let Some(t) = self.target(cx, &k.value, 0)
+                        && let Some(p) = helper
+                            .params
+                            .iter()
+                            .find(|p| k.arg.as_deref() == Some(&p.name))
+                    {
+                        inner.targets.push((p.name.as_str(), t));
+                    }
+                }
                 if let Some(ev) = self.eval_predicate(&inner, &helper.body)
                     && ev.about_target
                 {
@@ -2403,7 +2516,12 @@ impl<'a> Judge<'a, '_> {
                 }
             }
             // `re.match(pattern, request.url.path)`, an unresolved predicate of the path.
-            if call.args.iter().any(|a| self.target(cx, a, 0).is_some()) {
+            if call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .any(|a| self.target(cx, a, 0).is_some())
+            {
                 return Ev::unknown_target();
             }
         }
@@ -6533,6 +6651,31 @@ impl<'a> Judge<'a, '_> {
                             || checked.is_some()
                             || compares_value(test)
                             || self.presented_scheme_parameter(root, test).is_some());
+                    // `if settings.require_auth and policy.needs_token(path=request.url.path):`
+                    // picks the paths the refusals under it answer, while a setting holds:
+                    // nothing about the caller, whatever the predicate is called.
+                    if let ExprKind::BoolOp {
+                        op: BoolOp::And,
+                        values,
+                    } = &test.kind
+                        && values.iter().any(selects_paths)
+                        && let Some(setting) = values
+                            .iter()
+                            .find(|v| !selects_paths(v) && self.is_server_switch(file, root, v))
+                        && values
+                            .iter()
+                            .all(|v| selects_paths(v) || self.is_server_switch(file, root, v))
+                    {
+                        own = Gate {
+                            switch: Some(Switch {
+                                file,
+                                test: setting.span,
+                                negated: false,
+                                parameter: false,
+                            }),
+                            ..Gate::default()
+                        };
+                    }
                     let mut g = own;
                     if let Some(outer) = gate {
                         g.compared |= outer.compared;
@@ -9105,11 +9248,61 @@ fn tests_presented_value(test: &Expr) -> bool {
     }
 }
 
+/// `policy.needs_token(method=request.method, path=request.url.path)`: a predicate given only
+/// the request's method and path selects routes, whatever it is called.
+fn is_path_predicate_call(call: &Call) -> bool {
+    !(call.args.is_empty() && call.keywords.is_empty())
+        && call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .all(|a| {
+                matches!(&a.kind, ExprKind::Attribute { attr, .. }
+                    if matches!(attr.as_str(), "method" | "path" | "endpoint" | "url_rule"))
+            })
+}
+
+/// Whether a test only selects requests by their path or endpoint: `request.url.path in
+/// PROTECTED`, `[request.method, request.url.path] in settings.paths`, `path.startswith("/api")`,
+/// `policy.needs_token(path=request.url.path)`.
+fn selects_paths(test: &Expr) -> bool {
+    let routing = |x: &Expr| {
+        x.elements()
+            .unwrap_or(std::slice::from_ref(x))
+            .iter()
+            .any(|x| {
+                matches!(&x.kind, ExprKind::Attribute { attr, .. }
+                if matches!(attr.as_str(), "endpoint" | "path" | "blueprint" | "url_rule"))
+            })
+    };
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => selects_paths(operand),
+        ExprKind::Compare {
+            left, comparators, ..
+        } => routing(left) || comparators.iter().any(routing),
+        ExprKind::Call(call) => {
+            is_path_predicate_call(call)
+                || matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if matches!(attr.as_str(), "startswith" | "endswith") && routing(value))
+        }
+        _ => false,
+    }
+}
+
 /// Where the string literals of a test that are compared with the request's endpoint,
-/// path or blueprint start: `request.endpoint in ("auth.login", "static")`.
+/// path or blueprint start: `request.endpoint in ("auth.login", "static")`; also the names of
+/// predicates given only the request's method and path.
 fn routing_name_literals(test: &Expr) -> Vec<u32> {
     let mut starts = Vec::new();
     test.any(&mut |e| {
+        if let ExprKind::Call(call) = &e.kind
+            && is_path_predicate_call(call)
+        {
+            starts.push(call.func.span.start);
+        }
         if let ExprKind::Compare {
             left, comparators, ..
         } = &e.kind
@@ -12958,6 +13151,131 @@ async def users(t=Depends(get_admin_session_token)):
                 "POST /comments views.app: NONE",
                 "POST /drafts views.app: AUTH",
                 "POST /notes views.app: NONE",
+            ]
+        );
+    }
+
+    /// Middleware guarding only the requests whose method and path are in a list, or only
+    /// while a setting is on: a settings list leaves every route conditional, a constant list
+    /// protects the routes it names, and `settings.X and <path test>` is conditional on `X`.
+    #[test]
+    fn a_middleware_scoped_by_a_path_list_or_a_switch_covers_only_those_paths() {
+        let app = r#"
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic_settings import BaseSettings
+from starlette.middleware.base import BaseHTTPMiddleware
+
+PROTECTED = [("POST", "/pay/charge")]
+
+
+class Settings(BaseSettings):
+    require_auth: bool = False
+    protected_paths: list = [["POST", "/v1/spend"]]
+
+
+settings = Settings()
+
+
+class Policy:
+    def needs_token(self, method, path):
+        for m, p in settings.protected_paths:
+            if m == method and p == path:
+                return True
+        return False
+
+
+policy = Policy()
+
+
+class ListGuard(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if [request.method, request.url.path] in settings.protected_paths:
+            if not request.headers.get("x-token"):
+                return JSONResponse({}, status_code=401)
+        return await call_next(request)
+
+
+class PairGuard(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if (request.method, request.url.path) in PROTECTED:
+            if not request.headers.get("x-token"):
+                return JSONResponse({}, status_code=401)
+        return await call_next(request)
+
+
+class SwitchedGuard(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if settings.require_auth and request.url.path == "/keys/rotate":
+            if not request.headers.get("x-token"):
+                return JSONResponse({}, status_code=401)
+        return await call_next(request)
+
+
+class PolicyGuard(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if settings.require_auth and policy.needs_token(method=request.method, path=request.url.path):
+            if not request.headers.get("x-token"):
+                return JSONResponse({}, status_code=401)
+        return await call_next(request)
+
+
+wallet = FastAPI()
+wallet.add_middleware(ListGuard)
+pay = FastAPI()
+pay.add_middleware(PairGuard)
+keys = FastAPI()
+keys.add_middleware(SwitchedGuard)
+swaps = FastAPI()
+swaps.add_middleware(PolicyGuard)
+
+
+@wallet.post("/v1/spend")
+def spend():
+    return {}
+
+
+@pay.post("/pay/charge")
+def charge():
+    return {}
+
+
+@pay.get("/pay/charge")
+def charge_status():
+    return {}
+
+
+@pay.post("/pay/refund")
+def refund():
+    return {}
+
+
+@keys.post("/keys/rotate")
+def rotate():
+    return {}
+
+
+@keys.post("/keys/export")
+def export():
+    return {}
+
+
+@swaps.post("/v1/swap")
+def swap():
+    return {}
+"#;
+        let list = "CONDITIONAL for the paths `[request.method, request.url.path] in settings.protected_...` selects";
+        let policy = "CONDITIONAL for the paths `settings.require_auth and policy.needs_token(method=reque...` selects";
+        assert_eq!(
+            routes(&[("app.py", app)]),
+            [
+                "GET /pay/charge app.pay: NONE".to_string(),
+                "POST /keys/export app.keys: NONE".to_string(),
+                "POST /keys/rotate app.keys: CONDITIONAL if settings.require_auth".to_string(),
+                "POST /pay/charge app.pay: AUTH".to_string(),
+                "POST /pay/refund app.pay: NONE".to_string(),
+                format!("POST /v1/spend app.wallet: {list}"),
+                format!("POST /v1/swap app.swaps: {policy}"),
             ]
         );
     }

@@ -144,7 +144,11 @@ declare_rule! {
     /// condition fails.
     /// A middleware that only guards some paths (`if not request.url.path.startswith("/admin"):
     /// return await call_next(request)`, also through a predicate such as
-    /// `_is_metrics_route(scope)`) protects only those. An application built by a factory and
+    /// `_is_metrics_route(scope)`) protects only those; one that checks the requests whose
+    /// method and path are in a list (`[request.method, request.url.path] in PROTECTED`) protects
+    /// the routes a constant list names, and every route only conditionally when the list is a
+    /// setting; one that checks them only `if settings.require_auth and <path test>:` protects
+    /// the selected paths only while the setting is on. An application built by a factory and
     /// extended by another factory (an opt-in plugin adding its middleware) is a separate
     /// application: what the plugin adds does not protect the default one. Optional authentication
     /// is no authentication: a security scheme with `auto_error=False` (a project subclass of
