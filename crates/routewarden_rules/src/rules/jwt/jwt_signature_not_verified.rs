@@ -463,7 +463,7 @@ fn verified_by_callers(
     let mut sites = 0usize;
     let mut all = true;
     for (at, source) in model.files_naming(file, named) {
-        if !source.text.contains(function.name.as_str()) {
+        if !source.may_mention(function.name.as_str()) {
             continue;
         }
         walk_functions(source.body(), &mut |caller| {
