@@ -382,11 +382,13 @@ impl<'a> AppModel<'a> {
         let mut apps = AppModel {
             model,
             objects: BTreeMap::new(),
-            routes: Vec::new(),
+            // Exactly sized: grown by doubling, the calls alone left 3 MB unused on large
+            // projects.
+            routes: Vec::with_capacity(per_file.iter().map(|f| f.routes.len()).sum()),
             includes: Vec::new(),
-            hooks: Vec::new(),
+            hooks: Vec::with_capacity(per_file.iter().map(|f| f.hooks.len()).sum()),
             middleware: Vec::new(),
-            calls: Vec::new(),
+            calls: Vec::with_capacity(per_file.iter().map(|f| f.calls.len()).sum()),
             state_limiters: Vec::new(),
             unresolved_mounts: 0,
             local_servers: Vec::new(),
