@@ -232,6 +232,7 @@ impl<'a> AttackSurface<'a> {
                     active_overrides: RefCell::new(Vec::new()),
                     override_conditions: RefCell::new(Vec::new()),
                     basic_auth_force: &basic_auth_force,
+                    flag_memo: RefCell::new(HashMap::default()),
                 };
                 group
                     .iter()
@@ -455,6 +456,9 @@ struct Judge<'a, 'm> {
     override_conditions: RefCell<Vec<(Switch, String)>>,
     /// The values production code gives Flask-BasicAuth's `BASIC_AUTH_FORCE`.
     basic_auth_force: &'m [ForceSetting],
+    /// Whether a module binds a name as a flag, by module and name (see
+    /// [`Judge::flag_of_module`]).
+    flag_memo: RefCell<HashMap<(usize, String), bool>>,
 }
 
 /// A project definition (its statement's address) or, outside the project, a qualified name:
@@ -6389,9 +6393,8 @@ impl<'a> Judge<'a, '_> {
                     if own.switch.is_none()
                         && caller_part.is_some_and(|c| c.span != test.span)
                         && let ExprKind::BoolOp { values, .. } = &test.kind
-                        && let Some(flag) = values
-                            .iter()
-                            .find(|v| module_flag(&self.model.files[file], v, test.span, 0))
+                        && let Some(flag) =
+                            values.iter().find(|v| self.module_flag(file, v, test.span))
                     {
                         own.switch = Some(Switch {
                             file,
@@ -6473,10 +6476,13 @@ impl<'a> Judge<'a, '_> {
                             _ => test.as_name(),
                         },
                     };
+                    // `if member is None:` after `member = find_member(session.get("sid"))`: the
+                    // lookup of whom the session names found nobody.
                     let checked = verdict.filter(|n| {
                         !own.identity
                             && presented.is_none()
-                            && verdict_of_identity_check(&self.model.files[file].imports, root, n)
+                            && (verdict_of_identity_check(&self.model.files[file].imports, root, n)
+                                || self.session_keyed_lookup(file, root, n))
                     });
                     if let Some(name) = checked {
                         own.identity = true;
@@ -7179,13 +7185,15 @@ impl<'a> Judge<'a, '_> {
             return false;
         };
         // A module-level flag (`auth_configured`) or one named for a setting is the
-        // server's, not the caller's.
+        // server's, not the caller's; so is a module flag bound in a module-level block or
+        // imported from another module (`has_login`, see [`Judge::module_flag`]).
         let setting = |v: &Expr| match v.as_name() {
             Some(n) => {
                 self.model.files[file].top_level(n).is_some()
                     || ["configured", "enabled", "required"]
                         .iter()
                         .any(|w| n.ends_with(w))
+                    || self.module_flag(file, v, test.span)
             }
             None => false,
         };
@@ -7600,12 +7608,211 @@ impl<'a> Judge<'a, '_> {
         config && !request && returns
     }
 
-    /// `test` without the module flags (see [`module_flag`]) among the operands of an `and`:
+    /// Whether the function assigns `name` only lookups keyed by a value of the caller's
+    /// session: `member = find_member(session.get("sid"))`, `Member.query.filter_by(sid=
+    /// session["sid"]).first()`, through a local holding the value or a project helper
+    /// returning it (see [`Judge::session_value`]), in a module that imports the session.
+    /// Tested for nobody found (`if member is None:`) and refused, it is the check of who the
+    /// session says the caller is, whatever the names. A lookup keyed by a path parameter, a
+    /// query argument or a form field is not.
+    fn session_keyed_lookup(&self, file: usize, root: &[Stmt], name: &str) -> bool {
+        // Cheap first: the walks below run for every test of a name, so only a module that
+        // imports the session is asked (a helper returning its value is usually beside it).
+        if self
+            .model
+            .importers_of("flask.session")
+            .binary_search(&file)
+            .is_err()
+            && self
+                .model
+                .importers_of("quart.session")
+                .binary_search(&file)
+                .is_err()
+        {
+            return false;
+        }
+        let mut lookups = 0usize;
+        let mut other = false;
+        nested_assignments(root, name, &mut |value| {
+            let value = match &value.kind {
+                ExprKind::Await(inner) => &**inner,
+                _ => value,
+            };
+            // The session value itself, or an argument of a call of the chain
+            // (`Member.query.filter_by(sid=session["sid"]).first()`).
+            let keyed = self.session_value(file, root, value, 1)
+                || matches!(value.kind, ExprKind::Call(_))
+                    && value.any(&mut |x| {
+                        x.as_call().is_some_and(|c| {
+                            c.args
+                                .iter()
+                                .chain(c.keywords.iter().map(|k| &k.value))
+                                .any(|a| self.session_value(file, root, a, 0))
+                        })
+                    });
+            if keyed {
+                lookups += 1;
+            } else {
+                other = true;
+            }
+        });
+        lookups > 0 && !other
+    }
+
+    /// Whether `e` is a value read from the caller's session (Flask's or Quart's): `session.
+    /// get("sid")`, `session["sid"]`; a local of `root` assigned only such values; or a call,
+    /// without arguments, of a project function returning only such values (`current_sid()`).
+    fn session_value(&self, file: usize, root: &[Stmt], e: &Expr, depth: u32) -> bool {
+        let imports = &self.model.files[file].imports;
+        if mapping_read(e).is_some_and(|(container, _)| {
+            container
+                .as_name()
+                .and_then(|n| imports.get(n))
+                .is_some_and(|q| matches!(q, "flask.session" | "quart.session"))
+        }) {
+            return true;
+        }
+        if depth >= 2 {
+            return false;
+        }
+        if let Some(n) = e.as_name() {
+            let (mut seen, mut all) = (false, true);
+            nested_assignments(root, n, &mut |v| {
+                seen = true;
+                all = all && self.session_value(file, root, v, depth + 1);
+            });
+            return seen && all;
+        }
+        let Some(call) = e.as_call() else {
+            return false;
+        };
+        if !call.args.is_empty() || !call.keywords.is_empty() {
+            return false;
+        }
+        let Some((helper_file, Some(Stmt::FunctionDef(helper)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        let (mut seen, mut all) = (false, true);
+        crate::values::for_each_return(&helper.body, &mut |v| {
+            seen = true;
+            all = all && self.session_value(helper_file, &helper.body, v, depth + 1);
+        });
+        seen && all
+    }
+
+    /// Whether `test` (under any `not`s) names a module flag at `at`: a name that the enclosing
+    /// functions neither bind nor receive, bound at the module's level only to literals (`True`,
+    /// `False`, `None`, numbers, strings) or to other such flags, and by no function or class of
+    /// the module (a function may rebind it under `global`). `has_login = True` in the branch of
+    /// a module-level `if` that imports an optional add-on and `False` in its `else`, or `True`
+    /// in a `try` and `False` in its `except ImportError`: how the server was set up at import,
+    /// not who the caller is, whatever the name says. Its value is not folded to one of the
+    /// literals: the branches make it undecidable. A flag imported from a project module (`from
+    /// .settings import has_login`, or `settings.has_login` after `from . import settings`) is
+    /// judged where that module binds it, provided the importing module does not bind it again
+    /// and no module assigns it as an attribute (`settings.has_login = True`); one imported from
+    /// outside the analysed code is not a flag.
+    fn module_flag(&self, file: usize, test: &Expr, at: Span) -> bool {
+        let model = self.model;
+        let source = &model.files[file];
+        let test = without_not(test);
+        // `settings.has_login` where `settings` is a project module.
+        if let ExprKind::Attribute { value, attr } = &test.kind {
+            let Some(alias) = value.as_name() else {
+                return false;
+            };
+            let Some((index, _)) = source.imports.get(alias).and_then(|m| model.module(m)) else {
+                return false;
+            };
+            return !shadowed_at(source, at, alias) && self.flag_of_module(index, attr, 0);
+        }
+        let Some(name) = test.as_name() else {
+            return false;
+        };
+        // Cheap first: a module-level assignment of that name, or an import of it from a project
+        // module.
+        let bound_here = match source.imports.get(name) {
+            Some(q) => q
+                .rsplit_once('.')
+                .is_some_and(|(m, _)| model.module(m).is_some()),
+            None => {
+                matches!(source.top_level(name), Some(Stmt::Assign { .. }))
+                    || source.block_binding(name).is_some()
+            }
+        };
+        bound_here && !shadowed_at(source, at, name) && self.flag_of_module(file, name, 0)
+    }
+
+    /// Whether module `file` binds `name` as a flag (see [`Judge::module_flag`]): only at its
+    /// level, only to literals or other such flags, or by importing a flag of another project
+    /// module; and no module assigns it as an attribute of this one.
+    fn flag_of_module(&self, file: usize, name: &str, depth: u32) -> bool {
+        if depth > 4 {
+            return false;
+        }
+        let model = self.model;
+        let source = &model.files[file];
+        // Cheap first: bound by an import, or at the module's level by an assignment whose value
+        // may be a flag's.
+        if source.imports.get(name).is_none() {
+            let may_be_flag = match source.top_level(name) {
+                Some(Stmt::Assign { value: Some(v), .. }) => {
+                    literal_truth(v).is_some() || v.as_name().is_some()
+                }
+                Some(Stmt::Assign { .. }) => false,
+                _ => source.block_binding(name).is_some(),
+            };
+            if !may_be_flag {
+                return false;
+            }
+        }
+        // Asked for every test of such a name: the module is walked once per name.
+        let key = (file, name.to_string());
+        if let Some(&known) = self.flag_memo.borrow().get(&key) {
+            return known;
+        }
+        let flag = self.flag_of_module_walk(file, name, depth);
+        self.flag_memo.borrow_mut().insert(key, flag);
+        flag
+    }
+
+    /// [`Judge::flag_of_module`] without its memo.
+    fn flag_of_module_walk(&self, file: usize, name: &str, depth: u32) -> bool {
+        let model = self.model;
+        let source = &model.files[file];
+        let mut bound = false;
+        let mut literal = true;
+        module_bindings(source.body(), name, false, &mut |value, nested| {
+            bound = true;
+            literal &= !nested
+                && value.is_some_and(|v| {
+                    literal_truth(v).is_some()
+                        || v.as_name()
+                            .is_some_and(|n| n != name && self.flag_of_module(file, n, depth + 1))
+                });
+        });
+        let flag = match source.imports.get(name) {
+            // `from .settings import has_login`, not bound again here.
+            Some(q) => {
+                !bound
+                    && q.rsplit_once('.').is_some_and(|(m, n)| {
+                        model
+                            .module(m)
+                            .is_some_and(|(index, _)| self.flag_of_module(index, n, depth + 1))
+                    })
+            }
+            None => bound && literal,
+        };
+        flag && !assigned_as_attribute(model, file, name)
+    }
+
+    /// `test` without the module flags (see [`Judge::module_flag`]) among the operands of an `and`:
     /// the part that may ask about the caller. `None` when the test is a module flag or an
     /// `and` of them only: a switch of how the server was set up, decided alike for every
     /// caller, which leaves the guards under it in place (conditional on it, not dead).
     fn without_module_flags<'t>(&self, file: usize, test: &'t Expr) -> Option<&'t Expr> {
-        let source = &self.model.files[file];
         match &test.kind {
             ExprKind::BoolOp {
                 op: BoolOp::And,
@@ -7613,14 +7820,14 @@ impl<'a> Judge<'a, '_> {
             } => {
                 let mut rest = values
                     .iter()
-                    .filter(|v| !module_flag(source, v, test.span, 0));
+                    .filter(|v| !self.module_flag(file, v, test.span));
                 match (rest.next(), rest.next()) {
                     (None, _) => None,
                     (Some(only), None) => Some(only),
                     _ => Some(test),
                 }
             }
-            _ if module_flag(source, test, test.span, 0) => None,
+            _ if self.module_flag(file, test, test.span) => None,
             _ => Some(test),
         }
     }
@@ -12211,46 +12418,45 @@ fn tests_auto_error(body: &[Stmt], span: Span) -> bool {
     found
 }
 
-/// Whether `test` (under any `not`s) names a module flag at `at`: a name that the enclosing
-/// functions neither bind nor receive, bound at the module's level only to literals (`True`,
-/// `False`, `None`, numbers, strings) or to other such flags, and by no function or class of
-/// the module (a function may rebind it under `global`). `has_login = True` in the branch of
-/// a module-level `if` that imports an optional add-on and `False` in its `else`, or `True`
-/// in a `try` and `False` in its `except ImportError`: how the server was set up at import,
-/// not who the caller is, whatever the name says. Its value is not folded to one of the
-/// literals: the branches make it undecidable.
-fn module_flag(source: &crate::project::SourceModule, test: &Expr, at: Span, depth: u32) -> bool {
-    let Some(name) = without_not(test).as_name() else {
-        return false;
-    };
-    // Cheap first: a module-level assignment of that name, not an import.
-    if source.imports.get(name).is_some()
-        || !matches!(source.top_level(name), Some(Stmt::Assign { .. }))
-            && source.block_binding(name).is_none()
-    {
-        return false;
-    }
+/// Whether a function enclosing `at` binds `name` or receives it as a parameter.
+fn shadowed_at(source: &crate::project::SourceModule, at: Span, name: &str) -> bool {
     let mut scope = Vec::new();
     functions_enclosing(source.body(), at, &mut scope);
-    if scope
+    scope
         .iter()
         .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name.as_str() == name))
-    {
-        return false;
+}
+
+/// Whether some module assigns `name` as an attribute of module `file` (`settings.has_login =
+/// True`, anywhere, in functions too): a value set at run time. Only the modules that can name
+/// it are read.
+fn assigned_as_attribute(model: &ProjectModel, file: usize, name: &str) -> bool {
+    fn visit(body: &[Stmt], f: &mut impl FnMut(&Expr) -> bool) -> bool {
+        body.iter().any(|stmt| {
+            let own = match stmt {
+                Stmt::Assign { targets, .. } => targets.iter().any(&mut *f),
+                Stmt::AugAssign { target, .. } => f(target),
+                _ => false,
+            };
+            own || stmt.child_bodies().any(|child| visit(child, f))
+        })
     }
-    let mut bound = false;
-    let mut literal = true;
-    module_bindings(source.body(), name, false, &mut |value, nested| {
-        bound = true;
-        literal &= !nested
-            && value.is_some_and(|v| {
-                literal_truth(v).is_some()
-                    || depth < 2
-                        && v.as_name().is_some_and(|n| n != name)
-                        && module_flag(source, v, at, depth + 1)
-            });
-    });
-    bound && literal
+    let module = model.files[file].module_name.as_str();
+    model
+        .files_naming(file, name)
+        .filter(|&(i, _)| i != file)
+        .any(|(_, other)| {
+            visit(other.body(), &mut |target| {
+                target.any(&mut |x| {
+                    matches!(&x.kind, ExprKind::Attribute { value, attr }
+                        if attr == name
+                            && value
+                                .as_name()
+                                .and_then(|m| other.imports.get(m))
+                                .is_some_and(|q| q == module))
+                })
+            })
+        })
 }
 
 /// Calls `f` with the value of each assignment of `name` in `body` (`None` when it is not a
@@ -13276,6 +13482,74 @@ def swap():
                 "POST /pay/refund app.pay: NONE".to_string(),
                 format!("POST /v1/spend app.wallet: {list}"),
                 format!("POST /v1/swap app.swaps: {policy}"),
+            ]
+        );
+    }
+
+    /// `member = find_member(session.get("sid"))` refused when nobody is found checks the
+    /// caller, in a handler, a hook and a decorator, whatever the names; a lookup keyed by the
+    /// path, the query or a form is not, nor a 404 after the session lookup.
+    #[test]
+    fn a_refused_lookup_keyed_by_the_session_authenticates() {
+        let app = include_str!(
+            "../../routewarden_rules/fixtures/AUTH001/session_keyed_lookup_refused/club/app.py"
+        );
+        let members = include_str!(
+            "../../routewarden_rules/fixtures/AUTH001/session_keyed_lookup_refused/club/members.py"
+        );
+        assert_eq!(
+            routes(&[
+                ("club/__init__.py", ""),
+                ("club/app.py", app),
+                ("club/members.py", members)
+            ]),
+            vec![
+                "DELETE /items/<item_id> club.app.app: AUTH",
+                "GET /login club.app.app: NONE",
+                "POST /board/posts club.app.app: AUTH",
+                "POST /items club.app.app: AUTH",
+                "POST /items/<item_id>/archive club.app.app: NONE",
+                "POST /items/<item_id>/rename club.app.app: AUTH",
+                "POST /items/archive club.app.app: NONE",
+                "POST /items/hide club.app.app: NONE",
+                "POST /items/restore club.app.app: NONE",
+            ]
+        );
+    }
+
+    /// A module flag imported from another project module, by name or through the module,
+    /// keeps the guards under it, conditional on it; one the defining module rebinds in a
+    /// function, one assigned as another module's attribute, or one from outside does not.
+    #[test]
+    fn a_guard_under_an_imported_module_flag_is_conditional() {
+        let file = |name: &str| match name {
+            "app" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/imported_module_flag_guard/shop/app.py"
+            ),
+            "addons" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/imported_module_flag_guard/shop/addons.py"
+            ),
+            "members" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/imported_module_flag_guard/shop/members.py"
+            ),
+            _ => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/imported_module_flag_guard/shop/cli.py"
+            ),
+        };
+        assert_eq!(
+            routes(&[
+                ("shop/__init__.py", ""),
+                ("shop/app.py", file("app")),
+                ("shop/addons.py", file("addons")),
+                ("shop/members.py", file("members")),
+                ("shop/cli.py", file("cli")),
+            ]),
+            vec![
+                "POST /orders shop.app.app: CONDITIONAL if has_login",
+                "POST /orders/cancel shop.app.app: CONDITIONAL if addons.has_signin",
+                "POST /orders/gift shop.app.app: AUTH",
+                "POST /orders/notes shop.app.app: AUTH",
+                "POST /orders/refund shop.app.app: AUTH",
             ]
         );
     }

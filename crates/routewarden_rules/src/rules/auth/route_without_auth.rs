@@ -104,7 +104,11 @@ declare_rule! {
     /// with an error when it differs, as webhooks do), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
     /// code typed by the user; a per-object access check whose denial is answered as if the
     /// object did not exist (`except NotAuthorized: abort(404)`, also in a method the view
-    /// calls on `self`); a webhook that checks the payload's
+    /// calls on `self`); the lookup of whom the session names, refused when it finds nobody
+    /// (`member = find_member(session.get("sid"))`, also through a local or a project helper
+    /// returning the session value, then `if member is None: abort(403)`, whatever the names;
+    /// a lookup keyed by a path, query or form value is an ordinary not-found, and a 404 refuses
+    /// no one); a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
@@ -132,7 +136,11 @@ declare_rule! {
     /// a permission check that returns `True` for everyone under a setting, `if
     /// config["WRITE_ACCESS"] == "ANONYMOUS": return True`; a pluggable authentication object
     /// whose default lets everyone in, `def __init__(self, auth=NoAuth())` with `NoAuth.
-    /// is_logged_in` returning `True`), or by a guard whose covered paths cannot be worked out (`any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)`), is
+    /// is_logged_in` returning `True`; a guard under a module flag, bound at module level only
+    /// to literals or other such flags and by no function, whatever its name, also one
+    /// imported from another project module: `if has_login and not session.get("user"):`
+    /// after `from .addons import has_login`), or by a guard whose covered paths cannot be
+    /// worked out (`any(request.path.startswith(f"/api{ns.path}") for ns in namespaces)`), is
     /// conditional: when it is a route's only protection the route is still reported, at low
     /// confidence (whether the switch is on in production is the operator's), naming the
     /// condition. Conditions known for production are not: protection
