@@ -772,7 +772,7 @@ impl<'a> Judge<'a, '_> {
                 Some(LimitDecorator::Limit) => {
                     if above_route {
                         sec.misordered_limit = Some(decorator.span);
-                    } else {
+                    } else if !self.unattached_flask_limiter(hf, scope, decorator) {
                         sec.rate_limits.push(Protection {
                             mechanism: format!("@{}", self.text(hf, decorator.span)),
                             level: Level::Decorator,
@@ -4889,6 +4889,25 @@ impl<'a> Judge<'a, '_> {
             }
         }
         None
+    }
+
+    /// Whether a limit decorator belongs to a Flask-Limiter limiter never attached to an
+    /// application. Flask-Limiter checks no limit, decorators' included, until `init_app` (or
+    /// `Limiter(app=...)`) has initialised it, so such a decorator limits nothing; slowapi's
+    /// decorators check through the limiter itself.
+    fn unattached_flask_limiter(&self, file: usize, scope: &[&Function], decorator: &Expr) -> bool {
+        let ExprKind::Call(call) = &decorator.kind else {
+            return false;
+        };
+        let ExprKind::Attribute { value, .. } = &call.func.kind else {
+            return false;
+        };
+        self.apps
+            .resolve_object(file, scope, value)
+            .is_some_and(|id| {
+                self.apps.kind(&id) == Some(ObjectKind::FlaskLimiter)
+                    && !self.apps.limiter_is_attached(&id)
+            })
     }
 
     fn limit_decorator(
