@@ -4545,10 +4545,15 @@ impl<'a> Extractor<'a> {
     /// slowapi) nothing can attach it later.
     fn unbound_limiter(&mut self, value: &'a Expr, span: Span) {
         let Some(call) = value.as_call() else { return };
+        // Without an application nor limits of its own there is nothing to attach.
         if !matches!(
             call.func.kind,
             ExprKind::Name(_) | ExprKind::Attribute { .. }
-        ) {
+        ) || call.args.is_empty()
+            && ["app", "default_limits", "application_limits"]
+                .iter()
+                .all(|k| call.keyword(k).is_none())
+        {
             return;
         }
         let kind = constructed_kind(self.model, self.file, &call.func);

@@ -12642,4 +12642,74 @@ async def users(t=Depends(get_admin_session_token)):
             ]
         );
     }
+
+    /// Flask-Limiter checks no limit before `init_app`: the decorators of a limiter attached
+    /// in the factory limit their routes, those of a limiter never attached do not; slowapi's
+    /// decorators limit attached or not.
+    #[test]
+    fn decorators_of_a_flask_limiter_never_attached_limit_nothing() {
+        let ext = r#"
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address)
+spare = Limiter(key_func=get_remote_address)
+"#;
+        let app = r#"
+from flask import Flask, request
+from fastapi import FastAPI, Request
+from slowapi import Limiter as SlowLimiter
+from slowapi.util import get_remote_address
+
+from ext import limiter, spare
+
+slow = SlowLimiter(key_func=get_remote_address)
+
+
+def create_app():
+    app = Flask(__name__)
+    limiter.init_app(app)
+
+    @app.route("/login", methods=["POST"])
+    @limiter.limit("5 per minute")
+    def login():
+        return request.form["password"]
+
+    @app.route("/staff", methods=["POST"])
+    @spare.limit("5 per minute")
+    def staff():
+        return request.form["password"]
+
+    return app
+
+
+api = FastAPI()
+
+
+@api.post("/token")
+@slow.limit("5/minute")
+async def token(request: Request):
+    return {}
+"#;
+        let model = crate::ProjectModel::build(
+            [("ext.py", ext), ("web.py", app)]
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut limited: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(m, sec)| format!("{} {}", m.full_path, sec.is_rate_limited()))
+            .collect();
+        limited.sort();
+        assert_eq!(limited, ["/login true", "/staff false", "/token true"]);
+    }
 }

@@ -1669,25 +1669,32 @@ fn is_allow_origin_key(cx: &FileContext, key: &Expr) -> bool {
 
 /// The values `Access-Control-Allow-Origin` is given in the entries of a header dict literal,
 /// in a raw header list (`[(b"access-control-allow-origin", b"*"), ...]`, also joined with
-/// `+`), and in the header list of an ASGI `http.response.start` message literal.
+/// `+`), and in the header list of an ASGI `http.response.start` message literal. Asked of
+/// every argument of every call: one pass over a dict.
 fn allow_origin_entries<'e>(cx: &FileContext, headers: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &headers.kind {
         ExprKind::Dict(entries) => {
+            let mut response_start = false;
+            let mut list = None;
             for e in entries {
-                if e.key.as_ref().is_some_and(|k| is_allow_origin_key(cx, k)) {
+                let Some(key) = &e.key else { continue };
+                match key.as_str() {
+                    Some("type") => {
+                        response_start = e.value.as_str() == Some("http.response.start")
+                    }
+                    Some("headers") => list = Some(&e.value),
+                    _ => {}
+                }
+                if is_allow_origin_key(cx, key) {
                     out.push(&e.value);
                 }
             }
-            if let Some(list) = asgi_start_headers(headers) {
+            if response_start && let Some(list) = list {
                 allow_origin_entries(cx, list, out);
             }
         }
         ExprKind::List(items) | ExprKind::Tuple(items) => {
-            for item in items {
-                if let Some(value) = allow_origin_pair(cx, item) {
-                    out.push(value);
-                }
-            }
+            out.extend(items.iter().filter_map(allow_origin_pair));
         }
         ExprKind::BinOp { left, right, .. } => {
             allow_origin_entries(cx, left, out);
@@ -1697,12 +1704,22 @@ fn allow_origin_entries<'e>(cx: &FileContext, headers: &'e Expr, out: &mut Vec<&
     }
 }
 
-/// The value of a raw header pair `(name, value)` naming `Access-Control-Allow-Origin`.
-fn allow_origin_pair<'e>(cx: &FileContext, pair: &'e Expr) -> Option<&'e Expr> {
-    match &pair.kind {
-        ExprKind::Tuple(kv) if kv.len() == 2 && is_allow_origin_key(cx, &kv[0]) => Some(&kv[1]),
-        _ => None,
-    }
+/// The value of a raw header pair `(name, value)` whose name is the literal
+/// `Access-Control-Allow-Origin` (text or bytes, any case; raw header lists spell it out).
+fn allow_origin_pair(pair: &Expr) -> Option<&Expr> {
+    const HEADER: &[u8] = b"access-control-allow-origin";
+    let ExprKind::Tuple(kv) = &pair.kind else {
+        return None;
+    };
+    let [name, value] = kv.as_slice() else {
+        return None;
+    };
+    let is_header = match &name.kind {
+        ExprKind::Str(s) => s.as_bytes().eq_ignore_ascii_case(HEADER),
+        ExprKind::Bytes(b) => b.eq_ignore_ascii_case(HEADER),
+        _ => false,
+    };
+    is_header.then_some(value)
 }
 
 /// The `"headers"` of an ASGI response-start message literal: `{"type":
@@ -1799,7 +1816,7 @@ pub fn allow_origin_set_by_call<'c>(cx: &FileContext, call: &'c Call) -> Vec<&'c
     // One raw header pair added to a header list: `message["headers"].append((b"access-control-
     // allow-origin", b"*"))`, `headers.insert(0, (...))`.
     if matches!(method, Some("append" | "insert"))
-        && let Some(value) = call.args.last().and_then(|p| allow_origin_pair(cx, p))
+        && let Some(value) = call.args.last().and_then(allow_origin_pair)
     {
         out.push(value);
         return out;

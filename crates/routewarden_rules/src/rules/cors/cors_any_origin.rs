@@ -29,13 +29,14 @@ declare_rule! {
     /// The header written by hand to `*` is the same policy, in a module that uses a supported
     /// framework: `response.headers["Access-Control-Allow-Origin"] = "*"` (in a middleware, an
     /// `after_request` hook, a `StaticFiles` subclass), `headers.set/add(...)`, header dicts passed
-    /// to a response or bound to a name, a Flask `return body, status, headers` tuple, raw header
-    /// lists of name/value pairs (`[(b"access-control-allow-origin", b"*")]` in an ASGI
-    /// `http.response.start` message, also in a module that imports no framework, appended to
-    /// a message's `headers` or assigned to them, or a list given to `start_response`);
-    /// header name and value are also read from module constants. Not reported when the code writes `*` only
-    /// because the configured origins are `*` (`if allowed == "*":`) and they are not `*` when
-    /// nothing is configured. An origin echoed from the request is CORS002's.
+    /// to a response or bound to a name, a Flask `return body, status, headers` tuple; header name
+    /// and value are also read from module constants. Raw header lists of name/value pairs
+    /// with the name written out are read too: `(b"access-control-allow-origin", b"*")` in
+    /// the `headers` of an ASGI `http.response.start` message (also in a module that imports
+    /// no framework: a pure ASGI application needs none), appended to a message's `headers`
+    /// or assigned to them, or in a list given to `start_response`. Not reported when the code
+    /// writes `*` only because the configured origins are `*` (`if allowed == "*":`) and they
+    /// are not `*` when nothing is configured. An origin echoed from the request is CORS002's.
     /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
@@ -117,11 +118,15 @@ impl Rule for CorsAnyOrigin {
             match stmt {
                 Stmt::Assign {
                     value: Some(value), ..
-                } => allow_origin_in_asgi_start(cx, std::iter::once(value)),
-                _ => Vec::new(),
+                } if matches!(value.kind, ExprKind::Dict(_)) => {
+                    allow_origin_in_asgi_start(cx, std::iter::once(value))
+                }
+                _ => return,
             }
         };
-        self.judge_hand_set(cx, &values, stmt.span(), out);
+        if !values.is_empty() {
+            self.judge_hand_set(cx, &values, stmt.span(), out);
+        }
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {

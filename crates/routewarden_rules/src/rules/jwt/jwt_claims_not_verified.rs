@@ -669,7 +669,11 @@ impl Rule for JwtClaimsNotVerified {
             return;
         }
         // authlib's `JsonWebToken([...])` instances decode like its module-level `jwt`.
-        if let Some((receiver, "decode")) = call.method()
+        if let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+            && attr == "decode"
             && cx.file.imports_module("authlib.jose")
             && !cx.file.is_test()
             && cx
