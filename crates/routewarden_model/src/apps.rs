@@ -993,6 +993,9 @@ impl<'a> AppModel<'a> {
                 });
                 by_argument
                     || limiter.name.ends_with(UNBOUND_SUFFIX)
+                        && object
+                            .call
+                            .is_some_and(|c| self.unbound_limiter_given_app(limiter, c))
                     || self
                         .calls
                         .iter()
@@ -1001,6 +1004,30 @@ impl<'a> AppModel<'a> {
             }
             _ => true,
         }
+    }
+
+    /// Whether a `Limiter(...)` statement no name holds is handed an application: `app=`, or a
+    /// first positional argument that is not a key function (Flask-Limiter before 3.0 took the
+    /// application first, later versions the key function). The application need not be one
+    /// the analysis places; nothing else can attach such a limiter later.
+    fn unbound_limiter_given_app(&self, limiter: &ObjectId, call: &Call) -> bool {
+        if let Some(app) = call.keyword("app") {
+            return !matches!(app.kind, ExprKind::NoneLiteral);
+        }
+        let Some(first) = call.args.first() else {
+            return false;
+        };
+        let key_function = match &first.kind {
+            ExprKind::Lambda(_) => true,
+            _ => match self.model.resolve_definition(limiter.file, first) {
+                Some((_, Some(Stmt::FunctionDef(_)), _)) => true,
+                Some((_, _, Some(q))) => {
+                    q.starts_with("flask_limiter.util.") || q.starts_with("slowapi.util.")
+                }
+                _ => false,
+            },
+        };
+        !key_function
     }
 
     /// Whether an object is handed to code the analysis does not follow, which may attach it:
@@ -4742,22 +4769,36 @@ impl<'a> Extractor<'a> {
     /// `Limiter(app, default_limits=[...])` as a statement of its own (Flask-Limiter before
     /// 3.0 took the application first): the limiter is attached to the application though
     /// no name holds it. It is kept under the name `Limiter(...)`, which no code can read, and
-    /// counts as attached (it is handed its application, whatever the analysis makes of it).
+    /// counts as attached when it is handed an application, whatever the analysis makes of
+    /// it; without one (`Limiter(key_func=..., default_limits=[...])`, Flask-Limiter or
+    /// slowapi) nothing can attach it later.
     fn unbound_limiter(&mut self, value: &'a Expr, span: Span) {
         let Some(call) = value.as_call() else { return };
+        // Without an application nor limits of its own there is nothing to attach.
         if !matches!(
             call.func.kind,
             ExprKind::Name(_) | ExprKind::Attribute { .. }
-        ) || call.args.is_empty() && call.keyword("app").is_none()
-            || constructed_kind(self.model, self.file, &call.func) != Some(ObjectKind::FlaskLimiter)
+        ) || call.args.is_empty()
+            && ["app", "default_limits", "application_limits"]
+                .iter()
+                .all(|k| call.keyword(k).is_none())
         {
+            return;
+        }
+        let kind = constructed_kind(self.model, self.file, &call.func);
+        if !kind.is_some_and(ObjectKind::is_limiter) {
             return;
         }
         let name = format!(
             "{}{UNBOUND_SUFFIX}",
             call.func.last_name().unwrap_or("Limiter")
         );
-        self.constructed(self.local_id(&name), ObjectKind::FlaskLimiter, call, span);
+        self.constructed(
+            self.local_id(&name),
+            kind.unwrap_or(ObjectKind::FlaskLimiter),
+            call,
+            span,
+        );
     }
 
     /// A framework object built by `name = Kind(...)` (or returned: `return Starlette(...)`, or

@@ -785,7 +785,7 @@ impl<'a> Judge<'a, '_> {
                 Some(LimitDecorator::Limit) => {
                     if above_route {
                         sec.misordered_limit = Some(decorator.span);
-                    } else {
+                    } else if !self.unattached_flask_limiter(hf, scope, decorator) {
                         sec.rate_limits.push(Protection {
                             mechanism: format!("@{}", self.text(hf, decorator.span)),
                             level: Level::Decorator,
@@ -5086,6 +5086,25 @@ impl<'a> Judge<'a, '_> {
             }
         }
         None
+    }
+
+    /// Whether a limit decorator belongs to a Flask-Limiter limiter never attached to an
+    /// application. Flask-Limiter checks no limit, decorators' included, until `init_app` (or
+    /// `Limiter(app=...)`) has initialised it, so such a decorator limits nothing; slowapi's
+    /// decorators check through the limiter itself.
+    fn unattached_flask_limiter(&self, file: usize, scope: &[&Function], decorator: &Expr) -> bool {
+        let ExprKind::Call(call) = &decorator.kind else {
+            return false;
+        };
+        let ExprKind::Attribute { value, .. } = &call.func.kind else {
+            return false;
+        };
+        self.apps
+            .resolve_object(file, scope, value)
+            .is_some_and(|id| {
+                self.apps.kind(&id) == Some(ObjectKind::FlaskLimiter)
+                    && !self.apps.limiter_is_attached(&id)
+            })
     }
 
     fn limit_decorator(
@@ -13552,5 +13571,75 @@ def swap():
                 "POST /orders/refund shop.app.app: AUTH",
             ]
         );
+    }
+
+    /// Flask-Limiter checks no limit before `init_app`: the decorators of a limiter attached
+    /// in the factory limit their routes, those of a limiter never attached do not; slowapi's
+    /// decorators limit attached or not.
+    #[test]
+    fn decorators_of_a_flask_limiter_never_attached_limit_nothing() {
+        let ext = r#"
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address)
+spare = Limiter(key_func=get_remote_address)
+"#;
+        let app = r#"
+from flask import Flask, request
+from fastapi import FastAPI, Request
+from slowapi import Limiter as SlowLimiter
+from slowapi.util import get_remote_address
+
+from ext import limiter, spare
+
+slow = SlowLimiter(key_func=get_remote_address)
+
+
+def create_app():
+    app = Flask(__name__)
+    limiter.init_app(app)
+
+    @app.route("/login", methods=["POST"])
+    @limiter.limit("5 per minute")
+    def login():
+        return request.form["password"]
+
+    @app.route("/staff", methods=["POST"])
+    @spare.limit("5 per minute")
+    def staff():
+        return request.form["password"]
+
+    return app
+
+
+api = FastAPI()
+
+
+@api.post("/token")
+@slow.limit("5/minute")
+async def token(request: Request):
+    return {}
+"#;
+        let model = crate::ProjectModel::build(
+            [("ext.py", ext), ("web.py", app)]
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut limited: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(m, sec)| format!("{} {}", m.full_path, sec.is_rate_limited()))
+            .collect();
+        limited.sort();
+        assert_eq!(limited, ["/login true", "/staff false", "/token true"]);
     }
 }

@@ -1567,6 +1567,10 @@ fn is_allow_origin_key(cx: &FileContext, key: &Expr) -> bool {
     if let Some(k) = key.as_str() {
         return k.eq_ignore_ascii_case(HEADER);
     }
+    // A raw ASGI header pair names it in bytes: `(b"access-control-allow-origin", value)`.
+    if let ExprKind::Bytes(k) = &key.kind {
+        return k.eq_ignore_ascii_case(HEADER.as_bytes());
+    }
     let root = match &key.kind {
         ExprKind::Name(n) => n.as_str(),
         ExprKind::Attribute { value, .. } => match value.as_name() {
@@ -1586,15 +1590,93 @@ fn is_allow_origin_key(cx: &FileContext, key: &Expr) -> bool {
             .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
 }
 
-/// The values `Access-Control-Allow-Origin` is given in the entries of a header dict literal.
-fn allow_origin_entries<'e>(cx: &FileContext, dict: &'e Expr, out: &mut Vec<&'e Expr>) {
-    if let ExprKind::Dict(entries) = &dict.kind {
-        for e in entries {
-            if e.key.as_ref().is_some_and(|k| is_allow_origin_key(cx, k)) {
-                out.push(&e.value);
+/// The values `Access-Control-Allow-Origin` is given in the entries of a header dict literal,
+/// in a raw header list (`[(b"access-control-allow-origin", b"*"), ...]`, also joined with
+/// `+`), and in the header list of an ASGI `http.response.start` message literal. Asked of
+/// every argument of every call: one pass over a dict.
+fn allow_origin_entries<'e>(cx: &FileContext, headers: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &headers.kind {
+        ExprKind::Dict(entries) => {
+            let mut response_start = false;
+            let mut list = None;
+            for e in entries {
+                let Some(key) = &e.key else { continue };
+                match key.as_str() {
+                    Some("type") => {
+                        response_start = e.value.as_str() == Some("http.response.start")
+                    }
+                    Some("headers") => list = Some(&e.value),
+                    _ => {}
+                }
+                if is_allow_origin_key(cx, key) {
+                    out.push(&e.value);
+                }
+            }
+            if response_start && let Some(list) = list {
+                allow_origin_entries(cx, list, out);
             }
         }
+        ExprKind::List(items) | ExprKind::Tuple(items) => {
+            out.extend(items.iter().filter_map(allow_origin_pair));
+        }
+        ExprKind::BinOp { left, right, .. } => {
+            allow_origin_entries(cx, left, out);
+            allow_origin_entries(cx, right, out);
+        }
+        _ => {}
     }
+}
+
+/// The value of a raw header pair `(name, value)` whose name is the literal
+/// `Access-Control-Allow-Origin` (text or bytes, any case; raw header lists spell it out).
+fn allow_origin_pair(pair: &Expr) -> Option<&Expr> {
+    const HEADER: &[u8] = b"access-control-allow-origin";
+    let ExprKind::Tuple(kv) = &pair.kind else {
+        return None;
+    };
+    let [name, value] = kv.as_slice() else {
+        return None;
+    };
+    let is_header = match &name.kind {
+        ExprKind::Str(s) => s.as_bytes().eq_ignore_ascii_case(HEADER),
+        ExprKind::Bytes(b) => b.eq_ignore_ascii_case(HEADER),
+        _ => false,
+    };
+    is_header.then_some(value)
+}
+
+/// The `"headers"` of an ASGI response-start message literal: `{"type":
+/// "http.response.start", "status": 200, "headers": [...]}`.
+fn asgi_start_headers(message: &Expr) -> Option<&Expr> {
+    let ExprKind::Dict(entries) = &message.kind else {
+        return None;
+    };
+    let entry = |key: &str| {
+        entries
+            .iter()
+            .find(|e| e.key.as_ref().and_then(Expr::as_str) == Some(key))
+            .map(|e| &e.value)
+    };
+    (entry("type")?.as_str() == Some("http.response.start"))
+        .then(|| entry("headers"))
+        .flatten()
+}
+
+/// The `Access-Control-Allow-Origin` values of the ASGI response-start messages a call is
+/// given (`await send({"type": "http.response.start", "headers": [...]})`) or a statement binds
+/// to a name. Such a message is a response whatever the module imports (a pure ASGI
+/// application needs no framework).
+pub fn allow_origin_in_asgi_start<'e>(
+    cx: &FileContext,
+    exprs: impl Iterator<Item = &'e Expr>,
+) -> Vec<&'e Expr> {
+    let mut out = Vec::new();
+    for e in exprs {
+        if let Some(list) = asgi_start_headers(e) {
+            allow_origin_entries(cx, list, &mut out);
+        }
+    }
+    out
 }
 
 /// The values a statement sets the `Access-Control-Allow-Origin` response header to by hand:
@@ -1624,6 +1706,10 @@ pub fn allow_origin_set_by_stmt<'s>(cx: &FileContext, stmt: &'s Stmt) -> Vec<&'s
                     ExprKind::Subscript { slice, .. } if is_allow_origin_key(cx, slice) => {
                         out.push(value)
                     }
+                    // `message["headers"] = [..., (b"access-control-allow-origin", b"*")]`.
+                    ExprKind::Subscript { slice, .. } if slice.as_str() == Some("headers") => {
+                        allow_origin_entries(cx, value, &mut out)
+                    }
                     ExprKind::Name(_) => allow_origin_entries(cx, value, &mut out),
                     _ => {}
                 }
@@ -1639,13 +1725,23 @@ pub fn allow_origin_set_by_stmt<'s>(cx: &FileContext, stmt: &'s Stmt) -> Vec<&'s
 /// as arguments (`JSONResponse(body, headers={...})`, `headers.update({...})`).
 pub fn allow_origin_set_by_call<'c>(cx: &FileContext, call: &'c Call) -> Vec<&'c Expr> {
     let mut out = Vec::new();
+    let method = call.func.last_name();
+    // Starlette's `MutableHeaders.append(key, value)` too.
     if matches!(
-        call.func.last_name(),
-        Some("set" | "add" | "setdefault" | "__setitem__")
+        method,
+        Some("set" | "add" | "setdefault" | "__setitem__" | "append")
     ) && let (Some(k), Some(v)) = (call.args.first(), call.args.get(1))
         && is_allow_origin_key(cx, k)
     {
         out.push(v);
+        return out;
+    }
+    // One raw header pair added to a header list: `message["headers"].append((b"access-control-
+    // allow-origin", b"*"))`, `headers.insert(0, (...))`.
+    if matches!(method, Some("append" | "insert"))
+        && let Some(value) = call.args.last().and_then(allow_origin_pair)
+    {
+        out.push(value);
         return out;
     }
     for arg in call

@@ -1,6 +1,7 @@
 use crate::context::FileContext;
 use crate::cors_policy::{
-    allow_origin_set_by_call, allow_origin_set_by_stmt, operator_chose_wildcard, policies,
+    allow_origin_in_asgi_start, allow_origin_set_by_call, allow_origin_set_by_stmt,
+    operator_chose_wildcard, policies,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
@@ -29,9 +30,13 @@ declare_rule! {
     /// framework: `response.headers["Access-Control-Allow-Origin"] = "*"` (in a middleware, an
     /// `after_request` hook, a `StaticFiles` subclass), `headers.set/add(...)`, header dicts passed
     /// to a response or bound to a name, a Flask `return body, status, headers` tuple; header name
-    /// and value are also read from module constants. Not reported when the code writes `*` only
-    /// because the configured origins are `*` (`if allowed == "*":`) and they are not `*` when
-    /// nothing is configured. An origin echoed from the request is CORS002's.
+    /// and value are also read from module constants. Raw header lists of name/value pairs
+    /// with the name written out are read too: `(b"access-control-allow-origin", b"*")` in
+    /// the `headers` of an ASGI `http.response.start` message (also in a module that imports
+    /// no framework: a pure ASGI application needs none), appended to a message's `headers`
+    /// or assigned to them, or in a list given to `start_response`. Not reported when the code
+    /// writes `*` only because the configured origins are `*` (`if allowed == "*":`) and they
+    /// are not `*` when nothing is configured. An origin echoed from the request is CORS002's.
     /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
@@ -81,11 +86,19 @@ impl CorsAnyOrigin {
 fn is_wildcard(cx: &FileContext, value: &Expr) -> bool {
     match &value.kind {
         ExprKind::Str(s) => s == "*",
+        ExprKind::Bytes(b) => b == b"*",
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-            crate::helpers::resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, value)
-                .expr
-                .as_str()
-                == Some("*")
+            let origin = crate::helpers::resolve_value_in_blocks(
+                cx.model,
+                cx.file_index,
+                &cx.functions,
+                value,
+            );
+            match &origin.expr.kind {
+                ExprKind::Str(s) => s == "*",
+                ExprKind::Bytes(b) => b == b"*",
+                _ => false,
+            }
         }
         _ => false,
     }
@@ -97,19 +110,30 @@ impl Rule for CorsAnyOrigin {
     }
 
     fn on_stmt(&self, cx: &FileContext, stmt: &Stmt, out: &mut Findings) {
-        // Hand-set headers are read only in modules of a web framework's application.
-        if !cx.imports_web_framework {
-            return;
+        // Hand-set headers are read only in modules of a web framework's application, and in
+        // ASGI response-start messages, which are responses wherever they are.
+        let values = if cx.imports_web_framework {
+            allow_origin_set_by_stmt(cx, stmt)
+        } else {
+            match stmt {
+                Stmt::Assign {
+                    value: Some(value), ..
+                } if matches!(value.kind, ExprKind::Dict(_)) => {
+                    allow_origin_in_asgi_start(cx, std::iter::once(value))
+                }
+                _ => return,
+            }
+        };
+        if !values.is_empty() {
+            self.judge_hand_set(cx, &values, stmt.span(), out);
         }
-        let values = allow_origin_set_by_stmt(cx, stmt);
-        self.judge_hand_set(cx, &values, stmt.span(), out);
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         let values = if cx.imports_web_framework {
             allow_origin_set_by_call(cx, call)
         } else {
-            Vec::new()
+            allow_origin_in_asgi_start(cx, call.args.iter())
         };
         if !values.is_empty() {
             self.judge_hand_set(cx, &values, expr.span, out);

@@ -84,6 +84,14 @@ declare_rule! {
 
 pub struct JwtClaimsNotVerified;
 
+/// authlib's JWT class: `JsonWebToken(["RS256"]).decode(s, key)` is `jwt.decode` with the
+/// algorithms restricted.
+const AUTHLIB_JSON_WEB_TOKEN: &[&str] = &[
+    "authlib.jose.JsonWebToken",
+    "authlib.jose.rfc7519.JsonWebToken",
+    "authlib.jose.rfc7519.jwt.JsonWebToken",
+];
+
 /// fastapi-users' token strategy, from its package and from the module defining it.
 const FASTAPI_USERS_JWT_STRATEGIES: &[&str] = &[
     "fastapi_users.authentication.JWTStrategy",
@@ -200,6 +208,8 @@ struct Claims {
     claims: HashSet<String>,
     exp: HashSet<String>,
     source: Option<(Span, bool)>,
+    /// authlib's claims object, which checks itself: `claims.validate()`.
+    authlib: bool,
 }
 
 /// How far a value of a [`Claims`] is followed into the functions it is passed to.
@@ -229,7 +239,53 @@ impl Claims {
             claims: HashSet::default(),
             exp: HashSet::default(),
             source,
+            authlib: false,
         }
+    }
+
+    /// The same kind of claims coming from another expression (or none).
+    fn like(&self, source: Option<(Span, bool)>) -> Self {
+        Claims {
+            authlib: self.authlib,
+            ..Claims::new(source)
+        }
+    }
+
+    /// `e` is the claims object itself: the decode call or a name bound to its result (not a
+    /// value built from it).
+    fn is_object(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Name(n) => self.claims.contains(n.as_str()),
+            ExprKind::Call(_) => self
+                .source
+                .is_some_and(|(span, exp)| !exp && span == e.span),
+            _ => false,
+        }
+    }
+
+    /// Whether the function reads the claims: anything but binding them to a name (`claims =
+    /// jwt.decode(...)`, `alias = claims`) or a bare decode whose result is thrown away.
+    fn used(&self, body: &[Stmt]) -> bool {
+        let mut found = false;
+        walk_stmts(body, &mut |stmt| {
+            if found {
+                return;
+            }
+            match stmt {
+                Stmt::Assign { targets, value, .. } => {
+                    found = targets
+                        .iter()
+                        .filter(|t| !matches!(t.kind, ExprKind::Name(_)))
+                        .any(|t| self.kind(t).is_some())
+                        || value
+                            .as_ref()
+                            .is_some_and(|v| !self.is_object(v) && self.kind(v).is_some());
+                }
+                Stmt::Expr { value, .. } if self.is_object(value) => {}
+                _ => stmt.for_each_own_expr(&mut |e| found = found || self.kind(e).is_some()),
+            }
+        });
+        found
     }
 
     fn insert(&mut self, name: &str, exp: bool) {
@@ -320,7 +376,8 @@ const JOSERFC_CLAIMS_REGISTRIES: &[&str] = &[
 
 impl Claims {
     /// The claims (or their `exp`) handed to a claims registry in the function's own
-    /// statements: `registry.validate(token.claims)`, `registry.validate_exp(claims["exp"])`.
+    /// statements: `registry.validate(token.claims)`, `registry.validate_exp(claims["exp"])`;
+    /// authlib's claims validate themselves: `claims.validate()`, `claims.validate_exp(...)`.
     fn validated(&self, model: &ProjectModel, file: usize, function: &Function) -> bool {
         let mut found = false;
         walk_stmts(&function.body, &mut |stmt| {
@@ -333,6 +390,9 @@ impl Claims {
                         let Some((receiver, "validate" | "validate_exp")) = call.method() else {
                             return false;
                         };
+                        if self.authlib {
+                            return self.is_object(receiver);
+                        }
                         call.args.iter().any(|a| self.kind(a).is_some())
                             && is_claims_registry(model, file, function, receiver)
                     });
@@ -411,7 +471,7 @@ fn reaches_exp_check(
                     return false;
                 };
                 // The callee's parameters that receive the claims or their `exp`.
-                let mut seeded = Claims::new(None);
+                let mut seeded = claims.like(None);
                 let offset = usize::from(bound);
                 for (i, a) in call.args.iter().enumerate() {
                     if let (Some(exp), Some(p)) = (claims.kind(a), callee.params.get(i + offset))
@@ -439,11 +499,12 @@ fn reaches_exp_check(
 /// Whether the claims of the decode at `decode` have their `exp` compared outside the
 /// function: in a project function they are passed to, or, when the function returns them (or
 /// their `exp`), at every call of the function in the project.
-fn exp_checked_elsewhere(cx: &FileContext, decode: &Expr) -> bool {
+fn exp_checked_elsewhere(cx: &FileContext, decode: &Expr, authlib: bool) -> bool {
     let Some(function) = cx.function() else {
         return false;
     };
     let mut claims = Claims::new(Some((decode.span, false)));
+    claims.authlib = authlib;
     claims.propagate(&function.body);
     if reaches_exp_check(cx.model, cx.file_index, function, claims.clone(), 0) {
         return true;
@@ -469,7 +530,7 @@ fn exp_checked_elsewhere(cx: &FileContext, decode: &Expr) -> bool {
                 cx.model,
                 file,
                 caller,
-                Claims::new(Some((call.span, exp))),
+                claims.like(Some((call.span, exp))),
                 0,
             )
         },
@@ -564,6 +625,10 @@ impl Rule for JwtClaimsNotVerified {
                 check_joserfc_decode(cx, expr, call, out);
                 return;
             }
+            if library == JwtLibrary::Authlib {
+                check_authlib_decode(cx, expr, out);
+                return;
+            }
             let opts = options(cx, call);
             if opts
                 .iter()
@@ -577,7 +642,7 @@ impl Rule for JwtClaimsNotVerified {
             // Following the claims to other functions is the dearest question: asked last.
             let own_time_checks = requires_exp(cx, &opts)
                 || compares_exp(cx)
-                || time_off && exp_checked_elsewhere(cx, expr);
+                || time_off && exp_checked_elsewhere(cx, expr, false);
             let off: Vec<&str> = opts
                 .iter()
                 .filter(|(k, v)| {
@@ -601,6 +666,22 @@ impl Rule for JwtClaimsNotVerified {
             {
                 out.report(meta, expr.span, "JWT decoded with an empty `require` list");
             }
+            return;
+        }
+        // authlib's `JsonWebToken([...])` instances decode like its module-level `jwt`.
+        if let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+            && attr == "decode"
+            && cx.file.imports_module("authlib.jose")
+            && !cx.file.is_test()
+            && cx
+                .model
+                .instance_class(cx.file_index, &cx.functions, receiver)
+                .is_some_and(|c| AUTHLIB_JSON_WEB_TOKEN.contains(&c.as_str()))
+        {
+            check_authlib_decode(cx, expr, out);
             return;
         }
         // fastapi-users signs its tokens itself: `lifetime_seconds=None` leaves out `exp`.
@@ -752,7 +833,7 @@ fn check_joserfc_decode(cx: &FileContext, expr: &Expr, call: &Call, out: &mut Fi
         }
     }
     // Following the claims to other functions, and the project's tokens, cost most: last.
-    if exp_checked_elsewhere(cx, expr) {
+    if exp_checked_elsewhere(cx, expr, false) {
         return;
     }
     let message = match joserfc_issued(cx.model) {
@@ -763,4 +844,33 @@ fn check_joserfc_decode(cx: &FileContext, expr: &Expr, call: &Call, out: &mut Fi
         Issued::Nowhere => "joserfc's jwt.decode checks only the signature and no JWTClaimsRegistry validates the claims: expired tokens are accepted".to_string(),
     };
     out.report(&JWT_CLAIMS_NOT_VERIFIED, expr.span, message);
+}
+
+/// authlib's `jwt.decode(s, key)` checks the signature only: the claims it returns are checked
+/// (`exp`, `nbf`, `iat`, and what `claims_options` asks for) when `claims.validate()` is
+/// called. Reported when the function reads the claims and neither it, the project functions
+/// it hands them to, nor every caller it returns them to validates them or compares their
+/// `exp`.
+fn check_authlib_decode(cx: &FileContext, expr: &Expr, out: &mut Findings) {
+    let Some(function) = cx.function() else {
+        return;
+    };
+    let mut claims = Claims::new(Some((expr.span, false)));
+    claims.authlib = true;
+    claims.propagate(&function.body);
+    if !claims.used(&function.body)
+        || claims.validated(cx.model, cx.file_index, function)
+        || compares_exp(cx)
+    {
+        return;
+    }
+    // Following the claims to other functions costs most: last.
+    if exp_checked_elsewhere(cx, expr, true) {
+        return;
+    }
+    out.report(
+        &JWT_CLAIMS_NOT_VERIFIED,
+        expr.span,
+        "authlib's jwt.decode checks only the signature and the claims are used without `claims.validate()`: expired tokens are accepted",
+    );
 }

@@ -24,7 +24,8 @@ declare_rule! {
     /// with `SlowAPIMiddleware`), fastapi-limiter (a `RateLimiter` dependency on the route,
     /// router, include or app), Flask-Limiter (`@limiter.limit`, `default_limits` of a limiter
     /// attached to the app, also with `init_app` in a factory or helper, a limit applied to the
-    /// blueprint), the project's own limiter as a dependency of the route, router, include or
+    /// blueprint; the decorators of a limiter never attached limit nothing, as Flask-Limiter
+    /// checks no limit before `init_app`), the project's own limiter as a dependency of the route, router, include or
     /// app (`Depends(login_rate_limiter)`, a callable named for rate limiting or throttling), a
     /// decorator handed such a callable (`@prepolicy(auth_timelimit, request)`) and
     /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`);

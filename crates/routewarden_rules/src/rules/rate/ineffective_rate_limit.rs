@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
+use routewarden_model::apps::UNBOUND_SUFFIX;
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_python::ast::ExprKind;
 use rustc_hash::FxHashSet as HashSet;
@@ -14,7 +15,10 @@ declare_rule! {
     /// is never attached to an application (a slowapi `Limiter` with `default_limits` or
     /// `application_limits` never stored in `app.state.limiter`, a Flask-Limiter `Limiter`
     /// created without the app, positional or `app=`, and never passed to `init_app`, also
-    /// through `for ext in (db, limiter): ext.init_app(app)`). slowapi's `@limiter.limit(...)`
+    /// through `for ext in (db, limiter): ext.init_app(app)`; a `Limiter(...)` statement whose
+    /// result no name keeps, with default or application limits, `Limiter(key_func=...,
+    /// default_limits=[...])`, unless it is handed the application, `Limiter(app, ...)` before
+    /// Flask-Limiter 3.0, `Limiter(key, app=app)` after). slowapi's `@limiter.limit(...)`
     /// is enforced by the limiter itself, attached or not, and a limiter built with
     /// `enabled=False` is switched off on purpose. A limiter handed to code the analysis does not follow (passed to a
     /// custom app class, stored in an attribute, returned) may be attached there and is not
@@ -119,21 +123,31 @@ impl Rule for IneffectiveRateLimit {
                 continue;
             }
             let keyword = |name: &str| object.call.and_then(|c| c.keyword(name));
-            let needs_app = object.kind != ObjectKind::SlowapiLimiter
-                || keyword("default_limits").is_some()
-                || keyword("application_limits").is_some();
+            let own_limits =
+                keyword("default_limits").is_some() || keyword("application_limits").is_some();
+            // A `Limiter(...)` statement no name keeps has no decorators: only its own limits
+            // are lost.
+            let needs_app = if id.name.ends_with(UNBOUND_SUFFIX) {
+                own_limits
+            } else {
+                object.kind != ObjectKind::SlowapiLimiter || own_limits
+            };
             if !needs_app || keyword("enabled").is_some_and(is_falsy_literal) {
                 continue;
             }
-            let mut f = Findings::new(id.file);
-            f.report(
-                &INEFFECTIVE_RATE_LIMIT,
-                object.span,
+            let message = if id.name.ends_with(UNBOUND_SUFFIX) {
+                format!(
+                    "`{}` is built without an application and no name keeps it, so its limits do nothing",
+                    id.name
+                )
+            } else {
                 format!(
                     "limiter `{}` is never attached to an application, so its limits do nothing",
                     id.name
-                ),
-            );
+                )
+            };
+            let mut f = Findings::new(id.file);
+            f.report(&INEFFECTIVE_RATE_LIMIT, object.span, message);
             out.extend(f.into_vec());
         }
     }
