@@ -423,3 +423,33 @@ def create_app() -> FastAPI:
         "low"
     );
 }
+
+/// A slowapi limiter never attached but whose `.limit(...)` decorators guard routes loses only
+/// its default limits: reported at low confidence and saying so; one that decorates nothing
+/// keeps the rule's confidence.
+#[test]
+fn an_unattached_slowapi_limiter_used_by_decorators_is_a_low_confidence_finding() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../routewarden_rules/fixtures/RATE002/slowapi_decorators_of_an_unattached_limiter");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_routewarden"))
+        .args(["check", "--no-config", "--exit-zero", "--format", "json"])
+        .arg(&fixture)
+        .output()
+        .expect("the routewarden binary runs");
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("JSON output");
+    let seen: Vec<(u64, &str, bool)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["row"].as_u64().unwrap_or(0),
+                f["confidence"].as_str().unwrap_or(""),
+                f["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("decorators still do"),
+            )
+        })
+        .collect();
+    assert_eq!(seen, vec![(5, "low", true), (6, "high", false)]);
+}

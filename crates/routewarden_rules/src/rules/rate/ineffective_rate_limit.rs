@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::helpers::is_falsy_literal;
-use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::apps::UNBOUND_SUFFIX;
+use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
+use routewarden_model::apps::{ObjectId, UNBOUND_SUFFIX};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_python::ast::ExprKind;
 use rustc_hash::FxHashSet as HashSet;
@@ -19,10 +19,11 @@ declare_rule! {
     /// result no name keeps, with default or application limits, `Limiter(key_func=...,
     /// default_limits=[...])`, unless it is handed the application, `Limiter(app, ...)` before
     /// Flask-Limiter 3.0, `Limiter(key, app=app)` after). slowapi's `@limiter.limit(...)`
-    /// is enforced by the limiter itself, attached or not, and a limiter built with
-    /// `enabled=False` is switched off on purpose. A limiter handed to code the analysis does not follow (passed to a
-    /// custom app class, stored in an attribute, returned) may be attached there and is not
-    /// reported.
+    /// is enforced by the limiter itself, attached or not: an unattached slowapi limiter whose
+    /// decorators guard routes loses only its default limits, and is reported at low
+    /// confidence. A limiter built with `enabled=False` is switched off on purpose. A limiter
+    /// handed to code the analysis does not follow (passed to a custom app class, stored in an
+    /// attribute, returned) may be attached there and is not reported.
     ///
     /// ## Why is this dangerous
     /// The code reads as protected against brute force and abuse, reviewers accept it, and the
@@ -135,20 +136,59 @@ impl Rule for IneffectiveRateLimit {
             if !needs_app || keyword("enabled").is_some_and(is_falsy_literal) {
                 continue;
             }
-            let message = if id.name.ends_with(UNBOUND_SUFFIX) {
-                format!(
-                    "`{}` is built without an application and no name keeps it, so its limits do nothing",
-                    id.name
-                )
-            } else {
-                format!(
-                    "limiter `{}` is never attached to an application, so its limits do nothing",
-                    id.name
-                )
-            };
             let mut f = Findings::new(id.file);
-            f.report(&INEFFECTIVE_RATE_LIMIT, object.span, message);
+            if id.name.ends_with(UNBOUND_SUFFIX) {
+                f.report(
+                    &INEFFECTIVE_RATE_LIMIT,
+                    object.span,
+                    format!(
+                        "`{}` is built without an application and no name keeps it, so its limits do nothing",
+                        id.name
+                    ),
+                );
+            } else if object.kind == ObjectKind::SlowapiLimiter && limits_routes(cx, id) {
+                // Its decorators limit their routes: only its default limits are lost.
+                f.report_with(
+                    &INEFFECTIVE_RATE_LIMIT,
+                    object.span,
+                    format!(
+                        "limiter `{}` is never attached to an application, so its default limits apply to no route (its `.limit(...)` decorators still do)",
+                        id.name
+                    ),
+                    INEFFECTIVE_RATE_LIMIT.severity,
+                    Confidence::Low,
+                );
+            } else {
+                f.report(
+                    &INEFFECTIVE_RATE_LIMIT,
+                    object.span,
+                    format!(
+                        "limiter `{}` is never attached to an application, so its limits do nothing",
+                        id.name
+                    ),
+                );
+            }
             out.extend(f.into_vec());
         }
     }
+}
+
+/// Whether a route handler carries a `.limit(...)`/`.shared_limit(...)` decorator of `limiter`.
+fn limits_routes(cx: &ProjectContext, limiter: &ObjectId) -> bool {
+    let apps = &cx.surface.apps;
+    apps.routes.iter().any(|route| {
+        route.handler.decorators.iter().any(|d| {
+            let ExprKind::Call(call) = &d.kind else {
+                return false;
+            };
+            let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                return false;
+            };
+            matches!(attr.as_str(), "limit" | "shared_limit")
+                && apps
+                    .resolve_object(route.handler_file, &route.handler_scope, value)
+                    .as_ref()
+                    == Some(limiter)
+        })
+    })
 }
