@@ -195,15 +195,15 @@ fn check_findings(analysis: &Analysis) {
         let (start, end) = (d.span.start as usize, d.span.end as usize);
         assert!(
             start <= end
-                && end <= file.text.len()
-                && file.text.is_char_boundary(start)
-                && file.text.is_char_boundary(end),
+                && end <= file.text().len()
+                && file.text().is_char_boundary(start)
+                && file.text().is_char_boundary(end),
             "{} at {}:{} has the span {start}..{end}, outside the {} bytes of its text or \
              not on character boundaries",
             d.rule.code,
             d.filename,
             d.location.row,
-            file.text.len()
+            file.text().len()
         );
         assert!(d.location.row >= 1 && d.end_location.row >= d.location.row);
     }
