@@ -332,8 +332,13 @@ impl<const N: usize> WordFilter<N> {
         let mut h = rustc_hash::FxHasher::default();
         name.hash(&mut h);
         let h = h.finish();
-        let bits = (N * 64) as u64;
-        [(h % bits) as u32, ((h >> 16) % bits) as u32]
+        // The high bits of the hash mix all of the word; its low bits less so.
+        const { assert!((N * 64).is_power_of_two() && N <= 64) };
+        let k = (N * 64).trailing_zeros();
+        [
+            (h >> (64 - k)) as u32,
+            ((h >> (64 - 2 * k)) as u32) & ((N * 64 - 1) as u32),
+        ]
     }
 
     pub fn insert(&mut self, name: &str) {
