@@ -56,9 +56,12 @@ declare_rule! {
     /// fingerprint(e) == sig]`), elements of a sequence taken by a computed position (`token
     /// == self.expected_sequence[self.index]`: a parser matching a stream of token ids), and
     /// lock, lease and reservation owner tokens (`rec.owner_token != owner_token`, also in
-    /// functions named for them), which identify a holder inside the process. A hash of the
-    /// caller's value compared with a stored hash (`sha256(password).hexdigest() == stored`)
-    /// is not reported either: timing reveals only the hash of the guess. Nor is an unkeyed
+    /// functions named for them), which identify a holder inside the process. A hash of what
+    /// the caller sent, made by a project helper that returns an unkeyed hash or a key
+    /// derivation of it, compared with a stored hash (`compute_hash(body.password, salt) ==
+    /// user.password_hash`) is not reported either: timing reveals only the hash of the guess.
+    /// A hash written inline (`sha256(password).hexdigest() == stored`) is still reported, as
+    /// the analysis does not tell it from a hash of a secret. Nor is an unkeyed
     /// `hashlib` digest of content that holds no secret (`hash_func.hexdigest() == hash_value`
     /// after `hash_func.update(chunk)` with a downloaded file's chunks, `sha256(data)`,
     /// `md5(Path(p).read_bytes())`): a checksum of local data, which nobody guesses. A digest
