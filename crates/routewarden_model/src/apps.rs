@@ -1109,6 +1109,23 @@ impl<'a> AppModel<'a> {
         parts.join(".")
     }
 
+    /// The object whose method a decorator calls, with the method's name:
+    /// `@limiter.limit("5/minute")` gives `limiter` and `limit`.
+    pub fn decorator_receiver(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        decorator: &'a Expr,
+    ) -> Option<(ObjectId, &'a str)> {
+        let ExprKind::Call(call) = &decorator.kind else {
+            return None;
+        };
+        let ExprKind::Attribute { value, attr } = &call.func.kind else {
+            return None;
+        };
+        Some((self.resolve_object(file, scope, value)?, attr.as_str()))
+    }
+
     /// The object an expression denotes at a point of a file, followed through assignments,
     /// imports and factory functions.
     pub fn resolve_object(

@@ -5093,15 +5093,9 @@ impl<'a> Judge<'a, '_> {
     /// `Limiter(app=...)`) has initialised it, so such a decorator limits nothing; slowapi's
     /// decorators check through the limiter itself.
     fn unattached_flask_limiter(&self, file: usize, scope: &[&Function], decorator: &Expr) -> bool {
-        let ExprKind::Call(call) = &decorator.kind else {
-            return false;
-        };
-        let ExprKind::Attribute { value, .. } = &call.func.kind else {
-            return false;
-        };
         self.apps
-            .resolve_object(file, scope, value)
-            .is_some_and(|id| {
+            .decorator_receiver(file, scope, decorator)
+            .is_some_and(|(id, _)| {
                 self.apps.kind(&id) == Some(ObjectKind::FlaskLimiter)
                     && !self.apps.limiter_is_attached(&id)
             })

@@ -561,6 +561,16 @@ pub fn is_state_changing(methods: &[String]) -> bool {
         .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
 }
 
+/// A state-changing method, or methods registered through a value the analysis cannot read
+/// (`add_url_rule(rule, view_func=view, methods=verbs)`, shown as
+/// [`routewarden_model::apps::DYNAMIC_METHODS`]): they may include one.
+pub fn may_change_state(methods: &[String]) -> bool {
+    is_state_changing(methods)
+        || methods
+            .iter()
+            .any(|m| m == routewarden_model::apps::DYNAMIC_METHODS)
+}
+
 /// Whether a cross-site HTML form can reach the route with the user's cookies: a form sends
 /// only GET and POST, and GET is not taken to change state. A PUT, PATCH or DELETE from
 /// another site needs a script, which the browser lets through only after a CORS preflight the

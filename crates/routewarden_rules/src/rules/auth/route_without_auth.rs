@@ -2,12 +2,12 @@ use crate::credentials::is_constant_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
-    has_object_parameter, is_public_route, is_state_changing, is_webhook, names_protected_resource,
+    has_object_parameter, is_public_route, is_webhook, may_change_state, names_protected_resource,
     only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
-use routewarden_model::apps::{DYNAMIC_METHODS, RouteDecl};
+use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_model::target_names;
@@ -1446,12 +1446,6 @@ const LOGGER_FACTORIES: &[&str] = &[
     "structlog.get_logger",
     "structlog.getLogger",
 ];
-
-/// A state-changing method, or methods registered through a value the analysis cannot read
-/// (`add_url_rule(rule, view_func=view, methods=verbs)`): they may include one.
-fn may_change_state(methods: &[String]) -> bool {
-    is_state_changing(methods) || methods.iter().any(|m| m == DYNAMIC_METHODS)
-}
 
 /// A handler of a fixed path (an RPC or plugin-protocol endpoint such as Docker's
 /// `POST /Plugin.Activate`) whose body only logs, reads and validates the request and

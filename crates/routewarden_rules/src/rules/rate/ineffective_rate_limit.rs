@@ -178,17 +178,10 @@ fn limits_routes(cx: &ProjectContext, limiter: &ObjectId) -> bool {
     let apps = &cx.surface.apps;
     apps.routes.iter().any(|route| {
         route.handler.decorators.iter().any(|d| {
-            let ExprKind::Call(call) = &d.kind else {
-                return false;
-            };
-            let ExprKind::Attribute { value, attr } = &call.func.kind else {
-                return false;
-            };
-            matches!(attr.as_str(), "limit" | "shared_limit")
-                && apps
-                    .resolve_object(route.handler_file, &route.handler_scope, value)
-                    .as_ref()
-                    == Some(limiter)
+            apps.decorator_receiver(route.handler_file, &route.handler_scope, d)
+                .is_some_and(|(id, method)| {
+                    matches!(method, "limit" | "shared_limit") && id == *limiter
+                })
         })
     })
 }
