@@ -19,7 +19,8 @@ declare_rule! {
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
     /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
-    /// literals, `dict(...)` calls and FastAPI's `jsonable_encoder(...)`, into a local dict by
+    /// literals, `dict(...)` calls and FastAPI's `jsonable_encoder(...)`, through string methods
+    /// that keep the text (`str(e).strip()`, `"".join(format_tb(tb)).rstrip("\n")`), into a local dict by
     /// subscript (`report["disk"]["usage"] = str(e)`, then `return report` or
     /// `Response(json.dumps(report))`), through either branch of a conditional expression
     /// (`e.message if hasattr(e, "message") else str(e)`; only the other branch when the test
@@ -95,6 +96,9 @@ declare_rule! {
     ///   one (`AnyError = Exception`), a catch-all by its name (`UnknownError`,
     ///   `InternalError`), or a class of a library known to put server data in its text
     ///   (database drivers and ORMs, search engines, HTTP and network clients, `subprocess`);
+    ///   a library class from a module or with a name of a data store (`assemblyline.datastore.
+    ///   exceptions.SearchException`, a `db` package, `DatabaseError`) is still reported, with low
+    ///   confidence: the message is likely deliberate, but its text may be the store's own;
     ///   a cause tested for its class counts as that class (`if isinstance(e.__cause__,
     ///   NotFoundError): raise HTTPException(404, str(e.__cause__))`);
     /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
@@ -110,9 +114,11 @@ declare_rule! {
     ///   a project constant, or put in an error field of a normal
     ///   answer (no status: `return {"error": str(e)}`). The status is the one the response
     ///   is sent with: a response constructor's (`Response(body, status)`,
-    ///   `make_response(body, status)`, `JSONResponse(content, status_code=...)`) or the second
-    ///   item of a returned tuple; `jsonify`'s arguments, `status="error"` included, are fields
-    ///   of the JSON body;
+    ///   `make_response(body, status)`, `JSONResponse(content, status_code=...)`), the second
+    ///   item of a returned tuple, or the one a project helper that builds the response is
+    ///   given (`make_api_response("", str(e), 403)` returning `make_response(jsonify(...),
+    ///   status_code)`; its default when the call gives none, a status the helper writes
+    ///   itself); `jsonify`'s arguments, `status="error"` included, are fields of the JSON body;
     /// - an exception of a specific class (the project's, or a library's: not `Exception`,
     ///   `RuntimeError` or `OSError`) answered with the status it carries itself
     ///   (`status_code=e.status_code`, `e.get_http_status_code()`) or one the code computes
@@ -122,7 +128,10 @@ declare_rule! {
     ///   ...`, `issubclass(exc.__class__, ...)`, `type(exc) is ...`) judged by the class tested, as if it had its own `except` clause;
     ///   an `or` of such tests (`isinstance(e, ShopError) or isinstance(e.args[0], ShopError)`,
     ///   the second testing the error the exception wraps) by all the classes tested, like a
-    ///   tuple; a local holding only the exception's text taken before the test (`message =
+    ///   tuple; in a Flask 500 handler, a test of the exception werkzeug wraps
+    ///   (`if isinstance(e.original_exception, AccessDenied): return handle_403(e.
+    ///   original_exception)`) hands on one of that class, and the 4xx handler is judged once,
+    ///   with what Flask gives it; a local holding only the exception's text taken before the test (`message =
     ///   str(e)`) is judged by the branch it is used in; an `except`
     ///   of a tuple bound to a name (`except CLIENT_ERRORS as e:`) is judged by the classes in
     ///   the tuple;
@@ -331,6 +340,10 @@ struct Taint {
     /// carry server data (a database driver's, an HTTP client's): answered with a 4xx, its
     /// message is the one chosen for the client, whether or not the class can be read.
     named: bool,
+    /// Caught by a library class whose text may come from a data store the library talks to
+    /// (`assemblyline.datastore.exceptions.SearchException`): answered with a 4xx it is likely
+    /// the message chosen for the client, but may still show the store's internals.
+    backend: bool,
 }
 
 /// The status a response is sent with.
@@ -372,7 +385,9 @@ struct Analysis<'c, 'a> {
     /// after the clause.
     written_models: Vec<(String, Taint)>,
     /// The causes of caught exceptions (`e.__cause__`) in the branch of a test of their class
-    /// (`if isinstance(e.__cause__, NotFoundError):`), by the caught exception's name.
+    /// (`if isinstance(e.__cause__, NotFoundError):`), by the caught exception's name; the
+    /// exception a Flask 500 handler's error wraps (`e.original_exception`) by
+    /// [`cause_key`].
     causes: HashMap<String, Taint>,
     /// Where each tainted local was last given the text.
     origins: HashMap<String, Span>,
@@ -398,12 +413,16 @@ impl Analysis<'_, '_> {
                 ) && let Some(n) = value.as_name()
                     && self.tainted.contains_key(n)
                 {
-                    // Unless a test of its class selected the branch.
-                    return match self.causes.get(n) {
-                        Some(t) if attr != "original_exception" => {
-                            (!t.framework_http).then_some(*t)
-                        }
-                        _ => Some(Taint::default()),
+                    // Unless a test of its class selected the branch (`isinstance(e.__cause__,
+                    // NotFoundError)`, `isinstance(e.original_exception, AccessDenied)`).
+                    let tested = if self.causes.is_empty() {
+                        None
+                    } else {
+                        self.causes.get(&cause_key(n, attr))
+                    };
+                    return match tested {
+                        Some(t) => (!t.framework_http).then_some(*t),
+                        None => Some(Taint::default()),
                     };
                 }
                 // The exception a wrapping error keeps for its handler (`WorkflowError(
@@ -473,6 +492,13 @@ impl Analysis<'_, '_> {
                         .iter()
                         .chain(call.keywords.iter().map(|k| &k.value))
                         .find_map(|a| self.taint(a));
+                }
+                // `"".join(format_tb(trace)).rstrip("\n")`, `str(e).strip()`: the same text.
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && TEXT_KEEPING_METHODS.contains(&attr.as_str())
+                    && let Some(t) = self.taint(value)
+                {
+                    return Some(t);
                 }
                 // `"...".format(e)`, `"; ".join(e.args)`
                 if matches!(call.func.last_name(), Some("format" | "join")) {
@@ -826,7 +852,74 @@ impl Analysis<'_, '_> {
                     .or_else(|| call.keywords.iter().find_map(|k| self.taint(&k.value)));
                 taint.map(|t| (t, status))
             }
-            _ => self.taint(expr).map(|t| (t, Status::Unspecified)),
+            _ => {
+                let taint = self.taint(expr)?;
+                // `make_api_response("", str(e), 400)`: a project helper that builds the
+                // response answers with the status it is given.
+                let call = match &expr.kind {
+                    ExprKind::Await(inner) => inner.as_call(),
+                    _ => expr.as_call(),
+                };
+                let status = call.map_or(Status::Unspecified, |c| self.helper_status(c));
+                Some((taint, status))
+            }
+        }
+    }
+
+    /// The status a project helper that builds a response answers with: the argument its
+    /// status parameter is given (`make_api_response(data, err, status_code=400)` returning
+    /// `make_response(jsonify(...), status_code)`), else that parameter's default, or a status
+    /// the helper writes itself (`return jsonify(...), 403`). `Unspecified` when the helper
+    /// builds no response whose status can be told, or when its returns disagree.
+    fn helper_status(&self, call: &Call) -> Status {
+        let Some((file, function, bound_self)) = project_callee(self.cx, &call.func) else {
+            return Status::Unspecified;
+        };
+        let model = self.cx.model;
+        let mut found: Option<Status> = None;
+        let mut agree = true;
+        walk_stmts(&function.body, &mut |stmt| {
+            let Stmt::Return {
+                value: Some(value), ..
+            } = stmt
+            else {
+                return;
+            };
+            // `resp = make_response(...)`, then `return resp`.
+            let value = value
+                .as_name()
+                .and_then(|n| routewarden_model::last_assignment(&function.body, n))
+                .unwrap_or(value);
+            let Some(status) = returned_status(model, file, value) else {
+                return;
+            };
+            let param = status
+                .as_name()
+                .and_then(|n| function.params.iter().find(|p| p.name == n));
+            let status = match param {
+                Some(p) => match bound_parameters(function, call, bound_self)
+                    .into_iter()
+                    .find(|(name, _)| *name == p.name)
+                {
+                    Some((_, arg)) => self.status_of(arg),
+                    None => p
+                        .default
+                        .as_ref()
+                        .and_then(|d| status_constant(model, file, d))
+                        .map_or(Status::Unknown, Status::Code),
+                },
+                None => status_constant(model, file, status).map_or(Status::Unknown, Status::Code),
+            };
+            match found {
+                None => found = Some(status),
+                Some(s) if s != status => agree = false,
+                _ => {}
+            }
+        });
+        // Only a status the analysis can tell changes the judgement.
+        match found {
+            Some(s @ (Status::Code(_) | Status::FromException)) if agree => s,
+            _ => Status::Unspecified,
         }
     }
 
@@ -1745,8 +1838,22 @@ fn wrapped_isinstance_test<'e>(
         .then(|| (name.to_string(), vec![classes]))
 }
 
+/// The key of [`Analysis::causes`] for the exception `attr` of caught exception `name`: the
+/// cause (`__cause__`, `__context__`) by the name, the one a Flask 500 handler's werkzeug
+/// error wraps (`original_exception`) apart.
+fn cause_key(name: &str, attr: &str) -> String {
+    if attr == "original_exception" {
+        format!("{name}.{attr}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// `isinstance(e.__cause__, A)` (or `__context__`, also one operand of an `and`) on a caught
-/// exception `e`: its name and the classes tested.
+/// exception `e`: its key in [`Analysis::causes`] and the classes tested. Also
+/// `isinstance(e.original_exception, A)` in a Flask 500 handler: the branch runs for the
+/// unhandled exception of that class (`return handle_403(e.original_exception)` hands it to
+/// the 403 handler, judged by that class).
 fn cause_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Expr)> {
     if let ExprKind::BoolOp {
         op: BoolOp::And,
@@ -1762,8 +1869,10 @@ fn cause_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Ex
     let ExprKind::Attribute { value, attr } = &subject.kind else {
         return None;
     };
-    if !matches!(attr.as_str(), "__cause__" | "__context__")
-        || analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance")
+    if !matches!(
+        attr.as_str(),
+        "__cause__" | "__context__" | "original_exception"
+    ) || analysis.cx.resolve(&call.func).as_deref() != Some("builtins.isinstance")
     {
         return None;
     }
@@ -1771,7 +1880,7 @@ fn cause_test<'e>(analysis: &Analysis, test: &'e Expr) -> Option<(String, &'e Ex
     analysis
         .tainted
         .contains_key(name)
-        .then(|| (name.to_string(), classes))
+        .then(|| (cause_key(name, attr), classes))
 }
 
 /// `type(e)` or `e.__class__` of a caught exception `e`: its name.
@@ -2390,6 +2499,8 @@ struct Caught {
     specific: bool,
     /// Every type named is [`Taint::named`].
     named: bool,
+    /// Some type named is [`Taint::backend`].
+    backend: bool,
 }
 
 /// Built-in exception types too broad to say what went wrong.
@@ -2463,6 +2574,7 @@ fn flask_status_handler(registration: &str, status: &Expr) -> Option<Caught> {
         upstream: false,
         specific: true,
         named: true,
+        backend: false,
     })
 }
 
@@ -2568,6 +2680,22 @@ fn named_class(
     }
 }
 
+/// Whether a library exception class (`qualified`) belongs to a data-store layer: a module or
+/// class named for a database or data store (`assemblyline.datastore.exceptions.SearchException`,
+/// `somelib.db.QueryFailed`, `DatabaseError`). Its text may be the store's own (an index or
+/// query parser's message), so a 4xx answer with it is reported with low confidence rather
+/// than left out; the known drivers are in [`DETAIL_CARRYING_LIBRARIES`] and stay reported.
+fn library_backend(qualified: Option<&str>) -> bool {
+    let Some(q) = qualified.filter(|q| !q.starts_with("builtins.")) else {
+        return false;
+    };
+    q.split('.').any(|segment| {
+        any_identifier_word(segment, |w| {
+            matches!(w, "datastore" | "database" | "db" | "sql" | "nosql" | "orm")
+        })
+    })
+}
+
 /// A library's exception named for a refused request (`BadRequest`, `RequestBadRequest`,
 /// `Conflict`, `UnprocessableEntity`, with or without `Error`): raised for what the client
 /// sent, with a message written for it, like werkzeug's own `BadRequest`.
@@ -2615,6 +2743,7 @@ impl ExceptionDetailsInResponse {
             upstream: true,
             specific: true,
             named: true,
+            backend: false,
         };
         for item in items {
             if let ExprKind::Int(Some(n)) = item.kind {
@@ -2663,6 +2792,7 @@ impl ExceptionDetailsInResponse {
                 caught.narrow = false;
             }
             caught.named &= project || named_class(cx, file, item, q.as_deref(), last);
+            caught.backend |= !project && library_backend(q.as_deref());
         }
         caught
     }
@@ -2721,6 +2851,7 @@ impl ExceptionDetailsInResponse {
                                         framework_http: false,
                                         specific: caught.specific,
                                         named: caught.named,
+                                        backend: caught.backend,
                                     },
                                 );
                             }
@@ -2868,6 +2999,7 @@ impl ExceptionDetailsInResponse {
                             framework_http: caught.any_http,
                             specific: caught.specific,
                             named: caught.named,
+                            backend: caught.backend,
                         },
                     );
                     self.check_body(analysis, body, is_handler, out);
@@ -2893,6 +3025,7 @@ impl ExceptionDetailsInResponse {
                             upstream: a.upstream && b.upstream,
                             specific: a.specific && b.specific,
                             named: a.named && b.named,
+                            backend: a.backend || b.backend,
                         })
                         .unwrap_or_default();
                     let saved = analysis.tainted.clone();
@@ -2912,6 +3045,7 @@ impl ExceptionDetailsInResponse {
                             t.narrow = caught.narrow;
                             t.specific = caught.specific;
                             t.named = caught.named;
+                            t.backend = caught.backend;
                             t.upstream = caught.upstream;
                         }
                         if caught.any_http {
@@ -3073,6 +3207,19 @@ impl ExceptionDetailsInResponse {
         // A named class answered with a client-error status: the message chosen for the client,
         // even when the class comes from a library the analysis cannot read.
         if taint.named && matches!(status, Status::Code(400..=499)) {
+            // Unless the library is a data store's, whose text may be the store's own: still
+            // likely deliberate, so said with low confidence.
+            if taint.backend {
+                out.report_with(
+                    &EXCEPTION_DETAILS_IN_RESPONSE,
+                    span,
+                    format!(
+                        "exception details are {how}: a data-store library's error text, which may show the store's internals"
+                    ),
+                    EXCEPTION_DETAILS_IN_RESPONSE.severity,
+                    crate::rule::Confidence::Low,
+                );
+            }
             return;
         }
         // An error that carries its HTTP status, or that the project maps to one
@@ -3196,6 +3343,7 @@ impl ExceptionDetailsInResponse {
                             upstream: r.upstream && c.upstream,
                             specific: r.specific && c.specific,
                             named: r.named && c.named,
+                            backend: r.backend || c.backend,
                         },
                     });
                 }
@@ -3292,6 +3440,7 @@ impl Rule for ExceptionDetailsInResponse {
                         framework_http: caught.http,
                         specific: caught.specific,
                         named: caught.named,
+                        backend: caught.backend,
                     },
                 );
             }
@@ -3529,6 +3678,7 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                 framework_http: false,
                                 specific: caught.specific,
                                 named: caught.named,
+                                backend: caught.backend,
                             };
                             found = Some(match found.take() {
                                 None => (param.to_string(), taint),
@@ -3541,6 +3691,7 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                         framework_http: false,
                                         specific: t.specific && taint.specific,
                                         named: t.named && taint.named,
+                                        backend: t.backend || taint.backend,
                                     },
                                 ),
                             });
