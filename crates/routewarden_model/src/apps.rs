@@ -3080,6 +3080,23 @@ fn methods_value(
     methods_argument(Some(origin.expr))
 }
 
+/// `methods=` of a route registration: the methods [`methods_value`] reads, or
+/// [`DYNAMIC_METHODS`] when the value cannot be read (a parameter, an attribute, a call): the
+/// route answers some methods, not known which, and not the framework's default, which the
+/// argument replaces. Absent or `None`: `None` (the default applies).
+fn registered_methods(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: Option<&Expr>,
+) -> Option<Vec<String>> {
+    let expr = expr.filter(|e| !matches!(e.kind, ExprKind::NoneLiteral))?;
+    Some(
+        methods_value(model, file, scope, Some(expr), 0)
+            .unwrap_or_else(|| vec![DYNAMIC_METHODS.to_string()]),
+    )
+}
+
 /// The items of a `dependencies=` argument: a list or tuple, also kept in a constant (here or
 /// in another module) or made of several joined with `+`.
 pub fn dependency_list<'a>(
@@ -4057,7 +4074,7 @@ impl<'a> Extractor<'a> {
             };
             let methods = match implied {
                 Some(m) => Some(vec![m.to_string()]),
-                None => methods_argument(decorator.keyword("methods")),
+                None => registered_methods(self.model, file, &scope, decorator.keyword("methods")),
             };
             let path = path_text(self.model, file, &scope, pick(path_arg, &path_at));
             self.view_routes(
@@ -4152,7 +4169,9 @@ impl<'a> Extractor<'a> {
                         .map(str::to_ascii_uppercase)
                         .collect(),
                 ),
-                None => methods_argument(pick(methods_arg, positions[2])),
+                None => {
+                    registered_methods(self.model, file, &scope, pick(methods_arg, positions[2]))
+                }
             };
             let before = self.out.routes.len();
             self.view_routes(
@@ -6288,12 +6307,11 @@ impl<'a> Extractor<'a> {
                 {
                     let methods = match implied {
                         Some(m) => Some(vec![m.to_string()]),
-                        None => methods_value(
+                        None => registered_methods(
                             self.model,
                             self.file,
                             &self.scope,
                             inner.keyword("methods"),
-                            0,
                         ),
                     };
                     let path = path_text(
@@ -7191,10 +7209,7 @@ impl<'a> Extractor<'a> {
         } else {
             call.keyword("methods")
         };
-        // `methods=verbs` that cannot be read: the route answers some methods, not known which
-        // (not the framework's default, which the argument replaces).
-        let methods = methods_value(self.model, self.file, &self.scope, methods_arg, 0)
-            .or_else(|| methods_arg.map(|_| vec![DYNAMIC_METHODS.to_string()]));
+        let methods = registered_methods(self.model, self.file, &self.scope, methods_arg);
         let default_method = if matches!(attr, "add_api_websocket_route" | "add_websocket_route") {
             "WS"
         } else {
@@ -7535,7 +7550,7 @@ impl<'a> Extractor<'a> {
                 path,
                 endpoint,
                 call,
-                methods_argument(methods),
+                registered_methods(self.model, row_file, &row_scope, methods),
                 default_method,
                 span,
             );
@@ -7593,7 +7608,7 @@ impl<'a> Extractor<'a> {
                 } else {
                     "GET"
                 };
-                let methods = methods_value(self.model, file, scope, call.keyword("methods"), 0);
+                let methods = registered_methods(self.model, file, scope, call.keyword("methods"));
                 self.view_routes(
                     file,
                     scope,
@@ -7746,12 +7761,11 @@ impl<'a> Extractor<'a> {
                         let methods = match implied {
                             _ if sock.is_some() => vec!["WS".to_string()],
                             Some(m) => vec![m.to_string()],
-                            None => methods_value(
+                            None => registered_methods(
                                 self.model,
                                 self.file,
                                 &self.scope,
                                 call.keyword("methods"),
-                                0,
                             )
                             .unwrap_or_else(|| vec!["GET".to_string()]),
                         };
@@ -11671,6 +11685,92 @@ def register(obj):
                 "app.app GET /plain -",
                 "app.app POST /items -",
                 "app.app PUT /listed -",
+            ]
+        );
+    }
+
+    /// Route decorators and Starlette's `Route` with `methods=` a parameter, an attribute or a
+    /// call's result: `<dynamic>` methods, as for `add_url_rule`. Literal lists, module
+    /// constants, `methods=None` and no `methods=` keep what they say (the default GET).
+    #[test]
+    fn unreadable_decorator_methods_are_unknown() {
+        let source = r#"
+from fastapi import FastAPI
+from flask import Blueprint, Flask
+from flask_login import login_required
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+app = Flask(__name__)
+bp = Blueprint("bp", __name__)
+api = FastAPI()
+WRITES = ("POST", "DELETE")
+
+
+class Settings:
+    verbs = load()
+
+
+def install(verbs):
+    @app.route("/param", methods=verbs)
+    def param():
+        return ""
+
+    @app.route("/guarded", methods=verbs)
+    @login_required
+    def guarded():
+        return ""
+
+    @app.route("/none", methods=None)
+    def none():
+        return ""
+
+    @api.api_route("/fast", methods=verbs)
+    async def fast():
+        return {}
+
+    async def star(request):
+        return None
+
+    return Starlette(routes=[Route("/star", star, methods=verbs), Route("/read", star, methods=["GET"])])
+
+
+@bp.route("/attr", methods=Settings.verbs)
+def attr():
+    return ""
+
+
+@bp.route("/called", methods=load())
+def called():
+    return ""
+
+
+@bp.route("/constant", methods=WRITES)
+def constant():
+    return ""
+
+
+@bp.route("/plain")
+def plain():
+    return ""
+
+
+app.register_blueprint(bp)
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.api <dynamic> /fast -",
+                "app.app <dynamic> /attr -",
+                "app.app <dynamic> /called -",
+                "app.app <dynamic> /guarded @login_required",
+                "app.app <dynamic> /param -",
+                "app.app GET /none -",
+                "app.app GET /plain -",
+                "app.app POST,DELETE /constant -",
+                "app.install() <dynamic> /star -",
+                "app.install() GET /read -",
             ]
         );
     }

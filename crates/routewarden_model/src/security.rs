@@ -2694,16 +2694,26 @@ impl<'a> Judge<'a, '_> {
     /// `request.method` (the route's methods) and `scope["type"]` (`http`, or `websocket`).
     fn request_property(&self, cx: &EvalCx<'_, 'a>, e: &Expr) -> Option<Vec<String>> {
         let websocket = cx.methods.iter().all(|m| m == "WS");
+        // Methods registered through a value the analysis cannot read: any of them.
+        let methods = || {
+            if cx.methods.iter().any(|m| m == crate::apps::DYNAMIC_METHODS) {
+                ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+                    .map(str::to_string)
+                    .to_vec()
+            } else {
+                cx.methods.to_vec()
+            }
+        };
         match &e.kind {
             ExprKind::Attribute { attr, value } if attr == "method" && is_request_name(value) => {
-                Some(cx.methods.to_vec())
+                Some(methods())
             }
             ExprKind::Call(call)
                 if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
                     if attr == "get" && is_request_name(value)) =>
             {
                 match call.args.first()?.as_str()? {
-                    "method" => Some(cx.methods.to_vec()),
+                    "method" => Some(methods()),
                     "type" => Some(vec![
                         if websocket { "websocket" } else { "http" }.to_string(),
                     ]),
@@ -2712,7 +2722,7 @@ impl<'a> Judge<'a, '_> {
             }
             ExprKind::Subscript { value, slice } if is_request_name(value) => {
                 match slice.as_str()? {
-                    "method" => Some(cx.methods.to_vec()),
+                    "method" => Some(methods()),
                     "type" => Some(vec![
                         if websocket { "websocket" } else { "http" }.to_string(),
                     ]),

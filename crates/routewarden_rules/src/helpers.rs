@@ -1343,6 +1343,20 @@ pub fn host_binds_public(
     if is_public_host(origin.expr) {
         return true;
     }
+    // `os.environ.get("HOST", "0.0.0.0")`: the default applies while the variable is unset.
+    if let ExprKind::Call(call) = &origin.expr.kind
+        && matches!(
+            model.files[origin.file]
+                .imports
+                .resolve(&call.func)
+                .as_deref(),
+            Some("os.getenv" | "os.environ.get")
+        )
+    {
+        return call.argument("default", 1).is_some_and(|default| {
+            is_public_host(resolve_value_in_blocks(model, origin.file, &origin.scope, default).expr)
+        });
+    }
     match option_default(model, origin.file, &origin.scope, origin.expr) {
         Some(ArgDefault::Value(default)) => {
             is_public_host(model.resolve_value(origin.file, &[], default).expr)

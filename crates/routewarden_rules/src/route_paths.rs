@@ -565,10 +565,16 @@ pub fn is_state_changing(methods: &[String]) -> bool {
 /// (`add_url_rule(rule, view_func=view, methods=verbs)`, shown as
 /// [`routewarden_model::apps::DYNAMIC_METHODS`]): they may include one.
 pub fn may_change_state(methods: &[String]) -> bool {
-    is_state_changing(methods)
-        || methods
-            .iter()
-            .any(|m| m == routewarden_model::apps::DYNAMIC_METHODS)
+    is_state_changing(methods) || methods_unread(methods)
+}
+
+/// Methods registered through a value the analysis cannot read (`methods=verbs`, shown as
+/// [`routewarden_model::apps::DYNAMIC_METHODS`]): any method, POST included, may reach the
+/// route.
+pub fn methods_unread(methods: &[String]) -> bool {
+    methods
+        .iter()
+        .any(|m| m == routewarden_model::apps::DYNAMIC_METHODS)
 }
 
 /// Whether a cross-site HTML form can reach the route with the user's cookies: a form sends

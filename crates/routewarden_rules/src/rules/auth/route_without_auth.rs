@@ -19,7 +19,8 @@ declare_rule! {
     /// ## What it finds
     /// A sensitive route that no authentication reaches. Sensitive means a state-changing method
     /// (POST, PUT, PATCH, DELETE; methods registered through a value the analysis cannot read,
-    /// `add_url_rule(rule, view_func=view, methods=verbs)`, shown as `<dynamic>`, may be one),
+    /// `add_url_rule(rule, view_func=view, methods=verbs)`, `@app.route(path, methods=verbs)`,
+    /// `Route(path, endpoint, methods=verbs)`, shown as `<dynamic>`, may be one),
     /// a path naming a protected resource (users, accounts, orders,
     /// invoices, payments, admin, profiles, ...), a path with an object id (not a file path,
     /// `{path:path}` or `<path:filename>`, nor a size; and read by the handler: a page that

@@ -3,8 +3,8 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::flask_usage::{uses_any, uses_cookie_sessions};
 use crate::helpers::is_falsy_literal;
-use crate::route_paths::is_state_changing;
-use crate::rule::{ProjectContext, Rule, RuleMeta};
+use crate::route_paths::{is_state_changing, may_change_state};
+use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::class_lineage;
 use routewarden_model::config::any_identifier_word;
@@ -18,7 +18,7 @@ declare_rule! {
     /// CSRF protection switched off: `WTF_CSRF_ENABLED = False` (or `WTF_CSRF_CHECK_DEFAULT =
     /// False`) in any configuration form outside test code and test or development
     /// configuration classes; `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a
-    /// blueprint, of an application that keeps users in cookie sessions (Flask's `session` or
+    /// blueprint with one, of an application that keeps users in cookie sessions (Flask's `session` or
     /// Flask-Login), unless the route authenticates with a token or signature rather than the
     /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature) or only
     /// serves anonymous users (Flask-Security's `@anonymous_user_required`, as on forgot-password
@@ -38,6 +38,10 @@ declare_rule! {
     /// authenticate there with their own credentials, never the browser's session, and clients
     /// send no CSRF token. The authorization endpoint, where the logged-in user grants consent
     /// (`create_authorization_response`), is still reported.
+    ///
+    /// A route whose methods the analysis cannot read (`@app.route(path, methods=verbs)`, shown
+    /// as `<dynamic>`) may take a form POST: it counts as state-changing, and its own exemption
+    /// is reported at low confidence, saying the methods could not be read.
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -296,7 +300,9 @@ impl Rule for CsrfProtectionDisabled {
         let mut seen = HashSet::default();
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
-            if !is_state_changing(&route.methods) || !seen.insert(mounted.route) {
+            // Methods that cannot be read may include POST: judged as state-changing, at
+            // lower confidence.
+            if !may_change_state(&route.methods) || !seen.insert(mounted.route) {
                 continue;
             }
             let exempt = route.handler.decorators.iter().any(|d| match &d.kind {
@@ -328,15 +334,22 @@ impl Rule for CsrfProtectionDisabled {
                 )
             {
                 let mut f = Findings::new(route.file);
-                f.report(
-                    &CSRF_PROTECTION_DISABLED,
-                    route.span,
-                    format!(
-                        "{} {} is exempt from CSRF protection in a cookie-session app",
-                        route.methods.join(","),
-                        mounted.full_path
-                    ),
+                let message = format!(
+                    "{} {} is exempt from CSRF protection in a cookie-session app",
+                    route.methods.join(","),
+                    mounted.full_path
                 );
+                if is_state_changing(&route.methods) {
+                    f.report(&CSRF_PROTECTION_DISABLED, route.span, message);
+                } else {
+                    f.report_with(
+                        &CSRF_PROTECTION_DISABLED,
+                        route.span,
+                        format!("{message}: its methods could not be read and may include POST"),
+                        CSRF_PROTECTION_DISABLED.severity,
+                        Confidence::Low,
+                    );
+                }
                 out.extend(f.into_vec());
             }
         }
@@ -345,7 +358,7 @@ impl Rule for CsrfProtectionDisabled {
         let changes_state = |bp: &routewarden_model::apps::ObjectId| {
             surface.mounted.iter().enumerate().any(|(i, m)| {
                 m.chain.first() == Some(bp)
-                    && is_state_changing(&surface.route(m).methods)
+                    && may_change_state(&surface.route(m).methods)
                     && !token_authenticated(&surface.security[i].auth)
             })
         };

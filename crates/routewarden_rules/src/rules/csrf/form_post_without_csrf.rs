@@ -3,8 +3,8 @@ use crate::findings::{Finding, Findings};
 use crate::flask_usage::{
     file_uses, is_test_file, reads_caller_state, uses_any, uses_cookie_sessions,
 };
-use crate::route_paths::{form_can_post, is_recovery_step, only_searches};
-use crate::rule::{ProjectContext, Rule, RuleMeta};
+use crate::route_paths::{form_can_post, is_recovery_step, methods_unread, only_searches};
+use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::{Hook, HookKind, ObjectId, When};
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::{AttackSurface, Level, Protection, walk_exprs};
@@ -25,7 +25,9 @@ declare_rule! {
     /// (`Sec-Fetch-Site: cross-site`, Fetch Metadata). Routes that accept only PUT, PATCH or DELETE are
     /// not: an HTML form cannot send those methods, and a page on another site can send them
     /// only from a script, which the browser lets through after a CORS preflight the
-    /// application approves.
+    /// application approves. A route whose methods the analysis cannot read
+    /// (`@app.route(path, methods=verbs)`, shown as `<dynamic>`) may take a POST: reported at
+    /// low confidence, saying the methods could not be read.
     ///
     /// Applications are judged one by one: in a project with several Flask applications, one
     /// protected application does not cover the others, and an application counts as keeping
@@ -581,8 +583,9 @@ impl Rule for FormPostWithoutCsrf {
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             // Only a POST can come from a form on another site; a search form posted with
-            // POST reads.
-            if !form_can_post(&route.methods)
+            // POST reads. Methods that cannot be read may include POST.
+            let unread = !form_can_post(&route.methods) && methods_unread(&route.methods);
+            if !(form_can_post(&route.methods) || unread)
                 || only_searches(&mounted.full_path, route, &route.methods)
                 || !seen.insert(mounted.route)
             {
@@ -640,15 +643,30 @@ impl Rule for FormPostWithoutCsrf {
                     ))
             {
                 let mut f = Findings::new(route.file);
-                f.report(
-                    &FORM_POST_WITHOUT_CSRF,
-                    route.span,
-                    format!(
-                        "{} {} accepts a form post in a cookie-session app with no CSRF protection",
-                        route.methods.join(","),
-                        mounted.full_path
-                    ),
-                );
+                if unread {
+                    f.report_with(
+                        &FORM_POST_WITHOUT_CSRF,
+                        route.span,
+                        format!(
+                            "{} {} reads a form in a cookie-session app with no CSRF protection: \
+                             its methods could not be read and may include POST",
+                            route.methods.join(","),
+                            mounted.full_path
+                        ),
+                        FORM_POST_WITHOUT_CSRF.severity,
+                        Confidence::Low,
+                    );
+                } else {
+                    f.report(
+                        &FORM_POST_WITHOUT_CSRF,
+                        route.span,
+                        format!(
+                            "{} {} accepts a form post in a cookie-session app with no CSRF protection",
+                            route.methods.join(","),
+                            mounted.full_path
+                        ),
+                    );
+                }
                 out.extend(f.into_vec());
             }
         }

@@ -2,11 +2,10 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::{
-    FLASK_APP_CLASSES, binds_public, field_default, for_each_call, host_binds_public,
-    instance_class_in_blocks, is_enabled, is_flask_app, is_flask_config, is_non_production_module,
-    is_non_production_name, is_settings_class, is_truthy_literal, loads_itself_as_config,
-    mapping_items_in, production_value, resolve_value_in_blocks, setdefault_item, subscript_key,
-    under_debug_guard,
+    FLASK_APP_CLASSES, field_default, for_each_call, host_binds_public, instance_class_in_blocks,
+    is_enabled, is_flask_app, is_flask_config, is_non_production_module, is_non_production_name,
+    is_settings_class, is_truthy_literal, loads_itself_as_config, mapping_items_in,
+    production_value, resolve_value_in_blocks, setdefault_item, subscript_key, under_debug_guard,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
 use routewarden_model::ProjectModel;
@@ -43,7 +42,11 @@ declare_rule! {
     ///
     /// The finding is critical when the `run` call binds every interface (`host="0.0.0.0"`, also
     /// held in a variable, or a command-line option whose default is `"0.0.0.0"`: argparse's
-    /// `add_argument`, optparse's `add_option`, a click option's parameter), or, for the other
+    /// `add_argument`, optparse's `add_option`, a click option's parameter; an environment
+    /// variable read with that default, `os.environ.get("HOST", "0.0.0.0")` or `os.getenv`,
+    /// which applies while the variable is unset; a parameter whose default is `"0.0.0.0"`,
+    /// followed to the callers as the debug switch is: `def serve(host="0.0.0.0")` called
+    /// without a host, or never called), or, for the other
     /// forms, when the same file starts a server on every interface, or when any `run` in the
     /// project serves on every interface the application whose configuration is set: the one
     /// `app.config["DEBUG"]`/`app.debug` belong to, or one that loads the configuration module
@@ -281,11 +284,16 @@ fn check_run(cx: &FileContext, expr: &Expr, receiver: &Expr, call: &Call, out: &
     if !reported_here(cx, expr.span) {
         return;
     }
-    if host.is_some_and(|h| binds_public(cx, h)) {
+    // The host followed as the switch is: a parameter defaulting to every interface
+    // (`def serve(host="0.0.0.0")`), which callers may leave out.
+    if let Some(how) =
+        host.and_then(|h| public_by_default(cx.model, cx.file_index, &cx.functions, h))
+    {
+        let how = how.map(|how| format!(" ({how})")).unwrap_or_default();
         out.report_with_severity(
             &DEBUG_MODE_ENABLED,
             expr.span,
-            format!("server runs with debug=True{through} on every interface: the Werkzeug debugger is reachable from the network"),
+            format!("server runs with debug=True{through} on every interface{how}: the Werkzeug debugger is reachable from the network"),
             Severity::Critical,
         );
     } else {
@@ -315,10 +323,50 @@ fn on_by_default<'m>(
     value: &'m Expr,
     depth: u32,
 ) -> Option<Option<String>> {
-    let origin = resolve_value_in_blocks(model, file, scope, value);
-    if is_truthy_literal(origin.expr) {
+    holds_by_default(
+        model,
+        file,
+        scope,
+        value,
+        depth,
+        &|model, file, scope, value| {
+            is_truthy_literal(resolve_value_in_blocks(model, file, scope, value).expr)
+        },
+    )
+}
+
+/// Whether `host`, written in `file` within `scope`, binds every interface when nothing is
+/// configured: as [`host_binds_public`] (a literal, an option or environment variable
+/// defaulting to one), or a parameter whose default or every caller gives such a host
+/// (`def serve(host="0.0.0.0")` called as `serve()`), as [`on_by_default`] follows `debug`.
+fn public_by_default<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &[&'m Function],
+    host: &'m Expr,
+) -> Option<Option<String>> {
+    holds_by_default(model, file, scope, host, 0, &|model, file, scope, value| {
+        host_binds_public(model, file, scope, value)
+    })
+}
+
+/// A test of a value written in a file within its enclosing functions.
+type ValueTest<'m> = dyn Fn(&'m ProjectModel, usize, &[&'m Function], &'m Expr) -> bool;
+
+/// A value `holds` of by itself (after following names), or a parameter it holds of by
+/// default: see [`on_by_default`].
+fn holds_by_default<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &[&'m Function],
+    value: &'m Expr,
+    depth: u32,
+    holds: &ValueTest<'m>,
+) -> Option<Option<String>> {
+    if holds(model, file, scope, value) {
         return Some(None);
     }
+    let origin = resolve_value_in_blocks(model, file, scope, value);
     let (origin_scope, name) = match origin.expr.as_name() {
         Some(name) => (origin.scope, name),
         // Assigned again in the function: only under an `if`, the parameter's value remains.
@@ -341,11 +389,10 @@ fn on_by_default<'m>(
     if matches!(param.kind, ParamKind::VarArgs | ParamKind::VarKeywords) {
         return None;
     }
-    let default_on = param.default.as_ref().is_some_and(|d| {
-        is_truthy_literal(
-            resolve_value_in_blocks(model, origin.file, &origin_scope[..index], d).expr,
-        )
-    });
+    let default_on = param
+        .default
+        .as_ref()
+        .is_some_and(|d| holds(model, origin.file, &origin_scope[..index], d));
     let default_text = param.default.as_ref().map(literal_text).unwrap_or_default();
     let callee = callable_of(model, origin.file, function);
     let calls = match &callee {
@@ -361,7 +408,9 @@ fn on_by_default<'m>(
     }
     let all_on = calls.iter().all(|call| match call.argument {
         None => default_on,
-        Some(arg) => on_by_default(model, call.file, &call.scope, arg, depth + 1).is_some(),
+        Some(arg) => {
+            holds_by_default(model, call.file, &call.scope, arg, depth + 1, holds).is_some()
+        }
     });
     let how = if calls.iter().all(|call| call.argument.is_none()) {
         format!("{defaults} and no call changes it")
@@ -815,7 +864,7 @@ fn public_run_of(cx: &FileContext, apps: &[ObjectId]) -> Option<(usize, Span)> {
             let (Some(app), Some(host)) = (app, host) else {
                 return;
             };
-            if host_binds_public(model, file, scope, host)
+            if public_by_default(model, file, scope, host).is_some()
                 && objects
                     .resolve_object(file, scope, app)
                     .is_some_and(|id| same(&id))
@@ -852,7 +901,8 @@ fn file_binds_public(cx: &FileContext) -> bool {
         } else {
             None
         };
-        public = host.is_some_and(|h| host_binds_public(cx.model, cx.file_index, scope, h));
+        public =
+            host.is_some_and(|h| public_by_default(cx.model, cx.file_index, scope, h).is_some());
     });
     public
 }
@@ -1100,5 +1150,87 @@ app.run(host=args.bind_host, debug=True)
 ",
         )]);
         assert_eq!(found, [("app.py".to_string(), 7, Severity::Critical)]);
+    }
+
+    #[test]
+    fn run_on_a_host_parameter_defaulting_to_every_interface_is_critical() {
+        let found = severities_of(&[(
+            "app.py",
+            "from flask import Flask
+app = Flask(__name__)
+def serve(port=5000, host='0.0.0.0'):
+    app.run(host=host, port=port, debug=True)
+def serve_public(host='0.0.0.0'):
+    app.run(host=host, debug=True)
+def serve_local(host='0.0.0.0'):
+    app.run(host=host, debug=True)
+def serve_loopback(host='127.0.0.1'):
+    app.run(host=host, debug=True)
+serve(8080)
+serve_local(host='127.0.0.1')
+",
+        )]);
+        assert_eq!(
+            found,
+            [
+                ("app.py".to_string(), 4, Severity::Critical),
+                ("app.py".to_string(), 6, Severity::Critical),
+                ("app.py".to_string(), 8, Severity::High),
+                ("app.py".to_string(), 10, Severity::High),
+            ]
+        );
+    }
+
+    #[test]
+    fn run_on_a_host_from_the_environment_is_critical_only_with_a_public_default() {
+        let found = severities_of(&[(
+            "app.py",
+            "import os
+from os import environ
+from flask import Flask
+PUBLIC = '0.0.0.0'
+app = Flask(__name__)
+app.run(host=os.environ.get('HOST', '0.0.0.0'), debug=True)
+host = os.getenv('HOST', PUBLIC)
+app.run(host=host, debug=True)
+app.run(host=environ.get('HOST', default='0.0.0.0'), debug=True)
+app.run(host=os.environ.get('HOST', '127.0.0.1'), debug=True)
+app.run(host=os.getenv('HOST'), debug=True)
+",
+        )]);
+        assert_eq!(
+            found,
+            [
+                ("app.py".to_string(), 6, Severity::Critical),
+                ("app.py".to_string(), 8, Severity::Critical),
+                ("app.py".to_string(), 9, Severity::Critical),
+                ("app.py".to_string(), 10, Severity::High),
+                ("app.py".to_string(), 11, Severity::High),
+            ]
+        );
+    }
+
+    #[test]
+    fn settings_module_of_an_app_run_by_a_function_whose_host_defaults_to_every_interface_is_critical()
+     {
+        let run = |call: &str| -> Vec<(String, u32, Severity)> {
+            let text = format!(
+                "from board.web import app\ndef main(host='0.0.0.0'):\n    app.run(host=host)\n{call}\n"
+            );
+            severities_of(&[
+                ("board/__init__.py", ""),
+                ("board/settings.py", "DEBUG = True\n"),
+                BOARD_WEB,
+                ("board/run.py", &text),
+            ])
+        };
+        assert_eq!(
+            run("main()"),
+            [("board/settings.py".to_string(), 1, Severity::Critical)]
+        );
+        assert_eq!(
+            run("main(host='127.0.0.1')"),
+            [("board/settings.py".to_string(), 1, Severity::High)]
+        );
     }
 }

@@ -15,7 +15,7 @@ declare_rule! {
     /// console left on (`use_evalex` defaults to `True`), Flask's `app.run(use_debugger=True)`
     /// without debug mode, and the debugger PIN switched off with `WERKZEUG_DEBUG_PIN=off` set
     /// through `os.environ`. Critical when `run_simple` or `app.run` binds every interface (also
-    /// through a command-line option whose default is `"0.0.0.0"`).
+    /// through a command-line option or an environment variable whose default is `"0.0.0.0"`).
     /// Code in an `if` that runs only in debug mode (`if app.debug:`,
     /// `if app.config["DEBUG"]:`, `if settings.DEBUG:`) is not reported.
     ///

@@ -1,8 +1,8 @@
 use crate::credentials::assigned_values;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::route_paths::credential_endpoint;
-use crate::rule::{ProjectContext, Rule, RuleMeta};
+use crate::route_paths::{credential_endpoint, methods_unread};
+use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{credential_evidence, walk_exprs};
@@ -39,7 +39,9 @@ declare_rule! {
     /// A handler that passes what the client submitted (the form, the body, a form object) to
     /// a project function that reads a password from it (`handle_login_form(request.form)`
     /// reading `form["password"]`) handles credentials through that function. Methods that
-    /// submit credentials (POST, PUT, PATCH) are considered, and GET when the handler itself
+    /// submit credentials (POST, PUT, PATCH) are considered (also methods the analysis cannot
+    /// read, `methods=verbs` shown as `<dynamic>`, which may include POST: reported at low
+    /// confidence, saying so, unless the handler is a target as a GET), and GET when the handler itself
     /// exchanges a password the caller sends (a header, a query parameter) for a credential it
     /// hands back (a token, an API key, a session, a cookie holding a value made at run time;
     /// a constant marker cookie is none), unless that password is the caller's own choice (a
@@ -104,6 +106,9 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 .methods
                 .iter()
                 .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH"));
+            // Methods that cannot be read may include POST.
+            let unread = !submits && methods_unread(&route.methods);
+            let submits = submits || unread;
             if !submits && !route.methods.iter().any(|m| m == "GET") {
                 continue;
             }
@@ -121,7 +126,19 @@ impl Rule for AuthEndpointWithoutRateLimit {
             }
             // A GET that only shows a login page is no target: only one whose handler itself
             // checks a password the caller sends and hands back a credential for it.
-            let why = if submits {
+            let as_get = || {
+                if caller_chosen_password(
+                    cx.model,
+                    route.handler_file,
+                    route.handler,
+                    &mounted.full_path,
+                ) {
+                    None
+                } else {
+                    get_credential_exchange(route.handler)
+                }
+            };
+            let as_submit = || {
                 credential_endpoint(
                     cx.model,
                     route,
@@ -129,15 +146,18 @@ impl Rule for AuthEndpointWithoutRateLimit {
                     &cx.settings.login_paths,
                 )
                 .or_else(|| helper_reads_password(cx.model, route.handler_file, route.handler))
-            } else if caller_chosen_password(
-                cx.model,
-                route.handler_file,
-                route.handler,
-                &mounted.full_path,
-            ) {
-                None
+            };
+            // Unread methods: a target as a GET whatever the method; else only if it takes a
+            // POST, which is not known (lower confidence).
+            let (why, unread) = if unread {
+                match as_get() {
+                    Some(why) => (Some(why), false),
+                    None => (as_submit(), true),
+                }
+            } else if submits {
+                (as_submit(), false)
             } else {
-                get_credential_exchange(route.handler)
+                (as_get(), false)
             };
             let Some(why) = why else {
                 continue;
@@ -155,15 +175,22 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 continue;
             }
             let mut f = Findings::new(route.file);
-            f.report(
-                &AUTH_ENDPOINT_WITHOUT_RATE_LIMIT,
-                route.span,
-                format!(
-                    "{} {} handles credentials ({why}) but has no rate limit",
-                    route.methods.join(","),
-                    mounted.full_path
-                ),
+            let message = format!(
+                "{} {} handles credentials ({why}) but has no rate limit",
+                route.methods.join(","),
+                mounted.full_path
             );
+            if unread {
+                f.report_with(
+                    &AUTH_ENDPOINT_WITHOUT_RATE_LIMIT,
+                    route.span,
+                    format!("{message}: its methods could not be read and may include POST"),
+                    AUTH_ENDPOINT_WITHOUT_RATE_LIMIT.severity,
+                    Confidence::Low,
+                );
+            } else {
+                f.report(&AUTH_ENDPOINT_WITHOUT_RATE_LIMIT, route.span, message);
+            }
             out.extend(f.into_vec());
         }
     }
