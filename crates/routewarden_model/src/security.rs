@@ -197,6 +197,7 @@ impl<'a> AttackSurface<'a> {
         let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
+        let starlette_endpoint_files = std::sync::OnceLock::new();
         // What each production `dependency_overrides[dep]` replaces, resolved once.
         let override_keys: Vec<Option<DefinitionKey>> = apps
             .dependency_overrides
@@ -230,7 +231,7 @@ impl<'a> AttackSurface<'a> {
                     paste_memo: RefCell::new(HashMap::default()),
                     override_keys: &override_keys,
                     active_overrides: RefCell::new(Vec::new()),
-                    starlette_endpoint_files: std::cell::OnceCell::new(),
+                    starlette_endpoint_files: &starlette_endpoint_files,
                     override_conditions: RefCell::new(Vec::new()),
                     basic_auth_force: &basic_auth_force,
                     flag_memo: RefCell::new(HashMap::default()),
@@ -451,8 +452,8 @@ struct Judge<'a, 'm> {
     /// What each of `apps.dependency_overrides` replaces (see [`definition_key`]).
     override_keys: &'m [Option<DefinitionKey>],
     /// The files defining functions Starlette calls with an unannotated request (see
-    /// [`Judge::starlette_endpoint_module`]), found when first asked.
-    starlette_endpoint_files: std::cell::OnceCell<HashSet<usize>>,
+    /// [`Judge::starlette_endpoint_module`]), found when first asked, once for all judges.
+    starlette_endpoint_files: &'m std::sync::OnceLock<HashSet<usize>>,
     /// The overrides of the application serving the route being judged.
     active_overrides: RefCell<Vec<usize>>,
     /// Conditions of verdicts changed by a conditional override, with the switch each was
@@ -7690,8 +7691,8 @@ impl<'a> Judge<'a, '_> {
     /// unannotated parameter: an endpoint of `Route(...)`, an `@app.middleware("http")`
     /// function, or a `BaseHTTPMiddleware` subclass (see [`Judge::starlette_request`]).
     fn starlette_endpoint_module(&self, file: usize) -> bool {
-        // Found once per judge: asked for every test of a name in a module without imports
-        // that say so.
+        // Found once for the whole model: asked for every test of a name in a module without
+        // imports that say so.
         self.starlette_endpoint_files
             .get_or_init(|| {
                 let mut files: HashSet<usize> = self
