@@ -2195,7 +2195,7 @@ fn literal_rows<'a>(
 /// The Starlette or FastAPI route class a call builds: `Route`, `APIRoute`, `Mount`, or a
 /// project class derived from one (`class APIRoute(fastapi.routing.APIRoute)` that only changes
 /// how requests are read).
-fn route_class(model: &ProjectModel, file: usize, func: &Expr) -> Option<String> {
+pub(crate) fn route_class(model: &ProjectModel, file: usize, func: &Expr) -> Option<String> {
     let is_route = |q: &str| {
         matches!(
             q,

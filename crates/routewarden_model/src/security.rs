@@ -197,6 +197,7 @@ impl<'a> AttackSurface<'a> {
         let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
+        let starlette_endpoint_files = std::sync::OnceLock::new();
         // What each production `dependency_overrides[dep]` replaces, resolved once.
         let override_keys: Vec<Option<DefinitionKey>> = apps
             .dependency_overrides
@@ -230,6 +231,7 @@ impl<'a> AttackSurface<'a> {
                     paste_memo: RefCell::new(HashMap::default()),
                     override_keys: &override_keys,
                     active_overrides: RefCell::new(Vec::new()),
+                    starlette_endpoint_files: &starlette_endpoint_files,
                     override_conditions: RefCell::new(Vec::new()),
                     basic_auth_force: &basic_auth_force,
                     flag_memo: RefCell::new(HashMap::default()),
@@ -449,6 +451,9 @@ struct Judge<'a, 'm> {
     paste_memo: RefCell<HashMap<ObjectId, Option<String>>>,
     /// What each of `apps.dependency_overrides` replaces (see [`definition_key`]).
     override_keys: &'m [Option<DefinitionKey>],
+    /// The files defining functions Starlette calls with an unannotated request (see
+    /// [`Judge::starlette_endpoint_module`]), found when first asked, once for all judges.
+    starlette_endpoint_files: &'m std::sync::OnceLock<HashSet<usize>>,
     /// The overrides of the application serving the route being judged.
     active_overrides: RefCell<Vec<usize>>,
     /// Conditions of verdicts changed by a conditional override, with the switch each was
@@ -6504,12 +6509,33 @@ impl<'a> Judge<'a, '_> {
                     let checked = verdict.filter(|n| {
                         !own.identity
                             && presented.is_none()
-                            && (verdict_of_identity_check(&self.model.files[file].imports, root, n)
-                                || self.session_keyed_lookup(file, root, n))
+                            && verdict_of_identity_check(&self.model.files[file].imports, root, n)
                     });
-                    if let Some(name) = checked {
+                    let session_checked = verdict.filter(|n| {
+                        checked.is_none()
+                            && !own.identity
+                            && presented.is_none()
+                            && self.session_keyed_lookup(file, root, n)
+                    });
+                    // Whom the session names is the caller, not the server's state, whatever
+                    // the local's name (`member = current_member()` is no setting).
+                    let mut by_session = session_checked.is_some();
+                    if let Some(name) = checked.or(session_checked) {
                         own.identity = true;
                         own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
+                    }
+                    // `if current_member() is None:` where the helper (of this module or
+                    // another) returns whom the session names, or None.
+                    let subject = tested_value(test);
+                    if !own.identity
+                        && presented.is_none()
+                        && matches!(subject.kind, ExprKind::Call(_) | ExprKind::Await(_))
+                        && self.session_lookup_call(file, subject)
+                    {
+                        by_session = true;
+                        own.identity = true;
+                        own.polarity =
+                            polarity_of(test, &|e| e.any(&mut |x| x.span == subject.span));
                     }
                     // `must_login = True`, cleared only where the session holds a user, then
                     // `if must_login and request.endpoint != "web.login": return redirect(...)`:
@@ -6567,7 +6593,8 @@ impl<'a> Judge<'a, '_> {
                     {
                         own.credentials = false;
                     }
-                    if presented.is_none() && self.is_server_switch(file, root, test) {
+                    if presented.is_none() && !by_session && self.is_server_switch(file, root, test)
+                    {
                         own.switch = Some(Switch {
                             file,
                             test: test.span,
@@ -7634,45 +7661,23 @@ impl<'a> Judge<'a, '_> {
     /// Whether the function assigns `name` only lookups keyed by a value of the caller's
     /// session: `member = find_member(session.get("sid"))`, `Member.query.filter_by(sid=
     /// session["sid"]).first()`, through a local holding the value or a project helper
-    /// returning it (see [`Judge::session_value`]), in a module that imports the session.
-    /// Tested for nobody found (`if member is None:`) and refused, it is the check of who the
-    /// session says the caller is, whatever the names. A lookup keyed by a path parameter, a
-    /// query argument or a form field is not.
+    /// returning it (see [`Judge::session_value`]), in a module that imports the session
+    /// (Flask's or Quart's `session`, or Starlette's request, whose `request.session` is the
+    /// signed session cookie). Also the result of a project helper, in this module or another,
+    /// that returns such a lookup or None (`member = current_member()`; see
+    /// [`Judge::session_lookup_call`]). Tested for nobody found (`if member is None:`) and
+    /// refused, it is the check of who the session says the caller is, whatever the names. A
+    /// lookup keyed by a path parameter, a query argument or a form field is not.
     fn session_keyed_lookup(&self, file: usize, root: &[Stmt], name: &str) -> bool {
-        // Cheap first: the walks below run for every test of a name, so only a module that
-        // imports the session is asked (a helper returning its value is usually beside it).
-        if self
-            .model
-            .importers_of("flask.session")
-            .binary_search(&file)
-            .is_err()
-            && self
-                .model
-                .importers_of("quart.session")
-                .binary_search(&file)
-                .is_err()
-        {
-            return false;
-        }
+        // Cheap first: the walks below run for every test of a name, so the session is read in
+        // place only in a module that imports it (a helper returning its value is usually
+        // beside it); a helper elsewhere is asked only for a call assigned to the name.
+        let direct = self.reads_sessions(file);
         let mut lookups = 0usize;
         let mut other = false;
         nested_assignments(root, name, &mut |value| {
-            let value = match &value.kind {
-                ExprKind::Await(inner) => &**inner,
-                _ => value,
-            };
-            // The session value itself, or an argument of a call of the chain
-            // (`Member.query.filter_by(sid=session["sid"]).first()`).
-            let keyed = self.session_value(file, root, value, 1)
-                || matches!(value.kind, ExprKind::Call(_))
-                    && value.any(&mut |x| {
-                        x.as_call().is_some_and(|c| {
-                            c.args
-                                .iter()
-                                .chain(c.keywords.iter().map(|k| &k.value))
-                                .any(|a| self.session_value(file, root, a, 0))
-                        })
-                    });
+            let keyed = (direct && self.session_keyed_value(file, root, value))
+                || self.session_lookup_call(file, value);
             if keyed {
                 lookups += 1;
             } else {
@@ -7682,9 +7687,128 @@ impl<'a> Judge<'a, '_> {
         lookups > 0 && !other
     }
 
-    /// Whether `e` is a value read from the caller's session (Flask's or Quart's): `session.
-    /// get("sid")`, `session["sid"]`; a local of `root` assigned only such values; or a call,
-    /// without arguments, of a project function returning only such values (`current_sid()`).
+    /// Whether `file` imports a session the judge reads: Flask's or Quart's `session`, or
+    /// Starlette's (FastAPI's) request or connection classes.
+    fn reads_sessions(&self, file: usize) -> bool {
+        ["flask.session", "quart.session"]
+            .iter()
+            .chain(STARLETTE_CONNECTIONS)
+            .any(|q| self.model.importers_of(q).binary_search(&file).is_ok())
+            || self.starlette_endpoint_module(file)
+    }
+
+    /// Whether `file` defines a function that Starlette calls with the request as an
+    /// unannotated parameter: an endpoint of `Route(...)`, an `@app.middleware("http")`
+    /// function, or a `BaseHTTPMiddleware` subclass (see [`Judge::starlette_request`]).
+    fn starlette_endpoint_module(&self, file: usize) -> bool {
+        // Found once for the whole model: asked for every test of a name in a module without
+        // imports that say so.
+        self.starlette_endpoint_files
+            .get_or_init(|| {
+                let mut files: HashSet<usize> = self
+                    .model
+                    .importers_of("starlette.middleware.base.BaseHTTPMiddleware")
+                    .iter()
+                    .copied()
+                    .collect();
+                files.extend(
+                    self.apps
+                        .hooks
+                        .iter()
+                        .filter(|h| h.kind == HookKind::HttpMiddleware)
+                        .map(|h| h.function_file),
+                );
+                files.extend(
+                    self.apps
+                        .routes
+                        .iter()
+                        .filter(|r| self.starlette_endpoint(r))
+                        .map(|r| r.handler_file),
+                );
+                files
+            })
+            .contains(&file)
+    }
+
+    /// Whether `value` (awaited or not) is a lookup keyed by a value of the caller's session
+    /// read in `root` of `file`: the session value itself, or a call of the chain with it as
+    /// an argument (`Member.query.filter_by(sid=session["sid"]).first()`).
+    fn session_keyed_value(&self, file: usize, root: &[Stmt], value: &Expr) -> bool {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => value,
+        };
+        self.session_value(file, root, value, 1)
+            || matches!(value.kind, ExprKind::Call(_))
+                && value.any(&mut |x| {
+                    x.as_call().is_some_and(|c| {
+                        c.args
+                            .iter()
+                            .chain(c.keywords.iter().map(|k| &k.value))
+                            .any(|a| self.session_value(file, root, a, 0))
+                    })
+                })
+    }
+
+    /// Whether `value` calls a project helper (of this module or another) that returns whom
+    /// the caller's session names, or None: `current_member()` returning `find_member(session.
+    /// get("sid"))` (directly, or through a local assigned only such lookups) or `None` when
+    /// the session holds no id. The call passes nothing, or only the caller's Starlette
+    /// request (`member_of(request)` where the helper reads `request.session`), so the helper
+    /// reads the session of the request being answered.
+    fn session_lookup_call(&self, file: usize, value: &Expr) -> bool {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => value,
+        };
+        let Some(call) = value.as_call() else {
+            return false;
+        };
+        if !call.keywords.is_empty()
+            || !call
+                .args
+                .iter()
+                .all(|a| a.as_name().is_some_and(|_| self.starlette_request(file, a)))
+        {
+            return false;
+        }
+        let Some((helper_file, Some(Stmt::FunctionDef(helper)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        if !self.reads_sessions(helper_file) {
+            return false;
+        }
+        let body = &helper.body;
+        let (mut found, mut all) = (false, true);
+        crate::values::for_each_return(body, &mut |v| {
+            if !all || matches!(v.kind, ExprKind::NoneLiteral) {
+                return;
+            }
+            let keyed = match v.as_name() {
+                // `member = find_member(sid)` then `return member`.
+                Some(n) => {
+                    let (mut seen, mut each) = (false, true);
+                    nested_assignments(body, n, &mut |a| {
+                        seen = true;
+                        each = each && self.session_keyed_value(helper_file, body, a);
+                    });
+                    seen && each
+                }
+                None => self.session_keyed_value(helper_file, body, v),
+            };
+            found |= keyed;
+            all &= keyed;
+        });
+        found && all
+    }
+
+    /// Whether `e` is a value read from the caller's session: Flask's or Quart's (`session.
+    /// get("sid")`, `session["sid"]`), or Starlette's `request.session` of a request parameter
+    /// (see [`Judge::starlette_request`]); a local of `root` assigned only such values; or a
+    /// call, without arguments, of a project function returning only such values
+    /// (`current_sid()`).
     fn session_value(&self, file: usize, root: &[Stmt], e: &Expr, depth: u32) -> bool {
         let imports = &self.model.files[file].imports;
         if mapping_read(e).is_some_and(|(container, _)| {
@@ -7692,6 +7816,8 @@ impl<'a> Judge<'a, '_> {
                 .as_name()
                 .and_then(|n| imports.get(n))
                 .is_some_and(|q| matches!(q, "flask.session" | "quart.session"))
+                || matches!(&container.kind, ExprKind::Attribute { value, attr }
+                    if attr == "session" && self.starlette_request(file, value))
         }) {
             return true;
         }
@@ -7723,6 +7849,90 @@ impl<'a> Judge<'a, '_> {
             all = all && self.session_value(helper_file, &helper.body, v, depth + 1);
         });
         seen && all
+    }
+
+    /// Whether the name `e` is a parameter holding Starlette's request (or connection) in the
+    /// function of `file` it is read in (the innermost enclosing one that has a parameter so
+    /// named): annotated with the request
+    /// class (`request: Request`, also as FastAPI exports it), or, unannotated, where Starlette
+    /// passes the request by position: the first parameter (after `self`) of an endpoint of a
+    /// Starlette route ([`Judge::starlette_endpoint`]), of an `@app.middleware("http")`
+    /// function, or the one after `self` of a `BaseHTTPMiddleware` subclass's `dispatch`. A
+    /// FastAPI handler's unannotated parameter is a query value, and a name alone says nothing.
+    fn starlette_request(&self, file: usize, e: &Expr) -> bool {
+        let Some(name) = e.as_name() else {
+            return false;
+        };
+        let source = &self.model.files[file];
+        let mut scope = Vec::new();
+        functions_enclosing(source.body(), e.span, &mut scope);
+        let Some((function, index)) = scope.iter().rev().find_map(|f| {
+            f.params
+                .iter()
+                .position(|p| p.name == name)
+                .map(|i| (*f, i))
+        }) else {
+            return false;
+        };
+        let param = &function.params[index];
+        if let Some(annotation) = &param.annotation {
+            return source
+                .imports
+                .resolves_to(annotation, STARLETTE_CONNECTIONS);
+        }
+        let after_self = usize::from(function.params.first().is_some_and(|p| p.name == "self"));
+        if index != after_self {
+            return false;
+        }
+        if after_self == 1 && function.name == "dispatch" {
+            return innermost_class(source.body(), function.span).is_some_and(|class| {
+                crate::apps::class_lineage(self.model, file, class)
+                    .iter()
+                    .any(|q| q == "starlette.middleware.base.BaseHTTPMiddleware")
+            });
+        }
+        self.apps
+            .hooks
+            .iter()
+            .any(|h| h.kind == HookKind::HttpMiddleware && std::ptr::eq(h.function, function))
+            || self
+                .apps
+                .routes
+                .iter()
+                .any(|r| std::ptr::eq(r.handler, function) && self.starlette_endpoint(r))
+    }
+
+    /// Whether Starlette calls the route's handler with the request: registered by
+    /// `Route(path, endpoint)` or `WebSocketRoute(...)`, or by `add_route`/`route` of a
+    /// Starlette (or FastAPI) application or router, not by FastAPI's `@app.get(...)`, whose
+    /// handler parameters are what the request's path, query and body give.
+    fn starlette_endpoint(&self, route: &RouteDecl) -> bool {
+        let Some(call) = route.call else {
+            return false;
+        };
+        if crate::apps::route_class(self.model, route.file, &call.func).is_some_and(|q| {
+            matches!(
+                q.as_str(),
+                "starlette.routing.Route" | "starlette.routing.WebSocketRoute"
+            )
+        }) {
+            return true;
+        }
+        matches!(&call.func.kind, ExprKind::Attribute { attr, .. }
+            if matches!(attr.as_str(), "add_route" | "route" | "add_websocket_route" | "websocket_route"))
+            && route
+                .owner
+                .as_ref()
+                .and_then(|o| self.apps.objects.get(o))
+                .is_some_and(|o| {
+                    matches!(
+                        o.kind,
+                        ObjectKind::StarletteApp
+                            | ObjectKind::StarletteRouter
+                            | ObjectKind::FastApiApp
+                            | ObjectKind::ApiRouter
+                    )
+                })
     }
 
     /// Whether `test` (under any `not`s) names a module flag at `at`: a name that the enclosing
@@ -11467,6 +11677,18 @@ fn refusal_class(name: &str) -> Option<Refusal> {
     }
 }
 
+/// Starlette's request and connection classes, also as FastAPI exports them: `.session` of one
+/// is the signed session Starlette's `SessionMiddleware` keeps.
+const STARLETTE_CONNECTIONS: &[&str] = &[
+    "fastapi.Request",
+    "fastapi.requests.Request",
+    "fastapi.WebSocket",
+    "fastapi.websockets.WebSocket",
+    "starlette.requests.Request",
+    "starlette.requests.HTTPConnection",
+    "starlette.websockets.WebSocket",
+];
+
 /// Modules whose `session`, `request`, `g` and `current_user` are the current request's.
 const REQUEST_CONTEXT_MODULES: &[&str] = &["flask", "quart", "flask_login"];
 
@@ -13536,6 +13758,96 @@ def swap():
                 "POST /items/archive club.app.app: NONE",
                 "POST /items/hide club.app.app: NONE",
                 "POST /items/restore club.app.app: NONE",
+            ]
+        );
+    }
+
+    /// Starlette's `request.session` is the caller's session when `request` is a parameter
+    /// annotated with the request class, the first parameter of a Starlette endpoint or the
+    /// request of a `BaseHTTPMiddleware`'s `dispatch`: a lookup keyed by it and refused checks
+    /// the caller, also through a helper of another module handed the request. A body model
+    /// called `request`, a value only recorded, a 404 and a lookup keyed by the path do not.
+    #[test]
+    fn a_refused_lookup_keyed_by_a_starlette_session_authenticates() {
+        let file = |name: &str| match name {
+            "api" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/starlette_session_lookup_refused/shop/api.py"
+            ),
+            "auth" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/starlette_session_lookup_refused/shop/auth.py"
+            ),
+            "board" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/starlette_session_lookup_refused/shop/board.py"
+            ),
+            "members_only" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/starlette_session_lookup_refused/shop/members_only.py"
+            ),
+            _ => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/starlette_session_lookup_refused/shop/store.py"
+            ),
+        };
+        assert_eq!(
+            routes(&[
+                ("shop/__init__.py", ""),
+                ("shop/api.py", file("api")),
+                ("shop/auth.py", file("auth")),
+                ("shop/board.py", file("board")),
+                ("shop/members_only.py", file("members_only")),
+                ("shop/store.py", file("store")),
+            ]),
+            vec![
+                "DELETE /orders/{order_id} shop.api.app: AUTH",
+                "GET /login shop.api.app: NONE",
+                "GET /login shop.members_only.admin: NONE",
+                "POST /notes shop.board.app: AUTH",
+                "POST /notes/drop shop.board.app: AUTH",
+                "POST /notes/edit shop.board.app: AUTH",
+                "POST /notes/pin shop.board.app: NONE",
+                "POST /orders shop.api.app: AUTH",
+                "POST /orders/{order_id}/archive shop.api.app: NONE",
+                "POST /orders/{order_id}/hide shop.api.app: NONE",
+                "POST /orders/{order_id}/repeat shop.api.app: AUTH",
+                "POST /preferences shop.api.app: NONE",
+                "POST /transfers shop.api.app: NONE",
+                "POST /wipe shop.members_only.admin: AUTH",
+                "PUT /orders/{order_id} shop.api.app: AUTH",
+            ]
+        );
+    }
+
+    /// `current_member()` of another module, returning whom Flask's session names or None,
+    /// refused when it returns nobody (tested in place or through a local) checks the caller in
+    /// a handler and a hook; refused with 404, only recorded, or a helper keyed by the query
+    /// string does not.
+    #[test]
+    fn a_refused_session_helper_of_another_module_authenticates() {
+        let file = |name: &str| match name {
+            "views" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/session_helper_in_other_module/club/views.py"
+            ),
+            "auth" => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/session_helper_in_other_module/club/auth.py"
+            ),
+            _ => include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/session_helper_in_other_module/club/members.py"
+            ),
+        };
+        assert_eq!(
+            routes(&[
+                ("club/__init__.py", ""),
+                ("club/views.py", file("views")),
+                ("club/auth.py", file("auth")),
+                ("club/members.py", file("members")),
+            ]),
+            vec![
+                "DELETE /items/<item_id> club.views.app: AUTH",
+                "GET /login club.views.app: NONE",
+                "POST /board/posts club.views.app: AUTH",
+                "POST /items club.views.app: AUTH",
+                "POST /items/<item_id>/claim club.views.app: NONE",
+                "POST /items/<item_id>/hide club.views.app: NONE",
+                "POST /items/<item_id>/rename club.views.app: AUTH",
+                "POST /items/<item_id>/star club.views.app: NONE",
             ]
         );
     }

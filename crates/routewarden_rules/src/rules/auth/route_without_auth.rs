@@ -108,8 +108,12 @@ declare_rule! {
     /// calls on `self`); the lookup of whom the session names, refused when it finds nobody
     /// (`member = find_member(session.get("sid"))`, also through a local or a project helper
     /// returning the session value, then `if member is None: abort(403)`, whatever the names;
-    /// a lookup keyed by a path, query or form value is an ordinary not-found, and a 404 refuses
-    /// no one); a webhook that checks the payload's
+    /// Starlette's `request.session` counts where `request` is a parameter annotated with the
+    /// request class, the first parameter of a Starlette endpoint or the request of a
+    /// `BaseHTTPMiddleware`'s `dispatch`; so does a project helper, of any module, returning
+    /// such a lookup or None, refused in place (`if current_member() is None: abort(403)`) or
+    /// through a local; a lookup keyed by a path, query or form value is an ordinary not-found,
+    /// and a 404 refuses no one); a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
