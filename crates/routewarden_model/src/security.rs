@@ -5033,6 +5033,21 @@ impl<'a> Judge<'a, '_> {
             });
         }
         match self.model.resolve_definition(file, callee) {
+            // `@api_login(require_role=[...])`: an instance of a project class, which Python
+            // calls with the view.
+            Some((class_file, Some(Stmt::ClassDef(class)), _)) => {
+                match self.decorator_class_verdict(class_file, class, call) {
+                    Some(v) => v.authenticates.then_some(v),
+                    None => {
+                        let name = callee.last_name().unwrap_or("");
+                        is_auth_function_name(name).then_some(Verdict {
+                            authenticates: true,
+                            checks_role: self.role_name(name),
+                            ..Default::default()
+                        })
+                    }
+                }
+            }
             Some((def_file, Some(Stmt::FunctionDef(function)), _)) => {
                 let mut v = self.function_verdict(def_file, function, 0);
                 // `def requires_page(p): return _no_details(lambda: ...)`: the decorator is
@@ -5068,6 +5083,59 @@ impl<'a> Judge<'a, '_> {
                 })
             }
         }
+    }
+
+    /// A project class used as a decorator, judged as a decorator function is, by what its
+    /// `__call__` does: with arguments (`@api_login(require_role=[...])`) the instance is
+    /// called with the view and `__call__` returns the wrapper; bare (`@session_required`)
+    /// the constructor keeps the view and `__call__` is the wrapper itself. `self.method()`
+    /// calls are followed into the class and its project bases (`self.get_logged_in_user()`
+    /// of a base renderer). A refusal under a flag the constructor stores (`if not
+    /// self.optional`) is decided by the literal the decorator passes, as for a class
+    /// instance used as a dependency. None when the class defines no `__call__` or its
+    /// wrapper refuses no one: its name may still vouch for it.
+    fn decorator_class_verdict(
+        &self,
+        class_file: usize,
+        class: &'a Class,
+        call: Option<&Call>,
+    ) -> Option<Verdict> {
+        let (method_file, _, method) = find_method(self.model, class_file, class, "__call__")?;
+        let ctx = SelfCtx {
+            file: class_file,
+            class,
+            current: Some(method),
+        };
+        let mut v = self.method_guard(method_file, method, 0, ctx)?;
+        if let Some(call) = call {
+            self.bind_constructor_flag(class_file, class, call, &mut v);
+        }
+        if !v.authenticates {
+            // An instance built never to refuse (`@login_check(optional=True)`).
+            return Some(v);
+        }
+        // A role handed to the guard: `require_role=[ROLES.admin]`, `@guard(admin_role)`;
+        // flags (`audit=False`) and empty values name none.
+        let names_role = |e: &Expr| {
+            e.as_bool().is_none()
+                && !matches!(&e.kind, ExprKind::NoneLiteral)
+                && e.elements().is_none_or(|items| !items.is_empty())
+        };
+        v.checks_role |= call.is_some_and(|c| {
+            c.keywords.iter().any(|k| {
+                k.arg.as_deref().is_some_and(|a| self.role_name(a)) && names_role(&k.value)
+            }) || c
+                .args
+                .iter()
+                .any(|a| a.last_name().is_some_and(|n| self.role_name(n)))
+        });
+        Some(Verdict {
+            authenticates: true,
+            checks_role: v.checks_role,
+            switch: v.switch,
+            presented_only: v.presented_only,
+            ..Default::default()
+        })
     }
 
     /// The project decorator factory whose product a factory returns: `_no_details` for `def
@@ -13957,5 +14025,145 @@ async def token(request: Request):
             .collect();
         limited.sort();
         assert_eq!(limited, ["/login true", "/staff false", "/token true"]);
+    }
+
+    /// A project class used as a decorator is judged by its `__call__`: with arguments the
+    /// wrapper it returns refuses through a method of a base class in another module (reached
+    /// by `self.`), bare it is the wrapper itself; an instance built with its refusal switched
+    /// off, and one that only logs, protect nothing. A role handed to the instance is a role
+    /// check.
+    #[test]
+    fn class_instance_decorators_are_judged_by_their_call() {
+        let renderer = r#"
+from flask import abort, session
+
+
+class Renderer:
+    def __init__(self, require_role=None, optional=False):
+        self.require_role = require_role or []
+        self.optional = optional
+
+    def logged_in_user(self):
+        if "uid" not in session and not self.optional:
+            abort(401, "Session not found")
+        return session.get("uid")
+"#;
+        let api = r#"
+import functools
+import logging
+
+from flask import Blueprint, Flask, abort, session
+
+from renderer import Renderer
+
+app = Flask(__name__)
+bp = Blueprint("reports", __name__, url_prefix="/api/reports")
+
+
+class api_login(Renderer):
+    def __call__(self, func):
+        @functools.wraps(func)
+        def base(*args, **kwargs):
+            kwargs["user"] = self.logged_in_user()
+            return func(*args, **kwargs)
+        return base
+
+
+class session_required:
+    def __init__(self, func):
+        self.func = func
+
+    def __call__(self, *args, **kwargs):
+        if "uid" not in session:
+            abort(401)
+        return self.func(*args, **kwargs)
+
+
+class logged:
+    def __call__(self, func):
+        def wrapper(*args, **kwargs):
+            logging.info("call")
+            return func(*args, **kwargs)
+        return wrapper
+
+
+@bp.route("/", methods=["POST"])
+@api_login(require_role=["report_write"])
+def create(user):
+    return ""
+
+
+@bp.route("/<rid>/", methods=["GET"])
+@api_login()
+def show(rid, user):
+    return ""
+
+
+@bp.route("/<rid>/", methods=["DELETE"])
+@session_required
+def remove(rid):
+    return ""
+
+
+@bp.route("/<rid>/", methods=["PATCH"])
+@api_login(optional=True)
+def edit(rid, user):
+    return ""
+
+
+@bp.route("/<rid>/", methods=["PUT"])
+@logged()
+def replace(rid):
+    return ""
+
+
+app.register_blueprint(bp)
+"#;
+        let files = [("renderer.py", renderer), ("api.py", api)];
+        assert_eq!(
+            routes(&files),
+            [
+                "DELETE /api/reports/<rid>/ api.app: AUTH",
+                "GET /api/reports/<rid>/ api.app: AUTH",
+                "PATCH /api/reports/<rid>/ api.app: NONE",
+                "POST /api/reports/ api.app: AUTH",
+                "PUT /api/reports/<rid>/ api.app: NONE",
+            ]
+        );
+        let model = crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut roles: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, sec)| sec.is_authenticated())
+            .map(|(m, sec)| {
+                format!(
+                    "{} {}: {}",
+                    surface.route(m).methods.join(","),
+                    m.full_path,
+                    sec.checks_role()
+                )
+            })
+            .collect();
+        roles.sort();
+        assert_eq!(
+            roles,
+            [
+                "DELETE /api/reports/<rid>/: false",
+                "GET /api/reports/<rid>/: false",
+                "POST /api/reports/: true",
+            ]
+        );
     }
 }

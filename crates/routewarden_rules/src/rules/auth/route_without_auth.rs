@@ -120,8 +120,11 @@ declare_rule! {
     /// `HTTPException` with `code = 403`, a redirect to a login page, Eve's
     /// `auth.authenticate()`, or a WebSocket closed with 4401, 4403 or 1008 before it is
     /// accepted). Decorators that are methods of a project object (`@api.secure` on a subclass
-    /// of flask-restx's `Api`) are judged by the method's body; a decorator whose wrapper only
-    /// calls the view protects nothing, whatever its name. A refusal under a test of an argument
+    /// of flask-restx's `Api`) are judged by the method's body, and instances of a project
+    /// class (`@api_login(require_role=[...])`, or the bare class `@session_required`) by its
+    /// `__call__`, following `self.` calls into the class and its project bases (an instance
+    /// built with its refusal switched off, `@login_check(optional=True)`, protects nothing);
+    /// a decorator whose wrapper only calls the view protects nothing, whatever its name. A refusal under a test of an argument
     /// the caller chooses to send (`if args.get("private") is not None:`) protects only those
     /// callers, and a 401 answered when another service refuses the key the caller forwarded
     /// is not the caller's authentication. A CSRF check is not
