@@ -108,7 +108,12 @@ declare_rule! {
     /// (`member = find_member(session.get("sid"))`, also through a local or a project helper
     /// returning the session value, then `if member is None: abort(403)`, whatever the names;
     /// a lookup keyed by a path, query or form value is an ordinary not-found, and a 404 refuses
-    /// no one); a webhook that checks the payload's
+    /// no one); a project predicate answering `True` or `False` that reads the key the request
+    /// presents and answers `False` while it is missing or unknown, then looks it up or logs
+    /// the caller in (`if not api_verify(): return jsonify_with_status("denied", 403)`,
+    /// whatever the names; a role when the call passes the roles it tests), though not one
+    /// reading a setting, a counter or only whether a key was sent, and not a key that is
+    /// only sent on as a header to another service; a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
