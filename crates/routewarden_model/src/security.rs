@@ -5259,6 +5259,9 @@ impl<'a> Judge<'a, '_> {
         } else {
             // A handler that checks the current password (a password change) after refusing
             // anonymous sessions re-authenticates a logged-in user: that gate counts.
+            // So does `if not api_verify(roles=["admin"]): return refuse(403)` first in an
+            // API that creates accounts: the caller's own key, not the password it submits.
+            let mut role = false;
             v.authenticates = body.iter().any(|stmt| match stmt {
                 Stmt::If {
                     test,
@@ -5268,10 +5271,17 @@ impl<'a> Judge<'a, '_> {
                 } => match session_login_test(test) {
                     Some(Polarity::Lacks) => self.branch_refuses(file, body, then),
                     Some(Polarity::Has) => self.branch_refuses(file, body, orelse),
-                    _ => false,
+                    _ => match self.credential_predicate(file, test) {
+                        Some((Polarity::Lacks, r)) if self.branch_refuses(file, body, then) => {
+                            role = r;
+                            true
+                        }
+                        _ => false,
+                    },
                 },
                 _ => false,
             });
+            v.checks_role = role;
         }
         let switched = self.switched_guard_calls(file, body);
         let mut early: Option<Option<(u32, Switch)>> = None;
@@ -6512,6 +6522,19 @@ impl<'a> Judge<'a, '_> {
                         own.identity = true;
                         own.polarity = polarity;
                     }
+                    // `if not api_verify(): return refuse(403)`: see
+                    // [`Judge::credential_predicate`].
+                    if !own.identity
+                        && helper_switch.is_none()
+                        && let Some((polarity, role)) = self.credential_predicate(file, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                        if role {
+                            own.role = true;
+                            own.role_polarity = polarity;
+                        }
+                    }
                     // `if not permitted(): abort(401)`: see [`Judge::ambient_access_check`].
                     if !own.identity
                         && helper_switch.is_none()
@@ -6520,7 +6543,10 @@ impl<'a> Judge<'a, '_> {
                         own.identity = true;
                         own.polarity = Polarity::Lacks;
                     }
+                    // `commit = await latest_commit(repo, request.headers.get("authorization"))`
+                    // forwarding the header upstream: `if commit is None:` tests no credential.
                     let presented = presented_credential_variable(root, test)
+                        .filter(|n| !self.forwarded_credential(file, root, n))
                         .or_else(|| self.presented_scheme_parameter(root, test));
                     if !own.identity
                         && let Some(name) = presented
@@ -7620,6 +7646,379 @@ impl<'a> Judge<'a, '_> {
         } else {
             Polarity::Has
         })
+    }
+
+    /// `if not api_verify(): return jsonify_with_status("Access denied.", 403)`: a call in an
+    /// `if` test to a project predicate answering only `True` and `False` that reads the
+    /// credential the request presents (a header, query argument or cookie named as one,
+    /// directly or through a project helper returning it), answers `False` while it is absent
+    /// before answering `True` anywhere, and then judges it: answers `False` on a test of what
+    /// is derived from it (the lookup keyed on it found nobody) or logs the caller in with
+    /// Flask-Login. A check of the caller whatever it is called; for which callers the test
+    /// holds, and whether the call also asks for a role (see [`Judge::role_argument`]). A
+    /// predicate on a setting or a counter reads no presented credential and is not one.
+    fn credential_predicate(&self, file: usize, test: &'a Expr) -> Option<(Polarity, bool)> {
+        let (negated, _, call) = self.predicate_call(file, test)?;
+        let (hf, helper) = self.predicate_helper(file, &call.func)?;
+        let (mut admits, mut refuses, mut other) = (false, false, false);
+        crate::values::for_each_return(&helper.body, &mut |r| match r.as_bool() {
+            Some(true) => admits = true,
+            Some(false) => refuses = true,
+            None => other = true,
+        });
+        if other || !admits || !refuses {
+            return None;
+        }
+        let imports = &self.model.files[hf].imports;
+        let refuses_with_false = |then: &[Stmt]| {
+            matches!(code_statements(then).last(), Some(Stmt::Return { value: Some(v), .. })
+                if v.as_bool() == Some(false))
+        };
+        // Names holding the credential, then what is derived from it.
+        let mut held: Vec<&str> = Vec::new();
+        let mentions_held = |e: &Expr, held: &[&str]| {
+            e.any(&mut |x| x.as_name().is_some_and(|n| held.contains(&n)))
+        };
+        let (mut absent_refused, mut judged) = (false, false);
+        for stmt in code_statements(&helper.body) {
+            match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    let value = match &value.kind {
+                        ExprKind::Await(inner) => &**inner,
+                        _ => value,
+                    };
+                    let holds = mentions_held(value, &held)
+                        || carries_presented_credential(&helper.body, value, 0)
+                        || !absent_refused
+                            && value
+                                .as_call()
+                                .is_some_and(|c| self.returns_presented_credential(hf, c));
+                    if holds {
+                        held.extend(targets.iter().filter_map(Expr::as_name));
+                    }
+                }
+                Stmt::If {
+                    test: inner,
+                    body: then,
+                    ..
+                } if refuses_with_false(then) && mentions_held(inner, &held) => {
+                    let absent = |e: &Expr| tests_absent_value(e) && mentions_held(e, &held);
+                    let tests_absence = match &inner.kind {
+                        ExprKind::BoolOp {
+                            op: BoolOp::Or,
+                            values,
+                        } => values.iter().any(absent),
+                        _ => absent(inner),
+                    };
+                    if absent_refused {
+                        judged = true;
+                    } else if tests_absence {
+                        absent_refused = true;
+                        continue;
+                    }
+                }
+                Stmt::Expr { value, .. }
+                    if absent_refused
+                        && value.as_call().is_some_and(|c| {
+                            matches!(
+                                imports.resolve(&c.func).as_deref(),
+                                Some("flask_login.login_user" | "flask_login.utils.login_user")
+                            )
+                        }) =>
+                {
+                    judged = true;
+                }
+                _ => {}
+            }
+            // A `True` before the credential is asked for admits callers without one.
+            if !absent_refused {
+                let mut admits_early = false;
+                crate::values::for_each_return(std::slice::from_ref(stmt), &mut |r| {
+                    admits_early |= r.as_bool() == Some(true);
+                });
+                if admits_early {
+                    return None;
+                }
+            }
+        }
+        if !(absent_refused && judged) {
+            return None;
+        }
+        let polarity = if negated {
+            Polarity::Lacks
+        } else {
+            Polarity::Has
+        };
+        Some((polarity, self.role_argument(hf, helper, call)))
+    }
+
+    /// Whether a call of a project function returns what the request presents as a
+    /// credential: `get_api_key()` returning `request.headers["X-API-Key"]` or the query's
+    /// `key`.
+    fn returns_presented_credential(&self, file: usize, call: &Call) -> bool {
+        let Some((_, Some(Stmt::FunctionDef(f)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        let mut found = false;
+        crate::values::for_each_return(&f.body, &mut |r| {
+            found |= carries_presented_credential(&f.body, r, 0);
+        });
+        found
+    }
+
+    /// `api_verify(roles=["admin"])`: the call gives a value (not `None`, not empty) to a
+    /// parameter of the predicate under whose test it answers `False` after a test of a role
+    /// (`if roles: ... if not current_user.has_role(role): return False`).
+    fn role_argument(&self, file: usize, helper: &'a Function, call: &Call) -> bool {
+        let given = |e: &Expr| {
+            !matches!(e.kind, ExprKind::NoneLiteral)
+                && e.elements().is_none_or(|items| !items.is_empty())
+        };
+        let own = helper
+            .params
+            .iter()
+            .filter(|p| p.name != "self" && p.name != "cls");
+        let positional = own.zip(&call.args).map(|(p, a)| (p.name.as_str(), a));
+        let by_keyword = call
+            .keywords
+            .iter()
+            .filter_map(|k| Some((k.arg.as_deref()?, &k.value)));
+        let params: Vec<&str> = positional
+            .chain(by_keyword)
+            .filter(|(_, a)| given(a))
+            .map(|(p, _)| p)
+            .collect();
+        if params.is_empty() {
+            return false;
+        }
+        let mut found = false;
+        walk_stmts(&helper.body, &mut |stmt| {
+            let Stmt::If { test, body, .. } = stmt else {
+                return;
+            };
+            if found || !test.any(&mut |x| x.as_name().is_some_and(|n| params.contains(&n))) {
+                return;
+            }
+            let (mut role_test, mut refuses) = (false, false);
+            walk_stmts(body, &mut |s| {
+                if let Stmt::If { test: t, .. } | Stmt::While { test: t, .. } = s {
+                    role_test |= self.gate_of(file, t).role;
+                }
+            });
+            crate::values::for_each_return(body, &mut |r| refuses |= r.as_bool() == Some(false));
+            found = role_test && refuses;
+        });
+        found
+    }
+
+    /// Whether `name` holds only what project functions made of the credential the request
+    /// presents when all they did with it was to send it on as a header of an outbound request
+    /// (`commit = await latest_commit(repo, request.headers.get("authorization"))` forwarding
+    /// it to the upstream): the caller's credential is judged by that other service, which
+    /// may serve anonymous callers too; nothing here checks it.
+    fn forwarded_credential(&self, file: usize, root: &'a [Stmt], name: &str) -> bool {
+        let mut calls = 0usize;
+        let mut other = false;
+        nested_assignments(root, name, &mut |value| {
+            let value = match &value.kind {
+                ExprKind::Await(inner) => &**inner,
+                _ => value,
+            };
+            let forwarded = value.as_call().is_some_and(|call| {
+                !carries_presented_credential(root, &call.func, 0)
+                    && self.forwards_arguments(
+                        file,
+                        call,
+                        &|a: &Expr| carries_presented_credential(root, a, 0),
+                        0,
+                    )
+            });
+            if forwarded {
+                calls += 1;
+            } else {
+                other = true;
+            }
+        });
+        calls > 0 && !other
+    }
+
+    /// Whether `call` is of a project function, and every argument `carries` picks (at least
+    /// one) is a parameter the function only forwards (see [`Judge::only_forwards`]).
+    fn forwards_arguments(
+        &self,
+        file: usize,
+        call: &Call,
+        carries: &dyn Fn(&Expr) -> bool,
+        depth: u32,
+    ) -> bool {
+        let Some((def_file, Some(Stmt::FunctionDef(f)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        let own: Vec<&str> = f
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .filter(|n| *n != "self" && *n != "cls")
+            .collect();
+        let mut any = false;
+        for (i, a) in call.args.iter().enumerate() {
+            if carries(a) {
+                any = true;
+                match own.get(i) {
+                    Some(p) if self.only_forwards(def_file, f, p, depth) => {}
+                    _ => return false,
+                }
+            }
+        }
+        for k in &call.keywords {
+            if carries(&k.value) {
+                any = true;
+                match k.arg.as_deref() {
+                    Some(p) if own.contains(&p) && self.only_forwards(def_file, f, p, depth) => {}
+                    _ => return false,
+                }
+            }
+        }
+        any
+    }
+
+    /// Whether all `function` does with its parameter `param` is to send it as a header of an
+    /// outbound request: put in a mapping (`headers = {"authorization": authorization}`,
+    /// `headers["authorization"] = authorization`) passed as `headers=`, tested for presence,
+    /// or handed on to another project function that does the same (a few calls deep).
+    /// Anything else (a comparison, a decode, a lookup, a return) may check it.
+    fn only_forwards(&self, file: usize, function: &'a Function, param: &str, depth: u32) -> bool {
+        if depth >= 3 {
+            return false;
+        }
+        // A value that only carries it: the name, a mapping, a formatted string.
+        fn carrier(e: &Expr, mentions: &dyn Fn(&Expr) -> bool) -> bool {
+            match &e.kind {
+                ExprKind::Name(_) | ExprKind::FString(_) | ExprKind::Str(_) => true,
+                ExprKind::Dict(entries) => entries.iter().all(|d| {
+                    d.key.as_ref().is_none_or(|k| !mentions(k)) && carrier(&d.value, mentions)
+                }),
+                ExprKind::IfExp { test, body, orelse } => {
+                    presence(test) && carrier(body, mentions) && carrier(orelse, mentions)
+                }
+                ExprKind::BinOp { left, right, .. } => {
+                    carrier(left, mentions) && carrier(right, mentions)
+                }
+                _ => !mentions(e),
+            }
+        }
+        // `if authorization`, `authorization is not None`, `not authorization`.
+        fn presence(test: &Expr) -> bool {
+            test.as_name().is_some()
+                || tests_absent_value(test)
+                || matches!(&test.kind, ExprKind::Compare { left, ops, comparators }
+                    if left.as_name().is_some()
+                        && matches!(ops.as_slice(), [CmpOp::IsNot])
+                        && matches!(comparators.as_slice(), [Expr { kind: ExprKind::NoneLiteral, .. }]))
+        }
+        // The parameter and the local mappings holding it.
+        let mut tracked: Vec<&str> = vec![param];
+        loop {
+            let before = tracked.len();
+            walk_stmts(&function.body, &mut |stmt| {
+                let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                else {
+                    return;
+                };
+                // Not what a call made of it (`response = client.get(url, headers=headers)`).
+                let held =
+                    |e: &Expr| e.any(&mut |x| x.as_name().is_some_and(|n| tracked.contains(&n)));
+                if !held(value) || !carrier(value, &held) {
+                    return;
+                }
+                for t in targets {
+                    let base = match &t.kind {
+                        ExprKind::Subscript { value, .. } => value.as_name(),
+                        _ => t.as_name(),
+                    };
+                    if let Some(n) = base
+                        && !tracked.contains(&n)
+                    {
+                        tracked.push(n);
+                    }
+                }
+            });
+            if tracked.len() == before {
+                break;
+            }
+        }
+        let mentions = |e: &Expr| e.any(&mut |x| x.as_name().is_some_and(|n| tracked.contains(&n)));
+        // A use in a call: sent as its `headers=`, or handed to a project function that only
+        // forwards it.
+        let used_in_call = |e: &Expr| -> bool {
+            let e = match &e.kind {
+                ExprKind::Await(inner) => &**inner,
+                _ => e,
+            };
+            let Some(call) = e.as_call() else {
+                return false;
+            };
+            if mentions(&call.func) {
+                return false;
+            }
+            let headers_only = call.args.iter().all(|a| !mentions(a))
+                && call.keywords.iter().all(|k| {
+                    !mentions(&k.value)
+                        || k.arg.as_deref() == Some("headers") && carrier(&k.value, &mentions)
+                });
+            headers_only
+                || self.forwards_arguments(
+                    file,
+                    call,
+                    &|a: &Expr| a.as_name().is_some_and(|n| tracked.contains(&n)),
+                    depth + 1,
+                ) && call
+                    .args
+                    .iter()
+                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .all(|a| !mentions(a) || a.as_name().is_some())
+        };
+        let mut ok = true;
+        walk_stmts(&function.body, &mut |stmt| {
+            if !ok {
+                return;
+            }
+            ok = match stmt {
+                Stmt::Assign {
+                    value: Some(value), ..
+                } => !mentions(value) || carrier(value, &mentions) || used_in_call(value),
+                Stmt::If { test, .. } | Stmt::While { test, .. } => {
+                    !mentions(test) || presence(test)
+                }
+                // `return await fetch(..., authorization=authorization)`: what the
+                // forwarding call answers.
+                Stmt::Expr { value, .. }
+                | Stmt::Return {
+                    value: Some(value), ..
+                } => !mentions(value) || used_in_call(value),
+                Stmt::With { items, .. } => items
+                    .iter()
+                    .all(|i| !mentions(&i.context) || used_in_call(&i.context)),
+                _ => {
+                    let mut clean = true;
+                    stmt.for_each_own_expr(&mut |e| clean &= !mentions(e));
+                    clean
+                }
+            };
+        });
+        ok
     }
 
     /// A call in an `if` test to a project predicate that reads the settings and nothing of
@@ -14163,6 +14562,226 @@ app.register_blueprint(bp)
                 "DELETE /api/reports/<rid>/: false",
                 "GET /api/reports/<rid>/: false",
                 "POST /api/reports/: true",
+            ]
+        );
+    }
+
+    /// `if not key_ok(): return refuse(..., 403)` where `key_ok` reads the key the request
+    /// presents, answers `False` when it is missing or nobody holds it and logs the member in:
+    /// a check of the caller, with the role it is given. A predicate on a setting, on a
+    /// counter keyed on the client's address or on the mere presence of a key is not; nor
+    /// is a 404 after the check.
+    #[test]
+    fn a_boolean_helper_judging_the_presented_key_authenticates() {
+        let guards = r#"
+from flask import request, jsonify
+from flask_login import current_user, login_user
+from store import FLAGS, HITS, find_member
+
+def presented_key():
+    key = request.args.get("key", None)
+    if key is None and "X-Member-Key" in request.headers:
+        key = request.headers["X-Member-Key"]
+    return key
+
+def key_ok(roles=None):
+    key = presented_key()
+    if key is None:
+        return False
+    member = find_member(key)
+    if member is None:
+        return False
+    login_user(member)
+    if roles:
+        allowed = False
+        for role in roles:
+            if current_user.has_role(role):
+                allowed = True
+        if not allowed:
+            return False
+    return True
+
+def uploads_on():
+    if not FLAGS["uploads"]:
+        return False
+    return True
+
+def under_quota():
+    used = HITS.get(request.remote_addr)
+    if used is None:
+        return False
+    return True
+
+def has_key():
+    key = presented_key()
+    if key is None:
+        return False
+    return True
+
+def refuse(message, code):
+    answer = jsonify({"error": message})
+    answer.status_code = code
+    return answer
+"#;
+        let app = r#"
+from flask import Flask
+from guards import has_key, key_ok, refuse, under_quota, uploads_on
+
+app = Flask(__name__)
+
+@app.route("/notes", methods=["POST"])
+def notes():
+    if not key_ok():
+        return refuse("denied", 403)
+    return "ok"
+
+@app.route("/members", methods=["POST"])
+def members():
+    if not key_ok(roles=["admin"]):
+        return refuse("denied", 403)
+    return "ok"
+
+@app.route("/uploads", methods=["POST"])
+def uploads():
+    if not uploads_on():
+        return refuse("off", 403)
+    return "ok"
+
+@app.route("/visits", methods=["POST"])
+def visits():
+    if not under_quota():
+        return refuse("slow down", 403)
+    return "ok"
+
+@app.route("/drafts", methods=["POST"])
+def drafts():
+    if not has_key():
+        return refuse("denied", 403)
+    return "ok"
+
+@app.route("/archive", methods=["POST"])
+def archive():
+    if not key_ok():
+        return refuse("no such thing", 404)
+    return "ok"
+"#;
+        let files = [
+            ("guards.py", guards),
+            (
+                "store.py",
+                "FLAGS = {}\nHITS = {}\ndef find_member(key):\n    return None\n",
+            ),
+            ("app.py", app),
+        ];
+        assert_eq!(
+            routes(&files),
+            [
+                "POST /archive app.app: NONE",
+                "POST /drafts app.app: NONE",
+                "POST /members app.app: AUTH",
+                "POST /notes app.app: AUTH",
+                "POST /uploads app.app: NONE",
+                "POST /visits app.app: NONE",
+            ]
+        );
+        let model = crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut roles: Vec<(String, bool)> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, sec)| sec.is_authenticated())
+            .map(|(m, sec)| (m.full_path.clone(), sec.checks_role()))
+            .collect();
+        roles.sort();
+        assert_eq!(
+            roles,
+            [
+                ("/members".to_string(), true),
+                ("/notes".to_string(), false)
+            ]
+        );
+    }
+
+    /// A handler passing the request's Authorization header to a project function that only
+    /// sends it on as a header of an outbound request, and answering 401 when nothing comes
+    /// back, checks nobody; one whose function looks the token up or decodes it does.
+    #[test]
+    fn a_forwarded_authorization_header_is_no_check() {
+        let upstream = r#"
+import httpx
+import jwt
+TOKENS = {}
+
+async def hub_sha(repo, authorization=None):
+    headers = {}
+    if authorization is not None:
+        headers["authorization"] = authorization
+    async with httpx.AsyncClient() as client:
+        r = await client.get("https://hub/api/" + repo, headers=headers)
+    if r.status_code != 200:
+        return None
+    return r.json()["sha"]
+
+async def fetch_sha(repo, authorization):
+    return await hub_sha(repo, authorization=authorization)
+
+def member_for(token):
+    return TOKENS.get(token)
+
+def claims_of(authorization):
+    try:
+        return jwt.decode(authorization, "k", algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+"#;
+        let server = r#"
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from upstream import claims_of, fetch_sha, member_for
+
+app = FastAPI()
+
+def not_found():
+    return JSONResponse({"error": "not found"}, status_code=401)
+
+@app.get("/api/{repo}")
+async def meta(repo: str, request: Request):
+    sha = await fetch_sha(repo, request.headers.get("authorization", None))
+    if sha is None:
+        return not_found()
+    return {"sha": sha}
+
+@app.post("/notes/{repo}")
+def add_note(repo: str, request: Request):
+    member = member_for(request.headers.get("authorization"))
+    if member is None:
+        return JSONResponse({}, status_code=401)
+    return {}
+
+@app.delete("/notes/{repo}")
+def drop_note(repo: str, request: Request):
+    claims = claims_of(request.headers.get("authorization"))
+    if claims is None:
+        return JSONResponse({}, status_code=401)
+    return {}
+"#;
+        assert_eq!(
+            routes(&[("upstream.py", upstream), ("server.py", server)]),
+            [
+                "DELETE /notes/{repo} server.app: AUTH",
+                "GET /api/{repo} server.app: NONE",
+                "POST /notes/{repo} server.app: AUTH",
             ]
         );
     }

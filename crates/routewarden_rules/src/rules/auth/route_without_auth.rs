@@ -113,7 +113,12 @@ declare_rule! {
     /// `BaseHTTPMiddleware`'s `dispatch`; so does a project helper, of any module, returning
     /// such a lookup or None, refused in place (`if current_member() is None: abort(403)`) or
     /// through a local; a lookup keyed by a path, query or form value is an ordinary not-found,
-    /// and a 404 refuses no one); a webhook that checks the payload's
+    /// and a 404 refuses no one); a project predicate answering `True` or `False` that reads the key the request
+    /// presents and answers `False` while it is missing or unknown, then looks it up or logs
+    /// the caller in (`if not api_verify(): return jsonify_with_status("denied", 403)`,
+    /// whatever the names; a role when the call passes the roles it tests), though not one
+    /// reading a setting, a counter or only whether a key was sent, and not a key that is
+    /// only sent on as a header to another service; a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
