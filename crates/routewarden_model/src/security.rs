@@ -3455,11 +3455,13 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// The dependencies a project router class adds for a keyword its route decorator is
-    /// given as `True` (`@router.post(path, require_admin=True)`): a method of the class reads
-    /// the flag from the keywords (`flag = kwd.pop("require_admin", False)` then `if flag:`,
-    /// or `if kwd.pop(...):`) and adds to `kwd["dependencies"]` (`append`, `= [...]`,
-    /// `setdefault("dependencies", []).append(...)`) a value, `self.<attribute>` being read
-    /// on the router's own class.
+    /// given as `True` (`@router.post(path, require_admin=True)`) or another set literal
+    /// (`@endpoint.get(path, role="authenticated")`): a method of the class, or a decorator it
+    /// defines, reads the flag from the keywords (`flag = kwd.pop("require_admin", False)`
+    /// then `if flag:` or `if flag is not None:`, or `if kwd.pop(...):`) and adds to
+    /// `kwd["dependencies"]` (`append`, `= [...]`, `setdefault("dependencies", []).append(...)`)
+    /// or to a local list it passes as `dependencies=` (`add_api_route(..., dependencies=deps)`)
+    /// a value, `self.<attribute>` being read on the router's own class.
     fn router_flag_dependencies(
         &self,
         file: usize,
@@ -3467,10 +3469,15 @@ impl<'a> Judge<'a, '_> {
         decorator: &Call,
     ) -> Vec<(usize, &'a Expr)> {
         let mut out = Vec::new();
+        // `True`, `"admin"`, `["admin", "editor"]`: a value that is set (not None, False, "").
+        let set = |e: &Expr| match &e.kind {
+            ExprKind::List(items) | ExprKind::Tuple(items) => !items.is_empty(),
+            _ => e.as_bool() == Some(true) || e.as_str().is_some_and(|s| !s.is_empty()),
+        };
         let flags: Vec<&str> = decorator
             .keywords
             .iter()
-            .filter(|k| k.value.as_bool() == Some(true))
+            .filter(|k| set(&k.value))
             .filter_map(|k| k.arg.as_deref())
             .collect();
         let ExprKind::Attribute {
@@ -3501,54 +3508,99 @@ impl<'a> Judge<'a, '_> {
                         .is_some_and(|k| flags.contains(&k))
             })
         };
-        let added = |f: usize, body: &'a [Stmt], out: &mut Vec<(usize, &'a Expr)>| {
-            walk_all_exprs(body, &mut |e| {
-                // `kwd["dependencies"].append(dep)`, `kwd.setdefault("dependencies", []).append(dep)`.
-                if let Some(c) = e.as_call()
-                    && let ExprKind::Attribute { value, attr } = &c.func.kind
-                    && attr == "append"
-                    && names_dependencies(value)
-                    && let Some(dep) = c.args.first()
-                {
-                    out.push((f, dep));
-                }
-            });
-            walk_all_stmts(body, &mut |stmt| {
-                // `kwd["dependencies"] = [dep]`.
-                if let Stmt::Assign {
-                    targets,
-                    value: Some(value),
-                    ..
-                } = stmt
-                    && targets.iter().any(names_dependencies)
-                    && let Some(items) = value.elements()
-                {
-                    out.extend(items.iter().map(|d| (f, d)));
-                }
-            });
-        };
+        let added =
+            |f: usize, body: &'a [Stmt], lists: &[&str], out: &mut Vec<(usize, &'a Expr)>| {
+                walk_all_exprs(body, &mut |e| {
+                    // `kwd["dependencies"].append(dep)`, `kwd.setdefault("dependencies", []).append(dep)`,
+                    // `deps.append(dep)` of a list passed as `dependencies=deps`.
+                    if let Some(c) = e.as_call()
+                        && let ExprKind::Attribute { value, attr } = &c.func.kind
+                        && attr == "append"
+                        && (names_dependencies(value)
+                            || value.as_name().is_some_and(|n| lists.contains(&n)))
+                        && let Some(dep) = c.args.first()
+                    {
+                        out.push((f, dep));
+                    }
+                });
+                walk_all_stmts(body, &mut |stmt| {
+                    // `kwd["dependencies"] = [dep]`.
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } = stmt
+                        && targets.iter().any(names_dependencies)
+                        && let Some(items) = value.elements()
+                    {
+                        out.extend(items.iter().map(|d| (f, d)));
+                    }
+                });
+            };
         for (f, c) in class_hierarchy(self.model, class_file, class) {
             for stmt in &c.body {
                 let Stmt::FunctionDef(method) = stmt else {
                     continue;
                 };
-                let mut flag_names: Vec<&str> = Vec::new();
-                for s in &method.body {
-                    match s {
-                        Stmt::Assign {
-                            targets,
-                            value: Some(value),
-                            ..
-                        } if reads_flag(value) => {
-                            flag_names.extend(targets.iter().filter_map(Expr::as_name));
+                // Local lists handed on as `dependencies=deps` or `kwd["dependencies"] = deps`.
+                let mut lists: Vec<&str> = Vec::new();
+                walk_all_exprs(&method.body, &mut |e| {
+                    if let Some(c) = e.as_call()
+                        && let Some(n) = c.keyword("dependencies").and_then(Expr::as_name)
+                    {
+                        lists.push(n);
+                    }
+                });
+                walk_all_stmts(&method.body, &mut |stmt| {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } = stmt
+                        && targets.iter().any(names_dependencies)
+                        && let Some(n) = value.as_name()
+                    {
+                        lists.push(n);
+                    }
+                });
+                // The method's own statements, and those of a decorator it defines (`def
+                // _wrap(...): def decorator(func): role = kwargs.pop("role", None) ...`).
+                let bodies =
+                    std::iter::once(&method.body[..]).chain(method.body.iter().filter_map(|s| {
+                        match s {
+                            Stmt::FunctionDef(inner) => Some(&inner.body[..]),
+                            _ => None,
                         }
-                        Stmt::If { test, body, .. }
-                            if reads_flag(test)
-                                || test.as_name().is_some_and(|n| flag_names.contains(&n)) =>
-                        {
-                            added(f, body, &mut out);
+                    }));
+                for body in bodies {
+                    let mut flag_names: Vec<&str> = Vec::new();
+                    // `if flag:`, `if flag is not None:`.
+                    let tests_flag = |test: &Expr, flag_names: &[&str]| {
+                        let tested = match test.comparisons().as_slice() {
+                            [(left, CmpOp::IsNot, right)]
+                                if matches!(right.kind, ExprKind::NoneLiteral) =>
+                            {
+                                *left
+                            }
+                            _ => test,
+                        };
+                        reads_flag(tested)
+                            || tested.as_name().is_some_and(|n| flag_names.contains(&n))
+                    };
+                    for s in body {
+                        match s {
+                            Stmt::Assign {
+                                targets,
+                                value: Some(value),
+                                ..
+                            } if reads_flag(value) => {
+                                flag_names.extend(targets.iter().filter_map(Expr::as_name));
+                            }
+                            Stmt::If { test, body, .. } if tests_flag(test, &flag_names) => {
+                                added(f, body, &lists, &mut out);
+                            }
+                            _ => {}
                         }
-                        _ => {}
                     }
                 }
             }
@@ -3751,7 +3803,7 @@ impl<'a> Judge<'a, '_> {
             ExprKind::Call(call) => {
                 let q = imports.resolve(&call.func)?;
                 if !(is_depends(&q) || is_security(&q)) {
-                    return None;
+                    return self.returned_dependency_verdict(file, call, annotation, depth);
                 }
                 let scopes = is_security(&q) && call.keyword("scopes").is_some();
                 let target = call.argument("dependency", 0);
@@ -3801,6 +3853,92 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// `user=get_user(role="admin")`, `dependencies=[get_user()]`: a call to a project
+    /// function that returns `Depends(x)`/`Security(x)` (built from its arguments, often of a
+    /// function it defines) is that dependency. Every `return` must hand back such a marker,
+    /// and all must authenticate; a factory returning a plain value is no dependency.
+    fn returned_dependency_verdict(
+        &self,
+        file: usize,
+        call: &Call,
+        annotation: Option<&Expr>,
+        depth: u32,
+    ) -> Option<Verdict> {
+        if !matches!(
+            call.func.kind,
+            ExprKind::Name(_) | ExprKind::Attribute { .. }
+        ) {
+            return None;
+        }
+        let (ff, Some(Stmt::FunctionDef(factory)), _) =
+            self.model.resolve_definition(file, &call.func)?
+        else {
+            return None;
+        };
+        let factory: &'a Function = factory;
+        let mut scope = crate::apps::enclosing_functions(self.model.files[ff].body(), factory);
+        scope.push(factory);
+        let mut returned: Vec<&'a Expr> = Vec::new();
+        let mut plain = false;
+        walk_stmts(&factory.body, &mut |stmt| {
+            if let Stmt::Return { value, .. } = stmt {
+                match value {
+                    Some(v) => returned.push(v),
+                    None => plain = true,
+                }
+            }
+        });
+        if plain || returned.is_empty() || returned.len() > 4 {
+            return None;
+        }
+        let mut markers = Vec::new();
+        for value in returned {
+            // `gate = Depends(Gate(level)); return gate`.
+            let origin = self.model.resolve_value(ff, &scope, value);
+            let is_marker = origin.expr.as_call().is_some_and(|c| {
+                self.model.files[origin.file]
+                    .imports
+                    .resolve(&c.func)
+                    .is_some_and(|q| is_depends(&q) || is_security(&q))
+            });
+            if !is_marker {
+                return None;
+            }
+            markers.push(origin);
+        }
+        let mut all = Verdict::default();
+        for origin in &markers {
+            let v = self.dependency_verdict(
+                origin.file,
+                &origin.scope,
+                origin.expr,
+                annotation,
+                depth + 1,
+            )?;
+            if !v.authenticates {
+                return Some(v);
+            }
+            all.absorb(&v);
+        }
+        // `get_user()` of `def get_user(role=None)`: a role check on the factory's arguments
+        // checks none when every one of them is None or a flag.
+        let flag = |e: &Expr| matches!(e.kind, ExprKind::NoneLiteral) || e.as_bool().is_some();
+        if !factory.params.is_empty()
+            && call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .all(flag)
+            && factory
+                .params
+                .iter()
+                .all(|p| p.default.as_ref().is_some_and(flag))
+        {
+            all.checks_role = false;
+        }
+        Some(all)
     }
 
     /// Chooses the overrides that apply to `mounted`: those of the applications it is
@@ -14782,6 +14920,167 @@ def drop_note(repo: str, request: Request):
                 "DELETE /notes/{repo} server.app: AUTH",
                 "GET /api/{repo} server.app: NONE",
                 "POST /notes/{repo} server.app: AUTH",
+            ]
+        );
+    }
+
+    /// A project function returning `Depends(checker)` is that dependency when called as a
+    /// parameter default or in `dependencies=[...]`; a factory of plain values, or of a
+    /// dependency that checks nothing, protects nothing. The `role=` keyword of a project
+    /// decorator object that appends the factory's product to `dependencies` protects too.
+    #[test]
+    fn dependency_factories_called_as_defaults_and_decorator_role_keywords() {
+        let deps = r#"
+import logging
+
+from fastapi import Depends, HTTPException
+
+
+def ctx_user():
+    return None
+
+
+def get_user(role=None):
+    def checker():
+        user = ctx_user()
+        if user is None:
+            raise HTTPException(status_code=403)
+        if role is not None and role not in user.roles:
+            raise HTTPException(status_code=403)
+        return user
+
+    return Depends(checker)
+
+
+def traced(tag):
+    def record():
+        logging.info(tag)
+
+    return Depends(record)
+
+
+def page_size(n=20):
+    return n
+"#;
+        let deco = r#"
+from fastapi import APIRouter
+
+
+class Endpoints:
+    def _wrap(self, method, path, **kwargs):
+        def decorator(func):
+            role = kwargs.pop("role", None)
+            dependencies = list(kwargs.pop("dependencies", []))
+            if role is not None:
+                from deps import get_user
+
+                dependencies.append(get_user(role=role))
+            router = APIRouter()
+            router.add_api_route(path, func, methods=[method.upper()], dependencies=dependencies)
+            return router
+
+        return decorator
+
+    def post(self, path, **kwargs):
+        return self._wrap("post", path, **kwargs)
+
+
+endpoint = Endpoints()
+"#;
+        let main = r#"
+from fastapi import APIRouter, FastAPI
+
+from deco import endpoint
+from deps import get_user, page_size, traced
+
+router = APIRouter()
+
+
+@router.get("/me")
+def me(user=get_user()):
+    return user
+
+
+@router.put("/settings")
+def settings(user=get_user(role="admin")):
+    return {}
+
+
+@router.delete("/settings", dependencies=[get_user(role="admin")])
+def reset():
+    return {}
+
+
+@router.post("/pin")
+def pin(_=traced("pin")):
+    return {}
+
+
+@router.post("/copy")
+def copy(n: int = page_size(5)):
+    return {}
+
+
+@endpoint.post("/plugin/notes", role="authenticated")
+def note():
+    return {}
+
+
+@endpoint.post("/plugin/open", role=None)
+def open_note():
+    return {}
+
+
+app = FastAPI()
+app.include_router(router)
+"#;
+        assert_eq!(
+            routes(&[("deps.py", deps), ("deco.py", deco), ("main.py", main)]),
+            [
+                "DELETE /settings main.app: AUTH",
+                "GET /me main.app: AUTH",
+                "POST /copy main.app: NONE",
+                "POST /pin main.app: NONE",
+                "POST /plugin/notes deco.endpoint: AUTH",
+                "POST /plugin/open deco.endpoint: NONE",
+                "PUT /settings main.app: AUTH",
+            ]
+        );
+        // The role is checked only where one is given.
+        let model = crate::ProjectModel::build(
+            [("deps.py", deps), ("deco.py", deco), ("main.py", main)]
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut roles: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, sec)| sec.is_authenticated())
+            .map(|(m, sec)| {
+                format!(
+                    "{} {}: {}",
+                    surface.route(m).methods.join(","),
+                    m.full_path,
+                    sec.auth.iter().any(|p| p.checks_role)
+                )
+            })
+            .collect();
+        roles.sort();
+        assert_eq!(
+            roles,
+            [
+                "DELETE /settings: true",
+                "GET /me: false",
+                "POST /plugin/notes: true",
+                "PUT /settings: true",
             ]
         );
     }

@@ -66,9 +66,12 @@ declare_rule! {
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
-    /// dependencies, closures and dependency factories), `dependencies=[...]` on the route (also a
+    /// dependencies, closures and dependency factories), a parameter default or `dependencies`
+    /// item calling a project function that returns `Depends(x)` (`user=get_user(role="admin")`,
+    /// judged by `x`), `dependencies=[...]` on the route (also a
     /// list kept in a constant, or built up with `append`/`extend` in the function or module that
-    /// makes the router), the `APIRouter`, each `include_router` and the `FastAPI` app; a `Security(...)`
+    /// makes the router, or by a project router class or decorator object for a keyword of its
+    /// route decorators, `@endpoint.get(path, role="admin")`), the `APIRouter`, each `include_router` and the `FastAPI` app; a `Security(...)`
     /// parameter whose callable cannot be judged (a provider chosen from the configuration at
     /// runtime) authenticates by its declaration, unless the callable lets anonymous callers
     /// through or is named optional, and so does an instance of a class from outside the
