@@ -5523,7 +5523,9 @@ impl<'a> Extractor<'a> {
                     // `module = importlib.import_module("pkg.resources." + name)` for each name
                     // of a literal list, then `module.setup(api, base)`: a call of `setup` in
                     // each project module named.
+                    // (At module level, only in a loop: finding the binding walks the module.)
                     if matches!(value.kind, ExprKind::Name(_))
+                        && (!self.scope.is_empty() || !self.loops.is_empty())
                         && self.model.files[self.file].may_mention("import_module")
                     {
                         let modules = self.imported_modules(value);

@@ -212,6 +212,7 @@ impl<'a> AttackSurface<'a> {
                     names,
                     memo: RefCell::new(HashMap::default()),
                     guard_memo: RefCell::new(HashMap::default()),
+                    wrapped_memo: RefCell::new(HashMap::default()),
                     hook_memo: RefCell::new(HashMap::default()),
                     method_memo: RefCell::new(HashMap::default()),
                     limiter_calls: &limiter_calls,
@@ -402,6 +403,9 @@ struct Judge<'a, 'm> {
     memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// Whether project functions called from handler bodies refuse unauthenticated callers.
     guard_memo: RefCell<HashMap<(usize, u32), Verdict>>,
+    /// The library or project guard each project decorator hands its product to (see
+    /// [`Judge::wrapped_guard`]).
+    wrapped_memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// What each hook function checks, whatever the route: hooks are judged once per route.
     hook_memo: RefCell<HashMap<(usize, u32), Verdict>>,
     /// Methods of class-based views, by (file, start) of the method and of the view's class.
@@ -3816,6 +3820,7 @@ impl<'a> Judge<'a, '_> {
         if *self.active_overrides.borrow() != active {
             self.memo.borrow_mut().clear();
             self.guard_memo.borrow_mut().clear();
+            self.wrapped_memo.borrow_mut().clear();
             self.hook_memo.borrow_mut().clear();
             self.method_memo.borrow_mut().clear();
             self.gate_memo.borrow_mut().clear();
@@ -4635,14 +4640,6 @@ impl<'a> Judge<'a, '_> {
             v.absorb(&vouched);
         }
         let mut body = body;
-        // `def token_needed(fn): return jwt_required()(fn)`, a wrapper decorated with
-        // `@jwt_required()`, or a factory returning such a decorator: what it hands back is
-        // the guard's product, whatever its own body does.
-        if !body.authenticates
-            && let Some(w) = self.wrapped_guard(file, &scope, function, 0)
-        {
-            body = w;
-        }
         if body.authenticates
             && body.switch.is_none()
             && let Some(test) = injected_object_gate(&self.model.files[file].imports, function)
@@ -4698,6 +4695,19 @@ impl<'a> Judge<'a, '_> {
         v.checks_role |= body.checks_role
             || (v.authenticates && !body.authenticates && self.role_name(&function.name));
         self.memo.borrow_mut().insert(key, Some(v));
+        v
+    }
+
+    /// [`Judge::wrapped_guard`] of a project function used as a decorator, once per function
+    /// (`None` while it is being judged: decorators handing the view to each other).
+    fn decorator_wrapped_guard(&self, file: usize, function: &'a Function) -> Option<Verdict> {
+        let key = (file, function.span.start);
+        if let Some(known) = self.wrapped_memo.borrow().get(&key) {
+            return *known;
+        }
+        self.wrapped_memo.borrow_mut().insert(key, None);
+        let v = self.wrapped_guard(file, &[function], function, 0);
+        self.wrapped_memo.borrow_mut().insert(key, v);
         v
     }
 
@@ -5101,6 +5111,14 @@ impl<'a> Judge<'a, '_> {
                     && let Some((ff, factory)) = self.delegated_factory(def_file, function)
                 {
                     v = self.function_verdict(ff, factory, 0);
+                }
+                // `def token_needed(fn): return jwt_required()(fn)`, a wrapper decorated with
+                // `@jwt_required()`, or a factory returning such a decorator: what it hands
+                // back is the guard's product, whatever its own body does.
+                if !v.authenticates
+                    && let Some(w) = self.decorator_wrapped_guard(def_file, function)
+                {
+                    v = w;
                 }
                 v.authenticates.then_some(Verdict {
                     authenticates: true,
