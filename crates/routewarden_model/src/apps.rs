@@ -4222,13 +4222,45 @@ impl<'a> Extractor<'a> {
         let ExprKind::Attribute { value, attr } = &target.kind else {
             return Vec::new();
         };
-        let Some(&function) = self.scope.last() else {
+        if self.scope.is_empty() {
             return Vec::new();
+        }
+        self.imported_modules(value)
+            .into_iter()
+            .filter_map(|file| {
+                if !called {
+                    return Some(ObjectId {
+                        file,
+                        scope: None,
+                        name: attr.to_string(),
+                    });
+                }
+                // A module without the factory (`if hasattr(module, "blueprint_legacy")`)
+                // contributes nothing.
+                let Some(Stmt::FunctionDef(factory)) = self.model.files[file].top_level(attr)
+                else {
+                    return None;
+                };
+                returned_object_of(self.model, file, factory, None, 0)
+            })
+            .collect()
+    }
+
+    /// The project modules `module` stands for where it is bound (in the current function, or
+    /// at module level) with `importlib.import_module(...)` of a literal name, of an f-string
+    /// or `"prefix." + name` over the names of an enclosing `for` loop, or of the modules
+    /// `werkzeug.utils.find_modules` lists (`package=` for relative names); or is that call.
+    fn imported_modules(&self, module: &Expr) -> Vec<usize> {
+        let body = match self.scope.last() {
+            Some(function) => function.body.as_slice(),
+            None => self.model.files[self.file].body(),
         };
-        // `importlib.import_module(name).bp`, or the module bound to a local first.
-        let imported = match &value.kind {
-            ExprKind::Name(module_var) => crate::values::local_assignment(function, module_var),
-            _ => Some(&**value),
+        let imported = match &module.kind {
+            ExprKind::Name(module_var) => match self.scope.last() {
+                Some(function) => crate::values::local_assignment(function, module_var),
+                None => crate::values::last_assignment(body, module_var),
+            },
+            _ => Some(module),
         };
         let Some(call) = imported.and_then(Expr::as_call).filter(|c| {
             matches!(
@@ -4241,9 +4273,9 @@ impl<'a> Extractor<'a> {
         let names: Vec<String> = match call.args.first().map(|a| &a.kind) {
             Some(ExprKind::Str(name)) => vec![name.to_string()],
             Some(ExprKind::Name(name)) => {
-                let found = self.found_modules(function, name.as_str());
+                let found = self.found_modules(body, name.as_str());
                 if found.is_empty() {
-                    self.iterated_names(function, name.as_str())
+                    self.iterated_names(body, name.as_str())
                 } else {
                     found
                 }
@@ -4255,7 +4287,7 @@ impl<'a> Extractor<'a> {
                 right,
             }) => match (left.as_str(), right.as_name()) {
                 (Some(head), Some(var)) => self
-                    .iterated_names(function, var)
+                    .iterated_names(body, var)
                     .into_iter()
                     .map(|name| format!("{head}{name}"))
                     .collect(),
@@ -4290,29 +4322,14 @@ impl<'a> Extractor<'a> {
         names
             .iter()
             .filter_map(|name| absolute_import_name(name, package))
-            .filter_map(|name| self.model.module(&name))
-            .filter_map(|(file, source)| {
-                if !called {
-                    return Some(ObjectId {
-                        file,
-                        scope: None,
-                        name: attr.to_string(),
-                    });
-                }
-                // A module without the factory (`if hasattr(module, "blueprint_legacy")`)
-                // contributes nothing.
-                let Some(Stmt::FunctionDef(factory)) = source.top_level(attr.as_str()) else {
-                    return None;
-                };
-                returned_object_of(self.model, file, factory, None, 0)
-            })
+            .filter_map(|name| self.model.module(&name).map(|(file, _)| file))
             .collect()
     }
 
-    /// The literal names `var` takes in a loop of `function`: the items of an enclosing loop
+    /// The literal names `var` takes in a loop of `body`: the items of an enclosing loop
     /// over a literal, or of `for var in names` where `names` comes to literal names
     /// ([`literal_names`]).
-    fn iterated_names(&self, function: &'a Function, var: &str) -> Vec<String> {
+    fn iterated_names(&self, body: &'a [Stmt], var: &str) -> Vec<String> {
         if let Some(binding) = self.loop_item(var) {
             return binding
                 .items()
@@ -4322,7 +4339,7 @@ impl<'a> Extractor<'a> {
                 .collect();
         }
         let mut iterated = None;
-        crate::security::walk_stmts(&function.body, &mut |stmt| {
+        crate::security::walk_stmts(body, &mut |stmt| {
             if let Stmt::For { target, iter, .. } = stmt
                 && target.as_name() == Some(var)
             {
@@ -4340,9 +4357,9 @@ impl<'a> Extractor<'a> {
 
     /// The modules `name` stands for when the function loops over
     /// `werkzeug.utils.find_modules(package)` with it (`for module in find_modules(__name__)`).
-    fn found_modules(&self, function: &'a Function, name: &str) -> Vec<String> {
+    fn found_modules(&self, body: &'a [Stmt], name: &str) -> Vec<String> {
         let mut iterated = None;
-        crate::security::walk_stmts(&function.body, &mut |stmt| {
+        crate::security::walk_stmts(body, &mut |stmt| {
             if let Stmt::For { target, iter, .. } = stmt
                 && target.as_name() == Some(name)
             {
@@ -5522,6 +5539,26 @@ impl<'a> Extractor<'a> {
                     let ExprKind::Attribute { value, attr } = &call.func.kind else {
                         return;
                     };
+                    // `module = importlib.import_module("pkg.resources." + name)` for each name
+                    // of a literal list, then `module.setup(api, base)`: a call of `setup` in
+                    // each project module named.
+                    // (At module level, only in a loop: finding the binding walks the module.)
+                    if matches!(value.kind, ExprKind::Name(_))
+                        && (!self.scope.is_empty() || !self.loops.is_empty())
+                        && self.model.files[self.file].may_mention("import_module")
+                    {
+                        let modules = self.imported_modules(value);
+                        if !modules.is_empty() {
+                            for def_file in modules {
+                                if let Some(Stmt::FunctionDef(function)) =
+                                    self.model.files[def_file].top_level(attr)
+                                {
+                                    self.bind_parameters(call, def_file, function, false, span);
+                                }
+                            }
+                            return;
+                        }
+                    }
                     // `ImageViews.register_endpoints(router)`: a class or static method of a
                     // project class, called on the class (named in CapWords).
                     if let Some(name) = value.as_name()
@@ -11437,6 +11474,126 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// `module = importlib.import_module("pkg.resources." + name)` for each name of a literal
+    /// tuple kept in another module (in a function, or at module level over a list), then
+    /// `module.setup(api, base)`: each named module's `setup` is handed the `Api`, so its
+    /// resources are the application's routes; a module the list does not name is not loaded.
+    #[test]
+    fn setup_of_modules_imported_by_name_over_a_literal_list() {
+        let model = project_model(&[
+            ("shop/__init__.py", ""),
+            ("shop/resources/__init__.py", ""),
+            ("shop/settings.py", "RESOURCES = (\"basket\", \"login\")\n"),
+            (
+                "shop/server.py",
+                r#"
+import importlib
+
+from flask import Flask
+from flask_restful import Api
+
+from shop.settings import RESOURCES
+
+app = Flask(__name__)
+api = Api(app)
+
+
+def load_resources(api, base):
+    for name in RESOURCES:
+        module = importlib.import_module("shop.resources." + name)
+        module.setup(api, base)
+
+
+load_resources(api, "/api")
+
+for extra in ["stock"]:
+    extension = importlib.import_module("shop.resources." + extra)
+    extension.setup(api, "/api")
+"#,
+            ),
+            (
+                "shop/resources/basket.py",
+                r#"
+from flask_jwt_extended import jwt_required
+from flask_restful import Resource
+
+
+def setup(api, base):
+    api.add_resource(Basket, base + "/basket")
+
+
+class Basket(Resource):
+    @jwt_required()
+    def post(self):
+        return {}
+"#,
+            ),
+            (
+                "shop/resources/login.py",
+                r#"
+from flask_restful import Resource
+
+
+def setup(api, base):
+    api.add_resource(Login, base + "/token")
+
+
+class Login(Resource):
+    def post(self):
+        return {}
+"#,
+            ),
+            (
+                "shop/resources/stock.py",
+                r#"
+from flask_restful import Resource
+
+
+def setup(api, base):
+    api.add_resource(Stock, "/api/stock")
+
+
+class Stock(Resource):
+    def delete(self):
+        return {}
+"#,
+            ),
+            (
+                "shop/resources/archive.py",
+                r#"
+from flask_restful import Resource
+
+
+def setup(api, base):
+    api.add_resource(Archive, "/api/archive")
+
+
+class Archive(Resource):
+    def delete(self):
+        return {}
+"#,
+            ),
+        ]);
+        let routes = attached_routes(&model);
+        assert!(
+            routes.contains(&"shop.server.app DELETE /api/stock -".to_string()),
+            "{routes:?}"
+        );
+        assert!(
+            routes.iter().any(|r| r.starts_with("shop.server.app POST ")
+                && r.ends_with("/basket @jwt_required()")),
+            "{routes:?}"
+        );
+        assert!(
+            routes
+                .iter()
+                .any(|r| r.starts_with("shop.server.app POST ") && r.ends_with("/token -")),
+            "{routes:?}"
+        );
+        assert!(!routes.iter().any(|r| r.contains("archive")), "{routes:?}");
+        assert_eq!(routes.len(), 3, "{routes:?}");
     }
 
     /// A path read from a settings mapping with a literal default is that default, as for

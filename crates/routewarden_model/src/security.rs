@@ -213,6 +213,7 @@ impl<'a> AttackSurface<'a> {
                     names,
                     memo: RefCell::new(HashMap::default()),
                     guard_memo: RefCell::new(HashMap::default()),
+                    wrapped_memo: RefCell::new(HashMap::default()),
                     hook_memo: RefCell::new(HashMap::default()),
                     method_memo: RefCell::new(HashMap::default()),
                     limiter_calls: &limiter_calls,
@@ -404,6 +405,9 @@ struct Judge<'a, 'm> {
     memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// Whether project functions called from handler bodies refuse unauthenticated callers.
     guard_memo: RefCell<HashMap<(usize, u32), Verdict>>,
+    /// The library or project guard each project decorator hands its product to (see
+    /// [`Judge::wrapped_guard`]).
+    wrapped_memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// What each hook function checks, whatever the route: hooks are judged once per route.
     hook_memo: RefCell<HashMap<(usize, u32), Verdict>>,
     /// Methods of class-based views, by (file, start) of the method and of the view's class.
@@ -3969,6 +3973,7 @@ impl<'a> Judge<'a, '_> {
         if *self.active_overrides.borrow() != active {
             self.memo.borrow_mut().clear();
             self.guard_memo.borrow_mut().clear();
+            self.wrapped_memo.borrow_mut().clear();
             self.hook_memo.borrow_mut().clear();
             self.method_memo.borrow_mut().clear();
             self.gate_memo.borrow_mut().clear();
@@ -4846,6 +4851,76 @@ impl<'a> Judge<'a, '_> {
         v
     }
 
+    /// [`Judge::wrapped_guard`] of a project function used as a decorator, once per function
+    /// (`None` while it is being judged: decorators handing the view to each other).
+    fn decorator_wrapped_guard(&self, file: usize, function: &'a Function) -> Option<Verdict> {
+        let key = (file, function.span.start);
+        if let Some(known) = self.wrapped_memo.borrow().get(&key) {
+            return *known;
+        }
+        self.wrapped_memo.borrow_mut().insert(key, None);
+        let v = self.wrapped_guard(file, &[function], function, 0);
+        self.wrapped_memo.borrow_mut().insert(key, v);
+        v
+    }
+
+    /// The guard a project decorator hands its product to: every `return` gives back
+    /// `guard(fn)` for a guard decorator `guard` (`jwt_required()`, `login_required`, another
+    /// project decorator) and the decorated function or a wrapper defined here, or a wrapper
+    /// defined here that carries such a decorator, or (a factory) a decorator defined here
+    /// that does either. `scope` ends with `function`.
+    fn wrapped_guard(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        function: &'a Function,
+        hops: u32,
+    ) -> Option<Verdict> {
+        if hops > 2 {
+            return None;
+        }
+        let mut all: Option<Verdict> = None;
+        let mut every = true;
+        crate::values::for_each_return(&function.body, &mut |value| {
+            if !every {
+                return;
+            }
+            let found = match &value.kind {
+                // `return jwt_required()(fn)`: the view (or a wrapper of it) under the guard.
+                ExprKind::Call(call) => match (call.args.as_slice(), call.keywords.is_empty()) {
+                    ([arg], true)
+                        if arg.as_name().is_some_and(|n| {
+                            function.params.iter().any(|p| p.name == n)
+                                || crate::apps::local_function(&function.body, n).is_some()
+                        }) =>
+                    {
+                        self.auth_decorator(file, scope, &call.func)
+                    }
+                    _ => None,
+                },
+                // `return inner`, a wrapper decorated `@jwt_required()`; or, in a factory, the
+                // decorator it defines.
+                ExprKind::Name(n) => {
+                    crate::apps::local_function(&function.body, n).and_then(|nested| {
+                        let inner: Vec<&'a Function> =
+                            scope.iter().copied().chain([nested]).collect();
+                        nested
+                            .decorators
+                            .iter()
+                            .find_map(|d| self.auth_decorator(file, scope, d))
+                            .or_else(|| self.wrapped_guard(file, &inner, nested, hops + 1))
+                    })
+                }
+                _ => None,
+            };
+            match found {
+                Some(v) => all.get_or_insert_with(Verdict::default).absorb(&v),
+                None => every = false,
+            }
+        });
+        all.filter(|v| every && v.authenticates)
+    }
+
     /// A decorator whose wrapper calls the view only under a test of the server's settings
     /// (`if config.remote_login_enabled: return f(*args, **kwargs)`, then `abort(403)`), and
     /// calls nothing before that test: a feature switch, which decides the same for every
@@ -5170,6 +5245,15 @@ impl<'a> Judge<'a, '_> {
                 ..Default::default()
             });
         }
+        // A decorator named for authenticating (`require_login`), judged by nothing else.
+        let by_name = || {
+            let name = callee.last_name().unwrap_or("");
+            is_auth_function_name(name).then_some(Verdict {
+                authenticates: true,
+                checks_role: self.role_name(name),
+                ..Default::default()
+            })
+        };
         match self.model.resolve_definition(file, callee) {
             // `@api_login(require_role=[...])`: an instance of a project class, which Python
             // calls with the view.
@@ -5196,6 +5280,14 @@ impl<'a> Judge<'a, '_> {
                 {
                     v = self.function_verdict(ff, factory, 0);
                 }
+                // `def token_needed(fn): return jwt_required()(fn)`, a wrapper decorated with
+                // `@jwt_required()`, or a factory returning such a decorator: what it hands
+                // back is the guard's product, whatever its own body does.
+                if !v.authenticates
+                    && let Some(w) = self.decorator_wrapped_guard(def_file, function)
+                {
+                    v = w;
+                }
                 v.authenticates.then_some(Verdict {
                     authenticates: true,
                     checks_role: v.checks_role || has_args && self.role_name(&function.name),
@@ -5212,14 +5304,19 @@ impl<'a> Judge<'a, '_> {
                     ..Default::default()
                 })
             }
-            _ => {
-                let name = callee.last_name().unwrap_or("");
-                is_auth_function_name(name).then_some(Verdict {
-                    authenticates: true,
-                    checks_role: self.role_name(name),
-                    ..Default::default()
-                })
+            // `with_user = only_for(("user",))` at module level, used as `@with_user`: the
+            // decorator that call builds. (The call is judged as a decorator written with
+            // arguments, so this does not come back here.)
+            Some((
+                def_file,
+                Some(Stmt::Assign {
+                    value: Some(value), ..
+                }),
+                _,
+            )) if call.is_none() && matches!(value.kind, ExprKind::Call(_)) => {
+                self.auth_decorator(def_file, &[], value).or_else(by_name)
             }
+            _ => by_name(),
         }
     }
 
@@ -13732,6 +13829,134 @@ def remove(user=Depends(admin)):
                 "POST /install main.app: CONDITIONAL if Registry.configuration.multiuser",
                 "POST /items main.app: CONDITIONAL if Registry.configuration.multiuser",
                 "POST /remove main.app: AUTH",
+            ]
+        );
+    }
+
+    /// A project decorator whose product is a library guard's (`return jwt_required()(fn)`,
+    /// `return login_required(fn)`, a wrapper decorated `@jwt_required()`), a factory returning
+    /// such a decorator, called in place or bound to a module-level name first, gives the
+    /// guard's protection; one wrapping with a decorator that is no guard gives none.
+    #[test]
+    fn project_decorators_delegating_to_library_guards_authenticate() {
+        let guards = r#"
+from functools import lru_cache, wraps
+
+from flask import g
+from flask_jwt_extended import get_jwt, jwt_required
+from flask_login import login_required
+
+
+def token_needed(fn):
+    return jwt_required()(fn)
+
+
+def session_needed(fn):
+    return login_required(fn)
+
+
+def token_needed_logged(fn):
+    @wraps(fn)
+    @jwt_required()
+    def inner(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return inner
+
+
+def kinds(allowed=("member",)):
+    def protect(fn):
+        @wraps(fn)
+        def inner(*args, **kwargs):
+            g.kind = get_jwt()["kind"]
+            return fn(*args, **kwargs)
+
+        return jwt_required()(inner)
+
+    return protect
+
+
+def memoised(fn):
+    return lru_cache(maxsize=None)(fn)
+
+
+def labelled(label):
+    def decorate(fn):
+        @wraps(fn)
+        def inner(*args, **kwargs):
+            return fn(*args, **kwargs)
+
+        return inner
+
+    return decorate
+
+
+for_members = kinds(("member",))
+tagged = labelled("x")
+"#;
+        let app = r#"
+from flask import Flask
+from flask_restful import Api, Resource
+
+from guards import for_members, kinds, memoised, session_needed, tagged, token_needed
+from guards import token_needed_logged
+
+app = Flask(__name__)
+api = Api(app)
+
+
+@app.route("/a", methods=["POST"])
+@token_needed
+def a():
+    return ""
+
+
+@app.route("/b", methods=["POST"])
+@session_needed
+def b():
+    return ""
+
+
+@app.route("/c", methods=["POST"])
+@token_needed_logged
+def c():
+    return ""
+
+
+@app.route("/d", methods=["POST"])
+@memoised
+def d():
+    return ""
+
+
+@app.route("/e", methods=["POST"])
+@tagged
+def e():
+    return ""
+
+
+class Members(Resource):
+    @for_members
+    def post(self):
+        return {}
+
+    @kinds(("member", "device"))
+    def delete(self):
+        return {}
+
+
+api.add_resource(Members, "/members")
+"#;
+        assert_eq!(
+            routes(&[("guards.py", guards), ("app.py", app)]),
+            [
+                "DELETE /members app.app: AUTH",
+                "POST /a app.app: AUTH",
+                "POST /b app.app: AUTH",
+                "POST /c app.app: AUTH",
+                "POST /d app.app: NONE",
+                "POST /e app.app: NONE",
+                "POST /members app.app: AUTH",
             ]
         );
     }

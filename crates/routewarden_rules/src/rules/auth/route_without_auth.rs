@@ -211,8 +211,9 @@ declare_rule! {
     /// `authorize_public_flow_access(flow)` in the handler) are public by design and never
     /// reported, recognised by path and by
     /// the view's name, and so is a login whatever its path: a handler that receives credentials
-    /// and issues a session or a token for them (itself or through the project function it hands
-    /// them to), or is named for it (`authenticate_user`,
+    /// and issues a session or a token for them (itself, through the project function it hands
+    /// them to, or by answering what a project function issuing one returns: `token =
+    /// _token_dict(user)`, `return token`), or is named for it (`authenticate_user`,
     /// `login`) and answers with the caller's identity, or an OAuth redirect target (a `callback`
     /// segment and a handler taking `code` and `state`), or that verifies an identity provider's token
     /// (`id_token.verify_oauth2_token`, `authorize_access_token()`) and signs the caller in.
@@ -1203,7 +1204,8 @@ fn only_fails(imports: &Imports, handler: &Function) -> bool {
 /// `OAuth2PasswordRequestForm`) and issues a session or a token for them (returns a `token`,
 /// builds a `Token(access_token=...)`, calls `login_user` or `create_access_token`, declares a
 /// `*Token`/`*Signin` response model, writes the session) or hands what the caller submitted to
-/// a project function that issues one (`return auth.password_to_token(body.password)`), or is
+/// a project function that issues one (`return auth.password_to_token(body.password)`), or
+/// answers what such a function returns (`token = _token_dict(user)`, `return token`), or is
 /// named for it (`authenticate_user`, `login`: it may answer with the caller's identity
 /// instead). Public by design whatever its path.
 fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
@@ -1227,7 +1229,7 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
     if declares {
         return true;
     }
-    if issues_credential(&route.handler.body) {
+    if issues_credential(&route.handler.body) || returns_issued_credential(cx, route) {
         return true;
     }
     // A login that delegates the work: the handler hands what the caller submitted to a project
@@ -1257,6 +1259,31 @@ fn is_login(cx: &ProjectContext, route: &RouteDecl) -> bool {
         });
     });
     delegates
+}
+
+/// A handler that answers with what a project helper issuing a credential returns: `token =
+/// _get_token_dict(user)`, whose body builds `{"access_token": create_access_token(user)}`,
+/// then `return token, 200` (or the call in the `return` itself).
+fn returns_issued_credential(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let body = &route.handler.body;
+    let issues = |e: &Expr| {
+        e.as_call().is_some_and(|call| {
+            resolve_callee(cx.model, route.handler_file, &call.func)
+                .is_some_and(|(_, callee, _)| issues_credential(&callee.body))
+        })
+    };
+    let mut found = false;
+    routewarden_model::for_each_return(body, &mut |value| {
+        found = found
+            || value.any(&mut |x| match &x.kind {
+                ExprKind::Call(_) => issues(x),
+                ExprKind::Name(n) => {
+                    routewarden_model::last_assignment(body, n).is_some_and(&issues)
+                }
+                _ => false,
+            });
+    });
+    found
 }
 
 /// A body that issues a credential: a dict with a `token` key, a call with a `token` keyword,
