@@ -254,8 +254,10 @@ fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
     // those of `CORS(app, **options)`.
     if let ExprKind::Attribute { value, attr } = &call.func.kind
         && attr == "init_app"
+        && !passes_no_policy_option(call)
         && let Some(extension) = empty_flask_cors(cx, value)
         && passes_no_policy_option(extension)
+        && cors_initialised_later(cx.model)
     {
         return flask_policies(cx, call, false);
     }
@@ -1024,24 +1026,33 @@ fn empty_flask_cors<'e>(cx: &'e FileContext, receiver: &'e Expr) -> Option<&'e C
     .then_some(call)
 }
 
-/// Whether some non-test module calls `init_app` on a flask-cors extension object. Asked only
-/// for a `CORS()` created with no application and no options.
+/// Whether the project's non-test modules call `init_app` on a flask-cors extension object,
+/// each time with policy options of their own (`cors.init_app(app, origins=...)`): the
+/// policies are then those calls', judged there. An `init_app(app)` with none keeps the
+/// policy of the constructor and the configuration, judged at `CORS()`. Asked only for a
+/// `CORS()` created with no application and no options.
 fn cors_initialised_later(model: &ProjectModel) -> bool {
-    model.files.iter().enumerate().any(|(index, file)| {
+    let (mut with_options, mut without) = (false, false);
+    for (index, file) in model.files.iter().enumerate() {
         if is_test_file(file) || !file.may_mention("init_app") {
-            return false;
+            continue;
         }
-        let mut found = false;
         crate::helpers::for_each_call(file.body(), &mut Vec::new(), &mut |scope, _, call| {
-            found = found
-                || matches!(&call.func.kind, ExprKind::Attribute { value, attr }
-                if attr == "init_app"
-                    && model.instance_class(index, scope, value).is_some_and(|q| {
-                        matches!(q.as_str(), "flask_cors.CORS" | "flask_cors.extension.CORS")
-                    }));
+            if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+            if attr == "init_app"
+                && model.instance_class(index, scope, value).is_some_and(|q| {
+                    matches!(q.as_str(), "flask_cors.CORS" | "flask_cors.extension.CORS")
+                }))
+            {
+                if passes_no_policy_option(call) {
+                    without = true;
+                } else {
+                    with_options = true;
+                }
+            }
         });
-        found
-    })
+    }
+    with_options && !without
 }
 
 fn passes_no_policy_option(call: &Call) -> bool {
