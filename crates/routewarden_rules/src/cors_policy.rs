@@ -239,7 +239,27 @@ fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
     }
     if let Some(q) = callee.as_deref().filter(|q| FLASK_CORS.contains(q)) {
         let decorator = q.ends_with(".cross_origin");
+        // `cors = CORS()` with no application and no options, given one later by
+        // `cors.init_app(app, origins=...)`: the policy is the one `init_app` sets, judged there.
+        if !decorator
+            && call.argument("app", 0).is_none()
+            && passes_no_policy_option(call)
+            && cors_initialised_later(cx.model)
+        {
+            return Vec::new();
+        }
         return flask_policies(cx, call, decorator);
+    }
+    // `cors.init_app(app, **options)` of a `CORS()` created with no options: the arguments are
+    // those of `CORS(app, **options)`.
+    if let ExprKind::Attribute { value, attr } = &call.func.kind
+        && attr == "init_app"
+        && !passes_no_policy_option(call)
+        && let Some(extension) = empty_flask_cors(cx, value)
+        && passes_no_policy_option(extension)
+        && cors_initialised_later(cx.model)
+    {
+        return flask_policies(cx, call, false);
     }
     let subclasses = cx.cors_subclasses();
     if subclasses.names.is_empty() {
@@ -994,6 +1014,46 @@ fn configured_resources<'c>(
 
 /// Options a call can pass that decide its policy.
 const POLICY_OPTIONS: &[&str] = &["origins", "supports_credentials", "resources"];
+
+/// The `CORS(...)` call, without an application, that built the flask-cors extension
+/// object `receiver` (`cors = CORS()` in extensions.py).
+fn empty_flask_cors<'e>(cx: &'e FileContext, receiver: &'e Expr) -> Option<&'e Call> {
+    let origin = cx.resolve_value(receiver);
+    let call = origin.expr.as_call()?;
+    let q = cx.model.files[origin.file].imports.resolve(&call.func)?;
+    (matches!(q.as_str(), "flask_cors.CORS" | "flask_cors.extension.CORS")
+        && call.argument("app", 0).is_none())
+    .then_some(call)
+}
+
+/// Whether the project's non-test modules call `init_app` on a flask-cors extension object,
+/// each time with policy options of their own (`cors.init_app(app, origins=...)`): the
+/// policies are then those calls', judged there. An `init_app(app)` with none keeps the
+/// policy of the constructor and the configuration, judged at `CORS()`. Asked only for a
+/// `CORS()` created with no application and no options.
+fn cors_initialised_later(model: &ProjectModel) -> bool {
+    let (mut with_options, mut without) = (false, false);
+    for (index, file) in model.files.iter().enumerate() {
+        if is_test_file(file) || !file.may_mention("init_app") {
+            continue;
+        }
+        crate::helpers::for_each_call(file.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+            if attr == "init_app"
+                && model.instance_class(index, scope, value).is_some_and(|q| {
+                    matches!(q.as_str(), "flask_cors.CORS" | "flask_cors.extension.CORS")
+                }))
+            {
+                if passes_no_policy_option(call) {
+                    without = true;
+                } else {
+                    with_options = true;
+                }
+            }
+        });
+    }
+    with_options && !without
+}
 
 fn passes_no_policy_option(call: &Call) -> bool {
     !call.has_kwargs_spread() && POLICY_OPTIONS.iter().all(|k| call.keyword(k).is_none())

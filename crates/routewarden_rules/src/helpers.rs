@@ -850,7 +850,9 @@ fn literal_secret_at<'a>(
         return None;
     };
     let (class_file, class) = project_class_of(model, origin.file, &origin.scope, object)?;
-    let found = lookup_class_attribute(model, class_file, class, attr)?;
+    let Some(found) = lookup_class_attribute(model, class_file, class, attr) else {
+        return copied_module_constant(model, class_file, class, attr, depth);
+    };
     let settings = is_settings_class_in(model, found.file, found.class);
     let value = if settings {
         field_default(model, found.file, found.value)?
@@ -866,6 +868,55 @@ fn literal_secret_at<'a>(
             name: attr,
             span: found.span,
             settings,
+        },
+    })
+}
+
+/// `config.JWT_SECRET` where `config` is an instance of a class that answers unknown
+/// attributes itself (`__getattr__`) from the constants of a project module its methods pass
+/// on as a value (`values = _uppercase_constants(defaults)`): the module's constant `attr`,
+/// the value whenever nothing overrides it.
+fn copied_module_constant<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    class: &'a Class,
+    attr: &'a str,
+    depth: u32,
+) -> Option<LiteralSecret<'a>> {
+    let dynamic = class
+        .body
+        .iter()
+        .any(|s| matches!(s, Stmt::FunctionDef(f) if f.name == "__getattr__"));
+    if !dynamic {
+        return None;
+    }
+    let imports = &model.files[file].imports;
+    let mut found = None;
+    for_each_call(&class.body, &mut Vec::new(), &mut |_, _, call| {
+        if found.is_some() {
+            return;
+        }
+        found = call.args.iter().find_map(|arg| {
+            arg.as_name()?;
+            let (module_file, module) = model.module(&imports.resolve(arg)?)?;
+            match module.top_level(attr)? {
+                Stmt::Assign {
+                    value: Some(value),
+                    span,
+                    ..
+                } => Some((module_file, value, *span)),
+                _ => None,
+            }
+        });
+    });
+    let (module_file, value, span) = found?;
+    let inner = literal_secret_at(model, module_file, &[], value, depth + 1)?;
+    Some(LiteralSecret {
+        text: inner.text,
+        source: SecretSource::ModuleConstant {
+            file: module_file,
+            name: attr,
+            span,
         },
     })
 }

@@ -16,7 +16,10 @@ declare_rule! {
     /// spread into the call (`CORS(app, **options)`) are read when they are a dict literal or a
     /// constant holding one, and the default dict of `**(options or {})` or `**(x if cond else
     /// {})` is what applies when nothing is configured; options the analysis cannot read are
-    /// not taken for the default.
+    /// not taken for the default. An extension created empty (`cors = CORS()`) whose every
+    /// `init_app` passes options of its own is judged at `cors.init_app(app, origins=...)`
+    /// with those options (origins read from configuration are not taken for `*`); given
+    /// none there, at `CORS()`.
     /// Origins a flask-cors call does not pass come from the app configuration's `CORS_ORIGINS`
     /// (config classes and modules loaded with `from_object`/`from_pyfile`, `app.config[...]`,
     /// `config.update(...)`), as flask-cors reads them: judged when literal, not taken for `*`

@@ -26,7 +26,9 @@ declare_rule! {
     /// every caller after the pre-check returns (`self._check_issuer(token)` then
     /// `self._decode(token)`, which verifies); a peek that reads only the token's time claims
     /// (`exp`, `iat`, `nbf`: `jwt.decode(t, options=...).get("exp")` to cap a session's
-    /// lifetime can only shorten it); and helpers whose name says they return unverified
+    /// lifetime can only shorten it); a decode whose result is thrown away (a statement of its
+    /// own, as in `try: jwt.decode(t, options=...); return True / except: return False`,
+    /// which only asks whether the text parses as a JWT); and helpers whose name says they return unverified
     /// claims (`get_unverified_claims`, `peek_claims`), like the libraries' own
     /// `get_unverified_header`. Nor is a token the server fetched itself from the identity
     /// provider: the JSON of its own call to the token endpoint (`token_response.json()
@@ -216,11 +218,31 @@ fn count_assignments(body: &[Stmt], name: &str) -> usize {
     n
 }
 
+/// Whether the call at `at` is a statement of its own (`jwt.decode(token, options=...)` in a
+/// `try` that answers whether the token parses): its value is thrown away.
+fn discarded(body: &[Stmt], at: Span) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Expr { value, .. } => {
+            let value = match &value.kind {
+                ExprKind::Await(inner) => inner.as_ref(),
+                _ => value,
+            };
+            value.span == at
+        }
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+        _ => stmt.child_bodies().any(|child| discarded(child, at)),
+    })
+}
+
 /// True when the claims of the unverified decode at `expr` can decide something.
 fn claims_are_trusted(cx: &FileContext, expr: &Expr, call: &Call) -> bool {
     let Some(function) = cx.function() else {
         return true;
     };
+    // A format probe: no claim is read, only whether decoding raised.
+    if discarded(&function.body, expr.span) {
+        return false;
+    }
     let words = identifier_words(&function.name);
     if words.iter().any(|w| w == "unverified" || w == "peek") {
         return false;

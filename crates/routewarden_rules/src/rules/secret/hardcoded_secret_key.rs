@@ -31,7 +31,9 @@ declare_rule! {
     /// and a signing key written into `os.environ`.
     ///
     /// The key may come through a local variable, a module constant (also imported from another
-    /// module), a class attribute, or the default of a pydantic settings field reached through
+    /// module), a class attribute, the constant of a defaults module read through a
+    /// configuration object that answers attributes itself (`config.JWT_SECRET` where `Config`
+    /// defines `__getattr__` and its methods pass the module `defaults` on), or the default of a pydantic settings field reached through
     /// an instance, a factory such as `get_settings()` or a parameter annotated with the settings
     /// class. A literal already reported where it is defined (a configuration constant by this
     /// rule, a settings field named for a key by SECRET002) is not reported again at its uses.

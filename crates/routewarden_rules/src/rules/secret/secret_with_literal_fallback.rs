@@ -1,10 +1,11 @@
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::flask_usage::is_test_file;
 use crate::helpers::{
     Place, describe_secret, field_default, is_config_mapping, is_key_setting,
     is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
-    mapping_items_in, place_of, subscript_key,
+    mapping_items_in, module_block_value, place_of, resolve_value_in_blocks, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::security::walk_exprs;
@@ -20,7 +21,10 @@ declare_rule! {
     /// `os.getenv("SECRET_KEY") or "dev"` (also `or loaded.get("secret_key", DEFAULT)`: a
     /// settings file's value, else the default), `os.environ.setdefault("SECRET_KEY", "dev")`,
     /// python-decouple's `config("SECRET_KEY", default="dev")`, Starlette's
-    /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, the
+    /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, a
+    /// configuration file's setting stored as a signing key (`app.secret_key =
+    /// cfg.get("secretkey", "dev")` where `cfg` is what `yaml.safe_load`, `json.load` or a
+    /// TOML reader returned, also through a project function; not in test code), the
     /// project's own reader (`env("SECRET_KEY", "dev")` where `def env(variable, fallback=None)`
     /// reads `os.environ` for its first parameter and returns its second), and a pydantic
     /// `BaseSettings` field named for a signing key (or with such an alias) whose default is a
@@ -126,6 +130,111 @@ fn env_read<'c>(
         return Some((var, fallback.and_then(|name| call.argument(name, 1))));
     }
     None
+}
+
+/// A setting of a configuration file's mapping read with a literal to fall back on,
+/// `cfg.get("secretkey", "dev")`: the setting and the literal. Asked only for a value stored as
+/// a signing key, outside test code, and unless the application refuses to start with that
+/// fallback.
+fn settings_read_with_fallback<'e>(cx: &FileContext, value: &'e Expr) -> Option<(&'e str, String)> {
+    let call = value.as_call()?;
+    let ExprKind::Attribute {
+        value: mapping,
+        attr,
+    } = &call.func.kind
+    else {
+        return None;
+    };
+    let [key, fallback] = &call.args[..] else {
+        return None;
+    };
+    if attr != "get" || !call.keywords.is_empty() {
+        return None;
+    }
+    let key = key.as_str()?;
+    let text = literal_fallback(cx, fallback)?;
+    (!is_test_file(cx.file)
+        && is_loaded_settings(cx.model, cx.file_index, &cx.functions, mapping, 0)
+        && !refused_at_startup(cx, fallback))
+    .then_some((key, text))
+}
+
+/// Readers whose result is a mapping of settings read from a file or text.
+const SETTINGS_LOADERS: &[&str] = &[
+    "json.load",
+    "json.loads",
+    "yaml.safe_load",
+    "yaml.load",
+    "yaml.full_load",
+    "toml.load",
+    "toml.loads",
+    "tomllib.load",
+    "tomllib.loads",
+    "tomli.load",
+    "tomli.loads",
+];
+
+/// Whether `expr` is a mapping of settings the deployment supplies, whose `.get(key, default)`
+/// falls back to the default whenever the operator leaves the key out: what a JSON/YAML/TOML
+/// reader returns (also `yaml.safe_load(fp) or {}`, and through a project function returning
+/// it). A dict the code writes itself, a request's data, a parameter or an object of another
+/// package is none (`conf.get("api", "SECRET_KEY")` of a `ConfigParser` takes a section and
+/// an option, not a fallback).
+fn is_loaded_settings(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    depth: u32,
+) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    // Also into module-level blocks: `with open(path) as fp: cfg = yaml.safe_load(fp)`.
+    let origin = resolve_value_in_blocks(model, file, scope, expr);
+    match &origin.expr.kind {
+        // `yaml.safe_load(fp) or {}`: the file's mapping, or an empty one.
+        ExprKind::BoolOp {
+            op: BoolOp::Or,
+            values,
+        } => values.first().is_some_and(|first| {
+            is_loaded_settings(model, origin.file, &origin.scope, first, depth + 1)
+        }),
+        ExprKind::Call(call) => {
+            if model.files[origin.file]
+                .imports
+                .resolve(&call.func)
+                .is_some_and(|q| SETTINGS_LOADERS.contains(&q.as_str()))
+            {
+                return true;
+            }
+            let Some((def_file, Some(Stmt::FunctionDef(reader)), _)) =
+                model.resolve_definition(origin.file, &call.func)
+            else {
+                return false;
+            };
+            let scope = [reader.as_ref()];
+            let (mut any, mut all) = (false, true);
+            for_each_return(&reader.body, &mut |value| {
+                any = true;
+                all = all && is_loaded_settings(model, def_file, &scope, value, depth + 1);
+            });
+            any && all
+        }
+        // `from settings import cfg`, bound in a block of that module.
+        ExprKind::Name(name) => {
+            let Some(q) = model.files[origin.file].imports.resolve(origin.expr) else {
+                return false;
+            };
+            let Some((module_file, _)) = q.rsplit_once('.').and_then(|(m, _)| model.module(m))
+            else {
+                return false;
+            };
+            module_block_value(model, module_file, name)
+                .is_some_and(|v| is_loaded_settings(model, module_file, &[], v, depth + 1))
+        }
+        _ => false,
+    }
 }
 
 /// The environment read of variable `name` in `e`, with its fallback argument:
@@ -397,6 +506,7 @@ impl SecretWithLiteralFallback {
     fn check_stored(&self, cx: &FileContext, key: &str, value: &Expr, out: &mut Findings) {
         let names = &cx.settings.secret_key_names;
         let Some((var, text)) = read_with_fallback(cx, value, |v| !is_signing_key_name(v, names))
+            .or_else(|| settings_read_with_fallback(cx, value))
         else {
             return;
         };

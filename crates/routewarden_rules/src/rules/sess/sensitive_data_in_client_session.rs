@@ -23,8 +23,9 @@ declare_rule! {
     /// (`csrf_token`) belong in the session and are not reported. Credentials: passwords and hashes, tokens,
     /// API keys, secrets, card numbers, SSNs; authorisation state: roles, admin flags,
     /// permissions, scopes. Not reported when a server-side session is configured anywhere in
-    /// the project's non-test code (Flask-Session's `SESSION_TYPE`, or a custom
-    /// `session_interface`), nor in test files. A custom interface that is still the cookie
+    /// the project's non-test code (Flask-Session's `SESSION_TYPE`, Flask-KVSession's
+    /// `KVSessionExtension(store, app)` or its `init_app(app)`, also from docassemble's fork
+    /// `docassemblekvsession`, or a custom `session_interface`), nor in test files. A custom interface that is still the cookie
     /// one (a subclass of `SecureCookieSessionInterface`, or of the class installed before,
     /// `class Scoped(type(app.session_interface))`) changing only the cookie's path, name or
     /// salt, not `open_session`/`save_session`, keeps the session client-side. Values that are
@@ -577,6 +578,56 @@ fn reads_session_interface(imports: &routewarden_python::names::Imports, expr: &
     }
 }
 
+/// Flask-KVSession's extension, and that of docassemble's fork of it: they replace the cookie
+/// session with one kept in a key-value store, the cookie holding only an id.
+const KVSESSION_MODULES: &[&str] = &["flask_kvsession", "docassemblekvsession"];
+
+/// Whether the project's non-test code installs Flask-KVSession on an application:
+/// `KVSessionExtension(store, app)`, or `init_app(app, ...)` of an extension object created
+/// without one (`kv_session = KVSessionExtension()` in extensions.py, `kv_session.init_app(app,
+/// session_kvstore=store)` in the factory). Only asked when some module imports the extension.
+fn kvsession_installed(model: &ProjectModel) -> bool {
+    let is_extension = |q: &str| {
+        q.rsplit_once('.').is_some_and(|(module, name)| {
+            name == "KVSessionExtension" && KVSESSION_MODULES.contains(&module)
+        })
+    };
+    let imported = model
+        .files
+        .iter()
+        .any(|f| !is_test_file(f) && KVSESSION_MODULES.iter().any(|m| f.imports_module(m)));
+    if !imported {
+        return false;
+    }
+    model.files.iter().enumerate().any(|(index, file)| {
+        if is_test_file(file) {
+            return false;
+        }
+        let mut found = false;
+        crate::helpers::for_each_call(file.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if found {
+                return;
+            }
+            found = match &call.func.kind {
+                // `KVSessionExtension(store, app)`
+                _ if file
+                    .imports
+                    .resolve(&call.func)
+                    .is_some_and(|q| is_extension(&q)) =>
+                {
+                    call.argument("app", 1).is_some()
+                }
+                // `kv_session.init_app(app, session_kvstore=store)`
+                ExprKind::Attribute { value, attr } if attr == "init_app" => model
+                    .instance_class(index, scope, value)
+                    .is_some_and(|q| is_extension(&q)),
+                _ => false,
+            };
+        });
+        found
+    })
+}
+
 impl Rule for SensitiveDataInClientSession {
     fn meta(&self) -> &'static RuleMeta {
         &SENSITIVE_DATA_IN_CLIENT_SESSION
@@ -591,6 +642,7 @@ impl Rule for SensitiveDataInClientSession {
         }
         let set = cx.set_keys();
         if set.sets_key("SESSION_TYPE")
+            || kvsession_installed(cx.model)
             || (set.sets_key("session_interface") || set.assigns_attribute("session_interface"))
                 && !only_cookie_interfaces(cx.model)
         {
