@@ -2631,7 +2631,7 @@ fn path_text_at(
 }
 
 /// Readers whose result is a plain mapping of settings read from a file or text.
-const SETTINGS_LOADERS: &[&str] = &[
+pub const SETTINGS_FILE_READERS: &[&str] = &[
     "json.load",
     "json.loads",
     "yaml.safe_load",
@@ -2643,7 +2643,6 @@ const SETTINGS_LOADERS: &[&str] = &[
     "tomllib.loads",
     "tomli.load",
     "tomli.loads",
-    "builtins.dict",
 ];
 
 /// Whether `expr` is a mapping of settings the program holds: a dict literal, `dict(...)`, what
@@ -2677,7 +2676,9 @@ fn is_settings_mapping(
             if model.files[origin.file]
                 .imports
                 .resolve(&call.func)
-                .is_some_and(|q| SETTINGS_LOADERS.contains(&q.as_str()))
+                .is_some_and(|q| {
+                    q == "builtins.dict" || SETTINGS_FILE_READERS.contains(&q.as_str())
+                })
             {
                 return true;
             }

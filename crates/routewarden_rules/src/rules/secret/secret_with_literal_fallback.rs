@@ -8,6 +8,7 @@ use crate::helpers::{
     mapping_items_in, module_block_value, place_of, resolve_value_in_blocks, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
+use routewarden_model::apps::SETTINGS_FILE_READERS;
 use routewarden_model::security::walk_exprs;
 use routewarden_model::{ProjectModel, for_each_return};
 use routewarden_python::ast::{
@@ -159,21 +160,6 @@ fn settings_read_with_fallback<'e>(cx: &FileContext, value: &'e Expr) -> Option<
     .then_some((key, text))
 }
 
-/// Readers whose result is a mapping of settings read from a file or text.
-const SETTINGS_LOADERS: &[&str] = &[
-    "json.load",
-    "json.loads",
-    "yaml.safe_load",
-    "yaml.load",
-    "yaml.full_load",
-    "toml.load",
-    "toml.loads",
-    "tomllib.load",
-    "tomllib.loads",
-    "tomli.load",
-    "tomli.loads",
-];
-
 /// Whether `expr` is a mapping of settings the deployment supplies, whose `.get(key, default)`
 /// falls back to the default whenever the operator leaves the key out: what a JSON/YAML/TOML
 /// reader returns (also `yaml.safe_load(fp) or {}`, and through a project function returning
@@ -204,7 +190,7 @@ fn is_loaded_settings(
             if model.files[origin.file]
                 .imports
                 .resolve(&call.func)
-                .is_some_and(|q| SETTINGS_LOADERS.contains(&q.as_str()))
+                .is_some_and(|q| SETTINGS_FILE_READERS.contains(&q.as_str()))
             {
                 return true;
             }
