@@ -11,6 +11,7 @@ pub mod findings;
 pub mod flask_usage;
 pub mod helpers;
 pub mod jwt_calls;
+pub mod provider_callback;
 pub mod registry;
 pub mod route_paths;
 pub mod rule;

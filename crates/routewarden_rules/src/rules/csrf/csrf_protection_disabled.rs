@@ -1,8 +1,9 @@
 use crate::config_writes::config_writes;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{uses_any, uses_cookie_sessions};
+use crate::flask_usage::{reads_caller_state, uses_any, uses_cookie_sessions};
 use crate::helpers::is_falsy_literal;
+use crate::provider_callback::authenticates_provider_callback;
 use crate::route_paths::{is_state_changing, may_change_state};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
@@ -26,8 +27,7 @@ declare_rule! {
     /// no authority). Nor is an exempt view that reads its body only as JSON
     /// (`request.get_json(silent=True)`, `request.json`; not `force=True`, the raw
     /// `request.data` or a form), which a cross-site page cannot send without a CORS preflight,
-    /// an OAuth redirect callback whose `state` authlib checks (`authorize_access_token()`), or
-    /// a view that validates a Flask-WTF form, which checks its own `csrf_token` whatever the
+    /// or a view that validates a Flask-WTF form, which checks its own `csrf_token` whatever the
     /// exemption (unless built with `meta={"csrf": False}`), git's smart-HTTP fetch
     /// endpoints (`/info/refs`, `/git-upload-pack`: a clone only reads; not `git-receive-pack`),
     /// and the endpoints an OAuth 2 authorization server serves to client applications: the
@@ -38,6 +38,20 @@ declare_rule! {
     /// authenticate there with their own credentials, never the browser's session, and clients
     /// send no CSRF token. The authorization endpoint, where the logged-in user grants consent
     /// (`create_authorization_response`), is still reported.
+    ///
+    /// Nor are the callbacks other services make by design, which cannot carry the app's token
+    /// and are protected otherwise, as seen from what the view (or a project function it calls
+    /// or is decorated with) calls: a webhook that verifies the provider's signature (Twilio's
+    /// `RequestValidator(...).validate(...)`, `stripe.Webhook.construct_event`), a SAML
+    /// assertion consumer (python3-saml's `process_response()` on `OneLogin_Saml2_Auth`, which
+    /// checks the signed response), an OAuth redirect callback that exchanges the code
+    /// (authlib's `authorize_access_token()`, requests-oauthlib's `OAuth2Session.fetch_token`,
+    /// or a token fetch given `state=`), which checks the `state`; and a view no guard protects
+    /// that reads nothing the browser carries for its user (`session`, `current_user`, `g`,
+    /// cookies, itself or through the project functions and decorators it calls), such as a
+    /// provider's status callback: a forged post does only what the attacker can do directly.
+    /// A method of the same name on another object (a project class's `validate`) is no such
+    /// check.
     ///
     /// A route whose methods the analysis cannot read (`@app.route(path, methods=verbs)`, shown
     /// as `<dynamic>`) may take a form POST: it counts as state-changing, and its own exemption
@@ -252,23 +266,6 @@ fn validates_own_form(cx: &ProjectContext, file: usize, handler: &Function) -> b
 
 const FLASK_FORMS: &[&str] = &["flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm"];
 
-/// An OAuth or OpenID Connect redirect callback: authlib's `authorize_access_token()` (or a
-/// token fetch given `state=`) compares the `state` it sent with the one that comes back, which
-/// is the callback's CSRF protection; the provider's redirect cannot carry the app's token.
-fn checks_oauth_state(handler: &Function) -> bool {
-    let mut found = false;
-    walk_exprs(&handler.body, &mut |e| {
-        found |= e.any(&mut |x| {
-            x.as_call().is_some_and(|c| match c.func.last_name() {
-                Some("authorize_access_token") => true,
-                Some("fetch_token" | "fetch_access_token") => c.keyword("state").is_some(),
-                _ => false,
-            })
-        });
-    });
-    found
-}
-
 impl Rule for CsrfProtectionDisabled {
     fn meta(&self) -> &'static RuleMeta {
         &CSRF_PROTECTION_DISABLED
@@ -324,7 +321,6 @@ impl Rule for CsrfProtectionDisabled {
                 && !git_fetch_endpoint(&mounted.full_path)
                 && !token_authenticated(&surface.security[i].auth)
                 && !reads_only_json(cx, route.handler_file, route.handler)
-                && !checks_oauth_state(route.handler)
                 && !validates_own_form(cx, route.handler_file, route.handler)
                 && !serves_oauth_client_endpoint(
                     cx,
@@ -332,6 +328,24 @@ impl Rule for CsrfProtectionDisabled {
                     &route.handler_scope,
                     route.handler,
                 )
+                // A provider's callback: the provider's signature, the signed assertion or the
+                // OAuth `state` protects it, and the provider cannot send the app's token.
+                && !authenticates_provider_callback(
+                    cx.model,
+                    route.handler_file,
+                    &route.handler_scope,
+                    route.handler,
+                )
+                // A public view that reads nothing of the browser's user (a provider's status
+                // callback) is reported only when guarded or reading the caller's state: a
+                // forged post to it does only what the attacker could do directly.
+                && (!surface.security[i].auth.is_empty()
+                    || reads_caller_state(
+                        cx.model,
+                        route.handler_file,
+                        route.handler,
+                        &route.view_decorators,
+                    ))
             {
                 let mut f = Findings::new(route.file);
                 let message = format!(

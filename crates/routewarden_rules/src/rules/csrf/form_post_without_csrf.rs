@@ -3,6 +3,7 @@ use crate::findings::{Finding, Findings};
 use crate::flask_usage::{
     file_uses, is_test_file, reads_caller_state, uses_any, uses_cookie_sessions,
 };
+use crate::provider_callback::authenticates_provider_callback;
 use crate::route_paths::{form_can_post, is_recovery_step, methods_unread, only_searches};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::apps::{Hook, HookKind, ObjectId, When};
@@ -47,6 +48,14 @@ declare_rule! {
     /// project asks the browser for them with `WWW-Authenticate`, after which the browser
     /// resends them on its own) and reads nothing the browser carries (the session, cookies,
     /// Flask-Login, `g`): a page on another site cannot add those credentials to its post.
+    ///
+    /// Nor are the callbacks another service posts cross-site by design, protected by what the
+    /// view (or a project function it calls or is decorated with) calls rather than by a CSRF
+    /// token: a SAML assertion consumer (python3-saml's `process_response()` on
+    /// `OneLogin_Saml2_Auth`, which checks the signed response), a webhook that verifies the
+    /// provider's signature (Twilio's `RequestValidator(...).validate(...)`,
+    /// `stripe.Webhook.construct_event`), an OAuth redirect callback that exchanges the code
+    /// (authlib's `authorize_access_token()`, requests-oauthlib's `OAuth2Session.fetch_token`).
     ///
     /// ## Why is this dangerous
     /// Browsers attach the session cookie to form posts from any site. Without a CSRF token the
@@ -641,6 +650,14 @@ impl Rule for FormPostWithoutCsrf {
                         route.handler,
                         &route.view_decorators,
                     ))
+                // A provider's callback (a SAML assertion consumer, a signed webhook, an OAuth
+                // code exchange) is posted cross-site by design and protected otherwise.
+                && !authenticates_provider_callback(
+                    cx.model,
+                    route.handler_file,
+                    &route.handler_scope,
+                    route.handler,
+                )
             {
                 let mut f = Findings::new(route.file);
                 if unread {
