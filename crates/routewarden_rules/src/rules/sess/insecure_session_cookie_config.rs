@@ -6,7 +6,7 @@ use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use crate::rules::sess::cookie_transport::{FLAGS, is_cookie_transport};
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{Call, CmpOp, Expr, ExprKind};
+use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -22,7 +22,10 @@ declare_rule! {
     /// `config(..., default=False)`, also through a module constant. Also fastapi-users'
     /// `CookieTransport(cookie_secure=False)`, `cookie_httponly=False` or
     /// `cookie_samesite="none"`: the library sets the authentication cookie with them. Classes
-    /// named for development or testing and test files are not reported.
+    /// named for development or testing and test files are not reported. A name written inside
+    /// a test that pins it to literals (`if SAMESITE in ["Strict", "Lax"]:` or
+    /// `if SAMESITE == "Lax":`) holds one of them there, whatever the environment gave it: the
+    /// write is judged by those literals.
     ///
     /// ## Why is this dangerous
     /// Without `Secure` the session cookie is sent over plain HTTP, where anyone on the network
@@ -227,6 +230,76 @@ fn unset_value(model: &ProjectModel, file: usize, expr: &Expr, depth: u32) -> Op
     }
 }
 
+/// The literals a name written as a setting's value holds at the write: inside
+/// `if NAME in ["Strict", "Lax"]:` or `if NAME == "Lax":` (also one operand of an `and`) it is
+/// one of them, whatever the environment gave it. The innermost such test of the enclosing `if`
+/// bodies (not their `else`) counts, unless that body assigns the name again. `None` when no
+/// enclosing test pins it.
+fn pinned_literals(model: &ProjectModel, file: usize, value: &Expr) -> Option<Vec<Lit>> {
+    let name = value.as_name()?;
+    let within = |s: Span| s.start <= value.span.start && value.span.end <= s.end;
+    let mut pinned = None;
+    let mut stmts = model.files[file].body();
+    'descend: loop {
+        for stmt in stmts {
+            if !within(stmt.span()) {
+                continue;
+            }
+            if let Stmt::If { test, body, .. } = stmt
+                && body.iter().any(|s| within(s.span()))
+                && let Some(lits) = test_literals(test, name)
+            {
+                pinned = (!assigns_name(body, name)).then_some(lits);
+            }
+            if let Some(child) = stmt
+                .child_bodies()
+                .find(|b| b.iter().any(|s| within(s.span())))
+            {
+                stmts = child;
+                continue 'descend;
+            }
+            // The statement that holds the write: make sure it is this very expression.
+            let mut here = false;
+            stmt.for_each_own_expr(&mut |e| here |= e.any(&mut |x| std::ptr::eq(x, value)));
+            return if here { pinned } else { None };
+        }
+        return None;
+    }
+}
+
+/// The literals `test` pins `name` to: `name in [lits]`, `name == lit`, or an `and` with one.
+fn test_literals(test: &Expr, name: &str) -> Option<Vec<Lit>> {
+    match &test.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } => values.iter().find_map(|v| test_literals(v, name)),
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if left.as_name() == Some(name) => match (&ops[..], comparators.as_slice()) {
+            ([CmpOp::Eq], [right]) => Some(vec![Lit::of(right)?]),
+            ([CmpOp::In], [right]) => right.elements()?.iter().map(Lit::of).collect(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether `body` assigns `name` anywhere outside nested functions and classes.
+fn assigns_name(body: &[Stmt], name: &str) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+        Stmt::Assign { targets, .. } => targets
+            .iter()
+            .any(|t| t.any(&mut |x| x.as_name() == Some(name))),
+        Stmt::AugAssign { target, .. } => target.as_name() == Some(name),
+        Stmt::For { target, .. } if target.any(&mut |x| x.as_name() == Some(name)) => true,
+        _ => s.child_bodies().any(|b| assigns_name(b, name)),
+    })
+}
+
 fn insecure(key: &str, value: &Expr) -> bool {
     if key.ends_with("_SAMESITE") {
         matches!(value.kind, ExprKind::NoneLiteral)
@@ -313,7 +386,14 @@ impl Rule for InsecureSessionCookieConfig {
                 Some(value) => insecure(&write.key, &value.as_expr()),
                 None => insecure(&write.key, write.value),
             };
-            if !insecure {
+            // A name tested against literals before the write holds one of them there.
+            if !insecure
+                || pinned_literals(cx.model, write.file, write.value).is_some_and(|lits| {
+                    !lits
+                        .iter()
+                        .any(|l| self::insecure(&write.key, &l.as_expr()))
+                })
+            {
                 continue;
             }
             let unless = if fallback.is_some() {
