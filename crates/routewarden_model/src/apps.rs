@@ -2419,6 +2419,14 @@ fn per_call_blueprint<'a>(
     scope: &[&'a Function],
     call: &'a Call,
 ) -> Option<(usize, &'a Function, &'a Call)> {
+    // Most calls are of no such helper: test the name before resolving it.
+    if !call
+        .func
+        .last_name()
+        .is_some_and(|n| model.may_build_prefixed_object(n))
+    {
+        return None;
+    }
     let (def_file, function, _) = function_in(model, file, scope, &call.func)?;
     let mut returned = Vec::new();
     for_each_return(&function.body, &mut |v| returned.push(v));
