@@ -1885,8 +1885,10 @@ fn object_from_value<'a>(
                 return resolve_qualified(model, &target, depth + 1).or(Some(id));
             }
             // `tenant_router = include_routers(APIRouter(...))`: each such call builds its own
-            // router, named by the variable.
-            if built_for_returned_parameter(model, file, scope, call).is_some() {
+            // router, named by the variable; so does `report_api = make_blueprint("report")`.
+            if built_for_returned_parameter(model, file, scope, call).is_some()
+                || per_call_blueprint(model, file, scope, call).is_some()
+            {
                 return Some(id);
             }
             // `fastapi_app = self._make_app()`: a method of the class that builds one.
@@ -2405,6 +2407,88 @@ fn call_result<'a>(
         Some(argument) => resolve_object(model, file, scope, argument, depth + 1).or(Some(result)),
         None => Some(result),
     }
+}
+
+/// `report_api = make_subapi_blueprint(SUB_API, api_version=4)`, where the project function
+/// only returns `Blueprint(name, name, url_prefix=EXPR)` and EXPR reads its parameters: each
+/// call builds a blueprint of its own, whose prefix its arguments give (see
+/// [`per_call_blueprint_prefix`]). The function's file, the function and the construction.
+fn per_call_blueprint<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    call: &'a Call,
+) -> Option<(usize, &'a Function, &'a Call)> {
+    // Most calls are of no such helper: test the name before resolving it.
+    if !call
+        .func
+        .last_name()
+        .is_some_and(|n| model.may_build_prefixed_object(n))
+    {
+        return None;
+    }
+    let (def_file, function, _) = function_in(model, file, scope, &call.func)?;
+    let mut returned = Vec::new();
+    for_each_return(&function.body, &mut |v| returned.push(v));
+    let [value] = returned[..] else {
+        return None;
+    };
+    let inner = value.as_call()?;
+    let prefix = inner.keyword("url_prefix")?;
+    let reads_parameter = prefix.any(&mut |e| {
+        e.as_name()
+            .is_some_and(|n| function.params.iter().any(|p| p.name == n))
+    });
+    (reads_parameter
+        && constructed_kind(model, def_file, &inner.func) == Some(ObjectKind::Blueprint))
+    .then_some((def_file, function, inner))
+}
+
+/// The prefix of the blueprint a [`per_call_blueprint`] call builds: the function's
+/// `url_prefix` expression with the parameters it reads bound to the call's arguments (literals
+/// or constants, read where the call is) or to their defaults. `None` when a part is unknown
+/// (an argument computed at run time, a `*args` or `**kwargs` spread).
+fn per_call_blueprint_prefix(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    call: &Call,
+    (def_file, function, inner): (usize, &Function, &Call),
+) -> Option<String> {
+    if call.has_kwargs_spread()
+        || call
+            .args
+            .iter()
+            .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+    {
+        return None;
+    }
+    let value = inner.keyword("url_prefix")?;
+    let mut args: Vec<(&str, String)> = Vec::new();
+    for (name, arg) in call_bindings(function, call, false) {
+        let read = value.any(&mut |e| e.as_name() == Some(name));
+        if !read {
+            continue;
+        }
+        let origin = model.resolve_value(file, scope, arg);
+        let text = match &origin.expr.kind {
+            ExprKind::Int(Some(n)) => n.to_string(),
+            _ => path_text_at(model, file, scope, arg, 0),
+        };
+        if text.contains("<dynamic>") || text.contains("{…}") {
+            return None;
+        }
+        args.push((name, text));
+    }
+    let literals: Vec<Expr> = args
+        .iter()
+        .map(|(_, text)| Expr {
+            kind: ExprKind::Str(text.clone()),
+            span: value.span,
+        })
+        .collect();
+    let bindings: Vec<(&str, &Expr)> = args.iter().map(|(n, _)| *n).zip(literals.iter()).collect();
+    prefix_value(model, def_file, None, function, value, &bindings, 0)
 }
 
 /// `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`, where the project function
@@ -4686,6 +4770,40 @@ impl<'a> Extractor<'a> {
                 }
                 let Some(call) = value.as_call() else { return };
                 let Some(kind) = constructed_kind(self.model, self.file, &call.func) else {
+                    // `report_api = make_subapi_blueprint("report", api_version=4)`: the
+                    // blueprint this call builds, with the prefix its arguments give.
+                    if let Some(built) =
+                        per_call_blueprint(self.model, self.file, &self.scope, call)
+                    {
+                        let prefix = per_call_blueprint_prefix(
+                            self.model,
+                            self.file,
+                            &self.scope,
+                            call,
+                            built,
+                        )
+                        // Unknown arguments: what the helper's own text tells
+                        // (`/pages/<dynamic>`).
+                        .unwrap_or_else(|| {
+                            let (def_file, function, inner) = built;
+                            path_text(
+                                self.model,
+                                def_file,
+                                &[function],
+                                inner.keyword("url_prefix"),
+                            )
+                        });
+                        self.out.objects.push(FrameworkObject {
+                            id: self.local_id(name),
+                            kind: ObjectKind::Blueprint,
+                            call: Some(built.2),
+                            span,
+                            prefix,
+                            dependencies: Vec::new(),
+                            scope: self.scope.clone(),
+                        });
+                        return;
+                    }
                     // `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`: the
                     // router built for this call, standing for the helper's parameter.
                     if let Some((inner, kind, param)) =
@@ -8531,13 +8649,17 @@ impl<'a> Extractor<'a> {
         if let Some(kind) = constructed_kind(self.model, id.file, &call.func) {
             return Some(kind);
         }
-        let receiver = namespace_receiver(call)?;
         let file = &self.model.files[id.file];
         let scope: Vec<&Function> = id
             .scope
             .and_then(|start| find_function(file.body(), start))
             .into_iter()
             .collect();
+        // `report_api = make_subapi_blueprint("report")`: the blueprint the helper builds.
+        if per_call_blueprint(self.model, id.file, &scope, call).is_some() {
+            return Some(ObjectKind::Blueprint);
+        }
+        let receiver = namespace_receiver(call)?;
         let api = resolve_object(self.model, id.file, &scope, receiver, 0)?;
         (api != *id && constructed_kind_of(self.model, &api) == Some(ObjectKind::RestfulApi))
             .then_some(ObjectKind::RestxNamespace)
@@ -9837,7 +9959,15 @@ fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Op
         };
     }
     let bindings = call_bindings(init, call, true);
-    let text = prefix_value(model, init_file, cf, class, init, value, &bindings, 0)?;
+    let text = prefix_value(
+        model,
+        init_file,
+        Some((cf, class)),
+        init,
+        value,
+        &bindings,
+        0,
+    )?;
     Some(text)
 }
 
@@ -9867,15 +9997,14 @@ fn call_bindings<'e>(
     bound
 }
 
-/// The text of a prefix expression in `function` (a method of `class`), with its parameters
-/// bound: literals, parameters (given or defaulted), module constants, f-strings and `+`,
-/// and calls of the class's own methods that return one (`self.default_prefix(name)`).
-#[allow(clippy::too_many_arguments)]
+/// The text of a prefix expression in `function` (a method of `class`, or a plain function
+/// when `class` is `None`), with its parameters bound: literals, parameters (given or
+/// defaulted), module constants, f-strings, `+`, `"/".join([...])` of a list or tuple, and
+/// calls of the class's own methods that return one (`self.default_prefix(name)`).
 fn prefix_value(
     model: &ProjectModel,
     file: usize,
-    class_file: usize,
-    class: &Class,
+    class: Option<(usize, &Class)>,
     function: &Function,
     expr: &Expr,
     bindings: &[(&str, &Expr)],
@@ -9884,18 +10013,7 @@ fn prefix_value(
     if depth > 4 {
         return None;
     }
-    let again = |e: &Expr| {
-        prefix_value(
-            model,
-            file,
-            class_file,
-            class,
-            function,
-            e,
-            bindings,
-            depth + 1,
-        )
-    };
+    let again = |e: &Expr| prefix_value(model, file, class, function, e, bindings, depth + 1);
     match &expr.kind {
         ExprKind::Str(s) => Some(s.clone()),
         ExprKind::Int(Some(n)) => Some(n.to_string()),
@@ -9930,11 +10048,28 @@ fn prefix_value(
                 _ => None,
             }
         }
-        // `self.default_prefix(name)`, `cls.default_prefix(name)`: a method of the class.
         ExprKind::Call(c) => {
             let ExprKind::Attribute { value, attr } = &c.func.kind else {
                 return None;
             };
+            // `'/'.join([API_PREFIX, f"v{api_version}", name])`: the items joined.
+            if attr == "join"
+                && let Some(separator) = value.as_str()
+            {
+                let ([items], []) = (c.args.as_slice(), c.keywords.as_slice()) else {
+                    return None;
+                };
+                let (ExprKind::List(items) | ExprKind::Tuple(items)) = &items.kind else {
+                    return None;
+                };
+                return items
+                    .iter()
+                    .map(again)
+                    .collect::<Option<Vec<String>>>()
+                    .map(|parts| parts.join(separator));
+            }
+            // `self.default_prefix(name)`, `cls.default_prefix(name)`: a method of the class.
+            let (class_file, class) = class?;
             let on_class = matches!(value.as_name(), Some("self" | "cls"))
                 || value.as_name() == Some(class.name.as_str());
             if !on_class {
@@ -9971,8 +10106,7 @@ fn prefix_value(
             prefix_value(
                 model,
                 mf,
-                class_file,
-                class,
+                Some((class_file, class)),
                 method,
                 returned,
                 &inner,
@@ -12275,6 +12409,90 @@ app.include_router(tenant_router)
             [
                 "app.app POST /login -",
                 "app.app POST /{tenant}/login Depends(user)",
+            ]
+        );
+    }
+
+    /// `report_api = make_subapi_blueprint(SUB_API, api_version=3)`, where the project helper
+    /// returns `Blueprint(name, name, url_prefix="/".join([API_PREFIX, f"v{api_version}",
+    /// name]))`: each call builds its own blueprint, whose prefix its arguments (literals,
+    /// constants of the calling module, the helper's defaults) give; an argument computed at run
+    /// time leaves the prefix unknown.
+    #[test]
+    fn a_blueprint_built_by_a_helper_takes_the_prefix_its_arguments_give() {
+        let model = project_model(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/base.py",
+                r#"
+from flask import Blueprint
+
+API_PREFIX = "/api"
+
+
+def make_subapi_blueprint(name, api_version=4):
+    return Blueprint(name, name, url_prefix="/".join([API_PREFIX, f"v{api_version}", name]))
+"#,
+            ),
+            (
+                "svc/report.py",
+                r#"
+from flask_login import login_required
+
+from svc.base import make_subapi_blueprint
+
+SUB_API = "report"
+report_api = make_subapi_blueprint(SUB_API, api_version=3)
+
+
+@report_api.route("/list/", methods=["GET"])
+@login_required
+def list_reports():
+    return []
+"#,
+            ),
+            (
+                "svc/auth.py",
+                r#"
+import os
+
+from svc.base import make_subapi_blueprint
+
+auth_api = make_subapi_blueprint("auth")
+tenant_api = make_subapi_blueprint(os.environ["TENANT"])
+
+
+@auth_api.route("/reset_pwd/", methods=["POST"])
+def reset_pwd():
+    return {}
+
+
+@tenant_api.route("/notes/", methods=["POST"])
+def add_note():
+    return {}
+"#,
+            ),
+            (
+                "svc/app.py",
+                r#"
+from flask import Flask
+
+from svc.auth import auth_api, tenant_api
+from svc.report import report_api
+
+app = Flask(__name__)
+app.register_blueprint(report_api)
+app.register_blueprint(auth_api)
+app.register_blueprint(tenant_api)
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "svc.app.app GET /api/v3/report/list/ @login_required",
+                "svc.app.app POST /api/v4/auth/reset_pwd/ -",
+                "svc.app.app POST <dynamic>/notes/ -",
             ]
         );
     }

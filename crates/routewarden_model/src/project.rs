@@ -489,6 +489,8 @@ pub struct ProjectModel {
     /// Names of the `@property` methods of module-level classes, collected when first asked:
     /// most attribute reads are no property of a project class.
     property_names: std::sync::OnceLock<HashSet<String>>,
+    /// See [`ProjectModel::may_build_prefixed_object`].
+    prefixed_builders: std::sync::OnceLock<HashSet<String>>,
     /// What [`crate::apps`] found for an object injected into a class's constructor, by
     /// class (file, start) and attribute: finding it scans every module that can name the
     /// class, and the same `self.attr` is asked about at each of its uses.
@@ -582,6 +584,34 @@ impl ProjectModel {
             .contains(name)
     }
 
+    /// Whether some module-level project function named `name` returns a call given a
+    /// `url_prefix=` (`return Blueprint(name, name, url_prefix=...)`): the cheap test before a
+    /// call's helper is looked up for the blueprint it builds.
+    pub fn may_build_prefixed_object(&self, name: &str) -> bool {
+        self.prefixed_builders
+            .get_or_init(|| {
+                let mut names = HashSet::default();
+                for file in &self.files {
+                    for stmt in file.body() {
+                        let Stmt::FunctionDef(function) = stmt else {
+                            continue;
+                        };
+                        let mut found = false;
+                        crate::values::for_each_return(&function.body, &mut |v| {
+                            found |= v
+                                .as_call()
+                                .is_some_and(|c| c.keyword("url_prefix").is_some());
+                        });
+                        if found {
+                            names.insert(function.name.to_string());
+                        }
+                    }
+                }
+                names
+            })
+            .contains(name)
+    }
+
     /// Parses every file in parallel and indexes them by module name. `inputs` keep their order.
     pub fn build(inputs: Vec<InputFile>, src_roots: &[PathBuf]) -> Self {
         Self::build_with_reader(inputs, src_roots, None)
@@ -629,6 +659,7 @@ impl ProjectModel {
             modules,
             suffixes,
             property_names: std::sync::OnceLock::new(),
+            prefixed_builders: std::sync::OnceLock::new(),
             injected: std::sync::Mutex::default(),
             importers: std::sync::OnceLock::new(),
         };
