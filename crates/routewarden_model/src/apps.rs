@@ -2480,15 +2480,7 @@ fn per_call_blueprint_prefix(
         }
         args.push((name, text));
     }
-    let literals: Vec<Expr> = args
-        .iter()
-        .map(|(_, text)| Expr {
-            kind: ExprKind::Str(text.clone()),
-            span: value.span,
-        })
-        .collect();
-    let bindings: Vec<(&str, &Expr)> = args.iter().map(|(n, _)| *n).zip(literals.iter()).collect();
-    prefix_value(model, def_file, None, function, value, &bindings, 0)
+    prefix_value_with_texts(model, def_file, None, function, value, &args, 0)
 }
 
 /// `tenant_router = include_routers(APIRouter(prefix="/{tenant}"))`, where the project function
@@ -9997,6 +9989,27 @@ fn call_bindings<'e>(
     bound
 }
 
+/// [`prefix_value`] with each parameter bound to the text a caller's argument was read as.
+fn prefix_value_with_texts(
+    model: &ProjectModel,
+    file: usize,
+    class: Option<(usize, &Class)>,
+    function: &Function,
+    expr: &Expr,
+    args: &[(&str, String)],
+    depth: u32,
+) -> Option<String> {
+    let literals: Vec<Expr> = args
+        .iter()
+        .map(|(_, text)| Expr {
+            kind: ExprKind::Str(text.clone()),
+            span: expr.span,
+        })
+        .collect();
+    let bindings: Vec<(&str, &Expr)> = args.iter().map(|(n, _)| *n).zip(literals.iter()).collect();
+    prefix_value(model, file, class, function, expr, &bindings, depth)
+}
+
 /// The text of a prefix expression in `function` (a method of `class`, or a plain function
 /// when `class` is `None`), with its parameters bound: literals, parameters (given or
 /// defaulted), module constants, f-strings, `+`, `"/".join([...])` of a list or tuple, and
@@ -10094,22 +10107,13 @@ fn prefix_value(
             for (name, arg) in call_bindings(method, c, bound_self) {
                 args.push((name, again(arg)?));
             }
-            let literals: Vec<Expr> = args
-                .iter()
-                .map(|(_, text)| Expr {
-                    kind: ExprKind::Str(text.clone()),
-                    span: expr.span,
-                })
-                .collect();
-            let inner: Vec<(&str, &Expr)> =
-                args.iter().map(|(n, _)| *n).zip(literals.iter()).collect();
-            prefix_value(
+            prefix_value_with_texts(
                 model,
                 mf,
                 Some((class_file, class)),
                 method,
                 returned,
-                &inner,
+                &args,
                 depth + 1,
             )
         }
