@@ -2503,6 +2503,22 @@ struct Caught {
     backend: bool,
 }
 
+impl Caught {
+    /// What catching either `self` or `other` catches: narrow, HTTP-only and the like only when
+    /// both are.
+    fn union(self, other: Caught) -> Caught {
+        Caught {
+            narrow: self.narrow && other.narrow,
+            http: self.http && other.http,
+            any_http: self.any_http || other.any_http,
+            upstream: self.upstream && other.upstream,
+            specific: self.specific && other.specific,
+            named: self.named && other.named,
+            backend: self.backend || other.backend,
+        }
+    }
+}
+
 /// Built-in exception types too broad to say what went wrong.
 const BROAD: &[&str] = &[
     "Exception",
@@ -3018,15 +3034,7 @@ impl ExceptionDetailsInResponse {
                     let caught = classes
                         .iter()
                         .map(|c| Self::classify(analysis.cx, Some(c)))
-                        .reduce(|a, b| Caught {
-                            narrow: a.narrow && b.narrow,
-                            http: a.http && b.http,
-                            any_http: a.any_http || b.any_http,
-                            upstream: a.upstream && b.upstream,
-                            specific: a.specific && b.specific,
-                            named: a.named && b.named,
-                            backend: a.backend || b.backend,
-                        })
+                        .reduce(Caught::union)
                         .unwrap_or_default();
                     let saved = analysis.tainted.clone();
                     // The exception and the locals holding only its text, taken before the
@@ -3336,15 +3344,7 @@ impl ExceptionDetailsInResponse {
                         .unwrap_or_else(|| Self::classify_in(cx, at, Some(a)));
                     *registered = Some(match *registered {
                         None => c,
-                        Some(r) => Caught {
-                            narrow: r.narrow && c.narrow,
-                            http: r.http && c.http,
-                            any_http: r.any_http || c.any_http,
-                            upstream: r.upstream && c.upstream,
-                            specific: r.specific && c.specific,
-                            named: r.named && c.named,
-                            backend: r.backend || c.backend,
-                        },
+                        Some(r) => r.union(c),
                     });
                 }
                 false
