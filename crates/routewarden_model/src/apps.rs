@@ -2758,21 +2758,35 @@ fn is_settings_mapping(
             {
                 return true;
             }
-            let Some((def_file, Some(Stmt::FunctionDef(reader)), _)) =
-                model.resolve_definition(origin.file, &call.func)
-            else {
-                return false;
-            };
-            let scope = [reader.as_ref()];
-            let (mut any, mut all) = (false, true);
-            for_each_return(&reader.body, &mut |value| {
-                any = true;
-                all = all && is_settings_mapping(model, def_file, &scope, value, depth + 1);
-            });
-            any && all
+            every_return_of_called(model, origin.file, &call.func, &mut |file, scope, value| {
+                is_settings_mapping(model, file, scope, value, depth + 1)
+            })
         }
         _ => false,
     }
+}
+
+/// Whether `func` names a project function that returns something and whose every returned
+/// value passes `test` (given the function's file, the function as scope, and the value):
+/// `read_json(path)` returning what `json.load` gives.
+pub fn every_return_of_called(
+    model: &ProjectModel,
+    file: usize,
+    func: &Expr,
+    test: &mut dyn FnMut(usize, &[&Function], &Expr) -> bool,
+) -> bool {
+    let Some((def_file, Some(Stmt::FunctionDef(function)), _)) =
+        model.resolve_definition(file, func)
+    else {
+        return false;
+    };
+    let scope = [function.as_ref()];
+    let (mut any, mut all) = (false, true);
+    for_each_return(&function.body, &mut |value| {
+        any = true;
+        all = all && test(def_file, &scope, value);
+    });
+    any && all
 }
 
 /// The value a settings mapping gives `key`: the last `mapping[key] = value` (or

@@ -396,6 +396,29 @@ struct Analysis<'c, 'a> {
     carried: HashMap<String, Span>,
 }
 
+impl<'c, 'a> Analysis<'c, 'a> {
+    /// An analysis of a function with nothing learnt yet but `tainted`.
+    fn new(
+        cx: &'c FileContext<'a>,
+        params: &'c [Param],
+        scope: Vec<&'c Function>,
+        tainted: HashMap<String, Taint>,
+    ) -> Self {
+        Analysis {
+            cx,
+            params,
+            scope,
+            tainted,
+            derived: HashMap::default(),
+            sole_source: HashMap::default(),
+            written_models: Vec::new(),
+            causes: HashMap::default(),
+            origins: HashMap::default(),
+            carried: HashMap::default(),
+        }
+    }
+}
+
 impl Analysis<'_, '_> {
     /// The taint of an expression: the exception, its text, args, repr, or a traceback.
     fn taint(&self, expr: &Expr) -> Option<Taint> {
@@ -1309,18 +1332,7 @@ impl Analysis<'_, '_> {
         let read = read.filter(|_| !several)?;
         let mut without = self.tainted.clone();
         without.remove(read);
-        let rest = Analysis {
-            cx: self.cx,
-            params: self.params,
-            scope: self.scope.clone(),
-            tainted: without,
-            derived: HashMap::default(),
-            sole_source: HashMap::default(),
-            written_models: Vec::new(),
-            causes: HashMap::default(),
-            origins: HashMap::default(),
-            carried: HashMap::default(),
-        };
+        let rest = Analysis::new(self.cx, self.params, self.scope.clone(), without);
         if rest.taint(value).is_some() {
             return None;
         }
@@ -3416,18 +3428,7 @@ impl Rule for ExceptionDetailsInResponse {
         let before = out.len();
         let mut scope = cx.functions.clone();
         scope.push(f);
-        let mut analysis = Analysis {
-            cx,
-            params: &f.params,
-            scope,
-            tainted: HashMap::default(),
-            derived: HashMap::default(),
-            sole_source: HashMap::default(),
-            written_models: Vec::new(),
-            causes: HashMap::default(),
-            origins: HashMap::default(),
-            carried: HashMap::default(),
-        };
+        let mut analysis = Analysis::new(cx, &f.params, scope, HashMap::default());
         if let Some(caught) = handler_kind {
             // Starlette passes `(request, exc)`, Flask `(error)`.
             if let Some(p) = f.params.iter().rev().find(|p| p.name != "self") {

@@ -8,7 +8,7 @@ use crate::helpers::{
     mapping_items_in, module_block_value, place_of, resolve_value_in_blocks, subscript_key,
 };
 use crate::rule::{Rule, RuleMeta};
-use routewarden_model::apps::SETTINGS_FILE_READERS;
+use routewarden_model::apps::{SETTINGS_FILE_READERS, every_return_of_called};
 use routewarden_model::security::walk_exprs;
 use routewarden_model::{ProjectModel, for_each_return};
 use routewarden_python::ast::{
@@ -194,18 +194,9 @@ fn is_loaded_settings(
             {
                 return true;
             }
-            let Some((def_file, Some(Stmt::FunctionDef(reader)), _)) =
-                model.resolve_definition(origin.file, &call.func)
-            else {
-                return false;
-            };
-            let scope = [reader.as_ref()];
-            let (mut any, mut all) = (false, true);
-            for_each_return(&reader.body, &mut |value| {
-                any = true;
-                all = all && is_loaded_settings(model, def_file, &scope, value, depth + 1);
-            });
-            any && all
+            every_return_of_called(model, origin.file, &call.func, &mut |file, scope, value| {
+                is_loaded_settings(model, file, scope, value, depth + 1)
+            })
         }
         // `from settings import cfg`, bound in a block of that module.
         ExprKind::Name(name) => {
