@@ -273,6 +273,18 @@ impl Imports {
         })
     }
 
+    /// Whether some name or attribute chain of the module could resolve to one of `names`:
+    /// some import binds a name to one of them or to a module they are in. "No" is certain,
+    /// and lets a hook asked of every call skip its resolution.
+    pub fn may_resolve_to_any(&self, names: &[&str]) -> bool {
+        self.bindings.values().any(|bound| {
+            names.iter().any(|name| {
+                name.strip_prefix(bound.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+        })
+    }
+
     pub fn resolve(&self, expr: &Expr) -> Option<String> {
         let mut out = String::new();
         self.resolve_into(expr, &mut out).then_some(out)

@@ -200,6 +200,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 imports_web_framework: ["fastapi", "starlette", "flask", "quart", "werkzeug"]
                     .iter()
                     .any(|m| file.imports_module(m)),
+                may_name_cors: crate::cors_policy::may_name_cors(file),
             },
             hooks: HOOKS.map(|_| {
                 (0..rules.len())

@@ -47,6 +47,9 @@ pub struct FileContext<'a> {
     /// only such a file can name their exceptions or `abort` through its imports. Decided once
     /// per file; asked of every function.
     pub imports_web_framework: bool,
+    /// Whether the file's imports could name Starlette's or flask-cors's CORS classes, asked
+    /// by the CORS rules of every call.
+    pub(crate) may_name_cors: bool,
 }
 
 impl<'a> FileContext<'a> {

@@ -7,7 +7,6 @@ use crate::config_writes::project_config_writes;
 use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{ArgDefault, module_block_value, option_default};
-use routewarden_model::ProjectModel;
 use routewarden_model::apps::{
     AppModel, ObjectId, class_lineage, enclosing_functions, find_method, generic_origin,
     resolve_object,
@@ -15,6 +14,7 @@ use routewarden_model::apps::{
 use routewarden_model::config::ConfigModel;
 use routewarden_model::security::{walk_all_exprs, walk_exprs, walk_stmts};
 use routewarden_model::values::{parameter_default, settings_field_default};
+use routewarden_model::{ProjectModel, SourceModule};
 use routewarden_python::ast::{
     BoolOp, Call, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt,
 };
@@ -225,7 +225,21 @@ fn default_is_wildcard(cx: &FileContext, origins: &Expr) -> bool {
     probe.any_origin().is_some()
 }
 
+/// Whether the file's imports could name a CORS middleware or flask-cors's `CORS` or
+/// `cross_origin`.
+pub(crate) fn may_name_cors(file: &SourceModule) -> bool {
+    file.imports.may_resolve_to_any(CORS_MIDDLEWARE) || file.imports.may_resolve_to_any(FLASK_CORS)
+}
+
 fn configured_policies(cx: &FileContext, call: &Call) -> Vec<CorsPolicy> {
+    // Most calls of most files: nothing the file imports is a CORS class, the call is no
+    // `init_app`, and the project subclasses no CORS middleware.
+    if !cx.may_name_cors
+        && !matches!(&call.func.kind, ExprKind::Attribute { attr, .. } if attr == "init_app")
+        && cx.cors_subclasses().names.is_empty()
+    {
+        return Vec::new();
+    }
     let callee = cx.resolve(&call.func);
     let is_middleware = callee
         .as_deref()

@@ -84,6 +84,27 @@ pub fn is_public_host(expr: &Expr) -> bool {
     matches!(expr.as_str(), Some("0.0.0.0" | "::" | "[::]" | ""))
 }
 
+/// Whether `name` holds `secret`, `key` or `salt` in any case: one pass over the bytes, since
+/// this is asked of every assignment target and most hold none of them.
+fn mentions_key_word(name: &[u8]) -> bool {
+    (0..name.len()).any(|i| {
+        let rest = &name[i..];
+        match name[i] | 0x20 {
+            b's' => {
+                rest.get(..6)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"secret"))
+                    || rest
+                        .get(..4)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"salt"))
+            }
+            b'k' => rest
+                .get(..3)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"key")),
+            _ => false,
+        }
+    })
+}
+
 /// Configuration keys and setting names that hold signing keys: `SECRET_KEY`, `JWT_SECRET`,
 /// `SECURITY_PASSWORD_SALT`, `*_SIGNING_KEY`, ... and the user's own names. A name whose last
 /// word describes the secret rather than holding it (`SECRET_KEY_FILE`, `SECRETS_DIR`,
@@ -94,12 +115,7 @@ pub fn is_signing_key_name(name: &str, extra: &[String]) -> bool {
     }
     // Every name this accepts has a word holding `secret`, `key` or `salt`; most names have
     // none, and splitting them into words is what costs.
-    let holds = |part: &[u8]| {
-        name.as_bytes()
-            .windows(part.len())
-            .any(|w| w.eq_ignore_ascii_case(part))
-    };
-    if !holds(b"secret") && !holds(b"key") && !holds(b"salt") {
+    if !mentions_key_word(name.as_bytes()) {
         return false;
     }
     let words = identifier_words(name);

@@ -5,7 +5,7 @@
 use routewarden_model::ProjectModel;
 use routewarden_python::ast::{Call, Expr, ExprKind, Stmt};
 
-const COOKIE_TRANSPORT: &[&str] = &[
+pub const COOKIE_TRANSPORT: &[&str] = &[
     "fastapi_users.authentication.CookieTransport",
     "fastapi_users.authentication.transport.CookieTransport",
     "fastapi_users.authentication.transport.cookie.CookieTransport",
@@ -20,11 +20,10 @@ pub const FLAGS: &[(&str, usize)] = &[
 ];
 
 /// `CookieTransport(...)` of fastapi-users.
-pub fn is_cookie_transport(model: &ProjectModel, file: usize, call: &Call) -> bool {
+fn is_cookie_transport(model: &ProjectModel, file: usize, call: &Call) -> bool {
     model.files[file]
         .imports
-        .resolve(&call.func)
-        .is_some_and(|q| COOKIE_TRANSPORT.contains(&q.as_str()))
+        .resolves_to(&call.func, COOKIE_TRANSPORT)
 }
 
 /// The value a transport was built with for the flag read as `transport.cookie_secure`, when

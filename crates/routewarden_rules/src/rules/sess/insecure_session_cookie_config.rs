@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use crate::rules::sess::cookie_transport::{FLAGS, is_cookie_transport};
+use crate::rules::sess::cookie_transport::{COOKIE_TRANSPORT, FLAGS};
 use routewarden_model::ProjectModel;
 use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Span, Stmt};
 
@@ -326,7 +326,7 @@ impl Rule for InsecureSessionCookieConfig {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        if cx.file.is_test() || !is_cookie_transport(cx.model, cx.file_index, call) {
+        if cx.file.is_test() || !cx.resolves_to(&call.func, COOKIE_TRANSPORT) {
             return;
         }
         for (flag, position) in FLAGS {
