@@ -486,9 +486,6 @@ pub struct ProjectModel {
     /// ship without them). Consulted only when no package-based name matches; an ambiguous
     /// suffix maps to nothing.
     suffixes: HashMap<String, Option<usize>>,
-    /// The first part of every module name and suffix: most qualified names looked up are a
-    /// library's (`flask.request`), and one lookup of their first part rules them out.
-    heads: HashSet<String>,
     /// Names of the `@property` methods of module-level classes, collected when first asked:
     /// most attribute reads are no property of a project class.
     property_names: std::sync::OnceLock<HashSet<String>>,
@@ -657,16 +654,10 @@ impl ProjectModel {
                     .or_insert(Some(i));
             }
         }
-        let heads = modules
-            .keys()
-            .chain(suffixes.keys())
-            .map(|name| first_part(name).to_string())
-            .collect();
         let mut model = ProjectModel {
             files,
             modules,
             suffixes,
-            heads,
             property_names: std::sync::OnceLock::new(),
             prefixed_builders: std::sync::OnceLock::new(),
             injected: std::sync::Mutex::default(),
@@ -794,9 +785,6 @@ impl ProjectModel {
     }
 
     pub fn module(&self, name: &str) -> Option<(usize, &SourceModule)> {
-        if !self.heads.contains(first_part(name)) {
-            return None;
-        }
         let index = match self.modules.get(name) {
             Some(&i) => i,
             None => (*self.suffixes.get(name)?)?,
@@ -845,7 +833,7 @@ impl ProjectModel {
         depth: u32,
     ) -> Result<(usize, &Stmt), Option<String>> {
         let outside = || Err((depth > 0).then(|| qualified.to_string()));
-        if depth > 8 || !self.heads.contains(first_part(qualified)) {
+        if depth > 8 {
             return outside();
         }
         let Some((module, name)) = qualified.rsplit_once('.') else {
@@ -898,11 +886,6 @@ impl ProjectModel {
             .iter()
             .find_map(|star| self.definition_at_depth(&format!("{star}.{name}"), depth + 1))
     }
-}
-
-/// `pkg` of `pkg.module.name`.
-fn first_part(dotted: &str) -> &str {
-    dotted.split_once('.').map_or(dotted, |(first, _)| first)
 }
 
 /// The dotted suffixes of a file's path with at least two parts: `a/b/c.py` gives `b.c` and
