@@ -18,7 +18,10 @@ declare_rule! {
     /// ## What it finds
     /// Exception details sent to the client: the exception object, its text (`str(e)`, an
     /// f-string), `repr`, `args`, or a traceback (`traceback.format_exc()`, `format_exception`,
-    /// `sys.exc_info()`), followed through local variables and into lists, tuples, dict
+    /// `sys.exc_info()`), or its frames (`traceback.extract_tb(e.__traceback__)`,
+    /// `extract_stack()`, `walk_tb`, `StackSummary.extract`, `format_list`,
+    /// `TracebackException.from_exception(e)` and its `format()` or `stack`, also as
+    /// `[str(frame) for frame in ...]`), followed through local variables and into lists, tuples, dict
     /// literals, `dict(...)` calls and FastAPI's `jsonable_encoder(...)`, through string methods
     /// that keep the text (`str(e).strip()`, `"".join(format_tb(tb)).rstrip("\n")`), into a local dict by
     /// subscript (`report["disk"]["usage"] = str(e)`, then `return report` or
@@ -29,10 +32,15 @@ declare_rule! {
     /// else "error"`) and the operands of `or` (`getattr(e, "detail", None) or repr(e)`), into the project's Pydantic models (built with it,
     /// `Response(status=False, message=str(e))`, or given it by an attribute write,
     /// `response.message = str(e)`, also in an `except` clause before a later `return response`;
+    /// or by a method of its project class that keeps what it is given on `self`,
+    /// `status.set_exception(ex)` writing `self.description = repr(ex)`, then
+    /// `return status.to_dict()`;
     /// nested models and models serialised with `.model_dump()` or `.dict()` too, and project
     /// classes with their own serialiser: `jsonify(ServiceError(message=str(e)).to_dict())`),
-    /// through the project's helpers whose return value carries the text they are given (an
-    /// f-string or concatenation, a dict, list or tuple, the text escaped with `html.escape`,
+    /// through the project's helpers, also one defined beside the handler in the function that
+    /// builds the application, whose return value carries the text they are given (an
+    /// f-string or concatenation, a dict, list or tuple, the traceback or frames of the
+    /// exception or of one it keeps, `error.inner.__traceback__`, the text escaped with `html.escape`,
     /// a response built from it, or another such helper:
     /// `page = render_error_page(message=f"login failed: {e}")`; escaping stops script
     /// injection, not the disclosure; a branch that fills in a parameter the call gives,
@@ -76,7 +84,9 @@ declare_rule! {
     /// Flask status handler is given (werkzeug's exception has none: a handler reading them
     /// expects the unhandled exception itself). A value an `except` clause keeps in a local
     /// that the handler returns after the `try` (`ret = {"msg": str(e)}` in the clause,
-    /// `return ret` after it, also through another local, `text = json.dumps(report)`, but
+    /// `return ret` after it, also a dict the clause took before storing the text in it,
+    /// `result = body` then `result["header"] = error_header(err)`; also through another
+    /// local, `text = json.dumps(report)`, but
     /// not from a local whose class the function tests, `isinstance(outcome, Exception)`: it
     /// holds a result or an error, and the code branches on which) is reported where the
     /// clause builds it, unless the clause leaves; a response built and
@@ -258,9 +268,23 @@ const UPSTREAM_STATUS_ERRORS: &[&str] = &[
 const TRACEBACK_CALLS: &[&str] = &[
     "traceback.format_exc",
     "traceback.format_exception",
+    "traceback.format_exception_only",
     "traceback.format_tb",
     "traceback.format_stack",
+    "traceback.format_list",
     "traceback.print_exc",
+    // Frames rather than text: each `FrameSummary` (`str(frame)`, `frame.filename`,
+    // `frame.line`) names a file, a line number and its source.
+    "traceback.extract_tb",
+    "traceback.extract_stack",
+    "traceback.walk_tb",
+    "traceback.walk_stack",
+    "traceback.StackSummary",
+    "traceback.StackSummary.extract",
+    "traceback.StackSummary.from_list",
+    // The exception and its frames, ready to format (`"".join(te.format())`, `te.stack`).
+    "traceback.TracebackException",
+    "traceback.TracebackException.from_exception",
     "sys.exc_info",
 ];
 
@@ -475,9 +499,28 @@ impl Analysis<'_, '_> {
                         ..*t
                     });
                 }
+                // `error.og_exception.__traceback__`: only an exception has a traceback, so
+                // one reached from the caught exception is the traceback of one it keeps.
+                if attr == "__traceback__" {
+                    let mut root = value.as_ref();
+                    while let ExprKind::Attribute { value, .. } = &root.kind {
+                        root = value;
+                    }
+                    if root.as_name().is_some() && !std::ptr::eq(root, value.as_ref()) {
+                        return self.taint(root);
+                    }
+                }
                 if matches!(
                     attr.as_str(),
-                    "args" | "message" | "msg" | "orig" | "statement" | "params" | "__traceback__"
+                    "args"
+                        | "message"
+                        | "msg"
+                        | "orig"
+                        | "statement"
+                        | "params"
+                        | "__traceback__"
+                        // A `TracebackException`'s frames.
+                        | "stack"
                 ) {
                     let t = self.taint(value)?;
                     // aiohttp's `message` is the upstream's reason phrase.
@@ -519,6 +562,14 @@ impl Analysis<'_, '_> {
                 // `"".join(format_tb(trace)).rstrip("\n")`, `str(e).strip()`: the same text.
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
                     && TEXT_KEEPING_METHODS.contains(&attr.as_str())
+                    && let Some(t) = self.taint(value)
+                {
+                    return Some(t);
+                }
+                // `"".join(te.format())` of a `TracebackException`: its text.
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && matches!(attr.as_str(), "format" | "format_exception_only")
+                    && call.args.is_empty()
                     && let Some(t) = self.taint(value)
                 {
                     return Some(t);
@@ -589,6 +640,25 @@ impl Analysis<'_, '_> {
             ExprKind::Subscript { value, .. } => self.taint(value),
             // `return await handle_failure(exception)`
             ExprKind::Await(inner) => self.taint(inner),
+            // `[str(frame) for frame in traceback.extract_tb(e.__traceback__)]`: an element
+            // built from what a tainted iterable yields, or from the exception itself.
+            ExprKind::Comprehension {
+                element,
+                value,
+                generators,
+            } => {
+                let parts = || std::iter::once(element.as_ref()).chain(value.as_deref());
+                parts().find_map(|p| self.taint(p)).or_else(|| {
+                    generators.iter().find_map(|g| {
+                        let t = self.taint(&g.iter)?;
+                        let bound = |x: &Expr| {
+                            x.as_name()
+                                .is_some_and(|n| g.target.any(&mut |b| b.as_name() == Some(n)))
+                        };
+                        parts().any(|p| p.any(&mut |x| bound(x))).then_some(t)
+                    })
+                })
+            }
             _ => None,
         }
     }
@@ -1295,6 +1365,17 @@ impl Analysis<'_, '_> {
                         }
                     }
                 }
+                // `status.set_exception(ex)`, a method of the object's project class that
+                // keeps the text on `self`: the object now carries it, sent when it is
+                // returned or serialised (`return status.to_dict()`), also after the `try`.
+                Stmt::Expr { value, span } => {
+                    if let Some((n, t)) = self.written_by_method(value) {
+                        self.tainted.insert(n.to_string(), t);
+                        self.origins.insert(n.to_string(), *span);
+                        self.carried.remove(n);
+                        self.written_models.push((n.to_string(), t));
+                    }
+                }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 Stmt::If {
                     test, body, orelse, ..
@@ -1314,6 +1395,51 @@ impl Analysis<'_, '_> {
 }
 
 impl Analysis<'_, '_> {
+    /// `obj.method(ex)` on a local `obj` holding an instance of a project class whose
+    /// `method` keeps the text of what it is given on `self` (`self.description = repr(ex)`,
+    /// `self.proto.stacks.extend(traceback.format_exception(...))`): `obj` and the taint.
+    fn written_by_method<'e>(&self, value: &'e Expr) -> Option<(&'e str, Taint)> {
+        let call = match &value.kind {
+            ExprKind::Await(inner) => inner.as_call()?,
+            _ => value.as_call()?,
+        };
+        let ExprKind::Attribute {
+            value: object,
+            attr,
+        } = &call.func.kind
+        else {
+            return None;
+        };
+        let n = object.as_name()?;
+        // Cheap tests first: most calls get no exception data.
+        if n == "self"
+            || call
+                .args
+                .iter()
+                .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+        {
+            return None;
+        }
+        let taint = call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .find_map(|a| self.taint(a))?;
+        let f = self.scope.last()?;
+        routewarden_model::values::local_assignment(f, n)?;
+        let model = self.cx.model;
+        let (file, class) = project_class_of(model, self.cx.file_index, &self.scope, object)?;
+        let (file, method) = class_method(model, file, class, attr, 0)?;
+        let bound = bound_parameters(method, call, true);
+        let this = positional_param(method, 0)?.name.as_str();
+        bound
+            .iter()
+            .any(|(param, arg)| {
+                self.taint(arg).is_some() && keeps_on_self(model, file, method, this, param)
+            })
+            .then_some((n, taint))
+    }
+
     /// The caught exception whose text alone `value` carries (`str(e)`, `f"failed: {e}"`,
     /// another local holding only it): the one tainted name it reads, which carries the
     /// exception's text only through that name (no traceback call beside it).
@@ -1374,6 +1500,75 @@ impl Analysis<'_, '_> {
             }
         }
     }
+}
+
+/// Method `name` of a project class or of one of its project bases.
+fn class_method<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    class: &'m routewarden_python::ast::Class,
+    name: &str,
+    depth: u32,
+) -> Option<(usize, &'m Function)> {
+    if let Some(m) = class.body.iter().find_map(|s| match s {
+        Stmt::FunctionDef(m) if m.name == name => Some(m.as_ref()),
+        _ => None,
+    }) {
+        return Some((file, m));
+    }
+    if depth > 3 {
+        return None;
+    }
+    class
+        .bases
+        .iter()
+        .find_map(|b| match model.resolve_definition(file, b)? {
+            (f, Some(Stmt::ClassDef(base)), _) => class_method(model, f, base, name, depth + 1),
+            _ => None,
+        })
+}
+
+/// Whether a method keeps the text of its parameter `param` on the instance `this`: an
+/// attribute or item of it given the text (`self.description = repr(ex)`,
+/// `self.proto.description = ...`), or a container on it given the text by a method
+/// (`self.proto.exception.stacks.extend(traceback.format_exception(...))`).
+fn keeps_on_self(
+    model: &ProjectModel,
+    file: usize,
+    method: &Function,
+    this: &str,
+    param: &str,
+) -> bool {
+    let names = [param.to_string()];
+    let on_self = |target: &Expr| {
+        let mut root = target;
+        while let ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } = &root.kind
+        {
+            root = value;
+        }
+        !std::ptr::eq(root, target) && root.as_name() == Some(this)
+    };
+    let mut keeps = false;
+    walk_stmts(&method.body, &mut |stmt| {
+        keeps = keeps
+            || match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => targets.iter().any(on_self) && carries_text(model, file, value, &names, 0),
+                Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+                    matches!(&c.func.kind, ExprKind::Attribute { value, attr }
+                        if matches!(attr.as_str(), "append" | "extend" | "insert" | "update")
+                            && on_self(value))
+                        && c.args
+                            .iter()
+                            .any(|a| carries_text(model, file, a, &names, 0))
+                }),
+                _ => false,
+            };
+    });
+    keeps
 }
 
 /// The parameter that the `index`-th positional argument binds.
@@ -1587,13 +1782,41 @@ fn carries_text(
     let carries = |e: &Expr| carries_text(model, file, e, names, depth);
     match &expr.kind {
         ExprKind::Name(n) => names.iter().any(|m| m == n.as_str()),
-        ExprKind::Attribute { value, attr } => {
-            matches!(attr.as_str(), "args" | "message" | "msg") && carries(value)
-        }
+        ExprKind::Attribute { value, attr } => match attr.as_str() {
+            "args" | "message" | "msg" => carries(value),
+            // The traceback of the exception given, or of one it keeps
+            // (`error.og_exception.__traceback__`): only an exception has one.
+            "__traceback__" => {
+                let mut root = value.as_ref();
+                while let ExprKind::Attribute { value, .. } = &root.kind {
+                    root = value;
+                }
+                carries(root)
+            }
+            _ => false,
+        },
         ExprKind::FString(parts) => parts.iter().any(|p| match p {
             FStringPart::Value(v) => carries(v),
             FStringPart::Literal(_) => false,
         }),
+        // `[str(x) for x in traceback.extract_tb(error.__traceback__)]`
+        ExprKind::Comprehension {
+            element,
+            value,
+            generators,
+        } => {
+            let parts = || std::iter::once(element.as_ref()).chain(value.as_deref());
+            parts().any(carries)
+                || generators.iter().any(|g| {
+                    carries(&g.iter)
+                        && parts().any(|p| {
+                            p.any(&mut |x| {
+                                x.as_name()
+                                    .is_some_and(|n| g.target.any(&mut |b| b.as_name() == Some(n)))
+                            })
+                        })
+                })
+        }
         ExprKind::BinOp { left, right, .. } => carries(left) || carries(right),
         ExprKind::Dict(entries) => entries.iter().any(|e| carries(&e.value)),
         ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().any(carries),
@@ -1611,7 +1834,9 @@ fn carries_text(
             let imports = &model.files[file].imports;
             if let Some(q) = imports.resolve(&call.func)
                 && (TEXT_KEEPING_CALLS.contains(&q.as_str())
-                    || RESPONSE_BUILDERS.contains(&q.as_str()))
+                    || RESPONSE_BUILDERS.contains(&q.as_str())
+                    // `traceback.format_tb(error.__traceback__)`: the given exception's frames.
+                    || TRACEBACK_CALLS.contains(&q.as_str()))
             {
                 return args().any(carries);
             }
@@ -1708,6 +1933,16 @@ fn sent_field_by_field(
 fn project_callee<'m>(cx: &FileContext<'m>, func: &Expr) -> Option<(usize, &'m Function, bool)> {
     if let Some(found) = crate::untrusted::resolve_callee(cx.model, cx.file_index, func) {
         return Some(found);
+    }
+    // A helper defined beside the handler in the function that builds the application
+    // (`def _generate_exception_header(error):` in `get_fastapi_app`), innermost first.
+    if let Some(name) = func.as_name() {
+        return cx.functions.iter().rev().find_map(|&f: &&'m Function| {
+            f.body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(h) if h.name == name => Some((cx.file_index, h.as_ref(), false)),
+                _ => None,
+            })
+        });
     }
     let ExprKind::Attribute { value, attr } = &func.kind else {
         return None;
@@ -2889,7 +3124,9 @@ impl ExceptionDetailsInResponse {
                         let written = std::mem::take(&mut analysis.written_models);
                         self.check_body(analysis, &h.body, is_handler, out);
                         // The locals the clause gave the text keep it after the `try`, unless
-                        // the clause ends by giving them another value, or by leaving.
+                        // the clause ends by giving them another value, or by leaving. A value
+                        // given before the text (`result = body` then `result["header"] =
+                        // str(err)`) is the one the text was stored into.
                         let leaves_clause = leaves(analysis.cx, &h.body);
                         for (n, t) in &analysis.tainted {
                             if !leaves_clause
@@ -2897,8 +3134,9 @@ impl ExceptionDetailsInResponse {
                                 && let Some(span) = analysis.origins.get(n)
                                 && h.span.start <= span.start
                                 && span.end <= h.span.end
-                                && routewarden_model::last_assignment(&h.body, n)
-                                    .is_none_or(|v| analysis.taint(v).is_some())
+                                && routewarden_model::last_assignment(&h.body, n).is_none_or(|v| {
+                                    v.span.start < span.start || analysis.taint(v).is_some()
+                                })
                             {
                                 carried.push((n.clone(), *t, *span));
                             }
