@@ -3188,6 +3188,121 @@ fn registered_methods(
     )
 }
 
+/// A keyword argument of a route registration, also passed through `**name`.
+enum RouteKeyword<'a> {
+    /// Written in the call, or read from the mapping a `**` argument spreads.
+    Given(ValueOrigin<'a>),
+    /// A `**` argument that cannot be read may carry it: not the framework's default.
+    Unknown,
+    /// Not passed: the framework's default applies.
+    Absent,
+}
+
+/// The argument `key` of a route registration: its keyword, or the entry of the mapping that
+/// a `**name` argument spreads. The mapping is read where the name is bound: the last
+/// `name[key] = value` of that function (or module), else a dict literal or `dict(k=v)` it is
+/// assigned. A parameter (`**kwargs` of the enclosing function, filled by its callers), a
+/// call's result, or a literal that spreads another mapping may hold any key: [`Unknown`].
+///
+/// [`Unknown`]: RouteKeyword::Unknown
+fn route_keyword<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    call: &'a Call,
+    keys: &[&str],
+) -> RouteKeyword<'a> {
+    let here = |expr| {
+        RouteKeyword::Given(ValueOrigin {
+            file,
+            expr,
+            scope: scope.to_vec(),
+        })
+    };
+    if let Some(expr) = keys.iter().find_map(|k| call.keyword(k)) {
+        return here(expr);
+    }
+    let mut unknown = false;
+    for spread in call.keywords.iter().filter(|k| k.arg.is_none()) {
+        if let Some(name) = spread.value.as_name() {
+            let index = scope.iter().rposition(|f| {
+                f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name)
+            });
+            let body = match index {
+                Some(i) => &scope[i].body[..],
+                None => model.files[file].body(),
+            };
+            if let Some(value) = keys.iter().find_map(|k| key_assignment(body, name, k)) {
+                // `kwargs["methods"] = kwargs.get("methods", ["POST"])`: the caller's value,
+                // or the default.
+                let own_default = value.as_call().is_some_and(|c| {
+                    c.method()
+                        .is_some_and(|(r, m)| m == "get" && r.as_name() == Some(name))
+                });
+                if own_default {
+                    unknown = true;
+                    continue;
+                }
+                return RouteKeyword::Given(ValueOrigin {
+                    file,
+                    expr: value,
+                    scope: index.map_or_else(Vec::new, |i| scope[..=i].to_vec()),
+                });
+            }
+        }
+        let origin = model.resolve_value(file, scope, &spread.value);
+        match &origin.expr.kind {
+            ExprKind::Dict(entries) => {
+                if let Some(value) = keys.iter().find_map(|k| origin.expr.dict_value(k)) {
+                    return RouteKeyword::Given(ValueOrigin {
+                        file: origin.file,
+                        expr: value,
+                        scope: origin.scope.clone(),
+                    });
+                }
+                unknown |= entries.iter().any(|e| e.key.is_none());
+            }
+            // `dict(path=..., methods=[...])`, the built-in.
+            ExprKind::Call(c)
+                if c.func.as_name() == Some("dict")
+                    && model.files[origin.file].imports.get("dict").is_none() =>
+            {
+                if let Some(value) = keys.iter().find_map(|k| c.keyword(k)) {
+                    return RouteKeyword::Given(ValueOrigin {
+                        file: origin.file,
+                        expr: value,
+                        scope: origin.scope.clone(),
+                    });
+                }
+                unknown |= !c.args.is_empty() || c.has_kwargs_spread();
+            }
+            _ => unknown = true,
+        }
+    }
+    if unknown {
+        RouteKeyword::Unknown
+    } else {
+        RouteKeyword::Absent
+    }
+}
+
+/// The methods of a route registration whose decorator or method implies none: `methods=`
+/// (also through `**`, see [`route_keyword`]) read by [`registered_methods`], or
+/// [`DYNAMIC_METHODS`] when a `**` argument that cannot be read may carry it; `None` when
+/// absent (the framework's default).
+fn keyword_methods(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    call: &Call,
+) -> Option<Vec<String>> {
+    match route_keyword(model, file, scope, call, &["methods"]) {
+        RouteKeyword::Given(o) => registered_methods(model, o.file, &o.scope, Some(o.expr)),
+        RouteKeyword::Unknown => Some(vec![DYNAMIC_METHODS.to_string()]),
+        RouteKeyword::Absent => None,
+    }
+}
+
 /// The items of a `dependencies=` argument: a list or tuple, also kept in a constant (here or
 /// in another module) or made of several joined with `+`.
 pub fn dependency_list<'a>(
@@ -3945,6 +4060,22 @@ impl<'a> Extractor<'a> {
     /// by a condition the analysis cannot decide (`path = "/legacy" if old else "/"`, or
     /// `path` assigned a literal in each branch of an `if`): one route per alternative, as for
     /// a loop over a literal list.
+    /// The path of a registration that writes none but spreads a mapping (`**route_kwargs`):
+    /// the mapping's entry, or `<dynamic>` when the spread cannot be read. `None` when no
+    /// spread may carry it.
+    fn spread_path(&self, call: &'a Call, keys: &[&str]) -> Option<Vec<String>> {
+        if !call.has_kwargs_spread() {
+            return None;
+        }
+        match route_keyword(self.model, self.file, &self.scope, call, keys) {
+            RouteKeyword::Given(o) => {
+                Some(vec![path_text(self.model, o.file, &o.scope, Some(o.expr))])
+            }
+            RouteKeyword::Unknown => Some(vec!["<dynamic>".to_string()]),
+            RouteKeyword::Absent => None,
+        }
+    }
+
     fn path_alternatives(&self, path: Option<&'a Expr>) -> Vec<String> {
         let text = path_text(self.model, self.file, &self.scope, path);
         if text != "<dynamic>" {
@@ -6788,6 +6919,10 @@ impl<'a> Extractor<'a> {
         let prefix = from_callers.or_else(|| {
             prefix_expr.map(|e| path_text(self.model, self.file, &self.scope, Some(e)))
         });
+        if attr == "include_router" && self.library_router(&parent, child_expr, call, &prefix, span)
+        {
+            return;
+        }
         let dependencies = dependency_list(
             self.model,
             self.file,
@@ -6841,6 +6976,50 @@ impl<'a> Extractor<'a> {
             );
         }
         self.include_children(&parent, attr, children, &prefix, &dependencies, span);
+    }
+
+    /// `app.include_router(GraphQLRouter(schema), prefix="/graphql")`: a router a library class
+    /// builds, whose routes the library declares. They are listed at the prefix (joined with
+    /// the router's own `path=`) with a stand-in handler named for the import, as other library
+    /// endpoints are; the include's `dependencies=` protect them. Whether it was one.
+    fn library_router(
+        &mut self,
+        parent: &ObjectId,
+        child: &'a Expr,
+        include: &'a Call,
+        prefix: &Option<String>,
+        span: Span,
+    ) -> bool {
+        let Some(built) = child.as_call() else {
+            return false;
+        };
+        let Some(qualified) = self.qualified(&built.func) else {
+            return false;
+        };
+        // strawberry's router answers queries by GET and POST, subscriptions over WebSocket.
+        let routes: &[&[&str]] = match qualified.as_str() {
+            "strawberry.fastapi.GraphQLRouter" | "strawberry.fastapi.router.GraphQLRouter" => {
+                &[&["GET", "POST"], &["WS"]]
+            }
+            _ => return false,
+        };
+        let own = path_text(self.model, self.file, &self.scope, built.keyword("path"));
+        let path = join_paths(prefix.as_deref().unwrap_or_default(), &own);
+        let scope = self.scope.clone();
+        for methods in routes {
+            self.view_routes(
+                self.file,
+                &scope,
+                Some(parent.clone()),
+                path.clone(),
+                &built.func,
+                include,
+                Some(methods.iter().map(|m| m.to_string()).collect()),
+                "GET",
+                span,
+            );
+        }
+        true
     }
 
     /// `for row in ROUTERS: app.include_router(**row)` over a list of dict literals (joined
@@ -7349,6 +7528,12 @@ impl<'a> Extractor<'a> {
                 .iter()
                 .map(|item| path_text(self.model, file, &scope, Some(item)))
                 .collect(),
+            // `app.add_api_route(endpoint=f, **route_kwargs)`: the path the mapping holds.
+            None if path_arg.is_none()
+                && let Some(paths) = self.spread_path(call, &["rule", "path"]) =>
+            {
+                paths
+            }
             // `for m in methods: api.add_url_rule(f"/{m}", ...)` over a literal: one path per row.
             None => self
                 .looped_paths(path_arg)
@@ -7366,12 +7551,16 @@ impl<'a> Extractor<'a> {
         }
         // Starlette's `add_route(path, endpoint, methods=None, ...)` (also on FastAPI's
         // routers) takes the methods third; the others take them by keyword only.
-        let methods_arg = if attr == "add_route" && owner.is_some() {
-            call.argument("methods", 2)
+        let methods = if attr == "add_route" && owner.is_some() {
+            registered_methods(
+                self.model,
+                self.file,
+                &self.scope,
+                call.argument("methods", 2),
+            )
         } else {
-            call.keyword("methods")
+            keyword_methods(self.model, self.file, &self.scope, call)
         };
-        let methods = registered_methods(self.model, self.file, &self.scope, methods_arg);
         let default_method = if matches!(attr, "add_api_websocket_route" | "add_websocket_route") {
             "WS"
         } else {
@@ -7923,20 +8112,20 @@ impl<'a> Extractor<'a> {
                         let methods = match implied {
                             _ if sock.is_some() => vec!["WS".to_string()],
                             Some(m) => vec![m.to_string()],
-                            None => registered_methods(
-                                self.model,
-                                self.file,
-                                &self.scope,
-                                call.keyword("methods"),
-                            )
-                            .unwrap_or_else(|| vec!["GET".to_string()]),
+                            None => keyword_methods(self.model, self.file, &self.scope, call)
+                                .unwrap_or_else(|| vec!["GET".to_string()]),
                         };
                         let path_arg = call.argument("path", 0).or(call.keyword("rule"));
                         // `for name, kind in (("Hybrid", "hybrid"), ...): @app.post(f"/chunk/
                         // {kind}")`: one route per row of the literal the loop walks.
-                        let paths = self
-                            .looped_paths(path_arg)
-                            .unwrap_or_else(|| self.path_alternatives(path_arg));
+                        let paths = match path_arg {
+                            Some(_) => None,
+                            None => self.spread_path(call, &["path", "rule"]),
+                        }
+                        .unwrap_or_else(|| {
+                            self.looped_paths(path_arg)
+                                .unwrap_or_else(|| self.path_alternatives(path_arg))
+                        });
                         for path in paths {
                             self.out.routes.push(RouteDecl {
                                 file: self.file,
@@ -12749,6 +12938,124 @@ app.register_blueprint(bp, url_prefix="/web")
                 "app.app POST /web/a/x -",
                 "app.app POST /web/b/y -",
             ]
+        );
+    }
+
+    /// `@app.api_route(**options)`: the methods and path the spread mapping holds (a `dict(...)`
+    /// call, a dict literal and a later `options["methods"] = ...` store), Flask's
+    /// `route(rule, **OPTIONS)` with a module constant, and `<dynamic>` methods (not GET) for
+    /// the enclosing function's `**kwargs`, which its callers fill.
+    #[test]
+    fn route_keywords_through_a_spread_mapping() {
+        let source = r#"
+from fastapi import FastAPI
+from flask import Flask
+
+
+def build(name):
+    api = FastAPI()
+    options = dict(path=f"/{name}", methods=["POST"])
+
+    @api.api_route(**options)
+    async def write():
+        return {}
+
+    listed = {"path": "/all"}
+    listed["methods"] = ["DELETE"]
+
+    @api.api_route(**listed)
+    async def purge():
+        return {}
+
+    def expose(path, **kwargs):
+        kwargs["methods"] = kwargs.get("methods", ["POST"])
+
+        @api.api_route(path=path, **kwargs)
+        async def handler():
+            return {}
+
+    expose("/index", methods=["PUT"])
+    plain = dict(path="/version")
+
+    @api.api_route(**plain)
+    async def version():
+        return {}
+
+    return api
+
+
+web = Flask(__name__)
+SAVE = {"methods": ["POST"]}
+
+
+@web.route("/save", **SAVE)
+def save():
+    return "ok"
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.build().api <dynamic> <dynamic> -",
+                "app.build().api DELETE /all -",
+                "app.build().api GET /version -",
+                "app.build().api POST /{…} -",
+                "app.web POST /save -",
+            ]
+        );
+    }
+
+    /// `include_router(GraphQLRouter(schema), prefix="/graphql")`: strawberry's router is
+    /// listed at the prefix (with its own `path=`) as library routes, GET and POST and a
+    /// WebSocket, protected by the include's `dependencies=`.
+    #[test]
+    fn library_graphql_router_is_listed_at_its_prefix() {
+        let source = r#"
+import strawberry
+from fastapi import Depends, FastAPI
+from fastapi.security import OAuth2PasswordBearer
+from strawberry.fastapi import GraphQLRouter
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[str]:
+        return []
+
+
+schema = strawberry.Schema(query=Query)
+app = FastAPI()
+app.include_router(GraphQLRouter(schema), prefix="/graphql")
+app.include_router(GraphQLRouter(schema, path="/v2"), prefix="/private", dependencies=[Depends(oauth2_scheme)])
+"#;
+        let model = one_file_model(source);
+        let routes = attached_routes(&model);
+        assert_eq!(routes.len(), 4, "{routes:?}");
+        assert!(
+            routes.contains(&"app.app GET,POST /graphql -".to_string()),
+            "{routes:?}"
+        );
+        assert!(
+            routes.contains(&"app.app WS /graphql -".to_string()),
+            "{routes:?}"
+        );
+        assert!(
+            routes
+                .iter()
+                .any(|r| r.starts_with("app.app GET,POST /private/v2 ") && !r.ends_with(" -")),
+            "{routes:?}"
+        );
+        let surface =
+            crate::security::AttackSurface::build(&model, &Default::default(), &|_| false);
+        assert!(
+            surface
+                .mounted
+                .iter()
+                .all(|m| surface.route(m).handler.name.as_str()
+                    == "strawberry.fastapi.GraphQLRouter"),
         );
     }
 }
