@@ -6,7 +6,7 @@
 use crate::config_writes::project_config_writes;
 use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
-use crate::helpers::{ArgDefault, module_block_value, option_default};
+use crate::helpers::{ArgDefault, is_config_parser, module_block_value, option_default};
 use routewarden_model::apps::{
     AppModel, ObjectId, class_lineage, enclosing_functions, find_method, generic_origin,
     resolve_object,
@@ -1439,6 +1439,14 @@ fn collect_origins<'a>(
                         None => policy.origins_unknown = true,
                     }
                 }
+                // `config.get("cors_allowed_origins", "*")` on a mapping whose contents the
+                // code does not show (a parameter, a loaded configuration): its default is
+                // what applies when nothing is configured, like an environment fallback. A
+                // mapping the code writes itself, and a `configparser` parser (whose `get`
+                // takes a section and an option), are not read so.
+                _ if is_mapping_get_with_default(model, file, scope, call) => {
+                    collect_origins(model, file, scope, &call.args[1], true, policy, depth + 1)
+                }
                 _ => match &call.func.kind {
                     // `os.getenv("ORIGINS", "*").split(",")`, `value.strip()`
                     ExprKind::Attribute {
@@ -1516,6 +1524,35 @@ fn collect_origins<'a>(
         }
         _ => policy.origins_unknown = true,
     }
+}
+
+/// `mapping.get("key", default)` on a mapping of unknown contents: not a dict the code
+/// writes itself and not a `configparser` parser.
+fn is_mapping_get_with_default(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    call: &Call,
+) -> bool {
+    let ExprKind::Attribute {
+        value: mapping,
+        attr,
+    } = &call.func.kind
+    else {
+        return false;
+    };
+    if attr != "get" || !call.keywords.is_empty() {
+        return false;
+    }
+    let [key, _] = &call.args[..] else {
+        return false;
+    };
+    key.as_str().is_some()
+        && !matches!(
+            model.resolve_value(file, scope, mapping).expr.kind,
+            ExprKind::Dict(_)
+        )
+        && !is_config_parser(model, file, scope, mapping)
 }
 
 /// The value of the last `name = value` in `body` (also in blocks, not in nested functions or

@@ -959,11 +959,13 @@ fn is_mapping_value(cx: &FileContext, expr: &Expr) -> bool {
 
 /// True when `expr` is computed from the local variable `name`, directly or through the
 /// local assignments it reads (`b64encode(b64decode(signature))` derives from `signature`).
-pub fn derives_from(cx: &FileContext, expr: &Expr, name: &str) -> bool {
-    derives_at(cx, expr, name, 0)
+/// Only assignments made before `before` (the position of the use) count: a cache entry
+/// rebuilt from the value after the check (`entry = {"password": digest}`) did not feed it.
+pub fn derives_from(cx: &FileContext, expr: &Expr, name: &str, before: u32) -> bool {
+    derives_at(cx, expr, name, before, 0)
 }
 
-fn derives_at(cx: &FileContext, expr: &Expr, name: &str, depth: u32) -> bool {
+fn derives_at(cx: &FileContext, expr: &Expr, name: &str, before: u32, depth: u32) -> bool {
     if depth > 4 {
         return false;
     }
@@ -972,7 +974,8 @@ fn derives_at(cx: &FileContext, expr: &Expr, name: &str, depth: u32) -> bool {
         ExprKind::Name(n) => match binding(cx, n) {
             Binding::Local(function) => assigned_values(&function.body, n)
                 .into_iter()
-                .any(|v| derives_at(cx, v, name, depth + 1)),
+                .filter(|v| v.span.start < before)
+                .any(|v| derives_at(cx, v, name, before, depth + 1)),
             _ => false,
         },
         _ => false,

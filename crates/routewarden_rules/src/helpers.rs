@@ -1431,3 +1431,17 @@ pub fn host_binds_public(
         _ => false,
     }
 }
+
+/// Whether `expr` is known to be a `configparser` parser (an instance of one of its classes,
+/// or a parameter annotated with one), whose `get(section, option)` takes no fallback as its
+/// second argument.
+pub fn is_config_parser(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+) -> bool {
+    model
+        .instance_class(file, scope, expr)
+        .is_some_and(|c| c.starts_with("configparser."))
+}

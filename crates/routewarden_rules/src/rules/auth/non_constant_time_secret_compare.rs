@@ -60,8 +60,10 @@ declare_rule! {
     /// the caller sent, made by a project helper that returns an unkeyed hash or a key
     /// derivation of it, compared with a stored hash (`compute_hash(body.password, salt) ==
     /// user.password_hash`) is not reported either: timing reveals only the hash of the guess.
-    /// A hash written inline (`sha256(password).hexdigest() == stored`) is still reported, as
-    /// the analysis does not tell it from a hash of a secret. Nor is an unkeyed
+    /// An unkeyed `hashlib` digest of the caller's value written inline or held by a local
+    /// (`entry["password"] == password_digest` after `password_digest =
+    /// hashlib.md5(password.encode()).hexdigest()`) is the caller's value and is still
+    /// reported, as the analysis does not tell it from a hash of a secret. Nor is an unkeyed
     /// `hashlib` digest of content that holds no secret (`hash_func.hexdigest() == hash_value`
     /// after `hash_func.update(chunk)` with a downloaded file's chunks, `sha256(data)`,
     /// `md5(Path(p).read_bytes())`): a checksum of local data, which nobody guesses. A digest
@@ -920,6 +922,31 @@ fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
     hashes
 }
 
+/// An unkeyed `hashlib` digest of what the caller supplied, written inline or held by a local
+/// (`password_digest = hashlib.md5(password.encode()).hexdigest()`): the caller chooses it by
+/// choosing the input, and compared with a stored digest it leaks how much of that digest a
+/// guess matched.
+fn hashes_caller_inline(cx: &FileContext, expr: &Expr, depth: u32) -> bool {
+    match &expr.kind {
+        ExprKind::Call(call) => {
+            let Some((hash, "hexdigest" | "digest")) = call.method() else {
+                return false;
+            };
+            hash.as_call().is_some_and(|h| {
+                cx.resolve(&h.func)
+                    .is_some_and(|q| CONTENT_HASHES.contains(&q.as_ref()))
+                    && h.args.first().is_some_and(|a| is_caller_supplied(cx, a))
+            })
+        }
+        ExprKind::Name(name) if depth == 0 => cx.function().is_some_and(|f| {
+            crate::credentials::assigned_values(&f.body, name)
+                .into_iter()
+                .any(|v| hashes_caller_inline(cx, v, depth + 1))
+        }),
+        _ => false,
+    }
+}
+
 /// A parameter of the enclosing function that a route handler fills with what its caller
 /// sent (`return auth.password_to_token(body.password)`): the caller's value one call away,
 /// whatever the function is named.
@@ -1001,7 +1028,25 @@ impl NonConstantTimeSecretCompare {
         // the server's, against what the request carries.
         let configured =
             |e: &Expr, other: &Expr| is_captured_parameter(cx, e) && is_request_supplied(cx, other);
-        let (caller, reference) = match (is_caller_supplied(cx, lhs), is_caller_supplied(cx, rhs)) {
+        // A digest of the caller's value is the caller's when the other side is not, and
+        // does not come from the same parameter (`claims["token_hash"]` of a proof sent in
+        // the same `data` as the token: two values of the caller).
+        let supplied = match (is_caller_supplied(cx, lhs), is_caller_supplied(cx, rhs)) {
+            (false, false) => {
+                let hashed = |e: &Expr, other: &Expr| {
+                    hashes_caller_inline(cx, e, 0)
+                        && !cx.function().is_some_and(|f| {
+                            f.params.iter().any(|p| {
+                                derives_from(cx, e, &p.name, compare.span.start)
+                                    && derives_from(cx, other, &p.name, compare.span.start)
+                            })
+                        })
+                };
+                (hashed(lhs, rhs), hashed(rhs, lhs))
+            }
+            both => both,
+        };
+        let (caller, reference) = match supplied {
             (true, false) => (lhs, rhs),
             (false, true) => (rhs, lhs),
             (true, true) if configured(rhs, lhs) => (lhs, rhs),
@@ -1009,7 +1054,7 @@ impl NonConstantTimeSecretCompare {
             _ => return false,
         };
         if let Some(name) = caller.as_name()
-            && derives_from(cx, reference, name)
+            && derives_from(cx, reference, name, compare.span.start)
         {
             return false;
         }
@@ -1160,12 +1205,14 @@ impl NonConstantTimeSecretCompare {
             |e: &Expr| !configured.is_some_and(|c| std::ptr::eq(c, e)) && is_code_constant(cx, e);
         let both_constants = is_constant_name(lhs) && is_constant_name(rhs);
         // `password == confirm_password`: a form's two fields, not a secret check. A
-        // stored hash (`user.password_hash == password_hash`) is a secret.
+        // stored hash or digest (`user.password_hash == password_hash`, `entry["password"]
+        // == password_digest`) is a secret.
         let is_password = |e: &Expr| {
             credential_label(e).is_some_and(|l| {
                 let l = l.to_ascii_lowercase();
                 (l.contains("password") || l.contains("passwd") || l.contains("pwd"))
                     && !l.contains("hash")
+                    && !l.contains("digest")
             })
         };
         // A password the server holds (`self.password`, `settings.password`,

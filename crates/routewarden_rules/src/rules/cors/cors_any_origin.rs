@@ -19,7 +19,10 @@ declare_rule! {
     /// not taken for the default. An extension created empty (`cors = CORS()`) whose every
     /// `init_app` passes options of its own is judged at `cors.init_app(app, origins=...)`
     /// with those options (origins read from configuration are not taken for `*`); given
-    /// none there, at `CORS()`.
+    /// none there, at `CORS()`. Origins read from a mapping the code does not show with a
+    /// default (`config.get("cors_allowed_origins", "*")`, on a parameter or a loaded
+    /// configuration; not on a `configparser` parser or a dict the code writes) are judged by
+    /// the default, which applies when nothing is configured, like `os.environ.get(k, "*")`.
     /// Origins a flask-cors call does not pass come from the app configuration's `CORS_ORIGINS`
     /// (config classes and modules loaded with `from_object`/`from_pyfile`, `app.config[...]`,
     /// `config.update(...)`), as flask-cors reads them: judged when literal, not taken for `*`

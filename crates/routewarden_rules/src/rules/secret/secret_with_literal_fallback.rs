@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{
-    Place, describe_secret, field_default, is_config_mapping, is_key_setting,
+    Place, describe_secret, field_default, is_config_mapping, is_config_parser, is_key_setting,
     is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
     mapping_items_in, module_block_value, place_of, resolve_value_in_blocks, subscript_key,
 };
@@ -25,7 +25,12 @@ declare_rule! {
     /// `Config(...)("SECRET_KEY", default="dev")`, environs' `env.str("SECRET_KEY", "dev")`, a
     /// configuration file's setting stored as a signing key (`app.secret_key =
     /// cfg.get("secretkey", "dev")` where `cfg` is what `yaml.safe_load`, `json.load` or a
-    /// TOML reader returned, also through a project function; not in test code), the
+    /// TOML reader returned, also through a project function; not in test code; also
+    /// `daconfig.get("secretkey", "dev")` on a mapping loaded where the analysis does not see,
+    /// another package, a module-level name or a parameter, when the setting itself is named
+    /// for a signing key and the mapping is not known to be a `configparser` parser, whose
+    /// `get(section, option)` has the same shape, nor a dict the code writes, a local the
+    /// function binds or request data), the
     /// project's own reader (`env("SECRET_KEY", "dev")` where `def env(variable, fallback=None)`
     /// reads `os.environ` for its first parameter and returns its second), and a pydantic
     /// `BaseSettings` field named for a signing key (or with such an alias) whose default is a
@@ -155,9 +160,51 @@ fn settings_read_with_fallback<'e>(cx: &FileContext, value: &'e Expr) -> Option<
     let key = key.as_str()?;
     let text = literal_fallback(cx, fallback)?;
     (!is_test_file(cx.file)
-        && is_loaded_settings(cx.model, cx.file_index, &cx.functions, mapping, 0)
+        && (is_loaded_settings(cx.model, cx.file_index, &cx.functions, mapping, 0)
+            || names_setting_of_unknown_mapping(cx, mapping, key))
         && !refused_at_startup(cx, fallback))
     .then_some((key, text))
+}
+
+/// `daconfig.get("secretkey", "dev")` where the setting is named for a signing key and the
+/// mapping is loaded where the analysis does not see (another package, a module-level name, a
+/// parameter): its fallback is the key whenever the setting is absent. A `configparser`
+/// parser (whose `get(section, option)` has the same shape), a dict the code writes itself, a
+/// local the function binds and request data are not such a mapping.
+fn names_setting_of_unknown_mapping(cx: &FileContext, mapping: &Expr, key: &str) -> bool {
+    if !is_signing_key_name(key, &cx.settings.secret_key_names)
+        || is_config_parser(cx.model, cx.file_index, &cx.functions, mapping)
+    {
+        return false;
+    }
+    // A local the function binds (`job = session.get(Job, job_id)`, then
+    // `job.params.get("job_secret", "kind")`) holds a value it computed or loaded, a record
+    // rather than the deployment's settings; a loaded settings file is recognised above.
+    let root = mapping.dotted_parts().and_then(|p| p.first().copied());
+    if root.is_some_and(|r| {
+        cx.functions
+            .iter()
+            .any(|f| !crate::credentials::assigned_values(&f.body, r).is_empty())
+    }) {
+        return false;
+    }
+    let origin = resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, mapping);
+    if matches!(origin.expr.kind, ExprKind::Dict(_)) {
+        return false;
+    }
+    // `request.form.get("secret_key", ...)`, `session.get(...)`, `payload.get(...)` of
+    // `payload = request.get_json() or {}`: what a caller sends.
+    let from_request = |file: usize, e: &Expr| {
+        e.any(&mut |x| {
+            cx.model.files[file].imports.resolve(x).is_some_and(|q| {
+                matches!(
+                    q.as_str(),
+                    "flask.request" | "flask.session" | "quart.request" | "quart.session"
+                )
+            })
+        })
+    };
+    !from_request(cx.file_index, mapping) && !from_request(origin.file, origin.expr)
 }
 
 /// Whether `expr` is a mapping of settings the deployment supplies, whose `.get(key, default)`

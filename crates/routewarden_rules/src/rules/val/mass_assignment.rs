@@ -14,7 +14,10 @@ declare_rule! {
     /// (`Model(**data)`), into a write through a table class, its manager or a query on it
     /// (`Model.objects.create(**data)`, `insert(Model).values(**data)`, `query.update(data)`),
     /// into `obj.__dict__.update(data)`, or applied by `setattr(obj, key, value)` in a loop over
-    /// the data; also when the data is passed whole to a project helper (a function, a class's
+    /// the data, or merged with `record.update(data)` into a stored record the function loads
+    /// by a value it is passed (`record = STORE.get(record_id)`, `STORAGE.items[item_id]`) and
+    /// then saves (stores it in a subscript or attribute, passes it to another object's method,
+    /// or returns it); also when the data is passed whole to a project helper (a function, a class's
     /// method, or a method of a module-level instance) whose parameter is written so, or spread
     /// into a helper's `**fields` that it writes so (`Manager.add(name, pw, **form)` then
     /// `User.create(name=name, **fields)`), reported at the call. SQLAlchemy `update(...)`/`insert(...)` statements write a table whatever
@@ -29,7 +32,8 @@ declare_rule! {
     /// Not reported: constructing a Pydantic model from the data (that is validation), a class
     /// the analysis cannot see (a plugin's settings model reached through a module attribute,
     /// a library's object: nothing shows it is a table), calls that are not writes to a table
-    /// (`client.chat.completions.create(**data)`, `dict.update`), data passed through a project
+    /// (`client.chat.completions.create(**data)`, `dict.update` of a dict the function builds
+    /// itself, `{}`, `{"ok": True}`, `dict(...)`, or of a record it never saves), data passed through a project
     /// function that builds a new mapping of the fields it checks (`new = validate_user(data)`,
     /// `{k: v for k, v in data.items() if k in EDITABLE}`) before a `setattr` loop, a `setattr`
     /// loop that sets only keys found in a declared list of writable fields (`if key in
@@ -212,6 +216,16 @@ impl MassAssignment {
                         } => vec![value],
                         _ => Vec::new(),
                     };
+                    if let Stmt::Expr { value, span } = other
+                        && let Some(call) = value.as_call()
+                        && let Some(why) = stored_record_update(untrusted, function, call, *span)
+                    {
+                        out.report(
+                            &MASS_ASSIGNMENT,
+                            *span,
+                            format!("{why} is merged whole into a stored record that is then saved: the client chooses which fields are set"),
+                        );
+                    }
                     for e in exprs {
                         let span = other.span();
                         e.any(&mut |x| {
@@ -229,6 +243,120 @@ impl MassAssignment {
             }
         }
     }
+}
+
+/// `record.update(data)` with the whole request body, where `record` is a local the function
+/// loads from storage by a value its caller passes (`record = STORE.get(record_id)`,
+/// `db.items.find_one({"_id": item_id})`, `CACHE[key]`) and then saves (stores it
+/// somewhere, `STORE[record_id] = record`, passes it to a method, `storage.save(id, record)`,
+/// or returns it). A dict the function builds itself (`{}`, `{"ok": True}`, `dict(...)`) is
+/// no stored record. Why the data is untrusted, when it is such an update.
+fn stored_record_update(
+    untrusted: &Untrusted,
+    function: &Function,
+    call: &Call,
+    span: routewarden_python::ast::Span,
+) -> Option<String> {
+    let (receiver, "update") = call.method()? else {
+        return None;
+    };
+    let [data] = &call.args[..] else {
+        return None;
+    };
+    let why = untrusted.source(data)?;
+    let name = receiver.as_name()?;
+    if untrusted.source(receiver).is_some() {
+        return None;
+    }
+    let is_param = |n: &str| function.params.iter().any(|p| p.name == n);
+    let by_param = |e: &Expr| e.any(&mut |x| x.as_name().is_some_and(is_param));
+    // Loaded: every value the name is given is a lookup, by a parameter, in a store that is
+    // neither local to the function nor request data.
+    let values = crate::credentials::assigned_values(&function.body, name);
+    let loaded = |value: &Expr| {
+        let (store, keys): (&Expr, Vec<&Expr>) = match &value.kind {
+            ExprKind::Call(c) => match &c.func.kind {
+                ExprKind::Attribute { value, .. } => (
+                    value,
+                    c.args
+                        .iter()
+                        .chain(c.keywords.iter().map(|k| &k.value))
+                        .collect(),
+                ),
+                _ => return false,
+            },
+            ExprKind::Subscript { value, slice } => (value, vec![slice.as_ref()]),
+            _ => return false,
+        };
+        let root = store
+            .dotted_parts()
+            .and_then(|parts| parts.first().copied());
+        // `self.store.get(record_id)` is the object's store; another parameter or a local
+        // is a mapping the caller or the function made.
+        let local_root = root.is_some_and(|r| {
+            r != "self"
+                && (is_param(r)
+                    || !crate::credentials::assigned_values(&function.body, r).is_empty())
+        });
+        root.is_some()
+            && !local_root
+            && untrusted.source(store).is_none()
+            && keys.into_iter().any(by_param)
+    };
+    if values.is_empty() || !values.into_iter().all(loaded) {
+        return None;
+    }
+    saved_after(&function.body, name, span).then_some(why)
+}
+
+/// Whether a statement after `span` saves the record bound to `name`: stores it in a
+/// subscript or attribute, passes it to a method of another object, or returns it.
+fn saved_after(body: &[Stmt], name: &str, span: routewarden_python::ast::Span) -> bool {
+    let is_record = |e: &Expr| e.as_name() == Some(name);
+    // `storage.save(record_id, record)`, also as a value (`ok = storage.save(...)`).
+    let passed_to_method = |value: &Expr| {
+        value.any(&mut |x| {
+            x.as_call().is_some_and(|c| {
+                matches!(&c.func.kind, ExprKind::Attribute { value, .. } if !is_record(value))
+                    && c.args
+                        .iter()
+                        .chain(c.keywords.iter().map(|k| &k.value))
+                        .any(is_record)
+            })
+        })
+    };
+    body.iter().any(|stmt| {
+        if stmt.span().end <= span.end {
+            return false;
+        }
+        let after = stmt.span().start >= span.end;
+        let saves = match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if after => {
+                is_record(value)
+                    && targets.iter().any(|t| {
+                        matches!(
+                            t.kind,
+                            ExprKind::Subscript { .. } | ExprKind::Attribute { .. }
+                        )
+                    })
+                    || passed_to_method(value)
+            }
+            Stmt::Return {
+                value: Some(value), ..
+            } if after => is_record(value) || passed_to_method(value),
+            Stmt::Expr { value, .. } if after => passed_to_method(value),
+            _ => false,
+        };
+        saves
+            || (!matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_))
+                && stmt
+                    .child_bodies()
+                    .any(|child| saved_after(child, name, span)))
+    })
 }
 
 impl Rule for MassAssignment {
