@@ -3783,6 +3783,40 @@ impl<'a> LoopBinding<'a> {
     }
 }
 
+/// Where and how a view is registered: what [`Extractor::target_routes`] needs besides the view.
+struct RouteSite<'a, 's> {
+    file: usize,
+    scope: &'s [&'a Function],
+    owner: Option<ObjectId>,
+    path: String,
+    call: &'a Call,
+    methods: Option<Vec<String>>,
+    default_method: &'s str,
+    span: Span,
+}
+
+/// `getattr(receiver, name)` with the builtin (not a project function of that name): the two
+/// arguments.
+fn builtin_getattr<'e>(
+    model: &ProjectModel,
+    file: usize,
+    call: &'e Call,
+) -> Option<(&'e Expr, &'e Expr)> {
+    if call.func.as_name() != Some("getattr")
+        || !call.keywords.is_empty()
+        || matches!(
+            model.resolve_definition(file, &call.func),
+            Some((_, Some(_), _))
+        )
+    {
+        return None;
+    }
+    match call.args.as_slice() {
+        [receiver, name] => Some((receiver, name)),
+        _ => None,
+    }
+}
+
 /// What a view expression registers: a function or a class-based view, and the decorators
 /// wrapped around it at registration (`login_required(view)`).
 enum ViewTarget<'a> {
@@ -4245,16 +4279,7 @@ impl<'a> Extractor<'a> {
         let ExprKind::Call(getattr) = &decorator.func.kind else {
             return false;
         };
-        // The builtin, not a project function of that name.
-        if getattr.func.as_name() != Some("getattr")
-            || matches!(
-                self.model.resolve_definition(self.file, &getattr.func),
-                Some((_, Some(_), _))
-            )
-        {
-            return false;
-        }
-        let [receiver, method] = getattr.args.as_slice() else {
+        let Some((receiver, method)) = builtin_getattr(self.model, self.file, getattr) else {
             return false;
         };
         let position = |e: Option<&Expr>| {
@@ -4342,6 +4367,16 @@ impl<'a> Extractor<'a> {
             outer_wrappers.push((self.file, &wrapping.func));
             view = Some(first);
         }
+        // `view_func=getattr(views, endpoint)` with `endpoint` unpacked: the attribute of the
+        // project module named in each row.
+        let mut getattr_module: Option<&'a Expr> = None;
+        if let Some(c) = view.and_then(Expr::as_call)
+            && let Some((module, name)) = builtin_getattr(self.model, self.file, c)
+            && position(Some(name)).is_some()
+        {
+            getattr_module = Some(module);
+            view = Some(name);
+        }
         let positions = [position(path_arg), position(view), position(methods_arg)];
         // `methods=[method]`: the list's unpacked names.
         let listed_methods: Option<Vec<(&'a Expr, ItemPosition<'a>)>> = methods_arg
@@ -4373,7 +4408,12 @@ impl<'a> Extractor<'a> {
         } else {
             "GET"
         };
-        for (item_span, parts) in rows.rows() {
+        let row_values = self.row_values(rows, file, &scope, path_arg, positions[0].is_none());
+        for ((item_span, parts), (built_path, excluded)) in rows.rows().into_iter().zip(row_values)
+        {
+            if excluded {
+                continue;
+            }
             // An argument that is one of the unpacked names comes from the item.
             let pick = |e: Option<&'a Expr>, at: ItemPosition| match at {
                 Some((i, from)) if from.same(rows) => parts.get(i).copied(),
@@ -4382,7 +4422,9 @@ impl<'a> Extractor<'a> {
             let Some(view) = pick(view, positions[1]) else {
                 continue;
             };
-            let path = path_text(self.model, file, &scope, pick(path_arg, positions[0]));
+            let path = built_path.unwrap_or_else(|| {
+                path_text(self.model, file, &scope, pick(path_arg, positions[0]))
+            });
             let methods = match &listed_methods {
                 Some(elems) => Some(
                     elems
@@ -4396,22 +4438,105 @@ impl<'a> Extractor<'a> {
                 }
             };
             let before = self.out.routes.len();
-            self.view_routes(
-                file,
-                &scope,
-                owner.cloned(),
-                path,
-                view,
-                call,
-                methods,
-                default_method,
-                item_span,
-            );
+            match getattr_module {
+                Some(module) => {
+                    let mut wrappers = Vec::new();
+                    let target = view.as_str().and_then(|name| {
+                        self.module_attribute_view(file, module, name, &mut wrappers, 0)
+                    });
+                    let site = RouteSite {
+                        file,
+                        scope: &scope,
+                        owner: owner.cloned(),
+                        path,
+                        call,
+                        methods,
+                        default_method,
+                        span: item_span,
+                    };
+                    self.target_routes(site, target, wrappers, None);
+                }
+                None => self.view_routes(
+                    file,
+                    &scope,
+                    owner.cloned(),
+                    path,
+                    view,
+                    call,
+                    methods,
+                    default_method,
+                    item_span,
+                ),
+            }
             for route in &mut self.out.routes[before..] {
                 route.view_decorators.extend(outer_wrappers.iter().copied());
             }
         }
         true
+    }
+
+    /// For each row of a loop's literal rows: the path a registration's path expression builds
+    /// from the row's unpacked names (`"/~<namespace>" + rule`; with `built` only, when the
+    /// path is not one of the names itself), and whether an `if` inside the loop that tests
+    /// them rules the row out (`if "<repo>" in rule:`).
+    fn row_values(
+        &self,
+        rows: LoopRows<'a>,
+        file: usize,
+        scope: &[&'a Function],
+        path_arg: Option<&'a Expr>,
+        built: bool,
+    ) -> Vec<(Option<String>, bool)> {
+        let variables: Vec<&LoopBinding<'a>> = self
+            .loops
+            .iter()
+            .filter(|b| b.index.is_some() && b.rows.same(rows))
+            .collect();
+        let mentions = |e: &Expr| {
+            e.any(&mut |x| {
+                x.as_name()
+                    .is_some_and(|n| variables.iter().any(|b| b.name == n))
+            })
+        };
+        let built_path = path_arg.filter(|p| built && mentions(p));
+        let tests: Vec<&Branch<'a>> = self
+            .conditions
+            .iter()
+            .filter(|b| mentions(b.test))
+            .collect();
+        let all_rows = rows.rows();
+        if built_path.is_none() && tests.is_empty() {
+            return vec![(None, false); all_rows.len()];
+        }
+        let mut frame = HelperFrame {
+            model: self.model,
+            def_file: self.file,
+            def_scope: self.scope.clone(),
+            function: None,
+            call_file: self.file,
+            call_scope: &self.scope,
+            bound: &[],
+            loop_values: Vec::new(),
+            item_file: file,
+            item_scope: scope,
+            locals: Vec::new(),
+        };
+        all_rows
+            .iter()
+            .map(|(_, parts)| {
+                frame.loop_values.clear();
+                for b in &variables {
+                    if let Some(part) = b.index.and_then(|i| parts.get(i)) {
+                        frame.loop_values.push((b.name, part));
+                    }
+                }
+                let path = built_path.map(|p| frame.text(p, 0));
+                let excluded = tests
+                    .iter()
+                    .any(|b| frame.truth(b.test).is_some_and(|t| t != b.then));
+                (path, excluded)
+            })
+            .collect()
     }
 
     /// The objects a call receiver denotes: one, or each item of an enclosing
@@ -6269,6 +6394,32 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// The framework object an instance of a project class registers on in its own method
+    /// `method` (`def add_resource(self, resource, *urls): ... self.blueprint.add_url_rule(
+    /// rule=url, view_func=view)`), when `receiver` is such an instance: the object the
+    /// instance keeps in that attribute (`self.blueprint = Blueprint(..., url_prefix="/api")`).
+    fn kept_registration_object(&self, receiver: &'a Expr, method: &str) -> Option<ObjectId> {
+        let (class_file, class) = receiver_class(self.model, self.file, &self.scope, receiver)
+            .or_else(|| module_instance_class(self.model, self.file, receiver))?;
+        let (_, _, function) = find_method(self.model, class_file, class, method)?;
+        let mut kept = None;
+        crate::security::walk_exprs(&function.body, &mut |e| {
+            e.any(&mut |x| {
+                if kept.is_none()
+                    && let Some((inner, name)) = x.as_call().and_then(Call::method)
+                    && matches!(name, "add_url_rule" | "add_resource")
+                    && let ExprKind::Attribute { value, attr } = &inner.kind
+                    && value.as_name() == Some("self")
+                {
+                    kept = class_instance_object(self.model, class_file, class, attr)
+                        .filter(|id| self.object_kind_at_definition(id).is_some());
+                }
+                false
+            });
+        });
+        kept
+    }
+
     /// `api.add_resource(Resource, "/a", "/b")` once its arguments are known, read in `file`
     /// and `scope`: the class's routes at each path.
     #[allow(clippy::too_many_arguments)]
@@ -6733,9 +6884,17 @@ impl<'a> Extractor<'a> {
             }
             // Flask-RESTful and flask-restx: `api.add_resource(Resource, "/a", "/b")`.
             "add_resource" => {
-                let Some(api) = self.resolve(receiver) else {
+                let Some(mut api) = self.resolve(receiver) else {
                     return;
                 };
+                // `api.add_resource(Notes, "/notes")` where `api = Service(app)` is an instance
+                // of a project class whose own `add_resource` registers on a framework object
+                // the instance keeps (`self.blueprint.add_url_rule(...)`): that object's routes.
+                if self.object_kind_at_definition(&api).is_none()
+                    && let Some(kept) = self.kept_registration_object(receiver, attr)
+                {
+                    api = kept;
+                }
                 // `for route in API_ROUTES: api.add_resource(*route)`, `for cls, path in
                 // API_ROUTES: api.add_resource(cls, path)`: each row of the list.
                 if let Some((file, scope, rows)) = self.looped_arguments(&call.args) {
@@ -7248,6 +7407,12 @@ impl<'a> Extractor<'a> {
                         direct: true,
                     });
                 }
+                // `getattr(views, "home")`: the project module's attribute of that name.
+                if let Some((module, name)) = builtin_getattr(self.model, file, call)
+                    && let Some(name) = name.as_str()
+                {
+                    return self.module_attribute_view(file, module, name, wrappers, depth);
+                }
                 // `login_required(view)`, `jwt_required()(view)`
                 if call.args.len() == 1 && call.keywords.is_empty() {
                     wrappers.push((file, &call.func));
@@ -7359,6 +7524,37 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// The view `getattr(module, name)` gives when `module` names a project module: the
+    /// function, class or module-level value (`show = ShowView.as_view("show")`) it defines.
+    fn module_attribute_view(
+        &self,
+        file: usize,
+        module: &Expr,
+        name: &str,
+        wrappers: &mut Vec<(usize, &'a Expr)>,
+        depth: u32,
+    ) -> Option<ViewTarget<'a>> {
+        let qualified = self.model.files[file].imports.resolve(module)?;
+        self.model.module(&qualified)?;
+        let (def_file, stmt) = self.model.definition(&format!("{qualified}.{name}"))?;
+        match stmt {
+            Stmt::FunctionDef(function) => Some(ViewTarget::Function {
+                file: def_file,
+                function,
+                scope: Vec::new(),
+            }),
+            Stmt::ClassDef(class) => Some(ViewTarget::Class {
+                file: def_file,
+                class,
+                direct: true,
+            }),
+            Stmt::Assign {
+                value: Some(value), ..
+            } => self.view_of(def_file, &[], value, wrappers, depth + 1),
+            _ => None,
+        }
+    }
+
     /// `add_api_route(path, endpoint=create_endpoint(self.client.create_item, Model))` where
     /// the view the project function is given cannot be followed (a method of an injected
     /// object of unknown class): the function the factory defines and returns
@@ -7416,42 +7612,74 @@ impl<'a> Extractor<'a> {
         span: Span,
     ) {
         let mut wrappers = Vec::new();
-        let (handler, handler_file, handler_scope) =
-            match self.view_of(file, scope, view, &mut wrappers, 0) {
-                Some(ViewTarget::Function {
-                    file: handler_file,
-                    function,
-                    scope: handler_scope,
-                }) => (function, handler_file, handler_scope),
-                Some(ViewTarget::Class {
-                    file: class_file,
+        let target = self.view_of(file, scope, view, &mut wrappers, 0);
+        let site = RouteSite {
+            file,
+            scope,
+            owner,
+            path,
+            call,
+            methods,
+            default_method,
+            span,
+        };
+        self.target_routes(site, target, wrappers, Some(view));
+    }
+
+    /// Routes for the view a registration resolved to; `view` is the expression, for a
+    /// handler imported from outside the analysed code when nothing was resolved.
+    fn target_routes(
+        &mut self,
+        site: RouteSite<'a, '_>,
+        target: Option<ViewTarget<'a>>,
+        wrappers: Vec<(usize, &'a Expr)>,
+        view: Option<&'a Expr>,
+    ) {
+        let RouteSite {
+            file,
+            scope,
+            owner,
+            path,
+            call,
+            methods,
+            default_method,
+            span,
+        } = site;
+        let (handler, handler_file, handler_scope) = match target {
+            Some(ViewTarget::Function {
+                file: handler_file,
+                function,
+                scope: handler_scope,
+            }) => (function, handler_file, handler_scope),
+            Some(ViewTarget::Class {
+                file: class_file,
+                class,
+                direct,
+            }) => {
+                let view = ClassView {
+                    file,
+                    owner,
+                    path,
+                    class_file,
                     class,
+                    call,
+                    methods,
+                    wrappers,
+                    span,
                     direct,
-                }) => {
-                    let view = ClassView {
-                        file,
-                        owner,
-                        path,
-                        class_file,
-                        class,
-                        call,
-                        methods,
-                        wrappers,
-                        span,
-                        direct,
-                    };
-                    self.class_view_routes(view);
-                    return;
-                }
-                // `Route("/sso/login", endpoint=sso_login)` with `from sso_addon import
-                // sso_login` outside the analysed code: the route exists; its handler, with no
-                // code to read, is a stand-in named for the import (as for Flask-Admin's
-                // library views).
-                None => match self.imported_endpoint(file, scope, view) {
-                    Some(handler) => (handler, file, Vec::new()),
-                    None => return,
-                },
-            };
+                };
+                self.class_view_routes(view);
+                return;
+            }
+            // `Route("/sso/login", endpoint=sso_login)` with `from sso_addon import
+            // sso_login` outside the analysed code: the route exists; its handler, with no
+            // code to read, is a stand-in named for the import (as for Flask-Admin's
+            // library views).
+            None => match view.and_then(|v| self.imported_endpoint(file, scope, v)) {
+                Some(handler) => (handler, file, Vec::new()),
+                None => return,
+            },
+        };
         self.out.routes.push(RouteDecl {
             file,
             handler,
@@ -9854,8 +10082,21 @@ impl<'a> HelperFrame<'a, '_> {
 
     /// The truth of a test on a parameter (`with_node`, `not trailing_slash`): the literal
     /// the call passes, else the parameter's literal default.
-    fn truth(&self, test: &Expr) -> Option<bool> {
+    fn truth(&self, test: &'a Expr) -> Option<bool> {
         match &test.kind {
+            // `"<repo>" in rule` with both texts known (a loop variable bound to its row).
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if matches!(ops.as_slice(), [CmpOp::In | CmpOp::NotIn]) => {
+                let needle = self.text(left, 0);
+                let haystack = self.text(comparators.first()?, 0);
+                if needle.contains(DYNAMIC) || haystack.contains(DYNAMIC) {
+                    return None;
+                }
+                Some(haystack.contains(&needle) == matches!(ops[0], CmpOp::In))
+            }
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,
                 operand,
@@ -13056,6 +13297,164 @@ app.include_router(GraphQLRouter(schema, path="/v2"), prefix="/private", depende
                 .iter()
                 .all(|m| surface.route(m).handler.name.as_str()
                     == "strawberry.fastapi.GraphQLRouter"),
+        );
+    }
+
+    /// `for endpoint, rule in [...]: self.add_url_rule(rule, view_func=getattr(views,
+    /// endpoint))` in a Flask subclass: each row's view is the project module's attribute of
+    /// that name (a function, or a module-level `View.as_view(...)`), a path built from the
+    /// row (`"/~<ns>" + rule`) is read with the row bound, and an `if` inside the loop that
+    /// tests the row (`if "<repo>" in rule:`) leaves out the rows it rules out.
+    #[test]
+    fn getattr_of_a_module_names_each_rows_view() {
+        let model = project_model(&[
+            ("pkg/__init__.py", ""),
+            (
+                "pkg/views.py",
+                r#"
+from flask.views import View
+from flask_login import login_required
+
+
+def home():
+    return "home"
+
+
+class FileView(View):
+    def dispatch_request(self, repo, path):
+        return path
+
+
+blob = FileView.as_view("blob")
+
+
+@login_required
+def purge(repo):
+    return "purged"
+"#,
+            ),
+            (
+                "pkg/app.py",
+                r#"
+import flask
+
+from pkg import views
+
+
+class Site(flask.Flask):
+    def __init__(self):
+        flask.Flask.__init__(self, __name__)
+        self.setup_routes()
+
+    def setup_routes(self):
+        for endpoint, rule, methods in [
+            ("home", "/", ["GET"]),
+            ("blob", "/<repo>/blob/<path:path>", ["GET"]),
+            ("purge", "/<repo>/purge", ["POST"]),
+        ]:
+            self.add_url_rule(rule, view_func=getattr(views, endpoint), methods=methods)
+            if "<repo>" in rule:
+                self.add_url_rule("/~<ns>" + rule, view_func=getattr(views, endpoint))
+        self.add_url_rule("/one", view_func=getattr(views, "home"))
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "pkg.app.Site GET / -",
+                "pkg.app.Site GET /<repo>/blob/<path:path> -",
+                "pkg.app.Site GET /one -",
+                "pkg.app.Site GET /~<ns>/<repo>/blob/<path:path> -",
+                "pkg.app.Site GET /~<ns>/<repo>/purge @login_required",
+                "pkg.app.Site POST /<repo>/purge @login_required",
+            ]
+        );
+    }
+
+    /// A project class keeps a blueprint (`self.blueprint = Blueprint(..., url_prefix="/api")`),
+    /// its own `add_resource` registers the resources it is given on it, and `register()`
+    /// registers the blueprint on the application the constructor was given: the resources
+    /// added through a module-level instance are the blueprint's routes, served under its
+    /// prefix by that application.
+    #[test]
+    fn resources_added_through_a_wrapper_are_its_blueprints() {
+        let model = project_model(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/service.py",
+                r#"
+from flask import Blueprint
+from flask.views import MethodView
+
+
+class Resource(MethodView):
+    pass
+
+
+class Service:
+    def __init__(self, app):
+        self.app = app
+        self.blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+    def add_resource(self, resource, *urls):
+        view = resource.as_view(resource.__name__)
+        for url in urls:
+            self.blueprint.add_url_rule(rule=url, view_func=view)
+
+    def register(self):
+        self.app.register_blueprint(self.blueprint)
+"#,
+            ),
+            (
+                "svc/core.py",
+                r#"
+from flask import Flask
+
+from .service import Service
+
+app = Flask(__name__)
+api = Service(app)
+"#,
+            ),
+            (
+                "svc/main.py",
+                r#"
+from flask_login import login_required
+
+from .core import api
+from .service import Resource
+
+
+class Ping(Resource):
+    def get(self):
+        return "ok"
+
+
+class Note(Resource):
+    @login_required
+    def get(self, note_id):
+        return note_id
+
+    def delete(self, note_id):
+        return note_id
+
+
+api.add_resource(Ping, "/ping")
+api.add_resource(Note, "/note/<int:note_id>", "/notes/<int:note_id>")
+api.register()
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "svc.core.app DELETE /api/note/<int:note_id> -",
+                "svc.core.app DELETE /api/notes/<int:note_id> -",
+                "svc.core.app GET /api/note/<int:note_id> @login_required",
+                "svc.core.app GET /api/notes/<int:note_id> @login_required",
+                "svc.core.app GET /api/ping -",
+            ]
         );
     }
 }
