@@ -2688,7 +2688,10 @@ fn path_text_at(
                 .iter()
                 .map(|item| path_text_at(model, origin.file, &origin.scope, item, depth + 1))
                 .collect();
-            if parts.iter().all(|p| p == "<dynamic>") {
+            // An item partly known (`f"v{api_version}"` of a helper's parameter) is read per
+            // call where the helper is called (`per_call_blueprint_prefix`); here it leaves the
+            // whole join unknown.
+            if parts.iter().all(|p| p == "<dynamic>") || parts.iter().any(|p| p.contains("{…}")) {
                 "<dynamic>".to_string()
             } else {
                 parts.join(separator)
