@@ -2666,6 +2666,51 @@ fn path_text_at(
                 "<dynamic>".to_string()
             }
         }
+        // `"/".join([api_base, module_name])`: the items joined, an unknown item shown as
+        // `<dynamic>` (`<dynamic>/token`); nothing known is `<dynamic>`.
+        ExprKind::Call(call)
+            if depth < 6
+                && call.keywords.is_empty()
+                && matches!(&call.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "join" && value.as_str().is_some())
+                && let [items] = call.args.as_slice()
+                && let Some(items) = model
+                    .resolve_value(origin.file, &origin.scope, items)
+                    .expr
+                    .elements()
+                    .filter(|items| !items.is_empty()) =>
+        {
+            let ExprKind::Attribute { value, .. } = &call.func.kind else {
+                return "<dynamic>".to_string();
+            };
+            let separator = value.as_str().unwrap_or_default();
+            let parts: Vec<String> = items
+                .iter()
+                .map(|item| path_text_at(model, origin.file, &origin.scope, item, depth + 1))
+                .collect();
+            // An item partly known (`f"v{api_version}"` of a helper's parameter) is read per
+            // call where the helper is called (`per_call_blueprint_prefix`); here it leaves the
+            // whole join unknown.
+            if parts.iter().all(|p| p == "<dynamic>") || parts.iter().any(|p| p.contains("{…}")) {
+                "<dynamic>".to_string()
+            } else {
+                parts.join(separator)
+            }
+        }
+        // `module_name = __name__.split(".")[-1]`: the last part of the module's own name.
+        ExprKind::Subscript { value, slice }
+            if matches!(slice.kind, ExprKind::UnaryOp { op: UnaryOp::Neg, ref operand }
+                    if matches!(operand.kind, ExprKind::Int(Some(1))))
+                && value.as_call().is_some_and(|c| {
+                    matches!(&c.func.kind, ExprKind::Attribute { value, attr }
+                        if attr == "split" && value.as_name() == Some("__name__"))
+                        && c.keywords.is_empty()
+                        && matches!(c.args.as_slice(), [sep] if sep.as_str() == Some("."))
+                }) =>
+        {
+            let module = &model.files[origin.file].module_name;
+            module.rsplit('.').next().unwrap_or(module).to_string()
+        }
         // `params["endpoint"]`, where the settings mapping `params` (or the project function
         // that returns it) sets the key: `params["endpoint"] = params.get("endpoint", "/x")`,
         // `{"endpoint": "/x"}`.
@@ -12177,6 +12222,113 @@ class Archive(Resource):
         );
         assert!(!routes.iter().any(|r| r.contains("archive")), "{routes:?}");
         assert_eq!(routes.len(), 3, "{routes:?}");
+    }
+
+    /// `path = "/".join([api_base, module_name])` with `module_name = __name__.split(".")[-1]`:
+    /// the module's last name is known, a base read from the deployment's configuration stays
+    /// `<dynamic>` (`<dynamic>/token/device`), and a module constant is read
+    /// (`/api/v2/inventory`). The node login is public, the other routes are not protected.
+    #[test]
+    fn resource_paths_joined_with_the_module_name() {
+        let model = project_model(&[
+            ("grid/__init__.py", ""),
+            ("grid/resources/__init__.py", ""),
+            (
+                "grid/settings.py",
+                "RESOURCES = [\"token\", \"device\", \"inventory\"]\n",
+            ),
+            (
+                "grid/server.py",
+                r#"
+import importlib
+import json
+import os
+
+from flask import Flask
+from flask_restful import Api
+
+from grid.settings import RESOURCES
+
+app = Flask(__name__)
+api = Api(app)
+config = json.load(open(os.environ["GRID_CONFIG"]))
+
+
+def load_resources():
+    for name in RESOURCES:
+        module = importlib.import_module("grid.resources." + name)
+        module.setup(api, config["api_path"])
+
+
+load_resources()
+"#,
+            ),
+            (
+                "grid/resources/token.py",
+                r#"
+from flask_restful import Resource
+
+module_name = __name__.split(".")[-1]
+
+
+def setup(api, api_base):
+    path = "/".join([api_base, module_name])
+    api.add_resource(DeviceToken, path + "/device", methods=("POST",))
+
+
+class DeviceToken(Resource):
+    def post(self):
+        return {}
+"#,
+            ),
+            (
+                "grid/resources/device.py",
+                r#"
+from flask_jwt_extended import jwt_required
+from flask_restful import Resource
+
+module_name = __name__.split(".")[-1]
+
+
+def setup(api, api_base):
+    path = "/".join([api_base, module_name])
+    api.add_resource(Device, path + "/<int:id>", methods=("DELETE",))
+
+
+class Device(Resource):
+    @jwt_required()
+    def delete(self, id):
+        return {}
+"#,
+            ),
+            (
+                "grid/resources/inventory.py",
+                r#"
+from flask_restful import Resource
+
+API_ROOT = "/api/v2"
+module_name = __name__.split(".")[-1]
+
+
+def setup(api, api_base):
+    path = "/".join([API_ROOT, module_name])
+    api.add_resource(Inventory, path, methods=("POST",))
+
+
+class Inventory(Resource):
+    def post(self):
+        return {}
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "grid.server.app DELETE <dynamic>/device/<int:id> @jwt_required()",
+                "grid.server.app POST /api/v2/inventory -",
+                "grid.server.app POST <dynamic>/token/device -",
+            ]
+        );
     }
 
     /// A path read from a settings mapping with a literal default is that default, as for
