@@ -244,6 +244,12 @@ pub fn is_basic_auth_class(class: &str) -> bool {
     from_package(class, "flask_basicauth", "BasicAuth")
 }
 
+/// Flask-OAuthlib's provider: `@oauth2.require_oauth(*scopes)` answers 401 unless the request
+/// carries a valid bearer token holding those scopes.
+pub fn is_oauth_provider_class(class: &str) -> bool {
+    from_package(class, "flask_oauthlib", "OAuth2Provider")
+}
+
 pub fn is_auth_object_class(class: &str) -> bool {
     AUTH_OBJECT_CLASSES
         .iter()

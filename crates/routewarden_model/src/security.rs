@@ -7,8 +7,8 @@ use crate::apps::{
 use crate::config::any_identifier_word;
 use crate::frameworks::{
     ObjectKind, auth_decorator, is_auth_function_name, is_auth_object_class,
-    is_authenticator_class_name, is_library_access_check, is_permission_object_class,
-    is_principal_permission_class, is_security_scheme,
+    is_authenticator_class_name, is_library_access_check, is_oauth_provider_class,
+    is_permission_object_class, is_principal_permission_class, is_security_scheme,
 };
 use crate::project::ProjectModel;
 use crate::words::{StaticWordList, WordList};
@@ -220,6 +220,7 @@ impl<'a> AttackSurface<'a> {
                     hook_owner_stands_for_others: &hook_owner_stands_for_others,
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
+                    submission_reads: RefCell::new(HashMap::default()),
                     local_constructions: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
                     anonymous_user: &anonymous_user,
@@ -422,6 +423,9 @@ struct Judge<'a, 'm> {
     /// What the conditional refusals of a body decide, by (file, body, chain depth up to
     /// [`REFUSAL_DEPTH`]): the same for every view class.
     gate_memo: RefCell<HashMap<(usize, usize, u32), Verdict>>,
+    /// Handler bodies (their addresses) that read what the caller submits (`request.json`,
+    /// `request.form`, ...): only there can a tested local be a submitted record.
+    submission_reads: RefCell<HashMap<usize, bool>>,
     /// The calls each judged body last assigns to its names (`page = Page(path)`), by body:
     /// looked up for every method called on a local.
     local_constructions: RefCell<HashMap<usize, Rc<HashMap<&'a str, &'a Expr>>>>,
@@ -1137,10 +1141,9 @@ impl<'a> Judge<'a, '_> {
                 .any(|p| q.starts_with(p));
             let timed_loads = matches!(call.func.last_name(), Some("loads" | "unsign"))
                 && call.keyword("max_age").is_some();
-            let project = self
-                .model
-                .resolve_definition(file, &call.func)
-                .is_some_and(|(_, stmt, _)| matches!(stmt, Some(Stmt::FunctionDef(_))));
+            // A project function, or a method of a project class called on the class
+            // (`User.verify_set_password_token(token)`).
+            let project = self.project_callable(file, &call.func).is_some();
             if !(known_library || timed_loads || project) {
                 return;
             }
@@ -1149,8 +1152,26 @@ impl<'a> Judge<'a, '_> {
             }
         });
         found
-            .or_else(|| token_lookup(&handler.body, &from_request))
+            .or_else(|| {
+                token_lookup(&handler.body, &from_request, &|c: &Call| {
+                    self.project_callable(file, &c.func).is_some()
+                })
+            })
             .or_else(|| self.mac_comparison(file, &handler.body, &from_request))
+    }
+
+    /// A project function, or a method of a project class called on the class itself (a static
+    /// or class method: `User.verify_set_password_token(token)`): its file and definition.
+    fn project_callable(&self, file: usize, func: &Expr) -> Option<(usize, &'a Function)> {
+        if let Some((f, Some(Stmt::FunctionDef(d)), _)) = self.model.resolve_definition(file, func)
+        {
+            return Some((f, d));
+        }
+        let ExprKind::Attribute { value, attr } = &func.kind else {
+            return None;
+        };
+        let (class_file, class) = self.project_class(file, value)?;
+        find_method(self.model, class_file, class, attr).map(|(f, _, m)| (f, m))
     }
 
     /// A handler that goes on only when a value the caller presents is a key of a store whose
@@ -5094,6 +5115,24 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
+    /// Whether a handler body reads what the caller submits: the body, the form, the query.
+    fn reads_submission(&self, root: &[Stmt]) -> bool {
+        let key = root.as_ptr() as usize;
+        if let Some(&known) = self.submission_reads.borrow().get(&key) {
+            return known;
+        }
+        let mut found = false;
+        walk_exprs(root, &mut |e| {
+            found = found
+                || e.any(&mut |x| {
+                    matches!(&x.kind, ExprKind::Attribute { value, attr }
+                        if value.as_name() == Some("request") && is_submission_attribute(attr))
+                });
+        });
+        self.submission_reads.borrow_mut().insert(key, found);
+        found
+    }
+
     /// Judges a decorator: a known authentication decorator, a user-configured one, a
     /// Flask-HTTPAuth `login_required`, Starlette's `requires`, or a project decorator that
     /// authenticates.
@@ -5191,6 +5230,21 @@ impl<'a> Judge<'a, '_> {
                     ..Default::default()
                 });
             }
+        }
+        // `@oauth2.require_oauth("scope")` on a Flask-OAuthlib `OAuth2Provider`: a bearer-token
+        // guard; the scopes it names are the permissions it checks.
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && attr == "require_oauth"
+            && self
+                .model
+                .instance_class(file, scope, value)
+                .is_some_and(|c| is_oauth_provider_class(&c))
+        {
+            return Some(Verdict {
+                authenticates: true,
+                checks_role: has_args,
+                ..Default::default()
+            });
         }
         // `@self.requires_auth` on a route defined in a method: the class's own decorator,
         // judged by its body rather than its name.
@@ -5290,7 +5344,10 @@ impl<'a> Judge<'a, '_> {
                 }
                 v.authenticates.then_some(Verdict {
                     authenticates: true,
-                    checks_role: v.checks_role || has_args && self.role_name(&function.name),
+                    checks_role: v.checks_role
+                        || has_args
+                            && (self.role_name(&function.name)
+                                || refuses_caller_lacking_arguments(function)),
                     switch: v.switch,
                     presented_only: v.presented_only,
                     ..Default::default()
@@ -6730,6 +6787,31 @@ impl<'a> Judge<'a, '_> {
                         } else {
                             self.gate_of(file, caller_part.unwrap_or(test))
                         };
+                    // `user = User.query.filter(User.login == body["login"]).first()`, then
+                    // `if user is None: raise Forbidden`: the record the submission names, not
+                    // the caller, whatever the local is called. The checks below that follow
+                    // where a value comes from may still find the caller in it.
+                    if own.identity
+                        && own.switch.is_none()
+                        && self.handler_bodies.contains(&(root.as_ptr() as usize))
+                        && self.reads_submission(root)
+                        && {
+                            // `if current_app.config["VERIFY"] and not user.verified:`: the
+                            // setting only switches the test of the record.
+                            let tested = caller_part.unwrap_or(test);
+                            let parts: Vec<&Expr> = match &tested.kind {
+                                ExprKind::BoolOp { values, .. } => {
+                                    values.iter().filter(|v| !self.is_config(file, v)).collect()
+                                }
+                                _ => vec![tested],
+                            };
+                            !parts.is_empty()
+                                && parts.iter().all(|p| tests_only_submitted_records(root, p))
+                        }
+                    {
+                        own.identity = false;
+                        own.role = false;
+                    }
                     // `if has_login and ...:`: the guards under it run only while the flag holds.
                     if own.switch.is_none()
                         && caller_part.is_some_and(|c| c.span != test.span)
@@ -11038,6 +11120,206 @@ fn reads_request_field(e: &Expr, credential: bool) -> bool {
     })
 }
 
+/// `request.json`, `request.form`, `request.args`...: what the caller submits.
+fn is_submission_attribute(attr: &str) -> bool {
+    matches!(
+        attr,
+        "json" | "get_json" | "form" | "args" | "values" | "data" | "get_data" | "files"
+    )
+}
+
+/// A decorator factory whose wrapper refuses the caller unless a test of the caller's identity
+/// holds for what the factory's arguments name: `def requires_capabilities(*caps)` with `for
+/// cap in caps: if not g.auth_user.has_rights(cap): raise Forbidden()`. A permission check,
+/// whatever the names. The arguments must be handed to the test (as a call's argument or a
+/// compared operand): `if not optional and not g.user:` only switches the check.
+fn refuses_caller_lacking_arguments(function: &Function) -> bool {
+    fn visit<'s>(body: &'s [Stmt], names: &mut Vec<&'s str>, found: &mut bool) {
+        for stmt in body {
+            if *found {
+                return;
+            }
+            match stmt {
+                Stmt::FunctionDef(f) => visit(&f.body, names, found),
+                Stmt::For { target, iter, .. } if mentions_any(iter, names) => {
+                    names.extend(crate::project::target_names(target));
+                }
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if mentions_any(value, names) => {
+                    names.extend(targets.iter().flat_map(crate::project::target_names));
+                }
+                Stmt::If { test, body, .. } => {
+                    let handed = test.any(&mut |x| match &x.kind {
+                        ExprKind::Call(c) => c
+                            .args
+                            .iter()
+                            .chain(c.keywords.iter().map(|k| &k.value))
+                            .any(|a| mentions_any(a, names)),
+                        ExprKind::Compare { .. } => x
+                            .comparisons()
+                            .iter()
+                            .any(|(l, _, r)| mentions_any(l, names) || mentions_any(r, names)),
+                        _ => false,
+                    });
+                    let refuses = match code_statements(body).last() {
+                        Some(Stmt::Raise { .. } | Stmt::Return { .. }) => true,
+                        Some(Stmt::Expr { value, .. }) => value
+                            .as_call()
+                            .is_some_and(|c| c.func.last_name() == Some("abort")),
+                        _ => false,
+                    };
+                    *found = handed && refuses && mentions_identity(test);
+                }
+                _ => {}
+            }
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                for child in stmt.child_bodies() {
+                    visit(child, names, found);
+                }
+            }
+        }
+    }
+    let mut names: Vec<&str> = function
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n != "self" && *n != "cls")
+        .collect();
+    let mut found = false;
+    visit(&function.body, &mut names, &mut found);
+    found
+}
+
+/// Whether every name `test` reads is a local holding a record looked up from what the request
+/// submits, with no credential among it: `user = User.query.filter(User.login ==
+/// body["login"]).first()` after `body = request.get_json()`. Refusing such a record (missing,
+/// or lacking a right) validates the submission; it says nothing about who is calling. A lookup
+/// keyed on a token, key, password or signature the request carries, or on the session, `g`
+/// or `current_user`, is not one.
+fn tests_only_submitted_records(root: &[Stmt], test: &Expr) -> bool {
+    let mut names = Vec::new();
+    test.any(&mut |x| {
+        if let Some(n) = x.as_name() {
+            names.push(n);
+        }
+        false
+    });
+    if names.is_empty() {
+        return false;
+    }
+    // The function's assignments, gathered once.
+    let mut assignments: Vec<(&str, &Expr)> = Vec::new();
+    walk_stmts(root, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        {
+            for t in targets {
+                if let Some(n) = t.as_name() {
+                    assignments.push((n, value));
+                }
+            }
+        }
+    });
+    let assigned = |n: &str| assignments.iter().any(|(t, _)| *t == n);
+    // Names the function does not assign (`Capabilities`, `len`) only qualify the test,
+    // unless they stand for the caller (`g`, `current_user`, the session).
+    names.iter().any(|n| assigned(n))
+        && names.iter().all(|n| {
+            if assigned(n) {
+                assignments
+                    .iter()
+                    .filter(|(t, _)| t == n)
+                    .all(|(_, v)| from_request_without_credential(&assignments, v, 0) == Some(true))
+            } else {
+                !matches!(*n, "g" | "request" | "session") && !IDENTITY.found_in(n)
+            }
+        })
+        // `if "session" not in post_data:` asks for a credential the caller submits.
+        && from_request_without_credential(&assignments, test, 0).is_some()
+}
+
+/// `Some(true)` when `e` reads what the caller submits, `Some(false)` when it reads nothing of
+/// the request, `None` when it names a credential (a key, a word or a local naming a token,
+/// key or password), reads another part of the request, or hands the whole request on; locals
+/// are followed through `assignments`, a few deep.
+fn from_request_without_credential(
+    assignments: &[(&str, &Expr)],
+    e: &Expr,
+    depth: u32,
+) -> Option<bool> {
+    if depth > 3 {
+        return None;
+    }
+    let mut reads = false;
+    let mut credential = false;
+    let mut unknown = false;
+    e.any(&mut |x| {
+        let word = match &x.kind {
+            ExprKind::Name(n) => Some(n.as_str()),
+            ExprKind::Attribute { attr, .. } => Some(attr.as_str()),
+            ExprKind::Str(s) => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(w) = word {
+            let lower = w.to_ascii_lowercase();
+            credential |= holds_presented_credential(&lower)
+                || is_token_name(w)
+                || lower == "key"
+                || lower.ends_with("_key")
+                || lower.ends_with("-key")
+                || matches!(lower.as_str(), "session" | "g" | "current_user" | "cookies");
+        }
+        if let ExprKind::Call(c) = &x.kind {
+            credential |= c.keywords.iter().any(|k| {
+                k.arg
+                    .as_deref()
+                    .is_some_and(|a| holds_presented_credential(a) || is_token_name(a))
+            });
+            // `authenticate(request)`: the whole request handed to a function that may read
+            // its credentials.
+            unknown |= c
+                .args
+                .iter()
+                .chain(c.keywords.iter().map(|k| &k.value))
+                .any(|a| a.as_name() == Some("request"));
+        }
+        // What the caller submits: the body, the form, the query. Anything else of the request
+        // (headers, cookies, `request.state.user` a middleware set, `request.user`) may carry
+        // or stand for the caller's identity.
+        if let ExprKind::Attribute { value, attr } = &x.kind
+            && value.as_name() == Some("request")
+        {
+            if is_submission_attribute(attr) {
+                reads = true;
+            } else {
+                unknown = true;
+            }
+        }
+        // Locals are followed; module names, classes and builtins add nothing.
+        if let Some(n) = x.as_name()
+            && n != "request"
+        {
+            for (_, v) in assignments
+                .iter()
+                .filter(|(t, v)| *t == n && !std::ptr::eq(*v, e))
+            {
+                match from_request_without_credential(assignments, v, depth + 1) {
+                    Some(r) => reads |= r,
+                    None => unknown = true,
+                }
+            }
+        }
+        false
+    });
+    (!credential && !unknown).then_some(reads)
+}
+
 /// `X-API-Key`, `Authorization`, `X-Admin-Key`: a request field that carries a credential.
 fn names_credential_field(key: &str) -> bool {
     // `X-Reload-Secret`: a shared secret presented in a header is a credential too.
@@ -13032,8 +13314,14 @@ fn secret_key_call<'e>(
 
 /// A lookup of the record that holds a presented token, refused when there is none:
 /// `user = User.query.filter_by(confirmation_token=token).first()` (or `filter(User.token ==
-/// token)`), then `if not user: return error` in the same block. The lookup's call.
-fn token_lookup<'e>(body: &'e [Stmt], from_request: &[&str]) -> Option<&'e Call> {
+/// token)`, or a project function or class method handed the token, `File.by_download_token(
+/// access_token)`, as `project` says), then `if not user: return error` in the same block. The
+/// token opens only what it was issued for: the lookup's call.
+fn token_lookup<'e>(
+    body: &'e [Stmt],
+    from_request: &[&str],
+    project: &dyn Fn(&Call) -> bool,
+) -> Option<&'e Call> {
     let mut blocks = Vec::new();
     unconditional_blocks(body, &mut |block| blocks.push(block));
     for body in blocks {
@@ -13059,7 +13347,15 @@ fn token_lookup<'e>(body: &'e [Stmt], from_request: &[&str]) -> Option<&'e Call>
                         .iter()
                         .any(|k| is_presented_token(&k.value, k.arg.as_deref(), from_request))
                 });
-                if by_keyword || compares_token(x, from_request) {
+                let by_position = || {
+                    x.as_call().is_some_and(|c| {
+                        c.args
+                            .iter()
+                            .any(|a| is_presented_token(a, None, from_request))
+                            && project(c)
+                    })
+                };
+                if by_keyword || compares_token(x, from_request) || by_position() {
                     lookup = x.as_call().or(lookup);
                 }
                 false
@@ -14934,6 +15230,118 @@ app.register_blueprint(bp)
     /// a check of the caller, with the role it is given. A predicate on a setting, on a
     /// counter keyed on the client's address or on the mere presence of a key is not; nor
     /// is a 404 after the check.
+    #[test]
+    fn oauth_provider_guards_class_method_tokens_and_submitted_records() {
+        let models = r#"
+import jwt
+
+class Account:
+    query = None
+
+    @staticmethod
+    def verify_reset_token(token):
+        return jwt.decode(token, "k", algorithms=["HS256"])
+
+    @staticmethod
+    def by_download_token(download_token):
+        return jwt.decode(download_token, "k", algorithms=["HS256"])
+"#;
+        let app = r#"
+from functools import wraps
+from flask import Flask, g, request
+from flask_oauthlib.provider import OAuth2Provider
+from werkzeug.exceptions import Forbidden
+from models import Account
+
+app = Flask(__name__)
+oauth2 = OAuth2Provider(app)
+
+def holding(*rights):
+    def decorator(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            for right in rights:
+                if not g.user.has_rights(right):
+                    raise Forbidden()
+            return f(*args, **kwargs)
+        return wrapper
+    return decorator
+
+@app.route("/notes", methods=["POST"])
+@oauth2.require_oauth("notes:write")
+def notes():
+    return "ok"
+
+@app.route("/password", methods=["POST"])
+def password():
+    body = request.get_json()
+    account = Account.verify_reset_token(body["token"])
+    if account is None:
+        raise Forbidden()
+    return "ok"
+
+@app.route("/download/<access_token>")
+def download(access_token):
+    blob = Account.by_download_token(access_token)
+    if not blob:
+        raise Forbidden()
+    return "ok"
+
+@app.route("/recover", methods=["POST"])
+def recover():
+    body = request.get_json()
+    user = Account.query.filter_by(email=body["email"]).first()
+    if user is None:
+        raise Forbidden()
+    return "ok"
+
+@app.route("/admin/users")
+@holding("manage_users")
+def admin_users():
+    return "ok"
+"#;
+        let files = [("models.py", models), ("app.py", app)];
+        assert_eq!(
+            routes(&files),
+            [
+                "GET /admin/users app.app: AUTH",
+                "GET /download/<access_token> app.app: AUTH",
+                "POST /notes app.app: AUTH",
+                "POST /password app.app: AUTH",
+                "POST /recover app.app: NONE",
+            ]
+        );
+        let model = crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut roles: Vec<(String, bool)> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .filter(|(_, sec)| sec.is_authenticated())
+            .map(|(m, sec)| (m.full_path.clone(), sec.checks_role()))
+            .collect();
+        roles.sort();
+        assert_eq!(
+            roles,
+            [
+                ("/admin/users".to_string(), true),
+                ("/download/<access_token>".to_string(), false),
+                ("/notes".to_string(), true),
+                ("/password".to_string(), false),
+            ]
+        );
+    }
+
     #[test]
     fn a_boolean_helper_judging_the_presented_key_authenticates() {
         let guards = r#"

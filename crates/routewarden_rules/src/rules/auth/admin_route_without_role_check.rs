@@ -14,7 +14,10 @@ declare_rule! {
     /// that authenticates the caller but never checks a role, permission, scope or superuser
     /// flag: not in its dependencies (followed transitively), not in its decorators
     /// (`roles_required`, `@auth.login_required(role=...)`, `Security(..., scopes=[...])`,
-    /// fastapi-users' `current_user(superuser=True)`), not in a router- or app-level guard and not
+    /// fastapi-users' `current_user(superuser=True)`, Flask-OAuthlib's
+    /// `@oauth2.require_oauth("scope")`, a project decorator factory whose wrapper refuses
+    /// unless the caller holds what its arguments name, `@requires_capabilities(Caps.manage)`
+    /// testing `g.user.has_rights(cap)`), not in a router- or app-level guard and not
     /// in the handler body (`user.is_superuser`, `has_role(...)`, `.permissions`), nor by the
     /// verifying call of the handler or of a dependency it names, given the permission it
     /// requires (`validate_access_token(token, required_permissions=[ADMIN])`, `roles=`,

@@ -30,7 +30,9 @@ declare_rule! {
     /// `class Scoped(type(app.session_interface))`) changing only the cookie's path, name or
     /// salt, not `open_session`/`save_session`, keeps the session client-side. Values that are
     /// members of a class named in the code (`LoginMechanism.PASSWORD`) name a kind, not a
-    /// credential.
+    /// credential. A constant boolean, number or `None` stored under a literal key that names a
+    /// credential but no authorisation state (`session["show_access_token"] = True`) is a flag
+    /// about the credential, not the credential, and is not reported.
     ///
     /// ## Why is this dangerous
     /// Flask's session is a signed, not encrypted, cookie: anyone holding it (the user, a
@@ -86,6 +88,22 @@ fn sensitive_key(key: &str) -> bool {
         return false;
     }
     is_credential_name(key) || words.iter().any(|w| AUTHZ_WORDS.contains(&w.as_str()))
+}
+
+/// `session["show_personal_access_token"] = True`: a literal key naming a credential but no
+/// authorisation state, holding a constant boolean, number or `None`. A constant is no
+/// credential: the key names what the flag is about, not what it holds.
+fn constant_flag_under_credential_key(key: &Expr, value: &Expr) -> bool {
+    let constant = matches!(
+        value.kind,
+        ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::NoneLiteral
+    );
+    constant
+        && key.as_str().is_some_and(|k| {
+            !identifier_words(k)
+                .iter()
+                .any(|w| AUTHZ_WORDS.contains(&w.as_str()))
+        })
 }
 
 /// A value read from a credential attribute (`user.password_hash`); not a member of a class
@@ -161,7 +179,9 @@ impl<'a> Writes<'a> {
                 } => {
                     for t in targets {
                         if let ExprKind::Subscript { value: s, slice } = &t.kind {
-                            if !self.is_session(s) {
+                            if !self.is_session(s)
+                                || constant_flag_under_credential_key(slice, value)
+                            {
                                 continue;
                             }
                             if let Some(key) = self.sensitive_key_named(slice) {
