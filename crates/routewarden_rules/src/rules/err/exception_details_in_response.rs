@@ -642,23 +642,7 @@ impl Analysis<'_, '_> {
             ExprKind::Await(inner) => self.taint(inner),
             // `[str(frame) for frame in traceback.extract_tb(e.__traceback__)]`: an element
             // built from what a tainted iterable yields, or from the exception itself.
-            ExprKind::Comprehension {
-                element,
-                value,
-                generators,
-            } => {
-                let parts = || std::iter::once(element.as_ref()).chain(value.as_deref());
-                parts().find_map(|p| self.taint(p)).or_else(|| {
-                    generators.iter().find_map(|g| {
-                        let t = self.taint(&g.iter)?;
-                        let bound = |x: &Expr| {
-                            x.as_name()
-                                .is_some_and(|n| g.target.any(&mut |b| b.as_name() == Some(n)))
-                        };
-                        parts().any(|p| p.any(&mut |x| bound(x))).then_some(t)
-                    })
-                })
-            }
+            ExprKind::Comprehension { .. } => comprehension_carries(expr, |e| self.taint(e)),
             _ => None,
         }
     }
@@ -1800,22 +1784,8 @@ fn carries_text(
             FStringPart::Literal(_) => false,
         }),
         // `[str(x) for x in traceback.extract_tb(error.__traceback__)]`
-        ExprKind::Comprehension {
-            element,
-            value,
-            generators,
-        } => {
-            let parts = || std::iter::once(element.as_ref()).chain(value.as_deref());
-            parts().any(carries)
-                || generators.iter().any(|g| {
-                    carries(&g.iter)
-                        && parts().any(|p| {
-                            p.any(&mut |x| {
-                                x.as_name()
-                                    .is_some_and(|n| g.target.any(&mut |b| b.as_name() == Some(n)))
-                            })
-                        })
-                })
+        ExprKind::Comprehension { .. } => {
+            comprehension_carries(expr, |e| carries(e).then_some(())).is_some()
         }
         ExprKind::BinOp { left, right, .. } => carries(left) || carries(right),
         ExprKind::Dict(entries) => entries.iter().any(|e| carries(&e.value)),
@@ -4950,4 +4920,36 @@ fn mentions_traceback_import(cx: &FileContext, body: &[Stmt]) -> bool {
         found = found || e.any(&mut |x| x.as_name().is_some_and(|n| names.contains(&n)));
     });
     found
+}
+
+/// What a comprehension carries, by `carried`: what its element (or a dict comprehension's
+/// value) carries itself, else what an iterable carries when the element reads the loop
+/// variable bound from it (`[str(f) for f in traceback.extract_tb(tb)]`; a count of the frames
+/// carries nothing).
+fn comprehension_carries<T>(
+    comprehension: &Expr,
+    mut carried: impl FnMut(&Expr) -> Option<T>,
+) -> Option<T> {
+    let ExprKind::Comprehension {
+        element,
+        value,
+        generators,
+    } = &comprehension.kind
+    else {
+        return None;
+    };
+    let parts = || std::iter::once(element.as_ref()).chain(value.as_deref());
+    if let Some(t) = parts().find_map(&mut carried) {
+        return Some(t);
+    }
+    generators.iter().find_map(|g| {
+        let t = carried(&g.iter)?;
+        let reads_target = |x: &Expr| {
+            x.as_name()
+                .is_some_and(|n| g.target.any(&mut |b| b.as_name() == Some(n)))
+        };
+        parts()
+            .any(|p| p.any(&mut |x| reads_target(x)))
+            .then_some(t)
+    })
 }
