@@ -1413,7 +1413,7 @@ impl Analysis<'_, '_> {
         routewarden_model::values::local_assignment(f, n)?;
         let model = self.cx.model;
         let (file, class) = project_class_of(model, self.cx.file_index, &self.scope, object)?;
-        let (file, method) = class_method(model, file, class, attr, 0)?;
+        let (file, _, method) = routewarden_model::apps::find_method(model, file, class, attr)?;
         let bound = bound_parameters(method, call, true);
         let this = positional_param(method, 0)?.name.as_str();
         bound
@@ -1484,32 +1484,6 @@ impl Analysis<'_, '_> {
             }
         }
     }
-}
-
-/// Method `name` of a project class or of one of its project bases.
-fn class_method<'m>(
-    model: &'m ProjectModel,
-    file: usize,
-    class: &'m routewarden_python::ast::Class,
-    name: &str,
-    depth: u32,
-) -> Option<(usize, &'m Function)> {
-    if let Some(m) = class.body.iter().find_map(|s| match s {
-        Stmt::FunctionDef(m) if m.name == name => Some(m.as_ref()),
-        _ => None,
-    }) {
-        return Some((file, m));
-    }
-    if depth > 3 {
-        return None;
-    }
-    class
-        .bases
-        .iter()
-        .find_map(|b| match model.resolve_definition(file, b)? {
-            (f, Some(Stmt::ClassDef(base)), _) => class_method(model, f, base, name, depth + 1),
-            _ => None,
-        })
 }
 
 /// Whether a method keeps the text of its parameter `param` on the instance `this`: an
