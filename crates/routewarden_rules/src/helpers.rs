@@ -3,7 +3,7 @@
 use crate::context::FileContext;
 use routewarden_model::config::ConfigValue;
 use routewarden_model::{ProjectModel, ValueOrigin, for_each_return};
-use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
+use routewarden_python::ast::{BoolOp, Call, Class, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
 pub use routewarden_model::config::{identifier_words, is_non_production_name};
 
@@ -1409,6 +1409,19 @@ pub fn host_binds_public(
     let origin = resolve_value_in_blocks(model, file, scope, host);
     if is_public_host(origin.expr) {
         return true;
+    }
+    // `os.environ.get("HOST") or "0.0.0.0"`: the last operand applies whenever the others are
+    // empty, unless one of them is a literal that never is.
+    if let ExprKind::BoolOp {
+        op: BoolOp::Or,
+        values,
+    } = &origin.expr.kind
+        && let Some((last, earlier)) = values.split_last()
+    {
+        let never_empty =
+            |e: &Expr| matches!(&e.kind, ExprKind::Str(s) if !s.is_empty()) || is_truthy_literal(e);
+        return !earlier.iter().any(never_empty)
+            && host_binds_public(model, origin.file, &origin.scope, last);
     }
     // `os.environ.get("HOST", "0.0.0.0")`: the default applies while the variable is unset.
     if let ExprKind::Call(call) = &origin.expr.kind

@@ -44,7 +44,7 @@ declare_rule! {
     /// held in a variable, or a command-line option whose default is `"0.0.0.0"`: argparse's
     /// `add_argument`, optparse's `add_option`, a click option's parameter; an environment
     /// variable read with that default, `os.environ.get("HOST", "0.0.0.0")` or `os.getenv`,
-    /// which applies while the variable is unset; a parameter whose default is `"0.0.0.0"`,
+    /// which applies while the variable is unset, or given it with `or "0.0.0.0"`; a parameter whose default is `"0.0.0.0"`,
     /// followed to the callers as the debug switch is: `def serve(host="0.0.0.0")` called
     /// without a host, or never called), or, for the other
     /// forms, when the same file starts a server on every interface, or when any `run` in the
@@ -1196,6 +1196,11 @@ app.run(host=host, debug=True)
 app.run(host=environ.get('HOST', default='0.0.0.0'), debug=True)
 app.run(host=os.environ.get('HOST', '127.0.0.1'), debug=True)
 app.run(host=os.getenv('HOST'), debug=True)
+app.run(host=os.environ.get('HOST') or '0.0.0.0', debug=True)
+bind = os.getenv('BIND_HOST') or PUBLIC
+app.run(host=bind, debug=True)
+app.run(host=os.environ.get('HOST') or '127.0.0.1', debug=True)
+app.run(host='127.0.0.1' or '0.0.0.0', debug=True)
 ",
         )]);
         assert_eq!(
@@ -1206,6 +1211,10 @@ app.run(host=os.getenv('HOST'), debug=True)
                 ("app.py".to_string(), 9, Severity::Critical),
                 ("app.py".to_string(), 10, Severity::High),
                 ("app.py".to_string(), 11, Severity::High),
+                ("app.py".to_string(), 12, Severity::Critical),
+                ("app.py".to_string(), 14, Severity::Critical),
+                ("app.py".to_string(), 15, Severity::High),
+                ("app.py".to_string(), 16, Severity::High),
             ]
         );
     }
