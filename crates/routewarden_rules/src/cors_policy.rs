@@ -6,7 +6,9 @@
 use crate::config_writes::project_config_writes;
 use crate::context::FileContext;
 use crate::flask_usage::is_test_file;
-use crate::helpers::{ArgDefault, is_config_parser, module_block_value, option_default};
+use crate::helpers::{
+    ArgDefault, is_config_parser, literal_key_get, module_block_value, option_default,
+};
 use routewarden_model::apps::{
     AppModel, ObjectId, class_lineage, enclosing_functions, find_method, generic_origin,
     resolve_object,
@@ -1534,25 +1536,13 @@ fn is_mapping_get_with_default(
     scope: &[&Function],
     call: &Call,
 ) -> bool {
-    let ExprKind::Attribute {
-        value: mapping,
-        attr,
-    } = &call.func.kind
-    else {
+    let Some((mapping, _, _)) = literal_key_get(call) else {
         return false;
     };
-    if attr != "get" || !call.keywords.is_empty() {
-        return false;
-    }
-    let [key, _] = &call.args[..] else {
-        return false;
-    };
-    key.as_str().is_some()
-        && !matches!(
-            model.resolve_value(file, scope, mapping).expr.kind,
-            ExprKind::Dict(_)
-        )
-        && !is_config_parser(model, file, scope, mapping)
+    !matches!(
+        model.resolve_value(file, scope, mapping).expr.kind,
+        ExprKind::Dict(_)
+    ) && !is_config_parser(model, file, scope, mapping)
 }
 
 /// The value of the last `name = value` in `body` (also in blocks, not in nested functions or

@@ -524,6 +524,25 @@ fn dict_items<'a>(expr: &'a Expr, items: &mut Vec<(&'a str, &'a Expr, Span)>) {
     }
 }
 
+/// `mapping.get("key", default)` with both arguments positional: the mapping, the key and the
+/// default (what a settings mapping gives when the operator leaves the key out).
+pub fn literal_key_get(call: &Call) -> Option<(&Expr, &str, &Expr)> {
+    let ExprKind::Attribute {
+        value: mapping,
+        attr,
+    } = &call.func.kind
+    else {
+        return None;
+    };
+    let [key, default] = &call.args[..] else {
+        return None;
+    };
+    if attr != "get" || !call.keywords.is_empty() {
+        return None;
+    }
+    Some((mapping, key.as_str()?, default))
+}
+
 /// The `(key, value)` a `setdefault(K, v)` call sets.
 pub fn setdefault_item(call: &Call) -> Option<(&str, &Expr)> {
     Some((call.args.first()?.as_str()?, call.args.get(1)?))

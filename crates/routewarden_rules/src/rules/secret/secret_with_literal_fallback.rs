@@ -143,21 +143,7 @@ fn env_read<'c>(
 /// a signing key, outside test code, and unless the application refuses to start with that
 /// fallback.
 fn settings_read_with_fallback<'e>(cx: &FileContext, value: &'e Expr) -> Option<(&'e str, String)> {
-    let call = value.as_call()?;
-    let ExprKind::Attribute {
-        value: mapping,
-        attr,
-    } = &call.func.kind
-    else {
-        return None;
-    };
-    let [key, fallback] = &call.args[..] else {
-        return None;
-    };
-    if attr != "get" || !call.keywords.is_empty() {
-        return None;
-    }
-    let key = key.as_str()?;
+    let (mapping, key, fallback) = crate::helpers::literal_key_get(value.as_call()?)?;
     let text = literal_fallback(cx, fallback)?;
     (!is_test_file(cx.file)
         && (is_loaded_settings(cx.model, cx.file_index, &cx.functions, mapping, 0)
