@@ -5937,9 +5937,7 @@ impl<'a> Extractor<'a> {
                 .last_name()
                 .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
             && call
-                .args
-                .iter()
-                .chain(call.keywords.iter().map(|k| &k.value))
+                .argument_values()
                 .any(|a| matches!(a.kind, ExprKind::Call(_)))
             || call.keywords.iter().any(|k| k.arg.is_none());
         if !passes_names && !passes_built {
@@ -6057,17 +6055,13 @@ impl<'a> Extractor<'a> {
                     // Only an application handed to the method (`self._configure_routes(app)`):
                     // most such calls pass none, and looking the method up in the class
                     // hierarchy is the costly part.
-                    let passes_app = call
-                        .args
-                        .iter()
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .any(|a| {
-                            matches!(a.kind, ExprKind::Name(_))
-                                && (self.resolve(a).is_some_and(|id| {
-                                    self.object_kind_at_definition(&id)
-                                        .is_some_and(ObjectKind::is_app)
-                                }) || self.annotated_app_parameter(a))
-                        });
+                    let passes_app = call.argument_values().any(|a| {
+                        matches!(a.kind, ExprKind::Name(_))
+                            && (self.resolve(a).is_some_and(|id| {
+                                self.object_kind_at_definition(&id)
+                                    .is_some_and(ObjectKind::is_app)
+                            }) || self.annotated_app_parameter(a))
+                    });
                     if !passes_app {
                         return;
                     }

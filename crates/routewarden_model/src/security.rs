@@ -2504,9 +2504,7 @@ impl<'a> Judge<'a, '_> {
         }
         // A project predicate given the request, its scope or its path: `_is_metrics_route(scope)`.
         let passes_request = call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
+            .argument_values()
             .any(|a| self.target(cx, a, 0).is_some() || is_request_name(a));
         if passes_request && cx.depth < 2 {
             if let Some((f, helper)) = self.predicate(cx, &call.func) {
@@ -2551,9 +2549,7 @@ impl<'a> Judge<'a, '_> {
             }
             // `re.match(pattern, request.url.path)`, an unresolved predicate of the path.
             if call
-                .args
-                .iter()
-                .chain(call.keywords.iter().map(|k| &k.value))
+                .argument_values()
                 .any(|a| self.target(cx, a, 0).is_some())
             {
                 return Ev::unknown_target();
@@ -3951,11 +3947,7 @@ impl<'a> Judge<'a, '_> {
         // checks none when every one of them is None or a flag.
         let flag = |e: &Expr| matches!(e.kind, ExprKind::NoneLiteral) || e.as_bool().is_some();
         if !factory.params.is_empty()
-            && call
-                .args
-                .iter()
-                .chain(call.keywords.iter().map(|k| &k.value))
-                .all(flag)
+            && call.argument_values().all(flag)
             && factory
                 .params
                 .iter()
@@ -4352,11 +4344,7 @@ impl<'a> Judge<'a, '_> {
             if inner.authenticates {
                 v = inner;
                 // Flags (`optional=False`) name no role.
-                v.checks_role |= call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
-                    .any(|a| a.as_bool().is_none());
+                v.checks_role |= call.argument_values().any(|a| a.as_bool().is_none());
             }
             return v;
         }
@@ -5288,9 +5276,7 @@ impl<'a> Judge<'a, '_> {
                     || has_args
                         && (self.role_name(&method.name)
                             || call.is_some_and(|c| {
-                                c.args
-                                    .iter()
-                                    .chain(c.keywords.iter().map(|k| &k.value))
+                                c.argument_values()
                                     .filter_map(Expr::last_name)
                                     .any(|n| self.role_name(n))
                             })),
@@ -5759,12 +5745,7 @@ impl<'a> Judge<'a, '_> {
                     .contains(&(body.as_ptr() as usize, name))
             })
         };
-        if !call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .any(held)
-        {
+        if !call.argument_values().any(held) {
             return false;
         }
         for &(_, _, m) in self.methods_named(method) {
@@ -6428,9 +6409,7 @@ impl<'a> Judge<'a, '_> {
         };
         // A literal key given at construction turns the check on for good.
         if built
-            .args
-            .iter()
-            .chain(built.keywords.iter().map(|k| &k.value))
+            .argument_values()
             .any(|a| is_literal(a) && !matches!(a.kind, ExprKind::NoneLiteral))
         {
             return None;
@@ -7818,9 +7797,7 @@ impl<'a> Judge<'a, '_> {
             subject = operand;
         }
         let call = subject.as_call()?;
-        call.args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
+        call.argument_values()
             .all(|a| is_literal(a) || self.is_config(file, a))
             .then_some((negated, subject, call))
     }
@@ -8302,9 +8279,7 @@ impl<'a> Judge<'a, '_> {
                     &|a: &Expr| a.as_name().is_some_and(|n| tracked.contains(&n)),
                     depth + 1,
                 ) && call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .argument_values()
                     .all(|a| !mentions(a) || a.as_name().is_some())
         };
         let mut ok = true;
@@ -8526,9 +8501,7 @@ impl<'a> Judge<'a, '_> {
             || matches!(value.kind, ExprKind::Call(_))
                 && value.any(&mut |x| {
                     x.as_call().is_some_and(|c| {
-                        c.args
-                            .iter()
-                            .chain(c.keywords.iter().map(|k| &k.value))
+                        c.argument_values()
                             .any(|a| self.session_value(file, root, a, 0))
                     })
                 })
@@ -9249,25 +9222,21 @@ impl<'a> Judge<'a, '_> {
                 // `return jsonify({"type": "not_logged_in", "html": login_form()})`: an answer
                 // in place of the view that tells the caller to log in, whatever its status.
                 if matches!(last, "jsonify" | "JSONResponse" | "make_response")
-                    && call
-                        .args
-                        .iter()
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .any(|a| {
-                            a.any(&mut |x| {
-                                x.as_str().is_some_and(|t| {
-                                    let lower = t.to_ascii_lowercase();
-                                    [
-                                        "not_logged_in",
-                                        "not logged in",
-                                        "login required",
-                                        "unauthenticated",
-                                    ]
-                                    .iter()
-                                    .any(|w| lower.contains(w))
-                                })
+                    && call.argument_values().any(|a| {
+                        a.any(&mut |x| {
+                            x.as_str().is_some_and(|t| {
+                                let lower = t.to_ascii_lowercase();
+                                [
+                                    "not_logged_in",
+                                    "not logged in",
+                                    "login required",
+                                    "unauthenticated",
+                                ]
+                                .iter()
+                                .any(|w| lower.contains(w))
                             })
                         })
+                    })
                 {
                     return Some(Refusal::Unauthorized);
                 }
@@ -9983,14 +9952,10 @@ fn checks_caller(e: &Expr) -> bool {
                     .iter()
                     .any(|w| lower.contains(w))
                 })
-                || call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
-                    .any(|a| {
-                        !matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
-                            && checks_caller(a)
-                    })
+                || call.argument_values().any(|a| {
+                    !matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                        && checks_caller(a)
+                })
         }
         ExprKind::Str(_) => false,
         _ => {
@@ -10124,11 +10089,7 @@ fn lookup_on_presented_credentials(
             other = true;
             return;
         };
-        let arguments = || {
-            call.args
-                .iter()
-                .chain(call.keywords.iter().map(|k| &k.value))
-        };
+        let arguments = || call.argument_values();
         let from_request = |a: &Expr| {
             reads_request_field(a, false)
                 || reads_request_field(a, true)
@@ -10194,9 +10155,7 @@ fn remote_verdict_on_credentials(root: &[Stmt], test: &Expr) -> Option<Polarity>
         match v.as_call() {
             Some(call) if matches!(call.func.kind, ExprKind::Attribute { .. }) => {
                 sent |= call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
+                    .argument_values()
                     .any(|a| carries_presented_credential(root, a, 0));
             }
             _ => other = true,
@@ -10476,14 +10435,10 @@ fn tests_presented_value(test: &Expr) -> bool {
 /// the request's method and path selects routes, whatever it is called.
 fn is_path_predicate_call(call: &Call) -> bool {
     !(call.args.is_empty() && call.keywords.is_empty())
-        && call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .all(|a| {
-                matches!(&a.kind, ExprKind::Attribute { attr, .. }
+        && call.argument_values().all(|a| {
+            matches!(&a.kind, ExprKind::Attribute { attr, .. }
                     if matches!(attr.as_str(), "method" | "path" | "endpoint" | "url_rule"))
-            })
+        })
 }
 
 /// Whether a test only selects requests by their path or endpoint: `request.url.path in
@@ -11153,11 +11108,7 @@ fn refuses_caller_lacking_arguments(function: &Function) -> bool {
                 }
                 Stmt::If { test, body, .. } => {
                     let handed = test.any(&mut |x| match &x.kind {
-                        ExprKind::Call(c) => c
-                            .args
-                            .iter()
-                            .chain(c.keywords.iter().map(|k| &k.value))
-                            .any(|a| mentions_any(a, names)),
+                        ExprKind::Call(c) => c.argument_values().any(|a| mentions_any(a, names)),
                         ExprKind::Compare { .. } => x
                             .comparisons()
                             .iter()
@@ -11283,11 +11234,7 @@ fn from_request_without_credential(
             });
             // `authenticate(request)`: the whole request handed to a function that may read
             // its credentials.
-            unknown |= c
-                .args
-                .iter()
-                .chain(c.keywords.iter().map(|k| &k.value))
-                .any(|a| a.as_name() == Some("request"));
+            unknown |= c.argument_values().any(|a| a.as_name() == Some("request"));
         }
         // What the caller submits: the body, the form, the query. Anything else of the request
         // (headers, cookies, `request.state.user` a middleware set, `request.user`) may carry
@@ -11383,15 +11330,12 @@ fn verdict_of_identity_check(
         // `client = restore_session_client(current_app, session)`: what a helper makes of
         // the caller's session stands for the caller's login, whatever the helper's name.
         let from_session = |c: &Call| {
-            c.args
-                .iter()
-                .chain(c.keywords.iter().map(|k| &k.value))
-                .any(|a| {
-                    matches!(
-                        imports.resolve(a).as_deref(),
-                        Some("flask.session" | "quart.session")
-                    )
-                })
+            c.argument_values().any(|a| {
+                matches!(
+                    imports.resolve(a).as_deref(),
+                    Some("flask.session" | "quart.session")
+                )
+            })
         };
         found |= binds
             && value.as_call().is_some_and(|c| {

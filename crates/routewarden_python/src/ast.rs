@@ -556,6 +556,14 @@ impl Call {
     pub fn has_kwargs_spread(&self) -> bool {
         self.keywords.iter().any(|k| k.arg.is_none())
     }
+
+    /// The value of every argument: the positional ones, then the keyword ones (spreads
+    /// included).
+    pub fn argument_values(&self) -> impl Iterator<Item = &Expr> {
+        self.args
+            .iter()
+            .chain(self.keywords.iter().map(|k| &k.value))
+    }
 }
 
 #[derive(Clone, Debug)]

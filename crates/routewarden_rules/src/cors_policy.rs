@@ -1845,11 +1845,7 @@ pub fn allow_origin_set_by_call<'c>(cx: &FileContext, call: &'c Call) -> Vec<&'c
         out.push(value);
         return out;
     }
-    for arg in call
-        .args
-        .iter()
-        .chain(call.keywords.iter().map(|k| &k.value))
-    {
+    for arg in call.argument_values() {
         allow_origin_entries(cx, arg, &mut out);
     }
     out

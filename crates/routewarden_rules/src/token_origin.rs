@@ -112,9 +112,7 @@ impl Origin<'_> {
         if matches!(last.as_str(), "get_token" | "get_token_info")
             && receiver.is_some_and(|r| self.own_credential(file, function, r, depth + 1))
             || call
-                .args
-                .iter()
-                .chain(call.keywords.iter().map(|k| &k.value))
+                .argument_values()
                 .any(|a| self.own_credential(file, function, a, depth + 1))
         {
             return true;

@@ -252,12 +252,7 @@ fn holds_no_secret(function: &Function, input: &Expr, depth: u32) -> bool {
                 ExprKind::Attribute { value, attr } => !names_a_secret(attr) && recurse(value),
                 _ => false,
             };
-            callee_ok
-                && call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
-                    .all(recurse)
+            callee_ok && call.argument_values().all(recurse)
         }
         ExprKind::Lambda(lambda) => {
             lambda.params.is_empty()
@@ -893,11 +888,7 @@ fn hashes_caller_value(cx: &FileContext, expr: &Expr) -> bool {
     let ExprKind::Call(call) = &expr.kind else {
         return false;
     };
-    let passes_caller_value = call
-        .args
-        .iter()
-        .chain(call.keywords.iter().map(|k| &k.value))
-        .any(|a| is_caller_supplied(cx, a));
+    let passes_caller_value = call.argument_values().any(|a| is_caller_supplied(cx, a));
     if !passes_caller_value {
         return false;
     }

@@ -711,16 +711,13 @@ fn forwards_every_request(path: &str, handler: &Function) -> bool {
                 let n = n.to_ascii_lowercase();
                 n.contains("proxy") || n.contains("forward")
             });
-            call.args
-                .iter()
-                .chain(call.keywords.iter().map(|k| &k.value))
-                .any(|a| match &a.kind {
-                    ExprKind::Attribute { value, attr } => {
-                        attr == "method" && value.as_name().is_some()
-                    }
-                    ExprKind::Name(n) => forwarder && handler.params.iter().any(|p| p.name == *n),
-                    _ => false,
-                })
+            call.argument_values().any(|a| match &a.kind {
+                ExprKind::Attribute { value, attr } => {
+                    attr == "method" && value.as_name().is_some()
+                }
+                ExprKind::Name(n) => forwarder && handler.params.iter().any(|p| p.name == *n),
+                _ => false,
+            })
         });
     });
     forwards
@@ -746,11 +743,7 @@ fn only_redirects(imports: &Imports, handler: &Function) -> bool {
     }
     let builds_url_only = |e: &Expr| builds_url_only(imports, e);
     before.iter().all(|stmt| only_builds_url(imports, stmt))
-        && call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .all(builds_url_only)
+        && call.argument_values().all(builds_url_only)
 }
 
 /// An expression whose calls only build a URL or read the request's parameters.
@@ -1600,11 +1593,7 @@ fn answers_without_effect(cx: &ProjectContext, route: &RouteDecl, path: &str) ->
                     return false;
                 };
                 if !(logs(call) || validates(call))
-                    || !call
-                        .args
-                        .iter()
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .all(|a| effectless(a, &locals))
+                    || !call.argument_values().all(|a| effectless(a, &locals))
                 {
                     return false;
                 }
@@ -2143,12 +2132,7 @@ impl<'m> ReadOnly<'_, 'm> {
                     && !REQUEST_GLOBALS.iter().any(|g| imports.get(r) == Some(*g))
             })
         };
-        if call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .any(module_state)
-        {
+        if call.argument_values().any(module_state) {
             return false;
         }
         let model = self.cx.model;

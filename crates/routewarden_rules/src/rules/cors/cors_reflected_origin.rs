@@ -99,7 +99,7 @@ fn checked(function: &routewarden_python::ast::Function, name: &str) -> bool {
             }
             ExprKind::Call(c) => {
                 matches!(c.func.last_name(), Some("match" | "fullmatch" | "search" | "endswith" | "startswith" | "is_allowed_origin" | "is_allowed"))
-                    && (c.args.iter().chain(c.keywords.iter().map(|k| &k.value)).any(|a| a.as_name() == Some(name))
+                    && (c.argument_values().any(|a| a.as_name() == Some(name))
                         || matches!(&c.func.kind, ExprKind::Attribute { value, .. } if value.as_name() == Some(name)))
             }
             _ => false,

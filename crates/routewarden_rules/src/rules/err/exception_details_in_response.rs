@@ -553,11 +553,7 @@ impl Analysis<'_, '_> {
                 }
                 // `dict(error=str(e), traceback=tb)`, `dict(detail, extra=...)`.
                 if q.as_deref() == Some("builtins.dict") {
-                    return call
-                        .args
-                        .iter()
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .find_map(|a| self.taint(a));
+                    return call.argument_values().find_map(|a| self.taint(a));
                 }
                 // `"".join(format_tb(trace)).rstrip("\n")`, `str(e).strip()`: the same text.
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
@@ -576,11 +572,7 @@ impl Analysis<'_, '_> {
                 }
                 // `"...".format(e)`, `"; ".join(e.args)`
                 if matches!(call.func.last_name(), Some("format" | "join")) {
-                    return call
-                        .args
-                        .iter()
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .find_map(|a| self.taint(a));
+                    return call.argument_values().find_map(|a| self.taint(a));
                 }
                 // `ErrorResponse(message=str(e)).model_dump()`: the model's fields as a dict.
                 if let ExprKind::Attribute { value, attr } = &call.func.kind
@@ -700,11 +692,7 @@ impl Analysis<'_, '_> {
     /// (`status, body = self.format_error(exc)`).
     fn through_helper(&self, call: &Call, position: Option<usize>) -> Option<Taint> {
         // Cheap test first: most calls get no exception data.
-        let passes_taint = call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .any(|a| self.taint(a).is_some());
+        let passes_taint = call.argument_values().any(|a| self.taint(a).is_some());
         if !passes_taint
             || call
                 .args
@@ -1404,11 +1392,7 @@ impl Analysis<'_, '_> {
         {
             return None;
         }
-        let taint = call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .find_map(|a| self.taint(a))?;
+        let taint = call.argument_values().find_map(|a| self.taint(a))?;
         let f = self.scope.last()?;
         routewarden_model::values::local_assignment(f, n)?;
         let model = self.cx.model;
@@ -1770,11 +1754,7 @@ fn carries_text(
         ExprKind::BoolOp { values, .. } => values.iter().any(carries),
         ExprKind::Await(inner) => carries(inner),
         ExprKind::Call(call) => {
-            let args = || {
-                call.args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
-            };
+            let args = || call.argument_values();
             let imports = &model.files[file].imports;
             if let Some(q) = imports.resolve(&call.func)
                 && (TEXT_KEEPING_CALLS.contains(&q.as_str())
@@ -3156,11 +3136,7 @@ impl ExceptionDetailsInResponse {
                             );
                         }
                     } else if let Some(call) = exc.as_call()
-                        && let Some(taint) = call
-                            .args
-                            .iter()
-                            .chain(call.keywords.iter().map(|k| &k.value))
-                            .find_map(|a| analysis.taint(a))
+                        && let Some(taint) = call.argument_values().find_map(|a| analysis.taint(a))
                         && let Some(status) = analysis.sent_exception_status(call)
                     {
                         // `raise InternalServerErrorException(message=f"failed: {e}")`: a
@@ -3913,11 +3889,7 @@ fn sending_parameters<'f>(cx: &FileContext, f: &'f Function) -> Vec<&'f str> {
                     || q == "flask.abort"
                     || werkzeug_exception_status(&q).is_some()
             }) {
-                for arg in call
-                    .args
-                    .iter()
-                    .chain(call.keywords.iter().map(|k| &k.value))
-                {
+                for arg in call.argument_values() {
                     arg.any(&mut |y| {
                         if let Some(n) = y.as_name()
                             && let Some(p) = params.iter().find(|p| **p == n)
@@ -4588,11 +4560,7 @@ fn clause_sends_fields(
                     Some(q) if werkzeug_exception_status(&q).is_some() => None,
                     _ => return false,
                 };
-                !server_error(status)
-                    && c.args
-                        .iter()
-                        .chain(c.keywords.iter().map(|k| &k.value))
-                        .any(carries)
+                !server_error(status) && c.argument_values().any(carries)
             }),
             Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
                 imports.resolves_to(&c.func, &["flask.abort"])
@@ -4683,9 +4651,7 @@ fn class_status(model: &ProjectModel, file: usize, stmt: &Stmt) -> Option<i64> {
                         && c.func.last_name() == Some("__init__")
                     {
                         found = c
-                            .args
-                            .iter()
-                            .chain(c.keywords.iter().map(|k| &k.value))
+                            .argument_values()
                             .find_map(|a| status_constant(model, file, a));
                     }
                 });
@@ -4696,9 +4662,7 @@ fn class_status(model: &ProjectModel, file: usize, stmt: &Stmt) -> Option<i64> {
         Stmt::Assign {
             value: Some(value), ..
         } => value.as_call().and_then(|c| {
-            c.args
-                .iter()
-                .chain(c.keywords.iter().map(|k| &k.value))
+            c.argument_values()
                 .find_map(|a| status_constant(model, file, a))
         }),
         _ => None,

@@ -558,11 +558,7 @@ fn submits_anything(
             ExprKind::Call(c) => {
                 let name = c.func.last_name().unwrap_or_default().to_ascii_lowercase();
                 let template = name.contains("template") || name.contains("render");
-                let hands_request = c
-                    .args
-                    .iter()
-                    .chain(c.keywords.iter().map(|k| &k.value))
-                    .any(is_request);
+                let hands_request = c.argument_values().any(is_request);
                 if hands_request && !template
                     || name.ends_with("form")
                     || name.split('_').any(|w| SUBMISSION_CALL_WORDS.contains(&w))

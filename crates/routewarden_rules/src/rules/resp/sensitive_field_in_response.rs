@@ -541,15 +541,12 @@ impl<'a> Handler<'a> {
                 // An argument names the table itself (`db.get(User, id)`, `select(User)`), or
                 // is a query (`session.scalars(select(User))`); `User.id` is a column.
                 receiver.or_else(|| {
-                    call.args
-                        .iter()
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .find_map(|a| match &a.kind {
-                            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                                self.orm_class(a).map(found)
-                            }
-                            _ => self.queried(a, depth + 1),
-                        })
+                    call.argument_values().find_map(|a| match &a.kind {
+                        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                            self.orm_class(a).map(found)
+                        }
+                        _ => self.queried(a, depth + 1),
+                    })
                 })
             }
             ExprKind::Attribute { value, .. } => self

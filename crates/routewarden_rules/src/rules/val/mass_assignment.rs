@@ -134,11 +134,7 @@ impl MassAssignment {
             }
         }
         // `create_user(db, data)` where the project helper spreads or applies its parameter.
-        let passed = call
-            .args
-            .iter()
-            .chain(call.keywords.iter().map(|k| &k.value))
-            .find_map(|a| untrusted.source(a));
+        let passed = call.argument_values().find_map(|a| untrusted.source(a));
         if let Some(why) = passed
             && let Some(sink) = helper_sink(
                 cx.model,
@@ -276,13 +272,7 @@ fn stored_record_update(
     let loaded = |value: &Expr| {
         let (store, keys): (&Expr, Vec<&Expr>) = match &value.kind {
             ExprKind::Call(c) => match &c.func.kind {
-                ExprKind::Attribute { value, .. } => (
-                    value,
-                    c.args
-                        .iter()
-                        .chain(c.keywords.iter().map(|k| &k.value))
-                        .collect(),
-                ),
+                ExprKind::Attribute { value, .. } => (value, c.argument_values().collect()),
                 _ => return false,
             },
             ExprKind::Subscript { value, slice } => (value, vec![slice.as_ref()]),
@@ -318,10 +308,7 @@ fn saved_after(body: &[Stmt], name: &str, span: routewarden_python::ast::Span) -
         value.any(&mut |x| {
             x.as_call().is_some_and(|c| {
                 matches!(&c.func.kind, ExprKind::Attribute { value, .. } if !is_record(value))
-                    && c.args
-                        .iter()
-                        .chain(c.keywords.iter().map(|k| &k.value))
-                        .any(is_record)
+                    && c.argument_values().any(is_record)
             })
         })
     };
