@@ -8897,6 +8897,7 @@ impl<'a> Judge<'a, '_> {
         let mut g = Gate::default();
         let mut routing_names = routing_name_literals(test);
         routing_names.extend(asgi_scope_keys(test));
+        let field_keys = presence_tested_keys(test);
         test.any(&mut |e| {
             // `request.endpoint not in ("web.login", "static")` names routes, not credentials.
             if routing_names.contains(&e.span.start) {
@@ -8918,7 +8919,7 @@ impl<'a> Judge<'a, '_> {
                 g.identity |= !FORGERY_TOKEN.found_in(word) && IDENTITY.found_in(word);
                 // The ASGI connection `scope` is not an OAuth scope.
                 let asgi_scope = matches!(&e.kind, ExprKind::Name(n) if n == "scope");
-                g.role |= !asgi_scope && ROLE.found_in(word);
+                g.role |= !asgi_scope && !field_keys.contains(&e.span.start) && ROLE.found_in(word);
             }
             if let ExprKind::Call(call) = &e.kind {
                 let q = imports.resolve(&call.func);
@@ -8934,7 +8935,10 @@ impl<'a> Judge<'a, '_> {
             false
         });
         // `if app.config.get("LOGIN_DISABLED")` is about the configuration, not the caller.
-        if self.is_config(file, test) {
+        // Nor is `if stored is None and check_xsrf and stored_token != sent_token:` about
+        // who the caller is or what they hold: it refuses a forged request, whatever the
+        // other conjuncts read.
+        if self.is_config(file, test) || forgery_conjunct(test) {
             g.identity = false;
             g.role = false;
         }
@@ -10474,6 +10478,50 @@ fn selects_paths(test: &Expr) -> bool {
 /// Where the string literals of a test that are compared with the request's endpoint,
 /// path or blueprint start: `request.endpoint in ("auth.login", "static")`; also the names of
 /// predicates given only the request's method and path.
+/// The string literals a test only looks up as keys (`"roles_limit" not in session`): it asks
+/// whether a record has that field, not what the caller holds, so the key's words name no
+/// role. The container's own words still count (`"admin" in user.roles`). Starts of spans.
+fn presence_tested_keys(test: &Expr) -> Vec<u32> {
+    let mut starts = Vec::new();
+    test.any(&mut |e| {
+        if let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &e.kind
+            && let [CmpOp::In | CmpOp::NotIn] = ops.as_slice()
+            && let [container] = comparators.as_slice()
+            && matches!(left.kind, ExprKind::Str(_))
+            && !words_in(container, &mut |w| ROLE.found_in(w))
+        {
+            starts.push(left.span.start);
+        }
+        false
+    });
+    starts
+}
+
+/// Whether a test is a conjunction one of whose operands compares a forgery token
+/// (`session.get("xsrf_token") != request.headers.get("X-XSRF-Token")`): whatever else it
+/// requires, it refuses only a request whose token does not match.
+fn forgery_conjunct(test: &Expr) -> bool {
+    let ExprKind::BoolOp {
+        op: BoolOp::And,
+        values,
+    } = &test.kind
+    else {
+        return false;
+    };
+    values.iter().any(|v| {
+        matches!(v.kind, ExprKind::Compare { .. })
+            && v.any(&mut |x| {
+                matches!(&x.kind, ExprKind::Str(s) if FORGERY_TOKEN.found_in(s))
+                    || matches!(&x.kind, ExprKind::Name(n) if FORGERY_TOKEN.found_in(n))
+                    || matches!(&x.kind, ExprKind::Attribute { attr, .. } if FORGERY_TOKEN.found_in(attr))
+            })
+    })
+}
+
 fn routing_name_literals(test: &Expr) -> Vec<u32> {
     let mut starts = Vec::new();
     test.any(&mut |e| {
@@ -15165,6 +15213,112 @@ app.register_blueprint(bp)
                 "DELETE /api/reports/<rid>/: false",
                 "GET /api/reports/<rid>/: false",
                 "POST /api/reports/: true",
+            ]
+        );
+    }
+
+    /// A class decorator whose session check refuses a session without a `"roles_limit"`
+    /// field, or with a forged XSRF token, checks no role: built without roles
+    /// (`@api_login()`, `require_role=None`, `[]`) it only authenticates; built with roles it
+    /// checks one.
+    #[test]
+    fn session_field_and_forgery_tests_are_no_role_checks() {
+        let api = r#"
+import functools
+
+from flask import Blueprint, Flask, abort, request
+from flask import session as flask_session
+
+SESSIONS = {}
+app = Flask(__name__)
+bp = Blueprint("admin", __name__, url_prefix="/api/admin")
+
+
+class api_login:
+    def __init__(self, require_role=None, check_xsrf_token=True):
+        self.require_role = require_role or []
+        self.check_xsrf_token = check_xsrf_token
+
+    def extra_session_checks(self, session):
+        if "roles_limit" not in session:
+            abort(401)
+        if session.get("roles_limit") is None and self.check_xsrf_token and session.get("xsrf_token") != request.headers.get("X-XSRF-Token"):
+            abort(403)
+
+    def test_require_role(self, user):
+        if not self.require_role:
+            return
+        for role in self.require_role:
+            if role in user["roles"]:
+                return
+        abort(403)
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def base(*args, **kwargs):
+            session = SESSIONS.get(flask_session.get("session_id"))
+            if not session:
+                abort(401)
+            self.extra_session_checks(session)
+            self.test_require_role({"roles": session.get("roles_limit") or []})
+            return func(*args, **kwargs)
+        return base
+
+
+@bp.route("/users/")
+@api_login()
+def users():
+    return ""
+
+
+@bp.route("/jobs/")
+@api_login(require_role=None)
+def jobs():
+    return ""
+
+
+@bp.route("/users/<uid>/", methods=["DELETE"])
+@api_login(require_role=["administration"])
+def remove(uid):
+    return ""
+
+
+app.register_blueprint(bp)
+"#;
+        let files = [("api.py", api)];
+        assert_eq!(
+            routes(&files),
+            [
+                "DELETE /api/admin/users/<uid>/ api.app: AUTH",
+                "GET /api/admin/jobs/ api.app: AUTH",
+                "GET /api/admin/users/ api.app: AUTH",
+            ]
+        );
+        let model = crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut roles: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(m, sec)| format!("{}: {}", m.full_path, sec.checks_role()))
+            .collect();
+        roles.sort();
+        assert_eq!(
+            roles,
+            [
+                "/api/admin/jobs/: false",
+                "/api/admin/users/: false",
+                "/api/admin/users/<uid>/: true",
             ]
         );
     }
