@@ -113,7 +113,10 @@ declare_rule! {
     ///   NotFoundError): raise HTTPException(404, str(e.__cause__))`);
     /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
     ///   `LookupError`, `KeyError`, `IndexError`, `NotImplementedError`, `SyntaxError`,
-    ///   validation and decoding errors, jsonschema's `SchemaError`, also
+    ///   validation and decoding errors, jsonschema's `SchemaError`, oauthlib's protocol
+    ///   errors (`OAuth2Error` and its subclasses, `OAuth1Error`: the RFC's error code and a
+    ///   description written for the client, also the client's own `?error=` shown on an
+    ///   error page), also
     ///   third-party codecs' such as `zstandard.ZstdError` and libraries' "no such value"
     ///   errors such as babel's
     ///   `UnknownLocaleError`, and named for a refused request such as an RPC client's
@@ -125,7 +128,10 @@ declare_rule! {
     ///   answer (no status: `return {"error": str(e)}`). The status is the one the response
     ///   is sent with: a response constructor's (`Response(body, status)`,
     ///   `make_response(body, status)`, `JSONResponse(content, status_code=...)`), the second
-    ///   item of a returned tuple, or the one a project helper that builds the response is
+    ///   item of a returned tuple, the one the `except` clause sets on the FastAPI handler's
+    ///   `Response` parameter (`response.status_code = status.HTTP_500_INTERNAL_SERVER_ERROR`,
+    ///   then the body returned from the clause or after the `try`; of several set in its
+    ///   branches, a generic 500 first), or the one a project helper that builds the response is
     ///   given (`make_api_response("", str(e), 403)` returning `make_response(jsonify(...),
     ///   status_code)`; its default when the call gives none, a status the helper writes
     ///   itself); `jsonify`'s arguments, `status="error"` included, are fields of the JSON body;
@@ -418,6 +424,10 @@ struct Analysis<'c, 'a> {
     /// Locals an `except` clause gave the text, read after the `try` (`ret = {"msg": str(e)}`
     /// in the clause, `return ret` after it), with where the clause did so: reported there.
     carried: HashMap<String, Span>,
+    /// The `except` clauses that set the status of the handler's FastAPI/Starlette `Response`
+    /// parameter (`response.status_code = 500`), with that status: what the handler returns
+    /// from the clause, or a local the clause gave the text, is sent with it.
+    clause_statuses: Vec<(Span, Status)>,
 }
 
 impl<'c, 'a> Analysis<'c, 'a> {
@@ -439,6 +449,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             causes: HashMap::default(),
             origins: HashMap::default(),
             carried: HashMap::default(),
+            clause_statuses: Vec::new(),
         }
     }
 }
@@ -1257,6 +1268,82 @@ impl Analysis<'_, '_> {
             x.as_name()
                 .is_some_and(|n| self.carried.contains_key(n) && self.tests_class_of(n))
         })
+    }
+
+    /// The status an `except` clause sets on the handler's `Response` parameter
+    /// (`response.status_code = status.HTTP_500_INTERNAL_SERVER_ERROR`): FastAPI sends the
+    /// returned body with it. Of several (`503` in one branch, `500` in another), the one
+    /// that says least about what failed: a generic 500 before a chosen 501-504, before a
+    /// client error.
+    fn response_parameter_status(&self, body: &[Stmt]) -> Option<Status> {
+        // Cheap test first: a parameter annotated at all.
+        if !self.params.iter().any(|p| p.annotation.is_some()) {
+            return None;
+        }
+        let mut found: Option<Status> = None;
+        walk_stmts(body, &mut |stmt| {
+            let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+            else {
+                return;
+            };
+            for t in targets {
+                let ExprKind::Attribute {
+                    value: object,
+                    attr,
+                } = &t.kind
+                else {
+                    continue;
+                };
+                if attr != "status_code"
+                    || !object.as_name().is_some_and(|n| self.is_response_param(n))
+                {
+                    continue;
+                }
+                let status = self.status_of(value);
+                let rank = |s: Status| match s {
+                    Status::Code(501..=504) => 3,
+                    Status::Code(500..) => 4,
+                    Status::Code(_) | Status::Unspecified => 1,
+                    Status::Unknown | Status::FromException => 2,
+                };
+                if found.is_none_or(|f| rank(status) > rank(f)) {
+                    found = Some(status);
+                }
+            }
+        });
+        found
+    }
+
+    /// Whether `name` is a parameter of the handler annotated as the response FastAPI sends
+    /// (`response: Response`, from `fastapi` or `starlette.responses`).
+    fn is_response_param(&self, name: &str) -> bool {
+        self.params.iter().any(|p| {
+            p.name.as_str() == name
+                && p.annotation.as_ref().is_some_and(|a| {
+                    self.cx.resolve(a).is_some_and(|q| {
+                        matches!(
+                            &*q,
+                            "fastapi.Response"
+                                | "fastapi.responses.Response"
+                                | "starlette.responses.Response"
+                        )
+                    })
+                })
+        })
+    }
+
+    /// The status the innermost `except` clause containing `at` set on the handler's
+    /// `Response` parameter.
+    fn clause_status(&self, at: Span) -> Option<Status> {
+        self.clause_statuses
+            .iter()
+            .filter(|(clause, _)| clause.start <= at.start && at.end <= clause.end)
+            .min_by_key(|(clause, _)| clause.end - clause.start)
+            .map(|(_, status)| *status)
     }
 
     /// Where the clause gave the text to a local that `value` carries after the `try`.
@@ -2894,6 +2981,32 @@ fn names_client_error(class: &str) -> bool {
     stem.ends_with("BadRequest") || matches!(stem, "Conflict" | "UnprocessableEntity")
 }
 
+/// oauthlib's protocol errors: `OAuth2Error` and its subclasses (`oauthlib.oauth2.rfc6749.
+/// errors`, re-exported by `oauthlib.oauth2`), OpenID Connect's, and OAuth 1's `OAuth1Error`.
+/// Each is an error response the RFC defines, an error code and a description written for the
+/// client developer (`(invalid_request) Missing response_type parameter.`, also the client's
+/// own `?error=` given to `raise_from_error`), which the library serialises for the client
+/// (`error.json`, `error.in_uri(...)`); its text names no server internals (a request it keeps
+/// is shown sanitised). Judged as a narrow class, like werkzeug's `BadRequest`: a 4xx or a page
+/// with it is the protocol's answer, a generic 500 with its text is still reported.
+fn oauth_protocol_error(qualified: &str) -> bool {
+    const MODULES: &[&str] = &[
+        "oauthlib.oauth2.rfc6749.errors.",
+        "oauthlib.oauth1.rfc5849.errors.",
+        "oauthlib.openid.connect.core.exceptions.",
+    ];
+    const PACKAGES: &[&str] = &["oauthlib.oauth2.", "oauthlib.oauth1."];
+    MODULES
+        .iter()
+        .any(|m| qualified.strip_prefix(m).is_some_and(|c| !c.contains('.')))
+        // The packages re-export the error classes, and nothing else named `...Error`.
+        || PACKAGES.iter().any(|m| {
+            qualified
+                .strip_prefix(m)
+                .is_some_and(|c| !c.contains('.') && c.ends_with("Error"))
+        })
+}
+
 impl ExceptionDetailsInResponse {
     /// What the exception types of an `except` clause or a handler registration are.
     fn classify(cx: &FileContext, type_: Option<&Expr>) -> Caught {
@@ -2975,7 +3088,13 @@ impl ExceptionDetailsInResponse {
             let library = !project && q.as_deref().is_some_and(|q| !q.starts_with("builtins."));
             let library_lookup = library && names_unknown_value(last);
             let library_client_error = library && names_client_error(last);
-            if !(project || named_narrow || library_lookup || library_client_error) {
+            let protocol_error = library && q.as_deref().is_some_and(oauth_protocol_error);
+            if !(project
+                || named_narrow
+                || library_lookup
+                || library_client_error
+                || protocol_error)
+            {
                 caught.narrow = false;
             }
             caught.named &= project || named_class(cx, file, item, q.as_deref(), last);
@@ -3017,6 +3136,9 @@ impl ExceptionDetailsInResponse {
                     let mut carried: Vec<(String, Taint, Span)> = Vec::new();
                     for h in handlers {
                         let caught = Self::classify(analysis.cx, h.type_.as_ref());
+                        if let Some(status) = analysis.response_parameter_status(&h.body) {
+                            analysis.clause_statuses.push((h.span, status));
+                        }
                         let saved = analysis.tainted.clone();
                         if let Some(name) = &h.name {
                             if caught.any_http {
@@ -3082,6 +3204,17 @@ impl ExceptionDetailsInResponse {
                 } if is_handler => {
                     if let Some((taint, status)) = analysis.response_taint(value) {
                         let span = analysis.carried_origin(value).unwrap_or(*span);
+                        // A body returned with no status of its own is sent with the one the
+                        // clause set on the `Response` parameter (`response.status_code = 500`).
+                        let status = if status == Status::Unspecified
+                            && !value
+                                .as_call()
+                                .is_some_and(|c| analysis.is_response_builder(c))
+                        {
+                            analysis.clause_status(span).unwrap_or(status)
+                        } else {
+                            status
+                        };
                         self.report(taint, status, span, "returned to the client", out);
                     } else {
                         // `return abort(400, description=str(e))`.
