@@ -6785,7 +6785,13 @@ impl<'a> Judge<'a, '_> {
                                 _ => vec![tested],
                             };
                             !parts.is_empty()
-                                && parts.iter().all(|p| tests_only_submitted_records(root, p))
+                                && parts.iter().all(|p| {
+                                    tests_only_submitted_records(root, p, &|callee| {
+                                        self.project_class(file, callee).map(|(cf, class)| {
+                                            declares_credential_field(self.model, cf, class)
+                                        })
+                                    })
+                                })
                         }
                     {
                         own.identity = false;
@@ -11197,8 +11203,13 @@ fn refuses_caller_lacking_arguments(function: &Function) -> bool {
 /// body["login"]).first()` after `body = request.get_json()`. Refusing such a record (missing,
 /// or lacking a right) validates the submission; it says nothing about who is calling. A lookup
 /// keyed on a token, key, password or signature the request carries, or on the session, `g`
-/// or `current_user`, is not one.
-fn tests_only_submitted_records(root: &[Stmt], test: &Expr) -> bool {
+/// or `current_user`, is not one. `class_fields` answers, for a called name that is a project
+/// class, whether the class declares a credential field (see [`declares_credential_field`]).
+fn tests_only_submitted_records(
+    root: &[Stmt],
+    test: &Expr,
+    class_fields: &dyn Fn(&Expr) -> Option<bool>,
+) -> bool {
     let mut names = Vec::new();
     test.any(&mut |x| {
         if let Some(n) = x.as_name() {
@@ -11234,13 +11245,42 @@ fn tests_only_submitted_records(root: &[Stmt], test: &Expr) -> bool {
                 assignments
                     .iter()
                     .filter(|(t, _)| t == n)
-                    .all(|(_, v)| from_request_without_credential(&assignments, v, 0) == Some(true))
+                    .all(|(_, v)| {
+                        from_request_without_credential(&assignments, v, 0, class_fields)
+                            == Some(true)
+                    })
             } else {
                 !matches!(*n, "g" | "request" | "session") && !IDENTITY.found_in(n)
             }
         })
         // `if "session" not in post_data:` asks for a credential the caller submits.
-        && from_request_without_credential(&assignments, test, 0).is_some()
+        && from_request_without_credential(&assignments, test, 0, class_fields).is_some()
+}
+
+/// Whether a project class, or one of its project bases, declares a field whose name is a
+/// credential: `password = fields.Str()` in a marshmallow schema, `token: str` in a model. What
+/// a schema loads is what its fields name, whatever the class is called
+/// (`AuthRecoverPasswordRequestSchema` loads a login and an e-mail).
+fn declares_credential_field(model: &ProjectModel, file: usize, class: &Class) -> bool {
+    class_hierarchy(model, file, class).iter().any(|(_, c)| {
+        c.body.iter().any(|stmt| match stmt {
+            Stmt::Assign { targets, .. } => targets
+                .iter()
+                .filter_map(|t| t.as_name())
+                .any(names_presented_credential),
+            _ => false,
+        })
+    })
+}
+
+/// A word naming a credential the caller may present: a password, token, key or signature.
+fn names_presented_credential(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    holds_presented_credential(&lower)
+        || is_token_name(word)
+        || lower == "key"
+        || lower.ends_with("_key")
+        || lower.ends_with("-key")
 }
 
 /// `Some(true)` when `e` reads what the caller submits, `Some(false)` when it reads nothing of
@@ -11251,6 +11291,7 @@ fn from_request_without_credential(
     assignments: &[(&str, &Expr)],
     e: &Expr,
     depth: u32,
+    class_fields: &dyn Fn(&Expr) -> Option<bool>,
 ) -> Option<bool> {
     if depth > 3 {
         return None;
@@ -11258,6 +11299,8 @@ fn from_request_without_credential(
     let mut reads = false;
     let mut credential = false;
     let mut unknown = false;
+    // The functions called in `e` (a call is visited before its callee).
+    let mut callees: Vec<*const Expr> = Vec::new();
     e.any(&mut |x| {
         let word = match &x.kind {
             ExprKind::Name(n) => Some(n.as_str()),
@@ -11267,14 +11310,18 @@ fn from_request_without_credential(
         };
         if let Some(w) = word {
             let lower = w.to_ascii_lowercase();
-            credential |= holds_presented_credential(&lower)
-                || is_token_name(w)
-                || lower == "key"
-                || lower.ends_with("_key")
-                || lower.ends_with("-key")
+            let named = names_presented_credential(w)
                 || matches!(lower.as_str(), "session" | "g" | "current_user" | "cookies");
+            // `schema = AuthRecoverPasswordRequestSchema()`: a project class is judged by the
+            // fields it declares, not by its name.
+            credential |= if callees.contains(&(x as *const Expr)) {
+                class_fields(x).unwrap_or(named)
+            } else {
+                named
+            };
         }
         if let ExprKind::Call(c) = &x.kind {
+            callees.push(&c.func as *const Expr);
             credential |= c.keywords.iter().any(|k| {
                 k.arg
                     .as_deref()
@@ -11304,7 +11351,7 @@ fn from_request_without_credential(
                 .iter()
                 .filter(|(t, v)| *t == n && !std::ptr::eq(*v, e))
             {
-                match from_request_without_credential(assignments, v, depth + 1) {
+                match from_request_without_credential(assignments, v, depth + 1, class_fields) {
                     Some(r) => reads |= r,
                     None => unknown = true,
                 }
@@ -15812,6 +15859,68 @@ app.include_router(router)
                 "GET /me: false",
                 "POST /plugin/notes: true",
                 "PUT /settings: true",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_schema_is_judged_by_its_fields_not_its_name() {
+        let schemas = r#"
+from marshmallow import Schema, fields
+
+class RecoverPasswordRequestSchema(Schema):
+    login = fields.Str()
+    email = fields.Email()
+
+class KeyLookupSchema(Schema):
+    login = fields.Str()
+    api_key = fields.Str()
+"#;
+        let app = r#"
+from flask import Flask, request
+from werkzeug.exceptions import Forbidden
+from schemas import KeyLookupSchema, RecoverPasswordRequestSchema
+from models import User, digest
+
+app = Flask(__name__)
+
+def loads_schema(data, schema):
+    return schema.loads(data)
+
+@app.route("/auth/recover_password", methods=["POST"])
+def recover_password():
+    schema = RecoverPasswordRequestSchema()
+    obj = loads_schema(request.get_data(as_text=True), schema)
+    user = User.query.filter(User.login == obj["login"]).first()
+    if not user.has_rights("manage_profile"):
+        raise Forbidden()
+    return "sent"
+
+@app.route("/keys/rotate", methods=["POST"])
+def rotate():
+    schema = KeyLookupSchema()
+    obj = loads_schema(request.get_data(as_text=True), schema)
+    user = User.query.filter(User.login == obj["login"], User.key == digest(obj)).first()
+    if user is None:
+        raise Forbidden()
+    return "rotated"
+"#;
+        let models = r#"
+class User:
+    query = None
+
+def digest(obj):
+    return obj
+"#;
+        assert_eq!(
+            routes(&[
+                ("schemas.py", schemas),
+                ("app.py", app),
+                ("models.py", models)
+            ]),
+            [
+                "POST /auth/recover_password app.app: NONE",
+                "POST /keys/rotate app.app: AUTH",
             ]
         );
     }

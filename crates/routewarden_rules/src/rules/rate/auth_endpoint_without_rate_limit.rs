@@ -31,7 +31,11 @@ declare_rule! {
     /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
     /// `@limiter.exempt` removes a limit. A handler that reads nothing the client sends and
     /// answers with a redirect (a `POST /login` that only sends the browser on to an identity
-    /// provider) offers nothing to guess, and neither does a page at a login path whose
+    /// provider) offers nothing to guess, nor does one that starts a login with a third party:
+    /// it takes only path parameters naming no credential, reads nothing of the request, and
+    /// answers an authorization URL built by an OAuth client library (authlib's
+    /// `create_authorization_url`, requests-oauthlib's `authorization_url`, oauthlib's
+    /// `prepare_request_uri`) or by a project method calling one. Neither does a page at a login path whose
     /// handler renders a page or redirects and (with the project functions it calls) takes
     /// nothing submitted: no parameter,
     /// no read of the body, form, headers or cookies, no form object, no login or password
@@ -165,6 +169,12 @@ impl Rule for AuthEndpointWithoutRateLimit {
             // `POST /login` that only sends the browser on to an identity provider, or a login
             // page listing the providers: nothing submitted, nothing to guess.
             if only_redirects_to_provider(route.handler)
+                || starts_provider_login(
+                    cx.model,
+                    route.handler_file,
+                    route.handler,
+                    &mounted.full_path,
+                )
                 || (answers_page(route.handler)
                     && credential_evidence(cx.model, route.handler_file, route.handler).is_none()
                     && !submits_anything(cx.model, route.handler_file, route.handler, true, 2))
@@ -407,18 +417,171 @@ fn only_redirects_to_provider(handler: &Function) -> bool {
     redirects && !takes_client_input(handler)
 }
 
+/// Parameters of a handler that carry nothing the client chose.
+const PLUMBING: &[&str] = &["self", "cls", "request", "req", "response"];
+
 /// Whether a handler reads anything the client sends: a parameter other than the request or
 /// the response (a dependency may parse the body), or the request's body, form, query or
 /// headers.
 fn takes_client_input(handler: &Function) -> bool {
-    const PLUMBING: &[&str] = &["self", "cls", "request", "req", "response"];
-    if handler
+    handler
         .params
         .iter()
         .any(|p| !PLUMBING.contains(&p.name.as_str()))
+        || reads_request_input(handler)
+}
+
+/// A handler that starts a login with a third party: it takes from the client nothing but
+/// path parameters that name no credential (`/oauth/<provider_name>/authenticate`), reads
+/// nothing of the request, and answers an authorization URL built by an OAuth client library
+/// (authlib's `create_authorization_url`, requests-oauthlib's `authorization_url`, oauthlib's
+/// `prepare_request_uri`), called in the handler or in a project method it calls. The browser
+/// is sent on with that URL; nothing the caller submits is checked, so there is nothing to
+/// guess.
+fn starts_provider_login(
+    model: &ProjectModel,
+    file: usize,
+    handler: &Function,
+    path: &str,
+) -> bool {
+    let path_parameters = path_parameter_names(path);
+    if handler.params.iter().any(|p| {
+        let name = p.name.as_str();
+        !PLUMBING.contains(&name)
+            && (!path_parameters.contains(&name) || names_credential(name) || is_password_key(name))
+    }) || reads_request_input(handler)
     {
-        return true;
+        return false;
     }
+    // The names the builder's result is bound to, and whether a return carries them.
+    let mut urls: Vec<&str> = Vec::new();
+    let mut returned = false;
+    let scope = [handler];
+    let builds = |call: &Call| builds_authorization_url(model, file, &scope, call, 0);
+    routewarden_model::security::walk_stmts(&handler.body, &mut |stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if value.any(&mut |x| x.as_call().is_some_and(&builds)) => {
+            for t in targets {
+                t.any(&mut |x| {
+                    if let Some(n) = x.as_name() {
+                        urls.push(n);
+                    }
+                    false
+                });
+            }
+        }
+        Stmt::Return { value: Some(v), .. } => {
+            returned |= v.any(&mut |x| {
+                x.as_name().is_some_and(|n| urls.contains(&n)) || x.as_call().is_some_and(&builds)
+            });
+        }
+        _ => {}
+    });
+    returned
+}
+
+/// OAuth client libraries, whose objects' URL builders make the provider's authorization URL.
+const OAUTH_CLIENT_PACKAGES: &[&str] = &["authlib.", "requests_oauthlib.", "oauthlib."];
+
+/// Methods of those objects that build the authorization URL a login starts at.
+const AUTHORIZATION_URL_BUILDERS: &[&str] = &[
+    "create_authorization_url",
+    "authorization_url",
+    "prepare_request_uri",
+];
+
+/// Whether `call` builds an OAuth authorization URL: a builder method of an OAuth client
+/// library's object (the receiver's class, or for `oauth.google` the registry's), or a
+/// project method that calls one. A method on a receiver whose class is not known counts
+/// when every project method of that name calls a library builder.
+fn builds_authorization_url(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    call: &Call,
+    depth: u32,
+) -> bool {
+    let Some(name) = call.func.last_name() else {
+        return false;
+    };
+    if !AUTHORIZATION_URL_BUILDERS.contains(&name) {
+        return false;
+    }
+    if let Some((receiver, _)) = call.method() {
+        let library = |e: &Expr| {
+            model
+                .instance_class(file, scope, e)
+                .is_some_and(|c| OAUTH_CLIENT_PACKAGES.iter().any(|p| c.starts_with(p)))
+        };
+        if library(receiver)
+            || matches!(&receiver.kind, ExprKind::Attribute { value, .. } if library(value))
+        {
+            return true;
+        }
+    }
+    if depth > 0 {
+        return false;
+    }
+    // A project method of that name: the one the call reaches, else every one the project
+    // defines (the receiver's class is not known).
+    let calls_builder = |f: usize, method: &Function| {
+        let mut found = false;
+        walk_exprs(&method.body, &mut |e| {
+            found = found
+                || e.any(&mut |x| {
+                    x.as_call()
+                        .is_some_and(|c| builds_authorization_url(model, f, &[method], c, 1))
+                });
+        });
+        found
+    };
+    if let Some((f, def, _)) = resolve_callee(model, file, &call.func) {
+        return calls_builder(f, def);
+    }
+    let mut methods = 0;
+    let mut all = true;
+    for (f, module) in model.files.iter().enumerate() {
+        for stmt in module.body() {
+            let Stmt::ClassDef(class) = stmt else {
+                continue;
+            };
+            for s in &class.body {
+                if let Stmt::FunctionDef(m) = s
+                    && m.name == name
+                {
+                    methods += 1;
+                    all = all && calls_builder(f, m);
+                }
+            }
+        }
+    }
+    methods > 0 && all
+}
+
+/// The names of a path's parameters: `provider` for `<provider>`, `<string:provider>` and
+/// `{provider}` or `{provider:path}`.
+fn path_parameter_names(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| {
+            let inner = s
+                .strip_prefix('{')
+                .and_then(|r| r.strip_suffix('}'))
+                .map(|r| r.split(':').next().unwrap_or(r))
+                .or_else(|| {
+                    s.strip_prefix('<')
+                        .and_then(|r| r.strip_suffix('>'))
+                        .map(|r| r.rsplit(':').next().unwrap_or(r))
+                })?;
+            (!inner.is_empty() && inner != "dynamic").then_some(inner)
+        })
+        .collect()
+}
+
+/// Whether a handler reads the request's body, form, query, headers or cookies.
+fn reads_request_input(handler: &Function) -> bool {
     let mut reads = false;
     walk_exprs(&handler.body, &mut |e| {
         reads |= e.any(&mut |x| match &x.kind {

@@ -30,7 +30,10 @@ declare_rule! {
     /// another package, a module-level name or a parameter, when the setting itself is named
     /// for a signing key and the mapping is not known to be a `configparser` parser, whose
     /// `get(section, option)` has the same shape, nor a dict the code writes, a local the
-    /// function binds or request data), the
+    /// function binds or request data; but an instance of a project settings class, local or
+    /// inline, `config = Config(); config.get("secret_key", "dev")`, counts when the class is a
+    /// `dict` or `Mapping` subclass or its `get(key, default=...)` returns the default, and a
+    /// project class whose `get` takes no default or never returns it does not), the
     /// project's own reader (`env("SECRET_KEY", "dev")` where `def env(variable, fallback=None)`
     /// reads `os.environ` for its first parameter and returns its second), and a pydantic
     /// `BaseSettings` field named for a signing key (or with such an alias) whose default is a
@@ -166,12 +169,25 @@ fn names_setting_of_unknown_mapping(cx: &FileContext, mapping: &Expr, key: &str)
     // A local the function binds (`job = session.get(Job, job_id)`, then
     // `job.params.get("job_secret", "kind")`) holds a value it computed or loaded, a record
     // rather than the deployment's settings; a loaded settings file is recognised above.
+    // An instance of a project class whose `get` falls back to its default (`config =
+    // Config()`, or `Config().get(...)` inline) reads the deployment's settings like a
+    // mapping loaded elsewhere.
     let root = mapping.dotted_parts().and_then(|p| p.first().copied());
-    if root.is_some_and(|r| {
+    let bound: Vec<&Expr> = root.map_or_else(Vec::new, |r| {
         cx.functions
             .iter()
-            .any(|f| !crate::credentials::assigned_values(&f.body, r).is_empty())
-    }) {
+            .flat_map(|f| crate::credentials::assigned_values(&f.body, r))
+            .collect()
+    });
+    if !bound.is_empty() {
+        if mapping.as_name().is_none()
+            || !bound
+                .iter()
+                .all(|v| settings_class_instance(cx, v) == Some(true))
+        {
+            return false;
+        }
+    } else if settings_class_instance(cx, mapping) == Some(false) {
         return false;
     }
     let origin = resolve_value_in_blocks(cx.model, cx.file_index, &cx.functions, mapping);
@@ -191,6 +207,63 @@ fn names_setting_of_unknown_mapping(cx: &FileContext, mapping: &Expr, key: &str)
         })
     };
     !from_request(cx.file_index, mapping) && !from_request(origin.file, origin.expr)
+}
+
+/// For `Config()`, a call of a project class: whether the class is a mapping of settings, a
+/// `dict` or `Mapping` subclass or a class whose `get(key, default=...)` returns its default
+/// when the key is missing (`return self._config.get(key, default)`). A `get(section, option)`
+/// with no default, as a `ConfigParser`'s, is not. `None` for anything else.
+fn settings_class_instance(cx: &FileContext, value: &Expr) -> Option<bool> {
+    const MAPPINGS: &[&str] = &[
+        "dict",
+        "builtins.dict",
+        "collections.UserDict",
+        "collections.OrderedDict",
+        "collections.abc.Mapping",
+        "collections.abc.MutableMapping",
+        "typing.Mapping",
+        "typing.MutableMapping",
+        "typing.Dict",
+    ];
+    let call = value.as_call()?;
+    let (file, Some(Stmt::ClassDef(class)), _) =
+        cx.model.resolve_definition(cx.file_index, &call.func)?
+    else {
+        return None;
+    };
+    let hierarchy = routewarden_model::apps::class_hierarchy(cx.model, file, class);
+    if hierarchy.iter().any(|(f, c)| {
+        c.bases.iter().any(|b| {
+            b.as_name() == Some("dict")
+                || cx.model.files[*f]
+                    .imports
+                    .resolve(b)
+                    .is_some_and(|q| MAPPINGS.contains(&q.as_str()))
+        })
+    }) {
+        return Some(true);
+    }
+    let Some((_, _, get)) = routewarden_model::apps::find_method(cx.model, file, class, "get")
+    else {
+        return Some(false);
+    };
+    // `def get(self, key, default=None)`: the default is returned, bare or handed on.
+    let params: Vec<_> = get
+        .params
+        .iter()
+        .filter(|p| !matches!(p.name.as_str(), "self" | "cls"))
+        .collect();
+    let [_, fallback, ..] = &params[..] else {
+        return Some(false);
+    };
+    if fallback.default.is_none() {
+        return Some(false);
+    }
+    let mut returned = false;
+    for_each_return(&get.body, &mut |v| {
+        returned |= v.any(&mut |x| x.as_name() == Some(fallback.name.as_str()));
+    });
+    Some(returned)
 }
 
 /// Whether `expr` is a mapping of settings the deployment supplies, whose `.get(key, default)`
