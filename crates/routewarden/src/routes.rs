@@ -1,6 +1,7 @@
 //! `routewarden routes`: the attack surface, one row per route with what protects it.
 
 use crate::analysis::{self, Settings};
+use routewarden_model::apps::When;
 use routewarden_model::security::{AttackSurface, Protection};
 use routewarden_python::ast::ExprKind;
 use serde::Serialize;
@@ -36,6 +37,12 @@ pub struct RouteRow {
     pub rate_limited: bool,
     pub rate_limits: Vec<Guard>,
     pub response_model: Option<String>,
+    /// The runtime condition the route's registration depends on (`settings.enable_oidc`):
+    /// the route exists only when it holds.
+    pub registered_if: Option<String>,
+    /// Registered only in debug, development or test mode (`if app.debug:`, the condition in
+    /// `registered_if`): production does not serve it.
+    pub development_only: bool,
 }
 
 fn guard(p: &Protection) -> Guard {
@@ -103,6 +110,7 @@ pub fn route_rows(
                         .filter(|r| !matches!(r.kind, ExprKind::NoneLiteral))
                         .map(|r| source_text(file.text(), r.span)),
                 };
+                let registered = surface.apps.registered_when(mounted, &surface.mounted);
                 let name = match route.view_class {
                     Some(class) => format!("{}.{}", class.name, route.handler.name),
                     None => route.handler.name.to_string(),
@@ -128,6 +136,11 @@ pub fn route_rows(
                         security.rate_limits.iter().map(guard).collect()
                     },
                     response_model,
+                    registered_if: match &registered {
+                        When::Always => None,
+                        When::If(c) | When::DevOnly(c) => Some(c.clone()),
+                    },
+                    development_only: matches!(registered, When::DevOnly(_)),
                 }
             })
             .collect();
@@ -162,6 +175,16 @@ fn describe(guards: &[Guard]) -> String {
         .join("; ")
 }
 
+/// When a route is served, if not always: `only if settings.enable_oidc`.
+fn existence(r: &RouteRow) -> Option<String> {
+    let condition = r.registered_if.as_ref()?;
+    Some(if r.development_only {
+        format!("only in development or tests ({condition})")
+    } else {
+        format!("only if {condition}")
+    })
+}
+
 pub fn render_json(rows: &[RouteRow]) -> String {
     let mut s = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_string());
     s.push('\n');
@@ -176,10 +199,13 @@ pub fn render_markdown(rows: &[RouteRow]) -> String {
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | `{}` | {} | {} | {} | `{}:{}` {} |",
+            "| {} | {} | `{} | {} | {} | {} | `{}:{}` {} |",
             cell(r.app.as_deref().unwrap_or("-")),
             r.methods.join(", "),
-            cell(&r.path),
+            cell(&match existence(r) {
+                Some(exists) => format!("{}`, {exists}", r.path),
+                None => format!("{}`", r.path),
+            }),
             cell(&describe(&r.auth)),
             cell(&describe(&r.rate_limits)),
             cell(r.response_model.as_deref().unwrap_or("-")),
@@ -204,6 +230,9 @@ pub fn render_table(rows: &[RouteRow], test_routes_hidden: usize) -> String {
             let _ = writeln!(out, "{}{title}", if out.is_empty() { "" } else { "\n" });
         }
         let _ = writeln!(out, "  {:<7} {}", r.methods.join(","), r.path);
+        if let Some(exists) = existence(r) {
+            let _ = writeln!(out, "          exists   {exists}");
+        }
         let _ = writeln!(
             out,
             "          handler  {}:{} {}()",
@@ -223,11 +252,17 @@ pub fn render_table(rows: &[RouteRow], test_routes_hidden: usize) -> String {
         }
     }
     let open = rows.iter().filter(|r| !r.authenticated).count();
+    let development = rows.iter().filter(|r| r.development_only).count();
     let _ = writeln!(
         out,
-        "\n{} routes, {} without authentication.",
+        "\n{} routes, {} without authentication{}.",
         rows.len(),
-        open
+        open,
+        if development > 0 {
+            format!(" ({development} served only in development or tests)")
+        } else {
+            String::new()
+        }
     );
     if test_routes_hidden > 0 {
         let _ = writeln!(

@@ -63,6 +63,8 @@ fn row(
         "rate_limited": !limits.is_empty(),
         "rate_limits": guards(limits),
         "response_model": response_model,
+        "registered_if": null,
+        "development_only": false,
     })
 }
 
@@ -86,6 +88,8 @@ fn row_with_guards(
         "rate_limited": false,
         "rate_limits": [],
         "response_model": response_model,
+        "registered_if": null,
+        "development_only": false,
     })
 }
 
@@ -532,4 +536,58 @@ fn websocket_first_message_auth_is_conditional_on_the_setting() {
         live["auth"][0]["condition"],
         "if not settings.anonymous_readers"
     );
+}
+
+/// A route registered only under a setting says so (`exists only if ...` and `registered_if`),
+/// and one registered only in debug or a development mode is marked development-only.
+#[test]
+fn routes_registered_under_a_condition_say_when_they_exist() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../routewarden_rules/fixtures/AUTH001/routes_registered_only_in_development");
+    let run = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_routewarden"))
+            .current_dir(&dir)
+            .args(["routes", "--no-config", "--format", format, "."])
+            .output()
+            .expect("the routewarden binary runs");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    };
+    let all: Vec<Value> = serde_json::from_str(&run("json")).expect("valid JSON");
+    let when: Vec<(String, Value, Value)> = all
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or_default().to_string(),
+                r["registered_if"].clone(),
+                r["development_only"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        when,
+        [
+            ("/debug/flush".to_string(), json!("app.debug"), json!(true)),
+            (
+                "/dev/sleep".to_string(),
+                json!("SERVER_DEV_MODE"),
+                json!(true)
+            ),
+            ("/jobs/cancel".to_string(), json!(null), json!(false)),
+            (
+                "/reports/purge".to_string(),
+                json!("os.environ.get(\"ENABLE_REPORTS\") == \"1\""),
+                json!(false)
+            ),
+        ]
+    );
+    let table = run("table");
+    assert!(table.contains(
+        "  POST    /reports/purge\n          exists   only if os.environ.get(\"ENABLE_REPORTS\") == \"1\"\n"
+    ));
+    assert!(table.contains(
+        "  POST    /debug/flush\n          exists   only in development or tests (app.debug)\n"
+    ));
+    let markdown = run("markdown");
+    assert!(markdown.contains("`/dev/sleep`, only in development or tests (SERVER_DEV_MODE)"));
 }

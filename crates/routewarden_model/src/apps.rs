@@ -38,6 +38,24 @@ impl When {
         }
     }
 
+    /// Either condition: what exists under one of two registrations. `x` or `not x` is
+    /// always; development-only yields to any production condition.
+    pub fn or(&self, other: &When) -> When {
+        match (self, other) {
+            (When::Always, _) | (_, When::Always) => When::Always,
+            (When::DevOnly(_), x) | (x, When::DevOnly(_)) if !matches!(x, When::DevOnly(_)) => {
+                x.clone()
+            }
+            (When::DevOnly(a), When::DevOnly(b)) | (When::If(a), When::If(b)) if a == b => {
+                self.clone()
+            }
+            (When::If(a), When::If(b)) if negated(a) == *b || negated(b) == *a => When::Always,
+            (When::If(a), When::If(b)) => When::If(format!("{a} or {b}")),
+            (When::DevOnly(a), When::DevOnly(b)) => When::DevOnly(format!("{a} or {b}")),
+            _ => When::Always,
+        }
+    }
+
     /// The runtime condition, when registration depends on one.
     pub fn condition(&self) -> Option<&str> {
         match self {
@@ -116,6 +134,9 @@ pub struct RouteDecl<'a> {
     /// The endpoint name the framework gives the view when neither the call nor the handler's
     /// name gives it (Flask-Classful's `UserView:index`).
     pub endpoint: Option<String>,
+    /// Under which condition the registration itself runs: a route declared or added under
+    /// `if settings.enable_oidc:` exists only when that holds.
+    pub when: When,
 }
 
 impl<'a> RouteDecl<'a> {
@@ -148,6 +169,8 @@ pub struct Include<'a> {
     pub is_instance: bool,
     /// Under which condition the include (and what it adds) is made.
     pub when: When,
+    /// The part of `when` that reads configuration: what the include's routes need to exist.
+    pub exists: When,
     pub file: usize,
     pub scope: Vec<&'a Function>,
     pub span: Span,
@@ -173,6 +196,7 @@ impl<'a> Include<'a> {
             is_instance: false,
             is_argument: false,
             when: When::Always,
+            exists: When::Always,
             file,
             scope: scope.to_vec(),
             span,
@@ -369,6 +393,7 @@ impl<'a> AppModel<'a> {
                         conditions: Vec::new(),
                         classes: Vec::new(),
                         names: std::cell::RefCell::default(),
+                        caller_conditions: std::cell::RefCell::default(),
                         included: HashMap::default(),
                         module_instances: HashMap::default(),
                         basic_auth_used,
@@ -748,6 +773,40 @@ impl<'a> AppModel<'a> {
             .iter()
             .any(|i| &i.parent == id)
             .then_some(ObjectKind::ParameterApp)
+    }
+
+    /// Under which condition a chain of mounts serves its route: the route's own
+    /// registration's, and that of every include along it (`if settings.enable_admin:
+    /// app.include_router(admin)`).
+    fn chain_when(&self, mounted: &MountedRoute) -> When {
+        mounted
+            .includes
+            .iter()
+            .fold(self.routes[mounted.route].when.clone(), |acc, &i| {
+                acc.and(&self.includes[i].exists)
+            })
+    }
+
+    /// Under which condition the application at the root of `mounted` serves its route: by
+    /// any of the chains in `all` from the same route to the same root (a router included
+    /// under `if x:` and again under `else:` is always served).
+    pub fn registered_when(&self, mounted: &MountedRoute, all: &[MountedRoute]) -> When {
+        all.iter()
+            .filter(|m| m.route == mounted.route && m.chain.last() == mounted.chain.last())
+            .fold(None, |acc: Option<When>, m| {
+                let when = self.chain_when(m);
+                Some(match acc {
+                    None => when,
+                    Some(acc) => acc.or(&when),
+                })
+            })
+            .unwrap_or_else(|| self.chain_when(mounted))
+    }
+
+    /// Whether a mounted route exists only in debug, development or test mode (registered
+    /// under `if app.debug:`, `if settings.TESTING:`): not part of what production serves.
+    pub fn is_development_only(&self, mounted: &MountedRoute, all: &[MountedRoute]) -> bool {
+        matches!(self.registered_when(mounted, all), When::DevOnly(_))
     }
 
     /// Every chain from each route to a root object, with the full path.
@@ -1169,6 +1228,7 @@ fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> 
                     is_instance: false,
                     is_argument: false,
                     when: call.when.clone(),
+                    exists: call.when.clone(),
                     file: call.file,
                     scope: call.scope.clone(),
                     span: call.span,
@@ -3718,6 +3778,7 @@ fn exposed_route<'a>(
         view_class_file: file,
         span,
         endpoint: None,
+        when: When::Always,
     }
 }
 
@@ -3744,6 +3805,9 @@ struct Extractor<'a> {
     /// The classes whose bodies enclose the current statement, innermost last: `self.method(app)`
     /// calls the method of the innermost.
     classes: Vec<&'a Class>,
+    /// [`Extractor::caller_condition`] by the start of the module-level function it was asked
+    /// for: every route a `register_routes(app)` adds asks it.
+    caller_conditions: std::cell::RefCell<HashMap<u32, When>>,
     /// Names already resolved, by innermost enclosing function (its start, as in
     /// [`ObjectId::scope`]): the same receivers (`db`, `logger`, `self`) come back on most lines
     /// of a function.
@@ -3911,11 +3975,53 @@ impl<'a> Extractor<'a> {
 
     /// The condition under which the current statement runs, within its function.
     fn when(&self) -> When {
-        self.conditions.iter().fold(When::Always, |acc, b| {
-            let text = self.condition_text(b.test);
+        self.branches_when(&self.conditions, None)
+    }
+
+    /// The condition of `branches` taken together. With `configuration_in`, the scope the
+    /// tests are read in, only the tests that read configuration count: each is necessary
+    /// for the statement to run, so what remains is still a condition of it, and one a reader
+    /// can act on (`settings.enable_oidc`, not `self.path == "/"`).
+    fn branches_when(
+        &self,
+        branches: &[Branch<'a>],
+        configuration_in: Option<&[&'a Function]>,
+    ) -> When {
+        branches.iter().fold(When::Always, |acc, b| {
             let value = production_value(self.model, self.file, b.test);
+            if value.is_none()
+                && configuration_in.is_some_and(|scope| !self.reads_configuration(b.test, scope))
+            {
+                return acc;
+            }
+            let text = self.condition_text(b.test);
             acc.and(&branch_condition(value, &text, b.then))
         })
+    }
+
+    /// Whether a test reads only configuration: every name in it is bound at module level (an
+    /// import, a constant, a module function) and is no parameter or local of the functions
+    /// around it. `app_config.enable_oidc`, `metrics_enabled()`, `os.environ.get("X")`; not
+    /// `self.path == "/"`, `hasattr(module, "router")` or a flag computed in the function.
+    fn reads_configuration(&self, test: &Expr, scope: &[&'a Function]) -> bool {
+        let file = &self.model.files[self.file];
+        // A module global set to `None` is a slot filled at run time (`if not APP: APP =
+        // create_app()`), not a setting.
+        let module_bound = |name: &str| {
+            file.imports.get(name).is_some()
+                || file.top_level(name).is_some_and(|stmt| {
+                    !matches!(stmt, Stmt::Assign { value: Some(v), .. }
+                        if matches!(v.kind, ExprKind::NoneLiteral))
+                })
+                || file.block_binding(name).is_some()
+        };
+        let local = |name: &str| {
+            scope.iter().any(|f| {
+                f.params.iter().any(|p| p.name == name)
+                    || crate::values::last_assignment(&f.body, name).is_some()
+            })
+        };
+        !test.any(&mut |x| x.as_name().is_some_and(|n| !module_bound(n) || local(n)))
     }
 
     /// When a hook registered here is installed: the `if`s around it, and those around every
@@ -3924,11 +4030,33 @@ impl<'a> Extractor<'a> {
         self.when().and(&self.caller_condition())
     }
 
+    /// When a route registered here exists: as [`Extractor::hook_when`], with the callers'
+    /// condition worked out once per function.
+    fn registration_when(&self) -> When {
+        let callers = match self.scope.first() {
+            None => When::Always,
+            Some(outer) => self
+                .caller_conditions
+                .borrow_mut()
+                .entry(outer.span.start)
+                .or_insert_with(|| self.caller_condition_of(true))
+                .clone(),
+        };
+        self.branches_when(&self.conditions, Some(&self.scope))
+            .and(&callers)
+    }
+
     /// `def install_auth_handler(password): app.before_request(check)`, called only `if
     /// password: install_auth_handler(password)`: what the function registers exists only under
     /// the condition of its calls in the module. Always when it is called unconditionally
     /// somewhere, or from nowhere in the module.
     fn caller_condition(&self) -> When {
+        self.caller_condition_of(false)
+    }
+
+    /// [`Extractor::caller_condition`], counting only the tests that read configuration when
+    /// `configuration_only`.
+    fn caller_condition_of(&self, configuration_only: bool) -> When {
         fn visit<'b>(
             body: &'b [Stmt],
             outer: &Function,
@@ -3995,14 +4123,16 @@ impl<'a> Extractor<'a> {
         visit(body, outer, &mut Vec::new(), &mut sites);
         let whens: Vec<When> = sites
             .iter()
-            .map(|branches| {
-                branches.iter().fold(When::Always, |acc, b| {
-                    let text = self.condition_text(b.test);
-                    let value = production_value(self.model, self.file, b.test);
-                    acc.and(&branch_condition(value, &text, b.then))
-                })
-            })
+            .map(|branches| self.branches_when(branches, configuration_only.then_some(&[])))
             .collect();
+        if configuration_only {
+            return whens
+                .iter()
+                .fold(None, |acc: Option<When>, w| {
+                    Some(acc.map_or_else(|| w.clone(), |acc| acc.or(w)))
+                })
+                .unwrap_or(When::Always);
+        }
         let Some(first) = whens.first() else {
             return When::Always;
         };
@@ -4030,6 +4160,7 @@ impl<'a> Extractor<'a> {
         span: Span,
     ) -> &mut Include<'a> {
         let when = self.when();
+        let exists = self.registration_when();
         self.out.includes.push(Include {
             parent,
             child,
@@ -4040,6 +4171,7 @@ impl<'a> Extractor<'a> {
             is_argument: false,
             is_instance: false,
             when,
+            exists,
             file: self.file,
             scope: self.scope.clone(),
             span,
@@ -5785,6 +5917,7 @@ impl<'a> Extractor<'a> {
                 view_class_file: class_file,
                 span,
                 endpoint: Some(format!("{}:{}", class.name, handler.name)),
+                when: self.registration_when(),
             });
         }
         true
@@ -5830,6 +5963,7 @@ impl<'a> Extractor<'a> {
         let include = self.include(id, base, None, span);
         include.is_instance = true;
         include.when = When::Always;
+        include.exists = When::Always;
     }
 
     /// `Middleware(Class, **options)` inside a `middleware=[...]` list.
@@ -7735,6 +7869,7 @@ impl<'a> Extractor<'a> {
             view_class_file: 0,
             span,
             endpoint: None,
+            when: self.registration_when(),
         });
     }
 
@@ -7961,6 +8096,7 @@ impl<'a> Extractor<'a> {
                 view_class_file: view.class_file,
                 span: view.span,
                 endpoint: None,
+                when: self.registration_when(),
             });
         }
     }
@@ -8410,6 +8546,7 @@ impl<'a> Extractor<'a> {
                                 view_class_file: 0,
                                 span: self.decorator_span(decorator),
                                 endpoint: None,
+                                when: self.registration_when(),
                             });
                         }
                     } else if attr == "middleware"
@@ -8563,6 +8700,7 @@ impl<'a> Extractor<'a> {
             view_class_file: 0,
             span: self.decorator_span(decorator),
             endpoint: None,
+            when: self.registration_when(),
         });
     }
 
@@ -8774,6 +8912,7 @@ impl<'a> Extractor<'a> {
                 view_class_file: 0,
                 span: self.decorator_span(decorator),
                 endpoint: None,
+                when: self.registration_when(),
             });
         }
     }
@@ -8892,6 +9031,7 @@ impl<'a> Extractor<'a> {
                     class.def_span
                 },
                 endpoint: None,
+                when: self.registration_when(),
             });
         }
         if any {
@@ -9000,6 +9140,7 @@ impl<'a> Extractor<'a> {
                             if own { *span } else { class.def_span },
                         );
                         route.endpoint = Some(name.to_string());
+                        route.when = self.registration_when();
                         self.out.routes.push(route);
                     }
                     continue;
@@ -9035,6 +9176,7 @@ impl<'a> Extractor<'a> {
                         span,
                     );
                     route.decorator_index = Some(i);
+                    route.when = self.registration_when();
                     self.out.routes.push(route);
                 }
             }
@@ -9065,6 +9207,7 @@ impl<'a> Extractor<'a> {
                 view_class_file: self.file,
                 span: class.def_span,
                 endpoint: Some(name.to_string()),
+                when: self.registration_when(),
             });
         }
         if any {
@@ -9263,10 +9406,25 @@ fn is_dev_flag(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
     for suffix in ["_mode", "_enabled", "_env"] {
         core = core.strip_suffix(suffix).unwrap_or(core);
     }
-    matches!(
+    if matches!(
         core,
         "debug" | "testing" | "test" | "tests" | "dev" | "development" | "unittest" | "pytest"
-    )
+    ) {
+        return true;
+    }
+    // A product's own switch ending in the word (`VLLM_SERVER_DEV_MODE`, `API_DEBUG`), unless
+    // another word turns it round (`NO_DEBUG`, `DISABLE_DEV`).
+    let words: Vec<&str> = core.split('_').collect();
+    words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| matches!(*w, "debug" | "dev" | "development" | "testing"))
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "no" | "not" | "disable" | "disabled" | "skip" | "without"
+            )
+        })
 }
 
 /// The value of an `if` test in production, when the test says: `not settings.DEBUG` and
@@ -12321,6 +12479,111 @@ class Inventory(Resource):
                 "grid.server.app DELETE <dynamic>/device/<int:id> @jwt_required()",
                 "grid.server.app POST /api/v2/inventory -",
                 "grid.server.app POST <dynamic>/token/device -",
+            ]
+        );
+    }
+
+    /// Routes registered under a test that reads configuration exist only when it holds: the
+    /// route's own registration and each include on its way to the app count, an `if`/`else`
+    /// pair including the same router is always, a development switch is development-only,
+    /// and a test of anything else (a parameter, `self`, a lazily filled global) is no
+    /// condition anyone can act on, so none is shown.
+    #[test]
+    fn routes_registered_under_a_setting_exist_only_when_it_holds() {
+        let model = project_model(&[
+            (
+                "svc/settings.py",
+                "import os\nENABLE_OIDC = os.environ.get(\"ENABLE_OIDC\") == \"1\"\nMETRICS = True\n",
+            ),
+            (
+                "svc/app.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+
+from svc import settings
+
+app = FastAPI()
+oidc = APIRouter()
+metrics = APIRouter()
+debug = APIRouter()
+plugins = APIRouter()
+APP = None
+
+
+@oidc.post("/oidc/authenticate")
+def authenticate():
+    return {}
+
+
+@metrics.get("/metrics")
+def read_metrics():
+    return {}
+
+
+@debug.post("/debug/reset")
+def reset():
+    return {}
+
+
+@plugins.get("/plugins")
+def list_plugins():
+    return {}
+
+
+if settings.ENABLE_OIDC:
+    app.include_router(oidc)
+
+if settings.METRICS:
+    app.include_router(metrics)
+else:
+    app.include_router(metrics)
+
+if app.debug:
+    app.include_router(debug)
+
+
+def mount_plugins(target, wanted):
+    if wanted:
+        target.include_router(plugins)
+
+
+mount_plugins(app, True)
+
+if settings.ENABLE_OIDC:
+
+    @app.get("/oidc/callback")
+    def callback():
+        return {}
+
+
+def get_app():
+    global APP
+    if not APP:
+        APP = app
+    return APP
+"#,
+            ),
+        ]);
+        let surface =
+            crate::security::AttackSurface::build(&model, &Default::default(), &|_| false);
+        let mut seen: Vec<String> = surface
+            .mounted
+            .iter()
+            .map(|m| {
+                let when = surface.apps.registered_when(m, &surface.mounted);
+                format!("{} {:?}", m.full_path, when)
+            })
+            .collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(
+            seen,
+            [
+                "/debug/reset DevOnly(\"app.debug\")",
+                "/metrics Always",
+                "/oidc/authenticate If(\"settings.ENABLE_OIDC\")",
+                "/oidc/callback If(\"settings.ENABLE_OIDC\")",
+                "/plugins Always",
             ]
         );
     }

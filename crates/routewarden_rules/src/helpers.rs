@@ -1477,3 +1477,19 @@ pub fn is_config_parser(
         .instance_class(file, scope, expr)
         .is_some_and(|c| c.starts_with("configparser."))
 }
+
+/// For a finding about a route registered only under a runtime condition, the words that say
+/// so (`; the route exists only if settings.enable_oidc`); empty for a route always there.
+pub fn registration_note(
+    surface: &routewarden_model::security::AttackSurface,
+    mounted: &routewarden_model::apps::MountedRoute,
+) -> String {
+    match surface
+        .apps
+        .registered_when(mounted, &surface.mounted)
+        .condition()
+    {
+        Some(condition) => format!("; the route exists only if {condition}"),
+        None => String::new(),
+    }
+}

@@ -25,7 +25,9 @@ declare_rule! {
     /// only authentication is an app-wide middleware (a shared API token) are not reported: no
     /// user is identified whose role could be checked. Nor are routes whose router reaches no
     /// application the analysis sees: a role check may be where it is mounted, nor test
-    /// scaffolding (an application created in test code serving a handler written there).
+    /// scaffolding (an application created in test code serving a handler written there), nor
+    /// routes registered only in debug, development or test mode. A route registered only
+    /// under another setting is reported with the setting named.
     ///
     /// ## Why is this dangerous
     /// Authentication answers who the caller is, not what they may do. Every registered user can
@@ -77,6 +79,7 @@ impl Rule for AdminRouteWithoutRoleCheck {
                 || security.checks_role()
                 || surface.apps.context_unknown(mounted)
                 || surface.apps.is_throwaway(mounted)
+                || surface.apps.is_development_only(mounted, &surface.mounted)
             {
                 continue;
             }
@@ -103,9 +106,10 @@ impl Rule for AdminRouteWithoutRoleCheck {
                 &ADMIN_ROUTE_WITHOUT_ROLE_CHECK,
                 route.span,
                 format!(
-                    "admin route {} {} authenticates ({how}) but checks no role or permission",
+                    "admin route {} {} authenticates ({how}) but checks no role or permission{}",
                     route.methods.join(","),
-                    mounted.full_path
+                    mounted.full_path,
+                    crate::helpers::registration_note(surface, mounted)
                 ),
             );
             out.extend(f.into_vec());

@@ -228,6 +228,11 @@ declare_rule! {
     /// `appbuilder.add_view`/`add_api` registers. Nor are the routes of a throw-away local server,
     /// an application only served on a random port of the loopback interface (`uvicorn.Config(app,
     /// port=0)`, as a CLI does to receive a browser login callback): nobody else can reach it.
+    /// Nor are routes registered only in debug, development or test mode (a blueprint
+    /// registered under `if app.debug:`, a router included under `if settings.TESTING:` or a
+    /// product's own `*_DEV_MODE` switch): production does not serve them. A route registered
+    /// under any other setting is reported with the setting named (`the route exists only if
+    /// settings.enable_oidc`), as `routewarden routes` shows it.
     /// Nor is test scaffolding: a handler written in test code (`tests/`, `test_*.py`,
     /// `conftest.py`) on an application created in test code. The project's own views mounted on
     /// a test application are still checked. A route whose endpoint is a function imported from
@@ -291,7 +296,10 @@ impl Rule for RouteWithoutAuth {
             {
                 continue;
             }
-            if apps.context_unknown(mounted) || apps.is_throwaway(mounted) {
+            if apps.context_unknown(mounted)
+                || apps.is_throwaway(mounted)
+                || apps.is_development_only(mounted, &surface.mounted)
+            {
                 continue;
             }
             let path = &mounted.full_path;
@@ -424,6 +432,7 @@ impl Rule for RouteWithoutAuth {
                 None
             };
             let Some(reason) = reason else { continue };
+            let reason = reason + &crate::helpers::registration_note(surface, mounted);
             // Public by design, though it takes a closer look at the handler.
             if is_federated_login(cx, route) || declared_public(path, route.handler) {
                 continue;

@@ -54,7 +54,9 @@ declare_rule! {
     /// to anonymous callers (an authenticated route that issues or changes credentials is not a
     /// brute-force target) whose router is mounted in an application the analysis sees, other
     /// than a throw-away one (served only on a random loopback port, or created in test code for
-    /// a handler written in test code). A
+    /// a handler written in test code), and not registered only in debug, development or test
+    /// mode (a route registered only under another setting is reported with the setting
+    /// named). A
     /// handler that receives credentials (a password-like parameter or body-model field, a
     /// password read from the request, an `OAuth2PasswordRequestForm`, a call to a password
     /// check) is open to anonymous callers even when it answers a bad password with 401: that
@@ -125,6 +127,7 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 || security.guarded_by_login()
                 || surface.apps.context_unknown(mounted)
                 || surface.apps.is_throwaway(mounted)
+                || surface.apps.is_development_only(mounted, &surface.mounted)
             {
                 continue;
             }
@@ -190,16 +193,21 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 route.methods.join(","),
                 mounted.full_path
             );
+            let note = crate::helpers::registration_note(surface, mounted);
             if unread {
                 f.report_with(
                     &AUTH_ENDPOINT_WITHOUT_RATE_LIMIT,
                     route.span,
-                    format!("{message}: its methods could not be read and may include POST"),
+                    format!("{message}: its methods could not be read and may include POST{note}"),
                     AUTH_ENDPOINT_WITHOUT_RATE_LIMIT.severity,
                     Confidence::Low,
                 );
             } else {
-                f.report(&AUTH_ENDPOINT_WITHOUT_RATE_LIMIT, route.span, message);
+                f.report(
+                    &AUTH_ENDPOINT_WITHOUT_RATE_LIMIT,
+                    route.span,
+                    message + &note,
+                );
             }
             out.extend(f.into_vec());
         }
