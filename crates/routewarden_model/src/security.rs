@@ -6739,10 +6739,14 @@ impl<'a> Judge<'a, '_> {
                     // `if has_login and "session" in ws.scope:` where `has_login` is a module
                     // flag: only the rest asks about the caller.
                     let caller_part = self.without_module_flags(file, test);
+                    // `if SERVER_TOKEN is not None:` on a setting: a switch, whatever the
+                    // name says about tokens or users.
                     let mut own =
                         if helper_switch.is_some() || self.is_config_variable(file, root, test) {
                             Gate::default()
-                        } else if caller_part.is_none() {
+                        } else if caller_part.is_none()
+                            || self.configured_setting_test(file, root, test)
+                        {
                             // The guards under it run only while the flag holds.
                             Gate {
                                 switch: Some(Switch {
@@ -7040,6 +7044,7 @@ impl<'a> Judge<'a, '_> {
                         && let Some(setting) = values.iter().find(|v| {
                             self.is_server_switch(file, root, v)
                                 && !matches!(v.kind, ExprKind::Compare { .. })
+                                || self.configured_setting_test(file, root, v)
                         })
                     {
                         let rest: Vec<&Expr> =
@@ -7240,11 +7245,23 @@ impl<'a> Judge<'a, '_> {
                     // `if key: ...` where every path returns or raises, refusing a bad key
                     // or letting the caller in: what follows runs for callers who presented
                     // none.
+                    // So too when some path of the branch falls out of it, as long as it
+                    // lets callers in only by returning after a verification (`if token:
+                    // user = verify(token); if user is not None: return user`, or a `try`
+                    // whose `except` refuses): those who fall out failed the check, so what
+                    // follows answers them and anonymous callers alike. Not after `if
+                    // is_admin: return f()`, which keeps the role the rule above records.
+                    let falls_out_unverified = || {
+                        !never_falls_through(body)
+                            && self.grant_by_return(file, body).is_none()
+                            && (self.branch_refuses(file, root, body)
+                                || self.returns_after_verification(file, root, body))
+                    };
                     if own.identity
                         && own.polarity == Polarity::Has
                         && orelse.is_empty()
-                        && never_falls_through(body)
-                        && self.branch_refuses(file, root, body)
+                        && (never_falls_through(body) && self.branch_refuses(file, root, body)
+                            || falls_out_unverified())
                         && (lets_caller_in_somewhere(body)
                             || self.returns_admission(file, root, body))
                     {
@@ -7362,7 +7379,12 @@ impl<'a> Judge<'a, '_> {
                     let mut about_caller =
                         gate.is_some_and(|g| g.switch.is_none() || g.identity || g.role);
                     if !about_caller {
-                        walk_exprs(body, &mut |e| about_caller |= checks_caller(e));
+                        // `verify_token(SERVER_TOKEN)` checks the server's own setting: whether
+                        // it fails decides nothing about the caller, who sends nothing it reads.
+                        walk_exprs(body, &mut |e| {
+                            about_caller |=
+                                checks_caller(e) && !self.checks_only_settings(file, root, e)
+                        });
                     }
                     for h in handlers {
                         // `except NotAuthorized: abort(403)` after an action that checks.
@@ -7654,6 +7676,7 @@ impl<'a> Judge<'a, '_> {
                 && !setting(v)
                 && !self.is_server_switch(file, root, v)
                 && !self.is_config_variable(file, root, v)
+                && !self.configured_setting_test(file, root, v)
         })
     }
 
@@ -7726,10 +7749,12 @@ impl<'a> Judge<'a, '_> {
         };
         // `requesting_user_role not in [Role.ADMIN, ...]` compares the caller's role with
         // constants: not a setting.
+        // `gui_user is not None` on a setting is one, whatever the variable is called.
         let switch = values.iter().find(|v| {
             self.is_server_switch(file, root, v)
                 && !(matches!(v.kind, ExprKind::Compare { .. })
                     && (mentions_identity(v) || mentions_role(v)))
+                || self.configured_setting_test(file, root, v)
         })?;
         values
             .iter()
@@ -8826,6 +8851,76 @@ impl<'a> Judge<'a, '_> {
             _ if self.module_flag(file, test, test.span) => None,
             _ => Some(test),
         }
+    }
+
+    /// Whether `body` returns from under a test of a verification's verdict (`user =
+    /// verify_token(token)`, then `if user is not None: return user`).
+    fn returns_after_verification(&self, file: usize, root: &[Stmt], body: &[Stmt]) -> bool {
+        let imports = &self.model.files[file].imports;
+        let mut found = false;
+        walk_stmts(body, &mut |stmt| {
+            if let Stmt::If { test, body, .. } = stmt
+                && !found
+                && matches!(body.last(), Some(Stmt::Return { value: Some(_), .. }))
+                && tested_value(test)
+                    .as_name()
+                    .is_some_and(|n| verdict_of_identity_check(imports, root, n))
+            {
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// A call whose every argument is a setting (`verify_token(SERVER_TOKEN)` with
+    /// `SERVER_TOKEN = os.environ.get(...)`, `check(token=os.environ.get("HF_TOKEN"))`): it
+    /// checks the server's configuration, not anything the request carries.
+    fn checks_only_settings(&self, file: usize, root: &[Stmt], e: &Expr) -> bool {
+        let e = match &e.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => e,
+        };
+        // `return SERVER_TOKEN`: the setting itself.
+        if matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            return self.setting_value(file, root, e);
+        }
+        let Some(call) = e.as_call() else {
+            return false;
+        };
+        let mut args = call.argument_values().peekable();
+        args.peek().is_some() && args.all(|a| self.setting_value(file, root, a))
+    }
+
+    /// A test that a variable of the function read from the configuration is set
+    /// (`gui_user = app.config.get("GUI_USER")`, then `if gui_user is not None and (not auth
+    /// or not valid(auth)):`): as an operand of an `and`, the refusal under it happens only
+    /// while the setting is configured, and the guard lets everyone in without it (it fails
+    /// open), whatever the variable is called.
+    fn configured_setting_test(&self, file: usize, root: &[Stmt], operand: &Expr) -> bool {
+        let configured = match &operand.kind {
+            ExprKind::Name(_) => true,
+            ExprKind::Compare { .. } => matches!(
+                operand.comparisons().as_slice(),
+                [(_, CmpOp::IsNot | CmpOp::NotEq, right)]
+                    if matches!(right.kind, ExprKind::NoneLiteral)
+            ),
+            _ => false,
+        };
+        configured && self.setting_value(file, root, tested_value(operand))
+    }
+
+    /// A value read from the configuration: directly, through a variable of the function
+    /// (`gui_user = app.config.get(...)`) or through a module-level name (`SERVER_TOKEN =
+    /// os.environ.get(...)`).
+    fn setting_value(&self, file: usize, root: &[Stmt], e: &Expr) -> bool {
+        self.is_config(file, e)
+            || self.is_config_variable(file, root, e)
+            || e.as_name().is_some_and(|n| {
+                matches!(
+                    self.model.files[file].top_level(n),
+                    Some(Stmt::Assign { value: Some(v), .. }) if self.is_config(file, v)
+                )
+            })
     }
 
     fn is_config_variable(&self, file: usize, root: &[Stmt], test: &Expr) -> bool {
