@@ -4879,6 +4879,26 @@ impl<'a> Extractor<'a> {
         out
     }
 
+    /// The project modules a loop variable stands for when an enclosing loop walks a literal
+    /// list of imported modules (`for module in [pages, items]:`, or over a name bound to one):
+    /// the file of each item that names a project module (other items, such as objects, are
+    /// left to the other cases), when some do.
+    fn looped_modules(&self, var: &Expr) -> Option<Vec<usize>> {
+        let name = var.as_name()?;
+        let binding = self.loops.iter().rev().find(|b| b.name == name)?;
+        if binding.index.is_some() {
+            return None;
+        }
+        let imports = &self.model.files[binding.file].imports;
+        let modules: Vec<usize> = binding
+            .items()
+            .iter()
+            .filter(|item| matches!(item.kind, ExprKind::Name(_)))
+            .filter_map(|item| Some(self.model.module(&imports.resolve(item)?)?.0))
+            .collect();
+        (!modules.is_empty()).then_some(modules)
+    }
+
     /// The modules `name` stands for when the function loops over
     /// `werkzeug.utils.find_modules(package)` with it (`for module in find_modules(__name__)`).
     fn found_modules(&self, body: &'a [Stmt], name: &str) -> Vec<String> {
@@ -6116,6 +6136,19 @@ impl<'a> Extractor<'a> {
                             }
                             return;
                         }
+                    }
+                    // `for module in [pages, items]: module.setup(app, config)` (or over a
+                    // name bound to such a list): a call of the function in each imported
+                    // project module the loop walks.
+                    if let Some(modules) = self.looped_modules(value) {
+                        for def_file in modules {
+                            if let Some(Stmt::FunctionDef(function)) =
+                                self.model.files[def_file].top_level(attr)
+                            {
+                                self.bind_parameters(call, def_file, function, false, span);
+                            }
+                        }
+                        return;
                     }
                     // `ImageViews.register_endpoints(router)`: a class or static method of a
                     // project class, called on the class (named in CapWords).
@@ -13863,6 +13896,123 @@ api.register()
                 "svc.core.app GET /api/note/<int:note_id> @login_required",
                 "svc.core.app GET /api/notes/<int:note_id> @login_required",
                 "svc.core.app GET /api/ping -",
+            ]
+        );
+    }
+
+    /// `for module in web_modules: module.setup(app, config)` with `web_modules = [pages,
+    /// items]` (imported project modules), and a loop over a literal list of modules: each
+    /// module's `setup` is handed the application, so its blueprint is the application's. A
+    /// module with a `setup` outside every list keeps its stand-in application.
+    #[test]
+    fn setup_of_modules_walked_by_a_loop() {
+        let model = project_model(&[
+            ("board/__init__.py", ""),
+            ("board/web/__init__.py", ""),
+            (
+                "board/main.py",
+                r#"
+from flask import Flask
+
+from board.web import charts, items, pages
+
+app = Flask(__name__)
+runner = object()
+web_modules = [pages, items, runner]
+
+
+def start():
+    for module in web_modules:
+        module.setup(app, {})
+    for extra in [charts]:
+        extra.setup(app, {})
+"#,
+            ),
+            (
+                "board/web/pages.py",
+                r#"
+from flask import Blueprint
+from flask_login import login_required
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.route("/jobs/stop", methods=["POST"])
+def stop_jobs():
+    return "stopped"
+
+
+@pages.route("/settings", methods=["PUT"])
+@login_required
+def update_settings():
+    return "saved"
+
+
+def setup(app, config):
+    app.register_blueprint(pages)
+"#,
+            ),
+            (
+                "board/web/items.py",
+                r#"
+from flask import Blueprint
+
+items = Blueprint("items", __name__, url_prefix="/api")
+
+
+@items.route("/item/<item_id>", methods=["DELETE"])
+def delete_item(item_id):
+    return "deleted"
+
+
+def setup(app, config):
+    app.register_blueprint(items)
+"#,
+            ),
+            (
+                "board/web/charts.py",
+                r#"
+from flask import Blueprint
+
+charts = Blueprint("charts", __name__)
+
+
+@charts.route("/chart")
+def chart():
+    return "chart"
+
+
+def setup(app, config):
+    app.register_blueprint(charts)
+"#,
+            ),
+            (
+                "board/web/drafts.py",
+                r#"
+from flask import Blueprint
+
+drafts = Blueprint("drafts", __name__)
+
+
+@drafts.route("/draft", methods=["DELETE"])
+def delete_draft():
+    return "deleted"
+
+
+def setup(app, config):
+    app.register_blueprint(drafts)
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            vec![
+                "board.main.app DELETE /api/item/<item_id> -",
+                "board.main.app GET /chart -",
+                "board.main.app POST /jobs/stop -",
+                "board.main.app PUT /settings @login_required",
+                // Its own stand-in application, as before: no call reaches its `setup`.
+                "board.web.drafts.setup().app DELETE /draft -",
             ]
         );
     }
