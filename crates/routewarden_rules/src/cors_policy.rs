@@ -921,7 +921,9 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
             return entries
                 .iter()
                 .filter_map(|e| {
-                    let path = e.key.as_ref()?.as_str()?.to_string();
+                    // A computed path pattern (`r"{}/*".format(prefix)`) still has the
+                    // origins its value gives; only the path it covers is unknown.
+                    let path = e.key.as_ref()?.as_str().map(str::to_string);
                     let ExprKind::Dict(opts) = &e.value.kind else {
                         return None;
                     };
@@ -934,7 +936,7 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
                     Some(base(
                         get("origins").or(call.keyword("origins")),
                         creds,
-                        Some(path),
+                        path,
                     ))
                 })
                 .collect();

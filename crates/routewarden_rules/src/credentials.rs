@@ -118,16 +118,67 @@ fn key_compound(words: &[String]) -> bool {
 /// True for identifiers such as `token`, `x_api_key`, `X-API-Key`, `admin_password`; false for
 /// `token_type`, `grant_type`, `TOKEN_URL`, `password_length`.
 pub fn is_credential_name(name: &str) -> bool {
+    credential_words(&identifier_words(name))
+}
+
+/// Credential words that end a compound written without a separator: `refilltoken`,
+/// `authtoken`, `adminpassword`, `clientsecret`.
+const COMPOUND_CREDENTIAL_ENDINGS: &[&str] = &[
+    "token",
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "signature",
+];
+
+/// True for names whose credential word is glued to the word before it (`refilltoken`,
+/// `authtoken`, `user_adminpassword`), judged as if written with a separator (`refill_token`),
+/// so that `pagetoken` (`page_token`), `nexttoken` and `maxtoken` are not credentials; a word
+/// that only starts with one (`tokentype`, `tokenlen`, `passwordcount`) is not split. Names
+/// [`is_credential_name`] already accepts are not compounds.
+pub fn is_compound_credential_name(name: &str) -> bool {
     let words = identifier_words(name);
+    let mut split: Vec<String> = Vec::with_capacity(words.len() + 1);
+    let mut compound = false;
+    for word in words {
+        let glued = COMPOUND_CREDENTIAL_ENDINGS.iter().find_map(|end| {
+            let prefix = word.strip_suffix(end)?;
+            // `stoken`, `xpassword`: too short to be a word of its own.
+            (prefix.len() >= 3 && prefix.bytes().all(|b| b.is_ascii_lowercase()))
+                .then(|| (prefix.to_string(), end.to_string()))
+        });
+        match glued {
+            Some((prefix, end)) => {
+                compound = true;
+                split.push(prefix);
+                split.push(end);
+            }
+            None => split.push(word),
+        }
+    }
+    compound && credential_words(&split)
+}
+
+/// [`credential_label`] also of a compound name ([`is_compound_credential_name`]).
+pub fn compound_credential_label(expr: &Expr) -> Option<String> {
+    credential_label(expr).or_else(|| {
+        let label = label_of(expr)?;
+        is_compound_credential_name(label).then(|| label.to_string())
+    })
+}
+
+/// The words of a credential name (see [`is_credential_name`]).
+fn credential_words(words: &[String]) -> bool {
     if words.is_empty() {
         return false;
     }
     let credential =
-        words.iter().any(|w| CREDENTIAL_WORDS.contains(&w.as_str())) || key_compound(&words);
+        words.iter().any(|w| CREDENTIAL_WORDS.contains(&w.as_str())) || key_compound(words);
     // `header_api_key` holds the key a header carried; `api_key_header` names the header.
     let carried_in = |i: usize, w: &String| i == 0 && matches!(w.as_str(), "header" | "headers");
     credential
-        && !is_lexical_token(&words)
+        && !is_lexical_token(words)
         && !words
             .iter()
             .enumerate()
@@ -149,6 +200,12 @@ pub fn is_descriptive_credential_name(expr: &Expr) -> bool {
 
 /// The name an expression is known by: a variable, an attribute, a subscript or `.get()` key.
 pub fn credential_label(expr: &Expr) -> Option<String> {
+    let label = label_of(expr)?;
+    is_credential_name(label).then(|| label.to_string())
+}
+
+/// The name an expression is known by (see [`credential_label`]).
+fn label_of(expr: &Expr) -> Option<&str> {
     let label: &str = match &expr.kind {
         ExprKind::Name(n) => n,
         ExprKind::Attribute { attr, .. } => attr,
@@ -159,10 +216,10 @@ pub fn credential_label(expr: &Expr) -> Option<String> {
             }
             _ => return None,
         },
-        ExprKind::Await(inner) => return credential_label(inner),
+        ExprKind::Await(inner) => return label_of(inner),
         _ => return None,
     };
-    is_credential_name(label).then(|| label.to_string())
+    Some(label)
 }
 
 /// `User.api_key`, `Client.client_secret`, `MCPAuth.token`, `models.User.token`: a member of

@@ -1493,3 +1493,41 @@ pub fn registration_note(
         None => String::new(),
     }
 }
+
+/// Functions that return a logger.
+const LOGGER_FACTORIES: &[&str] = &[
+    "logging.getLogger",
+    "oslo_log.log.getLogger",
+    "structlog.get_logger",
+    "structlog.getLogger",
+];
+
+/// A call of a logger's method: `LOG.debug(...)`, `logging.info(...)`,
+/// `current_app.logger.warning(...)`, on a module-level logger from a logger factory.
+pub fn is_logging_call(module: &routewarden_model::SourceModule, call: &Call) -> bool {
+    let ExprKind::Attribute {
+        value: receiver,
+        attr,
+    } = &call.func.kind
+    else {
+        return false;
+    };
+    if !matches!(
+        attr.as_str(),
+        "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
+    ) {
+        return false;
+    }
+    let imports = &module.imports;
+    if imports.resolves_to(
+        receiver,
+        &["logging", "loguru.logger", "flask.current_app.logger"],
+    ) {
+        return true;
+    }
+    receiver.as_name().is_some_and(|n| {
+        imports.get(n).is_none()
+            && matches!(module.top_level(n), Some(Stmt::Assign { value: Some(v), .. })
+                if v.as_call().is_some_and(|c| imports.resolves_to(&c.func, LOGGER_FACTORIES)))
+    })
+}

@@ -1,8 +1,8 @@
 use crate::context::FileContext;
 use crate::credentials::{
-    credential_label, derives_from, is_caller_supplied, is_captured_parameter, is_class_member,
-    is_constant_name, is_credential_name, is_descriptive_credential_name, is_request_supplied,
-    is_test_module,
+    compound_credential_label, credential_label, derives_from, is_caller_supplied,
+    is_captured_parameter, is_class_member, is_constant_name, is_credential_name,
+    is_descriptive_credential_name, is_request_supplied, is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
@@ -1166,8 +1166,8 @@ impl NonConstantTimeSecretCompare {
         {
             return None;
         }
-        let secret = credential_label(lhs)
-            .or_else(|| credential_label(rhs))
+        let secret = compound_credential_label(lhs)
+            .or_else(|| compound_credential_label(rhs))
             // A digest is a secret unless it is a checksum of content that holds none.
             .or_else(|| {
                 let secret_digest = |e: &Expr| is_digest_call(e) && !digests_public_content(cx, e);
@@ -1199,7 +1199,7 @@ impl NonConstantTimeSecretCompare {
         // stored hash or digest (`user.password_hash == password_hash`, `entry["password"]
         // == password_digest`) is a secret.
         let is_password = |e: &Expr| {
-            credential_label(e).is_some_and(|l| {
+            compound_credential_label(e).is_some_and(|l| {
                 let l = l.to_ascii_lowercase();
                 (l.contains("password") || l.contains("passwd") || l.contains("pwd"))
                     && !l.contains("hash")

@@ -1484,14 +1484,6 @@ fn takes_nothing(imports: &Imports, handler: &Function) -> bool {
     !reads
 }
 
-/// Functions that return a logger.
-const LOGGER_FACTORIES: &[&str] = &[
-    "logging.getLogger",
-    "oslo_log.log.getLogger",
-    "structlog.get_logger",
-    "structlog.getLogger",
-];
-
 /// A handler of a fixed path (an RPC or plugin-protocol endpoint such as Docker's
 /// `POST /Plugin.Activate`) whose body only logs, reads and validates the request and
 /// answers a literal, a module constant, a setting or what the caller posted: POST is the
@@ -1523,33 +1515,7 @@ fn answers_without_effect(cx: &ProjectContext, route: &RouteDecl, path: &str) ->
     else {
         return false;
     };
-    // `LOG.debug(...)`, `logging.info(...)`, `current_app.logger.warning(...)`.
-    let logs = |call: &Call| {
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
-            return false;
-        };
-        if !matches!(
-            attr.as_str(),
-            "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "log"
-        ) {
-            return false;
-        }
-        if imports.resolves_to(
-            receiver,
-            &["logging", "loguru.logger", "flask.current_app.logger"],
-        ) {
-            return true;
-        }
-        receiver.as_name().is_some_and(|n| {
-            imports.get(n).is_none()
-                && matches!(module.top_level(n), Some(Stmt::Assign { value: Some(v), .. })
-                    if v.as_call().is_some_and(|c| imports.resolves_to(&c.func, LOGGER_FACTORIES)))
-        })
-    };
+    let logs = |call: &Call| crate::helpers::is_logging_call(module, call);
     let validates = |call: &Call| {
         imports.resolves_to(
             &call.func,

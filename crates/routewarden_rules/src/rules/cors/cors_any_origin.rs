@@ -12,7 +12,9 @@ use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 declare_rule! {
     /// ## What it finds
     /// A CORS policy that allows any origin without credentials: `CORSMiddleware` with
-    /// `allow_origins=["*"]`, flask-cors `CORS(app)` with its defaults or `origins="*"`. Options
+    /// `allow_origins=["*"]`, flask-cors `CORS(app)` with its defaults or `origins="*"` (also in
+    /// a `resources={...}` entry, whose path pattern may be computed: `{prefix + "/*": {"origins":
+    /// "*"}}`). Options
     /// spread into the call (`CORS(app, **options)`) are read when they are a dict literal or a
     /// constant holding one, and the default dict of `**(options or {})` or `**(x if cond else
     /// {})` is what applies when nothing is configured; options the analysis cannot read are

@@ -12,7 +12,8 @@ declare_rule! {
     /// with `allow_origins` containing `"*"` or an `allow_origin_regex` that matches everything,
     /// plus `allow_credentials=True`; flask-cors `CORS(...)` or `@cross_origin(...)` with origins
     /// `"*"` (also when `origins` is omitted, flask-cors's default, and in per-resource
-    /// `resources={...}` entries) plus `supports_credentials=True`. Origins read from settings or
+    /// `resources={...}` entries, also under a computed path pattern such as
+    /// `r"{}/*".format(prefix)`) plus `supports_credentials=True`. Origins read from settings or
     /// the environment are followed to the value that applies when nothing is configured
     /// (`os.getenv("CORS_ORIGINS", "*")`, a settings field defaulting to `["*"]`, also in another
     /// module, a parameter of the function that installs the middleware defaulting to `["*"]`:

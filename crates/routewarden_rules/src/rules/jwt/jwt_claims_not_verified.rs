@@ -593,6 +593,136 @@ fn for_each_call_of<'m>(
     true
 }
 
+/// The exceptions PyJWT, python-jose and authlib raise for an expired token.
+const EXPIRED_TOKEN_ERRORS: &[&str] = &[
+    "jwt.ExpiredSignatureError",
+    "jwt.ExpiredSignature",
+    "jwt.exceptions.ExpiredSignatureError",
+    "jwt.exceptions.ExpiredSignature",
+    "jose.ExpiredSignatureError",
+    "jose.exceptions.ExpiredSignatureError",
+    "jose.jwt.ExpiredSignatureError",
+    "authlib.jose.errors.ExpiredTokenError",
+    "authlib.jose.ExpiredTokenError",
+];
+
+/// The decode at `decode` sits in an `except` of the library's expired-token error (the token
+/// was already decoded with the expiry checked, and refused) and its claims are only logged or
+/// put in the error raised, not returned nor used otherwise: reading an expired token again
+/// only to say when it expired accepts nothing. The branch must end in a `raise` or in a
+/// `return` of something not made from the claims; a branch that falls through must not read
+/// them anywhere else in the function either (the name may be read after the `try`).
+fn expired_token_only_reported(cx: &FileContext, decode: &Expr) -> bool {
+    let Some(function) = cx.function() else {
+        return false;
+    };
+    let inside = |span: Span| span.start <= decode.span.start && decode.span.end <= span.end;
+    let mut handler = None;
+    walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::Try { handlers, .. } = stmt {
+            for h in handlers {
+                if inside(h.span) {
+                    // The innermost handler holding the decode.
+                    handler = Some(h);
+                }
+            }
+        }
+    });
+    let Some(handler) = handler else {
+        return false;
+    };
+    let catches_expiry = handler.type_.as_ref().is_some_and(|t| {
+        t.elements_or_self()
+            .iter()
+            .any(|t| cx.resolves_to(t, EXPIRED_TOKEN_ERRORS))
+    });
+    if !catches_expiry {
+        return false;
+    }
+    let refuses = match handler.body.last() {
+        Some(Stmt::Raise { .. }) => true,
+        Some(Stmt::Return { value, .. }) => {
+            value.is_none() || {
+                let mut claims = Claims::new(Some((decode.span, false)));
+                claims.propagate(&handler.body);
+                value.as_ref().is_none_or(|v| claims.kind(v).is_none())
+            }
+        }
+        _ => false,
+    };
+    // Where the claims may be read: the branch when it ends in a refusal, else the function.
+    let scope: &[Stmt] = if refuses {
+        &handler.body
+    } else {
+        &function.body
+    };
+    let mut claims = Claims::new(Some((decode.span, false)));
+    claims.propagate(scope);
+    let module = &cx.model.files[cx.file_index];
+    let mut read_elsewhere = false;
+    walk_stmts(scope, &mut |stmt| {
+        if read_elsewhere {
+            return;
+        }
+        match stmt {
+            // What the error says may carry the claims.
+            Stmt::Raise { .. } => {}
+            // Binding the claims (or a value made from them) to a name is no use by itself:
+            // the name's reads are judged where they are.
+            Stmt::Assign { targets, value, .. }
+                if targets.iter().all(|t| matches!(t.kind, ExprKind::Name(_))) =>
+            {
+                read_elsewhere = value
+                    .as_ref()
+                    .is_some_and(|v| reads_outside_logs(module, &claims, v, true));
+            }
+            _ => stmt.for_each_own_expr(&mut |e| {
+                read_elsewhere = read_elsewhere || reads_outside_logs(module, &claims, e, false);
+            }),
+        }
+    });
+    !read_elsewhere
+}
+
+/// Whether `e` reads the claims anywhere but in the arguments of a logger's call; `bound` when
+/// `e` is the value bound to a name, which may be the decode itself or carry the claims.
+fn reads_outside_logs(
+    module: &routewarden_model::SourceModule,
+    claims: &Claims,
+    e: &Expr,
+    bound: bool,
+) -> bool {
+    // `stale = jwt.decode(...)`, `alias = stale`, `exp = stale["exp"]`: a binding, judged
+    // where the name is read (not a call made with the claims).
+    if bound
+        && (claims.is_object(e)
+            || matches!(e.kind, ExprKind::Name(_))
+            || exp_receiver(e).is_some_and(|r| claims.is_object(r)))
+    {
+        return false;
+    }
+    let mut logged: Vec<Span> = Vec::new();
+    e.any(&mut |x| {
+        if let ExprKind::Call(call) = &x.kind
+            && crate::helpers::is_logging_call(module, call)
+        {
+            logged.push(x.span);
+        }
+        false
+    });
+    let in_log = |s: Span| logged.iter().any(|l| l.start <= s.start && s.end <= l.end);
+    e.any(&mut |x| {
+        let read = match &x.kind {
+            ExprKind::Name(n) => {
+                claims.claims.contains(n.as_str()) || claims.exp.contains(n.as_str())
+            }
+            ExprKind::Call(_) => claims.source.is_some_and(|(span, _)| span == x.span),
+            _ => false,
+        };
+        read && !in_log(x.span)
+    })
+}
+
 /// Whether the value of the call at `call` is thrown away: a bare expression statement
 /// (`jwt.encode(...)` run only to see whether the key is accepted).
 fn result_discarded(cx: &FileContext, call: &Expr) -> bool {
@@ -642,6 +772,7 @@ impl Rule for JwtClaimsNotVerified {
             // Following the claims to other functions is the dearest question: asked last.
             let own_time_checks = requires_exp(cx, &opts)
                 || compares_exp(cx)
+                || time_off && expired_token_only_reported(cx, expr)
                 || time_off && exp_checked_elsewhere(cx, expr, false);
             let off: Vec<&str> = opts
                 .iter()

@@ -21,7 +21,11 @@ declare_rule! {
     /// `os.environ.get("REMEMBER_COOKIE_HTTPONLY", False)`, `env.bool(...)`/decouple
     /// `config(..., default=False)`, also through a module constant. Also fastapi-users'
     /// `CookieTransport(cookie_secure=False)`, `cookie_httponly=False` or
-    /// `cookie_samesite="none"`: the library sets the authentication cookie with them. Classes
+    /// `cookie_samesite="none"`: the library sets the authentication cookie with them; and
+    /// Starlette's `SessionMiddleware` (direct, through `add_middleware` or `Middleware`), which
+    /// keeps the whole session in its cookie, given `same_site="none"` or an explicit
+    /// `https_only=False` (also by their environment fallback; Starlette's default
+    /// `https_only=False` is not reported). Classes
     /// named for development or testing and test files are not reported. A name written inside
     /// a test that pins it to literals (`if SAMESITE in ["Strict", "Lax"]:` or
     /// `if SAMESITE == "Lax":`) holds one of them there, whatever the environment gave it: the
@@ -311,6 +315,34 @@ fn insecure(key: &str, value: &Expr) -> bool {
     }
 }
 
+/// Starlette's session middleware, which keeps the session in a signed cookie.
+const SESSION_MIDDLEWARE: &[&str] = &["starlette.middleware.sessions.SessionMiddleware"];
+
+/// Whether a cookie option passed to a call switches its protection off: a false flag, or
+/// SameSite `"none"` when `samesite`; an environment read is judged by its fallback, as for
+/// the Flask settings. `Some(" unless the environment sets it")` for such a fallback,
+/// `Some("")` for a literal, `None` when the protection stays on.
+fn switched_off(cx: &FileContext, value: &Expr, samesite: bool) -> Option<&'static str> {
+    let fallback = if Lit::of(value).is_none() {
+        unset_value(cx.model, cx.file_index, value, 0)
+    } else {
+        None
+    };
+    let insecure = match (&fallback, samesite) {
+        (Some(v), false) => !v.truthy(),
+        (Some(v), true) => insecure("_SAMESITE", &v.as_expr()),
+        (None, false) => is_falsy_literal(value) && !matches!(value.kind, ExprKind::NoneLiteral),
+        (None, true) => value
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("none")),
+    };
+    match (insecure, fallback.is_some()) {
+        (false, _) => None,
+        (true, true) => Some(" unless the environment sets it"),
+        (true, false) => Some(""),
+    }
+}
+
 const KEYS: &[&str] = &[
     "SESSION_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY",
@@ -326,48 +358,66 @@ impl Rule for InsecureSessionCookieConfig {
     }
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
-        if cx.file.is_test() || !cx.resolves_to(&call.func, COOKIE_TRANSPORT) {
+        if cx.file.is_test() {
             return;
         }
-        for (flag, position) in FLAGS {
-            let Some(value) = call.argument(flag, *position) else {
-                continue;
-            };
-            // An environment read is judged by its fallback, as for the Flask settings.
-            let fallback = if Lit::of(value).is_none() {
-                unset_value(cx.model, cx.file_index, value, 0)
-            } else {
-                None
-            };
-            let insecure = match (&fallback, *flag == "cookie_samesite") {
-                (Some(v), false) => !v.truthy(),
-                (Some(v), true) => insecure("_SAMESITE", &v.as_expr()),
-                (None, false) => {
-                    is_falsy_literal(value) && !matches!(value.kind, ExprKind::NoneLiteral)
-                }
-                (None, true) => value
-                    .as_str()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("none")),
-            };
-            if !insecure {
-                continue;
+        if cx.resolves_to(&call.func, COOKIE_TRANSPORT) {
+            for (flag, position) in FLAGS {
+                let Some(value) = call.argument(flag, *position) else {
+                    continue;
+                };
+                let samesite = *flag == "cookie_samesite";
+                let Some(unless) = switched_off(cx, value, samesite) else {
+                    continue;
+                };
+                let what = match *flag {
+                    "cookie_samesite" => {
+                        "SameSite=None sends the authentication cookie on cross-site requests"
+                    }
+                    "cookie_secure" => "the authentication cookie is sent over plain HTTP",
+                    _ => "scripts in the page can read the authentication cookie",
+                };
+                out.report(
+                    &INSECURE_SESSION_COOKIE_CONFIG,
+                    expr.span,
+                    format!("CookieTransport's `{flag}` is switched off{unless}: {what}"),
+                );
             }
-            let unless = if fallback.is_some() {
-                " unless the environment sets it"
+            return;
+        }
+        // Starlette keeps the whole session in its cookie: `SessionMiddleware(app, ...)`,
+        // `app.add_middleware(SessionMiddleware, ...)`, `Middleware(SessionMiddleware, ...)`.
+        let direct = cx.resolves_to(&call.func, SESSION_MIDDLEWARE);
+        if !direct
+            && !call.args.first().is_some_and(|a| {
+                matches!(a.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                    && cx.resolves_to(a, SESSION_MIDDLEWARE)
+            })
+        {
+            return;
+        }
+        for (flag, position) in [("same_site", 5), ("https_only", 6)] {
+            // Positions only in the direct call: the others pass the options by keyword.
+            let value = if direct {
+                call.argument(flag, position)
             } else {
-                ""
+                call.keyword(flag)
             };
-            let what = match *flag {
-                "cookie_samesite" => {
-                    "SameSite=None sends the authentication cookie on cross-site requests"
-                }
-                "cookie_secure" => "the authentication cookie is sent over plain HTTP",
-                _ => "scripts in the page can read the authentication cookie",
+            let Some(value) = value else {
+                continue;
+            };
+            let Some(unless) = switched_off(cx, value, flag == "same_site") else {
+                continue;
+            };
+            let what = if flag == "same_site" {
+                "SameSite=None sends the session cookie on cross-site requests"
+            } else {
+                "the session cookie is sent over plain HTTP"
             };
             out.report(
                 &INSECURE_SESSION_COOKIE_CONFIG,
                 expr.span,
-                format!("CookieTransport's `{flag}` is switched off{unless}: {what}"),
+                format!("Starlette's SessionMiddleware `{flag}` is switched off{unless}: {what}"),
             );
         }
     }
