@@ -394,6 +394,7 @@ impl<'a> AppModel<'a> {
                         classes: Vec::new(),
                         names: std::cell::RefCell::default(),
                         caller_conditions: std::cell::RefCell::default(),
+                        module_calls: std::cell::OnceCell::new(),
                         included: HashMap::default(),
                         module_instances: HashMap::default(),
                         basic_auth_used,
@@ -791,6 +792,11 @@ impl<'a> AppModel<'a> {
     /// any of the chains in `all` from the same route to the same root (a router included
     /// under `if x:` and again under `else:` is always served).
     pub fn registered_when(&self, mounted: &MountedRoute, all: &[MountedRoute]) -> When {
+        // Nearly every route is served always by its chain: no need to look for others.
+        let own = self.chain_when(mounted);
+        if own == When::Always {
+            return own;
+        }
         all.iter()
             .filter(|m| m.route == mounted.route && m.chain.last() == mounted.chain.last())
             .fold(None, |acc: Option<When>, m| {
@@ -3788,6 +3794,86 @@ fn list_items(expr: Option<&Expr>) -> Vec<&Expr> {
         .unwrap_or_default()
 }
 
+/// The calls of plain names in a module, by name: for each, the start of the module-level
+/// function it is made in (`None` at module level) and the `if`s around it within that function.
+type ModuleCalls<'a> = HashMap<&'a str, Vec<(Option<u32>, Vec<Branch<'a>>)>>;
+
+/// Every statement's calls of the module's own functions by name (`install_auth(app)`), walked
+/// once for the whole module: a call in an `if` test, an expression statement, an assignment's
+/// value or a `return`; a name called twice in one statement is one site.
+fn module_calls(body: &[Stmt]) -> ModuleCalls<'_> {
+    fn visit<'b>(
+        body: &'b [Stmt],
+        functions: &[&str],
+        function: Option<u32>,
+        branches: &mut Vec<Branch<'b>>,
+        out: &mut ModuleCalls<'b>,
+    ) {
+        let record = |e: &'b Expr, branches: &Vec<Branch<'b>>, out: &mut ModuleCalls<'b>| {
+            let mut names: Vec<&'b str> = Vec::new();
+            e.any(&mut |x| {
+                if let Some(name) = x.as_call().and_then(|c| c.func.as_name())
+                    && functions.contains(&name)
+                    && !names.contains(&name)
+                {
+                    names.push(name);
+                }
+                false
+            });
+            for name in names {
+                out.entry(name)
+                    .or_default()
+                    .push((function, branches.clone()));
+            }
+        };
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(f) => visit(
+                    &f.body,
+                    functions,
+                    function.or(Some(f.span.start)),
+                    &mut Vec::new(),
+                    out,
+                ),
+                Stmt::ClassDef(c) => visit(&c.body, functions, function, &mut Vec::new(), out),
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    record(test, branches, out);
+                    branches.push(Branch { test, then: true });
+                    visit(body, functions, function, branches, out);
+                    branches.pop();
+                    branches.push(Branch { test, then: false });
+                    visit(orelse, functions, function, branches, out);
+                    branches.pop();
+                }
+                Stmt::Expr { value, .. }
+                | Stmt::Assign {
+                    value: Some(value), ..
+                }
+                | Stmt::Return {
+                    value: Some(value), ..
+                } => record(value, branches, out),
+                other => {
+                    for child in other.child_bodies() {
+                        visit(child, functions, function, branches, out);
+                    }
+                }
+            }
+        }
+    }
+    let functions: Vec<&str> = body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = HashMap::default();
+    visit(body, &functions, None, &mut Vec::new(), &mut out);
+    out
+}
+
 struct Extractor<'a> {
     model: &'a ProjectModel,
     file: usize,
@@ -3808,6 +3894,9 @@ struct Extractor<'a> {
     /// [`Extractor::caller_condition`] by the start of the module-level function it was asked
     /// for: every route a `register_routes(app)` adds asks it.
     caller_conditions: std::cell::RefCell<HashMap<u32, When>>,
+    /// [`module_calls`] of the file, made when a registration inside a module-level function
+    /// first asks where that function is called.
+    module_calls: std::cell::OnceCell<ModuleCalls<'a>>,
     /// Names already resolved, by innermost enclosing function (its start, as in
     /// [`ObjectId::scope`]): the same receivers (`db`, `logger`, `self`) come back on most lines
     /// of a function.
@@ -4057,58 +4146,6 @@ impl<'a> Extractor<'a> {
     /// [`Extractor::caller_condition`], counting only the tests that read configuration when
     /// `configuration_only`.
     fn caller_condition_of(&self, configuration_only: bool) -> When {
-        fn visit<'b>(
-            body: &'b [Stmt],
-            outer: &Function,
-            branches: &mut Vec<Branch<'b>>,
-            sites: &mut Vec<Vec<Branch<'b>>>,
-        ) {
-            let calls_outer = |e: &Expr| {
-                e.any(&mut |x| {
-                    x.as_call()
-                        .is_some_and(|c| c.func.as_name() == Some(outer.name.as_str()))
-                })
-            };
-            for stmt in body {
-                match stmt {
-                    Stmt::FunctionDef(f) => {
-                        if !std::ptr::eq(f.as_ref(), outer) {
-                            visit(&f.body, outer, &mut Vec::new(), sites);
-                        }
-                    }
-                    Stmt::ClassDef(c) => visit(&c.body, outer, &mut Vec::new(), sites),
-                    Stmt::If {
-                        test, body, orelse, ..
-                    } => {
-                        if calls_outer(test) {
-                            sites.push(branches.clone());
-                        }
-                        branches.push(Branch { test, then: true });
-                        visit(body, outer, branches, sites);
-                        branches.pop();
-                        branches.push(Branch { test, then: false });
-                        visit(orelse, outer, branches, sites);
-                        branches.pop();
-                    }
-                    Stmt::Expr { value, .. }
-                    | Stmt::Assign {
-                        value: Some(value), ..
-                    }
-                    | Stmt::Return {
-                        value: Some(value), ..
-                    } => {
-                        if calls_outer(value) {
-                            sites.push(branches.clone());
-                        }
-                    }
-                    other => {
-                        for child in other.child_bodies() {
-                            visit(child, outer, branches, sites);
-                        }
-                    }
-                }
-            }
-        }
         let Some(&outer) = self.scope.first() else {
             return When::Always;
         };
@@ -4119,8 +4156,14 @@ impl<'a> Extractor<'a> {
         if !module_level {
             return When::Always;
         }
-        let mut sites = Vec::new();
-        visit(body, outer, &mut Vec::new(), &mut sites);
+        let calls = self.module_calls.get_or_init(|| module_calls(body));
+        let sites: Vec<&Vec<Branch<'a>>> = calls
+            .get(outer.name.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|(function, _)| *function != Some(outer.span.start))
+            .map(|(_, branches)| branches)
+            .collect();
         let whens: Vec<When> = sites
             .iter()
             .map(|branches| self.branches_when(branches, configuration_only.then_some(&[])))
