@@ -6862,6 +6862,20 @@ impl<'a> Judge<'a, '_> {
                         own.polarity =
                             polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name)));
                     }
+                    // `if request.headers.get("X-Node") is None: abort(401)`, then `if
+                    // request.headers["X-Node"] not in NODES: abort(401)`: see
+                    // [`Judge::refused_header_check`].
+                    // The stored keys it is compared with are no setting of the server.
+                    let mut header_checked = false;
+                    if !own.identity
+                        && presented.is_none()
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.refused_header_check(file, root, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                        header_checked = true;
+                    }
                     // `if EXPORT_KEY != key: raise 403` in a handler that refuses to serve
                     // while the server has no key configured: a shared secret, whatever the
                     // names (see [`configured_secret_operand`]).
@@ -6917,10 +6931,19 @@ impl<'a> Judge<'a, '_> {
                             && presented.is_none()
                             && self.session_keyed_lookup(file, root, n)
                     });
+                    // `caller = ctx(request)`, then `if caller is None: raise HTTPException(403)`
+                    // where the helper returns what it made of the presented token, or None.
+                    let context_checked = verdict.filter(|n| {
+                        checked.is_none()
+                            && session_checked.is_none()
+                            && !own.identity
+                            && presented.is_none()
+                            && self.caller_context_local(file, root, n)
+                    });
                     // Whom the session names is the caller, not the server's state, whatever
                     // the local's name (`member = current_member()` is no setting).
-                    let mut by_session = session_checked.is_some();
-                    if let Some(name) = checked.or(session_checked) {
+                    let mut by_session = session_checked.is_some() || context_checked.is_some();
+                    if let Some(name) = checked.or(session_checked).or(context_checked) {
                         own.identity = true;
                         own.polarity = polarity_of(test, &|e| e.as_name() == Some(name));
                     }
@@ -6993,7 +7016,10 @@ impl<'a> Judge<'a, '_> {
                     {
                         own.credentials = false;
                     }
-                    if presented.is_none() && !by_session && self.is_server_switch(file, root, test)
+                    if presented.is_none()
+                        && !by_session
+                        && !header_checked
+                        && self.is_server_switch(file, root, test)
                     {
                         own.switch = Some(Switch {
                             file,
@@ -8590,6 +8616,279 @@ impl<'a> Judge<'a, '_> {
             all &= keyed;
         });
         found && all
+    }
+
+    /// A test of a request header's value (`request.headers["X-Node"] not in NODES`,
+    /// `request.headers.get("X-Node") != expected`, or `node is None` after `node =
+    /// NODES.get(request.headers["X-Node"])`) after an earlier `if` of the same function that
+    /// refuses with 401 or 403 when the header is missing (`if request.headers.get("X-Node") is
+    /// None: return jsonify(...), 401`, `if "X-Node" not in request.headers: abort(401)`): the
+    /// missing header is refused as missing credentials, so comparing or looking up its value
+    /// checks the caller, whatever the header is called. For which callers the test holds.
+    /// A test of presence alone, or a header only sent on, checks nobody.
+    fn refused_header_check(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
+        let imports = &self.model.files[file].imports;
+        // `request.headers[K]`, `request.headers.get(K)`: the key.
+        let header_read = |e: &Expr| -> Option<String> {
+            let (container, key) = mapping_read(e)?;
+            let ExprKind::Attribute { value, attr } = &container.kind else {
+                return None;
+            };
+            (attr == "headers"
+                && (value.as_name() == Some("request")
+                    || matches!(
+                        imports.resolve(value).as_deref(),
+                        Some("flask.request" | "quart.request")
+                    )))
+            .then(|| key.as_str().map(str::to_string))
+            .flatten()
+        };
+        // The header read, directly or through a local assigned only that read.
+        let header_value = |e: &Expr| -> Option<String> {
+            if let Some(k) = header_read(e) {
+                return Some(k);
+            }
+            let n = e.as_name()?;
+            let (mut key, mut all) = (None, true);
+            nested_assignments(root, n, &mut |v| match header_read(v) {
+                Some(k) if key.as_ref().is_none_or(|x| *x == k) => key = Some(k),
+                _ => all = false,
+            });
+            key.filter(|_| all)
+        };
+        let none = |e: &Expr| matches!(e.kind, ExprKind::NoneLiteral) || e.as_str() == Some("");
+        let (key, polarity) = match test.comparisons().as_slice() {
+            // `X not in NODES`, not `"X" not in request.headers`.
+            [(left, op @ (CmpOp::In | CmpOp::NotIn), right)] => {
+                let k = header_value(left)?;
+                if matches!(&right.kind, ExprKind::Attribute { attr, .. } if attr == "headers") {
+                    return None;
+                }
+                (
+                    k,
+                    if matches!(op, CmpOp::NotIn) {
+                        Polarity::Lacks
+                    } else {
+                        Polarity::Has
+                    },
+                )
+            }
+            [(left, op @ (CmpOp::Eq | CmpOp::NotEq), right)] if !none(left) && !none(right) => {
+                let k = header_value(left).or_else(|| header_value(right))?;
+                (
+                    k,
+                    if matches!(op, CmpOp::NotEq) {
+                        Polarity::Lacks
+                    } else {
+                        Polarity::Has
+                    },
+                )
+            }
+            _ => {
+                // `node is None` / `not node` after `node = NODES.get(request.headers["X-Node"])`.
+                let subject = tested_value(test);
+                let name = subject.as_name()?;
+                let (mut key, mut all) = (None, true);
+                nested_assignments(root, name, &mut |v| {
+                    let v = match &v.kind {
+                        ExprKind::Await(inner) => &**inner,
+                        _ => v,
+                    };
+                    let keyed = mapping_read(v)
+                        .filter(|(_, k)| !matches!(k.kind, ExprKind::Str(_)))
+                        .and_then(|(_, k)| header_value(k))
+                        .or_else(|| {
+                            // `Key.query.filter_by(value=header).first()`: a method of a
+                            // lookup chain handed the header, not a project function that
+                            // only sends it on.
+                            let mut found = None;
+                            v.any(&mut |x| {
+                                if let Some(call) = x.as_call()
+                                    && matches!(call.func.kind, ExprKind::Attribute { .. })
+                                    && found.is_none()
+                                {
+                                    found = call.argument_values().find_map(header_value);
+                                    if found.is_some()
+                                        && self.forwards_arguments(
+                                            file,
+                                            call,
+                                            &|a: &Expr| header_value(a).is_some(),
+                                            0,
+                                        )
+                                    {
+                                        found = None;
+                                    }
+                                }
+                                found.is_some()
+                            });
+                            found
+                        });
+                    match keyed {
+                        Some(k) if key.as_ref().is_none_or(|x| *x == k) => key = Some(k),
+                        _ => all = false,
+                    }
+                });
+                let k = key.filter(|_| all)?;
+                (
+                    k,
+                    polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name))),
+                )
+            }
+        };
+        if polarity == Polarity::Unknown {
+            return None;
+        }
+        // An earlier `if` refusing callers without the header, with 401 or 403.
+        let mut refused = false;
+        walk_stmts(root, &mut |stmt| {
+            let Stmt::If { test: t, body, .. } = stmt else {
+                return;
+            };
+            if refused || t.span.start >= test.span.start {
+                return;
+            }
+            let missing = match t.comparisons().as_slice() {
+                [(left, CmpOp::NotIn, right)] => {
+                    left.as_str() == Some(key.as_str())
+                        && matches!(&right.kind, ExprKind::Attribute { value, attr }
+                        if attr == "headers"
+                            && (value.as_name() == Some("request")
+                                || matches!(
+                                    imports.resolve(value).as_deref(),
+                                    Some("flask.request" | "quart.request")
+                                )))
+                }
+                _ => {
+                    let subject = tested_value(t);
+                    subject.span != t.span
+                        && header_value(subject).as_deref() == Some(key.as_str())
+                        && polarity_of(t, &|e| e.any(&mut |x| x.span == subject.span))
+                            == Polarity::Lacks
+                }
+            };
+            // The branch ends in the refusal (`abort(401)` raises).
+            if missing
+                && let Some(
+                    Stmt::Raise { exc: Some(e), .. }
+                    | Stmt::Return { value: Some(e), .. }
+                    | Stmt::Expr { value: e, .. },
+                ) = code_statements(body).last()
+            {
+                refused = matches!(
+                    self.refusal(file, root, e, 0),
+                    Some(Refusal::Unauthorized | Refusal::Forbidden)
+                );
+            }
+        });
+        refused.then_some(polarity)
+    }
+
+    /// Whether the function assigns `name` only calls of project helpers that return what they
+    /// make of the credential the request presents, or of the caller's session, or None (see
+    /// [`Judge::caller_context_call`]): `caller = ctx(request)`, then `if caller is None:
+    /// raise HTTPException(403)` refuses callers who presented nothing valid, whatever the
+    /// names.
+    fn caller_context_local(&self, file: usize, root: &'a [Stmt], name: &str) -> bool {
+        let (mut calls, mut other) = (0usize, false);
+        nested_assignments(root, name, &mut |value| {
+            if !other && self.caller_context_call(file, value) {
+                calls += 1;
+            } else {
+                other = true;
+            }
+        });
+        calls > 0 && !other
+    }
+
+    /// Whether `value` (awaited or not) calls a project helper, passing nothing or only the
+    /// request, that answers None on some path and otherwise only values made of a credential
+    /// it reads from the request (a header, query argument or cookie named as one: `token =
+    /// request.headers.get("Authorization")`, then `return Context(subject=decode(token))`) or
+    /// of the caller's session (`session.get("uid")`, `request.session`), through its locals.
+    /// A value made of a field that is no credential (`request.query_params.get("page")`), or a
+    /// credential the helper only sends on to another service, is not.
+    fn caller_context_call(&self, file: usize, value: &Expr) -> bool {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => value,
+        };
+        let Some(call) = value.as_call() else {
+            return false;
+        };
+        // Cheap first: handed nothing, or only the request being answered.
+        let imports = &self.model.files[file].imports;
+        if !call.keywords.is_empty()
+            || !call.args.iter().all(|a| {
+                a.as_name().is_some()
+                    && (self.starlette_request(file, a)
+                        || matches!(
+                            imports.resolve(a).as_deref(),
+                            Some("flask.request" | "quart.request")
+                        ))
+            })
+        {
+            return false;
+        }
+        let Some((helper_file, Some(Stmt::FunctionDef(helper)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        let body = &helper.body;
+        let sessions = self.reads_sessions(helper_file);
+        // A value made of the credential or the session, through the helper's locals.
+        fn made_of(
+            judge: &Judge<'_, '_>,
+            file: usize,
+            body: &[Stmt],
+            e: &Expr,
+            sessions: bool,
+            depth: u32,
+        ) -> bool {
+            e.any(&mut |x| {
+                reads_request_field(x, true)
+                    || sessions && judge.session_value(file, body, x, 2)
+                    || depth < 3
+                        && x.as_name().is_some_and(|n| {
+                            let mut found = false;
+                            nested_assignments(body, n, &mut |v| {
+                                found |= !std::ptr::eq(v, e)
+                                    && made_of(judge, file, body, v, sessions, depth + 1);
+                            });
+                            found
+                        })
+            })
+        }
+        let (mut none, mut made, mut all) = (false, false, true);
+        crate::values::for_each_return(body, &mut |r| {
+            if matches!(r.kind, ExprKind::NoneLiteral) {
+                none = true;
+                return;
+            }
+            if !all {
+                return;
+            }
+            let inner = match &r.kind {
+                ExprKind::Await(inner) => &**inner,
+                _ => r,
+            };
+            // `return fetch_profile(token)` where the function only sends it upstream.
+            let forwarded = inner.as_call().is_some_and(|c| {
+                self.forwards_arguments(
+                    helper_file,
+                    c,
+                    &|a: &Expr| carries_presented_credential(body, a, 0),
+                    0,
+                )
+            }) || inner
+                .as_name()
+                .is_some_and(|n| self.forwarded_credential(helper_file, body, n));
+            let ok =
+                !is_literal(r) && !forwarded && made_of(self, helper_file, body, r, sessions, 0);
+            made |= ok;
+            all &= ok;
+        });
+        none && made && all
     }
 
     /// Whether `e` is a value read from the caller's session: Flask's or Quart's (`session.
@@ -15954,6 +16253,194 @@ app.include_router(router)
                 "GET /me: false",
                 "POST /plugin/notes: true",
                 "PUT /settings: true",
+            ]
+        );
+    }
+
+    /// `caller = ctx(request)`, then `if caller is None: raise HTTPException(403)`, where the
+    /// project helper returns what it made of the presented token or None, authenticates;
+    /// the same shape on a helper reading a page number, or one sending the header upstream,
+    /// does not.
+    #[test]
+    fn a_refused_caller_context_from_a_project_helper_authenticates() {
+        let context = r#"
+import httpx
+import jwt
+from fastapi import Request
+
+KEY = open("/run/key").read()
+
+
+class Context:
+    def __init__(self, subject):
+        self.subject = subject
+
+
+def ctx(request: Request):
+    token = request.headers.get("Authorization")
+    if not token:
+        return None
+    return Context(jwt.decode(token, KEY, algorithms=["HS256"])["sub"])
+
+
+def page_of(request: Request):
+    page = request.query_params.get("page")
+    if page is None:
+        return None
+    return int(page)
+
+
+async def send_on(authorization):
+    async with httpx.AsyncClient() as client:
+        r = await client.get("https://hub/me", headers={"authorization": authorization})
+    return r.json()
+
+
+async def hub(request: Request):
+    token = request.headers.get("Authorization")
+    if token is None:
+        return None
+    return await send_on(token)
+"#;
+        let app = r#"
+from fastapi import Depends, FastAPI, HTTPException, Request
+
+from context import ctx, hub, page_of
+
+app = FastAPI()
+
+
+def need_caller(request: Request):
+    caller = ctx(request)
+    if caller is None:
+        raise HTTPException(status_code=403)
+    return caller
+
+
+def need_any(request: Request):
+    c = ctx(request)
+    if not c:
+        raise HTTPException(status_code=401)
+    return c
+
+
+def need_page(request: Request):
+    page = page_of(request)
+    if page is None:
+        raise HTTPException(status_code=403)
+    return page
+
+
+async def need_hub(request: Request):
+    p = await hub(request)
+    if p is None:
+        raise HTTPException(status_code=401)
+    return p
+
+
+@app.post("/items")
+def items(c=Depends(need_caller)):
+    return {}
+
+
+@app.put("/items")
+def put_items(c=Depends(need_any)):
+    return {}
+
+
+@app.post("/pages")
+def pages(p=Depends(need_page)):
+    return {}
+
+
+@app.post("/mirror")
+async def mirror(p=Depends(need_hub)):
+    return {}
+"#;
+        assert_eq!(
+            routes(&[("context.py", context), ("app.py", app)]),
+            [
+                "POST /items app.app: AUTH",
+                "POST /mirror app.app: NONE",
+                "POST /pages app.app: NONE",
+                "PUT /items app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A project decorator that answers 401 when a header is missing, then looks its value up
+    /// or compares it, authenticates whatever the header is called; one that only refuses
+    /// the missing header does not.
+    #[test]
+    fn a_refused_missing_header_then_compared_authenticates() {
+        let guards = r#"
+from functools import wraps
+from flask import abort, jsonify, request
+
+NODES = {"n1": "alpha"}
+
+
+def from_node(f):
+    @wraps(f)
+    def wrapper(*args, **kwargs):
+        if request.headers.get("X-Node") is None:
+            return jsonify({"error": "missing"}), 401
+        node = NODES.get(request.headers["X-Node"])
+        if node is None:
+            abort(401)
+        return f(*args, **kwargs)
+    return wrapper
+
+
+def from_peer(f):
+    @wraps(f)
+    def wrapper(*args, **kwargs):
+        if "X-Peer" not in request.headers:
+            abort(401)
+        if request.headers["X-Peer"] not in NODES:
+            abort(403)
+        return f(*args, **kwargs)
+    return wrapper
+
+
+def traced(f):
+    @wraps(f)
+    def wrapper(*args, **kwargs):
+        if request.headers.get("X-Trace") is None:
+            abort(401)
+        return f(*args, **kwargs)
+    return wrapper
+"#;
+        let app = r#"
+from flask import Flask
+from guards import from_node, from_peer, traced
+
+app = Flask(__name__)
+
+
+@app.route("/jobs", methods=["POST"])
+@from_node
+def jobs():
+    return "ok"
+
+
+@app.route("/peers", methods=["POST"])
+@from_peer
+def peers():
+    return "ok"
+
+
+@app.route("/traces", methods=["POST"])
+@traced
+def traces():
+    return "ok"
+"#;
+        assert_eq!(
+            routes(&[("guards.py", guards), ("app.py", app)]),
+            [
+                "POST /jobs app.app: AUTH",
+                "POST /peers app.app: AUTH",
+                "POST /traces app.app: NONE",
             ]
         );
     }
