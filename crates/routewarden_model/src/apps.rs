@@ -1452,18 +1452,10 @@ fn bound_path_text(
             }
             path_text(model, file, scope, Some(expr))
         }
-        ExprKind::FString(parts) if depth < 6 => parts
-            .iter()
-            .map(|p| match p {
-                FStringPart::Literal(l) => l.clone(),
-                FStringPart::Value(v) => {
-                    match bound_path_text(model, file, scope, v, bound, depth + 1) {
-                        dynamic if dynamic == "<dynamic>" => "{…}".to_string(),
-                        text => text,
-                    }
-                }
-            })
-            .collect(),
+        ExprKind::FString(parts) if depth < 6 => fstring_path(parts, |v| {
+            Some(bound_path_text(model, file, scope, v, bound, depth + 1))
+                .filter(|text| text != "<dynamic>")
+        }),
         ExprKind::BinOp {
             left,
             op: BinOp::Add,
@@ -2641,6 +2633,35 @@ fn returned_object_of(
     result
 }
 
+/// The text of an f-string path, each value's text given by `value` (`None` when unknown,
+/// shown `{…}`). A value between escaped braces (`f"/{{{key_name}}}/"`) names a path
+/// parameter: an unknown one is `…` inside the braces the literals already give, so the
+/// path reads `/{…}/` as the framework serves it, not `/{{…}}/`.
+fn fstring_path<'e>(
+    parts: &'e [FStringPart],
+    mut value: impl FnMut(&'e Expr) -> Option<String>,
+) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            FStringPart::Literal(l) => out.push_str(l),
+            FStringPart::Value(v) => match value(v) {
+                Some(text) => out.push_str(&text),
+                None => {
+                    let literal = |at: Option<usize>| match at.and_then(|at| parts.get(at)) {
+                        Some(FStringPart::Literal(l)) => Some(l.as_str()),
+                        _ => None,
+                    };
+                    let braced = literal(i.checked_sub(1)).is_some_and(|l| l.ends_with('{'))
+                        && literal(Some(i + 1)).is_some_and(|l| l.starts_with('}'));
+                    out.push_str(if braced { "…" } else { "{…}" });
+                }
+            },
+        }
+    }
+    out
+}
+
 /// A literal path, or a constant holding one; `<dynamic>` otherwise.
 fn path_text(
     model: &ProjectModel,
@@ -2666,23 +2687,22 @@ fn path_text_at(
     let origin = model.resolve_value(file, scope, expr);
     match &origin.expr.kind {
         ExprKind::Str(s) => s.clone(),
-        ExprKind::FString(parts) => parts
-            .iter()
-            .map(|p| match p {
-                routewarden_python::ast::FStringPart::Literal(l) => l.clone(),
-                routewarden_python::ast::FStringPart::Value(v) if depth < 6 => {
-                    if let Some(text) = enum_member_text(model, origin.file, v) {
-                        text.to_string()
-                    } else {
-                        match path_text_at(model, origin.file, &origin.scope, v, depth + 1) {
-                            dynamic if dynamic == "<dynamic>" => "{…}".to_string(),
-                            text => text,
-                        }
-                    }
-                }
-                routewarden_python::ast::FStringPart::Value(_) => "{…}".to_string(),
-            })
-            .collect(),
+        ExprKind::FString(parts) => fstring_path(parts, |v| {
+            if depth >= 6 {
+                return None;
+            }
+            if let Some(text) = enum_member_text(model, origin.file, v) {
+                return Some(text.to_string());
+            }
+            Some(path_text_at(
+                model,
+                origin.file,
+                &origin.scope,
+                v,
+                depth + 1,
+            ))
+            .filter(|text| text != "<dynamic>")
+        }),
         ExprKind::BinOp {
             left,
             op: BinOp::Add,
@@ -6262,6 +6282,17 @@ impl<'a> Extractor<'a> {
                     else {
                         return;
                     };
+                    // `self.add_api_route("/api/x", self.api_x, methods=["POST"])` where the
+                    // class's method forwards to `self.app.add_api_route(path, endpoint,
+                    // **kwargs)`: the call registers on the object the instance keeps. Only
+                    // the class's own methods, a forwarder sits beside its callers (no walk
+                    // of the hierarchy).
+                    if value.as_name() == Some("self")
+                        && let Some(method) = forwarding_method(class, attr)
+                    {
+                        self.bind_parameters(call, self.file, method, true, span);
+                        return;
+                    }
                     // Only an application handed to the method (`self._configure_routes(app)`):
                     // most such calls pass none, and looking the method up in the class
                     // hierarchy is the costly part.
@@ -6705,6 +6736,10 @@ impl<'a> Extractor<'a> {
         span: Span,
     ) {
         let arg_of = |name: &str| bound.iter().find(|(p, _)| *p == name).map(|&(_, a)| a);
+        // `self.register(...)` reaching a method of the instance's class.
+        let self_call = function.params.first().is_some_and(|p| p.name == "self")
+            && matches!(&call.func.kind, ExprKind::Attribute { value, .. }
+                if value.as_name() == Some("self"));
         let mut registrations: Vec<Registration<'a>> = Vec::new();
         collect_registrations(&function.body, &arg_of, &mut Vec::new(), &mut registrations);
         // Keywords of the call the helper does not take, forwarded through `**kwargs`.
@@ -6722,6 +6757,12 @@ impl<'a> Extractor<'a> {
             let owner = match receiver.as_name().and_then(&arg_of) {
                 Some(_) if globals_only => None,
                 Some(a) => self.resolve(a),
+                // `self.app.add_api_route(path, ...)` in a method the call reaches on `self`
+                // (`self.add_api_route(...)`): the same instance, so its attribute is read
+                // where the call is.
+                None if self_call && instance_attribute(receiver).is_some() => self
+                    .resolve(receiver)
+                    .filter(|owner| self.could_route(owner)),
                 None => self.helper_global_receiver(def_file, function, receiver),
             };
             let Some(owner) = owner else {
@@ -6877,7 +6918,11 @@ impl<'a> Extractor<'a> {
     ) -> Option<Vec<String>> {
         let mut at = None;
         crate::security::walk_stmts(&function.body, &mut |stmt| {
-            if let Stmt::Expr { value, span } = stmt
+            if let Stmt::Expr { value, span }
+            | Stmt::Return {
+                value: Some(value),
+                span,
+            } = stmt
                 && value
                     .as_call()
                     .is_some_and(|c| std::ptr::eq(c, registration))
@@ -8018,6 +8063,17 @@ impl<'a> Extractor<'a> {
                 .unwrap_or_else(|| self.path_alternatives(path_arg)),
         };
         let Some(view) = view else { return };
+        // `self.add_api_route(path, endpoint)` reaching the class's own method that forwards
+        // to `self.app.add_api_route(...)`: followed as a call of that method
+        // ([`Self::passed_objects`]), not a registration on the instance.
+        if receiver.as_name() == Some("self")
+            && self
+                .classes
+                .last()
+                .is_some_and(|class| forwarding_method(class, attr).is_some())
+        {
+            return;
+        }
         // `self.add_url_rule(rule, endpoint, handler)` in an overridden `route()` of a project
         // `Blueprint` subclass, with the rule its caller gives: the class's registration
         // template, not a route. The routes are its callers' `@bp.route("/things")`.
@@ -8745,15 +8801,7 @@ impl<'a> Extractor<'a> {
         };
         let path_arg = t.call.argument("path", 0).or(t.call.keyword("rule"));
         let path = match path_arg.map(|p| &p.kind) {
-            Some(ExprKind::FString(pieces)) => pieces
-                .iter()
-                .map(|piece| match piece {
-                    routewarden_python::ast::FStringPart::Literal(l) => l.clone(),
-                    routewarden_python::ast::FStringPart::Value(v) => {
-                        text_of(v).unwrap_or_else(|| "{…}".to_string())
-                    }
-                })
-                .collect(),
+            Some(ExprKind::FString(pieces)) => fstring_path(pieces, &text_of),
             Some(_) => path_arg
                 .and_then(&text_of)
                 .unwrap_or_else(|| path_text(self.model, self.file, &scope, path_arg)),
@@ -10111,6 +10159,63 @@ struct LoopVar<'a> {
 /// parameters.
 type Registration<'a> = (&'a Call, &'a str, Vec<LoopVar<'a>>);
 
+/// `x.add_url_rule(...)`, `x.add_api_route(...)` or `x.add_route(...)`: a registration call
+/// and its method's name.
+fn registration_call(value: &Expr) -> Option<(&Call, &str)> {
+    let call = value.as_call()?;
+    match &call.func.kind {
+        ExprKind::Attribute { attr, .. }
+            if matches!(
+                attr.as_str(),
+                "add_url_rule" | "add_api_route" | "add_route"
+            ) =>
+        {
+            Some((call, attr.as_str()))
+        }
+        _ => None,
+    }
+}
+
+/// `self.app` (or any `self.<name>`): the name of the instance's attribute.
+fn instance_attribute(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+            Some(attr.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// The class's own method `name` when it registers on an object the instance keeps
+/// ([`registers_on_instance`]).
+fn forwarding_method<'c>(class: &'c Class, name: &str) -> Option<&'c Function> {
+    class
+        .body
+        .iter()
+        .find_map(|s| match s {
+            Stmt::FunctionDef(m) if m.name == name => Some(m.as_ref()),
+            _ => None,
+        })
+        .filter(|m| registers_on_instance(m))
+}
+
+/// A method that registers on an object the instance keeps, at its top level (`def
+/// add_api_route(self, path, endpoint, **kwargs): return self.app.add_api_route(path,
+/// endpoint, **kwargs)`).
+fn registers_on_instance(method: &Function) -> bool {
+    method.params.first().is_some_and(|p| p.name == "self")
+        && method.body.iter().any(|stmt| match stmt {
+            Stmt::Expr { value, .. }
+            | Stmt::Return {
+                value: Some(value), ..
+            } => registration_call(value).is_some_and(|(call, _)| {
+                matches!(&call.func.kind, ExprKind::Attribute { value, .. }
+                    if instance_attribute(value).is_some())
+            }),
+            _ => false,
+        })
+}
+
 /// Route registrations in a helper's body (`param.add_url_rule(...)`, `add_api_route`,
 /// `add_route`), with the loops over the helper's parameters that enclose each: the loop
 /// variable and the argument it iterates over.
@@ -10123,17 +10228,13 @@ fn collect_registrations<'a>(
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::Expr { value, .. } => {
-                let Some(call) = value.as_call() else {
-                    continue;
-                };
-                if let ExprKind::Attribute { attr, .. } = &call.func.kind
-                    && matches!(
-                        attr.as_str(),
-                        "add_url_rule" | "add_api_route" | "add_route"
-                    )
-                {
-                    out.push((call, attr.as_str(), loops.clone()));
+            // Also `return self.app.add_api_route(path, endpoint, **kwargs)`, a forwarder.
+            Stmt::Expr { value, .. }
+            | Stmt::Return {
+                value: Some(value), ..
+            } => {
+                if let Some((call, attr)) = registration_call(value) {
+                    out.push((call, attr, loops.clone()));
                 }
             }
             Stmt::For {
@@ -10288,16 +10389,9 @@ impl<'a> HelperFrame<'a, '_> {
                 }
                 out
             }
-            ExprKind::FString(parts) => parts
-                .iter()
-                .map(|p| match p {
-                    FStringPart::Literal(l) => l.clone(),
-                    FStringPart::Value(v) => match self.text(v, depth + 1) {
-                        dynamic if dynamic == DYNAMIC => "{…}".to_string(),
-                        text => text,
-                    },
-                })
-                .collect(),
+            ExprKind::FString(parts) => fstring_path(parts, |v| {
+                Some(self.text(v, depth + 1)).filter(|text| text != DYNAMIC)
+            }),
             // `'/{}/<sort_param>'.format(d)`: `{}`, `{0}` and `{name}` fields, no format specs.
             ExprKind::Call(call)
                 if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
@@ -14056,6 +14150,132 @@ def setup(app, config):
                 "board.main.app PUT /settings @login_required",
                 // Its own stand-in application, as before: no call reaches its `setup`.
                 "board.web.drafts.setup().app DELETE /draft -",
+            ]
+        );
+    }
+
+    /// `self.add_api_route("/api/brush", self.pick_brush, methods=["POST"])` where the class's
+    /// own `add_api_route` forwards to `self.app.add_api_route(path, endpoint, **kwargs)`: the
+    /// routes are the application's the class is handed, with the keywords the call forwards
+    /// (methods, dependencies); a same-named method that only records its arguments registers
+    /// nothing on the application.
+    #[test]
+    fn method_forwarding_to_the_kept_application() {
+        let model = project_model(&[
+            ("studio/__init__.py", ""),
+            (
+                "studio/engine.py",
+                r#"
+import hmac
+import os
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+
+def require_token(x_token: str = Header(...)):
+    if not hmac.compare_digest(x_token, os.environ["STUDIO_TOKEN"]):
+        raise HTTPException(status_code=401)
+
+
+class Canvas:
+    def __init__(self, app: FastAPI):
+        self.app = app
+        self.add_api_route("/api/brush", self.current_brush, methods=["GET"])
+        self.add_api_route("/api/brush", self.pick_brush, methods=["POST"])
+        self.add_api_route(
+            "/api/layers", self.add_layer, methods=["POST"], dependencies=[Depends(require_token)]
+        )
+
+    def add_api_route(self, path: str, endpoint, **kwargs):
+        return self.app.add_api_route(path, endpoint, **kwargs)
+
+    def current_brush(self):
+        return {}
+
+    def pick_brush(self, name: str):
+        return {}
+
+    def add_layer(self, name: str):
+        return {}
+
+
+class Palette:
+    def __init__(self, app: FastAPI):
+        self.app = app
+        self.rows = []
+        self.add_api_route("/api/colors", self.pick_color, methods=["POST"])
+
+    def add_api_route(self, path: str, endpoint, **kwargs):
+        self.rows.append((path, endpoint, kwargs))
+
+    def pick_color(self, name: str):
+        return {}
+
+
+def start():
+    app = FastAPI()
+    Canvas(app)
+    Palette(app)
+    return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            vec![
+                "studio.engine.start().app GET /api/brush -",
+                "studio.engine.start().app POST /api/brush -",
+                "studio.engine.start().app POST /api/layers Depends(require_token)",
+            ]
+        );
+    }
+
+    /// `f"{sub_path}{{{key_name}}}/"`: the escaped braces around a value make a path
+    /// parameter; a value that cannot be read is the parameter's unknown name, `/{…}/`, not
+    /// `/{{…}}/`. A known value gives the parameter's name, and a value outside braces is
+    /// `{…}` as before.
+    #[test]
+    fn unknown_value_between_escaped_braces_of_an_fstring_path() {
+        let model = project_model(&[(
+            "tasks.py",
+            r#"
+from fastapi import APIRouter, FastAPI
+
+KEY = "task_id"
+
+
+class Reader:
+    def __init__(self, store, sub_path: str = "/"):
+        self.store = store
+        self.sub_path = sub_path
+        self.router = APIRouter()
+        key_name = self.store.key
+
+        def by_key(key: str):
+            return {}
+
+        def by_prefix(key: str):
+            return {}
+
+        def by_name(key: str):
+            return {}
+
+        self.router.get(f"{self.sub_path}{{{key_name}}}/")(by_key)
+        self.router.get(f"/prefix/{self.store.prefix}/list")(by_prefix)
+        self.router.get(f"/named/{{{KEY}}}")(by_name)
+
+    def run(self):
+        app = FastAPI()
+        app.include_router(self.router)
+        return app
+"#,
+        )]);
+        assert_eq!(
+            attached_routes(&model),
+            vec![
+                "tasks.run().app GET /named/{task_id} -",
+                "tasks.run().app GET /prefix/{…}/list -",
+                "tasks.run().app GET /{…}/ -",
             ]
         );
     }
