@@ -12309,7 +12309,7 @@ fn overrides<'a>(
 }
 
 /// The class whose body defines `method`, found by position in a module's statements.
-pub(crate) fn class_of_method<'a>(body: &'a [Stmt], method: &Function) -> Option<&'a Class> {
+pub fn class_of_method<'a>(body: &'a [Stmt], method: &Function) -> Option<&'a Class> {
     let start = method.span.start;
     for stmt in body {
         let span = stmt.span();

@@ -244,7 +244,7 @@ fn is_version_prefix(segment: &str) -> bool {
 /// index, and the user's `public-paths` (exact, or a prefix ending in `*`). A bare `register`
 /// counts as a sign-up unless the handler's name says it registers something else.
 pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
-    is_public_route(path, handler, extra, &mut || true, &mut || true)
+    is_public_route(path, handler, &[], extra, &mut || true, &mut || true)
 }
 
 /// A webhook segment or handler name: `/webhook`, `/hooks/webhooks`, `def webhook()`.
@@ -273,10 +273,14 @@ pub fn is_webhook(path: &str, handler: &str) -> bool {
 /// signs a user up (see [`signs_up`]); a service registry's `POST /register` that stores a
 /// worker's address is not public by design. A webhook is public by design when
 /// `verifies_sender` says the handler checks who sent it (a signature, a shared token); one
-/// that verifies nothing lets anyone trigger its work.
+/// that verifies nothing lets anyone trigger its work. The index is the landing page a
+/// browser reads with GET (its form may post back to it, `GET,POST /`): `/` registered only
+/// for state-changing methods (`POST /` storing what it is sent, a router's `PATCH /`) is
+/// judged like any other path.
 pub fn is_public_route(
     path: &str,
     handler: &str,
+    methods: &[String],
     extra: &[String],
     signs_up: &mut dyn FnMut() -> bool,
     verifies_sender: &mut dyn FnMut() -> bool,
@@ -288,8 +292,12 @@ pub fn is_public_route(
         return true;
     }
     let segments = literal_segments(path);
-    // The index: nothing but slashes (a path the analysis could not read is not the index).
-    if path.chars().all(|c| c == '/') {
+    // The index: nothing but slashes (a path the analysis could not read is not the index),
+    // a page read with GET (also one whose form posts back to it, `GET,POST /`), not a `POST
+    // /` or `PATCH /` alone that writes.
+    if path.chars().all(|c| c == '/')
+        && (!is_state_changing(methods) || methods.iter().any(|m| m == "GET" || m == "HEAD"))
+    {
         return true;
     }
     let flow_context = has_flow_context(&segments);
@@ -539,6 +547,16 @@ pub fn names_protected_resource(path: &str) -> Option<String> {
         });
         (SENSITIVE_WORDS.contains(&s.as_str()) || sensitive)
             && !parts.iter().any(|w| PRESENTATION_WORDS.contains(w))
+    })
+}
+
+/// Whether every protected resource the path names is a file (`/api/media_file`,
+/// `/files/{name}`): the word may only say what the route answers.
+pub fn names_only_files(path: &str) -> bool {
+    let file = |w: &str| matches!(w, "file" | "files");
+    literal_segments(path).iter().all(|s| {
+        (!SENSITIVE_WORDS.contains(&s.as_str()) || file(s))
+            && words(s).all(|w| !SENSITIVE_WORDS.contains(&w) || file(w))
     })
 }
 
@@ -919,7 +937,9 @@ mod tests {
         // Evidence from the handler: a bare `/register` signs up only when it shows it; a
         // webhook or hook is public only when it checks its sender.
         let public = |path: &str, signs_up: bool, verifies: bool| {
-            is_public_route(path, "receive", &[], &mut || signs_up, &mut || verifies)
+            is_public_route(path, "receive", &[], &[], &mut || signs_up, &mut || {
+                verifies
+            })
         };
         assert!(!public("/register", false, true));
         assert!(public("/register", true, true));
@@ -937,7 +957,20 @@ mod tests {
     fn public_and_sensitive_paths() {
         assert!(is_public("/auth/login", "do_login", &[]));
         assert!(is_public("/", "root", &[]));
+        // The index is read; a state-changing method at `/` is judged like any path.
+        let methods = |m: &[&str]| m.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+        let index =
+            |m: &[String]| is_public_route("/", "submit", m, &[], &mut || true, &mut || true);
+        assert!(index(&methods(&["GET", "HEAD"])));
+        assert!(!index(&methods(&["POST"])));
+        assert!(index(&methods(&["GET", "POST"])));
+        assert!(!index(&methods(&["PATCH"])));
+        assert!(!index(&methods(&["POST", "DELETE"])));
         assert!(is_public("/healthz", "x", &[]));
+        assert!(names_only_files("/api/v1/media_file"));
+        assert!(names_only_files("/files/<path:name>"));
+        assert!(!names_only_files("/users/{id}/files"));
+        assert!(!names_only_files("/account_files"));
         assert!(!is_public("/users/{id}", "get_user", &[]));
         assert!(is_public("/status", "s", &["/status".to_string()]));
         assert!(is_public(

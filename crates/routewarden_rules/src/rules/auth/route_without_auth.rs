@@ -2,16 +2,17 @@ use crate::credentials::is_constant_name;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
-    has_object_parameter, is_public_route, is_webhook, may_change_state, names_protected_resource,
-    only_searches,
+    has_object_parameter, is_public_route, is_webhook, may_change_state, names_only_files,
+    names_protected_resource, only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
+use routewarden_model::ProjectModel;
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_model::target_names;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt, code_statements};
+use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Stmt, code_statements};
 use routewarden_python::names::Imports;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -54,8 +55,15 @@ declare_rule! {
     /// application's (`request.app.state`), saves an upload, calls anything else, takes a
     /// `Depends(...)` or is wrapped in a project decorator), nor a handler that only serves files
     /// (every answer a `send_from_directory`/`send_file`/`FileResponse`, the rest computing and testing paths
-    /// and refusing with `abort(404)`: a single-page app's host taking `GET,POST
-    /// /<path:path>`); a read-only route that answers a list built from data the code itself
+    /// and refusing with `abort(404)` or `raise HTTPException(404)`, also in methods it calls on
+    /// `self` that do only that: a single-page app's host taking `GET,POST
+    /// /<path:path>`); a route whose path names files only (`/api/media_file`) and whose
+    /// handler only serves files under a folder the server chose (`send_from_directory`, a
+    /// `FileResponse` of `ROOT / filename` or of a `self.` helper returning one), in a router
+    /// where no other route requires a login, is not reported for its path: the word says
+    /// what it answers (a local tool's gallery); a file the caller names whole
+    /// (`FileResponse(path)` of a parameter), or served beside routes that require a login (a
+    /// member's uploads), still is; a read-only route that answers a list built from data the code itself
     /// defines (a module constant that nothing changes, `[... for key, role in
     /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, health, OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
@@ -205,7 +213,10 @@ declare_rule! {
     /// signature or `hmac` check, a shared token or secret read from the request or compared,
     /// a verifier such as `construct_event`, in the handler, a dependency, a decorator or a
     /// project function it calls, or a secret in the URL, `/hooks/<webhook_token>`; a webhook
-    /// that checks nothing is reported, at low confidence), the index, the
+    /// that checks nothing is reported, at low confidence), the index (`/` read with GET, also
+    /// a landing page whose form posts back to it, `GET,POST /`; `/` registered only for
+    /// POST, PUT, PATCH or DELETE, a service's `POST /` storing what it is sent or a resource
+    /// router's `PATCH /`, is judged like any other path), the
     /// configured `public-paths`, and routes declared public that check what they serve is
     /// (`public` in the path or the handler's name, and a call such as
     /// `authorize_public_flow_access(flow)` in the handler) are public by design and never
@@ -320,6 +331,7 @@ impl Rule for RouteWithoutAuth {
             if is_public_route(
                 path,
                 &route.handler.name,
+                &route.methods,
                 &cx.settings.public_paths,
                 &mut signs_up,
                 &mut verifies,
@@ -327,6 +339,7 @@ impl Rule for RouteWithoutAuth {
                 is_public_route(
                     path,
                     e,
+                    &route.methods,
                     &cx.settings.public_paths,
                     &mut signs_up,
                     &mut verifies,
@@ -389,7 +402,7 @@ impl Rule for RouteWithoutAuth {
                 })
             } else if may_change_state(&route.methods)
                 && !only_searches(path, route, &route.methods)
-                && !only_serves_files(route.handler)
+                && !only_serves_files(&SelfMethods::new(cx, route))
                 && !answers_without_effect(cx, route, path)
                 && !echoes_request(cx, route)
             {
@@ -407,7 +420,15 @@ impl Rule for RouteWithoutAuth {
                 } else {
                     format!("{} changes state", changing.join("/"))
                 })
-            } else if let Some(resource) = names_protected_resource(path) {
+            } else if let Some(resource) = names_protected_resource(path).filter(|_| {
+                // `GET /api/media_file` of a gallery whose router asks no one to log in: the
+                // word names what it answers, files under a folder the server chose, and
+                // the application tells no one's files apart.
+                !(protected_siblings == 0 && names_only_files(path) && {
+                    let methods = SelfMethods::new(cx, route);
+                    only_serves_files(&methods) && serves_under_folder(&methods)
+                })
+            }) {
                 Some(format!(
                     "its path names a protected resource (`{resource}`)"
                 ))
@@ -833,12 +854,136 @@ const FILE_SERVERS: &[&str] = &[
     "static_file",
 ];
 
+/// The methods of the class defining a handler, looked up only when the handler calls one on
+/// `self` (`file_path = self._get_file(tab, filename)`).
+struct SelfMethods<'a> {
+    model: &'a ProjectModel,
+    file: usize,
+    handler: &'a Function,
+    class: std::cell::OnceCell<Option<&'a Class>>,
+}
+
+impl<'a> SelfMethods<'a> {
+    fn new(cx: &ProjectContext<'a>, route: &RouteDecl<'a>) -> Self {
+        SelfMethods {
+            model: cx.model,
+            file: route.handler_file,
+            handler: route.handler,
+            class: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// `self.name(...)`: the method of the handler's class, or of a project base, it calls.
+    fn method(&self, call: &Call) -> Option<&'a Function> {
+        let (receiver, name) = call.method()?;
+        if receiver.as_name() != Some("self") {
+            return None;
+        }
+        let class = (*self.class.get_or_init(|| {
+            routewarden_model::apps::class_of_method(
+                self.model.files[self.file].body(),
+                self.handler,
+            )
+        }))?;
+        routewarden_model::apps::find_method(self.model, self.file, class, name).map(|(_, _, m)| m)
+    }
+}
+
+/// How deep `self.` helpers of a file-serving handler are followed.
+const PATH_HELPER_DEPTH: u32 = 3;
+/// How many locals and `self.` helpers are followed back to the folder of a served path.
+const ROOT_DEPTH: u32 = 6;
+
+/// An expression whose calls only compute or test a path, or read a setting, directly or
+/// through a method called on `self` that does nothing else (see [`path_helper`]).
+fn computes_path(e: &Expr, methods: &SelfMethods, depth: u32) -> bool {
+    !e.any(&mut |x| {
+        x.as_call().is_some_and(|c| {
+            let named = c.func.last_name().is_some_and(|n| {
+                matches!(
+                    n,
+                    "join"
+                        | "exists"
+                        | "isfile"
+                        | "isdir"
+                        | "splitext"
+                        | "normpath"
+                        | "abspath"
+                        | "realpath"
+                        | "basename"
+                        | "dirname"
+                        | "safe_join"
+                        | "startswith"
+                        | "endswith"
+                        | "lower"
+                        | "strip"
+                        | "lstrip"
+                        | "rstrip"
+                        | "get"
+                        | "str"
+                        | "Path"
+                        | "is_file"
+                        | "is_dir"
+                        | "resolve"
+                )
+            });
+            // Not a path call, nor a `self.` helper that only computes a path.
+            let helper = || {
+                depth < PATH_HELPER_DEPTH
+                    && methods
+                        .method(c)
+                        .is_some_and(|m| path_helper(m, methods, depth + 1))
+            };
+            !named && !helper()
+        })
+    })
+}
+
+/// A method that only computes a path and tests it, refusing with an error (`raise
+/// HTTPException(status_code=404)`, `abort(404)`) and returning the path or a folder.
+fn path_helper(method: &Function, methods: &SelfMethods, depth: u32) -> bool {
+    fn block(body: &[Stmt], methods: &SelfMethods, depth: u32) -> bool {
+        body.iter().all(|stmt| match stmt {
+            Stmt::Expr { value, .. } => {
+                value.is_string_literal()
+                    || value
+                        .as_call()
+                        .is_some_and(|c| c.func.last_name() == Some("abort"))
+            }
+            Stmt::Raise { .. } => true,
+            Stmt::Return {
+                value: Some(value), ..
+            } => computes_path(value, methods, depth),
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                targets.len() == 1
+                    && targets[0].as_name().is_some()
+                    && computes_path(value, methods, depth)
+            }
+            Stmt::If {
+                test, body, orelse, ..
+            } => {
+                computes_path(test, methods, depth)
+                    && block(body, methods, depth)
+                    && block(orelse, methods, depth)
+            }
+            _ => false,
+        })
+    }
+    block(&method.body, methods, depth)
+}
+
 /// A handler that only serves files, whatever its methods (a single-page app's host
 /// answering `GET,POST /<path:path>` with its files or its `index.html`): every return
 /// answers with a file (`send_from_directory(...)`, also wrapped by a helper that sets
 /// headers on the response), and the rest only computes paths, tests them and refuses
-/// (`abort(404)`). It changes nothing, so its POST is no state change.
-fn only_serves_files(handler: &Function) -> bool {
+/// (`abort(404)`, `raise HTTPException(status_code=404)`), also in methods it calls on `self`
+/// that do only that (`file_path = self._get_file(tab, filename)`). It changes nothing, so
+/// its POST is no state change.
+fn only_serves_files(methods: &SelfMethods) -> bool {
     /// What a handler's statements have bound: locals holding a file response.
     struct Served<'a> {
         locals: Vec<&'a str>,
@@ -858,42 +1003,7 @@ fn only_serves_files(handler: &Function) -> bool {
             }
         }
     }
-    // Calls that compute or test a path, or read a setting.
-    fn computes_path(e: &Expr) -> bool {
-        !e.any(&mut |x| {
-            x.as_call().is_some_and(|c| {
-                !c.func.last_name().is_some_and(|n| {
-                    matches!(
-                        n,
-                        "join"
-                            | "exists"
-                            | "isfile"
-                            | "isdir"
-                            | "splitext"
-                            | "normpath"
-                            | "abspath"
-                            | "realpath"
-                            | "basename"
-                            | "dirname"
-                            | "safe_join"
-                            | "startswith"
-                            | "endswith"
-                            | "lower"
-                            | "strip"
-                            | "lstrip"
-                            | "rstrip"
-                            | "get"
-                            | "str"
-                            | "Path"
-                            | "is_file"
-                            | "is_dir"
-                            | "resolve"
-                    )
-                })
-            })
-        })
-    }
-    fn block<'a>(body: &'a [Stmt], served: &mut Served<'a>) -> bool {
+    fn block<'a>(body: &'a [Stmt], served: &mut Served<'a>, methods: &SelfMethods) -> bool {
         body.iter().all(|stmt| match stmt {
             Stmt::Expr { value, .. } => {
                 value.is_string_literal()
@@ -928,12 +1038,16 @@ fn only_serves_files(handler: &Function) -> bool {
                     served.locals.push(name);
                     true
                 } else {
-                    computes_path(value)
+                    computes_path(value, methods, 0)
                 }
             }
             Stmt::If {
                 test, body, orelse, ..
-            } => computes_path(test) && block(body, served) && block(orelse, served),
+            } => {
+                computes_path(test, methods, 0)
+                    && block(body, served, methods)
+                    && block(orelse, served, methods)
+            }
             _ => false,
         })
     }
@@ -941,7 +1055,105 @@ fn only_serves_files(handler: &Function) -> bool {
         locals: Vec::new(),
         returned: false,
     };
-    block(&handler.body, &mut served) && served.returned
+    block(&methods.handler.body, &mut served, methods) && served.returned
+}
+
+/// Whether every file a file-serving handler (see [`only_serves_files`]) answers lies under a
+/// folder the server chose: `send_from_directory(FOLDER, name)`, or a `FileResponse`/`send_file`
+/// of a path built on a module value or an attribute of `self` (`ROOT / filename`,
+/// `os.path.join(self.output_dir, name)`, a `self.` helper returning one). A path the caller
+/// names whole (`send_file(path)` of a parameter) may be any file on the disk.
+fn serves_under_folder(methods: &SelfMethods) -> bool {
+    /// A path rooted in a folder the server chose, in `function` (locals followed once).
+    fn rooted(e: &Expr, function: &Function, methods: &SelfMethods, depth: u32) -> bool {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                if function.params.iter().any(|p| p.name == *n) {
+                    return false;
+                }
+                if !function.assigned.may_contain(n) {
+                    // A module value: a folder or file the server configured.
+                    return true;
+                }
+                let mut values = Vec::new();
+                let mut other = false;
+                walk_stmts(&function.body, &mut |s| match s {
+                    Stmt::Assign { targets, value, .. }
+                        if targets.iter().any(|t| t.as_name() == Some(n.as_str())) =>
+                    {
+                        match (targets.len(), value) {
+                            (1, Some(v)) => values.push(v),
+                            _ => other = true,
+                        }
+                    }
+                    _ => {}
+                });
+                !other
+                    && !values.is_empty()
+                    && depth < ROOT_DEPTH
+                    && values
+                        .iter()
+                        .all(|v| rooted(v, function, methods, depth + 1))
+            }
+            ExprKind::Attribute { value, .. } => value.as_name() == Some("self"),
+            ExprKind::BinOp {
+                left,
+                op: routewarden_python::ast::BinOp::Div,
+                ..
+            } => rooted(left, function, methods, depth),
+            ExprKind::Call(call) => {
+                if depth < ROOT_DEPTH
+                    && let Some(m) = methods.method(call)
+                {
+                    let mut returns = Vec::new();
+                    walk_stmts(&m.body, &mut |s| {
+                        if let Stmt::Return { value, .. } = s {
+                            returns.push(value.as_ref());
+                        }
+                    });
+                    return !returns.is_empty()
+                        && returns
+                            .iter()
+                            .all(|r| r.is_some_and(|r| rooted(r, m, methods, depth + 1)));
+                }
+                match call.func.last_name() {
+                    Some("join" | "safe_join" | "joinpath") => match call.method() {
+                        // `os.path.join(base, name)`, `base.joinpath(name)`.
+                        Some((receiver, "joinpath")) => rooted(receiver, function, methods, depth),
+                        _ => call
+                            .args
+                            .first()
+                            .is_some_and(|a| rooted(a, function, methods, depth)),
+                    },
+                    Some("resolve" | "absolute") => call
+                        .method()
+                        .is_some_and(|(r, _)| rooted(r, function, methods, depth)),
+                    Some("Path" | "str" | "abspath" | "realpath" | "normpath") => {
+                        call.args.len() == 1 && rooted(&call.args[0], function, methods, depth)
+                    }
+                    _ => false,
+                }
+            }
+            _ => e.is_string_literal(),
+        }
+    }
+    let handler = methods.handler;
+    let mut all = true;
+    walk_exprs(&handler.body, &mut |e| {
+        e.any(&mut |x| {
+            if let Some(call) = x.as_call()
+                && let Some(name) = call.func.last_name()
+                && FILE_SERVERS.contains(&name)
+                && !matches!(name, "send_from_directory" | "send_static_file")
+            {
+                all &= call
+                    .argument("path", 0)
+                    .is_some_and(|a| rooted(a, handler, methods, 0));
+            }
+            false
+        });
+    });
+    all
 }
 
 /// A path ending in a catch-all parameter: `/<path:path>`, `/api/{rest:path}`.
