@@ -8627,6 +8627,10 @@ impl<'a> Judge<'a, '_> {
     /// checks the caller, whatever the header is called. For which callers the test holds.
     /// A test of presence alone, or a header only sent on, checks nobody.
     fn refused_header_check(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
+        // Most guards' files read no header at all: no walk for them.
+        if !self.model.files[file].may_mention("headers") {
+            return None;
+        }
         let imports = &self.model.files[file].imports;
         // `request.headers[K]`, `request.headers.get(K)`: the key.
         let header_read = |e: &Expr| -> Option<String> {
