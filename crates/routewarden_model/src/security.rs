@@ -8632,20 +8632,22 @@ impl<'a> Judge<'a, '_> {
             return None;
         }
         let imports = &self.model.files[file].imports;
-        // `request.headers[K]`, `request.headers.get(K)`: the key.
-        let header_read = |e: &Expr| -> Option<String> {
-            let (container, key) = mapping_read(e)?;
-            let ExprKind::Attribute { value, attr } = &container.kind else {
-                return None;
-            };
-            (attr == "headers"
+        // `request.headers`, the request's by name or Flask's/Quart's imported one.
+        let request_headers = |e: &Expr| {
+            matches!(&e.kind, ExprKind::Attribute { value, attr }
+            if attr == "headers"
                 && (value.as_name() == Some("request")
                     || matches!(
                         imports.resolve(value).as_deref(),
                         Some("flask.request" | "quart.request")
                     )))
-            .then(|| key.as_str().map(str::to_string))
-            .flatten()
+        };
+        // `request.headers[K]`, `request.headers.get(K)`: the key.
+        let header_read = |e: &Expr| -> Option<String> {
+            let (container, key) = mapping_read(e)?;
+            request_headers(container)
+                .then(|| key.as_str().map(str::to_string))
+                .flatten()
         };
         // The header read, directly or through a local assigned only that read.
         let header_value = |e: &Expr| -> Option<String> {
@@ -8753,14 +8755,7 @@ impl<'a> Judge<'a, '_> {
             }
             let missing = match t.comparisons().as_slice() {
                 [(left, CmpOp::NotIn, right)] => {
-                    left.as_str() == Some(key.as_str())
-                        && matches!(&right.kind, ExprKind::Attribute { value, attr }
-                        if attr == "headers"
-                            && (value.as_name() == Some("request")
-                                || matches!(
-                                    imports.resolve(value).as_deref(),
-                                    Some("flask.request" | "quart.request")
-                                )))
+                    left.as_str() == Some(key.as_str()) && request_headers(right)
                 }
                 _ => {
                     let subject = tested_value(t);
