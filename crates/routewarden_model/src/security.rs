@@ -198,6 +198,7 @@ impl<'a> AttackSurface<'a> {
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
         let starlette_endpoint_files = std::sync::OnceLock::new();
+        let handled_exceptions = std::sync::OnceLock::new();
         // What each production `dependency_overrides[dep]` replaces, resolved once.
         let override_keys: Vec<Option<DefinitionKey>> = apps
             .dependency_overrides
@@ -234,6 +235,7 @@ impl<'a> AttackSurface<'a> {
                     override_keys: &override_keys,
                     active_overrides: RefCell::new(Vec::new()),
                     starlette_endpoint_files: &starlette_endpoint_files,
+                    handled_exceptions: &handled_exceptions,
                     override_conditions: RefCell::new(Vec::new()),
                     basic_auth_force: &basic_auth_force,
                     flag_memo: RefCell::new(HashMap::default()),
@@ -462,6 +464,9 @@ struct Judge<'a, 'm> {
     /// The files defining functions Starlette calls with an unannotated request (see
     /// [`Judge::starlette_endpoint_module`]), found when first asked, once for all judges.
     starlette_endpoint_files: &'m std::sync::OnceLock<HashSet<usize>>,
+    /// The exception classes the project's error handlers answer with 401 or 403 (see
+    /// [`handled_exceptions`]), found when a raised class declares no status of its own.
+    handled_exceptions: &'m std::sync::OnceLock<HandledExceptions>,
     /// The overrides of the application serving the route being judged.
     active_overrides: RefCell<Vec<usize>>,
     /// Conditions of verdicts changed by a conditional override, with the switch each was
@@ -6815,6 +6820,23 @@ impl<'a> Judge<'a, '_> {
                             parameter: false,
                         });
                     }
+                    // `allowed = policy.evaluate(g.role, resource, action)`, then `if allowed !=
+                    // "allow": abort(403)`: the local holds the answer of a check of the caller,
+                    // and comparing it with a value tests that check, as written inline.
+                    let mut local_checked = false;
+                    if !own.identity
+                        && !own.role
+                        && helper_switch.is_none()
+                        && let Some((name, g)) = self.checked_local(file, root, test)
+                    {
+                        // The values it is compared with are answers, not settings.
+                        local_checked = true;
+                        let p = polarity_of(test, &|e| e.any(&mut |x| x.as_name() == Some(name)));
+                        own.identity = g.identity;
+                        own.role = g.role;
+                        own.polarity = p;
+                        own.role_polarity = p;
+                    }
                     // `key = request.headers["X-API-Key"]` then `if key:`.
                     // `if creds is None: raise 401` where `creds` is a parameter bound to a
                     // security scheme (`Security(HTTPBearer(auto_error=False))`).
@@ -7019,6 +7041,7 @@ impl<'a> Judge<'a, '_> {
                     if presented.is_none()
                         && !by_session
                         && !header_checked
+                        && !local_checked
                         && self.is_server_switch(file, root, test)
                     {
                         own.switch = Some(Switch {
@@ -9350,6 +9373,69 @@ impl<'a> Judge<'a, '_> {
         g
     }
 
+    /// `allowed != "allow"`, `verdict not in (Decision.ALLOW, Decision.MAYBE)`: a comparison of a
+    /// local with values other than None or False, the local bound once in the function, at
+    /// its top, to the answer of a call handed the caller's identity or role
+    /// (`policy.evaluate(g.role, ...)`), not the credentials of a login. The local and what the
+    /// call tests.
+    fn checked_local<'t>(
+        &self,
+        file: usize,
+        root: &[Stmt],
+        test: &'t Expr,
+    ) -> Option<(&'t str, Gate)> {
+        let ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } = &test.kind
+        else {
+            return None;
+        };
+        let ([op], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+            return None;
+        };
+        if !matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn) {
+            return None;
+        }
+        // Compared with values that stand for an answer: literals and constants.
+        let answer = |e: &Expr| {
+            matches!(e.kind, ExprKind::Attribute { .. } | ExprKind::Name(_))
+                || e.as_str().is_some_and(|s| !s.is_empty())
+        };
+        if !right.elements().map_or(answer(right), |items| {
+            !items.is_empty() && items.iter().all(answer)
+        }) {
+            return None;
+        }
+        let name = left.as_name()?;
+        let mut values = root_assignments(root, name);
+        let value = values.next()?;
+        if values.next().is_some() {
+            return None;
+        }
+        let mut assignments = 0;
+        walk_stmts(root, &mut |s| {
+            if let Stmt::Assign { targets, .. } = s
+                && targets
+                    .iter()
+                    .any(|t| t.any(&mut |x| x.as_name() == Some(name)))
+            {
+                assignments += 1;
+            }
+        });
+        if assignments != 1 {
+            return None;
+        }
+        let call = match &value.kind {
+            ExprKind::Await(inner) => inner,
+            _ => value,
+        }
+        .as_call()?;
+        let g = self.gate_of(file, value);
+        ((g.identity || g.role) && !g.credentials && !call.args.is_empty()).then_some((name, g))
+    }
+
     /// Whether `test` asks about a local flag that stands for the caller's identity (see
     /// [`Judge::identity_flag`]), and for which callers it holds.
     fn identity_flag_polarity(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
@@ -9702,7 +9788,9 @@ impl<'a> Judge<'a, '_> {
                         self.declared_refusal(class_file, class)
                     }
                     // `raise exceptions.AuthenticationRequired(...)` of a package out of reach.
-                    Some((_, None, Some(q))) => login_required_class(&q),
+                    Some((_, None, Some(q))) => {
+                        login_required_class(&q).or_else(|| self.handled_outside(&q))
+                    }
                     // `return auth_error()`: a project helper that refuses; or
                     // `_forbidden(reason)`, a helper whose body ends raising the refusal.
                     Some((def_file, Some(Stmt::FunctionDef(f)), _)) if depth < REFUSAL_DEPTH => {
@@ -9895,9 +9983,46 @@ impl<'a> Judge<'a, '_> {
     fn exception_class_refusal(&self, file: usize, class: &Expr) -> Option<Refusal> {
         match self.model.resolve_definition(file, class)? {
             (class_file, Some(Stmt::ClassDef(c)), _) => self.declared_refusal(class_file, c),
-            (_, None, Some(q)) => login_required_class(&q),
+            (_, None, Some(q)) => login_required_class(&q).or_else(|| self.handled_outside(&q)),
             _ => None,
         }
+    }
+
+    /// The 401/403 an error handler of the project answers a project exception class with,
+    /// registered for the class or one of its bases (see [`handled_exceptions`]).
+    fn handled_refusal(&self, file: usize, class: &'a Class) -> Option<Refusal> {
+        let handled = self
+            .handled_exceptions
+            .get_or_init(|| handled_exceptions(self.model));
+        if handled.project.is_empty() && handled.outside.is_empty() {
+            return None;
+        }
+        for (f, c) in class_hierarchy(self.model, file, class) {
+            if let Some(r) = handled.project.get(&(c as *const Class as usize)) {
+                return Some(*r);
+            }
+            if handled.outside.is_empty() {
+                continue;
+            }
+            for base in &c.bases {
+                if let Some((_, None, Some(q))) = self.model.resolve_definition(f, base)
+                    && let Some(r) = handled.outside.get(&q)
+                {
+                    return Some(*r);
+                }
+            }
+        }
+        None
+    }
+
+    /// The 401/403 an error handler of the project answers an exception class from outside
+    /// the project with (`@app.errorhandler(qcportal.exceptions.AuthorizationFailure)`).
+    fn handled_outside(&self, qualified: &str) -> Option<Refusal> {
+        self.handled_exceptions
+            .get_or_init(|| handled_exceptions(self.model))
+            .outside
+            .get(qualified)
+            .copied()
     }
 
     /// The 401/403 a project exception class declares, itself or through its bases: a class
@@ -9957,7 +10082,10 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
-        None
+        // `raise AuthorizationFailure(...)` of a class declaring nothing, answered 403 by
+        // `@app.errorhandler(AuthorizationFailure)`: what the handler answers, whatever the
+        // class is called.
+        self.handled_refusal(file, class)
     }
 }
 
@@ -12739,6 +12867,7 @@ fn condition_of(when: &When, coverage: Option<String>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
+#[derive(Clone, Copy)]
 enum Refusal {
     /// A redirect elsewhere than a login page: a refusal only after a failed permission check.
     Away,
@@ -12748,6 +12877,102 @@ enum Refusal {
     /// The login view called to answer in place of the page (`return login(page)`): a
     /// refusal only where the caller was found to have no session.
     ServesLogin,
+}
+
+/// Exception classes the project's error handlers answer with 401 or 403: project classes
+/// by the address of their definition, classes from outside the project by qualified name.
+#[derive(Default)]
+struct HandledExceptions {
+    project: HashMap<usize, Refusal>,
+    outside: HashMap<String, Refusal>,
+}
+
+/// The exception classes for which the project registers an error handler whose every answer
+/// is 401 or 403: `@app.errorhandler(Cls)`, a blueprint's `@bp.app_errorhandler(Cls)`,
+/// Starlette's and FastAPI's `@app.exception_handler(Cls)`, or `app.register_error_handler(
+/// Cls, handler)`/`app.add_exception_handler(Cls, handler)` with a module-level handler.
+/// Raising such a class refuses the request as raising an HTTP 401/403 does.
+fn handled_exceptions(model: &ProjectModel) -> HandledExceptions {
+    let mut out = HandledExceptions::default();
+    let mut add = |file: usize, caught: &Expr, refusal: Refusal| {
+        for class in caught.elements_or_self() {
+            match model.resolve_definition(file, class) {
+                Some((_, Some(Stmt::ClassDef(c)), _)) => {
+                    out.project
+                        .insert(c.as_ref() as *const Class as usize, refusal);
+                }
+                Some((_, None, Some(q))) => {
+                    out.outside.insert(q, refusal);
+                }
+                _ => {}
+            }
+        }
+    };
+    for (file, module) in model.files.iter().enumerate() {
+        walk_all_stmts(module.body(), &mut |stmt| match stmt {
+            Stmt::FunctionDef(f) => {
+                for d in &f.decorators {
+                    if let Some(call) = d.as_call()
+                        && let ExprKind::Attribute { attr, .. } = &call.func.kind
+                        && matches!(
+                            attr.as_str(),
+                            "errorhandler" | "app_errorhandler" | "exception_handler"
+                        )
+                        && let Some(caught) = call.args.first()
+                        && let Some(r) = handler_refusal(f)
+                    {
+                        add(file, caught, r);
+                    }
+                }
+            }
+            Stmt::Expr { value, .. } => {
+                if let Some(call) = value.as_call()
+                    && let ExprKind::Attribute { attr, .. } = &call.func.kind
+                    && matches!(
+                        attr.as_str(),
+                        "register_error_handler" | "add_exception_handler"
+                    )
+                    && let [caught, handler] = call.args.as_slice()
+                    && let Some((_, Some(Stmt::FunctionDef(f)), _)) =
+                        model.resolve_definition(file, handler)
+                    && let Some(r) = handler_refusal(f)
+                {
+                    add(file, caught, r);
+                }
+            }
+            _ => {}
+        });
+    }
+    out
+}
+
+/// The 401 or 403 every answer of an error handler carries: `return jsonify(...), 403`,
+/// `return JSONResponse(status_code=401, content=...)`, `make_response(body, 403)`.
+fn handler_refusal(handler: &Function) -> Option<Refusal> {
+    let mut found = None;
+    let mut other = false;
+    crate::values::for_each_return(&handler.body, &mut |r| {
+        let status = match &r.kind {
+            ExprKind::Tuple(items) => items.get(1).and_then(status_of),
+            ExprKind::Call(call) => call
+                .args
+                .iter()
+                .chain(call.keywords.iter().filter_map(|k| {
+                    k.arg
+                        .as_deref()
+                        .is_some_and(|a| matches!(a, "status_code" | "status"))
+                        .then_some(&k.value)
+                }))
+                .find_map(status_of),
+            _ => None,
+        };
+        match status {
+            Some(s) if found.is_none() => found = Some(s),
+            Some(_) => {}
+            None => other = true,
+        }
+    });
+    if other { None } else { found }
 }
 
 /// A 401 or 403 status: a literal, `status.HTTP_401_UNAUTHORIZED`, `HTTPStatus.FORBIDDEN`.
