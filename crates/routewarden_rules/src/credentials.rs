@@ -475,12 +475,26 @@ fn security_scheme(cx: &FileContext, param: &Param) -> Option<SchemeValue> {
         })
 }
 
+/// `request`, `req`, also named for the framework or the transport that delivers it
+/// (`flask_request`, `http_request`): the incoming request, when nothing annotates it.
+fn is_request_param_name(name: &str) -> bool {
+    match name {
+        "request" | "req" => true,
+        _ => name.strip_suffix("_request").is_some_and(|prefix| {
+            matches!(
+                prefix,
+                "flask" | "quart" | "http" | "web" | "incoming" | "current" | "raw" | "starlette"
+            )
+        }),
+    }
+}
+
 fn param_role(cx: &FileContext, function: &Function, param: &Param) -> ParamRole {
     if matches!(param.name.as_str(), "self" | "cls") {
         return ParamRole::Other;
     }
     let annotated = param.annotation.as_ref().map(annotation_role);
-    if matches!(param.name.as_str(), "request" | "req") && annotated.is_none() {
+    if annotated.is_none() && is_request_param_name(&param.name) {
         return ParamRole::Request;
     }
     if annotated == Some(ParamRole::Request) {
@@ -578,6 +592,8 @@ const PASSTHROUGH_FUNCTIONS: &[&str] = &[
     // HTTP Basic credentials: `base64.b64decode(data).decode().split(":", 1)`.
     "b64decode",
     "urlsafe_b64decode",
+    // `dict(request.args).get(key)`: a copy of what the request carries.
+    "dict",
 ];
 
 /// Helpers that read a parameter of the call being served: `get_required(params, "otp")`.
@@ -935,6 +951,12 @@ fn returned_parameters<'a>(
         // `request.headers.get("Authorization")`: what the request carries.
         ExprKind::Attribute { value, attr } if REQUEST_PARTS.contains(&attr.as_str()) => {
             returned_parameters(helper, value, depth + 1, out);
+        }
+        // `args.get(key) or cookies.get(key) or ""`: whichever the caller sent.
+        ExprKind::BoolOp { values, .. } => {
+            for value in values {
+                returned_parameters(helper, value, depth + 1, out);
+            }
         }
         ExprKind::Tuple(items) | ExprKind::List(items) => {
             for item in items {

@@ -340,6 +340,12 @@ pub fn is_public_route(
         {
             return true;
         }
+        // A JSON Web Key Set (RFC 7517) publishes the public keys clients verify tokens
+        // with: `/.well-known/jwks.json`, `/v1/jwks/public/<environment>`. Read, not
+        // rotated (`POST /jwks/rotate` writes).
+        if matches!(segment.as_str(), "jwks" | "jwks.json") && !is_state_changing(methods) {
+            return true;
+        }
         if is_webhook_word(segment) {
             if verifies_sender() {
                 return true;

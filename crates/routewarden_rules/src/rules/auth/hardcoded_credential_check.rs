@@ -33,7 +33,9 @@ declare_rule! {
     /// `grant_type`, `TOKEN_URL`, `password_length`, `credential_provider`, a lexer's or a
     /// language model's `main_token`, `next_token`, `eos_token`), constants compared
     /// with literals, model columns and enum members (`User.api_key == "..."` builds a query),
-    /// literals that are not secrets: schemes and kinds (`"bearer"`, `"basic"`, `""`), hash
+    /// literals made of digits only (`token in ["200", "404", "403"]`: status codes), unless
+    /// the value compared is what the request carries (`request.headers["X-Pin"] == "4321"`,
+    /// or a route handler's parameter), literals that are not secrets: schemes and kinds (`"bearer"`, `"basic"`, `""`), hash
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
     /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"mypassword"`,
     /// `"invalid-api-key"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
@@ -319,6 +321,17 @@ fn module_literal<'e>(cx: &'e FileContext, expr: &'e Expr) -> Option<&'e Expr> {
         .then_some(origin.expr)
 }
 
+/// True when every secret-like literal of `expr` is made of digits only (`"200"`, `["200",
+/// "404"]`): HTTP status codes, counts, numeric ids. Such a literal is a credential only
+/// against what the request itself carries (`request.headers["X-Pin"] == "4321"`); a
+/// parameter of a helper compared with it (`token in ["200", "404"]` over the words of a
+/// page) tests a number, not a caller.
+fn only_digits(expr: &Expr) -> bool {
+    literals(expr)
+        .iter()
+        .all(|l| l.trim().chars().all(|c| c.is_ascii_digit()))
+}
+
 fn literals(expr: &Expr) -> Vec<&str> {
     match expr.elements() {
         Some(items) => items.iter().filter_map(secret_like_literal).collect(),
@@ -337,6 +350,8 @@ impl Rule for HardcodedCredentialCheck {
         }
         // What a caller sends, not the server's own configuration or records.
         let supplied = |e: &Expr| is_caller_supplied(cx, e) || is_extracted_from_request(cx, e);
+        let from_request =
+            |e: &Expr| is_request_supplied(cx, e) || is_extracted_from_request(cx, e);
         for (lhs, op, rhs) in expr.comparisons() {
             let pair = match op {
                 CmpOp::Eq | CmpOp::NotEq => {
@@ -359,7 +374,9 @@ impl Rule for HardcodedCredentialCheck {
                                 }
                                 _ => return None,
                             };
-                            if literals(literal).is_empty() {
+                            if literals(literal).is_empty()
+                                || only_digits(literal) && !from_request(value)
+                            {
                                 return None;
                             }
                             let label = credential_label(value)?;
@@ -370,6 +387,7 @@ impl Rule for HardcodedCredentialCheck {
                     .filter(|_| {
                         rhs.elements().is_some()
                             && !literals(rhs).is_empty()
+                            && (!only_digits(rhs) || from_request(lhs))
                             && !is_class_member(lhs)
                             && supplied(lhs)
                     })

@@ -83,6 +83,7 @@ declare_rule! {
     /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
     /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter;
     /// `token_project`, `token_tenant`: the project a token was issued for, an id in every URL),
+    /// a value compared with an id (`_id == credential`: the other side is an id too),
     /// and test modules.
     ///
     /// ## Why is this dangerous
@@ -635,14 +636,17 @@ fn names_a_parameter_key(expr: &Expr) -> bool {
 
 /// A name whose last word is an identifier that URLs carry (`token_project`, `token_tenant`:
 /// the project a token was issued for): compared with the one in the path, it checks that
-/// the caller works in its own project, and neither value is secret.
+/// the caller works in its own project, and neither value is secret. An id (`_id`,
+/// `credential_id`, `request.args.get("id")`) is one too: what it is compared with is an id
+/// of the same kind (`_id == credential` over the keys of a map of credentials by id).
 fn names_an_identifier(expr: &Expr) -> bool {
     operand_name(expr).is_some_and(|n| {
         let words = identifier_words(n);
-        words.len() > 1
-            && words
-                .last()
-                .is_some_and(|w| matches!(w.as_str(), "project" | "tenant" | "domain"))
+        words.last().is_some_and(|w| match w.as_str() {
+            "id" | "ids" => true,
+            "project" | "tenant" | "domain" => words.len() > 1,
+            _ => false,
+        })
     })
 }
 

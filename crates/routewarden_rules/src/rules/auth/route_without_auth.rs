@@ -67,8 +67,9 @@ declare_rule! {
     /// defines (a module constant that nothing changes, `[... for key, role in
     /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, health, OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
-    /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials) and
-    /// account sign-up are public by design (a handler named `register` or `register_user` at
+    /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials), public
+    /// key sets read with GET (`/.well-known/jwks.json`, `/v1/jwks/public/<environment>`:
+    /// clients need them to verify tokens) and account sign-up are public by design (a handler named `register` or `register_user` at
     /// an account path; not `register_worker`, nor `register` at `/worker/{name}`, which let
     /// anyone add a worker).
     ///
