@@ -14279,4 +14279,58 @@ class Reader:
             ]
         );
     }
+
+    /// `from shop import app` names the package `shop/`, not the loose `conf.d/shop.py` (a
+    /// config folder whose name is not an identifier) that comes first; `billing.py` next to
+    /// the package `billing/` loses to the package too, as in Python.
+    #[test]
+    fn a_package_wins_over_a_loose_file_of_the_same_name() {
+        let model = project_model(&[
+            ("billing.py", "app = None\n"),
+            ("conf.d/shop.py", "config = {}\n"),
+            (
+                "billing/__init__.py",
+                "from flask import Flask\n\napp = Flask(__name__)\n",
+            ),
+            (
+                "billing/routes.py",
+                r#"
+from billing import app
+
+
+@app.route("/invoices", methods=["POST"])
+def create_invoice():
+    return {}
+"#,
+            ),
+            (
+                "shop/__init__.py",
+                "from flask import Flask\n\napp = Flask(__name__)\n",
+            ),
+            (
+                "shop/views.py",
+                r#"
+from flask.views import MethodView
+
+from shop import app
+
+
+class OrderAPI(MethodView):
+    def post(self):
+        return {}
+
+
+app.add_url_rule("/orders/", view_func=OrderAPI.as_view("orders"), methods=["POST"])
+"#,
+            ),
+        ]);
+        assert_eq!(
+            model.module("shop").map(|(_, f)| f.display.as_str()),
+            Some("shop/__init__.py")
+        );
+        assert_eq!(
+            attached_routes(&model),
+            vec!["billing.app POST /invoices -", "shop.app POST /orders/ -"]
+        );
+    }
 }

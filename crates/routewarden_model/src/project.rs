@@ -636,10 +636,19 @@ impl ProjectModel {
                 SourceModule::new(input, name, is_package, reader)
             })
             .collect();
-        let mut modules = HashMap::default();
+        let mut modules: HashMap<String, usize> = HashMap::default();
         for (i, f) in files.iter().enumerate() {
-            // With duplicate module names (scripts in different folders), the first file wins.
-            modules.entry(f.module_name.clone()).or_insert(i);
+            // With duplicate module names (scripts in different folders), the first file wins,
+            // unless it is a loose file that Python would not import by that name while the
+            // other belongs to a package.
+            modules
+                .entry(f.module_name.clone())
+                .and_modify(|first| {
+                    if shadowed_by_package(&files[*first], f, &package_dirs, src_roots) {
+                        *first = i;
+                    }
+                })
+                .or_insert(i);
         }
         let mut suffixes: HashMap<String, Option<usize>> = HashMap::default();
         for (i, f) in files.iter().enumerate() {
@@ -890,6 +899,47 @@ impl ProjectModel {
 
 /// The dotted suffixes of a file's path with at least two parts: `a/b/c.py` gives `b.c` and
 /// `a.b.c`; `pkg/__init__.py` stands for `pkg`'s parent-qualified names.
+/// Whether `package_file`, a package or a module of one, is what an import of the name it
+/// shares with `loose` finds. `loose` sits outside packages (its module name is its file stem)
+/// in a folder that is either the package's own parent folder, where Python prefers the
+/// package, or a folder whose name is not an identifier (`fedmsg.d/`, a config folder): such
+/// a folder is not a package and not where the project's own imports are resolved from.
+fn shadowed_by_package(
+    loose: &SourceModule,
+    package_file: &SourceModule,
+    package_dirs: &HashSet<PathBuf>,
+    src_roots: &[PathBuf],
+) -> bool {
+    let Some(loose_dir) = loose.path.parent() else {
+        return false;
+    };
+    let Some(package_dir) = package_file.path.parent() else {
+        return false;
+    };
+    if loose.is_package
+        || package_dirs.contains(loose_dir)
+        || src_roots.iter().any(|r| loose.path.starts_with(r))
+        || !package_dirs.contains(package_dir)
+    {
+        return false;
+    }
+    // The folder the package's top-level folder lies in.
+    let top = package_file.module_name.split('.').count() - usize::from(!package_file.is_package);
+    let package_parent = package_dir.ancestors().nth(top);
+    package_parent == Some(loose_dir)
+        || !loose_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_identifier)
+}
+
+/// Whether `name` can be a Python module or package name.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
 fn path_suffixes(path: &std::path::Path) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     let stem = path
