@@ -5516,12 +5516,28 @@ impl<'a> Extractor<'a> {
         }
         let prefix = match kind {
             ObjectKind::RestxNamespace => self.namespace_path(call),
-            ObjectKind::Blueprint => match call.keyword("url_prefix") {
-                Some(prefix) => path_text(self.model, self.file, &self.scope, Some(prefix)),
-                // A project subclass may compute one for itself.
-                None => subclass_default_prefix(self.model, self.file, call).unwrap_or_default(),
-            },
-            _ => path_text(self.model, self.file, &self.scope, call.keyword("prefix")),
+            _ => {
+                let keyword = match kind {
+                    ObjectKind::Blueprint => "url_prefix",
+                    _ => "prefix",
+                };
+                match call.keyword(keyword) {
+                    Some(prefix) => path_text(self.model, self.file, &self.scope, Some(prefix)),
+                    // A project subclass may compute one for itself (a framework class
+                    // itself, most constructions, is not looked up).
+                    None if self.model.files[self.file]
+                        .imports
+                        .resolve(&call.func)
+                        .as_deref()
+                        .and_then(crate::frameworks::object_kind)
+                        .is_none() =>
+                    {
+                        subclass_default_prefix(self.model, self.file, &self.scope, call, keyword)
+                            .unwrap_or_default()
+                    }
+                    None => String::new(),
+                }
+            }
         };
         if let Some(mw) = call.keyword("middleware") {
             for item in list_items(Some(mw)) {
@@ -5550,6 +5566,16 @@ impl<'a> Extractor<'a> {
         if kind == ObjectKind::Blueprint {
             self.constructor_hooks(&id, call, span);
         }
+        if matches!(
+            kind,
+            ObjectKind::RestfulApi
+                | ObjectKind::ApiRouter
+                | ObjectKind::StarletteRouter
+                | ObjectKind::Blueprint
+                | ObjectKind::RestxNamespace
+        ) {
+            self.instance_self(&id, call, span);
+        }
         self.out.objects.push(FrameworkObject {
             id,
             kind,
@@ -5568,6 +5594,43 @@ impl<'a> Extractor<'a> {
             },
             scope: self.scope.clone(),
         });
+    }
+
+    /// `MyApi(app, PREFIX="/api/v4")` of a project subclass of a framework class whose methods
+    /// register on `self` (`self.add_resource(Notes, "/notes")` in its `__init__`): inside the
+    /// class's methods `self` is this instance, so what they register is registered here,
+    /// under the instance's application and prefix. (Application subclasses are the
+    /// application themselves: [`Extractor::application_self`].)
+    fn instance_self(&mut self, id: &ObjectId, call: &'a Call, span: Span) {
+        // A framework class itself (`APIRouter(...)`, most constructions) has no project
+        // methods: only a project class is looked up.
+        if self.model.files[self.file]
+            .imports
+            .resolve(&call.func)
+            .as_deref()
+            .and_then(crate::frameworks::object_kind)
+            .is_some()
+        {
+            return;
+        }
+        let Some((file, Some(Stmt::ClassDef(class)), _)) =
+            self.model.resolve_definition(self.file, &call.func)
+        else {
+            return;
+        };
+        for (class_file, c) in class_hierarchy(self.model, file, class) {
+            for stmt in &c.body {
+                let Stmt::FunctionDef(method) = stmt else {
+                    continue;
+                };
+                if method.params.first().is_some_and(|p| p.name == "self")
+                    && registers_on_self(method)
+                {
+                    let child = parameter_id(class_file, method, "self");
+                    self.include(id.clone(), child, None, span).is_parameter = true;
+                }
+            }
+        }
     }
 
     /// `SecuredBlueprint("accounts", __name__)` where the project class's `__init__` (or a
@@ -10704,12 +10767,22 @@ struct ClassView<'a> {
     direct: bool,
 }
 
-/// The prefix a project `Blueprint` subclass's constructor hands its base when the
-/// construction gives none: `url_prefix = kwargs.pop("url_prefix", self.default_prefix(name))`
-/// then `super().__init__(name, *args, url_prefix=url_prefix, **kwargs)`, where
-/// `default_prefix` returns `f"/api/v1/{name}"` and the construction passes `name` as a
-/// literal; also a parameter's default (`def __init__(self, name, url_prefix="/api")`).
-fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Option<String> {
+/// The prefix a project subclass's constructor hands its base (`keyword`: `url_prefix` of a
+/// `Blueprint`, `prefix` of an `Api` or router) when the construction gives none:
+/// `url_prefix = kwargs.pop("url_prefix", self.default_prefix(name))` then
+/// `super().__init__(name, *args, url_prefix=url_prefix, **kwargs)`, where `default_prefix`
+/// returns `f"/api/v1/{name}"` and the construction passes `name` as a literal; a
+/// parameter's default (`def __init__(self, name, url_prefix="/api")`); or an item of its
+/// keyword arguments (`super().__init__(app=app, prefix=kwargs["PREFIX"])`), the value the
+/// construction passes (`MyApi(app, PREFIX="/api/v4")`, a literal or a constant read where
+/// the call is).
+fn subclass_default_prefix(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    call: &Call,
+    keyword: &str,
+) -> Option<String> {
     let (cf, Some(Stmt::ClassDef(class)), _) = model.resolve_definition(file, &call.func)? else {
         return None;
     };
@@ -10728,7 +10801,7 @@ fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Op
                 .is_some_and(|c| c.func.as_name() == Some("super")))
         .then_some(base_call)
     })?;
-    let mut value = handed.keyword("url_prefix")?;
+    let mut value = handed.keyword(keyword)?;
     // A local assigned once in the constructor: `url_prefix = kwargs.pop("url_prefix", d)`.
     if let Some(local) = value.as_name()
         && !init.params.iter().any(|p| p.name == local)
@@ -10745,20 +10818,25 @@ fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Op
         if assigned.next().is_some() {
             return None;
         }
-        value = match v.as_call() {
-            Some(c)
-                if c.method().is_some_and(|(receiver, m)| {
-                    matches!(m, "pop" | "get")
-                        && receiver.as_name().is_some_and(|r| {
-                            init.params
-                                .iter()
-                                .any(|p| p.name == r && p.kind == ParamKind::VarKeywords)
-                        })
-                }) && c.args.first().and_then(Expr::as_str) == Some("url_prefix") =>
-            {
-                c.args.get(1)?
+        value = v;
+    }
+    // `kwargs["PREFIX"]`, `kwargs.pop("url_prefix", d)`: the construction's keyword of that
+    // name, else the default.
+    if let Some((key, default)) = keyword_item(init, value) {
+        return match call.keyword(key) {
+            Some(passed) => {
+                let text = path_text(model, file, scope, Some(passed));
+                (!text.contains("<dynamic>") && !text.contains("{…}")).then_some(text)
             }
-            _ => v,
+            None => prefix_value(
+                model,
+                init_file,
+                Some((cf, class)),
+                init,
+                default?,
+                &call_bindings(init, call, true),
+                0,
+            ),
         };
     }
     let bindings = call_bindings(init, call, true);
@@ -10772,6 +10850,30 @@ fn subclass_default_prefix(model: &ProjectModel, file: usize, call: &Call) -> Op
         0,
     )?;
     Some(text)
+}
+
+/// An item of a function's `**kwargs` read by key: `kwargs["PREFIX"]` (no default),
+/// `kwargs.get("prefix", d)`, `kwargs.pop("prefix", d)`.
+fn keyword_item<'e>(function: &Function, expr: &'e Expr) -> Option<(&'e str, Option<&'e Expr>)> {
+    let is_kwargs = |e: &Expr| {
+        e.as_name().is_some_and(|r| {
+            function
+                .params
+                .iter()
+                .any(|p| p.name == r && p.kind == ParamKind::VarKeywords)
+        })
+    };
+    match &expr.kind {
+        ExprKind::Subscript { value, slice } if is_kwargs(value) => Some((slice.as_str()?, None)),
+        ExprKind::Call(c) => {
+            let (receiver, m) = c.method()?;
+            if !matches!(m, "pop" | "get") || !is_kwargs(receiver) || !c.keywords.is_empty() {
+                return None;
+            }
+            Some((c.args.first()?.as_str()?, c.args.get(1)))
+        }
+        _ => None,
+    }
 }
 
 /// The parameters of a constructor, method or function bound to the expressions a call passes
@@ -11760,6 +11862,78 @@ fn list_growth<'a>(body: &'a [Stmt], list: &[&str]) -> (Vec<&'a Expr>, Vec<&'a E
         _ => {}
     });
     (items, lists)
+}
+
+/// Whether a method registers routes, resources or other objects on its instance:
+/// `self.add_resource(Notes, "/notes")`, `self.include_router(health)`, also from a function
+/// it defines (`@self.route("/")`). Hooks are not counted: a `Blueprint` subclass's
+/// constructor hooks are read per construction ([`Extractor::constructor_hooks`]). Nor is a
+/// registration template, whose arguments are the parameters of the method or of a function
+/// in it (an overridden `def get(self, path)` that runs `self.add_route(self.prefix + path,
+/// ...)`): its callers' registrations are the routes.
+fn registers_on_self(method: &Function) -> bool {
+    let mut params: Vec<&str> = method
+        .params
+        .iter()
+        .skip(1)
+        .map(|p| p.name.as_str())
+        .collect();
+    fn nested_params<'f>(body: &'f [Stmt], out: &mut Vec<&'f str>) {
+        crate::security::walk_stmts(body, &mut |stmt| {
+            if let Stmt::FunctionDef(inner) = stmt {
+                out.extend(inner.params.iter().map(|p| p.name.as_str()));
+                nested_params(&inner.body, out);
+            }
+        });
+    }
+    nested_params(&method.body, &mut params);
+    let registration = |x: &Expr| {
+        let Some(call) = x.as_call() else {
+            return false;
+        };
+        let Some((receiver, attr)) = call.method() else {
+            return false;
+        };
+        receiver.as_name() == Some("self")
+            && matches!(
+                attr,
+                "add_resource"
+                    | "add_namespace"
+                    | "include_router"
+                    | "register_blueprint"
+                    | "mount"
+                    | "add_api_route"
+                    | "add_route"
+                    | "add_url_rule"
+                    | "add_api_websocket_route"
+                    | "add_websocket_route"
+                    | "route"
+                    | "api_route"
+                    | "get"
+                    | "post"
+                    | "put"
+                    | "patch"
+                    | "delete"
+            )
+            && !call
+                .argument_values()
+                .any(|a| a.any(&mut |n| n.as_name().is_some_and(|n| params.contains(&n))))
+    };
+    let mut found = false;
+    crate::security::walk_stmts(&method.body, &mut |stmt| {
+        if let Stmt::FunctionDef(inner) = stmt {
+            found |= inner
+                .decorators
+                .iter()
+                .any(|d| d.any(&mut |x| registration(x)));
+        }
+    });
+    if !found {
+        crate::security::walk_exprs(&method.body, &mut |e| {
+            found |= e.any(&mut |x| registration(x));
+        });
+    }
+    found
 }
 
 /// The object a function's parameter stands for inside the function.
@@ -14331,6 +14505,123 @@ app.add_url_rule("/orders/", view_func=OrderAPI.as_view("orders"), methods=["POS
         assert_eq!(
             attached_routes(&model),
             vec!["billing.app POST /invoices -", "shop.app POST /orders/ -"]
+        );
+    }
+
+    /// A project subclass of Flask-RESTful's `Api` that adds its resources itself
+    /// (`self.add_resource(...)` in `__init__` and in a method `__init__` calls) and hands its
+    /// base the application and `prefix=kwargs["PREFIX"]`: each construction serves them on
+    /// the application it is given, under the prefix it passes (a literal, a constant, or
+    /// none when the value is unknown). The same for a FastAPI `APIRouter` subclass whose
+    /// constructor adds routes and includes another router on `self`, but not the
+    /// registration template of its `json_route(path)`. A subclass never built serves nothing.
+    #[test]
+    fn registrations_on_self_in_a_framework_subclass_are_each_instances() {
+        let model = project_model(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/api.py",
+                r#"
+import os
+
+from flask import Flask
+from flask_login import login_required
+from flask_restful import Api, Resource
+
+V2 = "/api/v2"
+
+
+class Notes(Resource):
+    method_decorators = [login_required]
+
+    def get(self):
+        return []
+
+
+class Ping(Resource):
+    def get(self):
+        return "ok"
+
+
+class NotesApi(Api):
+    def __init__(self, app=None, **kwargs):
+        super().__init__(app=app, prefix=kwargs["PREFIX"])
+        self.add_resource(Ping, "/ping")
+        self.more()
+
+    def more(self):
+        self.add_resource(Notes, "/notes")
+
+
+class UnusedApi(Api):
+    def __init__(self, app=None):
+        super().__init__(app=app)
+        self.add_resource(Ping, "/unused")
+
+
+public = Flask(__name__)
+internal = Flask("internal")
+other = Flask("other")
+v1 = NotesApi(public, PREFIX="/api/v1")
+v2 = NotesApi(internal, PREFIX=V2)
+anywhere = NotesApi(other, PREFIX=os.environ["PREFIX"])
+"#,
+            ),
+            (
+                "svc/routers.py",
+                r#"
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.security import HTTPBearer
+
+bearer = HTTPBearer()
+health = APIRouter()
+
+
+@health.get("/health")
+def check():
+    return "ok"
+
+
+def list_items():
+    return []
+
+
+class ItemsRouter(APIRouter):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.add_api_route("/items", list_items, methods=["GET"])
+        self.include_router(health)
+
+    def json_route(self, path):
+        def decorator(func):
+            self.add_api_route(self.prefix + path, func, methods=["GET"])
+            return func
+
+        return decorator
+
+
+app = FastAPI()
+shop = ItemsRouter(prefix="/shop")
+admin = ItemsRouter(prefix="/admin", dependencies=[Depends(bearer)])
+app.include_router(shop)
+app.include_router(admin)
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "svc.api.internal GET /api/v2/notes @login_required",
+                "svc.api.internal GET /api/v2/ping -",
+                "svc.api.other GET /notes @login_required",
+                "svc.api.other GET /ping -",
+                "svc.api.public GET /api/v1/notes @login_required",
+                "svc.api.public GET /api/v1/ping -",
+                "svc.routers.app GET /admin/health Depends(bearer)",
+                "svc.routers.app GET /admin/items Depends(bearer)",
+                "svc.routers.app GET /shop/health -",
+                "svc.routers.app GET /shop/items -",
+            ]
         );
     }
 }
