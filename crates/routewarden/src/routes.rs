@@ -43,6 +43,11 @@ pub struct RouteRow {
     /// Registered only in debug, development or test mode (`if app.debug:`, the condition in
     /// `registered_if`): production does not serve it.
     pub development_only: bool,
+    /// FastAPI dependencies that answer the callers they turn away with a response they
+    /// return instead of raising: not authentication (FastAPI hands the response to the
+    /// handler as a value and runs it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub returns_instead_of_raising: Vec<String>,
 }
 
 fn guard(p: &Protection) -> Guard {
@@ -141,6 +146,7 @@ pub fn route_rows(
                         When::If(c) | When::DevOnly(c) => Some(c.clone()),
                     },
                     development_only: matches!(registered, When::DevOnly(_)),
+                    returns_instead_of_raising: security.returned_answers.clone(),
                 }
             })
             .collect();
@@ -246,6 +252,13 @@ pub fn render_table(rows: &[RouteRow], test_routes_hidden: usize) -> String {
             "NONE: anyone can call it".to_string()
         };
         let _ = writeln!(out, "          auth     {auth}");
+        for dep in &r.returns_instead_of_raising {
+            let _ = writeln!(
+                out,
+                "          note     {dep}: FastAPI hands it to the handler, which runs; \
+                 not authentication"
+            );
+        }
         let _ = writeln!(out, "          limit    {}", describe(&r.rate_limits));
         if let Some(model) = &r.response_model {
             let _ = writeln!(out, "          returns  {model}");

@@ -97,6 +97,10 @@ pub struct RouteSecurity {
     /// A guard hook that would protect the route lets it through by name or path
     /// (`if request.endpoint in PUBLIC: return`): public by the developer's decision.
     pub hook_exempt: bool,
+    /// FastAPI dependencies of the route (as written) that answer the callers they turn away
+    /// with a response they return instead of raising: not authentication, since FastAPI
+    /// hands the returned response to the handler as a value and runs the handler.
+    pub returned_answers: Vec<String>,
 }
 
 impl RouteSecurity {
@@ -239,6 +243,7 @@ impl<'a> AttackSurface<'a> {
                     override_conditions: RefCell::new(Vec::new()),
                     basic_auth_force: &basic_auth_force,
                     flag_memo: RefCell::new(HashMap::default()),
+                    returning_memo: RefCell::new(HashMap::default()),
                 };
                 group
                     .iter()
@@ -264,6 +269,37 @@ impl<'a> AttackSurface<'a> {
     pub fn route(&self, mounted: &MountedRoute) -> &RouteDecl<'a> {
         &self.apps.routes[mounted.route]
     }
+}
+
+/// Whether a handler's first statements test `name` and return it (`if isinstance(user,
+/// Response): return user`, `if not isinstance(user, User): return user`), before doing
+/// anything else; tests of other names that return them may come before.
+fn returns_parameter_first(handler: &Function, name: &str) -> bool {
+    for stmt in code_statements(&handler.body) {
+        let Stmt::If {
+            test, body: then, ..
+        } = stmt
+        else {
+            return false;
+        };
+        let Some(Stmt::Return {
+            value: Some(returned),
+            ..
+        }) = code_statements(then).last()
+        else {
+            return false;
+        };
+        let Some(returned) = returned.as_name() else {
+            return false;
+        };
+        if !test.any(&mut |x| x.as_name() == Some(returned)) {
+            return false;
+        }
+        if returned == name {
+            return true;
+        }
+    }
+    false
 }
 
 /// Where each WebSocket handler first accepts the connection, by the address of its body:
@@ -341,6 +377,13 @@ struct Verdict {
     /// The condition to show for `switch`, when the switch alone does not say it (an
     /// override installed under a setting): an index in `Judge::override_conditions`.
     condition: Option<u32>,
+    /// A FastAPI dependency (or one it relies on) that answers the callers it turns away with
+    /// a response it returns instead of raising: FastAPI hands that value to the handler and
+    /// runs it, so it refuses no one (see [`Judge::answered_by_returning`]): the file and
+    /// `def` of the function that returns.
+    returns_answer: Option<(usize, Span)>,
+    /// `returns_answer` is the dependency judged itself, not one it relies on.
+    returns_directly: bool,
 }
 
 impl Verdict {
@@ -376,6 +419,7 @@ impl Verdict {
             self.overridden = self.overridden.or(other.overridden);
         }
         self.checks_role |= other.checks_role;
+        self.returns_answer = self.returns_answer.or(other.returns_answer);
     }
 }
 
@@ -477,6 +521,9 @@ struct Judge<'a, 'm> {
     /// Whether a module binds a name as a flag, by module and name (see
     /// [`Judge::flag_of_module`]).
     flag_memo: RefCell<HashMap<(usize, String), bool>>,
+    /// Whether a dependency function answers instead of raising, by (file, start) (see
+    /// [`Judge::answered_by_returning`]).
+    returning_memo: RefCell<HashMap<(usize, u32), bool>>,
 }
 
 /// A project definition (its statement's address) or, outside the project, a qualified name:
@@ -680,6 +727,21 @@ impl<'a> Judge<'a, '_> {
                     self.scheme_parameters
                         .borrow_mut()
                         .insert((handler.body.as_ptr() as usize, param.name.as_str()));
+                }
+                // `if isinstance(user, Response): return user` first thing in the handler:
+                // the response the dependency answered with is sent, the handler's work not
+                // done.
+                if verdict.is_some_and(|v| v.returns_answer.is_some() && !v.authenticates)
+                    && returns_parameter_first(handler, &param.name)
+                    && let Some(mechanism) = sec.returned_answers.pop()
+                {
+                    sec.auth.push(Protection {
+                        mechanism,
+                        level: Level::Parameter,
+                        via: None,
+                        checks_role: false,
+                        condition: None,
+                    });
                 }
             }
         }
@@ -3774,6 +3836,20 @@ impl<'a> Judge<'a, '_> {
                 checks_role: v.checks_role,
                 condition: self.switch_condition(&v),
             });
+        } else if let Some(v) = verdict
+            && let Some((ff, def)) = v.returns_answer
+        {
+            let shown = self.text(shown_file, shown_span);
+            sec.returned_answers.push(if v.returns_directly {
+                format!("{shown} returns a response instead of raising")
+            } else {
+                let text = self.text(ff, def);
+                let mut name = text.rsplit(' ').next().unwrap_or_default().to_string();
+                if let Some(class) = innermost_class(self.model.files[ff].body(), def) {
+                    name = format!("{}.{name}", class.name);
+                }
+                format!("{shown} relies on {name}(), which returns a response instead of raising")
+            });
         }
         verdict
     }
@@ -3840,6 +3916,14 @@ impl<'a> Judge<'a, '_> {
                         .map(|a| self.callable_verdict(file, scope, a, depth + 1))
                         .unwrap_or_default(),
                 };
+                // `return RedirectResponse("/login")` in the dependency: FastAPI hands the
+                // response to the handler as the parameter's value and runs the handler.
+                if v.authenticates
+                    && let Some(t) = target
+                    && let Some(answered) = self.answered_by_returning(file, scope, t, depth)
+                {
+                    v = answered;
+                }
                 v.checks_role |= scopes;
                 // `Security(authorize)`: FastAPI's marker for a security dependency. When the
                 // callable cannot be judged (a provider picked at runtime from the
@@ -3848,6 +3932,7 @@ impl<'a> Judge<'a, '_> {
                 if is_security(&q)
                     && !v.authenticates
                     && !v.lets_anonymous
+                    && v.returns_answer.is_none()
                     && !target
                         .and_then(Expr::last_name)
                         .is_some_and(is_optional_name)
@@ -3879,6 +3964,110 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// What a FastAPI dependency `target` decides when it answers the callers it turns away
+    /// with a response it returns (`if not user: return RedirectResponse("/login")`) and
+    /// raises no refusal of its own, nor calls a guard that does: FastAPI hands whatever a
+    /// dependency returns to the handler as the parameter's value (or drops it, in
+    /// `dependencies=[...]`) and runs the handler, so only the dependencies it relies on
+    /// refuse anyone. `None` when it refuses by raising, or returns no refusal. In a Flask
+    /// decorator or `before_request` hook a returned response does refuse: only dependencies
+    /// are asked (project functions, nested ones, and `__call__` of a project class's
+    /// instance).
+    fn answered_by_returning(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        target: &Expr,
+        depth: u32,
+    ) -> Option<Verdict> {
+        let local = target.as_name().and_then(|name| {
+            scope
+                .iter()
+                .rev()
+                .find_map(|f| crate::apps::local_function(&f.body, name))
+        });
+        let (ff, function): (usize, &'a Function) = match local {
+            Some(nested) => (file, nested),
+            None => match self.model.resolve_definition(file, target) {
+                Some((f, Some(Stmt::FunctionDef(function)), _)) => (f, function),
+                // A class is called to build its instance: its `__init__` returns nothing.
+                Some((_, Some(Stmt::ClassDef(_)), _)) => return None,
+                _ => {
+                    let class = self.model.instance_class(file, scope, target)?;
+                    let Some((cf, Stmt::ClassDef(c))) = self.model.definition(&class) else {
+                        return None;
+                    };
+                    let (mf, _, m) = find_method(self.model, cf, c, "__call__")?;
+                    (mf, m)
+                }
+            },
+        };
+        let key = (ff, function.span.start);
+        let known = self.returning_memo.borrow().get(&key).copied();
+        let answers = match known {
+            Some(a) => a,
+            None => {
+                let a = self.answers_instead_of_raising(ff, function);
+                self.returning_memo.borrow_mut().insert(key, a);
+                a
+            }
+        };
+        if !answers {
+            return None;
+        }
+        let inner: Vec<&'a Function> = scope.iter().copied().chain([function]).collect();
+        let inner = if local.is_some() {
+            inner.as_slice()
+        } else {
+            std::slice::from_ref(inner.last()?)
+        };
+        let mut v = Verdict::default();
+        for param in &function.params {
+            for pd in self.param_dependencies(ff, inner, param) {
+                if let Some(dv) =
+                    self.dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, depth + 1)
+                {
+                    v.absorb(&dv);
+                }
+            }
+        }
+        v.returns_answer = (!v.authenticates).then_some((ff, function.def_span));
+        v.returns_directly = true;
+        Some(v)
+    }
+
+    /// Whether a function returns a refusal (`return RedirectResponse("/login")`, `return
+    /// JSONResponse(..., status_code=401)`) and never raises one, nor calls a guard.
+    fn answers_instead_of_raising(&self, ff: usize, function: &'a Function) -> bool {
+        let root = function.body.as_slice();
+        let (mut returns, mut raises) = (false, false);
+        walk_stmts(root, &mut |stmt| match stmt {
+            Stmt::Return { value: Some(e), .. } if !returns => {
+                returns = self
+                    .refusal(ff, root, e, 0)
+                    .is_some_and(|r| !matches!(r, Refusal::Away));
+            }
+            // `raise HTTPException(401)`, `abort(401)`; a bare `raise` re-raises what a
+            // call refused with.
+            Stmt::Raise { exc: None, .. } => raises = true,
+            Stmt::Raise { exc: Some(e), .. } | Stmt::Expr { value: e, .. } if !raises => {
+                raises = self.refusal(ff, root, e, 0).is_some();
+            }
+            _ => {}
+        });
+        if !returns || raises {
+            return false;
+        }
+        // `user = await get_current_user(token)`, a guard that raises, before the answer.
+        !self.call_summary(ff, root).iter().any(|c| {
+            c.verifies
+                || c.followed
+                    && self
+                        .called_guard(ff, &c.call.func, Some(c.call), 0, None, false)
+                        .is_some()
+        })
     }
 
     /// `user=get_user(role="admin")`, `dependencies=[get_user()]`: a call to a project
@@ -16727,6 +16916,74 @@ def digest(obj):
             [
                 "POST /auth/recover_password app.app: NONE",
                 "POST /keys/rotate app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A FastAPI dependency that returns a response to the callers it turns away refuses
+    /// nobody: the route is public and says which dependency, unless the dependency raises,
+    /// relies on one that raises, or the handler returns the value first thing.
+    #[test]
+    fn dependency_returning_a_response_is_not_authentication() {
+        macro_rules! case {
+            ($path:literal) => {
+                (
+                    $path,
+                    include_str!(concat!(
+                        "../../routewarden_rules/fixtures/AUTH001/dependency_returns_response/",
+                        $path
+                    )),
+                )
+            };
+        }
+        let files = [
+            case!("fastapi_app.py"),
+            case!("users.py"),
+            case!("flask_app.py"),
+        ];
+        assert_eq!(
+            routes(&files),
+            vec![
+                "DELETE /items/{item_id} fastapi_app.app: NONE",
+                "POST /admin/purge flask_app.app: AUTH",
+                "POST /drafts fastapi_app.app: NONE",
+                "POST /jobs fastapi_app.app: NONE",
+                "POST /notes fastapi_app.app: NONE",
+                "POST /notes flask_app.app: AUTH",
+                "POST /notes/{note_id}/pin fastapi_app.app: AUTH",
+                "POST /orders fastapi_app.app: AUTH",
+                "POST /payments fastapi_app.app: AUTH",
+                "POST /profile fastapi_app.app: AUTH",
+                "POST /settings/reset fastapi_app.app: NONE",
+                "PUT /items/{item_id} fastapi_app.app: AUTH",
+            ]
+        );
+        let model = crate::ProjectModel::build(
+            files
+                .iter()
+                .map(|(path, text)| crate::InputFile {
+                    path: std::path::PathBuf::from("/project").join(path),
+                    display: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut notes: Vec<String> = surface
+            .security
+            .iter()
+            .flat_map(|s| s.returned_answers.iter().cloned())
+            .collect();
+        notes.sort();
+        assert_eq!(
+            notes,
+            vec![
+                "Depends(admin_user) relies on require_login(), which returns a response instead of raising",
+                "Depends(api_key_guard) returns a response instead of raising",
+                "Depends(require_login) returns a response instead of raising",
+                "Depends(session_gate) returns a response instead of raising",
+                "Security(require_login) returns a response instead of raising",
             ]
         );
     }

@@ -136,7 +136,14 @@ declare_rule! {
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
     /// `HTTPException` with `code = 403`, a redirect to a login page, Eve's
     /// `auth.authenticate()`, or a WebSocket closed with 4401, 4403 or 1008 before it is
-    /// accepted). Decorators that are methods of a project object (`@api.secure` on a subclass
+    /// accepted). A FastAPI dependency refuses only by raising: one that answers the callers it
+    /// turns away with a response it returns (`if not user: return RedirectResponse("/login")`,
+    /// also in a sub-dependency or the `__call__` of a dependency object) and neither raises a
+    /// refusal nor calls a guard that does refuses no one, since FastAPI hands the returned
+    /// value to the handler and runs it; the route is judged by the dependencies it relies on,
+    /// or protected when the handler returns that value before anything else (`if
+    /// isinstance(user, Response): return user`), and the message names the dependency (in a
+    /// Flask decorator or `before_request` hook a returned response does refuse). Decorators that are methods of a project object (`@api.secure` on a subclass
     /// of flask-restx's `Api`) are judged by the method's body, and instances of a project
     /// class (`@api_login(require_role=[...])`, or the bare class `@session_required`) by its
     /// `__call__`, following `self.` calls into the class and its project bases (an instance
@@ -455,6 +462,17 @@ impl Rule for RouteWithoutAuth {
             };
             let Some(reason) = reason else { continue };
             let reason = reason + &crate::helpers::registration_note(surface, mounted);
+            // `Depends(require_login)` whose function returns `RedirectResponse("/login")`
+            // for anonymous callers: it looks like authentication and is none.
+            let reason = match security.returned_answers.as_slice() {
+                [] => reason,
+                deps => format!(
+                    "{reason}; {}: FastAPI hands what a dependency returns to the handler as \
+                     a value and runs the handler (raise HTTPException(401) instead, or return \
+                     that response from the handler first thing)",
+                    deps.join("; "),
+                ),
+            };
             // Public by design, though it takes a closer look at the handler.
             if is_federated_login(cx, route) || declared_public(path, route.handler) {
                 continue;
