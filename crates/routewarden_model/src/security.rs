@@ -6876,6 +6876,20 @@ impl<'a> Judge<'a, '_> {
                         own.polarity = polarity;
                         header_checked = true;
                     }
+                    // `if app.config["API_KEY"] != get_value(request, "key"): abort(401)`:
+                    // see [`Judge::configured_key_check`]. The configured side makes it no
+                    // switch of the server.
+                    if !own.identity
+                        && presented.is_none()
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.configured_key_check(file, root, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                        own.compared = true;
+                        own.switch = None;
+                        header_checked = true;
+                    }
                     // `if EXPORT_KEY != key: raise 403` in a handler that refuses to serve
                     // while the server has no key configured: a shared secret, whatever the
                     // names (see [`configured_secret_operand`]).
@@ -8780,6 +8794,136 @@ impl<'a> Judge<'a, '_> {
             }
         });
         refused.then_some(polarity)
+    }
+
+    /// `app.config["API_KEY"] != request.args.get("key")`, or the same through a local assigned
+    /// only that read or a project helper handed the request and the field's name
+    /// (`get_value(request, "key")` returning `req.args.get(name) or req.cookies.get(name)`):
+    /// a credential field of the request compared with a value of the server's configuration
+    /// (settings, `app.config`, module constants). A shared-secret check of the caller, whatever
+    /// the helpers are called; a refusal under it answers callers who sent another key. For
+    /// which callers the test holds.
+    fn configured_key_check(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
+        let [(left, op @ (CmpOp::Eq | CmpOp::NotEq), right)] = test.comparisons()[..] else {
+            return None;
+        };
+        let empty = |e: &Expr| matches!(e.kind, ExprKind::NoneLiteral) || e.as_str() == Some("");
+        if empty(left) || empty(right) {
+            return None;
+        }
+        // The request (by name, Flask's or Quart's imported one) or a parameter of the function
+        // the test is in (a helper handed the request: `req.args.get("key")`).
+        let mut params: Option<Vec<&str>> = None;
+        let mut is_request = |e: &Expr| {
+            let Some(n) = e.as_name() else {
+                return false;
+            };
+            n == "request"
+                || matches!(
+                    self.model.files[file].imports.resolve(e).as_deref(),
+                    Some("flask.request" | "quart.request")
+                )
+                || params
+                    .get_or_insert_with(|| {
+                        let mut scope = Vec::new();
+                        functions_enclosing(self.model.files[file].body(), test.span, &mut scope);
+                        scope
+                            .last()
+                            .map(|f| f.params.iter().map(|p| p.name.as_str()).collect())
+                            .unwrap_or_default()
+                    })
+                    .contains(&n)
+        };
+        let configured = if self.presented_key(file, left, &mut is_request) {
+            right
+        } else if self.presented_key(file, right, &mut is_request) {
+            left
+        } else {
+            return None;
+        };
+        // Directly or through a local assigned only such values (`expected =
+        // app.config["NODE_KEY"]`).
+        let configured_value = |e: &Expr| reads_configured_value(e) && self.is_config(file, e);
+        if !configured_value(configured) {
+            let name = configured.as_name()?;
+            let (mut seen, mut all) = (false, true);
+            nested_assignments(root, name, &mut |v| {
+                seen = true;
+                all &= configured_value(v);
+            });
+            if !(seen && all) {
+                return None;
+            }
+        }
+        Some(if matches!(op, CmpOp::NotEq) {
+            Polarity::Lacks
+        } else {
+            Polarity::Has
+        })
+    }
+
+    /// Whether `e` reads a credential field the caller sends (see
+    /// [`Judge::configured_key_check`]): `request.args.get("key")`, `dict(request.cookies)
+    /// ["api_key"]`, or a project helper handed the request and such a field's name whose
+    /// every return reads that field of the request it is handed (or is a literal).
+    fn presented_key(
+        &self,
+        file: usize,
+        e: &Expr,
+        is_request: &mut impl FnMut(&Expr) -> bool,
+    ) -> bool {
+        if let Some((base, key)) = request_mapping_read(e) {
+            return key.as_str().is_some_and(names_credential_field) && is_request(base);
+        }
+        let Some(call) = e.as_call() else {
+            return false;
+        };
+        // The helper's parameters for the field's name and for the request.
+        let Some(key_at) = call
+            .args
+            .iter()
+            .position(|a| a.as_str().is_some_and(names_credential_field))
+        else {
+            return false;
+        };
+        let Some(request_at) = call.args.iter().position(&mut *is_request) else {
+            return false;
+        };
+        let Some((_, Some(Stmt::FunctionDef(helper)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        let (Some(key_param), Some(request_param)) =
+            (helper.params.get(key_at), helper.params.get(request_at))
+        else {
+            return false;
+        };
+        if !call.keywords.is_empty() || helper.params.iter().any(|p| p.name == "self") {
+            return false;
+        }
+        let (mut reads, mut all) = (false, true);
+        crate::values::for_each_return(&helper.body, &mut |v| {
+            let alternatives: Vec<&Expr> = match &v.kind {
+                ExprKind::BoolOp {
+                    op: BoolOp::Or,
+                    values,
+                } => values.iter().collect(),
+                _ => vec![v],
+            };
+            for alt in alternatives {
+                match request_mapping_read(alt) {
+                    Some((base, key))
+                        if base.as_name() == Some(request_param.name.as_str())
+                            && key.as_name() == Some(key_param.name.as_str()) =>
+                    {
+                        reads = true
+                    }
+                    _ => all &= is_literal(alt),
+                }
+            }
+        });
+        reads && all
     }
 
     /// Whether the function assigns `name` only calls of project helpers that return what they
@@ -11753,6 +11897,39 @@ fn from_request_without_credential(
         false
     });
     (!credential && !unknown).then_some(reads)
+}
+
+/// `request.args.get(K)`, `request.cookies[K]`, `dict(request.form).get(K)`: a read of a field
+/// the caller sends, as the object read (`request`) and the key.
+fn request_mapping_read(e: &Expr) -> Option<(&Expr, &Expr)> {
+    let (container, key) = mapping_read(e)?;
+    // `dict(request.args)`: a copy of the same fields.
+    let container = match container.as_call() {
+        Some(c)
+            if c.func.as_name() == Some("dict") && c.args.len() == 1 && c.keywords.is_empty() =>
+        {
+            &c.args[0]
+        }
+        _ => container,
+    };
+    let ExprKind::Attribute { value, attr } = &container.kind else {
+        return None;
+    };
+    matches!(
+        attr.as_str(),
+        "headers" | "args" | "cookies" | "query_params" | "values" | "form"
+    )
+    .then_some((&**value, key))
+}
+
+/// Whether `e` reads a value held by the server's configuration, not a flag: a subscript
+/// (`app.config["SERVICE"]["access_key"]`), an attribute (`settings.api_key`) or a name
+/// (`API_KEY`), not a call or a literal.
+fn reads_configured_value(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Subscript { .. } | ExprKind::Attribute { .. } | ExprKind::Name(_)
+    )
 }
 
 /// `X-API-Key`, `Authorization`, `X-Admin-Key`: a request field that carries a credential.
@@ -16502,6 +16679,50 @@ def digest(obj):
             [
                 "POST /auth/recover_password app.app: NONE",
                 "POST /keys/rotate app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A helper called first that compares the key the request sends with the configured key
+    /// and aborts 401 guards the handler; the same comparison on a field that is no
+    /// credential does not.
+    #[test]
+    fn a_helper_comparing_the_presented_key_with_the_configured_one_authenticates() {
+        let core = r#"
+from flask import abort
+
+def read_value(req, name):
+    return dict(req.args).get(name) or req.cookies.get(name) or ""
+
+def key_is_valid(app, req):
+    if app.config["SERVICE"]["access_key"] != read_value(req, "key"):
+        abort(401)
+
+def region_is_valid(app, req):
+    if app.config["REGION"] != read_value(req, "region"):
+        abort(403)
+"#;
+        let app = r#"
+from flask import Flask, request
+from core import key_is_valid, region_is_valid
+
+app = Flask(__name__)
+
+@app.route("/scan/new", methods=["POST"])
+def new_scan():
+    key_is_valid(app, request)
+    return "started"
+
+@app.route("/scan/move", methods=["POST"])
+def move_scan():
+    region_is_valid(app, request)
+    return "moved"
+"#;
+        assert_eq!(
+            routes(&[("core.py", core), ("app.py", app)]),
+            [
+                "POST /scan/move app.app: NONE",
+                "POST /scan/new app.app: AUTH",
             ]
         );
     }

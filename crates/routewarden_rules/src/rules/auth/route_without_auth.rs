@@ -114,7 +114,12 @@ declare_rule! {
     /// to a project function that checks it, a record looked up by the token and refused when
     /// there is none, or a path value compared with an HMAC of the server's secret and answered
     /// with an error when it differs, as webhooks do), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
-    /// code typed by the user; a per-object access check whose denial is answered as if the
+    /// code typed by the user; a credential field the request sends (query, form, cookie or
+    /// header: `key`, `api_key`, `X-Node-Key`), read directly, through a local or through a
+    /// project helper handed the request and the field's name, compared with a value of the
+    /// server's configuration (`if app.config["API_KEY"] != get_value(request, "key"):
+    /// abort(401)`, also in a project helper the handler calls first), whatever the names; a
+    /// per-object access check whose denial is answered as if the
     /// object did not exist (`except NotAuthorized: abort(404)`, also in a method the view
     /// calls on `self`); the lookup of whom the session names, refused when it finds nobody
     /// (`member = find_member(session.get("sid"))`, also through a local or a project helper
