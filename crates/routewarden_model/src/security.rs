@@ -5622,6 +5622,18 @@ impl<'a> Judge<'a, '_> {
                 // `auth_service().check_key(query_key, header_key)` on what optional schemes
                 // presented: the project's methods of that name decide.
                 target.absorb(&cv);
+            } else if summary.followed
+                && !credentials
+                && let Some((init_file, init, instance_ctx)) = self.constructor(file, &call.func)
+                && let Some(cv) = self.method_guard(init_file, init, depth, instance_ctx)
+            {
+                // `handler = SubmitHandler(request)` whose `__init__` authenticates the
+                // caller (`self.user = auth.get_user(request)`): building it runs the check.
+                target.absorb(&cv);
+            } else if summary.followed
+                && let Some(cv) = self.globals_dispatch(file, body, &call.func, depth, credentials)
+            {
+                target.absorb(&cv);
             }
             for arg in &summary.functions_passed {
                 if let Some(cv) = self.called_guard(file, arg, None, depth, None, credentials) {
@@ -5717,8 +5729,13 @@ impl<'a> Judge<'a, '_> {
             else {
                 return None;
             };
+            // `log.debug("Authorization is disabled.")` before the `return` changes nothing.
+            let told = then
+                .iter()
+                .take_while(|s| matches!(s, Stmt::Expr { value, .. } if value.as_call().is_some()))
+                .count();
             (orelse.is_empty()
-                && lets_through(then)
+                && lets_through(&then[told..])
                 && !answers_error_status(then)
                 && self.is_server_switch(file, body, test)
                 && !self.branch_refuses(file, body, then))
@@ -5926,33 +5943,7 @@ impl<'a> Judge<'a, '_> {
         };
         match (function, resolved) {
             (Some((def_file, function)), _) => {
-                // In a login, the helpers it calls check the submitted credentials; only a
-                // guard named as one (`require_login()`) says the caller must be logged in.
-                if credentials && !is_guard_call_name(&function.name) {
-                    return None;
-                }
-                let key = (def_file, function.span.start);
-                let v = memoised(&self.guard_memo, key, depth, || {
-                    // A helper handed the submitted credentials (`create_token(body)` with a
-                    // password in its body model) checks them: its refusals answer a bad
-                    // password, they do not prove a logged-in caller.
-                    // So does one that reads the password from the request itself, or one
-                    // named as a login (`cas_login()` checking a ticket).
-                    // `ingestor = simple_ingestion_factory(service)` builds and returns the
-                    // functions it defines: calling it runs none of their checks.
-                    if returns_own_functions(function) {
-                        return Verdict::default();
-                    }
-                    if !is_guard_call_name(&function.name)
-                        && (credential_parameter(self.model, def_file, function).is_some()
-                            || reads_submitted_password(function)
-                            || is_login_name(&function.name))
-                    {
-                        return Verdict::default();
-                    }
-                    self.body_verdict(def_file, &function.body, depth + 1)
-                })?;
-                v.authenticates.then_some(v)
+                self.function_guard(def_file, function, depth, credentials)
             }
             (None, Some((_, None, Some(_)))) => None,
             _ => {
@@ -5976,6 +5967,130 @@ impl<'a> Judge<'a, '_> {
                 })
             }
         }
+    }
+
+    /// A project function called as a guard: its verdict when it authenticates.
+    fn function_guard(
+        &self,
+        def_file: usize,
+        function: &'a Function,
+        depth: u32,
+        credentials: bool,
+    ) -> Option<Verdict> {
+        // In a login, the helpers it calls check the submitted credentials; only a
+        // guard named as one (`require_login()`) says the caller must be logged in.
+        if credentials && !is_guard_call_name(&function.name) {
+            return None;
+        }
+        let key = (def_file, function.span.start);
+        let v = memoised(&self.guard_memo, key, depth, || {
+            // A helper handed the submitted credentials (`create_token(body)` with a
+            // password in its body model) checks them: its refusals answer a bad
+            // password, they do not prove a logged-in caller.
+            // So does one that reads the password from the request itself, or one
+            // named as a login (`cas_login()` checking a ticket).
+            // `ingestor = simple_ingestion_factory(service)` builds and returns the
+            // functions it defines: calling it runs none of their checks.
+            if returns_own_functions(function) {
+                return Verdict::default();
+            }
+            if !is_guard_call_name(&function.name)
+                && (credential_parameter(self.model, def_file, function).is_some()
+                    || reads_submitted_password(function)
+                    || is_login_name(&function.name))
+            {
+                return Verdict::default();
+            }
+            self.body_verdict(def_file, &function.body, depth + 1)
+        })?;
+        v.authenticates.then_some(v)
+    }
+
+    /// `func(request)` after `func = globals().get("get_user_{0}".format(conf.auth_method))`:
+    /// the function is chosen by name among the module's own, so the call authenticates when
+    /// every module-level function whose name starts with the literal part does (with the
+    /// weakest of their verdicts). Not when another binding of the module could match (an
+    /// import, an assignment, a definition under a condition, a star import): its checks
+    /// are unknown. A name found nowhere raises (500): no caller gets through either.
+    fn globals_dispatch(
+        &self,
+        file: usize,
+        root: &'a [Stmt],
+        func: &Expr,
+        depth: u32,
+        credentials: bool,
+    ) -> Option<Verdict> {
+        let source = &self.model.files[file];
+        // Most files never call `globals()`.
+        if !source.may_mention("globals") || source.imports.get("globals").is_some() {
+            return None;
+        }
+        let name = func.as_name()?;
+        // The prefix of the name each value assigned to `name` looks up.
+        let mut prefix: Option<String> = None;
+        let mut all = true;
+        nested_assignments(root, name, &mut |v| {
+            let looked_up = match &v.kind {
+                ExprKind::Call(c) => match &c.func.kind {
+                    ExprKind::Attribute { value, attr } if attr == "get" => {
+                        Some((&**value, c.args.first()))
+                    }
+                    _ => None,
+                },
+                ExprKind::Subscript { value, slice } => Some((&**value, Some(&**slice))),
+                _ => None,
+            };
+            let p = looked_up
+                .filter(|(container, _)| {
+                    container
+                        .as_call()
+                        .is_some_and(|g| g.func.as_name() == Some("globals") && g.args.is_empty())
+                })
+                .and_then(|(_, key)| name_prefix(root, key?, 0))
+                .filter(|p| !p.is_empty());
+            match p {
+                Some(p) if prefix.as_ref().is_none_or(|q| *q == p) => prefix = Some(p),
+                _ => all = false,
+            }
+        });
+        let prefix = prefix.filter(|_| all)?;
+        // Every module-level binding that may match: plain functions only.
+        if !source.imports.star_modules().is_empty()
+            || source
+                .imports
+                .iter()
+                .any(|(local, _)| local.starts_with(prefix.as_str()))
+        {
+            return None;
+        }
+        let mut candidates = Vec::new();
+        for stmt in source.body() {
+            match stmt {
+                Stmt::FunctionDef(f) if f.name.starts_with(prefix.as_str()) => {
+                    candidates.push(&**f)
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    if binds_name_with_prefix(other, &prefix) {
+                        return None;
+                    }
+                }
+            }
+        }
+        let mut verdicts = candidates
+            .iter()
+            .map(|f| self.function_guard(file, f, depth, credentials));
+        let mut out: Verdict = verdicts.next()??;
+        for v in verdicts {
+            let v = v?;
+            let role = out.checks_role && v.checks_role;
+            // The weakest: a switched guard decides when the others do not.
+            if out.switch.is_none() && v.switch.is_some() {
+                out = v;
+            }
+            out.checks_role = role;
+        }
+        Some(out)
     }
 
     /// A setting under which a predicate called in `test` answers `True` for everyone
@@ -6534,6 +6649,24 @@ impl<'a> Judge<'a, '_> {
                 file: class_file,
                 class,
                 current: None,
+            },
+        ))
+    }
+
+    /// The `__init__` of the project class `func` names (its own or a project base's), with
+    /// the class for `self.` calls: what calling the class runs.
+    fn constructor(&self, file: usize, func: &Expr) -> Option<(usize, &'a Function, SelfCtx<'a>)> {
+        let (class_file, Stmt::ClassDef(class)) = self.model.project_definition(file, func)? else {
+            return None;
+        };
+        let (method_file, _, init) = find_method(self.model, class_file, class, "__init__")?;
+        Some((
+            method_file,
+            init,
+            SelfCtx {
+                file: class_file,
+                class,
+                current: Some(init),
             },
         ))
     }
@@ -11899,6 +12032,88 @@ fn from_request_without_credential(
     (!credential && !unknown).then_some(reads)
 }
 
+/// The literal start of a name built in `e`: `"get_user_{0}".format(m)`, `"get_user_" + m`,
+/// `"get_user_%s" % m`, `f"get_user_{m}"`, or a local assigned one of those once.
+fn name_prefix(root: &[Stmt], e: &Expr, depth: u32) -> Option<String> {
+    let upto = |s: &str, stop: char| s.split(stop).next().unwrap_or("").to_string();
+    match &e.kind {
+        ExprKind::Call(c) => match &c.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "format" => {
+                value.as_str().map(|s| upto(s, '{'))
+            }
+            _ => None,
+        },
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            ..
+        } => left
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| name_prefix(root, left, depth)),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Mod,
+            ..
+        } => left.as_str().map(|s| upto(s, '%')),
+        ExprKind::FString(parts) => {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    FStringPart::Literal(l) => out.push_str(l),
+                    FStringPart::Value(_) => break,
+                }
+            }
+            Some(out)
+        }
+        ExprKind::Name(n) if depth == 0 => {
+            let mut values = Vec::new();
+            nested_assignments(root, n, &mut |v| values.push(v));
+            match values.as_slice() {
+                [v] => name_prefix(root, v, depth + 1),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether a module-level statement (not a plain `def` or `class`) binds a name starting
+/// with `prefix`, in its nested blocks too: an assignment, a definition under `if`, an import.
+fn binds_name_with_prefix(stmt: &Stmt, prefix: &str) -> bool {
+    let matches = |n: &str| n.starts_with(prefix);
+    match stmt {
+        Stmt::FunctionDef(f) => matches(&f.name),
+        Stmt::ClassDef(c) => matches(&c.name),
+        Stmt::Assign { targets, .. } => targets
+            .iter()
+            .any(|t| t.any(&mut |x| x.as_name().is_some_and(matches))),
+        Stmt::AugAssign { target, .. } => target.as_name().is_some_and(matches),
+        Stmt::Import { names, .. } | Stmt::ImportFrom { names, .. } => names.iter().any(|a| {
+            matches(
+                a.asname
+                    .as_deref()
+                    .unwrap_or_else(|| a.name.split('.').next().unwrap_or("")),
+            )
+        }),
+        Stmt::For {
+            target,
+            body,
+            orelse,
+            ..
+        } => {
+            target.any(&mut |x| x.as_name().is_some_and(matches))
+                || body
+                    .iter()
+                    .chain(orelse.iter())
+                    .any(|s| binds_name_with_prefix(s, prefix))
+        }
+        other => other
+            .child_bodies()
+            .any(|body| body.iter().any(|s| binds_name_with_prefix(s, prefix))),
+    }
+}
+
 /// `request.args.get(K)`, `request.cookies[K]`, `dict(request.form).get(K)`: a read of a field
 /// the caller sends, as the object read (`request`) and the key.
 fn request_mapping_read(e: &Expr) -> Option<(&Expr, &Expr)> {
@@ -16723,6 +16938,78 @@ def move_scan():
             [
                 "POST /scan/move app.app: NONE",
                 "POST /scan/new app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A handler building a project object whose `__init__` authenticates, and a guard picking
+    /// its check from the module's globals by name, after logging and letting everyone in
+    /// while a setting says so: authenticated, and conditional on that setting.
+    #[test]
+    fn guards_reached_through_constructors_and_globals_lookups() {
+        let auth = r#"
+import logging
+from flask import g
+from config import conf
+
+log = logging.getLogger(__name__)
+
+class Unauthorized(ValueError):
+    pass
+
+def get_user_token(request):
+    if "authorization" not in request.headers:
+        raise Unauthorized("no header")
+    return request.headers["authorization"]
+
+def get_user(request):
+    if conf.no_auth is True:
+        log.debug("Authorization is disabled.")
+        return "anonymous"
+    if "user" not in g:
+        name = "get_user_{0}".format(conf.auth_method)
+        func = globals().get(name)
+        if not func:
+            raise RuntimeError(name)
+        g.user = func(request)
+    return g.user
+"#;
+        let config = r#"
+class Conf:
+    no_auth = False
+    auth_method = "token"
+
+conf = Conf()
+"#;
+        let app = r#"
+from flask import Flask, jsonify, request
+import auth
+
+app = Flask(__name__)
+
+class Handler:
+    def __init__(self, req):
+        self.user = auth.get_user(req)
+
+@app.errorhandler(auth.Unauthorized)
+def unauthorized(e):
+    return jsonify(message=str(e)), 401
+
+@app.route("/builds", methods=["POST"])
+def submit():
+    handler = Handler(request)
+    return jsonify(owner=handler.user)
+
+@app.route("/builds/<int:id>", methods=["PATCH"])
+def cancel(id):
+    user = auth.get_user(request)
+    return jsonify(user=user)
+"#;
+        assert_eq!(
+            routes(&[("auth.py", auth), ("config.py", config), ("app.py", app)]),
+            [
+                "PATCH /builds/<int:id> app.app: CONDITIONAL if not (conf.no_auth is True)",
+                "POST /builds app.app: CONDITIONAL if not (conf.no_auth is True)",
             ]
         );
     }

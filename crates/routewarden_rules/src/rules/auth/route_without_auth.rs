@@ -108,7 +108,11 @@ declare_rule! {
     /// AuthenticationMiddleware(api, backend=...))`, also through `functools.partial`; a
     /// library's backend protects on the condition that it refuses anonymous callers);
     /// checks in the handler itself, also in the methods
-    /// of a request-handler class (`self._check_access()`); a token the caller presents, verified
+    /// of a request-handler class (`self._check_access()`), in the `__init__` of a project class
+    /// the handler builds (`handler = SubmitHandler(request)`), and in a function chosen by name
+    /// from the module's globals (`globals().get("get_user_{0}".format(conf.auth_method))`) when
+    /// every function of that module whose name starts so authenticates (none imported or bound
+    /// otherwise); a token the caller presents, verified
     /// in the handler before anything else happens (a signed download link, an activation or
     /// password-reset token handed to `jwt.decode`, to `serializer.loads(token, max_age=...)` or
     /// to a project function that checks it, a record looked up by the token and refused when
