@@ -5624,11 +5624,15 @@ impl<'a> Judge<'a, '_> {
                 target.absorb(&cv);
             } else if summary.followed
                 && !credentials
+                // Only a class handed the request can check who sent it (and most calls are
+                // no construction: no lookup for them).
+                && call.argument_values().any(is_request_name)
                 && let Some((init_file, init, instance_ctx)) = self.constructor(file, &call.func)
                 && let Some(cv) = self.method_guard(init_file, init, depth, instance_ctx)
             {
                 // `handler = SubmitHandler(request)` whose `__init__` authenticates the
-                // caller (`self.user = auth.get_user(request)`): building it runs the check.
+                // caller it is handed (`self.user = auth.get_user(req)`): building it runs the
+                // check.
                 target.absorb(&cv);
             } else if summary.followed
                 && let Some(cv) = self.globals_dispatch(file, body, &call.func, depth, credentials)
