@@ -5816,6 +5816,22 @@ impl<'a> Judge<'a, '_> {
                 // `auth_service().check_key(query_key, header_key)` on what optional schemes
                 // presented: the project's methods of that name decide.
                 target.absorb(&cv);
+            } else if summary.followed
+                && !credentials
+                // Only a class handed the request can check who sent it (and most calls are
+                // no construction: no lookup for them).
+                && call.argument_values().any(is_request_name)
+                && let Some((init_file, init, instance_ctx)) = self.constructor(file, &call.func)
+                && let Some(cv) = self.method_guard(init_file, init, depth, instance_ctx)
+            {
+                // `handler = SubmitHandler(request)` whose `__init__` authenticates the
+                // caller it is handed (`self.user = auth.get_user(req)`): building it runs the
+                // check.
+                target.absorb(&cv);
+            } else if summary.followed
+                && let Some(cv) = self.globals_dispatch(file, body, &call.func, depth, credentials)
+            {
+                target.absorb(&cv);
             }
             for arg in &summary.functions_passed {
                 if let Some(cv) = self.called_guard(file, arg, None, depth, None, credentials) {
@@ -5911,8 +5927,13 @@ impl<'a> Judge<'a, '_> {
             else {
                 return None;
             };
+            // `log.debug("Authorization is disabled.")` before the `return` changes nothing.
+            let told = then
+                .iter()
+                .take_while(|s| matches!(s, Stmt::Expr { value, .. } if value.as_call().is_some()))
+                .count();
             (orelse.is_empty()
-                && lets_through(then)
+                && lets_through(&then[told..])
                 && !answers_error_status(then)
                 && self.is_server_switch(file, body, test)
                 && !self.branch_refuses(file, body, then))
@@ -6120,33 +6141,7 @@ impl<'a> Judge<'a, '_> {
         };
         match (function, resolved) {
             (Some((def_file, function)), _) => {
-                // In a login, the helpers it calls check the submitted credentials; only a
-                // guard named as one (`require_login()`) says the caller must be logged in.
-                if credentials && !is_guard_call_name(&function.name) {
-                    return None;
-                }
-                let key = (def_file, function.span.start);
-                let v = memoised(&self.guard_memo, key, depth, || {
-                    // A helper handed the submitted credentials (`create_token(body)` with a
-                    // password in its body model) checks them: its refusals answer a bad
-                    // password, they do not prove a logged-in caller.
-                    // So does one that reads the password from the request itself, or one
-                    // named as a login (`cas_login()` checking a ticket).
-                    // `ingestor = simple_ingestion_factory(service)` builds and returns the
-                    // functions it defines: calling it runs none of their checks.
-                    if returns_own_functions(function) {
-                        return Verdict::default();
-                    }
-                    if !is_guard_call_name(&function.name)
-                        && (credential_parameter(self.model, def_file, function).is_some()
-                            || reads_submitted_password(function)
-                            || is_login_name(&function.name))
-                    {
-                        return Verdict::default();
-                    }
-                    self.body_verdict(def_file, &function.body, depth + 1)
-                })?;
-                v.authenticates.then_some(v)
+                self.function_guard(def_file, function, depth, credentials)
             }
             (None, Some((_, None, Some(_)))) => None,
             _ => {
@@ -6170,6 +6165,130 @@ impl<'a> Judge<'a, '_> {
                 })
             }
         }
+    }
+
+    /// A project function called as a guard: its verdict when it authenticates.
+    fn function_guard(
+        &self,
+        def_file: usize,
+        function: &'a Function,
+        depth: u32,
+        credentials: bool,
+    ) -> Option<Verdict> {
+        // In a login, the helpers it calls check the submitted credentials; only a
+        // guard named as one (`require_login()`) says the caller must be logged in.
+        if credentials && !is_guard_call_name(&function.name) {
+            return None;
+        }
+        let key = (def_file, function.span.start);
+        let v = memoised(&self.guard_memo, key, depth, || {
+            // A helper handed the submitted credentials (`create_token(body)` with a
+            // password in its body model) checks them: its refusals answer a bad
+            // password, they do not prove a logged-in caller.
+            // So does one that reads the password from the request itself, or one
+            // named as a login (`cas_login()` checking a ticket).
+            // `ingestor = simple_ingestion_factory(service)` builds and returns the
+            // functions it defines: calling it runs none of their checks.
+            if returns_own_functions(function) {
+                return Verdict::default();
+            }
+            if !is_guard_call_name(&function.name)
+                && (credential_parameter(self.model, def_file, function).is_some()
+                    || reads_submitted_password(function)
+                    || is_login_name(&function.name))
+            {
+                return Verdict::default();
+            }
+            self.body_verdict(def_file, &function.body, depth + 1)
+        })?;
+        v.authenticates.then_some(v)
+    }
+
+    /// `func(request)` after `func = globals().get("get_user_{0}".format(conf.auth_method))`:
+    /// the function is chosen by name among the module's own, so the call authenticates when
+    /// every module-level function whose name starts with the literal part does (with the
+    /// weakest of their verdicts). Not when another binding of the module could match (an
+    /// import, an assignment, a definition under a condition, a star import): its checks
+    /// are unknown. A name found nowhere raises (500): no caller gets through either.
+    fn globals_dispatch(
+        &self,
+        file: usize,
+        root: &'a [Stmt],
+        func: &Expr,
+        depth: u32,
+        credentials: bool,
+    ) -> Option<Verdict> {
+        let source = &self.model.files[file];
+        // Most files never call `globals()`.
+        if !source.may_mention("globals") || source.imports.get("globals").is_some() {
+            return None;
+        }
+        let name = func.as_name()?;
+        // The prefix of the name each value assigned to `name` looks up.
+        let mut prefix: Option<String> = None;
+        let mut all = true;
+        nested_assignments(root, name, &mut |v| {
+            let looked_up = match &v.kind {
+                ExprKind::Call(c) => match &c.func.kind {
+                    ExprKind::Attribute { value, attr } if attr == "get" => {
+                        Some((&**value, c.args.first()))
+                    }
+                    _ => None,
+                },
+                ExprKind::Subscript { value, slice } => Some((&**value, Some(&**slice))),
+                _ => None,
+            };
+            let p = looked_up
+                .filter(|(container, _)| {
+                    container
+                        .as_call()
+                        .is_some_and(|g| g.func.as_name() == Some("globals") && g.args.is_empty())
+                })
+                .and_then(|(_, key)| name_prefix(root, key?, 0))
+                .filter(|p| !p.is_empty());
+            match p {
+                Some(p) if prefix.as_ref().is_none_or(|q| *q == p) => prefix = Some(p),
+                _ => all = false,
+            }
+        });
+        let prefix = prefix.filter(|_| all)?;
+        // Every module-level binding that may match: plain functions only.
+        if !source.imports.star_modules().is_empty()
+            || source
+                .imports
+                .iter()
+                .any(|(local, _)| local.starts_with(prefix.as_str()))
+        {
+            return None;
+        }
+        let mut candidates = Vec::new();
+        for stmt in source.body() {
+            match stmt {
+                Stmt::FunctionDef(f) if f.name.starts_with(prefix.as_str()) => {
+                    candidates.push(&**f)
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                other => {
+                    if binds_name_with_prefix(other, &prefix) {
+                        return None;
+                    }
+                }
+            }
+        }
+        let mut verdicts = candidates
+            .iter()
+            .map(|f| self.function_guard(file, f, depth, credentials));
+        let mut out: Verdict = verdicts.next()??;
+        for v in verdicts {
+            let v = v?;
+            let role = out.checks_role && v.checks_role;
+            // The weakest: a switched guard decides when the others do not.
+            if out.switch.is_none() && v.switch.is_some() {
+                out = v;
+            }
+            out.checks_role = role;
+        }
+        Some(out)
     }
 
     /// A setting under which a predicate called in `test` answers `True` for everyone
@@ -6732,6 +6851,24 @@ impl<'a> Judge<'a, '_> {
         ))
     }
 
+    /// The `__init__` of the project class `func` names (its own or a project base's), with
+    /// the class for `self.` calls: what calling the class runs.
+    fn constructor(&self, file: usize, func: &Expr) -> Option<(usize, &'a Function, SelfCtx<'a>)> {
+        let (class_file, Stmt::ClassDef(class)) = self.model.project_definition(file, func)? else {
+            return None;
+        };
+        let (method_file, _, init) = find_method(self.model, class_file, class, "__init__")?;
+        Some((
+            method_file,
+            init,
+            SelfCtx {
+                file: class_file,
+                class,
+                current: Some(init),
+            },
+        ))
+    }
+
     /// The calls `root` last assigns to simple names, not looking into nested functions.
     fn local_constructions(&self, root: &'a [Stmt]) -> Rc<HashMap<&'a str, &'a Expr>> {
         let key = root.as_ptr() as usize;
@@ -7085,6 +7222,20 @@ impl<'a> Judge<'a, '_> {
                     {
                         own.identity = true;
                         own.polarity = polarity;
+                        header_checked = true;
+                    }
+                    // `if app.config["API_KEY"] != get_value(request, "key"): abort(401)`:
+                    // see [`Judge::configured_key_check`]. The configured side makes it no
+                    // switch of the server.
+                    if !own.identity
+                        && presented.is_none()
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.configured_key_check(file, root, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                        own.compared = true;
+                        own.switch = None;
                         header_checked = true;
                     }
                     // `if EXPORT_KEY != key: raise 403` in a handler that refuses to serve
@@ -8992,6 +9143,136 @@ impl<'a> Judge<'a, '_> {
             }
         });
         refused.then_some(polarity)
+    }
+
+    /// `app.config["API_KEY"] != request.args.get("key")`, or the same through a local assigned
+    /// only that read or a project helper handed the request and the field's name
+    /// (`get_value(request, "key")` returning `req.args.get(name) or req.cookies.get(name)`):
+    /// a credential field of the request compared with a value of the server's configuration
+    /// (settings, `app.config`, module constants). A shared-secret check of the caller, whatever
+    /// the helpers are called; a refusal under it answers callers who sent another key. For
+    /// which callers the test holds.
+    fn configured_key_check(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
+        let [(left, op @ (CmpOp::Eq | CmpOp::NotEq), right)] = test.comparisons()[..] else {
+            return None;
+        };
+        let empty = |e: &Expr| matches!(e.kind, ExprKind::NoneLiteral) || e.as_str() == Some("");
+        if empty(left) || empty(right) {
+            return None;
+        }
+        // The request (by name, Flask's or Quart's imported one) or a parameter of the function
+        // the test is in (a helper handed the request: `req.args.get("key")`).
+        let mut params: Option<Vec<&str>> = None;
+        let mut is_request = |e: &Expr| {
+            let Some(n) = e.as_name() else {
+                return false;
+            };
+            n == "request"
+                || matches!(
+                    self.model.files[file].imports.resolve(e).as_deref(),
+                    Some("flask.request" | "quart.request")
+                )
+                || params
+                    .get_or_insert_with(|| {
+                        let mut scope = Vec::new();
+                        functions_enclosing(self.model.files[file].body(), test.span, &mut scope);
+                        scope
+                            .last()
+                            .map(|f| f.params.iter().map(|p| p.name.as_str()).collect())
+                            .unwrap_or_default()
+                    })
+                    .contains(&n)
+        };
+        let configured = if self.presented_key(file, left, &mut is_request) {
+            right
+        } else if self.presented_key(file, right, &mut is_request) {
+            left
+        } else {
+            return None;
+        };
+        // Directly or through a local assigned only such values (`expected =
+        // app.config["NODE_KEY"]`).
+        let configured_value = |e: &Expr| reads_configured_value(e) && self.is_config(file, e);
+        if !configured_value(configured) {
+            let name = configured.as_name()?;
+            let (mut seen, mut all) = (false, true);
+            nested_assignments(root, name, &mut |v| {
+                seen = true;
+                all &= configured_value(v);
+            });
+            if !(seen && all) {
+                return None;
+            }
+        }
+        Some(if matches!(op, CmpOp::NotEq) {
+            Polarity::Lacks
+        } else {
+            Polarity::Has
+        })
+    }
+
+    /// Whether `e` reads a credential field the caller sends (see
+    /// [`Judge::configured_key_check`]): `request.args.get("key")`, `dict(request.cookies)
+    /// ["api_key"]`, or a project helper handed the request and such a field's name whose
+    /// every return reads that field of the request it is handed (or is a literal).
+    fn presented_key(
+        &self,
+        file: usize,
+        e: &Expr,
+        is_request: &mut impl FnMut(&Expr) -> bool,
+    ) -> bool {
+        if let Some((base, key)) = request_mapping_read(e) {
+            return key.as_str().is_some_and(names_credential_field) && is_request(base);
+        }
+        let Some(call) = e.as_call() else {
+            return false;
+        };
+        // The helper's parameters for the field's name and for the request.
+        let Some(key_at) = call
+            .args
+            .iter()
+            .position(|a| a.as_str().is_some_and(names_credential_field))
+        else {
+            return false;
+        };
+        let Some(request_at) = call.args.iter().position(&mut *is_request) else {
+            return false;
+        };
+        let Some((_, Some(Stmt::FunctionDef(helper)), _)) =
+            self.model.resolve_definition(file, &call.func)
+        else {
+            return false;
+        };
+        let (Some(key_param), Some(request_param)) =
+            (helper.params.get(key_at), helper.params.get(request_at))
+        else {
+            return false;
+        };
+        if !call.keywords.is_empty() || helper.params.iter().any(|p| p.name == "self") {
+            return false;
+        }
+        let (mut reads, mut all) = (false, true);
+        crate::values::for_each_return(&helper.body, &mut |v| {
+            let alternatives: Vec<&Expr> = match &v.kind {
+                ExprKind::BoolOp {
+                    op: BoolOp::Or,
+                    values,
+                } => values.iter().collect(),
+                _ => vec![v],
+            };
+            for alt in alternatives {
+                match request_mapping_read(alt) {
+                    Some((base, key))
+                        if base.as_name() == Some(request_param.name.as_str())
+                            && key.as_name() == Some(key_param.name.as_str()) =>
+                    {
+                        reads = true
+                    }
+                    _ => all &= is_literal(alt),
+                }
+            }
+        });
+        reads && all
     }
 
     /// Whether the function assigns `name` only calls of project helpers that return what they
@@ -12070,6 +12351,121 @@ fn from_request_without_credential(
         false
     });
     (!credential && !unknown).then_some(reads)
+}
+
+/// The literal start of a name built in `e`: `"get_user_{0}".format(m)`, `"get_user_" + m`,
+/// `"get_user_%s" % m`, `f"get_user_{m}"`, or a local assigned one of those once.
+fn name_prefix(root: &[Stmt], e: &Expr, depth: u32) -> Option<String> {
+    let upto = |s: &str, stop: char| s.split(stop).next().unwrap_or("").to_string();
+    match &e.kind {
+        ExprKind::Call(c) => match &c.func.kind {
+            ExprKind::Attribute { value, attr } if attr == "format" => {
+                value.as_str().map(|s| upto(s, '{'))
+            }
+            _ => None,
+        },
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            ..
+        } => left
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| name_prefix(root, left, depth)),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Mod,
+            ..
+        } => left.as_str().map(|s| upto(s, '%')),
+        ExprKind::FString(parts) => {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    FStringPart::Literal(l) => out.push_str(l),
+                    FStringPart::Value(_) => break,
+                }
+            }
+            Some(out)
+        }
+        ExprKind::Name(n) if depth == 0 => {
+            let mut values = Vec::new();
+            nested_assignments(root, n, &mut |v| values.push(v));
+            match values.as_slice() {
+                [v] => name_prefix(root, v, depth + 1),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether a module-level statement (not a plain `def` or `class`) binds a name starting
+/// with `prefix`, in its nested blocks too: an assignment, a definition under `if`, an import.
+fn binds_name_with_prefix(stmt: &Stmt, prefix: &str) -> bool {
+    let matches = |n: &str| n.starts_with(prefix);
+    match stmt {
+        Stmt::FunctionDef(f) => matches(&f.name),
+        Stmt::ClassDef(c) => matches(&c.name),
+        Stmt::Assign { targets, .. } => targets
+            .iter()
+            .any(|t| t.any(&mut |x| x.as_name().is_some_and(matches))),
+        Stmt::AugAssign { target, .. } => target.as_name().is_some_and(matches),
+        Stmt::Import { names, .. } | Stmt::ImportFrom { names, .. } => names.iter().any(|a| {
+            matches(
+                a.asname
+                    .as_deref()
+                    .unwrap_or_else(|| a.name.split('.').next().unwrap_or("")),
+            )
+        }),
+        Stmt::For {
+            target,
+            body,
+            orelse,
+            ..
+        } => {
+            target.any(&mut |x| x.as_name().is_some_and(matches))
+                || body
+                    .iter()
+                    .chain(orelse.iter())
+                    .any(|s| binds_name_with_prefix(s, prefix))
+        }
+        other => other
+            .child_bodies()
+            .any(|body| body.iter().any(|s| binds_name_with_prefix(s, prefix))),
+    }
+}
+
+/// `request.args.get(K)`, `request.cookies[K]`, `dict(request.form).get(K)`: a read of a field
+/// the caller sends, as the object read (`request`) and the key.
+fn request_mapping_read(e: &Expr) -> Option<(&Expr, &Expr)> {
+    let (container, key) = mapping_read(e)?;
+    // `dict(request.args)`: a copy of the same fields.
+    let container = match container.as_call() {
+        Some(c)
+            if c.func.as_name() == Some("dict") && c.args.len() == 1 && c.keywords.is_empty() =>
+        {
+            &c.args[0]
+        }
+        _ => container,
+    };
+    let ExprKind::Attribute { value, attr } = &container.kind else {
+        return None;
+    };
+    matches!(
+        attr.as_str(),
+        "headers" | "args" | "cookies" | "query_params" | "values" | "form"
+    )
+    .then_some((&**value, key))
+}
+
+/// Whether `e` reads a value held by the server's configuration, not a flag: a subscript
+/// (`app.config["SERVICE"]["access_key"]`), an attribute (`settings.api_key`) or a name
+/// (`API_KEY`), not a call or a literal.
+fn reads_configured_value(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Subscript { .. } | ExprKind::Attribute { .. } | ExprKind::Name(_)
+    )
 }
 
 /// `X-API-Key`, `Authorization`, `X-Admin-Key`: a request field that carries a credential.
@@ -16984,6 +17380,122 @@ def digest(obj):
                 "Depends(require_login) returns a response instead of raising",
                 "Depends(session_gate) returns a response instead of raising",
                 "Security(require_login) returns a response instead of raising",
+            ]
+        );
+    }
+
+    /// A helper called first that compares the key the request sends with the configured key
+    /// and aborts 401 guards the handler; the same comparison on a field that is no
+    /// credential does not.
+    #[test]
+    fn a_helper_comparing_the_presented_key_with_the_configured_one_authenticates() {
+        let core = r#"
+from flask import abort
+
+def read_value(req, name):
+    return dict(req.args).get(name) or req.cookies.get(name) or ""
+
+def key_is_valid(app, req):
+    if app.config["SERVICE"]["access_key"] != read_value(req, "key"):
+        abort(401)
+
+def region_is_valid(app, req):
+    if app.config["REGION"] != read_value(req, "region"):
+        abort(403)
+"#;
+        let app = r#"
+from flask import Flask, request
+from core import key_is_valid, region_is_valid
+
+app = Flask(__name__)
+
+@app.route("/scan/new", methods=["POST"])
+def new_scan():
+    key_is_valid(app, request)
+    return "started"
+
+@app.route("/scan/move", methods=["POST"])
+def move_scan():
+    region_is_valid(app, request)
+    return "moved"
+"#;
+        assert_eq!(
+            routes(&[("core.py", core), ("app.py", app)]),
+            [
+                "POST /scan/move app.app: NONE",
+                "POST /scan/new app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A handler building a project object whose `__init__` authenticates, and a guard picking
+    /// its check from the module's globals by name, after logging and letting everyone in
+    /// while a setting says so: authenticated, and conditional on that setting.
+    #[test]
+    fn guards_reached_through_constructors_and_globals_lookups() {
+        let auth = r#"
+import logging
+from flask import g
+from config import conf
+
+log = logging.getLogger(__name__)
+
+class Unauthorized(ValueError):
+    pass
+
+def get_user_token(request):
+    if "authorization" not in request.headers:
+        raise Unauthorized("no header")
+    return request.headers["authorization"]
+
+def get_user(request):
+    if conf.no_auth is True:
+        log.debug("Authorization is disabled.")
+        return "anonymous"
+    if "user" not in g:
+        name = "get_user_{0}".format(conf.auth_method)
+        func = globals().get(name)
+        if not func:
+            raise RuntimeError(name)
+        g.user = func(request)
+    return g.user
+"#;
+        let config = r#"
+class Conf:
+    no_auth = False
+    auth_method = "token"
+
+conf = Conf()
+"#;
+        let app = r#"
+from flask import Flask, jsonify, request
+import auth
+
+app = Flask(__name__)
+
+class Handler:
+    def __init__(self, req):
+        self.user = auth.get_user(req)
+
+@app.errorhandler(auth.Unauthorized)
+def unauthorized(e):
+    return jsonify(message=str(e)), 401
+
+@app.route("/builds", methods=["POST"])
+def submit():
+    handler = Handler(request)
+    return jsonify(owner=handler.user)
+
+@app.route("/builds/<int:id>", methods=["PATCH"])
+def cancel(id):
+    user = auth.get_user(request)
+    return jsonify(user=user)
+"#;
+        assert_eq!(
+            routes(&[("auth.py", auth), ("config.py", config), ("app.py", app)]),
+            [
+                "PATCH /builds/<int:id> app.app: CONDITIONAL if not (conf.no_auth is True)",
+                "POST /builds app.app: CONDITIONAL if not (conf.no_auth is True)",
             ]
         );
     }

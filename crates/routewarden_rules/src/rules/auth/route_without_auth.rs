@@ -109,13 +109,22 @@ declare_rule! {
     /// AuthenticationMiddleware(api, backend=...))`, also through `functools.partial`; a
     /// library's backend protects on the condition that it refuses anonymous callers);
     /// checks in the handler itself, also in the methods
-    /// of a request-handler class (`self._check_access()`); a token the caller presents, verified
+    /// of a request-handler class (`self._check_access()`), in the `__init__` of a project class
+    /// the handler builds (`handler = SubmitHandler(request)`), and in a function chosen by name
+    /// from the module's globals (`globals().get("get_user_{0}".format(conf.auth_method))`) when
+    /// every function of that module whose name starts so authenticates (none imported or bound
+    /// otherwise); a token the caller presents, verified
     /// in the handler before anything else happens (a signed download link, an activation or
     /// password-reset token handed to `jwt.decode`, to `serializer.loads(token, max_age=...)` or
     /// to a project function that checks it, a record looked up by the token and refused when
     /// there is none, or a path value compared with an HMAC of the server's secret and answered
     /// with an error when it differs, as webhooks do), though not a CSRF token, a page cursor, a CAPTCHA answer or a one-time
-    /// code typed by the user; a per-object access check whose denial is answered as if the
+    /// code typed by the user; a credential field the request sends (query, form, cookie or
+    /// header: `key`, `api_key`, `X-Node-Key`), read directly, through a local or through a
+    /// project helper handed the request and the field's name, compared with a value of the
+    /// server's configuration (`if app.config["API_KEY"] != get_value(request, "key"):
+    /// abort(401)`, also in a project helper the handler calls first), whatever the names; a
+    /// per-object access check whose denial is answered as if the
     /// object did not exist (`except NotAuthorized: abort(404)`, also in a method the view
     /// calls on `self`); the lookup of whom the session names, refused when it finds nobody
     /// (`member = find_member(session.get("sid"))`, also through a local or a project helper
