@@ -6,8 +6,9 @@ use crate::cors_policy::{
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
+use crate::helpers::{for_each_call, under_debug_guard};
 use crate::rule::{Rule, RuleMeta};
-use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -38,14 +39,19 @@ declare_rule! {
     /// framework: `response.headers["Access-Control-Allow-Origin"] = "*"` (in a middleware, an
     /// `after_request` hook, a `StaticFiles` subclass), `headers.set/add(...)`, header dicts passed
     /// to a response or bound to a name, a Flask `return body, status, headers` tuple; header name
-    /// and value are also read from module constants. Raw header lists of name/value pairs
+    /// and value are also read from module constants, and the value from a parameter of a
+    /// module-level function whose default is `*` when some call in the project leaves it to
+    /// the default or passes `*` (a decorator factory `def cors_header(allow="*")` used as
+    /// `@cors_header()`). Raw header lists of name/value pairs
     /// with the name written out are read too: `(b"access-control-allow-origin", b"*")` in
     /// the `headers` of an ASGI `http.response.start` message (also in a module that imports
     /// no framework: a pure ASGI application needs none), appended to a message's `headers`
     /// or assigned to them, or in a list given to `start_response`. Not reported when the code
     /// writes `*` only because the configured origins are `*` (`if allowed == "*":`) and they
-    /// are not `*` when nothing is configured. An origin echoed from the request is CORS002's.
-    /// Reported at low severity, for review.
+    /// are not `*` when nothing is configured, nor in a branch that runs only in debug mode
+    /// (`if self.debug: app.add_middleware(CORSMiddleware, allow_origins=["*"])`, `if
+    /// settings.DEBUG:`), which is for local testing, as DEBUG001 treats such branches. An
+    /// origin echoed from the request is CORS002's. Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
     /// Without credentials a browser sends no cookies, so the damage is limited to what the
@@ -77,7 +83,7 @@ pub struct CorsAnyOrigin;
 impl CorsAnyOrigin {
     /// Reports hand-set `Access-Control-Allow-Origin` values that are `*`.
     fn judge_hand_set(&self, cx: &FileContext, values: &[&Expr], span: Span, out: &mut Findings) {
-        if values.is_empty() || is_test_file(cx.file) {
+        if values.is_empty() || is_test_file(cx.file) || under_debug_guard(cx, span) {
             return;
         }
         if values.iter().any(|v| is_wildcard(cx, v)) && !operator_chose_wildcard(cx, span) {
@@ -90,11 +96,19 @@ impl CorsAnyOrigin {
     }
 }
 
-/// The literal `*`, also through a name or a module constant.
+/// The literal `*`, also through a name or a module constant, or a parameter of a module-level
+/// function whose default is `*` and that some call leaves to it (or passes `*`).
 fn is_wildcard(cx: &FileContext, value: &Expr) -> bool {
     match &value.kind {
         ExprKind::Str(s) => s == "*",
         ExprKind::Bytes(b) => b == b"*",
+        ExprKind::Name(n) if let Some((function, param)) = parameter_of(cx, n) => {
+            param
+                .default
+                .as_ref()
+                .is_some_and(|d| literal_wildcard(cx, d))
+                && some_call_gives_wildcard(cx, function, param)
+        }
         ExprKind::Name(_) | ExprKind::Attribute { .. } => {
             let origin = crate::helpers::resolve_value_in_blocks(
                 cx.model,
@@ -110,6 +124,86 @@ fn is_wildcard(cx: &FileContext, value: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// The literal `*` (text or bytes), also through a module constant.
+fn literal_wildcard(cx: &FileContext, value: &Expr) -> bool {
+    let origin = cx.model.resolve_value(cx.file_index, &[], value);
+    match &origin.expr.kind {
+        ExprKind::Str(s) => s == "*",
+        ExprKind::Bytes(b) => b == b"*",
+        _ => false,
+    }
+}
+
+/// The module-level function of this file whose parameter `name` is, seen from where the
+/// hook runs (also inside functions it defines, as a decorator factory's `wrapper`): the
+/// innermost enclosing function that binds `name` must be that one, by its parameter only.
+fn parameter_of<'a>(cx: &FileContext<'a>, name: &str) -> Option<(&'a Function, &'a Param)> {
+    let function = *cx
+        .functions
+        .iter()
+        .rev()
+        .find(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name))?;
+    if function.assigned.may_contain(name) {
+        return None;
+    }
+    let param = function.params.iter().find(|p| {
+        p.name == name && matches!(p.kind, ParamKind::Positional | ParamKind::KeywordOnly)
+    })?;
+    let top_level = matches!(
+        cx.file.top_level(&function.name),
+        Some(Stmt::FunctionDef(f)) if std::ptr::eq(f.as_ref(), function)
+    );
+    top_level.then_some((function, param))
+}
+
+/// Whether some call of the module-level `function` in the project leaves `param` to its
+/// default or passes `*` (`@cors_header()` for `def cors_header(allow="*")`).
+fn some_call_gives_wildcard(cx: &FileContext, function: &Function, param: &Param) -> bool {
+    let position = function
+        .params
+        .iter()
+        .take_while(|p| p.kind != ParamKind::KeywordOnly && p.kind != ParamKind::VarArgs)
+        .position(|p| std::ptr::eq(p, param));
+    let qualified = format!("{}.{}", cx.file.module_name, function.name);
+    let mut found = false;
+    for (i, file) in cx.model.files_naming(cx.file_index, &function.name) {
+        if found {
+            break;
+        }
+        for_each_call(file.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if found {
+                return;
+            }
+            let calls_it = if i == cx.file_index {
+                call.func.as_name() == Some(function.name.as_str())
+            } else {
+                file.imports.resolve(&call.func).as_deref() == Some(qualified.as_str())
+            };
+            if !calls_it
+                || call.has_kwargs_spread()
+                || call
+                    .args
+                    .iter()
+                    .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            {
+                return;
+            }
+            let argument = match position {
+                Some(at) => call.argument(&param.name, at),
+                None => call.keyword(&param.name),
+            };
+            found = match argument {
+                None => true,
+                Some(arg) => {
+                    let origin = cx.model.resolve_value(i, scope, arg);
+                    matches!(&origin.expr.kind, ExprKind::Str(s) if s == "*")
+                }
+            };
+        });
+    }
+    found
 }
 
 impl Rule for CorsAnyOrigin {
@@ -152,6 +246,12 @@ impl Rule for CorsAnyOrigin {
                 continue;
             }
             if policy.any_origin().is_some() || policy.regex_matches_everything().is_some() {
+                // A policy installed only in debug mode (`if self.debug:
+                // app.add_middleware(...)`) is for local testing, as DEBUG001 treats such
+                // branches.
+                if under_debug_guard(cx, expr.span) {
+                    return;
+                }
                 let resource = policy
                     .resource
                     .as_deref()

@@ -2,7 +2,7 @@ use crate::context::FileContext;
 use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::helpers::project_class_of;
+use crate::helpers::{FLASK_APP_CLASSES, project_class_of};
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::config::any_identifier_word;
@@ -41,7 +41,9 @@ declare_rule! {
     /// builds the application, whose return value carries the text they are given (an
     /// f-string or concatenation, a dict, list or tuple, the traceback or frames of the
     /// exception or of one it keeps, `error.inner.__traceback__`, the text escaped with `html.escape`,
-    /// a response built from it, or another such helper:
+    /// a response built from it, also with Flask's `current_app.response_class(...)` or an
+    /// application's `app.response_class(...)`, or another such helper, also one taking
+    /// `*args`/`**kwargs`, as a project's own `jsonify(*args, **kwargs)` backport does:
     /// `page = render_error_page(message=f"login failed: {e}")`; escaping stops script
     /// injection, not the disclosure; a branch that fills in a parameter the call gives,
     /// `if message is None: message = str(exc)`, does not run), returned from a route handler,
@@ -557,6 +559,7 @@ impl Analysis<'_, '_> {
                             | "builtins.repr"
                             | "builtins.format"
                             | "json.dumps"
+                            | "flask.json.dumps"
                             | JSONABLE_ENCODER
                     )
                 ) {
@@ -1619,6 +1622,7 @@ const TEXT_KEEPING_CALLS: &[&str] = &[
     "markupsafe.Markup",
     "flask.Markup",
     "json.dumps",
+    "flask.json.dumps",
     JSONABLE_ENCODER,
     "builtins.dict",
 ];
@@ -1776,24 +1780,28 @@ fn fills_default(test: &Expr, passed: &[&str]) -> bool {
 
 /// The parameters of `function` that `call` gives a value, with the argument for each;
 /// `bound_self` when the call goes through an instance or class (`self.helper(exc)`), whose
-/// first parameter the call does not give.
+/// first parameter the call does not give. Arguments past the named parameters go to
+/// `*args` and `**kwargs` (`def jsonify(*args, **kwargs)`), which hold them.
 fn bound_parameters<'f, 'c>(
     function: &'f Function,
     call: &'c Call,
     bound_self: bool,
 ) -> Vec<(&'f str, &'c Expr)> {
     let skip = usize::from(bound_self);
-    let positional = call
-        .args
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| Some((positional_param(function, i + skip)?.name.as_str(), a)));
+    let rest = |kind: ParamKind| function.params.iter().find(|p| p.kind == kind);
+    let positional = call.args.iter().enumerate().filter_map(|(i, a)| {
+        let param = positional_param(function, i + skip).or_else(|| rest(ParamKind::VarArgs))?;
+        Some((param.name.as_str(), a))
+    });
     let keywords = call.keywords.iter().filter_map(|k| {
         let name = k.arg.as_deref()?;
         let param = function
             .params
             .iter()
-            .find(|p| p.name == name && p.kind != ParamKind::PositionalOnly)?;
+            .find(|p| {
+                p.name == name && matches!(p.kind, ParamKind::Positional | ParamKind::KeywordOnly)
+            })
+            .or_else(|| rest(ParamKind::VarKeywords))?;
         Some((param.name.as_str(), &k.value))
     });
     positional.chain(keywords).collect()
@@ -1863,6 +1871,11 @@ fn carries_text(
                 if TEXT_KEEPING_METHODS.contains(&attr.as_str()) {
                     return carries(value);
                 }
+                // `current_app.response_class(body, mimetype=...)`: Flask's response class,
+                // which a project's own `jsonify` builds its answer with.
+                if attr == "response_class" && is_flask_application(model, file, value) {
+                    return args().any(carries);
+                }
                 // `_KEY_RE.sub("sk-***", text)` on a compiled pattern.
                 if matches!(attr.as_str(), "sub" | "subn")
                     && call.args.get(1).is_some_and(carries)
@@ -1893,6 +1906,17 @@ fn carries_text(
         }
         _ => false,
     }
+}
+
+/// Whether `expr` is a Flask application: `flask.current_app`, or an instance of a Flask
+/// application class (`app = Flask(__name__)`, also imported from another module).
+fn is_flask_application(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
+    model.files[file]
+        .imports
+        .resolves_to(expr, &["flask.current_app", "quart.current_app"])
+        || model
+            .instance_class(file, &[], expr)
+            .is_some_and(|c| FLASK_APP_CLASSES.contains(&c.as_str()))
 }
 
 /// Whether `expr` holds a regular expression compiled with `re.compile`: a module-level

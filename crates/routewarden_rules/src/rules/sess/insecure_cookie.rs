@@ -3,12 +3,15 @@ use crate::credentials::is_credential_name;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
-use crate::helpers::{identifier_words, is_falsy_literal, resolve_value_in_blocks};
+use crate::helpers::{
+    identifier_words, is_falsy_literal, mapping_items, resolve_value_in_blocks, setdefault_item,
+    subscript_key,
+};
 use crate::rule::{Rule, RuleMeta, Severity};
 use crate::rules::sess::cookie_transport::transport_flag;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::values::settings_field_default;
-use routewarden_python::ast::{Call, Expr, ExprKind};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -28,7 +31,12 @@ declare_rule! {
     /// transport was built with, and a settings field (also through a local copy) whose default
     /// is `False` or `None` when the settings object is built without it
     /// (`httponly=settings.session.http_only` with `http_only: bool = False`): the flag is off
-    /// unless the deployment configures it; test files and
+    /// unless the deployment configures it. Flags passed as `set_cookie(**params)` are read
+    /// from the mapping the function builds: a literal (`{...}`, `dict(...)`) and the
+    /// `setdefault`, `params["k"] = v` and `update(...)` writes before the call; a mapping bound
+    /// otherwise (`for params in queued:`) is reported only when the code gives it some flags
+    /// itself (`params.setdefault("httponly", True)` but no `secure`), and one from a parameter,
+    /// merged from another mapping or handed to another call is trusted; test files and
     /// `set_cookie` methods of the project's own classes are skipped. A cookie set to a literal
     /// flag (`"true"`, `"1"`, or `""` when clearing it) carries nothing to steal and is not
     /// reported, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
@@ -150,7 +158,7 @@ impl Rule for InsecureCookie {
         else {
             return;
         };
-        if attr != "set_cookie" || call.has_kwargs_spread() {
+        if attr != "set_cookie" {
             return;
         }
         if !WEB_MODULES.iter().any(|m| cx.file.imports_module(m)) || is_test_file(cx.file) {
@@ -165,24 +173,36 @@ impl Rule for InsecureCookie {
         }) {
             return;
         }
+        // `set_cookie(**params)`: the flags are known only from a mapping the function builds.
+        let spread = if call.has_kwargs_spread() {
+            match cx.function().and_then(|f| spread_mapping(f, expr, call)) {
+                Some(spread) => Some(spread),
+                None => return,
+            }
+        } else {
+            None
+        };
+        let argument = |name: &str, position: usize| {
+            call.argument(name, position)
+                .or_else(|| spread.as_ref().and_then(|s| s.get(name)))
+        };
         // Positions follow Werkzeug and Starlette alike:
         // set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite).
         // A literal flag (`"true"`, or `""` when clearing the cookie) carries nothing to steal
         // or replay.
-        if call.argument("value", 1).is_some_and(is_flag_value) {
+        if argument("value", 1).is_some_and(is_flag_value) {
             return;
         }
         // A double-submit CSRF cookie is read by the page's own script, which echoes it in a
         // header: it must not be HttpOnly.
-        let csrf_cookie = call
-            .argument("key", 0)
+        let csrf_cookie = argument("key", 0)
             .and_then(Expr::as_str)
             .is_some_and(|n| any_identifier_word(n, |w| matches!(w, "csrf" | "xsrf")));
         let mut missing = Vec::new();
         // A flag copied from fastapi-users' transport (`secure=transport.cookie_secure`) is the
         // value the transport was built with.
         let flag = |name: &str, position: usize| {
-            call.argument(name, position)
+            argument(name, position)
                 .map(|v| transport_flag(cx.model, cx.file_index, v).unwrap_or(v))
         };
         // Settings fields that leave a flag off by default, named in the message.
@@ -226,8 +246,8 @@ impl Rule for InsecureCookie {
         if missing.is_empty() && !cross_site {
             return;
         }
-        let sensitive = !csrf_cookie
-            && sensitive_cookie(cx, call.argument("key", 0), call.argument("value", 1));
+        let sensitive =
+            !csrf_cookie && sensitive_cookie(cx, argument("key", 0), argument("value", 1));
 
         let defaults = defaults.into_inner();
         let defaults = if defaults.is_empty() {
@@ -238,10 +258,23 @@ impl Rule for InsecureCookie {
                 defaults.join(", ")
             )
         };
-        let name = call
-            .argument("key", 0)
+        let name = argument("key", 0)
             .and_then(Expr::as_str)
             .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
+        // A mapping filled in here: the flags it is given are the code's own choice.
+        let given = spread
+            .as_ref()
+            .filter(|s| !s.whole)
+            .map(|s| {
+                let flags: Vec<&str> = s
+                    .items
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .filter(|k| COOKIE_FLAGS.contains(k))
+                    .collect();
+                format!(" (`**{}` is given only {} here)", s.name, flags.join(", "))
+            })
             .unwrap_or_default();
         out.report_with_severity(
             &INSECURE_COOKIE,
@@ -253,7 +286,10 @@ impl Rule for InsecureCookie {
                     missing.join(", ")
                 ),
                 (false, false) => {
-                    format!("cookie{name} is set without {}{defaults}", missing.join(", "))
+                    format!(
+                        "cookie{name} is set without {}{defaults}{given}",
+                        missing.join(", ")
+                    )
                 }
             },
             if sensitive {
@@ -296,6 +332,219 @@ fn off_by_default(cx: &FileContext, flag: &Expr) -> Option<String> {
             call.args.is_empty() && !call.has_kwargs_spread() && call.keyword(attr).is_none()
         })
         .then(|| attr.to_string())
+}
+
+const COOKIE_FLAGS: &[&str] = &["secure", "httponly", "samesite"];
+
+/// The arguments a `set_cookie(**name)` call gets from a mapping its function builds.
+struct SpreadMapping<'a> {
+    name: &'a str,
+    /// The items the function gives it, in order; later ones win.
+    items: Vec<(&'a str, &'a Expr)>,
+    /// Bound to a literal mapping here (`{...}`, `dict(...)`), so these are all its items;
+    /// otherwise (a loop variable, a call's result) only the items written here are known.
+    whole: bool,
+}
+
+impl<'a> SpreadMapping<'a> {
+    fn get(&self, key: &str) -> Option<&'a Expr> {
+        self.items
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+
+    fn set(&mut self, key: &'a str, value: &'a Expr) {
+        self.items.push((key, value));
+    }
+}
+
+/// What `set_cookie(**name)` receives, when the enclosing function shows it: `name` bound to a
+/// literal mapping there, or bound otherwise (`for params in queued:`) and then given at least
+/// one cookie flag there (`params.setdefault("httponly", True)`): code that fills in the flags
+/// names the ones it sets. Items come from the literal, `setdefault`, `name["k"] = v` and
+/// `update(...)` before the call. A mapping from a parameter or from elsewhere, one merged from
+/// another mapping, or one handed to another call (which may fill it) is unknown.
+fn spread_mapping<'a>(
+    function: &'a Function,
+    expr: &Expr,
+    call: &'a Call,
+) -> Option<SpreadMapping<'a>> {
+    let mut spreads = call.keywords.iter().filter(|k| k.arg.is_none());
+    let name = spreads.next()?.value.as_name()?;
+    if spreads.next().is_some()
+        || call
+            .args
+            .iter()
+            .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+    {
+        return None;
+    }
+    let mut state = Binding::Unbound;
+    walk_mapping(&function.body, name, expr.span.start, &mut state);
+    match state {
+        Binding::Known(mapping)
+            if mapping.whole || mapping.items.iter().any(|(k, _)| COOKIE_FLAGS.contains(k)) =>
+        {
+            Some(mapping)
+        }
+        _ => None,
+    }
+}
+
+enum Binding<'a> {
+    Unbound,
+    Known(SpreadMapping<'a>),
+    Unknown,
+}
+
+/// Follows `name` through the statements of `body` that start before `until`, in order.
+fn walk_mapping<'a>(body: &'a [Stmt], name: &'a str, until: u32, state: &mut Binding<'a>) {
+    for stmt in body {
+        if stmt.span().start >= until || matches!(state, Binding::Unknown) {
+            return;
+        }
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => continue,
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                for target in targets {
+                    if target.as_name() == Some(name) {
+                        *state = literal_mapping(name, value).map_or_else(
+                            || {
+                                Binding::Known(SpreadMapping {
+                                    name,
+                                    items: Vec::new(),
+                                    whole: false,
+                                })
+                            },
+                            Binding::Known,
+                        );
+                    } else if let Some((owner, key)) = subscript_key(target)
+                        && owner.as_name() == Some(name)
+                        && let Binding::Known(mapping) = state
+                    {
+                        mapping.set(key, value);
+                    } else if target.any(&mut |e| e.as_name() == Some(name)) {
+                        *state = Binding::Unknown;
+                    }
+                }
+                if let Some(call) = value.as_call() {
+                    mapping_call(call, name, state);
+                }
+            }
+            Stmt::For { target, .. } if target.any(&mut |e| e.as_name() == Some(name)) => {
+                *state = Binding::Known(SpreadMapping {
+                    name,
+                    items: Vec::new(),
+                    whole: false,
+                });
+            }
+            Stmt::Expr { value, .. } => {
+                if let Some(call) = value.as_call() {
+                    mapping_call(call, name, state);
+                }
+            }
+            Stmt::With { items, .. }
+                if items.iter().any(|i| {
+                    i.target
+                        .as_ref()
+                        .is_some_and(|t| t.any(&mut |e| e.as_name() == Some(name)))
+                }) =>
+            {
+                *state = Binding::Unknown;
+            }
+            _ => {
+                // Bound some other way (`params |= other`), or handed to a call.
+                let mut used = false;
+                stmt.for_each_own_expr(&mut |e| {
+                    used |= e.any(&mut |e| e.as_name() == Some(name));
+                });
+                if used
+                    && !matches!(
+                        stmt,
+                        Stmt::If { .. } | Stmt::While { .. } | Stmt::For { .. }
+                    )
+                {
+                    *state = Binding::Unknown;
+                }
+            }
+        }
+        for child in stmt.child_bodies() {
+            walk_mapping(child, name, until, state);
+        }
+    }
+}
+
+/// The items of a literal mapping: `{"k": v}` or `dict(k=v)`, without spreads.
+fn literal_mapping<'a>(name: &'a str, value: &'a Expr) -> Option<SpreadMapping<'a>> {
+    let mut items = Vec::new();
+    match &value.kind {
+        ExprKind::Dict(entries) => {
+            for entry in entries {
+                items.push((entry.key.as_ref()?.as_str()?, &entry.value));
+            }
+        }
+        ExprKind::Call(call) if call.func.as_name() == Some("dict") && call.args.is_empty() => {
+            for k in &call.keywords {
+                items.push((k.arg.as_deref()?, &k.value));
+            }
+        }
+        _ => return None,
+    }
+    Some(SpreadMapping {
+        name,
+        items,
+        whole: true,
+    })
+}
+
+/// A call statement's effect on the mapping: `setdefault`, `update`, or handing it to a call
+/// that may fill it.
+fn mapping_call<'a>(call: &'a Call, name: &'a str, state: &mut Binding<'a>) {
+    if let Some((receiver, method)) = call.method()
+        && receiver.as_name() == Some(name)
+    {
+        let Binding::Known(mapping) = state else {
+            return;
+        };
+        match method {
+            "setdefault" => {
+                if let Some((key, value)) = setdefault_item(call)
+                    && mapping.get(key).is_none()
+                {
+                    mapping.set(key, value);
+                }
+            }
+            "update" => {
+                let literal = call.args.iter().all(|a| {
+                    matches!(a.kind, ExprKind::Dict(_))
+                        || a.as_call()
+                            .is_some_and(|c| c.func.as_name() == Some("dict"))
+                });
+                if !literal || call.has_kwargs_spread() {
+                    *state = Binding::Unknown;
+                    return;
+                }
+                for (key, value, _) in mapping_items(call) {
+                    mapping.set(key, value);
+                }
+            }
+            "pop" | "clear" | "popitem" => *state = Binding::Unknown,
+            _ => {}
+        }
+        return;
+    }
+    if call
+        .argument_values()
+        .any(|a| a.any(&mut |e| e.as_name() == Some(name)))
+    {
+        *state = Binding::Unknown;
+    }
 }
 
 /// A literal flag or an empty value: `"true"`, `"1"`, `True`, `""`.
