@@ -11827,7 +11827,18 @@ fn instance_router<'a>(
                     || crate::values::local_assignment(f, name).is_some()
             });
             match binder {
-                Some(f) if crate::values::local_assignment(f, name).is_some() => {
+                // `cog = TileFactory()`; not `main = group.pop(0)`, an item of an annotated
+                // container, which may be an instance of any subclass.
+                Some(f)
+                    if crate::values::local_assignment(f, name)
+                        .and_then(Expr::as_call)
+                        .is_some_and(|c| {
+                            matches!(
+                                model.resolve_definition(file, &c.func),
+                                Some((_, Some(Stmt::ClassDef(_)), _))
+                            )
+                        }) =>
+                {
                     receiver_class(model, file, scope, receiver)?
                 }
                 // A parameter may be an instance of any subclass.
@@ -12343,20 +12354,184 @@ fn receiver_class<'a>(
         .iter()
         .rev()
         .find_map(|f| crate::values::local_assignment(f, name))
+        && let Some(call) = value.as_call()
+        && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+            model.resolve_definition(file, &call.func)
     {
-        return match model.resolve_definition(file, &value.as_call()?.func)? {
-            (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
-            _ => None,
-        };
+        return Some((class_file, class));
     }
-    let annotation = scope
-        .iter()
-        .rev()
-        .flat_map(|f| f.params.iter())
-        .find(|p| p.name == name)?
-        .annotation
-        .as_ref()?;
-    annotated_class(model, file, annotation)
+    // A parameter annotated with the class, or an item of an annotated container.
+    annotated_class(
+        model,
+        file,
+        held_annotation(model, file, scope, receiver, 0)?,
+    )
+}
+
+/// The annotation of what `expr` holds in a function: a parameter's own (`resource:
+/// Resource`); for `self.attr` set from an `__init__` parameter (`self.resources =
+/// resources`), that parameter's; for a container's item, the item type of the container's
+/// (`for prefix, group in self.resources.items()` with `resources: dict[str, list[Resource]]`
+/// gives `list[Resource]`, then `main = group.pop(0)` and `for r in group:` `Resource`).
+fn held_annotation<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    depth: u32,
+) -> Option<&'a Expr> {
+    if depth > 4 {
+        return None;
+    }
+    match &expr.kind {
+        ExprKind::Name(name) => {
+            let local = scope.iter().rev().find_map(|f| {
+                crate::values::local_assignment(f, name)
+                    .map(Some)
+                    .or_else(|| f.params.iter().any(|p| p.name == *name).then_some(None))
+            });
+            match local {
+                // `main = group.pop(0)`, `first = group[0]`: an item of the container.
+                Some(Some(value)) => {
+                    let container = match &value.kind {
+                        ExprKind::Call(call) => match call.method() {
+                            Some((receiver, "pop" | "popleft")) => receiver,
+                            _ => return None,
+                        },
+                        ExprKind::Subscript { value, .. } => value,
+                        ExprKind::Name(_) => {
+                            return held_annotation(model, file, scope, value, depth + 1);
+                        }
+                        _ => return None,
+                    };
+                    let held = held_annotation(model, file, scope, container, depth + 1)?;
+                    container_item(held)
+                }
+                Some(None) => scope
+                    .iter()
+                    .rev()
+                    .flat_map(|f| f.params.iter())
+                    .find(|p| p.name == *name)?
+                    .annotation
+                    .as_ref(),
+                // A loop variable of the current function.
+                None => {
+                    let current = scope.last()?;
+                    let file_scope = &model.files[file];
+                    if file_scope.imports.get(name).is_some()
+                        || file_scope.top_level(name).is_some()
+                    {
+                        return None;
+                    }
+                    let mut looped = None;
+                    crate::security::walk_stmts(&current.body, &mut |stmt| {
+                        if looped.is_none()
+                            && let Stmt::For { target, iter, .. } = stmt
+                        {
+                            let index = match &target.kind {
+                                ExprKind::Name(n) if n == name => Some(None),
+                                ExprKind::Tuple(parts) | ExprKind::List(parts) => parts
+                                    .iter()
+                                    .position(|p| p.as_name() == Some(name))
+                                    .map(Some),
+                                _ => None,
+                            };
+                            looped = index.map(|i| (i, &**iter));
+                        }
+                    });
+                    let (index, iter) = looped?;
+                    // `.items()`, `.values()`, `.keys()` of a mapping; else the items.
+                    if let Some(call) = iter.as_call()
+                        && call.args.is_empty()
+                        && let Some((mapping, view @ ("items" | "values" | "keys"))) = call.method()
+                    {
+                        let held = held_annotation(model, file, scope, mapping, depth + 1)?;
+                        let (key, value) = mapping_types(held)?;
+                        return match (view, index) {
+                            ("items", Some(0)) | ("keys", None) => Some(key),
+                            ("items", Some(1)) | ("values", None) => Some(value),
+                            _ => None,
+                        };
+                    }
+                    if index.is_some() {
+                        return None;
+                    }
+                    container_item(held_annotation(model, file, scope, iter, depth + 1)?)
+                }
+            }
+        }
+        // `self.resources`, assigned an `__init__` parameter of the class.
+        ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+            let class = class_of_method(model.files[file].body(), scope.last()?)?;
+            let param = instance_attribute_value(class, attr)?.as_name()?;
+            let init = class.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(m) if m.name == "__init__" => Some(m),
+                _ => None,
+            })?;
+            init.params
+                .iter()
+                .find(|p| p.name == param)?
+                .annotation
+                .as_ref()
+        }
+        _ => None,
+    }
+}
+
+/// `Optional[X]`: `X`; any other annotation as it is.
+fn unwrapped_optional(mut annotation: &Expr) -> &Expr {
+    while let ExprKind::Subscript { value, slice } = &annotation.kind
+        && value.last_name() == Some("Optional")
+    {
+        annotation = slice;
+    }
+    annotation
+}
+
+/// The item type of a sequence annotation: `list[Resource]`, `Sequence[Resource]`.
+fn container_item(annotation: &Expr) -> Option<&Expr> {
+    let ExprKind::Subscript { value, slice } = &unwrapped_optional(annotation).kind else {
+        return None;
+    };
+    matches!(
+        value.last_name()?,
+        "List"
+            | "list"
+            | "Sequence"
+            | "MutableSequence"
+            | "Iterable"
+            | "Collection"
+            | "Set"
+            | "set"
+            | "FrozenSet"
+            | "frozenset"
+            | "Deque"
+            | "deque"
+    )
+    .then_some(&**slice)
+}
+
+/// The key and value types of a mapping annotation: `dict[str, list[Resource]]`.
+fn mapping_types(annotation: &Expr) -> Option<(&Expr, &Expr)> {
+    let ExprKind::Subscript { value, slice } = &unwrapped_optional(annotation).kind else {
+        return None;
+    };
+    if !matches!(
+        value.last_name()?,
+        "Dict"
+            | "dict"
+            | "Mapping"
+            | "MutableMapping"
+            | "OrderedDict"
+            | "DefaultDict"
+            | "defaultdict"
+    ) {
+        return None;
+    }
+    match &slice.kind {
+        ExprKind::Tuple(parts) if parts.len() == 2 => Some((&parts[0], &parts[1])),
+        _ => None,
+    }
 }
 
 /// The functions a call may run, with the enclosing functions of each: a project function, or a
@@ -14081,6 +14256,83 @@ register_pings()
                 // No `methods`: a `MethodView`'s own.
                 "app.app POST /ping -",
                 "app.app POST /ready -",
+            ]
+        );
+    }
+
+    /// `app.include_router(main.router, prefix=...)` with `main = group.pop(0)` and `group` a
+    /// value of `self.resources.items()`, `resources: dict[str, list[Resource]]` an `__init__`
+    /// parameter: the router `Resource` instances build, with the routes its subclasses
+    /// declare on it (an item may be of any subclass), is the production application's, not
+    /// only the test runner's that `run()` builds.
+    #[test]
+    fn routers_of_annotated_container_items() {
+        let model = project_model(&[
+            ("mapi/__init__.py", ""),
+            (
+                "mapi/resource.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+
+
+class Resource:
+    def __init__(self):
+        self.router = APIRouter()
+        self.prepare_endpoint()
+
+    def prepare_endpoint(self):
+        async def ping():
+            return {}
+
+        self.router.get("/ping")(ping)
+
+    def run(self):
+        import uvicorn
+
+        app = FastAPI()
+        app.include_router(self.router, prefix="")
+        uvicorn.run(app)
+
+
+class PostResource(Resource):
+    def prepare_endpoint(self):
+        async def post_data(kind: str):
+            return {"kind": kind}
+
+        self.router.post("/")(post_data)
+"#,
+            ),
+            (
+                "mapi/api.py",
+                r#"
+from fastapi import FastAPI
+
+from mapi.resource import Resource
+
+
+class API:
+    def __init__(self, resources: dict[str, list[Resource]]):
+        self.resources = resources
+
+    @property
+    def app(self):
+        app = FastAPI()
+        for prefix, resource_list in self.resources.items():
+            main_resource = resource_list.pop(0)
+            for resource in resource_list:
+                main_resource.router.include_router(resource.router)
+            app.include_router(main_resource.router, prefix=f"/{prefix}")
+        return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "mapi.api.app().app GET /{…}/ping -",
+                "mapi.api.app().app POST /{…}/ -",
+                "mapi.resource.run().app GET /ping -",
+                "mapi.resource.run().app POST / -",
             ]
         );
     }
