@@ -3946,8 +3946,32 @@ struct Branch<'a> {
     then: bool,
 }
 
-/// Where an unpacked loop variable comes from: its position in the items it iterates.
-type ItemPosition<'a> = Option<(usize, LoopRows<'a>)>;
+/// Where an unpacked loop variable comes from: its position in the items it iterates, and
+/// the expression read from it (the name, or `val["options"]["methods"]`, see [`row_entry`]).
+type ItemPosition<'a> = Option<(usize, LoopRows<'a>, &'a Expr)>;
+
+/// `val["options"]["methods"]`: the name a chain of subscripts by literal strings reads, and
+/// the keys, outermost last (none for a plain name).
+fn subscript_chain(expr: &Expr) -> Option<(&str, Vec<&str>)> {
+    let mut keys = Vec::new();
+    let mut e = expr;
+    while let ExprKind::Subscript { value, slice } = &e.kind {
+        keys.push(slice.as_str()?);
+        e = value;
+    }
+    keys.reverse();
+    Some((e.as_name()?, keys))
+}
+
+/// The part of a row that `read` (a loop variable, or a subscript chain of one) stands for:
+/// the part itself, or the entries its keys select through dict literals written in the row
+/// (`{"url": "/jobs/", "options": {"methods": ["GET"]}}`). `None` when a key is missing or
+/// a value is not a literal dict.
+fn row_entry<'a>(part: &'a Expr, read: &Expr) -> Option<&'a Expr> {
+    let (_, keys) = subscript_chain(read)?;
+    keys.iter()
+        .try_fold(part, |value, key| value.dict_value(key))
+}
 
 /// What a loop that unpacks its items iterates: a literal list of tuples, or a literal dict's
 /// `.items()` (each entry a key and a value).
@@ -3985,7 +4009,8 @@ struct LoopBinding<'a> {
     name: &'a str,
     file: usize,
     scope: Vec<&'a Function>,
-    /// The position in each item, for a target that unpacks (`for path, view in routes`).
+    /// The position in each item, for a target that unpacks (`for path, view in routes`);
+    /// a dict's entries are key and value (`.values()` binds the value, 1).
     index: Option<usize>,
     /// What the loop iterates.
     rows: LoopRows<'a>,
@@ -4582,7 +4607,10 @@ impl<'a> Extractor<'a> {
     /// `for path, endpoint, methods in (("/run", run, ["POST"]), ...): router.add_api_route(
     /// path, endpoint, methods=methods)`: one route per item of a literal list in this file,
     /// each argument taken from its position in the item, reported at the item. Whether the
-    /// call was one.
+    /// call was one. Over a literal dict's entries, an argument may also read the value's
+    /// entries (`for key, val in API.items(): app.add_url_rule(val["url"], view_func=view,
+    /// **val["options"])`, with `view = val["view_class"].as_view(key)` in the loop): the
+    /// methods come from the spread entry's `"methods"`.
     fn unpacked_route_items(
         &mut self,
         owner: Option<&ObjectId>,
@@ -4591,10 +4619,14 @@ impl<'a> Extractor<'a> {
         call: &'a Call,
         attr: &str,
     ) -> bool {
-        let position = |e: Option<&Expr>| {
-            let name = e?.as_name()?;
+        let position = |e: Option<&'a Expr>| {
+            let e = e?;
+            let name = match &e.kind {
+                ExprKind::Subscript { .. } => subscript_chain(e)?.0,
+                _ => e.as_name()?,
+            };
             let b = self.loops.iter().rev().find(|b| b.name == name)?;
-            Some((b.index?, b.rows))
+            Some((b.index?, b.rows, e))
         };
         let methods_arg = call.keyword("methods");
         // `_translate_errors(endpoint, name)` around an unpacked name: the name, wrapped.
@@ -4617,6 +4649,22 @@ impl<'a> Extractor<'a> {
             getattr_module = Some(module);
             view = Some(name);
         }
+        // `view_func = val["view_class"].as_view(key)` in the loop: the class each row names.
+        let mut as_view = false;
+        if position(view).is_none()
+            && let (Some(v), Some(function)) = (view, self.scope.last())
+            && let Some(class) = local_as_view_receiver(function, v)
+            && position(Some(class)).is_some()
+        {
+            view = Some(class);
+            as_view = true;
+        }
+        // `**val["options"]` without `methods=`: the methods the spread row entry holds.
+        let spread_at = call
+            .keywords
+            .iter()
+            .filter(|k| k.arg.is_none() && methods_arg.is_none())
+            .find_map(|k| position(Some(&k.value)));
         let positions = [position(path_arg), position(view), position(methods_arg)];
         // `methods=[method]`: the list's unpacked names.
         let listed_methods: Option<Vec<(&'a Expr, ItemPosition<'a>)>> = methods_arg
@@ -4625,12 +4673,30 @@ impl<'a> Extractor<'a> {
         let Some(rows) = positions
             .iter()
             .chain(listed_methods.iter().flatten().map(|(_, at)| at))
+            .chain(std::iter::once(&spread_at))
             .flatten()
-            .map(|&(_, rows)| rows)
+            .map(|&(_, rows, _)| rows)
             .next()
         else {
             return false;
         };
+        // An argument read off the rows' dicts that some row does not give (not a literal
+        // dict, a missing key): the registration is read as written, not per row.
+        let keyed: Vec<(usize, &'a Expr)> = positions[..2]
+            .iter()
+            .flatten()
+            .filter(|(_, from, e)| from.same(rows) && matches!(e.kind, ExprKind::Subscript { .. }))
+            .map(|&(i, _, e)| (i, e))
+            .collect();
+        if !keyed.is_empty()
+            && !rows.rows().iter().all(|(_, parts)| {
+                keyed
+                    .iter()
+                    .all(|&(i, e)| parts.get(i).and_then(|p| row_entry(p, e)).is_some())
+            })
+        {
+            return false;
+        }
         let binding = self
             .loops
             .iter()
@@ -4641,7 +4707,7 @@ impl<'a> Extractor<'a> {
         };
         // The routes are reported at the registering call: only when the list is beside it.
         if file != self.file {
-            return true;
+            return keyed.is_empty();
         }
         let default_method = if matches!(attr, "add_api_websocket_route" | "add_websocket_route") {
             "WS"
@@ -4649,21 +4715,35 @@ impl<'a> Extractor<'a> {
             "GET"
         };
         let row_values = self.row_values(rows, file, &scope, path_arg, positions[0].is_none());
+        // An argument from the row is read where the rows are written, any other where the
+        // call is (`view = ItemAPI.as_view("items")` before a loop over a module's dict).
+        let here = self.scope.clone();
+        let scope_of = |at: &ItemPosition<'a>| match at {
+            Some((_, from, _)) if from.same(rows) => &scope,
+            _ => &here,
+        };
         for ((item_span, parts), (built_path, excluded)) in rows.rows().into_iter().zip(row_values)
         {
             if excluded {
                 continue;
             }
             // An argument that is one of the unpacked names comes from the item.
-            let pick = |e: Option<&'a Expr>, at: ItemPosition| match at {
-                Some((i, from)) if from.same(rows) => parts.get(i).copied(),
+            let pick = |e: Option<&'a Expr>, at: ItemPosition<'a>| match at {
+                Some((i, from, read)) if from.same(rows) => {
+                    parts.get(i).copied().and_then(|p| row_entry(p, read))
+                }
                 _ => e,
             };
             let Some(view) = pick(view, positions[1]) else {
                 continue;
             };
             let path = built_path.unwrap_or_else(|| {
-                path_text(self.model, file, &scope, pick(path_arg, positions[0]))
+                path_text(
+                    self.model,
+                    file,
+                    scope_of(&positions[0]),
+                    pick(path_arg, positions[0]),
+                )
             });
             let methods = match &listed_methods {
                 Some(elems) => Some(
@@ -4673,10 +4753,29 @@ impl<'a> Extractor<'a> {
                         .map(str::to_ascii_uppercase)
                         .collect(),
                 ),
-                None => {
-                    registered_methods(self.model, file, &scope, pick(methods_arg, positions[2]))
-                }
+                None if spread_at.is_some() => match pick(None, spread_at) {
+                    Some(
+                        options @ Expr {
+                            kind: ExprKind::Dict(entries),
+                            ..
+                        },
+                    ) => match options.dict_value("methods") {
+                        Some(m) => registered_methods(self.model, file, &scope, Some(m)),
+                        None if entries.iter().any(|e| e.key.is_none()) => {
+                            Some(vec![DYNAMIC_METHODS.to_string()])
+                        }
+                        None => None,
+                    },
+                    _ => Some(vec![DYNAMIC_METHODS.to_string()]),
+                },
+                None => registered_methods(
+                    self.model,
+                    file,
+                    scope_of(&positions[2]),
+                    pick(methods_arg, positions[2]),
+                ),
             };
+            let view_scope = scope_of(&positions[1]);
             let before = self.out.routes.len();
             match getattr_module {
                 Some(module) => {
@@ -4696,9 +4795,33 @@ impl<'a> Extractor<'a> {
                     };
                     self.target_routes(site, target, wrappers, None);
                 }
+                None if as_view => {
+                    // The class made a view by `as_view`: its HTTP methods, else
+                    // `dispatch_request` only.
+                    let mut wrappers = Vec::new();
+                    let target = match self.view_of(file, view_scope, view, &mut wrappers, 0) {
+                        Some(ViewTarget::Class { file, class, .. }) => Some(ViewTarget::Class {
+                            file,
+                            class,
+                            direct: false,
+                        }),
+                        _ => None,
+                    };
+                    let site = RouteSite {
+                        file,
+                        scope: view_scope,
+                        owner: owner.cloned(),
+                        path,
+                        call,
+                        methods,
+                        default_method,
+                        span: item_span,
+                    };
+                    self.target_routes(site, target, wrappers, None);
+                }
                 None => self.view_routes(
                     file,
-                    &scope,
+                    view_scope,
                     owner.cloned(),
                     path,
                     view,
@@ -5136,9 +5259,12 @@ impl<'a> Extractor<'a> {
                 orelse,
                 ..
             } => {
-                // `for path, endpoint in route_mapping.items()` over a literal dict.
+                // `for path, endpoint in route_mapping.items()` over a literal dict; `for
+                // route in route_mapping.values()` binds each entry's value.
                 let dict_items = iter.as_call().and_then(|c| match &c.func.kind {
-                    ExprKind::Attribute { value, attr } if attr == "items" && c.args.is_empty() => {
+                    ExprKind::Attribute { value, attr }
+                        if matches!(attr.as_str(), "items" | "values") && c.args.is_empty() =>
+                    {
                         let origin = self.model.resolve_value(self.file, &self.scope, value);
                         match &origin.expr.kind {
                             ExprKind::Dict(entries) => Some((origin, entries.as_slice())),
@@ -5152,8 +5278,21 @@ impl<'a> Extractor<'a> {
                 if let Some(name) = target.as_name() {
                     self.gathered.push((name, self.scope.clone(), iter));
                 }
+                let values_only = iter.as_call().is_some_and(|c| {
+                    matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "values")
+                });
                 if let Some((origin, entries)) = dict_items {
-                    if let ExprKind::Tuple(parts) | ExprKind::List(parts) = &target.kind {
+                    if values_only {
+                        if let Some(name) = target.as_name() {
+                            self.loops.push(LoopBinding {
+                                name,
+                                file: origin.file,
+                                scope: origin.scope.clone(),
+                                index: Some(1),
+                                rows: LoopRows::Entries(entries),
+                            });
+                        }
+                    } else if let ExprKind::Tuple(parts) | ExprKind::List(parts) = &target.kind {
                         for (i, part) in parts.iter().enumerate().take(2) {
                             if let Some(name) = part.as_name() {
                                 self.loops.push(LoopBinding {
@@ -10527,6 +10666,37 @@ impl<'a> HelperFrame<'a, '_> {
                 }
                 Some(haystack.contains(&needle) == matches!(ops[0], CmpOp::In))
             }
+            // `key == "import_module"` with both texts known.
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } if matches!(ops.as_slice(), [CmpOp::Eq | CmpOp::NotEq]) => {
+                let left = self.text(left, 0);
+                let right = self.text(comparators.first()?, 0);
+                if left.contains(DYNAMIC) || right.contains(DYNAMIC) {
+                    return None;
+                }
+                Some((left == right) == matches!(ops[0], CmpOp::Eq))
+            }
+            // `key.startswith("component_build")` with both texts known.
+            ExprKind::Call(call)
+                if call.keywords.is_empty()
+                    && let Some((receiver, method)) = call.method()
+                    && matches!(method, "startswith" | "endswith")
+                    && let [prefix] = call.args.as_slice() =>
+            {
+                let text = self.text(receiver, 0);
+                let prefix = self.text(prefix, 0);
+                if text.contains(DYNAMIC) || prefix.contains(DYNAMIC) {
+                    return None;
+                }
+                Some(if method == "startswith" {
+                    text.starts_with(&prefix)
+                } else {
+                    text.ends_with(&prefix)
+                })
+            }
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,
                 operand,
@@ -11759,7 +11929,18 @@ fn instance_router<'a>(
                     || crate::values::local_assignment(f, name).is_some()
             });
             match binder {
-                Some(f) if crate::values::local_assignment(f, name).is_some() => {
+                // `cog = TileFactory()`; not `main = group.pop(0)`, an item of an annotated
+                // container, which may be an instance of any subclass.
+                Some(f)
+                    if crate::values::local_assignment(f, name)
+                        .and_then(Expr::as_call)
+                        .is_some_and(|c| {
+                            matches!(
+                                model.resolve_definition(file, &c.func),
+                                Some((_, Some(Stmt::ClassDef(_)), _))
+                            )
+                        }) =>
+                {
                     receiver_class(model, file, scope, receiver)?
                 }
                 // A parameter may be an instance of any subclass.
@@ -12347,20 +12528,184 @@ fn receiver_class<'a>(
         .iter()
         .rev()
         .find_map(|f| crate::values::local_assignment(f, name))
+        && let Some(call) = value.as_call()
+        && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
+            model.resolve_definition(file, &call.func)
     {
-        return match model.resolve_definition(file, &value.as_call()?.func)? {
-            (class_file, Some(Stmt::ClassDef(class)), _) => Some((class_file, class)),
-            _ => None,
-        };
+        return Some((class_file, class));
     }
-    let annotation = scope
-        .iter()
-        .rev()
-        .flat_map(|f| f.params.iter())
-        .find(|p| p.name == name)?
-        .annotation
-        .as_ref()?;
-    annotated_class(model, file, annotation)
+    // A parameter annotated with the class, or an item of an annotated container.
+    annotated_class(
+        model,
+        file,
+        held_annotation(model, file, scope, receiver, 0)?,
+    )
+}
+
+/// The annotation of what `expr` holds in a function: a parameter's own (`resource:
+/// Resource`); for `self.attr` set from an `__init__` parameter (`self.resources =
+/// resources`), that parameter's; for a container's item, the item type of the container's
+/// (`for prefix, group in self.resources.items()` with `resources: dict[str, list[Resource]]`
+/// gives `list[Resource]`, then `main = group.pop(0)` and `for r in group:` `Resource`).
+fn held_annotation<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+    depth: u32,
+) -> Option<&'a Expr> {
+    if depth > 4 {
+        return None;
+    }
+    match &expr.kind {
+        ExprKind::Name(name) => {
+            let local = scope.iter().rev().find_map(|f| {
+                crate::values::local_assignment(f, name)
+                    .map(Some)
+                    .or_else(|| f.params.iter().any(|p| p.name == *name).then_some(None))
+            });
+            match local {
+                // `main = group.pop(0)`, `first = group[0]`: an item of the container.
+                Some(Some(value)) => {
+                    let container = match &value.kind {
+                        ExprKind::Call(call) => match call.method() {
+                            Some((receiver, "pop" | "popleft")) => receiver,
+                            _ => return None,
+                        },
+                        ExprKind::Subscript { value, .. } => value,
+                        ExprKind::Name(_) => {
+                            return held_annotation(model, file, scope, value, depth + 1);
+                        }
+                        _ => return None,
+                    };
+                    let held = held_annotation(model, file, scope, container, depth + 1)?;
+                    container_item(held)
+                }
+                Some(None) => scope
+                    .iter()
+                    .rev()
+                    .flat_map(|f| f.params.iter())
+                    .find(|p| p.name == *name)?
+                    .annotation
+                    .as_ref(),
+                // A loop variable of the current function.
+                None => {
+                    let current = scope.last()?;
+                    let file_scope = &model.files[file];
+                    if file_scope.imports.get(name).is_some()
+                        || file_scope.top_level(name).is_some()
+                    {
+                        return None;
+                    }
+                    let mut looped = None;
+                    crate::security::walk_stmts(&current.body, &mut |stmt| {
+                        if looped.is_none()
+                            && let Stmt::For { target, iter, .. } = stmt
+                        {
+                            let index = match &target.kind {
+                                ExprKind::Name(n) if n == name => Some(None),
+                                ExprKind::Tuple(parts) | ExprKind::List(parts) => parts
+                                    .iter()
+                                    .position(|p| p.as_name() == Some(name))
+                                    .map(Some),
+                                _ => None,
+                            };
+                            looped = index.map(|i| (i, &**iter));
+                        }
+                    });
+                    let (index, iter) = looped?;
+                    // `.items()`, `.values()`, `.keys()` of a mapping; else the items.
+                    if let Some(call) = iter.as_call()
+                        && call.args.is_empty()
+                        && let Some((mapping, view @ ("items" | "values" | "keys"))) = call.method()
+                    {
+                        let held = held_annotation(model, file, scope, mapping, depth + 1)?;
+                        let (key, value) = mapping_types(held)?;
+                        return match (view, index) {
+                            ("items", Some(0)) | ("keys", None) => Some(key),
+                            ("items", Some(1)) | ("values", None) => Some(value),
+                            _ => None,
+                        };
+                    }
+                    if index.is_some() {
+                        return None;
+                    }
+                    container_item(held_annotation(model, file, scope, iter, depth + 1)?)
+                }
+            }
+        }
+        // `self.resources`, assigned an `__init__` parameter of the class.
+        ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
+            let class = class_of_method(model.files[file].body(), scope.last()?)?;
+            let param = instance_attribute_value(class, attr)?.as_name()?;
+            let init = class.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(m) if m.name == "__init__" => Some(m),
+                _ => None,
+            })?;
+            init.params
+                .iter()
+                .find(|p| p.name == param)?
+                .annotation
+                .as_ref()
+        }
+        _ => None,
+    }
+}
+
+/// `Optional[X]`: `X`; any other annotation as it is.
+fn unwrapped_optional(mut annotation: &Expr) -> &Expr {
+    while let ExprKind::Subscript { value, slice } = &annotation.kind
+        && value.last_name() == Some("Optional")
+    {
+        annotation = slice;
+    }
+    annotation
+}
+
+/// The item type of a sequence annotation: `list[Resource]`, `Sequence[Resource]`.
+fn container_item(annotation: &Expr) -> Option<&Expr> {
+    let ExprKind::Subscript { value, slice } = &unwrapped_optional(annotation).kind else {
+        return None;
+    };
+    matches!(
+        value.last_name()?,
+        "List"
+            | "list"
+            | "Sequence"
+            | "MutableSequence"
+            | "Iterable"
+            | "Collection"
+            | "Set"
+            | "set"
+            | "FrozenSet"
+            | "frozenset"
+            | "Deque"
+            | "deque"
+    )
+    .then_some(&**slice)
+}
+
+/// The key and value types of a mapping annotation: `dict[str, list[Resource]]`.
+fn mapping_types(annotation: &Expr) -> Option<(&Expr, &Expr)> {
+    let ExprKind::Subscript { value, slice } = &unwrapped_optional(annotation).kind else {
+        return None;
+    };
+    if !matches!(
+        value.last_name()?,
+        "Dict"
+            | "dict"
+            | "Mapping"
+            | "MutableMapping"
+            | "OrderedDict"
+            | "DefaultDict"
+            | "defaultdict"
+    ) {
+        return None;
+    }
+    match &slice.kind {
+        ExprKind::Tuple(parts) if parts.len() == 2 => Some((&parts[0], &parts[1])),
+        _ => None,
+    }
 }
 
 /// The functions a call may run, with the enclosing functions of each: a project function, or a
@@ -13995,6 +14340,173 @@ def save():
                 "app.build().api GET /version -",
                 "app.build().api POST /{…} -",
                 "app.web POST /save -",
+            ]
+        );
+    }
+
+    /// `for key, val in API.items(): app.add_url_rule(val["url"], view_func=view,
+    /// **val["options"])` over a dict literal (local, or a module constant read from a
+    /// function): one route per entry at its `"url"`, with the `"methods"` of its `"options"`;
+    /// `view = val["view_class"].as_view(key)` in the loop is the class each entry names; an
+    /// `if key.startswith(...)`/`elif key == ...` chain sends each entry to one view (none
+    /// for `"about"`); `.values()` binds each entry's value.
+    #[test]
+    fn flask_routes_from_dict_rows() {
+        let source = r#"
+from flask import Flask
+from flask.views import MethodView
+from flask_login import login_required
+
+app = Flask(__name__)
+
+
+class Jobs(MethodView):
+    def get(self):
+        return "jobs"
+
+    def post(self):
+        return "added"
+
+
+class Job(MethodView):
+    def get(self, id):
+        return "job"
+
+    @login_required
+    def delete(self, id):
+        return "", 204
+
+
+def register_jobs():
+    jobs_api = {
+        "jobs": {"url": "/api/jobs/", "options": {"methods": ["GET", "POST"]}, "view_class": Jobs},
+        "job": {"url": "/api/jobs/<int:id>", "options": {"methods": ["DELETE"]}, "view_class": Job},
+    }
+    for key, val in jobs_api.items():
+        view_func = val["view_class"].as_view(key)
+        app.add_url_rule(val["url"], endpoint=key, view_func=view_func, **val["options"])
+
+
+NOTES = {
+    "notes_list": {"url": "/notes/", "options": {"defaults": {"id": None}, "methods": ["GET"]}},
+    "note": {"url": "/notes/<int:id>", "options": {"methods": ["PATCH"]}},
+    "about": {"url": "/about", "options": {}},
+}
+
+
+def register_notes():
+    notes = Jobs.as_view("notes")
+    note = Job.as_view("note")
+    for key, val in NOTES.items():
+        if key.startswith("notes"):
+            app.add_url_rule(val["url"], endpoint=key, view_func=notes, **val["options"])
+        elif key == "note":
+            app.add_url_rule(val["url"], endpoint=key, view_func=note, **val["options"])
+
+
+PINGS = {"ping": {"url": "/ping"}, "ready": {"url": "/ready"}}
+
+
+def register_pings():
+    view = Jobs.as_view("ping")
+    for entry in PINGS.values():
+        app.add_url_rule(entry["url"], view_func=view)
+
+
+register_jobs()
+register_notes()
+register_pings()
+"#;
+        let model = one_file_model(source);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "app.app DELETE /api/jobs/<int:id> @login_required",
+                "app.app GET /api/jobs/ -",
+                "app.app GET /notes/ -",
+                "app.app GET /ping -",
+                "app.app GET /ready -",
+                "app.app POST /api/jobs/ -",
+                // No `methods`: a `MethodView`'s own.
+                "app.app POST /ping -",
+                "app.app POST /ready -",
+            ]
+        );
+    }
+
+    /// `app.include_router(main.router, prefix=...)` with `main = group.pop(0)` and `group` a
+    /// value of `self.resources.items()`, `resources: dict[str, list[Resource]]` an `__init__`
+    /// parameter: the router `Resource` instances build, with the routes its subclasses
+    /// declare on it (an item may be of any subclass), is the production application's, not
+    /// only the test runner's that `run()` builds.
+    #[test]
+    fn routers_of_annotated_container_items() {
+        let model = project_model(&[
+            ("mapi/__init__.py", ""),
+            (
+                "mapi/resource.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+
+
+class Resource:
+    def __init__(self):
+        self.router = APIRouter()
+        self.prepare_endpoint()
+
+    def prepare_endpoint(self):
+        async def ping():
+            return {}
+
+        self.router.get("/ping")(ping)
+
+    def run(self):
+        import uvicorn
+
+        app = FastAPI()
+        app.include_router(self.router, prefix="")
+        uvicorn.run(app)
+
+
+class PostResource(Resource):
+    def prepare_endpoint(self):
+        async def post_data(kind: str):
+            return {"kind": kind}
+
+        self.router.post("/")(post_data)
+"#,
+            ),
+            (
+                "mapi/api.py",
+                r#"
+from fastapi import FastAPI
+
+from mapi.resource import Resource
+
+
+class API:
+    def __init__(self, resources: dict[str, list[Resource]]):
+        self.resources = resources
+
+    @property
+    def app(self):
+        app = FastAPI()
+        for prefix, resource_list in self.resources.items():
+            main_resource = resource_list.pop(0)
+            for resource in resource_list:
+                main_resource.router.include_router(resource.router)
+            app.include_router(main_resource.router, prefix=f"/{prefix}")
+        return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            [
+                "mapi.api.app().app GET /{…}/ping -",
+                "mapi.api.app().app POST /{…}/ -",
+                "mapi.resource.run().app GET /ping -",
+                "mapi.resource.run().app POST / -",
             ]
         );
     }
