@@ -908,7 +908,24 @@ impl<'a> Judge<'a, '_> {
             current: Some(handler),
         });
         let credentials = self.handles_credentials(hf, handler);
-        let body = self.body_verdict_in(hf, &handler.body, 0, ctx, credentials);
+        let mut body = self.body_verdict_in(hf, &handler.body, 0, ctx, credentials);
+        // Project helpers the handler calls (`login()` → `login_user_session()` →
+        // `login_user()`), read only when they may change the verdict.
+        let mut helpers: Option<Vec<(usize, &'a Function)>> = None;
+        // A handler whose helper reads the password it was sent is a login: the helpers'
+        // refusals (401 on a bad password) answer the credentials, they do not prove a
+        // logged-in caller. Not when the handler's own test refuses (`if no session: return
+        // login()` serves the login form instead).
+        if body.authenticates
+            && !credentials
+            && helpers
+                .get_or_insert_with(|| self.called_helpers(hf, &handler.body))
+                .iter()
+                .any(|(_, f)| reads_submitted_password(f))
+            && !self.gates_verdict(hf, &handler.body, 0).authenticates
+        {
+            body = self.body_verdict_in(hf, &handler.body, 0, ctx, true);
+        }
         if body.authenticates {
             // A check on the user a dependency returns (`if not auth_user.is_superuser:
             // raise 403`, `await authorize_collection_action(auth_user, id, ...)`) is worth
@@ -984,6 +1001,34 @@ impl<'a> Judge<'a, '_> {
         if let Some(call) = body_rate_limit(&handler.body) {
             sec.rate_limits.push(Protection {
                 mechanism: format!("{} in the handler body", self.text(hf, call)),
+                level: Level::Body,
+                via: None,
+                checks_role: false,
+                condition: None,
+            });
+        } else if let Some((file, function, span)) =
+            Some(helpers.get_or_insert_with(|| self.called_helpers(hf, &handler.body)))
+                // Only in a login (the handler or a helper takes the password it was sent): a
+                // queue's 429 when full, or a client for a rate-limited service, limits no guessing.
+                .filter(|h| credentials || h.iter().any(|(_, f)| reads_submitted_password(f)))
+                .and_then(|h| {
+                    h.iter().find_map(|&(f, function)| {
+                        helper_rate_limit(&function.body)
+                            .or_else(|| {
+                                refuses_too_many(&self.model.files[f].imports, &function.body)
+                            })
+                            .map(|span| (f, function, span))
+                    })
+                })
+        {
+            // A limiter a login's helpers apply by hand (`login_user()` calling
+            // `login_rate_limiter.check(username)`, or raising `TooManyRequests`).
+            sec.rate_limits.push(Protection {
+                mechanism: format!(
+                    "{} in {}(), called by the handler",
+                    self.text(file, span),
+                    function.name
+                ),
                 level: Level::Body,
                 via: None,
                 checks_role: false,
@@ -1522,6 +1567,35 @@ impl<'a> Judge<'a, '_> {
     /// A handler that receives credentials: a login, not an authenticated route.
     fn handles_credentials(&self, file: usize, handler: &Function) -> bool {
         credential_evidence(self.model, file, handler).is_some()
+    }
+
+    /// Project functions a body calls, and the project functions those call, up to two calls
+    /// deep (`login()` → `login_user_session()` → `login_user()`), each once.
+    fn called_helpers(&self, file: usize, body: &'a [Stmt]) -> Vec<(usize, &'a Function)> {
+        let mut out: Vec<(usize, &'a Function)> = Vec::new();
+        let mut frontier: Vec<(usize, &'a [Stmt])> = vec![(file, body)];
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for (f, b) in frontier {
+                walk_exprs(b, &mut |e| {
+                    e.any(&mut |x| {
+                        if let Some(call) = x.as_call()
+                            && let Some((df, Stmt::FunctionDef(function))) =
+                                self.model.project_definition(f, &call.func)
+                            && !out
+                                .iter()
+                                .any(|(of, g)| *of == df && std::ptr::eq(*g, function.as_ref()))
+                        {
+                            out.push((df, function));
+                            next.push((df, &function.body[..]));
+                        }
+                        false
+                    });
+                });
+            }
+            frontier = next;
+        }
+        out
     }
 
     /// Flask-AppBuilder registers `@expose` methods after the class is built, so decorators
@@ -14318,6 +14392,73 @@ fn body_rate_limit(body: &[Stmt]) -> Option<Span> {
     found
 }
 
+/// A limiter enforced in a helper's body: a check on a limiter (`login_rate_limiter.check(name)`,
+/// `limiter.hit(item, key)`, `throttle.consume(key)`), not the bookkeeping around it
+/// (`record_failure`, `reset`). Its span.
+fn helper_rate_limit(body: &[Stmt]) -> Option<Span> {
+    let mut found = None;
+    walk_exprs(body, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        e.any(&mut |x| {
+            let Some(call) = x.as_call() else {
+                return false;
+            };
+            let ExprKind::Attribute { value, attr } = &call.func.kind else {
+                return false;
+            };
+            let receiver = value.last_name().unwrap_or("").to_ascii_lowercase();
+            let method = attr.to_ascii_lowercase();
+            let limits = ["limiter", "ratelimit", "rate_limit", "throttl"]
+                .iter()
+                .any(|w| receiver.contains(w))
+                && (matches!(
+                    method.as_str(),
+                    "check" | "hit" | "test" | "consume" | "acquire" | "limit" | "enforce"
+                ) || ["is_limited", "check_", "raise_if", "enforce_"]
+                    .iter()
+                    .any(|w| method.starts_with(w)));
+            if limits {
+                found = Some(x.span);
+            }
+            limits
+        });
+    });
+    found
+}
+
+/// A refusal with 429 Too Many Requests in a body: `raise TooManyRequests(...)` (Werkzeug),
+/// `abort(429)`, `raise HTTPException(status_code=429)`. Its span.
+fn refuses_too_many(imports: &routewarden_python::names::Imports, body: &[Stmt]) -> Option<Span> {
+    let mut found = None;
+    walk_exprs(body, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        e.any(&mut |x| {
+            let Some(call) = x.as_call() else {
+                return false;
+            };
+            let q = imports.resolve(&call.func).unwrap_or_default();
+            let status = || {
+                call.args
+                    .first()
+                    .or_else(|| call.keyword("status_code").or_else(|| call.keyword("code")))
+                    .is_some_and(|a| matches!(a.kind, ExprKind::Int(Some(429))))
+            };
+            let refuses = q.ends_with("exceptions.TooManyRequests")
+                || matches!(q.as_str(), "flask.abort" | "werkzeug.exceptions.abort") && status()
+                || q.ends_with("HTTPException") && status();
+            if refuses {
+                found = Some(x.span);
+            }
+            refuses
+        });
+    });
+    found
+}
+
 /// A call named as a verification or decoding of a token (`decode_token`, `verify_reset_token`,
 /// `authenticate_credentials`, `loads`), not one that skips the check (`get_unverified_claims`,
 /// `jwt.decode(..., options={"verify_signature": False})`).
@@ -16253,6 +16394,99 @@ def swap():
                 "POST /orders/gift shop.app.app: AUTH",
                 "POST /orders/notes shop.app.app: AUTH",
                 "POST /orders/refund shop.app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A login whose password check and limiter live in helpers (handler -> helper ->
+    /// helper) is public and limited; a cross-site check in a helper that reads a credential
+    /// header still protects an ordinary route.
+    #[test]
+    fn login_helpers_check_the_password_and_limit_attempts() {
+        let app = r#"
+from flask import Flask, jsonify, request
+from werkzeug.security import check_password_hash
+
+app = Flask(__name__)
+HASHES = {}
+
+
+class AuthorizationFailure(Exception):
+    pass
+
+
+@app.errorhandler(AuthorizationFailure)
+def refused(error):
+    return jsonify(msg=str(error)), 403
+
+
+class Limiter:
+    def check(self, name):
+        pass
+
+
+attempt_limiter = Limiter()
+
+
+def same_site_only():
+    if request.headers.get("Authorization"):
+        return
+    if not request.headers.get("X-Requested-With"):
+        raise AuthorizationFailure("cross-site")
+
+
+def verify_user():
+    name = request.json["username"]
+    attempt_limiter.check(name)
+    if not check_password_hash(HASHES.get(name, ""), request.json["password"]):
+        return jsonify(msg="wrong"), 401
+    return name
+
+
+def start_session():
+    same_site_only()
+    return verify_user()
+
+
+@app.route("/auth/session_login", methods=["POST"])
+def session_login():
+    return jsonify(user=start_session())
+
+
+@app.route("/api/items", methods=["POST"])
+def add_item():
+    same_site_only()
+    return jsonify(ok=True)
+"#;
+        let model = crate::ProjectModel::build(
+            vec![crate::InputFile {
+                path: std::path::PathBuf::from("/project/web.py"),
+                display: "web.py".to_string(),
+                text: app.to_string(),
+            }],
+            &[],
+        );
+        let surface = AttackSurface::build(&model, &SecurityNames::default(), &|_| false);
+        let mut seen: Vec<String> = surface
+            .mounted
+            .iter()
+            .zip(&surface.security)
+            .map(|(m, sec)| {
+                format!(
+                    "{} {} auth={} limited={}",
+                    surface.route(m).methods.join(","),
+                    m.full_path,
+                    !sec.auth.is_empty(),
+                    sec.is_rate_limited()
+                )
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                "POST /api/items auth=true limited=false",
+                "POST /auth/session_login auth=false limited=true",
             ]
         );
     }

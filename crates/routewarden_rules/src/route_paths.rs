@@ -340,6 +340,19 @@ pub fn is_public_route(
         {
             return true;
         }
+        // The sign-in code an identity provider sends back (`/auth/provider/{name}/code`,
+        // `/oauth/code`): the login step itself, reached before the caller holds any
+        // credential. `code` is that only right after a provider or authentication segment,
+        // not `/projects/{id}/code`.
+        if segment == "code"
+            && i > 0
+            && matches!(
+                segments[i - 1].as_str(),
+                "provider" | "providers" | "oauth" | "oauth2" | "auth" | "sso"
+            )
+        {
+            return true;
+        }
         // A JSON Web Key Set (RFC 7517) publishes the public keys clients verify tokens
         // with: `/.well-known/jwks.json`, `/v1/jwks/public/<environment>`. Read, not
         // rotated (`POST /jwks/rotate` writes).
@@ -1046,6 +1059,14 @@ mod tests {
         ));
         assert!(is_public("/api/v1/device_authorization", "device", &[]));
         assert!(is_public("/users/<name>/workouts.rss", "feed", &[]));
+        assert!(is_public(
+            "/api/auth/provider/{provider}/code",
+            "auth_code",
+            &[]
+        ));
+        assert!(is_public("/oauth/code", "x", &[]));
+        assert!(!is_public("/projects/{id}/code", "upload_code", &[]));
+        assert!(!is_public("/auth/users/{id}/code", "set_code", &[]));
         assert!(!is_public("/users/<name>/workouts", "feed", &[]));
         assert_eq!(
             names_protected_resource("/api/v1/users/{id}").as_deref(),

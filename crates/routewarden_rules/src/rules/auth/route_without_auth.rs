@@ -66,7 +66,8 @@ declare_rule! {
     /// member's uploads), still is; a read-only route that answers a list built from data the code itself
     /// defines (a module constant that nothing changes, `[... for key, role in
     /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, health, OAuth callbacks and authorization endpoints
-    /// (`/authorize`, `/oauth/authorize`), Content-Security-Policy report
+    /// (`/authorize`, `/oauth/authorize`), an identity provider's sign-in code callback (a `code`
+    /// segment right after `provider`, `oauth` or `auth`: `/auth/provider/{name}/code`), Content-Security-Policy report
     /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials), public
     /// key sets read with GET (`/.well-known/jwks.json`, `/v1/jwks/public/<environment>`:
     /// clients need them to verify tokens) and account sign-up are public by design (a handler named `register` or `register_user` at

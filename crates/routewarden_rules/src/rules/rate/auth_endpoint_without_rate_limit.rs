@@ -28,7 +28,9 @@ declare_rule! {
     /// checks no limit before `init_app`), the project's own limiter as a dependency of the route, router, include or
     /// app (`Depends(login_rate_limiter)`, a callable named for rate limiting or throttling), a
     /// decorator handed such a callable (`@prepolicy(auth_timelimit, request)`) and
-    /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`);
+    /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`) or, in a login,
+    /// in the project functions it calls up to two calls deep (`login_user()` calling
+    /// `login_rate_limiter.check(username)`, or raising `TooManyRequests`/429);
     /// `@limiter.exempt` removes a limit. A handler that reads nothing the client sends and
     /// answers with a redirect (a `POST /login` that only sends the browser on to an identity
     /// provider) offers nothing to guess, nor does one that starts a login with a third party:
@@ -60,7 +62,9 @@ declare_rule! {
     /// handler that receives credentials (a password-like parameter or body-model field, a
     /// password read from the request, an `OAuth2PasswordRequestForm`, a call to a password
     /// check) is open to anonymous callers even when it answers a bad password with 401: that
-    /// refusal is the login itself, not an authentication requirement. Optional authentication
+    /// refusal is the login itself, not an authentication requirement; so is one whose helpers
+    /// read the password it was sent (`login()` → `login_user_session()` → `login_user()`
+    /// reading `request.json["password"]`), unless the handler's own test refuses. Optional authentication
     /// (`HTTPBearer(auto_error=False)`) does not close the door either, and neither does
     /// authentication installed only under a runtime condition, nor a token the handler checks
     /// (a password-reset or activation token): that token is what an attacker guesses.
