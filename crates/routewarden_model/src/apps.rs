@@ -12524,11 +12524,11 @@ fn receiver_class<'a>(
         ));
     }
     // `endpoints = V2Endpoints(dataplane)`: a local instance of a project class.
-    if let Some(value) = scope
+    let local = scope
         .iter()
         .rev()
-        .find_map(|f| crate::values::local_assignment(f, name))
-        && let Some(call) = value.as_call()
+        .find_map(|f| crate::values::local_assignment(f, name));
+    if let Some(call) = local.and_then(Expr::as_call)
         && let Some((class_file, Some(Stmt::ClassDef(class)), _)) =
             model.resolve_definition(file, &call.func)
     {
@@ -12538,7 +12538,7 @@ fn receiver_class<'a>(
     annotated_class(
         model,
         file,
-        held_annotation(model, file, scope, receiver, 0)?,
+        name_annotation(model, file, scope, name, local, 0)?,
     )
 }
 
@@ -12559,80 +12559,11 @@ fn held_annotation<'a>(
     }
     match &expr.kind {
         ExprKind::Name(name) => {
-            let local = scope.iter().rev().find_map(|f| {
-                crate::values::local_assignment(f, name)
-                    .map(Some)
-                    .or_else(|| f.params.iter().any(|p| p.name == *name).then_some(None))
-            });
-            match local {
-                // `main = group.pop(0)`, `first = group[0]`: an item of the container.
-                Some(Some(value)) => {
-                    let container = match &value.kind {
-                        ExprKind::Call(call) => match call.method() {
-                            Some((receiver, "pop" | "popleft")) => receiver,
-                            _ => return None,
-                        },
-                        ExprKind::Subscript { value, .. } => value,
-                        ExprKind::Name(_) => {
-                            return held_annotation(model, file, scope, value, depth + 1);
-                        }
-                        _ => return None,
-                    };
-                    let held = held_annotation(model, file, scope, container, depth + 1)?;
-                    container_item(held)
-                }
-                Some(None) => scope
-                    .iter()
-                    .rev()
-                    .flat_map(|f| f.params.iter())
-                    .find(|p| p.name == *name)?
-                    .annotation
-                    .as_ref(),
-                // A loop variable of the current function.
-                None => {
-                    let current = scope.last()?;
-                    let file_scope = &model.files[file];
-                    if file_scope.imports.get(name).is_some()
-                        || file_scope.top_level(name).is_some()
-                    {
-                        return None;
-                    }
-                    let mut looped = None;
-                    crate::security::walk_stmts(&current.body, &mut |stmt| {
-                        if looped.is_none()
-                            && let Stmt::For { target, iter, .. } = stmt
-                        {
-                            let index = match &target.kind {
-                                ExprKind::Name(n) if n == name => Some(None),
-                                ExprKind::Tuple(parts) | ExprKind::List(parts) => parts
-                                    .iter()
-                                    .position(|p| p.as_name() == Some(name))
-                                    .map(Some),
-                                _ => None,
-                            };
-                            looped = index.map(|i| (i, &**iter));
-                        }
-                    });
-                    let (index, iter) = looped?;
-                    // `.items()`, `.values()`, `.keys()` of a mapping; else the items.
-                    if let Some(call) = iter.as_call()
-                        && call.args.is_empty()
-                        && let Some((mapping, view @ ("items" | "values" | "keys"))) = call.method()
-                    {
-                        let held = held_annotation(model, file, scope, mapping, depth + 1)?;
-                        let (key, value) = mapping_types(held)?;
-                        return match (view, index) {
-                            ("items", Some(0)) | ("keys", None) => Some(key),
-                            ("items", Some(1)) | ("values", None) => Some(value),
-                            _ => None,
-                        };
-                    }
-                    if index.is_some() {
-                        return None;
-                    }
-                    container_item(held_annotation(model, file, scope, iter, depth + 1)?)
-                }
-            }
+            let local = scope
+                .iter()
+                .rev()
+                .find_map(|f| crate::values::local_assignment(f, name));
+            name_annotation(model, file, scope, name, local, depth)
         }
         // `self.resources`, assigned an `__init__` parameter of the class.
         ExprKind::Attribute { value, attr } if value.as_name() == Some("self") => {
@@ -12650,6 +12581,78 @@ fn held_annotation<'a>(
         }
         _ => None,
     }
+}
+
+/// [`held_annotation`] of a name, given its local assignment in the enclosing functions.
+fn name_annotation<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    name: &str,
+    local: Option<&'a Expr>,
+    depth: u32,
+) -> Option<&'a Expr> {
+    if let Some(value) = local {
+        // `main = group.pop(0)`, `first = group[0]`: an item of the container.
+        let container = match &value.kind {
+            ExprKind::Call(call) => match call.method() {
+                Some((receiver, "pop" | "popleft")) => receiver,
+                _ => return None,
+            },
+            ExprKind::Subscript { value, .. } => value,
+            ExprKind::Name(_) => return held_annotation(model, file, scope, value, depth + 1),
+            _ => return None,
+        };
+        return container_item(held_annotation(model, file, scope, container, depth + 1)?);
+    }
+    if let Some(param) = scope
+        .iter()
+        .rev()
+        .flat_map(|f| f.params.iter())
+        .find(|p| p.name == name)
+    {
+        return param.annotation.as_ref();
+    }
+    // A loop variable of the current function.
+    let current = scope.last()?;
+    let module = &model.files[file];
+    if module.imports.get(name).is_some() || module.top_level(name).is_some() {
+        return None;
+    }
+    let mut looped = None;
+    crate::security::walk_stmts(&current.body, &mut |stmt| {
+        if looped.is_none()
+            && let Stmt::For { target, iter, .. } = stmt
+        {
+            let index = match &target.kind {
+                ExprKind::Name(n) if n == name => Some(None),
+                ExprKind::Tuple(parts) | ExprKind::List(parts) => parts
+                    .iter()
+                    .position(|p| p.as_name() == Some(name))
+                    .map(Some),
+                _ => None,
+            };
+            looped = index.map(|i| (i, &**iter));
+        }
+    });
+    let (index, iter) = looped?;
+    // `.items()`, `.values()`, `.keys()` of a mapping; else the items.
+    if let Some(call) = iter.as_call()
+        && call.args.is_empty()
+        && let Some((mapping, view @ ("items" | "values" | "keys"))) = call.method()
+    {
+        let held = held_annotation(model, file, scope, mapping, depth + 1)?;
+        let (key, value) = mapping_types(held)?;
+        return match (view, index) {
+            ("items", Some(0)) | ("keys", None) => Some(key),
+            ("items", Some(1)) | ("values", None) => Some(value),
+            _ => None,
+        };
+    }
+    if index.is_some() {
+        return None;
+    }
+    container_item(held_annotation(model, file, scope, iter, depth + 1)?)
 }
 
 /// `Optional[X]`: `X`; any other annotation as it is.
