@@ -218,6 +218,7 @@ impl<'a> AttackSurface<'a> {
                     names,
                     memo: RefCell::new(HashMap::default()),
                     guard_memo: RefCell::new(HashMap::default()),
+                    helper_memo: RefCell::new(HashMap::default()),
                     wrapped_memo: RefCell::new(HashMap::default()),
                     hook_memo: RefCell::new(HashMap::default()),
                     method_memo: RefCell::new(HashMap::default()),
@@ -444,6 +445,15 @@ impl Switch {
     }
 }
 
+/// What a project function called from a handler does for a login: the project functions it
+/// calls, whether it reads the password the caller sent, and a limit on attempts it applies.
+struct HelperFacts<'a> {
+    function: &'a Function,
+    callees: Vec<(usize, &'a Function)>,
+    reads_password: bool,
+    limit: Option<Span>,
+}
+
 struct Judge<'a, 'm> {
     model: &'a ProjectModel,
     apps: &'m AppModel<'a>,
@@ -452,6 +462,8 @@ struct Judge<'a, 'm> {
     memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// Whether project functions called from handler bodies refuse unauthenticated callers.
     guard_memo: RefCell<HashMap<(usize, u32), Verdict>>,
+    /// What a login's project helpers do (see [`HelperFacts`]), by (file, start).
+    helper_memo: RefCell<HashMap<(usize, u32), Rc<HelperFacts<'a>>>>,
     /// The library or project guard each project decorator hands its product to (see
     /// [`Judge::wrapped_guard`]).
     wrapped_memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
@@ -911,17 +923,24 @@ impl<'a> Judge<'a, '_> {
         let mut body = self.body_verdict_in(hf, &handler.body, 0, ctx, credentials);
         // Project helpers the handler calls (`login()` → `login_user_session()` →
         // `login_user()`), read only when they may change the verdict.
-        let mut helpers: Option<Vec<(usize, &'a Function)>> = None;
+        let mut helpers: Option<Vec<(usize, Rc<HelperFacts<'a>>)>> = None;
+        // Credentials are submitted (POST, PUT, PATCH, or methods that cannot be read): only
+        // then are the helpers read, which keeps the many reading routes cheap.
+        let submits = route
+            .methods
+            .iter()
+            .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH") || m.starts_with('<'));
         // A handler whose helper reads the password it was sent is a login: the helpers'
         // refusals (401 on a bad password) answer the credentials, they do not prove a
         // logged-in caller. Not when the handler's own test refuses (`if no session: return
         // login()` serves the login form instead).
         if body.authenticates
             && !credentials
+            && submits
             && helpers
                 .get_or_insert_with(|| self.called_helpers(hf, &handler.body))
                 .iter()
-                .any(|(_, f)| reads_submitted_password(f))
+                .any(|(_, h)| h.reads_password)
             && !self.gates_verdict(hf, &handler.body, 0).authenticates
         {
             body = self.body_verdict_in(hf, &handler.body, 0, ctx, true);
@@ -1007,18 +1026,14 @@ impl<'a> Judge<'a, '_> {
                 condition: None,
             });
         } else if let Some((file, function, span)) =
-            Some(helpers.get_or_insert_with(|| self.called_helpers(hf, &handler.body)))
-                // Only in a login (the handler or a helper takes the password it was sent): a
-                // queue's 429 when full, or a client for a rate-limited service, limits no guessing.
-                .filter(|h| credentials || h.iter().any(|(_, f)| reads_submitted_password(f)))
+            // Only in a login (the handler or a helper takes the password it was sent): a
+            // queue's 429 when full, or a client for a rate-limited service, limits no guessing.
+            (submits || credentials)
+                .then(|| helpers.get_or_insert_with(|| self.called_helpers(hf, &handler.body)))
+                .filter(|h| credentials || h.iter().any(|(_, h)| h.reads_password))
                 .and_then(|h| {
-                    h.iter().find_map(|&(f, function)| {
-                        helper_rate_limit(&function.body)
-                            .or_else(|| {
-                                refuses_too_many(&self.model.files[f].imports, &function.body)
-                            })
-                            .map(|span| (f, function, span))
-                    })
+                    h.iter()
+                        .find_map(|(f, h)| h.limit.map(|span| (*f, h.function, span)))
                 })
         {
             // A limiter a login's helpers apply by hand (`login_user()` calling
@@ -1569,31 +1584,61 @@ impl<'a> Judge<'a, '_> {
         credential_evidence(self.model, file, handler).is_some()
     }
 
-    /// Project functions a body calls, and the project functions those call, up to two calls
-    /// deep (`login()` → `login_user_session()` → `login_user()`), each once.
-    fn called_helpers(&self, file: usize, body: &'a [Stmt]) -> Vec<(usize, &'a Function)> {
+    /// The project functions a body calls, each once.
+    fn callees_of(&self, file: usize, body: &'a [Stmt]) -> Vec<(usize, &'a Function)> {
         let mut out: Vec<(usize, &'a Function)> = Vec::new();
-        let mut frontier: Vec<(usize, &'a [Stmt])> = vec![(file, body)];
-        for _ in 0..2 {
-            let mut next = Vec::new();
-            for (f, b) in frontier {
-                walk_exprs(b, &mut |e| {
-                    e.any(&mut |x| {
-                        if let Some(call) = x.as_call()
-                            && let Some((df, Stmt::FunctionDef(function))) =
-                                self.model.project_definition(f, &call.func)
-                            && !out
-                                .iter()
-                                .any(|(of, g)| *of == df && std::ptr::eq(*g, function.as_ref()))
-                        {
-                            out.push((df, function));
-                            next.push((df, &function.body[..]));
-                        }
-                        false
-                    });
-                });
+        walk_exprs(body, &mut |e| {
+            e.any(&mut |x| {
+                if let Some(call) = x.as_call()
+                    && let Some((df, Stmt::FunctionDef(function))) =
+                        self.model.project_definition(file, &call.func)
+                    && !out
+                        .iter()
+                        .any(|(of, g)| *of == df && std::ptr::eq(*g, function.as_ref()))
+                {
+                    out.push((df, function));
+                }
+                false
+            });
+        });
+        out
+    }
+
+    /// [`HelperFacts`] of a project function, memoised.
+    fn helper_facts(&self, file: usize, function: &'a Function) -> Rc<HelperFacts<'a>> {
+        let key = (file, function.span.start);
+        if let Some(known) = self.helper_memo.borrow().get(&key) {
+            return known.clone();
+        }
+        let facts = Rc::new(HelperFacts {
+            function,
+            callees: self.callees_of(file, &function.body),
+            reads_password: reads_submitted_password(function),
+            limit: helper_rate_limit(&function.body)
+                .or_else(|| refuses_too_many(&self.model.files[file].imports, &function.body)),
+        });
+        self.helper_memo.borrow_mut().insert(key, facts.clone());
+        facts
+    }
+
+    /// Project functions a body calls, and the project functions those call, up to two calls
+    /// deep (`login()` → `login_user_session()` → `login_user()`), each once, with what they do.
+    fn called_helpers(&self, file: usize, body: &'a [Stmt]) -> Vec<(usize, Rc<HelperFacts<'a>>)> {
+        let first = self.callees_of(file, body);
+        let mut seen: Vec<(usize, &'a Function)> = first.clone();
+        let mut out = Vec::new();
+        for (f, function) in first {
+            let facts = self.helper_facts(f, function);
+            for &(cf, callee) in &facts.callees {
+                if !seen
+                    .iter()
+                    .any(|(of, g)| *of == cf && std::ptr::eq(*g, callee))
+                {
+                    seen.push((cf, callee));
+                    out.push((cf, self.helper_facts(cf, callee)));
+                }
             }
-            frontier = next;
+            out.push((f, facts));
         }
         out
     }
