@@ -6240,10 +6240,9 @@ impl<'a> Judge<'a, '_> {
                 return None;
             }
             let key = (def_file, product.span.start);
-            let v = memoised(&self.guard_memo, key, depth, || {
+            return memoised_guard(&self.guard_memo, key, depth, || {
                 self.body_verdict(def_file, &product.body, depth + 1)
-            })?;
-            return v.authenticates.then_some(v);
+            });
         }
         let resolved = self.model.resolve_definition(file, func);
         let function = match resolved {
@@ -6300,7 +6299,7 @@ impl<'a> Judge<'a, '_> {
             return None;
         }
         let key = (def_file, function.span.start);
-        let v = memoised(&self.guard_memo, key, depth, || {
+        memoised_guard(&self.guard_memo, key, depth, || {
             // A helper handed the submitted credentials (`create_token(body)` with a
             // password in its body model) checks them: its refusals answer a bad
             // password, they do not prove a logged-in caller.
@@ -6319,8 +6318,7 @@ impl<'a> Judge<'a, '_> {
                 return Verdict::default();
             }
             self.body_verdict(def_file, &function.body, depth + 1)
-        })?;
-        v.authenticates.then_some(v)
+        })
     }
 
     /// `func(request)` after `func = globals().get("get_user_{0}".format(conf.auth_method))`:
@@ -7147,14 +7145,13 @@ impl<'a> Judge<'a, '_> {
         ctx: SelfCtx<'a>,
     ) -> Option<Verdict> {
         let key = (file, method.span.start, ctx.file, ctx.class.span.start);
-        let v = memoised(&self.method_memo, key, depth, || {
+        memoised_guard(&self.method_memo, key, depth, || {
             let inner = SelfCtx {
                 current: Some(method),
                 ..ctx
             };
             self.body_verdict_in(file, &method.body, depth + 1, Some(inner), false)
-        })?;
-        v.authenticates.then_some(v)
+        })
     }
 
     /// Walks statements looking for refusals under a condition (`gate` is the test of the
@@ -8752,10 +8749,8 @@ impl<'a> Judge<'a, '_> {
         fn presence(test: &Expr) -> bool {
             test.as_name().is_some()
                 || tests_absent_value(test)
-                || matches!(&test.kind, ExprKind::Compare { left, ops, comparators }
-                    if left.as_name().is_some()
-                        && matches!(ops.as_slice(), [CmpOp::IsNot])
-                        && matches!(comparators.as_slice(), [Expr { kind: ExprKind::NoneLiteral, .. }]))
+                || matches!(test.single_compare(), Some((left, CmpOp::IsNot, right))
+                    if left.as_name().is_some() && matches!(right.kind, ExprKind::NoneLiteral))
         }
         // The parameter and the local mappings holding it.
         let mut tracked: Vec<&str> = vec![param];
@@ -9973,17 +9968,7 @@ impl<'a> Judge<'a, '_> {
         root: &[Stmt],
         test: &'t Expr,
     ) -> Option<(&'t str, Gate)> {
-        let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &test.kind
-        else {
-            return None;
-        };
-        let ([op], [right]) = (ops.as_slice(), comparators.as_slice()) else {
-            return None;
-        };
+        let (left, op, right) = test.single_compare()?;
         if !matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn) {
             return None;
         }
@@ -10758,6 +10743,17 @@ fn memoised<K: std::hash::Hash + Eq + Copy>(
     let v = judge();
     memo.borrow_mut().insert(key, v);
     Some(v)
+}
+
+/// A memoised judgement of a callee kept only when it authenticates: what a guard call
+/// contributes.
+fn memoised_guard<K: std::hash::Hash + Eq + Copy>(
+    memo: &RefCell<HashMap<K, Verdict>>,
+    key: K,
+    depth: u32,
+    judge: impl FnOnce() -> Verdict,
+) -> Option<Verdict> {
+    memoised(memo, key, depth, judge).filter(|v| v.authenticates)
 }
 
 /// How deep chains of dependencies, guards and helpers are followed. Judgements are memoised
@@ -11600,13 +11596,7 @@ fn selects_paths(test: &Expr) -> bool {
 fn presence_tested_keys(test: &Expr) -> Vec<u32> {
     let mut starts = Vec::new();
     test.any(&mut |e| {
-        if let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &e.kind
-            && let [CmpOp::In | CmpOp::NotIn] = ops.as_slice()
-            && let [container] = comparators.as_slice()
+        if let Some((left, CmpOp::In | CmpOp::NotIn, container)) = e.single_compare()
             && matches!(left.kind, ExprKind::Str(_))
             && !words_in(container, &mut |w| ROLE.found_in(w))
         {
@@ -11678,15 +11668,9 @@ fn routing_name_literals(test: &Expr) -> Vec<u32> {
 fn asgi_scope_keys(test: &Expr) -> Vec<u32> {
     let mut starts = Vec::new();
     test.any(&mut |e| {
-        if let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &e.kind
-            && let [op] = ops.as_slice()
-            && matches!(op, CmpOp::In | CmpOp::NotIn)
+        if let Some((left, CmpOp::In | CmpOp::NotIn, right)) = e.single_compare()
             && matches!(left.as_str(), Some("session" | "user" | "auth"))
-            && match &comparators[0].kind {
+            && match &right.kind {
                 ExprKind::Attribute { attr, .. } => attr == "scope",
                 ExprKind::Name(n) => n == "scope",
                 _ => false,
@@ -12157,18 +12141,10 @@ pub fn configured_secret_operand<'e>(
     function: &Function,
     test: &'e Expr,
 ) -> Option<&'e Expr> {
-    let ExprKind::Compare {
-        left,
-        ops,
-        comparators,
-    } = &test.kind
-    else {
-        return None;
-    };
-    if ops.len() != 1 || !matches!(ops[0], CmpOp::Eq | CmpOp::NotEq) {
+    let (a, op, b) = test.single_compare()?;
+    if !matches!(op, CmpOp::Eq | CmpOp::NotEq) {
         return None;
     }
-    let (a, b) = (&**left, &comparators[0]);
     let (an, bn) = (a.as_name()?, b.as_name()?);
     let supplied = |n: &str| {
         function
@@ -13737,12 +13713,7 @@ fn imported_status_refusal(
 /// (`"user_id" not in session`): more than the presence of a value.
 fn compares_value(test: &Expr) -> bool {
     test.any(&mut |x| {
-        let ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } = &x.kind
-        else {
+        let Some((left, op, right)) = x.single_compare() else {
             return false;
         };
         let blank = |e: &Expr| {
@@ -13751,13 +13722,11 @@ fn compares_value(test: &Expr) -> bool {
                 ExprKind::NoneLiteral | ExprKind::Bool(_) | ExprKind::Int(Some(0))
             ) || e.as_str() == Some("")
         };
-        ops.len() == 1
-            && comparators.len() == 1
-            && match ops[0] {
-                CmpOp::Eq | CmpOp::NotEq => !blank(left) && !blank(&comparators[0]),
-                CmpOp::In | CmpOp::NotIn => !left.is_string_literal(),
-                _ => false,
-            }
+        match op {
+            CmpOp::Eq | CmpOp::NotEq => !blank(left) && !blank(right),
+            CmpOp::In | CmpOp::NotIn => !left.is_string_literal(),
+            _ => false,
+        }
     })
 }
 

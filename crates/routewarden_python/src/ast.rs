@@ -682,6 +682,22 @@ impl Expr {
         }
     }
 
+    /// The one comparison `left op right` of a comparison that is not a chain: `x == 1` gives
+    /// `(x, ==, 1)`; nothing for `a < b < c` or other expressions.
+    pub fn single_compare(&self) -> Option<(&Expr, CmpOp, &Expr)> {
+        match &self.kind {
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } => match (ops.as_slice(), comparators.as_slice()) {
+                ([op], [right]) => Some((left, *op, right)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The pairwise comparisons of a comparison chain: `a < b <= c` gives `(a, <, b)` and
     /// `(b, <=, c)`; nothing for other expressions.
     pub fn comparisons(&self) -> Vec<(&Expr, CmpOp, &Expr)> {

@@ -170,18 +170,7 @@ fn wildcard_membership(test: &Expr, positive: bool) -> Option<&Expr> {
     {
         return values.iter().find_map(|v| wildcard_membership(v, true));
     }
-    let ExprKind::Compare {
-        left,
-        ops,
-        comparators,
-    } = &test.kind
-    else {
-        return None;
-    };
-    let [op] = &ops[..] else { return None };
-    let [right] = comparators.as_slice() else {
-        return None;
-    };
+    let (left, op, right) = test.single_compare()?;
     let wanted = if positive {
         matches!(op, CmpOp::In | CmpOp::Eq)
     } else {

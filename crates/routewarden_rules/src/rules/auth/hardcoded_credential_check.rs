@@ -234,15 +234,11 @@ fn dispatches_on(cx: &FileContext, value: &Expr) -> bool {
     let mut literals: Vec<Span> = Vec::new();
     walk_exprs(&function.body, &mut |e| {
         e.any(&mut |x| {
-            if let ExprKind::Compare {
-                left, comparators, ..
-            } = &x.kind
-                && let [right] = comparators.as_slice()
-            {
+            if let Some((left, _, right)) = x.single_compare() {
                 let other = if left.as_name() == Some(name) {
                     Some(right)
                 } else if right.as_name() == Some(name) {
-                    Some(&**left)
+                    Some(left)
                 } else {
                     None
                 };
@@ -286,25 +282,17 @@ fn is_denylist(cx: &FileContext, compare: &Expr, op: CmpOp, value: &Expr) -> boo
             *op == joined
                 && values.iter().any(|v| v.span == compare.span)
                 && values.iter().any(|v| {
-                    let ExprKind::Compare {
-                        left,
-                        ops,
-                        comparators,
-                    } = &v.kind
-                    else {
-                        return false;
-                    };
-                    let ([o], [right]) = (ops.as_slice(), comparators.as_slice()) else {
+                    let Some((left, o, right)) = v.single_compare() else {
                         return false;
                     };
                     let other = if place_of(left).as_ref() == Some(&place) {
                         right
                     } else if place_of(right).as_ref() == Some(&place) {
-                        &**left
+                        left
                     } else {
                         return false;
                     };
-                    *o == accepting
+                    o == accepting
                         && other.as_str().is_none()
                         && !matches!(other.kind, ExprKind::NoneLiteral)
                 })

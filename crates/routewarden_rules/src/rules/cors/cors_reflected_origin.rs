@@ -116,15 +116,7 @@ fn checks_origin_header(function: &routewarden_python::ast::Function) -> bool {
     let mut found = false;
     walk_exprs(&function.body, &mut |e| {
         found |= e.any(&mut |x| {
-            let ExprKind::Compare {
-                left,
-                ops,
-                comparators,
-            } = &x.kind
-            else {
-                return false;
-            };
-            let ([op], [right]) = (&ops[..], comparators.as_slice()) else {
+            let Some((left, op, right)) = x.single_compare() else {
                 return false;
             };
             let presence = |e: &Expr| {

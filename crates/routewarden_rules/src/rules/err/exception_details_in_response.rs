@@ -811,19 +811,14 @@ impl Analysis<'_, '_> {
     fn recognised_messages(&self, test: &Expr) -> Vec<String> {
         let mut names = Vec::new();
         test.any(&mut |x| {
-            if let ExprKind::Compare {
-                left,
-                ops,
-                comparators,
-            } = &x.kind
-                && let ([op], [right]) = (&ops[..], comparators.as_slice())
+            if let Some((left, op, right)) = x.single_compare()
                 && matches!(op, CmpOp::In | CmpOp::Eq)
             {
                 let literal = |e: &Expr| e.as_str().is_some_and(|t| !t.trim().is_empty());
                 let text = if literal(left) {
                     Some(right)
-                } else if literal(right) && *op == CmpOp::Eq {
-                    Some(&**left)
+                } else if literal(right) && op == CmpOp::Eq {
+                    Some(left)
                 } else {
                     None
                 };

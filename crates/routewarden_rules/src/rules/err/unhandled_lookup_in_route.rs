@@ -522,19 +522,11 @@ fn row_key(model: &ProjectModel, file: usize, lookup: &Expr) -> Option<RowKey> {
     let ([compare], false) = (&compares[..], other_filters) else {
         return None;
     };
-    let ExprKind::Compare {
-        left,
-        ops,
-        comparators,
-    } = &compare.kind
-    else {
-        return None;
-    };
-    let ([CmpOp::Eq], [right]) = (&ops[..], &comparators[..]) else {
+    let (left, CmpOp::Eq, right) = compare.single_compare()? else {
         return None;
     };
     let (column, value) = match (&left.kind, &right.kind) {
-        (ExprKind::Attribute { .. }, ExprKind::Name(n)) => (left.as_ref(), n),
+        (ExprKind::Attribute { .. }, ExprKind::Name(n)) => (left, n),
         (ExprKind::Name(n), ExprKind::Attribute { .. }) => (right, n),
         _ => return None,
     };
