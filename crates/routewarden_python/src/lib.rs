@@ -141,6 +141,43 @@ mod tests {
     use crate::ast::{CmpOp, ExprKind};
 
     #[test]
+    fn bare_strings_keep_their_place_but_not_their_text() {
+        let parsed = parse("\"\"\"Module text.\"\"\"\nx = \"kept\"\n\"dead text\"\n");
+        let texts: Vec<Option<&str>> = parsed
+            .module
+            .body
+            .iter()
+            .map(|s| match s {
+                Stmt::Expr { value, .. }
+                | Stmt::Assign {
+                    value: Some(value), ..
+                } => value.as_str(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, [Some(""), Some("kept"), Some("")]);
+        assert_eq!(ast::code_statements(&parsed.module.body).len(), 1);
+    }
+
+    #[test]
+    fn single_comparisons_but_not_chains() {
+        let parsed = parse("a == b\na < b < c\n");
+        let [
+            Stmt::Expr { value: one, .. },
+            Stmt::Expr { value: chain, .. },
+        ] = parsed.module.body.as_slice()
+        else {
+            panic!("two expressions")
+        };
+        let (left, op, right) = one.single_compare().expect("one comparison");
+        assert_eq!(
+            (left.as_name(), op, right.as_name()),
+            (Some("a"), CmpOp::Eq, Some("b"))
+        );
+        assert!(chain.single_compare().is_none());
+    }
+
+    #[test]
     fn comparison_chains_split_into_pairs() {
         let parsed = parse("a < b <= c\n");
         let Stmt::Expr { value, .. } = &parsed.module.body[0] else {

@@ -96,6 +96,15 @@ impl<'src> Lowerer<'src> {
                 value: Some(self.expr(&t.value)),
                 span: sp,
             },
+            // A bare string is a docstring or dead text: no analysis reads it, and its text is
+            // a seventh of a project's source, so only an empty literal stands in its place.
+            ra::Stmt::Expr(e) if e.value.is_string_literal_expr() => Stmt::Expr {
+                value: Expr {
+                    kind: ExprKind::Str(String::new()),
+                    span: span(e.value.range()),
+                },
+                span: sp,
+            },
             ra::Stmt::Expr(e) => Stmt::Expr {
                 value: self.expr(&e.value),
                 span: sp,
