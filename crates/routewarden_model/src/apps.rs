@@ -1727,8 +1727,13 @@ pub fn resolve_object<'a>(
             {
                 return Some(id);
             }
-            let qualified = model.files[file].imports.resolve(expr)?;
-            resolve_qualified(model, &qualified, depth)
+            if let Some(qualified) = model.files[file].imports.resolve(expr)
+                && let Some(id) = resolve_qualified(model, &qualified, depth)
+            {
+                return Some(id);
+            }
+            // `app_state.api.include_router(...)` after `app_state.api = FastAPI()`.
+            module_instance_attribute(model, file, scope, value, attr)
         }
         // `self._app.include_router(self._router())`: what a method of the instance returns.
         ExprKind::Call(call) => {
@@ -3693,6 +3698,14 @@ fn gather_items<'a>(
             }
         }
     }
+    // `for extra in getattr(authenticator, "include_routers", []):` over a plugin object the
+    // configuration picks: the list the one project class keeping that attribute builds.
+    if let Some(call) = expr.as_call()
+        && let Some((kept_file, method, value)) = kept_attribute_list(model, file, call)
+    {
+        gather_items(model, kept_file, &[method], value, out, depth + 1);
+        return;
+    }
     let origin = model.resolve_value(file, scope, expr);
     match &origin.expr.kind {
         ExprKind::List(items) | ExprKind::Tuple(items) => {
@@ -3719,6 +3732,65 @@ fn gather_items<'a>(
         }
         _ => {}
     }
+}
+
+/// `getattr(obj, "include_routers", [])` (the builtin, with a literal name and a default)
+/// where the project has exactly one module-level class whose methods set
+/// `self.include_routers = [...]` to a list or tuple: its file, the method and that value.
+/// The object is whatever the configuration hands over, so the one class that can give the
+/// attribute is what it holds; with several the choice is unknown.
+fn kept_attribute_list<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    call: &Call,
+) -> Option<(usize, &'a Function, &'a Expr)> {
+    let [_, name, default] = call.args.as_slice() else {
+        return None;
+    };
+    if call.func.as_name() != Some("getattr")
+        || !call.keywords.is_empty()
+        || !matches!(default.kind, ExprKind::List(_) | ExprKind::Tuple(_))
+        || matches!(
+            model.resolve_definition(file, &call.func),
+            Some((_, Some(_), _))
+        )
+    {
+        return None;
+    }
+    let ExprKind::Str(attr) = &name.kind else {
+        return None;
+    };
+    let mut found = None;
+    for (i, module) in model.files.iter().enumerate() {
+        if !module.may_mention(attr) {
+            continue;
+        }
+        for stmt in module.body() {
+            let Stmt::ClassDef(class) = stmt else {
+                continue;
+            };
+            for s in &class.body {
+                let Stmt::FunctionDef(method) = s else {
+                    continue;
+                };
+                if !method.self_attributes.may_contain(attr) {
+                    continue;
+                }
+                for (receiver, value) in crate::values::attribute_assignments(&method.body, attr) {
+                    if receiver.as_name() != Some("self") {
+                        continue;
+                    }
+                    if found.is_some()
+                        || !matches!(value.kind, ExprKind::List(_) | ExprKind::Tuple(_))
+                    {
+                        return None;
+                    }
+                    found = Some((i, method.as_ref(), value));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The `Middleware(cls, ...)` entries of a Starlette `middleware=` list, followed through
@@ -5530,6 +5602,24 @@ impl<'a> Extractor<'a> {
                     span,
                     when,
                 });
+            }
+            // `app_state.api = FastAPI()` in a function, on a module-level instance whose
+            // class declares `api: FastAPI`.
+            ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } if receiver.as_name().is_some()
+                && let Some(call) = value.as_call()
+                && let Some(kind) = constructed_kind(self.model, self.file, &call.func)
+                && let Some(id) = module_instance_attribute(
+                    self.model,
+                    self.file,
+                    &self.scope,
+                    receiver,
+                    attr,
+                ) =>
+            {
+                self.constructed(id, kind, call, span);
             }
             // `app.state.limiter = limiter`
             ExprKind::Attribute { value: state, attr } if attr == "limiter" => {
@@ -11376,17 +11466,77 @@ fn instance_attribute_name(class: &Class, attr: &str) -> String {
     format!("{}.{attr}", class.name)
 }
 
-/// The value of the first `self.attr = value` in a class's own methods.
-pub(crate) fn instance_attribute_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
-    class.body.iter().find_map(|stmt| match stmt {
-        Stmt::FunctionDef(method) if method.self_attributes.may_contain(attr) => {
-            crate::values::attribute_assignments(&method.body, attr)
-                .into_iter()
-                .find(|(receiver, _)| receiver.as_name() == Some("self"))
-                .map(|(_, value)| value)
+/// The object kept in attribute `attr` of a module-level instance of a project class
+/// (`app_state = ApplicationState()`, read here or imported) whose class declares the
+/// attribute with a framework type (`api: FastAPI`): `app_state.api = FastAPI(...)` in a
+/// function builds it, `app_state.api.include_router(...)` elsewhere mounts on it. Named for the
+/// class, as `self.api` is: the instances share it.
+fn module_instance_attribute(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    receiver: &Expr,
+    attr: &str,
+) -> Option<ObjectId> {
+    let name = receiver.as_name()?;
+    if name == "self"
+        || scope
+            .iter()
+            .any(|f| f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == name))
+    {
+        return None;
+    }
+    let module = &model.files[file];
+    if module.top_level(name).is_none() && module.imports.get(name).is_none() {
+        return None;
+    }
+    let (class_file, class) = module_instance_class(model, file, receiver)?;
+    let declared = class.body.iter().any(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            annotation: Some(annotation),
+            ..
+        } => {
+            targets.iter().any(|t| t.as_name() == Some(attr))
+                && constructed_kind(model, class_file, unwrapped_optional(annotation)).is_some()
         }
-        _ => None,
+        _ => false,
+    });
+    declared.then(|| ObjectId {
+        file: class_file,
+        scope: None,
+        name: instance_attribute_name(class, attr),
     })
+}
+
+/// The value of the first `self.attr = value` in a class's own methods. `self.api_app = None`
+/// (a placeholder in `__init__`) binds nothing the instance is used as: the next assignment is
+/// what the attribute holds.
+pub(crate) fn instance_attribute_value<'a>(class: &'a Class, attr: &str) -> Option<&'a Expr> {
+    instance_attribute_values(class, attr).next()
+}
+
+/// The values of every `self.attr = value` in a class's own methods but `None`, in order.
+fn instance_attribute_values<'a, 's>(
+    class: &'a Class,
+    attr: &'s str,
+) -> impl Iterator<Item = &'a Expr> + use<'a, 's> {
+    class
+        .body
+        .iter()
+        .filter_map(move |stmt| match stmt {
+            Stmt::FunctionDef(method) if method.self_attributes.may_contain(attr) => Some(
+                crate::values::attribute_assignments(&method.body, attr)
+                    .into_iter()
+                    .filter(|(receiver, value)| {
+                        receiver.as_name() == Some("self")
+                            && !matches!(value.kind, ExprKind::NoneLiteral)
+                    })
+                    .map(|(_, value)| value),
+            ),
+            _ => None,
+        })
+        .flatten()
 }
 
 /// The object `self.attr` denotes in a method of a project class (or of a class a parameter
@@ -11463,7 +11613,23 @@ fn class_instance_object(
             // stands for what each `ServiceApi(app)` passes.
             let name = value.as_name()?;
             let init = init?;
-            init_parameter(init, name).then(|| parameter_id(f, init, name))
+            let param = init.params.iter().skip(1).find(|p| p.name == name)?;
+            // `api_app: Optional[FastAPI] = None`, then `if not self.api_app: self.api_app =
+            // FastAPI()` in a method: without an argument the instance builds its own, the
+            // application of the code analysed.
+            if param
+                .default
+                .as_ref()
+                .is_some_and(|d| matches!(d.kind, ExprKind::NoneLiteral))
+                && instance_attribute_values(c, attr).any(|v| is_construction(model, f, v))
+            {
+                return Some(ObjectId {
+                    file: f,
+                    scope: None,
+                    name: instance_attribute_name(c, attr),
+                });
+            }
+            Some(parameter_id(f, init, name))
         })
 }
 
@@ -15136,6 +15302,137 @@ app.include_router(admin)
                 "svc.routers.app GET /admin/items Depends(bearer)",
                 "svc.routers.app GET /shop/health -",
                 "svc.routers.app GET /shop/items -",
+            ]
+        );
+    }
+
+    /// Applications kept on an object's attribute and created where they are used:
+    /// `panel_state.api = FastAPI()` on a module-level instance whose class declares `api:
+    /// FastAPI`; `self.api_app`, handed to `__init__` (default `None`) or set to `None` there,
+    /// and created in a method, with the outer router's prefix (`self.router =
+    /// APIRouter(prefix=prefix)`, `prefix="/v1"`); and a router a plugin class keeps in
+    /// `self.extra_routers`, included through `getattr(plugin, "extra_routers", [])`.
+    #[test]
+    fn applications_created_on_attributes_and_routers_kept_on_plugins() {
+        let model = project_model(&[
+            ("panel/__init__.py", ""),
+            (
+                "panel/state.py",
+                r#"
+from fastapi import FastAPI
+
+
+class PanelState:
+    api: FastAPI
+
+
+panel_state = PanelState()
+"#,
+            ),
+            (
+                "panel/server.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+
+from panel.state import panel_state
+
+router = APIRouter()
+
+
+@router.post("/api/jobs")
+def queue_job(url: str):
+    return {}
+
+
+def serve():
+    panel_state.api = FastAPI()
+    panel_state.api.include_router(router)
+"#,
+            ),
+            (
+                "host.py",
+                r#"
+from typing import Optional
+
+from fastapi import APIRouter, FastAPI
+
+
+def make_router():
+    router = APIRouter(prefix="/things")
+
+    @router.post("/run")
+    def run_thing(name: str):
+        return {}
+
+    return router
+
+
+class Host:
+    def __init__(self, api_app: Optional[FastAPI] = None):
+        self.api_app = api_app
+        self.router = None
+
+    def get_app(self, prefix: str = "/v1") -> FastAPI:
+        if not self.api_app:
+            self.api_app = FastAPI()
+        if not self.router:
+            self.router = APIRouter(prefix=prefix)
+        self.router.include_router(make_router())
+        self.api_app.include_router(self.router)
+        return self.api_app
+
+
+class Runner:
+    def __init__(self):
+        self.api_app = None
+
+    def start(self) -> FastAPI:
+        self.api_app = FastAPI()
+        self.api_app.include_router(make_router(), prefix="/jobs")
+        return self.api_app
+"#,
+            ),
+            (
+                "plugins.py",
+                r#"
+from fastapi import APIRouter
+
+
+class SingleSignOn:
+    def __init__(self):
+        router = APIRouter()
+
+        @router.get("/login")
+        async def sso_login():
+            return {}
+
+        self.extra_routers = [router]
+"#,
+            ),
+            (
+                "app.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+
+
+def build_app(providers):
+    app = FastAPI()
+    auth_router = APIRouter()
+    for name, authenticator in providers:
+        for extra in getattr(authenticator, "extra_routers", []):
+            auth_router.include_router(extra, prefix=f"/provider/{name}")
+    app.include_router(auth_router, prefix="/api/auth")
+    return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            vec![
+                "app.build_app().app GET /api/auth/provider/{…}/login -",
+                "host.Host.api_app POST /v1/things/run -",
+                "host.Runner.api_app POST /jobs/things/run -",
+                "panel.state.PanelState.api POST /api/jobs -",
             ]
         );
     }
