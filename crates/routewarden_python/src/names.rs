@@ -26,6 +26,15 @@ pub struct ModuleCall {
     pub in_function: bool,
 }
 
+/// Flask before 1.0 redirected `flask.ext.<name>` to the extension's own package,
+/// `flask_<name>` (`from flask.ext import login` imports `flask_login`; old code keeps it as
+/// the `except ImportError:` fallback of `import flask_login as login`): the qualified name
+/// of what such an import binds.
+fn flask_ext_redirect(qualified: &str) -> Option<String> {
+    let rest = qualified.strip_prefix("flask.ext.")?;
+    (!rest.is_empty()).then(|| format!("flask_{rest}"))
+}
+
 /// Builtins the rules recognise when they are not shadowed by an import.
 fn is_builtin(name: &str) -> bool {
     matches!(
@@ -71,6 +80,7 @@ impl Imports {
         in_function: bool,
         module_level: &mut HashSet<String>,
     ) {
+        let qualified = flask_ext_redirect(&qualified).unwrap_or(qualified);
         if in_function {
             if !module_level.contains(&local) {
                 self.bindings.insert(local, qualified);
@@ -388,6 +398,21 @@ mod tests {
         assert_eq!(absolute_module("a.b.c", false, None, 2).unwrap(), "a");
         assert_eq!(absolute_module("a", false, Some("x"), 3), None);
         assert_eq!(absolute_module("m", false, Some("x.y"), 0).unwrap(), "x.y");
+    }
+
+    #[test]
+    fn flask_ext_imports_bind_the_extension_package() {
+        let source = "try:\n    import flask_login as login\nexcept ImportError:\n    from flask.ext import login\n\
+            from flask.ext.sqlalchemy import SQLAlchemy\nimport flask.ext.wtf as wtf\nfrom flask import ext\n";
+        let parsed = crate::parse(source);
+        let imports = Imports::collect(&parsed.module.body, "m", false);
+        assert_eq!(imports.get("login"), Some("flask_login"));
+        assert_eq!(
+            imports.get("SQLAlchemy"),
+            Some("flask_sqlalchemy.SQLAlchemy")
+        );
+        assert_eq!(imports.get("wtf"), Some("flask_wtf"));
+        assert_eq!(imports.get("ext"), Some("flask.ext"));
     }
 
     #[test]

@@ -1007,17 +1007,34 @@ pub fn binds_public(cx: &FileContext, host: &Expr) -> bool {
 
 /// True when `span` lies in the branch of an `if` that runs only with debug mode on:
 /// `if app.debug:`, `if app.config["DEBUG"]:`, `if settings.DEBUG:`,
-/// `if os.environ.get("FLASK_DEBUG") == "1":`, or the `else` of `if not ...:`.
+/// `if os.environ.get("FLASK_DEBUG") == "1":`, or the `else` of `if not ...:`; also a local
+/// copy of such a switch, `use_debugger = self.debug` then `if use_debugger:`.
 pub fn under_debug_guard(cx: &FileContext, span: Span) -> bool {
-    let body = cx.function().map_or(cx.file.body(), |f| f.body.as_slice());
-    guarded(body, span)
+    let function = cx.function();
+    let body = function.map_or(cx.file.body(), |f| f.body.as_slice());
+    guarded(body, span, &|test| {
+        is_debug_switch(test) || copies_debug_switch(body, function, test)
+    })
+}
+
+/// Whether `test` is a name of the scope whose every assignment there is a debug switch
+/// (`use_debugger = self.debug`), and not a parameter, which a caller may set to anything.
+fn copies_debug_switch(body: &[Stmt], function: Option<&Function>, test: &Expr) -> bool {
+    let Some(name) = test.as_name() else {
+        return false;
+    };
+    if function.is_some_and(|f| f.params.iter().any(|p| p.name == name)) {
+        return false;
+    }
+    let values = crate::credentials::assigned_values(body, name);
+    !values.is_empty() && values.into_iter().all(is_debug_switch)
 }
 
 fn contains(outer: Span, inner: Span) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-fn guarded(body: &[Stmt], span: Span) -> bool {
+fn guarded(body: &[Stmt], span: Span, is_switch: &dyn Fn(&Expr) -> bool) -> bool {
     let Some(stmt) = body.iter().find(|s| contains(s.span(), span)) else {
         return false;
     };
@@ -1026,7 +1043,7 @@ fn guarded(body: &[Stmt], span: Span) -> bool {
     } = stmt
     {
         let (negated, test) = without_not(test);
-        if is_debug_switch(test) {
+        if is_switch(test) {
             let branch: &[Stmt] = if negated { orelse } else { body };
             if branch.iter().any(|s| contains(s.span(), span)) {
                 return true;
@@ -1036,7 +1053,7 @@ fn guarded(body: &[Stmt], span: Span) -> bool {
     if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
         return false;
     }
-    stmt.child_bodies().any(|b| guarded(b, span))
+    stmt.child_bodies().any(|b| guarded(b, span, is_switch))
 }
 
 fn is_debug_switch(test: &Expr) -> bool {

@@ -16,7 +16,9 @@ use rustc_hash::FxHashSet as HashSet;
 declare_rule! {
     /// ## What it finds
     /// A Flask application that keeps users in cookie sessions (Flask's `session` or
-    /// Flask-Login) and has POST routes reading form data (`request.form`, `request.values`,
+    /// Flask-Login, also imported by its old name `flask.ext.login`, which Flask before 1.0
+    /// redirected to `flask_login`, as in `try: import flask_login as login` / `except
+    /// ImportError: from flask.ext import login`) and has POST routes reading form data (`request.form`, `request.values`,
     /// `request.files`, also returned by a project function the handler calls:
     /// `data = get_request_data()`), while CSRF protection is not enabled for that application: no
     /// `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or with

@@ -17,7 +17,8 @@ declare_rule! {
     /// through `os.environ`. Critical when `run_simple` or `app.run` binds every interface (also
     /// through a command-line option or an environment variable whose default is `"0.0.0.0"`).
     /// Code in an `if` that runs only in debug mode (`if app.debug:`,
-    /// `if app.config["DEBUG"]:`, `if settings.DEBUG:`) is not reported.
+    /// `if app.config["DEBUG"]:`, `if settings.DEBUG:`, also a local copy of the switch,
+    /// `use_debugger = self.debug` then `if use_debugger:`) is not reported.
     ///
     /// ## Why is this dangerous
     /// The interactive debugger is a Python console in the browser: on any error page, whoever

@@ -62,8 +62,10 @@ declare_rule! {
     /// reported once, at the wrapper), returned by a project helper one call away whose
     /// result the route handler returns (`obj, status = service.run(...)` then `return obj,
     /// status`, where `run` answers `except Exception as err:` with `{"error": str(err)},
-    /// 400`, also converted, `return jsonable_encoder(run_job(...))`; reported once, at the
-    /// helper), put by a helper in an `HTTPException` it raises
+    /// 400`, also converted, `return jsonable_encoder(run_job(...))`; also a helper the
+    /// handler defines itself whose result it stores into a dict it returns, `result[key] =
+    /// size_of(probe)` where `size_of` answers `except Exception as e:` with `"%r" % e`;
+    /// reported once, at the helper), put by a helper in an `HTTPException` it raises
     /// with the exception a caller catches and passes it (`except Exception as error:
     /// return self.error_execute_sql(error)`; judged with the callers' exceptions, unless
     /// the caller also chooses the status), unpacked from a helper's tuple (`status, body =
@@ -93,7 +95,10 @@ declare_rule! {
     /// holds a result or an error, and the code branches on which) is reported where the
     /// clause builds it, unless the clause leaves; a response built and
     /// never returned nor read (`ret = Response(...)` then `return {"success": True}`) sends
-    /// nothing. Helpers are followed through `await`, `or` fallbacks and regular-expression
+    /// nothing. Locals are followed in the order the statements run: a local holds the text
+    /// from the statement that gives it, so an early branch answering with a literal held in
+    /// the same local (`result = {"logs": "bad json"}; return json.dumps(result)`) is not
+    /// reported because a later `except` clause stores a traceback in it. Helpers are followed through `await`, `or` fallbacks and regular-expression
     /// substitutions (`_KEY_RE.sub("sk-***", text)`: the rest of the text still goes out).
     ///
     /// Logging calls are never sinks, and the steps of background jobs (functions decorated
@@ -430,6 +435,10 @@ struct Analysis<'c, 'a> {
     /// parameter (`response.status_code = 500`), with that status: what the handler returns
     /// from the clause, or a local the clause gave the text, is sent with it.
     clause_statuses: Vec<(Span, Status)>,
+    /// Locals given a value without the text before the statement that gives them the text
+    /// (learnt for the whole function up front): untainted from there, tainted again when
+    /// [`ExceptionDetailsInResponse::check_body`] reaches that statement.
+    rebound: Vec<String>,
 }
 
 impl<'c, 'a> Analysis<'c, 'a> {
@@ -452,6 +461,7 @@ impl<'c, 'a> Analysis<'c, 'a> {
             origins: HashMap::default(),
             carried: HashMap::default(),
             clause_statuses: Vec::new(),
+            rebound: Vec::new(),
         }
     }
 }
@@ -1371,6 +1381,54 @@ impl Analysis<'_, '_> {
         let name = root.as_name()?;
         let f = self.scope.last()?;
         routewarden_model::values::local_assignment(f, name).map(|_| name)
+    }
+
+    /// The taint of the locals an assignment binds, in the order the statements run: what the
+    /// function learnt up front holds from the assignment that gives the text, not before it.
+    /// `result = {"logs": "bad json"}; return json.dumps(result)` in an early branch sends a
+    /// literal even though `result = {"logs": traceback.format_exc()}` comes later.
+    fn follow_assignment_order(&mut self, stmt: &Stmt, targets: &[Expr], value: &Expr, at: Span) {
+        let later_origin = |a: &Self, n: &str| a.origins.get(n).is_some_and(|o| o.start > at.end);
+        fn root(t: &Expr) -> Option<&str> {
+            let mut root = t;
+            while let ExprKind::Subscript { value, .. } = &root.kind {
+                root = value;
+            }
+            root.as_name()
+        }
+        for t in targets {
+            if let Some(n) = t.as_name()
+                && later_origin(self, n)
+                && !self.carried.contains_key(n)
+                && self.tainted.contains_key(n)
+                && self.taint(value).is_none()
+            {
+                self.tainted.remove(n);
+                self.sole_source.remove(n);
+                self.rebound.push(n.to_string());
+            }
+        }
+        // The statement that gives a rebound local the text: tainted again from here.
+        if !self.rebound.is_empty()
+            && targets
+                .iter()
+                .filter_map(root)
+                .any(|n| self.rebound.iter().any(|r| r == n))
+            && self.taint(value).is_some()
+        {
+            self.learn_assignments(std::slice::from_ref(stmt));
+        }
+    }
+
+    /// `status.set_exception(ex)` on a local rebound before it (see
+    /// [`Analysis::follow_assignment_order`]): tainted again from here.
+    fn follow_method_order(&mut self, stmt: &Stmt, value: &Expr) {
+        if !self.rebound.is_empty()
+            && let Some((n, _)) = self.written_by_method(value)
+            && self.rebound.iter().any(|r| r == n)
+        {
+            self.learn_assignments(std::slice::from_ref(stmt));
+        }
     }
 
     fn learn_assignments(&mut self, body: &[Stmt]) {
@@ -3402,6 +3460,7 @@ impl ExceptionDetailsInResponse {
                     match other {
                         // A response built and dropped is never sent.
                         Stmt::Expr { value, span } if !analysis.builds_response(value) => {
+                            analysis.follow_method_order(stmt, value);
                             self.check_calls(analysis, value, *span, out);
                         }
                         Stmt::Assign {
@@ -3447,6 +3506,7 @@ impl ExceptionDetailsInResponse {
                                     analysis.tainted.remove(n);
                                 }
                             }
+                            analysis.follow_assignment_order(stmt, targets, value, *span);
                         }
                         _ => {}
                     }
@@ -3817,7 +3877,14 @@ fn wraps_route_handler(cx: &FileContext, f: &Function) -> bool {
 /// (`obj, status = service.run(...)`, then `return obj, status`).
 fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
     let model = cx.model;
-    let is_f = |at: usize, expr: &Expr| {
+    // The function `f` is defined in, when it is defined directly in its body.
+    let enclosing = cx.functions.last().filter(|outer| {
+        outer
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef(d) if d.span == f.span))
+    });
+    let is_f = |at: usize, expr: &Expr, handler: &Function| {
         // `return jsonable_encoder(f(...))`, `dict(f(...))`: the same value, converted.
         let mut expr = expr;
         while let Some(call) = expr.as_call()
@@ -3838,8 +3905,12 @@ fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
         };
         expr.as_call().is_some_and(|call| {
             call.func.last_name() == Some(f.name.as_str())
-                && crate::untrusted::resolve_callee(model, at, &call.func)
+                && (crate::untrusted::resolve_callee(model, at, &call.func)
                     .is_some_and(|(file, def, _)| file == cx.file_index && def.span == f.span)
+                    // A helper the handler defines itself, called by its name.
+                    || (call.func.as_name().is_some()
+                        && at == cx.file_index
+                        && enclosing.is_some_and(|outer| outer.span == handler.span)))
         })
     };
     // By name first: most handlers do not answer with a call of that name.
@@ -3856,19 +3927,33 @@ fn returned_by_route(cx: &FileContext, f: &Function) -> bool {
                 targets,
                 value: Some(value),
                 ..
-            } if is_f(at, value) => {
+            } if is_f(at, value, handler) => {
                 for t in targets {
                     names.extend(
                         routewarden_model::target_names(t)
                             .into_iter()
                             .map(str::to_string),
                     );
+                    // `result[key] = f(...)` into a dict the handler made: the dict carries
+                    // it. Only for a helper the handler defines: a project helper given the
+                    // handler's exception is reported where the handler stores what it returns.
+                    let mut root = t;
+                    while let ExprKind::Subscript { value, .. } = &root.kind {
+                        root = value;
+                    }
+                    if !std::ptr::eq(root, t)
+                        && enclosing.is_some_and(|outer| outer.span == handler.span)
+                        && let Some(n) = root.as_name()
+                        && routewarden_model::values::local_assignment(handler, n).is_some()
+                    {
+                        names.push(n.to_string());
+                    }
                 }
             }
             Stmt::Return {
                 value: Some(value), ..
             } => {
-                returned |= is_f(at, value)
+                returned |= is_f(at, value, handler)
                     || (!names.is_empty() && carries_text(model, at, value, &names, 0));
             }
             _ => {}
