@@ -390,6 +390,7 @@ impl<'a> AppModel<'a> {
                         scope: Vec::new(),
                         loops: Vec::new(),
                         gathered: Vec::new(),
+                        unpacked: Vec::new(),
                         conditions: Vec::new(),
                         classes: Vec::new(),
                         names: std::cell::RefCell::default(),
@@ -2721,6 +2722,31 @@ fn path_text_at(
                 left + &right
             }
         }
+        // `"/api/{0}".format(API_VERSION)`, `"/api/%s" % API_VERSION`: the template filled
+        // with the constants' texts; unknown when any argument is.
+        ExprKind::Call(call)
+            if depth < 6
+                && let ExprKind::Attribute { value, attr } = &call.func.kind
+                && attr == "format"
+                && let Some(template) = value.as_str() =>
+        {
+            constant_template_text(
+                |value| format_template(call, template, value),
+                |e| format_argument_text(model, origin.file, &origin.scope, e, depth),
+            )
+        }
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Mod,
+            right,
+        } if depth < 6
+            && let Some(template) = left.as_str() =>
+        {
+            constant_template_text(
+                |value| percent_template(template, right, value),
+                |e| format_argument_text(model, origin.file, &origin.scope, e, depth),
+            )
+        }
         // `os.environ.get("CHAT_ROUTE", "/api/chat")`: the path unless the deployment sets
         // another.
         ExprKind::Call(call)
@@ -2840,6 +2866,244 @@ fn path_text_at(
         },
         _ => "<dynamic>".to_string(),
     }
+}
+
+/// A template filled by `fill` with each argument's text from `text`: `<dynamic>` when the
+/// template does not fit its arguments or any argument is unknown.
+fn constant_template_text<'e>(
+    fill: impl FnOnce(&mut dyn FnMut(&'e Expr) -> String) -> Option<String>,
+    mut text: impl FnMut(&'e Expr) -> String,
+) -> String {
+    let mut known = true;
+    let filled = fill(&mut |e| {
+        let t = text(e);
+        known &= !t.contains("<dynamic>") && !t.contains('…');
+        t
+    });
+    match filled {
+        Some(filled) if known => filled,
+        _ => "<dynamic>".to_string(),
+    }
+}
+
+/// The text of a formatting argument: a path text, or an integer constant's digits
+/// (`API_VERSION = 1`).
+fn format_argument_text(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    expr: &Expr,
+    depth: u32,
+) -> String {
+    let origin = model.resolve_value(file, scope, expr);
+    match origin.expr.kind {
+        ExprKind::Int(Some(n)) => n.to_string(),
+        _ => path_text_at(model, file, scope, expr, depth + 1),
+    }
+}
+
+/// `'/{}/<sort>'.format(d)`: the template with `{}`, `{0}` and `{name}` fields replaced by
+/// `value`'s text of the argument (no format specs). `None` when a field has no argument or
+/// the call spreads its arguments.
+fn format_template<'e>(
+    call: &'e Call,
+    template: &str,
+    value: &mut dyn FnMut(&'e Expr) -> String,
+) -> Option<String> {
+    let positional: Vec<&'e Expr> = positional_args(&call.args).collect();
+    if positional.len() != call.args.len() || call.has_kwargs_spread() {
+        return None;
+    }
+    let mut out = String::new();
+    let mut next = 0;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let field: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let arg = if field.is_empty() {
+                    next += 1;
+                    positional.get(next - 1).copied()
+                } else if let Ok(index) = field.parse::<usize>() {
+                    positional.get(index).copied()
+                } else {
+                    call.keyword(&field)
+                };
+                out.push_str(&value(arg?));
+            }
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// `'/<int:node>/%s' % url`, `'/%s/%s' % (a, b)`: the template with each `%s` or `%d`
+/// replaced by `value`'s text of the next argument, `%%` by `%`. `None` for other
+/// conversions or a count of arguments that does not fit.
+fn percent_template<'e>(
+    template: &str,
+    right: &'e Expr,
+    value: &mut dyn FnMut(&'e Expr) -> String,
+) -> Option<String> {
+    let values: &'e [Expr] = match &right.kind {
+        ExprKind::Tuple(items) => items,
+        _ => std::slice::from_ref(right),
+    };
+    let mut values = values.iter();
+    let mut out = String::new();
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some('s' | 'd') => out.push_str(&value(values.next()?)),
+            _ => return None,
+        }
+    }
+    values.next().is_none().then_some(out)
+}
+
+/// The project modules `module` stands for when it is bound by `__import__(...)` or
+/// `importlib.import_module(...)` of `"<package>." + name` (`%`, `.format()` or an f-string
+/// alike) inside `for name in os.listdir(os.path.dirname(__file__))`, where `<package>` is
+/// the package whose folder that is (the package of the file itself): every module of the
+/// folder, read from the project, never imported. Empty otherwise.
+fn folder_walk_modules(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    module: &Expr,
+) -> Vec<usize> {
+    let Some(name) = module.as_name() else {
+        return Vec::new();
+    };
+    let source = &model.files[file];
+    let body = match scope.last() {
+        Some(function) => function.body.as_slice(),
+        None => source.body(),
+    };
+    let Some(call) = crate::values::last_assignment(body, name)
+        .and_then(Expr::as_call)
+        .filter(|c| {
+            matches!(
+                source.imports.resolve(&c.func).as_deref(),
+                Some("importlib.import_module" | "builtins.__import__")
+            )
+        })
+    else {
+        return Vec::new();
+    };
+    let Some((head, variable)) = call.args.first().and_then(module_name_template) else {
+        return Vec::new();
+    };
+    // The folder `os.path.dirname(__file__)` names is this file's package.
+    let package = if source.is_package {
+        source.module_name.as_str()
+    } else {
+        match source.module_name.rsplit_once('.') {
+            Some((package, _)) => package,
+            None => return Vec::new(),
+        }
+    };
+    if head.strip_suffix('.') != Some(package) {
+        return Vec::new();
+    }
+    // The import runs in a loop over the folder's entries, on the entry's name.
+    let mut walked = false;
+    crate::security::walk_stmts(body, &mut |stmt| {
+        if let Stmt::For {
+            target,
+            iter,
+            body: loop_body,
+            ..
+        } = stmt
+            && let Some(entry) = target.as_name()
+            && lists_own_folder(source, iter)
+            && variable.any(&mut |e| e.as_name() == Some(entry))
+            && crate::values::last_assignment(loop_body, name)
+                .is_some_and(|v| std::ptr::eq(v.as_call().unwrap_or(call), call))
+        {
+            walked = true;
+        }
+    });
+    if !walked {
+        return Vec::new();
+    }
+    model
+        .submodules(package, false, false)
+        .into_iter()
+        .filter_map(|m| model.module(m).map(|(f, _)| f))
+        .collect()
+}
+
+/// `"pkg.views.%s" % name`, `"pkg.views." + name`, `f"pkg.views.{name}"`,
+/// `"pkg.views.{}".format(name)`: the literal head and the expression appended.
+fn module_name_template(arg: &Expr) -> Option<(&str, &Expr)> {
+    match &arg.kind {
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Mod,
+            right,
+        } => Some((left.as_str()?.strip_suffix("%s")?, right)),
+        ExprKind::BinOp {
+            left,
+            op: BinOp::Add,
+            right,
+        } => Some((left.as_str()?, right)),
+        ExprKind::FString(parts) => match parts.as_slice() {
+            [FStringPart::Literal(head), FStringPart::Value(v)] => Some((head.as_str(), v)),
+            _ => None,
+        },
+        ExprKind::Call(call) => match (&call.func.kind, call.args.as_slice()) {
+            (ExprKind::Attribute { value, attr }, [v]) if attr == "format" => {
+                Some((value.as_str()?.strip_suffix("{}")?, v))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `os.listdir(os.path.dirname(__file__))` (the file's path made absolute or real first,
+/// alike): the entries of the file's own folder.
+fn lists_own_folder(source: &crate::project::SourceModule, iter: &Expr) -> bool {
+    fn call_of<'e>(
+        source: &crate::project::SourceModule,
+        e: &'e Expr,
+        names: &[&str],
+    ) -> Option<&'e Call> {
+        e.as_call().filter(|c| {
+            c.keywords.is_empty()
+                && c.args.len() == 1
+                && source
+                    .imports
+                    .resolve(&c.func)
+                    .is_some_and(|q| names.contains(&q.as_str()))
+        })
+    }
+    let call_of = |e, names| call_of(source, e, names);
+    let Some(listed) = call_of(iter, &["os.listdir"]) else {
+        return false;
+    };
+    let Some(folder) = call_of(&listed.args[0], &["os.path.dirname"]) else {
+        return false;
+    };
+    let mut path = &folder.args[0];
+    if let Some(made) = call_of(path, &["os.path.abspath", "os.path.realpath"]) {
+        path = &made.args[0];
+    }
+    path.as_name() == Some("__file__")
 }
 
 /// Readers whose result is a plain mapping of settings read from a file or text.
@@ -3977,6 +4241,9 @@ struct Extractor<'a> {
     /// the scope it is read in, its items gathered only when a registration asks
     /// ([`gather_items`]).
     gathered: Vec<(&'a str, Vec<&'a Function>, &'a Expr)>,
+    /// Each enclosing `for a, b in iter:` loop that unpacks its items: each name with its
+    /// position, the scope and the iterable ([`Extractor::folder_module_children`]).
+    unpacked: Vec<UnpackedName<'a>>,
     /// The `if`s enclosing the current statement in the current function, with the branch
     /// taken. Their text is written out only when something is registered under them.
     conditions: Vec<Branch<'a>>,
@@ -4006,6 +4273,10 @@ struct Extractor<'a> {
 
 /// An item of a list a loop iterates, with the file and scope it is written in.
 type LoopItem<'a> = (usize, Vec<&'a Function>, &'a Expr);
+
+/// A name a `for` loop unpacks from each item: the name, its position, the scope the loop is
+/// in and the iterable.
+type UnpackedName<'a> = (&'a str, usize, Vec<&'a Function>, &'a Expr);
 
 /// A name read in a function (its start; `None` at module level).
 type ScopedName<'a> = (Option<u32>, &'a str);
@@ -5108,6 +5379,147 @@ impl<'a> Extractor<'a> {
             .collect()
     }
 
+    /// The objects a registration's child stands for when it is an attribute of the modules a
+    /// package imports by walking its own folder ([`folder_walk_modules`]), each with its
+    /// prefix: `view.blueprint` read where the module is imported, or a name a loop unpacks
+    /// from rows such as `(view.blueprint, view.routes)`. A prefix read from the same rows
+    /// (`for prefix in prefixes`, or `view.prefix` unpacked) is the module's own value, one
+    /// registration per path it lists; any other prefix is `prefix`. Only modules that
+    /// define the attribute register something. Empty when the child is none of these.
+    fn folder_module_children(
+        &self,
+        child: &'a Expr,
+        prefix_expr: Option<&'a Expr>,
+        prefix: &Option<String>,
+    ) -> Vec<(ObjectId, Option<String>)> {
+        // Each module attribute the child reads, where it is written, and the row it is
+        // part of (for a child a loop unpacks).
+        let mut parts: Vec<(usize, Vec<&'a Function>, &'a Expr, Option<&'a Expr>)> = Vec::new();
+        let mut rows_iter: Option<&'a Expr> = None;
+        match &child.kind {
+            ExprKind::Attribute { value, .. } if value.as_name().is_some() => {
+                parts.push((self.file, self.scope.clone(), child, None));
+            }
+            ExprKind::Name(name) => {
+                let Some((_, index, scope, iter)) =
+                    self.unpacked.iter().rev().find(|(n, ..)| n == name)
+                else {
+                    return Vec::new();
+                };
+                rows_iter = Some(iter);
+                for (file, row_scope, row) in self.model_list_items(scope, iter) {
+                    if let Some(part) = row.elements().and_then(|e| e.get(*index)) {
+                        parts.push((file, row_scope, part, Some(row)));
+                    }
+                }
+            }
+            _ => return Vec::new(),
+        }
+        let mut out = Vec::new();
+        for (file, scope, part, row) in parts {
+            let ExprKind::Attribute {
+                value: module,
+                attr,
+            } = &part.kind
+            else {
+                continue;
+            };
+            for module_file in folder_walk_modules(self.model, file, &scope, module) {
+                if self.model.files[module_file].top_level(attr).is_none() {
+                    continue;
+                }
+                let id = ObjectId {
+                    file: module_file,
+                    scope: None,
+                    name: attr.to_string(),
+                };
+                let own = row.and_then(|row| {
+                    self.row_prefixes(prefix_expr?, rows_iter?, row, module, module_file)
+                });
+                for prefix in own.unwrap_or_else(|| vec![prefix.clone()]) {
+                    out.push((id.clone(), prefix));
+                }
+            }
+        }
+        out
+    }
+
+    /// The prefixes a registration's prefix takes for one module when it is read from the
+    /// same row as the child: a name unpacked from the row (`for bp, prefix in rows`), or
+    /// the variable of a loop over one (`for bp, prefixes in rows: for prefix in prefixes`),
+    /// where the row's part is the module's attribute (`view.routes`). `None` otherwise.
+    fn row_prefixes(
+        &self,
+        prefix_expr: &'a Expr,
+        rows_iter: &'a Expr,
+        row: &'a Expr,
+        module: &Expr,
+        module_file: usize,
+    ) -> Option<Vec<Option<String>>> {
+        let name = prefix_expr.as_name()?;
+        let unpacked_index = |name: &str| {
+            self.unpacked
+                .iter()
+                .rev()
+                .find(|(n, ..)| *n == name)
+                .filter(|(.., iter)| std::ptr::eq(*iter, rows_iter))
+                .map(|(_, i, ..)| *i)
+        };
+        let (index, each) = match unpacked_index(name) {
+            Some(i) => (i, false),
+            None => {
+                let (_, _, iter) = self.gathered.iter().rev().find(|(n, ..)| *n == name)?;
+                (unpacked_index(iter.as_name()?)?, true)
+            }
+        };
+        let ExprKind::Attribute { value, attr } = &row.elements()?.get(index)?.kind else {
+            return None;
+        };
+        if value.as_name() != module.as_name() {
+            return None;
+        }
+        let Some(Stmt::Assign {
+            value: Some(value), ..
+        }) = self.model.files[module_file].top_level(attr)
+        else {
+            return None;
+        };
+        let text = |e: &Expr| Some(path_text(self.model, module_file, &[], Some(e)));
+        match value.elements() {
+            Some(items) if each => Some(items.iter().map(text).collect()),
+            None if !each => Some(vec![text(value)]),
+            _ => None,
+        }
+    }
+
+    /// The items of the list a loop iterates ([`gather_items`]), and, for a list imported
+    /// from another project module, those its module appends (`blueprints = []` filled by a
+    /// loop in `views/__init__.py`).
+    fn model_list_items(&self, scope: &[&'a Function], iter: &'a Expr) -> Vec<LoopItem<'a>> {
+        let mut items = Vec::new();
+        gather_items(self.model, self.file, scope, iter, &mut items, 0);
+        if !items.is_empty() || iter.as_name().is_none() {
+            return items;
+        }
+        let Some(qualified) = self.qualified(iter) else {
+            return items;
+        };
+        let Some((module, name)) = qualified.rsplit_once('.') else {
+            return items;
+        };
+        let Some((file, source)) = self.model.module(module) else {
+            return items;
+        };
+        for stmt in source.body() {
+            if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                continue;
+            }
+            let (appended, _) = list_growth(std::slice::from_ref(stmt), &[name]);
+            items.extend(appended.into_iter().map(|item| (file, Vec::new(), item)));
+        }
+        items
+    }
+
     /// The literal names `var` takes in a loop of `body`: the items of an enclosing loop
     /// over a literal, or of `for var in names` where `names` comes to literal names
     /// ([`literal_names`]).
@@ -5347,8 +5759,15 @@ impl<'a> Extractor<'a> {
                 });
                 let before = self.loops.len();
                 let gathered_before = self.gathered.len();
+                let unpacked_before = self.unpacked.len();
                 if let Some(name) = target.as_name() {
                     self.gathered.push((name, self.scope.clone(), iter));
+                } else if let ExprKind::Tuple(parts) | ExprKind::List(parts) = &target.kind {
+                    for (i, part) in parts.iter().enumerate() {
+                        if let Some(name) = part.as_name() {
+                            self.unpacked.push((name, i, self.scope.clone(), iter));
+                        }
+                    }
                 }
                 let values_only = iter.as_call().is_some_and(|c| {
                     matches!(&c.func.kind, ExprKind::Attribute { attr, .. } if attr == "values")
@@ -5407,6 +5826,7 @@ impl<'a> Extractor<'a> {
                 self.stmts(body);
                 self.loops.truncate(before);
                 self.gathered.truncate(gathered_before);
+                self.unpacked.truncate(unpacked_before);
                 self.stmts(orelse);
             }
             other => {
@@ -7695,6 +8115,17 @@ impl<'a> Extractor<'a> {
         if !module_objects.is_empty() {
             for child in module_objects {
                 let include = self.include(parent.clone(), child, prefix.clone(), span);
+                include.dependencies = dependencies.clone();
+            }
+            return;
+        }
+        // `for name in os.listdir(os.path.dirname(__file__)): view = __import__("pkg.views."
+        // + name)` and `view.blueprint` registered (directly, or through rows a loop unpacks):
+        // the attribute in each module of the package's folder.
+        let from_folder = self.folder_module_children(child_expr, prefix_expr, &prefix);
+        if !from_folder.is_empty() {
+            for (child, prefix) in from_folder {
+                let include = self.include(parent.clone(), child, prefix, span);
                 include.dependencies = dependencies.clone();
             }
             return;
@@ -10646,89 +11077,28 @@ impl<'a> HelperFrame<'a, '_> {
                     left + &right
                 }
             }
-            // `'/<int:node>/%s' % url`, `'/%s/%s' % (a, b)`: only `%s` and `%%`.
+            // `'/<int:node>/%s' % url`, `'/%s/%s' % (a, b)`.
             ExprKind::BinOp {
                 left,
                 op: BinOp::Mod,
                 right,
-            } => {
-                let Some(format) = left.as_str() else {
-                    return DYNAMIC.to_string();
-                };
-                let values: &'a [Expr] = match &right.kind {
-                    ExprKind::Tuple(items) => items,
-                    _ => std::slice::from_ref(&**right),
-                };
-                let mut values = values.iter();
-                let mut out = String::new();
-                let mut chars = format.chars();
-                while let Some(c) = chars.next() {
-                    if c != '%' {
-                        out.push(c);
-                        continue;
-                    }
-                    match chars.next() {
-                        Some('%') => out.push('%'),
-                        Some('s') => match values.next() {
-                            Some(v) => out.push_str(&self.text(v, depth + 1)),
-                            None => return DYNAMIC.to_string(),
-                        },
-                        _ => return DYNAMIC.to_string(),
-                    }
-                }
-                if values.next().is_some() {
-                    return DYNAMIC.to_string();
-                }
-                out
-            }
+            } => left
+                .as_str()
+                .and_then(|template| {
+                    percent_template(template, right, &mut |v| self.text(v, depth + 1))
+                })
+                .unwrap_or_else(|| DYNAMIC.to_string()),
             ExprKind::FString(parts) => fstring_path(parts, |v| {
                 Some(self.text(v, depth + 1)).filter(|text| text != DYNAMIC)
             }),
-            // `'/{}/<sort_param>'.format(d)`: `{}`, `{0}` and `{name}` fields, no format specs.
+            // `'/{}/<sort_param>'.format(d)`.
             ExprKind::Call(call)
-                if matches!(&call.func.kind, ExprKind::Attribute { value, attr }
-                    if attr == "format" && value.as_str().is_some()) =>
+                if let ExprKind::Attribute { value, attr } = &call.func.kind
+                    && attr == "format"
+                    && let Some(template) = value.as_str() =>
             {
-                let ExprKind::Attribute { value, .. } = &call.func.kind else {
-                    return DYNAMIC.to_string();
-                };
-                let format = value.as_str().unwrap_or_default();
-                let positional: Vec<&'a Expr> = positional_args(&call.args).collect();
-                if positional.len() != call.args.len() || call.has_kwargs_spread() {
-                    return DYNAMIC.to_string();
-                }
-                let mut out = String::new();
-                let mut next = 0;
-                let mut chars = format.chars().peekable();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '{' if chars.peek() == Some(&'{') => {
-                            chars.next();
-                            out.push('{');
-                        }
-                        '}' if chars.peek() == Some(&'}') => {
-                            chars.next();
-                            out.push('}');
-                        }
-                        '{' => {
-                            let field: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                            let value = if field.is_empty() {
-                                next += 1;
-                                positional.get(next - 1).copied()
-                            } else if let Ok(index) = field.parse::<usize>() {
-                                positional.get(index).copied()
-                            } else {
-                                call.keyword(&field)
-                            };
-                            match value {
-                                Some(v) => out.push_str(&self.text(v, depth + 1)),
-                                None => return DYNAMIC.to_string(),
-                            }
-                        }
-                        _ => out.push(c),
-                    }
-                }
-                out
+                format_template(call, template, &mut |v| self.text(v, depth + 1))
+                    .unwrap_or_else(|| DYNAMIC.to_string())
             }
             ExprKind::IfExp { test, body, orelse } => match self.truth(test) {
                 Some(true) => self.text(body, depth + 1),
@@ -14405,6 +14775,216 @@ class route:
                 "app.create_app().app GET /health -",
                 "app.create_app().app POST /invoke -",
                 "app.create_app().app POST /run -",
+            ]
+        );
+    }
+
+    /// A blueprint prefix formatted from constants (`"/api/{0}".format(API_VERSION)`, `%d` of
+    /// an integer, a keyword field) is the constants' text; one formatted from the
+    /// environment stays `<dynamic>`.
+    #[test]
+    fn prefixes_formatted_from_constants_are_their_text() {
+        let model = project_model(&[
+            ("inv/__init__.py", ""),
+            (
+                "inv/app.py",
+                r#"
+import os
+
+from flask import Flask
+from flask_login import login_required
+
+from inv.views import bp, notes, pages
+
+API_VERSION = "1"
+PAGES_VERSION = 3
+SECTION = "docs"
+
+
+def create_app():
+    app = Flask(__name__)
+    app.register_blueprint(bp, url_prefix="/api/{0}".format(API_VERSION))
+    app.register_blueprint(pages, url_prefix="/%s/v%d" % (SECTION, PAGES_VERSION))
+    app.register_blueprint(notes, url_prefix="/n/{}/{kind}".format(os.environ["N"], kind="x"))
+    return app
+"#,
+            ),
+            (
+                "inv/views.py",
+                r#"
+from flask import Blueprint
+from flask_login import login_required
+
+bp = Blueprint("advisors", __name__)
+pages = Blueprint("pages", __name__)
+notes = Blueprint("notes", __name__)
+
+
+@bp.route("/advisors")
+def advisors():
+    return "[]"
+
+
+@bp.route("/advisors", methods=["POST"])
+@login_required
+def search():
+    return "[]"
+
+
+@pages.route("/page")
+def page():
+    return ""
+
+
+@notes.route("/note", methods=["PUT"])
+def note():
+    return ""
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            vec![
+                "inv.app.create_app().app GET /api/1/advisors -",
+                "inv.app.create_app().app GET /docs/v3/page -",
+                "inv.app.create_app().app POST /api/1/advisors @login_required",
+                "inv.app.create_app().app PUT <dynamic>/note -",
+            ]
+        );
+    }
+
+    /// A package that imports every module of its own folder by name (`os.listdir` of
+    /// `os.path.dirname(__file__)`, `__import__("pkg.views.%s" % name)`) and collects
+    /// `(view.blueprint, view.routes)` rows: each module of that folder defining the attribute
+    /// is registered once per prefix it lists, by the nested loop of the factory. A module of
+    /// another folder, or without the attribute, is not. The same for a registration of
+    /// `module.bp` in the walking loop itself (`importlib.import_module("pkg.x." + name)`).
+    #[test]
+    fn blueprints_of_modules_walked_in_the_package_folder() {
+        let model = project_model(&[
+            ("shop/__init__.py", ""),
+            (
+                "shop/views/__init__.py",
+                r#"
+import os
+
+blueprints = []
+
+for fname in os.listdir(os.path.dirname(__file__)):
+    if fname.endswith(".py") and not fname.startswith("__init__"):
+        view = __import__("shop.views.%s" % fname.rstrip(".py"), globals(), locals(), ["blueprint"])
+        blueprints.append((view.blueprint, view.routes))
+"#,
+            ),
+            ("shop/views/util.py", "def helper():\n    return 1\n"),
+            (
+                "shop/views/api.py",
+                r#"
+from flask import Blueprint
+from flask_login import login_required
+
+blueprint = Blueprint("api", __name__)
+routes = ["/api", "/api/v1"]
+
+
+@blueprint.route("/node", methods=["POST"])
+def node_post():
+    return ""
+
+
+@blueprint.route("/node/<name>", methods=["DELETE"])
+@login_required
+def node_delete(name):
+    return ""
+"#,
+            ),
+            (
+                "shop/views/index.py",
+                r#"
+from flask import Blueprint
+
+blueprint = Blueprint("index", __name__)
+routes = ["/"]
+
+
+@blueprint.route("/")
+def index():
+    return ""
+"#,
+            ),
+            (
+                "shop/other/extra.py",
+                r#"
+from flask import Blueprint
+
+blueprint = Blueprint("extra", __name__)
+routes = ["/extra"]
+
+
+@blueprint.route("/data", methods=["DELETE"])
+def clear():
+    return ""
+"#,
+            ),
+            (
+                "shop/app.py",
+                r#"
+import flask
+
+from shop.views import blueprints
+
+
+def create_app():
+    app = flask.Flask("shop")
+    for blueprint, prefixes in blueprints:
+        for prefix in prefixes:
+            app.register_blueprint(blueprint, url_prefix=prefix)
+    return app
+"#,
+            ),
+            ("panel/__init__.py", ""),
+            ("panel/pages/__init__.py", ""),
+            (
+                "panel/pages/home.py",
+                r#"
+from flask import Blueprint
+
+bp = Blueprint("home", __name__, url_prefix="/home")
+
+
+@bp.route("/save", methods=["POST"])
+def save():
+    return ""
+"#,
+            ),
+            (
+                "panel/pages/setup.py",
+                r#"
+import importlib
+import os
+
+from flask import Flask
+
+
+def build():
+    app = Flask(__name__)
+    for name in os.listdir(os.path.dirname(os.path.abspath(__file__))):
+        module = importlib.import_module("panel.pages." + name[:-3])
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+    return app
+"#,
+            ),
+        ]);
+        assert_eq!(
+            attached_routes(&model),
+            vec![
+                "panel.pages.setup.build().app POST /home/save -",
+                "shop.app.create_app().app DELETE /api/node/<name> @login_required",
+                "shop.app.create_app().app DELETE /api/v1/node/<name> @login_required",
+                "shop.app.create_app().app GET / -",
+                "shop.app.create_app().app POST /api/node -",
+                "shop.app.create_app().app POST /api/v1/node -",
             ]
         );
     }
