@@ -4,6 +4,7 @@ use crate::context::FileContext;
 use crate::helpers::identifier_words;
 use routewarden_model::SourceModule;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Stmt};
+use routewarden_python::names::Imports;
 
 /// Words that make a name a credential.
 const CREDENTIAL_WORDS: &[&str] = &[
@@ -845,9 +846,16 @@ fn caller_supplied_at(cx: &FileContext, expr: &Expr, depth: u32, params: bool) -
             // A credential-named entry of a mapping parameter (`headers.get("Authorization")`
             // in a validator) stays the caller's through the helper, and so does the request
             // whose headers the helper reads (`bearer_token(request)`).
-            passed_through_helper(cx, call).is_some_and(|a| {
-                caller_supplied_at(cx, a, depth + 1, params && credential_label(a).is_some())
-                    || is_request_object(cx, a)
+            // A helper that only converts its argument to text or bytes (`text(value)`
+            // returning `value.decode("utf8") if isinstance(value, bytes) else value`) hands
+            // it back unchanged: the argument is judged as if written in its place.
+            passed_through_helper(cx, call).is_some_and(|(a, converts)| {
+                caller_supplied_at(
+                    cx,
+                    a,
+                    depth + 1,
+                    params && (converts || credential_label(a).is_some()),
+                ) || is_request_object(cx, a)
             })
         }
         ExprKind::Await(inner) => caller_supplied_at(cx, inner, depth + 1, params),
@@ -883,9 +891,10 @@ fn is_request_object(cx: &FileContext, expr: &Expr) -> bool {
 /// The argument of `call` that a project helper hands back, in part or whole, through the
 /// pass-through steps above: `parse_basic(header)` whose body returns
 /// `b64decode(header[6:]).decode().split(":", 1)`. The helper is a function of the project or
-/// a method of the enclosing class called through `self`/`cls`.
-fn passed_through_helper<'e>(cx: &FileContext, call: &'e Call) -> Option<&'e Expr> {
-    let (helper, bound_first) = match &call.func.kind {
+/// a method of the enclosing class called through `self`/`cls`. With it, whether every return
+/// of the helper is that argument converted to text or bytes (see [`converts_text`]).
+fn passed_through_helper<'e>(cx: &FileContext, call: &'e Call) -> Option<(&'e Expr, bool)> {
+    let (helper, bound_first, helper_file) = match &call.func.kind {
         ExprKind::Attribute { value, attr } if matches!(value.as_name(), Some("self" | "cls")) => {
             let class = cx.classes.last()?;
             let method = class.body.iter().find_map(|stmt| match stmt {
@@ -896,10 +905,10 @@ fn passed_through_helper<'e>(cx: &FileContext, call: &'e Call) -> Option<&'e Exp
                 .decorators
                 .iter()
                 .any(|d| d.as_name() == Some("staticmethod"));
-            (method, !is_static)
+            (method, !is_static, cx.file_index)
         }
         _ => match cx.model.resolve_definition(cx.file_index, &call.func)? {
-            (_, Some(Stmt::FunctionDef(f)), _) => (&**f, false),
+            (file, Some(Stmt::FunctionDef(f)), _) => (&**f, false, file),
             _ => return None,
         },
     };
@@ -914,14 +923,54 @@ fn passed_through_helper<'e>(cx: &FileContext, call: &'e Call) -> Option<&'e Exp
         .skip(usize::from(bound_first))
         .collect();
     returned.into_iter().find_map(|name| {
-        call.keyword(name).or_else(|| {
+        let argument = call.keyword(name).or_else(|| {
             let index = positional.iter().position(|p| p.name == name)?;
             call.args
                 .iter()
                 .take_while(|a| !matches!(a.kind, ExprKind::Starred(_)))
                 .nth(index)
-        })
+        })?;
+        let imports = &cx.model.files[helper_file].imports;
+        let mut converts = true;
+        routewarden_model::values::for_each_return(&helper.body, &mut |value| {
+            converts &= converts_text(imports, value, name);
+        });
+        Some((argument, converts))
     })
+}
+
+/// Whether a returned value is the parameter `name` itself or converted to text or bytes:
+/// `value`, `value.decode("utf8")`, `str(value)`, `six.text_type(value)`, either branch of
+/// `value.decode() if isinstance(value, bytes) else value`. `imports` are the helper's.
+fn converts_text(imports: &Imports, value: &Expr, name: &str) -> bool {
+    match &value.kind {
+        ExprKind::Name(n) => n == name,
+        ExprKind::IfExp { body, orelse, .. } => {
+            converts_text(imports, body, name) && converts_text(imports, orelse, name)
+        }
+        ExprKind::Call(call) => {
+            if let ExprKind::Attribute { value, attr } = &call.func.kind
+                && matches!(attr.as_str(), "decode" | "encode")
+            {
+                return converts_text(imports, value, name);
+            }
+            call.args.len() == 1
+                && imports.resolve(&call.func).is_some_and(|q| {
+                    matches!(
+                        q.as_str(),
+                        "builtins.str"
+                            | "builtins.bytes"
+                            | "six.text_type"
+                            | "six.binary_type"
+                            | "six.ensure_str"
+                            | "six.ensure_text"
+                            | "six.ensure_binary"
+                    )
+                })
+                && converts_text(imports, &call.args[0], name)
+        }
+        _ => false,
+    }
 }
 
 /// The parameters of `helper` that a returned value carries through pass-through steps
@@ -951,6 +1000,11 @@ fn returned_parameters<'a>(
         // `request.headers.get("Authorization")`: what the request carries.
         ExprKind::Attribute { value, attr } if REQUEST_PARTS.contains(&attr.as_str()) => {
             returned_parameters(helper, value, depth + 1, out);
+        }
+        // `value.decode() if isinstance(value, bytes) else value`: either branch.
+        ExprKind::IfExp { body, orelse, .. } => {
+            returned_parameters(helper, body, depth + 1, out);
+            returned_parameters(helper, orelse, depth + 1, out);
         }
         // `args.get(key) or cookies.get(key) or ""`: whichever the caller sent.
         ExprKind::BoolOp { values, .. } => {

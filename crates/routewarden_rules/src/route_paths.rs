@@ -103,8 +103,6 @@ const PUBLIC_SEGMENTS: &[&str] = &[
     "sign-up",
     "sign_up",
     "join",
-    "ping",
-    "version",
     "docs",
     "redoc",
     "openapi.json",
@@ -119,8 +117,6 @@ const PUBLIC_SEGMENTS: &[&str] = &[
     "robots.txt",
     "webhook",
     "webhooks",
-    "ready",
-    "live",
     // RFC 8615 well-known URIs: discovery metadata (`/.well-known/openid-configuration`).
     ".well-known",
     // The OAuth 2.0 device authorization endpoint (RFC 8628), where a device starts a login.
@@ -131,10 +127,15 @@ const PUBLIC_SEGMENTS: &[&str] = &[
 /// Words that make a segment public wherever they appear in it: `login`, `sso-login`,
 /// `health-check`.
 const PUBLIC_WORDS: &[&str] = &[
-    "login",
-    "logout",
-    "signin",
-    "signout",
+    "login", "logout", "signin", "signout", "oauth", "oauth2", "sso", "saml", "oidc",
+];
+
+/// Probe segments and words: a health, liveness or readiness check, a ping, the version.
+/// Monitors and load balancers read them without credentials, so they are public by design
+/// only for the methods that read (GET, HEAD, OPTIONS): a `POST /live` that starts a job, or
+/// a `POST /health/reset`, does what its handler does, whatever the path calls it.
+const PROBE_SEGMENTS: &[&str] = &["ping", "version", "ready", "live"];
+const PROBE_WORDS: &[&str] = &[
     "health",
     "healthz",
     "healthcheck",
@@ -142,11 +143,6 @@ const PUBLIC_WORDS: &[&str] = &[
     "readyz",
     "readiness",
     "liveness",
-    "oauth",
-    "oauth2",
-    "sso",
-    "saml",
-    "oidc",
 ];
 
 /// Words of an authentication flow's step that is public only in the context of accounts,
@@ -195,7 +191,7 @@ const FLOW_CONTEXT: &[&str] = &[
 /// Words that turn a public-looking segment into a record about users (`login-history`).
 const RECORD_WORDS: &[&str] = &["history", "attempts", "events", "logs", "audit", "stats"];
 
-fn is_public_segment_words(words: &[&str]) -> bool {
+fn is_public_segment_words(words: &[&str], probe: &mut dyn FnMut() -> bool) -> bool {
     if words.iter().any(|w| RECORD_WORDS.contains(w)) {
         return false;
     }
@@ -208,7 +204,10 @@ fn is_public_segment_words(words: &[&str]) -> bool {
                 "csp" | "report" | "reports" | "violation" | "violations"
             )
         });
-    csp_report || words.iter().any(|w| PUBLIC_WORDS.contains(w))
+    csp_report
+        || words
+            .iter()
+            .any(|w| PUBLIC_WORDS.contains(w) || PROBE_WORDS.contains(w) && probe())
 }
 
 /// Whether the path is about accounts, e-mail or passwords (`/auth/verify`), or starts with a
@@ -244,7 +243,15 @@ fn is_version_prefix(segment: &str) -> bool {
 /// index, and the user's `public-paths` (exact, or a prefix ending in `*`). A bare `register`
 /// counts as a sign-up unless the handler's name says it registers something else.
 pub fn is_public(path: &str, handler: &str, extra: &[String]) -> bool {
-    is_public_route(path, handler, &[], extra, &mut || true, &mut || true)
+    is_public_route(
+        path,
+        handler,
+        &[],
+        extra,
+        &mut || true,
+        &mut || true,
+        &mut || true,
+    )
 }
 
 /// A webhook segment or handler name: `/webhook`, `/hooks/webhooks`, `def webhook()`.
@@ -276,7 +283,9 @@ pub fn is_webhook(path: &str, handler: &str) -> bool {
 /// that verifies nothing lets anyone trigger its work. The index is the landing page a
 /// browser reads with GET (its form may post back to it, `GET,POST /`): `/` registered only
 /// for state-changing methods (`POST /` storing what it is sent, a router's `PATCH /`) is
-/// judged like any other path.
+/// judged like any other path. A probe's words (`/health`, `/ping`) make a route public when
+/// it is read, or when `handler_reads` says its handler also serves GET (SageMaker's `GET,POST
+/// /ping`): a probe that only answers.
 pub fn is_public_route(
     path: &str,
     handler: &str,
@@ -284,6 +293,7 @@ pub fn is_public_route(
     extra: &[String],
     signs_up: &mut dyn FnMut() -> bool,
     verifies_sender: &mut dyn FnMut() -> bool,
+    handler_reads: &mut dyn FnMut() -> bool,
 ) -> bool {
     if extra
         .iter()
@@ -301,6 +311,11 @@ pub fn is_public_route(
         return true;
     }
     let flow_context = has_flow_context(&segments);
+    // A probe is read: its words make a route public only when no method may write, or when
+    // the same handler also answers GET.
+    let mut probe_memo: Option<bool> = None;
+    let mut probe =
+        || *probe_memo.get_or_insert_with(|| !may_change_state(methods) || handler_reads());
     let lower = handler.to_ascii_lowercase();
     let handler_words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
     // A hook another service calls (`/register/spamcheck-hook`) is public by design when it
@@ -366,7 +381,8 @@ pub fn is_public_route(
             continue;
         }
         if PUBLIC_SEGMENTS.contains(&segment.as_str())
-            || is_public_segment_words(&segment_words)
+            || PROBE_SEGMENTS.contains(&segment.as_str()) && probe()
+            || is_public_segment_words(&segment_words, &mut probe)
             || segment == "refresh" && refreshes_token(&segments[..i])
         {
             return true;
@@ -399,12 +415,12 @@ pub fn is_public_route(
     if is_webhook_word(&lower) {
         return verifies_sender();
     }
-    PUBLIC_SEGMENTS.contains(&lower.replace('_', "-").as_str())
+    let dashed = lower.replace('_', "-");
+    PUBLIC_SEGMENTS.contains(&dashed.as_str())
+        || PROBE_SEGMENTS.contains(&dashed.as_str()) && probe()
         || lower == "refresh" && refreshes_token(&segments)
-        || is_public_segment_words(&handler_words)
-        || handler_words
-            .iter()
-            .any(|w| matches!(*w, "signup" | "healthcheck" | "readiness" | "liveness"))
+        || is_public_segment_words(&handler_words, &mut probe)
+        || handler_words.contains(&"signup")
         || registers_account(&handler_words)
         || handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w))
 }
@@ -956,9 +972,15 @@ mod tests {
         // Evidence from the handler: a bare `/register` signs up only when it shows it; a
         // webhook or hook is public only when it checks its sender.
         let public = |path: &str, signs_up: bool, verifies: bool| {
-            is_public_route(path, "receive", &[], &[], &mut || signs_up, &mut || {
-                verifies
-            })
+            is_public_route(
+                path,
+                "receive",
+                &[],
+                &[],
+                &mut || signs_up,
+                &mut || verifies,
+                &mut || false,
+            )
         };
         assert!(!public("/register", false, true));
         assert!(public("/register", true, true));
@@ -978,14 +1000,53 @@ mod tests {
         assert!(is_public("/", "root", &[]));
         // The index is read; a state-changing method at `/` is judged like any path.
         let methods = |m: &[&str]| m.iter().map(|m| m.to_string()).collect::<Vec<_>>();
-        let index =
-            |m: &[String]| is_public_route("/", "submit", m, &[], &mut || true, &mut || true);
+        let index = |m: &[String]| {
+            is_public_route(
+                "/",
+                "submit",
+                m,
+                &[],
+                &mut || true,
+                &mut || true,
+                &mut || false,
+            )
+        };
         assert!(index(&methods(&["GET", "HEAD"])));
         assert!(!index(&methods(&["POST"])));
         assert!(index(&methods(&["GET", "POST"])));
         assert!(!index(&methods(&["PATCH"])));
         assert!(!index(&methods(&["POST", "DELETE"])));
         assert!(is_public("/healthz", "x", &[]));
+        // Probe words make a route public only for the methods that read.
+        let probe = |path: &str, handler: &str, m: &[&str]| {
+            is_public_route(
+                path,
+                handler,
+                &methods(m),
+                &[],
+                &mut || true,
+                &mut || true,
+                &mut || false,
+            )
+        };
+        // SageMaker's `GET,POST /ping`: a handler that also answers GET is a probe.
+        assert!(is_public_route(
+            "/ping",
+            "ping",
+            &methods(&["POST"]),
+            &[],
+            &mut || true,
+            &mut || true,
+            &mut || true,
+        ));
+        assert!(probe("/live", "x", &["GET"]));
+        assert!(probe("/ready", "x", &["GET", "HEAD", "OPTIONS"]));
+        assert!(!probe("/live", "live_start", &["POST"]));
+        assert!(!probe("/health/reset", "reset", &["POST"]));
+        assert!(!probe("/api/version", "x", &["GET", "PUT"]));
+        assert!(!probe("/x", "healthcheck", &["DELETE"]));
+        assert!(probe("/x", "healthcheck", &["GET"]));
+        assert!(probe("/auth/login", "x", &["POST"]));
         assert!(names_only_files("/api/v1/media_file"));
         assert!(names_only_files("/files/<path:name>"));
         assert!(!names_only_files("/users/{id}/files"));

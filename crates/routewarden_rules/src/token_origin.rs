@@ -247,19 +247,27 @@ impl Origin<'_> {
     }
 }
 
-/// `request`, `req` or a parameter annotated `Request`: the client's request.
+/// A parameter annotated `Request`, or `request`, `req`, `http_request` with no annotation
+/// saying otherwise: the client's request. An annotation decides over the name
+/// (`http_request: httpx.Response` is what the server received).
 fn is_client_request(function: &Function, e: &Expr) -> bool {
     let Some(name) = e.as_name() else {
         return false;
     };
-    matches!(name, "request" | "req" | "http_request")
-        || function.params.iter().any(|p| {
-            p.name == name
-                && p.annotation
-                    .as_ref()
-                    .and_then(Expr::last_name)
-                    .is_some_and(|n| n == "Request")
-        })
+    match function
+        .params
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.annotation.as_ref())
+    {
+        // `Request`, `starlette.requests.Request`, `Optional[Request]`, `"Request"`.
+        Some(annotation) => annotation.any(&mut |x| match &x.kind {
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => x.last_name() == Some("Request"),
+            ExprKind::Str(_) => x.as_str().is_some_and(|t| t.ends_with("Request")),
+            _ => false,
+        }),
+        None => matches!(name, "request" | "req" | "http_request"),
+    }
 }
 
 /// An HTTP client the server calls out with: `client`, `http_client`, `session`, `httpx`,

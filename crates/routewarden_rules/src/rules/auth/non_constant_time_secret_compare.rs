@@ -34,7 +34,8 @@ declare_rule! {
     /// operand must be what a caller supplied (request data, a string parameter, an entry of a
     /// mapping parameter, a WTForms field's `data`, HTTP Basic credentials decoded from the
     /// header, `base64.b64decode(data).decode().split(":", 1)`, also by a project helper that
-    /// returns them, `username, password = self._parse_basic(header)`, or a local holding one
+    /// returns them, `username, password = self._parse_basic(header)`, or that only converts
+    /// its argument to text, `text(base64.b64decode(header)).split(":", 1)`, or a local holding one
     /// of these) and the other must not. A parameter of an ordinary function (not a route
     /// handler) counts as the caller's only in a function named for a check (`check_*`,
     /// `verify_*`, `validate*`, `is_*`, `*_auth`, `login`, `__eq__`, ...) or one a route handler
@@ -78,7 +79,8 @@ declare_rule! {
     /// (`where(Client.client_secret == secret)`, `table.c.id == token`, `type_ == SecretDict`),
     /// two password fields of a form (but the caller's password against one the server holds,
     /// `password != self.password`, `password != pkg.conf.auth.password`, `password !=
-    /// ENV["PASSWORD"]` or `.get(...)` of a module-level or imported mapping, a module constant
+    /// self.app.config.get("PASSWORD")` (the configuration of the application an object keeps),
+    /// `password != ENV["PASSWORD"]` or `.get(...)` of a module-level or imported mapping, a module constant
     /// read from the environment, is reported), names that only contain a credential word
     /// (`next_page_token`, `options_signature`, `token_type`, `main_token`, `token_filename`, `token_issuer`,
     /// `token_kid`, `token_owner`, `credential_parameter_key`: the key naming a parameter;
@@ -324,7 +326,8 @@ fn returns_mac(cx: &FileContext, file: usize, expr: &Expr) -> bool {
 }
 
 /// The application's configuration or the environment: `app.config`, `current_app.config`,
-/// `settings`, `os.environ`.
+/// `self.config`, the configuration of the application an object keeps (`self.app.config`, a
+/// WSGI component given the app), `settings`, `os.environ`.
 fn is_configuration(cx: &FileContext, expr: &Expr) -> bool {
     if cx.resolves_to(expr, &["os.environ"]) {
         return true;
@@ -332,9 +335,11 @@ fn is_configuration(cx: &FileContext, expr: &Expr) -> bool {
     match &expr.kind {
         ExprKind::Attribute { value, attr } => {
             attr == "config"
-                && value
+                && (value
                     .as_name()
                     .is_some_and(|n| matches!(n, "app" | "current_app" | "self"))
+                    || matches!(&value.kind, ExprKind::Attribute { value: holder, attr: a }
+                        if a == "app" && holder.as_name() == Some("self")))
         }
         ExprKind::Name(n) => matches!(n.as_str(), "settings" | "config"),
         _ => false,

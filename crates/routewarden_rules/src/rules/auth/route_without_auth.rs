@@ -65,7 +65,9 @@ declare_rule! {
     /// (`FileResponse(path)` of a parameter), or served beside routes that require a login (a
     /// member's uploads), still is; a read-only route that answers a list built from data the code itself
     /// defines (a module constant that nothing changes, `[... for key, role in
-    /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, health, OAuth callbacks and authorization endpoints
+    /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, probes read with GET, HEAD
+    /// or OPTIONS (health, liveness and readiness checks, `/ping`, `/api/version`; a `POST
+    /// /live` that starts a job is judged like any other route), OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), an identity provider's sign-in code callback (a `code`
     /// segment right after `provider`, `oauth` or `auth`: `/auth/provider/{name}/code`), Content-Security-Policy report
     /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials), public
@@ -346,6 +348,18 @@ impl Rule for RouteWithoutAuth {
             // A webhook is public by design when it checks who sent it.
             let mut verified: Option<bool> = None;
             let mut verifies = || *verified.get_or_insert_with(|| verifies_sender(cx, route));
+            // A probe's handler that also answers GET (`@router.post("/ping")` stacked on
+            // `@router.get("/ping")`) is read whatever the method.
+            let mut reads: Option<bool> = None;
+            let mut handler_reads = || {
+                *reads.get_or_insert_with(|| {
+                    surface.mounted.iter().any(|m| {
+                        let other = surface.route(m);
+                        std::ptr::eq(other.handler, route.handler)
+                            && other.methods.iter().any(|m| m == "GET")
+                    })
+                })
+            };
             if is_public_route(
                 path,
                 &route.handler.name,
@@ -353,6 +367,7 @@ impl Rule for RouteWithoutAuth {
                 &cx.settings.public_paths,
                 &mut signs_up,
                 &mut verifies,
+                &mut handler_reads,
             ) || endpoint.is_some_and(|e| {
                 is_public_route(
                     path,
@@ -361,6 +376,7 @@ impl Rule for RouteWithoutAuth {
                     &cx.settings.public_paths,
                     &mut signs_up,
                     &mut verifies,
+                    &mut handler_reads,
                 )
             }) || only_redirects(&cx.model.files[route.handler_file].imports, route.handler)
                 // A redirect written by hand: a 3xx status and a `Location` header.
