@@ -103,6 +103,8 @@ const PUBLIC_SEGMENTS: &[&str] = &[
     "sign-up",
     "sign_up",
     "join",
+    // A version is read, or a client's own is checked against it (`POST /version`).
+    "version",
     "docs",
     "redoc",
     "openapi.json",
@@ -130,11 +132,11 @@ const PUBLIC_WORDS: &[&str] = &[
     "login", "logout", "signin", "signout", "oauth", "oauth2", "sso", "saml", "oidc",
 ];
 
-/// Probe segments and words: a health, liveness or readiness check, a ping, the version.
+/// Probe segments and words: a health, liveness or readiness check, a ping.
 /// Monitors and load balancers read them without credentials, so they are public by design
 /// only for the methods that read (GET, HEAD, OPTIONS): a `POST /live` that starts a job, or
 /// a `POST /health/reset`, does what its handler does, whatever the path calls it.
-const PROBE_SEGMENTS: &[&str] = &["ping", "version", "ready", "live"];
+const PROBE_SEGMENTS: &[&str] = &["ping", "ready", "live"];
 const PROBE_WORDS: &[&str] = &[
     "health",
     "healthz",

@@ -66,8 +66,9 @@ declare_rule! {
     /// member's uploads), still is; a read-only route that answers a list built from data the code itself
     /// defines (a module constant that nothing changes, `[... for key, role in
     /// ORG_ROLES.items()]`) has nothing to protect. Login, logout, probes read with GET, HEAD
-    /// or OPTIONS (health, liveness and readiness checks, `/ping`, `/api/version`; a `POST
-    /// /live` that starts a job is judged like any other route), OAuth callbacks and authorization endpoints
+    /// or OPTIONS (health, liveness and readiness checks, `/ping`; a `POST /live` that starts
+    /// a job is judged like any other route), the version (`/api/version`, also a `POST` that
+    /// checks the client's version against the server's), OAuth callbacks and authorization endpoints
     /// (`/authorize`, `/oauth/authorize`), an identity provider's sign-in code callback (a `code`
     /// segment right after `provider`, `oauth` or `auth`: `/auth/provider/{name}/code`), Content-Security-Policy report
     /// endpoints (`/__csp__`, `/csp-report`: browsers post them without credentials), public
