@@ -4071,6 +4071,24 @@ impl<'a> Judge<'a, '_> {
                     v.switch = Some(s);
                     v.presented_only = false;
                 }
+                // `Security(current_principal, scopes=[])` where the dependency lets anonymous
+                // callers in and refuses them only for lacking a requested scope: none is
+                // requested, so nobody is refused.
+                if scopes
+                    && v.authenticates
+                    && v.switch.is_none()
+                    && call
+                        .keyword("scopes")
+                        .and_then(Expr::elements)
+                        .is_some_and(<[Expr]>::is_empty)
+                    && let Some(t) = target
+                    && self.admits_anonymous_without_scopes(file, t, depth)
+                {
+                    v = Verdict {
+                        lets_anonymous: true,
+                        ..Verdict::default()
+                    };
+                }
                 // `app.dependency_overrides[dep] = other`: FastAPI calls `other` instead.
                 if !self.active_overrides.borrow().is_empty()
                     && let Some(i) = target
@@ -4476,6 +4494,186 @@ impl<'a> Judge<'a, '_> {
             }
         }
         None
+    }
+
+    /// Whether the project dependency `target`, taking FastAPI's `SecurityScopes`, lets a caller
+    /// who presents no credentials through when no scope is requested: its other parameters'
+    /// dependencies authenticate nobody, and every refusal (a `raise`, or a call of a project
+    /// guard) on the path of a caller whose optional credentials are None either sits under a
+    /// test that a credential is there (`if api_key is not None:`) or tests the requested
+    /// scopes (`if not set(security_scopes.scopes).issubset(scopes): raise`, `for scope in
+    /// security_scopes.scopes:`), which passes for an empty list.
+    fn admits_anonymous_without_scopes(&self, file: usize, target: &Expr, depth: u32) -> bool {
+        let Some((dep_file, Stmt::FunctionDef(check))) =
+            self.model.project_definition(file, target)
+        else {
+            return false;
+        };
+        let imports = &self.model.files[dep_file].imports;
+        let Some(requested) = check.params.iter().find(|p| {
+            p.annotation
+                .as_ref()
+                .and_then(|a| imports.resolve(a))
+                .is_some_and(|q| q.ends_with(".SecurityScopes") && q.starts_with("fastapi"))
+        }) else {
+            return false;
+        };
+        let mut credentials: Vec<&str> = Vec::new();
+        for param in &check.params {
+            for pd in self.param_dependencies(dep_file, &[check], param) {
+                let Some(dv) =
+                    self.dependency_verdict(pd.file, &pd.scope, pd.dep, pd.annotation, depth + 1)
+                else {
+                    continue;
+                };
+                // `api_key = Depends(get_api_key)` whose body ends `return None` once no scheme
+                // found a key: whatever its schemes refuse (a malformed header), a caller
+                // presenting nothing gets None.
+                let answers_none = || {
+                    pd.dep
+                        .as_call()
+                        .and_then(|c| c.argument("dependency", 0))
+                        .and_then(|t| self.model.project_definition(pd.file, t))
+                        .is_some_and(|(_, d)| {
+                            matches!(d, Stmt::FunctionDef(f) if matches!(
+                                code_statements(&f.body).last(),
+                                Some(Stmt::Return { value: None, .. })
+                                    | Some(Stmt::Return { value: Some(Expr {
+                                        kind: ExprKind::NoneLiteral, ..
+                                    }), .. })
+                            ))
+                        })
+                };
+                if dv.lets_anonymous || dv.presented_only || answers_none() {
+                    credentials.push(param.name.as_str());
+                } else if dv.authenticates {
+                    return false;
+                }
+            }
+        }
+        if credentials.is_empty() {
+            return false;
+        }
+        // `security_scopes.scopes`.
+        let reads_requested = |e: &Expr| {
+            e.any(&mut |x| {
+                matches!(&x.kind, ExprKind::Attribute { value, attr }
+                    if attr == "scopes" && value.as_name() == Some(requested.name.as_str()))
+            })
+        };
+        // A test that holds for an empty requested list: `not set(requested).issubset(held)`,
+        // `not held.issuperset(requested)`, `not all(... for s in requested)`,
+        // `any(... for s in requested)`.
+        let passes_empty = |test: &Expr| {
+            let (negated, inner) = match &test.kind {
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand,
+                } => (true, &**operand),
+                _ => (false, test),
+            };
+            let Some(c) = inner.as_call() else {
+                return false;
+            };
+            match &c.func.kind {
+                ExprKind::Attribute { value, attr } if negated && attr == "issubset" => {
+                    reads_requested(value)
+                }
+                ExprKind::Attribute { attr, .. } if negated && attr == "issuperset" => {
+                    c.args.first().is_some_and(reads_requested)
+                }
+                ExprKind::Name(n) if negated && n == "all" || !negated && n == "any" => {
+                    c.args.first().is_some_and(reads_requested)
+                }
+                _ => false,
+            }
+        };
+        // Which branch of `if <test>` runs for a caller without credentials: `Some(true)` the
+        // `else` only (`api_key is not None`, `api_key`), `Some(false)` the body only.
+        let presence = |test: &Expr| -> Option<bool> {
+            if let Some(n) = test.as_name() {
+                return credentials.contains(&n).then_some(true);
+            }
+            match test.single_compare() {
+                Some((l, CmpOp::IsNot, r)) if matches!(r.kind, ExprKind::NoneLiteral) => l
+                    .as_name()
+                    .filter(|n| credentials.contains(n))
+                    .map(|_| true),
+                Some((l, CmpOp::Is, r)) if matches!(r.kind, ExprKind::NoneLiteral) => l
+                    .as_name()
+                    .filter(|n| credentials.contains(n))
+                    .map(|_| false),
+                _ => match &test.kind {
+                    ExprKind::UnaryOp {
+                        op: UnaryOp::Not,
+                        operand,
+                    } => operand
+                        .as_name()
+                        .filter(|n| credentials.contains(n))
+                        .map(|_| false),
+                    _ => None,
+                },
+            }
+        };
+        fn refuses<'s>(
+            body: &'s [Stmt],
+            skip_if: &dyn Fn(&Expr) -> Option<Option<bool>>,
+            loops_requested: &dyn Fn(&Expr) -> bool,
+            refusing: &mut dyn FnMut(&'s Stmt) -> bool,
+        ) -> bool {
+            body.iter().any(|stmt| match stmt {
+                Stmt::If {
+                    test, body, orelse, ..
+                } => match skip_if(test) {
+                    // The scope test: its body never runs.
+                    None => refuses(orelse, skip_if, loops_requested, refusing),
+                    Some(Some(true)) => refuses(orelse, skip_if, loops_requested, refusing),
+                    Some(Some(false)) => refuses(body, skip_if, loops_requested, refusing),
+                    Some(None) => {
+                        refusing(stmt)
+                            || refuses(body, skip_if, loops_requested, refusing)
+                            || refuses(orelse, skip_if, loops_requested, refusing)
+                    }
+                },
+                Stmt::For { iter, orelse, .. } if loops_requested(iter) => {
+                    refuses(orelse, skip_if, loops_requested, refusing)
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
+                Stmt::Raise { .. } => true,
+                other => {
+                    refusing(other)
+                        || other
+                            .child_bodies()
+                            .any(|b| refuses(b, skip_if, loops_requested, refusing))
+                }
+            })
+        }
+        let skip_if = |test: &Expr| -> Option<Option<bool>> {
+            if passes_empty(test) {
+                None
+            } else {
+                Some(presence(test))
+            }
+        };
+        let loops_requested = |iter: &Expr| reads_requested(iter);
+        // A call in the statement's own expressions to a project function that authenticates.
+        let mut refusing = |stmt: &'a Stmt| {
+            let mut found = false;
+            stmt.for_each_own_expr(&mut |e: &'a Expr| {
+                found = found
+                    || e.any(&mut |x| {
+                        let ExprKind::Call(c) = &x.kind else {
+                            return false;
+                        };
+                        matches!(c.func.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                            && self
+                                .called_guard(dep_file, &c.func, Some(c), depth + 1, None, false)
+                                .is_some_and(|g| g.authenticates)
+                    });
+            });
+            found
+        };
+        !refuses(&check.body, &skip_if, &loops_requested, &mut refusing)
     }
 
     /// The scope names a set of scopes holds: string literals, and members of a project enum
@@ -6024,6 +6222,55 @@ impl<'a> Judge<'a, '_> {
                 });
             });
         });
+        // `if conf.auth_backend == "noauth": return f(*args, **kwargs)` with no `else`, then
+        // `return login_required(f)(*args, **kwargs)`: what follows in the block runs only
+        // while the setting does not hold.
+        fn blocks<'b>(body: &'b [Stmt], each: &mut dyn FnMut(&'b [Stmt])) {
+            each(body);
+            for stmt in body {
+                if !matches!(stmt, Stmt::ClassDef(_)) {
+                    for child in stmt.child_bodies() {
+                        blocks(child, each);
+                    }
+                }
+            }
+        }
+        blocks(body, &mut |block| {
+            for (i, stmt) in block.iter().enumerate() {
+                let Stmt::If {
+                    test,
+                    body: then,
+                    orelse,
+                    ..
+                } = stmt
+                else {
+                    continue;
+                };
+                if !(orelse.is_empty()
+                    && calls_view(then)
+                    && self.is_server_switch(file, body, test))
+                {
+                    continue;
+                }
+                let switch = Switch {
+                    file,
+                    test: test.span,
+                    negated: true,
+                    parameter: false,
+                };
+                walk_all_exprs(&block[i + 1..], &mut |e| {
+                    e.any(&mut |x| {
+                        if let ExprKind::Call(c) = &x.kind
+                            && !out.iter().any(|(o, _)| std::ptr::eq(*o, &**c))
+                        {
+                            out.push((&**c, switch));
+                        }
+                        false
+                    });
+                });
+                break;
+            }
+        });
         out
     }
 
@@ -6233,6 +6480,22 @@ impl<'a> Judge<'a, '_> {
             let Some((def_file, Stmt::FunctionDef(factory))) =
                 self.model.project_definition(file, &inner.func)
             else {
+                // `return flask_login.login_required(f)(*args, **kwargs)` in a wrapper: the
+                // view run under a guard decorator applied on the spot.
+                if !credentials
+                    && inner.keywords.is_empty()
+                    && matches!(inner.args.as_slice(), [a] if a.as_name().is_some())
+                    && call.is_some_and(|c| {
+                        c.args
+                            .iter()
+                            .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+                            || c.keywords.iter().any(|k| k.arg.is_none())
+                    })
+                {
+                    return self
+                        .auth_decorator(file, &[], &inner.func)
+                        .filter(|v| v.authenticates);
+                }
                 return None;
             };
             let product = returned_nested_function(factory)?;
@@ -7738,6 +8001,10 @@ impl<'a> Judge<'a, '_> {
                     {
                         gate = Some(Gate {
                             polarity: Polarity::Lacks,
+                            // Not after `if is_admin or bypassed:`, which lets others in too.
+                            past_admission: !matches!(test.kind, ExprKind::BoolOp { .. })
+                                && matches!(code_statements(body).last(),
+                                    Some(Stmt::Return { value: Some(v), .. }) if calls_wrapped(v)),
                             role: own.role || role,
                             role_polarity: if role {
                                 Polarity::Lacks
@@ -7917,6 +8184,7 @@ impl<'a> Judge<'a, '_> {
                             identified_only: gate.is_some_and(|o| o.identified_only),
                             tested: false,
                             compared: false,
+                            past_admission: false,
                         };
                         self.gates(file, root, &h.body, Some(g), depth, v);
                     }
@@ -7968,7 +8236,14 @@ impl<'a> Judge<'a, '_> {
                             }
                             // `else: flash("denied"); return redirect(".")` after a failed
                             // permission check.
-                            Refusal::Away => g.role && g.role_polarity == Polarity::Lacks,
+                            // `if auth.is_authenticated(): return f()` then `return
+                            // redirect(url_for("goodbye"))`: anonymous callers are sent away.
+                            Refusal::Away => {
+                                g.role && g.role_polarity == Polarity::Lacks
+                                    || g.identity
+                                        && g.past_admission
+                                        && g.polarity == Polarity::Lacks
+                            }
                         };
                         if counts && !g.identified_only && (g.role || g.polarity != Polarity::Has) {
                             v.grant_as(g.switch, g.polarity == Polarity::Has);
@@ -10381,7 +10656,21 @@ impl<'a> Judge<'a, '_> {
                     }
                     // `self.error_no_permission(request)`: a method of the class making the
                     // call that refuses whenever it is called.
-                    _ => self.own_method_refusal(file, &call.func, depth),
+                    // `auth.redirect_to_goodbye()` on a module-level instance of a project
+                    // class: likewise, its method.
+                    _ => self
+                        .own_method_refusal(file, &call.func, depth)
+                        .or_else(|| {
+                            if depth >= REFUSAL_DEPTH
+                                || !matches!(&call.func.kind, ExprKind::Attribute { value, .. }
+                                if value.as_name().is_some_and(|n| n != "self" && n != "cls"))
+                            {
+                                return None;
+                            }
+                            let top = self.model.files[file].body();
+                            let (mf, method, _) = self.instance_method(file, top, &call.func)?;
+                            self.always_refuses(mf, method, depth + 1)
+                        }),
                 }
             }
             // `return jsonify(error="..."), 401`
@@ -10419,11 +10708,44 @@ impl<'a> Judge<'a, '_> {
                 }
                 self.refusal(file, root, value, depth + 1)
             }
-            ExprKind::Attribute { attr, .. } => {
-                refusal_class(attr).or_else(|| self.exception_class_refusal(file, expr))
-            }
+            ExprKind::Attribute { value, attr } => refusal_class(attr)
+                .or_else(|| self.exception_class_refusal(file, expr))
+                .or_else(|| self.stored_refusal(file, value, attr, depth)),
             _ => None,
         }
+    }
+
+    /// `return app.login_response` where the project stores a refusal on that object at the
+    /// top level of a module that can name it (`app.login_response = Response("need auth.",
+    /// 401)`): the refusal stored. Every such store must be one.
+    fn stored_refusal(
+        &self,
+        file: usize,
+        receiver: &Expr,
+        attr: &str,
+        depth: u32,
+    ) -> Option<Refusal> {
+        if depth >= REFUSAL_DEPTH || receiver.as_name().is_none_or(|n| n == "self" || n == "cls") {
+            return None;
+        }
+        let (def_file, Some(def @ Stmt::Assign { targets, .. }), _) =
+            self.model.resolve_definition(file, receiver)?
+        else {
+            return None;
+        };
+        let name = targets.iter().find_map(Expr::as_name)?;
+        let mut found = None;
+        for (f, module) in self.model.files_naming(def_file, name) {
+            for (r, stored) in crate::values::attribute_assignments(module.body(), attr) {
+                let same = matches!(self.model.resolve_definition(f, r),
+                    Some((_, Some(d), _)) if std::ptr::eq(d, def));
+                if !same {
+                    continue;
+                }
+                found = Some(self.refusal(f, module.body(), stored, depth + 1)?);
+            }
+        }
+        found
     }
 
     /// `self.deny(request)` or `cls.deny(request)` in a method: the method of the calling
@@ -10802,6 +11124,10 @@ struct Gate {
     /// in KEYS`) or checks it with a call (`if authenticate(api_key):` on a header), rather
     /// than testing that a value is there (`if not user_id:`).
     compared: bool,
+    /// Right after `if current_user.is_authenticated: return f(*args)` in a decorator's
+    /// wrapper: the view is reached only through that test, so whatever answers in its place
+    /// here (a redirect away included) turns anonymous callers back.
+    past_admission: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -15449,6 +15775,75 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// Session 28 (U): a 401 stored on the app and returned by a conditional hook; a redirect
+    /// away through an auth object's method after an admission test; a project
+    /// `login_required` skipped under a setting; `Security(dep, scopes=[])` on a dependency
+    /// that admits anonymous callers.
+    #[test]
+    fn session_28_u_protection_verdicts() {
+        let hook = routes(&[
+            (
+                "web/__init__.py",
+                include_str!(
+                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/__init__.py"
+                ),
+            ),
+            (
+                "web/app.py",
+                include_str!(
+                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/app.py"
+                ),
+            ),
+            (
+                "web/auth.py",
+                include_str!(
+                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/auth.py"
+                ),
+            ),
+            (
+                "web/views.py",
+                include_str!(
+                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/views.py"
+                ),
+            ),
+        ]);
+        assert_eq!(
+            hook,
+            [
+                "POST /admin/users/<name>/delete web.app.app: CONDITIONAL if app.config.get(\"need_auth\", False)",
+                "POST /jobs/<name>/run web.app.app: CONDITIONAL if app.config.get(\"need_auth\", False)",
+            ]
+        );
+        let redirect = routes(&[(
+            "app.py",
+            include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/redirect_away_by_auth_object/app.py"
+            ),
+        )]);
+        assert_eq!(
+            redirect,
+            [
+                "GET /loggedout app.app: NONE",
+                "POST /notes app.app: AUTH",
+                "POST /notes/clear app.app: NONE",
+            ]
+        );
+        let scopes = routes(&[(
+            "app.py",
+            include_str!(
+                "../../routewarden_rules/fixtures/AUTH001/security_empty_scopes_admit_anonymous/app.py"
+            ),
+        )]);
+        assert_eq!(
+            scopes,
+            [
+                "POST /queue/clear app.app: AUTH",
+                "POST /queue/items app.app: NONE",
+                "POST /queue/pause app.app: AUTH",
+            ]
+        );
     }
 
     /// A dependency that lets everyone in as a default user unless a setting is on decides
