@@ -1045,7 +1045,9 @@ mod tests {
         assert!(probe("/ready", "x", &["GET", "HEAD", "OPTIONS"]));
         assert!(!probe("/live", "live_start", &["POST"]));
         assert!(!probe("/health/reset", "reset", &["POST"]));
-        assert!(!probe("/api/version", "x", &["GET", "PUT"]));
+        assert!(!probe("/api/ping", "x", &["GET", "PUT"]));
+        // A version is public for every method: a client's own is checked against it.
+        assert!(probe("/api/version", "check_version", &["POST"]));
         assert!(!probe("/x", "healthcheck", &["DELETE"]));
         assert!(probe("/x", "healthcheck", &["GET"]));
         assert!(probe("/auth/login", "x", &["POST"]));
