@@ -6187,6 +6187,9 @@ impl<'a> Judge<'a, '_> {
                     && v.as_call().is_some_and(|c| matches!(c.func.kind, ExprKind::Name(_))))
         };
         let mut out = Vec::new();
+        // Whether any `if` answers with the view and has no `else`: only then can the block
+        // pass below find anything (this walk visits every statement that one does).
+        let mut view_returned_early = false;
         walk_all_stmts(body, &mut |stmt| {
             let Stmt::If {
                 test,
@@ -6197,6 +6200,7 @@ impl<'a> Judge<'a, '_> {
             else {
                 return;
             };
+            view_returned_early |= orelse.is_empty() && calls_view(then);
             let (guarded, negated): (&'a [Stmt], bool) = if calls_view(orelse) {
                 (then, false)
             } else if calls_view(then) && !orelse.is_empty() {
@@ -6234,6 +6238,9 @@ impl<'a> Judge<'a, '_> {
                     }
                 }
             }
+        }
+        if !view_returned_early {
+            return out;
         }
         blocks(body, &mut |block| {
             for (i, stmt) in block.iter().enumerate() {
