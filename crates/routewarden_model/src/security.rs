@@ -15736,6 +15736,22 @@ fn returns_own_functions(function: &Function) -> bool {
 mod tests {
     use super::{AttackSurface, SecurityNames};
 
+    /// `(path, source)` of a file of an AUTH001 fixture case, for the tests that judge the
+    /// same projects the fixture test does.
+    macro_rules! auth001_fixture {
+        ($case:literal, $path:literal) => {
+            (
+                $path,
+                include_str!(concat!(
+                    "../../routewarden_rules/fixtures/AUTH001/",
+                    $case,
+                    "/",
+                    $path
+                )),
+            )
+        };
+    }
+
     /// Each route of a project made of the given modules (path in the project, source):
     /// `"METHODS /path app: protection"`, the protection being `NONE`, `AUTH` (whatever the
     /// settings), or `CONDITIONAL <condition>` for each conditional one, sorted.
@@ -15784,37 +15800,17 @@ mod tests {
         out
     }
 
-    /// Session 28 (U): a 401 stored on the app and returned by a conditional hook; a redirect
+    /// A 401 stored on the app and returned by a conditional hook; a redirect
     /// away through an auth object's method after an admission test; a project
     /// `login_required` skipped under a setting; `Security(dep, scopes=[])` on a dependency
     /// that admits anonymous callers.
     #[test]
-    fn session_28_u_protection_verdicts() {
+    fn stored_refusals_redirects_away_and_empty_scopes() {
         let hook = routes(&[
-            (
-                "web/__init__.py",
-                include_str!(
-                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/__init__.py"
-                ),
-            ),
-            (
-                "web/app.py",
-                include_str!(
-                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/app.py"
-                ),
-            ),
-            (
-                "web/auth.py",
-                include_str!(
-                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/auth.py"
-                ),
-            ),
-            (
-                "web/views.py",
-                include_str!(
-                    "../../routewarden_rules/fixtures/AUTH001/hook_stored_refusal_response/web/views.py"
-                ),
-            ),
+            auth001_fixture!("hook_stored_refusal_response", "web/__init__.py"),
+            auth001_fixture!("hook_stored_refusal_response", "web/app.py"),
+            auth001_fixture!("hook_stored_refusal_response", "web/auth.py"),
+            auth001_fixture!("hook_stored_refusal_response", "web/views.py"),
         ]);
         assert_eq!(
             hook,
@@ -15823,12 +15819,7 @@ mod tests {
                 "POST /jobs/<name>/run web.app.app: CONDITIONAL if app.config.get(\"need_auth\", False)",
             ]
         );
-        let redirect = routes(&[(
-            "app.py",
-            include_str!(
-                "../../routewarden_rules/fixtures/AUTH001/redirect_away_by_auth_object/app.py"
-            ),
-        )]);
+        let redirect = routes(&[auth001_fixture!("redirect_away_by_auth_object", "app.py")]);
         assert_eq!(
             redirect,
             [
@@ -15837,11 +15828,9 @@ mod tests {
                 "POST /notes/clear app.app: NONE",
             ]
         );
-        let scopes = routes(&[(
-            "app.py",
-            include_str!(
-                "../../routewarden_rules/fixtures/AUTH001/security_empty_scopes_admit_anonymous/app.py"
-            ),
+        let scopes = routes(&[auth001_fixture!(
+            "security_empty_scopes_admit_anonymous",
+            "app.py"
         )]);
         assert_eq!(
             scopes,
@@ -16362,24 +16351,13 @@ async def users(t=Depends(get_admin_session_token)):
     /// other application's routes, nor through an override in test code.
     #[test]
     fn dependency_overrides_judge_routes_by_the_replacement() {
-        macro_rules! case {
-            ($path:literal) => {
-                (
-                    $path,
-                    include_str!(concat!(
-                        "../../routewarden_rules/fixtures/AUTH001/dependency_overrides_in_production/",
-                        $path
-                    )),
-                )
-            };
-        }
         let files = [
-            case!("shop/__init__.py"),
-            case!("shop/guards.py"),
-            case!("shop/main.py"),
-            case!("shop/routes.py"),
-            case!("shop/admin.py"),
-            case!("tests/test_routes.py"),
+            auth001_fixture!("dependency_overrides_in_production", "shop/__init__.py"),
+            auth001_fixture!("dependency_overrides_in_production", "shop/guards.py"),
+            auth001_fixture!("dependency_overrides_in_production", "shop/main.py"),
+            auth001_fixture!("dependency_overrides_in_production", "shop/routes.py"),
+            auth001_fixture!("dependency_overrides_in_production", "shop/admin.py"),
+            auth001_fixture!("dependency_overrides_in_production", "tests/test_routes.py"),
         ];
         let switched = "CONDITIONAL if not (os.environ.get(\"AUTH_MODE\", \"none\") == \"none\"), \
                         or DEPLOY == \"hosted\"";
@@ -16403,23 +16381,10 @@ async def users(t=Depends(get_admin_session_token)):
     /// another application's config) only `@guard.required` views are protected.
     #[test]
     fn flask_basicauth_guards_by_force_setting_and_decorator() {
-        macro_rules! case {
-            ($dir:literal, $path:literal) => {
-                (
-                    $path,
-                    include_str!(concat!(
-                        "../../routewarden_rules/fixtures/AUTH001/",
-                        $dir,
-                        "/",
-                        $path
-                    )),
-                )
-            };
-        }
         let extension = [
-            case!("flask_basicauth_extension", "panel/__init__.py"),
-            case!("flask_basicauth_extension", "panel/site.py"),
-            case!("flask_basicauth_extension", "panel/kiosk.py"),
+            auth001_fixture!("flask_basicauth_extension", "panel/__init__.py"),
+            auth001_fixture!("flask_basicauth_extension", "panel/site.py"),
+            auth001_fixture!("flask_basicauth_extension", "panel/kiosk.py"),
         ];
         assert_eq!(
             routes(&extension),
@@ -16431,11 +16396,11 @@ async def users(t=Depends(get_admin_session_token)):
             ]
         );
         let switched = [
-            case!("flask_basicauth_switched_off", "desk/__init__.py"),
-            case!("flask_basicauth_switched_off", "desk/settings.py"),
-            case!("flask_basicauth_switched_off", "desk/web/__init__.py"),
-            case!("flask_basicauth_switched_off", "desk/web/views.py"),
-            case!("flask_basicauth_switched_off", "desk/main.py"),
+            auth001_fixture!("flask_basicauth_switched_off", "desk/__init__.py"),
+            auth001_fixture!("flask_basicauth_switched_off", "desk/settings.py"),
+            auth001_fixture!("flask_basicauth_switched_off", "desk/web/__init__.py"),
+            auth001_fixture!("flask_basicauth_switched_off", "desk/web/views.py"),
+            auth001_fixture!("flask_basicauth_switched_off", "desk/main.py"),
         ];
         let conditional = "CONDITIONAL if not app.config.get(\"NO_AUTH\")";
         assert_eq!(
@@ -16452,21 +16417,10 @@ async def users(t=Depends(get_admin_session_token)):
     /// resources are routes of `app`, under its hooks.
     #[test]
     fn restful_api_wrapped_by_swagger_docs_keeps_its_application() {
-        macro_rules! case {
-            ($path:literal) => {
-                (
-                    $path,
-                    include_str!(concat!(
-                        "../../routewarden_rules/fixtures/AUTH001/restful_swagger_wrapped_api/",
-                        $path
-                    )),
-                )
-            };
-        }
         let files = [
-            case!("shop/__init__.py"),
-            case!("shop/resources.py"),
-            case!("shop/partners.py"),
+            auth001_fixture!("restful_swagger_wrapped_api", "shop/__init__.py"),
+            auth001_fixture!("restful_swagger_wrapped_api", "shop/resources.py"),
+            auth001_fixture!("restful_swagger_wrapped_api", "shop/partners.py"),
         ];
         assert_eq!(
             routes(&files),
@@ -17971,21 +17925,10 @@ def digest(obj):
     /// relies on one that raises, or the handler returns the value first thing.
     #[test]
     fn dependency_returning_a_response_is_not_authentication() {
-        macro_rules! case {
-            ($path:literal) => {
-                (
-                    $path,
-                    include_str!(concat!(
-                        "../../routewarden_rules/fixtures/AUTH001/dependency_returns_response/",
-                        $path
-                    )),
-                )
-            };
-        }
         let files = [
-            case!("fastapi_app.py"),
-            case!("users.py"),
-            case!("flask_app.py"),
+            auth001_fixture!("dependency_returns_response", "fastapi_app.py"),
+            auth001_fixture!("dependency_returns_response", "users.py"),
+            auth001_fixture!("dependency_returns_response", "flask_app.py"),
         ];
         assert_eq!(
             routes(&files),
