@@ -197,9 +197,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 handler_answer_calls: shared.handler_answer_calls,
                 sent_exceptions: shared.sent_exceptions,
                 test_module: crate::credentials::names_test_module(file),
-                imports_web_framework: ["fastapi", "starlette", "flask", "quart", "werkzeug"]
-                    .iter()
-                    .any(|m| file.imports_module(m)),
+                imports_web_framework: crate::context::imports_web_framework(file),
                 may_name_cors: crate::cors_policy::may_name_cors(file),
             },
             hooks: HOOKS.map(|_| {

@@ -175,6 +175,38 @@ impl<'a> FileContext<'a> {
             .copied()
     }
 
+    /// The context of another place of the project: in `functions` (outermost first) of the
+    /// classes `classes` of `file`, for asking what a value there holds.
+    pub fn elsewhere(
+        &self,
+        file: usize,
+        functions: Vec<&'a Function>,
+        classes: Vec<&'a Class>,
+    ) -> FileContext<'a> {
+        let source = &self.model.files[file];
+        FileContext {
+            model: self.model,
+            settings: self.settings,
+            surface: self.surface,
+            config: self.config,
+            handlers: self.handlers,
+            file_index: file,
+            file: source,
+            functions,
+            classes,
+            callee: None,
+            callee_name: String::new(),
+            flask_cors_config: self.flask_cors_config,
+            cors_subclasses: self.cors_subclasses,
+            startup_refusals: self.startup_refusals,
+            handler_answer_calls: self.handler_answer_calls,
+            sent_exceptions: self.sent_exceptions,
+            test_module: crate::credentials::names_test_module(source),
+            imports_web_framework: imports_web_framework(source),
+            may_name_cors: crate::cors_policy::may_name_cors(source),
+        }
+    }
+
     /// The innermost enclosing function.
     pub fn function(&self) -> Option<&'a Function> {
         self.functions.last().copied()
@@ -189,4 +221,11 @@ impl<'a> FileContext<'a> {
             .is_some_and(|f| f.span.start >= class.span.start && f.span.end <= class.span.end);
         (!inside_method).then_some(class)
     }
+}
+
+/// Whether the file imports a web framework (FastAPI, Starlette, Flask, Quart, werkzeug).
+pub(crate) fn imports_web_framework(file: &SourceModule) -> bool {
+    ["fastapi", "starlette", "flask", "quart", "werkzeug"]
+        .iter()
+        .any(|m| file.imports_module(m))
 }

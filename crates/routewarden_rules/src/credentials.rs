@@ -3,7 +3,7 @@
 use crate::context::FileContext;
 use crate::helpers::identifier_words;
 use routewarden_model::SourceModule;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Stmt};
+use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Param, ParamKind, Stmt};
 use routewarden_python::names::Imports;
 
 /// Words that make a name a credential.
@@ -1062,6 +1062,166 @@ pub fn is_extracted_from_request(cx: &FileContext, expr: &Expr) -> bool {
             c.args.iter().any(is_request) || c.keywords.iter().any(|k| is_request(&k.value))
         })
     })
+}
+
+/// `self.password` in a method of a class whose `__init__` keeps one of its parameters in
+/// that attribute (`self.password = password`, no other method assigning it), when some
+/// construction of the class in the project hands that parameter what the request carries
+/// (`Account(*creds.split(":", 1))` after `creds = b64decode(request.headers[...]).decode()`):
+/// the instance is a login attempt and the attribute is the caller's value. Only the request
+/// counts at the construction (see [`is_request_supplied`]): an object built from the
+/// configuration or from a function's own parameters holds the server's values as often. An
+/// ORM model keeps what a form sent as a stored record, not as an attempt, and is left out.
+pub fn is_built_from_request(cx: &FileContext, expr: &Expr) -> bool {
+    let ExprKind::Attribute { value, attr } = &expr.kind else {
+        return false;
+    };
+    let (Some(method), Some(&class)) = (cx.function(), cx.classes.last()) else {
+        return false;
+    };
+    // `self` of the method itself, not of a function nested in it; a top-level class, which
+    // other modules can build.
+    if value.as_name() != Some("self")
+        || method.params.first().is_none_or(|p| p.name != "self")
+        || !class
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef(f) if std::ptr::eq(f.as_ref(), method)))
+        || !cx
+            .file
+            .body()
+            .iter()
+            .any(|s| matches!(s, Stmt::ClassDef(c) if std::ptr::eq(c.as_ref(), class)))
+    {
+        return false;
+    }
+    let mut kept: Option<&str> = None;
+    let mut init: Option<&Function> = None;
+    for stmt in &class.body {
+        let Stmt::FunctionDef(m) = stmt else {
+            continue;
+        };
+        if !m.self_attributes.may_contain(attr) {
+            continue;
+        }
+        for (receiver, value) in routewarden_model::values::attribute_assignments(&m.body, attr) {
+            if receiver.as_name() != Some("self") {
+                continue;
+            }
+            // Set elsewhere than `__init__`, or to anything but one parameter: the attribute
+            // may hold the server's value.
+            let param = value
+                .as_name()
+                .filter(|n| m.name == "__init__" && m.params.iter().any(|p| p.name == *n));
+            match (param, kept) {
+                (Some(p), None) => kept = Some(p),
+                (Some(p), Some(k)) if p == k => {}
+                _ => return false,
+            }
+            init = Some(m);
+        }
+    }
+    let (Some(name), Some(init)) = (kept, init) else {
+        return false;
+    };
+    if crate::data_models::model_kind(cx.model, cx.file_index, class)
+        == Some(crate::data_models::ModelKind::Orm)
+    {
+        return false;
+    }
+    // Its place among the arguments of `Class(...)`, after `self`.
+    let position = init
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::PositionalOnly | ParamKind::Positional))
+        .position(|p| p.name == name)
+        .and_then(|i| i.checked_sub(1));
+    let model = cx.model;
+    for (file, source) in model.files_naming(cx.file_index, &class.name) {
+        let mut functions = Vec::new();
+        let mut classes = Vec::new();
+        let found = for_each_call(
+            source.body(),
+            &mut functions,
+            &mut classes,
+            &mut |call, f, c| {
+                call.func.last_name() == Some(class.name.as_str())
+                    && matches!(model.resolve_definition(file, &call.func),
+                    Some((_, Some(Stmt::ClassDef(d)), _)) if std::ptr::eq(d.as_ref(), class))
+                    && constructor_argument(call, name, position).is_some_and(|arg| {
+                        is_request_supplied(&cx.elsewhere(file, f.to_vec(), c.to_vec()), arg)
+                    })
+            },
+        );
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+/// The argument of a construction that fills the `__init__` parameter `name` at `position`
+/// (after `self`): by keyword, by position, or a spread before it (`*creds.split(":", 1)`),
+/// whose items fill the parameters from there on.
+fn constructor_argument<'e>(
+    call: &'e Call,
+    name: &str,
+    position: Option<usize>,
+) -> Option<&'e Expr> {
+    if let Some(value) = call.keyword(name) {
+        return Some(value);
+    }
+    let position = position?;
+    for (i, arg) in call.args.iter().enumerate() {
+        if let ExprKind::Starred(inner) = &arg.kind {
+            return Some(inner);
+        }
+        if i == position {
+            return Some(arg);
+        }
+    }
+    None
+}
+
+/// Calls `f` with every call in `body` (in functions, classes and methods too) and the
+/// functions and classes around it, outermost first, until `f` answers true.
+fn for_each_call<'a>(
+    body: &'a [Stmt],
+    functions: &mut Vec<&'a Function>,
+    classes: &mut Vec<&'a Class>,
+    f: &mut impl FnMut(&'a Call, &[&'a Function], &[&'a Class]) -> bool,
+) -> bool {
+    for stmt in body {
+        let found = match stmt {
+            Stmt::FunctionDef(function) => {
+                functions.push(function);
+                let found = for_each_call(&function.body, functions, classes, f);
+                functions.pop();
+                found
+            }
+            Stmt::ClassDef(class) => {
+                classes.push(class);
+                let found = for_each_call(&class.body, functions, classes, f);
+                classes.pop();
+                found
+            }
+            _ => {
+                let mut found = false;
+                stmt.for_each_own_expr(&mut |e| {
+                    found = found
+                        || e.any(&mut |x| x.as_call().is_some_and(|c| f(c, functions, classes)));
+                });
+                found
+                    || stmt
+                        .child_bodies()
+                        .any(|child| for_each_call(child, functions, classes, f))
+            }
+        };
+        if found {
+            return true;
+        }
+    }
+    false
 }
 
 /// A parameter of an enclosing function that the innermost function reads (`def

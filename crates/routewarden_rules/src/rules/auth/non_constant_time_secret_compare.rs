@@ -1,8 +1,8 @@
 use crate::context::FileContext;
 use crate::credentials::{
-    compound_credential_label, credential_label, derives_from, is_caller_supplied,
-    is_captured_parameter, is_class_member, is_constant_name, is_credential_name,
-    is_descriptive_credential_name, is_request_supplied, is_test_module,
+    compound_credential_label, credential_label, derives_from, is_built_from_request,
+    is_caller_supplied, is_captured_parameter, is_class_member, is_constant_name,
+    is_credential_name, is_descriptive_credential_name, is_request_supplied, is_test_module,
 };
 use crate::declare_rule;
 use crate::findings::Findings;
@@ -36,7 +36,15 @@ declare_rule! {
     /// header, `base64.b64decode(data).decode().split(":", 1)`, also by a project helper that
     /// returns them, `username, password = self._parse_basic(header)`, or that only converts
     /// its argument to text, `text(base64.b64decode(header)).split(":", 1)`, or a local holding one
-    /// of these) and the other must not. A parameter of an ordinary function (not a route
+    /// of these) and the other must not. An attribute of a login object is the caller's when
+    /// the class's `__init__` keeps a parameter in it (`self.password = password`, set by no
+    /// other method) and some construction in the project passes what the request carries
+    /// (`Account(*creds.split(":", 1))` after decoding the Basic header): compared with the
+    /// configuration (`self.password == app.config.get("ui_password")`, not with another
+    /// attribute of the object) it is reported. The constructor is followed rather than the
+    /// name trusted: `self.password` as often holds the server's own credential (a client's,
+    /// an object built from the configuration), and ORM models keep a form's password as a
+    /// stored record. A parameter of an ordinary function (not a route
     /// handler) counts as the caller's only in a function named for a check (`check_*`,
     /// `verify_*`, `validate*`, `is_*`, `*_auth`, `login`, `__eq__`, ...) or one a route handler
     /// hands what its caller sent (`auth.password_to_token(body.password)`), not one named for
@@ -1031,8 +1039,17 @@ impl NonConstantTimeSecretCompare {
         // A digest of the caller's value is the caller's when the other side is not, and
         // does not come from the same parameter (`claims["token_hash"]` of a proof sent in
         // the same `data` as the token: two values of the caller).
+        // `self.password` of a login object built from the request's credentials, against
+        // the configured password (`app.config.get(...)`, not another attribute of the
+        // object): asked last, as it looks for the class's constructions in the project.
+        let mut built = false;
         let supplied = match (is_caller_supplied(cx, lhs), is_caller_supplied(cx, rhs)) {
             (false, false) => {
+                let built_from_request = |e: &Expr, other: &Expr| {
+                    !matches!(&other.kind, ExprKind::Attribute { value, .. } if value.as_name() == Some("self"))
+                        && held_by_server(cx, other, true)
+                        && is_built_from_request(cx, e)
+                };
                 let hashed = |e: &Expr, other: &Expr| {
                     hashes_caller_inline(cx, e, 0)
                         && !cx.function().is_some_and(|f| {
@@ -1042,7 +1059,15 @@ impl NonConstantTimeSecretCompare {
                             })
                         })
                 };
-                (hashed(lhs, rhs), hashed(rhs, lhs))
+                let (l, r) = (hashed(lhs, rhs), hashed(rhs, lhs));
+                if l || r {
+                    (l, r)
+                } else {
+                    let l = built_from_request(lhs, rhs);
+                    let r = !l && built_from_request(rhs, lhs);
+                    built = l || r;
+                    (l, r)
+                }
             }
             both => both,
         };
@@ -1066,7 +1091,8 @@ impl NonConstantTimeSecretCompare {
         // A parameter of an ordinary function is a caller's guess only where the function
         // checks it; helpers that refresh, rotate or route with the server's own credentials
         // take them as parameters too.
-        if !is_request_supplied(cx, caller)
+        if !built
+            && !is_request_supplied(cx, caller)
             && !cx.function().is_some_and(|f| names_a_check(&f.name))
             && !fed_by_route(cx, caller)
         {
