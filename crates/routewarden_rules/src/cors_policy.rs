@@ -864,6 +864,12 @@ fn flask_policies(cx: &FileContext, call: &Call, decorator: bool) -> Vec<CorsPol
     {
         return Vec::new();
     }
+    // Nor does one on routes whose every application is given a `CORS(app)` passing nothing
+    // of its own: flask-cors builds both policies from the same defaults and configuration,
+    // reported at that call.
+    if decorator && passes_no_policy_option(call) && apps_have_bare_cors(cx, call) {
+        return Vec::new();
+    }
     let apps = &cx.surface.apps;
     // The application `CORS(app)` is given: its own configuration is the one read.
     let app = if decorator {
@@ -1060,6 +1066,54 @@ fn cors_initialised_later(model: &ProjectModel) -> bool {
         });
     }
     with_options && !without
+}
+
+/// Whether the routes a `@cross_origin(...)` decorates are mounted, and every application
+/// they are served by (the root of each mount chain, a blueprint registered under a condition
+/// included) is given to a flask-cors `CORS(app)` outside test code that passes no policy
+/// option of its own.
+fn apps_have_bare_cors(cx: &FileContext, decorator: &Call) -> bool {
+    let surface = cx.surface;
+    let decorates = |f: &Function| {
+        f.decorators
+            .iter()
+            .any(|d| d.as_call().is_some_and(|c| std::ptr::eq(c, decorator)))
+    };
+    let roots: Vec<&ObjectId> = surface
+        .mounted
+        .iter()
+        .filter(|m| {
+            let route = surface.route(m);
+            route.handler_file == cx.file_index && decorates(route.handler)
+        })
+        .filter_map(|m| m.chain.last())
+        .collect();
+    if roots.is_empty() {
+        return false;
+    }
+    let model = cx.model;
+    let mut bare: Vec<ObjectId> = Vec::new();
+    for (index, file) in model.files.iter().enumerate() {
+        if is_test_file(file) || !file.imports_module("flask_cors") {
+            continue;
+        }
+        crate::helpers::for_each_call(file.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if file.imports.resolves_to(
+                &call.func,
+                &["flask_cors.CORS", "flask_cors.extension.CORS"],
+            ) && passes_no_policy_option(call)
+                && let Some(app) = call.argument("app", 0)
+                && let Some(id) = resolve_object(model, index, scope, app, 0)
+            {
+                bare.push(id);
+            }
+        });
+    }
+    let apps = &surface.apps;
+    roots.iter().all(|root| {
+        bare.iter()
+            .any(|b| apps.denotes(b, root) || apps.denotes(root, b))
+    })
 }
 
 fn passes_no_policy_option(call: &Call) -> bool {

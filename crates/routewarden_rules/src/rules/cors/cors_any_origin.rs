@@ -32,7 +32,9 @@ declare_rule! {
     /// when read from the environment or otherwise unknown; only a project that sets no
     /// `CORS_ORIGINS` (or sets `None`) gets flask-cors's default `*`. A `@cross_origin()` that
     /// passes no origins or credentials of its own is reported at the `CORS(...)` call reading
-    /// the same configuration, not once per route. Project subclasses of `CORSMiddleware` are
+    /// the same configuration, not once per route; so is one on routes whose every application
+    /// (a blueprint registered under a condition included) is given a `CORS(app)` passing no
+    /// option of its own, whose defaults it shares. Project subclasses of `CORSMiddleware` are
     /// judged as CORS001 describes: at their `super().__init__(...)` call when they fix the
     /// policy, else where they are registered with the options they are given.
     /// The header written by hand to `*` is the same policy, in a module that uses a supported

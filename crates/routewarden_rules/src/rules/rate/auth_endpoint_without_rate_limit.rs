@@ -67,7 +67,14 @@ declare_rule! {
     /// reading `request.json["password"]`), unless the handler's own test refuses. Optional authentication
     /// (`HTTPBearer(auto_error=False)`) does not close the door either, and neither does
     /// authentication installed only under a runtime condition, nor a token the handler checks
-    /// (a password-reset or activation token): that token is what an attacker guesses.
+    /// (a password-reset or activation token): that token is what an attacker guesses. Unless
+    /// the token is signed: when the only secret the handler checks is a value the client sends
+    /// that goes into a signature check (an itsdangerous serializer's `loads`/`loads_salted`,
+    /// `jwt.decode`, flask-jwt-extended's `decode_token`), in the handler or in project
+    /// functions it hands the value to (`User.verify_hash(hash)` → `confirm_email_token(hash)`
+    /// → `serializer.loads(hash)`), a guess fails that check however fast it comes, and the
+    /// route is not reported; a code looked up in a table or compared with `==`, or a signed
+    /// token sent with a password that is checked too, stays reported.
     ///
     /// ## Why is this dangerous
     /// Without a limit an attacker can try passwords, one-time codes or reset tokens as fast as
@@ -186,6 +193,11 @@ impl Rule for AuthEndpointWithoutRateLimit {
                     && credential_evidence(cx.model, route.handler_file, route.handler).is_none()
                     && !submits_anything(cx.model, route.handler_file, route.handler, true, 2))
             {
+                continue;
+            }
+            // A reset or activation link whose token is checked by its signature: a guess
+            // fails the check whatever the rate, so a limit protects nothing.
+            if only_signed_token(cx.model, route.handler_file, route.handler) {
                 continue;
             }
             if !reported.insert(mounted.route) {
@@ -923,4 +935,176 @@ fn is_password_key(key: &str) -> bool {
         }) && !words
             .iter()
             .any(|w| matches!(*w, "hash" | "hashed" | "salt" | "encrypted"))
+}
+
+/// Signature checks of a token: PyJWT, python-jose, authlib and joserfc `jwt.decode`, and
+/// flask-jwt-extended's `decode_token`. (itsdangerous serializers' `loads` are recognised by
+/// their receiver's class.)
+const SIGNATURE_VERIFIERS: &[&str] = &[
+    "flask_jwt_extended.decode_token",
+    "flask_jwt_extended.utils.decode_token",
+];
+
+/// Whether the only secret a handler checks is a signed token the client sends: a value the
+/// client sends (a parameter, a read of the request, a local made from them) goes into a
+/// signature verifier (an itsdangerous serializer's `loads`/`loads_salted`, `jwt.decode`,
+/// flask-jwt-extended's `decode_token`), in the handler or in a project function it hands the
+/// value to (three calls deep: `User.verify_hash(hash)` → `confirm_email_token(token)` →
+/// `serializer.loads(token)`), and no password or one-time code is checked there. A guess
+/// fails the signature check; a code looked up in a table or compared with `==` does not.
+fn only_signed_token(model: &ProjectModel, file: usize, handler: &Function) -> bool {
+    let seeds: Vec<&str> = handler
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| !PLUMBING.contains(n))
+        .collect();
+    let mut signed = false;
+    let mut checks = false;
+    follow_signed(
+        model,
+        file,
+        handler,
+        &seeds,
+        true,
+        3,
+        &mut signed,
+        &mut checks,
+    );
+    signed && !checks
+}
+
+/// Calls that check a password or a one-time code (the last name of the callee).
+const SECRET_CHECKS: &[&str] = &[
+    "authenticate",
+    "authenticate_user",
+    "check_password",
+    "check_password_hash",
+    "verify_password",
+    "verify_otp",
+    "verify_totp",
+];
+
+/// The walk of [`only_signed_token`] through `function`, whose parameters `seeds` hold what
+/// the client sent (and, in the handler, the request's reads): sets `signed` when a client
+/// value reaches a signature verifier, `checks` when a password or code check is called.
+#[allow(clippy::too_many_arguments)]
+fn follow_signed(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    seeds: &[&str],
+    handler: bool,
+    depth: u32,
+    signed: &mut bool,
+    checks: &mut bool,
+) {
+    // The names holding client values: the seeds, then locals assigned from them.
+    let mut names: Vec<&str> = seeds.to_vec();
+    let from_client = |names: &[&str], e: &Expr| {
+        e.any(&mut |x| match &x.kind {
+            ExprKind::Name(n) => names.contains(&n.as_str()),
+            ExprKind::Attribute { .. } => handler && rooted_in_request(x),
+            _ => false,
+        })
+    };
+    for _ in 0..3 {
+        let before = names.len();
+        routewarden_model::security::walk_stmts(&function.body, &mut |stmt| {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+                && from_client(&names, value)
+            {
+                for t in targets {
+                    t.any(&mut |x| {
+                        if let Some(n) = x.as_name()
+                            && !names.contains(&n)
+                        {
+                            names.push(n);
+                        }
+                        false
+                    });
+                }
+            }
+        });
+        if names.len() == before {
+            break;
+        }
+    }
+    let scope = [function];
+    walk_exprs(&function.body, &mut |e| {
+        e.any(&mut |x| {
+            let Some(c) = x.as_call() else {
+                return false;
+            };
+            if c.func
+                .last_name()
+                .is_some_and(|n| SECRET_CHECKS.contains(&n) && !c.args.is_empty())
+            {
+                *checks = true;
+            }
+            let token = c.args.first().or_else(|| c.keyword("token"));
+            if token.is_some_and(|t| from_client(&names, t))
+                && is_signature_verifier(model, file, &scope, c)
+            {
+                *signed = true;
+                return false;
+            }
+            if depth == 0 || *checks {
+                return false;
+            }
+            let Some((f, def, bound)) = resolve_callee(model, file, &c.func) else {
+                return false;
+            };
+            if std::ptr::eq(def, function) {
+                return false;
+            }
+            // The callee's parameters that receive a client value.
+            let params = &def.params[usize::from(bound).min(def.params.len())..];
+            let given: Vec<&str> = params
+                .iter()
+                .zip(&c.args)
+                .filter(|(_, a)| from_client(&names, a))
+                .map(|(p, _)| p.name.as_str())
+                .chain(
+                    c.keywords
+                        .iter()
+                        .filter(|k| from_client(&names, &k.value))
+                        .filter_map(|k| k.arg.as_deref())
+                        .filter(|n| params.iter().any(|p| p.name == *n)),
+                )
+                .collect();
+            if !given.is_empty() {
+                follow_signed(model, f, def, &given, false, depth - 1, signed, checks);
+            }
+            false
+        });
+    });
+}
+
+/// Whether `call` checks a token's signature: `jwt.decode(...)` of a JWT library,
+/// flask-jwt-extended's `decode_token(...)`, or `loads`/`loads_salted` of an itsdangerous
+/// serializer.
+fn is_signature_verifier(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    call: &Call,
+) -> bool {
+    if let Some(q) = model.files[file].imports.resolve(&call.func)
+        && (SIGNATURE_VERIFIERS.contains(&q.as_str())
+            || crate::jwt_calls::DECODERS.iter().any(|(n, _)| *n == q))
+    {
+        return true;
+    }
+    let Some((receiver, method)) = call.method() else {
+        return false;
+    };
+    matches!(method, "loads" | "loads_salted")
+        && model
+            .instance_class(file, scope, receiver)
+            .is_some_and(|c| c.starts_with("itsdangerous."))
 }
