@@ -52,6 +52,7 @@ pub fn check_project(
     let startup_refusals = std::sync::OnceLock::new();
     let handler_answer_calls = std::sync::OnceLock::new();
     let sent_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
+    let literal_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
     let shared = Shared {
         model,
         settings,
@@ -63,6 +64,7 @@ pub fn check_project(
         startup_refusals: &startup_refusals,
         handler_answer_calls: &handler_answer_calls,
         sent_exceptions: &sent_exceptions,
+        literal_exceptions: &literal_exceptions,
     };
     let cx = ProjectContext {
         model,
@@ -171,6 +173,7 @@ struct Shared<'a> {
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
     handler_answer_calls: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
     sent_exceptions: &'a crate::context::SentExceptions,
+    literal_exceptions: &'a crate::context::SentExceptions,
 }
 
 fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> Vec<Finding> {
@@ -196,6 +199,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 startup_refusals: shared.startup_refusals,
                 handler_answer_calls: shared.handler_answer_calls,
                 sent_exceptions: shared.sent_exceptions,
+                literal_exceptions: shared.literal_exceptions,
                 test_module: crate::credentials::names_test_module(file),
                 imports_web_framework: crate::context::imports_web_framework(file),
                 may_name_cors: crate::cors_policy::may_name_cors(file),

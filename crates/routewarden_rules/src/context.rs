@@ -40,6 +40,9 @@ pub struct FileContext<'a> {
     /// Whether the project sends what a project exception class carries to the client, by
     /// class definition, filled in as ERR001 asks.
     pub(crate) sent_exceptions: &'a SentExceptions,
+    /// Whether every construction of a project exception class in the project gives it
+    /// literal text, by class definition, filled in as ERR001 asks.
+    pub(crate) literal_exceptions: &'a SentExceptions,
     /// Whether the file is test code by its path (see [`crate::credentials::is_test_module`]),
     /// asked of every comparison.
     pub(crate) test_module: bool,

@@ -120,7 +120,8 @@ declare_rule! {
     ///   NotFoundError): raise HTTPException(404, str(e.__cause__))`);
     /// - a narrow exception (`ValueError`, `TypeError`, `OverflowError`, `AttributeError`,
     ///   `LookupError`, `KeyError`, `IndexError`, `NotImplementedError`, `SyntaxError`,
-    ///   validation and decoding errors, jsonschema's `SchemaError`, oauthlib's protocol
+    ///   validation and decoding errors (XML's too: `xml.etree.ElementTree.ParseError`, expat's
+    ///   `ExpatError`, lxml's `XMLSyntaxError`), jsonschema's `SchemaError`, oauthlib's protocol
     ///   errors (`OAuth2Error` and its subclasses, `OAuth1Error`: the RFC's error code and a
     ///   description written for the client, also the client's own `?error=` shown on an
     ///   error page), also
@@ -174,8 +175,19 @@ declare_rule! {
     ///   a project helper that takes a value out of the request and raises only narrow
     ///   exceptions with its own messages (`raise ValueError(f"'{key}' not found")`),
     ///   a library object's `validate_*` method, an early `return jsonify(...), 400` for a
-    ///   missing body; a lazy `import` of the validator in the `try` does not change that)
+    ///   missing body; a lazy `import` of the validator in the `try` does not change that, nor
+    ///   does a step in an inner `try` whose clauses catch every exception and turn it into an
+    ///   HTTP exception or an answer, `except Exception as e: raise HTTPException(400, ...)`,
+    ///   judged itself: what it raises reaches the outer clause only as that HTTP exception)
     ///   and the answer is not a 5xx: the text describes what was wrong with the client's own input;
+    /// - an exception of project classes that every construction in the project gives literal
+    ///   text, whatever the status: literals, module-level string constants, or f-strings and
+    ///   formatting of literals and values other than an exception (`raise PatchRefused(f"at
+    ///   most {MAX_OPS} operations")`), also for each project subclass; the text is a message
+    ///   the project wrote. Still reported when some construction gives it another exception's
+    ///   text (`raise Failed(f"fetch failed: {e}")`, `str(e)`, a local made from it) or any
+    ///   other value, when the class is passed on other than to be raised, caught, tested or
+    ///   subclassed (code elsewhere may make it with any text), and for its traceback;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); so is what a Flask
@@ -358,6 +370,19 @@ const NARROW: &[&str] = &[
     "UnpackValueError",
 ];
 
+/// XML parsers' complaints about the document they were given ("not well-formed (invalid
+/// token): line 1, column 0"): decoding errors, like the JSON ones in [`NARROW`], by qualified
+/// name since `ParseError` and `error` say nothing alone.
+const XML_SYNTAX_ERRORS: &[&str] = &[
+    "xml.etree.ElementTree.ParseError",
+    "xml.etree.cElementTree.ParseError",
+    "xml.parsers.expat.ExpatError",
+    "xml.parsers.expat.error",
+    "pyexpat.ExpatError",
+    "lxml.etree.XMLSyntaxError",
+    "defusedxml.ElementTree.ParseError",
+];
+
 /// What a name holding exception data came from.
 #[derive(Clone, Copy, Default)]
 struct Taint {
@@ -381,6 +406,9 @@ struct Taint {
     /// (`assemblyline.datastore.exceptions.SearchException`): answered with a 4xx it is likely
     /// the message chosen for the client, but may still show the store's internals.
     backend: bool,
+    /// Caught by project classes that every construction in the project gives literal text
+    /// ([`literal_exception`]): the text is the project's own message. Not its traceback.
+    literal: bool,
 }
 
 /// The status a response is sent with.
@@ -530,7 +558,10 @@ impl Analysis<'_, '_> {
                         root = value;
                     }
                     if root.as_name().is_some() && !std::ptr::eq(root, value.as_ref()) {
-                        return self.taint(root);
+                        return self.taint(root).map(|t| Taint {
+                            literal: false,
+                            ..t
+                        });
                     }
                 }
                 if matches!(
@@ -550,7 +581,9 @@ impl Analysis<'_, '_> {
                     if t.upstream && matches!(attr.as_str(), "message" | "msg") {
                         return None;
                     }
-                    Some(t)
+                    // Where the code raised it: not a message the project wrote.
+                    let literal = t.literal && !matches!(attr.as_str(), "__traceback__" | "stack");
+                    Some(Taint { literal, ..t })
                 } else {
                     None
                 }
@@ -2572,6 +2605,18 @@ impl InputOnly<'_> {
                         + self.body(file, params, body, depth)?
                         + self.body(file, params, orelse, depth)?
                 }
+                // An inner `try` that turns every exception into an HTTP exception (or an
+                // answer) sends nothing else on: what its statements raise reaches an outer
+                // clause only as the framework's HTTP exception, judged at the inner clause.
+                Stmt::Try {
+                    handlers,
+                    orelse,
+                    finalbody,
+                    ..
+                } if self.converts_every_exception(file, params, handlers, depth) => {
+                    self.body(file, params, orelse, depth)?
+                        + self.body(file, params, finalbody, depth)?
+                }
                 // The developer's own message; a lazy import of the validator.
                 Stmt::Raise { .. }
                 | Stmt::Other { .. }
@@ -2743,6 +2788,87 @@ impl InputOnly<'_> {
         }
     }
 
+    /// Whether the clauses of a `try` catch every exception (a bare `except`, `Exception`,
+    /// `BaseException`) and each ends by raising an HTTP exception (`raise HTTPException(...)`,
+    /// `abort(...)`) or by returning, after steps that only compute or log.
+    fn converts_every_exception(
+        &self,
+        file: usize,
+        params: &[Param],
+        handlers: &[routewarden_python::ast::ExceptHandler],
+        depth: u32,
+    ) -> bool {
+        let module = &self.model.files[file];
+        let imports = &module.imports;
+        let catch_all = |t: &Expr| {
+            t.elements_or_self()
+                .iter()
+                .any(|item| match imports.resolve(item) {
+                    Some(q) => {
+                        matches!(q.as_str(), "builtins.Exception" | "builtins.BaseException")
+                    }
+                    None => item.as_name().is_some_and(|n| {
+                        matches!(n, "Exception" | "BaseException") && module.top_level(n).is_none()
+                    }),
+                })
+        };
+        if !handlers
+            .iter()
+            .any(|h| h.type_.as_ref().is_none_or(catch_all))
+        {
+            return false;
+        }
+        let is_http = |func: &Expr| {
+            let q = imports.resolve(func);
+            if q.as_deref().is_some_and(|q| {
+                matches!(
+                    q,
+                    "flask.abort" | "quart.abort" | "werkzeug.exceptions.abort"
+                )
+            }) {
+                return true;
+            }
+            [q, self.model.class_name(file, func)]
+                .into_iter()
+                .flatten()
+                .any(|q| {
+                    HTTP_EXCEPTIONS.contains(&q.as_str()) || q.starts_with("werkzeug.exceptions.")
+                })
+        };
+        handlers.iter().all(|h| {
+            let Some((last, steps)) = h.body.split_last() else {
+                return false;
+            };
+            let leaves = match last {
+                Stmt::Return { .. } => true,
+                Stmt::Raise { exc: Some(exc), .. } => {
+                    exc.as_call().is_some_and(|c| is_http(&c.func))
+                }
+                Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+                    imports.resolve(&c.func).is_some_and(|q| {
+                        matches!(
+                            q.as_str(),
+                            "flask.abort" | "quart.abort" | "werkzeug.exceptions.abort"
+                        )
+                    })
+                }),
+                _ => false,
+            };
+            leaves
+                && steps.iter().all(|s| match s {
+                    Stmt::Expr { value, .. } => {
+                        value
+                            .as_call()
+                            .is_some_and(|c| crate::helpers::is_logging_call(module, c))
+                            || self.expr(file, params, value, depth).is_some()
+                    }
+                    other => self
+                        .body(file, params, std::slice::from_ref(other), depth)
+                        .is_some(),
+                })
+        })
+    }
+
     fn is_data_model(&self, file: usize, expr: &Expr) -> bool {
         match self.model.resolve_definition(file, expr) {
             Some((f, Some(Stmt::ClassDef(class)), _)) => matches!(
@@ -2836,6 +2962,8 @@ struct Caught {
     named: bool,
     /// Some type named is [`Taint::backend`].
     backend: bool,
+    /// Every type named is [`Taint::literal`].
+    literal: bool,
 }
 
 impl Caught {
@@ -2850,6 +2978,7 @@ impl Caught {
             specific: self.specific && other.specific,
             named: self.named && other.named,
             backend: self.backend || other.backend,
+            literal: self.literal && other.literal,
         }
     }
 }
@@ -2926,6 +3055,7 @@ fn flask_status_handler(registration: &str, status: &Expr) -> Option<Caught> {
         specific: true,
         named: true,
         backend: false,
+        literal: false,
     })
 }
 
@@ -3121,6 +3251,7 @@ impl ExceptionDetailsInResponse {
             specific: true,
             named: true,
             backend: false,
+            literal: true,
         };
         for item in items {
             if let ExprKind::Int(Some(n)) = item.kind {
@@ -3131,6 +3262,7 @@ impl ExceptionDetailsInResponse {
                 caught.any_http |= client;
                 caught.upstream = false;
                 caught.named &= client;
+                caught.literal = false;
                 continue;
             }
             let q = imports.resolve(item);
@@ -3152,12 +3284,19 @@ impl ExceptionDetailsInResponse {
             caught.specific &= !last.is_empty() && !BROAD.contains(&last);
             // Also an exception class the project makes at run time (`globals()[name] =
             // type(name, (AppError,), {})`).
-            let project = match cx.model.resolve_definition(file, item) {
+            let definition = cx.model.resolve_definition(file, item);
+            let project = match definition {
                 Some((_, Some(Stmt::ClassDef(_)), _)) => true,
-                Some((_, None, Some(q))) => cx.model.created_through_globals(&q),
+                Some((_, None, Some(ref q))) => cx.model.created_through_globals(q),
                 _ => false,
             };
+            // Asked last, and only while every class before was such a class: it reads the
+            // modules that can name the class (once per class).
+            caught.literal = caught.literal
+                && matches!(definition, Some((f, Some(stmt @ Stmt::ClassDef(_)), _))
+                    if literal_exception(cx, f, stmt));
             let named_narrow = NARROW.contains(&last)
+                || q.as_deref().is_some_and(|q| XML_SYNTAX_ERRORS.contains(&q))
                 || last.ends_with("DecodeError")
                 || last.ends_with("ValidationError")
                 || last.starts_with("Invalid")
@@ -3177,6 +3316,8 @@ impl ExceptionDetailsInResponse {
             caught.named &= project || named_class(cx, file, item, q.as_deref(), last);
             caught.backend |= !project && library_backend(q.as_deref());
         }
+        // A framework HTTP exception's fields are what its raiser gave it.
+        caught.literal &= !caught.any_http;
         caught
     }
 
@@ -3238,6 +3379,7 @@ impl ExceptionDetailsInResponse {
                                         specific: caught.specific,
                                         named: caught.named,
                                         backend: caught.backend,
+                                        literal: caught.literal,
                                     },
                                 );
                             }
@@ -3396,6 +3538,7 @@ impl ExceptionDetailsInResponse {
                             specific: caught.specific,
                             named: caught.named,
                             backend: caught.backend,
+                            literal: caught.literal,
                         },
                     );
                     self.check_body(analysis, body, is_handler, out);
@@ -3435,6 +3578,7 @@ impl ExceptionDetailsInResponse {
                             t.named = caught.named;
                             t.backend = caught.backend;
                             t.upstream = caught.upstream;
+                            t.literal = caught.literal;
                         }
                         if caught.any_http {
                             analysis.tainted.remove(holder);
@@ -3585,6 +3729,10 @@ impl ExceptionDetailsInResponse {
         let server_error = matches!(status, Status::Code(s) if s >= 500);
         let not_server_error = status == Status::Unspecified
             || matches!(status, Status::Code(s) if (200..500).contains(&s));
+        // The project's own message, written at every place that makes the exception.
+        if taint.literal {
+            return;
+        }
         // The client is told what was wrong with its own input.
         if taint.input_error && !server_error {
             return;
@@ -3812,6 +3960,7 @@ impl Rule for ExceptionDetailsInResponse {
                         specific: caught.specific,
                         named: caught.named,
                         backend: caught.backend,
+                        literal: caught.literal,
                     },
                 );
             }
@@ -4075,6 +4224,7 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                 specific: caught.specific,
                                 named: caught.named,
                                 backend: caught.backend,
+                                literal: caught.literal,
                             };
                             found = Some(match found.take() {
                                 None => (param.to_string(), taint),
@@ -4088,6 +4238,7 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                         specific: t.specific && taint.specific,
                                         named: t.named && taint.named,
                                         backend: t.backend || taint.backend,
+                                        literal: t.literal && taint.literal,
                                     },
                                 ),
                             });
@@ -4660,6 +4811,251 @@ fn find_exception_sender(cx: &FileContext, file: usize, stmt: &Stmt, name: &str)
         }
     }
     false
+}
+
+/// Whether every construction of the project exception class `stmt` (defined in `file`) gives
+/// it literal text: each call of the class in the project passes only literals, module-level
+/// string constants (`raise Refused(_UNADDRESSABLE)`), or f-strings, `%`-formatting and
+/// `.format` of literals and values other than an exception (`f"at most {MAX_OPS} allowed"`),
+/// and the same holds of its project subclasses, which an `except` of the class also catches.
+/// Its text is then a message the project wrote. Not when a construction gives it the text of
+/// another exception (`raise Failed(f"...{e}")`, `raise Failed(str(e))`, `reason = f"{e}"`
+/// then `raise Failed(reason)`), or any other value (`raise Failed(message)`), nor when the
+/// class is referred to other than to call it, catch it, test it, subclass it or `raise` it
+/// (`hand_over(Failed, text)`, `ERRORS = (Failed, Other)`): other code, a library's too, may
+/// then make it with any text. A library never makes a project subclass of its own exception
+/// by itself, so the bases do not matter. Nor when the project never makes it: a plugin or
+/// other code outside the project does, with any text. Looked for in the modules that can name the class,
+/// once per class, and only for a clause whose every class is the project's.
+fn literal_exception(cx: &FileContext, file: usize, stmt: &Stmt) -> bool {
+    literal_exception_at(cx, file, stmt, 0)
+}
+
+fn literal_exception_at(cx: &FileContext, file: usize, stmt: &Stmt, depth: u32) -> bool {
+    let Stmt::ClassDef(class) = stmt else {
+        return false;
+    };
+    let key = (file, class.span.start);
+    if let Some(known) = cx
+        .literal_exceptions
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).copied())
+    {
+        return known;
+    }
+    // Provisional, for a class hierarchy that names itself.
+    if let Ok(mut memo) = cx.literal_exceptions.lock() {
+        memo.insert(key, false);
+    }
+    let found = depth < 8 && find_literal_constructions(cx, file, stmt, &class.name, depth);
+    if let Ok(mut memo) = cx.literal_exceptions.lock() {
+        memo.insert(key, found);
+    }
+    found
+}
+
+fn find_literal_constructions(
+    cx: &FileContext,
+    file: usize,
+    stmt: &Stmt,
+    name: &str,
+    depth: u32,
+) -> bool {
+    let model = cx.model;
+    // A class whose own methods put a traceback in its text.
+    let Stmt::ClassDef(class) = stmt else {
+        return false;
+    };
+    let mut traceback = false;
+    walk_every_expr(&class.body, &mut |e| {
+        traceback = traceback
+            || e.any(&mut |x| {
+                x.as_call().is_some_and(|c| {
+                    model.files[file].imports.resolve(&c.func).is_some_and(|q| {
+                        TRACEBACK_CALLS.contains(&q.as_str()) || q == "sys.exception"
+                    })
+                })
+            });
+    });
+    if traceback {
+        return false;
+    }
+    // The modules that can name the class: its own, those importing it or its module, and
+    // those importing it through a package that re-exports it (`from pkg.errors import
+    // Failed` where `pkg/errors/__init__.py` imports it from `.base`).
+    let suffix = format!(".{name}");
+    // A class the project never makes is made elsewhere (a plugin, a library it is handed
+    // to), with any text.
+    let mut constructions = 0usize;
+    let candidates = model.files.iter().enumerate().filter(|(i, source)| {
+        *i == file
+            || source.imports.iter().any(|(_, q)| {
+                q.ends_with(&suffix)
+                    || q == model.files[file].module_name
+                    || model.module(q).is_some_and(|(_, m)| {
+                        m.top_level(name).is_some() || m.imports.get(name).is_some()
+                    })
+            })
+    });
+    for (at, source) in candidates {
+        if source.is_test() {
+            continue;
+        }
+        // A name the analysis cannot resolve (`errs.Failed` through a package) counts as
+        // the class: wrongly so only makes the answer "no".
+        let names_class = |e: &Expr| {
+            matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && e.last_name() == Some(name)
+                && model
+                    .project_definition(at, e)
+                    .is_none_or(|(f, s)| f == file && std::ptr::eq(s, stmt))
+        };
+        // The names that hold an exception or its text: those `except` clauses bind, and the
+        // locals given a value made from them (`reason = f"write failed: {e}"`).
+        let mut exception_names: Vec<&str> = Vec::new();
+        let mut assignments: Vec<(&Expr, &[Expr])> = Vec::new();
+        let mut references = 0usize;
+        let mut ok = true;
+        walk_all_stmts(source.body(), &mut |s| match s {
+            Stmt::Try { handlers, .. } => {
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        exception_names.push(n);
+                    }
+                    if let Some(t) = &h.type_ {
+                        references += t
+                            .elements_or_self()
+                            .iter()
+                            .filter(|i| names_class(i))
+                            .count();
+                    }
+                }
+            }
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => assignments.push((value, targets)),
+            Stmt::Raise { exc: Some(exc), .. } if names_class(exc) => {
+                references += 1;
+                constructions += 1;
+            }
+            Stmt::ClassDef(sub) => {
+                for b in &sub.bases {
+                    if names_class(b) {
+                        references += 1;
+                        // A subclass the project makes, always with literal text, makes
+                        // the class too.
+                        let literal = literal_exception_at(cx, at, s, depth + 1);
+                        ok &= literal;
+                        constructions += usize::from(literal);
+                    }
+                }
+            }
+            _ => {}
+        });
+        if !ok {
+            return false;
+        }
+        let imports = &source.imports;
+        let mentions_exception = |e: &Expr, names: &[&str]| {
+            e.any(&mut |x| match &x.kind {
+                ExprKind::Name(n) => names.contains(&n.as_str()),
+                ExprKind::Attribute { attr, .. } => {
+                    matches!(attr.as_str(), "__cause__" | "__context__" | "__traceback__")
+                }
+                ExprKind::Call(c) => imports
+                    .resolve(&c.func)
+                    .is_some_and(|q| TRACEBACK_CALLS.contains(&q.as_str()) || q == "sys.exception"),
+                _ => false,
+            })
+        };
+        for _ in 0..2 {
+            for (value, targets) in &assignments {
+                if mentions_exception(value, &exception_names) {
+                    for t in *targets {
+                        if let Some(n) = t.as_name()
+                            && !exception_names.contains(&n)
+                        {
+                            exception_names.push(n);
+                        }
+                    }
+                }
+            }
+        }
+        let literal_text = |a: &Expr| match &a.kind {
+            ExprKind::Str(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::NoneLiteral => true,
+            ExprKind::FString(_) => !mentions_exception(a, &exception_names),
+            // `"... %s" % value`, `"...".format(value)`.
+            ExprKind::BinOp { left, .. } => {
+                matches!(left.kind, ExprKind::Str(_) | ExprKind::FString(_))
+                    && !mentions_exception(a, &exception_names)
+            }
+            ExprKind::Call(c) => {
+                matches!(&c.func.kind, ExprKind::Attribute { value, attr }
+                    if attr == "format" && matches!(value.kind, ExprKind::Str(_)))
+                    && !mentions_exception(a, &exception_names)
+            }
+            // A module-level string constant (`_UNADDRESSABLE_MUTATION`).
+            ExprKind::Name(n) => {
+                n.trim_start_matches('_')
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                    && source.top_level(n).is_some()
+                    && matches!(model.resolve_value(at, &[], a).expr.kind, ExprKind::Str(_))
+            }
+            _ => false,
+        };
+        walk_every_expr(source.body(), &mut |e| {
+            e.any(&mut |x| {
+                match &x.kind {
+                    ExprKind::Call(call) if names_class(&call.func) => {
+                        references += 1;
+                        constructions += 1;
+                        ok &= call.args.iter().all(literal_text)
+                            && call.keywords.iter().all(|k| literal_text(&k.value));
+                    }
+                    // `isinstance(error, Refused)`
+                    ExprKind::Call(call)
+                        if matches!(call.func.as_name(), Some("isinstance" | "issubclass")) =>
+                    {
+                        if let Some(classes) = call.args.get(1) {
+                            references += classes
+                                .elements_or_self()
+                                .iter()
+                                .filter(|i| names_class(i))
+                                .count();
+                        }
+                    }
+                    _ => {}
+                }
+                if names_class(x) {
+                    references = references.wrapping_sub(1);
+                }
+                !ok
+            });
+        });
+        // Every reference is accounted for: none left over passes the class on.
+        if !ok || references != 0 {
+            return false;
+        }
+    }
+    constructions > 0
+}
+
+/// Calls `f` with every statement of `body`, in nested functions and classes too.
+fn walk_all_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
+    for stmt in body {
+        f(stmt);
+        for child in stmt.child_bodies() {
+            walk_all_stmts(child, f);
+        }
+    }
 }
 
 /// A field of an exception other than its status, headers or class: `exc.message`,
