@@ -8,7 +8,7 @@ use crate::helpers::identifier_words;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{walk_functions, walk_stmts};
 use routewarden_model::values::attribute_assignments;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt, UnaryOp};
 
 /// How many assignments, wrappers and lookups are followed back from a token.
 const MAX_DEPTH: u32 = 8;
@@ -30,7 +30,9 @@ const EXCHANGE_WORDS: &[&str] = &[
 /// token requested with the server's own credential (`AzureCliCredential().get_token(scope)
 /// .token`, or a helper given that credential), or a local or `self` attribute assigned only
 /// from those. A parameter counts when every call of
-/// the function in the project passes such a token.
+/// the function in the project passes such a token (calls through an alias its class binds,
+/// `self.user_info = self.get_user_info`, included). So does a token the provider itself
+/// accepted before it is read (`user = client.userinfo(token=...)`, then `if not user: raise`).
 pub fn fetched_from_provider(
     model: &ProjectModel,
     file: usize,
@@ -42,6 +44,108 @@ pub fn fetched_from_provider(
         caller_levels: 2,
     }
     .fetched(file, function, token, 0)
+        || validated_by_provider(function, token)
+}
+
+/// Calls that have the identity provider check a token: OpenID Connect's userinfo endpoint
+/// (authlib's `client.userinfo(token=...)`) and OAuth token introspection.
+const PROVIDER_CHECKS: &[&str] = &["userinfo", "introspect_token"];
+
+/// Whether, before `token` is read, `function` hands it (or a local built from it,
+/// `{"access_token": token}`) to the provider's check (`user = client.userinfo(token=...)`)
+/// and refuses when that check gives nothing (`if not user: raise ...`): a forged token never
+/// gets past the provider.
+fn validated_by_provider(function: &Function, token: &Expr) -> bool {
+    let Some(parts) = token.dotted_parts() else {
+        return false;
+    };
+    let mentions = |e: &Expr, carriers: &[&str]| {
+        e.any(&mut |x| {
+            x.dotted_parts().as_ref() == Some(&parts)
+                || x.as_name().is_some_and(|n| carriers.contains(&n))
+        })
+    };
+    // Locals built from the token, and the names the provider's answer is bound to.
+    let mut carriers: Vec<&str> = Vec::new();
+    let mut answers: Vec<&str> = Vec::new();
+    walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::Assign {
+            targets,
+            value: Some(value),
+            span,
+            ..
+        } = stmt
+        else {
+            return;
+        };
+        let [target] = targets.as_slice() else {
+            return;
+        };
+        let Some(name) = target.as_name() else {
+            return;
+        };
+        if span.end > token.span.start {
+            return;
+        }
+        let value = match &value.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => value,
+        };
+        match value.as_call() {
+            Some(call)
+                if call
+                    .func
+                    .last_name()
+                    .is_some_and(|n| PROVIDER_CHECKS.contains(&n))
+                    && call.argument_values().any(|a| mentions(a, &carriers)) =>
+            {
+                answers.push(name);
+            }
+            _ if mentions(value, &carriers) => carriers.push(name),
+            _ => {}
+        }
+    });
+    if answers.is_empty() {
+        return false;
+    }
+    // `if not answer: raise/return`, before the token is read.
+    let mut refused = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::If {
+            test, body, span, ..
+        } = stmt
+            && span.end <= token.span.start
+            && matches!(body.last(), Some(Stmt::Raise { .. } | Stmt::Return { .. }))
+            && let ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } = &test.kind
+            && operand.as_name().is_some_and(|n| answers.contains(&n))
+        {
+            refused = true;
+        }
+    });
+    refused
+}
+
+/// Whether the token a JWT decode `call` reads (its first argument, or `token=`/`jwt=`) was
+/// fetched by the server from an identity provider ([`fetched_from_provider`]): the one
+/// provenance question JWT001, JWT002 and JWT003 share. False outside a function.
+pub fn decodes_fetched_token(
+    model: &ProjectModel,
+    file: usize,
+    function: Option<&Function>,
+    call: &Call,
+) -> bool {
+    let token = call
+        .args
+        .first()
+        .or_else(|| call.keyword("token"))
+        .or_else(|| call.keyword("jwt"));
+    match (function, token) {
+        (Some(function), Some(token)) => fetched_from_provider(model, file, function, token),
+        _ => false,
+    }
 }
 
 struct Origin<'m> {
@@ -209,6 +313,12 @@ impl Origin<'_> {
             model: self.model,
             caller_levels: self.caller_levels - 1,
         };
+        // The names the function is called by: its own, and the aliases its class binds
+        // (`self.user_info = self.get_user_info` in `__init__`).
+        let mut names = vec![function.name.as_str()];
+        if takes_self {
+            method_aliases(self.model, def_file, function, &mut names);
+        }
         let mut sites = 0usize;
         let mut all = true;
         for (file, source) in self.model.files.iter().enumerate() {
@@ -219,11 +329,11 @@ impl Origin<'_> {
                     q.strip_prefix(defining_module)
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
                 });
-            if !imports_it || !source.may_mention(function.name.as_str()) {
+            if !imports_it || !names.iter().any(|n| source.may_mention(n)) {
                 continue;
             }
             for_each_call_in_functions(source.body(), &mut |caller, call| {
-                if !all || call.func.last_name() != Some(function.name.as_str()) {
+                if !all || !call.func.last_name().is_some_and(|n| names.contains(&n)) {
                     return;
                 }
                 let method_call = matches!(call.func.kind, ExprKind::Attribute { .. });
@@ -244,6 +354,55 @@ impl Origin<'_> {
             }
         }
         sites > 0
+    }
+}
+
+/// Adds to `names` the attributes the class defining the method `function` (a class at the top
+/// of `file`) binds to it in its own methods: `self.user_info = self.get_user_info`.
+fn method_aliases<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    function: &'a Function,
+    names: &mut Vec<&'a str>,
+) {
+    let class = model.files[file].body().iter().find_map(|s| match s {
+        Stmt::ClassDef(c)
+            if c.span.start <= function.span.start && function.span.end <= c.span.end =>
+        {
+            Some(c.as_ref())
+        }
+        _ => None,
+    });
+    let Some(class) = class else {
+        return;
+    };
+    let is_self_attr = |e: &Expr, name: Option<&str>| match &e.kind {
+        ExprKind::Attribute { value, attr } => {
+            value.as_name() == Some("self") && name.is_none_or(|n| attr == n)
+        }
+        _ => false,
+    };
+    for stmt in &class.body {
+        let Stmt::FunctionDef(method) = stmt else {
+            continue;
+        };
+        walk_stmts(&method.body, &mut |s| {
+            if let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = s
+                && is_self_attr(value, Some(function.name.as_str()))
+            {
+                for target in targets {
+                    if let ExprKind::Attribute { attr, .. } = &target.kind
+                        && is_self_attr(target, None)
+                    {
+                        names.push(attr.as_str());
+                    }
+                }
+            }
+        });
     }
 }
 

@@ -6,7 +6,8 @@ use crate::jwt_calls::{
     JwtLibrary, decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false,
     jwcrypto_built_claims, jwcrypto_default_claims, options,
 };
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{Rule, RuleMeta, Severity};
+use crate::token_origin::decodes_fetched_token;
 use crate::untrusted::resolve_callee;
 use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
 use routewarden_model::{ProjectModel, for_each_return};
@@ -51,9 +52,15 @@ declare_rule! {
     /// (also as a value built from them, `check_expiry(TokenPayload(**claims))`, up to two
     /// calls deep), or, when the function returns the claims or their `exp`, every caller
     /// (`payload = decode_key(key)` then `payload.exp < time.time()`). Audience and issuer
-    /// checks switched off are still reported. A `jwt.encode` whose result is thrown away (a
-    /// start-up check that the key is usable) issues no token and is not judged. Test code,
-    /// which forges tokens on purpose, is not checked.
+    /// checks switched off are still reported, except on a token the server fetched itself
+    /// from its identity provider (the JSON of its own call to the token endpoint, an OAuth
+    /// client's `fetch_token` or `authorize_access_token`, or a parameter every caller fills
+    /// with such a token; the provenance JWT001 exempts): the server asked that provider
+    /// itself. A PyJWT or python-jose decode whose result is thrown away (`try:
+    /// jwt.decode(...); return True`, which only asks whether the server signed the token)
+    /// and a `jwt.encode` whose result is thrown away (a start-up check that the key is
+    /// usable) are not judged; a decode whose claims reach only log calls is reported at low
+    /// severity. Test code, which forges tokens on purpose, is not checked.
     ///
     /// ## Why is this dangerous
     /// A token that never expires stays valid forever once stolen, from a log, a browser or a
@@ -684,6 +691,38 @@ fn expired_token_only_reported(cx: &FileContext, decode: &Expr) -> bool {
     !read_elsewhere
 }
 
+/// Whether the claims decoded at `decode` reach nothing but log calls: every read of them, or
+/// of a name bound from them, in the function is inside a logger's arguments, and none is
+/// returned, stored or passed on. Such claims decide nothing.
+fn claims_only_logged(cx: &FileContext, decode: &Expr) -> bool {
+    let Some(function) = cx.function() else {
+        return false;
+    };
+    let mut claims = Claims::new(Some((decode.span, false)));
+    claims.propagate(&function.body);
+    let module = &cx.model.files[cx.file_index];
+    let mut read_elsewhere = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        if read_elsewhere {
+            return;
+        }
+        match stmt {
+            // Binding the claims to a name is no use by itself: the name's reads are judged.
+            Stmt::Assign { targets, value, .. }
+                if targets.iter().all(|t| matches!(t.kind, ExprKind::Name(_))) =>
+            {
+                read_elsewhere = value
+                    .as_ref()
+                    .is_some_and(|v| reads_outside_logs(module, &claims, v, true));
+            }
+            _ => stmt.for_each_own_expr(&mut |e| {
+                read_elsewhere = read_elsewhere || reads_outside_logs(module, &claims, e, false);
+            }),
+        }
+    });
+    !read_elsewhere
+}
+
 /// Whether `e` reads the claims anywhere but in the arguments of a logger's call; `bound` when
 /// `e` is the value bound to a name, which may be the decode itself or carry the claims.
 fn reads_outside_logs(
@@ -766,6 +805,11 @@ impl Rule for JwtClaimsNotVerified {
             {
                 return;
             }
+            // The claims are thrown away (`try: jwt.decode(...); return True`): the call only
+            // asks whether the server signed the token, and no claim decides anything.
+            if result_discarded(cx, expr) {
+                return;
+            }
             let time_off = opts.iter().any(|(k, v)| {
                 matches!(k.as_str(), "verify_exp" | "verify_nbf" | "verify_iat") && is_false(v)
             });
@@ -785,12 +829,32 @@ impl Rule for JwtClaimsNotVerified {
                 })
                 .map(|(k, _)| k.as_str())
                 .collect();
+            // A token the server fetched itself from its identity provider: it asked that
+            // provider, so the audience and issuer are the ones it dealt with. Asked only when
+            // one of them is off, since following the token to its callers is dear.
+            let mut off = off;
+            if off
+                .iter()
+                .any(|k| matches!(*k, "verify_aud" | "verify_iss"))
+                && decodes_fetched_token(cx.model, cx.file_index, cx.function(), call)
+            {
+                off.retain(|k| !matches!(*k, "verify_aud" | "verify_iss"));
+                if off.is_empty() {
+                    return;
+                }
+            }
             if !off.is_empty() {
-                out.report(
-                    meta,
-                    expr.span,
-                    format!("JWT decoded with {} switched off", off.join(", ")),
-                );
+                let message = format!("JWT decoded with {} switched off", off.join(", "));
+                if claims_only_logged(cx, expr) {
+                    out.report_with_severity(
+                        meta,
+                        expr.span,
+                        format!("{message}; the claims only reach log calls"),
+                        Severity::Low,
+                    );
+                } else {
+                    out.report(meta, expr.span, message);
+                }
             } else if opts
                 .iter()
                 .any(|(k, v)| k == "require" && v.elements().is_some_and(<[Expr]>::is_empty))

@@ -37,7 +37,11 @@ declare_rule! {
     /// access token requested with the server's own credential (azure-identity's
     /// `AzureCliCredential().get_token(scope).token`, or a helper given such a credential,
     /// `get_arm_token(credential=AzureCliCredential())`), or a helper's parameter that every
-    /// call in the project fills with such a token. OpenID
+    /// call in the project fills with such a token (also calls through an alias the class binds,
+    /// `self.user_info = self.get_user_info`; the response variable may be bound in several
+    /// branches, or returned by a project helper that posts to the endpoint), and a token the
+    /// provider accepted before its claims are read (`user = client.userinfo(token=...)`, then
+    /// `if not user: raise ...`). OpenID
     /// Connect lets a client trust an ID token received straight from the token endpoint over
     /// TLS. Claims that are returned, passed on, or read beyond the time claims are reported.
     /// Test code, which inspects tokens on purpose, is not checked.

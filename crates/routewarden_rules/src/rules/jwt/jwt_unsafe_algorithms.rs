@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::jwt_calls::{JwtLibrary, decoder, encode_algorithm, encoder, is_false, options};
 use crate::rule::{Rule, RuleMeta};
+use crate::token_origin::decodes_fetched_token;
 use routewarden_python::ast::{Call, Expr, ExprKind};
 
 declare_rule! {
@@ -18,7 +19,11 @@ declare_rule! {
     /// and asymmetric (`RS*`, `ES*`, `PS*`, `EdDSA`) algorithms allowed together for one key.
     /// PyJWT decodes without a key or with `verify=False` are JWT001's. The algorithms may be
     /// given by keyword or third, as both libraries allow (`jwt.decode(token, key, ["HS256"])`).
-    /// Test code is not checked.
+    /// Test code is not checked. Nor is a decode of a token the server fetched itself from the
+    /// identity provider (the JSON of its own call to the token endpoint, also through a project
+    /// helper or a response bound in several branches, an OAuth client's `fetch_token` or
+    /// `authorize_access_token`, or a parameter every caller fills with such a token; the
+    /// provenance JWT001 exempts): the attacker chooses neither its header nor its signature.
     ///
     /// ## Why is this dangerous
     /// With `none` a token needs no signature at all. Taking the algorithm from the token lets
@@ -102,58 +107,81 @@ impl Rule for JwtUnsafeAlgorithms {
         {
             return;
         }
-        // PyJWT and python-jose both take the list third: `decode(token, key, ["HS256"])`.
-        let Some(algorithms) = call.argument("algorithms", 2) else {
-            if library == JwtLibrary::Jose {
-                out.report(
-                    meta,
-                    expr.span,
-                    "python-jose decode without algorithms accepts any algorithm the key allows",
-                );
-            } else if library == JwtLibrary::PyJwt
-                && call.argument("key", 1).is_some()
-                && !call.keyword("verify").is_some_and(is_false)
-                && !call.has_kwargs_spread()
-            {
-                out.report(
+        let before = out.len();
+        judge_decode(cx, expr, call, library, out);
+        // A token the server fetched itself from the identity provider: the attacker chooses
+        // neither its header nor its signature. Asked only when something is found, since
+        // following the token to its callers is dear.
+        if out.len() > before && decodes_fetched_token(cx.model, cx.file_index, cx.function(), call)
+        {
+            out.truncate(before);
+        }
+    }
+}
+
+/// The algorithm choices of a verifying decode.
+fn judge_decode(
+    cx: &FileContext,
+    expr: &Expr,
+    call: &Call,
+    library: JwtLibrary,
+    out: &mut Findings,
+) {
+    let meta = &JWT_UNSAFE_ALGORITHMS;
+    // PyJWT and python-jose both take the list third: `decode(token, key, ["HS256"])`.
+    let Some(algorithms) = call.argument("algorithms", 2) else {
+        if library == JwtLibrary::Jose {
+            out.report(
+                meta,
+                expr.span,
+                "python-jose decode without algorithms accepts any algorithm the key allows",
+            );
+        } else if library == JwtLibrary::PyJwt
+            && call.argument("key", 1).is_some()
+            && !call.keyword("verify").is_some_and(is_false)
+            && !call.has_kwargs_spread()
+        {
+            out.report(
                     meta,
                     expr.span,
                     "PyJWT decode without algorithms: PyJWT 1.x accepts the algorithm the token's header names (PyJWT 2 raises)",
                 );
-            }
-            return;
-        };
-        let origin = cx.resolve_value(algorithms);
-        if is_alg_from_header(algorithms) || is_alg_from_header(origin.expr) {
-            out.report(
-                meta,
-                expr.span,
-                "the accepted algorithm is taken from the token's own header",
-            );
-            return;
         }
-        let names: Vec<&str> = match origin.expr.elements() {
-            Some(items) => items
-                .iter()
-                .filter_map(|i| cx.resolve_value(i).expr.as_str())
-                .collect(),
-            None => origin.expr.as_str().into_iter().collect(),
-        };
-        if names.iter().any(|a| a.eq_ignore_ascii_case("none")) {
-            out.report(
-                meta,
-                expr.span,
-                "algorithm \"none\" is accepted: unsigned tokens pass",
-            );
-            return;
-        }
-        let families: Vec<bool> = names.iter().filter_map(|a| family(a)).collect();
-        if families.contains(&true) && families.contains(&false) {
-            out.report(
-                meta,
-                expr.span,
-                format!("HMAC and public-key algorithms are accepted together ({}): algorithm confusion", names.join(", ")),
-            );
-        }
+        return;
+    };
+    let origin = cx.resolve_value(algorithms);
+    if is_alg_from_header(algorithms) || is_alg_from_header(origin.expr) {
+        out.report(
+            meta,
+            expr.span,
+            "the accepted algorithm is taken from the token's own header",
+        );
+        return;
+    }
+    let names: Vec<&str> = match origin.expr.elements() {
+        Some(items) => items
+            .iter()
+            .filter_map(|i| cx.resolve_value(i).expr.as_str())
+            .collect(),
+        None => origin.expr.as_str().into_iter().collect(),
+    };
+    if names.iter().any(|a| a.eq_ignore_ascii_case("none")) {
+        out.report(
+            meta,
+            expr.span,
+            "algorithm \"none\" is accepted: unsigned tokens pass",
+        );
+        return;
+    }
+    let families: Vec<bool> = names.iter().filter_map(|a| family(a)).collect();
+    if families.contains(&true) && families.contains(&false) {
+        out.report(
+            meta,
+            expr.span,
+            format!(
+                "HMAC and public-key algorithms are accepted together ({}): algorithm confusion",
+                names.join(", ")
+            ),
+        );
     }
 }
