@@ -3,7 +3,7 @@ use crate::findings::{Finding, Findings};
 use crate::rule::{ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{Call, CmpOp, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 use routewarden_python::names::Imports;
 use rustc_hash::FxHashSet as HashSet;
 
@@ -34,8 +34,31 @@ declare_rule! {
     /// exists. Nor is a lookup that compares a column with an attribute of an object the
     /// function built with a project class or function and added to the session before it
     /// (`board = Board(...)`, `db.add(board)`, then `.filter(Board.id ==
-    /// board.id).scalar_one()`): it reads back the row just written. Handlers written in test
-    /// code are not reported.
+    /// board.id).scalar_one()`): it reads back the row just written.
+    ///
+    /// Nor is a lookup of a row the handler has already shown to exist on every path before
+    /// it, for the same model, column and value (a condition `Model.column == value` or
+    /// `filter_by(column=value)`; the value a local name or an attribute of one):
+    /// `.first()`/`.scalar()`/`.one_or_none()` followed by `abort`, `raise` or `return` when it
+    /// is `None` (`if not team or not team.active: abort(404)`); a project helper that raises
+    /// on a miss (`if team_id is None: raise ValueError`) whose exception the handler answers
+    /// with `abort`, `raise` or `return` (or does not catch); a helper that returns `None` on a
+    /// miss, checked by the handler; a value a helper returns that is a column of a row it
+    /// found (`name = name_of(team_id)` reading `query(Team.name)`, also as an element of a
+    /// returned tuple, also from a method of the handler's view class); a row object the
+    /// handler holds (`team = team_for_token(token)`, then a lookup by `team.name`). Helpers
+    /// are followed three calls deep; a call that never returns is `flask.abort` or a function
+    /// annotated `NoReturn`/`Never` or one that always raises. The same raising lookup (same
+    /// model, conditions and values, written alike) after one that always runs before it is
+    /// reported once, at the first. These checks run only for lookups about to be reported.
+    ///
+    /// Nor is a lookup whose conditions hold no value from the request: every condition
+    /// compares a column with a constant (`Option.get(Option.type == "config")`). It reads a
+    /// fixed row, such as a settings row created at set-up; a 404 would mean nothing and no id
+    /// can be enumerated, so it is left out rather than reported with a lower confidence. A
+    /// lookup with no condition at all (`query(Settings).one()`) is still reported.
+    ///
+    /// Handlers written in test code are not reported.
     ///
     /// ## Why is this dangerous
     /// A request for a missing id becomes a 500 instead of a 404: in debug mode with the full
@@ -491,62 +514,219 @@ struct RowKey {
     value: String,
 }
 
-/// The key of a raising lookup call (`query(M).filter(M.id == x).one()`): `None` unless the
-/// query has exactly one condition and it compares a column of a project class with a name.
-fn row_key(model: &ProjectModel, file: usize, lookup: &Expr) -> Option<RowKey> {
+/// The key of a lookup call (`query(M).filter(M.id == x).one()`, `query.filter_by(name=name)
+/// .scalar()` with `query = session.query(User)`): `None` unless the query has exactly one
+/// condition and it compares a column of a project class with a local name or an attribute of
+/// one (`user.name`).
+fn row_key(model: &ProjectModel, file: usize, body: &[Stmt], lookup: &Expr) -> Option<RowKey> {
     let ExprKind::Call(call) = &lookup.kind else {
         return None;
     };
     let ExprKind::Attribute { value: query, .. } = &call.func.kind else {
         return None;
     };
+    // A query kept in a variable: its one assignment must add no condition of its own.
+    let mut root = query.as_ref();
+    while let ExprKind::Call(c) = &root.kind {
+        let ExprKind::Attribute { value, .. } = &c.func.kind else {
+            break;
+        };
+        root = value;
+    }
+    if let Some(n) = root.as_name()
+        && !is_project_class(model, file, root)
+        && let Some(v) = assigned_before(body, n, root.span.start)
+        && v.any(&mut |x| match &x.kind {
+            ExprKind::Compare { .. } => true,
+            ExprKind::Call(c) => matches!(
+                c.func.last_name(),
+                Some("filter" | "filter_by" | "where" | "join" | "get")
+            ),
+            _ => false,
+        })
+    {
+        return None;
+    }
     let mut compares = Vec::new();
+    let mut by_keyword: Vec<&routewarden_python::ast::Keyword> = Vec::new();
     let mut other_filters = false;
     query.any(&mut |x| {
         match &x.kind {
             ExprKind::Compare { .. } => compares.push(x),
-            // Conditions that are not comparisons (`filter_by(...)`, `filter(M.active)`).
+            // Conditions that are not comparisons (`filter(M.active)`).
             ExprKind::Call(c) => {
                 if let ExprKind::Attribute { attr, .. } = &c.func.kind {
-                    other_filters |= attr == "filter_by"
-                        || matches!(attr.as_str(), "filter" | "where")
-                            && c.args
-                                .iter()
-                                .any(|a| !matches!(a.kind, ExprKind::Compare { .. }));
+                    if attr == "filter_by" {
+                        other_filters |= !c.args.is_empty();
+                        by_keyword.extend(c.keywords.iter());
+                    }
+                    other_filters |= matches!(attr.as_str(), "filter" | "where")
+                        && c.args
+                            .iter()
+                            .any(|a| !matches!(a.kind, ExprKind::Compare { .. }));
                 }
             }
             _ => {}
         }
         false
     });
-    let ([compare], false) = (&compares[..], other_filters) else {
+    if other_filters {
         return None;
+    }
+    let local = |e: &Expr| {
+        let path = value_path(e)?;
+        let mut r = e;
+        while let ExprKind::Attribute { value, .. } = &r.kind {
+            r = value;
+        }
+        // A name of the function, not a class or module (`AccessToken.user_id == User.id`).
+        model.resolve_definition(file, r).is_none().then_some(path)
     };
-    let (left, CmpOp::Eq, right) = compare.single_compare()? else {
-        return None;
-    };
-    let (column, value) = match (&left.kind, &right.kind) {
-        (ExprKind::Attribute { .. }, ExprKind::Name(n)) => (left, n),
-        (ExprKind::Name(n), ExprKind::Attribute { .. }) => (right, n),
-        _ => return None,
-    };
-    let ExprKind::Attribute { value: class, attr } = &column.kind else {
-        return None;
-    };
-    let (class_file, Some(class_stmt @ Stmt::ClassDef(_)), _) =
-        model.resolve_definition(file, class)?
-    else {
-        return None;
-    };
-    Some(RowKey {
-        model: (class_file, class_stmt.span().start),
-        column: attr.to_string(),
-        value: value.to_string(),
-    })
+    match (&compares[..], &by_keyword[..]) {
+        ([compare], []) => {
+            let (left, CmpOp::Eq, right) = compare.single_compare()? else {
+                return None;
+            };
+            let (column, value) = match (&left.kind, &right.kind) {
+                (ExprKind::Attribute { .. }, ExprKind::Name(_)) => (left, local(right)?),
+                (ExprKind::Name(_), ExprKind::Attribute { .. }) => (right, local(left)?),
+                _ => return None,
+            };
+            let ExprKind::Attribute { value: class, attr } = &column.kind else {
+                return None;
+            };
+            let (class_file, Some(class_stmt @ Stmt::ClassDef(_)), _) =
+                model.resolve_definition(file, class)?
+            else {
+                return None;
+            };
+            Some(RowKey {
+                model: (class_file, class_stmt.span().start),
+                column: attr.to_string(),
+                value,
+            })
+        }
+        ([], [keyword]) => {
+            let column = keyword.arg.as_ref()?;
+            let (entity, _) = query_entity(model, file, body, lookup, 0)?;
+            Some(RowKey {
+                model: entity,
+                column: column.to_string(),
+                value: local(&keyword.value)?,
+            })
+        }
+        _ => None,
+    }
 }
 
-/// A helper's key in the caller's names: the argument passed for the parameter the lookup
-/// compares with, when it is a name.
+/// The value last assigned to `name` before `at`, when no loop assigns it (a query kept in a
+/// variable: `query = session.query(User)`, reassigned later for another model).
+fn assigned_before<'b>(body: &'b [Stmt], name: &str, at: u32) -> Option<&'b Expr> {
+    let mut values = Vec::new();
+    assignments(body, name, false, &mut values);
+    if values.iter().any(|(_, in_loop)| *in_loop) {
+        return None;
+    }
+    values
+        .into_iter()
+        .filter(|(v, _)| v.span.end <= at)
+        .max_by_key(|(v, _)| v.span.start)
+        .map(|(v, _)| v)
+}
+
+/// The names a body assigns (targets, loop variables, `with ... as`), outside nested
+/// functions: facts about them do not survive into a handler or the next turn of a loop.
+fn assigned_names(body: &[Stmt]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut add = |t: &Expr| {
+        for e in t.elements_or_self() {
+            if let Some(p) = value_path(e) {
+                out.push(root(&p).to_string());
+            }
+        }
+    };
+    routewarden_model::security::walk_stmts(body, &mut |s| match s {
+        Stmt::Assign { targets, .. } => targets.iter().for_each(&mut add),
+        Stmt::AugAssign { target, .. } | Stmt::For { target, .. } => add(target),
+        Stmt::With { items, .. } => items
+            .iter()
+            .filter_map(|i| i.target.as_ref())
+            .for_each(&mut add),
+        _ => {}
+    });
+    out
+}
+
+fn is_project_class(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
+    project_class(model, file, expr).is_some()
+}
+
+/// The project class an expression names, as `(file, start of the class)`.
+fn project_class(model: &ProjectModel, file: usize, expr: &Expr) -> Option<(usize, u32)> {
+    match model.project_definition(file, expr)? {
+        (f, stmt @ Stmt::ClassDef(_)) => Some((f, stmt.span().start)),
+        _ => None,
+    }
+}
+
+/// The model a query reads, and the column when it reads one column (`query(User.name)`):
+/// followed down the method chain, into `execute(statement)`, and through a local variable
+/// holding the query.
+fn query_entity(
+    model: &ProjectModel,
+    file: usize,
+    body: &[Stmt],
+    expr: &Expr,
+    depth: u32,
+) -> Option<((usize, u32), Option<String>)> {
+    let of_argument = |arg: &Expr| match &arg.kind {
+        ExprKind::Attribute { value, attr } => {
+            project_class(model, file, value).map(|c| (c, Some(attr.to_string())))
+        }
+        _ => project_class(model, file, arg).map(|c| (c, None)),
+    };
+    let mut current = expr;
+    loop {
+        match &current.kind {
+            ExprKind::Await(inner) => current = inner,
+            ExprKind::Call(call) => match &call.func.kind {
+                ExprKind::Attribute { value, attr } => match attr.as_str() {
+                    "query" | "select" => return call.args.first().and_then(of_argument),
+                    "execute" | "exec" | "scalars" if !call.args.is_empty() => {
+                        current = call.args.first()?;
+                    }
+                    _ => current = value,
+                },
+                ExprKind::Name(n) if n == "select" => {
+                    return call.args.first().and_then(of_argument);
+                }
+                _ => return None,
+            },
+            ExprKind::Attribute { value, attr } => {
+                if attr == "query"
+                    && let Some(c) = project_class(model, file, value)
+                {
+                    return Some((c, None));
+                }
+                current = value;
+            }
+            ExprKind::Name(n) => {
+                if let Some(c) = project_class(model, file, current) {
+                    return Some((c, None));
+                }
+                if depth > 2 {
+                    return None;
+                }
+                let v = assigned_before(body, n, current.span.start)?;
+                return query_entity(model, file, body, v, depth + 1);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// A helper's key in the caller's values: the argument passed for the parameter the lookup
+/// compares with, when it is a name or an attribute of one.
 fn key_at_call(key: RowKey, helper: &Function, call: &Call) -> Option<RowKey> {
     let skip = usize::from(
         helper
@@ -555,12 +735,128 @@ fn key_at_call(key: RowKey, helper: &Function, call: &Call) -> Option<RowKey> {
             .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"))
             && matches!(call.func.kind, ExprKind::Attribute { .. }),
     );
-    let position = helper.params.iter().position(|p| p.name == key.value)?;
-    let argument = call.argument(&key.value, position.checked_sub(skip)?)?;
+    let r = root(&key.value).to_string();
+    let position = helper.params.iter().position(|p| p.name == r)?;
+    let argument = call.argument(&r, position.checked_sub(skip)?)?;
     Some(RowKey {
-        value: argument.as_name()?.to_string(),
+        value: rebase(&key.value, &r, &value_path(argument)?)?,
         ..key
     })
+}
+
+/// Whether two expressions are written alike (the same names, attributes, constants and
+/// shape), whatever their position.
+fn same_expr(a: &Expr, b: &Expr) -> bool {
+    use ExprKind as K;
+    let all = |x: &[Expr], y: &[Expr]| {
+        x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_expr(p, q))
+    };
+    match (&a.kind, &b.kind) {
+        (K::Name(x), K::Name(y)) => x == y,
+        (K::Attribute { value: v, attr: x }, K::Attribute { value: w, attr: y }) => {
+            x == y && same_expr(v, w)
+        }
+        (K::Call(c), K::Call(d)) => {
+            same_expr(&c.func, &d.func)
+                && all(&c.args, &d.args)
+                && c.keywords.len() == d.keywords.len()
+                && c.keywords
+                    .iter()
+                    .zip(d.keywords.iter())
+                    .all(|(k, l)| k.arg == l.arg && same_expr(&k.value, &l.value))
+        }
+        (K::Str(x), K::Str(y)) => x == y,
+        (K::Int(x), K::Int(y)) => x == y,
+        (K::Bool(x), K::Bool(y)) => x == y,
+        (K::NoneLiteral, K::NoneLiteral) => true,
+        (K::Await(x), K::Await(y)) => same_expr(x, y),
+        (K::Tuple(x), K::Tuple(y)) | (K::List(x), K::List(y)) => all(x, y),
+        (
+            K::Compare {
+                left: l,
+                ops: o,
+                comparators: c,
+            },
+            K::Compare {
+                left: m,
+                ops: p,
+                comparators: d,
+            },
+        ) => o == p && same_expr(l, m) && all(c, d),
+        (K::BoolOp { op: o, values: v }, K::BoolOp { op: p, values: w }) => o == p && all(v, w),
+        (K::UnaryOp { op: o, operand: x }, K::UnaryOp { op: p, operand: y }) => {
+            o == p && same_expr(x, y)
+        }
+        (K::Subscript { value: v, slice: s }, K::Subscript { value: w, slice: t }) => {
+            same_expr(v, w) && same_expr(s, t)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a lookup's conditions hold no value from the request: every condition compares a
+/// column with a constant (`Option.get(Option.type == "config")`), i.e. it reads a fixed row
+/// such as the application's settings.
+fn constant_lookup(lookup: &Expr) -> bool {
+    let constant = |e: &Expr| {
+        matches!(
+            e.kind,
+            ExprKind::Str(_) | ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::NoneLiteral
+        )
+    };
+    let mut conditions = 0;
+    let mut variable = false;
+    let mut check = |c: &Call| {
+        for a in &c.args {
+            match a.single_compare() {
+                Some((l, _, r))
+                    if matches!(l.kind, ExprKind::Attribute { .. }) && constant(r)
+                        || matches!(r.kind, ExprKind::Attribute { .. }) && constant(l) =>
+                {
+                    conditions += 1;
+                }
+                _ => variable = true,
+            }
+        }
+        for k in &c.keywords {
+            if constant(&k.value) {
+                conditions += 1;
+            } else {
+                variable = true;
+            }
+        }
+    };
+    let mut current = unawaited(lookup);
+    loop {
+        let ExprKind::Call(call) = &current.kind else {
+            // A query kept in a variable or coming from elsewhere: not known to be fixed.
+            return false;
+        };
+        let ExprKind::Attribute { value, attr } = &call.func.kind else {
+            // `select(Model)` at the start of the statement.
+            return call.func.as_name() == Some("select") && conditions > 0 && !variable;
+        };
+        match attr.as_str() {
+            "filter" | "where" | "filter_by" | "get" => check(call),
+            "one" | "scalar_one" | "first" | "scalar" | "objects" => {}
+            "query" | "select" => break,
+            "execute" | "exec" | "scalars" => {
+                match call.args.first() {
+                    Some(statement) => current = statement,
+                    None => return false,
+                }
+                continue;
+            }
+            _ => return false,
+        }
+        match &value.kind {
+            ExprKind::Call(_) => current = value,
+            // `Model.get(...)`, `Model.objects.get(...)`, `Model.query.filter(...)`.
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => break,
+            _ => return false,
+        }
+    }
+    conditions > 0 && !variable
 }
 
 /// The rows a handler has shown to exist before `at`: those looked up in a `try` that answers
@@ -592,6 +888,7 @@ fn checked_rows(search: &Search, body: &[Stmt], out: &mut Vec<(u32, RowKey)>) {
                     created: Vec::new(),
                     depth: search.depth,
                     found: Vec::new(),
+                    proofs: None,
                 };
                 inner.body(tried);
                 out.extend(
@@ -621,6 +918,39 @@ struct Search<'a> {
     created: Vec<(String, u32)>,
     depth: u32,
     found: Vec<Found>,
+    /// For the handler: what its statements have shown before each statement, worked out
+    /// the first time a lookup is about to be reported.
+    proofs: Option<Proofs<'a>>,
+}
+
+/// The handler's proofs of existence, computed on first use.
+struct Proofs<'a> {
+    prover: &'a Prover<'a>,
+    frame: Frame<'a>,
+    states: std::cell::OnceCell<Vec<(u32, State<'a>)>>,
+}
+
+impl<'a> Proofs<'a> {
+    /// Whether a lookup of `key` (or this very lookup) at the statement starting at `at` is
+    /// known to find its row.
+    fn proven(&self, at: u32, key: Option<&RowKey>, lookup: Option<&Expr>) -> bool {
+        let states = self
+            .states
+            .get_or_init(|| self.prover.handler_states(&self.frame));
+        let Some((_, state)) = states.iter().rev().find(|(start, _)| *start == at) else {
+            return false;
+        };
+        state.known.iter().any(|f| match f {
+            Fact::Key(k) => key == Some(k),
+            Fact::Row { model, value } => key.is_some_and(|k| {
+                k.model == *model
+                    && rebase(&k.value, value, "").as_deref() == Some(&format!(".{}", k.column))
+            }),
+            Fact::Ran(q) => {
+                lookup.is_some_and(|l| !std::ptr::eq(*q, l) && q.span.end <= at && same_expr(q, l))
+            }
+        })
+    }
 }
 
 impl<'a> Search<'a> {
@@ -671,8 +1001,12 @@ impl<'a> Search<'a> {
     }
 
     /// Whether the row was shown to exist before `at`.
-    fn was_checked(&self, at: u32, key: Option<&RowKey>) -> bool {
+    fn was_checked(&self, at: u32, key: Option<&RowKey>, lookup: Option<&Expr>) -> bool {
         key.is_some_and(|k| self.checked.iter().any(|(end, c)| *end <= at && c == k))
+            || self
+                .proofs
+                .as_ref()
+                .is_some_and(|p| p.proven(at, key, lookup))
     }
 
     /// The first unhandled raising lookup in a project helper called by `call` at `at`, of a
@@ -695,6 +1029,7 @@ impl<'a> Search<'a> {
             created: created_rows(self.model, file, &helper.body),
             depth: self.depth + 1,
             found: Vec::new(),
+            proofs: None,
         };
         inner.body(&helper.body);
         let (first, key) = inner
@@ -704,7 +1039,7 @@ impl<'a> Search<'a> {
                 let key = f.key.clone().and_then(|k| key_at_call(k, helper, call));
                 (f, key)
             })
-            .find(|(_, key)| !self.was_checked(at, key.as_ref()))?;
+            .find(|(_, key)| !self.was_checked(at, key.as_ref(), None))?;
         // Innermost helper first: `load_order() (called through order_summary())`.
         let name = match first.helper {
             Some(deeper) => format!("{deeper} (called through {}())", helper.name),
@@ -764,9 +1099,13 @@ impl<'a> Search<'a> {
                                 &self.model.files[self.file].imports,
                                 &|c| self.is_model(c),
                             )
-                            .filter(|_| !self.reads_back_created(x, span.start))
-                            .map(|w| (w, row_key(self.model, self.file, x)))
-                            .filter(|(_, key)| !self.was_checked(span.start, key.as_ref()));
+                            .filter(|_| {
+                                !self.reads_back_created(x, span.start) && !constant_lookup(x)
+                            })
+                            .map(|w| (w, row_key(self.model, self.file, self.function_body, x)))
+                            .filter(|(_, key)| {
+                                !self.was_checked(span.start, key.as_ref(), Some(x))
+                            });
                             what.is_some()
                         });
                         if let Some((w, key)) = what {
@@ -812,6 +1151,7 @@ impl Rule for UnhandledLookupInRoute {
         if cx.surface.apps.routes.is_empty() || has_global_handler(cx.model) {
             return;
         }
+        let prover = Prover::new(cx.model);
         let mut seen = HashSet::default();
         for route in &cx.surface.apps.routes {
             // A handler written in test code answers only the test client.
@@ -830,6 +1170,16 @@ impl Rule for UnhandledLookupInRoute {
                 created: created_rows(cx.model, file, &route.handler.body),
                 depth: 0,
                 found: Vec::new(),
+                proofs: Some(Proofs {
+                    prover: &prover,
+                    frame: Frame {
+                        file,
+                        body: &route.handler.body,
+                        self_class: route.view_class.map(|c| (route.view_class_file, c)),
+                        depth: 0,
+                    },
+                    states: std::cell::OnceCell::new(),
+                }),
             };
             let mut checked = Vec::new();
             checked_rows(&search, &route.handler.body, &mut checked);
@@ -853,5 +1203,752 @@ impl Rule for UnhandledLookupInRoute {
                 out.extend(f.into_vec());
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows a handler has shown to exist before a lookup.
+//
+// Asked only for the lookups the rule would report: a small forward pass over the handler's
+// statements keeps what is known at each statement (rows found, rows that the same lookup
+// already raised for), following project helpers through a memoised summary of what they
+// show on return.
+
+/// A thing known at a point of a function. Values are dotted paths of local names
+/// (`user_name`, `user.name`); `$` stands for a helper's return value in its summary.
+#[derive(Clone)]
+enum Fact<'a> {
+    /// A row with `column == value` exists.
+    Key(RowKey),
+    /// `value` holds a row of the model.
+    Row { model: (usize, u32), value: String },
+    /// This raising lookup ran and found its row.
+    Ran(&'a Expr),
+}
+
+impl PartialEq for Fact<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Fact::Key(a), Fact::Key(b)) => a == b,
+            (
+                Fact::Row { model, value },
+                Fact::Row {
+                    model: m2,
+                    value: v2,
+                },
+            ) => model == m2 && value == v2,
+            (Fact::Ran(a), Fact::Ran(b)) => std::ptr::eq(*a, *b),
+            _ => false,
+        }
+    }
+}
+
+fn root(path: &str) -> &str {
+    path.split_once('.').map_or(path, |(r, _)| r)
+}
+
+/// `path` with its root `from` replaced by `to`, if it is rooted there.
+fn rebase(path: &str, from: &str, to: &str) -> Option<String> {
+    if path == from {
+        Some(to.to_string())
+    } else {
+        path.strip_prefix(from)
+            .filter(|rest| rest.starts_with('.'))
+            .map(|rest| format!("{to}{rest}"))
+    }
+}
+
+impl<'a> Fact<'a> {
+    fn value(&self) -> Option<&str> {
+        match self {
+            Fact::Key(k) => Some(&k.value),
+            Fact::Row { value, .. } => Some(value),
+            Fact::Ran(_) => None,
+        }
+    }
+
+    /// Whether reassigning `name` makes the fact stale.
+    fn mentions(&self, name: &str) -> bool {
+        match self.value() {
+            Some(v) => root(v) == name,
+            None => match self {
+                Fact::Ran(q) => q.any(&mut |x| x.as_name() == Some(name)),
+                _ => false,
+            },
+        }
+    }
+
+    /// The fact with its value's root mapped through `map` (`None`: the root has no image).
+    fn mapped(&self, map: &dyn Fn(&str) -> Option<String>) -> Option<Fact<'a>> {
+        let v = self.value()?;
+        let new = map(v)?;
+        Some(match self {
+            Fact::Key(k) => Fact::Key(RowKey {
+                value: new,
+                ..k.clone()
+            }),
+            Fact::Row { model, .. } => Fact::Row {
+                model: *model,
+                value: new,
+            },
+            Fact::Ran(_) => return None,
+        })
+    }
+}
+
+/// What holds at a point: facts known, and facts that hold once a name is found not `None`
+/// (`team = ...first()` then `if team is None: abort(404)`).
+#[derive(Clone, Default)]
+struct State<'a> {
+    known: Vec<Fact<'a>>,
+    pending: Vec<(String, Fact<'a>)>,
+}
+
+impl<'a> State<'a> {
+    fn add(&mut self, fact: Fact<'a>) {
+        if !self.known.contains(&fact) {
+            self.known.push(fact);
+        }
+    }
+
+    fn kill(&mut self, name: &str) {
+        self.known.retain(|f| !f.mentions(name));
+        self.pending.retain(|(n, f)| n != name && !f.mentions(name));
+    }
+
+    /// `name` is not `None`: what was waiting on it is known.
+    fn found(&mut self, name: &str) {
+        let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|(n, _)| n == name);
+        self.pending = rest;
+        for (_, f) in now {
+            self.add(f);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.known.is_empty() && self.pending.is_empty()
+    }
+}
+
+/// What holds after two paths join: what holds on both (`None` is a path that does not reach
+/// the join).
+fn join<'a>(a: Option<State<'a>>, b: Option<State<'a>>) -> Option<State<'a>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(State {
+            known: a
+                .known
+                .into_iter()
+                .filter(|f| b.known.contains(f))
+                .collect(),
+            pending: a
+                .pending
+                .into_iter()
+                .filter(|p| b.pending.contains(p))
+                .collect(),
+        }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What a project function shows when it returns, in its own parameter names and `$` for
+/// its return value.
+#[derive(Default)]
+struct Summary<'a> {
+    /// It never returns (it always raises or aborts).
+    never_returns: bool,
+    /// Facts about its parameters on every return.
+    exit: Vec<Fact<'a>>,
+    /// Facts (about parameters and `$`) on every return of a value other than `None`.
+    when_found: Vec<Fact<'a>>,
+    /// Facts about `$` on every return.
+    returned: Vec<Fact<'a>>,
+    /// Facts about each element of a returned tuple, on every return.
+    tuple: Vec<Vec<Fact<'a>>>,
+}
+
+/// The function being analysed.
+struct Frame<'a> {
+    file: usize,
+    body: &'a [Stmt],
+    /// The class whose methods `self.name(...)` calls, for a handler that is a method.
+    self_class: Option<(usize, &'a routewarden_python::ast::Class)>,
+    depth: u32,
+}
+
+/// How deep helpers are summarised.
+const MAX_PROOF_DEPTH: u32 = 3;
+
+/// Calls that end the request (they raise).
+const NEVER_RETURN: &[&str] = &["flask.abort", "werkzeug.exceptions.abort", "sys.exit"];
+
+struct Prover<'a> {
+    model: &'a ProjectModel,
+    summaries: std::cell::RefCell<rustc_hash::FxHashMap<(usize, u32), std::rc::Rc<Summary<'a>>>>,
+}
+
+/// What the pass keeps while it walks a function.
+#[derive(Default)]
+struct Record<'a> {
+    /// The state at each statement start, for the handler (only non-empty ones).
+    at: Option<Vec<(u32, State<'a>)>>,
+    returns: Vec<(Option<&'a Expr>, State<'a>)>,
+}
+
+/// A dotted path of names: `user`, `user.name`.
+fn value_path(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Name(n) => Some(n.to_string()),
+        ExprKind::Attribute { value, attr } => Some(format!("{}.{attr}", value_path(value)?)),
+        _ => None,
+    }
+}
+
+/// `await x` is `x`.
+fn unawaited(expr: &Expr) -> &Expr {
+    match &expr.kind {
+        ExprKind::Await(inner) => unawaited(inner),
+        _ => expr,
+    }
+}
+
+/// The names a test says are missing when it holds (`x is None`, `not x`, `a is None or ...`)
+/// and present when it holds (`x`, `x is not None`, `a and ...`).
+fn tested_names<'e>(test: &'e Expr, missing: &mut Vec<&'e str>, present: &mut Vec<&'e str>) {
+    match &test.kind {
+        ExprKind::Name(n) => present.push(n),
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => {
+            if let Some(n) = operand.as_name() {
+                missing.push(n);
+            }
+        }
+        ExprKind::Compare { .. } => {
+            if let Some((left, op, right)) = test.single_compare()
+                && matches!(right.kind, ExprKind::NoneLiteral)
+                && let Some(n) = left.as_name()
+            {
+                match op {
+                    CmpOp::Is | CmpOp::Eq => missing.push(n),
+                    CmpOp::IsNot | CmpOp::NotEq => present.push(n),
+                    _ => {}
+                }
+            }
+        }
+        ExprKind::BoolOp { op, values } => {
+            // `a is None or b`: when it is false, every part is false, so `a` is present;
+            // `a and b` true: every part is true.
+            let (mut m, mut p) = (Vec::new(), Vec::new());
+            for v in values {
+                tested_names(v, &mut m, &mut p);
+            }
+            match op {
+                BoolOp::Or => missing.extend(m),
+                BoolOp::And => present.extend(p),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The calls of an expression that always run, innermost first: not the later operands of
+/// `and`/`or`, the branches of `x if c else y`, lambdas or comprehensions.
+fn sure_calls<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &expr.kind {
+        ExprKind::BoolOp { values, .. } => {
+            if let Some(first) = values.first() {
+                sure_calls(first, out);
+            }
+        }
+        ExprKind::IfExp { test, .. } => sure_calls(test, out),
+        ExprKind::Lambda(_) | ExprKind::Comprehension { .. } => {}
+        ExprKind::Call(_) => {
+            expr.for_each_child(|c| sure_calls(c, out));
+            out.push(expr);
+        }
+        _ => expr.for_each_child(|c| sure_calls(c, out)),
+    }
+}
+
+const FINDING_LOOKUPS: &[&str] = &["first", "scalar", "one_or_none", "scalar_one_or_none"];
+
+impl<'a> Prover<'a> {
+    fn new(model: &'a ProjectModel) -> Self {
+        Prover {
+            model,
+            summaries: Default::default(),
+        }
+    }
+
+    /// The state at each statement of a handler.
+    fn handler_states(&self, frame: &Frame<'a>) -> Vec<(u32, State<'a>)> {
+        let mut record = Record {
+            at: Some(Vec::new()),
+            ..Default::default()
+        };
+        self.flow(frame, frame.body, State::default(), &mut record);
+        record.at.unwrap_or_default()
+    }
+
+    fn helper(&self, frame: &Frame<'a>, callee: &Expr) -> Option<(usize, &'a Function)> {
+        if let ExprKind::Attribute { value, attr } = &callee.kind
+            && value.as_name() == Some("self")
+        {
+            let (file, class) = frame.self_class?;
+            let (f, _, method) =
+                routewarden_model::apps::find_method(self.model, file, class, attr)?;
+            return Some((f, method));
+        }
+        match self.model.project_definition(frame.file, callee)? {
+            (file, Stmt::FunctionDef(f)) => Some((file, f.as_ref())),
+            _ => None,
+        }
+    }
+
+    fn summary(&self, file: usize, function: &'a Function, depth: u32) -> std::rc::Rc<Summary<'a>> {
+        let id = (file, function.span.start);
+        if let Some(s) = self.summaries.borrow().get(&id) {
+            return s.clone();
+        }
+        // A recursive call sees an empty summary.
+        self.summaries
+            .borrow_mut()
+            .insert(id, std::rc::Rc::new(Summary::default()));
+        let frame = Frame {
+            file,
+            body: &function.body,
+            self_class: None,
+            depth,
+        };
+        let mut record = Record::default();
+        let end = self.flow(&frame, &function.body, State::default(), &mut record);
+        let params: Vec<&str> = function
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .filter(|p| !function.assigned.may_contain(p))
+            .collect();
+        let on_params = |f: &Fact| f.value().is_some_and(|v| params.contains(&root(v)));
+        let mut summary = Summary {
+            never_returns: end.is_none() && record.returns.is_empty(),
+            ..Default::default()
+        };
+        // Every way out: the returns, and the end of the body (`return None`).
+        let mut exits: Vec<(Option<&'a Expr>, State<'a>)> = record.returns;
+        if let Some(end) = end {
+            exits.push((None, end));
+        }
+        let mut all: Option<Vec<Fact>> = None;
+        let mut found: Option<Vec<Fact>> = None;
+        let mut returned: Option<Vec<Fact>> = None;
+        let mut tuple: Option<Vec<Vec<Fact>>> = None;
+        let intersect = |acc: &mut Option<Vec<Fact<'a>>>, facts: Vec<Fact<'a>>| {
+            *acc = Some(match acc.take() {
+                None => facts,
+                Some(prev) => prev.into_iter().filter(|f| facts.contains(f)).collect(),
+            });
+        };
+        for (value, state) in exits {
+            intersect(
+                &mut all,
+                state
+                    .known
+                    .iter()
+                    .filter(|f| on_params(f))
+                    .cloned()
+                    .collect(),
+            );
+            let value = value.filter(|v| !matches!(v.kind, ExprKind::NoneLiteral));
+            let about = |state: &State<'a>, name: &str| -> Vec<Fact<'a>> {
+                state
+                    .known
+                    .iter()
+                    .filter_map(|f| f.mapped(&|v| rebase(v, name, "$")))
+                    .collect()
+            };
+            match value.map(|v| &v.kind) {
+                Some(ExprKind::Tuple(items)) => {
+                    let per: Vec<Vec<Fact>> = items
+                        .iter()
+                        .map(|i| i.as_name().map(|n| about(&state, n)).unwrap_or_default())
+                        .collect();
+                    tuple = Some(match tuple.take() {
+                        None => per,
+                        Some(prev) if prev.len() == per.len() => prev
+                            .into_iter()
+                            .zip(per)
+                            .map(|(a, b)| a.into_iter().filter(|f| b.contains(f)).collect())
+                            .collect(),
+                        Some(_) => Vec::new(),
+                    });
+                    intersect(&mut returned, Vec::new());
+                }
+                Some(_) => {
+                    let v = value.expect("matched Some");
+                    // `return <expr>` is `$ = <expr>; return $`.
+                    let mut state = state;
+                    match v.as_name() {
+                        Some(n) => {
+                            let mut renamed = State::default();
+                            for f in &state.known {
+                                renamed.add(
+                                    f.mapped(&|p| rebase(p, n, "$"))
+                                        .unwrap_or_else(|| f.clone()),
+                                );
+                            }
+                            for (m, f) in &state.pending {
+                                if m == n {
+                                    renamed.pending.push((
+                                        "$".to_string(),
+                                        f.mapped(&|p| rebase(p, n, "$"))
+                                            .unwrap_or_else(|| f.clone()),
+                                    ));
+                                }
+                            }
+                            state = renamed;
+                        }
+                        None => {
+                            self.assign(&frame, v, Some("$"), &mut state);
+                        }
+                    }
+                    intersect(&mut returned, about(&state, "$"));
+                    state.found("$");
+                    intersect(
+                        &mut found,
+                        state
+                            .known
+                            .iter()
+                            .filter(|f| on_params(f) || f.value().is_some_and(|v| root(v) == "$"))
+                            .cloned()
+                            .collect(),
+                    );
+                    tuple = Some(Vec::new());
+                }
+                None => {
+                    intersect(&mut returned, Vec::new());
+                    tuple = Some(Vec::new());
+                }
+            }
+        }
+        summary.exit = all.unwrap_or_default();
+        summary.when_found = found.unwrap_or_default();
+        summary.returned = returned.unwrap_or_default();
+        summary.tuple = tuple.unwrap_or_default();
+        let summary = std::rc::Rc::new(summary);
+        self.summaries.borrow_mut().insert(id, summary.clone());
+        summary
+    }
+
+    /// The effects of `target = value` (or of `value` alone): lookups that run, helpers
+    /// called. Returns `false` when the statement never completes (`abort(404)`).
+    fn assign(
+        &self,
+        frame: &Frame<'a>,
+        value: &'a Expr,
+        target: Option<&str>,
+        state: &mut State<'a>,
+    ) -> bool {
+        let mut calls = Vec::new();
+        sure_calls(value, &mut calls);
+        let direct = unawaited(value);
+        let mut completes = true;
+        let mut after: Vec<Fact<'a>> = Vec::new();
+        let mut waiting: Vec<Fact<'a>> = Vec::new();
+        let model = self.model;
+        for call_expr in calls {
+            let Some(call) = call_expr.as_call() else {
+                continue;
+            };
+            let is_direct = std::ptr::eq(call_expr, direct);
+            if let ExprKind::Attribute { attr, .. } = &call.func.kind {
+                let raising = matches!(attr.as_str(), "one" | "scalar_one") && call.args.is_empty();
+                let finding = FINDING_LOOKUPS.contains(&attr.as_str()) && call.args.is_empty();
+                if raising || finding {
+                    let key = row_key(model, frame.file, frame.body, call_expr);
+                    let entity = query_entity(model, frame.file, frame.body, call_expr, 0);
+                    let mut facts: Vec<Fact<'a>> = Vec::new();
+                    if let Some(k) = key {
+                        facts.push(Fact::Key(k));
+                    }
+                    if is_direct && let Some(t) = target {
+                        match entity {
+                            Some((m, None)) => facts.push(Fact::Row {
+                                model: m,
+                                value: t.to_string(),
+                            }),
+                            Some((m, Some(column))) => facts.push(Fact::Key(RowKey {
+                                model: m,
+                                column,
+                                value: t.to_string(),
+                            })),
+                            None => {}
+                        }
+                    }
+                    if raising {
+                        after.push(Fact::Ran(call_expr));
+                        after.extend(facts);
+                    } else if is_direct && target.is_some() {
+                        waiting.extend(facts);
+                    }
+                    continue;
+                }
+            }
+            if let Some(q) = model.files[frame.file].imports.resolve(&call.func)
+                && NEVER_RETURN.contains(&q.as_str())
+            {
+                completes = false;
+                continue;
+            }
+            if frame.depth >= MAX_PROOF_DEPTH {
+                continue;
+            }
+            let Some((file, helper)) = self.helper(frame, &call.func) else {
+                continue;
+            };
+            if helper
+                .returns
+                .as_ref()
+                .and_then(|r| r.last_name())
+                .is_some_and(|r| matches!(r, "NoReturn" | "Never"))
+            {
+                completes = false;
+                continue;
+            }
+            let summary = self.summary(file, helper, frame.depth + 1);
+            if summary.never_returns {
+                completes = false;
+                continue;
+            }
+            // The helper's parameters in the caller's values.
+            let skip = usize::from(
+                helper
+                    .params
+                    .first()
+                    .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"))
+                    && matches!(call.func.kind, ExprKind::Attribute { .. }),
+            );
+            let argument = |path: &str| -> Option<String> {
+                let r = root(path);
+                let position = helper.params.iter().position(|p| p.name == r)?;
+                let arg = call.argument(r, position.checked_sub(skip)?)?;
+                rebase(path, r, &value_path(arg)?)
+            };
+            after.extend(summary.exit.iter().filter_map(|f| f.mapped(&argument)));
+            if is_direct && let Some(t) = target {
+                let to_target = |path: &str| rebase(path, "$", t).or_else(|| argument(path));
+                after.extend(summary.returned.iter().filter_map(|f| f.mapped(&to_target)));
+                waiting.extend(
+                    summary
+                        .when_found
+                        .iter()
+                        .filter_map(|f| f.mapped(&to_target)),
+                );
+            }
+        }
+        if let Some(t) = target {
+            state.kill(t);
+        }
+        for f in after {
+            state.add(f);
+        }
+        if let Some(t) = target {
+            for f in waiting {
+                if !state.pending.iter().any(|(n, p)| n == t && *p == f) {
+                    state.pending.push((t.to_string(), f));
+                }
+            }
+        }
+        completes
+    }
+
+    /// `a, b = helper(...)`: facts about the returned tuple's elements.
+    fn assign_tuple(
+        &self,
+        frame: &Frame<'a>,
+        value: &'a Expr,
+        names: &[&Expr],
+        state: &mut State<'a>,
+    ) -> bool {
+        let completes = self.assign(frame, value, None, state);
+        for n in names.iter().filter_map(|n| n.as_name()) {
+            state.kill(n);
+        }
+        let direct = unawaited(value);
+        if let Some(call) = direct.as_call()
+            && frame.depth < MAX_PROOF_DEPTH
+            && let Some((file, helper)) = self.helper(frame, &call.func)
+        {
+            let summary = self.summary(file, helper, frame.depth + 1);
+            if summary.tuple.len() == names.len() {
+                for (facts, name) in summary.tuple.iter().zip(names) {
+                    if let Some(n) = name.as_name() {
+                        for f in facts {
+                            if let Some(f) = f.mapped(&|p| rebase(p, "$", n)) {
+                                state.add(f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        completes
+    }
+
+    /// The state after `stmts` (`None` if they never complete).
+    fn flow(
+        &self,
+        frame: &Frame<'a>,
+        stmts: &'a [Stmt],
+        mut state: State<'a>,
+        record: &mut Record<'a>,
+    ) -> Option<State<'a>> {
+        for stmt in stmts {
+            if let Some(at) = record.at.as_mut()
+                && !state.is_empty()
+            {
+                at.push((stmt.span().start, state.clone()));
+            }
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::Return { value, .. } => {
+                    if let Some(v) = value {
+                        self.assign(frame, v, None, &mut state);
+                    }
+                    record.returns.push((value.as_ref(), state));
+                    return None;
+                }
+                Stmt::Raise { .. } => return None,
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    let completes = match targets.as_slice() {
+                        [t] if t.as_name().is_some() => {
+                            self.assign(frame, value, t.as_name(), &mut state)
+                        }
+                        [t] if t.elements().is_some() => {
+                            let names: Vec<&Expr> =
+                                t.elements().unwrap_or_default().iter().collect();
+                            self.assign_tuple(frame, value, &names, &mut state)
+                        }
+                        _ => {
+                            let c = self.assign(frame, value, None, &mut state);
+                            for t in targets {
+                                if let Some(p) = value_path(t) {
+                                    state.kill(root(&p));
+                                }
+                            }
+                            c
+                        }
+                    };
+                    if !completes {
+                        return None;
+                    }
+                }
+                Stmt::AugAssign { target, value, .. } => {
+                    self.assign(frame, value, None, &mut state);
+                    if let Some(p) = value_path(target) {
+                        state.kill(root(&p));
+                    }
+                }
+                Stmt::Expr { value, .. } => {
+                    if !self.assign(frame, value, None, &mut state) {
+                        return None;
+                    }
+                }
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    if !self.assign(frame, test, None, &mut state) {
+                        return None;
+                    }
+                    let (mut missing, mut present) = (Vec::new(), Vec::new());
+                    tested_names(test, &mut missing, &mut present);
+                    let mut then_state = state.clone();
+                    for n in &present {
+                        then_state.found(n);
+                    }
+                    let mut else_state = state;
+                    for n in &missing {
+                        else_state.found(n);
+                    }
+                    let a = self.flow(frame, body, then_state, record);
+                    let b = self.flow(frame, orelse, else_state, record);
+                    state = join(a, b)?;
+                }
+                Stmt::With { items, body, .. } => {
+                    for item in items {
+                        let target = item.target.as_ref().and_then(|t| t.as_name());
+                        if !self.assign(frame, &item.context, target, &mut state) {
+                            return None;
+                        }
+                        if let Some(p) = item.target.as_ref().and_then(value_path) {
+                            state.kill(root(&p));
+                        }
+                    }
+                    state = self.flow(frame, body, state, record)?;
+                }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                    ..
+                } => {
+                    let mut out = self
+                        .flow(frame, body, state.clone(), record)
+                        .and_then(|s| self.flow(frame, orelse, s, record));
+                    // A handler may start anywhere in the body: what held before the `try`
+                    // holds there unless the body assigns its names.
+                    let mut start = state;
+                    for n in assigned_names(body) {
+                        start.kill(&n);
+                    }
+                    for h in handlers {
+                        let mut entry = start.clone();
+                        if let Some(n) = &h.name {
+                            entry.kill(n);
+                        }
+                        out = join(out, self.flow(frame, &h.body, entry, record));
+                    }
+                    let out = out.and_then(|s| self.flow(frame, finalbody, s, record));
+                    state = out?;
+                }
+                other => {
+                    // Loops may not run; their bodies and other blocks are walked for their
+                    // returns and statements only.
+                    other.for_each_own_expr(&mut |e| {
+                        self.assign(frame, e, None, &mut state);
+                    });
+                    let mut kill = Vec::new();
+                    if let Stmt::For { target, .. } = other {
+                        for t in target.elements_or_self() {
+                            if let Some(p) = value_path(t) {
+                                kill.push(p);
+                            }
+                        }
+                    }
+                    for k in &kill {
+                        state.kill(root(k));
+                    }
+                    // Names a loop or block assigns are stale at its next turn and after.
+                    let mut assigned = Vec::new();
+                    for child in other.child_bodies() {
+                        assigned.extend(assigned_names(child));
+                    }
+                    for a in &assigned {
+                        state.kill(a);
+                    }
+                    for child in other.child_bodies() {
+                        self.flow(frame, child, state.clone(), record);
+                    }
+                }
+            }
+        }
+        Some(state)
     }
 }
