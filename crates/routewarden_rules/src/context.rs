@@ -204,6 +204,7 @@ impl<'a> FileContext<'a> {
             startup_refusals: self.startup_refusals,
             handler_answer_calls: self.handler_answer_calls,
             sent_exceptions: self.sent_exceptions,
+            literal_exceptions: self.literal_exceptions,
             test_module: crate::credentials::names_test_module(source),
             imports_web_framework: imports_web_framework(source),
             may_name_cors: crate::cors_policy::may_name_cors(source),
