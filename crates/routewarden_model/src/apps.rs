@@ -8344,8 +8344,23 @@ impl<'a> Extractor<'a> {
             h.as_str()
                 .is_some_and(|h| matches!(h, "127.0.0.1" | "localhost" | "::1"))
         });
-        if !(random_port && loopback) {
+        if !loopback {
             return;
+        }
+        if !random_port {
+            // On a fixed port, loopback-only only as a sidecar: uvicorn serving an application
+            // this function builds and hands to nothing else (`remote = Starlette(...)`, then
+            // `uvicorn.Config(remote, port=REMOTE_PORT)`), so no other server can serve it.
+            let Some(Some(name)) = app.map(Expr::as_name) else {
+                return;
+            };
+            if !qualified
+                .as_deref()
+                .is_some_and(|q| q.starts_with("uvicorn."))
+                || !self.sidecar_application(name, call)
+            {
+                return;
+            }
         }
         if let Some(id) = app.and_then(|a| self.resolve(a))
             && self
@@ -8358,6 +8373,52 @@ impl<'a> Extractor<'a> {
         {
             self.out.local_servers.push(id);
         }
+    }
+
+    /// Whether `name` is an application the current function builds (`remote =
+    /// Starlette(routes=[...])`) whose only use as a value is the server call `served`: not
+    /// returned, yielded, stored elsewhere, put in a container nor handed to any other call.
+    fn sidecar_application(&self, name: &str, served: &Call) -> bool {
+        use crate::security::{walk_all_exprs, walk_all_stmts};
+        let Some(function) = self.scope.last() else {
+            return false;
+        };
+        let named = |v: &Expr| v.as_name() == Some(name);
+        let mut built = false;
+        let mut escapes = false;
+        walk_all_stmts(&function.body, &mut |stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => {
+                if targets.iter().any(named) {
+                    built = targets.len() == 1
+                        && value.as_call().is_some_and(|c| {
+                            constructed_kind(self.model, self.file, &c.func)
+                                .is_some_and(ObjectKind::is_app)
+                        });
+                }
+                // `self.app = remote`
+                escapes |= named(value) && targets.iter().any(|t| t.as_name().is_none());
+            }
+            Stmt::Return { value: Some(v), .. } => escapes |= v.any(&mut |x| named(x)),
+            _ => {}
+        });
+        walk_all_exprs(&function.body, &mut |e| {
+            escapes |= e.any(&mut |x| match &x.kind {
+                ExprKind::Call(c) if !std::ptr::eq(c.as_ref(), served) => c
+                    .argument_values()
+                    .any(|a| named(a) || matches!(&a.kind, ExprKind::Starred(v) if named(v))),
+                ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::Set(items) => {
+                    items.iter().any(named)
+                }
+                ExprKind::Dict(entries) => entries.iter().any(|d| named(&d.value)),
+                ExprKind::Yield(Some(v)) => named(v),
+                _ => false,
+            });
+        });
+        built && !escapes
     }
 
     /// The project function an expression names (in this file or imported).
@@ -13482,6 +13543,41 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// `uvicorn.Config(remote, port=N)` with no host on an application the function builds and
+    /// hands to nothing else is a loopback sidecar; with a host from a parameter it is not.
+    #[test]
+    fn loopback_sidecar_servers_are_throwaway() {
+        let model = one_file_model(
+            r#"
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+
+async def put(request):
+    return None
+
+
+async def run_bridge():
+    bridge = Starlette(routes=[Route("/bridge_put", put, methods=["POST"])])
+    await uvicorn.Server(uvicorn.Config(bridge, port=7311)).serve()
+
+
+def run_open(host):
+    opened = Starlette(routes=[Route("/open_put", put, methods=["POST"])])
+    uvicorn.run(opened, host=host, port=7312)
+"#,
+        );
+        let apps = super::AppModel::build(&model, &|_| false);
+        let mounted = apps.mounted_routes();
+        let throwaway: Vec<(&str, bool)> = mounted
+            .iter()
+            .map(|m| (m.full_path.as_str(), apps.is_throwaway(m)))
+            .collect();
+        assert!(throwaway.contains(&("/bridge_put", true)), "{throwaway:?}");
+        assert!(throwaway.contains(&("/open_put", false)), "{throwaway:?}");
     }
 
     /// `module = importlib.import_module("pkg.resources." + name)` for each name of a literal

@@ -575,6 +575,9 @@ struct CallSummary<'a> {
     followed: bool,
     /// Project functions handed to the call (`run_in_threadpool(check_access, user)`).
     functions_passed: Vec<&'a Expr>,
+    /// The bound method a thread-pool runner is handed and runs (`to_thread.run_sync(
+    /// self.check_key, headers)`): followed in the class of the method making the call.
+    method_run: Option<&'a Expr>,
 }
 
 fn is_depends(q: &str) -> bool {
@@ -914,11 +917,23 @@ impl<'a> Judge<'a, '_> {
         // The handler's own body, with `self.method()` calls of a class-based view followed in
         // its class. In a handler that receives credentials (a login), refusals answer bad
         // credentials: only guards it calls count.
-        let ctx = route.view_class.map(|class| SelfCtx {
-            file: route.view_class_file,
-            class,
-            current: Some(handler),
-        });
+        // A bound method registered as the endpoint (`add_api_route(path, self.delete_item)`)
+        // is a method of its class too: `self.check_key(headers)` runs that class's method.
+        let ctx = match route.view_class {
+            Some(class) => Some(SelfCtx {
+                file: route.view_class_file,
+                class,
+                current: Some(handler),
+            }),
+            None if handler.params.first().is_some_and(|p| p.name == "self") => {
+                innermost_class(self.model.files[hf].body(), handler.span).map(|class| SelfCtx {
+                    file: hf,
+                    class,
+                    current: Some(handler),
+                })
+            }
+            None => None,
+        };
         let credentials = self.handles_credentials(hf, handler);
         let mut body = self.body_verdict_in(hf, &handler.body, 0, ctx, credentials);
         // Project helpers the handler calls (`login()` → `login_user_session()` →
@@ -6149,11 +6164,33 @@ impl<'a> Judge<'a, '_> {
                 && let Some(cv) = self.globals_dispatch(file, body, &call.func, depth, credentials)
             {
                 target.absorb(&cv);
+            } else if summary.followed
+                && !credentials
+                && let ExprKind::Attribute { value, attr } = &call.func.kind
+                && is_provider_authentication_name(attr)
+                && value.as_name() != Some("self")
+                && let Some((end, sw)) = *early.get_or_insert_with(|| self.early_switch(file, body))
+                && call.func.span.start >= end
+                && let Some(Some(cv)) = self.named_method_guard(attr, Some(call), depth, false)
+            {
+                // `if not self.authn_provider: return` first, then
+                // `self.authn_provider.authenticate_or_raise(headers)`: a pluggable provider,
+                // judged by the project's methods of that name, that runs only once one is
+                // configured (never trusted without that switch: whether one is set is
+                // unknown).
+                target.absorb(&cv);
+                target.switch.get_or_insert(sw);
             }
             for arg in &summary.functions_passed {
                 if let Some(cv) = self.called_guard(file, arg, None, depth, None, credentials) {
                     target.absorb(&cv);
                 }
+            }
+            if let (Some(method), Some(ctx)) = (summary.method_run, ctx)
+                && let Some(cv) =
+                    self.called_guard(file, method, None, depth, Some(ctx), credentials)
+            {
+                target.absorb(&cv);
             }
             let switch = switch.or_else(|| {
                 if !local.authenticates {
@@ -6434,6 +6471,10 @@ impl<'a> Judge<'a, '_> {
                         || self.class_method(file, &call.func).is_some()
                         || self.conditional_definition(&q).is_some(),
                     functions_passed,
+                    method_run: thread_pool_callable(imports, body, call, &q).filter(|f| {
+                        matches!(&f.kind, ExprKind::Attribute { value, .. }
+                            if value.as_name() == Some("self"))
+                    }),
                 });
                 false
             });
@@ -12916,6 +12957,56 @@ fn assigned_from_request_field(root: &[Stmt], name: &str, credential: bool) -> b
 
 /// Calls `f` with each value assigned to `name` in `body`, in nested blocks too (not in
 /// nested functions): `key = request.headers["X-API-Key"]` under an `if`.
+/// The callable a call runs in a worker thread and waits for: the first argument of
+/// `anyio.to_thread.run_sync`, `asyncio.to_thread` and Starlette's (or FastAPI's)
+/// `run_in_threadpool`, `qualified` being the call's qualified name; the second of
+/// `loop.run_in_executor(None, f, ...)` on the loop `asyncio.get_running_loop()` or
+/// `asyncio.get_event_loop()` returns, called there or assigned to the local `loop` in `root`.
+fn thread_pool_callable<'c>(
+    imports: &routewarden_python::names::Imports,
+    root: &[Stmt],
+    call: &'c Call,
+    qualified: &str,
+) -> Option<&'c Expr> {
+    if matches!(
+        qualified,
+        "anyio.to_thread.run_sync"
+            | "asyncio.to_thread"
+            | "asyncio.threads.to_thread"
+            | "starlette.concurrency.run_in_threadpool"
+            | "fastapi.concurrency.run_in_threadpool"
+    ) {
+        return call.args.first();
+    }
+    let ExprKind::Attribute { value, attr } = &call.func.kind else {
+        return None;
+    };
+    if attr != "run_in_executor" {
+        return None;
+    }
+    let is_loop = |e: &Expr| {
+        e.as_call().is_some_and(|c| {
+            matches!(
+                imports.resolve(&c.func).as_deref(),
+                Some("asyncio.get_running_loop" | "asyncio.get_event_loop")
+            )
+        })
+    };
+    let loop_value = match value.as_name() {
+        Some(name) => {
+            let mut all = true;
+            let mut any = false;
+            nested_assignments(root, name, &mut |v| {
+                any = true;
+                all &= is_loop(v);
+            });
+            any && all
+        }
+        None => is_loop(value),
+    };
+    loop_value.then(|| call.args.get(1)).flatten()
+}
+
 fn nested_assignments<'s>(body: &'s [Stmt], name: &str, f: &mut impl FnMut(&'s Expr)) {
     walk_stmts(body, &mut |stmt| {
         if let Stmt::Assign {
@@ -14673,6 +14764,14 @@ fn is_authorization_call_name(name: &str) -> bool {
 fn is_verification_method_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower == "verify" || lower.starts_with("verify_")
+}
+
+/// Methods a pluggable authentication provider is called by (`authenticate`,
+/// `authenticate_or_raise`): on an object of unknown class, judged by the project's methods of
+/// that name only after a switch that lets everyone through while no provider is configured.
+fn is_provider_authentication_name(name: &str) -> bool {
+    name.strip_prefix("authenticate")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
 }
 
 /// Unresolved calls whose names say they authenticate: `require_login()`, `verify_token(t)`.

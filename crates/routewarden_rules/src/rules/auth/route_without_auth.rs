@@ -112,8 +112,13 @@ declare_rule! {
     /// `add_middleware`, or wrapped around a mounted application: `mount("/api",
     /// AuthenticationMiddleware(api, backend=...))`, also through `functools.partial`; a
     /// library's backend protects on the condition that it refuses anonymous callers);
-    /// checks in the handler itself, also in the methods
-    /// of a request-handler class (`self._check_access()`), in the `__init__` of a project class
+    /// checks in the handler itself (also in a function it defines and runs, or a method it
+    /// hands a thread pool: `to_thread.run_sync(self.check_key, headers)`,
+    /// `run_in_threadpool`, `asyncio.to_thread`, `loop.run_in_executor`), also in the methods
+    /// of a request-handler class or of the class whose bound method is the endpoint
+    /// (`add_api_route(path, self.delete_item)` calling `self._check_access()`; a pluggable
+    /// provider's `self.provider.authenticate_or_raise(headers)` counts only after `if not
+    /// self.provider: return`, so conditionally), in the `__init__` of a project class
     /// the handler builds (`handler = SubmitHandler(request)`), and in a function chosen by name
     /// from the module's globals (`globals().get("get_user_{0}".format(conf.auth_method))`) when
     /// every function of that module whose name starts so authenticates (none imported or bound
@@ -259,7 +264,12 @@ declare_rule! {
     /// extension's `init_app`, a Flask-AppBuilder view that no analysed
     /// `appbuilder.add_view`/`add_api` registers. Nor are the routes of a throw-away local server,
     /// an application only served on a random port of the loopback interface (`uvicorn.Config(app,
-    /// port=0)`, as a CLI does to receive a browser login callback): nobody else can reach it.
+    /// port=0)`, as a CLI does to receive a browser login callback), or a sidecar: an
+    /// application a function builds and serves with uvicorn on the loopback interface (no
+    /// `host`, or a literal `127.0.0.1`), handing it to nothing else (`remote = Starlette(...)`,
+    /// then `uvicorn.Config(remote, port=REMOTE_PORT)` for the process's own worker): nobody
+    /// else can reach it. A host from a parameter, a setting or the command line, a
+    /// module-level application, or one the function returns or passes on is still checked.
     /// Nor are routes registered only in debug, development or test mode (a blueprint
     /// registered under `if app.debug:`, a router included under `if settings.TESTING:` or a
     /// product's own `*_DEV_MODE` switch): production does not serve them. A route registered
