@@ -338,12 +338,13 @@ fn folders_above_the_project_do_not_make_it_test_code() {
     let p = Project::new();
     p.write(
         "test/shop/app.py",
-        "from flask import Flask, make_response\n\
+        "import secrets\n\
+         from flask import Flask, make_response\n\
          app = Flask(__name__)\n\
          @app.route(\"/\")\n\
          def index():\n    \
              response = make_response(\"hi\")\n    \
-             response.set_cookie(\"session_id\", \"x\")\n    \
+             response.set_cookie(\"session_id\", secrets.token_hex(16))\n    \
              return response\n",
     );
     let elsewhere = Project::new();

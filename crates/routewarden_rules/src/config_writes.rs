@@ -67,6 +67,8 @@ pub fn project_config_writes<'a>(
         "REMEMBER_COOKIE_SECURE",
         "REMEMBER_COOKIE_HTTPONLY",
         "REMEMBER_COOKIE_SAMESITE",
+        "JWT_COOKIE_SAMESITE",
+        "JWT_TOKEN_LOCATION",
         "WTF_CSRF_ENABLED",
         "SESSION_TYPE",
         "WTF_CSRF_CHECK_DEFAULT",

@@ -1202,7 +1202,7 @@ mod tests {
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::checker::check_project;
-    use crate::rule::{Rule, Severity};
+    use crate::rule::{Confidence, Rule, Severity};
     use crate::settings::RuleSettings;
     use routewarden_model::{InputFile, ProjectModel};
     use std::path::PathBuf;
@@ -1212,6 +1212,7 @@ pub(crate) mod test_support {
         pub file: String,
         pub line: u32,
         pub severity: Severity,
+        pub confidence: Confidence,
         pub message: String,
     }
 
@@ -1234,6 +1235,7 @@ pub(crate) mod test_support {
                         file: module.display.clone(),
                         line: module.position(f.span.start).row,
                         severity: f.severity,
+                        confidence: f.confidence,
                         message: f.message,
                     }
                 })

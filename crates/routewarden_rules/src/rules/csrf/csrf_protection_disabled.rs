@@ -21,7 +21,12 @@ declare_rule! {
     /// configuration classes; `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a
     /// blueprint with one, of an application that keeps users in cookie sessions (Flask's `session` or
     /// Flask-Login), unless the route authenticates with a token or signature rather than the
-    /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature) or only
+    /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature, or a
+    /// first statement (after other refusals) `if not api_verify(): return ..., 403` whose
+    /// project helper takes a key
+    /// from the query, the body or a header and logs in the user it names, or never consults the
+    /// session's user; a helper that reads the key only from a cookie, or checks `current_user`,
+    /// is no such guard) or only
     /// serves anonymous users (Flask-Security's `@anonymous_user_required`, as on forgot-password
     /// and reset-password views: a logged-in victim is turned away, so a forged request carries
     /// no authority). Nor is an exempt view that reads its body only as JSON
@@ -266,6 +271,59 @@ fn validates_own_form(cx: &ProjectContext, file: usize, handler: &Function) -> b
 
 const FLASK_FORMS: &[&str] = &["flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm"];
 
+/// A view whose first statement (after earlier refusals such as `if not ENABLED: return
+/// "Not found", 404`) refuses the request unless a project helper accepts a key
+/// the client puts in the request itself: `if not api_verify(): return
+/// jsonify_with_status("Access denied.", 403)`, where the helper (or the functions it calls)
+/// reads the query, the body or a header, and either logs in the user that key names or never
+/// consults the session's user. A forged cross-site post carries the cookie, not the key, so it
+/// is refused: token authentication, as `@jwt_required()`. A helper that reads the key only
+/// from a cookie or checks `current_user` without logging anyone in is no such guard.
+fn refuses_without_request_key(cx: &ProjectContext, file: usize, handler: &Function) -> bool {
+    use crate::rules::csrf::form_post_without_csrf::{CredentialSources, credential_sources};
+    let imports = &cx.model.files[file].imports;
+    // The branch answers the request itself: a response, an exception or an abort.
+    let refuses = |body: &[Stmt]| {
+        body.first().is_some_and(|s| match s {
+            Stmt::Raise { .. } => true,
+            Stmt::Return { value: Some(v), .. } => !matches!(v.kind, ExprKind::NoneLiteral),
+            Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+                matches!(
+                    imports.resolve(&c.func).as_deref(),
+                    Some("flask.abort" | "werkzeug.exceptions.abort")
+                )
+            }),
+            _ => false,
+        })
+    };
+    for stmt in &handler.body {
+        match stmt {
+            // A docstring.
+            Stmt::Expr { value, .. } if value.is_string_literal() => continue,
+            Stmt::If {
+                test, body, orelse, ..
+            } if orelse.is_empty() && refuses(body) => {
+                let (negated, inner) = crate::helpers::without_not(test);
+                if negated
+                    && let Some(call) = inner.as_call()
+                    && let Some((def_file, def, _)) =
+                        crate::untrusted::resolve_callee(cx.model, file, &call.func)
+                {
+                    let mut sources = CredentialSources::default();
+                    credential_sources(cx.model, def_file, def, 3, &mut Vec::new(), &mut sources);
+                    if sources.request && (sources.logs_in || !sources.session_user) {
+                        return true;
+                    }
+                }
+                // An earlier refusal (`if not ENABLED: return "Not found", 404`) only turns
+                // more requests away: the guard may follow it.
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 impl Rule for CsrfProtectionDisabled {
     fn meta(&self) -> &'static RuleMeta {
         &CSRF_PROTECTION_DISABLED
@@ -320,6 +378,7 @@ impl Rule for CsrfProtectionDisabled {
                 && !anonymous_only
                 && !git_fetch_endpoint(&mounted.full_path)
                 && !token_authenticated(&surface.security[i].auth)
+                && !refuses_without_request_key(cx, route.handler_file, route.handler)
                 && !reads_only_json(cx, route.handler_file, route.handler)
                 && !validates_own_form(cx, route.handler_file, route.handler)
                 && !serves_oauth_client_endpoint(

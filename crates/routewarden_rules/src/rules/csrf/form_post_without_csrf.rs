@@ -32,6 +32,22 @@ declare_rule! {
     /// (`@app.route(path, methods=verbs)`, shown as `<dynamic>`) may take a POST: reported at
     /// low confidence, saying the methods could not be read.
     ///
+    /// The SameSite label of the cookie that carries the login is read from the configuration
+    /// written in the code (`app.config[...]`, `config.update(...)`, configuration classes and
+    /// modules loaded with `from_object`, the fallback of an environment read such as
+    /// `os.getenv("SESSION_COOKIE_SAMESITE", "Lax")`): `SESSION_COOKIE_SAMESITE`, also
+    /// `REMEMBER_COOKIE_SAMESITE` when Flask-Login's remember-me cookie is used
+    /// (`login_user(user, remember=...)`), and `JWT_COOKIE_SAMESITE` when the login is a
+    /// flask-jwt-extended cookie (`JWT_TOKEN_LOCATION` naming `"cookies"`; the session cookie
+    /// then counts only with Flask-Login); the weakest applies. `"Strict"` everywhere it is
+    /// written: nothing is reported, since browsers never send the cookie on a request another
+    /// site starts. `"Lax"`: still reported, at low confidence, naming the setting (browsers
+    /// keep the cookie off cross-site form posts, but SameSite is defence in depth, not a token,
+    /// and a same-site subdomain can still post). Set only inside an `if`: reported as before,
+    /// the message naming the innermost condition. Unset, `None`/`"None"` anywhere, or a value
+    /// that cannot be read: reported as before. The setting is read for the whole project, not
+    /// per application.
+    ///
     /// Applications are judged one by one: in a project with several Flask applications, one
     /// protected application does not cover the others, and an application counts as keeping
     /// cookie sessions when Flask-Login is attached to it or its route modules use `session` or
@@ -323,19 +339,23 @@ fn per_request_guard(
 }
 
 #[derive(Default)]
-struct CredentialSources {
+pub(crate) struct CredentialSources {
     /// Reads parameters, the body or headers of the request.
-    request: bool,
+    pub(crate) request: bool,
     /// Reads `request.authorization`.
     authorization: bool,
     /// Reads or sets what the browser carries for its user: the session, cookies, Flask-Login's
     /// user, `g` (where other hooks keep the user they loaded).
     browser: bool,
+    /// Reads the user the session holds: `session`, Flask-Login's `current_user`.
+    pub(crate) session_user: bool,
+    /// Logs a user in (`login_user`): the user it found from the request's credentials.
+    pub(crate) logs_in: bool,
 }
 
 /// What `function` (and the project functions it calls, `depth` levels deep) reads the
 /// caller's credentials from.
-fn credential_sources(
+pub(crate) fn credential_sources(
     model: &routewarden_model::ProjectModel,
     file: usize,
     function: &Function,
@@ -406,6 +426,8 @@ fn classify<'a>(
             || under("flask_login")
         {
             out.browser = true;
+            out.session_user |= under("flask.session") || under("flask_login.current_user");
+            out.logs_in |= under("flask_login.login_user");
         }
         false
     });
@@ -591,6 +613,7 @@ impl Rule for FormPostWithoutCsrf {
             .map(|h| &h.owner)
             .collect();
         let mut seen = HashSet::default();
+        let mut samesite: Option<SameSite> = None;
         for mounted in &surface.mounted {
             let route = surface.route(mounted);
             // Only a POST can come from a form on another site; a search form posted with
@@ -661,6 +684,29 @@ impl Rule for FormPostWithoutCsrf {
                     route.handler,
                 )
             {
+                // The login cookie's SameSite label, read once, when a route would be reported.
+                let samesite = samesite.get_or_insert_with(|| login_cookie_samesite(cx));
+                let (note, lax) = match &*samesite {
+                    // Browsers never send a Strict cookie on a request another site starts.
+                    SameSite::Strict => continue,
+                    SameSite::Unset => (String::new(), false),
+                    SameSite::Lax { key, place } => (
+                        format!(
+                            " ({key} is \"Lax\" ({place}): browsers keep the cookie off \
+                             cross-site form posts, but SameSite is defence in depth, not a \
+                             token, and same-site subdomains can still post)"
+                        ),
+                        true,
+                    ),
+                    SameSite::Conditional {
+                        key,
+                        value,
+                        condition,
+                    } => (
+                        format!(" ({key} is \"{value}\" only if {condition})"),
+                        false,
+                    ),
+                };
                 let mut f = Findings::new(route.file);
                 if unread {
                     f.report_with(
@@ -668,7 +714,7 @@ impl Rule for FormPostWithoutCsrf {
                         route.span,
                         format!(
                             "{} {} reads a form in a cookie-session app with no CSRF protection: \
-                             its methods could not be read and may include POST",
+                             its methods could not be read and may include POST{note}",
                             route.methods.join(","),
                             mounted.full_path
                         ),
@@ -676,18 +722,303 @@ impl Rule for FormPostWithoutCsrf {
                         Confidence::Low,
                     );
                 } else {
-                    f.report(
+                    f.report_with(
                         &FORM_POST_WITHOUT_CSRF,
                         route.span,
                         format!(
-                            "{} {} accepts a form post in a cookie-session app with no CSRF protection",
+                            "{} {} accepts a form post in a cookie-session app with no CSRF protection{note}",
                             route.methods.join(","),
                             mounted.full_path
                         ),
+                        FORM_POST_WITHOUT_CSRF.severity,
+                        if lax {
+                            Confidence::Low
+                        } else {
+                            FORM_POST_WITHOUT_CSRF.confidence
+                        },
                     );
                 }
                 out.extend(f.into_vec());
             }
         }
+    }
+}
+
+/// How the cookies that carry the login are labelled for cross-site requests
+/// (`SESSION_COOKIE_SAMESITE`, and `JWT_COOKIE_SAMESITE` for a flask-jwt-extended cookie
+/// login), as far as the configuration written in the code says.
+#[derive(Clone, Debug, PartialEq)]
+enum SameSite {
+    /// Not set, `None`, or a value the analysis cannot read: browsers send the cookie on a
+    /// cross-site form post (Flask's and flask-jwt-extended's default).
+    Unset,
+    /// `"Lax"` or `"Strict"` only in some branch: the innermost condition, written out.
+    Conditional {
+        key: String,
+        value: String,
+        condition: String,
+    },
+    /// `"Lax"` everywhere the setting is written: the setting and where it is written.
+    Lax { key: String, place: String },
+    /// `"Strict"` everywhere.
+    Strict,
+}
+
+/// The strength of a literal SameSite value: 2 for Strict, 1 for Lax, 0 for anything else.
+fn samesite_strength(value: &str) -> u8 {
+    if value.eq_ignore_ascii_case("strict") {
+        2
+    } else if value.eq_ignore_ascii_case("lax") {
+        1
+    } else {
+        0
+    }
+}
+
+/// The SameSite label of the login cookies: the weakest of the settings that apply.
+fn login_cookie_samesite(cx: &ProjectContext) -> SameSite {
+    let model = cx.model;
+    let jwt_keys = |k: &str| matches!(k, "JWT_TOKEN_LOCATION" | "JWT_COOKIE_SAMESITE");
+    let samesite_keys = |k: &str| {
+        matches!(
+            k,
+            "SESSION_COOKIE_SAMESITE" | "REMEMBER_COOKIE_SAMESITE" | "JWT_COOKIE_SAMESITE"
+        )
+    };
+    let writes = crate::config_writes::config_writes(cx, &|k| jwt_keys(k) || samesite_keys(k));
+    // A flask-jwt-extended login kept in a cookie (`JWT_TOKEN_LOCATION` naming "cookies"):
+    // its cookie is labelled by `JWT_COOKIE_SAMESITE`. The Flask session cookie then carries
+    // the login only when Flask-Login keeps the user there.
+    let jwt_cookies = uses_any(model, &["flask_jwt_extended.JWTManager"])
+        && writes.iter().any(|w| {
+            w.key == "JWT_TOKEN_LOCATION"
+                && w.value
+                    .any(&mut |e| e.as_str().is_some_and(|s| s == "cookies"))
+        });
+    let flask_login = uses_any(model, LOGIN_NAMES);
+    let mut keys: Vec<&str> = Vec::new();
+    if !jwt_cookies || flask_login {
+        keys.push("SESSION_COOKIE_SAMESITE");
+    }
+    if jwt_cookies {
+        keys.push("JWT_COOKIE_SAMESITE");
+    }
+    // Flask-Login restores the user from its remember-me cookie when the session has none:
+    // that cookie must be labelled too.
+    if flask_login && remembers_logins(model) {
+        keys.push("REMEMBER_COOKIE_SAMESITE");
+    }
+    let mut weakest: Option<SameSite> = None;
+    for key in keys {
+        let state = setting_samesite(cx, key, &writes);
+        let rank = |s: &SameSite| match s {
+            SameSite::Unset => 0,
+            SameSite::Conditional { .. } => 1,
+            SameSite::Lax { .. } => 2,
+            SameSite::Strict => 3,
+        };
+        if weakest.as_ref().is_none_or(|w| rank(&state) < rank(w)) {
+            weakest = Some(state);
+        }
+    }
+    weakest.unwrap_or(SameSite::Unset)
+}
+
+const LOGIN_NAMES: &[&str] = &[
+    "flask_login.LoginManager",
+    "flask_login.login_user",
+    "flask_login.current_user",
+    "flask_login.login_required",
+];
+
+/// Whether the project logs users in with Flask-Login's remember-me cookie:
+/// `login_user(user, remember=...)` with anything but a false literal.
+fn remembers_logins(model: &routewarden_model::ProjectModel) -> bool {
+    model.files.iter().any(|file| {
+        if is_test_file(file) || !file_uses(file, &["flask_login.login_user"]) {
+            return false;
+        }
+        let mut found = false;
+        crate::helpers::for_each_call(file.body(), &mut Vec::new(), &mut |_, _, call| {
+            found |= file.imports.resolve(&call.func).as_deref() == Some("flask_login.login_user")
+                && call
+                    .argument("remember", 1)
+                    .is_some_and(|v| !crate::helpers::is_falsy_literal(v));
+        });
+        found
+    })
+}
+
+/// The SameSite label one setting gives, from every place the code writes it.
+fn setting_samesite(
+    cx: &ProjectContext,
+    key: &str,
+    writes: &[crate::config_writes::ConfigWrite],
+) -> SameSite {
+    use crate::rules::sess::insecure_session_cookie_config::{Lit, unset_value};
+    let mut sure: Option<(u8, String)> = None;
+    let mut conditional: Option<(u8, String, String)> = None;
+    let mut unknown = false;
+    for write in writes.iter().filter(|w| w.key == key) {
+        // A literal, or the fallback of an environment read (`os.getenv("K", "Lax")`).
+        let value = match write.value.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => match unset_value(cx.model, write.file, write.value, 0) {
+                Some(Lit::Str(s)) => Some(s),
+                _ => None,
+            },
+        };
+        let strength = value.as_deref().map_or(0, samesite_strength);
+        if value.is_some() && strength == 0 {
+            // `None`/"None" (or another literal browsers ignore) somewhere: as if unset.
+            return SameSite::Unset;
+        }
+        if strength == 0 {
+            unknown = true;
+            continue;
+        }
+        let value = value.unwrap_or_default();
+        match enclosing_condition(cx.model, write.file, write.span) {
+            Some(condition) => {
+                if conditional.as_ref().is_none_or(|c| strength < c.0) {
+                    conditional = Some((strength, value, condition));
+                }
+            }
+            None => {
+                if sure.as_ref().is_none_or(|s| strength < s.0) {
+                    sure = Some((strength, write.place.clone()));
+                }
+            }
+        }
+    }
+    match (sure, conditional) {
+        (Some((strength, place)), cond) if !unknown => {
+            // Written unconditionally; a branch may only pick the other protective value.
+            let weakest = cond.map_or(strength, |c| c.0.min(strength));
+            if weakest >= 2 {
+                SameSite::Strict
+            } else {
+                SameSite::Lax {
+                    key: key.to_string(),
+                    place,
+                }
+            }
+        }
+        (_, Some((_, value, condition))) => SameSite::Conditional {
+            key: key.to_string(),
+            value,
+            condition,
+        },
+        _ => SameSite::Unset,
+    }
+}
+
+/// The innermost `if` test the statement at `span` is written under, as source text:
+/// `` `test` `` in its body, `` not `test` `` in its `else`. `None` when no `if` encloses it.
+fn enclosing_condition(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    span: routewarden_python::ast::Span,
+) -> Option<String> {
+    let module = &model.files[file];
+    let within = |s: routewarden_python::ast::Span| s.start <= span.start && span.end <= s.end;
+    let mut found = None;
+    let mut stmts = module.body();
+    loop {
+        let Some(stmt) = stmts.iter().find(|s| within(s.span()) && s.span() != span) else {
+            return found;
+        };
+        if let Stmt::If {
+            test, body, orelse, ..
+        } = stmt
+        {
+            let text = module.span_text(test.span);
+            if body.iter().any(|s| within(s.span())) {
+                found = Some(format!("`{text}`"));
+            } else if orelse.iter().any(|s| within(s.span())) {
+                found = Some(format!("not `{text}`"));
+            }
+        }
+        match stmt
+            .child_bodies()
+            .find(|b| b.iter().any(|s| within(s.span())))
+        {
+            Some(child) => stmts = child,
+            None => return found,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::helpers::test_support::findings_of;
+
+    const ROUTE: &str = r#"
+
+@app.route("/profile", methods=["POST"])
+def profile():
+    session["nick"] = request.form["nick"]
+    return "ok"
+"#;
+
+    fn found(config: &str) -> Vec<(Confidence, String)> {
+        let text = format!(
+            "from flask import Flask, request, session\n\napp = Flask(__name__)\n{config}{ROUTE}"
+        );
+        findings_of(&FormPostWithoutCsrf, &[("app.py", &text)])
+            .into_iter()
+            .map(|f| (f.confidence, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn samesite_lax_is_reported_at_low_confidence_naming_the_setting() {
+        assert_eq!(
+            found("app.config[\"SESSION_COOKIE_SAMESITE\"] = \"Lax\"\n"),
+            vec![(
+                Confidence::Low,
+                "POST /profile accepts a form post in a cookie-session app with no CSRF \
+                 protection (SESSION_COOKIE_SAMESITE is \"Lax\" (config[\"SESSION_COOKIE_SAMESITE\"]): \
+                 browsers keep the cookie off cross-site form posts, but SameSite is defence in \
+                 depth, not a token, and same-site subdomains can still post)"
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn samesite_strict_silences_and_none_keeps_the_finding() {
+        assert!(found("app.config[\"SESSION_COOKIE_SAMESITE\"] = \"Strict\"\n").is_empty());
+        for config in [
+            "app.config[\"SESSION_COOKIE_SAMESITE\"] = \"None\"\n",
+            "app.config[\"SESSION_COOKIE_SAMESITE\"] = None\n",
+            "",
+            // Strict in one place, None in another: the cookie may be sent cross-site.
+            "app.config[\"SESSION_COOKIE_SAMESITE\"] = \"Strict\"\napp.config.update(SESSION_COOKIE_SAMESITE=None)\n",
+        ] {
+            let found = found(config);
+            assert_eq!(found.len(), 1, "{config}");
+            assert_eq!(found[0].0, Confidence::Medium, "{config}");
+            assert!(!found[0].1.contains("SAMESITE"), "{config}");
+        }
+    }
+
+    #[test]
+    fn samesite_in_a_branch_keeps_medium_and_names_the_condition() {
+        assert_eq!(
+            found("if not EMBEDDED:\n    app.config[\"SESSION_COOKIE_SAMESITE\"] = \"Lax\"\n"),
+            vec![(
+                Confidence::Medium,
+                "POST /profile accepts a form post in a cookie-session app with no CSRF \
+                 protection (SESSION_COOKIE_SAMESITE is \"Lax\" only if `not EMBEDDED`)"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            found("if EMBEDDED:\n    pass\nelse:\n    app.config[\"SESSION_COOKIE_SAMESITE\"] = \"Strict\"\n")[0].1,
+            "POST /profile accepts a form post in a cookie-session app with no CSRF \
+             protection (SESSION_COOKIE_SAMESITE is \"Strict\" only if not `EMBEDDED`)"
+        );
     }
 }

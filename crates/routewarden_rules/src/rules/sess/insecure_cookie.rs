@@ -11,7 +11,7 @@ use crate::rule::{Rule, RuleMeta, Severity};
 use crate::rules::sess::cookie_transport::transport_flag;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::values::settings_field_default;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, FStringPart, Function, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -37,9 +37,10 @@ declare_rule! {
     /// otherwise (`for params in queued:`) is reported only when the code gives it some flags
     /// itself (`params.setdefault("httponly", True)` but no `secure`), and one from a parameter,
     /// merged from another mapping or handed to another call is trusted; test files and
-    /// `set_cookie` methods of the project's own classes are skipped. A cookie set to a literal
-    /// flag (`"true"`, `"1"`, or `""` when clearing it) carries nothing to steal and is not
-    /// reported, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
+    /// `set_cookie` methods of the project's own classes are skipped. A cookie whose value is
+    /// written in the code (any literal: a flag `"true"`, a marker `"done"`, `""` when clearing
+    /// it; or a string built only from literals) carries nothing to steal and is not reported,
+    /// whatever the cookie's name, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
     /// HttpOnly, since the page's script must read it.
     ///
     /// ## Why is this dangerous
@@ -188,8 +189,8 @@ impl Rule for InsecureCookie {
         };
         // Positions follow Werkzeug and Starlette alike:
         // set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite).
-        // A literal flag (`"true"`, or `""` when clearing the cookie) carries nothing to steal
-        // or replay.
+        // A value written in the code (a flag `"true"`, a marker `"done"`, `""` when clearing
+        // the cookie) carries nothing to steal or replay, whatever the cookie's name.
         if argument("value", 1).is_some_and(is_flag_value) {
             return;
         }
@@ -547,16 +548,22 @@ fn mapping_call<'a>(call: &'a Call, name: &'a str, state: &mut Binding<'a>) {
     }
 }
 
-/// A literal flag or an empty value: `"true"`, `"1"`, `True`, `""`.
+/// A value written in the code: a literal (`"true"`, `"done"`, `1`, `""`), or a string built
+/// only from literals (`"a" + "b"`, an f-string without placeholders). Whoever reads such a
+/// cookie learns only what the source says.
 fn is_flag_value(value: &Expr) -> bool {
     match &value.kind {
-        ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::NoneLiteral => true,
-        ExprKind::Str(s) => {
-            s.is_empty()
-                || ["true", "false", "yes", "no", "on", "off", "1", "0"]
-                    .iter()
-                    .any(|f| s.eq_ignore_ascii_case(f))
-        }
+        ExprKind::Int(_)
+        | ExprKind::Bool(_)
+        | ExprKind::NoneLiteral
+        | ExprKind::Str(_)
+        | ExprKind::Bytes(_)
+        | ExprKind::Float(_) => true,
+        ExprKind::BinOp { left, right, .. } => is_flag_value(left) && is_flag_value(right),
+        ExprKind::FString(parts) => parts.iter().all(|p| match p {
+            FStringPart::Literal(_) => true,
+            FStringPart::Value(v) => is_flag_value(v),
+        }),
         _ => false,
     }
 }
@@ -581,6 +588,7 @@ app = Flask(__name__)
 def export():
     resp = make_response("ok")
     resp.set_cookie(request.args["download_token"], "done")
+    resp.set_cookie("marker", "dl-" + "done")
     resp.set_cookie("sort", request.args.get("sort"))
     resp.set_cookie(app.session_cookie_name, session.sid, httponly=True, secure=True)
     resp.set_cookie("access_token", token)
@@ -594,12 +602,11 @@ def export():
         assert_eq!(
             severities,
             vec![
-                (9, Severity::Low),
-                (10, Severity::Low),
-                (11, Severity::High),
+                (11, Severity::Low),
                 (12, Severity::High),
                 (13, Severity::High),
-                (14, Severity::Low),
+                (14, Severity::High),
+                (15, Severity::Low),
             ]
         );
     }

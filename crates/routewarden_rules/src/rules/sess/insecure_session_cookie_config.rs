@@ -63,7 +63,7 @@ pub struct InsecureSessionCookieConfig;
 
 /// A literal value a setting can take.
 #[derive(Clone, Debug, PartialEq)]
-enum Lit {
+pub(crate) enum Lit {
     Bool(bool),
     Int(i64),
     Str(String),
@@ -118,7 +118,12 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// `bool(int(os.getenv("K", "0")))`, `env.bool("K", False)`, `config("K", default=False,
 /// cast=bool)`, also through module constants. `None` when no environment read with an explicit
 /// default is involved.
-fn unset_value(model: &ProjectModel, file: usize, expr: &Expr, depth: u32) -> Option<Lit> {
+pub(crate) fn unset_value(
+    model: &ProjectModel,
+    file: usize,
+    expr: &Expr,
+    depth: u32,
+) -> Option<Lit> {
     if depth > 8 {
         return None;
     }
