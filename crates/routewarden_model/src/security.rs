@@ -7984,6 +7984,28 @@ impl<'a> Judge<'a, '_> {
                         then_gate.role = false;
                         then_gate.role_polarity = Polarity::Unknown;
                     }
+                    // `if "lock" in split_group(project.get("group")) and not
+                    // current_user.is_active(): abort(401)` in a handler: anonymous callers are
+                    // refused only for the records the other operand picks, and anyone may
+                    // call the route for the others, so it checks no caller. Not under a
+                    // setting (conditional, above) nor for `request.method == "POST"`.
+                    if own.identity
+                        && !own.role
+                        && own.polarity == Polarity::Lacks
+                        && own.switch.is_none()
+                        && conjunct.is_none()
+                        && matches!(
+                            test.kind,
+                            ExprKind::BoolOp {
+                                op: BoolOp::And,
+                                ..
+                            }
+                        )
+                        && self.handler_bodies.contains(&(root.as_ptr() as usize))
+                        && self.data_conjunct(file, root, test)
+                    {
+                        then_gate.identified_only = true;
+                    }
                     // `url = request.args.get("url")`, then `if url.startswith("gAAAAA"):` and a
                     // 401 when it fails to decrypt: only callers who chose to send such a value
                     // are refused there.
@@ -8593,6 +8615,118 @@ impl<'a> Judge<'a, '_> {
                 negated: false,
                 parameter: false,
             })
+    }
+
+    /// Whether an operand of the `and` of a handler's `test` is about data: a field of a
+    /// record the handler looked up or a path value (`"lock" in split_group(project.get(
+    /// "group"))`, `note.private`, `name.startswith("_")`), not the caller, the request or the
+    /// server's settings. Not whether a record exists (`if note and not user:` refuses for
+    /// every record there is).
+    fn data_conjunct(&self, file: usize, root: &[Stmt], test: &'a Expr) -> bool {
+        let ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } = &test.kind
+        else {
+            return false;
+        };
+        let mut handler = None;
+        values.iter().any(|v| {
+            let bare = without_not(v);
+            // A local flag (`found_one_mfa is True`) may stand for anything, the caller's
+            // own account included.
+            let presence = bare.as_name().is_some()
+                || matches!(bare.comparisons().as_slice(),
+                    [(left, CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq, right)]
+                        if left.as_name().is_some()
+                            && matches!(right.kind, ExprKind::NoneLiteral | ExprKind::Bool(_)));
+            // `not (self.r.d_org.can() and org_id in study.organizations)`: one alternative
+            // of a permission check, not a choice of records.
+            if presence || matches!(bare.kind, ExprKind::BoolOp { .. }) {
+                return false;
+            }
+            let g = self.gate_of(file, v);
+            if g.identity
+                || g.role
+                || g.credentials
+                || tests_request_state(v)
+                || tests_request_copy(root, v)
+                || tests_caller_choice(root, v)
+                || selects_paths(v)
+            {
+                return false;
+            }
+            // The names, and whether each is the object a method is called on (`projectdb`
+            // of `projectdb.split_group(...)`).
+            let mut receivers = Vec::new();
+            let mut names = Vec::new();
+            v.any(&mut |x| {
+                match &x.kind {
+                    ExprKind::Call(call) => {
+                        if let ExprKind::Attribute { .. } = call.func.kind
+                            && let Some(head) = chain_head(&call.func)
+                        {
+                            receivers.push(head.span.start);
+                        }
+                    }
+                    ExprKind::Name(n) => names.push((n.as_str(), x.span.start)),
+                    _ => {}
+                }
+                false
+            });
+            let mut data = false;
+            for (name, at) in names {
+                // What the view object knows (`self.obtain_organization_id()`) may be the
+                // caller's.
+                if matches!(name, "self" | "cls") {
+                    return false;
+                }
+                let mut assigned = false;
+                let mut clean = true;
+                nested_assignments(root, name, &mut |value| {
+                    assigned = true;
+                    let g = self.gate_of(file, value);
+                    // A record looked up by a value the request names is data; a copy of
+                    // the request's state is not.
+                    clean &= !(g.identity
+                        || g.role
+                        || g.credentials
+                        || copies_request_state(value)
+                        || self.is_config(file, value));
+                });
+                if assigned {
+                    // A local holding the caller, the request's values or a setting; a
+                    // service kept in the settings (`projectdb = app.config["projectdb"]`) only
+                    // answers the question asked of the data.
+                    if !clean {
+                        if receivers.contains(&at) {
+                            continue;
+                        }
+                        return false;
+                    }
+                    data = true;
+                    continue;
+                }
+                // A path value: a parameter of the handler without a default.
+                let handler = *handler.get_or_insert_with(|| {
+                    self.apps
+                        .routes
+                        .iter()
+                        .find(|r| std::ptr::eq(r.handler.body.as_ptr(), root.as_ptr()))
+                        .map(|r| r.handler)
+                });
+                data |= handler.is_some_and(|h| {
+                    h.params
+                        .iter()
+                        .any(|p| p.name.as_str() == name && p.default.is_none())
+                });
+            }
+            data && !self.is_server_switch(file, root, v)
+                && !self.configured_setting_test(file, root, v)
+                && !self.module_flag(file, v, test.span)
+                && !self.is_config(file, v)
+                && self.settings_predicate(file, v).is_none()
+        })
     }
 
     /// An alternative of an `or` made of server switches only: `not user or not password` in
@@ -11376,6 +11510,21 @@ fn names_settings(name: &str) -> bool {
             .strip_suffix(w)
             .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
     })
+}
+
+/// Whether a value reads the request's state itself (`request.form["pk"]`,
+/// `session.get("uid")`, `await request.json()`), not through a call it is handed to
+/// (`projects.get(request.form["pk"])`).
+fn copies_request_state(mut e: &Expr) -> bool {
+    loop {
+        e = match &e.kind {
+            ExprKind::Await(inner) => inner,
+            ExprKind::Call(call) => &call.func,
+            ExprKind::Subscript { value, .. } | ExprKind::Attribute { value, .. } => value,
+            ExprKind::Name(n) => return REQUEST_STATE_NAMES.contains(&n.as_str()),
+            _ => return false,
+        };
+    }
 }
 
 fn chain_head(e: &Expr) -> Option<&Expr> {
@@ -15937,6 +16086,34 @@ mod tests {
                 "POST /queue/clear app.app: AUTH",
                 "POST /queue/items app.app: NONE",
                 "POST /queue/pause app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A refusal of anonymous callers joined with a test of data (a looked-up project's
+    /// group, a record's field, a path value) checks no caller; joined with the request
+    /// method, a setting or another test of the caller, or in a disjunction, it still does.
+    #[test]
+    fn refusals_conditioned_on_data() {
+        let open = routes(&[
+            auth001_fixture!("refusal_conditioned_on_data", "open/__init__.py"),
+            auth001_fixture!("refusal_conditioned_on_data", "open/store.py"),
+            auth001_fixture!("refusal_conditioned_on_data", "open/views.py"),
+            auth001_fixture!("refusal_conditioned_on_data", "hooked/__init__.py"),
+        ]);
+        assert_eq!(
+            open,
+            [
+                "DELETE /notes/<int:note_id> open.views.app: NONE",
+                "POST /folders/<name>/purge open.views.app: NONE",
+                "POST /projects/<int:project_id>/archive open.views.app: AUTH",
+                "POST /projects/<int:project_id>/share open.views.app: AUTH",
+                "POST /projects/pause open.views.app: CONDITIONAL if app.config.get(\"AUTH_ENABLED\")",
+                "POST /projects/run open.views.app: AUTH",
+                "POST /projects/stop open.views.app: AUTH",
+                "POST /projects/update open.views.app: NONE",
+                "POST /tasks/run hooked.app: CONDITIONAL if app.config.get(\"need_auth\", False)",
+                "POST /tasks/stop hooked.app: AUTH",
             ]
         );
     }

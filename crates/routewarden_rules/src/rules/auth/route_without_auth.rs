@@ -168,7 +168,14 @@ declare_rule! {
     /// built with its refusal switched off, `@login_check(optional=True)`, protects nothing);
     /// a decorator whose wrapper only calls the view protects nothing, whatever its name. A refusal under a test of an argument
     /// the caller chooses to send (`if args.get("private") is not None:`) protects only those
-    /// callers, and a 401 answered when another service refuses the key the caller forwarded
+    /// callers; one in a handler under a test of the caller joined with a test of data
+    /// (`if "lock" in split_group(project.get("group")) and not current_user.is_active():`,
+    /// `if note.private and not user:`, a path value) refuses anonymous callers only for the
+    /// records that test picks, and anyone may call the route for the others: it protects
+    /// nothing, and the route is judged by its other guards (reported when it has none).
+    /// Joined with a test of the request method or of a setting it still counts (conditional
+    /// under the setting), and so does `if note is None or not user:`, which refuses anonymous
+    /// callers always. A 401 answered when another service refuses the key the caller forwarded
     /// is not the caller's authentication. A CSRF check is not
     /// authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
