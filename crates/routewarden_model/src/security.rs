@@ -236,6 +236,7 @@ impl<'a> AttackSurface<'a> {
                     websocket_accepts: &websocket_accepts,
                     methods_by_name: &methods_by_name,
                     scheme_parameters: RefCell::new(Default::default()),
+                    injected_parameters: RefCell::new(Default::default()),
                     paste_memo: RefCell::new(HashMap::default()),
                     override_keys: &override_keys,
                     active_overrides: RefCell::new(Vec::new()),
@@ -512,6 +513,11 @@ struct Judge<'a, 'm> {
     /// what the caller presented (`creds: HTTPAuthorizationCredentials = Security(bearer)`);
     /// and handler parameters bound to a dependency that answers anonymous callers with None.
     scheme_parameters: RefCell<rustc_hash::FxHashSet<(usize, &'a str)>>,
+    /// Parameters bound to a dependency that takes no arguments (`store = Depends(
+    /// session_store)` where `session_store()` hands back what start-up set): an object of the
+    /// server, which nothing of the request can choose, by the body of the function they
+    /// belong to.
+    injected_parameters: RefCell<rustc_hash::FxHashSet<(usize, &'a str)>>,
     /// The PasteDeploy factories each application is served through, if it is only served
     /// through them (see [`paste_factories`]).
     paste_memo: RefCell<HashMap<ObjectId, Option<String>>>,
@@ -5307,6 +5313,21 @@ impl<'a> Judge<'a, '_> {
                         .borrow_mut()
                         .insert((function.body.as_ptr() as usize, param.name.as_str()));
                 }
+                // `session: SessionStore = Depends(session_store)` with `session_store()`
+                // taking nothing: `if session is not None:` tests the server's state, whatever
+                // the parameter is called.
+                if let Some(call) = pd.dep.as_call()
+                    && self.model.files[pd.file]
+                        .imports
+                        .resolve(&call.func)
+                        .is_some_and(|q| is_depends(&q))
+                    && let Some(target) = call.argument("dependency", 0)
+                    && self.takes_no_arguments(pd.file, &pd.scope, target)
+                {
+                    self.injected_parameters
+                        .borrow_mut()
+                        .insert((function.body.as_ptr() as usize, param.name.as_str()));
+                }
             }
             only_switched_principals &= switched_principal;
         }
@@ -6415,6 +6436,60 @@ impl<'a> Judge<'a, '_> {
             .then_some(name)
     }
 
+    /// Whether `test` only asks whether a parameter of the function whose body is `root`,
+    /// bound to a dependency taking no arguments, is set (`if store is not None:`, `if not
+    /// store:`): a switch of the server's state (see [`Judge::injected_parameters`]).
+    fn tests_injected_parameter(&self, root: &[Stmt], test: &Expr) -> bool {
+        let set = self.injected_parameters.borrow();
+        !set.is_empty()
+            && tested_value(test)
+                .as_name()
+                .is_some_and(|n| set.contains(&(root.as_ptr() as usize, n)))
+    }
+
+    /// Whether a dependency callable takes no arguments, so that FastAPI hands it nothing of
+    /// the request: a function without parameters, or an instance whose `__call__` has only
+    /// `self`.
+    fn takes_no_arguments(&self, file: usize, scope: &[&'a Function], target: &'a Expr) -> bool {
+        let local = target.as_name().and_then(|name| {
+            scope
+                .iter()
+                .rev()
+                .find_map(|f| crate::apps::local_function(&f.body, name))
+        });
+        let function: &Function = match local {
+            Some(nested) => nested,
+            None => match self.model.resolve_definition(file, target) {
+                Some((_, Some(Stmt::FunctionDef(function)), _)) => function,
+                // A class is built anew for each request: what its `__init__` is given.
+                Some((_, Some(Stmt::ClassDef(_)), _)) => return false,
+                _ => {
+                    // `session_store = OneTimeDependency[SessionStore]()`: the class built,
+                    // through a generic's parameters (its first external base, `Generic`,
+                    // is not what is called).
+                    let origin = self.model.resolve_value(file, scope, target);
+                    let Some(built) = origin.expr.as_call() else {
+                        return false;
+                    };
+                    let class = match &built.func.kind {
+                        ExprKind::Subscript { value, .. } => &**value,
+                        _ => &built.func,
+                    };
+                    let Some((cf, Some(Stmt::ClassDef(c)), _)) =
+                        self.model.resolve_definition(origin.file, class)
+                    else {
+                        return false;
+                    };
+                    let Some((_, _, m)) = find_method(self.model, cf, c, "__call__") else {
+                        return false;
+                    };
+                    return m.params.len() == 1 && m.params[0].name == "self";
+                }
+            },
+        };
+        function.params.is_empty()
+    }
+
     /// The refusals under conditions in `body` ([`Judge::gates`]), memoised.
     fn gates_verdict(&self, file: usize, body: &'a [Stmt], depth: u32) -> Verdict {
         // Past REFUSAL_DEPTH the depth no longer changes what `refusal` follows.
@@ -7504,6 +7579,7 @@ impl<'a> Judge<'a, '_> {
                             Gate::default()
                         } else if caller_part.is_none()
                             || self.configured_setting_test(file, root, test)
+                            || self.tests_injected_parameter(root, test)
                         {
                             // The guards under it run only while the flag holds.
                             Gate {
@@ -7589,6 +7665,16 @@ impl<'a> Judge<'a, '_> {
                         own.role = g.role;
                         own.polarity = p;
                         own.role_polarity = p;
+                    }
+                    // `decision = decide_auth(header=request.headers.get("Authorization"))`,
+                    // then `if not decision.allowed:`: see [`Judge::credential_decision_test`].
+                    if !own.identity
+                        && !own.role
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.credential_decision_test(file, root, test)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
                     }
                     // `key = request.headers["X-API-Key"]` then `if key:`.
                     // `if creds is None: raise 401` where `creds` is a parameter bound to a
@@ -10467,6 +10553,73 @@ impl<'a> Judge<'a, '_> {
         ((g.identity || g.role) && !g.credentials && !call.args.is_empty()).then_some((name, g))
     }
 
+    /// `if not decision.allowed:` where `decision` is bound once in the function to the answer
+    /// of a project function handed the credential the request presents (`decision =
+    /// decide_request_auth(authorization_header=request.headers.get("Authorization"), ...)`):
+    /// a field of what that function decided about the presented credential, as `if not
+    /// allowed:` after `allowed = authenticate(...)` is, whatever the names. Not when all the
+    /// function does with the credential is to send it on (see
+    /// [`Judge::forwarded_credential`]). For which callers the test holds.
+    fn credential_decision_test(
+        &self,
+        file: usize,
+        root: &'a [Stmt],
+        test: &Expr,
+    ) -> Option<Polarity> {
+        let (negated, operand) = match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => (true, &**operand),
+            _ => (false, test),
+        };
+        let ExprKind::Attribute { value, .. } = &operand.kind else {
+            return None;
+        };
+        let name = value.as_name()?;
+        let mut values = root_assignments(root, name);
+        let value = values.next()?;
+        if values.next().is_some() {
+            return None;
+        }
+        let mut assignments = 0;
+        walk_stmts(root, &mut |s| {
+            if let Stmt::Assign { targets, .. } = s
+                && targets
+                    .iter()
+                    .any(|t| t.any(&mut |x| x.as_name() == Some(name)))
+            {
+                assignments += 1;
+            }
+        });
+        if assignments != 1 {
+            return None;
+        }
+        let call = match &value.kind {
+            ExprKind::Await(inner) => inner,
+            _ => value,
+        }
+        .as_call()?;
+        if !call
+            .argument_values()
+            .any(|a| carries_presented_credential(root, a, 0))
+        {
+            return None;
+        }
+        if !matches!(
+            self.model.resolve_definition(file, &call.func),
+            Some((_, Some(Stmt::FunctionDef(_)), _))
+        ) || self.forwarded_credential(file, root, name)
+        {
+            return None;
+        }
+        Some(if negated {
+            Polarity::Lacks
+        } else {
+            Polarity::Has
+        })
+    }
+
     /// Whether `test` asks about a local flag that stands for the caller's identity (see
     /// [`Judge::identity_flag`]), and for which callers it holds.
     fn identity_flag_polarity(&self, file: usize, root: &[Stmt], test: &Expr) -> Option<Polarity> {
@@ -10603,6 +10756,36 @@ impl<'a> Judge<'a, '_> {
         }
     }
 
+    /// `status_code=decision.error_status_code` where `decision` was last bound in `root` to
+    /// what a project function returned, an instance of a project class that declares the
+    /// field with a default of 401 or 403 (`error_status_code: int = 401` in a dataclass): the
+    /// status the answer refuses with.
+    fn declared_status_field(&self, file: usize, root: &[Stmt], e: &Expr) -> Option<Refusal> {
+        let ExprKind::Attribute { value, attr } = &e.kind else {
+            return None;
+        };
+        let bound = crate::values::last_assignment(root, value.as_name()?)?;
+        let bound = match &bound.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => bound,
+        };
+        bound.as_call()?;
+        let class = self.model.instance_class(file, &[], bound)?;
+        let Some((_, Stmt::ClassDef(c))) = self.model.definition(&class) else {
+            return None;
+        };
+        c.body.iter().find_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(default),
+                ..
+            } if targets.len() == 1 && targets[0].as_name() == Some(attr.as_str()) => {
+                status_of(default)
+            }
+            _ => None,
+        })
+    }
+
     /// What a raised or returned expression does to the request, if it refuses it.
     fn refusal(&self, file: usize, root: &[Stmt], expr: &Expr, depth: u32) -> Option<Refusal> {
         match &expr.kind {
@@ -10734,6 +10917,16 @@ impl<'a> Judge<'a, '_> {
                     }))
                     .find_map(status_of);
                 if let Some(r) = status {
+                    return Some(r);
+                }
+                // `status_code=decision.error_status_code`: see
+                // [`Judge::declared_status_field`].
+                if let Some(r) = call
+                    .keywords
+                    .iter()
+                    .filter(|k| k.arg.as_deref().is_some_and(names_status))
+                    .find_map(|k| self.declared_status_field(file, root, &k.value))
+                {
                     return Some(r);
                 }
                 if let Some(r) = refusal_class(last) {
@@ -16114,6 +16307,43 @@ mod tests {
                 "POST /projects/update open.views.app: NONE",
                 "POST /tasks/run hooked.app: CONDITIONAL if app.config.get(\"need_auth\", False)",
                 "POST /tasks/stop hooked.app: AUTH",
+            ]
+        );
+    }
+
+    /// A middleware refusing on a field of what a project function decided about the
+    /// presented header (with the status the decision's class declares) protects its app, only
+    /// while the helper installing it is called; one deciding on the path alone does not. A
+    /// dependency parameter called `session` but injected by a holder taking no arguments
+    /// switches the token check like any server state.
+    #[test]
+    fn decision_objects_and_injected_session_parameters() {
+        let decision = routes(&[
+            auth001_fixture!("middleware_decision_object", "gateway/__init__.py"),
+            auth001_fixture!("middleware_decision_object", "gateway/policy.py"),
+            auth001_fixture!("middleware_decision_object", "gateway/always.py"),
+            auth001_fixture!("middleware_decision_object", "gateway/optional.py"),
+            auth001_fixture!("middleware_decision_object", "gateway/paths.py"),
+        ]);
+        assert_eq!(
+            decision,
+            [
+                "POST /jobs gateway.always.app: AUTH",
+                "POST /jobs gateway.optional.app: CONDITIONAL if SERVICE_KEY",
+                "POST /jobs gateway.paths.app: NONE",
+            ]
+        );
+        let injected = routes(&[
+            auth001_fixture!("injected_parameter_named_session", "console/__init__.py"),
+            auth001_fixture!("injected_parameter_named_session", "console/session.py"),
+            auth001_fixture!("injected_parameter_named_session", "console/deps.py"),
+            auth001_fixture!("injected_parameter_named_session", "console/api.py"),
+        ]);
+        assert_eq!(
+            injected,
+            [
+                "POST /v1/bots/restart console.api.app: CONDITIONAL if session is not None",
+                "POST /v1/bots/stop console.api.app: AUTH",
             ]
         );
     }

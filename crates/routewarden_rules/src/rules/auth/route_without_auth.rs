@@ -148,7 +148,11 @@ declare_rule! {
     /// the caller in (`if not api_verify(): return jsonify_with_status("denied", 403)`,
     /// whatever the names; a role when the call passes the roles it tests), though not one
     /// reading a setting, a counter or only whether a key was sent, and not a key that is
-    /// only sent on as a header to another service; a webhook that checks the payload's
+    /// only sent on as a header to another service; a field of what a project function
+    /// handed the presented credential decided (`decision = decide_auth(header=request.
+    /// headers.get("Authorization"))`, then `if not decision.allowed:` answering 401, also with
+    /// `status_code=decision.status` where the decision's class declares `status: int = 401`),
+    /// whatever the names; a webhook that checks the payload's
     /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
@@ -188,7 +192,9 @@ declare_rule! {
     /// call_next(request)`, `deps.append(Depends(auth))` under `if authentication_enabled:`,
     /// `dependencies=[...] if auth_enabled else []`), by a guard whose checks run only under a
     /// test of the settings or of the server's state (a dependency that refuses only `if
-    /// settings.api_keys:`, or only `if sm is not None:` after `sm = get_security_manager()`; a
+    /// settings.api_keys:`, or only `if sm is not None:` after `sm = get_security_manager()`,
+    /// or only `if session is not None:` on a parameter bound to a dependency taking no
+    /// arguments, `session=Depends(session_holder)`, whatever the parameter is called; a
     /// decorator that `if not current_app.config["AUTH_REQUIRED"]: return f(*args, **kwargs)`;
     /// a permission check that returns `True` for everyone under a setting, `if
     /// config["WRITE_ACCESS"] == "ANONYMOUS": return True`; a pluggable authentication object
