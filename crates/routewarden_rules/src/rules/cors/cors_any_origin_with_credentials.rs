@@ -38,7 +38,9 @@ declare_rule! {
     /// the call does not pass come from the app configuration (`CORS_ORIGINS`,
     /// `CORS_SUPPORTS_CREDENTIALS` in config classes, loaded modules, `app.config[...]`,
     /// `config.update(...)`), so `@cross_origin(supports_credentials=True)` is judged against
-    /// the configured origins, and `*` is assumed only when no configuration sets any.
+    /// the configured origins, and `*` is assumed only when no configuration sets any. A bare
+    /// `@cross_origin()` on routes whose every application gets a bare `CORS(app)` is judged
+    /// once, at that call.
     ///
     /// ## Why is this dangerous
     /// With credentials allowed, both libraries answer a wildcard by reflecting the caller's
