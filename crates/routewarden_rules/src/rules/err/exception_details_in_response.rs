@@ -180,14 +180,16 @@ declare_rule! {
     ///   HTTP exception or an answer, `except Exception as e: raise HTTPException(400, ...)`,
     ///   judged itself: what it raises reaches the outer clause only as that HTTP exception)
     ///   and the answer is not a 5xx: the text describes what was wrong with the client's own input;
-    /// - an exception of project classes that every construction in the project gives literal
-    ///   text, whatever the status: literals, module-level string constants, or f-strings and
-    ///   formatting of literals and values other than an exception (`raise PatchRefused(f"at
-    ///   most {MAX_OPS} operations")`), also for each project subclass; the text is a message
-    ///   the project wrote. Still reported when some construction gives it another exception's
-    ///   text (`raise Failed(f"fetch failed: {e}")`, `str(e)`, a local made from it) or any
-    ///   other value, when the class is passed on other than to be raised, caught, tested or
-    ///   subclassed (code elsewhere may make it with any text), and for its traceback;
+    /// - an exception of one project class (a clause or handler naming that class alone) that
+    ///   every construction in the project gives literal text, whatever the status: literals,
+    ///   module-level string constants, or f-strings and formatting of literals and values
+    ///   other than an exception (`raise PatchRefused(f"at most {MAX_OPS} operations")`), also
+    ///   under another name (`import ... as`) and for each project subclass; the text is a
+    ///   message the project wrote. Still reported when some construction gives it another
+    ///   exception's text (`raise Failed(f"fetch failed: {e}")`, `str(e)`, a local made from
+    ///   it) or any other value, when the class is passed on other than to be raised, caught,
+    ///   tested or subclassed, or never made in the project (code elsewhere, a plugin, may make
+    ///   it with any text), and for its traceback;
     /// - the framework's own HTTP exceptions: re-raised or returned `HTTPException`s, and a
     ///   werkzeug/Starlette `HTTPException` (or a 4xx status code) given to an error handler,
     ///   which may return it as is (it is the prepared error response); so is what a Flask
@@ -406,9 +408,10 @@ struct Taint {
     /// (`assemblyline.datastore.exceptions.SearchException`): answered with a 4xx it is likely
     /// the message chosen for the client, but may still show the store's internals.
     backend: bool,
-    /// Caught by project classes that every construction in the project gives literal text
-    /// ([`literal_exception`]): the text is the project's own message. Not its traceback.
-    literal: bool,
+    /// Caught by one project class (its file and start), to be asked when a finding would be
+    /// reported whether every construction in the project gives it literal text
+    /// ([`literal_exception`]): the text is then the project's own message. Not its traceback.
+    literal: Option<(usize, u32)>,
 }
 
 /// The status a response is sent with.
@@ -558,10 +561,7 @@ impl Analysis<'_, '_> {
                         root = value;
                     }
                     if root.as_name().is_some() && !std::ptr::eq(root, value.as_ref()) {
-                        return self.taint(root).map(|t| Taint {
-                            literal: false,
-                            ..t
-                        });
+                        return self.taint(root).map(|t| Taint { literal: None, ..t });
                     }
                 }
                 if matches!(
@@ -582,7 +582,9 @@ impl Analysis<'_, '_> {
                         return None;
                     }
                     // Where the code raised it: not a message the project wrote.
-                    let literal = t.literal && !matches!(attr.as_str(), "__traceback__" | "stack");
+                    let literal = t
+                        .literal
+                        .filter(|_| !matches!(attr.as_str(), "__traceback__" | "stack"));
                     Some(Taint { literal, ..t })
                 } else {
                     None
@@ -2962,8 +2964,8 @@ struct Caught {
     named: bool,
     /// Some type named is [`Taint::backend`].
     backend: bool,
-    /// Every type named is [`Taint::literal`].
-    literal: bool,
+    /// The one type named, a project class: [`Taint::literal`].
+    literal: Option<(usize, u32)>,
 }
 
 impl Caught {
@@ -2978,7 +2980,11 @@ impl Caught {
             specific: self.specific && other.specific,
             named: self.named && other.named,
             backend: self.backend || other.backend,
-            literal: self.literal && other.literal,
+            literal: if self.literal == other.literal {
+                self.literal
+            } else {
+                None
+            },
         }
     }
 }
@@ -3055,7 +3061,7 @@ fn flask_status_handler(registration: &str, status: &Expr) -> Option<Caught> {
         specific: true,
         named: true,
         backend: false,
-        literal: false,
+        literal: None,
     })
 }
 
@@ -3251,7 +3257,7 @@ impl ExceptionDetailsInResponse {
             specific: true,
             named: true,
             backend: false,
-            literal: true,
+            literal: None,
         };
         for item in items {
             if let ExprKind::Int(Some(n)) = item.kind {
@@ -3262,7 +3268,6 @@ impl ExceptionDetailsInResponse {
                 caught.any_http |= client;
                 caught.upstream = false;
                 caught.named &= client;
-                caught.literal = false;
                 continue;
             }
             let q = imports.resolve(item);
@@ -3290,11 +3295,11 @@ impl ExceptionDetailsInResponse {
                 Some((_, None, Some(ref q))) => cx.model.created_through_globals(q),
                 _ => false,
             };
-            // Asked last, and only while every class before was such a class: it reads the
-            // modules that can name the class (once per class).
-            caught.literal = caught.literal
-                && matches!(definition, Some((f, Some(stmt @ Stmt::ClassDef(_)), _))
-                    if literal_exception(cx, f, stmt));
+            // Judged only when a finding would be reported: it reads the modules that can
+            // name the class.
+            if let (Some((f, Some(Stmt::ClassDef(class)), _)), [_]) = (&definition, items) {
+                caught.literal = Some((*f, class.span.start));
+            }
             let named_narrow = NARROW.contains(&last)
                 || q.as_deref().is_some_and(|q| XML_SYNTAX_ERRORS.contains(&q))
                 || last.ends_with("DecodeError")
@@ -3317,7 +3322,9 @@ impl ExceptionDetailsInResponse {
             caught.backend |= !project && library_backend(q.as_deref());
         }
         // A framework HTTP exception's fields are what its raiser gave it.
-        caught.literal &= !caught.any_http;
+        if caught.any_http {
+            caught.literal = None;
+        }
         caught
     }
 
@@ -3434,7 +3441,14 @@ impl ExceptionDetailsInResponse {
                         } else {
                             status
                         };
-                        self.report(taint, status, span, "returned to the client", out);
+                        self.report(
+                            analysis.cx,
+                            taint,
+                            status,
+                            span,
+                            "returned to the client",
+                            out,
+                        );
                     } else {
                         // `return abort(400, description=str(e))`.
                         self.check_calls(analysis, value, *span, out);
@@ -3458,6 +3472,7 @@ impl ExceptionDetailsInResponse {
                             call.argument("detail", 1).and_then(|d| analysis.taint(d))
                         {
                             self.report(
+                                analysis.cx,
                                 taint,
                                 status,
                                 *span,
@@ -3480,6 +3495,7 @@ impl ExceptionDetailsInResponse {
                             .and_then(|d| analysis.taint(d))
                         {
                             self.report(
+                                analysis.cx,
                                 taint,
                                 Status::Code(code),
                                 *span,
@@ -3494,6 +3510,7 @@ impl ExceptionDetailsInResponse {
                         // `raise InternalServerErrorException(message=f"failed: {e}")`: a
                         // project exception whose handler sends its fields.
                         self.report(
+                            analysis.cx,
                             taint,
                             status,
                             *span,
@@ -3694,13 +3711,21 @@ impl ExceptionDetailsInResponse {
                 } else {
                     Status::Unspecified
                 };
-                self.report(taint, status, span, "sent over the WebSocket", out);
+                self.report(
+                    analysis.cx,
+                    taint,
+                    status,
+                    span,
+                    "sent over the WebSocket",
+                    out,
+                );
             }
             return;
         }
         // `await self.send(error)`: a method writing it to the WebSocket the object keeps.
         if let Some(taint) = analysis.sent_through_websocket_method(call) {
             self.report(
+                analysis.cx,
                 taint,
                 Status::Unspecified,
                 span,
@@ -3711,7 +3736,7 @@ impl ExceptionDetailsInResponse {
         }
         if analysis.is_response_builder(call) {
             if let Some((taint, status)) = analysis.response_taint(expr) {
-                self.report(taint, status, span, "sent in a response", out);
+                self.report(analysis.cx, taint, status, span, "sent in a response", out);
             }
         } else if analysis.cx.resolve(&call.func).as_deref() == Some("flask.abort") {
             let status = call
@@ -3720,17 +3745,34 @@ impl ExceptionDetailsInResponse {
                 .map_or(Status::Unknown, |s| analysis.status_of(s));
             let detail = call.args.get(1).or_else(|| call.keyword("description"));
             if let Some(taint) = detail.and_then(|d| analysis.taint(d)) {
-                self.report(taint, status, span, "sent through abort()", out);
+                self.report(
+                    analysis.cx,
+                    taint,
+                    status,
+                    span,
+                    "sent through abort()",
+                    out,
+                );
             }
         }
     }
 
-    fn report(&self, taint: Taint, status: Status, span: Span, how: &str, out: &mut Findings) {
+    fn report(
+        &self,
+        cx: &FileContext,
+        taint: Taint,
+        status: Status,
+        span: Span,
+        how: &str,
+        out: &mut Findings,
+    ) {
         let server_error = matches!(status, Status::Code(s) if s >= 500);
         let not_server_error = status == Status::Unspecified
             || matches!(status, Status::Code(s) if (200..500).contains(&s));
         // The project's own message, written at every place that makes the exception.
-        if taint.literal {
+        if let Some((file, start)) = taint.literal
+            && literal_exception(cx, file, start)
+        {
             return;
         }
         // The client is told what was wrong with its own input.
@@ -4238,7 +4280,11 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                                         specific: t.specific && taint.specific,
                                         named: t.named && taint.named,
                                         backend: t.backend || taint.backend,
-                                        literal: t.literal && taint.literal,
+                                        literal: if t.literal == taint.literal {
+                                            t.literal
+                                        } else {
+                                            None
+                                        },
                                     },
                                 ),
                             });
@@ -4827,8 +4873,22 @@ fn find_exception_sender(cx: &FileContext, file: usize, stmt: &Stmt, name: &str)
 /// by itself, so the bases do not matter. Nor when the project never makes it: a plugin or
 /// other code outside the project does, with any text. Looked for in the modules that can name the class,
 /// once per class, and only for a clause whose every class is the project's.
-fn literal_exception(cx: &FileContext, file: usize, stmt: &Stmt) -> bool {
-    literal_exception_at(cx, file, stmt, 0)
+fn literal_exception(cx: &FileContext, file: usize, start: u32) -> bool {
+    if let Some(known) = cx
+        .literal_exceptions
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&(file, start)).copied())
+    {
+        return known;
+    }
+    let mut class = None;
+    walk_all_stmts(cx.model.files[file].body(), &mut |s| {
+        if matches!(s, Stmt::ClassDef(c) if c.span.start == start) {
+            class = Some(s);
+        }
+    });
+    class.is_some_and(|stmt| literal_exception_at(cx, file, stmt, 0))
 }
 
 fn literal_exception_at(cx: &FileContext, file: usize, stmt: &Stmt, depth: u32) -> bool {
@@ -4884,29 +4944,43 @@ fn find_literal_constructions(
     // The modules that can name the class: its own, those importing it or its module, and
     // those importing it through a package that re-exports it (`from pkg.errors import
     // Failed` where `pkg/errors/__init__.py` imports it from `.base`).
-    let suffix = format!(".{name}");
     // A class the project never makes is made elsewhere (a plugin, a library it is handed
     // to), with any text.
     let mut constructions = 0usize;
-    let candidates = model.files.iter().enumerate().filter(|(i, source)| {
-        *i == file
-            || source.imports.iter().any(|(_, q)| {
-                q.ends_with(&suffix)
-                    || q == model.files[file].module_name
-                    || model.module(q).is_some_and(|(_, m)| {
-                        m.top_level(name).is_some() || m.imports.get(name).is_some()
-                    })
-            })
-    });
-    for (at, source) in candidates {
+    let suffix = format!(".{name}");
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut seen: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
+    let mut reexporters = vec![file];
+    while let Some(r) = reexporters.pop() {
+        for (at, source) in model.files_naming(r, name) {
+            if !seen.insert(at) {
+                continue;
+            }
+            candidates.push(at);
+            if at != file && source.imports.get(name).is_some() && candidates.len() < 512 {
+                reexporters.push(at);
+            }
+        }
+    }
+    candidates.sort_unstable();
+    for at in candidates {
+        let source = &model.files[at];
         if source.is_test() {
             continue;
         }
         // A name the analysis cannot resolve (`errs.Failed` through a package) counts as
         // the class: wrongly so only makes the answer "no".
+        // Also under another name (`from .errors import Failed as UpstreamFailed`).
+        let aliases: Vec<&str> = source
+            .imports
+            .iter()
+            .filter(|(local, q)| *local != name && q.ends_with(suffix.as_str()))
+            .map(|(local, _)| local)
+            .collect();
         let names_class = |e: &Expr| {
             matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
-                && e.last_name() == Some(name)
+                && (e.last_name() == Some(name)
+                    || !aliases.is_empty() && e.as_name().is_some_and(|n| aliases.contains(&n)))
                 && model
                     .project_definition(at, e)
                     .is_none_or(|(f, s)| f == file && std::ptr::eq(s, stmt))
