@@ -10526,29 +10526,7 @@ impl<'a> Judge<'a, '_> {
             return None;
         }
         let name = left.as_name()?;
-        let mut values = root_assignments(root, name);
-        let value = values.next()?;
-        if values.next().is_some() {
-            return None;
-        }
-        let mut assignments = 0;
-        walk_stmts(root, &mut |s| {
-            if let Stmt::Assign { targets, .. } = s
-                && targets
-                    .iter()
-                    .any(|t| t.any(&mut |x| x.as_name() == Some(name)))
-            {
-                assignments += 1;
-            }
-        });
-        if assignments != 1 {
-            return None;
-        }
-        let call = match &value.kind {
-            ExprKind::Await(inner) => inner,
-            _ => value,
-        }
-        .as_call()?;
+        let (value, call) = single_call_assignment(root, name)?;
         let g = self.gate_of(file, value);
         ((g.identity || g.role) && !g.credentials && !call.args.is_empty()).then_some((name, g))
     }
@@ -10577,29 +10555,7 @@ impl<'a> Judge<'a, '_> {
             return None;
         };
         let name = value.as_name()?;
-        let mut values = root_assignments(root, name);
-        let value = values.next()?;
-        if values.next().is_some() {
-            return None;
-        }
-        let mut assignments = 0;
-        walk_stmts(root, &mut |s| {
-            if let Stmt::Assign { targets, .. } = s
-                && targets
-                    .iter()
-                    .any(|t| t.any(&mut |x| x.as_name() == Some(name)))
-            {
-                assignments += 1;
-            }
-        });
-        if assignments != 1 {
-            return None;
-        }
-        let call = match &value.kind {
-            ExprKind::Await(inner) => inner,
-            _ => value,
-        }
-        .as_call()?;
+        let (_, call) = single_call_assignment(root, name)?;
         if !call
             .argument_values()
             .any(|a| carries_presented_credential(root, a, 0))
@@ -16171,6 +16127,35 @@ fn returns_own_functions(function: &Function) -> bool {
         };
     });
     any && all
+}
+
+/// The one assignment of `name` in `root` and the call it binds (`x = f(...)`, `x = await
+/// f(...)`), when nothing else assigns the name there.
+fn single_call_assignment<'a>(root: &'a [Stmt], name: &'a str) -> Option<(&'a Expr, &'a Call)> {
+    let mut values = root_assignments(root, name);
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    let mut assignments = 0;
+    walk_stmts(root, &mut |s| {
+        if let Stmt::Assign { targets, .. } = s
+            && targets
+                .iter()
+                .any(|t| t.any(&mut |x| x.as_name() == Some(name)))
+        {
+            assignments += 1;
+        }
+    });
+    if assignments != 1 {
+        return None;
+    }
+    let call = match &value.kind {
+        ExprKind::Await(inner) => inner,
+        _ => value,
+    }
+    .as_call()?;
+    Some((value, call))
 }
 
 #[cfg(test)]

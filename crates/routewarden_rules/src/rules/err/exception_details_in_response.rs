@@ -4989,7 +4989,7 @@ fn find_literal_constructions(
         // locals given a value made from them (`reason = f"write failed: {e}"`).
         let mut exception_names: Vec<&str> = Vec::new();
         let mut assignments: Vec<(&Expr, &[Expr])> = Vec::new();
-        let mut references = 0usize;
+        let mut references = 0isize;
         let mut ok = true;
         walk_all_stmts(source.body(), &mut |s| match s {
             Stmt::Try { handlers, .. } => {
@@ -5002,7 +5002,7 @@ fn find_literal_constructions(
                             .elements_or_self()
                             .iter()
                             .filter(|i| names_class(i))
-                            .count();
+                            .count() as isize;
                     }
                 }
             }
@@ -5103,13 +5103,13 @@ fn find_literal_constructions(
                                 .elements_or_self()
                                 .iter()
                                 .filter(|i| names_class(i))
-                                .count();
+                                .count() as isize;
                         }
                     }
                     _ => {}
                 }
                 if names_class(x) {
-                    references = references.wrapping_sub(1);
+                    references -= 1;
                 }
                 !ok
             });
