@@ -280,22 +280,11 @@ const FLASK_FORMS: &[&str] = &["flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm"
 /// is refused: token authentication, as `@jwt_required()`. A helper that reads the key only
 /// from a cookie or checks `current_user` without logging anyone in is no such guard.
 fn refuses_without_request_key(cx: &ProjectContext, file: usize, handler: &Function) -> bool {
-    use crate::rules::csrf::form_post_without_csrf::{CredentialSources, credential_sources};
-    let imports = &cx.model.files[file].imports;
-    // The branch answers the request itself: a response, an exception or an abort.
-    let refuses = |body: &[Stmt]| {
-        body.first().is_some_and(|s| match s {
-            Stmt::Raise { .. } => true,
-            Stmt::Return { value: Some(v), .. } => !matches!(v.kind, ExprKind::NoneLiteral),
-            Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
-                matches!(
-                    imports.resolve(&c.func).as_deref(),
-                    Some("flask.abort" | "werkzeug.exceptions.abort")
-                )
-            }),
-            _ => false,
-        })
+    use crate::rules::csrf::form_post_without_csrf::{
+        CredentialSources, answers_request, credential_sources,
     };
+    let imports = &cx.model.files[file].imports;
+    let refuses = |body: &[Stmt]| body.first().is_some_and(|s| answers_request(imports, s));
     for stmt in &handler.body {
         match stmt {
             // A docstring.

@@ -273,18 +273,7 @@ fn refuses_on_fetch_metadata(
                     .is_some_and(|t| t.eq_ignore_ascii_case("sec-fetch-site"))
             }) && test
                 .any(&mut |e| imports.resolve(e).as_deref() == Some("flask.request"));
-            // The branch answers the request itself: an abort, an exception, or a response.
-            let refuses = body.iter().any(|s| match s {
-                Stmt::Raise { .. } => true,
-                Stmt::Return { value: Some(v), .. } => !matches!(v.kind, ExprKind::NoneLiteral),
-                Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
-                    matches!(
-                        imports.resolve(&c.func).as_deref(),
-                        Some("flask.abort" | "werkzeug.exceptions.abort")
-                    )
-                }),
-                _ => false,
-            });
+            let refuses = body.iter().any(|s| answers_request(imports, s));
             if reads_header && refuses {
                 return true;
             }
@@ -946,6 +935,21 @@ fn enclosing_condition(
             Some(child) => stmts = child,
             None => return found,
         }
+    }
+}
+
+/// Whether `stmt` answers the request itself: an exception, a response, or Flask's `abort`.
+pub(crate) fn answers_request(imports: &routewarden_python::names::Imports, stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Raise { .. } => true,
+        Stmt::Return { value: Some(v), .. } => !matches!(v.kind, ExprKind::NoneLiteral),
+        Stmt::Expr { value, .. } => value.as_call().is_some_and(|c| {
+            matches!(
+                imports.resolve(&c.func).as_deref(),
+                Some("flask.abort" | "werkzeug.exceptions.abort")
+            )
+        }),
+        _ => false,
     }
 }
 

@@ -663,32 +663,7 @@ fn expired_token_only_reported(cx: &FileContext, decode: &Expr) -> bool {
     } else {
         &function.body
     };
-    let mut claims = Claims::new(Some((decode.span, false)));
-    claims.propagate(scope);
-    let module = &cx.model.files[cx.file_index];
-    let mut read_elsewhere = false;
-    walk_stmts(scope, &mut |stmt| {
-        if read_elsewhere {
-            return;
-        }
-        match stmt {
-            // What the error says may carry the claims.
-            Stmt::Raise { .. } => {}
-            // Binding the claims (or a value made from them) to a name is no use by itself:
-            // the name's reads are judged where they are.
-            Stmt::Assign { targets, value, .. }
-                if targets.iter().all(|t| matches!(t.kind, ExprKind::Name(_))) =>
-            {
-                read_elsewhere = value
-                    .as_ref()
-                    .is_some_and(|v| reads_outside_logs(module, &claims, v, true));
-            }
-            _ => stmt.for_each_own_expr(&mut |e| {
-                read_elsewhere = read_elsewhere || reads_outside_logs(module, &claims, e, false);
-            }),
-        }
-    });
-    !read_elsewhere
+    only_logged_in(cx, decode, scope, true)
 }
 
 /// Whether the claims decoded at `decode` reach nothing but log calls: every read of them, or
@@ -698,16 +673,25 @@ fn claims_only_logged(cx: &FileContext, decode: &Expr) -> bool {
     let Some(function) = cx.function() else {
         return false;
     };
+    only_logged_in(cx, decode, &function.body, false)
+}
+
+/// Whether every read in `scope` of the claims decoded at `decode`, or of a name bound from
+/// them, is inside a logger's arguments (and, with `raise_allowed`, in a `raise`, whose error
+/// text may carry them).
+fn only_logged_in(cx: &FileContext, decode: &Expr, scope: &[Stmt], raise_allowed: bool) -> bool {
     let mut claims = Claims::new(Some((decode.span, false)));
-    claims.propagate(&function.body);
+    claims.propagate(scope);
     let module = &cx.model.files[cx.file_index];
     let mut read_elsewhere = false;
-    walk_stmts(&function.body, &mut |stmt| {
+    walk_stmts(scope, &mut |stmt| {
         if read_elsewhere {
             return;
         }
         match stmt {
-            // Binding the claims to a name is no use by itself: the name's reads are judged.
+            Stmt::Raise { .. } if raise_allowed => {}
+            // Binding the claims (or a value made from them) to a name is no use by itself:
+            // the name's reads are judged where they are.
             Stmt::Assign { targets, value, .. }
                 if targets.iter().all(|t| matches!(t.kind, ExprKind::Name(_))) =>
             {
