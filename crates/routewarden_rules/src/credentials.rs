@@ -548,14 +548,6 @@ fn binding<'a>(cx: &FileContext<'a>, name: &str) -> Binding<'a> {
 /// tuple target, the context of a `with ... as name`). Nested functions and classes are
 /// not entered.
 pub fn assigned_values<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
-    fn binds(target: &Expr, name: &str) -> bool {
-        match &target.kind {
-            ExprKind::Name(n) => n == name,
-            ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().any(|t| binds(t, name)),
-            ExprKind::Starred(inner) => binds(inner, name),
-            _ => false,
-        }
-    }
     fn walk<'a>(body: &'a [Stmt], name: &str, out: &mut Vec<&'a Expr>) {
         for stmt in body {
             match stmt {
@@ -582,6 +574,16 @@ pub fn assigned_values<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
     let mut out = Vec::new();
     walk(body, name, &mut out);
     out
+}
+
+/// Whether the assignment target `target` binds `name` (also inside a tuple or list target).
+pub fn binds(target: &Expr, name: &str) -> bool {
+    match &target.kind {
+        ExprKind::Name(n) => n == name,
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().any(|t| binds(t, name)),
+        ExprKind::Starred(inner) => binds(inner, name),
+        _ => false,
+    }
 }
 
 /// Calls that hand back (part of) their argument: `str(x)`, `unquote(x)`.

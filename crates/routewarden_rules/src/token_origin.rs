@@ -3,12 +3,12 @@
 //! directly from the provider's token endpoint over TLS without checking its signature; a token
 //! a client hands in has to be verified.
 
-use crate::credentials::assigned_values;
+use crate::credentials::{assigned_values, binds};
 use crate::helpers::identifier_words;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{walk_functions, walk_stmts};
 use routewarden_model::values::attribute_assignments;
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt, UnaryOp};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
 /// How many assignments, wrappers and lookups are followed back from a token.
 const MAX_DEPTH: u32 = 8;
@@ -29,9 +29,11 @@ const EXCHANGE_WORDS: &[&str] = &[
 /// result of a token exchange, the `id_token` of an SSO client object the code built, an access
 /// token requested with the server's own credential (`AzureCliCredential().get_token(scope)
 /// .token`, or a helper given that credential), or a local or `self` attribute assigned only
-/// from those. A parameter counts when every call of
+/// from those (a local's bindings after the read do not count; a `for` over a list built only
+/// from such tokens does). A parameter counts when every call of
 /// the function in the project passes such a token (calls through an alias its class binds,
-/// `self.user_info = self.get_user_info`, included). So does a token the provider itself
+/// `self.user_info = self.get_user_info`, included; a method also from modules that reach it
+/// through attributes, `self.appbuilder.sm.user_info(...)`). So does a token the provider itself
 /// accepted before it is read (`user = client.userinfo(token=...)`, then `if not user: raise`).
 pub fn fetched_from_provider(
     model: &ProjectModel,
@@ -175,8 +177,11 @@ impl Origin<'_> {
                             .iter()
                             .all(|v| self.fetched(file, function, v, depth + 1));
                 }
-                // `credential.get_token(scope).token`: the string of an access token fetched.
-                if attr == "token" && self.fetched(file, function, value, depth + 1) {
+                // `credential.get_token(scope).token`: the string of an access token fetched;
+                // `token_res.text`: the body of the provider's response.
+                if matches!(attr.as_str(), "token" | "text" | "content")
+                    && self.fetched(file, function, value, depth + 1)
+                {
                     return true;
                 }
                 // `microsoft_sso.id_token` of an SSO client the code constructed.
@@ -187,11 +192,16 @@ impl Origin<'_> {
                     })
             }
             ExprKind::Name(name) => {
-                let values = assigned_values(&function.body, name);
+                let Some(values) = reaching_values(&function.body, name, e.span) else {
+                    return false;
+                };
                 if !values.is_empty() {
-                    return values
-                        .iter()
-                        .all(|v| self.fetched(file, function, v, depth + 1));
+                    return values.iter().all(|v| match v {
+                        Bound::Value(v) => self.fetched(file, function, v, depth + 1),
+                        Bound::Element(iter) => {
+                            self.fetched_elements(file, function, iter, depth + 1)
+                        }
+                    });
                 }
                 self.caller_levels > 0
                     && function.params.iter().any(|p| p.name == name.as_str())
@@ -244,6 +254,60 @@ impl Origin<'_> {
         }
     }
 
+    /// Whether every element of `iter` is a fetched token: a list or tuple literal of fetched
+    /// values, or a local bound only to such literals and grown only by `append` of fetched
+    /// values (`tokens = []`, `if t := res.get("id_token"): tokens.append(t)`), with at least
+    /// one element.
+    fn fetched_elements(&self, file: usize, function: &Function, iter: &Expr, depth: u32) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match &iter.kind {
+            ExprKind::List(items) | ExprKind::Tuple(items) => items
+                .iter()
+                .all(|i| self.fetched(file, function, i, depth + 1)),
+            ExprKind::Name(name) => {
+                let Some(values) = reaching_values(&function.body, name, iter.span) else {
+                    return false;
+                };
+                let mut elements = 0usize;
+                let mut all = !values.is_empty();
+                for value in &values {
+                    all &= match value {
+                        Bound::Value(
+                            v @ Expr {
+                                kind: ExprKind::List(items) | ExprKind::Tuple(items),
+                                ..
+                            },
+                        ) => {
+                            elements = elements.saturating_add(items.len());
+                            self.fetched_elements(file, function, v, depth + 1)
+                        }
+                        _ => false,
+                    };
+                }
+                // Every method called on the list appends a fetched value.
+                walk_stmts(&function.body, &mut |stmt| {
+                    stmt.for_each_own_expr(&mut |e| {
+                        e.any(&mut |x| {
+                            if let ExprKind::Call(c) = &x.kind
+                                && let ExprKind::Attribute { value, attr } = &c.func.kind
+                                && value.as_name() == Some(name.as_str())
+                            {
+                                all &= attr == "append"
+                                    && matches!(c.args.as_slice(), [item] if self.fetched(file, function, item, depth + 1));
+                                elements = elements.saturating_add(1);
+                            }
+                            false
+                        });
+                    });
+                });
+                all && elements > 0
+            }
+            _ => false,
+        }
+    }
+
     /// Whether `e` is the server's own credential for an identity provider: an azure-identity
     /// credential (`AzureCliCredential()`, `DefaultAzureCredential()`), a credential from a
     /// function called with no arguments (`get_credentials_for_cli()`: nothing of the request
@@ -287,13 +351,13 @@ impl Origin<'_> {
                     _ => false,
                 }
             }
-            ExprKind::Name(name) => {
-                let values = assigned_values(&function.body, name);
-                !values.is_empty()
-                    && values
-                        .iter()
-                        .all(|v| self.own_credential(file, function, v, depth + 1))
-            }
+            ExprKind::Name(name) => reaching_values(&function.body, name, e.span)
+                .is_some_and(|values| {
+                    !values.is_empty()
+                        && values.iter().all(|v| {
+                            matches!(v, Bound::Value(v) if self.own_credential(file, function, v, depth + 1))
+                        })
+                }),
             _ => false,
         }
     }
@@ -323,13 +387,15 @@ impl Origin<'_> {
         let mut all = true;
         for (file, source) in self.model.files.iter().enumerate() {
             // Only the defining module and modules importing from it can call the function,
-            // and only where they spell its name: the other trees are not walked.
+            // and only where they spell its name: the other trees are not walked. A method is
+            // also called on an object reached through attributes by modules that never
+            // import its class (`self.appbuilder.sm.oauth_user_info(provider, resp)`).
             let imports_it = file == def_file
                 || source.imports.iter().any(|(_, q)| {
                     q.strip_prefix(defining_module)
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
                 });
-            if !imports_it || !names.iter().any(|n| source.may_mention(n)) {
+            if !(imports_it || takes_self) || !names.iter().any(|n| source.may_mention(n)) {
                 continue;
             }
             for_each_call_in_functions(source.body(), &mut |caller, call| {
@@ -337,6 +403,10 @@ impl Origin<'_> {
                     return;
                 }
                 let method_call = matches!(call.func.kind, ExprKind::Attribute { .. });
+                // Where the class is not imported, a bare name is some other function.
+                if !imports_it && !method_call {
+                    return;
+                }
                 let position = if takes_self && method_call {
                     index.checked_sub(1)
                 } else {
@@ -355,6 +425,79 @@ impl Origin<'_> {
         }
         sites > 0
     }
+}
+
+/// A value a local can hold where it is read.
+enum Bound<'a> {
+    /// `name = value`, `with value as name`, `(name := value)`.
+    Value(&'a Expr),
+    /// `for name in iter`: one element of `iter`.
+    Element(&'a Expr),
+}
+
+/// The values that a read of `name` at `at` in `body` can see: those bound before the read and
+/// those bound inside a loop around it. A name reused after the read (`token = r.json()`,
+/// decoded, then `token = create_token(...)` for the session) does not reach it. `None` when a
+/// binding that reaches it cannot be followed (an augmented assignment). Nested functions and
+/// classes are not entered.
+fn reaching_values<'a>(body: &'a [Stmt], name: &str, at: Span) -> Option<Vec<Bound<'a>>> {
+    let mut loops: Vec<Span> = Vec::new();
+    walk_stmts(body, &mut |stmt| {
+        if let Stmt::For { span, .. } | Stmt::While { span, .. } = stmt
+            && span.start <= at.start
+            && at.end <= span.end
+        {
+            loops.push(*span);
+        }
+    });
+    let reaches = |bound: Span| {
+        bound.end <= at.start
+            || loops
+                .iter()
+                .any(|l| l.start <= bound.start && bound.end <= l.end)
+    };
+    let mut values = Vec::new();
+    let mut unknown = false;
+    walk_stmts(body, &mut |stmt| {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } if targets.iter().any(|t| binds(t, name)) && reaches(value.span) => {
+                values.push(Bound::Value(value));
+            }
+            Stmt::With { items, .. } => {
+                for item in items {
+                    if item.target.as_ref().is_some_and(|t| binds(t, name))
+                        && reaches(item.context.span)
+                    {
+                        values.push(Bound::Value(&item.context));
+                    }
+                }
+            }
+            Stmt::For { target, iter, .. } if binds(target, name) && reaches(iter.span) => {
+                values.push(Bound::Element(iter));
+            }
+            Stmt::AugAssign { target, span, .. } if binds(target, name) && reaches(*span) => {
+                unknown = true;
+            }
+            _ => {}
+        }
+        // `if token := response.get("id_token"):`
+        stmt.for_each_own_expr(&mut |e| {
+            e.any(&mut |x| {
+                if let ExprKind::Named { target, value } = &x.kind
+                    && binds(target, name)
+                    && reaches(value.span)
+                {
+                    values.push(Bound::Value(value));
+                }
+                false
+            });
+        });
+    });
+    (!unknown).then_some(values)
 }
 
 /// Adds to `names` the attributes the class defining the method `function` (a class at the top

@@ -55,7 +55,8 @@ declare_rule! {
     /// checks switched off are still reported, except on a token the server fetched itself
     /// from its identity provider (the JSON of its own call to the token endpoint, an OAuth
     /// client's `fetch_token` or `authorize_access_token`, or a parameter every caller fills
-    /// with such a token; the provenance JWT001 exempts): the server asked that provider
+    /// with such a token, also one taken from a list of them tried in turn; the provenance
+    /// JWT001 exempts): the server asked that provider
     /// itself. A PyJWT or python-jose decode whose result is thrown away (`try:
     /// jwt.decode(...); return True`, which only asks whether the server signed the token)
     /// and a `jwt.encode` whose result is thrown away (a start-up check that the key is

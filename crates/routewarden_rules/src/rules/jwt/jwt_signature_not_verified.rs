@@ -38,8 +38,11 @@ declare_rule! {
     /// `AzureCliCredential().get_token(scope).token`, or a helper given such a credential,
     /// `get_arm_token(credential=AzureCliCredential())`), or a helper's parameter that every
     /// call in the project fills with such a token (also calls through an alias the class binds,
-    /// `self.user_info = self.get_user_info`; the response variable may be bound in several
-    /// branches, or returned by a project helper that posts to the endpoint), and a token the
+    /// `self.user_info = self.get_user_info`, and a method called through attributes from
+    /// modules that never import its class, `self.appbuilder.sm.user_info(provider, resp)`;
+    /// the response variable may be bound in several branches, or returned by a project helper
+    /// that posts to the endpoint; a name reused after the decode, `token = create_token(...)`,
+    /// does not change what was decoded), and a token the
     /// provider accepted before its claims are read (`user = client.userinfo(token=...)`, then
     /// `if not user: raise ...`). OpenID
     /// Connect lets a client trust an ID token received straight from the token endpoint over
