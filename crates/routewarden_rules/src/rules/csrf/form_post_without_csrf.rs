@@ -395,13 +395,26 @@ fn held_by(
                 base & !held::OBJECTS
             }
         }
-        ExprKind::Call(call) if held_by(imports, locals, &call.func) == held::HEADERS => {
-            call.args.first().map_or(0, header)
+        // The callee and the base are read once: a long method chain stays linear.
+        ExprKind::Call(call) => {
+            let func = held_by(imports, locals, &call.func);
+            if func == held::HEADERS {
+                return call.args.first().map_or(0, header);
+            }
+            let args = call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .fold(func, |h, a| h | held_by(imports, locals, a));
+            args & !held::OBJECTS
         }
-        ExprKind::Subscript { value, slice }
-            if held_by(imports, locals, value) & held::HEADERS != 0 =>
-        {
-            header(slice)
+        ExprKind::Subscript { value, slice } => {
+            let base = held_by(imports, locals, value);
+            if base & held::HEADERS != 0 {
+                header(slice)
+            } else {
+                (base | held_by(imports, locals, slice)) & !held::OBJECTS
+            }
         }
         _ => children(expr),
     }
