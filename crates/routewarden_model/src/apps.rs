@@ -11569,7 +11569,7 @@ fn keyword_item<'e>(function: &Function, expr: &'e Expr) -> Option<(&'e str, Opt
 
 /// The parameters of a constructor, method or function bound to the expressions a call passes
 /// by position or keyword (`self` skipped when `bound_self`).
-fn call_bindings<'e>(
+pub fn call_bindings<'e>(
     function: &'e Function,
     call: &'e Call,
     bound_self: bool,

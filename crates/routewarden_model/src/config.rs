@@ -186,9 +186,7 @@ impl<'a> ConfigModel<'a> {
                                         .map(|a| targets_of(model, file, scope, a))
                                         .unwrap_or_default(),
                                     "from_pyfile" => first
-                                        .and_then(Expr::as_str)
-                                        .and_then(|p| pyfile_module(model, file, p))
-                                        .map(|m| vec![ConfigTarget::Module(m)])
+                                        .map(|a| pyfile_targets(model, file, scope, a))
                                         .unwrap_or_default(),
                                     _ => Vec::new(),
                                 };
@@ -543,8 +541,103 @@ fn target_of_qualified(model: &ProjectModel, qualified: &str) -> Option<ConfigTa
     }
 }
 
+/// The project modules a `from_pyfile(path)` may load: the file names `path` may end with
+/// ([`pyfile_names`]), each looked up next to the calling file or elsewhere in the project.
+fn pyfile_targets<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &Scope<'m>,
+    path: &'m Expr,
+) -> Vec<ConfigTarget> {
+    let mut names = Vec::new();
+    pyfile_names(model, file, scope, path, 0, &mut names);
+    let mut targets: Vec<ConfigTarget> = names
+        .into_iter()
+        .filter_map(|name| pyfile_module(model, file, name))
+        .map(ConfigTarget::Module)
+        .collect();
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
+/// The file names a `from_pyfile` argument may end with: a literal, or a path built from one
+/// (`os.path.abspath("wikiconfig.py")`, `os.path.join(config_dir, "settings.py")`,
+/// `Path(root) / "settings.py"`), also through a variable, every value it is given counting
+/// (`path = abspath("local.py")` then, when missing, `path = join(defaults, "wikiconfig.py")`).
+fn pyfile_names<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &Scope<'m>,
+    expr: &'m Expr,
+    depth: u32,
+    out: &mut Vec<&'m str>,
+) {
+    if depth > 4 {
+        return;
+    }
+    let next = depth.saturating_add(1);
+    match &expr.kind {
+        ExprKind::Str(path) => out.push(path),
+        ExprKind::BinOp {
+            op: routewarden_python::ast::BinOp::Div,
+            right,
+            ..
+        } => pyfile_names(model, file, scope, right, next, out),
+        ExprKind::Call(call) => {
+            let callee = model.files[file].imports.resolve(&call.func);
+            // The path functions whose result ends with their (last) argument's file name.
+            let last = matches!(
+                callee.as_deref(),
+                Some(
+                    "os.path.abspath"
+                        | "os.path.realpath"
+                        | "os.path.normpath"
+                        | "os.path.expanduser"
+                        | "os.path.join"
+                        | "os.fspath"
+                        | "pathlib.Path"
+                )
+            );
+            if last && let Some(arg) = call.args.last() {
+                pyfile_names(model, file, scope, arg, next, out);
+            }
+        }
+        ExprKind::Name(name) => {
+            let declaring = scope.iter().rposition(|f| {
+                f.assigned.may_contain(name) || f.params.iter().any(|p| p.name == *name)
+            });
+            let Some(i) = declaring else {
+                let origin = model.resolve_value(file, &[], expr);
+                if !std::ptr::eq(origin.expr, expr) {
+                    pyfile_names(model, origin.file, &origin.scope, origin.expr, next, out);
+                }
+                return;
+            };
+            let function = scope[i];
+            let outer = &scope[..=i];
+            if let Some(default) = parameter_default(outer, name) {
+                pyfile_names(model, file, &scope[..i], default, next, out);
+            }
+            crate::security::walk_stmts(&function.body, &mut |stmt| {
+                if let Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } = stmt
+                    && targets.iter().any(|t| t.as_name() == Some(name.as_str()))
+                {
+                    pyfile_names(model, file, outer, value, next, out);
+                }
+            });
+        }
+        _ => {}
+    }
+}
+
 /// The project module a `from_pyfile("settings.py")` names, looked up by file name next to the
-/// calling file or anywhere in the project.
+/// calling file or, failing that, among the project's files outside test, development and
+/// example packages (`pkg/_tests/wikiconfig.py` configures the tests), the first found.
 fn pyfile_module(model: &ProjectModel, file: usize, path: &str) -> Option<usize> {
     let name = std::path::Path::new(path).file_name()?;
     let caller_dir = model.files[file].path.parent();
@@ -556,6 +649,11 @@ fn pyfile_module(model: &ProjectModel, file: usize, path: &str) -> Option<usize>
         .collect();
     all.iter()
         .find(|(_, f)| f.path.parent() == caller_dir)
+        .or_else(|| {
+            all.iter().find(|(_, f)| {
+                !f.is_test() && !f.module_name.split('.').any(is_non_production_name)
+            })
+        })
         .or_else(|| all.first())
         .map(|(i, _)| *i)
 }

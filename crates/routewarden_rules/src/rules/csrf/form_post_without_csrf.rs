@@ -24,8 +24,14 @@ declare_rule! {
     /// `CSRFProtect`/Flask-SeaSurf/Flask-Security attached to it (directly or with
     /// `init_app`), and no Flask-WTF form anywhere (`FlaskForm`, which checks its own token).
     /// Each such route is reported, unless a `before_request` hook of its application or
-    /// blueprint refuses requests the browser labels as made by another site
-    /// (`Sec-Fetch-Site: cross-site`, Fetch Metadata). Routes that accept only PUT, PATCH or DELETE are
+    /// blueprint (or a project function it calls) refuses a forged request: one the browser
+    /// labels as made by another site (`Sec-Fetch-Site: cross-site`, Fetch Metadata), one whose
+    /// token does not match (the cookie or session value compared with a header or form field,
+    /// with `==`, `hmac.compare_digest` or a project function that compares: a double-submit
+    /// cookie, a synchronizer token), or one whose `Origin` or `Referer` is checked and found
+    /// foreign; or a project decorator of the view does the same in its wrapper
+    /// (`@same_origin_required`). A hook that only logs a mismatch protects nothing. Routes
+    /// that accept only PUT, PATCH or DELETE are
     /// not: an HTML form cannot send those methods, and a page on another site can send them
     /// only from a script, which the browser lets through after a CORS preflight the
     /// application approves. A route whose methods the analysis cannot read
@@ -34,7 +40,9 @@ declare_rule! {
     ///
     /// The SameSite label of the cookie that carries the login is read from the configuration
     /// written in the code (`app.config[...]`, `config.update(...)`, configuration classes and
-    /// modules loaded with `from_object`, the fallback of an environment read such as
+    /// modules loaded with `from_object`, files loaded with `from_pyfile`, also by a path
+    /// computed at run time such as `os.path.join(config_dir, "wikiconfig.py")`, looked up by
+    /// the file names it may end with, the fallback of an environment read such as
     /// `os.getenv("SESSION_COOKIE_SAMESITE", "Lax")`): `SESSION_COOKIE_SAMESITE`, also
     /// `REMEMBER_COOKIE_SAMESITE` when Flask-Login's remember-me cookie is used
     /// (`login_user(user, remember=...)`), and `JWT_COOKIE_SAMESITE` when the login is a
@@ -248,16 +256,368 @@ fn visit<'a>(
     }
 }
 
-/// A `before_request` hook, registered unconditionally, that refuses the request when the
-/// browser's Fetch Metadata says another site made it: `if request.headers.get("Sec-Fetch-Site")
-/// == "cross-site": abort(403)`. Browsers set the header themselves and a page cannot forge it,
-/// so a form another site posts is refused before any handler runs.
+/// A `before_request` hook, registered unconditionally, that refuses a request another site
+/// forged before any handler runs:
+/// - when the browser's Fetch Metadata says another site made it: `if
+///   request.headers.get("Sec-Fetch-Site") == "cross-site": abort(403)`. Browsers set the
+///   header themselves and a page cannot forge it;
+/// - when the token the page must add to the request does not match the one the browser keeps,
+///   or the request's Origin or Referer is not the site's ([`refuses_on_token_mismatch`]).
 fn refuses_cross_site(model: &routewarden_model::ProjectModel, hook: &Hook) -> bool {
     matches!(
         hook.kind,
         HookKind::BeforeRequest | HookKind::BeforeAppRequest
     ) && hook.when == When::Always
-        && refuses_on_fetch_metadata(model, hook.function_file, &hook.function.body)
+        && (refuses_on_fetch_metadata(model, hook.function_file, &hook.function.body)
+            || refuses_on_token_mismatch(
+                model,
+                hook.function_file,
+                hook.function,
+                &HashMap::default(),
+                HOOK_DEPTH,
+                &mut Vec::new(),
+            ))
+}
+
+/// How many project calls deep a hook's token check is looked for.
+const HOOK_DEPTH: u32 = 3;
+
+/// Whether a project decorator of the view refuses a forged request before the view runs, as
+/// a hook would: `@same_origin_required`, whose wrapper does `if not is_same_origin(): return
+/// jsonify(...), 403` (also the wrapper of a decorator factory's decorator).
+fn decorator_refuses_forgeries(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    handler: &Function,
+    view_decorators: &[(usize, &Expr)],
+) -> bool {
+    fn wrapper_refuses(
+        model: &routewarden_model::ProjectModel,
+        file: usize,
+        def: &Function,
+        nesting: u32,
+    ) -> bool {
+        def.body.iter().any(|s| match s {
+            Stmt::FunctionDef(wrapper) => {
+                refuses_on_token_mismatch(
+                    model,
+                    file,
+                    wrapper,
+                    &HashMap::default(),
+                    HOOK_DEPTH,
+                    &mut Vec::new(),
+                ) || (nesting > 0 && wrapper_refuses(model, file, wrapper, nesting - 1))
+            }
+            _ => false,
+        })
+    }
+    handler
+        .decorators
+        .iter()
+        .map(|d| (file, d))
+        .chain(view_decorators.iter().copied())
+        .any(|(file, decorator)| {
+            let head = match &decorator.kind {
+                ExprKind::Call(c) => &c.func,
+                _ => decorator,
+            };
+            crate::untrusted::resolve_callee(model, file, head)
+                .is_some_and(|(f, def, _)| wrapper_refuses(model, f, def, 1))
+        })
+}
+
+/// What an expression holds of the request, for telling a CSRF check from other hooks.
+mod held {
+    /// Flask's request object itself (also a parameter a caller passed it to).
+    pub const REQUEST: u8 = 1;
+    /// `request.headers`, before a key is read.
+    pub const HEADERS: u8 = 1 << 1;
+    /// What the browser keeps and sends by itself: a cookie, the session.
+    pub const KEPT: u8 = 1 << 2;
+    /// What the page must put in the request itself: a header it sets, a form field, the
+    /// query, the body.
+    pub const SUPPLIED: u8 = 1 << 3;
+    /// The request's `Origin` or `Referer`, which the browser sets.
+    pub const ORIGIN: u8 = 1 << 4;
+    /// The objects, not values: they do not flow into what a call or an operator makes.
+    pub const OBJECTS: u8 = REQUEST | HEADERS;
+}
+
+/// What `expr` holds of the request (a set of [`held`] flags), `locals` giving the names bound
+/// in the function (its assignments and the parameters its caller filled).
+fn held_by(
+    imports: &routewarden_python::names::Imports,
+    locals: &HashMap<&str, u8>,
+    expr: &Expr,
+) -> u8 {
+    let header = |key: &Expr| match key.as_str() {
+        Some(k) if k.eq_ignore_ascii_case("origin") || k.eq_ignore_ascii_case("referer") => {
+            held::ORIGIN
+        }
+        Some(k) if k.eq_ignore_ascii_case("cookie") => held::KEPT,
+        Some(_) => held::SUPPLIED,
+        None => 0,
+    };
+    let children = |expr: &Expr| {
+        let mut out = 0;
+        expr.for_each_child(|c| out |= held_by(imports, locals, c));
+        out & !held::OBJECTS
+    };
+    match &expr.kind {
+        ExprKind::Name(name) if let Some(h) = locals.get(name.as_str()) => *h,
+        // `req = req or request`: either object.
+        ExprKind::BoolOp { values, .. } => values
+            .iter()
+            .fold(0, |h, v| h | held_by(imports, locals, v)),
+        ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            match imports.resolve(expr).as_deref() {
+                Some("flask.request" | "flask.globals.request") => return held::REQUEST,
+                Some("flask.session" | "flask.globals.session") => return held::KEPT,
+                _ => {}
+            }
+            let ExprKind::Attribute { value, attr } = &expr.kind else {
+                return 0;
+            };
+            let base = held_by(imports, locals, value);
+            if base & held::REQUEST != 0 {
+                match attr.as_str() {
+                    "cookies" => held::KEPT,
+                    "headers" => held::HEADERS,
+                    "form" | "values" | "args" | "json" | "get_json" | "data" | "get_data"
+                    | "files" => held::SUPPLIED,
+                    "origin" | "referrer" => held::ORIGIN,
+                    _ => 0,
+                }
+            } else if base & held::HEADERS != 0 {
+                // `request.headers.get`: the key is read where it is called.
+                if attr == "get" { held::HEADERS } else { 0 }
+            } else {
+                base & !held::OBJECTS
+            }
+        }
+        // The callee and the base are read once: a long method chain stays linear.
+        ExprKind::Call(call) => {
+            let func = held_by(imports, locals, &call.func);
+            if func == held::HEADERS {
+                return call.args.first().map_or(0, header);
+            }
+            let args = call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .fold(func, |h, a| h | held_by(imports, locals, a));
+            args & !held::OBJECTS
+        }
+        ExprKind::Subscript { value, slice } => {
+            let base = held_by(imports, locals, value);
+            if base & held::HEADERS != 0 {
+                header(slice)
+            } else {
+                (base | held_by(imports, locals, slice)) & !held::OBJECTS
+            }
+        }
+        _ => children(expr),
+    }
+}
+
+/// Whether `function` (or a project function it calls, `depth` calls deep) refuses a request
+/// whose CSRF token does not match: an `if` whose test compares what the browser keeps (a
+/// cookie or the session: the double-submit cookie, the synchronizer token) with what the page
+/// must put in the request itself (a header, a form field), with `==`/`!=`,
+/// `hmac.compare_digest` or a project function that compares, or that checks the request's
+/// Origin or Referer (`origin not in allowed`, `urlparse(referer).netloc != request.host`),
+/// and whose body answers the request (`abort(400)`, a raise, or in the hook itself a
+/// response; a project function's `return` only answers its caller). A page on another
+/// site can neither read the cookie to copy it nor set the header, and the browser sets the
+/// Origin. `locals` holds what the caller passed for the parameters.
+fn refuses_on_token_mismatch<'m>(
+    model: &'m routewarden_model::ProjectModel,
+    file: usize,
+    function: &'m Function,
+    params: &HashMap<&'m str, u8>,
+    depth: u32,
+    seen: &mut Vec<usize>,
+) -> bool {
+    let key = function as *const Function as usize;
+    if seen.contains(&key) {
+        return false;
+    }
+    seen.push(key);
+    let imports = &model.files[file].imports;
+    let locals = bound_names(imports, function, params);
+    // The hook's own return value is the response; a callee's only answers its caller.
+    let hook = depth == HOOK_DEPTH;
+    let answers =
+        |s: &Stmt| answers_request(imports, s) && (hook || !matches!(s, Stmt::Return { .. }));
+    let mut refuses = false;
+    let mut calls: Vec<&'m Call> = Vec::new();
+    routewarden_model::security::walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::If { test, body, .. } = stmt
+            && body.iter().any(answers)
+            && compares_token(model, file, &locals, test, depth)
+        {
+            refuses = true;
+        }
+        stmt.for_each_own_expr(&mut |e| collect_calls(e, &mut calls));
+    });
+    if refuses || depth == 0 {
+        return refuses;
+    }
+    calls.into_iter().any(|call| {
+        passed_to(model, file, &locals, call).is_some_and(|(f, def, passed)| {
+            refuses_on_token_mismatch(model, f, def, &passed, depth - 1, seen)
+        })
+    })
+}
+
+/// What the names of `function` hold of the request ([`held_by`]): the parameters as its
+/// caller filled them, then its assignments in order (`cookie = request.cookies.get(...)`).
+fn bound_names<'m>(
+    imports: &routewarden_python::names::Imports,
+    function: &'m Function,
+    params: &HashMap<&'m str, u8>,
+) -> HashMap<&'m str, u8> {
+    let mut locals = params.clone();
+    routewarden_model::security::walk_stmts(&function.body, &mut |stmt| {
+        if let Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } = stmt
+        {
+            let h = held_by(imports, &locals, value);
+            for t in targets {
+                if let Some(name) = t.as_name() {
+                    *locals.entry(name).or_default() |= h;
+                }
+            }
+        }
+    });
+    locals
+}
+
+/// The project function `call` calls, with what each parameter it fills holds of the request.
+fn passed_to<'m>(
+    model: &'m routewarden_model::ProjectModel,
+    file: usize,
+    locals: &HashMap<&str, u8>,
+    call: &'m Call,
+) -> Option<(usize, &'m Function, HashMap<&'m str, u8>)> {
+    let imports = &model.files[file].imports;
+    let (f, def, bound) = crate::untrusted::resolve_callee(model, file, &call.func)?;
+    let passed = routewarden_model::apps::call_bindings(def, call, bound)
+        .into_iter()
+        .map(|(name, arg)| (name, held_by(imports, locals, arg)))
+        .filter(|(_, h)| *h != 0)
+        .collect();
+    Some((f, def, passed))
+}
+
+/// Whether `call` is a project predicate that checks the token or the Origin itself and
+/// answers with a constant (`def is_same_origin(): ... if origin and parse(origin) != ours:
+/// return False`): a test `if not is_same_origin(): abort(403)` refuses on its verdict.
+fn predicate_checks_token(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    locals: &HashMap<&str, u8>,
+    call: &Call,
+    depth: u32,
+) -> bool {
+    let Some((f, def, passed)) = passed_to(model, file, locals, call) else {
+        return false;
+    };
+    let imports = &model.files[f].imports;
+    let locals = bound_names(imports, def, &passed);
+    let mut found = false;
+    routewarden_model::security::walk_stmts(&def.body, &mut |stmt| {
+        if let Stmt::If { test, body, .. } = stmt
+            && body.iter().any(|s| {
+                matches!(s, Stmt::Return { value: Some(v), .. }
+                    if matches!(v.kind, ExprKind::Bool(_)))
+            })
+            && compares_token(model, f, &locals, test, depth)
+        {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Whether an `if` test compares the kept token with the supplied one, or checks the Origin:
+/// see [`refuses_on_token_mismatch`].
+fn compares_token(
+    model: &routewarden_model::ProjectModel,
+    file: usize,
+    locals: &HashMap<&str, u8>,
+    test: &Expr,
+    depth: u32,
+) -> bool {
+    let imports = &model.files[file].imports;
+    let held = |e: &Expr| held_by(imports, locals, e);
+    // Two operands or arguments, one kept and one supplied, or one the Origin.
+    let matched = |values: &[u8]| {
+        values.iter().any(|h| h & held::ORIGIN != 0)
+            || values.iter().enumerate().any(|(i, a)| {
+                a & held::KEPT != 0
+                    && values
+                        .iter()
+                        .enumerate()
+                        .any(|(j, b)| i != j && b & held::SUPPLIED != 0)
+            })
+    };
+    test.any(&mut |x| match &x.kind {
+        ExprKind::Compare { .. } => x.comparisons().iter().any(|(left, op, right)| {
+            use routewarden_python::ast::CmpOp;
+            match op {
+                CmpOp::Eq | CmpOp::NotEq => {
+                    !matches!(right.kind, ExprKind::NoneLiteral)
+                        && matched(&[held(left), held(right)])
+                }
+                // `origin not in allowed_origins`; not `"login" in request.referrer`, a
+                // test of where the user came from.
+                CmpOp::In | CmpOp::NotIn => {
+                    !left.is_string_literal() && matched(&[held(left), held(right)])
+                }
+                _ => false,
+            }
+        }),
+        ExprKind::Call(call) => {
+            let values: Vec<u8> = call
+                .args
+                .iter()
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .map(held)
+                .collect();
+            (matched(&values) && compares(model, file, call))
+                || (depth > 0 && predicate_checks_token(model, file, locals, call, depth - 1))
+        }
+        _ => false,
+    })
+}
+
+/// Whether a call compares: `hmac.compare_digest`/`secrets.compare_digest`, or a project
+/// function whose body compares with `==`, `!=`, `in` or one of those.
+fn compares(model: &routewarden_model::ProjectModel, file: usize, call: &Call) -> bool {
+    const DIGEST: &[&str] = &["hmac.compare_digest", "secrets.compare_digest"];
+    if model.files[file].imports.resolves_to(&call.func, DIGEST) {
+        return true;
+    }
+    let Some((f, def, _)) = crate::untrusted::resolve_callee(model, file, &call.func) else {
+        return false;
+    };
+    let imports = &model.files[f].imports;
+    let mut found = false;
+    walk_exprs(&def.body, &mut |e| {
+        found |= e.any(&mut |x| match &x.kind {
+            ExprKind::Compare { .. } => x.comparisons().iter().any(|(_, op, _)| {
+                use routewarden_python::ast::CmpOp;
+                matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn)
+            }),
+            ExprKind::Call(c) => imports.resolves_to(&c.func, DIGEST),
+            _ => false,
+        });
+    });
+    found
 }
 
 fn refuses_on_fetch_metadata(
@@ -593,14 +953,9 @@ impl Rule for FormPostWithoutCsrf {
             .filter(|(_, security)| security.requires_login())
             .map(|(m, _)| surface.apps.app_of(m))
             .collect();
-        // Objects (applications, blueprints) a Fetch Metadata check refuses cross-site posts on.
-        let fetch_metadata: Vec<&ObjectId> = surface
-            .apps
-            .hooks
-            .iter()
-            .filter(|h| refuses_cross_site(cx.model, h))
-            .map(|h| &h.owner)
-            .collect();
+        // Objects (applications, blueprints) whose hooks refuse forged cross-site posts (Fetch
+        // Metadata, a token or Origin check), found when a route would be reported.
+        let mut refusing: Option<Vec<&ObjectId>> = None;
         let mut seen = HashSet::default();
         let mut samesite: Option<SameSite> = None;
         for mounted in &surface.mounted {
@@ -629,13 +984,6 @@ impl Rule for FormPostWithoutCsrf {
                         continue;
                     }
                 }
-            }
-            if mounted.chain.iter().any(|id| {
-                fetch_metadata
-                    .iter()
-                    .any(|owner| surface.apps.denotes(owner, id))
-            }) {
-                continue;
             }
             let imports = &cx.model.files[route.handler_file].imports;
             let mut reads_form = false;
@@ -673,6 +1021,28 @@ impl Rule for FormPostWithoutCsrf {
                     route.handler,
                 )
             {
+                let refusing = refusing.get_or_insert_with(|| {
+                    surface
+                        .apps
+                        .hooks
+                        .iter()
+                        .filter(|h| refuses_cross_site(cx.model, h))
+                        .map(|h| &h.owner)
+                        .collect()
+                });
+                if mounted
+                    .chain
+                    .iter()
+                    .any(|id| refusing.iter().any(|owner| surface.apps.denotes(owner, id)))
+                    || decorator_refuses_forgeries(
+                        cx.model,
+                        route.handler_file,
+                        route.handler,
+                        &route.view_decorators,
+                    )
+                {
+                    continue;
+                }
                 // The login cookie's SameSite label, read once, when a route would be reported.
                 let samesite = samesite.get_or_insert_with(|| login_cookie_samesite(cx));
                 let (note, lax) = match &*samesite {
@@ -1006,6 +1376,30 @@ def profile():
             assert_eq!(found[0].0, Confidence::Medium, "{config}");
             assert!(!found[0].1.contains("SAMESITE"), "{config}");
         }
+    }
+
+    #[test]
+    fn samesite_is_read_from_a_pyfile_loaded_by_a_computed_path() {
+        let app = format!(
+            "import os\nfrom flask import Flask, request, session\n\napp = Flask(__name__)\n\
+             app.config.from_pyfile(os.path.join(os.path.dirname(__file__), \"settings.py\"))\n{ROUTE}"
+        );
+        let found = findings_of(
+            &FormPostWithoutCsrf,
+            &[
+                ("app.py", &app),
+                ("settings.py", "SESSION_COOKIE_SAMESITE = \"Lax\"\n"),
+            ],
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, Confidence::Low);
+        assert!(
+            found[0]
+                .message
+                .contains("SESSION_COOKIE_SAMESITE is \"Lax\" (settings.SESSION_COOKIE_SAMESITE)"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
