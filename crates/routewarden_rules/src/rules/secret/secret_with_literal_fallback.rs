@@ -630,7 +630,7 @@ fn refuses_parameter<'m>(
                     ExprKind::BoolOp {
                         op: BoolOp::Or,
                         values,
-                    } => values.iter().any(|v| equals_placeholder(v)),
+                    } => values.iter().any(&equals_placeholder),
                     _ => equals_placeholder(test),
                 };
                 if refuses && stops(model, file, body) {
