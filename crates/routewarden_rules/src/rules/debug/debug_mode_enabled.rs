@@ -62,7 +62,12 @@ declare_rule! {
     /// True` in a function that also sets `config["TESTING"] = True` (an application built for
     /// a test suite), and an application created with `debug=True` that the module binds to
     /// another application before anything reads it (`APP = Starlette(debug=True)`, later
-    /// `APP = Starlette(routes=routes)`: the first is never served). Other test code is analysed like any other; silence it with
+    /// `APP = Starlette(routes=routes)`: the first is never served), and a Flask application's
+    /// switch (`app.debug = True`, its `DEBUG` setting) when the project serves the application
+    /// with another WSGI server (gevent's `pywsgi.WSGIServer`, `waitress.serve` without
+    /// `expose_tracebacks`, cheroot, `cherrypy.tree.graft`) and never runs it with Werkzeug
+    /// (`app.run`, `run_simple`): the switch starts the debugger only through `run`, and those
+    /// servers answer an unhandled error with a bare 500. Other test code is analysed like any other; silence it with
     /// `per-file-ignores`.
     ///
     /// ## Why is this dangerous
@@ -111,6 +116,17 @@ const ASGI_APPS: &[&str] = &[
 const FLASK_RUNNERS: &[&str] = &["flask_socketio.SocketIO"];
 
 const ASGI_SERVERS: &[&str] = &["uvicorn.run", "uvicorn.main.run"];
+
+/// WSGI servers other than Werkzeug's, which answer an unhandled error with a bare 500: the
+/// callee, and the name and position of the application argument. Waitress counts only while
+/// its `expose_tracebacks` is off.
+const PLAIN_WSGI_SERVERS: &[(&str, &str, usize)] = &[
+    ("gevent.pywsgi.WSGIServer", "application", 1),
+    ("waitress.serve", "app", 0),
+    ("cheroot.wsgi.Server", "wsgi_app", 1),
+    ("cheroot.wsgi.WSGIServer", "wsgi_app", 1),
+    ("cherrypy.tree.graft", "wsgi_callable", 0),
+];
 
 impl Rule for DebugModeEnabled {
     fn meta(&self) -> &'static RuleMeta {
@@ -725,6 +741,10 @@ fn report_served(
     if !reported_here(cx, span) {
         return;
     }
+    let apps = apps();
+    if served_without_werkzeug(cx, &apps) {
+        return;
+    }
     if file_binds_public(cx) {
         out.report_with_severity(
             &DEBUG_MODE_ENABLED,
@@ -734,7 +754,6 @@ fn report_served(
         );
         return;
     }
-    let apps = apps();
     if let Some((file, at)) = public_run_of(cx, &apps) {
         let module = &cx.model.files[file];
         out.report_with_severity(
@@ -877,6 +896,104 @@ fn public_run_of(cx: &FileContext, apps: &[ObjectId]) -> Option<(usize, Span)> {
         }
     }
     None
+}
+
+/// Whether each of `apps` (not empty) is served by one of [`PLAIN_WSGI_SERVERS`] in the
+/// project's non-test code, and nothing runs it with Werkzeug: no `app.run`,
+/// `socketio.run(app)`, `run_simple(host, port, app)` or `DebuggedApplication(app)` of it, nor
+/// such a call on an application the analysis cannot name. Flask's debug switch starts the
+/// debugger only through `run`; under another server it only lets errors reach that server,
+/// which answers with a bare 500. Asked only for a switch about to be reported.
+fn served_without_werkzeug<'m>(cx: &FileContext<'m>, apps: &[ObjectId]) -> bool {
+    if apps.is_empty() {
+        return false;
+    }
+    let model = cx.model;
+    let objects = &cx.surface.apps;
+    let same =
+        |a: &ObjectId, id: &ObjectId| a == id || objects.denotes(a, id) || objects.denotes(id, a);
+    let mut served = vec![false; apps.len()];
+    for (file, module) in model.files.iter().enumerate() {
+        // Most modules start no server.
+        if module.is_test()
+            || ![
+                "run",
+                "run_simple",
+                "DebuggedApplication",
+                "WSGIServer",
+                "Server",
+                "serve",
+                "graft",
+            ]
+            .iter()
+            .any(|w| module.may_mention(w))
+        {
+            continue;
+        }
+        // The application an argument names; `self.app` read in a method, followed to what
+        // `__init__` stored there.
+        let object = |scope: &[&'m Function], app: &'m Expr| {
+            objects.resolve_object(file, scope, app).or_else(|| {
+                let origin = model.follow(file, scope, app)?;
+                objects.resolve_object(origin.file, &origin.scope, origin.expr)
+            })
+        };
+        let mut werkzeug = false;
+        for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if werkzeug {
+                return;
+            }
+            let callee = module.imports.resolve(&call.func);
+            if let Some(&(server, name, position)) = callee
+                .as_deref()
+                .and_then(|q| PLAIN_WSGI_SERVERS.iter().find(|(s, ..)| *s == q))
+            {
+                let exposes = server == "waitress.serve"
+                    && call
+                        .keyword("expose_tracebacks")
+                        .is_some_and(|v| !matches!(v.kind, ExprKind::Bool(false)));
+                if !exposes
+                    && let Some(id) = call
+                        .argument(name, position)
+                        .and_then(|app| object(scope, app))
+                {
+                    for (flag, app) in served.iter_mut().zip(apps) {
+                        *flag |= same(app, &id);
+                    }
+                }
+                return;
+            }
+            let app = match callee.as_deref() {
+                Some("werkzeug.serving.run_simple" | "werkzeug.run_simple") => {
+                    call.argument("application", 2)
+                }
+                Some("werkzeug.debug.DebuggedApplication" | "werkzeug.DebuggedApplication") => {
+                    call.argument("app", 0)
+                }
+                _ => match &call.func.kind {
+                    ExprKind::Attribute { value, attr } if attr == "run" => {
+                        match instance_class_in_blocks(model, file, scope, value) {
+                            Some(c) if FLASK_APP_CLASSES.contains(&c.as_str()) => {
+                                Some(value.as_ref())
+                            }
+                            Some(c) if FLASK_RUNNERS.contains(&c.as_str()) => {
+                                call.argument("app", 0)
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                },
+            };
+            if let Some(app) = app {
+                werkzeug = object(scope, app).is_none_or(|id| apps.iter().any(|a| same(a, &id)));
+            }
+        });
+        if werkzeug {
+            return false;
+        }
+    }
+    served.iter().all(|s| *s)
 }
 
 /// True when the file starts a server on every interface: `run(host="0.0.0.0")` on a

@@ -9,7 +9,7 @@ use crate::helpers::{
 };
 use crate::rule::{Rule, RuleMeta};
 use routewarden_model::apps::{SETTINGS_FILE_READERS, every_return_of_called};
-use routewarden_model::security::walk_exprs;
+use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_model::{ProjectModel, for_each_return};
 use routewarden_python::ast::{
     BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, ParamKind, Span, Stmt, UnaryOp,
@@ -53,7 +53,11 @@ declare_rule! {
     /// `os.urandom()`), classes named for development or testing, settings classes of modules
     /// named for them (`settings/local.py`), and a fallback constant the application refuses to
     /// start with (`if config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY: sys.exit(1)` anywhere in the
-    /// project, also when the refusal is skipped in debug or testing mode). Test code is analysed like any other; silence it
+    /// project, also when the refusal is skipped in debug or testing mode), nor a placeholder
+    /// that a project function handed the key refuses on every path through it
+    /// (`register_encryptor(secret_key=settings.AES_KEY)` whose helper starts with `if not
+    /// secret_key or secret_key == PLACEHOLDER: raise ...`, followed up to three calls deep;
+    /// the key a module-level name or a settings field). Test code is analysed like any other; silence it
     /// with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
@@ -428,7 +432,9 @@ fn read_with_fallback<'e>(
         })?,
         _ => return None,
     };
-    (!refused_at_startup(cx, fallback)).then_some((var, text))
+    (!refused_at_startup(cx, fallback)
+        && !constant_holding(cx, expr).is_some_and(|key| refused_by_helper(cx, &key, &text)))
+    .then_some((var, text))
 }
 
 /// The qualified name of a module-level constant as `file` sees it: imported, or its own.
@@ -464,6 +470,199 @@ fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
                 constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
             })
     })
+}
+
+/// Where the configured key is read at a call site: a module-level name bound to the read (by
+/// qualified name), or a settings class's field read on an instance (`settings.SECRET_KEY`);
+/// the class by its file and the start of its definition.
+enum KeyUse<'a> {
+    Constant(String),
+    Field { class: (usize, u32), field: &'a str },
+}
+
+impl KeyUse<'_> {
+    /// `arg`, written in `file` within `scope`, reads the key: the constant, or the field on an
+    /// instance of the class (or on one whose class the analysis cannot name).
+    fn read_by<'m>(
+        &self,
+        model: &'m ProjectModel,
+        file: usize,
+        scope: &[&'m Function],
+        arg: &'m Expr,
+    ) -> bool {
+        match self {
+            KeyUse::Constant(qualified) => {
+                constant_in(model, file, arg).as_deref() == Some(qualified.as_str())
+            }
+            KeyUse::Field { class, field } => match &arg.kind {
+                ExprKind::Attribute { value, attr } if attr == field => {
+                    crate::helpers::project_class_of(model, file, scope, value)
+                        .is_none_or(|(f, c)| (f, c.span.start) == *class)
+                }
+                _ => false,
+            },
+        }
+    }
+}
+
+/// The module-level name bound to `read` (`SECRET = os.getenv("SECRET", "changeme")`), as a
+/// key use.
+fn constant_holding(cx: &FileContext, read: &Expr) -> Option<KeyUse<'static>> {
+    if !cx.functions.is_empty() || !cx.classes.is_empty() {
+        return None;
+    }
+    cx.file.body().iter().find_map(|stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if value.span.start <= read.span.start && read.span.end <= value.span.end => {
+            let [target] = targets.as_slice() else {
+                return None;
+            };
+            constant_in(cx.model, cx.file_index, target)
+                .filter(|_| target.as_name().is_some())
+                .map(KeyUse::Constant)
+        }
+        _ => None,
+    })
+}
+
+/// True when the project hands the key to a project function that refuses the placeholder
+/// `text` on every path through it: an `if` at the top of its body (before any `return`),
+/// testing the parameter `== <text>` (alone or as a term of an `or`), whose branch raises or
+/// exits; or a call at that level passing the parameter on to such a function, followed up to
+/// three calls deep (`register_aes_encryptor(secret_key=settings.KEY)` calling
+/// `create_aes_encryptor(secret_key=secret_key)`, which raises on `PLACEHOLDER_KEY`). Only asked
+/// for a fallback about to be reported; reads only the files that mention the key's name.
+fn refused_by_helper(cx: &FileContext, key: &KeyUse, text: &str) -> bool {
+    let model = cx.model;
+    let word = match key {
+        KeyUse::Constant(q) => q.rsplit('.').next().unwrap_or(q),
+        KeyUse::Field { field, .. } => field,
+    };
+    model.files.iter().enumerate().any(|(file, module)| {
+        if is_test_file(module) || !module.may_mention(word) {
+            return false;
+        }
+        let mut refused = false;
+        crate::helpers::for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
+            refused = refused
+                || passed_to_refusing_helper(model, file, call, text, 0, &|arg| {
+                    key.read_by(model, file, scope, arg)
+                });
+        });
+        refused
+    })
+}
+
+/// `call`, in `file`, calls a project function whose parameter receives an argument for which
+/// `is_key` holds, and the function refuses `text` in that parameter (see [`refused_by_helper`]).
+fn passed_to_refusing_helper<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    call: &'m Call,
+    text: &str,
+    depth: u32,
+    is_key: &dyn Fn(&'m Expr) -> bool,
+) -> bool {
+    if depth > 2
+        || !call
+            .args
+            .iter()
+            .chain(call.keywords.iter().map(|k| &k.value))
+            .any(is_key)
+    {
+        return false;
+    }
+    let Some((helper_file, Stmt::FunctionDef(helper))) = model.project_definition(file, &call.func)
+    else {
+        return false;
+    };
+    let skip = usize::from(
+        helper
+            .params
+            .first()
+            .is_some_and(|p| p.name == "self" || p.name == "cls"),
+    );
+    helper.params.iter().enumerate().any(|(index, param)| {
+        let argument = match param.kind {
+            ParamKind::PositionalOnly | ParamKind::Positional => index
+                .checked_sub(skip)
+                .and_then(|i| call.argument(&param.name, i)),
+            ParamKind::KeywordOnly => call.keyword(&param.name),
+            ParamKind::VarArgs | ParamKind::VarKeywords => None,
+        };
+        argument.is_some_and(is_key)
+            && refuses_parameter(model, helper_file, helper, &param.name, text, depth)
+    })
+}
+
+/// Whether `helper` refuses `text` in its parameter `param` on every path: see
+/// [`refused_by_helper`].
+fn refuses_parameter<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    helper: &'m Function,
+    param: &str,
+    text: &str,
+    depth: u32,
+) -> bool {
+    let is_param = |e: &Expr| e.as_name() == Some(param);
+    let is_placeholder = |e: &Expr| {
+        model
+            .resolve_value(file, &[helper], e)
+            .expr
+            .literal_text()
+            .is_some_and(|t| t == text)
+    };
+    let equals_placeholder = |e: &Expr| {
+        e.comparisons().iter().any(|(left, op, right)| {
+            *op == CmpOp::Eq
+                && (is_param(left) && is_placeholder(right)
+                    || is_param(right) && is_placeholder(left))
+        })
+    };
+    for stmt in &helper.body {
+        match stmt {
+            Stmt::If { test, body, .. } => {
+                let refuses = match &test.kind {
+                    ExprKind::BoolOp {
+                        op: BoolOp::Or,
+                        values,
+                    } => values.iter().any(&equals_placeholder),
+                    _ => equals_placeholder(test),
+                };
+                if refuses && stops(model, file, body) {
+                    return true;
+                }
+            }
+            Stmt::Return { .. } | Stmt::Raise { .. } => return false,
+            _ => {}
+        }
+        // A `return` inside: what follows is not on every path.
+        let mut returns = false;
+        for child in stmt.child_bodies() {
+            walk_stmts(child, &mut |s| returns |= matches!(s, Stmt::Return { .. }));
+        }
+        if returns {
+            return false;
+        }
+        // A call at this level passing the parameter on.
+        let mut passed = false;
+        stmt.for_each_own_expr(&mut |e| {
+            passed = passed
+                || e.any(&mut |x| {
+                    x.as_call().is_some_and(|c| {
+                        passed_to_refusing_helper(model, file, c, text, depth + 1, &is_param)
+                    })
+                });
+        });
+        if passed && !matches!(stmt, Stmt::If { .. }) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The string literals the application refuses to start with: somewhere in the project a value
@@ -790,7 +989,13 @@ impl Rule for SecretWithLiteralFallback {
             let Some(default) = field_default(cx.model, cx.file_index, value) else {
                 continue;
             };
-            if let Some(text) = literal_fallback(cx, default) {
+            let key = KeyUse::Field {
+                class: (cx.file_index, class.span.start),
+                field: name,
+            };
+            if let Some(text) = literal_fallback(cx, default)
+                && !refused_by_helper(cx, &key, &text)
+            {
                 out.report(
                     &SECRET_WITH_LITERAL_FALLBACK,
                     *span,

@@ -20,7 +20,11 @@ declare_rule! {
     /// literal parts: `session[prefix + "_admin"]`, `session[f"{PREFIX}_role"]`,
     /// `"%s_role" % prefix`, a module constant holding the key, a project helper returning its
     /// argument joined to a prefix (`session[key_for("permissions")]`). Anti-forgery tokens
-    /// (`csrf_token`) belong in the session and are not reported. Credentials: passwords and hashes, tokens,
+    /// (`csrf_token`) belong in the session and are not reported, nor is the session's own token
+    /// under a literal key (`session["user.session_token"]`) when the code reads it back and
+    /// checks it (`if session.get("session_token") != token:`, or a local holding it in an `if`
+    /// test): a nonce the server binds the cookie to gives its reader nothing the cookie does
+    /// not. Credentials: passwords and hashes, tokens,
     /// API keys, secrets, card numbers, SSNs; authorisation state: roles, admin flags,
     /// permissions, scopes. Not reported when a server-side session is configured anywhere in
     /// the project's non-test code (Flask-Session's `SESSION_TYPE`, Flask-KVSession's
@@ -106,6 +110,93 @@ fn constant_flag_under_credential_key(key: &Expr, value: &Expr) -> bool {
         })
 }
 
+/// `session["session_token"]`, `session["user.session_token"]`: a key naming the session's own
+/// token, the nonce the server binds the cookie to. Whether the server checks it is asked
+/// separately ([`checked_by_server`]).
+fn names_session_token(key: &str) -> bool {
+    let words = identifier_words(key);
+    words
+        .windows(2)
+        .any(|w| w[0] == "session" && matches!(w[1].as_str(), "token" | "nonce"))
+        && !words.iter().any(|w| AUTHZ_WORDS.contains(&w.as_str()))
+}
+
+/// `session[key]`, `session.get(key)`, `session.pop(key)` of a Flask or Quart session: the key.
+fn session_read<'e>(
+    imports: &routewarden_python::names::Imports,
+    expr: &'e Expr,
+) -> Option<&'e str> {
+    let is_session = |e: &Expr| {
+        imports
+            .resolve(e)
+            .is_some_and(|q| q == "flask.session" || q == "quart.session")
+    };
+    match &expr.kind {
+        ExprKind::Subscript { value, slice } if is_session(value) => slice.as_str(),
+        ExprKind::Call(call) => {
+            let (receiver, method) = call.method()?;
+            (matches!(method, "get" | "pop") && is_session(receiver))
+                .then(|| call.args.first().and_then(Expr::as_str))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Whether the project's non-test code reads `key` back from the session and checks the value:
+/// in an `if` or `while` test or as an operand of a comparison, directly or through a local
+/// bound to the read (`token = session["user.session_token"]`, then `if not
+/// user.validate_session(token):`). A nonce the server compares with what it keeps is the
+/// session's binding, not a secret the cookie's holder lacks. Asked only for a write about to
+/// be reported.
+fn checked_by_server(model: &ProjectModel, key: &str) -> bool {
+    model.files.iter().any(|file| {
+        !is_test_file(file)
+            && (file.imports_module("flask") || file.imports_module("quart"))
+            && read_and_checked(&file.imports, file.body(), key)
+    })
+}
+
+/// [`checked_by_server`] in `body`, a module or a function, and the functions and classes in
+/// it; locals are those `body` binds itself.
+fn read_and_checked(
+    imports: &routewarden_python::names::Imports,
+    body: &[Stmt],
+    key: &str,
+) -> bool {
+    let is_read = |e: &Expr| session_read(imports, e) == Some(key);
+    let mut locals: Vec<&str> = Vec::new();
+    let mut nested: Vec<&[Stmt]> = Vec::new();
+    walk_stmts(body, &mut |stmt| match stmt {
+        Stmt::Assign {
+            targets,
+            value: Some(value),
+            ..
+        } if is_read(value) => locals.extend(targets.iter().filter_map(Expr::as_name)),
+        Stmt::FunctionDef(function) => nested.push(&function.body),
+        Stmt::ClassDef(class) => nested.push(&class.body),
+        _ => {}
+    });
+    let uses = |e: &Expr| is_read(e) || e.as_name().is_some_and(|n| locals.contains(&n));
+    let mut found = false;
+    walk_stmts(body, &mut |stmt| {
+        if found {
+            return;
+        }
+        match stmt {
+            Stmt::If { test, .. } | Stmt::While { test, .. } => found = test.any(&mut |e| uses(e)),
+            _ => stmt.for_each_own_expr(&mut |e| {
+                found |= e.any(&mut |x| {
+                    x.comparisons()
+                        .iter()
+                        .any(|(left, _, right)| uses(left) || uses(right))
+                });
+            }),
+        }
+    });
+    found || nested.iter().any(|b| read_and_checked(imports, b, key))
+}
+
 /// A value read from a credential attribute (`user.password_hash`); not a member of a class
 /// named in the code (`LoginMechanism.PASSWORD`, an enum member naming a kind of login).
 fn sensitive_value(expr: &Expr) -> Option<String> {
@@ -185,6 +276,11 @@ impl<'a> Writes<'a> {
                                 continue;
                             }
                             if let Some(key) = self.sensitive_key_named(slice) {
+                                if slice.as_str().is_some_and(|k| {
+                                    names_session_token(k) && checked_by_server(self.model, k)
+                                }) {
+                                    continue;
+                                }
                                 self.out.push((
                                     *span,
                                     format!("`{key}` is stored in the client-side session cookie"),
