@@ -50,6 +50,7 @@ pub fn check_project(
     let flask_cors_config = std::sync::OnceLock::new();
     let cors_subclasses = std::sync::OnceLock::new();
     let startup_refusals = std::sync::OnceLock::new();
+    let ambient_credentials = std::sync::OnceLock::new();
     let handler_answer_calls = std::sync::OnceLock::new();
     let sent_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
     let literal_exceptions = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
@@ -62,6 +63,7 @@ pub fn check_project(
         flask_cors_config: &flask_cors_config,
         cors_subclasses: &cors_subclasses,
         startup_refusals: &startup_refusals,
+        ambient_credentials: &ambient_credentials,
         handler_answer_calls: &handler_answer_calls,
         sent_exceptions: &sent_exceptions,
         literal_exceptions: &literal_exceptions,
@@ -171,6 +173,7 @@ struct Shared<'a> {
     flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
     startup_refusals: &'a std::sync::OnceLock<HashSet<String>>,
+    ambient_credentials: &'a std::sync::OnceLock<bool>,
     handler_answer_calls: &'a std::sync::OnceLock<rustc_hash::FxHashMap<String, Vec<usize>>>,
     sent_exceptions: &'a crate::context::SentExceptions,
     literal_exceptions: &'a crate::context::SentExceptions,
@@ -197,6 +200,7 @@ fn check_file<'a>(shared: &Shared<'a>, index: usize, rules: &[&'a dyn Rule]) -> 
                 flask_cors_config: shared.flask_cors_config,
                 cors_subclasses: shared.cors_subclasses,
                 startup_refusals: shared.startup_refusals,
+                ambient_credentials: shared.ambient_credentials,
                 handler_answer_calls: shared.handler_answer_calls,
                 sent_exceptions: shared.sent_exceptions,
                 literal_exceptions: shared.literal_exceptions,

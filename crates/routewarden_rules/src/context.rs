@@ -33,6 +33,9 @@ pub struct FileContext<'a> {
     pub(crate) flask_cors_config: &'a std::sync::OnceLock<crate::cors_policy::FlaskCorsConfig<'a>>,
     /// The project's subclasses of Starlette's `CORSMiddleware`, found when a rule first asks.
     pub(crate) cors_subclasses: &'a std::sync::OnceLock<crate::cors_policy::CorsSubclasses>,
+    /// Whether the project uses cookies or remembered HTTP authentication, found when a rule
+    /// first asks.
+    pub(crate) ambient_credentials: &'a std::sync::OnceLock<bool>,
     /// The literals the application refuses to start with, built when a rule first asks.
     pub(crate) startup_refusals: &'a std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
     pub(crate) handler_answer_calls:
@@ -102,6 +105,14 @@ impl<'a> FileContext<'a> {
     pub fn cors_subclasses(&self) -> &'a crate::cors_policy::CorsSubclasses {
         self.cors_subclasses
             .get_or_init(|| crate::cors_policy::CorsSubclasses::build(self.model))
+    }
+
+    /// Whether the project sets or reads cookies, keeps sessions or asks for remembered HTTP
+    /// authentication (see [`crate::ambient_credentials`]).
+    pub fn uses_ambient_credentials(&self) -> bool {
+        *self
+            .ambient_credentials
+            .get_or_init(|| crate::ambient_credentials::uses_ambient_credentials(self))
     }
 
     /// Whether the application refuses to start with this literal (`if app.config["SECRET_KEY"]
@@ -201,6 +212,7 @@ impl<'a> FileContext<'a> {
             callee_name: String::new(),
             flask_cors_config: self.flask_cors_config,
             cors_subclasses: self.cors_subclasses,
+            ambient_credentials: self.ambient_credentials,
             startup_refusals: self.startup_refusals,
             handler_answer_calls: self.handler_answer_calls,
             sent_exceptions: self.sent_exceptions,

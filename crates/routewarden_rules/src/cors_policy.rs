@@ -1575,7 +1575,7 @@ fn collect_origins<'a>(
 
 /// `mapping.get("key", default)` on a mapping of unknown contents: not a dict the code
 /// writes itself and not a `configparser` parser.
-fn is_mapping_get_with_default(
+pub(crate) fn is_mapping_get_with_default(
     model: &ProjectModel,
     file: usize,
     scope: &[&Function],

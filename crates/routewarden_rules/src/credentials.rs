@@ -882,7 +882,7 @@ fn scheme_credentials(cx: &FileContext, value: &Expr) -> bool {
 }
 
 /// The incoming request itself: a request parameter or the framework's request proxy.
-fn is_request_object(cx: &FileContext, expr: &Expr) -> bool {
+pub(crate) fn is_request_object(cx: &FileContext, expr: &Expr) -> bool {
     cx.resolves_to(expr, REQUEST_PROXIES)
         || expr.as_name().is_some_and(|n| match binding(cx, n) {
             Binding::Param(f, p) => param_role(cx, f, p) == ParamRole::Request,

@@ -61,6 +61,11 @@ impl Findings {
         });
     }
 
+    /// The file the findings are in.
+    pub fn file(&self) -> usize {
+        self.file
+    }
+
     pub fn into_vec(self) -> Vec<Finding> {
         self.items
     }

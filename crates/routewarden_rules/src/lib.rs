@@ -1,6 +1,7 @@
 //! The rule table and the rules. Each rule is one file under `rules/<family>/`, declared with
 //! `declare_rule!` so that its documentation is the doc comment above it.
 
+pub mod ambient_credentials;
 pub mod checker;
 pub mod config_writes;
 pub mod context;

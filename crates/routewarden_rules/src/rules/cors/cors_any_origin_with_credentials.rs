@@ -2,7 +2,7 @@ use crate::context::FileContext;
 use crate::cors_policy::{CorsLibrary, policies};
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{Confidence, Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr};
 
 declare_rule! {
@@ -40,7 +40,13 @@ declare_rule! {
     /// `config.update(...)`), so `@cross_origin(supports_credentials=True)` is judged against
     /// the configured origins, and `*` is assumed only when no configuration sets any. A bare
     /// `@cross_origin()` on routes whose every application gets a bare `CORS(app)` is judged
-    /// once, at that call.
+    /// once, at that call. In a project that sets and reads no cookies (no `set_cookie`, no
+    /// `request.cookies`, no `Cookie(...)` parameter), keeps no session (Flask's, Starlette's
+    /// `SessionMiddleware`, a login manager) and asks for no HTTP Basic, Digest or Negotiate
+    /// login, browsers have nothing of their own to send: authentication, if any, is a token the
+    /// front end puts in a header. The finding is then reported at low confidence, saying so;
+    /// a login added in front of the application (a proxy's cookie, client certificates) would
+    /// still be exposed.
     ///
     /// ## Why is this dangerous
     /// With credentials allowed, both libraries answer a wildcard by reflecting the caller's
@@ -109,11 +115,23 @@ impl Rule for CorsAnyOriginWithCredentials {
                 .as_deref()
                 .map(|r| format!(" for {r}"))
                 .unwrap_or_default();
-            out.report(
-                &CORS_ANY_ORIGIN_WITH_CREDENTIALS,
-                expr.span,
-                format!("CORS allows credentials from any origin{resource} ({how}): any website can read responses with the user's cookies"),
-            );
+            let meta = &CORS_ANY_ORIGIN_WITH_CREDENTIALS;
+            // Asked last, once per project: a walk of every file.
+            if cx.uses_ambient_credentials() {
+                out.report(
+                    meta,
+                    expr.span,
+                    format!("CORS allows credentials from any origin{resource} ({how}): any website can read responses with the user's cookies"),
+                );
+            } else {
+                out.report_with(
+                    meta,
+                    expr.span,
+                    format!("CORS allows credentials from any origin{resource} ({how}), but the project sets and reads no cookies, keeps no session and asks for no HTTP Basic or Digest login: any website can call it and read the answers, with the user's credentials only if something in front of it (a proxy's login, client certificates) adds them"),
+                    meta.severity,
+                    Confidence::Low,
+                );
+            }
             return;
         }
     }

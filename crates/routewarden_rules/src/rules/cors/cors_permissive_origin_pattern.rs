@@ -1,8 +1,8 @@
 use crate::context::FileContext;
-use crate::cors_policy::{pattern_problems, policies};
+use crate::cors_policy::{CorsLibrary, pattern_problems, policies};
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::rule::{Rule, RuleMeta, Severity};
+use crate::rule::{Confidence, Rule, RuleMeta, Severity};
 use routewarden_python::ast::{Call, Expr};
 
 declare_rule! {
@@ -20,7 +20,10 @@ declare_rule! {
     /// (`CORS_ORIGINS`) are checked where a `CORS(...)` or `@cross_origin(...)` call uses them;
     /// a decorator using the same configured origins as a `CORS(...)` call is not reported again
     /// for them.
-    /// Severity is high when credentials are allowed.
+    /// Severity is high when credentials are allowed. A loose pattern whose every origin is the
+    /// local machine (`http://.*localhost:[0-9]+`, `http://(localhost|127.0.0.1)(:\d+)?`) or a
+    /// single-label name no one can register on the internet is a development set-up: reported
+    /// at low severity and confidence.
     ///
     /// ## Why is this dangerous
     /// An attacker registers a domain the pattern accepts, or uses a sandboxed iframe (which
@@ -59,13 +62,17 @@ impl Rule for CorsPermissiveOriginPattern {
 
     fn on_call(&self, cx: &FileContext, expr: &Expr, call: &Call, out: &mut Findings) {
         let meta = &CORS_PERMISSIVE_ORIGIN_PATTERN;
+        // A loose pattern admitting only the local machine, reported when no policy of the call
+        // has a real problem.
+        let mut development: Option<String> = None;
         for policy in policies(cx, call) {
             let severity = if policy.credentials {
                 Severity::High
             } else {
                 meta.severity
             };
-            let mut problems: Vec<String> = Vec::new();
+            // Each problem, with whether it is a loose pattern admitting only the local machine.
+            let mut problems: Vec<(String, bool)> = Vec::new();
             // Only the plain-http check below depends on the call's own credentials.
             let origins_reported = policy.origins_reported_elsewhere;
             let source = if policy.origins_from_config {
@@ -74,8 +81,18 @@ impl Rule for CorsPermissiveOriginPattern {
                 ""
             };
             for regex in policy.regexes.iter().filter(|_| !origins_reported) {
-                for p in pattern_problems(regex, policy.library) {
-                    problems.push(format!("origin pattern `{regex}`{source}: {p}"));
+                let found = pattern_problems(regex, policy.library);
+                if found.is_empty() {
+                    continue;
+                }
+                if loopback_only(regex, policy.library) {
+                    problems.push((format!(
+                        "origin pattern `{regex}`{source} is loose, but every origin it admits is the local machine or a single-label name no one can register: a development set-up"
+                    ), true));
+                    continue;
+                }
+                for p in found {
+                    problems.push((format!("origin pattern `{regex}`{source}: {p}"), false));
                 }
             }
             if !origins_reported
@@ -84,10 +101,11 @@ impl Rule for CorsPermissiveOriginPattern {
                     .iter()
                     .any(|o| o.text.eq_ignore_ascii_case("null"))
             {
-                problems.push(
+                problems.push((
                     "the `null` origin is allowed, which sandboxed iframes of any site send"
                         .to_string(),
-                );
+                    false,
+                ));
             }
             if policy.credentials
                 && let Some(o) = policy.origins.iter().find(|o| {
@@ -96,17 +114,165 @@ impl Rule for CorsPermissiveOriginPattern {
                         .is_some_and(|rest| !is_loopback(rest))
                 })
             {
-                problems.push(format!(
-                    "`{}` is a plain-http origin trusted with credentials",
-                    o.text
+                problems.push((
+                    format!(
+                        "`{}` is a plain-http origin trusted with credentials",
+                        o.text
+                    ),
+                    false,
                 ));
             }
-            if let Some(first) = problems.first() {
+            // A real problem goes first when a loopback-only pattern sits beside it.
+            if let Some((first, _)) = problems.iter().find(|(_, loopback)| !loopback) {
                 out.report_with_severity(meta, expr.span, first.clone(), severity);
                 return;
             }
+            if development.is_none() {
+                development = problems.into_iter().next().map(|(p, _)| p);
+            }
+        }
+        if let Some(problem) = development {
+            out.report_with(meta, expr.span, problem, Severity::Low, Confidence::Low);
         }
     }
+}
+
+/// Whether every origin a loose pattern admits has a loopback host (`localhost`, a name ending
+/// in `localhost`, `127.` followed by digits and dots, `[::1]`) followed at most by a port:
+/// the unescaped dots of `127.0.0.1` and a `.*` before `localhost` then only let in single-label
+/// names, which no one can register on the internet. Starlette matches the whole origin;
+/// flask-cors only from the start, so there a host not followed by `$` or a required `:port`
+/// could run on (`http://localhost` admits `http://localhost.evil.net`).
+fn loopback_only(regex: &str, library: CorsLibrary) -> bool {
+    let body = regex.strip_prefix('^').unwrap_or(regex);
+    let (body, anchored) = match body.strip_suffix('$') {
+        Some(b) => (b, true),
+        None => (body, library == CorsLibrary::Starlette),
+    };
+    top_level_split(body, b'|').into_iter().all(|branch| {
+        let Some((_, rest)) = branch.split_once("://") else {
+            return false;
+        };
+        let (host, port) = split_port(rest);
+        port_only(port, anchored)
+            && host_alternatives(host)
+                .into_iter()
+                .all(loopback_host_pattern)
+    })
+}
+
+/// The byte positions of a pattern that are outside escapes and character classes, with the
+/// group depth before each.
+fn structure(pattern: &str) -> Vec<(usize, u8, u32)> {
+    let bytes = pattern.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut depth, mut class) = (0usize, 0u32, false);
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\\' {
+            i = i.saturating_add(2);
+            continue;
+        }
+        if class {
+            class = b != b']';
+        } else {
+            match b {
+                b'[' => class = true,
+                b')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            out.push((i, b, depth));
+            if b == b'(' {
+                depth = depth.saturating_add(1);
+            }
+        }
+        i = i.saturating_add(1);
+    }
+    out
+}
+
+/// `pattern` split at `sep` outside groups, classes and escapes.
+fn top_level_split(pattern: &str, sep: u8) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, b, depth) in structure(pattern) {
+        if b == sep && depth == 0 {
+            parts.push(pattern.get(start..i).unwrap_or_default());
+            start = i.saturating_add(1);
+        }
+    }
+    parts.push(pattern.get(start..).unwrap_or_default());
+    parts
+}
+
+/// The host part of what follows `://` and the rest: the host ends at the first `:` or
+/// `(:`/`(?::` group outside groups.
+fn split_port(rest: &str) -> (&str, &str) {
+    for (i, b, depth) in structure(rest) {
+        let tail = rest.get(i..).unwrap_or_default();
+        if depth == 0 && (b == b':' || tail.starts_with("(:") || tail.starts_with("(?::")) {
+            return (rest.get(..i).unwrap_or_default(), tail);
+        }
+    }
+    (rest, "")
+}
+
+/// Whether what follows the host can only be a port: nothing (when the pattern is anchored
+/// there), a required `:...`, or one `(:...)` group, optional only when anchored.
+fn port_only(port: &str, anchored: bool) -> bool {
+    if port.is_empty() {
+        return anchored;
+    }
+    if port.starts_with(':') {
+        return true;
+    }
+    let Some(close) = structure(port)
+        .into_iter()
+        .find(|&(_, b, depth)| b == b')' && depth == 0)
+        .map(|(i, _, _)| i)
+    else {
+        return false;
+    };
+    match port.get(close.saturating_add(1)..).unwrap_or_default() {
+        "" => true,
+        "?" => anchored,
+        _ => false,
+    }
+}
+
+/// The alternatives of a host part wrapped in one group (`(localhost|127.0.0.1)`), or the
+/// host part itself.
+fn host_alternatives(host: &str) -> Vec<&str> {
+    let closes_at_end = structure(host)
+        .into_iter()
+        .find(|&(_, b, depth)| b == b')' && depth == 0)
+        .is_some_and(|(i, _, _)| i.saturating_add(1) == host.len());
+    match host.strip_prefix('(') {
+        Some(inner) if closes_at_end => {
+            let inner = inner
+                .get(..inner.len().saturating_sub(1))
+                .unwrap_or_default();
+            let inner = inner.strip_prefix("?:").unwrap_or(inner);
+            top_level_split(inner, b'|')
+        }
+        _ => vec![host],
+    }
+}
+
+/// One host alternative that admits only loopback hosts or unregistrable single labels: it
+/// ends in `localhost`, it is `\[::1\]`, or it is `127` and then only digits and dots, ending
+/// in a digit (an unescaped dot makes a single label such as `127x0x0x1`, never a domain:
+/// top-level domains do not end in a digit).
+fn loopback_host_pattern(alternative: &str) -> bool {
+    let lower = alternative.to_ascii_lowercase();
+    if lower.ends_with("localhost") && !lower.ends_with("\\localhost") || lower == "\\[::1\\]" {
+        return true;
+    }
+    let plain = lower.replace("\\.", ".");
+    plain
+        .strip_prefix("127")
+        .is_some_and(|rest| rest.starts_with('.'))
+        && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && plain.ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether the authority of an origin (`localhost:3000`, `app.localhost`, `127.0.0.1:8080`,
@@ -141,5 +307,45 @@ mod loopback_tests {
         assert!(!is_loopback("localhost.example.com"));
         assert!(!is_loopback("127.0.0.1.example.com"));
         assert!(!is_loopback("app.example.com"));
+    }
+
+    #[test]
+    fn loopback_patterns() {
+        use super::{CorsLibrary, loopback_only};
+        let starlette = CorsLibrary::Starlette;
+        assert!(loopback_only(
+            r"http(s)?://(localhost|127.0.0.1)(:\d+)?",
+            starlette
+        ));
+        assert!(loopback_only(r"http://.*localhost:[0-9]+", starlette));
+        assert!(loopback_only(
+            r"https?://([a-z]+\.)?localhost(:\d+)?$",
+            starlette
+        ));
+        assert!(loopback_only(
+            r"http://127.0.0.1:\d+|http://localhost:\d+",
+            starlette
+        ));
+        assert!(!loopback_only(r"https://.*example.com", starlette));
+        assert!(!loopback_only(r"http://localhost.*", starlette));
+        assert!(!loopback_only(
+            r"http://(localhost|app.example.com)(:\d+)?",
+            starlette
+        ));
+        assert!(!loopback_only(r"http://127.0.0.1.*", starlette));
+        assert!(!loopback_only(
+            r"https?://\w*\.?local\.alerta\.io:?\d*/?.*",
+            CorsLibrary::FlaskCors
+        ));
+        // flask-cors matches from the start: the host could run on.
+        assert!(!loopback_only(r"http://127.0.0.1", CorsLibrary::FlaskCors));
+        assert!(!loopback_only(
+            r"http://localhost(:\d+)?",
+            CorsLibrary::FlaskCors
+        ));
+        assert!(loopback_only(
+            r"http://localhost:\d+",
+            CorsLibrary::FlaskCors
+        ));
     }
 }

@@ -3,7 +3,7 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::helpers::is_falsy_literal;
-use crate::rule::{ProjectContext, Rule, RuleMeta};
+use crate::rule::{ProjectContext, Rule, RuleMeta, Severity};
 use crate::rules::sess::cookie_transport::{COOKIE_TRANSPORT, FLAGS};
 use routewarden_model::ProjectModel;
 use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Span, Stmt};
@@ -29,7 +29,11 @@ declare_rule! {
     /// named for development or testing and test files are not reported. A name written inside
     /// a test that pins it to literals (`if SAMESITE in ["Strict", "Lax"]:` or
     /// `if SAMESITE == "Lax":`) holds one of them there, whatever the environment gave it: the
-    /// write is judged by those literals.
+    /// write is judged by those literals. A setting written only under an operator's opt-in
+    /// switch that is off when nothing is configured (`if AL_UNSECURED_UI:` with
+    /// `AL_UNSECURED_UI = os.environ.get("AL_UNSECURED_UI", "false").lower() == "true"`, `if
+    /// config.get("allow embedding", "Lax") is True:`) is reported at low severity, naming the
+    /// switch.
     ///
     /// ## Why is this dangerous
     /// Without `Secure` the session cookie is sent over plain HTTP, where anyone on the network
@@ -309,6 +313,67 @@ fn assigns_name(body: &[Stmt], name: &str) -> bool {
     })
 }
 
+/// The test of the outermost `if` whose body (not its `else`) holds the statement at `span` and
+/// that is false when nothing is configured: the operator's opt-in switch, as source text.
+fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Option<String> {
+    let module = &model.files[file];
+    let within = |s: Span| s.start <= span.start && span.end <= s.end;
+    let mut stmts = module.body();
+    loop {
+        let stmt = stmts
+            .iter()
+            .find(|s| within(s.span()) && s.span() != span)?;
+        if let Stmt::If { test, body, .. } = stmt
+            && body.iter().any(|s| within(s.span()))
+            && off_by_default(model, file, test)
+        {
+            return Some(routewarden_model::apps::one_line(
+                &module.span_text(test.span),
+            ));
+        }
+        stmts = stmt
+            .child_bodies()
+            .find(|b| b.iter().any(|s| within(s.span())))?;
+    }
+}
+
+/// Whether a test is false when the operator configures nothing: an environment read whose
+/// fallback is falsy (see [`unset_value`]), `x is True`/`x == True` where `x` falls back to
+/// something else (also a configuration mapping's `get("key", default)`), or an `and` with
+/// such an operand.
+fn off_by_default(model: &ProjectModel, file: usize, test: &Expr) -> bool {
+    if let Some(value) = unset_value(model, file, test, 0) {
+        return !value.truthy();
+    }
+    match &test.kind {
+        ExprKind::BoolOp {
+            op: BoolOp::And,
+            values,
+        } => values.iter().any(|v| off_by_default(model, file, v)),
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } => {
+            let ([CmpOp::Is | CmpOp::Eq], [right]) = (&ops[..], comparators.as_slice()) else {
+                return false;
+            };
+            if !matches!(right.kind, ExprKind::Bool(true)) {
+                return false;
+            }
+            let fallback = unset_value(model, file, left, 0).or_else(|| {
+                let call = left.as_call()?;
+                let (_, _, default) = crate::helpers::literal_key_get(call)?;
+                crate::cors_policy::is_mapping_get_with_default(model, file, &[], call)
+                    .then(|| Lit::of(default))
+                    .flatten()
+            });
+            fallback.is_some_and(|v| v != Lit::Bool(true))
+        }
+        _ => false,
+    }
+}
+
 fn insecure(key: &str, value: &Expr) -> bool {
     if key.ends_with("_SAMESITE") {
         matches!(value.kind, ExprKind::NoneLiteral)
@@ -348,6 +413,21 @@ fn switched_off(cx: &FileContext, value: &Expr, samesite: bool) -> Option<&'stat
     }
 }
 
+/// Reports a weak setting, at low severity naming the switch when an opt-in switch that is off
+/// by default guards it.
+fn report(model: &ProjectModel, span: Span, switched: String, what: &str, out: &mut Findings) {
+    let meta = &INSECURE_SESSION_COOKIE_CONFIG;
+    match opt_in_switch(model, out.file(), span) {
+        Some(switch) => out.report_with_severity(
+            meta,
+            span,
+            format!("{switched}, only when the operator turns on `{switch}` (off unless configured): {what}"),
+            Severity::Low,
+        ),
+        None => out.report(meta, span, format!("{switched}: {what}")),
+    }
+}
+
 const KEYS: &[&str] = &[
     "SESSION_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY",
@@ -382,10 +462,12 @@ impl Rule for InsecureSessionCookieConfig {
                     "cookie_secure" => "the authentication cookie is sent over plain HTTP",
                     _ => "scripts in the page can read the authentication cookie",
                 };
-                out.report(
-                    &INSECURE_SESSION_COOKIE_CONFIG,
+                report(
+                    cx.model,
                     expr.span,
-                    format!("CookieTransport's `{flag}` is switched off{unless}: {what}"),
+                    format!("CookieTransport's `{flag}` is switched off{unless}"),
+                    what,
+                    out,
                 );
             }
             return;
@@ -419,10 +501,12 @@ impl Rule for InsecureSessionCookieConfig {
             } else {
                 "the session cookie is sent over plain HTTP"
             };
-            out.report(
-                &INSECURE_SESSION_COOKIE_CONFIG,
+            report(
+                cx.model,
                 expr.span,
-                format!("Starlette's SessionMiddleware `{flag}` is switched off{unless}: {what}"),
+                format!("Starlette's SessionMiddleware `{flag}` is switched off{unless}"),
+                what,
+                out,
             );
         }
     }
@@ -464,11 +548,8 @@ impl Rule for InsecureSessionCookieConfig {
                 "scripts in the page can read the cookie"
             };
             let mut f = Findings::new(write.file);
-            f.report(
-                &INSECURE_SESSION_COOKIE_CONFIG,
-                write.span,
-                format!("{} is switched off{unless}: {what}", write.place),
-            );
+            let switched = format!("{} is switched off{unless}", write.place);
+            report(cx.model, write.span, switched, what, &mut f);
             out.extend(f.into_vec());
         }
     }
