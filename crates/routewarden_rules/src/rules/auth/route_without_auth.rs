@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
     has_object_parameter, is_public_route, is_webhook, may_change_state, names_only_files,
-    names_protected_resource, only_searches,
+    names_only_settings, names_protected_resource, only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
@@ -38,7 +38,9 @@ declare_rule! {
     /// (a forum's index, categories, posts and user profiles; a public catalogue) serves public
     /// reads by design; a read-only route reported there only for a word of its path (an
     /// open-data portal's `GET /organizations/<org>/`, its writes behind a login) is reported
-    /// at low confidence, the word alone telling no public record from a private one. A route
+    /// at low confidence, the word alone telling no public record from a private one, and so is
+    /// an open `GET /api/settings` whose path names nothing else (often the configuration a
+    /// client reads before anyone logs in); not a path naming a credential (`/api_key`). A route
     /// whose handler only redirects (`return RedirectResponse(url=...)`,
     /// whatever its method: an old endpoint sending clients on to its replacement, which answers
     /// for itself; also after reading request parameters into the URL, with `url_for` or a
@@ -464,7 +466,8 @@ impl Rule for RouteWithoutAuth {
             // a login for some routes but serves half or more of its other read-only pages to
             // everyone (an open-data portal's `GET /organizations/<org>/`, its writes under
             // `@api.secure`): the developer chose public reads, and the word alone cannot tell
-            // a public record from a private one.
+            // a public record from a private one. So with settings read with GET: a client's
+            // configuration as often as a secret.
             let mut public_reads = false;
             // A route its app's guard deliberately lets through is public by decision; report
             // it only when it exposes a protected resource.
@@ -501,24 +504,34 @@ impl Rule for RouteWithoutAuth {
                     only_serves_files(&methods) && serves_under_folder(&methods)
                 })
             }) {
-                // Not for a route protected under a condition (its siblings are, often under
-                // the same one), nor for a path naming a credential (`/users/{id}/api_key`,
-                // `/secret/conversations`), which no catalogue publishes.
-                public_reads = !may_change_state(&route.methods)
-                    && protected_siblings > 0
-                    && read_open > 0
-                    && read_open
-                        >= read_protected.saturating_add(read_public.saturating_sub(read_open))
+                // Only a read-only route with no protection at all (one protected under a
+                // condition has siblings under the same one), and not one whose path names a
+                // credential (`/users/{id}/api_key`, `/secret/conversations`), which no
+                // catalogue publishes and no client needs before logging in.
+                let open_read = !may_change_state(&route.methods)
                     && security.auth.is_empty()
                     && !crate::route_paths::literal_segments(path).iter().any(|s| {
                         is_credential_name(s) || s.strip_suffix('s').is_some_and(is_credential_name)
                     });
-                Some(if public_reads {
+                let catalogue = open_read
+                    && protected_siblings > 0
+                    && read_open > 0
+                    && read_open
+                        >= read_protected.saturating_add(read_public.saturating_sub(read_open));
+                let settings = open_read && names_only_settings(path);
+                public_reads = catalogue || settings;
+                Some(if catalogue {
                     format!(
                         "its path names a protected resource (`{resource}`), though its router \
                          requires a login for {protected_siblings} other routes and serves \
                          {read_open} of its other read-only pages to everyone: its reads may \
                          be public by design"
+                    )
+                } else if settings {
+                    format!(
+                        "its path names a protected resource (`{resource}`), though settings \
+                         read with GET are often the configuration a client needs before anyone \
+                         logs in"
                     )
                 } else {
                     format!("its path names a protected resource (`{resource}`)")
