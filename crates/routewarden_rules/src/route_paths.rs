@@ -590,10 +590,22 @@ pub fn names_protected_resource(path: &str) -> Option<String> {
 /// Whether every protected resource the path names is a file (`/api/media_file`,
 /// `/files/{name}`): the word may only say what the route answers.
 pub fn names_only_files(path: &str) -> bool {
-    let file = |w: &str| matches!(w, "file" | "files");
+    names_only(path, |w| matches!(w, "file" | "files"))
+}
+
+/// Whether every protected resource the path names is settings (`/api/v1/settings`,
+/// `/client/component/settings-content`): the configuration a client reads to draw itself,
+/// often before anyone logs in.
+pub fn names_only_settings(path: &str) -> bool {
+    names_only(path, |w| w == "settings")
+}
+
+/// Whether every sensitive word of the path's segments, and every segment that is one,
+/// satisfies `kind`.
+fn names_only(path: &str, kind: impl Fn(&str) -> bool) -> bool {
     literal_segments(path).iter().all(|s| {
-        (!SENSITIVE_WORDS.contains(&s.as_str()) || file(s))
-            && words(s).all(|w| !SENSITIVE_WORDS.contains(&w) || file(w))
+        (!SENSITIVE_WORDS.contains(&s.as_str()) || kind(s))
+            && words(s).all(|w| !SENSITIVE_WORDS.contains(&w) || kind(w))
     })
 }
 
@@ -1055,6 +1067,10 @@ mod tests {
         assert!(names_only_files("/files/<path:name>"));
         assert!(!names_only_files("/users/{id}/files"));
         assert!(!names_only_files("/account_files"));
+        assert!(names_only_settings("/api/v1/settings"));
+        assert!(names_only_settings("/client/component/settings-content"));
+        assert!(!names_only_settings("/users/{id}/settings"));
+        assert!(!names_only_settings("/admin/settings"));
         assert!(!is_public("/users/{id}", "get_user", &[]));
         assert!(is_public("/status", "s", &["/status".to_string()]));
         assert!(is_public(

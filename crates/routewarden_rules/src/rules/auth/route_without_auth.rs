@@ -1,9 +1,9 @@
-use crate::credentials::is_constant_name;
+use crate::credentials::{is_constant_name, is_credential_name};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{
     has_object_parameter, is_public_route, is_webhook, may_change_state, names_only_files,
-    names_protected_resource, only_searches,
+    names_only_settings, names_protected_resource, only_searches,
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
@@ -36,7 +36,12 @@ declare_rule! {
     /// them are protected. A
     /// router whose members' forms and actions are protected but whose other pages are public
     /// (a forum's index, categories, posts and user profiles; a public catalogue) serves public
-    /// reads by design. A route whose handler only redirects (`return RedirectResponse(url=...)`,
+    /// reads by design; a read-only route reported there only for a word of its path (an
+    /// open-data portal's `GET /organizations/<org>/`, its writes behind a login) is reported
+    /// at low confidence, the word alone telling no public record from a private one, and so is
+    /// an open `GET /api/settings` whose path names nothing else (often the configuration a
+    /// client reads before anyone logs in); not a path naming a credential (`/api_key`). A route
+    /// whose handler only redirects (`return RedirectResponse(url=...)`,
     /// whatever its method: an old endpoint sending clients on to its replacement, which answers
     /// for itself; also after reading request parameters into the URL, with `url_for` or a
     /// project helper named `url_for_*`, and refusing a missing one) is not sensitive, nor is a transparent reverse proxy that catches every path
@@ -431,7 +436,9 @@ impl Rule for RouteWithoutAuth {
                     *siblings.entry(m.route).or_default() |= surface.security[j].requires_login();
                 }
             }
-            let (mut read_protected, mut read_public) = (0usize, 0usize);
+            // `read_open`: the public ones that no protection reaches at all (neither a token,
+            // a per-object check nor a guard under a setting).
+            let (mut read_protected, mut read_public, mut read_open) = (0usize, 0usize, 0usize);
             for (j, m) in surface.mounted.iter().enumerate() {
                 if m.route == mounted.route
                     || m.chain.first() != mounted.chain.first()
@@ -444,6 +451,9 @@ impl Rule for RouteWithoutAuth {
                     read_protected += 1;
                 } else {
                     read_public += 1;
+                    if surface.security[j].auth.is_empty() {
+                        read_open += 1;
+                    }
                 }
             }
             let protected_siblings = siblings.values().filter(|&&p| p).count();
@@ -452,6 +462,13 @@ impl Rule for RouteWithoutAuth {
             // members' forms and actions (a forum's index, categories and profiles; a public
             // catalogue) reads publicly by design.
             let reads_mostly_protected = read_public == 0 || read_protected > read_public;
+            // A read-only route reported only for a word of its path, in a router that requires
+            // a login for some routes but serves half or more of its other read-only pages to
+            // everyone (an open-data portal's `GET /organizations/<org>/`, its writes under
+            // `@api.secure`): the developer chose public reads, and the word alone cannot tell
+            // a public record from a private one. So with settings read with GET: a client's
+            // configuration as often as a secret.
+            let mut public_reads = false;
             // A route its app's guard deliberately lets through is public by decision; report
             // it only when it exposes a protected resource.
             let reason = if security.hook_exempt {
@@ -487,9 +504,38 @@ impl Rule for RouteWithoutAuth {
                     only_serves_files(&methods) && serves_under_folder(&methods)
                 })
             }) {
-                Some(format!(
-                    "its path names a protected resource (`{resource}`)"
-                ))
+                // Only a read-only route with no protection at all (one protected under a
+                // condition has siblings under the same one), and not one whose path names a
+                // credential (`/users/{id}/api_key`, `/secret/conversations`), which no
+                // catalogue publishes and no client needs before logging in.
+                let open_read = !may_change_state(&route.methods)
+                    && security.auth.is_empty()
+                    && !crate::route_paths::literal_segments(path).iter().any(|s| {
+                        is_credential_name(s) || s.strip_suffix('s').is_some_and(is_credential_name)
+                    });
+                let catalogue = open_read
+                    && protected_siblings > 0
+                    && read_open > 0
+                    && read_open
+                        >= read_protected.saturating_add(read_public.saturating_sub(read_open));
+                let settings = open_read && names_only_settings(path);
+                public_reads = catalogue || settings;
+                Some(if catalogue {
+                    format!(
+                        "its path names a protected resource (`{resource}`), though its router \
+                         requires a login for {protected_siblings} other routes and serves \
+                         {read_open} of its other read-only pages to everyone: its reads may \
+                         be public by design"
+                    )
+                } else if settings {
+                    format!(
+                        "its path names a protected resource (`{resource}`), though settings \
+                         read with GET are often the configuration a client needs before anyone \
+                         logs in"
+                    )
+                } else {
+                    format!("its path names a protected resource (`{resource}`)")
+                })
             } else if has_object_parameter(path)
                 && protected_siblings > 0
                 && reads_mostly_protected
@@ -554,6 +600,18 @@ impl Rule for RouteWithoutAuth {
                 // `Route("/purge", endpoint=purge)` with `purge` imported from a library: its
                 // code, which usually checks the caller itself (Flask-Security's views), is not
                 // analysed. `routes` lists it; a finding would be a guess.
+            } else if public_reads {
+                f.report_with(
+                    &ROUTE_WITHOUT_AUTH,
+                    route.span,
+                    format!(
+                        "{} {} can be called without authentication: {reason}",
+                        route.methods.join(","),
+                        path
+                    ),
+                    ROUTE_WITHOUT_AUTH.severity,
+                    Confidence::Low,
+                );
             } else if conditional.is_empty() {
                 f.report(
                     &ROUTE_WITHOUT_AUTH,
