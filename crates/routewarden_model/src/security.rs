@@ -448,6 +448,9 @@ impl Switch {
     }
 }
 
+/// A limit applied by hand: the file and the function holding it, and its span.
+type HandLimit<'a> = (usize, &'a Function, Span);
+
 /// What a project function called from a handler does for a login: the project functions it
 /// calls, whether it reads the password the caller sent, and a limit on attempts it applies.
 struct HelperFacts<'a> {
@@ -473,7 +476,7 @@ struct Judge<'a, 'm> {
     /// What each hook function checks, whatever the route: hooks are judged once per route.
     hook_memo: RefCell<HashMap<(usize, u32), Verdict>>,
     /// The limit each hook function applies (see [`Judge::hook_limit`]).
-    hook_limit_memo: RefCell<HashMap<(usize, u32), Option<(usize, &'a Function, Span)>>>,
+    hook_limit_memo: RefCell<HashMap<(usize, u32), Option<HandLimit<'a>>>>,
     /// Whether each project decorator factory returns a limiter's decorator (see
     /// [`Judge::limit_wrapper`]).
     limit_wrapper_memo: RefCell<HashMap<(usize, u32), bool>>,
@@ -1652,7 +1655,7 @@ impl<'a> Judge<'a, '_> {
     /// The limit a hook applies by hand, in its body or in the project functions it calls (two
     /// calls deep): the function holding it and its span. Memoised: hooks are judged for
     /// every route they may cover.
-    fn hook_limit(&self, file: usize, hook: &'a Function) -> Option<(usize, &'a Function, Span)> {
+    fn hook_limit(&self, file: usize, hook: &'a Function) -> Option<HandLimit<'a>> {
         let key = (file, hook.span.start);
         if let Some(known) = self.hook_limit_memo.borrow().get(&key) {
             return *known;
