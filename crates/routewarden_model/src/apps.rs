@@ -11900,8 +11900,9 @@ fn instance_attribute_name(class: &Class, attr: &str) -> String {
 /// The object kept in attribute `attr` of a module-level instance of a project class
 /// (`app_state = ApplicationState()`, read here or imported) whose class declares the
 /// attribute with a framework type (`api: FastAPI`): `app_state.api = FastAPI(...)` in a
-/// function builds it, `app_state.api.include_router(...)` elsewhere mounts on it. Named for the
-/// class, as `self.api` is: the instances share it.
+/// function builds it, `app_state.api.include_router(...)` elsewhere mounts on it; or whose
+/// class builds it in a method (`self.blueprint = Blueprint(...)`). Named for the class, as
+/// `self.api` is: the instances share it.
 fn module_instance_attribute(
     model: &ProjectModel,
     file: usize,
@@ -11933,11 +11934,26 @@ fn module_instance_attribute(
         }
         _ => false,
     });
-    declared.then(|| ObjectId {
-        file: class_file,
-        scope: None,
-        name: instance_attribute_name(class, attr),
-    })
+    if declared {
+        return Some(ObjectId {
+            file: class_file,
+            scope: None,
+            name: instance_attribute_name(class, attr),
+        });
+    }
+    // `api = Service(app)` whose class keeps `self.blueprint = Blueprint(...)`: `api.blueprint`
+    // is that blueprint, the one its own methods register on (`@api.blueprint.before_request`).
+    class_hierarchy(model, class_file, class)
+        .into_iter()
+        .find_map(|(f, c)| {
+            instance_attribute_value(c, attr)
+                .filter(|v| is_construction(model, f, v))
+                .map(|_| ObjectId {
+                    file: f,
+                    scope: None,
+                    name: instance_attribute_name(c, attr),
+                })
+        })
 }
 
 /// The value of the first `self.attr = value` in a class's own methods. `self.api_app = None`

@@ -221,6 +221,8 @@ impl<'a> AttackSurface<'a> {
                     helper_memo: RefCell::new(HashMap::default()),
                     wrapped_memo: RefCell::new(HashMap::default()),
                     hook_memo: RefCell::new(HashMap::default()),
+                    hook_limit_memo: RefCell::new(HashMap::default()),
+                    limit_wrapper_memo: RefCell::new(HashMap::default()),
                     method_memo: RefCell::new(HashMap::default()),
                     limiter_calls: &limiter_calls,
                     hook_owner_stands_for_others: &hook_owner_stands_for_others,
@@ -446,6 +448,9 @@ impl Switch {
     }
 }
 
+/// A limit applied by hand: the file and the function holding it, and its span.
+type HandLimit<'a> = (usize, &'a Function, Span);
+
 /// What a project function called from a handler does for a login: the project functions it
 /// calls, whether it reads the password the caller sent, and a limit on attempts it applies.
 struct HelperFacts<'a> {
@@ -470,6 +475,11 @@ struct Judge<'a, 'm> {
     wrapped_memo: RefCell<HashMap<(usize, u32), Option<Verdict>>>,
     /// What each hook function checks, whatever the route: hooks are judged once per route.
     hook_memo: RefCell<HashMap<(usize, u32), Verdict>>,
+    /// The limit each hook function applies (see [`Judge::hook_limit`]).
+    hook_limit_memo: RefCell<HashMap<(usize, u32), Option<HandLimit<'a>>>>,
+    /// Whether each project decorator factory returns a limiter's decorator (see
+    /// [`Judge::limit_wrapper`]).
+    limit_wrapper_memo: RefCell<HashMap<(usize, u32), bool>>,
     /// Methods of class-based views, by (file, start) of the method and of the view's class.
     method_memo: RefCell<HashMap<(usize, u32, usize, u32), Verdict>>,
     /// Calls on limiters that take an object (`limiter.limit("5/minute")(bp)`), by that object.
@@ -1642,6 +1652,27 @@ impl<'a> Judge<'a, '_> {
         facts
     }
 
+    /// The limit a hook applies by hand, in its body or in the project functions it calls (two
+    /// calls deep): the function holding it and its span. Memoised: hooks are judged for
+    /// every route they may cover.
+    fn hook_limit(&self, file: usize, hook: &'a Function) -> Option<HandLimit<'a>> {
+        let key = (file, hook.span.start);
+        if let Some(known) = self.hook_limit_memo.borrow().get(&key) {
+            return *known;
+        }
+        let found = self
+            .helper_facts(file, hook)
+            .limit
+            .map(|span| (file, hook, span))
+            .or_else(|| {
+                self.called_helpers(file, &hook.body)
+                    .iter()
+                    .find_map(|(f, h)| h.limit.map(|span| (*f, h.function, span)))
+            });
+        self.hook_limit_memo.borrow_mut().insert(key, found);
+        found
+    }
+
     /// Project functions a body calls, and the project functions those call, up to two calls
     /// deep (`login()` → `login_user_session()` → `login_user()`), each once, with what they do.
     fn called_helpers(&self, file: usize, body: &'a [Stmt]) -> Vec<(usize, Rc<HelperFacts<'a>>)> {
@@ -2084,6 +2115,37 @@ impl<'a> Judge<'a, '_> {
         // Registered only in debug or test mode: absent in production.
         if matches!(when, When::DevOnly(_)) {
             return;
+        }
+        // A hook that applies a limiter to every request it sees (`apply_rate_limit()` calling
+        // `limiter.hit(...)` and raising `TooManyRequests`) limits the routes it covers.
+        if kind != HookKind::UrlValuePreprocessor
+            && let Some((limit_file, limiter, span)) = self.hook_limit(file, function)
+            && matches!(
+                self.coverage(file, function, None, mounted),
+                Coverage::Applies
+            )
+        {
+            let mechanism = if std::ptr::eq(limiter, function) {
+                format!("{} in hook {}", self.text(limit_file, span), function.name)
+            } else {
+                format!(
+                    "{} in {}(), called by hook {}",
+                    self.text(limit_file, span),
+                    limiter.name,
+                    function.name
+                )
+            };
+            sec.rate_limits.push(Protection {
+                mechanism,
+                level: if kind == HookKind::HttpMiddleware {
+                    Level::Middleware
+                } else {
+                    Level::Hook
+                },
+                via: via.clone(),
+                checks_role: false,
+                condition: None,
+            });
         }
         let key = (file, function.span.start);
         let known = self.hook_memo.borrow_mut().get(&key).copied();
@@ -6031,8 +6093,9 @@ impl<'a> Judge<'a, '_> {
             return (name.contains("rate_limit")
                 || name.contains("ratelimit")
                 || name.contains("throttle")
-                || limiting_argument)
-                .then_some(LimitDecorator::Limit);
+                || limiting_argument
+                || is_call && self.limit_wrapper(file, callee))
+            .then_some(LimitDecorator::Limit);
         };
         let is_limiter = self
             .apps
@@ -6044,13 +6107,77 @@ impl<'a> Judge<'a, '_> {
                 .instance_class(file, scope, value)
                 .is_some_and(|c| c.starts_with("slowapi") || c.starts_with("flask_limiter"));
         if !is_limiter {
-            return None;
+            return (is_call && self.limit_wrapper(file, callee)).then_some(LimitDecorator::Limit);
         }
         match attr.as_str() {
             "limit" | "shared_limit" if is_call => Some(LimitDecorator::Limit),
             "exempt" => Some(LimitDecorator::Exempt),
             _ => None,
         }
+    }
+
+    /// Whether `callee`, called as a decorator factory, is a project function that returns the
+    /// decorator of a limiter attached to an application: `def limit(*args, **kwargs): if
+    /// server.limiter: return server.limiter.limit(*args, **kwargs)`, also when the limiter is
+    /// a module-level slot (`limiter = None`) that a function of its module fills with
+    /// `Limiter(app=app)` (through `global limiter`). Memoised by the wrapper's definition.
+    fn limit_wrapper(&self, file: usize, callee: &Expr) -> bool {
+        let Some((def_file, Stmt::FunctionDef(wrapper))) =
+            self.model.project_definition(file, callee)
+        else {
+            return false;
+        };
+        let key = (def_file, wrapper.span.start);
+        if let Some(&known) = self.limit_wrapper_memo.borrow().get(&key) {
+            return known;
+        }
+        let scope = [wrapper.as_ref()];
+        let mut found = false;
+        crate::values::for_each_return(&wrapper.body, &mut |value| {
+            if found {
+                return;
+            }
+            let Some(call) = value.as_call() else { return };
+            let ExprKind::Attribute {
+                value: receiver,
+                attr,
+            } = &call.func.kind
+            else {
+                return;
+            };
+            if !matches!(attr.as_str(), "limit" | "shared_limit") {
+                return;
+            }
+            let limiter = self
+                .apps
+                .resolve_object(def_file, &scope, receiver)
+                .filter(|id| self.apps.kind(id).is_some_and(ObjectKind::is_limiter))
+                .or_else(|| self.limiter_filling_slot(def_file, receiver));
+            found = limiter.is_some_and(|id| self.apps.limiter_is_attached(&id));
+        });
+        self.limit_wrapper_memo.borrow_mut().insert(key, found);
+        found
+    }
+
+    /// The limiter a module-level slot holds at run time: `limiter = None` at the top of a
+    /// module, filled by a function of that module (`global limiter; limiter = Limiter(...)`),
+    /// which the application model keeps under the same name in that function.
+    fn limiter_filling_slot(&self, file: usize, slot: &Expr) -> Option<ObjectId> {
+        let (slot_file, Some(Stmt::Assign { value: Some(v), .. }), _) =
+            self.model.resolve_definition(file, slot)?
+        else {
+            return None;
+        };
+        if !matches!(v.kind, ExprKind::NoneLiteral) {
+            return None;
+        }
+        let name = slot.last_name()?;
+        let mut filled = self.apps.objects.iter().filter(|(id, o)| {
+            id.file == slot_file && id.scope.is_some() && id.name == name && o.kind.is_limiter()
+        });
+        // Only one: two functions building limiters under that name leave it unknown.
+        let (id, _) = filled.next()?;
+        filled.next().is_none().then(|| id.clone())
     }
 
     /// Whether a body (with nested functions, such as a decorator's wrapper) refuses

@@ -5,8 +5,8 @@ use crate::route_paths::{credential_endpoint, methods_unread};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
 use routewarden_model::ProjectModel;
-use routewarden_model::security::{credential_evidence, walk_exprs};
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
+use routewarden_python::ast::{BinOp, Call, CmpOp, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -30,9 +30,22 @@ declare_rule! {
     /// decorator handed such a callable (`@prepolicy(auth_timelimit, request)`) and
     /// limits enforced by hand in the handler (`login_limiter.is_limited(key)`) or, in a login,
     /// in the project functions it calls up to two calls deep (`login_user()` calling
-    /// `login_rate_limiter.check(username)`, or raising `TooManyRequests`/429);
-    /// `@limiter.exempt` removes a limit. A handler that reads nothing the client sends and
-    /// answers with a redirect (a `POST /login` that only sends the browser on to an identity
+    /// `login_rate_limiter.check(username)`, or raising `TooManyRequests`/429), a
+    /// `before_request` hook of the app or of the route's blueprint (or an HTTP middleware
+    /// function) that applies such a limiter itself or in the project functions it calls
+    /// (`apply_rate_limit_for_request()` hitting a `limits` limiter and raising
+    /// `TooManyRequests`), unless it lets the route through by name or path, a project
+    /// decorator factory returning an attached limiter's `limit(...)` (`@limit("3/minute")`
+    /// with `def limit(*args, **kwargs): return server.limiter.limit(*args, **kwargs)`, also
+    /// when `server.limiter` is a module-level `None` slot that a function of its module fills
+    /// with `Limiter(app=app)`), and failed attempts counted by hand: an `if` comparing a
+    /// counter read from a store with a threshold that refuses (`raise`, `abort(...)`,
+    /// `return`) before the credential is checked, in the handler or in a project function or
+    /// method it calls first (a form's `validate`), where the same function adds one to that
+    /// counter (`r.incr(key)`, `account.failed_logins += 1`); a counter never compared, a
+    /// threshold on a counter never increased, or a lockout tested only after the password
+    /// check limits nothing. `@limiter.exempt` removes a limit. A handler that reads nothing
+    /// the client sends and answers with a redirect (a `POST /login` that only sends the browser on to an identity
     /// provider) offers nothing to guess, nor does one that starts a login with a third party:
     /// it takes only path parameters naming no credential, reads nothing of the request, and
     /// answers an authorization URL built by an OAuth client library (authlib's
@@ -198,6 +211,11 @@ impl Rule for AuthEndpointWithoutRateLimit {
             // A reset or activation link whose token is checked by its signature: a guess
             // fails the check whatever the rate, so a limit protects nothing.
             if only_signed_token(cx.model, route.handler_file, route.handler) {
+                continue;
+            }
+            // Failed attempts counted by hand and refused past a threshold before the
+            // credential is checked: a limit written in the project.
+            if counts_attempts(cx.model, route.handler_file, route.handler, 2) {
                 continue;
             }
             if !reported.insert(mounted.route) {
@@ -1107,4 +1125,283 @@ fn is_signature_verifier(
         && model
             .instance_class(file, scope, receiver)
             .is_some_and(|c| c.starts_with("itsdangerous."))
+}
+
+/// Methods that add one to a counter kept in a store (redis, a cache).
+const INCREMENTS: &[&str] = &[
+    "incr",
+    "incrby",
+    "incr_by",
+    "increment",
+    "hincrby",
+    "inc_by",
+];
+
+/// Whether a function limits attempts by hand, itself or in the project functions and
+/// methods it calls before checking a credential (`depth` calls deep, `form.validate()` of a
+/// form class the handler builds): an `if` that compares a counter read from a store with a
+/// threshold and refuses (`raise`, `abort(...)`, `return`) before any credential check of
+/// its function, while the same function adds one to that counter (`r.incr(key)`,
+/// `account.failed_logins += 1`, `cache.set(key, count + 1)`), on each failure or on each
+/// attempt. A counter nobody compares, a threshold on a counter nobody increments, and a
+/// lockout tested only after the password was checked limit nothing.
+fn counts_attempts(model: &ProjectModel, file: usize, function: &Function, depth: u32) -> bool {
+    let check = first_credential_check(&function.body);
+    if refuses_counted_attempts(function, check) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found = found
+            || e.any(&mut |x| {
+                let Some(call) = x.as_call() else {
+                    return false;
+                };
+                if check.is_some_and(|at| x.span.start >= at) {
+                    return false;
+                }
+                called_function(model, file, function, call).is_some_and(|(f, def)| {
+                    !std::ptr::eq(def, function) && counts_attempts(model, f, def, depth - 1)
+                })
+            });
+    });
+    found
+}
+
+/// The project function or method a call in `function` runs: a function, a method of a
+/// module-level instance or class ([`resolve_callee`]), or a method of an instance of a project
+/// class the function builds (`form = LoginForm(request.form)`, then `form.validate()`;
+/// Flask-WTF's `validate_on_submit()` runs the class's `validate`).
+fn called_function<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    function: &Function,
+    call: &Call,
+) -> Option<(usize, &'m Function)> {
+    if let Some((f, def, _)) = resolve_callee(model, file, &call.func) {
+        return Some((f, def));
+    }
+    let ExprKind::Attribute { value, attr } = &call.func.kind else {
+        return None;
+    };
+    let local = value.as_name()?;
+    let built = assigned_values(&function.body, local)
+        .into_iter()
+        .find_map(Expr::as_call)?;
+    let (class_file, Stmt::ClassDef(class)) = model.project_definition(file, &built.func)? else {
+        return None;
+    };
+    let method = |name: &str| routewarden_model::apps::find_method(model, class_file, class, name);
+    let found = match attr.as_str() {
+        "validate_on_submit" => method("validate"),
+        name => method(name),
+    };
+    found.map(|(f, _, m)| (f, m))
+}
+
+/// Where the first check of a credential starts in a body: a call that checks one
+/// (`check_password_hash`, `verify_totp`, `totp.verify(code)`, `bcrypt.checkpw`,
+/// `compare_digest`, `authenticate`, `login_user`) or an equality test of a password
+/// (`user.password != hashed`).
+fn first_credential_check(body: &[Stmt]) -> Option<u32> {
+    let names_password = |e: &Expr| {
+        e.any(&mut |x| match &x.kind {
+            ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => is_password_key(n),
+            ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(is_password_key),
+            _ => false,
+        })
+    };
+    let mut first: Option<u32> = None;
+    walk_exprs(body, &mut |e| {
+        e.any(&mut |x| {
+            let checks = match &x.kind {
+                ExprKind::Call(c) => c.func.last_name().is_some_and(|n| {
+                    SECRET_CHECKS.contains(&n)
+                        || PASSWORD_CHECKS.contains(&n)
+                        || matches!(n, "verify" | "checkpw" | "compare_digest" | "login_user")
+                }),
+                ExprKind::Compare { .. } => x.comparisons().into_iter().any(|(l, op, r)| {
+                    matches!(op, CmpOp::Eq | CmpOp::NotEq)
+                        && (names_password(l) || names_password(r))
+                }),
+                _ => false,
+            };
+            if checks {
+                first = Some(first.map_or(x.span.start, |f| f.min(x.span.start)));
+            }
+            false
+        });
+    });
+    first
+}
+
+/// The name an expression is kept under: `r` for `r.get(key)`, `r.pipeline()` or
+/// `attempts[ip]`.
+fn root_name(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => root_name(value),
+        ExprKind::Call(c) => root_name(&c.func),
+        _ => None,
+    }
+}
+
+/// A counter a function adds one to: the store's name (`r` for `r.incr(key)`, also through
+/// `pipe = r.pipeline()`; `attempts` for `attempts[ip] += 1`; `cache` for `cache.set(key,
+/// count + 1)`), and for an attribute, its whole path (`account.failed_logins += 1`).
+struct Increment<'a> {
+    store: &'a str,
+    path: Option<Vec<&'a str>>,
+}
+
+fn increments(function: &Function) -> Vec<Increment<'_>> {
+    // `pipe = r.pipeline()`: the pipeline writes to `r`.
+    fn store_of<'a>(function: &'a Function, receiver: &'a Expr) -> Option<&'a str> {
+        let root = root_name(receiver)?;
+        let through = assigned_values(&function.body, root)
+            .into_iter()
+            .find_map(|v| v.as_call().and_then(|c| root_name(&c.func)));
+        Some(through.unwrap_or(root))
+    }
+    let mut out = Vec::new();
+    walk_stmts(&function.body, &mut |stmt| match stmt {
+        Stmt::AugAssign {
+            target,
+            op: BinOp::Add,
+            ..
+        } if matches!(
+            target.kind,
+            ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
+        ) =>
+        {
+            if let Some(store) = root_name(target) {
+                out.push(Increment {
+                    store,
+                    path: matches!(target.kind, ExprKind::Attribute { .. })
+                        .then(|| target.dotted_parts())
+                        .flatten(),
+                });
+            }
+        }
+        Stmt::Expr { value, .. } => {
+            if let Some(c) = value.as_call()
+                && let ExprKind::Attribute {
+                    value: receiver,
+                    attr,
+                } = &c.func.kind
+                && (INCREMENTS.contains(&attr.as_str())
+                    || matches!(attr.as_str(), "set" | "setex")
+                        && c.argument_values()
+                            .any(|a| matches!(a.kind, ExprKind::BinOp { op: BinOp::Add, .. })))
+                && let Some(store) = store_of(function, receiver)
+            {
+                out.push(Increment { store, path: None });
+            }
+        }
+        _ => {}
+    });
+    out
+}
+
+/// Whether `function` refuses past a count it keeps (see [`counts_attempts`]), before `check`
+/// (the start of its first credential check).
+fn refuses_counted_attempts(function: &Function, check: Option<u32>) -> bool {
+    let incremented = increments(function);
+    if incremented.is_empty() {
+        return false;
+    }
+    let mut refuses = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::If {
+            test, body, span, ..
+        } = stmt
+        else {
+            return;
+        };
+        if refuses || check.is_some_and(|at| span.start >= at) || !answers_at_once(body) {
+            return;
+        }
+        refuses = high_counts(test).into_iter().any(|counted| {
+            incremented.iter().any(|inc| match &inc.path {
+                Some(path) => counted.any(&mut |x| x.dotted_parts().as_ref() == Some(path)),
+                None => {
+                    let derived = derived_names(function, inc.store);
+                    counted.any(&mut |x| x.as_name().is_some_and(|n| derived.contains(&n)))
+                }
+            })
+        });
+    });
+    refuses
+}
+
+/// Whether a branch ends the request at once: a `raise`, `abort(...)`, or a `return` of a
+/// value (an answer, or `False` from a form's `validate`; a bare `return` in a helper only
+/// skips the rest of the helper).
+fn answers_at_once(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::Raise { .. } => true,
+        Stmt::Return { value, .. } => value
+            .as_ref()
+            .is_some_and(|v| !matches!(v.kind, ExprKind::NoneLiteral)),
+        Stmt::Expr { value, .. } => value
+            .as_call()
+            .is_some_and(|c| c.func.last_name() == Some("abort")),
+        _ => false,
+    })
+}
+
+/// The sides of a test that hold when they are large: `count` in `count > limit`,
+/// `count >= limit` or `limit < count`, also as an operand of `and`/`or`.
+fn high_counts(test: &Expr) -> Vec<&Expr> {
+    match &test.kind {
+        ExprKind::BoolOp { values, .. } => values.iter().flat_map(high_counts).collect(),
+        ExprKind::Compare { .. } => test
+            .comparisons()
+            .into_iter()
+            .filter_map(|(left, op, right)| match op {
+                CmpOp::Gt | CmpOp::GtE => Some(left),
+                CmpOp::Lt | CmpOp::LtE => Some(right),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The store's name and the locals holding values read from it, directly or through other
+/// such locals (`failed = r.get(key)`, `total += int(val)` with `val = r.get(k)`).
+fn derived_names<'a>(function: &'a Function, store: &'a str) -> Vec<&'a str> {
+    let mut names = vec![store];
+    for _ in 0..3 {
+        let before = names.len();
+        walk_stmts(&function.body, &mut |stmt| {
+            let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => (targets.iter().collect(), value),
+                Stmt::AugAssign { target, value, .. } => (vec![target.as_ref()], value),
+                Stmt::For { target, iter, .. } => (vec![target.as_ref()], iter.as_ref()),
+                _ => return,
+            };
+            if !value.any(&mut |x| x.as_name().is_some_and(|n| names.contains(&n))) {
+                return;
+            }
+            for t in targets {
+                if let Some(n) = t.as_name()
+                    && !names.contains(&n)
+                {
+                    names.push(n);
+                }
+            }
+        });
+        if names.len() == before {
+            break;
+        }
+    }
+    names
 }
