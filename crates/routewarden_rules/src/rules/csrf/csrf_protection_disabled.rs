@@ -1,8 +1,8 @@
 use crate::config_writes::config_writes;
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::flask_usage::{reads_caller_state, uses_any, uses_cookie_sessions};
-use crate::helpers::is_falsy_literal;
+use crate::flask_usage::{is_test_file, reads_caller_state, uses_any, uses_cookie_sessions};
+use crate::helpers::{for_each_call, is_falsy_literal};
 use crate::provider_callback::authenticates_provider_callback;
 use crate::route_paths::{is_state_changing, may_change_state};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
@@ -11,19 +11,21 @@ use routewarden_model::apps::class_lineage;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{Level, Protection};
 use routewarden_model::security::{walk_exprs, walk_stmts};
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{Call, Expr, ExprKind, Function, ParamKind, Span, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it finds
     /// CSRF protection switched off: `WTF_CSRF_ENABLED = False` (or `WTF_CSRF_CHECK_DEFAULT =
     /// False`) in any configuration form outside test code and test or development
-    /// configuration classes; `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a
-    /// blueprint with one, of an application that keeps users in cookie sessions (Flask's `session` or
-    /// Flask-Login), unless the route authenticates with a token or signature rather than the
-    /// cookie (`@jwt_required()`, a `before_request` hook verifying a webhook signature, or a
-    /// first statement (after other refusals) `if not api_verify(): return ..., 403` whose
-    /// project helper takes a key
+    /// configuration classes (`WTF_CSRF_CHECK_DEFAULT = False` at low confidence, naming the
+    /// functions, when the project calls its `CSRFProtect`'s `protect()` itself, as where only
+    /// the browser form asks for the check); `@csrf.exempt` on a state-changing route, or
+    /// `csrf.exempt(bp)` on a blueprint with one, of an application that keeps users in cookie
+    /// sessions (Flask's `session` or Flask-Login), unless the route authenticates with a token
+    /// or signature rather than the cookie (`@jwt_required()`, a `before_request` hook verifying
+    /// a webhook signature, or a first statement (after other refusals) `if not api_verify():
+    /// return ..., 403` whose project helper takes a key
     /// from the query, the body or a header and logs in the user it names, or never consults the
     /// session's user; a helper that reads the key only from a cookie, or checks `current_user`,
     /// is no such guard) or only
@@ -324,11 +326,31 @@ impl Rule for CsrfProtectionDisabled {
         }) {
             if is_falsy_literal(write.value) && !matches!(write.value.kind, ExprKind::NoneLiteral) {
                 let mut f = Findings::new(write.file);
-                f.report(
-                    &CSRF_PROTECTION_DISABLED,
-                    write.span,
-                    format!("{} turns CSRF protection off", write.place),
-                );
+                let message = format!("{} turns CSRF protection off", write.place);
+                // Checks off by default, but the project asks for them where it takes forms:
+                // the question left is whether every other cookie-authenticated form does.
+                let checkers = if write.key == "WTF_CSRF_CHECK_DEFAULT" {
+                    functions_calling_protect(cx.model)
+                } else {
+                    Vec::new()
+                };
+                if checkers.is_empty() {
+                    f.report(&CSRF_PROTECTION_DISABLED, write.span, message);
+                } else {
+                    let named: Vec<String> = checkers.iter().map(|n| format!("`{n}`")).collect();
+                    f.report_with(
+                        &CSRF_PROTECTION_DISABLED,
+                        write.span,
+                        format!(
+                            "{message} by default; {} call{} CSRFProtect's protect() itself: \
+                             check that no other view takes a cookie-authenticated form",
+                            named.join(", "),
+                            if named.len() == 1 { "s" } else { "" },
+                        ),
+                        CSRF_PROTECTION_DISABLED.severity,
+                        Confidence::Low,
+                    );
+                }
                 out.extend(f.into_vec());
             }
         }
@@ -485,6 +507,76 @@ impl Rule for CsrfProtectionDisabled {
     }
 }
 
+/// The project functions (outside test code) that call a `CSRFProtect`'s `protect()`, which
+/// checks the request's token whatever `WTF_CSRF_CHECK_DEFAULT` says: on the instance itself
+/// (`csrf.protect()` with `csrf = CSRFProtect(app)`), or on a parameter that a call of the
+/// function passes the instance (`view_func=lambda: create_user_ui(csrf)`, as MLflow does).
+/// Sorted, without repeats.
+fn functions_calling_protect(model: &ProjectModel) -> Vec<String> {
+    let mut names = Vec::new();
+    for (index, module) in model.files.iter().enumerate() {
+        if is_test_file(module) || !module.parsed.attributes.may_contain("protect") {
+            continue;
+        }
+        for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
+            let (Some((receiver, "protect")), Some(function)) = (call.method(), scope.last())
+            else {
+                return;
+            };
+            let is_csrf = |file: usize, scope: &[&Function], e: &Expr| {
+                model
+                    .instance_class(file, scope, e)
+                    .is_some_and(|c| CSRF_CLASSES.contains(&c.as_str()))
+            };
+            if is_csrf(index, scope, receiver)
+                || receiver
+                    .as_name()
+                    .is_some_and(|param| passed_by_callers(model, index, function, param, &is_csrf))
+            {
+                names.push(function.name.to_string());
+            }
+        });
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A call of the project function `function` (defined in `def_file`), resolved to it by name,
+/// passes a value accepted by `accepts` as its parameter `param`.
+fn passed_by_callers(
+    model: &ProjectModel,
+    def_file: usize,
+    function: &Function,
+    param: &str,
+    accepts: &impl Fn(usize, &[&Function], &Expr) -> bool,
+) -> bool {
+    let Some(position) = function.params.iter().position(|p| {
+        p.name == param && matches!(p.kind, ParamKind::Positional | ParamKind::PositionalOnly)
+    }) else {
+        return false;
+    };
+    let mut passed = false;
+    for (file, module) in model.files.iter().enumerate() {
+        if passed || !module.may_mention(&function.name) {
+            continue;
+        }
+        for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
+            passed = passed
+                || (call.func.last_name() == Some(function.name.as_str())
+                    && matches!(
+                        model.resolve_definition(file, &call.func),
+                        Some((f, Some(Stmt::FunctionDef(def)), _))
+                            if f == def_file && std::ptr::eq(&**def, function)
+                    )
+                    && call
+                        .argument(param, position)
+                        .is_some_and(|argument| accepts(file, scope, argument)));
+        });
+    }
+    passed
+}
+
 /// The calls `X.extensions["csrf"].exempt(...)` of the project, with the functions enclosing
 /// each and the span of its statement.
 fn extension_exempt_calls(model: &ProjectModel) -> Vec<(usize, Vec<&Function>, &Call, Span)> {
@@ -547,5 +639,26 @@ fn extension_exempt_app(call: &Call) -> Option<&Expr> {
             Some(value)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::helpers::test_support::findings_of;
+    use crate::rule::Confidence;
+
+    const APP: &str = "from flask import Flask, request\nfrom flask_wtf.csrf import CSRFProtect\napp = Flask(__name__)\ndef create_user_ui(csrf):\n    csrf.protect()\n    return request.form['name']\ndef create_app():\n    app.config['WTF_CSRF_CHECK_DEFAULT'] = False\n    csrf = CSRFProtect()\n    csrf.init_app(app)\n    app.add_url_rule('/ui', view_func=lambda: create_user_ui(csrf), methods=['POST'])\n    return app\n";
+
+    #[test]
+    fn check_default_off_names_the_views_that_check() {
+        let found = findings_of(&super::CsrfProtectionDisabled, &[("auth.py", APP)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, Confidence::Low);
+        assert!(found[0].message.contains("`create_user_ui` calls"));
+        // Without the instance passed, the parameter is some other object.
+        let other = APP.replace("create_user_ui(csrf),", "create_user_ui(None),");
+        let found = findings_of(&super::CsrfProtectionDisabled, &[("auth.py", &other)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, Confidence::Medium);
     }
 }
