@@ -1462,6 +1462,20 @@ fn collect_origins<'a>(
                     }
                     None => policy.origins_unknown = true,
                 },
+                // flask-cors matches a compiled pattern as a regular expression, whatever
+                // it looks like.
+                Some("re.compile") if policy.library == CorsLibrary::FlaskCors => {
+                    match call.args.first().and_then(|p| {
+                        model
+                            .resolve_value(file, scope, p)
+                            .expr
+                            .as_str()
+                            .map(String::from)
+                    }) {
+                        Some(pattern) => policy.regexes.push(pattern),
+                        None => policy.origins_unknown = true,
+                    }
+                }
                 // `str(origin)`
                 Some("builtins.str") if call.args.len() == 1 => collect_origins(
                     model,

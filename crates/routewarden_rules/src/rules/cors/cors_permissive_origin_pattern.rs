@@ -1,5 +1,5 @@
 use crate::context::FileContext;
-use crate::cors_policy::{CorsLibrary, pattern_problems, policies};
+use crate::cors_policy::{CorsLibrary, matches_everything, pattern_problems, policies};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::rule::{Confidence, Rule, RuleMeta, Severity};
@@ -10,7 +10,9 @@ declare_rule! {
     /// Origins that admit attacker-controlled sites: an `allow_origin_regex` or flask-cors regex
     /// origin with an unescaped dot (`https://app.example.com` matches `https://appxexample.com`),
     /// a wildcard running into the domain (`https://.*example.com` matches
-    /// `https://evilexample.com`), a flask-cors pattern without a `$` anchor; the `null` origin;
+    /// `https://evilexample.com`) or after the host (`http://localhost.*` matches
+    /// `http://localhost.evil.net`, also when a port must follow), a flask-cors pattern (a
+    /// regex-looking string or `re.compile(...)`) without a `$` anchor; the `null` origin;
     /// `http://` origins (any network attacker can act as them) when credentials are allowed,
     /// other than the local machine's (`localhost`, `*.localhost`, `127.0.0.1`, `[::1]`; not
     /// `localhost.example.com`). Patterns and origins read from settings or the environment
@@ -81,11 +83,14 @@ impl Rule for CorsPermissiveOriginPattern {
                 ""
             };
             for regex in policy.regexes.iter().filter(|_| !origins_reported) {
-                let found = pattern_problems(regex, policy.library);
+                let mut found = pattern_problems(regex, policy.library);
+                let runs_on = host_runs_on(regex);
+                let loose = runs_on.is_none();
+                found.extend(runs_on);
                 if found.is_empty() {
                     continue;
                 }
-                if loopback_only(regex, policy.library) {
+                if loose && loopback_only(regex, policy.library) {
                     problems.push((format!(
                         "origin pattern `{regex}`{source} is loose, but every origin it admits is the local machine or a single-label name no one can register: a development set-up"
                     ), true));
@@ -159,6 +164,91 @@ fn loopback_only(regex: &str, library: CorsLibrary) -> bool {
                 .into_iter()
                 .all(loopback_host_pattern)
     })
+}
+
+/// A wildcard admitting dots and letters that ends the host part of a branch after some host
+/// text (`http://localhost.*`, `https://app\.example\.com[^/]*`, also before a port): the
+/// host runs on into a domain anyone can register (`localhost.evil.net`). A wildcard that
+/// opens the host (`https://.*\.example\.com`) is judged by `pattern_problems`.
+fn host_runs_on(regex: &str) -> Option<String> {
+    if matches_everything(regex) {
+        return None;
+    }
+    let body = regex.strip_prefix('^').unwrap_or(regex);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    top_level_split(body, b'|').into_iter().find_map(|branch| {
+        let (_, rest) = branch.split_once("://")?;
+        let (host, _) = split_port(rest);
+        // An origin has no path: a `/` ends the host too.
+        let host = structure(host)
+            .into_iter()
+            .find(|&(_, b, depth)| b == b'/' && depth == 0)
+            .and_then(|(i, _, _)| host.get(..i))
+            .unwrap_or(host);
+        host_alternatives(host).into_iter().find_map(|alternative| {
+            let (prefix, wildcard) = trailing_wildcard(alternative)?;
+            let host = prefix.replace("\\.", ".");
+            let example = if host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            {
+                format!(" (e.g. `{host}.evil.net`)")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "`{wildcard}` after the host lets it run on into a domain an attacker registers{example}"
+            ))
+        })
+    })
+}
+
+/// The host text and the wildcard when a host alternative ends in `.*`, `.+`, `\S*`,
+/// `[^/]*`, `[\w.-]+` or `.{1,}` (inside a group or not) after some host text.
+fn trailing_wildcard(alternative: &str) -> Option<(&str, &str)> {
+    let trimmed = alternative.trim_end_matches([')', '?']);
+    let last = structure(trimmed).last().map(|&(i, b, _)| (i, b));
+    // The repetition must be unbounded and not escaped.
+    let stem = match last {
+        Some((i, b'*' | b'+')) if i.saturating_add(1) == trimmed.len() => trimmed.get(..i)?,
+        Some((i, b'}')) if i.saturating_add(1) == trimmed.len() && trimmed.ends_with(",}") => {
+            trimmed.get(..trimmed.rfind('{')?)?
+        }
+        _ => return None,
+    };
+    let atom_start = if stem.ends_with("\\S") && !stem.ends_with("\\\\S") {
+        stem.len().saturating_sub(2)
+    } else {
+        match structure(stem).last() {
+            Some(&(i, b'.', _)) if i.saturating_add(1) == stem.len() => i,
+            Some(&(i, b'[', _)) if stem.ends_with(']') => {
+                let class = stem.get(i.saturating_add(1)..stem.len().saturating_sub(1))?;
+                if !class_runs_on(class) {
+                    return None;
+                }
+                i
+            }
+            _ => return None,
+        }
+    };
+    let prefix = stem.get(..atom_start)?;
+    let wildcard = alternative.get(atom_start..trimmed.len())?;
+    prefix
+        .bytes()
+        .any(|b| b.is_ascii_alphanumeric())
+        .then_some((prefix, wildcard))
+}
+
+/// Whether a character class admits both dots and letters: a negated class that does not
+/// name the dot (`[^/]`, `[^:/]`), or one listing the dot with letters (`[\w.-]`, `[a-z.]`).
+fn class_runs_on(class: &str) -> bool {
+    match class.strip_prefix('^') {
+        Some(excluded) => !excluded.contains('.') && !excluded.contains("\\W"),
+        None => {
+            class.contains("\\S")
+                || class.contains('.') && ["\\w", "a-z", "A-Z"].iter().any(|l| class.contains(l))
+        }
+    }
 }
 
 /// The byte positions of a pattern that are outside escapes and character classes, with the
@@ -307,6 +397,41 @@ mod loopback_tests {
         assert!(!is_loopback("localhost.example.com"));
         assert!(!is_loopback("127.0.0.1.example.com"));
         assert!(!is_loopback("app.example.com"));
+    }
+
+    #[test]
+    fn hosts_that_run_on() {
+        use super::host_runs_on;
+        for runs_on in [
+            r"http://localhost.*",
+            r"^http://localhost.*$",
+            r"http://localhost.+:[0-9]+",
+            r"https?://(localhost|127\.0\.0\.1).*",
+            r"https://app\.example\.com[^/]*",
+            r"https://app\.example\.com[\w.-]+",
+            r"http://localhost\S*",
+            r"http://localhost(.*)",
+            r"http://localhost.{1,}",
+            r"https://app\.example\.com|http://localhost.*?",
+        ] {
+            assert!(host_runs_on(runs_on).is_some(), "{runs_on}");
+        }
+        for ends in [
+            r"http://localhost:\d+",
+            r"http://localhost(:\d+)?$",
+            r"https?://(localhost|127\.0\.0\.1)(:[0-9]+)?",
+            r"http://localhost:.*",
+            r"https://[a-z0-9-]+\.example\.com",
+            r"https://([a-z0-9-]+\.)*example\.com",
+            r"https://.*\.example\.com",
+            r"https?://.*",
+            r"(https?://)?.*",
+            r"http://localhost\.*",
+            r"http://localhost[\d.]*",
+            r"http://localhost/.*",
+        ] {
+            assert!(host_runs_on(ends).is_none(), "{ends}");
+        }
     }
 
     #[test]
