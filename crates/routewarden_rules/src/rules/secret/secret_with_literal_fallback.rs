@@ -7,7 +7,7 @@ use crate::helpers::{
     is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
     mapping_items_in, module_block_value, place_of, resolve_value_in_blocks, subscript_key,
 };
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{Confidence, Rule, RuleMeta};
 use routewarden_model::apps::{SETTINGS_FILE_READERS, every_return_of_called};
 use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_model::{ProjectModel, for_each_return};
@@ -53,7 +53,10 @@ declare_rule! {
     /// `os.urandom()`), classes named for development or testing, settings classes of modules
     /// named for them (`settings/local.py`), and a fallback constant the application refuses to
     /// start with (`if config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY: sys.exit(1)` anywhere in the
-    /// project, also when the refusal is skipped in debug or testing mode), nor a placeholder
+    /// project, also when the refusal is skipped in debug or testing mode), nor a literal
+    /// fallback refused the same way by its text (`if SECRET_KEY == "dev": raise ...`, also `in
+    /// ("", "dev")`; one refused only under other conditions of the test, `== "dev" and not
+    /// DEBUG`, is reported at low confidence naming them), nor a placeholder
     /// that a project function handed the key refuses on every path through it
     /// (`register_encryptor(secret_key=settings.AES_KEY)` whose helper starts with `if not
     /// secret_key or secret_key == PLACEHOLDER: raise ...`, followed up to three calls deep;
@@ -147,16 +150,22 @@ fn env_read<'c>(
 
 /// A setting of a configuration file's mapping read with a literal to fall back on,
 /// `cfg.get("secretkey", "dev")`: the setting and the literal. Asked only for a value stored as
-/// a signing key, outside test code, and unless the application refuses to start with that
-/// fallback.
-fn settings_read_with_fallback<'e>(cx: &FileContext, value: &'e Expr) -> Option<(&'e str, String)> {
+/// a signing key, outside test code, and unless the application always refuses to start with
+/// that fallback (the conditions of a refusal that asks more, see [`refusal_of`]).
+fn settings_read_with_fallback<'e>(
+    cx: &FileContext,
+    value: &'e Expr,
+) -> Option<(&'e str, String, Option<String>)> {
     let (mapping, key, fallback) = crate::helpers::literal_key_get(value.as_call()?)?;
     let text = literal_fallback(cx, fallback)?;
-    (!is_test_file(cx.file)
-        && (is_loaded_settings(cx.model, cx.file_index, &cx.functions, mapping, 0)
+    if is_test_file(cx.file)
+        || !(is_loaded_settings(cx.model, cx.file_index, &cx.functions, mapping, 0)
             || names_setting_of_unknown_mapping(cx, mapping, key))
-        && !refused_at_startup(cx, fallback))
-    .then_some((key, text))
+    {
+        return None;
+    }
+    let refused_unless = refusal_of(cx, fallback, &text, None)?;
+    Some((key, text, refused_unless))
 }
 
 /// `daconfig.get("secretkey", "dev")` where the setting is named for a signing key and the
@@ -396,13 +405,14 @@ fn literal_fallback(cx: &FileContext, expr: &Expr) -> Option<String> {
 /// `os.getenv("K") or "dev"`: the variable and the literal. A fallback constant the
 /// application refuses to start with (see [`refused_at_startup`]) is not one.
 /// A read of variable `var` with a literal fallback (its text), unless the application
-/// refuses to start with that fallback. `wanted` says which variables matter: it is asked
-/// before the project is searched for such a refusal.
+/// always refuses to start with that fallback; with the conditions of a refusal that asks more
+/// (see [`refusal_of`]). `wanted` says which variables matter: it is asked before the project
+/// is searched for such a refusal.
 fn read_with_fallback<'e>(
     cx: &FileContext,
     expr: &'e Expr,
     wanted: impl Fn(&str) -> bool,
-) -> Option<(&'e str, String)> {
+) -> Option<(&'e str, String, Option<String>)> {
     let (var, fallback, text) = match &expr.kind {
         ExprKind::Call(call) => {
             let (var, fallback) = env_read(cx, call, &wanted)?;
@@ -432,9 +442,12 @@ fn read_with_fallback<'e>(
         })?,
         _ => return None,
     };
-    (!refused_at_startup(cx, fallback)
-        && !constant_holding(cx, expr).is_some_and(|key| refused_by_helper(cx, &key, &text)))
-    .then_some((var, text))
+    let key = constant_holding(cx, expr);
+    let refused_unless = refusal_of(cx, fallback, &text, key.as_ref())?;
+    if key.is_some_and(|key| refused_by_helper(cx, &key, &text)) {
+        return None;
+    }
+    Some((var, text, refused_unless))
 }
 
 /// The qualified name of a module-level constant as `file` sees it: imported, or its own.
@@ -470,6 +483,56 @@ fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
                 constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
             })
     })
+}
+
+/// How the application refuses to start with the fallback `text`: `None` when it always does,
+/// `Some(None)` when it does not, `Some(Some(conditions))` when the refusal also asks other
+/// terms of its `and` (`KEY == "dev" and not DEBUG`): the key stays usable outside them, a
+/// finding of low confidence that names them. A named constant it refuses (see
+/// [`refused_at_startup`]) is always refused; a literal is refused by an `if` comparing the key
+/// (a module-level name holding the read) with the same literal (`KEY == "dev"`, `KEY in ("",
+/// "dev")`) whose branch raises or exits. Asked only for a
+/// fallback about to be reported; files are read again only when the project's refused literals
+/// (see [`startup_refusals`], gathered once) hold `text`.
+#[allow(clippy::option_option)]
+fn refusal_of(
+    cx: &FileContext,
+    fallback: &Expr,
+    text: &str,
+    key: Option<&KeyUse>,
+) -> Option<Option<String>> {
+    if refused_at_startup(cx, fallback) {
+        return None;
+    }
+    let Some(key) = key.filter(|_| cx.refused_at_startup(text)) else {
+        return Some(None);
+    };
+    // The refusal asking the fewest other conditions.
+    let mut fewest: Option<Vec<String>> = None;
+    for (file, module) in cx.model.files.iter().enumerate() {
+        for_each_refusal(cx.model, file, module.body(), &mut |compared, terms| {
+            // A literal compared with another value (a helper's parameter) refuses nothing.
+            if !compared.iter().any(|o| key.read_by(cx.model, file, &[], o)) {
+                return;
+            }
+            for operand in compared.iter().filter(|o| o.as_str() == Some(text)) {
+                let asked: Vec<String> = terms
+                    .iter()
+                    .filter(|t| {
+                        !(t.span.start <= operand.span.start && operand.span.end <= t.span.end)
+                    })
+                    .map(|t| routewarden_model::apps::one_line(&module.span_text(t.span)))
+                    .collect();
+                if fewest.as_ref().is_none_or(|f| asked.len() < f.len()) {
+                    fewest = Some(asked);
+                }
+            }
+        });
+    }
+    match fewest {
+        Some(asked) if asked.is_empty() => None,
+        asked => Some(asked.map(|a| a.join(" and "))),
+    }
 }
 
 /// Where the configured key is read at a call site: a module-level name bound to the read (by
@@ -672,7 +735,7 @@ fn refuses_parameter<'m>(
 pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
     let mut out = rustc_hash::FxHashSet::default();
     for (file, module) in model.files.iter().enumerate() {
-        for_each_refusal(model, file, module.body(), &mut |compared| {
+        for_each_refusal(model, file, module.body(), &mut |compared, _| {
             out.extend(
                 compared
                     .iter()
@@ -691,19 +754,21 @@ fn refuses_in(
     is_value: &dyn Fn(&Expr) -> bool,
 ) -> bool {
     let mut found = false;
-    for_each_refusal(model, file, body, &mut |compared| {
+    for_each_refusal(model, file, body, &mut |compared, _| {
         found |= compared.iter().any(|o| is_value(o));
     });
     found
 }
 
-/// Calls `f` with the operands of the equality tests (`x == VALUE`, either side, also inside
-/// `and`/`or`) of each `if` in `body`, at any depth, whose branch raises or exits the process.
+/// Calls `f` with the operands of the equality and membership tests (`x == VALUE`, either
+/// side, `x in (VALUE, ...)`, also inside `and`/`or`) of each `if` in `body`, at any depth,
+/// whose branch raises or exits the process, and with the terms of the test when it is an
+/// `and` (`KEY == VALUE and not DEBUG`), none otherwise.
 fn for_each_refusal(
     model: &ProjectModel,
     file: usize,
     body: &[Stmt],
-    f: &mut impl FnMut(&[&Expr]),
+    f: &mut impl FnMut(&[&Expr], &[Expr]),
 ) {
     for stmt in body {
         if let Stmt::If { test, body, .. } = stmt {
@@ -714,15 +779,30 @@ fn for_each_refusal(
                     ops,
                     comparators,
                 } = &e.kind
-                    && ops.iter().all(|op| matches!(op, CmpOp::Eq | CmpOp::Is))
+                    && ops
+                        .iter()
+                        .all(|op| matches!(op, CmpOp::Eq | CmpOp::Is | CmpOp::In))
                 {
                     compared.push(left.as_ref());
-                    compared.extend(comparators.iter());
+                    for (op, right) in ops.iter().zip(comparators) {
+                        if *op == CmpOp::In {
+                            compared.extend(right.elements_or_self());
+                        } else {
+                            compared.push(right);
+                        }
+                    }
                 }
                 false
             });
             if !compared.is_empty() && stops(model, file, body) {
-                f(&compared);
+                let terms: &[Expr] = match &test.kind {
+                    ExprKind::BoolOp {
+                        op: BoolOp::And,
+                        values,
+                    } => values,
+                    _ => &[],
+                };
+                f(&compared, terms);
             }
         }
         for child in stmt.child_bodies() {
@@ -768,18 +848,30 @@ fn message(var: &str, text: &str) -> String {
     )
 }
 
+/// Reports a fallback; one the application refuses to start with only under other conditions
+/// at low confidence, naming them.
+fn report(out: &mut Findings, span: Span, message: String, refused_unless: Option<String>) {
+    match refused_unless {
+        None => out.report(&SECRET_WITH_LITERAL_FALLBACK, span, message),
+        Some(conditions) => out.report_with(
+            &SECRET_WITH_LITERAL_FALLBACK,
+            span,
+            format!("{message}; the application refuses to start with it only when `{conditions}`"),
+            SECRET_WITH_LITERAL_FALLBACK.severity,
+            Confidence::Low,
+        ),
+    }
+}
+
 impl SecretWithLiteralFallback {
     /// Reads of a signing-key variable, reported where they are.
     fn check_read(&self, cx: &FileContext, expr: &Expr, out: &mut Findings) {
         let names = &cx.settings.secret_key_names;
-        if let Some((var, text)) = read_with_fallback(cx, expr, |v| is_signing_key_name(v, names))
+        if let Some((var, text, refused_unless)) =
+            read_with_fallback(cx, expr, |v| is_signing_key_name(v, names))
             && !exempt(cx)
         {
-            out.report(
-                &SECRET_WITH_LITERAL_FALLBACK,
-                expr.span,
-                message(var, &text),
-            );
+            report(out, expr.span, message(var, &text), refused_unless);
         }
     }
 
@@ -787,19 +879,21 @@ impl SecretWithLiteralFallback {
     /// (`app.secret_key = os.getenv("APP_KEY", "dev")`).
     fn check_stored(&self, cx: &FileContext, key: &str, value: &Expr, out: &mut Findings) {
         let names = &cx.settings.secret_key_names;
-        let Some((var, text)) = read_with_fallback(cx, value, |v| !is_signing_key_name(v, names))
-            .or_else(|| settings_read_with_fallback(cx, value))
+        let Some((var, text, refused_unless)) =
+            read_with_fallback(cx, value, |v| !is_signing_key_name(v, names))
+                .or_else(|| settings_read_with_fallback(cx, value))
         else {
             return;
         };
         if !exempt(cx) {
-            out.report(
-                &SECRET_WITH_LITERAL_FALLBACK,
+            report(
+                out,
                 value.span,
                 format!(
                     "{key} is read from {var}, which falls back to a hard-coded key when it is unset: {}",
                     describe_secret(&text)
                 ),
+                refused_unless,
             );
         }
     }
@@ -856,9 +950,9 @@ impl SecretWithLiteralFallback {
             } = stmt
                 && targets.iter().any(|t| place_of(t).as_ref() == Some(&place))
                 && let Some(text) = literal_fallback(cx, value)
-                && !refused_at_startup(cx, value)
+                && let Some(refused_unless) = refusal_of(cx, value, &text, None)
             {
-                out.report(&SECRET_WITH_LITERAL_FALLBACK, *span, message(var, &text));
+                report(out, *span, message(var, &text), refused_unless);
             }
         }
     }
