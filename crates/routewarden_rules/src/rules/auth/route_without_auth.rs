@@ -600,7 +600,7 @@ impl Rule for RouteWithoutAuth {
                 // `Route("/purge", endpoint=purge)` with `purge` imported from a library: its
                 // code, which usually checks the caller itself (Flask-Security's views), is not
                 // analysed. `routes` lists it; a finding would be a guess.
-            } else if public_reads {
+            } else if public_reads || conditional.is_empty() {
                 f.report_with(
                     &ROUTE_WITHOUT_AUTH,
                     route.span,
@@ -610,17 +610,11 @@ impl Rule for RouteWithoutAuth {
                         path
                     ),
                     ROUTE_WITHOUT_AUTH.severity,
-                    Confidence::Low,
-                );
-            } else if conditional.is_empty() {
-                f.report(
-                    &ROUTE_WITHOUT_AUTH,
-                    route.span,
-                    format!(
-                        "{} {} can be called without authentication: {reason}",
-                        route.methods.join(","),
-                        path
-                    ),
+                    if public_reads {
+                        Confidence::Low
+                    } else {
+                        ROUTE_WITHOUT_AUTH.confidence
+                    },
                 );
             } else {
                 let unless = conditional
