@@ -395,7 +395,15 @@ impl Origin<'_> {
                     q.strip_prefix(defining_module)
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
                 });
-            if !(imports_it || takes_self) || !names.iter().any(|n| source.may_mention(n)) {
+            // Elsewhere only `x.name(...)` can call it: ask the attribute filter alone.
+            let spelled = |n: &&str| {
+                if imports_it {
+                    source.may_mention(n)
+                } else {
+                    source.parsed.attributes.may_contain(n)
+                }
+            };
+            if !(imports_it || takes_self) || !names.iter().any(spelled) {
                 continue;
             }
             for_each_call_in_functions(source.body(), &mut |caller, call| {
