@@ -740,6 +740,19 @@ impl Expr {
         }
     }
 
+    /// The name an attribute, subscript or call chain starts from: `r` for
+    /// `r.pipeline().incr(key)`, `attempts` for `attempts[ip]`.
+    pub fn root_name(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n),
+            ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => {
+                value.root_name()
+            }
+            ExprKind::Call(c) => c.func.root_name(),
+            _ => None,
+        }
+    }
+
     pub fn is_string_literal(&self) -> bool {
         matches!(self.kind, ExprKind::Str(_) | ExprKind::Bytes(_))
     }

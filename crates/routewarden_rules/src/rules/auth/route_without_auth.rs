@@ -2274,10 +2274,10 @@ impl<'m> ReadOnly<'_, 'm> {
                 items.iter().all(|i| self.target(i, scope, built, depth))
             }
             ExprKind::Attribute { value, .. } => {
-                root_name(value).is_some_and(|r| scope.owned.contains(&r))
+                value.root_name().is_some_and(|r| scope.owned.contains(&r))
             }
             ExprKind::Subscript { value, slice } => {
-                root_name(value).is_some_and(|r| scope.owned.contains(&r))
+                value.root_name().is_some_and(|r| scope.owned.contains(&r))
                     && self.expr(slice, scope, depth)
             }
             _ => false,
@@ -2379,7 +2379,11 @@ impl<'m> ReadOnly<'_, 'm> {
         }
         // `await request.json()`, `request.headers.get(...)` on a Starlette request; not
         // `request.app.state.store.append(...)`.
-        if root_name(&call.func).is_some_and(|r| scope.request.contains(&r)) {
+        if call
+            .func
+            .root_name()
+            .is_some_and(|r| scope.request.contains(&r))
+        {
             return reads_request_data(&call.func, &scope.request);
         }
         // A builtin that only reads or converts, by its bare name (not every builtin has a
@@ -2405,7 +2409,7 @@ impl<'m> ReadOnly<'_, 'm> {
             {
                 return true;
             }
-            match root_name(value) {
+            match value.root_name() {
                 Some(r) if scope.owned.contains(&r) || bound.contains(&r) => return true,
                 None if !matches!(value.kind, ExprKind::Call(_)) => return true,
                 // `app.make_response("")` on the Flask application.
@@ -2544,7 +2548,7 @@ fn reads_request_data(e: &Expr, request: &[&str]) -> bool {
 fn fresh_value(module: &routewarden_model::SourceModule, func: &Expr) -> bool {
     let imports = &module.imports;
     if let ExprKind::Attribute { value, .. } = &func.kind
-        && root_name(value).is_none()
+        && value.root_name().is_none()
         && !matches!(value.kind, ExprKind::Call(_))
     {
         return true;
@@ -2573,14 +2577,4 @@ fn imports_resolve_builtin(
     model.files[file]
         .imports
         .resolves_to(base, &["builtins.dict", "builtins.list", "builtins.object"])
-}
-
-/// The name an attribute, subscript or call chain starts from.
-fn root_name(e: &Expr) -> Option<&str> {
-    match &e.kind {
-        ExprKind::Name(n) => Some(n),
-        ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => root_name(value),
-        ExprKind::Call(call) => root_name(&call.func),
-        _ => None,
-    }
 }

@@ -1238,17 +1238,6 @@ fn first_credential_check(body: &[Stmt]) -> Option<u32> {
     first
 }
 
-/// The name an expression is kept under: `r` for `r.get(key)`, `r.pipeline()` or
-/// `attempts[ip]`.
-fn root_name(expr: &Expr) -> Option<&str> {
-    match &expr.kind {
-        ExprKind::Name(n) => Some(n),
-        ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => root_name(value),
-        ExprKind::Call(c) => root_name(&c.func),
-        _ => None,
-    }
-}
-
 /// A counter a function adds one to: the store's name (`r` for `r.incr(key)`, also through
 /// `pipe = r.pipeline()`; `attempts` for `attempts[ip] += 1`; `cache` for `cache.set(key,
 /// count + 1)`), and for an attribute, its whole path (`account.failed_logins += 1`).
@@ -1260,10 +1249,10 @@ struct Increment<'a> {
 fn increments(function: &Function) -> Vec<Increment<'_>> {
     // `pipe = r.pipeline()`: the pipeline writes to `r`.
     fn store_of<'a>(function: &'a Function, receiver: &'a Expr) -> Option<&'a str> {
-        let root = root_name(receiver)?;
+        let root = receiver.root_name()?;
         let through = assigned_values(&function.body, root)
             .into_iter()
-            .find_map(|v| v.as_call().and_then(|c| root_name(&c.func)));
+            .find_map(|v| v.as_call().and_then(|c| c.func.root_name()));
         Some(through.unwrap_or(root))
     }
     let mut out = Vec::new();
@@ -1277,7 +1266,7 @@ fn increments(function: &Function) -> Vec<Increment<'_>> {
             ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
         ) =>
         {
-            if let Some(store) = root_name(target) {
+            if let Some(store) = target.root_name() {
                 out.push(Increment {
                     store,
                     path: matches!(target.kind, ExprKind::Attribute { .. })
