@@ -172,6 +172,7 @@ declare_rule! {
     ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
     ///   conversions such as `int(...)` and `list(cast(Iterable[Message], body["messages"]))`,
     ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps,
+    ///   also methods called on its classes (`User.parse(request.json)`),
     ///   a project helper that takes a value out of the request and raises only narrow
     ///   exceptions with its own messages (`raise ValueError(f"'{key}' not found")`),
     ///   a library object's `validate_*` method, an early `return jsonify(...), 400` for a
@@ -2753,8 +2754,8 @@ impl InputOnly<'_> {
             }
             _ => {}
         }
-        match self.model.resolve_definition(file, &call.func)? {
-            (f, Some(Stmt::ClassDef(class)), _) => {
+        let (f, function) = match self.model.resolve_definition(file, &call.func) {
+            Some((f, Some(Stmt::ClassDef(class)), _)) => {
                 if matches!(
                     model_kind(self.model, f, class),
                     Some(ModelKind::Pydantic | ModelKind::Dataclass)
@@ -2762,32 +2763,49 @@ impl InputOnly<'_> {
                     return Some(1);
                 }
                 // A project exception built for a `raise`.
-                self.model
+                return self
+                    .model
                     .class_name(f, &call.func)
                     .is_some_and(|q| q.ends_with("Error") || q.ends_with("Exception"))
-                    .then_some(0)
+                    .then_some(0);
             }
-            (f, Some(Stmt::FunctionDef(function)), _) => {
-                if names_a_validator(&function.name) {
-                    return Some(1);
-                }
-                if depth >= 2 {
+            Some((f, Some(Stmt::FunctionDef(function)), _)) => (f, function.as_ref()),
+            // A method called on its project class, which no name binds: an alternate
+            // constructor or a static check (`User.parse(request.json)`, alerta), judged like a
+            // function. Not a method of a module-level instance: a service object's methods do
+            // the work (`TILES.remove(key)`).
+            _ => {
+                let ExprKind::Attribute { value, .. } = &call.func.kind else {
+                    return None;
+                };
+                if !matches!(
+                    self.model.project_definition(file, value),
+                    Some((_, Stmt::ClassDef(_)))
+                ) {
                     return None;
                 }
-                // A helper that itself only reads and validates: a step if it parses or
-                // raises its own errors (`if m.role == "admin" and not premium: raise
-                // ValueError(...)`), not one that only computes.
-                let Some(steps) = self.body(f, &function.params, &function.body, depth + 1) else {
-                    return extracts_request_input(self.model, f, function).then_some(1);
-                };
-                let mut raises = false;
-                walk_stmts(&function.body, &mut |s| {
-                    raises |= matches!(s, Stmt::Raise { .. })
-                });
-                Some(usize::from(steps > 0 || raises))
+                let (f, function, _) =
+                    crate::untrusted::resolve_callee(self.model, file, &call.func)?;
+                (f, function)
             }
-            _ => None,
+        };
+        if names_a_validator(&function.name) {
+            return Some(1);
         }
+        if depth >= 2 {
+            return None;
+        }
+        // A helper that itself only reads and validates: a step if it parses or raises its own
+        // errors (`if m.role == "admin" and not premium: raise ValueError(...)`), not one that
+        // only computes.
+        let Some(steps) = self.body(f, &function.params, &function.body, depth + 1) else {
+            return extracts_request_input(self.model, f, function).then_some(1);
+        };
+        let mut raises = false;
+        walk_stmts(&function.body, &mut |s| {
+            raises |= matches!(s, Stmt::Raise { .. })
+        });
+        Some(usize::from(steps > 0 || raises))
     }
 
     /// Whether the clauses of a `try` catch every exception (a bare `except`, `Exception`,
