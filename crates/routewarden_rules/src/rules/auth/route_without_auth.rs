@@ -877,7 +877,7 @@ fn forwards_every_request(path: &str, handler: &Function) -> bool {
 /// A handler that only sends the client on: it may read the request's parameters, build a
 /// URL from them (also with a project helper named for it, `url_for_item`) and refuse a
 /// missing one, and ends by returning a redirect to that URL.
-fn only_redirects(imports: &Imports, handler: &Function) -> bool {
+pub(crate) fn only_redirects(imports: &Imports, handler: &Function) -> bool {
     let body = code_statements(&handler.body);
     let Some((Stmt::Return { value: Some(v), .. }, before)) = body.split_last() else {
         return false;
@@ -1485,7 +1485,7 @@ fn stub_status(n: i64) -> bool {
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
 /// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`, `abort(405)`
 /// as a statement, `return "gone", 410`. It has nothing to protect.
-fn only_fails(imports: &Imports, handler: &Function) -> bool {
+pub(crate) fn only_fails(imports: &Imports, handler: &Function) -> bool {
     let body = code_statements(&handler.body);
     let value = match body.as_slice() {
         [Stmt::Return { value: Some(v), .. }] | [Stmt::Raise { exc: Some(v), .. }] => v,

@@ -3,10 +3,14 @@ use crate::declare_rule;
 use crate::findings::{Finding, Findings};
 use crate::route_paths::{credential_endpoint, methods_unread};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
+use crate::rules::auth::route_without_auth::{only_fails, only_redirects};
 use crate::untrusted::resolve_callee;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
-use routewarden_python::ast::{BinOp, Call, CmpOp, Expr, ExprKind, Function, Stmt};
+use routewarden_python::ast::{
+    BinOp, Call, CmpOp, Expr, ExprKind, Function, Stmt, code_statements,
+};
+use routewarden_python::names::Imports;
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -50,11 +54,15 @@ declare_rule! {
     /// it takes only path parameters naming no credential, reads nothing of the request, and
     /// answers an authorization URL built by an OAuth client library (authlib's
     /// `create_authorization_url`, requests-oauthlib's `authorization_url`, oauthlib's
-    /// `prepare_request_uri`) or by a project method calling one. Neither does a page at a login path whose
-    /// handler renders a page or redirects and (with the project functions it calls) takes
-    /// nothing submitted: no parameter,
-    /// no read of the body, form, headers or cookies, no form object, no login or password
-    /// call, only query keys that say where to go next (a page listing identity providers).
+    /// `prepare_request_uri`) or by a project method calling one, nor an alias whose one
+    /// statement returns a redirect built from path parameters naming no credential
+    /// (`return redirect(url_for("api.change_password_for_user", username=username), code=307)`:
+    /// the route it sends the client to is judged on its own), nor a retired route that only
+    /// fails (`return "Obsolete API", 404`, or `abort(404)` before code that never runs).
+    /// Neither does a page at a login path whose handler renders a page or redirects and (with
+    /// the project functions it calls) takes nothing submitted: no parameter, no read of the
+    /// body, form, headers or cookies, no form object, no login or password call, only query
+    /// keys that say where to go next (a page listing identity providers).
     /// A handler that passes what the client submitted (the form, the body, a form object) to
     /// a project function that reads a password from it (`handle_login_form(request.form)`
     /// reading `form["password"]`) handles credentials through that function. Methods that
@@ -83,9 +91,10 @@ declare_rule! {
     /// (a password-reset or activation token): that token is what an attacker guesses. Unless
     /// the token is signed: when the only secret the handler checks is a value the client sends
     /// that goes into a signature check (an itsdangerous serializer's `loads`/`loads_salted`,
-    /// `jwt.decode`, flask-jwt-extended's `decode_token`), in the handler or in project
-    /// functions it hands the value to (`User.verify_hash(hash)` → `confirm_email_token(hash)`
-    /// → `serializer.loads(hash)`), a guess fails that check however fast it comes, and the
+    /// `jwt.decode`, flask-jwt-extended's `decode_token`, Flask-Security's
+    /// `check_and_get_token_status`), in the handler or in project functions it hands the
+    /// value to (`User.verify_hash(hash)` → `confirm_email_token(hash)` →
+    /// `serializer.loads(hash)`), a guess fails that check however fast it comes, and the
     /// route is not reported; a code looked up in a table or compared with `==`, or a signed
     /// token sent with a password that is checked too, stays reported.
     ///
@@ -205,6 +214,16 @@ impl Rule for AuthEndpointWithoutRateLimit {
                 || (answers_page(route.handler)
                     && credential_evidence(cx.model, route.handler_file, route.handler).is_none()
                     && !submits_anything(cx.model, route.handler_file, route.handler, true, 2))
+            {
+                continue;
+            }
+            // A retired route that only fails (`return "Obsolete API", 404`, or `abort(404)`
+            // before code that never runs), or an alias that only sends the client on to
+            // another address (a 307 resends the submission there, and that route is judged on
+            // its own): neither checks anything submitted.
+            let imports = &cx.model.files[route.handler_file].imports;
+            if only_fails(imports, route.handler)
+                || redirect_alias(imports, route.handler, &mounted.full_path)
             {
                 continue;
             }
@@ -486,13 +505,7 @@ fn starts_provider_login(
     handler: &Function,
     path: &str,
 ) -> bool {
-    let path_parameters = path_parameter_names(path);
-    if handler.params.iter().any(|p| {
-        let name = p.name.as_str();
-        !PLUMBING.contains(&name)
-            && (!path_parameters.contains(&name) || names_credential(name) || is_password_key(name))
-    }) || reads_request_input(handler)
-    {
+    if !takes_only_path_parameters(handler, path) {
         return false;
     }
     // The names the builder's result is bound to, and whether a return carries them.
@@ -523,6 +536,26 @@ fn starts_provider_login(
         _ => {}
     });
     returned
+}
+
+/// Whether a handler takes from the client nothing but path parameters that name no credential
+/// (`provider_name` of `/oauth/<provider_name>/authenticate`), and reads nothing of the request.
+fn takes_only_path_parameters(handler: &Function, path: &str) -> bool {
+    let path_parameters = path_parameter_names(path);
+    !handler.params.iter().any(|p| {
+        let name = p.name.as_str();
+        !PLUMBING.contains(&name)
+            && (!path_parameters.contains(&name) || names_credential(name) || is_password_key(name))
+    }) && !reads_request_input(handler)
+}
+
+/// An alias route: its one statement returns a redirect built only from its path parameters
+/// (`return redirect(url_for("api.change_password_for_user", username=username), code=307)`),
+/// which name no credential, and it reads nothing of the request. It checks nothing itself.
+fn redirect_alias(imports: &Imports, handler: &Function, path: &str) -> bool {
+    code_statements(&handler.body).len() == 1
+        && only_redirects(imports, handler)
+        && takes_only_path_parameters(handler, path)
 }
 
 /// OAuth client libraries, whose objects' URL builders make the provider's authorization URL.
@@ -955,19 +988,24 @@ fn is_password_key(key: &str) -> bool {
             .any(|w| matches!(*w, "hash" | "hashed" | "salt" | "encrypted"))
 }
 
-/// Signature checks of a token: PyJWT, python-jose, authlib and joserfc `jwt.decode`, and
-/// flask-jwt-extended's `decode_token`. (itsdangerous serializers' `loads` are recognised by
-/// their receiver's class.)
+/// Signature checks of a token: PyJWT, python-jose, authlib and joserfc `jwt.decode`,
+/// flask-jwt-extended's `decode_token` and Flask-Security's token status checks. (itsdangerous
+/// serializers' `loads` are recognised by their receiver's class.)
 const SIGNATURE_VERIFIERS: &[&str] = &[
     "flask_jwt_extended.decode_token",
     "flask_jwt_extended.utils.decode_token",
+    // Flask-Security's token checks: `loads` of its itsdangerous serializers, with a maximum age.
+    "flask_security.check_and_get_token_status",
+    "flask_security.utils.check_and_get_token_status",
+    "flask_security.recoverable.reset_password_token_status",
+    "flask_security.confirmable.confirm_email_token_status",
 ];
 
 /// Whether the only secret a handler checks is a signed token the client sends: a value the
 /// client sends (a parameter, a read of the request, a local made from them) goes into a
 /// signature verifier (an itsdangerous serializer's `loads`/`loads_salted`, `jwt.decode`,
-/// flask-jwt-extended's `decode_token`), in the handler or in a project function it hands the
-/// value to (three calls deep: `User.verify_hash(hash)` → `confirm_email_token(token)` →
+/// flask-jwt-extended's `decode_token`, Flask-Security's `check_and_get_token_status`), in the
+/// handler or in a project function it hands the value to (three calls deep: `User.verify_hash(hash)` → `confirm_email_token(token)` →
 /// `serializer.loads(token)`), and no password or one-time code is checked there. A guess
 /// fails the signature check; a code looked up in a table or compared with `==` does not.
 fn only_signed_token(model: &ProjectModel, file: usize, handler: &Function) -> bool {
