@@ -38,7 +38,8 @@ declare_rule! {
     /// or a route handler's parameter), literals that are not secrets: schemes and kinds (`"bearer"`, `"basic"`, `""`), hash
     /// algorithm names (`"SHA1"`, `"SHA512"`), literals shorter than three characters,
     /// placeholders (`"fake-api-key"`, `"dummy"`, `"test-token"`, `"mypassword"`,
-    /// `"invalid-api-key"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`) and sentinels
+    /// `"invalid-api-key"`, `"your-api-key-here"`, `"<redacted>"`, `"sk-..."`), masks (`"********"`),
+    /// bracketed markup (a tokenizer's special tokens `"<pad>"`, `"[CLS]"`) and sentinels
     /// (`credential == "present"`, `"none"`, `"unavailable"`); a literal refused beside the real
     /// check (`token != "ChangeMePlease" and token == config.admin_secret`, `token ==
     /// "ChangeMe" or token != secret`): a deny-list of sample values, never accepted; a
@@ -189,6 +190,8 @@ fn is_placeholder(lower: &str) -> bool {
         || lower.contains("...")
         || lower.contains('\u{2026}')
         || lower.starts_with('<') && lower.ends_with('>')
+        // `[CLS]`, `[@BOS@]`, `[REDACTED]`: a tokenizer's special token or a mask.
+        || lower.starts_with('[') && lower.ends_with(']')
         || lower.starts_with('{') && lower.ends_with('}')
         || lower.starts_with("${")
         || lower

@@ -65,7 +65,9 @@ declare_rule! {
     /// `APP = Starlette(routes=routes)`: the first is never served), and a Flask application's
     /// switch (`app.debug = True`, its `DEBUG` setting) when the project serves the application
     /// with another WSGI server (gevent's `pywsgi.WSGIServer`, `waitress.serve` without
-    /// `expose_tracebacks`, cheroot, `cherrypy.tree.graft`) and never runs it with Werkzeug
+    /// `expose_tracebacks`, cheroot, `cherrypy.tree.graft`, also of each application a module's
+    /// registry dict was given: `for path, (app, _) in _registry.items(): graft(app, path)`)
+    /// and never runs it with Werkzeug
     /// (`app.run`, `run_simple`): the switch starts the debugger only through `run`, and those
     /// servers answer an unhandled error with a bare 500. Other test code is analysed like any other; silence it with
     /// `per-file-ignores`.
@@ -952,13 +954,20 @@ fn served_without_werkzeug<'m>(cx: &FileContext<'m>, apps: &[ObjectId]) -> bool 
                     && call
                         .keyword("expose_tracebacks")
                         .is_some_and(|v| !matches!(v.kind, ExprKind::Bool(false)));
-                if !exposes
-                    && let Some(id) = call
-                        .argument(name, position)
-                        .and_then(|app| object(scope, app))
-                {
-                    for (flag, app) in served.iter_mut().zip(apps) {
-                        *flag |= same(app, &id);
+                if !exposes && let Some(app) = call.argument(name, position) {
+                    let ids: Vec<ObjectId> = match object(scope, app) {
+                        Some(id) => vec![id],
+                        // `for path, (app, _) in _registry.items(): cherrypy.tree.graft(app,
+                        // path)`: the applications the registry was given.
+                        None => registered_apps(model, file, scope, app)
+                            .into_iter()
+                            .filter_map(|(f, s, e)| objects.resolve_object(f, &s, e))
+                            .collect(),
+                    };
+                    for id in &ids {
+                        for (flag, app) in served.iter_mut().zip(apps) {
+                            *flag |= same(app, id);
+                        }
                     }
                 }
                 return;
@@ -994,6 +1003,127 @@ fn served_without_werkzeug<'m>(cx: &FileContext<'m>, apps: &[ObjectId]) -> bool 
         }
     }
     served.iter().all(|s| *s)
+}
+
+/// The applications a loop variable of the function `scope` ends in stands for when the loop
+/// walks a module-level registry dict, `for path, (app, _name) in _app_register.items():` (also
+/// `.values()`): the values a function of the module stores in it (`_app_register[path] =
+/// (application, name)`), each with its file and scope; a value that is a parameter of that
+/// function (`def register_app(path, application, name)`) stands for the matching argument of
+/// every call of it in the project (`register_app("/api", api_app, "API")`). Empty for any
+/// other shape. Asked only for a server's argument the analysis could not name.
+fn registered_apps<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &[&'m Function],
+    var: &'m Expr,
+) -> Vec<(usize, Vec<&'m Function>, &'m Expr)> {
+    let mut out = Vec::new();
+    let (Some(name), Some(function)) = (var.as_name(), scope.last()) else {
+        return out;
+    };
+    // The registry and where the variable sits in each of its values: `None` for the whole
+    // value, `Some(i)` for item `i` of a tuple value.
+    let mut walked: Option<(&str, Option<usize>)> = None;
+    walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::For { target, iter, .. } = stmt else {
+            return;
+        };
+        let Some((receiver, method)) = iter
+            .as_call()
+            .filter(|c| c.args.is_empty())
+            .and_then(|c| c.method())
+        else {
+            return;
+        };
+        let value = match (method, target.elements()) {
+            ("items", Some([_, value])) => value,
+            ("values", _) => target.as_ref(),
+            _ => return,
+        };
+        let position = if value.as_name() == Some(name) {
+            Some(None)
+        } else {
+            value
+                .elements()
+                .and_then(|items| items.iter().position(|i| i.as_name() == Some(name)))
+                .map(Some)
+        };
+        if let (Some(position), Some(registry)) = (position, receiver.as_name()) {
+            walked = Some((registry, position));
+        }
+    });
+    let Some((registry, position)) = walked else {
+        return out;
+    };
+    let module = &model.files[file];
+    if !matches!(module.top_level(registry), Some(Stmt::Assign { .. })) {
+        return out;
+    }
+    for stmt in module.body() {
+        let Stmt::FunctionDef(registrar) = stmt else {
+            continue;
+        };
+        walk_stmts(&registrar.body, &mut |stmt| {
+            let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+            else {
+                return;
+            };
+            if !targets.iter().any(|t| {
+                matches!(&t.kind, ExprKind::Subscript { value, .. } if value.as_name() == Some(registry))
+            }) {
+                return;
+            }
+            let Some(stored) = (match position {
+                None => Some(value),
+                Some(i) => value.elements().and_then(|items| items.get(i)),
+            }) else {
+                return;
+            };
+            let Some((index, param)) = stored.as_name().and_then(|n| {
+                registrar
+                    .params
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| p.name == n)
+            }) else {
+                out.push((file, vec![registrar.as_ref()], stored));
+                return;
+            };
+            // The registrar's callers, in the files that name it.
+            for (caller_file, caller) in model.files.iter().enumerate() {
+                if caller.is_test() || !caller.may_mention(&registrar.name) {
+                    continue;
+                }
+                for_each_call(
+                    caller.body(),
+                    &mut Vec::new(),
+                    &mut |caller_scope, _, call| {
+                        let calls_registrar = matches!(
+                            model.project_definition(caller_file, &call.func),
+                            Some((f, Stmt::FunctionDef(called)))
+                                if f == file && called.span.start == registrar.span.start
+                        );
+                        let argument = match param.kind {
+                            ParamKind::PositionalOnly | ParamKind::Positional => {
+                                call.argument(&param.name, index)
+                            }
+                            ParamKind::KeywordOnly => call.keyword(&param.name),
+                            ParamKind::VarArgs | ParamKind::VarKeywords => None,
+                        };
+                        if calls_registrar && let Some(argument) = argument {
+                            out.push((caller_file, caller_scope.to_vec(), argument));
+                        }
+                    },
+                );
+            }
+        });
+    }
+    out
 }
 
 /// True when the file starts a server on every interface: `run(host="0.0.0.0")` on a

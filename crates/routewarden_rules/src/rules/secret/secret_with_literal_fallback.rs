@@ -5,10 +5,12 @@ use crate::flask_usage::is_test_file;
 use crate::helpers::{
     Place, describe_secret, field_default, is_config_mapping, is_config_parser, is_key_setting,
     is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
-    mapping_items_in, module_block_value, place_of, resolve_value_in_blocks, subscript_key,
+    loads_itself_as_config, mapping_items_in, module_block_value, place_of,
+    resolve_value_in_blocks, subscript_key,
 };
 use crate::rule::{Confidence, Rule, RuleMeta};
 use routewarden_model::apps::{SETTINGS_FILE_READERS, every_return_of_called};
+use routewarden_model::config::ConfigTarget;
 use routewarden_model::security::{walk_exprs, walk_stmts};
 use routewarden_model::{ProjectModel, for_each_return};
 use routewarden_python::ast::{
@@ -53,15 +55,17 @@ declare_rule! {
     /// `os.urandom()`), classes named for development or testing, settings classes of modules
     /// named for them (`settings/local.py`), and a fallback constant the application refuses to
     /// start with (`if config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY: sys.exit(1)` anywhere in the
-    /// project, also when the refusal is skipped in debug or testing mode), nor a literal
-    /// fallback refused the same way by its text (`if SECRET_KEY == "dev": raise ...`, also `in
-    /// ("", "dev")`; one refused only under other conditions of the test, `== "dev" and not
-    /// DEBUG`, is reported at low confidence naming them), nor a placeholder
-    /// that a project function handed the key refuses on every path through it
+    /// project), nor a literal fallback refused the same way by its text (`if SECRET_KEY ==
+    /// "dev": raise ...`, also `in ("", "dev")`, and `app.config["SECRET_KEY"] == "dev"` when
+    /// the module holding the key is what the application's configuration loads), nor a
+    /// placeholder that a project function handed the key refuses on every path through it
     /// (`register_encryptor(secret_key=settings.AES_KEY)` whose helper starts with `if not
     /// secret_key or secret_key == PLACEHOLDER: raise ...`, followed up to three calls deep;
-    /// the key a module-level name or a settings field). Test code is analysed like any other; silence it
-    /// with `per-file-ignores`.
+    /// the key a module-level name or a settings field). A constant, a literal or a helper's
+    /// refusal that asks other conditions (`== "dev" and not DEBUG`, or a branch that first
+    /// returns when `app.debug or app.testing`) leaves the key usable outside them: reported at
+    /// low confidence naming them. Test code is analysed like any other; silence it with
+    /// `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// The fallback is what runs whenever the variable is missing: a forgotten variable in one
@@ -444,9 +448,6 @@ fn read_with_fallback<'e>(
     };
     let key = constant_holding(cx, expr);
     let refused_unless = refusal_of(cx, fallback, &text, key.as_ref())?;
-    if key.is_some_and(|key| refused_by_helper(cx, &key, &text)) {
-        return None;
-    }
     Some((var, text, refused_unless))
 }
 
@@ -465,35 +466,19 @@ fn constant_in(model: &ProjectModel, file: usize, expr: &Expr) -> Option<String>
     })
 }
 
-/// True when the fallback is a named constant the application refuses to run with: somewhere
-/// in the project the configured value is compared with the same constant and the branch
-/// exits or raises (`if config["SECRET_KEY"] == CHANGE_ME: ... sys.exit(1)`). A fallback
-/// that stops the application is a required variable in disguise. Only runs for a fallback
-/// about to be reported, and only reads files that mention the constant.
-fn refused_at_startup(cx: &FileContext, fallback: &Expr) -> bool {
-    let Some(short) = fallback.last_name() else {
-        return false;
-    };
-    let Some(qualified) = constant_in(cx.model, cx.file_index, fallback) else {
-        return false;
-    };
-    cx.model.files.iter().enumerate().any(|(file, module)| {
-        module.may_mention(short)
-            && refuses_in(cx.model, file, module.body(), &|o: &Expr| {
-                constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
-            })
-    })
-}
-
 /// How the application refuses to start with the fallback `text`: `None` when it always does,
-/// `Some(None)` when it does not, `Some(Some(conditions))` when the refusal also asks other
-/// terms of its `and` (`KEY == "dev" and not DEBUG`): the key stays usable outside them, a
-/// finding of low confidence that names them. A named constant it refuses (see
-/// [`refused_at_startup`]) is always refused; a literal is refused by an `if` comparing the key
-/// (a module-level name holding the read) with the same literal (`KEY == "dev"`, `KEY in ("",
-/// "dev")`) whose branch raises or exits. Asked only for a
-/// fallback about to be reported; files are read again only when the project's refused literals
-/// (see [`startup_refusals`], gathered once) hold `text`.
+/// `Some(None)` when it does not, `Some(Some(conditions))` when every refusal also asks other
+/// conditions (see [`conditions_asked`]: `KEY == "dev" and not DEBUG`, or a branch that returns
+/// first in debug mode): the key stays usable outside them, a finding of low confidence that
+/// names them. A named constant fallback is refused by an `if` comparing any value with the same
+/// constant (`if config["SECRET_KEY"] == CHANGE_ME: sys.exit(1)`, anywhere in the project); a
+/// literal by an `if` comparing the key (a module-level name holding the read) with the same
+/// literal (`KEY == "dev"`, `KEY in ("", "dev")`); in both the branch raises or exits. Literal
+/// and constant are judged alike: a fallback that stops the application is a required variable
+/// in disguise, one that stops it only sometimes is not. Asked only for a fallback about to be
+/// reported; for a constant, only files that mention it are read; for a literal, files are read
+/// again only when the project's refused literals (see [`startup_refusals`], gathered once)
+/// hold `text`.
 #[allow(clippy::option_option)]
 fn refusal_of(
     cx: &FileContext,
@@ -501,33 +486,58 @@ fn refusal_of(
     text: &str,
     key: Option<&KeyUse>,
 ) -> Option<Option<String>> {
-    if refused_at_startup(cx, fallback) {
-        return None;
-    }
-    let Some(key) = key.filter(|_| cx.refused_at_startup(text)) else {
-        return Some(None);
-    };
     // The refusal asking the fewest other conditions.
     let mut fewest: Option<Vec<String>> = None;
-    for (file, module) in cx.model.files.iter().enumerate() {
-        for_each_refusal(cx.model, file, module.body(), &mut |compared, terms| {
-            // A literal compared with another value (a helper's parameter) refuses nothing.
-            if !compared.iter().any(|o| key.read_by(cx.model, file, &[], o)) {
-                return;
+    if let Some(short) = fallback.last_name()
+        && let Some(qualified) = constant_in(cx.model, cx.file_index, fallback)
+    {
+        for (file, module) in cx.model.files.iter().enumerate() {
+            if !module.may_mention(short) {
+                continue;
             }
-            for operand in compared.iter().filter(|o| o.as_str() == Some(text)) {
-                let asked: Vec<String> = terms
-                    .iter()
-                    .filter(|t| {
-                        !(t.span.start <= operand.span.start && operand.span.end <= t.span.end)
-                    })
-                    .map(|t| routewarden_model::apps::one_line(&module.span_text(t.span)))
-                    .collect();
-                if fewest.as_ref().is_none_or(|f| asked.len() < f.len()) {
-                    fewest = Some(asked);
-                }
-            }
-        });
+            for_each_refusal(
+                cx.model,
+                file,
+                module.body(),
+                &mut |compared, terms, spared| {
+                    for operand in compared.iter().filter(|o| {
+                        constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
+                    }) {
+                        keep_fewest(
+                            &mut fewest,
+                            conditions_asked(module, operand, terms, spared),
+                        );
+                    }
+                },
+            );
+        }
+    }
+    if let Some(key) = key.filter(|_| cx.refused_at_startup(text)) {
+        for (file, module) in cx.model.files.iter().enumerate() {
+            for_each_refusal(
+                cx.model,
+                file,
+                module.body(),
+                &mut |compared, terms, spared| {
+                    // A literal compared with another value (a helper's parameter) refuses nothing.
+                    if !compared.iter().any(|o| key.read_by(cx.model, file, &[], o)) {
+                        return;
+                    }
+                    for operand in compared.iter().filter(|o| o.as_str() == Some(text)) {
+                        keep_fewest(
+                            &mut fewest,
+                            conditions_asked(module, operand, terms, spared),
+                        );
+                    }
+                },
+            );
+        }
+    }
+    if let Some(key) = key
+        && fewest.as_ref().is_none_or(|f| !f.is_empty())
+        && let Some(asked) = refused_by_helper(cx, key, text)
+    {
+        keep_fewest(&mut fewest, asked);
     }
     match fewest {
         Some(asked) if asked.is_empty() => None,
@@ -535,17 +545,59 @@ fn refusal_of(
     }
 }
 
+fn keep_fewest(fewest: &mut Option<Vec<String>>, asked: Vec<String>) {
+    if fewest.as_ref().is_none_or(|f| asked.len() < f.len()) {
+        *fewest = Some(asked);
+    }
+}
+
+/// The conditions, besides comparing `operand`, under which a refusal stops the application,
+/// as one-line source text: the other terms of its `and` test (`not DEBUG` in `KEY == "dev" and
+/// not DEBUG`), and `not (C)` for each `if C:` in the branch that returns before the branch
+/// stops (`if app.debug or is_test(): return` then `sys.exit(1)`; `not C` is named `C`).
+fn conditions_asked(
+    module: &routewarden_model::SourceModule,
+    operand: &Expr,
+    terms: &[Expr],
+    spared: &[&Expr],
+) -> Vec<String> {
+    let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
+    terms
+        .iter()
+        .filter(|t| !(t.span.start <= operand.span.start && operand.span.end <= t.span.end))
+        .map(text)
+        .chain(spared.iter().map(|test| match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => text(operand),
+            _ => format!("not ({})", text(test)),
+        }))
+        .collect()
+}
+
 /// Where the configured key is read at a call site: a module-level name bound to the read (by
-/// qualified name), or a settings class's field read on an instance (`settings.SECRET_KEY`);
-/// the class by its file and the start of its definition.
+/// qualified name; `loaded` when its module is loaded as application configuration, so that
+/// `app.config["NAME"]` reads it too), or a settings class's field read on an instance
+/// (`settings.SECRET_KEY`); the class by its file and the start of its definition.
 enum KeyUse<'a> {
-    Constant(String),
+    Constant { qualified: String, loaded: bool },
     Field { class: (usize, u32), field: &'a str },
 }
 
 impl KeyUse<'_> {
-    /// `arg`, written in `file` within `scope`, reads the key: the constant, or the field on an
-    /// instance of the class (or on one whose class the analysis cannot name).
+    /// The key's own name: the constant's or the field's.
+    fn name(&self) -> &str {
+        match self {
+            KeyUse::Constant { qualified, .. } => qualified.rsplit('.').next().unwrap_or(qualified),
+            KeyUse::Field { field, .. } => field,
+        }
+    }
+
+    /// `arg`, written in `file` within `scope`, reads the key: the constant (also as the
+    /// application's configuration entry of its name, `app.config["SECRET_KEY"]` or
+    /// `current_app.config.get("SECRET_KEY")`, when its module is what the configuration loads),
+    /// or the field on an instance of the class (or on one whose class the analysis cannot name).
     fn read_by<'m>(
         &self,
         model: &'m ProjectModel,
@@ -554,8 +606,12 @@ impl KeyUse<'_> {
         arg: &'m Expr,
     ) -> bool {
         match self {
-            KeyUse::Constant(qualified) => {
+            KeyUse::Constant { qualified, loaded } => {
                 constant_in(model, file, arg).as_deref() == Some(qualified.as_str())
+                    || *loaded
+                        && place_of(arg).is_some_and(|place| {
+                            place.key == Some(self.name()) && place.path.last() == Some(&"config")
+                        })
             }
             KeyUse::Field { class, field } => match &arg.kind {
                 ExprKind::Attribute { value, attr } if attr == field => {
@@ -574,7 +630,7 @@ fn constant_holding(cx: &FileContext, read: &Expr) -> Option<KeyUse<'static>> {
     if !cx.functions.is_empty() || !cx.classes.is_empty() {
         return None;
     }
-    cx.file.body().iter().find_map(|stmt| match stmt {
+    let qualified = cx.file.body().iter().find_map(|stmt| match stmt {
         Stmt::Assign {
             targets,
             value: Some(value),
@@ -583,44 +639,57 @@ fn constant_holding(cx: &FileContext, read: &Expr) -> Option<KeyUse<'static>> {
             let [target] = targets.as_slice() else {
                 return None;
             };
-            constant_in(cx.model, cx.file_index, target)
-                .filter(|_| target.as_name().is_some())
-                .map(KeyUse::Constant)
+            constant_in(cx.model, cx.file_index, target).filter(|_| target.as_name().is_some())
         }
         _ => None,
-    })
+    })?;
+    let loaded = cx
+        .config
+        .loaded
+        .contains(&ConfigTarget::Module(cx.file_index))
+        || loads_itself_as_config(cx.model, cx.file_index);
+    Some(KeyUse::Constant { qualified, loaded })
 }
 
-/// True when the project hands the key to a project function that refuses the placeholder
-/// `text` on every path through it: an `if` at the top of its body (before any `return`),
-/// testing the parameter `== <text>` (alone or as a term of an `or`), whose branch raises or
-/// exits; or a call at that level passing the parameter on to such a function, followed up to
-/// three calls deep (`register_aes_encryptor(secret_key=settings.KEY)` calling
-/// `create_aes_encryptor(secret_key=secret_key)`, which raises on `PLACEHOLDER_KEY`). Only asked
-/// for a fallback about to be reported; reads only the files that mention the key's name.
-fn refused_by_helper(cx: &FileContext, key: &KeyUse, text: &str) -> bool {
+/// The conditions under which a project function the key is handed to refuses the placeholder
+/// `text`: `Some(vec![])` when it does on every path through it, `None` when no such function
+/// refuses it. The function refuses with an `if` at the top of its body (before any `return`)
+/// testing the parameter `== <text>` (alone, as a term of an `or`, or as a term of an `and`
+/// whose other terms are the conditions), whose branch raises or exits (an `if` in that branch
+/// returning first is a condition too, see [`conditions_asked`]); or with a call at that level
+/// passing the parameter on to such a function, followed up to three calls deep
+/// (`register_aes_encryptor(secret_key=settings.KEY)` calling
+/// `create_aes_encryptor(secret_key=secret_key)`, which raises on `PLACEHOLDER_KEY`). The
+/// function asking the fewest conditions counts. Only asked for a fallback about to be
+/// reported; reads only the files that mention the key's name.
+fn refused_by_helper(cx: &FileContext, key: &KeyUse, text: &str) -> Option<Vec<String>> {
     let model = cx.model;
-    let word = match key {
-        KeyUse::Constant(q) => q.rsplit('.').next().unwrap_or(q),
-        KeyUse::Field { field, .. } => field,
-    };
-    model.files.iter().enumerate().any(|(file, module)| {
+    let word = key.name();
+    let mut fewest: Option<Vec<String>> = None;
+    for (file, module) in model.files.iter().enumerate() {
         if is_test_file(module) || !module.may_mention(word) {
-            return false;
+            continue;
         }
-        let mut refused = false;
         crate::helpers::for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
-            refused = refused
-                || passed_to_refusing_helper(model, file, call, text, 0, &|arg| {
-                    key.read_by(model, file, scope, arg)
-                });
+            if fewest.as_ref().is_some_and(Vec::is_empty) {
+                return;
+            }
+            if let Some(asked) = passed_to_refusing_helper(model, file, call, text, 0, &|arg| {
+                key.read_by(model, file, scope, arg)
+            }) {
+                keep_fewest(&mut fewest, asked);
+            }
         });
-        refused
-    })
+        if fewest.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
+    }
+    fewest
 }
 
 /// `call`, in `file`, calls a project function whose parameter receives an argument for which
-/// `is_key` holds, and the function refuses `text` in that parameter (see [`refused_by_helper`]).
+/// `is_key` holds, and the function refuses `text` in that parameter: the conditions it asks
+/// (see [`refused_by_helper`]).
 fn passed_to_refusing_helper<'m>(
     model: &'m ProjectModel,
     file: usize,
@@ -628,7 +697,7 @@ fn passed_to_refusing_helper<'m>(
     text: &str,
     depth: u32,
     is_key: &dyn Fn(&'m Expr) -> bool,
-) -> bool {
+) -> Option<Vec<String>> {
     if depth > 2
         || !call
             .args
@@ -636,11 +705,11 @@ fn passed_to_refusing_helper<'m>(
             .chain(call.keywords.iter().map(|k| &k.value))
             .any(is_key)
     {
-        return false;
+        return None;
     }
-    let Some((helper_file, Stmt::FunctionDef(helper))) = model.project_definition(file, &call.func)
+    let (helper_file, Stmt::FunctionDef(helper)) = model.project_definition(file, &call.func)?
     else {
-        return false;
+        return None;
     };
     let skip = usize::from(
         helper
@@ -648,7 +717,8 @@ fn passed_to_refusing_helper<'m>(
             .first()
             .is_some_and(|p| p.name == "self" || p.name == "cls"),
     );
-    helper.params.iter().enumerate().any(|(index, param)| {
+    let mut fewest = None;
+    for (index, param) in helper.params.iter().enumerate() {
         let argument = match param.kind {
             ParamKind::PositionalOnly | ParamKind::Positional => index
                 .checked_sub(skip)
@@ -656,12 +726,17 @@ fn passed_to_refusing_helper<'m>(
             ParamKind::KeywordOnly => call.keyword(&param.name),
             ParamKind::VarArgs | ParamKind::VarKeywords => None,
         };
-        argument.is_some_and(is_key)
-            && refuses_parameter(model, helper_file, helper, &param.name, text, depth)
-    })
+        if argument.is_some_and(is_key)
+            && let Some(asked) =
+                refuses_parameter(model, helper_file, helper, &param.name, text, depth)
+        {
+            keep_fewest(&mut fewest, asked);
+        }
+    }
+    fewest
 }
 
-/// Whether `helper` refuses `text` in its parameter `param` on every path: see
+/// The conditions under which `helper` refuses `text` in its parameter `param`: see
 /// [`refused_by_helper`].
 fn refuses_parameter<'m>(
     model: &'m ProjectModel,
@@ -670,7 +745,8 @@ fn refuses_parameter<'m>(
     param: &str,
     text: &str,
     depth: u32,
-) -> bool {
+) -> Option<Vec<String>> {
+    let module = &model.files[file];
     let is_param = |e: &Expr| e.as_name() == Some(param);
     let is_placeholder = |e: &Expr| {
         model
@@ -686,21 +762,33 @@ fn refuses_parameter<'m>(
                     || is_param(right) && is_placeholder(left))
         })
     };
+    let mut fewest = None;
     for stmt in &helper.body {
         match stmt {
-            Stmt::If { test, body, .. } => {
-                let refuses = match &test.kind {
+            Stmt::If { test, body, .. } if stops(model, file, body) => {
+                let spared = spared_by(model, file, body);
+                let (terms, refusing): (&[Expr], Option<&Expr>) = match &test.kind {
                     ExprKind::BoolOp {
                         op: BoolOp::Or,
                         values,
-                    } => values.iter().any(&equals_placeholder),
-                    _ => equals_placeholder(test),
+                    } => (&[], values.iter().find(|v| equals_placeholder(v))),
+                    ExprKind::BoolOp {
+                        op: BoolOp::And,
+                        values,
+                    } => (values, values.iter().find(|v| equals_placeholder(v))),
+                    _ => (&[], Some(test).filter(|t| equals_placeholder(t))),
                 };
-                if refuses && stops(model, file, body) {
-                    return true;
+                if let Some(refusing) = refusing {
+                    keep_fewest(
+                        &mut fewest,
+                        conditions_asked(module, refusing, terms, &spared),
+                    );
+                    if fewest.as_ref().is_some_and(Vec::is_empty) {
+                        return fewest;
+                    }
                 }
             }
-            Stmt::Return { .. } | Stmt::Raise { .. } => return false,
+            Stmt::Return { .. } | Stmt::Raise { .. } => return fewest,
             _ => {}
         }
         // A `return` inside: what follows is not on every path.
@@ -709,23 +797,29 @@ fn refuses_parameter<'m>(
             walk_stmts(child, &mut |s| returns |= matches!(s, Stmt::Return { .. }));
         }
         if returns {
-            return false;
+            return fewest;
         }
         // A call at this level passing the parameter on.
-        let mut passed = false;
-        stmt.for_each_own_expr(&mut |e| {
-            passed = passed
-                || e.any(&mut |x| {
-                    x.as_call().is_some_and(|c| {
-                        passed_to_refusing_helper(model, file, c, text, depth + 1, &is_param)
-                    })
+        if !matches!(stmt, Stmt::If { .. }) {
+            let mut passed = None;
+            stmt.for_each_own_expr(&mut |e| {
+                e.any(&mut |x| {
+                    if passed.is_none()
+                        && let Some(c) = x.as_call()
+                    {
+                        passed =
+                            passed_to_refusing_helper(model, file, c, text, depth + 1, &is_param);
+                    }
+                    false
                 });
-        });
-        if passed && !matches!(stmt, Stmt::If { .. }) {
-            return true;
+            });
+            if let Some(asked) = passed {
+                keep_fewest(&mut fewest, asked);
+                return fewest;
+            }
         }
     }
-    false
+    fewest
 }
 
 /// The string literals the application refuses to start with: somewhere in the project a value
@@ -735,7 +829,7 @@ fn refuses_parameter<'m>(
 pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
     let mut out = rustc_hash::FxHashSet::default();
     for (file, module) in model.files.iter().enumerate() {
-        for_each_refusal(model, file, module.body(), &mut |compared, _| {
+        for_each_refusal(model, file, module.body(), &mut |compared, _, _| {
             out.extend(
                 compared
                     .iter()
@@ -746,29 +840,17 @@ pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
     out
 }
 
-/// Whether some refusal in `body` compares a value for which `is_value` holds.
-fn refuses_in(
-    model: &ProjectModel,
-    file: usize,
-    body: &[Stmt],
-    is_value: &dyn Fn(&Expr) -> bool,
-) -> bool {
-    let mut found = false;
-    for_each_refusal(model, file, body, &mut |compared, _| {
-        found |= compared.iter().any(|o| is_value(o));
-    });
-    found
-}
-
 /// Calls `f` with the operands of the equality and membership tests (`x == VALUE`, either
 /// side, `x in (VALUE, ...)`, also inside `and`/`or`) of each `if` in `body`, at any depth,
-/// whose branch raises or exits the process, and with the terms of the test when it is an
-/// `and` (`KEY == VALUE and not DEBUG`), none otherwise.
+/// whose branch raises or exits the process; with the terms of the test when it is an `and`
+/// (`KEY == VALUE and not DEBUG`), none otherwise; and with the tests of the `if`s at the top
+/// of the branch that return before it stops (`if app.debug: return`), which spare the
+/// application.
 fn for_each_refusal(
     model: &ProjectModel,
     file: usize,
     body: &[Stmt],
-    f: &mut impl FnMut(&[&Expr], &[Expr]),
+    f: &mut impl FnMut(&[&Expr], &[Expr], &[&Expr]),
 ) {
     for stmt in body {
         if let Stmt::If { test, body, .. } = stmt {
@@ -802,13 +884,32 @@ fn for_each_refusal(
                     } => values,
                     _ => &[],
                 };
-                f(&compared, terms);
+                f(&compared, terms, &spared_by(model, file, body));
             }
         }
         for child in stmt.child_bodies() {
             for_each_refusal(model, file, child, f);
         }
     }
+}
+
+/// The tests of the `if`s of a refusing branch, before the statement that stops, whose own
+/// branch returns without stopping: `if app.debug or app.testing: log(...); return`.
+fn spared_by<'b>(model: &ProjectModel, file: usize, branch: &'b [Stmt]) -> Vec<&'b Expr> {
+    let mut spared = Vec::new();
+    for stmt in branch {
+        if stops(model, file, std::slice::from_ref(stmt)) {
+            break;
+        }
+        if let Stmt::If { test, body, .. } = stmt {
+            let mut returns = false;
+            walk_stmts(body, &mut |s| returns |= matches!(s, Stmt::Return { .. }));
+            if returns {
+                spared.push(test);
+            }
+        }
+    }
+    spared
 }
 
 /// The block raises or exits the process, at any depth, also through a project helper that
@@ -1088,16 +1189,17 @@ impl Rule for SecretWithLiteralFallback {
                 field: name,
             };
             if let Some(text) = literal_fallback(cx, default)
-                && !refused_by_helper(cx, &key, &text)
+                && let Some(refused_unless) = refusal_of(cx, default, &text, Some(&key))
             {
-                out.report(
-                    &SECRET_WITH_LITERAL_FALLBACK,
+                report(
+                    out,
                     *span,
                     format!(
                         "settings field {}.{name} has a hard-coded default, used whenever its variable is unset: {}",
                         class.name,
                         describe_secret(&text)
                     ),
+                    refused_unless,
                 );
             }
         }
