@@ -707,7 +707,7 @@ fn reads_application(expr: &Expr, root: &Expr) -> bool {
 }
 
 /// The parts of a request a caller fills.
-const REQUEST_PARTS: &[&str] = &[
+pub(crate) const REQUEST_PARTS: &[&str] = &[
     "headers",
     "cookies",
     "args",
@@ -879,6 +879,19 @@ fn scheme_credentials(cx: &FileContext, value: &Expr) -> bool {
         Binding::Param(_, param) => security_scheme(cx, param) == Some(SchemeValue::Credentials),
         _ => false,
     })
+}
+
+/// Whether `name`, where `cx` stands, is a parameter of the route handler that binds it which
+/// the caller fills (a path, query, header, cookie or body parameter; not one the framework
+/// injects with `Depends(...)` or a security scheme).
+pub(crate) fn is_route_value_param(cx: &FileContext, name: &str) -> bool {
+    match binding(cx, name) {
+        Binding::Param(function, param) => {
+            cx.handlers.contains(&(cx.file_index, function.span.start))
+                && param_role(cx, function, param) == ParamRole::Value
+        }
+        _ => false,
+    }
 }
 
 /// The incoming request itself: a request parameter or the framework's request proxy.

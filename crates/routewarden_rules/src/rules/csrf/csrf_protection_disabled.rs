@@ -4,7 +4,7 @@ use crate::findings::{Finding, Findings};
 use crate::flask_usage::{is_test_file, reads_caller_state, uses_any, uses_cookie_sessions};
 use crate::helpers::{for_each_call, is_falsy_literal};
 use crate::provider_callback::authenticates_provider_callback;
-use crate::route_paths::{is_state_changing, may_change_state};
+use crate::route_paths::{form_can_post, is_state_changing, may_change_state, methods_unread};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::class_lineage;
@@ -18,10 +18,11 @@ declare_rule! {
     /// ## What it finds
     /// CSRF protection switched off: `WTF_CSRF_ENABLED = False` (or `WTF_CSRF_CHECK_DEFAULT =
     /// False`) in any configuration form outside test code and test or development
-    /// configuration classes (`WTF_CSRF_CHECK_DEFAULT = False` at low confidence, naming the
-    /// functions, when the project calls its `CSRFProtect`'s `protect()` itself, as where only
-    /// the browser form asks for the check); `@csrf.exempt` on a state-changing route, or
-    /// `csrf.exempt(bp)` on a blueprint with one, of an application that keeps users in cookie
+    /// configuration classes (at low confidence, naming the functions, when the project calls
+    /// its `CSRFProtect`'s `protect()` or Flask-WTF's `validate_csrf()` itself, which check the
+    /// token whatever either switch says, as where only the browser forms ask for the check);
+    /// `@csrf.exempt` on a state-changing route, or `csrf.exempt(bp)` on a blueprint with one,
+    /// of an application that keeps users in cookie
     /// sessions (Flask's `session` or Flask-Login), unless the route authenticates with a token
     /// or signature rather than the cookie (`@jwt_required()`, a `before_request` hook verifying
     /// a webhook signature, or a first statement (after other refusals) `if not api_verify():
@@ -31,7 +32,11 @@ declare_rule! {
     /// is no such guard) or only
     /// serves anonymous users (Flask-Security's `@anonymous_user_required`, as on forgot-password
     /// and reset-password views: a logged-in victim is turned away, so a forged request carries
-    /// no authority). Nor is an exempt view that reads its body only as JSON
+    /// no authority; also a view whose first statement, after other refusals, answers a logged-in
+    /// caller: `if not current_user.is_anonymous: return redirect(...)`). Nor is an exempt view
+    /// that accepts only PUT, PATCH or DELETE, which no HTML form sends: another site can send
+    /// them only from a script, after a CORS preflight the application approves (as CSRF002
+    /// judges them). Nor is an exempt view that reads its body only as JSON
     /// (`request.get_json(silent=True)`, `request.json`; not `force=True`, the raw
     /// `request.data` or a form), which a cross-site page cannot send without a CORS preflight,
     /// or a view that validates a Flask-WTF form, which checks its own `csrf_token` whatever the
@@ -273,6 +278,47 @@ fn validates_own_form(cx: &ProjectContext, file: usize, handler: &Function) -> b
 
 const FLASK_FORMS: &[&str] = &["flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm"];
 
+/// Flask-Login's proxy for the user the session names.
+const CURRENT_USER: &[&str] = &["flask_login.current_user", "flask_login.utils.current_user"];
+
+/// A view whose first statement (after earlier refusals) answers a logged-in caller at once:
+/// `if not current_user.is_anonymous: return redirect(...)`, `if current_user.is_authenticated:
+/// return redirect(...)`. What follows runs only for anonymous callers, as under
+/// `@anonymous_user_required`.
+fn turns_logged_in_away(cx: &ProjectContext, file: usize, handler: &Function) -> bool {
+    use crate::rules::csrf::form_post_without_csrf::answers_request;
+    let imports = &cx.model.files[file].imports;
+    let refuses = |body: &[Stmt]| body.first().is_some_and(|s| answers_request(imports, s));
+    // `current_user.is_authenticated`, also called as in Flask-Login before 0.3.
+    let logged_in = |e: &Expr, attr: &str| {
+        let e = match &e.kind {
+            ExprKind::Call(c) if c.args.is_empty() && c.keywords.is_empty() => &c.func,
+            _ => e,
+        };
+        matches!(&e.kind, ExprKind::Attribute { value, attr: a }
+            if a == attr && imports.resolves_to(value, CURRENT_USER))
+    };
+    for stmt in &handler.body {
+        match stmt {
+            // A docstring.
+            Stmt::Expr { value, .. } if value.is_string_literal() => continue,
+            Stmt::If {
+                test, body, orelse, ..
+            } if orelse.is_empty() && refuses(body) => {
+                let (negated, inner) = crate::helpers::without_not(test);
+                if negated && logged_in(inner, "is_anonymous")
+                    || !negated && logged_in(inner, "is_authenticated")
+                {
+                    return true;
+                }
+                // An earlier refusal only turns more requests away.
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// A view whose first statement (after earlier refusals such as `if not ENABLED: return
 /// "Not found", 404`) refuses the request unless a project helper accepts a key
 /// the client puts in the request itself: `if not api_verify(): return
@@ -329,23 +375,41 @@ impl Rule for CsrfProtectionDisabled {
                 let message = format!("{} turns CSRF protection off", write.place);
                 // Checks off by default, but the project asks for them where it takes forms:
                 // the question left is whether every other cookie-authenticated form does.
-                let checkers = if write.key == "WTF_CSRF_CHECK_DEFAULT" {
-                    functions_calling_protect(cx.model)
-                } else {
-                    Vec::new()
-                };
+                // Both `protect()` and `validate_csrf()` check the token whatever either
+                // switch says (faraday turns `WTF_CSRF_ENABLED` off and validates its form
+                // uploads itself).
+                let protectors = functions_calling_protect(cx.model);
+                let validators = functions_calling_validate_csrf(cx.model);
+                let mut checkers: Vec<&String> = protectors.iter().chain(&validators).collect();
+                checkers.sort();
+                checkers.dedup();
                 if checkers.is_empty() {
                     f.report(&CSRF_PROTECTION_DISABLED, write.span, message);
                 } else {
                     let named: Vec<String> = checkers.iter().map(|n| format!("`{n}`")).collect();
+                    let how = match (protectors.is_empty(), validators.is_empty()) {
+                        (false, true) => "CSRFProtect's protect()",
+                        (true, false) => "flask_wtf's validate_csrf()",
+                        _ => "CSRFProtect's protect() or flask_wtf's validate_csrf()",
+                    };
                     f.report_with(
                         &CSRF_PROTECTION_DISABLED,
                         write.span,
                         format!(
-                            "{message} by default; {} call{} CSRFProtect's protect() itself: \
+                            "{message}{}; {} call{} {how} {}: \
                              check that no other view takes a cookie-authenticated form",
+                            if write.key == "WTF_CSRF_CHECK_DEFAULT" {
+                                " by default"
+                            } else {
+                                ""
+                            },
                             named.join(", "),
                             if named.len() == 1 { "s" } else { "" },
+                            if named.len() == 1 {
+                                "itself"
+                            } else {
+                                "themselves"
+                            },
                         ),
                         CSRF_PROTECTION_DISABLED.severity,
                         Confidence::Low,
@@ -367,8 +431,12 @@ impl Rule for CsrfProtectionDisabled {
         for (i, mounted) in surface.mounted.iter().enumerate() {
             let route = surface.route(mounted);
             // Methods that cannot be read may include POST: judged as state-changing, at
-            // lower confidence.
-            if !may_change_state(&route.methods) || !seen.insert(mounted.route) {
+            // lower confidence. A view taking only PUT, PATCH or DELETE is out of a cross-site
+            // form's reach: another site can send those only from a script, after a CORS
+            // preflight the application approves.
+            if !(form_can_post(&route.methods) || methods_unread(&route.methods))
+                || !seen.insert(mounted.route)
+            {
                 continue;
             }
             let exempt = route.handler.decorators.iter().any(|d| match &d.kind {
@@ -387,6 +455,7 @@ impl Rule for CsrfProtectionDisabled {
             });
             if exempt
                 && !anonymous_only
+                && !turns_logged_in_away(cx, route.handler_file, route.handler)
                 && !git_fetch_endpoint(&mounted.full_path)
                 && !token_authenticated(&surface.security[i].auth)
                 && !refuses_without_request_key(cx, route.handler_file, route.handler)
@@ -532,6 +601,35 @@ fn functions_calling_protect(model: &ProjectModel) -> Vec<String> {
                 || receiver
                     .as_name()
                     .is_some_and(|param| passed_by_callers(model, index, function, param, &is_csrf))
+            {
+                names.push(function.name.to_string());
+            }
+        });
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Flask-WTF's token check, which no configuration switch turns off.
+const VALIDATE_CSRF: &[&str] = &["flask_wtf.csrf.validate_csrf"];
+
+/// The project functions (outside test code) that call Flask-WTF's `validate_csrf(...)`
+/// themselves. Sorted, without repeats.
+fn functions_calling_validate_csrf(model: &ProjectModel) -> Vec<String> {
+    let mut names = Vec::new();
+    for module in &model.files {
+        if is_test_file(module)
+            || !module
+                .imports
+                .iter()
+                .any(|(_, q)| q.starts_with("flask_wtf"))
+        {
+            continue;
+        }
+        for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
+            if let Some(function) = scope.last()
+                && module.imports.resolves_to(&call.func, VALIDATE_CSRF)
             {
                 names.push(function.name.to_string());
             }

@@ -1,5 +1,7 @@
 use crate::context::FileContext;
-use crate::credentials::is_credential_name;
+use crate::credentials::{
+    REQUEST_PARTS, binds, is_credential_name, is_request_object, is_route_value_param,
+};
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
@@ -39,9 +41,16 @@ declare_rule! {
     /// merged from another mapping or handed to another call is trusted; test files and
     /// `set_cookie` methods of the project's own classes are skipped. A cookie whose value is
     /// written in the code (any literal: a flag `"true"`, a marker `"done"`, `""` when clearing
-    /// it; or a string built only from literals) carries nothing to steal and is not reported,
-    /// whatever the cookie's name, and a double-submit CSRF cookie (`csrf_token`, `XSRF-TOKEN`) is not asked to be
-    /// HttpOnly, since the page's script must read it.
+    /// it; or a string built only from literals) or not given at all (`set_cookie(key,
+    /// expires=0)`, which stores `""`; `flask.Response.set_cookie(self, key, ...)` in a
+    /// subclass is read with the response first) carries nothing to steal and is not reported,
+    /// whatever the cookie's name. Nor is a cookie that stores what the client sent in the same
+    /// request, as sent or only reshaped (`set_cookie("sort", request.args.get("sort"))`, the
+    /// language from the query, its own cookie or `Accept-Language`, a path parameter of the
+    /// route handler), when neither the cookie's name nor the request field's names a session
+    /// or credential (`api_key`, `code`, `state`, `nonce`, the `Cookie` header): whoever reads
+    /// it learns only what the client itself sent. A double-submit CSRF cookie (`csrf_token`,
+    /// `XSRF-TOKEN`) is not asked to be HttpOnly, since the page's script must read it.
     ///
     /// ## Why is this dangerous
     /// A cookie without `Secure` travels over plain HTTP and can be copied on the network;
@@ -72,6 +81,21 @@ declare_rule! {
 pub struct InsecureCookie;
 
 const WEB_MODULES: &[&str] = &["flask", "werkzeug", "starlette", "fastapi", "quart"];
+
+/// The response classes whose `set_cookie` a subclass calls unbound.
+const RESPONSE_CLASSES: &[&str] = &[
+    "flask.Response",
+    "flask.wrappers.Response",
+    "werkzeug.Response",
+    "werkzeug.wrappers.Response",
+    "werkzeug.wrappers.response.Response",
+    "werkzeug.sansio.response.Response",
+    "quart.Response",
+    "quart.wrappers.Response",
+    "starlette.responses.Response",
+    "fastapi.Response",
+    "fastapi.responses.Response",
+];
 
 /// Words of a cookie name that make it a session or authentication cookie.
 fn session_words(name: &str) -> bool {
@@ -183,16 +207,28 @@ impl Rule for InsecureCookie {
         } else {
             None
         };
+        // `flask.Response.set_cookie(self, key, ...)` in a subclass's method: the class's
+        // function called with the response first, so every position moves by one.
+        let shift = usize::from(cx.resolves_to(receiver, RESPONSE_CLASSES));
         let argument = |name: &str, position: usize| {
-            call.argument(name, position)
+            call.argument(name, position + shift)
                 .or_else(|| spread.as_ref().and_then(|s| s.get(name)))
         };
         // Positions follow Werkzeug and Starlette alike:
         // set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite).
         // A value written in the code (a flag `"true"`, a marker `"done"`, `""` when clearing
-        // the cookie) carries nothing to steal or replay, whatever the cookie's name.
-        if argument("value", 1).is_some_and(is_flag_value) {
-            return;
+        // the cookie) carries nothing to steal or replay, whatever the cookie's name. So does
+        // no value at all, which both libraries default to `""` (`set_cookie(key, expires=0)`
+        // deleting a cookie), when every argument is in sight.
+        let all_in_sight = spread.as_ref().is_none_or(|s| s.whole)
+            && !call
+                .args
+                .iter()
+                .any(|a| matches!(a.kind, ExprKind::Starred(_)));
+        match argument("value", 1) {
+            Some(value) if is_flag_value(value) => return,
+            None if all_in_sight => return,
+            _ => {}
         }
         // A double-submit CSRF cookie is read by the page's own script, which echoes it in a
         // header: it must not be HttpOnly.
@@ -249,6 +285,13 @@ impl Rule for InsecureCookie {
         }
         let sensitive =
             !csrf_cookie && sensitive_cookie(cx, argument("key", 0), argument("value", 1));
+        // A preference the client sent in this same request (the list's `sort` from the
+        // query, the language from its own cookie or Accept-Language, a path parameter),
+        // stored back as sent or only normalised: whoever reads the cookie learns only what
+        // the client itself sent.
+        if !sensitive && argument("value", 1).is_some_and(|v| echoes_request(cx, v, 0)) {
+            return;
+        }
 
         let defaults = defaults.into_inner();
         let defaults = if defaults.is_empty() {
@@ -568,6 +611,184 @@ fn is_flag_value(value: &Expr) -> bool {
     }
 }
 
+/// Whether `value` is only what the client sent in the request being served: a field of the
+/// query, form, headers or cookies read by a literal key that names no credential
+/// (`request.args.get("sort")`, `request.cookies.get("language")`), a parameter of the route
+/// handler that the caller fills (`/cookies/set/<name>/<value>`), literals, text methods and
+/// indexes applied to these (`accept.split(",")[0].replace("-", "_")`), or a local every
+/// assignment of which is one of these.
+fn echoes_request(cx: &FileContext, value: &Expr, depth: u32) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    if is_flag_value(value) {
+        return true;
+    }
+    if let Some(key) = request_field(cx, value) {
+        return !names_secret(key);
+    }
+    match &value.kind {
+        ExprKind::Name(name) => echoed_name(cx, name, depth),
+        ExprKind::Subscript { value, slice } => {
+            is_flag_value(slice) && echoes_request(cx, value, depth + 1)
+        }
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, attr } => {
+                TEXT_METHODS.contains(&attr.as_str())
+                    && call.args.iter().all(is_flag_value)
+                    && call.keywords.iter().all(|k| is_flag_value(&k.value))
+                    && echoes_request(cx, value, depth + 1)
+            }
+            ExprKind::Name(f) if f == "str" && call.keywords.is_empty() => {
+                matches!(call.args.as_slice(), [a] if echoes_request(cx, a, depth + 1))
+            }
+            _ => false,
+        },
+        ExprKind::BinOp { left, right, .. } => {
+            echoes_request(cx, left, depth + 1) && echoes_request(cx, right, depth + 1)
+        }
+        ExprKind::FString(parts) => parts.iter().all(|p| match p {
+            FStringPart::Literal(_) => true,
+            FStringPart::Value(v) => echoes_request(cx, v, depth + 1),
+        }),
+        ExprKind::IfExp { body, orelse, .. } => {
+            echoes_request(cx, body, depth + 1) && echoes_request(cx, orelse, depth + 1)
+        }
+        ExprKind::BoolOp { values, .. } => values.iter().all(|v| echoes_request(cx, v, depth + 1)),
+        _ => false,
+    }
+}
+
+/// String methods that only reshape the text they are called on.
+const TEXT_METHODS: &[&str] = &[
+    "split",
+    "rsplit",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "casefold",
+    "replace",
+    "title",
+    "capitalize",
+];
+
+/// The literal key of a field read from the part of the incoming request the client fills:
+/// `request.args.get("sort")`, `request.args["sort"]`, `request.cookies.get("lang", "en")`.
+fn request_field<'e>(cx: &FileContext, expr: &'e Expr) -> Option<&'e str> {
+    let (part, key) = match &expr.kind {
+        ExprKind::Subscript { value, slice } => (value.as_ref(), slice.as_str()?),
+        ExprKind::Call(call) => {
+            let (receiver, method) = call.method()?;
+            if method != "get"
+                || !call.keywords.is_empty()
+                || call.args.len() > 2
+                || !call.args.iter().skip(1).all(is_flag_value)
+            {
+                return None;
+            }
+            (receiver, call.args.first()?.as_str()?)
+        }
+        _ => return None,
+    };
+    let ExprKind::Attribute {
+        value: request,
+        attr,
+    } = &part.kind
+    else {
+        return None;
+    };
+    (REQUEST_PARTS.contains(&attr.as_str()) && is_request_object(cx, request)).then_some(key)
+}
+
+/// A request field or parameter name that says it carries a credential or what stands for
+/// one (`api_key`, `session`, an OAuth `code` or `state`, a `nonce`, the `Cookie` header).
+fn names_secret(name: &str) -> bool {
+    is_credential_name(name)
+        || session_words(name)
+        || any_identifier_word(name, |w| {
+            matches!(w, "key" | "code" | "state" | "nonce" | "cookie" | "cookies")
+        })
+}
+
+/// Whether the local or parameter `name` holds only what the client sent: bound in the
+/// innermost enclosing function that binds it only by plain assignments of such values, and as
+/// a parameter only when the route handler's caller fills it.
+fn echoed_name(cx: &FileContext, name: &str, depth: u32) -> bool {
+    for function in cx.functions.iter().rev() {
+        let param = function.params.iter().any(|p| p.name == name);
+        let mut values = Vec::new();
+        let plain = plain_assignments(&function.body, name, &mut values);
+        if !param && plain && values.is_empty() {
+            continue;
+        }
+        return plain
+            && (!param || is_route_value_param(cx, name) && !names_secret(name))
+            && values.iter().all(|v| echoes_request(cx, v, depth + 1));
+    }
+    false
+}
+
+/// Collects the values that `name = value` statements of `body` give `name` (not entering
+/// nested functions or classes); false when something else binds it there: a loop or `with`
+/// target, part of a tuple target, `+=`, `:=`, an import, `except ... as`, a `match`, a nested
+/// definition of that name.
+fn plain_assignments<'a>(body: &'a [Stmt], name: &str, out: &mut Vec<&'a Expr>) -> bool {
+    for stmt in body {
+        let mut walrus = false;
+        stmt.for_each_own_expr(&mut |e| {
+            walrus |= e.any(
+                &mut |x| matches!(&x.kind, ExprKind::Named { target, .. } if binds(target, name)),
+            );
+        });
+        let other = walrus
+            || match stmt {
+                Stmt::FunctionDef(f) => f.name.as_str() == name,
+                Stmt::ClassDef(c) => c.name.as_str() == name,
+                Stmt::Assign { targets, value, .. } => {
+                    for target in targets {
+                        if target.as_name() == Some(name) {
+                            out.extend(value.as_ref());
+                        }
+                    }
+                    targets
+                        .iter()
+                        .any(|t| t.as_name() != Some(name) && binds(t, name))
+                }
+                Stmt::AugAssign { target, .. } | Stmt::For { target, .. } => binds(target, name),
+                Stmt::With { items, .. } => items
+                    .iter()
+                    .any(|i| i.target.as_ref().is_some_and(|t| binds(t, name))),
+                Stmt::Try { handlers, .. } => {
+                    handlers.iter().any(|h| h.name.as_deref() == Some(name))
+                }
+                Stmt::Match { .. } => true,
+                Stmt::Import { names, .. } | Stmt::ImportFrom { names, .. } => {
+                    names.iter().any(|a| {
+                        a.asname
+                            .as_deref()
+                            .unwrap_or_else(|| a.name.split('.').next().unwrap_or_default())
+                            == name
+                    })
+                }
+                _ => false,
+            };
+        if other {
+            return false;
+        }
+        if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            continue;
+        }
+        for child in stmt.child_bodies() {
+            if !plain_assignments(child, name, out) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,7 +810,7 @@ def export():
     resp = make_response("ok")
     resp.set_cookie(request.args["download_token"], "done")
     resp.set_cookie("marker", "dl-" + "done")
-    resp.set_cookie("sort", request.args.get("sort"))
+    resp.set_cookie("sort", sort_order(request))
     resp.set_cookie(app.session_cookie_name, session.sid, httponly=True, secure=True)
     resp.set_cookie("access_token", token)
     resp.set_cookie(cookie_name, encrypt_token(claims), httponly=True)
