@@ -376,7 +376,7 @@ fn build_starlette_policy(
 
 /// The origin pattern that applies when nothing is configured: the default of a settings
 /// field (`allow_origin_regex=settings.origin_regex`), of an environment read
-/// (`os.getenv("ORIGIN_REGEX", ".*")`) or of a parameter.
+/// (`os.getenv("ORIGIN_REGEX", ".*")`) or of a parameter; the pattern of a `re.compile(...)`.
 fn origin_regex_default(
     model: &ProjectModel,
     file: usize,
@@ -399,10 +399,14 @@ fn origin_regex_default(
         }
         ExprKind::Call(call) => {
             let callee = model.files[origin.file].imports.resolve(&call.func)?;
-            if !matches!(callee.as_str(), "os.getenv" | "os.environ.get") {
-                return None;
+            match callee.as_str() {
+                "os.getenv" | "os.environ.get" => {
+                    literal(origin.file, &origin.scope, call.argument("default", 1)?)
+                }
+                // Starlette compiles the option itself; a compiled pattern is matched alike.
+                "re.compile" => literal(origin.file, &origin.scope, call.argument("pattern", 0)?),
+                _ => None,
             }
-            literal(origin.file, &origin.scope, call.argument("default", 1)?)
         }
         ExprKind::Name(name) => literal(
             origin.file,

@@ -11,8 +11,11 @@ declare_rule! {
     /// origin with an unescaped dot (`https://app.example.com` matches `https://appxexample.com`),
     /// a wildcard running into the domain (`https://.*example.com` matches
     /// `https://evilexample.com`) or after the host (`http://localhost.*` matches
-    /// `http://localhost.evil.net`, also when a port must follow), a flask-cors pattern (a
-    /// regex-looking string or `re.compile(...)`) without a `$` anchor; the `null` origin;
+    /// `http://localhost.evil.net`, also when a port must follow, when the port before it is
+    /// optional as in `:?\d*.*`, or as a repeated label group `(\.[a-z]+)*`), a host made only
+    /// of a wildcard (`https?://.*:8080`, also before a group that may match nothing), a
+    /// flask-cors pattern without a `$` anchor (patterns given to either library as
+    /// `re.compile(...)` are read too); the `null` origin;
     /// `http://` origins (any network attacker can act as them) when credentials are allowed,
     /// other than the local machine's (`localhost`, `*.localhost`, `127.0.0.1`, `[::1]`; not
     /// `localhost.example.com`). Patterns and origins read from settings or the environment
@@ -168,8 +171,12 @@ fn loopback_only(regex: &str, library: CorsLibrary) -> bool {
 
 /// A wildcard admitting dots and letters that ends the host part of a branch after some host
 /// text (`http://localhost.*`, `https://app\.example\.com[^/]*`, also before a port): the
-/// host runs on into a domain anyone can register (`localhost.evil.net`). A wildcard that
-/// opens the host (`https://.*\.example\.com`) is judged by `pattern_problems`.
+/// host runs on into a domain anyone can register (`localhost.evil.net`). So does one that can
+/// follow the host because the colon or port group before it is optional
+/// (`local\.example\.io:?\d*/?.*`), a repeated label group (`example\.com(\.[a-z]+)*`), and one
+/// before a trailing group that may match nothing (`[\w.-]+(\.example\.com)*`). A host made
+/// only of a wildcard (`https?://.*:8080`) admits any site. A wildcard that opens the host
+/// (`https://.*\.example\.com`) is judged by `pattern_problems`.
 fn host_runs_on(regex: &str) -> Option<String> {
     if matches_everything(regex) {
         return None;
@@ -178,34 +185,193 @@ fn host_runs_on(regex: &str) -> Option<String> {
     let body = body.strip_suffix('$').unwrap_or(body);
     top_level_split(body, b'|').into_iter().find_map(|branch| {
         let (_, rest) = branch.split_once("://")?;
-        let (host, _) = split_port(rest);
-        // An origin has no path: a `/` ends the host too.
+        let (host, port) = split_port(rest);
+        // An origin has no path: a required `/` ends the host too.
         let host = structure(host)
             .into_iter()
-            .find(|&(_, b, depth)| b == b'/' && depth == 0)
+            .find(|&(i, b, depth)| {
+                b == b'/'
+                    && depth == 0
+                    && !matches!(host.as_bytes().get(i.saturating_add(1)), Some(b'?' | b'*'))
+            })
             .and_then(|(i, _, _)| host.get(..i))
             .unwrap_or(host);
         host_alternatives(host).into_iter().find_map(|alternative| {
-            let (prefix, wildcard) = trailing_wildcard(alternative)?;
-            let host = prefix.replace("\\.", ".");
-            let example = if host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-            {
-                format!(" (e.g. `{host}.evil.net`)")
-            } else {
-                String::new()
-            };
-            Some(format!(
-                "`{wildcard}` after the host lets it run on into a domain an attacker registers{example}"
-            ))
+            if let Some(group) = repeated_label_group(alternative) {
+                return Some(format!(
+                    "`{group}` after the host repeats labels into a domain an attacker registers"
+                ));
+            }
+            let stem = without_optional_groups(alternative);
+            if let Some((prefix, wildcard)) = split_trailing_wildcard(stem) {
+                return Some(if prefix.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                    runs_on_message(prefix, wildcard)
+                } else {
+                    let optional = if stem.len() < alternative.len() {
+                        " (the group after it may match nothing)"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "the host `{stem}`{optional} admits any host, so a site an attacker runs matches"
+                    )
+                });
+            }
+            // The colon or port group is optional: what follows it can follow the host.
+            let tail = after_optional_port(port)?;
+            let (between, wildcard) = split_trailing_wildcard(tail)?;
+            (digits_and_optional_slashes(between)
+                && alternative.bytes().any(|b| b.is_ascii_alphanumeric()))
+            .then(|| {
+                format!(
+                    "`{wildcard}` can follow the host directly (the port before it is optional), so it runs on into a domain an attacker registers"
+                )
+            })
         })
     })
 }
 
-/// The host text and the wildcard when a host alternative ends in `.*`, `.+`, `\S*`,
-/// `[^/]*`, `[\w.-]+` or `.{1,}` (inside a group or not) after some host text.
-fn trailing_wildcard(alternative: &str) -> Option<(&str, &str)> {
+/// The message for a host running on through `wildcard`, with an example domain when the
+/// host is plain text.
+fn runs_on_message(prefix: &str, wildcard: &str) -> String {
+    let host = prefix.replace("\\.", ".");
+    let example = if host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
+        format!(" (e.g. `{host}.evil.net`)")
+    } else {
+        String::new()
+    };
+    format!(
+        "`{wildcard}` after the host lets it run on into a domain an attacker registers{example}"
+    )
+}
+
+/// What may follow the host when the port is optional: the rest after `:?` (`:*`) or after an
+/// optional port group (`(:\d+)?`).
+fn after_optional_port(port: &str) -> Option<&str> {
+    if let Some(rest) = port.strip_prefix(":?").or_else(|| port.strip_prefix(":*")) {
+        return Some(rest);
+    }
+    if !port.starts_with('(') {
+        return None;
+    }
+    let close = group_end(port, 0)?;
+    let after = port.get(close.saturating_add(1)..)?;
+    after.strip_prefix('?').or_else(|| after.strip_prefix('*'))
+}
+
+/// Whether `s` is only digits (`\d*`, `[0-9]+`) and optional slashes (`/?`): text that keeps
+/// a following wildcard next to the host.
+fn digits_and_optional_slashes(mut s: &str) -> bool {
+    while !s.is_empty() {
+        if let Some(rest) = s.strip_prefix("\\d").or_else(|| s.strip_prefix("[0-9]")) {
+            s = skip_quantifier(rest);
+        } else if let Some(rest) = s.strip_prefix('/') {
+            let after = skip_quantifier(rest);
+            // A required slash: no origin has a path.
+            if after.len() == rest.len() || rest.starts_with('+') {
+                return false;
+            }
+            s = after;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// `s` after one leading quantifier (`?`, `*`, `+`, `{m,n}`) and its lazy `?`.
+fn skip_quantifier(s: &str) -> &str {
+    let rest = match s.as_bytes().first() {
+        Some(b'?' | b'*' | b'+') => s.get(1..).unwrap_or_default(),
+        Some(b'{') => s
+            .find('}')
+            .and_then(|i| s.get(i.saturating_add(1)..))
+            .unwrap_or(s),
+        _ => return s,
+    };
+    rest.strip_prefix('?').unwrap_or(rest)
+}
+
+/// The byte position of the `)` closing the group opened at `open`.
+fn group_end(pattern: &str, open: usize) -> Option<usize> {
+    let depth = structure(pattern)
+        .into_iter()
+        .find(|&(i, _, _)| i == open)?
+        .2;
+    structure(pattern)
+        .into_iter()
+        .find(|&(i, b, d)| i > open && b == b')' && d == depth)
+        .map(|(i, _, _)| i)
+}
+
+/// The byte position of the `(` opening the group closed at `close`.
+fn group_start(pattern: &str, close: usize) -> Option<usize> {
+    let depth = structure(pattern)
+        .into_iter()
+        .find(|&(i, _, _)| i == close)?
+        .2;
+    structure(pattern)
+        .into_iter()
+        .rev()
+        .find(|&(i, b, d)| i < close && b == b'(' && d == depth)
+        .map(|(i, _, _)| i)
+}
+
+/// A host alternative without the groups ending it that may match nothing (`(\.example\.com)*`,
+/// `(-dev)?`).
+fn without_optional_groups(alternative: &str) -> &str {
+    let mut stem = alternative;
+    while let Some(inner) = stem.strip_suffix(")?").or_else(|| stem.strip_suffix(")*")) {
+        let close = inner.len();
+        let Some(open) = group_start(stem, close) else {
+            break;
+        };
+        // A wildcard inside the group is the run-on itself: keep it.
+        if split_trailing_wildcard(stem).is_some() {
+            break;
+        }
+        match stem.get(..open) {
+            Some(before) if !before.is_empty() => stem = before,
+            _ => break,
+        }
+    }
+    stem
+}
+
+/// A repeated group ending the host that adds a dot and a run of letters each time
+/// (`(\.[a-z]+)*`, `(\.\w+)+`): the host runs on label by label.
+fn repeated_label_group(alternative: &str) -> Option<&str> {
+    let inner = alternative
+        .strip_suffix(")*")
+        .or_else(|| alternative.strip_suffix(")+"))?;
+    let open = group_start(alternative, inner.len())?;
+    let content = inner.get(open.saturating_add(1)..)?;
+    let content = content.strip_prefix("?:").unwrap_or(content);
+    let label = content.strip_prefix("\\.")?;
+    let letters = match label.strip_prefix("\\w") {
+        Some(rest) => rest,
+        None => {
+            let class = label.strip_prefix('[')?;
+            let end = class.find(']')?;
+            let admits_letters = class.get(..end).is_some_and(|c| {
+                c.starts_with('^') && !c.contains('.')
+                    || ["\\w", "a-z", "A-Z"].iter().any(|l| c.contains(l))
+            });
+            if !admits_letters {
+                return None;
+            }
+            class.get(end.saturating_add(1)..)?
+        }
+    };
+    matches!(letters, "+" | "*" | "+?" | "*?").then(|| alternative.get(open..).unwrap_or_default())
+}
+
+/// What comes before a wildcard admitting dots and letters that ends `alternative` (`.*`,
+/// `.+`, `\S*`, `[^/]*`, `[\w.-]+`, `.{1,}`, inside a group or not), and the wildcard.
+fn split_trailing_wildcard(alternative: &str) -> Option<(&str, &str)> {
     let trimmed = alternative.trim_end_matches([')', '?']);
     let last = structure(trimmed).last().map(|&(i, b, _)| (i, b));
     // The repetition must be unbounded and not escaped.
@@ -233,10 +399,7 @@ fn trailing_wildcard(alternative: &str) -> Option<(&str, &str)> {
     };
     let prefix = stem.get(..atom_start)?;
     let wildcard = alternative.get(atom_start..trimmed.len())?;
-    prefix
-        .bytes()
-        .any(|b| b.is_ascii_alphanumeric())
-        .then_some((prefix, wildcard))
+    Some((prefix, wildcard))
 }
 
 /// Whether a character class admits both dots and letters: a negated class that does not
@@ -413,6 +576,14 @@ mod loopback_tests {
             r"http://localhost(.*)",
             r"http://localhost.{1,}",
             r"https://app\.example\.com|http://localhost.*?",
+            r"https?://.*:8080",
+            r"https://[^/]+:[0-9]+",
+            r"https://app\.example\.com:?\d*/?.*",
+            r"https?://\w*\.?local\.alerta\.io:?\d*/?.*",
+            r"http://localhost(:\d+)?.*",
+            r"https://[\w.-]+(\.example\.com)*",
+            r"https://example\.com(\.[a-z]+)*",
+            r"https://example\.com(?:\.\w+)+",
         ] {
             assert!(host_runs_on(runs_on).is_some(), "{runs_on}");
         }
@@ -429,6 +600,12 @@ mod loopback_tests {
             r"http://localhost\.*",
             r"http://localhost[\d.]*",
             r"http://localhost/.*",
+            r"https://app\.example\.com:?\d*",
+            r"https://app\.example\.com:?/.*",
+            r"https://[a-z0-9-]+(\.example\.com)*",
+            r"https://app(\.example\.com)+",
+            r"https://([a-z0-9-]+\.)*example\.com(:\d+)?",
+            r"http://.*localhost:[0-9]+",
         ] {
             assert!(host_runs_on(ends).is_none(), "{ends}");
         }

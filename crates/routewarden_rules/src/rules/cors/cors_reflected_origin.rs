@@ -2,10 +2,12 @@ use crate::context::FileContext;
 use crate::cors_policy::{allow_origin_set_by_call, allow_origin_set_by_stmt, policies};
 use crate::declare_rule;
 use crate::findings::Findings;
-use crate::rule::{Rule, RuleMeta, Severity};
+use crate::helpers::for_each_call;
+use crate::rule::{Confidence, Rule, RuleMeta, Severity};
+use crate::rules::sess::insecure_session_cookie_config::opt_in_switch;
 use routewarden_model::last_assignment;
 use routewarden_model::security::walk_exprs;
-use routewarden_python::ast::{CmpOp, Expr, ExprKind, Stmt};
+use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -21,7 +23,11 @@ declare_rule! {
     /// status, headers` tuple; the header name is also read from a module constant.
     /// When the module never sends `Access-Control-Allow-Credentials` (nor configures CORS with
     /// credentials), browsers keep cookies out of the exchange and the echo acts as `*`: it is
-    /// reported at low severity.
+    /// reported at low severity. An echo written only under an operator's opt-in switch that is
+    /// off when nothing is configured (an environment read with a falsy fallback, a settings
+    /// read by key path whose default the project's settings schema declares false:
+    /// `settings().getBoolean(["api", "allowCrossOrigin"])`), also in a function called only
+    /// under one, is reported at low confidence naming the switch.
     ///
     /// ## Why is this dangerous
     /// Echoing the caller's origin is "allow every origin", written so that it also works with
@@ -171,8 +177,8 @@ impl CorsReflectedOrigin {
                 } else {
                     Severity::Low
                 };
-                out.report_with_severity(
-                    &CORS_REFLECTED_ORIGIN,
+                report(
+                    cx,
                     span,
                     format!(
                         "Access-Control-Allow-Origin echoes the request's Origin after an \
@@ -180,27 +186,105 @@ impl CorsReflectedOrigin {
                          `{pattern}`, which matches every origin"
                     ),
                     severity,
+                    out,
                 );
             }
             return;
         }
         if allows_credentials(cx) {
-            out.report(
-                &CORS_REFLECTED_ORIGIN,
+            report(
+                cx,
                 span,
-                "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check",
+                "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check".to_string(),
+                CORS_REFLECTED_ORIGIN.severity,
+                out,
             );
         } else {
             // Browsers expose a credentialed response only with Allow-Credentials: without it
             // the echo is `*`, which lets other sites read only what anyone may fetch.
-            out.report_with_severity(
-                &CORS_REFLECTED_ORIGIN,
+            report(
+                cx,
                 span,
-                "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check; this module sends no Access-Control-Allow-Credentials, so it acts as `*`",
+                "Access-Control-Allow-Origin echoes the request's Origin without an allow-list check; this module sends no Access-Control-Allow-Credentials, so it acts as `*`".to_string(),
                 Severity::Low,
+                out,
             );
         }
     }
+}
+
+/// Reports an echo, at low confidence naming the switch when it is written only under an
+/// operator's opt-in switch that is off when nothing is configured (see SESS002), or in a
+/// top-level function every caller calls only under such a switch.
+fn report(cx: &FileContext, span: Span, message: String, severity: Severity, out: &mut Findings) {
+    let switch = opt_in_switch(cx.model, cx.file_index, span).or_else(|| callers_switch(cx));
+    match switch {
+        Some(switch) => out.report_with(
+            &CORS_REFLECTED_ORIGIN,
+            span,
+            format!(
+                "{message}, only when the operator turns on `{switch}` (off unless configured)"
+            ),
+            severity,
+            Confidence::Low,
+        ),
+        None => out.report_with_severity(&CORS_REFLECTED_ORIGIN, span, message, severity),
+    }
+}
+
+/// The opt-in switch every caller of the enclosing top-level function calls it under, when
+/// the function is only ever called (never passed around) and each call is under one.
+fn callers_switch(cx: &FileContext) -> Option<String> {
+    let [function] = cx.functions.as_slice() else {
+        return None;
+    };
+    let top_level = matches!(
+        cx.file.top_level(&function.name),
+        Some(Stmt::FunctionDef(f)) if std::ptr::eq(f.as_ref(), *function)
+    );
+    if !top_level {
+        return None;
+    }
+    let qualified = format!("{}.{}", cx.file.module_name, function.name);
+    let names_it = |i: usize, e: &Expr| {
+        if i == cx.file_index {
+            e.as_name() == Some(function.name.as_str())
+        } else {
+            matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && cx.model.files[i].imports.resolve(e).as_deref() == Some(qualified.as_str())
+        }
+    };
+    let mut switch: Option<String> = None;
+    for (i, file) in cx.model.files_naming(cx.file_index, &function.name) {
+        // Every mention must be the callee of a call made under a switch.
+        let mut mentions = 0usize;
+        walk_exprs(file.body(), &mut |top| {
+            top.any(&mut |e| {
+                if names_it(i, e) {
+                    mentions = mentions.saturating_add(1);
+                }
+                false
+            });
+        });
+        let mut calls = 0usize;
+        let mut unswitched = false;
+        for_each_call(file.body(), &mut Vec::new(), &mut |_, expr, call| {
+            if unswitched || !names_it(i, &call.func) {
+                return;
+            }
+            calls = calls.saturating_add(1);
+            match opt_in_switch(cx.model, i, expr.span) {
+                Some(s) => {
+                    switch.get_or_insert(s);
+                }
+                None => unswitched = true,
+            }
+        });
+        if unswitched || mentions != calls {
+            return None;
+        }
+    }
+    switch
 }
 
 /// The list a project helper checks the origin `name` against: `match_regex_list(origin,

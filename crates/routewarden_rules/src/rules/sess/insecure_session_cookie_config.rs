@@ -6,7 +6,7 @@ use crate::helpers::is_falsy_literal;
 use crate::rule::{ProjectContext, Rule, RuleMeta, Severity};
 use crate::rules::sess::cookie_transport::{COOKIE_TRANSPORT, FLAGS};
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{BoolOp, Call, CmpOp, Expr, ExprKind, Span, Stmt};
+use routewarden_python::ast::{BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
 declare_rule! {
     /// ## What it finds
@@ -32,8 +32,9 @@ declare_rule! {
     /// write is judged by those literals. A setting written only under an operator's opt-in
     /// switch that is off when nothing is configured (`if AL_UNSECURED_UI:` with
     /// `AL_UNSECURED_UI = os.environ.get("AL_UNSECURED_UI", "false").lower() == "true"`, `if
-    /// config.get("allow embedding", "Lax") is True:`) is reported at low severity, naming the
-    /// switch.
+    /// config.get("allow embedding", "Lax") is True:`, a settings read by key path whose
+    /// default the project's settings schema declares false, also through a local) is reported
+    /// at low severity, naming the switch.
     ///
     /// ## Why is this dangerous
     /// Without `Secure` the session cookie is sent over plain HTTP, where anyone on the network
@@ -227,6 +228,16 @@ pub(crate) fn unset_value(
                                 _ => None,
                             }
                         }
+                        // A settings manager read by key path, `settings().getBoolean(["api",
+                        // "allowCrossOrigin"])`: the default the project's settings schema declares.
+                        "get" | "getBoolean" if call.args.len() == 1 => {
+                            let keys: Option<Vec<&str>> =
+                                call.args[0].elements()?.iter().map(Expr::as_str).collect();
+                            match keys? {
+                                keys if keys.len() > 1 => settings_path_default(model, &keys),
+                                _ => None,
+                            }
+                        }
                         // environs: `env.bool("K", False)`, `env.bool("K", default=False)`
                         "bool" if call.args.first().is_some_and(Expr::is_string_literal) => {
                             match Lit::of(call.argument("default", 1)?)? {
@@ -300,6 +311,64 @@ fn test_literals(test: &Expr, name: &str) -> Option<Vec<Lit>> {
     }
 }
 
+/// The default a project settings schema declares for a key path: a class declaring the last
+/// key as a field with a literal default (`allowCrossOrigin: bool = False`), reached through
+/// classes declaring each earlier key as a field of the next class's type (`api: ApiConfig =
+/// ApiConfig()`). `None` unless every such chain gives the same default. Asked only when a
+/// finding is about to be reported.
+fn settings_path_default(model: &ProjectModel, keys: &[&str]) -> Option<Lit> {
+    let (last, parents) = keys.split_last()?;
+    let classes = || {
+        model.files.iter().enumerate().flat_map(|(i, f)| {
+            f.body().iter().filter_map(move |s| match s {
+                Stmt::ClassDef(c) => Some((i, c.as_ref())),
+                _ => None,
+            })
+        })
+    };
+    // Each class declaring `key` as a field: the field's type annotation and value.
+    fn field<'c>(class: &'c Class, key: &str) -> Option<(Option<&'c Expr>, &'c Expr)> {
+        class.body.iter().rev().find_map(|s| match s {
+            Stmt::Assign {
+                targets,
+                annotation,
+                value: Some(value),
+                ..
+            } if targets.len() == 1 && targets[0].as_name() == Some(key) => {
+                Some((annotation.as_deref(), value))
+            }
+            _ => None,
+        })
+    }
+    let mut level: Vec<(usize, &Class, Lit)> = classes()
+        .filter_map(|(i, class)| {
+            let (_, value) = field(class, last)?;
+            let default = crate::helpers::field_default(model, i, value)?;
+            Some((i, class, Lit::of(default)?))
+        })
+        .collect();
+    for key in parents.iter().rev() {
+        level = classes()
+            .filter_map(|(i, class)| {
+                let (annotation, value) = field(class, key)?;
+                let typed = [annotation, value.as_call().map(|c| &c.func)];
+                let (_, _, lit) = level.iter().find(|(_, child, _)| {
+                    typed.iter().flatten().any(|t| {
+                        matches!(model.project_definition(i, t),
+                            Some((_, Stmt::ClassDef(c))) if std::ptr::eq(c.as_ref(), *child))
+                    })
+                })?;
+                Some((i, class, lit.clone()))
+            })
+            .collect();
+    }
+    let (_, _, first) = level.first()?;
+    level
+        .iter()
+        .all(|(_, _, lit)| lit == first)
+        .then(|| first.clone())
+}
+
 /// Whether `body` assigns `name` anywhere outside nested functions and classes.
 fn assigns_name(body: &[Stmt], name: &str) -> bool {
     body.iter().any(|s| match s {
@@ -314,22 +383,27 @@ fn assigns_name(body: &[Stmt], name: &str) -> bool {
 }
 
 /// The test of the outermost `if` whose body (not its `else`) holds the statement at `span` and
-/// that is false when nothing is configured: the operator's opt-in switch, as source text.
-fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Option<String> {
+/// that is false when nothing is configured: the operator's opt-in switch (the operand of an
+/// `and` that is off, the read a local copies), as source text.
+pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Option<String> {
     let module = &model.files[file];
     let within = |s: Span| s.start <= span.start && span.end <= s.end;
     let mut stmts = module.body();
+    let mut function: Option<&Function> = None;
     loop {
         let stmt = stmts
             .iter()
             .find(|s| within(s.span()) && s.span() != span)?;
         if let Stmt::If { test, body, .. } = stmt
             && body.iter().any(|s| within(s.span()))
-            && off_by_default(model, file, test)
+            && let Some(switch) = off_by_default(model, file, function, test, 0)
         {
             return Some(routewarden_model::apps::one_line(
-                &module.span_text(test.span),
+                &module.span_text(switch.span),
             ));
+        }
+        if let Stmt::FunctionDef(f) = stmt {
+            function = Some(f);
         }
         stmts = stmt
             .child_bodies()
@@ -337,29 +411,55 @@ fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Option<String
     }
 }
 
-/// Whether a test is false when the operator configures nothing: an environment read whose
-/// fallback is falsy (see [`unset_value`]), `x is True`/`x == True` where `x` falls back to
-/// something else (also a configuration mapping's `get("key", default)`), or an `and` with
-/// such an operand.
-fn off_by_default(model: &ProjectModel, file: usize, test: &Expr) -> bool {
+/// The part of a test that makes it false when the operator configures nothing: an
+/// environment read whose fallback is falsy (see [`unset_value`]), `x is True`/`x == True`
+/// where `x` falls back to something else (also a configuration mapping's `get("key",
+/// default)`), a local of `function` every assignment of which is such a test, or such an
+/// operand of an `and`.
+fn off_by_default<'e>(
+    model: &ProjectModel,
+    file: usize,
+    function: Option<&'e Function>,
+    test: &'e Expr,
+    depth: u32,
+) -> Option<&'e Expr> {
+    if depth > 8 {
+        return None;
+    }
     if let Some(value) = unset_value(model, file, test, 0) {
-        return !value.truthy();
+        return (!value.truthy()).then_some(test);
     }
     match &test.kind {
         ExprKind::BoolOp {
             op: BoolOp::And,
             values,
-        } => values.iter().any(|v| off_by_default(model, file, v)),
+        } => values
+            .iter()
+            .find_map(|v| off_by_default(model, file, function, v, depth + 1)),
+        // `allow = settings().getBoolean([...])` and then `if ... and allow:`; a parameter is
+        // whatever the caller passes.
+        ExprKind::Name(name) => {
+            let f = function?;
+            if f.params.iter().any(|p| p.name == *name) {
+                return None;
+            }
+            let values = crate::credentials::assigned_values(&f.body, name);
+            let mut switches = values
+                .into_iter()
+                .map(|v| off_by_default(model, file, Some(f), v, depth + 1));
+            let first = switches.next()??;
+            switches.all(|s| s.is_some()).then_some(first)
+        }
         ExprKind::Compare {
             left,
             ops,
             comparators,
         } => {
             let ([CmpOp::Is | CmpOp::Eq], [right]) = (&ops[..], comparators.as_slice()) else {
-                return false;
+                return None;
             };
             if !matches!(right.kind, ExprKind::Bool(true)) {
-                return false;
+                return None;
             }
             let fallback = unset_value(model, file, left, 0).or_else(|| {
                 let call = left.as_call()?;
@@ -368,9 +468,11 @@ fn off_by_default(model: &ProjectModel, file: usize, test: &Expr) -> bool {
                     .then(|| Lit::of(default))
                     .flatten()
             });
-            fallback.is_some_and(|v| v != Lit::Bool(true))
+            fallback
+                .is_some_and(|v| v != Lit::Bool(true))
+                .then_some(test)
         }
-        _ => false,
+        _ => None,
     }
 }
 
