@@ -1610,6 +1610,21 @@ impl<'a> Judge<'a, '_> {
                     .is_some_and(|c| is_principal_permission_class(&c)))
     }
 
+    /// `admin_permission.can`: the callee of a Flask-Principal permission's test of the
+    /// caller's identity, in the functions enclosing it.
+    fn principal_permission_test(&self, file: usize, callee: &Expr) -> bool {
+        let ExprKind::Attribute { value, attr } = &callee.kind else {
+            return false;
+        };
+        let mut scope = Vec::new();
+        functions_enclosing(self.model.files[file].body(), callee.span, &mut scope);
+        attr == "can"
+            && self
+                .model
+                .instance_class(file, &scope, value)
+                .is_some_and(|c| is_principal_permission_class(&c))
+    }
+
     /// A handler that receives credentials: a login, not an authenticated route.
     fn handles_credentials(&self, file: usize, handler: &Function) -> bool {
         credential_evidence(self.model, file, handler).is_some()
@@ -3171,6 +3186,13 @@ impl<'a> Judge<'a, '_> {
                         request = true;
                     } else if is_constant_name(n)
                         || names_settings(n)
+                        // `from octoprint.settings import settings as s`: what the alias
+                        // stands for is named.
+                        || self.model.files[file]
+                            .imports
+                            .get(n)
+                            .and_then(|q| q.rsplit('.').next())
+                            .is_some_and(|real| real != n && names_settings(real))
                         || modules
                             && self.model.files[file].imports.get(n) == Some(n.as_str())
                             && !calls_project_function(x)
@@ -3245,6 +3267,14 @@ impl<'a> Judge<'a, '_> {
                         == Some("os.getenv") =>
                 {
                     config = true;
+                }
+                // `Permissions.ADMIN.can()` (Flask-Principal): asks whether the caller's
+                // identity holds the permission, whatever the constant it is kept in.
+                ExprKind::Call(call)
+                    if call.func.last_name() == Some("can")
+                        && self.principal_permission_test(file, &call.func) =>
+                {
+                    request = true;
                 }
                 // A constant-time comparison compares what the caller presented.
                 ExprKind::Call(call)
@@ -8100,10 +8130,12 @@ impl<'a> Judge<'a, '_> {
                             Polarity::Unknown
                         };
                     }
+                    // `if not Permissions.SETTINGS_READ.can() and not first_run:` likewise
+                    // refuses callers without the permission only while the setting holds.
                     let conjunct = if own.switch.is_none()
                         && !chooses_refusal
-                        && own.identity
-                        && own.polarity == Polarity::Lacks
+                        && (own.identity && own.polarity == Polarity::Lacks
+                            || own.role && own.role_polarity == Polarity::Lacks)
                     {
                         self.conjunct_switch(file, root, test)
                     } else {
@@ -8741,6 +8773,43 @@ impl<'a> Judge<'a, '_> {
                 && !self.is_config_variable(file, root, v)
                 && !self.configured_setting_test(file, root, v)
         })
+    }
+
+    /// `userManager.has_been_customized()`, `octoprint.server.userManager.enabled()`: a method
+    /// of an object a project module keeps at its level (its user store, a service), asked
+    /// about the server's state, whatever the object is called; not a request-bound proxy
+    /// (`current_user = LocalProxy(...)`), nor a method named for the caller or handed the
+    /// request.
+    fn asks_project_global(&self, file: usize, test: &Expr) -> bool {
+        let Some(call) = without_not(test).as_call() else {
+            return false;
+        };
+        let ExprKind::Attribute { value, attr } = &call.func.kind else {
+            return false;
+        };
+        // `auth.current_user()`, `login_manager.is_logged_in()`: the method asks about the
+        // caller; so does one handed the caller's token or the request.
+        if IDENTITY.found_in(attr)
+            || call
+                .argument_values()
+                .any(|a| mentions_identity(a) || is_request_name(a))
+        {
+            return false;
+        }
+        let Some(qualified) = self.model.files[file].imports.resolve(value) else {
+            return false;
+        };
+        let Some((module, name)) = qualified.rsplit_once('.') else {
+            return false;
+        };
+        if REQUEST_STATE_NAMES.contains(&name) {
+            return false;
+        }
+        let Some((_, source)) = self.model.module(module) else {
+            return false;
+        };
+        matches!(source.top_level(name), Some(Stmt::Assign { value: Some(v), .. })
+            if v.as_call().is_none_or(|c| c.func.last_name() != Some("LocalProxy")))
     }
 
     /// Whether a branch ends by returning (letting the caller through), directly or in a
@@ -10617,6 +10686,20 @@ impl<'a> Judge<'a, '_> {
         if self.is_config(file, test) || forgery_conjunct(test) {
             g.identity = false;
             g.role = false;
+        }
+        // `not first_run and userManager.has_been_customized() and not Permissions.ADMIN.can()`:
+        // the user store a module keeps asks whether accounts were set up, not who calls.
+        if g.identity
+            && let ExprKind::BoolOp {
+                op: BoolOp::And,
+                values,
+            } = &test.kind
+            && values.iter().any(|v| self.asks_project_global(file, v))
+            && !values
+                .iter()
+                .any(|v| !self.asks_project_global(file, v) && self.gate_of(file, v).identity)
+        {
+            g.identity = false;
         }
         if g.identity {
             g.polarity = identity_polarity(test);
@@ -16419,6 +16502,42 @@ mod tests {
                 "POST /projects/update open.views.app: NONE",
                 "POST /tasks/run hooked.app: CONDITIONAL if app.config.get(\"need_auth\", False)",
                 "POST /tasks/stop hooked.app: AUTH",
+            ]
+        );
+    }
+
+    /// A Flask-Principal permission test in the handler (`if not Permissions.SETTINGS.can():
+    /// abort(403)`) checks the caller's role, whatever constant keeps the permission; joined
+    /// with a test of the server's state (the first-run flag, read through an alias of the
+    /// settings accessor; whether the user store was set up) it refuses only while that
+    /// state holds.
+    #[test]
+    fn permission_refusals_under_first_run() {
+        let printer = routes(&[
+            auth001_fixture!("permission_refusal_under_first_run", "printer/__init__.py"),
+            auth001_fixture!(
+                "permission_refusal_under_first_run",
+                "printer/permissions.py"
+            ),
+            auth001_fixture!("permission_refusal_under_first_run", "printer/settings.py"),
+            auth001_fixture!("permission_refusal_under_first_run", "printer/users.py"),
+            auth001_fixture!(
+                "permission_refusal_under_first_run",
+                "printer/vendor/__init__.py"
+            ),
+            auth001_fixture!(
+                "permission_refusal_under_first_run",
+                "printer/vendor/flask_principal.py"
+            ),
+        ]);
+        assert_eq!(
+            printer,
+            [
+                "POST /printer/command printer.app: NONE",
+                "POST /settings printer.app: AUTH",
+                "POST /settings/export printer.app: CONDITIONAL if not (settings().getBoolean([\"server\", \"firstRun\"]) or not...",
+                "POST /settings/reset printer.app: AUTH",
+                "POST /setup/wizard printer.app: CONDITIONAL if not s().getBoolean([\"server\", \"firstRun\"])",
             ]
         );
     }

@@ -230,6 +230,14 @@ fn has_flow_context(segments: &[String]) -> bool {
         })
 }
 
+/// A request to be reminded of a forgotten password (`/password-reminder`, `/password/remind`,
+/// `def remind_password()`): a recovery step, reached before the caller can log in. Only
+/// beside a password word: `/events/{id}/reminder` is a feature of its own.
+fn reminds_password(words: &[&str]) -> bool {
+    words.iter().any(|w| matches!(*w, "remind" | "reminder"))
+        && words.iter().any(|w| JOINED_OBJECTS.contains(w))
+}
+
 /// Segments public only as the resource a path ends with: `/api/version`, not
 /// `/version/set`.
 const FINAL_PUBLIC_SEGMENTS: &[&str] = &["version", "ping"];
@@ -313,6 +321,10 @@ pub fn is_public_route(
         return true;
     }
     let flow_context = has_flow_context(&segments);
+    let path_words: Vec<&str> = segments.iter().flat_map(|s| words(s)).collect();
+    if reminds_password(&path_words) {
+        return true;
+    }
     // A probe is read: its words make a route public only when no method may write, or when
     // the same handler also answers GET.
     let mut probe_memo: Option<bool> = None;
@@ -423,6 +435,7 @@ pub fn is_public_route(
         || lower == "refresh" && refreshes_token(&segments)
         || is_public_segment_words(&handler_words, &mut probe)
         || handler_words.contains(&"signup")
+        || reminds_password(&handler_words)
         || registers_account(&handler_words)
         || handler_context && handler_words.iter().any(|w| FLOW_WORDS.contains(w))
 }
@@ -1091,6 +1104,12 @@ mod tests {
         assert!(is_public("/+cspreport/log", "cspreport", &[]));
         assert!(!is_public("/changepass", "changepass", &[]));
         assert!(!is_public("/lostpets", "lostpets", &[]));
+        // A password reminder is a recovery step; a reminder of anything else is not.
+        assert!(is_public("/password-reminder", "remind_password", &[]));
+        assert!(is_public("/password/remind", "x", &[]));
+        assert!(is_public("/remind", "remind_password", &[]));
+        assert!(!is_public("/events/{id}/reminder", "send_reminder", &[]));
+        assert!(!is_public("/reminders", "create_reminder", &[]));
         assert!(is_public("/refresh", "refresh", &[]));
         assert!(is_public("/api/v1/auth/refresh", "x", &[]));
         assert!(is_public("/token/refresh", "x", &[]));

@@ -80,7 +80,14 @@ declare_rule! {
     /// key sets read with GET (`/.well-known/jwks.json`, `/v1/jwks/public/<environment>`:
     /// clients need them to verify tokens) and account sign-up are public by design (a handler named `register` or `register_user` at
     /// an account path; not `register_worker`, nor `register` at `/worker/{name}`, which let
-    /// anyone add a worker).
+    /// anyone add a worker). So are a password reminder (`/password-reminder`, `def
+    /// remind_password()`; not `/events/{id}/reminder`) and the first step of a passkey login
+    /// (a handler asking fido2's `Fido2Server.authenticate_begin` or py_webauthn's
+    /// `generate_authentication_options` for the challenge, whatever the path: not the
+    /// registration of a new key). A read-only "who am I" page that answers data only under
+    /// Flask-Login's `current_user.is_authenticated`, made of `current_user`'s own attributes,
+    /// and a fixed value to everyone else (`jsonify(logged_in=False)`) tells an anonymous
+    /// caller nothing and is not reported.
     ///
     /// Authentication is looked for at every level and across modules: `Depends` and `Security`
     /// parameters (also inside `Annotated` and module-level type aliases, and through nested
@@ -417,6 +424,8 @@ impl Rule for RouteWithoutAuth {
                 || is_login(cx, route)
                 || is_oauth_redirect_target(path, route.handler)
                 || is_device_flow_step(cx, route)
+                || is_passkey_login_start(cx, route)
+                || only_reads(route) && answers_own_identity(cx, route)
             {
                 continue;
             }
@@ -766,6 +775,149 @@ fn checks_sender(imports: &Imports, function: &Function) -> bool {
         visit(d);
     }
     found
+}
+
+/// The first step of a passkey (WebAuthn) login, by what the handler does: it asks a WebAuthn
+/// library for the challenge of an authentication (fido2's `Fido2Server.authenticate_begin`,
+/// py_webauthn's `generate_authentication_options`), which the browser signs with the
+/// caller's key in the next step. The caller has no session yet: that step is how they get
+/// one, so it is public by design whatever the path calls it (`/authenticate/begin/<user>`).
+/// Not the registration of a new key (`register_begin`), which needs a logged-in user.
+fn is_passkey_login_start(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let file = route.handler_file;
+    let imports = &cx.model.files[file].imports;
+    let scope = [route.handler];
+    let mut found = false;
+    walk_exprs(&route.handler.body, &mut |e| {
+        found |= e.any(&mut |x| {
+            let Some(call) = x.as_call() else {
+                return false;
+            };
+            match &call.func.kind {
+                ExprKind::Attribute { value, attr } if attr == "authenticate_begin" => cx
+                    .model
+                    .instance_class(file, &scope, value)
+                    .is_some_and(|c| {
+                        matches!(
+                            c.as_str(),
+                            "fido2.server.Fido2Server" | "fido2.server.U2FFido2Server"
+                        )
+                    }),
+                _ => imports.resolve(&call.func).as_deref().is_some_and(|q| {
+                    matches!(
+                        q,
+                        "webauthn.generate_authentication_options"
+                            | "webauthn.authentication.generate_authentication_options.generate_authentication_options"
+                    )
+                }),
+            }
+        });
+    });
+    found
+}
+
+/// Flask-Login's `current_user` proxy, imported from it or from a package built on it that
+/// re-exports it (`flask_user`, `docassemble_flask_user`): a qualified name, not a local.
+fn is_login_proxy(qualified: &str) -> bool {
+    qualified
+        .rsplit_once('.')
+        .is_some_and(|(package, name)| name == "current_user" && !package.is_empty())
+}
+
+/// A "who am I" page (`GET /me`): the handler answers data only under a test that the caller
+/// is logged in (Flask-Login's `current_user.is_authenticated`, `not
+/// current_user.is_anonymous`), made only of `current_user`'s own attributes, and answers a
+/// fixed value (`jsonify(logged_in=False)`) to everyone else. An anonymous caller learns
+/// nothing; a logged-in one only who they are.
+fn answers_own_identity(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    let imports = &cx.model.files[route.handler_file].imports;
+    if imports.get("current_user").is_none() {
+        return false;
+    }
+    let logged_in = |test: &Expr| {
+        let (negated, subject) = match &test.kind {
+            ExprKind::UnaryOp {
+                op: routewarden_python::ast::UnaryOp::Not,
+                operand,
+            } => (true, &**operand),
+            _ => (false, test),
+        };
+        let Some(q) = imports.resolve(subject) else {
+            return false;
+        };
+        let Some((user, attr)) = q.rsplit_once('.') else {
+            return false;
+        };
+        if !is_login_proxy(user) {
+            return false;
+        }
+        matches!(
+            (attr, negated),
+            ("is_authenticated", false) | ("is_anonymous", true)
+        )
+    };
+    // Literals, and calls of anything on literals only (`jsonify(logged_in=False)`).
+    let fixed = |e: &Expr| {
+        let values: Vec<&Expr> = match e.as_call() {
+            Some(call) => call.argument_values().collect(),
+            None => vec![e],
+        };
+        !values
+            .iter()
+            .any(|v| v.any(&mut |x| matches!(x.kind, ExprKind::Name(_) | ExprKind::Call(_))))
+    };
+    // Only `current_user`'s attributes, and names a comprehension binds over them.
+    let own = |e: &Expr| {
+        let call = e.as_call();
+        let values: Vec<&Expr> = match call {
+            Some(call) => call.argument_values().collect(),
+            None => vec![e],
+        };
+        let mut bound: Vec<&str> = Vec::new();
+        for v in &values {
+            v.any(&mut |x| {
+                if let ExprKind::Comprehension { generators, .. } = &x.kind {
+                    bound.extend(generators.iter().flat_map(|g| target_names(&g.target)));
+                }
+                false
+            });
+        }
+        let mut reads_user = false;
+        let foreign = values.iter().any(|v| {
+            v.any(&mut |x| match &x.kind {
+                ExprKind::Call(_) => true,
+                ExprKind::Name(n) if bound.contains(&n.as_str()) => false,
+                ExprKind::Name(_) => {
+                    let user = imports.resolve(x).is_some_and(|q| is_login_proxy(&q));
+                    reads_user |= user;
+                    !user
+                }
+                _ => false,
+            })
+        });
+        reads_user && !foreign
+    };
+    let statements = code_statements(&route.handler.body);
+    let Some((
+        Stmt::If {
+            test, body, orelse, ..
+        },
+        rest,
+    )) = statements.split_first()
+    else {
+        return false;
+    };
+    let otherwise = if orelse.is_empty() {
+        rest.to_vec()
+    } else if rest.is_empty() {
+        code_statements(orelse)
+    } else {
+        return false;
+    };
+    logged_in(test)
+        && matches!(code_statements(body).as_slice(),
+            [Stmt::Return { value: Some(v), .. }] if own(v))
+        && matches!(otherwise.as_slice(), [Stmt::Return { value: Some(v), .. }] if fixed(v))
 }
 
 /// A step of an OAuth 2.0 device authorization login (RFC 8628), by what the handler does: the
