@@ -495,14 +495,15 @@ fn refusal_of(
             if !module.may_mention(short) {
                 continue;
             }
+            let is_constant =
+                |o: &Expr| constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str());
             for_each_refusal(
                 cx.model,
                 file,
                 module.body(),
+                &|compared| compared.iter().any(|o| is_constant(o)),
                 &mut |compared, terms, spared| {
-                    for operand in compared.iter().filter(|o| {
-                        constant_in(cx.model, file, o).as_deref() == Some(qualified.as_str())
-                    }) {
+                    for operand in compared.iter().filter(|o| is_constant(o)) {
                         keep_fewest(
                             &mut fewest,
                             conditions_asked(module, operand, terms, spared),
@@ -512,12 +513,16 @@ fn refusal_of(
             );
         }
     }
-    if let Some(key) = key.filter(|_| cx.refused_at_startup(text)) {
+    let refused_always = |fewest: &Option<Vec<String>>| fewest.as_ref().is_some_and(Vec::is_empty);
+    // A constant the application refuses is refused by name; the project-wide gathering of
+    // refused literals is for fallbacks written as literals or never refused by name.
+    if let Some(key) = key.filter(|_| fewest.is_none() && cx.refused_at_startup(text)) {
         for (file, module) in cx.model.files.iter().enumerate() {
             for_each_refusal(
                 cx.model,
                 file,
                 module.body(),
+                &|compared| compared.iter().any(|o| o.as_str() == Some(text)),
                 &mut |compared, terms, spared| {
                     // A literal compared with another value (a helper's parameter) refuses nothing.
                     if !compared.iter().any(|o| key.read_by(cx.model, file, &[], o)) {
@@ -534,7 +539,7 @@ fn refusal_of(
         }
     }
     if let Some(key) = key
-        && fewest.as_ref().is_none_or(|f| !f.is_empty())
+        && !refused_always(&fewest)
         && let Some(asked) = refused_by_helper(cx, key, text)
     {
         keep_fewest(&mut fewest, asked);
@@ -829,13 +834,20 @@ fn refuses_parameter<'m>(
 pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
     let mut out = rustc_hash::FxHashSet::default();
     for (file, module) in model.files.iter().enumerate() {
-        for_each_refusal(model, file, module.body(), &mut |compared, _, _| {
-            out.extend(
-                compared
-                    .iter()
-                    .filter_map(|o| o.as_str().map(str::to_string)),
-            );
-        });
+        let has_literal = |compared: &[&Expr]| compared.iter().any(|o| o.as_str().is_some());
+        for_each_refusal(
+            model,
+            file,
+            module.body(),
+            &has_literal,
+            &mut |compared, _, _| {
+                out.extend(
+                    compared
+                        .iter()
+                        .filter_map(|o| o.as_str().map(str::to_string)),
+                );
+            },
+        );
     }
     out
 }
@@ -850,6 +862,7 @@ fn for_each_refusal(
     model: &ProjectModel,
     file: usize,
     body: &[Stmt],
+    wanted: &dyn Fn(&[&Expr]) -> bool,
     f: &mut impl FnMut(&[&Expr], &[Expr], &[&Expr]),
 ) {
     for stmt in body {
@@ -876,7 +889,8 @@ fn for_each_refusal(
                 }
                 false
             });
-            if !compared.is_empty() && stops(model, file, body) {
+            // `stops` may read helpers in other modules: only for the operands the caller wants.
+            if !compared.is_empty() && wanted(&compared) && stops(model, file, body) {
                 let terms: &[Expr] = match &test.kind {
                     ExprKind::BoolOp {
                         op: BoolOp::And,
@@ -888,7 +902,7 @@ fn for_each_refusal(
             }
         }
         for child in stmt.child_bodies() {
-            for_each_refusal(model, file, child, f);
+            for_each_refusal(model, file, child, wanted, f);
         }
     }
 }
