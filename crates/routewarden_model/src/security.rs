@@ -1602,27 +1602,24 @@ impl<'a> Judge<'a, '_> {
     /// `admin_permission.require`: the callee of a Flask-Principal permission's requirement,
     /// which refuses identities that lack the permission's needs.
     fn principal_requirement(&self, file: usize, scope: &[&Function], callee: &Expr) -> bool {
+        self.principal_permission_method(file, scope, callee, "require")
+    }
+
+    /// `callee` is `method` of a Flask-Principal permission (`admin_permission.can`: a test
+    /// of the caller's identity; `.require`: a requirement).
+    fn principal_permission_method(
+        &self,
+        file: usize,
+        scope: &[&Function],
+        callee: &Expr,
+        method: &str,
+    ) -> bool {
         matches!(&callee.kind, ExprKind::Attribute { value, attr }
-            if attr == "require"
+            if attr == method
                 && self
                     .model
                     .instance_class(file, scope, value)
                     .is_some_and(|c| is_principal_permission_class(&c)))
-    }
-
-    /// `admin_permission.can`: the callee of a Flask-Principal permission's test of the
-    /// caller's identity, in the functions enclosing it.
-    fn principal_permission_test(&self, file: usize, callee: &Expr) -> bool {
-        let ExprKind::Attribute { value, attr } = &callee.kind else {
-            return false;
-        };
-        let mut scope = Vec::new();
-        functions_enclosing(self.model.files[file].body(), callee.span, &mut scope);
-        attr == "can"
-            && self
-                .model
-                .instance_class(file, &scope, value)
-                .is_some_and(|c| is_principal_permission_class(&c))
     }
 
     /// A handler that receives credentials: a login, not an authenticated route.
@@ -3159,7 +3156,13 @@ impl<'a> Judge<'a, '_> {
     ) -> (bool, bool) {
         let mut request = false;
         let mut config = false;
+        // Every name of `e` is used in the same functions: found once, when first asked.
         let mut scope: Option<Vec<&'a Function>> = None;
+        let enclosing = || {
+            let mut scope = Vec::new();
+            functions_enclosing(self.model.files[file].body(), e.span, &mut scope);
+            scope
+        };
         // `wiki.auth.has_permission("ADMIN")` after `import wiki.auth`: a project function
         // reached through its module's name, not a module's settings.
         let calls_project_function = |head: &Expr| {
@@ -3199,16 +3202,7 @@ impl<'a> Judge<'a, '_> {
                         || self.is_settings_object(file, x)
                         || self.is_settings_parameter_in(
                             file,
-                            // Every name of `e` is used in the same functions: found once.
-                            scope.get_or_insert_with(|| {
-                                let mut scope = Vec::new();
-                                functions_enclosing(
-                                    self.model.files[file].body(),
-                                    e.span,
-                                    &mut scope,
-                                );
-                                scope
-                            }),
+                            scope.get_or_insert_with(enclosing),
                             n,
                         )
                     {
@@ -3272,7 +3266,12 @@ impl<'a> Judge<'a, '_> {
                 // identity holds the permission, whatever the constant it is kept in.
                 ExprKind::Call(call)
                     if call.func.last_name() == Some("can")
-                        && self.principal_permission_test(file, &call.func) =>
+                        && self.principal_permission_method(
+                            file,
+                            scope.get_or_insert_with(enclosing),
+                            &call.func,
+                            "can",
+                        ) =>
                 {
                     request = true;
                 }

@@ -1256,6 +1256,24 @@ pub fn without_not(test: &Expr) -> (bool, &Expr) {
     }
 }
 
+/// Whether `test` holds exactly for a logged-in caller: `current_user.is_authenticated` (also
+/// called, as before Flask-Login 0.3) or `not current_user.is_anonymous`, where `is_user` says
+/// which qualified names are the proxy for the session's user.
+pub fn tests_logged_in(
+    imports: &routewarden_python::names::Imports,
+    test: &Expr,
+    is_user: &dyn Fn(&str) -> bool,
+) -> bool {
+    let (negated, subject) = without_not(test);
+    let subject = match &subject.kind {
+        ExprKind::Call(c) if c.args.is_empty() && c.keywords.is_empty() => &c.func,
+        _ => subject,
+    };
+    matches!(&subject.kind, ExprKind::Attribute { value, attr }
+        if matches!((attr.as_str(), negated), ("is_authenticated", false) | ("is_anonymous", true))
+            && imports.resolve(value).is_some_and(|q| is_user(&q)))
+}
+
 /// What a command-line option holds when it is not given.
 pub enum ArgDefault<'a> {
     /// The `default=` of its declaration.

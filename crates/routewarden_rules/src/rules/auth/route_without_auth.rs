@@ -829,50 +829,27 @@ fn is_login_proxy(qualified: &str) -> bool {
 /// current_user.is_anonymous`), made only of `current_user`'s own attributes, and answers a
 /// fixed value (`jsonify(logged_in=False)`) to everyone else. An anonymous caller learns
 /// nothing; a logged-in one only who they are.
-fn answers_own_identity(cx: &ProjectContext, route: &RouteDecl) -> bool {
+fn answers_own_identity<'a>(cx: &ProjectContext<'a>, route: &RouteDecl<'a>) -> bool {
     let imports = &cx.model.files[route.handler_file].imports;
     if imports.get("current_user").is_none() {
         return false;
     }
-    let logged_in = |test: &Expr| {
-        let (negated, subject) = match &test.kind {
-            ExprKind::UnaryOp {
-                op: routewarden_python::ast::UnaryOp::Not,
-                operand,
-            } => (true, &**operand),
-            _ => (false, test),
-        };
-        let Some(q) = imports.resolve(subject) else {
-            return false;
-        };
-        let Some((user, attr)) = q.rsplit_once('.') else {
-            return false;
-        };
-        if !is_login_proxy(user) {
-            return false;
-        }
-        matches!(
-            (attr, negated),
-            ("is_authenticated", false) | ("is_anonymous", true)
-        )
-    };
-    // Literals, and calls of anything on literals only (`jsonify(logged_in=False)`).
-    let fixed = |e: &Expr| {
-        let values: Vec<&Expr> = match e.as_call() {
+    // What an answer is made of: a call's arguments (`jsonify(...)`), or the value itself.
+    let parts = |e: &'a Expr| -> Vec<&'a Expr> {
+        match e.as_call() {
             Some(call) => call.argument_values().collect(),
             None => vec![e],
-        };
-        !values
+        }
+    };
+    // Literals, and calls of anything on literals only (`jsonify(logged_in=False)`).
+    let fixed = |e: &'a Expr| {
+        !parts(e)
             .iter()
             .any(|v| v.any(&mut |x| matches!(x.kind, ExprKind::Name(_) | ExprKind::Call(_))))
     };
     // Only `current_user`'s attributes, and names a comprehension binds over them.
-    let own = |e: &Expr| {
-        let call = e.as_call();
-        let values: Vec<&Expr> = match call {
-            Some(call) => call.argument_values().collect(),
-            None => vec![e],
-        };
+    let own = |e: &'a Expr| {
+        let values = parts(e);
         let mut bound: Vec<&str> = Vec::new();
         for v in &values {
             v.any(&mut |x| {
@@ -914,7 +891,7 @@ fn answers_own_identity(cx: &ProjectContext, route: &RouteDecl) -> bool {
     } else {
         return false;
     };
-    logged_in(test)
+    crate::helpers::tests_logged_in(imports, test, &is_login_proxy)
         && matches!(code_statements(body).as_slice(),
             [Stmt::Return { value: Some(v), .. }] if own(v))
         && matches!(otherwise.as_slice(), [Stmt::Return { value: Some(v), .. }] if fixed(v))

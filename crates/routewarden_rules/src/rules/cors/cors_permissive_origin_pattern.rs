@@ -297,11 +297,9 @@ fn skip_quantifier(s: &str) -> &str {
 
 /// The byte position of the `)` closing the group opened at `open`.
 fn group_end(pattern: &str, open: usize) -> Option<usize> {
-    let depth = structure(pattern)
-        .into_iter()
-        .find(|&(i, _, _)| i == open)?
-        .2;
-    structure(pattern)
+    let parts = structure(pattern);
+    let depth = parts.iter().find(|&&(i, _, _)| i == open)?.2;
+    parts
         .into_iter()
         .find(|&(i, b, d)| i > open && b == b')' && d == depth)
         .map(|(i, _, _)| i)
@@ -309,11 +307,9 @@ fn group_end(pattern: &str, open: usize) -> Option<usize> {
 
 /// The byte position of the `(` opening the group closed at `close`.
 fn group_start(pattern: &str, close: usize) -> Option<usize> {
-    let depth = structure(pattern)
-        .into_iter()
-        .find(|&(i, _, _)| i == close)?
-        .2;
-    structure(pattern)
+    let parts = structure(pattern);
+    let depth = parts.iter().find(|&&(i, _, _)| i == close)?.2;
+    parts
         .into_iter()
         .rev()
         .find(|&(i, b, d)| i < close && b == b'(' && d == depth)

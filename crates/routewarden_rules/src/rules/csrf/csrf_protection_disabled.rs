@@ -289,15 +289,6 @@ fn turns_logged_in_away(cx: &ProjectContext, file: usize, handler: &Function) ->
     use crate::rules::csrf::form_post_without_csrf::answers_request;
     let imports = &cx.model.files[file].imports;
     let refuses = |body: &[Stmt]| body.first().is_some_and(|s| answers_request(imports, s));
-    // `current_user.is_authenticated`, also called as in Flask-Login before 0.3.
-    let logged_in = |e: &Expr, attr: &str| {
-        let e = match &e.kind {
-            ExprKind::Call(c) if c.args.is_empty() && c.keywords.is_empty() => &c.func,
-            _ => e,
-        };
-        matches!(&e.kind, ExprKind::Attribute { value, attr: a }
-            if a == attr && imports.resolves_to(value, CURRENT_USER))
-    };
     for stmt in &handler.body {
         match stmt {
             // A docstring.
@@ -305,10 +296,7 @@ fn turns_logged_in_away(cx: &ProjectContext, file: usize, handler: &Function) ->
             Stmt::If {
                 test, body, orelse, ..
             } if orelse.is_empty() && refuses(body) => {
-                let (negated, inner) = crate::helpers::without_not(test);
-                if negated && logged_in(inner, "is_anonymous")
-                    || !negated && logged_in(inner, "is_authenticated")
-                {
+                if crate::helpers::tests_logged_in(imports, test, &|q| CURRENT_USER.contains(&q)) {
                     return true;
                 }
                 // An earlier refusal only turns more requests away.

@@ -1084,43 +1084,23 @@ fn registered_apps<'m>(
             }) else {
                 return;
             };
-            let Some((index, param)) = stored.as_name().and_then(|n| {
-                registrar
-                    .params
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| p.name == n)
-            }) else {
+            let Some(param) = stored
+                .as_name()
+                .and_then(|n| registrar.params.iter().find(|p| p.name == n))
+            else {
                 out.push((file, vec![registrar.as_ref()], stored));
                 return;
             };
-            // The registrar's callers, in the files that name it.
-            for (caller_file, caller) in model.files.iter().enumerate() {
-                if caller.is_test() || !caller.may_mention(&registrar.name) {
-                    continue;
-                }
-                for_each_call(
-                    caller.body(),
-                    &mut Vec::new(),
-                    &mut |caller_scope, _, call| {
-                        let calls_registrar = matches!(
-                            model.project_definition(caller_file, &call.func),
-                            Some((f, Stmt::FunctionDef(called)))
-                                if f == file && called.span.start == registrar.span.start
-                        );
-                        let argument = match param.kind {
-                            ParamKind::PositionalOnly | ParamKind::Positional => {
-                                call.argument(&param.name, index)
-                            }
-                            ParamKind::KeywordOnly => call.keyword(&param.name),
-                            ParamKind::VarArgs | ParamKind::VarKeywords => None,
-                        };
-                        if calls_registrar && let Some(argument) = argument {
-                            out.push((caller_file, caller_scope.to_vec(), argument));
-                        }
-                    },
-                );
-            }
+            // The registrar's callers, with what each passes for the stored parameter.
+            let sites = callable_of(model, file, registrar).and_then(|callee| {
+                calls_of(model, file, registrar, &callee, &param.name, param.kind)
+            });
+            out.extend(
+                sites
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|site| Some((site.file, site.scope, site.argument?))),
+            );
         });
     }
     out
