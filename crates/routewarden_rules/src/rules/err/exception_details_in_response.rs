@@ -171,12 +171,16 @@ declare_rule! {
     ///   compatibility package re-exports, `Model(**body)`,
     ///   `Model.model_validate(...)`, `Query.from_dict(...)`, `base64.b64decode`, `uuid.UUID`,
     ///   conversions such as `int(...)` and `list(cast(Iterable[Message], body["messages"]))`,
-    ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps,
+    ///   Flask-RESTful's `parse_args()` on a `reqparse.RequestParser` (also kept on the
+    ///   resource, `self.reqparse.parse_args()`),
+    ///   the project's `validate_*`/`parse_*` functions or helpers that only do such steps
+    ///   (three calls deep; also with an inner `try` of such steps whose clauses raise the
+    ///   project's own error, return or log: `except ValueError: raise InvalidUrl(url=url)`),
     ///   also methods called on its classes (`User.parse(request.json)`),
     ///   a project helper that takes a value out of the request and raises only narrow
     ///   exceptions with its own messages (`raise ValueError(f"'{key}' not found")`),
     ///   a library object's `validate_*` method, an early `return jsonify(...), 400` for a
-    ///   missing body; a lazy `import` of the validator in the `try` does not change that, nor
+    ///   missing body, a redirect to the parsed value (`RedirectResponse(url=...)`); a lazy `import` of the validator in the `try` does not change that, nor
     ///   does a step in an inner `try` whose clauses catch every exception and turn it into an
     ///   HTTP exception or an answer, `except Exception as e: raise HTTPException(400, ...)`,
     ///   judged itself: what it raises reaches the outer clause only as that HTTP exception)
@@ -2395,6 +2399,9 @@ const PARSE_FUNCTIONS: &[&str] = &[
     "shlex.split",
     "packaging.version.Version",
     "pydantic.TypeAdapter",
+    "pydantic.HttpUrl",
+    "pydantic.AnyHttpUrl",
+    "pydantic.AnyUrl",
     "pydantic.parse_obj_as",
     "jsonschema.validate",
     "email_validator.validate_email",
@@ -2421,6 +2428,13 @@ const VALIDATE_METHODS: &[&str] = &[
     "validate_python",
     "validate_json",
     "validate_strings",
+];
+
+/// Flask-RESTful's request-argument parsers and their forks.
+const REQUEST_PARSERS: &[&str] = &[
+    "flask_restful.reqparse.RequestParser",
+    "flask_restx.reqparse.RequestParser",
+    "flask_restplus.reqparse.RequestParser",
 ];
 
 /// Request reads: the client's own body.
@@ -2569,6 +2583,8 @@ fn names_a_validator(name: &str) -> bool {
 /// computes, and at least one call parses or validates. Project helpers are followed.
 struct InputOnly<'m> {
     model: &'m ProjectModel,
+    /// The functions enclosing the `try` (the handler last): what its names are bound to.
+    scope: &'m [&'m Function],
 }
 
 impl InputOnly<'_> {
@@ -2620,6 +2636,27 @@ impl InputOnly<'_> {
                     self.body(file, params, orelse, depth)?
                         + self.body(file, params, finalbody, depth)?
                 }
+                // An inner `try` whose every part only reads and validates, its clauses
+                // raising the developer's own error, returning or logging (`except
+                // ValueError: raise InvalidUrl(url=url)`, lnbits' `int(user_id, 16)` turned into
+                // `ValueError("Invalid hex string for User ID.")`): what leaves it comes from
+                // input-only steps or is the project's message.
+                Stmt::Try {
+                    body: inner,
+                    handlers,
+                    orelse,
+                    finalbody,
+                    ..
+                } => {
+                    let mut n = self.body(file, params, inner, depth)?;
+                    for h in handlers {
+                        if !self.only_computes_or_logs(file, params, &h.body, depth) {
+                            return None;
+                        }
+                    }
+                    n += self.body(file, params, orelse, depth)?;
+                    n + self.body(file, params, finalbody, depth)?
+                }
                 // The developer's own message; a lazy import of the validator.
                 Stmt::Raise { .. }
                 | Stmt::Other { .. }
@@ -2666,8 +2703,15 @@ impl InputOnly<'_> {
             if PARSE_FUNCTIONS.contains(&q.as_str()) || is_reexported_json_loads(&q) {
                 return Some(1);
             }
-            // `cast(Iterable[Message], body["messages"])` only tells the type checker.
-            if matches!(q.as_str(), "typing.cast" | "typing_extensions.cast") {
+            // `cast(Iterable[Message], body["messages"])` only tells the type checker; a URL
+            // put back together from its parsed parts.
+            if matches!(
+                q.as_str(),
+                "typing.cast"
+                    | "typing_extensions.cast"
+                    | "urllib.parse.urlunsplit"
+                    | "urllib.parse.urlunparse"
+            ) {
                 return Some(0);
             }
             if let Some(b) = q.strip_prefix("builtins.") {
@@ -2680,13 +2724,17 @@ impl InputOnly<'_> {
             ) {
                 return Some(1);
             }
-            // `return jsonify({"error": "JSON body required"}), 400` before the parsing ends.
+            // `return jsonify({"error": "JSON body required"}), 400` before the parsing ends;
+            // a redirect built from the parsed value.
             if matches!(
                 q.as_str(),
                 "flask.jsonify"
                     | "flask.make_response"
+                    | "flask.redirect"
                     | "fastapi.responses.JSONResponse"
                     | "starlette.responses.JSONResponse"
+                    | "fastapi.responses.RedirectResponse"
+                    | "starlette.responses.RedirectResponse"
             ) {
                 return Some(0);
             }
@@ -2703,6 +2751,18 @@ impl InputOnly<'_> {
                     return Some(1);
                 }
                 if REQUEST_READS.contains(&attr) && is_request(imports, params, value) {
+                    return Some(1);
+                }
+                // `self.reqparse.parse_args()` on a Flask-RESTful / Flask-RESTX
+                // `RequestParser` (kept on the resource or at module level): it reads only the
+                // request's arguments. The scope is the handler's, so only its own calls.
+                if attr == "parse_args"
+                    && depth == 0
+                    && self
+                        .model
+                        .instance_class(file, self.scope, value)
+                        .is_some_and(|q| REQUEST_PARSERS.contains(&q.as_str()))
+                {
                     return Some(1);
                 }
                 // An alternate constructor building an object from data: `Query.from_dict(d)`.
@@ -2792,7 +2852,9 @@ impl InputOnly<'_> {
         if names_a_validator(&function.name) {
             return Some(1);
         }
-        if depth >= 2 {
+        // Three calls deep: a validator built of helpers (skyvern's
+        // `prepend_scheme_and_validate_url` → `_prepend_scheme` → `collapse_duplicate_www_prefix`).
+        if depth >= 3 {
             return None;
         }
         // A helper that itself only reads and validates: a step if it parses or raises its own
@@ -2874,18 +2936,29 @@ impl InputOnly<'_> {
                 }),
                 _ => false,
             };
-            leaves
-                && steps.iter().all(|s| match s {
-                    Stmt::Expr { value, .. } => {
-                        value
-                            .as_call()
-                            .is_some_and(|c| crate::helpers::is_logging_call(module, c))
-                            || self.expr(file, params, value, depth).is_some()
-                    }
-                    other => self
-                        .body(file, params, std::slice::from_ref(other), depth)
-                        .is_some(),
-                })
+            leaves && self.only_computes_or_logs(file, params, steps, depth)
+        })
+    }
+
+    /// Whether each statement of an `except` clause only logs or computes.
+    fn only_computes_or_logs(
+        &self,
+        file: usize,
+        params: &[Param],
+        stmts: &[Stmt],
+        depth: u32,
+    ) -> bool {
+        let module = &self.model.files[file];
+        stmts.iter().all(|s| match s {
+            Stmt::Expr { value, .. } => {
+                value
+                    .as_call()
+                    .is_some_and(|c| crate::helpers::is_logging_call(module, c))
+                    || self.expr(file, params, value, depth).is_some()
+            }
+            other => self
+                .body(file, params, std::slice::from_ref(other), depth)
+                .is_some(),
         })
     }
 
@@ -3390,6 +3463,7 @@ impl ExceptionDetailsInResponse {
                                 let input_error = *input_only.get_or_insert_with(|| {
                                     InputOnly {
                                         model: analysis.cx.model,
+                                        scope: &analysis.scope,
                                     }
                                     .body(analysis.cx.file_index, analysis.params, body, 0)
                                     .is_some_and(|steps| steps > 0)
@@ -4273,9 +4347,12 @@ fn given_exception(cx: &FileContext, f: &Function) -> Option<(String, Taint)> {
                             {
                                 continue;
                             }
-                            let input_error = InputOnly { model }
-                                .body(at, &g.params, body, 0)
-                                .is_some_and(|steps| steps > 0);
+                            let input_error = InputOnly {
+                                model,
+                                scope: std::slice::from_ref(&g),
+                            }
+                            .body(at, &g.params, body, 0)
+                            .is_some_and(|steps| steps > 0);
                             let taint = Taint {
                                 narrow: caught.narrow,
                                 input_error,
