@@ -34,7 +34,9 @@ const EXCHANGE_WORDS: &[&str] = &[
 /// the function in the project passes such a token (calls through an alias its class binds,
 /// `self.user_info = self.get_user_info`, included; a method also from modules that reach it
 /// through attributes, `self.appbuilder.sm.user_info(...)`). So does a token the provider itself
-/// accepted before it is read (`user = client.userinfo(token=...)`, then `if not user: raise`).
+/// accepted before it is read (`user = client.userinfo(token=...)`, then `if not user: raise`),
+/// and one python-social-auth kept from the provider's response at login (`extra_data` of a row
+/// of `user.social_auth`).
 pub fn fetched_from_provider(
     model: &ProjectModel,
     file: usize,
@@ -182,6 +184,11 @@ impl Origin<'_> {
                 if matches!(attr.as_str(), "token" | "text" | "content")
                     && self.fetched(file, function, value, depth + 1)
                 {
+                    return true;
+                }
+                // python-social-auth's `extra_data` of a row of `user.social_auth`: what the
+                // server kept from the provider's token response at login (`load_extra_data`).
+                if attr == "extra_data" && social_auth_row(function, value, depth + 1) {
                     return true;
                 }
                 // `microsoft_sso.id_token` of an SSO client the code constructed.
@@ -432,6 +439,44 @@ impl Origin<'_> {
             }
         }
         sites > 0
+    }
+}
+
+/// A row of python-social-auth's storage: an element of `user.social_auth` (`for row in
+/// user.social_auth`), a lookup in it (`user.social_auth.filter_by(provider=p).first()`,
+/// `user.social_auth.get(provider=p)`), or a local bound only to those.
+fn social_auth_row(function: &Function, e: &Expr, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match &e.kind {
+        ExprKind::Name(name) => {
+            reaching_values(&function.body, name, e.span).is_some_and(|values| {
+                !values.is_empty()
+                    && values.iter().all(|v| match v {
+                        Bound::Value(v) => social_auth_row(function, v, depth + 1),
+                        Bound::Element(iter) => in_social_auth(iter, depth + 1),
+                    })
+            })
+        }
+        ExprKind::Call(_) | ExprKind::Subscript { .. } => in_social_auth(e, depth + 1),
+        _ => false,
+    }
+}
+
+/// `user.social_auth`, or a query, lookup or subscript made on it.
+fn in_social_auth(e: &Expr, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match &e.kind {
+        ExprKind::Attribute { attr, .. } if attr == "social_auth" => true,
+        ExprKind::Call(call) => match &call.func.kind {
+            ExprKind::Attribute { value, .. } => in_social_auth(value, depth + 1),
+            _ => false,
+        },
+        ExprKind::Subscript { value, .. } => in_social_auth(value, depth + 1),
+        _ => false,
     }
 }
 

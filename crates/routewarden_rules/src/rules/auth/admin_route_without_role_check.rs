@@ -1,11 +1,13 @@
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::helpers::identifier_words;
+use crate::helpers::{identifier_words, project_class_of, without_not};
 use crate::route_paths::is_admin;
 use crate::rule::{ProjectContext, Rule, RuleMeta};
-use routewarden_model::ProjectModel;
+use crate::untrusted::resolve_callee;
+use routewarden_model::apps::find_method;
 use routewarden_model::security::{Level, walk_exprs};
-use routewarden_python::ast::{Call, Expr, ExprKind, Function, Stmt};
+use routewarden_model::{ProjectModel, for_each_return};
+use routewarden_python::ast::{Call, Class, CmpOp, Expr, ExprKind, Function, Stmt};
 use rustc_hash::FxHashSet as HashSet;
 
 declare_rule! {
@@ -26,8 +28,11 @@ declare_rule! {
     /// user is identified whose role could be checked. Nor are routes whose router reaches no
     /// application the analysis sees: a role check may be where it is mounted, nor test
     /// scaffolding (an application created in test code serving a handler written there), nor
-    /// routes registered only in debug, development or test mode. A route registered only
-    /// under another setting is reported with the setting named.
+    /// routes registered only in debug, development or test mode, nor a first-run set-up route
+    /// that ends the request at its top whenever an account exists (`if not
+    /// auth.needs_setup(): raise ...`, `needs_setup` returning `self.db.user_count() == 0`;
+    /// `if User.query.count() > 0: abort(403)`): until then nobody holds a role to check. A
+    /// route registered only under another setting is reported with the setting named.
     ///
     /// ## Why is this dangerous
     /// Authentication answers who the caller is, not what they may do. Every registered user can
@@ -92,7 +97,9 @@ impl Rule for AdminRouteWithoutRoleCheck {
             {
                 continue;
             }
-            if requires_permission(cx.model, route.handler_file, route.handler, route.call, 0) {
+            if requires_permission(cx.model, route.handler_file, route.handler, route.call, 0)
+                || serves_only_before_first_account(cx.model, route.handler_file, route.handler)
+            {
                 continue;
             }
             let how = security
@@ -230,4 +237,181 @@ fn requires_permission(
                 if requires_permission(model, f, dependency, None, depth + 1)
         )
     })
+}
+
+/// A first-run set-up handler: at its top it ends the request (`raise`, `return`, `abort(...)`)
+/// whenever an account exists (`if not auth.needs_setup(): raise HTTPException(403)`, where
+/// `needs_setup` returns `self.db.user_count() == 0`). It only ever serves while nobody holds a
+/// role that could be checked: it creates the first one.
+fn serves_only_before_first_account(model: &ProjectModel, file: usize, handler: &Function) -> bool {
+    let scope = [handler];
+    // At its top: after a docstring, local assignments and other such refusals only.
+    for stmt in &handler.body {
+        match stmt {
+            Stmt::If {
+                test, body, orelse, ..
+            } if orelse.is_empty() && matches!(body.as_slice(), [only] if ends_request(only)) => {
+                if accounts_exist(model, file, &scope, None, test, 0) == Some(true) {
+                    return true;
+                }
+            }
+            Stmt::Assign { .. } => {}
+            Stmt::Expr { value, .. } if value.as_str().is_some() => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `raise ...`, `return ...`, `abort(...)`.
+fn ends_request(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Raise { .. } | Stmt::Return { .. } => true,
+        Stmt::Expr { value, .. } => value
+            .as_call()
+            .is_some_and(|c| c.func.last_name() == Some("abort")),
+        _ => false,
+    }
+}
+
+/// Whether `e` holds exactly when some account exists (`Some(true)`), exactly when none does
+/// (`Some(false)`), or says nothing about it (`None`): a count of the users compared with zero
+/// (`self.db.user_count() == 0`, `User.query.count() > 0`), its negation, or a call of a
+/// project function or method that returns only such a test (`auth.needs_setup()`,
+/// `self.initialized()`). `class` is the class whose methods `self` reaches.
+fn accounts_exist(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    class: Option<(usize, &Class)>,
+    e: &Expr,
+    depth: u32,
+) -> Option<bool> {
+    if depth > 3 {
+        return None;
+    }
+    let (negated, e) = without_not(e);
+    let e = match &e.kind {
+        ExprKind::Await(inner) => inner.as_ref(),
+        _ => e,
+    };
+    let holds = if let [(left, op, right)] = e.comparisons()[..] {
+        let zero = |x: &Expr| matches!(x.kind, ExprKind::Int(Some(0)));
+        let one = |x: &Expr| matches!(x.kind, ExprKind::Int(Some(1)));
+        match (op, left, right) {
+            (CmpOp::Eq, l, r) if zero(r) && counts_accounts(l) => false,
+            (CmpOp::Eq, l, r) if zero(l) && counts_accounts(r) => false,
+            (CmpOp::NotEq | CmpOp::Gt, l, r) if zero(r) && counts_accounts(l) => true,
+            (CmpOp::GtE, l, r) if one(r) && counts_accounts(l) => true,
+            _ => return None,
+        }
+    } else {
+        let call = e.as_call()?;
+        if counts_accounts(e) {
+            true
+        } else if !call.args.is_empty() || !call.keywords.is_empty() {
+            return None;
+        } else {
+            let (def_file, def, def_class) = project_callee(model, file, scope, class, &call.func)?;
+            let inner = [def];
+            let mut answer = None;
+            let mut all = true;
+            for_each_return(&def.body, &mut |v| {
+                let this = accounts_exist(model, def_file, &inner, def_class, v, depth + 1);
+                all &= this.is_some() && (answer.is_none() || answer == this);
+                answer = this;
+            });
+            if !all {
+                return None;
+            }
+            answer?
+        }
+    };
+    Some(holds != negated)
+}
+
+/// Words naming the accounts a count can be of.
+const ACCOUNTS: &[&str] = &["user", "users", "account", "accounts"];
+
+fn names_accounts(name: &str) -> bool {
+    identifier_words(name)
+        .iter()
+        .any(|w| ACCOUNTS.contains(&w.as_str()))
+}
+
+/// A call counting the accounts, with no argument: its name says it counts them
+/// (`self.db.user_count()`), or it counts (`count`) what it is called on and that is the users
+/// (`User.query.count()`, `User.objects.count()`, `session.query(User).count()`; not
+/// `user.posts.count()`).
+fn counts_accounts(e: &Expr) -> bool {
+    let Some(call) = e.as_call() else {
+        return false;
+    };
+    let Some(name) = call.func.last_name() else {
+        return false;
+    };
+    if !call.args.is_empty() || !identifier_words(name).iter().any(|w| w == "count") {
+        return false;
+    }
+    if names_accounts(name) {
+        return true;
+    }
+    match &call.func.kind {
+        ExprKind::Attribute { value, .. } => counted_subject(value, 0),
+        _ => false,
+    }
+}
+
+/// Whether the rows `e` stands for are the users: `User`, `User.query`, `User.objects`,
+/// `session.query(User)`.
+fn counted_subject(e: &Expr, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match &e.kind {
+        ExprKind::Name(n) => names_accounts(n),
+        ExprKind::Attribute { value, attr } => {
+            if matches!(attr.as_str(), "query" | "objects") {
+                counted_subject(value, depth + 1)
+            } else {
+                names_accounts(attr)
+            }
+        }
+        ExprKind::Call(c) => match c.func.last_name() {
+            Some("query" | "select" | "select_from") => c
+                .args
+                .first()
+                .is_some_and(|a| a.last_name().is_some_and(names_accounts)),
+            // A filtered count (`filter_by(username=name)`) asks whether one user exists.
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A project class and the file that defines it.
+type ClassIn<'m> = (usize, &'m Class);
+
+/// The project function or method `func` calls: `self.method` of `class`, a method of the
+/// project class of its receiver (`auth.needs_setup` with `auth: AuthService`), or a project
+/// function; with its file and the class whose methods its `self` reaches.
+fn project_callee<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    scope: &[&'m Function],
+    class: Option<ClassIn<'m>>,
+    func: &'m Expr,
+) -> Option<(usize, &'m Function, Option<ClassIn<'m>>)> {
+    if let ExprKind::Attribute { value, attr } = &func.kind {
+        let owner = if value.as_name() == Some("self") {
+            class
+        } else {
+            project_class_of(model, file, scope, value)
+        };
+        if let Some((class_file, owner)) = owner {
+            return find_method(model, class_file, owner, attr)
+                .map(|(f, c, m)| (f, m, Some((f, c))));
+        }
+    }
+    resolve_callee(model, file, func).map(|(f, def, _)| (f, def, None))
 }

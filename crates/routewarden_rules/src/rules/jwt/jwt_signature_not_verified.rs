@@ -44,7 +44,8 @@ declare_rule! {
     /// that posts to the endpoint; a name reused after the decode, `token = create_token(...)`,
     /// does not change what was decoded), and a token the
     /// provider accepted before its claims are read (`user = client.userinfo(token=...)`, then
-    /// `if not user: raise ...`). OpenID
+    /// `if not user: raise ...`), and one python-social-auth stored from the provider's response
+    /// at login (`row.extra_data["id_token"]` for a row of `user.social_auth`). OpenID
     /// Connect lets a client trust an ID token received straight from the token endpoint over
     /// TLS. Claims that are returned, passed on, or read beyond the time claims are reported.
     /// Test code, which inspects tokens on purpose, is not checked.
