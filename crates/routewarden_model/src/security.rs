@@ -14962,9 +14962,11 @@ const IDENTITY_WORDS: &[&str] = &[
 
 /// Why a handler receives credentials (a login, a password reset, a one-time code check), or
 /// `None`: it takes an `OAuth2PasswordRequestForm`, a password-like parameter or a body model
-/// with a password-like field, reads a password-like key from the request (`request.form
-/// ["password"]`, `get_param(data, "password")`, `form.password` of a parameter), or calls a
-/// credential check (`verify_password`, `authenticate`, `check_password_hash`).
+/// with a password-like field, reads a password-like key from the request's data (`request.form
+/// ["password"]`, `get_param(data, "password")` where `data = request.get_json()`, `form.password`
+/// of a parameter; not a setting, `config.get("require_password")`, nor rows the handler parsed
+/// itself), or calls a credential check (`verify_password`, `authenticate`,
+/// `check_password_hash`).
 pub fn credential_evidence(
     model: &ProjectModel,
     file: usize,
@@ -15014,12 +15016,12 @@ pub fn credential_evidence(
                     {
                         Some(format!("the handler calls {n}()"))
                     } else {
-                        password_key_read(x).map(|k| format!("it reads `{k}` from the request"))
+                        submitted_password_read(model, file, handler, x)
+                            .map(|k| format!("it reads `{k}` from the request"))
                     }
                 }
-                ExprKind::Subscript { .. } => {
-                    password_key_read(x).map(|k| format!("it reads `{k}` from the request"))
-                }
+                ExprKind::Subscript { .. } => submitted_password_read(model, file, handler, x)
+                    .map(|k| format!("it reads `{k}` from the request")),
                 ExprKind::Attribute { value, attr } => value
                     .as_name()
                     .filter(|n| params.contains(n) && *n != "self")
@@ -15060,6 +15062,108 @@ fn password_key_read(e: &Expr) -> Option<&str> {
             .find(|k| is_password_key(k)),
         ExprKind::Subscript { slice, .. } => slice.as_str().filter(|k| is_password_key(k)),
         _ => None,
+    }
+}
+
+/// A password-like key read (see [`password_key_read`]) from the request's data, not from a
+/// setting (`config.get("require_password", True)`) or rows the handler parsed itself
+/// (`dict(zip(headers, values))["password"]`, a password to set): the mapping read, or an
+/// argument handed with the key (`get_param(data, "pass")`), is request data (see
+/// [`is_request_data`]). A helper handed the key alone (`get_arg("password")`) reads
+/// whatever it reads, the request as likely as anything.
+fn submitted_password_read<'e>(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    e: &'e Expr,
+) -> Option<&'e str> {
+    let from_request = |x: &Expr| is_request_data(model, file, function, function, x, 0);
+    let key = password_key_read(e)?;
+    let read = match &e.kind {
+        ExprKind::Call(c) => {
+            let mut mappings = c
+                .args
+                .iter()
+                .filter(|a| {
+                    matches!(
+                        a.kind,
+                        ExprKind::Name(_)
+                            | ExprKind::Attribute { .. }
+                            | ExprKind::Call(_)
+                            | ExprKind::Subscript { .. }
+                            | ExprKind::Await(_)
+                    )
+                })
+                .peekable();
+            match &c.func.kind {
+                // `form.get("password")`, `utils.get_param(data, "pass")`.
+                ExprKind::Attribute { value, .. } => {
+                    from_request(value) || mappings.any(&from_request)
+                }
+                _ => mappings.peek().is_none() || mappings.any(&from_request),
+            }
+        }
+        ExprKind::Subscript { value, .. } => from_request(value),
+        _ => false,
+    };
+    read.then_some(key)
+}
+
+/// Whether `e` is the request or data read from it within `function` (of `file`): `request`
+/// (also `self.request`), a parameter of `top`, the function judged (a body model, a
+/// submitted form, a request object), a part of one (`request.form`, `await request.json()`,
+/// `request.get_json() or request.form`), what a call makes of one (`json.loads(body)`,
+/// `schema.load(request.json)`), what a project function returns that reads it
+/// (`parameters = json_parameters()` returning `json.loads(flask.request.get_data())`), or a
+/// local bound to such; not a module's setting nor a value the function built otherwise.
+fn is_request_data(
+    model: &ProjectModel,
+    file: usize,
+    top: &Function,
+    function: &Function,
+    e: &Expr,
+    depth: u32,
+) -> bool {
+    if depth > 12 {
+        return false;
+    }
+    let next = depth.saturating_add(1);
+    let within = |x: &Expr| is_request_data(model, file, top, function, x, next);
+    match &e.kind {
+        ExprKind::Name(n) => {
+            if matches!(n.as_str(), "request" | "req") {
+                return true;
+            }
+            // A helper's parameter is whatever its caller passes.
+            if function.params.iter().any(|p| p.name == *n) {
+                return std::ptr::eq(function, top) && !matches!(n.as_str(), "self" | "cls");
+            }
+            crate::values::local_assignment(function, n).is_some_and(&within)
+        }
+        ExprKind::Attribute { value, attr } => attr == "request" || within(value),
+        ExprKind::Subscript { value, .. } | ExprKind::Await(value) => within(value),
+        ExprKind::BoolOp { values, .. } => values.iter().any(&within),
+        ExprKind::Call(c) => {
+            let receiver = match &c.func.kind {
+                ExprKind::Attribute { value, .. } => Some(value.as_ref()),
+                _ => None,
+            };
+            receiver.is_some_and(&within)
+                || c.args.iter().any(&within)
+                || matches!(
+                    model.project_definition(file, &c.func),
+                    Some((f, Stmt::FunctionDef(callee)))
+                        if !std::ptr::eq(callee.as_ref(), function) && {
+                            let mut found = false;
+                            crate::values::for_each_return(&callee.body, &mut |r| {
+                                found = found
+                                    || is_request_data(model, f, top, callee, r, next.saturating_add(2));
+                            });
+                            found
+                        }
+                )
+        }
+        _ => false,
     }
 }
 

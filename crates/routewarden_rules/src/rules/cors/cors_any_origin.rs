@@ -7,7 +7,8 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{for_each_call, under_debug_guard};
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{Confidence, Rule, RuleMeta};
+use crate::rules::sess::insecure_session_cookie_config::opt_in_switch;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Span, Stmt};
 
 declare_rule! {
@@ -52,8 +53,12 @@ declare_rule! {
     /// writes `*` only because the configured origins are `*` (`if allowed == "*":`) and they
     /// are not `*` when nothing is configured, nor in a branch that runs only in debug mode
     /// (`if self.debug: app.add_middleware(CORSMiddleware, allow_origins=["*"])`, `if
-    /// settings.DEBUG:`), which is for local testing, as DEBUG001 treats such branches. An
-    /// origin echoed from the request is CORS002's. Reported at low severity, for review.
+    /// settings.DEBUG:`), which is for local testing, as DEBUG001 treats such branches. A `*`
+    /// written only under an operator's opt-in switch that is off when nothing is configured,
+    /// or in the `else` of a test that holds then (`if app_settings == "app.ProductionConfig":
+    /// ... else:  # dev config` with that environment fallback), is low confidence naming the
+    /// switch, as SESS002 treats such writes. An origin echoed from the request is CORS002's.
+    /// Reported at low severity, for review.
     ///
     /// ## Why is this dangerous
     /// Without credentials a browser sends no cookies, so the damage is limited to what the
@@ -89,11 +94,19 @@ impl CorsAnyOrigin {
             return;
         }
         if values.iter().any(|v| is_wildcard(cx, v)) && !operator_chose_wildcard(cx, span) {
-            out.report(
-                &CORS_ANY_ORIGIN,
-                span,
-                "Access-Control-Allow-Origin is set to `*` by hand: any origin may read the response (without credentials)",
-            );
+            let message = "Access-Control-Allow-Origin is set to `*` by hand: any origin may read the response (without credentials)";
+            // A `*` only for a set-up the operator must choose (`else:  # dev or tests config`
+            // of `if app_settings == "app.ProductionConfig"`, the default): named, for review.
+            match opt_in_switch(cx.model, cx.file_index, span) {
+                Some(switch) => out.report_with(
+                    &CORS_ANY_ORIGIN,
+                    span,
+                    format!("{message}, only when the operator turns on `{switch}` (off unless configured)"),
+                    CORS_ANY_ORIGIN.severity,
+                    Confidence::Low,
+                ),
+                None => out.report(&CORS_ANY_ORIGIN, span, message),
+            }
         }
     }
 }
@@ -267,5 +280,51 @@ impl Rule for CorsAnyOrigin {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::helpers::test_support::findings_of;
+
+    #[test]
+    fn a_wildcard_in_the_branch_the_default_configuration_skips_is_low_confidence() {
+        let source = r#"import os
+
+from flask import Flask
+
+
+def create_app():
+    app = Flask(__name__)
+    with app.app_context():
+        app_settings = os.getenv("APP_SETTINGS", "app.config.ProductionConfig")
+
+    @app.after_request
+    def after_request(response):
+        if app_settings == "app.config.ProductionConfig":
+            response.headers["X-Frame-Options"] = "DENY"
+        else:  # dev or tests config
+            response.headers.add("Access-Control-Allow-Origin", "*")
+        return response
+
+    return app
+"#;
+        let found = findings_of(&CorsAnyOrigin, &[("app.py", source)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, Confidence::Low);
+        assert!(
+            found[0]
+                .message
+                .contains("app_settings != \"app.config.ProductionConfig\"")
+        );
+        // Defaulting to the development set-up, the branch runs unless configured otherwise.
+        let development = source.replace(
+            "\"APP_SETTINGS\", \"app.config.ProductionConfig\"",
+            "\"APP_SETTINGS\", \"app.config.DevelopmentConfig\"",
+        );
+        let found = findings_of(&CorsAnyOrigin, &[("app.py", &development)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, Confidence::High);
     }
 }

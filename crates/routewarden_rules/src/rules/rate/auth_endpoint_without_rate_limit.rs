@@ -46,7 +46,9 @@ declare_rule! {
     /// counter read from a store with a threshold that refuses (`raise`, `abort(...)`,
     /// `return`) before the credential is checked, in the handler or in a project function or
     /// method it calls first (a form's `validate`), where the same function adds one to that
-    /// counter (`r.incr(key)`, `account.failed_logins += 1`); a counter never compared, a
+    /// counter (`r.incr(key)`, `account.failed_logins += 1`) or pushes onto a queue whose length
+    /// is compared (`if fails.length() >= max_failures: raise ...`, then `fails.push(...)` on
+    /// a failure); a counter never compared, a
     /// threshold on a counter never increased, or a lockout tested only after the password
     /// check limits nothing. `@limiter.exempt` removes a limit. A handler that reads nothing
     /// the client sends and answers with a redirect (a `POST /login` that only sends the browser on to an identity
@@ -1278,10 +1280,26 @@ fn first_credential_check(body: &[Stmt]) -> Option<u32> {
 
 /// A counter a function adds one to: the store's name (`r` for `r.incr(key)`, also through
 /// `pipe = r.pipeline()`; `attempts` for `attempts[ip] += 1`; `cache` for `cache.set(key,
-/// count + 1)`), and for an attribute, its whole path (`account.failed_logins += 1`).
+/// count + 1)`), and for an attribute, its whole path (`account.failed_logins += 1`). A queue
+/// of failures (`fails.push({...})`, `r.rpush(key, ...)`) counts by its length: `queue`.
 struct Increment<'a> {
     store: &'a str,
     path: Option<Vec<&'a str>>,
+    queue: bool,
+}
+
+/// Methods that add an entry to a queue kept in a store (a redis list, a named queue).
+const PUSHES: &[&str] = &["push", "rpush", "lpush"];
+
+/// Whether `e` measures a queue's length: `q.length()`, `len(q)`, `r.llen(key)`.
+fn measures_length(e: &Expr) -> bool {
+    e.any(&mut |x| {
+        x.as_call().is_some_and(|c| match &c.func.kind {
+            ExprKind::Attribute { attr, .. } => matches!(attr.as_str(), "length" | "llen"),
+            ExprKind::Name(n) => n == "len",
+            _ => false,
+        })
+    })
 }
 
 fn increments(function: &Function) -> Vec<Increment<'_>> {
@@ -1310,6 +1328,7 @@ fn increments(function: &Function) -> Vec<Increment<'_>> {
                     path: matches!(target.kind, ExprKind::Attribute { .. })
                         .then(|| target.dotted_parts())
                         .flatten(),
+                    queue: false,
                 });
             }
         }
@@ -1319,13 +1338,18 @@ fn increments(function: &Function) -> Vec<Increment<'_>> {
                     value: receiver,
                     attr,
                 } = &c.func.kind
-                && (INCREMENTS.contains(&attr.as_str())
+                && (PUSHES.contains(&attr.as_str())
+                    || INCREMENTS.contains(&attr.as_str())
                     || matches!(attr.as_str(), "set" | "setex")
                         && c.argument_values()
                             .any(|a| matches!(a.kind, ExprKind::BinOp { op: BinOp::Add, .. })))
                 && let Some(store) = store_of(function, receiver)
             {
-                out.push(Increment { store, path: None });
+                out.push(Increment {
+                    store,
+                    path: None,
+                    queue: PUSHES.contains(&attr.as_str()),
+                });
             }
         }
         _ => {}
@@ -1354,6 +1378,8 @@ fn refuses_counted_attempts(function: &Function, check: Option<u32>) -> bool {
         refuses = high_counts(test).into_iter().any(|counted| {
             incremented.iter().any(|inc| match &inc.path {
                 Some(path) => counted.any(&mut |x| x.dotted_parts().as_ref() == Some(path)),
+                // A queue counts failures by its length, not by what it holds.
+                None if inc.queue && !measures_length(counted) => false,
                 None => {
                     let derived = derived_names(function, inc.store);
                     counted.any(&mut |x| x.as_name().is_some_and(|n| derived.contains(&n)))

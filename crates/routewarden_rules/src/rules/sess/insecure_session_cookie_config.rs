@@ -33,7 +33,9 @@ declare_rule! {
     /// switch that is off when nothing is configured (`if AL_UNSECURED_UI:` with
     /// `AL_UNSECURED_UI = os.environ.get("AL_UNSECURED_UI", "false").lower() == "true"`, `if
     /// config.get("allow embedding", "Lax") is True:`, a settings read by key path whose
-    /// default the project's settings schema declares false, also through a local) is reported
+    /// default the project's settings schema declares false, also through a local; or the
+    /// `else` of a comparison that holds then, `if app_settings == "app.ProductionConfig":`
+    /// with that environment fallback) is reported
     /// at low severity, naming the switch.
     ///
     /// ## Why is this dangerous
@@ -384,30 +386,96 @@ fn assigns_name(body: &[Stmt], name: &str) -> bool {
 
 /// The test of the outermost `if` whose body (not its `else`) holds the statement at `span` and
 /// that is false when nothing is configured: the operator's opt-in switch (the operand of an
-/// `and` that is off, the read a local copies), as source text.
+/// `and` that is off, the read a local copies), as source text. Also the `else` of a comparison
+/// that holds when nothing is configured (`if app_settings == "app.ProductionConfig": ...
+/// else:  # dev or tests config`, where `app_settings = os.getenv("APP_SETTINGS",
+/// "app.ProductionConfig")`, also bound in an enclosing function), named as its negation.
 pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Option<String> {
     let module = &model.files[file];
     let within = |s: Span| s.start <= span.start && span.end <= s.end;
     let mut stmts = module.body();
-    let mut function: Option<&Function> = None;
+    let mut scope: Vec<&Function> = Vec::new();
     loop {
         let stmt = stmts
             .iter()
             .find(|s| within(s.span()) && s.span() != span)?;
-        if let Stmt::If { test, body, .. } = stmt
-            && body.iter().any(|s| within(s.span()))
-            && let Some(switch) = off_by_default(model, file, function, test, 0)
+        if let Stmt::If {
+            test, body, orelse, ..
+        } = stmt
         {
-            return Some(routewarden_model::apps::one_line(
-                &module.span_text(switch.span),
-            ));
+            if body.iter().any(|s| within(s.span()))
+                && let Some(switch) = off_by_default(model, file, scope.last().copied(), test, 0)
+            {
+                return Some(routewarden_model::apps::one_line(
+                    &module.span_text(switch.span),
+                ));
+            }
+            if orelse.iter().any(|s| within(s.span()))
+                && compares_true_by_default(model, file, &scope, test)
+            {
+                return Some(negation(module, test));
+            }
         }
         if let Stmt::FunctionDef(f) = stmt {
-            function = Some(f);
+            scope.push(f);
         }
         stmts = stmt
             .child_bodies()
             .find(|b| b.iter().any(|s| within(s.span())))?;
+    }
+}
+
+/// Whether `test` is a comparison `x == "literal"` (or `in`) that holds when nothing is
+/// configured: `x` (a name followed through the enclosing functions of `scope`) falls back to
+/// that literal (see [`unset_value`]).
+fn compares_true_by_default(
+    model: &ProjectModel,
+    file: usize,
+    scope: &[&Function],
+    test: &Expr,
+) -> bool {
+    let ExprKind::Compare {
+        left,
+        ops,
+        comparators,
+    } = &test.kind
+    else {
+        return false;
+    };
+    let ([op @ (CmpOp::Eq | CmpOp::In)], [right]) = (&ops[..], comparators.as_slice()) else {
+        return false;
+    };
+    let origin = model.resolve_value(file, scope, left);
+    let Some(value) = unset_value(model, origin.file, origin.expr, 0) else {
+        return false;
+    };
+    match op {
+        CmpOp::Eq => Lit::of(right).is_some_and(|r| r == value),
+        _ => right
+            .elements()
+            .is_some_and(|items| items.iter().any(|i| Lit::of(i).is_some_and(|r| r == value))),
+    }
+}
+
+/// `test` negated, as one line of source text: `x != "a"` for `x == "a"`.
+fn negation(module: &routewarden_model::SourceModule, test: &Expr) -> String {
+    let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
+    match &test.kind {
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if matches!(ops[..], [CmpOp::Eq]) && comparators.len() == 1 => {
+            format!("{} != {}", text(left), text(&comparators[0]))
+        }
+        ExprKind::Compare {
+            left,
+            ops,
+            comparators,
+        } if matches!(ops[..], [CmpOp::In]) && comparators.len() == 1 => {
+            format!("{} not in {}", text(left), text(&comparators[0]))
+        }
+        _ => format!("not ({})", text(test)),
     }
 }
 
