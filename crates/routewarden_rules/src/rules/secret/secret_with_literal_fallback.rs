@@ -1026,6 +1026,11 @@ fn stops_at(model: &ProjectModel, file: usize, body: &[Stmt], depth: u32) -> boo
 /// `hmac.new`). A placeholder there fails closed at the other end: the service refuses it.
 /// Asked only for a fallback about to be reported.
 fn sent_to_another_service(cx: &FileContext, name: &str, siblings: &[&str]) -> bool {
+    names_outgoing_credential(name, siblings) && !signs_locally(cx.model, name)
+}
+
+/// The name of [`sent_to_another_service`]: a client secret, or a key pair's secret half.
+fn names_outgoing_credential(name: &str, siblings: &[&str]) -> bool {
     let words = identifier_words(name);
     let client_secret = words
         .windows(2)
@@ -1061,7 +1066,7 @@ fn sent_to_another_service(cx: &FileContext, name: &str, siblings: &[&str]) -> b
                 && other.last().map(String::as_str) == Some("key")
         })
     };
-    (client_secret || key_pair()) && !signs_locally(cx.model, name)
+    client_secret || key_pair()
 }
 
 /// Whether some call of the project hands `name` (a constant, a settings field or attribute of
@@ -1144,13 +1149,18 @@ impl SecretWithLiteralFallback {
     /// (`app.secret_key = os.getenv("APP_KEY", "dev")`).
     fn check_stored(&self, cx: &FileContext, key: &str, value: &Expr, out: &mut Findings) {
         let names = &cx.settings.secret_key_names;
-        let Some((var, text, refused_unless)) =
-            read_with_fallback(cx, value, |v| !is_signing_key_name(v, names))
-                .or_else(|| settings_read_with_fallback(cx, value))
-        else {
+        let siblings = siblings(cx);
+        // A client secret stored as the signing key (`app.secret_key =
+        // os.getenv("GITHUB_CLIENT_SECRET", "dev")`) signs here: judged by where it is stored.
+        let stored_outgoing = names_outgoing_credential(key, &siblings);
+        let Some((var, text, refused_unless)) = read_with_fallback(cx, value, |v| {
+            !is_signing_key_name(v, names)
+                || !stored_outgoing && names_outgoing_credential(v, &siblings)
+        })
+        .or_else(|| settings_read_with_fallback(cx, value)) else {
             return;
         };
-        if !exempt(cx) && !sent_to_another_service(cx, key, &siblings(cx)) {
+        if !exempt(cx) && (!stored_outgoing || signs_locally(cx.model, key)) {
             report(
                 out,
                 value.span,
