@@ -288,7 +288,7 @@ pub fn reads_caller_state(
             return true;
         }
     }
-    function_reads_state(model, file, function, 3, &mut seen)
+    function_reads_state(model, file, function, 3, false, &mut seen)
 }
 
 fn decorator_reads_state(
@@ -311,7 +311,7 @@ fn decorator_reads_state(
         return false;
     }
     match crate::untrusted::resolve_callee(model, file, head) {
-        Some((f, def, _)) => function_reads_state(model, f, def, 3, seen),
+        Some((f, def, _)) => function_reads_state(model, f, def, 3, false, seen),
         None => imports.resolve(head).is_none(),
     }
 }
@@ -386,11 +386,16 @@ fn value_holds_caller_state(model: &ProjectModel, file: usize, value: &Expr, dep
     }
 }
 
+/// `bookkeeping`: `function` builds the handler's response or is called by a function that
+/// does (see [`builds_flask_response`]); there `session.pop("key", ...)` clears what the
+/// request's own hooks left in the session (assemblyline's `make_api_response` ending a quota
+/// count), which acts for nobody.
 fn function_reads_state(
     model: &ProjectModel,
     file: usize,
     function: &routewarden_python::ast::Function,
     depth: u32,
+    bookkeeping: bool,
     seen: &mut Vec<usize>,
 ) -> bool {
     let key = function as *const _ as usize;
@@ -401,6 +406,8 @@ fn function_reads_state(
     let imports = &model.files[file].imports;
     let mut found = false;
     let mut calls = Vec::new();
+    // The sessions of `session.pop("key", ...)` calls in a response builder.
+    let mut popped = Vec::new();
     walk_exprs(&function.body, &mut |e| {
         if found {
             return;
@@ -408,8 +415,16 @@ fn function_reads_state(
         found |= e.any(&mut |x| {
             if let ExprKind::Call(c) = &x.kind {
                 calls.push(&c.func);
+                if bookkeeping
+                    && let Some((receiver, "pop")) = c.method()
+                    && c.args.first().and_then(Expr::as_str).is_some()
+                    && imports.resolve(receiver).as_deref() == Some("flask.session")
+                {
+                    popped.push(receiver.span);
+                }
             }
             matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                && !popped.contains(&x.span)
                 && imports.resolves_to(x, CALLER_STATE)
                 || aliases_caller_state(model, file, x)
         });
@@ -421,7 +436,42 @@ fn function_reads_state(
         return false;
     }
     calls.into_iter().any(|func| {
-        crate::untrusted::resolve_callee(model, file, func)
-            .is_some_and(|(f, def, _)| function_reads_state(model, f, def, depth - 1, seen))
+        crate::untrusted::resolve_callee(model, file, func).is_some_and(|(f, def, _)| {
+            let bookkeeping = bookkeeping || builds_flask_response(model, f, def);
+            function_reads_state(model, f, def, depth - 1, bookkeeping, seen)
+        })
     })
+}
+
+/// Flask's response builders.
+const FLASK_RESPONSES: &[&str] = &[
+    "flask.make_response",
+    "flask.jsonify",
+    "flask.Response",
+    "flask.wrappers.Response",
+];
+
+/// A project function that returns a response it builds with Flask (`resp =
+/// make_response(jsonify(...))`, then `return resp`): a response helper.
+fn builds_flask_response(
+    model: &ProjectModel,
+    file: usize,
+    function: &routewarden_python::ast::Function,
+) -> bool {
+    let imports = &model.files[file].imports;
+    let built = |value: &Expr| {
+        value
+            .as_call()
+            .is_some_and(|c| imports.resolves_to(&c.func, FLASK_RESPONSES))
+    };
+    let mut builds = false;
+    routewarden_model::for_each_return(&function.body, &mut |value| {
+        builds |= built(value)
+            || value.as_name().is_some_and(|name| {
+                crate::credentials::assigned_values(&function.body, name)
+                    .into_iter()
+                    .any(built)
+            });
+    });
+    builds
 }

@@ -66,7 +66,9 @@ declare_rule! {
     /// reported only when its handler reads or sets what the browser carries for its user
     /// (`session`, `g`, cookies, `current_user`, `login_user`), itself or through the project
     /// functions and decorators it calls: a public form that identifies nobody by the
-    /// browser's credentials gives a forged post nothing to ride. Nor is a public
+    /// browser's credentials gives a forged post nothing to ride (a response helper that pops
+    /// bookkeeping keys from the session, `session.pop("quota_user", None)` in a function
+    /// returning `make_response(...)`, reads nobody's login). Nor is a public
     /// password-recovery step (`/forgot-password`, `/password/reset/<token>`, `/+lostpass`):
     /// it acts on the account the form or the mailed token names. The same holds for a route
     /// whose guard is a `before_request` hook that takes the caller's credentials from the

@@ -93,7 +93,7 @@ declare_rule! {
 pub struct HardcodedSecretKey;
 
 /// Functions that sign or verify with a key, and the position of the key argument.
-const KEY_FUNCTIONS: &[(&str, usize)] = &[
+pub(crate) const KEY_FUNCTIONS: &[(&str, usize)] = &[
     ("jwt.encode", 1),
     ("jwt.decode", 1),
     ("jwt.api_jwt.encode", 1),
@@ -110,7 +110,7 @@ const KEY_FUNCTIONS: &[(&str, usize)] = &[
     ("joserfc.jwt.decode", 1),
 ];
 
-const SIGNERS: &[&str] = &[
+pub(crate) const SIGNERS: &[&str] = &[
     "itsdangerous.URLSafeTimedSerializer",
     "itsdangerous.URLSafeSerializer",
     "itsdangerous.TimedSerializer",

@@ -3,9 +3,9 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{
-    Place, describe_secret, field_default, is_config_mapping, is_config_parser, is_key_setting,
-    is_non_production_module, is_non_production_name, is_settings_class, is_signing_key_name,
-    loads_itself_as_config, mapping_items_in, module_block_value, place_of,
+    Place, describe_secret, field_default, identifier_words, is_config_mapping, is_config_parser,
+    is_key_setting, is_non_production_module, is_non_production_name, is_settings_class,
+    is_signing_key_name, loads_itself_as_config, mapping_items_in, module_block_value, place_of,
     resolve_value_in_blocks, subscript_key,
 };
 use crate::rule::{Confidence, Rule, RuleMeta};
@@ -64,8 +64,14 @@ declare_rule! {
     /// the key a module-level name or a settings field). A constant, a literal or a helper's
     /// refusal that asks other conditions (`== "dev" and not DEBUG`, or a branch that first
     /// returns when `app.debug or app.testing`) leaves the key usable outside them: reported at
-    /// low confidence naming them. Test code is analysed like any other; silence it with
-    /// `per-file-ignores`.
+    /// low confidence naming them; so does a helper's refusal under a switch (`if not enabled:
+    /// return key` before it, or `if settings.ENFORCE:` around it). Nor is a credential the
+    /// application only presents to another service, where a placeholder fails closed: an OAuth
+    /// client's secret (`oidc_client_secret`, `GITHUB_CLIENT_SECRET`, `consumer_secret`) or the
+    /// secret half of a service's key pair whose public half is set beside it
+    /// (`LANGFUSE_SECRET_KEY` next to `LANGFUSE_PUBLIC_KEY`), unless the project hands it to a
+    /// signing or verifying call (`jwt.decode`, an itsdangerous signer, `hmac.new`). Test code
+    /// is analysed like any other; silence it with `per-file-ignores`.
     ///
     /// ## Why is this dangerous
     /// The fallback is what runs whenever the variable is missing: a forgotten variable in one
@@ -742,7 +748,9 @@ fn passed_to_refusing_helper<'m>(
 }
 
 /// The conditions under which `helper` refuses `text` in its parameter `param`: see
-/// [`refused_by_helper`].
+/// [`refused_by_helper`]. A switch the refusal sits under counts as a condition: an `if C:`
+/// holding the refusing `if`, or an `if C: return` before it (`if not enabled: return key`,
+/// then `if key == PLACEHOLDER: raise`, refuses only when `enabled`).
 fn refuses_parameter<'m>(
     model: &'m ProjectModel,
     file: usize,
@@ -750,6 +758,31 @@ fn refuses_parameter<'m>(
     param: &str,
     text: &str,
     depth: u32,
+) -> Option<Vec<String>> {
+    refuses_in(
+        model,
+        file,
+        helper,
+        &helper.body,
+        param,
+        text,
+        depth,
+        Vec::new(),
+    )
+}
+
+/// [`refuses_parameter`] for the statements `body` of `helper`, reached under the conditions
+/// `guards`.
+#[allow(clippy::too_many_arguments)]
+fn refuses_in<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    helper: &'m Function,
+    body: &'m [Stmt],
+    param: &str,
+    text: &str,
+    depth: u32,
+    mut guards: Vec<String>,
 ) -> Option<Vec<String>> {
     let module = &model.files[file];
     let is_param = |e: &Expr| e.as_name() == Some(param);
@@ -767,8 +800,12 @@ fn refuses_parameter<'m>(
                     || is_param(right) && is_placeholder(left))
         })
     };
+    let with_guards = |mut asked: Vec<String>, guards: &[String]| {
+        asked.extend(guards.iter().cloned());
+        asked
+    };
     let mut fewest = None;
-    for stmt in &helper.body {
+    for stmt in body {
         match stmt {
             Stmt::If { test, body, .. } if stops(model, file, body) => {
                 let spared = spared_by(model, file, body);
@@ -786,23 +823,47 @@ fn refuses_parameter<'m>(
                 if let Some(refusing) = refusing {
                     keep_fewest(
                         &mut fewest,
-                        conditions_asked(module, refusing, terms, &spared),
+                        with_guards(conditions_asked(module, refusing, terms, &spared), &guards),
                     );
                     if fewest.as_ref().is_some_and(Vec::is_empty) {
                         return fewest;
+                    }
+                } else if !test.any(&mut |e| is_param(e)) {
+                    // `if enabled:` holding the refusal: it refuses only under the switch.
+                    let mut under = guards.clone();
+                    under.push(routewarden_model::apps::one_line(
+                        &module.span_text(test.span),
+                    ));
+                    if let Some(asked) =
+                        refuses_in(model, file, helper, body, param, text, depth, under)
+                    {
+                        keep_fewest(&mut fewest, asked);
                     }
                 }
             }
             Stmt::Return { .. } | Stmt::Raise { .. } => return fewest,
             _ => {}
         }
-        // A `return` inside: what follows is not on every path.
+        // A `return` inside: what follows is not on every path; after `if C: return` (not
+        // asking the key) it runs when `not C`.
         let mut returns = false;
         for child in stmt.child_bodies() {
             walk_stmts(child, &mut |s| returns |= matches!(s, Stmt::Return { .. }));
         }
         if returns {
-            return fewest;
+            match stmt {
+                Stmt::If {
+                    test, body, orelse, ..
+                } if orelse.is_empty()
+                    && matches!(body.last(), Some(Stmt::Return { .. }))
+                    && !stops(model, file, body)
+                    && !test.any(&mut |e| is_param(e)) =>
+                {
+                    guards.extend(conditions_asked(module, test, &[], &[test]));
+                    continue;
+                }
+                _ => return fewest,
+            }
         }
         // A call at this level passing the parameter on.
         if !matches!(stmt, Stmt::If { .. }) {
@@ -819,7 +880,7 @@ fn refuses_parameter<'m>(
                 });
             });
             if let Some(asked) = passed {
-                keep_fewest(&mut fewest, asked);
+                keep_fewest(&mut fewest, with_guards(asked, &guards));
                 return fewest;
             }
         }
@@ -956,6 +1017,99 @@ fn stops_at(model: &ProjectModel, file: usize, body: &[Stmt], depth: u32) -> boo
     })
 }
 
+/// A credential the application presents to another service rather than one it signs or
+/// verifies with: an OAuth client's secret (`oidc_client_secret`, `GITHUB_CLIENT_SECRET`,
+/// `consumer_secret`), or the secret half of a service's key pair whose public half is set
+/// beside it (`LANGFUSE_SECRET_KEY` next to `LANGFUSE_PUBLIC_KEY`; `siblings` are the other
+/// names bound in the same module or class), unless the project hands the name to a signing or
+/// verifying call (`jwt.decode(token, settings.CLIENT_SECRET, ...)`, an itsdangerous signer,
+/// `hmac.new`). A placeholder there fails closed at the other end: the service refuses it.
+/// Asked only for a fallback about to be reported.
+fn sent_to_another_service(cx: &FileContext, name: &str, siblings: &[&str]) -> bool {
+    names_outgoing_credential(name, siblings) && !signs_locally(cx.model, name)
+}
+
+/// The name of [`sent_to_another_service`]: a client secret, or a key pair's secret half.
+fn names_outgoing_credential(name: &str, siblings: &[&str]) -> bool {
+    let words = identifier_words(name);
+    let client_secret = words
+        .windows(2)
+        .any(|w| matches!(w[0].as_str(), "client" | "consumer") && w[1] == "secret");
+    let key_pair = || {
+        let Some(prefix) = words
+            .strip_suffix(&["secret".to_string(), "key".to_string()])
+            .filter(|p| !p.is_empty())
+        else {
+            return false;
+        };
+        // A key pair of the application's own tokens or sessions is a signing key.
+        !prefix.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "jwt"
+                    | "token"
+                    | "tokens"
+                    | "signing"
+                    | "session"
+                    | "cookie"
+                    | "csrf"
+                    | "app"
+                    | "secret"
+                    | "encryption"
+                    | "crypto"
+            )
+        }) && siblings.iter().any(|sibling| {
+            let other = identifier_words(sibling);
+            other.len() == words.len()
+                && other[..prefix.len()] == *prefix
+                && matches!(other[prefix.len()].as_str(), "public" | "publishable")
+                && other.last().map(String::as_str) == Some("key")
+        })
+    };
+    client_secret || key_pair()
+}
+
+/// Whether some call of the project hands `name` (a constant, a settings field or attribute of
+/// that name) to a function that signs or verifies with it.
+fn signs_locally(model: &ProjectModel, name: &str) -> bool {
+    use crate::rules::secret::hardcoded_secret_key::{KEY_FUNCTIONS, SIGNERS};
+    model.files.iter().any(|module| {
+        if !module.may_mention(name) {
+            return false;
+        }
+        let mut found = false;
+        crate::helpers::for_each_call(module.body(), &mut Vec::new(), &mut |_, _, call| {
+            if found || !call.argument_values().any(|a| a.last_name() == Some(name)) {
+                return;
+            }
+            found |= module.imports.resolve(&call.func).is_some_and(|q| {
+                KEY_FUNCTIONS.iter().any(|(f, _)| *f == q)
+                    || SIGNERS.contains(&q.as_str())
+                    || matches!(q.as_str(), "hmac.new" | "hmac.digest")
+            });
+        });
+        found
+    })
+}
+
+/// The names bound by assignment in `body` (a module's or a class's), to find a key's siblings.
+fn bound_names(body: &[Stmt]) -> Vec<&str> {
+    body.iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::Assign { targets, .. } => targets.first().and_then(Expr::as_name),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The names bound beside the statement being checked: in its class's body, or at module level.
+fn siblings<'a>(cx: &FileContext<'a>) -> Vec<&'a str> {
+    match cx.in_class_body() {
+        Some(class) => bound_names(&class.body),
+        None => bound_names(cx.file.body()),
+    }
+}
+
 fn message(var: &str, text: &str) -> String {
     format!(
         "{var} falls back to a hard-coded key when it is unset: {}",
@@ -985,6 +1139,7 @@ impl SecretWithLiteralFallback {
         if let Some((var, text, refused_unless)) =
             read_with_fallback(cx, expr, |v| is_signing_key_name(v, names))
             && !exempt(cx)
+            && !sent_to_another_service(cx, var, &siblings(cx))
         {
             report(out, expr.span, message(var, &text), refused_unless);
         }
@@ -994,13 +1149,18 @@ impl SecretWithLiteralFallback {
     /// (`app.secret_key = os.getenv("APP_KEY", "dev")`).
     fn check_stored(&self, cx: &FileContext, key: &str, value: &Expr, out: &mut Findings) {
         let names = &cx.settings.secret_key_names;
-        let Some((var, text, refused_unless)) =
-            read_with_fallback(cx, value, |v| !is_signing_key_name(v, names))
-                .or_else(|| settings_read_with_fallback(cx, value))
-        else {
+        let siblings = siblings(cx);
+        // A client secret stored as the signing key (`app.secret_key =
+        // os.getenv("GITHUB_CLIENT_SECRET", "dev")`) signs here: judged by where it is stored.
+        let stored_outgoing = names_outgoing_credential(key, &siblings);
+        let Some((var, text, refused_unless)) = read_with_fallback(cx, value, |v| {
+            !is_signing_key_name(v, names)
+                || !stored_outgoing && names_outgoing_credential(v, &siblings)
+        })
+        .or_else(|| settings_read_with_fallback(cx, value)) else {
             return;
         };
-        if !exempt(cx) {
+        if !exempt(cx) && (!stored_outgoing || signs_locally(cx.model, key)) {
             report(
                 out,
                 value.span,
@@ -1053,7 +1213,10 @@ impl SecretWithLiteralFallback {
         else {
             return;
         };
-        if fallback.is_some_and(|f| literal_fallback(cx, f).is_some()) || exempt(cx) {
+        if fallback.is_some_and(|f| literal_fallback(cx, f).is_some())
+            || exempt(cx)
+            || sent_to_another_service(cx, var, &siblings(cx))
+        {
             return;
         }
         for stmt in body {
@@ -1204,6 +1367,7 @@ impl Rule for SecretWithLiteralFallback {
             };
             if let Some(text) = literal_fallback(cx, default)
                 && let Some(refused_unless) = refusal_of(cx, default, &text, Some(&key))
+                && !sent_to_another_service(cx, name, &bound_names(&class.body))
             {
                 report(
                     out,
@@ -1217,5 +1381,68 @@ impl Rule for SecretWithLiteralFallback {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::helpers::test_support::findings_of;
+    use crate::rule::Confidence;
+
+    #[test]
+    fn a_helper_refusing_under_a_switch_names_it() {
+        let found = findings_of(
+            &super::SecretWithLiteralFallback,
+            &[(
+                "app.py",
+                r#"import os
+
+SESSION_SECRET_KEY = os.getenv("SESSION_SECRET_KEY", "session-placeholder")
+CSRF_SECRET_KEY = os.getenv("CSRF_SECRET_KEY", "csrf-placeholder")
+SIGNING_SECRET_KEY = os.getenv("SIGNING_SECRET_KEY", "signing-placeholder")
+
+
+def check_session_key(key, enabled):
+    if not enabled:
+        return key
+    if key == "session-placeholder":
+        raise RuntimeError("SESSION_SECRET_KEY is not set")
+    return key
+
+
+def check_csrf_key(key, settings):
+    if settings.ENFORCE_KEYS:
+        if key == "csrf-placeholder":
+            raise RuntimeError("CSRF_SECRET_KEY is not set")
+    return key
+
+
+def check_signing_key(key):
+    if key == "signing-placeholder":
+        raise RuntimeError("SIGNING_SECRET_KEY is not set")
+    return key
+
+
+check_session_key(SESSION_SECRET_KEY, os.getenv("ENCRYPT") == "1")
+check_csrf_key(CSRF_SECRET_KEY, object())
+check_signing_key(SIGNING_SECRET_KEY)
+"#,
+            )],
+        );
+        let seen: Vec<(u32, Confidence, bool)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.line,
+                    f.confidence,
+                    f.message.ends_with("only when `enabled`")
+                        || f.message.ends_with("only when `settings.ENFORCE_KEYS`"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![(3, Confidence::Low, true), (4, Confidence::Low, true)]
+        );
     }
 }

@@ -50,7 +50,13 @@ declare_rule! {
     /// route handler), when neither the cookie's name nor the request field's names a session
     /// or credential (`api_key`, `code`, `state`, `nonce`, the `Cookie` header): whoever reads
     /// it learns only what the client itself sent. A double-submit CSRF cookie (`csrf_token`,
-    /// `XSRF-TOKEN`) is not asked to be HttpOnly, since the page's script must read it.
+    /// `XSRF-TOKEN`, or a name read from a setting or constant named for one,
+    /// `settings.XSRF_COOKIE_NAME`) is asked only for Secure: not HttpOnly, since the page's
+    /// script must read it, nor SameSite, since a forged request needs the token itself, which
+    /// another site cannot read. Flags that the response class's own `set_cookie` override fills
+    /// in unconditionally (`kwargs["secure"] = ...` in a project `flask.Response` subclass, the
+    /// response built from it or, for `make_response(...)` and responses handed in, installed as
+    /// the application's `response_class`) count as set.
     ///
     /// ## Why is this dangerous
     /// A cookie without `Secure` travels over plain HTTP and can be copied on the network;
@@ -231,10 +237,10 @@ impl Rule for InsecureCookie {
             _ => {}
         }
         // A double-submit CSRF cookie is read by the page's own script, which echoes it in a
-        // header: it must not be HttpOnly.
-        let csrf_cookie = argument("key", 0)
-            .and_then(Expr::as_str)
-            .is_some_and(|n| any_identifier_word(n, |w| matches!(w, "csrf" | "xsrf")));
+        // header: it must not be HttpOnly. Nor does its SameSite label matter: a forged request
+        // needs the token itself in a header or field, which another site cannot read. It
+        // still wants Secure, or the token travels in clear.
+        let csrf_cookie = argument("key", 0).is_some_and(|k| names_csrf_cookie(cx, k));
         let mut missing = Vec::new();
         // A flag copied from fastapi-users' transport (`secure=transport.cookie_secure`) is the
         // value the transport was built with.
@@ -272,6 +278,7 @@ impl Rule for InsecureCookie {
         // message says so, since "without samesite" reads as false next to the call.
         let mut cross_site = false;
         match flag("samesite", 8) {
+            _ if csrf_cookie => {}
             None if starlette => {}
             None => missing.push("samesite"),
             Some(v) if matches!(v.kind, ExprKind::NoneLiteral) => missing.push("samesite"),
@@ -280,6 +287,14 @@ impl Rule for InsecureCookie {
             }
             Some(_) => {}
         }
+        if missing.is_empty() && !cross_site {
+            return;
+        }
+        // The response's own `set_cookie` override fills some flags in itself (octoprint's
+        // `OctoPrintFlaskResponse` sets `samesite` and `secure` from its settings).
+        let filled = override_flags(cx, receiver);
+        missing.retain(|m| !filled.contains(m));
+        cross_site &= !filled.contains(&"samesite");
         if missing.is_empty() && !cross_site {
             return;
         }
@@ -344,6 +359,149 @@ impl Rule for InsecureCookie {
             },
         );
     }
+}
+
+/// A cookie name that says it holds a CSRF token: a literal (`"csrf_token"`, `"XSRF-TOKEN"`),
+/// or a setting or constant named for one (`settings.XSRF_COOKIE_NAME`, `CSRF_COOKIE_NAME`),
+/// also through a local copy.
+fn names_csrf_cookie(cx: &FileContext, key: &Expr) -> bool {
+    let csrf = |name: &str| any_identifier_word(name, |w| matches!(w, "csrf" | "xsrf"));
+    let named = |e: &Expr| match &e.kind {
+        ExprKind::Str(n) => csrf(n),
+        ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => csrf(n),
+        _ => false,
+    };
+    if named(key) {
+        return true;
+    }
+    // `cookie_name = settings.XSRF_COOKIE_NAME`: the local's every value names one.
+    if let ExprKind::Name(local) = &key.kind
+        && let Some(function) = cx.function()
+    {
+        let values = crate::credentials::assigned_values(&function.body, local);
+        if !values.is_empty() {
+            return values.into_iter().all(named);
+        }
+    }
+    matches!(key.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+        && named(cx.resolve_value(key).expr)
+}
+
+/// The flags (`secure`, `httponly`, `samesite`) a project response class's `set_cookie`
+/// override sets itself, unconditionally, in the keyword arguments it hands on
+/// (`kwargs["secure"] = ...`, `kwargs.setdefault("samesite", "lax")`; a falsy literal sets
+/// nothing). The response is an instance of the project class it is built from, or else (a
+/// parameter, `make_response(...)`, a hook's response) of the class the project installs as
+/// the application's `response_class`. Asked only for a cookie about to be reported.
+fn override_flags(cx: &FileContext, receiver: &Expr) -> Vec<&'static str> {
+    let model = cx.model;
+    let origin = cx.resolve_value(receiver);
+    let class = match origin
+        .expr
+        .as_call()
+        .map(|c| model.resolve_definition(origin.file, &c.func))
+    {
+        Some(Some((file, Some(Stmt::ClassDef(class)), _))) => Some((file, class.as_ref())),
+        // Built explicitly from a class of a library: that class's own `set_cookie`.
+        Some(Some((_, None, Some(q)))) if q.ends_with("Response") => None,
+        _ => installed_response_class(cx),
+    };
+    let Some((file, class)) = class else {
+        return Vec::new();
+    };
+    let Some((_, _, method)) =
+        routewarden_model::apps::find_method(model, file, class, "set_cookie")
+    else {
+        return Vec::new();
+    };
+    let Some(kwargs) = method
+        .params
+        .iter()
+        .find(|p| matches!(p.kind, routewarden_python::ast::ParamKind::VarKeywords))
+    else {
+        return Vec::new();
+    };
+    let mut filled = Vec::new();
+    for stmt in &method.body {
+        let (key, value) = match stmt {
+            Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } => match targets.as_slice() {
+                [target] => match subscript_key(target) {
+                    Some((owner, key)) if owner.as_name() == Some(kwargs.name.as_str()) => {
+                        (key, value)
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            },
+            Stmt::Expr { value, .. } => match value.as_call() {
+                Some(call)
+                    if call.method().is_some_and(|(owner, m)| {
+                        m == "setdefault" && owner.as_name() == Some(kwargs.name.as_str())
+                    }) =>
+                {
+                    match setdefault_item(call) {
+                        Some(item) => item,
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if let Some(flag) = COOKIE_FLAGS.iter().find(|f| **f == key)
+            && !is_falsy_literal(value)
+        {
+            filled.push(*flag);
+        }
+    }
+    filled
+}
+
+/// The project class installed as the application's response class (`app.response_class =
+/// OctoPrintFlaskResponse`, or `response_class = ...` in a `Flask` subclass), when the project
+/// installs exactly one.
+fn installed_response_class<'m>(
+    cx: &FileContext<'m>,
+) -> Option<(usize, &'m routewarden_python::ast::Class)> {
+    let model = cx.model;
+    let mut found: Option<(usize, &'m routewarden_python::ast::Class)> = None;
+    for (file, module) in model.files.iter().enumerate() {
+        if !module.may_mention("response_class") || is_test_file(module) {
+            continue;
+        }
+        let mut other = false;
+        routewarden_model::security::walk_all_stmts(module.body(), &mut |stmt| {
+            let Stmt::Assign {
+                targets,
+                value: Some(value),
+                ..
+            } = stmt
+            else {
+                return;
+            };
+            if !targets
+                .iter()
+                .any(|t| t.last_name() == Some("response_class"))
+            {
+                return;
+            }
+            match model.resolve_definition(file, value) {
+                Some((f, Some(Stmt::ClassDef(class)), _)) => match found {
+                    Some((g, c)) if g != f || !std::ptr::eq(c, class.as_ref()) => other = true,
+                    _ => found = Some((f, class.as_ref())),
+                },
+                _ => other = true,
+            }
+        });
+        if other {
+            return None;
+        }
+    }
+    found
 }
 
 /// A flag read from a settings object whose field defaults to off (`httponly=
@@ -857,5 +1015,34 @@ def sign_in(token):
                 "cookie `access_token` is set without secure and with samesite=\"none\", which sends it on cross-site requests",
             ]
         );
+    }
+
+    #[test]
+    fn double_submit_cookies_named_by_a_setting_want_only_secure() {
+        let found = findings_of(
+            &InsecureCookie,
+            &[
+                (
+                    "settings.py",
+                    "import os\nXSRF_COOKIE_NAME = os.environ.get(\"XSRF_COOKIE_NAME\", \"XSRF-TOKEN\")\n",
+                ),
+                (
+                    "auth.py",
+                    r#"from flask import session
+
+import settings
+
+
+def set_csrf_token(resp):
+    cookie_name = settings.XSRF_COOKIE_NAME
+    resp.set_cookie(cookie_name, session[cookie_name])
+    resp.set_cookie(settings.XSRF_COOKIE_NAME, session[cookie_name], secure=True)
+"#,
+                ),
+            ],
+        );
+        let messages: Vec<(u32, &str)> =
+            found.iter().map(|f| (f.line, f.message.as_str())).collect();
+        assert_eq!(messages, vec![(8, "cookie is set without secure")]);
     }
 }
