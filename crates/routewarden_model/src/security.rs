@@ -228,6 +228,7 @@ impl<'a> AttackSurface<'a> {
                     hook_owner_stands_for_others: &hook_owner_stands_for_others,
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
+                    peer_predicates: RefCell::new(HashMap::default()),
                     submission_reads: RefCell::new(HashMap::default()),
                     local_constructions: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
@@ -492,6 +493,9 @@ struct Judge<'a, 'm> {
     /// What the conditional refusals of a body decide, by (file, body, chain depth up to
     /// [`REFUSAL_DEPTH`]): the same for every view class.
     gate_memo: RefCell<HashMap<(usize, usize, u32), Verdict>>,
+    /// Whether a project predicate answers only a test of the peer address (see
+    /// [`Judge::peer_address_test`]), by (file, start, parameters bound to the peer as bits).
+    peer_predicates: RefCell<HashMap<(usize, u32, u64), bool>>,
     /// Handler bodies (their addresses) that read what the caller submits (`request.json`,
     /// `request.form`, ...): only there can a tested local be a submitted record.
     submission_reads: RefCell<HashMap<usize, bool>>,
@@ -6655,6 +6659,24 @@ impl<'a> Judge<'a, '_> {
         }
         let mut v = Verdict::default();
         self.gates(file, body, body, None, depth, &mut v);
+        // The view called only under tests of the peer address, refused otherwise (nested
+        // under a test of something else, which the gates above do not follow out of).
+        // Of a decorator, its wrapper's body decides.
+        if !v.authenticates
+            && (self.peer_admission(file, body)
+                || body
+                    .iter()
+                    .rev()
+                    .find_map(|stmt| match stmt {
+                        Stmt::Return {
+                            value: Some(value), ..
+                        } => crate::apps::local_function(body, value.as_name()?),
+                        _ => None,
+                    })
+                    .is_some_and(|wrapper| self.peer_admission(file, &wrapper.body)))
+        {
+            v.grant(None);
+        }
         self.gate_memo.borrow_mut().insert(key, v);
         v
     }
@@ -7845,6 +7867,18 @@ impl<'a> Judge<'a, '_> {
                         own.identity = true;
                         own.polarity = polarity;
                     }
+                    // `if request.remote_addr not in LOOPBACK: abort(403)`: only callers on
+                    // the server's own machine (or the addresses it names) come in, whatever
+                    // they present: see [`Judge::peer_address_test`].
+                    let mut peer_checked = false;
+                    if !own.identity
+                        && helper_switch.is_none()
+                        && let Some(polarity) = self.peer_address_test(file, root, test, &[], 0)
+                    {
+                        own.identity = true;
+                        own.polarity = polarity;
+                        peer_checked = true;
+                    }
                     // `if not api_verify(): return refuse(403)`: see
                     // [`Judge::credential_predicate`].
                     if !own.identity
@@ -8051,6 +8085,7 @@ impl<'a> Judge<'a, '_> {
                         && !by_session
                         && !header_checked
                         && !local_checked
+                        && !peer_checked
                         && self.is_server_switch(file, root, test)
                     {
                         own.switch = Some(Switch {
@@ -9169,6 +9204,249 @@ impl<'a> Judge<'a, '_> {
             Stmt::If { body, orelse, .. } if imports_it(orelse) => fallback(body),
             _ => None,
         })
+    }
+
+    /// `if request.remote_addr not in ("127.0.0.1", "::1"): abort(403)`: a test of the
+    /// address the connection came from (Flask's `request.remote_addr` or `environ[
+    /// "REMOTE_ADDR"]`, Starlette's `request.client.host`), which the caller cannot choose,
+    /// against what the caller does not send either (loopback literals, the server's own
+    /// address), `ipaddress.ip_address(peer).is_loopback`, or a project predicate answering
+    /// such a test or `False` (`is_loopback_request()`). `Has` when the test holds for the
+    /// peers it admits. The `Host` and `X-Forwarded-For` headers are the caller's choice: no
+    /// such test. `peers` are parameters of a predicate bound to the peer address.
+    fn peer_address_test(
+        &self,
+        file: usize,
+        root: &[Stmt],
+        test: &Expr,
+        peers: &[&str],
+        depth: u32,
+    ) -> Option<Polarity> {
+        let is_peer = |e: &Expr| is_peer_address(root, e, peers);
+        match &test.kind {
+            ExprKind::UnaryOp {
+                op: UnaryOp::Not,
+                operand,
+            } => self
+                .peer_address_test(file, root, operand, peers, depth)
+                .map(Polarity::flip),
+            // `request.client is None or request.client.host not in LOOPBACK`: a missing
+            // peer is refused along with the others; `remote_addr and is_loopback(...)`.
+            ExprKind::BoolOp { op, values } => {
+                let wanted = match op {
+                    BoolOp::Or => Polarity::Lacks,
+                    BoolOp::And => Polarity::Has,
+                };
+                let mut found = false;
+                for v in values {
+                    match self.peer_address_test(file, root, v, peers, depth) {
+                        Some(p) if p == wanted => found = true,
+                        // `client is None or ...` refuses a missing peer too; `remote_addr
+                        // and ...` admits only a present one.
+                        _ if peer_presence(root, v, peers) == Some(wanted) => {}
+                        _ => return None,
+                    }
+                }
+                found.then_some(wanted)
+            }
+            ExprKind::Compare { .. } => {
+                let comparisons = test.comparisons();
+                let [(left, op, right)] = comparisons.as_slice() else {
+                    return None;
+                };
+                let other = if is_peer(left) {
+                    *right
+                } else if is_peer(right) && matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+                    *left
+                } else {
+                    return None;
+                };
+                if mentions_caller(root, other) || matches!(other.kind, ExprKind::NoneLiteral) {
+                    return None;
+                }
+                match op {
+                    CmpOp::Eq | CmpOp::In => Some(Polarity::Has),
+                    CmpOp::NotEq | CmpOp::NotIn => Some(Polarity::Lacks),
+                    _ => None,
+                }
+            }
+            // `ipaddress.ip_address(request.remote_addr).is_loopback`.
+            // `addr = ipaddress.ip_address(value)`, then `addr.is_loopback` (with `addr`
+            // perhaps replaced by the IPv4 address it embeds).
+            ExprKind::Attribute { value, attr } if attr == "is_loopback" => {
+                let parses_peer = |e: &Expr| {
+                    e.as_call().is_some_and(|call| {
+                        self.model.files[file]
+                            .imports
+                            .resolve(&call.func)
+                            .is_some_and(|q| {
+                                matches!(
+                                    q.as_str(),
+                                    "ipaddress.ip_address" | "ipaddress.ip_interface"
+                                )
+                            })
+                            && call.argument("address", 0).is_some_and(is_peer)
+                    })
+                };
+                let parsed = match &value.kind {
+                    ExprKind::Name(n) => {
+                        let mut parsed = false;
+                        walk_stmts(root, &mut |st| {
+                            if let Stmt::Assign {
+                                targets,
+                                value: Some(v),
+                                ..
+                            } = st
+                                && targets.iter().any(|t| t.as_name() == Some(n.as_str()))
+                            {
+                                parsed |= parses_peer(v);
+                            }
+                        });
+                        parsed
+                    }
+                    _ => parses_peer(value),
+                };
+                parsed.then_some(Polarity::Has)
+            }
+            // `is_loopback_request()`, `is_local(request.remote_addr)`: a project predicate
+            // answering only such a test, or `False`.
+            ExprKind::Call(call) if depth < 3 => {
+                let Some((hf, Some(Stmt::FunctionDef(helper)), _)) =
+                    self.model.resolve_definition(file, &call.func)
+                else {
+                    return None;
+                };
+                let bound: Vec<&str> = helper
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, p)| call.argument(&p.name, *i).is_some_and(is_peer))
+                    .map(|(_, p)| p.name.as_str())
+                    .collect();
+                let bits = helper
+                    .params
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .filter(|(_, p)| bound.contains(&p.name.as_str()))
+                    .fold(0u64, |acc, (i, _)| acc | (1u64 << i));
+                let key = (hf, helper.span.start, bits);
+                if let Some(&known) = self.peer_predicates.borrow().get(&key) {
+                    return known.then_some(Polarity::Has);
+                }
+                // Not a peer test while it is being judged (recursive predicates).
+                self.peer_predicates.borrow_mut().insert(key, false);
+                let (mut admits, mut other) = (false, false);
+                crate::values::for_each_return(&helper.body, &mut |r| {
+                    if other || r.as_bool() == Some(false) {
+                        return;
+                    }
+                    match self.peer_address_test(hf, &helper.body, r, &bound, depth + 1) {
+                        Some(Polarity::Has) => admits = true,
+                        _ => other = true,
+                    }
+                });
+                self.peer_predicates
+                    .borrow_mut()
+                    .insert(key, admits && !other);
+                (admits && !other).then_some(Polarity::Has)
+            }
+            _ => None,
+        }
+    }
+
+    /// A wrapper that calls the view only where a test of the peer address admits it and
+    /// refuses at its end: pyload's `local_check`, `if http_host in LOCAL_HOSTS:` then `if
+    /// local_addr == remote_addr: return func(...)`, `else: if is_loopback_request(): return
+    /// func(...)`, then `return "Forbidden", 403`. Every other way out refuses.
+    fn peer_admission(&self, file: usize, body: &[Stmt]) -> bool {
+        // Only a wrapper calls the view; and it refuses at its end.
+        if never_calls_wrapped(body) {
+            return false;
+        }
+        let Some(last) = code_statements(body).last().copied() else {
+            return false;
+        };
+        if !self.branch_refuses(file, body, std::slice::from_ref(last)) {
+            return false;
+        }
+        let mut admitted_calls = false;
+        self.peer_admitted_only(file, body, body, false, &mut admitted_calls) && admitted_calls
+    }
+
+    /// [`Judge::peer_admission`] of one block: `admitted` when a test of the peer admitted
+    /// it. Outside such blocks the view is never called and every `return` refuses.
+    fn peer_admitted_only(
+        &self,
+        file: usize,
+        root: &[Stmt],
+        body: &[Stmt],
+        admitted: bool,
+        calls: &mut bool,
+    ) -> bool {
+        let calls_view = |stmt: &Stmt| {
+            let mut wrapped = false;
+            walk_all_exprs(std::slice::from_ref(stmt), &mut |e| {
+                wrapped |= e.any(&mut |x| calls_wrapped(x) || is_call_next(x));
+            });
+            wrapped
+        };
+        for stmt in body {
+            if admitted {
+                *calls |= calls_view(stmt);
+                continue;
+            }
+            match stmt {
+                Stmt::If {
+                    test,
+                    body: then,
+                    orelse,
+                    ..
+                } => {
+                    let p = self.peer_address_test(file, root, test, &[], 0);
+                    if calls_view_in_test(test)
+                        || !self.peer_admitted_only(
+                            file,
+                            root,
+                            then,
+                            p == Some(Polarity::Has),
+                            calls,
+                        )
+                        || !self.peer_admitted_only(
+                            file,
+                            root,
+                            orelse,
+                            p == Some(Polarity::Lacks),
+                            calls,
+                        )
+                    {
+                        return false;
+                    }
+                }
+                Stmt::Return { .. } => {
+                    if calls_view(stmt)
+                        || !self.branch_refuses(file, root, std::slice::from_ref(stmt))
+                    {
+                        return false;
+                    }
+                }
+                Stmt::Raise { .. } | Stmt::Expr { .. } | Stmt::Assign { .. } => {
+                    if calls_view(stmt) {
+                        return false;
+                    }
+                }
+                _ => {
+                    let mut returns = false;
+                    crate::values::for_each_return(std::slice::from_ref(stmt), &mut |_| {
+                        returns = true
+                    });
+                    if returns || calls_view(stmt) || matches!(stmt, Stmt::FunctionDef(_)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
     }
 
     /// A call in an `if` test to a project predicate that judges the caller by its branches
@@ -13732,6 +14010,92 @@ fn is_request_name(e: &Expr) -> bool {
         ExprKind::Attribute { value, .. } => is_request_name(value),
         _ => false,
     }
+}
+
+/// `request`, `flask.request`, `websocket`: the request a guard reads.
+fn is_request_like(e: &Expr) -> bool {
+    is_request_name(e) || matches!(&e.kind, ExprKind::Attribute { attr, .. } if attr == "request")
+}
+
+/// The address the connection came from, which the caller cannot choose: Flask's
+/// `request.remote_addr`, WSGI's `environ["REMOTE_ADDR"]` (also `.get(...)`), Starlette's
+/// `request.client.host`; a local assigned one, or one of `peers`.
+fn is_peer_address(root: &[Stmt], e: &Expr, peers: &[&str]) -> bool {
+    let environ = |e: &Expr| match &e.kind {
+        ExprKind::Name(n) => n == "environ",
+        ExprKind::Attribute { value, attr } => attr == "environ" && is_request_like(value),
+        _ => false,
+    };
+    match &e.kind {
+        ExprKind::Name(n) => {
+            peers.contains(&n.as_str())
+                || crate::values::last_assignment(root, n).is_some_and(|v| {
+                    !matches!(v.kind, ExprKind::Name(_)) && is_peer_address(root, v, &[])
+                })
+        }
+        ExprKind::Attribute { value, attr } => match attr.as_str() {
+            "remote_addr" => is_request_like(value),
+            "host" => matches!(&value.kind, ExprKind::Attribute { value: r, attr: c }
+                if c == "client" && is_request_like(r)),
+            _ => false,
+        },
+        ExprKind::Subscript { value, slice } => {
+            environ(value) && slice.as_str() == Some("REMOTE_ADDR")
+        }
+        ExprKind::Call(call) => {
+            call.method()
+                .is_some_and(|(recv, m)| m == "get" && environ(recv))
+                && call.args.first().and_then(Expr::as_str) == Some("REMOTE_ADDR")
+        }
+        _ => false,
+    }
+}
+
+/// `remote_addr`, `request.client is not None` (`Has`) or `not remote_addr`,
+/// `request.client is None` (`Lacks`): whether there is a peer address at all.
+fn peer_presence(root: &[Stmt], e: &Expr, peers: &[&str]) -> Option<Polarity> {
+    let subject = |x: &Expr| {
+        is_peer_address(root, x, peers)
+            || matches!(&x.kind, ExprKind::Attribute { value, attr }
+                if attr == "client" && is_request_like(value))
+    };
+    match &e.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => peer_presence(root, operand, peers).map(Polarity::flip),
+        ExprKind::Compare { .. } => match e.comparisons().as_slice() {
+            [(x, CmpOp::Is, n)] if subject(x) && matches!(n.kind, ExprKind::NoneLiteral) => {
+                Some(Polarity::Lacks)
+            }
+            [(x, CmpOp::IsNot, n)] if subject(x) && matches!(n.kind, ExprKind::NoneLiteral) => {
+                Some(Polarity::Has)
+            }
+            _ => None,
+        },
+        _ => subject(e).then_some(Polarity::Has),
+    }
+}
+
+/// Whether a value may come from what the caller sends: it reads the request, the session or
+/// headers, directly or through a local.
+fn mentions_caller(root: &[Stmt], e: &Expr) -> bool {
+    let reads = |x: &Expr| {
+        x.any(&mut |y| {
+            is_request_like(y)
+                || matches!(&y.kind, ExprKind::Name(n)
+                    if matches!(n.as_str(), "session" | "headers" | "cookies"))
+        })
+    };
+    match &e.kind {
+        ExprKind::Name(n) => crate::values::last_assignment(root, n).is_some_and(reads),
+        _ => reads(e),
+    }
+}
+
+/// Whether a test itself calls the wrapped view (`if f(*args, **kwargs):`).
+fn calls_view_in_test(test: &Expr) -> bool {
+    test.any(&mut |x| calls_wrapped(x) || is_call_next(x))
 }
 
 /// `AUTH_ENABLED`, `DEBUG`: a module constant by Python's naming convention.

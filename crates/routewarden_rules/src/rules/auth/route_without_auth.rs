@@ -165,7 +165,12 @@ declare_rule! {
     /// headers.get("Authorization"))`, then `if not decision.allowed:` answering 401, also with
     /// `status_code=decision.status` where the decision's class declares `status: int = 401`),
     /// whatever the names; a webhook that checks the payload's
-    /// signature against its secret (`stripe.Webhook.construct_event`); and the names configured in
+    /// signature against its secret (`stripe.Webhook.construct_event`); a test of the address
+    /// the connection came from (`request.remote_addr`, `environ["REMOTE_ADDR"]`, Starlette's
+    /// `request.client.host`) against loopback literals or a value the caller does not send,
+    /// `ipaddress.ip_address(peer).is_loopback`, or a project predicate answering such a test
+    /// (a decorator calling the view only for local peers and refusing the others), though not
+    /// the `Host` or `X-Forwarded-For` header, which the caller writes; and the names configured in
     /// `[tool.routewarden.auth]`. A guard refuses with a status (`abort(401)`, `raise
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
     /// `HTTPException` with `code = 403`, a redirect to a login page, Eve's
