@@ -10,7 +10,7 @@ use crate::frameworks::{
     is_authenticator_class_name, is_library_access_check, is_oauth_provider_class,
     is_permission_object_class, is_principal_permission_class, is_security_scheme,
 };
-use crate::project::ProjectModel;
+use crate::project::{ProjectModel, SourceModule};
 use crate::words::{StaticWordList, WordList};
 use rayon::prelude::*;
 use routewarden_python::ast::{
@@ -229,6 +229,7 @@ impl<'a> AttackSurface<'a> {
                     call_summaries: RefCell::new(HashMap::default()),
                     gate_memo: RefCell::new(HashMap::default()),
                     peer_predicates: RefCell::new(HashMap::default()),
+                    peer_reading_roots: RefCell::new(HashMap::default()),
                     submission_reads: RefCell::new(HashMap::default()),
                     local_constructions: RefCell::new(HashMap::default()),
                     login_switch: &login_switch,
@@ -496,6 +497,9 @@ struct Judge<'a, 'm> {
     /// Whether a project predicate answers only a test of the peer address (see
     /// [`Judge::peer_address_test`]), by (file, start, parameters bound to the peer as bits).
     peer_predicates: RefCell<HashMap<(usize, u32, u64), bool>>,
+    /// Whether a function body (its address) reads the peer address anywhere: only there can
+    /// a local hold it.
+    peer_reading_roots: RefCell<HashMap<usize, bool>>,
     /// Handler bodies (their addresses) that read what the caller submits (`request.json`,
     /// `request.form`, ...): only there can a tested local be a submitted record.
     submission_reads: RefCell<HashMap<usize, bool>>,
@@ -9223,6 +9227,12 @@ impl<'a> Judge<'a, '_> {
         depth: u32,
     ) -> Option<Polarity> {
         let is_peer = |e: &Expr| is_peer_address(root, e, peers);
+        // Most modules and functions never read a peer address: skip the search for locals
+        // assigned one.
+        let direct = || {
+            !peers.is_empty()
+                || (may_read_peer_address(&self.model.files[file]) && self.reads_peer_address(root))
+        };
         match &test.kind {
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,
@@ -9243,13 +9253,13 @@ impl<'a> Judge<'a, '_> {
                         Some(p) if p == wanted => found = true,
                         // `client is None or ...` refuses a missing peer too; `remote_addr
                         // and ...` admits only a present one.
-                        _ if peer_presence(root, v, peers) == Some(wanted) => {}
+                        _ if direct() && peer_presence(root, v, peers) == Some(wanted) => {}
                         _ => return None,
                     }
                 }
                 found.then_some(wanted)
             }
-            ExprKind::Compare { .. } => {
+            ExprKind::Compare { .. } if direct() => {
                 let comparisons = test.comparisons();
                 let [(left, op, right)] = comparisons.as_slice() else {
                     return None;
@@ -9273,7 +9283,7 @@ impl<'a> Judge<'a, '_> {
             // `ipaddress.ip_address(request.remote_addr).is_loopback`.
             // `addr = ipaddress.ip_address(value)`, then `addr.is_loopback` (with `addr`
             // perhaps replaced by the IPv4 address it embeds).
-            ExprKind::Attribute { value, attr } if attr == "is_loopback" => {
+            ExprKind::Attribute { value, attr } if attr == "is_loopback" && direct() => {
                 let parses_peer = |e: &Expr| {
                     e.as_call().is_some_and(|call| {
                         self.model.files[file]
@@ -9323,6 +9333,9 @@ impl<'a> Judge<'a, '_> {
                     .filter(|(i, p)| call.argument(&p.name, *i).is_some_and(is_peer))
                     .map(|(_, p)| p.name.as_str())
                     .collect();
+                if bound.is_empty() && !may_read_peer_address(&self.model.files[hf]) {
+                    return None;
+                }
                 let bits = helper
                     .params
                     .iter()
@@ -9360,8 +9373,9 @@ impl<'a> Judge<'a, '_> {
     /// local_addr == remote_addr: return func(...)`, `else: if is_loopback_request(): return
     /// func(...)`, then `return "Forbidden", 403`. Every other way out refuses.
     fn peer_admission(&self, file: usize, body: &[Stmt]) -> bool {
-        // Only a wrapper calls the view; and it refuses at its end.
-        if never_calls_wrapped(body) {
+        // Only an `if` at the wrapper's top level admits (see [`Judge::peer_admitted_only`]);
+        // only a wrapper calls the view; and it refuses at its end.
+        if !self.tests_peer_in_ifs(file, body, body) || never_calls_wrapped(body) {
             return false;
         }
         let Some(last) = code_statements(body).last().copied() else {
@@ -9372,6 +9386,40 @@ impl<'a> Judge<'a, '_> {
         }
         let mut admitted_calls = false;
         self.peer_admitted_only(file, body, body, false, &mut admitted_calls) && admitted_calls
+    }
+
+    /// Whether `root` reads the peer address itself (not through a local), memoised.
+    fn reads_peer_address(&self, root: &[Stmt]) -> bool {
+        let key = root.as_ptr() as usize;
+        if let Some(&known) = self.peer_reading_roots.borrow().get(&key) {
+            return known;
+        }
+        let mut reads = false;
+        walk_all_exprs(root, &mut |e| {
+            reads = reads
+                || e.any(&mut |x| {
+                    !matches!(x.kind, ExprKind::Name(_)) && is_peer_address(root, x, &[])
+                });
+        });
+        self.peer_reading_roots.borrow_mut().insert(key, reads);
+        reads
+    }
+
+    /// Whether an `if` of `body`, or one nested in its branches, tests the peer address.
+    fn tests_peer_in_ifs(&self, file: usize, root: &[Stmt], body: &[Stmt]) -> bool {
+        body.iter().any(|stmt| match stmt {
+            Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } => {
+                self.peer_address_test(file, root, test, &[], 0).is_some()
+                    || self.tests_peer_in_ifs(file, root, then)
+                    || self.tests_peer_in_ifs(file, root, orelse)
+            }
+            _ => false,
+        })
     }
 
     /// [`Judge::peer_admission`] of one block: `admitted` when a test of the peer admitted
@@ -14015,6 +14063,15 @@ fn is_request_name(e: &Expr) -> bool {
 /// `request`, `flask.request`, `websocket`: the request a guard reads.
 fn is_request_like(e: &Expr) -> bool {
     is_request_name(e) || matches!(&e.kind, ExprKind::Attribute { attr, .. } if attr == "request")
+}
+
+/// Whether `module` may read a peer address (see [`is_peer_address`]) or parse one for
+/// `is_loopback`: a quick filter, "no" is certain.
+fn may_read_peer_address(module: &SourceModule) -> bool {
+    module.may_mention("remote_addr")
+        || module.may_mention("REMOTE_ADDR")
+        || module.may_mention("is_loopback")
+        || (module.may_mention("client") && module.may_mention("host"))
 }
 
 /// The address the connection came from, which the caller cannot choose: Flask's
