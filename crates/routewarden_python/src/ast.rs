@@ -119,7 +119,23 @@ pub enum Stmt {
     /// `pass`, `del`, `global`, `assert` and anything deeper than the nesting limit.
     Other {
         span: Span,
+        kind: OtherKind,
     },
+}
+
+/// What a [`Stmt::Other`] is: enough to tell a statement that changes nothing (`pass`,
+/// `assert`, `break`) from one that may change a value the function does not own (`del
+/// self.cache[key]`, `global counter`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherKind {
+    /// `pass`, `break`, `continue`, `assert`.
+    Inert,
+    /// `del target`.
+    Delete,
+    /// `global name`, `nonlocal name`.
+    Global,
+    /// Anything else, and statements beyond the nesting limit.
+    Unknown,
 }
 
 /// The statements of a body that do something: all but bare string literals (docstrings).
@@ -147,7 +163,7 @@ impl Stmt {
             | Stmt::Raise { span, .. }
             | Stmt::Import { span, .. }
             | Stmt::ImportFrom { span, .. }
-            | Stmt::Other { span } => *span,
+            | Stmt::Other { span, .. } => *span,
         }
     }
 

@@ -55,6 +55,7 @@ impl<'src> Lowerer<'src> {
         if self.depth >= MAX_DEPTH {
             return Stmt::Other {
                 span: span(stmt.range()),
+                kind: OtherKind::Unknown,
             };
         }
         self.depth += 1;
@@ -176,7 +177,25 @@ impl<'src> Lowerer<'src> {
                 names: i.names.iter().map(alias).collect(),
                 span: sp,
             },
-            _ => Stmt::Other { span: sp },
+            ra::Stmt::Pass(_)
+            | ra::Stmt::Break(_)
+            | ra::Stmt::Continue(_)
+            | ra::Stmt::Assert(_) => Stmt::Other {
+                span: sp,
+                kind: OtherKind::Inert,
+            },
+            ra::Stmt::Delete(_) => Stmt::Other {
+                span: sp,
+                kind: OtherKind::Delete,
+            },
+            ra::Stmt::Global(_) | ra::Stmt::Nonlocal(_) => Stmt::Other {
+                span: sp,
+                kind: OtherKind::Global,
+            },
+            _ => Stmt::Other {
+                span: sp,
+                kind: OtherKind::Unknown,
+            },
         }
     }
 

@@ -8,6 +8,7 @@ pub mod context;
 pub mod cors_policy;
 pub mod credentials;
 pub mod data_models;
+pub mod effects;
 pub mod findings;
 pub mod flask_usage;
 pub mod helpers;

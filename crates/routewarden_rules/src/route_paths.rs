@@ -917,15 +917,35 @@ fn sign_up_call(imports: &routewarden_python::names::Imports, call: &Call) -> bo
     let lower = name.to_ascii_lowercase();
     let w: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
     let has = |set: &[&str]| w.iter().any(|x| set.contains(x));
-    lower == "hashpw"
+    hashes_password(name)
         || has(&[
             "create", "add", "new", "register", "insert", "make", "signup",
         ]) && has(&["user", "users", "account", "accounts", "member", "customer"])
-        || has(&["password", "passwd"]) && has(&["hash", "set", "make", "generate", "encrypt"])
         || has(&["token", "jwt"])
             && has(&[
                 "create", "issue", "generate", "make", "new", "encode", "mint",
             ])
+}
+
+/// A field that gives the new account a role (`is_admin`, `is_superuser`, `role`): an
+/// account made with one is not a plain sign-up.
+fn grants_role(name: &str) -> bool {
+    name.to_ascii_lowercase().split('_').any(|w| {
+        matches!(
+            w,
+            "admin" | "superuser" | "staff" | "role" | "roles" | "permissions" | "privileges"
+        )
+    })
+}
+
+/// A function named for hashing or setting a password: `generate_password_hash`,
+/// `get_password_hash`, `set_password`, bcrypt's `hashpw`.
+fn hashes_password(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let w: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    let has = |set: &[&str]| w.iter().any(|x| set.contains(x));
+    lower == "hashpw"
+        || has(&["password", "passwd"]) && has(&["hash", "set", "make", "generate", "encrypt"])
 }
 
 /// What the handler of a `register` route does that shows it signs a user up: it takes
@@ -963,6 +983,76 @@ pub fn signs_up(model: &ProjectModel, file: usize, handler: &Function) -> bool {
                 ExprKind::Subscript { slice, .. } => key(slice),
                 ExprKind::Attribute { attr, .. } => names_password(attr),
                 _ => false,
+            });
+    });
+    found
+}
+
+/// A POST to a fixed path whose handler creates an account: it builds a new object of a
+/// project class with a password keyword holding a hashed password (`User(username=...,
+/// password=get_password_hash(password))`), in its body or in a project function or a
+/// method of a project object it calls (ihatemoney's `project = form.save()`, whose `save`
+/// returns `Project(id=..., password=generate_password_hash(self.password.data))`: a project
+/// is its login). Whatever the resource is called, making a new principal with its own
+/// password is a sign-up: public by design. Not a password set on an existing object, nor
+/// a path naming one (`/users/{id}/password`), nor an account made with a role
+/// (`User(..., is_admin=True)`).
+pub fn creates_account(model: &ProjectModel, path: &str, route: &RouteDecl) -> bool {
+    if has_parameter(path) || !route.methods.iter().all(|m| m == "POST") {
+        return false;
+    }
+    let file = route.handler_file;
+    let handler = route.handler;
+    if builds_with_hashed_password(model, file, &handler.body) {
+        return true;
+    }
+    // One call away: a project function, or a method of a project object the handler holds.
+    let mut found = false;
+    routewarden_model::security::walk_exprs(&handler.body, &mut |e| {
+        found = found
+            || e.any(&mut |x| {
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                let callee = crate::untrusted::resolve_callee(model, file, &call.func)
+                    .map(|(f, def, _)| (f, def))
+                    .or_else(|| {
+                        let (receiver, name) = call.method()?;
+                        let (f, class) =
+                            crate::helpers::project_class_of(model, file, &[handler], receiver)?;
+                        routewarden_model::apps::find_method(model, f, class, name)
+                            .map(|(mf, _, m)| (mf, m))
+                    });
+                callee.is_some_and(|(f, def)| builds_with_hashed_password(model, f, &def.body))
+            });
+    });
+    found
+}
+
+/// A call of a project class in `body` with a password keyword whose value hashes a
+/// password (`generate_password_hash(...)`, `get_password_hash(...)`, `bcrypt.hashpw(...)`).
+fn builds_with_hashed_password(model: &ProjectModel, file: usize, body: &[Stmt]) -> bool {
+    let mut found = false;
+    routewarden_model::security::walk_exprs(body, &mut |e| {
+        found = found
+            || e.any(&mut |x| {
+                let ExprKind::Call(call) = &x.kind else {
+                    return false;
+                };
+                call.keywords.iter().any(|k| {
+                    k.arg.as_deref().is_some_and(names_password)
+                        && k.value
+                            .as_call()
+                            .and_then(|h| h.func.last_name())
+                            .is_some_and(hashes_password)
+                }) && !call
+                    .keywords
+                    .iter()
+                    .any(|k| k.arg.as_deref().is_some_and(grants_role))
+                    && matches!(
+                        model.resolve_definition(file, &call.func),
+                        Some((_, Some(Stmt::ClassDef(_)), _))
+                    )
             });
     });
     found

@@ -48,7 +48,14 @@ declare_rule! {
     /// (`/{path:path}`, also under a prefix the analysis cannot read, and that prefix itself) and
     /// hands the request's method or the request on to the service behind
     /// it, which answers for itself; a search form posted with POST (`POST /search`) changes
-    /// no state, and neither does a POST or PUT to a fixed path whose handler only logs, reads
+    /// no state, nor does a POST (also beside GET, or with methods the analysis cannot read)
+    /// whose handler provably writes nothing and reads the application's data (a `POST
+    /// /worker_get_status` that aggregates the controller's table): no database write, no
+    /// assignment to anything but values it built, no `del` or `global`, no file opened for
+    /// writing, no outbound request with a body, and no call into project code it cannot
+    /// follow (a stub, a project decorator) or into the outside world it knows no reading for;
+    /// such a route is judged as a GET would be (reported for a protected resource in its
+    /// path), and neither does a POST or PUT to a fixed path whose handler only logs, reads
     /// and validates the request (`jsonschema.validate`) and answers a literal, a module
     /// constant, a setting or what the caller posted, calling nothing else (the handshake of a
     /// plugin protocol, Docker's `POST /Plugin.Activate`; a bare `return {"ok": True}` is
@@ -80,7 +87,10 @@ declare_rule! {
     /// key sets read with GET (`/.well-known/jwks.json`, `/v1/jwks/public/<environment>`:
     /// clients need them to verify tokens) and account sign-up are public by design (a handler named `register` or `register_user` at
     /// an account path; not `register_worker`, nor `register` at `/worker/{name}`, which let
-    /// anyone add a worker). So are a password reminder (`/password-reminder`, `def
+    /// anyone add a worker; also a POST to a fixed path whose handler, or a project function
+    /// or method it calls, builds a new object of a project class with a hashed password,
+    /// whatever the resource is called: ihatemoney's `POST /api/projects`, whose project is
+    /// the login; not one made with a role, `User(..., is_admin=True)`). So are a password reminder (`/password-reminder`, `def
     /// remind_password()`; not `/events/{id}/reminder`) and the first step of a passkey login
     /// (a handler asking fido2's `Fido2Server.authenticate_begin` or py_webauthn's
     /// `generate_authentication_options` for the challenge, whatever the path: not the
@@ -483,6 +493,9 @@ impl Rule for RouteWithoutAuth {
             // a public record from a private one. So with settings read with GET: a client's
             // configuration as often as a secret.
             let mut public_reads = false;
+            // A POST (or unread methods) whose handler provably writes nothing (a status query
+            // sent with POST) is judged as a GET would be; found only when it would be reported.
+            let mut writes_nothing: Option<bool> = None;
             // A route its app's guard deliberately lets through is public by decision; report
             // it only when it exposes a protected resource.
             let reason = if security.hook_exempt {
@@ -494,6 +507,8 @@ impl Rule for RouteWithoutAuth {
                 && !only_serves_files(&SelfMethods::new(cx, route))
                 && !answers_without_effect(cx, route, path)
                 && !echoes_request(cx, route)
+                && !*writes_nothing
+                    .get_or_insert_with(|| crate::effects::handler_writes_nothing(cx.model, route))
             {
                 // `GET,POST /x`: only the methods that change state are said to.
                 let changing: Vec<&str> = route
@@ -522,7 +537,7 @@ impl Rule for RouteWithoutAuth {
                 // condition has siblings under the same one), and not one whose path names a
                 // credential (`/users/{id}/api_key`, `/secret/conversations`), which no
                 // catalogue publishes and no client needs before logging in.
-                let open_read = !may_change_state(&route.methods)
+                let open_read = (!may_change_state(&route.methods) || writes_nothing == Some(true))
                     && security.auth.is_empty()
                     && !crate::route_paths::literal_segments(path).iter().any(|s| {
                         is_credential_name(s) || s.strip_suffix('s').is_some_and(is_credential_name)
@@ -584,7 +599,10 @@ impl Rule for RouteWithoutAuth {
                 ),
             };
             // Public by design, though it takes a closer look at the handler.
-            if is_federated_login(cx, route) || declared_public(path, route.handler) {
+            if is_federated_login(cx, route)
+                || declared_public(path, route.handler)
+                || crate::route_paths::creates_account(cx.model, path, route)
+            {
                 continue;
             }
             if !reported.insert(mounted.route) {

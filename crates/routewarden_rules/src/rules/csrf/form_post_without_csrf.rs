@@ -34,7 +34,9 @@ declare_rule! {
     /// that accept only PUT, PATCH or DELETE are
     /// not: an HTML form cannot send those methods, and a page on another site can send them
     /// only from a script, which the browser lets through after a CORS preflight the
-    /// application approves. A route whose methods the analysis cannot read
+    /// application approves. Nor is a post whose handler provably writes nothing and reads the
+    /// application's data (a wiki's index filtered by `request.values`, judged as AUTH001
+    /// judges a read-only POST): a forged post changes nothing. A route whose methods the analysis cannot read
     /// (`@app.route(path, methods=verbs)`, shown as `<dynamic>`) may take a POST: reported at
     /// low confidence, saying the methods could not be read.
     ///
@@ -1043,6 +1045,11 @@ impl Rule for FormPostWithoutCsrf {
                         &route.view_decorators,
                     )
                 {
+                    continue;
+                }
+                // A handler that provably writes nothing (a listing filtered by form values)
+                // gives a forged post nothing to change.
+                if crate::effects::handler_writes_nothing(cx.model, route) {
                     continue;
                 }
                 // The login cookie's SameSite label, read once, when a route would be reported.
