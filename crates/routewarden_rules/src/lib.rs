@@ -19,6 +19,7 @@ pub mod route_paths;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+pub mod switches;
 pub mod token_origin;
 pub mod untrusted;
 

@@ -8,7 +8,7 @@ use crate::findings::Findings;
 use crate::flask_usage::is_test_file;
 use crate::helpers::{for_each_call, under_debug_guard};
 use crate::rule::{Confidence, Rule, RuleMeta};
-use crate::rules::sess::insecure_session_cookie_config::opt_in_switch;
+use crate::switches::opt_in_switch;
 use routewarden_python::ast::{Call, Expr, ExprKind, Function, Param, ParamKind, Span, Stmt};
 
 declare_rule! {

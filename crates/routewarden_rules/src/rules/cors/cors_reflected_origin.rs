@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::for_each_call;
 use crate::rule::{Confidence, Rule, RuleMeta, Severity};
-use crate::rules::sess::insecure_session_cookie_config::opt_in_switch;
+use crate::switches::opt_in_switch;
 use routewarden_model::last_assignment;
 use routewarden_model::security::walk_exprs;
 use routewarden_python::ast::{CmpOp, Expr, ExprKind, Span, Stmt};

@@ -1223,7 +1223,7 @@ fn setting_samesite(
     key: &str,
     writes: &[crate::config_writes::ConfigWrite],
 ) -> SameSite {
-    use crate::rules::sess::insecure_session_cookie_config::{Lit, unset_value};
+    use crate::switches::{Lit, unset_value};
     let mut sure: Option<(u8, String)> = None;
     let mut conditional: Option<(u8, String, String)> = None;
     let mut unknown = false;
