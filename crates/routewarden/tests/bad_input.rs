@@ -266,6 +266,45 @@ fn deeply_nested_expressions_do_not_overflow_the_stack() {
     );
 }
 
+/// A list that holds its own name (valid syntax that fails only at run time) once sent the
+/// middleware's skip-list reading around in a circle until the stack overflowed (found by the
+/// `analyze_project` fuzz target in session 32).
+#[test]
+fn a_list_holding_its_own_name_does_not_overflow_the_stack() {
+    let p = Project::new();
+    p.write(
+        "app.py",
+        r#"from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+app = FastAPI()
+
+
+@app.middleware("http")
+async def check_token(request, call_next):
+    skip = ["/login", skip]
+    for prefix in skip:
+        if request.url.path.startswith(prefix):
+            return await call_next(request)
+    if not request.headers.get("X-Auth-Token"):
+        return JSONResponse({"message": "Unauthorized"}, status_code=401)
+    return await call_next(request)
+
+
+@app.post("/orders")
+def create_order():
+    return {}
+"#,
+    );
+    let run = p.check(&["--format", "json", "."]);
+    run.assert_ran();
+    assert!(
+        triples(&run.json()).contains(&t("app.py", 18, "AUTH001")),
+        "{:?}",
+        run.json()
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_not_followed() {

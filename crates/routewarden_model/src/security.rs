@@ -3051,6 +3051,21 @@ impl<'a> Judge<'a, '_> {
     /// The strings an expression stands for (a literal, a constant, a collection of them, a
     /// concatenation), and whether all of them were read.
     fn literals(&self, cx: &EvalCx<'_, 'a>, e: &'a Expr) -> Option<(Vec<String>, bool)> {
+        self.literals_at(cx, e, 0)
+    }
+
+    /// [`Judge::literals`] `depth` names or parts down: a name may hold a list holding the
+    /// name itself (`skip = ["/login", skip]`).
+    fn literals_at(
+        &self,
+        cx: &EvalCx<'_, 'a>,
+        e: &'a Expr,
+        depth: u32,
+    ) -> Option<(Vec<String>, bool)> {
+        if depth > 16 {
+            return None;
+        }
+        let next = depth + 1;
         if let ExprKind::Name(n) = &e.kind
             && let Some((_, v)) = cx.subst.iter().find(|(name, _)| name == n)
         {
@@ -3087,7 +3102,7 @@ impl<'a> Judge<'a, '_> {
                 file: ctx.file,
                 ..cx.clone()
             };
-            return self.literals(&inner, assigned);
+            return self.literals_at(&inner, assigned, next);
         }
         match &expr.kind {
             ExprKind::Str(s) => Some((vec![s.clone()], true)),
@@ -3097,8 +3112,8 @@ impl<'a> Judge<'a, '_> {
                 right,
             } => {
                 let inner = EvalCx { file, ..cx.clone() };
-                let (l, lc) = self.literals(&inner, left)?;
-                let (r, rc) = self.literals(&inner, right)?;
+                let (l, lc) = self.literals_at(&inner, left, next)?;
+                let (r, rc) = self.literals_at(&inner, right, next)?;
                 if l.len() != 1 || r.len() != 1 {
                     return None;
                 }
@@ -3111,7 +3126,7 @@ impl<'a> Judge<'a, '_> {
                 ) =>
             {
                 let inner = EvalCx { file, ..cx.clone() };
-                self.literals(&inner, call.args.first()?)
+                self.literals_at(&inner, call.args.first()?, next)
             }
             _ => {
                 let items = expr.elements()?;
@@ -3121,13 +3136,15 @@ impl<'a> Judge<'a, '_> {
                     match &item.kind {
                         ExprKind::Str(text) => strings.push(text.clone()),
                         // `{health_path, "/ready"}`: a name holding one path.
-                        ExprKind::Name(_) if file == cx.file => match self.literals(cx, item) {
-                            Some((values, item_complete)) if values.len() == 1 => {
-                                strings.extend(values);
-                                complete &= item_complete;
+                        ExprKind::Name(_) if file == cx.file => {
+                            match self.literals_at(cx, item, next) {
+                                Some((values, item_complete)) if values.len() == 1 => {
+                                    strings.extend(values);
+                                    complete &= item_complete;
+                                }
+                                _ => complete = false,
                             }
-                            _ => complete = false,
-                        },
+                        }
                         _ => complete = false,
                     }
                 }
