@@ -305,6 +305,110 @@ def create_order():
     );
 }
 
+/// Names, bases, decorators and dependencies that refer to themselves or to each other in a
+/// circle (valid syntax; Python fails only when it runs them): every reading that follows a name
+/// must stop. Class bases in a circle once overflowed the stack.
+#[test]
+fn circular_names_and_bases_do_not_overflow_the_stack() {
+    let p = Project::new();
+    p.write("pkg/__init__.py", "");
+    p.write(
+        "pkg/app.py",
+        r#"import os
+from flask import Flask, request, jsonify, session
+from flask_cors import CORS
+from fastapi import FastAPI, Depends
+from fastapi.middleware.cors import CORSMiddleware
+from pkg.conf import Config, Other
+
+app = Flask(__name__)
+origins = origins + ["https://a.example"]
+a = b
+b = a
+SECRET_KEY = SECRET_KEY or "dev"
+app.config["SECRET_KEY"] = a
+app.secret_key = os.environ.get("KEY", app.secret_key)
+app.config.from_object(Config)
+CORS(app, origins=origins, supports_credentials=b)
+api = FastAPI(debug=b)
+api.add_middleware(CORSMiddleware, allow_origins=[origins, "*"], allow_credentials=a)
+paths = {"/x", *paths}
+deps = [Depends(deps)]
+
+
+class Loop(Loop):
+    pass
+
+
+class Pair(Twin):
+    x = Pair
+
+
+class Twin(Pair):
+    def __init__(self):
+        self.skip = self.skip + ["/a"]
+
+
+def check(f):
+    return check(check(f))
+
+
+@app.before_request
+def guard():
+    prefixes = prefixes
+    if request.path in paths or request.path in prefixes:
+        return None
+    if not session.get(token):
+        return jsonify({}), 401
+    token = token
+
+
+@app.route("/login", methods=["POST"])
+@check
+def login():
+    data = data or request.form
+    password = data.get("password")
+    user = user
+    return jsonify(user)
+
+
+@api.post("/items", dependencies=deps)
+def items(x=Depends(items)):
+    try:
+        return items()
+    except Exception as e:
+        return {"e": str(e)}, e
+
+
+@api.get("/r")
+def r(q: str = r):
+    resp = resp
+    resp.set_cookie("session", q)
+    return resp
+"#,
+    );
+    p.write(
+        "pkg/conf.py",
+        r#"from pkg.conf import Other as Config
+class Other(Config):
+    SECRET_KEY = Other.SECRET_KEY
+    DEBUG = Config.DEBUG
+    SESSION_COOKIE_SECURE = SESSION_COOKIE_SECURE
+"#,
+    );
+    let run = p.check(&["--format", "json", "--select", "ALL", "."]);
+    run.assert_ran();
+    let found = triples(&run.json());
+    for expected in [
+        t("pkg/app.py", 50, "RATE001"),
+        t("pkg/app.py", 59, "AUTH001"),
+        t("pkg/app.py", 64, "ERR001"),
+        t("pkg/app.py", 70, "SESS003"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_not_followed() {

@@ -113,10 +113,16 @@ impl ProjectModel {
     /// The qualified class an annotation or base names, through project classes to their
     /// first external base.
     pub fn class_name(&self, file: usize, expr: &Expr) -> Option<String> {
+        self.class_name_at(file, expr, 0)
+    }
+
+    /// [`ProjectModel::class_name`], `depth` bases up: bases may form a circle (`class A(B)`,
+    /// `class B(A)`), which Python refuses only when it runs the module.
+    fn class_name_at(&self, file: usize, expr: &Expr, depth: u32) -> Option<String> {
         let (def_file, stmt, qualified) = self.resolve_definition(file, expr)?;
         match stmt {
             None => qualified,
-            Some(Stmt::ClassDef(class)) => class
+            Some(Stmt::ClassDef(class)) if depth < 32 => class
                 .bases
                 .iter()
                 .find_map(|b| {
@@ -124,10 +130,11 @@ impl ProjectModel {
                     if b.as_name() == Some(class.name.as_str()) {
                         None
                     } else {
-                        self.class_name(def_file, b)
+                        self.class_name_at(def_file, b, depth + 1)
                     }
                 })
                 .or(qualified),
+            Some(Stmt::ClassDef(_)) => qualified,
             Some(_) => None,
         }
     }
