@@ -143,7 +143,7 @@ pub fn route_rows(
                     response_model,
                     registered_if: match &registered {
                         When::Always => None,
-                        When::If(c) | When::DevOnly(c) => Some(c.clone()),
+                        When::If(c, _) | When::DevOnly(c) => Some(c.clone()),
                     },
                     development_only: matches!(registered, When::DevOnly(_)),
                     returns_instead_of_raising: security.returned_answers.clone(),

@@ -20,10 +20,26 @@ use std::collections::BTreeMap;
 pub enum When {
     #[default]
     Always,
-    /// The condition, as written (`auth_string is not None`).
-    If(String),
+    /// The condition, as written (`auth_string is not None`), and the `if` tests it is made of.
+    If(String, Tests),
     /// Registered only when the application runs in debug, development or test mode.
     DevOnly(String),
+}
+
+/// The `if` tests a runtime condition is made of, each with the branch taken: the condition
+/// holds when every one of them does. Kept so that the route judge can ask, of a route
+/// authenticated only under a condition, whether the condition holds with every setting at the
+/// default the project declares (see `Judge::holds_by_default`); empty when the condition is
+/// no such conjunction (`a or b`, from two registrations), which is then never judged so.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Tests(pub Vec<Test>);
+
+/// An `if` test (or a conditional expression's) in a file, and the branch taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Test {
+    pub file: usize,
+    pub span: Span,
+    pub then: bool,
 }
 
 impl When {
@@ -33,8 +49,16 @@ impl When {
             (When::DevOnly(a), _) => When::DevOnly(a.clone()),
             (_, When::DevOnly(b)) => When::DevOnly(b.clone()),
             (When::Always, x) | (x, When::Always) => x.clone(),
-            (When::If(a), When::If(b)) if a == b => When::If(a.clone()),
-            (When::If(a), When::If(b)) => When::If(format!("{a} and {b}")),
+            (When::If(a, t), When::If(b, _)) if a == b => When::If(a.clone(), t.clone()),
+            (When::If(a, t), When::If(b, u)) => When::If(
+                format!("{a} and {b}"),
+                // Unknown either side: unknown together.
+                if t.0.is_empty() || u.0.is_empty() {
+                    Tests::default()
+                } else {
+                    Tests(t.0.iter().chain(&u.0).copied().collect())
+                },
+            ),
         }
     }
 
@@ -46,11 +70,13 @@ impl When {
             (When::DevOnly(_), x) | (x, When::DevOnly(_)) if !matches!(x, When::DevOnly(_)) => {
                 x.clone()
             }
-            (When::DevOnly(a), When::DevOnly(b)) | (When::If(a), When::If(b)) if a == b => {
+            (When::DevOnly(a), When::DevOnly(b)) | (When::If(a, _), When::If(b, _)) if a == b => {
                 self.clone()
             }
-            (When::If(a), When::If(b)) if negated(a) == *b || negated(b) == *a => When::Always,
-            (When::If(a), When::If(b)) => When::If(format!("{a} or {b}")),
+            (When::If(a, _), When::If(b, _)) if negated(a) == *b || negated(b) == *a => {
+                When::Always
+            }
+            (When::If(a, _), When::If(b, _)) => When::If(format!("{a} or {b}"), Tests::default()),
             (When::DevOnly(a), When::DevOnly(b)) => When::DevOnly(format!("{a} or {b}")),
             _ => When::Always,
         }
@@ -59,7 +85,7 @@ impl When {
     /// The runtime condition, when registration depends on one.
     pub fn condition(&self) -> Option<&str> {
         match self {
-            When::If(c) => Some(c),
+            When::If(c, _) => Some(c),
             _ => None,
         }
     }
@@ -1016,7 +1042,7 @@ impl<'a> AppModel<'a> {
                 best = Some(match (best, when) {
                     (None, w) => w,
                     (Some(When::Always), _) | (_, When::Always) => When::Always,
-                    (Some(When::If(a)), _) => When::If(a),
+                    (Some(When::If(a, t)), _) => When::If(a, t),
                     (Some(_), w) => w,
                 });
                 if best == Some(When::Always) {
@@ -3752,7 +3778,12 @@ fn dependency_items<'a>(
             let text = source_text(model, origin.file, test.span);
             let value = production_value(model, origin.file, test);
             for (branch, then) in [(body, true), (orelse, false)] {
-                let w = when.and(&branch_condition(value, &text, then));
+                let w = when.and(&branch_condition(
+                    value,
+                    &text,
+                    then,
+                    (origin.file, test.span),
+                ));
                 dependency_items(
                     model,
                     origin.file,
@@ -3839,7 +3870,7 @@ fn added_dependencies<'a>(
                 let text = source_text(model, file, test.span);
                 let value = production_value(model, file, test);
                 for (branch, then) in [(&body[..], true), (&orelse[..], false)] {
-                    let w = when.and(&branch_condition(value, &text, then));
+                    let w = when.and(&branch_condition(value, &text, then, (file, test.span)));
                     added_dependencies(model, file, scope, name, branch, &w, out, depth);
                 }
             }
@@ -4472,7 +4503,12 @@ impl<'a> Extractor<'a> {
                 return acc;
             }
             let text = self.condition_text(b.test);
-            acc.and(&branch_condition(value, &text, b.then))
+            acc.and(&branch_condition(
+                value,
+                &text,
+                b.then,
+                (self.file, b.test.span),
+            ))
         })
     }
 
@@ -4578,7 +4614,7 @@ impl<'a> Extractor<'a> {
         if texts.is_empty() {
             return first.clone();
         }
-        When::If(texts.join(" or "))
+        When::If(texts.join(" or "), Tests::default())
     }
 
     /// Records that `child` is mounted into `parent` by the current statement: no dependencies,
@@ -10228,13 +10264,20 @@ pub fn one_line(text: &str) -> String {
 
 /// What registering under one branch of an `if` means: `value` is the test's value in
 /// production, when known (`not app.debug` holds there, `settings.TESTING` does not).
-fn branch_condition(value: Option<bool>, text: &str, then: bool) -> When {
+fn branch_condition(value: Option<bool>, text: &str, then: bool, test: (usize, Span)) -> When {
+    let tests = || {
+        Tests(vec![Test {
+            file: test.0,
+            span: test.1,
+            then,
+        }])
+    };
     match (value, then) {
         (Some(v), branch) if v == branch => When::Always,
         (Some(_), true) => When::DevOnly(text.to_string()),
         (Some(_), false) => When::DevOnly(negated(text)),
-        (None, true) => When::If(text.to_string()),
-        (None, false) => When::If(negated(text)),
+        (None, true) => When::If(text.to_string(), tests()),
+        (None, false) => When::If(negated(text), tests()),
     }
 }
 
@@ -13910,8 +13953,11 @@ def get_app():
             .mounted
             .iter()
             .map(|m| {
-                let when = surface.apps.registered_when(m, &surface.mounted);
-                format!("{} {:?}", m.full_path, when)
+                let when = match surface.apps.registered_when(m, &surface.mounted) {
+                    super::When::If(c, _) => format!("If({c:?})"),
+                    other => format!("{other:?}"),
+                };
+                format!("{} {when}", m.full_path)
             })
             .collect();
         seen.sort();

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod config;
+pub mod defaults;
 pub mod flask_admin;
 pub mod frameworks;
 mod modules;

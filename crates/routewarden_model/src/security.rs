@@ -198,6 +198,7 @@ impl<'a> AttackSurface<'a> {
             basic_auth_force(model, &apps)
         };
         let login_switch = std::sync::OnceLock::new();
+        let config = std::sync::OnceLock::new();
         let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
@@ -250,6 +251,8 @@ impl<'a> AttackSurface<'a> {
                     basic_auth_force: &basic_auth_force,
                     flag_memo: RefCell::new(HashMap::default()),
                     returning_memo: RefCell::new(HashMap::default()),
+                    config: &config,
+                    default_memo: RefCell::new(HashMap::default()),
                 };
                 group
                     .iter()
@@ -560,6 +563,11 @@ struct Judge<'a, 'm> {
     /// Whether a dependency function answers instead of raising, by (file, start) (see
     /// [`Judge::answered_by_returning`]).
     returning_memo: RefCell<HashMap<(usize, u32), bool>>,
+    /// The production configuration, built when a condition first reads it.
+    config: &'m std::sync::OnceLock<crate::config::ConfigModel<'a>>,
+    /// Whether each `if` test of an installation condition takes its branch with every
+    /// setting at its declared default (see [`Judge::on_by_default`]).
+    default_memo: RefCell<HashMap<crate::apps::Test, Option<bool>>>,
 }
 
 /// A project definition (its statement's address) or, outside the project, a qualified name:
@@ -678,6 +686,55 @@ impl<'a> Judge<'a, '_> {
         } else {
             anonymous.authenticated.clone()
         }
+    }
+
+    /// The condition under which a protection installed when `when` holds protects: none
+    /// when it holds in the default deployment (see [`Judge::on_by_default`]).
+    fn installed_condition<'w>(&self, when: &'w When) -> Option<&'w str> {
+        when.condition().filter(|_| !self.on_by_default(when))
+    }
+
+    /// Whether a runtime condition holds with every setting at the default the project
+    /// declares: an authentication switch the operator turns off (`if not
+    /// app.config.get("NO_AUTH")` with `NO_AUTH = False`, `[Depends(auth)] if settings.secret
+    /// else []` with a non-empty default secret). A switch off by default, or whose default is
+    /// unknown, keeps the condition. Asked only of conditional protections, once per test.
+    fn on_by_default(&self, when: &When) -> bool {
+        let When::If(_, tests) = when else {
+            return false;
+        };
+        !tests.0.is_empty()
+            && tests.0.iter().all(|&test| {
+                if let Some(known) = self.default_memo.borrow().get(&test) {
+                    return *known == Some(true);
+                }
+                let taken =
+                    crate::defaults::branch_by_default(self.model, self.apps, self.config, test);
+                self.default_memo.borrow_mut().insert(test, taken);
+                taken == Some(true)
+            })
+    }
+
+    /// Adds the condition of `when` (unless it holds by default) to each of `protections`.
+    fn set_condition(&self, protections: &mut [Protection], when: &When) {
+        if let Some(c) = self.installed_condition(when) {
+            for p in protections {
+                p.condition = Some(match p.condition.take() {
+                    Some(existing) => format!("if {c}, {existing}"),
+                    None => format!("if {c}"),
+                });
+            }
+        }
+    }
+
+    fn condition_of(&self, when: &When, coverage: Option<String>) -> Option<String> {
+        let parts: Vec<String> = self
+            .installed_condition(when)
+            .map(|c| format!("if {c}"))
+            .into_iter()
+            .chain(coverage)
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 
     /// When a verdict authenticates only under a switch, the condition: `if settings.api_keys`,
@@ -870,7 +927,7 @@ impl<'a> Judge<'a, '_> {
                 None,
                 &mut sec,
             );
-            set_condition(&mut sec.auth[before..], &dep.when);
+            self.set_condition(&mut sec.auth[before..], &dep.when);
         }
         // Decorators of the handler, and of a class-based view.
         let route_index = route.decorator_index;
@@ -1117,7 +1174,7 @@ impl<'a> Judge<'a, '_> {
                         None,
                         &mut sec,
                     );
-                    set_condition(&mut sec.auth[before..], &dep.when);
+                    self.set_condition(&mut sec.auth[before..], &dep.when);
                 }
                 // Flask-RESTful's `Api(app, decorators=[auth.login_required])`, flask-restx's
                 // `Namespace(..., decorators=[...])`.
@@ -1159,7 +1216,7 @@ impl<'a> Judge<'a, '_> {
                         None,
                         &mut sec,
                     );
-                    set_condition(&mut sec.auth[before..], &when);
+                    self.set_condition(&mut sec.auth[before..], &when);
                 }
             }
             // A parameter standing for the app it is passed is judged once, as that app:
@@ -1836,7 +1893,7 @@ impl<'a> Judge<'a, '_> {
                         level: Level::Middleware,
                         via: via.clone(),
                         checks_role: false,
-                        condition: condition_of(&when, None),
+                        condition: self.condition_of(&when, None),
                     });
                 }
                 continue;
@@ -1887,7 +1944,7 @@ impl<'a> Judge<'a, '_> {
                         level: Level::Middleware,
                         via: via.clone(),
                         checks_role: false,
-                        condition: condition_of(&when, refuses),
+                        condition: self.condition_of(&when, refuses),
                     });
                 }
                 continue;
@@ -1913,12 +1970,12 @@ impl<'a> Judge<'a, '_> {
                         None => Coverage::Applies,
                     };
                     let condition = match coverage {
-                        Coverage::Applies => condition_of(&when, None),
+                        Coverage::Applies => self.condition_of(&when, None),
                         Coverage::Exempt { deliberate } => {
                             sec.hook_exempt |= deliberate;
                             continue;
                         }
-                        Coverage::Only(c) => condition_of(&when, Some(c)),
+                        Coverage::Only(c) => self.condition_of(&when, Some(c)),
                     };
                     sec.auth.push(Protection {
                         mechanism: format!("middleware {}", class.name),
@@ -1949,7 +2006,7 @@ impl<'a> Judge<'a, '_> {
                 level: Level::App,
                 via: via.clone(),
                 checks_role: false,
-                condition: condition_of(&when, force),
+                condition: self.condition_of(&when, force),
             });
         }
         // Flask-Limiter attached to this app with default limits.
@@ -2188,12 +2245,12 @@ impl<'a> Judge<'a, '_> {
             return;
         }
         let condition = match self.coverage(file, function, None, mounted) {
-            Coverage::Applies => condition_of(when, None),
+            Coverage::Applies => self.condition_of(when, None),
             Coverage::Exempt { deliberate } => {
                 sec.hook_exempt |= deliberate;
                 return;
             }
-            Coverage::Only(c) => condition_of(when, Some(c)),
+            Coverage::Only(c) => self.condition_of(when, Some(c)),
         };
         let what = match kind {
             HookKind::HttpMiddleware => "http middleware",
@@ -14191,17 +14248,18 @@ fn is_literal(e: &Expr) -> bool {
 /// Where non-test code of a Flask project sets `app.config["LOGIN_DISABLED"] = True` under a
 /// runtime condition: the condition under which Flask-Login still checks, `if not (...)`. A
 /// condition known in production (`if app.testing:`) does not count.
-/// A value production code gives Flask-BasicAuth's `BASIC_AUTH_FORCE`.
-struct ForceSetting {
+/// A value production code gives a Flask configuration key (Flask-BasicAuth's
+/// `BASIC_AUTH_FORCE`).
+pub(crate) struct ForceSetting {
     /// Its truth, when the code decides it.
-    value: Option<bool>,
+    pub(crate) value: Option<bool>,
     /// The value as written.
     text: String,
     /// The `if` it is written under (`if args.auth`), when one is.
-    condition: Option<String>,
+    pub(crate) condition: Option<String>,
     /// The application whose `config` is written (`app.config["BASIC_AUTH_FORCE"] = True`);
     /// `None` for a configuration class or module loaded with `from_object`.
-    owner: Option<ObjectId>,
+    pub(crate) owner: Option<ObjectId>,
 }
 
 /// Every value production code gives `BASIC_AUTH_FORCE`: in configuration classes and modules
@@ -14209,9 +14267,19 @@ struct ForceSetting {
 /// (`config["BASIC_AUTH_FORCE"] = v`, `config.update(BASIC_AUTH_FORCE=v)` or with a dict,
 /// `from_mapping(...)`, `setdefault("BASIC_AUTH_FORCE", v)`).
 fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> {
-    const KEY: &str = "BASIC_AUTH_FORCE";
-    let mut out: Vec<ForceSetting> = crate::config::ConfigModel::build(model)
-        .production_values(KEY)
+    let config = crate::config::ConfigModel::build(model);
+    config_settings(model, apps, &config, "BASIC_AUTH_FORCE")
+}
+
+/// Every value production code gives the configuration key `key`, as [`basic_auth_force`].
+pub(crate) fn config_settings(
+    model: &ProjectModel,
+    apps: &AppModel,
+    config: &crate::config::ConfigModel,
+    key: &str,
+) -> Vec<ForceSetting> {
+    let mut out: Vec<ForceSetting> = config
+        .production_values(key)
         .into_iter()
         .map(|v| ForceSetting {
             value: crate::apps::production_value(model, v.file, v.value),
@@ -14221,6 +14289,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
         })
         .collect();
     struct Walk<'w, 'a> {
+        key: &'w str,
         model: &'a ProjectModel,
         apps: &'w AppModel<'a>,
         file: usize,
@@ -14274,7 +14343,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
                                 value: config,
                                 slice,
                             } = &t.kind
-                                && slice.as_str() == Some(KEY)
+                                && slice.as_str() == Some(self.key)
                             {
                                 self.write(config, value);
                             }
@@ -14290,7 +14359,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
                         match method {
                             "setdefault" => {
                                 if let [key, v] = call.args.as_slice()
-                                    && key.as_str() == Some(KEY)
+                                    && key.as_str() == Some(self.key)
                                 {
                                     self.write(config, v);
                                 }
@@ -14299,7 +14368,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
                                 let mut values: Vec<&'a Expr> = call
                                     .keywords
                                     .iter()
-                                    .filter(|k| k.arg.as_deref() == Some(KEY))
+                                    .filter(|k| k.arg.as_deref() == Some(self.key))
                                     .map(|k| &k.value)
                                     .collect();
                                 for arg in &call.args {
@@ -14309,7 +14378,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
                                                 .iter()
                                                 .filter(|e| {
                                                     e.key.as_ref().and_then(Expr::as_str)
-                                                        == Some(KEY)
+                                                        == Some(self.key)
                                                 })
                                                 .map(|e| &e.value),
                                         ),
@@ -14317,7 +14386,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
                                             values.extend(
                                                 c.keywords
                                                     .iter()
-                                                    .filter(|k| k.arg.as_deref() == Some(KEY))
+                                                    .filter(|k| k.arg.as_deref() == Some(self.key))
                                                     .map(|k| &k.value),
                                             )
                                         }
@@ -14360,6 +14429,7 @@ fn basic_auth_force(model: &ProjectModel, apps: &AppModel) -> Vec<ForceSetting> 
             continue;
         }
         let mut walk = Walk {
+            key,
             model,
             apps,
             file,
@@ -14717,18 +14787,6 @@ fn root_assignments<'s>(root: &'s [Stmt], name: &'s str) -> impl Iterator<Item =
     })
 }
 
-/// Marks protections as installed under a runtime condition.
-fn set_condition(protections: &mut [Protection], when: &When) {
-    if let Some(c) = when.condition() {
-        for p in protections {
-            p.condition = Some(match p.condition.take() {
-                Some(existing) => format!("if {c}, {existing}"),
-                None => format!("if {c}"),
-            });
-        }
-    }
-}
-
 /// A protection's condition, read after "only": `if auth_string is not None`, `for the paths
 /// ... selects`.
 /// The PasteDeploy factories through which the application built in the function at `start`
@@ -14904,16 +14962,6 @@ fn loads_paste_app(model: &ProjectModel) -> bool {
         });
         loadapp || loader && load_app
     })
-}
-
-fn condition_of(when: &When, coverage: Option<String>) -> Option<String> {
-    let parts: Vec<String> = when
-        .condition()
-        .map(|c| format!("if {c}"))
-        .into_iter()
-        .chain(coverage)
-        .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 #[derive(Clone, Copy)]
@@ -17654,9 +17702,9 @@ async def users(t=Depends(get_admin_session_token)):
     }
 
     /// Flask-BasicAuth: `BasicAuth(app)` or `init_app(app)` (also of a project subclass)
-    /// guards every route of that application while its `BASIC_AUTH_FORCE` is true, and only
-    /// conditionally when installed under a setting; without the setting (here written to
-    /// another application's config) only `@guard.required` views are protected.
+    /// guards every route of that application while its `BASIC_AUTH_FORCE` is true, also when
+    /// installed under a setting that holds by default (opt-out); without the setting (here
+    /// written to another application's config) only `@guard.required` views are protected.
     #[test]
     fn flask_basicauth_guards_by_force_setting_and_decorator() {
         let extension = [
@@ -17680,13 +17728,13 @@ async def users(t=Depends(get_admin_session_token)):
             auth001_fixture!("flask_basicauth_switched_off", "desk/web/views.py"),
             auth001_fixture!("flask_basicauth_switched_off", "desk/main.py"),
         ];
-        let conditional = "CONDITIONAL if not app.config.get(\"NO_AUTH\")";
+        // Installed unless `NO_AUTH`, which the loaded settings module declares `False`.
         assert_eq!(
             routes(&switched),
             vec![
-                "POST /desk/reset desk.web.app: AUTH".to_string(),
-                format!("POST /ticket/<title>/close desk.web.app: {conditional}"),
-                format!("POST /ticket/open desk.web.app: {conditional}"),
+                "POST /desk/reset desk.web.app: AUTH",
+                "POST /ticket/<title>/close desk.web.app: AUTH",
+                "POST /ticket/open desk.web.app: AUTH",
             ]
         );
     }

@@ -7,48 +7,7 @@
 use routewarden_model::ProjectModel;
 use routewarden_python::ast::{BoolOp, Class, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
-/// A literal value a setting can take.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Lit {
-    Bool(bool),
-    Int(i64),
-    Str(String),
-    None,
-}
-
-impl Lit {
-    pub(crate) fn of(expr: &Expr) -> Option<Lit> {
-        Some(match &expr.kind {
-            ExprKind::Bool(b) => Lit::Bool(*b),
-            ExprKind::Int(Some(n)) => Lit::Int(*n),
-            ExprKind::Str(s) => Lit::Str(s.clone()),
-            ExprKind::NoneLiteral => Lit::None,
-            _ => return None,
-        })
-    }
-
-    pub(crate) fn truthy(&self) -> bool {
-        match self {
-            Lit::Bool(b) => *b,
-            Lit::Int(n) => *n != 0,
-            Lit::Str(s) => !s.is_empty(),
-            Lit::None => false,
-        }
-    }
-
-    pub(crate) fn as_expr(&self) -> Expr {
-        let kind = match self {
-            Lit::Bool(b) => ExprKind::Bool(*b),
-            Lit::Int(n) => ExprKind::Int(Some(*n)),
-            Lit::Str(s) => ExprKind::Str(s.clone()),
-            Lit::None => ExprKind::NoneLiteral,
-        };
-        Expr {
-            kind,
-            span: Default::default(),
-        }
-    }
-}
+pub(crate) use routewarden_model::defaults::Lit;
 
 /// `"false"`, `"0"`, `"no"`, `"off"` as a boolean setting string (strtobool, decouple).
 fn parse_bool(s: &str) -> Option<bool> {

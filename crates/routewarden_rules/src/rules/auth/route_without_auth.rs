@@ -234,7 +234,12 @@ declare_rule! {
     /// conditional: when it is a route's only protection the route is still reported, at low
     /// confidence (whether the switch is on in production is the operator's), naming the
     /// condition. Conditions known for production are not: protection
-    /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and
+    /// installed under `if not settings.TESTING:` or `if ENV == "production":` counts, and so
+    /// does protection installed under a switch that holds when the operator configures
+    /// nothing, by the defaults the project itself declares (`if not app.config.get("NO_AUTH")`
+    /// with `NO_AUTH = False` in the configuration module loaded with `from_object`,
+    /// `dependencies=[...] if settings.secret else []` with a non-empty default for the settings
+    /// field, an environment read's fallback: authentication the operator opts out of); and
     /// protection installed only under `if app.debug:` or `if settings.TESTING:` (or switched off
     /// by Flask-Login's test switch `LOGIN_DISABLED`) does not exist in production and is ignored.
     /// But Flask-Login's `@login_required` in a project whose own code sets `LOGIN_DISABLED =
