@@ -322,7 +322,7 @@ impl<'a> Defaults<'_, 'a> {
 
 /// How many times `body` binds `name` (assignments, augmented assignments, loop targets),
 /// outside nested functions and classes.
-fn assignments(body: &[Stmt], name: &str) -> usize {
+pub fn assignments(body: &[Stmt], name: &str) -> usize {
     let mut n: usize = 0;
     for stmt in body {
         let binds = match stmt {

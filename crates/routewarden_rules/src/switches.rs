@@ -173,7 +173,8 @@ pub(crate) fn pinned_literals(model: &ProjectModel, file: usize, value: &Expr) -
                 && body.iter().any(|s| within(s.span()))
                 && let Some(lits) = test_literals(test, name)
             {
-                pinned = (!assigns_name(body, name)).then_some(lits);
+                pinned =
+                    (routewarden_model::defaults::assignments(body, name) == 0).then_some(lits);
             }
             if let Some(child) = stmt
                 .child_bodies()
@@ -267,19 +268,6 @@ fn settings_path_default(model: &ProjectModel, keys: &[&str]) -> Option<Lit> {
         .iter()
         .all(|(_, _, lit)| lit == first)
         .then(|| first.clone())
-}
-
-/// Whether `body` assigns `name` anywhere outside nested functions and classes.
-fn assigns_name(body: &[Stmt], name: &str) -> bool {
-    body.iter().any(|s| match s {
-        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => false,
-        Stmt::Assign { targets, .. } => targets
-            .iter()
-            .any(|t| t.any(&mut |x| x.as_name() == Some(name))),
-        Stmt::AugAssign { target, .. } => target.as_name() == Some(name),
-        Stmt::For { target, .. } if target.any(&mut |x| x.as_name() == Some(name)) => true,
-        _ => s.child_bodies().any(|b| assigns_name(b, name)),
-    })
 }
 
 /// The test of the outermost `if` whose body (not its `else`) holds the statement at `span` and
