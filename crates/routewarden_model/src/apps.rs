@@ -163,6 +163,20 @@ pub struct RouteDecl<'a> {
     /// Under which condition the registration itself runs: a route declared or added under
     /// `if settings.enable_oidc:` exists only when that holds.
     pub when: When,
+    /// The other view the registered name may be (see [`AlternativeView`]).
+    pub alternative: Option<AlternativeView<'a>>,
+}
+
+/// The view a name registered as the endpoint is bound to in the other branch of an `if`
+/// before the registration (`handler = handler_authed` under `if is_auth:`, `handler =
+/// handler_anon` in the `else`; or `def handler` in each branch): the route's handler is the
+/// last binding, this one serves instead when `when` holds.
+#[derive(Clone, Debug)]
+pub struct AlternativeView<'a> {
+    pub file: usize,
+    pub handler: &'a Function,
+    pub scope: Vec<&'a Function>,
+    pub when: When,
 }
 
 impl<'a> RouteDecl<'a> {
@@ -4151,6 +4165,7 @@ fn exposed_route<'a>(
 ) -> RouteDecl<'a> {
     let path = path_text(model, expose_file, &[], expose.argument("url", 0));
     RouteDecl {
+        alternative: None,
         file,
         handler,
         handler_file,
@@ -6733,6 +6748,7 @@ impl<'a> Extractor<'a> {
         }
         for (methods, path, handler_file, handler) in routes {
             self.out.routes.push(RouteDecl {
+                alternative: None,
                 file: self.file,
                 handler,
                 handler_file,
@@ -8794,7 +8810,9 @@ impl<'a> Extractor<'a> {
                 None => return,
             },
         };
+        let alternative = view.and_then(|v| self.alternative_view(file, scope, v, handler));
         self.out.routes.push(RouteDecl {
+            alternative,
             file,
             handler,
             handler_file,
@@ -8812,6 +8830,84 @@ impl<'a> Extractor<'a> {
             endpoint: None,
             when: self.registration_when(),
         });
+    }
+
+    /// The view `view` (a name) is bound to in the other branch of an `if` of the registering
+    /// function, before the registration, when the two branches bind it to different
+    /// functions and `handler` is one of them (see [`AlternativeView`]). Not when production
+    /// never takes the other branch (`if settings.TESTING:`).
+    fn alternative_view(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        view: &'a Expr,
+        handler: &'a Function,
+    ) -> Option<AlternativeView<'a>> {
+        let name = view.as_name()?;
+        let function = scope.last()?;
+        function.body.iter().rev().find_map(|stmt| {
+            let Stmt::If {
+                test,
+                body,
+                orelse,
+                span,
+            } = stmt
+            else {
+                return None;
+            };
+            if span.end > view.span.start {
+                return None;
+            }
+            let then = self.branch_view(file, scope, body, name)?;
+            let other = self.branch_view(file, scope, orelse, name)?;
+            let (alternative, taken) = if std::ptr::eq(other.1, handler) {
+                (then, true)
+            } else if std::ptr::eq(then.1, handler) {
+                (other, false)
+            } else {
+                return None;
+            };
+            if std::ptr::eq(alternative.1, handler) {
+                return None;
+            }
+            let text = source_text(self.model, file, test.span);
+            let value = production_value(self.model, file, test);
+            let when = branch_condition(value, &text, taken, (file, test.span));
+            (!matches!(when, When::DevOnly(_))).then_some(AlternativeView {
+                file: alternative.0,
+                handler: alternative.1,
+                scope: alternative.2,
+                when,
+            })
+        })
+    }
+
+    /// The function a branch last binds `name` to: `def name`, or `name = f` for a project
+    /// function `f`.
+    fn branch_view(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        branch: &'a [Stmt],
+        name: &str,
+    ) -> Option<(usize, &'a Function, Vec<&'a Function>)> {
+        let mut found = None;
+        for stmt in branch {
+            match stmt {
+                Stmt::FunctionDef(f) if f.name == name => {
+                    found = Some((file, f.as_ref(), scope.to_vec()));
+                }
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } if matches!(targets.as_slice(), [t] if t.as_name() == Some(name)) => {
+                    found = function_in(self.model, file, scope, value);
+                }
+                _ => {}
+            }
+        }
+        found
     }
 
     /// The stand-in handler of an endpoint named by a module-level import from outside the
@@ -9033,6 +9129,7 @@ impl<'a> Extractor<'a> {
                     .map(|&(_, f, d)| (f, d)),
             );
             self.out.routes.push(RouteDecl {
+                alternative: None,
                 file: view.file,
                 handler,
                 handler_file,
@@ -9483,6 +9580,7 @@ impl<'a> Extractor<'a> {
                         });
                         for path in paths {
                             self.out.routes.push(RouteDecl {
+                                alternative: None,
                                 file: self.file,
                                 handler: f,
                                 handler_file: self.file,
@@ -9628,6 +9726,7 @@ impl<'a> Extractor<'a> {
             None => String::new(),
         };
         self.out.routes.push(RouteDecl {
+            alternative: None,
             file: self.file,
             handler: f,
             handler_file: self.file,
@@ -9839,6 +9938,7 @@ impl<'a> Extractor<'a> {
         for (reg, owner, methods, path) in found {
             let Some(owner) = owner else { continue };
             self.out.routes.push(RouteDecl {
+                alternative: None,
                 file: self.file,
                 handler: f,
                 handler_file: self.file,
@@ -9954,6 +10054,7 @@ impl<'a> Extractor<'a> {
                     .any(|s| matches!(s, Stmt::FunctionDef(m) if std::ptr::eq(m.as_ref(), method)));
             let path = path_text(self.model, method_file, &[], call.argument("url", 0));
             self.out.routes.push(RouteDecl {
+                alternative: None,
                 file: self.file,
                 handler: method,
                 handler_file: method_file,
@@ -10136,6 +10237,7 @@ impl<'a> Extractor<'a> {
             };
             any = true;
             self.out.routes.push(RouteDecl {
+                alternative: None,
                 file: self.file,
                 handler,
                 handler_file: self.file,

@@ -841,6 +841,27 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+        // `handler = handler_authed` under `if is_auth:`, `handler = handler_anon` in the
+        // `else`: the other view's dependencies protect the route when its branch is taken.
+        if let Some(alternative) = &route.alternative {
+            let mut other = RouteSecurity::default();
+            for param in &alternative.handler.params {
+                for pd in self.param_dependencies(alternative.file, &alternative.scope, param) {
+                    self.dependency(
+                        pd.file,
+                        &pd.scope,
+                        pd.dep,
+                        Level::Parameter,
+                        None,
+                        pd.annotation,
+                        Some(pd.shown),
+                        &mut other,
+                    );
+                }
+            }
+            self.set_condition(&mut other.auth, &alternative.when);
+            sec.auth.append(&mut other.auth);
+        }
         // fastapi-utils' class-based view (`@cbv(router) class Views: user: User =
         // Depends(get_user)`): class attributes are dependencies of every endpoint method.
         if handler.params.first().is_some_and(|p| p.name == "self")
@@ -17063,6 +17084,30 @@ mod tests {
                 "POST /queue/clear app.app: AUTH",
                 "POST /queue/items app.app: NONE",
                 "POST /queue/pause app.app: AUTH",
+            ]
+        );
+    }
+
+    /// A view chosen by an `if` between a guarded handler and an open one (an alias bound in
+    /// each branch, or `def` in each) is protected only under the branch taking the guarded
+    /// one; always when production takes it; two open views protect nothing.
+    #[test]
+    fn views_chosen_under_an_auth_switch() {
+        let notes = routes(&[
+            auth001_fixture!("view_chosen_under_auth_switch", "notes/__init__.py"),
+            auth001_fixture!("view_chosen_under_auth_switch", "notes/auth.py"),
+            auth001_fixture!("view_chosen_under_auth_switch", "notes/main.py"),
+            auth001_fixture!("view_chosen_under_auth_switch", "notes/routes.py"),
+            auth001_fixture!("view_chosen_under_auth_switch", "notes/settings.py"),
+            auth001_fixture!("view_chosen_under_auth_switch", "notes/store.py"),
+        ]);
+        assert_eq!(
+            notes,
+            [
+                "DELETE /notes/{name} notes.main.create_app().app: CONDITIONAL if is_auth",
+                "POST /notes notes.main.create_app().app: CONDITIONAL if is_auth",
+                "POST /notes/{name}/archive notes.main.create_app().app: AUTH",
+                "POST /notes/{name}/wipe notes.main.create_app().app: NONE",
             ]
         );
     }

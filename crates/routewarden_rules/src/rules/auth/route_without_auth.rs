@@ -217,7 +217,10 @@ declare_rule! {
     /// Protection installed only under a runtime condition (`if auth_string is not None:
     /// app.add_middleware(...)`, a guard that `if not settings.AUTH_ENABLED: return await
     /// call_next(request)`, `deps.append(Depends(auth))` under `if authentication_enabled:`,
-    /// `dependencies=[...] if auth_enabled else []`), by a guard whose checks run only under a
+    /// `dependencies=[...] if auth_enabled else []`; a view chosen under one, `handler =
+    /// handler_authed` under `if is_auth:` and `handler = handler_anon` in the `else`, or `def
+    /// handler` in each branch, protected by the guarded view's dependencies only when its
+    /// branch is taken), by a guard whose checks run only under a
     /// test of the settings or of the server's state (a dependency that refuses only `if
     /// settings.api_keys:`, or only `if sm is not None:` after `sm = get_security_manager()`,
     /// or only `if session is not None:` on a parameter bound to a dependency taking no
