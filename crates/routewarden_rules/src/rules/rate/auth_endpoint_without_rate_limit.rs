@@ -8,7 +8,7 @@ use crate::untrusted::resolve_callee;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_python::ast::{
-    BinOp, Call, CmpOp, Expr, ExprKind, Function, Stmt, code_statements,
+    BinOp, BoolOp, Call, CmpOp, Expr, ExprKind, Function, Stmt, UnaryOp, code_statements,
 };
 use routewarden_python::names::Imports;
 use rustc_hash::FxHashSet as HashSet;
@@ -48,7 +48,12 @@ declare_rule! {
     /// method it calls first (a form's `validate`), where the same function adds one to that
     /// counter (`r.incr(key)`, `account.failed_logins += 1`) or pushes onto a queue whose length
     /// is compared (`if fails.length() >= max_failures: raise ...`, then `fails.push(...)` on
-    /// a failure); a counter never compared, a
+    /// a failure), or an account locked out: a method of the account's project class compares
+    /// `self`'s failure count with a maximum (`is_blocked, _ = user.is_blocked(max_attempts)`)
+    /// and the login is refused while it holds (`if blocked: return ..., 401` before the check,
+    /// or `if user.check_password(pw) and not is_blocked:` granting it), while the function or
+    /// a project function it calls or hands on (`Thread(target=handle_failed_login)`) adds one
+    /// to that count (`user.failed_login_attempts += 1`); a counter never compared, a
     /// threshold on a counter never increased, or a lockout tested only after the password
     /// check limits nothing. `@limiter.exempt` removes a limit. A handler that reads nothing
     /// the client sends and answers with a redirect (a `POST /login` that only sends the browser on to an identity
@@ -1187,7 +1192,7 @@ const INCREMENTS: &[&str] = &[
 /// lockout tested only after the password was checked limit nothing.
 fn counts_attempts(model: &ProjectModel, file: usize, function: &Function, depth: u32) -> bool {
     let check = first_credential_check(&function.body);
-    if refuses_counted_attempts(function, check) {
+    if refuses_counted_attempts(function, check) || locks_out(model, file, function, check) {
         return true;
     }
     if depth == 0 {
@@ -1457,4 +1462,192 @@ fn derived_names<'a>(function: &'a Function, store: &'a str) -> Vec<&'a str> {
         }
     }
     names
+}
+
+/// Whether `function` refuses a login while the account's count of failures is at a maximum,
+/// the count kept on the account object: an `if` before the credential check that answers when
+/// the account is blocked (`if blocked: return ..., 401`), or the test granting the login that
+/// also needs it not blocked (`if user.check_password(pw) and not is_blocked: return user`,
+/// every failure answered alike). Blocked: an attribute compared with a threshold
+/// (`user.failed_logins >= limit`), or a value a method of the account's project class returns
+/// after such a comparison of `self`'s attribute (`is_blocked, _ = user.is_blocked(max, ...)`).
+/// The attribute must be added to (`+= 1`) by the function or by a project function it calls
+/// or hands on (`Thread(target=handle_failed_login)`, keeping response times alike).
+fn locks_out(model: &ProjectModel, file: usize, function: &Function, check: Option<u32>) -> bool {
+    // The tests that refuse: cheap, syntactic, and usually none.
+    let mut tests: Vec<(&Expr, bool)> = Vec::new();
+    walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::If {
+            test, body, span, ..
+        } = stmt
+        else {
+            return;
+        };
+        if !answers_at_once(body) {
+            return;
+        }
+        let holds_check = check.is_some_and(|at| test.span.start <= at && at < test.span.end);
+        if holds_check {
+            tests.push((test, true));
+        } else if check.is_none_or(|at| span.start < at) {
+            tests.push((test, false));
+        }
+    });
+    if tests.is_empty() {
+        return false;
+    }
+    let counters = counted_attributes(model, file, function);
+    if counters.is_empty() {
+        return false;
+    }
+    let blocked = |e: &Expr| blocks_account(model, file, function, e, &counters);
+    tests.into_iter().any(|(test, grants)| {
+        if grants {
+            // `check and not blocked` grants the login only while not blocked; `not check or
+            // blocked` refuses it while blocked.
+            let ExprKind::BoolOp { op, values } = &test.kind else {
+                return false;
+            };
+            values.iter().any(|v| match (op, &v.kind) {
+                (
+                    BoolOp::And,
+                    ExprKind::UnaryOp {
+                        op: UnaryOp::Not,
+                        operand,
+                    },
+                ) => blocked(operand),
+                (BoolOp::Or, _) => blocked(v),
+                _ => false,
+            })
+        } else {
+            match &test.kind {
+                ExprKind::BoolOp { values, .. } => values.iter().any(blocked),
+                _ => blocked(test),
+            }
+        }
+    })
+}
+
+/// The attributes a function, or a project function it calls or hands on as an argument, adds
+/// to: `failed_logins` for `account.failed_logins += 1`.
+fn counted_attributes<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    function: &'m Function,
+) -> Vec<&'m str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut add = |f: &'m Function| {
+        for inc in increments(f) {
+            if let Some(attr) = inc.path.as_ref().and_then(|p| p.last()) {
+                out.push(attr);
+            }
+        }
+    };
+    add(function);
+    walk_exprs(&function.body, &mut |e| {
+        e.any(&mut |x| {
+            if let Some(call) = x.as_call() {
+                for callee in std::iter::once(&call.func).chain(call.argument_values()) {
+                    if matches!(callee.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+                        && let Some((_, def, _)) = resolve_callee(model, file, callee)
+                        && !std::ptr::eq(def, function)
+                    {
+                        add(def);
+                    }
+                }
+            }
+            false
+        });
+    });
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether `e` says an account is blocked by its count of failures (see [`locks_out`]): a
+/// comparison of a counted attribute with a threshold, a call to a method of the account's
+/// project class making one on `self`, or a local bound from such a call.
+fn blocks_account(
+    model: &ProjectModel,
+    file: usize,
+    function: &Function,
+    e: &Expr,
+    counters: &[&str],
+) -> bool {
+    let compares = |e: &Expr| {
+        e.any(&mut |x| {
+            matches!(x.kind, ExprKind::Compare { .. })
+                && high_counts(x).into_iter().any(|side| {
+                    side.any(&mut |a| match &a.kind {
+                        ExprKind::Attribute { attr, .. } => counters.contains(&attr.as_str()),
+                        _ => false,
+                    })
+                })
+        })
+    };
+    if compares(e) {
+        return true;
+    }
+    let calls: Vec<&Call> = match &e.kind {
+        ExprKind::Call(c) => vec![c.as_ref()],
+        ExprKind::Name(n) => assigned_values(&function.body, n)
+            .into_iter()
+            .filter_map(Expr::as_call)
+            .collect(),
+        _ => Vec::new(),
+    };
+    calls.into_iter().any(|call| {
+        let ExprKind::Attribute {
+            value: receiver,
+            attr,
+        } = &call.func.kind
+        else {
+            return false;
+        };
+        account_class(model, file, function, receiver)
+            .and_then(|(f, class)| routewarden_model::apps::find_method(model, f, class, attr))
+            .is_some_and(|(_, _, method)| {
+                let mut found = false;
+                walk_exprs(&method.body, &mut |x| found = found || compares(x));
+                found
+            })
+    })
+}
+
+/// The project class of an object a function got from the class itself: `user` after
+/// `user = User.get_by_username(name)` or `User.query.filter_by(...).first()` (either branch
+/// of a conditional expression).
+fn account_class<'m>(
+    model: &'m ProjectModel,
+    file: usize,
+    function: &Function,
+    receiver: &Expr,
+) -> Option<(usize, &'m routewarden_python::ast::Class)> {
+    let local = receiver.as_name()?;
+    let mut values: Vec<&Expr> = assigned_values(&function.body, local);
+    let mut i = 0;
+    while let Some(v) = values.get(i).copied() {
+        i = i.saturating_add(1);
+        match &v.kind {
+            ExprKind::IfExp { body, orelse, .. } => {
+                values.push(body);
+                values.push(orelse);
+            }
+            ExprKind::Call(c) => {
+                let mut root = &c.func;
+                loop {
+                    root = match &root.kind {
+                        ExprKind::Attribute { value, .. } => value.as_ref(),
+                        ExprKind::Call(inner) => &inner.func,
+                        _ => break,
+                    };
+                }
+                if let Some((f, Stmt::ClassDef(class))) = model.project_definition(file, root) {
+                    return Some((f, class));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }

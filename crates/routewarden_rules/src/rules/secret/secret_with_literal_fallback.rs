@@ -64,8 +64,10 @@ declare_rule! {
     /// the key a module-level name or a settings field). A constant, a literal or a helper's
     /// refusal that asks other conditions (`== "dev" and not DEBUG`, or a branch that first
     /// returns when `app.debug or app.testing`) leaves the key usable outside them: reported at
-    /// low confidence naming them; so does a helper's refusal under a switch (`if not enabled:
-    /// return key` before it, or `if settings.ENFORCE:` around it). Nor is a credential the
+    /// low confidence naming them; so does a refusal under a switch: a helper's (`if not enabled:
+    /// return key` before it, or `if settings.ENFORCE:` around it; a helper's parameter is named
+    /// by the caller's argument), a call handing the key over only inside `if
+    /// settings.ENABLE_ENCRYPTION:`, or an inline refusal nested in `if not DEBUG:`. Nor is a credential the
     /// application only presents to another service, where a placeholder fails closed: an OAuth
     /// client's secret (`oidc_client_secret`, `GITHUB_CLIENT_SECRET`, `consumer_secret`) or the
     /// secret half of a service's key pair whose public half is set beside it
@@ -508,12 +510,12 @@ fn refusal_of(
                 file,
                 module.body(),
                 &|compared| compared.iter().any(|o| is_constant(o)),
-                &mut |compared, terms, spared| {
+                &mut |compared, terms, spared, outer| {
                     for operand in compared.iter().filter(|o| is_constant(o)) {
-                        keep_fewest(
-                            &mut fewest,
-                            conditions_asked(module, operand, terms, spared),
-                        );
+                        let mut asked =
+                            conditions_asked(&|e| source_text(module, e), operand, terms, spared);
+                        asked.extend(held_conditions(module, outer));
+                        keep_fewest(&mut fewest, asked);
                     }
                 },
             );
@@ -529,16 +531,16 @@ fn refusal_of(
                 file,
                 module.body(),
                 &|compared| compared.iter().any(|o| o.as_str() == Some(text)),
-                &mut |compared, terms, spared| {
+                &mut |compared, terms, spared, outer| {
                     // A literal compared with another value (a helper's parameter) refuses nothing.
                     if !compared.iter().any(|o| key.read_by(cx.model, file, &[], o)) {
                         return;
                     }
                     for operand in compared.iter().filter(|o| o.as_str() == Some(text)) {
-                        keep_fewest(
-                            &mut fewest,
-                            conditions_asked(module, operand, terms, spared),
-                        );
+                        let mut asked =
+                            conditions_asked(&|e| source_text(module, e), operand, terms, spared);
+                        asked.extend(held_conditions(module, outer));
+                        keep_fewest(&mut fewest, asked);
                     }
                 },
             );
@@ -567,24 +569,156 @@ fn keep_fewest(fewest: &mut Option<Vec<String>>, asked: Vec<String>) {
 /// not DEBUG`), and `not (C)` for each `if C:` in the branch that returns before the branch
 /// stops (`if app.debug or is_test(): return` then `sys.exit(1)`; `not C` is named `C`).
 fn conditions_asked(
-    module: &routewarden_model::SourceModule,
+    text: &dyn Fn(&Expr) -> String,
     operand: &Expr,
     terms: &[Expr],
     spared: &[&Expr],
 ) -> Vec<String> {
-    let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
     terms
         .iter()
         .filter(|t| !(t.span.start <= operand.span.start && operand.span.end <= t.span.end))
         .map(text)
-        .chain(spared.iter().map(|test| match &test.kind {
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => text(operand),
-            _ => format!("not ({})", text(test)),
-        }))
+        .chain(spared.iter().map(|test| negation(text, test)))
         .collect()
+}
+
+/// `test` negated, as text: `C` for `not C`, else `not (C)`.
+fn negation(text: &dyn Fn(&Expr) -> String, test: &Expr) -> String {
+    match &test.kind {
+        ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } => text(operand),
+        _ => format!("not ({})", text(test)),
+    }
+}
+
+/// The conditions of the `if`s holding a refusal, as text: the test of a branch, the negated
+/// test of an `else`.
+fn held_conditions(
+    module: &routewarden_model::SourceModule,
+    outer: &[(&Expr, bool)],
+) -> Vec<String> {
+    let text = |e: &Expr| source_text(module, e);
+    outer
+        .iter()
+        .map(|(test, held)| {
+            if *held {
+                text(test)
+            } else {
+                negation(&text, test)
+            }
+        })
+        .collect()
+}
+
+/// An expression's source text on one line.
+fn source_text(module: &routewarden_model::SourceModule, e: &Expr) -> String {
+    routewarden_model::apps::one_line(&module.span_text(e.span))
+}
+
+/// The tests of the `if`s in `body` that hold the statement at `span` (the call handing the key
+/// to a refusing helper): `C` for the branch, `not (C)` for the `else` (`if enabled:
+/// check_key(KEY)` refuses only when `enabled`). Module level or inside a function alike.
+fn enclosing_conditions(
+    module: &routewarden_model::SourceModule,
+    body: &[Stmt],
+    span: Span,
+) -> Vec<String> {
+    let text = |e: &Expr| source_text(module, e);
+    let mut out = Vec::new();
+    let mut body = body;
+    'outer: loop {
+        for stmt in body {
+            let at = stmt.span();
+            if at.start > span.start || span.end > at.end {
+                continue;
+            }
+            if let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            {
+                let inside = |b: &[Stmt]| {
+                    b.first().zip(b.last()).is_some_and(|(first, last)| {
+                        first.span().start <= span.start && span.end <= last.span().end
+                    })
+                };
+                if inside(then) {
+                    out.push(text(test));
+                    body = then;
+                    continue 'outer;
+                }
+                if inside(orelse) {
+                    out.push(negation(&text, test));
+                    body = orelse;
+                    continue 'outer;
+                }
+                break 'outer;
+            }
+            for child in stmt.child_bodies() {
+                if child
+                    .first()
+                    .zip(child.last())
+                    .is_some_and(|(first, last)| {
+                        first.span().start <= span.start && span.end <= last.span().end
+                    })
+                {
+                    body = child;
+                    continue 'outer;
+                }
+            }
+            break 'outer;
+        }
+        break;
+    }
+    out
+}
+
+/// Who speaks in a helper's conditions: the helper's parameters stand for the caller's
+/// arguments, so `if enabled:` in `check_key(key, enabled)` called as
+/// `check_key(KEY, settings.ENABLE_ENCRYPTION)` reads `settings.ENABLE_ENCRYPTION`.
+struct Speaker<'s> {
+    file: usize,
+    arguments: Vec<(&'s str, &'s Expr)>,
+    caller: Option<&'s Speaker<'s>>,
+}
+
+impl Speaker<'_> {
+    /// `e`, written in this speaker's file, as text with its parameters replaced by the
+    /// arguments they were given (themselves in the caller's words).
+    fn render(&self, model: &ProjectModel, e: &Expr) -> String {
+        let module = &model.files[self.file];
+        let mut named: Vec<(&Expr, &Expr)> = Vec::new();
+        if let Some(caller) = self.caller {
+            e.any(&mut |x| {
+                if let Some(n) = x.as_name()
+                    && let Some((_, arg)) = self.arguments.iter().find(|(p, _)| *p == n)
+                {
+                    named.push((x, arg));
+                }
+                false
+            });
+            if !named.is_empty() {
+                named.sort_by_key(|(x, _)| x.span.start);
+                let mut text = String::new();
+                let mut at = e.span.start;
+                for (x, arg) in named {
+                    if x.span.start < at {
+                        continue;
+                    }
+                    text.push_str(&module.span_text(Span::new(at, x.span.start)));
+                    text.push_str(&caller.render(model, arg));
+                    at = x.span.end;
+                }
+                text.push_str(&module.span_text(Span::new(at, e.span.end)));
+                return routewarden_model::apps::one_line(&text);
+            }
+        }
+        source_text(module, e)
+    }
 }
 
 /// Where the configured key is read at a call site: a module-level name bound to the read (by
@@ -681,13 +815,23 @@ fn refused_by_helper(cx: &FileContext, key: &KeyUse, text: &str) -> Option<Vec<S
         if is_test_file(module) || !module.may_mention(word) {
             continue;
         }
-        crate::helpers::for_each_call(module.body(), &mut Vec::new(), &mut |scope, _, call| {
+        let caller = Speaker {
+            file,
+            arguments: Vec::new(),
+            caller: None,
+        };
+        crate::helpers::for_each_call(module.body(), &mut Vec::new(), &mut |scope, at, call| {
             if fewest.as_ref().is_some_and(Vec::is_empty) {
                 return;
             }
-            if let Some(asked) = passed_to_refusing_helper(model, file, call, text, 0, &|arg| {
-                key.read_by(model, file, scope, arg)
-            }) {
+            if let Some(mut asked) =
+                passed_to_refusing_helper(model, file, call, text, 0, &caller, &|arg| {
+                    key.read_by(model, file, scope, arg)
+                })
+            {
+                // Handed over only under a switch (`if settings.ENABLE_ENCRYPTION:
+                // register_encryptor(secret_key=KEY)`): refused only when it is on.
+                asked.extend(enclosing_conditions(module, module.body(), at.span));
                 keep_fewest(&mut fewest, asked);
             }
         });
@@ -707,6 +851,7 @@ fn passed_to_refusing_helper<'m>(
     call: &'m Call,
     text: &str,
     depth: u32,
+    caller: &Speaker<'m>,
     is_key: &dyn Fn(&'m Expr) -> bool,
 ) -> Option<Vec<String>> {
     if depth > 2
@@ -728,18 +873,35 @@ fn passed_to_refusing_helper<'m>(
             .first()
             .is_some_and(|p| p.name == "self" || p.name == "cls"),
     );
+    let argument_of = |index: usize, param: &'m routewarden_python::ast::Param| match param.kind {
+        ParamKind::PositionalOnly | ParamKind::Positional => index
+            .checked_sub(skip)
+            .and_then(|i| call.argument(&param.name, i)),
+        ParamKind::KeywordOnly => call.keyword(&param.name),
+        ParamKind::VarArgs | ParamKind::VarKeywords => None,
+    };
+    let speaker = Speaker {
+        file: helper_file,
+        arguments: helper
+            .params
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((p.name.as_str(), argument_of(i, p)?)))
+            .collect(),
+        caller: Some(caller),
+    };
     let mut fewest = None;
     for (index, param) in helper.params.iter().enumerate() {
-        let argument = match param.kind {
-            ParamKind::PositionalOnly | ParamKind::Positional => index
-                .checked_sub(skip)
-                .and_then(|i| call.argument(&param.name, i)),
-            ParamKind::KeywordOnly => call.keyword(&param.name),
-            ParamKind::VarArgs | ParamKind::VarKeywords => None,
-        };
-        if argument.is_some_and(is_key)
-            && let Some(asked) =
-                refuses_parameter(model, helper_file, helper, &param.name, text, depth)
+        if argument_of(index, param).is_some_and(is_key)
+            && let Some(asked) = refuses_parameter(
+                model,
+                helper_file,
+                helper,
+                &param.name,
+                text,
+                depth,
+                &speaker,
+            )
         {
             keep_fewest(&mut fewest, asked);
         }
@@ -758,6 +920,7 @@ fn refuses_parameter<'m>(
     param: &str,
     text: &str,
     depth: u32,
+    speaker: &Speaker<'m>,
 ) -> Option<Vec<String>> {
     refuses_in(
         model,
@@ -767,6 +930,7 @@ fn refuses_parameter<'m>(
         param,
         text,
         depth,
+        speaker,
         Vec::new(),
     )
 }
@@ -782,9 +946,10 @@ fn refuses_in<'m>(
     param: &str,
     text: &str,
     depth: u32,
+    speaker: &Speaker<'m>,
     mut guards: Vec<String>,
 ) -> Option<Vec<String>> {
-    let module = &model.files[file];
+    let render = |e: &Expr| speaker.render(model, e);
     let is_param = |e: &Expr| e.as_name() == Some(param);
     let is_placeholder = |e: &Expr| {
         model
@@ -823,7 +988,7 @@ fn refuses_in<'m>(
                 if let Some(refusing) = refusing {
                     keep_fewest(
                         &mut fewest,
-                        with_guards(conditions_asked(module, refusing, terms, &spared), &guards),
+                        with_guards(conditions_asked(&render, refusing, terms, &spared), &guards),
                     );
                     if fewest.as_ref().is_some_and(Vec::is_empty) {
                         return fewest;
@@ -831,12 +996,10 @@ fn refuses_in<'m>(
                 } else if !test.any(&mut |e| is_param(e)) {
                     // `if enabled:` holding the refusal: it refuses only under the switch.
                     let mut under = guards.clone();
-                    under.push(routewarden_model::apps::one_line(
-                        &module.span_text(test.span),
-                    ));
-                    if let Some(asked) =
-                        refuses_in(model, file, helper, body, param, text, depth, under)
-                    {
+                    under.push(render(test));
+                    if let Some(asked) = refuses_in(
+                        model, file, helper, body, param, text, depth, speaker, under,
+                    ) {
                         keep_fewest(&mut fewest, asked);
                     }
                 }
@@ -859,7 +1022,7 @@ fn refuses_in<'m>(
                     && !stops(model, file, body)
                     && !test.any(&mut |e| is_param(e)) =>
                 {
-                    guards.extend(conditions_asked(module, test, &[], &[test]));
+                    guards.extend(conditions_asked(&render, test, &[], &[test]));
                     continue;
                 }
                 _ => return fewest,
@@ -873,8 +1036,15 @@ fn refuses_in<'m>(
                     if passed.is_none()
                         && let Some(c) = x.as_call()
                     {
-                        passed =
-                            passed_to_refusing_helper(model, file, c, text, depth + 1, &is_param);
+                        passed = passed_to_refusing_helper(
+                            model,
+                            file,
+                            c,
+                            text,
+                            depth + 1,
+                            speaker,
+                            &is_param,
+                        );
                     }
                     false
                 });
@@ -901,7 +1071,7 @@ pub fn startup_refusals(model: &ProjectModel) -> rustc_hash::FxHashSet<String> {
             file,
             module.body(),
             &has_literal,
-            &mut |compared, _, _| {
+            &mut |compared, _, _, _| {
                 out.extend(
                     compared
                         .iter()
@@ -924,7 +1094,20 @@ fn for_each_refusal(
     file: usize,
     body: &[Stmt],
     wanted: &dyn Fn(&[&Expr]) -> bool,
-    f: &mut impl FnMut(&[&Expr], &[Expr], &[&Expr]),
+    f: &mut impl FnMut(&[&Expr], &[Expr], &[&Expr], &[(&Expr, bool)]),
+) {
+    refusals_under(model, file, body, wanted, f, &mut Vec::new());
+}
+
+/// [`for_each_refusal`] for `body`, reached under the `if`s whose conditions are `outer`
+/// (`if not DEBUG:` holding `if KEY == "dev": raise` refuses only when `not DEBUG`).
+fn refusals_under<'b>(
+    model: &ProjectModel,
+    file: usize,
+    body: &'b [Stmt],
+    wanted: &dyn Fn(&[&Expr]) -> bool,
+    f: &mut impl FnMut(&[&Expr], &[Expr], &[&Expr], &[(&Expr, bool)]),
+    outer: &mut Vec<(&'b Expr, bool)>,
 ) {
     for stmt in body {
         if let Stmt::If { test, body, .. } = stmt {
@@ -959,11 +1142,25 @@ fn for_each_refusal(
                     } => values,
                     _ => &[],
                 };
-                f(&compared, terms, &spared_by(model, file, body));
+                f(&compared, terms, &spared_by(model, file, body), outer);
             }
         }
+        if let Stmt::If {
+            test, body, orelse, ..
+        } = stmt
+        {
+            // The branch holds under the test, the `else` under its negation; rendered as text
+            // only for a refusal found (see [`held_conditions`]).
+            outer.push((test, true));
+            refusals_under(model, file, body, wanted, f, outer);
+            outer.pop();
+            outer.push((test, false));
+            refusals_under(model, file, orelse, wanted, f, outer);
+            outer.pop();
+            continue;
+        }
         for child in stmt.child_bodies() {
-            for_each_refusal(model, file, child, wanted, f);
+            refusals_under(model, file, child, wanted, f, outer);
         }
     }
 }
@@ -1435,8 +1632,10 @@ check_signing_key(SIGNING_SECRET_KEY)
                 (
                     f.line,
                     f.confidence,
-                    f.message.ends_with("only when `enabled`")
-                        || f.message.ends_with("only when `settings.ENFORCE_KEYS`"),
+                    // The helper's parameters named by the caller's arguments.
+                    f.message
+                        .ends_with(r#"only when `os.getenv("ENCRYPT") == "1"`"#)
+                        || f.message.ends_with("only when `object().ENFORCE_KEYS`"),
                 )
             })
             .collect();
