@@ -1006,7 +1006,7 @@ pub fn binds_public(cx: &FileContext, host: &Expr) -> bool {
 }
 
 /// True when `span` lies in the branch of an `if` that runs only with debug mode on:
-/// `if app.debug:`, `if app.config["DEBUG"]:`, `if settings.DEBUG:`,
+/// `if app.debug:`, `if app.config["DEBUG"]:`, `if settings.DEBUG:`, `if config.app__debug:`,
 /// `if os.environ.get("FLASK_DEBUG") == "1":`, or the `else` of `if not ...:`; also a local
 /// copy of such a switch, `use_debugger = self.debug` then `if use_debugger:`.
 pub fn under_debug_guard(cx: &FileContext, span: Span) -> bool {
