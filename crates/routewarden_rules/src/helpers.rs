@@ -1006,7 +1006,7 @@ pub fn binds_public(cx: &FileContext, host: &Expr) -> bool {
 }
 
 /// True when `span` lies in the branch of an `if` that runs only with debug mode on:
-/// `if app.debug:`, `if app.config["DEBUG"]:`, `if settings.DEBUG:`,
+/// `if app.debug:`, `if app.config["DEBUG"]:`, `if settings.DEBUG:`, `if config.app__debug:`,
 /// `if os.environ.get("FLASK_DEBUG") == "1":`, or the `else` of `if not ...:`; also a local
 /// copy of such a switch, `use_debugger = self.debug` then `if use_debugger:`.
 pub fn under_debug_guard(cx: &FileContext, span: Span) -> bool {
@@ -1059,8 +1059,7 @@ fn guarded(body: &[Stmt], span: Span, is_switch: &dyn Fn(&Expr) -> bool) -> bool
 fn is_debug_switch(test: &Expr) -> bool {
     let is_key = |s: &str| matches!(s, "DEBUG" | "FLASK_DEBUG");
     test.any(&mut |e| match &e.kind {
-        ExprKind::Attribute { attr, .. } => attr == "debug" || attr == "DEBUG",
-        ExprKind::Name(n) => n == "debug" || n == "DEBUG",
+        ExprKind::Attribute { attr: n, .. } | ExprKind::Name(n) => names_debug_switch(n),
         ExprKind::Subscript { slice, .. } => slice.as_str().is_some_and(is_key),
         // `os.getenv("DEBUG")`, and a helper named for the question: `in_debug_mode()`.
         ExprKind::Call(call) => {
@@ -1073,6 +1072,24 @@ fn is_debug_switch(test: &Expr) -> bool {
         }
         _ => false,
     })
+}
+
+/// A name for a debug switch: `debug`, `DEBUG`, or one whose last word is "debug"
+/// (`app__debug`, `self._debug`, `insecure_debug`), unless a word turns it around
+/// (`no_debug`, `disable_debug`).
+fn names_debug_switch(name: &str) -> bool {
+    if name == "debug" || name == "DEBUG" {
+        return true;
+    }
+    let mut last_is_debug = false;
+    let negated = routewarden_model::config::any_identifier_word(name, |w| {
+        last_is_debug = w == "debug";
+        matches!(
+            w,
+            "no" | "not" | "non" | "disable" | "disabled" | "without" | "skip"
+        )
+    });
+    !negated && last_is_debug
 }
 
 /// Calls `f` with every call in `body` and the functions enclosing it.

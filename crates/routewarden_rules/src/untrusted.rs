@@ -873,6 +873,16 @@ impl<'m> Whole<'m> {
                     what: format!("is spread into {target}()"),
                 });
             }
+            // The mapping itself as an argument of the write (`insert(T).values(data)`,
+            // `query.update(data)`) names the columns by its keys; as a keyword's value
+            // (`values(labels=data)`) or inside another value it fills one column.
+            if call.args.iter().any(|a| self.carries(a)) {
+                return Some(Sink {
+                    span,
+                    kind: SinkKind::Keys,
+                    what: format!("is written into a row by {target}()"),
+                });
+            }
             if !keys_only
                 && (call.args.iter().any(|a| self.contains(a))
                     || call.keywords.iter().any(|k| self.contains(&k.value)))

@@ -2,6 +2,7 @@ use crate::context::FileContext;
 use crate::cors_policy::{CorsLibrary, policies};
 use crate::declare_rule;
 use crate::findings::Findings;
+use crate::helpers::under_debug_guard;
 use crate::rule::{Confidence, Rule, RuleMeta};
 use routewarden_python::ast::{Call, Expr};
 
@@ -40,7 +41,9 @@ declare_rule! {
     /// `config.update(...)`), so `@cross_origin(supports_credentials=True)` is judged against
     /// the configured origins, and `*` is assumed only when no configuration sets any. A bare
     /// `@cross_origin()` on routes whose every application gets a bare `CORS(app)` is judged
-    /// once, at that call. In a project that sets and reads no cookies (no `set_cookie`, no
+    /// once, at that call. A policy installed in a branch that runs only in debug mode (`if
+    /// app.debug:`, `if server_config.app__debug:`) is a developer's set-up and is not
+    /// reported, as for CORS003. In a project that sets and reads no cookies (no `set_cookie`, no
     /// `request.cookies`, no `Cookie(...)` parameter), keeps no session (Flask's, Starlette's
     /// `SessionMiddleware`, a login manager) and asks for no HTTP Basic, Digest or Negotiate
     /// login, browsers have nothing of their own to send: authentication, if any, is a token the
@@ -116,6 +119,11 @@ impl Rule for CorsAnyOriginWithCredentials {
                 .map(|r| format!(" for {r}"))
                 .unwrap_or_default();
             let meta = &CORS_ANY_ORIGIN_WITH_CREDENTIALS;
+            // A policy installed only with debug mode on (`if config.app__debug:`) is a
+            // developer's set-up, as for CORS003; debug mode itself is DEBUG001's.
+            if under_debug_guard(cx, expr.span) {
+                return;
+            }
             // Asked last, once per project: a walk of every file.
             if cx.uses_ambient_credentials() {
                 out.report(

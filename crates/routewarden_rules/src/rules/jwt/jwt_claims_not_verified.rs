@@ -57,8 +57,13 @@ declare_rule! {
     /// client's `fetch_token` or `authorize_access_token`, or a parameter every caller fills
     /// with such a token, also one taken from a list of them tried in turn; the provenance
     /// JWT001 exempts): the server asked that provider
-    /// itself. A PyJWT or python-jose decode whose result is thrown away (`try:
-    /// jwt.decode(...); return True`, which only asks whether the server signed the token)
+    /// itself; nor when the code checks the claim itself, refusing on a comparison of it in
+    /// the function, a project function the claims are passed to (two calls deep) or every
+    /// caller they are returned to (`if not any(norm(a) == RESOURCE for a in audiences): raise
+    /// HTTPException(401)`, PyJWT's exact match refusing a trailing slash); a presence test
+    /// (`if not claims.get("aud"): raise`) or a mismatch only logged is no check. A PyJWT or
+    /// python-jose decode whose result is thrown away (`try: jwt.decode(...); return True`,
+    /// which only asks whether the server signed the token)
     /// and a `jwt.encode` whose result is thrown away (a start-up check that the key is
     /// usable) are not judged; a decode whose claims reach only log calls is reported at low
     /// severity. Test code, which forges tokens on purpose, is not checked.
@@ -208,9 +213,10 @@ fn compares_exp(cx: &FileContext) -> bool {
 }
 
 /// The claims of one decode followed through a function: the names holding them (or a value
-/// built from them, `TokenPayload(**claims)`), the names holding their `exp`, and the
-/// expression that yields them (the decode call, or a call of the function that returns them),
-/// with whether it yields the `exp` itself.
+/// built from them, `TokenPayload(**claims)`), the names holding the claim followed (`exp`, or
+/// `aud`/`iss` for [`claim_checked_elsewhere`]; called `exp` below), and the expression that
+/// yields them (the decode call, or a call of the function that returns them), with whether it
+/// yields that claim itself.
 #[derive(Clone)]
 struct Claims {
     claims: HashSet<String>,
@@ -218,6 +224,8 @@ struct Claims {
     source: Option<(Span, bool)>,
     /// authlib's claims object, which checks itself: `claims.validate()`.
     authlib: bool,
+    /// The claim followed: `"exp"` unless said.
+    claim: &'static str,
 }
 
 /// How far a value of a [`Claims`] is followed into the functions it is passed to.
@@ -225,11 +233,16 @@ const MAX_CALLEE_DEPTH: u32 = 2;
 
 /// The object an `exp` claim is read from: `claims["exp"]`, `claims.exp`, `claims.get("exp")`.
 fn exp_receiver(e: &Expr) -> Option<&Expr> {
+    claim_receiver(e, "exp")
+}
+
+/// The object claim `claim` is read from: `claims["aud"]`, `claims.aud`, `claims.get("aud")`.
+fn claim_receiver<'e>(e: &'e Expr, claim: &str) -> Option<&'e Expr> {
     match &e.kind {
-        ExprKind::Subscript { value, slice } if slice.as_str() == Some("exp") => Some(value),
-        ExprKind::Attribute { value, attr } if attr == "exp" => Some(value),
+        ExprKind::Subscript { value, slice } if slice.as_str() == Some(claim) => Some(value),
+        ExprKind::Attribute { value, attr } if attr == claim => Some(value),
         ExprKind::Call(c)
-            if c.args.first().and_then(Expr::as_str) == Some("exp")
+            if c.args.first().and_then(Expr::as_str) == Some(claim)
                 && c.func.last_name() == Some("get") =>
         {
             match &c.func.kind {
@@ -248,6 +261,7 @@ impl Claims {
             exp: HashSet::default(),
             source,
             authlib: false,
+            claim: "exp",
         }
     }
 
@@ -255,6 +269,7 @@ impl Claims {
     fn like(&self, source: Option<(Span, bool)>) -> Self {
         Claims {
             authlib: self.authlib,
+            claim: self.claim,
             ..Claims::new(source)
         }
     }
@@ -321,7 +336,7 @@ impl Claims {
                     claims |= self.claims.contains(n.as_str());
                     false
                 }
-                _ => exp_receiver(x).is_some_and(|r| self.kind(r).is_some()),
+                _ => claim_receiver(x, self.claim).is_some_and(|r| self.kind(r).is_some()),
             }
         });
         if exp {
@@ -356,9 +371,28 @@ impl Claims {
     }
 
     /// An ordering comparison of the `exp` claim in the function's own statements:
-    /// `claims.exp <= time.time()`, `expires_at < now`.
+    /// `claims.exp <= time.time()`, `expires_at < now`; for `aud` or `iss`, a refusal decided
+    /// by comparing the claim: an `if` whose test reads it in a comparison and whose body
+    /// raises (`if not any(norm(a) == expected for a in audiences): raise HTTPException(401)`;
+    /// not a mere presence test, `if not claims.get("aud"): raise`).
     fn compared(&self, body: &[Stmt]) -> bool {
         let mut found = false;
+        if self.claim != "exp" {
+            walk_stmts(body, &mut |stmt| {
+                if let Stmt::If { test, body, .. } = stmt
+                    && body.iter().any(|s| matches!(s, Stmt::Raise { .. }))
+                    && self.kind(test) == Some(true)
+                    && test.any(&mut |x| {
+                        x.comparisons().iter().any(|(_, op, _)| {
+                            matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::In | CmpOp::NotIn)
+                        })
+                    })
+                {
+                    found = true;
+                }
+            });
+            return found;
+        }
         walk_stmts(body, &mut |stmt| {
             stmt.for_each_own_expr(&mut |e| {
                 found = found
@@ -450,7 +484,9 @@ fn reaches_exp_check(
     depth: u32,
 ) -> bool {
     claims.propagate(&function.body);
-    if claims.compared(&function.body) || claims.validated(model, file, function) {
+    if claims.compared(&function.body)
+        || claims.claim == "exp" && claims.validated(model, file, function)
+    {
         return true;
     }
     if depth >= MAX_CALLEE_DEPTH {
@@ -508,11 +544,23 @@ fn reaches_exp_check(
 /// function: in a project function they are passed to, or, when the function returns them (or
 /// their `exp`), at every call of the function in the project.
 fn exp_checked_elsewhere(cx: &FileContext, decode: &Expr, authlib: bool) -> bool {
+    claim_checked_elsewhere(cx, decode, authlib, "exp")
+}
+
+/// Like [`exp_checked_elsewhere`] for any claim: `aud` and `iss` are checked by a refusal
+/// decided on them (see [`Claims::compared`]), in the function itself too.
+fn claim_checked_elsewhere(
+    cx: &FileContext,
+    decode: &Expr,
+    authlib: bool,
+    claim: &'static str,
+) -> bool {
     let Some(function) = cx.function() else {
         return false;
     };
     let mut claims = Claims::new(Some((decode.span, false)));
     claims.authlib = authlib;
+    claims.claim = claim;
     claims.propagate(&function.body);
     if reaches_exp_check(cx.model, cx.file_index, function, claims.clone(), 0) {
         return true;
@@ -827,6 +875,18 @@ impl Rule for JwtClaimsNotVerified {
                 if off.is_empty() {
                     return;
                 }
+            }
+            // The code checks the audience or issuer itself (comparing normalised URLs, which
+            // the library's exact match would refuse): a refusal decided on the claim, here or
+            // where the claims go.
+            let before = off.len();
+            off.retain(|k| match *k {
+                "verify_aud" => !claim_checked_elsewhere(cx, expr, false, "aud"),
+                "verify_iss" => !claim_checked_elsewhere(cx, expr, false, "iss"),
+                _ => true,
+            });
+            if off.is_empty() && before > 0 {
+                return;
             }
             if !off.is_empty() {
                 let message = format!("JWT decoded with {} switched off", off.join(", "));

@@ -1,8 +1,8 @@
 use crate::data_models::{ModelKind, model_kind};
 use crate::declare_rule;
 use crate::findings::{Finding, Findings};
-use crate::rule::{ProjectContext, Rule, RuleMeta};
-use crate::untrusted::{Whole, has_typed_values, is_untyped_type, raw_body_params};
+use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
+use crate::untrusted::{Sink, SinkKind, Whole, has_typed_values, is_untyped_type, raw_body_params};
 use routewarden_model::ProjectModel;
 use routewarden_model::frameworks::ObjectKind;
 use routewarden_model::security::walk_exprs;
@@ -23,6 +23,11 @@ declare_rule! {
     /// commits, or put in a module-level store (`STORE[key] = data`, `EVENTS.append(data)`);
     /// directly or in a project helper one call away (a function, a class's method, or a
     /// method of a module-level instance such as `Users.update_user_by_id(id, data)`).
+    /// A body whose keys choose what is set (spread, a `setattr` loop, `__dict__.update`, the
+    /// mapping itself given to a write, `insert(T).values(data)`, `query.update(data)`) is
+    /// reported at high confidence; one kept only as a value (a column's value,
+    /// `values(labels=data)`, `row.info = data`, nested as `{"info": data}`, a module-level
+    /// store) at medium: the client then picks keys inside a free-form document, not columns.
     ///
     /// Not reported, because the body is checked: a body that the handler validates as a
     /// whole (`Model(**data)`, `Model(**reshape(raw))`, `Model.model_validate(...)`,
@@ -467,6 +472,21 @@ fn read_is_discarded(body: &[Stmt], read: Span) -> bool {
     discarded
 }
 
+/// A body whose keys choose the columns or attributes set is reported at the rule's
+/// confidence; one kept only as a value (a JSON column, nested under a key of another
+/// document, a module-level store) at medium: the client picks keys inside a free-form
+/// document, and whether that is a weakness depends on what reads it back.
+fn report(file: usize, span: Span, message: String, sink: &Sink) -> Vec<Finding> {
+    let mut f = Findings::new(file);
+    let meta = &UNVALIDATED_REQUEST_BODY;
+    let confidence = match sink.kind {
+        SinkKind::Keys => meta.confidence,
+        SinkKind::Stored => Confidence::Medium,
+    };
+    f.report_with(meta, span, message, meta.severity, confidence);
+    f.into_vec()
+}
+
 impl Rule for UnvalidatedRequestBody {
     fn meta(&self) -> &'static RuleMeta {
         &UNVALIDATED_REQUEST_BODY
@@ -506,19 +526,14 @@ impl Rule for UnvalidatedRequestBody {
                 else {
                     continue;
                 };
-                let mut f = Findings::new(file);
-                f.report(
-                    &UNVALIDATED_REQUEST_BODY,
-                    p.span,
-                    format!(
-                        "{}() takes `{}` as an unvalidated mapping, which {} (line {})",
-                        handler.name,
-                        p.name,
-                        sink.what,
-                        cx.model.files[file].lines().row(sink.span.start)
-                    ),
+                let message = format!(
+                    "{}() takes `{}` as an unvalidated mapping, which {} (line {})",
+                    handler.name,
+                    p.name,
+                    sink.what,
+                    cx.model.files[file].lines().row(sink.span.start)
                 );
-                out.extend(f.into_vec());
+                out.extend(report(file, p.span, message, &sink));
             }
             let imports = &cx.model.files[file].imports;
             let request_params = crate::helpers::starlette_request_params(imports, handler);
@@ -559,18 +574,13 @@ impl Rule for UnvalidatedRequestBody {
                 else {
                     continue;
                 };
-                let mut f = Findings::new(file);
-                f.report(
-                    &UNVALIDATED_REQUEST_BODY,
-                    span,
-                    format!(
-                        "{}() reads the raw body with request.{attr}() and, unvalidated, it {} (line {})",
-                        handler.name,
-                        sink.what,
-                        cx.model.files[file].lines().row(sink.span.start)
-                    ),
+                let message = format!(
+                    "{}() reads the raw body with request.{attr}() and, unvalidated, it {} (line {})",
+                    handler.name,
+                    sink.what,
+                    cx.model.files[file].lines().row(sink.span.start)
                 );
-                out.extend(f.into_vec());
+                out.extend(report(file, span, message, &sink));
             }
         }
     }
