@@ -398,6 +398,9 @@ pub struct AppModel<'a> {
     /// The parameter links by the parameter they bind (`child`): asked for every route and
     /// hook, so built once.
     parameter_parents: std::sync::OnceLock<HashMap<ObjectId, Vec<usize>>>,
+    /// See [`AppModel::installed_response_class`]: a pass over every module, asked for each
+    /// cookie about to be reported, so found once (the class by its file and start).
+    response_class: std::sync::OnceLock<Option<(usize, u32)>>,
 }
 
 /// Where a route ends up: one per chain of mounts from its router to an application.
@@ -463,6 +466,7 @@ impl<'a> AppModel<'a> {
             dependency_overrides: Vec::new(),
             basic_auth: Vec::new(),
             parameter_parents: std::sync::OnceLock::new(),
+            response_class: std::sync::OnceLock::new(),
         };
         let mut parameter_links = Vec::new();
         let mut hook_calls = Vec::new();
@@ -1074,6 +1078,48 @@ impl<'a> AppModel<'a> {
             seen.push(current);
         }
         best
+    }
+
+    /// The project class installed as the application's response class (`app.response_class =
+    /// OctoPrintFlaskResponse`, or `response_class = ...` in a `Flask` subclass), when the project
+    /// (test files aside) installs exactly one. Found when first asked.
+    pub fn installed_response_class(&self) -> Option<(usize, &'a Class)> {
+        let model = self.model;
+        let (file, start) = (*self.response_class.get_or_init(|| {
+            let mut found: Option<(usize, &'a Class)> = None;
+            for (file, module) in model.files.iter().enumerate() {
+                if !module.may_mention("response_class") || module.is_test() {
+                    continue;
+                }
+                let mut other = false;
+                crate::security::walk_all_stmts(module.body(), &mut |stmt| {
+                    if let Stmt::Assign {
+                        targets,
+                        value: Some(value),
+                        ..
+                    } = stmt
+                        && targets
+                            .iter()
+                            .any(|t| t.last_name() == Some("response_class"))
+                    {
+                        match model.resolve_definition(file, value) {
+                            Some((f, Some(Stmt::ClassDef(class)), _)) => match found {
+                                Some((g, c)) if g != f || !std::ptr::eq(c, class.as_ref()) => {
+                                    other = true;
+                                }
+                                _ => found = Some((f, class.as_ref())),
+                            },
+                            _ => other = true,
+                        }
+                    }
+                });
+                if other {
+                    return None;
+                }
+            }
+            found.map(|(f, c)| (f, c.span.start))
+        }))?;
+        class_starting_at(model.files[file].body(), start).map(|c| (file, c))
     }
 
     /// Whether a limiter is attached to an application: slowapi's through `app.state.limiter`,

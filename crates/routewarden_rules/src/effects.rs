@@ -9,12 +9,15 @@
 //! (`self.cache[key] = v`, `session["x"] = 1`, `g.user = u`), `del`, `global`, a file opened
 //! for writing, any call into the outside world not known to read, and any call into project
 //! code that does one of these or that the analysis cannot follow. When unsure, it writes.
-//! The analysis is costly: call it only for a finding about to be reported.
+//!
+//! The same walk, with one list of calls known to read, answers AUTH001's narrower question of
+//! a handler that only reads the request and answers it (an echo service's `POST /post`):
+//! [`only_answers`]. The analysis is costly: call it only for a finding about to be reported.
 
 use crate::helpers::is_logging_call;
 use crate::untrusted::resolve_callee;
-use routewarden_model::ProjectModel;
 use routewarden_model::apps::{RouteDecl, class_of_method, find_method};
+use routewarden_model::{ProjectModel, SourceModule, target_names};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, OtherKind, Stmt};
 
 /// How deep project calls are followed.
@@ -22,8 +25,10 @@ const MAX_DEPTH: u32 = 4;
 /// How many project functions one handler's judgement may read.
 const MAX_FUNCTIONS: usize = 32;
 
-/// Calls of the outside world that only read, compute or answer, by qualified name.
-const READ_CALLS: &[&str] = &[
+/// Calls of the outside world that only convert a value, read a setting or build a response,
+/// by qualified name: all an answer ([`only_answers`]) may call, beside [`ANSWER_PREFIXES`].
+/// Each entry of this list and the three below stands once; the writes walk accepts all four.
+const ANSWER_CALLS: &[&str] = &[
     "builtins.str",
     "builtins.int",
     "builtins.float",
@@ -38,24 +43,56 @@ const READ_CALLS: &[&str] = &[
     "builtins.sorted",
     "builtins.reversed",
     "builtins.map",
-    "builtins.filter",
     "builtins.all",
     "builtins.any",
     "builtins.isinstance",
-    "builtins.issubclass",
     "builtins.hasattr",
     "builtins.getattr",
-    "builtins.callable",
     "builtins.min",
     "builtins.max",
     "builtins.sum",
     "builtins.abs",
     "builtins.round",
-    "builtins.divmod",
     "builtins.zip",
     "builtins.enumerate",
     "builtins.range",
     "builtins.repr",
+    "json.loads",
+    "json.dumps",
+    "flask.jsonify",
+    "flask.json.jsonify",
+    "flask.json.dumps",
+    "flask.json.loads",
+    "flask.make_response",
+    "flask.Response",
+    "flask.current_app.config.get",
+    "os.getenv",
+    "os.environ.get",
+    "fastapi.responses.JSONResponse",
+    "fastapi.responses.PlainTextResponse",
+    "fastapi.responses.Response",
+    "starlette.responses.JSONResponse",
+    "starlette.responses.PlainTextResponse",
+    "starlette.responses.Response",
+];
+
+/// Modules and objects of the outside world whose every function only reads the request,
+/// converts or parses.
+const ANSWER_PREFIXES: &[&str] = &[
+    "flask.request.",
+    "flask.globals.request.",
+    "urllib.parse.",
+    "six.moves.urllib.parse.",
+    "base64.",
+    "werkzeug.datastructures.",
+];
+
+/// Further calls of the outside world that only read, compute or answer, by qualified name.
+const READ_CALLS: &[&str] = &[
+    "builtins.filter",
+    "builtins.issubclass",
+    "builtins.callable",
+    "builtins.divmod",
     "builtins.format",
     "builtins.ord",
     "builtins.chr",
@@ -67,20 +104,11 @@ const READ_CALLS: &[&str] = &[
     "builtins.print",
     "builtins.object",
     "builtins.super",
-    "json.loads",
-    "json.dumps",
-    "flask.jsonify",
-    "flask.json.jsonify",
-    "flask.json.dumps",
-    "flask.json.loads",
     "flask.render_template",
     "flask.render_template_string",
     "flask.url_for",
     "flask.abort",
     "flask.redirect",
-    "flask.make_response",
-    "flask.Response",
-    "flask.current_app.config.get",
     "flask.send_file",
     "flask.send_from_directory",
     "sqlalchemy.select",
@@ -94,8 +122,6 @@ const READ_CALLS: &[&str] = &[
     "sqlalchemy.sql.expression.select",
     "sqlalchemy.future.select",
     "sqlmodel.select",
-    "os.getenv",
-    "os.environ.get",
     "os.listdir",
     "os.scandir",
     "os.stat",
@@ -108,21 +134,16 @@ const READ_CALLS: &[&str] = &[
     "html.escape",
 ];
 
-/// Modules and objects of the outside world whose every function only reads or computes.
+/// Further modules and objects of the outside world whose every function only reads or
+/// computes.
 const READ_PREFIXES: &[&str] = &[
-    "flask.request.",
-    "flask.globals.request.",
     "werkzeug.exceptions.",
-    "werkzeug.datastructures.",
     "fastapi.HTTPException",
     "fastapi.exceptions.",
     "fastapi.responses.",
     "starlette.responses.",
     "starlette.exceptions.",
     "sqlalchemy.func.",
-    "urllib.parse.",
-    "six.moves.urllib.parse.",
-    "base64.",
     "binascii.",
     "hashlib.",
     "re.",
@@ -142,7 +163,7 @@ const READ_PREFIXES: &[&str] = &[
     "logging.",
 ];
 
-/// Calls among [`READ_CALLS`] that read the application's data (its files), not only
+/// Calls of [`READ_CALLS`] that read the application's data (its files), not only
 /// compute, answer or read the request or a setting.
 const DATA_READS: &[&str] = &[
     "flask.send_file",
@@ -321,11 +342,7 @@ pub fn handler_writes_nothing<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>
     {
         return false;
     }
-    let mut walk = Walk {
-        model,
-        visited: vec![handler as *const Function],
-        reads: false,
-    };
+    let mut walk = Walk::new(model, Question::Writes, handler);
     // `db: Session = Depends(get_db)`: a dependency runs code of its own before the handler.
     for p in &handler.params {
         for e in p.default.iter().chain(p.annotation.iter()) {
@@ -362,25 +379,60 @@ pub fn handler_writes_nothing<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>
     {
         return false;
     }
-    let mut frame = Frame {
-        file,
-        function: handler,
-        class,
-        fresh: Vec::new(),
-        self_fresh: false,
-    };
+    let mut frame = Frame::new(file, handler, class);
     // A handler that reads none of the application's data (`return {"ok": True}`, `pass`,
     // an echo of the request) is a sketch's stand-in for the write its method announces, not
     // a query.
     walk.block(&handler.body, &mut frame, 0) && walk.reads
 }
 
+/// What the walk asks of a handler besides whether it changes anything.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Question {
+    /// [`handler_writes_nothing`]: project code followed through classes and bases, the
+    /// application's data read (and noted), only values the function built changed.
+    Writes,
+    /// [`only_answers`]: no parameter read, no project object's method, helpers followed three
+    /// calls deep; what the request gave is the function's own, and reading it is noted.
+    Answers,
+}
+
+/// Whether the route's handler only reads the request and answers, through project helpers
+/// too (`return jsonify(get_dict("args", "form"))` with `get_dict` building a dict from
+/// `request`): whatever its method, it changes nothing on the server. Every call must be a
+/// read of the request, a call known to read (not the application's files), a method of a
+/// value the function built itself, or a project function or class that passes the same test
+/// (three calls deep at most); every assignment binds a local or changes a value the function
+/// built. The handler reads none of its parameters (a path value would address an object).
+/// Gives whether the request is read (an echo); `None` when anything else happens.
+pub fn only_answers<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>) -> Option<bool> {
+    let handler = route.handler;
+    let file = route.handler_file;
+    let mut frame = Frame::new(file, handler, None);
+    frame.request = crate::helpers::starlette_request_params(&model.files[file].imports, handler);
+    frame.forbidden = handler
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| !matches!(*n, "self" | "cls") && !frame.request.contains(n))
+        .collect();
+    let mut walk = Walk::new(model, Question::Answers, handler);
+    walk.block(&handler.body, &mut frame, 0)
+        .then_some(walk.reads_request)
+}
+
+/// The request object of a Flask-like framework, read as a global.
+const REQUEST_GLOBALS: &[&str] = &["flask.request", "flask.globals.request", "quart.request"];
+
 struct Walk<'a> {
     model: &'a ProjectModel,
+    question: Question,
     /// Functions already judged or being judged (a recursion is taken as judged).
     visited: Vec<*const Function>,
     /// Whether the application's data is read (not only the request), or another service.
     reads: bool,
+    /// Whether the request is read ([`Question::Answers`]).
+    reads_request: bool,
 }
 
 /// The function being read.
@@ -390,31 +442,54 @@ struct Frame<'a> {
     /// The class whose method this is, for `self.method(...)`.
     class: Option<(usize, &'a Class)>,
     /// Locals bound to values the function built (a literal, a comprehension, a new
-    /// container): changing them changes nothing that outlives the call.
+    /// container; for [`Question::Answers`] also what the request gave and a helper's
+    /// parameters): changing them changes nothing that outlives the call.
     fresh: Vec<&'a str>,
     /// `self` is the object being built (a constructor the function's caller called).
     self_fresh: bool,
+    /// The handler's parameters, when reading one addresses an object.
+    forbidden: Vec<&'a str>,
+    /// The handler's Starlette request parameters (`request: Request`).
+    request: Vec<&'a str>,
+}
+
+impl<'a> Frame<'a> {
+    fn new(file: usize, function: &'a Function, class: Option<(usize, &'a Class)>) -> Self {
+        Frame {
+            file,
+            function,
+            class,
+            fresh: Vec::new(),
+            self_fresh: false,
+            forbidden: Vec::new(),
+            request: Vec::new(),
+        }
+    }
 }
 
 impl<'a> Walk<'a> {
+    fn new(model: &'a ProjectModel, question: Question, handler: &'a Function) -> Self {
+        Walk {
+            model,
+            question,
+            visited: vec![handler as *const Function],
+            reads: false,
+            reads_request: false,
+        }
+    }
+
     fn block(&mut self, body: &'a [Stmt], frame: &mut Frame<'a>, depth: u32) -> bool {
         body.iter().all(|s| self.stmt(s, frame, depth))
     }
 
     fn stmt(&mut self, stmt: &'a Stmt, frame: &mut Frame<'a>, depth: u32) -> bool {
+        let answers = self.question == Question::Answers;
         match stmt {
             // A nested function is judged where it is defined, as if it ran.
-            Stmt::FunctionDef(f) => {
-                let mut inner = Frame {
-                    file: frame.file,
-                    function: f,
-                    class: frame.class,
-                    fresh: Vec::new(),
-                    self_fresh: false,
-                };
+            Stmt::FunctionDef(f) if !answers => {
+                let mut inner = Frame::new(frame.file, f, frame.class);
                 f.decorators.is_empty() && self.block(&f.body, &mut inner, depth)
             }
-            Stmt::ClassDef(_) => false,
             Stmt::Return { value, .. } => value.as_ref().is_none_or(|v| self.expr(v, frame, depth)),
             Stmt::Raise { exc, cause, .. } => {
                 exc.as_ref().is_none_or(|v| self.expr(v, frame, depth))
@@ -423,7 +498,7 @@ impl<'a> Walk<'a> {
             Stmt::Expr { value, .. } => value.is_string_literal() || self.expr(value, frame, depth),
             Stmt::Assign { targets, value, .. } => {
                 let Some(value) = value else {
-                    return true;
+                    return !answers;
                 };
                 if !self.expr(value, frame, depth) {
                     return false;
@@ -433,21 +508,21 @@ impl<'a> Walk<'a> {
                     (
                         ExprKind::Tuple(names) | ExprKind::List(names),
                         ExprKind::Tuple(values) | ExprKind::List(values),
-                    ) if names.len() == values.len() => {
+                    ) if !answers && names.len() == values.len() => {
                         names.iter().zip(values.iter()).all(|(n, v)| {
                             let fresh = self.fresh_value(v, frame);
                             self.target(n, frame, fresh, depth)
                         })
                     }
                     _ => {
-                        let fresh = self.fresh_value(value, frame);
+                        let fresh = self.own_value(value, frame);
                         self.target(t, frame, fresh, depth)
                     }
                 })
             }
             Stmt::AugAssign { target, value, .. } => {
                 // `total += n` on a local keeps what it was; on a part, the part's owner counts.
-                let fresh = target.as_name().is_some_and(|n| frame.fresh.contains(&n));
+                let fresh = answers || target.as_name().is_some_and(|n| frame.fresh.contains(&n));
                 self.expr(value, frame, depth) && self.target(target, frame, fresh, depth)
             }
             Stmt::If {
@@ -467,13 +542,17 @@ impl<'a> Walk<'a> {
                 orelse,
                 ..
             } => {
-                // The loop's names hold what it iterates, which the function may not own.
+                // The loop's names hold what it iterates, which the function may not own; an
+                // answer owns them when it iterates what it built or the request.
                 self.expr(iter, frame, depth)
-                    && self.target(target, frame, false, depth)
+                    && {
+                        let fresh = answers && self.built_or_request(iter, frame);
+                        self.target(target, frame, fresh, depth)
+                    }
                     && self.block(body, frame, depth)
                     && self.block(orelse, frame, depth)
             }
-            Stmt::With { items, body, .. } => {
+            Stmt::With { items, body, .. } if !answers => {
                 items.iter().all(|i| {
                     self.expr(&i.context, frame, depth)
                         && i.target
@@ -496,29 +575,38 @@ impl<'a> Walk<'a> {
                     && self.block(orelse, frame, depth)
                     && self.block(finalbody, frame, depth)
             }
-            Stmt::Match { subject, cases, .. } => {
+            Stmt::Match { subject, cases, .. } if !answers => {
                 self.expr(subject, frame, depth)
                     && cases.iter().all(|c| self.block(c, frame, depth))
             }
             Stmt::Import { .. } | Stmt::ImportFrom { .. } => true,
-            Stmt::Other { kind, .. } => *kind == OtherKind::Inert,
+            // `pass`, `assert`; an answer's `del` of a local.
+            Stmt::Other { kind, .. } => answers || *kind == OtherKind::Inert,
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::With { .. } | Stmt::Match { .. } => {
+                false
+            }
         }
     }
 
     /// An assignment target: a local, or a part of a value the function built.
     fn target(&mut self, t: &'a Expr, frame: &mut Frame<'a>, fresh: bool, depth: u32) -> bool {
+        let answers = self.question == Question::Answers;
         match &t.kind {
             ExprKind::Name(n) => {
+                // A module global written under `global` (an answer's `global` passes).
+                if answers && self.model.files[frame.file].top_level(n).is_some() {
+                    return false;
+                }
                 frame.fresh.retain(|f| f != n);
                 if fresh {
                     frame.fresh.push(n);
                 }
                 true
             }
-            ExprKind::Tuple(items) | ExprKind::List(items) => {
-                items.iter().all(|i| self.target(i, frame, false, depth))
-            }
-            ExprKind::Starred(inner) => self.target(inner, frame, false, depth),
+            ExprKind::Tuple(items) | ExprKind::List(items) => items
+                .iter()
+                .all(|i| self.target(i, frame, answers && fresh, depth)),
+            ExprKind::Starred(inner) if !answers => self.target(inner, frame, false, depth),
             ExprKind::Attribute { value, .. } => self.owned(value, frame),
             ExprKind::Subscript { value, slice } => {
                 self.owned(value, frame) && self.expr(slice, frame, depth)
@@ -551,15 +639,9 @@ impl<'a> Walk<'a> {
         let held = if root == "self" {
             !frame.self_fresh
         } else if module.imports.get(root).is_some() {
-            let mut head = e;
-            loop {
-                head = match &head.kind {
-                    ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => value,
-                    ExprKind::Call(c) => &c.func,
-                    _ => break,
-                };
-            }
-            model.project_definition(frame.file, head).is_some()
+            model
+                .project_definition(frame.file, chain_head(e))
+                .is_some()
         } else {
             module.top_level(root).is_some()
         };
@@ -631,13 +713,84 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// An expression whose calls all change nothing.
+    /// Whether the value a local is bound to is the function's own (see [`Frame::fresh`]).
+    fn own_value(&self, value: &Expr, frame: &Frame) -> bool {
+        if self.question == Question::Writes {
+            return self.fresh_value(value, frame);
+        }
+        // `x = OTHER` aliases module state, and what a project function or class answers
+        // (`finder = JobFinder(id)`) may be an object whose methods write: the name reads it,
+        // but is not the function's own value. Parts of module state
+        // (`current_app.extensions["services"]`) are not either.
+        match &value.kind {
+            ExprKind::Name(_) => false,
+            ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
+                self.built_or_request(value, frame)
+            }
+            // A response the function makes (`app.make_response("")`) is its own.
+            ExprKind::Call(c) if c.func.last_name() == Some("make_response") => true,
+            ExprKind::Call(c) => {
+                self.model
+                    .resolve_definition(frame.file, &c.func)
+                    .is_none_or(|(_, def, _)| def.is_none())
+                    && (c.func.as_name().is_some() || self.built_or_request(value, frame))
+            }
+            _ => true,
+        }
+    }
+
+    /// An expression rooted in the function's own values or the request.
+    fn built_or_request(&self, e: &Expr, frame: &Frame) -> bool {
+        let imports = &self.model.files[frame.file].imports;
+        let root = chain_head(e);
+        match &root.kind {
+            ExprKind::Name(n) if frame.request.contains(&n.as_str()) => {
+                reads_request_data(e, &frame.request)
+            }
+            ExprKind::Name(n) => {
+                frame.fresh.contains(&n.as_str()) || imports.resolves_to(root, REQUEST_GLOBALS)
+            }
+            _ => true,
+        }
+    }
+
+    /// An expression whose calls all change nothing; for an answer, one that reads no
+    /// parameter and no value of the path.
     fn expr(&mut self, e: &'a Expr, frame: &Frame<'a>, depth: u32) -> bool {
+        let answers = self.question == Question::Answers;
+        let model = self.model;
+        let imports = &model.files[frame.file].imports;
         let mut calls: Vec<&Call> = Vec::new();
-        let mut reads = false;
+        // Names bound inside comprehensions are the comprehension's own.
+        let mut bound: Vec<&str> = Vec::new();
+        let (mut reads, mut reads_request, mut ok) = (false, false, true);
         e.any(&mut |x| {
             match &x.kind {
                 ExprKind::Call(c) => calls.push(c),
+                ExprKind::Comprehension { generators, .. } if answers => {
+                    for g in generators.iter() {
+                        bound.extend(target_names(&g.target));
+                    }
+                }
+                ExprKind::Name(n) if answers => {
+                    if frame.forbidden.contains(&n.as_str()) {
+                        ok = false;
+                    } else if frame.request.contains(&n.as_str())
+                        || imports.resolves_to(x, REQUEST_GLOBALS)
+                    {
+                        reads_request = true;
+                    }
+                }
+                ExprKind::Named { .. } | ExprKind::Yield(_) | ExprKind::Lambda(_) if answers => {
+                    ok = false;
+                }
+                // The path's values read from the request (`request.path_params["id"]`,
+                // Flask's `request.view_args`) address an object, as a parameter would.
+                ExprKind::Attribute { value, attr } if answers => {
+                    ok &= !(matches!(attr.as_str(), "path_params" | "view_args")
+                        && (value.as_name().is_some_and(|n| frame.request.contains(&n))
+                            || imports.resolves_to(value, REQUEST_GLOBALS)));
+                }
                 // `worker.context_len`, `request.form["q"]`: a value from outside the function.
                 // Not a module constant (`const.RESULTS["OK"]`): a fixed answer.
                 ExprKind::Attribute { value, attr } => {
@@ -645,17 +798,21 @@ impl<'a> Walk<'a> {
                         && !constant_name(attr)
                         && self.stored(value, frame);
                 }
-                ExprKind::Subscript { value, .. } => {
+                ExprKind::Subscript { value, .. } if !answers => {
                     reads |= value
                         .as_name()
                         .is_some_and(|n| !constant_name(n) && self.stored(value, frame));
                 }
                 _ => {}
             }
-            false
+            !ok
         });
         self.reads |= reads;
-        calls.into_iter().all(|c| self.call(c, frame, depth))
+        self.reads_request |= reads_request;
+        ok && calls.into_iter().all(|c| match self.question {
+            Question::Writes => self.call(c, frame, depth),
+            Question::Answers => self.answer_call(c, frame, &bound, depth),
+        })
     }
 
     fn call(&mut self, call: &'a Call, frame: &Frame<'a>, depth: u32) -> bool {
@@ -697,9 +854,7 @@ impl<'a> Walk<'a> {
                     self.reads = true;
                     return opens_for_reading(call);
                 }
-                if READ_CALLS.contains(&q.as_str())
-                    || READ_PREFIXES.iter().any(|p| q.starts_with(p))
-                {
+                if listed_read(&q, false) {
                     self.reads |= DATA_READS.contains(&q.as_str());
                     return true;
                 }
@@ -709,21 +864,141 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        // A builtin by its bare name (not every builtin has a qualified name in the import
-        // tables).
-        if let Some(n) = func.as_name()
-            && imports.get(n).is_none()
-            && module.top_level(n).is_none()
-            && READ_CALLS
-                .iter()
-                .any(|q| q.strip_prefix("builtins.") == Some(n))
-        {
-            return true;
-        }
-        if is_logging_call(module, call) {
+        if bare_read_builtin(module, func, false) || is_logging_call(module, call) {
             return true;
         }
         self.method_call(call, frame, depth)
+    }
+
+    /// A call in a handler that only answers: a read of the request, a call known to read
+    /// (below [`READ_CALLS`], not of the application's files), a method of a value the
+    /// function built, or a project function or class passing the same test (three calls
+    /// deep at most).
+    fn answer_call(
+        &mut self,
+        call: &'a Call,
+        frame: &Frame<'a>,
+        bound: &[&str],
+        depth: u32,
+    ) -> bool {
+        let model = self.model;
+        let file = frame.file;
+        let module = &model.files[file];
+        let imports = &module.imports;
+        if let Some(q) = imports.resolve(&call.func) {
+            self.reads_request |= reads_request_global(&q);
+            let shadowed = call
+                .func
+                .as_name()
+                .is_some_and(|n| module.top_level(n).is_some());
+            if !shadowed && listed_read(&q, true) {
+                return true;
+            }
+        }
+        // `await request.json()`, `request.headers.get(...)` on a Starlette request; not
+        // `request.app.state.store.append(...)`.
+        if call
+            .func
+            .root_name()
+            .is_some_and(|r| frame.request.contains(&r))
+        {
+            return reads_request_data(&call.func, &frame.request);
+        }
+        if bare_read_builtin(module, &call.func, true) {
+            return true;
+        }
+        // A method of a value the function built, of a literal (`b"".join(...)`), or of a
+        // comprehension's own name.
+        if let ExprKind::Attribute { value, attr } = &call.func.kind {
+            // A file the caller uploaded writes itself to disk (`request.files["f"].save(p)`).
+            if attr == "save" {
+                return false;
+            }
+            // A method of what a conversion answered, a new string or container
+            // (`b"".join(parts).decode()`, `json.dumps(d).encode()`).
+            if let ExprKind::Call(inner) = &value.kind
+                && answers_new_value(module, &inner.func)
+            {
+                return true;
+            }
+            match value.root_name() {
+                Some(r) if frame.fresh.contains(&r) || bound.contains(&r) => return true,
+                None if !matches!(value.kind, ExprKind::Call(_)) => return true,
+                // `app.make_response("")` on the Flask application.
+                Some(r) if attr == "make_response" => {
+                    if matches!(module.top_level(r), Some(Stmt::Assign { value: Some(v), .. })
+                        if v.as_call().is_some_and(|c| imports.resolves_to(&c.func, &["flask.Flask"])))
+                    {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A project function, or a project class's constructor, judged the same way.
+        if depth >= 3 || self.visited.len() >= 24 {
+            return false;
+        }
+        // The callee takes its parameters for its own values: module state handed to it
+        // (`remember(NOTES, value)`) is not.
+        let module_state = |a: &Expr| {
+            let mut root = a;
+            while let ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } =
+                &root.kind
+            {
+                root = value;
+            }
+            root.as_name().is_some_and(|r| {
+                !frame.fresh.contains(&r)
+                    && !bound.contains(&r)
+                    && !frame.request.contains(&r)
+                    && (module.top_level(r).is_some() || imports.get(r).is_some())
+                    && !REQUEST_GLOBALS.iter().any(|g| imports.get(r) == Some(*g))
+            })
+        };
+        if call.argument_values().any(module_state) {
+            return false;
+        }
+        let (f, def) = if let Some((f, def, _)) = resolve_callee(model, file, &call.func) {
+            (f, def)
+        } else if let Some((f, Some(Stmt::ClassDef(class)), _)) =
+            model.resolve_definition(file, &call.func)
+        {
+            match class.body.iter().find_map(|s| match s {
+                Stmt::FunctionDef(m) if m.name == "__init__" => Some(m.as_ref()),
+                _ => None,
+            }) {
+                Some(init) => (f, init),
+                // A subclass of a plain container with no constructor of its own.
+                None => {
+                    return class.bases.iter().all(|b| {
+                        model.files[f]
+                            .imports
+                            .resolves_to(b, &["builtins.dict", "builtins.list", "builtins.object"])
+                    });
+                }
+            }
+        } else {
+            return false;
+        };
+        if def.is_async || !def.decorators.is_empty() {
+            return false;
+        }
+        let key = def as *const Function;
+        if self.visited.contains(&key) {
+            return true;
+        }
+        self.visited.push(key);
+        // A helper's parameters hold what its caller passed: values the caller was allowed.
+        // Not `self`: its methods are judged, not taken on trust.
+        let mut inner = Frame::new(f, def, None);
+        inner.fresh = def
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .filter(|n| !matches!(*n, "self" | "cls"))
+            .collect();
+        self.block(&def.body, &mut inner, depth + 1)
     }
 
     /// `receiver.method(...)`: a method of a value the function built, of a project object
@@ -856,13 +1131,8 @@ impl<'a> Walk<'a> {
             return false;
         }
         self.visited.push(key);
-        let mut frame = Frame {
-            file,
-            function: def,
-            class,
-            fresh: Vec::new(),
-            self_fresh,
-        };
+        let mut frame = Frame::new(file, def, class);
+        frame.self_fresh = self_fresh;
         self.block(&def.body, &mut frame, depth)
     }
 }
@@ -992,5 +1262,107 @@ fn asks_only(qualified: &str, call: &Call) -> bool {
         "get" | "head" | "options" => true,
         "post" => !sends,
         _ => false,
+    }
+}
+
+/// A call of the outside world known to only read, compute or answer, by qualified name; for
+/// an answer, only one of [`ANSWER_CALLS`] and [`ANSWER_PREFIXES`].
+fn listed_read(q: &str, answers: bool) -> bool {
+    ANSWER_CALLS.contains(&q)
+        || ANSWER_PREFIXES.iter().any(|p| q.starts_with(p))
+        || !answers && (READ_CALLS.contains(&q) || READ_PREFIXES.iter().any(|p| q.starts_with(p)))
+}
+
+/// A builtin [`listed_read`] by its bare name (not every builtin has a qualified name in the
+/// import tables).
+fn bare_read_builtin(module: &SourceModule, func: &Expr, answers: bool) -> bool {
+    func.as_name().is_some_and(|n| {
+        let builtin = |q: &&str| q.strip_prefix("builtins.") == Some(n);
+        module.imports.get(n).is_none()
+            && module.top_level(n).is_none()
+            && (ANSWER_CALLS.iter().any(builtin) || !answers && READ_CALLS.iter().any(builtin))
+    })
+}
+
+/// Whether a chain on a Starlette request parameter reads what the caller sent: its body
+/// (`request.json()`, `body()`, `form()`) or a value of this request alone (`headers`,
+/// `query_params`, `cookies`, `url`, `client`, `method`), not the application and state it
+/// reaches (`request.app.state`, `request.session`, `request.scope`).
+fn reads_request_data(e: &Expr, request: &[&str]) -> bool {
+    // The attribute right after the request's name, and whether it is called directly.
+    let mut first: Option<&str> = None;
+    let mut called = false;
+    let mut cur = e;
+    loop {
+        match &cur.kind {
+            ExprKind::Attribute { value, attr } => {
+                if value.as_name().is_some() {
+                    first = Some(attr);
+                }
+                cur = value;
+            }
+            ExprKind::Subscript { value, .. } => cur = value,
+            ExprKind::Call(call) => {
+                if let ExprKind::Attribute { value, .. } = &call.func.kind
+                    && value.as_name().is_some()
+                {
+                    called = true;
+                }
+                cur = &call.func;
+            }
+            ExprKind::Name(n) => {
+                if !request.contains(&n.as_str()) {
+                    return false;
+                }
+                break;
+            }
+            _ => return false,
+        }
+    }
+    // `request.json` itself, as the callee being judged, is a body read.
+    let direct_method =
+        matches!(&e.kind, ExprKind::Attribute { value, .. } if value.as_name().is_some());
+    match first {
+        None => false,
+        Some("json" | "body" | "form") => called || direct_method,
+        Some(a) => matches!(
+            a,
+            "headers" | "query_params" | "cookies" | "url" | "base_url" | "client" | "method"
+        ),
+    }
+}
+
+/// A callee that answers a new value of its own: a method of a literal (`b"".join`), a
+/// conversion (`json.dumps`, `base64.b64encode`, `str`). Not a request read: what it answers
+/// (an uploaded file) may have methods that write.
+fn answers_new_value(module: &SourceModule, func: &Expr) -> bool {
+    if let ExprKind::Attribute { value, .. } = &func.kind
+        && value.root_name().is_none()
+        && !matches!(value.kind, ExprKind::Call(_))
+    {
+        return true;
+    }
+    bare_read_builtin(module, func, true)
+        || module
+            .imports
+            .resolve(func)
+            .is_some_and(|q| listed_read(&q, true) && !reads_request_global(&q))
+}
+
+/// A qualified name below a Flask-like framework's request object (`flask.request.get_json`).
+fn reads_request_global(q: &str) -> bool {
+    REQUEST_GLOBALS
+        .iter()
+        .any(|r| q.strip_prefix(r).is_some_and(|rest| rest.starts_with('.')))
+}
+
+/// The head of a chain of attributes, items and calls (`db` of `db.session.query(User)[0]`).
+fn chain_head(mut e: &Expr) -> &Expr {
+    loop {
+        e = match &e.kind {
+            ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => value,
+            ExprKind::Call(c) => &c.func,
+            _ => return e,
+        };
     }
 }

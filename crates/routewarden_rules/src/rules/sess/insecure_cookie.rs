@@ -404,7 +404,7 @@ fn override_flags(cx: &FileContext, receiver: &Expr) -> Vec<&'static str> {
         Some(Some((file, Some(Stmt::ClassDef(class)), _))) => Some((file, class.as_ref())),
         // Built explicitly from a class of a library: that class's own `set_cookie`.
         Some(Some((_, None, Some(q)))) if q.ends_with("Response") => None,
-        _ => installed_response_class(cx),
+        _ => cx.surface.apps.installed_response_class(),
     };
     let Some((file, class)) = class else {
         return Vec::new();
@@ -459,49 +459,6 @@ fn override_flags(cx: &FileContext, receiver: &Expr) -> Vec<&'static str> {
         }
     }
     filled
-}
-
-/// The project class installed as the application's response class (`app.response_class =
-/// OctoPrintFlaskResponse`, or `response_class = ...` in a `Flask` subclass), when the project
-/// installs exactly one.
-fn installed_response_class<'m>(
-    cx: &FileContext<'m>,
-) -> Option<(usize, &'m routewarden_python::ast::Class)> {
-    let model = cx.model;
-    let mut found: Option<(usize, &'m routewarden_python::ast::Class)> = None;
-    for (file, module) in model.files.iter().enumerate() {
-        if !module.may_mention("response_class") || is_test_file(module) {
-            continue;
-        }
-        let mut other = false;
-        routewarden_model::security::walk_all_stmts(module.body(), &mut |stmt| {
-            let Stmt::Assign {
-                targets,
-                value: Some(value),
-                ..
-            } = stmt
-            else {
-                return;
-            };
-            if !targets
-                .iter()
-                .any(|t| t.last_name() == Some("response_class"))
-            {
-                return;
-            }
-            match model.resolve_definition(file, value) {
-                Some((f, Some(Stmt::ClassDef(class)), _)) => match found {
-                    Some((g, c)) if g != f || !std::ptr::eq(c, class.as_ref()) => other = true,
-                    _ => found = Some((f, class.as_ref())),
-                },
-                _ => other = true,
-            }
-        });
-        if other {
-            return None;
-        }
-    }
-    found
 }
 
 /// A flag read from a settings object whose field defaults to off (`httponly=
