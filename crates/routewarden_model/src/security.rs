@@ -17610,7 +17610,10 @@ def run():
     fn a_middleware_refusal_answered_in_except() {
         let case = |path| {
             routes(&[
-                auth001_fixture!("middleware_refusal_answered_in_except", "chatapi/__init__.py"),
+                auth001_fixture!(
+                    "middleware_refusal_answered_in_except",
+                    "chatapi/__init__.py"
+                ),
                 auth001_fixture!("middleware_refusal_answered_in_except", "chatapi/config.py"),
                 path,
             ])
