@@ -2248,7 +2248,8 @@ impl<'a> Judge<'a, '_> {
         let key = (file, function.span.start);
         let known = self.hook_memo.borrow_mut().get(&key).copied();
         let v = known.unwrap_or_else(|| {
-            let mut v = self.body_verdict(file, &function.body, 0);
+            let ctx = self.enclosing_instance(file, function);
+            let mut v = self.body_verdict_in(file, &function.body, 0, ctx, false);
             for d in &function.decorators {
                 if let Some(dv) = self.auth_decorator(file, &[], d) {
                     // A decorator that refuses only under a setting guards the hook so too.
@@ -2289,6 +2290,29 @@ impl<'a> Judge<'a, '_> {
             checks_role: v.checks_role,
             condition: condition.or_else(|| self.switch_condition(&v)),
         });
+    }
+
+    /// The instance whose method defines a hook (`@self.app.middleware("http")` on a function
+    /// nested in `def register_authorization(self):`): `self.get_username(request)` in the
+    /// hook runs that class's method. `None` for a hook that is itself a method.
+    fn enclosing_instance(&self, file: usize, function: &'a Function) -> Option<SelfCtx<'a>> {
+        if function.params.first().is_some_and(|p| p.name == "self") {
+            return None;
+        }
+        let body = self.model.files[file].body();
+        let mut scope = Vec::new();
+        functions_enclosing(body, function.span, &mut scope);
+        let method = scope
+            .iter()
+            .rev()
+            .find(|f| !std::ptr::eq(**f, function))
+            .copied()?;
+        method.params.first().filter(|p| p.name == "self")?;
+        Some(SelfCtx {
+            file,
+            class: innermost_class(body, method.span)?,
+            current: Some(method),
+        })
     }
 
     /// Which requests a guard (a `before_request` hook, an HTTP middleware's function, a
@@ -3380,13 +3404,7 @@ impl<'a> Judge<'a, '_> {
                 }
                 // A constant-time comparison compares what the caller presented.
                 ExprKind::Call(call)
-                    if call.func.last_name() == Some("compare_digest")
-                        && self.model.files[file]
-                            .imports
-                            .resolve(&call.func)
-                            .is_some_and(|q| {
-                                q == "hmac.compare_digest" || q == "secrets.compare_digest"
-                            }) =>
+                    if is_constant_time_compare(&self.model.files[file].imports, call) =>
                 {
                     request = true;
                 }
@@ -6369,6 +6387,7 @@ impl<'a> Judge<'a, '_> {
         }
         let switched = self.switched_guard_calls(file, body);
         let mut early: Option<Option<(u32, Switch)>> = None;
+        let mut branches: Option<Vec<(u32, u32, Switch)>> = None;
         for summary in self.call_summary(file, body).iter() {
             let call = summary.call;
             // `if config.auth_enabled: return auth.login_required(view)(...)` with `else:
@@ -6479,6 +6498,20 @@ impl<'a> Judge<'a, '_> {
                 let (end, s) = (*early.get_or_insert_with(|| self.early_switch(file, body)))?;
                 (call.func.span.start >= end).then_some(s)
             });
+            // `if AppConfig.api_key is not None: user = await self.check(request)`: see
+            // [`Judge::setting_branches`].
+            let switch = switch.or_else(|| {
+                if !local.authenticates {
+                    return None;
+                }
+                let at = call.func.span.start;
+                branches
+                    .get_or_insert_with(|| self.setting_branches(file, body))
+                    .iter()
+                    .rev()
+                    .find(|(start, end, _)| (*start..=*end).contains(&at))
+                    .map(|(_, _, s)| *s)
+            });
             match switch {
                 Some(sw) if local.authenticates => {
                     if local.switch.is_none() {
@@ -6491,6 +6524,63 @@ impl<'a> Judge<'a, '_> {
             }
         }
         v
+    }
+
+    /// The bodies of the `if`s of `body` (nested ones after those enclosing them) whose test
+    /// is a server setting, or an `and` with a setting conjunct, and whose `else` does not
+    /// refuse: a guard called there (`if request.method != "OPTIONS" and AppConfig.api_key is
+    /// not None: await self.check(request)`, then `return await call_next(request)`) runs
+    /// only while the setting holds. Each as the span of the body and the switch.
+    fn setting_branches(&self, file: usize, body: &'a [Stmt]) -> Vec<(u32, u32, Switch)> {
+        let mut out = Vec::new();
+        // In a handler or a dependency, an `if` around a check more often picks the data or
+        // the caller it is about than the server's mode.
+        if !self.hook_bodies.contains(&(body.as_ptr() as usize)) {
+            return out;
+        }
+        walk_all_stmts(body, &mut |stmt| {
+            let Stmt::If {
+                test,
+                body: then,
+                orelse,
+                ..
+            } = stmt
+            else {
+                return;
+            };
+            let (Some(first), Some(last)) = (then.first(), then.last()) else {
+                return;
+            };
+            if self.branch_refuses(file, body, orelse) {
+                return;
+            }
+            // `AppConfig.api_key is not None` reads the server's key (an attribute of a settings
+            // object), `api_key is not None` on a local the caller's.
+            let setting = |v: &Expr| {
+                self.is_server_switch(file, body, v)
+                    && (!(matches!(v.kind, ExprKind::Compare { .. })
+                        && (mentions_identity(v) || mentions_role(v)))
+                        || self.reads_configuration(file, v, false))
+                    || self.configured_setting_test(file, body, v)
+            };
+            let switch_test = match &test.kind {
+                ExprKind::BoolOp {
+                    op: BoolOp::And,
+                    values,
+                } => values.iter().find(|v| setting(v)),
+                _ => setting(test).then_some(test),
+            };
+            if let Some(t) = switch_test {
+                let switch = Switch {
+                    file,
+                    test: t.span,
+                    negated: false,
+                    parameter: false,
+                };
+                out.push((first.span().start, last.span().end, switch));
+            }
+        });
+        out
     }
 
     /// Calls made only in one branch of an `if` on a setting whose other branch calls the
@@ -12288,6 +12378,15 @@ fn names_settings(name: &str) -> bool {
         lower
             .strip_suffix(w)
             .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
+            // `AppConfig`, `ServerSettings`: the last word of a CamelCase name.
+            || lower.len() > w.len()
+                && lower.ends_with(w)
+                && name
+                    .get(name.len() - w.len()..)
+                    .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_uppercase()))
+                && name
+                    .get(..name.len() - w.len())
+                    .is_some_and(|rest| rest.ends_with(|c: char| c.is_ascii_lowercase()))
     })
 }
 
@@ -13988,6 +14087,8 @@ fn verdict_of_identity_check(
         found |= binds
             && value.as_call().is_some_and(|c| {
                 from_session(c)
+                    // `is_correct_password = secrets.compare_digest(password, expected)`.
+                    || is_constant_time_compare(imports, c)
                     || c.func.last_name().is_some_and(|n| {
                         let lower = n.to_ascii_lowercase();
                         [
@@ -14003,6 +14104,14 @@ fn verdict_of_identity_check(
             });
     });
     found
+}
+
+/// `hmac.compare_digest(a, b)`, `secrets.compare_digest(a, b)`: a comparison of secrets.
+fn is_constant_time_compare(imports: &routewarden_python::names::Imports, call: &Call) -> bool {
+    call.func.last_name() == Some("compare_digest")
+        && imports
+            .resolve(&call.func)
+            .is_some_and(|q| q == "hmac.compare_digest" || q == "secrets.compare_digest")
 }
 
 /// A read of a mapping by key, `container[key]` or `container.get(key, ...)`: the container
@@ -16503,6 +16612,9 @@ fn swallows(handlers: &[routewarden_python::ast::ExceptHandler]) -> bool {
             let mut exits = false;
             walk_stmts(&h.body, &mut |s| {
                 exits |= match s {
+                    // `except HTTPException: return await call_next(request)`: the request
+                    // goes on as if nothing had been raised (the guard fails open).
+                    Stmt::Return { value: Some(v), .. } => !hands_request_on(&h.body, v),
                     Stmt::Raise { .. } | Stmt::Return { .. } => true,
                     // `abort(404)`: Flask's, Flask-RESTful's and Flask-Smorest's all raise.
                     Stmt::Expr { value, .. } => value
@@ -16513,6 +16625,16 @@ fn swallows(handlers: &[routewarden_python::ast::ExceptHandler]) -> bool {
             });
             !exits
         })
+}
+
+/// A returned value that hands the request on: `await call_next(request)`, or a local of
+/// `body` bound to it (`response = await call_next(request)`).
+fn hands_request_on(body: &[Stmt], value: &Expr) -> bool {
+    is_call_next(value)
+        || value
+            .as_name()
+            .and_then(|n| crate::values::last_assignment(body, n))
+            .is_some_and(is_call_next)
 }
 
 /// Every statement of a body, in functions and in class bodies, methods included.
@@ -17522,6 +17644,47 @@ def run():
         assert_eq!(
             routes(&[("app.py", app)]),
             ["GET /health app.app: NONE", "POST /run app.app: AUTH"]
+        );
+    }
+
+    /// A middleware defined in a method, refusing through `self.get_username(request)` inside
+    /// a `try` whose `except` answers the caught status: conditional on the key setting when
+    /// installed under it, authentication when not; failing open (`except: return await
+    /// call_next(request)`) protects nothing.
+    #[test]
+    fn a_middleware_refusal_answered_in_except() {
+        let case = |path| {
+            routes(&[
+                auth001_fixture!(
+                    "middleware_refusal_answered_in_except",
+                    "chatapi/__init__.py"
+                ),
+                auth001_fixture!("middleware_refusal_answered_in_except", "chatapi/config.py"),
+                path,
+            ])
+        };
+        assert_eq!(
+            case(auth001_fixture!(
+                "middleware_refusal_answered_in_except",
+                "chatapi/api.py"
+            )),
+            [
+                "POST /v1/chat/completions chatapi.api.create_app().app: CONDITIONAL if AppConfig.api_key is not None"
+            ]
+        );
+        assert_eq!(
+            case(auth001_fixture!(
+                "middleware_refusal_answered_in_except",
+                "chatapi/admin.py"
+            )),
+            ["DELETE /admin/users/{user_id} chatapi.admin.create_admin().app: AUTH"]
+        );
+        assert_eq!(
+            case(auth001_fixture!(
+                "middleware_refusal_answered_in_except",
+                "chatapi/lenient.py"
+            )),
+            ["POST /v1/jobs chatapi.lenient.app: NONE"]
         );
     }
 
