@@ -19434,9 +19434,10 @@ def cancel(id):
 "#;
         assert_eq!(
             routes(&[("auth.py", auth), ("config.py", config), ("app.py", app)]),
+            // `no_auth = False` by default: the switch leaves the check on.
             [
-                "PATCH /builds/<int:id> app.app: CONDITIONAL if not (conf.no_auth is True)",
-                "POST /builds app.app: CONDITIONAL if not (conf.no_auth is True)",
+                "PATCH /builds/<int:id> app.app: AUTH",
+                "POST /builds app.app: AUTH",
             ]
         );
     }
