@@ -10,7 +10,7 @@ use crate::config::ConfigModel;
 use crate::frameworks::ObjectKind;
 use crate::project::ProjectModel;
 use crate::values::settings_field_default;
-use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Function, Stmt, UnaryOp};
+use routewarden_python::ast::{BoolOp, Class, CmpOp, Expr, ExprKind, Function, Stmt, UnaryOp};
 
 /// A literal value a setting can take.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,10 +65,9 @@ pub(crate) fn branch_by_default<'a>(
     test: Test,
 ) -> Option<bool> {
     let (scope, expr) = expr_at(model, test)?;
-    let value = Defaults {
+    let (value, _) = Defaults {
         model,
-        apps,
-        config,
+        flask: Some((apps, config)),
     }
     .value(test.file, &scope, expr, 0)?;
     Some(value.truthy() == test.then)
@@ -108,46 +107,92 @@ fn expr_at(model: &ProjectModel, test: Test) -> Option<(Vec<&Function>, &Expr)> 
     }
 }
 
+/// What an unset value is: `app.config` reads are judged when `flask` gives the project's
+/// Flask applications and their production configuration, unknown otherwise.
 struct Defaults<'m, 'a> {
     model: &'a ProjectModel,
-    apps: &'m AppModel<'a>,
-    /// The production configuration, built when a test first reads an application's config.
-    config: &'m std::sync::OnceLock<ConfigModel<'a>>,
+    flask: Option<(&'m AppModel<'a>, &'m std::sync::OnceLock<ConfigModel<'a>>)>,
+}
+
+/// The value an expression takes when the operator configures nothing, read from the
+/// environment or a settings schema: `os.getenv("K", "false").lower() == "true"`,
+/// `os.environ.get("K", False)`, `bool(int(os.getenv("K", "0")))`, `env.bool("K", False)`,
+/// `config("K", default=False, cast=bool)`, `settings().getBoolean(["api", "allowCrossOrigin"])`,
+/// a settings class field's default, also through module constants. `None` when the value
+/// is unknown or does not depend on such a read (a literal).
+pub fn unset_value<'a>(model: &'a ProjectModel, file: usize, expr: &'a Expr) -> Option<Lit> {
+    let (value, basis) = Defaults { model, flask: None }.value(file, &[], expr, 0)?;
+    (basis == Basis::Declared).then_some(value)
+}
+
+/// What a value with nothing configured rests on, from the least to the most left to the
+/// operator; a value built from several takes the last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Basis {
+    /// Literals alone.
+    Literal,
+    /// A default the project declares: an environment read's fallback, a settings field's
+    /// default, the application's configuration.
+    Declared,
+    /// An environment variable read without a fallback (`None` when unset): no default the
+    /// project chose.
+    Implicit,
+}
+
+/// `"false"`, `"0"`, `"no"`, `"off"` as a boolean setting string (strtobool, decouple).
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "y" | "on" | "t" => Some(true),
+        "false" | "0" | "no" | "n" | "off" | "f" | "" => Some(false),
+        _ => None,
+    }
 }
 
 impl<'a> Defaults<'_, 'a> {
+    /// The value of `expr` with nothing configured, and what it rests on.
     fn value(
         &self,
         file: usize,
         scope: &[&'a Function],
         expr: &'a Expr,
         depth: u32,
-    ) -> Option<Lit> {
+    ) -> Option<(Lit, Basis)> {
         if depth > 8 {
             return None;
         }
         if let Some(lit) = Lit::of(expr) {
-            return Some(lit);
+            return Some((lit, Basis::Literal));
         }
         match &expr.kind {
             ExprKind::UnaryOp {
                 op: UnaryOp::Not,
                 operand,
-            } => Some(Lit::Bool(
-                !self.value(file, scope, operand, depth + 1)?.truthy(),
-            )),
-            // Known when an operand decides it, or every operand is known.
+            } => {
+                let (v, basis) = self.value(file, scope, operand, depth + 1)?;
+                Some((Lit::Bool(!v.truthy()), basis))
+            }
+            // Known when an operand decides it, or every operand is known: Python's value,
+            // the deciding operand (`os.getenv("K") or "true"` is `"true"`), else the last;
+            // only its truth after an unknown operand.
             ExprKind::BoolOp { op, values } => {
                 let decisive = matches!(op, BoolOp::Or);
                 let mut known = true;
+                let mut basis = Basis::Literal;
+                let mut last = None;
                 for v in values {
                     match self.value(file, scope, v, depth + 1) {
-                        Some(l) if l.truthy() == decisive => return Some(Lit::Bool(decisive)),
-                        Some(_) => {}
+                        Some((l, b)) => {
+                            basis = basis.max(b);
+                            if l.truthy() == decisive {
+                                let l = if known { l } else { Lit::Bool(decisive) };
+                                return Some((l, basis));
+                            }
+                            last = Some(l);
+                        }
                         None => known = false,
                     }
                 }
-                known.then_some(Lit::Bool(!decisive))
+                Some((last.filter(|_| known)?, basis))
             }
             ExprKind::Compare {
                 left,
@@ -157,52 +202,31 @@ impl<'a> Defaults<'_, 'a> {
                 let ([op], [right]) = (&ops[..], comparators.as_slice()) else {
                     return None;
                 };
-                let value = self.value(file, scope, left, depth + 1)?;
+                let (value, basis) = self.value(file, scope, left, depth + 1)?;
                 let equal = match op {
                     CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq => value == Lit::of(right)?,
                     CmpOp::In | CmpOp::NotIn => {
+                        // Also a constant collection: `in TRUTHY`.
+                        let items = right.elements().or_else(|| {
+                            self.model.resolve_value(file, scope, right).expr.elements()
+                        });
                         let mut found = false;
-                        for item in right.elements()? {
+                        for item in items? {
                             found |= Lit::of(item)? == value;
                         }
                         found
                     }
                     _ => return None,
                 };
-                Some(Lit::Bool(
-                    equal == matches!(op, CmpOp::Is | CmpOp::Eq | CmpOp::In),
-                ))
+                let holds = equal == matches!(op, CmpOp::Is | CmpOp::Eq | CmpOp::In);
+                Some((Lit::Bool(holds), basis))
             }
             // `app.config["NO_AUTH"]`
             ExprKind::Subscript { value, slice } => {
-                self.config_value(file, scope, value, slice.as_str()?, None)
+                let v = self.config_value(file, scope, value, slice.as_str()?, None)?;
+                Some((v, Basis::Declared))
             }
-            ExprKind::Call(call) => {
-                let imports = &self.model.files[file].imports;
-                match imports.resolve(&call.func).as_deref() {
-                    // Unset, the variable reads as its fallback, or `None`.
-                    Some("os.getenv" | "os.environ.get") => match call.argument("default", 1) {
-                        Some(default) => Lit::of(default),
-                        None => Some(Lit::None),
-                    },
-                    _ if call.func.as_name() == Some("bool")
-                        && imports.get("bool").is_none()
-                        && self.model.files[file].top_level("bool").is_none() =>
-                    {
-                        let v = self.value(file, scope, call.args.first()?, depth + 1)?;
-                        Some(Lit::Bool(v.truthy()))
-                    }
-                    // `app.config.get("NO_AUTH")`, `app.config.get("NO_AUTH", False)`
-                    _ => {
-                        let (config, "get") = call.method()? else {
-                            return None;
-                        };
-                        let key = call.args.first()?.as_str()?;
-                        let fallback = call.argument("default", 1).and_then(Lit::of);
-                        self.config_value(file, scope, config, key, fallback)
-                    }
-                }
-            }
+            ExprKind::Call(call) => self.call_value(file, scope, call, depth),
             // `settings.secret` of a settings class instance: the field's default.
             // Not one built with arguments (`Options(auth=args.auth)`), which may set it.
             ExprKind::Attribute { value, .. } => {
@@ -215,12 +239,126 @@ impl<'a> Defaults<'_, 'a> {
                     && let Some((_, default)) =
                         settings_field_default(self.model, file, scope, expr)
                 {
-                    return Lit::of(default);
+                    return Some((Lit::of(default)?, Basis::Declared));
                 }
                 self.followed(file, scope, expr, depth)
             }
             ExprKind::Name(_) => self.followed(file, scope, expr, depth),
             _ => None,
+        }
+    }
+
+    /// The value of a call with nothing configured: an environment or configuration read
+    /// gives its fallback, a conversion (`bool`, `int`, `strtobool`, `.lower()`) converts its
+    /// argument's value.
+    fn call_value(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        call: &'a routewarden_python::ast::Call,
+        depth: u32,
+    ) -> Option<(Lit, Basis)> {
+        let module = &self.model.files[file];
+        // `bool`, `int`: builtins unless the module binds the name itself.
+        let q = match call.func.as_name() {
+            Some(n @ ("bool" | "int"))
+                if module.imports.get(n).is_none() && module.top_level(n).is_none() =>
+            {
+                Some(format!("builtins.{n}"))
+            }
+            _ => module.imports.resolve(&call.func),
+        };
+        let argument = || self.value(file, scope, call.args.first()?, depth + 1);
+        match q.as_deref() {
+            // Unset, the variable reads as its fallback, or `None`.
+            Some("os.getenv" | "os.environ.get") => match call.argument("default", 1) {
+                Some(default) => Some((
+                    self.value(file, scope, default, depth + 1)?.0,
+                    Basis::Declared,
+                )),
+                None => Some((Lit::None, Basis::Implicit)),
+            },
+            Some("builtins.bool") => {
+                let (v, basis) = argument()?;
+                Some((Lit::Bool(v.truthy()), basis))
+            }
+            Some("builtins.int") => {
+                let (v, basis) = argument()?;
+                let n = match v {
+                    Lit::Str(s) => Lit::Int(s.trim().parse().ok()?),
+                    Lit::Bool(b) => Lit::Int(i64::from(b)),
+                    other @ Lit::Int(_) => other,
+                    Lit::None => return None,
+                };
+                Some((n, basis))
+            }
+            Some("distutils.util.strtobool" | "str2bool.str2bool") => {
+                let (v, basis) = argument()?;
+                let b = match v {
+                    Lit::Str(s) => Lit::Bool(parse_bool(&s)?),
+                    other => other,
+                };
+                Some((b, basis))
+            }
+            // python-decouple: `config("K", default="False", cast=bool)`
+            Some("decouple.config") => {
+                let default = Lit::of(call.argument("default", 1)?)?;
+                let cast_bool = call
+                    .keyword("cast")
+                    .and_then(Expr::as_name)
+                    .is_some_and(|n| n == "bool");
+                let v = match default {
+                    Lit::Str(s) if cast_bool => Lit::Bool(parse_bool(&s)?),
+                    other => other,
+                };
+                Some((v, Basis::Declared))
+            }
+            _ => {
+                let (owner, method) = call.method()?;
+                match method {
+                    "lower" | "upper" | "strip" | "casefold" => {
+                        let (Lit::Str(s), basis) = self.value(file, scope, owner, depth + 1)?
+                        else {
+                            return None;
+                        };
+                        let s = match method {
+                            "lower" | "casefold" => s.to_lowercase(),
+                            "upper" => s.to_uppercase(),
+                            _ => s.trim().to_string(),
+                        };
+                        Some((Lit::Str(s), basis))
+                    }
+                    // A settings manager read by key path, `settings().getBoolean(["api",
+                    // "allowCrossOrigin"])`: the default the project's settings schema declares.
+                    "get" | "getBoolean"
+                        if call.args.len() == 1
+                            && let Some(keys) = call.args[0].elements() =>
+                    {
+                        let keys: Vec<&str> =
+                            keys.iter().map(Expr::as_str).collect::<Option<_>>()?;
+                        if keys.len() < 2 {
+                            return None;
+                        }
+                        Some((settings_path_default(self.model, &keys)?, Basis::Declared))
+                    }
+                    // `app.config.get("NO_AUTH")`, `app.config.get("NO_AUTH", False)`
+                    "get" => {
+                        let key = call.args.first()?.as_str()?;
+                        let fallback = call.argument("default", 1).and_then(Lit::of);
+                        let v = self.config_value(file, scope, owner, key, fallback)?;
+                        Some((v, Basis::Declared))
+                    }
+                    // environs: `env.bool("K", False)`, `env.bool("K", default=False)`
+                    "bool" if call.args.first().is_some_and(Expr::is_string_literal) => {
+                        let v = match Lit::of(call.argument("default", 1)?)? {
+                            Lit::Str(s) => Lit::Bool(parse_bool(&s)?),
+                            other => other,
+                        };
+                        Some((v, Basis::Declared))
+                    }
+                    _ => None,
+                }
+            }
         }
     }
 
@@ -235,7 +373,7 @@ impl<'a> Defaults<'_, 'a> {
         scope: &[&'a Function],
         expr: &'a Expr,
         depth: u32,
-    ) -> Option<Lit> {
+    ) -> Option<(Lit, Basis)> {
         let name = match &expr.kind {
             ExprKind::Name(n) => n.as_str(),
             ExprKind::Attribute { value, attr }
@@ -281,17 +419,17 @@ impl<'a> Defaults<'_, 'a> {
         if attr != "config" {
             return None;
         }
+        let (apps, config) = self.flask?;
         let flask_app = self.model.files[file].imports.resolve(owner).as_deref()
             == Some("flask.current_app")
-            || self
-                .apps
+            || apps
                 .resolve_object(file, scope, owner)
-                .and_then(|id| self.apps.objects.get(&id))
+                .and_then(|id| apps.objects.get(&id))
                 .is_some_and(|o| o.kind == ObjectKind::FlaskApp);
         if !flask_app {
             return None;
         }
-        let config = self.config.get_or_init(|| ConfigModel::build(self.model));
+        let config = config.get_or_init(|| ConfigModel::build(self.model));
         let values = config.production_values(key);
         let default = match values.first() {
             None => fallback?,
@@ -309,7 +447,7 @@ impl<'a> Defaults<'_, 'a> {
         // A literal the code itself writes to an application's config whatever the operator
         // says (`app.config["NO_AUTH"] = True`) is no default; one written under an `if` or
         // taken from the command line (`NO_AUTH=opts.no_auth`) is the operator's switch.
-        let overridden = crate::security::config_settings(self.model, self.apps, config, key)
+        let overridden = crate::security::config_settings(self.model, apps, config, key)
             .iter()
             .any(|w| {
                 w.owner.is_some()
@@ -318,6 +456,64 @@ impl<'a> Defaults<'_, 'a> {
             });
         (!overridden).then_some(default)
     }
+}
+
+/// The default a project settings schema declares for a key path: a class declaring the last
+/// key as a field with a literal default (`allowCrossOrigin: bool = False`), reached through
+/// classes declaring each earlier key as a field of the next class's type (`api: ApiConfig =
+/// ApiConfig()`). `None` unless every such chain gives the same default. Asked only when a
+/// finding is about to be reported.
+fn settings_path_default(model: &ProjectModel, keys: &[&str]) -> Option<Lit> {
+    let (last, parents) = keys.split_last()?;
+    let classes = || {
+        model.files.iter().enumerate().flat_map(|(i, f)| {
+            f.body().iter().filter_map(move |s| match s {
+                Stmt::ClassDef(c) => Some((i, c.as_ref())),
+                _ => None,
+            })
+        })
+    };
+    // Each class declaring `key` as a field: the field's type annotation and value.
+    fn field<'c>(class: &'c Class, key: &str) -> Option<(Option<&'c Expr>, &'c Expr)> {
+        class.body.iter().rev().find_map(|s| match s {
+            Stmt::Assign {
+                targets,
+                annotation,
+                value: Some(value),
+                ..
+            } if targets.len() == 1 && targets[0].as_name() == Some(key) => {
+                Some((annotation.as_deref(), value))
+            }
+            _ => None,
+        })
+    }
+    let mut level: Vec<(usize, &Class, Lit)> = classes()
+        .filter_map(|(i, class)| {
+            let (_, value) = field(class, last)?;
+            let default = crate::values::field_value_default(value)?;
+            Some((i, class, Lit::of(default)?))
+        })
+        .collect();
+    for key in parents.iter().rev() {
+        level = classes()
+            .filter_map(|(i, class)| {
+                let (annotation, value) = field(class, key)?;
+                let typed = [annotation, value.as_call().map(|c| &c.func)];
+                let (_, _, lit) = level.iter().find(|(_, child, _)| {
+                    typed.iter().flatten().any(|t| {
+                        matches!(model.project_definition(i, t),
+                            Some((_, Stmt::ClassDef(c))) if std::ptr::eq(c.as_ref(), *child))
+                    })
+                })?;
+                Some((i, class, lit.clone()))
+            })
+            .collect();
+    }
+    let (_, _, first) = level.first()?;
+    level
+        .iter()
+        .all(|(_, _, lit)| lit == first)
+        .then(|| first.clone())
 }
 
 /// How many times `body` binds `name` (assignments, augmented assignments, loop targets),

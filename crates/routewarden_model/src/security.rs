@@ -703,16 +703,18 @@ impl<'a> Judge<'a, '_> {
         let When::If(_, tests) = when else {
             return false;
         };
-        !tests.0.is_empty()
-            && tests.0.iter().all(|&test| {
-                if let Some(known) = self.default_memo.borrow().get(&test) {
-                    return *known == Some(true);
-                }
-                let taken =
-                    crate::defaults::branch_by_default(self.model, self.apps, self.config, test);
-                self.default_memo.borrow_mut().insert(test, taken);
-                taken == Some(true)
-            })
+        !tests.0.is_empty() && tests.0.iter().all(|&test| self.holds_by_default(test))
+    }
+
+    /// Whether the branch `test` names is taken with every setting at the default the
+    /// project declares (see [`crate::defaults::branch_by_default`]), once per test.
+    fn holds_by_default(&self, test: crate::apps::Test) -> bool {
+        if let Some(known) = self.default_memo.borrow().get(&test) {
+            return *known == Some(true);
+        }
+        let taken = crate::defaults::branch_by_default(self.model, self.apps, self.config, test);
+        self.default_memo.borrow_mut().insert(test, taken);
+        taken == Some(true)
     }
 
     /// Adds the condition of `when` (unless it holds by default) to each of `protections`.
@@ -738,7 +740,8 @@ impl<'a> Judge<'a, '_> {
     }
 
     /// When a verdict authenticates only under a switch, the condition: `if settings.api_keys`,
-    /// `if settings.auth_required` after `if not settings.auth_required: return f()`.
+    /// `if settings.auth_required` after `if not settings.auth_required: return f()`; none
+    /// when the switch refuses with the project's declared defaults.
     fn switch_condition(&self, v: &Verdict) -> Option<String> {
         let s = v.switch.filter(|_| v.authenticates)?;
         if let Some(i) = v.condition
@@ -746,6 +749,18 @@ impl<'a> Judge<'a, '_> {
             && *written_for == s
         {
             return Some(text.clone());
+        }
+        // A switch in the guard's own body that refuses with the project's declared defaults
+        // (`if not settings.AUTH_ENABLED: return await call_next(request)` with `AUTH_ENABLED:
+        // bool = True`) protects the default deployment, as one the guard is installed under.
+        if !s.parameter
+            && self.holds_by_default(crate::apps::Test {
+                file: s.file,
+                span: s.test,
+                then: !s.negated,
+            })
+        {
+            return None;
         }
         let test = self.text(s.file, s.test);
         // A permission hook whose default answers `True` (see [`Judge::permissive_hook`]).
@@ -2521,6 +2536,13 @@ impl<'a> Judge<'a, '_> {
                 match crate::apps::production_value(self.model, cx.file, test) {
                     Some(true) => return Some(Coverage::Exempt { deliberate: false }),
                     Some(false) => {}
+                    // Not set by default (`if not settings.AUTH_ENABLED:` with `AUTH_ENABLED:
+                    // bool = True`): the guard protects the default deployment.
+                    None if self.holds_by_default(crate::apps::Test {
+                        file: cx.file,
+                        span: test.span,
+                        then: false,
+                    }) => {}
                     None => switches.push(crate::apps::negated(&self.text(cx.file, test.span))),
                 }
             }
@@ -19620,9 +19642,10 @@ def cancel(id):
 "#;
         assert_eq!(
             routes(&[("auth.py", auth), ("config.py", config), ("app.py", app)]),
+            // `no_auth = False` by default: the switch leaves the check on.
             [
-                "PATCH /builds/<int:id> app.app: CONDITIONAL if not (conf.no_auth is True)",
-                "POST /builds app.app: CONDITIONAL if not (conf.no_auth is True)",
+                "PATCH /builds/<int:id> app.app: AUTH",
+                "POST /builds app.app: AUTH",
             ]
         );
     }

@@ -519,6 +519,17 @@ fn annotated_class<'a>(
     }
 }
 
+/// The default a class field's value declares: `False` for `= False` and `=
+/// Field(default=False)` (the factory of `Field(default_factory=...)`).
+pub(crate) fn field_value_default(value: &Expr) -> Option<&Expr> {
+    Some(match &value.kind {
+        ExprKind::Call(c) if c.func.last_name() == Some("Field") => c
+            .argument("default", 0)
+            .or_else(|| c.keyword("default_factory"))?,
+        _ => value,
+    })
+}
+
 fn class_field_default<'a>(
     model: &'a ProjectModel,
     file: usize,
@@ -537,13 +548,7 @@ fn class_field_default<'a>(
         } = stmt
             && targets.iter().any(|t| t.as_name() == Some(field))
         {
-            let default = match &value.kind {
-                ExprKind::Call(c) if c.func.last_name() == Some("Field") => c
-                    .argument("default", 0)
-                    .or_else(|| c.keyword("default_factory"))?,
-                _ => value,
-            };
-            return Some((file, default));
+            return Some((file, field_value_default(value)?));
         }
     }
     class

@@ -1231,7 +1231,7 @@ fn setting_samesite(
         // A literal, or the fallback of an environment read (`os.getenv("K", "Lax")`).
         let value = match write.value.as_str() {
             Some(s) => Some(s.to_string()),
-            None => match unset_value(cx.model, write.file, write.value, 0) {
+            None => match unset_value(cx.model, write.file, write.value) {
                 Some(Lit::Str(s)) => Some(s),
                 _ => None,
             },

@@ -89,7 +89,7 @@ const SESSION_MIDDLEWARE: &[&str] = &["starlette.middleware.sessions.SessionMidd
 /// `Some("")` for a literal, `None` when the protection stays on.
 fn switched_off(cx: &FileContext, value: &Expr, samesite: bool) -> Option<&'static str> {
     let fallback = if Lit::of(value).is_none() {
-        unset_value(cx.model, cx.file_index, value, 0)
+        unset_value(cx.model, cx.file_index, value)
     } else {
         None
     };
@@ -210,7 +210,7 @@ impl Rule for InsecureSessionCookieConfig {
         for write in config_writes(cx, &|k| KEYS.contains(&k)) {
             // Read from the environment: judged by the value that applies when it is not set.
             let fallback = if Lit::of(write.value).is_none() {
-                unset_value(cx.model, write.file, write.value, 0)
+                unset_value(cx.model, write.file, write.value)
             } else {
                 None
             };
