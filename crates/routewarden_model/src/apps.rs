@@ -8,7 +8,7 @@ use crate::values::{ValueOrigin, for_each_return};
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, Generator,
-    ParamKind, Span, Stmt, UnaryOp, WithItem, code_statements,
+    ParamKind, Span, Stmt, ThinVec, UnaryOp, WithItem, code_statements,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -31,8 +31,10 @@ pub enum When {
 /// authenticated only under a condition, whether the condition holds with every setting at the
 /// default the project declares (see `Judge::holds_by_default`); empty when the condition is
 /// no such conjunction (`a or b`, from two registrations), which is then never judged so.
+/// One pointer wide, and no allocation when empty, so that `When` stays at 32 bytes: every
+/// include (two of them each), route and dependency holds one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Tests(pub Vec<Test>);
+pub struct Tests(pub ThinVec<Test>);
 
 /// An `if` test (or a conditional expression's) in a file, and the branch taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -10266,11 +10268,14 @@ pub fn one_line(text: &str) -> String {
 /// production, when known (`not app.debug` holds there, `settings.TESTING` does not).
 fn branch_condition(value: Option<bool>, text: &str, then: bool, test: (usize, Span)) -> When {
     let tests = || {
-        Tests(vec![Test {
-            file: test.0,
-            span: test.1,
-            then,
-        }])
+        Tests(
+            std::iter::once(Test {
+                file: test.0,
+                span: test.1,
+                then,
+            })
+            .collect(),
+        )
     };
     match (value, then) {
         (Some(v), branch) if v == branch => When::Always,
