@@ -293,7 +293,9 @@ pub struct MiddlewareReg<'a> {
 #[derive(Debug)]
 pub struct ObjectCall<'a> {
     pub receiver: ObjectId,
-    pub method: String,
+    /// The method's name, borrowed from the tree (`init_app`); `attr()` for a call of what
+    /// the method returns.
+    pub method: std::borrow::Cow<'a, str>,
     pub call: &'a Call,
     pub file: usize,
     pub scope: Vec<&'a Function>,
@@ -452,7 +454,13 @@ impl<'a> AppModel<'a> {
             basic_auth: Vec::new(),
             parameter_parents: std::sync::OnceLock::new(),
         };
-        let mut parameter_links = Vec::new();
+        // Exactly sized, like the vectors above: tens of thousands of links on large projects.
+        let mut parameter_links = Vec::with_capacity(
+            per_file
+                .iter()
+                .map(|f| f.includes.iter().filter(|i| i.is_parameter).count())
+                .sum(),
+        );
         let mut hook_calls = Vec::new();
         let mut instance_views = Vec::new();
         for f in per_file {
@@ -462,10 +470,13 @@ impl<'a> AppModel<'a> {
                 apps.objects.insert(o.id.clone(), o);
             }
             apps.routes.extend(f.routes);
-            let (links, includes): (Vec<_>, Vec<_>) =
-                f.includes.into_iter().partition(|i| i.is_parameter);
-            apps.includes.extend(includes);
-            parameter_links.extend(links);
+            for include in f.includes {
+                if include.is_parameter {
+                    parameter_links.push(include);
+                } else {
+                    apps.includes.push(include);
+                }
+            }
             apps.hooks.extend(f.hooks);
             apps.middleware.extend(f.middleware);
             apps.calls.extend(f.calls);
@@ -7825,7 +7836,7 @@ impl<'a> Extractor<'a> {
                 if let Some(id) = self.resolve(receiver) {
                     self.out.calls.push(ObjectCall {
                         receiver: id,
-                        method: format!("{attr}()"),
+                        method: format!("{attr}()").into(),
                         call,
                         file: self.file,
                         scope: self.scope.clone(),
@@ -8053,7 +8064,7 @@ impl<'a> Extractor<'a> {
                     }
                     self.out.calls.push(ObjectCall {
                         receiver: id,
-                        method: attr.to_string(),
+                        method: attr.into(),
                         call,
                         file: self.file,
                         scope: self.scope.clone(),
