@@ -8,7 +8,7 @@ use crate::values::{ValueOrigin, for_each_return};
 use rayon::prelude::*;
 use routewarden_python::ast::{
     BinOp, BoolOp, Call, Class, CmpOp, DictEntry, Expr, ExprKind, FStringPart, Function, Generator,
-    ParamKind, Span, Stmt, UnaryOp, WithItem, code_statements,
+    ParamKind, Span, Stmt, ThinVec, UnaryOp, WithItem, code_statements,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -31,8 +31,10 @@ pub enum When {
 /// authenticated only under a condition, whether the condition holds with every setting at the
 /// default the project declares (see `Judge::holds_by_default`); empty when the condition is
 /// no such conjunction (`a or b`, from two registrations), which is then never judged so.
+/// One pointer wide, and no allocation when empty, so that `When` stays at 32 bytes: every
+/// include (two of them each), route and dependency holds one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Tests(pub Vec<Test>);
+pub struct Tests(pub ThinVec<Test>);
 
 /// An `if` test (or a conditional expression's) in a file, and the branch taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -305,7 +307,9 @@ pub struct MiddlewareReg<'a> {
 #[derive(Debug)]
 pub struct ObjectCall<'a> {
     pub receiver: ObjectId,
-    pub method: String,
+    /// The method's name, borrowed from the tree (`init_app`); `attr()` for a call of what
+    /// the method returns.
+    pub method: std::borrow::Cow<'a, str>,
     pub call: &'a Call,
     pub file: usize,
     pub scope: Vec<&'a Function>,
@@ -468,7 +472,13 @@ impl<'a> AppModel<'a> {
             parameter_parents: std::sync::OnceLock::new(),
             response_class: std::sync::OnceLock::new(),
         };
-        let mut parameter_links = Vec::new();
+        // Exactly sized, like the vectors above: tens of thousands of links on large projects.
+        let mut parameter_links = Vec::with_capacity(
+            per_file
+                .iter()
+                .map(|f| f.includes.iter().filter(|i| i.is_parameter).count())
+                .sum(),
+        );
         let mut hook_calls = Vec::new();
         let mut instance_views = Vec::new();
         for f in per_file {
@@ -478,10 +488,13 @@ impl<'a> AppModel<'a> {
                 apps.objects.insert(o.id.clone(), o);
             }
             apps.routes.extend(f.routes);
-            let (links, includes): (Vec<_>, Vec<_>) =
-                f.includes.into_iter().partition(|i| i.is_parameter);
-            apps.includes.extend(includes);
-            parameter_links.extend(links);
+            for include in f.includes {
+                if include.is_parameter {
+                    parameter_links.push(include);
+                } else {
+                    apps.includes.push(include);
+                }
+            }
             apps.hooks.extend(f.hooks);
             apps.middleware.extend(f.middleware);
             apps.calls.extend(f.calls);
@@ -7885,7 +7898,7 @@ impl<'a> Extractor<'a> {
                 if let Some(id) = self.resolve(receiver) {
                     self.out.calls.push(ObjectCall {
                         receiver: id,
-                        method: format!("{attr}()"),
+                        method: format!("{attr}()").into(),
                         call,
                         file: self.file,
                         scope: self.scope.clone(),
@@ -8113,7 +8126,7 @@ impl<'a> Extractor<'a> {
                     }
                     self.out.calls.push(ObjectCall {
                         receiver: id,
-                        method: attr.to_string(),
+                        method: attr.into(),
                         call,
                         file: self.file,
                         scope: self.scope.clone(),
@@ -10414,11 +10427,14 @@ pub fn one_line(text: &str) -> String {
 /// production, when known (`not app.debug` holds there, `settings.TESTING` does not).
 fn branch_condition(value: Option<bool>, text: &str, then: bool, test: (usize, Span)) -> When {
     let tests = || {
-        Tests(vec![Test {
-            file: test.0,
-            span: test.1,
-            then,
-        }])
+        Tests(
+            std::iter::once(Test {
+                file: test.0,
+                span: test.1,
+                then,
+            })
+            .collect(),
+        )
     };
     match (value, then) {
         (Some(v), branch) if v == branch => When::Always,
