@@ -12384,7 +12384,6 @@ fn tests_request_copy(root: &[Stmt], test: &Expr) -> bool {
 
 /// A name for settings: `settings`, `config`, `app_conf`, `env`.
 fn names_settings(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
     [
         "settings",
         "config",
@@ -12397,18 +12396,18 @@ fn names_settings(name: &str) -> bool {
     ]
     .iter()
     .any(|w| {
-        lower
-            .strip_suffix(w)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
-            // `AppConfig`, `ServerSettings`: the last word of a CamelCase name.
-            || lower.len() > w.len()
-                && lower.ends_with(w)
-                && name
-                    .get(name.len() - w.len()..)
-                    .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_uppercase()))
-                && name
-                    .get(..name.len() - w.len())
-                    .is_some_and(|rest| rest.ends_with(|c: char| c.is_ascii_lowercase()))
+        let Some(split) = name.len().checked_sub(w.len()) else {
+            return false;
+        };
+        let (Some(rest), Some(last)) = (name.get(..split), name.get(split..)) else {
+            return false;
+        };
+        last.eq_ignore_ascii_case(w)
+            && (rest.is_empty()
+                || rest.ends_with('_')
+                // `AppConfig`, `ServerSettings`: the last word of a CamelCase name.
+                || last.starts_with(|c: char| c.is_ascii_uppercase())
+                    && rest.ends_with(|c: char| c.is_ascii_lowercase()))
     })
 }
 
