@@ -1,15 +1,13 @@
 //! The name binder: which qualified name each imported local name stands for.
 
-use crate::ast::{Expr, ExprKind, Identifier, Stmt};
+use crate::ast::{Expr, ExprKind, Stmt};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Local names bound by `import` statements anywhere in a module, mapped to qualified names.
 /// Relative imports are resolved against the module's own name.
 #[derive(Clone, Debug, Default)]
 pub struct Imports {
-    /// Inline strings: nearly every local and qualified name fits in 24 bytes, so a binding
-    /// needs no allocation of its own (a module binds dozens, a project hundreds of thousands).
-    bindings: HashMap<Identifier, Identifier>,
+    bindings: HashMap<String, String>,
     /// Modules whose public names are imported with `from module import *` at module level.
     stars: Vec<String>,
     /// `local = helper("module")` with `helper` imported: bound to the module by
@@ -85,12 +83,11 @@ impl Imports {
         let qualified = flask_ext_redirect(&qualified).unwrap_or(qualified);
         if in_function {
             if !module_level.contains(&local) {
-                self.bindings.insert(local.into(), qualified.into());
+                self.bindings.insert(local, qualified);
             }
         } else {
-            self.bindings
-                .insert(Identifier::from(local.as_str()), qualified.into());
-            module_level.insert(local);
+            module_level.insert(local.clone());
+            self.bindings.insert(local, qualified);
         }
     }
 
@@ -222,25 +219,23 @@ impl Imports {
     /// Binds `local` to `module`, which the helper of a [`ModuleCall`] imports and returns. A
     /// function's binding does not replace another binding of the name.
     pub fn bind_module_call(&mut self, call: &ModuleCall) {
-        if call.in_function && self.bindings.contains_key(call.local.as_str()) {
+        if call.in_function && self.bindings.contains_key(&call.local) {
             return;
         }
-        self.bindings.insert(
-            Identifier::from(call.local.as_str()),
-            Identifier::from(call.module.as_str()),
-        );
+        self.bindings
+            .insert(call.local.clone(), call.module.clone());
     }
 
     /// Binds `local` to another qualified name for the same object: a library name the
     /// project re-exports (`from pkg import Api` where `pkg` has `from flask_restx import Api`).
     pub fn rebind(&mut self, local: &str, qualified: String) {
         if let Some(target) = self.bindings.get_mut(local) {
-            *target = qualified.into();
+            *target = qualified;
         }
     }
 
     pub fn get(&self, local: &str) -> Option<&str> {
-        self.bindings.get(local).map(Identifier::as_str)
+        self.bindings.get(local).map(String::as_str)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
