@@ -57,6 +57,8 @@ const ANSWER_CALLS: &[&str] = &[
     "builtins.enumerate",
     "builtins.range",
     "builtins.repr",
+    // Writes to the server's own output, which no caller reads.
+    "builtins.print",
     "json.loads",
     "json.dumps",
     "flask.jsonify",
@@ -101,7 +103,6 @@ const READ_CALLS: &[&str] = &[
     "builtins.type",
     "builtins.iter",
     "builtins.next",
-    "builtins.print",
     "builtins.object",
     "builtins.super",
     "flask.render_template",
