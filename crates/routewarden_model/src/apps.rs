@@ -403,7 +403,8 @@ pub struct AppModel<'a> {
     /// hook, so built once.
     parameter_parents: std::sync::OnceLock<HashMap<ObjectId, Vec<usize>>>,
     /// See [`AppModel::installed_response_class`]: a pass over every module, asked for each
-    /// cookie about to be reported, so found once (the class by its file and start).
+    /// cookie about to be reported, so found once. Kept as the class's file and start, since a
+    /// reference in a cell would make the model invariant in `'a`.
     response_class: std::sync::OnceLock<Option<(usize, u32)>>,
 }
 
@@ -10534,12 +10535,7 @@ fn is_dev_flag(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
         && words
             .last()
             .is_some_and(|w| matches!(*w, "debug" | "dev" | "development" | "testing"))
-        && !words.iter().any(|w| {
-            matches!(
-                *w,
-                "no" | "not" | "disable" | "disabled" | "skip" | "without"
-            )
-        })
+        && !words.iter().any(|w| crate::config::is_negating_word(w))
 }
 
 /// The value of an `if` test in production, when the test says: `not settings.DEBUG` and

@@ -93,6 +93,14 @@ pub fn identifier_words(name: &str) -> Vec<String> {
     words
 }
 
+/// A word that turns a switch's name round: `NO_DEBUG`, `disable_dev`, `skip_auth`.
+pub fn is_negating_word(word: &str) -> bool {
+    matches!(
+        word,
+        "no" | "not" | "non" | "disable" | "disabled" | "without" | "skip"
+    )
+}
+
 /// Whether any word of `name` (as [`identifier_words`] splits it) satisfies `pred`, without
 /// allocating: names are split millions of times on a large project.
 pub fn any_identifier_word(name: &str, pred: impl FnMut(&str) -> bool) -> bool {

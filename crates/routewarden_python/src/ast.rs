@@ -759,13 +759,19 @@ impl Expr {
     /// The name an attribute, subscript or call chain starts from: `r` for
     /// `r.pipeline().incr(key)`, `attempts` for `attempts[ip]`.
     pub fn root_name(&self) -> Option<&str> {
-        match &self.kind {
-            ExprKind::Name(n) => Some(n),
-            ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => {
-                value.root_name()
-            }
-            ExprKind::Call(c) => c.func.root_name(),
-            _ => None,
+        self.chain_head().as_name()
+    }
+
+    /// The expression an attribute, subscript or call chain starts from: `db` for
+    /// `db.session.query(User)[0]`; the expression itself when it is no such chain.
+    pub fn chain_head(&self) -> &Expr {
+        let mut e = self;
+        loop {
+            e = match &e.kind {
+                ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => value,
+                ExprKind::Call(c) => &c.func,
+                _ => return e,
+            };
         }
     }
 

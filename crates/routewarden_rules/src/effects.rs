@@ -641,7 +641,7 @@ impl<'a> Walk<'a> {
             !frame.self_fresh
         } else if module.imports.get(root).is_some() {
             model
-                .project_definition(frame.file, chain_head(e))
+                .project_definition(frame.file, e.chain_head())
                 .is_some()
         } else {
             module.top_level(root).is_some()
@@ -743,7 +743,7 @@ impl<'a> Walk<'a> {
     /// An expression rooted in the function's own values or the request.
     fn built_or_request(&self, e: &Expr, frame: &Frame) -> bool {
         let imports = &self.model.files[frame.file].imports;
-        let root = chain_head(e);
+        let root = e.chain_head();
         match &root.kind {
             ExprKind::Name(n) if frame.request.contains(&n.as_str()) => {
                 reads_request_data(e, &frame.request)
@@ -1355,15 +1355,4 @@ fn reads_request_global(q: &str) -> bool {
     REQUEST_GLOBALS
         .iter()
         .any(|r| q.strip_prefix(r).is_some_and(|rest| rest.starts_with('.')))
-}
-
-/// The head of a chain of attributes, items and calls (`db` of `db.session.query(User)[0]`).
-fn chain_head(mut e: &Expr) -> &Expr {
-    loop {
-        e = match &e.kind {
-            ExprKind::Attribute { value, .. } | ExprKind::Subscript { value, .. } => value,
-            ExprKind::Call(c) => &c.func,
-            _ => return e,
-        };
-    }
 }

@@ -1084,10 +1084,7 @@ fn names_debug_switch(name: &str) -> bool {
     let mut last_is_debug = false;
     let negated = routewarden_model::config::any_identifier_word(name, |w| {
         last_is_debug = w == "debug";
-        matches!(
-            w,
-            "no" | "not" | "non" | "disable" | "disabled" | "without" | "skip"
-        )
+        routewarden_model::config::is_negating_word(w)
     });
     !negated && last_is_debug
 }
@@ -1160,6 +1157,36 @@ fn visit_calls<'a>(
     }
     for expr in exprs {
         visit(expr, scope, f);
+    }
+}
+
+/// The `if`s the statement at `span` is written under, outermost first: each test, and whether
+/// the statement is in its body (`true`) or its `else` (`false`).
+pub fn enclosing_if_tests(body: &[Stmt], span: Span) -> Vec<(&Expr, bool)> {
+    let within = |s: Span| s.start <= span.start && span.end <= s.end;
+    let mut out = Vec::new();
+    let mut stmts = body;
+    loop {
+        let Some(stmt) = stmts.iter().find(|s| within(s.span()) && s.span() != span) else {
+            return out;
+        };
+        if let Stmt::If {
+            test, body, orelse, ..
+        } = stmt
+        {
+            if body.iter().any(|s| within(s.span())) {
+                out.push((test, true));
+            } else if orelse.iter().any(|s| within(s.span())) {
+                out.push((test, false));
+            }
+        }
+        match stmt
+            .child_bodies()
+            .find(|b| b.iter().any(|s| within(s.span())))
+        {
+            Some(child) => stmts = child,
+            None => return out,
+        }
     }
 }
 

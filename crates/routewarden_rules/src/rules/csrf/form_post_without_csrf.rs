@@ -1289,32 +1289,13 @@ fn enclosing_condition(
     span: routewarden_python::ast::Span,
 ) -> Option<String> {
     let module = &model.files[file];
-    let within = |s: routewarden_python::ast::Span| s.start <= span.start && span.end <= s.end;
-    let mut found = None;
-    let mut stmts = module.body();
-    loop {
-        let Some(stmt) = stmts.iter().find(|s| within(s.span()) && s.span() != span) else {
-            return found;
-        };
-        if let Stmt::If {
-            test, body, orelse, ..
-        } = stmt
-        {
-            let text = module.span_text(test.span);
-            if body.iter().any(|s| within(s.span())) {
-                found = Some(format!("`{text}`"));
-            } else if orelse.iter().any(|s| within(s.span())) {
-                found = Some(format!("not `{text}`"));
-            }
-        }
-        match stmt
-            .child_bodies()
-            .find(|b| b.iter().any(|s| within(s.span())))
-        {
-            Some(child) => stmts = child,
-            None => return found,
-        }
-    }
+    let (test, then) = *crate::helpers::enclosing_if_tests(module.body(), span).last()?;
+    let text = module.span_text(test.span);
+    Some(if then {
+        format!("`{text}`")
+    } else {
+        format!("not `{text}`")
+    })
 }
 
 /// Whether `stmt` answers the request itself: an exception, a response, or Flask's `abort`.

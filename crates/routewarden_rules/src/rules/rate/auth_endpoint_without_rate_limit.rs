@@ -1634,15 +1634,9 @@ fn account_class<'m>(
                 values.push(orelse);
             }
             ExprKind::Call(c) => {
-                let mut root = &c.func;
-                loop {
-                    root = match &root.kind {
-                        ExprKind::Attribute { value, .. } => value.as_ref(),
-                        ExprKind::Call(inner) => &inner.func,
-                        _ => break,
-                    };
-                }
-                if let Some((f, Stmt::ClassDef(class))) = model.project_definition(file, root) {
+                if let Some((f, Stmt::ClassDef(class))) =
+                    model.project_definition(file, c.func.chain_head())
+                {
                     return Some((f, class));
                 }
             }

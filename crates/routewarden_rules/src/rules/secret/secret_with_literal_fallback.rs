@@ -617,66 +617,6 @@ fn source_text(module: &routewarden_model::SourceModule, e: &Expr) -> String {
     routewarden_model::apps::one_line(&module.span_text(e.span))
 }
 
-/// The tests of the `if`s in `body` that hold the statement at `span` (the call handing the key
-/// to a refusing helper): `C` for the branch, `not (C)` for the `else` (`if enabled:
-/// check_key(KEY)` refuses only when `enabled`). Module level or inside a function alike.
-fn enclosing_conditions(
-    module: &routewarden_model::SourceModule,
-    body: &[Stmt],
-    span: Span,
-) -> Vec<String> {
-    let text = |e: &Expr| source_text(module, e);
-    let mut out = Vec::new();
-    let mut body = body;
-    'outer: loop {
-        for stmt in body {
-            let at = stmt.span();
-            if at.start > span.start || span.end > at.end {
-                continue;
-            }
-            if let Stmt::If {
-                test,
-                body: then,
-                orelse,
-                ..
-            } = stmt
-            {
-                let inside = |b: &[Stmt]| {
-                    b.first().zip(b.last()).is_some_and(|(first, last)| {
-                        first.span().start <= span.start && span.end <= last.span().end
-                    })
-                };
-                if inside(then) {
-                    out.push(text(test));
-                    body = then;
-                    continue 'outer;
-                }
-                if inside(orelse) {
-                    out.push(negation(&text, test));
-                    body = orelse;
-                    continue 'outer;
-                }
-                break 'outer;
-            }
-            for child in stmt.child_bodies() {
-                if child
-                    .first()
-                    .zip(child.last())
-                    .is_some_and(|(first, last)| {
-                        first.span().start <= span.start && span.end <= last.span().end
-                    })
-                {
-                    body = child;
-                    continue 'outer;
-                }
-            }
-            break 'outer;
-        }
-        break;
-    }
-    out
-}
-
 /// Who speaks in a helper's conditions: the helper's parameters stand for the caller's
 /// arguments, so `if enabled:` in `check_key(key, enabled)` called as
 /// `check_key(KEY, settings.ENABLE_ENCRYPTION)` reads `settings.ENABLE_ENCRYPTION`.
@@ -831,7 +771,10 @@ fn refused_by_helper(cx: &FileContext, key: &KeyUse, text: &str) -> Option<Vec<S
             {
                 // Handed over only under a switch (`if settings.ENABLE_ENCRYPTION:
                 // register_encryptor(secret_key=KEY)`): refused only when it is on.
-                asked.extend(enclosing_conditions(module, module.body(), at.span));
+                asked.extend(held_conditions(
+                    module,
+                    &crate::helpers::enclosing_if_tests(module.body(), at.span),
+                ));
                 keep_fewest(&mut fewest, asked);
             }
         });
