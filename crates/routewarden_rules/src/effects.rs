@@ -1005,16 +1005,12 @@ impl<'a> Walk<'a> {
     /// `receiver.method(...)`: a method of a value the function built, of a project object
     /// (followed), `execute` of a query, or a method known to read.
     fn method_call(&mut self, call: &'a Call, frame: &Frame<'a>, depth: u32) -> bool {
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return false;
         };
         let model = self.model;
         // Cookies are the browser's state.
-        if matches!(attr.as_str(), "set_cookie" | "delete_cookie") {
+        if matches!(attr, "set_cookie" | "delete_cookie") {
             return false;
         }
         // A method of a container the function built (`names.append(n)`), or of an attribute
@@ -1047,10 +1043,10 @@ impl<'a> Walk<'a> {
             return self.follow(mf, m, Some((mf, mc)), false, depth + 1);
         }
         self.reads |= self.stored(receiver, frame);
-        if matches!(attr.as_str(), "execute" | "exec_driver_sql") {
+        if matches!(attr, "execute" | "exec_driver_sql") {
             return call.args.first().is_some_and(|q| self.selects(q, frame));
         }
-        READ_METHODS.contains(&attr.as_str())
+        READ_METHODS.contains(&attr)
     }
 
     /// A query that only reads: `select(...)` (also refined: `select(User).where(...)`), or a

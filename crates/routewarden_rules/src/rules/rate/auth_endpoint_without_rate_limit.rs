@@ -1597,11 +1597,7 @@ fn blocks_account(
         _ => Vec::new(),
     };
     calls.into_iter().any(|call| {
-        let ExprKind::Attribute {
-            value: receiver,
-            attr,
-        } = &call.func.kind
-        else {
+        let Some((receiver, attr)) = call.method() else {
             return false;
         };
         account_class(model, file, function, receiver)
