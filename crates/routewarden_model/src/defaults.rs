@@ -121,7 +121,18 @@ struct Defaults<'m, 'a> {
 /// a settings class field's default, also through module constants. `None` when the value
 /// is unknown or does not depend on such a read (a literal).
 pub fn unset_value<'a>(model: &'a ProjectModel, file: usize, expr: &'a Expr) -> Option<Lit> {
-    let (value, basis) = Defaults { model, flask: None }.value(file, &[], expr, 0)?;
+    unset_value_in(model, file, &[], expr)
+}
+
+/// [`unset_value`] of an expression inside the functions `scope` (outermost first), whose
+/// locals it follows to their only assignment.
+pub fn unset_value_in<'a>(
+    model: &'a ProjectModel,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> Option<Lit> {
+    let (value, basis) = Defaults { model, flask: None }.value(file, scope, expr, 0)?;
     (basis == Basis::Declared).then_some(value)
 }
 

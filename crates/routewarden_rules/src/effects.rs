@@ -888,13 +888,9 @@ impl<'a> Walk<'a> {
         let imports = &module.imports;
         if let Some(q) = imports.resolve(&call.func) {
             self.reads_request |= reads_request_global(&q);
-            let shadowed = call
-                .func
-                .as_name()
-                .is_some_and(|n| module.top_level(n).is_some());
-            if !shadowed && listed_read(&q, true) {
-                return true;
-            }
+        }
+        if answer_callee(module, &call.func) {
+            return true;
         }
         // `await request.json()`, `request.headers.get(...)` on a Starlette request; not
         // `request.app.state.store.append(...)`.
@@ -904,9 +900,6 @@ impl<'a> Walk<'a> {
             .is_some_and(|r| frame.request.contains(&r))
         {
             return reads_request_data(&call.func, &frame.request);
-        }
-        if bare_read_builtin(module, &call.func, true) {
-            return true;
         }
         // A method of a value the function built, of a literal (`b"".join(...)`), or of a
         // comprehension's own name.
@@ -1270,6 +1263,21 @@ fn listed_read(q: &str, answers: bool) -> bool {
         || !answers && (READ_CALLS.contains(&q) || READ_PREFIXES.iter().any(|p| q.starts_with(p)))
 }
 
+/// A callee of the outside world an answer may call: one of [`ANSWER_CALLS`] and
+/// [`ANSWER_PREFIXES`] by qualified name (a builtin only while the module does not define the
+/// name itself). AUTH001's protocol answers take their calls from the same list.
+pub(crate) fn answer_callee(module: &SourceModule, func: &Expr) -> bool {
+    let shadowed = func
+        .as_name()
+        .is_some_and(|n| module.top_level(n).is_some());
+    !shadowed
+        && module
+            .imports
+            .resolve(func)
+            .is_some_and(|q| listed_read(&q, true))
+        || bare_read_builtin(module, func, true)
+}
+
 /// A builtin [`listed_read`] by its bare name (not every builtin has a qualified name in the
 /// import tables).
 fn bare_read_builtin(module: &SourceModule, func: &Expr, answers: bool) -> bool {
@@ -1339,11 +1347,11 @@ fn answers_new_value(module: &SourceModule, func: &Expr) -> bool {
     {
         return true;
     }
-    bare_read_builtin(module, func, true)
-        || module
+    answer_callee(module, func)
+        && !module
             .imports
             .resolve(func)
-            .is_some_and(|q| listed_read(&q, true) && !reads_request_global(&q))
+            .is_some_and(|q| reads_request_global(&q))
 }
 
 /// A qualified name below a Flask-like framework's request object (`flask.request.get_json`).

@@ -6,6 +6,7 @@
 use routewarden_model::ProjectModel;
 use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Function, Span, Stmt};
 
+use routewarden_model::defaults::unset_value_in;
 pub(crate) use routewarden_model::defaults::{Lit, unset_value};
 
 /// The literals a name written as a setting's value holds at the write: inside
@@ -95,7 +96,8 @@ pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Op
             if orelse.iter().any(|s| within(s.span()))
                 && compares_true_by_default(model, file, &scope, test)
             {
-                return Some(negation(module, test));
+                let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
+                return Some(crate::helpers::negation(&text, test));
             }
         }
         if let Stmt::FunctionDef(f) = stmt {
@@ -107,58 +109,17 @@ pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Op
     }
 }
 
-/// Whether `test` is a comparison `x == "literal"` (or `in`) that holds when nothing is
-/// configured: `x` (a name followed through the enclosing functions of `scope`) falls back to
-/// that literal (see [`unset_value`]).
-fn compares_true_by_default(
-    model: &ProjectModel,
+/// Whether `test` is a comparison (`x == "literal"`, `x in [...]`) that holds when nothing is
+/// configured, its names followed through the enclosing functions of `scope` (see
+/// [`unset_value`]).
+fn compares_true_by_default<'a>(
+    model: &'a ProjectModel,
     file: usize,
-    scope: &[&Function],
-    test: &Expr,
+    scope: &[&'a Function],
+    test: &'a Expr,
 ) -> bool {
-    let ExprKind::Compare {
-        left,
-        ops,
-        comparators,
-    } = &test.kind
-    else {
-        return false;
-    };
-    let ([op @ (CmpOp::Eq | CmpOp::In)], [right]) = (&ops[..], comparators.as_slice()) else {
-        return false;
-    };
-    let origin = model.resolve_value(file, scope, left);
-    let Some(value) = unset_value(model, origin.file, origin.expr) else {
-        return false;
-    };
-    match op {
-        CmpOp::Eq => Lit::of(right).is_some_and(|r| r == value),
-        _ => right
-            .elements()
-            .is_some_and(|items| items.iter().any(|i| Lit::of(i).is_some_and(|r| r == value))),
-    }
-}
-
-/// `test` negated, as one line of source text: `x != "a"` for `x == "a"`.
-fn negation(module: &routewarden_model::SourceModule, test: &Expr) -> String {
-    let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
-    match &test.kind {
-        ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } if matches!(ops[..], [CmpOp::Eq]) && comparators.len() == 1 => {
-            format!("{} != {}", text(left), text(&comparators[0]))
-        }
-        ExprKind::Compare {
-            left,
-            ops,
-            comparators,
-        } if matches!(ops[..], [CmpOp::In]) && comparators.len() == 1 => {
-            format!("{} not in {}", text(left), text(&comparators[0]))
-        }
-        _ => format!("not ({})", text(test)),
-    }
+    matches!(test.kind, ExprKind::Compare { .. })
+        && unset_value_in(model, file, scope, test) == Some(Lit::Bool(true))
 }
 
 /// The part of a test that makes it false when the operator configures nothing: a test on

@@ -7,11 +7,11 @@ use crate::route_paths::{
 };
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
 use crate::untrusted::resolve_callee;
-use routewarden_model::ProjectModel;
 use routewarden_model::apps::RouteDecl;
 use routewarden_model::config::any_identifier_word;
 use routewarden_model::security::{credential_evidence, walk_exprs, walk_stmts};
 use routewarden_model::target_names;
+use routewarden_model::{ProjectModel, SourceModule};
 use routewarden_python::ast::{Call, Class, Expr, ExprKind, Function, Stmt, code_statements};
 use routewarden_python::names::Imports;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -441,7 +441,7 @@ impl Rule for RouteWithoutAuth {
                 // A redirect written by hand: a 3xx status and a `Location` header.
                 || redirects_by_hand(route.handler) && reads_and_answers(cx, route).is_some()
                 || forwards_every_request(path, route.handler)
-                || only_fails(&cx.model.files[route.handler_file].imports, route.handler)
+                || only_fails(&cx.model.files[route.handler_file], route.handler)
                 || (catches_all(path) || only_reads(route) && answers_listing(route))
                     && answers_constant(cx, route)
                 || is_login(cx, route)
@@ -1645,7 +1645,8 @@ fn stub_status(n: i64) -> bool {
 /// A stub: a handler whose whole body (after its docstring) raises or returns an error status,
 /// `raise HTTPException(status_code=501)`, `return error_response(..., 410, ...)`, `abort(405)`
 /// as a statement, `return "gone", 410`. It has nothing to protect.
-pub(crate) fn only_fails(imports: &Imports, handler: &Function) -> bool {
+pub(crate) fn only_fails(module: &SourceModule, handler: &Function) -> bool {
+    let imports = &module.imports;
     let body = code_statements(&handler.body);
     let value = match body.as_slice() {
         [Stmt::Return { value: Some(v), .. }] | [Stmt::Raise { exc: Some(v), .. }] => v,
@@ -1665,7 +1666,7 @@ pub(crate) fn only_fails(imports: &Imports, handler: &Function) -> bool {
         return matches!(items.as_slice(), [answer, status, ..]
         if matches!(status.kind, ExprKind::Int(Some(n)) if stub_status(n))
             && !answer.any(&mut |x| x.as_call().is_some_and(|c| {
-                !imports.resolves_to(&c.func, EFFECTLESS_CALLS)
+                !crate::effects::answer_callee(module, &c.func)
             })));
     }
     let Some(call) = value.as_call() else {
@@ -1912,38 +1913,6 @@ fn declared_public(path: &str, handler: &Function) -> bool {
     checks
 }
 
-/// Calls that build a response, read the request or a setting, or convert a value: none of
-/// them changes anything on the server.
-const EFFECTLESS_CALLS: &[&str] = &[
-    "flask.jsonify",
-    "flask.json.jsonify",
-    "flask.make_response",
-    "flask.Response",
-    "fastapi.responses.JSONResponse",
-    "fastapi.responses.PlainTextResponse",
-    "fastapi.responses.Response",
-    "starlette.responses.JSONResponse",
-    "starlette.responses.PlainTextResponse",
-    "starlette.responses.Response",
-    "flask.request.get_json",
-    "flask.request.get_data",
-    "flask.request.args.get",
-    "flask.request.form.get",
-    "flask.request.values.get",
-    "flask.request.headers.get",
-    "flask.current_app.config.get",
-    "os.getenv",
-    "os.environ.get",
-    "builtins.str",
-    "builtins.int",
-    "builtins.float",
-    "builtins.bool",
-    "builtins.len",
-    "builtins.dict",
-    "builtins.list",
-    "builtins.tuple",
-];
-
 /// A handler that takes nothing from its caller: no parameter (but `self`/`cls`), no read of
 /// the request. At a bare `/register` it cannot be a registry storing what a node or worker
 /// sends: a sign-up page, or its stand-in, public by design.
@@ -1980,8 +1949,9 @@ fn takes_nothing(imports: &Imports, handler: &Function) -> bool {
 /// A handler of a fixed path (an RPC or plugin-protocol endpoint such as Docker's
 /// `POST /Plugin.Activate`) whose body only logs, reads and validates the request and
 /// answers a literal, a module constant, a setting or what the caller posted: POST is the
-/// protocol's verb, not a state change. Every call must be one that changes nothing (a
-/// response builder, a request or setting read, `jsonschema.validate`, a logger's method);
+/// protocol's verb, not a state change. Every call must be one that changes nothing (what an
+/// answer may call, [`crate::effects::answer_callee`]: a response builder, a request or
+/// setting read, a conversion; `jsonschema.validate`, a logger's method);
 /// any other call (a database, a client, a project function) or an assignment to anything
 /// but a local keeps the method as proof. A path with a value, or a handler reading its
 /// parameters, addresses an object: kept, as a sketch's stand-in body usually is.
@@ -2022,11 +1992,7 @@ fn answers_without_effect(cx: &ProjectContext, route: &RouteDecl, path: &str) ->
             ExprKind::Name(n) => params.contains(&n.as_str()),
             ExprKind::Named { .. } | ExprKind::Yield(_) => true,
             ExprKind::Call(call) => {
-                let builtin_shadowed = call
-                    .func
-                    .as_name()
-                    .is_some_and(|n| module.top_level(n).is_some());
-                let known = !builtin_shadowed && imports.resolves_to(&call.func, EFFECTLESS_CALLS);
+                let known = crate::effects::answer_callee(module, &call.func);
                 // `data.get("Options")` on a local holding what was read.
                 let local_get = matches!(&call.func.kind, ExprKind::Attribute { value, attr }
                     if attr == "get" && value.as_name().is_some_and(|n| locals.contains(&n)));

@@ -326,5 +326,18 @@ def create_app():
         let found = findings_of(&CorsAnyOrigin, &[("app.py", &development)]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].confidence, Confidence::High);
+        // Any comparison the default configuration passes: its `else` is the opt-in.
+        let unequal = source.replace(
+            "if app_settings == \"app.config.ProductionConfig\":",
+            "if app_settings != \"app.config.DevelopmentConfig\":",
+        );
+        let found = findings_of(&CorsAnyOrigin, &[("app.py", &unequal)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, Confidence::Low);
+        assert!(
+            found[0]
+                .message
+                .contains("app_settings == \"app.config.DevelopmentConfig\"")
+        );
     }
 }

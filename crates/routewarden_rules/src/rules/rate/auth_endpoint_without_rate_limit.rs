@@ -228,8 +228,9 @@ impl Rule for AuthEndpointWithoutRateLimit {
             // before code that never runs), or an alias that only sends the client on to
             // another address (a 307 resends the submission there, and that route is judged on
             // its own): neither checks anything submitted.
-            let imports = &cx.model.files[route.handler_file].imports;
-            if only_fails(imports, route.handler)
+            let module = &cx.model.files[route.handler_file];
+            let imports = &module.imports;
+            if only_fails(module, route.handler)
                 || redirect_alias(imports, route.handler, &mounted.full_path)
             {
                 continue;

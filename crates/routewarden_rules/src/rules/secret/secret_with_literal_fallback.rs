@@ -5,8 +5,8 @@ use crate::flask_usage::is_test_file;
 use crate::helpers::{
     Place, describe_secret, field_default, identifier_words, is_config_mapping, is_config_parser,
     is_key_setting, is_non_production_module, is_non_production_name, is_settings_class,
-    is_signing_key_name, loads_itself_as_config, mapping_items_in, module_block_value, place_of,
-    resolve_value_in_blocks, subscript_key,
+    is_signing_key_name, loads_itself_as_config, mapping_items_in, module_block_value, negation,
+    place_of, resolve_value_in_blocks, subscript_key,
 };
 use crate::rule::{Confidence, Rule, RuleMeta};
 use routewarden_model::apps::{SETTINGS_FILE_READERS, every_return_of_called};
@@ -566,8 +566,8 @@ fn keep_fewest(fewest: &mut Option<Vec<String>>, asked: Vec<String>) {
 
 /// The conditions, besides comparing `operand`, under which a refusal stops the application,
 /// as one-line source text: the other terms of its `and` test (`not DEBUG` in `KEY == "dev" and
-/// not DEBUG`), and `not (C)` for each `if C:` in the branch that returns before the branch
-/// stops (`if app.debug or is_test(): return` then `sys.exit(1)`; `not C` is named `C`).
+/// not DEBUG`), and the negation of each `if C:` in the branch that returns before the branch
+/// stops (`if app.debug or is_test(): return` then `sys.exit(1)`; see [`negation`]).
 fn conditions_asked(
     text: &dyn Fn(&Expr) -> String,
     operand: &Expr,
@@ -580,17 +580,6 @@ fn conditions_asked(
         .map(text)
         .chain(spared.iter().map(|test| negation(text, test)))
         .collect()
-}
-
-/// `test` negated, as text: `C` for `not C`, else `not (C)`.
-fn negation(text: &dyn Fn(&Expr) -> String, test: &Expr) -> String {
-    match &test.kind {
-        ExprKind::UnaryOp {
-            op: UnaryOp::Not,
-            operand,
-        } => text(operand),
-        _ => format!("not ({})", text(test)),
-    }
 }
 
 /// The conditions of the `if`s holding a refusal, as text: the test of a branch, the negated
