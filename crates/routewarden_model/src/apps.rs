@@ -6788,7 +6788,7 @@ impl<'a> Extractor<'a> {
                             && p.default.is_none()
                             && !base_args.iter().any(|b| b == p.name.as_str())
                     })
-                    .map(|p| match p.annotation.as_ref().and_then(Expr::as_name) {
+                    .map(|p| match p.annotation.as_deref().and_then(Expr::as_name) {
                         Some(converter @ ("int" | "float")) => format!("<{converter}:{}>", p.name),
                         _ => format!("<{}>", p.name),
                     })
@@ -7187,7 +7187,7 @@ impl<'a> Extractor<'a> {
             .iter()
             .find(|p| p.name == param)?
             .annotation
-            .as_ref()?;
+            .as_deref()?;
         // `Optional[List[Provider]]`: the class inside the containers.
         while let ExprKind::Subscript { value, slice } = &annotation.kind {
             let container = value.last_name()?;
@@ -7318,7 +7318,7 @@ impl<'a> Extractor<'a> {
             .params
             .iter()
             .find(|p| p.name == name)
-            .and_then(|p| p.annotation.as_ref())
+            .and_then(|p| p.annotation.as_deref())
             .and_then(|t| self.qualified(t))
             .and_then(|q| crate::frameworks::object_kind(&q))
             .is_some_and(ObjectKind::is_app)
@@ -11317,7 +11317,7 @@ impl<'a> HelperFrame<'a, '_> {
                 }
                 if let Some(function) = self.function {
                     if let Some(param) = function.params.iter().find(|p| p.name == *name) {
-                        return match param.default.as_ref().and_then(Expr::as_str) {
+                        return match param.default.as_deref().and_then(Expr::as_str) {
                             Some(s) => s.to_string(),
                             None => DYNAMIC.to_string(),
                         };
@@ -11432,7 +11432,7 @@ impl<'a> HelperFrame<'a, '_> {
                 let param = self.function?.params.iter().find(|p| p.name == *name)?;
                 let value = match self.bound.iter().find(|(p, _)| p == name) {
                     Some(&(_, arg)) => arg,
-                    None => param.default.as_ref()?,
+                    None => param.default.as_deref()?,
                 };
                 match &value.kind {
                     ExprKind::Bool(b) => Some(*b),
@@ -11859,7 +11859,7 @@ fn prefix_value(
                 };
             }
             if let Some(p) = function.params.iter().find(|p| p.name == *n) {
-                return again(p.default.as_ref()?);
+                return again(p.default.as_deref()?);
             }
             let origin = model.resolve_value(file, &[], expr);
             match &origin.expr.kind {
@@ -12031,7 +12031,7 @@ fn constructor_flag(test: &Expr, init: &Function, call: &Call) -> Option<bool> {
     if spread {
         return None;
     }
-    param.default.as_ref()?.as_bool()
+    param.default.as_deref()?.as_bool()
 }
 
 /// `self.check`, `self.__class__.check`, `type(self).check`, `cls.check`: a method looked
@@ -12269,7 +12269,7 @@ fn class_instance_object(
             // application of the code analysed.
             if param
                 .default
-                .as_ref()
+                .as_deref()
                 .is_some_and(|d| matches!(d.kind, ExprKind::NoneLiteral))
                 && instance_attribute_values(c, attr).any(|v| is_construction(model, f, v))
             {
@@ -13115,7 +13115,7 @@ fn argument_literal(
     param: &str,
 ) -> Option<String> {
     let index = function.params.iter().position(|p| p.name == param)?;
-    let default = function.params[index].default.as_ref();
+    let default = function.params[index].default.as_deref();
     let mut found: Option<&str> = None;
     for (_, _, call) in project_calls_of(model, def_file, function)? {
         let text = call.argument(param, index).or(default)?.as_str()?;
@@ -13393,7 +13393,7 @@ fn held_annotation<'a>(
                 .iter()
                 .find(|p| p.name == param)?
                 .annotation
-                .as_ref()
+                .as_deref()
         }
         _ => None,
     }
@@ -13427,7 +13427,7 @@ fn name_annotation<'a>(
         .flat_map(|f| f.params.iter())
         .find(|p| p.name == name)
     {
-        return param.annotation.as_ref();
+        return param.annotation.as_deref();
     }
     // A loop variable of the current function.
     let current = scope.last()?;
