@@ -246,6 +246,40 @@ impl<'a> Include<'a> {
     }
 }
 
+/// A parameter link (see [`Include::is_parameter`]) as the per-file results hold it, without
+/// an include's prefix, dependencies and flags: tens of thousands on large projects, and
+/// `AppModel::link_parameters` keeps only the few that lead to a registration, as includes.
+#[derive(Debug)]
+struct ParameterLink<'a> {
+    parent: ObjectId,
+    child: ObjectId,
+    when: When,
+    exists: When,
+    file: usize,
+    scope: Box<[&'a Function]>,
+    span: Span,
+}
+
+impl<'a> ParameterLink<'a> {
+    fn into_include(self) -> Include<'a> {
+        Include {
+            parent: self.parent,
+            child: self.child,
+            prefix: None,
+            dependencies: Vec::new(),
+            is_mount: false,
+            is_parameter: true,
+            is_instance: false,
+            is_argument: false,
+            when: self.when,
+            exists: self.exists,
+            file: self.file,
+            scope: self.scope.into_vec(),
+            span: self.span,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookKind {
     /// `before_request` on an app or blueprint.
@@ -321,6 +355,7 @@ struct FileApps<'a> {
     objects: Vec<FrameworkObject<'a>>,
     routes: Vec<RouteDecl<'a>>,
     includes: Vec<Include<'a>>,
+    parameter_links: Vec<ParameterLink<'a>>,
     hooks: Vec<Hook<'a>>,
     middleware: Vec<MiddlewareReg<'a>>,
     calls: Vec<ObjectCall<'a>>,
@@ -474,12 +509,8 @@ impl<'a> AppModel<'a> {
             response_class: std::sync::OnceLock::new(),
         };
         // Exactly sized, like the vectors above: tens of thousands of links on large projects.
-        let mut parameter_links = Vec::with_capacity(
-            per_file
-                .iter()
-                .map(|f| f.includes.iter().filter(|i| i.is_parameter).count())
-                .sum(),
-        );
+        let mut parameter_links =
+            Vec::with_capacity(per_file.iter().map(|f| f.parameter_links.len()).sum());
         let mut hook_calls = Vec::new();
         let mut instance_views = Vec::new();
         for f in per_file {
@@ -489,13 +520,8 @@ impl<'a> AppModel<'a> {
                 apps.objects.insert(o.id.clone(), o);
             }
             apps.routes.extend(f.routes);
-            for include in f.includes {
-                if include.is_parameter {
-                    parameter_links.push(include);
-                } else {
-                    apps.includes.push(include);
-                }
-            }
+            apps.includes.extend(f.includes);
+            parameter_links.extend(f.parameter_links);
             apps.hooks.extend(f.hooks);
             apps.middleware.extend(f.middleware);
             apps.calls.extend(f.calls);
@@ -744,7 +770,7 @@ impl<'a> AppModel<'a> {
     /// Keeps the parameter links that matter: those whose parameter has routes, blueprints,
     /// hooks or middleware registered on it, passed a framework object (or another such
     /// parameter, for helpers that call helpers).
-    fn link_parameters(&mut self, links: Vec<Include<'a>>) {
+    fn link_parameters(&mut self, links: Vec<ParameterLink<'a>>) {
         use rustc_hash::FxHashSet as HashSet;
         let mut used: HashSet<ObjectId> = HashSet::default();
         used.extend(self.routes.iter().filter_map(|r| r.owner.clone()));
@@ -777,8 +803,8 @@ impl<'a> AppModel<'a> {
         }
         // Forwards: from framework objects through the parameters they reach.
         let mut reached: HashSet<ObjectId> = self.objects.keys().cloned().collect();
-        let mut kept: Vec<Include<'a>> = Vec::new();
-        let mut pending: Vec<Include<'a>> = links
+        let mut kept: Vec<ParameterLink<'a>> = Vec::new();
+        let mut pending: Vec<ParameterLink<'a>> = links
             .into_iter()
             .filter(|l| used.contains(&l.child))
             .collect();
@@ -793,7 +819,8 @@ impl<'a> AppModel<'a> {
             kept.extend(take);
             pending = rest;
         }
-        self.includes.extend(kept);
+        self.includes
+            .extend(kept.into_iter().map(ParameterLink::into_include));
     }
 
     /// Drops the includes of an object into a parameter that stands for that same object: a
@@ -1307,7 +1334,10 @@ impl<'a> AppModel<'a> {
 /// The parameters of the plugin functions a pluggy hook call reaches: project functions of the
 /// hook's name with a decorator (`@hookimpl`), each keyword argument bound to the parameter of
 /// the same name.
-fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> Vec<Include<'a>> {
+fn plugin_links<'a>(
+    model: &'a ProjectModel,
+    calls: Vec<PluginHookCall<'a>>,
+) -> Vec<ParameterLink<'a>> {
     let mut out = Vec::new();
     for call in calls {
         for (index, file) in model.files.iter().enumerate() {
@@ -1321,23 +1351,17 @@ fn plugin_links<'a>(model: &'a ProjectModel, calls: Vec<PluginHookCall<'a>>) -> 
                 if !function.params.iter().any(|p| p.name == *keyword) {
                     continue;
                 }
-                out.push(Include {
+                out.push(ParameterLink {
                     parent: object.clone(),
                     child: ObjectId {
                         file: index,
                         scope: Some(function.span.start),
                         name: keyword.clone(),
                     },
-                    prefix: None,
-                    dependencies: Vec::new(),
-                    is_mount: false,
-                    is_parameter: true,
-                    is_instance: false,
-                    is_argument: false,
                     when: call.when.clone(),
                     exists: call.when.clone(),
                     file: call.file,
-                    scope: call.scope.clone(),
+                    scope: call.scope.as_slice().into(),
                     span: call.span,
                 });
             }
@@ -4693,7 +4717,7 @@ impl<'a> Extractor<'a> {
     }
 
     /// Records that `child` is mounted into `parent` by the current statement: no dependencies,
-    /// not a mount, a parameter or an instance unless the caller says so on what is returned.
+    /// not a mount, an argument or an instance unless the caller says so on what is returned.
     fn include(
         &mut self,
         parent: ObjectId,
@@ -4719,6 +4743,22 @@ impl<'a> Extractor<'a> {
             span,
         });
         self.out.includes.last_mut().expect("just pushed")
+    }
+
+    /// Links `child`, a parameter of a project function, to `parent`, the object passed to it
+    /// (see [`Include::is_parameter`]).
+    fn parameter_link(&mut self, parent: ObjectId, child: ObjectId, span: Span) {
+        let when = self.when();
+        let exists = self.registration_when();
+        self.out.parameter_links.push(ParameterLink {
+            parent,
+            child,
+            when,
+            exists,
+            file: self.file,
+            scope: self.scope.as_slice().into(),
+            span,
+        });
     }
 
     fn condition_text(&self, test: &Expr) -> String {
@@ -5763,8 +5803,7 @@ impl<'a> Extractor<'a> {
         });
         for module in modules {
             if let Some((file, _)) = self.model.module(&module) {
-                self.include(app.clone(), current_app_of(file), None, span)
-                    .is_parameter = true;
+                self.parameter_link(app.clone(), current_app_of(file), span);
             }
         }
     }
@@ -6075,7 +6114,7 @@ impl<'a> Extractor<'a> {
                     {
                         let id = self.local_id(name);
                         self.constructed(id.clone(), kind, inner, span);
-                        self.include(id, param, None, span).is_parameter = true;
+                        self.parameter_link(id, param, span);
                         return;
                     }
                     if !self.api_namespace(name, call, span) {
@@ -6207,7 +6246,7 @@ impl<'a> Extractor<'a> {
         }
         let child = parameter_id(self.file, init, param);
         for object in objects {
-            self.include(object, child.clone(), None, span).is_parameter = true;
+            self.parameter_link(object, child.clone(), span);
         }
     }
 
@@ -6321,7 +6360,7 @@ impl<'a> Extractor<'a> {
                 scope: Some(function.span.start),
                 name: param.name.to_string(),
             };
-            self.include(id.clone(), child, None, span).is_parameter = true;
+            self.parameter_link(id.clone(), child, span);
         }
         if kind == ObjectKind::Blueprint {
             self.constructor_hooks(&id, call, span);
@@ -6387,7 +6426,7 @@ impl<'a> Extractor<'a> {
                     && registers_on_self(method)
                 {
                     let child = parameter_id(class_file, method, "self");
-                    self.include(id.clone(), child, None, span).is_parameter = true;
+                    self.parameter_link(id.clone(), child, span);
                 }
             }
         }
@@ -6788,7 +6827,7 @@ impl<'a> Extractor<'a> {
                             && p.default.is_none()
                             && !base_args.iter().any(|b| b == p.name.as_str())
                     })
-                    .map(|p| match p.annotation.as_ref().and_then(Expr::as_name) {
+                    .map(|p| match p.annotation.as_deref().and_then(Expr::as_name) {
                         Some(converter @ ("int" | "float")) => format!("<{converter}:{}>", p.name),
                         _ => format!("<{}>", p.name),
                     })
@@ -7187,7 +7226,7 @@ impl<'a> Extractor<'a> {
             .iter()
             .find(|p| p.name == param)?
             .annotation
-            .as_ref()?;
+            .as_deref()?;
         // `Optional[List[Provider]]`: the class inside the containers.
         while let ExprKind::Subscript { value, slice } = &annotation.kind {
             let container = value.last_name()?;
@@ -7318,7 +7357,7 @@ impl<'a> Extractor<'a> {
             .params
             .iter()
             .find(|p| p.name == name)
-            .and_then(|p| p.annotation.as_ref())
+            .and_then(|p| p.annotation.as_deref())
             .and_then(|t| self.qualified(t))
             .and_then(|q| crate::frameworks::object_kind(&q))
             .is_some_and(ObjectKind::is_app)
@@ -7422,7 +7461,7 @@ impl<'a> Extractor<'a> {
                     self.included_argument(def_file, function, param, &object, span);
                 }
                 let child = parameter_id(def_file, function, param);
-                self.include(object, child, None, span).is_parameter = true;
+                self.parameter_link(object, child, span);
             }
         }
         // `register_endpt(NotesResource, "/notes/", "notes")` where the helper registers the
@@ -11317,7 +11356,7 @@ impl<'a> HelperFrame<'a, '_> {
                 }
                 if let Some(function) = self.function {
                     if let Some(param) = function.params.iter().find(|p| p.name == *name) {
-                        return match param.default.as_ref().and_then(Expr::as_str) {
+                        return match param.default.as_deref().and_then(Expr::as_str) {
                             Some(s) => s.to_string(),
                             None => DYNAMIC.to_string(),
                         };
@@ -11432,7 +11471,7 @@ impl<'a> HelperFrame<'a, '_> {
                 let param = self.function?.params.iter().find(|p| p.name == *name)?;
                 let value = match self.bound.iter().find(|(p, _)| p == name) {
                     Some(&(_, arg)) => arg,
-                    None => param.default.as_ref()?,
+                    None => param.default.as_deref()?,
                 };
                 match &value.kind {
                     ExprKind::Bool(b) => Some(*b),
@@ -11859,7 +11898,7 @@ fn prefix_value(
                 };
             }
             if let Some(p) = function.params.iter().find(|p| p.name == *n) {
-                return again(p.default.as_ref()?);
+                return again(p.default.as_deref()?);
             }
             let origin = model.resolve_value(file, &[], expr);
             match &origin.expr.kind {
@@ -12031,7 +12070,7 @@ fn constructor_flag(test: &Expr, init: &Function, call: &Call) -> Option<bool> {
     if spread {
         return None;
     }
-    param.default.as_ref()?.as_bool()
+    param.default.as_deref()?.as_bool()
 }
 
 /// `self.check`, `self.__class__.check`, `type(self).check`, `cls.check`: a method looked
@@ -12269,7 +12308,7 @@ fn class_instance_object(
             // application of the code analysed.
             if param
                 .default
-                .as_ref()
+                .as_deref()
                 .is_some_and(|d| matches!(d.kind, ExprKind::NoneLiteral))
                 && instance_attribute_values(c, attr).any(|v| is_construction(model, f, v))
             {
@@ -13115,7 +13154,7 @@ fn argument_literal(
     param: &str,
 ) -> Option<String> {
     let index = function.params.iter().position(|p| p.name == param)?;
-    let default = function.params[index].default.as_ref();
+    let default = function.params[index].default.as_deref();
     let mut found: Option<&str> = None;
     for (_, _, call) in project_calls_of(model, def_file, function)? {
         let text = call.argument(param, index).or(default)?.as_str()?;
@@ -13393,7 +13432,7 @@ fn held_annotation<'a>(
                 .iter()
                 .find(|p| p.name == param)?
                 .annotation
-                .as_ref()
+                .as_deref()
         }
         _ => None,
     }
@@ -13427,7 +13466,7 @@ fn name_annotation<'a>(
         .flat_map(|f| f.params.iter())
         .find(|p| p.name == name)
     {
-        return param.annotation.as_ref();
+        return param.annotation.as_deref();
     }
     // A loop variable of the current function.
     let current = scope.last()?;

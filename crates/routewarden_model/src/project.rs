@@ -38,9 +38,6 @@ pub struct SourceModule {
     text: std::sync::OnceLock<String>,
     text_len: u32,
     reader: Option<SourceReader>,
-    /// Spans' texts read again, by span: the same condition is written out for each route
-    /// registered under it.
-    span_texts: std::sync::Mutex<HashMap<(u32, u32), Box<str>>>,
     /// The comments that may be suppressions, read while the text was at hand.
     pub suppression_comments: Vec<SuppressionComment>,
     /// Line starts, found when a position is first asked for: most files have no finding.
@@ -50,9 +47,8 @@ pub struct SourceModule {
     /// Top-level names bound by `def`, `class` and assignments: index into `parsed.module.body`
     /// of the last statement that binds each.
     top_level: HashMap<String, usize>,
-    /// Names assigned inside module-level blocks (`with`, `if`, `try`, loops), not by a
-    /// top-level statement of their own: index of the last block that assigns each.
-    block_level: std::sync::OnceLock<HashMap<String, usize>>,
+    /// Made when first asked for, which most modules never are.
+    rarely_asked: std::sync::OnceLock<Box<RarelyAsked>>,
     /// Names of classes defined inside functions (`class CustomFlask(Flask)` in a factory),
     /// found when first asked for.
     local_classes: std::sync::OnceLock<HashSet<String>>,
@@ -60,17 +56,29 @@ pub struct SourceModule {
     /// (fastapi.FastAPI, fastapi.Request)`), with what calling them builds; found once, when
     /// first asked for, by the application model.
     pub local_class_aliases: std::sync::OnceLock<Vec<(String, crate::frameworks::ObjectKind)>>,
-    /// Stand-ins for the view methods a library base class gives the file's classes
-    /// (Flask-Admin's `create_view`), keyed by the class's start; made when first asked for.
-    library_methods: std::sync::OnceLock<Vec<(u32, Function)>>,
-    /// Stand-ins for functions the file imports from outside the analysed code and registers
-    /// as route endpoints, keyed by the local name; made when first asked for.
-    imported_stand_ins: std::sync::OnceLock<Vec<(String, Function)>>,
     /// Test code (see [`SourceModule::is_test`]); asked by several rules for every statement.
     is_test: bool,
     /// The names assigned at module level, also under `if`, `try` and loops: most names
     /// looked up there are not, and the filter says so without a walk.
     pub assigned: NameFilter,
+}
+
+/// The parts of a [`SourceModule`] that most modules never build, behind one pointer: a
+/// module never asked for them holds 16 bytes instead of about 150.
+#[derive(Debug, Default)]
+struct RarelyAsked {
+    /// Spans' texts read again, by span: the same condition is written out for each route
+    /// registered under it.
+    span_texts: std::sync::Mutex<HashMap<(u32, u32), Box<str>>>,
+    /// Names assigned inside module-level blocks (`with`, `if`, `try`, loops), not by a
+    /// top-level statement of their own: index of the last block that assigns each.
+    block_level: std::sync::OnceLock<HashMap<String, usize>>,
+    /// Stand-ins for the view methods a library base class gives the file's classes
+    /// (Flask-Admin's `create_view`), keyed by the class's start.
+    library_methods: std::sync::OnceLock<Vec<(u32, Function)>>,
+    /// Stand-ins for functions the file imports from outside the analysed code and registers
+    /// as route endpoints, keyed by the local name.
+    imported_stand_ins: std::sync::OnceLock<Vec<(String, Function)>>,
 }
 
 impl SourceModule {
@@ -116,17 +124,14 @@ impl SourceModule {
             text,
             text_len,
             reader,
-            span_texts: std::sync::Mutex::default(),
             suppression_comments,
             lines: std::sync::OnceLock::new(),
             parsed,
             imports,
             top_level,
-            block_level: std::sync::OnceLock::new(),
+            rarely_asked: std::sync::OnceLock::new(),
             local_classes: std::sync::OnceLock::new(),
             local_class_aliases: std::sync::OnceLock::new(),
-            library_methods: std::sync::OnceLock::new(),
-            imported_stand_ins: std::sync::OnceLock::new(),
             is_test,
             assigned,
         }
@@ -136,7 +141,8 @@ impl SourceModule {
     /// (a route endpoint with no project code): named by its qualified name, without a body,
     /// at the import statement.
     pub fn imported_stand_in(&self, local: &str) -> Option<&Function> {
-        self.imported_stand_ins
+        self.rarely_asked()
+            .imported_stand_ins
             .get_or_init(|| {
                 // Where each name is imported, in module-level statements and blocks.
                 fn visit<'s>(body: &'s [Stmt], out: &mut Vec<(&'s str, Span)>) {
@@ -193,8 +199,9 @@ impl SourceModule {
     /// Whether `function` is the module's stand-in for an imported endpoint (see
     /// [`SourceModule::imported_stand_in`]): a handler whose code is not analysed.
     pub fn is_imported_stand_in(&self, function: &Function) -> bool {
-        self.imported_stand_ins
+        self.rarely_asked
             .get()
+            .and_then(|rarely| rarely.imported_stand_ins.get())
             .is_some_and(|made| made.iter().any(|(_, f)| std::ptr::eq(f, function)))
     }
 
@@ -212,7 +219,8 @@ impl SourceModule {
                 }
             }
         }
-        self.library_methods
+        self.rarely_asked()
+            .library_methods
             .get_or_init(|| {
                 let mut classes = Vec::new();
                 visit(self.body(), &mut classes);
@@ -250,6 +258,10 @@ impl SourceModule {
         self.is_test
     }
 
+    fn rarely_asked(&self) -> &RarelyAsked {
+        self.rarely_asked.get_or_init(Box::default)
+    }
+
     pub fn body(&self) -> &[Stmt] {
         &self.parsed.module.body
     }
@@ -270,7 +282,8 @@ impl SourceModule {
     /// each whole text for that would undo most of the saving.
     pub fn span_text(&self, span: Span) -> String {
         if self.text.get().is_none() && self.reader.is_some() {
-            let mut known = self.span_texts.lock().unwrap_or_else(|e| e.into_inner());
+            let known = &self.rarely_asked().span_texts;
+            let mut known = known.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(text) = known.get(&(span.start, span.end)) {
                 return text.to_string();
             }
@@ -379,7 +392,7 @@ impl SourceModule {
             return None;
         }
         // Built when first asked: few modules are asked.
-        let blocks = self.block_level.get_or_init(|| {
+        let blocks = self.rarely_asked().block_level.get_or_init(|| {
             let mut blocks = HashMap::default();
             for (i, stmt) in self.body().iter().enumerate() {
                 if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {

@@ -3510,11 +3510,11 @@ impl<'a> Judge<'a, '_> {
                 let scope = &scope[..=i];
                 return param
                     .annotation
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|a| self.settings_annotation(file, scope, a, 0))
                     || param
                         .default
-                        .as_ref()
+                        .as_deref()
                         .is_some_and(|d| self.provides_settings(file, scope, d));
             }
             if function.assigned.may_contain(name) {
@@ -3882,7 +3882,7 @@ impl<'a> Judge<'a, '_> {
                 file: dep_file,
                 scope: dep_scope,
                 dep,
-                annotation: param.annotation.as_ref(),
+                annotation: param.annotation.as_deref(),
                 shown: (file, default.span),
             });
         }
@@ -4537,7 +4537,7 @@ impl<'a> Judge<'a, '_> {
             && factory
                 .params
                 .iter()
-                .all(|p| p.default.as_ref().is_some_and(flag))
+                .all(|p| p.default.as_deref().is_some_and(flag))
         {
             all.checks_role = false;
         }
@@ -4767,7 +4767,7 @@ impl<'a> Judge<'a, '_> {
         let imports = &self.model.files[dep_file].imports;
         let Some(requested) = check.params.iter().find(|p| {
             p.annotation
-                .as_ref()
+                .as_deref()
                 .and_then(|a| imports.resolve(a))
                 .is_some_and(|q| q.ends_with(".SecurityScopes") && q.starts_with("fastapi"))
         }) else {
@@ -5318,7 +5318,7 @@ impl<'a> Judge<'a, '_> {
                 .then(|| index.checked_sub(1).and_then(|i| call.args.get(i)))
                 .flatten()
             });
-            passed.or(param.default.as_ref())?.as_bool()
+            passed.or(param.default.as_deref())?.as_bool()
         };
         fn holds(e: &Expr, flag: &impl Fn(&str) -> Option<bool>) -> Option<bool> {
             match &e.kind {
@@ -7352,7 +7352,7 @@ impl<'a> Judge<'a, '_> {
         })?;
         let name = value.as_name()?;
         let param = init.params.iter().find(|p| p.name == name)?;
-        let default = param.default.as_ref()?.as_call()?;
+        let default = param.default.as_deref()?.as_call()?;
         let (class_file, Some(Stmt::ClassDef(default_class)), _) =
             self.model.resolve_definition(file, &default.func)?
         else {
@@ -7657,7 +7657,7 @@ impl<'a> Judge<'a, '_> {
             return None;
         };
         let unset = |p: &Param| {
-            p.default.as_ref().is_some_and(|d| {
+            p.default.as_deref().is_some_and(|d| {
                 matches!(d.kind, ExprKind::NoneLiteral)
                     || d.as_str() == Some("")
                     || d.as_bool() == Some(false)
@@ -13572,7 +13572,7 @@ pub fn configured_secret_operand<'e>(
         function
             .params
             .iter()
-            .any(|p| p.name == n && p.default.as_ref().is_none_or(is_literal))
+            .any(|p| p.name == n && p.default.as_deref().is_none_or(is_literal))
     };
     let (secret, name) = match (supplied(an), supplied(bn)) {
         (true, false) => (b, bn),
@@ -15618,7 +15618,7 @@ pub fn credential_evidence(
         .iter()
         .filter(|p| {
             p.annotation
-                .as_ref()
+                .as_deref()
                 .and_then(Expr::last_name)
                 .is_some_and(|n| n == "WebSocket")
         })
@@ -15837,7 +15837,7 @@ fn credential_parameter(model: &ProjectModel, file: usize, function: &Function) 
         }
         // A request body is a parameter without a dependency default; `user: User =
         // Depends(...)` is the logged-in user, whose model may well have a password field.
-        let dependency = p.default.as_ref().is_some_and(|d| {
+        let dependency = p.default.as_deref().is_some_and(|d| {
             d.as_call()
                 .and_then(|c| c.func.last_name())
                 .is_some_and(|n| matches!(n, "Depends" | "Security"))
@@ -16941,7 +16941,7 @@ fn is_stub(function: &Function) -> bool {
 fn refusal_flag(function: &Function) -> Option<&Param> {
     function.params.iter().find(|p| {
         p.default
-            .as_ref()
+            .as_deref()
             .is_some_and(|d| d.as_bool() == Some(false) || matches!(d.kind, ExprKind::NoneLiteral))
             && {
                 let (mut raises, mut all_under) = (0usize, true);
@@ -17005,7 +17005,7 @@ fn injected_object_gate<'f>(
     function: &'f Function,
 ) -> Option<&'f Expr> {
     function.params.iter().find_map(|p| {
-        let default = p.default.as_ref()?.as_call()?;
+        let default = p.default.as_deref()?.as_call()?;
         if !imports
             .resolve(&default.func)
             .is_some_and(|q| is_depends(&q))

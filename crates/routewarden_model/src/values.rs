@@ -347,7 +347,7 @@ pub fn parameter_default<'a>(scope: &[&'a Function], name: &str) -> Option<&'a E
         .rev()
         .find_map(|f| f.params.iter().find(|p| p.name == name))?
         .default
-        .as_ref()
+        .as_deref()
 }
 
 fn param_annotation<'a>(scope: &Scope<'a>, name: &str) -> Option<&'a Expr> {
@@ -356,7 +356,7 @@ fn param_annotation<'a>(scope: &Scope<'a>, name: &str) -> Option<&'a Expr> {
         .rev()
         .flat_map(|f| f.params.iter())
         .find(|p| p.name == name)
-        .and_then(|p| p.annotation.as_ref())
+        .and_then(|p| p.annotation.as_deref())
 }
 
 /// The value of the last `name = value` in a function's body, not looking into nested

@@ -449,12 +449,15 @@ pub enum ParamKind {
     VarKeywords,
 }
 
+/// A function's parameter. The annotation and the default are boxed: an absent one then takes
+/// 8 bytes instead of 40, and half of all parameters have no annotation, four in five no
+/// default.
 #[derive(Clone, Debug)]
 pub struct Param {
     pub name: Identifier,
     pub kind: ParamKind,
-    pub annotation: Option<Expr>,
-    pub default: Option<Expr>,
+    pub annotation: Option<Box<Expr>>,
+    pub default: Option<Box<Expr>>,
     pub span: Span,
 }
 
@@ -660,13 +663,14 @@ pub enum ExprKind {
     Other,
 }
 
-// Expressions and statements are most of a tree's memory: keep an accidental widening from
-// going unnoticed.
+// Expressions, statements and parameters are most of a tree's memory: keep an accidental
+// widening from going unnoticed.
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(
     std::mem::size_of::<Expr>() == 40
         && std::mem::size_of::<Stmt>() == 88
         && std::mem::size_of::<Call>() == 56
+        && std::mem::size_of::<Param>() == 56
 );
 
 impl Expr {

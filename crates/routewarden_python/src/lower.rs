@@ -277,14 +277,18 @@ impl<'src> Lowerer<'src> {
     }
 
     fn parameters(&mut self, p: &ra::Parameters) -> Vec<Param> {
-        // Exactly sized: a growing vector would hold four 120-byte slots for one `self`.
+        // Exactly sized: a growing vector would hold four 56-byte slots for one `self`.
         let mut params = Vec::with_capacity(p.len());
         let mut push = |this: &mut Self, pd: &ra::ParameterWithDefault, kind| {
             params.push(Param {
                 name: Identifier::new(pd.parameter.name.id.as_str()),
                 kind,
-                annotation: pd.parameter.annotation.as_deref().map(|a| this.expr(a)),
-                default: pd.default.as_deref().map(|d| this.expr(d)),
+                annotation: pd
+                    .parameter
+                    .annotation
+                    .as_deref()
+                    .map(|a| Box::new(this.expr(a))),
+                default: pd.default.as_deref().map(|d| Box::new(this.expr(d))),
                 span: span(pd.range),
             })
         };
@@ -305,7 +309,7 @@ impl<'src> Lowerer<'src> {
                 params.push(Param {
                     name: Identifier::new(v.name.id.as_str()),
                     kind,
-                    annotation: v.annotation.as_deref().map(|a| self.expr(a)),
+                    annotation: v.annotation.as_deref().map(|a| Box::new(self.expr(a))),
                     default: None,
                     span: span(v.range),
                 });

@@ -385,8 +385,8 @@ fn is_injected_param(param: &Param) -> bool {
         e.as_call()
             .is_some_and(|c| matches!(c.func.last_name(), Some("Depends" | "Security")))
     };
-    param.default.as_ref().is_some_and(injected)
-        || param.annotation.as_ref().is_some_and(|a| match &a.kind {
+    param.default.as_deref().is_some_and(injected)
+        || param.annotation.as_deref().is_some_and(|a| match &a.kind {
             ExprKind::Subscript { value, slice } if value.last_name() == Some("Annotated") => slice
                 .elements()
                 .is_some_and(|items| items.iter().any(injected)),
@@ -443,7 +443,7 @@ fn scheme_value(qualified: &str) -> Option<SchemeValue> {
 /// parameter annotated `HTTPAuthorizationCredentials`/`HTTPBasicCredentials`. The framework
 /// fills it from the request, whatever the function is called.
 fn security_scheme(cx: &FileContext, param: &Param) -> Option<SchemeValue> {
-    let annotated = param.annotation.as_ref().and_then(|a| {
+    let annotated = param.annotation.as_deref().and_then(|a| {
         let mut found = None;
         a.any(&mut |x| {
             if matches!(x.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
@@ -464,16 +464,14 @@ fn security_scheme(cx: &FileContext, param: &Param) -> Option<SchemeValue> {
         let scheme = call.args.first().or_else(|| call.keyword("dependency"))?;
         scheme_value(&cx.instance_class(scheme)?)
     };
-    param
-        .default
-        .as_ref()
-        .and_then(injection)
-        .or_else(|| match &param.annotation.as_ref()?.kind {
+    param.default.as_deref().and_then(injection).or_else(|| {
+        match &param.annotation.as_deref()?.kind {
             ExprKind::Subscript { value, slice } if value.last_name() == Some("Annotated") => {
                 slice.elements()?.iter().find_map(injection)
             }
             _ => None,
-        })
+        }
+    })
 }
 
 /// `request`, `req`, also named for the framework or the transport that delivers it
@@ -494,13 +492,13 @@ fn param_role(cx: &FileContext, function: &Function, param: &Param) -> ParamRole
     if matches!(param.name.as_str(), "self" | "cls") {
         return ParamRole::Other;
     }
-    let annotated = param.annotation.as_ref().map(annotation_role);
+    let annotated = param.annotation.as_deref().map(annotation_role);
     if annotated.is_none() && is_request_param_name(&param.name) {
         return ParamRole::Request;
     }
     if annotated == Some(ParamRole::Request) {
         // An incoming request; `httpx.Request` and the like are requests we send.
-        let base = param.annotation.as_ref().map(|a| match &a.kind {
+        let base = param.annotation.as_deref().map(|a| match &a.kind {
             ExprKind::Subscript { value, .. } => value.as_ref(),
             _ => a,
         });
@@ -726,7 +724,7 @@ fn reads_held_request(cx: &FileContext, expr: &Expr, param: &Param) -> bool {
     }
     let server_side = param
         .annotation
-        .as_ref()
+        .as_deref()
         .is_none_or(|a| cx.resolve(a).is_some_and(|q| q.starts_with("websockets.")));
     if !server_side {
         return false;

@@ -198,7 +198,11 @@ fn for_each_stmt_expr<'a>(stmt: &'a Stmt, f: &mut impl FnMut(&'a Expr)) {
         Stmt::FunctionDef(func) => {
             func.decorators.iter().for_each(&mut *f);
             for p in &func.params {
-                p.annotation.iter().chain(&p.default).for_each(&mut *f);
+                p.annotation
+                    .as_deref()
+                    .into_iter()
+                    .chain(p.default.as_deref())
+                    .for_each(&mut *f);
             }
             func.returns.iter().for_each(&mut *f);
         }

@@ -24,7 +24,7 @@ pub fn is_starlette_request_param(
 ) -> bool {
     param
         .annotation
-        .as_ref()
+        .as_deref()
         .is_some_and(|a| imports.resolves_to(a, STARLETTE_REQUEST))
 }
 
@@ -748,7 +748,7 @@ fn project_class_at<'a>(
             .rev()
             .flat_map(|f| f.params.iter())
             .find(|p| p.name == name)
-            .map(|p| p.annotation.as_ref());
+            .map(|p| p.annotation.as_deref());
         if let Some(annotation) = annotation {
             return project_class_at(model, file, scope, annotation?, depth + 1);
         }
@@ -1102,7 +1102,7 @@ pub fn for_each_call<'a>(
         match stmt {
             Stmt::FunctionDef(function) => {
                 exprs.extend(&function.decorators);
-                exprs.extend(function.params.iter().filter_map(|p| p.default.as_ref()));
+                exprs.extend(function.params.iter().filter_map(|p| p.default.as_deref()));
                 visit_calls(&exprs, scope, f);
                 scope.push(function);
                 for_each_call(&function.body, scope, f);
@@ -1378,7 +1378,7 @@ pub fn option_default<'a>(
     let annotated = scope
         .last()
         .and_then(|f| f.params.iter().find(|p| p.name == name))
-        .and_then(|p| p.annotation.as_ref())
+        .and_then(|p| p.annotation.as_deref())
         .is_some_and(|a| imports.resolve(a).as_deref() == Some("argparse.Namespace"));
     let parsed = || {
         let origin = model.resolve_value(file, scope, value);

@@ -959,7 +959,7 @@ pub fn signs_up(model: &ProjectModel, file: usize, handler: &Function) -> bool {
     let takes_identity = handler.params.iter().any(|p| {
         names_identity(&p.name)
             || p.annotation
-                .as_ref()
+                .as_deref()
                 .is_some_and(|a| annotation_has_identity_field(model, file, a))
     });
     if takes_identity {

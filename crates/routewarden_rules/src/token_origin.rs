@@ -613,7 +613,7 @@ fn is_client_request(function: &Function, e: &Expr) -> bool {
         .params
         .iter()
         .find(|p| p.name == name)
-        .and_then(|p| p.annotation.as_ref())
+        .and_then(|p| p.annotation.as_deref())
     {
         // `Request`, `starlette.requests.Request`, `Optional[Request]`, `"Request"`.
         Some(annotation) => annotation.any(&mut |x| match &x.kind {

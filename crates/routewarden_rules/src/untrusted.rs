@@ -61,9 +61,9 @@ fn is_injected(expr: &Expr) -> bool {
 /// A parameter FastAPI fills from somewhere other than the body: `Depends(...)`, `Query()`,
 /// also through `Annotated[T, Depends(...)]`.
 pub fn is_injected_param(p: &Param) -> bool {
-    p.default.as_ref().is_some_and(is_injected)
+    p.default.as_deref().is_some_and(is_injected)
         || p.annotation
-            .as_ref()
+            .as_deref()
             .and_then(|a| annotated_parts(a))
             .is_some_and(|(_, meta)| meta.iter().any(is_injected))
 }
@@ -85,7 +85,7 @@ pub fn raw_body_params<'f>(
             !in_path
                 && !injected
                 && p.annotation
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|a| is_raw_annotation(model, file, a))
         })
         .collect()
@@ -274,10 +274,10 @@ impl<'m> Untrusted<'m> {
             e.as_call()
                 .is_some_and(|c| matches!(c.func.last_name(), Some("Depends" | "Security")))
         };
-        if param.default.as_ref().is_some_and(dependency) {
+        if param.default.as_deref().is_some_and(dependency) {
             return None;
         }
-        let (f, class) = named_class(self.model, self.file, param.annotation.as_ref()?)?;
+        let (f, class) = named_class(self.model, self.file, param.annotation.as_deref()?)?;
         allows_extra(self.model, f, class)
             .map(|_| format!("`{name}`, a {} that accepts extra fields", class.name))
     }

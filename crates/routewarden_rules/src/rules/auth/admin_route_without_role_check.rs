@@ -214,8 +214,8 @@ fn requires_permission(
     }
     let mut targets: Vec<&Expr> = Vec::new();
     for p in &function.params {
-        targets.extend(p.default.as_ref().and_then(dependency_target));
-        if let Some(ExprKind::Subscript { slice, .. }) = p.annotation.as_ref().map(|a| &a.kind)
+        targets.extend(p.default.as_deref().and_then(dependency_target));
+        if let Some(ExprKind::Subscript { slice, .. }) = p.annotation.as_deref().map(|a| &a.kind)
             && let Some(items) = slice.elements()
         {
             targets.extend(items.iter().skip(1).filter_map(dependency_target));

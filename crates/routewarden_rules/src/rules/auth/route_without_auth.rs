@@ -719,7 +719,7 @@ fn verifies_sender(cx: &ProjectContext, route: &RouteDecl) -> bool {
     let mut bodies: Vec<(usize, &Function)> = vec![(file, handler)];
     let mut named: Vec<&Expr> = Vec::new();
     for p in &handler.params {
-        named.extend(p.default.iter());
+        named.extend(p.default.as_deref());
     }
     named.extend(handler.decorators.iter());
     walk_exprs(&handler.body, &mut |e| named.push(e));
@@ -2073,7 +2073,7 @@ fn echoes_request(cx: &ProjectContext, route: &RouteDecl) -> bool {
         crate::helpers::starlette_request_params(&model.files[route.handler_file].imports, handler);
     if handler.params.iter().any(|p| {
         !request_params.contains(&p.name.as_str())
-            && p.default.as_ref().is_some_and(|d| d.as_call().is_some())
+            && p.default.as_deref().is_some_and(|d| d.as_call().is_some())
     }) {
         return false;
     }

@@ -120,7 +120,7 @@ fn is_wildcard(cx: &FileContext, value: &Expr) -> bool {
         ExprKind::Name(n) if let Some((function, param)) = parameter_of(cx, n) => {
             param
                 .default
-                .as_ref()
+                .as_deref()
                 .is_some_and(|d| literal_wildcard(cx, d))
                 && some_call_gives_wildcard(cx, function, param)
         }

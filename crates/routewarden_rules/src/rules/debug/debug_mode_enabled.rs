@@ -409,9 +409,13 @@ fn holds_by_default<'m>(
     }
     let default_on = param
         .default
-        .as_ref()
+        .as_deref()
         .is_some_and(|d| holds(model, origin.file, &origin_scope[..index], d));
-    let default_text = param.default.as_ref().map(literal_text).unwrap_or_default();
+    let default_text = param
+        .default
+        .as_deref()
+        .map(literal_text)
+        .unwrap_or_default();
     let callee = callable_of(model, origin.file, function);
     let calls = match &callee {
         Some(callee) if depth < MAX_CALLER_LEVELS => {

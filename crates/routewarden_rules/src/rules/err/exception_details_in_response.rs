@@ -1028,7 +1028,7 @@ impl Analysis<'_, '_> {
                     Some((_, arg)) => self.status_of(arg),
                     None => p
                         .default
-                        .as_ref()
+                        .as_deref()
                         .and_then(|d| status_constant(model, file, d))
                         .map_or(Status::Unknown, Status::Code),
                 },
@@ -1118,7 +1118,7 @@ impl Analysis<'_, '_> {
 
     fn is_websocket_param(&self, p: &Param) -> bool {
         p.annotation
-            .as_ref()
+            .as_deref()
             .and_then(|a| self.cx.resolve(a))
             .is_some_and(|q| {
                 matches!(
@@ -1371,7 +1371,7 @@ impl Analysis<'_, '_> {
     fn is_response_param(&self, name: &str) -> bool {
         self.params.iter().any(|p| {
             p.name.as_str() == name
-                && p.annotation.as_ref().is_some_and(|a| {
+                && p.annotation.as_deref().is_some_and(|a| {
                     self.cx.resolve(a).is_some_and(|q| {
                         matches!(
                             &*q,
@@ -2803,7 +2803,7 @@ impl InputOnly<'_> {
             // `model_class(**body)` with `model_class: type[BaseModel]`.
             ExprKind::Name(n) if params.iter().any(|p| p.name == n) => {
                 let p = params.iter().find(|p| p.name == n)?;
-                let ann = p.annotation.as_ref()?;
+                let ann = p.annotation.as_deref()?;
                 if let ExprKind::Subscript { value, slice } = &ann.kind
                     && matches!(value.last_name(), Some("type" | "Type"))
                     && self.is_data_model(file, slice)
@@ -3034,7 +3034,7 @@ fn is_request(imports: &routewarden_python::names::Imports, params: &[Param], ex
         || params.iter().any(|p| {
             p.name == name
                 && p.annotation
-                    .as_ref()
+                    .as_deref()
                     .and_then(|a| a.last_name())
                     .is_some_and(|n| n == "Request")
         })
@@ -3938,7 +3938,7 @@ impl ExceptionDetailsInResponse {
                     "e" | "ex" | "exc" | "err" | "error" | "exception"
                 ) || p
                     .annotation
-                    .as_ref()
+                    .as_deref()
                     .and_then(|a| a.last_name())
                     .is_some_and(|n| n.ends_with("Exception") || n.ends_with("Error"))
             });
@@ -4558,7 +4558,12 @@ fn runs_at_startup(cx: &FileContext, f: &Function) -> bool {
             // `Depends(f)` in a parameter, `@f` on a function: used per request.
             let mut outer: Vec<&Expr> = g.decorators.iter().collect();
             for p in &g.params {
-                outer.extend(p.default.iter().chain(p.annotation.iter()));
+                outer.extend(
+                    p.default
+                        .as_deref()
+                        .into_iter()
+                        .chain(p.annotation.as_deref()),
+                );
             }
             other_uses |= outer.iter().any(|e| e.any(&mut |x| denotes_f(x)));
             let builder = builds_objects.contains(&(at, g.span.start));
@@ -4732,8 +4737,9 @@ fn walk_every_expr<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
                 def.decorators.iter().for_each(&mut *f);
                 for p in &def.params {
                     p.default
-                        .iter()
-                        .chain(p.annotation.iter())
+                        .as_deref()
+                        .into_iter()
+                        .chain(p.annotation.as_deref())
                         .for_each(&mut *f);
                 }
                 def.returns.iter().for_each(&mut *f);

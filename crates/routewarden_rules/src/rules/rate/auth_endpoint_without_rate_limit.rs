@@ -927,7 +927,7 @@ fn is_submission(handler: &Function, expr: &Expr, depth: u32) -> bool {
             let parameter = handler.params.iter().any(|p| {
                 p.name == *n
                     && !matches!(p.name.as_str(), "self" | "cls" | "request" | "req")
-                    && p.default.as_ref().is_none_or(|d| {
+                    && p.default.as_deref().is_none_or(|d| {
                         !d.as_call()
                             .and_then(|c| c.func.last_name())
                             .is_some_and(|f| matches!(f, "Depends" | "Security"))

@@ -287,7 +287,7 @@ impl<'a> Handler<'a> {
     /// The type a dependency parameter holds: `user: User = Depends(...)`,
     /// `Annotated[User, Depends(...)]`, or an alias `CurrentUser = Annotated[User, Depends(...)]`.
     fn dependency_type(&self, p: &'a Param) -> Option<(usize, &'a Expr)> {
-        let annotation = p.annotation.as_ref()?;
+        let annotation = p.annotation.as_deref()?;
         if is_dependency_param(p) {
             return Some((self.file, annotated_inner(annotation).unwrap_or(annotation)));
         }
@@ -940,8 +940,8 @@ fn assigns_attribute(body: &[Stmt], field: &str) -> bool {
 
 /// `Depends(...)`/`Security(...)`: a value the application computes, not one the client sent.
 fn is_dependency_param(p: &Param) -> bool {
-    p.default.as_ref().is_some_and(is_dependency_call)
-        || p.annotation.as_ref().is_some_and(|a| {
+    p.default.as_deref().is_some_and(is_dependency_call)
+        || p.annotation.as_deref().is_some_and(|a| {
             matches!(&a.kind, ExprKind::Subscript { slice, .. }
                 if slice.elements().is_some_and(|items| items.iter().skip(1).any(is_dependency_call)))
         })

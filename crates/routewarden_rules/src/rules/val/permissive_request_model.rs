@@ -112,8 +112,8 @@ fn holds_dependency_result(p: &Param) -> bool {
                         .any(|k| k.arg.as_deref() == Some("dependency")))
         })
     };
-    p.default.as_ref().is_some_and(dependency)
-        || p.annotation.as_ref().is_some_and(|a| {
+    p.default.as_deref().is_some_and(dependency)
+        || p.annotation.as_deref().is_some_and(|a| {
             matches!(&a.kind, ExprKind::Subscript { slice, .. }
                 if slice.elements().is_some_and(|items| items.iter().skip(1).any(dependency)))
         })

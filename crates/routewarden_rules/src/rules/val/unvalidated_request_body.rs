@@ -513,7 +513,7 @@ impl Rule for UnvalidatedRequestBody {
             let handler = route.handler;
             for p in raw_body_params(cx.model, file, handler, &route.path) {
                 if p.annotation
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|a| has_typed_values(cx.model, file, a))
                 {
                     continue;
