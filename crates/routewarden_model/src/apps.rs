@@ -851,9 +851,16 @@ impl<'a> AppModel<'a> {
         }
     }
 
+    /// The kind of a framework object the project builds: [`AppModel::kind`] without its
+    /// fallback for function parameters (a pass over every include), for a kind no parameter
+    /// has (limiters).
+    pub fn built_kind(&self, id: &ObjectId) -> Option<ObjectKind> {
+        self.objects.get(id).map(|o| o.kind)
+    }
+
     pub fn kind(&self, id: &ObjectId) -> Option<ObjectKind> {
-        if let Some(o) = self.objects.get(id) {
-            return Some(o.kind);
+        if let Some(kind) = self.built_kind(id) {
+            return Some(kind);
         }
         // Objects known only as function parameters act as applications.
         self.includes
@@ -1087,17 +1094,18 @@ impl<'a> AppModel<'a> {
         if id == target {
             return Some(When::Always);
         }
-        let mut frontier: Vec<(ObjectId, When)> = self
+        // Asked for every route and middleware: the objects are borrowed, not cloned.
+        let mut frontier: Vec<(&ObjectId, When)> = self
             .parameter_parents(id)
-            .map(|i| (i.parent.clone(), i.when.clone()))
+            .map(|i| (&i.parent, i.when.clone()))
             .collect();
         if frontier.is_empty() {
             return None;
         }
-        let mut seen: Vec<ObjectId> = vec![id.clone()];
+        let mut seen: Vec<&ObjectId> = vec![id];
         let mut best: Option<When> = None;
         while let Some((current, when)) = frontier.pop() {
-            if &current == target {
+            if current == target {
                 best = Some(match (best, when) {
                     (None, w) => w,
                     (Some(When::Always), _) | (_, When::Always) => When::Always,
@@ -1113,8 +1121,8 @@ impl<'a> AppModel<'a> {
                 continue;
             }
             frontier.extend(
-                self.parameter_parents(&current)
-                    .map(|i| (i.parent.clone(), when.and(&i.when))),
+                self.parameter_parents(current)
+                    .map(|i| (&i.parent, when.and(&i.when))),
             );
             seen.push(current);
         }
@@ -7204,6 +7212,15 @@ impl<'a> Extractor<'a> {
         let mut param = name;
         let mut item = false;
         if !current.params.iter().any(|p| p.name == name) {
+            // An item of a parameter is typed only by a container annotation (`List[...]`):
+            // without one, the walk for the loop could find nothing of use.
+            if !current.params.iter().any(|p| {
+                p.annotation
+                    .as_ref()
+                    .is_some_and(|a| matches!(a.kind, ExprKind::Subscript { .. }))
+            }) {
+                return None;
+            }
             {
                 let mut iterated = None;
                 crate::security::walk_stmts(&current.body, &mut |stmt| {
@@ -8812,7 +8829,7 @@ impl<'a> Extractor<'a> {
         {
             return None;
         }
-        let function = local_function(&factory.body, returned.first()?)?;
+        let function = nested_function(factory, returned.first()?)?;
         if wrappers
             .last()
             .is_some_and(|(_, w)| std::ptr::eq(*w, &call.func))
@@ -9894,7 +9911,7 @@ impl<'a> Extractor<'a> {
         // and the texts of its names.
         let (inner, inner_file, mut scope, bound) = match &returned.kind {
             ExprKind::Name(name) => {
-                let Some(inner) = local_function(&factory.body, name) else {
+                let Some(inner) = nested_function(factory, name) else {
                     return;
                 };
                 (inner, def_file, def_scope, bound)
@@ -10848,15 +10865,11 @@ fn is_construction(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
 }
 
 fn constructed_kind(model: &ProjectModel, file: usize, func: &Expr) -> Option<ObjectKind> {
-    if let Some(kind) = model.files[file]
-        .imports
-        .resolve(func)
-        .as_deref()
-        .and_then(object_kind)
-    {
+    let imported = model.files[file].imports.resolve(func);
+    if let Some(kind) = imported.as_deref().and_then(object_kind) {
         return Some(kind);
     }
-    let Some(definition) = model.resolve_definition(file, func) else {
+    let Some(definition) = model.resolved_definition(file, func, imported) else {
         if let Some(kind) = func
             .as_name()
             .and_then(|n| class_alias_kind(model, file, n))
@@ -12104,7 +12117,7 @@ fn function_in<'a>(
 ) -> Option<(usize, &'a Function, Vec<&'a Function>)> {
     if let ExprKind::Name(name) = &expr.kind {
         for (i, f) in scope.iter().enumerate().rev() {
-            if let Some(inner) = local_function(&f.body, name) {
+            if let Some(inner) = nested_function(f, name) {
                 return Some((file, inner, scope[..=i].to_vec()));
             }
         }
@@ -12113,6 +12126,14 @@ fn function_in<'a>(
         (f, Stmt::FunctionDef(function)) => Some((f, function, Vec::new())),
         _ => None,
     }
+}
+
+/// [`local_function`] in `function`'s body, which says first whether it may define `name`.
+pub(crate) fn nested_function<'a>(function: &'a Function, name: &str) -> Option<&'a Function> {
+    if !function.defined.may_contain(name) {
+        return None;
+    }
+    local_function(&function.body, name)
 }
 
 /// The last `def name` in a function body, also inside `if`/`try`, not in nested functions.
@@ -12456,7 +12477,7 @@ fn property_endpoint(method: &Function) -> Option<&Function> {
     let mut returned = Vec::new();
     for_each_return(&method.body, &mut |v| returned.push(v.as_name()));
     match returned[..] {
-        [Some(name)] => local_function(&method.body, name),
+        [Some(name)] => nested_function(method, name),
         _ => None,
     }
 }

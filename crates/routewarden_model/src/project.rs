@@ -186,6 +186,7 @@ impl SourceModule {
                                 def_span: span,
                                 assigned: NameFilter::default(),
                                 self_attributes: NameFilter::default(),
+                                defined: NameFilter::default(),
                             },
                         )
                     })
@@ -240,6 +241,7 @@ impl SourceModule {
                                 def_span: c.def_span,
                                 assigned: NameFilter::default(),
                                 self_attributes: NameFilter::default(),
+                                defined: NameFilter::default(),
                             },
                         ));
                     }
@@ -494,11 +496,13 @@ pub fn target_names(target: &Expr) -> Vec<&str> {
 pub struct ProjectModel {
     pub files: Vec<SourceModule>,
     modules: HashMap<String, usize>,
-    /// Dotted path suffixes of every file (`pkg.utils.auth` for `.../pkg/utils/auth.py`),
-    /// for imports through folders without `__init__.py` (namespace packages, wheels that
-    /// ship without them). Consulted only when no package-based name matches; an ambiguous
-    /// suffix maps to nothing.
-    suffixes: HashMap<String, Option<usize>>,
+    /// The file each name an import can give stands for: every module name (as in
+    /// `modules`), and the dotted path suffixes of every file (`pkg.utils.auth` for
+    /// `.../pkg/utils/auth.py`), for imports through folders without `__init__.py` (namespace
+    /// packages, wheels that ship without them). A module name wins over a suffix; an
+    /// ambiguous suffix maps to nothing. One map, so that a lookup hashes the name once: most
+    /// names looked up are outside the project.
+    names: HashMap<String, Option<usize>>,
     /// Names of the `@property` methods of module-level classes, collected when first asked:
     /// most attribute reads are no property of a project class.
     property_names: std::sync::OnceLock<HashSet<String>>,
@@ -663,10 +667,10 @@ impl ProjectModel {
                 })
                 .or_insert(i);
         }
-        let mut suffixes: HashMap<String, Option<usize>> = HashMap::default();
+        let mut names: HashMap<String, Option<usize>> = HashMap::default();
         for (i, f) in files.iter().enumerate() {
             for suffix in path_suffixes(&f.path) {
-                suffixes
+                names
                     .entry(suffix)
                     .and_modify(|slot| {
                         if *slot != Some(i) {
@@ -676,10 +680,13 @@ impl ProjectModel {
                     .or_insert(Some(i));
             }
         }
+        for (name, &i) in &modules {
+            names.insert(name.clone(), Some(i));
+        }
         let mut model = ProjectModel {
             files,
             modules,
-            suffixes,
+            names,
             property_names: std::sync::OnceLock::new(),
             prefixed_builders: std::sync::OnceLock::new(),
             injected: std::sync::Mutex::default(),
@@ -807,10 +814,7 @@ impl ProjectModel {
     }
 
     pub fn module(&self, name: &str) -> Option<(usize, &SourceModule)> {
-        let index = match self.modules.get(name) {
-            Some(&i) => i,
-            None => (*self.suffixes.get(name)?)?,
-        };
+        let index = (*self.names.get(name)?)?;
         Some((index, &self.files[index]))
     }
 

@@ -345,8 +345,9 @@ fn websocket_accepts(apps: &AppModel) -> HashMap<usize, u32> {
 fn limiter_calls(apps: &AppModel) -> HashMap<ObjectId, Vec<usize>> {
     let mut by_target: HashMap<ObjectId, Vec<usize>> = HashMap::default();
     for (i, call) in apps.calls.iter().enumerate() {
+        // Asked of every call on an object: only built objects are limiters.
         if !apps
-            .kind(&call.receiver)
+            .built_kind(&call.receiver)
             .is_some_and(ObjectKind::is_limiter)
         {
             continue;
@@ -3405,9 +3406,7 @@ impl<'a> Judge<'a, '_> {
                 ExprKind::Call(call)
                     if self.model.files[file]
                         .imports
-                        .resolve(&call.func)
-                        .as_deref()
-                        == Some("os.getenv") =>
+                        .resolves_to(&call.func, &["os.getenv"]) =>
                 {
                     config = true;
                 }
@@ -4378,7 +4377,7 @@ impl<'a> Judge<'a, '_> {
             scope
                 .iter()
                 .rev()
-                .find_map(|f| crate::apps::local_function(&f.body, name))
+                .find_map(|f| crate::apps::nested_function(f, name))
         });
         let (ff, function): (usize, &'a Function) = match local {
             Some(nested) => (file, nested),
@@ -4980,7 +4979,7 @@ impl<'a> Judge<'a, '_> {
         // `combined_auth = get_combined_auth_dependency(api_key)`.
         if let ExprKind::Name(name) = &target.kind {
             for (i, function) in scope.iter().enumerate().rev() {
-                if let Some(nested) = crate::apps::local_function(&function.body, name) {
+                if let Some(nested) = crate::apps::nested_function(function, name) {
                     // Its own `Depends(authenticator)` may name the factory's parameter.
                     return self.function_verdict_in(file, Some(function), nested, depth + 1);
                 }
@@ -5218,7 +5217,7 @@ impl<'a> Judge<'a, '_> {
                 field = Some(n);
             }
         });
-        let factory = crate::apps::local_function(&builder.body, field?)?;
+        let factory = crate::apps::nested_function(builder, field?)?;
         let product = returned_nested_function(factory)?;
         Some(self.function_verdict_in(builder_file, Some(factory), product, depth + 1))
     }
@@ -5681,7 +5680,7 @@ impl<'a> Judge<'a, '_> {
                     ([arg], true)
                         if arg.as_name().is_some_and(|n| {
                             function.params.iter().any(|p| p.name == n)
-                                || crate::apps::local_function(&function.body, n).is_some()
+                                || crate::apps::nested_function(function, n).is_some()
                         }) =>
                     {
                         self.auth_decorator(file, scope, &call.func)
@@ -5690,17 +5689,14 @@ impl<'a> Judge<'a, '_> {
                 },
                 // `return inner`, a wrapper decorated `@jwt_required()`; or, in a factory, the
                 // decorator it defines.
-                ExprKind::Name(n) => {
-                    crate::apps::local_function(&function.body, n).and_then(|nested| {
-                        let inner: Vec<&'a Function> =
-                            scope.iter().copied().chain([nested]).collect();
-                        nested
-                            .decorators
-                            .iter()
-                            .find_map(|d| self.auth_decorator(file, scope, d))
-                            .or_else(|| self.wrapped_guard(file, &inner, nested, hops + 1))
-                    })
-                }
+                ExprKind::Name(n) => crate::apps::nested_function(function, n).and_then(|nested| {
+                    let inner: Vec<&'a Function> = scope.iter().copied().chain([nested]).collect();
+                    nested
+                        .decorators
+                        .iter()
+                        .find_map(|d| self.auth_decorator(file, scope, d))
+                        .or_else(|| self.wrapped_guard(file, &inner, nested, hops + 1))
+                }),
                 _ => None,
             };
             match found {
@@ -6826,7 +6822,7 @@ impl<'a> Judge<'a, '_> {
             scope
                 .iter()
                 .rev()
-                .find_map(|f| crate::apps::local_function(&f.body, name))
+                .find_map(|f| crate::apps::nested_function(f, name))
         });
         let function: &Function = match local {
             Some(nested) => nested,
@@ -17066,7 +17062,7 @@ fn returned_nested_function(factory: &Function) -> Option<&Function> {
     factory.body.iter().rev().find_map(|stmt| match stmt {
         Stmt::Return {
             value: Some(value), ..
-        } => crate::apps::local_function(&factory.body, value.as_name()?),
+        } => crate::apps::nested_function(factory, value.as_name()?),
         _ => None,
     })
 }
@@ -17076,7 +17072,7 @@ fn returned_nested_function(factory: &Function) -> Option<&Function> {
 fn returns_own_functions(function: &Function) -> bool {
     let own = |e: &Expr| {
         e.as_name()
-            .is_some_and(|n| crate::apps::local_function(&function.body, n).is_some())
+            .is_some_and(|n| crate::apps::nested_function(function, n).is_some())
     };
     let mut any = false;
     let mut all = true;

@@ -146,8 +146,19 @@ impl ProjectModel {
         file: usize,
         expr: &Expr,
     ) -> Option<(usize, Option<&'a Stmt>, Option<String>)> {
+        self.resolved_definition(file, expr, self.files[file].imports.resolve(expr))
+    }
+
+    /// [`ProjectModel::resolve_definition`], for a caller that has resolved `expr` through the
+    /// file's imports already (`imported`).
+    pub fn resolved_definition<'a>(
+        &'a self,
+        file: usize,
+        expr: &Expr,
+        imported: Option<String>,
+    ) -> Option<(usize, Option<&'a Stmt>, Option<String>)> {
         let module = &self.files[file];
-        if let Some(q) = module.imports.resolve(expr) {
+        if let Some(q) = imported {
             return Some(match self.lookup(&q) {
                 Ok((f, stmt)) => (f, Some(stmt), Some(q)),
                 Err(outside) => (file, None, Some(outside.unwrap_or(q))),

@@ -310,6 +310,9 @@ pub struct Function {
     pub assigned: NameFilter,
     /// The attributes the body assigns on `self` (`self._app = ...`), likewise.
     pub self_attributes: NameFilter,
+    /// The names of the functions the body defines (`def name`), likewise: a call of a local
+    /// name looks for such a definition, and nearly always there is none.
+    pub defined: NameFilter,
 }
 
 impl Function {
@@ -390,18 +393,21 @@ impl NameFilter {
         Self::assignments_in(body).0
     }
 
-    /// The names assigned (as [`NameFilter::assigned_in`]) and the attributes assigned on
-    /// `self` (`self.name = ...`) in `body`, in one walk.
-    pub fn assignments_in(body: &[Stmt]) -> (Self, Self) {
+    /// The names assigned (as [`NameFilter::assigned_in`]), the attributes assigned on
+    /// `self` (`self.name = ...`) and the names of the functions defined (`def name`) in
+    /// `body`, in one walk: [`Function`]'s `assigned`, `self_attributes` and `defined`.
+    pub fn assignments_in(body: &[Stmt]) -> (Self, Self, Self) {
         let mut names = NameFilter::default();
         let mut attributes = NameFilter::default();
-        names.add_assigned(body, &mut attributes);
-        (names, attributes)
+        let mut defined = NameFilter::default();
+        names.add_assigned(body, &mut attributes, &mut defined);
+        (names, attributes, defined)
     }
 
-    fn add_assigned(&mut self, body: &[Stmt], attributes: &mut NameFilter) {
+    fn add_assigned(&mut self, body: &[Stmt], attributes: &mut NameFilter, defined: &mut Self) {
         for stmt in body {
             match stmt {
+                Stmt::FunctionDef(f) => defined.0 |= Self::bits(&f.name),
                 Stmt::Assign { targets, .. } => {
                     for t in targets {
                         self.add_target(t);
@@ -412,10 +418,10 @@ impl NameFilter {
                         }
                     }
                 }
-                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::ClassDef(_) => {}
                 other => {
                     for child in other.child_bodies() {
-                        self.add_assigned(child, attributes);
+                        self.add_assigned(child, attributes, defined);
                     }
                 }
             }

@@ -234,7 +234,7 @@ impl<'src> Lowerer<'src> {
         let params = self.parameters(&f.parameters);
         let decorators = self.decorators(&f.decorator_list);
         let body: Vec<Stmt> = self.suite(&f.body);
-        let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
+        let (assigned, self_attributes, defined) = crate::ast::NameFilter::assignments_in(&body);
         Function {
             name: Identifier::new(f.name.id.as_str()),
             is_async: f.is_async,
@@ -242,6 +242,7 @@ impl<'src> Lowerer<'src> {
             returns: f.returns.as_deref().map(|r| self.expr(r)),
             assigned,
             self_attributes,
+            defined,
             body,
             span: span(f.range),
             def_span: self.header_span(f.name.range),
@@ -261,7 +262,7 @@ impl<'src> Lowerer<'src> {
             span: value.span,
             value: Some(value),
         }];
-        let (assigned, self_attributes) = crate::ast::NameFilter::assignments_in(&body);
+        let (assigned, self_attributes, defined) = crate::ast::NameFilter::assignments_in(&body);
         Function {
             name: Identifier::new(Function::LAMBDA),
             is_async: false,
@@ -269,6 +270,7 @@ impl<'src> Lowerer<'src> {
             returns: None,
             assigned,
             self_attributes,
+            defined,
             body,
             span: whole,
             def_span: whole,

@@ -211,16 +211,26 @@ impl<'m> Untrusted<'m> {
                         }
                     }
                 }
-                match self.resolve(&call.func).as_deref() {
-                    Some("builtins.dict") => call.args.first().and_then(|a| self.source(a)),
-                    // `json.loads(request.data)`, `json.loads(await request.body())`: the
-                    // raw body decoded as JSON is the body as a whole.
-                    Some("json.loads" | "orjson.loads" | "ujson.loads" | "simplejson.loads") => {
-                        let arg = call.args.first()?;
-                        self.raw_flask_body(arg).or_else(|| self.source(arg))
-                    }
-                    _ => None,
+                // Asked of every call: compared in place, without building the name.
+                let imports = &self.model.files[self.file].imports;
+                if imports.resolves_to(&call.func, &["builtins.dict"]) {
+                    return call.args.first().and_then(|a| self.source(a));
                 }
+                // `json.loads(request.data)`, `json.loads(await request.body())`: the raw body
+                // decoded as JSON is the body as a whole.
+                if imports.resolves_to(
+                    &call.func,
+                    &[
+                        "json.loads",
+                        "orjson.loads",
+                        "ujson.loads",
+                        "simplejson.loads",
+                    ],
+                ) {
+                    let arg = call.args.first()?;
+                    return self.raw_flask_body(arg).or_else(|| self.source(arg));
+                }
+                None
             }
             ExprKind::Dict(entries) => entries
                 .iter()
