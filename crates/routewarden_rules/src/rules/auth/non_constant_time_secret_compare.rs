@@ -60,7 +60,9 @@ declare_rule! {
     /// whose branch for differing values returns one of the two (`if self.access_token !=
     /// rejected_token: return self.access_token`: a client that already holds a newer token
     /// than the one its upstream rejected; a check never hands the expected secret to a wrong
-    /// guess), a filter or search over a collection of records (`[k for k in keys if k.token
+    /// guess), a record read from a DNS answer (`dns.resolver.resolve(...)`, a `Resolver()`'s
+    /// `query`, the strings of its records, a list built from them: an ACME client polling for
+    /// the TXT record it published compares data anyone can look up), a filter or search over a collection of records (`[k for k in keys if k.token
     /// != hashed]`, also of a value computed from each record: `[e for e in elements if
     /// fingerprint(e) == sig]`), elements of a sequence taken by a computed position (`token
     /// == self.expected_sequence[self.index]`: a parser matching a stream of token ids), and
@@ -291,6 +293,136 @@ fn loop_sources<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
         }
     }
     out
+}
+
+/// dnspython's lookups and resolvers: what they answer is published in DNS for anyone to read.
+const DNS_LOOKUPS: &[&str] = &[
+    "dns.resolver.resolve",
+    "dns.resolver.query",
+    "dns.resolver.resolve_address",
+    "dns.asyncresolver.resolve",
+    "dns.asyncresolver.resolve_address",
+];
+const DNS_RESOLVERS: &[&str] = &[
+    "dns.resolver.Resolver",
+    "dns.resolver.get_default_resolver",
+    "dns.asyncresolver.Resolver",
+    "dns.asyncresolver.get_default_resolver",
+];
+
+/// What a value in a function is made of, for [`from_dns_answer`].
+#[derive(Clone, Copy, PartialEq)]
+enum Made {
+    /// Literals and empty containers only (or a name already being followed).
+    Nothing,
+    /// At least one DNS answer, and nothing else but literals.
+    Dns,
+    /// Something else: a parameter, a module-level value, another call.
+    Other,
+}
+
+impl Made {
+    fn and(self, other: Made) -> Made {
+        match (self, other) {
+            (Made::Other, _) | (_, Made::Other) => Made::Other,
+            (Made::Dns, _) | (_, Made::Dns) => Made::Dns,
+            _ => Made::Nothing,
+        }
+    }
+}
+
+/// Whether `expr`, read in `function`, is a record of a DNS answer and nothing else: a local
+/// bound to (or a `for` over) `dns.resolver.resolve(...)`, a `Resolver()`'s `query`/`resolve`,
+/// their items and attributes (`rdata.strings`), text conversions of them (`.decode()`,
+/// `.to_text()`, `.strip('"')`), and lists built only by appending those. An ACME client
+/// polling for its TXT record compares such a record, public to anyone, with the challenge it
+/// published itself: no secret is guessed.
+fn from_dns_answer(cx: &FileContext, function: &Function, expr: &Expr) -> bool {
+    made_from_dns(cx, function, expr, &mut Vec::new(), 0) == Made::Dns
+}
+
+fn made_from_dns<'a>(
+    cx: &FileContext,
+    function: &'a Function,
+    expr: &'a Expr,
+    seen: &mut Vec<&'a str>,
+    depth: u32,
+) -> Made {
+    if depth > 8 {
+        return Made::Other;
+    }
+    let follow =
+        |e: &'a Expr, seen: &mut Vec<&'a str>| made_from_dns(cx, function, e, seen, depth + 1);
+    match &expr.kind {
+        _ if is_literal(expr) => Made::Nothing,
+        ExprKind::List(items) | ExprKind::Tuple(items) => items
+            .iter()
+            .fold(Made::Nothing, |made, item| made.and(follow(item, seen))),
+        ExprKind::Name(name) => {
+            if seen.contains(&name.as_str()) {
+                return Made::Nothing;
+            }
+            if function.params.iter().any(|p| p.name == *name) {
+                return Made::Other;
+            }
+            seen.push(name);
+            let mut sources = crate::credentials::assigned_values(&function.body, name);
+            sources.extend(loop_sources(&function.body, name));
+            // `records.append(txt.decode())`: what a list built in the function holds.
+            walk_exprs(&function.body, &mut |e| {
+                e.any(&mut |x| {
+                    if let Some(call) = x.as_call()
+                        && let Some((list, "append" | "extend" | "insert" | "add")) = call.method()
+                        && list.as_name() == Some(name.as_str())
+                        && let Some(item) = call.args.last()
+                    {
+                        sources.push(item);
+                    }
+                    false
+                });
+            });
+            if sources.is_empty() {
+                return Made::Other;
+            }
+            sources
+                .into_iter()
+                .fold(Made::Nothing, |made, source| made.and(follow(source, seen)))
+        }
+        ExprKind::Attribute { value, .. }
+        | ExprKind::Subscript { value, .. }
+        | ExprKind::Await(value) => follow(value, seen),
+        ExprKind::Call(call) => {
+            if cx.resolves_to(&call.func, DNS_LOOKUPS) {
+                return Made::Dns;
+            }
+            let Some((receiver, method)) = call.method() else {
+                return Made::Other;
+            };
+            match method {
+                "resolve" | "query" | "resolve_address" => {
+                    let resolver = |e: &Expr| {
+                        e.as_call()
+                            .is_some_and(|c| cx.resolves_to(&c.func, DNS_RESOLVERS))
+                    };
+                    let built = match receiver.as_name() {
+                        Some(name) => {
+                            let values = crate::credentials::assigned_values(&function.body, name);
+                            !values.is_empty() && values.into_iter().all(resolver)
+                        }
+                        None => resolver(receiver),
+                    };
+                    if built { Made::Dns } else { Made::Other }
+                }
+                "decode" | "to_text" | "strip" | "lstrip" | "rstrip" | "lower" | "upper"
+                    if call.argument_values().all(is_literal) =>
+                {
+                    follow(receiver, seen)
+                }
+                _ => Made::Other,
+            }
+        }
+        _ => Made::Other,
+    }
 }
 
 /// A keyed MAC held in a local (`expected = hmac.new(key, msg, sha256).hexdigest()`) or
@@ -1252,6 +1384,13 @@ impl NonConstantTimeSecretCompare {
         if code_constant(lhs)
             || code_constant(rhs)
             || !Self::is_secret_check(cx, expr, op, lhs, rhs)
+        {
+            return None;
+        }
+        // A record read from a DNS answer is public: asked last, as it follows locals.
+        if cx
+            .function()
+            .is_some_and(|f| from_dns_answer(cx, f, lhs) || from_dns_answer(cx, f, rhs))
         {
             return None;
         }

@@ -45,7 +45,10 @@ declare_rule! {
     /// a `@field_serializer` or by a `@field_validator` that returns something other than the
     /// value (a mask); routes with `response_model_exclude`/`response_model_include`; values
     /// passed through a redaction helper (`_redact_*`, `mask_*`, `sanitize_*`) or dumped with
-    /// `exclude=`; the caller's own input returned, or a row looked up by the very value it
+    /// `exclude=`; a model a project function builds from a `SELECT` that names its columns and
+    /// leaves the field out (`db.fetch_page("SELECT id, username FROM accounts",
+    /// model=AccountOverview)`: the field keeps its default; `*` takes every column);
+    /// the caller's own input returned, or a row looked up by the very value it
     /// returns; token-like fields of routes whose path is about credentials (`/token`,
     /// `/login`, `/auth/...`, `/mfa/...`, `/csrf-token`, `/api_key`, `/webhooks/{id}/secret`),
     /// of a row the handler itself creates, or whose secret it sets anew
@@ -1310,6 +1313,129 @@ fn marshalled_leak<'a>(
     None
 }
 
+/// The columns a value read by SQL the project writes out can hold: a call of a project
+/// function whose every return is a row model built from a literal `SELECT` naming its
+/// columns (`db.fetch_page("SELECT id, username FROM accounts", model=AccountOverview)`, also
+/// awaited) or a constructor of literals and empty collections (`Page(data=[], total=0)`).
+/// The model's other fields keep their defaults. `None` when a return is anything else, or a
+/// column list cannot be read or takes every column (`*`, `accounts.*`).
+fn selected_columns(model: &ProjectModel, file: usize, value: &Expr) -> Option<Vec<String>> {
+    let call = value.as_call()?;
+    let (_, Some(Stmt::FunctionDef(helper)), _) = model.resolve_definition(file, &call.func)?
+    else {
+        return None;
+    };
+    let mut columns = Some(Vec::new());
+    let mut selects = false;
+    for_each_return(&helper.body, &mut |v| {
+        let Some(known) = columns.as_mut() else {
+            return;
+        };
+        let v = match &v.kind {
+            ExprKind::Await(inner) => inner.as_ref(),
+            _ => v,
+        };
+        let Some(c) = v.as_call() else {
+            columns = None;
+            return;
+        };
+        if c.keyword("model").is_some() {
+            match c.args.first().and_then(Expr::as_str).and_then(select_list) {
+                Some(names) => {
+                    selects = true;
+                    known.extend(names);
+                }
+                None => columns = None,
+            }
+        } else if !c.argument_values().all(is_inert) {
+            columns = None;
+        }
+    });
+    columns.filter(|_| selects)
+}
+
+/// The names of the columns a `SELECT` statement's text returns, read up to its top-level
+/// `FROM`: an alias (`... AS wallet_count`), the last part of a column (`accounts.email`), or
+/// for another unaliased expression every name in it. `None` for other statements, a list
+/// without `FROM`, or one taking every column (`*`, `accounts.*`).
+fn select_list(sql: &str) -> Option<Vec<String>> {
+    let text = sql.trim_start();
+    let rest = text
+        .get(..6)
+        .filter(|w| w.eq_ignore_ascii_case("select"))
+        .and_then(|_| text.get(6..))?;
+    let mut items: Vec<&str> = Vec::new();
+    let mut depth = 0u32;
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    let mut end = None;
+    let mut previous = ' ';
+    for (i, ch) in rest.char_indices() {
+        if let Some(q) = quote {
+            if ch == q {
+                quote = None;
+            }
+        } else {
+            match ch {
+                '\'' | '"' | '`' => quote = Some(ch),
+                '(' => depth = depth.saturating_add(1),
+                ')' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    items.push(rest.get(start..i)?);
+                    start = i.saturating_add(1);
+                }
+                'f' | 'F'
+                    if depth == 0
+                        && (previous.is_whitespace() || previous == ')')
+                        && rest.get(i..).is_some_and(|r| {
+                            r.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("from"))
+                                && r.get(4..).is_some_and(|after| {
+                                    after.chars().next().is_none_or(char::is_whitespace)
+                                })
+                        }) =>
+                {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        previous = ch;
+    }
+    items.push(rest.get(start..end?)?);
+    let mut names = Vec::new();
+    for item in items {
+        let item = item.trim();
+        let item = item
+            .get(..9)
+            .filter(|w| w.eq_ignore_ascii_case("distinct "))
+            .and_then(|_| item.get(9..))
+            .unwrap_or(item)
+            .trim();
+        if item.is_empty() || item.ends_with('*') {
+            return None;
+        }
+        let unquote = |w: &str| {
+            w.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'))
+                .to_string()
+        };
+        let words: Vec<&str> = item.split_whitespace().collect();
+        let simple = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '"' | '`');
+        match words.as_slice() {
+            [.., as_, alias] if as_.eq_ignore_ascii_case("as") => names.push(unquote(alias)),
+            [column] if column.chars().all(simple) => {
+                names.push(unquote(column.rsplit('.').next().unwrap_or(column)))
+            }
+            _ => names.extend(
+                item.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            ),
+        }
+    }
+    Some(names)
+}
+
 /// A declared response model's sensitive field that the returned values fill from storage.
 /// Password-like fields leak whenever a returned value may fill them (unless the model is also
 /// a request model: a settings form read back by those who write it); token-like fields only
@@ -1375,7 +1501,13 @@ fn declared_leak<'a>(
                     .any(|f| f.name == *name && f.may_hold_secret())
             });
             let leaks = match kind {
-                SecretKind::Verifier => !input || stored.is_some(),
+                // A model built from a `SELECT` that leaves the field out never holds it.
+                SecretKind::Verifier => {
+                    (!input || stored.is_some())
+                        && !selected_columns(h.model, h.file, value).is_some_and(|columns| {
+                            !columns.iter().any(|c| c.eq_ignore_ascii_case(name))
+                        })
+                }
                 SecretKind::Token => {
                     stored.is_some_and(|r| !h.looked_up_by(r, name))
                         && h.leaks(*kind, stored)
