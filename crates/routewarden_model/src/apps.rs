@@ -13654,7 +13654,11 @@ fn returned_parameter<'a>(function: &'a Function, value: &Expr) -> Option<&'a st
 
 /// The argument a call passes for a parameter of the function it calls, by keyword or by
 /// position (after `self` for a method called on an object).
-fn parameter_argument<'a>(function: &Function, call: &'a Call, param: &str) -> Option<&'a Expr> {
+pub(crate) fn parameter_argument<'a>(
+    function: &Function,
+    call: &'a Call,
+    param: &str,
+) -> Option<&'a Expr> {
     if let Some(k) = call
         .keywords
         .iter()

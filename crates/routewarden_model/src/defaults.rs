@@ -10,7 +10,9 @@ use crate::config::ConfigModel;
 use crate::frameworks::ObjectKind;
 use crate::project::ProjectModel;
 use crate::values::settings_field_default;
-use routewarden_python::ast::{BoolOp, Class, CmpOp, Expr, ExprKind, Function, Stmt, UnaryOp};
+use routewarden_python::ast::{
+    BoolOp, Class, CmpOp, Expr, ExprKind, Function, OtherKind, ParamKind, Stmt, UnaryOp,
+};
 
 /// A literal value a setting can take.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,6 +70,7 @@ pub(crate) fn branch_by_default<'a>(
     let (value, _) = Defaults {
         model,
         flask: Some((apps, config)),
+        frame: None,
     }
     .value(test.file, &scope, expr, 0)?;
     Some(value.truthy() == test.then)
@@ -112,13 +115,55 @@ fn expr_at(model: &ProjectModel, test: Test) -> Option<(Vec<&Function>, &Expr)> 
 struct Defaults<'m, 'a> {
     model: &'a ProjectModel,
     flask: Option<(&'m AppModel<'a>, &'m std::sync::OnceLock<ConfigModel<'a>>)>,
+    /// Inside a project helper being evaluated: its parameters and locals.
+    frame: Option<&'m Frame<'a>>,
 }
+
+/// The locals of a project helper evaluated for one call: each name's value with nothing
+/// configured, `None` when unknown; the last binding wins.
+struct Frame<'a> {
+    function: &'a Function,
+    names: Vec<(&'a str, Option<(Lit, Basis)>)>,
+    /// Helpers being evaluated around this one, this one included.
+    calls: u32,
+}
+
+impl<'a> Frame<'a> {
+    /// The value of a parameter or local, `Some(None)` for one that is unknown (not yet
+    /// bound, or bound to an unknown value): never the module's value of the same name.
+    fn local(&self, name: &str) -> Option<Option<(Lit, Basis)>> {
+        if let Some((_, v)) = self.names.iter().rev().find(|(n, _)| *n == name) {
+            return Some(v.clone());
+        }
+        let local = self.function.assigned.may_contain(name)
+            || self.function.params.iter().any(|p| p.name == name);
+        local.then_some(None)
+    }
+
+    fn bind(&mut self, name: &'a str, value: Option<(Lit, Basis)>) {
+        self.names.push((name, value));
+    }
+}
+
+/// How a project helper's body ends with nothing configured.
+enum Flow {
+    /// On to the next statement.
+    Next,
+    /// `return` with this value; `true` when it is a parameter's (the caller's default).
+    Return(Lit, Basis, bool),
+}
+
+/// Helpers evaluated inside one another at most (a helper calling a helper), and the size
+/// of a helper's body: only small ones are read.
+const MAX_HELPER_CALLS: u32 = 2;
+const MAX_HELPER_STATEMENTS: usize = 24;
 
 /// The value an expression takes when the operator configures nothing, read from the
 /// environment or a settings schema: `os.getenv("K", "false").lower() == "true"`,
 /// `os.environ.get("K", False)`, `bool(int(os.getenv("K", "0")))`, `env.bool("K", False)`,
 /// `config("K", default=False, cast=bool)`, `settings().getBoolean(["api", "allowCrossOrigin"])`,
-/// a settings class field's default, also through module constants. `None` when the value
+/// a settings class field's default, also through module constants and small project helpers
+/// (`bool_env("USE_AUTH", True)`, its body run on the call's arguments). `None` when the value
 /// is unknown or does not depend on such a read (a literal).
 pub fn unset_value<'a>(model: &'a ProjectModel, file: usize, expr: &'a Expr) -> Option<Lit> {
     unset_value_in(model, file, &[], expr)
@@ -132,7 +177,12 @@ pub fn unset_value_in<'a>(
     scope: &[&'a Function],
     expr: &'a Expr,
 ) -> Option<Lit> {
-    let (value, basis) = Defaults { model, flask: None }.value(file, scope, expr, 0)?;
+    let (value, basis) = Defaults {
+        model,
+        flask: None,
+        frame: None,
+    }
+    .value(file, scope, expr, 0)?;
     (basis == Basis::Declared).then_some(value)
 }
 
@@ -238,6 +288,13 @@ impl<'a> Defaults<'_, 'a> {
                 Some((v, Basis::Declared))
             }
             ExprKind::Call(call) => self.call_value(file, scope, call, depth),
+            // `'1' if default else '0'`
+            ExprKind::IfExp { test, body, orelse } => {
+                let (t, test_basis) = self.value(file, scope, test, depth + 1)?;
+                let chosen = if t.truthy() { body } else { orelse };
+                let (v, basis) = self.value(file, scope, chosen, depth + 1)?;
+                Some((v, basis.max(test_basis)))
+            }
             // `settings.secret` of a settings class instance: the field's default.
             // Not one built with arguments (`Options(auth=args.auth)`), which may set it.
             ExprKind::Attribute { value, .. } => {
@@ -254,7 +311,10 @@ impl<'a> Defaults<'_, 'a> {
                 }
                 self.followed(file, scope, expr, depth)
             }
-            ExprKind::Name(_) => self.followed(file, scope, expr, depth),
+            ExprKind::Name(n) => match self.frame.and_then(|f| f.local(n)) {
+                Some(local) => local,
+                None => self.followed(file, scope, expr, depth),
+            },
             _ => None,
         }
     }
@@ -272,7 +332,7 @@ impl<'a> Defaults<'_, 'a> {
         let module = &self.model.files[file];
         // `bool`, `int`: builtins unless the module binds the name itself.
         let q = match call.func.as_name() {
-            Some(n @ ("bool" | "int"))
+            Some(n @ ("bool" | "int" | "str"))
                 if module.imports.get(n).is_none() && module.top_level(n).is_none() =>
             {
                 Some(format!("builtins.{n}"))
@@ -292,6 +352,17 @@ impl<'a> Defaults<'_, 'a> {
             Some("builtins.bool") => {
                 let (v, basis) = argument()?;
                 Some((Lit::Bool(v.truthy()), basis))
+            }
+            // `os.getenv(name, str(default))`
+            Some("builtins.str") => {
+                let (v, basis) = argument()?;
+                let s = match v {
+                    Lit::Str(s) => s,
+                    Lit::Bool(b) => (if b { "True" } else { "False" }).to_string(),
+                    Lit::Int(n) => n.to_string(),
+                    Lit::None => "None".to_string(),
+                };
+                Some((Lit::Str(s), basis))
             }
             Some("builtins.int") => {
                 let (v, basis) = argument()?;
@@ -325,6 +396,9 @@ impl<'a> Defaults<'_, 'a> {
                 Some((v, Basis::Declared))
             }
             _ => {
+                if let Some(value) = self.helper_value(file, scope, call, depth) {
+                    return Some(value);
+                }
                 let (owner, method) = call.method()?;
                 match method {
                     "lower" | "upper" | "strip" | "casefold" => {
@@ -373,6 +447,188 @@ impl<'a> Defaults<'_, 'a> {
         }
     }
 
+    /// The value of a call of a small project function with nothing configured
+    /// (`bool_env("USE_AUTH", True)`): the caller's arguments, by position or keyword, and the
+    /// parameters' defaults bound to its parameters, then its body run on them. What it
+    /// returns rests on the declared default when the path to the `return` was chosen by
+    /// an environment read (`if value is None: return default`).
+    fn helper_value(
+        &self,
+        file: usize,
+        scope: &[&'a Function],
+        call: &'a routewarden_python::ast::Call,
+        depth: u32,
+    ) -> Option<(Lit, Basis)> {
+        let calls = self.frame.map_or(0, |f| f.calls);
+        if calls >= MAX_HELPER_CALLS
+            || call
+                .args
+                .iter()
+                .any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || call.keywords.iter().any(|k| k.arg.is_none())
+        {
+            return None;
+        }
+        let (helper_file, Stmt::FunctionDef(function)) =
+            self.model.project_definition(file, &call.func)?
+        else {
+            return None;
+        };
+        let function: &'a Function = function;
+        if function.is_async
+            || !function.decorators.is_empty()
+            || function
+                .params
+                .iter()
+                .any(|p| matches!(p.kind, ParamKind::VarArgs | ParamKind::VarKeywords))
+            || statement_count(&function.body, MAX_HELPER_STATEMENTS).is_none()
+        {
+            return None;
+        }
+        // A keyword the function does not take would be a `TypeError`.
+        if call.keywords.iter().any(|k| {
+            !function
+                .params
+                .iter()
+                .any(|p| k.arg.as_ref() == Some(&p.name))
+        }) {
+            return None;
+        }
+        let mut frame = Frame {
+            function,
+            names: Vec::with_capacity(function.params.len()),
+            calls: calls.saturating_add(1),
+        };
+        let module_level = Defaults {
+            model: self.model,
+            flask: self.flask,
+            frame: None,
+        };
+        for param in &function.params {
+            let value = match crate::apps::parameter_argument(function, call, &param.name) {
+                Some(arg) => self.value(file, scope, arg, depth + 1),
+                // Not passed: the parameter's default, read where the function is defined.
+                None => module_level.value(helper_file, &[], param.default.as_ref()?, depth + 1),
+            };
+            frame.bind(&param.name, value);
+        }
+        let mut path = Basis::Literal;
+        let (value, basis, parameter) = match self.run(
+            helper_file,
+            function,
+            &function.body,
+            &mut frame,
+            &mut path,
+            depth,
+        )? {
+            Flow::Return(value, basis, parameter) => (value, basis, parameter),
+            // Falling off the end returns `None`.
+            Flow::Next => (Lit::None, Basis::Literal, false),
+        };
+        // A way chosen by an unset variable (`if value is None:`) that returns the caller's
+        // default rests on that default; one that returns the helper's own literal rests on
+        // the variable, as the same test written inline would.
+        let basis = if parameter && path > Basis::Literal {
+            basis.max(Basis::Declared)
+        } else {
+            path.max(basis)
+        };
+        Some((value, basis))
+    }
+
+    /// Runs a helper's statements on `frame`: assignments bind locals, an `if` whose test is
+    /// known takes its branch (raising `path` to what the test rests on), `return` ends.
+    /// `None` when the way through is unknown (an unknown test, a loop, a `raise`).
+    fn run(
+        &self,
+        file: usize,
+        function: &'a Function,
+        body: &'a [Stmt],
+        frame: &mut Frame<'a>,
+        path: &mut Basis,
+        depth: u32,
+    ) -> Option<Flow> {
+        let scope = [function];
+        for stmt in body {
+            let inner = Defaults {
+                model: self.model,
+                flask: self.flask,
+                frame: Some(&*frame),
+            };
+            match stmt {
+                Stmt::Return { value, .. } => {
+                    let (v, basis) = match value {
+                        Some(v) => inner.value(file, &scope, v, depth + 1)?,
+                        None => (Lit::None, Basis::Literal),
+                    };
+                    // A parameter the body never rebinds.
+                    let parameter = value.as_ref().and_then(Expr::as_name).is_some_and(|n| {
+                        function.params.iter().any(|p| p.name == n)
+                            && !function.assigned.may_contain(n)
+                    });
+                    return Some(Flow::Return(v, basis, parameter));
+                }
+                Stmt::Assign {
+                    targets,
+                    value: Some(value),
+                    ..
+                } => {
+                    let v = inner.value(file, &scope, value, depth + 1);
+                    for target in targets {
+                        match target.as_name() {
+                            Some(name) => frame.bind(name, v.clone()),
+                            // Unpacking: each name bound is unknown.
+                            None => {
+                                target.any(&mut |x| {
+                                    if let Some(name) = x.as_name() {
+                                        frame.bind(name, None);
+                                    }
+                                    false
+                                });
+                            }
+                        }
+                    }
+                }
+                Stmt::AugAssign { target, .. } => {
+                    if let Some(name) = target.as_name() {
+                        frame.bind(name, None);
+                    }
+                }
+                Stmt::If {
+                    test, body, orelse, ..
+                } => {
+                    let (t, basis) = inner.value(file, &scope, test, depth + 1)?;
+                    *path = (*path).max(basis);
+                    let branch: &'a [Stmt] = if t.truthy() { body } else { orelse };
+                    if let flow @ Flow::Return(..) =
+                        self.run(file, function, branch, frame, path, depth)?
+                    {
+                        return Some(flow);
+                    }
+                }
+                // `try: return strtobool(os.getenv(name, str(default)))`: a body whose value is
+                // known raises nothing the handlers would catch.
+                Stmt::Try {
+                    body,
+                    orelse,
+                    finalbody,
+                    ..
+                } if orelse.is_empty() && finalbody.is_empty() => {
+                    if let flow @ Flow::Return(..) =
+                        self.run(file, function, body, frame, path, depth)?
+                    {
+                        return Some(flow);
+                    }
+                }
+                // Docstrings, logging calls, `pass`, `global`, imports.
+                Stmt::Expr { .. } | Stmt::Import { .. } | Stmt::ImportFrom { .. } => {}
+                Stmt::Other { kind, .. } if !matches!(kind, OtherKind::Unknown) => {}
+                _ => return None,
+            }
+        }
+        Some(Flow::Next)
+    }
+
     /// A name's (or module constant's) value where it is bound, when that is its only
     /// binding: a local assigned once in its function, or a module global assigned once in
     /// its module and by no function there (`global NO_AUTH` in a command-line entry point
@@ -409,7 +665,14 @@ impl<'a> Defaults<'_, 'a> {
         if !only {
             return None;
         }
-        self.value(origin.file, &origin.scope, origin.expr, depth + 1)
+        // Bound outside the helper being evaluated (a module constant): its locals do not
+        // reach there.
+        Defaults {
+            model: self.model,
+            flask: self.flask,
+            frame: None,
+        }
+        .value(origin.file, &origin.scope, origin.expr, depth + 1)
     }
 
     /// The value of `key` in the configuration of the Flask application `config` belongs
@@ -525,6 +788,21 @@ fn settings_path_default(model: &ProjectModel, keys: &[&str]) -> Option<Lit> {
         .iter()
         .all(|(_, _, lit)| lit == first)
         .then(|| first.clone())
+}
+
+/// How many statements `body` holds, nested ones included; `None` beyond `limit`.
+fn statement_count(body: &[Stmt], limit: usize) -> Option<usize> {
+    let mut n: usize = 0;
+    for stmt in body {
+        n = n.checked_add(1)?;
+        for child in stmt.child_bodies() {
+            n = n.checked_add(statement_count(child, limit)?)?;
+        }
+        if n > limit {
+            return None;
+        }
+    }
+    Some(n)
 }
 
 /// How many times `body` binds `name` (assignments, augmented assignments, loop targets),
