@@ -203,6 +203,7 @@ impl<'a> AttackSurface<'a> {
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
         let starlette_endpoint_files = std::sync::OnceLock::new();
+        let middleware_bodies = std::sync::OnceLock::new();
         let handled_exceptions = std::sync::OnceLock::new();
         // What each production `dependency_overrides[dep]` replaces, resolved once.
         let override_keys: Vec<Option<DefinitionKey>> = apps
@@ -246,6 +247,7 @@ impl<'a> AttackSurface<'a> {
                     override_keys: &override_keys,
                     active_overrides: RefCell::new(Vec::new()),
                     starlette_endpoint_files: &starlette_endpoint_files,
+                    middleware_bodies: &middleware_bodies,
                     handled_exceptions: &handled_exceptions,
                     override_conditions: RefCell::new(Vec::new()),
                     basic_auth_force: &basic_auth_force,
@@ -548,6 +550,10 @@ struct Judge<'a, 'm> {
     /// The files defining functions Starlette calls with an unannotated request (see
     /// [`Judge::starlette_endpoint_module`]), found when first asked, once for all judges.
     starlette_endpoint_files: &'m std::sync::OnceLock<HashSet<usize>>,
+    /// The bodies of hooks and of the `dispatch`/`__call__` of project middleware classes
+    /// the applications install, built when a plain exception is first raised under a test
+    /// of the caller: see [`Judge::raised_in_middleware`].
+    middleware_bodies: &'m std::sync::OnceLock<HashSet<usize>>,
     /// The exception classes the project's error handlers answer with 401 or 403 (see
     /// [`handled_exceptions`]), found when a raised class declares no status of its own.
     handled_exceptions: &'m std::sync::OnceLock<HandledExceptions>,
@@ -2634,7 +2640,8 @@ impl<'a> Judge<'a, '_> {
             };
             refuses |= self
                 .refusal(file, root, e, 0)
-                .is_some_and(|r| !matches!(r, Refusal::Away));
+                .is_some_and(|r| !matches!(r, Refusal::Away))
+                || matches!(st, Stmt::Raise { .. }) && self.raised_in_middleware(file, root, e);
         });
         refuses
     }
@@ -2729,6 +2736,7 @@ impl<'a> Judge<'a, '_> {
             let hit = literals.iter().any(|l| cx.equals(target, l));
             // `<dynamic>/admin/settings` is none of `/health`, `/ready`, whatever its prefix.
             let excluded = !hit && literals.iter().all(|l| !cx.may_equal(target, l));
+            let complete = complete || !hit && self.unread_items_exclude(cx, right, target);
             return Ev::target_test(
                 hit,
                 complete && (cx.known(target) || excluded),
@@ -3115,6 +3123,17 @@ impl<'a> Judge<'a, '_> {
                         .first()
                         .and_then(|a| self.target(cx, a, depth + 1));
                 }
+                // `_strip_service_prefix(request.url.path)`: a project helper answering the
+                // path it is given or a string made from it stands for the path, as
+                // `removeprefix` does.
+                if let [arg] = call.args.as_slice()
+                    && call.keywords.is_empty()
+                    && let Some(t) = self.target(cx, arg, depth + 1)
+                    && t == Target::Path
+                    && self.rewrites_path(cx.file, &call.func)
+                {
+                    return Some(t);
+                }
                 None
             }
             ExprKind::Name(name) => {
@@ -3129,6 +3148,52 @@ impl<'a> Judge<'a, '_> {
             }
             _ => None,
         }
+    }
+
+    /// A project function of one parameter that returns that parameter unchanged somewhere,
+    /// and otherwise only strings: a path normaliser (`return path`, `return "/"`, `return
+    /// f"/{remainder}"`).
+    fn rewrites_path(&self, file: usize, func: &Expr) -> bool {
+        let Some((_, Some(Stmt::FunctionDef(f)), _)) = self.model.resolve_definition(file, func)
+        else {
+            return false;
+        };
+        let [param] = f.params.as_slice() else {
+            return false;
+        };
+        let (mut unchanged, mut strings_only) = (false, true);
+        crate::values::for_each_return(&f.body, &mut |r| match &r.kind {
+            ExprKind::Name(n) if *n == param.name => unchanged = true,
+            ExprKind::Str(_) | ExprKind::FString(_) => {}
+            _ => strings_only = false,
+        });
+        unchanged && strings_only
+    }
+
+    /// Whether none of the items of `items` that [`Judge::literals`] could not read is the
+    /// route's path: `f"{RUNTIME_PREFIX}/health"` ends with a literal the path does not end
+    /// with, whatever the setting in front of it holds.
+    fn unread_items_exclude(&self, cx: &EvalCx<'_, 'a>, items: &'a Expr, target: Target) -> bool {
+        if target != Target::Path || !cx.known(target) {
+            return false;
+        }
+        let origin = self.model.resolve_value(cx.file, &[cx.function], items);
+        let Some(elements) = origin.expr.elements() else {
+            return false;
+        };
+        let inner = EvalCx {
+            file: origin.file,
+            ..cx.clone()
+        };
+        elements.iter().all(|item| match &item.kind {
+            ExprKind::Str(_) => true,
+            ExprKind::FString(parts) => matches!(parts.last(),
+                Some(FStringPart::Literal(tail)) if tail.starts_with('/')
+                    && !cx.ends_with(target, tail.trim_end_matches('/'))),
+            _ => self
+                .literals_at(&inner, item, 1)
+                .is_some_and(|(values, complete)| complete && values.len() == 1),
+        })
     }
 
     /// `request.method` (the route's methods) and `scope["type"]` (`http`, or `websocket`).
@@ -8776,7 +8841,12 @@ impl<'a> Judge<'a, '_> {
                                 })
                                 .flatten()
                         })
-                        .or_else(|| self.websocket_refusal(root, body, stmt, g));
+                        .or_else(|| self.websocket_refusal(root, body, stmt, g))
+                        .or_else(|| {
+                            (matches!(stmt, Stmt::Raise { .. })
+                                && self.raised_in_middleware(file, root, e))
+                            .then_some(Refusal::Unauthorized)
+                        });
                     if let Some(refusal) = refusal {
                         let counts = match refusal {
                             Refusal::Unauthorized => g.identity || g.role,
@@ -8850,6 +8920,58 @@ impl<'a> Judge<'a, '_> {
                 }
             }
         }
+    }
+
+    /// `raise Exception("Missing auth token.")` in the body of a hook or of a project
+    /// middleware's `dispatch`/`__call__`, outside any `try`: a builtin exception nobody
+    /// answers, so the server answers 500 and the route is never reached, a refusal as a 401
+    /// is. Not in a helper the guard calls, whose caller may catch it.
+    fn raised_in_middleware(&self, file: usize, root: &[Stmt], e: &Expr) -> bool {
+        let func = match &e.kind {
+            ExprKind::Call(call) => &call.func,
+            _ => e,
+        };
+        let builtin = func.as_name().is_some_and(|n| {
+            matches!(
+                n,
+                "Exception" | "RuntimeError" | "ValueError" | "PermissionError"
+            )
+        }) && self.model.files[file].imports.resolve(func).is_none()
+            && self.model.resolve_definition(file, func).is_none();
+        if !builtin {
+            return false;
+        }
+        let key = root.as_ptr() as usize;
+        let in_guard = self.hook_bodies.contains(&key)
+            || self
+                .middleware_bodies
+                .get_or_init(|| {
+                    self.apps
+                        .middleware
+                        .iter()
+                        .filter_map(|m| self.project_class(m.file, m.class))
+                        .flat_map(|(f, class)| {
+                            ["dispatch", "__call__"]
+                                .into_iter()
+                                .filter_map(move |name| {
+                                    find_method(self.model, f, class, name)
+                                        .map(|(_, _, method)| method.body.as_ptr() as usize)
+                                })
+                        })
+                        .collect()
+                })
+                .contains(&key);
+        // A `try` around the raise may catch it and hand the request on.
+        let mut caught = false;
+        walk_stmts(root, &mut |st| {
+            if let Stmt::Try { body, .. } = st {
+                caught |= body.iter().any(|b| {
+                    let span = b.span();
+                    span.start <= e.span.start && e.span.end <= span.end
+                });
+            }
+        });
+        in_guard && !caught
     }
 
     /// `return <check> or <refusal>`, unconditionally (`return await self.has_permission(

@@ -185,7 +185,8 @@ declare_rule! {
     /// HTTPException(403)`, a project exception class deriving from Werkzeug's or Starlette's
     /// `HTTPException` with `code = 403`, a redirect to a login page, Eve's
     /// `auth.authenticate()`, or a WebSocket closed with 4401, 4403 or 1008 before it is
-    /// accepted). A FastAPI dependency refuses only by raising: one that answers the callers it
+    /// accepted), or, in a middleware or hook, with a builtin exception it does not catch
+    /// (`raise Exception("Missing auth token.")`, answered 500). A FastAPI dependency refuses only by raising: one that answers the callers it
     /// turns away with a response it returns (`if not user: return RedirectResponse("/login")`,
     /// also in a sub-dependency or the `__call__` of a dependency object) and neither raises a
     /// refusal nor calls a guard that does refuses no one, since FastAPI hands the returned
@@ -211,7 +212,8 @@ declare_rule! {
     /// authentication, and a guard whose failure is
     /// caught and ignored protects nothing. A sub-application attached with `mount()` does not
     /// inherit its parent's `dependencies=`, so it must protect itself. A route that a guard hook
-    /// lets through by name or path (`if request.endpoint in PUBLIC: return`) is public by the
+    /// lets through by name or path (`if request.endpoint in PUBLIC: return`, also through a
+    /// project helper that strips a prefix from the path) is public by the
     /// developer's decision and reported only when its path names a protected resource.
     ///
     /// Protection installed only under a runtime condition (`if auth_string is not None:
