@@ -70,6 +70,14 @@ pub fn jwcrypto_default_claims(call: &Call) -> Option<&Expr> {
     call.argument("default_claims", 5)
 }
 
+/// The token a decode call reads: its first argument, or `token=`/`jwt=`.
+pub fn token_argument(call: &Call) -> Option<&Expr> {
+    call.args
+        .first()
+        .or_else(|| call.keyword("token"))
+        .or_else(|| call.keyword("jwt"))
+}
+
 /// The entries of the `options` mapping of a decode call, followed through a variable or
 /// constant: `(key, value)`.
 pub fn options<'e>(cx: &'e FileContext, call: &'e Call) -> Vec<(String, &'e Expr)> {

@@ -141,12 +141,7 @@ pub fn decodes_fetched_token(
     function: Option<&Function>,
     call: &Call,
 ) -> bool {
-    let token = call
-        .args
-        .first()
-        .or_else(|| call.keyword("token"))
-        .or_else(|| call.keyword("jwt"));
-    match (function, token) {
+    match (function, crate::jwt_calls::token_argument(call)) {
         (Some(function), Some(token)) => fetched_from_provider(model, file, function, token),
         _ => false,
     }

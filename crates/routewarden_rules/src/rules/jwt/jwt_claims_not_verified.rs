@@ -1,10 +1,11 @@
 use crate::context::FileContext;
+use crate::credentials::binds;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::for_each_call;
 use crate::jwt_calls::{
-    JwtLibrary, decoder, dict_entries, encode_algorithm, encoded_claims, encoder, is_false,
-    jwcrypto_built_claims, jwcrypto_default_claims, options,
+    DECODERS, JwtLibrary, decoder, dict_entries, encode_algorithm, encoded_claims, encoder,
+    is_false, jwcrypto_built_claims, jwcrypto_default_claims, options, token_argument,
 };
 use crate::rule::{Rule, RuleMeta, Severity};
 use crate::token_origin::decodes_fetched_token;
@@ -51,7 +52,10 @@ declare_rule! {
     /// function itself (`claims["exp"] < now`), a project function the claims are passed to
     /// (also as a value built from them, `check_expiry(TokenPayload(**claims))`, up to two
     /// calls deep), or, when the function returns the claims or their `exp`, every caller
-    /// (`payload = decode_key(key)` then `payload.exp < time.time()`). Audience and issuer
+    /// (`payload = decode_key(key)` then `payload.exp < time.time()`) or has first handed the
+    /// same token, in a statement that always runs, to a project function that decodes it with
+    /// its signature and expiry checked (`org = resolve_org(key)`, then
+    /// `key_type(decode_key(key))`). Audience and issuer
     /// checks switched off are still reported, except on a token the server fetched itself
     /// from its identity provider (the JSON of its own call to the token endpoint, an OAuth
     /// client's `fetch_token` or `authorize_access_token`, or a parameter every caller fills
@@ -588,16 +592,145 @@ fn claim_checked_elsewhere(
                 caller,
                 claims.like(Some((call.span, exp))),
                 0,
-            )
+            ) || claim == "exp"
+                && authenticated_first(cx.model, function, decode, file, caller, call)
         },
     );
     all && sites > 0
 }
 
+/// Whether `caller`, before the statement making the call `site` of `function`, hands the same
+/// token (what `site` passes for the parameter the decode at `decode` reads) to a project
+/// function that decodes it with its signature and expiry checked: the key was authenticated
+/// first, and the claims read again afterwards are those of an unexpired token (skyvern's
+/// `resolve_org_from_api_key(x_api_key)`, then `_api_key_type(_decode_token_before_cache(
+/// x_api_key))` reading only the key's type). The earlier call must be in a statement of the
+/// caller's own body, which always runs before the site (not under an `if` or in a `try`), and
+/// the token a parameter of the caller that it never binds again.
+fn authenticated_first(
+    model: &ProjectModel,
+    function: &Function,
+    decode: &Expr,
+    file: usize,
+    caller: &Function,
+    site: &Expr,
+) -> bool {
+    let (Some(decode_call), Some(site_call)) = (decode.as_call(), site.as_call()) else {
+        return false;
+    };
+    let Some(param) = token_argument(decode_call).and_then(Expr::as_name) else {
+        return false;
+    };
+    let Some(index) = function.params.iter().position(|p| p.name == param) else {
+        return false;
+    };
+    let bound = matches!(site_call.func.kind, ExprKind::Attribute { .. })
+        && function
+            .params
+            .first()
+            .is_some_and(|p| matches!(p.name.as_str(), "self" | "cls"));
+    let position = if bound {
+        index.checked_sub(1)
+    } else {
+        Some(index)
+    };
+    let Some(token) = position
+        .and_then(|i| site_call.argument(param, i))
+        .and_then(Expr::as_name)
+    else {
+        return false;
+    };
+    if !caller.params.iter().any(|p| p.name == token) {
+        return false;
+    }
+    let mut rebound = false;
+    walk_stmts(&caller.body, &mut |stmt| {
+        rebound |= match stmt {
+            Stmt::Assign { targets, .. } => targets.iter().any(|t| binds(t, token)),
+            Stmt::AugAssign { target, .. } | Stmt::For { target, .. } => binds(target, token),
+            Stmt::With { items, .. } => items
+                .iter()
+                .any(|i| i.target.as_ref().is_some_and(|t| binds(t, token))),
+            _ => false,
+        };
+    });
+    if rebound {
+        return false;
+    }
+    caller
+        .body
+        .iter()
+        .take_while(|s| s.span().end <= site.span.start)
+        .any(|stmt| {
+            let mut found = false;
+            stmt.for_each_own_expr(&mut |e| {
+                found = found
+                    || e.any(&mut |x| {
+                        let ExprKind::Call(c) = &x.kind else {
+                            return false;
+                        };
+                        let Some(i) = c.args.iter().position(|a| a.as_name() == Some(token)) else {
+                            return false;
+                        };
+                        let Some((f, g, bound)) = resolve_callee(model, file, &c.func) else {
+                            return false;
+                        };
+                        g.params
+                            .get(i + usize::from(bound))
+                            .is_some_and(|p| checks_expiry(model, f, g, &p.name))
+                    });
+            });
+            found
+        })
+}
+
+/// Whether `function` of `file` decodes its parameter `param` with PyJWT or python-jose, the
+/// signature checked, and the expiry checked by the library or by a comparison of the claims'
+/// `exp` ([`reaches_exp_check`]).
+fn checks_expiry(model: &ProjectModel, file: usize, function: &Function, param: &str) -> bool {
+    let source = &model.files[file];
+    if source.is_test() {
+        return false;
+    }
+    let mut found = false;
+    walk_exprs(&function.body, &mut |e| {
+        found = found
+            || e.any(&mut |x| {
+                let ExprKind::Call(c) = &x.kind else {
+                    return false;
+                };
+                let library = source
+                    .imports
+                    .resolve(&c.func)
+                    .and_then(|q| DECODERS.iter().find(|(n, _)| *n == q).map(|(_, l)| *l));
+                if !matches!(library, Some(JwtLibrary::PyJwt | JwtLibrary::Jose))
+                    || token_argument(c).and_then(Expr::as_name) != Some(param)
+                    || c.keyword("verify").is_some_and(is_false)
+                {
+                    return false;
+                }
+                let opts = c.keyword("options").map_or_else(Vec::new, |o| {
+                    dict_entries(model.resolve_value(file, &[function], o).expr)
+                });
+                let off = |key: &str| opts.iter().any(|(k, v)| k == key && is_false(v));
+                !off("verify_signature")
+                    && (!off("verify_exp")
+                        || reaches_exp_check(
+                            model,
+                            file,
+                            function,
+                            Claims::new(Some((x.span, false))),
+                            0,
+                        ))
+            });
+    });
+    found
+}
+
 /// Calls `f` with every call of `function` in the project (by name, in the defining module
 /// and the modules importing from it), with the function making it; stops at the first call
 /// for which `f` is false, and returns whether none was (a call in module code is one).
-fn for_each_call_of<'m>(
+pub(crate) fn for_each_call_of<'m>(
     model: &'m ProjectModel,
     def_file: usize,
     function: &Function,

@@ -2,8 +2,9 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::findings::Findings;
 use crate::helpers::identifier_words;
-use crate::jwt_calls::{DECODERS, decoder, dict_entries, is_false, options};
+use crate::jwt_calls::{DECODERS, decoder, dict_entries, is_false, options, token_argument};
 use crate::rule::{Rule, RuleMeta};
+use crate::rules::jwt::jwt_claims_not_verified::for_each_call_of;
 use crate::token_origin::fetched_from_provider;
 use routewarden_model::ProjectModel;
 use routewarden_model::security::{walk_exprs, walk_functions, walk_stmts};
@@ -30,7 +31,10 @@ declare_rule! {
     /// own, as in `try: jwt.decode(t, options=...); return True / except: return False`,
     /// which only asks whether the text parses as a JWT); and helpers whose name says they return unverified
     /// claims (`get_unverified_claims`, `peek_claims`), like the libraries' own
-    /// `get_unverified_header`. Nor is a token the server fetched itself from the identity
+    /// `get_unverified_header`; a helper that only returns single claims (`return
+    /// claims.get("email")`) when every caller hands the result only to log calls or an analytics
+    /// client (PostHog's or Mixpanel's `capture`, `identify`, `track`): it names someone in an
+    /// event and decides nothing. Nor is a token the server fetched itself from the identity
     /// provider: the JSON of its own call to the token endpoint (`token_response.json()
     /// ["id_token"]`), the result of a token exchange (`fetch_token`,
     /// `authorize_access_token`), the `id_token` of an SSO client object the code built, an
@@ -81,14 +85,6 @@ pub struct JwtSignatureNotVerified;
 
 /// Claims that only say when a token is valid: reading them cannot widen anyone's access.
 const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf"];
-
-/// The token a decode call reads: its first argument, or `token=`/`jwt=`.
-fn token_argument(call: &Call) -> Option<&Expr> {
-    call.args
-        .first()
-        .or_else(|| call.keyword("token"))
-        .or_else(|| call.keyword("jwt"))
-}
 
 /// True when a decoder call verifies the signature.
 fn verifies(cx: &FileContext, call: &Call) -> bool {
@@ -275,8 +271,120 @@ fn claims_are_trusted(cx: &FileContext, expr: &Expr, call: &Call) -> bool {
     }
     // Following the token to its callers is the dearest question: asked last.
     relied_on
+        && !only_reported(cx.model, cx.file_index, function, expr.span)
         && !token_argument(call)
             .is_some_and(|t| fetched_from_provider(cx.model, cx.file_index, function, t))
+}
+
+/// Product-analytics client libraries: what they are given names someone in an event.
+const ANALYTICS_PACKAGES: &[&str] = &["posthog", "mixpanel"];
+
+/// The methods of an analytics client that record what they are given, and return nothing
+/// the caller could decide on (not `feature_enabled`).
+const ANALYTICS_RECORDERS: &[&str] = &[
+    "capture",
+    "identify",
+    "alias",
+    "set",
+    "set_once",
+    "group_identify",
+    "track",
+    "people_set",
+];
+
+/// Whether the claims decoded at `at` only name someone to analytics or a log: `function`
+/// returns single claims of them and nothing else reads them (`return claims.get("email")`),
+/// and every call of `function` in the project, at least one, hands the result only to log
+/// calls or a product-analytics client (keephq's `self.posthog_client.capture(identity,
+/// "request-started", ...)`): no claim decides anything.
+fn only_reported(model: &ProjectModel, file: usize, function: &Function, at: Span) -> bool {
+    let holder = assigned_name(&function.body, at);
+    let is_holder = |e: &Expr| e.span == at || holder.is_some_and(|h| e.as_name() == Some(h));
+    let claim_of_holder = |e: &Expr| match &e.kind {
+        ExprKind::Subscript { value, .. } => is_holder(value),
+        ExprKind::Call(c) => {
+            matches!(&c.func.kind, ExprKind::Attribute { value, attr } if attr == "get" && is_holder(value))
+        }
+        _ => false,
+    };
+    let mut returned = false;
+    let mut other = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        let mut used = false;
+        stmt.for_each_own_expr(&mut |e| used |= e.any(&mut |x| is_holder(x)));
+        if !used {
+            return;
+        }
+        match stmt {
+            Stmt::Return { value: Some(v), .. } if claim_of_holder(v) => returned = true,
+            // The decode itself, bound to the holder.
+            Stmt::Assign {
+                targets,
+                value: Some(v),
+                ..
+            } if v.span == at && matches!(targets.as_slice(), [t] if t.as_name() == holder) => {}
+            _ => other = true,
+        }
+    });
+    if other || !returned {
+        return false;
+    }
+    let mut sites = 0usize;
+    let all = for_each_call_of(model, file, function, &mut |f, caller, call| {
+        sites += 1;
+        result_only_reported(model, f, caller, call)
+    });
+    all && sites > 0
+}
+
+/// Whether the value of `call`, in `caller`, only goes to log calls or an analytics client: it
+/// is an argument of one, or bound to a local that is only ever such an argument.
+fn result_only_reported(model: &ProjectModel, file: usize, caller: &Function, call: &Expr) -> bool {
+    let module = &model.files[file];
+    let is_sink = |c: &Call| {
+        crate::helpers::is_logging_call(module, c)
+            || c.method().is_some_and(|(receiver, method)| {
+                ANALYTICS_RECORDERS.contains(&method)
+                    && module
+                        .imports
+                        .resolve(&c.func)
+                        .into_iter()
+                        .chain(model.instance_class(file, &[caller], receiver))
+                        .any(|q| {
+                            ANALYTICS_PACKAGES.iter().any(|p| {
+                                q.strip_prefix(p)
+                                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                            })
+                        })
+            })
+    };
+    let holder = assigned_name(&caller.body, call.span);
+    let is_value = |e: &Expr| match holder {
+        Some(h) => e.as_name() == Some(h),
+        None => e.span == call.span,
+    };
+    let mut mentions = 0usize;
+    let mut reported = 0usize;
+    walk_exprs(&caller.body, &mut |e| {
+        e.any(&mut |x| {
+            if holder.is_some() && is_value(x) {
+                mentions = mentions.saturating_add(1);
+            }
+            if let ExprKind::Call(c) = &x.kind
+                && is_sink(c)
+            {
+                let given = c.args.iter().chain(c.keywords.iter().map(|k| &k.value));
+                reported = reported.saturating_add(given.filter(|a| is_value(a)).count());
+            }
+            false
+        });
+    });
+    match holder {
+        Some(h) => {
+            reported > 0 && mentions == reported.saturating_add(count_assignments(&caller.body, h))
+        }
+        None => reported > 0,
+    }
 }
 
 /// Whether the claims decoded at `at` can only lead to a refusal: every read of them, directly
