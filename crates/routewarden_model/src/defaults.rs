@@ -69,11 +69,38 @@ pub(crate) fn branch_by_default<'a>(
     let (scope, expr) = expr_at(model, test)?;
     let (value, _) = Defaults {
         model,
-        flask: Some((apps, config)),
+        flask: Some((apps, Settings::Lazy(config))),
         frame: None,
     }
     .value(test.file, &scope, expr, 0)?;
     Some(value.truthy() == test.then)
+}
+
+/// Whether `expr`, inside the functions `scope` (outermost first), is true when every setting
+/// it reads has its declared default, `app.config` reads included (`app.config.get("READONLY",
+/// True)`). `None` when some value is unknown.
+pub fn holds_by_default<'a>(
+    model: &'a ProjectModel,
+    apps: &AppModel<'a>,
+    config: &ConfigModel<'a>,
+    file: usize,
+    scope: &[&'a Function],
+    expr: &'a Expr,
+) -> Option<bool> {
+    let (value, _) = Defaults {
+        model,
+        flask: Some((apps, Settings::Built(config))),
+        frame: None,
+    }
+    .value(file, scope, expr, 0)?;
+    Some(value.truthy())
+}
+
+/// The production configuration, built on first use or already built.
+#[derive(Clone, Copy)]
+enum Settings<'m, 'a> {
+    Lazy(&'m std::sync::OnceLock<ConfigModel<'a>>),
+    Built(&'m ConfigModel<'a>),
 }
 
 /// The expression at `test.span` and the functions around it, outermost first.
@@ -114,7 +141,7 @@ fn expr_at(model: &ProjectModel, test: Test) -> Option<(Vec<&Function>, &Expr)> 
 /// Flask applications and their production configuration, unknown otherwise.
 struct Defaults<'m, 'a> {
     model: &'a ProjectModel,
-    flask: Option<(&'m AppModel<'a>, &'m std::sync::OnceLock<ConfigModel<'a>>)>,
+    flask: Option<(&'m AppModel<'a>, Settings<'m, 'a>)>,
     /// Inside a project helper being evaluated: its parameters and locals.
     frame: Option<&'m Frame<'a>>,
 }
@@ -703,7 +730,10 @@ impl<'a> Defaults<'_, 'a> {
         if !flask_app {
             return None;
         }
-        let config = config.get_or_init(|| ConfigModel::build(self.model));
+        let config = match config {
+            Settings::Lazy(lazy) => lazy.get_or_init(|| ConfigModel::build(self.model)),
+            Settings::Built(built) => built,
+        };
         let values = config.production_values(key);
         let default = match values.first() {
             None => fallback?,

@@ -55,7 +55,11 @@ declare_rule! {
     /// writing, no outbound request with a body, and no call into project code it cannot
     /// follow (a stub, a project decorator) or into the outside world it knows no reading for;
     /// such a route is judged as a GET would be (reported for a protected resource in its
-    /// path), and neither does a POST or PUT to a fixed path whose handler only logs, reads
+    /// path), nor is a method the handler, or the wrapper of a project decorator (factory)
+    /// around it, refuses first thing under a setting that holds with the project's declared
+    /// defaults (beets' `@resource("items")` wrapper: `if get_method() == "DELETE": if
+    /// app.config.get("READONLY", True): return flask.abort(405)`), as a guard under a switch
+    /// on by default protects; and neither does a POST or PUT to a fixed path whose handler only logs, reads
     /// and validates the request (`jsonschema.validate`) and answers a literal, a module
     /// constant, a setting or what the caller posted, calling nothing else (the handshake of a
     /// plugin protocol, Docker's `POST /Plugin.Activate`; a bare `return {"ok": True}` is
@@ -506,6 +510,8 @@ impl Rule for RouteWithoutAuth {
             // A POST (or unread methods) whose handler provably writes nothing (a status query
             // sent with POST) is judged as a GET would be; found only when it would be reported.
             let mut writes_nothing: Option<bool> = None;
+            // The state-changing methods the handler refuses with the declared defaults.
+            let mut refused: Option<Vec<&str>> = None;
             // A route its app's guard deliberately lets through is public by decision; report
             // it only when it exposes a protected resource.
             let reason = if security.hook_exempt {
@@ -519,13 +525,18 @@ impl Rule for RouteWithoutAuth {
                 && !echoes_request(cx, route)
                 && !*writes_nothing
                     .get_or_insert_with(|| crate::effects::handler_writes_nothing(cx.model, route))
+                && {
+                    // Writes refused unless the operator turns a switch off are refused in the
+                    // default deployment, as a guard under a switch on by default protects.
+                    let refused = refused.insert(refused_by_default(cx, route));
+                    let mut changing = changing_methods(route);
+                    changing.peek().is_none() || changing.any(|m| !refused.contains(&m))
+                }
             {
                 // `GET,POST /x`: only the methods that change state are said to.
-                let changing: Vec<&str> = route
-                    .methods
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|m| matches!(*m, "POST" | "PUT" | "PATCH" | "DELETE"))
+                let refused = refused.as_deref().unwrap_or_default();
+                let changing: Vec<&str> = changing_methods(route)
+                    .filter(|m| !refused.contains(m))
                     .collect();
                 Some(if changing.is_empty() {
                     "its methods are not known and may change state".to_string()
@@ -685,6 +696,140 @@ impl Rule for RouteWithoutAuth {
             out.extend(f.into_vec());
         }
     }
+}
+
+/// The route's methods that may change state.
+fn changing_methods<'r>(
+    route: &'r RouteDecl,
+) -> std::iter::Peekable<impl Iterator<Item = &'r str>> {
+    route
+        .methods
+        .iter()
+        .map(String::as_str)
+        .filter(|m| matches!(*m, "POST" | "PUT" | "PATCH" | "DELETE"))
+        .peekable()
+}
+
+/// The state-changing methods the handler, or the wrapper a project decorator (factory) puts
+/// around it, refuses first thing under a setting that holds with the project's declared
+/// defaults: beets' `@resource("items")`, whose `responder` does `if get_method() ==
+/// "DELETE": if app.config.get("READONLY", True): return flask.abort(405)` (the plugin's
+/// `readonly: True`). Asked only when a write is about to be reported.
+fn refused_by_default(cx: &ProjectContext, route: &RouteDecl) -> Vec<&'static str> {
+    let model = cx.model;
+    let file = route.handler_file;
+    // Each function that runs for the request, with the functions around it.
+    let mut functions: Vec<(usize, Vec<&Function>)> = vec![(file, vec![route.handler])];
+    for decorator in &route.handler.decorators {
+        let head = match &decorator.kind {
+            ExprKind::Call(c) => &c.func,
+            _ => decorator,
+        };
+        let Some((f, outer, _)) = resolve_callee(model, file, head) else {
+            continue;
+        };
+        // The decorator's wrapper, or the wrapper of the decorator a factory returns.
+        for inner in nested_functions(outer) {
+            functions.push((f, vec![outer, inner]));
+            for wrapper in nested_functions(inner) {
+                functions.push((f, vec![outer, inner, wrapper]));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (f, scope) in &functions {
+        if let Some(function) = scope.last() {
+            refusals_in(cx, *f, scope, &function.body, &mut out);
+        }
+    }
+    out
+}
+
+fn nested_functions(function: &Function) -> impl Iterator<Item = &Function> {
+    function.body.iter().filter_map(|s| match s {
+        Stmt::FunctionDef(f) => Some(f.as_ref()),
+        _ => None,
+    })
+}
+
+/// [`refused_by_default`] in one body: `if <method> == "DELETE":` (also `elif`, and joined
+/// with `and`) whose branch starts with `if <setting>:` answered by `abort(...)`.
+fn refusals_in<'a>(
+    cx: &ProjectContext<'a>,
+    file: usize,
+    scope: &[&'a Function],
+    body: &'a [Stmt],
+    out: &mut Vec<&'static str>,
+) {
+    let imports = &cx.model.files[file].imports;
+    for stmt in body {
+        let Stmt::If {
+            test, body, orelse, ..
+        } = stmt
+        else {
+            continue;
+        };
+        if let Some(method) = tested_method(cx.model, file, test)
+            && let Some(Stmt::If {
+                test: switch,
+                body: refusal,
+                ..
+            }) = code_statements(body).first()
+            && matches!(refusal.first(),
+                Some(Stmt::Return { value: Some(v), .. } | Stmt::Expr { value: v, .. })
+                    if v.as_call().is_some_and(|c| imports.resolves_to(&c.func, ABORTS)))
+            && routewarden_model::defaults::holds_by_default(
+                cx.model,
+                &cx.surface.apps,
+                cx.config,
+                file,
+                scope,
+                switch,
+            ) == Some(true)
+        {
+            out.push(method);
+        }
+        refusals_in(cx, file, scope, orelse, out);
+    }
+}
+
+/// The state-changing method a test compares the request's method with: `request.method ==
+/// "DELETE"`, also read through a project helper that returns it (`get_method()`), and as an
+/// operand of `and`.
+fn tested_method(model: &ProjectModel, file: usize, test: &Expr) -> Option<&'static str> {
+    if let ExprKind::BoolOp {
+        op: routewarden_python::ast::BoolOp::And,
+        values,
+    } = &test.kind
+    {
+        return values.iter().find_map(|v| tested_method(model, file, v));
+    }
+    let ExprKind::Compare {
+        left,
+        ops,
+        comparators,
+    } = &test.kind
+    else {
+        return None;
+    };
+    if !matches!(ops.as_slice(), [routewarden_python::ast::CmpOp::Eq]) {
+        return None;
+    }
+    let method = ["POST", "PUT", "PATCH", "DELETE"]
+        .into_iter()
+        .find(|m| comparators.first().and_then(|c| c.as_str()) == Some(*m))?;
+    let is_method = |f: usize, e: &Expr| {
+        model.files[f].imports.resolve(e).as_deref() == Some("flask.request.method")
+    };
+    let reads_method = is_method(file, left)
+        || left.as_call().is_some_and(|c| {
+            c.args.is_empty()
+                && resolve_callee(model, file, &c.func).is_some_and(|(f, helper, _)| {
+                    matches!(code_statements(&helper.body).as_slice(),
+                        [Stmt::Return { value: Some(v), .. }] if is_method(f, v))
+                })
+        });
+    reads_method.then_some(method)
 }
 
 /// Whether a webhook's handler checks who sent it: in its own body, a dependency, a decorator
