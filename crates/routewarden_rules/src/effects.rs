@@ -422,6 +422,69 @@ pub fn only_answers<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>) -> Optio
         .then_some(walk.reads_request)
 }
 
+/// Whether the route's handler is a pure computation over the request's own values (lnbits'
+/// `GET /uuidv4/{hex}` turning a hex string into a UUID): [`only_answers`] with the handler's
+/// parameters taken as the caller's values, and stricter: no setting read (`os.getenv`,
+/// `current_app.config`), no module state or project object read (`settings.fee`, `CACHE`),
+/// and besides what an answer may call only [`PURE_CALLS`] (a conversion, an error, a
+/// response). It must compute: call a project helper or a computing library (`uuid`,
+/// `hashlib`); `return {"id": item_id}` is a sketch's stand-in. Only a module's own function:
+/// a nested one may read its enclosing function's objects (`getattr(interpreter, name)`).
+pub fn only_computes<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>) -> bool {
+    let handler = route.handler;
+    let file = route.handler_file;
+    if !matches!(model.files[file].top_level(&handler.name),
+        Some(Stmt::FunctionDef(f)) if std::ptr::eq(f.as_ref(), handler))
+    {
+        return false;
+    }
+    let mut frame = Frame::new(file, handler, None);
+    frame.request = crate::helpers::starlette_request_params(&model.files[file].imports, handler);
+    frame.fresh = handler
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| !matches!(*n, "self" | "cls") && !frame.request.contains(n))
+        .collect();
+    let takes_values = !frame.fresh.is_empty();
+    let mut walk = Walk::new(model, Question::Answers, handler);
+    walk.pure = true;
+    walk.block(&handler.body, &mut frame, 0)
+        && (takes_values || walk.reads_request)
+        && walk.computes
+}
+
+/// Calls a pure computation ([`only_computes`]) may make besides what an answer may: by
+/// qualified name, or below a prefix ending in `.`; none reads a file, a setting or a
+/// service. The first [`COMPUTING_CALLS`] compute; the others answer or refuse.
+const PURE_CALLS: &[&str] = &[
+    "binascii.",
+    "hashlib.",
+    "re.",
+    "math.",
+    "uuid.",
+    "string.",
+    "html.escape",
+    "fastapi.HTTPException",
+    "fastapi.exceptions.",
+    "fastapi.responses.",
+    "starlette.responses.",
+    "starlette.exceptions.",
+    "werkzeug.exceptions.",
+    "flask.abort",
+    "flask.redirect",
+];
+
+/// How many of [`PURE_CALLS`], first, compute a value.
+const COMPUTING_CALLS: usize = 7;
+
+/// Answers' calls that read a setting: not a pure computation's.
+const SETTING_READS: &[&str] = &[
+    "os.getenv",
+    "os.environ.get",
+    "flask.current_app.config.get",
+];
+
 /// The request object of a Flask-like framework, read as a global.
 const REQUEST_GLOBALS: &[&str] = &["flask.request", "flask.globals.request", "quart.request"];
 
@@ -434,6 +497,10 @@ struct Walk<'a> {
     reads: bool,
     /// Whether the request is read ([`Question::Answers`]).
     reads_request: bool,
+    /// [`only_computes`]: an answer that reads no setting and no module state either.
+    pure: bool,
+    /// Whether a project helper or a computing library is called ([`only_computes`]).
+    computes: bool,
 }
 
 /// The function being read.
@@ -476,6 +543,8 @@ impl<'a> Walk<'a> {
             visited: vec![handler as *const Function],
             reads: false,
             reads_request: false,
+            pure: false,
+            computes: false,
         }
     }
 
@@ -774,7 +843,16 @@ impl<'a> Walk<'a> {
                     }
                 }
                 ExprKind::Name(n) if answers => {
-                    if frame.forbidden.contains(&n.as_str()) {
+                    // Module state (`CACHE`, `counter`), not a constant, function or class.
+                    let state = self.pure
+                        && !constant_name(n)
+                        && !frame.fresh.contains(&n.as_str())
+                        && !bound.contains(&n.as_str())
+                        && matches!(
+                            self.model.files[frame.file].top_level(n),
+                            Some(Stmt::Assign { .. } | Stmt::AugAssign { .. })
+                        );
+                    if frame.forbidden.contains(&n.as_str()) || state {
                         ok = false;
                     } else if frame.request.contains(&n.as_str())
                         || imports.resolves_to(x, REQUEST_GLOBALS)
@@ -788,6 +866,11 @@ impl<'a> Walk<'a> {
                 // The path's values read from the request (`request.path_params["id"]`,
                 // Flask's `request.view_args`) address an object, as a parameter would.
                 ExprKind::Attribute { value, attr } if answers => {
+                    // A project object's value (`settings.fee_reserve`) is stored data.
+                    ok &= !(self.pure
+                        && value.as_name().is_some()
+                        && !constant_name(attr)
+                        && self.stored(value, frame));
                     ok &= !(matches!(attr.as_str(), "path_params" | "view_args")
                         && (value.as_name().is_some_and(|n| frame.request.contains(&n))
                             || imports.resolves_to(value, REQUEST_GLOBALS)));
@@ -889,6 +972,28 @@ impl<'a> Walk<'a> {
         if let Some(q) = imports.resolve(&call.func) {
             self.reads_request |= reads_request_global(&q);
         }
+        if self.pure {
+            let q = imports.resolve(&call.func);
+            let q = q.as_deref().unwrap_or_default();
+            if SETTING_READS.contains(&q) {
+                return false;
+            }
+            let builtin_error = call.func.as_name().is_some_and(|n| {
+                imports.get(n).is_none()
+                    && module.top_level(n).is_none()
+                    && matches!(n, "ValueError" | "TypeError" | "KeyError" | "Exception")
+            });
+            let listed = PURE_CALLS.iter().position(|p| {
+                !q.is_empty()
+                    && q.strip_prefix(p).is_some_and(|rest| {
+                        p.ends_with('.') || rest.is_empty() || rest.starts_with('.')
+                    })
+            });
+            self.computes |= listed.is_some_and(|i| i < COMPUTING_CALLS);
+            if builtin_error || listed.is_some() {
+                return true;
+            }
+        }
         if answer_callee(module, &call.func) {
             return true;
         }
@@ -983,6 +1088,7 @@ impl<'a> Walk<'a> {
             return true;
         }
         self.visited.push(key);
+        self.computes = true;
         // A helper's parameters hold what its caller passed: values the caller was allowed.
         // Not `self`: its methods are judged, not taken on trust.
         let mut inner = Frame::new(f, def, None);

@@ -622,6 +622,7 @@ impl Rule for RouteWithoutAuth {
             // Public by design, though it takes a closer look at the handler.
             if is_federated_login(cx, route)
                 || declared_public(path, route.handler)
+                || computes_only(cx, route)
                 || crate::route_paths::creates_account(cx.model, path, route)
             {
                 continue;
@@ -2214,6 +2215,21 @@ fn reads_and_answers(cx: &ProjectContext, route: &RouteDecl) -> Option<(bool, bo
 /// stand-in, and one whose dependencies (`Depends(...)`) or project decorators
 /// (`@remember_visit`) run code of their own is not judged by its body alone: both still count.
 fn echoes_request(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    judged_by_body(cx, route) && matches!(reads_and_answers(cx, route), Some((true, _)))
+}
+
+/// A read (GET) whose handler is a pure computation over the request's own values
+/// ([`crate::effects::only_computes`]: lnbits' `GET /uuidv4/{hex}` turning a hex string into
+/// a UUID): it reads no stored data, so there is nothing for a login to protect.
+fn computes_only(cx: &ProjectContext, route: &RouteDecl) -> bool {
+    !may_change_state(&route.methods)
+        && judged_by_body(cx, route)
+        && crate::effects::only_computes(cx.model, route)
+}
+
+/// Whether the handler's body alone decides what it does: no dependency (`Depends(...)`) and
+/// no project decorator (`@remember_visit`) runs code of its own first.
+fn judged_by_body(cx: &ProjectContext, route: &RouteDecl) -> bool {
     let model = cx.model;
     let handler = route.handler;
     let request_params =
@@ -2242,7 +2258,7 @@ fn echoes_request(cx: &ProjectContext, route: &RouteDecl) -> bool {
     {
         return false;
     }
-    matches!(reads_and_answers(cx, route), Some((true, _)))
+    true
 }
 
 /// A 3xx status (`response.status_code = 302`, `Response(..., status=307, ...)`, `return
