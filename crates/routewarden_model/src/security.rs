@@ -202,6 +202,7 @@ impl<'a> AttackSurface<'a> {
         let anonymous_user = std::sync::OnceLock::new();
         let endpoint_flags = std::sync::OnceLock::new();
         let methods_by_name = std::sync::OnceLock::new();
+        let config_flags_memo = std::sync::Mutex::new(ConfigFlagsMemo::default());
         let starlette_endpoint_files = std::sync::OnceLock::new();
         let middleware_bodies = std::sync::OnceLock::new();
         let handled_exceptions = std::sync::OnceLock::new();
@@ -255,6 +256,7 @@ impl<'a> AttackSurface<'a> {
                     returning_memo: RefCell::new(HashMap::default()),
                     config: &config,
                     default_memo: RefCell::new(HashMap::default()),
+                    config_flags_memo: &config_flags_memo,
                 };
                 group
                     .iter()
@@ -468,6 +470,9 @@ struct HelperFacts<'a> {
     limit: Option<Span>,
 }
 
+/// See [`Judge::config_flags_memo`].
+type ConfigFlagsMemo = HashMap<(usize, usize, u32, u32, bool), (bool, bool)>;
+
 struct Judge<'a, 'm> {
     model: &'a ProjectModel,
     apps: &'m AppModel<'a>,
@@ -575,6 +580,10 @@ struct Judge<'a, 'm> {
     /// Whether each `if` test of an installation condition takes its branch with every
     /// setting at its declared default (see [`Judge::on_by_default`]).
     default_memo: RefCell<HashMap<crate::apps::Test, Option<bool>>>,
+    /// What [`Judge::configuration_flags`] answered, by (file, address and span of the
+    /// expression, `modules`), for all judges: the same `if` tests are asked about for every
+    /// route.
+    config_flags_memo: &'m std::sync::Mutex<ConfigFlagsMemo>,
 }
 
 /// A project definition (its statement's address) or, outside the project, a qualified name:
@@ -3358,7 +3367,28 @@ impl<'a> Judge<'a, '_> {
 
     /// Whether `e` reads the configuration, and whether it reads the request.
     fn configuration_flags(&self, file: usize, e: &Expr, modules: bool) -> (bool, bool) {
-        self.configuration_flags_with(file, e, modules, &[])
+        // The answer depends only on the expression and where it is: an expression of the
+        // model keeps its address; a synthetic one (a literal) answers (false, false).
+        let key = (
+            file,
+            std::ptr::from_ref(e) as usize,
+            e.span.start,
+            e.span.end,
+            modules,
+        );
+        // A poisoned lock only means another judge panicked: its entries are still answers.
+        let memo = || {
+            self.config_flags_memo
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+        };
+        if let Some(&known) = memo().get(&key) {
+            return known;
+        }
+        // Not locked while working: the answer may ask about other expressions.
+        let flags = self.configuration_flags_with(file, e, modules, &[]);
+        memo().insert(key, flags);
+        flags
     }
 
     /// [`Judge::configuration_flags`], where `locals` are variables holding settings.
