@@ -426,7 +426,7 @@ pub fn only_answers<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>) -> Optio
 /// `GET /uuidv4/{hex}` turning a hex string into a UUID): [`only_answers`] with the handler's
 /// parameters taken as the caller's values, and stricter: no setting read (`os.getenv`,
 /// `current_app.config`), no module state or project object read (`settings.fee`, `CACHE`),
-/// and besides what an answer may call only [`PURE_CALLS`] (a conversion, an error, a
+/// and besides what an answer may call only [`COMPUTING_CALLS`] and [`ANSWERING_CALLS`] (a conversion, an error, a
 /// response). It must compute: call a project helper or a computing library (`uuid`,
 /// `hashlib`); `return {"id": item_id}` is a sketch's stand-in. Only a module's own function:
 /// a nested one may read its enclosing function's objects (`getattr(interpreter, name)`).
@@ -454,10 +454,10 @@ pub fn only_computes<'a>(model: &'a ProjectModel, route: &RouteDecl<'a>) -> bool
         && walk.computes
 }
 
-/// Calls a pure computation ([`only_computes`]) may make besides what an answer may: by
-/// qualified name, or below a prefix ending in `.`; none reads a file, a setting or a
-/// service. The first [`COMPUTING_CALLS`] compute; the others answer or refuse.
-const PURE_CALLS: &[&str] = &[
+/// Calls of the outside world a pure computation ([`only_computes`]) may make besides what an
+/// answer may, by qualified name or below a
+/// prefix ending in `.`; none reads a file, a setting or a service. These compute a value.
+const COMPUTING_CALLS: &[&str] = &[
     "binascii.",
     "hashlib.",
     "re.",
@@ -465,6 +465,10 @@ const PURE_CALLS: &[&str] = &[
     "uuid.",
     "string.",
     "html.escape",
+];
+
+/// Calls a pure computation may make to answer or refuse, as in [`COMPUTING_CALLS`].
+const ANSWERING_CALLS: &[&str] = &[
     "fastapi.HTTPException",
     "fastapi.exceptions.",
     "fastapi.responses.",
@@ -475,8 +479,14 @@ const PURE_CALLS: &[&str] = &[
     "flask.redirect",
 ];
 
-/// How many of [`PURE_CALLS`], first, compute a value.
-const COMPUTING_CALLS: usize = 7;
+/// Whether `q` is one of `listed`: the name itself, or below a listed prefix ending in `.`.
+fn among(listed: &[&str], q: &str) -> bool {
+    !q.is_empty()
+        && listed.iter().any(|p| {
+            q.strip_prefix(p)
+                .is_some_and(|rest| p.ends_with('.') || rest.is_empty() || rest.starts_with('.'))
+        })
+}
 
 /// Answers' calls that read a setting: not a pure computation's.
 const SETTING_READS: &[&str] = &[
@@ -969,12 +979,12 @@ impl<'a> Walk<'a> {
         let file = frame.file;
         let module = &model.files[file];
         let imports = &module.imports;
-        if let Some(q) = imports.resolve(&call.func) {
-            self.reads_request |= reads_request_global(&q);
+        let resolved = imports.resolve(&call.func);
+        if let Some(q) = &resolved {
+            self.reads_request |= reads_request_global(q);
         }
         if self.pure {
-            let q = imports.resolve(&call.func);
-            let q = q.as_deref().unwrap_or_default();
+            let q = resolved.as_deref().unwrap_or_default();
             if SETTING_READS.contains(&q) {
                 return false;
             }
@@ -983,14 +993,9 @@ impl<'a> Walk<'a> {
                     && module.top_level(n).is_none()
                     && matches!(n, "ValueError" | "TypeError" | "KeyError" | "Exception")
             });
-            let listed = PURE_CALLS.iter().position(|p| {
-                !q.is_empty()
-                    && q.strip_prefix(p).is_some_and(|rest| {
-                        p.ends_with('.') || rest.is_empty() || rest.starts_with('.')
-                    })
-            });
-            self.computes |= listed.is_some_and(|i| i < COMPUTING_CALLS);
-            if builtin_error || listed.is_some() {
+            let computing = among(COMPUTING_CALLS, q);
+            self.computes |= computing;
+            if builtin_error || computing || among(ANSWERING_CALLS, q) {
                 return true;
             }
         }

@@ -820,7 +820,9 @@ fn tested_method(model: &ProjectModel, file: usize, test: &Expr) -> Option<&'sta
         .into_iter()
         .find(|m| comparators.first().and_then(|c| c.as_str()) == Some(*m))?;
     let is_method = |f: usize, e: &Expr| {
-        model.files[f].imports.resolve(e).as_deref() == Some("flask.request.method")
+        model.files[f]
+            .imports
+            .resolves_to(e, &["flask.request.method"])
     };
     let reads_method = is_method(file, left)
         || left.as_call().is_some_and(|c| {
