@@ -582,7 +582,7 @@ struct Judge<'a, 'm> {
     default_memo: RefCell<HashMap<crate::apps::Test, Option<bool>>>,
     /// What [`Judge::configuration_flags`] answered, by (file, address and span of the
     /// expression, `modules`), for all judges: the same `if` tests are asked about for every
-    /// route.
+    /// route. An address names one expression for the whole run, since every tree is kept.
     config_flags_memo: &'m std::sync::Mutex<ConfigFlagsMemo>,
 }
 
