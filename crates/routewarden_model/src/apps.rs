@@ -6992,9 +6992,12 @@ impl<'a> Extractor<'a> {
                                     .resolve(a)
                                     .is_some_and(|id| self.object_kind_at_definition(&id).is_some())
                         }));
-            // `return ServiceApp(**routers)`: a project class handed routers it keeps.
-            if passes_framework_object || self.project_constructor(call).is_some() {
+            // `return ServiceApp(**routers)`: a project class handed routers it keeps. The
+            // constructor found here is handed on, not looked up again.
+            if passes_framework_object {
                 self.passed_objects(call, span);
+            } else if let Some(constructor) = self.project_constructor(call) {
+                self.passed_objects_with(call, span, Some(Some(constructor)));
             }
         }
     }
@@ -7002,6 +7005,19 @@ impl<'a> Extractor<'a> {
     /// `register_blueprints(app)`: the project function's parameter is this object, so what
     /// the function registers on its parameter is registered on the object.
     fn passed_objects(&mut self, call: &'a Call, span: Span) {
+        self.passed_objects_with(call, span, None);
+    }
+
+    /// [`Extractor::passed_objects`], for a caller that has asked
+    /// [`Extractor::project_constructor`] already (`constructor`).
+    fn passed_objects_with(
+        &mut self,
+        call: &'a Call,
+        span: Span,
+        constructor: Option<Option<(usize, &'a Function)>>,
+    ) {
+        let project_constructor =
+            |this: &Self| constructor.unwrap_or_else(|| this.project_constructor(call));
         // Only a name or an attribute can pass an object on.
         let passes_names = positional_args(&call.args)
             .chain(
@@ -7032,7 +7048,7 @@ impl<'a> Extractor<'a> {
             return;
         }
         if !passes_names {
-            if let Some((def_file, init)) = self.project_constructor(call) {
+            if let Some((def_file, init)) = project_constructor(self) {
                 self.bind_parameters(call, def_file, init, true, span);
             }
             return;
@@ -7042,7 +7058,7 @@ impl<'a> Extractor<'a> {
                 Some((def_file, function, _)) => (def_file, function, false),
                 // `ServiceApi(app)`: a project class whose `__init__` keeps the application
                 // (`self.app = app`) or registers routes on it.
-                None if let Some((def_file, init)) = self.project_constructor(call) => {
+                None if let Some((def_file, init)) = project_constructor(self) => {
                     (def_file, init, true)
                 }
                 None => {

@@ -411,33 +411,51 @@ pub fn last_assignment<'a>(body: &'a [Stmt], name: &str) -> Option<&'a Expr> {
 }
 
 /// The value of the last `name = value` in `body` whose value passes `accept`, not looking
-/// into nested functions/classes.
+/// into nested functions/classes. The body is read from its end: the first match met there
+/// is the last one, and the statements before it need no look (most names asked about are
+/// assigned, and a function's last assignment of a name is seldom its last statement).
 pub fn last_assignment_where<'a>(
     body: &'a [Stmt],
     name: &str,
     accept: &dyn Fn(&Expr) -> bool,
 ) -> Option<&'a Expr> {
-    let mut found = None;
-    for stmt in body {
+    for stmt in body.iter().rev() {
         match stmt {
             Stmt::Assign {
                 targets,
                 value: Some(value),
                 ..
-            } if accept(value) && targets.iter().any(|t| t.as_name() == Some(name)) => {
-                found = Some(value)
+            } => {
+                if targets.iter().any(|t| t.as_name() == Some(name)) && accept(value) {
+                    return Some(value);
+                }
             }
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            // Statements without bodies of their own, and nested scopes.
+            Stmt::Assign { .. }
+            | Stmt::Return { .. }
+            | Stmt::AugAssign { .. }
+            | Stmt::Expr { .. }
+            | Stmt::Raise { .. }
+            | Stmt::Import { .. }
+            | Stmt::ImportFrom { .. }
+            | Stmt::Other { .. }
+            | Stmt::FunctionDef(_)
+            | Stmt::ClassDef(_) => {}
             other => {
+                // The last match of the last nested body holding one.
+                let mut found = None;
                 for child in other.child_bodies() {
                     if let Some(v) = last_assignment_where(child, name, accept) {
                         found = Some(v);
                     }
                 }
+                if found.is_some() {
+                    return found;
+                }
             }
         }
     }
-    found
+    None
 }
 
 /// Calls `f` with each `return` value in `body`, not looking into nested functions.

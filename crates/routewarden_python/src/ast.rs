@@ -440,6 +440,7 @@ impl NameFilter {
     }
 
     /// False only when `name` is certainly not in the filter.
+    #[inline]
     pub fn may_contain(&self, name: &str) -> bool {
         let bits = Self::bits(name);
         self.0 & bits == bits
@@ -680,6 +681,8 @@ const _: () = assert!(
 );
 
 impl Expr {
+    // Asked millions of times across the crates: worth inlining at each call.
+    #[inline]
     pub fn as_name(&self) -> Option<&str> {
         match &self.kind {
             ExprKind::Name(n) => Some(n),
