@@ -10580,7 +10580,9 @@ fn is_dev_flag(model: &ProjectModel, file: usize, expr: &Expr) -> bool {
     };
     let Some(key) = key else { return false };
     // Flask-Login's `LOGIN_DISABLED` switch is documented for unit tests.
-    if model.files[file].imports.resolve(expr).as_deref() == Some("typing.TYPE_CHECKING")
+    if model.files[file]
+        .imports
+        .resolves_to(expr, &["typing.TYPE_CHECKING"])
         || key == "TYPE_CHECKING"
         || key == "LOGIN_DISABLED"
     {

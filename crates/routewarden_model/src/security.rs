@@ -3425,8 +3425,8 @@ impl<'a> Judge<'a, '_> {
             match &x.kind {
                 ExprKind::Name(n) if locals.contains(&n.as_str()) => config = true,
                 ExprKind::Name(n) => {
-                    let lower = n.to_ascii_lowercase();
-                    if REQUEST_STATE_NAMES.contains(&lower.as_str())
+                    let lower = lowercased(n);
+                    if REQUEST_STATE_NAMES.contains(&&*lower)
                         || lower.contains("token")
                         || lower.contains("header")
                         || !is_constant_name(n) && holds_presented_credential(&lower)
@@ -3455,7 +3455,7 @@ impl<'a> Judge<'a, '_> {
                     }
                 }
                 ExprKind::Attribute { value, attr } => {
-                    let lower = attr.to_ascii_lowercase();
+                    let lower = lowercased(attr);
                     // `mlrun.mlconf`, `os.environ`: what the name resolves to.
                     if self.is_settings_object(file, x) {
                         config = true;
@@ -3479,7 +3479,7 @@ impl<'a> Judge<'a, '_> {
                         config = true;
                     }
                     // `current_app.cfg.auth`; the WSGI `environ` is the request's.
-                    if !matches!(lower.as_str(), "environ" | "env") && names_settings(attr) {
+                    if !matches!(&*lower, "environ" | "env") && names_settings(attr) {
                         config = true;
                     }
                     // `auth.credentials not in settings.api_keys`: the credentials of the
@@ -13256,6 +13256,16 @@ fn asgi_scope_keys(test: &Expr) -> Vec<u32> {
 /// A lowercase variable named for a credential value (`x_api_key`, `signature`, `password`)
 /// rather than for a setting about one (`api_key_required`, `password_mode`): compared with the
 /// configuration, it is what the caller presented.
+/// `text` in ASCII lower case, copied only when it has an upper-case letter: most names
+/// have none, and [`Judge::configuration_flags`] lowers every name of a condition.
+fn lowercased(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn holds_presented_credential(lower: &str) -> bool {
     const SETTINGS: &[&str] = &[
         "enabled",
@@ -16025,22 +16035,33 @@ fn credential_parameter(model: &ProjectModel, file: usize, function: &Function) 
 /// A name for a submitted password, passphrase or one-time code: `password`, `new_password`,
 /// `otp`; not a stored hash (`hashed_password`) nor a setting (`enable_password_change`).
 fn is_password_word(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if !lower
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    // Asked of most names of judged bodies: words compared in place, not lowered into copies.
+    const PASSWORD: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "pwd",
+        "passcode",
+        "otp",
+        "totp",
+        "hotp",
+    ];
+    const STORED: &[&str] = &["hash", "hashed", "salt", "encrypted"];
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
         return false;
     }
-    let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
-    words.last().is_some_and(|w| {
-        matches!(
-            *w,
-            "password" | "passwd" | "passphrase" | "pwd" | "passcode" | "otp" | "totp" | "hotp"
-        )
-    }) && !words
-        .iter()
-        .any(|w| matches!(*w, "hash" | "hashed" | "salt" | "encrypted"))
+    let among = |word: &str, list: &[&str]| list.iter().any(|w| word.eq_ignore_ascii_case(w));
+    let mut last = None;
+    for word in name.split(['_', '-']).filter(|w| !w.is_empty()) {
+        if among(word, STORED) {
+            return false;
+        }
+        last = Some(word);
+    }
+    last.is_some_and(|word| among(word, PASSWORD))
 }
 
 /// A request key holding a password or a one-time code (`"password"`, `"pass"`, `"otp"`).
@@ -16133,7 +16154,7 @@ fn tests_absent_value(test: &Expr) -> bool {
 }
 
 fn is_role_guard_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    // Asked of every call of every judged body: compared in place, not lowered into a copy.
     [
         "require_role",
         "require_permission",
@@ -16142,7 +16163,14 @@ fn is_role_guard_name(name: &str) -> bool {
         "ensure_admin",
     ]
     .iter()
-    .any(|w| lower.starts_with(w))
+    .any(|w| starts_with_ignoring_case(name, w))
+}
+
+/// Whether `name` starts with `prefix` (lower-case ASCII) in any case.
+fn starts_with_ignoring_case(name: &str, prefix: &str) -> bool {
+    name.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// A method named for deciding whether the caller may do something: `authorize_request`,
@@ -16172,7 +16200,7 @@ fn is_provider_authentication_name(name: &str) -> bool {
 
 /// Unresolved calls whose names say they authenticate: `require_login()`, `verify_token(t)`.
 fn is_guard_call_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    // Asked of every call of every judged body: compared in place, not lowered into a copy.
     [
         "require_login",
         "require_auth",
@@ -16185,7 +16213,7 @@ fn is_guard_call_name(name: &str) -> bool {
         "authenticate_request",
     ]
     .iter()
-    .any(|w| lower.starts_with(w))
+    .any(|w| starts_with_ignoring_case(name, w))
 }
 
 enum LimitDecorator {

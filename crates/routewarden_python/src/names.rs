@@ -242,45 +242,52 @@ impl Imports {
         self.bindings.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// The qualified name of a name or attribute chain whose head is imported, or a builtin.
-    /// `None` for local variables: those are followed by the model, not here.
     /// Whether [`Imports::resolve`] would give one of `names`, without building the name.
     pub fn resolves_to(&self, expr: &Expr, names: &[&str]) -> bool {
-        let mut attrs: [&str; 16] = [""; 16];
-        let mut depth = 0;
-        let mut head = expr;
-        while let ExprKind::Attribute { value, attr } = &head.kind {
-            if depth == attrs.len() {
-                return false;
-            }
-            attrs[depth] = attr;
-            depth += 1;
-            head = value;
-        }
-        let ExprKind::Name(name) = &head.kind else {
+        let Some((prefix, base, _)) = self.chain_head(expr) else {
             return false;
         };
-        let (prefix, base) = match self.get(name) {
-            Some(q) => ("", q),
-            None if is_builtin(name) => ("builtins.", name.as_str()),
-            None => return false,
-        };
-        let attrs = &attrs[..depth];
+        // Each candidate is matched from its end, attribute by attribute, down to the head.
         names.iter().any(|candidate| {
-            let Some(mut rest) = candidate
-                .strip_prefix(prefix)
-                .and_then(|r| r.strip_prefix(base))
-            else {
-                return false;
-            };
-            for attr in attrs.iter().rev() {
-                match rest.strip_prefix('.').and_then(|r| r.strip_prefix(attr)) {
+            let mut rest = *candidate;
+            let mut link = expr;
+            while let ExprKind::Attribute { value, attr } = &link.kind {
+                match rest
+                    .strip_suffix(attr.as_str())
+                    .and_then(|r| r.strip_suffix('.'))
+                {
                     Some(r) => rest = r,
                     None => return false,
                 }
+                link = value;
             }
-            rest.is_empty()
+            rest.strip_prefix(prefix) == Some(base)
         })
+    }
+
+    /// The head binding of a name or attribute chain of at most [`MAX_CHAIN`] attributes: the
+    /// prefix and qualified name its head name stands for (`"builtins."` and the name for a
+    /// builtin), and the length of the attributes with their dots.
+    fn chain_head<'s>(&'s self, expr: &'s Expr) -> Option<(&'static str, &'s str, usize)> {
+        let mut depth = 0;
+        let mut attrs_len = 0usize;
+        let mut head = expr;
+        while let ExprKind::Attribute { value, attr } = &head.kind {
+            if depth == MAX_CHAIN {
+                return None;
+            }
+            depth += 1;
+            attrs_len = attrs_len.saturating_add(attr.len().saturating_add(1));
+            head = value;
+        }
+        let ExprKind::Name(name) = &head.kind else {
+            return None;
+        };
+        match self.get(name) {
+            Some(q) => Some(("", q, attrs_len)),
+            None if is_builtin(name) => Some(("builtins.", name.as_str(), attrs_len)),
+            None => None,
+        }
     }
 
     /// Whether some name or attribute chain of the module could resolve to one of `names`:
@@ -295,6 +302,8 @@ impl Imports {
         })
     }
 
+    /// The qualified name of a name or attribute chain whose head is imported, or a builtin.
+    /// `None` for local variables: those are followed by the model, not here.
     pub fn resolve(&self, expr: &Expr) -> Option<String> {
         let mut out = String::new();
         self.resolve_into(expr, &mut out).then_some(out)
@@ -305,36 +314,32 @@ impl Imports {
     pub fn resolve_into(&self, expr: &Expr, out: &mut String) -> bool {
         // Called for most calls and attribute reads of every file: find the head first and
         // build the result once, so that chains on local variables cost no allocation.
-        let mut attrs: [&str; 16] = [""; 16];
-        let mut depth = 0;
-        let mut head = expr;
-        while let ExprKind::Attribute { value, attr } = &head.kind {
-            if depth == attrs.len() {
-                return false;
-            }
-            attrs[depth] = attr;
-            depth += 1;
-            head = value;
-        }
-        let ExprKind::Name(name) = &head.kind else {
+        let Some((prefix, base, attrs_len)) = self.chain_head(expr) else {
             return false;
         };
-        let (prefix, base) = match self.get(name) {
-            Some(q) => ("", q),
-            None if is_builtin(name) => ("builtins.", name.as_str()),
-            None => return false,
-        };
-        let attrs = &attrs[..depth];
-        let len = prefix.len() + base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>();
         out.clear();
-        out.reserve(len);
+        out.reserve(
+            prefix
+                .len()
+                .saturating_add(base.len())
+                .saturating_add(attrs_len),
+        );
         out.push_str(prefix);
         out.push_str(base);
-        for attr in attrs.iter().rev() {
-            out.push('.');
-            out.push_str(attr);
-        }
+        push_attributes(expr, out);
         true
+    }
+}
+
+/// The longest attribute chain [`Imports::resolve`] follows.
+const MAX_CHAIN: usize = 16;
+
+/// `.a.b` of `x.a.b`, head first.
+fn push_attributes(expr: &Expr, out: &mut String) {
+    if let ExprKind::Attribute { value, attr } = &expr.kind {
+        push_attributes(value, out);
+        out.push('.');
+        out.push_str(attr);
     }
 }
 

@@ -1211,9 +1211,7 @@ impl Analysis<'_, '_> {
     }
 
     fn is_response_builder(&self, call: &Call) -> bool {
-        self.cx
-            .resolve(&call.func)
-            .is_some_and(|q| RESPONSE_BUILDERS.contains(&&*q))
+        self.cx.resolves_to(&call.func, RESPONSE_BUILDERS)
     }
 
     /// The status a raised project exception is sent with, when some exception handler or
