@@ -346,7 +346,8 @@ pub struct ObjectCall<'a> {
     pub method: std::borrow::Cow<'a, str>,
     pub call: &'a Call,
     pub file: usize,
-    pub scope: Vec<&'a Function>,
+    /// Boxed: one word less than a vector on each of tens of thousands of calls.
+    pub scope: Box<[&'a Function]>,
     pub span: Span,
 }
 
@@ -411,6 +412,62 @@ struct PluginHookCall<'a> {
     span: Span,
 }
 
+/// The calls made on framework objects, in file order. Kept as the vectors the files were
+/// extracted into: one merged copy was a second 7 MB at the run's peak of memory.
+#[derive(Debug, Default)]
+pub struct ObjectCalls<'a> {
+    parts: Vec<Vec<ObjectCall<'a>>>,
+    /// Where each part starts in the order of all calls.
+    starts: Vec<usize>,
+}
+
+impl<'a> ObjectCalls<'a> {
+    fn new(parts: Vec<Vec<ObjectCall<'a>>>) -> Self {
+        let parts: Vec<_> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        let mut starts = Vec::with_capacity(parts.len());
+        let mut at = 0usize;
+        for p in &parts {
+            starts.push(at);
+            at = at.saturating_add(p.len());
+        }
+        Self { parts, starts }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &ObjectCall<'a>> {
+        self.parts.iter().flatten()
+    }
+
+    /// The call at `index` in the order of [`ObjectCalls::iter`].
+    pub fn get(&self, index: usize) -> Option<&ObjectCall<'a>> {
+        let part = self
+            .starts
+            .partition_point(|&s| s <= index)
+            .checked_sub(1)?;
+        let start = *self.starts.get(part)?;
+        self.parts.get(part)?.get(index.checked_sub(start)?)
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s ObjectCalls<'a> {
+    type Item = &'s ObjectCall<'a>;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'s, Vec<ObjectCall<'a>>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.parts.iter().flatten()
+    }
+}
+
+/// `v` without its spare capacity, copied: a vector grown by doubling leaves up to half its
+/// slots unused, and `shrink_to_fit` keeps mimalloc's block when it shrinks by less than half.
+fn exactly_sized<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut exact = Vec::with_capacity(v.len());
+    exact.extend(v);
+    exact
+}
+
 /// Every application of the project and what is registered on it.
 #[derive(Debug)]
 pub struct AppModel<'a> {
@@ -420,7 +477,7 @@ pub struct AppModel<'a> {
     pub includes: Vec<Include<'a>>,
     pub hooks: Vec<Hook<'a>>,
     pub middleware: Vec<MiddlewareReg<'a>>,
-    pub calls: Vec<ObjectCall<'a>>,
+    pub calls: ObjectCalls<'a>,
     /// `(app, limiter)` for `app.state.limiter = limiter`.
     pub state_limiters: Vec<(ObjectId, ObjectId)>,
     /// `include_router`/`register_blueprint` calls whose router could not be followed (built
@@ -485,7 +542,11 @@ impl<'a> AppModel<'a> {
                         out: FileApps::default(),
                     };
                     x.stmts(model.files[i].body());
-                    x.out
+                    let mut out = x.out;
+                    // Kept (the calls) or held until every file is extracted (the links).
+                    out.calls = exactly_sized(out.calls);
+                    out.parameter_links = exactly_sized(out.parameter_links);
+                    out
                 }
             })
             .collect();
@@ -498,7 +559,7 @@ impl<'a> AppModel<'a> {
             includes: Vec::new(),
             hooks: Vec::with_capacity(per_file.iter().map(|f| f.hooks.len()).sum()),
             middleware: Vec::new(),
-            calls: Vec::with_capacity(per_file.iter().map(|f| f.calls.len()).sum()),
+            calls: ObjectCalls::default(),
             state_limiters: Vec::new(),
             unresolved_mounts: 0,
             local_servers: Vec::new(),
@@ -508,9 +569,10 @@ impl<'a> AppModel<'a> {
             parameter_parents: std::sync::OnceLock::new(),
             response_class: std::sync::OnceLock::new(),
         };
-        // Exactly sized, like the vectors above: tens of thousands of links on large projects.
-        let mut parameter_links =
-            Vec::with_capacity(per_file.iter().map(|f| f.parameter_links.len()).sum());
+        // Tens of thousands of links on large projects: kept in the files' vectors, not
+        // copied into one, like the calls.
+        let mut parameter_links = Vec::with_capacity(per_file.len().saturating_add(1));
+        let mut calls = Vec::with_capacity(per_file.len());
         let mut hook_calls = Vec::new();
         let mut instance_views = Vec::new();
         for f in per_file {
@@ -521,10 +583,10 @@ impl<'a> AppModel<'a> {
             }
             apps.routes.extend(f.routes);
             apps.includes.extend(f.includes);
-            parameter_links.extend(f.parameter_links);
+            parameter_links.push(f.parameter_links);
             apps.hooks.extend(f.hooks);
             apps.middleware.extend(f.middleware);
-            apps.calls.extend(f.calls);
+            calls.push(f.calls);
             apps.state_limiters.extend(f.state_limiters);
             apps.unresolved_mounts += f.unresolved_mounts;
             apps.local_servers.extend(f.local_servers);
@@ -532,7 +594,8 @@ impl<'a> AppModel<'a> {
             apps.dependency_overrides.extend(f.dependency_overrides);
             apps.basic_auth.extend(f.basic_auth);
         }
-        parameter_links.extend(plugin_links(model, hook_calls));
+        apps.calls = ObjectCalls::new(calls);
+        parameter_links.push(plugin_links(model, hook_calls));
         apps.link_parameters(parameter_links);
         apps.drop_self_mounts();
         apps.keep_used_instances();
@@ -770,7 +833,7 @@ impl<'a> AppModel<'a> {
     /// Keeps the parameter links that matter: those whose parameter has routes, blueprints,
     /// hooks or middleware registered on it, passed a framework object (or another such
     /// parameter, for helpers that call helpers).
-    fn link_parameters(&mut self, links: Vec<ParameterLink<'a>>) {
+    fn link_parameters(&mut self, links: Vec<Vec<ParameterLink<'a>>>) {
         use rustc_hash::FxHashSet as HashSet;
         let mut used: HashSet<ObjectId> = HashSet::default();
         used.extend(self.routes.iter().filter_map(|r| r.owner.clone()));
@@ -792,7 +855,7 @@ impl<'a> AppModel<'a> {
         // Backwards: a parameter passed on to a used parameter is used.
         loop {
             let before = used.len();
-            for l in &links {
+            for l in links.iter().flatten() {
                 if used.contains(&l.child) {
                     used.insert(l.parent.clone());
                 }
@@ -806,6 +869,7 @@ impl<'a> AppModel<'a> {
         let mut kept: Vec<ParameterLink<'a>> = Vec::new();
         let mut pending: Vec<ParameterLink<'a>> = links
             .into_iter()
+            .flatten()
             .filter(|l| used.contains(&l.child))
             .collect();
         loop {
@@ -7974,7 +8038,7 @@ impl<'a> Extractor<'a> {
                         method: format!("{attr}()").into(),
                         call,
                         file: self.file,
-                        scope: self.scope.clone(),
+                        scope: self.scope.as_slice().into(),
                         span: stmt_span,
                     });
                 }
@@ -8202,7 +8266,7 @@ impl<'a> Extractor<'a> {
                         method: attr.into(),
                         call,
                         file: self.file,
-                        scope: self.scope.clone(),
+                        scope: self.scope.as_slice().into(),
                         span,
                     });
                 }

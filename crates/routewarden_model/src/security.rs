@@ -1325,7 +1325,9 @@ impl<'a> Judge<'a, '_> {
             }
             // `limiter.limit("...")(bp)` and `limiter.exempt(bp)`.
             for &c in self.limiter_calls.get(object).into_iter().flatten() {
-                let call = &self.apps.calls[c];
+                let Some(call) = self.apps.calls.get(c) else {
+                    continue;
+                };
                 if call.method.starts_with("limit") || call.method.starts_with("shared_limit") {
                     sec.rate_limits.push(Protection {
                         mechanism: format!("{} on the blueprint", self.text(call.file, call.span)),

@@ -37,7 +37,9 @@ pub struct Module {
     pub body: Vec<Stmt>,
 }
 
-/// Rare or large parts are boxed: `Stmt` is 88 bytes, the size of an `if` or an assignment.
+/// Rare or large parts are boxed, and the lists of the widest variants (an `if`'s and a
+/// `while`'s body, an assignment's targets, a `try`'s handlers, a `match`'s cases) are one
+/// pointer wide (`ThinVec`): `Stmt` is 72 bytes instead of 88, on half a million statements.
 #[derive(Clone, Debug)]
 pub enum Stmt {
     FunctionDef(Box<Function>),
@@ -48,7 +50,7 @@ pub enum Stmt {
     },
     /// `a = b = value`; also `target: T = value` with its annotation.
     Assign {
-        targets: Vec<Expr>,
+        targets: ThinVec<Expr>,
         annotation: Option<Box<Expr>>,
         value: Option<Expr>,
         span: Span,
@@ -64,10 +66,10 @@ pub enum Stmt {
         span: Span,
     },
     /// `elif` chains are nested `If`s in `orelse`. `else` and `finally` bodies are mostly empty:
-    /// they are one pointer wide (`ThinVec`), which keeps every statement at 88 bytes.
+    /// they are one pointer wide (`ThinVec`), like the body.
     If {
         test: Expr,
-        body: Vec<Stmt>,
+        body: ThinVec<Stmt>,
         orelse: ThinVec<Stmt>,
         span: Span,
     },
@@ -80,7 +82,7 @@ pub enum Stmt {
     },
     While {
         test: Expr,
-        body: Vec<Stmt>,
+        body: ThinVec<Stmt>,
         orelse: ThinVec<Stmt>,
         span: Span,
     },
@@ -91,14 +93,14 @@ pub enum Stmt {
     },
     Try {
         body: Vec<Stmt>,
-        handlers: Vec<ExceptHandler>,
+        handlers: ThinVec<ExceptHandler>,
         orelse: ThinVec<Stmt>,
         finalbody: ThinVec<Stmt>,
         span: Span,
     },
     Match {
         subject: Expr,
-        cases: Vec<Vec<Stmt>>,
+        cases: ThinVec<Vec<Stmt>>,
         span: Span,
     },
     Raise {
@@ -205,9 +207,10 @@ impl Stmt {
             match self {
                 Stmt::FunctionDef(f) => (Some(&f.body[..]), None, &[], [none; 2], &[]),
                 Stmt::ClassDef(c) => (Some(&c.body[..]), None, &[], [none; 2], &[]),
-                Stmt::If { body, orelse, .. }
-                | Stmt::For { body, orelse, .. }
-                | Stmt::While { body, orelse, .. } => {
+                Stmt::If { body, orelse, .. } | Stmt::While { body, orelse, .. } => {
+                    (Some(&body[..]), Some(&orelse[..]), &[], [none; 2], &[])
+                }
+                Stmt::For { body, orelse, .. } => {
                     (Some(&body[..]), Some(&orelse[..]), &[], [none; 2], &[])
                 }
                 Stmt::With { body, .. } => (Some(&body[..]), None, &[], [none; 2], &[]),
@@ -675,7 +678,7 @@ pub enum ExprKind {
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(
     std::mem::size_of::<Expr>() == 40
-        && std::mem::size_of::<Stmt>() == 88
+        && std::mem::size_of::<Stmt>() == 72
         && std::mem::size_of::<Call>() == 56
         && std::mem::size_of::<Param>() == 56
 );

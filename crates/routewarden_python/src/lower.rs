@@ -80,7 +80,7 @@ impl<'src> Lowerer<'src> {
                 span: sp,
             },
             ra::Stmt::AnnAssign(a) => Stmt::Assign {
-                targets: vec![self.expr(&a.target)],
+                targets: thin_vec::thin_vec![self.expr(&a.target)],
                 annotation: Some(self.boxed(&a.annotation)),
                 value: a.value.as_deref().map(|v| self.expr(v)),
                 span: sp,
@@ -92,7 +92,7 @@ impl<'src> Lowerer<'src> {
                 span: sp,
             },
             ra::Stmt::TypeAlias(t) => Stmt::Assign {
-                targets: vec![self.expr(&t.name)],
+                targets: thin_vec::thin_vec![self.expr(&t.name)],
                 annotation: None,
                 value: Some(self.expr(&t.value)),
                 span: sp,
