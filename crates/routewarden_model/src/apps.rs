@@ -125,6 +125,9 @@ pub struct FrameworkObject<'a> {
     /// `dependencies=[...]` of `FastAPI(...)`/`APIRouter(...)`.
     pub dependencies: Vec<Dep<'a>>,
     pub scope: Vec<&'a Function>,
+    /// The innermost `if` the binding is written under (its test) and the branch, when the
+    /// object is built by `name = Kind(...)` there: the other branch may bind the name too.
+    pub branch: Option<(Span, bool)>,
 }
 
 /// The methods of a route registered with a `methods=` argument that cannot be read
@@ -603,6 +606,7 @@ impl<'a> AppModel<'a> {
                     prefix: prefix.unwrap_or_else(|| o.prefix.clone()),
                     dependencies: o.dependencies.clone(),
                     scope: o.scope.clone(),
+                    branch: o.branch,
                 };
                 self.objects.insert(v.view.clone(), copy);
             }
@@ -6112,6 +6116,7 @@ impl<'a> Extractor<'a> {
                             prefix,
                             dependencies: Vec::new(),
                             scope: self.scope.clone(),
+                            branch: None,
                         });
                         return;
                     }
@@ -6383,24 +6388,58 @@ impl<'a> Extractor<'a> {
         ) {
             self.instance_self(&id, call, span);
         }
+        let mut dependencies = dependency_list(
+            self.model,
+            self.file,
+            &self.scope,
+            call.keyword("dependencies"),
+        );
+        dependencies.extend(constructor_dependencies(self.model, self.file, call));
+        let branch = self.conditions.last().map(|b| (b.test.span, b.then));
+        self.alternative_binding(&id, &mut dependencies);
         self.out.objects.push(FrameworkObject {
             id,
             kind,
             call: Some(call),
             span,
             prefix,
-            dependencies: {
-                let mut deps = dependency_list(
-                    self.model,
-                    self.file,
-                    &self.scope,
-                    call.keyword("dependencies"),
-                );
-                deps.extend(constructor_dependencies(self.model, self.file, call));
-                deps
-            },
+            dependencies,
             scope: self.scope.clone(),
+            branch,
         });
+    }
+
+    /// `if args.password: router = APIRouter(dependencies=[Depends(auth)])` with `router =
+    /// APIRouter()` in the `else`: the object serving the routes later added to `router` is
+    /// the one of the branch taken, so each binding's dependencies hold only under its branch's
+    /// condition. The other branch's (already read: it comes first) join this binding's.
+    fn alternative_binding(&mut self, id: &ObjectId, dependencies: &mut Vec<Dep<'a>>) {
+        let Some(&last) = self.conditions.last() else {
+            return;
+        };
+        let Some(other) = self.out.objects.iter().rposition(|o| o.id == *id) else {
+            return;
+        };
+        if self.out.objects[other].branch != Some((last.test.span, !last.then)) {
+            return;
+        }
+        // Only the innermost test tells the two apart: the `if`s around both hold for either.
+        let here = self.branches_when(&[last], None);
+        let there = self.branches_when(
+            &[Branch {
+                test: last.test,
+                then: !last.then,
+            }],
+            None,
+        );
+        for d in dependencies.iter_mut() {
+            d.when = here.and(&d.when);
+        }
+        let earlier = std::mem::take(&mut self.out.objects[other].dependencies);
+        dependencies.extend(earlier.into_iter().map(|mut d| {
+            d.when = there.and(&d.when);
+            d
+        }));
     }
 
     /// `MyApi(app, PREFIX="/api/v4")` of a project subclass of a framework class whose methods
@@ -6541,6 +6580,7 @@ impl<'a> Extractor<'a> {
             prefix: String::new(),
             dependencies: Vec::new(),
             scope: self.scope.clone(),
+            branch: None,
         });
     }
 
@@ -6584,6 +6624,7 @@ impl<'a> Extractor<'a> {
             prefix,
             dependencies: Vec::new(),
             scope: self.scope.clone(),
+            branch: None,
         });
         self.include(api, id, None, span);
         true
@@ -6913,6 +6954,7 @@ impl<'a> Extractor<'a> {
             prefix: String::new(),
             dependencies: Vec::new(),
             scope: self.scope.clone(),
+            branch: None,
         });
         let include = self.include(id, base, None, span);
         include.is_instance = true;
@@ -9579,6 +9621,7 @@ impl<'a> Extractor<'a> {
                         prefix: String::new(),
                         dependencies: Vec::new(),
                         scope: scope.to_vec(),
+                        branch: None,
                     });
                     for (mw_file, mw_call, mw_span) in middleware {
                         let Some(class) = mw_call.args.first() else {
@@ -10204,6 +10247,7 @@ impl<'a> Extractor<'a> {
                 prefix: String::new(),
                 dependencies: Vec::new(),
                 scope: self.scope.clone(),
+                branch: None,
             });
         }
     }
@@ -10381,6 +10425,7 @@ impl<'a> Extractor<'a> {
                 prefix: String::new(),
                 dependencies: Vec::new(),
                 scope: self.scope.clone(),
+                branch: None,
             });
         }
     }

@@ -17403,6 +17403,29 @@ mod tests {
         );
     }
 
+    /// A router bound with a guard in one branch of an `if` and bare in the other serves its
+    /// routes guarded only when the guarded branch is taken: conditional on a command-line
+    /// password, always when production takes the branch; a guarded binding replaced by a
+    /// later unconditional one does not protect.
+    #[test]
+    fn routers_chosen_under_an_auth_switch() {
+        let monitor = routes(&[
+            auth001_fixture!("router_chosen_under_auth_switch", "monitor/__init__.py"),
+            auth001_fixture!("router_chosen_under_auth_switch", "monitor/server.py"),
+            auth001_fixture!("router_chosen_under_auth_switch", "monitor/settings.py"),
+        ]);
+        assert_eq!(
+            monitor,
+            [
+                "GET /api/4/status monitor.server.RestfulApi._app: CONDITIONAL if self.args.password",
+                "POST /api/4/events/clear/all monitor.server.RestfulApi._app: CONDITIONAL if self.args.password",
+                "POST /api/4/processes/extended/{pid} monitor.server.RestfulApi._app: CONDITIONAL if self.args.password",
+                "POST /maintenance/purge monitor.server.RestfulApi._app: NONE",
+                "POST /ops/stats/reset monitor.server.RestfulApi._app: AUTH",
+            ]
+        );
+    }
+
     /// A refusal of anonymous callers joined with a test of data (a looked-up project's
     /// group, a record's field, a path value) checks no caller; joined with the request
     /// method, a setting or another test of the caller, or in a disjunction, it still does.
