@@ -2534,7 +2534,7 @@ impl<'a> Judge<'a, '_> {
                     // paths are refused only while the setting holds.
                     (false, true, Tv::Free) => {
                         if let Some(on) = self.setting_operands(cx, test, BoolOp::And) {
-                            switches.extend(on);
+                            switches.extend(on.iter().map(|v| self.text(cx.file, v.span)));
                             return Some(Coverage::Only(format!("if {}", switches.join(" and "))));
                         }
                     }
@@ -2542,7 +2542,8 @@ impl<'a> Judge<'a, '_> {
                     // call_next(request)`: the other paths are checked only while it holds.
                     (true, _, Tv::Free) => {
                         if let Some(off) = self.setting_operands(cx, test, BoolOp::Or) {
-                            switches.extend(off.iter().map(|t| crate::apps::negated(t)));
+                            let text = |e: &Expr| self.text(cx.file, e.span);
+                            switches.extend(off.iter().map(|v| crate::apps::negation(&text, v)));
                         }
                     }
                     _ => {}
@@ -2559,7 +2560,10 @@ impl<'a> Judge<'a, '_> {
                         span: test.span,
                         then: false,
                     }) => {}
-                    None => switches.push(crate::apps::negated(&self.text(cx.file, test.span))),
+                    None => {
+                        let text = |e: &Expr| self.text(cx.file, e.span);
+                        switches.push(crate::apps::negation(&text, test));
+                    }
                 }
             }
             for inner in [then.as_slice(), orelse] {
@@ -2578,7 +2582,7 @@ impl<'a> Judge<'a, '_> {
         cx: &EvalCx<'_, 'a>,
         test: &'a Expr,
         op: BoolOp,
-    ) -> Option<Vec<String>> {
+    ) -> Option<Vec<&'a Expr>> {
         let ExprKind::BoolOp { op: found, values } = &test.kind else {
             return None;
         };
@@ -2591,7 +2595,7 @@ impl<'a> Judge<'a, '_> {
             if !ev.config || crate::apps::production_value(self.model, cx.file, v).is_some() {
                 return None;
             }
-            settings.push(self.text(cx.file, v.span).to_string());
+            settings.push(v);
         }
         (!settings.is_empty()).then_some(settings)
     }
@@ -14612,11 +14616,12 @@ pub(crate) fn config_settings(
                     // A branch production never takes (`if app.debug:`).
                     Some(_) => return,
                     None => {
-                        let text = crate::apps::source_text(self.model, self.file, test.span);
+                        let text =
+                            |e: &Expr| crate::apps::source_text(self.model, self.file, e.span);
                         condition = Some(if then {
-                            format!("if {text}")
+                            format!("if {}", text(test))
                         } else {
-                            format!("if {}", crate::apps::negated(&text))
+                            format!("if {}", crate::apps::negation(&text, test))
                         });
                     }
                 }
