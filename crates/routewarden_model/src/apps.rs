@@ -44,6 +44,16 @@ pub struct Test {
     pub then: bool,
 }
 
+impl Tests {
+    /// One test, taken in one branch here and in the other there: the two branches of an `if`.
+    fn complements(&self, other: &Tests) -> bool {
+        match (self.0.as_slice(), other.0.as_slice()) {
+            ([a], [b]) => a.file == b.file && a.span == b.span && a.then != b.then,
+            _ => false,
+        }
+    }
+}
+
 impl When {
     /// Both conditions: development-only wins, then the runtime conditions joined.
     pub fn and(&self, other: &When) -> When {
@@ -75,7 +85,9 @@ impl When {
             (When::DevOnly(a), When::DevOnly(b)) | (When::If(a, _), When::If(b, _)) if a == b => {
                 self.clone()
             }
-            (When::If(a, _), When::If(b, _)) if negated(a) == *b || negated(b) == *a => {
+            (When::If(a, t), When::If(b, u))
+                if negated(a) == *b || negated(b) == *a || t.complements(u) =>
+            {
                 When::Always
             }
             (When::If(a, _), When::If(b, _)) => When::If(format!("{a} or {b}"), Tests::default()),
@@ -125,6 +137,9 @@ pub struct FrameworkObject<'a> {
     /// `dependencies=[...]` of `FastAPI(...)`/`APIRouter(...)`.
     pub dependencies: Vec<Dep<'a>>,
     pub scope: Vec<&'a Function>,
+    /// The innermost `if` the binding is written under (its test) and the branch, when the
+    /// object is built by `name = Kind(...)` there: the other branch may bind the name too.
+    pub branch: Option<(Span, bool)>,
 }
 
 /// The methods of a route registered with a `methods=` argument that cannot be read
@@ -666,6 +681,7 @@ impl<'a> AppModel<'a> {
                     prefix: prefix.unwrap_or_else(|| o.prefix.clone()),
                     dependencies: o.dependencies.clone(),
                     scope: o.scope.clone(),
+                    branch: o.branch,
                 };
                 self.objects.insert(v.view.clone(), copy);
             }
@@ -3945,15 +3961,9 @@ fn dependency_items<'a>(
         // `dependencies=[Depends(auth)] if auth_enabled else []`: each branch under its
         // condition.
         ExprKind::IfExp { test, body, orelse } => {
-            let text = source_text(model, origin.file, test.span);
             let value = production_value(model, origin.file, test);
             for (branch, then) in [(body, true), (orelse, false)] {
-                let w = when.and(&branch_condition(
-                    value,
-                    &text,
-                    then,
-                    (origin.file, test.span),
-                ));
+                let w = when.and(&branch_condition(model, value, origin.file, test, then));
                 dependency_items(
                     model,
                     origin.file,
@@ -4037,10 +4047,9 @@ fn added_dependencies<'a>(
             Stmt::If {
                 test, body, orelse, ..
             } => {
-                let text = source_text(model, file, test.span);
                 let value = production_value(model, file, test);
                 for (branch, then) in [(&body[..], true), (&orelse[..], false)] {
-                    let w = when.and(&branch_condition(value, &text, then, (file, test.span)));
+                    let w = when.and(&branch_condition(model, value, file, test, then));
                     added_dependencies(model, file, scope, name, branch, &w, out, depth);
                 }
             }
@@ -4673,12 +4682,8 @@ impl<'a> Extractor<'a> {
             {
                 return acc;
             }
-            let text = self.condition_text(b.test);
             acc.and(&branch_condition(
-                value,
-                &text,
-                b.then,
-                (self.file, b.test.span),
+                self.model, value, self.file, b.test, b.then,
             ))
         })
     }
@@ -4831,10 +4836,6 @@ impl<'a> Extractor<'a> {
             scope: self.scope.as_slice().into(),
             span,
         });
-    }
-
-    fn condition_text(&self, test: &Expr) -> String {
-        source_text(self.model, self.file, test.span)
     }
 
     /// The items of the innermost loop over a plain name `name`, gathered through names, `+`,
@@ -6176,6 +6177,7 @@ impl<'a> Extractor<'a> {
                             prefix,
                             dependencies: Vec::new(),
                             scope: self.scope.clone(),
+                            branch: None,
                         });
                         return;
                     }
@@ -6447,24 +6449,58 @@ impl<'a> Extractor<'a> {
         ) {
             self.instance_self(&id, call, span);
         }
+        let mut dependencies = dependency_list(
+            self.model,
+            self.file,
+            &self.scope,
+            call.keyword("dependencies"),
+        );
+        dependencies.extend(constructor_dependencies(self.model, self.file, call));
+        let branch = self.conditions.last().map(|b| (b.test.span, b.then));
+        self.alternative_binding(&id, &mut dependencies);
         self.out.objects.push(FrameworkObject {
             id,
             kind,
             call: Some(call),
             span,
             prefix,
-            dependencies: {
-                let mut deps = dependency_list(
-                    self.model,
-                    self.file,
-                    &self.scope,
-                    call.keyword("dependencies"),
-                );
-                deps.extend(constructor_dependencies(self.model, self.file, call));
-                deps
-            },
+            dependencies,
             scope: self.scope.clone(),
+            branch,
         });
+    }
+
+    /// `if args.password: router = APIRouter(dependencies=[Depends(auth)])` with `router =
+    /// APIRouter()` in the `else`: the object serving the routes later added to `router` is
+    /// the one of the branch taken, so each binding's dependencies hold only under its branch's
+    /// condition. The other branch's (already read: it comes first) join this binding's.
+    fn alternative_binding(&mut self, id: &ObjectId, dependencies: &mut Vec<Dep<'a>>) {
+        let Some(&last) = self.conditions.last() else {
+            return;
+        };
+        let Some(other) = self.out.objects.iter().rposition(|o| o.id == *id) else {
+            return;
+        };
+        if self.out.objects[other].branch != Some((last.test.span, !last.then)) {
+            return;
+        }
+        // Only the innermost test tells the two apart: the `if`s around both hold for either.
+        let here = self.branches_when(&[last], None);
+        let there = self.branches_when(
+            &[Branch {
+                test: last.test,
+                then: !last.then,
+            }],
+            None,
+        );
+        for d in dependencies.iter_mut() {
+            d.when = here.and(&d.when);
+        }
+        let earlier = std::mem::take(&mut self.out.objects[other].dependencies);
+        dependencies.extend(earlier.into_iter().map(|mut d| {
+            d.when = there.and(&d.when);
+            d
+        }));
     }
 
     /// `MyApi(app, PREFIX="/api/v4")` of a project subclass of a framework class whose methods
@@ -6605,6 +6641,7 @@ impl<'a> Extractor<'a> {
             prefix: String::new(),
             dependencies: Vec::new(),
             scope: self.scope.clone(),
+            branch: None,
         });
     }
 
@@ -6648,6 +6685,7 @@ impl<'a> Extractor<'a> {
             prefix,
             dependencies: Vec::new(),
             scope: self.scope.clone(),
+            branch: None,
         });
         self.include(api, id, None, span);
         true
@@ -6977,6 +7015,7 @@ impl<'a> Extractor<'a> {
             prefix: String::new(),
             dependencies: Vec::new(),
             scope: self.scope.clone(),
+            branch: None,
         });
         let include = self.include(id, base, None, span);
         include.is_instance = true;
@@ -9066,9 +9105,8 @@ impl<'a> Extractor<'a> {
             if std::ptr::eq(alternative.1, handler) {
                 return None;
             }
-            let text = source_text(self.model, file, test.span);
             let value = production_value(self.model, file, test);
-            let when = branch_condition(value, &text, taken, (file, test.span));
+            let when = branch_condition(self.model, value, file, test, taken);
             (!matches!(when, When::DevOnly(_))).then_some(AlternativeView {
                 file: alternative.0,
                 handler: alternative.1,
@@ -9659,6 +9697,7 @@ impl<'a> Extractor<'a> {
                         prefix: String::new(),
                         dependencies: Vec::new(),
                         scope: scope.to_vec(),
+                        branch: None,
                     });
                     for (mw_file, mw_call, mw_span) in middleware {
                         let Some(class) = mw_call.args.first() else {
@@ -10284,6 +10323,7 @@ impl<'a> Extractor<'a> {
                 prefix: String::new(),
                 dependencies: Vec::new(),
                 scope: self.scope.clone(),
+                branch: None,
             });
         }
     }
@@ -10461,6 +10501,7 @@ impl<'a> Extractor<'a> {
                 prefix: String::new(),
                 dependencies: Vec::new(),
                 scope: self.scope.clone(),
+                branch: None,
             });
         }
     }
@@ -10562,27 +10603,70 @@ pub fn one_line(text: &str) -> String {
 
 /// What registering under one branch of an `if` means: `value` is the test's value in
 /// production, when known (`not app.debug` holds there, `settings.TESTING` does not).
-fn branch_condition(value: Option<bool>, text: &str, then: bool, test: (usize, Span)) -> When {
+fn branch_condition(
+    model: &ProjectModel,
+    value: Option<bool>,
+    file: usize,
+    test: &Expr,
+    then: bool,
+) -> When {
+    let text = || {
+        let text = |e: &Expr| source_text(model, file, e.span);
+        if then {
+            text(test)
+        } else {
+            negation(&text, test)
+        }
+    };
     let tests = || {
         Tests(
             std::iter::once(Test {
-                file: test.0,
-                span: test.1,
+                file,
+                span: test.span,
                 then,
             })
             .collect(),
         )
     };
-    match (value, then) {
-        (Some(v), branch) if v == branch => When::Always,
-        (Some(_), true) => When::DevOnly(text.to_string()),
-        (Some(_), false) => When::DevOnly(negated(text)),
-        (None, true) => When::If(text.to_string(), tests()),
-        (None, false) => When::If(negated(text), tests()),
+    match value {
+        Some(v) if v == then => When::Always,
+        Some(_) => When::DevOnly(text()),
+        None => When::If(text(), tests()),
     }
 }
 
-/// `not (x)` for a condition's text, simplified for the usual shapes.
+/// `test` negated, as one line of text written by `text`: `C` for `not C`, the opposite
+/// operator for one comparison (`x != "a"` for `x == "a"`, `x not in S`, `x is not None`),
+/// `not (C)` otherwise. Names the condition an `else` runs under. An `and`/`or` made
+/// positive keeps its brackets (`(a or b)`), as it may be joined with other conditions.
+pub fn negation(text: &dyn Fn(&Expr) -> String, test: &Expr) -> String {
+    if let ExprKind::UnaryOp {
+        op: UnaryOp::Not,
+        operand,
+    } = &test.kind
+    {
+        return match operand.kind {
+            ExprKind::BoolOp { .. } => format!("({})", text(operand)),
+            _ => text(operand),
+        };
+    }
+    let opposite = test.single_compare().and_then(|(left, op, right)| {
+        let op = match op {
+            CmpOp::Eq => "!=",
+            CmpOp::NotEq => "==",
+            CmpOp::In => "not in",
+            CmpOp::NotIn => "in",
+            CmpOp::Is => "is not",
+            CmpOp::IsNot => "is",
+            _ => return None,
+        };
+        Some(format!("{} {op} {}", text(left), text(right)))
+    });
+    opposite.unwrap_or_else(|| format!("not ({})", text(test)))
+}
+
+/// `not (x)` for a condition's text, simplified for the usual shapes: for a condition kept only
+/// as text (one joined by [`When::or`], an override's); with the expression, [`negation`].
 pub(crate) fn negated(text: &str) -> String {
     for (a, b) in [
         (" is not None", " is None"),
@@ -14177,6 +14261,90 @@ class Inventory(Resource):
     /// pair including the same router is always, a development switch is development-only,
     /// and a test of anything else (a parameter, `self`, a lazily filled global) is no
     /// condition anyone can act on, so none is shown.
+    /// The condition of an `else` is the test's negation read from the expression: a
+    /// comparison inside a call is not turned round (`not (enabled(MODE == "open"))`, not
+    /// `enabled(MODE != "open")`), and a negated `or` keeps its brackets.
+    #[test]
+    fn else_branches_name_the_negated_test() {
+        let model = project_model(&[
+            (
+                "svc/settings.py",
+                "import os\nMODE = os.environ.get(\"MODE\")\nA = os.environ.get(\"A\")\nB = os.environ.get(\"B\")\n",
+            ),
+            (
+                "svc/app.py",
+                r#"
+from fastapi import APIRouter, FastAPI
+
+from svc import settings
+from svc.settings import MODE
+
+app = FastAPI()
+admin = APIRouter()
+tools = APIRouter()
+extra = APIRouter()
+
+
+def enabled(flag):
+    return bool(flag)
+
+
+@admin.post("/admin/reset")
+def reset():
+    return {}
+
+
+@tools.post("/tools/run")
+def run():
+    return {}
+
+
+@extra.post("/extra/run")
+def run_extra():
+    return {}
+
+
+if enabled(MODE == "open"):
+    pass
+else:
+    app.include_router(admin)
+
+if not (settings.A or settings.B):
+    pass
+else:
+    app.include_router(tools)
+
+if settings.MODE == "open":
+    pass
+else:
+    app.include_router(extra)
+"#,
+            ),
+        ]);
+        let surface =
+            crate::security::AttackSurface::build(&model, &Default::default(), &|_| false);
+        let mut seen: Vec<String> = surface
+            .mounted
+            .iter()
+            .map(|m| {
+                let when = match surface.apps.registered_when(m, &surface.mounted) {
+                    super::When::If(c, _) => c,
+                    other => format!("{other:?}"),
+                };
+                format!("{} {when}", m.full_path)
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                "/admin/reset not (enabled(MODE == \"open\"))",
+                "/extra/run settings.MODE != \"open\"",
+                "/tools/run (settings.A or settings.B)",
+            ]
+        );
+    }
+
     #[test]
     fn routes_registered_under_a_setting_exist_only_when_it_holds() {
         let model = project_model(&[

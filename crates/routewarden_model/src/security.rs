@@ -2536,7 +2536,7 @@ impl<'a> Judge<'a, '_> {
                     // paths are refused only while the setting holds.
                     (false, true, Tv::Free) => {
                         if let Some(on) = self.setting_operands(cx, test, BoolOp::And) {
-                            switches.extend(on);
+                            switches.extend(on.iter().map(|v| self.text(cx.file, v.span)));
                             return Some(Coverage::Only(format!("if {}", switches.join(" and "))));
                         }
                     }
@@ -2544,7 +2544,8 @@ impl<'a> Judge<'a, '_> {
                     // call_next(request)`: the other paths are checked only while it holds.
                     (true, _, Tv::Free) => {
                         if let Some(off) = self.setting_operands(cx, test, BoolOp::Or) {
-                            switches.extend(off.iter().map(|t| crate::apps::negated(t)));
+                            let text = |e: &Expr| self.text(cx.file, e.span);
+                            switches.extend(off.iter().map(|v| crate::apps::negation(&text, v)));
                         }
                     }
                     _ => {}
@@ -2561,7 +2562,10 @@ impl<'a> Judge<'a, '_> {
                         span: test.span,
                         then: false,
                     }) => {}
-                    None => switches.push(crate::apps::negated(&self.text(cx.file, test.span))),
+                    None => {
+                        let text = |e: &Expr| self.text(cx.file, e.span);
+                        switches.push(crate::apps::negation(&text, test));
+                    }
                 }
             }
             for inner in [then.as_slice(), orelse] {
@@ -2580,7 +2584,7 @@ impl<'a> Judge<'a, '_> {
         cx: &EvalCx<'_, 'a>,
         test: &'a Expr,
         op: BoolOp,
-    ) -> Option<Vec<String>> {
+    ) -> Option<Vec<&'a Expr>> {
         let ExprKind::BoolOp { op: found, values } = &test.kind else {
             return None;
         };
@@ -2593,7 +2597,7 @@ impl<'a> Judge<'a, '_> {
             if !ev.config || crate::apps::production_value(self.model, cx.file, v).is_some() {
                 return None;
             }
-            settings.push(self.text(cx.file, v.span).to_string());
+            settings.push(v);
         }
         (!settings.is_empty()).then_some(settings)
     }
@@ -14624,11 +14628,12 @@ pub(crate) fn config_settings(
                     // A branch production never takes (`if app.debug:`).
                     Some(_) => return,
                     None => {
-                        let text = crate::apps::source_text(self.model, self.file, test.span);
+                        let text =
+                            |e: &Expr| crate::apps::source_text(self.model, self.file, e.span);
                         condition = Some(if then {
-                            format!("if {text}")
+                            format!("if {}", text(test))
                         } else {
-                            format!("if {}", crate::apps::negated(&text))
+                            format!("if {}", crate::apps::negation(&text, test))
                         });
                     }
                 }
@@ -17429,6 +17434,29 @@ mod tests {
                 "POST /notes notes.main.create_app().app: CONDITIONAL if is_auth",
                 "POST /notes/{name}/archive notes.main.create_app().app: AUTH",
                 "POST /notes/{name}/wipe notes.main.create_app().app: NONE",
+            ]
+        );
+    }
+
+    /// A router bound with a guard in one branch of an `if` and bare in the other serves its
+    /// routes guarded only when the guarded branch is taken: conditional on a command-line
+    /// password, always when production takes the branch; a guarded binding replaced by a
+    /// later unconditional one does not protect.
+    #[test]
+    fn routers_chosen_under_an_auth_switch() {
+        let monitor = routes(&[
+            auth001_fixture!("router_chosen_under_auth_switch", "monitor/__init__.py"),
+            auth001_fixture!("router_chosen_under_auth_switch", "monitor/server.py"),
+            auth001_fixture!("router_chosen_under_auth_switch", "monitor/settings.py"),
+        ]);
+        assert_eq!(
+            monitor,
+            [
+                "GET /api/4/status monitor.server.RestfulApi._app: CONDITIONAL if self.args.password",
+                "POST /api/4/events/clear/all monitor.server.RestfulApi._app: CONDITIONAL if self.args.password",
+                "POST /api/4/processes/extended/{pid} monitor.server.RestfulApi._app: CONDITIONAL if self.args.password",
+                "POST /maintenance/purge monitor.server.RestfulApi._app: NONE",
+                "POST /ops/stats/reset monitor.server.RestfulApi._app: AUTH",
             ]
         );
     }

@@ -3,9 +3,7 @@
 use crate::context::FileContext;
 use routewarden_model::config::ConfigValue;
 use routewarden_model::{ProjectModel, ValueOrigin, for_each_return};
-use routewarden_python::ast::{
-    BoolOp, Call, Class, CmpOp, Expr, ExprKind, Function, Span, Stmt, UnaryOp,
-};
+use routewarden_python::ast::{BoolOp, Call, Class, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
 pub use routewarden_model::config::{identifier_words, is_non_production_name};
 
@@ -1162,31 +1160,7 @@ fn visit_calls<'a>(
     }
 }
 
-/// `test` negated, as one line of text written by `text`: `C` for `not C`, the opposite
-/// operator for one comparison (`x != "a"` for `x == "a"`, `x not in S`, `x is not None`),
-/// `not (C)` otherwise. Names the condition an `else` runs under.
-pub fn negation(text: &dyn Fn(&Expr) -> String, test: &Expr) -> String {
-    if let ExprKind::UnaryOp {
-        op: UnaryOp::Not,
-        operand,
-    } = &test.kind
-    {
-        return text(operand);
-    }
-    let opposite = test.single_compare().and_then(|(left, op, right)| {
-        let op = match op {
-            CmpOp::Eq => "!=",
-            CmpOp::NotEq => "==",
-            CmpOp::In => "not in",
-            CmpOp::NotIn => "in",
-            CmpOp::Is => "is not",
-            CmpOp::IsNot => "is",
-            _ => return None,
-        };
-        Some(format!("{} {op} {}", text(left), text(right)))
-    });
-    opposite.unwrap_or_else(|| format!("not ({})", text(test)))
-}
+pub use routewarden_model::apps::negation;
 
 /// The `if`s the statement at `span` is written under, outermost first: each test, and whether
 /// the statement is in its body (`true`) or its `else` (`false`).
