@@ -453,6 +453,16 @@ impl<'a> Defaults<'_, 'a> {
                         }
                         Some((settings_path_default(self.model, &keys)?, Basis::Declared))
                     }
+                    // A `configparser` parser (airflow's `conf`, a subclass): `conf.getboolean(
+                    // "api", "enable_experimental_api", fallback=False)` reads as its fallback
+                    // when the option is not configured.
+                    "get" | "getboolean" | "getint" | "getfloat"
+                        if call.args.len() == 2
+                            && let Some(fallback) = call.keyword("fallback")
+                            && crate::values::is_config_parser(self.model, file, scope, owner) =>
+                    {
+                        Some((Lit::of(fallback)?, Basis::Declared))
+                    }
                     // `app.config.get("NO_AUTH")`, `app.config.get("NO_AUTH", False)`
                     "get" => {
                         let key = call.args.first()?.as_str()?;

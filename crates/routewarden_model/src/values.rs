@@ -18,6 +18,15 @@ pub struct ValueOrigin<'a> {
 
 const MAX_FOLLOW: u32 = 12;
 
+/// Whether `expr` is known to be a `configparser` parser (an instance of one of its classes,
+/// also of a project subclass such as airflow's `conf`, or a parameter annotated with one),
+/// whose `get(section, option)` takes no fallback as its second argument.
+pub fn is_config_parser(model: &ProjectModel, file: usize, scope: &Scope, expr: &Expr) -> bool {
+    model
+        .instance_class(file, scope, expr)
+        .is_some_and(|c| c.starts_with("configparser."))
+}
+
 impl ProjectModel {
     /// The qualified class an object was instantiated from: `flask.Flask` for `app` after
     /// `app = Flask(__name__)`, also when `app` comes from a factory or another module.

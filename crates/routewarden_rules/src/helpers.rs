@@ -1547,19 +1547,7 @@ pub fn host_binds_public(
     }
 }
 
-/// Whether `expr` is known to be a `configparser` parser (an instance of one of its classes,
-/// or a parameter annotated with one), whose `get(section, option)` takes no fallback as its
-/// second argument.
-pub fn is_config_parser(
-    model: &ProjectModel,
-    file: usize,
-    scope: &[&Function],
-    expr: &Expr,
-) -> bool {
-    model
-        .instance_class(file, scope, expr)
-        .is_some_and(|c| c.starts_with("configparser."))
-}
+pub use routewarden_model::values::is_config_parser;
 
 /// For a finding about a route registered only under a runtime condition, the words that say
 /// so (`; the route exists only if settings.enable_oidc`); empty for a route always there.

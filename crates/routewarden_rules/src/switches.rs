@@ -4,7 +4,7 @@
 //! CORS003, CSRF001).
 
 use routewarden_model::ProjectModel;
-use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Function, Span, Stmt};
+use routewarden_python::ast::{BoolOp, CmpOp, Expr, ExprKind, Function, Span, Stmt, UnaryOp};
 
 use routewarden_model::defaults::unset_value_in;
 pub(crate) use routewarden_model::defaults::{Lit, unset_value};
@@ -73,12 +73,41 @@ fn test_literals(test: &Expr, name: &str) -> Option<Vec<Lit>> {
 /// that holds when nothing is configured (`if app_settings == "app.ProductionConfig": ...
 /// else:  # dev or tests config`, where `app_settings = os.getenv("APP_SETTINGS",
 /// "app.ProductionConfig")`, also bound in an enclosing function), named as its negation.
+///
+/// An early exit before the statement counts like an `if` around it: after `if not
+/// conf.getboolean("api", "enable_experimental_api", fallback=False): return` (or `raise`,
+/// without an `else`) the rest of the block runs only when the switch is on.
 pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Option<String> {
     let module = &model.files[file];
     let within = |s: Span| s.start <= span.start && span.end <= s.end;
+    let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
     let mut stmts = module.body();
     let mut scope: Vec<&Function> = Vec::new();
     loop {
+        // `if not SWITCH: return` earlier in the block.
+        let early_exit = stmts
+            .iter()
+            .take_while(|s| s.span().end <= span.start)
+            .find_map(|s| match s {
+                Stmt::If {
+                    test, body, orelse, ..
+                } if orelse.is_empty()
+                    && matches!(body.last(), Some(Stmt::Return { .. } | Stmt::Raise { .. })) =>
+                {
+                    let ExprKind::UnaryOp {
+                        op: UnaryOp::Not,
+                        operand,
+                    } = &test.kind
+                    else {
+                        return None;
+                    };
+                    off_by_default(model, file, scope.last().copied(), operand, 0)
+                }
+                _ => None,
+            });
+        if let Some(switch) = early_exit {
+            return Some(text(switch));
+        }
         let stmt = stmts
             .iter()
             .find(|s| within(s.span()) && s.span() != span)?;
@@ -89,14 +118,11 @@ pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Op
             if body.iter().any(|s| within(s.span()))
                 && let Some(switch) = off_by_default(model, file, scope.last().copied(), test, 0)
             {
-                return Some(routewarden_model::apps::one_line(
-                    &module.span_text(switch.span),
-                ));
+                return Some(text(switch));
             }
             if orelse.iter().any(|s| within(s.span()))
                 && compares_true_by_default(model, file, &scope, test)
             {
-                let text = |e: &Expr| routewarden_model::apps::one_line(&module.span_text(e.span));
                 return Some(crate::helpers::negation(&text, test));
             }
         }

@@ -6,6 +6,7 @@ use crate::helpers::{for_each_call, is_falsy_literal};
 use crate::provider_callback::authenticates_provider_callback;
 use crate::route_paths::{form_can_post, is_state_changing, may_change_state, methods_unread};
 use crate::rule::{Confidence, ProjectContext, Rule, RuleMeta};
+use crate::switches::opt_in_switch;
 use routewarden_model::ProjectModel;
 use routewarden_model::apps::class_lineage;
 use routewarden_model::config::any_identifier_word;
@@ -67,7 +68,10 @@ declare_rule! {
     ///
     /// A route whose methods the analysis cannot read (`@app.route(path, methods=verbs)`, shown
     /// as `<dynamic>`) may take a form POST: it counts as state-changing, and its own exemption
-    /// is reported at low confidence, saying the methods could not be read.
+    /// is reported at low confidence, saying the methods could not be read. So is a blueprint
+    /// exempted only when the operator turns an off-by-default switch on (inside `if SWITCH:`,
+    /// or after `if not conf.getboolean("api", "enable_experimental_api", fallback=False):
+    /// return`), naming the switch.
     ///
     /// ## Why is this dangerous
     /// With CSRF checks off, any website a logged-in user visits can submit forms to the
@@ -505,11 +509,22 @@ impl Rule for CsrfProtectionDisabled {
         };
         let mut report_blueprint = |file: usize, span, bp: &routewarden_model::apps::ObjectId| {
             let mut f = Findings::new(file);
-            f.report(
-                &CSRF_PROTECTION_DISABLED,
-                span,
-                format!("blueprint `{}` is exempt from CSRF protection", bp.name),
-            );
+            let message = format!("blueprint `{}` is exempt from CSRF protection", bp.name);
+            // An exemption made only when the operator turns an off-by-default switch on
+            // (airflow's experimental API after `if not conf.getboolean(..., fallback=False):
+            // return`): named, for review.
+            match opt_in_switch(cx.model, file, span) {
+                Some(switch) => f.report_with(
+                    &CSRF_PROTECTION_DISABLED,
+                    span,
+                    format!(
+                        "{message}, only when the operator turns on `{switch}` (off unless configured)"
+                    ),
+                    CSRF_PROTECTION_DISABLED.severity,
+                    Confidence::Low,
+                ),
+                None => f.report(&CSRF_PROTECTION_DISABLED, span, message),
+            }
             out.extend(f.into_vec());
         };
         // `app.extensions["csrf"].exempt(bp)`: `CSRFProtect` registers itself on the
