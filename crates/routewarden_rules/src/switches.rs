@@ -135,6 +135,25 @@ pub(crate) fn opt_in_switch(model: &ProjectModel, file: usize, span: Span) -> Op
     }
 }
 
+/// Whether the chain `mapping` starts from a name the module binds itself (at its top level or
+/// in its blocks), which `function` does not bind: a configuration loaded once, not a request's
+/// values or a parameter.
+fn bound_in_module(
+    model: &ProjectModel,
+    file: usize,
+    function: Option<&Function>,
+    mapping: &Expr,
+) -> bool {
+    let Some(name) = mapping.root_name() else {
+        return false;
+    };
+    let local = function.is_some_and(|f| {
+        f.params.iter().any(|p| p.name == name)
+            || routewarden_model::defaults::assignments(&f.body, name) > 0
+    });
+    !local && routewarden_model::defaults::assignments(model.files[file].body(), name) > 0
+}
+
 /// Whether `test` is a comparison (`x == "literal"`, `x in [...]`) that holds when nothing is
 /// configured, its names followed through the enclosing functions of `scope` (see
 /// [`unset_value`]).
@@ -151,8 +170,9 @@ fn compares_true_by_default<'a>(
 /// The part of a test that makes it false when the operator configures nothing: a test on
 /// environment reads or settings that is falsy unset (see [`unset_value`]), `x is True`/`x ==
 /// True` where `x` is a configuration mapping's `get("key", default)` with another default,
-/// a local of `function` every assignment of which is such a test, or such an operand of an
-/// `and`.
+/// a configuration mapping the module binds itself read as a test with a falsy default
+/// (`CONFIG["server"].get("cors", False)`), a local of `function` every assignment of which is
+/// such a test, or such an operand of an `and`.
 fn off_by_default<'e>(
     model: &ProjectModel,
     file: usize,
@@ -177,6 +197,15 @@ fn off_by_default<'e>(
         return (!value.truthy()).then_some(test);
     }
     match &test.kind {
+        // `if CONFIG["server"].get("cors", False):` on a configuration the module loads: the
+        // default applies when the operator's file leaves the key out.
+        ExprKind::Call(call) => {
+            let (mapping, _, default) = crate::helpers::literal_key_get(call)?;
+            let off = Lit::of(default).is_some_and(|v| !v.truthy())
+                && bound_in_module(model, file, function, mapping)
+                && crate::cors_policy::is_mapping_get_with_default(model, file, &[], call);
+            off.then_some(test)
+        }
         // `allow = settings().getBoolean([...])` and then `if ... and allow:`; a parameter is
         // whatever the caller passes.
         ExprKind::Name(name) => {

@@ -95,19 +95,26 @@ impl CorsAnyOrigin {
         }
         if values.iter().any(|v| is_wildcard(cx, v)) && !operator_chose_wildcard(cx, span) {
             let message = "Access-Control-Allow-Origin is set to `*` by hand: any origin may read the response (without credentials)";
-            // A `*` only for a set-up the operator must choose (`else:  # dev or tests config`
-            // of `if app_settings == "app.ProductionConfig"`, the default): named, for review.
-            match opt_in_switch(cx.model, cx.file_index, span) {
-                Some(switch) => out.report_with(
-                    &CORS_ANY_ORIGIN,
-                    span,
-                    format!("{message}, only when the operator turns on `{switch}` (off unless configured)"),
-                    CORS_ANY_ORIGIN.severity,
-                    Confidence::Low,
-                ),
-                None => out.report(&CORS_ANY_ORIGIN, span, message),
-            }
+            report(cx, span, message.to_string(), out);
         }
+    }
+}
+
+/// Reports a `*` policy; one only for a set-up the operator must choose (`if
+/// CONFIG["server"].get("cors", False):`, `else:  # dev or tests config` of `if app_settings ==
+/// "app.ProductionConfig"`, the default) is low confidence naming the switch, for review.
+fn report(cx: &FileContext, span: Span, message: String, out: &mut Findings) {
+    match opt_in_switch(cx.model, cx.file_index, span) {
+        Some(switch) => out.report_with(
+            &CORS_ANY_ORIGIN,
+            span,
+            format!(
+                "{message}, only when the operator turns on `{switch}` (off unless configured)"
+            ),
+            CORS_ANY_ORIGIN.severity,
+            Confidence::Low,
+        ),
+        None => out.report(&CORS_ANY_ORIGIN, span, message),
     }
 }
 
@@ -272,10 +279,11 @@ impl Rule for CorsAnyOrigin {
                     .as_deref()
                     .map(|r| format!(" for {r}"))
                     .unwrap_or_default();
-                out.report(
-                    &CORS_ANY_ORIGIN,
+                report(
+                    cx,
                     expr.span,
                     format!("CORS allows any origin{resource} (without credentials)"),
+                    out,
                 );
                 return;
             }

@@ -10,6 +10,7 @@ use crate::helpers::{
 };
 use crate::jwt_calls::imported_key_material;
 use crate::rule::{Rule, RuleMeta};
+use crate::rules::secret::secret_with_literal_fallback::{sent_to_another_service, siblings};
 use routewarden_python::ast::{Call, Expr, ExprKind, Span, Stmt};
 
 declare_rule! {
@@ -52,7 +53,9 @@ declare_rule! {
     /// defaults are SECRET002's), a key a class only inherits from a testing configuration
     /// (`class AltUIConfig(TestingConfig)` is a test fixture too; development configurations
     /// are not excused), upper-case literals that name the key itself (`class ConfigKey:
-    /// SECRET_KEY = "SECRET_KEY"`, a table of configuration key names), and keys written in test
+    /// SECRET_KEY = "SECRET_KEY"`, a table of configuration key names), an OAuth client's secret
+    /// in a configuration class or module (`SWAN_CLIENT_SECRET`, presented to the provider, as
+    /// SECRET002 judges it) that no call signs or verifies with, and keys written in test
     /// modules (`test_*.py`, `*_test.py`, `conftest.py`, modules under a `tests` package or
     /// folder): the key of an application built by a test signs nothing a deployment trusts.
     /// A key the application's own modules hold is still reported, even when a test calls
@@ -420,11 +423,13 @@ impl Rule for HardcodedSecretKey {
                         continue;
                     };
                     // A placeholder the application refuses to start with (in production)
-                    // never signs there, like at the key's uses.
+                    // never signs there, like at the key's uses; an OAuth client's secret
+                    // (`SWAN_CLIENT_SECRET`) is presented to the provider, not signed with.
                     if let Some(secret) = literal_secret(cx, value)
                         && !secret.text.is_empty()
                         && !is_key_name_literal(name, &secret.text)
                         && !cx.refused_at_startup(&secret.text)
+                        && !sent_to_another_service(cx, name, &siblings(cx))
                     {
                         out.report(
                             &HARDCODED_SECRET_KEY,

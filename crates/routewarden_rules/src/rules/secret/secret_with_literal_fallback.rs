@@ -1154,7 +1154,7 @@ fn stops_at(model: &ProjectModel, file: usize, body: &[Stmt], depth: u32) -> boo
 /// verifying call (`jwt.decode(token, settings.CLIENT_SECRET, ...)`, an itsdangerous signer,
 /// `hmac.new`). A placeholder there fails closed at the other end: the service refuses it.
 /// Asked only for a fallback about to be reported.
-fn sent_to_another_service(cx: &FileContext, name: &str, siblings: &[&str]) -> bool {
+pub(crate) fn sent_to_another_service(cx: &FileContext, name: &str, siblings: &[&str]) -> bool {
     names_outgoing_credential(name, siblings) && !signs_locally(cx.model, name)
 }
 
@@ -1199,7 +1199,8 @@ fn names_outgoing_credential(name: &str, siblings: &[&str]) -> bool {
 }
 
 /// Whether some call of the project hands `name` (a constant, a settings field or attribute of
-/// that name) to a function that signs or verifies with it.
+/// that name, a configuration key read as `config["NAME"]` or `config.get("NAME")`) to a
+/// function that signs or verifies with it.
 fn signs_locally(model: &ProjectModel, name: &str) -> bool {
     use crate::rules::secret::hardcoded_secret_key::{KEY_FUNCTIONS, SIGNERS};
     model.files.iter().any(|module| {
@@ -1208,7 +1209,15 @@ fn signs_locally(model: &ProjectModel, name: &str) -> bool {
         }
         let mut found = false;
         crate::helpers::for_each_call(module.body(), &mut Vec::new(), &mut |_, _, call| {
-            if found || !call.argument_values().any(|a| a.last_name() == Some(name)) {
+            let names_it = |a: &Expr| {
+                a.last_name() == Some(name)
+                    || crate::helpers::subscript_key(a).is_some_and(|(_, key)| key == name)
+                    || a.as_call()
+                        .and_then(|c| c.args.first())
+                        .is_some_and(|k| k.as_str() == Some(name))
+                        && a.last_name() == Some("get")
+            };
+            if found || !call.argument_values().any(names_it) {
                 return;
             }
             found |= module.imports.resolve(&call.func).is_some_and(|q| {
@@ -1232,7 +1241,7 @@ fn bound_names(body: &[Stmt]) -> Vec<&str> {
 }
 
 /// The names bound beside the statement being checked: in its class's body, or at module level.
-fn siblings<'a>(cx: &FileContext<'a>) -> Vec<&'a str> {
+pub(crate) fn siblings<'a>(cx: &FileContext<'a>) -> Vec<&'a str> {
     match cx.in_class_body() {
         Some(class) => bound_names(&class.body),
         None => bound_names(cx.file.body()),
