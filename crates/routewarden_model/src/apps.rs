@@ -4421,11 +4421,12 @@ fn module_calls(body: &[Stmt]) -> ModuleCalls<'_> {
                 | Stmt::Return {
                     value: Some(value), ..
                 } => record(value, branches, out),
-                other => {
+                other if other.has_child_bodies() => {
                     for child in other.child_bodies() {
                         visit(child, functions, function, branches, out);
                     }
                 }
+                _ => {}
             }
         }
     }

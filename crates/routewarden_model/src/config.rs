@@ -512,8 +512,10 @@ fn walk_scoped<'e>(
             scope.pop();
             continue;
         }
-        for child in stmt.child_bodies() {
-            walk_scoped(child, scope, f);
+        if stmt.has_child_bodies() {
+            for child in stmt.child_bodies() {
+                walk_scoped(child, scope, f);
+            }
         }
     }
 }

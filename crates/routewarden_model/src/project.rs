@@ -345,11 +345,12 @@ impl SourceModule {
                         visit(&c.body, in_function, f);
                     }
                     Stmt::FunctionDef(function) => visit(&function.body, true, f),
-                    other => {
+                    other if other.has_child_bodies() => {
                         for child in other.child_bodies() {
                             visit(child, in_function, f);
                         }
                     }
+                    _ => {}
                 }
             }
         }

@@ -16725,8 +16725,10 @@ pub fn walk_functions<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Function)) {
         if let Stmt::FunctionDef(function) = stmt {
             f(function);
         }
-        for child in stmt.child_bodies() {
-            walk_functions(child, f);
+        if stmt.has_child_bodies() {
+            for child in stmt.child_bodies() {
+                walk_functions(child, f);
+            }
         }
     }
 }
@@ -16782,7 +16784,7 @@ fn delays_auth_decision(body: &[Stmt], at: Span) -> bool {
 pub fn walk_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
     for stmt in body {
         f(stmt);
-        if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+        if stmt.has_child_bodies() && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
             for child in stmt.child_bodies() {
                 walk_stmts(child, f);
             }
@@ -16845,8 +16847,10 @@ fn hands_request_on(body: &[Stmt], value: &Expr) -> bool {
 pub fn walk_all_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
     for stmt in body {
         f(stmt);
-        for child in stmt.child_bodies() {
-            walk_all_stmts(child, f);
+        if stmt.has_child_bodies() {
+            for child in stmt.child_bodies() {
+                walk_all_stmts(child, f);
+            }
         }
     }
 }
@@ -16855,8 +16859,10 @@ pub fn walk_all_stmts<'s>(body: &'s [Stmt], f: &mut impl FnMut(&'s Stmt)) {
 pub fn walk_all_exprs<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr)) {
     for stmt in body {
         stmt.for_each_own_expr(f);
-        for child in stmt.child_bodies() {
-            walk_all_exprs(child, f);
+        if stmt.has_child_bodies() {
+            for child in stmt.child_bodies() {
+                walk_all_exprs(child, f);
+            }
         }
     }
 }
@@ -17056,8 +17062,10 @@ fn walk_exprs_in<'e>(body: &'e [Stmt], f: &mut impl FnMut(&'e Expr), skip_swallo
             }
             _ => stmt.for_each_own_expr(f),
         }
-        for child in stmt.child_bodies() {
-            walk_exprs_in(child, f, skip_swallowed);
+        if stmt.has_child_bodies() {
+            for child in stmt.child_bodies() {
+                walk_exprs_in(child, f, skip_swallowed);
+            }
         }
     }
 }

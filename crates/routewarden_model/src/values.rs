@@ -434,23 +434,12 @@ pub fn last_assignment_where<'a>(
                 targets,
                 value: Some(value),
                 ..
-            } => {
-                if targets.iter().any(|t| t.as_name() == Some(name)) && accept(value) {
-                    return Some(value);
-                }
+            } if targets.iter().any(|t| t.as_name() == Some(name)) && accept(value) => {
+                return Some(value);
             }
-            // Statements without bodies of their own, and nested scopes.
-            Stmt::Assign { .. }
-            | Stmt::Return { .. }
-            | Stmt::AugAssign { .. }
-            | Stmt::Expr { .. }
-            | Stmt::Raise { .. }
-            | Stmt::Import { .. }
-            | Stmt::ImportFrom { .. }
-            | Stmt::Other { .. }
-            | Stmt::FunctionDef(_)
-            | Stmt::ClassDef(_) => {}
-            other => {
+            // Nested scopes.
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            other if other.has_child_bodies() => {
                 // The last match of the last nested body holding one.
                 let mut found = None;
                 for child in other.child_bodies() {
@@ -462,6 +451,7 @@ pub fn last_assignment_where<'a>(
                     return found;
                 }
             }
+            _ => {}
         }
     }
     None
@@ -473,11 +463,12 @@ pub fn for_each_return<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr)) {
         match stmt {
             Stmt::Return { value: Some(v), .. } => f(v),
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            other => {
+            other if other.has_child_bodies() => {
                 for child in other.child_bodies() {
                     for_each_return(child, f);
                 }
             }
+            _ => {}
         }
     }
 }

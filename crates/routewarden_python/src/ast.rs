@@ -169,8 +169,24 @@ impl Stmt {
         }
     }
 
-    /// The statements nested directly inside this one, in source order.
+    /// Whether the statement holds bodies of its own (a definition, `if`, a loop, `with`,
+    /// `try`, `match`): walkers test it before building [`Stmt::child_bodies`], which is
+    /// empty for every other statement and would cost an iterator for each of them.
     #[inline]
+    pub fn has_child_bodies(&self) -> bool {
+        matches!(
+            self,
+            Stmt::FunctionDef(_)
+                | Stmt::ClassDef(_)
+                | Stmt::If { .. }
+                | Stmt::For { .. }
+                | Stmt::While { .. }
+                | Stmt::With { .. }
+                | Stmt::Try { .. }
+                | Stmt::Match { .. }
+        )
+    }
+
     /// Calls `f` with the expressions the statement holds itself, not those of the statements
     /// nested in it: an assignment's targets and value, a returned or raised value, a test, a
     /// loop's iterable, `with` items, a match subject, a `try`'s exception types.
@@ -200,6 +216,7 @@ impl Stmt {
         }
     }
 
+    /// The statements nested directly inside this one, in source order.
     #[inline]
     pub fn child_bodies(&self) -> ChildBodies<'_> {
         let none: &[Stmt] = &[];

@@ -196,4 +196,23 @@ mod tests {
         };
         assert!(value.comparisons().is_empty());
     }
+
+    #[test]
+    fn has_child_bodies_is_whether_child_bodies_yields_one() {
+        let source = "import os\nfrom a import b\nx = 1\nx += 1\ny: int\nf()\ndel x\nassert x\n\
+                      def f():\n    return 1\nclass C:\n    pass\nif x:\n    pass\n\
+                      for i in x:\n    break\nwhile x:\n    continue\nwith x as y:\n    pass\n\
+                      try:\n    pass\nexcept E:\n    raise\nfinally:\n    pass\n\
+                      match x:\n    case 1:\n        pass\nraise E\nglobal g\n";
+        let parsed = parse(source);
+        assert!(parsed.syntax_errors.is_empty());
+        assert_eq!(parsed.module.body.len(), 18);
+        for stmt in &parsed.module.body {
+            assert_eq!(
+                stmt.has_child_bodies(),
+                stmt.child_bodies().next().is_some(),
+                "{stmt:?}"
+            );
+        }
+    }
 }

@@ -195,12 +195,13 @@ impl Imports {
                         });
                     }
                 }
-                _ => {
+                _ if stmt.has_child_bodies() => {
                     let in_function = in_function || matches!(stmt, Stmt::FunctionDef(_));
                     for child in stmt.child_bodies() {
                         self.visit(child, module, is_package, in_function, module_level);
                     }
                 }
+                _ => {}
             }
         }
     }

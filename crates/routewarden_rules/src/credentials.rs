@@ -564,8 +564,10 @@ pub fn assigned_values<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
                 }
                 _ => {}
             }
-            for child in stmt.child_bodies() {
-                walk(child, name, out);
+            if stmt.has_child_bodies() {
+                for child in stmt.child_bodies() {
+                    walk(child, name, out);
+                }
             }
         }
     }

@@ -1134,8 +1134,10 @@ pub fn for_each_call<'a>(
             Stmt::Import { .. } | Stmt::ImportFrom { .. } | Stmt::Other { .. } => {}
         }
         visit_calls(&exprs, scope, f);
-        for child in stmt.child_bodies() {
-            for_each_call(child, scope, f);
+        if stmt.has_child_bodies() {
+            for child in stmt.child_bodies() {
+                for_each_call(child, scope, f);
+            }
         }
     }
 }
