@@ -463,7 +463,9 @@ impl<'a> Defaults<'_, 'a> {
                     {
                         Some((Lit::of(fallback)?, Basis::Declared))
                     }
-                    // `app.config.get("NO_AUTH")`, `app.config.get("NO_AUTH", False)`
+                    // `app.config.get("NO_AUTH")`, `app.config.get("NO_AUTH", False)`. Only a
+                    // Flask app's `config` is read (config_value), so a configparser's
+                    // `conf.get(section, option)` never takes the option's name for a default.
                     "get" => {
                         let key = call.args.first()?.as_str()?;
                         let fallback = call.argument("default", 1).and_then(Lit::of);
