@@ -1150,7 +1150,52 @@ impl<'a> Walk<'a> {
         if matches!(attr, "execute" | "exec_driver_sql") {
             return call.args.first().is_some_and(|q| self.selects(q, frame));
         }
-        READ_METHODS.contains(&attr)
+        READ_METHODS.contains(&attr) || self.every_definition_reads(receiver, attr, frame, depth)
+    }
+
+    /// `worker.get_status()` on an object whose class is set at run time (a module slot filled
+    /// under `global`, an entry of a module-level registry): the method reads only when every
+    /// project class defining it only reads. Not a library object's (its receiver resolves
+    /// through an import) and not a name the project does not define.
+    fn every_definition_reads(
+        &mut self,
+        receiver: &'a Expr,
+        attr: &str,
+        frame: &Frame<'a>,
+        depth: u32,
+    ) -> bool {
+        let model = self.model;
+        let module = &model.files[frame.file];
+        let Some(root) = receiver.as_name() else {
+            return false;
+        };
+        if attr.starts_with("__")
+            || module.imports.get(root).is_some()
+            || module.imports.resolve(receiver).is_some()
+        {
+            return false;
+        }
+        let mut found = 0usize;
+        for (f, source) in model.files.iter().enumerate() {
+            for stmt in source.body() {
+                let Stmt::ClassDef(class) = stmt else {
+                    continue;
+                };
+                for m in &class.body {
+                    let Stmt::FunctionDef(def) = m else {
+                        continue;
+                    };
+                    if def.name != attr {
+                        continue;
+                    }
+                    found = found.saturating_add(1);
+                    if found > 4 || !self.follow(f, def, Some((f, class)), false, depth + 1) {
+                        return false;
+                    }
+                }
+            }
+        }
+        found > 0
     }
 
     /// A query that only reads: `select(...)` (also refined: `select(User).where(...)`), or a
